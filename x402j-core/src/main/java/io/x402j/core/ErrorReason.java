@@ -1,0 +1,166 @@
+package io.x402j.core;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Why a payment was refused or could not be settled, as carried in {@code invalidReason} and {@code
+ * errorReason}. Each constant maps to one wire string: the list of the public x402 specification
+ * (v1 and v2) and the exact-EVM reasons of the official SDK, so a client of any implementation
+ * reads x402j's answers and x402j reads theirs. Reasons x402j adds say so.
+ *
+ * <p>Peers may send strings this enum does not know; wire types keep the string, and {@link
+ * #fromWire(String)} returns empty for it.
+ */
+public enum ErrorReason {
+  // Generic reasons of the specification.
+  /** The payer's balance is below the amount. */
+  INSUFFICIENT_FUNDS("insufficient_funds", "the payer's balance is below the amount"),
+  /** The network is not supported. */
+  INVALID_NETWORK("invalid_network", "the network is not supported"),
+  /** The payment payload is malformed. */
+  INVALID_PAYLOAD("invalid_payload", "the payment payload is malformed"),
+  /** The payment requirements are malformed. */
+  INVALID_PAYMENT_REQUIREMENTS(
+      "invalid_payment_requirements", "the payment requirements are malformed"),
+  /** The scheme is invalid. */
+  INVALID_SCHEME("invalid_scheme", "the scheme is invalid"),
+  /** The scheme is not supported by this facilitator. */
+  UNSUPPORTED_SCHEME("unsupported_scheme", "the scheme is not supported"),
+  /** The protocol version is not supported. */
+  INVALID_X402_VERSION("invalid_x402_version", "the x402 protocol version is not supported"),
+  /** The transaction failed or was rejected on chain. */
+  INVALID_TRANSACTION_STATE(
+      "invalid_transaction_state", "the transaction failed or was rejected on chain"),
+  /** Verification failed unexpectedly. */
+  UNEXPECTED_VERIFY_ERROR("unexpected_verify_error", "verification failed unexpectedly"),
+  /** Settlement failed unexpectedly. */
+  UNEXPECTED_SETTLE_ERROR("unexpected_settle_error", "settlement failed unexpectedly"),
+  /**
+   * The settlement transaction was broadcast but its outcome is not known yet; the response carries
+   * the transaction hash. Not a failure: settling the same payment again follows the same
+   * transaction.
+   */
+  SETTLEMENT_PENDING(
+      "settlement_pending", "the transaction was broadcast; its outcome is not known yet"),
+  /** The payload type is not one the scheme handles. */
+  UNSUPPORTED_PAYLOAD_TYPE("unsupported_payload_type", "the payload type is not supported"),
+
+  // exact scheme on EVM, names used by the official SDK.
+  /** The payload's scheme is not {@code exact}. */
+  EXACT_EVM_SCHEME("invalid_exact_evm_scheme", "the scheme is not exact"),
+  /** The payload's network differs from the requirement's. */
+  EXACT_EVM_NETWORK_MISMATCH(
+      "invalid_exact_evm_network_mismatch", "the payment is for a different network"),
+  /** The requirement lacks {@code extra.name} / {@code extra.version}. */
+  EXACT_EVM_MISSING_EIP712_DOMAIN(
+      "invalid_exact_evm_missing_eip712_domain",
+      "the requirement has no EIP-712 domain (extra.name and extra.version)"),
+  /** The asset address has no contract code. */
+  ASSET_NOT_DEPLOYED_CONTRACT(
+      "asset_not_deployed_contract", "the asset address has no contract deployed"),
+  /** The signature does not recover to {@code authorization.from}. */
+  EXACT_EVM_SIGNATURE(
+      "invalid_exact_evm_signature", "the signature is not the payer's signature of this payment"),
+  /** The signature cannot be parsed. */
+  EXACT_EVM_FAILED_TO_PARSE_SIGNATURE(
+      "invalid_exact_evm_failed_to_parse_signature", "the signature cannot be parsed"),
+  /** {@code authorization.to} differs from {@code payTo}. */
+  EXACT_EVM_RECIPIENT_MISMATCH(
+      "invalid_exact_evm_recipient_mismatch", "the authorization pays a different recipient"),
+  /** The authorization expires too soon (or has expired). */
+  EXACT_EVM_VALID_BEFORE(
+      "invalid_exact_evm_payload_authorization_valid_before",
+      "the authorization has expired or expires too soon"),
+  /** The authorization is not valid yet. */
+  EXACT_EVM_VALID_AFTER(
+      "invalid_exact_evm_payload_authorization_valid_after", "the authorization is not valid yet"),
+  /** The authorized value differs from the required amount. */
+  EXACT_EVM_VALUE_MISMATCH(
+      "invalid_exact_evm_payload_authorization_value_mismatch",
+      "the authorized value differs from the required amount"),
+  /** The authorized value is not a valid amount (official SDK name). */
+  EXACT_EVM_AUTHORIZATION_VALUE(
+      "invalid_exact_evm_authorization_value", "the authorized value is invalid"),
+  /** The token does not implement EIP-3009. */
+  EXACT_EVM_EIP3009_NOT_SUPPORTED(
+      "invalid_exact_evm_eip3009_not_supported", "the token does not support EIP-3009"),
+  /** The authorization nonce was already used or cancelled. */
+  EXACT_EVM_NONCE_ALREADY_USED(
+      "invalid_exact_evm_nonce_already_used", "the authorization was already used"),
+  /** {@code extra.name} differs from the token's EIP-712 name. */
+  EXACT_EVM_TOKEN_NAME_MISMATCH(
+      "invalid_exact_evm_token_name_mismatch", "extra.name is not the token's EIP-712 name"),
+  /** {@code extra.version} differs from the token's EIP-712 version. */
+  EXACT_EVM_TOKEN_VERSION_MISMATCH(
+      "invalid_exact_evm_token_version_mismatch",
+      "extra.version is not the token's EIP-712 version"),
+  /** The payer's token balance is below the value. */
+  EXACT_EVM_INSUFFICIENT_BALANCE(
+      "invalid_exact_evm_insufficient_balance", "the payer's token balance is below the amount"),
+  /** Simulating the transfer failed for another reason. */
+  EXACT_EVM_SIMULATION_FAILED(
+      "invalid_exact_evm_transaction_simulation_failed", "simulating the transfer failed"),
+  /** The settlement transaction reverted. */
+  EXACT_EVM_TRANSACTION_FAILED(
+      "invalid_exact_evm_transaction_failed", "the settlement transaction reverted"),
+  /** The mined transaction lacks the expected {@code Transfer} event. */
+  EXACT_EVM_TRANSFER_EVENT_MISMATCH(
+      "invalid_exact_evm_transfer_event_mismatch",
+      "the transaction did not emit the expected Transfer event"),
+  /** Deploying the payer's counterfactual smart wallet failed. */
+  SMART_WALLET_DEPLOYMENT_FAILED(
+      "smart_wallet_deployment_failed", "deploying the payer's smart wallet failed"),
+  /** The ERC-6492 wallet factory is not allowed. */
+  EIP6492_FACTORY_NOT_ALLOWED(
+      "eip6492_factory_not_allowed", "the smart wallet factory is not allowed"),
+
+  // Names of the public specification text that the official SDK spells differently; accepted.
+  /** Spec spelling of {@link #EXACT_EVM_SIGNATURE}. */
+  EXACT_EVM_PAYLOAD_SIGNATURE("invalid_exact_evm_payload_signature", "the signature is invalid"),
+  /** Spec spelling of {@link #EXACT_EVM_RECIPIENT_MISMATCH}. */
+  EXACT_EVM_PAYLOAD_RECIPIENT_MISMATCH(
+      "invalid_exact_evm_payload_recipient_mismatch",
+      "the authorization pays a different recipient"),
+  /** v1 spec name for an authorized value below the requirement. */
+  EXACT_EVM_PAYLOAD_AUTHORIZATION_VALUE(
+      "invalid_exact_evm_payload_authorization_value", "the authorized value is insufficient");
+
+  private static final Map<String, ErrorReason> BY_WIRE = new HashMap<>();
+
+  static {
+    for (ErrorReason reason : values()) {
+      BY_WIRE.put(reason.wire, reason);
+    }
+  }
+
+  private final String wire;
+  private final String description;
+
+  ErrorReason(String wire, String description) {
+    this.wire = wire;
+    this.description = description;
+  }
+
+  /** The string on the wire, e.g. {@code invalid_exact_evm_signature}. */
+  public String wire() {
+    return wire;
+  }
+
+  /** A short human-readable explanation, used as the default message. */
+  public String description() {
+    return description;
+  }
+
+  /** The constant for a wire string, or empty for a string x402j does not know. */
+  public static Optional<ErrorReason> fromWire(String wire) {
+    return Optional.ofNullable(wire == null ? null : BY_WIRE.get(wire));
+  }
+
+  /** The wire string. */
+  @Override
+  public String toString() {
+    return wire;
+  }
+}

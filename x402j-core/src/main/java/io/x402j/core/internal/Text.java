@@ -1,0 +1,32 @@
+package io.x402j.core.internal;
+
+/** Quoting of untrusted input inside error messages. Not part of the x402j API. */
+public final class Text {
+  private static final int MAX_EXCERPT = 80;
+
+  private Text() {}
+
+  /**
+   * Returns {@code value} quoted for an error message: shortened to a readable length and with
+   * control characters escaped, so hostile input can neither flood a log nor forge log lines.
+   */
+  public static String quote(String value) {
+    if (value == null) {
+      return "null";
+    }
+    StringBuilder out = new StringBuilder(Math.min(value.length(), MAX_EXCERPT) + 8).append('\'');
+    int limit = Math.min(value.length(), MAX_EXCERPT);
+    for (int i = 0; i < limit; i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    if (value.length() > MAX_EXCERPT) {
+      out.append("…(").append(value.length()).append(" chars)");
+    }
+    return out.append('\'').toString();
+  }
+}

@@ -1,0 +1,48 @@
+package io.x402j.core.scheme;
+
+import io.x402j.core.Network;
+import io.x402j.core.NetworkPattern;
+import io.x402j.core.wire.SettleResponse;
+import io.x402j.core.wire.VerifyResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The facilitator side of a payment scheme: verifies payments and settles them on chain.
+ * Thread-safe; methods return without blocking on I/O.
+ *
+ * <p>An invalid payment completes normally with a {@link VerifyResponse} or {@link SettleResponse}
+ * that carries the reason. The futures complete exceptionally only for failures of the facilitator
+ * itself (for example an unreachable RPC endpoint during verification).
+ */
+public interface SchemeFacilitator {
+  /** The scheme implemented, e.g. {@code exact}. */
+  String scheme();
+
+  /**
+   * The family of networks whose signers {@link #signers} reports, e.g. {@code eip155:*}; used as
+   * the key of {@code signers} in {@code /supported}.
+   */
+  NetworkPattern family();
+
+  /** The networks this instance verifies and settles on. */
+  List<Network> networks();
+
+  /** Extra data for the {@code /supported} kind of {@code network}, or {@code null}. */
+  default Map<String, Object> supportedExtra(Network network) {
+    return null;
+  }
+
+  /** The addresses that broadcast settlements on {@code network}. */
+  List<String> signers(Network network);
+
+  /** Checks that the payment would settle, without changing chain state. */
+  CompletableFuture<VerifyResponse> verify(SchemeRequest request);
+
+  /**
+   * Settles the payment. An outcome not known in time is {@code settlement_pending} with the
+   * transaction hash, never a failure.
+   */
+  CompletableFuture<SettleResponse> settle(SchemeRequest request);
+}

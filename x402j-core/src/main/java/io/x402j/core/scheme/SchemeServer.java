@@ -1,0 +1,35 @@
+package io.x402j.core.scheme;
+
+import io.x402j.core.Network;
+import io.x402j.core.Price;
+import io.x402j.core.wire.PaymentRequirements;
+import io.x402j.core.wire.SupportedKind;
+
+/**
+ * The selling side of a payment scheme: turns a configured price into the amount, asset and {@code
+ * extra} of a payment requirement for one network. Thread-safe.
+ */
+public interface SchemeServer {
+  /** The scheme implemented, e.g. {@code exact}. */
+  String scheme();
+
+  /**
+   * Resolves {@code price} on {@code network}: which token (the network's default when the price
+   * does not name one) and how many atomic units.
+   *
+   * @throws IllegalArgumentException when the price cannot be charged on that network; the message
+   *     quotes the price and the network
+   */
+  AssetAmount parsePrice(Price price, Network network);
+
+  /**
+   * Adds what the facilitator needs to the requirement (for example a fee payer it advertised in
+   * {@code /supported}). Returns the requirement unchanged by default.
+   *
+   * @param kind the facilitator's matching supported kind, or {@code null} when unknown
+   */
+  default PaymentRequirements enhanceRequirements(
+      PaymentRequirements requirements, SupportedKind kind) {
+    return requirements;
+  }
+}
