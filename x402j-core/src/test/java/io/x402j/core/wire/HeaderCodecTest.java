@@ -16,11 +16,7 @@ import org.junit.jupiter.api.Test;
 class HeaderCodecTest {
   private final HeaderCodec codec = HeaderCodec.standard();
 
-  static final String REQUIREMENT =
-      "{\"scheme\":\"exact\",\"network\":\"eip155:84532\",\"amount\":\"10000\","
-          + "\"asset\":\"0x036CbD53842c5426634e7929541eC2318f3dCF7e\","
-          + "\"payTo\":\"0x209693Bc6afc0C5328bA36FaF03C514EF312287C\",\"maxTimeoutSeconds\":60,"
-          + "\"extra\":{\"name\":\"USDC\",\"version\":\"2\"}}";
+  static final String REQUIREMENT = TestMessages.V2_REQUIREMENT;
 
   static String paymentRequired(String requirement) {
     return "{\"x402Version\":2,\"resource\":{\"url\":\"https://api.example.com/x\"},\"accepts\":["

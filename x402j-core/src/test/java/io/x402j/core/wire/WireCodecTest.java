@@ -13,38 +13,6 @@ import org.junit.jupiter.api.Test;
 class WireCodecTest {
   private final WireCodec codec = WireCodec.standard();
 
-  static final String V2_REQUIREMENT = HeaderCodecTest.REQUIREMENT;
-  static final String V1_REQUIREMENT =
-      "{\"scheme\":\"exact\",\"network\":\"base-sepolia\",\"maxAmountRequired\":\"10000\","
-          + "\"resource\":\"https://api.example.com/premium-data\",\"description\":\"Premium\","
-          + "\"mimeType\":\"application/json\","
-          + "\"payTo\":\"0x209693Bc6afc0C5328bA36FaF03C514EF312287C\",\"maxTimeoutSeconds\":60,"
-          + "\"asset\":\"0x036CbD53842c5426634e7929541eC2318f3dCF7e\","
-          + "\"extra\":{\"name\":\"USDC\",\"version\":\"2\"}}";
-  static final String EVM_PAYLOAD =
-      "{\"signature\":\"0x01\",\"authorization\":{\"from\":\"0x857b06519E91e3A54538791bDbb0E22373e36b66\","
-          + "\"to\":\"0x209693Bc6afc0C5328bA36FaF03C514EF312287C\",\"value\":\"10000\","
-          + "\"validAfter\":\"0\",\"validBefore\":\"1740672154\",\"nonce\":\"0x01\"}}";
-
-  static String v2Request() {
-    return "{\"x402Version\":2,\"paymentPayload\":{\"x402Version\":2,\"accepted\":"
-        + V2_REQUIREMENT
-        + ",\"payload\":"
-        + EVM_PAYLOAD
-        + "},\"paymentRequirements\":"
-        + V2_REQUIREMENT
-        + "}";
-  }
-
-  static String v1Request() {
-    return "{\"x402Version\":1,\"paymentPayload\":{\"x402Version\":1,\"scheme\":\"exact\","
-        + "\"network\":\"base-sepolia\",\"payload\":"
-        + EVM_PAYLOAD
-        + "},\"paymentRequirements\":"
-        + V1_REQUIREMENT
-        + "}";
-  }
-
   private static MalformedMessageException refused(
       org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
     MalformedMessageException e = catchThrowableOfType(MalformedMessageException.class, call);
@@ -54,19 +22,19 @@ class WireCodecTest {
 
   @Test
   void v2FacilitatorRequestDecodesAndRoundTrips() {
-    FacilitatorRequest request = codec.decodeFacilitatorRequest(v2Request());
+    FacilitatorRequest request = codec.decodeFacilitatorRequest(TestMessages.v2Request());
 
     assertThat(request).isInstanceOf(VerifyRequest.class);
     VerifyRequest v2 = (VerifyRequest) request;
     assertThat(v2.x402Version()).isEqualTo(2);
     assertThat(v2.scheme()).isEqualTo("exact");
     assertThat(v2.paymentPayload().accepted()).isEqualTo(v2.paymentRequirements());
-    assertThat(codec.toJson(request)).isEqualTo(v2Request());
+    assertThat(codec.toJson(request)).isEqualTo(TestMessages.v2Request());
   }
 
   @Test
   void v1FacilitatorRequestDecodesAndRoundTrips() {
-    FacilitatorRequest request = codec.decodeFacilitatorRequest(v1Request());
+    FacilitatorRequest request = codec.decodeFacilitatorRequest(TestMessages.v1Request());
 
     assertThat(request).isInstanceOf(VerifyRequestV1.class);
     VerifyRequestV1 v1 = (VerifyRequestV1) request;
@@ -78,13 +46,14 @@ class WireCodecTest {
 
   @Test
   void versionMayComeFromThePayloadAlone() {
-    String withoutTopLevel = v2Request().replaceFirst("\"x402Version\":2,", "");
+    String withoutTopLevel = TestMessages.v2Request().replaceFirst("\"x402Version\":2,", "");
     assertThat(codec.decodeFacilitatorRequest(withoutTopLevel)).isInstanceOf(VerifyRequest.class);
   }
 
   @Test
   void conflictingVersionsAreRefused() {
-    String conflicting = v2Request().replaceFirst("\"x402Version\":2", "\"x402Version\":1");
+    String conflicting =
+        TestMessages.v2Request().replaceFirst("\"x402Version\":2", "\"x402Version\":1");
     MalformedMessageException e = refused(() -> codec.decodeFacilitatorRequest(conflicting));
     assertThat(e.kind()).isEqualTo(Kind.INVALID_VALUE);
     assertThat(e.getMessage()).contains("does not match");
@@ -93,10 +62,11 @@ class WireCodecTest {
   @Test
   void problemsInsideRequirementsMapToInvalidPaymentRequirements() {
     String bad =
-        v2Request()
+        TestMessages.v2Request()
             .replace(
-                "\"paymentRequirements\":" + V2_REQUIREMENT,
-                "\"paymentRequirements\":" + V2_REQUIREMENT.replace("\"10000\"", "\"-1\""));
+                "\"paymentRequirements\":" + TestMessages.V2_REQUIREMENT,
+                "\"paymentRequirements\":"
+                    + TestMessages.V2_REQUIREMENT.replace("\"10000\"", "\"-1\""));
     MalformedMessageException e = refused(() -> codec.decodeFacilitatorRequest(bad));
     assertThat(e.field()).isEqualTo("paymentRequirements.amount");
     assertThat(e.reason()).isEqualTo(ErrorReason.INVALID_PAYMENT_REQUIREMENTS);
@@ -105,7 +75,9 @@ class WireCodecTest {
         refused(
             () ->
                 codec.decodeFacilitatorRequest(
-                    "{\"x402Version\":2,\"paymentRequirements\":" + V2_REQUIREMENT + "}"));
+                    "{\"x402Version\":2,\"paymentRequirements\":"
+                        + TestMessages.V2_REQUIREMENT
+                        + "}"));
     assertThat(noPayload.field()).isEqualTo("paymentPayload");
     assertThat(noPayload.reason()).isEqualTo(ErrorReason.INVALID_PAYLOAD);
   }
@@ -183,20 +155,23 @@ class WireCodecTest {
 
   @Test
   void alteredOrAbsentFieldsAreNotEqual() {
-    PaymentRequirements offered = codec.decodePaymentRequirements(V2_REQUIREMENT);
+    PaymentRequirements offered = codec.decodePaymentRequirements(TestMessages.V2_REQUIREMENT);
 
-    assertThat(codec.decodePaymentRequirements(V2_REQUIREMENT.replace("10000", "1000")))
+    assertThat(
+            codec.decodePaymentRequirements(TestMessages.V2_REQUIREMENT.replace("10000", "1000")))
         .isNotEqualTo(offered);
     assertThat(
             codec.decodePaymentRequirements(
-                V2_REQUIREMENT.replace(",\"extra\":{\"name\":\"USDC\",\"version\":\"2\"}", "")))
+                TestMessages.V2_REQUIREMENT.replace(
+                    ",\"extra\":{\"name\":\"USDC\",\"version\":\"2\"}", "")))
         .isNotEqualTo(offered);
     PaymentRequirements noExtra =
         codec.decodePaymentRequirements(
-            V2_REQUIREMENT.replace(",\"extra\":{\"name\":\"USDC\",\"version\":\"2\"}", ""));
+            TestMessages.V2_REQUIREMENT.replace(
+                ",\"extra\":{\"name\":\"USDC\",\"version\":\"2\"}", ""));
     PaymentRequirements emptyExtra =
         codec.decodePaymentRequirements(
-            V2_REQUIREMENT.replace("{\"name\":\"USDC\",\"version\":\"2\"}", "{}"));
+            TestMessages.V2_REQUIREMENT.replace("{\"name\":\"USDC\",\"version\":\"2\"}", "{}"));
     assertThat(noExtra).as("absent extra differs from {}").isNotEqualTo(emptyExtra);
     assertThat(codec.toJson(noExtra)).doesNotContain("extra");
     assertThat(codec.toJson(emptyExtra)).contains("\"extra\":{}");
@@ -205,7 +180,8 @@ class WireCodecTest {
   @Test
   void v1RequirementsTranslateToV2AndBack() {
     V1Translation v1 = new V1Translation(NetworkRegistry.defaults());
-    VerifyRequestV1 request = (VerifyRequestV1) codec.decodeFacilitatorRequest(v1Request());
+    VerifyRequestV1 request =
+        (VerifyRequestV1) codec.decodeFacilitatorRequest(TestMessages.v1Request());
 
     VerifyRequest translated = v1.request(request);
 
@@ -227,7 +203,7 @@ class WireCodecTest {
     VerifyRequestV1 request =
         (VerifyRequestV1)
             codec.decodeFacilitatorRequest(
-                v1Request()
+                TestMessages.v1Request()
                     .replace(
                         "\"network\":\"base-sepolia\",\"payload\"",
                         "\"network\":\"base\",\"payload\""));
@@ -243,7 +219,8 @@ class WireCodecTest {
     V1Translation v1 = new V1Translation(NetworkRegistry.defaults());
     VerifyRequestV1 request =
         (VerifyRequestV1)
-            codec.decodeFacilitatorRequest(v1Request().replace("base-sepolia", "atlantis"));
+            codec.decodeFacilitatorRequest(
+                TestMessages.v1Request().replace("base-sepolia", "atlantis"));
     PaymentRequirementsV1 requirements = request.paymentRequirements();
     IllegalArgumentException e =
         catchThrowableOfType(IllegalArgumentException.class, () -> v1.requirements(requirements));
