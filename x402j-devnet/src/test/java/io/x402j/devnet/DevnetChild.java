@@ -1,0 +1,18 @@
+package io.x402j.devnet;
+
+/** Run in a separate JVM by {@link DevnetIT}: starts a devnet, prints anvil's pid, waits. */
+public final class DevnetChild {
+  private DevnetChild() {}
+
+  public static void main(String[] args) throws Exception {
+    Devnet devnet = Devnet.start(DevnetOptions.defaults());
+    long anvil =
+        ProcessHandle.of(devnet.processId())
+            .flatMap(watchdog -> watchdog.descendants().findFirst())
+            .map(ProcessHandle::pid)
+            .orElse(devnet.processId());
+    System.out.println("anvil-pid " + anvil);
+    System.out.flush();
+    Thread.sleep(120_000);
+  }
+}

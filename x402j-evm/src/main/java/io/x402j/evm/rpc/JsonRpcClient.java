@@ -1,0 +1,445 @@
+package io.x402j.evm.rpc;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.x402j.core.internal.LimitedBody;
+import io.x402j.core.internal.StrictJson;
+import io.x402j.core.internal.Text;
+import io.x402j.evm.rpc.RpcException.Kind;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A JSON-RPC 2.0 client for EVM nodes on {@link java.net.http.HttpClient}: single calls and
+ * batches, a timeout per attempt, and retries with exponential backoff that are safe by
+ * construction. Reads (for example {@code eth_call}, {@code eth_getTransactionReceipt}) are retried
+ * when the node is unreachable, drops the connection, times out, answers 429/502/503/504 or reports
+ * a rate limit. Writes ({@code eth_sendRawTransaction}) are retried only when no connection was
+ * made, so the request provably never left. Immutable and thread-safe.
+ *
+ * <p>The node URL often carries an API key in its path or query; every message names the node by
+ * scheme, host and port only.
+ */
+public final class JsonRpcClient {
+  private static final Set<String> READS =
+      Set.of(
+          "eth_call",
+          "eth_chainId",
+          "eth_blockNumber",
+          "eth_getCode",
+          "eth_getBalance",
+          "eth_getStorageAt",
+          "eth_getTransactionCount",
+          "eth_getTransactionReceipt",
+          "eth_getTransactionByHash",
+          "eth_getBlockByNumber",
+          "eth_estimateGas",
+          "eth_gasPrice",
+          "eth_maxPriorityFeePerGas",
+          "eth_feeHistory",
+          "net_version",
+          "web3_clientVersion");
+
+  private final URI uri;
+  private final String redacted;
+  private final HttpClient http;
+  private final Duration timeout;
+  private final int maxAttempts;
+  private final Duration backoff;
+  private final int maxResponseBytes;
+  private final ObjectMapper mapper = new ObjectMapper();
+  private final StrictJson json;
+  private final AtomicLong ids = new AtomicLong();
+
+  private JsonRpcClient(Builder b) {
+    URI parsed;
+    try {
+      parsed = new URI(b.url);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("RPC URL is not a valid URL: " + e.getReason());
+    }
+    if (parsed.getScheme() == null
+        || !(parsed.getScheme().equals("http") || parsed.getScheme().equals("https"))
+        || parsed.getHost() == null) {
+      throw new IllegalArgumentException(
+          "RPC URL " + redact(parsed) + " must be an absolute http(s) URL");
+    }
+    this.uri = parsed;
+    this.redacted = redact(parsed);
+    this.timeout = b.timeout;
+    this.maxAttempts = b.maxAttempts;
+    this.backoff = b.backoff;
+    this.maxResponseBytes = b.maxResponseBytes;
+    this.json = new StrictJson(maxResponseBytes);
+    this.http =
+        b.httpClient != null
+            ? b.httpClient
+            : HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(b.connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+  }
+
+  /** Starts a client for the node at {@code url}. */
+  public static Builder builder(String url) {
+    return new Builder(url);
+  }
+
+  /** The node as {@code scheme://host:port}, safe to log. */
+  public String redactedUrl() {
+    return redacted;
+  }
+
+  /** {@code scheme://host[:port]}: RPC URLs carry keys in paths and queries alike. */
+  static String redact(URI uri) {
+    if (uri == null || uri.getHost() == null) {
+      return "<invalid RPC URL>";
+    }
+    return uri.getScheme()
+        + "://"
+        + uri.getHost()
+        + (uri.getPort() >= 0 ? ":" + uri.getPort() : "");
+  }
+
+  /** Whether {@code method} only reads chain state, so retrying it is harmless. */
+  public static boolean isRead(String method) {
+    return READS.contains(method);
+  }
+
+  /**
+   * Calls one method. Completes with the {@code result}, or exceptionally with an {@link
+   * RpcException} (kind {@link Kind#RPC_ERROR} for an error object).
+   */
+  public CompletableFuture<JsonNode> call(String method, Object... params) {
+    return batch(List.of(RpcCall.of(method, params)))
+        .thenApply(
+            results -> {
+              RpcResult result = results.get(0);
+              if (!result.ok()) {
+                RpcError error = result.error();
+                throw new RpcException(
+                    Kind.RPC_ERROR,
+                    method,
+                    0,
+                    error,
+                    method + " failed on " + redacted + ": " + error.code() + " " + error.message(),
+                    null);
+              }
+              return result.result();
+            });
+  }
+
+  /**
+   * Sends several calls in one HTTP request. Completes with one {@link RpcResult} per call, in
+   * order; a call's error object is a result, not an exception. Completes exceptionally only when
+   * the batch as a whole failed.
+   */
+  public CompletableFuture<List<RpcResult>> batch(List<RpcCall> calls) {
+    if (calls.isEmpty()) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    boolean allReads = calls.stream().allMatch(c -> isRead(c.method()));
+    long firstId = ids.getAndAdd(calls.size());
+    String body = encode(calls, firstId);
+    return attempt(calls, firstId, body, allReads, 1);
+  }
+
+  private String encode(List<RpcCall> calls, long firstId) {
+    ArrayNode array = mapper.createArrayNode();
+    for (int i = 0; i < calls.size(); i++) {
+      ObjectNode request = array.addObject();
+      request.put("jsonrpc", "2.0");
+      request.put("id", firstId + i);
+      request.put("method", calls.get(i).method());
+      ArrayNode params = request.putArray("params");
+      for (Object param : calls.get(i).params()) {
+        params.add(
+            mapper.valueToTree(
+                param instanceof BigInteger ? "0x" + ((BigInteger) param).toString(16) : param));
+      }
+    }
+    try {
+      // A single call goes as a plain object: some nodes handle batches less well.
+      return mapper.writeValueAsString(calls.size() == 1 ? array.get(0) : array);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("RPC parameters cannot be written as JSON", e);
+    }
+  }
+
+  private CompletableFuture<List<RpcResult>> attempt(
+      List<RpcCall> calls, long firstId, String body, boolean allReads, int attempt) {
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .timeout(timeout)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+            .build();
+    String method =
+        calls.get(0).method() + (calls.size() > 1 ? " (batch of " + calls.size() + ")" : "");
+    return http.sendAsync(request, LimitedBody.handler(maxResponseBytes))
+        .orTimeout(timeout.toMillis() + 250, TimeUnit.MILLISECONDS)
+        .handle(
+            (response, error) -> {
+              try {
+                if (error != null) {
+                  throw transportFailure(method, unwrap(error));
+                }
+                return parse(method, calls.size(), firstId, response);
+              } catch (RpcException e) {
+                return e;
+              }
+            })
+        .thenCompose(
+            outcome -> {
+              if (outcome instanceof RpcException) {
+                RpcException failure = (RpcException) outcome;
+                if (attempt < maxAttempts && retryable(failure, allReads)) {
+                  return retryLater(calls, firstId, body, allReads, attempt);
+                }
+                return CompletableFuture.failedFuture(failure);
+              }
+              @SuppressWarnings("unchecked")
+              List<RpcResult> results = (List<RpcResult>) outcome;
+              boolean rateLimited =
+                  results.stream().anyMatch(r -> !r.ok() && r.error().isRateLimited());
+              if (rateLimited && allReads && attempt < maxAttempts) {
+                return retryLater(calls, firstId, body, allReads, attempt);
+              }
+              return CompletableFuture.completedFuture(results);
+            });
+  }
+
+  private CompletableFuture<List<RpcResult>> retryLater(
+      List<RpcCall> calls, long firstId, String body, boolean allReads, int attempt) {
+    long delay = backoff.toMillis() << Math.min(attempt - 1, 10);
+    return CompletableFuture.supplyAsync(
+            () -> null,
+            CompletableFuture.delayedExecutor(Math.min(delay, 2000), TimeUnit.MILLISECONDS))
+        .thenCompose(ignored -> attempt(calls, firstId, body, allReads, attempt + 1));
+  }
+
+  private static boolean retryable(RpcException failure, boolean allReads) {
+    switch (failure.kind()) {
+      case UNREACHABLE:
+        return true; // nothing was sent, so even a write may go again
+      case CONNECTION_LOST:
+      case TIMEOUT:
+        return allReads;
+      case HTTP_STATUS:
+        int status = failure.httpStatus();
+        return allReads && (status == 429 || status == 502 || status == 503 || status == 504);
+      default:
+        return false;
+    }
+  }
+
+  private List<RpcResult> parse(
+      String method, int expected, long firstId, HttpResponse<byte[]> response) {
+    String text = new String(response.body(), StandardCharsets.UTF_8);
+    if (response.statusCode() < 200 || response.statusCode() >= 300) {
+      throw new RpcException(
+          Kind.HTTP_STATUS,
+          method,
+          response.statusCode(),
+          null,
+          method
+              + " on "
+              + redacted
+              + " failed with HTTP "
+              + response.statusCode()
+              + ": "
+              + Text.quote(text.strip()),
+          null);
+    }
+    JsonNode root;
+    try {
+      root = json.parse(text);
+    } catch (IOException e) {
+      throw badResponse(method, "not JSON", text);
+    }
+    Map<Long, RpcResult> byId = new HashMap<>();
+    if (root.isArray()) {
+      for (JsonNode item : root) {
+        readOne(method, item, byId);
+      }
+    } else if (root.isObject()) {
+      if (expected > 1 && root.has("error") && !root.hasNonNull("id")) {
+        // A node that refuses batches answers one error for the whole request.
+        RpcError error = error(root.get("error"));
+        throw new RpcException(
+            Kind.RPC_ERROR,
+            method,
+            0,
+            error,
+            method + " refused by " + redacted + ": " + error.message(),
+            null);
+      }
+      readOne(method, root, byId);
+    } else {
+      throw badResponse(method, "neither an object nor an array", text);
+    }
+    List<RpcResult> results = new ArrayList<>(expected);
+    for (int i = 0; i < expected; i++) {
+      RpcResult result = byId.get(firstId + i);
+      if (result == null) {
+        throw badResponse(method, "no answer for request id " + (firstId + i), text);
+      }
+      results.add(result);
+    }
+    return results;
+  }
+
+  private void readOne(String method, JsonNode item, Map<Long, RpcResult> byId) {
+    if (!item.isObject() || !item.has("id") || !item.get("id").canConvertToLong()) {
+      throw badResponse(method, "a response without a numeric id", item.toString());
+    }
+    long id = item.get("id").longValue();
+    if (item.hasNonNull("error")) {
+      byId.put(id, RpcResult.failed(error(item.get("error"))));
+    } else if (item.has("result")) {
+      byId.put(id, RpcResult.ok(item.get("result")));
+    } else {
+      throw badResponse(method, "a response with neither result nor error", item.toString());
+    }
+  }
+
+  private static RpcError error(JsonNode error) {
+    return new RpcError(
+        error.path("code").asInt(0), error.path("message").asText(""), error.get("data"));
+  }
+
+  private RpcException badResponse(String method, String what, String text) {
+    return new RpcException(
+        Kind.BAD_RESPONSE,
+        method,
+        0,
+        null,
+        method + " on " + redacted + " answered " + what + ": " + Text.quote(text.strip()),
+        null);
+  }
+
+  private RpcException transportFailure(String method, Throwable cause) {
+    String where = method + " on " + redacted;
+    if (cause instanceof HttpConnectTimeoutException || cause instanceof ConnectException) {
+      return new RpcException(
+          Kind.UNREACHABLE, method, 0, null, where + ": node unreachable", cause);
+    }
+    if (cause instanceof HttpTimeoutException || cause instanceof TimeoutException) {
+      return new RpcException(
+          Kind.TIMEOUT,
+          method,
+          0,
+          null,
+          where + ": no answer within " + timeout.toMillis() + " ms",
+          cause);
+    }
+    if (cause instanceof LimitedBody.TooLargeException) {
+      return new RpcException(
+          Kind.BAD_RESPONSE, method, 0, null, where + ": " + cause.getMessage(), cause);
+    }
+    return new RpcException(
+        Kind.CONNECTION_LOST,
+        method,
+        0,
+        null,
+        where + ": connection failed (" + cause.getClass().getSimpleName() + ")",
+        cause);
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable t = error;
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** Builds a {@link JsonRpcClient}. */
+  public static final class Builder {
+    private final String url;
+    private HttpClient httpClient;
+    private Duration connectTimeout = Duration.ofSeconds(3);
+    private Duration timeout = Duration.ofSeconds(10);
+    private int maxAttempts = 4;
+    private Duration backoff = Duration.ofMillis(100);
+    private int maxResponseBytes = 8 * 1024 * 1024;
+
+    private Builder(String url) {
+      this.url = Objects.requireNonNull(url, "url");
+    }
+
+    /** The HTTP client to use; by default one of its own (HTTP/1.1, no redirects). */
+    public Builder httpClient(HttpClient httpClient) {
+      this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
+      return this;
+    }
+
+    /** How long to wait for a connection (default 3 s). */
+    public Builder connectTimeout(Duration connectTimeout) {
+      this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+      return this;
+    }
+
+    /** How long one attempt may take (default 10 s). */
+    public Builder timeout(Duration timeout) {
+      this.timeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /** Attempts per call including the first (default 4). */
+    public Builder maxAttempts(int maxAttempts) {
+      if (maxAttempts < 1) {
+        throw new IllegalArgumentException("maxAttempts must be at least 1");
+      }
+      this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    /** The first retry delay, doubled per retry up to 2 s (default 100 ms). */
+    public Builder backoff(Duration backoff) {
+      this.backoff = Objects.requireNonNull(backoff, "backoff");
+      return this;
+    }
+
+    /** The largest response accepted (default 8 MiB). */
+    public Builder maxResponseBytes(int maxResponseBytes) {
+      this.maxResponseBytes = maxResponseBytes;
+      return this;
+    }
+
+    /**
+     * Builds the client.
+     *
+     * @throws IllegalArgumentException for a URL that is not absolute http(s); the message does not
+     *     repeat the URL's path or query
+     */
+    public JsonRpcClient build() {
+      return new JsonRpcClient(this);
+    }
+  }
+}
