@@ -116,6 +116,14 @@ public enum ErrorReason {
   EIP6492_FACTORY_NOT_ALLOWED(
       "eip6492_factory_not_allowed", "the smart wallet factory is not allowed"),
 
+  // Reasons x402j adds.
+  /**
+   * x402j: the facilitator does not accept this token on this network (it pays gas only for tokens
+   * its operator listed).
+   */
+  UNSUPPORTED_ASSET(
+      "unsupported_asset", "the facilitator does not accept this asset on this network"),
+
   // Names of the public specification text that the official SDK spells differently; accepted.
   /** Spec spelling of {@link #EXACT_EVM_SIGNATURE}. */
   EXACT_EVM_PAYLOAD_SIGNATURE("invalid_exact_evm_payload_signature", "the signature is invalid"),

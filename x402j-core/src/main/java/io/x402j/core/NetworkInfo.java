@@ -1,6 +1,7 @@
 package io.x402j.core;
 
 import io.x402j.core.internal.Text;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -19,6 +20,10 @@ public final class NetworkInfo {
   private final String v1Name;
   private final boolean testnet;
   private final List<Asset> assets;
+  private final Duration blockTime;
+
+  /** The block time assumed for networks that do not state one. */
+  public static final Duration DEFAULT_BLOCK_TIME = Duration.ofSeconds(2);
 
   private NetworkInfo(Builder b) {
     this.network = Objects.requireNonNull(b.network, "network");
@@ -26,6 +31,10 @@ public final class NetworkInfo {
     this.v1Name = b.v1Name;
     this.testnet = b.testnet;
     this.assets = List.copyOf(b.assets);
+    this.blockTime = b.blockTime == null ? DEFAULT_BLOCK_TIME : b.blockTime;
+    if (blockTime.isNegative() || blockTime.isZero()) {
+      throw new IllegalArgumentException("block time must be positive, got " + blockTime);
+    }
     if (v1Name != null && !V1_NAME.matcher(v1Name).matches()) {
       throw new IllegalArgumentException(
           "v1 network name " + Text.quote(v1Name) + " must be lowercase letters, digits and '-'");
@@ -57,6 +66,32 @@ public final class NetworkInfo {
     return testnet;
   }
 
+  /** The typical interval between blocks. */
+  public Duration blockTime() {
+    return blockTime;
+  }
+
+  /**
+   * How often to look for a transaction's receipt by default: a quarter of the block time, and not
+   * more often than every 25 ms.
+   */
+  public Duration receiptPollInterval() {
+    Duration quarter = blockTime.dividedBy(4);
+    return quarter.compareTo(Duration.ofMillis(25)) < 0 ? Duration.ofMillis(25) : quarter;
+  }
+
+  /**
+   * How long to wait for a settlement's receipt by default before answering {@code
+   * settlement_pending}: fifteen blocks, between 10 and 120 seconds.
+   */
+  public Duration receiptTimeout() {
+    Duration blocks = blockTime.multipliedBy(15);
+    if (blocks.compareTo(Duration.ofSeconds(10)) < 0) {
+      return Duration.ofSeconds(10);
+    }
+    return blocks.compareTo(Duration.ofSeconds(120)) > 0 ? Duration.ofSeconds(120) : blocks;
+  }
+
   /** The known tokens, the default first. */
   public List<Asset> assets() {
     return assets;
@@ -79,7 +114,12 @@ public final class NetworkInfo {
 
   /** A copy to modify. */
   public Builder toBuilder() {
-    Builder b = new Builder(network).displayName(displayName).v1Name(v1Name).testnet(testnet);
+    Builder b =
+        new Builder(network)
+            .displayName(displayName)
+            .v1Name(v1Name)
+            .testnet(testnet)
+            .blockTime(blockTime);
     b.assets.addAll(assets);
     return b;
   }
@@ -94,12 +134,13 @@ public final class NetworkInfo {
         && displayName.equals(other.displayName)
         && Objects.equals(v1Name, other.v1Name)
         && testnet == other.testnet
-        && assets.equals(other.assets);
+        && assets.equals(other.assets)
+        && blockTime.equals(other.blockTime);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(network, displayName, v1Name, testnet, assets);
+    return Objects.hash(network, displayName, v1Name, testnet, assets, blockTime);
   }
 
   @Override
@@ -113,6 +154,7 @@ public final class NetworkInfo {
     private String displayName;
     private String v1Name;
     private boolean testnet;
+    private Duration blockTime;
     private final ArrayList<Asset> assets = new ArrayList<>();
 
     private Builder(Network network) {
@@ -134,6 +176,12 @@ public final class NetworkInfo {
     /** Marks the network as a testnet. */
     public Builder testnet(boolean testnet) {
       this.testnet = testnet;
+      return this;
+    }
+
+    /** The typical block time ({@link #DEFAULT_BLOCK_TIME} when not set). */
+    public Builder blockTime(Duration blockTime) {
+      this.blockTime = blockTime;
       return this;
     }
 

@@ -1,6 +1,7 @@
 package io.x402j.core;
 
 import io.x402j.core.internal.Text;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -157,58 +158,66 @@ public final class NetworkRegistry {
 
   private static NetworkRegistry createDefaults() {
     List<NetworkInfo> list = new ArrayList<>();
-    // EVM networks with native USDC (EIP-3009). Addresses, EIP-712 names and versions are the
-    // public deployments listed by Circle and by the official @x402/evm package.
+    // EVM networks with native USDC (EIP-3009) and their typical block time in milliseconds.
+    // Addresses, EIP-712 names and versions are the public deployments listed by Circle and by
+    // the official @x402/evm package.
     list.add(
         evm(
             8453,
             "Base",
             "base",
             false,
-            usdc("0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913", "USD Coin")));
+            usdc("0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913", "USD Coin"),
+            2000));
     list.add(
         evm(
             84532,
             "Base Sepolia",
             "base-sepolia",
             true,
-            usdc("0x036CbD53842c5426634e7929541eC2318f3dCF7e", "USDC")));
+            usdc("0x036CbD53842c5426634e7929541eC2318f3dCF7e", "USDC"),
+            2000));
     list.add(
         evm(
             1,
             "Ethereum",
             "ethereum",
             false,
-            usdc("0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48", "USD Coin")));
-    list.add(evm(11155111, "Ethereum Sepolia", "sepolia", true, null));
+            usdc("0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48", "USD Coin"),
+            12000));
+    list.add(evm(11155111, "Ethereum Sepolia", "sepolia", true, null, 12000));
     list.add(
         evm(
             43114,
             "Avalanche C-Chain",
             "avalanche",
             false,
-            usdc("0xB97EF9Ef8734C71904D8002F8b6Bc66Dd9c48a6E", "USD Coin")));
+            usdc("0xB97EF9Ef8734C71904D8002F8b6Bc66Dd9c48a6E", "USD Coin"),
+            2000));
     list.add(
         evm(
             43113,
             "Avalanche Fuji",
             "avalanche-fuji",
             true,
-            usdc("0x5425890298aed601595a70AB815c96711a31Bc65", "USD Coin")));
+            usdc("0x5425890298aed601595a70AB815c96711a31Bc65", "USD Coin"),
+            2000));
     list.add(
         evm(
             137,
             "Polygon",
             "polygon",
             false,
-            usdc("0x3c499c542cEF5E3811e1192ce70d8cC03d5c3359", "USD Coin")));
+            usdc("0x3c499c542cEF5E3811e1192ce70d8cC03d5c3359", "USD Coin"),
+            2000));
     list.add(
         evm(
             80002,
             "Polygon Amoy",
             "polygon-amoy",
             true,
-            usdc("0x41E94Eb019C0762f9Bfcf9Fb1E58725BfB0e7582", "USDC")));
+            usdc("0x41E94Eb019C0762f9Bfcf9Fb1E58725BfB0e7582", "USDC"),
+            2000));
     // Arbitrum and Optimism have no name in the official v1 SDKs; these v1 names are x402j's.
     list.add(
         evm(
@@ -216,38 +225,48 @@ public final class NetworkRegistry {
             "Arbitrum One",
             "arbitrum",
             false,
-            usdc("0xaf88d065e77c8cC2239327C5EDb3A432268e5831", "USD Coin")));
+            usdc("0xaf88d065e77c8cC2239327C5EDb3A432268e5831", "USD Coin"),
+            250));
     list.add(
         evm(
             421614,
             "Arbitrum Sepolia",
             "arbitrum-sepolia",
             true,
-            usdc("0x75faf114eafb1BDbe2F0316DF893fd58CE46AA4d", "USD Coin")));
+            usdc("0x75faf114eafb1BDbe2F0316DF893fd58CE46AA4d", "USD Coin"),
+            250));
     list.add(
         evm(
             10,
             "OP Mainnet",
             "optimism",
             false,
-            usdc("0x0b2C639c533813f4Aa9D7837CAf62653d097Ff85", "USD Coin")));
+            usdc("0x0b2C639c533813f4Aa9D7837CAf62653d097Ff85", "USD Coin"),
+            2000));
     list.add(
-        evm(1329, "Sei", "sei", false, usdc("0xe15fC38F6D8c56aF07bbCBe3BAf5708A2Bf42392", "USDC")));
+        evm(
+            1329,
+            "Sei",
+            "sei",
+            false,
+            usdc("0xe15fC38F6D8c56aF07bbCBe3BAf5708A2Bf42392", "USDC"),
+            400));
     list.add(
         evm(
             1328,
             "Sei Testnet",
             "sei-testnet",
             true,
-            usdc("0x4fCF1784B31630811181f670Aea7A7bEF803eaED", "USDC")));
+            usdc("0x4fCF1784B31630811181f670Aea7A7bEF803eaED", "USDC"),
+            400));
     // Other networks the official v1 SDKs name; listed so v1 names resolve to chain IDs.
-    list.add(evm(2741, "Abstract", "abstract", false, null));
-    list.add(evm(11124, "Abstract Testnet", "abstract-testnet", true, null));
-    list.add(evm(4689, "IoTeX", "iotex", false, null));
-    list.add(evm(3338, "peaq", "peaq", false, null));
-    list.add(evm(1514, "Story", "story", false, null));
-    list.add(evm(41923, "EDU Chain", "educhain", false, null));
-    list.add(evm(324705682, "SKALE Base Sepolia", "skale-base-sepolia", true, null));
+    list.add(evm(2741, "Abstract", "abstract", false, null, 1000));
+    list.add(evm(11124, "Abstract Testnet", "abstract-testnet", true, null, 1000));
+    list.add(evm(4689, "IoTeX", "iotex", false, null, 5000));
+    list.add(evm(3338, "peaq", "peaq", false, null, 1000));
+    list.add(evm(1514, "Story", "story", false, null, 2000));
+    list.add(evm(41923, "EDU Chain", "educhain", false, null, 2000));
+    list.add(evm(324705682, "SKALE Base Sepolia", "skale-base-sepolia", true, null, 1000));
     // Solana: recognised so that messages naming it decode and route; x402j settles EVM only.
     list.add(
         solana(
@@ -275,12 +294,18 @@ public final class NetworkRegistry {
   }
 
   private static NetworkInfo evm(
-      long chainId, String displayName, String v1Name, boolean testnet, Asset asset) {
+      long chainId,
+      String displayName,
+      String v1Name,
+      boolean testnet,
+      Asset asset,
+      long blockTimeMillis) {
     NetworkInfo.Builder b =
         NetworkInfo.builder(Network.evm(chainId))
             .displayName(displayName)
             .v1Name(v1Name)
-            .testnet(testnet);
+            .testnet(testnet)
+            .blockTime(Duration.ofMillis(blockTimeMillis));
     if (asset != null) {
       b.asset(asset);
     }
@@ -293,7 +318,8 @@ public final class NetworkRegistry {
         NetworkInfo.builder(new Network(Network.SOLANA, reference))
             .displayName(displayName)
             .v1Name(v1Name)
-            .testnet(testnet);
+            .testnet(testnet)
+            .blockTime(Duration.ofMillis(400));
     if (asset != null) {
       b.asset(asset);
     }

@@ -44,6 +44,32 @@ class NetworkRegistryTest {
     assertThat(registry.findAsset(network, "usdc")).hasValue(asset);
   }
 
+  @ParameterizedTest(name = "chain {0}: blocks {1} ms, poll {2} ms, receipt timeout {3} s")
+  @CsvSource({
+    "8453,   2000,  500,  30",
+    "1,      12000, 3000, 120",
+    "42161,  250,   62,   10",
+  })
+  void carriesBlockTimesAndDerivesReceiptPolling(
+      long chainId, long blockMillis, long pollMillis, long timeoutSeconds) {
+    NetworkInfo info = registry.findByChainId(chainId).orElseThrow();
+    assertThat(info.blockTime().toMillis()).isEqualTo(blockMillis);
+    assertThat(info.receiptPollInterval().toMillis()).isEqualTo(pollMillis);
+    assertThat(info.receiptTimeout().toSeconds()).isEqualTo(timeoutSeconds);
+  }
+
+  @Test
+  void unknownBlockTimesDefaultToTwoSeconds() {
+    NetworkInfo custom = NetworkInfo.builder(Network.evm(999)).build();
+    assertThat(custom.blockTime()).isEqualTo(NetworkInfo.DEFAULT_BLOCK_TIME);
+    assertThat(
+            NetworkInfo.builder(Network.evm(999))
+                .blockTime(java.time.Duration.ofMillis(40))
+                .build()
+                .receiptPollInterval())
+        .isEqualTo(java.time.Duration.ofMillis(25));
+  }
+
   @ParameterizedTest
   @CsvSource({
     "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp, solana",

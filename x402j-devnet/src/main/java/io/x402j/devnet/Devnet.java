@@ -222,7 +222,8 @@ public final class Devnet implements AutoCloseable {
             options.tokenSymbol(),
             options.tokenVersion(),
             6,
-            accounts);
+            accounts,
+            options.blockTime());
     return new Devnet(anvil, rpc, info, contracts, work);
   }
 

@@ -7,6 +7,7 @@ import io.x402j.core.Asset;
 import io.x402j.core.Network;
 import io.x402j.core.NetworkInfo;
 import io.x402j.evm.EvmAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,6 +22,8 @@ import java.util.Optional;
  * @param tokenVersion its EIP-712 domain version
  * @param tokenDecimals its decimals (6)
  * @param accounts the funded accounts
+ * @param blockTime the interval between blocks, or {@code null} when each transaction is mined at
+ *     once
  */
 public record DevnetInfo(
     String rpcUrl,
@@ -30,7 +33,8 @@ public record DevnetInfo(
     String tokenSymbol,
     String tokenVersion,
     int tokenDecimals,
-    List<DevnetAccount> accounts) {
+    List<DevnetAccount> accounts,
+    Duration blockTime) {
 
   /** Copies the account list. */
   public DevnetInfo {
@@ -63,12 +67,17 @@ public record DevnetInfo(
         token.toString(), tokenSymbol, tokenDecimals, tokenName, tokenVersion);
   }
 
-  /** The devnet as a network registry entry, with the token as default asset. */
+  /**
+   * The devnet as a network registry entry, with the token as default asset. Its block time is the
+   * configured one, or 200 ms when a block is mined per transaction, so receipts are polled every
+   * 50 ms.
+   */
   public NetworkInfo networkInfo() {
     return NetworkInfo.builder(network())
         .displayName("x402j devnet (chain " + chainId + ")")
         .v1Name(chainId == Devnet.BASE_SEPOLIA_CHAIN_ID ? "base-sepolia" : "x402j-devnet")
         .testnet(true)
+        .blockTime(blockTime == null ? Duration.ofMillis(200) : blockTime)
         .asset(asset())
         .build();
   }

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.x402j.core.ErrorReason;
 import io.x402j.core.facilitator.FacilitatorException.Failure;
-import io.x402j.core.facilitator.ScriptedServer.Answer;
+import io.x402j.core.testing.ScriptedServer;
+import io.x402j.core.testing.ScriptedServer.Answer;
 import io.x402j.core.wire.FacilitatorRequest;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.core.wire.SupportedResponse;

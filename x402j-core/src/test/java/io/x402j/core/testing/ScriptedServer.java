@@ -1,4 +1,4 @@
-package io.x402j.core.facilitator;
+package io.x402j.core.testing;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -21,33 +22,38 @@ import org.eclipse.jetty.util.Callback;
  * An embedded Jetty server on 127.0.0.1 whose answers per path are scripted by the test, and which
  * records every request it receives.
  */
-final class ScriptedServer implements AutoCloseable {
+public final class ScriptedServer implements AutoCloseable {
   /** One scripted answer. */
-  record Answer(int status, String body, Map<String, String> headers, long delayMillis) {
-    static Answer json(int status, String body) {
+  public record Answer(int status, String body, Map<String, String> headers, long delayMillis) {
+    /** A JSON answer. */
+    public static Answer json(int status, String body) {
       return new Answer(status, body, Map.of("Content-Type", "application/json"), 0);
     }
 
-    Answer withHeader(String name, String value) {
+    /** The answer with one more header. */
+    public Answer withHeader(String name, String value) {
       Map<String, String> copy = new java.util.LinkedHashMap<>(headers);
       copy.put(name, value);
       return new Answer(status, body, copy, delayMillis);
     }
 
-    Answer delayed(long millis) {
+    /** The answer sent only after {@code millis} (or when the server closes). */
+    public Answer delayed(long millis) {
       return new Answer(status, body, headers, millis);
     }
   }
 
   /** A request as received. */
-  record Received(String method, String path, Map<String, String> headers, String body) {}
+  public record Received(String method, String path, Map<String, String> headers, String body) {}
 
   private final Server server;
   private final Map<String, List<Answer>> script = new ConcurrentHashMap<>();
+  private final Map<String, Function<String, Answer>> responders = new ConcurrentHashMap<>();
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final CountDownLatch release = new CountDownLatch(1);
 
-  ScriptedServer() throws Exception {
+  /** Starts the server on a free port of 127.0.0.1. */
+  public ScriptedServer() throws Exception {
     server = new Server();
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
@@ -66,8 +72,11 @@ final class ScriptedServer implements AutoCloseable {
             String path = Request.getPathInContext(request);
             received.add(new Received(request.getMethod(), path, headers, body));
             List<Answer> answers = script.get(path);
+            Function<String, Answer> responder = responders.get(path);
             Answer answer;
-            if (answers == null || answers.isEmpty()) {
+            if (responder != null) {
+              answer = responder.apply(body);
+            } else if (answers == null || answers.isEmpty()) {
               answer = Answer.json(404, "{\"error\":\"no script for " + path + "\"}");
             } else {
               answer = answers.size() > 1 ? answers.remove(0) : answers.get(0);
@@ -86,15 +95,22 @@ final class ScriptedServer implements AutoCloseable {
   }
 
   /** Answers requests to {@code path} with these answers in turn, repeating the last. */
-  void script(String path, Answer... answers) {
+  public void script(String path, Answer... answers) {
     script.put(path, new CopyOnWriteArrayList<>(List.of(answers)));
   }
 
-  String url() {
+  /** Answers requests to {@code path} with what {@code responder} makes of the request body. */
+  public void respond(String path, Function<String, Answer> responder) {
+    responders.put(path, responder);
+  }
+
+  /** The server's base URL, {@code http://127.0.0.1:<port>}. */
+  public String url() {
     return "http://127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort();
   }
 
-  List<Received> received() {
+  /** Every request received so far. */
+  public List<Received> received() {
     return received;
   }
 

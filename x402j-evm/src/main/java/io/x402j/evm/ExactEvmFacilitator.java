@@ -1,0 +1,998 @@
+package io.x402j.evm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.x402j.core.ErrorReason;
+import io.x402j.core.Network;
+import io.x402j.core.NetworkPattern;
+import io.x402j.core.scheme.SchemeFacilitator;
+import io.x402j.core.scheme.SchemeRequest;
+import io.x402j.core.wire.SettleResponse;
+import io.x402j.core.wire.VerifyResponse;
+import io.x402j.evm.internal.Abi;
+import io.x402j.evm.internal.Eip1559Transaction;
+import io.x402j.evm.internal.Eip3009Calls;
+import io.x402j.evm.internal.EvmChain;
+import io.x402j.evm.internal.Hex;
+import io.x402j.evm.internal.NonceLane;
+import io.x402j.evm.internal.PaymentCheck;
+import io.x402j.evm.rpc.RpcCall;
+import io.x402j.evm.rpc.RpcError;
+import io.x402j.evm.rpc.RpcException;
+import io.x402j.evm.rpc.RpcResult;
+import io.x402j.evm.settle.InMemorySettlementLedger;
+import io.x402j.evm.settle.SettlementKey;
+import io.x402j.evm.settle.SettlementLedger;
+import io.x402j.evm.settle.SettlementRecord;
+import io.x402j.evm.settle.SettlementState;
+import io.x402j.evm.settle.Submission;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Verifies and settles exact-scheme payments (EIP-3009 {@code transferWithAuthorization}) on EVM
+ * networks. Thread-safe; share one instance and {@link #close()} it when done.
+ *
+ * <p><b>Verify</b> runs every check that needs no chain access first, in the official order, and
+ * refuses high-{@code s} signatures before any RPC. A payment that passes costs one JSON-RPC batch:
+ * the token's code (once per token), the payer's balance, the authorization's state and a
+ * simulation of the transfer. A failed simulation is diagnosed into the official reasons (nonce
+ * used, token name or version mismatch, insufficient balance, …).
+ *
+ * <p><b>Settle</b> claims the authorization in the {@link SettlementLedger} before anything is
+ * signed, so concurrent or repeated settlements of one payment produce one transaction and the same
+ * answer. Gas is estimated before a nonce is taken; nonces come from a local lane per signer; the
+ * signed transaction is recorded before it is broadcast; receipts are polled in batches at a
+ * fraction of the block time. Success requires receipt status 1 and the matching {@code Transfer}
+ * event. When no receipt arrives within the network's receipt timeout the answer is {@code
+ * settlement_pending} with the transaction hash, and settling the same payment again follows that
+ * transaction instead of sending another.
+ *
+ * <p>Chain outages are answers, not exceptions: {@code unexpected_verify_error} before any
+ * broadcast, {@code settlement_pending} after one.
+ */
+public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ExactEvmFacilitator.class);
+  private static final int MAX_SEND_ATTEMPTS = 3;
+  private static final long GAS_MARGIN = 5_000;
+
+  private final Map<Network, EvmChain> chains;
+  private final SettlementLedger ledger;
+  private final Clock clock;
+  private final ExecutorService blocking;
+  private final ScheduledExecutorService scheduler;
+  private final boolean ownsExecutors;
+  private final Duration claimLease;
+  private final ConcurrentHashMap<SettlementKey, InFlight> inFlight = new ConcurrentHashMap<>();
+
+  private record InFlight(String fingerprint, CompletableFuture<SettleResponse> future) {}
+
+  private ExactEvmFacilitator(Builder b) {
+    if (b.networks.isEmpty()) {
+      throw new IllegalArgumentException("configure at least one network");
+    }
+    this.ledger = b.ledger;
+    this.clock = b.clock;
+    this.claimLease = b.claimLease;
+    this.ownsExecutors = b.blocking == null;
+    this.blocking =
+        b.blocking != null ? b.blocking : Executors.newCachedThreadPool(daemon("x402j-evm-io"));
+    this.scheduler =
+        b.scheduler != null
+            ? b.scheduler
+            : Executors.newSingleThreadScheduledExecutor(daemon("x402j-evm-receipts"));
+    Map<Network, EvmChain> map = new LinkedHashMap<>();
+    for (EvmNetworkConfig config : b.networks) {
+      if (map.put(config.network(), new EvmChain(config, scheduler)) != null) {
+        throw new IllegalArgumentException("network " + config.network() + " is configured twice");
+      }
+    }
+    this.chains = Map.copyOf(map);
+  }
+
+  private static ThreadFactory daemon(String name) {
+    AtomicInteger counter = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, name + "-" + counter.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  /** Starts a facilitator configuration. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public String scheme() {
+    return "exact";
+  }
+
+  @Override
+  public NetworkPattern family() {
+    return NetworkPattern.namespace(Network.EIP155);
+  }
+
+  @Override
+  public List<Network> networks() {
+    return List.copyOf(chains.keySet());
+  }
+
+  @Override
+  public List<String> signers(Network network) {
+    EvmChain chain = chains.get(network);
+    if (chain == null) {
+      return List.of();
+    }
+    List<String> addresses = new ArrayList<>();
+    for (Signer signer : chain.config().signers()) {
+      addresses.add(signer.address().toString());
+    }
+    return addresses;
+  }
+
+  /** The nonce lane statistics of a network's signers, for metrics. */
+  public List<LaneStats> laneStats(Network network) {
+    EvmChain chain = chains.get(network);
+    if (chain == null) {
+      return List.of();
+    }
+    List<LaneStats> stats = new ArrayList<>();
+    for (NonceLane lane : chain.lanes()) {
+      stats.add(
+          new LaneStats(
+              lane.signer().address(), lane.peekNext(), lane.inFlightCount(), lane.resyncCount()));
+    }
+    return stats;
+  }
+
+  /**
+   * The state of one signer's nonce lane.
+   *
+   * @param signer the signer
+   * @param nextNonce the next fresh nonce, -1 before the first settlement
+   * @param inFlight transactions sent and not yet seen mined
+   * @param resyncs how often the node's count corrected the lane
+   */
+  public record LaneStats(EvmAddress signer, long nextNonce, int inFlight, long resyncs) {}
+
+  // ----------------------------------------------------------------------------------- verify
+
+  @Override
+  public CompletableFuture<VerifyResponse> verify(SchemeRequest request) {
+    PaymentCheck.Result check = PaymentCheck.run(request, chains::get, clock.instant());
+    if (check.failed()) {
+      return CompletableFuture.completedFuture(
+          VerifyResponse.invalid(check.reason(), check.message(), check.payer()));
+    }
+    return verifyOnChain(check)
+        .exceptionally(
+            e ->
+                VerifyResponse.invalid(
+                    ErrorReason.UNEXPECTED_VERIFY_ERROR,
+                    "chain access failed: " + describe(e),
+                    check.payer()));
+  }
+
+  private CompletableFuture<VerifyResponse> verifyOnChain(PaymentCheck.Result check) {
+    EvmChain chain = check.chain();
+    ExactEvmPayload payload = check.payload();
+    Eip3009Authorization a = payload.authorization();
+    List<RpcCall> calls = new ArrayList<>();
+    boolean askCode = !chain.isKnownContract(check.asset());
+    if (askCode) {
+      calls.add(RpcCall.of("eth_getCode", check.asset().toLowerHex(), "latest"));
+    }
+    int balanceAt = calls.size();
+    calls.add(ethCall(null, check.asset(), Eip3009Calls.balanceOf(a.from())));
+    calls.add(ethCall(null, check.asset(), Eip3009Calls.authorizationState(a.from(), a.nonce())));
+    calls.add(
+        ethCall(
+            chain.simulationSender(),
+            check.asset(),
+            Eip3009Calls.transferWithAuthorization(payload)));
+    int signatureAt = calls.size();
+    if (check.needsContractSignatureCheck()) {
+      calls.addAll(contractSignatureCalls(check));
+    }
+    String payer = check.payer();
+    return chain
+        .rpc()
+        .batch(calls)
+        .thenCompose(
+            results -> {
+              if (check.needsContractSignatureCheck()
+                  && contractSignatureRefused(
+                      results.get(signatureAt), results.get(signatureAt + 1))) {
+                return done(
+                    VerifyResponse.invalid(
+                        ErrorReason.EXACT_EVM_SIGNATURE, CONTRACT_SIGNATURE_MESSAGE, payer));
+              }
+              if (askCode) {
+                if (!hasCode(results.get(0))) {
+                  return done(
+                      VerifyResponse.invalid(
+                          ErrorReason.ASSET_NOT_DEPLOYED_CONTRACT,
+                          "no contract at " + check.asset() + " on " + chain.config().network(),
+                          payer));
+                }
+                chain.rememberContract(check.asset());
+              }
+              RpcResult simulation = results.get(balanceAt + 2);
+              if (simulation.ok()) {
+                return done(VerifyResponse.valid(payer));
+              }
+              return diagnose(
+                      check,
+                      results.get(balanceAt + 1),
+                      results.get(balanceAt),
+                      revertMessage(simulation.error()))
+                  .thenApply(d -> VerifyResponse.invalid(d.reason(), d.message(), payer));
+            });
+  }
+
+  private static final String CONTRACT_SIGNATURE_MESSAGE =
+      "the signature does not recover to the payer, and the payer is not a contract that accepts"
+          + " it (ERC-1271)";
+
+  /** Reads the payer's code and asks it to accept the signature (ERC-1271), in one batch. */
+  private static List<RpcCall> contractSignatureCalls(PaymentCheck.Result check) {
+    EvmAddress payer = check.payload().authorization().from();
+    return List.of(
+        RpcCall.of("eth_getCode", payer.toLowerHex(), "latest"),
+        ethCall(
+            null,
+            payer,
+            Eip3009Calls.isValidSignature(check.digest(), check.payload().signatureBytes())));
+  }
+
+  /** Whether the payer is no contract, or a contract that does not return the ERC-1271 magic. */
+  private static boolean contractSignatureRefused(RpcResult code, RpcResult validity) {
+    if (!hasCode(code) || !validity.ok() || validity.result() == null) {
+      return true;
+    }
+    String result = validity.result().asText().toLowerCase(Locale.ROOT);
+    return !result.startsWith(Hex.encode(Eip3009Calls.ERC1271_MAGIC));
+  }
+
+  private record Diagnosis(ErrorReason reason, String message) {}
+
+  /** Explains a failed simulation with the official reasons, in the official order. */
+  private CompletableFuture<Diagnosis> diagnose(
+      PaymentCheck.Result check, RpcResult state, RpcResult balance, String simulationMessage) {
+    if (!state.ok()) {
+      return done(new Diagnosis(ErrorReason.EXACT_EVM_EIP3009_NOT_SUPPORTED, simulationMessage));
+    }
+    if (decodeBool(state)) {
+      return done(
+          new Diagnosis(
+              ErrorReason.EXACT_EVM_NONCE_ALREADY_USED,
+              "authorization "
+                  + check.payload().authorization().nonce()
+                  + " was already used or cancelled"));
+    }
+    List<RpcCall> calls =
+        List.of(
+            ethCall(null, check.asset(), Eip3009Calls.name()),
+            ethCall(null, check.asset(), Eip3009Calls.version()));
+    String expectedName = check.domainName();
+    return check
+        .chain()
+        .rpc()
+        .batch(calls)
+        .handle(
+            (results, error) -> {
+              if (results != null) {
+                String name = decodeString(results.get(0));
+                String version = decodeString(results.get(1));
+                if (name != null && !name.equals(expectedName)) {
+                  return new Diagnosis(
+                      ErrorReason.EXACT_EVM_TOKEN_NAME_MISMATCH,
+                      "the token's EIP-712 name is '"
+                          + name
+                          + "', the requirement says '"
+                          + expectedName
+                          + "'");
+                }
+                String expectedVersion = check.domainVersion();
+                if (version != null && !version.equals(expectedVersion)) {
+                  return new Diagnosis(
+                      ErrorReason.EXACT_EVM_TOKEN_VERSION_MISMATCH,
+                      "the token's EIP-712 version is '"
+                          + version
+                          + "', the requirement says '"
+                          + expectedVersion
+                          + "'");
+                }
+              }
+              BigInteger value = check.payload().authorization().value().value();
+              if (balance.ok()) {
+                BigInteger held = decodeUint(balance);
+                if (held != null && held.compareTo(value) < 0) {
+                  return new Diagnosis(
+                      ErrorReason.EXACT_EVM_INSUFFICIENT_BALANCE,
+                      "the payer holds " + held + ", the payment is " + value);
+                }
+              }
+              return new Diagnosis(ErrorReason.EXACT_EVM_SIMULATION_FAILED, simulationMessage);
+            });
+  }
+
+  /** Diagnoses with fresh reads of the authorization state and the balance. */
+  private CompletableFuture<Diagnosis> diagnoseFresh(PaymentCheck.Result check, String message) {
+    Eip3009Authorization a = check.payload().authorization();
+    List<RpcCall> calls =
+        List.of(
+            ethCall(null, check.asset(), Eip3009Calls.authorizationState(a.from(), a.nonce())),
+            ethCall(null, check.asset(), Eip3009Calls.balanceOf(a.from())));
+    return check
+        .chain()
+        .rpc()
+        .batch(calls)
+        .thenCompose(r -> diagnose(check, r.get(0), r.get(1), message));
+  }
+
+  // ----------------------------------------------------------------------------------- settle
+
+  @Override
+  public CompletableFuture<SettleResponse> settle(SchemeRequest request) {
+    String network = request.requirements().network().toString();
+    PaymentCheck.Result check = PaymentCheck.run(request, chains::get, clock.instant());
+    if (check.failed()) {
+      return done(
+          SettleResponse.failure(check.reason(), check.message(), "", network, check.payer()));
+    }
+    Eip3009Authorization a = check.payload().authorization();
+    SettlementKey key =
+        new SettlementKey(request.requirements().network(), check.asset(), a.from(), a.nonce());
+    String fingerprint = fingerprint(check);
+    InFlight mine = new InFlight(fingerprint, new CompletableFuture<>());
+    InFlight running = inFlight.putIfAbsent(key, mine);
+    if (running != null && running.fingerprint().equals(fingerprint)) {
+      // The same payment is being settled right now: share its answer.
+      return running.future().thenApply(response -> response);
+    }
+    if (running != null) {
+      return settleThroughLedger(check, key, fingerprint, clock.instant());
+    }
+    settleThroughLedger(check, key, fingerprint, clock.instant())
+        .whenComplete(
+            (response, error) -> {
+              inFlight.remove(key, mine);
+              if (error != null) {
+                mine.future().completeExceptionally(error);
+              } else {
+                mine.future().complete(response);
+              }
+            });
+    return mine.future();
+  }
+
+  private CompletableFuture<SettleResponse> settleThroughLedger(
+      PaymentCheck.Result check, SettlementKey key, String fingerprint, Instant started) {
+    String network = key.network().toString();
+    return CompletableFuture.supplyAsync(
+            () -> ledger.claim(key, fingerprint, clock.instant(), claimLease), blocking)
+        .thenCompose(
+            claim -> {
+              if (claim.owned()) {
+                return execute(check, key, 1);
+              }
+              return follow(check, key, fingerprint, claim.record(), started);
+            })
+        .exceptionally(
+            e ->
+                SettleResponse.failure(
+                    ErrorReason.UNEXPECTED_SETTLE_ERROR,
+                    "settlement failed before broadcast: " + describe(e),
+                    "",
+                    network,
+                    check.payer()));
+  }
+
+  private CompletableFuture<SettleResponse> follow(
+      PaymentCheck.Result check,
+      SettlementKey key,
+      String fingerprint,
+      SettlementRecord record,
+      Instant started) {
+    String network = key.network().toString();
+    if (!record.fingerprint().equals(fingerprint)) {
+      return done(
+          SettleResponse.failure(
+              ErrorReason.EXACT_EVM_NONCE_ALREADY_USED,
+              "a different payment with this authorization nonce was already settled",
+              "",
+              network,
+              check.payer()));
+    }
+    switch (record.state()) {
+      case CONFIRMED:
+      case FAILED:
+        return done(record.outcome());
+      case SUBMITTED:
+      case PENDING:
+        return track(check, key, record.submission(), null);
+      case CLAIMED:
+      default:
+        // Another settlement of this payment is between claim and broadcast; look again soon.
+        Duration waited = Duration.between(started, clock.instant());
+        if (waited.compareTo(claimLease.plus(check.chain().config().receiptTimeout())) > 0) {
+          return done(
+              SettleResponse.failure(
+                  ErrorReason.UNEXPECTED_SETTLE_ERROR,
+                  "another settlement of this payment has not progressed",
+                  "",
+                  network,
+                  check.payer()));
+        }
+        return delay(check.chain().config().pollInterval())
+            .thenCompose(ignored -> settleThroughLedger(check, key, fingerprint, started));
+    }
+  }
+
+  private record Quote(long gasLimit, BigInteger maxPriorityFeePerGas, BigInteger maxFeePerGas) {}
+
+  private CompletableFuture<SettleResponse> execute(
+      PaymentCheck.Result check, SettlementKey key, int attempt) {
+    EvmChain chain = check.chain();
+    EvmNetworkConfig config = chain.config();
+    NonceLane lane = chain.nextLane();
+    EvmAddress sender = lane.signer().address();
+    byte[] data = Eip3009Calls.transferWithAuthorization(check.payload());
+    List<RpcCall> calls = new ArrayList<>();
+    calls.add(RpcCall.of("eth_estimateGas", Eip3009Calls.callObject(sender, check.asset(), data)));
+    calls.add(RpcCall.of("eth_getBlockByNumber", "latest", false));
+    boolean askTip = config.maxPriorityFeePerGas() == null;
+    if (askTip) {
+      calls.add(RpcCall.of("eth_maxPriorityFeePerGas"));
+    }
+    int countAt = calls.size();
+    boolean sync = lane.needsSync();
+    if (sync) {
+      calls.add(RpcCall.of("eth_getTransactionCount", sender.toLowerHex(), "pending"));
+    }
+    int codeAt = calls.size();
+    boolean askCode = !chain.isKnownContract(check.asset());
+    if (askCode) {
+      calls.add(RpcCall.of("eth_getCode", check.asset().toLowerHex(), "latest"));
+    }
+    int signatureAt = calls.size();
+    if (check.needsContractSignatureCheck()) {
+      calls.addAll(contractSignatureCalls(check));
+    }
+    String network = key.network().toString();
+    return chain
+        .rpc()
+        .batch(calls)
+        .thenCompose(
+            results -> {
+              if (check.needsContractSignatureCheck()
+                  && contractSignatureRefused(
+                      results.get(signatureAt), results.get(signatureAt + 1))) {
+                return fail(
+                    key, ErrorReason.EXACT_EVM_SIGNATURE, CONTRACT_SIGNATURE_MESSAGE, check);
+              }
+              if (askCode) {
+                if (!hasCode(results.get(codeAt))) {
+                  return fail(
+                      key,
+                      ErrorReason.ASSET_NOT_DEPLOYED_CONTRACT,
+                      "no contract at " + check.asset(),
+                      check);
+                }
+                chain.rememberContract(check.asset());
+              }
+              if (sync && results.get(countAt).ok()) {
+                // Several settlements may have asked; only the first answer initialises the lane.
+                lane.initialSync(
+                    Hex.parseQuantity(results.get(countAt).result().asText()).longValueExact());
+              }
+              RpcResult estimate = results.get(0);
+              if (!estimate.ok()) {
+                return diagnoseFresh(check, revertMessage(estimate.error()))
+                    .thenCompose(d -> fail(key, d.reason(), d.message(), check));
+              }
+              Quote quote;
+              try {
+                quote = quote(config, estimate, results.get(1), askTip ? results.get(2) : null);
+              } catch (IllegalStateException refused) {
+                return fail(key, ErrorReason.UNEXPECTED_SETTLE_ERROR, refused.getMessage(), check);
+              }
+              if (lane.needsSync()) {
+                return fail(
+                    key,
+                    ErrorReason.UNEXPECTED_SETTLE_ERROR,
+                    "cannot read the nonce of " + sender,
+                    check);
+              }
+              return signAndSend(check, key, lane, data, quote, attempt);
+            })
+        .thenApply(CompletableFuture::completedFuture)
+        .exceptionally(
+            e ->
+                // Failures that reach here happened before anything was broadcast.
+                fail(
+                    key,
+                    ErrorReason.UNEXPECTED_SETTLE_ERROR,
+                    "settlement failed before broadcast: " + describe(e),
+                    check))
+        .thenCompose(response -> response);
+  }
+
+  private static Quote quote(
+      EvmNetworkConfig config, RpcResult estimate, RpcResult block, RpcResult tipResult) {
+    long gas = Hex.parseQuantity(estimate.result().asText()).longValueExact();
+    if (gas > config.gasLimitCap()) {
+      throw new IllegalStateException(
+          "the settlement needs " + gas + " gas, above the cap of " + config.gasLimitCap());
+    }
+    long gasLimit = Math.min(config.gasLimitCap(), gas + gas / 4 + GAS_MARGIN);
+    if (!block.ok() || block.result() == null || !block.result().hasNonNull("baseFeePerGas")) {
+      throw new IllegalStateException("the latest block has no base fee (EIP-1559 is required)");
+    }
+    BigInteger baseFee = Hex.parseQuantity(block.result().get("baseFeePerGas").asText());
+    BigInteger tip;
+    if (config.maxPriorityFeePerGas() != null) {
+      tip = config.maxPriorityFeePerGas();
+    } else if (tipResult != null && tipResult.ok()) {
+      tip = Hex.parseQuantity(tipResult.result().asText());
+    } else {
+      tip = BigInteger.valueOf(1_000_000); // 0.001 gwei when the node gives no suggestion
+    }
+    BigInteger cap = config.maxFeePerGas();
+    if (baseFee.add(tip).compareTo(cap) > 0) {
+      throw new IllegalStateException(
+          "network fees (base "
+              + baseFee
+              + " + tip "
+              + tip
+              + " wei per gas) are above the cap of "
+              + cap);
+    }
+    BigInteger maxFee = baseFee.shiftLeft(1).add(tip).min(cap);
+    return new Quote(gasLimit, tip, maxFee);
+  }
+
+  private CompletableFuture<SettleResponse> signAndSend(
+      PaymentCheck.Result check,
+      SettlementKey key,
+      NonceLane lane,
+      byte[] data,
+      Quote quote,
+      int attempt) {
+    EvmChain chain = check.chain();
+    long chainId = key.network().chainId();
+    CompletableFuture<Submission> signed =
+        CompletableFuture.supplyAsync(
+            () -> {
+              long nonce = lane.allocate();
+              try {
+                Eip1559Transaction tx =
+                    new Eip1559Transaction(
+                        chainId,
+                        nonce,
+                        quote.maxPriorityFeePerGas(),
+                        quote.maxFeePerGas(),
+                        quote.gasLimit(),
+                        check.asset(),
+                        BigInteger.ZERO,
+                        data);
+                byte[] raw = tx.encodeSigned(lane.signer().sign(tx.signingHash()));
+                Submission submission =
+                    new Submission(
+                        Eip1559Transaction.hash(raw).toString(),
+                        lane.signer().address(),
+                        nonce,
+                        Hex.encode(raw));
+                ledger.submitted(key, submission, clock.instant()); // before broadcast
+                return submission;
+              } catch (RuntimeException e) {
+                lane.release(nonce); // nothing left this process
+                throw e;
+              }
+            },
+            blocking);
+    return signed.thenCompose(
+        submission ->
+            chain
+                .rpc()
+                .call("eth_sendRawTransaction", submission.rawTransaction())
+                .handle(
+                    (hash, error) ->
+                        sendOutcome(check, key, lane, submission, quote, error, attempt))
+                .thenCompose(outcome -> outcome));
+  }
+
+  private CompletableFuture<SettleResponse> sendOutcome(
+      PaymentCheck.Result check,
+      SettlementKey key,
+      NonceLane lane,
+      Submission submission,
+      Quote quote,
+      Throwable error,
+      int attempt) {
+    if (error == null) {
+      return track(check, key, submission, lane);
+    }
+    Throwable cause = unwrap(error);
+    if (!(cause instanceof RpcException)) {
+      return track(check, key, submission, lane); // unknown: it may have arrived
+    }
+    RpcException failure = (RpcException) cause;
+    RpcError rpcError = failure.error();
+    String message = rpcError == null ? "" : rpcError.message().toLowerCase(Locale.ROOT);
+    if (failure.kind() == RpcException.Kind.RPC_ERROR
+        && (message.contains("already known") || message.contains("known transaction"))) {
+      return track(check, key, submission, lane); // the node has it already
+    }
+    if (failure.kind() != RpcException.Kind.RPC_ERROR
+        && failure.kind() != RpcException.Kind.UNREACHABLE) {
+      return track(check, key, submission, lane); // timeout or dropped connection: unknown
+    }
+    // The node refused the transaction or could not be reached: it provably went nowhere.
+    boolean staleNonce =
+        message.contains("nonce too low")
+            || message.contains("replacement transaction underpriced")
+            || message.contains("already exists");
+    CompletableFuture<Void> released =
+        CompletableFuture.runAsync(() -> ledger.notBroadcast(key, clock.instant()), blocking);
+    if (staleNonce) {
+      lane.done(submission.nonce()); // someone else's transaction holds this nonce
+      LOG.warn(
+          "nonce {} of {} on {} is taken ({}); resyncing the lane",
+          submission.nonce(),
+          submission.signer(),
+          key.network(),
+          rpcError.message());
+      return released
+          .thenCompose(ignored -> resync(check.chain(), lane))
+          .thenCompose(
+              ignored ->
+                  attempt < MAX_SEND_ATTEMPTS
+                      ? execute(check, key, attempt + 1)
+                      : fail(
+                          key,
+                          ErrorReason.UNEXPECTED_SETTLE_ERROR,
+                          "could not get a usable nonce",
+                          check));
+    }
+    if (lane.release(submission.nonce())) {
+      fillGap(check.chain(), lane, submission.nonce(), quote);
+    }
+    String reason =
+        message.contains("insufficient funds")
+            ? "facilitator signer " + submission.signer() + " has too little ETH for gas"
+            : "the node refused the settlement transaction: " + failure.getMessage();
+    return released.thenCompose(
+        ignored -> fail(key, ErrorReason.UNEXPECTED_SETTLE_ERROR, reason, check));
+  }
+
+  private CompletableFuture<Void> resync(EvmChain chain, NonceLane lane) {
+    return chain
+        .rpc()
+        .call("eth_getTransactionCount", lane.signer().address().toLowerHex(), "pending")
+        .thenAccept(count -> lane.resync(Hex.parseQuantity(count.asText()).longValueExact()));
+  }
+
+  /**
+   * Sends a zero-value transfer to itself with a released nonce that higher nonces wait behind, so
+   * they are not stuck until the next settlement happens to reuse it.
+   */
+  private void fillGap(EvmChain chain, NonceLane lane, long releasedNonce, Quote quote) {
+    CompletableFuture.runAsync(
+            () -> {
+              // Take the released nonce back so no settlement reuses it meanwhile.
+              long nonce = lane.allocate();
+              if (nonce != releasedNonce) {
+                lane.release(nonce);
+                return; // a settlement already reused the gap
+              }
+              EvmAddress self = lane.signer().address();
+              Eip1559Transaction tx =
+                  new Eip1559Transaction(
+                      chain.config().network().chainId(),
+                      nonce,
+                      quote.maxPriorityFeePerGas(),
+                      quote.maxFeePerGas(),
+                      21_000,
+                      self,
+                      BigInteger.ZERO,
+                      new byte[0]);
+              byte[] raw = tx.encodeSigned(lane.signer().sign(tx.signingHash()));
+              chain.rpc().call("eth_sendRawTransaction", Hex.encode(raw)).join();
+              LOG.info("filled nonce gap {} of {} with a no-op transaction", nonce, self);
+            },
+            blocking)
+        .exceptionally(
+            e -> {
+              LOG.warn("could not fill nonce gap {}: {}", releasedNonce, describe(e));
+              return null;
+            });
+  }
+
+  private CompletableFuture<SettleResponse> track(
+      PaymentCheck.Result check, SettlementKey key, Submission submission, NonceLane knownLane) {
+    EvmChain chain = check.chain();
+    String network = key.network().toString();
+    String hash = submission.transactionHash();
+    Duration timeout = chain.config().receiptTimeout();
+    NonceLane lane = knownLane != null ? knownLane : chain.laneOf(submission.signer());
+    return chain
+        .receipts()
+        .await(hash)
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .handle(
+            (receipt, error) -> {
+              if (error != null) {
+                chain.receipts().forget(hash);
+                String why =
+                    unwrap(error) instanceof TimeoutException
+                        ? "no receipt within " + timeout.toSeconds() + " s"
+                        : "receipt polling failed: " + describe(error);
+                return new Outcome(
+                    SettlementState.PENDING,
+                    SettleResponse.failure(
+                        ErrorReason.SETTLEMENT_PENDING,
+                        "transaction "
+                            + hash
+                            + " was broadcast; "
+                            + why
+                            + "; settle again to follow it",
+                        hash,
+                        network,
+                        check.payer()));
+              }
+              if (lane != null) {
+                lane.done(submission.nonce());
+              }
+              return judge(check, receipt, hash, network);
+            })
+        .thenCompose(outcome -> record(key, outcome));
+  }
+
+  private record Outcome(SettlementState state, SettleResponse response) {}
+
+  /** What a receipt means: success only with status 1 and the expected Transfer event. */
+  private static Outcome judge(
+      PaymentCheck.Result check, JsonNode receipt, String hash, String network) {
+    Eip3009Authorization a = check.payload().authorization();
+    if (!"0x1".equals(receipt.path("status").asText())) {
+      return new Outcome(
+          SettlementState.FAILED,
+          SettleResponse.failure(
+              ErrorReason.EXACT_EVM_TRANSACTION_FAILED,
+              "transaction " + hash + " reverted",
+              hash,
+              network,
+              check.payer()));
+    }
+    if (!Eip3009Calls.hasTransfer(receipt, check.asset(), a.from(), a.to(), a.value().value())) {
+      return new Outcome(
+          SettlementState.FAILED,
+          SettleResponse.failure(
+              ErrorReason.EXACT_EVM_TRANSFER_EVENT_MISMATCH,
+              "transaction " + hash + " emitted no Transfer of " + a.value() + " to " + a.to(),
+              hash,
+              network,
+              check.payer()));
+    }
+    return new Outcome(
+        SettlementState.CONFIRMED,
+        new SettleResponse(
+            true, null, null, hash, network, check.payer(), a.value(), null, Map.of()));
+  }
+
+  private CompletableFuture<SettleResponse> fail(
+      SettlementKey key, ErrorReason reason, String message, PaymentCheck.Result check) {
+    return record(
+        key,
+        new Outcome(
+            SettlementState.FAILED,
+            SettleResponse.failure(reason, message, "", key.network().toString(), check.payer())));
+  }
+
+  /**
+   * Records an outcome, then answers with it. A ledger failure here is logged and never changes the
+   * answer: the chain already decided it.
+   */
+  private CompletableFuture<SettleResponse> record(SettlementKey key, Outcome outcome) {
+    return CompletableFuture.runAsync(
+            () -> ledger.outcome(key, outcome.state(), outcome.response(), clock.instant()),
+            blocking)
+        .handle(
+            (ignored, e) -> {
+              if (e != null) {
+                LOG.error(
+                    "could not record outcome {} of {} payer {} nonce {}: {}",
+                    outcome.state(),
+                    key.network(),
+                    key.payer(),
+                    key.nonce(),
+                    describe(e));
+              }
+              return outcome.response();
+            });
+  }
+
+  // ----------------------------------------------------------------------------------- helpers
+
+  private static RpcCall ethCall(EvmAddress from, EvmAddress to, byte[] data) {
+    return RpcCall.of("eth_call", Eip3009Calls.callObject(from, to, data), "latest");
+  }
+
+  private static boolean hasCode(RpcResult code) {
+    if (!code.ok() || code.result() == null) {
+      return false;
+    }
+    String text = code.result().asText();
+    return text.length() > 2 && !text.matches("0x0*");
+  }
+
+  private static boolean decodeBool(RpcResult result) {
+    try {
+      return Abi.decodeBool(Hex.decode(result.result().asText()), 0);
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static BigInteger decodeUint(RpcResult result) {
+    try {
+      return Abi.decodeUint(Hex.decode(result.result().asText()), 0);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static String decodeString(RpcResult result) {
+    if (result == null || !result.ok()) {
+      return null;
+    }
+    try {
+      return Abi.decodeString(Hex.decode(result.result().asText()), 0);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static String revertMessage(RpcError error) {
+    if (error == null) {
+      return null;
+    }
+    String data = error.dataHex();
+    String reason = data == null ? null : Abi.revertReason(Hex.decode(data));
+    return reason != null ? "simulation reverted: " + reason : error.message();
+  }
+
+  private static String fingerprint(PaymentCheck.Result check) {
+    Eip3009Authorization a = check.payload().authorization();
+    String material =
+        String.join(
+            "|",
+            check.payload().signature().toLowerCase(Locale.ROOT),
+            a.from().toLowerHex(),
+            a.to().toLowerHex(),
+            a.value().value().toString(),
+            a.validAfter().toString(),
+            a.validBefore().toString(),
+            a.nonce().toString());
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(sha256.digest(material.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  private CompletableFuture<Void> delay(Duration duration) {
+    return CompletableFuture.runAsync(
+        () -> {},
+        CompletableFuture.delayedExecutor(duration.toMillis(), TimeUnit.MILLISECONDS, blocking));
+  }
+
+  private static <T> CompletableFuture<T> done(T value) {
+    return CompletableFuture.completedFuture(value);
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable t = error;
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static String describe(Throwable error) {
+    Throwable t = unwrap(error);
+    String message = t.getMessage();
+    return message == null ? t.getClass().getSimpleName() : message;
+  }
+
+  /** Stops receipt polling and the facilitator's own threads. */
+  @Override
+  public void close() {
+    if (ownsExecutors) {
+      scheduler.shutdownNow();
+      blocking.shutdownNow();
+    }
+  }
+
+  /** Builds an {@link ExactEvmFacilitator}. */
+  public static final class Builder {
+    private final List<EvmNetworkConfig> networks = new ArrayList<>();
+    private SettlementLedger ledger = new InMemorySettlementLedger();
+    private Clock clock = Clock.systemUTC();
+    private ExecutorService blocking;
+    private ScheduledExecutorService scheduler;
+    private Duration claimLease = Duration.ofMinutes(2);
+
+    private Builder() {}
+
+    /** Serves a network. */
+    public Builder network(EvmNetworkConfig config) {
+      networks.add(Objects.requireNonNull(config, "config"));
+      return this;
+    }
+
+    /** The settlement ledger (default: in memory). */
+    public Builder ledger(SettlementLedger ledger) {
+      this.ledger = Objects.requireNonNull(ledger, "ledger");
+      return this;
+    }
+
+    /** The clock for validity windows and ledger times. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * The executor for ledger writes and signing, which may block, and the scheduler for receipt
+     * polling. By default the facilitator makes its own and stops them on {@link #close()}.
+     */
+    public Builder executors(ExecutorService blocking, ScheduledExecutorService scheduler) {
+      this.blocking = Objects.requireNonNull(blocking, "blocking");
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /**
+     * How long a claim without a broadcast protects a payment from being taken over by another
+     * facilitator (default 2 minutes): the owner is presumed dead after that.
+     */
+    public Builder claimLease(Duration claimLease) {
+      this.claimLease = Objects.requireNonNull(claimLease, "claimLease");
+      return this;
+    }
+
+    /** Builds the facilitator. */
+    public ExactEvmFacilitator build() {
+      return new ExactEvmFacilitator(this);
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package io.x402j.evm;
+
+import io.x402j.core.Asset;
+import io.x402j.core.Network;
+import io.x402j.core.NetworkRegistry;
+import io.x402j.core.Price;
+import io.x402j.core.TokenAmount;
+import io.x402j.core.internal.Text;
+import io.x402j.core.scheme.AssetAmount;
+import io.x402j.core.scheme.SchemeServer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Prices exact-scheme requirements on EVM networks: resolves a {@link Price} to a token of the
+ * network (the one the price names by symbol, else the default, USDC on public networks) and puts
+ * the token's EIP-712 {@code name} and {@code version} in {@code extra}, as payers need them to
+ * sign. Thread-safe.
+ */
+public final class ExactEvmServer implements SchemeServer {
+  private final NetworkRegistry networks;
+
+  /** A server pricing with the tokens of {@code networks}. */
+  public ExactEvmServer(NetworkRegistry networks) {
+    this.networks = Objects.requireNonNull(networks, "networks");
+  }
+
+  @Override
+  public String scheme() {
+    return "exact";
+  }
+
+  /**
+   * Resolves {@code price} on {@code network}.
+   *
+   * @throws IllegalArgumentException when the network is unknown, has no such token, or the price
+   *     cannot be charged in it
+   */
+  @Override
+  public AssetAmount parsePrice(Price price, Network network) {
+    if (!network.isEvm()) {
+      throw new IllegalArgumentException("network " + network + " is not an EVM network");
+    }
+    Asset asset;
+    if (price.symbol().isPresent()) {
+      String symbol = price.symbol().get();
+      asset =
+          networks
+              .findAsset(network, symbol)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "price "
+                              + Text.quote(price.toString())
+                              + " names "
+                              + symbol
+                              + ", which is not a known token on "
+                              + network));
+    } else {
+      asset =
+          networks
+              .defaultAsset(network)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "network "
+                              + network
+                              + " has no default token; give the asset explicitly"));
+    }
+    return forAsset(price, asset);
+  }
+
+  /** The amount and {@code extra} of {@code price} charged in {@code asset}. */
+  public static AssetAmount forAsset(Price price, Asset asset) {
+    TokenAmount amount = price.toAtomic(asset);
+    Map<String, Object> extra = new LinkedHashMap<>();
+    if (asset.hasEip712Domain()) {
+      extra.put("name", asset.eip712Name());
+      extra.put("version", asset.eip712Version());
+    }
+    return new AssetAmount(asset.address(), amount, extra);
+  }
+}

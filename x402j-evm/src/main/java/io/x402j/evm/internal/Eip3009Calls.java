@@ -1,0 +1,142 @@
+package io.x402j.evm.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.x402j.evm.Bytes32;
+import io.x402j.evm.Eip3009Authorization;
+import io.x402j.evm.EvmAddress;
+import io.x402j.evm.ExactEvmPayload;
+import io.x402j.evm.Signature;
+import java.math.BigInteger;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Call data of the EIP-3009 token functions x402j uses. Not part of the x402j API. */
+public final class Eip3009Calls {
+  /** {@code keccak256("Transfer(address,address,uint256)")}. */
+  public static final String TRANSFER_TOPIC =
+      Hex.encode(Keccak.hash("Transfer(address,address,uint256)"));
+
+  /** The ERC-1271 magic value, {@code isValidSignature.selector}. */
+  public static final byte[] ERC1271_MAGIC = Abi.selector("isValidSignature(bytes32,bytes)");
+
+  /** The 32-byte suffix that marks an ERC-6492 (counterfactual wallet) signature. */
+  public static final byte[] ERC6492_SUFFIX = Hex.decode("0x" + "6492".repeat(16));
+
+  private Eip3009Calls() {}
+
+  /**
+   * {@code transferWithAuthorization}: the {@code (v, r, s)} overload for a 65-byte signature (v
+   * normalised to 27/28), the {@code bytes} overload for anything longer (smart wallets).
+   */
+  public static byte[] transferWithAuthorization(ExactEvmPayload payload) {
+    Eip3009Authorization a = payload.authorization();
+    if (payload.isEcdsaSignature()) {
+      Signature signature = Signature.parse(payload.signature());
+      return authorizationArguments(
+              Abi.call(
+                  "transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,uint8,bytes32,bytes32)"),
+              a)
+          .uint(signature.v())
+          .bytes32(word(signature.r()))
+          .bytes32(word(signature.s()))
+          .encode();
+    }
+    return authorizationArguments(
+            Abi.call(
+                "transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,bytes)"),
+            a)
+        .bytes(payload.signatureBytes())
+        .encode();
+  }
+
+  private static Abi authorizationArguments(Abi call, Eip3009Authorization a) {
+    return call.address(a.from())
+        .address(a.to())
+        .uint(a.value().value())
+        .uint(a.validAfter())
+        .uint(a.validBefore())
+        .bytes32(a.nonce().toBytes());
+  }
+
+  private static byte[] word(BigInteger value) {
+    byte[] raw = value.toByteArray();
+    byte[] out = new byte[32];
+    int start = raw.length > 32 ? raw.length - 32 : 0;
+    System.arraycopy(raw, start, out, 32 - (raw.length - start), raw.length - start);
+    return out;
+  }
+
+  /** {@code balanceOf(owner)}. */
+  public static byte[] balanceOf(EvmAddress owner) {
+    return Abi.call("balanceOf(address)").address(owner).encode();
+  }
+
+  /** {@code authorizationState(authorizer, nonce)}. */
+  public static byte[] authorizationState(EvmAddress authorizer, Bytes32 nonce) {
+    return Abi.call("authorizationState(address,bytes32)")
+        .address(authorizer)
+        .bytes32(nonce.toBytes())
+        .encode();
+  }
+
+  /** {@code name()}. */
+  public static byte[] name() {
+    return Abi.call("name()").encode();
+  }
+
+  /** {@code version()}. */
+  public static byte[] version() {
+    return Abi.call("version()").encode();
+  }
+
+  /** {@code isValidSignature(hash, signature)} of ERC-1271. */
+  public static byte[] isValidSignature(Bytes32 hash, byte[] signature) {
+    return Abi.call("isValidSignature(bytes32,bytes)")
+        .bytes32(hash.toBytes())
+        .bytes(signature)
+        .encode();
+  }
+
+  /** Whether a signature carries the ERC-6492 suffix. */
+  public static boolean isErc6492(byte[] signature) {
+    return signature.length > 32
+        && Arrays.equals(
+            Arrays.copyOfRange(signature, signature.length - 32, signature.length), ERC6492_SUFFIX);
+  }
+
+  /** The parameter object of an {@code eth_call} or {@code eth_estimateGas}. */
+  public static Map<String, Object> callObject(EvmAddress from, EvmAddress to, byte[] data) {
+    Map<String, Object> call = new LinkedHashMap<>();
+    if (from != null) {
+      call.put("from", from.toLowerHex());
+    }
+    call.put("to", to.toLowerHex());
+    call.put("data", Hex.encode(data));
+    return call;
+  }
+
+  /** Whether a receipt holds a {@code Transfer(from, to, value)} log emitted by {@code asset}. */
+  public static boolean hasTransfer(
+      JsonNode receipt, EvmAddress asset, EvmAddress from, EvmAddress to, BigInteger value) {
+    for (JsonNode log : receipt.path("logs")) {
+      JsonNode topics = log.path("topics");
+      if (!asset.toLowerHex().equalsIgnoreCase(log.path("address").asText())
+          || topics.size() != 3
+          || !TRANSFER_TOPIC.equalsIgnoreCase(topics.get(0).asText())) {
+        continue;
+      }
+      try {
+        EvmAddress logFrom = Abi.decodeAddress(Hex.decode(topics.get(1).asText()), 0);
+        EvmAddress logTo = Abi.decodeAddress(Hex.decode(topics.get(2).asText()), 0);
+        BigInteger logValue = Abi.decodeUint(Hex.decode(log.path("data").asText()), 0);
+        if (logFrom.equals(from) && logTo.equals(to) && logValue.equals(value)) {
+          return true;
+        }
+      } catch (IllegalArgumentException e) {
+        // A malformed log is not the transfer we look for.
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,77 @@
+package io.x402j.evm.settle;
+
+import io.x402j.core.wire.SettleResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * A {@link SettlementLedger} in memory: exactly-once within one process, forgotten on restart. For
+ * tests, demos and single-instance facilitators that accept that; use a durable ledger in
+ * production.
+ */
+public final class InMemorySettlementLedger implements SettlementLedger {
+  private final ConcurrentHashMap<SettlementKey, SettlementRecord> records =
+      new ConcurrentHashMap<>();
+
+  @Override
+  public Claim claim(SettlementKey key, String fingerprint, Instant now, Duration lease) {
+    boolean[] owned = {false};
+    SettlementRecord record =
+        records.compute(
+            key,
+            (k, existing) -> {
+              boolean takeOver =
+                  existing == null
+                      || existing.fingerprint().equals(fingerprint)
+                          && (existing.state() == SettlementState.FAILED
+                              || existing.state() == SettlementState.CLAIMED
+                                  && existing.updatedAt().plus(lease).isBefore(now));
+              if (!takeOver) {
+                return existing;
+              }
+              owned[0] = true;
+              return new SettlementRecord(
+                  k,
+                  fingerprint,
+                  SettlementState.CLAIMED,
+                  null,
+                  null,
+                  existing == null ? now : existing.createdAt(),
+                  now);
+            });
+    return new Claim(owned[0], record);
+  }
+
+  @Override
+  public void submitted(SettlementKey key, Submission submission, Instant now) {
+    records.computeIfPresent(
+        key, (k, r) -> r.with(SettlementState.SUBMITTED, submission, null, now));
+  }
+
+  @Override
+  public void notBroadcast(SettlementKey key, Instant now) {
+    records.computeIfPresent(key, (k, r) -> r.with(SettlementState.CLAIMED, null, null, now));
+  }
+
+  @Override
+  public void outcome(
+      SettlementKey key, SettlementState state, SettleResponse response, Instant now) {
+    records.computeIfPresent(key, (k, r) -> r.with(state, r.submission(), response, now));
+  }
+
+  @Override
+  public Optional<SettlementRecord> find(SettlementKey key) {
+    return Optional.ofNullable(records.get(key));
+  }
+
+  @Override
+  public List<SettlementRecord> unresolved() {
+    return records.values().stream()
+        .filter(r -> r.state() == SettlementState.SUBMITTED || r.state() == SettlementState.PENDING)
+        .collect(Collectors.toList());
+  }
+}

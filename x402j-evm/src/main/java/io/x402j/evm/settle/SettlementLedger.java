@@ -1,0 +1,50 @@
+package io.x402j.evm.settle;
+
+import io.x402j.core.wire.SettleResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Durable memory of settlements, so that one authorization is settled at most once and none is
+ * lost: a payment is claimed atomically before anything is signed, its transaction is recorded
+ * before it is broadcast, and its outcome after. Implementations must be thread-safe; a shared
+ * database lets several facilitator instances take payments concurrently.
+ *
+ * <p>Methods may block (JDBC); x402j calls them off request threads.
+ */
+public interface SettlementLedger {
+  /** The result of {@link #claim}. */
+  record Claim(boolean owned, SettlementRecord record) {}
+
+  /**
+   * Claims the settlement of {@code key} atomically. The caller owns it ({@code owned}) when no
+   * record existed, when the record {@link SettlementState#FAILED failed} (no money moved, so a new
+   * attempt is safe), or when a {@link SettlementState#CLAIMED claim} is older than {@code lease}
+   * (its owner died before signing). Otherwise the existing record is returned for the caller to
+   * follow.
+   */
+  Claim claim(SettlementKey key, String fingerprint, Instant now, Duration lease);
+
+  /** Records the signed transaction; called before it is broadcast. */
+  void submitted(SettlementKey key, Submission submission, Instant now);
+
+  /**
+   * Records that the transaction provably never reached the network (the node refused it), so the
+   * claim returns to {@link SettlementState#CLAIMED} for another attempt.
+   */
+  void notBroadcast(SettlementKey key, Instant now);
+
+  /**
+   * Records the answer given: {@link SettlementState#CONFIRMED}, {@link SettlementState#FAILED} or
+   * {@link SettlementState#PENDING}.
+   */
+  void outcome(SettlementKey key, SettlementState state, SettleResponse response, Instant now);
+
+  /** The record of {@code key}. */
+  Optional<SettlementRecord> find(SettlementKey key);
+
+  /** Records whose outcome is still to be learned from the chain: submitted or pending. */
+  List<SettlementRecord> unresolved();
+}

@@ -1,0 +1,215 @@
+package io.x402j.evm.rpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.x402j.core.testing.ScriptedServer;
+import io.x402j.core.testing.ScriptedServer.Answer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class JsonRpcClientTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private ScriptedServer node;
+
+  @BeforeEach
+  void start() throws Exception {
+    node = new ScriptedServer();
+  }
+
+  @AfterEach
+  void stop() {
+    node.close();
+  }
+
+  private JsonRpcClient client() {
+    return JsonRpcClient.builder(node.url() + "/v2/SECRET-KEY?apikey=SECRET")
+        .timeout(Duration.ofSeconds(2))
+        .backoff(Duration.ofMillis(5))
+        .build();
+  }
+
+  private static RpcException failure(CompletableFuture<?> call) {
+    Throwable thrown = catchThrowable(call::join);
+    assertThat(thrown).isInstanceOf(CompletionException.class);
+    assertThat(thrown.getCause()).isInstanceOf(RpcException.class);
+    RpcException e = (RpcException) thrown.getCause();
+    assertThat(e.getMessage()).doesNotContain("SECRET");
+    return e;
+  }
+
+  /** Answers every request of a batch with {@code "0x" + id}, in reverse order. */
+  private static Answer echoIdsReversed(String body) {
+    try {
+      JsonNode request = JSON.readTree(body);
+      ArrayNode answers = JSON.createArrayNode();
+      List<JsonNode> items = new ArrayList<>();
+      (request.isArray() ? request : JSON.createArrayNode().add(request)).forEach(items::add);
+      Collections.reverse(items);
+      for (JsonNode item : items) {
+        answers
+            .addObject()
+            .put("jsonrpc", "2.0")
+            .put("id", item.get("id").asLong())
+            .put("result", "0x" + Long.toHexString(item.get("id").asLong()));
+      }
+      return Answer.json(200, request.isArray() ? answers.toString() : answers.get(0).toString());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void batchResultsComeBackInRequestOrder() {
+    node.respond("/v2/SECRET-KEY", JsonRpcClientTest::echoIdsReversed);
+    JsonRpcClient rpc = client();
+
+    List<RpcResult> results =
+        rpc.batch(
+                List.of(
+                    RpcCall.of("eth_chainId"),
+                    RpcCall.of("eth_blockNumber"),
+                    RpcCall.of("eth_gasPrice")))
+            .join();
+
+    assertThat(results).hasSize(3).allMatch(RpcResult::ok);
+    long first = Long.parseLong(results.get(0).result().asText().substring(2), 16);
+    assertThat(results.get(1).result().asText()).isEqualTo("0x" + Long.toHexString(first + 1));
+    assertThat(results.get(2).result().asText()).isEqualTo("0x" + Long.toHexString(first + 2));
+    assertThat(node.received()).hasSize(1);
+  }
+
+  @Test
+  void errorObjectsAreTyped() {
+    node.respond(
+        "/v2/SECRET-KEY",
+        body -> {
+          long id = idOf(body);
+          return Answer.json(
+              200,
+              "{\"jsonrpc\":\"2.0\",\"id\":"
+                  + id
+                  + ",\"error\":{\"code\":3,\"message\":\"execution reverted: nope\",\"data\":\"0x08c379a0\"}}");
+        });
+
+    RpcException e = failure(client().call("eth_call", Map.of("to", "0x00"), "latest"));
+
+    assertThat(e.kind()).isEqualTo(RpcException.Kind.RPC_ERROR);
+    assertThat(e.error().code()).isEqualTo(3);
+    assertThat(e.error().message()).isEqualTo("execution reverted: nope");
+    assertThat(e.error().dataHex()).isEqualTo("0x08c379a0");
+  }
+
+  @Test
+  void rateLimitedReadsAreRetried() {
+    AtomicInteger calls = new AtomicInteger();
+    node.respond(
+        "/v2/SECRET-KEY",
+        body -> {
+          if (calls.incrementAndGet() == 1) {
+            return Answer.json(429, "{\"error\":\"too many requests\"}");
+          }
+          if (calls.get() == 2) {
+            return Answer.json(
+                200,
+                "{\"jsonrpc\":\"2.0\",\"id\":"
+                    + idOf(body)
+                    + ",\"error\":{\"code\":-32005,\"message\":\"limit exceeded\"}}");
+          }
+          return Answer.json(
+              200, "{\"jsonrpc\":\"2.0\",\"id\":" + idOf(body) + ",\"result\":\"0x7a69\"}");
+        });
+
+    assertThat(client().call("eth_chainId").join().asText()).isEqualTo("0x7a69");
+    assertThat(calls).hasValue(3);
+  }
+
+  @Test
+  void writesAreNotRetriedOnceTheyMayHaveArrived() {
+    node.script("/v2/SECRET-KEY", Answer.json(503, "{\"error\":\"busy\"}"));
+
+    RpcException e = failure(client().call("eth_sendRawTransaction", "0x02f8"));
+
+    assertThat(e.kind()).isEqualTo(RpcException.Kind.HTTP_STATUS);
+    assertThat(e.httpStatus()).isEqualTo(503);
+    assertThat(node.received()).hasSize(1);
+  }
+
+  @Test
+  void readsGiveUpAfterMaxAttempts() {
+    node.script("/v2/SECRET-KEY", Answer.json(502, "bad gateway"));
+
+    RpcException e = failure(client().call("eth_blockNumber"));
+
+    assertThat(e.httpStatus()).isEqualTo(502);
+    assertThat(node.received()).hasSize(4);
+  }
+
+  @Test
+  void garbageIsABadResponse() {
+    node.script("/v2/SECRET-KEY", new Answer(200, "hello", Map.of(), 0));
+    assertThat(failure(client().call("eth_chainId")).kind())
+        .isEqualTo(RpcException.Kind.BAD_RESPONSE);
+
+    node.script("/v2/SECRET-KEY", Answer.json(200, "{\"jsonrpc\":\"2.0\",\"result\":\"0x1\"}"));
+    RpcException noId = failure(client().call("eth_chainId"));
+    assertThat(noId.kind()).isEqualTo(RpcException.Kind.BAD_RESPONSE);
+    assertThat(noId.getMessage()).contains("id");
+  }
+
+  @Test
+  void aHangingNodeTimesOutWithinTheBound() {
+    node.script("/v2/SECRET-KEY", Answer.json(200, "{}").delayed(30_000));
+    JsonRpcClient rpc =
+        JsonRpcClient.builder(node.url() + "/v2/SECRET-KEY")
+            .timeout(Duration.ofMillis(300))
+            .maxAttempts(2)
+            .backoff(Duration.ofMillis(5))
+            .build();
+    long start = System.nanoTime();
+
+    RpcException e = failure(rpc.call("eth_chainId"));
+
+    assertThat(e.kind()).isEqualTo(RpcException.Kind.TIMEOUT);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void anUnreachableNodeIsNamedWithoutItsKey() throws Exception {
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    JsonRpcClient rpc =
+        JsonRpcClient.builder("http://127.0.0.1:" + port + "/v2/SECRET-KEY?apikey=SECRET")
+            .maxAttempts(2)
+            .backoff(Duration.ofMillis(5))
+            .build();
+
+    RpcException e = failure(rpc.call("eth_chainId"));
+
+    assertThat(e.kind()).isEqualTo(RpcException.Kind.UNREACHABLE);
+    assertThat(e.getMessage()).contains("http://127.0.0.1:" + port);
+    assertThat(rpc.redactedUrl()).isEqualTo("http://127.0.0.1:" + port);
+  }
+
+  private static long idOf(String body) {
+    try {
+      return JSON.readTree(body).get("id").asLong();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
