@@ -474,6 +474,80 @@ class ExactEvmIT {
   }
 
   @Test
+  void counterfactualWalletSignaturesAreRefusedAsNotSupportedYet() {
+    SchemeRequest honest = paid(buyer);
+    ExactEvmPayload payload = ExactEvmPayload.fromMap(honest.payload().payload());
+    // An ERC-6492 signature wraps (factory, calldata, signature) and ends with the magic suffix.
+    String wrapped =
+        payload.signature()
+            + "00".repeat(64)
+            + "6492649264926492649264926492649264926492649264926492649264926492";
+    PaymentRequirements r = requirements();
+    SchemeRequest request =
+        new SchemeRequest(
+            2,
+            PaymentPayload.of(
+                null, r, new ExactEvmPayload(wrapped, payload.authorization()).toMap()),
+            r);
+    try (ExactEvmFacilitator facilitator = facilitator(gasPayers.get(0))) {
+      VerifyResponse verdict = verify(facilitator, request);
+      assertThat(verdict.reason()).hasValue(ErrorReason.EIP6492_FACTORY_NOT_ALLOWED);
+      assertThat(verdict.invalidMessage()).contains("not supported yet");
+    }
+  }
+
+  @Test
+  void theGasCapRefusesBeforeAnythingIsSigned() {
+    PrivateKeySigner gas = gasPayers.get(0);
+    long sentBefore = transactionCount(gas.address());
+    try (ExactEvmFacilitator capped =
+        ExactEvmFacilitator.builder()
+            .network(network(rpc(), gas).gasLimitCap(30_000).build())
+            .build()) {
+      SettleResponse settled = capped.settle(paid(buyer)).join();
+
+      assertThat(settled.reason()).hasValue(ErrorReason.UNEXPECTED_SETTLE_ERROR);
+      assertThat(settled.errorMessage()).contains("above the cap of 30000");
+      assertThat(settled.transaction()).isEmpty();
+    }
+    assertThat(transactionCount(gas.address())).isEqualTo(sentBefore);
+  }
+
+  @Test
+  void theFeeCapRefusesWhenTheNetworkIsDearer() {
+    try (ExactEvmFacilitator capped =
+        ExactEvmFacilitator.builder()
+            .network(network(rpc(), gasPayers.get(0)).maxFeePerGas(BigInteger.ONE).build())
+            .build()) {
+      SettleResponse settled = capped.settle(paid(buyer)).join();
+
+      assertThat(settled.reason()).hasValue(ErrorReason.UNEXPECTED_SETTLE_ERROR);
+      assertThat(settled.errorMessage()).contains("above the cap of 1");
+    }
+  }
+
+  @Test
+  void aGasPayerWithoutEthIsReportedAndItsNonceReleased() {
+    PrivateKeySigner broke = PrivateKeySigner.generate(new SecureRandom());
+    try (ExactEvmFacilitator facilitator = facilitator(broke)) {
+      SchemeRequest request = paid(buyer);
+      SettleResponse settled = facilitator.settle(request).join();
+
+      assertThat(settled.reason()).as("%s", settled).hasValue(ErrorReason.UNEXPECTED_SETTLE_ERROR);
+      assertThat(settled.errorMessage()).contains("too little ETH for gas");
+      assertThat(settled.transaction()).isEmpty();
+      ExactEvmFacilitator.LaneStats lane = facilitator.laneStats(info.network()).get(0);
+      assertThat(lane.nextNonce()).as("the refused nonce is free again").isZero();
+      assertThat(lane.inFlight()).isZero();
+
+      // The payment was not spent: a working facilitator can still settle it.
+      try (ExactEvmFacilitator working = facilitator(gasPayers.get(1))) {
+        assertThat(working.settle(request).join().success()).isTrue();
+      }
+    }
+  }
+
+  @Test
   void twentyConcurrentSettlesThroughOneSignerUseContiguousNonces() {
     assertConcurrentSettles(List.of(gasPayers.get(0)), 20);
   }

@@ -13,8 +13,9 @@ import java.util.concurrent.CompletableFuture;
  * Thread-safe; methods return without blocking on I/O.
  *
  * <p>An invalid payment completes normally with a {@link VerifyResponse} or {@link SettleResponse}
- * that carries the reason. The futures complete exceptionally only for failures of the facilitator
- * itself (for example an unreachable RPC endpoint during verification).
+ * that carries the reason. So does a chain that cannot be reached: {@code unexpected_verify_error}
+ * or {@code unexpected_settle_error} before anything was broadcast, {@code settlement_pending} with
+ * the transaction hash after. Exceptional completion is reserved for bugs.
  */
 public interface SchemeFacilitator {
   /** The scheme implemented, e.g. {@code exact}. */
