@@ -89,17 +89,9 @@ class TestDollarIT {
         .uint(BigInteger.valueOf(System.currentTimeMillis() / 1000 + 600))
         .bytes32(nonce.toBytes())
         .uint(s.v())
-        .bytes32(Bytes32.of(word(s.r())).toBytes())
-        .bytes32(Bytes32.of(word(s.s())).toBytes())
+        .bytes32(Abi.word(s.r()))
+        .bytes32(Abi.word(s.s()))
         .encode();
-  }
-
-  static byte[] word(BigInteger value) {
-    byte[] raw = value.toByteArray();
-    byte[] out = new byte[32];
-    int start = raw.length > 32 ? raw.length - 32 : 0;
-    System.arraycopy(raw, start, out, 32 - (raw.length - start), raw.length - start);
-    return out;
   }
 
   @Test

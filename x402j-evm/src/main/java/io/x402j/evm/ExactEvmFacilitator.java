@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.x402j.core.ErrorReason;
 import io.x402j.core.Network;
 import io.x402j.core.NetworkPattern;
+import io.x402j.core.internal.Futures;
 import io.x402j.core.scheme.SchemeFacilitator;
 import io.x402j.core.scheme.SchemeRequest;
 import io.x402j.core.wire.SettleResponse;
@@ -40,7 +41,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -639,7 +639,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
     if (error == null) {
       return track(check, key, submission, lane);
     }
-    Throwable cause = unwrap(error);
+    Throwable cause = Futures.unwrap(error);
     if (!(cause instanceof RpcException)) {
       return track(check, key, submission, lane); // unknown: it may have arrived
     }
@@ -751,7 +751,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
               if (error != null) {
                 chain.receipts().forget(hash);
                 String why =
-                    unwrap(error) instanceof TimeoutException
+                    Futures.unwrap(error) instanceof TimeoutException
                         ? "no receipt within " + timeout.toSeconds() + " s"
                         : "receipt polling failed: " + describe(error);
                 return new Outcome(
@@ -919,16 +919,8 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
     return CompletableFuture.completedFuture(value);
   }
 
-  private static Throwable unwrap(Throwable error) {
-    Throwable t = error;
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
   private static String describe(Throwable error) {
-    Throwable t = unwrap(error);
+    Throwable t = Futures.unwrap(error);
     String message = t.getMessage();
     return message == null ? t.getClass().getSimpleName() : message;
   }

@@ -1,6 +1,7 @@
 package io.x402j.evm;
 
 import io.x402j.core.internal.Text;
+import io.x402j.evm.internal.Abi;
 import io.x402j.evm.internal.Hex;
 import java.math.BigInteger;
 import java.util.Arrays;
@@ -108,10 +109,7 @@ public final class Signature {
   }
 
   static void copy(BigInteger value, byte[] out, int offset) {
-    byte[] raw = value.toByteArray();
-    int start = raw.length > 32 ? raw.length - 32 : 0;
-    int length = raw.length - start;
-    System.arraycopy(raw, start, out, offset + 32 - length, length);
+    System.arraycopy(Abi.unsigned(value, 32), 0, out, offset, 32);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.x402j.core.facilitator;
 
 import io.x402j.core.facilitator.FacilitatorException.Failure;
+import io.x402j.core.internal.Futures;
 import io.x402j.core.internal.LimitedBody;
 import io.x402j.core.internal.Text;
 import io.x402j.core.internal.Urls;
@@ -27,8 +28,6 @@ import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -193,7 +192,7 @@ public final class HttpFacilitatorClient implements Facilitator {
       HttpResponse<byte[]> response,
       Throwable error) {
     if (error != null) {
-      FacilitatorException failure = transportFailure(op, unwrap(error));
+      FacilitatorException failure = transportFailure(op, Futures.unwrap(error));
       // A refused connection proves nothing was sent, so even a settlement may be retried.
       boolean neverSent = failure.failure() == Failure.UNREACHABLE;
       boolean readOnly = op != FacilitatorOperation.SETTLE;
@@ -315,15 +314,6 @@ public final class HttpFacilitatorClient implements Facilitator {
     }
     return new FacilitatorException(
         op, Failure.CONNECTION_LOST, 0, where + ": request failed: " + cause, cause);
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    Throwable t = error;
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   private static String excerpt(String text) {

@@ -114,11 +114,24 @@ public final class Abi {
     return out;
   }
 
-  private static byte[] word(BigInteger value) {
+  /** {@code value} as a 32-byte big-endian word. */
+  public static byte[] word(BigInteger value) {
+    return unsigned(value, 32);
+  }
+
+  /**
+   * The unsigned big-endian bytes of {@code value}, left-padded with zeros to {@code length}.
+   *
+   * @throws IllegalArgumentException if the value is negative or does not fit
+   */
+  public static byte[] unsigned(BigInteger value, int length) {
+    if (value.signum() < 0 || value.bitLength() > length * 8) {
+      throw new IllegalArgumentException("value does not fit in " + length + " unsigned bytes");
+    }
     byte[] raw = value.toByteArray();
-    byte[] out = new byte[32];
-    int start = raw.length > 32 ? raw.length - 32 : 0;
-    System.arraycopy(raw, start, out, 32 - (raw.length - start), raw.length - start);
+    byte[] out = new byte[length];
+    int start = raw.length > length ? raw.length - length : 0;
+    System.arraycopy(raw, start, out, length - (raw.length - start), raw.length - start);
     return out;
   }
 

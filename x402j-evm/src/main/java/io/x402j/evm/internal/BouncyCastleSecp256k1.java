@@ -24,7 +24,7 @@ public final class BouncyCastleSecp256k1 implements Secp256k1Backend {
     }
     try {
       BigInteger key = Sign.recoverFromSignature(recoveryId, new ECDSASignature(r, s), hash);
-      return key == null ? null : to64(key);
+      return key == null ? null : Abi.unsigned(key, 64);
     } catch (RuntimeException e) { // r or s out of range, point not on the curve
       return null;
     }
@@ -47,15 +47,7 @@ public final class BouncyCastleSecp256k1 implements Secp256k1Backend {
 
   @Override
   public byte[] publicKey(byte[] privateKey) {
-    return to64(Sign.publicKeyFromPrivate(new BigInteger(1, privateKey)));
-  }
-
-  private static byte[] to64(BigInteger key) {
-    byte[] raw = key.toByteArray();
-    byte[] out = new byte[64];
-    int start = raw.length > 64 ? raw.length - 64 : 0;
-    System.arraycopy(raw, start, out, 64 - (raw.length - start), raw.length - start);
-    return out;
+    return Abi.unsigned(Sign.publicKeyFromPrivate(new BigInteger(1, privateKey)), 64);
   }
 
   @Override

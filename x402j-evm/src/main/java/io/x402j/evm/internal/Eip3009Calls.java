@@ -38,8 +38,8 @@ public final class Eip3009Calls {
                   "transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,uint8,bytes32,bytes32)"),
               a)
           .uint(signature.v())
-          .bytes32(word(signature.r()))
-          .bytes32(word(signature.s()))
+          .bytes32(Abi.word(signature.r()))
+          .bytes32(Abi.word(signature.s()))
           .encode();
     }
     return authorizationArguments(
@@ -57,14 +57,6 @@ public final class Eip3009Calls {
         .uint(a.validAfter())
         .uint(a.validBefore())
         .bytes32(a.nonce().toBytes());
-  }
-
-  private static byte[] word(BigInteger value) {
-    byte[] raw = value.toByteArray();
-    byte[] out = new byte[32];
-    int start = raw.length > 32 ? raw.length - 32 : 0;
-    System.arraycopy(raw, start, out, 32 - (raw.length - start), raw.length - start);
-    return out;
   }
 
   /** {@code balanceOf(owner)}. */

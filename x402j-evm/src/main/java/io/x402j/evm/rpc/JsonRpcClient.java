@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.x402j.core.internal.Futures;
 import io.x402j.core.internal.LimitedBody;
 import io.x402j.core.internal.StrictJson;
 import io.x402j.core.internal.Text;
@@ -28,7 +29,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -207,7 +207,7 @@ public final class JsonRpcClient {
             (response, error) -> {
               try {
                 if (error != null) {
-                  throw transportFailure(method, unwrap(error));
+                  throw transportFailure(method, Futures.unwrap(error));
                 }
                 return parse(method, calls.size(), firstId, response);
               } catch (RpcException e) {
@@ -369,14 +369,6 @@ public final class JsonRpcClient {
         null,
         where + ": connection failed (" + cause.getClass().getSimpleName() + ")",
         cause);
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    Throwable t = error;
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   /** Builds a {@link JsonRpcClient}. */

@@ -1,0 +1,21 @@
+package io.x402j.core.internal;
+
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Helpers for {@link java.util.concurrent.CompletableFuture} failures. Not part of the x402j API.
+ */
+public final class Futures {
+  private Futures() {}
+
+  /** The cause a future failed with, without {@link CompletionException} wrappers. */
+  public static Throwable unwrap(Throwable error) {
+    Throwable t = error;
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}
