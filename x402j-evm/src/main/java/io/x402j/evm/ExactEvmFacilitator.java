@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.x402j.core.ErrorReason;
 import io.x402j.core.Network;
 import io.x402j.core.NetworkPattern;
+import io.x402j.core.TokenAmount;
 import io.x402j.core.internal.Futures;
 import io.x402j.core.scheme.SchemeFacilitator;
 import io.x402j.core.scheme.SchemeRequest;
@@ -24,6 +25,7 @@ import io.x402j.evm.settle.InMemorySettlementLedger;
 import io.x402j.evm.settle.SettlementKey;
 import io.x402j.evm.settle.SettlementLedger;
 import io.x402j.evm.settle.SettlementRecord;
+import io.x402j.evm.settle.SettlementRequest;
 import io.x402j.evm.settle.SettlementState;
 import io.x402j.evm.settle.Submission;
 import java.math.BigInteger;
@@ -396,7 +398,16 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
       PaymentCheck.Result check, SettlementKey key, String fingerprint, Instant started) {
     String network = key.network().toString();
     return CompletableFuture.supplyAsync(
-            () -> ledger.claim(key, fingerprint, clock.instant(), claimLease), blocking)
+            () ->
+                ledger.claim(
+                    new SettlementRequest(
+                        key,
+                        fingerprint,
+                        check.payload().authorization().to(),
+                        check.payload().authorization().value()),
+                    clock.instant(),
+                    claimLease),
+            blocking)
         .thenCompose(
             claim -> {
               if (claim.owned()) {
@@ -770,7 +781,8 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
               if (lane != null) {
                 lane.done(submission.nonce());
               }
-              return judge(check, receipt, hash, network);
+              Eip3009Authorization a = check.payload().authorization();
+              return judge(key, a.to(), a.value(), receipt, hash);
             })
         .thenCompose(outcome -> record(key, outcome));
   }
@@ -779,8 +791,9 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
 
   /** What a receipt means: success only with status 1 and the expected Transfer event. */
   private static Outcome judge(
-      PaymentCheck.Result check, JsonNode receipt, String hash, String network) {
-    Eip3009Authorization a = check.payload().authorization();
+      SettlementKey key, EvmAddress payTo, TokenAmount value, JsonNode receipt, String hash) {
+    String network = key.network().toString();
+    String payer = key.payer().toString();
     if (!"0x1".equals(receipt.path("status").asText())) {
       return new Outcome(
           SettlementState.FAILED,
@@ -789,22 +802,153 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
               "transaction " + hash + " reverted",
               hash,
               network,
-              check.payer()));
+              payer));
     }
-    if (!Eip3009Calls.hasTransfer(receipt, check.asset(), a.from(), a.to(), a.value().value())) {
+    if (!Eip3009Calls.hasTransfer(receipt, key.asset(), key.payer(), payTo, value.value())) {
       return new Outcome(
           SettlementState.FAILED,
           SettleResponse.failure(
               ErrorReason.EXACT_EVM_TRANSFER_EVENT_MISMATCH,
-              "transaction " + hash + " emitted no Transfer of " + a.value() + " to " + a.to(),
+              "transaction " + hash + " emitted no Transfer of " + value + " to " + payTo,
               hash,
               network,
-              check.payer()));
+              payer));
     }
     return new Outcome(
         SettlementState.CONFIRMED,
-        new SettleResponse(
-            true, null, null, hash, network, check.payer(), a.value(), null, Map.of()));
+        new SettleResponse(true, null, null, hash, network, payer, value, null, Map.of()));
+  }
+
+  // ------------------------------------------------------------------------------- reconcile
+
+  /**
+   * What one {@link #reconcile()} pass did.
+   *
+   * @param confirmed settlements whose receipt showed the transfer
+   * @param failed settlements now known to have moved no money (reverted, replaced, or the
+   *     authorization used elsewhere); they may be settled again
+   * @param rebroadcast transactions the node did not know, sent again from the ledger
+   * @param stillPending transactions still waiting in the node's pool, or unreachable nodes
+   */
+  public record ReconcileReport(int confirmed, int failed, int rebroadcast, int stillPending) {}
+
+  private enum Resolution {
+    CONFIRMED,
+    FAILED,
+    REBROADCAST,
+    STILL_PENDING
+  }
+
+  /**
+   * Resolves every settlement the ledger holds as submitted or pending against the chain: a receipt
+   * confirms or fails it; a transaction the node never received is broadcast again from the signed
+   * bytes in the ledger (the same transaction, so never a second transfer); a nonce that another
+   * transaction took, or an authorization used elsewhere, fails it. Run it at start, before taking
+   * new settlements, and periodically.
+   */
+  public CompletableFuture<ReconcileReport> reconcile() {
+    return CompletableFuture.supplyAsync(ledger::unresolved, blocking)
+        .thenCompose(
+            records -> {
+              List<CompletableFuture<Resolution>> all = new ArrayList<>();
+              for (SettlementRecord record : records) {
+                all.add(reconcileOne(record).exceptionally(e -> Resolution.STILL_PENDING));
+              }
+              return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]))
+                  .thenApply(
+                      ignored -> {
+                        int[] counts = new int[Resolution.values().length];
+                        all.forEach(f -> counts[f.join().ordinal()]++);
+                        return new ReconcileReport(
+                            counts[Resolution.CONFIRMED.ordinal()],
+                            counts[Resolution.FAILED.ordinal()],
+                            counts[Resolution.REBROADCAST.ordinal()],
+                            counts[Resolution.STILL_PENDING.ordinal()]);
+                      });
+            });
+  }
+
+  private CompletableFuture<Resolution> reconcileOne(SettlementRecord record) {
+    SettlementKey key = record.key();
+    EvmChain chain = chains.get(key.network());
+    Submission submission = record.submission();
+    if (chain == null || submission == null) {
+      return done(Resolution.STILL_PENDING);
+    }
+    String hash = submission.transactionHash();
+    List<RpcCall> calls =
+        List.of(
+            RpcCall.of("eth_getTransactionReceipt", hash),
+            RpcCall.of("eth_getTransactionByHash", hash),
+            ethCall(null, key.asset(), Eip3009Calls.authorizationState(key.payer(), key.nonce())));
+    return chain
+        .rpc()
+        .batch(calls)
+        .thenCompose(
+            results -> {
+              NonceLane lane = chain.laneOf(submission.signer());
+              JsonNode receipt = results.get(0).ok() ? results.get(0).result() : null;
+              if (receipt != null && !receipt.isNull()) {
+                if (lane != null) {
+                  lane.done(submission.nonce());
+                }
+                Outcome outcome = judge(key, record.payTo(), record.amount(), receipt, hash);
+                return record(key, outcome)
+                    .thenApply(
+                        r ->
+                            outcome.state() == SettlementState.CONFIRMED
+                                ? Resolution.CONFIRMED
+                                : Resolution.FAILED);
+              }
+              JsonNode pooled = results.get(1).ok() ? results.get(1).result() : null;
+              if (pooled != null && !pooled.isNull()) {
+                return done(Resolution.STILL_PENDING); // in the node's pool, not mined yet
+              }
+              if (!results.get(2).ok()) {
+                return done(Resolution.STILL_PENDING);
+              }
+              if (decodeBool(results.get(2))) {
+                return reconciledFailure(
+                    key,
+                    ErrorReason.EXACT_EVM_NONCE_ALREADY_USED,
+                    "the authorization was used by another transaction");
+              }
+              return chain
+                  .rpc()
+                  .call("eth_sendRawTransaction", submission.rawTransaction())
+                  .handle(
+                      (sent, error) -> {
+                        if (error == null) {
+                          LOG.info("rebroadcast settlement transaction {} from the ledger", hash);
+                          return done(Resolution.REBROADCAST);
+                        }
+                        String message = describe(error).toLowerCase(Locale.ROOT);
+                        if (message.contains("already known")
+                            || message.contains("known transaction")) {
+                          return done(Resolution.REBROADCAST);
+                        }
+                        if (message.contains("nonce too low") || message.contains("replacement")) {
+                          return reconciledFailure(
+                              key,
+                              ErrorReason.UNEXPECTED_SETTLE_ERROR,
+                              "transaction "
+                                  + hash
+                                  + " never reached the network and its nonce was taken");
+                        }
+                        return done(Resolution.STILL_PENDING);
+                      })
+                  .thenCompose(f -> f);
+            });
+  }
+
+  private CompletableFuture<Resolution> reconciledFailure(
+      SettlementKey key, ErrorReason reason, String message) {
+    Outcome outcome =
+        new Outcome(
+            SettlementState.FAILED,
+            SettleResponse.failure(
+                reason, message, "", key.network().toString(), key.payer().toString()));
+    return record(key, outcome).thenApply(r -> Resolution.FAILED);
   }
 
   private CompletableFuture<SettleResponse> fail(

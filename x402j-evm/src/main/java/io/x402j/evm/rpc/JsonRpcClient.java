@@ -32,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * A JSON-RPC 2.0 client for EVM nodes on {@link java.net.http.HttpClient}: single calls and
@@ -64,8 +65,9 @@ public final class JsonRpcClient {
           "net_version",
           "web3_clientVersion");
 
-  private final URI uri;
+  private final List<Endpoint> endpoints;
   private final String redacted;
+  private final Consumer<RpcException> onFailure;
   private final HttpClient http;
   private final Duration timeout;
   private final int maxAttempts;
@@ -75,21 +77,29 @@ public final class JsonRpcClient {
   private final StrictJson json;
   private final AtomicLong ids = new AtomicLong();
 
+  /** One node URL and its loggable form. */
+  private record Endpoint(URI uri, String redacted) {}
+
   private JsonRpcClient(Builder b) {
-    URI parsed;
-    try {
-      parsed = new URI(b.url);
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("RPC URL is not a valid URL: " + e.getReason());
+    List<Endpoint> list = new ArrayList<>();
+    for (String url : b.urls) {
+      URI parsed;
+      try {
+        parsed = new URI(url);
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException("RPC URL is not a valid URL: " + e.getReason());
+      }
+      if (parsed.getScheme() == null
+          || !(parsed.getScheme().equals("http") || parsed.getScheme().equals("https"))
+          || parsed.getHost() == null) {
+        throw new IllegalArgumentException(
+            "RPC URL " + redact(parsed) + " must be an absolute http(s) URL");
+      }
+      list.add(new Endpoint(parsed, redact(parsed)));
     }
-    if (parsed.getScheme() == null
-        || !(parsed.getScheme().equals("http") || parsed.getScheme().equals("https"))
-        || parsed.getHost() == null) {
-      throw new IllegalArgumentException(
-          "RPC URL " + redact(parsed) + " must be an absolute http(s) URL");
-    }
-    this.uri = parsed;
-    this.redacted = redact(parsed);
+    this.endpoints = List.copyOf(list);
+    this.redacted = endpoints.get(0).redacted();
+    this.onFailure = b.onFailure;
     this.timeout = b.timeout;
     this.maxAttempts = b.maxAttempts;
     this.backoff = b.backoff;
@@ -193,8 +203,10 @@ public final class JsonRpcClient {
 
   private CompletableFuture<List<RpcResult>> attempt(
       List<RpcCall> calls, long firstId, String body, boolean allReads, int attempt) {
+    // Retries go round the configured nodes, so a fallback serves when the first is down.
+    Endpoint endpoint = endpoints.get((attempt - 1) % endpoints.size());
     HttpRequest request =
-        HttpRequest.newBuilder(uri)
+        HttpRequest.newBuilder(endpoint.uri())
             .timeout(timeout)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
@@ -207,10 +219,11 @@ public final class JsonRpcClient {
             (response, error) -> {
               try {
                 if (error != null) {
-                  throw transportFailure(method, Futures.unwrap(error));
+                  throw transportFailure(endpoint.redacted(), method, Futures.unwrap(error));
                 }
-                return parse(method, calls.size(), firstId, response);
+                return parse(endpoint.redacted(), method, calls.size(), firstId, response);
               } catch (RpcException e) {
+                onFailure.accept(e);
                 return e;
               }
             })
@@ -259,7 +272,7 @@ public final class JsonRpcClient {
   }
 
   private List<RpcResult> parse(
-      String method, int expected, long firstId, HttpResponse<byte[]> response) {
+      String node, String method, int expected, long firstId, HttpResponse<byte[]> response) {
     String text = new String(response.body(), StandardCharsets.UTF_8);
     if (response.statusCode() < 200 || response.statusCode() >= 300) {
       throw new RpcException(
@@ -269,7 +282,7 @@ public final class JsonRpcClient {
           null,
           method
               + " on "
-              + redacted
+              + node
               + " failed with HTTP "
               + response.statusCode()
               + ": "
@@ -280,12 +293,12 @@ public final class JsonRpcClient {
     try {
       root = json.parse(text);
     } catch (IOException e) {
-      throw badResponse(method, "not JSON", text);
+      throw badResponse(node, method, "not JSON", text);
     }
     Map<Long, RpcResult> byId = new HashMap<>();
     if (root.isArray()) {
       for (JsonNode item : root) {
-        readOne(method, item, byId);
+        readOne(node, method, item, byId);
       }
     } else if (root.isObject()) {
       if (expected > 1 && root.has("error") && !root.hasNonNull("id")) {
@@ -296,27 +309,27 @@ public final class JsonRpcClient {
             method,
             0,
             error,
-            method + " refused by " + redacted + ": " + error.message(),
+            method + " refused by " + node + ": " + error.message(),
             null);
       }
-      readOne(method, root, byId);
+      readOne(node, method, root, byId);
     } else {
-      throw badResponse(method, "neither an object nor an array", text);
+      throw badResponse(node, method, "neither an object nor an array", text);
     }
     List<RpcResult> results = new ArrayList<>(expected);
     for (int i = 0; i < expected; i++) {
       RpcResult result = byId.get(firstId + i);
       if (result == null) {
-        throw badResponse(method, "no answer for request id " + (firstId + i), text);
+        throw badResponse(node, method, "no answer for request id " + (firstId + i), text);
       }
       results.add(result);
     }
     return results;
   }
 
-  private void readOne(String method, JsonNode item, Map<Long, RpcResult> byId) {
+  private void readOne(String node, String method, JsonNode item, Map<Long, RpcResult> byId) {
     if (!item.isObject() || !item.has("id") || !item.get("id").canConvertToLong()) {
-      throw badResponse(method, "a response without a numeric id", item.toString());
+      throw badResponse(node, method, "a response without a numeric id", item.toString());
     }
     long id = item.get("id").longValue();
     if (item.hasNonNull("error")) {
@@ -324,7 +337,7 @@ public final class JsonRpcClient {
     } else if (item.has("result")) {
       byId.put(id, RpcResult.ok(item.get("result")));
     } else {
-      throw badResponse(method, "a response with neither result nor error", item.toString());
+      throw badResponse(node, method, "a response with neither result nor error", item.toString());
     }
   }
 
@@ -333,18 +346,18 @@ public final class JsonRpcClient {
         error.path("code").asInt(0), error.path("message").asText(""), error.get("data"));
   }
 
-  private RpcException badResponse(String method, String what, String text) {
+  private RpcException badResponse(String node, String method, String what, String text) {
     return new RpcException(
         Kind.BAD_RESPONSE,
         method,
         0,
         null,
-        method + " on " + redacted + " answered " + what + ": " + Text.quote(text.strip()),
+        method + " on " + node + " answered " + what + ": " + Text.quote(text.strip()),
         null);
   }
 
-  private RpcException transportFailure(String method, Throwable cause) {
-    String where = method + " on " + redacted;
+  private RpcException transportFailure(String node, String method, Throwable cause) {
+    String where = method + " on " + node;
     if (cause instanceof HttpConnectTimeoutException || cause instanceof ConnectException) {
       return new RpcException(
           Kind.UNREACHABLE, method, 0, null, where + ": node unreachable", cause);
@@ -373,7 +386,8 @@ public final class JsonRpcClient {
 
   /** Builds a {@link JsonRpcClient}. */
   public static final class Builder {
-    private final String url;
+    private final List<String> urls = new ArrayList<>();
+    private Consumer<RpcException> onFailure = failure -> {};
     private HttpClient httpClient;
     private Duration connectTimeout = Duration.ofSeconds(3);
     private Duration timeout = Duration.ofSeconds(10);
@@ -382,7 +396,7 @@ public final class JsonRpcClient {
     private int maxResponseBytes = 8 * 1024 * 1024;
 
     private Builder(String url) {
-      this.url = Objects.requireNonNull(url, "url");
+      this.urls.add(Objects.requireNonNull(url, "url"));
     }
 
     /** The HTTP client to use; by default one of its own (HTTP/1.1, no redirects). */
@@ -415,6 +429,21 @@ public final class JsonRpcClient {
     /** The first retry delay, doubled per retry up to 2 s (default 100 ms). */
     public Builder backoff(Duration backoff) {
       this.backoff = Objects.requireNonNull(backoff, "backoff");
+      return this;
+    }
+
+    /**
+     * Adds a node to fall back on: retries of a failed attempt go round the nodes in order. Raise
+     * {@link #maxAttempts} to at least the number of nodes to try each.
+     */
+    public Builder fallback(String url) {
+      this.urls.add(Objects.requireNonNull(url, "url"));
+      return this;
+    }
+
+    /** Told of every failed attempt (for metrics); must not block. */
+    public Builder onFailure(Consumer<RpcException> onFailure) {
+      this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
       return this;
     }
 

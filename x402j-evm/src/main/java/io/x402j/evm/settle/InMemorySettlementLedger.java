@@ -3,6 +3,7 @@ package io.x402j.evm.settle;
 import io.x402j.core.wire.SettleResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,25 +19,21 @@ public final class InMemorySettlementLedger implements SettlementLedger {
       new ConcurrentHashMap<>();
 
   @Override
-  public Claim claim(SettlementKey key, String fingerprint, Instant now, Duration lease) {
+  public Claim claim(SettlementRequest request, Instant now, Duration lease) {
     boolean[] owned = {false};
     SettlementRecord record =
         records.compute(
-            key,
+            request.key(),
             (k, existing) -> {
-              boolean takeOver =
-                  existing == null
-                      || existing.fingerprint().equals(fingerprint)
-                          && (existing.state() == SettlementState.FAILED
-                              || existing.state() == SettlementState.CLAIMED
-                                  && existing.updatedAt().plus(lease).isBefore(now));
-              if (!takeOver) {
+              if (!Claims.mayTakeOver(existing, request.fingerprint(), now, lease)) {
                 return existing;
               }
               owned[0] = true;
               return new SettlementRecord(
                   k,
-                  fingerprint,
+                  request.fingerprint(),
+                  request.payTo(),
+                  request.amount(),
                   SettlementState.CLAIMED,
                   null,
                   null,
@@ -72,6 +69,16 @@ public final class InMemorySettlementLedger implements SettlementLedger {
   public List<SettlementRecord> unresolved() {
     return records.values().stream()
         .filter(r -> r.state() == SettlementState.SUBMITTED || r.state() == SettlementState.PENDING)
+        .collect(Collectors.toList());
+  }
+
+  @Override
+  public List<SettlementRecord> list(SettlementFilter filter, int offset, int limit) {
+    return records.values().stream()
+        .filter(filter::matches)
+        .sorted(Comparator.comparing(SettlementRecord::createdAt).reversed())
+        .skip(offset)
+        .limit(limit)
         .collect(Collectors.toList());
   }
 }

@@ -19,13 +19,13 @@ public interface SettlementLedger {
   record Claim(boolean owned, SettlementRecord record) {}
 
   /**
-   * Claims the settlement of {@code key} atomically. The caller owns it ({@code owned}) when no
-   * record existed, when the record {@link SettlementState#FAILED failed} (no money moved, so a new
-   * attempt is safe), or when a {@link SettlementState#CLAIMED claim} is older than {@code lease}
-   * (its owner died before signing). Otherwise the existing record is returned for the caller to
-   * follow.
+   * Claims the settlement of {@code request.key()} atomically. The caller owns it ({@code owned})
+   * when no record existed, when the record {@link SettlementState#FAILED failed} (no money moved,
+   * so a new attempt is safe), or when a {@link SettlementState#CLAIMED claim} is older than {@code
+   * lease} (its owner died before signing). Otherwise the existing record is returned for the
+   * caller to follow.
    */
-  Claim claim(SettlementKey key, String fingerprint, Instant now, Duration lease);
+  Claim claim(SettlementRequest request, Instant now, Duration lease);
 
   /** Records the signed transaction; called before it is broadcast. */
   void submitted(SettlementKey key, Submission submission, Instant now);
@@ -47,4 +47,13 @@ public interface SettlementLedger {
 
   /** Records whose outcome is still to be learned from the chain: submitted or pending. */
   List<SettlementRecord> unresolved();
+
+  /**
+   * A page of records, newest first, for operators.
+   *
+   * @param filter which records; empty fields match everything
+   * @param offset how many matching records to skip
+   * @param limit the most to return
+   */
+  List<SettlementRecord> list(SettlementFilter filter, int offset, int limit);
 }

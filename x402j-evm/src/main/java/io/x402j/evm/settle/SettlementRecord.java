@@ -1,6 +1,8 @@
 package io.x402j.evm.settle;
 
+import io.x402j.core.TokenAmount;
 import io.x402j.core.wire.SettleResponse;
+import io.x402j.evm.EvmAddress;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -9,15 +11,19 @@ import java.util.Objects;
  *
  * @param key the authorization settled
  * @param fingerprint a digest of the signed authorization, to tell a repeat from a conflict
+ * @param payTo the recipient of the authorization
+ * @param amount the authorized amount in atomic units
  * @param state where the settlement is
  * @param submission the transaction, once signed; {@code null} before
  * @param outcome the answer given, once final or pending; {@code null} before
- * @param createdAt when the payment was claimed
+ * @param createdAt when the payment was first claimed
  * @param updatedAt when the record last changed
  */
 public record SettlementRecord(
     SettlementKey key,
     String fingerprint,
+    EvmAddress payTo,
+    TokenAmount amount,
     SettlementState state,
     Submission submission,
     SettleResponse outcome,
@@ -27,6 +33,8 @@ public record SettlementRecord(
   public SettlementRecord {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(fingerprint, "fingerprint");
+    Objects.requireNonNull(payTo, "payTo");
+    Objects.requireNonNull(amount, "amount");
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(updatedAt, "updatedAt");
@@ -36,6 +44,6 @@ public record SettlementRecord(
   public SettlementRecord with(
       SettlementState newState, Submission newSubmission, SettleResponse newOutcome, Instant now) {
     return new SettlementRecord(
-        key, fingerprint, newState, newSubmission, newOutcome, createdAt, now);
+        key, fingerprint, payTo, amount, newState, newSubmission, newOutcome, createdAt, now);
   }
 }

@@ -205,6 +205,27 @@ class JsonRpcClientTest {
     assertThat(rpc.redactedUrl()).isEqualTo("http://127.0.0.1:" + port);
   }
 
+  @Test
+  void failsOverToTheNextNodeAndReportsEachFailedAttempt() throws Exception {
+    int deadPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      deadPort = socket.getLocalPort();
+    }
+    node.respond("/v2/SECRET-KEY", JsonRpcClientTest::echoIdsReversed);
+    List<RpcException> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    JsonRpcClient rpc =
+        JsonRpcClient.builder("http://127.0.0.1:" + deadPort + "/dead")
+            .fallback(node.url() + "/v2/SECRET-KEY")
+            .backoff(Duration.ofMillis(5))
+            .onFailure(failures::add)
+            .build();
+
+    assertThat(rpc.call("eth_chainId").join().asText()).startsWith("0x");
+    assertThat(failures).hasSize(1);
+    assertThat(failures.get(0).kind()).isEqualTo(RpcException.Kind.UNREACHABLE);
+    assertThat(rpc.redactedUrl()).isEqualTo("http://127.0.0.1:" + deadPort);
+  }
+
   private static long idOf(String body) {
     try {
       return JSON.readTree(body).get("id").asLong();
