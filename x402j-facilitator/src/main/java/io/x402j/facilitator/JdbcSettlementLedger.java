@@ -1,0 +1,427 @@
+package io.x402j.facilitator;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.x402j.core.Network;
+import io.x402j.core.TokenAmount;
+import io.x402j.core.X402Exception;
+import io.x402j.core.wire.SettleResponse;
+import io.x402j.core.wire.WireCodec;
+import io.x402j.evm.Bytes32;
+import io.x402j.evm.EvmAddress;
+import io.x402j.evm.settle.Claims;
+import io.x402j.evm.settle.SettlementFilter;
+import io.x402j.evm.settle.SettlementKey;
+import io.x402j.evm.settle.SettlementLedger;
+import io.x402j.evm.settle.SettlementRecord;
+import io.x402j.evm.settle.SettlementRequest;
+import io.x402j.evm.settle.SettlementState;
+import io.x402j.evm.settle.Submission;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * A durable {@link SettlementLedger} on SQLite (the default: one file, WAL, {@code synchronous =
+ * FULL}) or PostgreSQL (several facilitator instances sharing one ledger). Both run the same Flyway
+ * migrations and the same SQL: a claim is an {@code INSERT … ON CONFLICT DO NOTHING} on the
+ * authorization's primary key, and a take-over is a compare-and-set update, so two instances can
+ * never both own one payment.
+ */
+public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseable {
+  private static final String COLUMNS =
+      "network, asset, payer, auth_nonce, fingerprint, pay_to, amount, state, tx_hash, signer,"
+          + " signer_nonce, raw_tx, outcome, created_at, updated_at";
+  private static final String KEY = "network = ? AND asset = ? AND payer = ? AND auth_nonce = ?";
+
+  private final DataSource dataSource;
+  private final AutoCloseable pool;
+  private final String description;
+  private final WireCodec wire = WireCodec.standard();
+
+  private JdbcSettlementLedger(DataSource dataSource, AutoCloseable pool, String description) {
+    this.dataSource = dataSource;
+    this.pool = pool;
+    this.description = description;
+  }
+
+  /** Thrown when the database cannot be used; the message never contains credentials. */
+  public static final class LedgerException extends X402Exception {
+    private static final long serialVersionUID = 1L;
+
+    LedgerException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * Opens the ledger at {@code jdbcUrl}, creating or migrating its table: {@code
+   * jdbc:sqlite:/path/ledger.db} or {@code jdbc:postgresql://host:5432/db}. PostgreSQL credentials
+   * come from the URL or from the environment variables {@code X402J_DB_USER} and {@code
+   * X402J_DB_PASSWORD}.
+   *
+   * @throws IllegalArgumentException for another kind of URL
+   * @throws LedgerException if the database cannot be reached or migrated
+   */
+  public static JdbcSettlementLedger open(String jdbcUrl) {
+    return open(jdbcUrl, System.getenv());
+  }
+
+  static JdbcSettlementLedger open(String jdbcUrl, Map<String, String> env) {
+    if (jdbcUrl.startsWith("jdbc:sqlite:")) {
+      return migrated(sqlite(jdbcUrl));
+    }
+    if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+      HikariConfig config = new HikariConfig();
+      config.setJdbcUrl(jdbcUrl);
+      config.setPoolName("x402j-ledger");
+      config.setMaximumPoolSize(10);
+      String user = env.get("X402J_DB_USER");
+      String password = env.get("X402J_DB_PASSWORD");
+      if (user != null && !user.isBlank()) {
+        config.setUsername(user);
+        config.setPassword(password);
+      }
+      HikariDataSource pool = poolOf(config, "PostgreSQL ledger");
+      return migrated(new JdbcSettlementLedger(pool, pool, "PostgreSQL ledger"));
+    }
+    throw new IllegalArgumentException(
+        "unsupported ledger URL (use jdbc:sqlite:FILE or jdbc:postgresql://HOST:PORT/DATABASE)");
+  }
+
+  /** A ledger on a data source the caller owns (and closes). Migrates it. */
+  public static JdbcSettlementLedger open(DataSource dataSource) {
+    return migrated(new JdbcSettlementLedger(dataSource, () -> {}, "ledger"));
+  }
+
+  private static JdbcSettlementLedger sqlite(String jdbcUrl) {
+    String file = jdbcUrl.substring("jdbc:sqlite:".length());
+    if (!file.isEmpty() && !file.startsWith(":") && !file.startsWith("file:")) {
+      Path parent = Path.of(file).toAbsolutePath().getParent();
+      try {
+        Files.createDirectories(parent);
+      } catch (IOException e) {
+        throw new LedgerException("cannot create the ledger directory " + parent, e);
+      }
+    }
+    SQLiteConfig sqlite = new SQLiteConfig();
+    sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    sqlite.setSynchronous(
+        SQLiteConfig.SynchronousMode.FULL); // a settled payment survives power loss
+    sqlite.setBusyTimeout(10_000);
+    SQLiteDataSource source = new SQLiteDataSource(sqlite);
+    source.setUrl(jdbcUrl);
+    HikariConfig config = new HikariConfig();
+    config.setDataSource(source);
+    config.setPoolName("x402j-ledger-sqlite");
+    config.setMaximumPoolSize(4);
+    HikariDataSource pool = poolOf(config, "SQLite ledger " + file);
+    return new JdbcSettlementLedger(pool, pool, "SQLite ledger " + file);
+  }
+
+  private static HikariDataSource poolOf(HikariConfig config, String what) {
+    try {
+      return new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new LedgerException("cannot open the " + what + ": " + rootMessage(e), e);
+    }
+  }
+
+  private static JdbcSettlementLedger migrated(JdbcSettlementLedger ledger) {
+    try {
+      Flyway.configure()
+          .dataSource(ledger.dataSource)
+          .locations("classpath:io/x402j/facilitator/db/migration")
+          .table("x402j_schema_history")
+          .load()
+          .migrate();
+      return ledger;
+    } catch (RuntimeException e) {
+      ledger.close();
+      throw new LedgerException(
+          "cannot migrate the " + ledger.description + ": " + rootMessage(e), e);
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    // JDBC drivers may echo the URL; never let a password through.
+    return message.replaceAll("(?i)(password=)[^&\\s]*", "$1***");
+  }
+
+  /** What the ledger is, without credentials. */
+  public String description() {
+    return description;
+  }
+
+  /** Whether the database answers. */
+  public boolean ping() {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement("SELECT 1");
+        ResultSet r = s.executeQuery()) {
+      return r.next();
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public Claim claim(SettlementRequest request, Instant now, Duration lease) {
+    SettlementKey key = request.key();
+    try (Connection c = dataSource.getConnection()) {
+      int inserted;
+      try (PreparedStatement s =
+          c.prepareStatement(
+              "INSERT INTO settlements (network, asset, payer, auth_nonce, fingerprint, pay_to,"
+                  + " amount, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                  + " ON CONFLICT (network, asset, payer, auth_nonce) DO NOTHING")) {
+        int i = bindKey(s, 1, key);
+        s.setString(i++, request.fingerprint());
+        s.setString(i++, request.payTo().toLowerHex());
+        s.setString(i++, request.amount().toString());
+        s.setString(i++, SettlementState.CLAIMED.name());
+        s.setLong(i++, now.toEpochMilli());
+        s.setLong(i, now.toEpochMilli());
+        inserted = s.executeUpdate();
+      }
+      if (inserted == 1) {
+        return new Claim(true, find(c, key).orElseThrow());
+      }
+      SettlementRecord existing = find(c, key).orElseThrow();
+      if (!Claims.mayTakeOver(existing, request.fingerprint(), now, lease)) {
+        return new Claim(false, existing);
+      }
+      int taken;
+      try (PreparedStatement s =
+          c.prepareStatement(
+              "UPDATE settlements SET state = ?, tx_hash = NULL, signer = NULL, signer_nonce = NULL,"
+                  + " raw_tx = NULL, outcome = NULL, updated_at = ? WHERE "
+                  + KEY
+                  + " AND state = ? AND updated_at = ?")) {
+        s.setString(1, SettlementState.CLAIMED.name());
+        s.setLong(2, now.toEpochMilli());
+        int i = bindKey(s, 3, key);
+        s.setString(i++, existing.state().name());
+        s.setLong(i, existing.updatedAt().toEpochMilli());
+        taken = s.executeUpdate();
+      }
+      // Another instance changed the record between our read and our update: it won.
+      return new Claim(taken == 1, find(c, key).orElseThrow());
+    } catch (SQLException e) {
+      throw failure("claim", e);
+    }
+  }
+
+  @Override
+  public void submitted(SettlementKey key, Submission submission, Instant now) {
+    update(
+        "UPDATE settlements SET state = ?, tx_hash = ?, signer = ?, signer_nonce = ?, raw_tx = ?,"
+            + " outcome = NULL, updated_at = ? WHERE "
+            + KEY,
+        key,
+        SettlementState.SUBMITTED.name(),
+        submission.transactionHash(),
+        submission.signer().toLowerHex(),
+        submission.nonce(),
+        submission.rawTransaction(),
+        now.toEpochMilli());
+  }
+
+  @Override
+  public void notBroadcast(SettlementKey key, Instant now) {
+    update(
+        "UPDATE settlements SET state = ?, tx_hash = NULL, signer = NULL, signer_nonce = NULL,"
+            + " raw_tx = NULL, updated_at = ? WHERE "
+            + KEY,
+        key,
+        SettlementState.CLAIMED.name(),
+        now.toEpochMilli());
+  }
+
+  @Override
+  public void outcome(
+      SettlementKey key, SettlementState state, SettleResponse response, Instant now) {
+    update(
+        "UPDATE settlements SET state = ?, outcome = ?, updated_at = ? WHERE " + KEY,
+        key,
+        state.name(),
+        wire.toJson(response),
+        now.toEpochMilli());
+  }
+
+  @Override
+  public Optional<SettlementRecord> find(SettlementKey key) {
+    try (Connection c = dataSource.getConnection()) {
+      return find(c, key);
+    } catch (SQLException e) {
+      throw failure("read", e);
+    }
+  }
+
+  @Override
+  public List<SettlementRecord> unresolved() {
+    return query(
+        "SELECT " + COLUMNS + " FROM settlements WHERE state IN (?, ?) ORDER BY created_at",
+        List.of(SettlementState.SUBMITTED.name(), SettlementState.PENDING.name()));
+  }
+
+  @Override
+  public List<SettlementRecord> list(SettlementFilter filter, int offset, int limit) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM settlements WHERE 1 = 1");
+    List<Object> parameters = new ArrayList<>();
+    if (filter.network() != null) {
+      sql.append(" AND network = ?");
+      parameters.add(filter.network().toString());
+    }
+    if (filter.payer() != null) {
+      sql.append(" AND payer = ?");
+      parameters.add(filter.payer().toLowerHex());
+    }
+    if (filter.payTo() != null) {
+      sql.append(" AND pay_to = ?");
+      parameters.add(filter.payTo().toLowerHex());
+    }
+    if (filter.state() != null) {
+      sql.append(" AND state = ?");
+      parameters.add(filter.state().name());
+    }
+    sql.append(" ORDER BY created_at DESC, payer, auth_nonce LIMIT ? OFFSET ?");
+    parameters.add(limit);
+    parameters.add(offset);
+    return query(sql.toString(), parameters);
+  }
+
+  /** How many settlements are in each state, for metrics. */
+  public Map<SettlementState, Long> countByState() {
+    Map<SettlementState, Long> counts = new java.util.EnumMap<>(SettlementState.class);
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement("SELECT state, COUNT(*) FROM settlements GROUP BY state");
+        ResultSet r = s.executeQuery()) {
+      while (r.next()) {
+        counts.put(SettlementState.valueOf(r.getString(1)), r.getLong(2));
+      }
+      return counts;
+    } catch (SQLException e) {
+      throw failure("count", e);
+    }
+  }
+
+  private Optional<SettlementRecord> find(Connection c, SettlementKey key) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement("SELECT " + COLUMNS + " FROM settlements WHERE " + KEY)) {
+      bindKey(s, 1, key);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? Optional.of(row(r)) : Optional.empty();
+      }
+    }
+  }
+
+  private List<SettlementRecord> query(String sql, List<?> parameters) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.size(); i++) {
+        s.setObject(i + 1, parameters.get(i));
+      }
+      List<SettlementRecord> records = new ArrayList<>();
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          records.add(row(r));
+        }
+      }
+      return records;
+    } catch (SQLException e) {
+      throw failure("query", e);
+    }
+  }
+
+  private void update(String sql, SettlementKey key, Object... values) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      int i = 1;
+      for (Object value : values) {
+        if (value == null) {
+          s.setNull(i++, Types.VARCHAR);
+        } else {
+          s.setObject(i++, value);
+        }
+      }
+      bindKey(s, i, key);
+      s.executeUpdate();
+    } catch (SQLException e) {
+      throw failure("write", e);
+    }
+  }
+
+  private static int bindKey(PreparedStatement s, int first, SettlementKey key)
+      throws SQLException {
+    s.setString(first, key.network().toString());
+    s.setString(first + 1, key.asset().toLowerHex());
+    s.setString(first + 2, key.payer().toLowerHex());
+    s.setString(first + 3, key.nonce().toString());
+    return first + 4;
+  }
+
+  private SettlementRecord row(ResultSet r) throws SQLException {
+    SettlementKey key =
+        new SettlementKey(
+            Network.parse(r.getString("network")),
+            EvmAddress.parse(r.getString("asset")),
+            EvmAddress.parse(r.getString("payer")),
+            Bytes32.parse(r.getString("auth_nonce")));
+    String txHash = r.getString("tx_hash");
+    Submission submission =
+        txHash == null
+            ? null
+            : new Submission(
+                txHash,
+                EvmAddress.parse(r.getString("signer")),
+                r.getLong("signer_nonce"),
+                r.getString("raw_tx"));
+    String outcome = r.getString("outcome");
+    return new SettlementRecord(
+        key,
+        r.getString("fingerprint"),
+        EvmAddress.parse(r.getString("pay_to")),
+        TokenAmount.parse(r.getString("amount")),
+        SettlementState.valueOf(r.getString("state")),
+        submission,
+        outcome == null ? null : wire.decodeSettleResponse(outcome),
+        Instant.ofEpochMilli(r.getLong("created_at")),
+        Instant.ofEpochMilli(r.getLong("updated_at")));
+  }
+
+  private LedgerException failure(String operation, SQLException e) {
+    return new LedgerException(
+        "ledger " + operation + " failed on the " + description + ": " + rootMessage(e), e);
+  }
+
+  /** Closes the connection pool, if the ledger opened it. */
+  @Override
+  public void close() {
+    try {
+      pool.close();
+    } catch (Exception e) {
+      throw new LedgerException("closing the " + description + " failed", e);
+    }
+  }
+}

@@ -1,0 +1,270 @@
+package io.x402j.facilitator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.x402j.core.ErrorReason;
+import io.x402j.core.Network;
+import io.x402j.core.TokenAmount;
+import io.x402j.core.wire.SettleResponse;
+import io.x402j.evm.Bytes32;
+import io.x402j.evm.EvmAddress;
+import io.x402j.evm.PrivateKeySigner;
+import io.x402j.evm.settle.SettlementFilter;
+import io.x402j.evm.settle.SettlementKey;
+import io.x402j.evm.settle.SettlementLedger;
+import io.x402j.evm.settle.SettlementRecord;
+import io.x402j.evm.settle.SettlementRequest;
+import io.x402j.evm.settle.SettlementState;
+import io.x402j.evm.settle.Submission;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link SettlementLedger} must do; run against each implementation. */
+abstract class SettlementLedgerContract {
+  static final SecureRandom RANDOM = new SecureRandom();
+  static final Network NETWORK = Network.evm(84532);
+  static final EvmAddress ASSET = EvmAddress.parse("0x036CbD53842c5426634e7929541eC2318f3dCF7e");
+  static final Duration LEASE = Duration.ofMinutes(2);
+  static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
+
+  /** The ledger under test; fresh data is not required, every test uses new keys. */
+  abstract SettlementLedger ledger();
+
+  static EvmAddress address() {
+    return PrivateKeySigner.generate(RANDOM).address();
+  }
+
+  static SettlementKey key(EvmAddress payer) {
+    return new SettlementKey(NETWORK, ASSET, payer, Bytes32.random(RANDOM));
+  }
+
+  static SettlementRequest request(SettlementKey key, String fingerprint) {
+    return new SettlementRequest(key, fingerprint, address(), TokenAmount.of(10_000));
+  }
+
+  static Submission submission() {
+    return new Submission("0x" + "ab".repeat(32), address(), 7, "0x02f8");
+  }
+
+  @Test
+  void aNewPaymentIsClaimedByItsFirstClaimer() {
+    SettlementRequest request = request(key(address()), "fp");
+
+    SettlementLedger.Claim claim = ledger().claim(request, T0, LEASE);
+
+    assertThat(claim.owned()).isTrue();
+    SettlementRecord record = claim.record();
+    assertThat(record.key()).isEqualTo(request.key());
+    assertThat(record.state()).isEqualTo(SettlementState.CLAIMED);
+    assertThat(record.payTo()).isEqualTo(request.payTo());
+    assertThat(record.amount()).isEqualTo(TokenAmount.of(10_000));
+    assertThat(record.submission()).isNull();
+    assertThat(record.createdAt()).isEqualTo(T0);
+    assertThat(ledger().find(request.key())).hasValue(record);
+  }
+
+  @Test
+  void aLiveClaimIsNotTakenOver() {
+    SettlementRequest request = request(key(address()), "fp");
+    ledger().claim(request, T0, LEASE);
+
+    SettlementLedger.Claim again = ledger().claim(request, T0.plusSeconds(30), LEASE);
+
+    assertThat(again.owned()).isFalse();
+    assertThat(again.record().state()).isEqualTo(SettlementState.CLAIMED);
+  }
+
+  @Test
+  void aStaleClaimIsTakenOverKeepingItsCreationTime() {
+    SettlementRequest request = request(key(address()), "fp");
+    ledger().claim(request, T0, LEASE);
+
+    SettlementLedger.Claim again = ledger().claim(request, T0.plus(LEASE).plusSeconds(1), LEASE);
+
+    assertThat(again.owned()).isTrue();
+    assertThat(again.record().createdAt()).isEqualTo(T0);
+  }
+
+  @Test
+  void aDifferentPaymentWithTheSameKeyIsNeverTakenOver() {
+    SettlementKey key = key(address());
+    ledger().claim(request(key, "first"), T0, LEASE);
+    ledger().outcome(key, SettlementState.FAILED, failure(), T0);
+
+    SettlementLedger.Claim other =
+        ledger().claim(request(key, "second"), T0.plus(Duration.ofDays(1)), LEASE);
+
+    assertThat(other.owned()).isFalse();
+    assertThat(other.record().fingerprint()).isEqualTo("first");
+  }
+
+  @Test
+  void submittedRecordsCarryTheTransactionAndAreUnresolved() {
+    SettlementKey key = key(address());
+    ledger().claim(request(key, "fp"), T0, LEASE);
+    Submission submission = submission();
+
+    ledger().submitted(key, submission, T0.plusSeconds(1));
+
+    SettlementRecord record = ledger().find(key).orElseThrow();
+    assertThat(record.state()).isEqualTo(SettlementState.SUBMITTED);
+    assertThat(record.submission()).isEqualTo(submission);
+    assertThat(record.updatedAt()).isEqualTo(T0.plusSeconds(1));
+    assertThat(ledger().unresolved()).extracting(SettlementRecord::key).contains(key);
+    assertThat(ledger().claim(request(key, "fp"), T0.plus(Duration.ofDays(1)), LEASE).owned())
+        .as("a submitted payment is followed, never taken over")
+        .isFalse();
+  }
+
+  @Test
+  void notBroadcastReturnsToClaimed() {
+    SettlementKey key = key(address());
+    ledger().claim(request(key, "fp"), T0, LEASE);
+    ledger().submitted(key, submission(), T0);
+
+    ledger().notBroadcast(key, T0.plusSeconds(1));
+
+    SettlementRecord record = ledger().find(key).orElseThrow();
+    assertThat(record.state()).isEqualTo(SettlementState.CLAIMED);
+    assertThat(record.submission()).isNull();
+    assertThat(ledger().unresolved()).extracting(SettlementRecord::key).doesNotContain(key);
+  }
+
+  @Test
+  void outcomesAreStoredAndFinalOnesLeaveTheUnresolvedList() {
+    SettlementKey key = key(address());
+    ledger().claim(request(key, "fp"), T0, LEASE);
+    ledger().submitted(key, submission(), T0);
+    SettleResponse success =
+        SettleResponse.success("0x" + "ab".repeat(32), NETWORK.toString(), key.payer().toString());
+
+    ledger()
+        .outcome(
+            key,
+            SettlementState.PENDING,
+            SettleResponse.failure(
+                ErrorReason.SETTLEMENT_PENDING,
+                null,
+                "0x" + "ab".repeat(32),
+                NETWORK.toString(),
+                null),
+            T0);
+    assertThat(ledger().unresolved()).extracting(SettlementRecord::key).contains(key);
+    ledger().outcome(key, SettlementState.CONFIRMED, success, T0.plusSeconds(2));
+
+    SettlementRecord record = ledger().find(key).orElseThrow();
+    assertThat(record.state()).isEqualTo(SettlementState.CONFIRMED);
+    assertThat(record.outcome()).isEqualTo(success);
+    assertThat(record.submission()).isNotNull();
+    assertThat(ledger().unresolved()).extracting(SettlementRecord::key).doesNotContain(key);
+    assertThat(ledger().claim(request(key, "fp"), T0.plus(Duration.ofDays(1)), LEASE).owned())
+        .isFalse();
+  }
+
+  @Test
+  void aFailedPaymentMayBeClaimedAgain() {
+    SettlementKey key = key(address());
+    ledger().claim(request(key, "fp"), T0, LEASE);
+    ledger().outcome(key, SettlementState.FAILED, failure(), T0);
+
+    assertThat(ledger().claim(request(key, "fp"), T0.plusSeconds(1), LEASE).owned()).isTrue();
+    assertThat(ledger().find(key).orElseThrow().outcome()).isNull();
+  }
+
+  @Test
+  void concurrentClaimsHaveExactlyOneWinner() throws Exception {
+    SettlementRequest request = request(key(address()), "fp");
+    int threads = 16;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    try {
+      List<Future<Boolean>> claims = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        Callable<Boolean> claim =
+            () -> {
+              start.await();
+              return ledger().claim(request, T0, LEASE).owned();
+            };
+        claims.add(pool.submit(claim));
+      }
+      start.countDown();
+      int owners = 0;
+      for (Future<Boolean> claim : claims) {
+        owners += claim.get() ? 1 : 0;
+      }
+      assertThat(owners).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void concurrentTakeOversOfAStaleClaimHaveExactlyOneWinner() throws Exception {
+    SettlementRequest request = request(key(address()), "fp");
+    ledger().claim(request, T0, LEASE);
+    Instant later = T0.plus(LEASE).plusSeconds(5);
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Boolean>> claims = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        claims.add(pool.submit(() -> ledger().claim(request, later, LEASE).owned()));
+      }
+      int owners = 0;
+      for (Future<Boolean> claim : claims) {
+        owners += claim.get() ? 1 : 0;
+      }
+      assertThat(owners).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void listingFiltersAndPagesNewestFirst() {
+    EvmAddress payer = address();
+    List<SettlementKey> keys = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      SettlementKey key = key(payer);
+      keys.add(key);
+      ledger().claim(request(key, "fp" + i), T0.plus(i, ChronoUnit.MINUTES), LEASE);
+    }
+    ledger()
+        .outcome(
+            keys.get(4),
+            SettlementState.CONFIRMED,
+            SettleResponse.success("0x1", NETWORK.toString(), null),
+            T0);
+
+    List<SettlementRecord> page1 =
+        ledger().list(new SettlementFilter(null, payer, null, null), 0, 2);
+    List<SettlementRecord> page2 =
+        ledger().list(new SettlementFilter(NETWORK, payer, null, null), 2, 2);
+    List<SettlementRecord> confirmed =
+        ledger().list(new SettlementFilter(null, payer, null, SettlementState.CONFIRMED), 0, 10);
+    SettlementRecord third = ledger().find(keys.get(2)).orElseThrow();
+    List<SettlementRecord> byPayTo =
+        ledger().list(new SettlementFilter(null, null, third.payTo(), null), 0, 10);
+
+    assertThat(page1).extracting(SettlementRecord::key).containsExactly(keys.get(4), keys.get(3));
+    assertThat(page2).extracting(SettlementRecord::key).containsExactly(keys.get(2), keys.get(1));
+    assertThat(confirmed).extracting(SettlementRecord::key).containsExactly(keys.get(4));
+    assertThat(byPayTo).extracting(SettlementRecord::key).containsExactly(keys.get(2));
+    assertThat(ledger().list(new SettlementFilter(Network.evm(1), payer, null, null), 0, 10))
+        .isEmpty();
+  }
+
+  static SettleResponse failure() {
+    return SettleResponse.failure(
+        ErrorReason.EXACT_EVM_SIMULATION_FAILED, null, "", NETWORK.toString(), null);
+  }
+}
