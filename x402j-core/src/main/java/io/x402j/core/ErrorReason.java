@@ -123,6 +123,11 @@ public enum ErrorReason {
    */
   UNSUPPORTED_ASSET(
       "unsupported_asset", "the facilitator does not accept this asset on this network"),
+  /** x402j: the facilitator's screening refuses this payer. */
+  PAYER_DENIED("payer_denied", "the facilitator does not accept payments from this payer"),
+  /** x402j: the facilitator's screening refuses this recipient. */
+  RECIPIENT_DENIED(
+      "recipient_denied", "the facilitator does not settle payments to this recipient"),
 
   // Names of the public specification text that the official SDK spells differently; accepted.
   /** Spec spelling of {@link #EXACT_EVM_SIGNATURE}. */

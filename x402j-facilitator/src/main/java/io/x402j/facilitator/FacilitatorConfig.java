@@ -1,0 +1,394 @@
+package io.x402j.facilitator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.x402j.core.Network;
+import io.x402j.evm.EvmAddress;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Everything a facilitator deployment needs, immutable: where to listen, the ledger, access
+ * control, limits, and per network the RPC endpoints, gas-paying signers, accepted tokens and gas,
+ * fee and waiting limits.
+ *
+ * <p>Secrets never sit in the configuration itself: signer keys are named by environment variable
+ * or keystore file, the bearer token by environment variable, and any string may refer to an
+ * environment variable as {@code ${NAME}} (an RPC URL with an API key, a database URL).
+ *
+ * @param host the address to listen on
+ * @param port the port
+ * @param database the ledger's JDBC URL ({@code jdbc:sqlite:…} or {@code jdbc:postgresql:…})
+ * @param bearerTokenEnv the environment variable holding the API token, or {@code null} for none
+ * @param settlesPerSecond the global settlement rate limit, 0 for none
+ * @param settlesPerPayerPerMinute the per-payer settlement rate limit, 0 for none
+ * @param denylist a denylist file, or {@code null}
+ * @param maxBodyBytes the largest request body
+ * @param reconcileInterval how often pending settlements are resolved against the chain
+ * @param networks the networks served
+ */
+public record FacilitatorConfig(
+    String host,
+    int port,
+    String database,
+    String bearerTokenEnv,
+    double settlesPerSecond,
+    double settlesPerPayerPerMinute,
+    Path denylist,
+    int maxBodyBytes,
+    Duration reconcileInterval,
+    List<NetworkSettings> networks) {
+
+  /** The defaults of everything but the networks. */
+  public static final String DEFAULT_HOST = "127.0.0.1";
+
+  /** The default port. */
+  public static final int DEFAULT_PORT = 4022;
+
+  /** The default ledger. */
+  public static final String DEFAULT_DATABASE = "jdbc:sqlite:x402j-ledger.db";
+
+  /** Validates the settings. */
+  public FacilitatorConfig {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(database, "database");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0..65535, got " + port);
+    }
+    networks = List.copyOf(networks);
+    if (networks.isEmpty()) {
+      throw new IllegalArgumentException("configure at least one network");
+    }
+    if (networks.stream().map(NetworkSettings::network).distinct().count() != networks.size()) {
+      throw new IllegalArgumentException("a network is configured twice");
+    }
+  }
+
+  /**
+   * Where keys come from: an environment variable with one or more hex keys separated by commas, or
+   * an encrypted JSON keystore whose password is in an environment variable.
+   *
+   * @param env the variable holding hex keys, or {@code null}
+   * @param keystore the keystore file, or {@code null}
+   * @param passwordEnv the variable holding the keystore password
+   */
+  public record SignerSource(String env, Path keystore, String passwordEnv) {
+    /** Requires exactly one source. */
+    public SignerSource {
+      if ((env == null) == (keystore == null)) {
+        throw new IllegalArgumentException("a signer needs either env or keystore");
+      }
+      if (keystore != null && passwordEnv == null) {
+        throw new IllegalArgumentException("keystore " + keystore + " needs passwordEnv");
+      }
+    }
+  }
+
+  /**
+   * One network served.
+   *
+   * @param network the CAIP-2 network
+   * @param rpcUrls the JSON-RPC endpoints, the first preferred
+   * @param signers where the gas-paying keys come from
+   * @param assets the tokens accepted; empty means the network's default USDC
+   * @param receiptTimeout how long to wait for a receipt, or {@code null} for the network's default
+   * @param pollInterval how often to poll receipts, or {@code null} for a quarter block
+   * @param maxFeePerGasWei the fee cap in wei, or {@code null} for the default (200 gwei)
+   * @param gasLimitCap the per-transaction gas cap, or {@code null} for the default
+   * @param blockTime the block time for networks the registry does not know, or {@code null}
+   * @param v1Name a protocol v1 name for networks the registry does not know, or {@code null}
+   */
+  public record NetworkSettings(
+      Network network,
+      List<String> rpcUrls,
+      List<SignerSource> signers,
+      List<EvmAddress> assets,
+      Duration receiptTimeout,
+      Duration pollInterval,
+      BigInteger maxFeePerGasWei,
+      Long gasLimitCap,
+      Duration blockTime,
+      String v1Name) {
+    /** Validates the settings. */
+    public NetworkSettings {
+      Objects.requireNonNull(network, "network");
+      rpcUrls = List.copyOf(rpcUrls);
+      signers = List.copyOf(signers);
+      assets = List.copyOf(assets);
+      if (rpcUrls.isEmpty()) {
+        throw new IllegalArgumentException("network " + network + " needs at least one rpcUrl");
+      }
+      if (signers.isEmpty()) {
+        throw new IllegalArgumentException("network " + network + " needs at least one signer");
+      }
+    }
+  }
+
+  private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+  private static final Set<String> TOP_FIELDS =
+      Set.of(
+          "host",
+          "port",
+          "database",
+          "auth",
+          "rateLimits",
+          "denylist",
+          "maxBodyBytes",
+          "reconcileInterval",
+          "networks");
+  private static final Set<String> NETWORK_FIELDS =
+      Set.of(
+          "network",
+          "rpcUrls",
+          "signers",
+          "assets",
+          "receiptTimeout",
+          "pollInterval",
+          "maxFeePerGasGwei",
+          "gasLimitCap",
+          "blockTime",
+          "v1Name");
+
+  /**
+   * Reads a configuration file (YAML, or JSON, which is YAML too), substituting {@code ${NAME}}
+   * from {@code env}.
+   *
+   * @throws IOException if the file cannot be read
+   * @throws IllegalArgumentException naming the setting that is missing, unknown or invalid
+   */
+  public static FacilitatorConfig load(Path file, Map<String, String> env) throws IOException {
+    JsonNode root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+    } catch (IOException e) {
+      if (e instanceof java.nio.file.NoSuchFileException || !Files.exists(file)) {
+        throw e;
+      }
+      throw new IllegalArgumentException(
+          "configuration " + file + " is not valid YAML: " + e.getMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException(
+          "configuration " + file + " must be a mapping of settings");
+    }
+    Reader r = new Reader(env);
+    r.unknown(root, TOP_FIELDS, "");
+    JsonNode auth = root.path("auth");
+    JsonNode limits = root.path("rateLimits");
+    List<NetworkSettings> networks = new ArrayList<>();
+    JsonNode list = root.path("networks");
+    if (!list.isArray() || list.isEmpty()) {
+      throw new IllegalArgumentException("networks: list at least one network");
+    }
+    for (int i = 0; i < list.size(); i++) {
+      networks.add(r.network(list.get(i), "networks[" + i + "]"));
+    }
+    String denylist = r.text(root, "denylist", null);
+    return new FacilitatorConfig(
+        r.text(root, "host", DEFAULT_HOST),
+        (int) r.number(root, "port", DEFAULT_PORT),
+        r.text(root, "database", DEFAULT_DATABASE),
+        r.text(auth, "bearerTokenEnv", null),
+        r.decimal(limits, "settlesPerSecond", 0),
+        r.decimal(limits, "settlesPerPayerPerMinute", 0),
+        denylist == null ? null : Path.of(denylist),
+        (int) r.number(root, "maxBodyBytes", 64 * 1024),
+        r.duration(root, "reconcileInterval", Duration.ofSeconds(30)),
+        networks);
+  }
+
+  /** Reads settings with a path for every message. */
+  private static final class Reader {
+    private final Map<String, String> env;
+
+    Reader(Map<String, String> env) {
+      this.env = env;
+    }
+
+    void unknown(JsonNode node, Set<String> known, String path) {
+      Iterator<String> names = node.fieldNames();
+      while (names.hasNext()) {
+        String name = names.next();
+        if (!known.contains(name)) {
+          throw new IllegalArgumentException(
+              "unknown setting " + path + name + " (known: " + String.join(", ", known) + ")");
+        }
+      }
+    }
+
+    String text(JsonNode node, String field, String fallback) {
+      JsonNode value = node.get(field);
+      if (value == null || value.isNull()) {
+        return fallback;
+      }
+      if (!value.isValueNode()) {
+        throw new IllegalArgumentException(field + " must be a single value");
+      }
+      return substitute(value.asText(), field);
+    }
+
+    String substitute(String text, String field) {
+      Matcher m = VARIABLE.matcher(text);
+      StringBuilder out = new StringBuilder();
+      while (m.find()) {
+        String value = env.get(m.group(1));
+        if (value == null) {
+          throw new IllegalArgumentException(
+              field + " refers to the environment variable " + m.group(1) + ", which is not set");
+        }
+        m.appendReplacement(out, Matcher.quoteReplacement(value));
+      }
+      m.appendTail(out);
+      return out.toString();
+    }
+
+    long number(JsonNode node, String field, long fallback) {
+      String text = text(node, field, null);
+      if (text == null) {
+        return fallback;
+      }
+      try {
+        return Long.parseLong(text.strip());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(field + " must be a whole number, got " + text);
+      }
+    }
+
+    double decimal(JsonNode node, String field, double fallback) {
+      String text = text(node, field, null);
+      if (text == null) {
+        return fallback;
+      }
+      try {
+        double value = Double.parseDouble(text.strip());
+        if (value < 0) {
+          throw new NumberFormatException();
+        }
+        return value;
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(field + " must be a non-negative number, got " + text);
+      }
+    }
+
+    Duration duration(JsonNode node, String field, Duration fallback) {
+      String text = text(node, field, null);
+      return text == null ? fallback : parseDuration(text, field);
+    }
+
+    NetworkSettings network(JsonNode node, String path) {
+      if (!node.isObject()) {
+        throw new IllegalArgumentException(path + " must be a mapping");
+      }
+      unknown(node, NETWORK_FIELDS, path + ".");
+      String id = text(node, "network", null);
+      if (id == null) {
+        throw new IllegalArgumentException(path + ".network is required (e.g. eip155:8453)");
+      }
+      Network network;
+      try {
+        network = Network.parse(id);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(path + ".network: " + e.getMessage());
+      }
+      List<String> rpcUrls = new ArrayList<>();
+      for (JsonNode url : node.path("rpcUrls")) {
+        rpcUrls.add(substitute(url.asText(), path + ".rpcUrls"));
+      }
+      List<SignerSource> signers = new ArrayList<>();
+      JsonNode signerList = node.path("signers");
+      for (int i = 0; i < signerList.size(); i++) {
+        JsonNode signer = signerList.get(i);
+        String where = path + ".signers[" + i + "]";
+        unknown(signer, Set.of("env", "keystore", "passwordEnv"), where + ".");
+        String keystore = text(signer, "keystore", null);
+        try {
+          signers.add(
+              new SignerSource(
+                  text(signer, "env", null),
+                  keystore == null ? null : Path.of(keystore),
+                  text(signer, "passwordEnv", null)));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(where + ": " + e.getMessage());
+        }
+      }
+      List<EvmAddress> assets = new ArrayList<>();
+      for (JsonNode asset : node.path("assets")) {
+        try {
+          assets.add(EvmAddress.parse(substitute(asset.asText(), path + ".assets")));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(path + ".assets: " + e.getMessage());
+        }
+      }
+      String gwei = text(node, "maxFeePerGasGwei", null);
+      BigInteger maxFee = null;
+      if (gwei != null) {
+        try {
+          maxFee = new BigDecimal(gwei.strip()).movePointRight(9).toBigIntegerExact();
+        } catch (ArithmeticException | NumberFormatException e) {
+          throw new IllegalArgumentException(
+              path
+                  + ".maxFeePerGasGwei must be a number of gwei with at most 9 decimals, got "
+                  + gwei);
+        }
+      }
+      String gasCap = text(node, "gasLimitCap", null);
+      try {
+        return new NetworkSettings(
+            network,
+            rpcUrls,
+            signers,
+            assets,
+            duration(node, "receiptTimeout", null),
+            duration(node, "pollInterval", null),
+            maxFee,
+            gasCap == null ? null : Long.parseLong(gasCap.strip()),
+            duration(node, "blockTime", null),
+            text(node, "v1Name", null));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            path + ".gasLimitCap must be a whole number, got " + gasCap);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(path + ": " + e.getMessage());
+      }
+    }
+  }
+
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+
+  /**
+   * Parses {@code 500ms}, {@code 30s}, {@code 2m} or {@code 1h}.
+   *
+   * @throws IllegalArgumentException naming the setting otherwise
+   */
+  public static Duration parseDuration(String text, String setting) {
+    Matcher m = DURATION.matcher(text.strip());
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          setting + " must be a duration such as 500ms, 30s, 2m or 1h, got " + text);
+    }
+    long amount = Long.parseLong(m.group(1));
+    switch (m.group(2)) {
+      case "ms":
+        return Duration.ofMillis(amount);
+      case "s":
+        return Duration.ofSeconds(amount);
+      case "m":
+        return Duration.ofMinutes(amount);
+      default:
+        return Duration.ofHours(amount);
+    }
+  }
+}

@@ -1,0 +1,231 @@
+package io.x402j.facilitator;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.x402j.evm.settle.SettlementLedger;
+import io.x402j.facilitator.internal.FacilitatorHandler;
+import io.x402j.facilitator.internal.RateLimiter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The facilitator HTTP API on embedded Jetty: {@code POST /verify}, {@code POST /settle} (both
+ * protocol versions), {@code GET /supported}, {@code GET /health}, {@code GET /metrics} (Prometheus
+ * text) and {@code GET /settlements} (the ledger, paged and filtered by {@code payer}, {@code
+ * payTo}, {@code status} and {@code network}).
+ *
+ * <p>{@link #close()} stops accepting requests and lets those in flight finish, up to the stop
+ * timeout; settlements cut short stay in the ledger for the reconciler.
+ */
+public final class FacilitatorServer implements AutoCloseable {
+  /** A named health check. */
+  public interface HealthProbe {
+    /** What is checked, e.g. {@code eip155:8453}. */
+    String name();
+
+    /** Runs the check. */
+    CompletableFuture<ProbeResult> check();
+
+    /** A probe from a name and a check. */
+    static HealthProbe of(
+        String name, java.util.function.Supplier<CompletableFuture<ProbeResult>> check) {
+      return new HealthProbe() {
+        @Override
+        public String name() {
+          return name;
+        }
+
+        @Override
+        public CompletableFuture<ProbeResult> check() {
+          return check.get();
+        }
+      };
+    }
+  }
+
+  /** The outcome of a health check, with details to show (block number, latency, …). */
+  public record ProbeResult(boolean ok, Map<String, Object> details) {}
+
+  private final Server server;
+  private final ServerConnector connector;
+
+  private FacilitatorServer(Builder b) {
+    QueuedThreadPool threads = new QueuedThreadPool(b.maxThreads, 8);
+    threads.setName("x402j-facilitator-http");
+    server = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendDateHeader(true);
+    connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    connector.setHost(b.host);
+    connector.setPort(b.port);
+    connector.setIdleTimeout(b.idleTimeout.toMillis());
+    server.addConnector(connector);
+    RateLimiter limiter =
+        b.settlesPerSecond > 0 || b.settlesPerPayerPerMinute > 0
+            ? new RateLimiter(b.settlesPerSecond, b.settlesPerPayerPerMinute, System::nanoTime)
+            : null;
+    FacilitatorHandler handler =
+        new FacilitatorHandler(
+            new FacilitatorHandler.Setup(
+                b.service,
+                b.bearerToken == null ? null : b.bearerToken.getBytes(StandardCharsets.UTF_8),
+                limiter,
+                b.maxBodyBytes,
+                b.ledger,
+                List.copyOf(b.probes),
+                b.prometheus));
+    server.setHandler(new GracefulHandler(handler));
+    server.setStopTimeout(b.stopTimeout.toMillis());
+  }
+
+  /** Starts configuring a server for {@code service}. */
+  public static Builder builder(FacilitatorService service) {
+    return new Builder(service);
+  }
+
+  /**
+   * Starts listening.
+   *
+   * @throws IllegalStateException if the port cannot be bound
+   */
+  public FacilitatorServer start() {
+    try {
+      server.start();
+      return this;
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "cannot start the facilitator HTTP server: " + e.getMessage(), e);
+    }
+  }
+
+  /** The bound port. */
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  /** The base URL, {@code http://host:port}. */
+  public String url() {
+    String host = connector.getHost() == null ? "127.0.0.1" : connector.getHost();
+    return "http://" + host + ":" + port();
+  }
+
+  /** Stops gracefully: no new requests, in-flight ones finish within the stop timeout. */
+  @Override
+  public void close() {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("stopping the facilitator HTTP server failed", e);
+    }
+  }
+
+  /** Builds a {@link FacilitatorServer}. */
+  public static final class Builder {
+    private final FacilitatorService service;
+    private String host = "127.0.0.1";
+    private int port = 4022;
+    private String bearerToken;
+    private double settlesPerSecond;
+    private double settlesPerPayerPerMinute;
+    private int maxBodyBytes = 64 * 1024;
+    private SettlementLedger ledger;
+    private final List<HealthProbe> probes = new ArrayList<>();
+    private PrometheusMeterRegistry prometheus;
+    private Duration stopTimeout = Duration.ofSeconds(30);
+    private Duration idleTimeout = Duration.ofSeconds(30);
+    private int maxThreads = 200;
+
+    private Builder(FacilitatorService service) {
+      this.service = Objects.requireNonNull(service, "service");
+    }
+
+    /** The address to listen on (default 127.0.0.1; 0.0.0.0 for every interface). */
+    public Builder host(String host) {
+      this.host = Objects.requireNonNull(host, "host");
+      return this;
+    }
+
+    /** The port (default 4022; 0 picks a free one). */
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * Requires {@code Authorization: Bearer <token>} on {@code /verify}, {@code /settle} and {@code
+     * /settlements}; {@code null} (the default) requires nothing.
+     */
+    public Builder bearerToken(String bearerToken) {
+      this.bearerToken = bearerToken;
+      return this;
+    }
+
+    /**
+     * Limits {@code /settle}: settlements per second in all, and per minute for one payer; 0 means
+     * no limit. Refused calls get 429 with {@code Retry-After}.
+     */
+    public Builder settleRateLimits(double perSecond, double perPayerPerMinute) {
+      this.settlesPerSecond = perSecond;
+      this.settlesPerPayerPerMinute = perPayerPerMinute;
+      return this;
+    }
+
+    /** The largest request body accepted (default 64 KiB); larger ones get 413. */
+    public Builder maxBodyBytes(int maxBodyBytes) {
+      this.maxBodyBytes = maxBodyBytes;
+      return this;
+    }
+
+    /** The ledger behind {@code /settlements}; without one that endpoint answers 404. */
+    public Builder ledger(SettlementLedger ledger) {
+      this.ledger = ledger;
+      return this;
+    }
+
+    /** Adds a check to {@code /health}. */
+    public Builder healthProbe(HealthProbe probe) {
+      probes.add(Objects.requireNonNull(probe, "probe"));
+      return this;
+    }
+
+    /** The registry {@code /metrics} shows; without one that endpoint answers 404. */
+    public Builder prometheus(PrometheusMeterRegistry prometheus) {
+      this.prometheus = prometheus;
+      return this;
+    }
+
+    /** How long {@link #close()} waits for requests in flight (default 30 s). */
+    public Builder stopTimeout(Duration stopTimeout) {
+      this.stopTimeout = Objects.requireNonNull(stopTimeout, "stopTimeout");
+      return this;
+    }
+
+    /** How long an idle connection is kept (default 30 s): slow clients are cut off. */
+    public Builder idleTimeout(Duration idleTimeout) {
+      this.idleTimeout = Objects.requireNonNull(idleTimeout, "idleTimeout");
+      return this;
+    }
+
+    /** The most request threads (default 200). */
+    public Builder maxThreads(int maxThreads) {
+      this.maxThreads = maxThreads;
+      return this;
+    }
+
+    /** Builds the server (not started). */
+    public FacilitatorServer build() {
+      return new FacilitatorServer(this);
+    }
+  }
+}

@@ -1,0 +1,305 @@
+package io.x402j.facilitator;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.x402j.core.ErrorReason;
+import io.x402j.core.Network;
+import io.x402j.core.NetworkPattern;
+import io.x402j.core.NetworkRegistry;
+import io.x402j.core.facilitator.Facilitator;
+import io.x402j.core.internal.Futures;
+import io.x402j.core.scheme.SchemeFacilitator;
+import io.x402j.core.scheme.SchemeRegistry;
+import io.x402j.core.scheme.SchemeRequest;
+import io.x402j.core.wire.FacilitatorRequest;
+import io.x402j.core.wire.PaymentPayload;
+import io.x402j.core.wire.SettleResponse;
+import io.x402j.core.wire.SupportedKind;
+import io.x402j.core.wire.SupportedResponse;
+import io.x402j.core.wire.V1Translation;
+import io.x402j.core.wire.VerifyRequest;
+import io.x402j.core.wire.VerifyRequestV1;
+import io.x402j.core.wire.VerifyResponse;
+import io.x402j.facilitator.internal.Payers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A facilitator in this process: routes each request to the scheme implementation registered for
+ * its protocol version, scheme and network, translating protocol v1 to and from the v2 form the
+ * schemes work on, screens payers and recipients, and records one log line and metrics per call. It
+ * is the {@link Facilitator} a resource server can use without HTTP, and what {@link
+ * FacilitatorServer} serves. Thread-safe.
+ *
+ * <p>Unknown schemes are answered with {@code unsupported_scheme}, unserved networks with {@code
+ * invalid_network}: answers, not errors.
+ */
+public final class FacilitatorService implements Facilitator {
+  private static final Logger LOG = LoggerFactory.getLogger("io.x402j.facilitator.payments");
+
+  private final SchemeRegistry<SchemeFacilitator> schemes;
+  private final List<SchemeFacilitator> implementations;
+  private final V1Translation v1;
+  private final NetworkRegistry networks;
+  private final PaymentScreen screen;
+  private final MeterRegistry meters;
+
+  private FacilitatorService(Builder b) {
+    this.networks = b.networks;
+    this.v1 = new V1Translation(b.networks);
+    this.screen = b.screen;
+    this.meters = b.meters;
+    this.implementations = List.copyOf(b.implementations);
+    SchemeRegistry.Builder<SchemeFacilitator> registry = SchemeRegistry.builder();
+    for (SchemeFacilitator scheme : implementations) {
+      for (Network network : scheme.networks()) {
+        registry.register(2, scheme.scheme(), NetworkPattern.of(network), scheme);
+        if (networks.v1Name(network).isPresent()) {
+          registry.register(1, scheme.scheme(), NetworkPattern.of(network), scheme);
+        }
+      }
+    }
+    this.schemes = registry.build();
+  }
+
+  /** Starts a service. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A request routed to a scheme, or refused before reaching one. */
+  private record Route(
+      SchemeRequest request,
+      SchemeFacilitator scheme,
+      String network,
+      String payer,
+      ErrorReason refusal,
+      String message) {
+    static Route refused(String network, String payer, ErrorReason reason, String message) {
+      return new Route(null, null, network, payer, reason, message);
+    }
+  }
+
+  private Route route(FacilitatorRequest request) {
+    SchemeRequest schemeRequest;
+    String wireNetwork;
+    if (request instanceof VerifyRequestV1) {
+      VerifyRequestV1 old = (VerifyRequestV1) request;
+      wireNetwork = old.paymentRequirements().network();
+      String payer = Payers.of(old.paymentPayload().payload());
+      try {
+        VerifyRequest translated = v1.request(old);
+        schemeRequest =
+            new SchemeRequest(1, translated.paymentPayload(), translated.paymentRequirements());
+      } catch (IllegalArgumentException e) {
+        return Route.refused(wireNetwork, payer, ErrorReason.INVALID_NETWORK, e.getMessage());
+      }
+    } else {
+      VerifyRequest current = (VerifyRequest) request;
+      wireNetwork = current.paymentRequirements().network().toString();
+      schemeRequest = new SchemeRequest(2, current.paymentPayload(), current.paymentRequirements());
+    }
+    PaymentPayload payload = schemeRequest.payload();
+    String payer = Payers.of(payload.payload());
+    Network network = schemeRequest.requirements().network();
+    String scheme = schemeRequest.requirements().scheme();
+    Optional<SchemeFacilitator> found = schemes.find(schemeRequest.x402Version(), scheme, network);
+    if (found.isEmpty()) {
+      boolean schemeKnown =
+          schemes.registrations().stream().anyMatch(r -> r.scheme().equals(scheme));
+      return schemeKnown
+          ? Route.refused(
+              wireNetwork,
+              payer,
+              ErrorReason.INVALID_NETWORK,
+              "network "
+                  + wireNetwork
+                  + " is not served for scheme "
+                  + scheme
+                  + " in protocol v"
+                  + schemeRequest.x402Version())
+          : Route.refused(
+              wireNetwork,
+              payer,
+              ErrorReason.UNSUPPORTED_SCHEME,
+              "scheme " + scheme + " is not supported");
+    }
+    Optional<PaymentScreen.Refusal> refusal =
+        screen.screen(network, payer, schemeRequest.requirements().payTo());
+    if (refusal.isPresent()) {
+      return Route.refused(wireNetwork, payer, refusal.get().reason(), refusal.get().message());
+    }
+    return new Route(schemeRequest, found.get(), wireNetwork, payer, null, null);
+  }
+
+  @Override
+  public CompletableFuture<VerifyResponse> verify(FacilitatorRequest request) {
+    long start = System.nanoTime();
+    Route route = route(request);
+    CompletableFuture<VerifyResponse> answer =
+        route.refusal() != null
+            ? CompletableFuture.completedFuture(
+                VerifyResponse.invalid(route.refusal(), route.message(), route.payer()))
+            : route.scheme().verify(route.request());
+    return answer.whenComplete(
+        (response, error) -> observe("verify", request, route, start, response, null, error));
+  }
+
+  @Override
+  public CompletableFuture<SettleResponse> settle(FacilitatorRequest request) {
+    long start = System.nanoTime();
+    Route route = route(request);
+    CompletableFuture<SettleResponse> answer =
+        route.refusal() != null
+            ? CompletableFuture.completedFuture(
+                SettleResponse.failure(
+                    route.refusal(), route.message(), "", route.network(), route.payer()))
+            : route.scheme().settle(route.request());
+    if (request instanceof VerifyRequestV1) {
+      answer = answer.thenApply(v1::toV1);
+    }
+    return answer.whenComplete(
+        (response, error) -> observe("settle", request, route, start, null, response, error));
+  }
+
+  @Override
+  public CompletableFuture<SupportedResponse> supported() {
+    return CompletableFuture.completedFuture(supportedNow());
+  }
+
+  /** The payment kinds and signers served, computed without waiting. */
+  public SupportedResponse supportedNow() {
+    List<SupportedKind> kinds = new ArrayList<>();
+    Map<String, Set<String>> signers = new LinkedHashMap<>();
+    for (SchemeFacilitator scheme : implementations) {
+      for (int version = 2; version >= 1; version--) {
+        for (Network network : scheme.networks()) {
+          String name = version == 2 ? network.toString() : networks.v1Name(network).orElse(null);
+          if (name != null) {
+            kinds.add(
+                new SupportedKind(
+                    version, scheme.scheme(), name, scheme.supportedExtra(network), Map.of()));
+          }
+        }
+      }
+      for (Network network : scheme.networks()) {
+        signers
+            .computeIfAbsent(scheme.family().toString(), k -> new LinkedHashSet<>())
+            .addAll(scheme.signers(network));
+      }
+    }
+    Map<String, List<String>> signerLists = new LinkedHashMap<>();
+    signers.forEach((family, addresses) -> signerLists.put(family, List.copyOf(addresses)));
+    return new SupportedResponse(kinds, List.of(), signerLists, Map.of());
+  }
+
+  private void observe(
+      String operation,
+      FacilitatorRequest request,
+      Route route,
+      long start,
+      VerifyResponse verified,
+      SettleResponse settled,
+      Throwable error) {
+    long nanos = System.nanoTime() - start;
+    String outcome;
+    String reason;
+    String transaction = "";
+    if (error != null) {
+      outcome = "error";
+      reason = "exception";
+      LOG.error(
+          "{} outcome=error network={} payer={} latencyMs={} error={}",
+          operation,
+          route.network(),
+          route.payer(),
+          TimeUnit.NANOSECONDS.toMillis(nanos),
+          Futures.unwrap(error).toString());
+    } else if (verified != null) {
+      outcome = verified.isValid() ? "valid" : "invalid";
+      reason = verified.isValid() ? "none" : String.valueOf(verified.invalidReason());
+    } else {
+      outcome = settled.success() ? "success" : settled.isPending() ? "pending" : "failure";
+      reason = settled.success() ? "none" : String.valueOf(settled.errorReason());
+      transaction = settled.transaction();
+    }
+    if (error == null) {
+      LOG.info(
+          "{} outcome={} reason={} network={} payer={} scheme={} x402Version={} tx={} latencyMs={}",
+          operation,
+          outcome,
+          reason,
+          route.network(),
+          route.payer(),
+          request.scheme(),
+          request.x402Version(),
+          transaction.isEmpty() ? "-" : transaction,
+          TimeUnit.NANOSECONDS.toMillis(nanos));
+    }
+    Timer.builder("x402j.facilitator." + operation)
+        .description("x402 " + operation + " calls by outcome and reason")
+        .tag("outcome", outcome)
+        .tag("reason", reason)
+        .tag("network", route.network())
+        .tag("x402_version", Integer.toString(request.x402Version()))
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(60))
+        .register(meters)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Builds a {@link FacilitatorService}. */
+  public static final class Builder {
+    private final List<SchemeFacilitator> implementations = new ArrayList<>();
+    private NetworkRegistry networks = NetworkRegistry.defaults();
+    private PaymentScreen screen = PaymentScreen.none();
+    private MeterRegistry meters = new CompositeMeterRegistry();
+
+    private Builder() {}
+
+    /** Serves a scheme on its networks (protocol v2, and v1 where the network has a v1 name). */
+    public Builder scheme(SchemeFacilitator scheme) {
+      implementations.add(Objects.requireNonNull(scheme, "scheme"));
+      return this;
+    }
+
+    /** The networks, for v1 names (default: the public ones). */
+    public Builder networks(NetworkRegistry networks) {
+      this.networks = Objects.requireNonNull(networks, "networks");
+      return this;
+    }
+
+    /** Screens payers and recipients (default: none). */
+    public Builder screen(PaymentScreen screen) {
+      this.screen = Objects.requireNonNull(screen, "screen");
+      return this;
+    }
+
+    /** Where to record metrics (default: nowhere). */
+    public Builder meterRegistry(MeterRegistry meters) {
+      this.meters = Objects.requireNonNull(meters, "meters");
+      return this;
+    }
+
+    /** Builds the service. */
+    public FacilitatorService build() {
+      if (implementations.isEmpty()) {
+        throw new IllegalArgumentException("register at least one scheme");
+      }
+      return new FacilitatorService(this);
+    }
+  }
+}

@@ -1,0 +1,370 @@
+package io.x402j.facilitator.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.x402j.core.Network;
+import io.x402j.core.internal.Futures;
+import io.x402j.core.internal.Text;
+import io.x402j.core.wire.FacilitatorRequest;
+import io.x402j.core.wire.MalformedMessageException;
+import io.x402j.core.wire.WireCodec;
+import io.x402j.evm.EvmAddress;
+import io.x402j.evm.settle.SettlementFilter;
+import io.x402j.evm.settle.SettlementLedger;
+import io.x402j.evm.settle.SettlementRecord;
+import io.x402j.evm.settle.SettlementState;
+import io.x402j.facilitator.FacilitatorServer.HealthProbe;
+import io.x402j.facilitator.FacilitatorService;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The facilitator HTTP API on Jetty's core handler. Not part of the x402j API.
+ *
+ * <p>Status codes: an x402 answer (valid or not, settled or not) is 200; a malformed body 400
+ * naming the field; a missing or wrong bearer token 401; an unknown path 404; a wrong method 405;
+ * an oversized body 413; a rate limit 429 with {@code Retry-After}; an internal error 500 with an
+ * opaque id that the log line repeats.
+ */
+public final class FacilitatorHandler extends Handler.Abstract {
+  private static final Logger LOG = LoggerFactory.getLogger(FacilitatorHandler.class);
+  private static final String JSON = "application/json";
+
+  /** Everything the handler serves from; nullable parts switch their endpoint off. */
+  public record Setup(
+      FacilitatorService service,
+      byte[] bearerToken,
+      RateLimiter rateLimiter,
+      int maxBodyBytes,
+      SettlementLedger ledger,
+      List<HealthProbe> probes,
+      PrometheusMeterRegistry prometheus) {}
+
+  private final Setup setup;
+  private final WireCodec wire;
+  private final ObjectMapper mapper = new ObjectMapper();
+  private final SecureRandom random = new SecureRandom();
+
+  /** A handler for {@code setup}. */
+  public FacilitatorHandler(Setup setup) {
+    this.setup = setup;
+    this.wire = WireCodec.withMaxLength(Math.max(64, setup.maxBodyBytes()));
+  }
+
+  /** A refusal carrying its HTTP status, thrown inside request handling. */
+  private static final class HttpError extends Exception {
+    private static final long serialVersionUID = 1L;
+    final int status;
+    final String field;
+
+    HttpError(int status, String message, String field) {
+      super(message, null, false, false);
+      this.status = status;
+      this.field = field;
+    }
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    try {
+      String path = Request.getPathInContext(request);
+      switch (path) {
+        case "/verify":
+          post(request);
+          authorize(request);
+          payment(request, response, callback, false);
+          return true;
+        case "/settle":
+          post(request);
+          authorize(request);
+          payment(request, response, callback, true);
+          return true;
+        case "/supported":
+          get(request);
+          send(response, callback, 200, JSON, wire.toJson(setup.service().supportedNow()));
+          return true;
+        case "/health":
+          get(request);
+          health(response, callback);
+          return true;
+        case "/metrics":
+          get(request);
+          if (setup.prometheus() == null) {
+            throw new HttpError(404, "metrics are not enabled", null);
+          }
+          send(
+              response,
+              callback,
+              200,
+              "text/plain; version=0.0.4; charset=utf-8",
+              setup.prometheus().scrape());
+          return true;
+        case "/settlements":
+          get(request);
+          authorize(request);
+          settlements(request, response, callback);
+          return true;
+        default:
+          throw new HttpError(404, "no such endpoint: " + path, null);
+      }
+    } catch (HttpError e) {
+      if (e.status == 401) {
+        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+      }
+      error(response, callback, e.status, e.getMessage(), e.field);
+      return true;
+    } catch (Throwable e) {
+      internalError(response, callback, e);
+      return true;
+    }
+  }
+
+  private static void post(Request request) throws HttpError {
+    if (!"POST".equals(request.getMethod())) {
+      throw new HttpError(405, "use POST", null);
+    }
+  }
+
+  private static void get(Request request) throws HttpError {
+    if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
+      throw new HttpError(405, "use GET", null);
+    }
+  }
+
+  private void authorize(Request request) throws HttpError {
+    if (setup.bearerToken() == null) {
+      return;
+    }
+    String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+    byte[] presented =
+        header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+            ? header.substring(7).strip().getBytes(StandardCharsets.UTF_8)
+            : new byte[0];
+    // Constant-time comparison: the token must not leak through timing.
+    if (!MessageDigest.isEqual(presented, setup.bearerToken())) {
+      throw new HttpError(401, "a valid bearer token is required", null);
+    }
+  }
+
+  private void payment(Request request, Response response, Callback callback, boolean settle)
+      throws HttpError, IOException {
+    String body = readBody(request);
+    FacilitatorRequest payment;
+    try {
+      payment = wire.decodeFacilitatorRequest(body);
+    } catch (MalformedMessageException e) {
+      throw new HttpError(
+          e.kind() == MalformedMessageException.Kind.TOO_LARGE ? 413 : 400,
+          e.getMessage(),
+          e.field());
+    }
+    if (settle && setup.rateLimiter() != null) {
+      String payer = Payers.of(payment);
+      long wait = setup.rateLimiter().acquire(payer);
+      if (wait > 0) {
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(wait));
+        throw new HttpError(429, "settlement rate limit exceeded; retry in " + wait + " s", null);
+      }
+    }
+    CompletableFuture<String> answer =
+        settle
+            ? setup.service().settle(payment).thenApply(wire::toJson)
+            : setup.service().verify(payment).thenApply(wire::toJson);
+    answer.whenComplete(
+        (json, error) -> {
+          if (error != null) {
+            internalError(response, callback, error);
+          } else {
+            send(response, callback, 200, JSON, json);
+          }
+        });
+  }
+
+  private String readBody(Request request) throws HttpError, IOException {
+    int max = setup.maxBodyBytes();
+    if (request.getLength() > max) {
+      throw new HttpError(
+          413, "request body is " + request.getLength() + " bytes; the limit is " + max, null);
+    }
+    try (InputStream in = Content.Source.asInputStream(request)) {
+      byte[] bytes = in.readNBytes(max + 1);
+      if (bytes.length > max) {
+        throw new HttpError(413, "request body exceeds the limit of " + max + " bytes", null);
+      }
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
+  }
+
+  private void health(Response response, Callback callback) {
+    List<CompletableFuture<ObjectNode>> checks = new ArrayList<>();
+    for (HealthProbe probe : setup.probes()) {
+      checks.add(
+          probe
+              .check()
+              .handle(
+                  (result, error) -> {
+                    ObjectNode node = mapper.createObjectNode();
+                    node.put("name", probe.name());
+                    if (error != null) {
+                      node.put("ok", false);
+                      node.put("error", String.valueOf(Futures.unwrap(error).getMessage()));
+                    } else {
+                      node.put("ok", result.ok());
+                      result.details().forEach((k, v) -> node.set(k, mapper.valueToTree(v)));
+                    }
+                    return node;
+                  }));
+    }
+    CompletableFuture.allOf(checks.toArray(new CompletableFuture<?>[0]))
+        .whenComplete(
+            (ignored, error) -> {
+              ObjectNode root = mapper.createObjectNode();
+              ArrayNode list = root.putArray("checks");
+              boolean ok = true;
+              for (CompletableFuture<ObjectNode> check : checks) {
+                ObjectNode node = check.join();
+                ok &= node.path("ok").asBoolean();
+                list.add(node);
+              }
+              root.put("status", ok ? "ok" : "degraded");
+              send(response, callback, ok ? 200 : 503, JSON, root.toString());
+            });
+  }
+
+  private void settlements(Request request, Response response, Callback callback) throws HttpError {
+    if (setup.ledger() == null) {
+      throw new HttpError(404, "this facilitator keeps no ledger", null);
+    }
+    Fields query = Request.extractQueryParameters(request);
+    Network network = parsed(query, "network", Network::parse);
+    EvmAddress payer = parsed(query, "payer", EvmAddress::parse);
+    EvmAddress payTo = parsed(query, "payTo", EvmAddress::parse);
+    SettlementState state =
+        parsed(query, "status", s -> SettlementState.valueOf(s.toUpperCase(Locale.ROOT)));
+    int limit = number(query, "limit", 20, 1, 100);
+    int offset = number(query, "offset", 0, 0, Integer.MAX_VALUE);
+    List<SettlementRecord> records =
+        setup.ledger().list(new SettlementFilter(network, payer, payTo, state), offset, limit + 1);
+    ObjectNode root = mapper.createObjectNode();
+    ArrayNode items = root.putArray("settlements");
+    for (SettlementRecord record : records.subList(0, Math.min(limit, records.size()))) {
+      ObjectNode item = items.addObject();
+      item.put("network", record.key().network().toString());
+      item.put("asset", record.key().asset().toString());
+      item.put("payer", record.key().payer().toString());
+      item.put("payTo", record.payTo().toString());
+      item.put("amount", record.amount().toString());
+      item.put("nonce", record.key().nonce().toString());
+      item.put("status", record.state().name().toLowerCase(Locale.ROOT));
+      if (record.submission() != null) {
+        item.put("transaction", record.submission().transactionHash());
+        item.put("signer", record.submission().signer().toString());
+        item.put("signerNonce", record.submission().nonce());
+      }
+      if (record.outcome() != null && record.outcome().errorReason() != null) {
+        item.put("errorReason", record.outcome().errorReason());
+      }
+      item.put("createdAt", record.createdAt().toString());
+      item.put("updatedAt", record.updatedAt().toString());
+    }
+    root.put("offset", offset);
+    root.put("limit", limit);
+    if (records.size() > limit) {
+      root.put("nextOffset", offset + limit);
+    } else {
+      root.putNull("nextOffset");
+    }
+    send(response, callback, 200, JSON, root.toString());
+  }
+
+  private static <T> T parsed(Fields query, String name, Function<String, T> parser)
+      throws HttpError {
+    String value = query.getValue(name);
+    if (value == null || value.isEmpty()) {
+      return null;
+    }
+    try {
+      return parser.apply(value);
+    } catch (IllegalArgumentException e) {
+      throw new HttpError(
+          400, "query parameter " + name + " is invalid: " + Text.quote(value), name);
+    }
+  }
+
+  private static int number(Fields query, String name, int fallback, int min, int max)
+      throws HttpError {
+    String value = query.getValue(name);
+    if (value == null || value.isEmpty()) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(value);
+      if (n < min || n > max) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new HttpError(
+          400,
+          "query parameter " + name + " must be a whole number from " + min + " to " + max,
+          name);
+    }
+  }
+
+  private void error(
+      Response response, Callback callback, int status, String message, String field) {
+    ObjectNode body = mapper.createObjectNode();
+    body.put("error", message);
+    if (field != null && !field.isEmpty()) {
+      body.put("field", field);
+    }
+    send(response, callback, status, JSON, body.toString());
+  }
+
+  private void internalError(Response response, Callback callback, Throwable error) {
+    String id = HexFormat.of().formatHex(randomBytes());
+    LOG.error("internal error id={}", id, Futures.unwrap(error));
+    ObjectNode body = mapper.createObjectNode();
+    body.put("error", "internal error");
+    body.put("id", id);
+    send(response, callback, 500, JSON, body.toString());
+  }
+
+  private byte[] randomBytes() {
+    byte[] bytes = new byte[8];
+    random.nextBytes(bytes);
+    return bytes;
+  }
+
+  private static void send(
+      Response response, Callback callback, int status, String type, String body) {
+    try {
+      response.setStatus(status);
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+      response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+      Content.Sink.write(response, true, body, callback);
+    } catch (RuntimeException e) {
+      callback.failed(e); // the response was already committed
+    }
+  }
+}
