@@ -35,6 +35,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -405,13 +406,13 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                         fingerprint,
                         check.payload().authorization().to(),
                         check.payload().authorization().value()),
-                    clock.instant(),
+                    now(),
                     claimLease),
             blocking)
         .thenCompose(
             claim -> {
               if (claim.owned()) {
-                return execute(check, key, 1);
+                return execute(check, key, claim.record().updatedAt(), 1);
               }
               return follow(check, key, fingerprint, claim.record(), started);
             })
@@ -469,7 +470,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
   private record Quote(long gasLimit, BigInteger maxPriorityFeePerGas, BigInteger maxFeePerGas) {}
 
   private CompletableFuture<SettleResponse> execute(
-      PaymentCheck.Result check, SettlementKey key, int attempt) {
+      PaymentCheck.Result check, SettlementKey key, Instant fence, int attempt) {
     EvmChain chain = check.chain();
     EvmNetworkConfig config = chain.config();
     NonceLane lane = chain.nextLane();
@@ -541,7 +542,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                     "cannot read the nonce of " + sender,
                     check);
               }
-              return signAndSend(check, key, lane, data, quote, attempt);
+              return signAndSend(check, key, lane, data, quote, fence, attempt);
             })
         .thenApply(CompletableFuture::completedFuture)
         .exceptionally(
@@ -595,6 +596,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
       NonceLane lane,
       byte[] data,
       Quote quote,
+      Instant fence,
       int attempt) {
     EvmChain chain = check.chain();
     long chainId = key.network().chainId();
@@ -620,7 +622,10 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                         lane.signer().address(),
                         nonce,
                         Hex.encode(raw));
-                ledger.submitted(key, submission, clock.instant()); // before broadcast
+                // Recorded before broadcast, and only while the claim is still this one's.
+                if (!ledger.submitted(key, submission, fence, now())) {
+                  throw new ClaimLostException();
+                }
                 return submission;
               } catch (RuntimeException e) {
                 lane.release(nonce); // nothing left this process
@@ -628,15 +633,27 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
               }
             },
             blocking);
-    return signed.thenCompose(
-        submission ->
-            chain
-                .rpc()
-                .call("eth_sendRawTransaction", submission.rawTransaction())
-                .handle(
-                    (hash, error) ->
-                        sendOutcome(check, key, lane, submission, quote, error, attempt))
-                .thenCompose(outcome -> outcome));
+    return signed
+        .handle(
+            (submission, error) -> {
+              if (error != null) {
+                if (Futures.unwrap(error) instanceof ClaimLostException) {
+                  // Another facilitator took the payment over: follow it, never broadcast.
+                  return CompletableFuture.supplyAsync(
+                          () -> ledger.find(key).orElseThrow(), blocking)
+                      .thenCompose(record -> follow(check, key, fingerprint(check), record, now()));
+                }
+                return CompletableFuture.<SettleResponse>failedFuture(error);
+              }
+              return chain
+                  .rpc()
+                  .call("eth_sendRawTransaction", submission.rawTransaction())
+                  .handle(
+                      (hash, sendError) ->
+                          sendOutcome(check, key, lane, submission, quote, sendError, attempt))
+                  .thenCompose(outcome -> outcome);
+            })
+        .thenCompose(response -> response);
   }
 
   private CompletableFuture<SettleResponse> sendOutcome(
@@ -670,8 +687,9 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
         message.contains("nonce too low")
             || message.contains("replacement transaction underpriced")
             || message.contains("already exists");
+    Instant reclaimed = now();
     CompletableFuture<Void> released =
-        CompletableFuture.runAsync(() -> ledger.notBroadcast(key, clock.instant()), blocking);
+        CompletableFuture.runAsync(() -> ledger.notBroadcast(key, reclaimed), blocking);
     if (staleNonce) {
       lane.done(submission.nonce()); // someone else's transaction holds this nonce
       LOG.warn(
@@ -685,7 +703,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
           .thenCompose(
               ignored ->
                   attempt < MAX_SEND_ATTEMPTS
-                      ? execute(check, key, attempt + 1)
+                      ? execute(check, key, reclaimed, attempt + 1)
                       : fail(
                           key,
                           ErrorReason.UNEXPECTED_SETTLE_ERROR,
@@ -966,8 +984,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
    */
   private CompletableFuture<SettleResponse> record(SettlementKey key, Outcome outcome) {
     return CompletableFuture.runAsync(
-            () -> ledger.outcome(key, outcome.state(), outcome.response(), clock.instant()),
-            blocking)
+            () -> ledger.outcome(key, outcome.state(), outcome.response(), now()), blocking)
         .handle(
             (ignored, e) -> {
               if (e != null) {
@@ -1053,6 +1070,20 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
     }
   }
 
+  /** The time for ledger records: milliseconds, as durable ledgers keep them. */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  /** The ledger gave this payment to another facilitator while this one was signing. */
+  private static final class ClaimLostException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ClaimLostException() {
+      super("the settlement claim was taken over", null, false, false);
+    }
+  }
+
   private CompletableFuture<Void> delay(Duration duration) {
     return CompletableFuture.runAsync(
         () -> {},
@@ -1085,7 +1116,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
     private Clock clock = Clock.systemUTC();
     private ExecutorService blocking;
     private ScheduledExecutorService scheduler;
-    private Duration claimLease = Duration.ofMinutes(2);
+    private Duration claimLease = Duration.ofSeconds(30);
 
     private Builder() {}
 
@@ -1118,8 +1149,9 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
     }
 
     /**
-     * How long a claim without a broadcast protects a payment from being taken over by another
-     * facilitator (default 2 minutes): the owner is presumed dead after that.
+     * How long a claim without a broadcast protects a payment from being taken over (default 30 s):
+     * after that its owner is presumed dead, for example crashed, and a retry may settle the
+     * payment. A slow owner that wakes up later is fenced off by the ledger and never broadcasts.
      */
     public Builder claimLease(Duration claimLease) {
       this.claimLease = Objects.requireNonNull(claimLease, "claimLease");

@@ -232,18 +232,29 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
   }
 
   @Override
-  public void submitted(SettlementKey key, Submission submission, Instant now) {
-    update(
-        "UPDATE settlements SET state = ?, tx_hash = ?, signer = ?, signer_nonce = ?, raw_tx = ?,"
-            + " outcome = NULL, updated_at = ? WHERE "
-            + KEY,
-        key,
-        SettlementState.SUBMITTED.name(),
-        submission.transactionHash(),
-        submission.signer().toLowerHex(),
-        submission.nonce(),
-        submission.rawTransaction(),
-        now.toEpochMilli());
+  public boolean submitted(
+      SettlementKey key, Submission submission, Instant claimedAt, Instant now) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "UPDATE settlements SET state = ?, tx_hash = ?, signer = ?, signer_nonce = ?,"
+                    + " raw_tx = ?, outcome = NULL, updated_at = ? WHERE "
+                    + KEY
+                    + " AND state = ? AND updated_at = ?")) {
+      s.setString(1, SettlementState.SUBMITTED.name());
+      s.setString(2, submission.transactionHash());
+      s.setString(3, submission.signer().toLowerHex());
+      s.setLong(4, submission.nonce());
+      s.setString(5, submission.rawTransaction());
+      s.setLong(6, now.toEpochMilli());
+      int i = bindKey(s, 7, key);
+      s.setString(i++, SettlementState.CLAIMED.name());
+      s.setLong(i, claimedAt.toEpochMilli());
+      // Zero rows: the claim was taken over (or changed) since it was granted.
+      return s.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw failure("write", e);
+    }
   }
 
   @Override

@@ -114,7 +114,7 @@ abstract class SettlementLedgerContract {
     ledger().claim(request(key, "fp"), T0, LEASE);
     Submission submission = submission();
 
-    ledger().submitted(key, submission, T0.plusSeconds(1));
+    assertThat(ledger().submitted(key, submission, T0, T0.plusSeconds(1))).isTrue();
 
     SettlementRecord record = ledger().find(key).orElseThrow();
     assertThat(record.state()).isEqualTo(SettlementState.SUBMITTED);
@@ -127,10 +127,30 @@ abstract class SettlementLedgerContract {
   }
 
   @Test
+  void aTakenOverClaimCannotBeSubmittedByItsFormerOwner() {
+    SettlementRequest request = request(key(address()), "fp");
+    SettlementLedger.Claim first = ledger().claim(request, T0, LEASE);
+    Instant later = T0.plus(LEASE).plusSeconds(1);
+    SettlementLedger.Claim second = ledger().claim(request, later, LEASE);
+    assertThat(second.owned()).isTrue();
+
+    boolean stale =
+        ledger().submitted(request.key(), submission(), first.record().updatedAt(), later);
+    boolean current =
+        ledger().submitted(request.key(), submission(), second.record().updatedAt(), later);
+
+    assertThat(stale).as("the slow first owner is fenced off").isFalse();
+    assertThat(current).isTrue();
+    assertThat(ledger().submitted(request.key(), submission(), second.record().updatedAt(), later))
+        .as("a submitted record is not submitted again")
+        .isFalse();
+  }
+
+  @Test
   void notBroadcastReturnsToClaimed() {
     SettlementKey key = key(address());
     ledger().claim(request(key, "fp"), T0, LEASE);
-    ledger().submitted(key, submission(), T0);
+    ledger().submitted(key, submission(), T0, T0);
 
     ledger().notBroadcast(key, T0.plusSeconds(1));
 
@@ -144,7 +164,7 @@ abstract class SettlementLedgerContract {
   void outcomesAreStoredAndFinalOnesLeaveTheUnresolvedList() {
     SettlementKey key = key(address());
     ledger().claim(request(key, "fp"), T0, LEASE);
-    ledger().submitted(key, submission(), T0);
+    ledger().submitted(key, submission(), T0, T0);
     SettleResponse success =
         SettleResponse.success("0x" + "ab".repeat(32), NETWORK.toString(), key.payer().toString());
 

@@ -44,9 +44,19 @@ public final class InMemorySettlementLedger implements SettlementLedger {
   }
 
   @Override
-  public void submitted(SettlementKey key, Submission submission, Instant now) {
+  public boolean submitted(
+      SettlementKey key, Submission submission, Instant claimedAt, Instant now) {
+    boolean[] recorded = {false};
     records.computeIfPresent(
-        key, (k, r) -> r.with(SettlementState.SUBMITTED, submission, null, now));
+        key,
+        (k, r) -> {
+          if (r.state() != SettlementState.CLAIMED || !r.updatedAt().equals(claimedAt)) {
+            return r; // the claim was taken over
+          }
+          recorded[0] = true;
+          return r.with(SettlementState.SUBMITTED, submission, null, now);
+        });
+    return recorded[0];
   }
 
   @Override

@@ -12,7 +12,8 @@ import java.util.Optional;
  * before it is broadcast, and its outcome after. Implementations must be thread-safe; a shared
  * database lets several facilitator instances take payments concurrently.
  *
- * <p>Methods may block (JDBC); x402j calls them off request threads.
+ * <p>Methods may block (JDBC); x402j calls them off request threads. Times are kept to the
+ * millisecond.
  */
 public interface SettlementLedger {
   /** The result of {@link #claim}. */
@@ -27,8 +28,14 @@ public interface SettlementLedger {
    */
   Claim claim(SettlementRequest request, Instant now, Duration lease);
 
-  /** Records the signed transaction; called before it is broadcast. */
-  void submitted(SettlementKey key, Submission submission, Instant now);
+  /**
+   * Records the signed transaction before it is broadcast, provided the caller still holds the
+   * claim it was given at {@code claimedAt} (the record is {@link SettlementState#CLAIMED} and
+   * unchanged since). This fences a slow owner off from a payment another facilitator took over.
+   *
+   * @return whether the transaction was recorded; when not, the caller must not broadcast it
+   */
+  boolean submitted(SettlementKey key, Submission submission, Instant claimedAt, Instant now);
 
   /**
    * Records that the transaction provably never reached the network (the node refused it), so the
