@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = X402j.Version.class,
     description = "x402 payments for the JVM: a local chain, and more commands as the roles land.",
-    subcommands = {DevnetCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DevnetCommand.class, FacilitatorCommand.class, CommandLine.HelpCommand.class})
 public final class X402j {
   /** Runs the command and exits with its status. */
   public static void main(String[] args) {
@@ -18,7 +18,24 @@ public final class X402j {
 
   /** The configured command line (used by tests to parse without running). */
   public static CommandLine commandLine() {
-    return new CommandLine(new X402j()).setCaseInsensitiveEnumValuesAllowed(true);
+    return new CommandLine(new X402j())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler(
+            (e, cli, parsed) -> {
+              // A user's mistake gets its message, not a stack trace; anything else its type too.
+              boolean userError =
+                  e instanceof IllegalArgumentException || e instanceof java.io.IOException;
+              String message =
+                  e instanceof java.nio.file.NoSuchFileException
+                      ? "no such file: " + e.getMessage()
+                      : e instanceof java.nio.file.AccessDeniedException
+                          ? "permission denied: " + e.getMessage()
+                          : userError ? e.getMessage() : e.toString();
+
+              cli.getErr().println(cli.getCommandName() + ": " + message);
+
+              return userError ? 2 : 1;
+            });
   }
 
   /** Reads the version from the jar manifest. */

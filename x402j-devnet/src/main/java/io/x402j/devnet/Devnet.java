@@ -238,13 +238,19 @@ public final class Devnet implements AutoCloseable {
   }
 
   private static JsonNode receipt(JsonRpcClient rpc, String hash) throws IOException {
+    JsonNode receipt = awaitReceipt(rpc, hash);
+    if (!"0x1".equals(receipt.path("status").asText())) {
+      throw new IOException("devnet setup transaction " + hash + " reverted");
+    }
+    return receipt;
+  }
+
+  private static JsonNode awaitReceipt(JsonRpcClient rpc, String hash) throws IOException {
+    // Even with automine, anvil may return the hash a moment before the block exists.
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
       JsonNode receipt = rpc.call("eth_getTransactionReceipt", hash).join();
       if (receipt != null && !receipt.isNull()) {
-        if (!"0x1".equals(receipt.path("status").asText())) {
-          throw new IOException("devnet setup transaction " + hash + " reverted");
-        }
         return receipt;
       }
       try {
@@ -254,7 +260,7 @@ public final class Devnet implements AutoCloseable {
         throw new IOException("interrupted while waiting for " + hash, e);
       }
     }
-    throw new IOException("devnet setup transaction " + hash + " was not mined within 60 s");
+    throw new IOException("transaction " + hash + " was not mined within 60 s");
   }
 
   private static byte[] concat(byte[] a, byte[] b) {
@@ -264,8 +270,18 @@ public final class Devnet implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Waits (up to a minute) for a transaction's receipt, whatever its status.
+   *
+   * @throws IOException if it is not mined in time
+   */
+  public JsonNode awaitReceipt(String transactionHash) throws IOException {
+    return awaitReceipt(rpc, transactionHash);
+  }
+
   /** Where the devnet is and what is on it. */
   public DevnetInfo info() {
+
     return info;
   }
 

@@ -2,7 +2,6 @@ package io.x402j.devnet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.x402j.evm.Bytes32;
 import io.x402j.evm.Eip3009;
 import io.x402j.evm.EvmAddress;
@@ -11,6 +10,7 @@ import io.x402j.evm.Signature;
 import io.x402j.evm.internal.Abi;
 import io.x402j.evm.internal.Hex;
 import io.x402j.evm.internal.Keccak;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
@@ -67,7 +67,7 @@ class TestDollarIT {
   }
 
   /** Sends a transaction from {@code signer}, impersonated on anvil; returns the receipt status. */
-  static String send(PrivateKeySigner from, byte[] data) {
+  static String send(PrivateKeySigner from, byte[] data) throws IOException {
     devnet.rpc().call("anvil_impersonateAccount", from.address().toLowerHex()).join();
     Map<String, Object> tx = new LinkedHashMap<>();
     tx.put("from", from.address().toLowerHex());
@@ -75,8 +75,7 @@ class TestDollarIT {
     tx.put("data", Hex.encode(data));
     tx.put("gas", "0x100000");
     String hash = devnet.rpc().call("eth_sendTransaction", tx).join().asText();
-    JsonNode receipt = devnet.rpc().call("eth_getTransactionReceipt", hash).join();
-    return receipt.path("status").asText();
+    return devnet.awaitReceipt(hash).path("status").asText();
   }
 
   static byte[] receiveCall(EvmAddress to, long value, Bytes32 nonce, Signature s) {
@@ -95,7 +94,7 @@ class TestDollarIT {
   }
 
   @Test
-  void receiveWithAuthorizationOnlyForThePayee() {
+  void receiveWithAuthorizationOnlyForThePayee() throws IOException {
     Bytes32 nonce = Bytes32.random(new SecureRandom());
     Signature signature = signStruct(buyer, receiveStruct(seller.address(), 500, nonce));
     BigInteger before = devnet.tokenBalance(seller.address());
@@ -110,7 +109,7 @@ class TestDollarIT {
   }
 
   @Test
-  void aCancelledAuthorizationCanNoLongerBeUsed() {
+  void aCancelledAuthorizationCanNoLongerBeUsed() throws IOException {
     Bytes32 nonce = Bytes32.random(new SecureRandom());
     byte[] cancelStruct =
         Keccak.hash(

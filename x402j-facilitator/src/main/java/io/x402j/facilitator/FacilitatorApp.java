@@ -96,7 +96,9 @@ public final class FacilitatorApp implements AutoCloseable {
     ExactEvmFacilitator exact;
     List<FacilitatorServer.HealthProbe> probes = new ArrayList<>();
     try {
-      ExactEvmFacilitator.Builder builder = ExactEvmFacilitator.builder().ledger(ledger);
+      ExactEvmFacilitator.Builder builder =
+          ExactEvmFacilitator.builder().ledger(ledger).claimLease(config.claimLease());
+
       for (NetworkSettings settings : config.networks()) {
         builder.network(networkConfig(settings, networks, env, metrics));
         probes.add(chainProbe(settings));

@@ -1,5 +1,6 @@
 package io.x402j.facilitator;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -38,6 +39,7 @@ import java.util.regex.Pattern;
  * @param denylist a denylist file, or {@code null}
  * @param maxBodyBytes the largest request body
  * @param reconcileInterval how often pending settlements are resolved against the chain
+ * @param claimLease how long a claim without a broadcast protects a payment from being taken over
  * @param networks the networks served
  */
 public record FacilitatorConfig(
@@ -50,6 +52,7 @@ public record FacilitatorConfig(
     Path denylist,
     int maxBodyBytes,
     Duration reconcileInterval,
+    Duration claimLease,
     List<NetworkSettings> networks) {
 
   /** The defaults of everything but the networks. */
@@ -65,6 +68,8 @@ public record FacilitatorConfig(
   public FacilitatorConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(database, "database");
+    Objects.requireNonNull(reconcileInterval, "reconcileInterval");
+    Objects.requireNonNull(claimLease, "claimLease");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
     }
@@ -148,6 +153,7 @@ public record FacilitatorConfig(
           "denylist",
           "maxBodyBytes",
           "reconcileInterval",
+          "claimLease",
           "networks");
   private static final Set<String> NETWORK_FIELDS =
       Set.of(
@@ -170,15 +176,17 @@ public record FacilitatorConfig(
    * @throws IllegalArgumentException naming the setting that is missing, unknown or invalid
    */
   public static FacilitatorConfig load(Path file, Map<String, String> env) throws IOException {
+    String text = Files.readString(file); // NoSuchFileException names the file
     JsonNode root;
     try {
-      root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
-    } catch (IOException e) {
-      if (e instanceof java.nio.file.NoSuchFileException || !Files.exists(file)) {
-        throw e;
-      }
+      root = new ObjectMapper(new YAMLFactory()).readTree(text);
+    } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(
-          "configuration " + file + " is not valid YAML: " + e.getMessage());
+          "configuration "
+              + file
+              + " is not valid YAML: "
+              + e.getOriginalMessage()
+              + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()));
     }
     if (root == null || !root.isObject()) {
       throw new IllegalArgumentException(
@@ -207,6 +215,7 @@ public record FacilitatorConfig(
         denylist == null ? null : Path.of(denylist),
         (int) r.number(root, "maxBodyBytes", 64 * 1024),
         r.duration(root, "reconcileInterval", Duration.ofSeconds(30)),
+        r.duration(root, "claimLease", Duration.ofSeconds(30)),
         networks);
   }
 
@@ -241,18 +250,7 @@ public record FacilitatorConfig(
     }
 
     String substitute(String text, String field) {
-      Matcher m = VARIABLE.matcher(text);
-      StringBuilder out = new StringBuilder();
-      while (m.find()) {
-        String value = env.get(m.group(1));
-        if (value == null) {
-          throw new IllegalArgumentException(
-              field + " refers to the environment variable " + m.group(1) + ", which is not set");
-        }
-        m.appendReplacement(out, Matcher.quoteReplacement(value));
-      }
-      m.appendTail(out);
-      return out.toString();
+      return FacilitatorConfig.substitute(text, env, field);
     }
 
     long number(JsonNode node, String field, long fallback) {
@@ -364,6 +362,26 @@ public record FacilitatorConfig(
         throw new IllegalArgumentException(path + ": " + e.getMessage());
       }
     }
+  }
+
+  /**
+   * Replaces every {@code ${NAME}} in {@code text} with that environment variable.
+   *
+   * @throws IllegalArgumentException naming the setting and the variable if it is not set
+   */
+  public static String substitute(String text, Map<String, String> env, String setting) {
+    Matcher m = VARIABLE.matcher(text);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String value = env.get(m.group(1));
+      if (value == null) {
+        throw new IllegalArgumentException(
+            setting + " refers to the environment variable " + m.group(1) + ", which is not set");
+      }
+      m.appendReplacement(out, Matcher.quoteReplacement(value));
+    }
+    m.appendTail(out);
+    return out.toString();
   }
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");

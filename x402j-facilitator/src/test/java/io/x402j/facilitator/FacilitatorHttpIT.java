@@ -119,6 +119,7 @@ class FacilitatorHttpIT {
         denylist,
         64 * 1024,
         Duration.ofSeconds(30),
+        Duration.ofSeconds(30),
         List.of(network));
   }
 
@@ -359,6 +360,7 @@ class FacilitatorHttpIT {
                 null,
                 base.maxBodyBytes(),
                 base.reconcileInterval(),
+                base.claimLease(),
                 List.of(dead)),
             Map.of())) {
       HttpResponse<String> response = get(degraded, "/health");

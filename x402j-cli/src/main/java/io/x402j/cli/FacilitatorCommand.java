@@ -1,0 +1,243 @@
+package io.x402j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.x402j.core.Network;
+import io.x402j.core.NetworkRegistry;
+import io.x402j.core.wire.WireCodec;
+import io.x402j.evm.EvmAddress;
+import io.x402j.facilitator.FacilitatorApp;
+import io.x402j.facilitator.FacilitatorConfig;
+import io.x402j.facilitator.FacilitatorConfig.NetworkSettings;
+import io.x402j.facilitator.FacilitatorConfig.SignerSource;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code x402j facilitator}: verifies and settles payments over HTTP until interrupted. */
+@Command(
+    name = "facilitator",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs an x402 facilitator: POST /verify and /settle (protocol v1 and v2), GET /supported,"
+          + " /health, /metrics and /settlements, with a durable ledger.",
+      "Gas-paying keys come from the environment variable named by --signer-keys-env"
+          + " (default X402J_SIGNER_KEYS, comma-separated hex keys), never from flags.",
+      "Either give --config FILE for several networks and every setting, or the flags below for"
+          + " one network."
+    })
+final class FacilitatorCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "YAML or JSON configuration file.")
+  Path configFile;
+
+  @Option(
+      names = "--network",
+      paramLabel = "CAIP2",
+      description = "The network, e.g. eip155:84532.")
+  String network;
+
+  @Option(
+      names = "--rpc-url",
+      paramLabel = "URL",
+      description = "JSON-RPC endpoint; repeat for fallbacks. May be ${ENV_VAR}.")
+  List<String> rpcUrls;
+
+  @Option(
+      names = "--asset",
+      paramLabel = "ADDRESS",
+      description = "A token to accept; repeat for more (default: the network's USDC).")
+  List<String> assets;
+
+  @Option(
+      names = "--host",
+      defaultValue = FacilitatorConfig.DEFAULT_HOST,
+      description = "Address to listen on (default ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", defaultValue = "4022", description = "Port (default ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(
+      names = "--db",
+      paramLabel = "JDBC_URL",
+      defaultValue = FacilitatorConfig.DEFAULT_DATABASE,
+      description =
+          "Ledger: jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB (default ${DEFAULT-VALUE}).")
+  String database;
+
+  @Option(
+      names = "--signer-keys-env",
+      paramLabel = "VAR",
+      defaultValue = "X402J_SIGNER_KEYS",
+      description = "Environment variable holding the gas-paying keys (default ${DEFAULT-VALUE}).")
+  String signerKeysEnv;
+
+  @Option(
+      names = "--v1-name",
+      paramLabel = "NAME",
+      description = "Protocol v1 name for a network x402j does not know.")
+  String v1Name;
+
+  @Option(
+      names = "--block-time",
+      paramLabel = "DURATION",
+      description = "Block time for a network x402j does not know, e.g. 2s.")
+  String blockTime;
+
+  @Option(
+      names = "--receipt-timeout",
+      paramLabel = "DURATION",
+      description = "Wait this long for a receipt before answering settlement_pending.")
+  String receiptTimeout;
+
+  @Option(
+      names = "--poll-interval",
+      paramLabel = "DURATION",
+      description = "Receipt polling interval (default a quarter block).")
+  String pollInterval;
+
+  @Option(
+      names = "--max-fee-gwei",
+      paramLabel = "GWEI",
+      description = "Refuse to pay more than this per gas (default 200).")
+  BigDecimal maxFeeGwei;
+
+  @Option(
+      names = "--gas-limit-cap",
+      paramLabel = "GAS",
+      description = "Most gas one settlement may use (default 250000).")
+  Long gasLimitCap;
+
+  @Option(
+      names = "--auth-token-env",
+      paramLabel = "VAR",
+      description =
+          "Require Authorization: Bearer <value of VAR> on /verify, /settle, /settlements.")
+  String authTokenEnv;
+
+  @Option(
+      names = "--settle-rate",
+      paramLabel = "PER_SECOND",
+      description = "Global /settle rate limit (default none).")
+  double settleRate;
+
+  @Option(
+      names = "--settle-rate-per-payer",
+      paramLabel = "PER_MINUTE",
+      description = "Per-payer /settle rate limit (default none).")
+  double settleRatePerPayer;
+
+  @Option(
+      names = "--denylist",
+      paramLabel = "FILE",
+      description = "Addresses (one per line) refused as payer or recipient.")
+  Path denylist;
+
+  @Option(
+      names = "--claim-lease",
+      paramLabel = "DURATION",
+      defaultValue = "30s",
+      description =
+          "How long a crashed instance's unbroadcast claims block retries (default ${DEFAULT-VALUE}).")
+  String claimLease;
+
+  /** The immutable configuration the flags (or the file) describe. */
+  FacilitatorConfig config(Map<String, String> env) throws IOException {
+    if (configFile != null) {
+      if (network != null || rpcUrls != null || assets != null) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--config cannot be combined with --network, --rpc-url or --asset; put them in the file");
+      }
+      return FacilitatorConfig.load(configFile, env);
+    }
+    if (network == null) {
+      throw new ParameterException(
+          spec.commandLine(), "give --network (e.g. eip155:84532) or --config FILE");
+    }
+    if (rpcUrls == null || rpcUrls.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "give --rpc-url for " + network);
+    }
+    try {
+      List<String> urls = new ArrayList<>();
+      for (String url : rpcUrls) {
+        urls.add(FacilitatorConfig.substitute(url, env, "--rpc-url"));
+      }
+      List<EvmAddress> accepted = new ArrayList<>();
+      for (String asset : assets == null ? List.<String>of() : assets) {
+        accepted.add(EvmAddress.parse(asset));
+      }
+      BigInteger maxFee =
+          maxFeeGwei == null ? null : maxFeeGwei.movePointRight(9).toBigIntegerExact();
+      NetworkSettings settings =
+          new NetworkSettings(
+              Network.parse(network),
+              urls,
+              List.of(new SignerSource(signerKeysEnv, null, null)),
+              accepted,
+              duration(receiptTimeout, "--receipt-timeout"),
+              duration(pollInterval, "--poll-interval"),
+              maxFee,
+              gasLimitCap,
+              duration(blockTime, "--block-time"),
+              v1Name);
+      return new FacilitatorConfig(
+          host,
+          port,
+          database,
+          authTokenEnv,
+          settleRate,
+          settleRatePerPayer,
+          denylist,
+          64 * 1024,
+          Duration.ofSeconds(30),
+          duration(claimLease, "--claim-lease"),
+          List.of(settings));
+    } catch (ArithmeticException e) {
+      throw new ParameterException(spec.commandLine(), "--max-fee-gwei has more than 9 decimals");
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private static Duration duration(String text, String flag) {
+    return text == null ? null : FacilitatorConfig.parseDuration(text, flag);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    FacilitatorConfig config = config(System.getenv());
+    FacilitatorApp app = FacilitatorApp.start(config, System.getenv(), NetworkRegistry.defaults());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  app.close(); // graceful: in-flight requests finish
+                  stopped.countDown();
+                },
+                "x402j-facilitator-stop"));
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode line = json.createObjectNode();
+    line.put("url", app.url());
+    line.set("supported", json.readTree(WireCodec.standard().toJson(app.service().supportedNow())));
+    spec.commandLine().getOut().println(line);
+    spec.commandLine().getOut().flush();
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,217 @@
+package io.x402j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.x402j.core.Network;
+import io.x402j.evm.EvmAddress;
+import io.x402j.facilitator.FacilitatorConfig;
+import io.x402j.facilitator.FacilitatorConfig.NetworkSettings;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Turns command lines into configurations without starting anything. */
+class FacilitatorCommandTest {
+  private static FacilitatorCommand parse(String... args) {
+    CommandLine.ParseResult result = X402j.commandLine().parseArgs(args);
+    return (FacilitatorCommand) result.subcommand().commandSpec().userObject();
+  }
+
+  private static FacilitatorConfig config(String... args) throws Exception {
+    return parse(args).config(Map.of("RPC_KEY", "k3y"));
+  }
+
+  @Test
+  void oneNetworkFromFlagsWithDefaults() throws Exception {
+    FacilitatorConfig config =
+        config("facilitator", "--network", "eip155:84532", "--rpc-url", "http://127.0.0.1:8545");
+    assertThat(config.host()).isEqualTo("127.0.0.1");
+    assertThat(config.port()).isEqualTo(4022);
+    assertThat(config.database()).isEqualTo("jdbc:sqlite:x402j-ledger.db");
+    assertThat(config.bearerTokenEnv()).isNull();
+    assertThat(config.settlesPerSecond()).isZero();
+    assertThat(config.claimLease()).isEqualTo(Duration.ofSeconds(30));
+    NetworkSettings network = config.networks().get(0);
+    assertThat(network.network()).isEqualTo(Network.parse("eip155:84532"));
+    assertThat(network.signers())
+        .singleElement()
+        .satisfies(s -> assertThat(s.env()).isEqualTo("X402J_SIGNER_KEYS"));
+    assertThat(network.assets()).isEmpty();
+    assertThat(network.maxFeePerGasWei()).isNull();
+    assertThat(network.v1Name()).isNull();
+  }
+
+  @Test
+  void everyFlagReachesTheConfiguration() throws Exception {
+    FacilitatorConfig config =
+        config(
+            "facilitator",
+            "--network",
+            "eip155:31337",
+            "--rpc-url",
+            "https://rpc.example/${RPC_KEY}",
+            "--rpc-url",
+            "http://127.0.0.1:8545",
+            "--asset",
+            "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            "0",
+            "--db",
+            "jdbc:postgresql://db/x402j",
+            "--signer-keys-env",
+            "GAS_KEYS",
+            "--v1-name",
+            "my-devnet",
+            "--block-time",
+            "1s",
+            "--receipt-timeout",
+            "20s",
+            "--poll-interval",
+            "250ms",
+            "--max-fee-gwei",
+            "1.5",
+            "--gas-limit-cap",
+            "120000",
+            "--auth-token-env",
+            "API_TOKEN",
+            "--settle-rate",
+            "50",
+            "--settle-rate-per-payer",
+            "10",
+            "--denylist",
+            "deny.txt",
+            "--claim-lease",
+            "3s");
+    assertThat(config.host()).isEqualTo("0.0.0.0");
+    assertThat(config.port()).isZero();
+    assertThat(config.database()).isEqualTo("jdbc:postgresql://db/x402j");
+    assertThat(config.bearerTokenEnv()).isEqualTo("API_TOKEN");
+    assertThat(config.settlesPerSecond()).isEqualTo(50);
+    assertThat(config.settlesPerPayerPerMinute()).isEqualTo(10);
+    assertThat(config.denylist()).isEqualTo(Path.of("deny.txt"));
+    assertThat(config.claimLease()).isEqualTo(Duration.ofSeconds(3));
+    NetworkSettings network = config.networks().get(0);
+    assertThat(network.rpcUrls())
+        .containsExactly("https://rpc.example/k3y", "http://127.0.0.1:8545");
+    assertThat(network.assets())
+        .containsExactly(EvmAddress.parse("0x036CbD53842c5426634e7929541eC2318f3dCF7e"));
+    assertThat(network.signers().get(0).env()).isEqualTo("GAS_KEYS");
+    assertThat(network.v1Name()).isEqualTo("my-devnet");
+    assertThat(network.blockTime()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(network.receiptTimeout()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(network.pollInterval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(network.maxFeePerGasWei()).isEqualTo(BigInteger.valueOf(1_500_000_000L));
+    assertThat(network.gasLimitCap()).isEqualTo(120_000L);
+  }
+
+  @Test
+  void aConfigFileIsReadWithTheEnvironment(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("facilitator.yaml");
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "port: 5000",
+            "claimLease: 10s",
+            "networks:",
+            "  - network: eip155:84532",
+            "    rpcUrls: [\"https://rpc.example/${RPC_KEY}\"]",
+            "    signers: [{env: GAS_KEYS}]",
+            ""));
+    FacilitatorConfig config = config("facilitator", "--config", file.toString());
+    assertThat(config.port()).isEqualTo(5000);
+    assertThat(config.claimLease()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.networks().get(0).rpcUrls()).containsExactly("https://rpc.example/k3y");
+  }
+
+  @Test
+  void mistakesNameTheFlag() {
+    assertThatThrownBy(() -> config("facilitator", "--rpc-url", "http://x"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("--network");
+    assertThatThrownBy(() -> config("facilitator", "--network", "eip155:84532"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("--rpc-url");
+    assertThatThrownBy(
+            () -> config("facilitator", "--config", "f.yaml", "--network", "eip155:84532"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("--config cannot be combined");
+    assertThatThrownBy(
+            () ->
+                config(
+                    "facilitator",
+                    "--network",
+                    "eip155:1",
+                    "--rpc-url",
+                    "x",
+                    "--claim-lease",
+                    "soon"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("--claim-lease");
+    assertThatThrownBy(
+            () ->
+                config(
+                    "facilitator",
+                    "--network",
+                    "eip155:1",
+                    "--rpc-url",
+                    "x",
+                    "--max-fee-gwei",
+                    "0.0000000001"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("--max-fee-gwei");
+    assertThatThrownBy(
+            () ->
+                config("facilitator", "--network", "eip155:1", "--rpc-url", "x", "--asset", "0x12"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("0x12");
+    assertThatThrownBy(() -> config("facilitator", "--network", "solana", "--rpc-url", "x"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("solana");
+    assertThatThrownBy(
+            () -> config("facilitator", "--network", "eip155:1", "--rpc-url", "https://x/${NOPE}"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("NOPE");
+    assertThatThrownBy(() -> parse("facilitator", "--port", "many"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("--port");
+  }
+
+  @Test
+  void keysAreNeverFlags() {
+    assertThatThrownBy(() -> parse("facilitator", "--private-key", "0x01"))
+        .isInstanceOf(CommandLine.UnmatchedArgumentException.class);
+    StringWriter help = new StringWriter();
+    X402j.commandLine().getSubcommands().get("facilitator").usage(new PrintWriter(help));
+    assertThat(help.toString()).contains("--signer-keys-env").doesNotContain("--private-key");
+  }
+
+  @Test
+  void aMissingConfigFileExitsWithItsName(@TempDir Path dir) {
+    StringWriter err = new StringWriter();
+    CommandLine cli = X402j.commandLine();
+    cli.setErr(new PrintWriter(err));
+    int status = cli.execute("facilitator", "--config", dir.resolve("absent.yaml").toString());
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString()).contains("no such file").contains("absent.yaml");
+  }
+
+  @Test
+  void theUsageListsTheFlags() {
+    StringWriter help = new StringWriter();
+    X402j.commandLine().getSubcommands().get("facilitator").usage(new PrintWriter(help));
+    assertThat(help.toString())
+        .contains(List.of("--network", "--rpc-url", "--db", "--claim-lease", "--denylist"));
+  }
+}

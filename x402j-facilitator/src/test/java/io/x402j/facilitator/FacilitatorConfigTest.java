@@ -1,0 +1,196 @@
+package io.x402j.facilitator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.x402j.core.Network;
+import io.x402j.evm.EvmAddress;
+import io.x402j.facilitator.FacilitatorConfig.NetworkSettings;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FacilitatorConfigTest {
+  private static final Map<String, String> ENV = Map.of("ALCHEMY_KEY", "s3cret", "DB_HOST", "db");
+
+  @TempDir Path dir;
+
+  private FacilitatorConfig load(String yaml) throws Exception {
+    Path file = dir.resolve("facilitator.yaml");
+    Files.writeString(file, yaml);
+    return FacilitatorConfig.load(file, ENV);
+  }
+
+  private static final String MINIMAL =
+      "networks:\n"
+          + "  - network: eip155:84532\n"
+          + "    rpcUrls: [https://sepolia.base.org]\n"
+          + "    signers: [{env: GAS_KEYS}]\n";
+
+  @Test
+  void aMinimalFileGetsTheDefaults() throws Exception {
+    FacilitatorConfig config = load(MINIMAL);
+    assertThat(config.host()).isEqualTo("127.0.0.1");
+    assertThat(config.port()).isEqualTo(4022);
+    assertThat(config.database()).isEqualTo("jdbc:sqlite:x402j-ledger.db");
+    assertThat(config.bearerTokenEnv()).isNull();
+    assertThat(config.settlesPerSecond()).isZero();
+    assertThat(config.settlesPerPayerPerMinute()).isZero();
+    assertThat(config.denylist()).isNull();
+    assertThat(config.maxBodyBytes()).isEqualTo(64 * 1024);
+    assertThat(config.reconcileInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.claimLease()).isEqualTo(Duration.ofSeconds(30));
+    NetworkSettings network = config.networks().get(0);
+    assertThat(network.network()).isEqualTo(Network.parse("eip155:84532"));
+    assertThat(network.rpcUrls()).containsExactly("https://sepolia.base.org");
+    assertThat(network.signers().get(0).env()).isEqualTo("GAS_KEYS");
+    assertThat(network.assets()).isEmpty();
+    assertThat(network.receiptTimeout()).isNull();
+    assertThat(network.maxFeePerGasWei()).isNull();
+  }
+
+  @Test
+  void everySettingIsRead() throws Exception {
+    FacilitatorConfig config =
+        load(
+            String.join(
+                "\n",
+                "host: 0.0.0.0",
+                "port: 8402",
+                "database: jdbc:postgresql://${DB_HOST}/x402j",
+                "auth: {bearerTokenEnv: API_TOKEN}",
+                "rateLimits: {settlesPerSecond: 25, settlesPerPayerPerMinute: 6.5}",
+                "denylist: /etc/x402j/deny.txt",
+                "maxBodyBytes: 32768",
+                "reconcileInterval: 1m",
+                "claimLease: 500ms",
+                "networks:",
+                "  - network: eip155:8453",
+                "    rpcUrls:",
+                "      - https://base-mainnet.g.alchemy.com/v2/${ALCHEMY_KEY}",
+                "      - https://mainnet.base.org",
+                "    signers:",
+                "      - env: GAS_KEYS",
+                "      - keystore: /etc/x402j/gas.json",
+                "        passwordEnv: GAS_PASSWORD",
+                "    assets: [\"0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913\"]",
+                "    receiptTimeout: 45s",
+                "    pollInterval: 500ms",
+                "    maxFeePerGasGwei: 0.25",
+                "    gasLimitCap: 150000",
+                "  - network: eip155:31337",
+                "    rpcUrls: [http://127.0.0.1:8545]",
+                "    signers: [{env: DEV_KEYS}]",
+                "    blockTime: 2s",
+                "    v1Name: my-devnet",
+                ""));
+    assertThat(config.host()).isEqualTo("0.0.0.0");
+    assertThat(config.port()).isEqualTo(8402);
+    assertThat(config.database()).isEqualTo("jdbc:postgresql://db/x402j");
+    assertThat(config.bearerTokenEnv()).isEqualTo("API_TOKEN");
+    assertThat(config.settlesPerSecond()).isEqualTo(25);
+    assertThat(config.settlesPerPayerPerMinute()).isEqualTo(6.5);
+    assertThat(config.denylist()).isEqualTo(Path.of("/etc/x402j/deny.txt"));
+    assertThat(config.maxBodyBytes()).isEqualTo(32768);
+    assertThat(config.reconcileInterval()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(config.claimLease()).isEqualTo(Duration.ofMillis(500));
+    NetworkSettings base = config.networks().get(0);
+    assertThat(base.rpcUrls())
+        .containsExactly(
+            "https://base-mainnet.g.alchemy.com/v2/s3cret", "https://mainnet.base.org");
+    assertThat(base.signers()).hasSize(2);
+    assertThat(base.signers().get(1).keystore()).isEqualTo(Path.of("/etc/x402j/gas.json"));
+    assertThat(base.signers().get(1).passwordEnv()).isEqualTo("GAS_PASSWORD");
+    assertThat(base.assets())
+        .containsExactly(EvmAddress.parse("0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913"));
+    assertThat(base.receiptTimeout()).isEqualTo(Duration.ofSeconds(45));
+    assertThat(base.pollInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(base.maxFeePerGasWei()).isEqualTo(BigInteger.valueOf(250_000_000L));
+    assertThat(base.gasLimitCap()).isEqualTo(150_000L);
+    NetworkSettings devnet = config.networks().get(1);
+    assertThat(devnet.blockTime()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(devnet.v1Name()).isEqualTo("my-devnet");
+  }
+
+  @Test
+  void jsonIsAcceptedToo() throws Exception {
+    FacilitatorConfig config =
+        load(
+            "{\"port\": 9000, \"networks\": [{\"network\": \"eip155:84532\","
+                + " \"rpcUrls\": [\"http://127.0.0.1:8545\"], \"signers\": [{\"env\": \"K\"}]}]}");
+    assertThat(config.port()).isEqualTo(9000);
+  }
+
+  @Test
+  void mistakesNameTheSetting() {
+    assertThatThrownBy(() -> load("prot: 1\n" + MINIMAL))
+        .hasMessageContaining("unknown setting prot");
+    assertThatThrownBy(() -> load("host: h\n"))
+        .hasMessageContaining("networks: list at least one network");
+    assertThatThrownBy(() -> load(MINIMAL.replace("eip155:84532", "eip155:x")))
+        .hasMessageContaining("networks[0].network");
+    assertThatThrownBy(() -> load(MINIMAL + "    rpcurls: [x]\n"))
+        .hasMessageContaining("unknown setting networks[0].rpcurls");
+    assertThatThrownBy(() -> load(MINIMAL.replace("    rpcUrls: [https://sepolia.base.org]\n", "")))
+        .hasMessageContaining("needs at least one rpcUrl");
+    assertThatThrownBy(() -> load(MINIMAL.replace("{env: GAS_KEYS}", "{keystore: k.json}")))
+        .hasMessageContaining("networks[0].signers[0]")
+        .hasMessageContaining("passwordEnv");
+    assertThatThrownBy(() -> load(MINIMAL.replace("{env: GAS_KEYS}", "{key: 0x01}")))
+        .hasMessageContaining("unknown setting networks[0].signers[0].key");
+    assertThatThrownBy(() -> load("claimLease: 30 seconds\n" + MINIMAL))
+        .hasMessageContaining("claimLease must be a duration");
+    assertThatThrownBy(() -> load("port: eighty\n" + MINIMAL))
+        .hasMessageContaining("port must be a whole number");
+    assertThatThrownBy(() -> load("port: 70000\n" + MINIMAL)).hasMessageContaining("0..65535");
+    assertThatThrownBy(() -> load("rateLimits: {settlesPerSecond: -1}\n" + MINIMAL))
+        .hasMessageContaining("settlesPerSecond must be a non-negative number");
+    assertThatThrownBy(() -> load(MINIMAL + "    maxFeePerGasGwei: 0.0000000001\n"))
+        .hasMessageContaining("maxFeePerGasGwei");
+    assertThatThrownBy(() -> load(MINIMAL + "    gasLimitCap: lots\n"))
+        .hasMessageContaining("gasLimitCap must be a whole number");
+    assertThatThrownBy(() -> load(MINIMAL + "    assets: [\"0x1234\"]\n"))
+        .hasMessageContaining("networks[0].assets");
+    assertThatThrownBy(() -> load(MINIMAL + MINIMAL.substring("networks:\n".length())))
+        .hasMessageContaining("configured twice");
+    assertThatThrownBy(() -> load("networks: [\n"))
+        .hasMessageContaining("is not valid YAML")
+        .hasMessageContaining("line");
+    assertThatThrownBy(() -> load("- just\n- a list\n")).hasMessageContaining("must be a mapping");
+  }
+
+  @Test
+  void anUnsetVariableIsNamedButItsNeighboursAreNotPrinted() {
+    assertThatThrownBy(
+            () ->
+                load(
+                    MINIMAL.replace(
+                        "https://sepolia.base.org", "https://x/${ALCHEMY_KEY}/${MISSING}")))
+        .hasMessageContaining("MISSING")
+        .hasMessageNotContaining("s3cret");
+  }
+
+  @Test
+  void aMissingFileIsAnIoError() {
+    assertThatThrownBy(() -> FacilitatorConfig.load(dir.resolve("absent.yaml"), ENV))
+        .isInstanceOf(NoSuchFileException.class)
+        .hasMessageContaining("absent.yaml");
+  }
+
+  @Test
+  void durations() {
+    assertThat(FacilitatorConfig.parseDuration("250ms", "x")).isEqualTo(Duration.ofMillis(250));
+    assertThat(FacilitatorConfig.parseDuration(" 3 s ", "x")).isEqualTo(Duration.ofSeconds(3));
+    assertThat(FacilitatorConfig.parseDuration("2m", "x")).isEqualTo(Duration.ofMinutes(2));
+    assertThat(FacilitatorConfig.parseDuration("1h", "x")).isEqualTo(Duration.ofHours(1));
+    assertThatThrownBy(() -> FacilitatorConfig.parseDuration("1.5s", "lease"))
+        .hasMessageContaining("lease must be a duration");
+    assertThatThrownBy(() -> FacilitatorConfig.parseDuration("-1s", "lease"))
+        .hasMessageContaining("lease");
+  }
+}
