@@ -907,16 +907,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
               NonceLane lane = chain.laneOf(submission.signer());
               JsonNode receipt = results.get(0).ok() ? results.get(0).result() : null;
               if (receipt != null && !receipt.isNull()) {
-                if (lane != null) {
-                  lane.done(submission.nonce());
-                }
-                Outcome outcome = judge(key, record.payTo(), record.amount(), receipt, hash);
-                return record(key, outcome)
-                    .thenApply(
-                        r ->
-                            outcome.state() == SettlementState.CONFIRMED
-                                ? Resolution.CONFIRMED
-                                : Resolution.FAILED);
+                return reconciledReceipt(record, lane, receipt);
               }
               JsonNode pooled = results.get(1).ok() ? results.get(1).result() : null;
               if (pooled != null && !pooled.isNull()) {
@@ -946,17 +937,45 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                           return done(Resolution.REBROADCAST);
                         }
                         if (message.contains("nonce too low") || message.contains("replacement")) {
-                          return reconciledFailure(
-                              key,
-                              ErrorReason.UNEXPECTED_SETTLE_ERROR,
-                              "transaction "
-                                  + hash
-                                  + " never reached the network and its nonce was taken");
+                          // Perhaps by this very transaction, mined since the first look.
+                          return chain
+                              .rpc()
+                              .call("eth_getTransactionReceipt", hash)
+                              .thenCompose(
+                                  late -> {
+                                    if (late != null && !late.isNull()) {
+                                      return reconciledReceipt(record, lane, late);
+                                    }
+                                    return reconciledFailure(
+                                        key,
+                                        ErrorReason.UNEXPECTED_SETTLE_ERROR,
+                                        "transaction "
+                                            + hash
+                                            + " never reached the network and its nonce was"
+                                            + " taken");
+                                  });
                         }
+
                         return done(Resolution.STILL_PENDING);
                       })
                   .thenCompose(f -> f);
             });
+  }
+
+  private CompletableFuture<Resolution> reconciledReceipt(
+      SettlementRecord record, NonceLane lane, JsonNode receipt) {
+    Submission submission = record.submission();
+    if (lane != null) {
+      lane.done(submission.nonce());
+    }
+    Outcome outcome =
+        judge(record.key(), record.payTo(), record.amount(), receipt, submission.transactionHash());
+    return record(record.key(), outcome)
+        .thenApply(
+            r ->
+                outcome.state() == SettlementState.CONFIRMED
+                    ? Resolution.CONFIRMED
+                    : Resolution.FAILED);
   }
 
   private CompletableFuture<Resolution> reconciledFailure(
@@ -1051,11 +1070,16 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
   }
 
   private static String fingerprint(PaymentCheck.Result check) {
-    Eip3009Authorization a = check.payload().authorization();
+    return fingerprint(check.payload());
+  }
+
+  /** A digest of the whole signed authorization (package-private for tests). */
+  static String fingerprint(ExactEvmPayload payload) {
+    Eip3009Authorization a = payload.authorization();
     String material =
         String.join(
             "|",
-            check.payload().signature().toLowerCase(Locale.ROOT),
+            payload.signature().toLowerCase(Locale.ROOT),
             a.from().toLowerHex(),
             a.to().toLowerHex(),
             a.value().value().toString(),

@@ -1,0 +1,325 @@
+package io.x402j.evm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.x402j.core.ErrorReason;
+import io.x402j.core.TokenAmount;
+import io.x402j.core.scheme.SchemeRequest;
+import io.x402j.core.testing.ScriptedServer;
+import io.x402j.core.testing.ScriptedServer.Answer;
+import io.x402j.core.wire.PaymentPayload;
+import io.x402j.core.wire.PaymentRequirements;
+import io.x402j.core.wire.SettleResponse;
+import io.x402j.devnet.Devnet;
+import io.x402j.devnet.DevnetInfo;
+import io.x402j.devnet.DevnetOptions;
+import io.x402j.evm.ExactEvmFacilitator.ReconcileReport;
+import io.x402j.evm.internal.Eip1559Transaction;
+import io.x402j.evm.internal.Eip3009Calls;
+import io.x402j.evm.internal.Hex;
+import io.x402j.evm.rpc.JsonRpcClient;
+import io.x402j.evm.settle.InMemorySettlementLedger;
+import io.x402j.evm.settle.SettlementKey;
+import io.x402j.evm.settle.SettlementLedger;
+import io.x402j.evm.settle.SettlementRecord;
+import io.x402j.evm.settle.SettlementRequest;
+import io.x402j.evm.settle.SettlementState;
+import io.x402j.evm.settle.Submission;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a restarted facilitator finds in its ledger, resolved against a real chain: transactions
+ * that were signed and recorded but never broadcast, mined while it was down, whose gas nonce was
+ * taken, or whose authorization was used by somebody else.
+ */
+class ReconcileIT {
+  static final BigInteger ETH = BigInteger.TEN.pow(18);
+  static final TokenAmount PRICE = TokenAmount.of(10_000);
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  static Devnet devnet;
+  static DevnetInfo info;
+  static PrivateKeySigner buyer;
+  static EvmAddress seller;
+
+  @BeforeAll
+  static void startChain() throws Exception {
+    DevnetOptions.Builder options =
+        DevnetOptions.builder()
+            .account("buyer", ETH, BigInteger.valueOf(1_000_000_000))
+            .account("seller", BigInteger.ZERO, BigInteger.ZERO);
+    for (int i = 1; i <= 5; i++) {
+      options.account("gas-" + i, ETH, BigInteger.ZERO);
+    }
+    devnet = Devnet.start(options.build());
+    info = devnet.info();
+    buyer = info.requireAccount("buyer").signer();
+    seller = info.requireAccount("seller").address();
+  }
+
+  @AfterAll
+  static void stopChain() {
+    devnet.close();
+  }
+
+  static PrivateKeySigner gas(int i) {
+    return info.requireAccount("gas-" + i).signer();
+  }
+
+  static ExactEvmFacilitator facilitator(String rpcUrl, SettlementLedger ledger, Signer gas) {
+    return ExactEvmFacilitator.builder()
+        .network(
+            EvmNetworkConfig.builder(info.networkInfo(), JsonRpcClient.builder(rpcUrl).build())
+                .signer(gas)
+                .build())
+        .ledger(ledger)
+        .build();
+  }
+
+  /** A payment, with the transaction a crashed facilitator signed and recorded for it. */
+  record Recorded(SchemeRequest request, SettlementKey key, Submission submission, byte[] raw) {}
+
+  static Recorded recordUnbroadcast(SettlementLedger ledger, Signer gas, long gasNonce) {
+    PaymentRequirements required =
+        PaymentRequirements.builder()
+            .network(info.network())
+            .amount(PRICE)
+            .asset(info.token().toString())
+            .payTo(seller.toString())
+            .maxTimeoutSeconds(600)
+            .extra("name", info.tokenName())
+            .extra("version", info.tokenVersion())
+            .build();
+    Map<String, Object> signed = ExactEvmClient.of(buyer).createPayload(2, required);
+    ExactEvmPayload payload = ExactEvmPayload.fromMap(signed);
+    SettlementKey key =
+        new SettlementKey(
+            info.network(), info.token(), buyer.address(), payload.authorization().nonce());
+    Eip1559Transaction tx =
+        new Eip1559Transaction(
+            info.chainId(),
+            gasNonce,
+            BigInteger.valueOf(1_000_000_000L),
+            BigInteger.valueOf(20_000_000_000L),
+            200_000,
+            info.token(),
+            BigInteger.ZERO,
+            Eip3009Calls.transferWithAuthorization(payload));
+    byte[] raw = tx.encodeSigned(gas.sign(tx.signingHash()));
+    Submission submission =
+        new Submission(
+            Eip1559Transaction.hash(raw).toString(), gas.address(), gasNonce, Hex.encode(raw));
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    SettlementLedger.Claim claim =
+        ledger.claim(
+            new SettlementRequest(
+                key,
+                ExactEvmFacilitator.fingerprint(payload),
+                seller,
+                payload.authorization().value()),
+            now,
+            Duration.ofSeconds(30));
+    assertThat(ledger.submitted(key, submission, claim.record().updatedAt(), now)).isTrue();
+    return new Recorded(
+        new SchemeRequest(2, PaymentPayload.of(null, required, signed), required),
+        key,
+        submission,
+        raw);
+  }
+
+  static long pendingNonce(EvmAddress account) {
+    return Hex.parseQuantity(
+            devnet
+                .rpc()
+                .call("eth_getTransactionCount", account.toLowerHex(), "pending")
+                .join()
+                .asText())
+        .longValueExact();
+  }
+
+  static String broadcast(byte[] raw) throws Exception {
+    String hash = devnet.rpc().call("eth_sendRawTransaction", Hex.encode(raw)).join().asText();
+    devnet.awaitReceipt(hash);
+    return hash;
+  }
+
+  static SettlementRecord stored(SettlementLedger ledger, SettlementKey key) {
+    return ledger.find(key).orElseThrow();
+  }
+
+  @Test
+  void aTransactionThatNeverLeftIsBroadcastFromTheLedgerThenConfirmed() throws Exception {
+    InMemorySettlementLedger ledger = new InMemorySettlementLedger();
+    Signer gas = gas(1);
+    Recorded recorded = recordUnbroadcast(ledger, gas, pendingNonce(gas.address()));
+    BigInteger before = devnet.tokenBalance(seller);
+
+    try (ExactEvmFacilitator facilitator = facilitator(info.rpcUrl(), ledger, gas)) {
+      ReconcileReport first = facilitator.reconcile().join();
+      devnet.awaitReceipt(recorded.submission().transactionHash());
+      ReconcileReport second = facilitator.reconcile().join();
+      SettleResponse again = facilitator.settle(recorded.request()).join();
+
+      assertThat(first).isEqualTo(new ReconcileReport(0, 0, 1, 0));
+      assertThat(second).isEqualTo(new ReconcileReport(1, 0, 0, 0));
+      assertThat(stored(ledger, recorded.key()).state()).isEqualTo(SettlementState.CONFIRMED);
+      assertThat(again.success()).isTrue();
+      assertThat(again.transaction()).isEqualTo(recorded.submission().transactionHash());
+    }
+    assertThat(devnet.tokenBalance(seller)).isEqualTo(before.add(PRICE.value()));
+    assertThat(pendingNonce(gas.address())).isEqualTo(recorded.submission().nonce() + 1);
+  }
+
+  @Test
+  void aTransactionMinedWhileDownIsConfirmed() throws Exception {
+    InMemorySettlementLedger ledger = new InMemorySettlementLedger();
+    Signer gas = gas(2);
+    Recorded recorded = recordUnbroadcast(ledger, gas, pendingNonce(gas.address()));
+    broadcast(recorded.raw());
+
+    try (ExactEvmFacilitator facilitator = facilitator(info.rpcUrl(), ledger, gas)) {
+      assertThat(facilitator.reconcile().join()).isEqualTo(new ReconcileReport(1, 0, 0, 0));
+      assertThat(facilitator.reconcile().join()).isEqualTo(new ReconcileReport(0, 0, 0, 0));
+    }
+    SettlementRecord record = stored(ledger, recorded.key());
+    assertThat(record.state()).isEqualTo(SettlementState.CONFIRMED);
+    assertThat(record.outcome().transaction()).isEqualTo(recorded.submission().transactionHash());
+  }
+
+  @Test
+  void aTakenGasNonceFailsTheRecordAndThePaymentCanSettleAgain() throws Exception {
+    InMemorySettlementLedger ledger = new InMemorySettlementLedger();
+    Signer gas = gas(3);
+    long nonce = pendingNonce(gas.address());
+    Recorded recorded = recordUnbroadcast(ledger, gas, nonce);
+    // Another transaction of the same signer takes the nonce (say, an operator's top-up).
+    Eip1559Transaction other =
+        new Eip1559Transaction(
+            info.chainId(),
+            nonce,
+            BigInteger.valueOf(1_000_000_000L),
+            BigInteger.valueOf(20_000_000_000L),
+            21_000,
+            gas.address(),
+            BigInteger.ZERO,
+            new byte[0]);
+    broadcast(other.encodeSigned(gas.sign(other.signingHash())));
+
+    try (ExactEvmFacilitator facilitator = facilitator(info.rpcUrl(), ledger, gas)) {
+      assertThat(facilitator.reconcile().join()).isEqualTo(new ReconcileReport(0, 1, 0, 0));
+      SettlementRecord failed = stored(ledger, recorded.key());
+      assertThat(failed.state()).isEqualTo(SettlementState.FAILED);
+      assertThat(failed.outcome().errorMessage()).contains("nonce was taken");
+
+      // No money moved, so the same payment settles with a new transaction.
+      SettleResponse settled = facilitator.settle(recorded.request()).join();
+      assertThat(settled.success()).as("%s", settled).isTrue();
+      assertThat(settled.transaction()).isNotEqualTo(recorded.submission().transactionHash());
+    }
+    assertThat(devnet.authorizationUsed(buyer.address(), recorded.key().nonce())).isTrue();
+  }
+
+  @Test
+  void anAuthorizationUsedElsewhereFailsTheRecord() throws Exception {
+    InMemorySettlementLedger ledger = new InMemorySettlementLedger();
+    Signer gas = gas(4);
+    Recorded recorded = recordUnbroadcast(ledger, gas, pendingNonce(gas.address()));
+    // Somebody else submits the same authorization first, from another account.
+    PrivateKeySigner rival = gas(5);
+    Eip1559Transaction front =
+        new Eip1559Transaction(
+            info.chainId(),
+            pendingNonce(rival.address()),
+            BigInteger.valueOf(1_000_000_000L),
+            BigInteger.valueOf(20_000_000_000L),
+            200_000,
+            info.token(),
+            BigInteger.ZERO,
+            Eip3009Calls.transferWithAuthorization(
+                ExactEvmPayload.fromMap(recorded.request().payload().payload())));
+    broadcast(front.encodeSigned(rival.sign(front.signingHash())));
+
+    try (ExactEvmFacilitator facilitator = facilitator(info.rpcUrl(), ledger, gas)) {
+      assertThat(facilitator.reconcile().join()).isEqualTo(new ReconcileReport(0, 1, 0, 0));
+    }
+    SettlementRecord record = stored(ledger, recorded.key());
+    assertThat(record.state()).isEqualTo(SettlementState.FAILED);
+    assertThat(record.outcome().reason()).hasValue(ErrorReason.EXACT_EVM_NONCE_ALREADY_USED);
+    assertThat(pendingNonce(gas.address())).isEqualTo(recorded.submission().nonce());
+  }
+
+  /**
+   * The transaction is mined between reconcile's first look (no receipt, not in the pool) and its
+   * rebroadcast, which the node then refuses as "nonce too low": it must be confirmed, not failed.
+   */
+  @Test
+  void aTransactionMinedDuringTheRebroadcastIsConfirmedNotFailed() throws Exception {
+    InMemorySettlementLedger ledger = new InMemorySettlementLedger();
+    Signer gas = gas(1);
+    Recorded recorded = recordUnbroadcast(ledger, gas, pendingNonce(gas.address()));
+    broadcast(recorded.raw());
+    HttpClient http = HttpClient.newHttpClient();
+    try (ScriptedServer staleNode = new ScriptedServer()) {
+      // The first look (a batch) comes from a node that has not seen the block yet.
+      staleNode.respond(
+          "/",
+          body -> {
+            try {
+              String answer =
+                  http.send(
+                          HttpRequest.newBuilder(URI.create(info.rpcUrl()))
+                              .header("Content-Type", "application/json")
+                              .POST(HttpRequest.BodyPublishers.ofString(body))
+                              .build(),
+                          HttpResponse.BodyHandlers.ofString())
+                      .body();
+              JsonNode request = JSON.readTree(body);
+              if (!request.isArray()) {
+                return Answer.json(200, answer);
+              }
+              ArrayNode answers = (ArrayNode) JSON.readTree(answer);
+              for (int i = 0; i < request.size(); i++) {
+                String method = request.get(i).path("method").asText();
+                if (method.equals("eth_getTransactionReceipt")
+                    || method.equals("eth_getTransactionByHash")) {
+                  for (JsonNode a : answers) {
+                    if (a.get("id").equals(request.get(i).get("id"))) {
+                      ((ObjectNode) a).putNull("result");
+                    }
+                  }
+                }
+                if (method.equals("eth_call")) {
+                  for (JsonNode a : answers) {
+                    if (a.get("id").equals(request.get(i).get("id"))) {
+                      ((ObjectNode) a).put("result", "0x" + "0".repeat(64)); // unused, then
+                    }
+                  }
+                }
+              }
+              return Answer.json(200, JSON.writeValueAsString(answers));
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          });
+      try (ExactEvmFacilitator facilitator = facilitator(staleNode.url(), ledger, gas)) {
+        assertThat(facilitator.reconcile().join()).isEqualTo(new ReconcileReport(1, 0, 0, 0));
+      }
+    }
+    assertThat(stored(ledger, recorded.key()).state()).isEqualTo(SettlementState.CONFIRMED);
+  }
+}
