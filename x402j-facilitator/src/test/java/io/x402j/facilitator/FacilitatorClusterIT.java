@@ -1,0 +1,183 @@
+package io.x402j.facilitator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.x402j.core.NetworkRegistry;
+import io.x402j.core.TokenAmount;
+import io.x402j.core.wire.FacilitatorRequest;
+import io.x402j.core.wire.PaymentPayload;
+import io.x402j.core.wire.PaymentRequirements;
+import io.x402j.core.wire.SettleResponse;
+import io.x402j.core.wire.WireCodec;
+import io.x402j.devnet.Devnet;
+import io.x402j.devnet.DevnetInfo;
+import io.x402j.devnet.DevnetOptions;
+import io.x402j.evm.EvmAddress;
+import io.x402j.evm.ExactEvmClient;
+import io.x402j.evm.PrivateKeySigner;
+import io.x402j.evm.internal.Hex;
+import io.x402j.evm.settle.SettlementFilter;
+import io.x402j.evm.settle.SettlementRecord;
+import io.x402j.evm.settle.SettlementState;
+import io.x402j.facilitator.FacilitatorConfig.NetworkSettings;
+import io.x402j.facilitator.FacilitatorConfig.SignerSource;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two facilitator instances with their own gas keys share one PostgreSQL ledger, and every payment
+ * is sent to both at once: each is settled by exactly one of them, and both answer with the same
+ * transaction.
+ */
+class FacilitatorClusterIT {
+  static final int PAYMENTS = 20;
+  static final BigInteger PRICE = BigInteger.valueOf(10_000);
+  static final BigInteger ETH = BigInteger.TEN.pow(18);
+  static final WireCodec WIRE = WireCodec.standard();
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  static FacilitatorConfig config(DevnetInfo info, String database, String keysEnv) {
+    NetworkSettings network =
+        new NetworkSettings(
+            info.network(),
+            List.of(info.rpcUrl()),
+            List.of(new SignerSource(keysEnv, null, null)),
+            List.of(info.token()),
+            null,
+            Duration.ofMillis(50),
+            null,
+            null,
+            Duration.ofMillis(200),
+            "x402j-devnet");
+    return new FacilitatorConfig(
+        "127.0.0.1",
+        0,
+        database,
+        null,
+        0,
+        0,
+        null,
+        64 * 1024,
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(30),
+        List.of(network));
+  }
+
+  static CompletableFuture<SettleResponse> settle(FacilitatorApp app, String body) {
+    return HTTP.sendAsync(
+            HttpRequest.newBuilder(URI.create(app.url() + "/settle"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .thenApply(
+            response -> {
+              assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+              return WIRE.decodeSettleResponse(response.body());
+            });
+  }
+
+  static long transactionCount(Devnet devnet, EvmAddress account) {
+    return Hex.parseQuantity(
+            devnet
+                .rpc()
+                .call("eth_getTransactionCount", account.toLowerHex(), "latest")
+                .join()
+                .asText())
+        .longValueExact();
+  }
+
+  @Test
+  void twoInstancesOnOneLedgerSettleEachPaymentOnce() throws Exception {
+    try (Devnet devnet =
+        Devnet.start(
+            DevnetOptions.builder()
+                .account("gas-a", ETH, BigInteger.ZERO)
+                .account("gas-b", ETH, BigInteger.ZERO)
+                .account("buyer", ETH, PRICE.multiply(BigInteger.valueOf(PAYMENTS)))
+                .account("seller", BigInteger.ZERO, BigInteger.ZERO)
+                .build())) {
+      DevnetInfo info = devnet.info();
+      PrivateKeySigner buyer = info.requireAccount("buyer").signer();
+      EvmAddress seller = info.requireAccount("seller").address();
+      EvmAddress gasA = info.requireAccount("gas-a").address();
+      EvmAddress gasB = info.requireAccount("gas-b").address();
+      String database = TestPostgres.newDatabase();
+      Map<String, String> env =
+          Map.of(
+              "KEYS_A", info.requireAccount("gas-a").privateKey(),
+              "KEYS_B", info.requireAccount("gas-b").privateKey());
+      PaymentRequirements required =
+          PaymentRequirements.builder()
+              .network(info.network())
+              .amount(TokenAmount.of(PRICE))
+              .asset(info.token().toString())
+              .payTo(seller.toString())
+              .extra("name", info.tokenName())
+              .extra("version", info.tokenVersion())
+              .build();
+      List<String> bodies = new ArrayList<>();
+      for (int i = 0; i < PAYMENTS; i++) {
+        Map<String, Object> signed = ExactEvmClient.of(buyer).createPayload(2, required);
+        bodies.add(
+            WIRE.toJson(
+                FacilitatorRequest.of(PaymentPayload.of(null, required, signed), required)));
+      }
+
+      try (FacilitatorApp a =
+              FacilitatorApp.start(
+                  config(info, database, "KEYS_A"), env, NetworkRegistry.defaults());
+          FacilitatorApp b =
+              FacilitatorApp.start(
+                  config(info, database, "KEYS_B"), env, NetworkRegistry.defaults())) {
+        List<CompletableFuture<SettleResponse>> viaA = new ArrayList<>();
+        List<CompletableFuture<SettleResponse>> viaB = new ArrayList<>();
+        for (String body : bodies) {
+          viaA.add(settle(a, body));
+          viaB.add(settle(b, body));
+        }
+
+        Set<String> transactions = new HashSet<>();
+        for (int i = 0; i < PAYMENTS; i++) {
+          SettleResponse fromA = viaA.get(i).join();
+          SettleResponse fromB = viaB.get(i).join();
+          assertThat(fromA.success()).as("payment %d via A: %s", i, fromA).isTrue();
+          assertThat(fromB.success()).as("payment %d via B: %s", i, fromB).isTrue();
+          assertThat(fromB.transaction()).as("payment %d", i).isEqualTo(fromA.transaction());
+          transactions.add(fromA.transaction());
+        }
+        assertThat(transactions).hasSize(PAYMENTS);
+
+        try (JdbcSettlementLedger ledger = JdbcSettlementLedger.open(database)) {
+          List<SettlementRecord> rows = ledger.list(SettlementFilter.all(), 0, 100);
+          assertThat(rows).hasSize(PAYMENTS);
+          assertThat(rows)
+              .allSatisfy(r -> assertThat(r.state()).isEqualTo(SettlementState.CONFIRMED));
+          assertThat(rows.stream().map(r -> r.submission().transactionHash()))
+              .containsExactlyInAnyOrderElementsOf(transactions);
+        }
+      }
+      System.out.printf(
+          "settled by A: %d, by B: %d%n",
+          transactionCount(devnet, gasA), transactionCount(devnet, gasB));
+      assertThat(devnet.tokenBalance(seller))
+
+          .isEqualTo(PRICE.multiply(BigInteger.valueOf(PAYMENTS)));
+      assertThat(transactionCount(devnet, gasA) + transactionCount(devnet, gasB))
+          .as("one transaction per payment, from whichever instance claimed it")
+          .isEqualTo(PAYMENTS);
+    }
+  }
+}
