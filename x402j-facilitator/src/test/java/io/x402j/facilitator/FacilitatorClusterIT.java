@@ -173,7 +173,6 @@ class FacilitatorClusterIT {
           "settled by A: %d, by B: %d%n",
           transactionCount(devnet, gasA), transactionCount(devnet, gasB));
       assertThat(devnet.tokenBalance(seller))
-
           .isEqualTo(PRICE.multiply(BigInteger.valueOf(PAYMENTS)));
       assertThat(transactionCount(devnet, gasA) + transactionCount(devnet, gasB))
           .as("one transaction per payment, from whichever instance claimed it")

@@ -474,7 +474,61 @@ class FacilitatorHttpIT {
   }
 
   @Test
+  void closingLetsAnInFlightSettlementFinishAndRefusesNewRequests() throws Exception {
+    FacilitatorApp closing = start(config("gas-4", null, 0, 0, null), Map.of());
+    EvmAddress gas = info.requireAccount("gas-4").address();
+    long before = pendingNonce(gas);
+    devnet.setAutomine(false);
+    try {
+      CompletableFuture<HttpResponse<String>> inFlight =
+          HTTP.sendAsync(
+              HttpRequest.newBuilder(URI.create(closing.url() + "/settle"))
+                  .POST(HttpRequest.BodyPublishers.ofString(v2Body(buyer)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (pendingNonce(gas) == before && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(pendingNonce(gas)).as("the settlement was broadcast").isEqualTo(before + 1);
+
+      CompletableFuture<Void> closed = CompletableFuture.runAsync(closing::close);
+      boolean refused = false;
+      while (!refused && System.nanoTime() < deadline) {
+        try {
+          refused = get(closing, "/health").statusCode() == 503;
+        } catch (java.io.IOException connectionRefused) {
+          refused = true;
+        }
+        Thread.sleep(10);
+      }
+      assertThat(refused).as("new requests are refused while closing").isTrue();
+      assertThat(inFlight).isNotDone();
+      assertThat(closed).isNotDone();
+
+      devnet.mine();
+      HttpResponse<String> answer = inFlight.get(20, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(answer.statusCode()).isEqualTo(200);
+      assertThat(WIRE.decodeSettleResponse(answer.body()).success()).as(answer.body()).isTrue();
+      closed.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    } finally {
+      devnet.setAutomine(true);
+      closing.close();
+    }
+  }
+
+  static long pendingNonce(EvmAddress account) {
+    return Long.decode(
+        devnet
+            .rpc()
+            .call("eth_getTransactionCount", account.toLowerHex(), "pending")
+            .join()
+            .asText());
+  }
+
+  @Test
   void internalErrorsAre500WithAnIdThatTheLogRepeats() throws Exception {
+
     SchemeFacilitator broken =
         new SchemeFacilitator() {
           @Override
