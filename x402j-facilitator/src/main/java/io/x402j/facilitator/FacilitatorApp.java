@@ -423,6 +423,7 @@ public final class FacilitatorApp implements AutoCloseable {
       maintenance.shutdownNow();
       exact.close();
       ledger.close();
+      LOG.info("facilitator stopped");
     }
   }
 }

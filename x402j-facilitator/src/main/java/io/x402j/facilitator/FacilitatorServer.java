@@ -58,6 +58,7 @@ public final class FacilitatorServer implements AutoCloseable {
 
   private final Server server;
   private final ServerConnector connector;
+  private volatile int boundPort = -1;
 
   private FacilitatorServer(Builder b) {
     QueuedThreadPool threads = new QueuedThreadPool(b.maxThreads, 8);
@@ -102,6 +103,7 @@ public final class FacilitatorServer implements AutoCloseable {
   public FacilitatorServer start() {
     try {
       server.start();
+      boundPort = connector.getLocalPort();
       return this;
     } catch (Exception e) {
       throw new IllegalStateException(
@@ -109,9 +111,9 @@ public final class FacilitatorServer implements AutoCloseable {
     }
   }
 
-  /** The bound port. */
+  /** The bound port (still known after {@link #close()}); -1 before {@link #start()}. */
   public int port() {
-    return connector.getLocalPort();
+    return boundPort;
   }
 
   /** The base URL, {@code http://host:port}. */

@@ -118,7 +118,23 @@ class FacilitatorConfigTest {
   }
 
   @Test
+  void theReadmeExampleLoads() throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    int start = readme.indexOf("```yaml\n");
+    assertThat(start).as("the README has a YAML example").isNotNegative();
+    String yaml = readme.substring(start + 8, readme.indexOf("```", start + 8));
+    Path file = dir.resolve("readme.yaml");
+    Files.writeString(file, yaml);
+
+    FacilitatorConfig config = FacilitatorConfig.load(file, Map.of("ALCHEMY_KEY", "k"));
+
+    assertThat(config.networks()).hasSize(2);
+    assertThat(config.networks().get(0).rpcUrls().get(0)).endsWith("/v2/k");
+  }
+
+  @Test
   void jsonIsAcceptedToo() throws Exception {
+
     FacilitatorConfig config =
         load(
             "{\"port\": 9000, \"networks\": [{\"network\": \"eip155:84532\","

@@ -35,6 +35,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -290,10 +291,27 @@ class FacilitatorHttpIT {
 
   @Test
   void oversizedBodiesAre413() throws Exception {
-    String huge = "{\"pad\":\"" + "x".repeat(70 * 1024) + "\"}";
-    HttpResponse<String> response = post(app, "/verify", huge, null);
-    assertThat(response.statusCode()).isEqualTo(413);
-    assertThat(json(response).path("error").asText()).contains("limit");
+    // Repeated, with and without a declared length: the client must always get to read the 413.
+    for (int size : new int[] {70 * 1024, 1024 * 1024}) {
+      byte[] huge = ("{\"pad\":\"" + "x".repeat(size) + "\"}").getBytes(StandardCharsets.UTF_8);
+      for (int i = 0; i < 10; i++) {
+        HttpResponse<String> declared =
+            post(app, "/verify", new String(huge, StandardCharsets.UTF_8), null);
+        HttpResponse<String> chunked =
+            HTTP.send(
+                HttpRequest.newBuilder(URI.create(app.url() + "/settle"))
+                    .POST(
+                        HttpRequest.BodyPublishers.ofInputStream(
+                            () -> new java.io.ByteArrayInputStream(huge)))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        for (HttpResponse<String> response : List.of(declared, chunked)) {
+          assertThat(response.statusCode()).isEqualTo(413);
+          assertThat(json(response).path("error").asText()).contains("limit");
+        }
+      }
+    }
   }
 
   @Test

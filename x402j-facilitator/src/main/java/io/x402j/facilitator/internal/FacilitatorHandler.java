@@ -202,18 +202,40 @@ public final class FacilitatorHandler extends Handler.Abstract {
 
   private String readBody(Request request) throws HttpError, IOException {
     int max = setup.maxBodyBytes();
-    if (request.getLength() > max) {
-      throw new HttpError(
-          413, "request body is " + request.getLength() + " bytes; the limit is " + max, null);
-    }
     try (InputStream in = Content.Source.asInputStream(request)) {
+      if (request.getLength() > max) {
+        discard(in, request.getLength());
+        throw new HttpError(
+            413, "request body is " + request.getLength() + " bytes; the limit is " + max, null);
+      }
       byte[] bytes = in.readNBytes(max + 1);
       if (bytes.length > max) {
+        discard(in, request.getLength()); // -1 when chunked: drain up to the limit
+
         throw new HttpError(413, "request body exceeds the limit of " + max + " bytes", null);
       }
       return new String(bytes, StandardCharsets.UTF_8);
     }
   }
+
+  /**
+   * Reads and drops the rest of a refused body, so the client, still sending, is not reset before
+   * it reads the 413. Bodies far beyond any sane size are not drained; their connection just
+   * closes.
+   */
+  private static void discard(InputStream in, long declared) throws IOException {
+    if (declared > DRAIN_LIMIT) {
+      return;
+    }
+    byte[] sink = new byte[8192];
+    long left = DRAIN_LIMIT;
+    int n;
+    while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+      left -= n;
+    }
+  }
+
+  private static final long DRAIN_LIMIT = 4L * 1024 * 1024;
 
   private void health(Response response, Callback callback) {
     List<CompletableFuture<ObjectNode>> checks = new ArrayList<>();
