@@ -16,7 +16,6 @@ import io.x402j.evm.PrivateKeySigner;
 import io.x402j.facilitator.FacilitatorApp;
 import io.x402j.facilitator.FacilitatorConfig;
 import io.x402j.facilitator.FacilitatorConfig.NetworkSettings;
-import io.x402j.facilitator.FacilitatorConfig.SignerSource;
 import java.io.PrintWriter;
 import java.math.BigInteger;
 import java.net.URI;
@@ -193,31 +192,19 @@ public final class FacilitatorLoad implements Callable<Integer> {
     return 0;
   }
 
-  private FacilitatorConfig config(DevnetInfo info, String database) {
-    NetworkSettings network =
-        new NetworkSettings(
-            info.network(),
-            List.of(info.rpcUrl()),
-            List.of(new SignerSource("LOAD_GAS_KEYS", null, null)),
-            List.of(info.token()),
-            null,
-            null,
-            null,
-            null,
-            info.networkInfo().blockTime(),
-            "x402j-devnet");
-    return new FacilitatorConfig(
-        "127.0.0.1",
-        0,
-        database,
-        null,
-        0,
-        0,
-        null,
-        64 * 1024,
-        Duration.ofSeconds(30),
-        Duration.ofSeconds(30),
-        List.of(network));
+  private static FacilitatorConfig config(DevnetInfo info, String database) {
+    return FacilitatorConfig.builder()
+        .port(0)
+        .database(database)
+        .network(
+            NetworkSettings.builder(info.network())
+                .rpcUrl(info.rpcUrl())
+                .signersFromEnv("LOAD_GAS_KEYS")
+                .asset(info.token())
+                .blockTime(info.networkInfo().blockTime())
+                .v1Name("x402j-devnet")
+                .build())
+        .build();
   }
 
   private static List<String> sign(PrivateKeySigner buyer, PaymentRequirements required, int n) {

@@ -9,10 +9,8 @@ import io.x402j.evm.EvmAddress;
 import io.x402j.facilitator.FacilitatorApp;
 import io.x402j.facilitator.FacilitatorConfig;
 import io.x402j.facilitator.FacilitatorConfig.NetworkSettings;
-import io.x402j.facilitator.FacilitatorConfig.SignerSource;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -177,36 +175,31 @@ final class FacilitatorCommand implements Callable<Integer> {
       for (String url : rpcUrls) {
         urls.add(FacilitatorConfig.substitute(url, env, "--rpc-url"));
       }
-      List<EvmAddress> accepted = new ArrayList<>();
+      NetworkSettings.Builder settings =
+          NetworkSettings.builder(Network.parse(network))
+              .rpcUrls(urls)
+              .signersFromEnv(signerKeysEnv)
+              .receiptTimeout(duration(receiptTimeout, "--receipt-timeout"))
+              .pollInterval(duration(pollInterval, "--poll-interval"))
+              .maxFeePerGasWei(
+                  maxFeeGwei == null ? null : maxFeeGwei.movePointRight(9).toBigIntegerExact())
+              .gasLimitCap(gasLimitCap)
+              .blockTime(duration(blockTime, "--block-time"))
+              .v1Name(v1Name);
       for (String asset : assets == null ? List.<String>of() : assets) {
-        accepted.add(EvmAddress.parse(asset));
+        settings.asset(EvmAddress.parse(asset));
       }
-      BigInteger maxFee =
-          maxFeeGwei == null ? null : maxFeeGwei.movePointRight(9).toBigIntegerExact();
-      NetworkSettings settings =
-          new NetworkSettings(
-              Network.parse(network),
-              urls,
-              List.of(new SignerSource(signerKeysEnv, null, null)),
-              accepted,
-              duration(receiptTimeout, "--receipt-timeout"),
-              duration(pollInterval, "--poll-interval"),
-              maxFee,
-              gasLimitCap,
-              duration(blockTime, "--block-time"),
-              v1Name);
-      return new FacilitatorConfig(
-          host,
-          port,
-          database,
-          authTokenEnv,
-          settleRate,
-          settleRatePerPayer,
-          denylist,
-          64 * 1024,
-          Duration.ofSeconds(30),
-          duration(claimLease, "--claim-lease"),
-          List.of(settings));
+      return FacilitatorConfig.builder()
+          .host(host)
+          .port(port)
+          .database(database)
+          .bearerTokenEnv(authTokenEnv)
+          .settleRateLimits(settleRate, settleRatePerPayer)
+          .denylist(denylist)
+          .claimLease(duration(claimLease, "--claim-lease"))
+          .network(settings.build())
+          .build();
+
     } catch (ArithmeticException e) {
       throw new ParameterException(spec.commandLine(), "--max-fee-gwei has more than 9 decimals");
     } catch (IllegalArgumentException e) {

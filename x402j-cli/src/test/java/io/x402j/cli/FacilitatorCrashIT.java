@@ -159,24 +159,6 @@ class FacilitatorCrashIT {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  long pendingNonce(EvmAddress account) {
-    return Long.decode(
-        devnet
-            .rpc()
-            .call("eth_getTransactionCount", account.toLowerHex(), "pending")
-            .join()
-            .asText());
-  }
-
-  long minedNonce(EvmAddress account) {
-    return Long.decode(
-        devnet
-            .rpc()
-            .call("eth_getTransactionCount", account.toLowerHex(), "latest")
-            .join()
-            .asText());
-  }
-
   @Test
   void aKilledFacilitatorLosesNothingAndPaysNothingTwice() throws Exception {
     String database = "jdbc:sqlite:" + dir.resolve("ledger.db");
@@ -198,7 +180,8 @@ class FacilitatorCrashIT {
     String first = startFacilitator(database, firstLog);
     bodies.forEach(body -> settle(first, body));
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (pendingNonce(gas.address()) < PAYMENTS / 3 && System.nanoTime() < deadline) {
+    while (devnet.pendingTransactionCount(gas.address()) < PAYMENTS / 3
+        && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
     Process crashed = processes.get(0);
@@ -262,7 +245,7 @@ class FacilitatorCrashIT {
     for (Bytes32 nonce : nonces) {
       assertThat(devnet.authorizationUsed(buyer.address(), nonce)).isTrue();
     }
-    assertThat(minedNonce(gas.address())).isEqualTo(PAYMENTS);
+    assertThat(devnet.transactionCount(gas.address())).isEqualTo(PAYMENTS);
     for (String hash : transactions) {
       assertThat(devnet.awaitReceipt(hash).path("status").asText()).isEqualTo("0x1");
     }
@@ -277,7 +260,7 @@ class FacilitatorCrashIT {
     }
     SettleResponse again = WIRE.decodeSettleResponse(settle(second, bodies.get(0)).join().body());
     assertThat(again.transaction()).isEqualTo(settled.get(0).transaction());
-    assertThat(pendingNonce(gas.address())).isEqualTo(PAYMENTS);
+    assertThat(devnet.pendingTransactionCount(gas.address())).isEqualTo(PAYMENTS);
 
     String privateKey = info.requireAccount("gas").privateKey().toLowerCase().replace("0x", "");
     assertThat(read(firstLog) + read(secondLog)).doesNotContainIgnoringCase(privateKey);

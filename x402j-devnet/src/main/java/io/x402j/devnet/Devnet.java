@@ -311,6 +311,22 @@ public final class Devnet implements AutoCloseable {
         rpc.call("eth_getBalance", owner.toLowerHex(), "latest").join().asText());
   }
 
+  /** How many transactions {@code account} has had mined: its next nonce. */
+  public long transactionCount(EvmAddress account) {
+    return transactionCount(account, "latest");
+  }
+
+  /** How many transactions {@code account} has had mined or waiting in the node's pool. */
+  public long pendingTransactionCount(EvmAddress account) {
+    return transactionCount(account, "pending");
+  }
+
+  private long transactionCount(EvmAddress account, String block) {
+    return Hex.parseQuantity(
+            rpc.call("eth_getTransactionCount", account.toLowerHex(), block).join().asText())
+        .longValueExact();
+  }
+
   /** Whether an EIP-3009 authorization nonce of {@code authorizer} has been used. */
   public boolean authorizationUsed(EvmAddress authorizer, Bytes32 nonce) {
     return uintCall(

@@ -177,9 +177,7 @@ class ExactEvmIT {
   }
 
   static long transactionCount(EvmAddress address) {
-    return Hex.parseQuantity(
-            rpc().call("eth_getTransactionCount", address.toLowerHex(), "latest").join().asText())
-        .longValueExact();
+    return devnet.transactionCount(address);
   }
 
   @Test

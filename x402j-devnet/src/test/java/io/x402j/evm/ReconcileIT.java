@@ -143,13 +143,7 @@ class ReconcileIT {
   }
 
   static long pendingNonce(EvmAddress account) {
-    return Hex.parseQuantity(
-            devnet
-                .rpc()
-                .call("eth_getTransactionCount", account.toLowerHex(), "pending")
-                .join()
-                .asText())
-        .longValueExact();
+    return devnet.pendingTransactionCount(account);
   }
 
   static String broadcast(byte[] raw) throws Exception {

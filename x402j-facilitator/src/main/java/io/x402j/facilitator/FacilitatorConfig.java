@@ -55,7 +55,7 @@ public record FacilitatorConfig(
     Duration claimLease,
     List<NetworkSettings> networks) {
 
-  /** The defaults of everything but the networks. */
+  /** The default address to listen on: this machine only. */
   public static final String DEFAULT_HOST = "127.0.0.1";
 
   /** The default port. */
@@ -63,6 +63,15 @@ public record FacilitatorConfig(
 
   /** The default ledger. */
   public static final String DEFAULT_DATABASE = "jdbc:sqlite:x402j-ledger.db";
+
+  /** The default request body limit, 64 KiB. */
+  public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+  /** The default interval between reconciliations. */
+  public static final Duration DEFAULT_RECONCILE_INTERVAL = Duration.ofSeconds(30);
+
+  /** The default claim lease. */
+  public static final Duration DEFAULT_CLAIM_LEASE = Duration.ofSeconds(30);
 
   /** Validates the settings. */
   public FacilitatorConfig {
@@ -72,6 +81,21 @@ public record FacilitatorConfig(
     Objects.requireNonNull(claimLease, "claimLease");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
+    }
+    if (!(settlesPerSecond >= 0)
+        || !(settlesPerPayerPerMinute >= 0)
+        || Double.isInfinite(settlesPerSecond)
+        || Double.isInfinite(settlesPerPayerPerMinute)) {
+      throw new IllegalArgumentException("rate limits must be finite and not negative");
+    }
+    if (maxBodyBytes < 1024) {
+      throw new IllegalArgumentException("maxBodyBytes must be at least 1024, got " + maxBodyBytes);
+    }
+    if (reconcileInterval.isNegative() || reconcileInterval.isZero()) {
+      throw new IllegalArgumentException("reconcileInterval must be positive");
+    }
+    if (claimLease.isNegative() || claimLease.isZero()) {
+      throw new IllegalArgumentException("claimLease must be positive");
     }
     networks = List.copyOf(networks);
     if (networks.isEmpty()) {
@@ -139,6 +163,257 @@ public record FacilitatorConfig(
       if (signers.isEmpty()) {
         throw new IllegalArgumentException("network " + network + " needs at least one signer");
       }
+    }
+
+    /** A builder for {@code network}; give it RPC URLs and signers, the rest has defaults. */
+    public static Builder builder(Network network) {
+      return new Builder(network);
+    }
+
+    /** A builder starting from these settings. */
+    public Builder toBuilder() {
+      Builder b = new Builder(network);
+      b.rpcUrls.addAll(rpcUrls);
+      b.signers.addAll(signers);
+      b.assets.addAll(assets);
+      b.receiptTimeout = receiptTimeout;
+      b.pollInterval = pollInterval;
+      b.maxFeePerGasWei = maxFeePerGasWei;
+      b.gasLimitCap = gasLimitCap;
+      b.blockTime = blockTime;
+      b.v1Name = v1Name;
+      return b;
+    }
+
+    /** Builds {@link NetworkSettings}; each setter documents its field on the record. */
+    public static final class Builder {
+      private final Network network;
+      private final List<String> rpcUrls = new ArrayList<>();
+      private final List<SignerSource> signers = new ArrayList<>();
+      private final List<EvmAddress> assets = new ArrayList<>();
+      private Duration receiptTimeout;
+      private Duration pollInterval;
+      private BigInteger maxFeePerGasWei;
+      private Long gasLimitCap;
+      private Duration blockTime;
+      private String v1Name;
+
+      private Builder(Network network) {
+        this.network = Objects.requireNonNull(network, "network");
+      }
+
+      /** Adds a JSON-RPC endpoint; the first added is preferred, the others are fallbacks. */
+      public Builder rpcUrl(String url) {
+        rpcUrls.add(Objects.requireNonNull(url, "url"));
+        return this;
+      }
+
+      /** Replaces the JSON-RPC endpoints. */
+      public Builder rpcUrls(List<String> urls) {
+        rpcUrls.clear();
+        rpcUrls.addAll(urls);
+        return this;
+      }
+
+      /** Adds gas-paying keys read from an environment variable (hex, comma-separated). */
+      public Builder signersFromEnv(String variable) {
+        signers.add(new SignerSource(variable, null, null));
+        return this;
+      }
+
+      /** Adds a source of gas-paying keys. */
+      public Builder signer(SignerSource source) {
+        signers.add(Objects.requireNonNull(source, "source"));
+        return this;
+      }
+
+      /** Accepts a token; without any, the network's default USDC. */
+      public Builder asset(EvmAddress asset) {
+        assets.add(Objects.requireNonNull(asset, "asset"));
+        return this;
+      }
+
+      /** See {@link NetworkSettings#receiptTimeout()}. */
+      public Builder receiptTimeout(Duration timeout) {
+        this.receiptTimeout = timeout;
+        return this;
+      }
+
+      /** See {@link NetworkSettings#pollInterval()}. */
+      public Builder pollInterval(Duration interval) {
+        this.pollInterval = interval;
+        return this;
+      }
+
+      /** See {@link NetworkSettings#maxFeePerGasWei()}. */
+      public Builder maxFeePerGasWei(BigInteger wei) {
+        this.maxFeePerGasWei = wei;
+        return this;
+      }
+
+      /** See {@link NetworkSettings#gasLimitCap()}. */
+      public Builder gasLimitCap(Long gas) {
+        this.gasLimitCap = gas;
+        return this;
+      }
+
+      /** See {@link NetworkSettings#blockTime()}. */
+      public Builder blockTime(Duration blockTime) {
+        this.blockTime = blockTime;
+        return this;
+      }
+
+      /** See {@link NetworkSettings#v1Name()}. */
+      public Builder v1Name(String name) {
+        this.v1Name = name;
+        return this;
+      }
+
+      /**
+       * The settings.
+       *
+       * @throws IllegalArgumentException without an RPC URL or a signer
+       */
+      public NetworkSettings build() {
+        return new NetworkSettings(
+            network,
+            rpcUrls,
+            signers,
+            assets,
+            receiptTimeout,
+            pollInterval,
+            maxFeePerGasWei,
+            gasLimitCap,
+            blockTime,
+            v1Name);
+      }
+    }
+  }
+
+  /** A builder with the defaults: 127.0.0.1:4022, a SQLite ledger in the working directory. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from this configuration. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.host = host;
+    b.port = port;
+    b.database = database;
+    b.bearerTokenEnv = bearerTokenEnv;
+    b.settlesPerSecond = settlesPerSecond;
+    b.settlesPerPayerPerMinute = settlesPerPayerPerMinute;
+    b.denylist = denylist;
+    b.maxBodyBytes = maxBodyBytes;
+    b.reconcileInterval = reconcileInterval;
+    b.claimLease = claimLease;
+    b.networks.addAll(networks);
+    return b;
+  }
+
+  /** Builds a {@link FacilitatorConfig}; each setter documents its field on the record. */
+  public static final class Builder {
+    private String host = DEFAULT_HOST;
+    private int port = DEFAULT_PORT;
+    private String database = DEFAULT_DATABASE;
+    private String bearerTokenEnv;
+    private double settlesPerSecond;
+    private double settlesPerPayerPerMinute;
+    private Path denylist;
+    private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private Duration reconcileInterval = DEFAULT_RECONCILE_INTERVAL;
+    private Duration claimLease = DEFAULT_CLAIM_LEASE;
+    private final List<NetworkSettings> networks = new ArrayList<>();
+
+    private Builder() {}
+
+    /** See {@link FacilitatorConfig#host()}. */
+    public Builder host(String host) {
+      this.host = host;
+      return this;
+    }
+
+    /** See {@link FacilitatorConfig#port()}; 0 picks a free port. */
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    /** See {@link FacilitatorConfig#database()}. */
+    public Builder database(String jdbcUrl) {
+      this.database = jdbcUrl;
+      return this;
+    }
+
+    /** See {@link FacilitatorConfig#bearerTokenEnv()}. */
+    public Builder bearerTokenEnv(String variable) {
+      this.bearerTokenEnv = variable;
+      return this;
+    }
+
+    /** Settlement rate limits, globally per second and per payer per minute; 0 for none. */
+    public Builder settleRateLimits(double perSecond, double perPayerPerMinute) {
+      this.settlesPerSecond = perSecond;
+      this.settlesPerPayerPerMinute = perPayerPerMinute;
+      return this;
+    }
+
+    /** See {@link FacilitatorConfig#denylist()}. */
+    public Builder denylist(Path file) {
+      this.denylist = file;
+      return this;
+    }
+
+    /** See {@link FacilitatorConfig#maxBodyBytes()}. */
+    public Builder maxBodyBytes(int bytes) {
+      this.maxBodyBytes = bytes;
+      return this;
+    }
+
+    /** See {@link FacilitatorConfig#reconcileInterval()}. */
+    public Builder reconcileInterval(Duration interval) {
+      this.reconcileInterval = interval;
+      return this;
+    }
+
+    /** See {@link FacilitatorConfig#claimLease()}. */
+    public Builder claimLease(Duration lease) {
+      this.claimLease = lease;
+      return this;
+    }
+
+    /** Serves a network. */
+    public Builder network(NetworkSettings settings) {
+      networks.add(Objects.requireNonNull(settings, "settings"));
+      return this;
+    }
+
+    /** Replaces the networks. */
+    public Builder networks(List<NetworkSettings> settings) {
+      networks.clear();
+      networks.addAll(settings);
+      return this;
+    }
+
+    /**
+     * The configuration.
+     *
+     * @throws IllegalArgumentException naming what is invalid
+     */
+    public FacilitatorConfig build() {
+      return new FacilitatorConfig(
+          host,
+          port,
+          database,
+          bearerTokenEnv,
+          settlesPerSecond,
+          settlesPerPayerPerMinute,
+          denylist,
+          maxBodyBytes,
+          reconcileInterval,
+          claimLease,
+          networks);
     }
   }
 
@@ -213,9 +488,9 @@ public record FacilitatorConfig(
         r.decimal(limits, "settlesPerSecond", 0),
         r.decimal(limits, "settlesPerPayerPerMinute", 0),
         denylist == null ? null : Path.of(denylist),
-        (int) r.number(root, "maxBodyBytes", 64 * 1024),
-        r.duration(root, "reconcileInterval", Duration.ofSeconds(30)),
-        r.duration(root, "claimLease", Duration.ofSeconds(30)),
+        (int) r.number(root, "maxBodyBytes", DEFAULT_MAX_BODY_BYTES),
+        r.duration(root, "reconcileInterval", DEFAULT_RECONCILE_INTERVAL),
+        r.duration(root, "claimLease", DEFAULT_CLAIM_LEASE),
         networks);
   }
 

@@ -15,18 +15,14 @@ import io.x402j.devnet.DevnetOptions;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.ExactEvmClient;
 import io.x402j.evm.PrivateKeySigner;
-import io.x402j.evm.internal.Hex;
 import io.x402j.evm.settle.SettlementFilter;
 import io.x402j.evm.settle.SettlementRecord;
 import io.x402j.evm.settle.SettlementState;
-import io.x402j.facilitator.FacilitatorConfig.NetworkSettings;
-import io.x402j.facilitator.FacilitatorConfig.SignerSource;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -49,30 +45,11 @@ class FacilitatorClusterIT {
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   static FacilitatorConfig config(DevnetInfo info, String database, String keysEnv) {
-    NetworkSettings network =
-        new NetworkSettings(
-            info.network(),
-            List.of(info.rpcUrl()),
-            List.of(new SignerSource(keysEnv, null, null)),
-            List.of(info.token()),
-            null,
-            Duration.ofMillis(50),
-            null,
-            null,
-            Duration.ofMillis(200),
-            "x402j-devnet");
-    return new FacilitatorConfig(
-        "127.0.0.1",
-        0,
-        database,
-        null,
-        0,
-        0,
-        null,
-        64 * 1024,
-        Duration.ofSeconds(30),
-        Duration.ofSeconds(30),
-        List.of(network));
+    return FacilitatorConfig.builder()
+        .port(0)
+        .database(database)
+        .network(FacilitatorHttpIT.devnetSettings(info, keysEnv))
+        .build();
   }
 
   static CompletableFuture<SettleResponse> settle(FacilitatorApp app, String body) {
@@ -87,16 +64,6 @@ class FacilitatorClusterIT {
               assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
               return WIRE.decodeSettleResponse(response.body());
             });
-  }
-
-  static long transactionCount(Devnet devnet, EvmAddress account) {
-    return Hex.parseQuantity(
-            devnet
-                .rpc()
-                .call("eth_getTransactionCount", account.toLowerHex(), "latest")
-                .join()
-                .asText())
-        .longValueExact();
   }
 
   @Test
@@ -171,10 +138,10 @@ class FacilitatorClusterIT {
       }
       System.out.printf(
           "settled by A: %d, by B: %d%n",
-          transactionCount(devnet, gasA), transactionCount(devnet, gasB));
+          devnet.transactionCount(gasA), devnet.transactionCount(gasB));
       assertThat(devnet.tokenBalance(seller))
           .isEqualTo(PRICE.multiply(BigInteger.valueOf(PAYMENTS)));
-      assertThat(transactionCount(devnet, gasA) + transactionCount(devnet, gasB))
+      assertThat(devnet.transactionCount(gasA) + devnet.transactionCount(gasB))
           .as("one transaction per payment, from whichever instance claimed it")
           .isEqualTo(PAYMENTS);
     }

@@ -192,7 +192,36 @@ class FacilitatorConfigTest {
   }
 
   @Test
+  void theBuilderHasTheFileDefaultsAndValidatesToo() throws Exception {
+    NetworkSettings network =
+        NetworkSettings.builder(Network.parse("eip155:84532"))
+            .rpcUrl("https://sepolia.base.org")
+            .signersFromEnv("GAS_KEYS")
+            .build();
+
+    assertThat(FacilitatorConfig.builder().network(network).build()).isEqualTo(load(MINIMAL));
+    assertThat(network.toBuilder().build()).isEqualTo(network);
+    assertThatThrownBy(() -> FacilitatorConfig.builder().build())
+        .hasMessageContaining("at least one network");
+    assertThatThrownBy(
+            () ->
+                FacilitatorConfig.builder()
+                    .network(network)
+                    .settleRateLimits(Double.NaN, 0)
+                    .build())
+        .hasMessageContaining("rate limits");
+    assertThatThrownBy(
+            () -> FacilitatorConfig.builder().network(network).claimLease(Duration.ZERO).build())
+        .hasMessageContaining("claimLease");
+    assertThatThrownBy(() -> FacilitatorConfig.builder().network(network).maxBodyBytes(10).build())
+        .hasMessageContaining("maxBodyBytes");
+    assertThatThrownBy(() -> NetworkSettings.builder(Network.parse("eip155:1")).rpcUrl("x").build())
+        .hasMessageContaining("signer");
+  }
+
+  @Test
   void aMissingFileIsAnIoError() {
+
     assertThatThrownBy(() -> FacilitatorConfig.load(dir.resolve("absent.yaml"), ENV))
         .isInstanceOf(NoSuchFileException.class)
         .hasMessageContaining("absent.yaml");

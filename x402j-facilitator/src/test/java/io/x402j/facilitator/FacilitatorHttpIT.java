@@ -29,7 +29,6 @@ import io.x402j.evm.EvmAddress;
 import io.x402j.evm.ExactEvmClient;
 import io.x402j.evm.PrivateKeySigner;
 import io.x402j.facilitator.FacilitatorConfig.NetworkSettings;
-import io.x402j.facilitator.FacilitatorConfig.SignerSource;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -98,30 +97,26 @@ class FacilitatorHttpIT {
       double perSecond,
       double perPayerPerMinute,
       Path denylist) {
-    NetworkSettings network =
-        new NetworkSettings(
-            info.network(),
-            List.of(info.rpcUrl()),
-            List.of(new SignerSource("KEYS_" + gasAccount.replace('-', '_'), null, null)),
-            List.of(info.token()),
-            null,
-            Duration.ofMillis(50),
-            null,
-            null,
-            Duration.ofMillis(200),
-            "x402j-devnet");
-    return new FacilitatorConfig(
-        "127.0.0.1",
-        0,
-        "jdbc:sqlite:" + dir.resolve(gasAccount + "-" + System.nanoTime() + ".db"),
-        tokenEnv,
-        perSecond,
-        perPayerPerMinute,
-        denylist,
-        64 * 1024,
-        Duration.ofSeconds(30),
-        Duration.ofSeconds(30),
-        List.of(network));
+    return FacilitatorConfig.builder()
+        .port(0)
+        .database("jdbc:sqlite:" + dir.resolve(gasAccount + "-" + System.nanoTime() + ".db"))
+        .bearerTokenEnv(tokenEnv)
+        .settleRateLimits(perSecond, perPayerPerMinute)
+        .denylist(denylist)
+        .network(devnetSettings(info, "KEYS_" + gasAccount.replace('-', '_')))
+        .build();
+  }
+
+  /** The devnet as one network of a facilitator paying gas with the keys in {@code keysEnv}. */
+  static NetworkSettings devnetSettings(DevnetInfo info, String keysEnv) {
+    return NetworkSettings.builder(info.network())
+        .rpcUrl(info.rpcUrl())
+        .signersFromEnv(keysEnv)
+        .asset(info.token())
+        .pollInterval(Duration.ofMillis(50))
+        .blockTime(Duration.ofMillis(200))
+        .v1Name("x402j-devnet")
+        .build();
   }
 
   static FacilitatorApp start(FacilitatorConfig config, Map<String, String> extraEnv) {
@@ -353,34 +348,14 @@ class FacilitatorHttpIT {
       port = socket.getLocalPort();
     }
     FacilitatorConfig base = config("gas-2", null, 0, 0, null);
-    NetworkSettings n = base.networks().get(0);
     NetworkSettings dead =
-        new NetworkSettings(
-            n.network(),
-            List.of("http://127.0.0.1:" + port),
-            n.signers(),
-            n.assets(),
-            null,
-            null,
-            null,
-            null,
-            n.blockTime(),
-            n.v1Name());
+        base.networks().get(0).toBuilder()
+            .rpcUrls(List.of("http://127.0.0.1:" + port))
+            .pollInterval(null)
+            .build();
     try (FacilitatorApp degraded =
-        start(
-            new FacilitatorConfig(
-                base.host(),
-                0,
-                base.database(),
-                null,
-                0,
-                0,
-                null,
-                base.maxBodyBytes(),
-                base.reconcileInterval(),
-                base.claimLease(),
-                List.of(dead)),
-            Map.of())) {
+        start(base.toBuilder().networks(List.of(dead)).build(), Map.of())) {
+
       HttpResponse<String> response = get(degraded, "/health");
 
       assertThat(response.statusCode()).isEqualTo(503);
@@ -495,7 +470,7 @@ class FacilitatorHttpIT {
   void closingLetsAnInFlightSettlementFinishAndRefusesNewRequests() throws Exception {
     FacilitatorApp closing = start(config("gas-4", null, 0, 0, null), Map.of());
     EvmAddress gas = info.requireAccount("gas-4").address();
-    long before = pendingNonce(gas);
+    long before = devnet.pendingTransactionCount(gas);
     devnet.setAutomine(false);
     try {
       CompletableFuture<HttpResponse<String>> inFlight =
@@ -505,10 +480,12 @@ class FacilitatorHttpIT {
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (pendingNonce(gas) == before && System.nanoTime() < deadline) {
+      while (devnet.pendingTransactionCount(gas) == before && System.nanoTime() < deadline) {
         Thread.sleep(10);
       }
-      assertThat(pendingNonce(gas)).as("the settlement was broadcast").isEqualTo(before + 1);
+      assertThat(devnet.pendingTransactionCount(gas))
+          .as("the settlement was broadcast")
+          .isEqualTo(before + 1);
 
       CompletableFuture<Void> closed = CompletableFuture.runAsync(closing::close);
       boolean refused = false;
@@ -533,15 +510,6 @@ class FacilitatorHttpIT {
       devnet.setAutomine(true);
       closing.close();
     }
-  }
-
-  static long pendingNonce(EvmAddress account) {
-    return Long.decode(
-        devnet
-            .rpc()
-            .call("eth_getTransactionCount", account.toLowerHex(), "pending")
-            .join()
-            .asText());
   }
 
   @Test
