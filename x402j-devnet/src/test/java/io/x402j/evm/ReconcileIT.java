@@ -110,17 +110,9 @@ class ReconcileIT {
     SettlementKey key =
         new SettlementKey(
             info.network(), info.token(), buyer.address(), payload.authorization().nonce());
-    Eip1559Transaction tx =
-        new Eip1559Transaction(
-            info.chainId(),
-            gasNonce,
-            BigInteger.valueOf(1_000_000_000L),
-            BigInteger.valueOf(20_000_000_000L),
-            200_000,
-            info.token(),
-            BigInteger.ZERO,
-            Eip3009Calls.transferWithAuthorization(payload));
-    byte[] raw = tx.encodeSigned(gas.sign(tx.signingHash()));
+    byte[] raw =
+        signedTransaction(
+            gas, gasNonce, info.token(), 200_000, Eip3009Calls.transferWithAuthorization(payload));
     Submission submission =
         new Submission(
             Eip1559Transaction.hash(raw).toString(), gas.address(), gasNonce, Hex.encode(raw));
@@ -142,7 +134,23 @@ class ReconcileIT {
         raw);
   }
 
+  /** A signed EIP-1559 transaction paying 1 gwei tip, at most 20 gwei per gas. */
+  static byte[] signedTransaction(Signer from, long nonce, EvmAddress to, long gas, byte[] data) {
+    Eip1559Transaction tx =
+        new Eip1559Transaction(
+            info.chainId(),
+            nonce,
+            BigInteger.valueOf(1_000_000_000L),
+            BigInteger.valueOf(20_000_000_000L),
+            gas,
+            to,
+            BigInteger.ZERO,
+            data);
+    return tx.encodeSigned(from.sign(tx.signingHash()));
+  }
+
   static long pendingNonce(EvmAddress account) {
+
     return devnet.pendingTransactionCount(account);
   }
 
@@ -202,17 +210,7 @@ class ReconcileIT {
     long nonce = pendingNonce(gas.address());
     Recorded recorded = recordUnbroadcast(ledger, gas, nonce);
     // Another transaction of the same signer takes the nonce (say, an operator's top-up).
-    Eip1559Transaction other =
-        new Eip1559Transaction(
-            info.chainId(),
-            nonce,
-            BigInteger.valueOf(1_000_000_000L),
-            BigInteger.valueOf(20_000_000_000L),
-            21_000,
-            gas.address(),
-            BigInteger.ZERO,
-            new byte[0]);
-    broadcast(other.encodeSigned(gas.sign(other.signingHash())));
+    broadcast(signedTransaction(gas, nonce, gas.address(), 21_000, new byte[0]));
 
     try (ExactEvmFacilitator facilitator = facilitator(info.rpcUrl(), ledger, gas)) {
       assertThat(facilitator.reconcile().join()).isEqualTo(new ReconcileReport(0, 1, 0, 0));
@@ -235,18 +233,14 @@ class ReconcileIT {
     Recorded recorded = recordUnbroadcast(ledger, gas, pendingNonce(gas.address()));
     // Somebody else submits the same authorization first, from another account.
     PrivateKeySigner rival = gas(5);
-    Eip1559Transaction front =
-        new Eip1559Transaction(
-            info.chainId(),
+    broadcast(
+        signedTransaction(
+            rival,
             pendingNonce(rival.address()),
-            BigInteger.valueOf(1_000_000_000L),
-            BigInteger.valueOf(20_000_000_000L),
-            200_000,
             info.token(),
-            BigInteger.ZERO,
+            200_000,
             Eip3009Calls.transferWithAuthorization(
-                ExactEvmPayload.fromMap(recorded.request().payload().payload())));
-    broadcast(front.encodeSigned(rival.sign(front.signingHash())));
+                ExactEvmPayload.fromMap(recorded.request().payload().payload()))));
 
     try (ExactEvmFacilitator facilitator = facilitator(info.rpcUrl(), ledger, gas)) {
       assertThat(facilitator.reconcile().join()).isEqualTo(new ReconcileReport(0, 1, 0, 0));
