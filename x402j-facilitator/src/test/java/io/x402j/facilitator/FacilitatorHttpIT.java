@@ -285,6 +285,36 @@ class FacilitatorHttpIT {
   }
 
   @Test
+  void protocolV1BodiesGetTheSameStatusCodes() throws Exception {
+    com.fasterxml.jackson.databind.node.ObjectNode noPayTo =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            JSON.readTree(v1Body(buyer, "x402j-devnet"));
+    ((com.fasterxml.jackson.databind.node.ObjectNode) noPayTo.get("paymentRequirements"))
+        .remove("payTo");
+    String underpaid =
+        v1Body(buyer, "x402j-devnet")
+            .replace("\"maxAmountRequired\":\"10000\"", "\"maxAmountRequired\":\"20000\"");
+    String upto =
+        v1Body(buyer, "x402j-devnet").replace("\"scheme\":\"exact\"", "\"scheme\":\"upto\"");
+
+    HttpResponse<String> malformed = post(app, "/settle", noPayTo.toString(), null);
+    HttpResponse<String> invalid = post(app, "/verify", underpaid, null);
+    HttpResponse<String> invalidSettle = post(app, "/settle", underpaid, null);
+    HttpResponse<String> unsupported = post(app, "/verify", upto, null);
+
+    assertThat(malformed.statusCode()).as(malformed.body()).isEqualTo(400);
+    assertThat(json(malformed).path("field").asText()).isEqualTo("paymentRequirements.payTo");
+    assertThat(invalid.statusCode()).isEqualTo(200);
+    assertThat(json(invalid).path("isValid").asBoolean()).isFalse();
+    assertThat(json(invalid).path("invalidReason").asText()).as(invalid.body()).isNotEmpty();
+    assertThat(invalidSettle.statusCode()).isEqualTo(200);
+    assertThat(json(invalidSettle).path("success").asBoolean()).isFalse();
+    assertThat(json(invalidSettle).path("network").asText()).isEqualTo("x402j-devnet");
+    assertThat(unsupported.statusCode()).isEqualTo(200);
+    assertThat(json(unsupported).path("invalidReason").asText()).isEqualTo("unsupported_scheme");
+  }
+
+  @Test
   void oversizedBodiesAre413() throws Exception {
     // Repeated, with and without a declared length: the client must always get to read the 413.
     for (int size : new int[] {70 * 1024, 1024 * 1024}) {
