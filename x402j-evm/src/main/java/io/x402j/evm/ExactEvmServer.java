@@ -71,6 +71,21 @@ public final class ExactEvmServer implements SchemeServer {
     return forAsset(price, asset);
   }
 
+  /**
+   * Resolves {@code price} in {@code asset} on an EVM network; a bare whole number is atomic units.
+   *
+   * @throws IllegalArgumentException when the network is not EVM, the asset address is not an
+   *     address, or the price cannot be charged in the asset
+   */
+  @Override
+  public AssetAmount parsePrice(Price price, Network network, Asset asset) {
+    if (!network.isEvm()) {
+      throw new IllegalArgumentException("network " + network + " is not an EVM network");
+    }
+    EvmAddress.parse(asset.address());
+    return forAsset(price, asset);
+  }
+
   /** The amount and {@code extra} of {@code price} charged in {@code asset}. */
   public static AssetAmount forAsset(Price price, Asset asset) {
     TokenAmount amount = price.toAtomic(asset);

@@ -1,5 +1,6 @@
 package io.x402j.core.scheme;
 
+import io.x402j.core.Asset;
 import io.x402j.core.Network;
 import io.x402j.core.Price;
 import io.x402j.core.wire.PaymentRequirements;
@@ -21,6 +22,18 @@ public interface SchemeServer {
    *     quotes the price and the network
    */
   AssetAmount parsePrice(Price price, Network network);
+
+  /**
+   * Resolves {@code price} in a token given explicitly, for one the network registry does not know
+   * or that is not the default.
+   *
+   * @throws IllegalArgumentException when the price cannot be charged in {@code asset} on {@code
+   *     network}, or the scheme cannot charge in explicit assets (the default)
+   */
+  default AssetAmount parsePrice(Price price, Network network, Asset asset) {
+    throw new IllegalArgumentException(
+        "scheme " + scheme() + " cannot charge in an explicitly given asset");
+  }
 
   /**
    * Adds what the facilitator needs to the requirement (for example a fee payer it advertised in

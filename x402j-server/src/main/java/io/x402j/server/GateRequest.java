@@ -1,0 +1,44 @@
+package io.x402j.server;
+
+import io.x402j.server.internal.SimpleGateRequest;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the gate needs to know of an HTTP request, whatever framework received it. Implementations
+ * are provided by the adapters; {@link #of} builds one from plain values.
+ */
+public interface GateRequest {
+  /** The method in upper case, e.g. {@code GET}. */
+  String method();
+
+  /** The path within the application, percent-decoded, without the query: what the routes match. */
+  String path();
+
+  /**
+   * The absolute URL the client asked for, with the query, as it appears in the 402 answer's {@code
+   * resource}.
+   */
+  String url();
+
+  /** The first value of a request header; names are case-insensitive. */
+  Optional<String> header(String name);
+
+  /**
+   * The framework's own request object, for route resolvers and price functions that need more than
+   * this interface offers.
+   */
+  default <T> Optional<T> unwrap(Class<T> type) {
+    return Optional.empty();
+  }
+
+  /**
+   * A request from plain values.
+   *
+   * @param headers header values by name (any case)
+   */
+  static GateRequest of(String method, String path, String url, Map<String, List<String>> headers) {
+    return new SimpleGateRequest(method, path, url, headers);
+  }
+}

@@ -1,0 +1,159 @@
+package io.x402j.server;
+
+import io.x402j.core.Network;
+import io.x402j.core.internal.JsonValues;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a route charges and how: the accepted payment options, what the resource is, and when the
+ * payment is settled. Immutable.
+ *
+ * <pre>{@code
+ * PaidRoute.builder()
+ *     .accept(PaymentOption.builder(Network.evm(84532)).price("$0.001").payTo(seller).build())
+ *     .description("Today's weather")
+ *     .mimeType("application/json")
+ *     .build()
+ * }</pre>
+ */
+public final class PaidRoute {
+  private final List<PaymentOption> accepts;
+  private final String description;
+  private final String mimeType;
+  private final String resource;
+  private final boolean settleBeforeHandler;
+  private final boolean protocolV1;
+  private final Map<String, Object> outputSchema;
+
+  private PaidRoute(Builder b) {
+    this.accepts = List.copyOf(b.accepts);
+    this.description = b.description;
+    this.mimeType = b.mimeType;
+    this.resource = b.resource;
+    this.settleBeforeHandler = b.settleBeforeHandler;
+    this.protocolV1 = b.protocolV1;
+    this.outputSchema = JsonValues.canonicalObjectOrEmpty(b.outputSchema, "outputSchema");
+  }
+
+  /** Starts a route. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A route charging {@code price} on {@code network}, paid to {@code payTo}. */
+  public static PaidRoute of(String price, Network network, String payTo) {
+    return builder()
+        .accept(PaymentOption.builder(network).price(price).payTo(payTo).build())
+        .build();
+  }
+
+  /** The accepted payment options, in the order offered. */
+  public List<PaymentOption> accepts() {
+    return accepts;
+  }
+
+  /** What the resource is, shown to payers. */
+  public String description() {
+    return description;
+  }
+
+  /** The media type of the resource, or empty. */
+  public String mimeType() {
+    return mimeType;
+  }
+
+  /** A fixed resource URL for the 402 answer, instead of the request's URL. */
+  public Optional<String> resource() {
+    return Optional.ofNullable(resource);
+  }
+
+  /**
+   * Whether the payment is settled before the handler runs, for handlers with side effects that
+   * must not happen unpaid. The handler's response is then released even if it fails, since the
+   * payment has already moved.
+   */
+  public boolean settleBeforeHandler() {
+    return settleBeforeHandler;
+  }
+
+  /** Whether protocol v1 payers are offered the route (in the 402 body) and accepted. */
+  public boolean protocolV1() {
+    return protocolV1;
+  }
+
+  /** The v1 {@code outputSchema.output}, describing the response; empty when not given. */
+  public Map<String, Object> outputSchema() {
+    return outputSchema;
+  }
+
+  /** Builds a {@link PaidRoute}. */
+  public static final class Builder {
+    private final List<PaymentOption> accepts = new ArrayList<>();
+    private String description = "";
+    private String mimeType = "";
+    private String resource;
+    private boolean settleBeforeHandler;
+    private boolean protocolV1 = true;
+    private Map<String, Object> outputSchema;
+
+    private Builder() {}
+
+    /** Accepts a payment option; a route needs at least one. */
+    public Builder accept(PaymentOption option) {
+      accepts.add(Objects.requireNonNull(option, "option"));
+      return this;
+    }
+
+    /** Describes the resource to payers. */
+    public Builder description(String description) {
+      this.description = Objects.requireNonNull(description, "description");
+      return this;
+    }
+
+    /** The resource's media type, e.g. {@code application/json}. */
+    public Builder mimeType(String mimeType) {
+      this.mimeType = Objects.requireNonNull(mimeType, "mimeType");
+      return this;
+    }
+
+    /** A fixed resource URL for the 402 answer (default: the request's URL). */
+    public Builder resource(String url) {
+      this.resource = url;
+      return this;
+    }
+
+    /** Settles before the handler runs (default: after it succeeded). */
+    public Builder settleBeforeHandler(boolean before) {
+      this.settleBeforeHandler = before;
+      return this;
+    }
+
+    /** Offers and accepts protocol v1 payments too (default true). */
+    public Builder protocolV1(boolean v1) {
+      this.protocolV1 = v1;
+      return this;
+    }
+
+    /** Describes the response for v1 clients ({@code outputSchema.output}). */
+    public Builder outputSchema(Map<String, ?> schema) {
+      this.outputSchema = schema == null ? null : Map.copyOf(schema);
+      return this;
+    }
+
+    /**
+     * The route.
+     *
+     * @throws IllegalStateException without a payment option
+     */
+    public PaidRoute build() {
+      if (accepts.isEmpty()) {
+        throw new IllegalStateException("a paid route needs at least one payment option");
+      }
+      return new PaidRoute(this);
+    }
+  }
+}

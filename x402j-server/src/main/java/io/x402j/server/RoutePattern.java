@@ -1,0 +1,128 @@
+package io.x402j.server;
+
+import io.x402j.server.internal.Paths;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A route pattern as the official SDK writes them: an optional method, then a path in which {@code
+ * :name} or {@code [name]} stands for one segment, {@code *} for any characters, and a trailing
+ * {@code /*} for the path itself or anything below it. Paths compare case-insensitively after
+ * normalisation (repeated and trailing slashes, {@code .} and {@code ..} segments). Without a
+ * method the pattern matches every method except {@code OPTIONS}, so CORS preflights stay free.
+ *
+ * <p>Examples: {@code GET /weather}, {@code /api/*}, {@code POST /users/:id/avatar}.
+ */
+public final class RoutePattern {
+  private final String text;
+  private final String method;
+  private final Pattern regex;
+
+  private RoutePattern(String text, String method, Pattern regex) {
+    this.text = text;
+    this.method = method;
+    this.regex = regex;
+  }
+
+  /**
+   * Parses a pattern.
+   *
+   * @throws IllegalArgumentException quoting a pattern that has no path starting with {@code /}
+   */
+  public static RoutePattern parse(String text) {
+    Objects.requireNonNull(text, "pattern");
+    String trimmed = text.strip();
+    String[] parts = trimmed.split("\\s+");
+    String method;
+    String path;
+    if (parts.length == 1) {
+      method = null;
+      path = parts[0];
+    } else if (parts.length == 2) {
+      method = parts[0].toUpperCase(Locale.ROOT);
+      path = parts[1];
+      if (!method.matches("[A-Z]+") && !method.equals("*")) {
+        throw new IllegalArgumentException(
+            "route " + quote(text) + " has an invalid method " + quote(parts[0]));
+      }
+      if (method.equals("*")) {
+        method = null;
+      }
+    } else {
+      throw new IllegalArgumentException(
+          "route " + quote(text) + " must be \"[METHOD] /path\", e.g. \"GET /weather\"");
+    }
+    if (!path.startsWith("/")) {
+      throw new IllegalArgumentException(
+          "route " + quote(text) + " needs a path starting with /, e.g. \"GET /weather\"");
+    }
+    return new RoutePattern(trimmed, method, compile(path));
+  }
+
+  private static Pattern compile(String path) {
+    boolean subtree = path.endsWith("/*");
+    String body = Paths.normalize(subtree ? path.substring(0, path.length() - 2) : path);
+    if (body.equals("/") && subtree) {
+      body = "";
+    }
+    StringBuilder regex = new StringBuilder("^");
+    int i = 0;
+    while (i < body.length()) {
+      char c = body.charAt(i);
+      if (c == '*') {
+        regex.append(".*?");
+        i++;
+      } else if (c == ':' && i + 1 < body.length() && isNameStart(body.charAt(i + 1))) {
+        int end = i + 1;
+        while (end < body.length() && isNamePart(body.charAt(end))) {
+          end++;
+        }
+        regex.append("[^/]+");
+        i = end;
+      } else if (c == '[' && body.indexOf(']', i) > i + 1) {
+        regex.append("[^/]+");
+        i = body.indexOf(']', i) + 1;
+      } else {
+        regex.append(Pattern.quote(String.valueOf(c)));
+        i++;
+      }
+    }
+    if (subtree) {
+      regex.append("(?:/.*)?");
+    }
+    regex.append('$');
+    return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+  }
+
+  private static boolean isNameStart(char c) {
+    return Character.isLetter(c) || c == '_';
+  }
+
+  private static boolean isNamePart(char c) {
+    return Character.isLetterOrDigit(c) || c == '_';
+  }
+
+  /** Whether a request with {@code method} and (decoded) {@code path} falls under the pattern. */
+  public boolean matches(String method, String path) {
+    String m = method.toUpperCase(Locale.ROOT);
+    if (this.method == null ? m.equals("OPTIONS") : !this.method.equals(m)) {
+      return false;
+    }
+    return regex.matcher(Paths.normalize(path)).matches();
+  }
+
+  /** The method the pattern is limited to, or {@code null} for all but OPTIONS. */
+  public String method() {
+    return method;
+  }
+
+  @Override
+  public String toString() {
+    return text;
+  }
+
+  private static String quote(String s) {
+    return "\"" + s + "\"";
+  }
+}

@@ -1,0 +1,110 @@
+package io.x402j.server.internal;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Remembers payments in use, so that one payment never buys two responses: not two concurrent
+ * requests (the facilitator would settle both into the same transaction and answer success twice),
+ * and not the same header again after it was settled. A payment whose settlement is pending may be
+ * presented again, to follow that settlement. Entries are forgotten when the payment expires, after
+ * which the facilitator refuses it anyway. Not part of the x402j API.
+ */
+public final class ReplayGuard {
+  /** What {@link #acquire} found. */
+  public enum Acquired {
+    /** The payment is new: go ahead. */
+    NEW,
+    /** Its settlement was pending: go ahead and follow it, without verifying again. */
+    RESUMED,
+    /** Another request is using it right now. */
+    BUSY,
+    /** It has already bought a response. */
+    USED
+  }
+
+  private enum State {
+    IN_USE,
+    PENDING,
+    SETTLED
+  }
+
+  private record Entry(State state, Instant expiresAt) {}
+
+  private static final long SWEEP_EVERY_MILLIS = 1_000;
+
+  private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+  private final Clock clock;
+  private final AtomicLong lastSweep = new AtomicLong();
+
+  /** A guard using {@code clock} for expiry. */
+  public ReplayGuard(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** Takes {@code key} for one request, until {@link #release}, {@link #settled} or pending. */
+  public Acquired acquire(String key, Instant expiresAt) {
+    Instant now = clock.instant();
+    sweep(now);
+    Acquired[] result = new Acquired[1];
+    entries.compute(
+        key,
+        (k, old) -> {
+          if (old == null || old.expiresAt().isBefore(now)) {
+            result[0] = Acquired.NEW;
+            return new Entry(State.IN_USE, expiresAt);
+          }
+          switch (old.state()) {
+            case PENDING:
+              result[0] = Acquired.RESUMED;
+              return new Entry(State.IN_USE, old.expiresAt());
+            case SETTLED:
+              result[0] = Acquired.USED;
+              return old;
+            case IN_USE:
+            default:
+              result[0] = Acquired.BUSY;
+              return old;
+          }
+        });
+    return result[0];
+  }
+
+  /** The payment was not used (refused, or its handler failed): it may be presented again. */
+  public void release(String key) {
+    entries.remove(key);
+  }
+
+  /** The payment bought its response. */
+  public void settled(String key) {
+    entries.computeIfPresent(key, (k, old) -> new Entry(State.SETTLED, old.expiresAt()));
+  }
+
+  /**
+   * The payment's settlement outcome is not known: it may be presented again to follow it, for at
+   * least {@code keepFor}.
+   */
+  public void pending(String key, Instant keepUntil) {
+    entries.compute(
+        key,
+        (k, old) ->
+            new Entry(
+                State.PENDING,
+                old == null || old.expiresAt().isBefore(keepUntil) ? keepUntil : old.expiresAt()));
+  }
+
+  /** How many payments are remembered. */
+  public int size() {
+    return entries.size();
+  }
+
+  private void sweep(Instant now) {
+    long millis = now.toEpochMilli();
+    long last = lastSweep.get();
+    if (millis - last >= SWEEP_EVERY_MILLIS && lastSweep.compareAndSet(last, millis)) {
+      entries.values().removeIf(e -> e.expiresAt().isBefore(now));
+    }
+  }
+}
