@@ -1,0 +1,169 @@
+package io.x402j.servlet;
+
+import io.x402j.server.Admission;
+import io.x402j.server.Completion;
+import io.x402j.server.GateDecision;
+import io.x402j.server.GateResponse;
+import io.x402j.server.PaymentGate;
+import io.x402j.servlet.internal.BufferedResponse;
+import io.x402j.servlet.internal.ServletGateRequest;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts a {@link PaymentGate} in front of a servlet application. Unpaid requests to paid routes get
+ * the gate's 402; a paid request runs with its response held in memory (up to a limit, 8 MiB by
+ * default) and is released only once the payment is settled, with the receipt header. A handler
+ * that fails ({@code status ≥ 400} or {@code sendError}) is not charged; one that throws, or writes
+ * more than the limit, is not charged either, and the latter is answered with 500.
+ *
+ * <p>Register it for the paths to protect (usually {@code /*}); requests to routes the gate does
+ * not price pass through untouched. Asynchronous handlers ({@code startAsync}) are not supported
+ * behind the filter.
+ */
+public final class PaymentFilter implements Filter {
+  /** The default most a paid response may hold: 8 MiB. */
+  public static final int DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+  private static final Logger LOG = LoggerFactory.getLogger(PaymentFilter.class);
+
+  private final PaymentGate gate;
+  private final int maxBufferedBytes;
+
+  /** A filter for {@code gate}, buffering up to 8 MiB per paid response. */
+  public PaymentFilter(PaymentGate gate) {
+    this(gate, DEFAULT_MAX_BUFFERED_BYTES);
+  }
+
+  /** A filter for {@code gate}, buffering up to {@code maxBufferedBytes} per paid response. */
+  public PaymentFilter(PaymentGate gate, int maxBufferedBytes) {
+    this.gate = Objects.requireNonNull(gate, "gate");
+    if (maxBufferedBytes < 1) {
+      throw new IllegalArgumentException("maxBufferedBytes must be positive");
+    }
+    this.maxBufferedBytes = maxBufferedBytes;
+  }
+
+  /** The gate this filter applies. */
+  public PaymentGate gate() {
+    return gate;
+  }
+
+  @Override
+  public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+      throws IOException, ServletException {
+    if (!(req instanceof HttpServletRequest request)
+        || !(res instanceof HttpServletResponse response)) {
+      chain.doFilter(req, res);
+      return;
+    }
+    GateDecision decision;
+    try {
+      decision = gate.check(new ServletGateRequest(request)).join();
+    } catch (CompletionException e) {
+      LOG.error("the payment gate failed", e.getCause());
+      write(response, 500, "{\"error\":\"the payment gate failed\"}");
+      return;
+    }
+    if (decision instanceof GateDecision.Free) {
+      chain.doFilter(request, response);
+    } else if (decision instanceof GateDecision.Respond respond) {
+      write(response, respond.response());
+    } else {
+      paid(request, response, chain, ((GateDecision.Admit) decision).admission());
+    }
+  }
+
+  private void paid(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      FilterChain chain,
+      Admission admission)
+      throws IOException, ServletException {
+    BufferedResponse buffered = new BufferedResponse(response, maxBufferedBytes);
+    try {
+      chain.doFilter(request, buffered);
+    } catch (BufferedResponse.TooLargeException e) {
+      admission.abandon();
+      LOG.error(
+          "{} {}: {}; the payment was not settled",
+          request.getMethod(),
+          request.getRequestURI(),
+          e.getMessage());
+      response.reset();
+      write(
+          response,
+          500,
+          "{\"error\":\"the response is larger than the payment buffer allows; you were not"
+              + " charged\"}");
+      return;
+    } catch (IOException | ServletException | RuntimeException | Error e) {
+      admission.abandon();
+      throw e;
+    }
+    if (request.isAsyncStarted()) {
+      admission.abandon();
+      throw new ServletException(
+          "an asynchronous handler cannot be paid behind the x402j filter; it was not charged");
+    }
+    byte[] body = buffered.body();
+    Completion completion;
+    try {
+      completion = admission.complete(buffered.getStatus()).join();
+    } catch (CompletionException e) {
+      LOG.error("settlement failed unexpectedly", e.getCause());
+      response.reset();
+      write(response, 500, "{\"error\":\"the payment could not be settled\"}");
+      return;
+    }
+    if (completion instanceof Completion.Refuse refuse) {
+      response.reset();
+      write(response, refuse.response());
+      return;
+    }
+    Completion.Release release = (Completion.Release) completion;
+    for (Map.Entry<String, String> header : release.headers().entrySet()) {
+      response.addHeader(header.getKey(), header.getValue());
+    }
+    if (release.settled()) {
+      response.setHeader(
+          "Cache-Control", release.cacheControl(response.getHeader("Cache-Control")));
+    }
+    if (buffered.errorSent()) {
+      response.sendError(buffered.getStatus(), buffered.errorMessage());
+      return;
+    }
+    response.setStatus(buffered.getStatus());
+    response.setContentLength(body.length);
+    response.getOutputStream().write(body);
+  }
+
+  private static void write(HttpServletResponse response, GateResponse answer) throws IOException {
+    response.setStatus(answer.status());
+    answer.headers().forEach(response::setHeader);
+    byte[] body = answer.body();
+    response.setContentLength(body.length);
+    response.getOutputStream().write(body);
+  }
+
+  private static void write(HttpServletResponse response, int status, String json)
+      throws IOException {
+    response.setStatus(status);
+    response.setContentType("application/json");
+    response.setHeader("Cache-Control", "no-store");
+    byte[] body = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    response.setContentLength(body.length);
+    response.getOutputStream().write(body);
+  }
+}

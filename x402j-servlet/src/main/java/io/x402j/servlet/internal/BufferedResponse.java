@@ -1,0 +1,201 @@
+package io.x402j.servlet.internal;
+
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+
+/**
+ * Holds a handler's response until its payment is settled: the status and body stay here, nothing
+ * is committed, and the headers go to the real (uncommitted) response, which a refusal resets. Not
+ * part of the x402j API.
+ */
+public final class BufferedResponse extends HttpServletResponseWrapper {
+  /** Thrown when a handler writes more than the buffer may hold. */
+  public static final class TooLargeException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    TooLargeException(long limit) {
+      super("the response exceeds the payment buffer of " + limit + " bytes", null);
+    }
+  }
+
+  private final int limit;
+  private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+  private int status = SC_OK;
+  private String errorMessage;
+  private boolean errorSent;
+  private ServletOutputStream stream;
+  private PrintWriter writer;
+
+  /** Buffers at most {@code limit} bytes of {@code response}'s body. */
+  public BufferedResponse(HttpServletResponse response, int limit) {
+    super(response);
+    this.limit = limit;
+  }
+
+  /** The status the handler set. */
+  @Override
+  public int getStatus() {
+    return status;
+  }
+
+  @Override
+  public void setStatus(int sc) {
+    this.status = sc;
+  }
+
+  @Override
+  public void sendError(int sc, String msg) {
+    this.status = sc;
+    this.errorMessage = msg;
+    this.errorSent = true;
+  }
+
+  @Override
+  public void sendError(int sc) {
+    sendError(sc, null);
+  }
+
+  @Override
+  public void sendRedirect(String location) {
+    this.status = SC_FOUND;
+    setHeader("Location", location);
+  }
+
+  /** Whether the handler called {@code sendError}. */
+  public boolean errorSent() {
+    return errorSent;
+  }
+
+  /** The message of {@code sendError}, or {@code null}. */
+  public String errorMessage() {
+    return errorMessage;
+  }
+
+  @Override
+  public ServletOutputStream getOutputStream() {
+    if (writer != null) {
+      throw new IllegalStateException("getWriter() has already been called");
+    }
+    if (stream == null) {
+      stream = new Capture();
+    }
+    return stream;
+  }
+
+  @Override
+  public PrintWriter getWriter() {
+    if (stream != null && writer == null) {
+      throw new IllegalStateException("getOutputStream() has already been called");
+    }
+    if (writer == null) {
+      stream = new Capture();
+      writer =
+          new PrintWriter(
+              new OutputStreamWriter(stream, Charset.forName(getCharacterEncoding())), false);
+    }
+    return writer;
+  }
+
+  // Nothing reaches the client before the payment is settled.
+
+  @Override
+  public void flushBuffer() throws IOException {
+    if (writer != null) {
+      writer.flush();
+    }
+  }
+
+  @Override
+  public boolean isCommitted() {
+    return false;
+  }
+
+  @Override
+  public void setContentLength(int len) {
+    // the real length is set when the response is released
+  }
+
+  @Override
+  public void setContentLengthLong(long len) {
+    // the real length is set when the response is released
+  }
+
+  @Override
+  public void setHeader(String name, String value) {
+    if (!"Content-Length".equalsIgnoreCase(name)) {
+      super.setHeader(name, value);
+    }
+  }
+
+  @Override
+  public void addHeader(String name, String value) {
+    if (!"Content-Length".equalsIgnoreCase(name)) {
+      super.addHeader(name, value);
+    }
+  }
+
+  @Override
+  public void setBufferSize(int size) {
+    // the body is buffered here, whatever the handler asks
+  }
+
+  @Override
+  public void resetBuffer() {
+    body.reset();
+  }
+
+  @Override
+  public void reset() {
+    super.reset();
+    body.reset();
+    status = SC_OK;
+    errorSent = false;
+    errorMessage = null;
+  }
+
+  /** The body written, after flushing a writer. */
+  public byte[] body() {
+    if (writer != null) {
+      writer.flush();
+    }
+    return body.toByteArray();
+  }
+
+  private final class Capture extends ServletOutputStream {
+    @Override
+    public void write(int b) throws IOException {
+      ensureRoom(1);
+      body.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      ensureRoom(len);
+      body.write(b, off, len);
+    }
+
+    private void ensureRoom(int more) throws TooLargeException {
+      if ((long) body.size() + more > limit) {
+        throw new TooLargeException(limit);
+      }
+    }
+
+    @Override
+    public boolean isReady() {
+      return true;
+    }
+
+    @Override
+    public void setWriteListener(WriteListener listener) {
+      throw new IllegalStateException(
+          "a paid response is buffered; asynchronous writes are not supported");
+    }
+  }
+}

@@ -1,0 +1,322 @@
+package io.x402j.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.x402j.core.ErrorReason;
+import io.x402j.core.TokenAmount;
+import io.x402j.core.facilitator.HttpFacilitatorClient;
+import io.x402j.core.wire.HeaderCodec;
+import io.x402j.core.wire.PaymentRequired;
+import io.x402j.core.wire.SettleResponse;
+import io.x402j.evm.EvmAddress;
+import io.x402j.evm.internal.Abi;
+import io.x402j.evm.internal.Hex;
+import io.x402j.server.PaymentGate;
+import io.x402j.server.RouteTable;
+import io.x402j.server.testing.TestMarket;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The filter in a real servlet container (Jetty 12), with the facilitator over HTTP. */
+class PaymentFilterIT {
+  static final HeaderCodec HEADERS = HeaderCodec.standard();
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  static TestMarket market;
+  static Server server;
+  static String base;
+
+  @BeforeAll
+  static void start() throws Exception {
+    market = TestMarket.start();
+    PaymentGate gate =
+        PaymentGate.builder()
+            .facilitator(HttpFacilitatorClient.builder(market.facilitatorUrl()).build())
+            .networks(market.networks())
+            .routes(
+                RouteTable.builder()
+                    .route("GET /weather", market.route("$0.01"))
+                    .route("/fail", market.route("$0.01"))
+                    .route("/throw", market.route("$0.01"))
+                    .route("/big", market.route("$0.01"))
+                    .route("/drain", market.route("$0.01"))
+                    .route("POST /echo", market.route("$0.01"))
+                    .build())
+            .build();
+    server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    server.addConnector(connector);
+    ServletContextHandler context = new ServletContextHandler("/shop");
+    context.addFilter(
+        new FilterHolder(new PaymentFilter(gate, 64 * 1024)),
+        "/*",
+        EnumSet.of(DispatcherType.REQUEST));
+    context.addServlet(new ServletHolder(new Shop()), "/*");
+    server.setHandler(context);
+    server.start();
+    base = "http://127.0.0.1:" + connector.getLocalPort() + "/shop";
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    server.stop();
+    market.close();
+  }
+
+  /** The seller's application: knows nothing about payments. */
+  static final class Shop extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+      String path = req.getPathInfo();
+      switch (path) {
+        case "/weather", "/free" -> {
+          resp.setContentType("application/json");
+          resp.setHeader("X-Shop", "weather");
+          resp.getWriter().write("{\"weather\":\"sunny\",\"path\":\"" + path + "\"}");
+          resp.flushBuffer(); // tries to commit early; the filter must still hold it
+        }
+        case "/fail" -> resp.sendError(503, "backend down");
+        case "/throw" -> throw new IllegalStateException("handler bug");
+        case "/big" -> {
+          resp.setContentType("application/octet-stream");
+          resp.getOutputStream().write(new byte[100 * 1024]);
+        }
+        case "/drain" -> {
+          // While the handler runs, the buyer's money leaves: settlement must fail.
+          drainBuyer();
+          resp.getWriter().write("secret report");
+        }
+        case "/echo" -> {
+          resp.setContentType("text/plain");
+          resp.getOutputStream().write(req.getInputStream().readAllBytes());
+        }
+        default -> resp.sendError(404);
+      }
+    }
+  }
+
+  static HttpResponse<String> get(String path, Map<String, String> headers) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).GET();
+    headers.forEach(request::header);
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static String pay(String path) throws Exception {
+    HttpResponse<String> unpaid = get(path, Map.of());
+    assertThat(unpaid.statusCode()).isEqualTo(402);
+    return market.payV2(unpaid.headers().firstValue("PAYMENT-REQUIRED").orElseThrow());
+  }
+
+  static HttpResponse<String> getPaid(String path) throws Exception {
+    return get(path, Map.of("PAYMENT-SIGNATURE", pay(path)));
+  }
+
+  @Test
+  void unpaidRequestsGet402AndTheHandlerNeverRuns() throws Exception {
+    HttpResponse<String> response = get("/weather?city=Lisbon", Map.of());
+
+    assertThat(response.statusCode()).isEqualTo(402);
+    assertThat(response.headers().firstValue("X-Shop")).isEmpty();
+    PaymentRequired required =
+        HEADERS.decodePaymentRequired(
+            response.headers().firstValue("PAYMENT-REQUIRED").orElseThrow());
+    assertThat(required.resource().url()).isEqualTo(base + "/weather?city=Lisbon");
+    assertThat(required.accepts().get(0).amount()).isEqualTo(TokenAmount.of(10_000));
+    assertThat(JSON.readTree(response.body()).path("x402Version").asInt()).isEqualTo(1);
+    assertThat(response.headers().firstValue("Access-Control-Expose-Headers").orElse(""))
+        .contains("PAYMENT-RESPONSE");
+  }
+
+  @Test
+  void aPaidRequestIsServedWithItsReceiptOnlyAfterSettlement() throws Exception {
+    BigInteger before = market.sellerBalance();
+
+    HttpResponse<String> response = getPaid("/weather");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("{\"weather\":\"sunny\",\"path\":\"/weather\"}");
+    assertThat(response.headers().firstValue("X-Shop")).hasValue("weather");
+    assertThat(response.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("application/json");
+    assertThat(response.headers().firstValue("Cache-Control")).hasValue("private");
+    SettleResponse receipt =
+        HEADERS.decodePaymentResponse(
+            response.headers().firstValue("PAYMENT-RESPONSE").orElseThrow());
+    assertThat(receipt.success()).isTrue();
+    assertThat(market.sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(10_000)));
+  }
+
+  @Test
+  void protocolV1ClientsArePaidAndAnsweredInV1() throws Exception {
+    HttpResponse<String> unpaid = get("/weather", Map.of());
+    String payment = market.payV1(unpaid.body());
+
+    HttpResponse<String> response = get("/weather", Map.of("X-PAYMENT", payment));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    SettleResponse receipt =
+        HEADERS.decodeXPaymentResponse(
+            response.headers().firstValue("X-PAYMENT-RESPONSE").orElseThrow());
+    assertThat(receipt.network()).isEqualTo("x402j-devnet");
+  }
+
+  @Test
+  void aHandlerErrorIsPassedOnAndNotCharged() throws Exception {
+    BigInteger before = market.sellerBalance();
+
+    HttpResponse<String> failed = getPaid("/fail");
+    HttpResponse<String> threw = getPaid("/throw");
+
+    assertThat(failed.statusCode()).isEqualTo(503);
+    assertThat(failed.headers().firstValue("PAYMENT-RESPONSE")).isEmpty();
+    assertThat(threw.statusCode()).isEqualTo(500);
+    assertThat(threw.headers().firstValue("PAYMENT-RESPONSE")).isEmpty();
+    assertThat(market.sellerBalance()).isEqualTo(before);
+  }
+
+  @Test
+  void aResponseBeyondTheBufferIsRefusedUncharged() throws Exception {
+    BigInteger before = market.sellerBalance();
+
+    HttpResponse<String> response = getPaid("/big");
+
+    assertThat(response.statusCode()).isEqualTo(500);
+    assertThat(JSON.readTree(response.body()).path("error").asText())
+        .contains("larger than the payment buffer");
+    assertThat(market.sellerBalance()).isEqualTo(before);
+  }
+
+  @Test
+  void aFailedSettlementNeverLetsThePaidBodyOut() throws Exception {
+    BigInteger before = market.sellerBalance();
+    String payment = pay("/drain");
+
+    HttpResponse<String> response = get("/drain", Map.of("PAYMENT-SIGNATURE", payment));
+
+    assertThat(response.statusCode()).isEqualTo(402);
+    assertThat(response.body()).doesNotContain("secret");
+    SettleResponse receipt =
+        HEADERS.decodePaymentResponse(
+            response.headers().firstValue("PAYMENT-RESPONSE").orElseThrow());
+    assertThat(receipt.success()).isFalse();
+    assertThat(receipt.errorReason()).isEqualTo(ErrorReason.EXACT_EVM_INSUFFICIENT_BALANCE.wire());
+    assertThat(market.sellerBalance()).isEqualTo(before);
+    market.devnet().mint(market.buyer().address(), BigInteger.valueOf(500_000_000));
+  }
+
+  @Test
+  void aReplayedHeaderIsRefused() throws Exception {
+    String payment = pay("/weather");
+    assertThat(get("/weather", Map.of("PAYMENT-SIGNATURE", payment)).statusCode()).isEqualTo(200);
+
+    HttpResponse<String> replayed = get("/weather", Map.of("PAYMENT-SIGNATURE", payment));
+
+    assertThat(replayed.statusCode()).isEqualTo(402);
+    assertThat(replayed.body()).doesNotContain("sunny");
+  }
+
+  @Test
+  void invalidPaymentsAre402WithTheReason() throws Exception {
+    HttpResponse<String> unpaid = get("/weather", Map.of());
+    String payment =
+        market.payV2(
+            unpaid.headers().firstValue("PAYMENT-REQUIRED").orElseThrow(),
+            market.buyer(),
+            r -> r.toBuilder().payTo("0x000000000000000000000000000000000000dEaD").build());
+
+    HttpResponse<String> response = get("/weather", Map.of("PAYMENT-SIGNATURE", payment));
+
+    assertThat(response.statusCode()).isEqualTo(402);
+    assertThat(
+            HEADERS
+                .decodePaymentRequired(
+                    response.headers().firstValue("PAYMENT-REQUIRED").orElseThrow())
+                .error())
+        .isEqualTo(ErrorReason.EXACT_EVM_RECIPIENT_MISMATCH.wire());
+  }
+
+  @Test
+  void theRequestBodyReachesAPaidHandler() throws Exception {
+    HttpResponse<String> unpaidPost =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/echo"))
+                .POST(HttpRequest.BodyPublishers.ofString("hello"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(unpaidPost.statusCode()).isEqualTo(402);
+    String postPayment =
+        market.payV2(unpaidPost.headers().firstValue("PAYMENT-REQUIRED").orElseThrow());
+
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/echo"))
+                .header("PAYMENT-SIGNATURE", postPayment)
+                .POST(HttpRequest.BodyPublishers.ofString("hello, paid world"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("hello, paid world");
+  }
+
+  @Test
+  void freePathsAndBrowsers() throws Exception {
+    HttpResponse<String> free = get("/free", Map.of());
+    assertThat(free.statusCode()).isEqualTo(200);
+    assertThat(free.headers().firstValue("PAYMENT-REQUIRED")).isEmpty();
+
+    HttpResponse<String> browser =
+        get("/weather", Map.of("Accept", "text/html", "User-Agent", "Mozilla/5.0 Firefox/140.0"));
+    assertThat(browser.statusCode()).isEqualTo(402);
+    assertThat(browser.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+    assertThat(browser.body()).contains("Pay with browser wallet");
+  }
+
+  static void drainBuyer() {
+    try {
+      EvmAddress buyer = market.buyer().address();
+      BigInteger all = market.balance(buyer);
+      var rpc = market.devnet().rpc();
+      rpc.call("anvil_impersonateAccount", buyer.toLowerHex()).join();
+      Map<String, Object> tx = new LinkedHashMap<>();
+      tx.put("from", buyer.toLowerHex());
+      tx.put("to", market.info().token().toLowerHex());
+      tx.put(
+          "data",
+          Hex.encode(
+              Abi.call("transfer(address,uint256)")
+                  .address(EvmAddress.parse("0x000000000000000000000000000000000000dEaD"))
+                  .uint(all)
+                  .encode()));
+      market.devnet().awaitReceipt(rpc.call("eth_sendTransaction", tx).join().asText());
+      rpc.call("anvil_stopImpersonatingAccount", buyer.toLowerHex()).join();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
