@@ -1,0 +1,264 @@
+package io.x402j.spring;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/** The {@code x402j.*} settings of the Spring Boot starter. */
+@ConfigurationProperties(prefix = "x402j")
+public class X402jProperties {
+  /** Whether the payment filter is installed. */
+  private boolean enabled = true;
+
+  /** The facilitator's base URL, e.g. {@code https://x402.org/facilitator}. */
+  private String facilitatorUrl;
+
+  /** A bearer token for the facilitator, if it requires one. */
+  private String facilitatorToken;
+
+  /** The default network of routes (CAIP-2 such as {@code eip155:8453}, or a v1 name). */
+  private String network;
+
+  /** The default recipient of payments. */
+  private String payTo;
+
+  /** How long payers have to pay, in seconds. */
+  private int maxTimeoutSeconds = 60;
+
+  /** The most a paid response may hold in memory, in bytes. */
+  private int maxBufferedBytes = 8 * 1024 * 1024;
+
+  /** The order of the payment filter among the servlet filters (after Spring Security's). */
+  private int filterOrder = 0;
+
+  /** The browser paywall. */
+  private final Paywall paywall = new Paywall();
+
+  /** What to do while a settlement is pending. */
+  private final Pending pending = new Pending();
+
+  /** Routes priced by pattern, in addition to {@link X402Price} annotations. */
+  private List<Route> routes = new ArrayList<>();
+
+  /** A route priced in configuration. */
+  public static class Route {
+    /** The pattern, e.g. {@code GET /weather} or {@code /api/*}. */
+    private String pattern;
+
+    /** The price, e.g. {@code $0.001}. */
+    private String price;
+
+    /** What the resource is. */
+    private String description = "";
+
+    /** The response's media type. */
+    private String mimeType = "";
+
+    /** The network; default {@code x402j.network}. */
+    private String network;
+
+    /** The recipient; default {@code x402j.pay-to}. */
+    private String payTo;
+
+    /** Settle before the handler runs. */
+    private boolean settleBeforeHandler;
+
+    public String getPattern() {
+      return pattern;
+    }
+
+    public void setPattern(String pattern) {
+      this.pattern = pattern;
+    }
+
+    public String getPrice() {
+      return price;
+    }
+
+    public void setPrice(String price) {
+      this.price = price;
+    }
+
+    public String getDescription() {
+      return description;
+    }
+
+    public void setDescription(String description) {
+      this.description = description;
+    }
+
+    public String getMimeType() {
+      return mimeType;
+    }
+
+    public void setMimeType(String mimeType) {
+      this.mimeType = mimeType;
+    }
+
+    public String getNetwork() {
+      return network;
+    }
+
+    public void setNetwork(String network) {
+      this.network = network;
+    }
+
+    public String getPayTo() {
+      return payTo;
+    }
+
+    public void setPayTo(String payTo) {
+      this.payTo = payTo;
+    }
+
+    public boolean isSettleBeforeHandler() {
+      return settleBeforeHandler;
+    }
+
+    public void setSettleBeforeHandler(boolean settleBeforeHandler) {
+      this.settleBeforeHandler = settleBeforeHandler;
+    }
+  }
+
+  /** The browser paywall settings. */
+  public static class Paywall {
+    /** Whether browsers get the paywall page. */
+    private boolean enabled = true;
+
+    /** The seller's name on the page. */
+    private String appName = "";
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public String getAppName() {
+      return appName;
+    }
+
+    public void setAppName(String appName) {
+      this.appName = appName;
+    }
+  }
+
+  /** The pending-settlement settings. */
+  public static class Pending {
+    /** {@code wait} (the default) or {@code release}. */
+    private String policy = "wait";
+
+    /** How long to keep asking the facilitator. */
+    private Duration wait = Duration.ofSeconds(20);
+
+    /** How often to ask. */
+    private Duration poll = Duration.ofSeconds(2);
+
+    public String getPolicy() {
+      return policy;
+    }
+
+    public void setPolicy(String policy) {
+      this.policy = policy;
+    }
+
+    public Duration getWait() {
+      return wait;
+    }
+
+    public void setWait(Duration wait) {
+      this.wait = wait;
+    }
+
+    public Duration getPoll() {
+      return poll;
+    }
+
+    public void setPoll(Duration poll) {
+      this.poll = poll;
+    }
+  }
+
+  public boolean isEnabled() {
+    return enabled;
+  }
+
+  public void setEnabled(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  public String getFacilitatorUrl() {
+    return facilitatorUrl;
+  }
+
+  public void setFacilitatorUrl(String facilitatorUrl) {
+    this.facilitatorUrl = facilitatorUrl;
+  }
+
+  public String getFacilitatorToken() {
+    return facilitatorToken;
+  }
+
+  public void setFacilitatorToken(String facilitatorToken) {
+    this.facilitatorToken = facilitatorToken;
+  }
+
+  public String getNetwork() {
+    return network;
+  }
+
+  public void setNetwork(String network) {
+    this.network = network;
+  }
+
+  public String getPayTo() {
+    return payTo;
+  }
+
+  public void setPayTo(String payTo) {
+    this.payTo = payTo;
+  }
+
+  public int getMaxTimeoutSeconds() {
+    return maxTimeoutSeconds;
+  }
+
+  public void setMaxTimeoutSeconds(int maxTimeoutSeconds) {
+    this.maxTimeoutSeconds = maxTimeoutSeconds;
+  }
+
+  public int getMaxBufferedBytes() {
+    return maxBufferedBytes;
+  }
+
+  public void setMaxBufferedBytes(int maxBufferedBytes) {
+    this.maxBufferedBytes = maxBufferedBytes;
+  }
+
+  public int getFilterOrder() {
+    return filterOrder;
+  }
+
+  public void setFilterOrder(int filterOrder) {
+    this.filterOrder = filterOrder;
+  }
+
+  public Paywall getPaywall() {
+    return paywall;
+  }
+
+  public Pending getPending() {
+    return pending;
+  }
+
+  public List<Route> getRoutes() {
+    return routes;
+  }
+
+  public void setRoutes(List<Route> routes) {
+    this.routes = routes;
+  }
+}

@@ -1,0 +1,109 @@
+package io.x402j.spring.internal;
+
+import io.x402j.server.GateRequest;
+import io.x402j.server.PaidRoute;
+import io.x402j.server.RouteResolver;
+import io.x402j.spring.X402Price;
+import jakarta.servlet.http.HttpServletRequest;
+import java.lang.reflect.Method;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.http.server.RequestPath;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.HandlerExecutionChain;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+import org.springframework.web.util.ServletRequestPathUtils;
+
+/**
+ * Finds the {@link X402Price} of the handler method Spring MVC would dispatch a request to. The
+ * annotated methods are read, and their routes built, once at start, so a bad price fails the
+ * application's start. Not part of the x402j API.
+ */
+public final class AnnotatedRoutes implements RouteResolver {
+  private final RequestMappingHandlerMapping mapping;
+  private final Map<Method, ResolvedRoute> routes;
+
+  /**
+   * Reads the annotated handlers of {@code mapping}.
+   *
+   * @throws IllegalArgumentException naming the handler whose price or settings are unusable
+   */
+  public AnnotatedRoutes(RequestMappingHandlerMapping mapping, RouteFactory factory) {
+    this.mapping = mapping;
+    Map<Method, ResolvedRoute> found = new HashMap<>();
+    for (Map.Entry<RequestMappingInfo, HandlerMethod> e : mapping.getHandlerMethods().entrySet()) {
+      HandlerMethod handler = e.getValue();
+      X402Price price =
+          Optional.ofNullable(
+                  AnnotatedElementUtils.findMergedAnnotation(handler.getMethod(), X402Price.class))
+              .orElseGet(
+                  () ->
+                      AnnotatedElementUtils.findMergedAnnotation(
+                          handler.getBeanType(), X402Price.class));
+      if (price == null) {
+        continue;
+      }
+      String label = label(e.getKey());
+      String where = "@X402Price on " + handler.getShortLogMessage() + " (" + label + ")";
+      PaidRoute route =
+          factory.route(
+              where,
+              price.value(),
+              price.description(),
+              price.mimeType(),
+              price.network(),
+              price.payTo(),
+              price.settleBeforeHandler());
+      found.put(handler.getMethod(), new ResolvedRoute(label, route));
+    }
+    this.routes = Map.copyOf(found);
+  }
+
+  /** How many handlers are priced. */
+  public int size() {
+    return routes.size();
+  }
+
+  @Override
+  public Optional<ResolvedRoute> resolve(GateRequest request) {
+    if (routes.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<HttpServletRequest> servlet = request.unwrap(HttpServletRequest.class);
+    if (servlet.isEmpty()) {
+      return Optional.empty();
+    }
+    HttpServletRequest req = servlet.get();
+    RequestPath previous =
+        ServletRequestPathUtils.hasParsedRequestPath(req)
+            ? ServletRequestPathUtils.getParsedRequestPath(req)
+            : null;
+    ServletRequestPathUtils.parseAndCache(req);
+    try {
+      HandlerExecutionChain chain = mapping.getHandler(req);
+      if (chain != null && chain.getHandler() instanceof HandlerMethod handler) {
+        return Optional.ofNullable(routes.get(handler.getMethod()));
+      }
+      return Optional.empty();
+    } catch (Exception e) {
+      return Optional.empty(); // no handler would run: Spring answers the error itself
+    } finally {
+      if (previous == null) {
+        ServletRequestPathUtils.clearParsedRequestPath(req);
+      } else {
+        ServletRequestPathUtils.setParsedRequestPath(previous, req);
+      }
+    }
+  }
+
+  private static String label(RequestMappingInfo info) {
+    String methods =
+        info.getMethodsCondition().getMethods().isEmpty()
+            ? ""
+            : info.getMethodsCondition().getMethods().iterator().next().name() + " ";
+    return methods + String.join(" | ", info.getPatternValues());
+  }
+}

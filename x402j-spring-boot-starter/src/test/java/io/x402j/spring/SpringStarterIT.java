@@ -1,0 +1,171 @@
+package io.x402j.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.x402j.core.NetworkRegistry;
+import io.x402j.core.TokenAmount;
+import io.x402j.core.wire.HeaderCodec;
+import io.x402j.core.wire.PaymentRequired;
+import io.x402j.core.wire.SettleResponse;
+import io.x402j.server.PaymentEvent;
+import io.x402j.server.PaymentListener;
+import io.x402j.server.testing.TestMarket;
+import io.x402j.spring.shop.ShopApplication;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The starter in a real Spring Boot application on embedded Tomcat, paid on the devnet. */
+@SpringBootTest(
+    classes = {ShopApplication.class, SpringStarterIT.DevnetNetworks.class},
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "x402j.routes[0].pattern=GET /configured",
+      "x402j.routes[0].price=$0.04",
+      "x402j.routes[0].description=configured route",
+      "x402j.paywall.app-name=Test Shop"
+    })
+class SpringStarterIT {
+  static final HeaderCodec HEADERS = HeaderCodec.standard();
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+  static TestMarket market;
+  static final List<String> settled = new CopyOnWriteArrayList<>();
+
+  @LocalServerPort int port;
+
+  @DynamicPropertySource
+  static void market(DynamicPropertyRegistry registry) throws Exception {
+    if (market == null) {
+      market = TestMarket.start();
+    }
+    registry.add("x402j.facilitator-url", market::facilitatorUrl);
+    registry.add("x402j.pay-to", () -> market.seller().toString());
+    registry.add("x402j.network", () -> market.network().toString());
+  }
+
+  @AfterAll
+  static void stop() {
+    market.close();
+  }
+
+  /** The devnet as a known network, and a hook that records settlements. */
+  @TestConfiguration
+  static class DevnetNetworks {
+    @Bean
+    NetworkRegistry devnetNetworks() {
+      return market.networks();
+    }
+
+    @Bean
+    PaymentListener recorder() {
+      return new PaymentListener() {
+        @Override
+        public void afterSettle(PaymentEvent event, SettleResponse result) {
+          settled.add(event.route() + " " + result.success());
+        }
+      };
+    }
+  }
+
+  HttpResponse<String> send(String method, String path, String body, String... headers)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> paid(String method, String path, String body) throws Exception {
+    HttpResponse<String> unpaid = send(method, path, body);
+    assertThat(unpaid.statusCode()).as(path).isEqualTo(402);
+    String payment = market.payV2(unpaid.headers().firstValue("PAYMENT-REQUIRED").orElseThrow());
+    return send(method, path, body, "PAYMENT-SIGNATURE", payment);
+  }
+
+  @Test
+  void anAnnotatedEndpointAsksAndIsPaid() throws Exception {
+    HttpResponse<String> unpaid = send("GET", "/weather", null);
+    assertThat(unpaid.statusCode()).isEqualTo(402);
+    PaymentRequired required =
+        HEADERS.decodePaymentRequired(
+            unpaid.headers().firstValue("PAYMENT-REQUIRED").orElseThrow());
+    assertThat(required.resource().description()).isEqualTo("Today's weather");
+    assertThat(required.resource().mimeType()).isEqualTo("application/json");
+    assertThat(required.accepts().get(0).amount()).isEqualTo(TokenAmount.of(10_000));
+
+    BigInteger before = market.sellerBalance();
+    HttpResponse<String> response = paid("GET", "/weather", null);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("sunny");
+    assertThat(
+            HEADERS
+                .decodePaymentResponse(
+                    response.headers().firstValue("PAYMENT-RESPONSE").orElseThrow())
+                .success())
+        .isTrue();
+    assertThat(market.sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(10_000)));
+    assertThat(settled).contains("GET /weather true");
+  }
+
+  @Test
+  void pathVariablesAndConfiguredRoutes() throws Exception {
+    BigInteger before = market.sellerBalance();
+
+    HttpResponse<String> report = paid("GET", "/users/42/report", null);
+    HttpResponse<String> configured = paid("GET", "/configured", null);
+
+    assertThat(report.statusCode()).isEqualTo(200);
+    assertThat(report.body()).isEqualTo("report for 42");
+    assertThat(configured.statusCode()).isEqualTo(200);
+    assertThat(market.sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(60_000)));
+  }
+
+  @Test
+  void settlingBeforeAHandlerWithSideEffects() throws Exception {
+    HttpResponse<String> response = paid("POST", "/translate", "hello");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("HELLO");
+  }
+
+  @Test
+  void aFailingHandlerIsNotCharged() throws Exception {
+    BigInteger before = market.sellerBalance();
+    HttpResponse<String> response = paid("GET", "/broken", null);
+    assertThat(response.statusCode()).isEqualTo(500);
+    assertThat(response.headers().firstValue("PAYMENT-RESPONSE")).isEmpty();
+    assertThat(market.sellerBalance()).isEqualTo(before);
+  }
+
+  @Test
+  void freeEndpointsUnknownPathsAndBrowsers() throws Exception {
+    assertThat(send("GET", "/free", null).statusCode()).isEqualTo(200);
+    assertThat(send("GET", "/nowhere", null).statusCode()).isEqualTo(404);
+    assertThat(send("DELETE", "/weather", null).statusCode())
+        .as("no handler would run, so nothing is charged")
+        .isEqualTo(405);
+    HttpResponse<String> browser =
+        send("GET", "/weather", null, "Accept", "text/html", "User-Agent", "Mozilla/5.0");
+    assertThat(browser.statusCode()).isEqualTo(402);
+    assertThat(browser.body()).contains("Test Shop");
+  }
+}
