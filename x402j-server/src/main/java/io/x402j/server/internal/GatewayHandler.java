@@ -1,0 +1,343 @@
+package io.x402j.server.internal;
+
+import io.x402j.core.internal.Futures;
+import io.x402j.server.Admission;
+import io.x402j.server.Completion;
+import io.x402j.server.GateDecision;
+import io.x402j.server.GateRequest;
+import io.x402j.server.GateResponse;
+import io.x402j.server.PaymentGate;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The gateway's request handling: gate, forward, settle, answer. Not part of the x402j API. */
+public final class GatewayHandler extends Handler.Abstract {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayHandler.class);
+
+  /** Headers that belong to one connection, or that the HTTP client sets itself. */
+  private static final Set<String> NOT_FORWARDED =
+      Set.of(
+          "connection",
+          "keep-alive",
+          "proxy-authenticate",
+          "proxy-authorization",
+          "proxy-connection",
+          "te",
+          "trailer",
+          "trailers",
+          "transfer-encoding",
+          "upgrade",
+          "host",
+          "content-length",
+          "expect",
+          "http2-settings");
+
+  /** Payment headers: the upstream neither needs them nor may forge them. */
+  private static final Set<String> PAYMENT_HEADERS =
+      Set.of(
+          "payment-signature",
+          "x-payment",
+          "payment-required",
+          "payment-response",
+          "x-payment-response");
+
+  private final PaymentGate gate;
+  private final URI upstream;
+  private final HttpClient client;
+  private final Duration timeout;
+  private final int maxRequestBytes;
+  private final int maxResponseBytes;
+
+  /** A handler forwarding to {@code upstream}. */
+  public GatewayHandler(
+      PaymentGate gate,
+      URI upstream,
+      HttpClient client,
+      Duration timeout,
+      int maxRequestBytes,
+      int maxResponseBytes) {
+    this.gate = gate;
+    String base = upstream.toString();
+    this.upstream = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
+    this.client = client;
+    this.timeout = timeout;
+    this.maxRequestBytes = maxRequestBytes;
+    this.maxResponseBytes = maxResponseBytes;
+  }
+
+  /** An upstream answer, read into memory. */
+  private record Upstream(int status, HttpFields headers, byte[] body) {}
+
+  /** Thrown when the upstream's answer exceeds the buffer. */
+  private static final class TooLarge extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    TooLarge(int limit) {
+      super("the upstream response exceeds " + limit + " bytes", null);
+    }
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    long declared = request.getLength();
+    if (declared > maxRequestBytes) {
+      error(response, callback, 413, "the request body exceeds " + maxRequestBytes + " bytes");
+      return true;
+    }
+    byte[] body;
+    try (InputStream in = Content.Source.asInputStream(request)) {
+      body = in.readNBytes(maxRequestBytes + 1);
+    } catch (IOException e) {
+      error(response, callback, 400, "the request body could not be read");
+      return true;
+    }
+    if (body.length > maxRequestBytes) {
+      error(response, callback, 413, "the request body exceeds " + maxRequestBytes + " bytes");
+      return true;
+    }
+    JettyGateRequest gateRequest = new JettyGateRequest(request);
+    gate.check(gateRequest)
+        .thenCompose(decision -> decide(decision, request, body, response))
+        .whenComplete(
+            (answer, error) -> {
+              if (error != null) {
+                LOG.error(
+                    "gateway failure for {} {}",
+                    request.getMethod(),
+                    gateRequest.path(),
+                    Futures.unwrap(error));
+                error(response, callback, 500, "the gateway failed");
+              } else {
+                answer.run(response, callback);
+              }
+            });
+    return true;
+  }
+
+  /** What to write, decided off the Jetty thread. */
+  @FunctionalInterface
+  private interface Answer {
+    void run(Response response, Callback callback);
+  }
+
+  private CompletableFuture<Answer> decide(
+      GateDecision decision, Request request, byte[] body, Response response) {
+    if (decision instanceof GateDecision.Respond respond) {
+      return CompletableFuture.completedFuture((r, c) -> write(r, c, respond.response()));
+    }
+    if (decision instanceof GateDecision.Free) {
+      return forward(request, body, null)
+          .handle(
+              (upstreamAnswer, error) -> {
+                if (error != null) {
+                  return upstreamFailure(request, error);
+                }
+                Answer relayed = (r, c) -> relay(r, c, upstreamAnswer, Map.of(), null);
+                return relayed;
+              });
+    }
+    Admission admission = ((GateDecision.Admit) decision).admission();
+    return forward(request, body, admission.payer())
+        .handle(
+            (upstreamAnswer, error) -> {
+              if (error != null) {
+                admission.abandon();
+                return CompletableFuture.completedFuture(upstreamFailure(request, error));
+              }
+              return admission
+                  .complete(upstreamAnswer.status())
+                  .thenApply(completion -> settled(upstreamAnswer, completion));
+            })
+        .thenCompose(f -> f);
+  }
+
+  private static Answer settled(Upstream upstreamAnswer, Completion completion) {
+    if (completion instanceof Completion.Release release) {
+      return (r, c) -> relay(r, c, upstreamAnswer, release.headers(), release);
+    }
+    GateResponse refusal = ((Completion.Refuse) completion).response();
+    return (r, c) -> write(r, c, refusal);
+  }
+
+  private Answer upstreamFailure(Request request, Throwable error) {
+    Throwable cause = Futures.unwrap(error);
+    if (cause instanceof TooLarge) {
+      LOG.warn(
+          "{} {}: {}", request.getMethod(), Request.getPathInContext(request), cause.getMessage());
+      return (r, c) ->
+          error(
+              r,
+              c,
+              502,
+              "the upstream response is too large for the gateway; you were not charged");
+    }
+    LOG.warn("upstream {} failed: {}", upstream, cause.toString());
+    return (r, c) -> error(r, c, 502, "the upstream did not answer; you were not charged");
+  }
+
+  private CompletableFuture<Upstream> forward(Request request, byte[] body, String payer) {
+    String rawPath = request.getHttpURI().getPath();
+    String query = request.getHttpURI().getQuery();
+    URI target =
+        URI.create(
+            upstream + (rawPath == null ? "/" : rawPath) + (query == null ? "" : "?" + query));
+    HttpRequest.Builder out =
+        HttpRequest.newBuilder(target)
+            .timeout(timeout)
+            .method(
+                request.getMethod(),
+                body.length == 0 && !hasBody(request)
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
+    for (HttpField field : request.getHeaders()) {
+      String name = field.getName().toLowerCase(Locale.ROOT);
+      if (NOT_FORWARDED.contains(name)
+          || PAYMENT_HEADERS.contains(name)
+          || name.startsWith("x-forwarded-")
+          || name.equals("x-payment-payer")) {
+        continue;
+      }
+      try {
+        out.header(field.getName(), field.getValue());
+      } catch (IllegalArgumentException restricted) {
+        // a header the HTTP client manages itself
+      }
+    }
+    String client = Request.getRemoteAddr(request);
+    String priorFor = request.getHeaders().get("X-Forwarded-For");
+    out.header("X-Forwarded-For", priorFor == null ? client : priorFor + ", " + client);
+    out.header("X-Forwarded-Proto", request.getHttpURI().getScheme());
+    String host = request.getHeaders().get("Host");
+    if (host != null) {
+      out.header("X-Forwarded-Host", host);
+    }
+    if (payer != null) {
+      out.header("X-Payment-Payer", payer);
+    }
+    return client(out.build());
+  }
+
+  private static boolean hasBody(Request request) {
+    return request.getLength() > 0 || request.getHeaders().contains("Transfer-Encoding");
+  }
+
+  private CompletableFuture<Upstream> client(HttpRequest request) {
+    return client
+        .sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
+        .thenApplyAsync(
+            response -> {
+              try (InputStream in = response.body()) {
+                byte[] bytes = in.readNBytes(maxResponseBytes + 1);
+                if (bytes.length > maxResponseBytes) {
+                  throw new java.io.UncheckedIOException(new TooLarge(maxResponseBytes));
+                }
+                HttpFields.Mutable headers = HttpFields.build();
+                response
+                    .headers()
+                    .map()
+                    .forEach(
+                        (name, values) -> {
+                          String lower = name.toLowerCase(Locale.ROOT);
+                          if (!NOT_FORWARDED.contains(lower)
+                              && !PAYMENT_HEADERS.contains(lower)
+                              && !lower.equals(":status")) {
+                            values.forEach(v -> headers.add(name, v));
+                          }
+                        });
+                return new Upstream(response.statusCode(), headers.asImmutable(), bytes);
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+  }
+
+  private static void relay(
+      Response response,
+      Callback callback,
+      Upstream answer,
+      Map<String, String> extra,
+      Completion.Release release) {
+    response.setStatus(answer.status());
+    HttpFields.Mutable headers = response.getHeaders();
+    for (HttpField field : answer.headers()) {
+      headers.add(field.getName(), field.getValue());
+    }
+    extra.forEach(headers::add);
+    if (release != null && release.settled()) {
+      headers.put("Cache-Control", release.cacheControl(answer.headers().get("Cache-Control")));
+    }
+    headers.put("Content-Length", Long.toString(answer.body().length));
+    response.write(true, ByteBuffer.wrap(answer.body()), callback);
+  }
+
+  private static void write(Response response, Callback callback, GateResponse answer) {
+    response.setStatus(answer.status());
+    answer.headers().forEach((k, v) -> response.getHeaders().put(k, v));
+    byte[] body = answer.body();
+    response.getHeaders().put("Content-Length", Long.toString(body.length));
+    response.write(true, ByteBuffer.wrap(body), callback);
+  }
+
+  private static void error(Response response, Callback callback, int status, String message) {
+    String json = "{\"error\":\"" + message.replace("\"", "'") + "\"}";
+    write(
+        response,
+        callback,
+        GateResponse.of(status, "application/json", json, Map.of("Cache-Control", "no-store")));
+  }
+
+  /** A Jetty request as the gate sees it. */
+  private static final class JettyGateRequest implements GateRequest {
+    private final Request request;
+
+    JettyGateRequest(Request request) {
+      this.request = request;
+    }
+
+    @Override
+    public String method() {
+      return request.getMethod().toUpperCase(Locale.ROOT);
+    }
+
+    @Override
+    public String path() {
+      String path = Request.getPathInContext(request);
+      return path == null || path.isEmpty() ? "/" : path;
+    }
+
+    @Override
+    public String url() {
+      return request.getHttpURI().asString();
+    }
+
+    @Override
+    public Optional<String> header(String name) {
+      return Optional.ofNullable(request.getHeaders().get(name));
+    }
+
+    @Override
+    public <T> Optional<T> unwrap(Class<T> type) {
+      return type.isInstance(request) ? Optional.of(type.cast(request)) : Optional.empty();
+    }
+  }
+}
