@@ -8,8 +8,15 @@ import picocli.CommandLine.Command;
     name = "x402j",
     mixinStandardHelpOptions = true,
     versionProvider = X402j.Version.class,
-    description = "x402 payments for the JVM: a local chain, and more commands as the roles land.",
-    subcommands = {DevnetCommand.class, FacilitatorCommand.class, CommandLine.HelpCommand.class})
+    description =
+        "x402 payments for the JVM: a local chain, a facilitator, and a paying gateway for any"
+            + " HTTP API.",
+    subcommands = {
+      DevnetCommand.class,
+      FacilitatorCommand.class,
+      GatewayCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class X402j {
   /** Runs the command and exits with its status. */
   public static void main(String[] args) {

@@ -2,10 +2,9 @@ package io.x402j.facilitator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.x402j.core.Network;
 import io.x402j.evm.EvmAddress;
+import io.x402j.facilitator.internal.ConfigYaml;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -454,7 +453,7 @@ public record FacilitatorConfig(
     String text = Files.readString(file); // NoSuchFileException names the file
     JsonNode root;
     try {
-      root = new ObjectMapper(new YAMLFactory()).readTree(text);
+      root = ConfigYaml.read(text);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(
           "configuration "

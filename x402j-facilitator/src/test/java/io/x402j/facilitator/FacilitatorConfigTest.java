@@ -133,6 +133,17 @@ class FacilitatorConfigTest {
   }
 
   @Test
+  void unquotedAddressesStayAddressesAndDuplicateKeysAreRefused() throws Exception {
+    FacilitatorConfig config =
+        load(MINIMAL + "    assets: [0x0000000000000000000000000000000000000001]\n");
+    assertThat(config.networks().get(0).assets())
+        .containsExactly(EvmAddress.parse("0x0000000000000000000000000000000000000001"));
+    assertThatThrownBy(() -> load("port: 1\nport: 2\n" + MINIMAL))
+        .hasMessageContaining("not valid YAML")
+        .hasMessageContaining("port");
+  }
+
+  @Test
   void jsonIsAcceptedToo() throws Exception {
 
     FacilitatorConfig config =

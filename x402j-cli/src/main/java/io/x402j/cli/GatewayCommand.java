@@ -1,0 +1,197 @@
+package io.x402j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.x402j.cli.GatewaySettings.AssetSpec;
+import io.x402j.cli.GatewaySettings.RouteSpec;
+import io.x402j.server.gateway.Gateway;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code x402j gateway}: sells an HTTP API through a paying reverse proxy until interrupted. */
+@Command(
+    name = "gateway",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs a reverse proxy that charges for the routes you price and forwards paid (and free)"
+          + " requests to the upstream. Unpaid requests to priced routes never reach it; an"
+          + " upstream error is not charged.",
+      "Either give --config FILE, or the flags below, e.g. --route \"GET /weather=$0.001\"."
+          + " A bare number is atomic units of the token."
+    })
+final class GatewayCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "YAML or JSON configuration.")
+  Path configFile;
+
+  @Option(names = "--upstream", paramLabel = "URL", description = "The API to sell.")
+  String upstream;
+
+  @Option(names = "--facilitator", paramLabel = "URL", description = "The facilitator.")
+  String facilitator;
+
+  @Option(
+      names = "--facilitator-token-env",
+      paramLabel = "VAR",
+      description = "Environment variable holding the facilitator's bearer token.")
+  String facilitatorTokenEnv;
+
+  @Option(names = "--network", paramLabel = "NETWORK", description = "e.g. eip155:84532.")
+  String network;
+
+  @Option(
+      names = "--v1-name",
+      paramLabel = "NAME",
+      description = "Protocol v1 name for a network x402j does not know.")
+  String v1Name;
+
+  @Option(names = "--pay-to", paramLabel = "ADDRESS", description = "Who is paid.")
+  String payTo;
+
+  @Option(
+      names = "--asset",
+      paramLabel = "ADDRESS",
+      description = "The token (default: the network's USDC).")
+  String asset;
+
+  @Option(names = "--asset-name", paramLabel = "NAME", description = "The token's EIP-712 name.")
+  String assetName;
+
+  @Option(
+      names = "--asset-version",
+      paramLabel = "VERSION",
+      description = "The token's EIP-712 version.")
+  String assetVersion;
+
+  @Option(
+      names = "--asset-decimals",
+      paramLabel = "N",
+      description = "The token's decimals; allows $ prices in it.")
+  Integer assetDecimals;
+
+  @Option(names = "--asset-symbol", paramLabel = "SYMBOL", description = "The token's symbol.")
+  String assetSymbol;
+
+  @Option(
+      names = "--route",
+      paramLabel = "\"[METHOD] /path=PRICE\"",
+      description = "A priced route; repeat for more.")
+  List<String> routes;
+
+  @Option(
+      names = "--max-timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "60",
+      description = "How long payers have to pay (default ${DEFAULT-VALUE}).")
+  int maxTimeoutSeconds;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Default ${DEFAULT-VALUE}.")
+  String host;
+
+  @Option(names = "--port", defaultValue = "4021", description = "Default ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(
+      names = "--no-paywall",
+      description = "Browsers get the plain 402 instead of the payment page.")
+  boolean noPaywall;
+
+  @Option(names = "--app-name", paramLabel = "NAME", description = "Your name on the paywall.")
+  String appName;
+
+  /** The settings the flags or the file describe. */
+  GatewaySettings settings(Map<String, String> env) throws IOException {
+    if (configFile != null) {
+      if (upstream != null || routes != null || network != null || payTo != null) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--config cannot be combined with --upstream, --route, --network or --pay-to");
+      }
+      return GatewaySettings.load(configFile, env);
+    }
+    List<String> missing = new ArrayList<>();
+    if (upstream == null) {
+      missing.add("--upstream");
+    }
+    if (facilitator == null) {
+      missing.add("--facilitator");
+    }
+    if (network == null) {
+      missing.add("--network");
+    }
+    if (payTo == null) {
+      missing.add("--pay-to");
+    }
+    if (routes == null || routes.isEmpty()) {
+      missing.add("--route");
+    }
+    if (!missing.isEmpty()) {
+      throw new ParameterException(
+          spec.commandLine(), "missing " + String.join(", ", missing) + " (or give --config FILE)");
+    }
+    try {
+      List<RouteSpec> specs = new ArrayList<>();
+      for (String r : routes) {
+        specs.add(GatewaySettings.parseRoute(r));
+      }
+      return new GatewaySettings(
+          host,
+          port,
+          URI.create(upstream),
+          facilitator,
+          facilitatorTokenEnv,
+          network,
+          v1Name,
+          payTo,
+          asset == null
+              ? null
+              : new AssetSpec(asset, assetName, assetVersion, assetDecimals, assetSymbol),
+          maxTimeoutSeconds,
+          !noPaywall,
+          appName == null ? "" : appName,
+          specs);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    GatewaySettings settings = settings(System.getenv());
+    Gateway gateway = settings.start(System.getenv());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  gateway.close();
+                  stopped.countDown();
+                },
+                "x402j-gateway-stop"));
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode line = json.createObjectNode();
+    line.put("url", gateway.url());
+    line.put("upstream", settings.upstream().toString());
+    ArrayNode list = line.putArray("routes");
+    for (RouteSpec r : settings.routes()) {
+      list.addObject().put("route", r.pattern()).put("price", r.price());
+    }
+    spec.commandLine().getOut().println(line);
+    spec.commandLine().getOut().flush();
+    stopped.await();
+    return 0;
+  }
+}

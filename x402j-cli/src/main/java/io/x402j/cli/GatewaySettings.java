@@ -1,0 +1,346 @@
+package io.x402j.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.x402j.core.Asset;
+import io.x402j.core.Network;
+import io.x402j.core.NetworkInfo;
+import io.x402j.core.NetworkRegistry;
+import io.x402j.core.facilitator.FacilitatorAuth;
+import io.x402j.core.facilitator.HttpFacilitatorClient;
+import io.x402j.evm.EvmAddress;
+import io.x402j.facilitator.FacilitatorConfig;
+import io.x402j.facilitator.internal.ConfigYaml;
+import io.x402j.server.PaidRoute;
+import io.x402j.server.PaymentGate;
+import io.x402j.server.PaymentOption;
+import io.x402j.server.PaywallOptions;
+import io.x402j.server.RouteTable;
+import io.x402j.server.gateway.Gateway;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything {@code x402j gateway} runs with, from flags or a configuration file; immutable.
+ *
+ * @param host the address to listen on
+ * @param port the port
+ * @param upstream the API sold
+ * @param facilitatorUrl the facilitator
+ * @param facilitatorTokenEnv the environment variable holding its bearer token, or {@code null}
+ * @param network the network (CAIP-2 or a known v1 name)
+ * @param v1Name a v1 name for a network x402j does not know, or {@code null}
+ * @param payTo the default recipient
+ * @param asset the token, or {@code null} for the network's default
+ * @param maxTimeoutSeconds how long payers have to pay
+ * @param paywall whether browsers get the paywall page
+ * @param appName the seller's name on the page
+ * @param routes the priced routes
+ */
+record GatewaySettings(
+    String host,
+    int port,
+    URI upstream,
+    String facilitatorUrl,
+    String facilitatorTokenEnv,
+    String network,
+    String v1Name,
+    String payTo,
+    AssetSpec asset,
+    int maxTimeoutSeconds,
+    boolean paywall,
+    String appName,
+    List<RouteSpec> routes) {
+
+  /**
+   * A token given by address, with what the registry may not know about it.
+   *
+   * @param address the token address
+   * @param name its EIP-712 name, or {@code null}
+   * @param version its EIP-712 version, or {@code null}
+   * @param decimals its decimals, or {@code null}
+   * @param symbol its symbol, or {@code null}
+   */
+  record AssetSpec(String address, String name, String version, Integer decimals, String symbol) {}
+
+  /**
+   * A priced route.
+   *
+   * @param pattern e.g. {@code GET /weather}
+   * @param price e.g. {@code $0.001} or {@code 1000} (atomic units)
+   * @param description what the resource is
+   * @param mimeType its media type
+   * @param payTo a recipient for this route, or {@code null}
+   * @param settleBeforeHandler settle before forwarding
+   */
+  record RouteSpec(
+      String pattern,
+      String price,
+      String description,
+      String mimeType,
+      String payTo,
+      boolean settleBeforeHandler) {}
+
+  GatewaySettings {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(upstream, "upstream");
+    routes = List.copyOf(routes);
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0..65535, got " + port);
+    }
+    if (routes.isEmpty()) {
+      throw new IllegalArgumentException("give at least one priced route");
+    }
+    if (facilitatorUrl == null || facilitatorUrl.isBlank()) {
+      throw new IllegalArgumentException("give the facilitator URL");
+    }
+    if (network == null || network.isBlank()) {
+      throw new IllegalArgumentException("give the network, e.g. eip155:84532");
+    }
+    if (payTo == null || payTo.isBlank()) {
+      throw new IllegalArgumentException("give the recipient (payTo)");
+    }
+    if (maxTimeoutSeconds <= 0) {
+      throw new IllegalArgumentException("maxTimeoutSeconds must be positive");
+    }
+  }
+
+  /**
+   * Parses {@code GET /weather=1000}: a route pattern, {@code =}, a price.
+   *
+   * @throws IllegalArgumentException quoting a route without a price
+   */
+  static RouteSpec parseRoute(String text) {
+    int eq = text.lastIndexOf('=');
+    if (eq <= 0 || eq == text.length() - 1) {
+      throw new IllegalArgumentException(
+          "--route \""
+              + text
+              + "\" must be \"[METHOD] /path=PRICE\", e.g. \"GET /weather=$0.001\"");
+    }
+    return new RouteSpec(
+        text.substring(0, eq).strip(), text.substring(eq + 1).strip(), "", "", null, false);
+  }
+
+  /** The network registry, extended with the configured network and token when needed. */
+  NetworkRegistry networks() {
+    NetworkRegistry defaults = NetworkRegistry.defaults();
+    Network resolved = defaults.resolve(network.strip());
+    NetworkInfo known = defaults.find(resolved).orElse(null);
+    if (known != null && v1Name == null) {
+      return defaults;
+    }
+    NetworkInfo.Builder info =
+        known != null ? known.toBuilder() : NetworkInfo.builder(resolved).testnet(true);
+    if (v1Name != null) {
+      info.v1Name(v1Name);
+    }
+    return defaults.toBuilder().network(info.build()).build();
+  }
+
+  /** The token routes are priced in, or empty for the network's default. */
+  Optional<Asset> resolvedAsset(NetworkRegistry networks) {
+    Network resolved = networks.resolve(network.strip());
+    if (asset == null) {
+      if (networks.defaultAsset(resolved).isEmpty()) {
+        throw new IllegalArgumentException(
+            "network " + resolved + " has no default token; give the asset");
+      }
+      return Optional.empty();
+    }
+    String address = EvmAddress.parse(asset.address()).toString();
+    Optional<Asset> known = networks.findAsset(resolved, address);
+    String name = asset.name() != null ? asset.name() : known.map(Asset::eip712Name).orElse(null);
+    String version =
+        asset.version() != null ? asset.version() : known.map(Asset::eip712Version).orElse(null);
+    if (name == null || version == null) {
+      throw new IllegalArgumentException(
+          "the token "
+              + address
+              + " is not known on "
+              + resolved
+              + ": give its EIP-712 name and version (--asset-name, --asset-version)");
+    }
+    Integer decimals =
+        asset.decimals() != null ? asset.decimals() : known.map(Asset::decimals).orElse(null);
+    boolean usd = known.map(Asset::usdStablecoin).orElse(false) || asset.decimals() != null;
+    String symbol =
+        asset.symbol() != null ? asset.symbol() : known.map(Asset::symbol).orElse("TOKEN");
+    return Optional.of(
+        new Asset(address, symbol, decimals == null ? 0 : decimals, name, version, usd));
+  }
+
+  /** The gate these settings describe. */
+  PaymentGate gate(Map<String, String> env) {
+    NetworkRegistry networks = networks();
+    Network resolved = networks.resolve(network.strip());
+    Optional<Asset> token = resolvedAsset(networks);
+    RouteTable.Builder table = RouteTable.builder();
+    for (RouteSpec r : routes) {
+      PaymentOption.Builder option =
+          PaymentOption.builder(resolved)
+              .price(r.price())
+              .payTo(r.payTo() != null ? r.payTo() : payTo)
+              .maxTimeoutSeconds(maxTimeoutSeconds);
+      token.ifPresent(option::asset);
+      table.route(
+          r.pattern(),
+          PaidRoute.builder()
+              .accept(option.build())
+              .description(r.description())
+              .mimeType(r.mimeType())
+              .settleBeforeHandler(r.settleBeforeHandler())
+              .build());
+    }
+    HttpFacilitatorClient.Builder facilitator = HttpFacilitatorClient.builder(facilitatorUrl);
+    if (facilitatorTokenEnv != null) {
+      String token2 = env.get(facilitatorTokenEnv);
+      if (token2 == null || token2.isBlank()) {
+        throw new IllegalArgumentException(
+            "the environment variable " + facilitatorTokenEnv + " (facilitator token) is not set");
+      }
+      facilitator.auth(FacilitatorAuth.bearer(token2.strip()));
+    }
+    return PaymentGate.builder()
+        .facilitator(facilitator.build())
+        .networks(networks)
+        .routes(table.build())
+        .paywall(paywall ? new PaywallOptions(true, appName, null) : PaywallOptions.disabled())
+        .build();
+  }
+
+  /** Starts the gateway. */
+  Gateway start(Map<String, String> env) {
+    return Gateway.builder(gate(env), upstream).host(host).port(port).start();
+  }
+
+  private static final Set<String> TOP =
+      Set.of(
+          "host",
+          "port",
+          "upstream",
+          "facilitator",
+          "network",
+          "v1Name",
+          "payTo",
+          "asset",
+          "maxTimeoutSeconds",
+          "paywall",
+          "routes");
+
+  /**
+   * Reads a YAML (or JSON) file; {@code ${NAME}} is replaced from {@code env}.
+   *
+   * @throws IOException if the file cannot be read
+   * @throws IllegalArgumentException naming the setting that is missing, unknown or invalid
+   */
+  static GatewaySettings load(Path file, Map<String, String> env) throws IOException {
+    String text = Files.readString(file);
+    JsonNode root;
+    try {
+      root = ConfigYaml.read(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          "configuration "
+              + file
+              + " is not valid YAML: "
+              + e.getOriginalMessage()
+              + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()));
+    }
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException("configuration " + file + " must be a mapping");
+    }
+    unknown(root, TOP, "");
+    JsonNode facilitator = root.path("facilitator");
+    unknown(facilitator, Set.of("url", "tokenEnv"), "facilitator.");
+    JsonNode asset = root.path("asset");
+    unknown(asset, Set.of("address", "name", "version", "decimals", "symbol"), "asset.");
+    JsonNode paywall = root.path("paywall");
+    unknown(paywall, Set.of("enabled", "appName"), "paywall.");
+    List<RouteSpec> routes = new ArrayList<>();
+    JsonNode list = root.path("routes");
+    for (int i = 0; i < list.size(); i++) {
+      JsonNode r = list.get(i);
+      String where = "routes[" + i + "]";
+      unknown(
+          r,
+          Set.of("route", "price", "description", "mimeType", "payTo", "settleBeforeHandler"),
+          where + ".");
+      String pattern = text(r, "route", env);
+      String price = text(r, "price", env);
+      if (pattern == null || price == null) {
+        throw new IllegalArgumentException(where + " needs route and price");
+      }
+      routes.add(
+          new RouteSpec(
+              pattern,
+              price,
+              orEmpty(text(r, "description", env)),
+              orEmpty(text(r, "mimeType", env)),
+              text(r, "payTo", env),
+              r.path("settleBeforeHandler").asBoolean(false)));
+    }
+    String upstream = text(root, "upstream", env);
+    if (upstream == null) {
+      throw new IllegalArgumentException("upstream is required, e.g. http://127.0.0.1:9000");
+    }
+    String assetAddress = text(asset, "address", env);
+    return new GatewaySettings(
+        orDefault(text(root, "host", env), "127.0.0.1"),
+        root.path("port").asInt(4021),
+        URI.create(upstream),
+        text(facilitator, "url", env),
+        text(facilitator, "tokenEnv", env),
+        text(root, "network", env),
+        text(root, "v1Name", env),
+        text(root, "payTo", env),
+        assetAddress == null
+            ? null
+            : new AssetSpec(
+                assetAddress,
+                text(asset, "name", env),
+                text(asset, "version", env),
+                asset.has("decimals") ? asset.get("decimals").asInt() : null,
+                text(asset, "symbol", env)),
+        root.path("maxTimeoutSeconds").asInt(60),
+        paywall.path("enabled").asBoolean(true),
+        orEmpty(text(paywall, "appName", env)),
+        routes);
+  }
+
+  private static void unknown(JsonNode node, Set<String> known, String prefix) {
+    Iterator<String> names = node.fieldNames();
+    while (names.hasNext()) {
+      String name = names.next();
+      if (!known.contains(name)) {
+        throw new IllegalArgumentException(
+            "unknown setting " + prefix + name + " (known: " + String.join(", ", known) + ")");
+      }
+    }
+  }
+
+  private static String text(JsonNode node, String field, Map<String, String> env) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    return FacilitatorConfig.substitute(value.asText(), env, field);
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
+  }
+
+  private static String orDefault(String s, String fallback) {
+    return s == null ? fallback : s;
+  }
+}
