@@ -1,16 +1,11 @@
 package io.x402j.devnet.internal;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Finds the anvil binary: {@code X402J_ANVIL}, then {@code anvil} on the {@code PATH}, then the
@@ -56,87 +51,28 @@ public final class AnvilLocator {
 
   /** The per-user directory holding the npm installation. */
   public Path cacheDirectory() {
-    String override = env.get("X402J_CACHE");
-    if (override != null && !override.isBlank()) {
-      return Path.of(override).resolve("anvil-" + ANVIL_VERSION);
-    }
-    String xdg = env.get("XDG_CACHE_HOME");
-    Path base =
-        xdg != null && !xdg.isBlank()
-            ? Path.of(xdg)
-            : Path.of(System.getProperty("user.home"), ".cache");
-    return base.resolve("x402j").resolve("anvil-" + ANVIL_VERSION);
+    return NpmInstall.cacheRoot(env).resolve("anvil-" + ANVIL_VERSION);
   }
 
   private Path installed() throws IOException, InterruptedException {
     Path dir = cacheDirectory();
     Path binary = platformBinary(dir.resolve("node_modules").resolve("@foundry-rs"));
-    if (Files.isExecutable(binary)) {
-      return binary;
-    }
-    Files.createDirectories(dir);
-    // Several test JVMs may start at once; one installs, the others wait for it.
-    try (FileChannel channel =
-        new RandomAccessFile(dir.resolve(".lock").toFile(), "rw").getChannel()) {
-      FileLock lock = channel.lock();
-      try {
-        return installLocked(dir, binary);
-      } finally {
-        lock.release();
-      }
-    }
-  }
-
-  private Path installLocked(Path dir, Path binary) throws IOException, InterruptedException {
-    if (Files.isExecutable(binary)) {
-      return binary; // another JVM installed it while this one waited for the lock
-    }
-    if (findOnPath(isWindows() ? "npm.cmd" : "npm") == null) {
-      throw new IOException(
-          "anvil "
-              + ANVIL_VERSION
-              + " is needed for the local chain but was not found: install Node.js and npm"
-              + " (https://nodejs.org) so x402j can fetch "
-              + PACKAGE
-              + "@"
-              + ANVIL_VERSION
-              + ", or install Foundry's anvil and put it on the PATH, or set X402J_ANVIL to its"
-              + " path");
-    }
-    Path log = dir.resolve("npm-install.log");
-    Process process =
-        new ProcessBuilder(
-                List.of(
-                    isWindows() ? "npm.cmd" : "npm",
-                    "install",
-                    "--prefix",
-                    dir.toString(),
-                    "--no-audit",
-                    "--no-fund",
-                    "--no-save",
-                    PACKAGE + "@" + ANVIL_VERSION))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    if (!process.waitFor(10, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      throw new IOException("npm install of " + PACKAGE + " did not finish in 10 minutes");
-    }
-    if (process.exitValue() != 0 || !Files.isExecutable(binary)) {
-      throw new IOException(
-          "npm install of "
-              + PACKAGE
-              + "@"
-              + ANVIL_VERSION
-              + " into "
-              + dir
-              + " failed (exit "
-              + process.exitValue()
-              + "); its output is in "
-              + log
-              + ":\n"
-              + tail(log));
-    }
+    NpmInstall.ensure(
+        dir,
+        d -> Files.isExecutable(binary),
+        List.of(
+            "install",
+            "--prefix",
+            dir.toString(),
+            "--no-audit",
+            "--no-fund",
+            "--no-save",
+            PACKAGE + "@" + ANVIL_VERSION),
+        "anvil "
+            + ANVIL_VERSION
+            + " (or install Foundry's anvil and put it on the PATH, or set X402J_ANVIL to its"
+            + " path)",
+        env);
     return binary;
   }
 
@@ -177,32 +113,10 @@ public final class AnvilLocator {
   }
 
   private static boolean isWindows() {
-    return System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("win");
+    return NpmInstall.isWindows();
   }
 
   private Path findOnPath(String executable) {
-    String path = env.get("PATH");
-    if (path == null) {
-      return null;
-    }
-    for (String dir : path.split(java.io.File.pathSeparator)) {
-      if (dir.isEmpty()) {
-        continue;
-      }
-      Path candidate = Path.of(dir, executable);
-      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-        return candidate;
-      }
-    }
-    return null;
-  }
-
-  private static String tail(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-    } catch (IOException e) {
-      return "(log unreadable)";
-    }
+    return NpmInstall.findOnPath(executable, env);
   }
 }

@@ -60,13 +60,23 @@ public final class TestMarket implements AutoCloseable {
 
   /** Starts a devnet with the accounts {@code facilitator}, {@code buyer} and {@code seller}. */
   public static TestMarket start() throws Exception {
-    return new TestMarket(
-        Devnet.start(
-            DevnetOptions.builder()
-                .account("facilitator", ETH, BigInteger.ZERO)
-                .account("buyer", ETH, BigInteger.valueOf(1_000_000_000L))
-                .account("seller", BigInteger.ZERO, BigInteger.ZERO)
-                .build()));
+    return new TestMarket(Devnet.start(accounts().build()));
+  }
+
+  /**
+   * Starts a devnet that looks like Base Sepolia (chain 84532, USDC at its address, v1 name {@code
+   * base-sepolia}), so that clients which only know public networks, such as the official v1 SDK,
+   * can pay in it.
+   */
+  public static TestMarket startMirroringBaseSepolia() throws Exception {
+    return new TestMarket(Devnet.start(accounts().mirrorBaseSepolia(true).build()));
+  }
+
+  private static DevnetOptions.Builder accounts() {
+    return DevnetOptions.builder()
+        .account("facilitator", ETH, BigInteger.ZERO)
+        .account("buyer", ETH, BigInteger.valueOf(1_000_000_000L))
+        .account("seller", BigInteger.ZERO, BigInteger.ZERO);
   }
 
   public Devnet devnet() {
