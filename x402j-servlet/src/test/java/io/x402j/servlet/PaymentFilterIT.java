@@ -25,9 +25,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -238,6 +241,28 @@ class PaymentFilterIT {
 
     assertThat(replayed.statusCode()).isEqualTo(402);
     assertThat(replayed.body()).doesNotContain("sunny");
+  }
+
+  @Test
+  void oneHeaderSentTenTimesAtOnceBuysOneResponse() throws Exception {
+    BigInteger before = market.sellerBalance();
+    String payment = pay("/weather");
+    List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      all.add(
+          HTTP.sendAsync(
+              HttpRequest.newBuilder(URI.create(base + "/weather"))
+                  .header("PAYMENT-SIGNATURE", payment)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString()));
+    }
+
+    List<Integer> statuses = all.stream().map(f -> f.join().statusCode()).sorted().toList();
+
+    assertThat(statuses).containsOnly(200, 402);
+    assertThat(statuses.stream().filter(s -> s == 200)).hasSize(1);
+    assertThat(all.stream().filter(f -> f.join().body().contains("sunny"))).hasSize(1);
+    assertThat(market.sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(10_000)));
   }
 
   @Test
