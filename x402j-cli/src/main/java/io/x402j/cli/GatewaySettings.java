@@ -1,6 +1,5 @@
 package io.x402j.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.x402j.core.Asset;
 import io.x402j.core.Network;
@@ -19,7 +18,6 @@ import io.x402j.server.RouteTable;
 import io.x402j.server.gateway.Gateway;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -244,21 +242,7 @@ record GatewaySettings(
    * @throws IllegalArgumentException naming the setting that is missing, unknown or invalid
    */
   static GatewaySettings load(Path file, Map<String, String> env) throws IOException {
-    String text = Files.readString(file);
-    JsonNode root;
-    try {
-      root = ConfigYaml.read(text);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(
-          "configuration "
-              + file
-              + " is not valid YAML: "
-              + e.getOriginalMessage()
-              + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()));
-    }
-    if (root == null || !root.isObject()) {
-      throw new IllegalArgumentException("configuration " + file + " must be a mapping");
-    }
+    JsonNode root = ConfigYaml.load(file);
     unknown(root, TOP, "");
     JsonNode facilitator = root.path("facilitator");
     unknown(facilitator, Set.of("url", "tokenEnv"), "facilitator.");

@@ -1,6 +1,5 @@
 package io.x402j.facilitator;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.x402j.core.Network;
 import io.x402j.evm.EvmAddress;
@@ -8,7 +7,6 @@ import io.x402j.facilitator.internal.ConfigYaml;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -450,22 +448,7 @@ public record FacilitatorConfig(
    * @throws IllegalArgumentException naming the setting that is missing, unknown or invalid
    */
   public static FacilitatorConfig load(Path file, Map<String, String> env) throws IOException {
-    String text = Files.readString(file); // NoSuchFileException names the file
-    JsonNode root;
-    try {
-      root = ConfigYaml.read(text);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(
-          "configuration "
-              + file
-              + " is not valid YAML: "
-              + e.getOriginalMessage()
-              + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()));
-    }
-    if (root == null || !root.isObject()) {
-      throw new IllegalArgumentException(
-          "configuration " + file + " must be a mapping of settings");
-    }
+    JsonNode root = ConfigYaml.load(file);
     Reader r = new Reader(env);
     r.unknown(root, TOP_FIELDS, "");
     JsonNode auth = root.path("auth");

@@ -14,17 +14,13 @@ import io.x402j.core.wire.PaymentRequired;
 import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.core.wire.VerifyResponse;
-import io.x402j.evm.EvmAddress;
 import io.x402j.evm.ExactEvmPayload;
-import io.x402j.evm.internal.Abi;
-import io.x402j.evm.internal.Hex;
 import io.x402j.server.GateHarness.Answer;
 import io.x402j.server.GateHarness.Served;
 import io.x402j.server.testing.TestMarket;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -306,9 +302,7 @@ class GateIT {
             .join();
     assertThat(decision).isInstanceOf(GateDecision.Admit.class);
     // While the handler runs, the buyer's money leaves: the settlement must now fail.
-    EvmAddress buyer = market.buyer().address();
-    BigInteger all = market.balance(buyer);
-    transferTokens(buyer, EvmAddress.parse("0x000000000000000000000000000000000000dEaD"), all);
+    BigInteger all = market.drainBuyer();
 
     Served served = GateHarness.finish(((GateDecision.Admit) decision).admission(), OK);
 
@@ -318,7 +312,7 @@ class GateIT {
     assertThat(receipt.success()).isFalse();
     assertThat(receipt.errorReason()).isEqualTo(ErrorReason.EXACT_EVM_INSUFFICIENT_BALANCE.wire());
     assertThat(market.sellerBalance()).isEqualTo(before);
-    market.devnet().mint(buyer, all);
+    market.fundBuyer(all);
   }
 
   @Test
@@ -440,19 +434,5 @@ class GateIT {
   static io.x402j.evm.Bytes32 nonceOf(String paymentHeader) {
     PaymentPayload payload = HEADERS.decodePaymentSignature(paymentHeader);
     return ExactEvmPayload.fromMap(payload.payload()).authorization().nonce();
-  }
-
-  static void transferTokens(EvmAddress from, EvmAddress to, BigInteger amount) throws Exception {
-    var rpc = market.devnet().rpc();
-    rpc.call("anvil_impersonateAccount", from.toLowerHex()).join();
-    Map<String, Object> tx = new LinkedHashMap<>();
-    tx.put("from", from.toLowerHex());
-    tx.put("to", market.info().token().toLowerHex());
-    tx.put(
-        "data",
-        Hex.encode(Abi.call("transfer(address,uint256)").address(to).uint(amount).encode()));
-    String hash = rpc.call("eth_sendTransaction", tx).join().asText();
-    market.devnet().awaitReceipt(hash);
-    rpc.call("anvil_stopImpersonatingAccount", from.toLowerHex()).join();
   }
 }

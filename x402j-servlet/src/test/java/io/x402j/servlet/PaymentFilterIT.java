@@ -9,9 +9,6 @@ import io.x402j.core.facilitator.HttpFacilitatorClient;
 import io.x402j.core.wire.HeaderCodec;
 import io.x402j.core.wire.PaymentRequired;
 import io.x402j.core.wire.SettleResponse;
-import io.x402j.evm.EvmAddress;
-import io.x402j.evm.internal.Abi;
-import io.x402j.evm.internal.Hex;
 import io.x402j.server.PaymentGate;
 import io.x402j.server.RouteTable;
 import io.x402j.server.testing.TestMarket;
@@ -27,7 +24,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -111,7 +107,7 @@ class PaymentFilterIT {
         }
         case "/drain" -> {
           // While the handler runs, the buyer's money leaves: settlement must fail.
-          drainBuyer();
+          market.drainBuyer();
           resp.getWriter().write("secret report");
         }
         case "/echo" -> {
@@ -229,7 +225,7 @@ class PaymentFilterIT {
     assertThat(receipt.success()).isFalse();
     assertThat(receipt.errorReason()).isEqualTo(ErrorReason.EXACT_EVM_INSUFFICIENT_BALANCE.wire());
     assertThat(market.sellerBalance()).isEqualTo(before);
-    market.devnet().mint(market.buyer().address(), BigInteger.valueOf(500_000_000));
+    market.fundBuyer(BigInteger.valueOf(500_000_000));
   }
 
   @Test
@@ -320,28 +316,5 @@ class PaymentFilterIT {
     assertThat(browser.statusCode()).isEqualTo(402);
     assertThat(browser.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
     assertThat(browser.body()).contains("Pay with browser wallet");
-  }
-
-  static void drainBuyer() {
-    try {
-      EvmAddress buyer = market.buyer().address();
-      BigInteger all = market.balance(buyer);
-      var rpc = market.devnet().rpc();
-      rpc.call("anvil_impersonateAccount", buyer.toLowerHex()).join();
-      Map<String, Object> tx = new LinkedHashMap<>();
-      tx.put("from", buyer.toLowerHex());
-      tx.put("to", market.info().token().toLowerHex());
-      tx.put(
-          "data",
-          Hex.encode(
-              Abi.call("transfer(address,uint256)")
-                  .address(EvmAddress.parse("0x000000000000000000000000000000000000dEaD"))
-                  .uint(all)
-                  .encode()));
-      market.devnet().awaitReceipt(rpc.call("eth_sendTransaction", tx).join().asText());
-      rpc.call("anvil_stopImpersonatingAccount", buyer.toLowerHex()).join();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -36,7 +36,34 @@ public final class ConfigYaml {
     }
   }
 
+  /**
+   * Reads a configuration file that must be a mapping.
+   *
+   * @throws IOException if the file cannot be read (a missing file is named by the exception)
+   * @throws IllegalArgumentException naming the file and line when it is not YAML, or not a mapping
+   */
+  public static JsonNode load(java.nio.file.Path file) throws IOException {
+    String text = java.nio.file.Files.readString(file);
+    JsonNode root;
+    try {
+      root = read(text);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          "configuration "
+              + file
+              + " is not valid YAML: "
+              + e.getOriginalMessage()
+              + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()));
+    }
+    if (!root.isObject()) {
+      throw new IllegalArgumentException(
+          "configuration " + file + " must be a mapping of settings");
+    }
+    return root;
+  }
+
   private static JsonNode node(JsonParser p) throws IOException {
+
     JsonToken token = p.currentToken();
     switch (token) {
       case START_OBJECT:

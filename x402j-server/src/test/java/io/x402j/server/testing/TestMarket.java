@@ -19,6 +19,8 @@ import io.x402j.evm.ExactEvmClient;
 import io.x402j.evm.ExactEvmFacilitator;
 import io.x402j.evm.PrivateKeySigner;
 import io.x402j.evm.Signer;
+import io.x402j.evm.internal.Abi;
+import io.x402j.evm.internal.Hex;
 import io.x402j.evm.rpc.JsonRpcClient;
 import io.x402j.facilitator.FacilitatorServer;
 import io.x402j.facilitator.FacilitatorService;
@@ -133,6 +135,43 @@ public final class TestMarket implements AutoCloseable {
 
   public BigInteger balance(EvmAddress owner) {
     return devnet.tokenBalance(owner);
+  }
+
+  /**
+   * Sends all of the buyer's tokens away, so that payments it signed can no longer settle (say,
+   * while their handler runs); returns the amount, for {@link #fundBuyer}.
+   */
+  public BigInteger drainBuyer() {
+    EvmAddress from = buyer().address();
+    BigInteger all = balance(from);
+    var rpc = devnet.rpc();
+    rpc.call("anvil_impersonateAccount", from.toLowerHex()).join();
+    Map<String, Object> tx = new java.util.LinkedHashMap<>();
+    tx.put("from", from.toLowerHex());
+    tx.put("to", info.token().toLowerHex());
+    tx.put(
+        "data",
+        Hex.encode(
+            Abi.call("transfer(address,uint256)")
+                .address(EvmAddress.parse("0x000000000000000000000000000000000000dEaD"))
+                .uint(all)
+                .encode()));
+    try {
+      devnet.awaitReceipt(rpc.call("eth_sendTransaction", tx).join().asText());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    rpc.call("anvil_stopImpersonatingAccount", from.toLowerHex()).join();
+    return all;
+  }
+
+  /** Mints tokens to the buyer. */
+  public void fundBuyer(BigInteger amount) {
+    try {
+      devnet.mint(buyer().address(), amount);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** The {@code PAYMENT-SIGNATURE} a v2 client sends for the first option of a 402 header. */
