@@ -20,7 +20,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The parts of the test dollar x402 does not use directly: receive and cancel. */
-class TestDollarIT {
+class ReceiveAndCancelIT {
+  /** One validity bound for signing and calling: computing it twice could straddle a second. */
+  static final BigInteger VALID_BEFORE =
+      BigInteger.valueOf(System.currentTimeMillis() / 1000 + 3600);
+
   static Devnet devnet;
   static DevnetInfo info;
   static PrivateKeySigner buyer;
@@ -61,7 +65,7 @@ class TestDollarIT {
             .address(to)
             .uint(value)
             .uint(0)
-            .uint(BigInteger.valueOf(System.currentTimeMillis() / 1000 + 600))
+            .uint(VALID_BEFORE)
             .bytes32(nonce.toBytes())
             .encode());
   }
@@ -85,7 +89,7 @@ class TestDollarIT {
         .address(to)
         .uint(value)
         .uint(0)
-        .uint(BigInteger.valueOf(System.currentTimeMillis() / 1000 + 600))
+        .uint(VALID_BEFORE)
         .bytes32(nonce.toBytes())
         .uint(s.v())
         .bytes32(Abi.word(s.r()))
