@@ -218,7 +218,40 @@ class GateFaultsTest {
   }
 
   @Test
+  void theRecipientMayBeChosenPerRequest() {
+    String other = "0x000000000000000000000000000000000000dEaD";
+    GateHarness harness =
+        new GateHarness(
+            PaymentGate.builder()
+                .facilitator(facilitator)
+                .routes(
+                    RouteTable.builder()
+                        .route(
+                            "GET /shops/:shop/item",
+                            PaidRoute.builder()
+                                .accept(
+                                    PaymentOption.builder(BASE_SEPOLIA)
+                                        .price("$0.01")
+                                        .payTo(
+                                            r ->
+                                                r.path().startsWith("/shops/dead/") ? other : PAYER)
+                                        .build())
+                                .build())
+                        .build())
+                .build());
+
+    String dead =
+        harness.serve(GateHarness.get("/shops/dead/item", Map.of()), OK).header("PAYMENT-REQUIRED");
+    String live =
+        harness.serve(GateHarness.get("/shops/live/item", Map.of()), OK).header("PAYMENT-REQUIRED");
+
+    assertThat(HEADERS.decodePaymentRequired(dead).accepts().get(0).payTo()).isEqualTo(other);
+    assertThat(HEADERS.decodePaymentRequired(live).accepts().get(0).payTo()).isEqualTo(PAYER);
+  }
+
+  @Test
   void anAdmissionIsCompletedOnce() {
+
     GateHarness harness = harness(PendingSettlement.WAIT);
     GateDecision decision =
         harness
