@@ -1,0 +1,393 @@
+package io.x402j.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.x402j.core.Asset;
+import io.x402j.core.NetworkPattern;
+import io.x402j.core.NetworkRegistry;
+import io.x402j.core.X402Exception;
+import io.x402j.core.scheme.SchemeClient;
+import io.x402j.core.scheme.SchemeRegistry;
+import io.x402j.core.wire.HeaderCodec;
+import io.x402j.core.wire.MalformedMessageException;
+import io.x402j.core.wire.PaymentPayload;
+import io.x402j.core.wire.PaymentPayloadV1;
+import io.x402j.core.wire.PaymentRequired;
+import io.x402j.core.wire.PaymentRequiredV1;
+import io.x402j.core.wire.PaymentRequirements;
+import io.x402j.core.wire.PaymentRequirementsV1;
+import io.x402j.core.wire.SettleResponse;
+import io.x402j.core.wire.V1Translation;
+import io.x402j.core.wire.WireCodec;
+import io.x402j.evm.ExactEvmClient;
+import io.x402j.evm.Signer;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers a 402 with a payment: reads the offered requirements (the v2 {@code PAYMENT-REQUIRED}
+ * header, else the v1 JSON body), keeps those it has a scheme for and its {@link SpendControls}
+ * allow, lets the {@link RequirementSelector} choose, checks the budgets, records the spend, and
+ * signs. Used by {@link X402Client} and the OkHttp interceptor; usable with any HTTP client.
+ * Immutable and thread-safe.
+ *
+ * <pre>{@code
+ * Payer payer = Payer.builder()
+ *     .signer(PrivateKeySigner.fromEnvironment("X402J_PRIVATE_KEY"))
+ *     .spendControls(SpendControls.builder().maxPerPaymentUsd("0.10").build())
+ *     .build();
+ * }</pre>
+ */
+public final class Payer {
+  private static final Logger LOG = LoggerFactory.getLogger(Payer.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final SchemeRegistry<SchemeClient> schemes;
+  private final NetworkRegistry networks;
+  private final SpendControls controls;
+  private final SpendLog log;
+  private final RequirementSelector selector;
+  private final List<PayerListener> listeners;
+  private final Clock clock;
+  private final HeaderCodec headers = HeaderCodec.standard();
+  private final WireCodec wire = WireCodec.standard();
+  private final V1Translation v1;
+
+  private Payer(Builder b) {
+    this.schemes = b.schemes.build();
+    this.networks = b.networks;
+    this.controls = b.controls;
+    this.log = b.log;
+    this.selector = b.selector;
+    this.listeners = List.copyOf(b.listeners);
+    this.clock = b.clock;
+    this.v1 = new V1Translation(b.networks);
+  }
+
+  /** Starts a payer; it needs a signer or a scheme. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** What the client has spent. */
+  public SpendLog spendLog() {
+    return log;
+  }
+
+  /**
+   * What {@code challenge} asks for, every offered requirement, whether payable or not.
+   *
+   * @throws X402Exception when the answer carries no readable x402 requirements
+   */
+  public List<PlannedPayment> offers(PaymentChallenge challenge) {
+    return read(challenge).offers;
+  }
+
+  /**
+   * The payment that would be made, without signing or spending anything (a dry run).
+   *
+   * @throws PaymentRefusedException when nothing would be paid, with the reasons
+   * @throws X402Exception when the answer carries no readable x402 requirements
+   */
+  public PlannedPayment plan(PaymentChallenge challenge) {
+    Read read = read(challenge);
+    PlannedPayment chosen = choose(challenge, read);
+    Optional<String> over = controls.budgetRefusal(chosen, log, clock.instant());
+    if (over.isPresent()) {
+      throw refused(challenge, List.of(over.get()), chosen);
+    }
+    return chosen;
+  }
+
+  /**
+   * Pays: chooses a requirement, records the spend and signs.
+   *
+   * @throws PaymentRefusedException when nothing may be paid; nothing was signed or spent
+   * @throws X402Exception when the answer carries no readable x402 requirements
+   */
+  public PaymentAuthorization authorize(PaymentChallenge challenge) {
+    Read read = read(challenge);
+    PlannedPayment chosen = choose(challenge, read);
+    long spendId;
+    synchronized (log) { // budgets are checked and spent in one step
+      Optional<String> over = controls.budgetRefusal(chosen, log, clock.instant());
+      if (over.isPresent()) {
+        throw refused(challenge, List.of(over.get()), chosen);
+      }
+      spendId = log.record(Spend.of(chosen, clock.instant()));
+    }
+    try {
+      for (PayerListener l : listeners) {
+        try {
+          l.beforePayment(chosen);
+        } catch (RuntimeException veto) {
+          throw refused(challenge, List.of("a hook refused: " + veto.getMessage()), chosen);
+        }
+      }
+      return sign(chosen, read);
+    } catch (RuntimeException e) {
+      log.cancel(spendId); // nothing was signed
+      throw e;
+    }
+  }
+
+  /**
+   * The settlement receipt of a paid request's answer ({@code PAYMENT-RESPONSE}, or {@code
+   * X-PAYMENT-RESPONSE} from v1 servers), if it carries a readable one.
+   */
+  public Optional<SettleResponse> receipt(Function<String, Optional<String>> header) {
+    try {
+      Optional<String> v2 = header.apply("PAYMENT-RESPONSE");
+      if (v2.isPresent()) {
+        return Optional.of(headers.decodePaymentResponse(v2.get()));
+      }
+      Optional<String> v1Header = header.apply("X-PAYMENT-RESPONSE");
+      if (v1Header.isPresent()) {
+        return Optional.of(headers.decodeXPaymentResponse(v1Header.get()));
+      }
+    } catch (MalformedMessageException e) {
+      LOG.warn("the server's receipt header is unreadable: {}", e.getMessage());
+    }
+    return Optional.empty();
+  }
+
+  /** Tells the hooks how the paid request ended. */
+  public void paid(PlannedPayment payment, int status, SettleResponse receipt) {
+    for (PayerListener l : listeners) {
+      try {
+        l.afterPayment(payment, status, receipt);
+        if (status >= 400 || receipt == null || !receipt.success()) {
+          l.onFailure(
+              payment,
+              status == 402 && receipt != null && receipt.errorReason() != null
+                  ? "the payment did not settle: " + receipt.errorReason()
+                  : status >= 400
+                      ? "the paid request was answered with HTTP " + status
+                      : "the server sent no settlement receipt");
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("payer listener {} failed", l.getClass().getName(), e);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** A 402 read: the offers in order, and what is needed to sign each. */
+  private record Read(PaymentRequired v2, List<PlannedPayment> offers, List<String> unreadable) {}
+
+  private Read read(PaymentChallenge challenge) {
+    Optional<String> header = challenge.header("PAYMENT-REQUIRED");
+    if (header.isPresent()) {
+      PaymentRequired required;
+      try {
+        required = headers.decodePaymentRequired(header.get());
+      } catch (MalformedMessageException e) {
+        throw new X402Exception(
+            "the 402 from "
+                + challenge.url()
+                + " has an unreadable PAYMENT-REQUIRED header: "
+                + e.getMessage(),
+            e);
+      }
+      URI resource = resourceUrl(challenge.url(), required);
+      List<PlannedPayment> offers = new ArrayList<>();
+      for (PaymentRequirements r : required.accepts()) {
+        offers.add(new PlannedPayment(2, resource, r, null, asset(r)));
+      }
+      return new Read(required, offers, List.of());
+    }
+    byte[] body = challenge.body();
+    JsonNode json;
+    try {
+      json = body.length == 0 ? null : JSON.readTree(body);
+    } catch (IOException e) {
+      json = null;
+    }
+    if (json == null || json.path("x402Version").asInt() != 1) {
+      throw new X402Exception(
+          "the 402 from "
+              + challenge.url()
+              + " carries no x402 payment requirements (no PAYMENT-REQUIRED header, no v1 body)");
+    }
+    PaymentRequiredV1 required;
+    try {
+      required =
+          wire.decodePaymentRequiredV1(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+    } catch (MalformedMessageException e) {
+      throw new X402Exception(
+          "the v1 402 body from " + challenge.url() + " is unreadable: " + e.getMessage(), e);
+    }
+    List<PlannedPayment> offers = new ArrayList<>();
+    List<String> unreadable = new ArrayList<>();
+    for (PaymentRequirementsV1 r : required.accepts()) {
+      try {
+        PaymentRequirements translated = v1.requirements(r);
+        offers.add(new PlannedPayment(1, challenge.url(), translated, r, asset(translated)));
+      } catch (IllegalArgumentException e) {
+        unreadable.add(r.scheme() + " on " + r.network() + ": " + e.getMessage());
+      }
+    }
+    return new Read(null, offers, unreadable);
+  }
+
+  private static URI resourceUrl(URI fallback, PaymentRequired required) {
+    if (required.resource() != null && required.resource().url() != null) {
+      try {
+        return URI.create(required.resource().url());
+      } catch (IllegalArgumentException e) {
+        // not a URL; keep the one asked
+      }
+    }
+    return fallback;
+  }
+
+  private Asset asset(PaymentRequirements r) {
+    return networks.findAsset(r.network(), r.asset()).orElse(null);
+  }
+
+  private PlannedPayment choose(PaymentChallenge challenge, Read read) {
+    List<String> reasons = new ArrayList<>(read.unreadable());
+    List<PlannedPayment> payable = new ArrayList<>();
+    for (PlannedPayment offer : read.offers()) {
+      PaymentRequirements r = offer.requirements();
+      String label = r.scheme() + " on " + r.network() + " (" + offer.describe() + ")";
+      if (schemes.find(offer.x402Version(), r.scheme(), r.network()).isEmpty()) {
+        reasons.add(label + ": no client for this scheme and network");
+        continue;
+      }
+      Optional<String> refusal = controls.refusal(offer);
+      if (refusal.isPresent()) {
+        reasons.add(label + ": " + refusal.get());
+        continue;
+      }
+      payable.add(offer);
+    }
+    if (payable.isEmpty()) {
+      if (reasons.isEmpty()) {
+        reasons.add("the server offered no requirement");
+      }
+      throw refused(challenge, reasons, null);
+    }
+    return Objects.requireNonNull(selector.select(List.copyOf(payable)), "the selector chose null");
+  }
+
+  private PaymentAuthorization sign(PlannedPayment chosen, Read read) {
+    PaymentRequirements r = chosen.requirements();
+    SchemeClient client = schemes.find(chosen.x402Version(), r.scheme(), r.network()).orElseThrow();
+    Map<String, Object> payload;
+    try {
+      payload = client.createPayload(chosen.x402Version(), r);
+    } catch (IllegalArgumentException e) {
+      throw new PaymentRefusedException(
+          chosen.url().toString(),
+          List.of(chosen.describe() + ": cannot be signed: " + e.getMessage()));
+    }
+    if (chosen.x402Version() == 2) {
+      // Echo the offered requirement exactly as the server sent it: servers match it verbatim.
+      PaymentPayload payment = PaymentPayload.of(read.v2().resource(), r, payload);
+      return new PaymentAuthorization(
+          "PAYMENT-SIGNATURE", headers.encodePaymentSignature(payment), chosen);
+    }
+    PaymentRequirementsV1 v1Requirements = chosen.v1Requirements();
+    PaymentPayloadV1 payment =
+        PaymentPayloadV1.of(v1Requirements.scheme(), v1Requirements.network(), payload);
+    return new PaymentAuthorization("X-PAYMENT", headers.encodeXPayment(payment), chosen);
+  }
+
+  private PaymentRefusedException refused(
+      PaymentChallenge challenge, List<String> reasons, PlannedPayment payment) {
+    PaymentRefusedException e = new PaymentRefusedException(challenge.url().toString(), reasons);
+    for (PayerListener l : listeners) {
+      try {
+        l.onFailure(payment, e.getMessage());
+      } catch (RuntimeException ignored) {
+        LOG.warn("payer listener {} failed", l.getClass().getName(), ignored);
+      }
+    }
+    return e;
+  }
+
+  /** Builds a {@link Payer}. */
+  public static final class Builder {
+    private final SchemeRegistry.Builder<SchemeClient> schemes = SchemeRegistry.builder();
+    private boolean hasScheme;
+    private NetworkRegistry networks = NetworkRegistry.defaults();
+    private SpendControls controls = SpendControls.none();
+    private SpendLog log = SpendLog.inMemory();
+    private RequirementSelector selector = RequirementSelector.first();
+    private final List<PayerListener> listeners = new ArrayList<>();
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /** Pays exact-scheme requirements on every EVM network with {@code signer}. */
+    public Builder signer(Signer signer) {
+      return scheme(NetworkPattern.namespace("eip155"), ExactEvmClient.of(signer));
+    }
+
+    /** Pays with {@code client} on {@code networks}, in both protocol versions. */
+    public Builder scheme(NetworkPattern networks, SchemeClient client) {
+      schemes.registerBothVersions(client.scheme(), networks, client);
+      hasScheme = true;
+      return this;
+    }
+
+    /** The networks and tokens known (default: the public ones), for v1 names and dollar values. */
+    public Builder networks(NetworkRegistry networks) {
+      this.networks = Objects.requireNonNull(networks, "networks");
+      return this;
+    }
+
+    /** The limits (default: none). */
+    public Builder spendControls(SpendControls controls) {
+      this.controls = Objects.requireNonNull(controls, "controls");
+      return this;
+    }
+
+    /** Where spending is recorded (default: in memory); a file makes budgets survive restarts. */
+    public Builder spendLog(SpendLog log) {
+      this.log = Objects.requireNonNull(log, "log");
+      return this;
+    }
+
+    /** How to choose among payable requirements (default: the server's first). */
+    public Builder selector(RequirementSelector selector) {
+      this.selector = Objects.requireNonNull(selector, "selector");
+      return this;
+    }
+
+    /** Adds hooks. */
+    public Builder listener(PayerListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** The clock for budgets. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * The payer.
+     *
+     * @throws IllegalStateException without a signer or scheme
+     */
+    public Payer build() {
+      if (!hasScheme) {
+        throw new IllegalStateException("a payer needs a signer (or a scheme client)");
+      }
+      return new Payer(this);
+    }
+  }
+}

@@ -1,0 +1,232 @@
+package io.x402j.client;
+
+import io.x402j.client.internal.Bodies;
+import io.x402j.client.internal.Replayed;
+import io.x402j.core.X402Exception;
+import io.x402j.core.internal.Futures;
+import io.x402j.core.wire.SettleResponse;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An HTTP client that pays x402 resources: a request answered with 402 is paid by the {@link Payer}
+ * and sent once more with the payment; the final response comes back with what was paid and the
+ * server's receipt. It pays at most once per request and never retries a paid request, whatever the
+ * answer (a second 402, an error). A request that already carries a payment header is sent as it
+ * is. The request body is read once and sent identically both times. Immutable and thread-safe.
+ *
+ * <pre>{@code
+ * X402Client client = X402Client.builder(payer).build();
+ * PaidResponse<String> r = client.send(HttpRequest.newBuilder(uri).build(), BodyHandlers.ofString());
+ * r.paid().ifPresent(p -> log.info("paid {}", p.describe()));
+ * }</pre>
+ */
+public final class X402Client {
+  private static final Logger LOG = LoggerFactory.getLogger(X402Client.class);
+
+  private final HttpClient http;
+  private final Payer payer;
+  private final boolean dryRun;
+  private final int maxRequestBytes;
+  private final int max402Bytes;
+
+  private X402Client(Builder b) {
+    this.http = b.http != null ? b.http : HttpClient.newHttpClient();
+    this.payer = b.payer;
+    this.dryRun = b.dryRun;
+    this.maxRequestBytes = b.maxRequestBytes;
+    this.max402Bytes = b.max402Bytes;
+  }
+
+  /** Starts a client paying with {@code payer}. */
+  public static Builder builder(Payer payer) {
+    return new Builder(payer);
+  }
+
+  /** The payer. */
+  public Payer payer() {
+    return payer;
+  }
+
+  /**
+   * Sends {@code request}, paying if asked.
+   *
+   * @throws PaymentRefusedException when a payment was asked but may not be made (nothing signed)
+   * @throws IOException when the server cannot be reached or the body cannot be read
+   */
+  public <T> PaidResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
+      throws IOException, InterruptedException {
+    try {
+      return sendAsync(request, handler).get();
+    } catch (ExecutionException e) {
+      Throwable cause = Futures.unwrap(e);
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException(cause);
+    }
+  }
+
+  /** Sends {@code request} asynchronously, paying if asked; see {@link #send}. */
+  public <T> CompletableFuture<PaidResponse<T>> sendAsync(
+      HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+    if (request.headers().firstValue("PAYMENT-SIGNATURE").isPresent()
+        || request.headers().firstValue("X-PAYMENT").isPresent()) {
+      // Already paid by the caller: never add a second payment.
+      return http.sendAsync(request, handler)
+          .thenApply(
+              r ->
+                  new PaidResponse<>(
+                      r, null, payer.receipt(r.headers()::firstValue).orElse(null), false));
+    }
+    byte[] body;
+    try {
+      body =
+          request.bodyPublisher().isPresent()
+              ? Bodies.collect(request.bodyPublisher().get(), maxRequestBytes)
+              : null;
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return CompletableFuture.failedFuture(e);
+    }
+    HttpRequest first = copy(request, body, null, null);
+    return http.sendAsync(first, firstHandler(handler))
+        .thenCompose(
+            answer -> {
+              if (answer.statusCode() != 402) {
+                @SuppressWarnings("unchecked")
+                T converted = (T) answer.body().value;
+                return CompletableFuture.completedFuture(
+                    new PaidResponse<>(Replayed.withBody(answer, converted), null, null, false));
+              }
+              return onPaymentRequired(request, body, answer, handler);
+            });
+  }
+
+  private <T> CompletableFuture<PaidResponse<T>> onPaymentRequired(
+      HttpRequest request,
+      byte[] body,
+      HttpResponse<Either> answer,
+      HttpResponse.BodyHandler<T> handler) {
+    byte[] bytes = answer.body().bytes;
+    PaymentChallenge challenge = new PaymentChallenge(request.uri(), answer.headers().map(), bytes);
+    PaymentAuthorization authorization;
+    try {
+      if (dryRun) {
+        PlannedPayment plan = payer.plan(challenge);
+        return Replayed.of(answer, bytes, handler)
+            .thenApply(r -> new PaidResponse<>(r, plan, null, true));
+      }
+      authorization = payer.authorize(challenge);
+    } catch (PaymentRefusedException e) {
+      return CompletableFuture.failedFuture(e);
+    } catch (X402Exception e) {
+      // A 402 without x402 requirements: not ours to pay; the caller gets it as it is.
+      LOG.debug("unpayable 402 from {}: {}", request.uri(), e.getMessage());
+      return Replayed.of(answer, bytes, handler)
+          .thenApply(r -> new PaidResponse<>(r, null, null, false));
+    }
+    HttpRequest paid = copy(request, body, authorization.headerName(), authorization.headerValue());
+    PlannedPayment payment = authorization.payment();
+    return http.sendAsync(paid, handler)
+        .thenApply(
+            response -> {
+              SettleResponse receipt = payer.receipt(response.headers()::firstValue).orElse(null);
+              payer.paid(payment, response.statusCode(), receipt);
+              return new PaidResponse<>(response, payment, receipt, false);
+            });
+  }
+
+  /** The body of a first answer: the caller's type, or the bytes of a 402. */
+  private static final class Either {
+    final Object value;
+    final byte[] bytes;
+
+    Either(Object value, byte[] bytes) {
+      this.value = value;
+      this.bytes = bytes;
+    }
+  }
+
+  private <T> HttpResponse.BodyHandler<Either> firstHandler(HttpResponse.BodyHandler<T> handler) {
+    return info ->
+        info.statusCode() == 402
+            ? HttpResponse.BodySubscribers.mapping(
+                Bodies.limited(max402Bytes), b -> new Either(null, b))
+            : HttpResponse.BodySubscribers.mapping(handler.apply(info), v -> new Either(v, null));
+  }
+
+  private static HttpRequest copy(HttpRequest original, byte[] body, String name, String value) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(original.uri());
+    original.headers().map().forEach((k, vs) -> vs.forEach(v -> b.header(k, v)));
+    original.timeout().ifPresent(b::timeout);
+    original.version().ifPresent(b::version);
+    b.expectContinue(original.expectContinue());
+    b.method(
+        original.method(),
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body));
+    if (name != null) {
+      b.header(name, value);
+    }
+    return b.build();
+  }
+
+  /** Builds an {@link X402Client}. */
+  public static final class Builder {
+    private final Payer payer;
+    private HttpClient http;
+    private boolean dryRun;
+    private int maxRequestBytes = 10 * 1024 * 1024;
+    private int max402Bytes = 1024 * 1024;
+
+    private Builder(Payer payer) {
+      this.payer = Objects.requireNonNull(payer, "payer");
+    }
+
+    /** The HTTP client to send with (default: a new one). */
+    public Builder httpClient(HttpClient http) {
+      this.http = Objects.requireNonNull(http, "http");
+      return this;
+    }
+
+    /**
+     * Reports what would be paid instead of paying: a 402 comes back as it is, with {@link
+     * PaidResponse#wouldPay()}; nothing is signed or spent.
+     */
+    public Builder dryRun(boolean dryRun) {
+      this.dryRun = dryRun;
+      return this;
+    }
+
+    /** The largest request body the client resends (default 10 MiB). */
+    public Builder maxRequestBytes(int bytes) {
+      this.maxRequestBytes = bytes;
+      return this;
+    }
+
+    /** The largest 402 answer read (default 1 MiB). */
+    public Builder max402Bytes(int bytes) {
+      this.max402Bytes = bytes;
+      return this;
+    }
+
+    /** The client. */
+    public X402Client build() {
+      return new X402Client(this);
+    }
+  }
+}

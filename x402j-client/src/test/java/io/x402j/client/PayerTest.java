@@ -1,0 +1,145 @@
+package io.x402j.client;
+
+import static io.x402j.client.SpendControlsTest.BASE;
+import static io.x402j.client.SpendControlsTest.BASE_SEPOLIA;
+import static io.x402j.client.SpendControlsTest.SELLER;
+import static io.x402j.client.SpendControlsTest.USDC_BASE;
+import static io.x402j.client.SpendControlsTest.USDC_SEPOLIA;
+import static io.x402j.client.SpendControlsTest.challenge;
+import static io.x402j.client.SpendControlsTest.usdc;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.x402j.core.X402Exception;
+import io.x402j.core.wire.HeaderCodec;
+import io.x402j.core.wire.PaymentPayload;
+import io.x402j.core.wire.PaymentPayloadV1;
+import io.x402j.core.wire.PaymentRequirements;
+import io.x402j.evm.ExactEvmPayload;
+import io.x402j.evm.PrivateKeySigner;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** How a payer reads 402s, chooses and signs, without a network. */
+class PayerTest {
+  final PrivateKeySigner signer = PrivateKeySigner.generate(new SecureRandom());
+  final Payer payer = Payer.builder().signer(signer).build();
+  static final HeaderCodec HEADERS = HeaderCodec.standard();
+
+  @Test
+  void aV2PaymentEchoesTheOfferedRequirementExactly() {
+    PaymentRequirements offered =
+        usdc(BASE_SEPOLIA, USDC_SEPOLIA, 10_000, SELLER).toBuilder()
+            .extra("futureField", Map.of("kept", true))
+            .build();
+
+    PaymentAuthorization auth = payer.authorize(challenge("https://api.example/weather", offered));
+
+    assertThat(auth.headerName()).isEqualTo("PAYMENT-SIGNATURE");
+    PaymentPayload payload = HEADERS.decodePaymentSignature(auth.headerValue());
+    assertThat(payload.accepted()).isEqualTo(offered);
+    assertThat(payload.resource().url()).isEqualTo("https://api.example/weather");
+    ExactEvmPayload evm = ExactEvmPayload.fromMap(payload.payload());
+    assertThat(evm.authorization().from()).isEqualTo(signer.address());
+    assertThat(auth.payment().usd()).hasValue(new BigDecimal("0.01"));
+    assertThat(auth.payment().describe()).isEqualTo("0.01 USDC on eip155:84532 to " + SELLER);
+  }
+
+  @Test
+  void aV1BodyIsPaidWithXPayment() {
+    String body =
+        "{\"x402Version\":1,\"error\":\"X-PAYMENT header is required\",\"accepts\":[{"
+            + "\"scheme\":\"exact\",\"network\":\"base-sepolia\",\"maxAmountRequired\":\"10000\","
+            + "\"resource\":\"https://api.example/weather\",\"description\":\"\",\"mimeType\":\"\","
+            + "\"payTo\":\""
+            + SELLER
+            + "\",\"maxTimeoutSeconds\":60,"
+            + "\"asset\":\""
+            + USDC_SEPOLIA
+            + "\",\"extra\":{\"name\":\"USDC\",\"version\":\"2\"}}]}";
+
+    PaymentAuthorization auth =
+        payer.authorize(
+            new PaymentChallenge(
+                URI.create("https://api.example/weather"),
+                Map.of(),
+                body.getBytes(StandardCharsets.UTF_8)));
+
+    assertThat(auth.headerName()).isEqualTo("X-PAYMENT");
+    PaymentPayloadV1 payment = HEADERS.decodeXPayment(auth.headerValue());
+    assertThat(payment.network()).isEqualTo("base-sepolia");
+    assertThat(auth.payment().x402Version()).isEqualTo(1);
+  }
+
+  @Test
+  void selectorsChooseAmongPayableOffers() {
+    var both =
+        challenge(
+            "https://api.example/x",
+            usdc(BASE, USDC_BASE, 20_000, SELLER),
+            usdc(BASE_SEPOLIA, USDC_SEPOLIA, 10_000, SELLER));
+    assertThat(payer.plan(both).requirements().network()).as("the server's first").isEqualTo(BASE);
+    assertThat(
+            Payer.builder()
+                .signer(signer)
+                .selector(RequirementSelector.preferNetworks(BASE_SEPOLIA))
+                .build()
+                .plan(both)
+                .requirements()
+                .network())
+        .isEqualTo(BASE_SEPOLIA);
+    assertThat(
+            Payer.builder()
+                .signer(signer)
+                .selector(RequirementSelector.cheapest())
+                .build()
+                .plan(both)
+                .usd())
+        .hasValue(new BigDecimal("0.01"));
+  }
+
+  @Test
+  void offersItCannotPayAreExplained() {
+    var solana =
+        challenge(
+            "https://api.example/x",
+            PaymentRequirements.builder()
+                .network(io.x402j.core.Network.parse("solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1"))
+                .amount(io.x402j.core.TokenAmount.of(10_000))
+                .asset("4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU")
+                .payTo("2wKupLR9q6wXYppw8Gr2NvWxKBUqm4PPJKkQfoxHDBg4")
+                .build());
+
+    assertThatThrownBy(() -> payer.authorize(solana))
+        .isInstanceOf(PaymentRefusedException.class)
+        .hasMessageContaining("no client for this scheme and network")
+        .satisfies(e -> assertThat(((PaymentRefusedException) e).reasons()).hasSize(1));
+    assertThat(payer.offers(solana)).hasSize(1);
+    assertThat(payer.spendLog().spends()).isEmpty();
+  }
+
+  @Test
+  void answersWithoutX402RequirementsAreNamed() {
+    URI url = URI.create("https://api.example/x");
+    assertThatThrownBy(
+            () -> payer.authorize(new PaymentChallenge(url, Map.of(), "nope".getBytes())))
+        .isInstanceOf(X402Exception.class)
+        .hasMessageContaining("carries no x402 payment requirements");
+    assertThatThrownBy(
+            () ->
+                payer.authorize(
+                    new PaymentChallenge(
+                        url, Map.of("PAYMENT-REQUIRED", List.of("%%%")), new byte[0])))
+        .hasMessageContaining("unreadable PAYMENT-REQUIRED header");
+  }
+
+  @Test
+  void aPayerNeedsAScheme() {
+    assertThatThrownBy(() -> Payer.builder().build()).hasMessageContaining("needs a signer");
+  }
+}
