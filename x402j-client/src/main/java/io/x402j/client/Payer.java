@@ -144,15 +144,16 @@ public final class Payer {
    * The settlement receipt of a paid request's answer ({@code PAYMENT-RESPONSE}, or {@code
    * X-PAYMENT-RESPONSE} from v1 servers), if it carries a readable one.
    */
-  public Optional<SettleResponse> receipt(Function<String, Optional<String>> header) {
+  public static Optional<SettleResponse> receipt(Function<String, Optional<String>> header) {
+    HeaderCodec codec = HeaderCodec.standard();
     try {
       Optional<String> v2 = header.apply("PAYMENT-RESPONSE");
       if (v2.isPresent()) {
-        return Optional.of(headers.decodePaymentResponse(v2.get()));
+        return Optional.of(codec.decodePaymentResponse(v2.get()));
       }
       Optional<String> v1Header = header.apply("X-PAYMENT-RESPONSE");
       if (v1Header.isPresent()) {
-        return Optional.of(headers.decodeXPaymentResponse(v1Header.get()));
+        return Optional.of(codec.decodeXPaymentResponse(v1Header.get()));
       }
     } catch (MalformedMessageException e) {
       LOG.warn("the server's receipt header is unreadable: {}", e.getMessage());

@@ -87,7 +87,7 @@ public final class X402Client {
           .thenApply(
               r ->
                   new PaidResponse<>(
-                      r, null, payer.receipt(r.headers()::firstValue).orElse(null), false));
+                      r, null, Payer.receipt(r.headers()::firstValue).orElse(null), false));
     }
     byte[] body;
     try {
@@ -143,7 +143,7 @@ public final class X402Client {
     return http.sendAsync(paid, handler)
         .thenApply(
             response -> {
-              SettleResponse receipt = payer.receipt(response.headers()::firstValue).orElse(null);
+              SettleResponse receipt = Payer.receipt(response.headers()::firstValue).orElse(null);
               payer.paid(payment, response.statusCode(), receipt);
               return new PaidResponse<>(response, payment, receipt, false);
             });
