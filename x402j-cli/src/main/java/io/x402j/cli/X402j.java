@@ -9,12 +9,15 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = X402j.Version.class,
     description =
-        "x402 payments for the JVM: a local chain, a facilitator, and a paying gateway for any"
-            + " HTTP API.",
+        "x402 payments for the JVM: pay for resources, sell an HTTP API through a gateway, run a"
+            + " facilitator, and a local chain to try it all on.",
     subcommands = {
       DevnetCommand.class,
       FacilitatorCommand.class,
       GatewayCommand.class,
+      PayCommand.class,
+      InspectCommand.class,
+      WalletCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class X402j {
@@ -27,6 +30,7 @@ public final class X402j {
   public static CommandLine commandLine() {
     return new CommandLine(new X402j())
         .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExpandAtFiles(false) // "-d @file" means a body file, as in curl
         .setExecutionExceptionHandler(
             (e, cli, parsed) -> {
               // A user's mistake gets its message, not a stack trace; anything else its type too.

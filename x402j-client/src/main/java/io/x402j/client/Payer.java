@@ -52,25 +52,22 @@ public final class Payer {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final SchemeRegistry<SchemeClient> schemes;
-  private final NetworkRegistry networks;
   private final SpendControls controls;
   private final SpendLog log;
   private final RequirementSelector selector;
   private final List<PayerListener> listeners;
   private final Clock clock;
   private final HeaderCodec headers = HeaderCodec.standard();
-  private final WireCodec wire = WireCodec.standard();
-  private final V1Translation v1;
+  private final Reader reader;
 
   private Payer(Builder b) {
     this.schemes = b.schemes.build();
-    this.networks = b.networks;
     this.controls = b.controls;
     this.log = b.log;
     this.selector = b.selector;
     this.listeners = List.copyOf(b.listeners);
     this.clock = b.clock;
-    this.v1 = new V1Translation(b.networks);
+    this.reader = new Reader(b.networks);
   }
 
   /** Starts a payer; it needs a signer or a scheme. */
@@ -89,7 +86,17 @@ public final class Payer {
    * @throws X402Exception when the answer carries no readable x402 requirements
    */
   public List<PlannedPayment> offers(PaymentChallenge challenge) {
-    return read(challenge).offers;
+    return reader.read(challenge).offers;
+  }
+
+  /**
+   * What {@code challenge} asks for, read with {@code networks} (for v1 names and token values);
+   * needs no key.
+   *
+   * @throws X402Exception when the answer carries no readable x402 requirements
+   */
+  public static List<PlannedPayment> offers(PaymentChallenge challenge, NetworkRegistry networks) {
+    return new Reader(networks).read(challenge).offers;
   }
 
   /**
@@ -99,7 +106,7 @@ public final class Payer {
    * @throws X402Exception when the answer carries no readable x402 requirements
    */
   public PlannedPayment plan(PaymentChallenge challenge) {
-    Read read = read(challenge);
+    Read read = reader.read(challenge);
     PlannedPayment chosen = choose(challenge, read);
     Optional<String> over = controls.budgetRefusal(chosen, log, clock.instant());
     if (over.isPresent()) {
@@ -115,7 +122,7 @@ public final class Payer {
    * @throws X402Exception when the answer carries no readable x402 requirements
    */
   public PaymentAuthorization authorize(PaymentChallenge challenge) {
-    Read read = read(challenge);
+    Read read = reader.read(challenge);
     PlannedPayment chosen = choose(challenge, read);
     long spendId;
     synchronized (log) { // budgets are checked and spent in one step
@@ -186,74 +193,87 @@ public final class Payer {
   /** A 402 read: the offers in order, and what is needed to sign each. */
   private record Read(PaymentRequired v2, List<PlannedPayment> offers, List<String> unreadable) {}
 
-  private Read read(PaymentChallenge challenge) {
-    Optional<String> header = challenge.header("PAYMENT-REQUIRED");
-    if (header.isPresent()) {
-      PaymentRequired required;
+  /** Reads 402 answers; needs no key. */
+  private static final class Reader {
+    private final NetworkRegistry networks;
+    private final HeaderCodec headers = HeaderCodec.standard();
+    private final WireCodec wire = WireCodec.standard();
+    private final V1Translation v1;
+
+    Reader(NetworkRegistry networks) {
+      this.networks = networks;
+      this.v1 = new V1Translation(networks);
+    }
+
+    Read read(PaymentChallenge challenge) {
+      Optional<String> header = challenge.header("PAYMENT-REQUIRED");
+      if (header.isPresent()) {
+        PaymentRequired required;
+        try {
+          required = headers.decodePaymentRequired(header.get());
+        } catch (MalformedMessageException e) {
+          throw new X402Exception(
+              "the 402 from "
+                  + challenge.url()
+                  + " has an unreadable PAYMENT-REQUIRED header: "
+                  + e.getMessage(),
+              e);
+        }
+        URI resource = resourceUrl(challenge.url(), required);
+        List<PlannedPayment> offers = new ArrayList<>();
+        for (PaymentRequirements r : required.accepts()) {
+          offers.add(new PlannedPayment(2, resource, r, null, asset(r)));
+        }
+        return new Read(required, offers, List.of());
+      }
+      byte[] body = challenge.body();
+      JsonNode json;
       try {
-        required = headers.decodePaymentRequired(header.get());
-      } catch (MalformedMessageException e) {
+        json = body.length == 0 ? null : JSON.readTree(body);
+      } catch (IOException e) {
+        json = null;
+      }
+      if (json == null || json.path("x402Version").asInt() != 1) {
         throw new X402Exception(
             "the 402 from "
                 + challenge.url()
-                + " has an unreadable PAYMENT-REQUIRED header: "
-                + e.getMessage(),
-            e);
+                + " carries no x402 payment requirements (no PAYMENT-REQUIRED header, no v1 body)");
       }
-      URI resource = resourceUrl(challenge.url(), required);
+      PaymentRequiredV1 required;
+      try {
+        required =
+            wire.decodePaymentRequiredV1(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+      } catch (MalformedMessageException e) {
+        throw new X402Exception(
+            "the v1 402 body from " + challenge.url() + " is unreadable: " + e.getMessage(), e);
+      }
       List<PlannedPayment> offers = new ArrayList<>();
-      for (PaymentRequirements r : required.accepts()) {
-        offers.add(new PlannedPayment(2, resource, r, null, asset(r)));
+      List<String> unreadable = new ArrayList<>();
+      for (PaymentRequirementsV1 r : required.accepts()) {
+        try {
+          PaymentRequirements translated = v1.requirements(r);
+          offers.add(new PlannedPayment(1, challenge.url(), translated, r, asset(translated)));
+        } catch (IllegalArgumentException e) {
+          unreadable.add(r.scheme() + " on " + r.network() + ": " + e.getMessage());
+        }
       }
-      return new Read(required, offers, List.of());
+      return new Read(null, offers, unreadable);
     }
-    byte[] body = challenge.body();
-    JsonNode json;
-    try {
-      json = body.length == 0 ? null : JSON.readTree(body);
-    } catch (IOException e) {
-      json = null;
-    }
-    if (json == null || json.path("x402Version").asInt() != 1) {
-      throw new X402Exception(
-          "the 402 from "
-              + challenge.url()
-              + " carries no x402 payment requirements (no PAYMENT-REQUIRED header, no v1 body)");
-    }
-    PaymentRequiredV1 required;
-    try {
-      required =
-          wire.decodePaymentRequiredV1(new String(body, java.nio.charset.StandardCharsets.UTF_8));
-    } catch (MalformedMessageException e) {
-      throw new X402Exception(
-          "the v1 402 body from " + challenge.url() + " is unreadable: " + e.getMessage(), e);
-    }
-    List<PlannedPayment> offers = new ArrayList<>();
-    List<String> unreadable = new ArrayList<>();
-    for (PaymentRequirementsV1 r : required.accepts()) {
-      try {
-        PaymentRequirements translated = v1.requirements(r);
-        offers.add(new PlannedPayment(1, challenge.url(), translated, r, asset(translated)));
-      } catch (IllegalArgumentException e) {
-        unreadable.add(r.scheme() + " on " + r.network() + ": " + e.getMessage());
-      }
-    }
-    return new Read(null, offers, unreadable);
-  }
 
-  private static URI resourceUrl(URI fallback, PaymentRequired required) {
-    if (required.resource() != null && required.resource().url() != null) {
-      try {
-        return URI.create(required.resource().url());
-      } catch (IllegalArgumentException e) {
-        // not a URL; keep the one asked
+    private static URI resourceUrl(URI fallback, PaymentRequired required) {
+      if (required.resource() != null && required.resource().url() != null) {
+        try {
+          return URI.create(required.resource().url());
+        } catch (IllegalArgumentException e) {
+          // not a URL; keep the one asked
+        }
       }
+      return fallback;
     }
-    return fallback;
-  }
 
-  private Asset asset(PaymentRequirements r) {
-    return networks.findAsset(r.network(), r.asset()).orElse(null);
+    private Asset asset(PaymentRequirements r) {
+      return networks.findAsset(r.network(), r.asset()).orElse(null);
+    }
   }
 
   private PlannedPayment choose(PaymentChallenge challenge, Read read) {

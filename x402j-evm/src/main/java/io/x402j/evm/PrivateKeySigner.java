@@ -119,6 +119,36 @@ public final class PrivateKeySigner implements Signer {
     }
   }
 
+  /**
+   * Writes this key to {@code file} as an encrypted JSON keystore (Web3 Secret Storage v3, scrypt
+   * n=262144), readable by {@link #fromKeystore} and by other wallets. An existing file is never
+   * overwritten; on POSIX systems only the owner may read the new one.
+   *
+   * @throws IOException if the file exists or cannot be written
+   */
+  public void saveKeystore(Path file, char[] password) throws IOException {
+    saveKeystore(file, password, 262_144);
+  }
+
+  /** {@link #saveKeystore(Path, char[])} with another scrypt cost (for tests). */
+  void saveKeystore(Path file, char[] password, int scryptN) throws IOException {
+    if (password.length == 0) {
+      throw new IllegalArgumentException("the keystore password must not be empty");
+    }
+    ObjectMapper mapper = new ObjectMapper();
+    byte[] json =
+        mapper.writeValueAsBytes(
+            Keystore.encrypt(
+                mapper, key, address().toLowerHex(), password, scryptN, new SecureRandom()));
+    Files.write(file, json, java.nio.file.StandardOpenOption.CREATE_NEW);
+    try {
+      Files.setPosixFilePermissions(
+          file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: the platform's defaults apply
+    }
+  }
+
   /** A signer with a new random key. */
   public static PrivateKeySigner generate(SecureRandom random) {
     byte[] key = new byte[32];

@@ -120,7 +120,27 @@ class PrivateKeySignerTest {
   }
 
   @Test
+  void savedKeystoresAreOwnerOnlyAndNeverOverwritten(@TempDir Path dir) throws Exception {
+    PrivateKeySigner original = PrivateKeySigner.fromHex(ANVIL_KEY_0);
+    Path file = dir.resolve("wallet.json");
+
+    original.saveKeystore(file, "s3cret".toCharArray(), 1024);
+
+    assertThat(PrivateKeySigner.fromKeystore(file, "s3cret".toCharArray()).address())
+        .isEqualTo(original.address());
+    assertThat(Files.getPosixFilePermissions(file))
+        .containsExactlyInAnyOrder(
+            java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    assertThatThrownBy(() -> original.saveKeystore(file, "other".toCharArray(), 1024))
+        .isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
+    assertThatThrownBy(() -> original.saveKeystore(dir.resolve("x.json"), new char[0], 1024))
+        .hasMessageContaining("password must not be empty");
+  }
+
+  @Test
   void exportIsExplicit() {
+
     assertThat(PrivateKeySigner.fromHex(ANVIL_KEY_0).exportPrivateKeyHex()).isEqualTo(ANVIL_KEY_0);
   }
 }

@@ -1,0 +1,235 @@
+package io.x402j.cli;
+
+import io.x402j.client.PaidResponse;
+import io.x402j.client.Payer;
+import io.x402j.client.PaymentRefusedException;
+import io.x402j.client.PlannedPayment;
+import io.x402j.client.RequirementSelector;
+import io.x402j.client.SpendControls;
+import io.x402j.client.SpendLog;
+import io.x402j.client.X402Client;
+import io.x402j.core.Network;
+import io.x402j.core.NetworkRegistry;
+import io.x402j.core.TokenAmount;
+import io.x402j.core.X402Exception;
+import io.x402j.core.wire.SettleResponse;
+import io.x402j.evm.PrivateKeySigner;
+import io.x402j.facilitator.FacilitatorConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code x402j pay}: requests a URL like curl and pays the 402 it answers with. */
+@Command(
+    name = "pay",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Requests URL and, if it asks for payment, pays once and requests it again. The body goes to"
+          + " stdout; what was paid goes to stderr.",
+      "Exit status: 0 done; 2 bad usage; 3 refused by the spend limits (nothing signed);"
+          + " 4 paid but the payment failed or was refused by the server; 5 an HTTP error;"
+          + " 6 the server could not be reached."
+    })
+final class PayCommand implements Callable<Integer> {
+  static final int REFUSED = 3;
+  static final int PAYMENT_FAILED = 4;
+  static final int HTTP_ERROR = 5;
+  static final int UNREACHABLE = 6;
+
+  @Spec CommandSpec spec;
+
+  @Mixin HttpOptions http;
+
+  @Mixin KeyOptions key;
+
+  @Option(
+      names = "--max",
+      paramLabel = "PRICE",
+      description = "The most to pay: $0.10 (USD stablecoins), or atomic units such as 100000.")
+  String max;
+
+  @Option(
+      names = "--prefer-network",
+      paramLabel = "NETWORK",
+      description = "Networks to pay on first, e.g. eip155:8453; repeat for more.")
+  List<String> preferNetworks;
+
+  @Option(
+      names = "--network",
+      paramLabel = "NETWORK",
+      description = "Pay only on these networks; repeat for more.")
+  List<String> onlyNetworks;
+
+  @Option(
+      names = "--spend-log",
+      paramLabel = "FILE",
+      description = "Record payments here, so that --budget holds across runs.")
+  Path spendLog;
+
+  @Option(
+      names = "--budget",
+      paramLabel = "DOLLARS",
+      description = "The most to pay within --budget-window, e.g. $5; needs --spend-log.")
+  String budget;
+
+  @Option(
+      names = "--budget-window",
+      paramLabel = "DURATION",
+      defaultValue = "24h",
+      description = "The window of --budget (default ${DEFAULT-VALUE}).")
+  String budgetWindow;
+
+  @Option(names = "--dry-run", description = "Show what would be paid; sign and pay nothing.")
+  boolean dryRun;
+
+  /** The spend limits the flags describe. */
+  SpendControls controls(NetworkRegistry networks) {
+    SpendControls.Builder b = SpendControls.builder();
+    if (max != null) {
+      String m = max.strip();
+      if (m.startsWith("$")) {
+        b.maxPerPaymentUsd(m);
+      } else {
+        try {
+          b.maxPerPayment(TokenAmount.parse(m));
+        } catch (IllegalArgumentException e) {
+          throw new ParameterException(
+              spec.commandLine(),
+              "--max must be $DOLLARS or a whole number of atomic units, got " + max);
+        }
+      }
+    }
+    if (onlyNetworks != null) {
+      b.allowNetworks(onlyNetworks.stream().map(networks::resolve).toArray(Network[]::new));
+    }
+    if (budget != null) {
+      if (spendLog == null) {
+        throw new ParameterException(
+            spec.commandLine(), "--budget needs --spend-log FILE to remember what was spent");
+      }
+      Duration window = FacilitatorConfig.parseDuration(budgetWindow, "--budget-window");
+      b.budgetUsd(budget, window);
+    }
+    return b.build();
+  }
+
+  /** How to choose among offers. */
+  RequirementSelector selector(NetworkRegistry networks) {
+    if (preferNetworks == null || preferNetworks.isEmpty()) {
+      return RequirementSelector.first();
+    }
+    return RequirementSelector.preferNetworks(
+        preferNetworks.stream().map(networks::resolve).toArray(Network[]::new));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    return run(System.getenv(), System.out);
+  }
+
+  int run(Map<String, String> env, PrintStream out) throws IOException, InterruptedException {
+    PrintWriter err = spec.commandLine().getErr();
+    NetworkRegistry networks = NetworkRegistry.defaults();
+    SpendControls controls;
+    RequirementSelector selector;
+    try {
+      controls = controls(networks);
+      selector = selector(networks);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    PrivateKeySigner signer = key.signer(env, System.console());
+    SpendLog log = spendLog == null ? SpendLog.inMemory() : SpendLog.open(spendLog);
+    try (log) {
+      Payer payer =
+          Payer.builder()
+              .signer(signer)
+              .networks(networks)
+              .spendControls(controls)
+              .spendLog(log)
+              .selector(selector)
+              .build();
+      X402Client client = X402Client.builder(payer).dryRun(dryRun).build();
+      PaidResponse<byte[]> response;
+      try {
+        response = client.send(http.request(), HttpResponse.BodyHandlers.ofByteArray());
+      } catch (PaymentRefusedException e) {
+        err.println("x402j pay: nothing was paid:");
+        e.reasons().forEach(r -> err.println("  - " + r));
+        err.flush();
+        return REFUSED;
+      } catch (X402Exception e) {
+        err.println("x402j pay: " + e.getMessage());
+        err.flush();
+        return PAYMENT_FAILED;
+      } catch (IOException e) {
+        err.println("x402j pay: cannot reach " + http.url + ": " + e.getMessage());
+        err.flush();
+        return UNREACHABLE;
+      }
+      out.write(response.body());
+      out.flush();
+      return report(response, signer, err);
+    }
+  }
+
+  private static int report(
+      PaidResponse<byte[]> response, PrivateKeySigner signer, PrintWriter err) {
+    int status = response.statusCode();
+    try {
+      if (response.dryRun()) {
+        PlannedPayment plan = response.wouldPay().orElse(null);
+        err.println(
+            plan == null
+                ? "x402j pay: HTTP " + status + "; nothing would be paid"
+                : "x402j pay: would pay "
+                    + plan.describe()
+                    + " from "
+                    + signer.address()
+                    + " (dry run: nothing was signed)");
+        return 0;
+      }
+      if (response.paid().isEmpty()) {
+        err.println("x402j pay: HTTP " + status + "; no payment was asked");
+        return status >= 400 ? HTTP_ERROR : 0;
+      }
+      PlannedPayment paid = response.paid().get();
+      SettleResponse receipt = response.receipt();
+      err.println("x402j pay: paid " + paid.describe() + " from " + signer.address());
+      if (receipt == null) {
+        err.println("x402j pay: HTTP " + status + "; the server sent no receipt");
+      } else if (receipt.success()) {
+        err.println(
+            "x402j pay: settled in transaction "
+                + receipt.transaction()
+                + " on "
+                + receipt.network());
+      } else {
+        err.println(
+            "x402j pay: the payment did not settle: "
+                + receipt.errorReason()
+                + (receipt.transaction() == null || receipt.transaction().isEmpty()
+                    ? ""
+                    : " (transaction " + receipt.transaction() + ")"));
+      }
+      if (status == 402 || (receipt != null && !receipt.success())) {
+        return PAYMENT_FAILED;
+      }
+      return status >= 400 ? HTTP_ERROR : 0;
+    } finally {
+      err.flush();
+    }
+  }
+}
