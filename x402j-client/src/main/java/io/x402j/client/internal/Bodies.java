@@ -26,10 +26,32 @@ public final class Bodies {
     if (publisher.contentLength() == 0) {
       return new byte[0];
     }
-    Collector collector = new Collector(limit);
-    publisher.subscribe(collector);
+    Bytes bytes =
+        new Bytes(limit, "the request body exceeds " + limit + " bytes, the most x402j resends");
+    publisher.subscribe(
+        new Flow.Subscriber<ByteBuffer>() {
+          @Override
+          public void onSubscribe(Flow.Subscription s) {
+            bytes.subscribe(s);
+          }
+
+          @Override
+          public void onNext(ByteBuffer item) {
+            bytes.add(item);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            bytes.result.completeExceptionally(t);
+          }
+
+          @Override
+          public void onComplete() {
+            bytes.complete();
+          }
+        });
     try {
-      return collector.result.get(60, TimeUnit.SECONDS);
+      return bytes.result.get(60, TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
       Throwable cause = e.getCause();
       throw cause instanceof IOException io
@@ -40,98 +62,73 @@ public final class Bodies {
     }
   }
 
-  private static final class Collector implements Flow.Subscriber<ByteBuffer> {
-    final CompletableFuture<byte[]> result = new CompletableFuture<>();
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final int limit;
-    private Flow.Subscription subscription;
-
-    Collector(int limit) {
-      this.limit = limit;
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
-      subscription = s;
-      s.request(Long.MAX_VALUE);
-    }
-
-    @Override
-    public void onNext(ByteBuffer item) {
-      if (out.size() + item.remaining() > limit) {
-        subscription.cancel();
-        result.completeExceptionally(
-            new IOException(
-                "the request body exceeds " + limit + " bytes, the most x402j resends"));
-        return;
-      }
-      byte[] bytes = new byte[item.remaining()];
-      item.get(bytes);
-      out.write(bytes, 0, bytes.length);
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      result.completeExceptionally(t);
-    }
-
-    @Override
-    public void onComplete() {
-      result.complete(out.toByteArray());
-    }
-  }
-
   /**
    * A body subscriber reading at most {@code limit} bytes; a 402 answer larger than that is a
    * protocol error, not something to hold in memory.
    */
   public static HttpResponse.BodySubscriber<byte[]> limited(int limit) {
-    return new LimitedSubscriber(limit);
+    Bytes bytes = new Bytes(limit, "the 402 answer exceeds " + limit + " bytes");
+    return new HttpResponse.BodySubscriber<>() {
+      @Override
+      public CompletionStage<byte[]> getBody() {
+        return bytes.result;
+      }
+
+      @Override
+      public void onSubscribe(Flow.Subscription s) {
+        bytes.subscribe(s);
+      }
+
+      @Override
+      public void onNext(List<ByteBuffer> items) {
+        items.forEach(bytes::add);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        bytes.result.completeExceptionally(t);
+      }
+
+      @Override
+      public void onComplete() {
+        bytes.complete();
+      }
+    };
   }
 
-  private static final class LimitedSubscriber implements HttpResponse.BodySubscriber<byte[]> {
-    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+  /** Bytes gathered up to a limit; past it, the stream is cancelled and the result fails. */
+  private static final class Bytes {
+    final CompletableFuture<byte[]> result = new CompletableFuture<>();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final int limit;
+    private final String tooLarge;
     private Flow.Subscription subscription;
 
-    LimitedSubscriber(int limit) {
+    Bytes(int limit, String tooLarge) {
       this.limit = limit;
+      this.tooLarge = tooLarge;
     }
 
-    @Override
-    public CompletionStage<byte[]> getBody() {
-      return result;
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
+    void subscribe(Flow.Subscription s) {
       subscription = s;
       s.request(Long.MAX_VALUE);
     }
 
-    @Override
-    public void onNext(List<ByteBuffer> items) {
-      for (ByteBuffer item : items) {
-        if (out.size() + item.remaining() > limit) {
-          subscription.cancel();
-          result.completeExceptionally(
-              new IOException("the 402 answer exceeds " + limit + " bytes"));
-          return;
-        }
-        byte[] bytes = new byte[item.remaining()];
-        item.get(bytes);
-        out.write(bytes, 0, bytes.length);
+    void add(ByteBuffer item) {
+      if (result.isDone()) {
+        return;
       }
+      if (out.size() + item.remaining() > limit) {
+        subscription.cancel();
+        result.completeExceptionally(new IOException(tooLarge));
+        return;
+      }
+      byte[] chunk = new byte[item.remaining()];
+      item.get(chunk);
+      out.write(chunk, 0, chunk.length);
     }
 
-    @Override
-    public void onError(Throwable t) {
-      result.completeExceptionally(t);
-    }
-
-    @Override
-    public void onComplete() {
+    void complete() {
       result.complete(out.toByteArray());
     }
   }
