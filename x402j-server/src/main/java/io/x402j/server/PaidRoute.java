@@ -27,6 +27,7 @@ public final class PaidRoute {
   private final String resource;
   private final boolean settleBeforeHandler;
   private final boolean protocolV1;
+  private final boolean protocolV2;
   private final Map<String, Object> outputSchema;
 
   private PaidRoute(Builder b) {
@@ -36,6 +37,7 @@ public final class PaidRoute {
     this.resource = b.resource;
     this.settleBeforeHandler = b.settleBeforeHandler;
     this.protocolV1 = b.protocolV1;
+    this.protocolV2 = b.protocolV2;
     this.outputSchema = JsonValues.canonicalObjectOrEmpty(b.outputSchema, "outputSchema");
   }
 
@@ -85,6 +87,14 @@ public final class PaidRoute {
     return protocolV1;
   }
 
+  /**
+   * Whether protocol v2 payers are offered the route (the {@code PAYMENT-REQUIRED} header) and
+   * accepted. Turning it off makes the route answer like a v1-only server.
+   */
+  public boolean protocolV2() {
+    return protocolV2;
+  }
+
   /** The v1 {@code outputSchema.output}, describing the response; empty when not given. */
   public Map<String, Object> outputSchema() {
     return outputSchema;
@@ -98,6 +108,7 @@ public final class PaidRoute {
     private String resource;
     private boolean settleBeforeHandler;
     private boolean protocolV1 = true;
+    private boolean protocolV2 = true;
     private Map<String, Object> outputSchema;
 
     private Builder() {}
@@ -138,6 +149,12 @@ public final class PaidRoute {
       return this;
     }
 
+    /** Offers and accepts protocol v2 payments (default true); off, the route speaks v1 only. */
+    public Builder protocolV2(boolean v2) {
+      this.protocolV2 = v2;
+      return this;
+    }
+
     /** Describes the response for v1 clients ({@code outputSchema.output}). */
     public Builder outputSchema(Map<String, ?> schema) {
       this.outputSchema = schema == null ? null : Map.copyOf(schema);
@@ -152,6 +169,9 @@ public final class PaidRoute {
     public PaidRoute build() {
       if (accepts.isEmpty()) {
         throw new IllegalStateException("a paid route needs at least one payment option");
+      }
+      if (!protocolV1 && !protocolV2) {
+        throw new IllegalStateException("a paid route needs protocol v1, v2 or both");
       }
       return new PaidRoute(this);
     }

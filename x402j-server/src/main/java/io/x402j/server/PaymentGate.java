@@ -312,6 +312,9 @@ public final class PaymentGate {
   }
 
   private Paid paidV2(Offer offer, String header) throws Refused {
+    if (!offer.route().route().protocolV2()) {
+      throw new Refused(1, "this resource accepts protocol v1 payments (X-PAYMENT) only");
+    }
     PaymentPayload payment = headers.decodePaymentSignature(header);
     PaymentRequirements match = null;
     for (PaymentRequirements offered : offer.v2()) {
@@ -610,7 +613,7 @@ public final class PaymentGate {
 
   private GateResponse unpaid(Offer offer, GateRequest request) {
     Map<String, String> h = baseHeaders(offer, "Payment required");
-    if (paywall.enabled() && isBrowser(request)) {
+    if (paywall.enabled() && offer.route().route().protocolV2() && isBrowser(request)) {
       String html =
           paywall.customHtml() != null
               ? paywall.customHtml()
@@ -637,7 +640,7 @@ public final class PaymentGate {
 
   private Map<String, String> baseHeaders(Offer offer, String error) {
     Map<String, String> h = new LinkedHashMap<>();
-    if (error != null) {
+    if (error != null && offer.route().route().protocolV2()) {
       h.put(
           PAYMENT_REQUIRED,
           headers.encodePaymentRequired(PaymentRequired.of(error, offer.resource(), offer.v2())));
@@ -805,7 +808,16 @@ public final class PaymentGate {
         List<PaidRoute> list = table.routes();
         for (int i = 0; i < list.size(); i++) {
           for (PaymentOption option : list.get(i).accepts()) {
+            if (!list.get(i).protocolV2() && networks.v1Name(option.network()).isEmpty()) {
+              throw new IllegalArgumentException(
+                  "route "
+                      + patterns.get(i)
+                      + " speaks protocol v1 only, but "
+                      + option.network()
+                      + " has no v1 name");
+            }
             if (option.fixedPrice().isPresent() && option.fixedPayTo().isPresent()) {
+
               try {
                 gate.requirement(option, null);
               } catch (RuntimeException e) {

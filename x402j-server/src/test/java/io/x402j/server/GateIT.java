@@ -220,7 +220,64 @@ class GateIT {
   }
 
   @Test
+  void aRouteCanSpeakV1Only() throws Exception {
+    PaymentGate legacy =
+        PaymentGate.builder()
+            .facilitator(market.facilitator())
+            .networks(market.networks())
+            .routes(
+                RouteTable.builder()
+                    .route(
+                        "GET /quote",
+                        PaidRoute.builder()
+                            .accept(market.option("$0.01"))
+                            .protocolV2(false)
+                            .build())
+                    .build())
+            .build();
+    GateHarness v1Only = new GateHarness(legacy);
+
+    Served unpaid = v1Only.serve(GateHarness.get("/quote", Map.of()), OK);
+    assertThat(unpaid.status()).isEqualTo(402);
+    assertThat(unpaid.header("PAYMENT-REQUIRED")).isNull();
+    assertThat(JSON.readTree(unpaid.body()).path("x402Version").asInt()).isEqualTo(1);
+
+    String v2Payment = payFor("/weather");
+    Served refused =
+        v1Only.serve(GateHarness.get("/quote", Map.of("PAYMENT-SIGNATURE", v2Payment)), OK);
+    assertThat(refused.status()).isEqualTo(402);
+    assertThat(JSON.readTree(refused.body()).path("error").asText()).contains("v1 payments");
+
+    Served paid =
+        v1Only.serve(
+            GateHarness.get("/quote", Map.of("X-PAYMENT", market.payV1(unpaid.body()))), OK);
+    assertThat(paid.status()).isEqualTo(200);
+    assertThat(paid.header("X-PAYMENT-RESPONSE")).isNotNull();
+
+    assertThatThrownBy(
+            () ->
+                PaymentGate.builder()
+                    .facilitator(market.facilitator())
+                    .routes(
+                        RouteTable.builder()
+                            .route(
+                                "GET /x",
+                                PaidRoute.builder()
+                                    .accept(
+                                        PaymentOption.builder(io.x402j.core.Network.evm(424242))
+                                            .price("1")
+                                            .payTo(market.seller().toString())
+                                            .build())
+                                    .protocolV2(false)
+                                    .build())
+                            .build())
+                    .build())
+        .hasMessageContaining("speaks protocol v1 only");
+  }
+
+  @Test
   void anInvalidPaymentIs402WithTheFacilitatorsReasonAndTheHandlerNeverRuns() {
+
     int before = harness.handled.get();
     String underpaid =
         market.payV2(
