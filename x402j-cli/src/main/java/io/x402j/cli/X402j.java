@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         "x402 payments for the JVM: pay for resources, sell an HTTP API through a gateway, run a"
             + " facilitator, and a local chain to try it all on.",
     subcommands = {
+      DemoCommand.class,
       DevnetCommand.class,
       FacilitatorCommand.class,
       GatewayCommand.class,

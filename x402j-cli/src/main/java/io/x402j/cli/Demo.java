@@ -1,0 +1,406 @@
+package io.x402j.cli;
+
+import com.sun.net.httpserver.HttpServer;
+import io.x402j.client.Payer;
+import io.x402j.client.PaymentAuthorization;
+import io.x402j.client.PaymentChallenge;
+import io.x402j.client.PlannedPayment;
+import io.x402j.core.NetworkRegistry;
+import io.x402j.core.facilitator.HttpFacilitatorClient;
+import io.x402j.core.wire.HeaderCodec;
+import io.x402j.core.wire.SettleResponse;
+import io.x402j.core.wire.VerifyResponse;
+import io.x402j.devnet.Devnet;
+import io.x402j.devnet.DevnetInfo;
+import io.x402j.devnet.DevnetOptions;
+import io.x402j.evm.EvmAddress;
+import io.x402j.evm.ExactEvmPayload;
+import io.x402j.evm.PrivateKeySigner;
+import io.x402j.facilitator.FacilitatorApp;
+import io.x402j.facilitator.FacilitatorConfig;
+import io.x402j.facilitator.FacilitatorConfig.NetworkSettings;
+import io.x402j.server.PaidRoute;
+import io.x402j.server.PaymentEvent;
+import io.x402j.server.PaymentGate;
+import io.x402j.server.PaymentListener;
+import io.x402j.server.PaymentOption;
+import io.x402j.server.RouteTable;
+import io.x402j.server.gateway.Gateway;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The demo: a devnet, an x402j facilitator (SQLite ledger in a temporary directory), a small API
+ * that knows nothing of payments, sold through the x402j gateway, and a buyer who pays each route,
+ * with every step told on the way.
+ */
+final class Demo implements AutoCloseable {
+  /** One route of the sample API. */
+  record Route(String path, String price, int version, String description) {}
+
+  static final List<Route> ROUTES =
+      List.of(
+          new Route("/weather", "$0.001", 2, "Today's weather"),
+          new Route("/premium/report", "$0.05", 2, "A premium market report"),
+          new Route("/legacy/quote", "$0.01", 1, "A quote, sold the protocol v1 way"));
+
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
+  private final PrintWriter out;
+  private final Path dir;
+  private final Devnet devnet;
+  private final DevnetInfo info;
+  private final NetworkRegistry networks;
+  private final FacilitatorApp facilitator;
+  private final HttpServer upstream;
+  private final Gateway gateway;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private Demo(
+      PrintWriter out,
+      Path dir,
+      Devnet devnet,
+      NetworkRegistry networks,
+      FacilitatorApp facilitator,
+      HttpServer upstream,
+      Gateway gateway) {
+    this.out = out;
+    this.dir = dir;
+    this.devnet = devnet;
+    this.info = devnet.info();
+    this.networks = networks;
+    this.facilitator = facilitator;
+    this.upstream = upstream;
+    this.gateway = gateway;
+  }
+
+  /** Starts everything, telling {@code out} what is where. */
+  static Demo start(PrintWriter out) throws IOException, InterruptedException {
+    out.println("x402j demo: paying for API calls with x402, on a local chain");
+    out.println();
+    Path dir = Files.createTempDirectory("x402j-demo");
+    Devnet devnet = null;
+    FacilitatorApp facilitator = null;
+    HttpServer upstream = null;
+    try {
+      devnet = Devnet.start(DevnetOptions.defaults());
+      DevnetInfo info = devnet.info();
+      NetworkRegistry networks =
+          NetworkRegistry.defaults().toBuilder().network(info.networkInfo()).build();
+      out.printf(
+          "1. A local chain: anvil at %s (chain %d), with %s (%s) deployed at %s%n",
+          info.rpcUrl(), info.chainId(), info.tokenName(), info.tokenSymbol(), info.token());
+      facilitator =
+          FacilitatorApp.start(
+              FacilitatorConfig.builder()
+                  .port(0)
+                  .database("jdbc:sqlite:" + dir.resolve("ledger.db"))
+                  .network(
+                      NetworkSettings.builder(info.network())
+                          .rpcUrl(info.rpcUrl())
+                          .signersFromEnv("DEMO_GAS_KEY")
+                          .asset(info.token())
+                          .blockTime(info.networkInfo().blockTime())
+                          .v1Name(info.networkInfo().v1Name().orElse("x402j-devnet"))
+                          .build())
+                  .build(),
+              Map.of("DEMO_GAS_KEY", info.requireAccount("facilitator").privateKey()),
+              networks);
+      out.printf(
+          "2. A facilitator: %s, paying gas from %s, ledger in %s%n",
+          facilitator.url(),
+          info.requireAccount("facilitator").address(),
+          dir.resolve("ledger.db"));
+      upstream = sampleApi();
+      Demo[] self = new Demo[1];
+      PaymentGate gate =
+          PaymentGate.builder()
+              .facilitator(HttpFacilitatorClient.builder(facilitator.url()).build())
+              .networks(networks)
+              .routes(routes(info))
+              .listener(
+                  new PaymentListener() {
+                    @Override
+                    public void afterVerify(PaymentEvent event, VerifyResponse result) {
+                      self[0].step(
+                          result.isValid()
+                              ? "the seller's gateway had the facilitator verify it: valid"
+                              : "the facilitator refused it: " + result.invalidReason());
+                    }
+
+                    @Override
+                    public void beforeSettle(PaymentEvent event) {
+                      self[0].step(
+                          "the API answered 200; the gateway holds the answer and asks the facilitator to settle");
+                    }
+
+                    @Override
+                    public void afterSettle(PaymentEvent event, SettleResponse result) {
+                      self[0].step(
+                          result.success()
+                              ? "the facilitator settled it on chain: transaction "
+                                  + result.transaction()
+                              : "the settlement failed: " + result.errorReason());
+                    }
+                  })
+              .build();
+      Gateway gateway =
+          Gateway.builder(gate, URI.create("http://127.0.0.1:" + upstream.getAddress().getPort()))
+              .port(0)
+              .start();
+      Demo demo = new Demo(out, dir, devnet, networks, facilitator, upstream, gateway);
+      self[0] = demo;
+      out.printf(
+          "3. An API that knows nothing about payments, sold through the x402j gateway at %s:%n",
+          gateway.url());
+      for (Route r : ROUTES) {
+        out.printf(
+            "     GET %-16s %-7s protocol v%d  %s%n",
+            r.path(), r.price(), r.version(), r.description());
+      }
+      out.printf(
+          "4. A buyer, %s, holding %s; the seller, %s, holding %s%n",
+          info.requireAccount("buyer").address(),
+          demo.tokens(info.requireAccount("buyer").address()),
+          info.requireAccount("seller").address(),
+          demo.tokens(info.requireAccount("seller").address()));
+      out.flush();
+      return demo;
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      if (upstream != null) {
+        upstream.stop(0);
+      }
+      if (facilitator != null) {
+        facilitator.close();
+      }
+      if (devnet != null) {
+        devnet.close();
+      }
+      delete(dir);
+      throw e;
+    }
+  }
+
+  private static RouteTable routes(DevnetInfo info) {
+    RouteTable.Builder table = RouteTable.builder();
+    for (Route r : ROUTES) {
+      table.route(
+          "GET " + r.path(),
+          PaidRoute.builder()
+              .accept(
+                  PaymentOption.builder(info.network())
+                      .price(r.price())
+                      .payTo(info.requireAccount("seller").address().toString())
+                      .build())
+              .description(r.description())
+              .mimeType("application/json")
+              .protocolV2(r.version() == 2)
+              .build());
+    }
+    return table.build();
+  }
+
+  /** The API being sold: plain JSON, no payment code. */
+  private static HttpServer sampleApi() throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          String body =
+              switch (exchange.getRequestURI().getPath()) {
+                case "/weather" -> "{\"city\":\"Lisbon\",\"sky\":\"sunny\",\"celsius\":21}";
+                case "/premium/report" -> "{\"report\":\"stablecoin payments, Q4\",\"pages\":12}";
+                case "/legacy/quote" -> "{\"pair\":\"ETH/USD\",\"bid\":\"3150.10\"}";
+                default -> "{\"ok\":true}";
+              };
+          byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.sendResponseHeaders(200, bytes.length);
+          exchange.getResponseBody().write(bytes);
+          exchange.close();
+        });
+    server.start();
+    return server;
+  }
+
+  /** Pays every route, telling each step; whether every payment settled. */
+  boolean payEveryRoute() throws IOException, InterruptedException {
+    PrivateKeySigner buyer = info.requireAccount("buyer").signer();
+    Payer payer = Payer.builder().signer(buyer).networks(networks).build();
+    boolean all = true;
+    for (Route route : ROUTES) {
+      all &= pay(route, payer, buyer.address());
+    }
+    out.println();
+    out.println(
+        all
+            ? "Every payment settled. The buyer paid three times without an account or an API key."
+            : "Not every payment settled; see above.");
+    out.flush();
+    return all;
+  }
+
+  private boolean pay(Route route, Payer payer, EvmAddress buyer)
+      throws IOException, InterruptedException {
+    URI url = URI.create(gateway.url() + route.path());
+    EvmAddress seller = info.requireAccount("seller").address();
+    out.println();
+    out.println(
+        "── GET " + route.path() + " " + "─".repeat(Math.max(0, 56 - route.path().length())));
+    HttpResponse<byte[]> asked =
+        http.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofByteArray());
+    out.printf("→ GET %s%n", url);
+    out.printf(
+        "← %d Payment Required, %s:%n",
+        asked.statusCode(),
+        asked.headers().firstValue("PAYMENT-REQUIRED").isPresent()
+            ? "requirements in the PAYMENT-REQUIRED header (protocol v2)"
+            : "requirements in the JSON body (protocol v1)");
+    PaymentChallenge challenge = new PaymentChallenge(url, asked.headers().map(), asked.body());
+    for (PlannedPayment offer : Payer.offers(challenge, networks)) {
+      out.printf(
+          "    %s on %s to %s, within %d s%n",
+          amount(offer),
+          offer.requirements().network(),
+          offer.requirements().payTo(),
+          offer.requirements().maxTimeoutSeconds());
+    }
+    PaymentAuthorization authorization = payer.authorize(challenge);
+    describeSignature(authorization);
+    BigInteger buyerBefore = devnet.tokenBalance(buyer);
+    BigInteger sellerBefore = devnet.tokenBalance(seller);
+    out.printf(
+        "→ GET %s again, with %s (%d bytes)%n",
+        url, authorization.headerName(), authorization.headerValue().length());
+    out.flush();
+    HttpResponse<String> paid =
+        http.send(
+            HttpRequest.newBuilder(url)
+                .header(authorization.headerName(), authorization.headerValue())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    SettleResponse receipt = Payer.receipt(paid.headers()::firstValue).orElse(null);
+    out.printf("← %d %s%n", paid.statusCode(), paid.body());
+    if (receipt == null || !receipt.success()) {
+      out.println("  no settlement receipt: the payment did not go through");
+      return false;
+    }
+    String block = devnet.awaitReceipt(receipt.transaction()).path("blockNumber").asText();
+    out.printf(
+        "  receipt (%s): settled, transaction %s, block %d%n",
+        authorization.headerName().equals("X-PAYMENT") ? "X-PAYMENT-RESPONSE" : "PAYMENT-RESPONSE",
+        receipt.transaction(),
+        Long.decode(block));
+    out.printf(
+        "  buyer %s → %s; seller %s → %s%n",
+        tokens(buyerBefore),
+        tokens(devnet.tokenBalance(buyer)),
+        tokens(sellerBefore),
+        tokens(devnet.tokenBalance(seller)));
+    return true;
+  }
+
+  private void describeSignature(PaymentAuthorization authorization) {
+    HeaderCodec codec = HeaderCodec.standard();
+    Map<String, Object> payload =
+        authorization.headerName().equals("PAYMENT-SIGNATURE")
+            ? codec.decodePaymentSignature(authorization.headerValue()).payload()
+            : codec.decodeXPayment(authorization.headerValue()).payload();
+    ExactEvmPayload signed = ExactEvmPayload.fromMap(payload);
+    var a = signed.authorization();
+    out.printf(
+        "  the buyer chose %s and signed an EIP-3009 authorization (EIP-712, nothing sent on chain):%n",
+        amount(authorization.payment()));
+    out.printf(
+        "    from %s to %s, value %s, valid until %s, nonce %s%n",
+        a.from(),
+        a.to(),
+        a.value(),
+        TIME.format(Instant.ofEpochSecond(a.validBefore().longValueExact())),
+        shorten(a.nonce().toString()));
+    out.printf("    signature %s%n", shorten(signed.signature()));
+  }
+
+  private String amount(PlannedPayment p) {
+    return p.tokens()
+        .map(t -> t.toPlainString() + " " + p.asset().symbol())
+        .orElse(p.requirements().amount() + " atomic units");
+  }
+
+  private String tokens(EvmAddress owner) {
+    return tokens(devnet.tokenBalance(owner));
+  }
+
+  private String tokens(BigInteger atomic) {
+    return new BigDecimal(atomic).movePointLeft(6).stripTrailingZeros().toPlainString()
+        + " "
+        + info.tokenSymbol();
+  }
+
+  private static String shorten(String hex) {
+    return hex.length() <= 20 ? hex : hex.substring(0, 10) + "…" + hex.substring(hex.length() - 8);
+  }
+
+  /** What stays up with {@code --keep-running}, and commands to try. */
+  void printRunning() {
+    out.println();
+    out.println("Everything keeps running; Ctrl-C stops it all.");
+    out.printf("  API           %s%n", gateway.url());
+    out.printf("  facilitator   %s   (/supported, /health, /settlements)%n", facilitator.url());
+    out.printf("  metrics       %s/metrics%n", facilitator.url());
+    out.printf(
+        "  chain         %s   (chain %d, token %s)%n", info.rpcUrl(), info.chainId(), info.token());
+    out.println("Try, in another terminal (a devnet key: public, worthless anywhere else):");
+    out.printf("  export X402J_PRIVATE_KEY=%s%n", info.requireAccount("buyer").privateKey());
+    out.printf("  ./x402j inspect %s/weather%n", gateway.url());
+    out.printf("  ./x402j pay %s/weather%n", gateway.url());
+    out.printf("  curl %s/settlements%n", facilitator.url());
+    out.flush();
+  }
+
+  @Override
+  public void close() {
+    try {
+      gateway.close();
+    } finally {
+      try {
+        upstream.stop(0);
+        facilitator.close();
+      } finally {
+        devnet.close();
+        delete(dir);
+      }
+    }
+  }
+
+  private static void delete(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a temporary directory; the system cleans it eventually
+    }
+  }
+
+  void step(String text) {
+    out.println("  " + text);
+    out.flush();
+  }
+}

@@ -1,0 +1,98 @@
+package io.x402j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.x402j.evm.rpc.JsonRpcClient;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** {@code x402j demo} from the built jar, as a newcomer runs it. */
+class DemoIT {
+  static final Path JAR = Path.of("target", "x402j.jar");
+
+  static ProcessBuilder demo(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(JAR.toString());
+    command.add("demo");
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+  }
+
+  @Test
+  void theDemoPaysEveryRouteAndExitsZero() throws Exception {
+    assertThat(JAR).as("the shaded jar is built in the package phase").exists();
+    Process process = demo().start();
+    String transcript = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(process.exitValue()).as(transcript).isZero();
+    assertThat(transcript)
+        .contains("402 Payment Required")
+        .contains("PAYMENT-REQUIRED header (protocol v2)")
+        .contains("JSON body (protocol v1)")
+        .contains("signed an EIP-3009 authorization")
+        .contains("verify it: valid")
+        .contains("Every payment settled");
+  }
+
+  @Test
+  void keptRunningItsTransactionsAreOnTheChainAndCtrlCStopsEverything() throws Exception {
+    Process process = demo("--keep-running").start();
+    try {
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      StringBuilder transcript = new StringBuilder();
+      String line;
+      String chain = null;
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while ((line = out.readLine()) != null && System.nanoTime() < deadline) {
+        transcript.append(line).append('\n');
+        if (line.strip().startsWith("chain ")) {
+          chain = line.strip().split("\\s+")[1];
+        }
+        if (line.contains("curl ")) {
+          break; // the last line of the "keeps running" block
+        }
+      }
+      assertThat(chain).as(transcript.toString()).startsWith("http://127.0.0.1:");
+      Set<String> transactions = new LinkedHashSet<>();
+      Matcher m = Pattern.compile("transaction (0x[0-9a-f]{64})").matcher(transcript);
+      while (m.find()) {
+        transactions.add(m.group(1));
+      }
+      assertThat(transactions).hasSize(3);
+      JsonRpcClient rpc = JsonRpcClient.builder(chain).build();
+      for (String tx : transactions) {
+        JsonNode receipt = rpc.call("eth_getTransactionReceipt", tx).join();
+        assertThat(receipt.path("status").asText()).as(tx).isEqualTo("0x1");
+      }
+
+      List<ProcessHandle> children = process.descendants().toList();
+      assertThat(children).as("anvil runs under the demo").isNotEmpty();
+      process.destroy(); // SIGTERM, as Ctrl-C
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      while (children.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < until) {
+        Thread.sleep(100);
+      }
+      assertThat(children).noneMatch(ProcessHandle::isAlive);
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+}
