@@ -39,7 +39,7 @@ class OfficialClientIT {
   @Test
   void theOfficialDecoderReadsOur402() throws Exception {
     JsonNode result =
-        NodeProject.run("decode-402.mjs", Map.of(), Duration.ofSeconds(60), base + "/weather");
+        Node.project().run("decode-402.mjs", Map.of(), Duration.ofSeconds(60), base + "/weather");
 
     assertThat(result.path("status").asInt()).isEqualTo(402);
     assertThat(result.path("error").isNull()).as(result.toString()).isTrue();
@@ -63,7 +63,7 @@ class OfficialClientIT {
     BigInteger before = market.sellerBalance();
 
     JsonNode result =
-        NodeProject.run("pay.mjs", buyerEnv(), Duration.ofSeconds(90), "v2", base + "/weather");
+        Node.project().run("pay.mjs", buyerEnv(), Duration.ofSeconds(90), "v2", base + "/weather");
 
     assertThat(result.path("status").asInt()).as(result.toString()).isEqualTo(200);
     assertThat(result.path("body").asText()).isEqualTo("{\"weather\":\"sunny\"}");
@@ -80,14 +80,15 @@ class OfficialClientIT {
   @Test
   void theOfficialV2ClientPaysForAPost() throws Exception {
     JsonNode result =
-        NodeProject.run(
-            "pay.mjs",
-            buyerEnv(),
-            Duration.ofSeconds(90),
-            "v2",
-            base + "/translate",
-            "POST",
-            "{\"text\":\"hola\"}");
+        Node.project()
+            .run(
+                "pay.mjs",
+                buyerEnv(),
+                Duration.ofSeconds(90),
+                "v2",
+                base + "/translate",
+                "POST",
+                "{\"text\":\"hola\"}");
 
     assertThat(result.path("status").asInt()).as(result.toString()).isEqualTo(200);
     assertThat(result.path("body").asText()).isEqualTo("{\"translated\":{\"text\":\"hola\"}}");
@@ -99,7 +100,7 @@ class OfficialClientIT {
     BigInteger before = market.sellerBalance();
 
     JsonNode result =
-        NodeProject.run("pay.mjs", buyerEnv(), Duration.ofSeconds(90), "v1", base + "/weather");
+        Node.project().run("pay.mjs", buyerEnv(), Duration.ofSeconds(90), "v1", base + "/weather");
 
     assertThat(result.path("status").asInt()).as(result.toString()).isEqualTo(200);
     JsonNode receipt = result.path("receipt");

@@ -57,12 +57,13 @@ class PaywallBrowserIT {
     env.put("X402J_CHROMIUM", chromium);
 
     JsonNode result =
-        NodeProject.run(
-            "paywall.mjs",
-            env,
-            Duration.ofSeconds(120),
-            shop.base + "/weather",
-            Long.toString(shop.market.info().chainId()));
+        Node.project()
+            .run(
+                "paywall.mjs",
+                env,
+                Duration.ofSeconds(120),
+                shop.base + "/weather",
+                Long.toString(shop.market.info().chainId()));
 
     assertThat(result.path("status").asInt()).as("the page itself is a 402").isEqualTo(402);
     assertThat(result.path("state").asText()).as(result.toString()).isEqualTo("paid");
