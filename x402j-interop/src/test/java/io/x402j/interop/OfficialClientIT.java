@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.x402j.server.testing.TestMarket;
 import java.math.BigInteger;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -96,7 +97,57 @@ class OfficialClientIT {
   }
 
   @Test
+  void theOfficialClientsPayThroughTheX402jGateway() throws Exception {
+    com.sun.net.httpserver.HttpServer upstream =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    upstream.createContext(
+        "/",
+        exchange -> {
+          byte[] body = "{\"from\":\"upstream\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    upstream.start();
+    io.x402j.server.PaymentGate gate =
+        io.x402j.server.PaymentGate.builder()
+            .facilitator(
+                io.x402j.core.facilitator.HttpFacilitatorClient.builder(market.facilitatorUrl())
+                    .build())
+            .networks(market.networks())
+            .routes(
+                io.x402j.server.RouteTable.builder()
+                    .route("GET /data", market.route("$0.01"))
+                    .build())
+            .build();
+    try (io.x402j.server.gateway.Gateway gateway =
+        io.x402j.server.gateway.Gateway.builder(
+                gate, URI.create("http://127.0.0.1:" + upstream.getAddress().getPort()))
+            .port(0)
+            .start()) {
+      BigInteger before = market.sellerBalance();
+      for (String version : new String[] {"v2", "v1"}) {
+        JsonNode result =
+            Node.project()
+                .run(
+                    "pay.mjs",
+                    buyerEnv(),
+                    Duration.ofSeconds(90),
+                    version,
+                    gateway.url() + "/data");
+        assertThat(result.path("status").asInt()).as(version + " " + result).isEqualTo(200);
+        assertThat(result.path("body").asText()).isEqualTo("{\"from\":\"upstream\"}");
+        assertThat(result.path("receipt").path("success").asBoolean()).isTrue();
+      }
+      assertThat(market.sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(20_000)));
+    } finally {
+      upstream.stop(0);
+    }
+  }
+
+  @Test
   void theOfficialV1ClientPays() throws Exception {
+
     BigInteger before = market.sellerBalance();
 
     JsonNode result =

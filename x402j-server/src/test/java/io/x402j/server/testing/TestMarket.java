@@ -77,6 +77,10 @@ public final class TestMarket implements AutoCloseable {
   private static DevnetOptions.Builder accounts() {
     return DevnetOptions.builder()
         .account("facilitator", ETH, BigInteger.ZERO)
+        .account(
+            "other-facilitator",
+            ETH,
+            BigInteger.ZERO) // for a second facilitator, e.g. the official one
         .account("buyer", ETH, BigInteger.valueOf(1_000_000_000L))
         .account("seller", BigInteger.ZERO, BigInteger.ZERO);
   }

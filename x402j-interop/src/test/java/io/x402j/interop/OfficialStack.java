@@ -1,0 +1,38 @@
+package io.x402j.interop;
+
+import io.x402j.devnet.internal.NodeProject.Service;
+import io.x402j.server.testing.TestMarket;
+import java.time.Duration;
+import java.util.Map;
+
+/** The official TypeScript facilitator and Express servers, run with Node on a test market. */
+final class OfficialStack {
+  private OfficialStack() {}
+
+  /** The official facilitator, paying gas from the market's {@code other-facilitator}. */
+  static Service facilitator(TestMarket market) throws Exception {
+    return Node.project()
+        .start(
+            "facilitator.mjs",
+            Map.of(
+                "X402J_GAS_KEY", market.info().requireAccount("other-facilitator").privateKey(),
+                "X402J_TEST_RPC", market.info().rpcUrl()),
+            Duration.ofSeconds(60));
+  }
+
+  /**
+   * The official Express servers ({@code GET /weather} with @x402/express, {@code GET /v1/weather}
+   * with x402-express, $0.01 each) paying the market's seller through {@code facilitatorUrl}.
+   */
+  static Service expressServer(TestMarket market, String facilitatorUrl) throws Exception {
+    return Node.project()
+        .start(
+            "express-server.mjs",
+            Map.of(
+                "X402J_PAY_TO",
+                market.seller().toString(),
+                "X402J_FACILITATOR_URL",
+                facilitatorUrl),
+            Duration.ofSeconds(60));
+  }
+}
