@@ -43,6 +43,13 @@ public final class Devnet implements AutoCloseable {
   /** The chain ID of Base Sepolia, used when mirroring it. */
   public static final long BASE_SEPOLIA_CHAIN_ID = 84532;
 
+  /**
+   * Where public chains have Multicall3; the devnet puts a compatible {@code aggregate3} there, so
+   * that software batching reads through it works as on a public chain.
+   */
+  public static final EvmAddress MULTICALL3 =
+      EvmAddress.parse("0xcA11bde05977b3631167028862bE2a173976CA11");
+
   /** The USDC address on Base Sepolia, where the token goes when mirroring it. */
   public static final EvmAddress BASE_SEPOLIA_USDC =
       EvmAddress.parse("0x036CbD53842c5426634e7929541eC2318f3dCF7e");
@@ -161,7 +168,13 @@ public final class Devnet implements AutoCloseable {
       DevnetOptions options, AnvilProcess anvil, JsonRpcClient rpc, String url, Path work)
       throws IOException {
     Contracts contracts = Contracts.load();
+    rpc.call(
+            "anvil_setCode",
+            MULTICALL3.toLowerHex(),
+            Hex.encode(contracts.deployedBytecode("Multicall")))
+        .join();
     EvmAddress token;
+
     byte[] init =
         Abi.arguments()
             .string(options.tokenName())

@@ -80,7 +80,22 @@ class DevnetIT {
       assertThat(devnet.tokenBalance(seller)).isZero();
       assertThat(info.requireAccount("buyer").signer().address()).isEqualTo(buyer);
 
+      // Multicall3's aggregate3 is where public chains have it (an empty batch answers an empty
+      // array; real batches are exercised by the official facilitator in the interop tests).
+      Map<String, Object> call = new java.util.LinkedHashMap<>();
+      call.put("to", Devnet.MULTICALL3.toLowerHex());
+      call.put(
+          "data",
+          io.x402j.evm.internal.Hex.encode(
+              io.x402j.evm.internal.Abi.call("aggregate3((address,bool,bytes)[])")
+                  .uint(32)
+                  .uint(0)
+                  .encode()));
+      assertThat(devnet.rpc().call("eth_call", call, "latest").join().asText())
+          .isEqualTo("0x" + "0".repeat(62) + "20" + "0".repeat(64));
+
       // Our EIP-712 domain separator is the one the contract computes on chain.
+
       assertThat(domainSeparator(devnet))
           .isEqualTo(Eip3009.domainSeparator("Test Dollar", "1", 31337, info.token()));
 

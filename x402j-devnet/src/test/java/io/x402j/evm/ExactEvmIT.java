@@ -276,6 +276,35 @@ class ExactEvmIT {
         .isEqualTo(BigInteger.valueOf(1_000_000).subtract(PRICE.value()));
   }
 
+  @Test
+  void checksAfterTheSignatureWaitForASmartWalletsVerdict() throws IOException {
+    EvmAddress wallet = devnet.deploySmartWallet(buyer.address());
+    devnet.mint(wallet, BigInteger.valueOf(1_000_000));
+    Eip3009Authorization underpaying =
+        new Eip3009Authorization(
+            wallet,
+            seller,
+            TokenAmount.of(1),
+            BigInteger.ZERO,
+            BigInteger.valueOf(now() + 60),
+            Bytes32.random(new SecureRandom()));
+    SchemeRequest byOwner =
+        handSigned(
+            buyer, underpaying, info.tokenName(), info.tokenVersion(), info.chainId(), s -> s);
+    SchemeRequest byStranger =
+        handSigned(
+            poor, underpaying, info.tokenName(), info.tokenVersion(), info.chainId(), s -> s);
+
+    try (ExactEvmFacilitator facilitator = facilitator(gasPayers.get(0))) {
+      // The wallet accepts its owner's signature: then the value is what is wrong.
+      assertThat(verify(facilitator, byOwner).reason())
+          .hasValue(ErrorReason.EXACT_EVM_VALUE_MISMATCH);
+      // Nobody accepts a stranger's: the signature comes first, as in the official order.
+      assertThat(verify(facilitator, byStranger).reason())
+          .hasValue(ErrorReason.EXACT_EVM_SIGNATURE);
+    }
+  }
+
   /** One test per reason a payment is refused. */
   @Nested
   class Rejections {

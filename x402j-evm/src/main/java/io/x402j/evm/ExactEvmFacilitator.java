@@ -235,6 +235,10 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                     VerifyResponse.invalid(
                         ErrorReason.EXACT_EVM_SIGNATURE, CONTRACT_SIGNATURE_MESSAGE, payer));
               }
+              if (check.deferredFailure().isPresent()) {
+                PaymentCheck.Result later = check.deferredFailure().get();
+                return done(VerifyResponse.invalid(later.reason(), later.message(), payer));
+              }
               if (askCode) {
                 if (!hasCode(results.get(0))) {
                   return done(
@@ -508,6 +512,10 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                       results.get(signatureAt), results.get(signatureAt + 1))) {
                 return fail(
                     key, ErrorReason.EXACT_EVM_SIGNATURE, CONTRACT_SIGNATURE_MESSAGE, check);
+              }
+              if (check.deferredFailure().isPresent()) {
+                PaymentCheck.Result later = check.deferredFailure().get();
+                return fail(key, later.reason(), later.message(), check);
               }
               if (askCode) {
                 if (!hasCode(results.get(codeAt))) {

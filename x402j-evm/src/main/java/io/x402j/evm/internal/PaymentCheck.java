@@ -37,6 +37,7 @@ public final class PaymentCheck {
     private final boolean contractSignature;
     private final String domainName;
     private final String domainVersion;
+    private final Result deferred;
 
     private Result(
         ErrorReason reason,
@@ -48,7 +49,8 @@ public final class PaymentCheck {
         Bytes32 digest,
         boolean contractSignature,
         String domainName,
-        String domainVersion) {
+        String domainVersion,
+        Result deferred) {
       this.reason = reason;
       this.message = message;
       this.payer = payer;
@@ -59,10 +61,11 @@ public final class PaymentCheck {
       this.contractSignature = contractSignature;
       this.domainName = domainName;
       this.domainVersion = domainVersion;
+      this.deferred = deferred;
     }
 
     static Result fail(ErrorReason reason, String message, String payer) {
-      return new Result(reason, message, payer, null, null, null, null, false, null, null);
+      return new Result(reason, message, payer, null, null, null, null, false, null, null, null);
     }
 
     /** Whether a check failed. */
@@ -111,6 +114,15 @@ public final class PaymentCheck {
      */
     public boolean needsContractSignatureCheck() {
       return contractSignature;
+    }
+
+    /**
+     * A later check that failed while the signature was still to be checked on chain (a contract
+     * payer): it applies only if the contract accepts the signature. The official order puts the
+     * signature first, so a tampered payment is reported as a bad signature.
+     */
+    public java.util.Optional<Result> deferredFailure() {
+      return java.util.Optional.ofNullable(deferred);
     }
 
     /** The EIP-712 domain name the payer signed under ({@code extra.name}). */
@@ -211,6 +223,22 @@ public final class PaymentCheck {
     } else {
       contractSignature = true;
     }
+    Result later = laterChecks(a, payTo, required, request.x402Version(), now, payer);
+    if (later != null && !contractSignature) {
+      return later;
+    }
+    return new Result(
+        null, null, payer, chain, payload, asset, digest, contractSignature, name, version, later);
+  }
+
+  /** Recipient, validity window and value, in the official order; the first failure or null. */
+  private static Result laterChecks(
+      Eip3009Authorization a,
+      EvmAddress payTo,
+      PaymentRequirements required,
+      int x402Version,
+      Instant now,
+      String payer) {
     if (!a.to().equals(payTo)) {
       return Result.fail(
           ErrorReason.EXACT_EVM_RECIPIENT_MISMATCH,
@@ -232,14 +260,13 @@ public final class PaymentCheck {
     }
     if (!a.value().equals(required.amount())) {
       return Result.fail(
-          request.x402Version() == 1
+          x402Version == 1
               ? ErrorReason.EXACT_EVM_AUTHORIZATION_VALUE
               : ErrorReason.EXACT_EVM_VALUE_MISMATCH,
           "the authorization is for " + a.value() + ", the requirement is " + required.amount(),
           payer);
     }
-    return new Result(
-        null, null, payer, chain, payload, asset, digest, contractSignature, name, version);
+    return null;
   }
 
   private static String payerOf(Map<String, Object> payload) {
