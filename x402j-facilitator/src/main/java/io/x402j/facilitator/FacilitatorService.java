@@ -32,6 +32,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,11 @@ public final class FacilitatorService implements Facilitator {
   private final NetworkRegistry networks;
   private final PaymentScreen screen;
   private final MeterRegistry meters;
+  private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
+
+  /** What a latency timer is tagged with: few distinct values, so the map stays small. */
+  private record TimerKey(
+      String operation, String outcome, String reason, String network, int version) {}
 
   private FacilitatorService(Builder b) {
     this.networks = b.networks;
@@ -86,9 +92,19 @@ public final class FacilitatorService implements Facilitator {
       String network,
       String payer,
       ErrorReason refusal,
-      String message) {
+      String message,
+      boolean served) {
+    /** Refused before a scheme saw it, for a network and scheme this facilitator may not serve. */
     static Route refused(String network, String payer, ErrorReason reason, String message) {
-      return new Route(null, null, network, payer, reason, message);
+      return new Route(null, null, network, payer, reason, message, false);
+    }
+
+    /**
+     * The network as a metric tag: clients choose what they send, so a network not served is
+     * "other" rather than a new time series per string.
+     */
+    String networkTag() {
+      return served ? network : "other";
     }
   }
 
@@ -139,9 +155,10 @@ public final class FacilitatorService implements Facilitator {
     Optional<PaymentScreen.Refusal> refusal =
         screen.screen(network, payer, schemeRequest.requirements().payTo());
     if (refusal.isPresent()) {
-      return Route.refused(wireNetwork, payer, refusal.get().reason(), refusal.get().message());
+      return new Route(
+          null, null, wireNetwork, payer, refusal.get().reason(), refusal.get().message(), true);
     }
-    return new Route(schemeRequest, found.get(), wireNetwork, payer, null, null);
+    return new Route(schemeRequest, found.get(), wireNetwork, payer, null, null, true);
   }
 
   @Override
@@ -248,16 +265,21 @@ public final class FacilitatorService implements Facilitator {
           transaction.isEmpty() ? "-" : transaction,
           TimeUnit.NANOSECONDS.toMillis(nanos));
     }
-    Timer.builder("x402j.facilitator." + operation)
-        .description("x402 " + operation + " calls by outcome and reason")
-        .tag("outcome", outcome)
-        .tag("reason", reason)
-        .tag("network", route.network())
-        .tag("x402_version", Integer.toString(request.x402Version()))
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofSeconds(60))
-        .register(meters)
+    // Registering a timer on every call costs more than the call's own work under load.
+    timers
+        .computeIfAbsent(
+            new TimerKey(operation, outcome, reason, route.networkTag(), request.x402Version()),
+            key ->
+                Timer.builder("x402j.facilitator." + key.operation())
+                    .description("x402 " + key.operation() + " calls by outcome and reason")
+                    .tag("outcome", key.outcome())
+                    .tag("reason", key.reason())
+                    .tag("network", key.network())
+                    .tag("x402_version", Integer.toString(key.version()))
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofSeconds(60))
+                    .register(meters))
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 

@@ -416,6 +416,21 @@ class FacilitatorHttpIT {
   }
 
   @Test
+  void networksNotServedShareOneMetricTag() throws Exception {
+    for (int chain = 900_001; chain <= 900_005; chain++) {
+      PaymentRequirements elsewhere =
+          requirements().toBuilder().network(Network.evm(chain)).build();
+      post(app, "/verify", v2Body(buyer, elsewhere, elsewhere), null);
+    }
+    post(app, "/verify", v1Body(buyer, "made-up-name"), null);
+
+    String metrics = get(app, "/metrics").body();
+
+    assertThat(metrics).contains("network=\"other\"").doesNotContain("eip155:90000");
+    assertThat(metrics).doesNotContain("made-up-name");
+  }
+
+  @Test
   void settlementQueriesAreValidated() throws Exception {
     HttpResponse<String> badLimit = get(app, "/settlements?limit=0");
     HttpResponse<String> badPayer = get(app, "/settlements?payer=alice");
