@@ -121,6 +121,14 @@ final class FacilitatorCommand implements Callable<Integer> {
   Long gasLimitCap;
 
   @Option(
+      names = "--rpc-batch-size",
+      paramLabel = "CALLS",
+      description =
+          "Most JSON-RPC calls per request when concurrent reads are coalesced; 1 turns"
+              + " coalescing off (default 48).")
+  Integer rpcBatchSize;
+
+  @Option(
       names = "--auth-token-env",
       paramLabel = "VAR",
       description =
@@ -184,6 +192,7 @@ final class FacilitatorCommand implements Callable<Integer> {
               .maxFeePerGasWei(
                   maxFeeGwei == null ? null : maxFeeGwei.movePointRight(9).toBigIntegerExact())
               .gasLimitCap(gasLimitCap)
+              .rpcBatchSize(rpcBatchSize)
               .blockTime(duration(blockTime, "--block-time"))
               .v1Name(v1Name);
       for (String asset : assets == null ? List.<String>of() : assets) {

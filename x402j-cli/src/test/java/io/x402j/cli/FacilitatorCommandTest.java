@@ -83,6 +83,8 @@ class FacilitatorCommandTest {
             "1.5",
             "--gas-limit-cap",
             "120000",
+            "--rpc-batch-size",
+            "20",
             "--auth-token-env",
             "API_TOKEN",
             "--settle-rate",
@@ -113,6 +115,7 @@ class FacilitatorCommandTest {
     assertThat(network.pollInterval()).isEqualTo(Duration.ofMillis(250));
     assertThat(network.maxFeePerGasWei()).isEqualTo(BigInteger.valueOf(1_500_000_000L));
     assertThat(network.gasLimitCap()).isEqualTo(120_000L);
+    assertThat(network.rpcBatchSize()).isEqualTo(20);
   }
 
   @Test

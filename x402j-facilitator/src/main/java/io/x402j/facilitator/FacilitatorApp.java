@@ -218,6 +218,11 @@ public final class FacilitatorApp implements AutoCloseable {
                                     .register(metrics))
                         .increment());
     settings.rpcUrls().stream().skip(1).forEach(rpc::fallback);
+    if (settings.rpcBatchSize() != null) {
+      int calls = settings.rpcBatchSize();
+      rpc.readCoalescing(calls == 1 ? 0 : JsonRpcClient.DEFAULT_READ_REQUESTS, calls);
+    }
+
     NetworkInfo info = networks.find(settings.network()).orElseThrow();
     if (!settings.assets().isEmpty()) {
       info = info.toBuilder().clearAssets().build(); // only the listed tokens

@@ -136,6 +136,8 @@ public record FacilitatorConfig(
    * @param gasLimitCap the per-transaction gas cap, or {@code null} for the default
    * @param blockTime the block time for networks the registry does not know, or {@code null}
    * @param v1Name a protocol v1 name for networks the registry does not know, or {@code null}
+   * @param rpcBatchSize the most JSON-RPC calls sent in one request when concurrent reads are
+   *     coalesced (1 turns coalescing off), or {@code null} for the default (48)
    */
   public record NetworkSettings(
       Network network,
@@ -147,9 +149,14 @@ public record FacilitatorConfig(
       BigInteger maxFeePerGasWei,
       Long gasLimitCap,
       Duration blockTime,
-      String v1Name) {
+      String v1Name,
+      Integer rpcBatchSize) {
     /** Validates the settings. */
     public NetworkSettings {
+      if (rpcBatchSize != null && (rpcBatchSize < 1 || rpcBatchSize > 1000)) {
+        throw new IllegalArgumentException(
+            "rpcBatchSize must be between 1 and 1000, got " + rpcBatchSize);
+      }
       Objects.requireNonNull(network, "network");
       rpcUrls = List.copyOf(rpcUrls);
       signers = List.copyOf(signers);
@@ -179,6 +186,7 @@ public record FacilitatorConfig(
       b.gasLimitCap = gasLimitCap;
       b.blockTime = blockTime;
       b.v1Name = v1Name;
+      b.rpcBatchSize = rpcBatchSize;
       return b;
     }
 
@@ -194,6 +202,7 @@ public record FacilitatorConfig(
       private Long gasLimitCap;
       private Duration blockTime;
       private String v1Name;
+      private Integer rpcBatchSize;
 
       private Builder(Network network) {
         this.network = Objects.requireNonNull(network, "network");
@@ -266,6 +275,12 @@ public record FacilitatorConfig(
         return this;
       }
 
+      /** See {@link NetworkSettings#rpcBatchSize()}. */
+      public Builder rpcBatchSize(Integer calls) {
+        this.rpcBatchSize = calls;
+        return this;
+      }
+
       /**
        * The settings.
        *
@@ -282,7 +297,8 @@ public record FacilitatorConfig(
             maxFeePerGasWei,
             gasLimitCap,
             blockTime,
-            v1Name);
+            v1Name,
+            rpcBatchSize);
       }
     }
   }
@@ -438,7 +454,8 @@ public record FacilitatorConfig(
           "maxFeePerGasGwei",
           "gasLimitCap",
           "blockTime",
-          "v1Name");
+          "v1Name",
+          "rpcBatchSize");
 
   /**
    * Reads a configuration file (YAML, or JSON, which is YAML too), substituting {@code ${NAME}}
@@ -600,6 +617,16 @@ public record FacilitatorConfig(
         }
       }
       String gasCap = text(node, "gasLimitCap", null);
+      String batch = text(node, "rpcBatchSize", null);
+      Integer batchSize = null;
+      if (batch != null) {
+        try {
+          batchSize = Integer.parseInt(batch.strip());
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(
+              path + ".rpcBatchSize must be a whole number, got " + batch);
+        }
+      }
       try {
         return new NetworkSettings(
             network,
@@ -611,7 +638,9 @@ public record FacilitatorConfig(
             maxFee,
             gasCap == null ? null : Long.parseLong(gasCap.strip()),
             duration(node, "blockTime", null),
-            text(node, "v1Name", null));
+            text(node, "v1Name", null),
+            batchSize);
+
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(
             path + ".gasLimitCap must be a whole number, got " + gasCap);

@@ -83,6 +83,7 @@ class FacilitatorConfigTest {
                 "    pollInterval: 500ms",
                 "    maxFeePerGasGwei: 0.25",
                 "    gasLimitCap: 150000",
+                "    rpcBatchSize: 10",
                 "  - network: eip155:31337",
                 "    rpcUrls: [http://127.0.0.1:8545]",
                 "    signers: [{env: DEV_KEYS}]",
@@ -112,7 +113,9 @@ class FacilitatorConfigTest {
     assertThat(base.pollInterval()).isEqualTo(Duration.ofMillis(500));
     assertThat(base.maxFeePerGasWei()).isEqualTo(BigInteger.valueOf(250_000_000L));
     assertThat(base.gasLimitCap()).isEqualTo(150_000L);
+    assertThat(base.rpcBatchSize()).isEqualTo(10);
     NetworkSettings devnet = config.networks().get(1);
+    assertThat(devnet.rpcBatchSize()).isNull();
     assertThat(devnet.blockTime()).isEqualTo(Duration.ofSeconds(2));
     assertThat(devnet.v1Name()).isEqualTo("my-devnet");
   }
@@ -190,6 +193,11 @@ class FacilitatorConfigTest {
         .hasMessageContaining("maxFeePerGasGwei");
     assertThatThrownBy(() -> load(MINIMAL + "    gasLimitCap: lots\n"))
         .hasMessageContaining("gasLimitCap must be a whole number");
+    assertThatThrownBy(() -> load(MINIMAL + "    rpcBatchSize: many\n"))
+        .hasMessageContaining("rpcBatchSize must be a whole number");
+    assertThatThrownBy(() -> load(MINIMAL + "    rpcBatchSize: 0\n"))
+        .hasMessageContaining("rpcBatchSize must be between 1 and 1000");
+
     assertThatThrownBy(() -> load(MINIMAL + "    assets: [\"0x1234\"]\n"))
         .hasMessageContaining("networks[0].assets");
     assertThatThrownBy(() -> load(MINIMAL + MINIMAL.substring("networks:\n".length())))

@@ -22,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,10 +43,26 @@ import java.util.function.Consumer;
  * a rate limit. Writes ({@code eth_sendRawTransaction}) are retried only when no connection was
  * made, so the request provably never left. Immutable and thread-safe.
  *
+ * <p>Under load, concurrent reads share HTTP requests (see {@link Builder#readCoalescing}): while
+ * fewer than two read requests are in flight a read goes at once, so an idle client adds no
+ * latency; beyond that, reads wait for a full JSON-RPC batch or for a request to come back, and go
+ * out together. A busy client thus sends far fewer, larger requests, which is cheaper for it and
+ * for the node. Each caller still gets exactly its own results, and a failure of the shared request
+ * fails (or retries) each of them alike. Writes are never coalesced.
+ *
  * <p>The node URL often carries an API key in its path or query; every message names the node by
  * scheme, host and port only.
  */
 public final class JsonRpcClient {
+  /** The default for the most coalesced read requests in flight at once. */
+  public static final int DEFAULT_READ_REQUESTS = 16;
+
+  /** The default for the most calls in one coalesced read request. */
+  public static final int DEFAULT_CALLS_PER_REQUEST = 48;
+
+  /** Below this many coalesced requests in flight, waiting reads go at once, however few. */
+  private static final int EAGER_REQUESTS = 2;
+
   private static final Set<String> READS =
       Set.of(
           "eth_call",
@@ -76,9 +93,19 @@ public final class JsonRpcClient {
   private final ObjectMapper mapper = new ObjectMapper();
   private final StrictJson json;
   private final AtomicLong ids = new AtomicLong();
+  private final int readRequests;
+  private final int callsPerRequest;
+  private final Object queueLock = new Object();
+  private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+  private int readsInFlight;
+  private int callsWaiting;
 
   /** One node URL and its loggable form. */
   private record Endpoint(URI uri, String redacted) {}
+
+  /** Reads waiting for a free request, and when they began to wait. */
+  private record Waiting(
+      List<RpcCall> calls, CompletableFuture<List<RpcResult>> done, long since) {}
 
   private JsonRpcClient(Builder b) {
     List<Endpoint> list = new ArrayList<>();
@@ -105,6 +132,8 @@ public final class JsonRpcClient {
     this.backoff = b.backoff;
     this.maxResponseBytes = b.maxResponseBytes;
     this.json = new StrictJson(maxResponseBytes);
+    this.readRequests = b.readRequests;
+    this.callsPerRequest = b.callsPerRequest;
     this.http =
         b.httpClient != null
             ? b.httpClient
@@ -174,9 +203,108 @@ public final class JsonRpcClient {
       return CompletableFuture.completedFuture(List.of());
     }
     boolean allReads = calls.stream().allMatch(c -> isRead(c.method()));
+    if (!allReads || readRequests == 0 || calls.size() >= callsPerRequest) {
+      return send(calls, allReads);
+    }
+    Waiting entry = new Waiting(List.copyOf(calls), new CompletableFuture<>(), System.nanoTime());
+    synchronized (queueLock) {
+      waiting.add(entry);
+      callsWaiting += entry.calls().size();
+    }
+    dispatch();
+    return entry.done();
+  }
+
+  private CompletableFuture<List<RpcResult>> send(List<RpcCall> calls, boolean allReads) {
     long firstId = ids.getAndAdd(calls.size());
     String body = encode(calls, firstId);
     return attempt(calls, firstId, body, allReads, 1);
+  }
+
+  /**
+   * Sends waiting reads, as many per request as fit in {@code callsPerRequest}: at once while fewer
+   * than {@code EAGER_REQUESTS} are in flight, else only full batches, and never more than {@code
+   * readRequests} in flight. Reads that waited longer than the attempt timeout fail with {@link
+   * Kind#TIMEOUT} rather than wait on.
+   */
+  private void dispatch() {
+    while (true) {
+      List<Waiting> group = new ArrayList<>();
+      List<Waiting> expired = new ArrayList<>();
+      synchronized (queueLock) {
+        long now = System.nanoTime();
+        while (!waiting.isEmpty() && now - waiting.peek().since() > timeout.toNanos()) {
+          Waiting gone = waiting.poll();
+          callsWaiting -= gone.calls().size();
+          expired.add(gone);
+        }
+        if (!waiting.isEmpty()
+            && readsInFlight < readRequests
+            && (readsInFlight < EAGER_REQUESTS || callsWaiting >= callsPerRequest)) {
+          int size = 0;
+          while (!waiting.isEmpty()
+              && (group.isEmpty() || size + waiting.peek().calls().size() <= callsPerRequest)) {
+            Waiting next = waiting.poll();
+            callsWaiting -= next.calls().size();
+
+            group.add(next);
+            size += next.calls().size();
+          }
+          readsInFlight++;
+        }
+      }
+      for (Waiting w : expired) {
+        String method = w.calls().get(0).method();
+        w.done()
+            .completeExceptionally(
+                new RpcException(
+                    Kind.TIMEOUT,
+                    method,
+                    0,
+                    null,
+                    method
+                        + " on "
+                        + redacted
+                        + ": waited over "
+                        + timeout.toMillis()
+                        + " ms for the node to answer earlier requests",
+                    null));
+      }
+      if (group.isEmpty()) {
+        return;
+      }
+      sendTogether(group);
+    }
+  }
+
+  private void sendTogether(List<Waiting> group) {
+    List<RpcCall> calls = new ArrayList<>();
+    for (Waiting w : group) {
+      calls.addAll(w.calls());
+    }
+    CompletableFuture<List<RpcResult>> sent;
+    try {
+      sent = send(calls, true);
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    sent.whenComplete(
+        (results, error) -> {
+          synchronized (queueLock) {
+            readsInFlight--;
+          }
+          dispatch(); // the next group goes out before this one's callers run
+          int offset = 0;
+          for (Waiting w : group) {
+            int n = w.calls().size();
+            if (error != null) {
+              w.done().completeExceptionally(Futures.unwrap(error));
+            } else {
+              w.done().complete(List.copyOf(results.subList(offset, offset + n)));
+            }
+            offset += n;
+          }
+        });
   }
 
   private String encode(List<RpcCall> calls, long firstId) {
@@ -394,6 +522,8 @@ public final class JsonRpcClient {
     private int maxAttempts = 4;
     private Duration backoff = Duration.ofMillis(100);
     private int maxResponseBytes = 8 * 1024 * 1024;
+    private int readRequests = DEFAULT_READ_REQUESTS;
+    private int callsPerRequest = DEFAULT_CALLS_PER_REQUEST;
 
     private Builder(String url) {
       this.urls.add(Objects.requireNonNull(url, "url"));
@@ -444,6 +574,27 @@ public final class JsonRpcClient {
     /** Told of every failed attempt (for metrics); must not block. */
     public Builder onFailure(Consumer<RpcException> onFailure) {
       this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
+      return this;
+    }
+
+    /**
+     * How concurrent reads share HTTP requests: at most {@code requestsInFlight} coalesced read
+     * requests at once, each with at most {@code callsPerRequest} calls (defaults {@value
+     * JsonRpcClient#DEFAULT_READ_REQUESTS} and {@value JsonRpcClient#DEFAULT_CALLS_PER_REQUEST};
+     * some hosted nodes cap batches, so keep {@code callsPerRequest} within your provider's limit).
+     * A batch of at least {@code callsPerRequest} calls goes on its own. {@code requestsInFlight} 0
+     * turns coalescing off: every read is its own request.
+     */
+    public Builder readCoalescing(int requestsInFlight, int callsPerRequest) {
+      if (requestsInFlight < 0 || callsPerRequest < 1) {
+        throw new IllegalArgumentException(
+            "readCoalescing needs requestsInFlight >= 0 and callsPerRequest >= 1, got "
+                + requestsInFlight
+                + " and "
+                + callsPerRequest);
+      }
+      this.readRequests = requestsInFlight;
+      this.callsPerRequest = callsPerRequest;
       return this;
     }
 

@@ -2,6 +2,7 @@ package io.x402j.evm.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -226,7 +229,182 @@ class JsonRpcClientTest {
     assertThat(rpc.redactedUrl()).isEqualTo("http://127.0.0.1:" + deadPort);
   }
 
+  /**
+   * Answers each call with its first parameter, holding the first {@code held} requests until
+   * {@code gate} opens.
+   */
+  private static java.util.function.Function<String, Answer> paramEcho(
+      int held, CountDownLatch gate, AtomicInteger seen) {
+    return body -> {
+      if (seen.incrementAndGet() <= held) {
+        try {
+          gate.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      try {
+        JsonNode request = JSON.readTree(body);
+        ArrayNode answers = JSON.createArrayNode();
+        for (JsonNode item : request.isArray() ? request : JSON.createArrayNode().add(request)) {
+          answers
+              .addObject()
+              .put("jsonrpc", "2.0")
+              .put("id", item.get("id").asLong())
+              .set("result", item.path("params").path(0));
+        }
+        return Answer.json(200, request.isArray() ? answers.toString() : answers.get(0).toString());
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+  }
+
+  @Test
+  void concurrentReadsShareOneRequestAndEachGetsItsOwnResult() {
+    CountDownLatch gate = new CountDownLatch(1);
+    AtomicInteger seen = new AtomicInteger();
+    node.respond("/v2/SECRET-KEY", paramEcho(2, gate, seen));
+    JsonRpcClient rpc = client();
+
+    // Two reads go at once and are held; the next twenty wait for one of them to come back.
+    List<CompletableFuture<JsonNode>> first =
+        List.of(rpc.call("eth_getBalance", "first-0"), rpc.call("eth_getBalance", "first-1"));
+    await().until(() -> seen.get() == 2);
+    List<CompletableFuture<JsonNode>> waiting = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      waiting.add(rpc.call("eth_getBalance", "waiting-" + i));
+    }
+    assertThat(node.received()).hasSize(2);
+    gate.countDown();
+
+    assertThat(first.get(0).join().asText()).isEqualTo("first-0");
+    assertThat(first.get(1).join().asText()).isEqualTo("first-1");
+    for (int i = 0; i < 20; i++) {
+      assertThat(waiting.get(i).join().asText()).isEqualTo("waiting-" + i);
+    }
+    assertThat(node.received()).hasSize(3);
+    assertThat(node.received().get(2).body()).startsWith("[");
+  }
+
+  @Test
+  void readsWaitingForAFullBatchGoAsSoonAsOneFills() {
+    CountDownLatch gate = new CountDownLatch(1);
+    AtomicInteger seen = new AtomicInteger();
+    node.respond("/v2/SECRET-KEY", paramEcho(2, gate, seen));
+    JsonRpcClient rpc =
+        JsonRpcClient.builder(node.url() + "/v2/SECRET-KEY").readCoalescing(16, 5).build();
+
+    rpc.call("eth_getBalance", "a");
+    rpc.call("eth_getBalance", "b");
+    await().until(() -> seen.get() == 2);
+    List<CompletableFuture<JsonNode>> batch = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      batch.add(rpc.call("eth_getBalance", "full-" + i));
+    }
+
+    // Five calls fill a batch, so it goes although the first two are still held.
+    for (int i = 0; i < 5; i++) {
+      assertThat(batch.get(i).join().asText()).isEqualTo("full-" + i);
+    }
+    assertThat(node.received()).hasSize(3);
+    gate.countDown();
+  }
+
+  @Test
+  void aFailedSharedRequestFailsEachOfItsCallers() {
+    CountDownLatch gate = new CountDownLatch(1);
+    AtomicInteger seen = new AtomicInteger();
+    node.respond(
+        "/v2/SECRET-KEY",
+        body -> {
+          if (seen.incrementAndGet() <= 2) {
+            return paramEcho(2, gate, new AtomicInteger()).apply(body);
+          }
+          return Answer.json(500, "{\"error\":\"internal\"}");
+        });
+    JsonRpcClient rpc = client();
+    rpc.call("eth_getBalance", "a");
+    rpc.call("eth_getBalance", "b");
+    await().until(() -> seen.get() == 2);
+    List<CompletableFuture<JsonNode>> waiting = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      waiting.add(rpc.call("eth_getBalance", "waiting-" + i));
+    }
+    gate.countDown();
+
+    for (CompletableFuture<JsonNode> call : waiting) {
+      RpcException e = failure(call);
+      assertThat(e.kind()).isEqualTo(RpcException.Kind.HTTP_STATUS);
+      assertThat(e.httpStatus()).isEqualTo(500);
+    }
+  }
+
+  @Test
+  void writesAreNeverHeldBackByWaitingReads() {
+    CountDownLatch gate = new CountDownLatch(1);
+    AtomicInteger seen = new AtomicInteger();
+    node.respond("/v2/SECRET-KEY", paramEcho(2, gate, seen));
+    JsonRpcClient rpc = client();
+    rpc.call("eth_getBalance", "a");
+    rpc.call("eth_getBalance", "b");
+    await().until(() -> seen.get() == 2);
+    CompletableFuture<JsonNode> read = rpc.call("eth_getBalance", "waiting");
+
+    assertThat(rpc.call("eth_sendRawTransaction", "0x02f8").join().asText()).isEqualTo("0x02f8");
+    assertThat(read).isNotDone();
+    gate.countDown();
+    assertThat(read.join().asText()).isEqualTo("waiting");
+  }
+
+  @Test
+  void withoutCoalescingEveryReadIsItsOwnRequest() {
+    node.respond("/v2/SECRET-KEY", paramEcho(0, new CountDownLatch(0), new AtomicInteger()));
+    JsonRpcClient rpc =
+        JsonRpcClient.builder(node.url() + "/v2/SECRET-KEY").readCoalescing(0, 1).build();
+
+    List<CompletableFuture<JsonNode>> calls = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      calls.add(rpc.call("eth_getBalance", "r" + i));
+    }
+    calls.forEach(CompletableFuture::join);
+
+    assertThat(node.received()).hasSize(10).noneMatch(r -> r.body().startsWith("["));
+  }
+
+  @Test
+  void readsThatWaitTooLongForTheNodeTimeOut() {
+    node.script("/v2/SECRET-KEY", Answer.json(200, "{}").delayed(30_000));
+    JsonRpcClient rpc =
+        JsonRpcClient.builder(node.url() + "/v2/SECRET-KEY")
+            .timeout(Duration.ofMillis(300))
+            .maxAttempts(2)
+            .backoff(Duration.ofSeconds(1)) // the first two hold their slots for over a second
+            .build();
+    rpc.call("eth_blockNumber");
+
+    rpc.call("eth_blockNumber");
+    await().until(() -> node.received().size() == 2);
+
+    RpcException e = failure(rpc.call("eth_chainId"));
+
+    assertThat(e.kind()).isEqualTo(RpcException.Kind.TIMEOUT);
+    assertThat(e.getMessage()).contains("waited over 300 ms");
+    assertThat(node.received()).noneMatch(r -> r.body().contains("eth_chainId"));
+  }
+
+  @Test
+  void coalescingSettingsAreChecked() {
+    assertThat(catchThrowable(() -> JsonRpcClient.builder(node.url()).readCoalescing(-1, 10)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("requestsInFlight");
+    assertThat(catchThrowable(() -> JsonRpcClient.builder(node.url()).readCoalescing(4, 0)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("callsPerRequest");
+  }
+
   private static long idOf(String body) {
+
     try {
       return JSON.readTree(body).get("id").asLong();
     } catch (Exception e) {
