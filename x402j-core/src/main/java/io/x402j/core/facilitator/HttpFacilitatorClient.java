@@ -2,6 +2,7 @@ package io.x402j.core.facilitator;
 
 import io.x402j.core.facilitator.FacilitatorException.Failure;
 import io.x402j.core.internal.Futures;
+import io.x402j.core.internal.HttpExchanges;
 import io.x402j.core.internal.LimitedBody;
 import io.x402j.core.internal.Text;
 import io.x402j.core.internal.Urls;
@@ -134,7 +135,8 @@ public final class HttpFacilitatorClient implements Facilitator {
       FacilitatorOperation op, String body, Function<String, T> decoder, int attempt) {
     HttpRequest request = request(op, body);
     CompletableFuture<HttpResponse<byte[]>> sent =
-        http.sendAsync(request, LimitedBody.handler(maxResponseBytes))
+        HttpExchanges.send(http, request, LimitedBody.handler(maxResponseBytes))
+
             // Bounds the whole exchange, body included, not only the wait for headers.
             .orTimeout(timeout.toMillis() + 250, TimeUnit.MILLISECONDS);
     return sent.handle((response, error) -> outcome(op, decoder, attempt, response, error))

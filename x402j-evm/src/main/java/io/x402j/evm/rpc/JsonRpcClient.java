@@ -1,16 +1,16 @@
 package io.x402j.evm.rpc;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.x402j.core.internal.Futures;
+import io.x402j.core.internal.HttpExchanges;
 import io.x402j.core.internal.LimitedBody;
 import io.x402j.core.internal.StrictJson;
 import io.x402j.core.internal.Text;
 import io.x402j.evm.rpc.RpcException.Kind;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.ConnectException;
 import java.net.URI;
@@ -308,25 +308,36 @@ public final class JsonRpcClient {
   }
 
   private String encode(List<RpcCall> calls, long firstId) {
-    ArrayNode array = mapper.createArrayNode();
-    for (int i = 0; i < calls.size(); i++) {
-      ObjectNode request = array.addObject();
-      request.put("jsonrpc", "2.0");
-      request.put("id", firstId + i);
-      request.put("method", calls.get(i).method());
-      ArrayNode params = request.putArray("params");
-      for (Object param : calls.get(i).params()) {
-        params.add(
-            mapper.valueToTree(
-                param instanceof BigInteger ? "0x" + ((BigInteger) param).toString(16) : param));
-      }
-    }
-    try {
+    StringWriter out = new StringWriter(128 * calls.size());
+    try (JsonGenerator json = mapper.getFactory().createGenerator(out)) {
       // A single call goes as a plain object: some nodes handle batches less well.
-      return mapper.writeValueAsString(calls.size() == 1 ? array.get(0) : array);
-    } catch (JsonProcessingException e) {
+      boolean batch = calls.size() > 1;
+      if (batch) {
+        json.writeStartArray();
+      }
+      for (int i = 0; i < calls.size(); i++) {
+        json.writeStartObject();
+        json.writeStringField("jsonrpc", "2.0");
+        json.writeNumberField("id", firstId + i);
+        json.writeStringField("method", calls.get(i).method());
+        json.writeArrayFieldStart("params");
+        for (Object param : calls.get(i).params()) {
+          if (param instanceof BigInteger) {
+            json.writeString("0x" + ((BigInteger) param).toString(16));
+          } else {
+            mapper.writeValue(json, param);
+          }
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+      }
+      if (batch) {
+        json.writeEndArray();
+      }
+    } catch (IOException e) {
       throw new IllegalArgumentException("RPC parameters cannot be written as JSON", e);
     }
+    return out.toString();
   }
 
   private CompletableFuture<List<RpcResult>> attempt(
@@ -341,7 +352,7 @@ public final class JsonRpcClient {
             .build();
     String method =
         calls.get(0).method() + (calls.size() > 1 ? " (batch of " + calls.size() + ")" : "");
-    return http.sendAsync(request, LimitedBody.handler(maxResponseBytes))
+    return HttpExchanges.send(http, request, LimitedBody.handler(maxResponseBytes))
         .orTimeout(timeout.toMillis() + 250, TimeUnit.MILLISECONDS)
         .handle(
             (response, error) -> {

@@ -394,7 +394,22 @@ class JsonRpcClientTest {
   }
 
   @Test
+  void anOversizedAnswerIsABadResponse() {
+    node.script(
+        "/v2/SECRET-KEY",
+        Answer.json(200, "{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":\"" + "0".repeat(5000) + "\"}"));
+    JsonRpcClient rpc =
+        JsonRpcClient.builder(node.url() + "/v2/SECRET-KEY").maxResponseBytes(1024).build();
+
+    RpcException e = failure(rpc.call("eth_chainId"));
+
+    assertThat(e.kind()).isEqualTo(RpcException.Kind.BAD_RESPONSE);
+    assertThat(e.getMessage()).contains("larger than 1024 bytes");
+  }
+
+  @Test
   void coalescingSettingsAreChecked() {
+
     assertThat(catchThrowable(() -> JsonRpcClient.builder(node.url()).readCoalescing(-1, 10)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("requestsInFlight");

@@ -1,6 +1,7 @@
 package io.x402j.server.internal;
 
 import io.x402j.core.internal.Futures;
+import io.x402j.core.internal.HttpExchanges;
 import io.x402j.server.Admission;
 import io.x402j.server.Completion;
 import io.x402j.server.GateDecision;
@@ -242,8 +243,8 @@ public final class GatewayHandler extends Handler.Abstract {
   }
 
   private CompletableFuture<Upstream> client(HttpRequest request) {
-    return client
-        .sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
+    // Reading the body blocks: never on the caller's (Jetty's) thread.
+    return HttpExchanges.send(client, request, HttpResponse.BodyHandlers.ofInputStream())
         .thenApplyAsync(
             response -> {
               try (InputStream in = response.body()) {
@@ -268,7 +269,8 @@ public final class GatewayHandler extends Handler.Abstract {
               } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
               }
-            });
+            },
+            HttpExchanges.executor());
   }
 
   private static void relay(
