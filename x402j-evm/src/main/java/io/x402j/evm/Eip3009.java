@@ -3,6 +3,8 @@ package io.x402j.evm;
 import io.x402j.evm.internal.Keccak;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * EIP-712 hashing of EIP-3009 {@code TransferWithAuthorization} messages, the signature scheme of
@@ -20,12 +22,38 @@ public final class Eip3009 {
           "TransferWithAuthorization(address from,address to,uint256 value,uint256 validAfter,"
               + "uint256 validBefore,bytes32 nonce)");
 
+  /**
+   * Recent domain separators: a facilitator hashes the same few domains for every payment. The name
+   * and version come from requests, so the map is emptied rather than let grow.
+   */
+  private static final Map<Domain, Bytes32> DOMAINS = new ConcurrentHashMap<>();
+
+  private static final int MAX_DOMAINS = 256;
+
+  private record Domain(String name, String version, long chainId, EvmAddress contract) {}
+
   private Eip3009() {}
 
   /** The EIP-712 domain separator of a token. */
   public static Bytes32 domainSeparator(
       String name, String version, long chainId, EvmAddress verifyingContract) {
+    Domain domain = new Domain(name, version, chainId, verifyingContract);
+    Bytes32 known = DOMAINS.get(domain);
+    if (known != null) {
+      return known;
+    }
+    Bytes32 separator = hashDomain(name, version, chainId, verifyingContract);
+    if (DOMAINS.size() >= MAX_DOMAINS) {
+      DOMAINS.clear();
+    }
+    DOMAINS.put(domain, separator);
+    return separator;
+  }
+
+  private static Bytes32 hashDomain(
+      String name, String version, long chainId, EvmAddress verifyingContract) {
     byte[] encoded = new byte[5 * 32];
+
     System.arraycopy(DOMAIN_TYPEHASH, 0, encoded, 0, 32);
     System.arraycopy(Keccak.hash(name.getBytes(StandardCharsets.UTF_8)), 0, encoded, 32, 32);
     System.arraycopy(Keccak.hash(version.getBytes(StandardCharsets.UTF_8)), 0, encoded, 64, 32);

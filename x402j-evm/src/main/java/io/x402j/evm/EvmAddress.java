@@ -15,11 +15,11 @@ public final class EvmAddress implements Comparable<EvmAddress> {
   public static final EvmAddress ZERO = new EvmAddress(new byte[20]);
 
   private final byte[] bytes;
-  private final String checksummed;
+  // Computed on first use: it costs a Keccak hash, and most addresses are never printed.
+  private volatile String checksummed;
 
   private EvmAddress(byte[] bytes) {
     this.bytes = bytes;
-    this.checksummed = checksum(bytes);
   }
 
   /**
@@ -37,7 +37,7 @@ public final class EvmAddress implements Comparable<EvmAddress> {
     String digits = text.substring(2);
     boolean mixedCase =
         !digits.equals(digits.toLowerCase()) && !digits.equals(digits.toUpperCase());
-    if (mixedCase && !address.checksummed.equals(text)) {
+    if (mixedCase && !address.toString().equals(text)) {
       throw new IllegalArgumentException(
           "address "
               + Text.quote(text)
@@ -116,6 +116,11 @@ public final class EvmAddress implements Comparable<EvmAddress> {
   /** The EIP-55 checksummed form. */
   @Override
   public String toString() {
-    return checksummed;
+    String text = checksummed;
+    if (text == null) {
+      text = checksum(bytes);
+      checksummed = text; // racing threads compute the same string
+    }
+    return text;
   }
 }
