@@ -220,7 +220,10 @@ final class Demo implements AutoCloseable {
 
   /** The API being sold: plain JSON, no payment code. */
   private static HttpServer sampleApi() throws IOException {
+    // Without TCP_NODELAY this JDK server's small responses wait ~40 ms for a delayed ACK.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+
     server.createContext(
         "/",
         exchange -> {
