@@ -207,7 +207,7 @@ public final class FacilitatorLoad implements Callable<Integer> {
         .build();
   }
 
-  private static List<String> sign(PrivateKeySigner buyer, PaymentRequirements required, int n) {
+  static List<String> sign(PrivateKeySigner buyer, PaymentRequirements required, int n) {
     List<String> bodies = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       Map<String, Object> payload = ExactEvmClient.of(buyer).createPayload(2, required);

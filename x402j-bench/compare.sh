@@ -1,0 +1,8 @@
+#!/bin/sh
+# Reproduces the README's comparison table: x402j against the official TypeScript facilitator on
+# one devnet. Needs a JDK 17+ and Node.js with npm (the official SDKs are installed from the
+# pinned project in x402j-interop/src/test/node). Takes a few minutes.
+set -e
+cd "$(dirname "$0")/.."
+./mvnw -q -B package -pl x402j-bench -am -DskipTests -DskipITs -Dspotless.check.skip=true
+exec java -cp x402j-bench/target/x402j-benchmarks.jar io.x402j.bench.Comparison "$@"
