@@ -23,8 +23,6 @@ import io.x402j.evm.internal.Hex;
 import io.x402j.server.PaymentGate;
 import io.x402j.server.RouteTable;
 import io.x402j.server.gateway.Gateway;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
@@ -81,8 +79,14 @@ public final class Comparison implements Callable<Integer> {
   @Option(
       names = "--settlements",
       defaultValue = "300",
-      description = "Payments settled per facilitator.")
+      description = "Payments settled per facilitator, concurrently (default ${DEFAULT-VALUE}).")
   int settlements;
+
+  @Option(
+      names = "--one-at-a-time",
+      defaultValue = "20",
+      description = "Payments settled per facilitator one at a time (default ${DEFAULT-VALUE}).")
+  int oneByOne;
 
   @Option(
       names = "--node-project",
@@ -98,12 +102,23 @@ public final class Comparison implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    if (concurrency < 1 || durationSeconds < 1 || settlements < 1 || oneByOne < 1) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--concurrency, --duration, --settlements and --one-at-a-time must be positive");
+    }
+    if (warmupSeconds < 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--warmup must be 0 or more");
+    }
     NodeProject node = NodeProject.install(nodeProject, System.getenv());
     // One gas key each: the official facilitator takes one signer, so x402j gets no more.
     DevnetOptions.Builder chain =
         DevnetOptions.builder()
             .mirrorBaseSepolia(true)
-            .account("buyer", ETH, PRICE.multiply(BigInteger.valueOf(settlements * 4L + 10_000)))
+            .account(
+                "buyer",
+                ETH,
+                PRICE.multiply(BigInteger.valueOf(settlements * 2L + oneByOne * 2L + 10_000)))
             .account("seller", BigInteger.ZERO, BigInteger.ZERO)
             .account("official-gas", ETH.multiply(BigInteger.valueOf(100)), BigInteger.ZERO)
             .account("x402j-gas", ETH.multiply(BigInteger.valueOf(100)), BigInteger.ZERO);
@@ -125,7 +140,8 @@ public final class Comparison implements Callable<Integer> {
                   "X402J_GAS_KEY", info.requireAccount("official-gas").privateKey(),
                   "X402J_TEST_RPC", info.rpcUrl()),
               Duration.ofSeconds(60))) {
-        String x402jUrl = readUrl(x402j);
+        String x402jUrl = readUrl(x402j, dir);
+
         PaymentRequirements required =
             PaymentRequirements.builder()
                 .network(info.network())
@@ -192,7 +208,7 @@ public final class Comparison implements Callable<Integer> {
         // Settlement with a block every second, as on a real chain.
         devnet.setAutomine(false);
         devnet.rpc().call("evm_setIntervalMining", 1).join();
-        int oneByOne = 20;
+
         for (int inFlight : new int[] {concurrency, 1}) {
           int count = inFlight == 1 ? oneByOne : settlements;
           String how =
@@ -223,10 +239,10 @@ public final class Comparison implements Callable<Integer> {
         devnet.setAutomine(true);
 
         List<Result> gateway = gatewayLatency(info, x402jUrl, buyer, http);
-        rows.add(row("gateway, a free route (one at a time)", gateway.get(0)));
+        rows.add(row("x402j gateway, a free route (one at a time)", gateway.get(0)));
         rows.add(
             row(
-                "gateway, the same upstream paid: verify + upstream + settle to receipt (one at a"
+                "x402j gateway, the same upstream paid: verify + upstream + settle to receipt (one at a"
                     + " time, automine)",
                 gateway.get(1)));
 
@@ -301,20 +317,33 @@ public final class Comparison implements Callable<Integer> {
             "--db",
             "jdbc:sqlite:" + dir.resolve("ledger.db")));
     ProcessBuilder builder =
-        new ProcessBuilder(command).redirectError(dir.resolve("x402j.log").toFile());
+        new ProcessBuilder(command)
+            .redirectOutput(dir.resolve("x402j.out").toFile())
+            .redirectError(dir.resolve("x402j.log").toFile());
     builder.environment().put("X402J_SIGNER_KEYS", keys);
     builder.environment().put("X402J_LOG_LEVEL", "WARN");
     return builder.start();
   }
 
-  private static String readUrl(Process process) throws Exception {
-    BufferedReader reader =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    String line = reader.readLine();
-    if (line == null) {
-      throw new IllegalStateException("the x402j facilitator did not start");
+  /**
+   * The URL the facilitator prints as a JSON line on stdout once it listens. Its output goes to
+   * files, so that nothing it writes can block it.
+   */
+  private static String readUrl(Process process, Path dir) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      for (String line : Files.readAllLines(dir.resolve("x402j.out"), StandardCharsets.UTF_8)) {
+        if (line.startsWith("{") && line.contains("\"url\"")) {
+          return JSON.readTree(line).path("url").asText();
+        }
+      }
+      if (!process.isAlive()) {
+        break;
+      }
+      Thread.sleep(100);
     }
-    return JSON.readTree(line).path("url").asText();
+    throw new IllegalStateException(
+        "the x402j facilitator did not start; see " + dir.resolve("x402j.log"));
   }
 
   /**
