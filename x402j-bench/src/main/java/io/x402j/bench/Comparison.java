@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.x402j.bench.FacilitatorLoad.Load;
 import io.x402j.bench.FacilitatorLoad.Result;
 import io.x402j.cli.X402j;
-import io.x402j.core.TokenAmount;
 import io.x402j.core.facilitator.HttpFacilitatorClient;
 import io.x402j.core.wire.HeaderCodec;
 import io.x402j.core.wire.PaymentPayload;
@@ -62,7 +61,6 @@ import picocli.CommandLine.Spec;
     description = "x402j vs the official facilitator, on a devnet.")
 public final class Comparison implements Callable<Integer> {
   private static final BigInteger ETH = BigInteger.TEN.pow(18);
-  private static final BigInteger PRICE = BigInteger.valueOf(10_000);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Spec CommandSpec spec;
@@ -118,7 +116,8 @@ public final class Comparison implements Callable<Integer> {
             .account(
                 "buyer",
                 ETH,
-                PRICE.multiply(BigInteger.valueOf(settlements * 2L + oneByOne * 2L + 10_000)))
+                FacilitatorLoad.PRICE.multiply(
+                    BigInteger.valueOf(settlements * 2L + oneByOne * 2L + 10_000)))
             .account("seller", BigInteger.ZERO, BigInteger.ZERO)
             .account("official-gas", ETH.multiply(BigInteger.valueOf(100)), BigInteger.ZERO)
             .account("x402j-gas", ETH.multiply(BigInteger.valueOf(100)), BigInteger.ZERO);
@@ -142,16 +141,7 @@ public final class Comparison implements Callable<Integer> {
               Duration.ofSeconds(60))) {
         String x402jUrl = readUrl(x402j, dir);
 
-        PaymentRequirements required =
-            PaymentRequirements.builder()
-                .network(info.network())
-                .amount(TokenAmount.of(PRICE))
-                .asset(info.token().toString())
-                .payTo(info.requireAccount("seller").address().toString())
-                .maxTimeoutSeconds(3600)
-                .extra("name", info.tokenName())
-                .extra("version", info.tokenVersion())
-                .build();
+        PaymentRequirements required = FacilitatorLoad.requirements(info, 3600);
         PrivateKeySigner buyer = info.requireAccount("buyer").signer();
         List<String> verifyBodies = FacilitatorLoad.sign(buyer, required, 1024);
         Duration warmup = Duration.ofSeconds(warmupSeconds);

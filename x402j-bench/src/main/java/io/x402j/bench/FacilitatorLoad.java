@@ -62,7 +62,7 @@ public final class FacilitatorLoad implements Callable<Integer> {
 
   private static final WireCodec WIRE = WireCodec.standard();
   private static final BigInteger ETH = BigInteger.TEN.pow(18);
-  private static final BigInteger PRICE = BigInteger.valueOf(10_000);
+  static final BigInteger PRICE = BigInteger.valueOf(10_000);
 
   @Option(
       names = "--mode",
@@ -141,16 +141,7 @@ public final class FacilitatorLoad implements Callable<Integer> {
               config(info, "jdbc:sqlite:" + dir.resolve("ledger.db")),
               Map.of("LOAD_GAS_KEYS", keys),
               NetworkRegistry.defaults())) {
-        PaymentRequirements required =
-            PaymentRequirements.builder()
-                .network(info.network())
-                .amount(TokenAmount.of(PRICE))
-                .asset(info.token().toString())
-                .payTo(info.requireAccount("seller").address().toString())
-                .maxTimeoutSeconds(600)
-                .extra("name", info.tokenName())
-                .extra("version", info.tokenVersion())
-                .build();
+        PaymentRequirements required = requirements(info, 600);
         PrivateKeySigner buyer = info.requireAccount("buyer").signer();
         HttpClient http =
             HttpClient.newBuilder()
@@ -204,6 +195,19 @@ public final class FacilitatorLoad implements Callable<Integer> {
                 .blockTime(info.networkInfo().blockTime())
                 .v1Name("x402j-devnet")
                 .build())
+        .build();
+  }
+
+  /** What the benchmarks pay: 0.01 of the devnet's dollar to its "seller" account. */
+  static PaymentRequirements requirements(DevnetInfo info, int maxTimeoutSeconds) {
+    return PaymentRequirements.builder()
+        .network(info.network())
+        .amount(TokenAmount.of(PRICE))
+        .asset(info.token().toString())
+        .payTo(info.requireAccount("seller").address().toString())
+        .maxTimeoutSeconds(maxTimeoutSeconds)
+        .extra("name", info.tokenName())
+        .extra("version", info.tokenVersion())
         .build();
   }
 
