@@ -9,9 +9,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ValueNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 
 /**
  * The Jackson setup every x402j codec uses for untrusted JSON: duplicate keys, trailing content,
@@ -44,6 +47,7 @@ public final class StrictJson {
         JsonMapper.builder(factory)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .nodeFactory(new BoundedDecimals())
             .build();
   }
 
@@ -54,7 +58,49 @@ public final class StrictJson {
    *     within the limits
    */
   public JsonNode parse(String text) throws IOException {
-    return mapper.readTree(text);
+    try {
+      return mapper.readTree(text);
+    } catch (NumberFormatException | ArithmeticException e) {
+      // Jackson lets these through for numbers it cannot represent, such as a huge exponent.
+      throw new IOException("a number cannot be read: " + e.getMessage(), e);
+    } catch (ExponentTooLarge e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Refuses decimals that, written out in plain digits as echoed fields are, would be longer than
+   * {@link #MAX_NUMBER_LENGTH}: {@code 1e999999999} is short to send but a billion digits long, and
+   * what x402j writes it must be able to read back.
+   */
+  private static final class BoundedDecimals extends JsonNodeFactory {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public ValueNode numberNode(BigDecimal value) {
+      if (value != null) {
+        long scale = value.scale();
+        long digits =
+            scale <= 0 ? value.precision() - scale : Math.max(value.precision(), scale + 1);
+        if (digits > MAX_NUMBER_LENGTH) {
+          throw new ExponentTooLarge(value.scale());
+        }
+      }
+      return super.numberNode(value);
+    }
+  }
+
+  private static final class ExponentTooLarge extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ExponentTooLarge(int scale) {
+      super(
+          "a number with a decimal exponent of "
+              + (-(long) scale)
+              + " would have more than "
+              + MAX_NUMBER_LENGTH
+              + " digits written out");
+    }
   }
 
   /** Writes a document with the callback and returns its UTF-8 bytes. */

@@ -33,7 +33,30 @@ class WireCodecTest {
   }
 
   @Test
+  void numbersJacksonCannotReadOrThatWouldBeHugeWrittenOutAreMalformed() {
+    // Found by HeaderFuzzTest: an exponent too long for BigDecimal escaped as a
+    // NumberFormatException; a merely large one would be written back as a billion digits.
+    String unreadable =
+        TestMessages.v2Request().replace("\"extra\":{", "\"extra\":{\"x\":60e77777777777777777,");
+    String huge = TestMessages.v2Request().replace("\"extra\":{", "\"extra\":{\"x\":1e999999999,");
+    // Also found by it: 1e138 read fine but was written as 139 digits, beyond what is read back.
+    String longPlain = TestMessages.v2Request().replace("\"extra\":{", "\"extra\":{\"x\":1e138,");
+    String fine = TestMessages.v2Request().replace("\"extra\":{", "\"extra\":{\"x\":1.5e3,");
+
+    assertThat(refused(() -> codec.decodeFacilitatorRequest(unreadable)).getMessage())
+        .contains("number");
+    assertThat(refused(() -> codec.decodeFacilitatorRequest(huge)).getMessage())
+        .contains("exponent");
+    assertThat(refused(() -> codec.decodeFacilitatorRequest(longPlain)).getMessage())
+        .contains("more than 100 digits");
+
+    FacilitatorRequest decoded = codec.decodeFacilitatorRequest(fine);
+    assertThat(codec.decodeFacilitatorRequest(codec.toJson(decoded))).isEqualTo(decoded);
+  }
+
+  @Test
   void v1FacilitatorRequestDecodesAndRoundTrips() {
+
     FacilitatorRequest request = codec.decodeFacilitatorRequest(TestMessages.v1Request());
 
     assertThat(request).isInstanceOf(VerifyRequestV1.class);
