@@ -1,9 +1,9 @@
 package io.x402j.server;
 
+import io.x402j.server.internal.PathGlob;
 import io.x402j.server.internal.Paths;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * A route pattern as the official SDK writes them: an optional method, then a path in which {@code
@@ -17,12 +17,12 @@ import java.util.regex.Pattern;
 public final class RoutePattern {
   private final String text;
   private final String method;
-  private final Pattern regex;
+  private final PathGlob glob;
 
-  private RoutePattern(String text, String method, Pattern regex) {
+  private RoutePattern(String text, String method, PathGlob glob) {
     this.text = text;
     this.method = method;
-    this.regex = regex;
+    this.glob = glob;
   }
 
   /**
@@ -60,47 +60,13 @@ public final class RoutePattern {
     return new RoutePattern(trimmed, method, compile(path));
   }
 
-  private static Pattern compile(String path) {
+  private static PathGlob compile(String path) {
     boolean subtree = path.endsWith("/*");
     String body = Paths.normalize(subtree ? path.substring(0, path.length() - 2) : path);
     if (body.equals("/") && subtree) {
       body = "";
     }
-    StringBuilder regex = new StringBuilder("^");
-    int i = 0;
-    while (i < body.length()) {
-      char c = body.charAt(i);
-      if (c == '*') {
-        regex.append(".*?");
-        i++;
-      } else if (c == ':' && i + 1 < body.length() && isNameStart(body.charAt(i + 1))) {
-        int end = i + 1;
-        while (end < body.length() && isNamePart(body.charAt(end))) {
-          end++;
-        }
-        regex.append("[^/]+");
-        i = end;
-      } else if (c == '[' && body.indexOf(']', i) > i + 1) {
-        regex.append("[^/]+");
-        i = body.indexOf(']', i) + 1;
-      } else {
-        regex.append(Pattern.quote(String.valueOf(c)));
-        i++;
-      }
-    }
-    if (subtree) {
-      regex.append("(?:/.*)?");
-    }
-    regex.append('$');
-    return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
-  }
-
-  private static boolean isNameStart(char c) {
-    return Character.isLetter(c) || c == '_';
-  }
-
-  private static boolean isNamePart(char c) {
-    return Character.isLetterOrDigit(c) || c == '_';
+    return PathGlob.compile(body, subtree);
   }
 
   /** Whether a request with {@code method} and (decoded) {@code path} falls under the pattern. */
@@ -109,7 +75,7 @@ public final class RoutePattern {
     if (this.method == null ? m.equals("OPTIONS") : !this.method.equals(m)) {
       return false;
     }
-    return regex.matcher(Paths.normalize(path)).matches();
+    return glob.matches(Paths.normalize(path));
   }
 
   /** The method the pattern is limited to, or {@code null} for all but OPTIONS. */

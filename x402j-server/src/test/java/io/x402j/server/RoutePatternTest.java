@@ -2,7 +2,10 @@ package io.x402j.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.time.Duration;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class RoutePatternTest {
@@ -58,7 +61,42 @@ class RoutePatternTest {
   }
 
   @Test
+  void manyWildcardsAndALongPathMatchWithoutBacktracking() {
+    // Found while writing RouteFuzzTest: as a regular expression, "/*a*a*b" against a path of
+    // 4,000 letters took 48 s (cubic backtracking); one request could hold a core for minutes.
+    RoutePattern p = RoutePattern.parse("/*a*a*b");
+    String path = "/" + "a".repeat(8000);
+
+    boolean matched =
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> p.matches("GET", path));
+
+    assertThat(matched).isFalse();
+    assertThat(p.matches("GET", path + "b")).isTrue();
+  }
+
+  @Test
+  void matchesAsTheRegularExpressionDidOnEveryShortCase() {
+    String[] pieces = {"a", "B", "/", "*", ":id", "[x]", ".", "-"};
+    String[] pathPieces = {"a", "b", "/", "ab", ".", "..", "-", ";p"};
+    Random random = new Random(402);
+    for (int n = 0; n < 20_000; n++) {
+      StringBuilder pattern = new StringBuilder("/");
+      for (int k = random.nextInt(6); k > 0; k--) {
+        pattern.append(pieces[random.nextInt(pieces.length)]);
+      }
+      StringBuilder path = new StringBuilder("/");
+      for (int k = random.nextInt(8); k > 0; k--) {
+        path.append(pathPieces[random.nextInt(pathPieces.length)]);
+      }
+      assertThat(RoutePattern.parse(pattern.toString()).matches("GET", path.toString()))
+          .as("%s against %s", pattern, path)
+          .isEqualTo(RegexRouteOracle.matches(pattern.toString(), path.toString()));
+    }
+  }
+
+  @Test
   void badPatternsAreRefusedByName() {
+
     assertThatThrownBy(() -> RoutePattern.parse("weather"))
         .hasMessageContaining("\"weather\"")
         .hasMessageContaining("starting with /");
