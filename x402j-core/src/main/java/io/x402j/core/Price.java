@@ -123,7 +123,7 @@ public final class Price {
   /** A price in US dollars. */
   public static Price usd(BigDecimal dollars) {
     requireNonNegative(dollars);
-    return new Price(Unit.USD, dollars, null, null, "$" + dollars.toPlainString());
+    return new Price(Unit.USD, dollars, null, null, "$" + Text.decimal(dollars));
   }
 
   /** A price in whole tokens of the token with {@code symbol} (any token when {@code null}). */
@@ -131,11 +131,7 @@ public final class Price {
     requireNonNegative(quantity);
     String sym = symbol == null ? null : symbol.toUpperCase(Locale.ROOT);
     return new Price(
-        Unit.TOKENS,
-        quantity,
-        sym,
-        null,
-        quantity.toPlainString() + (sym == null ? "" : " " + sym));
+        Unit.TOKENS, quantity, sym, null, Text.decimal(quantity) + (sym == null ? "" : " " + sym));
   }
 
   /** A price in atomic units. */
@@ -152,7 +148,7 @@ public final class Price {
   private static void requireNonNegative(BigDecimal value) {
     Objects.requireNonNull(value, "amount");
     if (value.signum() < 0) {
-      throw new IllegalArgumentException("price " + value.toPlainString() + " is negative");
+      throw new IllegalArgumentException("price " + Text.decimal(value) + " is negative");
     }
   }
 

@@ -176,17 +176,23 @@ public final class TokenAmount implements Comparable<TokenAmount> {
     Objects.requireNonNull(units, "units");
     if (units.signum() < 0) {
       throw new IllegalArgumentException(
-          "amount " + units.toPlainString() + " is negative; prices must not be negative");
+          "amount " + Text.decimal(units) + " is negative; prices must not be negative");
     }
     BigDecimal stripped = units.signum() == 0 ? BigDecimal.ZERO : units.stripTrailingZeros();
     if (stripped.scale() > decimals) {
       throw new IllegalArgumentException(
           "amount "
-              + units.toPlainString()
+              + Text.decimal(units)
               + " has "
               + stripped.scale()
               + " decimal places but the token has only "
               + decimals);
+    }
+    // precision - scale is the number of integer digits; checked before the exponent is written
+    // out, so that 1E+999999999 is refused at once instead of being expanded.
+    if (stripped.signum() != 0 && (long) stripped.precision() - stripped.scale() + decimals > 78) {
+      throw new IllegalArgumentException(
+          "amount " + Text.decimal(units) + " exceeds the uint256 maximum in atomic units");
     }
     return of(stripped.movePointRight(decimals).toBigIntegerExact());
   }

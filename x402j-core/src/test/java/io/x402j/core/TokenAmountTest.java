@@ -2,14 +2,19 @@ package io.x402j.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class TokenAmountTest {
+  private static final Asset USDC =
+      Asset.usdStablecoin("0x036CbD53842c5426634e7929541eC2318f3dCF7e", "USDC", 6, "USDC", "2");
+
   @ParameterizedTest(name = "{0}: {1}")
   @CsvSource({
     "'',      EMPTY",
@@ -48,6 +53,26 @@ class TokenAmountTest {
         .hasMessageContaining("7 decimal places");
     assertThatThrownBy(() -> TokenAmount.fromUnits(new BigDecimal("-1"), 6))
         .hasMessageContaining("negative");
+  }
+
+  // Found by MoneyFuzzTest: these were written out digit by digit (a gigabyte each) before the
+  // range check, so one config value or API call could take the process down.
+  @Test
+  void exponentsThatWouldBeHugeWrittenOutAreRefusedAtOnce() {
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(10),
+        () -> {
+          assertThatThrownBy(() -> TokenAmount.fromUnits(new BigDecimal("1E+999999999"), 6))
+              .hasMessage("amount 1E+999999999 exceeds the uint256 maximum in atomic units");
+          assertThatThrownBy(() -> TokenAmount.fromUnits(new BigDecimal("-1E+999999999"), 6))
+              .hasMessageContaining("-1E+999999999 is negative");
+          assertThatThrownBy(() -> TokenAmount.fromUnits(new BigDecimal("1E-999999999"), 6))
+              .hasMessageContaining("999999999 decimal places");
+          assertThatThrownBy(() -> Price.usd(new BigDecimal("1E+999999999")).toAtomic(USDC))
+              .hasMessageContaining("exceeds the uint256 maximum");
+        });
+    assertThat(TokenAmount.fromUnits(new BigDecimal("1E+2"), 6))
+        .isEqualTo(TokenAmount.of(100_000_000));
   }
 
   @Test

@@ -608,8 +608,14 @@ public record FacilitatorConfig(
       BigInteger maxFee = null;
       if (gwei != null) {
         try {
-          maxFee = new BigDecimal(gwei.strip()).movePointRight(9).toBigIntegerExact();
+          BigDecimal value = new BigDecimal(gwei.strip());
+          // Refused before it is written out: 1e999999999 gwei would be a gigabyte of digits.
+          if (value.signum() < 0 || (long) value.precision() - value.scale() > 30) {
+            throw new NumberFormatException();
+          }
+          maxFee = value.movePointRight(9).toBigIntegerExact();
         } catch (ArithmeticException | NumberFormatException e) {
+
           throw new IllegalArgumentException(
               path
                   + ".maxFeePerGasGwei must be a number of gwei with at most 9 decimals, got "

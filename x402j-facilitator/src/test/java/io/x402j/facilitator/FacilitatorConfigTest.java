@@ -191,6 +191,12 @@ class FacilitatorConfigTest {
         .hasMessageContaining("settlesPerSecond must be a non-negative number");
     assertThatThrownBy(() -> load(MINIMAL + "    maxFeePerGasGwei: 0.0000000001\n"))
         .hasMessageContaining("maxFeePerGasGwei");
+    // Refused without writing out a billion digits, and negative fees are no fees.
+    assertThatThrownBy(() -> load(MINIMAL + "    maxFeePerGasGwei: 1e999999999\n"))
+        .hasMessageContaining("maxFeePerGasGwei must be a number of gwei");
+    assertThatThrownBy(() -> load(MINIMAL + "    maxFeePerGasGwei: -1\n"))
+        .hasMessageContaining("maxFeePerGasGwei must be a number of gwei");
+
     assertThatThrownBy(() -> load(MINIMAL + "    gasLimitCap: lots\n"))
         .hasMessageContaining("gasLimitCap must be a whole number");
     assertThatThrownBy(() -> load(MINIMAL + "    rpcBatchSize: many\n"))

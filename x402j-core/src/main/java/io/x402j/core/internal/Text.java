@@ -29,4 +29,13 @@ public final class Text {
     }
     return out.append('\'').toString();
   }
+
+  /**
+   * Returns {@code value} in plain digits when that is short, in scientific notation otherwise:
+   * {@code 1E+999999999} written out would take a gigabyte.
+   */
+  public static String decimal(java.math.BigDecimal value) {
+    long scale = value.scale();
+    return Math.abs(scale) <= 100 ? value.toPlainString() : value.toString();
+  }
 }
