@@ -44,6 +44,8 @@ class RouteFuzzTest {
     boolean pathOnly = trimmed.indexOf(' ') < 0 && trimmed.indexOf('\t') < 0;
     if (pathOnly
         && trimmed.length() <= 24
+        // the oracle backtracks: exponential in the number of wildcards, which is why it went
+        && trimmed.chars().filter(c -> c == '*').count() <= 4
         && path.length() <= 48
         && !method.equalsIgnoreCase("OPTIONS")) {
       assertThat(matched)
