@@ -23,6 +23,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -30,11 +31,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two facilitator instances with their own gas keys share one PostgreSQL ledger, and every payment
- * is sent to both at once: each is settled by exactly one of them, and both answer with the same
- * transaction.
+ * One payment sent to {@code /settle} many times at once is settled once: by one instance, or by
+ * two instances with their own gas keys sharing one PostgreSQL ledger. Every caller gets the same
+ * answer, with the same transaction.
  */
 class FacilitatorClusterIT {
   static final int PAYMENTS = 20;
@@ -66,6 +68,58 @@ class FacilitatorClusterIT {
             });
   }
 
+  static PaymentRequirements requirement(DevnetInfo info, EvmAddress seller) {
+    return PaymentRequirements.builder()
+        .network(info.network())
+        .amount(TokenAmount.of(PRICE))
+        .asset(info.token().toString())
+        .payTo(seller.toString())
+        .extra("name", info.tokenName())
+        .extra("version", info.tokenVersion())
+        .build();
+  }
+
+  static String signedBody(PrivateKeySigner buyer, PaymentRequirements required) {
+    Map<String, Object> signed = ExactEvmClient.of(buyer).createPayload(2, required);
+    return WIRE.toJson(FacilitatorRequest.of(PaymentPayload.of(null, required, signed), required));
+  }
+
+  @Test
+  void oneInstanceSettlesAPaymentSentFortyTimesAtOnceOnce(@TempDir Path temp) throws Exception {
+    try (Devnet devnet =
+        Devnet.start(
+            DevnetOptions.builder()
+                .account("gas", ETH, BigInteger.ZERO)
+                .account("buyer", ETH, PRICE.multiply(BigInteger.TEN))
+                .account("seller", BigInteger.ZERO, BigInteger.ZERO)
+                .build())) {
+      DevnetInfo info = devnet.info();
+      EvmAddress seller = info.requireAccount("seller").address();
+      EvmAddress gas = info.requireAccount("gas").address();
+      String body = signedBody(info.requireAccount("buyer").signer(), requirement(info, seller));
+      Map<String, String> env = Map.of("KEYS", info.requireAccount("gas").privateKey());
+      String database = "jdbc:sqlite:" + temp.resolve("ledger.db");
+
+      try (FacilitatorApp app =
+          FacilitatorApp.start(config(info, database, "KEYS"), env, NetworkRegistry.defaults())) {
+        List<CompletableFuture<SettleResponse>> answers = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+          answers.add(settle(app, body));
+        }
+
+        Set<String> transactions = new HashSet<>();
+        for (CompletableFuture<SettleResponse> answer : answers) {
+          SettleResponse response = answer.join();
+          assertThat(response.success()).as("%s", response).isTrue();
+          transactions.add(response.transaction());
+        }
+        assertThat(transactions).as("every caller is told of the same transaction").hasSize(1);
+      }
+      assertThat(devnet.tokenBalance(seller)).isEqualTo(PRICE);
+      assertThat(devnet.transactionCount(gas)).as("one transaction in all").isEqualTo(1);
+    }
+  }
+
   @Test
   void twoInstancesOnOneLedgerSettleEachPaymentOnce() throws Exception {
     try (Devnet devnet =
@@ -86,21 +140,10 @@ class FacilitatorClusterIT {
           Map.of(
               "KEYS_A", info.requireAccount("gas-a").privateKey(),
               "KEYS_B", info.requireAccount("gas-b").privateKey());
-      PaymentRequirements required =
-          PaymentRequirements.builder()
-              .network(info.network())
-              .amount(TokenAmount.of(PRICE))
-              .asset(info.token().toString())
-              .payTo(seller.toString())
-              .extra("name", info.tokenName())
-              .extra("version", info.tokenVersion())
-              .build();
+      PaymentRequirements required = requirement(info, seller);
       List<String> bodies = new ArrayList<>();
       for (int i = 0; i < PAYMENTS; i++) {
-        Map<String, Object> signed = ExactEvmClient.of(buyer).createPayload(2, required);
-        bodies.add(
-            WIRE.toJson(
-                FacilitatorRequest.of(PaymentPayload.of(null, required, signed), required)));
+        bodies.add(signedBody(buyer, required));
       }
 
       try (FacilitatorApp a =

@@ -10,6 +10,7 @@ import io.x402j.core.NetworkRegistry;
 import io.x402j.core.Price;
 import io.x402j.core.facilitator.Facilitator;
 import io.x402j.core.internal.Futures;
+import io.x402j.core.internal.Text;
 import io.x402j.core.scheme.AssetAmount;
 import io.x402j.core.scheme.SchemeRegistry;
 import io.x402j.core.scheme.SchemeServer;
@@ -39,6 +40,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -333,6 +335,19 @@ public final class PaymentGate {
         throw new Refused(
             2, "the payment was made for " + paidFor + ", not for this resource (" + here + ")");
       }
+      // Same path on another server: a seller with one address and several APIs must not let a
+      // payment for one buy the other. Hosts are compared only when both URLs name one.
+      String paidHost = originOf(payment.resource().url());
+      String hereHost = originOf(offer.resource().url());
+      if (paidHost != null && hereHost != null && !paidHost.equals(hereHost)) {
+        throw new Refused(
+            2,
+            "the payment was made for a resource on "
+                + Text.quote(paidHost)
+                + ", not on this server ("
+                + hereHost
+                + ")");
+      }
     }
     return new Paid(2, FacilitatorRequest.of(payment, match), match, payment.payload(), null);
   }
@@ -356,6 +371,24 @@ public final class PaymentGate {
         offer.v1().isEmpty()
             ? "this resource does not accept protocol v1 payments"
             : "Unable to find matching payment requirements");
+  }
+
+  /** Host and port of {@code url}, lower case, the port filled in from the scheme; or null. */
+  private static String originOf(String url) {
+    try {
+      URI uri = URI.create(url);
+      if (uri.getHost() == null || uri.getScheme() == null) {
+        return null;
+      }
+      String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+      int port = uri.getPort();
+      if (port < 0) {
+        port = "https".equals(scheme) ? 443 : "http".equals(scheme) ? 80 : -1;
+      }
+      return uri.getHost().toLowerCase(Locale.ROOT) + (port < 0 ? "" : ":" + port);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private static String pathOf(String url) {

@@ -23,9 +23,16 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The gate with a real facilitator on a real chain. */
 class GateIT {
@@ -385,6 +392,89 @@ class GateIT {
     assertThat(samePrice.status()).isEqualTo(402);
     assertThat(HEADERS.decodePaymentRequired(samePrice.header("PAYMENT-REQUIRED")).error())
         .contains("was made for /weather");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/weather", "/upfront"})
+  void oneHeaderSentFiftyTimesAtOnceBuysOneResponse(String path) throws Exception {
+    BigInteger before = market.sellerBalance();
+    int handledBefore = harness.handled.get();
+    String payment = payFor(path);
+    GateRequest request = GateHarness.get(path, Map.of("PAYMENT-SIGNATURE", payment));
+    ExecutorService threads = Executors.newFixedThreadPool(50);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<Served>> all = new ArrayList<>();
+    try {
+      for (int i = 0; i < 50; i++) {
+        all.add(
+            threads.submit(
+                () -> {
+                  start.await();
+                  return harness.serve(request, OK);
+                }));
+      }
+      start.countDown();
+      List<Integer> statuses = new ArrayList<>();
+      for (Future<Served> served : all) {
+        statuses.add(served.get(60, TimeUnit.SECONDS).status());
+      }
+
+      assertThat(statuses).containsOnly(200, 402);
+      assertThat(statuses.stream().filter(s -> s == 200)).hasSize(1);
+    } finally {
+      threads.shutdownNow();
+    }
+    assertThat(harness.handled.get() - handledBefore).as("the handler ran once").isEqualTo(1);
+    BigInteger price = BigInteger.valueOf(path.equals("/upfront") ? 20_000 : 10_000);
+    assertThat(market.sellerBalance()).isEqualTo(before.add(price));
+  }
+
+  @Test
+  void aPaymentForACheaperPriceCannotBuyADearerOne() {
+    BigInteger before = market.sellerBalance();
+    int handledBefore = harness.handled.get();
+    // Same route, two prices: $0.01 for /sized/small, $0.05 for /sized/large.
+    Served asIs = paid("/sized/large", "PAYMENT-SIGNATURE", payFor("/sized/small"));
+    assertThat(asIs.status()).isEqualTo(402);
+    assertThat(HEADERS.decodePaymentRequired(asIs.header("PAYMENT-REQUIRED")).error())
+        .isEqualTo("No matching payment requirements");
+
+    // The dearer offer echoed, but the signature authorizes the cheaper amount.
+    String relabelled =
+        market.payV2(
+            unpaid("/sized/large").header("PAYMENT-REQUIRED"),
+            market.buyer(),
+            r -> r.toBuilder().amount(TokenAmount.of(10_000)).build());
+    Served served = paid("/sized/large", "PAYMENT-SIGNATURE", relabelled);
+    assertThat(served.status()).isEqualTo(402);
+    assertThat(HEADERS.decodePaymentRequired(served.header("PAYMENT-REQUIRED")).error())
+        .isEqualTo(ErrorReason.EXACT_EVM_VALUE_MISMATCH.wire());
+
+    assertThat(harness.handled.get()).isEqualTo(handledBefore);
+    assertThat(market.sellerBalance()).isEqualTo(before);
+  }
+
+  @Test
+  void aPaymentForAnotherServersResourceIsRefused() {
+    BigInteger before = market.sellerBalance();
+    String payment = payFor("/weather"); // made for http://127.0.0.1:8080/weather
+    GateRequest elsewhere =
+        GateRequest.of(
+            "GET",
+            "/weather",
+            "https://other-api.example/weather",
+            Map.of("PAYMENT-SIGNATURE", List.of(payment)));
+
+    Served served = harness.serve(elsewhere, OK);
+
+    assertThat(served.status()).isEqualTo(402);
+    assertThat(HEADERS.decodePaymentRequired(served.header("PAYMENT-REQUIRED")).error())
+        .isEqualTo(
+            "the payment was made for a resource on '127.0.0.1:8080', "
+                + "not on this server (other-api.example:443)");
+    assertThat(market.sellerBalance()).isEqualTo(before);
+    // Where it was made for, it still buys the resource.
+    assertThat(paid("/weather", "PAYMENT-SIGNATURE", payment).status()).isEqualTo(200);
   }
 
   @Test
