@@ -83,6 +83,7 @@ public final class FacilitatorServer implements AutoCloseable {
                 b.bearerToken == null ? null : b.bearerToken.getBytes(StandardCharsets.UTF_8),
                 limiter,
                 b.maxBodyBytes,
+                b.bodyTimeout,
                 b.ledger,
                 List.copyOf(b.probes),
                 b.prometheus));
@@ -146,6 +147,7 @@ public final class FacilitatorServer implements AutoCloseable {
     private PrometheusMeterRegistry prometheus;
     private Duration stopTimeout = Duration.ofSeconds(30);
     private Duration idleTimeout = Duration.ofSeconds(30);
+    private Duration bodyTimeout = Duration.ofSeconds(20);
     private int maxThreads = 200;
 
     private Builder(FacilitatorService service) {
@@ -216,6 +218,20 @@ public final class FacilitatorServer implements AutoCloseable {
     /** How long an idle connection is kept (default 30 s): slow clients are cut off. */
     public Builder idleTimeout(Duration idleTimeout) {
       this.idleTimeout = Objects.requireNonNull(idleTimeout, "idleTimeout");
+      return this;
+    }
+
+    /**
+     * How long a request body may take to arrive in full (default 20 s). A client sending it slower
+     * gets a 408 and its thread back: without this, trickling one byte at a time holds a thread
+     * indefinitely, since each byte resets the idle timeout.
+     */
+    public Builder bodyTimeout(Duration bodyTimeout) {
+      Objects.requireNonNull(bodyTimeout, "bodyTimeout");
+      if (bodyTimeout.isNegative() || bodyTimeout.isZero()) {
+        throw new IllegalArgumentException("bodyTimeout must be positive, got " + bodyTimeout);
+      }
+      this.bodyTimeout = bodyTimeout;
       return this;
     }
 

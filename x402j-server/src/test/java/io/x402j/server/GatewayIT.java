@@ -1,11 +1,13 @@
 package io.x402j.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.x402j.core.testing.RawHttp;
 import io.x402j.core.wire.HeaderCodec;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.server.gateway.Gateway;
@@ -13,13 +15,21 @@ import io.x402j.server.testing.TestMarket;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -207,6 +217,55 @@ class GatewayIT {
     HttpResponse<String> spoof = send("GET", "/spoof", null);
     assertThat(spoof.statusCode()).isEqualTo(200);
     assertThat(spoof.headers().firstValue("PAYMENT-RESPONSE")).isEmpty();
+  }
+
+  @Test
+  void hostileSizesAndSpeedsAreRefusedWithoutStarvingOthers() throws Exception {
+    int echoesBefore = hits.getOrDefault("/echo", new AtomicInteger()).get();
+
+    PaymentGate gate =
+        PaymentGate.builder()
+            .facilitator(market.facilitator())
+            .networks(market.networks())
+            .routes(RouteTable.builder().route("POST /echo", market.route("$0.01")).build())
+            .build();
+    try (Gateway small =
+        Gateway.builder(gate, URI.create("http://127.0.0.1:" + upstream.getAddress().getPort()))
+            .port(0)
+            .maxThreads(12)
+            .maxRequestBytes(64 * 1024)
+            .bodyTimeout(Duration.ofSeconds(2))
+            .start()) {
+      RawHttp raw = new RawHttp("127.0.0.1", small.port());
+      assertThat(raw.exchange(raw.post("/echo", "{}", "X-Pad: " + "a".repeat(64 * 1024) + "\r\n")))
+          .contains(" 431 ");
+      assertThat(raw.exchange(raw.post("/echo", "x".repeat(100 * 1024), ""))).contains(" 413 ");
+      assertThat(raw.exchange(raw.post("/echo", "{}", ""))).contains(" 402 ");
+
+      ExecutorService clients = Executors.newFixedThreadPool(36);
+      List<Socket> unfinished = raw.unfinishedRequests(36);
+      try {
+        List<Future<String>> trickles = new ArrayList<>();
+        for (int i = 0; i < 36; i++) {
+          trickles.add(clients.submit(() -> raw.trickle("/echo", 1024)));
+        }
+        Thread.sleep(500);
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(10),
+            () -> assertThat(raw.exchange(raw.post("/echo", "{}", ""))).contains(" 402 "));
+        for (Future<String> trickle : trickles) {
+          assertThat(trickle.get(30, TimeUnit.SECONDS)).contains(" 408 ");
+        }
+      } finally {
+        clients.shutdownNow();
+        for (Socket socket : unfinished) {
+          socket.close();
+        }
+      }
+      assertThat(hits.getOrDefault("/echo", new AtomicInteger()).get())
+          .as("nothing reached the upstream unpaid")
+          .isEqualTo(echoesBefore);
+    }
   }
 
   @Test

@@ -22,7 +22,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -279,6 +281,42 @@ class PaymentFilterIT {
                     response.headers().firstValue("PAYMENT-REQUIRED").orElseThrow())
                 .error())
         .isEqualTo(ErrorReason.EXACT_EVM_RECIPIENT_MISMATCH.wire());
+  }
+
+  @Test
+  void hostilePaymentHeadersAreRefusedNamingTheProblem() throws Exception {
+    Base64.Encoder b64 = Base64.getEncoder();
+    Map<String, String> hostile =
+        Map.of(
+            "deeply nested",
+            b64.encodeToString(
+                ("{\"x402Version\":2,\"payload\":" + "[".repeat(3000))
+                    .getBytes(StandardCharsets.UTF_8)),
+            "huge exponent",
+            b64.encodeToString(
+                "{\"x402Version\":2,\"accepted\":{\"maxTimeoutSeconds\":1e999999999}}"
+                    .getBytes(StandardCharsets.UTF_8)),
+            "long number",
+            b64.encodeToString(
+                ("{\"x402Version\":" + "9".repeat(4000) + "}").getBytes(StandardCharsets.UTF_8)),
+            "not base64",
+            "%".repeat(6000));
+    for (Map.Entry<String, String> attack : hostile.entrySet()) {
+      HttpResponse<String> response =
+          get("/weather", Map.of("PAYMENT-SIGNATURE", attack.getValue()));
+      assertThat(response.statusCode()).as(attack.getKey()).isEqualTo(402);
+      String error =
+          HEADERS
+              .decodePaymentRequired(
+                  response.headers().firstValue("PAYMENT-REQUIRED").orElseThrow())
+              .error();
+      assertThat(error).as(attack.getKey()).contains("PAYMENT-SIGNATURE").hasSizeLessThan(300);
+      assertThat(response.body()).doesNotContain("sunny");
+    }
+    // Beyond what the container reads at all: refused before any filter runs.
+    HttpResponse<String> oversized =
+        get("/weather", Map.of("PAYMENT-SIGNATURE", "A".repeat(64 * 1024)));
+    assertThat(oversized.statusCode()).isEqualTo(431);
   }
 
   @Test

@@ -22,11 +22,15 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -35,6 +39,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +61,7 @@ public final class FacilitatorHandler extends Handler.Abstract {
       byte[] bearerToken,
       RateLimiter rateLimiter,
       int maxBodyBytes,
+      Duration bodyTimeout,
       SettlementLedger ledger,
       List<HealthProbe> probes,
       PrometheusMeterRegistry prometheus) {}
@@ -202,6 +208,36 @@ public final class FacilitatorHandler extends Handler.Abstract {
 
   private String readBody(Request request) throws HttpError, IOException {
     int max = setup.maxBodyBytes();
+    // A client trickling its body a byte at a time would hold this thread for as long as it
+    // likes (each byte resets the idle timeout); past the deadline the read fails instead.
+    AtomicBoolean late = new AtomicBoolean();
+    Scheduler.Task deadline =
+        request
+            .getComponents()
+            .getScheduler()
+            .schedule(
+                () -> {
+                  late.set(true);
+                  request.fail(new TimeoutException("request body too slow"));
+                },
+                setup.bodyTimeout().toMillis(),
+                TimeUnit.MILLISECONDS);
+    try {
+      return readBodyWithin(request, max);
+    } catch (IOException e) {
+      if (late.get()) {
+        throw new HttpError(
+            408,
+            "the request body did not arrive within " + setup.bodyTimeout().toSeconds() + " s",
+            null);
+      }
+      throw e;
+    } finally {
+      deadline.cancel();
+    }
+  }
+
+  private String readBodyWithin(Request request, int max) throws HttpError, IOException {
     try (InputStream in = Content.Source.asInputStream(request)) {
       if (request.getLength() > max) {
         discard(in, request.getLength());

@@ -58,7 +58,8 @@ public final class Gateway implements AutoCloseable {
                 client,
                 b.upstreamTimeout,
                 b.maxRequestBytes,
-                b.maxResponseBytes)));
+                b.maxResponseBytes,
+                b.bodyTimeout)));
     server.setStopTimeout(30_000);
   }
 
@@ -98,6 +99,7 @@ public final class Gateway implements AutoCloseable {
     private int maxResponseBytes = 16 * 1024 * 1024;
     private Duration upstreamTimeout = Duration.ofSeconds(60);
     private int maxThreads = 200;
+    private Duration bodyTimeout = Duration.ofSeconds(20);
     private HttpClient httpClient;
 
     private Builder(PaymentGate gate, URI upstream) {
@@ -140,6 +142,19 @@ public final class Gateway implements AutoCloseable {
     /** How long the upstream may take (default 60 s). */
     public Builder upstreamTimeout(Duration timeout) {
       this.upstreamTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * How long a request body may take to arrive in full (default 20 s); slower clients get a 408
+     * and free their thread, where trickling a byte at a time would otherwise hold it for good.
+     */
+    public Builder bodyTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("bodyTimeout must be positive, got " + timeout);
+      }
+      this.bodyTimeout = timeout;
       return this;
     }
 

@@ -21,6 +21,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.io.Content;
@@ -28,6 +31,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +72,7 @@ public final class GatewayHandler extends Handler.Abstract {
   private final Duration timeout;
   private final int maxRequestBytes;
   private final int maxResponseBytes;
+  private final Duration bodyTimeout;
 
   /** A handler forwarding to {@code upstream}. */
   public GatewayHandler(
@@ -76,7 +81,8 @@ public final class GatewayHandler extends Handler.Abstract {
       HttpClient client,
       Duration timeout,
       int maxRequestBytes,
-      int maxResponseBytes) {
+      int maxResponseBytes,
+      Duration bodyTimeout) {
     this.gate = gate;
     String base = upstream.toString();
     this.upstream = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
@@ -84,6 +90,7 @@ public final class GatewayHandler extends Handler.Abstract {
     this.timeout = timeout;
     this.maxRequestBytes = maxRequestBytes;
     this.maxResponseBytes = maxResponseBytes;
+    this.bodyTimeout = bodyTimeout;
   }
 
   /** An upstream answer, read into memory. */
@@ -106,11 +113,34 @@ public final class GatewayHandler extends Handler.Abstract {
       return true;
     }
     byte[] body;
+    // Each byte of a trickled body resets the idle timeout; the deadline bounds the whole read.
+    AtomicBoolean late = new AtomicBoolean();
+    Scheduler.Task deadline =
+        request
+            .getComponents()
+            .getScheduler()
+            .schedule(
+                () -> {
+                  late.set(true);
+                  request.fail(new TimeoutException("request body too slow"));
+                },
+                bodyTimeout.toMillis(),
+                TimeUnit.MILLISECONDS);
     try (InputStream in = Content.Source.asInputStream(request)) {
       body = in.readNBytes(maxRequestBytes + 1);
     } catch (IOException e) {
-      error(response, callback, 400, "the request body could not be read");
+      if (late.get()) {
+        error(
+            response,
+            callback,
+            408,
+            "the request body did not arrive within " + bodyTimeout.toSeconds() + " s");
+      } else {
+        error(response, callback, 400, "the request body could not be read");
+      }
       return true;
+    } finally {
+      deadline.cancel();
     }
     if (body.length > maxRequestBytes) {
       error(response, callback, 413, "the request body exceeds " + maxRequestBytes + " bytes");
