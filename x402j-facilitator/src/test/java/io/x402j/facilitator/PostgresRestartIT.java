@@ -1,0 +1,172 @@
+package io.x402j.facilitator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.x402j.core.NetworkRegistry;
+import io.x402j.core.wire.FacilitatorRequest;
+import io.x402j.core.wire.PaymentPayload;
+import io.x402j.core.wire.PaymentRequirements;
+import io.x402j.core.wire.SettleResponse;
+import io.x402j.devnet.Devnet;
+import io.x402j.devnet.DevnetInfo;
+import io.x402j.devnet.DevnetOptions;
+import io.x402j.evm.Bytes32;
+import io.x402j.evm.EvmAddress;
+import io.x402j.evm.ExactEvmClient;
+import io.x402j.evm.ExactEvmPayload;
+import io.x402j.evm.PrivateKeySigner;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.math.BigInteger;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * PostgreSQL, the facilitator's ledger, is stopped in the middle of a load and started again on the
+ * same data. While it is down, settlements are refused with an answer (nothing is broadcast without
+ * a ledger record); once it is back the same facilitator process settles again, without a restart,
+ * and no payment is settled twice or lost.
+ */
+class PostgresRestartIT {
+  static final BigInteger PRICE = BigInteger.valueOf(10_000);
+  static final BigInteger ETH = BigInteger.TEN.pow(18);
+  static final int PER_PHASE = 10;
+
+  record Payment(Bytes32 nonce, String body) {}
+
+  static EmbeddedPostgres postgres(Path data, int port) throws Exception {
+    return EmbeddedPostgres.builder()
+        .setDataDirectory(data)
+        .setCleanDataDirectory(false)
+        .setPort(port)
+        .start();
+  }
+
+  @Test
+  void theLedgerDatabaseRestartsMidLoadAndNothingIsLostOrSettledTwice(@TempDir Path temp)
+      throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    Path data = temp.resolve("pgdata");
+    EmbeddedPostgres pg = postgres(data, port);
+    try (Connection c = pg.getPostgresDatabase().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE ledger");
+    }
+    String database = pg.getJdbcUrl("postgres", "ledger");
+    int payments = PER_PHASE * 3;
+    try (Devnet devnet =
+        Devnet.start(
+            DevnetOptions.builder()
+                .account("gas", ETH, BigInteger.ZERO)
+                .account("buyer", ETH, PRICE.multiply(BigInteger.valueOf(payments)))
+                .account("seller", BigInteger.ZERO, BigInteger.ZERO)
+                .build())) {
+      DevnetInfo info = devnet.info();
+      PrivateKeySigner buyer = info.requireAccount("buyer").signer();
+      EvmAddress seller = info.requireAccount("seller").address();
+      EvmAddress gas = info.requireAccount("gas").address();
+      PaymentRequirements required = FacilitatorClusterIT.requirement(info, seller);
+      List<Payment> all = new ArrayList<>();
+      for (int i = 0; i < payments; i++) {
+        ExactEvmPayload signed = ExactEvmClient.of(buyer).authorize(2, required);
+        all.add(
+            new Payment(
+                signed.authorization().nonce(),
+                FacilitatorClusterIT.WIRE.toJson(
+                    FacilitatorRequest.of(
+                        PaymentPayload.of(null, required, signed.toMap()), required))));
+      }
+      FacilitatorConfig config =
+          FacilitatorConfig.builder()
+              .port(0)
+              .database(database)
+              .reconcileInterval(Duration.ofSeconds(1))
+              .network(FacilitatorHttpIT.devnetSettings(info, "KEYS"))
+              .build();
+      List<HttpResponse<String>> responses = new ArrayList<>();
+      try (FacilitatorApp app =
+          FacilitatorApp.start(
+              config,
+              Map.of("KEYS", info.requireAccount("gas").privateKey()),
+              NetworkRegistry.defaults())) {
+        List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
+        for (int i = 0; i < PER_PHASE; i++) {
+          sent.add(ChainFaultsIT.settle(app, all.get(i).body()));
+        }
+        Thread.sleep(40);
+        pg.close(); // in the middle of the first wave
+        for (int i = PER_PHASE; i < 2 * PER_PHASE; i++) {
+          sent.add(ChainFaultsIT.settle(app, all.get(i).body()));
+        }
+        Thread.sleep(2000);
+        pg = postgres(data, port);
+        for (int i = 2 * PER_PHASE; i < payments; i++) {
+          sent.add(ChainFaultsIT.settle(app, all.get(i).body()));
+        }
+        for (CompletableFuture<HttpResponse<String>> response : sent) {
+          responses.add(response.join());
+        }
+        System.out.println(
+            "answers: "
+                + responses.stream()
+                    .map(
+                        r ->
+                            r.statusCode() == 200
+                                ? outcome(FacilitatorClusterIT.WIRE.decodeSettleResponse(r.body()))
+                                : r.statusCode() + " " + r.body())
+                    .collect(Collectors.groupingBy(o -> o, TreeMap::new, Collectors.counting())));
+
+        for (int i = 0; i < payments; i++) {
+          HttpResponse<String> r = responses.get(i);
+          boolean used = devnet.authorizationUsed(buyer.address(), all.get(i).nonce());
+          if (r.statusCode() == 200) {
+            SettleResponse answer = FacilitatorClusterIT.WIRE.decodeSettleResponse(r.body());
+            if (answer.success()) {
+              assertThat(used).as("payment %d reported settled", i).isTrue();
+              continue;
+            }
+            if (!"settlement_pending".equals(answer.errorReason())) {
+              assertThat(used).as("payment %d was refused: %s", i, answer).isFalse();
+            }
+          }
+          if (i >= 2 * PER_PHASE) {
+            assertThat(r.statusCode()).as("after the restart: %s", r.body()).isEqualTo(200);
+          }
+          // Refused or unknown: sending it again, with the database back, settles it once.
+          SettleResponse again =
+              FacilitatorClusterIT.WIRE.decodeSettleResponse(
+                  ChainFaultsIT.settle(app, all.get(i).body()).join().body());
+          assertThat(again.success()).as("payment %d sent again: %s", i, again).isTrue();
+        }
+      } finally {
+        pg.close();
+      }
+      for (Payment payment : all) {
+        assertThat(devnet.authorizationUsed(buyer.address(), payment.nonce())).isTrue();
+      }
+      assertThat(devnet.tokenBalance(seller))
+          .isEqualTo(PRICE.multiply(BigInteger.valueOf(payments)));
+      assertThat(devnet.transactionCount(gas))
+          .as("one transaction per payment")
+          .isEqualTo(payments);
+    }
+  }
+
+  static String outcome(SettleResponse answer) {
+    return answer.success() ? "settled" : answer.errorReason();
+  }
+}
