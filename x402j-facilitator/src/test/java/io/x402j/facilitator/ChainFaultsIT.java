@@ -4,26 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.x402j.core.ErrorReason;
 import io.x402j.core.NetworkRegistry;
-import io.x402j.core.wire.FacilitatorRequest;
-import io.x402j.core.wire.PaymentPayload;
-import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.devnet.Devnet;
 import io.x402j.devnet.DevnetInfo;
-import io.x402j.devnet.DevnetOptions;
-import io.x402j.evm.Bytes32;
 import io.x402j.evm.EvmAddress;
-import io.x402j.evm.ExactEvmClient;
-import io.x402j.evm.ExactEvmPayload;
 import io.x402j.evm.PrivateKeySigner;
 import io.x402j.evm.settle.SettlementFilter;
 import io.x402j.facilitator.FacilitatorConfig.NetworkSettings;
+import io.x402j.facilitator.FaultLoad.Payment;
 import io.x402j.facilitator.testing.FaultyRpcProxy;
 import io.x402j.facilitator.testing.FaultyRpcProxy.Mode;
 import java.math.BigInteger;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,8 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * is resolved by the reconciler, and all the refused and pending ones settle when sent again.
  */
 class ChainFaultsIT {
-  static final BigInteger PRICE = BigInteger.valueOf(10_000);
-  static final BigInteger ETH = BigInteger.TEN.pow(18);
+  static final BigInteger PRICE = FaultLoad.PRICE;
   static final int PER_PHASE = 5;
   static final List<Mode> PHASES =
       List.of(
@@ -54,38 +44,18 @@ class ChainFaultsIT {
           Mode.LOSE_BROADCAST_ANSWERS,
           Mode.DOWN,
           Mode.PASS);
-  static final HttpClient HTTP =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
-  record Payment(Bytes32 nonce, String body) {}
 
   @Test
   void rpcFailuresInTheMiddleOfALoadLoseNothingAndSettleNothingTwice(@TempDir Path temp)
       throws Exception {
     int payments = PER_PHASE * PHASES.size();
-    try (Devnet devnet =
-            Devnet.start(
-                DevnetOptions.builder()
-                    .account("gas", ETH, BigInteger.ZERO)
-                    .account("buyer", ETH, PRICE.multiply(BigInteger.valueOf(payments)))
-                    .account("seller", BigInteger.ZERO, BigInteger.ZERO)
-                    .build());
+    try (Devnet devnet = FaultLoad.devnet(payments);
         FaultyRpcProxy proxy = new FaultyRpcProxy(devnet.info().rpcUrl())) {
       DevnetInfo info = devnet.info();
       PrivateKeySigner buyer = info.requireAccount("buyer").signer();
       EvmAddress seller = info.requireAccount("seller").address();
       EvmAddress gas = info.requireAccount("gas").address();
-      PaymentRequirements required = FacilitatorClusterIT.requirement(info, seller);
-      List<Payment> all = new ArrayList<>();
-      for (int i = 0; i < payments; i++) {
-        ExactEvmPayload signed = ExactEvmClient.of(buyer).authorize(2, required);
-        all.add(
-            new Payment(
-                signed.authorization().nonce(),
-                FacilitatorClusterIT.WIRE.toJson(
-                    FacilitatorRequest.of(
-                        PaymentPayload.of(null, required, signed.toMap()), required))));
-      }
+      List<Payment> all = FaultLoad.sign(info, payments);
       String database = "jdbc:sqlite:" + temp.resolve("ledger.db");
       FacilitatorConfig config =
           FacilitatorConfig.builder()
@@ -113,7 +83,7 @@ class ChainFaultsIT {
         for (int phase = 0; phase < PHASES.size(); phase++) {
           proxy.mode(PHASES.get(phase));
           for (int i = 0; i < PER_PHASE; i++) {
-            sent.add(settle(app, all.get(phase * PER_PHASE + i).body()));
+            sent.add(FaultLoad.settle(app, all.get(phase * PER_PHASE + i).body()));
           }
           Thread.sleep(1500);
         }
@@ -162,7 +132,7 @@ class ChainFaultsIT {
 
         // Recovered without a restart: everything not yet settled settles now, once.
         for (int i : settleAgain) {
-          HttpResponse<String> r = settle(app, all.get(i).body()).join();
+          HttpResponse<String> r = FaultLoad.settle(app, all.get(i).body()).join();
           SettleResponse answer = FacilitatorClusterIT.WIRE.decodeSettleResponse(r.body());
           assertThat(answer.success()).as("payment %d sent again: %s", i, answer).isTrue();
         }
@@ -176,15 +146,5 @@ class ChainFaultsIT {
           .as("one transaction per payment: nothing sent twice, nothing reverted")
           .isEqualTo(payments);
     }
-  }
-
-  static CompletableFuture<HttpResponse<String>> settle(FacilitatorApp app, String body) {
-    return HTTP.sendAsync(
-        HttpRequest.newBuilder(URI.create(app.url() + "/settle"))
-            .timeout(Duration.ofSeconds(120))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -3,18 +3,12 @@ package io.x402j.facilitator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.x402j.core.NetworkRegistry;
-import io.x402j.core.wire.FacilitatorRequest;
-import io.x402j.core.wire.PaymentPayload;
-import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.devnet.Devnet;
 import io.x402j.devnet.DevnetInfo;
-import io.x402j.devnet.DevnetOptions;
-import io.x402j.evm.Bytes32;
 import io.x402j.evm.EvmAddress;
-import io.x402j.evm.ExactEvmClient;
-import io.x402j.evm.ExactEvmPayload;
 import io.x402j.evm.PrivateKeySigner;
+import io.x402j.facilitator.FaultLoad.Payment;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.math.BigInteger;
 import java.net.ServerSocket;
@@ -39,11 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and no payment is settled twice or lost.
  */
 class PostgresRestartIT {
-  static final BigInteger PRICE = BigInteger.valueOf(10_000);
-  static final BigInteger ETH = BigInteger.TEN.pow(18);
+  static final BigInteger PRICE = FaultLoad.PRICE;
   static final int PER_PHASE = 10;
-
-  record Payment(Bytes32 nonce, String body) {}
 
   static EmbeddedPostgres postgres(Path data, int port) throws Exception {
     return EmbeddedPostgres.builder()
@@ -68,28 +59,12 @@ class PostgresRestartIT {
     }
     String database = pg.getJdbcUrl("postgres", "ledger");
     int payments = PER_PHASE * 3;
-    try (Devnet devnet =
-        Devnet.start(
-            DevnetOptions.builder()
-                .account("gas", ETH, BigInteger.ZERO)
-                .account("buyer", ETH, PRICE.multiply(BigInteger.valueOf(payments)))
-                .account("seller", BigInteger.ZERO, BigInteger.ZERO)
-                .build())) {
+    try (Devnet devnet = FaultLoad.devnet(payments)) {
       DevnetInfo info = devnet.info();
       PrivateKeySigner buyer = info.requireAccount("buyer").signer();
       EvmAddress seller = info.requireAccount("seller").address();
       EvmAddress gas = info.requireAccount("gas").address();
-      PaymentRequirements required = FacilitatorClusterIT.requirement(info, seller);
-      List<Payment> all = new ArrayList<>();
-      for (int i = 0; i < payments; i++) {
-        ExactEvmPayload signed = ExactEvmClient.of(buyer).authorize(2, required);
-        all.add(
-            new Payment(
-                signed.authorization().nonce(),
-                FacilitatorClusterIT.WIRE.toJson(
-                    FacilitatorRequest.of(
-                        PaymentPayload.of(null, required, signed.toMap()), required))));
-      }
+      List<Payment> all = FaultLoad.sign(info, payments);
       FacilitatorConfig config =
           FacilitatorConfig.builder()
               .port(0)
@@ -105,17 +80,17 @@ class PostgresRestartIT {
               NetworkRegistry.defaults())) {
         List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
         for (int i = 0; i < PER_PHASE; i++) {
-          sent.add(ChainFaultsIT.settle(app, all.get(i).body()));
+          sent.add(FaultLoad.settle(app, all.get(i).body()));
         }
         Thread.sleep(40);
         pg.close(); // in the middle of the first wave
         for (int i = PER_PHASE; i < 2 * PER_PHASE; i++) {
-          sent.add(ChainFaultsIT.settle(app, all.get(i).body()));
+          sent.add(FaultLoad.settle(app, all.get(i).body()));
         }
         Thread.sleep(2000);
         pg = postgres(data, port);
         for (int i = 2 * PER_PHASE; i < payments; i++) {
-          sent.add(ChainFaultsIT.settle(app, all.get(i).body()));
+          sent.add(FaultLoad.settle(app, all.get(i).body()));
         }
         for (CompletableFuture<HttpResponse<String>> response : sent) {
           responses.add(response.join());
@@ -149,7 +124,7 @@ class PostgresRestartIT {
           // Refused or unknown: sending it again, with the database back, settles it once.
           SettleResponse again =
               FacilitatorClusterIT.WIRE.decodeSettleResponse(
-                  ChainFaultsIT.settle(app, all.get(i).body()).join().body());
+                  FaultLoad.settle(app, all.get(i).body()).join().body());
           assertThat(again.success()).as("payment %d sent again: %s", i, again).isTrue();
         }
       } finally {
