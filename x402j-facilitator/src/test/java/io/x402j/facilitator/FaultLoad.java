@@ -1,5 +1,7 @@
 package io.x402j.facilitator;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.x402j.core.wire.FacilitatorRequest;
 import io.x402j.core.wire.PaymentPayload;
 import io.x402j.core.wire.PaymentRequirements;
@@ -71,5 +73,22 @@ final class FaultLoad {
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Every payment's authorization is used on chain, the seller holds exactly their sum, and the gas
+   * key sent one transaction per payment: nothing twice, nothing reverted.
+   */
+  static void assertEachSettledOnce(Devnet devnet, List<Payment> all) {
+    DevnetInfo info = devnet.info();
+    for (Payment payment : all) {
+      assertThat(devnet.authorizationUsed(info.requireAccount("buyer").address(), payment.nonce()))
+          .isTrue();
+    }
+    assertThat(devnet.tokenBalance(info.requireAccount("seller").address()))
+        .isEqualTo(PRICE.multiply(BigInteger.valueOf(all.size())));
+    assertThat(devnet.transactionCount(info.requireAccount("gas").address()))
+        .as("one transaction per payment")
+        .isEqualTo(all.size());
   }
 }

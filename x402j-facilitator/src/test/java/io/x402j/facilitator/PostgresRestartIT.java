@@ -6,11 +6,9 @@ import io.x402j.core.NetworkRegistry;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.devnet.Devnet;
 import io.x402j.devnet.DevnetInfo;
-import io.x402j.evm.EvmAddress;
 import io.x402j.evm.PrivateKeySigner;
 import io.x402j.facilitator.FaultLoad.Payment;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.math.BigInteger;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -33,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * and no payment is settled twice or lost.
  */
 class PostgresRestartIT {
-  static final BigInteger PRICE = FaultLoad.PRICE;
   static final int PER_PHASE = 10;
 
   static EmbeddedPostgres postgres(Path data, int port) throws Exception {
@@ -62,8 +59,6 @@ class PostgresRestartIT {
     try (Devnet devnet = FaultLoad.devnet(payments)) {
       DevnetInfo info = devnet.info();
       PrivateKeySigner buyer = info.requireAccount("buyer").signer();
-      EvmAddress seller = info.requireAccount("seller").address();
-      EvmAddress gas = info.requireAccount("gas").address();
       List<Payment> all = FaultLoad.sign(info, payments);
       FacilitatorConfig config =
           FacilitatorConfig.builder()
@@ -130,14 +125,7 @@ class PostgresRestartIT {
       } finally {
         pg.close();
       }
-      for (Payment payment : all) {
-        assertThat(devnet.authorizationUsed(buyer.address(), payment.nonce())).isTrue();
-      }
-      assertThat(devnet.tokenBalance(seller))
-          .isEqualTo(PRICE.multiply(BigInteger.valueOf(payments)));
-      assertThat(devnet.transactionCount(gas))
-          .as("one transaction per payment")
-          .isEqualTo(payments);
+      FaultLoad.assertEachSettledOnce(devnet, all);
     }
   }
 
