@@ -235,6 +235,10 @@ class FacilitatorCrashIT {
       }
     }
     assertThat(settled).as("log:%n%s", read(secondLog)).hasSize(PAYMENTS);
+    // The restarted facilitator sets aside the nonces its ledger recorded, so no new transaction
+    // collides with one still in the node's pool (that detour once exhausted a settlement's
+    // attempts: "could not get a usable nonce").
+    assertThat(read(secondLog)).doesNotContain("is taken");
 
     // Every payment arrived once, in its own transaction, and no gas nonce was spent twice.
     Set<String> transactions = new HashSet<>();

@@ -902,6 +902,12 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
       return done(Resolution.STILL_PENDING);
     }
     String hash = submission.transactionHash();
+    NonceLane ours = chain.laneOf(submission.signer());
+    if (ours != null) {
+      // Until this record is resolved its nonce is spoken for: the node may hold the transaction
+      // without counting it yet, or it is about to be sent again.
+      ours.hold(submission.nonce());
+    }
     List<RpcCall> calls =
         List.of(
             RpcCall.of("eth_getTransactionReceipt", hash),
@@ -912,7 +918,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
         .batch(calls)
         .thenCompose(
             results -> {
-              NonceLane lane = chain.laneOf(submission.signer());
+              NonceLane lane = ours;
               JsonNode receipt = results.get(0).ok() ? results.get(0).result() : null;
               if (receipt != null && !receipt.isNull()) {
                 return reconciledReceipt(record, lane, receipt);
@@ -925,6 +931,9 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                 return done(Resolution.STILL_PENDING);
               }
               if (decodeBool(results.get(2))) {
+                if (lane != null) {
+                  lane.unhold(submission.nonce()); // never to be sent: its nonce is free again
+                }
                 return reconciledFailure(
                     key,
                     ErrorReason.EXACT_EVM_NONCE_ALREADY_USED,
@@ -953,6 +962,9 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                                   late -> {
                                     if (late != null && !late.isNull()) {
                                       return reconciledReceipt(record, lane, late);
+                                    }
+                                    if (lane != null) {
+                                      lane.done(submission.nonce()); // another transaction's now
                                     }
                                     return reconciledFailure(
                                         key,

@@ -13,6 +13,10 @@ import java.util.TreeSet;
  *       network, so the gap it would leave is filled by the next allocation.
  *   <li>{@link #resync(long)} adopts the node's pending count but never rewinds below a nonce still
  *       in flight (the high-water mark), since those transactions may yet be mined.
+ *   <li>{@link #hold(long)} sets aside the nonce of a transaction recorded before a restart and not
+ *       yet known to be mined: allocation skips it, since a new transaction with it would be
+ *       refused as a replacement. {@link #unhold(long)} gives it back when that transaction will
+ *       never be sent, so it cannot become a gap that stalls every later transaction.
  * </ul>
  *
  * All methods are short and synchronized; no I/O happens under the lock.
@@ -21,6 +25,7 @@ public final class NonceLane {
   private final Signer signer;
   private final TreeSet<Long> released = new TreeSet<>();
   private final TreeSet<Long> inFlight = new TreeSet<>();
+  private final TreeSet<Long> held = new TreeSet<>();
   private long next = -1;
   private long highestUsed = -1;
   private long resyncs;
@@ -61,6 +66,7 @@ public final class NonceLane {
     next = adopted;
     released.headSet(pendingCount).clear();
     released.tailSet(next).clear();
+    held.headSet(pendingCount).clear(); // the node has those
   }
 
   /** How many resyncs changed the next nonce. */
@@ -78,9 +84,35 @@ public final class NonceLane {
       throw new IllegalStateException("nonce lane of " + signer.address() + " is not synced");
     }
     Long reused = released.pollFirst();
+    if (reused == null) {
+      while (held.contains(next)) {
+        next++;
+      }
+    }
     long nonce = reused != null ? reused : next++;
     inFlight.add(nonce);
     return nonce;
+  }
+
+  /**
+   * Sets aside the nonce of a recorded transaction that may be in the node's pool or about to be
+   * sent again, so that no new transaction is given it. Nonces known to be used are ignored.
+   */
+  public synchronized void hold(long nonce) {
+    if (nonce > highestUsed && !inFlight.contains(nonce)) {
+      held.add(nonce);
+      released.remove(nonce);
+    }
+  }
+
+  /**
+   * Gives back a held nonce whose transaction will never be sent: the next allocation reuses it, so
+   * that later transactions are not stuck behind it.
+   */
+  public synchronized void unhold(long nonce) {
+    if (held.remove(nonce) && next >= 0 && nonce < next && nonce > highestUsed) {
+      released.add(nonce);
+    }
   }
 
   /**
@@ -104,7 +136,7 @@ public final class NonceLane {
 
   /** Marks a nonce as used: its transaction was mined, or another transaction holds it. */
   public synchronized void done(long nonce) {
-    inFlight.remove(nonce);
+    inFlight.remove(nonce); // a held nonce stays held: it is used, so still not to be given out
     highestUsed = Math.max(highestUsed, nonce);
   }
 

@@ -90,4 +90,47 @@ class NonceLaneTest {
     assertThat(lane.allocate()).isEqualTo(5);
     assertThat(lane.resyncCount()).isEqualTo(1);
   }
+
+  // After a restart the node's count may not include every transaction the ledger recorded (some
+  // wait in its pool behind others, some are about to be sent again): new transactions must not
+  // be given their nonces, or they are refused as replacements until the settlement gives up.
+  @Test
+  void heldNoncesOfRecordedTransactionsAreSkipped() {
+    lane.hold(11);
+    lane.hold(12);
+    lane.hold(14);
+    lane.resync(10);
+    assertThat(lane.allocate()).isEqualTo(10);
+    assertThat(lane.allocate()).isEqualTo(13);
+    assertThat(lane.allocate()).isEqualTo(15);
+  }
+
+  @Test
+  void aHeldNonceWhoseTransactionWillNeverBeSentIsGivenBack() {
+    lane.hold(11);
+    lane.resync(10);
+    assertThat(lane.allocate()).isEqualTo(10);
+    assertThat(lane.allocate()).isEqualTo(12);
+    // The recorded transaction with 11 turned out unsendable: 11 must be used, or 12 waits forever.
+    lane.unhold(11);
+    assertThat(lane.allocate()).isEqualTo(11);
+    assertThat(lane.allocate()).isEqualTo(13);
+  }
+
+  @Test
+  void heldNoncesTheChainHasPassedAreForgotten() {
+    lane.hold(3);
+    lane.hold(8);
+    lane.resync(5); // 3 is mined or pending at the node; 8 is not yet
+    lane.done(8);
+    assertThat(lane.allocate()).isEqualTo(5);
+    assertThat(lane.allocate()).isEqualTo(6);
+    assertThat(lane.allocate()).isEqualTo(7);
+    assertThat(lane.allocate()).as("8 is used now, and the lane never reuses it").isEqualTo(9);
+    lane.hold(2);
+    lane.unhold(2);
+    assertThat(lane.allocate())
+        .as("a nonce below the chain's count is never given back")
+        .isEqualTo(10);
+  }
 }
