@@ -91,6 +91,9 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
       config.setJdbcUrl(jdbcUrl);
       config.setPoolName("x402j-ledger");
       config.setMaximumPoolSize(10);
+      // Rides out a database restart of a few seconds; beyond that a settlement is refused in
+      // 5 s (nothing is broadcast without a record) rather than after Hikari's default 30 s.
+      config.setConnectionTimeout(5_000);
       String user = env.get("X402J_DB_USER");
       String password = env.get("X402J_DB_PASSWORD");
       if (user != null && !user.isBlank()) {
