@@ -31,7 +31,6 @@ import io.x402j.server.RouteResolver.ResolvedRoute;
 import io.x402j.server.internal.Paths;
 import io.x402j.server.internal.PaymentIds;
 import io.x402j.server.internal.PaywallPage;
-import io.x402j.server.internal.ReplayGuard;
 import io.x402j.server.internal.Requirements;
 import java.net.URI;
 import java.time.Clock;
@@ -108,7 +107,7 @@ public final class PaymentGate {
   private final PaywallOptions paywall;
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
-  private final ReplayGuard guard;
+  private final ReplayStore guard;
   private final HeaderCodec headers = HeaderCodec.standard();
   private final WireCodec wire = WireCodec.standard();
   private final ObjectMapper mapper = new ObjectMapper();
@@ -131,7 +130,7 @@ public final class PaymentGate {
     this.paywall = b.paywall;
     this.clock = b.clock;
     this.scheduler = b.scheduler != null ? b.scheduler : SharedScheduler.INSTANCE;
-    this.guard = new ReplayGuard(b.clock);
+    this.guard = b.replayStore != null ? b.replayStore : ReplayStore.inMemory(b.clock);
   }
 
   /** Starts a gate; a facilitator and routes are required. */
@@ -412,7 +411,18 @@ public final class PaymentGate {
         PaymentIds.expiry(
             paid.payload(), clock.instant().plusSeconds(requirement.maxTimeoutSeconds() + 60L));
     PaymentEvent event = offer.event(request, paid.version(), requirement, null);
-    switch (guard.acquire(key, expiry)) {
+    ReplayStore.Acquired acquired;
+    try {
+      acquired = guard.acquire(key, expiry);
+    } catch (RuntimeException e) {
+      // Without the store the gate cannot know the payment is unused: refuse, never risk twice.
+      LOG.error("replay store unavailable: {}", e.getMessage());
+      notifyFailure(event, "replay_store_unavailable", e);
+      return done(
+          new GateDecision.Respond(
+              error(503, "payments cannot be checked right now; try again shortly")));
+    }
+    switch (acquired) {
       case BUSY:
         notifyFailure(event, "payment_in_use", null);
         return done(
@@ -439,7 +449,7 @@ public final class PaymentGate {
         .handle(
             (verdict, error) -> {
               if (error != null) {
-                guard.release(key);
+                remember(() -> guard.release(key));
                 Throwable cause = Futures.unwrap(error);
                 LOG.warn("verification failed: facilitator error: {}", cause.getMessage());
                 notifyFailure(event, "facilitator_unreachable", cause);
@@ -451,7 +461,7 @@ public final class PaymentGate {
               PaymentEvent verified = flow.withPayer(verdict.payer());
               notify(l -> l.afterVerify(verified, verdict));
               if (!verdict.isValid()) {
-                guard.release(key);
+                remember(() -> guard.release(key));
                 String reason =
                     verdict.invalidReason() == null
                         ? ErrorReason.INVALID_PAYLOAD.wire()
@@ -515,6 +525,19 @@ public final class PaymentGate {
                     : new GateDecision.Respond(((Completion.Refuse) outcome).response()));
   }
 
+  /**
+   * Tells the replay store what became of a payment. A store failure here is logged, not passed on:
+   * the entry then stays "in use" until the payment expires, which refuses replays (fail closed)
+   * and never takes away a response already paid for.
+   */
+  private static void remember(Runnable update) {
+    try {
+      update.run();
+    } catch (RuntimeException e) {
+      LOG.error("replay store update failed: {}", e.getMessage());
+    }
+  }
+
   // --------------------------------------------------------------------------------- settlement
 
   /** Settles an admitted payment after its handler answered {@code status}. */
@@ -523,7 +546,7 @@ public final class PaymentGate {
       return done(upfront); // paid before the handler ran: the response goes out whatever it is
     }
     if (status >= 400) {
-      guard.release(flow.key); // nothing was delivered, so nothing is charged
+      remember(() -> guard.release(flow.key)); // nothing was delivered, so nothing is charged
       notifyFailure(flow.event, "handler_failed_" + status, null);
       return done(
           new Completion.Release(Map.of("Access-Control-Expose-Headers", EXPOSED_HEADERS), false));
@@ -534,7 +557,7 @@ public final class PaymentGate {
   /** The handler failed or its response could not be kept: the payment was not used. */
   void abandon(Flow flow, Completion.Release upfront) {
     if (upfront == null) {
-      guard.release(flow.key);
+      remember(() -> guard.release(flow.key));
     }
   }
 
@@ -552,7 +575,7 @@ public final class PaymentGate {
               if (error != null) {
                 Throwable cause = Futures.unwrap(error);
                 // The settlement may or may not have happened: keep the payment presentable again.
-                guard.pending(flow.key, clock.instant().plus(Duration.ofHours(1)));
+                remember(() -> guard.pending(flow.key, clock.instant().plus(Duration.ofHours(1))));
                 LOG.warn("settlement failed: facilitator error: {}", cause.getMessage());
                 notifyFailure(flow.event, "facilitator_unreachable", cause);
                 return done(
@@ -565,14 +588,14 @@ public final class PaymentGate {
               }
               notify(l -> l.afterSettle(flow.event, receipt));
               if (receipt.success()) {
-                guard.settled(flow.key);
+                remember(() -> guard.settled(flow.key));
                 return done(
                     (Completion) new Completion.Release(receiptHeaders(flow, receipt), true));
               }
               if (receipt.isPending()) {
                 return pending(flow, receipt, deadline);
               }
-              guard.release(flow.key);
+              remember(() -> guard.release(flow.key));
               notifyFailure(flow.event, String.valueOf(receipt.errorReason()), null);
               return done((Completion) new Completion.Refuse(settlementRefusal(flow, receipt)));
             })
@@ -581,7 +604,7 @@ public final class PaymentGate {
 
   private CompletableFuture<Completion> pending(
       Flow flow, SettleResponse receipt, Instant deadline) {
-    guard.pending(flow.key, clock.instant().plus(Duration.ofHours(1)));
+    remember(() -> guard.pending(flow.key, clock.instant().plus(Duration.ofHours(1))));
     if (pendingPolicy == PendingSettlement.RELEASE) {
       LOG.info(
           "released {} {} with pending settlement {}",
@@ -756,6 +779,7 @@ public final class PaymentGate {
     private PaywallOptions paywall = PaywallOptions.defaults();
     private Clock clock = Clock.systemUTC();
     private ScheduledExecutorService scheduler;
+    private ReplayStore replayStore;
 
     private Builder() {}
 
@@ -812,6 +836,16 @@ public final class PaymentGate {
     /** The clock for payment lifetimes. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Where payments in use and used are remembered (default: this gate's memory). Every instance
+     * of an API behind a load balancer must share one store, e.g. {@link ReplayStore#jdbc}, or one
+     * payment sent to two instances at once can buy two responses.
+     */
+    public Builder replayStore(ReplayStore replayStore) {
+      this.replayStore = Objects.requireNonNull(replayStore, "replayStore");
       return this;
     }
 

@@ -14,6 +14,7 @@ import io.x402j.evm.PrivateKeySigner;
 import io.x402j.server.GateHarness.Answer;
 import io.x402j.server.GateHarness.Served;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The gate when the facilitator is slow to know, or cannot be reached: a scripted facilitator (our
@@ -107,6 +109,43 @@ class GateFaultsTest {
 
   Served send(GateHarness harness, String payment) {
     return harness.serve(GateHarness.get("/report", Map.of("PAYMENT-SIGNATURE", payment)), OK);
+  }
+
+  @Test
+  void aBrokenReplayStoreRefusesPaymentsButNeverTakesBackAPaidResponse(@TempDir Path temp)
+      throws Exception {
+    org.sqlite.SQLiteDataSource database = new org.sqlite.SQLiteDataSource();
+    database.setUrl("jdbc:sqlite:" + temp.resolve("replay.db"));
+    GateHarness harness =
+        new GateHarness(
+            PaymentGate.builder()
+                .facilitator(facilitator)
+                .routes(
+                    RouteTable.builder()
+                        .route("GET /report", PaidRoute.of("$0.01", BASE_SEPOLIA, PAYER))
+                        .build())
+                .replayStore(ReplayStore.jdbc(database))
+                .build());
+    String payment = payment(harness);
+    GateDecision admitted =
+        harness.gate.check(GateHarness.get("/report", Map.of("PAYMENT-SIGNATURE", payment))).join();
+    assertThat(admitted).isInstanceOf(GateDecision.Admit.class);
+
+    // The store's database loses its table while the handler runs.
+    try (java.sql.Connection c = database.getConnection();
+        java.sql.Statement s = c.createStatement()) {
+      s.execute("DROP TABLE x402j_gate_payments");
+    }
+    facilitator.settles.add(CompletableFuture.completedFuture(success()));
+    Served paid = GateHarness.finish(((GateDecision.Admit) admitted).admission(), OK);
+    assertThat(paid.status()).as("settled: the response is the buyer's").isEqualTo(200);
+    assertThat(paid.body()).isEqualTo("secret");
+
+    int verifies = facilitator.verifyCalls.get();
+    Served refused = send(harness, payment(harness));
+    assertThat(refused.status()).isEqualTo(503);
+    assertThat(refused.body()).contains("cannot be checked").doesNotContain("secret");
+    assertThat(facilitator.verifyCalls.get()).as("not even verified").isEqualTo(verifies);
   }
 
   @Test

@@ -19,6 +19,7 @@ import io.x402j.server.GateHarness.Answer;
 import io.x402j.server.GateHarness.Served;
 import io.x402j.server.testing.TestMarket;
 import java.math.BigInteger;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -31,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -427,6 +429,60 @@ class GateIT {
     assertThat(harness.handled.get() - handledBefore).as("the handler ran once").isEqualTo(1);
     BigInteger price = BigInteger.valueOf(path.equals("/upfront") ? 20_000 : 10_000);
     assertThat(market.sellerBalance()).isEqualTo(before.add(price));
+  }
+
+  @Test
+  void instancesSharingAReplayStoreSellOnePaymentOnce(@TempDir Path temp) throws Exception {
+    BigInteger before = market.sellerBalance();
+    org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
+    config.setJournalMode(org.sqlite.SQLiteConfig.JournalMode.WAL);
+    config.setBusyTimeout(10_000);
+    org.sqlite.SQLiteDataSource database = new org.sqlite.SQLiteDataSource(config);
+    database.setUrl("jdbc:sqlite:" + temp.resolve("replay.db"));
+    List<GateHarness> instances = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      instances.add(
+          new GateHarness(
+              PaymentGate.builder()
+                  .facilitator(market.facilitator())
+                  .networks(market.networks())
+                  .routes(RouteTable.builder().route("GET /weather", market.route("$0.01")).build())
+                  .replayStore(ReplayStore.jdbc(database))
+                  .build()));
+    }
+    GateRequest request =
+        GateHarness.get("/weather", Map.of("PAYMENT-SIGNATURE", payFor("/weather")));
+    ExecutorService threads = Executors.newFixedThreadPool(40);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<Served>> all = new ArrayList<>();
+    try {
+      for (int i = 0; i < 40; i++) {
+        GateHarness instance = instances.get(i % 2);
+        all.add(
+            threads.submit(
+                () -> {
+                  start.await();
+                  return instance.serve(request, OK);
+                }));
+      }
+      start.countDown();
+      List<Integer> statuses = new ArrayList<>();
+      for (Future<Served> served : all) {
+        statuses.add(served.get(60, TimeUnit.SECONDS).status());
+      }
+      assertThat(statuses.stream().filter(s -> s == 200)).hasSize(1);
+      assertThat(statuses).containsOnly(200, 402);
+    } finally {
+      threads.shutdownNow();
+    }
+    assertThat(instances.get(0).handled.get() + instances.get(1).handled.get())
+        .as("one handler ran, on one of the instances")
+        .isEqualTo(1);
+    assertThat(market.sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(10_000)));
+    // Afterwards either instance knows the payment was used.
+    Served again = instances.get(1).serve(request, OK);
+    assertThat(HEADERS.decodePaymentRequired(again.header("PAYMENT-REQUIRED")).error())
+        .isEqualTo("this payment has already been used");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.x402j.server.internal;
 
+import io.x402j.server.ReplayStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,19 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * presented again, to follow that settlement. Entries are forgotten when the payment expires, after
  * which the facilitator refuses it anyway. Not part of the x402j API.
  */
-public final class ReplayGuard {
-  /** What {@link #acquire} found. */
-  public enum Acquired {
-    /** The payment is new: go ahead. */
-    NEW,
-    /** Its settlement was pending: go ahead and follow it, without verifying again. */
-    RESUMED,
-    /** Another request is using it right now. */
-    BUSY,
-    /** It has already bought a response. */
-    USED
-  }
-
+public final class ReplayGuard implements ReplayStore {
   private enum State {
     IN_USE,
     PENDING,
@@ -44,7 +33,7 @@ public final class ReplayGuard {
     this.clock = clock;
   }
 
-  /** Takes {@code key} for one request, until {@link #release}, {@link #settled} or pending. */
+  @Override
   public Acquired acquire(String key, Instant expiresAt) {
     Instant now = clock.instant();
     sweep(now);
@@ -72,20 +61,17 @@ public final class ReplayGuard {
     return result[0];
   }
 
-  /** The payment was not used (refused, or its handler failed): it may be presented again. */
+  @Override
   public void release(String key) {
     entries.remove(key);
   }
 
-  /** The payment bought its response. */
+  @Override
   public void settled(String key) {
     entries.computeIfPresent(key, (k, old) -> new Entry(State.SETTLED, old.expiresAt()));
   }
 
-  /**
-   * The payment's settlement outcome is not known: it may be presented again to follow it, for at
-   * least {@code keepFor}.
-   */
+  @Override
   public void pending(String key, Instant keepUntil) {
     entries.compute(
         key,

@@ -2,65 +2,18 @@ package io.x402j.server.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.x402j.server.internal.ReplayGuard.Acquired;
+import io.x402j.server.ReplayStore;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class ReplayGuardTest {
-  static final class MutableClock extends Clock {
-    Instant now = Instant.parse("2026-11-21T12:00:00Z");
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
-  final MutableClock clock = new MutableClock();
+class ReplayGuardTest extends ReplayStoreContract {
   final ReplayGuard guard = new ReplayGuard(clock);
-  final Instant inAMinute = clock.now.plusSeconds(60);
 
-  @Test
-  void onePaymentOneRequestAtATime() {
-    assertThat(guard.acquire("p", inAMinute)).isEqualTo(Acquired.NEW);
-    assertThat(guard.acquire("p", inAMinute)).isEqualTo(Acquired.BUSY);
-    guard.release("p");
-    assertThat(guard.acquire("p", inAMinute)).as("released: usable again").isEqualTo(Acquired.NEW);
-  }
-
-  @Test
-  void aSettledPaymentIsUsedUntilItExpires() {
-    guard.acquire("p", inAMinute);
-    guard.settled("p");
-    assertThat(guard.acquire("p", inAMinute)).isEqualTo(Acquired.USED);
-    clock.now = clock.now.plusSeconds(61);
-    assertThat(guard.acquire("p", clock.now.plusSeconds(60))).isEqualTo(Acquired.NEW);
-  }
-
-  @Test
-  void aPendingPaymentMayBeResumedOnceAtATime() {
-    guard.acquire("p", inAMinute);
-    guard.pending("p", clock.now.plus(Duration.ofHours(1)));
-    assertThat(guard.acquire("p", inAMinute)).isEqualTo(Acquired.RESUMED);
-    assertThat(guard.acquire("p", inAMinute)).isEqualTo(Acquired.BUSY);
-    clock.now = clock.now.plusSeconds(600);
-    assertThat(guard.acquire("p", inAMinute))
-        .as("kept for the pending window, beyond the payment's own expiry")
-        .isEqualTo(Acquired.BUSY);
+  @Override
+  ReplayStore store(Clock clock) {
+    return new ReplayGuard(clock);
   }
 
   @Test

@@ -1,0 +1,60 @@
+package io.x402j.server;
+
+import io.x402j.server.internal.JdbcReplayStore;
+import io.x402j.server.internal.ReplayGuard;
+import java.time.Clock;
+import java.time.Instant;
+import javax.sql.DataSource;
+
+/**
+ * Where a gate remembers the payments in use and used, so that one payment buys one response. The
+ * default is in memory, which is enough for one gate. Several instances of one API must share one
+ * store ({@link #jdbc}), or a payment header sent to two of them at the same moment could be served
+ * by both while it settles once.
+ *
+ * <p>Keys identify a payment (its authorization); every method is called from request threads and
+ * must be safe for concurrent use. A store that fails throws; the gate then refuses the payment
+ * rather than risk serving it twice.
+ */
+public interface ReplayStore {
+  /** What {@link #acquire} found. */
+  enum Acquired {
+    /** The payment is new: go ahead. */
+    NEW,
+    /** Its settlement was pending: go ahead and follow it, without verifying again. */
+    RESUMED,
+    /** Another request is using it right now. */
+    BUSY,
+    /** It has already bought a response. */
+    USED
+  }
+
+  /**
+   * Takes {@code key} for one request until {@link #release}, {@link #settled} or {@link #pending};
+   * it is remembered until {@code expiresAt}, when the payment stops being valid anyway.
+   */
+  Acquired acquire(String key, Instant expiresAt);
+
+  /** The payment was not used (refused, or its handler failed): it may be presented again. */
+  void release(String key);
+
+  /** The payment bought its response. */
+  void settled(String key);
+
+  /** Its settlement's outcome is not known yet: it may be presented again to follow it. */
+  void pending(String key, Instant keepUntil);
+
+  /** A store in this process's memory, expiring entries by {@code clock}. */
+  static ReplayStore inMemory(Clock clock) {
+    return new ReplayGuard(clock);
+  }
+
+  /**
+   * A store in a SQL database shared by every instance of the API: PostgreSQL or SQLite (any
+   * database with {@code INSERT … ON CONFLICT}). Creates its table, {@code x402j_gate_payments}, if
+   * it is missing. The caller owns {@code dataSource} (a connection pool, typically).
+   */
+  static ReplayStore jdbc(DataSource dataSource) {
+    return JdbcReplayStore.open(dataSource, Clock.systemUTC());
+  }
+}

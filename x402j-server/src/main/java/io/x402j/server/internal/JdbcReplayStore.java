@@ -1,0 +1,202 @@
+package io.x402j.server.internal;
+
+import io.x402j.server.ReplayStore;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+
+/**
+ * A {@link ReplayStore} in a SQL table shared by every instance of an API. Each change is one
+ * statement that either takes effect or not (an insert that does nothing on conflict, an update
+ * guarded by the state it expects), so two instances racing for one payment cannot both win. Keys
+ * are stored as SHA-256 hashes: a payment's identity comes from the request and may be long. Not
+ * part of the x402j API.
+ */
+public final class JdbcReplayStore implements ReplayStore {
+  private static final String TABLE = "x402j_gate_payments";
+  private static final long SWEEP_EVERY_MILLIS = 60_000;
+
+  private final DataSource dataSource;
+  private final Clock clock;
+  private final AtomicLong lastSweep = new AtomicLong();
+
+  private JdbcReplayStore(DataSource dataSource, Clock clock) {
+    this.dataSource = dataSource;
+    this.clock = clock;
+  }
+
+  /** A store on {@code dataSource}, creating its table when it is missing. */
+  public static JdbcReplayStore open(DataSource dataSource, Clock clock) {
+    JdbcReplayStore store = new JdbcReplayStore(dataSource, clock);
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + TABLE
+              + " (payment_key VARCHAR(64) PRIMARY KEY, state VARCHAR(8) NOT NULL,"
+              + " expires_at BIGINT NOT NULL)");
+    } catch (SQLException e) {
+      // Two instances starting together may race to create it; what matters is that it exists.
+      try (Connection c = dataSource.getConnection();
+          Statement s = c.createStatement()) {
+        s.executeQuery("SELECT COUNT(*) FROM " + TABLE).close();
+      } catch (SQLException again) {
+        throw new IllegalStateException(
+            "cannot create the replay store table " + TABLE + ": " + e.getMessage(), e);
+      }
+    }
+    return store;
+  }
+
+  @Override
+  public Acquired acquire(String key, Instant expiresAt) {
+    String id = hash(key);
+    long now = clock.millis();
+    sweep(now);
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(true);
+      for (int attempt = 0; attempt < 5; attempt++) {
+        if (update(
+                c,
+                "INSERT INTO "
+                    + TABLE
+                    + " (payment_key, state, expires_at) VALUES (?, 'IN_USE', ?)"
+                    + " ON CONFLICT (payment_key) DO NOTHING",
+                id,
+                expiresAt.toEpochMilli())
+            == 1) {
+          return Acquired.NEW;
+        }
+        if (update(
+                c,
+                "UPDATE "
+                    + TABLE
+                    + " SET state = 'IN_USE', expires_at = ? WHERE payment_key = ? AND expires_at < ?",
+                expiresAt.toEpochMilli(),
+                id,
+                now)
+            == 1) {
+          return Acquired.NEW; // the old entry had expired
+        }
+        if (update(
+                c,
+                "UPDATE "
+                    + TABLE
+                    + " SET state = 'IN_USE' WHERE payment_key = ? AND state = 'PENDING'",
+                id)
+            == 1) {
+          return Acquired.RESUMED;
+        }
+        String state = state(c, id);
+        if ("SETTLED".equals(state)) {
+          return Acquired.USED;
+        }
+        if ("IN_USE".equals(state)) {
+          return Acquired.BUSY;
+        }
+        // Released or made pending between two statements: look again.
+      }
+      return Acquired.BUSY;
+    } catch (SQLException e) {
+      throw failure("acquire", e);
+    }
+  }
+
+  @Override
+  public void release(String key) {
+    run("release", "DELETE FROM " + TABLE + " WHERE payment_key = ?", hash(key));
+  }
+
+  @Override
+  public void settled(String key) {
+    run("settled", "UPDATE " + TABLE + " SET state = 'SETTLED' WHERE payment_key = ?", hash(key));
+  }
+
+  @Override
+  public void pending(String key, Instant keepUntil) {
+    run(
+        "pending",
+        "INSERT INTO "
+            + TABLE
+            + " (payment_key, state, expires_at) VALUES (?, 'PENDING', ?)"
+            + " ON CONFLICT (payment_key) DO UPDATE SET state = 'PENDING', expires_at ="
+            + " CASE WHEN "
+            + TABLE
+            + ".expires_at < excluded.expires_at THEN excluded.expires_at ELSE "
+            + TABLE
+            + ".expires_at END",
+        hash(key),
+        keepUntil.toEpochMilli());
+  }
+
+  /** How many payments are remembered, expired ones included until the next sweep. */
+  public int size() {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT COUNT(*) FROM " + TABLE)) {
+      r.next();
+      return r.getInt(1);
+    } catch (SQLException e) {
+      throw failure("count", e);
+    }
+  }
+
+  private void sweep(long now) {
+    long last = lastSweep.get();
+    if (now - last >= SWEEP_EVERY_MILLIS && lastSweep.compareAndSet(last, now)) {
+      run("sweep", "DELETE FROM " + TABLE + " WHERE expires_at < ?", now);
+    }
+  }
+
+  private void run(String what, String sql, Object... parameters) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(true);
+      update(c, sql, parameters);
+    } catch (SQLException e) {
+      throw failure(what, e);
+    }
+  }
+
+  private static int update(Connection c, String sql, Object... parameters) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        s.setObject(i + 1, parameters[i]);
+      }
+      return s.executeUpdate();
+    }
+  }
+
+  private static String state(Connection c, String id) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement("SELECT state FROM " + TABLE + " WHERE payment_key = ?")) {
+      s.setString(1, id);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? r.getString(1) : null;
+      }
+    }
+  }
+
+  private static IllegalStateException failure(String what, SQLException e) {
+    return new IllegalStateException("replay store " + what + " failed: " + e.getMessage(), e);
+  }
+
+  private static String hash(String key) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package io.x402j.server.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.x402j.server.ReplayStore;
+import io.x402j.server.ReplayStore.Acquired;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/** The shared store on SQLite: the contract, and what only a shared store must do. */
+class JdbcReplayStoreTest extends ReplayStoreContract {
+  @TempDir Path temp;
+  private int databases;
+
+  SQLiteDataSource sqlite(String name) {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setBusyTimeout(10_000);
+    SQLiteDataSource source = new SQLiteDataSource(config);
+    source.setUrl("jdbc:sqlite:" + temp.resolve(name));
+    return source;
+  }
+
+  @Override
+  ReplayStore store(Clock clock) {
+    return JdbcReplayStore.open(sqlite("store-" + (++databases) + ".db"), clock);
+  }
+
+  @Test
+  void twoInstancesOnOneDatabaseShareWhatTheyKnow() {
+    SQLiteDataSource shared = sqlite("shared.db");
+    ReplayStore a = JdbcReplayStore.open(shared, clock);
+    ReplayStore b = JdbcReplayStore.open(shared, clock);
+
+    assertThat(a.acquire("p", inAMinute)).isEqualTo(Acquired.NEW);
+    assertThat(b.acquire("p", inAMinute))
+        .as("in use on the other instance")
+        .isEqualTo(Acquired.BUSY);
+    a.settled("p");
+    assertThat(b.acquire("p", inAMinute)).isEqualTo(Acquired.USED);
+    b.pending("q", clock.now.plus(Duration.ofHours(1)));
+    assertThat(a.acquire("q", inAMinute)).isEqualTo(Acquired.RESUMED);
+  }
+
+  @Test
+  void expiredEntriesAreSwept() {
+    JdbcReplayStore store = JdbcReplayStore.open(sqlite("sweep.db"), clock);
+    for (int i = 0; i < 20; i++) {
+      store.acquire("p" + i, inAMinute);
+    }
+    clock.now = clock.now.plusSeconds(120);
+    store.acquire("fresh", clock.now.plusSeconds(60));
+    assertThat(store.size()).isEqualTo(1);
+  }
+
+  @Test
+  void anUnreachableDatabaseIsAnErrorNamingTheStore() {
+    SQLiteDataSource broken = new SQLiteDataSource();
+    broken.setUrl("jdbc:sqlite:" + temp.resolve("missing-dir/sub/x.db"));
+    assertThatThrownBy(() -> JdbcReplayStore.open(broken, clock))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("x402j_gate_payments");
+  }
+}

@@ -1,0 +1,107 @@
+package io.x402j.server.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.x402j.server.ReplayStore;
+import io.x402j.server.ReplayStore.Acquired;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link ReplayStore} must do; run against each implementation by a subclass. */
+abstract class ReplayStoreContract {
+  static final class MutableClock extends Clock {
+    volatile Instant now = Instant.parse("2026-11-21T12:00:00Z");
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  final MutableClock clock = new MutableClock();
+  final Instant inAMinute = clock.now.plusSeconds(60);
+
+  /** A fresh, empty store using {@code clock}. */
+  abstract ReplayStore store(Clock clock) throws Exception;
+
+  @Test
+  void onePaymentOneRequestAtATime() throws Exception {
+    ReplayStore guard = store(clock);
+    assertThat(guard.acquire("p", inAMinute)).isEqualTo(Acquired.NEW);
+    assertThat(guard.acquire("p", inAMinute)).isEqualTo(Acquired.BUSY);
+    assertThat(guard.acquire("q", inAMinute)).as("another payment").isEqualTo(Acquired.NEW);
+    guard.release("p");
+    assertThat(guard.acquire("p", inAMinute)).as("released: usable again").isEqualTo(Acquired.NEW);
+  }
+
+  @Test
+  void aSettledPaymentIsUsedUntilItExpires() throws Exception {
+    ReplayStore guard = store(clock);
+    guard.acquire("p", inAMinute);
+    guard.settled("p");
+    assertThat(guard.acquire("p", inAMinute)).isEqualTo(Acquired.USED);
+    clock.now = clock.now.plusSeconds(61);
+    assertThat(guard.acquire("p", clock.now.plusSeconds(60))).isEqualTo(Acquired.NEW);
+  }
+
+  @Test
+  void aPendingPaymentMayBeResumedOnceAtATime() throws Exception {
+    ReplayStore guard = store(clock);
+    guard.acquire("p", inAMinute);
+    guard.pending("p", clock.now.plus(Duration.ofHours(1)));
+    assertThat(guard.acquire("p", inAMinute)).isEqualTo(Acquired.RESUMED);
+    assertThat(guard.acquire("p", inAMinute)).isEqualTo(Acquired.BUSY);
+    clock.now = clock.now.plusSeconds(600);
+    assertThat(guard.acquire("p", inAMinute))
+        .as("kept for the pending window, beyond the payment's own expiry")
+        .isEqualTo(Acquired.BUSY);
+  }
+
+  @Test
+  void fiftyRequestsRacingForOnePaymentLetOneThrough() throws Exception {
+    ReplayStore guard = store(clock);
+    String longKey = "exact|eip155:8453|0xtoken|0xpayer|" + "0".repeat(5000);
+    ExecutorService threads = Executors.newFixedThreadPool(50);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<Acquired>> all = new ArrayList<>();
+    try {
+      for (int i = 0; i < 50; i++) {
+        all.add(
+            threads.submit(
+                () -> {
+                  start.await();
+                  return guard.acquire(longKey, inAMinute);
+                }));
+      }
+      start.countDown();
+      List<Acquired> results = new ArrayList<>();
+      for (Future<Acquired> result : all) {
+        results.add(result.get(30, TimeUnit.SECONDS));
+      }
+      assertThat(results.stream().filter(r -> r == Acquired.NEW)).hasSize(1);
+      assertThat(results).containsOnly(Acquired.NEW, Acquired.BUSY);
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+}
