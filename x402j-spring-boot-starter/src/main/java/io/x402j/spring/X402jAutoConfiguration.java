@@ -8,6 +8,7 @@ import io.x402j.server.PaymentGate;
 import io.x402j.server.PaymentListener;
 import io.x402j.server.PaywallOptions;
 import io.x402j.server.PendingSettlement;
+import io.x402j.server.ReplayStore;
 import io.x402j.server.RouteResolver;
 import io.x402j.server.RouteTable;
 import io.x402j.servlet.PaymentFilter;
@@ -71,7 +72,8 @@ public class X402jAutoConfiguration {
       Facilitator facilitator,
       NetworkRegistry networks,
       @Qualifier("requestMappingHandlerMapping") RequestMappingHandlerMapping mapping,
-      ObjectProvider<PaymentListener> listeners) {
+      ObjectProvider<PaymentListener> listeners,
+      ObjectProvider<ReplayStore> replayStore) {
     RouteFactory factory = new RouteFactory(properties, networks);
     RouteTable.Builder table = RouteTable.builder();
     for (int i = 0; i < properties.getRoutes().size(); i++) {
@@ -122,6 +124,7 @@ public class X402jAutoConfiguration {
                     ? new PaywallOptions(true, properties.getPaywall().getAppName(), null)
                     : PaywallOptions.disabled());
     listeners.orderedStream().forEach(gate::listener);
+    replayStore.ifAvailable(gate::replayStore); // shared by every instance, e.g. ReplayStore.jdbc
     return gate.build();
   }
 

@@ -2,8 +2,22 @@ package io.x402j.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.x402j.core.wire.HeaderCodec;
+import io.x402j.core.wire.PaymentPayload;
+import io.x402j.core.wire.PaymentRequired;
+import io.x402j.evm.ExactEvmClient;
+import io.x402j.evm.PrivateKeySigner;
+import io.x402j.server.GateDecision;
+import io.x402j.server.GateRequest;
 import io.x402j.server.PaymentGate;
+import io.x402j.server.ReplayStore;
 import io.x402j.spring.shop.ShopApplication;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.http.HttpMessageConvertersAutoConfiguration;
@@ -31,6 +45,70 @@ class X402jAutoConfigurationTest {
             "x402j.network=eip155:84532",
             "x402j.pay-to=0x857b06519E91e3A54538791bDbb0E22373e36b66")
         .run(context -> assertThat(context).hasSingleBean(PaymentGate.class));
+  }
+
+  @Test
+  void aReplayStoreBeanIsWhereTheGateRemembersPayments() {
+    AtomicInteger acquired = new AtomicInteger();
+    ReplayStore memory = ReplayStore.inMemory(Clock.systemUTC());
+    ReplayStore counting =
+        new ReplayStore() {
+          @Override
+          public Acquired acquire(String key, Instant expiresAt) {
+            acquired.incrementAndGet();
+            return memory.acquire(key, expiresAt);
+          }
+
+          @Override
+          public void release(String key) {
+            memory.release(key);
+          }
+
+          @Override
+          public void settled(String key) {
+            memory.settled(key);
+          }
+
+          @Override
+          public void pending(String key, Instant keepUntil) {
+            memory.pending(key, keepUntil);
+          }
+        };
+    runner
+        .withBean(ReplayStore.class, () -> counting)
+        .withPropertyValues(
+            "x402j.facilitator-url=http://127.0.0.1:9",
+            "x402j.network=eip155:84532",
+            "x402j.pay-to=0x857b06519E91e3A54538791bDbb0E22373e36b66",
+            "x402j.routes[0].pattern=GET /paid",
+            "x402j.routes[0].price=$0.01")
+        .run(
+            context -> {
+              PaymentGate gate = context.getBean(PaymentGate.class);
+              GateDecision unpaid =
+                  gate.check(GateRequest.of("GET", "/paid", "http://localhost/paid", Map.of()))
+                      .join();
+              HeaderCodec headers = HeaderCodec.standard();
+              PaymentRequired required =
+                  headers.decodePaymentRequired(
+                      ((GateDecision.Respond) unpaid).response().headers().get("PAYMENT-REQUIRED"));
+              Map<String, Object> signed =
+                  ExactEvmClient.of(PrivateKeySigner.generate(new SecureRandom()))
+                      .createPayload(2, required.accepts().get(0));
+              String payment =
+                  headers.encodePaymentSignature(
+                      PaymentPayload.of(required.resource(), required.accepts().get(0), signed));
+
+              gate.check(
+                      GateRequest.of(
+                          "GET",
+                          "/paid",
+                          "http://localhost/paid",
+                          Map.of("PAYMENT-SIGNATURE", List.of(payment))))
+                  .join();
+
+              assertThat(acquired).hasValue(1);
+            });
   }
 
   @Test
