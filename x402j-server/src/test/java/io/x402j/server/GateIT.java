@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.x402j.core.ErrorReason;
 import io.x402j.core.Price;
 import io.x402j.core.TokenAmount;
+import io.x402j.core.testing.Concurrently;
 import io.x402j.core.wire.HeaderCodec;
 import io.x402j.core.wire.PaymentPayload;
 import io.x402j.core.wire.PaymentRequired;
@@ -24,11 +25,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -403,29 +399,10 @@ class GateIT {
     int handledBefore = harness.handled.get();
     String payment = payFor(path);
     GateRequest request = GateHarness.get(path, Map.of("PAYMENT-SIGNATURE", payment));
-    ExecutorService threads = Executors.newFixedThreadPool(50);
-    CountDownLatch start = new CountDownLatch(1);
-    List<Future<Served>> all = new ArrayList<>();
-    try {
-      for (int i = 0; i < 50; i++) {
-        all.add(
-            threads.submit(
-                () -> {
-                  start.await();
-                  return harness.serve(request, OK);
-                }));
-      }
-      start.countDown();
-      List<Integer> statuses = new ArrayList<>();
-      for (Future<Served> served : all) {
-        statuses.add(served.get(60, TimeUnit.SECONDS).status());
-      }
+    List<Integer> statuses = Concurrently.run(50, i -> () -> harness.serve(request, OK).status());
 
-      assertThat(statuses).containsOnly(200, 402);
-      assertThat(statuses.stream().filter(s -> s == 200)).hasSize(1);
-    } finally {
-      threads.shutdownNow();
-    }
+    assertThat(statuses).containsOnly(200, 402);
+    assertThat(statuses.stream().filter(s -> s == 200)).hasSize(1);
     assertThat(harness.handled.get() - handledBefore).as("the handler ran once").isEqualTo(1);
     BigInteger price = BigInteger.valueOf(path.equals("/upfront") ? 20_000 : 10_000);
     assertThat(market.sellerBalance()).isEqualTo(before.add(price));
@@ -452,29 +429,10 @@ class GateIT {
     }
     GateRequest request =
         GateHarness.get("/weather", Map.of("PAYMENT-SIGNATURE", payFor("/weather")));
-    ExecutorService threads = Executors.newFixedThreadPool(40);
-    CountDownLatch start = new CountDownLatch(1);
-    List<Future<Served>> all = new ArrayList<>();
-    try {
-      for (int i = 0; i < 40; i++) {
-        GateHarness instance = instances.get(i % 2);
-        all.add(
-            threads.submit(
-                () -> {
-                  start.await();
-                  return instance.serve(request, OK);
-                }));
-      }
-      start.countDown();
-      List<Integer> statuses = new ArrayList<>();
-      for (Future<Served> served : all) {
-        statuses.add(served.get(60, TimeUnit.SECONDS).status());
-      }
-      assertThat(statuses.stream().filter(s -> s == 200)).hasSize(1);
-      assertThat(statuses).containsOnly(200, 402);
-    } finally {
-      threads.shutdownNow();
-    }
+    List<Integer> statuses =
+        Concurrently.run(40, i -> () -> instances.get(i % 2).serve(request, OK).status());
+    assertThat(statuses.stream().filter(s -> s == 200)).hasSize(1);
+    assertThat(statuses).containsOnly(200, 402);
     assertThat(instances.get(0).handled.get() + instances.get(1).handled.get())
         .as("one handler ran, on one of the instances")
         .isEqualTo(1);

@@ -2,19 +2,14 @@ package io.x402j.server.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.x402j.core.testing.Concurrently;
 import io.x402j.server.ReplayStore;
 import io.x402j.server.ReplayStore.Acquired;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** What every {@link ReplayStore} must do; run against each implementation by a subclass. */
@@ -81,27 +76,8 @@ abstract class ReplayStoreContract {
   void fiftyRequestsRacingForOnePaymentLetOneThrough() throws Exception {
     ReplayStore guard = store(clock);
     String longKey = "exact|eip155:8453|0xtoken|0xpayer|" + "0".repeat(5000);
-    ExecutorService threads = Executors.newFixedThreadPool(50);
-    CountDownLatch start = new CountDownLatch(1);
-    List<Future<Acquired>> all = new ArrayList<>();
-    try {
-      for (int i = 0; i < 50; i++) {
-        all.add(
-            threads.submit(
-                () -> {
-                  start.await();
-                  return guard.acquire(longKey, inAMinute);
-                }));
-      }
-      start.countDown();
-      List<Acquired> results = new ArrayList<>();
-      for (Future<Acquired> result : all) {
-        results.add(result.get(30, TimeUnit.SECONDS));
-      }
-      assertThat(results.stream().filter(r -> r == Acquired.NEW)).hasSize(1);
-      assertThat(results).containsOnly(Acquired.NEW, Acquired.BUSY);
-    } finally {
-      threads.shutdownNow();
-    }
+    List<Acquired> results = Concurrently.run(50, i -> () -> guard.acquire(longKey, inAMinute));
+    assertThat(results.stream().filter(r -> r == Acquired.NEW)).hasSize(1);
+    assertThat(results).containsOnly(Acquired.NEW, Acquired.BUSY);
   }
 }
