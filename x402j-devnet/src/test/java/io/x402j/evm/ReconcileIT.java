@@ -63,7 +63,7 @@ class ReconcileIT {
         DevnetOptions.builder()
             .account("buyer", ETH, BigInteger.valueOf(1_000_000_000))
             .account("seller", BigInteger.ZERO, BigInteger.ZERO);
-    for (int i = 1; i <= 5; i++) {
+    for (int i = 1; i <= 7; i++) {
       options.account("gas-" + i, ETH, BigInteger.ZERO);
     }
     devnet = Devnet.start(options.build());
@@ -94,7 +94,8 @@ class ReconcileIT {
   /** A payment, with the transaction a crashed facilitator signed and recorded for it. */
   record Recorded(SchemeRequest request, SettlementKey key, Submission submission, byte[] raw) {}
 
-  static Recorded recordUnbroadcast(SettlementLedger ledger, Signer gas, long gasNonce) {
+  /** A new payment from the buyer to the seller, as a facilitator receives it. */
+  static SchemeRequest payment() {
     PaymentRequirements required =
         PaymentRequirements.builder()
             .network(info.network())
@@ -106,7 +107,12 @@ class ReconcileIT {
             .extra("version", info.tokenVersion())
             .build();
     Map<String, Object> signed = ExactEvmClient.of(buyer).createPayload(2, required);
-    ExactEvmPayload payload = ExactEvmPayload.fromMap(signed);
+    return new SchemeRequest(2, PaymentPayload.of(null, required, signed), required);
+  }
+
+  static Recorded recordUnbroadcast(SettlementLedger ledger, Signer gas, long gasNonce) {
+    SchemeRequest request = payment();
+    ExactEvmPayload payload = ExactEvmPayload.fromMap(request.payload().payload());
     SettlementKey key =
         new SettlementKey(
             info.network(), info.token(), buyer.address(), payload.authorization().nonce());
@@ -127,11 +133,7 @@ class ReconcileIT {
             now,
             Duration.ofSeconds(30));
     assertThat(ledger.submitted(key, submission, claim.record().updatedAt(), now)).isTrue();
-    return new Recorded(
-        new SchemeRequest(2, PaymentPayload.of(null, required, signed), required),
-        key,
-        submission,
-        raw);
+    return new Recorded(request, key, submission, raw);
   }
 
   /** A signed EIP-1559 transaction paying 1 gwei tip, at most 20 gwei per gas. */
@@ -158,6 +160,23 @@ class ReconcileIT {
     String hash = devnet.rpc().call("eth_sendRawTransaction", Hex.encode(raw)).join().asText();
     devnet.awaitReceipt(hash);
     return hash;
+  }
+
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  /** Passes a JSON-RPC body on to the devnet and returns its answer. */
+  static String forward(String body) {
+    try {
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create(info.rpcUrl()))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static SettlementRecord stored(SettlementLedger ledger, SettlementKey key) {
@@ -261,21 +280,13 @@ class ReconcileIT {
     Signer gas = gas(1);
     Recorded recorded = recordUnbroadcast(ledger, gas, pendingNonce(gas.address()));
     broadcast(recorded.raw());
-    HttpClient http = HttpClient.newHttpClient();
     try (ScriptedServer staleNode = new ScriptedServer()) {
       // The first look (a batch) comes from a node that has not seen the block yet.
       staleNode.respond(
           "/",
           body -> {
             try {
-              String answer =
-                  http.send(
-                          HttpRequest.newBuilder(URI.create(info.rpcUrl()))
-                              .header("Content-Type", "application/json")
-                              .POST(HttpRequest.BodyPublishers.ofString(body))
-                              .build(),
-                          HttpResponse.BodyHandlers.ofString())
-                      .body();
+              String answer = forward(body);
               JsonNode request = JSON.readTree(body);
               if (!request.isArray()) {
                 return Answer.json(200, answer);
@@ -309,5 +320,90 @@ class ReconcileIT {
       }
     }
     assertThat(stored(ledger, recorded.key()).state()).isEqualTo(SettlementState.CONFIRMED);
+  }
+
+  /**
+   * After a restart the ledger holds a transaction waiting in the node's pool behind a nonce gap,
+   * which the node's pending count leaves out. New settlements fill the gap and then skip that
+   * transaction's nonce instead of colliding with it.
+   */
+  @Test
+  void aRecordedTransactionWaitingInThePoolKeepsItsNonce() throws Exception {
+    InMemorySettlementLedger ledger = new InMemorySettlementLedger();
+    Signer gas = gas(6);
+    long gap = pendingNonce(gas.address());
+    Recorded recorded = recordUnbroadcast(ledger, gas, gap + 1);
+    devnet.rpc().call("eth_sendRawTransaction", Hex.encode(recorded.raw())).join();
+    java.util.concurrent.atomic.AtomicInteger broadcasts =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    try (ScriptedServer node = new ScriptedServer()) {
+      node.respond(
+          "/",
+          body -> {
+            if (body.contains("eth_sendRawTransaction")) {
+              broadcasts.incrementAndGet();
+            }
+            return Answer.json(200, forward(body));
+          });
+      try (ExactEvmFacilitator facilitator = facilitator(node.url(), ledger, gas)) {
+        assertThat(facilitator.reconcile().join()).isEqualTo(new ReconcileReport(0, 0, 0, 1));
+        SettleResponse first = facilitator.settle(payment()).join();
+        SettleResponse second = facilitator.settle(payment()).join();
+
+        assertThat(first.success()).as("%s", first).isTrue();
+        assertThat(second.success()).as("%s", second).isTrue();
+        assertThat(broadcasts)
+            .as("one broadcast each: none refused for colliding with the recorded transaction")
+            .hasValue(2);
+        devnet.awaitReceipt(recorded.submission().transactionHash());
+        assertThat(facilitator.reconcile().join()).isEqualTo(new ReconcileReport(1, 0, 0, 0));
+      }
+    }
+    assertThat(pendingNonce(gas.address())).isEqualTo(gap + 3);
+  }
+
+  /**
+   * A recorded transaction the node refuses to take again (its fee cap is below the base fee, say)
+   * is not in the pool, so its nonce must not be set aside: a new settlement uses it, instead of
+   * leaving a gap that every later transaction would wait behind.
+   */
+  @Test
+  void aRecordedTransactionTheNodeRefusesLeavesNoGap() throws Exception {
+    InMemorySettlementLedger ledger = new InMemorySettlementLedger();
+    Signer gas = gas(7);
+    long nonce = pendingNonce(gas.address());
+    Recorded recorded = recordUnbroadcast(ledger, gas, nonce);
+    String refusedRaw = Hex.encode(recorded.raw()).substring(2);
+    java.util.concurrent.atomic.AtomicBoolean refusedOnce =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    try (ScriptedServer node = new ScriptedServer()) {
+      node.respond(
+          "/",
+          body -> {
+            if (body.contains(refusedRaw) && refusedOnce.compareAndSet(false, true)) {
+              String id = body.replaceAll("(?s).*\"id\"\\s*:\\s*(\\d+).*", "$1");
+              return Answer.json(
+                  200,
+                  "{\"jsonrpc\":\"2.0\",\"id\":"
+                      + id
+                      + ",\"error\":{\"code\":-32000,"
+                      + "\"message\":\"max fee per gas less than block base fee\"}}");
+            }
+            return Answer.json(200, forward(body));
+          });
+      try (ExactEvmFacilitator facilitator = facilitator(node.url(), ledger, gas)) {
+        assertThat(facilitator.reconcile().join()).isEqualTo(new ReconcileReport(0, 0, 0, 1));
+
+        SettleResponse settled = facilitator.settle(payment()).join();
+
+        assertThat(settled.success()).as("%s", settled).isTrue();
+        assertThat(pendingNonce(gas.address()))
+            .as("the refused nonce was used")
+            .isEqualTo(nonce + 1);
+        assertThat(facilitator.reconcile().join()).isEqualTo(new ReconcileReport(0, 1, 0, 0));
+      }
+    }
+    assertThat(stored(ledger, recorded.key()).outcome().errorMessage()).contains("nonce was taken");
   }
 }

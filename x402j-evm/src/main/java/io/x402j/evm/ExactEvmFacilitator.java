@@ -902,12 +902,10 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
       return done(Resolution.STILL_PENDING);
     }
     String hash = submission.transactionHash();
-    NonceLane ours = chain.laneOf(submission.signer());
-    if (ours != null) {
-      // Until this record is resolved its nonce is spoken for: the node may hold the transaction
-      // without counting it yet, or it is about to be sent again.
-      ours.hold(submission.nonce());
-    }
+    // Our lane, when this facilitator signed the transaction. While the node holds it, its nonce
+    // is spoken for: the node's pending count may not include it yet (it can wait behind a gap),
+    // and a new transaction given that nonce would be refused as a replacement.
+    NonceLane lane = chain.laneOf(submission.signer());
     List<RpcCall> calls =
         List.of(
             RpcCall.of("eth_getTransactionReceipt", hash),
@@ -918,22 +916,20 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
         .batch(calls)
         .thenCompose(
             results -> {
-              NonceLane lane = ours;
               JsonNode receipt = results.get(0).ok() ? results.get(0).result() : null;
               if (receipt != null && !receipt.isNull()) {
                 return reconciledReceipt(record, lane, receipt);
               }
               JsonNode pooled = results.get(1).ok() ? results.get(1).result() : null;
               if (pooled != null && !pooled.isNull()) {
+                hold(lane, submission);
                 return done(Resolution.STILL_PENDING); // in the node's pool, not mined yet
               }
               if (!results.get(2).ok()) {
                 return done(Resolution.STILL_PENDING);
               }
               if (decodeBool(results.get(2))) {
-                if (lane != null) {
-                  lane.unhold(submission.nonce()); // never to be sent: its nonce is free again
-                }
+                unhold(lane, submission); // never to be sent: its nonce is free again
                 return reconciledFailure(
                     key,
                     ErrorReason.EXACT_EVM_NONCE_ALREADY_USED,
@@ -946,11 +942,13 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                       (sent, error) -> {
                         if (error == null) {
                           LOG.info("rebroadcast settlement transaction {} from the ledger", hash);
+                          hold(lane, submission);
                           return done(Resolution.REBROADCAST);
                         }
                         String message = describe(error).toLowerCase(Locale.ROOT);
                         if (message.contains("already known")
                             || message.contains("known transaction")) {
+                          hold(lane, submission);
                           return done(Resolution.REBROADCAST);
                         }
                         if (message.contains("nonce too low") || message.contains("replacement")) {
@@ -975,11 +973,25 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                                             + " taken");
                                   });
                         }
-
+                        // Refused for another reason (fees, say): not at the node, so its nonce
+                        // must not stay set aside, or every later transaction waits behind it.
+                        unhold(lane, submission);
                         return done(Resolution.STILL_PENDING);
                       })
                   .thenCompose(f -> f);
             });
+  }
+
+  private static void hold(NonceLane lane, Submission submission) {
+    if (lane != null) {
+      lane.hold(submission.nonce());
+    }
+  }
+
+  private static void unhold(NonceLane lane, Submission submission) {
+    if (lane != null) {
+      lane.unhold(submission.nonce());
+    }
   }
 
   private CompletableFuture<Resolution> reconciledReceipt(
