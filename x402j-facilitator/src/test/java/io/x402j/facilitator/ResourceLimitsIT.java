@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.x402j.core.Network;
 import io.x402j.core.testing.RawHttp;
+import io.x402j.core.wire.TestMessages;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.EvmNetworkConfig;
 import io.x402j.evm.ExactEvmFacilitator;
@@ -75,29 +76,47 @@ class ResourceLimitsIT {
         .contains(" 431 ");
   }
 
-  @Test
-  void deeplyNestedJsonIs400() throws IOException {
-    String deep =
-        "{\"x402Version\":2,\"paymentPayload\":" + "[".repeat(20_000) + "]".repeat(20_000) + "}";
-    assertThat(raw.exchange(raw.post("/verify", deep, ""))).contains(" 400 ");
+  /** The status line and the body of an answer to {@code request}. */
+  static String answer(byte[] request) throws IOException {
+    return raw.exchangeWhole(request);
   }
 
   @Test
-  void veryLongStringsAndNumbersAre400() throws IOException {
-    String longPayTo =
-        "{\"x402Version\":2,\"paymentPayload\":{\"x402Version\":2},\"paymentRequirements\":"
-            + "{\"payTo\":\"0x"
-            + "a".repeat(60_000)
-            + "\"}}";
+  void deeplyNestedJsonIs400NamingTheDepth() throws IOException {
+    String deep =
+        TestMessages.v2Request()
+            .replace(
+                "\"payload\":{",
+                "\"payload\":{\"deep\":" + "[".repeat(20_000) + "]".repeat(20_000) + ",");
+    assertThat(answer(raw.post("/verify", deep, ""))).contains(" 400 ").contains("nesting depth");
+  }
+
+  @Test
+  void veryLongNumbersAre400NamingTheNumber() throws IOException {
     String longNumber =
-        "{\"x402Version\":2,\"paymentRequirements\":{\"maxTimeoutSeconds\":"
-            + "9".repeat(60_000)
-            + "}}";
+        TestMessages.v2Request()
+            .replace("\"maxTimeoutSeconds\":60", "\"maxTimeoutSeconds\":" + "9".repeat(25_000));
     String hugeExponent =
-        "{\"x402Version\":2,\"paymentRequirements\":{\"maxTimeoutSeconds\":1e999999999}}";
-    assertThat(raw.exchange(raw.post("/verify", longPayTo, ""))).contains(" 400 ");
-    assertThat(raw.exchange(raw.post("/settle", longNumber, ""))).contains(" 400 ");
-    assertThat(raw.exchange(raw.post("/settle", hugeExponent, ""))).contains(" 400 ");
+        TestMessages.v2Request()
+            .replace("\"maxTimeoutSeconds\":60", "\"maxTimeoutSeconds\":1e999999999");
+    assertThat(answer(raw.post("/settle", longNumber, "")))
+        .contains(" 400 ")
+        .contains("Number value length");
+    assertThat(answer(raw.post("/settle", hugeExponent, "")))
+        .contains(" 400 ")
+        .contains("digits written out");
+  }
+
+  @Test
+  void aVeryLongStringIsRefusedWithAReasonAndNotEchoed() throws IOException {
+    String longPayTo =
+        TestMessages.v2Request()
+            .replace("0x209693Bc6afc0C5328bA36FaF03C514EF312287C", "0x" + "a".repeat(15_000));
+    String answer = answer(raw.post("/verify", longPayTo, ""));
+    assertThat(answer).contains(" 200 ").contains("invalid_payment_requirements");
+    assertThat(answer.length())
+        .as("the 15 KB value (sent three times) is quoted, not repeated")
+        .isLessThan(2_000);
   }
 
   @Test

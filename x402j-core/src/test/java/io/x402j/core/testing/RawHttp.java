@@ -65,6 +65,24 @@ public final class RawHttp {
     }
   }
 
+  /** Sends {@code request} as is; the whole answer (status line, headers, body) as text. */
+  public String exchangeWhole(byte[] request) throws IOException {
+    try (Socket socket = new Socket(host, port)) {
+      socket.setSoTimeout(15_000);
+      try {
+        socket.getOutputStream().write(request);
+        socket.getOutputStream().flush();
+      } catch (IOException resetWhileSending) {
+        // the server may answer and close before reading everything: read what it said
+      }
+      try {
+        return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      } catch (SocketTimeoutException | SocketException e) {
+        return "closed";
+      }
+    }
+  }
+
   /**
    * Posts a body of {@code length} bytes one byte every 200 ms, until the server answers or closes;
    * returns the status line.
