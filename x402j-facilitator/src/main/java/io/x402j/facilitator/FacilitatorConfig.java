@@ -615,7 +615,6 @@ public record FacilitatorConfig(
           }
           maxFee = value.movePointRight(9).toBigIntegerExact();
         } catch (ArithmeticException | NumberFormatException e) {
-
           throw new IllegalArgumentException(
               path
                   + ".maxFeePerGasGwei must be a number of gwei with at most 9 decimals, got "

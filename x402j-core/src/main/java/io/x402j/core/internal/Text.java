@@ -1,5 +1,7 @@
 package io.x402j.core.internal;
 
+import java.math.BigDecimal;
+
 /** Quoting of untrusted input inside error messages. Not part of the x402j API. */
 public final class Text {
   private static final int MAX_EXCERPT = 80;
@@ -34,7 +36,7 @@ public final class Text {
    * Returns {@code value} in plain digits when that is short, in scientific notation otherwise:
    * {@code 1E+999999999} written out would take a gigabyte.
    */
-  public static String decimal(java.math.BigDecimal value) {
+  public static String decimal(BigDecimal value) {
     long scale = value.scale();
     return Math.abs(scale) <= 100 ? value.toPlainString() : value.toString();
   }
