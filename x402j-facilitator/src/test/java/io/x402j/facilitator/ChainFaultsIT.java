@@ -99,6 +99,10 @@ class ChainFaultsIT {
                 .collect(
                     java.util.stream.Collectors.groupingBy(
                         o -> o, java.util.TreeMap::new, java.util.stream.Collectors.counting())));
+        assertThat(proxy.failed()).as("the faults were met").isPositive();
+        assertThat(answers.stream().filter(a -> !a.success()))
+            .as("some settlements were refused or left pending by the faults")
+            .isNotEmpty();
 
         // The reconciler, not a restart, resolves whatever was left pending.
         try (JdbcSettlementLedger ledger = JdbcSettlementLedger.open(database)) {
