@@ -17,8 +17,6 @@ import io.x402j.evm.settle.SettlementRecord;
 import io.x402j.evm.settle.SettlementState;
 import io.x402j.facilitator.FacilitatorServer.HealthProbe;
 import io.x402j.facilitator.FacilitatorService;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -28,9 +26,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -39,7 +34,6 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
-import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -172,9 +166,44 @@ public final class FacilitatorHandler extends Handler.Abstract {
     }
   }
 
-  private void payment(Request request, Response response, Callback callback, boolean settle)
-      throws HttpError, IOException {
-    String body = readBody(request);
+  private void payment(Request request, Response response, Callback callback, boolean settle) {
+    int max = setup.maxBodyBytes();
+    // Read without holding a thread; a larger body is drained (to 4 MiB) so that a client still
+    // sending gets to read the 413 rather than a reset connection.
+    BodyReader.read(request, max, DRAIN_LIMIT, setup.bodyTimeout())
+        .whenComplete(
+            (read, failure) -> {
+              try {
+                if (read instanceof BodyReader.Body body) {
+                  answer(
+                      new String(body.bytes(), StandardCharsets.UTF_8), response, callback, settle);
+                } else if (read instanceof BodyReader.TooLarge) {
+                  throw new HttpError(
+                      413,
+                      request.getLength() > max
+                          ? "request body is " + request.getLength() + " bytes; the limit is " + max
+                          : "request body exceeds the limit of " + max + " bytes",
+                      null);
+                } else if (read instanceof BodyReader.TooSlow) {
+                  throw new HttpError(
+                      408,
+                      "the request body did not arrive within "
+                          + setup.bodyTimeout().toSeconds()
+                          + " s",
+                      null);
+                } else {
+                  throw new HttpError(400, "the request body could not be read", null);
+                }
+              } catch (HttpError e) {
+                error(response, callback, e.status, e.getMessage(), e.field);
+              } catch (Throwable e) {
+                internalError(response, callback, e);
+              }
+            });
+  }
+
+  private void answer(String body, Response response, Callback callback, boolean settle)
+      throws HttpError {
     FacilitatorRequest payment;
     try {
       payment = wire.decodeFacilitatorRequest(body);
@@ -204,71 +233,6 @@ public final class FacilitatorHandler extends Handler.Abstract {
             send(response, callback, 200, JSON, json);
           }
         });
-  }
-
-  private String readBody(Request request) throws HttpError, IOException {
-    int max = setup.maxBodyBytes();
-    // A client trickling its body a byte at a time would hold this thread for as long as it
-    // likes (each byte resets the idle timeout); past the deadline the read fails instead.
-    AtomicBoolean late = new AtomicBoolean();
-    Scheduler.Task deadline =
-        request
-            .getComponents()
-            .getScheduler()
-            .schedule(
-                () -> {
-                  late.set(true);
-                  request.fail(new TimeoutException("request body too slow"));
-                },
-                setup.bodyTimeout().toMillis(),
-                TimeUnit.MILLISECONDS);
-    try {
-      return readBodyWithin(request, max);
-    } catch (IOException e) {
-      if (late.get()) {
-        throw new HttpError(
-            408,
-            "the request body did not arrive within " + setup.bodyTimeout().toSeconds() + " s",
-            null);
-      }
-      throw e;
-    } finally {
-      deadline.cancel();
-    }
-  }
-
-  private String readBodyWithin(Request request, int max) throws HttpError, IOException {
-    try (InputStream in = Content.Source.asInputStream(request)) {
-      if (request.getLength() > max) {
-        discard(in, request.getLength());
-        throw new HttpError(
-            413, "request body is " + request.getLength() + " bytes; the limit is " + max, null);
-      }
-      byte[] bytes = in.readNBytes(max + 1);
-      if (bytes.length > max) {
-        discard(in, request.getLength()); // -1 when chunked: drain up to the limit
-
-        throw new HttpError(413, "request body exceeds the limit of " + max + " bytes", null);
-      }
-      return new String(bytes, StandardCharsets.UTF_8);
-    }
-  }
-
-  /**
-   * Reads and drops the rest of a refused body, so the client, still sending, is not reset before
-   * it reads the 413. Bodies far beyond any sane size are not drained; their connection just
-   * closes.
-   */
-  private static void discard(InputStream in, long declared) throws IOException {
-    if (declared > DRAIN_LIMIT) {
-      return;
-    }
-    byte[] sink = new byte[8192];
-    long left = DRAIN_LIMIT;
-    int n;
-    while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
-      left -= n;
-    }
   }
 
   private static final long DRAIN_LIMIT = 4L * 1024 * 1024;

@@ -21,17 +21,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,45 +102,38 @@ public final class GatewayHandler extends Handler.Abstract {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
-    long declared = request.getLength();
-    if (declared > maxRequestBytes) {
-      error(response, callback, 413, "the request body exceeds " + maxRequestBytes + " bytes");
-      return true;
-    }
-    byte[] body;
-    // Each byte of a trickled body resets the idle timeout; the deadline bounds the whole read.
-    AtomicBoolean late = new AtomicBoolean();
-    Scheduler.Task deadline =
-        request
-            .getComponents()
-            .getScheduler()
-            .schedule(
-                () -> {
-                  late.set(true);
-                  request.fail(new TimeoutException("request body too slow"));
-                },
-                bodyTimeout.toMillis(),
-                TimeUnit.MILLISECONDS);
-    try (InputStream in = Content.Source.asInputStream(request)) {
-      body = in.readNBytes(maxRequestBytes + 1);
-    } catch (IOException e) {
-      if (late.get()) {
-        error(
-            response,
-            callback,
-            408,
-            "the request body did not arrive within " + bodyTimeout.toSeconds() + " s");
-      } else {
-        error(response, callback, 400, "the request body could not be read");
-      }
-      return true;
-    } finally {
-      deadline.cancel();
-    }
-    if (body.length > maxRequestBytes) {
-      error(response, callback, 413, "the request body exceeds " + maxRequestBytes + " bytes");
-      return true;
-    }
+    BodyReader.read(request, maxRequestBytes, 0, bodyTimeout)
+        .whenComplete(
+            (read, error) -> {
+              if (read instanceof BodyReader.Body body) {
+                try {
+                  forward(request, response, callback, body.bytes());
+                } catch (RuntimeException e) {
+                  // Thrown here, it would vanish in the future and leave the client waiting.
+                  LOG.error(
+                      "gateway failure for {} {}", request.getMethod(), request.getHttpURI(), e);
+                  error(response, callback, 500, "the gateway failed");
+                }
+              } else if (read instanceof BodyReader.TooLarge) {
+                error(
+                    response,
+                    callback,
+                    413,
+                    "the request body exceeds " + maxRequestBytes + " bytes");
+              } else if (read instanceof BodyReader.TooSlow) {
+                error(
+                    response,
+                    callback,
+                    408,
+                    "the request body did not arrive within " + bodyTimeout.toSeconds() + " s");
+              } else {
+                error(response, callback, 400, "the request body could not be read");
+              }
+            });
+    return true;
+  }
+
+  private void forward(Request request, Response response, Callback callback, byte[] body) {
     JettyGateRequest gateRequest = new JettyGateRequest(request);
     gate.check(gateRequest)
         .thenCompose(decision -> decide(decision, request, body, response))
@@ -162,7 +150,6 @@ public final class GatewayHandler extends Handler.Abstract {
                 answer.run(response, callback);
               }
             });
-    return true;
   }
 
   /** What to write, decided off the Jetty thread. */
