@@ -44,6 +44,13 @@ public enum ErrorReason {
    */
   SETTLEMENT_PENDING(
       "settlement_pending", "the transaction was broadcast; its outcome is not known yet"),
+  /**
+   * The payment was already settled, or is being settled, for another request (another server, or a
+   * request that did not name the same settlement attempt). The official SVM facilitator's name;
+   * x402j's facilitator uses it for every scheme.
+   */
+  DUPLICATE_SETTLEMENT(
+      "duplicate_settlement", "the payment was already settled for another request"),
   /** The payload type is not one the scheme handles. */
   UNSUPPORTED_PAYLOAD_TYPE("unsupported_payload_type", "the payload type is not supported"),
 

@@ -22,6 +22,7 @@ import io.x402j.evm.rpc.RpcError;
 import io.x402j.evm.rpc.RpcException;
 import io.x402j.evm.rpc.RpcResult;
 import io.x402j.evm.settle.InMemorySettlementLedger;
+import io.x402j.evm.settle.OutcomeFence;
 import io.x402j.evm.settle.SettlementKey;
 import io.x402j.evm.settle.SettlementLedger;
 import io.x402j.evm.settle.SettlementRecord;
@@ -91,7 +92,8 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
   private final Duration claimLease;
   private final ConcurrentHashMap<SettlementKey, InFlight> inFlight = new ConcurrentHashMap<>();
 
-  private record InFlight(String fingerprint, CompletableFuture<SettleResponse> future) {}
+  private record InFlight(
+      String fingerprint, String settlementId, CompletableFuture<SettleResponse> future) {}
 
   private ExactEvmFacilitator(Builder b) {
     if (b.networks.isEmpty()) {
@@ -377,16 +379,19 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
     SettlementKey key =
         new SettlementKey(request.requirements().network(), check.asset(), a.from(), a.nonce());
     String fingerprint = fingerprint(check);
-    InFlight mine = new InFlight(fingerprint, new CompletableFuture<>());
+    String attempt = request.settlementId();
+    InFlight mine = new InFlight(fingerprint, attempt, new CompletableFuture<>());
     InFlight running = inFlight.putIfAbsent(key, mine);
-    if (running != null && running.fingerprint().equals(fingerprint)) {
-      // The same payment is being settled right now: share its answer.
+    if (running != null
+        && running.fingerprint().equals(fingerprint)
+        && request.sameAttempt(running.settlementId())) {
+      // The same attempt at this payment is being settled right now: share its answer.
       return running.future().thenApply(response -> response);
     }
     if (running != null) {
-      return settleThroughLedger(check, key, fingerprint, clock.instant());
+      return settleThroughLedger(check, key, fingerprint, attempt, clock.instant());
     }
-    settleThroughLedger(check, key, fingerprint, clock.instant())
+    settleThroughLedger(check, key, fingerprint, attempt, clock.instant())
         .whenComplete(
             (response, error) -> {
               inFlight.remove(key, mine);
@@ -400,7 +405,11 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
   }
 
   private CompletableFuture<SettleResponse> settleThroughLedger(
-      PaymentCheck.Result check, SettlementKey key, String fingerprint, Instant started) {
+      PaymentCheck.Result check,
+      SettlementKey key,
+      String fingerprint,
+      String attempt,
+      Instant started) {
     String network = key.network().toString();
     return CompletableFuture.supplyAsync(
             () ->
@@ -409,16 +418,17 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                         key,
                         fingerprint,
                         check.payload().authorization().to(),
-                        check.payload().authorization().value()),
+                        check.payload().authorization().value(),
+                        attempt),
                     now(),
                     claimLease),
             blocking)
         .thenCompose(
             claim -> {
               if (claim.owned()) {
-                return execute(check, key, claim.record().updatedAt(), 1);
+                return execute(check, key, attempt, claim.record().updatedAt(), 1);
               }
-              return follow(check, key, fingerprint, claim.record(), started);
+              return follow(check, key, fingerprint, attempt, claim.record(), started);
             })
         .exceptionally(
             e ->
@@ -430,10 +440,17 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                     check.payer()));
   }
 
+  /**
+   * Answers a settlement that another attempt holds. The same attempt (the resource server named
+   * the same settlement id) follows it to its outcome, so a server whose answer was lost learns it;
+   * any other request for the same authorization is a duplicate and is refused, so one
+   * authorization releases at most one response across every server that settles through here.
+   */
   private CompletableFuture<SettleResponse> follow(
       PaymentCheck.Result check,
       SettlementKey key,
       String fingerprint,
+      String attempt,
       SettlementRecord record,
       Instant started) {
     String network = key.network().toString();
@@ -442,6 +459,15 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
           SettleResponse.failure(
               ErrorReason.EXACT_EVM_NONCE_ALREADY_USED,
               "a different payment with this authorization nonce was already settled",
+              "",
+              network,
+              check.payer()));
+    }
+    if (attempt == null || !attempt.equals(record.settlementId())) {
+      return done(
+          SettleResponse.failure(
+              ErrorReason.DUPLICATE_SETTLEMENT,
+              "this payment was already settled, or is being settled, for another request",
               "",
               network,
               check.payer()));
@@ -467,14 +493,18 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                   check.payer()));
         }
         return delay(check.chain().config().pollInterval())
-            .thenCompose(ignored -> settleThroughLedger(check, key, fingerprint, started));
+            .thenCompose(ignored -> settleThroughLedger(check, key, fingerprint, attempt, started));
     }
   }
 
   private record Quote(long gasLimit, BigInteger maxPriorityFeePerGas, BigInteger maxFeePerGas) {}
 
   private CompletableFuture<SettleResponse> execute(
-      PaymentCheck.Result check, SettlementKey key, Instant fence, int attempt) {
+      PaymentCheck.Result check,
+      SettlementKey key,
+      String settlementId,
+      Instant fence,
+      int attempt) {
     EvmChain chain = check.chain();
     EvmNetworkConfig config = chain.config();
     NonceLane lane = chain.nextLane();
@@ -511,16 +541,17 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                   && contractSignatureRefused(
                       results.get(signatureAt), results.get(signatureAt + 1))) {
                 return fail(
-                    key, ErrorReason.EXACT_EVM_SIGNATURE, CONTRACT_SIGNATURE_MESSAGE, check);
+                    key, fence, ErrorReason.EXACT_EVM_SIGNATURE, CONTRACT_SIGNATURE_MESSAGE, check);
               }
               if (check.deferredFailure().isPresent()) {
                 PaymentCheck.Result later = check.deferredFailure().get();
-                return fail(key, later.reason(), later.message(), check);
+                return fail(key, fence, later.reason(), later.message(), check);
               }
               if (askCode) {
                 if (!hasCode(results.get(codeAt))) {
                   return fail(
                       key,
+                      fence,
                       ErrorReason.ASSET_NOT_DEPLOYED_CONTRACT,
                       "no contract at " + check.asset(),
                       check);
@@ -535,22 +566,24 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
               RpcResult estimate = results.get(0);
               if (!estimate.ok()) {
                 return diagnoseFresh(check, revertMessage(estimate.error()))
-                    .thenCompose(d -> fail(key, d.reason(), d.message(), check));
+                    .thenCompose(d -> fail(key, fence, d.reason(), d.message(), check));
               }
               Quote quote;
               try {
                 quote = quote(config, estimate, results.get(1), askTip ? results.get(2) : null);
               } catch (IllegalStateException refused) {
-                return fail(key, ErrorReason.UNEXPECTED_SETTLE_ERROR, refused.getMessage(), check);
+                return fail(
+                    key, fence, ErrorReason.UNEXPECTED_SETTLE_ERROR, refused.getMessage(), check);
               }
               if (lane.needsSync()) {
                 return fail(
                     key,
+                    fence,
                     ErrorReason.UNEXPECTED_SETTLE_ERROR,
                     "cannot read the nonce of " + sender,
                     check);
               }
-              return signAndSend(check, key, lane, data, quote, fence, attempt);
+              return signAndSend(check, key, settlementId, lane, data, quote, fence, attempt);
             })
         .thenApply(CompletableFuture::completedFuture)
         .exceptionally(
@@ -558,6 +591,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                 // Failures that reach here happened before anything was broadcast.
                 fail(
                     key,
+                    fence,
                     ErrorReason.UNEXPECTED_SETTLE_ERROR,
                     "settlement failed before broadcast: " + describe(e),
                     check))
@@ -601,6 +635,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
   private CompletableFuture<SettleResponse> signAndSend(
       PaymentCheck.Result check,
       SettlementKey key,
+      String settlementId,
       NonceLane lane,
       byte[] data,
       Quote quote,
@@ -649,7 +684,9 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                   // Another facilitator took the payment over: follow it, never broadcast.
                   return CompletableFuture.supplyAsync(
                           () -> ledger.find(key).orElseThrow(), blocking)
-                      .thenCompose(record -> follow(check, key, fingerprint(check), record, now()));
+                      .thenCompose(
+                          record ->
+                              follow(check, key, fingerprint(check), settlementId, record, now()));
                 }
                 return CompletableFuture.<SettleResponse>failedFuture(error);
               }
@@ -658,7 +695,15 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                   .call("eth_sendRawTransaction", submission.rawTransaction())
                   .handle(
                       (hash, sendError) ->
-                          sendOutcome(check, key, lane, submission, quote, sendError, attempt))
+                          sendOutcome(
+                              check,
+                              key,
+                              settlementId,
+                              lane,
+                              submission,
+                              quote,
+                              sendError,
+                              attempt))
                   .thenCompose(outcome -> outcome);
             })
         .thenCompose(response -> response);
@@ -667,6 +712,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
   private CompletableFuture<SettleResponse> sendOutcome(
       PaymentCheck.Result check,
       SettlementKey key,
+      String settlementId,
       NonceLane lane,
       Submission submission,
       Quote quote,
@@ -697,7 +743,15 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
             || message.contains("already exists");
     Instant reclaimed = now();
     CompletableFuture<Void> released =
-        CompletableFuture.runAsync(() -> ledger.notBroadcast(key, reclaimed), blocking);
+        CompletableFuture.runAsync(
+            () -> {
+              // When the record no longer holds this transaction, the claim is not this one's any
+              // more: the next submitted() or outcome() is then refused by their fences.
+              if (!ledger.notBroadcast(key, submission.transactionHash(), reclaimed)) {
+                LOG.warn("settlement of {} changed hands while its broadcast failed", key);
+              }
+            },
+            blocking);
     if (staleNonce) {
       lane.done(submission.nonce()); // someone else's transaction holds this nonce
       LOG.warn(
@@ -711,9 +765,10 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
           .thenCompose(
               ignored ->
                   attempt < MAX_SEND_ATTEMPTS
-                      ? execute(check, key, reclaimed, attempt + 1)
+                      ? execute(check, key, settlementId, reclaimed, attempt + 1)
                       : fail(
                           key,
+                          reclaimed,
                           ErrorReason.UNEXPECTED_SETTLE_ERROR,
                           "could not get a usable nonce",
                           check));
@@ -726,7 +781,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
             ? "facilitator signer " + submission.signer() + " has too little ETH for gas"
             : "the node refused the settlement transaction: " + failure.getMessage();
     return released.thenCompose(
-        ignored -> fail(key, ErrorReason.UNEXPECTED_SETTLE_ERROR, reason, check));
+        ignored -> fail(key, reclaimed, ErrorReason.UNEXPECTED_SETTLE_ERROR, reason, check));
   }
 
   private CompletableFuture<Void> resync(EvmChain chain, NonceLane lane) {
@@ -810,7 +865,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
               Eip3009Authorization a = check.payload().authorization();
               return judge(key, a.to(), a.value(), receipt, hash);
             })
-        .thenCompose(outcome -> record(key, outcome));
+        .thenCompose(outcome -> record(key, OutcomeFence.ofTransaction(hash), outcome));
   }
 
   private record Outcome(SettlementState state, SettleResponse response) {}
@@ -932,6 +987,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                 unhold(lane, submission); // never to be sent: its nonce is free again
                 return reconciledFailure(
                     key,
+                    hash,
                     ErrorReason.EXACT_EVM_NONCE_ALREADY_USED,
                     "the authorization was used by another transaction");
               }
@@ -966,6 +1022,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                                     }
                                     return reconciledFailure(
                                         key,
+                                        hash,
                                         ErrorReason.UNEXPECTED_SETTLE_ERROR,
                                         "transaction "
                                             + hash
@@ -1002,7 +1059,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
     }
     Outcome outcome =
         judge(record.key(), record.payTo(), record.amount(), receipt, submission.transactionHash());
-    return record(record.key(), outcome)
+    return record(record.key(), OutcomeFence.ofTransaction(submission.transactionHash()), outcome)
         .thenApply(
             r ->
                 outcome.state() == SettlementState.CONFIRMED
@@ -1011,19 +1068,28 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
   }
 
   private CompletableFuture<Resolution> reconciledFailure(
-      SettlementKey key, ErrorReason reason, String message) {
+      SettlementKey key, String transaction, ErrorReason reason, String message) {
     Outcome outcome =
         new Outcome(
             SettlementState.FAILED,
             SettleResponse.failure(
                 reason, message, "", key.network().toString(), key.payer().toString()));
-    return record(key, outcome).thenApply(r -> Resolution.FAILED);
+    return record(key, OutcomeFence.ofTransaction(transaction), outcome)
+        .thenApply(r -> Resolution.FAILED);
   }
 
+  /**
+   * Records a failure reached before anything was broadcast, under the claim of {@code claimedAt}.
+   */
   private CompletableFuture<SettleResponse> fail(
-      SettlementKey key, ErrorReason reason, String message, PaymentCheck.Result check) {
+      SettlementKey key,
+      Instant claimedAt,
+      ErrorReason reason,
+      String message,
+      PaymentCheck.Result check) {
     return record(
         key,
+        OutcomeFence.ofClaim(claimedAt),
         new Outcome(
             SettlementState.FAILED,
             SettleResponse.failure(reason, message, "", key.network().toString(), check.payer())));
@@ -1033,11 +1099,22 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
    * Records an outcome, then answers with it. A ledger failure here is logged and never changes the
    * answer: the chain already decided it.
    */
-  private CompletableFuture<SettleResponse> record(SettlementKey key, Outcome outcome) {
-    return CompletableFuture.runAsync(
-            () -> ledger.outcome(key, outcome.state(), outcome.response(), now()), blocking)
+  private CompletableFuture<SettleResponse> record(
+      SettlementKey key, OutcomeFence fence, Outcome outcome) {
+    return CompletableFuture.supplyAsync(
+            () -> ledger.outcome(key, fence, outcome.state(), outcome.response(), now()), blocking)
         .handle(
-            (ignored, e) -> {
+            (recorded, e) -> {
+              if (e == null && !recorded) {
+                // Another attempt holds the record now, or it is confirmed: this answer is about
+                // this attempt only and must not overwrite that one.
+                LOG.info(
+                    "outcome {} of {} payer {} nonce {} not recorded: the settlement changed hands",
+                    outcome.state(),
+                    key.network(),
+                    key.payer(),
+                    key.nonce());
+              }
               if (e != null) {
                 LOG.error(
                     "could not record outcome {} of {} payer {} nonce {}: {}",

@@ -118,14 +118,23 @@ public final class FacilitatorService implements Facilitator {
       try {
         VerifyRequest translated = v1.request(old);
         schemeRequest =
-            new SchemeRequest(1, translated.paymentPayload(), translated.paymentRequirements());
+            new SchemeRequest(
+                1,
+                translated.paymentPayload(),
+                translated.paymentRequirements(),
+                old.settlementId().orElse(null));
       } catch (IllegalArgumentException e) {
         return Route.refused(wireNetwork, payer, ErrorReason.INVALID_NETWORK, e.getMessage());
       }
     } else {
       VerifyRequest current = (VerifyRequest) request;
       wireNetwork = current.paymentRequirements().network().toString();
-      schemeRequest = new SchemeRequest(2, current.paymentPayload(), current.paymentRequirements());
+      schemeRequest =
+          new SchemeRequest(
+              2,
+              current.paymentPayload(),
+              current.paymentRequirements(),
+              current.settlementId().orElse(null));
     }
     PaymentPayload payload = schemeRequest.payload();
     String payer = Payers.of(payload.payload());

@@ -10,6 +10,7 @@ import io.x402j.core.wire.WireCodec;
 import io.x402j.evm.Bytes32;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.settle.Claims;
+import io.x402j.evm.settle.OutcomeFence;
 import io.x402j.evm.settle.SettlementFilter;
 import io.x402j.evm.settle.SettlementKey;
 import io.x402j.evm.settle.SettlementLedger;
@@ -24,7 +25,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,8 +45,8 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseable {
   private static final String COLUMNS =
-      "network, asset, payer, auth_nonce, fingerprint, pay_to, amount, state, tx_hash, signer,"
-          + " signer_nonce, raw_tx, outcome, created_at, updated_at";
+      "network, asset, payer, auth_nonce, fingerprint, settlement_id, pay_to, amount, state,"
+          + " tx_hash, signer, signer_nonce, raw_tx, outcome, created_at, updated_at";
   private static final String KEY = "network = ? AND asset = ? AND payer = ? AND auth_nonce = ?";
 
   private final DataSource dataSource;
@@ -194,11 +194,13 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
       int inserted;
       try (PreparedStatement s =
           c.prepareStatement(
-              "INSERT INTO settlements (network, asset, payer, auth_nonce, fingerprint, pay_to,"
-                  + " amount, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+              "INSERT INTO settlements (network, asset, payer, auth_nonce, fingerprint,"
+                  + " settlement_id, pay_to, amount, state, created_at, updated_at)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                   + " ON CONFLICT (network, asset, payer, auth_nonce) DO NOTHING")) {
         int i = bindKey(s, 1, key);
         s.setString(i++, request.fingerprint());
+        s.setString(i++, request.settlementId());
         s.setString(i++, request.payTo().toLowerHex());
         s.setString(i++, request.amount().toString());
         s.setString(i++, SettlementState.CLAIMED.name());
@@ -216,13 +218,14 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
       int taken;
       try (PreparedStatement s =
           c.prepareStatement(
-              "UPDATE settlements SET state = ?, tx_hash = NULL, signer = NULL, signer_nonce = NULL,"
-                  + " raw_tx = NULL, outcome = NULL, updated_at = ? WHERE "
+              "UPDATE settlements SET state = ?, settlement_id = ?, tx_hash = NULL, signer = NULL,"
+                  + " signer_nonce = NULL, raw_tx = NULL, outcome = NULL, updated_at = ? WHERE "
                   + KEY
                   + " AND state = ? AND updated_at = ?")) {
         s.setString(1, SettlementState.CLAIMED.name());
-        s.setLong(2, now.toEpochMilli());
-        int i = bindKey(s, 3, key);
+        s.setString(2, request.settlementId());
+        s.setLong(3, now.toEpochMilli());
+        int i = bindKey(s, 4, key);
         s.setString(i++, existing.state().name());
         s.setLong(i, existing.updatedAt().toEpochMilli());
         taken = s.executeUpdate();
@@ -261,25 +264,55 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
   }
 
   @Override
-  public void notBroadcast(SettlementKey key, Instant now) {
-    update(
-        "UPDATE settlements SET state = ?, tx_hash = NULL, signer = NULL, signer_nonce = NULL,"
-            + " raw_tx = NULL, updated_at = ? WHERE "
-            + KEY,
-        key,
-        SettlementState.CLAIMED.name(),
-        now.toEpochMilli());
+  public boolean notBroadcast(SettlementKey key, String transactionHash, Instant now) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "UPDATE settlements SET state = ?, tx_hash = NULL, signer = NULL,"
+                    + " signer_nonce = NULL, raw_tx = NULL, updated_at = ? WHERE "
+                    + KEY
+                    + " AND state = ? AND tx_hash = ?")) {
+      s.setString(1, SettlementState.CLAIMED.name());
+      s.setLong(2, now.toEpochMilli());
+      int i = bindKey(s, 3, key);
+      s.setString(i++, SettlementState.SUBMITTED.name());
+      s.setString(i, transactionHash);
+      return s.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw failure("write", e);
+    }
   }
 
   @Override
-  public void outcome(
-      SettlementKey key, SettlementState state, SettleResponse response, Instant now) {
-    update(
-        "UPDATE settlements SET state = ?, outcome = ?, updated_at = ? WHERE " + KEY,
-        key,
-        state.name(),
-        wire.toJson(response),
-        now.toEpochMilli());
+  public boolean outcome(
+      SettlementKey key,
+      OutcomeFence fence,
+      SettlementState state,
+      SettleResponse response,
+      Instant now) {
+    String sql =
+        "UPDATE settlements SET state = ?, outcome = ?, updated_at = ? WHERE "
+            + KEY
+            + (fence.transaction() != null
+                ? " AND state <> ? AND tx_hash = ?"
+                : " AND state = ? AND tx_hash IS NULL AND updated_at = ?");
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, state.name());
+      s.setString(2, wire.toJson(response));
+      s.setLong(3, now.toEpochMilli());
+      int i = bindKey(s, 4, key);
+      if (fence.transaction() != null) {
+        s.setString(i++, SettlementState.CONFIRMED.name());
+        s.setString(i, fence.transaction());
+      } else {
+        s.setString(i++, SettlementState.CLAIMED.name());
+        s.setLong(i, fence.claimedAt().toEpochMilli());
+      }
+      return s.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw failure("write", e);
+    }
   }
 
   @Override
@@ -368,24 +401,6 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
     }
   }
 
-  private void update(String sql, SettlementKey key, Object... values) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement(sql)) {
-      int i = 1;
-      for (Object value : values) {
-        if (value == null) {
-          s.setNull(i++, Types.VARCHAR);
-        } else {
-          s.setObject(i++, value);
-        }
-      }
-      bindKey(s, i, key);
-      s.executeUpdate();
-    } catch (SQLException e) {
-      throw failure("write", e);
-    }
-  }
-
   private static int bindKey(PreparedStatement s, int first, SettlementKey key)
       throws SQLException {
     s.setString(first, key.network().toString());
@@ -415,6 +430,7 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
     return new SettlementRecord(
         key,
         r.getString("fingerprint"),
+        r.getString("settlement_id"),
         EvmAddress.parse(r.getString("pay_to")),
         TokenAmount.parse(r.getString("amount")),
         SettlementState.valueOf(r.getString("state")),

@@ -9,6 +9,7 @@ import io.x402j.core.wire.SettleResponse;
 import io.x402j.evm.Bytes32;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.PrivateKeySigner;
+import io.x402j.evm.settle.OutcomeFence;
 import io.x402j.evm.settle.SettlementFilter;
 import io.x402j.evm.settle.SettlementKey;
 import io.x402j.evm.settle.SettlementLedger;
@@ -99,7 +100,7 @@ abstract class SettlementLedgerContract {
   void aDifferentPaymentWithTheSameKeyIsNeverTakenOver() {
     SettlementKey key = key(address());
     ledger().claim(request(key, "first"), T0, LEASE);
-    ledger().outcome(key, SettlementState.FAILED, failure(), T0);
+    ledger().outcome(key, OutcomeFence.ofClaim(T0), SettlementState.FAILED, failure(), T0);
 
     SettlementLedger.Claim other =
         ledger().claim(request(key, "second"), T0.plus(Duration.ofDays(1)), LEASE);
@@ -152,7 +153,8 @@ abstract class SettlementLedgerContract {
     ledger().claim(request(key, "fp"), T0, LEASE);
     ledger().submitted(key, submission(), T0, T0);
 
-    ledger().notBroadcast(key, T0.plusSeconds(1));
+    assertThat(ledger().notBroadcast(key, submission().transactionHash(), T0.plusSeconds(1)))
+        .isTrue();
 
     SettlementRecord record = ledger().find(key).orElseThrow();
     assertThat(record.state()).isEqualTo(SettlementState.CLAIMED);
@@ -171,6 +173,7 @@ abstract class SettlementLedgerContract {
     ledger()
         .outcome(
             key,
+            OutcomeFence.ofTransaction(submission().transactionHash()),
             SettlementState.PENDING,
             SettleResponse.failure(
                 ErrorReason.SETTLEMENT_PENDING,
@@ -180,7 +183,13 @@ abstract class SettlementLedgerContract {
                 null),
             T0);
     assertThat(ledger().unresolved()).extracting(SettlementRecord::key).contains(key);
-    ledger().outcome(key, SettlementState.CONFIRMED, success, T0.plusSeconds(2));
+    ledger()
+        .outcome(
+            key,
+            OutcomeFence.ofTransaction(submission().transactionHash()),
+            SettlementState.CONFIRMED,
+            success,
+            T0.plusSeconds(2));
 
     SettlementRecord record = ledger().find(key).orElseThrow();
     assertThat(record.state()).isEqualTo(SettlementState.CONFIRMED);
@@ -192,10 +201,117 @@ abstract class SettlementLedgerContract {
   }
 
   @Test
+  void theClaimRecordsItsSettlementAttemptAndATakeOverRecordsTheNewOne() {
+    SettlementKey key = key(address());
+    SettlementRequest first =
+        new SettlementRequest(key, "fp", address(), TokenAmount.of(10_000), "gate-a-0123456789");
+    SettlementRequest second =
+        new SettlementRequest(key, "fp", address(), TokenAmount.of(10_000), "gate-b-0123456789");
+
+    assertThat(ledger().claim(first, T0, LEASE).record().settlementId())
+        .isEqualTo("gate-a-0123456789");
+    SettlementLedger.Claim live = ledger().claim(second, T0.plusSeconds(1), LEASE);
+    assertThat(live.owned()).isFalse();
+    assertThat(live.record().settlementId())
+        .as("a live claim keeps its attempt")
+        .isEqualTo("gate-a-0123456789");
+    SettlementLedger.Claim taken = ledger().claim(second, T0.plus(LEASE).plusSeconds(1), LEASE);
+    assertThat(taken.owned()).isTrue();
+    assertThat(taken.record().settlementId()).isEqualTo("gate-b-0123456789");
+    assertThat(ledger().find(key).orElseThrow().settlementId()).isEqualTo("gate-b-0123456789");
+  }
+
+  @Test
+  void aFormerOwnersLateFailureCannotOverwriteTheNewOwnersConfirmation() {
+    SettlementRequest request = request(key(address()), "fp");
+    SettlementKey key = request.key();
+    Instant firstClaim = ledger().claim(request, T0, LEASE).record().updatedAt();
+    Instant later = T0.plus(LEASE).plusSeconds(1);
+    Instant secondClaim = ledger().claim(request, later, LEASE).record().updatedAt();
+    Submission submission = submission();
+    assertThat(ledger().submitted(key, submission, secondClaim, later)).isTrue();
+    SettleResponse success =
+        SettleResponse.success(submission.transactionHash(), NETWORK.toString(), null);
+    assertThat(
+            ledger()
+                .outcome(
+                    key,
+                    OutcomeFence.ofTransaction(submission.transactionHash()),
+                    SettlementState.CONFIRMED,
+                    success,
+                    later.plusSeconds(1)))
+        .isTrue();
+
+    boolean stale =
+        ledger()
+            .outcome(
+                key,
+                OutcomeFence.ofClaim(firstClaim),
+                SettlementState.FAILED,
+                failure(),
+                later.plusSeconds(2));
+    boolean otherTransaction =
+        ledger()
+            .outcome(
+                key,
+                OutcomeFence.ofTransaction("0x" + "cd".repeat(32)),
+                SettlementState.FAILED,
+                failure(),
+                later.plusSeconds(3));
+    boolean sameTransactionAgain =
+        ledger()
+            .outcome(
+                key,
+                OutcomeFence.ofTransaction(submission.transactionHash()),
+                SettlementState.FAILED,
+                failure(),
+                later.plusSeconds(4));
+
+    assertThat(stale).as("a failure from before the take-over").isFalse();
+    assertThat(otherTransaction).as("an outcome about another transaction").isFalse();
+    assertThat(sameTransactionAgain).as("a confirmed settlement is final").isFalse();
+    SettlementRecord record = ledger().find(key).orElseThrow();
+    assertThat(record.state()).isEqualTo(SettlementState.CONFIRMED);
+    assertThat(record.outcome()).isEqualTo(success);
+  }
+
+  @Test
+  void aPreBroadcastFailureIsRecordedOnlyUnderTheClaimThatReachedIt() {
+    SettlementRequest request = request(key(address()), "fp");
+    SettlementKey key = request.key();
+    ledger().claim(request, T0, LEASE);
+    Instant later = T0.plus(LEASE).plusSeconds(1);
+    Instant current = ledger().claim(request, later, LEASE).record().updatedAt();
+
+    assertThat(
+            ledger()
+                .outcome(key, OutcomeFence.ofClaim(T0), SettlementState.FAILED, failure(), later))
+        .isFalse();
+    assertThat(ledger().find(key).orElseThrow().state()).isEqualTo(SettlementState.CLAIMED);
+    assertThat(
+            ledger()
+                .outcome(
+                    key, OutcomeFence.ofClaim(current), SettlementState.FAILED, failure(), later))
+        .isTrue();
+    assertThat(ledger().find(key).orElseThrow().state()).isEqualTo(SettlementState.FAILED);
+  }
+
+  @Test
+  void notBroadcastOnlyReturnsTheTransactionItNames() {
+    SettlementKey key = key(address());
+    ledger().claim(request(key, "fp"), T0, LEASE);
+    Submission submission = submission();
+    ledger().submitted(key, submission, T0, T0);
+
+    assertThat(ledger().notBroadcast(key, "0x" + "cd".repeat(32), T0.plusSeconds(1))).isFalse();
+    assertThat(ledger().find(key).orElseThrow().submission()).isEqualTo(submission);
+  }
+
+  @Test
   void aFailedPaymentMayBeClaimedAgain() {
     SettlementKey key = key(address());
     ledger().claim(request(key, "fp"), T0, LEASE);
-    ledger().outcome(key, SettlementState.FAILED, failure(), T0);
+    ledger().outcome(key, OutcomeFence.ofClaim(T0), SettlementState.FAILED, failure(), T0);
 
     assertThat(ledger().claim(request(key, "fp"), T0.plusSeconds(1), LEASE).owned()).isTrue();
     assertThat(ledger().find(key).orElseThrow().outcome()).isNull();
@@ -261,6 +377,7 @@ abstract class SettlementLedgerContract {
     ledger()
         .outcome(
             keys.get(4),
+            OutcomeFence.ofClaim(T0.plus(4, ChronoUnit.MINUTES)),
             SettlementState.CONFIRMED,
             SettleResponse.success("0x1", NETWORK.toString(), null),
             T0);

@@ -411,7 +411,7 @@ public final class PaymentGate {
         PaymentIds.expiry(
             paid.payload(), clock.instant().plusSeconds(requirement.maxTimeoutSeconds() + 60L));
     PaymentEvent event = offer.event(request, paid.version(), requirement, null);
-    ReplayStore.Acquired acquired;
+    ReplayStore.Acquisition acquired;
     try {
       acquired = guard.acquire(key, expiry);
     } catch (RuntimeException e) {
@@ -422,7 +422,7 @@ public final class PaymentGate {
           new GateDecision.Respond(
               error(503, "payments cannot be checked right now; try again shortly")));
     }
-    switch (acquired) {
+    switch (acquired.state()) {
       case BUSY:
         notifyFailure(event, "payment_in_use", null);
         return done(
@@ -437,12 +437,12 @@ public final class PaymentGate {
       case RESUMED:
         // Verified before; its settlement was pending. Follow it rather than verify again: the
         // transaction may already have used the authorization.
-        return admitVerified(new Flow(request, offer, paid, key, event));
+        return admitVerified(new Flow(request, offer, paid, key, acquired.settlementId(), event));
       case NEW:
       default:
         break;
     }
-    Flow flow = new Flow(request, offer, paid, key, event);
+    Flow flow = new Flow(request, offer, paid, key, acquired.settlementId(), event);
     notify(l -> l.beforeVerify(event));
     return facilitator
         .verify(paid.request())
@@ -483,13 +483,21 @@ public final class PaymentGate {
     final Offer offer;
     final Paid paid;
     final String key;
+    final String settlementId;
     PaymentEvent event;
 
-    Flow(GateRequest request, Offer offer, Paid paid, String key, PaymentEvent event) {
+    Flow(
+        GateRequest request,
+        Offer offer,
+        Paid paid,
+        String key,
+        String settlementId,
+        PaymentEvent event) {
       this.request = request;
       this.offer = offer;
       this.paid = paid;
       this.key = key;
+      this.settlementId = settlementId;
       this.event = event;
     }
 
@@ -568,8 +576,10 @@ public final class PaymentGate {
   }
 
   private CompletableFuture<Completion> settleOnce(Flow flow, Instant deadline) {
+    // The id names this gate's attempt: a repeat of it (a pending settlement followed, a lost
+    // answer) learns its outcome, while another server's copy of the payment is a duplicate.
     return facilitator
-        .settle(flow.paid.request())
+        .settle(flow.paid.request().withSettlementId(flow.settlementId))
         .handle(
             (receipt, error) -> {
               if (error != null) {
@@ -604,8 +614,10 @@ public final class PaymentGate {
 
   private CompletableFuture<Completion> pending(
       Flow flow, SettleResponse receipt, Instant deadline) {
-    remember(() -> guard.pending(flow.key, clock.instant().plus(Duration.ofHours(1))));
     if (pendingPolicy == PendingSettlement.RELEASE) {
+      // The response goes out now, so the payment has bought it: presented again it is used,
+      // not a settlement to follow (that would serve it a second time).
+      remember(() -> guard.settled(flow.key));
       LOG.info(
           "released {} {} with pending settlement {}",
           flow.request.method(),
@@ -613,6 +625,7 @@ public final class PaymentGate {
           receipt.transaction());
       return done(new Completion.Release(receiptHeaders(flow, receipt), true));
     }
+    remember(() -> guard.pending(flow.key, clock.instant().plus(Duration.ofHours(1))));
     if (clock.instant().plus(pendingPoll).isBefore(deadline)) {
       CompletableFuture<Completion> next = new CompletableFuture<>();
       scheduler.schedule(

@@ -30,10 +30,37 @@ public interface ReplayStore {
   }
 
   /**
+   * What {@link #acquire} found, with the settlement attempt the request continues.
+   *
+   * @param state what was found
+   * @param settlementId for {@link Acquired#NEW} a fresh, unguessable id, stored with the entry;
+   *     for {@link Acquired#RESUMED} the id stored when the payment was first taken; otherwise
+   *     {@code null}. The gate names it when it settles, so that its facilitator can tell this
+   *     gate's repeat (which learns the outcome) from another server's copy (a duplicate).
+   */
+  record Acquisition(Acquired state, String settlementId) {
+    /** Validates the fields. */
+    public Acquisition {
+      java.util.Objects.requireNonNull(state, "state");
+      if ((state == Acquired.NEW || state == Acquired.RESUMED) != (settlementId != null)) {
+        throw new IllegalArgumentException(
+            "a settlement id comes with NEW and RESUMED, and only with them");
+      }
+    }
+  }
+
+  /**
    * Takes {@code key} for one request until {@link #release}, {@link #settled} or {@link #pending};
    * it is remembered until {@code expiresAt}, when the payment stops being valid anyway.
    */
-  Acquired acquire(String key, Instant expiresAt);
+  Acquisition acquire(String key, Instant expiresAt);
+
+  /** A fresh settlement id: 32 random bytes, URL-safe base64 without padding. */
+  static String newSettlementId() {
+    byte[] bytes = new byte[32];
+    SettlementIds.RANDOM.nextBytes(bytes);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
 
   /** The payment was not used (refused, or its handler failed): it may be presented again. */
   void release(String key);
@@ -56,5 +83,12 @@ public interface ReplayStore {
    */
   static ReplayStore jdbc(DataSource dataSource) {
     return JdbcReplayStore.open(dataSource, Clock.systemUTC());
+  }
+
+  /** Holds the random source of {@link #newSettlementId}. */
+  final class SettlementIds {
+    static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    private SettlementIds() {}
   }
 }

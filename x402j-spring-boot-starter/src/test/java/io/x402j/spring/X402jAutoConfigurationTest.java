@@ -54,7 +54,7 @@ class X402jAutoConfigurationTest {
     ReplayStore counting =
         new ReplayStore() {
           @Override
-          public Acquired acquire(String key, Instant expiresAt) {
+          public Acquisition acquire(String key, Instant expiresAt) {
             acquired.incrementAndGet();
             return memory.acquire(key, expiresAt);
           }

@@ -12,9 +12,14 @@ import java.util.Objects;
  * @param x402Version the protocol version of the request, 1 or 2
  * @param payload the payment; {@code payload.accepted()} is what the client says it paid for
  * @param requirements what the resource server expects the payment to satisfy
+ * @param settlementId the resource server's settlement attempt ({@link
+ *     io.x402j.core.wire.FacilitatorRequest#SETTLEMENT_ID}), or {@code null} when it named none
  */
 public record SchemeRequest(
-    int x402Version, PaymentPayload payload, PaymentRequirements requirements) {
+    int x402Version,
+    PaymentPayload payload,
+    PaymentRequirements requirements,
+    String settlementId) {
   /** Validates the fields. */
   public SchemeRequest {
     if (x402Version != 1 && x402Version != 2) {
@@ -22,5 +27,18 @@ public record SchemeRequest(
     }
     Objects.requireNonNull(payload, "payload");
     Objects.requireNonNull(requirements, "requirements");
+  }
+
+  /** A request that names no settlement attempt. */
+  public SchemeRequest(int x402Version, PaymentPayload payload, PaymentRequirements requirements) {
+    this(x402Version, payload, requirements, null);
+  }
+
+  /**
+   * Whether this request and a settlement recorded under {@code recordedId} are the same attempt:
+   * both name it, and the same. A request naming none is never a repeat of anything.
+   */
+  public boolean sameAttempt(String recordedId) {
+    return settlementId != null && settlementId.equals(recordedId);
   }
 }

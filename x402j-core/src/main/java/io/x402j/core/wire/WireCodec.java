@@ -250,11 +250,15 @@ public final class WireCodec {
     if (payloadVersion == 2) {
       PaymentPayload payload = paymentPayloadBody(payloadFields);
       PaymentRequirements requirements = requirements(f.requireObject("paymentRequirements"));
-      return new VerifyRequest(payload, requirements, f.remaining());
+      VerifyRequest request = new VerifyRequest(payload, requirements, f.remaining());
+      request.settlementId(); // refuses a malformed one here, with the field's name
+      return request;
     }
     PaymentPayloadV1 payload = paymentPayloadV1Body(payloadFields);
     PaymentRequirementsV1 requirements = requirementsV1(f.requireObject("paymentRequirements"));
-    return new VerifyRequestV1(payload, requirements, f.remaining());
+    VerifyRequestV1 request = new VerifyRequestV1(payload, requirements, f.remaining());
+    request.settlementId();
+    return request;
   }
 
   // Callers have read and checked x402Version already.

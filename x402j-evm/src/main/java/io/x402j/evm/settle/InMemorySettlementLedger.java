@@ -32,6 +32,7 @@ public final class InMemorySettlementLedger implements SettlementLedger {
               return new SettlementRecord(
                   k,
                   request.fingerprint(),
+                  request.settlementId(),
                   request.payTo(),
                   request.amount(),
                   SettlementState.CLAIMED,
@@ -60,14 +61,39 @@ public final class InMemorySettlementLedger implements SettlementLedger {
   }
 
   @Override
-  public void notBroadcast(SettlementKey key, Instant now) {
-    records.computeIfPresent(key, (k, r) -> r.with(SettlementState.CLAIMED, null, null, now));
+  public boolean notBroadcast(SettlementKey key, String transactionHash, Instant now) {
+    boolean[] returned = {false};
+    records.computeIfPresent(
+        key,
+        (k, r) -> {
+          if (r.state() != SettlementState.SUBMITTED
+              || !r.submission().transactionHash().equals(transactionHash)) {
+            return r;
+          }
+          returned[0] = true;
+          return r.with(SettlementState.CLAIMED, null, null, now);
+        });
+    return returned[0];
   }
 
   @Override
-  public void outcome(
-      SettlementKey key, SettlementState state, SettleResponse response, Instant now) {
-    records.computeIfPresent(key, (k, r) -> r.with(state, r.submission(), response, now));
+  public boolean outcome(
+      SettlementKey key,
+      OutcomeFence fence,
+      SettlementState state,
+      SettleResponse response,
+      Instant now) {
+    boolean[] recorded = {false};
+    records.computeIfPresent(
+        key,
+        (k, r) -> {
+          if (!fence.admits(r)) {
+            return r;
+          }
+          recorded[0] = true;
+          return r.with(state, r.submission(), response, now);
+        });
+    return recorded[0];
   }
 
   @Override

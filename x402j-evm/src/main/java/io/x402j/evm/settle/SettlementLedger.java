@@ -24,7 +24,8 @@ public interface SettlementLedger {
    * when no record existed, when the record {@link SettlementState#FAILED failed} (no money moved,
    * so a new attempt is safe), or when a {@link SettlementState#CLAIMED claim} is older than {@code
    * lease} (its owner died before signing). Otherwise the existing record is returned for the
-   * caller to follow.
+   * caller to follow. A claim the caller owns records {@code request.settlementId()} as the attempt
+   * holding it.
    */
   Claim claim(SettlementRequest request, Instant now, Duration lease);
 
@@ -39,15 +40,27 @@ public interface SettlementLedger {
 
   /**
    * Records that the transaction provably never reached the network (the node refused it), so the
-   * claim returns to {@link SettlementState#CLAIMED} for another attempt.
+   * claim returns to {@link SettlementState#CLAIMED} for another attempt: only while the record
+   * still holds {@code transactionHash} as its submission.
+   *
+   * @return whether the claim was returned
    */
-  void notBroadcast(SettlementKey key, Instant now);
+  boolean notBroadcast(SettlementKey key, String transactionHash, Instant now);
 
   /**
    * Records the answer given: {@link SettlementState#CONFIRMED}, {@link SettlementState#FAILED} or
-   * {@link SettlementState#PENDING}.
+   * {@link SettlementState#PENDING}, provided {@code fence} {@link OutcomeFence#admits admits} the
+   * record as it is then (checked and written atomically).
+   *
+   * @return whether it was recorded; when not, the record belongs to another attempt, or is already
+   *     confirmed, and the caller should answer from the record instead
    */
-  void outcome(SettlementKey key, SettlementState state, SettleResponse response, Instant now);
+  boolean outcome(
+      SettlementKey key,
+      OutcomeFence fence,
+      SettlementState state,
+      SettleResponse response,
+      Instant now);
 
   /** The record of {@code key}. */
   Optional<SettlementRecord> find(SettlementKey key);

@@ -11,6 +11,8 @@ import java.util.Objects;
  *
  * @param key the authorization settled
  * @param fingerprint a digest of the signed authorization, to tell a repeat from a conflict
+ * @param settlementId the settlement attempt that holds the claim, as its resource server named it;
+ *     {@code null} when it named none
  * @param payTo the recipient of the authorization
  * @param amount the authorized amount in atomic units
  * @param state where the settlement is
@@ -22,6 +24,7 @@ import java.util.Objects;
 public record SettlementRecord(
     SettlementKey key,
     String fingerprint,
+    String settlementId,
     EvmAddress payTo,
     TokenAmount amount,
     SettlementState state,
@@ -44,6 +47,15 @@ public record SettlementRecord(
   public SettlementRecord with(
       SettlementState newState, Submission newSubmission, SettleResponse newOutcome, Instant now) {
     return new SettlementRecord(
-        key, fingerprint, payTo, amount, newState, newSubmission, newOutcome, createdAt, now);
+        key,
+        fingerprint,
+        settlementId,
+        payTo,
+        amount,
+        newState,
+        newSubmission,
+        newOutcome,
+        createdAt,
+        now);
   }
 }

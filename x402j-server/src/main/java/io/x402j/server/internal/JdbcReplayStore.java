@@ -44,7 +44,7 @@ public final class JdbcReplayStore implements ReplayStore {
           "CREATE TABLE IF NOT EXISTS "
               + TABLE
               + " (payment_key VARCHAR(64) PRIMARY KEY, state VARCHAR(8) NOT NULL,"
-              + " expires_at BIGINT NOT NULL)");
+              + " expires_at BIGINT NOT NULL, settlement_id VARCHAR(64))");
     } catch (SQLException e) {
       // Two instances starting together may race to create it; what matters is that it exists.
       try (Connection c = dataSource.getConnection();
@@ -55,58 +55,91 @@ public final class JdbcReplayStore implements ReplayStore {
             "cannot create the replay store table " + TABLE + ": " + e.getMessage(), e);
       }
     }
+    addSettlementIdColumn(dataSource);
     return store;
   }
 
+  /** Tables created before settlement ids lack the column; add it once. */
+  private static void addSettlementIdColumn(DataSource dataSource) {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      try {
+        s.executeQuery("SELECT settlement_id FROM " + TABLE + " WHERE 1 = 0").close();
+        return;
+      } catch (SQLException missing) {
+        // fall through: the column is missing
+      }
+      s.execute("ALTER TABLE " + TABLE + " ADD COLUMN settlement_id VARCHAR(64)");
+    } catch (SQLException e) {
+      // Another instance may have added it meanwhile; check once more.
+      try (Connection c = dataSource.getConnection();
+          Statement s = c.createStatement()) {
+        s.executeQuery("SELECT settlement_id FROM " + TABLE + " WHERE 1 = 0").close();
+      } catch (SQLException again) {
+        throw new IllegalStateException(
+            "cannot add settlement_id to the replay store table " + TABLE + ": " + e.getMessage(),
+            e);
+      }
+    }
+  }
+
   @Override
-  public Acquired acquire(String key, Instant expiresAt) {
+  public Acquisition acquire(String key, Instant expiresAt) {
     String id = hash(key);
     long now = clock.millis();
     sweep(now);
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(true);
       for (int attempt = 0; attempt < 5; attempt++) {
+        String settlementId = ReplayStore.newSettlementId();
         if (update(
                 c,
                 "INSERT INTO "
                     + TABLE
-                    + " (payment_key, state, expires_at) VALUES (?, 'IN_USE', ?)"
+                    + " (payment_key, state, expires_at, settlement_id) VALUES (?, 'IN_USE', ?, ?)"
                     + " ON CONFLICT (payment_key) DO NOTHING",
                 id,
-                expiresAt.toEpochMilli())
+                expiresAt.toEpochMilli(),
+                settlementId)
             == 1) {
-          return Acquired.NEW;
+          return new Acquisition(Acquired.NEW, settlementId);
         }
         if (update(
                 c,
                 "UPDATE "
                     + TABLE
-                    + " SET state = 'IN_USE', expires_at = ? WHERE payment_key = ? AND expires_at < ?",
+                    + " SET state = 'IN_USE', expires_at = ?, settlement_id = ?"
+                    + " WHERE payment_key = ? AND expires_at < ?",
                 expiresAt.toEpochMilli(),
+                settlementId,
                 id,
                 now)
             == 1) {
-          return Acquired.NEW; // the old entry had expired
+          return new Acquisition(Acquired.NEW, settlementId); // the old entry had expired
         }
         if (update(
                 c,
                 "UPDATE "
                     + TABLE
-                    + " SET state = 'IN_USE' WHERE payment_key = ? AND state = 'PENDING'",
+                    + " SET state = 'IN_USE', settlement_id = COALESCE(settlement_id, ?)"
+                    + " WHERE payment_key = ? AND state = 'PENDING'",
+                settlementId,
                 id)
             == 1) {
-          return Acquired.RESUMED;
+          // While IN_USE the entry is this request's: its id cannot change under it.
+          String resumed = column(c, id, "settlement_id");
+          return new Acquisition(Acquired.RESUMED, resumed != null ? resumed : settlementId);
         }
-        String state = state(c, id);
+        String state = column(c, id, "state");
         if ("SETTLED".equals(state)) {
-          return Acquired.USED;
+          return new Acquisition(Acquired.USED, null);
         }
         if ("IN_USE".equals(state)) {
-          return Acquired.BUSY;
+          return new Acquisition(Acquired.BUSY, null);
         }
         // Released or made pending between two statements: look again.
       }
-      return Acquired.BUSY;
+      return new Acquisition(Acquired.BUSY, null);
     } catch (SQLException e) {
       throw failure("acquire", e);
     }
@@ -128,7 +161,7 @@ public final class JdbcReplayStore implements ReplayStore {
         "pending",
         "INSERT INTO "
             + TABLE
-            + " (payment_key, state, expires_at) VALUES (?, 'PENDING', ?)"
+            + " (payment_key, state, expires_at, settlement_id) VALUES (?, 'PENDING', ?, ?)"
             + " ON CONFLICT (payment_key) DO UPDATE SET state = 'PENDING', expires_at ="
             + " CASE WHEN "
             + TABLE
@@ -136,7 +169,8 @@ public final class JdbcReplayStore implements ReplayStore {
             + TABLE
             + ".expires_at END",
         hash(key),
-        keepUntil.toEpochMilli());
+        keepUntil.toEpochMilli(),
+        ReplayStore.newSettlementId());
   }
 
   /** How many payments are remembered, expired ones included until the next sweep. */
@@ -176,9 +210,9 @@ public final class JdbcReplayStore implements ReplayStore {
     }
   }
 
-  private static String state(Connection c, String id) throws SQLException {
+  private static String column(Connection c, String id, String column) throws SQLException {
     try (PreparedStatement s =
-        c.prepareStatement("SELECT state FROM " + TABLE + " WHERE payment_key = ?")) {
+        c.prepareStatement("SELECT " + column + " FROM " + TABLE + " WHERE payment_key = ?")) {
       s.setString(1, id);
       try (ResultSet r = s.executeQuery()) {
         return r.next() ? r.getString(1) : null;

@@ -20,7 +20,7 @@ public final class ReplayGuard implements ReplayStore {
     SETTLED
   }
 
-  private record Entry(State state, Instant expiresAt) {}
+  private record Entry(State state, Instant expiresAt, String settlementId) {}
 
   private static final long SWEEP_EVERY_MILLIS = 1_000;
 
@@ -34,27 +34,28 @@ public final class ReplayGuard implements ReplayStore {
   }
 
   @Override
-  public Acquired acquire(String key, Instant expiresAt) {
+  public Acquisition acquire(String key, Instant expiresAt) {
     Instant now = clock.instant();
     sweep(now);
-    Acquired[] result = new Acquired[1];
+    Acquisition[] result = new Acquisition[1];
     entries.compute(
         key,
         (k, old) -> {
           if (old == null || old.expiresAt().isBefore(now)) {
-            result[0] = Acquired.NEW;
-            return new Entry(State.IN_USE, expiresAt);
+            String id = ReplayStore.newSettlementId();
+            result[0] = new Acquisition(Acquired.NEW, id);
+            return new Entry(State.IN_USE, expiresAt, id);
           }
           switch (old.state()) {
             case PENDING:
-              result[0] = Acquired.RESUMED;
-              return new Entry(State.IN_USE, old.expiresAt());
+              result[0] = new Acquisition(Acquired.RESUMED, old.settlementId());
+              return new Entry(State.IN_USE, old.expiresAt(), old.settlementId());
             case SETTLED:
-              result[0] = Acquired.USED;
+              result[0] = new Acquisition(Acquired.USED, null);
               return old;
             case IN_USE:
             default:
-              result[0] = Acquired.BUSY;
+              result[0] = new Acquisition(Acquired.BUSY, null);
               return old;
           }
         });
@@ -68,7 +69,8 @@ public final class ReplayGuard implements ReplayStore {
 
   @Override
   public void settled(String key) {
-    entries.computeIfPresent(key, (k, old) -> new Entry(State.SETTLED, old.expiresAt()));
+    entries.computeIfPresent(
+        key, (k, old) -> new Entry(State.SETTLED, old.expiresAt(), old.settlementId()));
   }
 
   @Override
@@ -78,7 +80,8 @@ public final class ReplayGuard implements ReplayStore {
         (k, old) ->
             new Entry(
                 State.PENDING,
-                old == null || old.expiresAt().isBefore(keepUntil) ? keepUntil : old.expiresAt()));
+                old == null || old.expiresAt().isBefore(keepUntil) ? keepUntil : old.expiresAt(),
+                old == null ? ReplayStore.newSettlementId() : old.settlementId()));
   }
 
   /** How many payments are remembered. */

@@ -42,11 +42,13 @@ abstract class ReplayStoreContract {
   @Test
   void onePaymentOneRequestAtATime() throws Exception {
     ReplayStore guard = store(clock);
-    assertThat(guard.acquire("p", inAMinute)).isEqualTo(Acquired.NEW);
-    assertThat(guard.acquire("p", inAMinute)).isEqualTo(Acquired.BUSY);
-    assertThat(guard.acquire("q", inAMinute)).as("another payment").isEqualTo(Acquired.NEW);
+    assertThat(guard.acquire("p", inAMinute).state()).isEqualTo(Acquired.NEW);
+    assertThat(guard.acquire("p", inAMinute).state()).isEqualTo(Acquired.BUSY);
+    assertThat(guard.acquire("q", inAMinute).state()).as("another payment").isEqualTo(Acquired.NEW);
     guard.release("p");
-    assertThat(guard.acquire("p", inAMinute)).as("released: usable again").isEqualTo(Acquired.NEW);
+    assertThat(guard.acquire("p", inAMinute).state())
+        .as("released: usable again")
+        .isEqualTo(Acquired.NEW);
   }
 
   @Test
@@ -54,9 +56,9 @@ abstract class ReplayStoreContract {
     ReplayStore guard = store(clock);
     guard.acquire("p", inAMinute);
     guard.settled("p");
-    assertThat(guard.acquire("p", inAMinute)).isEqualTo(Acquired.USED);
+    assertThat(guard.acquire("p", inAMinute).state()).isEqualTo(Acquired.USED);
     clock.now = clock.now.plusSeconds(61);
-    assertThat(guard.acquire("p", clock.now.plusSeconds(60))).isEqualTo(Acquired.NEW);
+    assertThat(guard.acquire("p", clock.now.plusSeconds(60)).state()).isEqualTo(Acquired.NEW);
   }
 
   @Test
@@ -64,19 +66,46 @@ abstract class ReplayStoreContract {
     ReplayStore guard = store(clock);
     guard.acquire("p", inAMinute);
     guard.pending("p", clock.now.plus(Duration.ofHours(1)));
-    assertThat(guard.acquire("p", inAMinute)).isEqualTo(Acquired.RESUMED);
-    assertThat(guard.acquire("p", inAMinute)).isEqualTo(Acquired.BUSY);
+    assertThat(guard.acquire("p", inAMinute).state()).isEqualTo(Acquired.RESUMED);
+    assertThat(guard.acquire("p", inAMinute).state()).isEqualTo(Acquired.BUSY);
     clock.now = clock.now.plusSeconds(600);
-    assertThat(guard.acquire("p", inAMinute))
+    assertThat(guard.acquire("p", inAMinute).state())
         .as("kept for the pending window, beyond the payment's own expiry")
         .isEqualTo(Acquired.BUSY);
+  }
+
+  @Test
+  void aResumedPaymentContinuesTheSettlementAttemptItStarted() throws Exception {
+    ReplayStore guard = store(clock);
+    ReplayStore.Acquisition first = guard.acquire("p", inAMinute);
+    guard.pending("p", clock.now.plus(Duration.ofHours(1)));
+
+    ReplayStore.Acquisition resumed = guard.acquire("p", inAMinute);
+
+    assertThat(first.settlementId()).matches("[A-Za-z0-9_-]{43}");
+    assertThat(resumed.state()).isEqualTo(Acquired.RESUMED);
+    assertThat(resumed.settlementId()).isEqualTo(first.settlementId());
+    assertThat(guard.acquire("p", inAMinute).settlementId()).as("busy: no attempt").isNull();
+  }
+
+  @Test
+  void aReleasedPaymentStartsANewAttemptAndPaymentsNeverShareOne() throws Exception {
+    ReplayStore guard = store(clock);
+    String first = guard.acquire("p", inAMinute).settlementId();
+    guard.release("p");
+    String again = guard.acquire("p", inAMinute).settlementId();
+    String other = guard.acquire("q", inAMinute).settlementId();
+
+    assertThat(again).isNotEqualTo(first);
+    assertThat(other).isNotIn(first, again);
   }
 
   @Test
   void fiftyRequestsRacingForOnePaymentLetOneThrough() throws Exception {
     ReplayStore guard = store(clock);
     String longKey = "exact|eip155:8453|0xtoken|0xpayer|" + "0".repeat(5000);
-    List<Acquired> results = Concurrently.run(50, i -> () -> guard.acquire(longKey, inAMinute));
+    List<Acquired> results =
+        Concurrently.run(50, i -> () -> guard.acquire(longKey, inAMinute).state());
     assertThat(results.stream().filter(r -> r == Acquired.NEW)).hasSize(1);
     assertThat(results).containsOnly(Acquired.NEW, Acquired.BUSY);
   }
