@@ -168,8 +168,12 @@ class FacilitatorCrashIT {
       PaymentRequirements required = requirements();
       Map<String, Object> signed = ExactEvmClient.of(buyer).createPayload(2, required);
       nonces.add(ExactEvmPayload.fromMap(signed).authorization().nonce());
+      // Each names its settlement attempt, as a gate does, so that asking again after the
+      // restart follows the attempt instead of being a duplicate.
       bodies.add(
-          WIRE.toJson(FacilitatorRequest.of(PaymentPayload.of(null, required, signed), required)));
+          WIRE.toJson(
+              FacilitatorRequest.of(PaymentPayload.of(null, required, signed), required)
+                  .withSettlementId("crash-it-attempt-" + i + "-" + java.util.UUID.randomUUID())));
     }
 
     // Mining stops, so a crash finds transactions broadcast but unconfirmed, and claims not yet

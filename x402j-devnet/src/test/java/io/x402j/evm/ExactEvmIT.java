@@ -641,7 +641,7 @@ class ExactEvmIT {
                 .network(network(rpc(), gasPayers.get(1)).build())
                 .ledger(shared)
                 .build()) {
-      SchemeRequest request = paid(buyer);
+      SchemeRequest request = attempt(paid(buyer), "gate-one-attempt-1");
 
       CompletableFuture<SettleResponse> first = a.settle(request);
       CompletableFuture<SettleResponse> second = a.settle(request);
@@ -654,8 +654,48 @@ class ExactEvmIT {
       assertThat(r2).isEqualTo(r1);
       assertThat(r3).isEqualTo(r1);
       assertThat(devnet.tokenBalance(seller)).isEqualTo(sellerBefore.add(PRICE.value()));
-      // An identical retry after the fact gets the stored answer.
+      // The same attempt retried after the fact (its answer was lost) gets the stored answer;
+      // anyone else asking to settle the same authorization is told it is a duplicate.
       assertThat(b.settle(request).join()).isEqualTo(r1);
+      assertThat(b.settle(attempt(request, "gate-two-attempt-1")).join().reason())
+          .hasValue(ErrorReason.DUPLICATE_SETTLEMENT);
+      assertThat(a.settle(attempt(request, null)).join().reason())
+          .hasValue(ErrorReason.DUPLICATE_SETTLEMENT);
+    }
+  }
+
+  static SchemeRequest attempt(SchemeRequest request, String settlementId) {
+    return new SchemeRequest(
+        request.x402Version(), request.payload(), request.requirements(), settlementId);
+  }
+
+  @Test
+  void concurrentAttemptsFromDifferentServersGetOneSuccess() {
+    BigInteger sellerBefore = devnet.tokenBalance(seller);
+    SettlementLedger shared = new InMemorySettlementLedger();
+    try (ExactEvmFacilitator a =
+            ExactEvmFacilitator.builder()
+                .network(network(rpc(), gasPayers.get(0)).build())
+                .ledger(shared)
+                .build();
+        ExactEvmFacilitator b =
+            ExactEvmFacilitator.builder()
+                .network(network(rpc(), gasPayers.get(1)).build())
+                .ledger(shared)
+                .build()) {
+      SchemeRequest request = paid(buyer);
+      List<CompletableFuture<SettleResponse>> all = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        // Twelve servers, each with its own attempt (or none), on two facilitator instances.
+        SchemeRequest mine = attempt(request, i % 3 == 0 ? null : "server-" + i + "-attempt-x");
+        all.add((i % 2 == 0 ? a : b).settle(mine));
+      }
+      List<SettleResponse> answers = all.stream().map(CompletableFuture::join).toList();
+
+      assertThat(answers.stream().filter(SettleResponse::success)).hasSize(1);
+      assertThat(answers.stream().filter(r -> !r.success()))
+          .allSatisfy(r -> assertThat(r.reason()).hasValue(ErrorReason.DUPLICATE_SETTLEMENT));
+      assertThat(devnet.tokenBalance(seller)).isEqualTo(sellerBefore.add(PRICE.value()));
     }
   }
 
@@ -666,7 +706,7 @@ class ExactEvmIT {
         ExactEvmFacilitator.builder()
             .network(network(rpc(), gas).receiptTimeout(Duration.ofSeconds(1)).build())
             .build()) {
-      SchemeRequest request = paid(buyer);
+      SchemeRequest request = attempt(paid(buyer), "pending-follow-attempt");
       long sentBefore = transactionCount(gas.address());
       devnet.setAutomine(false);
       SettleResponse pending;

@@ -38,6 +38,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,7 +108,12 @@ class ReconcileIT {
             .extra("version", info.tokenVersion())
             .build();
     Map<String, Object> signed = ExactEvmClient.of(buyer).createPayload(2, required);
-    return new SchemeRequest(2, PaymentPayload.of(null, required, signed), required);
+    // Named like a gate's attempt: settling it again (after a restart, say) follows the record.
+    return new SchemeRequest(
+        2,
+        PaymentPayload.of(null, required, signed),
+        required,
+        "reconcile-it-" + UUID.randomUUID());
   }
 
   static Recorded recordUnbroadcast(SettlementLedger ledger, Signer gas, long gasNonce) {
@@ -129,7 +135,8 @@ class ReconcileIT {
                 key,
                 ExactEvmFacilitator.fingerprint(payload),
                 seller,
-                payload.authorization().value()),
+                payload.authorization().value(),
+                request.settlementId()),
             now,
             Duration.ofSeconds(30));
     assertThat(ledger.submitted(key, submission, claim.record().updatedAt(), now)).isTrue();

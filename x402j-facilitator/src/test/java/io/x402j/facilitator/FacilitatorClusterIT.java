@@ -2,6 +2,7 @@ package io.x402j.facilitator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.x402j.core.ErrorReason;
 import io.x402j.core.NetworkRegistry;
 import io.x402j.core.TokenAmount;
 import io.x402j.core.wire.FacilitatorRequest;
@@ -79,9 +80,21 @@ class FacilitatorClusterIT {
         .build();
   }
 
+  /** A /settle body as a gate sends it: the payment and the gate's settlement attempt. */
   static String signedBody(PrivateKeySigner buyer, PaymentRequirements required) {
     Map<String, Object> signed = ExactEvmClient.of(buyer).createPayload(2, required);
-    return WIRE.toJson(FacilitatorRequest.of(PaymentPayload.of(null, required, signed), required));
+    return WIRE.toJson(
+        FacilitatorRequest.of(PaymentPayload.of(null, required, signed), required)
+            .withSettlementId(newAttempt()));
+  }
+
+  static String newAttempt() {
+    return "attempt-" + java.util.UUID.randomUUID();
+  }
+
+  /** The same body naming another settlement attempt, as another server would send it. */
+  static String otherAttempt(String body) {
+    return WIRE.toJson(WIRE.decodeFacilitatorRequest(body).withSettlementId(newAttempt()));
   }
 
   @Test
@@ -102,9 +115,12 @@ class FacilitatorClusterIT {
 
       try (FacilitatorApp app =
           FacilitatorApp.start(config(info, database, "KEYS"), env, NetworkRegistry.defaults())) {
+        // Forty requests of one attempt (a gate retrying), and forty copies from other servers.
         List<CompletableFuture<SettleResponse>> answers = new ArrayList<>();
+        List<CompletableFuture<SettleResponse>> copies = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
           answers.add(settle(app, body));
+          copies.add(settle(app, otherAttempt(body)));
         }
 
         Set<String> transactions = new HashSet<>();
@@ -114,6 +130,11 @@ class FacilitatorClusterIT {
           transactions.add(response.transaction());
         }
         assertThat(transactions).as("every caller is told of the same transaction").hasSize(1);
+        assertThat(copies)
+            .as("no other server is told it was paid")
+            .allSatisfy(
+                copy ->
+                    assertThat(copy.join().reason()).hasValue(ErrorReason.DUPLICATE_SETTLEMENT));
       }
       assertThat(devnet.tokenBalance(seller)).isEqualTo(PRICE);
       assertThat(devnet.transactionCount(gas)).as("one transaction in all").isEqualTo(1);

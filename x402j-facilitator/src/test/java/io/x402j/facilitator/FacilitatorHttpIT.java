@@ -304,6 +304,14 @@ class FacilitatorHttpIT {
 
     assertThat(malformed.statusCode()).as(malformed.body()).isEqualTo(400);
     assertThat(json(malformed).path("field").asText()).isEqualTo("paymentRequirements.payTo");
+    for (String attempt : List.of("\"short\"", "\"0123456789abcdef\u0661\"", "42")) {
+      com.fasterxml.jackson.databind.node.ObjectNode withAttempt =
+          (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(v2Body(buyer));
+      withAttempt.set("x402jSettlementId", JSON.readTree(attempt));
+      HttpResponse<String> badAttempt = post(app, "/settle", withAttempt.toString(), null);
+      assertThat(badAttempt.statusCode()).as(attempt).isEqualTo(400);
+      assertThat(json(badAttempt).path("field").asText()).isEqualTo("x402jSettlementId");
+    }
     assertThat(invalid.statusCode()).isEqualTo(200);
     assertThat(json(invalid).path("isValid").asBoolean()).isFalse();
     assertThat(json(invalid).path("invalidReason").asText()).as(invalid.body()).isNotEmpty();

@@ -59,8 +59,8 @@ final class FaultLoad {
           new Payment(
               signed.authorization().nonce(),
               FacilitatorClusterIT.WIRE.toJson(
-                  FacilitatorRequest.of(
-                      PaymentPayload.of(null, required, signed.toMap()), required))));
+                  FacilitatorRequest.of(PaymentPayload.of(null, required, signed.toMap()), required)
+                      .withSettlementId(FacilitatorClusterIT.newAttempt()))));
     }
     return all;
   }

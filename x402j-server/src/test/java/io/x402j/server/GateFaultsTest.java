@@ -40,6 +40,8 @@ class GateFaultsTest {
     final Deque<CompletableFuture<SettleResponse>> settles = new ArrayDeque<>();
     final AtomicInteger verifyCalls = new AtomicInteger();
     final AtomicInteger settleCalls = new AtomicInteger();
+    final java.util.List<String> settlementIds =
+        java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     @Override
     public CompletableFuture<VerifyResponse> verify(FacilitatorRequest request) {
@@ -51,6 +53,7 @@ class GateFaultsTest {
     @Override
     public CompletableFuture<SettleResponse> settle(FacilitatorRequest request) {
       settleCalls.incrementAndGet();
+      settlementIds.add(request.settlementId().orElse(null));
       CompletableFuture<SettleResponse> next = settles.poll();
       return next != null ? next : CompletableFuture.completedFuture(success());
     }
@@ -200,6 +203,44 @@ class GateFaultsTest {
     SettleResponse receipt = HEADERS.decodePaymentResponse(served.header("PAYMENT-RESPONSE"));
     assertThat(receipt.isPending()).isTrue();
     assertThat(facilitator.settleCalls.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aPaymentReleasedWhilePendingHasBoughtItsResponse() {
+    GateHarness harness = harness(PendingSettlement.RELEASE);
+    facilitator.settles.add(CompletableFuture.completedFuture(pending()));
+    String payment = payment(harness);
+    assertThat(send(harness, payment).status()).isEqualTo(200);
+
+    Served whilePending = send(harness, payment);
+    Served afterConfirmation = send(harness, payment); // the script now answers success
+
+    assertThat(whilePending.status()).isEqualTo(402);
+    assertThat(whilePending.body()).doesNotContain("secret");
+    assertThat(afterConfirmation.status()).isEqualTo(402);
+    assertThat(HEADERS.decodePaymentRequired(afterConfirmation.header("PAYMENT-REQUIRED")).error())
+        .isEqualTo("this payment has already been used");
+    assertThat(harness.handled.get()).as("the handler ran once").isEqualTo(1);
+    assertThat(facilitator.settleCalls.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aResumedSettlementNamesTheSameAttemptAndANewOneAnother() {
+    GateHarness harness = harness(PendingSettlement.WAIT);
+    facilitator.settles.add(CompletableFuture.failedFuture(new IOException("read timed out")));
+    String payment = payment(harness);
+
+    assertThat(send(harness, payment).status()).isEqualTo(502);
+    assertThat(send(harness, payment).status()).isEqualTo(200);
+    assertThat(send(harness, payment(harness)).status()).isEqualTo(200);
+
+    assertThat(facilitator.settlementIds).hasSize(3).doesNotContainNull();
+    assertThat(facilitator.settlementIds.get(1))
+        .as("the retry continues the attempt whose answer was lost")
+        .isEqualTo(facilitator.settlementIds.get(0));
+    assertThat(facilitator.settlementIds.get(2))
+        .as("another payment, another attempt")
+        .isNotEqualTo(facilitator.settlementIds.get(0));
   }
 
   @Test

@@ -443,6 +443,127 @@ class GateIT {
         .isEqualTo("this payment has already been used");
   }
 
+  /** A gate of its own (its own replay store) on /weather, settling through {@code facilitator}. */
+  static GateHarness ownGate(io.x402j.core.facilitator.Facilitator facilitator) {
+    return new GateHarness(
+        PaymentGate.builder()
+            .facilitator(facilitator)
+            .networks(market.networks())
+            .routes(RouteTable.builder().route("GET /weather", market.route("$0.01")).build())
+            .build());
+  }
+
+  /** The same payment header with its {@code resource} field taken out. */
+  static String withoutResource(String payment) {
+    PaymentPayload decoded = HEADERS.decodePaymentSignature(payment);
+    return HEADERS.encodePaymentSignature(
+        new PaymentPayload(
+            null,
+            decoded.accepted(),
+            decoded.payload(),
+            decoded.extensions(),
+            decoded.additionalFields()));
+  }
+
+  @Test
+  void twoServersWithTheirOwnReplayStoresSellOnePaymentOnce() throws Exception {
+    // Two gateways of one seller (same payTo and route), each remembering payments in its own
+    // memory, settling through one x402j facilitator over HTTP. One copy of the payment goes to
+    // each, the second without its resource field (so no resource check can tell them apart).
+    BigInteger before = market.sellerBalance();
+    var http =
+        io.x402j.core.facilitator.HttpFacilitatorClient.builder(market.facilitatorUrl()).build();
+    List<GateHarness> servers = List.of(ownGate(http), ownGate(http));
+    String payment = payFor("/weather");
+    List<GateRequest> copies =
+        List.of(
+            GateHarness.get("/weather", Map.of("PAYMENT-SIGNATURE", payment)),
+            GateHarness.get("/weather", Map.of("PAYMENT-SIGNATURE", withoutResource(payment))));
+
+    List<Served> served =
+        Concurrently.run(20, i -> () -> servers.get(i % 2).serve(copies.get(i % 2), OK));
+
+    assertThat(served.stream().filter(s -> s.status() == 200)).hasSize(1);
+    assertThat(served).extracting(Served::status).containsOnly(200, 402);
+    assertThat(servers.get(0).handled.get() + servers.get(1).handled.get())
+        .as("handlers ran only for the one response sold, or were refused at settlement")
+        .isGreaterThanOrEqualTo(1);
+    assertThat(market.sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(10_000)));
+    // Whichever server lost learned why (when its copy reached settlement at all).
+    assertThat(
+            served.stream()
+                .filter(s -> s.status() == 402 && s.header("PAYMENT-RESPONSE") != null)
+                .map(
+                    s -> HEADERS.decodePaymentResponse(s.header("PAYMENT-RESPONSE")).errorReason()))
+        .containsOnly(ErrorReason.DUPLICATE_SETTLEMENT.wire());
+  }
+
+  /** Settles through {@code delegate} but loses the answer to the first settlement. */
+  static final class LosesFirstSettleAnswer implements io.x402j.core.facilitator.Facilitator {
+    final io.x402j.core.facilitator.Facilitator delegate;
+    final java.util.concurrent.atomic.AtomicBoolean lost =
+        new java.util.concurrent.atomic.AtomicBoolean();
+
+    LosesFirstSettleAnswer(io.x402j.core.facilitator.Facilitator delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<VerifyResponse> verify(
+        io.x402j.core.wire.FacilitatorRequest request) {
+      return delegate.verify(request);
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<SettleResponse> settle(
+        io.x402j.core.wire.FacilitatorRequest request) {
+      java.util.concurrent.CompletableFuture<SettleResponse> answer = delegate.settle(request);
+      if (lost.compareAndSet(false, true)) {
+        // The settlement happens; only its answer never arrives.
+        return answer.thenCompose(
+            done ->
+                java.util.concurrent.CompletableFuture.failedFuture(
+                    new java.io.IOException("connection reset while reading the answer")));
+      }
+      return answer;
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<io.x402j.core.wire.SupportedResponse>
+        supported() {
+      return delegate.supported();
+    }
+  }
+
+  @Test
+  void aServerWhoseSettleAnswerWasLostLearnsItsOutcomeAndNoOtherServerSellsIt() {
+    BigInteger before = market.sellerBalance();
+    var http =
+        io.x402j.core.facilitator.HttpFacilitatorClient.builder(market.facilitatorUrl()).build();
+    GateHarness unlucky = ownGate(new LosesFirstSettleAnswer(http));
+    GateHarness other = ownGate(http);
+    String payment = payFor("/weather");
+    GateRequest request = GateHarness.get("/weather", Map.of("PAYMENT-SIGNATURE", payment));
+
+    // The other server verifies the same payment while it is still unused on chain...
+    GateDecision admitted = other.gate.check(request).join();
+    assertThat(admitted).isInstanceOf(GateDecision.Admit.class);
+    // ...the first settles it but never hears back...
+    Served lostAnswer = unlucky.serve(request, OK);
+    // ...then the other's handler finishes and it asks to settle.
+    Served elsewhere = GateHarness.finish(((GateDecision.Admit) admitted).admission(), OK);
+    Served retried = unlucky.serve(request, OK);
+
+    assertThat(lostAnswer.status()).isEqualTo(502);
+    assertThat(elsewhere.status()).isEqualTo(402);
+    assertThat(HEADERS.decodePaymentResponse(elsewhere.header("PAYMENT-RESPONSE")).errorReason())
+        .isEqualTo(ErrorReason.DUPLICATE_SETTLEMENT.wire());
+    assertThat(retried.status()).as("the same server's retry learns it settled").isEqualTo(200);
+    assertThat(receipt(retried).success()).isTrue();
+    assertThat(unlucky.serve(request, OK).status()).as("and sells it once").isEqualTo(402);
+    assertThat(market.sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(10_000)));
+  }
+
   @Test
   void aPaymentForACheaperPriceCannotBuyADearerOne() {
     BigInteger before = market.sellerBalance();
