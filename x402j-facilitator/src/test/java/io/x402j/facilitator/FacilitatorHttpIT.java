@@ -312,6 +312,16 @@ class FacilitatorHttpIT {
       assertThat(badAttempt.statusCode()).as(attempt).isEqualTo(400);
       assertThat(json(badAttempt).path("field").asText()).isEqualTo("x402jSettlementId");
     }
+    HttpResponse<String> badHeader =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(app.url() + "/settle"))
+                .header("Content-Type", "application/json")
+                .header("X402j-Settlement-Id", "not valid!")
+                .POST(HttpRequest.BodyPublishers.ofString(v2Body(buyer)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(badHeader.statusCode()).isEqualTo(400);
+    assertThat(json(badHeader).path("field").asText()).isEqualTo("X402j-Settlement-Id");
     assertThat(invalid.statusCode()).isEqualTo(200);
     assertThat(json(invalid).path("isValid").asBoolean()).isFalse();
     assertThat(json(invalid).path("invalidReason").asText()).as(invalid.body()).isNotEmpty();

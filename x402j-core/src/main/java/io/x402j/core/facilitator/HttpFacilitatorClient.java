@@ -113,27 +113,62 @@ public final class HttpFacilitatorClient implements Facilitator {
 
   @Override
   public CompletableFuture<VerifyResponse> verify(FacilitatorRequest request) {
-    return call(FacilitatorOperation.VERIFY, wire.toJson(request), wire::decodeVerifyResponse);
+    return call(FacilitatorOperation.VERIFY, bodyOf(request), Map.of(), wire::decodeVerifyResponse);
   }
 
+  /**
+   * Settles the payment. A settlement attempt the request names ({@link
+   * FacilitatorRequest#settlementId()}) travels in the {@value #SETTLEMENT_ID_HEADER} header, so
+   * the body keeps the specification's shape for every facilitator; x402j's reads the header.
+   */
   @Override
   public CompletableFuture<SettleResponse> settle(FacilitatorRequest request) {
-    return call(FacilitatorOperation.SETTLE, wire.toJson(request), wire::decodeSettleResponse);
+    Map<String, String> headers =
+        request.settlementId().map(id -> Map.of(SETTLEMENT_ID_HEADER, id)).orElse(Map.of());
+    return call(FacilitatorOperation.SETTLE, bodyOf(request), headers, wire::decodeSettleResponse);
+  }
+
+  /** The HTTP header that carries a settlement attempt to the facilitator. */
+  public static final String SETTLEMENT_ID_HEADER = "X402j-Settlement-Id";
+
+  /** The request as the specification shapes it: without the attempt, which goes in a header. */
+  private String bodyOf(FacilitatorRequest request) {
+    if (!request.additionalFields().containsKey(FacilitatorRequest.SETTLEMENT_ID)) {
+      return wire.toJson(request);
+    }
+    Map<String, Object> fields = new java.util.LinkedHashMap<>(request.additionalFields());
+    fields.remove(FacilitatorRequest.SETTLEMENT_ID);
+    if (request instanceof io.x402j.core.wire.VerifyRequest v2) {
+      return wire.toJson(
+          new io.x402j.core.wire.VerifyRequest(
+              v2.paymentPayload(), v2.paymentRequirements(), fields));
+    }
+    io.x402j.core.wire.VerifyRequestV1 v1 = (io.x402j.core.wire.VerifyRequestV1) request;
+    return wire.toJson(
+        new io.x402j.core.wire.VerifyRequestV1(
+            v1.paymentPayload(), v1.paymentRequirements(), fields));
   }
 
   @Override
   public CompletableFuture<SupportedResponse> supported() {
-    return call(FacilitatorOperation.SUPPORTED, null, wire::decodeSupportedResponse);
+    return call(FacilitatorOperation.SUPPORTED, null, Map.of(), wire::decodeSupportedResponse);
   }
 
   private <T> CompletableFuture<T> call(
-      FacilitatorOperation op, String body, Function<String, T> decoder) {
-    return attempt(op, body, decoder, 1);
+      FacilitatorOperation op,
+      String body,
+      Map<String, String> headers,
+      Function<String, T> decoder) {
+    return attempt(op, body, headers, decoder, 1);
   }
 
   private <T> CompletableFuture<T> attempt(
-      FacilitatorOperation op, String body, Function<String, T> decoder, int attempt) {
-    HttpRequest request = request(op, body);
+      FacilitatorOperation op,
+      String body,
+      Map<String, String> headers,
+      Function<String, T> decoder,
+      int attempt) {
+    HttpRequest request = request(op, body, headers);
     CompletableFuture<HttpResponse<byte[]>> sent =
         HttpExchanges.send(http, request, LimitedBody.handler(maxResponseBytes))
 
@@ -147,7 +182,7 @@ public final class HttpFacilitatorClient implements Facilitator {
                         () -> null,
                         CompletableFuture.delayedExecutor(
                             outcome.retryAfter.toMillis(), TimeUnit.MILLISECONDS))
-                    .thenCompose(ignored -> attempt(op, body, decoder, attempt + 1));
+                    .thenCompose(ignored -> attempt(op, body, headers, decoder, attempt + 1));
               }
               if (outcome.failure != null) {
                 return CompletableFuture.failedFuture(outcome.failure);
@@ -156,7 +191,7 @@ public final class HttpFacilitatorClient implements Facilitator {
             });
   }
 
-  private HttpRequest request(FacilitatorOperation op, String body) {
+  private HttpRequest request(FacilitatorOperation op, String body, Map<String, String> headers) {
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(URI.create(baseUri + "/" + op.path()))
             .timeout(timeout)
@@ -164,6 +199,7 @@ public final class HttpFacilitatorClient implements Facilitator {
     for (Map.Entry<String, String> header : auth.headers(op).entrySet()) {
       builder.header(header.getKey(), header.getValue());
     }
+    headers.forEach(builder::header);
     if (body == null) {
       builder.GET();
     } else {

@@ -69,6 +69,21 @@ class HttpFacilitatorClientTest {
   }
 
   @Test
+  void aSettlementAttemptTravelsInAHeaderAndTheBodyKeepsTheSpecificationsShape() {
+    server.script(
+        "/settle",
+        Answer.json(
+            200, "{\"success\":true,\"transaction\":\"0xabc\",\"network\":\"eip155:84532\"}"));
+
+    client().build().settle(request.withSettlementId("gate-attempt-0123456789")).join();
+
+    ScriptedServer.Received sent = server.received().get(0);
+    assertThat(sent.headers()).containsEntry("x402j-settlement-id", "gate-attempt-0123456789");
+    assertThat(sent.body()).doesNotContain("x402jSettlementId");
+    assertThat(WIRE.decodeFacilitatorRequest(sent.body())).isEqualTo(request);
+  }
+
+  @Test
   void invalidPaymentIsAnAnswerNotAnError() {
     server.script(
         "/verify",

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.x402j.core.Network;
+import io.x402j.core.facilitator.HttpFacilitatorClient;
 import io.x402j.core.internal.Futures;
 import io.x402j.core.internal.Text;
 import io.x402j.core.wire.FacilitatorRequest;
@@ -176,7 +177,13 @@ public final class FacilitatorHandler extends Handler.Abstract {
               try {
                 if (read instanceof BodyReader.Body body) {
                   answer(
-                      new String(body.bytes(), StandardCharsets.UTF_8), response, callback, settle);
+                      new String(body.bytes(), StandardCharsets.UTF_8),
+                      request
+                          .getHeaders()
+                          .getValuesList(HttpFacilitatorClient.SETTLEMENT_ID_HEADER),
+                      response,
+                      callback,
+                      settle);
                 } else if (read instanceof BodyReader.TooLarge) {
                   throw new HttpError(
                       413,
@@ -202,11 +209,12 @@ public final class FacilitatorHandler extends Handler.Abstract {
             });
   }
 
-  private void answer(String body, Response response, Callback callback, boolean settle)
+  private void answer(
+      String body, List<String> attemptHeader, Response response, Callback callback, boolean settle)
       throws HttpError {
     FacilitatorRequest payment;
     try {
-      payment = wire.decodeFacilitatorRequest(body);
+      payment = withAttempt(wire.decodeFacilitatorRequest(body), attemptHeader);
     } catch (MalformedMessageException e) {
       throw new HttpError(
           e.kind() == MalformedMessageException.Kind.TOO_LARGE ? 413 : 400,
@@ -233,6 +241,31 @@ public final class FacilitatorHandler extends Handler.Abstract {
             send(response, callback, 200, JSON, json);
           }
         });
+  }
+
+  /**
+   * The request with the settlement attempt named in the {@code X402j-Settlement-Id} header, as
+   * x402j's HTTP client sends it; the body may name it too, and then the two must agree.
+   */
+  private static FacilitatorRequest withAttempt(FacilitatorRequest request, List<String> header) {
+    if (header.isEmpty()) {
+      return request;
+    }
+    String field = HttpFacilitatorClient.SETTLEMENT_ID_HEADER;
+    if (header.size() > 1 || !FacilitatorRequest.isSettlementId(header.get(0))) {
+      throw new MalformedMessageException(
+          MalformedMessageException.Kind.INVALID_VALUE,
+          field,
+          field + " must be one value of 16 to 128 ASCII letters, digits, '-' or '_'");
+    }
+    String id = header.get(0);
+    if (request.settlementId().filter(inBody -> !inBody.equals(id)).isPresent()) {
+      throw new MalformedMessageException(
+          MalformedMessageException.Kind.INVALID_VALUE,
+          field,
+          field + " and the body's " + FacilitatorRequest.SETTLEMENT_ID + " differ");
+    }
+    return request.withSettlementId(id);
   }
 
   private static final long DRAIN_LIMIT = 4L * 1024 * 1024;
