@@ -37,9 +37,11 @@ public record Network(String namespace, String reference) implements Comparable<
           "CAIP-2 namespace " + Text.quote(namespace) + " must be 3-8 characters of [-a-z0-9]");
     }
     if (!REFERENCE.matcher(reference).matches()) {
+      String nonAscii = Text.nonAscii(reference);
       throw new IllegalArgumentException(
           "CAIP-2 reference "
               + Text.quote(reference)
+              + (nonAscii == null ? "" : " " + nonAscii + ";")
               + " must be 1-32 characters of [-_a-zA-Z0-9]");
     }
     if (EIP155.equals(namespace) && !isChainId(reference)) {

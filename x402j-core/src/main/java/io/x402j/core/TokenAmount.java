@@ -64,8 +64,8 @@ public final class TokenAmount implements Comparable<TokenAmount> {
   }
 
   /**
-   * Parses the wire form: decimal digits only, no sign, no decimal point, at most the uint256
-   * maximum.
+   * Parses the wire form: ASCII decimal digits only (not '１' or '١', which {@link BigInteger} would
+   * read), no sign, no decimal point, at most the uint256 maximum.
    *
    * @throws InvalidAmountException naming the text and the problem
    */
@@ -122,7 +122,12 @@ public final class TokenAmount implements Comparable<TokenAmount> {
         return "amount " + quoted + " exceeds the uint256 maximum";
       case NOT_A_NUMBER:
       default:
-        return "amount " + quoted + " is not a decimal string of atomic units";
+        String nonAscii = Text.nonAscii(text);
+        return "amount "
+            + quoted
+            + (nonAscii != null
+                ? " " + nonAscii + "; amounts are ASCII digits 0-9"
+                : " is not a decimal string of atomic units");
     }
   }
 

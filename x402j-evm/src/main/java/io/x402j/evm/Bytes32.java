@@ -14,14 +14,15 @@ public final class Bytes32 {
   }
 
   /**
-   * Parses {@code 0x} followed by 64 hex digits.
+   * Parses {@code 0x} followed by 64 ASCII hex digits in any case.
    *
-   * @throws IllegalArgumentException naming the input otherwise
+   * @throws IllegalArgumentException naming the input and what is wrong with it (a non-ASCII
+   *     character is named by its code point and index)
    */
   public static Bytes32 parse(String text) {
-    if (!Hex.isHex(text, 32)) {
-      throw new IllegalArgumentException(
-          "value " + Text.quote(text) + " is not 0x followed by 64 hex digits");
+    String problem = Hex.whyNotHex(text, 32);
+    if (problem != null) {
+      throw new IllegalArgumentException("value " + Text.quote(text) + " " + problem);
     }
     return new Bytes32(Hex.decode(text));
   }

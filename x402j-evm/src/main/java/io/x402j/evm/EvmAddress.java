@@ -4,6 +4,7 @@ import io.x402j.core.internal.Text;
 import io.x402j.evm.internal.Hex;
 import io.x402j.evm.internal.Keccak;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * A 20-byte EVM account or contract address. Parsing accepts any letter case, but refuses a
@@ -23,20 +24,21 @@ public final class EvmAddress implements Comparable<EvmAddress> {
   }
 
   /**
-   * Parses {@code 0x} followed by 40 hex digits.
+   * Parses {@code 0x} followed by 40 ASCII hex digits.
    *
-   * @throws IllegalArgumentException naming the input when it is not an address or its mixed case
-   *     fails the EIP-55 checksum
+   * @throws IllegalArgumentException naming the input when it is not an address (a non-ASCII
+   *     character is named by its code point and index) or its mixed case fails the EIP-55 checksum
    */
   public static EvmAddress parse(String text) {
-    if (!Hex.isHex(text, 20)) {
-      throw new IllegalArgumentException(
-          "address " + Text.quote(text) + " is not 0x followed by 40 hex digits");
+    String problem = Hex.whyNotHex(text, 20);
+    if (problem != null) {
+      throw new IllegalArgumentException("address " + Text.quote(text) + " " + problem);
     }
     EvmAddress address = new EvmAddress(Hex.decode(text));
     String digits = text.substring(2);
     boolean mixedCase =
-        !digits.equals(digits.toLowerCase()) && !digits.equals(digits.toUpperCase());
+        !digits.equals(digits.toLowerCase(Locale.ROOT))
+            && !digits.equals(digits.toUpperCase(Locale.ROOT));
     if (mixedCase && !address.toString().equals(text)) {
       throw new IllegalArgumentException(
           "address "

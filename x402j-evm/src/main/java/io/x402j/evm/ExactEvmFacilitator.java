@@ -1182,13 +1182,18 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
     return fingerprint(check.payload());
   }
 
-  /** A digest of the whole signed authorization (package-private for tests). */
+  /**
+   * A digest of the whole signed authorization, from parsed values only: every spelling of one
+   * payment (hex case, {@code v} as 0/1 or 27/28) is one payment to the ledger, so a respelled copy
+   * settled first cannot fail the seller's own settle while the money moves (package-private for
+   * tests).
+   */
   static String fingerprint(ExactEvmPayload payload) {
     Eip3009Authorization a = payload.authorization();
     String material =
         String.join(
             "|",
-            payload.signature().toLowerCase(Locale.ROOT),
+            payload.canonicalSignature(),
             a.from().toLowerHex(),
             a.to().toLowerHex(),
             a.value().value().toString(),

@@ -10,17 +10,42 @@ import java.util.Objects;
 
 /**
  * The {@code payload} of an exact-scheme EVM payment: an EIP-3009 authorization and the payer's
- * signature of it. The signature is kept as sent: 65 bytes for an ordinary account, longer for some
- * smart-contract wallets.
+ * signature of it. The signature is kept as sent (ASCII hex in either case): 65 bytes for an
+ * ordinary account, longer for some smart-contract wallets. What identifies the payment is the
+ * parsed authorization and {@link #canonicalSignature()}, never this text.
  *
- * @param signature the signature in hex
+ * @param signature the signature: {@code 0x} and at least 65 bytes of ASCII hex
  * @param authorization the signed authorization
  */
 public record ExactEvmPayload(String signature, Eip3009Authorization authorization) {
-  /** Validates the fields. */
+  /**
+   * Validates the fields.
+   *
+   * @throws IllegalArgumentException if the signature is not {@code 0x} followed by at least 65
+   *     whole bytes of ASCII hex
+   */
   public ExactEvmPayload {
     Objects.requireNonNull(signature, "signature");
     Objects.requireNonNull(authorization, "authorization");
+    String problem = signatureProblem(signature);
+    if (problem != null) {
+      throw new IllegalArgumentException("signature " + Text.quote(signature) + " " + problem);
+    }
+  }
+
+  /** Why {@code signature} is not 0x and at least 65 whole bytes of ASCII hex, or null. */
+  private static String signatureProblem(String signature) {
+    String nonAscii = Text.nonAscii(signature);
+    if (nonAscii != null) {
+      return nonAscii + " (hex digits are ASCII 0-9, a-f, A-F)";
+    }
+    if (!signature.startsWith("0x")
+        || signature.length() < 2 + 130
+        || signature.length() % 2 != 0
+        || !Hex.isHexDigits(signature, 2)) {
+      return "is not 0x followed by at least 65 bytes of hex";
+    }
+    return null;
   }
 
   /**
@@ -38,14 +63,9 @@ public record ExactEvmPayload(String signature, Eip3009Authorization authorizati
       throw new IllegalArgumentException("payload.signature must be a hex string");
     }
     String sig = (String) signature;
-    if (!sig.startsWith("0x")
-        || sig.length() < 2 + 130
-        || sig.length() % 2 != 0
-        || !isHexDigits(sig)) {
-      throw new IllegalArgumentException(
-          "payload.signature "
-              + Text.quote(sig)
-              + " is not 0x followed by at least 65 bytes of hex");
+    String problem = signatureProblem(sig);
+    if (problem != null) {
+      throw new IllegalArgumentException("payload.signature " + Text.quote(sig) + " " + problem);
     }
     Object auth = payload.get("authorization");
     if (!(auth instanceof Map)) {
@@ -62,15 +82,6 @@ public record ExactEvmPayload(String signature, Eip3009Authorization authorizati
             uint(a, "validBefore"),
             nonce(a));
     return new ExactEvmPayload(sig, authorization);
-  }
-
-  private static boolean isHexDigits(String hex) {
-    for (int i = 2; i < hex.length(); i++) {
-      if (Character.digit(hex.charAt(i), 16) < 0) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static String string(Map<String, Object> a, String field) {
@@ -117,6 +128,19 @@ public record ExactEvmPayload(String signature, Eip3009Authorization authorizati
   /** The signature bytes. */
   public byte[] signatureBytes() {
     return Hex.decode(signature);
+  }
+
+  /**
+   * The signature in one form for all its spellings: lower-case hex, and for the 65-byte {@code r ‖
+   * s ‖ v} form {@code v} as 27 or 28 (wallets also write 0 or 1, which recover the same signer).
+   * Other lengths (smart-wallet signatures) are their exact bytes.
+   */
+  public String canonicalSignature() {
+    byte[] bytes = signatureBytes();
+    if (bytes.length == 65 && (bytes[64] == 0 || bytes[64] == 1)) {
+      bytes[64] += 27;
+    }
+    return Hex.encode(bytes);
   }
 
   /**

@@ -52,14 +52,14 @@ public final class Signature {
   }
 
   /**
-   * Parses the 65-byte hex form.
+   * Parses the 65-byte hex form ({@code 0x} and 130 ASCII hex digits).
    *
    * @throws IllegalArgumentException naming the problem
    */
   public static Signature parse(String hex) {
-    if (!Hex.isHex(hex, 65)) {
-      throw new IllegalArgumentException(
-          "signature " + Text.quote(hex) + " is not 0x followed by 65 bytes of hex");
+    String problem = Hex.whyNotHex(hex, 65, "is not 0x followed by 65 bytes of hex");
+    if (problem != null) {
+      throw new IllegalArgumentException("signature " + Text.quote(hex) + " " + problem);
     }
     byte[] bytes = Hex.decode(hex);
     return of(

@@ -12,6 +12,7 @@ import io.x402j.core.facilitator.Facilitator;
 import io.x402j.core.internal.Futures;
 import io.x402j.core.internal.Text;
 import io.x402j.core.scheme.AssetAmount;
+import io.x402j.core.scheme.PaymentIdentity;
 import io.x402j.core.scheme.SchemeRegistry;
 import io.x402j.core.scheme.SchemeServer;
 import io.x402j.core.wire.FacilitatorRequest;
@@ -401,16 +402,21 @@ public final class PaymentGate {
 
   private CompletableFuture<GateDecision> admit(GateRequest request, Offer offer, Paid paid) {
     PaymentRequirements requirement = paid.requirement();
-    String key =
-        PaymentIds.key(
-            requirement.scheme(),
-            requirement.network().toString(),
-            requirement.asset(),
-            paid.payload());
+    PaymentEvent event = offer.event(request, paid.version(), requirement, null);
+    PaymentIdentity identity;
+    try {
+      // From parsed values, so a respelled copy is the same payment; a malformed one is refused
+      // here, before it takes a replay-store entry or a facilitator call.
+      identity = PaymentIds.identify(schemes, paid.version(), requirement, paid.payload());
+    } catch (IllegalArgumentException e) {
+      String reason = "invalid payment payload: " + e.getMessage();
+      notifyFailure(event, reason, null);
+      return done(new GateDecision.Respond(refusal(offer, paid.version(), reason, null)));
+    }
+    String key = identity.id();
     Instant expiry =
         PaymentIds.expiry(
-            paid.payload(), clock.instant().plusSeconds(requirement.maxTimeoutSeconds() + 60L));
-    PaymentEvent event = offer.event(request, paid.version(), requirement, null);
+            identity, clock.instant().plusSeconds(requirement.maxTimeoutSeconds() + 60L));
     ReplayStore.Acquisition acquired;
     try {
       acquired = guard.acquire(key, expiry);

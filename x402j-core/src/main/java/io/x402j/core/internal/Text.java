@@ -33,6 +33,29 @@ public final class Text {
   }
 
   /**
+   * Says where {@code value} leaves ASCII, e.g. {@code contains a non-ASCII character U+FF11 at
+   * index 9}, or returns {@code null} when it is all ASCII. Wire values that are numbers or hex
+   * must be ASCII: {@code Character.digit} and {@code BigInteger} also read '１' (full-width) and
+   * '١' (Arabic-Indic) as 1, which would give one value many spellings.
+   */
+  public static String nonAscii(String value) {
+    if (value == null) {
+      return null;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c > 0x7f) {
+        return String.format(
+            java.util.Locale.ROOT,
+            "contains a non-ASCII character U+%04X at index %d",
+            value.codePointAt(i),
+            i);
+      }
+    }
+    return null;
+  }
+
+  /**
    * Returns {@code value} in plain digits when that is short, in scientific notation otherwise:
    * {@code 1E+999999999} written out would take a gigabyte.
    */

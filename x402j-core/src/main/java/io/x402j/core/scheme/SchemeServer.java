@@ -5,6 +5,7 @@ import io.x402j.core.Network;
 import io.x402j.core.Price;
 import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.SupportedKind;
+import java.util.Map;
 
 /**
  * The selling side of a payment scheme: turns a configured price into the amount, asset and {@code
@@ -44,5 +45,22 @@ public interface SchemeServer {
   default PaymentRequirements enhanceRequirements(
       PaymentRequirements requirements, SupportedKind kind) {
     return requirements;
+  }
+
+  /**
+   * The identity of the payment {@code payload} makes for {@code requirements}, from its parsed
+   * values, so that every spelling of one payment (letter case, {@code 0x} forms, key order) is one
+   * payment to a replay guard. The default is {@link PaymentIdentity#ofJson}, a digest of the
+   * payload's canonical JSON; a scheme that can parse its payload should override it.
+   *
+   * @param x402Version the protocol version the payment was sent in
+   * @param requirements the requirements the payment was matched to (v2 form)
+   * @param payload the payment's {@code payload}
+   * @throws IllegalArgumentException naming the field, when the payload is malformed for the scheme
+   *     (for example a hex value with a non-ASCII digit)
+   */
+  default PaymentIdentity identify(
+      int x402Version, PaymentRequirements requirements, Map<String, Object> payload) {
+    return PaymentIdentity.ofJson(requirements.scheme(), requirements.network(), payload);
   }
 }

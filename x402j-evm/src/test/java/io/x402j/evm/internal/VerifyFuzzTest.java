@@ -6,7 +6,10 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.x402j.core.ErrorReason;
 import io.x402j.core.Network;
 import io.x402j.core.NetworkRegistry;
+import io.x402j.core.internal.Text;
+import io.x402j.core.scheme.PaymentIdentity;
 import io.x402j.core.scheme.SchemeRequest;
+import io.x402j.core.testing.Spellings;
 import io.x402j.core.wire.FacilitatorRequest;
 import io.x402j.core.wire.MalformedMessageException;
 import io.x402j.core.wire.PaymentRequirements;
@@ -18,6 +21,7 @@ import io.x402j.evm.Eip3009;
 import io.x402j.evm.Eip3009Authorization;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.EvmNetworkConfig;
+import io.x402j.evm.ExactEvmServer;
 import io.x402j.evm.PrivateKeySigner;
 import io.x402j.evm.rpc.JsonRpcClient;
 import java.io.IOException;
@@ -25,6 +29,8 @@ import java.io.InputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterAll;
@@ -36,7 +42,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * exact-scheme payment ({@link PaymentCheck#run}) either refuse it with a reason or accept it, and
  * nothing else escapes. A payment they accept with a signature that recovered to the payer pays
  * exactly what was required: the recipient, the amount, the token, the network, within its validity
- * window, under the digest the payer signed. The chain is never asked; its RPC address is
+ * window, under the digest the payer signed. Every field of an accepted payment is ASCII (a hex or
+ * decimal digit written as '１' or '١' is refused), and its identity at the gate is that of its
+ * canonical spelling, whatever spelling it came in. The chain is never asked; its RPC address is
  * unreachable.
  *
  * <p>An input is the body as UTF-8. The committed inputs (in {@code
@@ -54,6 +62,7 @@ class VerifyFuzzTest {
   static final Network BASE_SEPOLIA = Network.evm(84532);
 
   private static final WireCodec WIRE = WireCodec.standard();
+  private static final ExactEvmServer SERVER = new ExactEvmServer(NetworkRegistry.defaults());
   private static final V1Translation V1 = new V1Translation(NetworkRegistry.defaults());
   private static final ScheduledExecutorService SCHEDULER =
       Executors.newSingleThreadScheduledExecutor();
@@ -85,6 +94,32 @@ class VerifyFuzzTest {
     }
     PaymentRequirements required = request.requirements();
     Eip3009Authorization a = result.payload().authorization();
+    Map<String, Object> sent = request.payload().payload();
+    assertAscii(sent.get("signature"));
+    for (String field : List.of("from", "to", "value", "validAfter", "validBefore", "nonce")) {
+      assertAscii(((Map<?, ?>) sent.get("authorization")).get(field));
+    }
+    assertAscii(required.asset());
+    assertAscii(required.payTo());
+    assertAscii(required.network().toString());
+    PaymentIdentity identity =
+        SERVER.identify(request.x402Version(), required, request.payload().payload());
+    Map<String, Object> canonical = result.payload().toMap();
+    assertThat(SERVER.identify(request.x402Version(), required, canonical)).isEqualTo(identity);
+    assertThat(
+            SERVER.identify(
+                request.x402Version(),
+                required,
+                Spellings.authorization(
+                    Spellings.signature(canonical, Spellings::upperHex),
+                    "nonce",
+                    Spellings::upperHex)))
+        .isEqualTo(identity);
+    assertThat(identity.validBefore())
+        .isEqualTo(
+            a.validBefore().compareTo(BigInteger.valueOf(Instant.MAX.getEpochSecond())) > 0
+                ? Instant.MAX
+                : Instant.ofEpochSecond(a.validBefore().longValueExact()));
     assertThat(request.payload().accepted().network()).isEqualTo(required.network());
     assertThat(required.network()).isEqualTo(BASE_SEPOLIA);
     assertThat(result.asset()).isEqualTo(EvmAddress.parse(required.asset())).isEqualTo(USDC);
@@ -123,6 +158,17 @@ class VerifyFuzzTest {
     "v2-expired, EXACT_EVM_VALID_BEFORE",
     "v2-high-s, EXACT_EVM_SIGNATURE",
     "v2-erc6492, EIP6492_FACTORY_NOT_ALLOWED",
+    "v2-signed-respelled, ",
+    "v2-signed-nonce-full-width, INVALID_PAYLOAD",
+    "v2-signed-nonce-arabic-indic, INVALID_PAYLOAD",
+    "v2-signed-from-full-width, INVALID_PAYLOAD",
+    "v2-signed-to-devanagari, INVALID_PAYLOAD",
+    "v2-signed-signature-full-width, INVALID_PAYLOAD",
+    "v2-signed-value-arabic-indic, INVALID_PAYLOAD",
+    "v2-signed-valid-before-full-width, INVALID_PAYLOAD",
+    "v1-signed-nonce-full-width, INVALID_PAYLOAD",
+    "v2-signed-asset-full-width, INVALID_PAYMENT_REQUIREMENTS",
+    "v2-signed-pay-to-arabic-indic, INVALID_PAYMENT_REQUIREMENTS",
   })
   void theCommittedPaymentsMeetOrFailTheirCheck(String seed, ErrorReason expected)
       throws IOException {
@@ -134,10 +180,18 @@ class VerifyFuzzTest {
     PaymentCheck.Result result =
         PaymentCheck.run(read(body), n -> n.equals(BASE_SEPOLIA) ? CHAIN : null, NOW);
     assertThat(result.reason()).isEqualTo(expected);
+    if (expected == ErrorReason.INVALID_PAYLOAD) {
+      assertThat(result.message()).contains("non-ASCII character");
+    }
     if (expected == null) {
       assertThat(result.needsContractSignatureCheck()).isEqualTo(seed.contains("contract"));
     }
     anAcceptedPaymentPaysExactlyWhatWasRequired(body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void assertAscii(Object text) {
+    assertThat(text).isInstanceOf(String.class);
+    assertThat(Text.nonAscii((String) text)).as((String) text).isNull();
   }
 
   /** The body as the facilitator hands it to a scheme, or null when it is refused before that. */
