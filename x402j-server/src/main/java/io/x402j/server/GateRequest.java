@@ -26,6 +26,17 @@ public interface GateRequest {
   Optional<String> header(String name);
 
   /**
+   * Whether this is a CORS preflight: an {@code OPTIONS} with both {@code Origin} and {@code
+   * Access-Control-Request-Method}, which a browser sends on its own before a cross-origin request
+   * and to which it adds no payment. Preflights are never priced; any other {@code OPTIONS} is.
+   */
+  default boolean isCorsPreflight() {
+    return method().equalsIgnoreCase("OPTIONS")
+        && header("Origin").filter(v -> !v.isBlank()).isPresent()
+        && header("Access-Control-Request-Method").filter(v -> !v.isBlank()).isPresent();
+  }
+
+  /**
    * The framework's own request object, for route resolvers and price functions that need more than
    * this interface offers.
    */

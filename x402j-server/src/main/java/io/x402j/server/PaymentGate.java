@@ -139,9 +139,9 @@ public final class PaymentGate {
     return new Builder();
   }
 
-  /** The route {@code request} falls under, if any. */
+  /** The route {@code request} falls under, if any; never one for a CORS preflight. */
   public Optional<ResolvedRoute> route(GateRequest request) {
-    return routes.resolve(request);
+    return request.isCorsPreflight() ? Optional.empty() : routes.resolve(request);
   }
 
   /**
@@ -151,7 +151,7 @@ public final class PaymentGate {
   public CompletableFuture<GateDecision> check(GateRequest request) {
     Optional<ResolvedRoute> resolved;
     try {
-      resolved = routes.resolve(request);
+      resolved = route(request);
     } catch (RuntimeException e) {
       LOG.error("route resolution failed for {} {}", request.method(), request.path(), e);
       return done(new GateDecision.Respond(error(500, "the payment route could not be resolved")));

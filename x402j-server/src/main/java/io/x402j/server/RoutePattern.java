@@ -9,8 +9,13 @@ import java.util.Objects;
  * A route pattern as the official SDK writes them: an optional method, then a path in which {@code
  * :name} or {@code [name]} stands for one segment, {@code *} for any characters, and a trailing
  * {@code /*} for the path itself or anything below it. Paths compare case-insensitively after
- * normalisation (repeated and trailing slashes, {@code .} and {@code ..} segments). Without a
- * method the pattern matches every method except {@code OPTIONS}, so CORS preflights stay free.
+ * normalisation (repeated and trailing slashes, {@code .} and {@code ..} segments).
+ *
+ * <p>Methods are matched as servers dispatch them: without a method the pattern matches every
+ * method; {@code GET} also matches {@code HEAD}, which servers answer by running the {@code GET}
+ * handler; and every pattern matches {@code OPTIONS} on its path, which an upstream may answer with
+ * whatever it likes. CORS preflights are not priced at all: {@link PaymentGate} lets them through
+ * before it looks at routes, as a pattern cannot see headers.
  *
  * <p>Examples: {@code GET /weather}, {@code /api/*}, {@code POST /users/:id/avatar}.
  */
@@ -72,13 +77,18 @@ public final class RoutePattern {
   /** Whether a request with {@code method} and (decoded) {@code path} falls under the pattern. */
   public boolean matches(String method, String path) {
     String m = method.toUpperCase(Locale.ROOT);
-    if (this.method == null ? m.equals("OPTIONS") : !this.method.equals(m)) {
-      return false;
-    }
-    return glob.matches(Paths.normalize(path));
+    boolean methodMatches =
+        this.method == null
+            || this.method.equals(m)
+            || m.equals("HEAD") && this.method.equals("GET")
+            || m.equals("OPTIONS");
+    return methodMatches && glob.matches(Paths.normalize(path));
   }
 
-  /** The method the pattern is limited to, or {@code null} for all but OPTIONS. */
+  /**
+   * The method the pattern is written for, or {@code null} for all. {@code GET} patterns also match
+   * {@code HEAD}, and every pattern matches {@code OPTIONS}.
+   */
   public String method() {
     return method;
   }

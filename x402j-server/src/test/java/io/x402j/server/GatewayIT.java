@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -41,6 +42,7 @@ class GatewayIT {
   static final ObjectMapper JSON = new ObjectMapper();
   static final HttpClient HTTP = HttpClient.newHttpClient();
   static final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+  static final List<String> upstreamSaw = new CopyOnWriteArrayList<>();
 
   static TestMarket market;
   static HttpServer upstream;
@@ -62,6 +64,7 @@ class GatewayIT {
                     .route("POST /echo", market.route("$0.01"))
                     .route("GET /error", market.route("$0.01"))
                     .route("GET /big", market.route("$0.01"))
+                    .route("GET /download", market.route("$0.01"))
                     .build())
             .build();
     gateway =
@@ -81,6 +84,7 @@ class GatewayIT {
   static void upstreamHandle(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getPath();
     hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+    upstreamSaw.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath());
     byte[] request = exchange.getRequestBody().readAllBytes();
     int status = 200;
     byte[] body;
@@ -90,6 +94,15 @@ class GatewayIT {
         body = "upstream broke".getBytes(StandardCharsets.UTF_8);
       }
       case "/big" -> body = new byte[64 * 1024];
+      case "/download" -> {
+        // A naive upstream: whatever the method, it hands out a signed link and the file.
+        status = 302;
+        exchange.getResponseHeaders().add("Location", "https://cdn.example/file?sig=secret");
+        exchange.getResponseHeaders().add("Access-Control-Allow-Origin", "https://shop.example");
+        exchange.getResponseHeaders().add("Vary", "Origin");
+        exchange.getResponseHeaders().add("X-Upstream", "yes");
+        body = "the file".getBytes(StandardCharsets.UTF_8);
+      }
       case "/spoof" -> {
         exchange.getResponseHeaders().add("PAYMENT-RESPONSE", "forged");
         body = "free".getBytes(StandardCharsets.UTF_8);
@@ -98,6 +111,7 @@ class GatewayIT {
         var seen = JSON.createObjectNode();
         seen.put("method", exchange.getRequestMethod());
         seen.put("path", path);
+        seen.put("rawPath", exchange.getRequestURI().getRawPath());
         seen.put("query", exchange.getRequestURI().getRawQuery());
         seen.put("body", new String(request, StandardCharsets.UTF_8));
         seen.put("contentType", exchange.getRequestHeaders().getFirst("Content-Type"));
@@ -300,5 +314,164 @@ class GatewayIT {
       assertThat(response.body()).contains("not charged");
       assertThat(market.sellerBalance()).isEqualTo(before);
     }
+  }
+
+  // ------------------------------------------------- what is priced is what the upstream runs
+
+  static byte[] raw(String method, String target, String... headers) {
+    StringBuilder request =
+        new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    for (int i = 0; i < headers.length; i += 2) {
+      request.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+    }
+    request.append("Connection: close\r\n\r\n");
+    return request.toString().getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  /** A header's value in a whole raw answer, or null. */
+  static String header(String answer, String name) {
+    for (String line : answer.split("\r\n")) {
+      if (line.isEmpty()) {
+        return null;
+      }
+      if (line.regionMatches(true, 0, name + ":", 0, name.length() + 1)) {
+        return line.substring(name.length() + 1).strip();
+      }
+    }
+    return null;
+  }
+
+  static String body(String answer) {
+    int end = answer.indexOf("\r\n\r\n");
+    return end < 0 ? "" : answer.substring(end + 4);
+  }
+
+  @Test
+  void headIsPricedLikeGetAndNeverReachesTheUpstreamUnpaid() throws Exception {
+    RawHttp http = new RawHttp("127.0.0.1", gateway.port());
+    int before = upstreamSaw.size();
+
+    String head = http.exchangeWhole(raw("HEAD", "/download"));
+    String get = http.exchangeWhole(raw("GET", "/download"));
+
+    assertThat(head).startsWith("HTTP/1.1 402 ");
+    assertThat(header(head, "PAYMENT-REQUIRED"))
+        .as("the same 402 as GET")
+        .isNotNull()
+        .isEqualTo(header(get, "PAYMENT-REQUIRED"));
+    assertThat(header(head, "Location")).isNull();
+    assertThat(header(head, "X-Upstream")).isNull();
+    assertThat(upstreamSaw.size()).as("nothing reached the upstream").isEqualTo(before);
+  }
+
+  @Test
+  void aPaidHeadIsForwardedAsHeadAndSettlesLikeGet() throws Exception {
+    BigInteger before = market.sellerBalance();
+
+    HttpResponse<String> response = paid("HEAD", "/download", null);
+
+    assertThat(response.statusCode()).isEqualTo(302);
+    assertThat(response.headers().firstValue("Location"))
+        .hasValue("https://cdn.example/file?sig=secret");
+    assertThat(
+            HEADERS
+                .decodePaymentResponse(
+                    response.headers().firstValue("PAYMENT-RESPONSE").orElseThrow())
+                .success())
+        .isTrue();
+    assertThat(upstreamSaw).contains("HEAD /download");
+    assertThat(market.sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(10_000)));
+  }
+
+  @Test
+  void anOptionsThatIsNoPreflightIsPricedByTheRouteOfItsPath() throws Exception {
+    RawHttp http = new RawHttp("127.0.0.1", gateway.port());
+    int before = upstreamSaw.size();
+
+    String plain = http.exchangeWhole(raw("OPTIONS", "/download"));
+    String originOnly =
+        http.exchangeWhole(raw("OPTIONS", "/download", "Origin", "https://shop.example"));
+
+    assertThat(plain).startsWith("HTTP/1.1 402 ");
+    assertThat(originOnly).startsWith("HTTP/1.1 402 ");
+    assertThat(header(plain, "Location")).isNull();
+    assertThat(upstreamSaw.size()).as("nothing reached the upstream").isEqualTo(before);
+  }
+
+  @Test
+  void aPreflightIsForwardedAsAPreflightAndAnsweredWithCorsHeadersOnly() throws Exception {
+    RawHttp http = new RawHttp("127.0.0.1", gateway.port());
+    int before = upstreamSaw.size();
+
+    String answer =
+        http.exchangeWhole(
+            raw(
+                "OPTIONS",
+                "/download",
+                "Origin",
+                "https://shop.example",
+                "Access-Control-Request-Method",
+                "GET",
+                "PAYMENT-SIGNATURE",
+                "not a payment"));
+
+    assertThat(upstreamSaw.subList(before, upstreamSaw.size()))
+        .containsExactly("OPTIONS /download");
+    assertThat(header(answer, "Access-Control-Allow-Origin")).isEqualTo("https://shop.example");
+    assertThat(header(answer, "Vary")).isEqualTo("Origin");
+    assertThat(header(answer, "Location")).as("no signed link for free").isNull();
+    assertThat(header(answer, "X-Upstream")).isNull();
+    assertThat(header(answer, "PAYMENT-REQUIRED")).as("not priced").isNull();
+    assertThat(body(answer)).isEmpty();
+  }
+
+  @Test
+  void aPathThatServersReadDifferentlyIsRefusedAndNeverForwarded() throws Exception {
+    RawHttp http = new RawHttp("127.0.0.1", gateway.port());
+    int before = upstreamSaw.size();
+    // refused by the gateway, which names the problem
+    Map<String, String> named =
+        Map.of(
+            "/download/x/../../free", "dot segment (..)",
+            "/free/../download", "dot segment (..)",
+            "/download/./", "dot segment (.)",
+            "/download;x=1", "path parameter",
+            "/download%3Bx", "encoded semicolon");
+    for (Map.Entry<String, String> e : named.entrySet()) {
+      String answer = http.exchangeWhole(raw("GET", e.getKey()));
+      assertThat(answer).as(e.getKey()).startsWith("HTTP/1.1 400 ");
+      assertThat(body(answer)).as(e.getKey()).contains(e.getValue());
+    }
+    // refused by Jetty before the gateway sees them; refused all the same
+    for (String path :
+        List.of(
+            "/download/%2e%2e/free",
+            "//download",
+            "/download%2fx",
+            "/free/..;/download",
+            "/download%5cx",
+            "/download%00",
+            "/download/%252e%252e/free")) {
+      assertThat(http.exchangeWhole(raw("GET", path))).as(path).startsWith("HTTP/1.1 400 ");
+    }
+    // other spellings of a priced path are priced
+    for (String path : List.of("/DOWNLOAD", "/%64ownload", "/download/")) {
+      assertThat(http.exchangeWhole(raw("GET", path))).as(path).startsWith("HTTP/1.1 402 ");
+    }
+    assertThat(upstreamSaw.subList(before, upstreamSaw.size()))
+        .as("nothing reached the upstream")
+        .isEmpty();
+  }
+
+  @Test
+  void theUpstreamGetsExactlyThePathThatWasPriced() throws Exception {
+    RawHttp http = new RawHttp("127.0.0.1", gateway.port());
+
+    String answer = http.exchangeWhole(raw("GET", "/%66ree/a%20b%7e/?q=%2e%2e"));
+
+    assertThat(answer).startsWith("HTTP/1.1 200 ");
+    JsonNode seen = JSON.readTree(body(answer));
+    assertThat(seen.path("rawPath").asText()).isEqualTo("/free/a%20b~/");
+    assertThat(seen.path("query").asText()).isEqualTo("q=%2e%2e");
   }
 }

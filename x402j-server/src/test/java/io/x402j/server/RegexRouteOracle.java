@@ -44,7 +44,8 @@ final class RegexRouteOracle {
       regex.append("(?:/.*)?");
     }
     regex.append('$');
-    return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE | Pattern.DOTALL)
+    return Pattern.compile(
+            regex.toString(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.DOTALL)
         .matcher(Paths.normalize(requestPath))
         .matches();
   }

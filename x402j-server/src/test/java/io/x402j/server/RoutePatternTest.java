@@ -51,13 +51,37 @@ class RoutePatternTest {
   }
 
   @Test
-  void withoutAMethodEverythingButPreflightIsPaid() {
-    RoutePattern p = RoutePattern.parse("/weather");
-    assertThat(p.method()).isNull();
-    assertThat(p.matches("GET", "/weather")).isTrue();
-    assertThat(p.matches("POST", "/weather")).isTrue();
-    assertThat(p.matches("OPTIONS", "/weather")).isFalse();
-    assertThat(RoutePattern.parse("OPTIONS /weather").matches("OPTIONS", "/weather")).isTrue();
+  void methodsAreMatchedAsServersDispatchThem() {
+    RoutePattern get = RoutePattern.parse("GET /download");
+    assertThat(get.matches("HEAD", "/download")).as("HEAD runs the GET handler").isTrue();
+    assertThat(get.matches("head", "/download")).isTrue();
+    assertThat(get.matches("OPTIONS", "/download"))
+        .as("an upstream may answer OPTIONS with anything")
+        .isTrue();
+    assertThat(get.matches("POST", "/download")).isFalse();
+    assertThat(get.matches("OPTIONS", "/elsewhere")).isFalse();
+    assertThat(RoutePattern.parse("HEAD /x").matches("GET", "/x")).isFalse();
+    assertThat(RoutePattern.parse("POST /x").matches("HEAD", "/x")).isFalse();
+    assertThat(RoutePattern.parse("POST /x").matches("OPTIONS", "/x")).isTrue();
+
+    RoutePattern any = RoutePattern.parse("/weather");
+    assertThat(any.method()).isNull();
+    for (String method : new String[] {"GET", "HEAD", "POST", "DELETE", "OPTIONS", "PROPFIND"}) {
+      assertThat(any.matches(method, "/weather")).as(method).isTrue();
+    }
+  }
+
+  @Test
+  void caseIsFoldedBeyondAsciiSoNoSpellingIsFree() {
+    assertThat(RoutePattern.parse("GET /secret").matches("GET", "/\u017Fecret"))
+        .as("long s")
+        .isTrue();
+    assertThat(RoutePattern.parse("GET /key").matches("GET", "/\u212Aey")).as("Kelvin").isTrue();
+    assertThat(RoutePattern.parse("GET /admin").matches("GET", "/adm\u0131n"))
+        .as("dotless i")
+        .isTrue();
+    assertThat(RoutePattern.parse("GET /\u00e9t\u00e9").matches("GET", "/\u00c9T\u00c9")).isTrue();
+    assertThat(RoutePattern.parse("GET /secret").matches("GET", "/sacret")).isFalse();
   }
 
   @Test

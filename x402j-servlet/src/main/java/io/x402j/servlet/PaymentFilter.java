@@ -5,7 +5,9 @@ import io.x402j.server.Completion;
 import io.x402j.server.GateDecision;
 import io.x402j.server.GateResponse;
 import io.x402j.server.PaymentGate;
+import io.x402j.server.internal.RequestPath;
 import io.x402j.servlet.internal.BufferedResponse;
+import io.x402j.servlet.internal.PreflightResponse;
 import io.x402j.servlet.internal.ServletGateRequest;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -31,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * <p>Register it for the paths to protect (usually {@code /*}); requests to routes the gate does
  * not price pass through untouched. Asynchronous handlers ({@code startAsync}) are not supported
  * behind the filter.
+ *
+ * <p>What is priced is what the container dispatches: {@code HEAD} is priced like {@code GET}, an
+ * {@code OPTIONS} like the route of its path, and a request whose path servers may read two ways
+ * ({@code ..}, {@code //}, {@code ;jsessionid=…}, {@code %2F}, …) is answered 400 before anything
+ * runs. A CORS preflight is free, and only its status and CORS headers reach the client.
  */
 public final class PaymentFilter implements Filter {
   /** The default most a paid response may hold: 8 MiB. */
@@ -68,16 +75,30 @@ public final class PaymentFilter implements Filter {
       chain.doFilter(req, res);
       return;
     }
+    // The container and the framework above it may read one path two ways (Spring MVC matches the
+    // raw URI, the container its normalised form): such a path is refused, so that the path priced
+    // is the path dispatched.
+    if (RequestPath.parse(request.getRequestURI()) instanceof RequestPath.Ambiguous ambiguous) {
+      write(
+          response,
+          400,
+          "{\"error\":\""
+              + ambiguous.problem()
+              + "; only paths that every server reads alike are served\"}");
+      return;
+    }
+    ServletGateRequest gateRequest = new ServletGateRequest(request);
     GateDecision decision;
     try {
-      decision = gate.check(new ServletGateRequest(request)).join();
+      decision = gate.check(gateRequest).join();
     } catch (CompletionException e) {
       LOG.error("the payment gate failed", e.getCause());
       write(response, 500, "{\"error\":\"the payment gate failed\"}");
       return;
     }
     if (decision instanceof GateDecision.Free) {
-      chain.doFilter(request, response);
+      chain.doFilter(
+          request, gateRequest.isCorsPreflight() ? new PreflightResponse(response) : response);
     } else if (decision instanceof GateDecision.Respond respond) {
       write(response, respond.response());
     } else {

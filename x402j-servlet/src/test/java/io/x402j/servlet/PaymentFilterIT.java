@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.x402j.core.ErrorReason;
 import io.x402j.core.TokenAmount;
 import io.x402j.core.facilitator.HttpFacilitatorClient;
+import io.x402j.core.testing.RawHttp;
 import io.x402j.core.wire.HeaderCodec;
 import io.x402j.core.wire.PaymentRequired;
 import io.x402j.core.wire.SettleResponse;
@@ -29,6 +30,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -47,6 +49,8 @@ class PaymentFilterIT {
   static TestMarket market;
   static Server server;
   static String base;
+  static int port;
+  static final AtomicInteger handled = new AtomicInteger();
 
   @BeforeAll
   static void start() throws Exception {
@@ -78,7 +82,8 @@ class PaymentFilterIT {
     context.addServlet(new ServletHolder(new Shop()), "/*");
     server.setHandler(context);
     server.start();
-    base = "http://127.0.0.1:" + connector.getLocalPort() + "/shop";
+    port = connector.getLocalPort();
+    base = "http://127.0.0.1:" + port + "/shop";
   }
 
   @AfterAll
@@ -93,6 +98,11 @@ class PaymentFilterIT {
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+      handled.incrementAndGet();
+      // Naive about methods, as many handlers are: HEAD and OPTIONS get the GET answer.
+      if (req.getHeader("Origin") != null) {
+        resp.setHeader("Access-Control-Allow-Origin", req.getHeader("Origin"));
+      }
       String path = req.getPathInfo();
       switch (path) {
         case "/weather", "/free" -> {
@@ -354,5 +364,138 @@ class PaymentFilterIT {
     assertThat(browser.statusCode()).isEqualTo(402);
     assertThat(browser.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
     assertThat(browser.body()).contains("Pay with browser wallet");
+  }
+
+  // ------------------------------------------ what is priced is what the container dispatches
+
+  static String raw(String method, String target, String... headers) throws IOException {
+    StringBuilder request =
+        new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    for (int i = 0; i < headers.length; i += 2) {
+      request.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+    }
+    request.append("Connection: close\r\n\r\n");
+    return new RawHttp("127.0.0.1", port)
+        .exchangeWhole(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  static String header(String answer, String name) {
+    for (String line : answer.split("\r\n")) {
+      if (line.isEmpty()) {
+        return null;
+      }
+      if (line.regionMatches(true, 0, name + ":", 0, name.length() + 1)) {
+        return line.substring(name.length() + 1).strip();
+      }
+    }
+    return null;
+  }
+
+  static String body(String answer) {
+    int end = answer.indexOf("\r\n\r\n");
+    return end < 0 ? "" : answer.substring(end + 4);
+  }
+
+  @Test
+  void headIsPricedLikeGetAndTheHandlerNeverRunsUnpaid() throws Exception {
+    int before = handled.get();
+
+    String head = raw("HEAD", "/shop/weather");
+    String get = raw("GET", "/shop/weather");
+
+    assertThat(head).startsWith("HTTP/1.1 402 ");
+    assertThat(header(head, "PAYMENT-REQUIRED"))
+        .isNotNull()
+        .isEqualTo(header(get, "PAYMENT-REQUIRED"));
+    assertThat(header(head, "X-Shop")).isNull();
+    assertThat(handled.get()).isEqualTo(before);
+  }
+
+  @Test
+  void aPaidHeadSettlesLikeGet() throws Exception {
+    BigInteger before = market.sellerBalance();
+    String payment = pay("/weather");
+
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/weather"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .header("PAYMENT-SIGNATURE", payment)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("X-Shop")).hasValue("weather");
+    assertThat(
+            HEADERS
+                .decodePaymentResponse(
+                    response.headers().firstValue("PAYMENT-RESPONSE").orElseThrow())
+                .success())
+        .isTrue();
+    assertThat(market.sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(10_000)));
+  }
+
+  @Test
+  void anOptionsThatIsNoPreflightIsPriced() throws Exception {
+    int before = handled.get();
+
+    String plain = raw("OPTIONS", "/shop/weather");
+    String originOnly = raw("OPTIONS", "/shop/weather", "Origin", "https://shop.example");
+
+    assertThat(plain).startsWith("HTTP/1.1 402 ");
+    assertThat(originOnly).startsWith("HTTP/1.1 402 ");
+    assertThat(body(plain)).doesNotContain("sunny");
+    assertThat(handled.get()).isEqualTo(before);
+  }
+
+  @Test
+  void aPreflightIsFreeButOnlyItsStatusAndCorsHeadersGetOut() throws Exception {
+    int before = handled.get();
+
+    String answer =
+        raw(
+            "OPTIONS",
+            "/shop/weather",
+            "Origin",
+            "https://shop.example",
+            "Access-Control-Request-Method",
+            "GET",
+            "PAYMENT-SIGNATURE",
+            "not a payment");
+
+    assertThat(answer).startsWith("HTTP/1.1 200 ");
+    assertThat(handled.get()).as("the application answers its preflights").isEqualTo(before + 1);
+    assertThat(header(answer, "Access-Control-Allow-Origin")).isEqualTo("https://shop.example");
+    assertThat(header(answer, "X-Shop")).isNull();
+    assertThat(header(answer, "PAYMENT-REQUIRED")).isNull();
+    assertThat(body(answer)).doesNotContain("sunny");
+  }
+
+  @Test
+  void pathsThatServersReadDifferentlyAreRefusedBeforeAnyHandler() throws Exception {
+    int before = handled.get();
+    Map<String, String> named =
+        Map.of(
+            "/shop/weather/../free", "dot segment (..)",
+            "/shop/free/../weather", "dot segment (..)",
+            "/shop/./weather", "dot segment (.)",
+            "/shop/weather;x=y", "path parameter",
+            "/shop/weather%3Bx", "encoded semicolon");
+    for (Map.Entry<String, String> e : named.entrySet()) {
+      String answer = raw("GET", e.getKey());
+      assertThat(answer).as(e.getKey()).startsWith("HTTP/1.1 400 ");
+      assertThat(JSON.readTree(body(answer)).path("error").asText())
+          .as(e.getKey())
+          .contains(e.getValue());
+    }
+    // refused by Jetty before the filter runs; refused all the same
+    for (String path :
+        List.of("//shop/weather", "/shop/free/..;/weather", "/shop/free/%2e%2e/weather")) {
+      assertThat(raw("GET", path)).as(path).startsWith("HTTP/1.1 400 ");
+    }
+    for (String path : List.of("/shop/WEATHER", "/shop/%77eather", "/shop/weather/")) {
+      assertThat(raw("GET", path)).as(path).startsWith("HTTP/1.1 402 ");
+    }
+    assertThat(handled.get()).as("no handler ran").isEqualTo(before);
   }
 }

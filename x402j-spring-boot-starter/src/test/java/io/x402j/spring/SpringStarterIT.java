@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.x402j.core.NetworkRegistry;
 import io.x402j.core.TokenAmount;
+import io.x402j.core.testing.RawHttp;
 import io.x402j.core.wire.HeaderCodec;
 import io.x402j.core.wire.PaymentRequired;
 import io.x402j.core.wire.SettleResponse;
@@ -16,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
@@ -35,6 +37,8 @@ import org.springframework.test.context.DynamicPropertySource;
       "x402j.routes[0].pattern=GET /configured",
       "x402j.routes[0].price=$0.04",
       "x402j.routes[0].description=configured route",
+      "x402j.routes[1].pattern=GET /files/*",
+      "x402j.routes[1].price=$0.05",
       "x402j.paywall.app-name=Test Shop"
     })
 class SpringStarterIT {
@@ -167,5 +171,74 @@ class SpringStarterIT {
         send("GET", "/weather", null, "Accept", "text/html", "User-Agent", "Mozilla/5.0");
     assertThat(browser.statusCode()).isEqualTo(402);
     assertThat(browser.body()).contains("Test Shop");
+  }
+
+  // ---------------------------- what is priced is what Spring MVC dispatches, on embedded Tomcat
+
+  String raw(String method, String target, String... headers) throws Exception {
+    StringBuilder request =
+        new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    for (int i = 0; i < headers.length; i += 2) {
+      request.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+    }
+    request.append("Connection: close\r\n\r\n");
+    return new RawHttp("127.0.0.1", port)
+        .exchangeWhole(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  static String status(String answer) {
+    return answer.lines().findFirst().orElse("");
+  }
+
+  @Test
+  void aPathSpringReadsOtherwiseThanTomcatIsRefused() throws Exception {
+    // Tomcat normalises these to /free or /weather; Spring MVC matches the raw URI, and would run
+    // the /files/** handler for the first one, priced in the properties, unpaid.
+    for (String path :
+        List.of(
+            "/files/x/../../free",
+            "/free/../files/x",
+            "/weather;x=y",
+            "/free/..;/weather",
+            "/files/x/..;/..;/free",
+            "//weather",
+            "/./weather",
+            "/files/%2e%2e/free")) {
+      String answer = raw("GET", path);
+      assertThat(answer).as(path).doesNotContain("a priced file").doesNotContain("sunny");
+      assertThat(status(answer)).as(path).contains(" 400 ");
+    }
+    assertThat(raw("GET", "/files/x/../../free")).contains("dot segment (..)");
+  }
+
+  @Test
+  void headIsChargedWhereGetIs() throws Exception {
+    for (String path : List.of("/weather", "/configured", "/files/a.pdf")) {
+      assertThat(status(raw("HEAD", path))).as(path).contains(" 402 ");
+    }
+    HttpResponse<String> paid = paid("HEAD", "/configured", null);
+    assertThat(paid.statusCode()).isEqualTo(200);
+    assertThat(paid.headers().firstValue("PAYMENT-RESPONSE")).isPresent();
+  }
+
+  @Test
+  void optionsRunsNoAnnotatedHandlerSoItIsFree() throws Exception {
+    // Spring MVC answers OPTIONS itself (Allow), and preflights with its CORS handling.
+    String plain = raw("OPTIONS", "/weather");
+    String preflight =
+        raw(
+            "OPTIONS",
+            "/weather",
+            "Origin",
+            "https://shop.example",
+            "Access-Control-Request-Method",
+            "GET");
+
+    assertThat(status(plain)).contains(" 200 ");
+    assertThat(plain).doesNotContain("sunny").doesNotContain("PAYMENT-REQUIRED");
+    assertThat(preflight).doesNotContain("sunny").doesNotContain("PAYMENT-REQUIRED");
+    assertThat(status(raw("OPTIONS", "/configured")))
+        .as("a configured route prices OPTIONS on its path")
+        .contains(" 402 ");
   }
 }

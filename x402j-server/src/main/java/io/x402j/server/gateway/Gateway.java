@@ -21,6 +21,11 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * are not, and {@code X-Forwarded-For/-Proto/-Host} are added, as is {@code X-Payment-Payer} on
  * paid requests.
  *
+ * <p>The path forwarded is the path priced, canonically percent-encoded; a path the upstream might
+ * read otherwise ({@code ..}, {@code //}, {@code ;x=1}, {@code %2F}, …) is answered 400. {@code
+ * HEAD} is priced like {@code GET} and {@code OPTIONS} like the route of its path; a CORS preflight
+ * is free, and only its status and CORS headers come back from the upstream.
+ *
  * <pre>{@code
  * try (Gateway gateway = Gateway.builder(gate, URI.create("http://127.0.0.1:9000")).port(4021).start()) {
  *   …

@@ -89,7 +89,23 @@ public final class GatewayHandler extends Handler.Abstract {
   }
 
   /** An upstream answer, read into memory. */
-  private record Upstream(int status, HttpFields headers, byte[] body) {}
+  private record Upstream(int status, HttpFields headers, byte[] body) {
+    /**
+     * What a CORS preflight's answer means to a browser: the status and the CORS headers. A free
+     * preflight must not carry off what an upstream that ignores the method would have sent for
+     * {@code GET}, such as a body or a signed download {@code Location}.
+     */
+    Upstream corsOnly() {
+      HttpFields.Mutable cors = HttpFields.build();
+      for (HttpField field : headers) {
+        String name = field.getName().toLowerCase(Locale.ROOT);
+        if (name.startsWith("access-control-") || name.equals("vary")) {
+          cors.add(field);
+        }
+      }
+      return new Upstream(status, cors.asImmutable(), new byte[0]);
+    }
+  }
 
   /** Thrown when the upstream's answer exceeds the buffer. */
   private static final class TooLarge extends IOException {
@@ -102,12 +118,23 @@ public final class GatewayHandler extends Handler.Abstract {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
+    // The path priced is the path forwarded: one the upstream might read otherwise is refused.
+    RequestPath path = RequestPath.parse(request.getHttpURI().getPath());
+    if (path instanceof RequestPath.Ambiguous ambiguous) {
+      error(
+          response,
+          callback,
+          400,
+          ambiguous.problem() + "; the gateway forwards only paths that every server reads alike");
+      return true;
+    }
+    RequestPath.Canonical canonical = (RequestPath.Canonical) path;
     BodyReader.read(request, maxRequestBytes, 0, bodyTimeout)
         .whenComplete(
             (read, error) -> {
               if (read instanceof BodyReader.Body body) {
                 try {
-                  forward(request, response, callback, body.bytes());
+                  forward(request, canonical, response, callback, body.bytes());
                 } catch (RuntimeException e) {
                   // Thrown here, it would vanish in the future and leave the client waiting.
                   LOG.error(
@@ -133,10 +160,15 @@ public final class GatewayHandler extends Handler.Abstract {
     return true;
   }
 
-  private void forward(Request request, Response response, Callback callback, byte[] body) {
-    JettyGateRequest gateRequest = new JettyGateRequest(request);
+  private void forward(
+      Request request,
+      RequestPath.Canonical path,
+      Response response,
+      Callback callback,
+      byte[] body) {
+    JettyGateRequest gateRequest = new JettyGateRequest(request, path);
     gate.check(gateRequest)
-        .thenCompose(decision -> decide(decision, request, body, response))
+        .thenCompose(decision -> decide(decision, gateRequest, body))
         .whenComplete(
             (answer, error) -> {
               if (error != null) {
@@ -159,23 +191,26 @@ public final class GatewayHandler extends Handler.Abstract {
   }
 
   private CompletableFuture<Answer> decide(
-      GateDecision decision, Request request, byte[] body, Response response) {
+      GateDecision decision, JettyGateRequest gateRequest, byte[] body) {
+    Request request = gateRequest.request;
     if (decision instanceof GateDecision.Respond respond) {
       return CompletableFuture.completedFuture((r, c) -> write(r, c, respond.response()));
     }
     if (decision instanceof GateDecision.Free) {
-      return forward(request, body, null)
+      boolean preflight = gateRequest.isCorsPreflight();
+      return forward(gateRequest, body, null)
           .handle(
               (upstreamAnswer, error) -> {
                 if (error != null) {
                   return upstreamFailure(request, error);
                 }
-                Answer relayed = (r, c) -> relay(r, c, upstreamAnswer, Map.of(), null);
+                Upstream relayedAnswer = preflight ? upstreamAnswer.corsOnly() : upstreamAnswer;
+                Answer relayed = (r, c) -> relay(r, c, relayedAnswer, Map.of(), null);
                 return relayed;
               });
     }
     Admission admission = ((GateDecision.Admit) decision).admission();
-    return forward(request, body, admission.payer())
+    return forward(gateRequest, body, admission.payer())
         .handle(
             (upstreamAnswer, error) -> {
               if (error != null) {
@@ -213,17 +248,17 @@ public final class GatewayHandler extends Handler.Abstract {
     return (r, c) -> error(r, c, 502, "the upstream did not answer; you were not charged");
   }
 
-  private CompletableFuture<Upstream> forward(Request request, byte[] body, String payer) {
-    String rawPath = request.getHttpURI().getPath();
+  private CompletableFuture<Upstream> forward(
+      JettyGateRequest gateRequest, byte[] body, String payer) {
+    Request request = gateRequest.request;
     String query = request.getHttpURI().getQuery();
     URI target =
-        URI.create(
-            upstream + (rawPath == null ? "/" : rawPath) + (query == null ? "" : "?" + query));
+        URI.create(upstream + gateRequest.path.encoded() + (query == null ? "" : "?" + query));
     HttpRequest.Builder out =
         HttpRequest.newBuilder(target)
             .timeout(timeout)
             .method(
-                request.getMethod(),
+                gateRequest.method(), // as priced: upper case
                 body.length == 0 && !hasBody(request)
                     ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofByteArray(body));
@@ -325,12 +360,14 @@ public final class GatewayHandler extends Handler.Abstract {
         GateResponse.of(status, "application/json", json, Map.of("Cache-Control", "no-store")));
   }
 
-  /** A Jetty request as the gate sees it. */
+  /** A Jetty request as the gate sees it: with the path that is forwarded. */
   private static final class JettyGateRequest implements GateRequest {
     private final Request request;
+    private final RequestPath.Canonical path;
 
-    JettyGateRequest(Request request) {
+    JettyGateRequest(Request request, RequestPath.Canonical path) {
       this.request = request;
+      this.path = path;
     }
 
     @Override
@@ -340,8 +377,7 @@ public final class GatewayHandler extends Handler.Abstract {
 
     @Override
     public String path() {
-      String path = Request.getPathInContext(request);
-      return path == null || path.isEmpty() ? "/" : path;
+      return path.decoded();
     }
 
     @Override

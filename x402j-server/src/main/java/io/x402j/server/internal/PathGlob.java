@@ -7,7 +7,7 @@ import java.util.Arrays;
  * whatever either holds. A regular expression with several {@code .*?} backtracks: {@code /*a*a*b}
  * against a 4,000-character path took 48 seconds, one request enough to occupy a core. This matcher
  * runs all ways of matching side by side instead (a Thompson automaton), so it never goes back.
- * Letters compare case-insensitively (ASCII). Not part of the x402j API.
+ * Letters compare case-insensitively. Not part of the x402j API.
  */
 public final class PathGlob {
   private static final byte LITERAL = 0; // one given character
@@ -135,8 +135,16 @@ public final class PathGlob {
     }
   }
 
+  /**
+   * Folds case beyond ASCII, as some servers do when they route case-insensitively: {@code ſ} and
+   * {@code S}, the Kelvin sign and {@code K}, {@code ı} and {@code I} compare equal, so no spelling
+   * of a priced path reaches such a server free.
+   */
   private static char fold(char c) {
-    return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+    if (c < 0x80) {
+      return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+    }
+    return Character.toLowerCase(Character.toUpperCase(c));
   }
 
   private static boolean isNameStart(char c) {

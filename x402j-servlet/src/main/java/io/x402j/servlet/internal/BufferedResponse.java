@@ -64,7 +64,28 @@ public final class BufferedResponse extends HttpServletResponseWrapper {
 
   @Override
   public void sendRedirect(String location) {
-    this.status = SC_FOUND;
+    sendRedirect(location, SC_FOUND, true);
+  }
+
+  // Servlet 6.1's redirects: its wrapper passes them to the real response, which would send the
+  // redirect (a signed download link, say) to the client before the payment is settled.
+
+  @Override
+  public void sendRedirect(String location, int sc) {
+    sendRedirect(location, sc, true);
+  }
+
+  @Override
+  public void sendRedirect(String location, boolean clearBuffer) {
+    sendRedirect(location, SC_FOUND, clearBuffer);
+  }
+
+  @Override
+  public void sendRedirect(String location, int sc, boolean clearBuffer) {
+    if (clearBuffer) {
+      resetBuffer();
+    }
+    this.status = sc;
     setHeader("Location", location);
   }
 
@@ -148,6 +169,9 @@ public final class BufferedResponse extends HttpServletResponseWrapper {
 
   @Override
   public void resetBuffer() {
+    if (writer != null) {
+      writer.flush(); // what it still holds would otherwise arrive after the reset
+    }
     body.reset();
   }
 

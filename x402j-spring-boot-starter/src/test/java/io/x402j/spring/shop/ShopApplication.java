@@ -49,5 +49,11 @@ public class ShopApplication {
     public String free() {
       return "free";
     }
+
+    /** Priced in application properties as {@code GET /files/*}. */
+    @GetMapping("/files/**")
+    public String file() {
+      return "a priced file";
+    }
   }
 }
