@@ -5,6 +5,7 @@ import io.x402j.client.Payer;
 import io.x402j.client.PaymentAuthorization;
 import io.x402j.client.PaymentChallenge;
 import io.x402j.client.PlannedPayment;
+import io.x402j.client.SpendControls;
 import io.x402j.core.NetworkRegistry;
 import io.x402j.core.facilitator.HttpFacilitatorClient;
 import io.x402j.core.wire.HeaderCodec;
@@ -247,7 +248,12 @@ final class Demo implements AutoCloseable {
   /** Pays every route, telling each step; whether every payment settled. */
   boolean payEveryRoute() throws IOException, InterruptedException {
     PrivateKeySigner buyer = info.requireAccount("buyer").signer();
-    Payer payer = Payer.builder().signer(buyer).networks(networks).build();
+    Payer payer =
+        Payer.builder()
+            .signer(buyer)
+            .networks(networks)
+            .spendControls(SpendControls.builder().maxPerPaymentUsd("0.10").build())
+            .build();
     boolean all = true;
     for (Route route : ROUTES) {
       all &= pay(route, payer, buyer.address());

@@ -78,6 +78,7 @@ class PayCommandTest {
     return new PlannedPayment(
         2,
         URI.create("https://api.example/x"),
+        "api.example",
         r,
         null,
         networks.findAsset(r.network(), r.asset()).orElse(null));
