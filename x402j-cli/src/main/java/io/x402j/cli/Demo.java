@@ -380,7 +380,10 @@ final class Demo implements AutoCloseable {
     out.println("Try, in another terminal (a devnet key: public, worthless anywhere else):");
     out.printf("  export X402J_PRIVATE_KEY=%s%n", info.requireAccount("buyer").privateKey());
     out.printf("  ./x402j inspect %s/weather%n", gateway.url());
-    out.printf("  ./x402j pay %s/weather%n", gateway.url());
+    // The built-in registry does not know the test dollar, so the dollar cap would refuse it.
+    out.printf(
+        "  ./x402j pay --max 1000 %s/weather   (--max in atomic units: %s is a test token)%n",
+        gateway.url(), info.tokenSymbol());
     out.printf("  curl %s/settlements%n", facilitator.url());
     out.flush();
   }
