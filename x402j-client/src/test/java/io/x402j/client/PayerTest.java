@@ -193,6 +193,45 @@ class PayerTest {
         .hasMessageContaining("at least 10 s");
   }
 
+  @Test
+  void serverGivenWordsAreQuotedInRefusalsAndHookMessages() {
+    PaymentRequirements evil =
+        usdc(BASE_SEPOLIA, USDC_SEPOLIA, 10_000, SELLER).toBuilder()
+            .scheme("exact\nINFO forged line\u001b[31m")
+            .build();
+    assertThatThrownBy(() -> payer.authorize(challenge("https://api.example/x", evil)))
+        .isInstanceOf(PaymentRefusedException.class)
+        .hasMessageContaining("'exact\\u000aINFO forged line\\u001b[31m'")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n", "\u001b"));
+
+    List<String> failures = new java.util.ArrayList<>();
+    Payer listening =
+        Payer.builder()
+            .signer(signer)
+            .spendControls(SpendControls.unlimited())
+            .listener(
+                new PayerListener() {
+                  @Override
+                  public void onFailure(PlannedPayment payment, String reason) {
+                    failures.add(reason);
+                  }
+                })
+            .build();
+    PaymentAuthorization paid =
+        listening.authorize(
+            challenge("https://api.example/x", usdc(BASE_SEPOLIA, USDC_SEPOLIA, 1, SELLER)));
+    listening.paid(
+        paid.payment(),
+        402,
+        new io.x402j.core.wire.SettleResponse(
+            false, "nope\r\nINFO settled", null, "", "eip155:84532", null, null, null, Map.of()));
+    assertThat(failures)
+        .singleElement()
+        .asString()
+        .contains("'nope\\u000d\\u000aINFO settled'")
+        .doesNotContain("\n");
+  }
+
   static long validBefore(PaymentPayload payment) {
     return ExactEvmPayload.fromMap(payment.payload())
         .authorization()
