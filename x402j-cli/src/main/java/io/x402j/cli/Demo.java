@@ -5,6 +5,7 @@ import io.x402j.client.Payer;
 import io.x402j.client.PaymentAuthorization;
 import io.x402j.client.PaymentChallenge;
 import io.x402j.client.PlannedPayment;
+import io.x402j.client.SpendControls;
 import io.x402j.core.NetworkRegistry;
 import io.x402j.core.facilitator.HttpFacilitatorClient;
 import io.x402j.core.wire.HeaderCodec;
@@ -247,7 +248,12 @@ final class Demo implements AutoCloseable {
   /** Pays every route, telling each step; whether every payment settled. */
   boolean payEveryRoute() throws IOException, InterruptedException {
     PrivateKeySigner buyer = info.requireAccount("buyer").signer();
-    Payer payer = Payer.builder().signer(buyer).networks(networks).build();
+    Payer payer =
+        Payer.builder()
+            .signer(buyer)
+            .networks(networks)
+            .spendControls(SpendControls.builder().maxPerPaymentUsd("0.10").build())
+            .build();
     boolean all = true;
     for (Route route : ROUTES) {
       all &= pay(route, payer, buyer.address());
@@ -374,7 +380,10 @@ final class Demo implements AutoCloseable {
     out.println("Try, in another terminal (a devnet key: public, worthless anywhere else):");
     out.printf("  export X402J_PRIVATE_KEY=%s%n", info.requireAccount("buyer").privateKey());
     out.printf("  ./x402j inspect %s/weather%n", gateway.url());
-    out.printf("  ./x402j pay %s/weather%n", gateway.url());
+    // The built-in registry does not know the test dollar, so the dollar cap would refuse it.
+    out.printf(
+        "  ./x402j pay --max 1000 %s/weather   (--max in atomic units: %s is a test token)%n",
+        gateway.url(), info.tokenSymbol());
     out.printf("  curl %s/settlements%n", facilitator.url());
     out.flush();
   }

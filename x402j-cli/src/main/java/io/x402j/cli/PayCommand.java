@@ -12,7 +12,9 @@ import io.x402j.core.Network;
 import io.x402j.core.NetworkRegistry;
 import io.x402j.core.TokenAmount;
 import io.x402j.core.X402Exception;
+import io.x402j.core.internal.Text;
 import io.x402j.core.wire.SettleResponse;
+import io.x402j.evm.ExactEvmClient;
 import io.x402j.evm.PrivateKeySigner;
 import io.x402j.facilitator.FacilitatorConfig;
 import java.io.IOException;
@@ -48,6 +50,9 @@ final class PayCommand implements Callable<Integer> {
   static final int HTTP_ERROR = 5;
   static final int UNREACHABLE = 6;
 
+  /** The most one payment may be when {@code --max} is not given. */
+  static final String DEFAULT_MAX = "$0.10";
+
   @Spec CommandSpec spec;
 
   @Mixin HttpOptions http;
@@ -57,8 +62,22 @@ final class PayCommand implements Callable<Integer> {
   @Option(
       names = "--max",
       paramLabel = "PRICE",
-      description = "The most to pay: $0.10 (USD stablecoins), or atomic units such as 100000.")
+      description = {
+        "The most to pay per payment: dollars such as $0.50 (USD stablecoins only), atomic units"
+            + " such as 100000 (any token), or 'unlimited'. Default: "
+            + DEFAULT_MAX
+            + ", which refuses tokens that are not known USD stablecoins."
+      })
   String max;
+
+  @Option(
+      names = "--max-authorization-lifetime",
+      paramLabel = "DURATION",
+      defaultValue = "1h",
+      description =
+          "The longest a signed payment stays valid, whatever the server asks (default"
+              + " ${DEFAULT-VALUE}; at least 10s).")
+  String maxAuthorizationLifetime;
 
   @Option(
       names = "--prefer-network",
@@ -94,21 +113,24 @@ final class PayCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Show what would be paid; sign and pay nothing.")
   boolean dryRun;
 
-  /** The spend limits the flags describe. */
+  /** The spend limits the flags describe; without {@code --max}, at most $0.10 per payment. */
   SpendControls controls(NetworkRegistry networks) {
     SpendControls.Builder b = SpendControls.builder();
-    if (max != null) {
-      String m = max.strip();
-      if (m.startsWith("$")) {
+    String m = max == null ? DEFAULT_MAX : max.strip();
+    if (m.startsWith("$")) {
+      try {
         b.maxPerPaymentUsd(m);
-      } else {
-        try {
-          b.maxPerPayment(TokenAmount.parse(m));
-        } catch (IllegalArgumentException e) {
-          throw new ParameterException(
-              spec.commandLine(),
-              "--max must be $DOLLARS or a whole number of atomic units, got " + max);
-        }
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--max: " + e.getMessage());
+      }
+    } else if (!m.equals("unlimited")) {
+      try {
+        b.maxPerPayment(TokenAmount.parse(m));
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--max must be $DOLLARS, a whole number of atomic units or unlimited, got "
+                + Text.quote(max));
       }
     }
     if (onlyNetworks != null) {
@@ -123,6 +145,21 @@ final class PayCommand implements Callable<Integer> {
       b.budgetUsd(budget, window);
     }
     return b.build();
+  }
+
+  /** The cap on how long a signed authorization stays valid. */
+  Duration authorizationLifetime() {
+    Duration lifetime =
+        FacilitatorConfig.parseDuration(maxAuthorizationLifetime, "--max-authorization-lifetime");
+    if (lifetime.compareTo(ExactEvmClient.MIN_AUTHORIZATION_LIFETIME) < 0) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--max-authorization-lifetime must be at least "
+              + ExactEvmClient.MIN_AUTHORIZATION_LIFETIME.toSeconds()
+              + "s (facilitators want 6 s left when they settle), got "
+              + maxAuthorizationLifetime);
+    }
+    return lifetime;
   }
 
   /** How to choose among offers. */
@@ -144,9 +181,11 @@ final class PayCommand implements Callable<Integer> {
     NetworkRegistry networks = NetworkRegistry.defaults();
     SpendControls controls;
     RequirementSelector selector;
+    Duration lifetime;
     try {
       controls = controls(networks);
       selector = selector(networks);
+      lifetime = authorizationLifetime();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -156,6 +195,7 @@ final class PayCommand implements Callable<Integer> {
       Payer payer =
           Payer.builder()
               .signer(signer)
+              .maxAuthorizationLifetime(lifetime)
               .networks(networks)
               .spendControls(controls)
               .spendLog(log)
@@ -168,6 +208,14 @@ final class PayCommand implements Callable<Integer> {
       } catch (PaymentRefusedException e) {
         err.println("x402j pay: nothing was paid:");
         e.reasons().forEach(r -> err.println("  - " + r));
+        if (max == null) {
+          err.println(
+              "x402j pay: without --max, at most "
+                  + DEFAULT_MAX
+                  + " is paid per payment, in known USD stablecoins only; raise it with --max"
+                  + " '$1', give atomic units for other tokens (--max 100000), or say --max"
+                  + " unlimited");
+        }
         err.flush();
         return REFUSED;
       } catch (X402Exception e) {
@@ -183,6 +231,11 @@ final class PayCommand implements Callable<Integer> {
       out.flush();
       return report(response, signer, err);
     }
+  }
+
+  /** A server-given word as it is when it is one, else quoted: nothing raw reaches the terminal. */
+  static String plain(String word) {
+    return word != null && word.matches("[A-Za-z0-9_.:-]{1,100}") ? word : Text.quote(word);
   }
 
   private static int report(
@@ -213,16 +266,16 @@ final class PayCommand implements Callable<Integer> {
       } else if (receipt.success()) {
         err.println(
             "x402j pay: settled in transaction "
-                + receipt.transaction()
+                + plain(receipt.transaction())
                 + " on "
-                + receipt.network());
+                + plain(receipt.network()));
       } else {
         err.println(
             "x402j pay: the payment did not settle: "
-                + receipt.errorReason()
+                + plain(receipt.errorReason())
                 + (receipt.transaction() == null || receipt.transaction().isEmpty()
                     ? ""
-                    : " (transaction " + receipt.transaction() + ")"));
+                    : " (transaction " + plain(receipt.transaction()) + ")"));
       }
       if (status == 402 || (receipt != null && !receipt.success())) {
         return PAYMENT_FAILED;

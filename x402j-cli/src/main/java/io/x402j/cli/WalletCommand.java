@@ -12,6 +12,9 @@ import io.x402j.facilitator.FacilitatorConfig;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
@@ -48,8 +51,9 @@ final class WalletCommand implements Callable<Integer> {
       name = "new",
       mixinStandardHelpOptions = true,
       description = {
-        "Creates a new key. With --keystore it is written there, encrypted, and only the address"
-            + " is printed; without, the address and the key are printed once.",
+        "Creates a new key. With --keystore it is written there, encrypted and readable by you"
+            + " only (an existing file is never overwritten), and only the address is printed;"
+            + " without, the address and the key are printed once.",
       })
   static final class New implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -69,11 +73,18 @@ final class WalletCommand implements Callable<Integer> {
       PrintWriter err = spec.commandLine().getErr();
       PrivateKeySigner signer = PrivateKeySigner.generate(new SecureRandom());
       if (keystore != null) {
+        if (Files.exists(keystore, LinkOption.NOFOLLOW_LINKS)) {
+          throw exists(keystore);
+        }
         KeyOptions options = new KeyOptions();
         options.passwordEnv = passwordEnv;
         char[] password =
             options.password(System.getenv(), System.console(), "Password for the new keystore: ");
-        signer.saveKeystore(keystore, password);
+        try {
+          signer.saveKeystore(keystore, password);
+        } catch (FileAlreadyExistsException e) {
+          throw exists(keystore);
+        }
         out.println(signer.address());
         err.println("x402j wallet: key written to " + keystore + " (encrypted)");
       } else {
@@ -87,6 +98,12 @@ final class WalletCommand implements Callable<Integer> {
       err.flush();
       return 0;
     }
+  }
+
+  private static IllegalArgumentException exists(Path keystore) {
+    return new IllegalArgumentException(
+        keystore
+            + " exists; a keystore is never overwritten: choose another file, or move that one");
   }
 
   /** {@code wallet address}. */

@@ -83,6 +83,12 @@ class PayCommandIT {
         .contains("nothing was paid")
         .contains("$0.01 exceeds the maximum of $0.005 per payment");
 
+    Run pricey = x402j("pay", shop.url() + "/pricey");
+    assertThat(pricey.exit()).as("at most $0.10 unless told").isEqualTo(PayCommand.REFUSED);
+    assertThat(pricey.err())
+        .contains("$5 exceeds the maximum of $0.10 per payment")
+        .contains("--max unlimited");
+
     Run broken = x402j("pay", shop.url() + "/broken");
     assertThat(broken.exit()).isEqualTo(PayCommand.HTTP_ERROR);
 

@@ -78,9 +78,62 @@ class PayCommandTest {
     return new PlannedPayment(
         2,
         URI.create("https://api.example/x"),
+        "api.example",
         r,
         null,
         networks.findAsset(r.network(), r.asset()).orElse(null));
+  }
+
+  static PlannedPayment unknownToken(long atomic) {
+    PaymentRequirements r =
+        PaymentRequirements.builder()
+            .network(Network.evm(84532))
+            .amount(TokenAmount.of(atomic))
+            .asset("0x000000000000000000000000000000000000dEaD")
+            .payTo("0x857b06519E91e3A54538791bDbb0E22373e36b66")
+            .build();
+    return new PlannedPayment(2, URI.create("https://api.example/x"), "api.example", r, null, null);
+  }
+
+  @Test
+  void withoutMaxAtMostTenCentsInKnownStablecoinsIsPaid() {
+    NetworkRegistry networks = NetworkRegistry.defaults();
+    var byDefault = parse(PayCommand.class, "pay", "https://x").controls(networks);
+    assertThat(byDefault.refusal(sepoliaCents(10))).isEmpty();
+    assertThat(byDefault.refusal(sepoliaCents(11)))
+        .hasValueSatisfying(r -> assertThat(r).contains("exceeds the maximum of $0.10"));
+    assertThat(byDefault.refusal(unknownToken(1)))
+        .hasValueSatisfying(r -> assertThat(r).contains("not a known USD stablecoin"));
+
+    var atomic = parse(PayCommand.class, "pay", "--max", "500", "https://x").controls(networks);
+    assertThat(atomic.refusal(unknownToken(500))).isEmpty();
+    assertThat(atomic.refusal(unknownToken(501))).isPresent();
+
+    var unlimited =
+        parse(PayCommand.class, "pay", "--max", "unlimited", "https://x").controls(networks);
+    assertThat(unlimited.refusal(sepoliaCents(100_000))).isEmpty();
+    assertThat(unlimited.refusal(unknownToken(Long.MAX_VALUE))).isEmpty();
+  }
+
+  @Test
+  void theAuthorizationLifetimeIsCappedAtAnHourUnlessSaidOtherwise() {
+    assertThat(parse(PayCommand.class, "pay", "https://x").authorizationLifetime())
+        .isEqualTo(java.time.Duration.ofHours(1));
+    assertThat(
+            parse(PayCommand.class, "pay", "--max-authorization-lifetime", "5m", "https://x")
+                .authorizationLifetime())
+        .isEqualTo(java.time.Duration.ofMinutes(5));
+    assertThatThrownBy(
+            () ->
+                parse(PayCommand.class, "pay", "--max-authorization-lifetime", "5s", "https://x")
+                    .authorizationLifetime())
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("at least 10s");
+    assertThatThrownBy(
+            () ->
+                parse(PayCommand.class, "pay", "--max-authorization-lifetime", "soon", "https://x")
+                    .authorizationLifetime())
+        .hasMessageContaining("--max-authorization-lifetime");
   }
 
   @Test
@@ -149,6 +202,21 @@ class PayCommandTest {
         .contains("10000")
         .contains("Base Sepolia (eip155:84532)")
         .contains("60 s");
+  }
+
+  @Test
+  void walletNewNeverOverwritesAKeystore(@TempDir Path dir) throws Exception {
+    Path existing = dir.resolve("wallet.json");
+    Files.writeString(existing, "{\"precious\":true}");
+    java.io.StringWriter err = new java.io.StringWriter();
+    CommandLine cli = X402j.commandLine();
+    cli.setErr(new java.io.PrintWriter(err));
+
+    int exit = cli.execute("wallet", "new", "--keystore", existing.toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("exists; a keystore is never overwritten");
+    assertThat(Files.readString(existing)).isEqualTo("{\"precious\":true}");
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.x402j.core.Asset;
 import io.x402j.core.NetworkPattern;
 import io.x402j.core.NetworkRegistry;
 import io.x402j.core.X402Exception;
+import io.x402j.core.internal.Text;
 import io.x402j.core.scheme.SchemeClient;
 import io.x402j.core.scheme.SchemeRegistry;
 import io.x402j.core.wire.HeaderCodec;
@@ -24,6 +25,7 @@ import io.x402j.evm.Signer;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +48,10 @@ import org.slf4j.LoggerFactory;
  *     .spendControls(SpendControls.builder().maxPerPaymentUsd("0.10").build())
  *     .build();
  * }</pre>
+ *
+ * Spend controls must be given: a payer never runs without limits unless told so with {@link
+ * SpendControls#unlimited()}. Per-host budgets count against the host that answered the 402 (the
+ * {@link PaymentChallenge#url()}), never the one the server names in its answer.
  */
 public final class Payer {
   private static final Logger LOG = LoggerFactory.getLogger(Payer.class);
@@ -163,7 +169,7 @@ public final class Payer {
         return Optional.of(codec.decodeXPaymentResponse(v1Header.get()));
       }
     } catch (MalformedMessageException e) {
-      LOG.warn("the server's receipt header is unreadable: {}", e.getMessage());
+      LOG.warn("the server's receipt header is unreadable: {}", Text.quote(e.getMessage()));
     }
     return Optional.empty();
   }
@@ -177,7 +183,7 @@ public final class Payer {
           l.onFailure(
               payment,
               status == 402 && receipt != null && receipt.errorReason() != null
-                  ? "the payment did not settle: " + receipt.errorReason()
+                  ? "the payment did not settle: " + plain(receipt.errorReason())
                   : status >= 400
                       ? "the paid request was answered with HTTP " + status
                       : "the server sent no settlement receipt");
@@ -206,6 +212,12 @@ public final class Payer {
     }
 
     Read read(PaymentChallenge challenge) {
+      String host;
+      try {
+        host = challenge.host();
+      } catch (IllegalArgumentException e) {
+        throw new X402Exception("the 402 came from an unusable host: " + e.getMessage(), e);
+      }
       Optional<String> header = challenge.header("PAYMENT-REQUIRED");
       if (header.isPresent()) {
         PaymentRequired required;
@@ -222,7 +234,7 @@ public final class Payer {
         URI resource = resourceUrl(challenge.url(), required);
         List<PlannedPayment> offers = new ArrayList<>();
         for (PaymentRequirements r : required.accepts()) {
-          offers.add(new PlannedPayment(2, resource, r, null, asset(r)));
+          offers.add(new PlannedPayment(2, resource, host, r, null, asset(r)));
         }
         return new Read(required, offers, List.of());
       }
@@ -252,14 +264,16 @@ public final class Payer {
       for (PaymentRequirementsV1 r : required.accepts()) {
         try {
           PaymentRequirements translated = v1.requirements(r);
-          offers.add(new PlannedPayment(1, challenge.url(), translated, r, asset(translated)));
+          offers.add(
+              new PlannedPayment(1, challenge.url(), host, translated, r, asset(translated)));
         } catch (IllegalArgumentException e) {
-          unreadable.add(r.scheme() + " on " + r.network() + ": " + e.getMessage());
+          unreadable.add(plain(r.scheme()) + " on " + plain(r.network()) + ": " + e.getMessage());
         }
       }
       return new Read(null, offers, unreadable);
     }
 
+    /** The resource as the server names it: shown to people, never used for limits. */
     private static URI resourceUrl(URI fallback, PaymentRequired required) {
       if (required.resource() != null && required.resource().url() != null) {
         try {
@@ -281,7 +295,7 @@ public final class Payer {
     List<PlannedPayment> payable = new ArrayList<>();
     for (PlannedPayment offer : read.offers()) {
       PaymentRequirements r = offer.requirements();
-      String label = r.scheme() + " on " + r.network() + " (" + offer.describe() + ")";
+      String label = plain(r.scheme()) + " on " + r.network() + " (" + offer.describe() + ")";
       if (schemes.find(offer.x402Version(), r.scheme(), r.network()).isEmpty()) {
         reasons.add(label + ": no client for this scheme and network");
         continue;
@@ -325,6 +339,11 @@ public final class Payer {
     return new PaymentAuthorization("X-PAYMENT", headers.encodeXPayment(payment), chosen);
   }
 
+  /** A server-given word as it is when it is one, else quoted: nothing raw reaches a log line. */
+  static String plain(String word) {
+    return word != null && word.matches("[A-Za-z0-9_.:-]{1,64}") ? word : Text.quote(word);
+  }
+
   private PaymentRefusedException refused(
       PaymentChallenge challenge, List<String> reasons, PlannedPayment payment) {
     PaymentRefusedException e = new PaymentRefusedException(challenge.url().toString(), reasons);
@@ -340,10 +359,14 @@ public final class Payer {
 
   /** Builds a {@link Payer}. */
   public static final class Builder {
-    private final SchemeRegistry.Builder<SchemeClient> schemes = SchemeRegistry.builder();
-    private boolean hasScheme;
+    /** A scheme client for some networks, or a signer whose client is made at build time. */
+    private record Registration(NetworkPattern networks, SchemeClient client, Signer signer) {}
+
+    private final List<Registration> registrations = new ArrayList<>();
+    private SchemeRegistry.Builder<SchemeClient> schemes;
+    private Duration maxAuthorizationLifetime = ExactEvmClient.DEFAULT_MAX_AUTHORIZATION_LIFETIME;
     private NetworkRegistry networks = NetworkRegistry.defaults();
-    private SpendControls controls = SpendControls.none();
+    private SpendControls controls;
     private SpendLog log = SpendLog.inMemory();
     private RequirementSelector selector = RequirementSelector.first();
     private final List<PayerListener> listeners = new ArrayList<>();
@@ -351,15 +374,38 @@ public final class Payer {
 
     private Builder() {}
 
-    /** Pays exact-scheme requirements on every EVM network with {@code signer}. */
+    /**
+     * Pays exact-scheme requirements on every EVM network with {@code signer}, signing
+     * authorizations valid at most {@link #maxAuthorizationLifetime}.
+     */
     public Builder signer(Signer signer) {
-      return scheme(NetworkPattern.namespace("eip155"), ExactEvmClient.of(signer));
+      registrations.add(
+          new Registration(
+              NetworkPattern.namespace("eip155"), null, Objects.requireNonNull(signer, "signer")));
+      return this;
     }
 
-    /** Pays with {@code client} on {@code networks}, in both protocol versions. */
+    /**
+     * Pays with {@code client} on {@code networks}, in both protocol versions. The client decides
+     * its own authorization lifetime.
+     */
     public Builder scheme(NetworkPattern networks, SchemeClient client) {
-      schemes.registerBothVersions(client.scheme(), networks, client);
-      hasScheme = true;
+      registrations.add(
+          new Registration(
+              Objects.requireNonNull(networks, "networks"),
+              Objects.requireNonNull(client, "client"),
+              null));
+      return this;
+    }
+
+    /**
+     * The longest an authorization signed for {@link #signer} stays valid (default one hour, at
+     * least 10 s): {@code validBefore} is now plus the server's {@code maxTimeoutSeconds}, but
+     * never more than this, so a server cannot ask for an authorization valid for years. The
+     * requirement echoed to the server is not changed.
+     */
+    public Builder maxAuthorizationLifetime(Duration lifetime) {
+      this.maxAuthorizationLifetime = Objects.requireNonNull(lifetime, "lifetime");
       return this;
     }
 
@@ -369,7 +415,10 @@ public final class Payer {
       return this;
     }
 
-    /** The limits (default: none). */
+    /**
+     * The limits; required. {@link SpendControls#unlimited()} pays whatever a server asks, and must
+     * be said explicitly.
+     */
     public Builder spendControls(SpendControls controls) {
       this.controls = Objects.requireNonNull(controls, "controls");
       return this;
@@ -402,11 +451,27 @@ public final class Payer {
     /**
      * The payer.
      *
-     * @throws IllegalStateException without a signer or scheme
+     * @throws IllegalStateException without a signer or scheme, or without spend controls
+     * @throws IllegalArgumentException if the authorization lifetime is below the minimum
      */
     public Payer build() {
-      if (!hasScheme) {
+      if (registrations.isEmpty()) {
         throw new IllegalStateException("a payer needs a signer (or a scheme client)");
+      }
+      if (controls == null) {
+        throw new IllegalStateException(
+            "a payer needs spend controls: give spendControls(SpendControls.builder()"
+                + ".maxPerPaymentUsd(\"0.10\")...build()), or spendControls(SpendControls"
+                + ".unlimited()) to pay whatever a server asks");
+      }
+      schemes = SchemeRegistry.builder();
+      for (Registration r : registrations) {
+        SchemeClient client =
+            r.client() != null
+                ? r.client()
+                : ExactEvmClient.of(r.signer())
+                    .withMaxAuthorizationLifetime(maxAuthorizationLifetime);
+        schemes.registerBothVersions(client.scheme(), r.networks(), client);
       }
       return new Payer(this);
     }

@@ -1,8 +1,8 @@
 package io.x402j.client;
 
+import io.x402j.client.internal.Hosts;
 import java.net.URI;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,7 +11,7 @@ import java.util.TreeMap;
 /**
  * A 402 answer as a payer sees it, whatever HTTP client received it.
  *
- * @param url the URL that answered
+ * @param url the URL that answered, after any redirects: budgets are kept per host of it
  * @param headers the response headers (names compare case-insensitively)
  * @param body the response body, at most as much as was read
  */
@@ -37,9 +37,14 @@ public record PaymentChallenge(URI url, Map<String, List<String>> headers, byte[
     return body.clone();
   }
 
-  /** The host the payment goes to, for per-host budgets. */
+  /**
+   * The canonical host of the URL that answered, for per-host budgets: lower case ASCII (punycode
+   * for international names), no trailing dot, no port.
+   *
+   * @throws IllegalArgumentException if the URL has no usable host
+   */
   public String host() {
-    return url.getHost() == null ? "" : url.getHost().toLowerCase(Locale.ROOT);
+    return Hosts.of(url);
   }
 
   @Override

@@ -1,10 +1,13 @@
 package io.x402j.client;
 
 import io.x402j.core.Asset;
+import io.x402j.core.internal.Text;
 import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.PaymentRequirementsV1;
+import io.x402j.evm.EvmAddress;
 import java.math.BigDecimal;
 import java.net.URI;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -12,7 +15,10 @@ import java.util.Optional;
  * what it is worth.
  *
  * @param x402Version the server's protocol version
- * @param url the resource paid for
+ * @param url the resource paid for, as the server names it (for people; never trusted for limits)
+ * @param host the canonical host of the URL that answered the 402, after redirects: per-host
+ *     budgets are kept by it (lower case ASCII, punycode for international names, no trailing dot,
+ *     no port)
  * @param requirements the requirement, in the v2 form (also for v1 servers)
  * @param v1Requirements the requirement as a v1 server offered it, or {@code null}
  * @param asset the token as the network registry knows it, or {@code null} when unknown
@@ -20,9 +26,17 @@ import java.util.Optional;
 public record PlannedPayment(
     int x402Version,
     URI url,
+    String host,
     PaymentRequirements requirements,
     PaymentRequirementsV1 v1Requirements,
     Asset asset) {
+
+  /** Checks the fields. */
+  public PlannedPayment {
+    Objects.requireNonNull(url, "url");
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(requirements, "requirements");
+  }
 
   /** The amount in whole tokens, when the token's decimals are known. */
   public Optional<BigDecimal> tokens() {
@@ -40,17 +54,24 @@ public record PlannedPayment(
     return asset != null && asset.usdStablecoin() ? tokens() : Optional.empty();
   }
 
-  /** The host paid, lower case. */
-  public String host() {
-    return url.getHost() == null ? "" : url.getHost().toLowerCase(java.util.Locale.ROOT);
-  }
-
-  /** For people: {@code 0.01 USDC on eip155:84532 to 0x…}. */
+  /** For people: {@code 0.01 USDC on eip155:84532 to 0x…}; server-given text is quoted. */
   public String describe() {
     String amount =
         tokens()
             .map(t -> t.toPlainString() + " " + asset.symbol())
-            .orElse(requirements.amount().value() + " atomic units of " + requirements.asset());
-    return amount + " on " + requirements.network() + " to " + requirements.payTo();
+            .orElse(
+                requirements.amount().value()
+                    + " atomic units of "
+                    + address(requirements.asset()));
+    return amount + " on " + requirements.network() + " to " + address(requirements.payTo());
+  }
+
+  /** An address in its canonical (checksummed) form, or the text quoted when it is none. */
+  static String address(String text) {
+    try {
+      return EvmAddress.parse(text).toString();
+    } catch (IllegalArgumentException e) {
+      return Text.quote(text);
+    }
   }
 }

@@ -1,14 +1,16 @@
 package io.x402j.client;
 
+import io.x402j.client.internal.Hosts;
 import io.x402j.core.Network;
 import io.x402j.core.TokenAmount;
+import io.x402j.core.internal.Text;
+import io.x402j.evm.EvmAddress;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,6 +21,12 @@ import java.util.Set;
  * units, and in dollars for USD stablecoins), allowed and denied networks, tokens and recipients,
  * and dollar budgets per time window, overall and per host. Each refusal says which limit and by
  * how much. Immutable.
+ *
+ * <p>A {@link Payer} needs them given explicitly: {@link #unlimited()} says in so many words that
+ * whatever a server asks is paid. Tokens and recipients are compared as parsed addresses, hosts in
+ * their canonical form (lower case, punycode, no trailing dot), so no other spelling slips past a
+ * limit. A per-host budget applies to the host that answered the 402, whatever host the server
+ * names in its answer, and to every port of it.
  *
  * <pre>{@code
  * SpendControls.builder()
@@ -33,10 +41,10 @@ public final class SpendControls {
   private final BigDecimal maxPerPaymentUsd;
   private final Set<Network> allowNetworks;
   private final Set<Network> denyNetworks;
-  private final Set<String> allowAssets;
-  private final Set<String> denyAssets;
-  private final Set<String> allowRecipients;
-  private final Set<String> denyRecipients;
+  private final Set<EvmAddress> allowAssets;
+  private final Set<EvmAddress> denyAssets;
+  private final Set<EvmAddress> allowRecipients;
+  private final Set<EvmAddress> denyRecipients;
   private final Budget budget;
   private final Map<String, Budget> hostBudgets;
 
@@ -73,8 +81,8 @@ public final class SpendControls {
     this.hostBudgets = Map.copyOf(b.hostBudgets);
   }
 
-  /** No limits at all. */
-  public static SpendControls none() {
+  /** No limits at all: every payment a server asks for is made, whatever its amount. */
+  public static SpendControls unlimited() {
     return builder().build();
   }
 
@@ -92,19 +100,32 @@ public final class SpendControls {
     if (denyNetworks.contains(r.network())) {
       return Optional.of("network " + r.network() + " is denied");
     }
-    String asset = r.asset().toLowerCase(Locale.ROOT);
-    if (!allowAssets.isEmpty() && !allowAssets.contains(asset)) {
-      return Optional.of("token " + r.asset() + " is not among the allowed tokens");
+    String asset = PlannedPayment.address(r.asset());
+    if (!allowAssets.isEmpty() || !denyAssets.isEmpty()) {
+      Optional<EvmAddress> parsed = parse(r.asset());
+      if (parsed.isEmpty()) {
+        return Optional.of("token " + asset + " is not an address the token limits can check");
+      }
+      if (!allowAssets.isEmpty() && !allowAssets.contains(parsed.get())) {
+        return Optional.of("token " + asset + " is not among the allowed tokens");
+      }
+      if (denyAssets.contains(parsed.get())) {
+        return Optional.of("token " + asset + " is denied");
+      }
     }
-    if (denyAssets.contains(asset)) {
-      return Optional.of("token " + r.asset() + " is denied");
-    }
-    String payTo = r.payTo().toLowerCase(Locale.ROOT);
-    if (!allowRecipients.isEmpty() && !allowRecipients.contains(payTo)) {
-      return Optional.of("recipient " + r.payTo() + " is not among the allowed recipients");
-    }
-    if (denyRecipients.contains(payTo)) {
-      return Optional.of("recipient " + r.payTo() + " is denied");
+    String payTo = PlannedPayment.address(r.payTo());
+    if (!allowRecipients.isEmpty() || !denyRecipients.isEmpty()) {
+      Optional<EvmAddress> parsed = parse(r.payTo());
+      if (parsed.isEmpty()) {
+        return Optional.of(
+            "recipient " + payTo + " is not an address the recipient limits can check");
+      }
+      if (!allowRecipients.isEmpty() && !allowRecipients.contains(parsed.get())) {
+        return Optional.of("recipient " + payTo + " is not among the allowed recipients");
+      }
+      if (denyRecipients.contains(parsed.get())) {
+        return Optional.of("recipient " + payTo + " is denied");
+      }
     }
     if (maxPerPayment != null && r.amount().compareTo(maxPerPayment) > 0) {
       return Optional.of(
@@ -115,7 +136,7 @@ public final class SpendControls {
       if (usd.isEmpty()) {
         return Optional.of(
             "token "
-                + r.asset()
+                + asset
                 + " on "
                 + r.network()
                 + " is not a known USD stablecoin, so the dollar limit per payment cannot be"
@@ -133,7 +154,7 @@ public final class SpendControls {
     if ((budget != null || hostBudgets.containsKey(payment.host())) && usd.isEmpty()) {
       return Optional.of(
           "token "
-              + r.asset()
+              + asset
               + " is not a known USD stablecoin, so it cannot count against a"
               + " dollar budget");
     }
@@ -179,6 +200,14 @@ public final class SpendControls {
     return Optional.empty();
   }
 
+  private static Optional<EvmAddress> parse(String address) {
+    try {
+      return Optional.of(EvmAddress.parse(address));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
   private static String human(Duration d) {
     if (d.toDays() > 0 && d.equals(Duration.ofDays(d.toDays()))) {
       return d.toDays() == 1 ? "day" : d.toDays() + " days";
@@ -198,10 +227,10 @@ public final class SpendControls {
     private BigDecimal maxPerPaymentUsd;
     private final Set<Network> allowNetworks = new HashSet<>();
     private final Set<Network> denyNetworks = new HashSet<>();
-    private final Set<String> allowAssets = new HashSet<>();
-    private final Set<String> denyAssets = new HashSet<>();
-    private final Set<String> allowRecipients = new HashSet<>();
-    private final Set<String> denyRecipients = new HashSet<>();
+    private final Set<EvmAddress> allowAssets = new HashSet<>();
+    private final Set<EvmAddress> denyAssets = new HashSet<>();
+    private final Set<EvmAddress> allowRecipients = new HashSet<>();
+    private final Set<EvmAddress> denyRecipients = new HashSet<>();
     private Budget budget;
     private final Map<String, Budget> hostBudgets = new LinkedHashMap<>();
 
@@ -234,34 +263,49 @@ public final class SpendControls {
       return this;
     }
 
-    /** Only these tokens (addresses). */
+    /**
+     * Only these tokens (addresses).
+     *
+     * @throws IllegalArgumentException if one is not an address
+     */
     public Builder allowAssets(String... assets) {
-      for (String a : assets) {
-        allowAssets.add(a.toLowerCase(Locale.ROOT));
-      }
-      return this;
+      return addresses(allowAssets, assets, "allowAssets");
     }
 
-    /** Never these tokens. */
+    /**
+     * Never these tokens.
+     *
+     * @throws IllegalArgumentException if one is not an address
+     */
     public Builder denyAssets(String... assets) {
-      for (String a : assets) {
-        denyAssets.add(a.toLowerCase(Locale.ROOT));
-      }
-      return this;
+      return addresses(denyAssets, assets, "denyAssets");
     }
 
-    /** Only these recipients. */
+    /**
+     * Only these recipients.
+     *
+     * @throws IllegalArgumentException if one is not an address
+     */
     public Builder allowRecipients(String... recipients) {
-      for (String r : recipients) {
-        allowRecipients.add(r.toLowerCase(Locale.ROOT));
-      }
-      return this;
+      return addresses(allowRecipients, recipients, "allowRecipients");
     }
 
-    /** Never these recipients. */
+    /**
+     * Never these recipients.
+     *
+     * @throws IllegalArgumentException if one is not an address
+     */
     public Builder denyRecipients(String... recipients) {
-      for (String r : recipients) {
-        denyRecipients.add(r.toLowerCase(Locale.ROOT));
+      return addresses(denyRecipients, recipients, "denyRecipients");
+    }
+
+    private Builder addresses(Set<EvmAddress> into, String[] addresses, String what) {
+      for (String a : addresses) {
+        try {
+          into.add(EvmAddress.parse(a.strip()));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(what + ": " + e.getMessage());
+        }
       }
       return this;
     }
@@ -272,10 +316,21 @@ public final class SpendControls {
       return this;
     }
 
-    /** At most {@code dollars} to {@code host} within any {@code window}. */
+    /**
+     * At most {@code dollars} to {@code host} within any {@code window}: a host name or address
+     * without scheme or port ({@code api.example.com}, {@code bücher.example}), compared in its
+     * canonical form with the host that answered the 402.
+     *
+     * @throws IllegalArgumentException if {@code host} is not a host name or address
+     */
     public Builder hostBudgetUsd(String host, String dollars, Duration window) {
-      hostBudgets.put(
-          host.toLowerCase(Locale.ROOT), new Budget(dollars(dollars, "hostBudgetUsd"), window));
+      String canonical;
+      try {
+        canonical = Hosts.canonical(host);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("hostBudgetUsd: " + e.getMessage());
+      }
+      hostBudgets.put(canonical, new Budget(dollars(dollars, "hostBudgetUsd"), window));
       return this;
     }
 
@@ -292,7 +347,7 @@ public final class SpendControls {
         return value;
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(
-            what + " must be a non-negative dollar amount such as 0.10, got " + text);
+            what + " must be a non-negative dollar amount such as 0.10, got " + Text.quote(text));
       }
     }
 

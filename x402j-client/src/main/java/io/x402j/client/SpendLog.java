@@ -3,7 +3,9 @@ package io.x402j.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.x402j.client.internal.Hosts;
 import io.x402j.core.TokenAmount;
+import io.x402j.core.internal.Text;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -17,7 +19,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,7 +97,11 @@ public final class SpendLog implements AutoCloseable {
         nextId = Math.max(nextId, id + 1);
       } catch (IOException | RuntimeException e) {
         // A line cut short by a crash while writing; the payments before it still count.
-        LOG.warn("spend log {} line {} is unreadable and ignored: {}", path, i + 1, e.getMessage());
+        LOG.warn(
+            "spend log {} line {} is unreadable and ignored: {}",
+            path,
+            i + 1,
+            Text.quote(e.getMessage()));
       }
     }
   }
@@ -131,13 +136,19 @@ public final class SpendLog implements AutoCloseable {
     }
   }
 
-  /** Dollars spent since {@code since}, on {@code host} only when not {@code null}. */
+  /**
+   * Dollars spent since {@code since}, on {@code host} only when not {@code null} (compared in its
+   * canonical form: lower case, punycode, no trailing dot).
+   *
+   * @throws IllegalArgumentException if {@code host} is not a host name or address
+   */
   public synchronized BigDecimal usdSince(Instant since, String host) {
+    String canonical = host == null ? null : Hosts.canonical(host);
     BigDecimal total = BigDecimal.ZERO;
     for (Spend s : spends.values()) {
       if (s.usd() != null
           && !s.at().isBefore(since)
-          && (host == null || host.toLowerCase(Locale.ROOT).equals(s.host()))) {
+          && (canonical == null || canonical.equals(s.host()))) {
         total = total.add(s.usd());
       }
     }

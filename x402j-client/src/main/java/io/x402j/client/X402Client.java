@@ -4,8 +4,10 @@ import io.x402j.client.internal.Bodies;
 import io.x402j.client.internal.Replayed;
 import io.x402j.core.X402Exception;
 import io.x402j.core.internal.Futures;
+import io.x402j.core.internal.Text;
 import io.x402j.core.wire.SettleResponse;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -22,6 +24,13 @@ import org.slf4j.LoggerFactory;
  * answer (a second 402, an error). A request that already carries a payment header is sent as it
  * is. The request body is read once and sent identically both times. Immutable and thread-safe.
  *
+ * <p>Redirects: the first request follows them as the {@link HttpClient} is configured to, and the
+ * URL that finally answered 402 is the one paid (its host's budget is spent) and sent the paid
+ * request. A request carrying a payment never follows a redirect, so the payment cannot be carried
+ * to another server: a redirect answering it is returned as it is, to be followed, unpaid, by the
+ * caller. (An {@code HttpClient} that follows redirects re-sends every header to wherever they
+ * point; for requests with a payment this client uses one that does not, with the same settings.)
+ *
  * <pre>{@code
  * X402Client client = X402Client.builder(payer).build();
  * PaidResponse<String> r = client.send(HttpRequest.newBuilder(uri).build(), BodyHandlers.ofString());
@@ -32,6 +41,7 @@ public final class X402Client {
   private static final Logger LOG = LoggerFactory.getLogger(X402Client.class);
 
   private final HttpClient http;
+  private final HttpClient paidHttp;
   private final Payer payer;
   private final boolean dryRun;
   private final int maxRequestBytes;
@@ -39,6 +49,7 @@ public final class X402Client {
 
   private X402Client(Builder b) {
     this.http = b.http != null ? b.http : HttpClient.newHttpClient();
+    this.paidHttp = withoutRedirects(http);
     this.payer = b.payer;
     this.dryRun = b.dryRun;
     this.maxRequestBytes = b.maxRequestBytes;
@@ -82,8 +93,9 @@ public final class X402Client {
       HttpRequest request, HttpResponse.BodyHandler<T> handler) {
     if (request.headers().firstValue("PAYMENT-SIGNATURE").isPresent()
         || request.headers().firstValue("X-PAYMENT").isPresent()) {
-      // Already paid by the caller: never add a second payment.
-      return http.sendAsync(request, handler)
+      // Already paid by the caller: never add a second payment, never carry it elsewhere.
+      return paidHttp
+          .sendAsync(request, handler)
           .thenApply(
               r ->
                   new PaidResponse<>(
@@ -101,7 +113,7 @@ public final class X402Client {
       Thread.currentThread().interrupt();
       return CompletableFuture.failedFuture(e);
     }
-    HttpRequest first = copy(request, body, null, null);
+    HttpRequest first = copy(request, request.uri(), request.method(), body, null, null);
     return http.sendAsync(first, firstHandler(handler))
         .thenCompose(
             answer -> {
@@ -121,7 +133,9 @@ public final class X402Client {
       HttpResponse<Either> answer,
       HttpResponse.BodyHandler<T> handler) {
     byte[] bytes = answer.body().bytes;
-    PaymentChallenge challenge = new PaymentChallenge(request.uri(), answer.headers().map(), bytes);
+    // The URL that answered 402, after redirects: its host is paid, and sent the payment.
+    URI answered = answer.uri();
+    PaymentChallenge challenge = new PaymentChallenge(answered, answer.headers().map(), bytes);
     PaymentAuthorization authorization;
     try {
       if (dryRun) {
@@ -134,13 +148,23 @@ public final class X402Client {
       return CompletableFuture.failedFuture(e);
     } catch (X402Exception e) {
       // A 402 without x402 requirements: not ours to pay; the caller gets it as it is.
-      LOG.debug("unpayable 402 from {}: {}", request.uri(), e.getMessage());
+      LOG.debug("unpayable 402 from {}: {}", answered, Text.quote(e.getMessage()));
       return Replayed.of(answer, bytes, handler)
           .thenApply(r -> new PaidResponse<>(r, null, null, false));
     }
-    HttpRequest paid = copy(request, body, authorization.headerName(), authorization.headerValue());
+    // A redirect may have turned the request into a GET without a body (303, or 301/302 for POST).
+    String method = answer.request().method();
+    HttpRequest paid =
+        copy(
+            request,
+            answered,
+            method,
+            method.equals(request.method()) ? body : null,
+            authorization.headerName(),
+            authorization.headerValue());
     PlannedPayment payment = authorization.payment();
-    return http.sendAsync(paid, handler)
+    return paidHttp
+        .sendAsync(paid, handler)
         .thenApply(
             response -> {
               SettleResponse receipt = Payer.receipt(response.headers()::firstValue).orElse(null);
@@ -168,20 +192,40 @@ public final class X402Client {
             : HttpResponse.BodySubscribers.mapping(handler.apply(info), v -> new Either(v, null));
   }
 
-  private static HttpRequest copy(HttpRequest original, byte[] body, String name, String value) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(original.uri());
+  private static HttpRequest copy(
+      HttpRequest original, URI uri, String method, byte[] body, String name, String value) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri);
     original.headers().map().forEach((k, vs) -> vs.forEach(v -> b.header(k, v)));
     original.timeout().ifPresent(b::timeout);
     original.version().ifPresent(b::version);
     b.expectContinue(original.expectContinue());
     b.method(
-        original.method(),
+        method,
         body == null
             ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofByteArray(body));
     if (name != null) {
       b.header(name, value);
     }
+    return b.build();
+  }
+
+  /** {@code http} if it follows no redirects, else a client like it that does not. */
+  private static HttpClient withoutRedirects(HttpClient http) {
+    if (http.followRedirects() == HttpClient.Redirect.NEVER) {
+      return http;
+    }
+    HttpClient.Builder b =
+        HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .version(http.version())
+            .sslContext(http.sslContext())
+            .sslParameters(http.sslParameters());
+    http.cookieHandler().ifPresent(b::cookieHandler);
+    http.connectTimeout().ifPresent(b::connectTimeout);
+    http.proxy().ifPresent(b::proxy);
+    http.authenticator().ifPresent(b::authenticator);
+    http.executor().ifPresent(b::executor);
     return b.build();
   }
 
@@ -197,7 +241,10 @@ public final class X402Client {
       this.payer = Objects.requireNonNull(payer, "payer");
     }
 
-    /** The HTTP client to send with (default: a new one). */
+    /**
+     * The HTTP client to send with (default: a new one). If it follows redirects, requests with a
+     * payment go through a client with the same settings that does not.
+     */
     public Builder httpClient(HttpClient http) {
       this.http = Objects.requireNonNull(http, "http");
       return this;

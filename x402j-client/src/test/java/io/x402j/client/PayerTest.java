@@ -21,6 +21,8 @@ import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,7 +30,8 @@ import org.junit.jupiter.api.Test;
 /** How a payer reads 402s, chooses and signs, without a network. */
 class PayerTest {
   final PrivateKeySigner signer = PrivateKeySigner.generate(new SecureRandom());
-  final Payer payer = Payer.builder().signer(signer).build();
+  final Payer payer =
+      Payer.builder().signer(signer).spendControls(SpendControls.unlimited()).build();
   static final HeaderCodec HEADERS = HeaderCodec.standard();
 
   @Test
@@ -87,6 +90,7 @@ class PayerTest {
     assertThat(
             Payer.builder()
                 .signer(signer)
+                .spendControls(SpendControls.unlimited())
                 .selector(RequirementSelector.preferNetworks(BASE_SEPOLIA))
                 .build()
                 .plan(both)
@@ -96,6 +100,7 @@ class PayerTest {
     assertThat(
             Payer.builder()
                 .signer(signer)
+                .spendControls(SpendControls.unlimited())
                 .selector(RequirementSelector.cheapest())
                 .build()
                 .plan(both)
@@ -140,6 +145,97 @@ class PayerTest {
 
   @Test
   void aPayerNeedsAScheme() {
-    assertThatThrownBy(() -> Payer.builder().build()).hasMessageContaining("needs a signer");
+    assertThatThrownBy(() -> Payer.builder().spendControls(SpendControls.unlimited()).build())
+        .hasMessageContaining("needs a signer");
+  }
+
+  @Test
+  void aPayerNeedsSpendControlsAndUnlimitedMustBeSaid() {
+    assertThatThrownBy(() -> Payer.builder().signer(signer).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("needs spend controls")
+        .hasMessageContaining("SpendControls.unlimited()");
+  }
+
+  @Test
+  void theAuthorizationLifetimeIsCappedAndTheEchoKeptVerbatim() {
+    PaymentRequirements decades =
+        usdc(BASE_SEPOLIA, USDC_SEPOLIA, 10_000, SELLER).toBuilder()
+            .maxTimeoutSeconds(Integer.MAX_VALUE)
+            .build();
+    PaymentChallenge asked = challenge("https://api.example/x", decades);
+
+    long before = Instant.now().getEpochSecond();
+    PaymentPayload byDefault = HEADERS.decodePaymentSignature(payer.authorize(asked).headerValue());
+    long after = Instant.now().getEpochSecond();
+    assertThat(byDefault.accepted()).as("echoed as offered").isEqualTo(decades);
+    assertThat(validBefore(byDefault)).as("one hour").isBetween(before + 3600, after + 3600);
+
+    Payer twoHours =
+        Payer.builder()
+            .signer(signer)
+            .maxAuthorizationLifetime(Duration.ofHours(2))
+            .spendControls(SpendControls.unlimited())
+            .build();
+    before = Instant.now().getEpochSecond();
+    PaymentPayload longer = HEADERS.decodePaymentSignature(twoHours.authorize(asked).headerValue());
+    after = Instant.now().getEpochSecond();
+    assertThat(longer.accepted()).isEqualTo(decades);
+    assertThat(validBefore(longer)).isBetween(before + 7200, after + 7200);
+
+    assertThatThrownBy(
+            () ->
+                Payer.builder()
+                    .signer(signer)
+                    .maxAuthorizationLifetime(Duration.ofSeconds(5))
+                    .spendControls(SpendControls.unlimited())
+                    .build())
+        .hasMessageContaining("at least 10 s");
+  }
+
+  @Test
+  void serverGivenWordsAreQuotedInRefusalsAndHookMessages() {
+    PaymentRequirements evil =
+        usdc(BASE_SEPOLIA, USDC_SEPOLIA, 10_000, SELLER).toBuilder()
+            .scheme("exact\nINFO forged line\u001b[31m")
+            .build();
+    assertThatThrownBy(() -> payer.authorize(challenge("https://api.example/x", evil)))
+        .isInstanceOf(PaymentRefusedException.class)
+        .hasMessageContaining("'exact\\u000aINFO forged line\\u001b[31m'")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n", "\u001b"));
+
+    List<String> failures = new java.util.ArrayList<>();
+    Payer listening =
+        Payer.builder()
+            .signer(signer)
+            .spendControls(SpendControls.unlimited())
+            .listener(
+                new PayerListener() {
+                  @Override
+                  public void onFailure(PlannedPayment payment, String reason) {
+                    failures.add(reason);
+                  }
+                })
+            .build();
+    PaymentAuthorization paid =
+        listening.authorize(
+            challenge("https://api.example/x", usdc(BASE_SEPOLIA, USDC_SEPOLIA, 1, SELLER)));
+    listening.paid(
+        paid.payment(),
+        402,
+        new io.x402j.core.wire.SettleResponse(
+            false, "nope\r\nINFO settled", null, "", "eip155:84532", null, null, null, Map.of()));
+    assertThat(failures)
+        .singleElement()
+        .asString()
+        .contains("'nope\\u000d\\u000aINFO settled'")
+        .doesNotContain("\n");
+  }
+
+  static long validBefore(PaymentPayload payment) {
+    return ExactEvmPayload.fromMap(payment.payload())
+        .authorization()
+        .validBefore()
+        .longValueExact();
   }
 }

@@ -81,6 +81,16 @@ class SpendControlsTest {
         new byte[0]);
   }
 
+  /** A 402 from {@code answeredBy} whose {@code resource.url} names {@code named}. */
+  static PaymentChallenge answered(String answeredBy, String named, PaymentRequirements accepts) {
+    PaymentRequired required =
+        PaymentRequired.of("Payment required", ResourceInfo.of(named), List.of(accepts));
+    return new PaymentChallenge(
+        URI.create(answeredBy),
+        Map.of("PAYMENT-REQUIRED", List.of(HeaderCodec.standard().encodePaymentRequired(required))),
+        new byte[0]);
+  }
+
   static PaymentChallenge cents(long cents) {
     return challenge(
         "https://api.example/weather", usdc(BASE_SEPOLIA, USDC_SEPOLIA, cents * 10_000, SELLER));
@@ -191,6 +201,81 @@ class SpendControlsTest {
   }
 
   @Test
+  void aHostBudgetCountsTheHostThatAnsweredNotTheOneTheServerNames() {
+    Payer payer =
+        payer(
+            SpendControls.builder()
+                .hostBudgetUsd("Trusted.Example.", "1.00", Duration.ofHours(1))
+                .hostBudgetUsd("shop.example", "0.02", Duration.ofHours(1))
+                .build());
+    PaymentRequirements twoCents = usdc(BASE_SEPOLIA, USDC_SEPOLIA, 20_000, SELLER);
+    PaymentRequirements oneCent = usdc(BASE_SEPOLIA, USDC_SEPOLIA, 10_000, SELLER);
+
+    payer.authorize(answered("https://shop.example/x", "https://trusted.example/x", twoCents));
+
+    assertThat(payer.spendLog().spends()).extracting(Spend::host).containsExactly("shop.example");
+    assertThatThrownBy(
+            () ->
+                payer.authorize(
+                    answered("https://shop.example/x", "https://trusted.example/x", oneCent)))
+        .hasMessageContaining("per hour for shop.example");
+    assertThatThrownBy(
+            () ->
+                payer.authorize(
+                    answered("https://SHOP.Example.:443/y", "https://trusted.example/y", oneCent)))
+        .as("another spelling, another port: the same host")
+        .hasMessageContaining("per hour for shop.example");
+    assertThat(payer.spendLog().usdSince(Instant.EPOCH, "trusted.example")).isZero();
+  }
+
+  @Test
+  void internationalHostsAreComparedAsPunycode() {
+    Payer payer =
+        payer(
+            SpendControls.builder()
+                .hostBudgetUsd("bücher.example", "0.01", Duration.ofHours(1))
+                .build());
+    PaymentRequirements oneCent = usdc(BASE_SEPOLIA, USDC_SEPOLIA, 10_000, SELLER);
+    payer.authorize(answered("https://xn--bcher-kva.example/x", "https://a.example/", oneCent));
+    assertThatThrownBy(
+            () ->
+                payer.authorize(
+                    answered("https://XN--BCHER-KVA.example./x", "https://a.example/", oneCent)))
+        .hasMessageContaining("for xn--bcher-kva.example");
+    assertThatThrownBy(
+            () ->
+                SpendControls.builder()
+                    .hostBudgetUsd("https://x.example/", "1", Duration.ofHours(1)))
+        .hasMessageContaining("hostBudgetUsd")
+        .hasMessageContaining("without scheme, port or path");
+  }
+
+  @Test
+  void recipientsAndTokensAreComparedAsAddressesNotText() {
+    // The same address in other spellings: lower case, and with a full-width digit.
+    String lower = SELLER.toLowerCase(java.util.Locale.ROOT);
+    String fullWidth = lower.replaceFirst("8", "\uFF18");
+    SpendControls deny = SpendControls.builder().denyRecipients(SELLER).build();
+    for (String spelling : List.of(SELLER, lower, fullWidth)) {
+      PaymentChallenge asked =
+          challenge("https://api.example/x", usdc(BASE_SEPOLIA, USDC_SEPOLIA, 10_000, spelling));
+      assertThatThrownBy(() -> payer(deny).authorize(asked))
+          .as(spelling)
+          .isInstanceOf(PaymentRefusedException.class)
+          .hasMessageContaining("recipient");
+    }
+    SpendControls allow = SpendControls.builder().allowRecipients(lower).build();
+    assertThat(payer(allow).authorize(cents(1))).isNotNull();
+    SpendControls denyToken =
+        SpendControls.builder().denyAssets(USDC_SEPOLIA.toUpperCase().replace("0X", "0x")).build();
+    assertThatThrownBy(() -> payer(denyToken).authorize(cents(1)))
+        .hasMessageContaining("token " + USDC_SEPOLIA + " is denied");
+    assertThatThrownBy(() -> SpendControls.builder().denyRecipients("alice"))
+        .hasMessageContaining("denyRecipients")
+        .hasMessageContaining("'alice'");
+  }
+
+  @Test
   void budgetsSurviveARestartThroughTheSpendLog(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("spend.log");
     SpendControls controls = SpendControls.builder().budgetUsd("0.05", Duration.ofDays(1)).build();
@@ -218,6 +303,7 @@ class SpendControlsTest {
     Payer vetoing =
         Payer.builder()
             .signer(signer)
+            .spendControls(SpendControls.unlimited())
             .spendLog(log)
             .listener(
                 new PayerListener() {
@@ -242,7 +328,7 @@ class SpendControlsTest {
                 .asset(USDC_SEPOLIA)
                 .payTo(SELLER)
                 .build());
-    assertThatThrownBy(() -> payer(SpendControls.none(), log).authorize(noDomain))
+    assertThatThrownBy(() -> payer(SpendControls.unlimited(), log).authorize(noDomain))
         .hasMessageContaining("cannot be signed");
     assertThat(log.spends()).isEmpty();
   }

@@ -38,7 +38,10 @@ class X402ClientIT {
   }
 
   static Payer.Builder payer() {
-    return Payer.builder().signer(market.buyer()).networks(market.networks());
+    return Payer.builder()
+        .signer(market.buyer())
+        .networks(market.networks())
+        .spendControls(SpendControls.unlimited());
   }
 
   static X402Client client(Payer payer) {

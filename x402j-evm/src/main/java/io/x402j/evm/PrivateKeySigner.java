@@ -122,7 +122,8 @@ public final class PrivateKeySigner implements Signer {
   /**
    * Writes this key to {@code file} as an encrypted JSON keystore (Web3 Secret Storage v3, scrypt
    * n=262144), readable by {@link #fromKeystore} and by other wallets. An existing file is never
-   * overwritten; on POSIX systems only the owner may read the new one.
+   * overwritten; on POSIX systems the new one is created readable by its owner only (it is never
+   * readable by others, not even for an instant).
    *
    * @throws IOException if the file exists or cannot be written
    */
@@ -140,13 +141,7 @@ public final class PrivateKeySigner implements Signer {
         mapper.writeValueAsBytes(
             Keystore.encrypt(
                 mapper, key, address().toLowerHex(), password, scryptN, new SecureRandom()));
-    Files.write(file, json, java.nio.file.StandardOpenOption.CREATE_NEW);
-    try {
-      Files.setPosixFilePermissions(
-          file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException e) {
-      // not a POSIX file system: the platform's defaults apply
-    }
+    Keystore.writeNew(file, json); // owner-only from its creation, never over an existing file
   }
 
   /** A signer with a new random key. */

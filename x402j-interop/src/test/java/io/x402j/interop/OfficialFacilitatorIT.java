@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import io.x402j.client.PaidResponse;
 import io.x402j.client.Payer;
+import io.x402j.client.SpendControls;
 import io.x402j.client.X402Client;
 import io.x402j.core.facilitator.HttpFacilitatorClient;
 import io.x402j.devnet.internal.NodeProject.Service;
@@ -75,7 +76,12 @@ class OfficialFacilitatorIT {
   }
 
   static PaidResponse<String> pay(String path) throws Exception {
-    Payer payer = Payer.builder().signer(market.buyer()).networks(market.networks()).build();
+    Payer payer =
+        Payer.builder()
+            .signer(market.buyer())
+            .networks(market.networks())
+            .spendControls(SpendControls.builder().maxPerPaymentUsd("0.10").build())
+            .build();
     return X402Client.builder(payer)
         .build()
         .send(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.x402j.client.PaidResponse;
 import io.x402j.client.Payer;
+import io.x402j.client.SpendControls;
 import io.x402j.client.X402Client;
 import io.x402j.devnet.internal.NodeProject.Service;
 import io.x402j.evm.EvmAddress;
@@ -61,7 +62,12 @@ class OfficialServerIT {
   }
 
   static PaidResponse<String> x402jPays(String url) throws Exception {
-    Payer payer = Payer.builder().signer(market.buyer()).networks(market.networks()).build();
+    Payer payer =
+        Payer.builder()
+            .signer(market.buyer())
+            .networks(market.networks())
+            .spendControls(SpendControls.builder().maxPerPaymentUsd("0.10").build())
+            .build();
     return X402Client.builder(payer)
         .build()
         .send(

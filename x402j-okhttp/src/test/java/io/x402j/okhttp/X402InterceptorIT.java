@@ -40,11 +40,14 @@ class X402InterceptorIT {
   }
 
   static Payer.Builder payer() {
-    return Payer.builder().signer(market.buyer()).networks(market.networks());
+    return Payer.builder()
+        .signer(market.buyer())
+        .networks(market.networks())
+        .spendControls(SpendControls.unlimited());
   }
 
   static OkHttpClient http(Payer payer) {
-    return new OkHttpClient.Builder().addInterceptor(X402Interceptor.of(payer)).build();
+    return X402Interceptor.of(payer).addTo(new OkHttpClient.Builder()).build();
   }
 
   static Request get(TestShop at, String path) {

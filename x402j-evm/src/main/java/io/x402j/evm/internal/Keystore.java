@@ -3,11 +3,22 @@ package io.x402j.evm.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.x402j.core.internal.Text;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.UUID;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
@@ -20,11 +31,23 @@ import org.bouncycastle.crypto.params.KeyParameter;
 /**
  * Web3 Secret Storage (JSON keystore version 3): scrypt or PBKDF2-HMAC-SHA256, AES-128-CTR and a
  * Keccak MAC. Not part of the x402j API.
+ *
+ * <p>A keystore file is input too: its key-derivation parameters are bounded before any work, so
+ * that a hostile file cannot ask for gigabytes of memory or minutes of CPU. The bounds accept what
+ * geth, web3 and ethers write (scrypt n=262144 r=8 p=1, the light n=4096 r=8 p=6; PBKDF2 with
+ * c=262144): scrypt needs 128·n·r bytes, at most 256 MiB here, and n·r·p at most 2^23 rounds of
+ * work.
  */
 public final class Keystore {
-  // Refuse work factors that would take minutes or gigabytes: a keystore file is input too.
-  private static final int MAX_SCRYPT_N = 1 << 20;
-  private static final int MAX_PBKDF2_ROUNDS = 10_000_000;
+  static final int MAX_SCRYPT_N = 1 << 20;
+  static final int MAX_SCRYPT_R = 32;
+  static final int MAX_SCRYPT_P = 16;
+  static final long MAX_SCRYPT_BYTES = 256L << 20;
+  static final long MAX_SCRYPT_WORK = 1L << 23;
+  static final int MAX_PBKDF2_ROUNDS = 1 << 22;
+
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rw-------");
 
   private Keystore() {}
 
@@ -49,7 +72,8 @@ public final class Keystore {
       throw new KeystoreException("not a version 3 keystore (no crypto section)");
     }
     if (!"aes-128-ctr".equals(crypto.path("cipher").asText())) {
-      throw new KeystoreException("unsupported cipher " + crypto.path("cipher").asText());
+      throw new KeystoreException(
+          "unsupported cipher " + Text.quote(crypto.path("cipher").asText()));
     }
     byte[] iv = hex(crypto.path("cipherparams").path("iv"), "cipherparams.iv");
     byte[] ciphertext = hex(crypto.path("ciphertext"), "ciphertext");
@@ -102,26 +126,56 @@ public final class Keystore {
     return root;
   }
 
+  /**
+   * Writes {@code content} to {@code file}, which must not exist yet, creating it readable and
+   * writable by its owner only (on POSIX file systems) from the first instant: there is no moment
+   * when another user could open it. A file that cannot be written completely is removed again.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException if {@code file} exists; it is left alone
+   * @throws IOException if it cannot be written
+   */
+  public static void writeNew(Path file, byte[] content) throws IOException {
+    FileChannel channel = createOwnerOnly(file);
+    boolean complete = false;
+    try (channel) {
+      ByteBuffer bytes = ByteBuffer.wrap(content);
+      while (bytes.hasRemaining()) {
+        channel.write(bytes);
+      }
+      channel.force(true);
+      complete = true;
+    } finally {
+      if (!complete) {
+        Files.deleteIfExists(file);
+      }
+    }
+  }
+
+  /** Creates {@code file} (never an existing one) owner-only, open for writing. */
+  static FileChannel createOwnerOnly(Path file) throws IOException {
+    Set<StandardOpenOption> options =
+        Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    FileAttribute<Set<PosixFilePermission>> ownerOnly =
+        PosixFilePermissions.asFileAttribute(OWNER_ONLY);
+    try {
+      return FileChannel.open(file, options, ownerOnly);
+    } catch (UnsupportedOperationException e) {
+      return FileChannel.open(file, options); // not a POSIX file system: its defaults apply
+    }
+  }
+
   private static byte[] deriveKey(String kdf, JsonNode params, char[] password)
       throws KeystoreException {
     byte[] salt = hex(params.path("salt"), "kdfparams.salt");
-    int dklen = params.path("dklen").asInt(0);
+    int dklen = integer(params, "dklen");
     if (dklen != 32) {
-      throw new KeystoreException("unsupported kdfparams.dklen " + dklen);
+      throw new KeystoreException("kdfparams.dklen is " + dklen + "; only 32 is supported");
     }
     if ("scrypt".equals(kdf)) {
-      int n = params.path("n").asInt(0);
-      int r = params.path("r").asInt(0);
-      int p = params.path("p").asInt(0);
-      if (n < 2
-          || n > MAX_SCRYPT_N
-          || Integer.bitCount(n) != 1
-          || r < 1
-          || r > 32
-          || p < 1
-          || p > 16) {
-        throw new KeystoreException("unsupported scrypt parameters n=" + n + " r=" + r + " p=" + p);
-      }
+      int n = integer(params, "n");
+      int r = integer(params, "r");
+      int p = integer(params, "p");
+      checkScrypt(n, r, p);
       try {
         return SCrypt.generate(utf8(password), salt, n, r, p, dklen);
       } catch (IllegalArgumentException e) {
@@ -130,18 +184,72 @@ public final class Keystore {
       }
     }
     if ("pbkdf2".equals(kdf)) {
-      int rounds = params.path("c").asInt(0);
       if (!"hmac-sha256".equals(params.path("prf").asText())) {
-        throw new KeystoreException("unsupported pbkdf2 prf " + params.path("prf").asText());
+        throw new KeystoreException(
+            "unsupported kdfparams.prf " + Text.quote(params.path("prf").asText()));
       }
+      int rounds = integer(params, "c");
       if (rounds < 1 || rounds > MAX_PBKDF2_ROUNDS) {
-        throw new KeystoreException("unsupported pbkdf2 rounds " + rounds);
+        throw new KeystoreException(
+            "kdfparams.c is " + rounds + "; it must be from 1 to " + MAX_PBKDF2_ROUNDS);
       }
       PKCS5S2ParametersGenerator generator = new PKCS5S2ParametersGenerator(new SHA256Digest());
       generator.init(utf8(password), salt, rounds);
       return ((KeyParameter) generator.generateDerivedParameters(dklen * 8)).getKey();
     }
-    throw new KeystoreException("unsupported key derivation " + kdf);
+    throw new KeystoreException("unsupported key derivation " + Text.quote(kdf));
+  }
+
+  /** Refuses scrypt parameters that would take too much memory or work, naming the parameter. */
+  static void checkScrypt(int n, int r, int p) throws KeystoreException {
+    if (n < 2 || n > MAX_SCRYPT_N || Integer.bitCount(n) != 1) {
+      throw new KeystoreException(
+          "kdfparams.n is " + n + "; it must be a power of two from 2 to " + MAX_SCRYPT_N);
+    }
+    if (r < 1 || r > MAX_SCRYPT_R) {
+      throw new KeystoreException("kdfparams.r is " + r + "; it must be from 1 to " + MAX_SCRYPT_R);
+    }
+    if (p < 1 || p > MAX_SCRYPT_P) {
+      throw new KeystoreException("kdfparams.p is " + p + "; it must be from 1 to " + MAX_SCRYPT_P);
+    }
+    long bytes = 128L * n * r;
+    if (bytes > MAX_SCRYPT_BYTES) {
+      throw new KeystoreException(
+          "kdfparams.n="
+              + n
+              + " with kdfparams.r="
+              + r
+              + " would need "
+              + (bytes >> 20)
+              + " MiB of memory; at most "
+              + (MAX_SCRYPT_BYTES >> 20)
+              + " MiB is allowed");
+    }
+    if ((long) n * r * p > MAX_SCRYPT_WORK) {
+      throw new KeystoreException(
+          "kdfparams.n="
+              + n
+              + ", r="
+              + r
+              + ", p="
+              + p
+              + " ask for too much work (n·r·p above "
+              + MAX_SCRYPT_WORK
+              + ")");
+    }
+  }
+
+  /** A whole number that fits an int, or an error naming the parameter; never truncated. */
+  private static int integer(JsonNode params, String name) throws KeystoreException {
+    JsonNode value = params.get(name);
+    if (value == null || !value.isIntegralNumber() || !value.canConvertToInt()) {
+      throw new KeystoreException(
+          "kdfparams."
+              + name
+              + " must be a whole number, got "
+              + (value == null ? "nothing" : Text.quote(value.toString())));
+    }
+    return value.intValue();
   }
 
   private static byte[] hex(JsonNode node, String field) throws KeystoreException {

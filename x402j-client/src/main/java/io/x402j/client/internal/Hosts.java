@@ -1,0 +1,92 @@
+package io.x402j.client.internal;
+
+import io.x402j.core.internal.Text;
+import java.net.IDN;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.Locale;
+
+/**
+ * Host names in one canonical form, so that a budget kept per host cannot be dodged by spelling the
+ * host another way: lower case ASCII (internationalised names as punycode), no trailing dot, IPv6
+ * literals written out in full inside brackets. The port is not part of a host: every port of a
+ * host shares its budget. Not part of the x402j API.
+ */
+public final class Hosts {
+  private Hosts() {}
+
+  /**
+   * The canonical host of {@code url}.
+   *
+   * @throws IllegalArgumentException if {@code url} names no host, or one that is not a host name
+   */
+  public static String of(URI url) {
+    String host = url.getHost();
+    if (host == null) {
+      // java.net.URI leaves non-ASCII names in the authority only.
+      String authority = url.getAuthority();
+      if (authority == null) {
+        throw new IllegalArgumentException("the URL " + url + " names no host");
+      }
+      host = authority.substring(authority.lastIndexOf('@') + 1);
+      if (!host.startsWith("[")) {
+        int colon = host.lastIndexOf(':');
+        if (colon >= 0) {
+          host = host.substring(0, colon);
+        }
+      }
+    }
+    return canonical(host);
+  }
+
+  /**
+   * The canonical form of a host name or IP address, such as a person types it for a budget.
+   *
+   * @throws IllegalArgumentException naming the problem if it is not a bare host name or address
+   */
+  public static String canonical(String host) {
+    String h = host.strip();
+    if (h.startsWith("[")) {
+      return ipv6(h);
+    }
+    if (h.isEmpty() || h.contains(":") || h.contains("/") || h.contains("@")) {
+      throw new IllegalArgumentException(
+          "a host is a name or an address without scheme, port or path, got " + Text.quote(host));
+    }
+    String ascii;
+    try {
+      ascii = IDN.toASCII(h).toLowerCase(Locale.ROOT);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "not a valid host name: " + Text.quote(host) + " (" + e.getMessage() + ")");
+    }
+    if (ascii.endsWith(".")) {
+      ascii = ascii.substring(0, ascii.length() - 1);
+    }
+    if (ascii.isEmpty() || !ascii.chars().allMatch(Hosts::hostChar)) {
+      throw new IllegalArgumentException("not a valid host name: " + Text.quote(host));
+    }
+    return ascii;
+  }
+
+  private static boolean hostChar(int c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
+  }
+
+  private static String ipv6(String literal) {
+    if (!literal.endsWith("]") || literal.indexOf('%') >= 0) {
+      throw new IllegalArgumentException("not an IPv6 address: " + Text.quote(literal));
+    }
+    try {
+      // A bracketed literal is parsed, never looked up.
+      InetAddress address = InetAddress.getByName(literal);
+      return address instanceof Inet6Address
+          ? "[" + address.getHostAddress() + "]"
+          : address.getHostAddress(); // an IPv4-mapped address is that IPv4 address
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("not an IPv6 address: " + Text.quote(literal));
+    }
+  }
+}
