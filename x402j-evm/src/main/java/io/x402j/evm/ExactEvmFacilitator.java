@@ -6,6 +6,7 @@ import io.x402j.core.Network;
 import io.x402j.core.NetworkPattern;
 import io.x402j.core.TokenAmount;
 import io.x402j.core.internal.Futures;
+import io.x402j.core.internal.Text;
 import io.x402j.core.scheme.SchemeFacilitator;
 import io.x402j.core.scheme.SchemeRequest;
 import io.x402j.core.wire.SettleResponse;
@@ -38,12 +39,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -243,6 +246,10 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
     if (askCode) {
       calls.add(RpcCall.of("eth_getCode", check.asset().toLowerHex(), "latest"));
     }
+    // This process's settlements of the same payer: those already mined show in the balance.
+    SettlementKey key = keyOf(check);
+    int receiptsAt = calls.size();
+    List<SettlementKey> receiptKeys = receiptCalls(calls, List.of(), reservations.others(key));
     int balanceAt = calls.size();
     calls.add(ethCall(null, check.asset(), Eip3009Calls.balanceOf(a.from())));
     calls.add(ethCall(null, check.asset(), Eip3009Calls.authorizationState(a.from(), a.nonce())));
@@ -287,7 +294,8 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                 // What this process already committed from the same balance counts: of N
                 // authorizations over one balance, only those that fit are valid.
                 BigInteger held = decodeUint(results.get(balanceAt));
-                BigInteger committed = reservations.reservedBesides(keyOf(check));
+                BigInteger committed =
+                    reservations.reservedBesides(key, mined(results, receiptsAt, receiptKeys));
                 BigInteger value = a.value().value();
                 if (held != null
                     && committed.signum() > 0
@@ -544,27 +552,63 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
    * What facilitators sharing the ledger have committed from one payer's balance, besides the
    * settlements of this process (which {@link #reservations} counts).
    *
-   * @param amount the sum of their amounts
+   * @param unsigned the sum of the amounts of live claims not signed yet
+   * @param signed the settlements signed, whose transactions may be mined by now
    * @param tooMany whether the payer has so many in flight that not all were read
    */
-  private record Committed(BigInteger amount, boolean tooMany) {}
+  private record Committed(BigInteger unsigned, List<SettlementRecord> signed, boolean tooMany) {}
 
   private Committed committedElsewhere(SettlementKey key) {
     List<SettlementRecord> records =
         ledger.inFlight(key.network(), key.asset(), key.payer(), IN_FLIGHT_LIMIT);
     Instant now = now();
-    BigInteger amount = BigInteger.ZERO;
+    BigInteger unsigned = BigInteger.ZERO;
+    List<SettlementRecord> signed = new ArrayList<>();
     for (SettlementRecord record : records) {
       if (record.key().equals(key) || reservations.isHeld(record.key())) {
         continue; // this process's own: counted by the reservations
       }
-      if (record.state() == SettlementState.CLAIMED
-          && !record.updatedAt().plus(claimLease).isAfter(now)) {
-        continue; // its owner is presumed dead, and a retry that takes it over is fenced
+      if (record.submission() != null) {
+        signed.add(record);
+      } else if (record.updatedAt().plus(claimLease).isAfter(now)) {
+        unsigned = unsigned.add(record.amount().value());
       }
-      amount = amount.add(record.amount().value());
+      // A claim older than its lease: the owner is presumed dead, and a take-over is fenced.
     }
-    return new Committed(amount, records.size() >= IN_FLIGHT_LIMIT);
+    return new Committed(unsigned, signed, records.size() >= IN_FLIGHT_LIMIT);
+  }
+
+  /**
+   * Adds a receipt lookup for each signed settlement (from the ledger, and this process's) to
+   * {@code calls}; returns their keys in order.
+   */
+  private static List<SettlementKey> receiptCalls(
+      List<RpcCall> calls, List<SettlementRecord> records, List<Reservations.Entry> mine) {
+    List<SettlementKey> keys = new ArrayList<>();
+    for (SettlementRecord record : records) {
+      calls.add(RpcCall.of("eth_getTransactionReceipt", record.submission().transactionHash()));
+      keys.add(record.key());
+    }
+    for (Reservations.Entry entry : mine) {
+      if (entry.transaction() != null) {
+        calls.add(RpcCall.of("eth_getTransactionReceipt", entry.transaction()));
+        keys.add(entry.key());
+      }
+    }
+    return keys;
+  }
+
+  /** The settlements whose receipt the node returned: mined, so already in the balance. */
+  private static Set<SettlementKey> mined(
+      List<RpcResult> results, int first, List<SettlementKey> keys) {
+    Set<SettlementKey> mined = new HashSet<>();
+    for (int i = 0; i < keys.size(); i++) {
+      RpcResult receipt = results.get(first + i);
+      if (receipt.ok() && receipt.result() != null && !receipt.result().isNull()) {
+        mined.add(keys.get(i));
+      }
+    }
+    return mined;
   }
 
   private CompletableFuture<SettleResponse> execute(
@@ -623,6 +667,10 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
     calls.add(RpcCall.of("eth_getBalance", sender.toLowerHex(), "latest"));
     int stateAt = calls.size();
     calls.add(ethCall(null, check.asset(), Eip3009Calls.authorizationState(a.from(), a.nonce())));
+    // Whether the payer's other signed settlements are mined: a mined one shows in the balance.
+    int receiptsAt = calls.size();
+    List<SettlementKey> receiptKeys =
+        receiptCalls(calls, committed.signed(), reservations.others(key));
     // Last: a node that answers a batch in order then reads a balance at least as new as the rest.
     int balanceAt = calls.size();
     calls.add(ethCall(null, check.asset(), Eip3009Calls.balanceOf(a.from())));
@@ -695,9 +743,16 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                         + " or more settlements in flight; retry when they are done",
                     check);
               }
+              Set<SettlementKey> mined = mined(results, receiptsAt, receiptKeys);
+              BigInteger elsewhere = committed.unsigned();
+              for (SettlementRecord record : committed.signed()) {
+                if (!mined.contains(record.key())) {
+                  elsewhere = elsewhere.add(record.amount().value());
+                }
+              }
               // Decided under one lock for this process; nothing is signed unless it fits.
-              if (!reservations.reserve(key, value, held.subtract(committed.amount()))) {
-                BigInteger inFlight = committed.amount().add(reservations.reservedBesides(key));
+              if (!reservations.reserve(key, value, held.subtract(elsewhere), mined)) {
+                BigInteger inFlight = elsewhere.add(reservations.reservedBesides(key, mined));
                 return fail(
                     key,
                     ErrorReason.EXACT_EVM_INSUFFICIENT_BALANCE,
@@ -836,6 +891,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                 if (!ledger.submitted(key, submission, fence, now())) {
                   throw new ClaimLostException();
                 }
+                reservations.signed(key, submission.transactionHash());
                 return submission;
               } catch (RuntimeException e) {
                 lane.release(nonce); // nothing left this process
@@ -907,7 +963,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
           submission.nonce(),
           submission.signer(),
           key.network(),
-          rpcError.message());
+          Text.quote(rpcError.message()));
       return released
           .thenCompose(ignored -> resync(check.chain(), lane))
           .thenCompose(
