@@ -9,6 +9,7 @@ import io.x402j.evm.EvmAddress;
 import io.x402j.facilitator.FacilitatorApp;
 import io.x402j.facilitator.FacilitatorConfig;
 import io.x402j.facilitator.FacilitatorConfig.NetworkSettings;
+import io.x402j.facilitator.RevertBan;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -148,6 +149,27 @@ final class FacilitatorCommand implements Callable<Integer> {
   double settleRatePerPayer;
 
   @Option(
+      names = "--verify-rate",
+      paramLabel = "PER_SECOND",
+      description = "Global /verify rate limit (default none).")
+  double verifyRate;
+
+  @Option(
+      names = "--verify-rate-per-payer",
+      paramLabel = "PER_MINUTE",
+      description = "Per-payer /verify rate limit (default none).")
+  double verifyRatePerPayer;
+
+  @Option(
+      names = "--revert-ban",
+      paramLabel = "AFTER,WITHIN,FOR",
+      defaultValue = "3,1h,24h",
+      description =
+          "Suspend a payer after AFTER of its settlements reverted on chain within WITHIN, for"
+              + " FOR; 0 turns it off (default ${DEFAULT-VALUE}).")
+  String revertBan;
+
+  @Option(
       names = "--denylist",
       paramLabel = "FILE",
       description = "Addresses (one per line) refused as payer or recipient.")
@@ -204,6 +226,8 @@ final class FacilitatorCommand implements Callable<Integer> {
           .database(database)
           .bearerTokenEnv(authTokenEnv)
           .settleRateLimits(settleRate, settleRatePerPayer)
+          .verifyRateLimits(verifyRate, verifyRatePerPayer)
+          .revertBan(revertBan(revertBan))
           .denylist(denylist)
           .claimLease(duration(claimLease, "--claim-lease"))
           .network(settings.build())
@@ -214,6 +238,21 @@ final class FacilitatorCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+  }
+
+  private static RevertBan.Policy revertBan(String text) {
+    String[] parts = text.strip().split("\\s*,\\s*");
+    if (parts.length == 1 && parts[0].equals("0")) {
+      return RevertBan.Policy.OFF;
+    }
+    if (parts.length != 3 || !parts[0].matches("\\d{1,9}")) {
+      throw new IllegalArgumentException(
+          "--revert-ban must be AFTER,WITHIN,FOR such as 3,1h,24h, or 0 for off; got " + text);
+    }
+    return new RevertBan.Policy(
+        Integer.parseInt(parts[0]),
+        FacilitatorConfig.parseDuration(parts[1], "--revert-ban WITHIN"),
+        FacilitatorConfig.parseDuration(parts[2], "--revert-ban FOR"));
   }
 
   private static Duration duration(String text, String flag) {

@@ -7,6 +7,7 @@ import io.x402j.core.Network;
 import io.x402j.evm.EvmAddress;
 import io.x402j.facilitator.FacilitatorConfig;
 import io.x402j.facilitator.FacilitatorConfig.NetworkSettings;
+import io.x402j.facilitator.RevertBan;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigInteger;
@@ -91,6 +92,12 @@ class FacilitatorCommandTest {
             "50",
             "--settle-rate-per-payer",
             "10",
+            "--verify-rate",
+            "500",
+            "--verify-rate-per-payer",
+            "120",
+            "--revert-ban",
+            "2,30m,12h",
             "--denylist",
             "deny.txt",
             "--claim-lease",
@@ -101,6 +108,10 @@ class FacilitatorCommandTest {
     assertThat(config.bearerTokenEnv()).isEqualTo("API_TOKEN");
     assertThat(config.settlesPerSecond()).isEqualTo(50);
     assertThat(config.settlesPerPayerPerMinute()).isEqualTo(10);
+    assertThat(config.verifiesPerSecond()).isEqualTo(500);
+    assertThat(config.verifiesPerPayerPerMinute()).isEqualTo(120);
+    assertThat(config.revertBan())
+        .isEqualTo(new RevertBan.Policy(2, Duration.ofMinutes(30), Duration.ofHours(12)));
     assertThat(config.denylist()).isEqualTo(Path.of("deny.txt"));
     assertThat(config.claimLease()).isEqualTo(Duration.ofSeconds(3));
     NetworkSettings network = config.networks().get(0);

@@ -6,6 +6,7 @@ import io.x402j.core.Network;
 import io.x402j.core.NetworkPattern;
 import io.x402j.core.TokenAmount;
 import io.x402j.core.internal.Futures;
+import io.x402j.core.internal.Text;
 import io.x402j.core.scheme.SchemeFacilitator;
 import io.x402j.core.scheme.SchemeRequest;
 import io.x402j.core.wire.SettleResponse;
@@ -17,6 +18,7 @@ import io.x402j.evm.internal.EvmChain;
 import io.x402j.evm.internal.Hex;
 import io.x402j.evm.internal.NonceLane;
 import io.x402j.evm.internal.PaymentCheck;
+import io.x402j.evm.internal.Reservations;
 import io.x402j.evm.rpc.RpcCall;
 import io.x402j.evm.rpc.RpcError;
 import io.x402j.evm.rpc.RpcException;
@@ -38,12 +40,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -53,6 +57,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +80,17 @@ import org.slf4j.LoggerFactory;
  * settlement_pending} with the transaction hash, and settling the same payment again follows that
  * transaction instead of sending another.
  *
+ * <p><b>Gas</b> is only spent on a transfer the facilitator cannot know will revert. Before
+ * signing, the payer's token balance less what is already committed to settlements in flight from
+ * the same payer and token must cover the payment: in this process a reservation decided under one
+ * lock, and for facilitators sharing the ledger its unfinished records ({@link
+ * SettlementLedger#inFlight}). A payment that does not fit is refused with {@code
+ * invalid_exact_evm_insufficient_balance} before anything is signed. The transaction is then
+ * simulated ({@code eth_estimateGas}) against the {@code pending} block with the fee fields it will
+ * carry, so transactions waiting in the node's pool count too. A settlement that reverts anyway
+ * (the payer moved the money first, or a smart wallet that answers differently on chain) is
+ * reported to the {@link Builder#onRevert} listener.
+ *
  * <p>Chain outages are answers, not exceptions: {@code unexpected_verify_error} before any
  * broadcast, {@code settlement_pending} after one.
  */
@@ -82,6 +98,12 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
   private static final Logger LOG = LoggerFactory.getLogger(ExactEvmFacilitator.class);
   private static final int MAX_SEND_ATTEMPTS = 3;
   private static final long GAS_MARGIN = 5_000;
+
+  /**
+   * The most unfinished settlements of one payer's token that a settlement looks at; a payer with
+   * this many in flight is refused until some finish.
+   */
+  static final int IN_FLIGHT_LIMIT = 100;
 
   private final Map<Network, EvmChain> chains;
   private final SettlementLedger ledger;
@@ -91,6 +113,8 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
   private final boolean ownsExecutors;
   private final Duration claimLease;
   private final ConcurrentHashMap<SettlementKey, InFlight> inFlight = new ConcurrentHashMap<>();
+  private final Reservations reservations = new Reservations();
+  private final Consumer<Revert> onRevert;
 
   private record InFlight(
       String fingerprint, String settlementId, CompletableFuture<SettleResponse> future) {}
@@ -102,6 +126,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
     this.ledger = b.ledger;
     this.clock = b.clock;
     this.claimLease = b.claimLease;
+    this.onRevert = b.onRevert;
     this.ownsExecutors = b.blocking == null;
     this.blocking =
         b.blocking != null ? b.blocking : Executors.newCachedThreadPool(daemon("x402j-evm-io"));
@@ -185,6 +210,17 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
    */
   public record LaneStats(EvmAddress signer, long nextNonce, int inFlight, long resyncs) {}
 
+  /**
+   * A settlement transaction that was mined but moved no money (it reverted, or emitted no matching
+   * {@code Transfer}): the facilitator paid its gas for nothing.
+   *
+   * @param network the chain
+   * @param asset the token
+   * @param payer the payer whose authorization it carried
+   * @param transaction the transaction hash
+   */
+  public record Revert(Network network, EvmAddress asset, EvmAddress payer, String transaction) {}
+
   // ----------------------------------------------------------------------------------- verify
 
   @Override
@@ -212,6 +248,10 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
     if (askCode) {
       calls.add(RpcCall.of("eth_getCode", check.asset().toLowerHex(), "latest"));
     }
+    // This process's settlements of the same payer: those already mined show in the balance.
+    SettlementKey key = keyOf(check);
+    int receiptsAt = calls.size();
+    List<SettlementKey> receiptKeys = receiptCalls(calls, List.of(), reservations.others(key));
     int balanceAt = calls.size();
     calls.add(ethCall(null, check.asset(), Eip3009Calls.balanceOf(a.from())));
     calls.add(ethCall(null, check.asset(), Eip3009Calls.authorizationState(a.from(), a.nonce())));
@@ -253,6 +293,21 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
               }
               RpcResult simulation = results.get(balanceAt + 2);
               if (simulation.ok()) {
+                // What this process already committed from the same balance counts: of N
+                // authorizations over one balance, only those that fit are valid.
+                BigInteger held = decodeUint(results.get(balanceAt));
+                BigInteger committed =
+                    reservations.reservedBesides(key, mined(results, receiptsAt, receiptKeys));
+                BigInteger value = a.value().value();
+                if (held != null
+                    && committed.signum() > 0
+                    && held.subtract(committed).compareTo(value) < 0) {
+                  return done(
+                      VerifyResponse.invalid(
+                          ErrorReason.EXACT_EVM_INSUFFICIENT_BALANCE,
+                          shortfall(held, committed, value),
+                          payer));
+                }
                 return done(VerifyResponse.valid(payer));
               }
               return diagnose(
@@ -365,6 +420,20 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
         .thenCompose(r -> diagnose(check, r.get(0), r.get(1), message));
   }
 
+  private static SettlementKey keyOf(PaymentCheck.Result check) {
+    Eip3009Authorization a = check.payload().authorization();
+    return new SettlementKey(check.chain().config().network(), check.asset(), a.from(), a.nonce());
+  }
+
+  private static String shortfall(BigInteger held, BigInteger committed, BigInteger value) {
+    return "the payer holds "
+        + held
+        + ", of which "
+        + committed
+        + " is committed to settlements in flight; the payment is "
+        + value;
+  }
+
   // ----------------------------------------------------------------------------------- settle
 
   @Override
@@ -426,7 +495,11 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
         .thenCompose(
             claim -> {
               if (claim.owned()) {
-                return execute(check, key, attempt, claim.record().updatedAt(), 1);
+                // Held from before the payer's in-flight settlements are counted until the
+                // outcome is in the ledger, where other settlements then see it.
+                reservations.enter(key);
+                return execute(check, key, attempt, claim.record().updatedAt(), 1)
+                    .whenComplete((response, error) -> reservations.leave(key));
               }
               return follow(check, key, fingerprint, attempt, claim.record(), started);
             })
@@ -499,21 +572,112 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
 
   private record Quote(long gasLimit, BigInteger maxPriorityFeePerGas, BigInteger maxFeePerGas) {}
 
+  private record Fees(BigInteger maxPriorityFeePerGas, BigInteger maxFeePerGas) {}
+
+  /**
+   * What facilitators sharing the ledger have committed from one payer's balance, besides the
+   * settlements of this process (which {@link #reservations} counts).
+   *
+   * @param unsigned the sum of the amounts of live claims not signed yet
+   * @param signed the settlements signed, whose transactions may be mined by now
+   * @param tooMany whether the payer has so many in flight that not all were read
+   */
+  private record Committed(BigInteger unsigned, List<SettlementRecord> signed, boolean tooMany) {}
+
+  private Committed committedElsewhere(SettlementKey key) {
+    List<SettlementRecord> records =
+        ledger.inFlight(key.network(), key.asset(), key.payer(), IN_FLIGHT_LIMIT);
+    Instant now = now();
+    BigInteger unsigned = BigInteger.ZERO;
+    List<SettlementRecord> signed = new ArrayList<>();
+    for (SettlementRecord record : records) {
+      if (record.key().equals(key) || reservations.isHeld(record.key())) {
+        continue; // this process's own: counted by the reservations
+      }
+      if (record.submission() != null) {
+        signed.add(record);
+      } else if (record.updatedAt().plus(claimLease).isAfter(now)) {
+        unsigned = unsigned.add(record.amount().value());
+      }
+      // A claim older than its lease: the owner is presumed dead, and a take-over is fenced.
+    }
+    return new Committed(unsigned, signed, records.size() >= IN_FLIGHT_LIMIT);
+  }
+
+  /**
+   * Adds a receipt lookup for each signed settlement (from the ledger, and this process's) to
+   * {@code calls}; returns their keys in order.
+   */
+  private static List<SettlementKey> receiptCalls(
+      List<RpcCall> calls, List<SettlementRecord> records, List<Reservations.Entry> mine) {
+    List<SettlementKey> keys = new ArrayList<>();
+    for (SettlementRecord record : records) {
+      calls.add(RpcCall.of("eth_getTransactionReceipt", record.submission().transactionHash()));
+      keys.add(record.key());
+    }
+    for (Reservations.Entry entry : mine) {
+      if (entry.transaction() != null) {
+        calls.add(RpcCall.of("eth_getTransactionReceipt", entry.transaction()));
+        keys.add(entry.key());
+      }
+    }
+    return keys;
+  }
+
+  /** The settlements whose receipt the node returned: mined, so already in the balance. */
+  private static Set<SettlementKey> mined(
+      List<RpcResult> results, int first, List<SettlementKey> keys) {
+    Set<SettlementKey> mined = new HashSet<>();
+    for (int i = 0; i < keys.size(); i++) {
+      RpcResult receipt = results.get(first + i);
+      if (receipt.ok() && receipt.result() != null && !receipt.result().isNull()) {
+        mined.add(keys.get(i));
+      }
+    }
+    return mined;
+  }
+
   private CompletableFuture<SettleResponse> execute(
       PaymentCheck.Result check,
       SettlementKey key,
       String settlementId,
       Instant fence,
       int attempt) {
+    return CompletableFuture.supplyAsync(() -> committedElsewhere(key), blocking)
+        .thenCompose(committed -> prepare(check, key, settlementId, fence, attempt, committed))
+        .thenApply(CompletableFuture::completedFuture)
+        .exceptionally(
+            e ->
+                // Failures that reach here happened before anything was broadcast.
+                fail(
+                    key,
+                    fence,
+                    ErrorReason.UNEXPECTED_SETTLE_ERROR,
+                    "settlement failed before broadcast: " + describe(e),
+                    check))
+        .thenCompose(response -> response);
+  }
+
+  /**
+   * Reads what the settlement needs in one batch, refuses what cannot succeed, reserves the amount,
+   * then simulates the transaction as it will be sent.
+   */
+  private CompletableFuture<SettleResponse> prepare(
+      PaymentCheck.Result check,
+      SettlementKey key,
+      String settlementId,
+      Instant fence,
+      int attempt,
+      Committed committed) {
     EvmChain chain = check.chain();
     EvmNetworkConfig config = chain.config();
     NonceLane lane = chain.nextLane();
     EvmAddress sender = lane.signer().address();
-    byte[] data = Eip3009Calls.transferWithAuthorization(check.payload());
+    Eip3009Authorization a = check.payload().authorization();
     List<RpcCall> calls = new ArrayList<>();
-    calls.add(RpcCall.of("eth_estimateGas", Eip3009Calls.callObject(sender, check.asset(), data)));
     calls.add(RpcCall.of("eth_getBlockByNumber", "latest", false));
     boolean askTip = config.maxPriorityFeePerGas() == null;
+    int tipAt = calls.size();
     if (askTip) {
       calls.add(RpcCall.of("eth_maxPriorityFeePerGas"));
     }
@@ -531,7 +695,17 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
     if (check.needsContractSignatureCheck()) {
       calls.addAll(contractSignatureCalls(check));
     }
-    String network = key.network().toString();
+    int gasBalanceAt = calls.size();
+    calls.add(RpcCall.of("eth_getBalance", sender.toLowerHex(), "latest"));
+    int stateAt = calls.size();
+    calls.add(ethCall(null, check.asset(), Eip3009Calls.authorizationState(a.from(), a.nonce())));
+    // Whether the payer's other signed settlements are mined: a mined one shows in the balance.
+    int receiptsAt = calls.size();
+    List<SettlementKey> receiptKeys =
+        receiptCalls(calls, committed.signed(), reservations.others(key));
+    // Last: a node that answers a batch in order then reads a balance at least as new as the rest.
+    int balanceAt = calls.size();
+    calls.add(ethCall(null, check.asset(), Eip3009Calls.balanceOf(a.from())));
     return chain
         .rpc()
         .batch(calls)
@@ -563,14 +737,17 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                 lane.initialSync(
                     Hex.parseQuantity(results.get(countAt).result().asText()).longValueExact());
               }
-              RpcResult estimate = results.get(0);
-              if (!estimate.ok()) {
-                return diagnoseFresh(check, revertMessage(estimate.error()))
-                    .thenCompose(d -> fail(key, fence, d.reason(), d.message(), check));
+              if (results.get(stateAt).ok() && decodeBool(results.get(stateAt))) {
+                return fail(
+                    key,
+                    fence,
+                    ErrorReason.EXACT_EVM_NONCE_ALREADY_USED,
+                    "authorization " + a.nonce() + " was already used or cancelled",
+                    check);
               }
-              Quote quote;
+              Fees fees;
               try {
-                quote = quote(config, estimate, results.get(1), askTip ? results.get(2) : null);
+                fees = fees(config, results.get(0), askTip ? results.get(tipAt) : null);
               } catch (IllegalStateException refused) {
                 return fail(
                     key, fence, ErrorReason.UNEXPECTED_SETTLE_ERROR, refused.getMessage(), check);
@@ -583,29 +760,117 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                     "cannot read the nonce of " + sender,
                     check);
               }
-              return signAndSend(check, key, settlementId, lane, data, quote, fence, attempt);
-            })
-        .thenApply(CompletableFuture::completedFuture)
-        .exceptionally(
-            e ->
-                // Failures that reach here happened before anything was broadcast.
-                fail(
+              RpcResult balance = results.get(balanceAt);
+              BigInteger held = balance.ok() ? decodeUint(balance) : null;
+              if (held == null) {
+                return fail(
                     key,
                     fence,
                     ErrorReason.UNEXPECTED_SETTLE_ERROR,
-                    "settlement failed before broadcast: " + describe(e),
-                    check))
-        .thenCompose(response -> response);
+                    "cannot read the token balance of " + a.from(),
+                    check);
+              }
+              BigInteger value = a.value().value();
+              if (committed.tooMany()) {
+                return fail(
+                    key,
+                    fence,
+                    ErrorReason.EXACT_EVM_INSUFFICIENT_BALANCE,
+                    "the payer has "
+                        + IN_FLIGHT_LIMIT
+                        + " or more settlements in flight; retry when they are done",
+                    check);
+              }
+              Set<SettlementKey> mined = mined(results, receiptsAt, receiptKeys);
+              BigInteger elsewhere = committed.unsigned();
+              for (SettlementRecord record : committed.signed()) {
+                if (!mined.contains(record.key())) {
+                  elsewhere = elsewhere.add(record.amount().value());
+                }
+              }
+              // Decided under one lock for this process; nothing is signed unless it fits.
+              if (!reservations.reserve(key, value, held.subtract(elsewhere), mined)) {
+                BigInteger inFlight = elsewhere.add(reservations.reservedBesides(key, mined));
+                return fail(
+                    key,
+                    fence,
+                    ErrorReason.EXACT_EVM_INSUFFICIENT_BALANCE,
+                    shortfall(held, inFlight, value),
+                    check);
+              }
+              RpcResult gasBalance = results.get(gasBalanceAt);
+              BigInteger eth = gasBalance.ok() ? decodeQuantity(gasBalance) : null;
+              return simulate(check, key, settlementId, lane, fees, eth, fence, attempt);
+            });
   }
 
-  private static Quote quote(
-      EvmNetworkConfig config, RpcResult estimate, RpcResult block, RpcResult tipResult) {
+  /**
+   * Estimates the gas of the transaction as it will be sent, fee fields included, against the
+   * {@code pending} block: a transfer that transactions waiting in the pool would make revert is
+   * refused here, before a nonce is taken.
+   */
+  private CompletableFuture<SettleResponse> simulate(
+      PaymentCheck.Result check,
+      SettlementKey key,
+      String settlementId,
+      NonceLane lane,
+      Fees fees,
+      BigInteger signerWei,
+      Instant fence,
+      int attempt) {
+    EvmChain chain = check.chain();
+    EvmAddress sender = lane.signer().address();
+    byte[] data = Eip3009Calls.transferWithAuthorization(check.payload());
+    Map<String, Object> transaction =
+        Eip3009Calls.transactionObject(
+            sender, check.asset(), data, fees.maxFeePerGas(), fees.maxPriorityFeePerGas());
+    return chain
+        .rpc()
+        .batch(List.of(RpcCall.of("eth_estimateGas", transaction, "pending")))
+        .thenCompose(
+            results -> {
+              RpcResult estimate = results.get(0);
+              if (!estimate.ok()) {
+                String message = revertMessage(estimate.error());
+                // With fee fields the node caps the estimate at what the signer can pay for:
+                // nodes word that differently, so the signer's balance decides.
+                BigInteger floor =
+                    fees.maxFeePerGas().multiply(BigInteger.valueOf(chain.config().gasLimitCap()));
+                if ((message != null
+                        && message.toLowerCase(Locale.ROOT).contains("insufficient funds"))
+                    || (signerWei != null && signerWei.compareTo(floor) < 0)) {
+                  return fail(
+                      key,
+                      fence,
+                      ErrorReason.UNEXPECTED_SETTLE_ERROR,
+                      "facilitator signer " + sender + " has too little ETH for gas",
+                      check);
+                }
+                return diagnoseFresh(check, message)
+                    .thenCompose(d -> fail(key, fence, d.reason(), d.message(), check));
+              }
+              long gasLimit;
+              try {
+                gasLimit = gasLimit(chain.config(), estimate);
+              } catch (IllegalStateException refused) {
+                return fail(
+                    key, fence, ErrorReason.UNEXPECTED_SETTLE_ERROR, refused.getMessage(), check);
+              }
+              Quote quote = new Quote(gasLimit, fees.maxPriorityFeePerGas(), fees.maxFeePerGas());
+              return signAndSend(check, key, settlementId, lane, data, quote, fence, attempt);
+            });
+  }
+
+  private static long gasLimit(EvmNetworkConfig config, RpcResult estimate) {
     long gas = Hex.parseQuantity(estimate.result().asText()).longValueExact();
     if (gas > config.gasLimitCap()) {
       throw new IllegalStateException(
           "the settlement needs " + gas + " gas, above the cap of " + config.gasLimitCap());
     }
-    long gasLimit = Math.min(config.gasLimitCap(), gas + gas / 4 + GAS_MARGIN);
+    return Math.min(config.gasLimitCap(), gas + gas / 4 + GAS_MARGIN);
+  }
+
+  private static Fees fees(EvmNetworkConfig config, RpcResult block, RpcResult tipResult) {
     if (!block.ok() || block.result() == null || !block.result().hasNonNull("baseFeePerGas")) {
       throw new IllegalStateException("the latest block has no base fee (EIP-1559 is required)");
     }
@@ -629,7 +894,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
               + cap);
     }
     BigInteger maxFee = baseFee.shiftLeft(1).add(tip).min(cap);
-    return new Quote(gasLimit, tip, maxFee);
+    return new Fees(tip, maxFee);
   }
 
   private CompletableFuture<SettleResponse> signAndSend(
@@ -669,6 +934,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                 if (!ledger.submitted(key, submission, fence, now())) {
                   throw new ClaimLostException();
                 }
+                reservations.signed(key, submission.transactionHash());
                 return submission;
               } catch (RuntimeException e) {
                 lane.release(nonce); // nothing left this process
@@ -759,7 +1025,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
           submission.nonce(),
           submission.signer(),
           key.network(),
-          rpcError.message());
+          Text.quote(rpcError.message()));
       return released
           .thenCompose(ignored -> resync(check.chain(), lane))
           .thenCompose(
@@ -863,12 +1129,30 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                 lane.done(submission.nonce());
               }
               Eip3009Authorization a = check.payload().authorization();
-              return judge(key, a.to(), a.value(), receipt, hash);
+              return reported(key, judge(key, a.to(), a.value(), receipt, hash), hash);
             })
         .thenCompose(outcome -> record(key, OutcomeFence.ofTransaction(hash), outcome));
   }
 
   private record Outcome(SettlementState state, SettleResponse response) {}
+
+  /** Tells the revert listener about a mined transaction that moved no money. */
+  private Outcome reported(SettlementKey key, Outcome outcome, String hash) {
+    if (outcome.state() == SettlementState.FAILED) {
+      LOG.warn(
+          "settlement transaction {} of payer {} on {} was mined but moved no money: {}",
+          hash,
+          key.payer(),
+          key.network(),
+          outcome.response().errorReason());
+      try {
+        onRevert.accept(new Revert(key.network(), key.asset(), key.payer(), hash));
+      } catch (RuntimeException e) {
+        LOG.error("the revert listener failed: {}", describe(e));
+      }
+    }
+    return outcome;
+  }
 
   /** What a receipt means: success only with status 1 and the expected Transfer event. */
   private static Outcome judge(
@@ -1058,7 +1342,15 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
       lane.done(submission.nonce());
     }
     Outcome outcome =
-        judge(record.key(), record.payTo(), record.amount(), receipt, submission.transactionHash());
+        reported(
+            record.key(),
+            judge(
+                record.key(),
+                record.payTo(),
+                record.amount(),
+                receipt,
+                submission.transactionHash()),
+            submission.transactionHash());
     return record(record.key(), OutcomeFence.ofTransaction(submission.transactionHash()), outcome)
         .thenApply(
             r ->
@@ -1147,6 +1439,14 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
       return Abi.decodeBool(Hex.decode(result.result().asText()), 0);
     } catch (RuntimeException e) {
       return false;
+    }
+  }
+
+  private static BigInteger decodeQuantity(RpcResult result) {
+    try {
+      return Hex.parseQuantity(result.result().asText());
+    } catch (RuntimeException e) {
+      return null;
     }
   }
 
@@ -1255,6 +1555,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
     private ExecutorService blocking;
     private ScheduledExecutorService scheduler;
     private Duration claimLease = Duration.ofSeconds(30);
+    private Consumer<Revert> onRevert = revert -> {};
 
     private Builder() {}
 
@@ -1293,6 +1594,17 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
      */
     public Builder claimLease(Duration claimLease) {
       this.claimLease = Objects.requireNonNull(claimLease, "claimLease");
+      return this;
+    }
+
+    /**
+     * Called for every settlement transaction seen mined without moving money (reverted, or without
+     * the expected {@code Transfer}), once per observation: the facilitator paid gas for nothing.
+     * Use it to count such payers and refuse them; it runs on a facilitator thread and must be
+     * quick.
+     */
+    public Builder onRevert(Consumer<Revert> listener) {
+      this.onRevert = Objects.requireNonNull(listener, "listener");
       return this;
     }
 

@@ -2,7 +2,9 @@ package io.x402j.facilitator;
 
 import io.x402j.core.ErrorReason;
 import io.x402j.core.Network;
+import io.x402j.core.internal.Text;
 import io.x402j.evm.EvmAddress;
+import io.x402j.facilitator.internal.Payers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -16,14 +18,19 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A {@link PaymentScreen} that refuses payments from or to the addresses listed in a file: one
+ * A {@link PaymentScreen} that refuses payments from or to the EVM addresses listed in a file: one
  * address per line, {@code #} starts a comment, letter case ignored. The file is read again when it
  * changes (checked at most once a second), so operators can edit it without a restart. Payers are
  * refused with {@code payer_denied}, recipients with {@code recipient_denied}.
+ *
+ * <p>Addresses are compared parsed, never as text: every spelling of a listed account is refused,
+ * and on an EVM network a payer or recipient that is not an address at all is refused as invalid
+ * ({@code invalid_payload}, {@code invalid_payment_requirements}) rather than let through as "not
+ * listed". Other networks are not screened by this list.
  */
 public final class DenylistScreen implements PaymentScreen {
   private final Path file;
-  private volatile Set<String> denied;
+  private volatile Set<EvmAddress> denied;
   private volatile FileTime loadedAt;
   private volatile long checkedAtMillis;
 
@@ -46,7 +53,7 @@ public final class DenylistScreen implements PaymentScreen {
     try {
       FileTime modified = Files.getLastModifiedTime(file);
       List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-      Set<String> entries = new HashSet<>();
+      Set<EvmAddress> entries = new HashSet<>();
       for (int i = 0; i < lines.size(); i++) {
         String line = lines.get(i);
         int comment = line.indexOf('#');
@@ -58,7 +65,7 @@ public final class DenylistScreen implements PaymentScreen {
           throw new IllegalArgumentException(
               "denylist " + file + " line " + (i + 1) + " is not an address: " + entry);
         }
-        entries.add(entry.toLowerCase(Locale.ROOT));
+        entries.add(EvmAddress.parse(entry.toLowerCase(Locale.ROOT)));
       }
       denied = Set.copyOf(entries);
       loadedAt = modified;
@@ -89,15 +96,36 @@ public final class DenylistScreen implements PaymentScreen {
 
   @Override
   public Optional<Refusal> screen(Network network, String payer, String payTo) {
-    refreshIfChanged();
-    Set<String> list = denied;
-    if (payer != null && list.contains(payer.toLowerCase(Locale.ROOT))) {
-      return Optional.of(
-          new Refusal(ErrorReason.PAYER_DENIED, "payer " + payer + " is on the denylist"));
+    if (!network.isEvm()) {
+      return Optional.empty();
     }
-    if (payTo != null && list.contains(payTo.toLowerCase(Locale.ROOT))) {
-      return Optional.of(
-          new Refusal(ErrorReason.RECIPIENT_DENIED, "recipient " + payTo + " is on the denylist"));
+    refreshIfChanged();
+    Set<EvmAddress> list = denied;
+    if (payer != null) {
+      EvmAddress from = Payers.parse(payer);
+      if (from == null) {
+        return Optional.of(
+            new Refusal(
+                ErrorReason.INVALID_PAYLOAD,
+                "payer " + Text.quote(payer) + " is not an address, so it cannot be screened"));
+      }
+      if (list.contains(from)) {
+        return Optional.of(
+            new Refusal(ErrorReason.PAYER_DENIED, "payer " + from + " is on the denylist"));
+      }
+    }
+    if (payTo != null) {
+      EvmAddress to = Payers.parse(payTo);
+      if (to == null) {
+        return Optional.of(
+            new Refusal(
+                ErrorReason.INVALID_PAYMENT_REQUIREMENTS,
+                "recipient " + Text.quote(payTo) + " is not an address, so it cannot be screened"));
+      }
+      if (list.contains(to)) {
+        return Optional.of(
+            new Refusal(ErrorReason.RECIPIENT_DENIED, "recipient " + to + " is on the denylist"));
+      }
     }
     return Optional.empty();
   }

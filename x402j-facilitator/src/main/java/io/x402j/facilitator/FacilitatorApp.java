@@ -24,6 +24,7 @@ import io.x402j.facilitator.FacilitatorServer.ProbeResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -95,9 +96,13 @@ public final class FacilitatorApp implements AutoCloseable {
     JdbcSettlementLedger ledger = JdbcSettlementLedger.open(config.database(), env);
     ExactEvmFacilitator exact;
     List<FacilitatorServer.HealthProbe> probes = new ArrayList<>();
+    RevertBan revertBan = RevertBan.of(config.revertBan(), Clock.systemUTC()).bindTo(metrics);
     try {
       ExactEvmFacilitator.Builder builder =
-          ExactEvmFacilitator.builder().ledger(ledger).claimLease(config.claimLease());
+          ExactEvmFacilitator.builder()
+              .ledger(ledger)
+              .claimLease(config.claimLease())
+              .onRevert(revertBan::reverted);
 
       for (NetworkSettings settings : config.networks()) {
         builder.network(networkConfig(settings, networks, env, metrics));
@@ -118,8 +123,8 @@ public final class FacilitatorApp implements AutoCloseable {
 
     PaymentScreen screen =
         config.denylist() == null
-            ? PaymentScreen.none()
-            : DenylistScreen.fromFile(config.denylist());
+            ? revertBan
+            : DenylistScreen.fromFile(config.denylist()).andThen(revertBan);
     FacilitatorService service =
         FacilitatorService.builder()
             .networks(networks)
@@ -160,6 +165,7 @@ public final class FacilitatorApp implements AutoCloseable {
             .port(config.port())
             .bearerToken(token)
             .settleRateLimits(config.settlesPerSecond(), config.settlesPerPayerPerMinute())
+            .verifyRateLimits(config.verifiesPerSecond(), config.verifiesPerPayerPerMinute())
             .maxBodyBytes(config.maxBodyBytes())
             .ledger(ledger)
             .prometheus(metrics);

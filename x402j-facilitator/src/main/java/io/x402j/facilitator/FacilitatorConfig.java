@@ -33,7 +33,10 @@ import java.util.regex.Pattern;
  * @param bearerTokenEnv the environment variable holding the API token, or {@code null} for none
  * @param settlesPerSecond the global settlement rate limit, 0 for none
  * @param settlesPerPayerPerMinute the per-payer settlement rate limit, 0 for none
+ * @param verifiesPerSecond the global verification rate limit, 0 for none (the default)
+ * @param verifiesPerPayerPerMinute the per-payer verification rate limit, 0 for none (the default)
  * @param denylist a denylist file, or {@code null}
+ * @param revertBan when a payer whose settlements revert on chain is suspended
  * @param maxBodyBytes the largest request body
  * @param reconcileInterval how often pending settlements are resolved against the chain
  * @param claimLease how long a claim without a broadcast protects a payment from being taken over
@@ -46,7 +49,10 @@ public record FacilitatorConfig(
     String bearerTokenEnv,
     double settlesPerSecond,
     double settlesPerPayerPerMinute,
+    double verifiesPerSecond,
+    double verifiesPerPayerPerMinute,
     Path denylist,
+    RevertBan.Policy revertBan,
     int maxBodyBytes,
     Duration reconcileInterval,
     Duration claimLease,
@@ -76,14 +82,17 @@ public record FacilitatorConfig(
     Objects.requireNonNull(database, "database");
     Objects.requireNonNull(reconcileInterval, "reconcileInterval");
     Objects.requireNonNull(claimLease, "claimLease");
+    Objects.requireNonNull(revertBan, "revertBan");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
     }
-    if (!(settlesPerSecond >= 0)
-        || !(settlesPerPayerPerMinute >= 0)
-        || Double.isInfinite(settlesPerSecond)
-        || Double.isInfinite(settlesPerPayerPerMinute)) {
-      throw new IllegalArgumentException("rate limits must be finite and not negative");
+    for (double rate :
+        new double[] {
+          settlesPerSecond, settlesPerPayerPerMinute, verifiesPerSecond, verifiesPerPayerPerMinute
+        }) {
+      if (!(rate >= 0) || Double.isInfinite(rate)) {
+        throw new IllegalArgumentException("rate limits must be finite and not negative");
+      }
     }
     if (maxBodyBytes < 1024) {
       throw new IllegalArgumentException("maxBodyBytes must be at least 1024, got " + maxBodyBytes);
@@ -317,7 +326,10 @@ public record FacilitatorConfig(
     b.bearerTokenEnv = bearerTokenEnv;
     b.settlesPerSecond = settlesPerSecond;
     b.settlesPerPayerPerMinute = settlesPerPayerPerMinute;
+    b.verifiesPerSecond = verifiesPerSecond;
+    b.verifiesPerPayerPerMinute = verifiesPerPayerPerMinute;
     b.denylist = denylist;
+    b.revertBan = revertBan;
     b.maxBodyBytes = maxBodyBytes;
     b.reconcileInterval = reconcileInterval;
     b.claimLease = claimLease;
@@ -333,7 +345,10 @@ public record FacilitatorConfig(
     private String bearerTokenEnv;
     private double settlesPerSecond;
     private double settlesPerPayerPerMinute;
+    private double verifiesPerSecond;
+    private double verifiesPerPayerPerMinute;
     private Path denylist;
+    private RevertBan.Policy revertBan = RevertBan.Policy.DEFAULT;
     private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private Duration reconcileInterval = DEFAULT_RECONCILE_INTERVAL;
     private Duration claimLease = DEFAULT_CLAIM_LEASE;
@@ -369,6 +384,19 @@ public record FacilitatorConfig(
     public Builder settleRateLimits(double perSecond, double perPayerPerMinute) {
       this.settlesPerSecond = perSecond;
       this.settlesPerPayerPerMinute = perPayerPerMinute;
+      return this;
+    }
+
+    /** Verification rate limits, globally per second and per payer per minute; 0 for none. */
+    public Builder verifyRateLimits(double perSecond, double perPayerPerMinute) {
+      this.verifiesPerSecond = perSecond;
+      this.verifiesPerPayerPerMinute = perPayerPerMinute;
+      return this;
+    }
+
+    /** See {@link FacilitatorConfig#revertBan()} (default {@link RevertBan.Policy#DEFAULT}). */
+    public Builder revertBan(RevertBan.Policy policy) {
+      this.revertBan = policy;
       return this;
     }
 
@@ -422,7 +450,10 @@ public record FacilitatorConfig(
           bearerTokenEnv,
           settlesPerSecond,
           settlesPerPayerPerMinute,
+          verifiesPerSecond,
+          verifiesPerPayerPerMinute,
           denylist,
+          revertBan,
           maxBodyBytes,
           reconcileInterval,
           claimLease,
@@ -439,10 +470,17 @@ public record FacilitatorConfig(
           "auth",
           "rateLimits",
           "denylist",
+          "revertBan",
           "maxBodyBytes",
           "reconcileInterval",
           "claimLease",
           "networks");
+  private static final Set<String> RATE_FIELDS =
+      Set.of(
+          "settlesPerSecond",
+          "settlesPerPayerPerMinute",
+          "verifiesPerSecond",
+          "verifiesPerPayerPerMinute");
   private static final Set<String> NETWORK_FIELDS =
       Set.of(
           "network",
@@ -470,6 +508,9 @@ public record FacilitatorConfig(
     r.unknown(root, TOP_FIELDS, "");
     JsonNode auth = root.path("auth");
     JsonNode limits = root.path("rateLimits");
+    r.unknown(limits, RATE_FIELDS, "rateLimits.");
+    JsonNode ban = root.path("revertBan");
+    r.unknown(ban, Set.of("after", "within", "for"), "revertBan.");
     List<NetworkSettings> networks = new ArrayList<>();
     JsonNode list = root.path("networks");
     if (!list.isArray() || list.isEmpty()) {
@@ -486,7 +527,10 @@ public record FacilitatorConfig(
         r.text(auth, "bearerTokenEnv", null),
         r.decimal(limits, "settlesPerSecond", 0),
         r.decimal(limits, "settlesPerPayerPerMinute", 0),
+        r.decimal(limits, "verifiesPerSecond", 0),
+        r.decimal(limits, "verifiesPerPayerPerMinute", 0),
         denylist == null ? null : Path.of(denylist),
+        r.revertBan(ban),
         (int) r.number(root, "maxBodyBytes", DEFAULT_MAX_BODY_BYTES),
         r.duration(root, "reconcileInterval", DEFAULT_RECONCILE_INTERVAL),
         r.duration(root, "claimLease", DEFAULT_CLAIM_LEASE),
@@ -553,6 +597,19 @@ public record FacilitatorConfig(
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(field + " must be a non-negative number, got " + text);
       }
+    }
+
+    RevertBan.Policy revertBan(JsonNode node) {
+      RevertBan.Policy fallback = RevertBan.Policy.DEFAULT;
+      long after = number(node, "after", fallback.after());
+      if (after < 0 || after > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(
+            "revertBan.after must be a whole number from 0 (off), got " + after);
+      }
+      return new RevertBan.Policy(
+          (int) after,
+          duration(node, "within", fallback.within()),
+          duration(node, "for", fallback.banFor()));
     }
 
     Duration duration(JsonNode node, String field, Duration fallback) {

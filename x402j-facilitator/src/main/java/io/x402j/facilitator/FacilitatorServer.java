@@ -72,16 +72,15 @@ public final class FacilitatorServer implements AutoCloseable {
     connector.setPort(b.port);
     connector.setIdleTimeout(b.idleTimeout.toMillis());
     server.addConnector(connector);
-    RateLimiter limiter =
-        b.settlesPerSecond > 0 || b.settlesPerPayerPerMinute > 0
-            ? new RateLimiter(b.settlesPerSecond, b.settlesPerPayerPerMinute, System::nanoTime)
-            : null;
+    RateLimiter settleLimiter = limiter(b.settlesPerSecond, b.settlesPerPayerPerMinute);
+    RateLimiter verifyLimiter = limiter(b.verifiesPerSecond, b.verifiesPerPayerPerMinute);
     FacilitatorHandler handler =
         new FacilitatorHandler(
             new FacilitatorHandler.Setup(
                 b.service,
                 b.bearerToken == null ? null : b.bearerToken.getBytes(StandardCharsets.UTF_8),
-                limiter,
+                settleLimiter,
+                verifyLimiter,
                 b.maxBodyBytes,
                 b.bodyTimeout,
                 b.ledger,
@@ -89,6 +88,12 @@ public final class FacilitatorServer implements AutoCloseable {
                 b.prometheus));
     server.setHandler(new GracefulHandler(handler));
     server.setStopTimeout(b.stopTimeout.toMillis());
+  }
+
+  private static RateLimiter limiter(double perSecond, double perPayerPerMinute) {
+    return perSecond > 0 || perPayerPerMinute > 0
+        ? new RateLimiter(perSecond, perPayerPerMinute, System::nanoTime)
+        : null;
   }
 
   /** Starts configuring a server for {@code service}. */
@@ -141,6 +146,8 @@ public final class FacilitatorServer implements AutoCloseable {
     private String bearerToken;
     private double settlesPerSecond;
     private double settlesPerPayerPerMinute;
+    private double verifiesPerSecond;
+    private double verifiesPerPayerPerMinute;
     private int maxBodyBytes = 64 * 1024;
     private SettlementLedger ledger;
     private final List<HealthProbe> probes = new ArrayList<>();
@@ -182,6 +189,18 @@ public final class FacilitatorServer implements AutoCloseable {
     public Builder settleRateLimits(double perSecond, double perPayerPerMinute) {
       this.settlesPerSecond = perSecond;
       this.settlesPerPayerPerMinute = perPayerPerMinute;
+      return this;
+    }
+
+    /**
+     * Limits {@code /verify} the same way: verifications per second in all, and per minute for one
+     * payer; 0 (the default) means no limit. Each verification costs a batch of node reads, so a
+     * facilitator open to the internet should set these. Refused calls get 429 with {@code
+     * Retry-After}.
+     */
+    public Builder verifyRateLimits(double perSecond, double perPayerPerMinute) {
+      this.verifiesPerSecond = perSecond;
+      this.verifiesPerPayerPerMinute = perPayerPerMinute;
       return this;
     }
 

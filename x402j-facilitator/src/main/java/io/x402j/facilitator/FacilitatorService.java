@@ -9,6 +9,7 @@ import io.x402j.core.NetworkPattern;
 import io.x402j.core.NetworkRegistry;
 import io.x402j.core.facilitator.Facilitator;
 import io.x402j.core.internal.Futures;
+import io.x402j.core.internal.Text;
 import io.x402j.core.scheme.SchemeFacilitator;
 import io.x402j.core.scheme.SchemeRegistry;
 import io.x402j.core.scheme.SchemeRequest;
@@ -21,6 +22,7 @@ import io.x402j.core.wire.V1Translation;
 import io.x402j.core.wire.VerifyRequest;
 import io.x402j.core.wire.VerifyRequestV1;
 import io.x402j.core.wire.VerifyResponse;
+import io.x402j.evm.EvmAddress;
 import io.x402j.facilitator.internal.Payers;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -85,18 +87,25 @@ public final class FacilitatorService implements Facilitator {
     return new Builder();
   }
 
-  /** A request routed to a scheme, or refused before reaching one. */
+  /**
+   * A request routed to a scheme, or refused before reaching one. {@code payer} is the canonical
+   * (EIP-55) address or {@code null}; {@code payerLog} is what a log line may show: the canonical
+   * address, or the text sent, quoted.
+   */
   private record Route(
       SchemeRequest request,
       SchemeFacilitator scheme,
       String network,
       String payer,
+      String payerLog,
       ErrorReason refusal,
       String message,
       boolean served) {
     /** Refused before a scheme saw it, for a network and scheme this facilitator may not serve. */
-    static Route refused(String network, String payer, ErrorReason reason, String message) {
-      return new Route(null, null, network, payer, reason, message, false);
+    static Route refused(
+        String network, Payer payer, ErrorReason reason, String message, boolean served) {
+      return new Route(
+          null, null, network, payer.canonical(), payer.log(), reason, message, served);
     }
 
     /**
@@ -106,6 +115,26 @@ public final class FacilitatorService implements Facilitator {
     String networkTag() {
       return served ? network : "other";
     }
+
+    /** The network as a log value: a string the client chose is quoted. */
+    String networkLog() {
+      return served ? network : Text.quote(network);
+    }
+  }
+
+  /** The payer of a request: parsed when it can be, and how to show it. */
+  private record Payer(EvmAddress address, String text) {
+    static Payer of(Map<String, Object> payload) {
+      return new Payer(Payers.address(payload), Payers.text(payload));
+    }
+
+    String canonical() {
+      return address == null ? null : address.toString();
+    }
+
+    String log() {
+      return address != null ? address.toString() : text == null ? "-" : Text.quote(text);
+    }
   }
 
   private Route route(FacilitatorRequest request) {
@@ -114,7 +143,7 @@ public final class FacilitatorService implements Facilitator {
     if (request instanceof VerifyRequestV1) {
       VerifyRequestV1 old = (VerifyRequestV1) request;
       wireNetwork = old.paymentRequirements().network();
-      String payer = Payers.of(old.paymentPayload().payload());
+      Payer payer = Payer.of(old.paymentPayload().payload());
       try {
         VerifyRequest translated = v1.request(old);
         schemeRequest =
@@ -124,7 +153,8 @@ public final class FacilitatorService implements Facilitator {
                 translated.paymentRequirements(),
                 old.settlementId().orElse(null));
       } catch (IllegalArgumentException e) {
-        return Route.refused(wireNetwork, payer, ErrorReason.INVALID_NETWORK, e.getMessage());
+        return Route.refused(
+            wireNetwork, payer, ErrorReason.INVALID_NETWORK, e.getMessage(), false);
       }
     } else {
       VerifyRequest current = (VerifyRequest) request;
@@ -137,7 +167,7 @@ public final class FacilitatorService implements Facilitator {
               current.settlementId().orElse(null));
     }
     PaymentPayload payload = schemeRequest.payload();
-    String payer = Payers.of(payload.payload());
+    Payer payer = Payer.of(payload.payload());
     Network network = schemeRequest.requirements().network();
     String scheme = schemeRequest.requirements().scheme();
     Optional<SchemeFacilitator> found = schemes.find(schemeRequest.x402Version(), scheme, network);
@@ -150,24 +180,54 @@ public final class FacilitatorService implements Facilitator {
               payer,
               ErrorReason.INVALID_NETWORK,
               "network "
-                  + wireNetwork
+                  + Text.quote(wireNetwork)
                   + " is not served for scheme "
-                  + scheme
+                  + Text.quote(scheme)
                   + " in protocol v"
-                  + schemeRequest.x402Version())
+                  + schemeRequest.x402Version(),
+              false)
           : Route.refused(
               wireNetwork,
               payer,
               ErrorReason.UNSUPPORTED_SCHEME,
-              "scheme " + scheme + " is not supported");
+              "scheme " + Text.quote(scheme) + " is not supported",
+              false);
     }
-    Optional<PaymentScreen.Refusal> refusal =
-        screen.screen(network, payer, schemeRequest.requirements().payTo());
+    // Screening compares parsed addresses: a respelling of a listed address (letter case, digits
+    // of another script) is the same account, and text that is no address is refused, never
+    // waved through as "not listed".
+    String payTo = schemeRequest.requirements().payTo();
+    if (network.isEvm()) {
+      if (payer.address() == null) {
+        return Route.refused(
+            wireNetwork,
+            payer,
+            ErrorReason.INVALID_PAYLOAD,
+            payer.text() == null
+                ? "the payload names no payer (authorization.from)"
+                : "the payer (authorization.from) "
+                    + Text.quote(payer.text())
+                    + " is not 0x followed by 40 hex digits",
+            true);
+      }
+      EvmAddress recipient = Payers.parse(payTo);
+      if (recipient == null) {
+        return Route.refused(
+            wireNetwork,
+            payer,
+            ErrorReason.INVALID_PAYMENT_REQUIREMENTS,
+            "payTo " + Text.quote(payTo) + " is not 0x followed by 40 hex digits",
+            true);
+      }
+      payTo = recipient.toString();
+    }
+    Optional<PaymentScreen.Refusal> refusal = screen.screen(network, payer.canonical(), payTo);
     if (refusal.isPresent()) {
-      return new Route(
-          null, null, wireNetwork, payer, refusal.get().reason(), refusal.get().message(), true);
+      return Route.refused(
+          wireNetwork, payer, refusal.get().reason(), refusal.get().message(), true);
     }
-    return new Route(schemeRequest, found.get(), wireNetwork, payer, null, null, true);
+    return new Route(
+        schemeRequest, found.get(), wireNetwork, payer.canonical(), payer.log(), null, null, true);
   }
 
   @Override
@@ -249,8 +309,8 @@ public final class FacilitatorService implements Facilitator {
       LOG.error(
           "{} outcome=error network={} payer={} latencyMs={} error={}",
           operation,
-          route.network(),
-          route.payer(),
+          route.networkLog(),
+          route.payerLog(),
           TimeUnit.NANOSECONDS.toMillis(nanos),
           Futures.unwrap(error).toString());
     } else if (verified != null) {
@@ -261,18 +321,28 @@ public final class FacilitatorService implements Facilitator {
       reason = settled.success() ? "none" : String.valueOf(settled.errorReason());
       transaction = settled.transaction();
     }
-    if (error == null) {
-      LOG.info(
-          "{} outcome={} reason={} network={} payer={} scheme={} x402Version={} tx={} latencyMs={}",
-          operation,
-          outcome,
-          reason,
-          route.network(),
-          route.payer(),
-          request.scheme(),
-          request.x402Version(),
-          transaction.isEmpty() ? "-" : transaction,
-          TimeUnit.NANOSECONDS.toMillis(nanos));
+    // Settlements move money: one INFO line each. Verifications are free to send and would let a
+    // client flood the log, so they are DEBUG. Values a client chose are canonical or quoted.
+    boolean settle = verified == null;
+    if (error == null && (settle ? LOG.isInfoEnabled() : LOG.isDebugEnabled())) {
+      String line =
+          "{} outcome={} reason={} network={} payer={} scheme={} x402Version={} tx={} latencyMs={}";
+      Object[] values = {
+        operation,
+        outcome,
+        reason,
+        route.networkLog(),
+        route.payerLog(),
+        route.served() ? request.scheme() : Text.quote(request.scheme()),
+        request.x402Version(),
+        transaction.isEmpty() ? "-" : transaction,
+        TimeUnit.NANOSECONDS.toMillis(nanos)
+      };
+      if (settle) {
+        LOG.info(line, values);
+      } else {
+        LOG.debug(line, values);
+      }
     }
     // Registering a timer on every call costs more than the call's own work under load.
     timers

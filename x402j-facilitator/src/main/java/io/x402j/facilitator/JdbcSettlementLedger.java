@@ -454,4 +454,22 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
       throw new LedgerException("closing the " + description + " failed", e);
     }
   }
+
+  @Override
+  public List<SettlementRecord> inFlight(
+      Network network, EvmAddress asset, EvmAddress payer, int limit) {
+    return query(
+        "SELECT "
+            + COLUMNS
+            + " FROM settlements WHERE network = ? AND asset = ? AND payer = ?"
+            + " AND state IN (?, ?, ?) ORDER BY created_at LIMIT ?",
+        List.of(
+            network.toString(),
+            asset.toLowerHex(),
+            payer.toLowerHex(),
+            SettlementState.CLAIMED.name(),
+            SettlementState.SUBMITTED.name(),
+            SettlementState.PENDING.name(),
+            limit));
+  }
 }

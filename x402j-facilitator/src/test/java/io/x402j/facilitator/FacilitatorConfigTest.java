@@ -41,6 +41,10 @@ class FacilitatorConfigTest {
     assertThat(config.bearerTokenEnv()).isNull();
     assertThat(config.settlesPerSecond()).isZero();
     assertThat(config.settlesPerPayerPerMinute()).isZero();
+    assertThat(config.verifiesPerSecond()).isZero();
+    assertThat(config.verifiesPerPayerPerMinute()).isZero();
+    assertThat(config.revertBan()).isEqualTo(RevertBan.Policy.DEFAULT);
+    assertThat(config.revertBan().enabled()).isTrue();
     assertThat(config.denylist()).isNull();
     assertThat(config.maxBodyBytes()).isEqualTo(64 * 1024);
     assertThat(config.reconcileInterval()).isEqualTo(Duration.ofSeconds(30));
@@ -64,7 +68,9 @@ class FacilitatorConfigTest {
                 "port: 8402",
                 "database: jdbc:postgresql://${DB_HOST}/x402j",
                 "auth: {bearerTokenEnv: API_TOKEN}",
-                "rateLimits: {settlesPerSecond: 25, settlesPerPayerPerMinute: 6.5}",
+                "rateLimits: {settlesPerSecond: 25, settlesPerPayerPerMinute: 6.5,",
+                "  verifiesPerSecond: 300, verifiesPerPayerPerMinute: 120}",
+                "revertBan: {after: 2, within: 30m, for: 12h}",
                 "denylist: /etc/x402j/deny.txt",
                 "maxBodyBytes: 32768",
                 "reconcileInterval: 1m",
@@ -96,6 +102,10 @@ class FacilitatorConfigTest {
     assertThat(config.bearerTokenEnv()).isEqualTo("API_TOKEN");
     assertThat(config.settlesPerSecond()).isEqualTo(25);
     assertThat(config.settlesPerPayerPerMinute()).isEqualTo(6.5);
+    assertThat(config.verifiesPerSecond()).isEqualTo(300);
+    assertThat(config.verifiesPerPayerPerMinute()).isEqualTo(120);
+    assertThat(config.revertBan())
+        .isEqualTo(new RevertBan.Policy(2, Duration.ofMinutes(30), Duration.ofHours(12)));
     assertThat(config.denylist()).isEqualTo(Path.of("/etc/x402j/deny.txt"));
     assertThat(config.maxBodyBytes()).isEqualTo(32768);
     assertThat(config.reconcileInterval()).isEqualTo(Duration.ofMinutes(1));
@@ -118,6 +128,14 @@ class FacilitatorConfigTest {
     assertThat(devnet.rpcBatchSize()).isNull();
     assertThat(devnet.blockTime()).isEqualTo(Duration.ofSeconds(2));
     assertThat(devnet.v1Name()).isEqualTo("my-devnet");
+  }
+
+  private FacilitatorConfig assertLoads(String yaml) {
+    try {
+      return load(yaml);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test
@@ -189,6 +207,15 @@ class FacilitatorConfigTest {
     assertThatThrownBy(() -> load("port: 70000\n" + MINIMAL)).hasMessageContaining("0..65535");
     assertThatThrownBy(() -> load("rateLimits: {settlesPerSecond: -1}\n" + MINIMAL))
         .hasMessageContaining("settlesPerSecond must be a non-negative number");
+    assertThatThrownBy(() -> load("rateLimits: {verifiesPerMinute: 5}\n" + MINIMAL))
+        .hasMessageContaining("unknown setting rateLimits.verifiesPerMinute");
+    assertThatThrownBy(() -> load("revertBan: {after: 3, during: 1h}\n" + MINIMAL))
+        .hasMessageContaining("unknown setting revertBan.during");
+    assertThatThrownBy(() -> load("revertBan: {after: -1}\n" + MINIMAL))
+        .hasMessageContaining("revertBan.after");
+    assertThatThrownBy(() -> load("revertBan: {for: 0s}\n" + MINIMAL))
+        .hasMessageContaining("must be positive");
+    assertThat(assertLoads("revertBan: {after: 0}\n" + MINIMAL).revertBan().enabled()).isFalse();
     assertThatThrownBy(() -> load(MINIMAL + "    maxFeePerGasGwei: 0.0000000001\n"))
         .hasMessageContaining("maxFeePerGasGwei");
     // Refused without writing out a billion digits, and negative fees are no fees.

@@ -75,6 +75,7 @@ class FacilitatorHttpIT {
                 .account("gas-4", ETH, BigInteger.ZERO)
                 .account("buyer", ETH, BigInteger.valueOf(1_000_000_000))
                 .account("other-buyer", ETH, BigInteger.valueOf(1_000_000_000))
+                .account("griefer", ETH, BigInteger.valueOf(10_000))
                 .account("seller", BigInteger.ZERO, BigInteger.ZERO)
                 .build());
     info = devnet.info();
@@ -527,6 +528,81 @@ class FacilitatorHttpIT {
           WIRE.decodeVerifyResponse(post(screened, "/verify", v2Body(otherBuyer), null).body());
       assertThat(recipientRefused.reason()).hasValue(ErrorReason.RECIPIENT_DENIED);
     }
+  }
+
+  @Test
+  void aPayerWhoseSettlementRevertsOnChainIsSuspended() throws Exception {
+    PrivateKeySigner griefer = info.requireAccount("griefer").signer();
+    EvmAddress gas = info.requireAccount("gas-3").address();
+    FacilitatorConfig config =
+        config("gas-3", null, 0, 0, null).toBuilder()
+            .revertBan(new RevertBan.Policy(1, Duration.ofHours(1), Duration.ofHours(24)))
+            .build();
+    try (FacilitatorApp banning = start(config, Map.of())) {
+      long before = devnet.pendingTransactionCount(gas);
+      devnet.setAutomine(false);
+      CompletableFuture<HttpResponse<String>> settling;
+      try {
+        settling =
+            HTTP.sendAsync(
+                HttpRequest.newBuilder(URI.create(banning.url() + "/settle"))
+                    .POST(HttpRequest.BodyPublishers.ofString(v2Body(griefer)))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (devnet.pendingTransactionCount(gas) == before && System.nanoTime() < deadline) {
+          Thread.sleep(10);
+        }
+        assertThat(devnet.pendingTransactionCount(gas)).as("broadcast").isEqualTo(before + 1);
+        // The payer spends its money first, with a higher tip: the settlement reverts.
+        frontRun(griefer);
+        devnet.mine();
+      } finally {
+        devnet.setAutomine(true);
+      }
+      SettleResponse reverted =
+          WIRE.decodeSettleResponse(settling.get(30, java.util.concurrent.TimeUnit.SECONDS).body());
+      assertThat(reverted.reason()).hasValue(ErrorReason.EXACT_EVM_TRANSACTION_FAILED);
+
+      devnet.mint(griefer.address(), BigInteger.valueOf(10_000));
+      VerifyResponse verify =
+          WIRE.decodeVerifyResponse(post(banning, "/verify", v2Body(griefer), null).body());
+      SettleResponse settle =
+          WIRE.decodeSettleResponse(post(banning, "/settle", v2Body(griefer), null).body());
+
+      for (String message : List.of(verify.invalidMessage(), settle.errorMessage())) {
+        assertThat(message).contains("suspended until").contains("reverted on chain");
+      }
+      assertThat(verify.reason()).hasValue(ErrorReason.PAYER_DENIED);
+      assertThat(settle.reason()).hasValue(ErrorReason.PAYER_DENIED);
+      assertThat(devnet.pendingTransactionCount(gas)).isEqualTo(before + 1);
+      assertThat(get(banning, "/metrics").body())
+          .contains("x402j_facilitator_settlements_reverted_total 1.0")
+          .contains("x402j_facilitator_payers_suspended 1.0");
+    }
+  }
+
+  /** {@code payer} sends its whole token balance to the seller with a tip of 100 gwei. */
+  static void frontRun(PrivateKeySigner payer) {
+    BigInteger gwei = BigInteger.TEN.pow(9);
+    JsonNode block = devnet.rpc().call("eth_getBlockByNumber", "pending", false).join();
+    BigInteger baseFee =
+        io.x402j.evm.internal.Hex.parseQuantity(block.path("baseFeePerGas").asText());
+    io.x402j.evm.internal.Eip1559Transaction tx =
+        new io.x402j.evm.internal.Eip1559Transaction(
+            info.chainId(),
+            devnet.pendingTransactionCount(payer.address()),
+            gwei.multiply(BigInteger.valueOf(100)),
+            baseFee.multiply(BigInteger.TWO).add(gwei.multiply(BigInteger.valueOf(100))),
+            100_000,
+            info.token(),
+            BigInteger.ZERO,
+            io.x402j.evm.internal.Abi.call("transfer(address,uint256)")
+                .address(seller)
+                .uint(devnet.tokenBalance(payer.address()))
+                .encode());
+    byte[] raw = tx.encodeSigned(payer.sign(tx.signingHash()));
+    devnet.rpc().call("eth_sendRawTransaction", io.x402j.evm.internal.Hex.encode(raw)).join();
   }
 
   @Test

@@ -404,4 +404,37 @@ abstract class SettlementLedgerContract {
     return SettleResponse.failure(
         ErrorReason.EXACT_EVM_SIMULATION_FAILED, null, "", NETWORK.toString(), null);
   }
+
+  @Test
+  void inFlightListsOnePayersUnfinishedSettlementsOfOneTokenOldestFirst() {
+    EvmAddress payer = address();
+    SettlementKey claimed = key(payer);
+    SettlementKey submitted = key(payer);
+    SettlementKey pending = key(payer);
+    SettlementKey confirmed = key(payer);
+    SettlementKey failed = key(payer);
+    SettlementKey otherToken = new SettlementKey(NETWORK, address(), payer, Bytes32.random(RANDOM));
+    SettlementKey otherNetwork =
+        new SettlementKey(Network.evm(8453), ASSET, payer, Bytes32.random(RANDOM));
+    SettlementKey otherPayer = key(address());
+    List<SettlementKey> all =
+        List.of(
+            claimed, submitted, pending, confirmed, failed, otherToken, otherNetwork, otherPayer);
+    for (int i = 0; i < all.size(); i++) {
+      ledger().claim(request(all.get(i), "fp"), T0.plusSeconds(i), LEASE);
+    }
+    ledger().submitted(submitted, submission(), T0.plusSeconds(1), T0.plusSeconds(10));
+    ledger().submitted(pending, submission(), T0.plusSeconds(2), T0.plusSeconds(10));
+    ledger().outcome(pending, SettlementState.PENDING, failure(), T0.plusSeconds(11));
+    ledger().outcome(confirmed, SettlementState.CONFIRMED, failure(), T0.plusSeconds(11));
+    ledger().outcome(failed, SettlementState.FAILED, failure(), T0.plusSeconds(11));
+
+    List<SettlementRecord> inFlight = ledger().inFlight(NETWORK, ASSET, payer, 10);
+
+    assertThat(inFlight)
+        .extracting(SettlementRecord::key)
+        .containsExactly(claimed, submitted, pending);
+    assertThat(inFlight).extracting(SettlementRecord::amount).containsOnly(TokenAmount.of(10_000));
+    assertThat(ledger().inFlight(NETWORK, ASSET, payer, 2)).hasSize(2);
+  }
 }

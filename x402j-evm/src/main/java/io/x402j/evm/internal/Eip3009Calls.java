@@ -108,6 +108,19 @@ public final class Eip3009Calls {
     return call;
   }
 
+  /**
+   * The parameter object of an {@code eth_estimateGas} for a transaction as it will be sent: with
+   * the EIP-1559 fee fields it will carry, so the node checks the sender can pay for it.
+   */
+  public static Map<String, Object> transactionObject(
+      EvmAddress from, EvmAddress to, byte[] data, BigInteger maxFeePerGas, BigInteger tip) {
+    Map<String, Object> call = callObject(from, to, data);
+    call.put("type", "0x2");
+    call.put("maxFeePerGas", Hex.quantity(maxFeePerGas));
+    call.put("maxPriorityFeePerGas", Hex.quantity(tip));
+    return call;
+  }
+
   /** Whether a receipt holds a {@code Transfer(from, to, value)} log emitted by {@code asset}. */
   public static boolean hasTransfer(
       JsonNode receipt, EvmAddress asset, EvmAddress from, EvmAddress to, BigInteger value) {

@@ -1,6 +1,8 @@
 package io.x402j.evm.settle;
 
+import io.x402j.core.Network;
 import io.x402j.core.wire.SettleResponse;
+import io.x402j.evm.EvmAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -114,6 +116,21 @@ public final class InMemorySettlementLedger implements SettlementLedger {
         .filter(filter::matches)
         .sorted(Comparator.comparing(SettlementRecord::createdAt).reversed())
         .skip(offset)
+        .limit(limit)
+        .collect(Collectors.toList());
+  }
+
+  @Override
+  public List<SettlementRecord> inFlight(
+      Network network, EvmAddress asset, EvmAddress payer, int limit) {
+    return records.values().stream()
+        .filter(
+            r ->
+                !r.state().isFinal()
+                    && r.key().network().equals(network)
+                    && r.key().asset().equals(asset)
+                    && r.key().payer().equals(payer))
+        .sorted(Comparator.comparing(SettlementRecord::createdAt))
         .limit(limit)
         .collect(Collectors.toList());
   }

@@ -1,6 +1,8 @@
 package io.x402j.evm.settle;
 
+import io.x402j.core.Network;
 import io.x402j.core.wire.SettleResponse;
+import io.x402j.evm.EvmAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -76,4 +78,14 @@ public interface SettlementLedger {
    * @param limit the most to return
    */
   List<SettlementRecord> list(SettlementFilter filter, int offset, int limit);
+
+  /**
+   * The settlements of one payer's token on one network that are not final yet ({@link
+   * SettlementState#CLAIMED claimed}, {@link SettlementState#SUBMITTED submitted} or {@link
+   * SettlementState#PENDING pending}), oldest first, at most {@code limit}: what that balance is
+   * already committed to. A facilitator subtracts them from the balance before it signs another
+   * transfer from the same payer, so that facilitators sharing a ledger do not spend one balance
+   * twice.
+   */
+  List<SettlementRecord> inFlight(Network network, EvmAddress asset, EvmAddress payer, int limit);
 }

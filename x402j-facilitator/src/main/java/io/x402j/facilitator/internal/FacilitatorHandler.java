@@ -54,7 +54,8 @@ public final class FacilitatorHandler extends Handler.Abstract {
   public record Setup(
       FacilitatorService service,
       byte[] bearerToken,
-      RateLimiter rateLimiter,
+      RateLimiter settleLimiter,
+      RateLimiter verifyLimiter,
       int maxBodyBytes,
       Duration bodyTimeout,
       SettlementLedger ledger,
@@ -221,12 +222,20 @@ public final class FacilitatorHandler extends Handler.Abstract {
           e.getMessage(),
           e.field());
     }
-    if (settle && setup.rateLimiter() != null) {
-      String payer = Payers.of(payment);
-      long wait = setup.rateLimiter().acquire(payer);
+    RateLimiter limiter = settle ? setup.settleLimiter() : setup.verifyLimiter();
+    if (limiter != null) {
+      // Keyed on the parsed payer: a respelling is the same payer, and text that is no address is
+      // neither stored nor given a bucket (the service refuses it as invalid_payload).
+      long wait = limiter.acquire(Payers.address(payment));
       if (wait > 0) {
         response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(wait));
-        throw new HttpError(429, "settlement rate limit exceeded; retry in " + wait + " s", null);
+        throw new HttpError(
+            429,
+            (settle ? "settlement" : "verification")
+                + " rate limit exceeded; retry in "
+                + wait
+                + " s",
+            null);
       }
     }
     CompletableFuture<String> answer =
