@@ -425,9 +425,27 @@ abstract class SettlementLedgerContract {
     }
     ledger().submitted(submitted, submission(), T0.plusSeconds(1), T0.plusSeconds(10));
     ledger().submitted(pending, submission(), T0.plusSeconds(2), T0.plusSeconds(10));
-    ledger().outcome(pending, SettlementState.PENDING, failure(), T0.plusSeconds(11));
-    ledger().outcome(confirmed, SettlementState.CONFIRMED, failure(), T0.plusSeconds(11));
-    ledger().outcome(failed, SettlementState.FAILED, failure(), T0.plusSeconds(11));
+    ledger()
+        .outcome(
+            pending,
+            OutcomeFence.ofTransaction(submission().transactionHash()),
+            SettlementState.PENDING,
+            failure(),
+            T0.plusSeconds(11));
+    ledger()
+        .outcome(
+            confirmed,
+            OutcomeFence.ofClaim(T0.plusSeconds(3)),
+            SettlementState.CONFIRMED,
+            failure(),
+            T0.plusSeconds(11));
+    ledger()
+        .outcome(
+            failed,
+            OutcomeFence.ofClaim(T0.plusSeconds(4)),
+            SettlementState.FAILED,
+            failure(),
+            T0.plusSeconds(11));
 
     List<SettlementRecord> inFlight = ledger().inFlight(NETWORK, ASSET, payer, 10);
 
