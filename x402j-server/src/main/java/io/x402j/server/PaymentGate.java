@@ -443,12 +443,13 @@ public final class PaymentGate {
       case RESUMED:
         // Verified before; its settlement was pending. Follow it rather than verify again: the
         // transaction may already have used the authorization.
-        return admitVerified(new Flow(request, offer, paid, key, acquired.settlementId(), event));
+        return admitVerified(
+            new Flow(request, offer, paid, key, acquired.settlementId(), true, event));
       case NEW:
       default:
         break;
     }
-    Flow flow = new Flow(request, offer, paid, key, acquired.settlementId(), event);
+    Flow flow = new Flow(request, offer, paid, key, acquired.settlementId(), false, event);
     notify(l -> l.beforeVerify(event));
     return facilitator
         .verify(paid.request())
@@ -490,6 +491,8 @@ public final class PaymentGate {
     final Paid paid;
     final String key;
     final String settlementId;
+    // Continues a settlement that went pending earlier: it may already have moved the money.
+    final boolean resumed;
     PaymentEvent event;
 
     Flow(
@@ -498,12 +501,14 @@ public final class PaymentGate {
         Paid paid,
         String key,
         String settlementId,
+        boolean resumed,
         PaymentEvent event) {
       this.request = request;
       this.offer = offer;
       this.paid = paid;
       this.key = key;
       this.settlementId = settlementId;
+      this.resumed = resumed;
       this.event = event;
     }
 
@@ -560,7 +565,7 @@ public final class PaymentGate {
       return done(upfront); // paid before the handler ran: the response goes out whatever it is
     }
     if (status >= 400) {
-      remember(() -> guard.release(flow.key)); // nothing was delivered, so nothing is charged
+      unused(flow); // nothing was delivered, so nothing is charged
       notifyFailure(flow.event, "handler_failed_" + status, null);
       return done(
           new Completion.Release(Map.of("Access-Control-Expose-Headers", EXPOSED_HEADERS), false));
@@ -571,8 +576,29 @@ public final class PaymentGate {
   /** The handler failed or its response could not be kept: the payment was not used. */
   void abandon(Flow flow, Completion.Release upfront) {
     if (upfront == null) {
+      unused(flow);
+    }
+  }
+
+  /**
+   * Nothing was delivered for this request. A new payment is free to be presented again; a resumed
+   * one goes back to waiting on its settlement, which may already have moved the money and must
+   * stay this gate's attempt to follow (released, its next use would be a new attempt and a
+   * duplicate).
+   */
+  private void unused(Flow flow) {
+    if (flow.resumed) {
+      keepPending(flow);
+    } else {
       remember(() -> guard.release(flow.key));
     }
+  }
+
+  /** The settlement's outcome is not known: the same payment may come back to follow it. */
+  private void keepPending(Flow flow) {
+    remember(
+        () ->
+            guard.pending(flow.key, flow.settlementId, clock.instant().plus(Duration.ofHours(1))));
   }
 
   private CompletableFuture<Completion> settle(Flow flow) {
@@ -591,7 +617,7 @@ public final class PaymentGate {
               if (error != null) {
                 Throwable cause = Futures.unwrap(error);
                 // The settlement may or may not have happened: keep the payment presentable again.
-                remember(() -> guard.pending(flow.key, clock.instant().plus(Duration.ofHours(1))));
+                keepPending(flow);
                 LOG.warn("settlement failed: facilitator error: {}", cause.getMessage());
                 notifyFailure(flow.event, "facilitator_unreachable", cause);
                 return done(
@@ -631,7 +657,8 @@ public final class PaymentGate {
           receipt.transaction());
       return done(new Completion.Release(receiptHeaders(flow, receipt), true));
     }
-    remember(() -> guard.pending(flow.key, clock.instant().plus(Duration.ofHours(1))));
+    // While this request still polls, the payment stays in use: a copy sent meanwhile is busy,
+    // not a settlement to follow (it would be served too when this one is).
     if (clock.instant().plus(pendingPoll).isBefore(deadline)) {
       CompletableFuture<Completion> next = new CompletableFuture<>();
       scheduler.schedule(
@@ -649,6 +676,7 @@ public final class PaymentGate {
           TimeUnit.MILLISECONDS);
       return next;
     }
+    keepPending(flow);
     notifyFailure(flow.event, ErrorReason.SETTLEMENT_PENDING.wire(), null);
     GateResponse refusal = settlementRefusal(flow, receipt);
     Map<String, String> withRetry = new LinkedHashMap<>(refusal.headers());

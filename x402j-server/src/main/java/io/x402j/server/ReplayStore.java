@@ -68,8 +68,12 @@ public interface ReplayStore {
   /** The payment bought its response. */
   void settled(String key);
 
-  /** Its settlement's outcome is not known yet: it may be presented again to follow it. */
-  void pending(String key, Instant keepUntil);
+  /**
+   * Its settlement's outcome is not known yet: it may be presented again to follow it, continuing
+   * the attempt {@code settlementId}. Called by the request that holds the payment, when it stops
+   * waiting.
+   */
+  void pending(String key, String settlementId, Instant keepUntil);
 
   /** A store in this process's memory, expiring entries by {@code clock}. */
   static ReplayStore inMemory(Clock clock) {

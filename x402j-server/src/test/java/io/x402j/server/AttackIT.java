@@ -104,15 +104,13 @@ class AttackIT {
   }
 
   /**
-   * BREAK. A gate waiting for a pending settlement (PendingSettlement.WAIT) marks the payment
-   * PENDING in its replay store between two polls, while the first request is still waiting. A copy
-   * of the same header sent in that window is RESUMED: admitted without verification, its handler
-   * run, and settled under the same attempt id, so the x402j facilitator follows the very same
-   * settlement and answers success to both. One transfer on chain, two responses released.
+   * Found by review: a gate waiting for a pending settlement (PendingSettlement.WAIT) marked the
+   * payment PENDING between two polls while its request still waited, so a copy of the header sent
+   * in that window was RESUMED — admitted unverified and settled under the same attempt — and both
+   * were served for one transfer. The payment now stays in use until the gate stops waiting.
    */
   @Test
-  void aCopySentWhileTheGateStillWaitsForItsPendingSettlementBuysASecondResponse()
-      throws Exception {
+  void aCopySentWhileTheGateStillWaitsForItsPendingSettlementIsRefused() throws Exception {
     DevnetInfo info = market.info();
     ExactEvmFacilitator exact =
         ExactEvmFacilitator.builder()
@@ -220,16 +218,13 @@ class AttackIT {
   }
 
   /**
-   * BREAK (for upstreams that honour method overrides). The gateway prices the method on the
-   * request line, then forwards {@code X-HTTP-Method-Override} and a {@code _method} form body
-   * untouched: {@code PUT /jobs/7} is priced, {@code POST /jobs/7} is free, and the upstream runs
-   * the PUT handler for the POST. The promise "whatever its method" needs the gateway to strip
-   * these headers (X-HTTP-Method-Override, X-HTTP-Method, X-Method-Override) and to price a POST on
-   * a path whose other methods are priced when its body is a form with {@code _method}, or to
-   * refuse it.
+   * Found by review: the gateway priced the request-line method and forwarded method overrides, so
+   * an upstream that honours them (Rack::MethodOverride, Laravel, Symfony, ASP.NET Core's
+   * UseHttpMethodOverride) ran the paid {@code PUT} for a free {@code POST}. Every override is now
+   * refused with a 400 naming it.
    */
   @Test
-  void aFreePostWithAMethodOverrideRunsThePaidPutHandlerUpstream() throws Exception {
+  void methodOverridesAreRefusedSoAFreePostCannotRunAPaidPut() throws Exception {
     HttpServer upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     upstream.createContext("/", AttackIT::methodOverridingUpstream);
     upstream.start();
@@ -252,27 +247,110 @@ class AttackIT {
               HttpResponse.BodyHandlers.ofString());
       assertThat(put.statusCode()).as("PUT /jobs/7 is priced").isEqualTo(402);
 
-      HttpResponse<String> header =
+      List<HttpRequest> overrides =
+          List.of(
+              post(gateway, "/jobs/7", "{}", "X-HTTP-Method-Override", "PUT"),
+              post(gateway, "/jobs/7", "{}", "X_HTTP_Method_Override", "PUT"),
+              post(gateway, "/jobs/7", "{}", "X-Method-Override", "PUT"),
+              post(
+                  gateway,
+                  "/jobs/7",
+                  "_method=PUT",
+                  "Content-Type",
+                  "application/x-www-form-urlencoded"),
+              post(
+                  gateway,
+                  "/jobs/7",
+                  "a=1&%5Fmethod=PUT",
+                  "Content-Type",
+                  "application/x-www-form-urlencoded"),
+              post(gateway, "/jobs/7?_method=PUT", "{}", "Content-Type", "application/json"),
+              post(gateway, "/jobs/7", "{\"_method\":\"PUT\"}", "Content-Type", "application/json"),
+              post(
+                  gateway,
+                  "/jobs/7",
+                  "--b\r\nContent-Disposition: form-data; name=\"_method\"\r\n\r\nPUT\r\n--b--\r\n",
+                  "Content-Type",
+                  "multipart/form-data; boundary=b"));
+      for (HttpRequest override : overrides) {
+        HttpResponse<String> refused = http.send(override, HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).as("%s %s", override, override.headers()).isEqualTo(400);
+        assertThat(refused.body()).contains("method override");
+      }
+      HttpResponse<String> plainPost =
           http.send(
-              HttpRequest.newBuilder(URI.create(gateway.url() + "/jobs/7"))
-                  .header("X-HTTP-Method-Override", "PUT")
-                  .POST(HttpRequest.BodyPublishers.ofString("{}"))
-                  .build(),
+              post(
+                  gateway,
+                  "/jobs/7",
+                  "{\"name\":\"not an override\"}",
+                  "Content-Type",
+                  "application/json"),
               HttpResponse.BodyHandlers.ofString());
-      HttpResponse<String> form =
-          http.send(
-              HttpRequest.newBuilder(URI.create(gateway.url() + "/jobs/7"))
-                  .header("Content-Type", "application/x-www-form-urlencoded")
-                  .POST(HttpRequest.BodyPublishers.ofString("_method=PUT"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      assertThat(plainPost.statusCode()).as("a free POST still passes").isEqualTo(200);
+      assertThat(jobsWritten.get()).as("the paid PUT handler never ran unpaid").isZero();
+    } finally {
+      upstream.stop(0);
+    }
+  }
 
-      assertThat(jobsWritten.get())
-          .as(
-              "paid PUT handler runs for free: header override answered %s %s, form override"
-                  + " answered %s %s",
-              header.statusCode(), header.body(), form.statusCode(), form.body())
-          .isZero();
+  static HttpRequest post(Gateway gateway, String path, String body, String header, String value) {
+    return HttpRequest.newBuilder(URI.create(gateway.url() + path))
+        .header(header, value)
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
+  }
+
+  /**
+   * Headers that re-route an upstream or that only the gateway may set never pass, in any spelling:
+   * CGI-style servers read {@code X_Payment_Payer} as {@code X-Payment-Payer}.
+   */
+  @Test
+  void reroutingAndGatewayOwnedHeadersAreNotForwardedInAnySpelling() throws Exception {
+    List<com.sun.net.httpserver.Headers> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    HttpServer upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    upstream.createContext(
+        "/",
+        exchange -> {
+          seen.add(exchange.getRequestHeaders());
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    upstream.start();
+    PaymentGate gate =
+        PaymentGate.builder()
+            .facilitator(market.facilitator())
+            .networks(market.networks())
+            .routes(RouteTable.builder().route("GET /paid", market.route("$0.01")).build())
+            .build();
+    try (Gateway gateway =
+        Gateway.builder(gate, URI.create("http://127.0.0.1:" + upstream.getAddress().getPort()))
+            .port(0)
+            .start()) {
+      HttpResponse<String> free =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(gateway.url() + "/free"))
+                      .header("X-Original-URL", "/paid")
+                      .header("X-Rewrite-URL", "/paid")
+                      .header("Forwarded", "for=1.2.3.4;host=paid.example")
+                      .header("X_Payment_Payer", "0x857b06519E91e3A54538791bDbb0E22373e36b66")
+                      .header("X-Payment_Payer", "0x857b06519E91e3A54538791bDbb0E22373e36b66")
+                      .header("X402j-Settlement-Id", "client-chosen-attempt-1")
+                      .header("X-Custom", "kept")
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+
+      assertThat(free.statusCode()).isEqualTo(200);
+      com.sun.net.httpserver.Headers forwarded = seen.get(0);
+      assertThat(forwarded.keySet())
+          .map(name -> name.toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+          .doesNotContain(
+              "x-original-url",
+              "x-rewrite-url",
+              "forwarded",
+              "x-payment-payer",
+              "x402j-settlement-id")
+          .contains("x-custom");
     } finally {
       upstream.stop(0);
     }

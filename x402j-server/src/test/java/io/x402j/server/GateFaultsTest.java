@@ -225,6 +225,30 @@ class GateFaultsTest {
   }
 
   @Test
+  void aResumedPaymentWhoseHandlerFailsStillFollowsItsOwnAttempt() {
+    GateHarness harness = harness(PendingSettlement.WAIT);
+    for (int i = 0; i < 50; i++) {
+      facilitator.settles.add(CompletableFuture.completedFuture(pending()));
+    }
+    String payment = payment(harness);
+    assertThat(send(harness, payment).status()).as("withheld while pending").isEqualTo(402);
+
+    // Resumed, but its handler fails this time: nothing delivered, and the attempt must survive.
+    Served failed =
+        harness.serve(
+            GateHarness.get("/report", Map.of("PAYMENT-SIGNATURE", payment)),
+            new Answer(503, "try later"));
+    facilitator.settles.clear();
+    Served later = send(harness, payment);
+
+    assertThat(failed.status()).isEqualTo(503);
+    assertThat(later.status()).as("the same attempt, followed to success").isEqualTo(200);
+    assertThat(facilitator.settlementIds)
+        .doesNotContainNull()
+        .containsOnly(facilitator.settlementIds.get(0));
+  }
+
+  @Test
   void aResumedSettlementNamesTheSameAttemptAndANewOneAnother() {
     GateHarness harness = harness(PendingSettlement.WAIT);
     facilitator.settles.add(CompletableFuture.failedFuture(new IOException("read timed out")));

@@ -70,8 +70,8 @@ class X402jAutoConfigurationTest {
           }
 
           @Override
-          public void pending(String key, Instant keepUntil) {
-            memory.pending(key, keepUntil);
+          public void pending(String key, String settlementId, Instant keepUntil) {
+            memory.pending(key, settlementId, keepUntil);
           }
         };
     runner

@@ -20,7 +20,7 @@ public final class Text {
     int limit = Math.min(value.length(), MAX_EXCERPT);
     for (int i = 0; i < limit; i++) {
       char c = value.charAt(i);
-      if (c < 0x20 || c == 0x7f) {
+      if (needsEscape(c)) {
         out.append(String.format("\\u%04x", (int) c));
       } else {
         out.append(c);
@@ -30,6 +30,20 @@ public final class Text {
       out.append("…(").append(value.length()).append(" chars)");
     }
     return out.append('\'').toString();
+  }
+
+  /**
+   * Characters that could forge or hide text in a log line or a terminal: C0 and C1 controls, line
+   * and paragraph separators, bidirectional overrides and isolates, and the quote itself.
+   */
+  private static boolean needsEscape(char c) {
+    return c < 0x20
+        || c >= 0x7f && c <= 0x9f
+        || c == 0x2028
+        || c == 0x2029
+        || c >= 0x202a && c <= 0x202e
+        || c >= 0x2066 && c <= 0x2069
+        || c == '\'';
   }
 
   /**

@@ -52,6 +52,20 @@ public final class GatewayHandler extends Handler.Abstract {
           "expect",
           "http2-settings");
 
+  /**
+   * Headers a client may not send through: ones that make upstreams route to another path or method
+   * than the gate priced, or that the gateway itself sets. Compared after {@code _} becomes {@code
+   * -}, as CGI-style servers read them.
+   */
+  private static final Set<String> REROUTING =
+      Set.of(
+          "x-original-url",
+          "x-rewrite-url",
+          "x-original-method",
+          "forwarded",
+          "x-payment-payer",
+          "x402j-settlement-id");
+
   /** Payment headers: the upstream neither needs them nor may forge them. */
   private static final Set<String> PAYMENT_HEADERS =
       Set.of(
@@ -133,6 +147,23 @@ public final class GatewayHandler extends Handler.Abstract {
         .whenComplete(
             (read, error) -> {
               if (read instanceof BodyReader.Body body) {
+                Optional<String> override =
+                    MethodOverrides.find(
+                        name -> header(request, name),
+                        request.getHttpURI().getQuery(),
+                        request.getHeaders().get("Content-Type"),
+                        body.bytes());
+                if (override.isPresent()) {
+                  error(
+                      response,
+                      callback,
+                      400,
+                      "a method override ("
+                          + override.get()
+                          + ") is not forwarded: the gateway prices and forwards the method of"
+                          + " the request line");
+                  return;
+                }
                 try {
                   forward(request, canonical, response, callback, body.bytes());
                 } catch (RuntimeException e) {
@@ -263,11 +294,12 @@ public final class GatewayHandler extends Handler.Abstract {
                     ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofByteArray(body));
     for (HttpField field : request.getHeaders()) {
-      String name = field.getName().toLowerCase(Locale.ROOT);
+      String name = canonicalName(field.getName());
       if (NOT_FORWARDED.contains(name)
           || PAYMENT_HEADERS.contains(name)
-          || name.startsWith("x-forwarded-")
-          || name.equals("x-payment-payer")) {
+          || REROUTING.contains(name)
+          || MethodOverrides.HEADERS.contains(name)
+          || name.startsWith("x-forwarded-")) {
         continue;
       }
       try {
@@ -288,6 +320,21 @@ public final class GatewayHandler extends Handler.Abstract {
       out.header("X-Payment-Payer", payer);
     }
     return client(out.build());
+  }
+
+  /** A header name as servers may read it: lower case, {@code _} as {@code -}. */
+  private static String canonicalName(String name) {
+    return name.toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /** The value of the header whose canonical name is {@code canonical}, in any spelling. */
+  private static String header(Request request, String canonical) {
+    for (HttpField field : request.getHeaders()) {
+      if (canonicalName(field.getName()).equals(canonical)) {
+        return field.getValue();
+      }
+    }
+    return null;
   }
 
   private static boolean hasBody(Request request) {

@@ -156,13 +156,14 @@ public final class JdbcReplayStore implements ReplayStore {
   }
 
   @Override
-  public void pending(String key, Instant keepUntil) {
+  public void pending(String key, String settlementId, Instant keepUntil) {
     run(
         "pending",
         "INSERT INTO "
             + TABLE
             + " (payment_key, state, expires_at, settlement_id) VALUES (?, 'PENDING', ?, ?)"
-            + " ON CONFLICT (payment_key) DO UPDATE SET state = 'PENDING', expires_at ="
+            + " ON CONFLICT (payment_key) DO UPDATE SET state = 'PENDING',"
+            + " settlement_id = excluded.settlement_id, expires_at ="
             + " CASE WHEN "
             + TABLE
             + ".expires_at < excluded.expires_at THEN excluded.expires_at ELSE "
@@ -170,7 +171,7 @@ public final class JdbcReplayStore implements ReplayStore {
             + ".expires_at END",
         hash(key),
         keepUntil.toEpochMilli(),
-        ReplayStore.newSettlementId());
+        settlementId);
   }
 
   /** How many payments are remembered, expired ones included until the next sweep. */

@@ -74,14 +74,14 @@ public final class ReplayGuard implements ReplayStore {
   }
 
   @Override
-  public void pending(String key, Instant keepUntil) {
+  public void pending(String key, String settlementId, Instant keepUntil) {
     entries.compute(
         key,
         (k, old) ->
             new Entry(
                 State.PENDING,
                 old == null || old.expiresAt().isBefore(keepUntil) ? keepUntil : old.expiresAt(),
-                old == null ? ReplayStore.newSettlementId() : old.settlementId()));
+                settlementId));
   }
 
   /** How many payments are remembered. */

@@ -44,7 +44,7 @@ class JdbcReplayStoreTest extends ReplayStoreContract {
         .isEqualTo(Acquired.BUSY);
     a.settled("p");
     assertThat(b.acquire("p", inAMinute).state()).isEqualTo(Acquired.USED);
-    b.pending("q", clock.now.plus(Duration.ofHours(1)));
+    b.pending("q", "attempt-of-q-0123456789", clock.now.plus(Duration.ofHours(1)));
     assertThat(a.acquire("q", inAMinute).state()).isEqualTo(Acquired.RESUMED);
   }
 

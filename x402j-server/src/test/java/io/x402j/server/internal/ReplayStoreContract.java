@@ -65,7 +65,7 @@ abstract class ReplayStoreContract {
   void aPendingPaymentMayBeResumedOnceAtATime() throws Exception {
     ReplayStore guard = store(clock);
     guard.acquire("p", inAMinute);
-    guard.pending("p", clock.now.plus(Duration.ofHours(1)));
+    guard.pending("p", "attempt-of-p-0123456789", clock.now.plus(Duration.ofHours(1)));
     assertThat(guard.acquire("p", inAMinute).state()).isEqualTo(Acquired.RESUMED);
     assertThat(guard.acquire("p", inAMinute).state()).isEqualTo(Acquired.BUSY);
     clock.now = clock.now.plusSeconds(600);
@@ -78,7 +78,7 @@ abstract class ReplayStoreContract {
   void aResumedPaymentContinuesTheSettlementAttemptItStarted() throws Exception {
     ReplayStore guard = store(clock);
     ReplayStore.Acquisition first = guard.acquire("p", inAMinute);
-    guard.pending("p", clock.now.plus(Duration.ofHours(1)));
+    guard.pending("p", first.settlementId(), clock.now.plus(Duration.ofHours(1)));
 
     ReplayStore.Acquisition resumed = guard.acquire("p", inAMinute);
 
@@ -86,6 +86,18 @@ abstract class ReplayStoreContract {
     assertThat(resumed.state()).isEqualTo(Acquired.RESUMED);
     assertThat(resumed.settlementId()).isEqualTo(first.settlementId());
     assertThat(guard.acquire("p", inAMinute).settlementId()).as("busy: no attempt").isNull();
+  }
+
+  @Test
+  void aPendingEntryKeepsTheAttemptItIsGivenEvenIfItWasSweptMeanwhile() throws Exception {
+    ReplayStore guard = store(clock);
+    String attempt = guard.acquire("p", inAMinute).settlementId();
+    clock.now = clock.now.plusSeconds(120); // the entry expired while its settlement was polled
+    guard.acquire("sweep", clock.now.plusSeconds(60));
+
+    guard.pending("p", attempt, clock.now.plus(Duration.ofHours(1)));
+
+    assertThat(guard.acquire("p", clock.now.plusSeconds(60)).settlementId()).isEqualTo(attempt);
   }
 
   @Test
