@@ -9,6 +9,7 @@ import io.x402j.server.internal.RequestPath;
 import io.x402j.servlet.internal.BufferedResponse;
 import io.x402j.servlet.internal.PreflightResponse;
 import io.x402j.servlet.internal.ServletGateRequest;
+import io.x402j.servlet.internal.SynchronousRequest;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -31,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * more than the limit, is not charged either, and the latter is answered with 500.
  *
  * <p>Register it for the paths to protect (usually {@code /*}); requests to routes the gate does
- * not price pass through untouched. Asynchronous handlers ({@code startAsync}) are not supported
- * behind the filter.
+ * not price pass through untouched. Asynchronous handlers ({@code startAsync}) cannot be paid for:
+ * on paid requests and CORS preflights {@code startAsync} throws, so the handler fails uncharged
+ * rather than write around the payment buffer.
  *
  * <p>What is priced is what the container dispatches: {@code HEAD} is priced like {@code GET}, an
  * {@code OPTIONS} like the route of its path, and a request whose path servers may read two ways
@@ -97,8 +99,11 @@ public final class PaymentFilter implements Filter {
       return;
     }
     if (decision instanceof GateDecision.Free) {
-      chain.doFilter(
-          request, gateRequest.isCorsPreflight() ? new PreflightResponse(response) : response);
+      if (gateRequest.isCorsPreflight()) {
+        chain.doFilter(new SynchronousRequest(request), new PreflightResponse(response));
+      } else {
+        chain.doFilter(request, response);
+      }
     } else if (decision instanceof GateDecision.Respond respond) {
       write(response, respond.response());
     } else {
@@ -114,7 +119,7 @@ public final class PaymentFilter implements Filter {
       throws IOException, ServletException {
     BufferedResponse buffered = new BufferedResponse(response, maxBufferedBytes);
     try {
-      chain.doFilter(request, buffered);
+      chain.doFilter(new SynchronousRequest(request), buffered);
     } catch (BufferedResponse.TooLargeException e) {
       admission.abandon();
       LOG.error(
@@ -134,6 +139,7 @@ public final class PaymentFilter implements Filter {
       throw e;
     }
     if (request.isAsyncStarted()) {
+      // Refused by SynchronousRequest; a container that let it through anyway is not trusted.
       admission.abandon();
       throw new ServletException(
           "an asynchronous handler cannot be paid behind the x402j filter; it was not charged");

@@ -104,12 +104,12 @@ class AttackIT {
   }
 
   /**
-   * BREAK. A CORS preflight on a paid path is free; the filter hands the handler a
-   * PreflightResponse that discards the body, but the handler's AsyncContext holds the real
-   * response, so the paid body reaches the client with no payment at all.
+   * Found by review: a free CORS preflight's handler could start async processing, whose context
+   * holds the container's own response rather than the filter's PreflightResponse, and so carry the
+   * paid body out with no payment. Async is now refused on preflights and paid requests.
    */
   @Test
-  void aPreflightToAnAsyncHandlerCarriesThePaidBodyOutForFree() throws Exception {
+  void aPreflightToAnAsyncHandlerCannotCarryThePaidBodyOut() throws Exception {
     assertThat(send("GET", "/stream", Map.of()).statusCode()).isEqualTo(402);
 
     HttpResponse<String> preflight =
@@ -122,13 +122,12 @@ class AttackIT {
   }
 
   /**
-   * BREAK. A paid request to an async handler: the filter notices {@code isAsyncStarted()} only
-   * after the handler wrote and flushed to the real response, then abandons the payment (never
-   * settled) and throws. The buyer has the body, the seller nothing, and the same header works
-   * again and again.
+   * Found by review: an async handler wrote and flushed to the container's response, past the
+   * payment buffer, before the filter noticed and abandoned the payment; the same header then
+   * bought the body again and again. Async is now refused before anything is written.
    */
   @Test
-  void aPaidRequestToAnAsyncHandlerGetsTheBodyAndKeepsItsPayment() throws Exception {
+  void aPaidRequestToAnAsyncHandlerGetsNoBodyUnsettled() throws Exception {
     HttpResponse<String> unpaid = send("GET", "/stream", Map.of());
     assertThat(unpaid.statusCode()).isEqualTo(402);
     String payment = market.payV2(unpaid.headers().firstValue("PAYMENT-REQUIRED").orElseThrow());
