@@ -105,7 +105,9 @@ class GasGriefingIT {
     return new SchemeRequest(
         2,
         PaymentPayload.of(ResourceInfo.of("http://127.0.0.1/weather"), requirements(), payload),
-        requirements());
+        requirements(),
+        // Named like a gate's attempt, so settling it again follows it.
+        "griefing-it-" + java.util.UUID.randomUUID());
   }
 
   /**
