@@ -209,7 +209,10 @@ class GasGriefingIT {
     try (ExactEvmFacilitator a =
             facilitator("gas-2", Duration.ofSeconds(1)).ledger(shared).build();
         ExactEvmFacilitator b =
-            facilitator("gas-3", Duration.ofSeconds(30)).ledger(shared).build()) {
+            facilitator("gas-3", Duration.ofSeconds(30))
+                .ledger(shared)
+                .claimLease(Duration.ofSeconds(2)) // waits for a's settlement at most 1 s
+                .build()) {
       devnet.setAutomine(false);
       SettleResponse pending = a.settle(first).join();
       assertThat(pending.isPending()).as("%s", pending).isTrue();

@@ -791,6 +791,20 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
               // Decided under one lock for this process; nothing is signed unless it fits.
               if (!reservations.reserve(key, value, held.subtract(elsewhere), mined)) {
                 BigInteger inFlight = elsewhere.add(reservations.reservedBesides(key, mined));
+                // The payer holds enough for this payment alone: the shortfall is settlements in
+                // flight, which may have been mined between the ledger read and the balance read
+                // (then counted twice), or may yet fail. Ask again until they resolve, while the
+                // claim is surely still this one's; only then refuse.
+                Duration patience = config.receiptTimeout();
+                if (patience.compareTo(claimLease.dividedBy(2)) > 0) {
+                  patience = claimLease.dividedBy(2);
+                }
+                if (held.compareTo(value) >= 0
+                    && inFlight.signum() > 0
+                    && clock.instant().isBefore(fence.plus(patience))) {
+                  return delay(config.pollInterval())
+                      .thenCompose(ignored -> execute(check, key, settlementId, fence, attempt));
+                }
                 return fail(
                     key,
                     fence,
