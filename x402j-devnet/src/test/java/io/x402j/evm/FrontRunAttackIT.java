@@ -109,7 +109,7 @@ class FrontRunAttackIT {
   }
 
   @Test
-  void aFrontRunCopyOfTheSettlementIsBlamedOnTheInnocentPayer() throws Exception {
+  void aFrontRunCopyOfTheSettlementIsASettlementNotTheInnocentPayersRevert() throws Exception {
     PrivateKeySigner payer = info.requireAccount("honest").signer();
     PrivateKeySigner gas = info.requireAccount("gas").signer();
     List<ExactEvmFacilitator.Revert> reverts = new CopyOnWriteArrayList<>();

@@ -1126,26 +1126,89 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                     Futures.unwrap(error) instanceof TimeoutException
                         ? "no receipt within " + timeout.toSeconds() + " s"
                         : "receipt polling failed: " + describe(error);
-                return new Outcome(
-                    SettlementState.PENDING,
-                    SettleResponse.failure(
-                        ErrorReason.SETTLEMENT_PENDING,
-                        "transaction "
-                            + hash
-                            + " was broadcast; "
-                            + why
-                            + "; settle again to follow it",
-                        hash,
-                        network,
-                        check.payer()));
+                return done(
+                    new Outcome(
+                        SettlementState.PENDING,
+                        SettleResponse.failure(
+                            ErrorReason.SETTLEMENT_PENDING,
+                            "transaction "
+                                + hash
+                                + " was broadcast; "
+                                + why
+                                + "; settle again to follow it",
+                            hash,
+                            network,
+                            check.payer())));
               }
               if (lane != null) {
                 lane.done(submission.nonce());
               }
               Eip3009Authorization a = check.payload().authorization();
-              return reported(key, judge(key, a.to(), a.value(), receipt, hash), hash);
+              return explained(
+                      chain,
+                      key,
+                      a.to(),
+                      a.value(),
+                      receipt,
+                      judge(key, a.to(), a.value(), receipt, hash))
+                  .thenApply(outcome -> reported(key, outcome, hash));
             })
+        .thenCompose(outcome -> outcome)
         .thenCompose(outcome -> record(key, OutcomeFence.ofTransaction(hash), outcome));
+  }
+
+  /**
+   * A reverted settlement may have lost a race to a copy of the same authorization: anyone who saw
+   * the signed transfer (in the pool, say) can submit it first. If the token says the authorization
+   * was used, by a transaction that moved exactly this payment to this recipient, the payment is
+   * settled — by that transaction — and the payer did nothing wrong. Otherwise the outcome stands.
+   */
+  private CompletableFuture<Outcome> explained(
+      EvmChain chain,
+      SettlementKey key,
+      EvmAddress payTo,
+      TokenAmount value,
+      JsonNode receipt,
+      Outcome outcome) {
+    if (outcome.state() != SettlementState.FAILED || !receipt.hasNonNull("blockNumber")) {
+      return done(outcome);
+    }
+    BigInteger block = Hex.parseQuantity(receipt.get("blockNumber").asText());
+    BigInteger from = block.subtract(BigInteger.valueOf(256)).max(BigInteger.ZERO);
+    return chain
+        .rpc()
+        .call(
+            "eth_getLogs",
+            Eip3009Calls.authorizationUsedFilter(
+                key.asset(), key.payer(), key.nonce(), Hex.quantity(from), Hex.quantity(block)))
+        .thenCompose(
+            logs -> {
+              if (logs == null || !logs.isArray() || logs.isEmpty()) {
+                return done(outcome);
+              }
+              String used = logs.get(0).path("transactionHash").asText();
+              return chain
+                  .rpc()
+                  .call("eth_getTransactionReceipt", used)
+                  .thenApply(
+                      other -> {
+                        if (other == null || other.isNull()) {
+                          return outcome;
+                        }
+                        Outcome theirs = judge(key, payTo, value, other, used);
+                        if (theirs.state() == SettlementState.CONFIRMED) {
+                          LOG.info(
+                              "settlement of payer {} nonce {} on {} was carried out by"
+                                  + " transaction {} of another sender",
+                              key.payer(),
+                              key.nonce(),
+                              key.network(),
+                              used);
+                        }
+                        return theirs.state() == SettlementState.CONFIRMED ? theirs : outcome;
+                      });
+            })
+        .exceptionally(e -> outcome); // the chain could not say: the receipt's verdict stands
   }
 
   private record Outcome(SettlementState state, SettleResponse response) {}
@@ -1355,22 +1418,23 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
     if (lane != null) {
       lane.done(submission.nonce());
     }
-    Outcome outcome =
-        reported(
+    String hash = submission.transactionHash();
+    return explained(
+            chains.get(record.key().network()),
             record.key(),
-            judge(
-                record.key(),
-                record.payTo(),
-                record.amount(),
-                receipt,
-                submission.transactionHash()),
-            submission.transactionHash());
-    return record(record.key(), OutcomeFence.ofTransaction(submission.transactionHash()), outcome)
-        .thenApply(
-            r ->
-                outcome.state() == SettlementState.CONFIRMED
-                    ? Resolution.CONFIRMED
-                    : Resolution.FAILED);
+            record.payTo(),
+            record.amount(),
+            receipt,
+            judge(record.key(), record.payTo(), record.amount(), receipt, hash))
+        .thenApply(outcome -> reported(record.key(), outcome, hash))
+        .thenCompose(
+            outcome ->
+                record(record.key(), OutcomeFence.ofTransaction(hash), outcome)
+                    .thenApply(
+                        r ->
+                            outcome.state() == SettlementState.CONFIRMED
+                                ? Resolution.CONFIRMED
+                                : Resolution.FAILED));
   }
 
   private CompletableFuture<Resolution> reconciledFailure(

@@ -17,6 +17,30 @@ public final class Eip3009Calls {
   public static final String TRANSFER_TOPIC =
       Hex.encode(Keccak.hash("Transfer(address,address,uint256)"));
 
+  /**
+   * {@code keccak256("AuthorizationUsed(address,bytes32)")}, emitted when an authorization is used.
+   */
+  public static final String AUTHORIZATION_USED_TOPIC =
+      Hex.encode(Keccak.hash("AuthorizationUsed(address,bytes32)"));
+
+  /**
+   * The parameter object of an {@code eth_getLogs} for the {@code AuthorizationUsed(authorizer,
+   * nonce)} event of {@code asset} between two blocks (quantities).
+   */
+  public static Map<String, Object> authorizationUsedFilter(
+      EvmAddress asset, EvmAddress authorizer, Bytes32 nonce, String fromBlock, String toBlock) {
+    byte[] padded = new byte[32];
+    System.arraycopy(authorizer.toBytes(), 0, padded, 12, 20);
+    Map<String, Object> filter = new LinkedHashMap<>();
+    filter.put("address", asset.toLowerHex());
+    filter.put("fromBlock", fromBlock);
+    filter.put("toBlock", toBlock);
+    filter.put(
+        "topics",
+        java.util.List.of(AUTHORIZATION_USED_TOPIC, Hex.encode(padded), nonce.toString()));
+    return filter;
+  }
+
   /** The ERC-1271 magic value, {@code isValidSignature.selector}. */
   public static final byte[] ERC1271_MAGIC = Abi.selector("isValidSignature(bytes32,bytes)");
 
