@@ -190,7 +190,12 @@ final class PayCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     PrivateKeySigner signer = key.signer(env, System.console());
-    SpendLog log = spendLog == null ? SpendLog.inMemory() : SpendLog.open(spendLog);
+    SpendLog log;
+    try {
+      log = spendLog == null ? SpendLog.inMemory() : SpendLog.open(spendLog);
+    } catch (IllegalStateException | java.io.UncheckedIOException e) {
+      throw new ParameterException(spec.commandLine(), "--spend-log: " + e.getMessage());
+    }
     try (log) {
       Payer payer =
           Payer.builder()

@@ -55,14 +55,28 @@ public final class SpendLog implements AutoCloseable {
       if (path.getParent() != null) {
         Files.createDirectories(path.getParent());
       }
-      SpendLog log =
-          new SpendLog(
-              FileChannel.open(
-                  path,
-                  StandardOpenOption.CREATE,
-                  StandardOpenOption.WRITE,
-                  StandardOpenOption.APPEND));
+      FileChannel channel =
+          FileChannel.open(
+              path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+      // One log, one writer: two logs on one file would each count only their own payments and
+      // together spend every budget twice. A second opener is refused, in this process or another.
+      java.nio.channels.FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (java.nio.channels.OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock == null) {
+        channel.close();
+        throw new IllegalStateException(
+            "the spend log "
+                + path
+                + " is in use by another payer; concurrent payers cannot share one log, or each"
+                + " would spend the whole budget");
+      }
+      SpendLog log = new SpendLog(channel);
       log.load(path);
+      log.endTornLine(path);
       return log;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the spend log " + path, e);
@@ -86,7 +100,7 @@ public final class SpendLog implements AutoCloseable {
               id,
               new Spend(
                   Instant.parse(node.path("at").asText()),
-                  node.path("host").asText(),
+                  canonicalHost(node.path("host").asText()),
                   node.path("url").asText(),
                   node.path("network").asText(),
                   node.path("asset").asText(),
@@ -103,6 +117,34 @@ public final class SpendLog implements AutoCloseable {
             i + 1,
             Text.quote(e.getMessage()));
       }
+    }
+  }
+
+  /**
+   * A crash while writing can leave a last line without its newline; the next payment must start a
+   * line of its own, or it would be glued to the fragment and lost on the next start.
+   */
+  private void endTornLine(Path path) throws IOException {
+    long size = file.size();
+    if (size == 0) {
+      return;
+    }
+    try (FileChannel read = FileChannel.open(path, StandardOpenOption.READ)) {
+      ByteBuffer last = ByteBuffer.allocate(1);
+      read.read(last, size - 1);
+      if (last.get(0) != '\n') {
+        file.write(ByteBuffer.wrap(new byte[] {'\n'}));
+        file.force(false);
+      }
+    }
+  }
+
+  /** A host as budgets compare it; a host written by an older version is read canonically. */
+  private static String canonicalHost(String host) {
+    try {
+      return Hosts.canonical(host);
+    } catch (IllegalArgumentException e) {
+      return host; // not a host any budget names
     }
   }
 

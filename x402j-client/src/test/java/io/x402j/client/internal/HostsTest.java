@@ -21,6 +21,26 @@ class HostsTest {
   }
 
   @Test
+  void everySpellingOfAnIpv4AddressIsFourDecimalBytes() {
+    for (String spelling :
+        java.util.List.of(
+            "127.0.0.1",
+            "127.1",
+            "127.0.1",
+            "2130706433",
+            "0x7f.1",
+            "0177.0.0.1",
+            "0x7F000001",
+            "127.0.0.1.")) {
+      assertThat(Hosts.canonical(spelling)).as(spelling).isEqualTo("127.0.0.1");
+    }
+    assertThat(Hosts.canonical("example.com")).isEqualTo("example.com");
+    assertThat(Hosts.canonical("1e100.net")).isEqualTo("1e100.net");
+    assertThatThrownBy(() -> Hosts.canonical("256.1.1.1")).hasMessageContaining("IPv4");
+    assertThatThrownBy(() -> Hosts.canonical("1.2.3.4.5")).hasMessageContaining("IPv4");
+  }
+
+  @Test
   void theHostOfAUrlWhateverItsPort() {
     assertThat(Hosts.of(URI.create("https://API.example.com:443/x"))).isEqualTo("api.example.com");
     assertThat(Hosts.of(URI.create("http://api.example.com.:8080/x"))).isEqualTo("api.example.com");
