@@ -33,6 +33,23 @@ public final class Text {
   }
 
   /**
+   * The value of the ASCII hex digit {@code c}, or -1 for anything else. Never {@code
+   * Character.digit}, which also reads '１' and '١' as digits.
+   */
+  public static int hexDigit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
+  }
+
+  /**
    * Characters that could forge or hide text in a log line or a terminal: C0 and C1 controls, line
    * and paragraph separators, bidirectional overrides and isolates, and the quote itself.
    */

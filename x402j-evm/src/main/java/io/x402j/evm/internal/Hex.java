@@ -30,16 +30,7 @@ public final class Hex {
 
   /** The value of the ASCII hex digit {@code c}, or -1 when {@code c} is anything else. */
   public static int digit(char c) {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-      return c - 'A' + 10;
-    }
-    return -1;
+    return io.x402j.core.internal.Text.hexDigit(c);
   }
 
   /**

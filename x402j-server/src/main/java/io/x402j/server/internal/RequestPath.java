@@ -1,5 +1,6 @@
 package io.x402j.server.internal;
 
+import io.x402j.core.internal.Text;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -59,8 +60,8 @@ public sealed interface RequestPath {
           bytes[size++] = (byte) c;
           continue;
         }
-        int hi = k + 2 < segment.length() ? hex(segment.charAt(k + 1)) : -1;
-        int lo = hi >= 0 ? hex(segment.charAt(k + 2)) : -1;
+        int hi = k + 2 < segment.length() ? Text.hexDigit(segment.charAt(k + 1)) : -1;
+        int lo = hi >= 0 ? Text.hexDigit(segment.charAt(k + 2)) : -1;
         if (lo < 0) {
           return new Ambiguous("the request path has a malformed percent-encoding (%)");
         }
@@ -119,19 +120,6 @@ public sealed interface RequestPath {
       }
     }
     return null;
-  }
-
-  private static int hex(char c) {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-      return c - 'A' + 10;
-    }
-    return -1;
   }
 
   private static String utf8(byte[] bytes, int size) {
