@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.x402j.core.ErrorReason;
 import io.x402j.core.TokenAmount;
 import io.x402j.core.scheme.SchemeRequest;
 import io.x402j.core.testing.ScriptedServer;
@@ -252,29 +251,39 @@ class ReconcileIT {
     assertThat(devnet.authorizationUsed(buyer.address(), recorded.key().nonce())).isTrue();
   }
 
+  /**
+   * Somebody else submitted the same authorization first, from another account: it paid the seller
+   * exactly as signed, so the payment is settled — by that transaction — and our record says so.
+   * (It failed the record before, and a gate following the attempt was told the payment failed.)
+   */
   @Test
-  void anAuthorizationUsedElsewhereFailsTheRecord() throws Exception {
+  void anAuthorizationCarriedOutByAnotherTransactionConfirmsTheRecord() throws Exception {
     InMemorySettlementLedger ledger = new InMemorySettlementLedger();
     Signer gas = gas(4);
     Recorded recorded = recordUnbroadcast(ledger, gas, pendingNonce(gas.address()));
-    // Somebody else submits the same authorization first, from another account.
     PrivateKeySigner rival = gas(5);
-    broadcast(
-        signedTransaction(
-            rival,
-            pendingNonce(rival.address()),
-            info.token(),
-            200_000,
-            Eip3009Calls.transferWithAuthorization(
-                ExactEvmPayload.fromMap(recorded.request().payload().payload()))));
+    String rivals =
+        broadcast(
+            signedTransaction(
+                rival,
+                pendingNonce(rival.address()),
+                info.token(),
+                200_000,
+                Eip3009Calls.transferWithAuthorization(
+                    ExactEvmPayload.fromMap(recorded.request().payload().payload()))));
 
     try (ExactEvmFacilitator facilitator = facilitator(info.rpcUrl(), ledger, gas)) {
-      assertThat(facilitator.reconcile().join()).isEqualTo(new ReconcileReport(0, 1, 0, 0));
+      assertThat(facilitator.reconcile().join()).isEqualTo(new ReconcileReport(1, 0, 0, 0));
+      SettleResponse followed = facilitator.settle(recorded.request()).join();
+      assertThat(followed.success()).as("%s", followed).isTrue();
+      assertThat(followed.transaction()).isEqualTo(rivals);
     }
     SettlementRecord record = stored(ledger, recorded.key());
-    assertThat(record.state()).isEqualTo(SettlementState.FAILED);
-    assertThat(record.outcome().reason()).hasValue(ErrorReason.EXACT_EVM_NONCE_ALREADY_USED);
-    assertThat(pendingNonce(gas.address())).isEqualTo(recorded.submission().nonce());
+    assertThat(record.state()).isEqualTo(SettlementState.CONFIRMED);
+    assertThat(record.outcome().transaction()).isEqualTo(rivals);
+    assertThat(pendingNonce(gas.address()))
+        .as("our transaction was never sent")
+        .isEqualTo(recorded.submission().nonce());
   }
 
   /**

@@ -1174,17 +1174,34 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
       return done(outcome);
     }
     BigInteger block = Hex.parseQuantity(receipt.get("blockNumber").asText());
-    BigInteger from = block.subtract(BigInteger.valueOf(256)).max(BigInteger.ZERO);
+    return usedBy(chain, key, payTo, value, block, 256)
+        .thenApply(theirs -> theirs != null ? theirs : outcome);
+  }
+
+  /**
+   * The settlement some transaction made of this authorization, found by the token's {@code
+   * AuthorizationUsed} event in the {@code window} blocks up to {@code toBlock}: a confirmed
+   * outcome when that transaction moved exactly this payment to this recipient; otherwise, or when
+   * the node cannot say, {@code null}.
+   */
+  private CompletableFuture<Outcome> usedBy(
+      EvmChain chain,
+      SettlementKey key,
+      EvmAddress payTo,
+      TokenAmount value,
+      BigInteger toBlock,
+      int window) {
+    BigInteger from = toBlock.subtract(BigInteger.valueOf(window)).max(BigInteger.ZERO);
     return chain
         .rpc()
         .call(
             "eth_getLogs",
             Eip3009Calls.authorizationUsedFilter(
-                key.asset(), key.payer(), key.nonce(), Hex.quantity(from), Hex.quantity(block)))
+                key.asset(), key.payer(), key.nonce(), Hex.quantity(from), Hex.quantity(toBlock)))
         .thenCompose(
             logs -> {
               if (logs == null || !logs.isArray() || logs.isEmpty()) {
-                return done(outcome);
+                return done((Outcome) null);
               }
               String used = logs.get(0).path("transactionHash").asText();
               return chain
@@ -1193,22 +1210,23 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                   .thenApply(
                       other -> {
                         if (other == null || other.isNull()) {
-                          return outcome;
+                          return null;
                         }
                         Outcome theirs = judge(key, payTo, value, other, used);
-                        if (theirs.state() == SettlementState.CONFIRMED) {
-                          LOG.info(
-                              "settlement of payer {} nonce {} on {} was carried out by"
-                                  + " transaction {} of another sender",
-                              key.payer(),
-                              key.nonce(),
-                              key.network(),
-                              used);
+                        if (theirs.state() != SettlementState.CONFIRMED) {
+                          return null;
                         }
-                        return theirs.state() == SettlementState.CONFIRMED ? theirs : outcome;
+                        LOG.info(
+                            "settlement of payer {} nonce {} on {} was carried out by"
+                                + " transaction {} of another sender",
+                            key.payer(),
+                            key.nonce(),
+                            key.network(),
+                            used);
+                        return theirs;
                       });
             })
-        .exceptionally(e -> outcome); // the chain could not say: the receipt's verdict stands
+        .exceptionally(e -> null); // the chain could not say
   }
 
   private record Outcome(SettlementState state, SettleResponse response) {}
@@ -1346,11 +1364,30 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
               }
               if (decodeBool(results.get(2))) {
                 unhold(lane, submission); // never to be sent: its nonce is free again
-                return reconciledFailure(
-                    key,
-                    hash,
-                    ErrorReason.EXACT_EVM_NONCE_ALREADY_USED,
-                    "the authorization was used by another transaction");
+                // Used by another transaction: if that one paid exactly this, it settled it.
+                return chain
+                    .rpc()
+                    .call("eth_blockNumber")
+                    .thenCompose(
+                        head ->
+                            usedBy(
+                                chain,
+                                key,
+                                record.payTo(),
+                                record.amount(),
+                                Hex.parseQuantity(head.asText()),
+                                10_000))
+                    .exceptionally(e -> null)
+                    .thenCompose(
+                        theirs ->
+                            theirs != null
+                                ? record(key, OutcomeFence.ofTransaction(hash), theirs)
+                                    .thenApply(r -> Resolution.CONFIRMED)
+                                : reconciledFailure(
+                                    key,
+                                    hash,
+                                    ErrorReason.EXACT_EVM_NONCE_ALREADY_USED,
+                                    "the authorization was used by another transaction"));
               }
               return chain
                   .rpc()
