@@ -1206,10 +1206,27 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
               String used = logs.get(0).path("transactionHash").asText();
               return chain
                   .rpc()
-                  .call("eth_getTransactionReceipt", used)
+                  .batch(
+                      List.of(
+                          RpcCall.of("eth_getTransactionReceipt", used),
+                          RpcCall.of("eth_getTransactionByHash", used)))
                   .thenApply(
-                      other -> {
-                        if (other == null || other.isNull()) {
+                      results -> {
+                        JsonNode other = results.get(0).ok() ? results.get(0).result() : null;
+                        JsonNode sent = results.get(1).ok() ? results.get(1).result() : null;
+                        if (other == null || other.isNull() || sent == null || sent.isNull()) {
+                          return null;
+                        }
+                        // Only a direct call to the token with this very authorization ties the
+                        // receipt's Transfer to it (a batching contract could pair another
+                        // payment's transfer with this nonce).
+                        if (!key.asset().toLowerHex().equalsIgnoreCase(sent.path("to").asText())
+                            || !Eip3009Calls.carriesAuthorization(
+                                Hex.decode(sent.path("input").asText()),
+                                key.payer(),
+                                payTo,
+                                value.value(),
+                                key.nonce())) {
                           return null;
                         }
                         Outcome theirs = judge(key, payTo, value, other, used);

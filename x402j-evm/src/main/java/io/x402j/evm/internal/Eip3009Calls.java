@@ -9,6 +9,7 @@ import io.x402j.evm.Signature;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Call data of the EIP-3009 token functions x402j uses. Not part of the x402j API. */
@@ -72,6 +73,39 @@ public final class Eip3009Calls {
             a)
         .bytes(payload.signatureBytes())
         .encode();
+  }
+
+  private static final List<byte[]> AUTHORIZATION_SELECTORS =
+      List.of(
+          Abi.selector(
+              "transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,uint8,bytes32,bytes32)"),
+          Abi.selector(
+              "transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,bytes)"),
+          Abi.selector(
+              "receiveWithAuthorization(address,address,uint256,uint256,uint256,bytes32,uint8,bytes32,bytes32)"),
+          Abi.selector(
+              "receiveWithAuthorization(address,address,uint256,uint256,uint256,bytes32,bytes)"));
+
+  /**
+   * Whether {@code input}, the data of a transaction sent straight to the token, calls {@code
+   * transferWithAuthorization} or {@code receiveWithAuthorization} for exactly this authorizer,
+   * recipient, value and nonce. Only such a call ties the transaction's Transfer to this
+   * authorization: a contract batching several authorizations could pair another payment's transfer
+   * with this one's nonce.
+   */
+  public static boolean carriesAuthorization(
+      byte[] input, EvmAddress from, EvmAddress to, BigInteger value, Bytes32 nonce) {
+    if (input.length < 4 + 6 * 32) {
+      return false;
+    }
+    byte[] selector = Arrays.copyOfRange(input, 0, 4);
+    if (AUTHORIZATION_SELECTORS.stream().noneMatch(s -> Arrays.equals(s, selector))) {
+      return false;
+    }
+    byte[] expected = Abi.call("x()").address(from).address(to).uint(value).encode();
+    return Arrays.equals(
+            Arrays.copyOfRange(input, 4, 4 + 96), Arrays.copyOfRange(expected, 4, 4 + 96))
+        && Arrays.equals(Arrays.copyOfRange(input, 4 + 160, 4 + 192), nonce.toBytes());
   }
 
   private static Abi authorizationArguments(Abi call, Eip3009Authorization a) {
