@@ -55,88 +55,129 @@ public final class SpendLog implements AutoCloseable {
       if (path.getParent() != null) {
         Files.createDirectories(path.getParent());
       }
+      // Read and written through this one channel only: on Linux a file lock is dropped when the
+      // process closes any other descriptor of the file.
       FileChannel channel =
           FileChannel.open(
-              path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-      // One log, one writer: two logs on one file would each count only their own payments and
-      // together spend every budget twice. A second opener is refused, in this process or another.
-      java.nio.channels.FileLock lock;
+              path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
       try {
-        lock = channel.tryLock();
-      } catch (java.nio.channels.OverlappingFileLockException e) {
-        lock = null;
-      }
-      if (lock == null) {
+        // One log, one writer: two logs on one file would each count only their own payments
+        // and together spend every budget twice. A second opener is refused, in this process or
+        // another.
+        java.nio.channels.FileLock lock;
+        try {
+          lock = channel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+          lock = null;
+        }
+        if (lock == null) {
+          throw new IllegalStateException(
+              "the spend log "
+                  + path
+                  + " is in use by another payer; concurrent payers cannot share one log, or each"
+                  + " would spend the whole budget");
+        }
+        SpendLog log = new SpendLog(channel);
+        log.load(path);
+        return log;
+      } catch (IOException | RuntimeException e) {
         channel.close();
-        throw new IllegalStateException(
-            "the spend log "
-                + path
-                + " is in use by another payer; concurrent payers cannot share one log, or each"
-                + " would spend the whole budget");
+        throw e;
       }
-      SpendLog log = new SpendLog(channel);
-      log.load(path);
-      log.endTornLine(path);
-      return log;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the spend log " + path, e);
     }
   }
 
+  /**
+   * Reads the payments in the file. A last line without its newline is what a crash while writing
+   * leaves: that payment was never signed (it is written before signing), so the fragment is cut
+   * off. Any other line that cannot be read means the file was damaged, and the log refuses to open
+   * rather than forget payments (budgets must not fail open).
+   */
   private void load(Path path) throws IOException {
-    List<String> lines = Files.readAllLines(path, StandardCharsets.UTF_8);
-    for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i).strip();
+    long size = file.size();
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new IOException("the spend log " + path + " is too large (" + size + " bytes)");
+    }
+    ByteBuffer all = ByteBuffer.allocate((int) size);
+    while (all.hasRemaining() && file.read(all, all.position()) >= 0) {
+      // read until full
+    }
+    byte[] bytes = all.array();
+    int end = bytes.length;
+    int lastNewline = end - 1;
+    while (lastNewline >= 0 && bytes[lastNewline] != '\n') {
+      lastNewline--;
+    }
+    if (lastNewline < end - 1) {
+      LOG.warn(
+          "spend log {} ends in a line cut short by a crash ({} bytes); it is removed",
+          path,
+          end - 1 - lastNewline);
+      file.truncate(lastNewline + 1);
+      file.force(false);
+      end = lastNewline + 1;
+    }
+    java.nio.charset.CharsetDecoder utf8 =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    int start = 0;
+    int number = 0;
+    while (start < end) {
+      int stop = start;
+      while (bytes[stop] != '\n') {
+        stop++;
+      }
+      number++;
+      String line;
+      try {
+        line = utf8.decode(ByteBuffer.wrap(bytes, start, stop - start)).toString().strip();
+      } catch (java.nio.charset.CharacterCodingException e) {
+        throw new IOException("spend log " + path + " line " + number + " is not UTF-8", e);
+      }
+      start = stop + 1;
       if (line.isEmpty()) {
         continue;
       }
       try {
-        JsonNode node = JSON.readTree(line);
-        long id = node.path("id").asLong();
-        if (node.has("cancel")) {
-          spends.remove(node.path("cancel").asLong());
-        } else {
-          spends.put(
-              id,
-              new Spend(
-                  Instant.parse(node.path("at").asText()),
-                  canonicalHost(node.path("host").asText()),
-                  node.path("url").asText(),
-                  node.path("network").asText(),
-                  node.path("asset").asText(),
-                  TokenAmount.parse(node.path("amount").asText()),
-                  node.hasNonNull("usd") ? new BigDecimal(node.path("usd").asText()) : null,
-                  node.path("payTo").asText()));
-        }
-        nextId = Math.max(nextId, id + 1);
+        read(line);
       } catch (IOException | RuntimeException e) {
-        // A line cut short by a crash while writing; the payments before it still count.
-        LOG.warn(
-            "spend log {} line {} is unreadable and ignored: {}",
-            path,
-            i + 1,
-            Text.quote(e.getMessage()));
+        throw new IOException(
+            "spend log "
+                + path
+                + " line "
+                + number
+                + " cannot be read ("
+                + Text.quote(e.getMessage())
+                + "); repair or move the file, budgets cannot be kept without it",
+            e);
       }
     }
+    file.position(end);
   }
 
-  /**
-   * A crash while writing can leave a last line without its newline; the next payment must start a
-   * line of its own, or it would be glued to the fragment and lost on the next start.
-   */
-  private void endTornLine(Path path) throws IOException {
-    long size = file.size();
-    if (size == 0) {
-      return;
+  private void read(String line) throws IOException {
+    JsonNode node = JSON.readTree(line);
+    long id = node.path("id").asLong();
+    if (node.has("cancel")) {
+      spends.remove(node.path("cancel").asLong());
+    } else {
+      spends.put(
+          id,
+          new Spend(
+              Instant.parse(node.path("at").asText()),
+              canonicalHost(node.path("host").asText()),
+              node.path("url").asText(),
+              node.path("network").asText(),
+              node.path("asset").asText(),
+              TokenAmount.parse(node.path("amount").asText()),
+              node.hasNonNull("usd") ? new BigDecimal(node.path("usd").asText()) : null,
+              node.path("payTo").asText()));
     }
-    try (FileChannel read = FileChannel.open(path, StandardOpenOption.READ)) {
-      ByteBuffer last = ByteBuffer.allocate(1);
-      read.read(last, size - 1);
-      if (last.get(0) != '\n') {
-        file.write(ByteBuffer.wrap(new byte[] {'\n'}));
-        file.force(false);
-      }
-    }
+    nextId = Math.max(nextId, id + 1);
   }
 
   /** A host as budgets compare it; a host written by an older version is read canonically. */

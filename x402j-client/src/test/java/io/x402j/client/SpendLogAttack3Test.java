@@ -83,4 +83,20 @@ class SpendLogAttack3Test {
       assertThat(log.usdSince(Instant.EPOCH, null)).isEqualByComparingTo(new BigDecimal("0.01"));
     }
   }
+
+  @Test
+  void aDamagedLineBeforeTheEndRefusesTheLogRatherThanForgetAPayment(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("spend.log");
+    java.nio.file.Files.writeString(
+        file,
+        "{\"id\":1,\"at\":\"2026-11-28T00:00:00Z\",\"amount\":\"10000\"}\n"
+            + "garbage where a payment was\n"
+            + "{\"id\":3,\"cancel\":9}\n");
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SpendLog.open(file))
+        .isInstanceOf(java.io.UncheckedIOException.class)
+        .hasMessageContaining("cannot open the spend log")
+        .hasStackTraceContaining("line 2 cannot be read");
+  }
 }

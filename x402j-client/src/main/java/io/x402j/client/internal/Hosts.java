@@ -68,29 +68,29 @@ public final class Hosts {
     if (ascii.isEmpty() || !ascii.chars().allMatch(Hosts::hostChar)) {
       throw new IllegalArgumentException("not a valid host name: " + Text.quote(host));
     }
-    return ipv4(ascii, host);
+    return ipv4(ascii);
   }
 
   /**
-   * A host whose last label is a number is an IPv4 address, however it is spelt: resolvers and URL
-   * parsers read {@code 127.1}, {@code 2130706433}, {@code 0x7f.1} and {@code 0177.0.0.1} as {@code
-   * 127.0.0.1}. Such a host is written as four decimal bytes; other names are returned as they are.
+   * A host the JDK reads as an IPv4 literal — the address {@code java.net.http} and OkHttp connect
+   * to — written as four decimal bytes, so every spelling of one address shares a budget: {@code
+   * 127.1}, {@code 2130706433} and {@code 127.0.0.010} are {@code 127.0.0.1}, and {@code
+   * 0177.0.0.1} is {@code 177.0.0.1} (the JDK reads leading zeros as decimal). One to four decimal
+   * labels, each but the last below 256, the last filling the remaining bytes. Anything else is a
+   * name, looked up as one, and returned as it is.
    */
-  private static String ipv4(String name, String original) {
+  private static String ipv4(String name) {
     String[] labels = name.split("\\.", -1);
-    if (number(labels[labels.length - 1]) == null) {
-      return name;
-    }
     if (labels.length > 4) {
-      throw new IllegalArgumentException("not a valid IPv4 address: " + Text.quote(original));
+      return name;
     }
     long address = 0;
     for (int i = 0; i < labels.length; i++) {
-      Long part = number(labels[i]);
+      Long part = decimal(labels[i]);
       boolean last = i == labels.length - 1;
       long limit = last ? 1L << (8 * (4 - i)) : 256;
       if (part == null || part >= limit) {
-        throw new IllegalArgumentException("not a valid IPv4 address: " + Text.quote(original));
+        return name;
       }
       address = last ? (address << (8 * (4 - i))) | part : (address << 8) | part;
     }
@@ -103,30 +103,18 @@ public final class Hosts {
         + (address & 0xff);
   }
 
-  /** A label as an IPv4 part: decimal, {@code 0x} hex or {@code 0} octal; null if it is not one. */
-  private static Long number(String label) {
-    int radix = 10;
-    String digits = label;
-    if (label.startsWith("0x")) {
-      radix = 16;
-      digits = label.substring(2);
-      if (digits.isEmpty()) {
-        return 0L;
-      }
-    } else if (label.length() > 1 && label.startsWith("0")) {
-      radix = 8;
-      digits = label.substring(1);
-    }
-    if (digits.isEmpty() || digits.length() > 12) {
+  /** A label of ASCII decimal digits as a number, or null when it is not one. */
+  private static Long decimal(String label) {
+    if (label.isEmpty() || label.length() > 10) {
       return null;
     }
     long value = 0;
-    for (int i = 0; i < digits.length(); i++) {
-      int d = Character.digit(digits.charAt(i), radix); // the label is ASCII here
-      if (d < 0) {
+    for (int i = 0; i < label.length(); i++) {
+      char c = label.charAt(i);
+      if (c < '0' || c > '9') {
         return null;
       }
-      value = value * radix + d;
+      value = value * 10 + (c - '0');
     }
     return value;
   }

@@ -8,10 +8,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Attack (wt-attack3): a budget is kept per canonical host, but the connection is made by the JDK,
- * which reads an IPv4 literal its own way. Where the two disagree, a payment is charged to the
- * budget of one address and sent to another: a server at 177.0.0.1 (or a redirect to it) spelt
- * {@code 0177.0.0.1} is charged to 127.0.0.1's budget, and its own budget never fills.
+ * Found by the third attack review, now fixed: a budget is kept per canonical host, but the
+ * connection is made by the JDK, which reads an IPv4 literal its own way. Where the two disagree, a
+ * payment is charged to the budget of one address and sent to another: a server at 177.0.0.1 (or a
+ * redirect to it) spelt {@code 0177.0.0.1} is charged to 127.0.0.1's budget, and its own budget
+ * never fills.
  */
 class HostsJdkAgreementTest {
   @Test

@@ -1,15 +1,12 @@
 package io.x402j.server.internal;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Finds the ways a request can ask its server to run another method than the one on its request
@@ -23,8 +20,14 @@ public final class MethodOverrides {
   public static final Set<String> HEADERS =
       Set.of("x-http-method-override", "x-http-method", "x-method-override");
 
-  private static final String PARAMETER = "_method";
-  private static final JsonFactory JSON = new JsonFactory();
+  /**
+   * A parameter name that some framework reads as {@code _method}: {@code _method} itself, or with
+   * its first character as PHP rewrites it to {@code _} ({@code .}, {@code [}, a space), in a
+   * query, a form (typed or not: Rack reads an untyped POST body as one), a multipart part name
+   * (quoted or not) or a JSON key — at a name boundary, and not a longer word ({@code _methods}).
+   */
+  private static final Pattern NAME =
+      Pattern.compile("(?:^|[\\s&;?\"'{,=(\\[])[._\\[ ]method(?![a-z0-9_])");
 
   private MethodOverrides() {}
 
@@ -33,7 +36,7 @@ public final class MethodOverrides {
    *
    * @param header the value of a header by its lower-case, {@code -}-separated name, or null
    * @param query the raw query string, or null
-   * @param contentType the Content-Type header, or null
+   * @param contentType the Content-Type header, or null (not consulted: every body is searched)
    * @param body the request body
    */
   public static Optional<String> find(
@@ -43,64 +46,27 @@ public final class MethodOverrides {
         return Optional.of("the header " + name);
       }
     }
-    if (query != null && hasParameter(query)) {
-      return Optional.of("a " + PARAMETER + " query parameter");
+    if (query != null && names(query)) {
+      return Optional.of("a _method query parameter");
     }
-    String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
-    if (body.length == 0) {
-      return Optional.empty();
-    }
-    if (type.startsWith("application/x-www-form-urlencoded")
-        && hasParameter(new String(body, StandardCharsets.ISO_8859_1))) {
-      return Optional.of("a " + PARAMETER + " form field");
-    }
-    if (type.startsWith("multipart/")
-        && new String(body, StandardCharsets.ISO_8859_1)
-            .toLowerCase(Locale.ROOT)
-            .contains("name=\"" + PARAMETER + "\"")) {
-      return Optional.of("a " + PARAMETER + " form field");
-    }
-    if (type.contains("json") && hasTopLevelKey(body)) {
-      return Optional.of("a " + PARAMETER + " field in the JSON body");
+    if (body.length > 0 && names(new String(body, StandardCharsets.ISO_8859_1))) {
+      return Optional.of("a _method field in the body");
     }
     return Optional.empty();
   }
 
-  /** Whether a query or form string names the parameter, however it is encoded. */
-  private static boolean hasParameter(String encoded) {
-    for (String pair : encoded.split("[&;]")) {
-      String name = pair.split("=", 2)[0];
-      String decoded;
-      try {
-        decoded = URLDecoder.decode(name, StandardCharsets.UTF_8);
-      } catch (IllegalArgumentException e) {
-        decoded = name;
-      }
-      // Frameworks differ on case and on array spellings such as _method[]: be generous.
-      if (decoded.trim().toLowerCase(Locale.ROOT).startsWith(PARAMETER)) {
-        return true;
-      }
+  /** Whether {@code text}, as sent or percent-decoded, names the parameter anywhere. */
+  private static boolean names(String text) {
+    String lower = text.toLowerCase(Locale.ROOT);
+    if (NAME.matcher(lower).find() || lower.contains("\\u005fmethod")) {
+      return true;
     }
-    return false;
-  }
-
-  /** Whether a JSON object body has the parameter among its top-level keys. */
-  private static boolean hasTopLevelKey(byte[] body) {
-    try (JsonParser parser = JSON.createParser(body)) {
-      if (parser.nextToken() != JsonToken.START_OBJECT) {
-        return false;
-      }
-      JsonToken token;
-      while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
-        if (parser.currentName().toLowerCase(Locale.ROOT).startsWith(PARAMETER)) {
-          return true;
-        }
-        parser.nextToken();
-        parser.skipChildren();
-      }
-      return false;
-    } catch (IOException e) {
-      return false; // not JSON the server could read either
+    String decoded;
+    try {
+      decoded = URLDecoder.decode(lower, StandardCharsets.ISO_8859_1);
+    } catch (IllegalArgumentException e) {
+      decoded = lower.replace("%5f", "_").replace("%2e", ".").replace("%5b", "[");
     }
+    return !decoded.equals(lower) && NAME.matcher(decoded.toLowerCase(Locale.ROOT)).find();
   }
 }

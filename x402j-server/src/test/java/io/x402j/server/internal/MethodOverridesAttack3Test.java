@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /**
- * Attacks (wt-attack3) on the gateway's method-override refusal: spellings that upstream frameworks
- * read as {@code _method} but {@link MethodOverrides#find} does not.
+ * Found by the third attack review, now refused: spellings of a method override that upstream
+ * frameworks read as {@code _method} ({@link MethodOverrides#find} missed them before).
  */
 class MethodOverridesAttack3Test {
   private static boolean found(String query, String contentType, String body) {
@@ -65,5 +65,15 @@ class MethodOverridesAttack3Test {
   void aJsonBodyJacksonRefusesButPhpReadsIsStillChecked() {
     String body = "{\"n\":" + "1".repeat(1200) + ",\"_method\":\"PUT\"}";
     assertThat(found(null, "application/json", body)).isTrue();
+  }
+
+  @Test
+  void ordinaryRequestsAreNoOverride() {
+    assertThat(found(null, "application/json", "{\"method\":\"card\",\"payment_method\":\"x\"}"))
+        .isFalse();
+    assertThat(found("sort=method&page_method=2", null, "")).isFalse();
+    assertThat(found(null, "application/x-www-form-urlencoded", "_methods=1&x=methodical"))
+        .isFalse();
+    assertThat(found(null, "application/json", "{\"n\":" + "1".repeat(1200) + "}")).isFalse();
   }
 }
