@@ -334,6 +334,21 @@ public final class Devnet implements AutoCloseable {
     return transactionCount(account, "pending");
   }
 
+  /**
+   * Waits until the node holds more than {@code before} transactions of {@code account}, mined or
+   * pending (a broadcast the caller does not see, such as a facilitator's), for at most {@code
+   * timeout}; returns the count then.
+   */
+  public long awaitPendingTransactions(EvmAddress account, long before, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long count;
+    while ((count = pendingTransactionCount(account)) <= before && System.nanoTime() < deadline) {
+      Thread.sleep(10); // polls the node; not a wait that sets anything up
+    }
+    return count;
+  }
+
   private long transactionCount(EvmAddress account, String block) {
     return Hex.parseQuantity(
             rpc.call("eth_getTransactionCount", account.toLowerHex(), block).join().asText())

@@ -101,11 +101,9 @@ class FrontRunAttackIT {
 
   /** Waits (bounded) until the node holds one more transaction of {@code account}. */
   static void awaitPooled(EvmAddress account, long before) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (devnet.pendingTransactionCount(account) == before && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(devnet.pendingTransactionCount(account)).as("broadcast").isEqualTo(before + 1);
+    assertThat(devnet.awaitPendingTransactions(account, before, Duration.ofSeconds(20)))
+        .as("broadcast")
+        .isEqualTo(before + 1);
   }
 
   @Test

@@ -453,7 +453,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
     InFlight running = inFlight.putIfAbsent(key, mine);
     if (running != null
         && running.fingerprint().equals(fingerprint)
-        && request.sameAttempt(running.settlementId())) {
+        && sameAttempt(attempt, running.settlementId())) {
       // The same attempt at this payment is being settled right now: share its answer.
       return running.future().thenApply(response -> response);
     }
@@ -471,6 +471,14 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
               }
             });
     return mine.future();
+  }
+
+  /**
+   * Whether a request naming {@code attempt} continues {@code recorded}: a request naming none
+   * never does.
+   */
+  private static boolean sameAttempt(String attempt, String recorded) {
+    return attempt != null && attempt.equals(recorded);
   }
 
   private CompletableFuture<SettleResponse> settleThroughLedger(
@@ -536,7 +544,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
               network,
               check.payer()));
     }
-    if (attempt == null || !attempt.equals(record.settlementId())) {
+    if (!sameAttempt(attempt, record.settlementId())) {
       return done(
           SettleResponse.failure(
               ErrorReason.DUPLICATE_SETTLEMENT,

@@ -193,9 +193,9 @@ public final class FacilitatorService implements Facilitator {
               "scheme " + Text.quote(scheme) + " is not supported",
               false);
     }
-    // Screening compares parsed addresses: a respelling of a listed address (letter case, digits
-    // of another script) is the same account, and text that is no address is refused, never
-    // waved through as "not listed".
+    // Screening compares parsed addresses: a respelling of a listed address (letter case) is the
+    // same account, and text that is no address (digits of another script included) is refused,
+    // never waved through as "not listed".
     String payTo = schemeRequest.requirements().payTo();
     if (network.isEvm()) {
       if (payer.address() == null) {

@@ -549,11 +549,9 @@ class FacilitatorHttpIT {
                     .POST(HttpRequest.BodyPublishers.ofString(v2Body(griefer)))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (devnet.pendingTransactionCount(gas) == before && System.nanoTime() < deadline) {
-          Thread.sleep(10);
-        }
-        assertThat(devnet.pendingTransactionCount(gas)).as("broadcast").isEqualTo(before + 1);
+        assertThat(devnet.awaitPendingTransactions(gas, before, Duration.ofSeconds(20)))
+            .as("broadcast")
+            .isEqualTo(before + 1);
         // The payer spends its money first, with a higher tip: the settlement reverts.
         frontRun(griefer);
         devnet.mine();

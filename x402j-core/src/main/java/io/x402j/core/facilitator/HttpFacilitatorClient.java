@@ -133,20 +133,7 @@ public final class HttpFacilitatorClient implements Facilitator {
 
   /** The request as the specification shapes it: without the attempt, which goes in a header. */
   private String bodyOf(FacilitatorRequest request) {
-    if (!request.additionalFields().containsKey(FacilitatorRequest.SETTLEMENT_ID)) {
-      return wire.toJson(request);
-    }
-    Map<String, Object> fields = new java.util.LinkedHashMap<>(request.additionalFields());
-    fields.remove(FacilitatorRequest.SETTLEMENT_ID);
-    if (request instanceof io.x402j.core.wire.VerifyRequest v2) {
-      return wire.toJson(
-          new io.x402j.core.wire.VerifyRequest(
-              v2.paymentPayload(), v2.paymentRequirements(), fields));
-    }
-    io.x402j.core.wire.VerifyRequestV1 v1 = (io.x402j.core.wire.VerifyRequestV1) request;
-    return wire.toJson(
-        new io.x402j.core.wire.VerifyRequestV1(
-            v1.paymentPayload(), v1.paymentRequirements(), fields));
+    return wire.toJson(request.withoutSettlementId());
   }
 
   @Override

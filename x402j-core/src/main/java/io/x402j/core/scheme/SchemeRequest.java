@@ -33,12 +33,4 @@ public record SchemeRequest(
   public SchemeRequest(int x402Version, PaymentPayload payload, PaymentRequirements requirements) {
     this(x402Version, payload, requirements, null);
   }
-
-  /**
-   * Whether this request and a settlement recorded under {@code recordedId} are the same attempt:
-   * both name it, and the same. A request naming none is never a repeat of anything.
-   */
-  public boolean sameAttempt(String recordedId) {
-    return settlementId != null && settlementId.equals(recordedId);
-  }
 }

@@ -57,6 +57,20 @@ public sealed interface FacilitatorRequest permits VerifyRequest, VerifyRequestV
     }
     Map<String, Object> fields = new LinkedHashMap<>(additionalFields());
     fields.put(SETTLEMENT_ID, id);
+    return withAdditionalFields(fields);
+  }
+
+  /** This request without a settlement attempt, as the specification shapes it. */
+  default FacilitatorRequest withoutSettlementId() {
+    if (!additionalFields().containsKey(SETTLEMENT_ID)) {
+      return this;
+    }
+    Map<String, Object> fields = new LinkedHashMap<>(additionalFields());
+    fields.remove(SETTLEMENT_ID);
+    return withAdditionalFields(fields);
+  }
+
+  private FacilitatorRequest withAdditionalFields(Map<String, Object> fields) {
     if (this instanceof VerifyRequest v2) {
       return new VerifyRequest(v2.paymentPayload(), v2.paymentRequirements(), fields);
     }
