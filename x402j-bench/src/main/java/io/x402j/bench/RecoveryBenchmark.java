@@ -3,9 +3,7 @@ package io.x402j.bench;
 import io.x402j.evm.Bytes32;
 import io.x402j.evm.PrivateKeySigner;
 import io.x402j.evm.Signature;
-import io.x402j.evm.internal.BouncyCastleSecp256k1;
-import io.x402j.evm.internal.NativeSecp256k1;
-import io.x402j.evm.internal.Secp256k1Backend;
+import io.x402j.evm.spi.Secp256k1Backend;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -42,8 +40,8 @@ public class RecoveryBenchmark {
 
   @Setup
   public void setUp() {
-    secp = "native".equals(backend) ? NativeSecp256k1.loadOrNull() : new BouncyCastleSecp256k1();
-    if (secp == null) {
+    secp = "native".equals(backend) ? Secp256k1Backend.best() : Secp256k1Backend.pureJava();
+    if ("native".equals(backend) && secp == Secp256k1Backend.pureJava()) {
       throw new IllegalStateException("the native backend does not load on this platform");
     }
     SecureRandom random = new SecureRandom();

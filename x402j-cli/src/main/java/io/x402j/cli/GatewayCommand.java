@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.x402j.cli.GatewaySettings.AssetSpec;
 import io.x402j.cli.GatewaySettings.RouteSpec;
-import io.x402j.server.gateway.Gateway;
+import io.x402j.gateway.Gateway;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;

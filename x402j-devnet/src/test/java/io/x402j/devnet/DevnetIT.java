@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.x402j.core.Network;
+import io.x402j.evm.Abi;
 import io.x402j.evm.Bytes32;
 import io.x402j.evm.Eip3009;
 import io.x402j.evm.EvmAddress;
-import io.x402j.evm.internal.Abi;
-import io.x402j.evm.internal.Hex;
+import io.x402j.evm.Hex;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.math.BigInteger;
@@ -86,8 +86,8 @@ class DevnetIT {
       call.put("to", Devnet.MULTICALL3.toLowerHex());
       call.put(
           "data",
-          io.x402j.evm.internal.Hex.encode(
-              io.x402j.evm.internal.Abi.call("aggregate3((address,bool,bytes)[])")
+          io.x402j.evm.Hex.encode(
+              io.x402j.evm.Abi.call("aggregate3((address,bool,bytes)[])")
                   .uint(32)
                   .uint(0)
                   .encode()));

@@ -2,14 +2,14 @@ package io.x402j.devnet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.x402j.evm.Abi;
 import io.x402j.evm.Bytes32;
 import io.x402j.evm.Eip3009;
 import io.x402j.evm.EvmAddress;
+import io.x402j.evm.Hex;
+import io.x402j.evm.Keccak;
 import io.x402j.evm.PrivateKeySigner;
 import io.x402j.evm.Signature;
-import io.x402j.evm.internal.Abi;
-import io.x402j.evm.internal.Hex;
-import io.x402j.evm.internal.Keccak;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.SecureRandom;

@@ -1,6 +1,5 @@
 package io.x402j.evm;
 
-import io.x402j.evm.internal.Keccak;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;

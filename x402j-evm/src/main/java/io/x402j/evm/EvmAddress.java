@@ -1,8 +1,6 @@
 package io.x402j.evm;
 
 import io.x402j.core.internal.Text;
-import io.x402j.evm.internal.Hex;
-import io.x402j.evm.internal.Keccak;
 import java.util.Arrays;
 import java.util.Locale;
 

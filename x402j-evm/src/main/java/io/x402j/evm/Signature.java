@@ -1,8 +1,7 @@
 package io.x402j.evm;
 
 import io.x402j.core.internal.Text;
-import io.x402j.evm.internal.Abi;
-import io.x402j.evm.internal.Hex;
+import io.x402j.evm.spi.Secp256k1Backend;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Objects;
@@ -89,6 +88,20 @@ public final class Signature {
   }
 
   /** Whether s is in the upper half of the curve order (a malleated signature). */
+  /**
+   * The address whose key produced this signature over {@code hash}, or {@code null} when it
+   * recovers to no key.
+   */
+  public EvmAddress recoverSigner(Secp256k1Backend backend, Bytes32 hash) {
+    byte[] key = backend.recover(hash.toBytes(), compact(), recoveryId());
+    return key == null ? null : EvmAddress.fromPublicKey(key);
+  }
+
+  /** {@link #recoverSigner(Secp256k1Backend, Bytes32)} with {@link Secp256k1Backend#best()}. */
+  public EvmAddress recoverSigner(Bytes32 hash) {
+    return recoverSigner(Secp256k1Backend.best(), hash);
+  }
+
   public boolean isHighS() {
     return s.compareTo(HALF_CURVE_ORDER) > 0;
   }

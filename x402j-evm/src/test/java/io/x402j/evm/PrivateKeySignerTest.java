@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.x402j.evm.internal.BouncyCastleSecp256k1;
-import io.x402j.evm.internal.Hex;
 import io.x402j.evm.internal.Keystore;
-import io.x402j.evm.internal.Recovery;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -35,7 +33,7 @@ class PrivateKeySignerTest {
       Bytes32 hash = Bytes32.random(new SecureRandom());
       Signature signature = signer.sign(hash);
       assertThat(signature.isHighS()).isFalse();
-      assertThat(Recovery.signer(new BouncyCastleSecp256k1(), hash, signature))
+      assertThat(signature.recoverSigner(new BouncyCastleSecp256k1(), hash))
           .isEqualTo(signer.address());
     }
   }

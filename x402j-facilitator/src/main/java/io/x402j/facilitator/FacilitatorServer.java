@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.x402j.evm.settle.SettlementLedger;
 import io.x402j.facilitator.internal.FacilitatorHandler;
 import io.x402j.facilitator.internal.RateLimiter;
+import io.x402j.jetty.JettyServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,12 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.GracefulHandler;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The facilitator HTTP API on embedded Jetty: {@code POST /verify}, {@code POST /settle} (both
@@ -56,22 +51,9 @@ public final class FacilitatorServer implements AutoCloseable {
   /** The outcome of a health check, with details to show (block number, latency, …). */
   public record ProbeResult(boolean ok, Map<String, Object> details) {}
 
-  private final Server server;
-  private final ServerConnector connector;
-  private volatile int boundPort = -1;
+  private final JettyServer server;
 
   private FacilitatorServer(Builder b) {
-    QueuedThreadPool threads = new QueuedThreadPool(b.maxThreads, 8);
-    threads.setName("x402j-facilitator-http");
-    server = new Server(threads);
-    HttpConfiguration http = new HttpConfiguration();
-    http.setSendServerVersion(false);
-    http.setSendDateHeader(true);
-    connector = new ServerConnector(server, new HttpConnectionFactory(http));
-    connector.setHost(b.host);
-    connector.setPort(b.port);
-    connector.setIdleTimeout(b.idleTimeout.toMillis());
-    server.addConnector(connector);
     RateLimiter settleLimiter = limiter(b.settlesPerSecond, b.settlesPerPayerPerMinute);
     RateLimiter verifyLimiter = limiter(b.verifiesPerSecond, b.verifiesPerPayerPerMinute);
     FacilitatorHandler handler =
@@ -86,8 +68,14 @@ public final class FacilitatorServer implements AutoCloseable {
                 b.ledger,
                 List.copyOf(b.probes),
                 b.prometheus));
-    server.setHandler(new GracefulHandler(handler));
-    server.setStopTimeout(b.stopTimeout.toMillis());
+    server =
+        JettyServer.builder("facilitator", handler)
+            .host(b.host)
+            .port(b.port)
+            .maxThreads(b.maxThreads)
+            .idleTimeout(b.idleTimeout)
+            .stopTimeout(b.stopTimeout)
+            .build();
   }
 
   private static RateLimiter limiter(double perSecond, double perPayerPerMinute) {
@@ -107,35 +95,24 @@ public final class FacilitatorServer implements AutoCloseable {
    * @throws IllegalStateException if the port cannot be bound
    */
   public FacilitatorServer start() {
-    try {
-      server.start();
-      boundPort = connector.getLocalPort();
-      return this;
-    } catch (Exception e) {
-      throw new IllegalStateException(
-          "cannot start the facilitator HTTP server: " + e.getMessage(), e);
-    }
+    server.start();
+    return this;
   }
 
   /** The bound port (still known after {@link #close()}); -1 before {@link #start()}. */
   public int port() {
-    return boundPort;
+    return server.port();
   }
 
   /** The base URL, {@code http://host:port}. */
   public String url() {
-    String host = connector.getHost() == null ? "127.0.0.1" : connector.getHost();
-    return "http://" + host + ":" + port();
+    return server.url();
   }
 
   /** Stops gracefully: no new requests, in-flight ones finish within the stop timeout. */
   @Override
   public void close() {
-    try {
-      server.stop();
-    } catch (Exception e) {
-      throw new IllegalStateException("stopping the facilitator HTTP server failed", e);
-    }
+    server.close();
   }
 
   /** Builds a {@link FacilitatorServer}. */

@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.x402j.core.ErrorReason;
 import io.x402j.core.Network;
 import io.x402j.evm.EvmAddress;
-import io.x402j.evm.ExactEvmFacilitator;
+import io.x402j.evm.facilitator.ExactEvmFacilitator;
 import io.x402j.facilitator.internal.Payers;
 import java.time.Clock;
 import java.time.Duration;

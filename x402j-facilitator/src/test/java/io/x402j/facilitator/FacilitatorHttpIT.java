@@ -584,10 +584,9 @@ class FacilitatorHttpIT {
   static void frontRun(PrivateKeySigner payer) {
     BigInteger gwei = BigInteger.TEN.pow(9);
     JsonNode block = devnet.rpc().call("eth_getBlockByNumber", "pending", false).join();
-    BigInteger baseFee =
-        io.x402j.evm.internal.Hex.parseQuantity(block.path("baseFeePerGas").asText());
-    io.x402j.evm.internal.Eip1559Transaction tx =
-        new io.x402j.evm.internal.Eip1559Transaction(
+    BigInteger baseFee = io.x402j.evm.Hex.parseQuantity(block.path("baseFeePerGas").asText());
+    io.x402j.evm.facilitator.internal.Eip1559Transaction tx =
+        new io.x402j.evm.facilitator.internal.Eip1559Transaction(
             info.chainId(),
             devnet.pendingTransactionCount(payer.address()),
             gwei.multiply(BigInteger.valueOf(100)),
@@ -595,12 +594,12 @@ class FacilitatorHttpIT {
             100_000,
             info.token(),
             BigInteger.ZERO,
-            io.x402j.evm.internal.Abi.call("transfer(address,uint256)")
+            io.x402j.evm.Abi.call("transfer(address,uint256)")
                 .address(seller)
                 .uint(devnet.tokenBalance(payer.address()))
                 .encode());
     byte[] raw = tx.encodeSigned(payer.sign(tx.signingHash()));
-    devnet.rpc().call("eth_sendRawTransaction", io.x402j.evm.internal.Hex.encode(raw)).join();
+    devnet.rpc().call("eth_sendRawTransaction", io.x402j.evm.Hex.encode(raw)).join();
   }
 
   @Test

@@ -120,8 +120,8 @@ class OfficialClientIT {
                     .route("GET /data", market.route("$0.01"))
                     .build())
             .build();
-    try (io.x402j.server.gateway.Gateway gateway =
-        io.x402j.server.gateway.Gateway.builder(
+    try (io.x402j.gateway.Gateway gateway =
+        io.x402j.gateway.Gateway.builder(
                 gate, URI.create("http://127.0.0.1:" + upstream.getAddress().getPort()))
             .port(0)
             .start()) {

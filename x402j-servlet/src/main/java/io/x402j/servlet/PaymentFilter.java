@@ -5,7 +5,7 @@ import io.x402j.server.Completion;
 import io.x402j.server.GateDecision;
 import io.x402j.server.GateResponse;
 import io.x402j.server.PaymentGate;
-import io.x402j.server.internal.RequestPath;
+import io.x402j.server.RequestPath;
 import io.x402j.servlet.internal.BufferedResponse;
 import io.x402j.servlet.internal.PreflightResponse;
 import io.x402j.servlet.internal.ServletGateRequest;

@@ -2,7 +2,7 @@ package io.x402j.devnet.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.x402j.evm.internal.Hex;
+import io.x402j.evm.Hex;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

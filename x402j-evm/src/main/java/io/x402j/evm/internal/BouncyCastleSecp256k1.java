@@ -1,5 +1,7 @@
 package io.x402j.evm.internal;
 
+import io.x402j.evm.Abi;
+import io.x402j.evm.spi.Secp256k1Backend;
 import java.math.BigInteger;
 import java.util.Arrays;
 import org.web3j.crypto.ECDSASignature;

@@ -18,6 +18,7 @@ import io.x402j.evm.settle.SettlementRecord;
 import io.x402j.evm.settle.SettlementState;
 import io.x402j.facilitator.FacilitatorServer.HealthProbe;
 import io.x402j.facilitator.FacilitatorService;
+import io.x402j.jetty.BodyReader;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;

@@ -1,0 +1,226 @@
+package io.x402j.evm.facilitator;
+
+import io.x402j.core.Network;
+import io.x402j.core.NetworkInfo;
+import io.x402j.evm.EvmAddress;
+import io.x402j.evm.Signer;
+import io.x402j.evm.rpc.JsonRpcClient;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * How a facilitator works on one EVM network: the node to talk to, the accounts that pay gas for
+ * settlements (used round-robin, each with its own nonce lane), the tokens it accepts (it refuses
+ * to spend gas on any other), and the limits on gas, fees and waiting. Immutable.
+ */
+public final class EvmNetworkConfig {
+  /** The default per-transaction gas ceiling; transferWithAuthorization needs about 60,000. */
+  public static final long DEFAULT_GAS_LIMIT_CAP = 250_000;
+
+  /** The default ceiling on {@code maxFeePerGas}: 200 gwei. */
+  public static final BigInteger DEFAULT_MAX_FEE_PER_GAS = BigInteger.valueOf(200_000_000_000L);
+
+  private final Network network;
+  private final JsonRpcClient rpc;
+  private final List<Signer> signers;
+  private final Set<EvmAddress> assets;
+  private final Duration receiptTimeout;
+  private final Duration pollInterval;
+  private final BigInteger maxFeePerGas;
+  private final BigInteger maxPriorityFeePerGas;
+  private final long gasLimitCap;
+
+  private EvmNetworkConfig(Builder b) {
+    if (!b.network.isEvm()) {
+      throw new IllegalArgumentException("network " + b.network + " is not an EVM network");
+    }
+    if (b.signers.isEmpty()) {
+      throw new IllegalArgumentException(
+          "network " + b.network + " needs at least one signer to pay gas");
+    }
+    if (b.assets.isEmpty()) {
+      throw new IllegalArgumentException(
+          "network "
+              + b.network
+              + " needs at least one accepted asset: the facilitator pays gas only for tokens it was told to accept");
+    }
+    this.network = b.network;
+    this.rpc = b.rpc;
+    this.signers = List.copyOf(b.signers);
+    this.assets = Set.copyOf(b.assets);
+    this.receiptTimeout = b.receiptTimeout;
+    this.pollInterval = b.pollInterval;
+    this.maxFeePerGas = b.maxFeePerGas;
+    this.maxPriorityFeePerGas = b.maxPriorityFeePerGas;
+    this.gasLimitCap = b.gasLimitCap;
+    if (signers.stream().map(Signer::address).distinct().count() != signers.size()) {
+      throw new IllegalArgumentException("network " + network + " lists a signer twice");
+    }
+  }
+
+  /**
+   * Starts a configuration for {@code network} served by {@code rpc}, with the receipt poll
+   * interval and timeout of {@link NetworkInfo#DEFAULT_BLOCK_TIME}; see {@link
+   * #builder(NetworkInfo, JsonRpcClient)} to take them from a registry entry.
+   */
+  public static Builder builder(Network network, JsonRpcClient rpc) {
+    return new Builder(NetworkInfo.builder(network).build(), rpc);
+  }
+
+  /**
+   * Starts a configuration from a registry entry: its block time sets the receipt poll interval (a
+   * quarter block) and timeout (fifteen blocks), and its default token is accepted.
+   */
+  public static Builder builder(NetworkInfo info, JsonRpcClient rpc) {
+    Builder b = new Builder(info, rpc);
+    info.defaultAsset().ifPresent(asset -> b.asset(EvmAddress.parse(asset.address())));
+    return b;
+  }
+
+  /** The network. */
+  public Network network() {
+    return network;
+  }
+
+  /** The node client. */
+  public JsonRpcClient rpc() {
+    return rpc;
+  }
+
+  /** The gas-paying accounts. */
+  public List<Signer> signers() {
+    return signers;
+  }
+
+  /** The tokens accepted. */
+  public Set<EvmAddress> assets() {
+    return assets;
+  }
+
+  /** How long to wait for a receipt before answering {@code settlement_pending}. */
+  public Duration receiptTimeout() {
+    return receiptTimeout;
+  }
+
+  /** How often to look for receipts. */
+  public Duration pollInterval() {
+    return pollInterval;
+  }
+
+  /** The ceiling on {@code maxFeePerGas}, in wei. */
+  public BigInteger maxFeePerGas() {
+    return maxFeePerGas;
+  }
+
+  /** The ceiling on the priority fee (tip), in wei; {@code null} for the node's suggestion. */
+  public BigInteger maxPriorityFeePerGas() {
+    return maxPriorityFeePerGas;
+  }
+
+  /** The most gas one settlement transaction may use. */
+  public long gasLimitCap() {
+    return gasLimitCap;
+  }
+
+  /** Builds an {@link EvmNetworkConfig}. */
+  public static final class Builder {
+    private final Network network;
+    private final JsonRpcClient rpc;
+    private final List<Signer> signers = new ArrayList<>();
+    private final Set<EvmAddress> assets = new LinkedHashSet<>();
+    private Duration receiptTimeout;
+    private Duration pollInterval;
+    private BigInteger maxFeePerGas = DEFAULT_MAX_FEE_PER_GAS;
+    private BigInteger maxPriorityFeePerGas;
+    private long gasLimitCap = DEFAULT_GAS_LIMIT_CAP;
+
+    private Builder(NetworkInfo info, JsonRpcClient rpc) {
+      this.network = info.network();
+      this.rpc = Objects.requireNonNull(rpc, "rpc");
+      this.receiptTimeout = info.receiptTimeout();
+      this.pollInterval = info.receiptPollInterval();
+    }
+
+    /** Adds a gas-paying account. */
+    public Builder signer(Signer signer) {
+      signers.add(Objects.requireNonNull(signer, "signer"));
+      return this;
+    }
+
+    /** Adds gas-paying accounts. */
+    public Builder signers(List<? extends Signer> more) {
+      more.forEach(this::signer);
+      return this;
+    }
+
+    /** Accepts a token. */
+    public Builder asset(EvmAddress asset) {
+      assets.add(Objects.requireNonNull(asset, "asset"));
+      return this;
+    }
+
+    /** How long to wait for a receipt before answering {@code settlement_pending}. */
+    public Builder receiptTimeout(Duration receiptTimeout) {
+      this.receiptTimeout = positive(receiptTimeout, "receiptTimeout");
+      return this;
+    }
+
+    /** How often to look for receipts. */
+    public Builder pollInterval(Duration pollInterval) {
+      this.pollInterval = positive(pollInterval, "pollInterval");
+      return this;
+    }
+
+    /** The ceiling on {@code maxFeePerGas} in wei (default 200 gwei). */
+    public Builder maxFeePerGas(BigInteger wei) {
+      if (wei.signum() <= 0) {
+        throw new IllegalArgumentException("maxFeePerGas must be positive");
+      }
+      this.maxFeePerGas = wei;
+      return this;
+    }
+
+    /**
+     * The ceiling on the priority fee in wei (default: the node's suggestion, within the fee cap).
+     */
+    public Builder maxPriorityFeePerGas(BigInteger wei) {
+      if (wei.signum() < 0) {
+        throw new IllegalArgumentException("maxPriorityFeePerGas must not be negative");
+      }
+      this.maxPriorityFeePerGas = wei;
+      return this;
+    }
+
+    /** The most gas one settlement may use (default 250,000). */
+    public Builder gasLimitCap(long gasLimitCap) {
+      if (gasLimitCap < 21_000) {
+        throw new IllegalArgumentException("gasLimitCap must be at least 21000");
+      }
+      this.gasLimitCap = gasLimitCap;
+      return this;
+    }
+
+    /**
+     * Builds the configuration.
+     *
+     * @throws IllegalArgumentException without a signer or an accepted asset, or for a non-EVM
+     *     network
+     */
+    public EvmNetworkConfig build() {
+      return new EvmNetworkConfig(this);
+    }
+
+    private static Duration positive(Duration value, String name) {
+      Objects.requireNonNull(value, name);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive");
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package io.x402j.evm.facilitator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.x402j.core.ErrorReason;
+import io.x402j.core.TokenAmount;
+import io.x402j.core.scheme.SchemeRequest;
+import io.x402j.core.testing.ScriptedServer;
+import io.x402j.core.testing.ScriptedServer.Answer;
+import io.x402j.core.wire.PaymentPayload;
+import io.x402j.core.wire.PaymentRequirements;
+import io.x402j.core.wire.SettleResponse;
+import io.x402j.devnet.Devnet;
+import io.x402j.devnet.DevnetInfo;
+import io.x402j.devnet.DevnetOptions;
+import io.x402j.evm.EvmAddress;
+import io.x402j.evm.ExactEvmClient;
+import io.x402j.evm.Hex;
+import io.x402j.evm.PrivateKeySigner;
+import io.x402j.evm.Signer;
+import io.x402j.evm.rpc.JsonRpcClient;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node that refuses a transaction whose successor is already on its way: the refused nonce is
+ * released and the gap is filled, so the successor is mined instead of waiting forever.
+ */
+class NonceGapIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void aRefusedNonceBelowOneInFlightIsFilled() throws Exception {
+    try (Devnet devnet = Devnet.start(DevnetOptions.defaults());
+        ScriptedServer proxy = new ScriptedServer()) {
+      DevnetInfo info = devnet.info();
+      HttpClient http = HttpClient.newHttpClient();
+      AtomicInteger sends = new AtomicInteger();
+      CountDownLatch secondForwarded = new CountDownLatch(1);
+      proxy.respond(
+          "/",
+          body -> {
+            try {
+              JsonNode request = JSON.readTree(body);
+              if (request.isObject()
+                  && "eth_sendRawTransaction".equals(request.path("method").asText())) {
+                int n = sends.incrementAndGet();
+                if (n == 1) {
+                  // Hold the first broadcast until the next one went through, then refuse it.
+                  secondForwarded.await(10, TimeUnit.SECONDS);
+                  return Answer.json(
+                      200,
+                      "{\"jsonrpc\":\"2.0\",\"id\":"
+                          + request.get("id")
+                          + ",\"error\":{\"code\":-32000,\"message\":\"transaction rejected by test\"}}");
+                }
+              }
+              String forwarded =
+                  http.send(
+                          HttpRequest.newBuilder(URI.create(info.rpcUrl()))
+                              .header("Content-Type", "application/json")
+                              .POST(HttpRequest.BodyPublishers.ofString(body))
+                              .build(),
+                          HttpResponse.BodyHandlers.ofString())
+                      .body();
+              if (sends.get() >= 2) {
+                secondForwarded.countDown();
+              }
+              return Answer.json(200, forwarded);
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          });
+
+      PrivateKeySigner gas = info.requireAccount("facilitator").signer();
+      PrivateKeySigner buyer = info.requireAccount("buyer").signer();
+      EvmAddress seller = info.requireAccount("seller").address();
+      JsonRpcClient viaProxy = JsonRpcClient.builder(proxy.url() + "/").build();
+      PaymentRequirements requirements =
+          PaymentRequirements.builder()
+              .network(info.network())
+              .amount(TokenAmount.of(10_000))
+              .asset(info.token().toString())
+              .payTo(seller.toString())
+              .extra("name", info.tokenName())
+              .extra("version", info.tokenVersion())
+              .build();
+
+      try (ExactEvmFacilitator facilitator =
+          ExactEvmFacilitator.builder()
+              .network(EvmNetworkConfig.builder(info.networkInfo(), viaProxy).signer(gas).build())
+              .build()) {
+        SchemeRequest first = request(buyer, requirements);
+        CompletableFuture<SettleResponse> a = facilitator.settle(first);
+        Thread.sleep(200); // let the first take nonce 0 before the second takes nonce 1
+        CompletableFuture<SettleResponse> b = facilitator.settle(request(buyer, requirements));
+
+        SettleResponse refused = a.join();
+        SettleResponse settled = b.join();
+
+        assertThat(refused.reason())
+            .as("%s", refused)
+            .hasValue(ErrorReason.UNEXPECTED_SETTLE_ERROR);
+        assertThat(refused.errorMessage()).contains("refused");
+        assertThat(settled.success()).as("the successor is mined, not stuck: %s", settled).isTrue();
+        JsonNode tx = devnet.rpc().call("eth_getTransactionByHash", settled.transaction()).join();
+        assertThat(Hex.parseQuantity(tx.path("nonce").asText())).isEqualTo(BigInteger.ONE);
+        // Nonce 0 was used by the gap filler: the signer has sent exactly two transactions.
+        assertThat(devnet.transactionCount(gas.address())).isEqualTo(2);
+
+        // The refused payment was never spent: settling it again works.
+        assertThat(facilitator.settle(first).join().success()).isTrue();
+      }
+    }
+  }
+
+  private static SchemeRequest request(Signer buyer, PaymentRequirements requirements) {
+    return new SchemeRequest(
+        2,
+        PaymentPayload.of(
+            null, requirements, ExactEvmClient.of(buyer).createPayload(2, requirements)),
+        requirements);
+  }
+}
