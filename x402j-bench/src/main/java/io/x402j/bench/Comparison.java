@@ -13,7 +13,7 @@ import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.devnet.Devnet;
 import io.x402j.devnet.DevnetInfo;
 import io.x402j.devnet.DevnetOptions;
-import io.x402j.devnet.internal.NodeProject;
+import io.x402j.devnet.NodeProject;
 import io.x402j.evm.ExactEvmClient;
 import io.x402j.evm.ExactEvmPayload;
 import io.x402j.evm.Hex;

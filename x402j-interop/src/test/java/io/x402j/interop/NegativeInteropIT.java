@@ -11,7 +11,7 @@ import io.x402j.core.wire.PaymentRequired;
 import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.ResourceInfo;
 import io.x402j.core.wire.WireCodec;
-import io.x402j.devnet.internal.NodeProject.Service;
+import io.x402j.devnet.NodeProject.Service;
 import io.x402j.evm.Bytes32;
 import io.x402j.evm.Eip3009;
 import io.x402j.evm.Eip3009Authorization;

@@ -1,6 +1,6 @@
 package io.x402j.interop;
 
-import io.x402j.devnet.internal.NodeProject;
+import io.x402j.devnet.NodeProject;
 import java.io.IOException;
 import java.nio.file.Path;
 

@@ -8,7 +8,7 @@ import io.x402j.client.Payer;
 import io.x402j.client.SpendControls;
 import io.x402j.client.X402Client;
 import io.x402j.core.facilitator.HttpFacilitatorClient;
-import io.x402j.devnet.internal.NodeProject.Service;
+import io.x402j.devnet.NodeProject.Service;
 import io.x402j.gateway.Gateway;
 import io.x402j.server.PaidRoute;
 import io.x402j.server.PaymentGate;

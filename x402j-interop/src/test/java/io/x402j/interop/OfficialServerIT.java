@@ -7,7 +7,7 @@ import io.x402j.client.PaidResponse;
 import io.x402j.client.Payer;
 import io.x402j.client.SpendControls;
 import io.x402j.client.X402Client;
-import io.x402j.devnet.internal.NodeProject.Service;
+import io.x402j.devnet.NodeProject.Service;
 import io.x402j.evm.EvmAddress;
 import io.x402j.server.testing.TestMarket;
 import java.math.BigInteger;

@@ -1,6 +1,6 @@
 package io.x402j.interop;
 
-import io.x402j.devnet.internal.NodeProject.Service;
+import io.x402j.devnet.NodeProject.Service;
 import io.x402j.server.testing.TestMarket;
 import java.time.Duration;
 import java.util.Map;

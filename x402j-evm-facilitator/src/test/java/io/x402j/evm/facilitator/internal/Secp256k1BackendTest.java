@@ -2,7 +2,6 @@ package io.x402j.evm.facilitator.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.x402j.evm.internal.BouncyCastleSecp256k1;
 import io.x402j.evm.spi.Secp256k1Backend;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -11,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /** The native and the pure-Java backends must agree on every input, valid or not. */
 class Secp256k1BackendTest {
-  private final Secp256k1Backend pure = new BouncyCastleSecp256k1();
+  private final Secp256k1Backend pure = Secp256k1Backend.pureJava();
   private final Secp256k1Backend fast = NativeSecp256k1.loadOrNull();
 
   @Test

@@ -1,7 +1,8 @@
-package io.x402j.devnet.internal;
+package io.x402j.devnet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.x402j.devnet.internal.NpmInstall;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -25,8 +26,8 @@ import java.util.stream.Stream;
  * A small Node project (a {@code package.json}, its {@code package-lock.json} and {@code .mjs}
  * scripts) installed with {@code npm ci} into x402j's per-user cache, keyed by the lockfile, and
  * run with {@code node}. Scripts report with one line of JSON: the last line for one-shot scripts,
- * the first line for services. Used by the interop tests and benchmarks to drive the official x402
- * SDKs. Not part of the x402j API.
+ * the first line for services. The interop tests and benchmarks drive the official x402 SDKs
+ * through it; so can tests of applications built on x402j.
  */
 public final class NodeProject {
   private static final ObjectMapper JSON = new ObjectMapper();
