@@ -62,6 +62,9 @@ final class Demo implements AutoCloseable {
           new Route("/premium/report", "$0.05", 2, "A premium market report"),
           new Route("/legacy/quote", "$0.01", 1, "A quote, sold the protocol v1 way"));
 
+  /** The networks file the demo leaves for {@code x402j pay} and {@code inspect}. */
+  static final String NETWORKS_FILE = "networks.json";
+
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
@@ -109,6 +112,7 @@ final class Demo implements AutoCloseable {
       out.printf(
           "1. A local chain: anvil at %s (chain %d), with %s (%s) deployed at %s%n",
           info.rpcUrl(), info.chainId(), info.tokenName(), info.tokenSymbol(), info.token());
+      NetworksFile.write(dir.resolve(NETWORKS_FILE), List.of(DevnetCommand.entry(info)));
       facilitator =
           FacilitatorApp.start(
               FacilitatorConfig.builder()
@@ -364,6 +368,11 @@ final class Demo implements AutoCloseable {
         + info.tokenSymbol();
   }
 
+  /** {@code text} as one shell word: as it is when plain, else in single quotes. */
+  static String shellWord(String text) {
+    return text.matches("[A-Za-z0-9/._:=+-]+") ? text : "'" + text.replace("'", "'\\''") + "'";
+  }
+
   private static String shorten(String hex) {
     return hex.length() <= 20 ? hex : hex.substring(0, 10) + "…" + hex.substring(hex.length() - 8);
   }
@@ -378,12 +387,15 @@ final class Demo implements AutoCloseable {
     out.printf(
         "  chain         %s   (chain %d, token %s)%n", info.rpcUrl(), info.chainId(), info.token());
     out.println("Try, in another terminal (a devnet key: public, worthless anywhere else):");
-    out.printf("  export X402J_PRIVATE_KEY=%s%n", info.requireAccount("buyer").privateKey());
-    out.printf("  ./x402j inspect %s/weather%n", gateway.url());
-    // The built-in registry does not know the test dollar, so the dollar cap would refuse it.
     out.printf(
-        "  ./x402j pay --max 1000 %s/weather   (--max in atomic units: %s is a test token)%n",
-        gateway.url(), info.tokenSymbol());
+        "  export X402J_PRIVATE_KEY=%s   # the buyer%n", info.requireAccount("buyer").privateKey());
+    out.printf(
+        "  export %s=%s   # the chain and its %s%n",
+        NetworkOptions.NETWORKS_ENV,
+        shellWord(dir.resolve(NETWORKS_FILE).toString()),
+        info.tokenSymbol());
+    out.printf("  ./x402j inspect %s/weather%n", gateway.url());
+    out.printf("  ./x402j pay --max '$0.01' %s/weather%n", gateway.url());
     out.printf("  curl %s/settlements%n", facilitator.url());
     out.flush();
   }

@@ -1,9 +1,13 @@
 package io.x402j.cli;
 
 import io.x402j.devnet.Devnet;
+import io.x402j.devnet.DevnetInfo;
 import io.x402j.devnet.DevnetOptions;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -43,6 +47,15 @@ final class DevnetCommand implements Callable<Integer> {
               + " version 2), so requirements look exactly like production ones.")
   boolean mirrorBaseSepolia;
 
+  @Option(
+      names = "--write-networks",
+      paramLabel = "FILE",
+      description =
+          "Also write the chain and its token as a networks file, for x402j pay and inspect"
+              + " --networks FILE (or X402J_NETWORKS=FILE): they then show prices in test dollars"
+              + " and accept --max '$0.01'.")
+  Path writeNetworks;
+
   /** The immutable options these flags describe. */
   DevnetOptions options() {
     DevnetOptions.Builder b =
@@ -56,6 +69,11 @@ final class DevnetCommand implements Callable<Integer> {
       b.blockTime(Duration.ofMillis(Math.round(blockTimeSeconds * 1000)));
     }
     return b.build();
+  }
+
+  /** The devnet's chain, token and node as an entry of a networks file. */
+  static NetworksFile.Entry entry(DevnetInfo info) {
+    return NetworksFile.Entry.of(info.networkInfo(), URI.create(info.rpcUrl()));
   }
 
   @Override
@@ -72,8 +90,19 @@ final class DevnetCommand implements Callable<Integer> {
                   stopped.countDown();
                 },
                 "x402j-devnet-stop"));
+    if (writeNetworks != null) {
+      NetworksFile.write(writeNetworks, List.of(entry(devnet.info())));
+    }
     out.println(devnet.info().toJson());
     out.flush();
+    if (writeNetworks != null) {
+      System.err.println(
+          "networks file written to "
+              + writeNetworks
+              + "; use it with: x402j pay --networks "
+              + writeNetworks
+              + " …");
+    }
     System.err.println("devnet running at " + devnet.info().rpcUrl() + "; press Ctrl-C to stop");
     stopped.await();
     return 0;

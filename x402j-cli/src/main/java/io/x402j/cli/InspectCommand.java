@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,7 +29,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Requests URL without paying and shows every payment option it offers: price in tokens and"
-          + " atomic units, network, token, recipient, time to pay.",
+          + " atomic units, network, token, recipient, time to pay. Tokens the built-in registry"
+          + " does not know are shown in tokens when --networks names them or --rpc-url reaches"
+          + " their chain.",
       "Exit status: 0 shown (or no payment asked); 4 the 402 carries no readable x402"
           + " requirements; 6 the server could not be reached."
     })
@@ -37,13 +40,20 @@ final class InspectCommand implements Callable<Integer> {
 
   @Mixin HttpOptions http;
 
+  @Mixin NetworkOptions networkOptions;
+
   @Option(names = "--json", description = "Print the requirements as JSON instead of a table.")
   boolean json;
 
   @Override
   public Integer call() throws Exception {
+    return run(System.getenv());
+  }
+
+  int run(Map<String, String> env) throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    KnownNetworks known = networkOptions.load(env);
     HttpResponse<byte[]> response;
     try {
       response =
@@ -60,10 +70,9 @@ final class InspectCommand implements Callable<Integer> {
     }
     PaymentChallenge challenge =
         new PaymentChallenge(response.uri(), response.headers().map(), response.body());
-    NetworkRegistry networks = NetworkRegistry.defaults();
     List<PlannedPayment> offers;
     try {
-      offers = Payer.offers(challenge, networks);
+      offers = Payer.offers(challenge, known.registry());
     } catch (X402Exception e) {
       err.println("x402j inspect: " + e.getMessage());
       err.flush();
@@ -78,9 +87,28 @@ final class InspectCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
+    KnownNetworks.Learned learned = known.learnTokens(offers);
+    NetworkRegistry networks = learned.known().registry();
+    if (learned.known() != known) {
+      offers = Payer.offers(challenge, networks);
+    }
     out.println(table(http.url, offers, networks));
     out.flush();
+    learned.notes().forEach(note -> err.println("x402j inspect: " + note));
+    err.flush();
     return 0;
+  }
+
+  /** {@code 0.01 USDC ($0.01)}: tokens, and dollars for USD stablecoins; {@code ?} unknown. */
+  private static String price(PlannedPayment p) {
+    return p.tokens()
+        .map(
+            t ->
+                t.toPlainString()
+                    + " "
+                    + p.asset().symbol()
+                    + p.usd().map(usd -> " ($" + usd.toPlainString() + ")").orElse(""))
+        .orElse("?");
   }
 
   static String table(String url, List<PlannedPayment> offers, NetworkRegistry networks) {
@@ -97,7 +125,7 @@ final class InspectCommand implements Callable<Integer> {
       rows.add(
           new String[] {
             Integer.toString(i + 1),
-            p.tokens().map(t -> t.toPlainString() + " " + p.asset().symbol()).orElse("?"),
+            price(p),
             r.amount().toString(),
             network,
             r.asset(),

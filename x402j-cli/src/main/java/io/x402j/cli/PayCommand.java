@@ -2,6 +2,7 @@ package io.x402j.cli;
 
 import io.x402j.client.PaidResponse;
 import io.x402j.client.Payer;
+import io.x402j.client.PaymentChallenge;
 import io.x402j.client.PaymentRefusedException;
 import io.x402j.client.PlannedPayment;
 import io.x402j.client.RequirementSelector;
@@ -20,6 +21,7 @@ import io.x402j.facilitator.FacilitatorConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +41,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Requests URL and, if it asks for payment, pays once and requests it again. The body goes to"
-          + " stdout; what was paid goes to stderr.",
+          + " stdout; what was paid goes to stderr. With --rpc-url, or an rpcUrl in --networks, it"
+          + " first asks once without paying, to read tokens it does not know from their contracts.",
       "Exit status: 0 done; 2 bad usage; 3 refused by the spend limits (nothing signed);"
           + " 4 paid but the payment failed or was refused by the server; 5 an HTTP error;"
           + " 6 the server could not be reached."
@@ -59,6 +62,8 @@ final class PayCommand implements Callable<Integer> {
 
   @Mixin KeyOptions key;
 
+  @Mixin NetworkOptions networkOptions;
+
   @Option(
       names = "--max",
       paramLabel = "PRICE",
@@ -66,7 +71,8 @@ final class PayCommand implements Callable<Integer> {
         "The most to pay per payment: dollars such as $0.50 (USD stablecoins only), atomic units"
             + " such as 100000 (any token), or 'unlimited'. Default: "
             + DEFAULT_MAX
-            + ", which refuses tokens that are not known USD stablecoins."
+            + ", which refuses tokens that are not known USD stablecoins (built in, or marked"
+            + " so in --networks)."
       })
   String max;
 
@@ -178,7 +184,13 @@ final class PayCommand implements Callable<Integer> {
 
   int run(Map<String, String> env, PrintStream out) throws IOException, InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
-    NetworkRegistry networks = NetworkRegistry.defaults();
+    KnownNetworks known;
+    try {
+      known = networkOptions.load(env);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    NetworkRegistry networks = known.registry();
     SpendControls controls;
     RequirementSelector selector;
     Duration lifetime;
@@ -190,6 +202,15 @@ final class PayCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     PrivateKeySigner signer = key.signer(env, System.console());
+    if (known.canLearn()) {
+      try {
+        networks = learnTokens(known, err);
+      } catch (IOException e) {
+        err.println("x402j pay: cannot reach " + http.url + ": " + e.getMessage());
+        err.flush();
+        return UNREACHABLE;
+      }
+    }
     SpendLog log;
     try {
       log = spendLog == null ? SpendLog.inMemory() : SpendLog.open(spendLog);
@@ -213,6 +234,13 @@ final class PayCommand implements Callable<Integer> {
       } catch (PaymentRefusedException e) {
         err.println("x402j pay: nothing was paid:");
         e.reasons().forEach(r -> err.println("  - " + r));
+        boolean dollarCap = max == null || max.strip().startsWith("$");
+        if (dollarCap && e.reasons().stream().anyMatch(r -> r.contains("not a known USD"))) {
+          err.println(
+              "x402j pay: dollar limits pay only in tokens known as USD stablecoins: the"
+                  + " built-in ones, and those a --networks FILE marks usdStablecoin: true"
+                  + " (x402j devnet --write-networks FILE writes one for the devnet)");
+        }
         if (max == null) {
           err.println(
               "x402j pay: without --max, at most "
@@ -236,6 +264,32 @@ final class PayCommand implements Callable<Integer> {
       out.flush();
       return report(response, signer, err);
     }
+  }
+
+  /**
+   * Asks for the URL once without paying, to read the tokens its 402 names from their contracts;
+   * tells {@code err} what was learned. The networks known afterwards.
+   */
+  private NetworkRegistry learnTokens(KnownNetworks known, PrintWriter err)
+      throws IOException, InterruptedException {
+    HttpResponse<byte[]> asked =
+        HttpClient.newHttpClient().send(http.request(), HttpResponse.BodyHandlers.ofByteArray());
+    if (asked.statusCode() != 402) {
+      return known.registry();
+    }
+    List<PlannedPayment> offers;
+    try {
+      offers =
+          Payer.offers(
+              new PaymentChallenge(asked.uri(), asked.headers().map(), asked.body()),
+              known.registry());
+    } catch (X402Exception e) {
+      return known.registry(); // the paying request reports it
+    }
+    KnownNetworks.Learned learned = known.learnTokens(offers);
+    learned.notes().forEach(note -> err.println("x402j pay: " + note));
+    err.flush();
+    return learned.known().registry();
   }
 
   /** A server-given word as it is when it is one, else quoted: nothing raw reaches the terminal. */

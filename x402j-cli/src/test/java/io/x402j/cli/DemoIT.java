@@ -7,6 +7,7 @@ import io.x402j.evm.rpc.JsonRpcClient;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** {@code x402j demo} from the built jar, as a newcomer runs it. */
@@ -47,6 +49,69 @@ class DemoIT {
         .contains("signed an EIP-3009 authorization")
         .contains("verify it: valid")
         .contains("Every payment settled");
+  }
+
+  record Shell(int exit, String out, String err) {}
+
+  /**
+   * Runs lines of the transcript in a shell, exactly as printed, in a directory where {@code
+   * ./x402j} is the built jar.
+   */
+  static Shell shell(Path bin, String script) throws Exception {
+    Path err = Files.createTempFile(bin, "stderr", ".txt");
+    Process process =
+        new ProcessBuilder("/bin/sh", "-c", script)
+            .directory(bin.toFile())
+            .redirectError(err.toFile())
+            .start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(script).isTrue();
+    return new Shell(process.exitValue(), out, Files.readString(err));
+  }
+
+  /** The "Try, in another terminal" block: its exports, then inspect and pay as printed. */
+  static void theCommandsItPrintsWorkAsPrinted(String transcript) throws Exception {
+    List<String> tried =
+        transcript
+            .lines()
+            .dropWhile(l -> !l.startsWith("Try, in another terminal"))
+            .skip(1)
+            .map(String::strip)
+            .toList();
+    String exports =
+        tried.stream().filter(l -> l.startsWith("export ")).collect(Collectors.joining("\n"));
+    assertThat(exports).as(transcript).contains("X402J_PRIVATE_KEY=").contains("X402J_NETWORKS=");
+    String inspect =
+        tried.stream().filter(l -> l.startsWith("./x402j inspect ")).findFirst().orElseThrow();
+    String pay = tried.stream().filter(l -> l.startsWith("./x402j pay ")).findFirst().orElseThrow();
+    assertThat(pay).as("the natural dollar cap").contains(" --max '$0.01' ");
+
+    Path bin = Files.createTempDirectory("x402j-demo-shell");
+    Path launcher = bin.resolve("x402j");
+    Files.writeString(
+        launcher,
+        "#!/bin/sh\nexec '"
+            + Path.of(System.getProperty("java.home"), "bin", "java")
+            + "' -jar '"
+            + JAR.toAbsolutePath()
+            + "' \"$@\"\n");
+    assertThat(launcher.toFile().setExecutable(true)).isTrue();
+
+    Shell table = shell(bin, exports + "\n" + inspect);
+    assertThat(table.exit()).as(table.err()).isZero();
+    assertThat(table.out())
+        .as("price in dollars and the network's name")
+        .contains("0.001 TUSD ($0.001)")
+        .contains("x402j devnet (chain 31337) (eip155:31337)")
+        .doesNotContain("unknown")
+        .doesNotContain(" ? ");
+
+    Shell paid = shell(bin, exports + "\n" + pay);
+    assertThat(paid.exit()).as(paid.err()).isZero();
+    assertThat(paid.out()).contains("Lisbon");
+    assertThat(paid.err())
+        .contains("paid 0.001 TUSD on eip155:31337")
+        .containsPattern("settled in transaction 0x[0-9a-f]{64}");
   }
 
   @Test
@@ -81,6 +146,8 @@ class DemoIT {
         JsonNode receipt = rpc.call("eth_getTransactionReceipt", tx).join();
         assertThat(receipt.path("status").asText()).as(tx).isEqualTo("0x1");
       }
+
+      theCommandsItPrintsWorkAsPrinted(transcript.toString());
 
       List<ProcessHandle> children = process.descendants().toList();
       assertThat(children).as("anvil runs under the demo").isNotEmpty();

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.x402j.core.Asset;
+import io.x402j.core.Network;
+import io.x402j.evm.EvmAddress;
 import io.x402j.evm.rpc.JsonRpcClient;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -13,11 +16,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Runs {@code x402j devnet} as a separate process, the way a user does. */
 class DevnetCommandIT {
   @Test
-  void printsOneJsonLineServesTheChainAndStopsCleanly() throws Exception {
+  void printsOneJsonLineServesTheChainAndStopsCleanly(@TempDir Path dir) throws Exception {
+    Path networks = dir.resolve("devnet-networks.json");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process process =
         new ProcessBuilder(
@@ -27,7 +32,9 @@ class DevnetCommandIT {
                 X402j.class.getName(),
                 "devnet",
                 "--block-time",
-                "1")
+                "1",
+                "--write-networks",
+                networks.toString())
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
     try {
@@ -49,6 +56,19 @@ class DevnetCommandIT {
               .join()
               .asText();
       assertThat(code.length()).isGreaterThan(100);
+
+      NetworksFile.Entry entry = NetworksFile.read(networks).get(0);
+      assertThat(entry.network()).isEqualTo(Network.evm(31337));
+      assertThat(entry.rpcUrl()).hasToString(rpcUrl);
+      assertThat(entry.name()).isEqualTo("x402j devnet (chain 31337)");
+      assertThat(entry.assets())
+          .containsExactly(
+              Asset.usdStablecoin(
+                  EvmAddress.parse(info.path("token").path("address").asText()).toString(),
+                  "TUSD",
+                  6,
+                  "Test Dollar",
+                  "1"));
 
       List<ProcessHandle> children = process.descendants().toList();
       assertThat(children).isNotEmpty();
