@@ -1,5 +1,6 @@
 package io.x402j.cli;
 
+import io.x402j.config.ConfigException;
 import io.x402j.config.ConfigSection;
 import io.x402j.config.ValueParser;
 import io.x402j.core.Asset;
@@ -117,10 +118,8 @@ record GatewaySettings(
   static RouteSpec parseRoute(String text) {
     int eq = text.lastIndexOf('=');
     if (eq <= 0 || eq == text.length() - 1) {
-      throw new IllegalArgumentException(
-          "--route \""
-              + text
-              + "\" must be \"[METHOD] /path=PRICE\", e.g. \"GET /weather=$0.001\"");
+      throw new ConfigException(
+          "--route", text, "\"[METHOD] /path=PRICE\", e.g. \"GET /weather=$0.001\"");
     }
     return new RouteSpec(
         text.substring(0, eq).strip(), text.substring(eq + 1).strip(), "", "", null, false);

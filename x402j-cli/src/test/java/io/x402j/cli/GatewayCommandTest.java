@@ -225,6 +225,12 @@ class GatewayCommandTest {
                         "--asset-decimals",
                         "78")))
         .hasMessage("--asset-decimals must be a whole number in 0..77, got '78'");
+    String[] badRoute = base.clone();
+    badRoute[10] = "GET /a\u001b[2J";
+    assertThatThrownBy(() -> settings(badRoute))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageStartingWith("--route must be \"[METHOD] /path=PRICE\"")
+        .hasMessageEndingWith("got 'GET /a\\u001b[2J'");
     String[] badUpstream = base.clone();
     badUpstream[2] = "127.0.0.1:9000";
     assertThatThrownBy(() -> settings(badUpstream))
