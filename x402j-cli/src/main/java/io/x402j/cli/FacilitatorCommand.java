@@ -2,18 +2,18 @@ package io.x402j.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.x402j.core.Network;
+import io.x402j.config.ConfigException;
+import io.x402j.config.EnvPlaceholders;
+import io.x402j.config.ValueParser;
 import io.x402j.core.NetworkRegistry;
 import io.x402j.core.wire.WireCodec;
-import io.x402j.evm.EvmAddress;
 import io.x402j.facilitator.FacilitatorApp;
 import io.x402j.facilitator.FacilitatorConfig;
 import io.x402j.facilitator.FacilitatorConfig.NetworkSettings;
 import io.x402j.facilitator.RevertBan;
+import io.x402j.facilitator.SettingRules;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +38,9 @@ import picocli.CommandLine.Spec;
           + " one network."
     })
 final class FacilitatorCommand implements Callable<Integer> {
+  private static final ValueParser<java.time.Duration> DURATION = SettingRules.DURATION;
+  private static final ValueParser<Double> RATE = SettingRules.RATE;
+
   @Spec CommandSpec spec;
 
   @Option(names = "--config", paramLabel = "FILE", description = "YAML or JSON configuration file.")
@@ -52,7 +55,7 @@ final class FacilitatorCommand implements Callable<Integer> {
   @Option(
       names = "--rpc-url",
       paramLabel = "URL",
-      description = "JSON-RPC endpoint; repeat for fallbacks. May be ${ENV_VAR}.")
+      description = "JSON-RPC endpoint; repeat for fallbacks. May hold $${ENV_VAR} references.")
   List<String> rpcUrls;
 
   @Option(
@@ -63,12 +66,17 @@ final class FacilitatorCommand implements Callable<Integer> {
 
   @Option(
       names = "--host",
+      paramLabel = "HOST",
       defaultValue = FacilitatorConfig.DEFAULT_HOST,
       description = "Address to listen on (default ${DEFAULT-VALUE}).")
   String host;
 
-  @Option(names = "--port", defaultValue = "4022", description = "Port (default ${DEFAULT-VALUE}).")
-  int port;
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      defaultValue = "" + FacilitatorConfig.DEFAULT_PORT,
+      description = "Port (default ${DEFAULT-VALUE}).")
+  String port;
 
   @Option(
       names = "--db",
@@ -113,13 +121,13 @@ final class FacilitatorCommand implements Callable<Integer> {
       names = "--max-fee-gwei",
       paramLabel = "GWEI",
       description = "Refuse to pay more than this per gas (default 200).")
-  BigDecimal maxFeeGwei;
+  String maxFeeGwei;
 
   @Option(
       names = "--gas-limit-cap",
       paramLabel = "GAS",
       description = "Most gas one settlement may use (default 250000).")
-  Long gasLimitCap;
+  String gasLimitCap;
 
   @Option(
       names = "--rpc-batch-size",
@@ -127,7 +135,7 @@ final class FacilitatorCommand implements Callable<Integer> {
       description =
           "Most JSON-RPC calls per request when concurrent reads are coalesced; 1 turns"
               + " coalescing off (default 48).")
-  Integer rpcBatchSize;
+  String rpcBatchSize;
 
   @Option(
       names = "--auth-token-env",
@@ -140,25 +148,25 @@ final class FacilitatorCommand implements Callable<Integer> {
       names = "--settle-rate",
       paramLabel = "PER_SECOND",
       description = "Global /settle rate limit (default none).")
-  double settleRate;
+  String settleRate;
 
   @Option(
       names = "--settle-rate-per-payer",
       paramLabel = "PER_MINUTE",
       description = "Per-payer /settle rate limit (default none).")
-  double settleRatePerPayer;
+  String settleRatePerPayer;
 
   @Option(
       names = "--verify-rate",
       paramLabel = "PER_SECOND",
       description = "Global /verify rate limit (default none).")
-  double verifyRate;
+  String verifyRate;
 
   @Option(
       names = "--verify-rate-per-payer",
       paramLabel = "PER_MINUTE",
       description = "Per-payer /verify rate limit (default none).")
-  double verifyRatePerPayer;
+  String verifyRatePerPayer;
 
   @Option(
       names = "--revert-ban",
@@ -203,60 +211,58 @@ final class FacilitatorCommand implements Callable<Integer> {
     try {
       List<String> urls = new ArrayList<>();
       for (String url : rpcUrls) {
-        urls.add(FacilitatorConfig.substitute(url, env, "--rpc-url"));
+        urls.add(EnvPlaceholders.resolve(url, env, "--rpc-url"));
       }
       NetworkSettings.Builder settings =
-          NetworkSettings.builder(Network.parse(network))
+          NetworkSettings.builder(SettingRules.NETWORK.parse("--network", network))
               .rpcUrls(urls)
               .signersFromEnv(signerKeysEnv)
-              .receiptTimeout(duration(receiptTimeout, "--receipt-timeout"))
-              .pollInterval(duration(pollInterval, "--poll-interval"))
-              .maxFeePerGasWei(
-                  maxFeeGwei == null ? null : maxFeeGwei.movePointRight(9).toBigIntegerExact())
-              .gasLimitCap(gasLimitCap)
-              .rpcBatchSize(rpcBatchSize)
-              .blockTime(duration(blockTime, "--block-time"))
+              .receiptTimeout(DURATION.parse("--receipt-timeout", receiptTimeout, null))
+              .pollInterval(DURATION.parse("--poll-interval", pollInterval, null))
+              .maxFeePerGasWei(SettingRules.MAX_FEE_GWEI.parse("--max-fee-gwei", maxFeeGwei, null))
+              .gasLimitCap(SettingRules.GAS_LIMIT_CAP.parse("--gas-limit-cap", gasLimitCap, null))
+              .rpcBatchSize(
+                  SettingRules.RPC_BATCH_SIZE.parse("--rpc-batch-size", rpcBatchSize, null))
+              .blockTime(DURATION.parse("--block-time", blockTime, null))
               .v1Name(v1Name);
       for (String asset : assets == null ? List.<String>of() : assets) {
-        settings.asset(EvmAddress.parse(asset));
+        settings.asset(SettingRules.ASSET.parse("--asset", asset));
       }
       return FacilitatorConfig.builder()
           .host(host)
-          .port(port)
+          .port(SettingRules.PORT.parse("--port", port))
           .database(database)
           .bearerTokenEnv(authTokenEnv)
-          .settleRateLimits(settleRate, settleRatePerPayer)
-          .verifyRateLimits(verifyRate, verifyRatePerPayer)
+          .settleRateLimits(
+              RATE.parse("--settle-rate", settleRate, 0.0),
+              RATE.parse("--settle-rate-per-payer", settleRatePerPayer, 0.0))
+          .verifyRateLimits(
+              RATE.parse("--verify-rate", verifyRate, 0.0),
+              RATE.parse("--verify-rate-per-payer", verifyRatePerPayer, 0.0))
           .revertBan(revertBan(revertBan))
           .denylist(denylist)
-          .claimLease(duration(claimLease, "--claim-lease"))
+          .claimLease(DURATION.parse("--claim-lease", claimLease))
           .network(settings.build())
           .build();
-
-    } catch (ArithmeticException e) {
-      throw new ParameterException(spec.commandLine(), "--max-fee-gwei has more than 9 decimals");
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
   }
 
+  /** {@code AFTER,WITHIN,FOR} (e.g. {@code 3,1h,24h}) or {@code 0}; each part as in the file. */
   private static RevertBan.Policy revertBan(String text) {
     String[] parts = text.strip().split("\\s*,\\s*");
     if (parts.length == 1 && parts[0].equals("0")) {
       return RevertBan.Policy.OFF;
     }
-    if (parts.length != 3 || !parts[0].matches("\\d{1,9}")) {
-      throw new IllegalArgumentException(
-          "--revert-ban must be AFTER,WITHIN,FOR such as 3,1h,24h, or 0 for off; got " + text);
+    if (parts.length != 3) {
+      throw new ConfigException(
+          "--revert-ban", text, "AFTER,WITHIN,FOR such as 3,1h,24h, or 0 for off");
     }
     return new RevertBan.Policy(
-        Integer.parseInt(parts[0]),
-        FacilitatorConfig.parseDuration(parts[1], "--revert-ban WITHIN"),
-        FacilitatorConfig.parseDuration(parts[2], "--revert-ban FOR"));
-  }
-
-  private static Duration duration(String text, String flag) {
-    return text == null ? null : FacilitatorConfig.parseDuration(text, flag);
+        SettingRules.REVERT_BAN_AFTER.parse("--revert-ban AFTER", parts[0]),
+        DURATION.parse("--revert-ban WITHIN", parts[1]),
+        DURATION.parse("--revert-ban FOR", parts[2]));
   }
 
   @Override

@@ -7,7 +7,6 @@ import io.x402j.cli.GatewaySettings.AssetSpec;
 import io.x402j.cli.GatewaySettings.RouteSpec;
 import io.x402j.gateway.Gateway;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,7 +79,7 @@ final class GatewayCommand implements Callable<Integer> {
       names = "--asset-decimals",
       paramLabel = "N",
       description = "The token's decimals; allows $ prices in it.")
-  Integer assetDecimals;
+  String assetDecimals;
 
   @Option(names = "--asset-symbol", paramLabel = "SYMBOL", description = "The token's symbol.")
   String assetSymbol;
@@ -96,13 +95,21 @@ final class GatewayCommand implements Callable<Integer> {
       paramLabel = "SECONDS",
       defaultValue = "60",
       description = "How long payers have to pay (default ${DEFAULT-VALUE}).")
-  int maxTimeoutSeconds;
+  String maxTimeoutSeconds;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Default ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--host",
+      paramLabel = "HOST",
+      defaultValue = "127.0.0.1",
+      description = "Address to listen on (default ${DEFAULT-VALUE}).")
   String host;
 
-  @Option(names = "--port", defaultValue = "4021", description = "Default ${DEFAULT-VALUE}.")
-  int port;
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      defaultValue = "4021",
+      description = "Port (default ${DEFAULT-VALUE}).")
+  String port;
 
   @Option(
       names = "--no-paywall",
@@ -143,23 +150,24 @@ final class GatewayCommand implements Callable<Integer> {
           spec.commandLine(), "missing " + String.join(", ", missing) + " (or give --config FILE)");
     }
     try {
+      Integer decimals = GatewaySettings.DECIMALS.parse("--asset-decimals", assetDecimals, null);
       List<RouteSpec> specs = new ArrayList<>();
       for (String r : routes) {
         specs.add(GatewaySettings.parseRoute(r));
       }
       return new GatewaySettings(
           host,
-          port,
-          URI.create(upstream),
-          facilitator,
+          GatewaySettings.PORT.parse("--port", port),
+          GatewaySettings.URL.parse("--upstream", upstream),
+          GatewaySettings.URL.parse("--facilitator", facilitator).toString(),
           facilitatorTokenEnv,
           network,
           v1Name,
           payTo,
           asset == null
               ? null
-              : new AssetSpec(asset, assetName, assetVersion, assetDecimals, assetSymbol),
-          maxTimeoutSeconds,
+              : new AssetSpec(asset, assetName, assetVersion, decimals, assetSymbol),
+          GatewaySettings.MAX_TIMEOUT_SECONDS.parse("--max-timeout", maxTimeoutSeconds),
           !noPaywall,
           appName == null ? "" : appName,
           specs);

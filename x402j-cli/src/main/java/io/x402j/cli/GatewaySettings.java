@@ -1,6 +1,8 @@
 package io.x402j.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.x402j.config.ConfigException;
+import io.x402j.config.ConfigSection;
+import io.x402j.config.ValueParser;
 import io.x402j.core.Asset;
 import io.x402j.core.Network;
 import io.x402j.core.NetworkInfo;
@@ -8,8 +10,6 @@ import io.x402j.core.NetworkRegistry;
 import io.x402j.core.facilitator.FacilitatorAuth;
 import io.x402j.core.facilitator.HttpFacilitatorClient;
 import io.x402j.evm.EvmAddress;
-import io.x402j.facilitator.FacilitatorConfig;
-import io.x402j.facilitator.internal.ConfigYaml;
 import io.x402j.gateway.Gateway;
 import io.x402j.server.PaidRoute;
 import io.x402j.server.PaymentGate;
@@ -20,12 +20,10 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Everything {@code x402j gateway} runs with, from flags or a configuration file; immutable.
@@ -120,10 +118,8 @@ record GatewaySettings(
   static RouteSpec parseRoute(String text) {
     int eq = text.lastIndexOf('=');
     if (eq <= 0 || eq == text.length() - 1) {
-      throw new IllegalArgumentException(
-          "--route \""
-              + text
-              + "\" must be \"[METHOD] /path=PRICE\", e.g. \"GET /weather=$0.001\"");
+      throw new ConfigException(
+          "--route", text, "\"[METHOD] /path=PRICE\", e.g. \"GET /weather=$0.001\"");
     }
     return new RouteSpec(
         text.substring(0, eq).strip(), text.substring(eq + 1).strip(), "", "", null, false);
@@ -221,110 +217,80 @@ record GatewaySettings(
     return Gateway.builder(gate(env), upstream).host(host).port(port).start();
   }
 
-  private static final Set<String> TOP =
-      Set.of(
-          "host",
-          "port",
-          "upstream",
-          "facilitator",
-          "network",
-          "v1Name",
-          "payTo",
-          "asset",
-          "maxTimeoutSeconds",
-          "paywall",
-          "routes");
+  /** A port, 0 (any free port) to 65535. */
+  static final ValueParser<Integer> PORT = ValueParser.port();
+
+  /** The upstream and the facilitator: http(s) URLs. */
+  static final ValueParser<URI> URL = ValueParser.uri("http", "https");
+
+  /** How long payers have to pay, in seconds. */
+  static final ValueParser<Integer> MAX_TIMEOUT_SECONDS = ValueParser.integer(1, Integer.MAX_VALUE);
+
+  /** A token's decimals, as {@link Asset} allows. */
+  static final ValueParser<Integer> DECIMALS = ValueParser.integer(0, 77);
+
+  private static final ValueParser<String> TEXT = ValueParser.text();
 
   /**
-   * Reads a YAML (or JSON) file; {@code ${NAME}} is replaced from {@code env}.
+   * Reads a YAML (or JSON) file; {@code ${NAME}} is replaced from {@code env}. Values follow the
+   * same parsers as the flags.
    *
    * @throws IOException if the file cannot be read
    * @throws IllegalArgumentException naming the setting that is missing, unknown or invalid
    */
   static GatewaySettings load(Path file, Map<String, String> env) throws IOException {
-    JsonNode root = ConfigYaml.load(file);
-    unknown(root, TOP, "");
-    JsonNode facilitator = root.path("facilitator");
-    unknown(facilitator, Set.of("url", "tokenEnv"), "facilitator.");
-    JsonNode asset = root.path("asset");
-    unknown(asset, Set.of("address", "name", "version", "decimals", "symbol"), "asset.");
-    JsonNode paywall = root.path("paywall");
-    unknown(paywall, Set.of("enabled", "appName"), "paywall.");
+    ConfigSection root =
+        ConfigSection.load(file, env)
+            .allowOnly(
+                "host",
+                "port",
+                "upstream",
+                "facilitator",
+                "network",
+                "v1Name",
+                "payTo",
+                "asset",
+                "maxTimeoutSeconds",
+                "paywall",
+                "routes");
+    ConfigSection facilitator = root.section("facilitator").allowOnly("url", "tokenEnv");
+    ConfigSection asset =
+        root.section("asset").allowOnly("address", "name", "version", "decimals", "symbol");
+    ConfigSection paywall = root.section("paywall").allowOnly("enabled", "appName");
     List<RouteSpec> routes = new ArrayList<>();
-    JsonNode list = root.path("routes");
-    for (int i = 0; i < list.size(); i++) {
-      JsonNode r = list.get(i);
-      String where = "routes[" + i + "]";
-      unknown(
-          r,
-          Set.of("route", "price", "description", "mimeType", "payTo", "settleBeforeHandler"),
-          where + ".");
-      String pattern = text(r, "route", env);
-      String price = text(r, "price", env);
-      if (pattern == null || price == null) {
-        throw new IllegalArgumentException(where + " needs route and price");
-      }
+    for (ConfigSection r : root.sections("routes")) {
+      r.allowOnly("route", "price", "description", "mimeType", "payTo", "settleBeforeHandler");
       routes.add(
           new RouteSpec(
-              pattern,
-              price,
-              orEmpty(text(r, "description", env)),
-              orEmpty(text(r, "mimeType", env)),
-              text(r, "payTo", env),
-              r.path("settleBeforeHandler").asBoolean(false)));
+              r.require("route", TEXT, "e.g. GET /weather"),
+              r.require("price", TEXT, "e.g. $0.001, or atomic units"),
+              r.get("description", TEXT, ""),
+              r.get("mimeType", TEXT, ""),
+              r.get("payTo", TEXT, null),
+              r.get("settleBeforeHandler", ValueParser.bool(), false)));
     }
-    String upstream = text(root, "upstream", env);
-    if (upstream == null) {
-      throw new IllegalArgumentException("upstream is required, e.g. http://127.0.0.1:9000");
-    }
-    String assetAddress = text(asset, "address", env);
+    URI upstream = root.require("upstream", URL, "e.g. http://127.0.0.1:9000");
+    String assetAddress = asset.get("address", TEXT, null);
     return new GatewaySettings(
-        orDefault(text(root, "host", env), "127.0.0.1"),
-        root.path("port").asInt(4021),
-        URI.create(upstream),
-        text(facilitator, "url", env),
-        text(facilitator, "tokenEnv", env),
-        text(root, "network", env),
-        text(root, "v1Name", env),
-        text(root, "payTo", env),
+        root.get("host", TEXT, "127.0.0.1"),
+        root.get("port", PORT, 4021),
+        upstream,
+        facilitator.find("url", URL).map(URI::toString).orElse(null),
+        facilitator.get("tokenEnv", TEXT, null),
+        root.get("network", TEXT, null),
+        root.get("v1Name", TEXT, null),
+        root.get("payTo", TEXT, null),
         assetAddress == null
             ? null
             : new AssetSpec(
                 assetAddress,
-                text(asset, "name", env),
-                text(asset, "version", env),
-                asset.has("decimals") ? asset.get("decimals").asInt() : null,
-                text(asset, "symbol", env)),
-        root.path("maxTimeoutSeconds").asInt(60),
-        paywall.path("enabled").asBoolean(true),
-        orEmpty(text(paywall, "appName", env)),
+                asset.get("name", TEXT, null),
+                asset.get("version", TEXT, null),
+                asset.get("decimals", DECIMALS, null),
+                asset.get("symbol", TEXT, null)),
+        root.get("maxTimeoutSeconds", MAX_TIMEOUT_SECONDS, 60),
+        paywall.get("enabled", ValueParser.bool(), true),
+        paywall.get("appName", TEXT, ""),
         routes);
-  }
-
-  private static void unknown(JsonNode node, Set<String> known, String prefix) {
-    Iterator<String> names = node.fieldNames();
-    while (names.hasNext()) {
-      String name = names.next();
-      if (!known.contains(name)) {
-        throw new IllegalArgumentException(
-            "unknown setting " + prefix + name + " (known: " + String.join(", ", known) + ")");
-      }
-    }
-  }
-
-  private static String text(JsonNode node, String field, Map<String, String> env) {
-    JsonNode value = node.get(field);
-    if (value == null || value.isNull()) {
-      return null;
-    }
-    return FacilitatorConfig.substitute(value.asText(), env, field);
-  }
-
-  private static String orEmpty(String s) {
-    return s == null ? "" : s;
-  }
-
-  private static String orDefault(String s, String fallback) {
-    return s == null ? fallback : s;
   }
 }

@@ -1,5 +1,6 @@
 package io.x402j.cli;
 
+import io.x402j.config.ValueParser;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -39,12 +40,15 @@ final class HttpOptions {
       paramLabel = "SECONDS",
       defaultValue = "60",
       description = "How long to wait for each answer (default ${DEFAULT-VALUE}).")
-  int timeoutSeconds;
+  String timeoutSeconds;
+
+  /** Seconds to wait for an answer: at least one, at most a day. */
+  private static final ValueParser<Integer> TIMEOUT_SECONDS = ValueParser.integer(1, 86_400);
 
   /**
    * The request.
    *
-   * @throws IllegalArgumentException naming a bad URL or header
+   * @throws IllegalArgumentException naming a bad URL, header or timeout
    */
   HttpRequest request() throws IOException {
     URI uri;
@@ -66,7 +70,7 @@ final class HttpOptions {
     String verb = method != null ? method.toUpperCase(Locale.ROOT) : body != null ? "POST" : "GET";
     HttpRequest.Builder b =
         HttpRequest.newBuilder(uri)
-            .timeout(Duration.ofSeconds(timeoutSeconds))
+            .timeout(Duration.ofSeconds(TIMEOUT_SECONDS.parse("--timeout", timeoutSeconds)))
             .method(
                 verb,
                 body == null

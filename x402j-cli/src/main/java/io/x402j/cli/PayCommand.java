@@ -9,6 +9,7 @@ import io.x402j.client.RequirementSelector;
 import io.x402j.client.SpendControls;
 import io.x402j.client.SpendLog;
 import io.x402j.client.X402Client;
+import io.x402j.config.ValueParser;
 import io.x402j.core.Network;
 import io.x402j.core.NetworkRegistry;
 import io.x402j.core.TokenAmount;
@@ -17,7 +18,6 @@ import io.x402j.core.internal.Text;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.evm.ExactEvmClient;
 import io.x402j.evm.PrivateKeySigner;
-import io.x402j.facilitator.FacilitatorConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -147,7 +147,7 @@ final class PayCommand implements Callable<Integer> {
         throw new ParameterException(
             spec.commandLine(), "--budget needs --spend-log FILE to remember what was spent");
       }
-      Duration window = FacilitatorConfig.parseDuration(budgetWindow, "--budget-window");
+      Duration window = ValueParser.duration().parse("--budget-window", budgetWindow);
       b.budgetUsd(budget, window);
     }
     return b.build();
@@ -156,7 +156,7 @@ final class PayCommand implements Callable<Integer> {
   /** The cap on how long a signed authorization stays valid. */
   Duration authorizationLifetime() {
     Duration lifetime =
-        FacilitatorConfig.parseDuration(maxAuthorizationLifetime, "--max-authorization-lifetime");
+        ValueParser.duration().parse("--max-authorization-lifetime", maxAuthorizationLifetime);
     if (lifetime.compareTo(ExactEvmClient.MIN_AUTHORIZATION_LIFETIME) < 0) {
       throw new ParameterException(
           spec.commandLine(),

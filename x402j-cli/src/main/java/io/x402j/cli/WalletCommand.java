@@ -1,5 +1,6 @@
 package io.x402j.cli;
 
+import io.x402j.config.EnvPlaceholders;
 import io.x402j.core.Asset;
 import io.x402j.core.Network;
 import io.x402j.core.NetworkRegistry;
@@ -8,7 +9,6 @@ import io.x402j.evm.EvmAddress;
 import io.x402j.evm.Hex;
 import io.x402j.evm.PrivateKeySigner;
 import io.x402j.evm.rpc.JsonRpcClient;
-import io.x402j.facilitator.FacilitatorConfig;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -151,7 +151,7 @@ final class WalletCommand implements Callable<Integer> {
         names = "--rpc-url",
         paramLabel = "URL",
         required = true,
-        description = "A JSON-RPC endpoint; may be ${ENV_VAR}.")
+        description = "A JSON-RPC endpoint; may hold $${ENV_VAR} references.")
     String rpcUrl;
 
     @Option(
@@ -169,7 +169,7 @@ final class WalletCommand implements Callable<Integer> {
       NetworkRegistry networks = NetworkRegistry.defaults();
       Network resolved = networks.resolve(network);
       JsonRpcClient rpc =
-          JsonRpcClient.builder(FacilitatorConfig.substitute(rpcUrl, System.getenv(), "--rpc-url"))
+          JsonRpcClient.builder(EnvPlaceholders.resolve(rpcUrl, System.getenv(), "--rpc-url"))
               .build();
       Optional<Asset> token =
           asset != null ? networks.findAsset(resolved, asset) : networks.defaultAsset(resolved);

@@ -197,9 +197,80 @@ class FacilitatorCommandTest {
             () -> config("facilitator", "--network", "eip155:1", "--rpc-url", "https://x/${NOPE}"))
         .isInstanceOf(CommandLine.ParameterException.class)
         .hasMessageContaining("NOPE");
-    assertThatThrownBy(() -> parse("facilitator", "--port", "many"))
+    assertThatThrownBy(
+            () ->
+                config("facilitator", "--network", "eip155:1", "--rpc-url", "x", "--port", "many"))
         .isInstanceOf(CommandLine.ParameterException.class)
         .hasMessageContaining("--port");
+  }
+
+  @Test
+  void maxFeeGweiFromAFlagAndFromAFileIsRefusedByTheSameCheck(@TempDir Path dir) throws Exception {
+    // Issue 14: the flag said "has more than 9 decimals", by another check than the file's.
+    Throwable fromFlag =
+        org.assertj.core.api.Assertions.catchThrowable(
+            () ->
+                config(
+                    "facilitator",
+                    "--network",
+                    "eip155:1",
+                    "--rpc-url",
+                    "x",
+                    "--max-fee-gwei",
+                    "1e999999999"));
+    Path file = dir.resolve("facilitator.yaml");
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "networks:",
+            "  - network: eip155:1",
+            "    rpcUrls: [x]",
+            "    signers: [{env: GAS_KEYS}]",
+            "    maxFeePerGasGwei: 1e999999999",
+            ""));
+    Throwable fromFile =
+        org.assertj.core.api.Assertions.catchThrowable(
+            () -> config("facilitator", "--config", file.toString()));
+
+    assertThat(fromFlag)
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessage(
+            "--max-fee-gwei must be a number of gwei with at most 9 decimals, got '1e999999999'");
+    assertThat(fromFile)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "networks[0].maxFeePerGasGwei must be a number of gwei with at most 9 decimals,"
+                + " got '1e999999999'");
+  }
+
+  @Test
+  void flagsAndTheFileShareTheirRules(@TempDir Path dir) throws Exception {
+    String[] base = {"facilitator", "--network", "eip155:1", "--rpc-url", "x"};
+    assertThatThrownBy(() -> config(with(base, "--port", "4294971318")))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessage("--port must be a whole number in 0..65535, got '4294971318'");
+    assertThatThrownBy(() -> config(with(base, "--settle-rate", "-1")))
+        .hasMessage("--settle-rate must be a non-negative number, got '-1'");
+    assertThatThrownBy(() -> config(with(base, "--verify-rate", "NaN")))
+        .hasMessage("--verify-rate must be a non-negative number, got 'NaN'");
+    assertThatThrownBy(() -> config(with(base, "--rpc-batch-size", "0")))
+        .hasMessage("--rpc-batch-size must be a whole number in 1..1000, got '0'");
+    assertThatThrownBy(() -> config(with(base, "--gas-limit-cap", "1000")))
+        .hasMessage("--gas-limit-cap must be a whole number of at least 21000, got '1000'");
+    assertThatThrownBy(() -> config(with(base, "--receipt-timeout", "0s")))
+        .hasMessageStartingWith("--receipt-timeout must be a positive duration");
+    assertThatThrownBy(() -> config(with(base, "--revert-ban", "3,0s,1h")))
+        .hasMessageStartingWith("--revert-ban WITHIN must be a positive duration");
+    assertThatThrownBy(() -> config(with(base, "--claim-lease", "99999999999999999999h")))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageStartingWith("--claim-lease must be a duration");
+  }
+
+  private static String[] with(String[] base, String... more) {
+    String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+    System.arraycopy(more, 0, all, base.length, more.length);
+    return all;
   }
 
   @Test

@@ -190,6 +190,61 @@ class GatewayCommandTest {
   }
 
   @Test
+  void flagsAndTheFileShareTheirRules() {
+    String[] base = {
+      "gateway",
+      "--upstream",
+      "http://127.0.0.1:9000",
+      "--facilitator",
+      "http://f",
+      "--network",
+      "eip155:84532",
+      "--pay-to",
+      SELLER,
+      "--route",
+      "GET /a=1"
+    };
+    assertThatThrownBy(() -> settings(with(base, "--port", "abc")))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessage("--port must be a whole number in 0..65535, got 'abc'");
+    assertThatThrownBy(() -> settings(with(base, "--port", "4294971318")))
+        .hasMessage("--port must be a whole number in 0..65535, got '4294971318'");
+    assertThatThrownBy(() -> settings(with(base, "--max-timeout", "0")))
+        .hasMessageStartingWith("--max-timeout must be a whole number of at least 1");
+    assertThatThrownBy(
+            () ->
+                settings(
+                    with(
+                        base,
+                        "--asset",
+                        TOKEN,
+                        "--asset-name",
+                        "T",
+                        "--asset-version",
+                        "1",
+                        "--asset-decimals",
+                        "78")))
+        .hasMessage("--asset-decimals must be a whole number in 0..77, got '78'");
+    String[] badRoute = base.clone();
+    badRoute[10] = "GET /a\u001b[2J";
+    assertThatThrownBy(() -> settings(badRoute))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageStartingWith("--route must be \"[METHOD] /path=PRICE\"")
+        .hasMessageEndingWith("got 'GET /a\\u001b[2J'");
+    String[] badUpstream = base.clone();
+    badUpstream[2] = "127.0.0.1:9000";
+    assertThatThrownBy(() -> settings(badUpstream))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageStartingWith("--upstream must be an http(s) URL");
+  }
+
+  private static String[] with(String[] base, String... more) {
+    String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+    System.arraycopy(more, 0, all, base.length, more.length);
+    return all;
+  }
+
+  @Test
   void aConfigFile(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("gateway.yaml");
     Files.writeString(
@@ -213,6 +268,15 @@ class GatewayCommandTest {
             ""));
 
     GatewaySettings s = settings("gateway", "--config", file.toString());
+    String minimal =
+        String.join(
+            "\n",
+            "upstream: http://127.0.0.1:9000",
+            "facilitator: {url: http://f}",
+            "network: eip155:84532",
+            "payTo: " + SELLER,
+            "routes: [{route: GET /a, price: $0.001}]",
+            "");
 
     assertThat(s.port()).isEqualTo(8080);
     assertThat(s.facilitatorUrl()).isEqualTo("https://facilitator.example");
@@ -220,6 +284,33 @@ class GatewayCommandTest {
     assertThat(s.routes().get(0).description()).isEqualTo("Today's weather");
     assertThat(s.routes().get(1).settleBeforeHandler()).isTrue();
     assertThat(s.gate(Map.of())).isNotNull();
+
+    // Issue 14: a port that is not a number listened on 4021 without a word.
+    Files.writeString(file, minimal + "port: abc\n");
+    assertThatThrownBy(() -> settings("gateway", "--config", file.toString()))
+        .hasMessage("port must be a whole number in 0..65535, got 'abc'");
+    Files.writeString(file, minimal + "port: 4294971318\n");
+    assertThatThrownBy(() -> settings("gateway", "--config", file.toString()))
+        .hasMessage("port must be a whole number in 0..65535, got '4294971318'");
+    // Other silent defaults: 60 s, 0 decimals, paywall on, settle after the handler.
+    Files.writeString(file, minimal + "maxTimeoutSeconds: soon\n");
+    assertThatThrownBy(() -> settings("gateway", "--config", file.toString()))
+        .hasMessageStartingWith("maxTimeoutSeconds must be a whole number");
+    Files.writeString(
+        file, minimal + "asset: {address: " + TOKEN + ", name: T, version: '1', decimals: six}\n");
+    assertThatThrownBy(() -> settings("gateway", "--config", file.toString()))
+        .hasMessage("asset.decimals must be a whole number in 0..77, got 'six'");
+    Files.writeString(file, minimal + "paywall: {enabled: off please}\n");
+    assertThatThrownBy(() -> settings("gateway", "--config", file.toString()))
+        .hasMessage("paywall.enabled must be true or false, got 'off please'");
+    Files.writeString(
+        file, minimal.replace("price: $0.001", "price: $0.001, settleBeforeHandler: sure"));
+    assertThatThrownBy(() -> settings("gateway", "--config", file.toString()))
+        .hasMessage("routes[0].settleBeforeHandler must be true or false, got 'sure'");
+    Files.writeString(file, minimal.replace("http://127.0.0.1:9000", "127.0.0.1:9000"));
+    assertThatThrownBy(() -> settings("gateway", "--config", file.toString()))
+        .hasMessageStartingWith("upstream must be an http(s) URL")
+        .hasMessageContaining("'127.0.0.1:9000'");
 
     Files.writeString(file, "upstream: http://x\nrotues: []\n");
     assertThatThrownBy(() -> settings("gateway", "--config", file.toString()))

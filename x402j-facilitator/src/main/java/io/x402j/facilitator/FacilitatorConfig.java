@@ -1,22 +1,16 @@
 package io.x402j.facilitator;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.x402j.config.ConfigSection;
 import io.x402j.core.Network;
 import io.x402j.evm.EvmAddress;
-import io.x402j.facilitator.internal.ConfigYaml;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Everything a facilitator deployment needs, immutable: where to listen, the ledger, access
@@ -461,300 +455,15 @@ public record FacilitatorConfig(
     }
   }
 
-  private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
-  private static final Set<String> TOP_FIELDS =
-      Set.of(
-          "host",
-          "port",
-          "database",
-          "auth",
-          "rateLimits",
-          "denylist",
-          "revertBan",
-          "maxBodyBytes",
-          "reconcileInterval",
-          "claimLease",
-          "networks");
-  private static final Set<String> RATE_FIELDS =
-      Set.of(
-          "settlesPerSecond",
-          "settlesPerPayerPerMinute",
-          "verifiesPerSecond",
-          "verifiesPerPayerPerMinute");
-  private static final Set<String> NETWORK_FIELDS =
-      Set.of(
-          "network",
-          "rpcUrls",
-          "signers",
-          "assets",
-          "receiptTimeout",
-          "pollInterval",
-          "maxFeePerGasGwei",
-          "gasLimitCap",
-          "blockTime",
-          "v1Name",
-          "rpcBatchSize");
-
   /**
    * Reads a configuration file (YAML, or JSON, which is YAML too), substituting {@code ${NAME}}
-   * from {@code env}.
+   * from {@code env}. The values follow {@link SettingRules}.
    *
    * @throws IOException if the file cannot be read
-   * @throws IllegalArgumentException naming the setting that is missing, unknown or invalid
+   * @throws IllegalArgumentException ({@link io.x402j.config.ConfigException}) naming the setting
+   *     that is missing, unknown or invalid, and quoting its value
    */
   public static FacilitatorConfig load(Path file, Map<String, String> env) throws IOException {
-    JsonNode root = ConfigYaml.load(file);
-    Reader r = new Reader(env);
-    r.unknown(root, TOP_FIELDS, "");
-    JsonNode auth = root.path("auth");
-    JsonNode limits = root.path("rateLimits");
-    r.unknown(limits, RATE_FIELDS, "rateLimits.");
-    JsonNode ban = root.path("revertBan");
-    r.unknown(ban, Set.of("after", "within", "for"), "revertBan.");
-    List<NetworkSettings> networks = new ArrayList<>();
-    JsonNode list = root.path("networks");
-    if (!list.isArray() || list.isEmpty()) {
-      throw new IllegalArgumentException("networks: list at least one network");
-    }
-    for (int i = 0; i < list.size(); i++) {
-      networks.add(r.network(list.get(i), "networks[" + i + "]"));
-    }
-    String denylist = r.text(root, "denylist", null);
-    return new FacilitatorConfig(
-        r.text(root, "host", DEFAULT_HOST),
-        (int) r.number(root, "port", DEFAULT_PORT),
-        r.text(root, "database", DEFAULT_DATABASE),
-        r.text(auth, "bearerTokenEnv", null),
-        r.decimal(limits, "settlesPerSecond", 0),
-        r.decimal(limits, "settlesPerPayerPerMinute", 0),
-        r.decimal(limits, "verifiesPerSecond", 0),
-        r.decimal(limits, "verifiesPerPayerPerMinute", 0),
-        denylist == null ? null : Path.of(denylist),
-        r.revertBan(ban),
-        (int) r.number(root, "maxBodyBytes", DEFAULT_MAX_BODY_BYTES),
-        r.duration(root, "reconcileInterval", DEFAULT_RECONCILE_INTERVAL),
-        r.duration(root, "claimLease", DEFAULT_CLAIM_LEASE),
-        networks);
-  }
-
-  /** Reads settings with a path for every message. */
-  private static final class Reader {
-    private final Map<String, String> env;
-
-    Reader(Map<String, String> env) {
-      this.env = env;
-    }
-
-    void unknown(JsonNode node, Set<String> known, String path) {
-      Iterator<String> names = node.fieldNames();
-      while (names.hasNext()) {
-        String name = names.next();
-        if (!known.contains(name)) {
-          throw new IllegalArgumentException(
-              "unknown setting " + path + name + " (known: " + String.join(", ", known) + ")");
-        }
-      }
-    }
-
-    String text(JsonNode node, String field, String fallback) {
-      JsonNode value = node.get(field);
-      if (value == null || value.isNull()) {
-        return fallback;
-      }
-      if (!value.isValueNode()) {
-        throw new IllegalArgumentException(field + " must be a single value");
-      }
-      return substitute(value.asText(), field);
-    }
-
-    String substitute(String text, String field) {
-      return FacilitatorConfig.substitute(text, env, field);
-    }
-
-    long number(JsonNode node, String field, long fallback) {
-      String text = text(node, field, null);
-      if (text == null) {
-        return fallback;
-      }
-      try {
-        return Long.parseLong(text.strip());
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(field + " must be a whole number, got " + text);
-      }
-    }
-
-    double decimal(JsonNode node, String field, double fallback) {
-      String text = text(node, field, null);
-      if (text == null) {
-        return fallback;
-      }
-      try {
-        double value = Double.parseDouble(text.strip());
-        if (value < 0) {
-          throw new NumberFormatException();
-        }
-        return value;
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(field + " must be a non-negative number, got " + text);
-      }
-    }
-
-    RevertBan.Policy revertBan(JsonNode node) {
-      RevertBan.Policy fallback = RevertBan.Policy.DEFAULT;
-      long after = number(node, "after", fallback.after());
-      if (after < 0 || after > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException(
-            "revertBan.after must be a whole number from 0 (off), got " + after);
-      }
-      return new RevertBan.Policy(
-          (int) after,
-          duration(node, "within", fallback.within()),
-          duration(node, "for", fallback.banFor()));
-    }
-
-    Duration duration(JsonNode node, String field, Duration fallback) {
-      String text = text(node, field, null);
-      return text == null ? fallback : parseDuration(text, field);
-    }
-
-    NetworkSettings network(JsonNode node, String path) {
-      if (!node.isObject()) {
-        throw new IllegalArgumentException(path + " must be a mapping");
-      }
-      unknown(node, NETWORK_FIELDS, path + ".");
-      String id = text(node, "network", null);
-      if (id == null) {
-        throw new IllegalArgumentException(path + ".network is required (e.g. eip155:8453)");
-      }
-      Network network;
-      try {
-        network = Network.parse(id);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(path + ".network: " + e.getMessage());
-      }
-      List<String> rpcUrls = new ArrayList<>();
-      for (JsonNode url : node.path("rpcUrls")) {
-        rpcUrls.add(substitute(url.asText(), path + ".rpcUrls"));
-      }
-      List<SignerSource> signers = new ArrayList<>();
-      JsonNode signerList = node.path("signers");
-      for (int i = 0; i < signerList.size(); i++) {
-        JsonNode signer = signerList.get(i);
-        String where = path + ".signers[" + i + "]";
-        unknown(signer, Set.of("env", "keystore", "passwordEnv"), where + ".");
-        String keystore = text(signer, "keystore", null);
-        try {
-          signers.add(
-              new SignerSource(
-                  text(signer, "env", null),
-                  keystore == null ? null : Path.of(keystore),
-                  text(signer, "passwordEnv", null)));
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(where + ": " + e.getMessage());
-        }
-      }
-      List<EvmAddress> assets = new ArrayList<>();
-      for (JsonNode asset : node.path("assets")) {
-        try {
-          assets.add(EvmAddress.parse(substitute(asset.asText(), path + ".assets")));
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(path + ".assets: " + e.getMessage());
-        }
-      }
-      String gwei = text(node, "maxFeePerGasGwei", null);
-      BigInteger maxFee = null;
-      if (gwei != null) {
-        try {
-          BigDecimal value = new BigDecimal(gwei.strip());
-          // Refused before it is written out: 1e999999999 gwei would be a gigabyte of digits.
-          if (value.signum() < 0 || (long) value.precision() - value.scale() > 30) {
-            throw new NumberFormatException();
-          }
-          maxFee = value.movePointRight(9).toBigIntegerExact();
-        } catch (ArithmeticException | NumberFormatException e) {
-          throw new IllegalArgumentException(
-              path
-                  + ".maxFeePerGasGwei must be a number of gwei with at most 9 decimals, got "
-                  + gwei);
-        }
-      }
-      String gasCap = text(node, "gasLimitCap", null);
-      String batch = text(node, "rpcBatchSize", null);
-      Integer batchSize = null;
-      if (batch != null) {
-        try {
-          batchSize = Integer.parseInt(batch.strip());
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException(
-              path + ".rpcBatchSize must be a whole number, got " + batch);
-        }
-      }
-      try {
-        return new NetworkSettings(
-            network,
-            rpcUrls,
-            signers,
-            assets,
-            duration(node, "receiptTimeout", null),
-            duration(node, "pollInterval", null),
-            maxFee,
-            gasCap == null ? null : Long.parseLong(gasCap.strip()),
-            duration(node, "blockTime", null),
-            text(node, "v1Name", null),
-            batchSize);
-
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
-            path + ".gasLimitCap must be a whole number, got " + gasCap);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(path + ": " + e.getMessage());
-      }
-    }
-  }
-
-  /**
-   * Replaces every {@code ${NAME}} in {@code text} with that environment variable.
-   *
-   * @throws IllegalArgumentException naming the setting and the variable if it is not set
-   */
-  public static String substitute(String text, Map<String, String> env, String setting) {
-    Matcher m = VARIABLE.matcher(text);
-    StringBuilder out = new StringBuilder();
-    while (m.find()) {
-      String value = env.get(m.group(1));
-      if (value == null) {
-        throw new IllegalArgumentException(
-            setting + " refers to the environment variable " + m.group(1) + ", which is not set");
-      }
-      m.appendReplacement(out, Matcher.quoteReplacement(value));
-    }
-    m.appendTail(out);
-    return out.toString();
-  }
-
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
-
-  /**
-   * Parses {@code 500ms}, {@code 30s}, {@code 2m} or {@code 1h}.
-   *
-   * @throws IllegalArgumentException naming the setting otherwise
-   */
-  public static Duration parseDuration(String text, String setting) {
-    Matcher m = DURATION.matcher(text.strip());
-    if (!m.matches()) {
-      throw new IllegalArgumentException(
-          setting + " must be a duration such as 500ms, 30s, 2m or 1h, got " + text);
-    }
-    long amount = Long.parseLong(m.group(1));
-    switch (m.group(2)) {
-      case "ms":
-        return Duration.ofMillis(amount);
-      case "s":
-        return Duration.ofSeconds(amount);
-      case "m":
-        return Duration.ofMinutes(amount);
-      default:
-        return Duration.ofHours(amount);
-    }
+    return FacilitatorConfigFile.read(ConfigSection.load(file, env));
   }
 }

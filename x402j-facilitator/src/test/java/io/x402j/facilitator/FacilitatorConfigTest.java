@@ -214,7 +214,7 @@ class FacilitatorConfigTest {
     assertThatThrownBy(() -> load("revertBan: {after: -1}\n" + MINIMAL))
         .hasMessageContaining("revertBan.after");
     assertThatThrownBy(() -> load("revertBan: {for: 0s}\n" + MINIMAL))
-        .hasMessageContaining("must be positive");
+        .hasMessageContaining("revertBan.for must be a positive duration");
     assertThat(assertLoads("revertBan: {after: 0}\n" + MINIMAL).revertBan().enabled()).isFalse();
     assertThatThrownBy(() -> load(MINIMAL + "    maxFeePerGasGwei: 0.0000000001\n"))
         .hasMessageContaining("maxFeePerGasGwei");
@@ -229,7 +229,7 @@ class FacilitatorConfigTest {
     assertThatThrownBy(() -> load(MINIMAL + "    rpcBatchSize: many\n"))
         .hasMessageContaining("rpcBatchSize must be a whole number");
     assertThatThrownBy(() -> load(MINIMAL + "    rpcBatchSize: 0\n"))
-        .hasMessageContaining("rpcBatchSize must be between 1 and 1000");
+        .hasMessageContaining("rpcBatchSize must be a whole number in 1..1000");
 
     assertThatThrownBy(() -> load(MINIMAL + "    assets: [\"0x1234\"]\n"))
         .hasMessageContaining("networks[0].assets");
@@ -239,6 +239,46 @@ class FacilitatorConfigTest {
         .hasMessageContaining("is not valid YAML")
         .hasMessageContaining("line");
     assertThatThrownBy(() -> load("- just\n- a list\n")).hasMessageContaining("must be a mapping");
+  }
+
+  @Test
+  void numbersBeyondAnIntAreRefusedNotWrapped() {
+    // Issue 14: 4294971318 is 2^32 + 4022, and an (int) cast listened on port 4022.
+    assertThatThrownBy(() -> load("port: 4294971318\n" + MINIMAL))
+        .hasMessage("port must be a whole number in 0..65535, got '4294971318'");
+    // 2^32 + 1024 would have wrapped to a 1 KiB body limit.
+    assertThatThrownBy(() -> load("maxBodyBytes: 4294968320\n" + MINIMAL))
+        .hasMessageStartingWith("maxBodyBytes must be a whole number")
+        .hasMessageContaining("'4294968320'");
+    assertThatThrownBy(() -> load(MINIMAL + "    rpcBatchSize: 4294967297\n"))
+        .hasMessageContaining("networks[0].rpcBatchSize must be a whole number in 1..1000");
+  }
+
+  @Test
+  void aDurationTooLongForItsUnitIsNamedNotAStackTrace() {
+    assertThatThrownBy(() -> load("claimLease: 99999999999999999999h\n" + MINIMAL))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("claimLease must be a duration");
+    assertThatThrownBy(() -> load("reconcileInterval: 999999999999999999h\n" + MINIMAL))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("reconcileInterval must be a positive duration of at most");
+  }
+
+  @Test
+  void misspeltOrMisshapenSettingsAreRefusedNotIgnored() {
+    // A misspelt key under auth turned authentication off without a word.
+    assertThatThrownBy(() -> load("auth: {bearerTokenENV: API_TOKEN}\n" + MINIMAL))
+        .hasMessageContaining("unknown setting auth.bearerTokenENV");
+    // A single asset instead of a list accepted the network's default USDC instead.
+    assertThatThrownBy(
+            () -> load(MINIMAL + "    assets: 0x0000000000000000000000000000000000000001\n"))
+        .hasMessageStartingWith("networks[0].assets must be a list");
+    assertThatThrownBy(() -> load(MINIMAL.replace("[https://sepolia.base.org]", "https://x")))
+        .hasMessageStartingWith("networks[0].rpcUrls must be a list");
+    assertThatThrownBy(() -> load(MINIMAL + "    gasLimitCap: 1000\n"))
+        .hasMessageContaining("networks[0].gasLimitCap must be a whole number of at least 21000");
+    assertThatThrownBy(() -> load(MINIMAL + "    receiptTimeout: 0s\n"))
+        .hasMessageContaining("networks[0].receiptTimeout must be a positive duration");
   }
 
   @Test
@@ -286,17 +326,5 @@ class FacilitatorConfigTest {
     assertThatThrownBy(() -> FacilitatorConfig.load(dir.resolve("absent.yaml"), ENV))
         .isInstanceOf(NoSuchFileException.class)
         .hasMessageContaining("absent.yaml");
-  }
-
-  @Test
-  void durations() {
-    assertThat(FacilitatorConfig.parseDuration("250ms", "x")).isEqualTo(Duration.ofMillis(250));
-    assertThat(FacilitatorConfig.parseDuration(" 3 s ", "x")).isEqualTo(Duration.ofSeconds(3));
-    assertThat(FacilitatorConfig.parseDuration("2m", "x")).isEqualTo(Duration.ofMinutes(2));
-    assertThat(FacilitatorConfig.parseDuration("1h", "x")).isEqualTo(Duration.ofHours(1));
-    assertThatThrownBy(() -> FacilitatorConfig.parseDuration("1.5s", "lease"))
-        .hasMessageContaining("lease must be a duration");
-    assertThatThrownBy(() -> FacilitatorConfig.parseDuration("-1s", "lease"))
-        .hasMessageContaining("lease");
   }
 }

@@ -1,6 +1,7 @@
-package io.x402j.facilitator.internal;
+package io.x402j.config.internal;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,10 +12,11 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.x402j.config.ConfigException;
 import java.io.IOException;
 
 /**
- * Reads configuration files (YAML, or JSON) keeping every scalar as its text. Plain YAML would read
+ * Reads configuration text (YAML, or JSON) keeping every scalar as its text. Plain YAML would read
  * an unquoted address such as {@code 0x0000857b…} as a hexadecimal number and lose it; here it
  * stays the address. Duplicate keys are refused. Not part of the x402j API.
  */
@@ -37,33 +39,35 @@ public final class ConfigYaml {
   }
 
   /**
-   * Reads a configuration file that must be a mapping.
+   * Reads configuration text that must be a mapping.
    *
-   * @throws IOException if the file cannot be read (a missing file is named by the exception)
-   * @throws IllegalArgumentException naming the file and line when it is not YAML, or not a mapping
+   * @param source names the text in messages, e.g. the file
+   * @throws ConfigException naming the source and line when it is not YAML, or not a mapping
    */
-  public static JsonNode load(java.nio.file.Path file) throws IOException {
-    String text = java.nio.file.Files.readString(file);
+  public static JsonNode mapping(String text, String source) {
     JsonNode root;
     try {
       root = read(text);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException(
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(
+          source,
           "configuration "
-              + file
+              + source
               + " is not valid YAML: "
               + e.getOriginalMessage()
               + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()));
+    } catch (IOException e) {
+      throw new ConfigException(
+          source, "configuration " + source + " cannot be read: " + e.getMessage());
     }
     if (!root.isObject()) {
-      throw new IllegalArgumentException(
-          "configuration " + file + " must be a mapping of settings");
+      throw new ConfigException(
+          source, "configuration " + source + " must be a mapping of settings");
     }
     return root;
   }
 
   private static JsonNode node(JsonParser p) throws IOException {
-
     JsonToken token = p.currentToken();
     switch (token) {
       case START_OBJECT:

@@ -1,0 +1,111 @@
+package io.x402j.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigSectionTest {
+  private static final Map<String, String> ENV = Map.of("SECRET", "s3cret", "PORT", "8080");
+
+  private static ConfigSection yaml(String text) {
+    return ConfigSection.parse(text, "test.yaml", ENV);
+  }
+
+  @Test
+  void nestedSectionsAndListsAreNamedByTheirFullPath() {
+    ConfigSection root =
+        yaml(
+            "networks:\n"
+                + "  - network: a\n"
+                + "    rpcUrls: [http://x, http://y]\n"
+                + "    limits: {port: 99999}\n");
+    ConfigSection network = root.sections("networks").get(0);
+    assertThat(network.path()).isEqualTo("networks[0]");
+    assertThat(network.list("rpcUrls", ValueParser.text())).containsExactly("http://x", "http://y");
+    assertThatThrownBy(() -> network.section("limits").get("port", ValueParser.port(), 1))
+        .hasMessage("networks[0].limits.port must be a whole number in 0..65535, got '99999'");
+    assertThatThrownBy(() -> network.list("rpcUrls", ValueParser.port()))
+        .hasMessageStartingWith("networks[0].rpcUrls[0] must be a whole number");
+  }
+
+  @Test
+  void absentKeysTakeTheFallbackAndRequiredOnesAreNamed() {
+    ConfigSection root = yaml("a: 1\nb: ~\n");
+    assertThat(root.get("b", ValueParser.port(), 7)).isEqualTo(7);
+    assertThat(root.get("c", ValueParser.port(), null)).isNull();
+    assertThat(root.find("a", ValueParser.port())).contains(1);
+    assertThat(root.list("c", ValueParser.text())).isEmpty();
+    assertThat(root.sections("c")).isEmpty();
+    assertThat(root.section("c").get("x", ValueParser.text(), "d")).isEqualTo("d");
+    assertThatThrownBy(() -> root.require("c", ValueParser.text(), "e.g. eip155:8453"))
+        .hasMessage("c is required (e.g. eip155:8453)");
+  }
+
+  @Test
+  void unknownKeysAreRefusedWithTheKnownOnes() {
+    assertThatThrownBy(() -> yaml("prot: 1\n").allowOnly("host", "port"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("unknown setting prot (known: host, port)");
+    assertThatThrownBy(() -> yaml("auth: {bearerTokenENV: X}\n").section("auth").allowOnly("a"))
+        .hasMessageStartingWith("unknown setting auth.bearerTokenENV");
+  }
+
+  @Test
+  void theWrongShapeIsRefusedNotIgnored() {
+    ConfigSection root = yaml("assets: 0x01\nport: [1]\nauth: token\nroutes: [x]\n");
+    assertThatThrownBy(() -> root.list("assets", ValueParser.text()))
+        .hasMessageStartingWith("assets must be a list");
+    assertThatThrownBy(() -> root.get("port", ValueParser.port(), 1))
+        .hasMessage("port must be a single value; got a list");
+    assertThatThrownBy(() -> root.section("auth")).hasMessageStartingWith("auth must be a mapping");
+    assertThatThrownBy(() -> root.sections("routes"))
+        .hasMessageStartingWith("routes[0] must be a mapping");
+  }
+
+  @Test
+  void scalarsStayTextAndBooleansReadAsText() {
+    ConfigSection root = yaml("payTo: 0x0000857b06519E91e3A54538791bDbb0E22373e3\non: true\n");
+    assertThat(root.get("payTo", ValueParser.text(), null))
+        .isEqualTo("0x0000857b06519E91e3A54538791bDbb0E22373e3");
+    assertThat(root.get("on", ValueParser.bool(), false)).isTrue();
+  }
+
+  @Test
+  void variablesAreReplacedButARefusedValueIsShownAsWritten() {
+    ConfigSection root = yaml("port: ${PORT}\nhost: ${SECRET}\nurl: x/${MISSING}\n");
+    assertThat(root.get("port", ValueParser.port(), 1)).isEqualTo(8080);
+    assertThatThrownBy(() -> root.get("host", ValueParser.port(), 1))
+        .hasMessage("host must be a whole number in 0..65535, got '${SECRET}'")
+        .hasMessageNotContaining("s3cret");
+    assertThatThrownBy(() -> root.get("url", ValueParser.text(), null))
+        .hasMessage("url refers to the environment variable MISSING, which is not set");
+  }
+
+  @Test
+  void duplicateKeysAndBrokenYamlNameTheLine() {
+    assertThatThrownBy(() -> yaml("port: 1\nport: 2\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("test.yaml is not valid YAML")
+        .hasMessageContaining("port")
+        .hasMessageContaining("line 2");
+    assertThatThrownBy(() -> yaml("networks: [\n")).hasMessageContaining("line");
+    assertThatThrownBy(() -> yaml("- a\n- b\n")).hasMessageContaining("must be a mapping");
+    assertThatThrownBy(() -> yaml("")).hasMessageContaining("must be a mapping");
+  }
+
+  @Test
+  void filesAreReadAndAMissingOneIsAnIoError(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("c.yaml");
+    Files.writeString(file, "{\"port\": 9000}");
+    assertThat(ConfigSection.load(file, ENV).get("port", ValueParser.port(), 1)).isEqualTo(9000);
+    assertThatThrownBy(() -> ConfigSection.load(dir.resolve("absent.yaml"), ENV))
+        .isInstanceOf(NoSuchFileException.class)
+        .hasMessageContaining("absent.yaml");
+  }
+}

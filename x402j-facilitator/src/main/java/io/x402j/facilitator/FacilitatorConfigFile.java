@@ -1,0 +1,137 @@
+package io.x402j.facilitator;
+
+import static io.x402j.facilitator.FacilitatorConfig.DEFAULT_CLAIM_LEASE;
+import static io.x402j.facilitator.FacilitatorConfig.DEFAULT_DATABASE;
+import static io.x402j.facilitator.FacilitatorConfig.DEFAULT_HOST;
+import static io.x402j.facilitator.FacilitatorConfig.DEFAULT_MAX_BODY_BYTES;
+import static io.x402j.facilitator.FacilitatorConfig.DEFAULT_PORT;
+import static io.x402j.facilitator.FacilitatorConfig.DEFAULT_RECONCILE_INTERVAL;
+
+import io.x402j.config.ConfigException;
+import io.x402j.config.ConfigSection;
+import io.x402j.config.ValueParser;
+import io.x402j.facilitator.FacilitatorConfig.NetworkSettings;
+import io.x402j.facilitator.FacilitatorConfig.SignerSource;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Reads a facilitator configuration file into a {@link FacilitatorConfig}: which keys exist, how
+ * they nest, and their defaults. What each value must be is {@link SettingRules}'; every error
+ * names the key by its dotted path.
+ */
+final class FacilitatorConfigFile {
+  private static final ValueParser<String> TEXT = ValueParser.text();
+  private static final ValueParser<Path> PATH = ValueParser.of("a file path", Path::of);
+
+  private FacilitatorConfigFile() {}
+
+  /**
+   * The configuration {@code root} describes.
+   *
+   * @throws IllegalArgumentException naming the setting that is missing, unknown or invalid
+   */
+  static FacilitatorConfig read(ConfigSection root) {
+    root.allowOnly(
+        "host",
+        "port",
+        "database",
+        "auth",
+        "rateLimits",
+        "denylist",
+        "revertBan",
+        "maxBodyBytes",
+        "reconcileInterval",
+        "claimLease",
+        "networks");
+    ConfigSection auth = root.section("auth").allowOnly("bearerTokenEnv");
+    ConfigSection limits =
+        root.section("rateLimits")
+            .allowOnly(
+                "settlesPerSecond",
+                "settlesPerPayerPerMinute",
+                "verifiesPerSecond",
+                "verifiesPerPayerPerMinute");
+    ConfigSection ban = root.section("revertBan").allowOnly("after", "within", "for");
+    List<ConfigSection> networks = root.sections("networks");
+    if (networks.isEmpty()) {
+      throw new ConfigException("networks", "networks: list at least one network");
+    }
+    FacilitatorConfig.Builder b =
+        FacilitatorConfig.builder()
+            .host(root.get("host", TEXT, DEFAULT_HOST))
+            .port(root.get("port", SettingRules.PORT, DEFAULT_PORT))
+            .database(root.get("database", TEXT, DEFAULT_DATABASE))
+            .bearerTokenEnv(auth.get("bearerTokenEnv", TEXT, null))
+            .settleRateLimits(
+                limits.get("settlesPerSecond", SettingRules.RATE, 0.0),
+                limits.get("settlesPerPayerPerMinute", SettingRules.RATE, 0.0))
+            .verifyRateLimits(
+                limits.get("verifiesPerSecond", SettingRules.RATE, 0.0),
+                limits.get("verifiesPerPayerPerMinute", SettingRules.RATE, 0.0))
+            .denylist(root.get("denylist", PATH, null))
+            .revertBan(revertBan(ban))
+            .maxBodyBytes(
+                root.get("maxBodyBytes", SettingRules.MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES))
+            .reconcileInterval(
+                root.get("reconcileInterval", SettingRules.DURATION, DEFAULT_RECONCILE_INTERVAL))
+            .claimLease(root.get("claimLease", SettingRules.DURATION, DEFAULT_CLAIM_LEASE));
+    for (ConfigSection network : networks) {
+      b.network(network(network));
+    }
+    return b.build();
+  }
+
+  private static RevertBan.Policy revertBan(ConfigSection ban) {
+    RevertBan.Policy fallback = RevertBan.Policy.DEFAULT;
+    return new RevertBan.Policy(
+        ban.get("after", SettingRules.REVERT_BAN_AFTER, fallback.after()),
+        ban.get("within", SettingRules.DURATION, fallback.within()),
+        ban.get("for", SettingRules.DURATION, fallback.banFor()));
+  }
+
+  private static NetworkSettings network(ConfigSection node) {
+    node.allowOnly(
+        "network",
+        "rpcUrls",
+        "signers",
+        "assets",
+        "receiptTimeout",
+        "pollInterval",
+        "maxFeePerGasGwei",
+        "gasLimitCap",
+        "blockTime",
+        "v1Name",
+        "rpcBatchSize");
+    NetworkSettings.Builder b =
+        NetworkSettings.builder(node.require("network", SettingRules.NETWORK, "e.g. eip155:8453"))
+            .rpcUrls(node.list("rpcUrls", TEXT))
+            .receiptTimeout(node.get("receiptTimeout", SettingRules.DURATION, null))
+            .pollInterval(node.get("pollInterval", SettingRules.DURATION, null))
+            .maxFeePerGasWei(node.get("maxFeePerGasGwei", SettingRules.MAX_FEE_GWEI, null))
+            .gasLimitCap(node.get("gasLimitCap", SettingRules.GAS_LIMIT_CAP, null))
+            .blockTime(node.get("blockTime", SettingRules.DURATION, null))
+            .v1Name(node.get("v1Name", TEXT, null))
+            .rpcBatchSize(node.get("rpcBatchSize", SettingRules.RPC_BATCH_SIZE, null));
+    for (ConfigSection signer : node.sections("signers")) {
+      signer.allowOnly("env", "keystore", "passwordEnv");
+      try {
+        b.signer(
+            new SignerSource(
+                signer.get("env", TEXT, null),
+                signer.get("keystore", PATH, null),
+                signer.get("passwordEnv", TEXT, null)));
+      } catch (ConfigException e) {
+        throw e;
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(signer.path(), signer.path() + ": " + e.getMessage());
+      }
+    }
+    node.list("assets", SettingRules.ASSET).forEach(b::asset);
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(node.path(), node.path() + ": " + e.getMessage());
+    }
+  }
+}
