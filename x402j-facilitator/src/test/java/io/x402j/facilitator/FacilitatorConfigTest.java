@@ -146,7 +146,7 @@ class FacilitatorConfigTest {
         start >= 0;
         start = readme.indexOf("```yaml\n", start + 1)) {
       String block = readme.substring(start + 8, readme.indexOf("```", start + 8));
-      if (block.contains("networks:")) {
+      if (block.contains("networks:") && block.contains("rpcUrls:")) {
         yaml = block;
         break;
       }
