@@ -8,6 +8,7 @@ import io.x402j.bench.FacilitatorLoad.Result;
 import io.x402j.cli.X402j;
 import io.x402j.core.facilitator.HttpFacilitatorClient;
 import io.x402j.core.wire.HeaderCodec;
+import io.x402j.core.wire.PaymentHeader;
 import io.x402j.core.wire.PaymentPayload;
 import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.devnet.Devnet;
@@ -427,7 +428,11 @@ public final class Comparison implements Callable<Integer> {
               HttpResponse.BodyHandlers.ofString());
       HeaderCodec codec = HeaderCodec.standard();
       var paymentRequired =
-          codec.decodePaymentRequired(asked.headers().firstValue("PAYMENT-REQUIRED").orElseThrow());
+          codec.decodePaymentRequired(
+              asked
+                  .headers()
+                  .firstValue(PaymentHeader.PAYMENT_REQUIRED.headerName())
+                  .orElseThrow());
       PaymentRequirements offered = paymentRequired.accepts().get(0);
       int n = 200;
       long[] free = new long[n];
@@ -449,7 +454,7 @@ public final class Comparison implements Callable<Integer> {
         HttpResponse<String> p =
             http.send(
                 HttpRequest.newBuilder(URI.create(gateway.url() + "/paid"))
-                    .header("PAYMENT-SIGNATURE", header)
+                    .header(PaymentHeader.PAYMENT_SIGNATURE.headerName(), header)
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
         long t2 = System.nanoTime();

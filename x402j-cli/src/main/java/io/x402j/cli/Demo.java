@@ -9,6 +9,7 @@ import io.x402j.client.SpendControls;
 import io.x402j.core.NetworkRegistry;
 import io.x402j.core.facilitator.HttpFacilitatorClient;
 import io.x402j.core.wire.HeaderCodec;
+import io.x402j.core.wire.PaymentHeader;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.core.wire.VerifyResponse;
 import io.x402j.devnet.Devnet;
@@ -284,7 +285,7 @@ final class Demo implements AutoCloseable {
     out.printf(
         "← %d Payment Required, %s:%n",
         asked.statusCode(),
-        asked.headers().firstValue("PAYMENT-REQUIRED").isPresent()
+        asked.headers().firstValue(PaymentHeader.PAYMENT_REQUIRED.headerName()).isPresent()
             ? "requirements in the PAYMENT-REQUIRED header (protocol v2)"
             : "requirements in the JSON body (protocol v1)");
     PaymentChallenge challenge = new PaymentChallenge(url, asked.headers().map(), asked.body());
@@ -319,7 +320,9 @@ final class Demo implements AutoCloseable {
     String block = devnet.awaitReceipt(receipt.transaction()).path("blockNumber").asText();
     out.printf(
         "  receipt (%s): settled, transaction %s, block %d%n",
-        authorization.headerName().equals("X-PAYMENT") ? "X-PAYMENT-RESPONSE" : "PAYMENT-RESPONSE",
+        PaymentHeader.X_PAYMENT.matches(authorization.headerName())
+            ? PaymentHeader.X_PAYMENT_RESPONSE
+            : PaymentHeader.PAYMENT_RESPONSE,
         receipt.transaction(),
         Long.decode(block));
     out.printf(
@@ -334,7 +337,7 @@ final class Demo implements AutoCloseable {
   private void describeSignature(PaymentAuthorization authorization) {
     HeaderCodec codec = HeaderCodec.standard();
     Map<String, Object> payload =
-        authorization.headerName().equals("PAYMENT-SIGNATURE")
+        PaymentHeader.PAYMENT_SIGNATURE.matches(authorization.headerName())
             ? codec.decodePaymentSignature(authorization.headerValue()).payload()
             : codec.decodeXPayment(authorization.headerValue()).payload();
     ExactEvmPayload signed = ExactEvmPayload.fromMap(payload);

@@ -7,6 +7,7 @@ import io.x402j.core.NetworkInfo;
 import io.x402j.core.NetworkRegistry;
 import io.x402j.core.X402Exception;
 import io.x402j.core.wire.HeaderCodec;
+import io.x402j.core.wire.PaymentHeader;
 import io.x402j.core.wire.WireCodec;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -79,7 +80,7 @@ final class InspectCommand implements Callable<Integer> {
       return PayCommand.PAYMENT_FAILED;
     }
     if (json) {
-      String header = challenge.header("PAYMENT-REQUIRED").orElse(null);
+      String header = challenge.header(PaymentHeader.PAYMENT_REQUIRED.headerName()).orElse(null);
       out.println(
           header != null
               ? WireCodec.standard().toJson(HeaderCodec.standard().decodePaymentRequired(header))

@@ -11,6 +11,7 @@ import io.x402j.core.scheme.SchemeClient;
 import io.x402j.core.scheme.SchemeRegistry;
 import io.x402j.core.wire.HeaderCodec;
 import io.x402j.core.wire.MalformedMessageException;
+import io.x402j.core.wire.PaymentHeader;
 import io.x402j.core.wire.PaymentPayload;
 import io.x402j.core.wire.PaymentPayloadV1;
 import io.x402j.core.wire.PaymentRequired;
@@ -160,11 +161,11 @@ public final class Payer {
   public static Optional<SettleResponse> receipt(Function<String, Optional<String>> header) {
     HeaderCodec codec = HeaderCodec.standard();
     try {
-      Optional<String> v2 = header.apply("PAYMENT-RESPONSE");
+      Optional<String> v2 = header.apply(PaymentHeader.PAYMENT_RESPONSE.headerName());
       if (v2.isPresent()) {
         return Optional.of(codec.decodePaymentResponse(v2.get()));
       }
-      Optional<String> v1Header = header.apply("X-PAYMENT-RESPONSE");
+      Optional<String> v1Header = header.apply(PaymentHeader.X_PAYMENT_RESPONSE.headerName());
       if (v1Header.isPresent()) {
         return Optional.of(codec.decodeXPaymentResponse(v1Header.get()));
       }
@@ -218,7 +219,7 @@ public final class Payer {
       } catch (IllegalArgumentException e) {
         throw new X402Exception("the 402 came from an unusable host: " + e.getMessage(), e);
       }
-      Optional<String> header = challenge.header("PAYMENT-REQUIRED");
+      Optional<String> header = challenge.header(PaymentHeader.PAYMENT_REQUIRED.headerName());
       if (header.isPresent()) {
         PaymentRequired required;
         try {
@@ -331,12 +332,15 @@ public final class Payer {
       // Echo the offered requirement exactly as the server sent it: servers match it verbatim.
       PaymentPayload payment = PaymentPayload.of(read.v2().resource(), r, payload);
       return new PaymentAuthorization(
-          "PAYMENT-SIGNATURE", headers.encodePaymentSignature(payment), chosen);
+          PaymentHeader.PAYMENT_SIGNATURE.headerName(),
+          headers.encodePaymentSignature(payment),
+          chosen);
     }
     PaymentRequirementsV1 v1Requirements = chosen.v1Requirements();
     PaymentPayloadV1 payment =
         PaymentPayloadV1.of(v1Requirements.scheme(), v1Requirements.network(), payload);
-    return new PaymentAuthorization("X-PAYMENT", headers.encodeXPayment(payment), chosen);
+    return new PaymentAuthorization(
+        PaymentHeader.X_PAYMENT.headerName(), headers.encodeXPayment(payment), chosen);
   }
 
   /** A server-given word as it is when it is one, else quoted: nothing raw reaches a log line. */

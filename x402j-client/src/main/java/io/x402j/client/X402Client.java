@@ -5,6 +5,7 @@ import io.x402j.client.internal.Replayed;
 import io.x402j.core.X402Exception;
 import io.x402j.core.internal.Futures;
 import io.x402j.core.internal.Text;
+import io.x402j.core.wire.PaymentHeader;
 import io.x402j.core.wire.SettleResponse;
 import java.io.IOException;
 import java.net.URI;
@@ -91,8 +92,8 @@ public final class X402Client {
   /** Sends {@code request} asynchronously, paying if asked; see {@link #send}. */
   public <T> CompletableFuture<PaidResponse<T>> sendAsync(
       HttpRequest request, HttpResponse.BodyHandler<T> handler) {
-    if (request.headers().firstValue("PAYMENT-SIGNATURE").isPresent()
-        || request.headers().firstValue("X-PAYMENT").isPresent()) {
+    if (request.headers().firstValue(PaymentHeader.PAYMENT_SIGNATURE.headerName()).isPresent()
+        || request.headers().firstValue(PaymentHeader.X_PAYMENT.headerName()).isPresent()) {
       // Already paid by the caller: never add a second payment, never carry it elsewhere.
       return paidHttp
           .sendAsync(request, handler)

@@ -6,6 +6,7 @@ import io.x402j.client.PaymentChallenge;
 import io.x402j.client.PaymentRefusedException;
 import io.x402j.client.PlannedPayment;
 import io.x402j.core.X402Exception;
+import io.x402j.core.wire.PaymentHeader;
 import io.x402j.core.wire.SettleResponse;
 import java.io.IOException;
 import java.util.List;
@@ -41,7 +42,8 @@ import okhttp3.Response;
  * for.
  */
 public final class X402Interceptor implements Interceptor {
-  private static final List<String> PAYMENT_HEADERS = List.of("PAYMENT-SIGNATURE", "X-PAYMENT");
+  private static final List<String> PAYMENT_HEADERS =
+      List.of(PaymentHeader.PAYMENT_SIGNATURE.headerName(), PaymentHeader.X_PAYMENT.headerName());
 
   private final Payer payer;
   private final boolean dryRun;
@@ -96,7 +98,8 @@ public final class X402Interceptor implements Interceptor {
       return guard(chain);
     }
     Request request = chain.request();
-    if (request.header("PAYMENT-SIGNATURE") != null || request.header("X-PAYMENT") != null) {
+    if (request.header(PaymentHeader.PAYMENT_SIGNATURE.headerName()) != null
+        || request.header(PaymentHeader.X_PAYMENT.headerName()) != null) {
       // Paid by the caller: sent as it is, but kept to its origin like our own payments.
       return chain.proceed(
           request.newBuilder().tag(PaidOrigin.class, PaidOrigin.of(request.url())).build());

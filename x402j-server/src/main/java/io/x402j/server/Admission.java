@@ -1,6 +1,8 @@
 package io.x402j.server;
 
 import io.x402j.core.wire.PaymentRequirements;
+import io.x402j.server.internal.PaidRequest;
+import io.x402j.server.internal.PaymentSettlement;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -11,35 +13,35 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * #abandon} instead. Exactly one of the two, once.
  */
 public final class Admission {
-  private final PaymentGate gate;
-  private final PaymentGate.Flow flow;
+  private final PaymentSettlement settlement;
+  private final PaidRequest paid;
   private final Completion.Release upfront;
   private final AtomicBoolean finished = new AtomicBoolean();
 
-  Admission(PaymentGate gate, PaymentGate.Flow flow, Completion.Release upfront) {
-    this.gate = gate;
-    this.flow = flow;
+  Admission(PaymentSettlement settlement, PaidRequest paid, Completion.Release upfront) {
+    this.settlement = settlement;
+    this.paid = paid;
     this.upfront = upfront;
   }
 
   /** The protocol version of the payment. */
   public int x402Version() {
-    return flow.version();
+    return paid.x402Version();
   }
 
   /** The requirement paid, in the v2 form. */
   public PaymentRequirements requirements() {
-    return flow.event.requirements();
+    return paid.event().requirements();
   }
 
   /** The payer's address, as the facilitator reported it, or {@code null}. */
   public String payer() {
-    return flow.event.payer();
+    return paid.event().payer();
   }
 
   /** The matched route pattern. */
   public String route() {
-    return flow.event.route();
+    return paid.event().route();
   }
 
   /** Whether the payment was settled before the handler ran (the route asked for it). */
@@ -55,7 +57,7 @@ public final class Admission {
    */
   public CompletableFuture<Completion> complete(int status) {
     finish();
-    return gate.complete(flow, status, upfront);
+    return settlement.complete(paid, status, upfront);
   }
 
   /**
@@ -66,7 +68,7 @@ public final class Admission {
    */
   public void abandon() {
     finish();
-    gate.abandon(flow, upfront);
+    settlement.abandon(paid, upfront);
   }
 
   private void finish() {

@@ -16,6 +16,7 @@ import io.x402j.server.GateHarness.Served;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
@@ -78,7 +79,13 @@ class GateFaultsTest {
   }
 
   final ScriptedFacilitator facilitator = new ScriptedFacilitator();
+  final ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
+  final SteppingScheduler scheduler = new SteppingScheduler(clock);
 
+  /**
+   * A gate that follows a pending settlement for 300 ms, asking every 50 ms: on the stepping
+   * scheduler, five polls after the first answer, with no wall-clock time passing.
+   */
   GateHarness harness(PendingSettlement policy) {
     return new GateHarness(
         PaymentGate.builder()
@@ -88,6 +95,8 @@ class GateFaultsTest {
                     .route("GET /report", PaidRoute.of("$0.01", BASE_SEPOLIA, PAYER))
                     .build())
             .pendingSettlement(policy, Duration.ofMillis(300), Duration.ofMillis(50))
+            .clock(clock)
+            .scheduler(scheduler)
             .build());
   }
 
@@ -162,6 +171,7 @@ class GateFaultsTest {
     assertThat(served.status()).isEqualTo(200);
     assertThat(HEADERS.decodePaymentResponse(served.header("PAYMENT-RESPONSE")).success()).isTrue();
     assertThat(facilitator.settleCalls.get()).isEqualTo(3);
+    assertThat(scheduler.delays).containsExactly(Duration.ofMillis(50), Duration.ofMillis(50));
   }
 
   @Test
@@ -180,6 +190,10 @@ class GateFaultsTest {
     SettleResponse receipt = HEADERS.decodePaymentResponse(withheld.header("PAYMENT-RESPONSE"));
     assertThat(receipt.isPending()).isTrue();
     assertThat(receipt.transaction()).isEqualTo("0x" + "cd".repeat(32));
+    assertThat(facilitator.settleCalls.get())
+        .as("asked at 0, 50, ..., 250 ms; a poll at 300 ms would end the wait")
+        .isEqualTo(6);
+    assertThat(scheduler.delays).hasSize(5).containsOnly(Duration.ofMillis(50));
 
     // The transaction confirms; the payer sends the same header again and is served, unverified.
     facilitator.settles.clear();
@@ -203,6 +217,7 @@ class GateFaultsTest {
     SettleResponse receipt = HEADERS.decodePaymentResponse(served.header("PAYMENT-RESPONSE"));
     assertThat(receipt.isPending()).isTrue();
     assertThat(facilitator.settleCalls.get()).isEqualTo(1);
+    assertThat(scheduler.delays).as("released at once, never polled").isEmpty();
   }
 
   @Test

@@ -1,0 +1,28 @@
+package io.x402j.server.internal;
+
+import io.x402j.core.wire.PaymentRequirements;
+import io.x402j.core.wire.PaymentRequirementsV1;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One way to pay a route, in each protocol version it is offered in: the v2 requirements always,
+ * and their v1 form when the route speaks v1 and the network has a v1 name. Keeping both forms in
+ * one value is what ties a v1 payment to the v2 requirements that are priced, identified and
+ * reported. Not part of the x402j API.
+ *
+ * @param requirements the v2 form
+ * @param v1Requirements the v1 form, or {@code null} when this option is not offered to v1 payers
+ */
+public record OfferedPayment(
+    PaymentRequirements requirements, PaymentRequirementsV1 v1Requirements) {
+  /** Validates the fields. */
+  public OfferedPayment {
+    Objects.requireNonNull(requirements, "requirements");
+  }
+
+  /** The v1 form, when this option is offered to v1 payers. */
+  public Optional<PaymentRequirementsV1> v1() {
+    return Optional.ofNullable(v1Requirements);
+  }
+}

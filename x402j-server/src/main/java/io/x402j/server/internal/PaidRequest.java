@@ -1,0 +1,61 @@
+package io.x402j.server.internal;
+
+import io.x402j.server.GateRequest;
+import io.x402j.server.PaymentEvent;
+import java.util.Objects;
+
+/**
+ * Everything known about one paid request once its payment holds a replay-store entry: what was
+ * offered and matched, the payment's identity, the settlement attempt it belongs to, and the event
+ * the listeners see. Immutable. Not part of the x402j API.
+ *
+ * @param request the request
+ * @param offer what its route offered it
+ * @param match the payment, matched to one offered option
+ * @param key the payment's identity in the replay store
+ * @param settlementId this gate's settlement attempt for the payment
+ * @param resumed whether this continues a settlement that went pending earlier (it may already have
+ *     moved the money)
+ * @param event what the listeners are told, with the payer once the facilitator named one
+ */
+public record PaidRequest(
+    GateRequest request,
+    RouteOffer offer,
+    PaymentMatch.Matched match,
+    String key,
+    String settlementId,
+    boolean resumed,
+    PaymentEvent event) {
+  /** Validates the fields. */
+  public PaidRequest {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(offer, "offer");
+    Objects.requireNonNull(match, "match");
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(settlementId, "settlementId");
+    Objects.requireNonNull(event, "event");
+  }
+
+  /** The protocol version of the payment. */
+  public int x402Version() {
+    return match.x402Version();
+  }
+
+  /** This paid request with {@code payer} in its event. */
+  public PaidRequest withPayer(String payer) {
+    return new PaidRequest(
+        request,
+        offer,
+        match,
+        key,
+        settlementId,
+        resumed,
+        new PaymentEvent(
+            event.method(),
+            event.path(),
+            event.route(),
+            event.x402Version(),
+            event.requirements(),
+            payer));
+  }
+}

@@ -1,0 +1,163 @@
+package io.x402j.server.internal;
+
+import io.x402j.core.ErrorReason;
+import io.x402j.core.facilitator.Facilitator;
+import io.x402j.core.internal.Futures;
+import io.x402j.core.scheme.PaymentIdentity;
+import io.x402j.core.scheme.SchemeRegistry;
+import io.x402j.core.scheme.SchemeServer;
+import io.x402j.server.GateRequest;
+import io.x402j.server.GateResponse;
+import io.x402j.server.PaymentEvent;
+import io.x402j.server.ReplayStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides whether a matched payment may buy this request: identifies it from parsed values, takes
+ * its replay-store entry (refusing one in use or used, resuming one whose settlement is pending),
+ * and has a new one verified by the facilitator. The answer is an {@link Outcome}: admitted with
+ * the entry held, or refused with the entry given back. Immutable and thread-safe. Not part of the
+ * x402j API.
+ */
+public final class PaymentAdmission {
+  private static final Logger LOG = LoggerFactory.getLogger(PaymentAdmission.class);
+
+  /** What became of a matched payment. */
+  public sealed interface Outcome {
+    /** The payment may buy the request; its replay-store entry is held for {@code paid}. */
+    record Admitted(PaidRequest paid) implements Outcome {
+      /** Validates the field. */
+      public Admitted {
+        Objects.requireNonNull(paid, "paid");
+      }
+    }
+
+    /** The payment is refused; answer with {@code response}. */
+    record Refused(GateResponse response) implements Outcome {
+      /** Validates the field. */
+      public Refused {
+        Objects.requireNonNull(response, "response");
+      }
+    }
+  }
+
+  private final Facilitator facilitator;
+  private final SchemeRegistry<SchemeServer> schemes;
+  private final ReplayStore store;
+  private final ReplayRecorder replay;
+  private final PaymentListeners listeners;
+  private final ResponseRenderer render;
+  private final Clock clock;
+
+  /** Admits with these parts; {@code clock} times replay-store entries. */
+  public PaymentAdmission(
+      Facilitator facilitator,
+      SchemeRegistry<SchemeServer> schemes,
+      ReplayStore store,
+      ReplayRecorder replay,
+      PaymentListeners listeners,
+      ResponseRenderer render,
+      Clock clock) {
+    this.facilitator = facilitator;
+    this.schemes = schemes;
+    this.store = store;
+    this.replay = replay;
+    this.listeners = listeners;
+    this.render = render;
+    this.clock = clock;
+  }
+
+  /** Whether {@code match}, paid with {@code request} for {@code offer}, may buy it. */
+  public CompletableFuture<Outcome> admit(
+      GateRequest request, RouteOffer offer, PaymentMatch.Matched match) {
+    int version = match.x402Version();
+    PaymentEvent event = offer.event(request, version, match.requirements(), null);
+    PaymentIdentity identity;
+    try {
+      // From parsed values, so a respelled copy is the same payment; a malformed one is refused
+      // here, before it takes a replay-store entry or a facilitator call.
+      identity = PaymentIds.identify(schemes, version, match.requirements(), match.payload());
+    } catch (IllegalArgumentException e) {
+      String reason = "invalid payment payload: " + e.getMessage();
+      listeners.failure(event, reason, null);
+      return done(new Outcome.Refused(render.refusal(offer, version, reason, null)));
+    }
+    String key = identity.id();
+    Instant expiry =
+        PaymentIds.expiry(
+            identity, clock.instant().plusSeconds(match.requirements().maxTimeoutSeconds() + 60L));
+    ReplayStore.Acquisition acquired;
+    try {
+      acquired = store.acquire(key, expiry);
+    } catch (RuntimeException e) {
+      // Without the store the gate cannot know the payment is unused: refuse, never risk twice.
+      LOG.error("replay store unavailable: {}", e.getMessage());
+      listeners.failure(event, "replay_store_unavailable", e);
+      return done(
+          new Outcome.Refused(
+              render.error(503, "payments cannot be checked right now; try again shortly")));
+    }
+    switch (acquired.state()) {
+      case BUSY:
+        listeners.failure(event, "payment_in_use", null);
+        return done(
+            new Outcome.Refused(
+                render.refusal(
+                    offer, version, "this payment is being used by another request", null)));
+      case USED:
+        listeners.failure(event, "payment_already_used", null);
+        return done(
+            new Outcome.Refused(
+                render.refusal(offer, version, "this payment has already been used", null)));
+      case RESUMED:
+        // Verified before; its settlement was pending. Follow it rather than verify again: the
+        // transaction may already have used the authorization.
+        return done(
+            new Outcome.Admitted(
+                new PaidRequest(request, offer, match, key, acquired.settlementId(), true, event)));
+      case NEW:
+      default:
+        return verify(
+            new PaidRequest(request, offer, match, key, acquired.settlementId(), false, event));
+    }
+  }
+
+  private CompletableFuture<Outcome> verify(PaidRequest paid) {
+    listeners.notify(l -> l.beforeVerify(paid.event()));
+    return facilitator
+        .verify(paid.match().request())
+        .handle(
+            (verdict, error) -> {
+              if (error != null) {
+                replay.released(paid);
+                Throwable cause = Futures.unwrap(error);
+                LOG.warn("verification failed: facilitator error: {}", cause.getMessage());
+                listeners.failure(paid.event(), "facilitator_unreachable", cause);
+                return new Outcome.Refused(
+                    render.error(502, "the facilitator could not verify the payment"));
+              }
+              PaidRequest verified = paid.withPayer(verdict.payer());
+              listeners.notify(l -> l.afterVerify(verified.event(), verdict));
+              if (!verdict.isValid()) {
+                replay.released(paid);
+                String reason =
+                    verdict.invalidReason() == null
+                        ? ErrorReason.INVALID_PAYLOAD.wire()
+                        : verdict.invalidReason();
+                listeners.failure(verified.event(), reason, null);
+                return new Outcome.Refused(
+                    render.refusal(paid.offer(), paid.x402Version(), reason, verdict.payer()));
+              }
+              return new Outcome.Admitted(verified);
+            });
+  }
+
+  private static CompletableFuture<Outcome> done(Outcome outcome) {
+    return CompletableFuture.completedFuture(outcome);
+  }
+}

@@ -1,0 +1,201 @@
+package io.x402j.server.internal;
+
+import io.x402j.core.ErrorReason;
+import io.x402j.core.facilitator.Facilitator;
+import io.x402j.core.internal.Futures;
+import io.x402j.core.wire.SettleResponse;
+import io.x402j.server.Completion;
+import io.x402j.server.PendingSettlement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Settles admitted payments and says whether their buffered responses may go out. A payment is
+ * settled only after its handler succeeded (or, for routes that ask, before it ran); a success
+ * releases the response with its receipt, a failure refuses it. A {@code settlement_pending} answer
+ * is followed as the {@link PendingSettlement} policy says: released at once, or asked again every
+ * poll interval on the injected scheduler until the wait, measured on the injected clock, is over.
+ * Each outcome is recorded in the replay store. Immutable and thread-safe. Not part of the x402j
+ * API.
+ */
+public final class PaymentSettlement {
+  private static final Logger LOG = LoggerFactory.getLogger(PaymentSettlement.class);
+
+  /**
+   * How long to follow a pending settlement.
+   *
+   * @param policy what to do with {@code settlement_pending}
+   * @param maxWait how long to keep asking ({@link PendingSettlement#WAIT})
+   * @param poll how long between two questions
+   */
+  public record Pending(PendingSettlement policy, Duration maxWait, Duration poll) {}
+
+  private final Facilitator facilitator;
+  private final ReplayRecorder replay;
+  private final PaymentListeners listeners;
+  private final ResponseRenderer render;
+  private final Pending pending;
+  private final Clock clock;
+  private final ScheduledExecutorService scheduler;
+
+  /** Settles through {@code facilitator}; polls pending settlements on {@code scheduler}. */
+  public PaymentSettlement(
+      Facilitator facilitator,
+      ReplayRecorder replay,
+      PaymentListeners listeners,
+      ResponseRenderer render,
+      Pending pending,
+      Clock clock,
+      ScheduledExecutorService scheduler) {
+    this.facilitator = facilitator;
+    this.replay = replay;
+    this.listeners = listeners;
+    this.render = render;
+    this.pending = pending;
+    this.clock = clock;
+    this.scheduler = scheduler;
+  }
+
+  /**
+   * Settles {@code paid} after its handler answered {@code status}.
+   *
+   * @param upfront the release of a payment settled before the handler ran, else {@code null}
+   */
+  public CompletableFuture<Completion> complete(
+      PaidRequest paid, int status, Completion.Release upfront) {
+    if (upfront != null) {
+      return done(upfront); // paid before the handler ran: the response goes out whatever it is
+    }
+    if (status >= 400) {
+      unused(paid); // nothing was delivered, so nothing is charged
+      listeners.failure(paid.event(), "handler_failed_" + status, null);
+      return done(new Completion.Release(render.unchargedHeaders(), false));
+    }
+    return settle(paid);
+  }
+
+  /**
+   * The handler failed or its response could not be kept: the payment was not used.
+   *
+   * @param upfront the release of a payment settled before the handler ran (it stays settled)
+   */
+  public void abandon(PaidRequest paid, Completion.Release upfront) {
+    if (upfront == null) {
+      unused(paid);
+    }
+  }
+
+  /** Settles {@code paid} now, following a pending settlement as the policy says. */
+  public CompletableFuture<Completion> settle(PaidRequest paid) {
+    listeners.notify(l -> l.beforeSettle(paid.event()));
+    return settleOnce(paid, clock.instant().plus(pending.maxWait()));
+  }
+
+  /**
+   * Nothing was delivered for this request. A new payment is free to be presented again; a resumed
+   * one goes back to waiting on its settlement, which may already have moved the money and must
+   * stay this gate's attempt to follow (released, its next use would be a new attempt and a
+   * duplicate).
+   */
+  private void unused(PaidRequest paid) {
+    if (paid.resumed()) {
+      replay.pending(paid);
+    } else {
+      replay.released(paid);
+    }
+  }
+
+  private CompletableFuture<Completion> settleOnce(PaidRequest paid, Instant deadline) {
+    // The id names this gate's attempt: a repeat of it (a pending settlement followed, a lost
+    // answer) learns its outcome, while another server's copy of the payment is a duplicate.
+    return facilitator
+        .settle(paid.match().request().withSettlementId(paid.settlementId()))
+        .handle(
+            (receipt, error) -> {
+              if (error != null) {
+                return done(unanswered(paid, Futures.unwrap(error)));
+              }
+              listeners.notify(l -> l.afterSettle(paid.event(), receipt));
+              if (receipt.success()) {
+                replay.settled(paid);
+                return done(released(paid, receipt));
+              }
+              if (receipt.isPending()) {
+                return followPending(paid, receipt, deadline);
+              }
+              replay.released(paid);
+              listeners.failure(paid.event(), String.valueOf(receipt.errorReason()), null);
+              return done(
+                  (Completion) new Completion.Refuse(render.settlementRefusal(paid, receipt)));
+            })
+        .thenCompose(f -> f);
+  }
+
+  private Completion unanswered(PaidRequest paid, Throwable cause) {
+    // The settlement may or may not have happened: keep the payment presentable again.
+    replay.pending(paid);
+    LOG.warn("settlement failed: facilitator error: {}", cause.getMessage());
+    listeners.failure(paid.event(), "facilitator_unreachable", cause);
+    return new Completion.Refuse(
+        render.error(
+            502,
+            "the facilitator did not answer the settlement; send the same"
+                + " payment again to complete it"));
+  }
+
+  private Completion released(PaidRequest paid, SettleResponse receipt) {
+    return new Completion.Release(render.receiptHeaders(paid.x402Version(), receipt), true);
+  }
+
+  private CompletableFuture<Completion> followPending(
+      PaidRequest paid, SettleResponse receipt, Instant deadline) {
+    if (pending.policy() == PendingSettlement.RELEASE) {
+      // The response goes out now, so the payment has bought it: presented again it is used,
+      // not a settlement to follow (that would serve it a second time).
+      replay.settled(paid);
+      LOG.info(
+          "released {} {} with pending settlement {}",
+          paid.request().method(),
+          paid.request().path(),
+          receipt.transaction());
+      return done(released(paid, receipt));
+    }
+    // While this request still polls, the payment stays in use: a copy sent meanwhile is busy,
+    // not a settlement to follow (it would be served too when this one is).
+    if (clock.instant().plus(pending.poll()).isBefore(deadline)) {
+      CompletableFuture<Completion> next = new CompletableFuture<>();
+      scheduler.schedule(
+          () -> {
+            try {
+              settleOnce(paid, deadline)
+                  .whenComplete(
+                      (c, e) -> {
+                        if (e != null) {
+                          next.completeExceptionally(e);
+                        } else {
+                          next.complete(c);
+                        }
+                      });
+            } catch (RuntimeException e) {
+              next.completeExceptionally(e);
+            }
+          },
+          pending.poll().toMillis(),
+          TimeUnit.MILLISECONDS);
+      return next;
+    }
+    replay.pending(paid);
+    listeners.failure(paid.event(), ErrorReason.SETTLEMENT_PENDING.wire(), null);
+    return done(new Completion.Refuse(render.stillPending(paid, receipt)));
+  }
+
+  private static <T> CompletableFuture<T> done(T value) {
+    return CompletableFuture.completedFuture(value);
+  }
+}

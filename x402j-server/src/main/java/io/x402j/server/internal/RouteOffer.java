@@ -1,0 +1,61 @@
+package io.x402j.server.internal;
+
+import io.x402j.core.wire.PaymentRequirements;
+import io.x402j.core.wire.PaymentRequirementsV1;
+import io.x402j.core.wire.ResourceInfo;
+import io.x402j.server.GateRequest;
+import io.x402j.server.PaidRoute;
+import io.x402j.server.PaymentEvent;
+import io.x402j.server.RouteResolver.ResolvedRoute;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a route asks of one request: the resource and every payment option, each in the protocol
+ * versions it is offered in. Priced per request (a price or recipient may depend on it), by {@link
+ * Offers}. Not part of the x402j API.
+ *
+ * @param resolved the route and the pattern it was found by
+ * @param resource what the payment is for
+ * @param payments the payment options, in the order the route lists them
+ */
+public record RouteOffer(
+    ResolvedRoute resolved, ResourceInfo resource, List<OfferedPayment> payments) {
+  /** Validates and copies the fields. */
+  public RouteOffer {
+    Objects.requireNonNull(resolved, "resolved");
+    Objects.requireNonNull(resource, "resource");
+    payments = List.copyOf(payments);
+  }
+
+  /** The route. */
+  public PaidRoute route() {
+    return resolved.route();
+  }
+
+  /** The pattern the route was found by. */
+  public String pattern() {
+    return resolved.pattern();
+  }
+
+  /** Every option's v2 requirements, as a v2 402 lists them. */
+  public List<PaymentRequirements> v2() {
+    return payments.stream().map(OfferedPayment::requirements).toList();
+  }
+
+  /** The v1 requirements of the options offered to v1 payers, as a v1 402 lists them. */
+  public List<PaymentRequirementsV1> v1() {
+    return payments.stream().flatMap(p -> p.v1().stream()).toList();
+  }
+
+  /** Whether any option is offered to v1 payers. */
+  public boolean speaksV1() {
+    return payments.stream().anyMatch(p -> p.v1Requirements() != null);
+  }
+
+  /** The event the listeners get for a payment of this offer. */
+  public PaymentEvent event(
+      GateRequest request, int x402Version, PaymentRequirements paid, String payer) {
+    return new PaymentEvent(request.method(), request.path(), pattern(), x402Version, paid, payer);
+  }
+}
