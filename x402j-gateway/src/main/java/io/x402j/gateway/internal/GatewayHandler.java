@@ -1,5 +1,7 @@
 package io.x402j.gateway.internal;
 
+import io.x402j.core.wire.PaymentHeader;
+
 import io.x402j.core.internal.Futures;
 import io.x402j.core.internal.HttpExchanges;
 import io.x402j.jetty.BodyReader;
@@ -71,12 +73,9 @@ public final class GatewayHandler extends Handler.Abstract {
 
   /** Payment headers: the upstream neither needs them nor may forge them. */
   private static final Set<String> PAYMENT_HEADERS =
-      Set.of(
-          "payment-signature",
-          "x-payment",
-          "payment-required",
-          "payment-response",
-          "x-payment-response");
+      java.util.Arrays.stream(PaymentHeader.values())
+          .map(header -> header.headerName().toLowerCase(java.util.Locale.ROOT))
+          .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
   private final PaymentGate gate;
   private final URI upstream;
