@@ -153,13 +153,23 @@ class DemoIT {
       assertThat(children).as("anvil runs under the demo").isNotEmpty();
       process.destroy(); // SIGTERM, as Ctrl-C
       assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-      while (children.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < until) {
-        Thread.sleep(100);
-      }
+      awaitExit(children, Duration.ofSeconds(15));
       assertThat(children).noneMatch(ProcessHandle::isAlive);
     } finally {
       process.destroyForcibly();
+    }
+  }
+
+  /** Waits up to {@code timeout} for every one of {@code processes} to exit. */
+  static void awaitExit(List<ProcessHandle> processes, Duration timeout) throws Exception {
+    try {
+      java.util.concurrent.CompletableFuture.allOf(
+              processes.stream()
+                  .map(ProcessHandle::onExit)
+                  .toArray(java.util.concurrent.CompletableFuture[]::new))
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException stillRunning) {
+      // the caller's assertion names the survivors
     }
   }
 }

@@ -74,10 +74,7 @@ class DevnetCommandIT {
       assertThat(children).isNotEmpty();
       process.destroy(); // SIGTERM, like Ctrl-C
       assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (children.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
-        Thread.sleep(100);
-      }
+      DemoIT.awaitExit(children, Duration.ofSeconds(10));
       assertThat(children).noneMatch(ProcessHandle::isAlive);
     } finally {
       process.destroyForcibly();

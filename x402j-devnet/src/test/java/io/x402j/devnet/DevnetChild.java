@@ -13,6 +13,8 @@ public final class DevnetChild {
             .orElse(devnet.processId());
     System.out.println("anvil-pid " + anvil);
     System.out.flush();
+    // Idles until the test kills this JVM (that kill is what is tested); the bound only keeps
+    // an orphan from living on if the test itself dies first.
     Thread.sleep(120_000);
   }
 }

@@ -17,11 +17,12 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 class DevnetIT {
@@ -170,10 +171,13 @@ class DevnetIT {
       child.waitFor();
     }
 
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (ProcessHandle.of(anvilPid).map(ProcessHandle::isAlive).orElse(false)
-        && System.nanoTime() < deadline) {
-      Thread.sleep(100);
+    Optional<ProcessHandle> anvil = ProcessHandle.of(anvilPid);
+    if (anvil.isPresent()) {
+      try {
+        anvil.get().onExit().get(10, TimeUnit.SECONDS);
+      } catch (TimeoutException stillRunning) {
+        // asserted next
+      }
     }
     assertThat(ProcessHandle.of(anvilPid).map(ProcessHandle::isAlive).orElse(false))
         .as("anvil %d outlived its JVM", anvilPid)

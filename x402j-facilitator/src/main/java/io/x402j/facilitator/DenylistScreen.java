@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -30,12 +31,14 @@ import java.util.Set;
  */
 public final class DenylistScreen implements PaymentScreen {
   private final Path file;
+  private final Clock clock;
   private volatile Set<EvmAddress> denied;
   private volatile FileTime loadedAt;
   private volatile long checkedAtMillis;
 
-  private DenylistScreen(Path file) {
+  private DenylistScreen(Path file, Clock clock) {
     this.file = file;
+    this.clock = clock;
     reload();
   }
 
@@ -46,7 +49,12 @@ public final class DenylistScreen implements PaymentScreen {
    * @throws IllegalArgumentException naming the line of an entry that is not an address
    */
   public static DenylistScreen fromFile(Path file) {
-    return new DenylistScreen(file);
+    return fromFile(file, Clock.systemUTC());
+  }
+
+  /** As {@link #fromFile(Path)}, with the clock that paces the checks for a changed file. */
+  static DenylistScreen fromFile(Path file, Clock clock) {
+    return new DenylistScreen(file, clock);
   }
 
   private synchronized void reload() {
@@ -75,7 +83,7 @@ public final class DenylistScreen implements PaymentScreen {
   }
 
   private void refreshIfChanged() {
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     if (now - checkedAtMillis < 1000) {
       return;
     }

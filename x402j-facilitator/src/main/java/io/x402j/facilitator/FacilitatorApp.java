@@ -35,6 +35,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,6 +80,19 @@ public final class FacilitatorApp implements AutoCloseable {
    */
   public static FacilitatorApp start(
       FacilitatorConfig config, Map<String, String> env, NetworkRegistry registry) {
+    return start(config, env, registry, Clock.systemUTC(), System::nanoTime);
+  }
+
+  /**
+   * As {@link #start(FacilitatorConfig, Map, NetworkRegistry)}, with the clocks that time
+   * suspensions and denylist checks ({@code clock}) and refill rate limits ({@code nanoTime}).
+   */
+  static FacilitatorApp start(
+      FacilitatorConfig config,
+      Map<String, String> env,
+      NetworkRegistry registry,
+      Clock clock,
+      LongSupplier nanoTime) {
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(metrics);
     new JvmThreadMetrics().bindTo(metrics);
@@ -96,7 +110,7 @@ public final class FacilitatorApp implements AutoCloseable {
     JdbcSettlementLedger ledger = JdbcSettlementLedger.open(config.database(), env);
     ExactEvmFacilitator exact;
     List<FacilitatorServer.HealthProbe> probes = new ArrayList<>();
-    RevertBan revertBan = RevertBan.of(config.revertBan(), Clock.systemUTC()).bindTo(metrics);
+    RevertBan revertBan = RevertBan.of(config.revertBan(), clock).bindTo(metrics);
     try {
       ExactEvmFacilitator.Builder builder =
           ExactEvmFacilitator.builder()
@@ -124,7 +138,7 @@ public final class FacilitatorApp implements AutoCloseable {
     PaymentScreen screen =
         config.denylist() == null
             ? revertBan
-            : DenylistScreen.fromFile(config.denylist()).andThen(revertBan);
+            : DenylistScreen.fromFile(config.denylist(), clock).andThen(revertBan);
     FacilitatorService service =
         FacilitatorService.builder()
             .networks(networks)
@@ -168,7 +182,8 @@ public final class FacilitatorApp implements AutoCloseable {
             .verifyRateLimits(config.verifiesPerSecond(), config.verifiesPerPayerPerMinute())
             .maxBodyBytes(config.maxBodyBytes())
             .ledger(ledger)
-            .prometheus(metrics);
+            .prometheus(metrics)
+            .nanoTime(nanoTime);
     probes.forEach(serverBuilder::healthProbe);
     FacilitatorServer server;
     try {

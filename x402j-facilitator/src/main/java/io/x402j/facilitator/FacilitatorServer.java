@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 
 /**
  * The facilitator HTTP API on embedded Jetty: {@code POST /verify}, {@code POST /settle} (both
@@ -54,8 +55,9 @@ public final class FacilitatorServer implements AutoCloseable {
   private final JettyServer server;
 
   private FacilitatorServer(Builder b) {
-    RateLimiter settleLimiter = limiter(b.settlesPerSecond, b.settlesPerPayerPerMinute);
-    RateLimiter verifyLimiter = limiter(b.verifiesPerSecond, b.verifiesPerPayerPerMinute);
+    RateLimiter settleLimiter = limiter(b.settlesPerSecond, b.settlesPerPayerPerMinute, b.nanoTime);
+    RateLimiter verifyLimiter =
+        limiter(b.verifiesPerSecond, b.verifiesPerPayerPerMinute, b.nanoTime);
     FacilitatorHandler handler =
         new FacilitatorHandler(
             new FacilitatorHandler.Setup(
@@ -78,9 +80,10 @@ public final class FacilitatorServer implements AutoCloseable {
             .build();
   }
 
-  private static RateLimiter limiter(double perSecond, double perPayerPerMinute) {
+  private static RateLimiter limiter(
+      double perSecond, double perPayerPerMinute, LongSupplier nanoTime) {
     return perSecond > 0 || perPayerPerMinute > 0
-        ? new RateLimiter(perSecond, perPayerPerMinute, System::nanoTime)
+        ? new RateLimiter(perSecond, perPayerPerMinute, nanoTime)
         : null;
   }
 
@@ -133,6 +136,7 @@ public final class FacilitatorServer implements AutoCloseable {
     private Duration idleTimeout = Duration.ofSeconds(30);
     private Duration bodyTimeout = Duration.ofSeconds(20);
     private int maxThreads = 200;
+    private LongSupplier nanoTime = System::nanoTime;
 
     private Builder(FacilitatorService service) {
       this.service = Objects.requireNonNull(service, "service");
@@ -234,6 +238,12 @@ public final class FacilitatorServer implements AutoCloseable {
     /** The most request threads (default 200). */
     public Builder maxThreads(int maxThreads) {
       this.maxThreads = maxThreads;
+      return this;
+    }
+
+    /** The clock that refills the rate limits ({@link System#nanoTime()}); tests freeze it. */
+    Builder nanoTime(LongSupplier nanoTime) {
+      this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
       return this;
     }
 

@@ -121,11 +121,20 @@ class FacilitatorHttpIT {
   }
 
   static FacilitatorApp start(FacilitatorConfig config, Map<String, String> extraEnv) {
+    return start(config, extraEnv, java.time.Clock.systemUTC(), System::nanoTime);
+  }
+
+  /** A facilitator whose suspensions and denylist checks, and rate limits, follow the clocks. */
+  static FacilitatorApp start(
+      FacilitatorConfig config,
+      Map<String, String> extraEnv,
+      java.time.Clock clock,
+      java.util.function.LongSupplier nanoTime) {
     Map<String, String> env = new java.util.HashMap<>(extraEnv);
     for (String account : List.of("gas-1", "gas-2", "gas-3", "gas-4")) {
       env.put("KEYS_" + account.replace('-', '_'), info.requireAccount(account).privateKey());
     }
-    return FacilitatorApp.start(config, env, NetworkRegistry.defaults());
+    return FacilitatorApp.start(config, env, NetworkRegistry.defaults(), clock, nanoTime);
   }
 
   static PaymentRequirements requirements() {
@@ -486,7 +495,10 @@ class FacilitatorHttpIT {
 
   @Test
   void settlementsAreRateLimitedInAllAndPerPayer() throws Exception {
-    try (FacilitatorApp global = start(config("gas-3", null, 1, 0, null), Map.of())) {
+    // The limiters' clock stands still: however long a settlement takes, no token comes back.
+    java.util.function.LongSupplier frozen = () -> 0L;
+    try (FacilitatorApp global =
+        start(config("gas-3", null, 1, 0, null), Map.of(), java.time.Clock.systemUTC(), frozen)) {
       assertThat(post(global, "/settle", v2Body(buyer), null).statusCode()).isEqualTo(200);
       HttpResponse<String> limited = post(global, "/settle", v2Body(otherBuyer), null);
       assertThat(limited.statusCode()).isEqualTo(429);
@@ -495,7 +507,8 @@ class FacilitatorHttpIT {
           .as("verify is not limited")
           .isEqualTo(200);
     }
-    try (FacilitatorApp perPayer = start(config("gas-4", null, 0, 1, null), Map.of())) {
+    try (FacilitatorApp perPayer =
+        start(config("gas-4", null, 0, 1, null), Map.of(), java.time.Clock.systemUTC(), frozen)) {
       assertThat(post(perPayer, "/settle", v2Body(buyer), null).statusCode()).isEqualTo(200);
       HttpResponse<String> again = post(perPayer, "/settle", v2Body(buyer), null);
       assertThat(again.statusCode()).isEqualTo(429);
@@ -509,7 +522,9 @@ class FacilitatorHttpIT {
   void theDenylistRefusesPayersAndRecipientsAndIsReloaded(@TempDir Path temp) throws Exception {
     Path denylist = temp.resolve("denylist.txt");
     Files.writeString(denylist, "# blocked payers\n" + buyer.address().toLowerHex() + "\n");
-    try (FacilitatorApp screened = start(config("gas-2", null, 0, 0, denylist), Map.of())) {
+    RevertBanTest.TestClock clock = new RevertBanTest.TestClock();
+    try (FacilitatorApp screened =
+        start(config("gas-2", null, 0, 0, denylist), Map.of(), clock, System::nanoTime)) {
       VerifyResponse payerRefused =
           WIRE.decodeVerifyResponse(post(screened, "/verify", v2Body(buyer), null).body());
       SettleResponse settleRefused =
@@ -523,7 +538,7 @@ class FacilitatorHttpIT {
 
       Files.writeString(denylist, seller.toString() + "  # a blocked recipient\n");
       Files.setLastModifiedTime(denylist, FileTime.from(Instant.now().plusSeconds(5)));
-      Thread.sleep(1100);
+      clock.advance(Duration.ofMillis(1100)); // the list is checked for changes once a second
       VerifyResponse recipientRefused =
           WIRE.decodeVerifyResponse(post(screened, "/verify", v2Body(otherBuyer), null).body());
       assertThat(recipientRefused.reason()).hasValue(ErrorReason.RECIPIENT_DENIED);
@@ -615,16 +630,15 @@ class FacilitatorHttpIT {
                   .POST(HttpRequest.BodyPublishers.ofString(v2Body(buyer)))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (devnet.pendingTransactionCount(gas) == before && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
-      assertThat(devnet.pendingTransactionCount(gas))
+      assertThat(devnet.awaitPendingTransactions(gas, before, Duration.ofSeconds(10)))
           .as("the settlement was broadcast")
           .isEqualTo(before + 1);
 
       CompletableFuture<Void> closed = CompletableFuture.runAsync(closing::close);
       boolean refused = false;
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      // Asks until the server says it is closing: the answer decides, the pause only spaces
+      // the questions (close() runs on another thread and offers no signal of its own).
       while (!refused && System.nanoTime() < deadline) {
         try {
           refused = get(closing, "/health").statusCode() == 503;

@@ -6,6 +6,7 @@ import io.x402j.core.NetworkRegistry;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.devnet.Devnet;
 import io.x402j.devnet.DevnetInfo;
+import io.x402j.evm.EvmAddress;
 import io.x402j.evm.PrivateKeySigner;
 import io.x402j.facilitator.FaultLoad.Payment;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,16 +76,25 @@ class PostgresRestartIT {
               config,
               Map.of("KEYS", info.requireAccount("gas").privateKey()),
               NetworkRegistry.defaults())) {
+        EvmAddress gas = info.requireAccount("gas").address();
+        long broadcastBefore = devnet.pendingTransactionCount(gas);
         List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
         for (int i = 0; i < PER_PHASE; i++) {
           sent.add(FaultLoad.settle(app, all.get(i).body()));
         }
-        Thread.sleep(40);
+        assertThat(devnet.awaitPendingTransactions(gas, broadcastBefore, Duration.ofSeconds(30)))
+            .as("the first wave is under way: a settlement was broadcast")
+            .isGreaterThan(broadcastBefore);
         pg.close(); // in the middle of the first wave
+        List<CompletableFuture<HttpResponse<String>>> duringOutage = new ArrayList<>();
         for (int i = PER_PHASE; i < 2 * PER_PHASE; i++) {
-          sent.add(FaultLoad.settle(app, all.get(i).body()));
+          duringOutage.add(FaultLoad.settle(app, all.get(i).body()));
         }
-        Thread.sleep(7000); // longer than the ledger waits for a connection (5 s)
+        sent.addAll(duringOutage);
+        // The database comes back only once every request sent during the outage was answered
+        // (after the ledger gave up waiting for a connection, 5 s), so each of them met it.
+        CompletableFuture.allOf(duringOutage.toArray(CompletableFuture[]::new))
+            .get(60, TimeUnit.SECONDS);
         pg = postgres(data, port);
         for (int i = 2 * PER_PHASE; i < payments; i++) {
           sent.add(FaultLoad.settle(app, all.get(i).body()));

@@ -16,6 +16,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -125,10 +126,13 @@ class ResourceLimitsIT {
     ExecutorService clients = Executors.newFixedThreadPool(slow);
     try {
       List<Future<String>> trickles = new ArrayList<>();
+      CountDownLatch reading = new CountDownLatch(slow);
       for (int i = 0; i < slow; i++) {
-        trickles.add(clients.submit(() -> raw.trickle("/verify", 1024)));
+        trickles.add(clients.submit(() -> raw.trickle("/verify", 1024, reading)));
       }
-      Thread.sleep(500); // every slow client has sent its headers and holds a request
+      assertThat(reading.await(20, TimeUnit.SECONDS))
+          .as("the server is reading every slow client's body (%d still not)", reading.getCount())
+          .isTrue();
       assertTimeoutPreemptively(
           Duration.ofSeconds(10),
           () -> assertThat(supported()).as("a client arriving meanwhile").contains(" 200 "));

@@ -18,9 +18,9 @@ class RevertBanTest {
   static final EvmAddress PAYER = EvmAddress.parse("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed");
   static final String SELLER = "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359";
 
-  /** A clock the test moves. */
+  /** A clock the test moves (read by server threads too, hence volatile). */
   static final class TestClock extends Clock {
-    Instant now = Instant.parse("2026-11-21T10:00:00Z");
+    volatile Instant now = Instant.parse("2026-11-21T10:00:00Z");
 
     void advance(Duration duration) {
       now = now.plus(duration);

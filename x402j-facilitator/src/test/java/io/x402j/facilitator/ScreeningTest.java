@@ -130,4 +130,27 @@ class ScreeningTest {
     assertThat(screen.screen(AcceptingScheme.NETWORK, HONEST.toString(), SELLER.toString()))
         .isEmpty();
   }
+
+  @Test
+  void anEditedDenylistIsReadAgainAtMostOnceASecond(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("deny.txt"), DENIED + "\n");
+    RevertBanTest.TestClock clock = new RevertBanTest.TestClock();
+    DenylistScreen screen = DenylistScreen.fromFile(file, clock);
+    assertThat(screen.screen(AcceptingScheme.NETWORK, HONEST.toString(), SELLER.toString()))
+        .isEmpty();
+
+    Files.writeString(file, HONEST + "\n");
+    Files.setLastModifiedTime(
+        file, java.nio.file.attribute.FileTime.from(clock.instant().plusSeconds(5)));
+    clock.advance(java.time.Duration.ofMillis(999));
+    assertThat(screen.screen(AcceptingScheme.NETWORK, HONEST.toString(), SELLER.toString()))
+        .as("not read again within the second")
+        .isEmpty();
+
+    clock.advance(java.time.Duration.ofMillis(1));
+    assertThat(screen.screen(AcceptingScheme.NETWORK, HONEST.toString(), SELLER.toString()))
+        .as("read again a second after the last look")
+        .hasValueSatisfying(r -> assertThat(r.reason()).isEqualTo(ErrorReason.PAYER_DENIED));
+    assertThat(screen.size()).isEqualTo(1);
+  }
 }

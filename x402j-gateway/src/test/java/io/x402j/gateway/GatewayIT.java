@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -261,10 +262,15 @@ class GatewayIT {
       List<Socket> unfinished = raw.unfinishedRequests(36);
       try {
         List<Future<String>> trickles = new ArrayList<>();
+        CountDownLatch reading = new CountDownLatch(36);
         for (int i = 0; i < 36; i++) {
-          trickles.add(clients.submit(() -> raw.trickle("/echo", 1024)));
+          trickles.add(clients.submit(() -> raw.trickle("/echo", 1024, reading)));
         }
-        Thread.sleep(500);
+        assertThat(reading.await(20, TimeUnit.SECONDS))
+            .as(
+                "the gateway is reading every slow client's body (%d still not)",
+                reading.getCount())
+            .isTrue();
         assertTimeoutPreemptively(
             Duration.ofSeconds(10),
             () -> assertThat(raw.exchange(raw.post("/echo", "{}", ""))).contains(" 402 "));

@@ -9,6 +9,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * HTTP/1.1 over a plain socket, for requests no well-behaved client would send: oversized headers,
@@ -86,22 +87,41 @@ public final class RawHttp {
   /**
    * Posts a body of {@code length} bytes one byte every 200 ms, until the server answers or closes;
    * returns the status line.
+   *
+   * <p>The request says {@code Expect: 100-continue}, so the server answers {@code 100 Continue}
+   * once its handler starts reading the body. Only then is {@code reading} counted down and the
+   * body trickled: a test that awaits {@code reading} knows the server holds this request, rather
+   * than hoping that it has connected by now. If any other answer comes first, that is returned.
    */
-  public String trickle(String path, int length) throws IOException {
+  public String trickle(String path, int length, CountDownLatch reading) throws IOException {
     try (Socket socket = new Socket(host, port)) {
       socket.setSoTimeout(30_000);
       OutputStream out = socket.getOutputStream();
-      byte[] request = post(path, "x".repeat(length), "");
+      InputStream in = socket.getInputStream();
+      byte[] request = post(path, "x".repeat(length), "Expect: 100-continue\r\n");
       int headerEnd = request.length - length;
       out.write(request, 0, headerEnd);
       out.flush();
+      String interim = statusLine(in);
+      if (!interim.contains(" 100 ")) {
+        return interim;
+      }
+      String line;
+      do {
+        line = statusLine(in); // the interim answer's headers, up to its empty line
+      } while (!line.isEmpty() && !line.equals("closed"));
+      if (line.equals("closed")) {
+        return line;
+      }
+      reading.countDown();
       for (int i = headerEnd; i < request.length; i++) {
-        if (socket.getInputStream().available() > 0) {
+        if (in.available() > 0) {
           break;
         }
         try {
           out.write(request[i]);
           out.flush();
+          // The slowness under test, not a wait for the test to proceed.
           Thread.sleep(200);
         } catch (IOException cutOff) {
           break;
@@ -110,7 +130,7 @@ public final class RawHttp {
           return "interrupted";
         }
       }
-      return statusLine(socket.getInputStream());
+      return statusLine(in);
     }
   }
 

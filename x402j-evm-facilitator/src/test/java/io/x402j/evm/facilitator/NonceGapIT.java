@@ -46,6 +46,7 @@ class NonceGapIT {
       DevnetInfo info = devnet.info();
       HttpClient http = HttpClient.newHttpClient();
       AtomicInteger sends = new AtomicInteger();
+      CountDownLatch firstHeld = new CountDownLatch(1);
       CountDownLatch secondForwarded = new CountDownLatch(1);
       proxy.respond(
           "/",
@@ -57,6 +58,7 @@ class NonceGapIT {
                 int n = sends.incrementAndGet();
                 if (n == 1) {
                   // Hold the first broadcast until the next one went through, then refuse it.
+                  firstHeld.countDown();
                   secondForwarded.await(10, TimeUnit.SECONDS);
                   return Answer.json(
                       200,
@@ -102,7 +104,9 @@ class NonceGapIT {
               .build()) {
         SchemeRequest first = request(buyer, requirements);
         CompletableFuture<SettleResponse> a = facilitator.settle(first);
-        Thread.sleep(200); // let the first take nonce 0 before the second takes nonce 1
+        // The second starts only once the first is broadcast (and held): the first has nonce 0,
+        // the second takes nonce 1, whichever thread runs faster.
+        assertThat(firstHeld.await(30, TimeUnit.SECONDS)).as("the first was broadcast").isTrue();
         CompletableFuture<SettleResponse> b = facilitator.settle(request(buyer, requirements));
 
         SettleResponse refused = a.join();

@@ -10,8 +10,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -47,6 +49,10 @@ public final class FaultyRpcProxy implements AutoCloseable {
   private final AtomicInteger forwarded = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
   private volatile Mode mode = Mode.PASS;
+
+  /** Open while the proxy hangs; hung requests wait on it. */
+  private volatile CountDownLatch hanging = new CountDownLatch(0);
+
   private HttpServer server;
 
   public FaultyRpcProxy(String nodeUrl) throws IOException {
@@ -91,7 +97,7 @@ public final class FaultyRpcProxy implements AutoCloseable {
           last = null;
           break;
         } catch (IOException e) {
-          last = e; // the port may linger for a moment
+          last = e; // the port may linger for a moment: a retry pause, not a wait for a test
           sleep(100);
         }
       }
@@ -99,7 +105,12 @@ public final class FaultyRpcProxy implements AutoCloseable {
         throw last;
       }
     }
+    CountDownLatch wasHanging = hanging;
+    if (next == Mode.HANG) {
+      hanging = new CountDownLatch(1);
+    }
     mode = next;
+    wasHanging.countDown();
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -126,8 +137,9 @@ public final class FaultyRpcProxy implements AutoCloseable {
           }
           if (now == Mode.HANG || mode == Mode.HANG) {
             failed.incrementAndGet();
-            while (mode == Mode.HANG) {
-              sleep(50);
+            CountDownLatch until = hanging;
+            if (mode == Mode.HANG) {
+              until.await(5, TimeUnit.MINUTES); // until the mode changes
             }
             return; // the answer is lost: the connection closes without one
           }
@@ -168,6 +180,7 @@ public final class FaultyRpcProxy implements AutoCloseable {
   @Override
   public synchronized void close() {
     mode = Mode.PASS;
+    hanging.countDown();
     server.stop(0);
     threads.shutdownNow();
   }
