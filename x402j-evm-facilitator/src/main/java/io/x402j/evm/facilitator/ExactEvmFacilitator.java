@@ -20,6 +20,7 @@ import io.x402j.evm.Signer;
 import io.x402j.evm.facilitator.internal.Eip1559Transaction;
 import io.x402j.evm.facilitator.internal.Eip3009Calls;
 import io.x402j.evm.facilitator.internal.EvmChain;
+import io.x402j.evm.facilitator.internal.NodeRefusal;
 import io.x402j.evm.facilitator.internal.NonceLane;
 import io.x402j.evm.facilitator.internal.PaymentCheck;
 import io.x402j.evm.facilitator.internal.Reservations;
@@ -862,8 +863,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                 // nodes word that differently, so the signer's balance decides.
                 BigInteger floor =
                     fees.maxFeePerGas().multiply(BigInteger.valueOf(chain.config().gasLimitCap()));
-                if ((message != null
-                        && message.toLowerCase(Locale.ROOT).contains("insufficient funds"))
+                if (NodeRefusal.of(message) == NodeRefusal.INSUFFICIENT_FUNDS
                     || (signerWei != null && signerWei.compareTo(floor) < 0)) {
                   return fail(
                       key,
@@ -1018,10 +1018,8 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
       return track(check, key, submission, lane); // unknown: it may have arrived
     }
     RpcException failure = (RpcException) cause;
-    RpcError rpcError = failure.error();
-    String message = rpcError == null ? "" : rpcError.message().toLowerCase(Locale.ROOT);
-    if (failure.kind() == RpcException.Kind.RPC_ERROR
-        && (message.contains("already known") || message.contains("known transaction"))) {
+    NodeRefusal refusal = NodeRefusal.of(failure);
+    if (failure.kind() == RpcException.Kind.RPC_ERROR && refusal == NodeRefusal.ALREADY_KNOWN) {
       return track(check, key, submission, lane); // the node has it already
     }
     if (failure.kind() != RpcException.Kind.RPC_ERROR
@@ -1029,10 +1027,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
       return track(check, key, submission, lane); // timeout or dropped connection: unknown
     }
     // The node refused the transaction or could not be reached: it provably went nowhere.
-    boolean staleNonce =
-        message.contains("nonce too low")
-            || message.contains("replacement transaction underpriced")
-            || message.contains("already exists");
+    boolean staleNonce = refusal == NodeRefusal.NONCE_TAKEN;
     Instant reclaimed = now();
     CompletableFuture<Void> released =
         CompletableFuture.runAsync(
@@ -1051,7 +1046,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
           submission.nonce(),
           submission.signer(),
           key.network(),
-          Text.quote(rpcError.message()));
+          Text.quote(failure.error().message()));
       return released
           .thenCompose(ignored -> resync(check.chain(), lane))
           .thenCompose(
@@ -1069,7 +1064,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
       fillGap(check.chain(), lane, submission.nonce(), quote);
     }
     String reason =
-        message.contains("insufficient funds")
+        refusal == NodeRefusal.INSUFFICIENT_FUNDS
             ? "facilitator signer " + submission.signer() + " has too little ETH for gas"
             : "the node refused the settlement transaction: " + failure.getMessage();
     return released.thenCompose(
@@ -1428,13 +1423,12 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                           hold(lane, submission);
                           return done(Resolution.REBROADCAST);
                         }
-                        String message = describe(error).toLowerCase(Locale.ROOT);
-                        if (message.contains("already known")
-                            || message.contains("known transaction")) {
+                        NodeRefusal refusal = NodeRefusal.of(error);
+                        if (refusal == NodeRefusal.ALREADY_KNOWN) {
                           hold(lane, submission);
                           return done(Resolution.REBROADCAST);
                         }
-                        if (message.contains("nonce too low") || message.contains("replacement")) {
+                        if (refusal == NodeRefusal.NONCE_TAKEN) {
                           // Perhaps by this very transaction, mined since the first look.
                           return chain
                               .rpc()
