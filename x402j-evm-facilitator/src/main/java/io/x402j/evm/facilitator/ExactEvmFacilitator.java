@@ -24,6 +24,7 @@ import io.x402j.evm.facilitator.internal.NodeRefusal;
 import io.x402j.evm.facilitator.internal.NonceLane;
 import io.x402j.evm.facilitator.internal.PaymentCheck;
 import io.x402j.evm.facilitator.internal.Reservations;
+import io.x402j.evm.facilitator.internal.SettleReply;
 import io.x402j.evm.rpc.RpcCall;
 import io.x402j.evm.rpc.RpcError;
 import io.x402j.evm.rpc.RpcException;
@@ -446,8 +447,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
     String network = request.requirements().network().toString();
     PaymentCheck.Result check = PaymentCheck.run(request, chains::get, clock.instant());
     if (check.failed()) {
-      return done(
-          SettleResponse.failure(check.reason(), check.message(), "", network, check.payer()));
+      return done(new SettleReply(network, check.payer()).refused(check.reason(), check.message()));
     }
     Eip3009Authorization a = check.payload().authorization();
     SettlementKey key =
@@ -518,12 +518,10 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
             })
         .exceptionally(
             e ->
-                SettleResponse.failure(
-                    ErrorReason.UNEXPECTED_SETTLE_ERROR,
-                    "settlement failed before broadcast: " + describe(e),
-                    "",
-                    network,
-                    check.payer()));
+                new SettleReply(network, check.payer())
+                    .refused(
+                        ErrorReason.UNEXPECTED_SETTLE_ERROR,
+                        "settlement failed before broadcast: " + describe(e)));
   }
 
   /**
@@ -539,24 +537,18 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
       String attempt,
       SettlementRecord record,
       Instant started) {
-    String network = key.network().toString();
+    SettleReply reply = new SettleReply(key.network().toString(), check.payer());
     if (!record.fingerprint().equals(fingerprint)) {
       return done(
-          SettleResponse.failure(
+          reply.refused(
               ErrorReason.EXACT_EVM_NONCE_ALREADY_USED,
-              "a different payment with this authorization nonce was already settled",
-              "",
-              network,
-              check.payer()));
+              "a different payment with this authorization nonce was already settled"));
     }
     if (!sameAttempt(attempt, record.settlementId())) {
       return done(
-          SettleResponse.failure(
+          reply.refused(
               ErrorReason.DUPLICATE_SETTLEMENT,
-              "this payment was already settled, or is being settled, for another request",
-              "",
-              network,
-              check.payer()));
+              "this payment was already settled, or is being settled, for another request"));
     }
     switch (record.state()) {
       case CONFIRMED:
@@ -571,12 +563,9 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
         Duration waited = Duration.between(started, clock.instant());
         if (waited.compareTo(claimLease.plus(check.chain().config().receiptTimeout())) > 0) {
           return done(
-              SettleResponse.failure(
+              reply.refused(
                   ErrorReason.UNEXPECTED_SETTLE_ERROR,
-                  "another settlement of this payment has not progressed",
-                  "",
-                  network,
-                  check.payer()));
+                  "another settlement of this payment has not progressed"));
         }
         return delay(check.chain().config().pollInterval())
             .thenCompose(ignored -> settleThroughLedger(check, key, fingerprint, attempt, started));
@@ -1136,16 +1125,14 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                 return done(
                     new Outcome(
                         SettlementState.PENDING,
-                        SettleResponse.failure(
-                            ErrorReason.SETTLEMENT_PENDING,
-                            "transaction "
-                                + hash
-                                + " was broadcast; "
-                                + why
-                                + "; settle again to follow it",
-                            hash,
-                            network,
-                            check.payer())));
+                        new SettleReply(network, check.payer())
+                            .pending(
+                                hash,
+                                "transaction "
+                                    + hash
+                                    + " was broadcast; "
+                                    + why
+                                    + "; settle again to follow it")));
               }
               if (lane != null) {
                 lane.done(submission.nonce());
@@ -1276,31 +1263,22 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
   /** What a receipt means: success only with status 1 and the expected Transfer event. */
   private static Outcome judge(
       SettlementKey key, EvmAddress payTo, TokenAmount value, JsonNode receipt, String hash) {
-    String network = key.network().toString();
-    String payer = key.payer().toString();
+    SettleReply reply = new SettleReply(key.network().toString(), key.payer().toString());
     if (!"0x1".equals(receipt.path("status").asText())) {
       return new Outcome(
           SettlementState.FAILED,
-          SettleResponse.failure(
-              ErrorReason.EXACT_EVM_TRANSACTION_FAILED,
-              "transaction " + hash + " reverted",
-              hash,
-              network,
-              payer));
+          reply.failedIn(
+              hash, ErrorReason.EXACT_EVM_TRANSACTION_FAILED, "transaction " + hash + " reverted"));
     }
     if (!Eip3009Calls.hasTransfer(receipt, key.asset(), key.payer(), payTo, value.value())) {
       return new Outcome(
           SettlementState.FAILED,
-          SettleResponse.failure(
-              ErrorReason.EXACT_EVM_TRANSFER_EVENT_MISMATCH,
-              "transaction " + hash + " emitted no Transfer of " + value + " to " + payTo,
+          reply.failedIn(
               hash,
-              network,
-              payer));
+              ErrorReason.EXACT_EVM_TRANSFER_EVENT_MISMATCH,
+              "transaction " + hash + " emitted no Transfer of " + value + " to " + payTo));
     }
-    return new Outcome(
-        SettlementState.CONFIRMED,
-        new SettleResponse(true, null, null, hash, network, payer, value, null, Map.of()));
+    return new Outcome(SettlementState.CONFIRMED, reply.settled(hash, value));
   }
 
   // ------------------------------------------------------------------------------- reconcile
@@ -1502,8 +1480,8 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
     Outcome outcome =
         new Outcome(
             SettlementState.FAILED,
-            SettleResponse.failure(
-                reason, message, "", key.network().toString(), key.payer().toString()));
+            new SettleReply(key.network().toString(), key.payer().toString())
+                .refused(reason, message));
     return record(key, OutcomeFence.ofTransaction(transaction), outcome)
         .thenApply(r -> Resolution.FAILED);
   }
@@ -1522,7 +1500,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
         OutcomeFence.ofClaim(claimedAt),
         new Outcome(
             SettlementState.FAILED,
-            SettleResponse.failure(reason, message, "", key.network().toString(), check.payer())));
+            new SettleReply(key.network().toString(), check.payer()).refused(reason, message)));
   }
 
   /**
