@@ -68,6 +68,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -132,6 +133,8 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
   private final Reservations reservations = new Reservations();
   private final Consumer<Revert> onRevert;
   private final Verifier verifier;
+  private final Set<CompletableFuture<Void>> delays = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
 
   private record InFlight(
       String fingerprint, String settlementId, CompletableFuture<SettleResponse> future) {}
@@ -467,8 +470,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
       int attempt) {
     return CompletableFuture.supplyAsync(() -> committedElsewhere(key), blocking)
         .thenCompose(committed -> prepare(check, key, settlementId, fence, attempt, committed))
-        .thenApply(CompletableFuture::completedFuture)
-        .exceptionally(
+        .exceptionallyCompose(
             e ->
                 // Failures that reach here happened before anything was broadcast.
                 fail(
@@ -476,8 +478,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                     fence,
                     ErrorReason.UNEXPECTED_SETTLE_ERROR,
                     "settlement failed before broadcast: " + describe(e),
-                    check))
-        .thenCompose(response -> response);
+                    check));
   }
 
   /**
@@ -1360,19 +1361,44 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
     }
   }
 
+  /**
+   * Completes after {@code duration} on the injected scheduler (so tests drive it), on whose thread
+   * the continuation starts: every continuation hands its work to {@link #blocking} at once.
+   */
   private CompletableFuture<Void> delay(Duration duration) {
-    return CompletableFuture.runAsync(
-        () -> {},
-        CompletableFuture.delayedExecutor(duration.toMillis(), TimeUnit.MILLISECONDS, blocking));
+    CompletableFuture<Void> elapsed = new CompletableFuture<>();
+    delays.add(elapsed);
+    elapsed.whenComplete((ignored, error) -> delays.remove(elapsed));
+    if (closed) {
+      elapsed.completeExceptionally(new IllegalStateException("the facilitator was closed"));
+      return elapsed;
+    }
+    try {
+      Runnable elapse = () -> elapsed.complete(null);
+      scheduler.schedule(elapse, duration.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closed) {
+      elapsed.completeExceptionally(closed);
+    }
+    return elapsed;
   }
 
   private static <T> CompletableFuture<T> done(T value) {
     return CompletableFuture.completedFuture(value);
   }
 
-  /** Stops receipt polling and the facilitator's own threads. */
+  /**
+   * Stops the facilitator. Settlements waiting to look again (at another attempt's claim of their
+   * payment, or at a balance committed to settlements in flight) stop waiting and answer {@code
+   * unexpected_settle_error}; the threads the facilitator made for itself are stopped, and with
+   * them its receipt polling. Executors given to {@link Builder#executors} and the ledger belong to
+   * the caller: they are left running and open (receipt polling on such a scheduler stops by itself
+   * once no transaction is watched). Settle nothing after closing.
+   */
   @Override
   public void close() {
+    closed = true;
+    IllegalStateException stopped = new IllegalStateException("the facilitator was closed");
+    delays.forEach(delay -> delay.completeExceptionally(stopped));
     if (ownsExecutors) {
       scheduler.shutdownNow();
       blocking.shutdownNow();
