@@ -391,7 +391,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
         if (waited.compareTo(claimLease.plus(check.chain().config().receiptTimeout())) > 0) {
           return done(
               reply.refused(
-                  ErrorReason.UNEXPECTED_SETTLE_ERROR,
+                  ErrorReason.SETTLEMENT_STALLED,
                   "another settlement of this payment has not progressed"));
         }
         return delay(check.chain().config().pollInterval())

@@ -106,6 +106,30 @@ class FollowClaimTest {
   }
 
   @Test
+  void aClaimThatDoesNotProgressIsAnsweredStalled() throws Exception {
+    // Held by a facilitator whose clock runs ten minutes ahead: here its claim never looks expired.
+    Instant claimedAt = claimElsewhere(NOW.plus(Duration.ofMinutes(10)));
+    CompletableFuture<SettleResponse> settling = facilitator.settle(request());
+    ManualScheduler.Task look = scheduler.next();
+
+    clock.advance(LEASE.plus(RECEIPT_TIMEOUT).plusSeconds(1));
+    look.run();
+
+    SettleResponse answer = settling.get(10, TimeUnit.SECONDS);
+    assertThat(answer.success()).isFalse();
+    assertThat(answer.reason()).hasValue(ErrorReason.SETTLEMENT_STALLED);
+    assertThat(answer.errorReason()).isEqualTo("settlement_stalled");
+    assertThat(answer.errorMessage())
+        .isEqualTo("another settlement of this payment has not progressed");
+    assertThat(answer.transaction()).isEmpty();
+    assertThat(scheduler.hasScheduled()).isFalse();
+    // The claim is the other settlement's, untouched.
+    assertThat(ledger.find(key()).orElseThrow())
+        .extracting(r -> r.state(), r -> r.updatedAt())
+        .containsExactly(SettlementState.CLAIMED, claimedAt);
+  }
+
+  @Test
   void closingTheFacilitatorEndsTheWaitOfASettlementFollowingAClaim() throws Exception {
     claimElsewhere(NOW);
     CompletableFuture<SettleResponse> settling = facilitator.settle(request());
