@@ -135,6 +135,14 @@ public enum ErrorReason {
   /** x402j: the facilitator's screening refuses this recipient. */
   RECIPIENT_DENIED(
       "recipient_denied", "the facilitator does not settle payments to this recipient"),
+  /**
+   * x402j: another settlement of the same attempt holds this payment's claim and has not progressed
+   * (no broadcast, no outcome) for the claim lease plus the receipt timeout, so this request
+   * stopped following it; nothing was broadcast for it. Settling the same payment again later
+   * follows that settlement, or takes the claim over once its lease runs out.
+   */
+  SETTLEMENT_STALLED(
+      "settlement_stalled", "another settlement of this payment holds it and has not progressed"),
 
   // Names of the public specification text that the official SDK spells differently; accepted.
   /** Spec spelling of {@link #EXACT_EVM_SIGNATURE}. */

@@ -1,5 +1,12 @@
 package io.x402j.evm.facilitator;
 
+import static io.x402j.evm.facilitator.internal.ChainReads.decodeBool;
+import static io.x402j.evm.facilitator.internal.ChainReads.decodeQuantity;
+import static io.x402j.evm.facilitator.internal.ChainReads.decodeUint;
+import static io.x402j.evm.facilitator.internal.ChainReads.describe;
+import static io.x402j.evm.facilitator.internal.ChainReads.ethCall;
+import static io.x402j.evm.facilitator.internal.ChainReads.hasCode;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.x402j.core.ErrorReason;
 import io.x402j.core.Network;
@@ -11,20 +18,26 @@ import io.x402j.core.scheme.SchemeFacilitator;
 import io.x402j.core.scheme.SchemeRequest;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.core.wire.VerifyResponse;
-import io.x402j.evm.Abi;
 import io.x402j.evm.Eip3009Authorization;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.ExactEvmPayload;
 import io.x402j.evm.Hex;
 import io.x402j.evm.Signer;
+import io.x402j.evm.facilitator.internal.ContractSignature;
 import io.x402j.evm.facilitator.internal.Eip1559Transaction;
 import io.x402j.evm.facilitator.internal.Eip3009Calls;
 import io.x402j.evm.facilitator.internal.EvmChain;
+import io.x402j.evm.facilitator.internal.FeeQuote;
+import io.x402j.evm.facilitator.internal.FeeQuote.Fees;
+import io.x402j.evm.facilitator.internal.FeeQuote.Quote;
+import io.x402j.evm.facilitator.internal.NodeRefusal;
 import io.x402j.evm.facilitator.internal.NonceLane;
 import io.x402j.evm.facilitator.internal.PaymentCheck;
 import io.x402j.evm.facilitator.internal.Reservations;
+import io.x402j.evm.facilitator.internal.SettleReply;
+import io.x402j.evm.facilitator.internal.SimulationDiagnosis;
+import io.x402j.evm.facilitator.internal.Verifier;
 import io.x402j.evm.rpc.RpcCall;
-import io.x402j.evm.rpc.RpcError;
 import io.x402j.evm.rpc.RpcException;
 import io.x402j.evm.rpc.RpcResult;
 import io.x402j.evm.settle.InMemorySettlementLedger;
@@ -48,7 +61,6 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -56,12 +68,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,7 +115,6 @@ import org.slf4j.LoggerFactory;
 public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ExactEvmFacilitator.class);
   private static final int MAX_SEND_ATTEMPTS = 3;
-  private static final long GAS_MARGIN = 5_000;
 
   /**
    * The most unfinished settlements of one payer's token that a settlement looks at; a payer with
@@ -119,6 +132,9 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
   private final ConcurrentHashMap<SettlementKey, InFlight> inFlight = new ConcurrentHashMap<>();
   private final Reservations reservations = new Reservations();
   private final Consumer<Revert> onRevert;
+  private final Verifier verifier;
+  private final Set<CompletableFuture<Void>> delays = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
 
   private record InFlight(
       String fingerprint, String settlementId, CompletableFuture<SettleResponse> future) {}
@@ -145,6 +161,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
       }
     }
     this.chains = Map.copyOf(map);
+    this.verifier = new Verifier(chains::get, clock, this::committedBesides);
   }
 
   private static ThreadFactory daemon(String name) {
@@ -229,213 +246,25 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
 
   @Override
   public CompletableFuture<VerifyResponse> verify(SchemeRequest request) {
-    PaymentCheck.Result check = PaymentCheck.run(request, chains::get, clock.instant());
-    if (check.failed()) {
-      return CompletableFuture.completedFuture(
-          VerifyResponse.invalid(check.reason(), check.message(), check.payer()));
-    }
-    return verifyOnChain(check)
-        .exceptionally(
-            e ->
-                VerifyResponse.invalid(
-                    ErrorReason.UNEXPECTED_VERIFY_ERROR,
-                    "chain access failed: " + describe(e),
-                    check.payer()));
+    return verifier.verify(request);
   }
 
-  private CompletableFuture<VerifyResponse> verifyOnChain(PaymentCheck.Result check) {
-    EvmChain chain = check.chain();
-    ExactEvmPayload payload = check.payload();
-    Eip3009Authorization a = payload.authorization();
-    List<RpcCall> calls = new ArrayList<>();
-    boolean askCode = !chain.isKnownContract(check.asset());
-    if (askCode) {
-      calls.add(RpcCall.of("eth_getCode", check.asset().toLowerHex(), "latest"));
-    }
-    // This process's settlements of the same payer: those already mined show in the balance.
+  /**
+   * Adds receipt lookups for this process's other settlements of the payer to a verification's
+   * batch, and reads from its results what they commit besides this payment: those already mined
+   * show in the balance.
+   */
+  private Function<List<RpcResult>, BigInteger> committedBesides(
+      PaymentCheck.Result check, List<RpcCall> calls) {
     SettlementKey key = keyOf(check);
     int receiptsAt = calls.size();
     List<SettlementKey> receiptKeys = receiptCalls(calls, List.of(), reservations.others(key));
-    int balanceAt = calls.size();
-    calls.add(ethCall(null, check.asset(), Eip3009Calls.balanceOf(a.from())));
-    calls.add(ethCall(null, check.asset(), Eip3009Calls.authorizationState(a.from(), a.nonce())));
-    calls.add(
-        ethCall(
-            chain.simulationSender(),
-            check.asset(),
-            Eip3009Calls.transferWithAuthorization(payload)));
-    int signatureAt = calls.size();
-    if (check.needsContractSignatureCheck()) {
-      calls.addAll(contractSignatureCalls(check));
-    }
-    String payer = check.payer();
-    return chain
-        .rpc()
-        .batch(calls)
-        .thenCompose(
-            results -> {
-              if (check.needsContractSignatureCheck()
-                  && contractSignatureRefused(
-                      results.get(signatureAt), results.get(signatureAt + 1))) {
-                return done(
-                    VerifyResponse.invalid(
-                        ErrorReason.EXACT_EVM_SIGNATURE, CONTRACT_SIGNATURE_MESSAGE, payer));
-              }
-              if (check.deferredFailure().isPresent()) {
-                PaymentCheck.Result later = check.deferredFailure().get();
-                return done(VerifyResponse.invalid(later.reason(), later.message(), payer));
-              }
-              if (askCode) {
-                if (!hasCode(results.get(0))) {
-                  return done(
-                      VerifyResponse.invalid(
-                          ErrorReason.ASSET_NOT_DEPLOYED_CONTRACT,
-                          "no contract at " + check.asset() + " on " + chain.config().network(),
-                          payer));
-                }
-                chain.rememberContract(check.asset());
-              }
-              RpcResult simulation = results.get(balanceAt + 2);
-              if (simulation.ok()) {
-                // What this process already committed from the same balance counts: of N
-                // authorizations over one balance, only those that fit are valid.
-                BigInteger held = decodeUint(results.get(balanceAt));
-                BigInteger committed =
-                    reservations.reservedBesides(key, mined(results, receiptsAt, receiptKeys));
-                BigInteger value = a.value().value();
-                if (held != null
-                    && committed.signum() > 0
-                    && held.subtract(committed).compareTo(value) < 0) {
-                  return done(
-                      VerifyResponse.invalid(
-                          ErrorReason.EXACT_EVM_INSUFFICIENT_BALANCE,
-                          shortfall(held, committed, value),
-                          payer));
-                }
-                return done(VerifyResponse.valid(payer));
-              }
-              return diagnose(
-                      check,
-                      results.get(balanceAt + 1),
-                      results.get(balanceAt),
-                      revertMessage(simulation.error()))
-                  .thenApply(d -> VerifyResponse.invalid(d.reason(), d.message(), payer));
-            });
-  }
-
-  private static final String CONTRACT_SIGNATURE_MESSAGE =
-      "the signature does not recover to the payer, and the payer is not a contract that accepts"
-          + " it (ERC-1271)";
-
-  /** Reads the payer's code and asks it to accept the signature (ERC-1271), in one batch. */
-  private static List<RpcCall> contractSignatureCalls(PaymentCheck.Result check) {
-    EvmAddress payer = check.payload().authorization().from();
-    return List.of(
-        RpcCall.of("eth_getCode", payer.toLowerHex(), "latest"),
-        ethCall(
-            null,
-            payer,
-            Eip3009Calls.isValidSignature(check.digest(), check.payload().signatureBytes())));
-  }
-
-  /** Whether the payer is no contract, or a contract that does not return the ERC-1271 magic. */
-  private static boolean contractSignatureRefused(RpcResult code, RpcResult validity) {
-    if (!hasCode(code) || !validity.ok() || validity.result() == null) {
-      return true;
-    }
-    String result = validity.result().asText().toLowerCase(Locale.ROOT);
-    return !result.startsWith(Hex.encode(Eip3009Calls.ERC1271_MAGIC));
-  }
-
-  private record Diagnosis(ErrorReason reason, String message) {}
-
-  /** Explains a failed simulation with the official reasons, in the official order. */
-  private CompletableFuture<Diagnosis> diagnose(
-      PaymentCheck.Result check, RpcResult state, RpcResult balance, String simulationMessage) {
-    if (!state.ok()) {
-      return done(new Diagnosis(ErrorReason.EXACT_EVM_EIP3009_NOT_SUPPORTED, simulationMessage));
-    }
-    if (decodeBool(state)) {
-      return done(
-          new Diagnosis(
-              ErrorReason.EXACT_EVM_NONCE_ALREADY_USED,
-              "authorization "
-                  + check.payload().authorization().nonce()
-                  + " was already used or cancelled"));
-    }
-    List<RpcCall> calls =
-        List.of(
-            ethCall(null, check.asset(), Eip3009Calls.name()),
-            ethCall(null, check.asset(), Eip3009Calls.version()));
-    String expectedName = check.domainName();
-    return check
-        .chain()
-        .rpc()
-        .batch(calls)
-        .handle(
-            (results, error) -> {
-              if (results != null) {
-                String name = decodeString(results.get(0));
-                String version = decodeString(results.get(1));
-                if (name != null && !name.equals(expectedName)) {
-                  return new Diagnosis(
-                      ErrorReason.EXACT_EVM_TOKEN_NAME_MISMATCH,
-                      "the token's EIP-712 name is '"
-                          + name
-                          + "', the requirement says '"
-                          + expectedName
-                          + "'");
-                }
-                String expectedVersion = check.domainVersion();
-                if (version != null && !version.equals(expectedVersion)) {
-                  return new Diagnosis(
-                      ErrorReason.EXACT_EVM_TOKEN_VERSION_MISMATCH,
-                      "the token's EIP-712 version is '"
-                          + version
-                          + "', the requirement says '"
-                          + expectedVersion
-                          + "'");
-                }
-              }
-              BigInteger value = check.payload().authorization().value().value();
-              if (balance.ok()) {
-                BigInteger held = decodeUint(balance);
-                if (held != null && held.compareTo(value) < 0) {
-                  return new Diagnosis(
-                      ErrorReason.EXACT_EVM_INSUFFICIENT_BALANCE,
-                      "the payer holds " + held + ", the payment is " + value);
-                }
-              }
-              return new Diagnosis(ErrorReason.EXACT_EVM_SIMULATION_FAILED, simulationMessage);
-            });
-  }
-
-  /** Diagnoses with fresh reads of the authorization state and the balance. */
-  private CompletableFuture<Diagnosis> diagnoseFresh(PaymentCheck.Result check, String message) {
-    Eip3009Authorization a = check.payload().authorization();
-    List<RpcCall> calls =
-        List.of(
-            ethCall(null, check.asset(), Eip3009Calls.authorizationState(a.from(), a.nonce())),
-            ethCall(null, check.asset(), Eip3009Calls.balanceOf(a.from())));
-    return check
-        .chain()
-        .rpc()
-        .batch(calls)
-        .thenCompose(r -> diagnose(check, r.get(0), r.get(1), message));
+    return results -> reservations.reservedBesides(key, mined(results, receiptsAt, receiptKeys));
   }
 
   private static SettlementKey keyOf(PaymentCheck.Result check) {
     Eip3009Authorization a = check.payload().authorization();
     return new SettlementKey(check.chain().config().network(), check.asset(), a.from(), a.nonce());
-  }
-
-  private static String shortfall(BigInteger held, BigInteger committed, BigInteger value) {
-    return "the payer holds "
-        + held
-        + ", of which "
-        + committed
-        + " is committed to settlements in flight; the payment is "
-        + value;
   }
 
   // ----------------------------------------------------------------------------------- settle
@@ -445,8 +274,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
     String network = request.requirements().network().toString();
     PaymentCheck.Result check = PaymentCheck.run(request, chains::get, clock.instant());
     if (check.failed()) {
-      return done(
-          SettleResponse.failure(check.reason(), check.message(), "", network, check.payer()));
+      return done(new SettleReply(network, check.payer()).refused(check.reason(), check.message()));
     }
     Eip3009Authorization a = check.payload().authorization();
     SettlementKey key =
@@ -517,12 +345,10 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
             })
         .exceptionally(
             e ->
-                SettleResponse.failure(
-                    ErrorReason.UNEXPECTED_SETTLE_ERROR,
-                    "settlement failed before broadcast: " + describe(e),
-                    "",
-                    network,
-                    check.payer()));
+                new SettleReply(network, check.payer())
+                    .refused(
+                        ErrorReason.UNEXPECTED_SETTLE_ERROR,
+                        "settlement failed before broadcast: " + describe(e)));
   }
 
   /**
@@ -538,24 +364,18 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
       String attempt,
       SettlementRecord record,
       Instant started) {
-    String network = key.network().toString();
+    SettleReply reply = new SettleReply(key.network().toString(), check.payer());
     if (!record.fingerprint().equals(fingerprint)) {
       return done(
-          SettleResponse.failure(
+          reply.refused(
               ErrorReason.EXACT_EVM_NONCE_ALREADY_USED,
-              "a different payment with this authorization nonce was already settled",
-              "",
-              network,
-              check.payer()));
+              "a different payment with this authorization nonce was already settled"));
     }
     if (!sameAttempt(attempt, record.settlementId())) {
       return done(
-          SettleResponse.failure(
+          reply.refused(
               ErrorReason.DUPLICATE_SETTLEMENT,
-              "this payment was already settled, or is being settled, for another request",
-              "",
-              network,
-              check.payer()));
+              "this payment was already settled, or is being settled, for another request"));
     }
     switch (record.state()) {
       case CONFIRMED:
@@ -570,21 +390,14 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
         Duration waited = Duration.between(started, clock.instant());
         if (waited.compareTo(claimLease.plus(check.chain().config().receiptTimeout())) > 0) {
           return done(
-              SettleResponse.failure(
-                  ErrorReason.UNEXPECTED_SETTLE_ERROR,
-                  "another settlement of this payment has not progressed",
-                  "",
-                  network,
-                  check.payer()));
+              reply.refused(
+                  ErrorReason.SETTLEMENT_STALLED,
+                  "another settlement of this payment has not progressed"));
         }
         return delay(check.chain().config().pollInterval())
             .thenCompose(ignored -> settleThroughLedger(check, key, fingerprint, attempt, started));
     }
   }
-
-  private record Quote(long gasLimit, BigInteger maxPriorityFeePerGas, BigInteger maxFeePerGas) {}
-
-  private record Fees(BigInteger maxPriorityFeePerGas, BigInteger maxFeePerGas) {}
 
   /**
    * What facilitators sharing the ledger have committed from one payer's balance, besides the
@@ -657,8 +470,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
       int attempt) {
     return CompletableFuture.supplyAsync(() -> committedElsewhere(key), blocking)
         .thenCompose(committed -> prepare(check, key, settlementId, fence, attempt, committed))
-        .thenApply(CompletableFuture::completedFuture)
-        .exceptionally(
+        .exceptionallyCompose(
             e ->
                 // Failures that reach here happened before anything was broadcast.
                 fail(
@@ -666,8 +478,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                     fence,
                     ErrorReason.UNEXPECTED_SETTLE_ERROR,
                     "settlement failed before broadcast: " + describe(e),
-                    check))
-        .thenCompose(response -> response);
+                    check));
   }
 
   /**
@@ -705,7 +516,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
     }
     int signatureAt = calls.size();
     if (check.needsContractSignatureCheck()) {
-      calls.addAll(contractSignatureCalls(check));
+      calls.addAll(ContractSignature.calls(check));
     }
     int gasBalanceAt = calls.size();
     calls.add(RpcCall.of("eth_getBalance", sender.toLowerHex(), "latest"));
@@ -724,10 +535,10 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
         .thenCompose(
             results -> {
               if (check.needsContractSignatureCheck()
-                  && contractSignatureRefused(
+                  && ContractSignature.refused(
                       results.get(signatureAt), results.get(signatureAt + 1))) {
                 return fail(
-                    key, fence, ErrorReason.EXACT_EVM_SIGNATURE, CONTRACT_SIGNATURE_MESSAGE, check);
+                    key, fence, ErrorReason.EXACT_EVM_SIGNATURE, ContractSignature.REFUSAL, check);
               }
               if (check.deferredFailure().isPresent()) {
                 PaymentCheck.Result later = check.deferredFailure().get();
@@ -757,13 +568,13 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                     "authorization " + a.nonce() + " was already used or cancelled",
                     check);
               }
-              Fees fees;
-              try {
-                fees = fees(config, results.get(0), askTip ? results.get(tipAt) : null);
-              } catch (IllegalStateException refused) {
+              FeeQuote.Priced priced =
+                  FeeQuote.fees(config, results.get(0), askTip ? results.get(tipAt) : null);
+              if (!priced.ok()) {
                 return fail(
-                    key, fence, ErrorReason.UNEXPECTED_SETTLE_ERROR, refused.getMessage(), check);
+                    key, fence, ErrorReason.UNEXPECTED_SETTLE_ERROR, priced.refusal(), check);
               }
+              Fees fees = priced.fees();
               if (lane.needsSync()) {
                 return fail(
                     key,
@@ -817,12 +628,9 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                   return delay(config.pollInterval())
                       .thenCompose(ignored -> execute(check, key, settlementId, fence, attempt));
                 }
-                return fail(
-                    key,
-                    fence,
-                    ErrorReason.EXACT_EVM_INSUFFICIENT_BALANCE,
-                    shortfall(held, inFlight, value),
-                    check);
+                SimulationDiagnosis shortfall =
+                    SimulationDiagnosis.shortfall(held, inFlight, value);
+                return fail(key, fence, shortfall.reason(), shortfall.message(), check);
               }
               RpcResult gasBalance = results.get(gasBalanceAt);
               BigInteger eth = gasBalance.ok() ? decodeQuantity(gasBalance) : null;
@@ -857,13 +665,11 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
             results -> {
               RpcResult estimate = results.get(0);
               if (!estimate.ok()) {
-                String message = revertMessage(estimate.error());
+                String message = SimulationDiagnosis.revertMessage(estimate.error());
                 // With fee fields the node caps the estimate at what the signer can pay for:
                 // nodes word that differently, so the signer's balance decides.
-                BigInteger floor =
-                    fees.maxFeePerGas().multiply(BigInteger.valueOf(chain.config().gasLimitCap()));
-                if ((message != null
-                        && message.toLowerCase(Locale.ROOT).contains("insufficient funds"))
+                BigInteger floor = fees.mostFor(chain.config().gasLimitCap());
+                if (NodeRefusal.of(message) == NodeRefusal.INSUFFICIENT_FUNDS
                     || (signerWei != null && signerWei.compareTo(floor) < 0)) {
                   return fail(
                       key,
@@ -872,55 +678,17 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                       "facilitator signer " + sender + " has too little ETH for gas",
                       check);
                 }
-                return diagnoseFresh(check, message)
+                return SimulationDiagnosis.fresh(check, message)
                     .thenCompose(d -> fail(key, fence, d.reason(), d.message(), check));
               }
-              long gasLimit;
-              try {
-                gasLimit = gasLimit(chain.config(), estimate);
-              } catch (IllegalStateException refused) {
+              FeeQuote.GasLimit gasLimit = FeeQuote.gasLimit(chain.config(), estimate);
+              if (!gasLimit.ok()) {
                 return fail(
-                    key, fence, ErrorReason.UNEXPECTED_SETTLE_ERROR, refused.getMessage(), check);
+                    key, fence, ErrorReason.UNEXPECTED_SETTLE_ERROR, gasLimit.refusal(), check);
               }
-              Quote quote = new Quote(gasLimit, fees.maxPriorityFeePerGas(), fees.maxFeePerGas());
+              Quote quote = fees.withGasLimit(gasLimit.limit());
               return signAndSend(check, key, settlementId, lane, data, quote, fence, attempt);
             });
-  }
-
-  private static long gasLimit(EvmNetworkConfig config, RpcResult estimate) {
-    long gas = Hex.parseQuantity(estimate.result().asText()).longValueExact();
-    if (gas > config.gasLimitCap()) {
-      throw new IllegalStateException(
-          "the settlement needs " + gas + " gas, above the cap of " + config.gasLimitCap());
-    }
-    return Math.min(config.gasLimitCap(), gas + gas / 4 + GAS_MARGIN);
-  }
-
-  private static Fees fees(EvmNetworkConfig config, RpcResult block, RpcResult tipResult) {
-    if (!block.ok() || block.result() == null || !block.result().hasNonNull("baseFeePerGas")) {
-      throw new IllegalStateException("the latest block has no base fee (EIP-1559 is required)");
-    }
-    BigInteger baseFee = Hex.parseQuantity(block.result().get("baseFeePerGas").asText());
-    BigInteger tip;
-    if (config.maxPriorityFeePerGas() != null) {
-      tip = config.maxPriorityFeePerGas();
-    } else if (tipResult != null && tipResult.ok()) {
-      tip = Hex.parseQuantity(tipResult.result().asText());
-    } else {
-      tip = BigInteger.valueOf(1_000_000); // 0.001 gwei when the node gives no suggestion
-    }
-    BigInteger cap = config.maxFeePerGas();
-    if (baseFee.add(tip).compareTo(cap) > 0) {
-      throw new IllegalStateException(
-          "network fees (base "
-              + baseFee
-              + " + tip "
-              + tip
-              + " wei per gas) are above the cap of "
-              + cap);
-    }
-    BigInteger maxFee = baseFee.shiftLeft(1).add(tip).min(cap);
-    return new Fees(tip, maxFee);
   }
 
   private CompletableFuture<SettleResponse> signAndSend(
@@ -1018,10 +786,8 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
       return track(check, key, submission, lane); // unknown: it may have arrived
     }
     RpcException failure = (RpcException) cause;
-    RpcError rpcError = failure.error();
-    String message = rpcError == null ? "" : rpcError.message().toLowerCase(Locale.ROOT);
-    if (failure.kind() == RpcException.Kind.RPC_ERROR
-        && (message.contains("already known") || message.contains("known transaction"))) {
+    NodeRefusal refusal = NodeRefusal.of(failure);
+    if (failure.kind() == RpcException.Kind.RPC_ERROR && refusal == NodeRefusal.ALREADY_KNOWN) {
       return track(check, key, submission, lane); // the node has it already
     }
     if (failure.kind() != RpcException.Kind.RPC_ERROR
@@ -1029,10 +795,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
       return track(check, key, submission, lane); // timeout or dropped connection: unknown
     }
     // The node refused the transaction or could not be reached: it provably went nowhere.
-    boolean staleNonce =
-        message.contains("nonce too low")
-            || message.contains("replacement transaction underpriced")
-            || message.contains("already exists");
+    boolean staleNonce = refusal == NodeRefusal.NONCE_TAKEN;
     Instant reclaimed = now();
     CompletableFuture<Void> released =
         CompletableFuture.runAsync(
@@ -1051,7 +814,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
           submission.nonce(),
           submission.signer(),
           key.network(),
-          Text.quote(rpcError.message()));
+          Text.quote(failure.error().message()));
       return released
           .thenCompose(ignored -> resync(check.chain(), lane))
           .thenCompose(
@@ -1069,7 +832,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
       fillGap(check.chain(), lane, submission.nonce(), quote);
     }
     String reason =
-        message.contains("insufficient funds")
+        refusal == NodeRefusal.INSUFFICIENT_FUNDS
             ? "facilitator signer " + submission.signer() + " has too little ETH for gas"
             : "the node refused the settlement transaction: " + failure.getMessage();
     return released.thenCompose(
@@ -1141,16 +904,14 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                 return done(
                     new Outcome(
                         SettlementState.PENDING,
-                        SettleResponse.failure(
-                            ErrorReason.SETTLEMENT_PENDING,
-                            "transaction "
-                                + hash
-                                + " was broadcast; "
-                                + why
-                                + "; settle again to follow it",
-                            hash,
-                            network,
-                            check.payer())));
+                        new SettleReply(network, check.payer())
+                            .pending(
+                                hash,
+                                "transaction "
+                                    + hash
+                                    + " was broadcast; "
+                                    + why
+                                    + "; settle again to follow it")));
               }
               if (lane != null) {
                 lane.done(submission.nonce());
@@ -1281,31 +1042,22 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
   /** What a receipt means: success only with status 1 and the expected Transfer event. */
   private static Outcome judge(
       SettlementKey key, EvmAddress payTo, TokenAmount value, JsonNode receipt, String hash) {
-    String network = key.network().toString();
-    String payer = key.payer().toString();
+    SettleReply reply = new SettleReply(key.network().toString(), key.payer().toString());
     if (!"0x1".equals(receipt.path("status").asText())) {
       return new Outcome(
           SettlementState.FAILED,
-          SettleResponse.failure(
-              ErrorReason.EXACT_EVM_TRANSACTION_FAILED,
-              "transaction " + hash + " reverted",
-              hash,
-              network,
-              payer));
+          reply.failedIn(
+              hash, ErrorReason.EXACT_EVM_TRANSACTION_FAILED, "transaction " + hash + " reverted"));
     }
     if (!Eip3009Calls.hasTransfer(receipt, key.asset(), key.payer(), payTo, value.value())) {
       return new Outcome(
           SettlementState.FAILED,
-          SettleResponse.failure(
-              ErrorReason.EXACT_EVM_TRANSFER_EVENT_MISMATCH,
-              "transaction " + hash + " emitted no Transfer of " + value + " to " + payTo,
+          reply.failedIn(
               hash,
-              network,
-              payer));
+              ErrorReason.EXACT_EVM_TRANSFER_EVENT_MISMATCH,
+              "transaction " + hash + " emitted no Transfer of " + value + " to " + payTo));
     }
-    return new Outcome(
-        SettlementState.CONFIRMED,
-        new SettleResponse(true, null, null, hash, network, payer, value, null, Map.of()));
+    return new Outcome(SettlementState.CONFIRMED, reply.settled(hash, value));
   }
 
   // ------------------------------------------------------------------------------- reconcile
@@ -1428,13 +1180,12 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                           hold(lane, submission);
                           return done(Resolution.REBROADCAST);
                         }
-                        String message = describe(error).toLowerCase(Locale.ROOT);
-                        if (message.contains("already known")
-                            || message.contains("known transaction")) {
+                        NodeRefusal refusal = NodeRefusal.of(error);
+                        if (refusal == NodeRefusal.ALREADY_KNOWN) {
                           hold(lane, submission);
                           return done(Resolution.REBROADCAST);
                         }
-                        if (message.contains("nonce too low") || message.contains("replacement")) {
+                        if (refusal == NodeRefusal.NONCE_TAKEN) {
                           // Perhaps by this very transaction, mined since the first look.
                           return chain
                               .rpc()
@@ -1508,8 +1259,8 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
     Outcome outcome =
         new Outcome(
             SettlementState.FAILED,
-            SettleResponse.failure(
-                reason, message, "", key.network().toString(), key.payer().toString()));
+            new SettleReply(key.network().toString(), key.payer().toString())
+                .refused(reason, message));
     return record(key, OutcomeFence.ofTransaction(transaction), outcome)
         .thenApply(r -> Resolution.FAILED);
   }
@@ -1528,7 +1279,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
         OutcomeFence.ofClaim(claimedAt),
         new Outcome(
             SettlementState.FAILED,
-            SettleResponse.failure(reason, message, "", key.network().toString(), check.payer())));
+            new SettleReply(key.network().toString(), check.payer()).refused(reason, message)));
   }
 
   /**
@@ -1565,62 +1316,6 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
   }
 
   // ----------------------------------------------------------------------------------- helpers
-
-  private static RpcCall ethCall(EvmAddress from, EvmAddress to, byte[] data) {
-    return RpcCall.of("eth_call", Eip3009Calls.callObject(from, to, data), "latest");
-  }
-
-  private static boolean hasCode(RpcResult code) {
-    if (!code.ok() || code.result() == null) {
-      return false;
-    }
-    String text = code.result().asText();
-    return text.length() > 2 && !text.matches("0x0*");
-  }
-
-  private static boolean decodeBool(RpcResult result) {
-    try {
-      return Abi.decodeBool(Hex.decode(result.result().asText()), 0);
-    } catch (RuntimeException e) {
-      return false;
-    }
-  }
-
-  private static BigInteger decodeQuantity(RpcResult result) {
-    try {
-      return Hex.parseQuantity(result.result().asText());
-    } catch (RuntimeException e) {
-      return null;
-    }
-  }
-
-  private static BigInteger decodeUint(RpcResult result) {
-    try {
-      return Abi.decodeUint(Hex.decode(result.result().asText()), 0);
-    } catch (RuntimeException e) {
-      return null;
-    }
-  }
-
-  private static String decodeString(RpcResult result) {
-    if (result == null || !result.ok()) {
-      return null;
-    }
-    try {
-      return Abi.decodeString(Hex.decode(result.result().asText()), 0);
-    } catch (RuntimeException e) {
-      return null;
-    }
-  }
-
-  private static String revertMessage(RpcError error) {
-    if (error == null) {
-      return null;
-    }
-    String data = error.dataHex();
-    String reason = data == null ? null : Abi.revertReason(Hex.decode(data));
-    return reason != null ? "simulation reverted: " + reason : error.message();
-  }
 
   private static String fingerprint(PaymentCheck.Result check) {
     return fingerprint(check.payload());
@@ -1666,25 +1361,44 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
     }
   }
 
+  /**
+   * Completes after {@code duration} on the injected scheduler (so tests drive it), on whose thread
+   * the continuation starts: every continuation hands its work to {@link #blocking} at once.
+   */
   private CompletableFuture<Void> delay(Duration duration) {
-    return CompletableFuture.runAsync(
-        () -> {},
-        CompletableFuture.delayedExecutor(duration.toMillis(), TimeUnit.MILLISECONDS, blocking));
+    CompletableFuture<Void> elapsed = new CompletableFuture<>();
+    delays.add(elapsed);
+    elapsed.whenComplete((ignored, error) -> delays.remove(elapsed));
+    if (closed) {
+      elapsed.completeExceptionally(new IllegalStateException("the facilitator was closed"));
+      return elapsed;
+    }
+    try {
+      Runnable elapse = () -> elapsed.complete(null);
+      scheduler.schedule(elapse, duration.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closed) {
+      elapsed.completeExceptionally(closed);
+    }
+    return elapsed;
   }
 
   private static <T> CompletableFuture<T> done(T value) {
     return CompletableFuture.completedFuture(value);
   }
 
-  private static String describe(Throwable error) {
-    Throwable t = Futures.unwrap(error);
-    String message = t.getMessage();
-    return message == null ? t.getClass().getSimpleName() : message;
-  }
-
-  /** Stops receipt polling and the facilitator's own threads. */
+  /**
+   * Stops the facilitator. Settlements waiting to look again (at another attempt's claim of their
+   * payment, or at a balance committed to settlements in flight) stop waiting and answer {@code
+   * unexpected_settle_error}; the threads the facilitator made for itself are stopped, and with
+   * them its receipt polling. Executors given to {@link Builder#executors} and the ledger belong to
+   * the caller: they are left running and open (receipt polling on such a scheduler stops by itself
+   * once no transaction is watched). Settle nothing after closing.
+   */
   @Override
   public void close() {
+    closed = true;
+    IllegalStateException stopped = new IllegalStateException("the facilitator was closed");
+    delays.forEach(delay -> delay.completeExceptionally(stopped));
     if (ownsExecutors) {
       scheduler.shutdownNow();
       blocking.shutdownNow();
