@@ -13,14 +13,14 @@ import java.util.Locale;
  */
 public enum NodeRefusal {
   /** The node already holds this very transaction: it arrived, and is waiting or mined. */
-  ALREADY_KNOWN("already known", "known transaction"),
+  ALREADY_KNOWN("already known", "known transaction", "already imported", "alreadyknown"),
   /**
    * Another transaction holds the nonce, mined ("nonce too low") or waiting in the pool with a
    * higher fee (a replacement refused): this one cannot go in with that nonce.
    */
-  NONCE_TAKEN("nonce too low", "replacement", "already exists"),
+  NONCE_TAKEN("nonce too low", "replacement", "already exists", "oldnonce"),
   /** The sender cannot pay for the gas. */
-  INSUFFICIENT_FUNDS("insufficient funds"),
+  INSUFFICIENT_FUNDS("insufficient funds", "insufficientfunds"),
   /** Any other refusal (fees, size, a revert), or words x402j does not know. */
   OTHER;
 

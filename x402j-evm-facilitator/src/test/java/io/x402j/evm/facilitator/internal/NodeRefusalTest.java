@@ -20,6 +20,8 @@ class NodeRefusalTest {
         "already known", // geth, erigon: the pool holds this very transaction
         "known transaction: 4f3a0c9d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a19", // geth <1.9
         "Known transaction", // the same, capitalised
+        "transaction already imported", // anvil, reth: a second send of a pooled transaction
+        "AlreadyKnown", // nethermind
       })
   void theNodeHoldingTheTransactionIsAlreadyKnown(String message) {
     assertThat(NodeRefusal.of(message)).isEqualTo(NodeRefusal.ALREADY_KNOWN);
@@ -34,6 +36,7 @@ class NodeRefusalTest {
         "replacement transaction underpriced", // geth, anvil: a pooled transaction has the nonce
         "replacement fee too low", // the reconciler's wider reading: any refused replacement
         "transaction with the same nonce already exists",
+        "OldNonce, Current nonce: 5, nonce of rejected tx: 3", // nethermind
       })
   void anotherTransactionHoldingTheNonceIsNonceTaken(String message) {
     assertThat(NodeRefusal.of(message)).isEqualTo(NodeRefusal.NONCE_TAKEN);
@@ -46,6 +49,7 @@ class NodeRefusalTest {
         "insufficient funds for gas * price + value: address 0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
             + " have 0 want 21000000000000", // geth 1.10+
         "Insufficient funds for gas * price + value", // capitalised
+        "InsufficientFunds, Account balance: 0, cumulative cost: 21000", // nethermind
         "err: insufficient funds for gas * price + value: address 0x70997970c51812dc3a010c7d01b50e0d17dc79c8"
             + " have 0 want 2100000 (supplied gas 30000000)", // geth eth_estimateGas with fee
         // fields
