@@ -17,10 +17,10 @@ import io.x402j.evm.EvmAddress;
 import io.x402j.evm.ExactEvmClient;
 import io.x402j.evm.ExactEvmPayload;
 import io.x402j.evm.PrivateKeySigner;
-import io.x402j.evm.settle.SettlementFilter;
-import io.x402j.evm.settle.SettlementRecord;
-import io.x402j.evm.settle.SettlementState;
 import io.x402j.facilitator.JdbcSettlementLedger;
+import io.x402j.settlement.SettlementFilter;
+import io.x402j.settlement.SettlementRecord;
+import io.x402j.settlement.SettlementState;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.math.BigInteger;
@@ -260,7 +260,7 @@ class FacilitatorCrashIT {
       List<SettlementRecord> rows = ledger.list(SettlementFilter.all(), 0, 1000);
       assertThat(rows).hasSize(PAYMENTS);
       assertThat(rows).allSatisfy(r -> assertThat(r.state()).isEqualTo(SettlementState.CONFIRMED));
-      assertThat(rows.stream().map(r -> r.submission().transactionHash()))
+      assertThat(rows.stream().map(r -> r.submission().transaction()))
           .containsExactlyInAnyOrderElementsOf(transactions);
     }
     SettleResponse again = WIRE.decodeSettleResponse(settle(second, bodies.get(0)).join().body());

@@ -1,7 +1,5 @@
 package io.x402j.facilitator;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -11,26 +9,20 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.x402j.core.Network;
 import io.x402j.core.NetworkInfo;
 import io.x402j.core.NetworkRegistry;
-import io.x402j.evm.EvmAddress;
-import io.x402j.evm.Hex;
-import io.x402j.evm.PrivateKeySigner;
-import io.x402j.evm.Signer;
-import io.x402j.evm.facilitator.EvmNetworkConfig;
-import io.x402j.evm.facilitator.ExactEvmFacilitator;
-import io.x402j.evm.rpc.JsonRpcClient;
 import io.x402j.facilitator.FacilitatorConfig.NetworkSettings;
-import io.x402j.facilitator.FacilitatorConfig.SignerSource;
 import io.x402j.facilitator.FacilitatorServer.ProbeResult;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.math.BigDecimal;
+import io.x402j.facilitator.internal.EvmEngineFactory;
+import io.x402j.facilitator.internal.MicrometerEngineMeters;
+import io.x402j.settlement.EngineProbe;
+import io.x402j.settlement.ReconcileReport;
+import io.x402j.settlement.SettlementEngine;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,8 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running facilitator assembled from a {@link FacilitatorConfig}: the ledger, the RPC clients
- * (with fallbacks and error metrics), the gas-paying signers, the exact-scheme engine, the
+ * A running facilitator assembled from a {@link FacilitatorConfig}: the ledger, one settlement
+ * engine per network family configured (built by that family's {@link EngineFactory}), the
  * screening, the metrics and the HTTP server. Settlements left unresolved by a previous run are
  * reconciled against the chain before the server accepts requests, and again periodically.
  */
@@ -49,25 +41,52 @@ public final class FacilitatorApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FacilitatorApp.class);
 
   private final JdbcSettlementLedger ledger;
-  private final ExactEvmFacilitator exact;
+  private final List<SettlementEngine> engines;
   private final FacilitatorService service;
   private final FacilitatorServer server;
   private final ScheduledExecutorService maintenance;
   private final PrometheusMeterRegistry metrics;
+  // Holds the engines' meter suppliers, which Micrometer references only weakly.
+  private final MicrometerEngineMeters engineMeters;
 
   private FacilitatorApp(
       JdbcSettlementLedger ledger,
-      ExactEvmFacilitator exact,
+      List<SettlementEngine> engines,
       FacilitatorService service,
       FacilitatorServer server,
       ScheduledExecutorService maintenance,
-      PrometheusMeterRegistry metrics) {
+      PrometheusMeterRegistry metrics,
+      MicrometerEngineMeters engineMeters) {
     this.ledger = ledger;
-    this.exact = exact;
+    this.engines = engines;
     this.service = service;
     this.server = server;
     this.maintenance = maintenance;
     this.metrics = metrics;
+    this.engineMeters = engineMeters;
+  }
+
+  /**
+   * The engine factories by network family: EVM built in, others found through {@link
+   * ServiceLoader}.
+   */
+  static Map<String, EngineFactory> engineFactories() {
+    Map<String, EngineFactory> factories = new LinkedHashMap<>();
+    EngineFactory evm = new EvmEngineFactory();
+    factories.put(evm.family(), evm);
+    for (EngineFactory factory : ServiceLoader.load(EngineFactory.class)) {
+      EngineFactory before = factories.putIfAbsent(factory.family(), factory);
+      if (before != null && before.getClass() != factory.getClass()) {
+        throw new IllegalStateException(
+            "two settlement engines for network family "
+                + factory.family()
+                + ": "
+                + before.getClass().getName()
+                + " and "
+                + factory.getClass().getName());
+      }
+    }
+    return factories;
   }
 
   /**
@@ -76,11 +95,20 @@ public final class FacilitatorApp implements AutoCloseable {
    * @param env the environment that secrets and {@code ${NAME}} references are read from
    * @param registry the known networks, extended by networks the configuration describes
    * @throws IllegalArgumentException for a configuration that cannot work (a missing secret, a bad
-   *     key); the message names the setting, never a secret
+   *     key, a network of a family no engine serves); the message names the setting, never a secret
    */
   public static FacilitatorApp start(
       FacilitatorConfig config, Map<String, String> env, NetworkRegistry registry) {
-    return start(config, env, registry, Clock.systemUTC(), System::nanoTime);
+    return start(config, env, registry, engineFactories(), Clock.systemUTC(), System::nanoTime);
+  }
+
+  /** As {@link #start(FacilitatorConfig, Map, NetworkRegistry)} with other engine factories. */
+  static FacilitatorApp start(
+      FacilitatorConfig config,
+      Map<String, String> env,
+      NetworkRegistry registry,
+      Map<String, EngineFactory> factories) {
+    return start(config, env, registry, factories, Clock.systemUTC(), System::nanoTime);
   }
 
   /**
@@ -91,6 +119,16 @@ public final class FacilitatorApp implements AutoCloseable {
       FacilitatorConfig config,
       Map<String, String> env,
       NetworkRegistry registry,
+      Clock clock,
+      LongSupplier nanoTime) {
+    return start(config, env, registry, engineFactories(), clock, nanoTime);
+  }
+
+  static FacilitatorApp start(
+      FacilitatorConfig config,
+      Map<String, String> env,
+      NetworkRegistry registry,
+      Map<String, EngineFactory> factories,
       Clock clock,
       LongSupplier nanoTime) {
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -106,32 +144,31 @@ public final class FacilitatorApp implements AutoCloseable {
             "auth.bearerTokenEnv names " + config.bearerTokenEnv() + ", which is not set");
       }
     }
+    Map<String, List<NetworkSettings>> families = byFamily(config.networks(), factories);
     NetworkRegistry networks = extend(registry, config.networks());
     JdbcSettlementLedger ledger = JdbcSettlementLedger.open(config.database(), env);
-    ExactEvmFacilitator exact;
-    List<FacilitatorServer.HealthProbe> probes = new ArrayList<>();
     RevertBan revertBan = RevertBan.of(config.revertBan(), clock).bindTo(metrics);
+    EngineFactory.Context context =
+        new EngineFactory.Context(ledger, config.claimLease(), env, networks, metrics, revertBan);
+    List<SettlementEngine> engines = new ArrayList<>();
     try {
-      ExactEvmFacilitator.Builder builder =
-          ExactEvmFacilitator.builder()
-              .ledger(ledger)
-              .claimLease(config.claimLease())
-              .onRevert(revertBan::reverted);
-
-      for (NetworkSettings settings : config.networks()) {
-        builder.network(networkConfig(settings, networks, env, metrics));
-        probes.add(chainProbe(settings));
+      for (Map.Entry<String, List<NetworkSettings>> family : families.entrySet()) {
+        engines.add(factories.get(family.getKey()).create(family.getValue(), context));
       }
-      exact = builder.build();
     } catch (RuntimeException e) {
+      engines.forEach(SettlementEngine::close);
       ledger.close();
       throw e;
+    }
+    List<FacilitatorServer.HealthProbe> probes = new ArrayList<>();
+    for (SettlementEngine engine : engines) {
+      engine.probes().forEach(probe -> probes.add(healthProbe(probe)));
     }
     probes.add(
         FacilitatorServer.HealthProbe.of(
             "ledger",
             () ->
-                java.util.concurrent.CompletableFuture.supplyAsync(
+                CompletableFuture.supplyAsync(
                     () ->
                         new ProbeResult(ledger.ping(), Map.of("database", ledger.description())))));
 
@@ -139,16 +176,15 @@ public final class FacilitatorApp implements AutoCloseable {
         config.denylist() == null
             ? revertBan
             : DenylistScreen.fromFile(config.denylist(), clock).andThen(revertBan);
-    FacilitatorService service =
-        FacilitatorService.builder()
-            .networks(networks)
-            .scheme(exact)
-            .screen(screen)
-            .meterRegistry(metrics)
-            .build();
+    FacilitatorService.Builder serviceBuilder =
+        FacilitatorService.builder().networks(networks).screen(screen).meterRegistry(metrics);
+    for (SettlementEngine engine : engines) {
+      engine.facilitators().forEach(serviceBuilder::scheme);
+    }
+    FacilitatorService service = serviceBuilder.build();
 
     // Before any new settlement: resolve what a previous run left in flight.
-    ExactEvmFacilitator.ReconcileReport report = exact.reconcile().join();
+    ReconcileReport report = reconcileAll(engines);
     LOG.info(
         "reconciled at start: confirmed={} failed={} rebroadcast={} stillPending={}",
         report.confirmed(),
@@ -169,9 +205,9 @@ public final class FacilitatorApp implements AutoCloseable {
         .register(metrics);
     long every = config.reconcileInterval().toMillis();
     maintenance.scheduleWithFixedDelay(
-        () -> reconcile(exact, ledger, unresolved), every, every, TimeUnit.MILLISECONDS);
-    bindLaneMetrics(exact, metrics);
-    watchBalances(config, networks, exact, metrics, maintenance);
+        () -> reconcile(engines, ledger, unresolved), every, every, TimeUnit.MILLISECONDS);
+    MicrometerEngineMeters engineMeters = new MicrometerEngineMeters(metrics);
+    engines.forEach(engine -> engine.monitor(engineMeters, maintenance));
 
     FacilitatorServer.Builder serverBuilder =
         FacilitatorServer.builder(service)
@@ -190,12 +226,57 @@ public final class FacilitatorApp implements AutoCloseable {
       server = serverBuilder.build().start();
     } catch (RuntimeException e) {
       maintenance.shutdownNow();
-      exact.close();
+      engines.forEach(SettlementEngine::close);
       ledger.close();
       throw e;
     }
-    LOG.info("facilitator listening on {} for {}", server.url(), exact.networks());
-    return new FacilitatorApp(ledger, exact, service, server, maintenance, metrics);
+    LOG.info("facilitator listening on {} for {}", server.url(), servedNetworks(engines));
+    return new FacilitatorApp(
+        ledger, List.copyOf(engines), service, server, maintenance, metrics, engineMeters);
+  }
+
+  /** The configured networks grouped by family, in order; every family must have a factory. */
+  private static Map<String, List<NetworkSettings>> byFamily(
+      List<NetworkSettings> settings, Map<String, EngineFactory> factories) {
+    Map<String, List<NetworkSettings>> families = new LinkedHashMap<>();
+    for (NetworkSettings s : settings) {
+      String family = s.network().namespace();
+      if (!factories.containsKey(family)) {
+        throw new IllegalArgumentException(
+            "network "
+                + s.network()
+                + ": no settlement engine for network family "
+                + family
+                + " (available: "
+                + String.join(", ", factories.keySet())
+                + ")");
+      }
+      families.computeIfAbsent(family, f -> new ArrayList<>()).add(s);
+    }
+    return families;
+  }
+
+  private static List<Network> servedNetworks(List<SettlementEngine> engines) {
+    List<Network> served = new ArrayList<>();
+    engines.forEach(engine -> served.addAll(engine.networks()));
+    return served;
+  }
+
+  private static FacilitatorServer.HealthProbe healthProbe(EngineProbe probe) {
+    return FacilitatorServer.HealthProbe.of(
+        probe.name(),
+        () -> probe.check().get().thenApply(details -> new ProbeResult(true, details)));
+  }
+
+  /** One reconciliation pass of every engine, summed; waits for all of them. */
+  private static ReconcileReport reconcileAll(List<SettlementEngine> engines) {
+    List<CompletableFuture<ReconcileReport>> passes = new ArrayList<>();
+    engines.forEach(engine -> passes.add(engine.reconcile()));
+    ReconcileReport total = ReconcileReport.NONE;
+    for (CompletableFuture<ReconcileReport> pass : passes) {
+      total = total.plus(pass.join());
+    }
+    return total;
   }
 
   private static NetworkRegistry extend(NetworkRegistry registry, List<NetworkSettings> settings) {
@@ -217,133 +298,11 @@ public final class FacilitatorApp implements AutoCloseable {
     return b.build();
   }
 
-  private static EvmNetworkConfig networkConfig(
-      NetworkSettings settings,
-      NetworkRegistry networks,
-      Map<String, String> env,
-      PrometheusMeterRegistry metrics) {
-    Map<String, Counter> errors = new ConcurrentHashMap<>();
-    JsonRpcClient.Builder rpc =
-        JsonRpcClient.builder(settings.rpcUrls().get(0))
-            .maxAttempts(Math.max(4, 2 * settings.rpcUrls().size()))
-            .onFailure(
-                e ->
-                    errors
-                        .computeIfAbsent(
-                            e.kind().name(),
-                            kind ->
-                                Counter.builder("x402j.facilitator.rpc.errors")
-                                    .description("failed JSON-RPC attempts by kind")
-                                    .tag("network", settings.network().toString())
-                                    .tag("kind", kind.toLowerCase(java.util.Locale.ROOT))
-                                    .register(metrics))
-                        .increment());
-    settings.rpcUrls().stream().skip(1).forEach(rpc::fallback);
-    if (settings.rpcBatchSize() != null) {
-      int calls = settings.rpcBatchSize();
-      rpc.readCoalescing(calls == 1 ? 0 : JsonRpcClient.DEFAULT_READ_REQUESTS, calls);
-    }
-
-    NetworkInfo info = networks.find(settings.network()).orElseThrow();
-    if (!settings.assets().isEmpty()) {
-      info = info.toBuilder().clearAssets().build(); // only the listed tokens
-    }
-    EvmNetworkConfig.Builder b = EvmNetworkConfig.builder(info, rpc.build());
-    settings.assets().forEach(b::asset);
-    b.signers(signers(settings, env));
-    if (settings.receiptTimeout() != null) {
-      b.receiptTimeout(settings.receiptTimeout());
-    }
-    if (settings.pollInterval() != null) {
-      b.pollInterval(settings.pollInterval());
-    }
-    if (settings.maxFeePerGasWei() != null) {
-      b.maxFeePerGas(settings.maxFeePerGasWei());
-    }
-    if (settings.gasLimitCap() != null) {
-      b.gasLimitCap(settings.gasLimitCap());
-    }
-    try {
-      return b.build();
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "network "
-              + settings.network()
-              + ": "
-              + e.getMessage()
-              + " (list assets, or use a network with a default USDC)");
-    }
-  }
-
-  /** The signers of a network, from environment variables and keystores; secrets never echoed. */
-  static List<Signer> signers(NetworkSettings settings, Map<String, String> env) {
-    List<Signer> signers = new ArrayList<>();
-    for (SignerSource source : settings.signers()) {
-      String where = "signers of " + settings.network();
-      if (source.env() != null) {
-        String keys = env.get(source.env());
-        if (keys == null || keys.isBlank()) {
-          throw new IllegalArgumentException(
-              "environment variable " + source.env() + " (" + where + ") is not set");
-        }
-        String[] parts = keys.split(",");
-        for (int i = 0; i < parts.length; i++) {
-          try {
-            signers.add(PrivateKeySigner.fromHex(parts[i]));
-          } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                "key " + (i + 1) + " in " + source.env() + " (" + where + "): " + e.getMessage());
-          }
-        }
-      } else {
-        String password = env.get(source.passwordEnv());
-        if (password == null) {
-          throw new IllegalArgumentException(
-              "environment variable "
-                  + source.passwordEnv()
-                  + " (password of "
-                  + source.keystore()
-                  + ") is not set");
-        }
-        try {
-          signers.add(PrivateKeySigner.fromKeystore(source.keystore(), password.toCharArray()));
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot read keystore " + source.keystore(), e);
-        }
-      }
-    }
-    return signers;
-  }
-
-  private static FacilitatorServer.HealthProbe chainProbe(NetworkSettings settings) {
-    JsonRpcClient quick =
-        JsonRpcClient.builder(settings.rpcUrls().get(0))
-            .timeout(Duration.ofSeconds(2))
-            .maxAttempts(1)
-            .build();
-    return FacilitatorServer.HealthProbe.of(
-        settings.network().toString(),
-        () -> {
-          long start = System.nanoTime();
-          return quick
-              .call("eth_blockNumber")
-              .thenApply(
-                  block -> {
-                    Map<String, Object> details = new LinkedHashMap<>();
-                    details.put("blockNumber", Hex.parseQuantity(block.asText()).longValue());
-                    details.put(
-                        "latencyMs", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-                    details.put("rpc", quick.redactedUrl());
-                    return new ProbeResult(true, details);
-                  });
-        });
-  }
-
   private static void reconcile(
-      ExactEvmFacilitator exact, JdbcSettlementLedger ledger, AtomicLong unresolved) {
+      List<SettlementEngine> engines, JdbcSettlementLedger ledger, AtomicLong unresolved) {
     try {
-      ExactEvmFacilitator.ReconcileReport report = exact.reconcile().join();
-      if (report.confirmed() + report.failed() + report.rebroadcast() > 0) {
+      ReconcileReport report = reconcileAll(engines);
+      if (report.changedAnything()) {
         LOG.info(
             "reconciled: confirmed={} failed={} rebroadcast={} stillPending={}",
             report.confirmed(),
@@ -354,61 +313,6 @@ public final class FacilitatorApp implements AutoCloseable {
       unresolved.set(ledger.unresolved().size());
     } catch (RuntimeException e) {
       LOG.warn("reconciliation failed, retrying later: {}", e.getMessage());
-    }
-  }
-
-  private static void bindLaneMetrics(ExactEvmFacilitator exact, PrometheusMeterRegistry metrics) {
-    for (Network network : exact.networks()) {
-      for (ExactEvmFacilitator.LaneStats lane : exact.laneStats(network)) {
-        EvmAddress signer = lane.signer();
-        FunctionCounter.builder(
-                "x402j.facilitator.nonce.resyncs",
-                exact,
-                e ->
-                    e.laneStats(network).stream()
-                        .filter(s -> s.signer().equals(signer))
-                        .mapToLong(ExactEvmFacilitator.LaneStats::resyncs)
-                        .sum())
-            .description("times the node's nonce count corrected a signer's lane")
-            .tag("network", network.toString())
-            .tag("signer", signer.toString())
-            .register(metrics);
-      }
-    }
-  }
-
-  private static void watchBalances(
-      FacilitatorConfig config,
-      NetworkRegistry networks,
-      ExactEvmFacilitator exact,
-      PrometheusMeterRegistry metrics,
-      ScheduledExecutorService maintenance) {
-    for (NetworkSettings settings : config.networks()) {
-      JsonRpcClient rpc =
-          JsonRpcClient.builder(settings.rpcUrls().get(0))
-              .timeout(Duration.ofSeconds(5))
-              .maxAttempts(2)
-              .build();
-      for (String signer : exact.signers(settings.network())) {
-        AtomicLong gwei = new AtomicLong(-1);
-        Gauge.builder("x402j.facilitator.signer.balance", gwei, g -> g.get() / 1e9)
-            .description("ETH balance of a gas-paying signer (-1e-9 until first read)")
-            .baseUnit("eth")
-            .tag("network", settings.network().toString())
-            .tag("signer", signer)
-            .register(metrics);
-        Runnable refresh =
-            () ->
-                rpc.call("eth_getBalance", EvmAddress.parse(signer).toLowerHex(), "latest")
-                    .thenAccept(
-                        wei ->
-                            gwei.set(
-                                new BigDecimal(Hex.parseQuantity(wei.asText()))
-                                    .movePointLeft(9)
-                                    .longValue()))
-                    .exceptionally(e -> null);
-        maintenance.scheduleWithFixedDelay(refresh, 0, 30, TimeUnit.SECONDS);
-      }
     }
   }
 
@@ -432,6 +336,11 @@ public final class FacilitatorApp implements AutoCloseable {
     return ledger;
   }
 
+  /** The settlement engines, one per network family served. */
+  public List<SettlementEngine> engines() {
+    return engines;
+  }
+
   /** The metrics registry. */
   public PrometheusMeterRegistry metrics() {
     return metrics;
@@ -439,7 +348,7 @@ public final class FacilitatorApp implements AutoCloseable {
 
   /**
    * Stops gracefully: the server takes no new requests and lets those in flight finish; then the
-   * engine, maintenance and ledger close. Anything cut short stays reconcilable in the ledger.
+   * engines, maintenance and ledger close. Anything cut short stays reconcilable in the ledger.
    */
   @Override
   public void close() {
@@ -447,7 +356,7 @@ public final class FacilitatorApp implements AutoCloseable {
       server.close();
     } finally {
       maintenance.shutdownNow();
-      exact.close();
+      engines.forEach(SettlementEngine::close);
       ledger.close();
       LOG.info("facilitator stopped");
     }

@@ -1,10 +1,10 @@
 package io.x402j.facilitator;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.x402j.evm.settle.SettlementLedger;
 import io.x402j.facilitator.internal.FacilitatorHandler;
 import io.x402j.facilitator.internal.RateLimiter;
 import io.x402j.jetty.JettyServer;
+import io.x402j.settlement.SettlementLedger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,8 @@
 package io.x402j.facilitator;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.x402j.core.Network;
@@ -7,17 +10,16 @@ import io.x402j.core.TokenAmount;
 import io.x402j.core.X402Exception;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.core.wire.WireCodec;
-import io.x402j.evm.Bytes32;
-import io.x402j.evm.EvmAddress;
-import io.x402j.evm.settle.Claims;
-import io.x402j.evm.settle.OutcomeFence;
-import io.x402j.evm.settle.SettlementFilter;
-import io.x402j.evm.settle.SettlementKey;
-import io.x402j.evm.settle.SettlementLedger;
-import io.x402j.evm.settle.SettlementRecord;
-import io.x402j.evm.settle.SettlementRequest;
-import io.x402j.evm.settle.SettlementState;
-import io.x402j.evm.settle.Submission;
+import io.x402j.settlement.Claims;
+import io.x402j.settlement.OutcomeFence;
+import io.x402j.settlement.SettlementFilter;
+import io.x402j.settlement.SettlementKey;
+import io.x402j.settlement.SettlementLedger;
+import io.x402j.settlement.SettlementRecord;
+import io.x402j.settlement.SettlementRequest;
+import io.x402j.settlement.SettlementState;
+import io.x402j.settlement.Submission;
+import io.x402j.settlement.Transfer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +30,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,19 +43,25 @@ import org.sqlite.SQLiteDataSource;
  * A durable {@link SettlementLedger} on SQLite (the default: one file, WAL, {@code synchronous =
  * FULL}) or PostgreSQL (several facilitator instances sharing one ledger). Both run the same Flyway
  * migrations and the same SQL: a claim is an {@code INSERT … ON CONFLICT DO NOTHING} on the
- * authorization's primary key, and a take-over is a compare-and-set update, so two instances can
- * never both own one payment.
+ * payment's primary key (network, scheme, payment id), and a take-over is a compare-and-set update,
+ * so two instances can never both own one payment. The scheme's details are kept as JSON objects.
  */
 public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseable {
   private static final String COLUMNS =
-      "network, asset, payer, auth_nonce, fingerprint, settlement_id, pay_to, amount, state,"
-          + " tx_hash, signer, signer_nonce, raw_tx, outcome, created_at, updated_at";
-  private static final String KEY = "network = ? AND asset = ? AND payer = ? AND auth_nonce = ?";
+      "network, scheme, payment_id, fingerprint, settlement_id, asset, payer, pay_to, amount,"
+          + " details, state, tx_id, signer, signer_sequence, raw_tx, submission_details, outcome,"
+          + " created_at, updated_at";
+  private static final String KEY = "network = ? AND scheme = ? AND payment_id = ?";
+  private static final String NO_SUBMISSION =
+      "tx_id = NULL, signer = NULL, signer_sequence = NULL, raw_tx = NULL,"
+          + " submission_details = NULL";
+  private static final TypeReference<Map<String, String>> DETAILS = new TypeReference<>() {};
 
   private final DataSource dataSource;
   private final AutoCloseable pool;
   private final String description;
   private final WireCodec wire = WireCodec.standard();
+  private final ObjectMapper json = new ObjectMapper();
 
   private JdbcSettlementLedger(DataSource dataSource, AutoCloseable pool, String description) {
     this.dataSource = dataSource;
@@ -194,15 +203,19 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
       int inserted;
       try (PreparedStatement s =
           c.prepareStatement(
-              "INSERT INTO settlements (network, asset, payer, auth_nonce, fingerprint,"
-                  + " settlement_id, pay_to, amount, state, created_at, updated_at)"
-                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                  + " ON CONFLICT (network, asset, payer, auth_nonce) DO NOTHING")) {
+              "INSERT INTO settlements (network, scheme, payment_id, fingerprint, settlement_id,"
+                  + " asset, payer, pay_to, amount, details, state, created_at, updated_at)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                  + " ON CONFLICT (network, scheme, payment_id) DO NOTHING")) {
         int i = bindKey(s, 1, key);
+        Transfer transfer = request.transfer();
         s.setString(i++, request.fingerprint());
         s.setString(i++, request.settlementId());
-        s.setString(i++, request.payTo().toLowerHex());
-        s.setString(i++, request.amount().toString());
+        s.setString(i++, transfer.asset());
+        s.setString(i++, transfer.payer());
+        s.setString(i++, transfer.payTo());
+        s.setString(i++, transfer.amount().toString());
+        s.setString(i++, toJson(request.details()));
         s.setString(i++, SettlementState.CLAIMED.name());
         s.setLong(i++, now.toEpochMilli());
         s.setLong(i, now.toEpochMilli());
@@ -218,8 +231,9 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
       int taken;
       try (PreparedStatement s =
           c.prepareStatement(
-              "UPDATE settlements SET state = ?, settlement_id = ?, tx_hash = NULL, signer = NULL,"
-                  + " signer_nonce = NULL, raw_tx = NULL, outcome = NULL, updated_at = ? WHERE "
+              "UPDATE settlements SET state = ?, settlement_id = ?, "
+                  + NO_SUBMISSION
+                  + ", outcome = NULL, updated_at = ? WHERE "
                   + KEY
                   + " AND state = ? AND updated_at = ?")) {
         s.setString(1, SettlementState.CLAIMED.name());
@@ -243,17 +257,18 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
     try (Connection c = dataSource.getConnection();
         PreparedStatement s =
             c.prepareStatement(
-                "UPDATE settlements SET state = ?, tx_hash = ?, signer = ?, signer_nonce = ?,"
-                    + " raw_tx = ?, outcome = NULL, updated_at = ? WHERE "
+                "UPDATE settlements SET state = ?, tx_id = ?, signer = ?, signer_sequence = ?,"
+                    + " raw_tx = ?, submission_details = ?, outcome = NULL, updated_at = ? WHERE "
                     + KEY
                     + " AND state = ? AND updated_at = ?")) {
       s.setString(1, SettlementState.SUBMITTED.name());
-      s.setString(2, submission.transactionHash());
-      s.setString(3, submission.signer().toLowerHex());
-      s.setLong(4, submission.nonce());
-      s.setString(5, submission.rawTransaction());
-      s.setLong(6, now.toEpochMilli());
-      int i = bindKey(s, 7, key);
+      s.setString(2, submission.transaction());
+      s.setString(3, submission.signer());
+      s.setObject(4, submission.sequence(), java.sql.Types.BIGINT);
+      s.setString(5, submission.raw());
+      s.setString(6, toJson(submission.details()));
+      s.setLong(7, now.toEpochMilli());
+      int i = bindKey(s, 8, key);
       s.setString(i++, SettlementState.CLAIMED.name());
       s.setLong(i, claimedAt.toEpochMilli());
       // Zero rows: the claim was taken over (or changed) since it was granted.
@@ -264,19 +279,20 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
   }
 
   @Override
-  public boolean notBroadcast(SettlementKey key, String transactionHash, Instant now) {
+  public boolean notBroadcast(SettlementKey key, String transaction, Instant now) {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s =
             c.prepareStatement(
-                "UPDATE settlements SET state = ?, tx_hash = NULL, signer = NULL,"
-                    + " signer_nonce = NULL, raw_tx = NULL, updated_at = ? WHERE "
+                "UPDATE settlements SET state = ?, "
+                    + NO_SUBMISSION
+                    + ", updated_at = ? WHERE "
                     + KEY
-                    + " AND state = ? AND tx_hash = ?")) {
+                    + " AND state = ? AND tx_id = ?")) {
       s.setString(1, SettlementState.CLAIMED.name());
       s.setLong(2, now.toEpochMilli());
       int i = bindKey(s, 3, key);
       s.setString(i++, SettlementState.SUBMITTED.name());
-      s.setString(i, transactionHash);
+      s.setString(i, transaction);
       return s.executeUpdate() == 1;
     } catch (SQLException e) {
       throw failure("write", e);
@@ -294,8 +310,8 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
         "UPDATE settlements SET state = ?, outcome = ?, updated_at = ? WHERE "
             + KEY
             + (fence.transaction() != null
-                ? " AND state <> ? AND tx_hash = ?"
-                : " AND state = ? AND tx_hash IS NULL AND updated_at = ?");
+                ? " AND state <> ? AND tx_id = ?"
+                : " AND state = ? AND tx_id IS NULL AND updated_at = ?");
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(sql)) {
       s.setString(1, state.name());
@@ -339,27 +355,31 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
       sql.append(" AND network = ?");
       parameters.add(filter.network().toString());
     }
+    if (filter.scheme() != null) {
+      sql.append(" AND scheme = ?");
+      parameters.add(filter.scheme());
+    }
     if (filter.payer() != null) {
       sql.append(" AND payer = ?");
-      parameters.add(filter.payer().toLowerHex());
+      parameters.add(filter.payer());
     }
     if (filter.payTo() != null) {
       sql.append(" AND pay_to = ?");
-      parameters.add(filter.payTo().toLowerHex());
+      parameters.add(filter.payTo());
     }
     if (filter.state() != null) {
       sql.append(" AND state = ?");
       parameters.add(filter.state().name());
     }
-    sql.append(" ORDER BY created_at DESC, payer, auth_nonce LIMIT ? OFFSET ?");
+    sql.append(" ORDER BY created_at DESC, payer, payment_id LIMIT ? OFFSET ?");
     parameters.add(limit);
     parameters.add(offset);
     return query(sql.toString(), parameters);
   }
 
-  /** How many settlements are in each state, for metrics. */
+  @Override
   public Map<SettlementState, Long> countByState() {
-    Map<SettlementState, Long> counts = new java.util.EnumMap<>(SettlementState.class);
+    Map<SettlementState, Long> counts = new EnumMap<>(SettlementState.class);
     try (Connection c = dataSource.getConnection();
         PreparedStatement s =
             c.prepareStatement("SELECT state, COUNT(*) FROM settlements GROUP BY state");
@@ -404,40 +424,68 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
   private static int bindKey(PreparedStatement s, int first, SettlementKey key)
       throws SQLException {
     s.setString(first, key.network().toString());
-    s.setString(first + 1, key.asset().toLowerHex());
-    s.setString(first + 2, key.payer().toLowerHex());
-    s.setString(first + 3, key.nonce().toString());
-    return first + 4;
+    s.setString(first + 1, key.scheme());
+    s.setString(first + 2, key.paymentId());
+    return first + 3;
   }
 
   private SettlementRecord row(ResultSet r) throws SQLException {
     SettlementKey key =
         new SettlementKey(
             Network.parse(r.getString("network")),
-            EvmAddress.parse(r.getString("asset")),
-            EvmAddress.parse(r.getString("payer")),
-            Bytes32.parse(r.getString("auth_nonce")));
-    String txHash = r.getString("tx_hash");
-    Submission submission =
-        txHash == null
-            ? null
-            : new Submission(
-                txHash,
-                EvmAddress.parse(r.getString("signer")),
-                r.getLong("signer_nonce"),
-                r.getString("raw_tx"));
+            r.getString("scheme"),
+            r.getString("payment_id"));
+    String transaction = r.getString("tx_id");
+    Submission submission = null;
+    if (transaction != null) {
+      long read = r.getLong("signer_sequence");
+      Long sequence = r.wasNull() ? null : read; // asked right after the read it is about
+      submission =
+          new Submission(
+              transaction,
+              r.getString("signer"),
+              sequence,
+              r.getString("raw_tx"),
+              fromJson(r.getString("submission_details")));
+    }
     String outcome = r.getString("outcome");
     return new SettlementRecord(
         key,
         r.getString("fingerprint"),
         r.getString("settlement_id"),
-        EvmAddress.parse(r.getString("pay_to")),
-        TokenAmount.parse(r.getString("amount")),
+        new Transfer(
+            r.getString("asset"),
+            r.getString("payer"),
+            r.getString("pay_to"),
+            TokenAmount.parse(r.getString("amount"))),
+        fromJson(r.getString("details")),
         SettlementState.valueOf(r.getString("state")),
         submission,
         outcome == null ? null : wire.decodeSettleResponse(outcome),
         Instant.ofEpochMilli(r.getLong("created_at")),
         Instant.ofEpochMilli(r.getLong("updated_at")));
+  }
+
+  private String toJson(Map<String, String> details) {
+    if (details.isEmpty()) {
+      return null;
+    }
+    try {
+      return json.writeValueAsString(details);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("details cannot be written as JSON", e);
+    }
+  }
+
+  private Map<String, String> fromJson(String text) throws SQLException {
+    if (text == null || text.isEmpty()) {
+      return Map.of();
+    }
+    try {
+      return json.readValue(text, DETAILS);
+    } catch (JsonProcessingException e) {
+      throw new SQLException("a settlement row holds details that are not a JSON object", e);
+    }
   }
 
   private LedgerException failure(String operation, SQLException e) {
@@ -456,8 +504,7 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
   }
 
   @Override
-  public List<SettlementRecord> inFlight(
-      Network network, EvmAddress asset, EvmAddress payer, int limit) {
+  public List<SettlementRecord> inFlight(Network network, String asset, String payer, int limit) {
     return query(
         "SELECT "
             + COLUMNS
@@ -465,8 +512,8 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
             + " AND state IN (?, ?, ?) ORDER BY created_at LIMIT ?",
         List.of(
             network.toString(),
-            asset.toLowerHex(),
-            payer.toLowerHex(),
+            asset,
+            payer,
             SettlementState.CLAIMED.name(),
             SettlementState.SUBMITTED.name(),
             SettlementState.PENDING.name(),

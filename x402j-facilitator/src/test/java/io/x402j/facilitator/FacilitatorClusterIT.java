@@ -16,9 +16,9 @@ import io.x402j.devnet.DevnetOptions;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.ExactEvmClient;
 import io.x402j.evm.PrivateKeySigner;
-import io.x402j.evm.settle.SettlementFilter;
-import io.x402j.evm.settle.SettlementRecord;
-import io.x402j.evm.settle.SettlementState;
+import io.x402j.settlement.SettlementFilter;
+import io.x402j.settlement.SettlementRecord;
+import io.x402j.settlement.SettlementState;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -206,7 +206,7 @@ class FacilitatorClusterIT {
           assertThat(rows).hasSize(PAYMENTS);
           assertThat(rows)
               .allSatisfy(r -> assertThat(r.state()).isEqualTo(SettlementState.CONFIRMED));
-          assertThat(rows.stream().map(r -> r.submission().transactionHash()))
+          assertThat(rows.stream().map(r -> r.submission().transaction()))
               .containsExactlyInAnyOrderElementsOf(transactions);
         }
       }

@@ -1,7 +1,7 @@
 package io.x402j.facilitator;
 
-import io.x402j.evm.settle.InMemorySettlementLedger;
-import io.x402j.evm.settle.SettlementLedger;
+import io.x402j.settlement.InMemorySettlementLedger;
+import io.x402j.settlement.SettlementLedger;
 
 class InMemorySettlementLedgerTest extends SettlementLedgerContract {
   private final SettlementLedger ledger = new InMemorySettlementLedger();

@@ -1,6 +1,6 @@
 package io.x402j.facilitator;
 
-import io.x402j.evm.settle.SettlementLedger;
+import io.x402j.settlement.SettlementLedger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 

@@ -9,20 +9,22 @@ import io.x402j.core.wire.SettleResponse;
 import io.x402j.evm.Bytes32;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.PrivateKeySigner;
-import io.x402j.evm.settle.OutcomeFence;
-import io.x402j.evm.settle.SettlementFilter;
-import io.x402j.evm.settle.SettlementKey;
-import io.x402j.evm.settle.SettlementLedger;
-import io.x402j.evm.settle.SettlementRecord;
-import io.x402j.evm.settle.SettlementRequest;
-import io.x402j.evm.settle.SettlementState;
-import io.x402j.evm.settle.Submission;
+import io.x402j.settlement.OutcomeFence;
+import io.x402j.settlement.SettlementFilter;
+import io.x402j.settlement.SettlementKey;
+import io.x402j.settlement.SettlementLedger;
+import io.x402j.settlement.SettlementRecord;
+import io.x402j.settlement.SettlementRequest;
+import io.x402j.settlement.SettlementState;
+import io.x402j.settlement.Submission;
+import io.x402j.settlement.Transfer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -34,27 +36,46 @@ import org.junit.jupiter.api.Test;
 abstract class SettlementLedgerContract {
   static final SecureRandom RANDOM = new SecureRandom();
   static final Network NETWORK = Network.evm(84532);
-  static final EvmAddress ASSET = EvmAddress.parse("0x036CbD53842c5426634e7929541eC2318f3dCF7e");
+  static final String ASSET =
+      EvmAddress.parse("0x036CbD53842c5426634e7929541eC2318f3dCF7e").toLowerHex();
   static final Duration LEASE = Duration.ofMinutes(2);
   static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
 
   /** The ledger under test; fresh data is not required, every test uses new keys. */
   abstract SettlementLedger ledger();
 
-  static EvmAddress address() {
-    return PrivateKeySigner.generate(RANDOM).address();
+  static String address() {
+    return PrivateKeySigner.generate(RANDOM).address().toLowerHex();
   }
 
-  static SettlementKey key(EvmAddress payer) {
-    return new SettlementKey(NETWORK, ASSET, payer, Bytes32.random(RANDOM));
+  /**
+   * A new exact-scheme EVM payment of {@code payer}: its id is {@code <asset>:<payer>:<nonce>}, so
+   * that {@link #request} can tell what it moves.
+   */
+  static SettlementKey key(String payer) {
+    return key(NETWORK, ASSET, payer);
+  }
+
+  static SettlementKey key(Network network, String asset, String payer) {
+    return new SettlementKey(network, "exact", asset + ":" + payer + ":" + Bytes32.random(RANDOM));
   }
 
   static SettlementRequest request(SettlementKey key, String fingerprint) {
-    return new SettlementRequest(key, fingerprint, address(), TokenAmount.of(10_000));
+    return request(key, fingerprint, null);
+  }
+
+  static SettlementRequest request(SettlementKey key, String fingerprint, String settlementId) {
+    String[] id = key.paymentId().split(":");
+    return new SettlementRequest(
+        key,
+        fingerprint,
+        new Transfer(id[0], id[1], address(), TokenAmount.of(10_000)),
+        Map.of("nonce", id[2]),
+        settlementId);
   }
 
   static Submission submission() {
-    return new Submission("0x" + "ab".repeat(32), address(), 7, "0x02f8");
+    return new Submission("0x" + "ab".repeat(32), address(), 7L, "0x02f8");
   }
 
   @Test
@@ -67,7 +88,8 @@ abstract class SettlementLedgerContract {
     SettlementRecord record = claim.record();
     assertThat(record.key()).isEqualTo(request.key());
     assertThat(record.state()).isEqualTo(SettlementState.CLAIMED);
-    assertThat(record.payTo()).isEqualTo(request.payTo());
+    assertThat(record.transfer()).isEqualTo(request.transfer());
+    assertThat(record.details()).isEqualTo(request.details());
     assertThat(record.amount()).isEqualTo(TokenAmount.of(10_000));
     assertThat(record.submission()).isNull();
     assertThat(record.createdAt()).isEqualTo(T0);
@@ -153,8 +175,7 @@ abstract class SettlementLedgerContract {
     ledger().claim(request(key, "fp"), T0, LEASE);
     ledger().submitted(key, submission(), T0, T0);
 
-    assertThat(ledger().notBroadcast(key, submission().transactionHash(), T0.plusSeconds(1)))
-        .isTrue();
+    assertThat(ledger().notBroadcast(key, submission().transaction(), T0.plusSeconds(1))).isTrue();
 
     SettlementRecord record = ledger().find(key).orElseThrow();
     assertThat(record.state()).isEqualTo(SettlementState.CLAIMED);
@@ -168,12 +189,13 @@ abstract class SettlementLedgerContract {
     ledger().claim(request(key, "fp"), T0, LEASE);
     ledger().submitted(key, submission(), T0, T0);
     SettleResponse success =
-        SettleResponse.success("0x" + "ab".repeat(32), NETWORK.toString(), key.payer().toString());
+        SettleResponse.success(
+            "0x" + "ab".repeat(32), NETWORK.toString(), request(key, "fp").transfer().payer());
 
     ledger()
         .outcome(
             key,
-            OutcomeFence.ofTransaction(submission().transactionHash()),
+            OutcomeFence.ofTransaction(submission().transaction()),
             SettlementState.PENDING,
             SettleResponse.failure(
                 ErrorReason.SETTLEMENT_PENDING,
@@ -186,7 +208,7 @@ abstract class SettlementLedgerContract {
     ledger()
         .outcome(
             key,
-            OutcomeFence.ofTransaction(submission().transactionHash()),
+            OutcomeFence.ofTransaction(submission().transaction()),
             SettlementState.CONFIRMED,
             success,
             T0.plusSeconds(2));
@@ -203,10 +225,8 @@ abstract class SettlementLedgerContract {
   @Test
   void theClaimRecordsItsSettlementAttemptAndATakeOverRecordsTheNewOne() {
     SettlementKey key = key(address());
-    SettlementRequest first =
-        new SettlementRequest(key, "fp", address(), TokenAmount.of(10_000), "gate-a-0123456789");
-    SettlementRequest second =
-        new SettlementRequest(key, "fp", address(), TokenAmount.of(10_000), "gate-b-0123456789");
+    SettlementRequest first = request(key, "fp", "gate-a-0123456789");
+    SettlementRequest second = request(key, "fp", "gate-b-0123456789");
 
     assertThat(ledger().claim(first, T0, LEASE).record().settlementId())
         .isEqualTo("gate-a-0123456789");
@@ -231,12 +251,12 @@ abstract class SettlementLedgerContract {
     Submission submission = submission();
     assertThat(ledger().submitted(key, submission, secondClaim, later)).isTrue();
     SettleResponse success =
-        SettleResponse.success(submission.transactionHash(), NETWORK.toString(), null);
+        SettleResponse.success(submission.transaction(), NETWORK.toString(), null);
     assertThat(
             ledger()
                 .outcome(
                     key,
-                    OutcomeFence.ofTransaction(submission.transactionHash()),
+                    OutcomeFence.ofTransaction(submission.transaction()),
                     SettlementState.CONFIRMED,
                     success,
                     later.plusSeconds(1)))
@@ -262,7 +282,7 @@ abstract class SettlementLedgerContract {
         ledger()
             .outcome(
                 key,
-                OutcomeFence.ofTransaction(submission.transactionHash()),
+                OutcomeFence.ofTransaction(submission.transaction()),
                 SettlementState.FAILED,
                 failure(),
                 later.plusSeconds(4));
@@ -367,7 +387,7 @@ abstract class SettlementLedgerContract {
 
   @Test
   void listingFiltersAndPagesNewestFirst() {
-    EvmAddress payer = address();
+    String payer = address();
     List<SettlementKey> keys = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       SettlementKey key = key(payer);
@@ -407,15 +427,14 @@ abstract class SettlementLedgerContract {
 
   @Test
   void inFlightListsOnePayersUnfinishedSettlementsOfOneTokenOldestFirst() {
-    EvmAddress payer = address();
+    String payer = address();
     SettlementKey claimed = key(payer);
     SettlementKey submitted = key(payer);
     SettlementKey pending = key(payer);
     SettlementKey confirmed = key(payer);
     SettlementKey failed = key(payer);
-    SettlementKey otherToken = new SettlementKey(NETWORK, address(), payer, Bytes32.random(RANDOM));
-    SettlementKey otherNetwork =
-        new SettlementKey(Network.evm(8453), ASSET, payer, Bytes32.random(RANDOM));
+    SettlementKey otherToken = key(NETWORK, address(), payer);
+    SettlementKey otherNetwork = key(Network.evm(8453), ASSET, payer);
     SettlementKey otherPayer = key(address());
     List<SettlementKey> all =
         List.of(
@@ -428,7 +447,7 @@ abstract class SettlementLedgerContract {
     ledger()
         .outcome(
             pending,
-            OutcomeFence.ofTransaction(submission().transactionHash()),
+            OutcomeFence.ofTransaction(submission().transaction()),
             SettlementState.PENDING,
             failure(),
             T0.plusSeconds(11));
@@ -454,5 +473,144 @@ abstract class SettlementLedgerContract {
         .containsExactly(claimed, submitted, pending);
     assertThat(inFlight).extracting(SettlementRecord::amount).containsOnly(TokenAmount.of(10_000));
     assertThat(ledger().inFlight(NETWORK, ASSET, payer, 2)).hasSize(2);
+  }
+
+  // ------------------------------------------------------------ payments of other chains, schemes
+
+  static final Network SOLANA = Network.parse("solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp");
+  static final String USDC_MINT = "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v"; // 44 characters
+  static final String BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+
+  /** Random base58 text, such as a Solana signature (88) or address (32 to 44 characters). */
+  static String base58(int length) {
+    StringBuilder text = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      text.append(BASE58.charAt(RANDOM.nextInt(BASE58.length())));
+    }
+    return text.toString();
+  }
+
+  @Test
+  void aSolanaPaymentKeyedByItsSignatureIsHeldWhole() {
+    String signature = base58(88);
+    String payer = base58(44);
+    SettlementKey key = new SettlementKey(SOLANA, "exact", signature);
+    SettlementRequest request =
+        new SettlementRequest(
+            key,
+            "sha256:" + "0f".repeat(32),
+            new Transfer(USDC_MINT, payer, base58(43), TokenAmount.of(1_000_000)),
+            Map.of("feePayer", base58(44)),
+            "gate-solana-0123456789");
+    Submission submission =
+        new Submission(
+            signature,
+            base58(44),
+            null,
+            "AQ" + "A".repeat(600) + "==",
+            Map.of("lastValidBlockHeight", "312456789", "blockhash", base58(44)));
+
+    assertThat(ledger().claim(request, T0, LEASE).owned()).isTrue();
+    assertThat(ledger().submitted(key, submission, T0, T0.plusSeconds(1))).isTrue();
+
+    SettlementRecord record = ledger().find(key).orElseThrow();
+    assertThat(record.key()).isEqualTo(key);
+    assertThat(record.transfer()).isEqualTo(request.transfer());
+    assertThat(record.details()).isEqualTo(request.details());
+    assertThat(record.settlementId()).isEqualTo("gate-solana-0123456789");
+    assertThat(record.submission()).isEqualTo(submission);
+    assertThat(record.submission().sequence()).isNull();
+    assertThat(ledger().unresolved()).extracting(SettlementRecord::key).contains(key);
+    assertThat(ledger().inFlight(SOLANA, USDC_MINT, payer, 10))
+        .extracting(SettlementRecord::key)
+        .containsExactly(key);
+    assertThat(ledger().list(new SettlementFilter(SOLANA, "exact", payer, null, null), 0, 10))
+        .containsExactly(record);
+
+    SettleResponse success = SettleResponse.success(signature, SOLANA.toString(), payer);
+    assertThat(
+            ledger()
+                .outcome(
+                    key,
+                    OutcomeFence.ofTransaction(signature),
+                    SettlementState.CONFIRMED,
+                    success,
+                    T0.plusSeconds(2)))
+        .isTrue();
+    assertThat(ledger().find(key).orElseThrow().outcome()).isEqualTo(success);
+    assertThat(ledger().inFlight(SOLANA, USDC_MINT, payer, 10)).isEmpty();
+  }
+
+  @Test
+  void aPermit2PaymentWithTheLargestUint256NonceIsHeld() {
+    String owner = address();
+    String nonce = java.math.BigInteger.TWO.pow(256).subtract(java.math.BigInteger.ONE).toString();
+    SettlementKey key = new SettlementKey(NETWORK, "exact", "permit2:" + owner + ":" + nonce);
+    SettlementRequest request =
+        new SettlementRequest(
+            key,
+            "fp",
+            new Transfer(ASSET, owner, address(), TokenAmount.of(5)),
+            Map.of("nonce", nonce, "transferMethod", "permit2"),
+            null);
+
+    assertThat(ledger().claim(request, T0, LEASE).owned()).isTrue();
+
+    SettlementRecord record = ledger().find(key).orElseThrow();
+    assertThat(record.key().paymentId()).endsWith(":" + nonce);
+    assertThat(record.details()).containsEntry("nonce", nonce);
+    assertThat(ledger().inFlight(NETWORK, ASSET, owner, 10))
+        .as("a payer's balance is committed across transfer methods")
+        .extracting(SettlementRecord::key)
+        .containsExactly(key);
+  }
+
+  @Test
+  void theLongestPaymentIdAndAddressesFit() {
+    SettlementKey key =
+        new SettlementKey(SOLANA, "upto", base58(SettlementKey.MAX_PAYMENT_ID_LENGTH));
+    Transfer transfer =
+        new Transfer(
+            base58(Transfer.MAX_ADDRESS_LENGTH),
+            base58(Transfer.MAX_ADDRESS_LENGTH),
+            base58(Transfer.MAX_ADDRESS_LENGTH),
+            TokenAmount.of(1));
+    SettlementRequest request =
+        new SettlementRequest(
+            key,
+            "f".repeat(SettlementRequest.MAX_FINGERPRINT_LENGTH),
+            transfer,
+            Map.of(),
+            "s".repeat(SettlementRequest.MAX_SETTLEMENT_ID_LENGTH));
+    Submission submission =
+        new Submission(
+            base58(Submission.MAX_TRANSACTION_LENGTH),
+            base58(Transfer.MAX_ADDRESS_LENGTH),
+            Long.MAX_VALUE,
+            "0x02");
+
+    assertThat(ledger().claim(request, T0, LEASE).owned()).isTrue();
+    assertThat(ledger().submitted(key, submission, T0, T0)).isTrue();
+
+    SettlementRecord record = ledger().find(key).orElseThrow();
+    assertThat(record.transfer()).isEqualTo(transfer);
+    assertThat(record.submission()).isEqualTo(submission);
+  }
+
+  @Test
+  void oneIdUnderTwoSchemesOrNetworksIsTwoPayments() {
+    String id = base58(88);
+    SettlementKey exact = new SettlementKey(SOLANA, "exact", id);
+    SettlementKey upto = new SettlementKey(SOLANA, "upto", id);
+    SettlementKey devnet =
+        new SettlementKey(Network.parse("solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1"), "exact", id);
+    Transfer transfer = new Transfer(USDC_MINT, base58(44), base58(44), TokenAmount.of(1));
+
+    for (SettlementKey key : List.of(exact, upto, devnet)) {
+      assertThat(ledger().claim(new SettlementRequest(key, "fp", transfer), T0, LEASE).owned())
+          .as("%s", key)
+          .isTrue();
+    }
+    assertThat(ledger().find(upto).orElseThrow().key().scheme()).isEqualTo("upto");
   }
 }

@@ -27,6 +27,7 @@ import io.x402j.evm.facilitator.internal.ContractSignature;
 import io.x402j.evm.facilitator.internal.Eip1559Transaction;
 import io.x402j.evm.facilitator.internal.Eip3009Calls;
 import io.x402j.evm.facilitator.internal.EvmChain;
+import io.x402j.evm.facilitator.internal.EvmLedgerKey;
 import io.x402j.evm.facilitator.internal.FeeQuote;
 import io.x402j.evm.facilitator.internal.FeeQuote.Fees;
 import io.x402j.evm.facilitator.internal.FeeQuote.Quote;
@@ -40,14 +41,13 @@ import io.x402j.evm.facilitator.internal.Verifier;
 import io.x402j.evm.rpc.RpcCall;
 import io.x402j.evm.rpc.RpcException;
 import io.x402j.evm.rpc.RpcResult;
-import io.x402j.evm.settle.InMemorySettlementLedger;
-import io.x402j.evm.settle.OutcomeFence;
-import io.x402j.evm.settle.SettlementKey;
-import io.x402j.evm.settle.SettlementLedger;
-import io.x402j.evm.settle.SettlementRecord;
-import io.x402j.evm.settle.SettlementRequest;
-import io.x402j.evm.settle.SettlementState;
-import io.x402j.evm.settle.Submission;
+import io.x402j.settlement.InMemorySettlementLedger;
+import io.x402j.settlement.OutcomeFence;
+import io.x402j.settlement.SettlementKey;
+import io.x402j.settlement.SettlementLedger;
+import io.x402j.settlement.SettlementRecord;
+import io.x402j.settlement.SettlementState;
+import io.x402j.settlement.Submission;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -129,7 +129,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
   private final ScheduledExecutorService scheduler;
   private final boolean ownsExecutors;
   private final Duration claimLease;
-  private final ConcurrentHashMap<SettlementKey, InFlight> inFlight = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<EvmLedgerKey, InFlight> inFlight = new ConcurrentHashMap<>();
   private final Reservations reservations = new Reservations();
   private final Consumer<Revert> onRevert;
   private final Verifier verifier;
@@ -256,15 +256,15 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
    */
   private Function<List<RpcResult>, BigInteger> committedBesides(
       PaymentCheck.Result check, List<RpcCall> calls) {
-    SettlementKey key = keyOf(check);
+    EvmLedgerKey key = keyOf(check);
     int receiptsAt = calls.size();
     List<SettlementKey> receiptKeys = receiptCalls(calls, List.of(), reservations.others(key));
     return results -> reservations.reservedBesides(key, mined(results, receiptsAt, receiptKeys));
   }
 
-  private static SettlementKey keyOf(PaymentCheck.Result check) {
+  private static EvmLedgerKey keyOf(PaymentCheck.Result check) {
     Eip3009Authorization a = check.payload().authorization();
-    return new SettlementKey(check.chain().config().network(), check.asset(), a.from(), a.nonce());
+    return new EvmLedgerKey(check.chain().config().network(), check.asset(), a.from(), a.nonce());
   }
 
   // ----------------------------------------------------------------------------------- settle
@@ -277,8 +277,8 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
       return done(new SettleReply(network, check.payer()).refused(check.reason(), check.message()));
     }
     Eip3009Authorization a = check.payload().authorization();
-    SettlementKey key =
-        new SettlementKey(request.requirements().network(), check.asset(), a.from(), a.nonce());
+    EvmLedgerKey key =
+        new EvmLedgerKey(request.requirements().network(), check.asset(), a.from(), a.nonce());
     String fingerprint = fingerprint(check);
     String attempt = request.settlementId();
     InFlight mine = new InFlight(fingerprint, attempt, new CompletableFuture<>());
@@ -315,7 +315,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
 
   private CompletableFuture<SettleResponse> settleThroughLedger(
       PaymentCheck.Result check,
-      SettlementKey key,
+      EvmLedgerKey key,
       String fingerprint,
       String attempt,
       Instant started) {
@@ -323,8 +323,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
     return CompletableFuture.supplyAsync(
             () ->
                 ledger.claim(
-                    new SettlementRequest(
-                        key,
+                    key.request(
                         fingerprint,
                         check.payload().authorization().to(),
                         check.payload().authorization().value(),
@@ -359,7 +358,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
    */
   private CompletableFuture<SettleResponse> follow(
       PaymentCheck.Result check,
-      SettlementKey key,
+      EvmLedgerKey key,
       String fingerprint,
       String attempt,
       SettlementRecord record,
@@ -409,14 +408,15 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
    */
   private record Committed(BigInteger unsigned, List<SettlementRecord> signed, boolean tooMany) {}
 
-  private Committed committedElsewhere(SettlementKey key) {
+  private Committed committedElsewhere(EvmLedgerKey key) {
     List<SettlementRecord> records =
-        ledger.inFlight(key.network(), key.asset(), key.payer(), IN_FLIGHT_LIMIT);
+        ledger.inFlight(
+            key.network(), key.asset().toLowerHex(), key.payer().toLowerHex(), IN_FLIGHT_LIMIT);
     Instant now = now();
     BigInteger unsigned = BigInteger.ZERO;
     List<SettlementRecord> signed = new ArrayList<>();
     for (SettlementRecord record : records) {
-      if (record.key().equals(key) || reservations.isHeld(record.key())) {
+      if (record.key().equals(key.ledgerKey()) || reservations.isHeld(record.key())) {
         continue; // this process's own: counted by the reservations
       }
       if (record.submission() != null) {
@@ -437,13 +437,13 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
       List<RpcCall> calls, List<SettlementRecord> records, List<Reservations.Entry> mine) {
     List<SettlementKey> keys = new ArrayList<>();
     for (SettlementRecord record : records) {
-      calls.add(RpcCall.of("eth_getTransactionReceipt", record.submission().transactionHash()));
+      calls.add(RpcCall.of("eth_getTransactionReceipt", record.submission().transaction()));
       keys.add(record.key());
     }
     for (Reservations.Entry entry : mine) {
       if (entry.transaction() != null) {
         calls.add(RpcCall.of("eth_getTransactionReceipt", entry.transaction()));
-        keys.add(entry.key());
+        keys.add(entry.key().ledgerKey());
       }
     }
     return keys;
@@ -464,7 +464,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
 
   private CompletableFuture<SettleResponse> execute(
       PaymentCheck.Result check,
-      SettlementKey key,
+      EvmLedgerKey key,
       String settlementId,
       Instant fence,
       int attempt) {
@@ -487,7 +487,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
    */
   private CompletableFuture<SettleResponse> prepare(
       PaymentCheck.Result check,
-      SettlementKey key,
+      EvmLedgerKey key,
       String settlementId,
       Instant fence,
       int attempt,
@@ -645,7 +645,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
    */
   private CompletableFuture<SettleResponse> simulate(
       PaymentCheck.Result check,
-      SettlementKey key,
+      EvmLedgerKey key,
       String settlementId,
       NonceLane lane,
       Fees fees,
@@ -693,7 +693,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
 
   private CompletableFuture<SettleResponse> signAndSend(
       PaymentCheck.Result check,
-      SettlementKey key,
+      EvmLedgerKey key,
       String settlementId,
       NonceLane lane,
       byte[] data,
@@ -719,16 +719,16 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                         data);
                 byte[] raw = tx.encodeSigned(lane.signer().sign(tx.signingHash()));
                 Submission submission =
-                    new Submission(
+                    EvmLedgerKey.submission(
                         Eip1559Transaction.hash(raw).toString(),
                         lane.signer().address(),
                         nonce,
                         Hex.encode(raw));
                 // Recorded before broadcast, and only while the claim is still this one's.
-                if (!ledger.submitted(key, submission, fence, now())) {
+                if (!ledger.submitted(key.ledgerKey(), submission, fence, now())) {
                   throw new ClaimLostException();
                 }
-                reservations.signed(key, submission.transactionHash());
+                reservations.signed(key, submission.transaction());
                 return submission;
               } catch (RuntimeException e) {
                 lane.release(nonce); // nothing left this process
@@ -743,7 +743,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                 if (Futures.unwrap(error) instanceof ClaimLostException) {
                   // Another facilitator took the payment over: follow it, never broadcast.
                   return CompletableFuture.supplyAsync(
-                          () -> ledger.find(key).orElseThrow(), blocking)
+                          () -> ledger.find(key.ledgerKey()).orElseThrow(), blocking)
                       .thenCompose(
                           record ->
                               follow(check, key, fingerprint(check), settlementId, record, now()));
@@ -752,7 +752,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
               }
               return chain
                   .rpc()
-                  .call("eth_sendRawTransaction", submission.rawTransaction())
+                  .call("eth_sendRawTransaction", submission.raw())
                   .handle(
                       (hash, sendError) ->
                           sendOutcome(
@@ -771,7 +771,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
 
   private CompletableFuture<SettleResponse> sendOutcome(
       PaymentCheck.Result check,
-      SettlementKey key,
+      EvmLedgerKey key,
       String settlementId,
       NonceLane lane,
       Submission submission,
@@ -802,16 +802,16 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
             () -> {
               // When the record no longer holds this transaction, the claim is not this one's any
               // more: the next submitted() or outcome() is then refused by their fences.
-              if (!ledger.notBroadcast(key, submission.transactionHash(), reclaimed)) {
+              if (!ledger.notBroadcast(key.ledgerKey(), submission.transaction(), reclaimed)) {
                 LOG.warn("settlement of {} changed hands while its broadcast failed", key);
               }
             },
             blocking);
     if (staleNonce) {
-      lane.done(submission.nonce()); // someone else's transaction holds this nonce
+      lane.done(EvmLedgerKey.accountNonce(submission)); // someone else's transaction holds it
       LOG.warn(
           "nonce {} of {} on {} is taken ({}); resyncing the lane",
-          submission.nonce(),
+          submission.sequence(),
           submission.signer(),
           key.network(),
           Text.quote(failure.error().message()));
@@ -828,12 +828,15 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                           "could not get a usable nonce",
                           check));
     }
-    if (lane.release(submission.nonce())) {
-      fillGap(check.chain(), lane, submission.nonce(), quote);
+    long accountNonce = EvmLedgerKey.accountNonce(submission);
+    if (lane.release(accountNonce)) {
+      fillGap(check.chain(), lane, accountNonce, quote);
     }
     String reason =
         refusal == NodeRefusal.INSUFFICIENT_FUNDS
-            ? "facilitator signer " + submission.signer() + " has too little ETH for gas"
+            ? "facilitator signer "
+                + EvmLedgerKey.signer(submission)
+                + " has too little ETH for gas"
             : "the node refused the settlement transaction: " + failure.getMessage();
     return released.thenCompose(
         ignored -> fail(key, reclaimed, ErrorReason.UNEXPECTED_SETTLE_ERROR, reason, check));
@@ -883,12 +886,12 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
   }
 
   private CompletableFuture<SettleResponse> track(
-      PaymentCheck.Result check, SettlementKey key, Submission submission, NonceLane knownLane) {
+      PaymentCheck.Result check, EvmLedgerKey key, Submission submission, NonceLane knownLane) {
     EvmChain chain = check.chain();
     String network = key.network().toString();
-    String hash = submission.transactionHash();
+    String hash = submission.transaction();
     Duration timeout = chain.config().receiptTimeout();
-    NonceLane lane = knownLane != null ? knownLane : chain.laneOf(submission.signer());
+    NonceLane lane = knownLane != null ? knownLane : chain.laneOf(EvmLedgerKey.signer(submission));
     return chain
         .receipts()
         .await(hash)
@@ -914,7 +917,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                                     + "; settle again to follow it")));
               }
               if (lane != null) {
-                lane.done(submission.nonce());
+                lane.done(EvmLedgerKey.accountNonce(submission));
               }
               Eip3009Authorization a = check.payload().authorization();
               return explained(
@@ -938,7 +941,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
    */
   private CompletableFuture<Outcome> explained(
       EvmChain chain,
-      SettlementKey key,
+      EvmLedgerKey key,
       EvmAddress payTo,
       TokenAmount value,
       JsonNode receipt,
@@ -959,7 +962,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
    */
   private CompletableFuture<Outcome> usedBy(
       EvmChain chain,
-      SettlementKey key,
+      EvmLedgerKey key,
       EvmAddress payTo,
       TokenAmount value,
       BigInteger toBlock,
@@ -1022,7 +1025,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
   private record Outcome(SettlementState state, SettleResponse response) {}
 
   /** Tells the revert listener about a mined transaction that moved no money. */
-  private Outcome reported(SettlementKey key, Outcome outcome, String hash) {
+  private Outcome reported(EvmLedgerKey key, Outcome outcome, String hash) {
     if (outcome.state() == SettlementState.FAILED) {
       LOG.warn(
           "settlement transaction {} of payer {} on {} was mined but moved no money: {}",
@@ -1041,7 +1044,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
 
   /** What a receipt means: success only with status 1 and the expected Transfer event. */
   private static Outcome judge(
-      SettlementKey key, EvmAddress payTo, TokenAmount value, JsonNode receipt, String hash) {
+      EvmLedgerKey key, EvmAddress payTo, TokenAmount value, JsonNode receipt, String hash) {
     SettleReply reply = new SettleReply(key.network().toString(), key.payer().toString());
     if (!"0x1".equals(receipt.path("status").asText())) {
       return new Outcome(
@@ -1093,7 +1096,13 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
             records -> {
               List<CompletableFuture<Resolution>> all = new ArrayList<>();
               for (SettlementRecord record : records) {
-                all.add(reconcileOne(record).exceptionally(e -> Resolution.STILL_PENDING));
+                // A shared ledger holds other engines' settlements too: those are theirs to judge.
+                EvmLedgerKey.from(record.key())
+                    .ifPresent(
+                        key ->
+                            all.add(
+                                reconcileOne(key, record)
+                                    .exceptionally(e -> Resolution.STILL_PENDING)));
               }
               return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]))
                   .thenApply(
@@ -1109,18 +1118,17 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
             });
   }
 
-  private CompletableFuture<Resolution> reconcileOne(SettlementRecord record) {
-    SettlementKey key = record.key();
+  private CompletableFuture<Resolution> reconcileOne(EvmLedgerKey key, SettlementRecord record) {
     EvmChain chain = chains.get(key.network());
     Submission submission = record.submission();
     if (chain == null || submission == null) {
       return done(Resolution.STILL_PENDING);
     }
-    String hash = submission.transactionHash();
+    String hash = submission.transaction();
     // Our lane, when this facilitator signed the transaction. While the node holds it, its nonce
     // is spoken for: the node's pending count may not include it yet (it can wait behind a gap),
     // and a new transaction given that nonce would be refused as a replacement.
-    NonceLane lane = chain.laneOf(submission.signer());
+    NonceLane lane = chain.laneOf(EvmLedgerKey.signer(submission));
     List<RpcCall> calls =
         List.of(
             RpcCall.of("eth_getTransactionReceipt", hash),
@@ -1133,7 +1141,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
             results -> {
               JsonNode receipt = results.get(0).ok() ? results.get(0).result() : null;
               if (receipt != null && !receipt.isNull()) {
-                return reconciledReceipt(record, lane, receipt);
+                return reconciledReceipt(key, record, lane, receipt);
               }
               JsonNode pooled = results.get(1).ok() ? results.get(1).result() : null;
               if (pooled != null && !pooled.isNull()) {
@@ -1154,7 +1162,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                             usedBy(
                                 chain,
                                 key,
-                                record.payTo(),
+                                EvmLedgerKey.payTo(record),
                                 record.amount(),
                                 Hex.parseQuantity(head.asText()),
                                 10_000))
@@ -1172,7 +1180,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
               }
               return chain
                   .rpc()
-                  .call("eth_sendRawTransaction", submission.rawTransaction())
+                  .call("eth_sendRawTransaction", submission.raw())
                   .handle(
                       (sent, error) -> {
                         if (error == null) {
@@ -1193,10 +1201,11 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
                               .thenCompose(
                                   late -> {
                                     if (late != null && !late.isNull()) {
-                                      return reconciledReceipt(record, lane, late);
+                                      return reconciledReceipt(key, record, lane, late);
                                     }
                                     if (lane != null) {
-                                      lane.done(submission.nonce()); // another transaction's now
+                                      // another transaction's now
+                                      lane.done(EvmLedgerKey.accountNonce(submission));
                                     }
                                     return reconciledFailure(
                                         key,
@@ -1219,34 +1228,35 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
 
   private static void hold(NonceLane lane, Submission submission) {
     if (lane != null) {
-      lane.hold(submission.nonce());
+      lane.hold(EvmLedgerKey.accountNonce(submission));
     }
   }
 
   private static void unhold(NonceLane lane, Submission submission) {
     if (lane != null) {
-      lane.unhold(submission.nonce());
+      lane.unhold(EvmLedgerKey.accountNonce(submission));
     }
   }
 
   private CompletableFuture<Resolution> reconciledReceipt(
-      SettlementRecord record, NonceLane lane, JsonNode receipt) {
+      EvmLedgerKey key, SettlementRecord record, NonceLane lane, JsonNode receipt) {
     Submission submission = record.submission();
     if (lane != null) {
-      lane.done(submission.nonce());
+      lane.done(EvmLedgerKey.accountNonce(submission));
     }
-    String hash = submission.transactionHash();
+    String hash = submission.transaction();
+    EvmAddress payTo = EvmLedgerKey.payTo(record);
     return explained(
-            chains.get(record.key().network()),
-            record.key(),
-            record.payTo(),
+            chains.get(key.network()),
+            key,
+            payTo,
             record.amount(),
             receipt,
-            judge(record.key(), record.payTo(), record.amount(), receipt, hash))
-        .thenApply(outcome -> reported(record.key(), outcome, hash))
+            judge(key, payTo, record.amount(), receipt, hash))
+        .thenApply(outcome -> reported(key, outcome, hash))
         .thenCompose(
             outcome ->
-                record(record.key(), OutcomeFence.ofTransaction(hash), outcome)
+                record(key, OutcomeFence.ofTransaction(hash), outcome)
                     .thenApply(
                         r ->
                             outcome.state() == SettlementState.CONFIRMED
@@ -1255,7 +1265,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
   }
 
   private CompletableFuture<Resolution> reconciledFailure(
-      SettlementKey key, String transaction, ErrorReason reason, String message) {
+      EvmLedgerKey key, String transaction, ErrorReason reason, String message) {
     Outcome outcome =
         new Outcome(
             SettlementState.FAILED,
@@ -1269,7 +1279,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
    * Records a failure reached before anything was broadcast, under the claim of {@code claimedAt}.
    */
   private CompletableFuture<SettleResponse> fail(
-      SettlementKey key,
+      EvmLedgerKey key,
       Instant claimedAt,
       ErrorReason reason,
       String message,
@@ -1287,9 +1297,11 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
    * answer: the chain already decided it.
    */
   private CompletableFuture<SettleResponse> record(
-      SettlementKey key, OutcomeFence fence, Outcome outcome) {
+      EvmLedgerKey key, OutcomeFence fence, Outcome outcome) {
     return CompletableFuture.supplyAsync(
-            () -> ledger.outcome(key, fence, outcome.state(), outcome.response(), now()), blocking)
+            () ->
+                ledger.outcome(key.ledgerKey(), fence, outcome.state(), outcome.response(), now()),
+            blocking)
         .handle(
             (recorded, e) -> {
               if (e == null && !recorded) {

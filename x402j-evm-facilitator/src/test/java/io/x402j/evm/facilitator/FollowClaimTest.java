@@ -15,13 +15,13 @@ import io.x402j.evm.Eip3009Authorization;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.ExactEvmPayload;
 import io.x402j.evm.PrivateKeySigner;
+import io.x402j.evm.facilitator.internal.EvmLedgerKey;
 import io.x402j.evm.rpc.JsonRpcClient;
-import io.x402j.evm.settle.InMemorySettlementLedger;
-import io.x402j.evm.settle.OutcomeFence;
-import io.x402j.evm.settle.SettlementKey;
-import io.x402j.evm.settle.SettlementLedger;
-import io.x402j.evm.settle.SettlementRequest;
-import io.x402j.evm.settle.SettlementState;
+import io.x402j.settlement.InMemorySettlementLedger;
+import io.x402j.settlement.OutcomeFence;
+import io.x402j.settlement.SettlementKey;
+import io.x402j.settlement.SettlementLedger;
+import io.x402j.settlement.SettlementState;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
@@ -173,19 +173,23 @@ class FollowClaimTest {
   }
 
   static SettlementKey key() {
-    return new SettlementKey(BASE_SEPOLIA, USDC, PAYER.address(), NONCE);
+    return evmKey().ledgerKey();
+  }
+
+  static EvmLedgerKey evmKey() {
+    return new EvmLedgerKey(BASE_SEPOLIA, USDC, PAYER.address(), NONCE);
   }
 
   /** Another settlement of the same attempt claims the payment at {@code at}; returns its claim. */
   Instant claimElsewhere(Instant at) {
     SettlementLedger.Claim claim =
         ledger.claim(
-            new SettlementRequest(
-                key(),
-                ExactEvmFacilitator.fingerprint(payload()),
-                SELLER,
-                TokenAmount.of(10_000),
-                ATTEMPT),
+            evmKey()
+                .request(
+                    ExactEvmFacilitator.fingerprint(payload()),
+                    SELLER,
+                    TokenAmount.of(10_000),
+                    ATTEMPT),
             at,
             LEASE);
     assertThat(claim.owned()).isTrue();

@@ -25,14 +25,13 @@ import io.x402j.evm.Signer;
 import io.x402j.evm.facilitator.ExactEvmFacilitator.ReconcileReport;
 import io.x402j.evm.facilitator.internal.Eip1559Transaction;
 import io.x402j.evm.facilitator.internal.Eip3009Calls;
+import io.x402j.evm.facilitator.internal.EvmLedgerKey;
 import io.x402j.evm.rpc.JsonRpcClient;
-import io.x402j.evm.settle.InMemorySettlementLedger;
-import io.x402j.evm.settle.SettlementKey;
-import io.x402j.evm.settle.SettlementLedger;
-import io.x402j.evm.settle.SettlementRecord;
-import io.x402j.evm.settle.SettlementRequest;
-import io.x402j.evm.settle.SettlementState;
-import io.x402j.evm.settle.Submission;
+import io.x402j.settlement.InMemorySettlementLedger;
+import io.x402j.settlement.SettlementLedger;
+import io.x402j.settlement.SettlementRecord;
+import io.x402j.settlement.SettlementState;
+import io.x402j.settlement.Submission;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -97,7 +96,7 @@ class ReconcileIT {
   }
 
   /** A payment, with the transaction a crashed facilitator signed and recorded for it. */
-  record Recorded(SchemeRequest request, SettlementKey key, Submission submission, byte[] raw) {}
+  record Recorded(SchemeRequest request, EvmLedgerKey key, Submission submission, byte[] raw) {}
 
   /** A new payment from the buyer to the seller, as a facilitator receives it. */
   static SchemeRequest payment() {
@@ -123,27 +122,27 @@ class ReconcileIT {
   static Recorded recordUnbroadcast(SettlementLedger ledger, Signer gas, long gasNonce) {
     SchemeRequest request = payment();
     ExactEvmPayload payload = ExactEvmPayload.fromMap(request.payload().payload());
-    SettlementKey key =
-        new SettlementKey(
+    EvmLedgerKey key =
+        new EvmLedgerKey(
             info.network(), info.token(), buyer.address(), payload.authorization().nonce());
     byte[] raw =
         signedTransaction(
             gas, gasNonce, info.token(), 200_000, Eip3009Calls.transferWithAuthorization(payload));
     Submission submission =
-        new Submission(
+        EvmLedgerKey.submission(
             Eip1559Transaction.hash(raw).toString(), gas.address(), gasNonce, Hex.encode(raw));
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     SettlementLedger.Claim claim =
         ledger.claim(
-            new SettlementRequest(
-                key,
+            key.request(
                 ExactEvmFacilitator.fingerprint(payload),
                 seller,
                 payload.authorization().value(),
                 request.settlementId()),
             now,
             Duration.ofSeconds(30));
-    assertThat(ledger.submitted(key, submission, claim.record().updatedAt(), now)).isTrue();
+    assertThat(ledger.submitted(key.ledgerKey(), submission, claim.record().updatedAt(), now))
+        .isTrue();
     return new Recorded(request, key, submission, raw);
   }
 
@@ -190,8 +189,8 @@ class ReconcileIT {
     }
   }
 
-  static SettlementRecord stored(SettlementLedger ledger, SettlementKey key) {
-    return ledger.find(key).orElseThrow();
+  static SettlementRecord stored(SettlementLedger ledger, EvmLedgerKey key) {
+    return ledger.find(key.ledgerKey()).orElseThrow();
   }
 
   @Test
@@ -203,7 +202,7 @@ class ReconcileIT {
 
     try (ExactEvmFacilitator facilitator = facilitator(info.rpcUrl(), ledger, gas)) {
       ReconcileReport first = facilitator.reconcile().join();
-      devnet.awaitReceipt(recorded.submission().transactionHash());
+      devnet.awaitReceipt(recorded.submission().transaction());
       ReconcileReport second = facilitator.reconcile().join();
       SettleResponse again = facilitator.settle(recorded.request()).join();
 
@@ -211,10 +210,10 @@ class ReconcileIT {
       assertThat(second).isEqualTo(new ReconcileReport(1, 0, 0, 0));
       assertThat(stored(ledger, recorded.key()).state()).isEqualTo(SettlementState.CONFIRMED);
       assertThat(again.success()).isTrue();
-      assertThat(again.transaction()).isEqualTo(recorded.submission().transactionHash());
+      assertThat(again.transaction()).isEqualTo(recorded.submission().transaction());
     }
     assertThat(devnet.tokenBalance(seller)).isEqualTo(before.add(PRICE.value()));
-    assertThat(pendingNonce(gas.address())).isEqualTo(recorded.submission().nonce() + 1);
+    assertThat(pendingNonce(gas.address())).isEqualTo(recorded.submission().sequence() + 1);
   }
 
   @Test
@@ -230,7 +229,7 @@ class ReconcileIT {
     }
     SettlementRecord record = stored(ledger, recorded.key());
     assertThat(record.state()).isEqualTo(SettlementState.CONFIRMED);
-    assertThat(record.outcome().transaction()).isEqualTo(recorded.submission().transactionHash());
+    assertThat(record.outcome().transaction()).isEqualTo(recorded.submission().transaction());
   }
 
   @Test
@@ -251,7 +250,7 @@ class ReconcileIT {
       // No money moved, so the same payment settles with a new transaction.
       SettleResponse settled = facilitator.settle(recorded.request()).join();
       assertThat(settled.success()).as("%s", settled).isTrue();
-      assertThat(settled.transaction()).isNotEqualTo(recorded.submission().transactionHash());
+      assertThat(settled.transaction()).isNotEqualTo(recorded.submission().transaction());
     }
     assertThat(devnet.authorizationUsed(buyer.address(), recorded.key().nonce())).isTrue();
   }
@@ -288,7 +287,7 @@ class ReconcileIT {
     assertThat(record.outcome().transaction()).isEqualTo(rivals);
     assertThat(pendingNonce(gas.address()))
         .as("our transaction was never sent")
-        .isEqualTo(recorded.submission().nonce());
+        .isEqualTo(recorded.submission().sequence());
   }
 
   /**
@@ -377,7 +376,7 @@ class ReconcileIT {
         assertThat(broadcasts)
             .as("one broadcast each: none refused for colliding with the recorded transaction")
             .hasValue(2);
-        devnet.awaitReceipt(recorded.submission().transactionHash());
+        devnet.awaitReceipt(recorded.submission().transaction());
         assertThat(facilitator.reconcile().join()).isEqualTo(new ReconcileReport(1, 0, 0, 0));
       }
     }

@@ -12,13 +12,13 @@ import io.x402j.core.wire.FacilitatorRequest;
 import io.x402j.core.wire.MalformedMessageException;
 import io.x402j.core.wire.WireCodec;
 import io.x402j.evm.EvmAddress;
-import io.x402j.evm.settle.SettlementFilter;
-import io.x402j.evm.settle.SettlementLedger;
-import io.x402j.evm.settle.SettlementRecord;
-import io.x402j.evm.settle.SettlementState;
 import io.x402j.facilitator.FacilitatorServer.HealthProbe;
 import io.x402j.facilitator.FacilitatorService;
 import io.x402j.jetty.BodyReader;
+import io.x402j.settlement.SettlementFilter;
+import io.x402j.settlement.SettlementLedger;
+import io.x402j.settlement.SettlementRecord;
+import io.x402j.settlement.SettlementState;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -322,8 +322,9 @@ public final class FacilitatorHandler extends Handler.Abstract {
     }
     Fields query = Request.extractQueryParameters(request);
     Network network = parsed(query, "network", Network::parse);
-    EvmAddress payer = parsed(query, "payer", EvmAddress::parse);
-    EvmAddress payTo = parsed(query, "payTo", EvmAddress::parse);
+    // The ledger keeps addresses in their canonical form: parsed here, never compared as typed.
+    String payer = parsed(query, "payer", text -> EvmAddress.parse(text).toLowerHex());
+    String payTo = parsed(query, "payTo", text -> EvmAddress.parse(text).toLowerHex());
     SettlementState state =
         parsed(query, "status", s -> SettlementState.valueOf(s.toUpperCase(Locale.ROOT)));
     int limit = number(query, "limit", 20, 1, 100);
@@ -334,23 +335,29 @@ public final class FacilitatorHandler extends Handler.Abstract {
     ArrayNode items = root.putArray("settlements");
     for (SettlementRecord record : records.subList(0, Math.min(limit, records.size()))) {
       ObjectNode item = items.addObject();
-      item.put("network", record.key().network().toString());
-      item.put("asset", record.key().asset().toString());
-      item.put("payer", record.key().payer().toString());
-      item.put("payTo", record.payTo().toString());
+      Network at = record.key().network();
+      item.put("network", at.toString());
+      item.put("scheme", record.key().scheme());
+      item.put("paymentId", record.key().paymentId());
+      item.put("asset", shown(at, record.asset()));
+      item.put("payer", shown(at, record.payer()));
+      item.put("payTo", shown(at, record.payTo()));
       item.put("amount", record.amount().toString());
-      item.put("nonce", record.key().nonce().toString());
       item.put("status", record.state().name().toLowerCase(Locale.ROOT));
       if (record.submission() != null) {
-        item.put("transaction", record.submission().transactionHash());
-        item.put("signer", record.submission().signer().toString());
-        item.put("signerNonce", record.submission().nonce());
+        item.put("transaction", record.submission().transaction());
+        item.put("signer", shown(at, record.submission().signer()));
+        if (record.submission().sequence() != null) {
+          item.put("signerNonce", record.submission().sequence());
+        }
       }
       if (record.outcome() != null && record.outcome().errorReason() != null) {
         item.put("errorReason", record.outcome().errorReason());
       }
       item.put("createdAt", record.createdAt().toString());
       item.put("updatedAt", record.updatedAt().toString());
+      // The scheme's own data (the EIP-3009 nonce, say); the fields above always win.
+      record.details().forEach((name, value) -> item.putIfAbsent(name, item.textNode(value)));
     }
     root.put("offset", offset);
     root.put("limit", limit);
@@ -360,6 +367,18 @@ public final class FacilitatorHandler extends Handler.Abstract {
       root.putNull("nextOffset");
     }
     send(response, callback, 200, JSON, root.toString());
+  }
+
+  /** An address as its chain shows it: checksummed on EVM chains, as kept elsewhere. */
+  private static String shown(Network network, String address) {
+    if (!network.isEvm()) {
+      return address;
+    }
+    try {
+      return EvmAddress.parse(address).toString();
+    } catch (IllegalArgumentException e) {
+      return address;
+    }
   }
 
   private static <T> T parsed(Fields query, String name, Function<String, T> parser)

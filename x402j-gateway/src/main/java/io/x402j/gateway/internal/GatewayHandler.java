@@ -1,9 +1,8 @@
 package io.x402j.gateway.internal;
 
-import io.x402j.core.wire.PaymentHeader;
-
 import io.x402j.core.internal.Futures;
 import io.x402j.core.internal.HttpExchanges;
+import io.x402j.core.wire.PaymentHeader;
 import io.x402j.jetty.BodyReader;
 import io.x402j.server.Admission;
 import io.x402j.server.Completion;

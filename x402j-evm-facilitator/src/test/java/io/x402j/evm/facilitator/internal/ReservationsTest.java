@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.x402j.core.Network;
 import io.x402j.evm.Bytes32;
 import io.x402j.evm.EvmAddress;
-import io.x402j.evm.settle.SettlementKey;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -24,8 +23,8 @@ class ReservationsTest {
   static final EvmAddress PAYER = EvmAddress.parse("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed");
   static final BigInteger TEN = BigInteger.TEN;
 
-  static SettlementKey key(EvmAddress payer) {
-    return new SettlementKey(BASE, USDC, payer, Bytes32.random(RANDOM));
+  static EvmLedgerKey key(EvmAddress payer) {
+    return new EvmLedgerKey(BASE, USDC, payer, Bytes32.random(RANDOM));
   }
 
   final Reservations reservations = new Reservations();
@@ -37,7 +36,7 @@ class ReservationsTest {
     CountDownLatch start = new CountDownLatch(1);
     List<Future<Boolean>> results = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      SettlementKey key = key(PAYER);
+      EvmLedgerKey key = key(PAYER);
       reservations.enter(key);
       results.add(
           threads.submit(
@@ -60,33 +59,33 @@ class ReservationsTest {
   void otherPayersAndTokensDoNotShareABalance() {
     assertThat(reservations.reserve(key(PAYER), TEN, TEN, Set.of())).isTrue();
     assertThat(reservations.reserve(key(EvmAddress.ZERO), TEN, TEN, Set.of())).isTrue();
-    SettlementKey otherToken =
-        new SettlementKey(BASE, EvmAddress.ZERO, PAYER, Bytes32.random(RANDOM));
+    EvmLedgerKey otherToken =
+        new EvmLedgerKey(BASE, EvmAddress.ZERO, PAYER, Bytes32.random(RANDOM));
     assertThat(reservations.reserve(otherToken, TEN, TEN, Set.of())).isTrue();
     assertThat(reservations.reserve(key(PAYER), TEN, TEN, Set.of())).isFalse();
   }
 
   @Test
   void aMinedSettlementIsLeftOutBecauseTheBalanceShowsIt() {
-    SettlementKey first = key(PAYER);
+    EvmLedgerKey first = key(PAYER);
     reservations.reserve(first, TEN, TEN.add(TEN), Set.of());
     reservations.signed(first, "0xabc");
     assertThat(reservations.others(key(PAYER)))
         .containsExactly(new Reservations.Entry(first, TEN, "0xabc"));
 
     // Mined: the payer's balance fell to 10 and still covers one more.
-    SettlementKey second = key(PAYER);
-    assertThat(reservations.reserve(second, TEN, TEN, Set.of(first))).isTrue();
+    EvmLedgerKey second = key(PAYER);
+    assertThat(reservations.reserve(second, TEN, TEN, Set.of(first.ledgerKey()))).isTrue();
     // Not known to be mined: 10 held, 20 committed.
     assertThat(reservations.reserve(key(PAYER), TEN, TEN, Set.of())).isFalse();
   }
 
   @Test
   void leavingReleasesAndARefusalChangesNothing() {
-    SettlementKey first = key(PAYER);
+    EvmLedgerKey first = key(PAYER);
     reservations.enter(first);
     assertThat(reservations.reserve(first, TEN, TEN, Set.of())).isTrue();
-    SettlementKey refused = key(PAYER);
+    EvmLedgerKey refused = key(PAYER);
     assertThat(reservations.reserve(refused, TEN, TEN, Set.of())).isFalse();
     assertThat(reservations.isHeld(refused)).isFalse();
     assertThat(reservations.isHeld(first)).isTrue();

@@ -1,4 +1,4 @@
-package io.x402j.evm.settle;
+package io.x402j.settlement;
 
 /** Where a settlement is: claimed → submitted → confirmed, failed or pending. */
 public enum SettlementState {
@@ -6,11 +6,14 @@ public enum SettlementState {
   CLAIMED,
   /** The transaction is signed and recorded; it may be on its way to the network. */
   SUBMITTED,
-  /** The transaction was mined with status 1 and the expected {@code Transfer}. */
+  /**
+   * The transaction is final on chain and moved the payment (on EVM: status 1 and the {@code
+   * Transfer}).
+   */
   CONFIRMED,
-  /** No money moved: refused before broadcast, or the transaction reverted. */
+  /** No money moved: refused before broadcast, or the transaction failed on chain. */
   FAILED,
-  /** Broadcast, but no receipt was seen in time; the outcome is still to be learned. */
+  /** Broadcast, but its outcome was not seen in time; it is still to be learned. */
   PENDING;
 
   /** Whether the outcome is final. */

@@ -1,4 +1,4 @@
-package io.x402j.evm.settle;
+package io.x402j.settlement;
 
 import java.time.Duration;
 import java.time.Instant;

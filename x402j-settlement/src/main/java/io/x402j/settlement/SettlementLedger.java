@@ -1,18 +1,20 @@
-package io.x402j.evm.settle;
+package io.x402j.settlement;
 
 import io.x402j.core.Network;
 import io.x402j.core.wire.SettleResponse;
-import io.x402j.evm.EvmAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Durable memory of settlements, so that one authorization is settled at most once and none is
- * lost: a payment is claimed atomically before anything is signed, its transaction is recorded
- * before it is broadcast, and its outcome after. Implementations must be thread-safe; a shared
- * database lets several facilitator instances take payments concurrently.
+ * Durable memory of settlements, so that one payment is settled at most once and none is lost,
+ * whatever its scheme and chain: a payment is claimed atomically before anything is signed, its
+ * transaction is recorded before it is broadcast, and its outcome after. Records are keyed by
+ * {@link SettlementKey} (network, scheme, canonical payment id); the scheme's own data rides along
+ * as canonical strings, so one ledger holds every engine's settlements. Implementations must be
+ * thread-safe; a shared database lets several facilitator instances take payments concurrently.
  *
  * <p>Methods may block (JDBC); x402j calls them off request threads. Times are kept to the
  * millisecond.
@@ -43,11 +45,11 @@ public interface SettlementLedger {
   /**
    * Records that the transaction provably never reached the network (the node refused it), so the
    * claim returns to {@link SettlementState#CLAIMED} for another attempt: only while the record
-   * still holds {@code transactionHash} as its submission.
+   * still holds {@code transaction} as its submission.
    *
    * @return whether the claim was returned
    */
-  boolean notBroadcast(SettlementKey key, String transactionHash, Instant now);
+  boolean notBroadcast(SettlementKey key, String transaction, Instant now);
 
   /**
    * Records the answer given: {@link SettlementState#CONFIRMED}, {@link SettlementState#FAILED} or
@@ -82,10 +84,16 @@ public interface SettlementLedger {
   /**
    * The settlements of one payer's token on one network that are not final yet ({@link
    * SettlementState#CLAIMED claimed}, {@link SettlementState#SUBMITTED submitted} or {@link
-   * SettlementState#PENDING pending}), oldest first, at most {@code limit}: what that balance is
-   * already committed to. A facilitator subtracts them from the balance before it signs another
-   * transfer from the same payer, so that facilitators sharing a ledger do not spend one balance
-   * twice.
+   * SettlementState#PENDING pending}), of every scheme, oldest first, at most {@code limit}: what
+   * that balance is already committed to. A facilitator subtracts them from the balance before it
+   * signs another transfer from the same payer, so that facilitators sharing a ledger do not spend
+   * one balance twice.
+   *
+   * @param asset the token's canonical string
+   * @param payer the payer's canonical string
    */
-  List<SettlementRecord> inFlight(Network network, EvmAddress asset, EvmAddress payer, int limit);
+  List<SettlementRecord> inFlight(Network network, String asset, String payer, int limit);
+
+  /** How many settlements are in each state, for metrics; states without any are left out. */
+  Map<SettlementState, Long> countByState();
 }

@@ -1,12 +1,13 @@
-package io.x402j.evm.settle;
+package io.x402j.settlement;
 
 import io.x402j.core.Network;
 import io.x402j.core.wire.SettleResponse;
-import io.x402j.evm.EvmAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -35,8 +36,8 @@ public final class InMemorySettlementLedger implements SettlementLedger {
                   k,
                   request.fingerprint(),
                   request.settlementId(),
-                  request.payTo(),
-                  request.amount(),
+                  request.transfer(),
+                  request.details(),
                   SettlementState.CLAIMED,
                   null,
                   null,
@@ -63,13 +64,13 @@ public final class InMemorySettlementLedger implements SettlementLedger {
   }
 
   @Override
-  public boolean notBroadcast(SettlementKey key, String transactionHash, Instant now) {
+  public boolean notBroadcast(SettlementKey key, String transaction, Instant now) {
     boolean[] returned = {false};
     records.computeIfPresent(
         key,
         (k, r) -> {
           if (r.state() != SettlementState.SUBMITTED
-              || !r.submission().transactionHash().equals(transactionHash)) {
+              || !r.submission().transaction().equals(transaction)) {
             return r;
           }
           returned[0] = true;
@@ -121,17 +122,23 @@ public final class InMemorySettlementLedger implements SettlementLedger {
   }
 
   @Override
-  public List<SettlementRecord> inFlight(
-      Network network, EvmAddress asset, EvmAddress payer, int limit) {
+  public List<SettlementRecord> inFlight(Network network, String asset, String payer, int limit) {
     return records.values().stream()
         .filter(
             r ->
                 !r.state().isFinal()
                     && r.key().network().equals(network)
-                    && r.key().asset().equals(asset)
-                    && r.key().payer().equals(payer))
+                    && r.asset().equals(asset)
+                    && r.payer().equals(payer))
         .sorted(Comparator.comparing(SettlementRecord::createdAt))
         .limit(limit)
         .collect(Collectors.toList());
+  }
+
+  @Override
+  public Map<SettlementState, Long> countByState() {
+    Map<SettlementState, Long> counts = new EnumMap<>(SettlementState.class);
+    records.values().forEach(r -> counts.merge(r.state(), 1L, Long::sum));
+    return counts;
   }
 }

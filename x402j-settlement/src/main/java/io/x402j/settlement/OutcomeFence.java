@@ -1,4 +1,4 @@
-package io.x402j.evm.settle;
+package io.x402j.settlement;
 
 import java.time.Instant;
 
@@ -8,7 +8,7 @@ import java.time.Instant;
  * holds that transaction; an outcome reached before anything was broadcast only while the record is
  * still the caller's claim, unchanged since {@code claimedAt}. A confirmed settlement is final.
  *
- * @param transaction the hash of the transaction the outcome is about, or {@code null}
+ * @param transaction the id of the transaction the outcome is about, or {@code null}
  * @param claimedAt when the caller's claim was granted, for outcomes without a transaction
  */
 public record OutcomeFence(String transaction, Instant claimedAt) {
@@ -19,9 +19,9 @@ public record OutcomeFence(String transaction, Instant claimedAt) {
     }
   }
 
-  /** An outcome learned about {@code transactionHash}. */
-  public static OutcomeFence ofTransaction(String transactionHash) {
-    return new OutcomeFence(transactionHash, null);
+  /** An outcome learned about {@code transaction}. */
+  public static OutcomeFence ofTransaction(String transaction) {
+    return new OutcomeFence(transaction, null);
   }
 
   /** An outcome reached before broadcast, by the claim granted at {@code claimedAt}. */
@@ -35,8 +35,7 @@ public record OutcomeFence(String transaction, Instant claimedAt) {
       return false;
     }
     if (transaction != null) {
-      return record.submission() != null
-          && record.submission().transactionHash().equals(transaction);
+      return record.submission() != null && record.submission().transaction().equals(transaction);
     }
     return record.state() == SettlementState.CLAIMED
         && record.submission() == null

@@ -1,0 +1,184 @@
+package io.x402j.evm.facilitator;
+
+import io.x402j.core.Network;
+import io.x402j.core.scheme.SchemeFacilitator;
+import io.x402j.evm.Bytes32;
+import io.x402j.evm.EvmAddress;
+import io.x402j.evm.Hex;
+import io.x402j.evm.facilitator.internal.EvmLedgerKey;
+import io.x402j.evm.rpc.JsonRpcClient;
+import io.x402j.settlement.EngineMeters;
+import io.x402j.settlement.EngineProbe;
+import io.x402j.settlement.ReconcileReport;
+import io.x402j.settlement.SettlementEngine;
+import io.x402j.settlement.SettlementKey;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The settlement engine of EVM networks ({@code eip155}): the exact scheme through {@link
+ * ExactEvmFacilitator}, a health probe per chain ({@code eth_blockNumber}), and the meters only
+ * this engine can read (gas signers' ETH balances, nonce lane resyncs).
+ *
+ * <p>Its ledger keys are scheme {@code exact} and the payment id {@code <asset>:<payer>:<nonce>}:
+ * token and payer as {@code 0x} and 40 lower-case hex digits, the EIP-3009 nonce as {@code 0x} and
+ * 64 (see {@link #ledgerKey}).
+ */
+public final class EvmSettlementEngine implements SettlementEngine {
+  private static final Duration BALANCE_REFRESH = Duration.ofSeconds(30);
+
+  private final ExactEvmFacilitator exact;
+  private final Map<Network, String> rpcUrls;
+
+  private EvmSettlementEngine(ExactEvmFacilitator exact, Map<Network, String> rpcUrls) {
+    this.exact = exact;
+    this.rpcUrls = rpcUrls;
+  }
+
+  /**
+   * An engine over {@code exact}, reading health and balances from the primary RPC URL of each of
+   * its networks.
+   *
+   * @throws IllegalArgumentException when a network of {@code exact} has no URL
+   */
+  public static EvmSettlementEngine of(ExactEvmFacilitator exact, Map<Network, String> rpcUrls) {
+    Objects.requireNonNull(exact, "exact");
+    Map<Network, String> urls = new LinkedHashMap<>();
+    for (Network network : exact.networks()) {
+      String url = rpcUrls.get(network);
+      if (url == null) {
+        throw new IllegalArgumentException("no RPC URL for " + network);
+      }
+      urls.put(network, url);
+    }
+    return new EvmSettlementEngine(exact, Map.copyOf(urls));
+  }
+
+  /** The ledger key of one EIP-3009 authorization: what the engine claims it under. */
+  public static SettlementKey ledgerKey(
+      Network network, EvmAddress asset, EvmAddress payer, Bytes32 nonce) {
+    return new EvmLedgerKey(network, asset, payer, nonce).ledgerKey();
+  }
+
+  /** The exact-scheme facilitator inside. */
+  public ExactEvmFacilitator exact() {
+    return exact;
+  }
+
+  @Override
+  public String family() {
+    return Network.EIP155;
+  }
+
+  @Override
+  public List<Network> networks() {
+    return exact.networks();
+  }
+
+  @Override
+  public List<SchemeFacilitator> facilitators() {
+    return List.of(exact);
+  }
+
+  @Override
+  public CompletableFuture<ReconcileReport> reconcile() {
+    return exact
+        .reconcile()
+        .thenApply(
+            r -> new ReconcileReport(r.confirmed(), r.failed(), r.rebroadcast(), r.stillPending()));
+  }
+
+  @Override
+  public List<EngineProbe> probes() {
+    List<EngineProbe> probes = new ArrayList<>();
+    for (Network network : networks()) {
+      JsonRpcClient quick =
+          JsonRpcClient.builder(rpcUrls.get(network))
+              .timeout(Duration.ofSeconds(2))
+              .maxAttempts(1)
+              .build();
+      probes.add(
+          new EngineProbe(
+              network.toString(),
+              () -> {
+                long start = System.nanoTime();
+                return quick
+                    .call("eth_blockNumber")
+                    .thenApply(
+                        block -> {
+                          Map<String, Object> details = new LinkedHashMap<>();
+                          details.put("blockNumber", Hex.parseQuantity(block.asText()).longValue());
+                          details.put(
+                              "latencyMs",
+                              TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                          details.put("rpc", quick.redactedUrl());
+                          return details;
+                        });
+              }));
+    }
+    return probes;
+  }
+
+  @Override
+  public void monitor(EngineMeters meters, ScheduledExecutorService maintenance) {
+    for (Network network : networks()) {
+      for (ExactEvmFacilitator.LaneStats lane : exact.laneStats(network)) {
+        EvmAddress signer = lane.signer();
+        meters.functionCounter(
+            "x402j.facilitator.nonce.resyncs",
+            "times the node's nonce count corrected a signer's lane",
+            Map.of("network", network.toString(), "signer", signer.toString()),
+            () ->
+                exact.laneStats(network).stream()
+                    .filter(s -> s.signer().equals(signer))
+                    .mapToLong(ExactEvmFacilitator.LaneStats::resyncs)
+                    .sum());
+      }
+      watchBalances(network, meters, maintenance);
+    }
+  }
+
+  private void watchBalances(
+      Network network, EngineMeters meters, ScheduledExecutorService maintenance) {
+    JsonRpcClient rpc =
+        JsonRpcClient.builder(rpcUrls.get(network))
+            .timeout(Duration.ofSeconds(5))
+            .maxAttempts(2)
+            .build();
+    for (String signer : exact.signers(network)) {
+      AtomicLong gwei = new AtomicLong(-1);
+      meters.gauge(
+          "x402j.facilitator.signer.balance",
+          "ETH balance of a gas-paying signer (-1e-9 until first read)",
+          "eth",
+          Map.of("network", network.toString(), "signer", signer),
+          () -> gwei.get() / 1e9);
+      Runnable refresh =
+          () ->
+              rpc.call("eth_getBalance", EvmAddress.parse(signer).toLowerHex(), "latest")
+                  .thenAccept(
+                      wei ->
+                          gwei.set(
+                              new BigDecimal(Hex.parseQuantity(wei.asText()))
+                                  .movePointLeft(9)
+                                  .longValue()))
+                  .exceptionally(e -> null);
+      maintenance.scheduleWithFixedDelay(
+          refresh, 0, BALANCE_REFRESH.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Override
+  public void close() {
+    exact.close();
+  }
+}
