@@ -188,6 +188,26 @@ class NetworksFileTest {
   }
 
   @Test
+  void theReadmeExampleLoads(@TempDir Path dir) throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    String yaml = null;
+    for (int start = readme.indexOf("```yaml\n");
+        start >= 0;
+        start = readme.indexOf("```yaml\n", start + 1)) {
+      String block = readme.substring(start + 8, readme.indexOf("```", start + 8));
+      if (block.contains("networks:") && block.contains("usdStablecoin:")) {
+        yaml = block.stripIndent();
+        break;
+      }
+    }
+    assertThat(yaml).as("the README has a networks file example").isNotNull();
+
+    List<NetworksFile.Entry> entries = read(file(dir, "readme.yaml", yaml));
+
+    assertThat(entries).extracting(NetworksFile.Entry::network).contains(Network.evm(31337));
+  }
+
+  @Test
   void theSharedReaderKeepsWhatTheFileOwnReaderDid(@TempDir Path dir) throws Exception {
     // JSON indented with tabs, which YAML alone refuses.
     Path json =
