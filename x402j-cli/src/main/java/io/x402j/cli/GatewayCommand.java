@@ -3,9 +3,10 @@ package io.x402j.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.x402j.cli.GatewaySettings.AssetSpec;
-import io.x402j.cli.GatewaySettings.RouteSpec;
 import io.x402j.gateway.Gateway;
+import io.x402j.gateway.GatewayConfig;
+import io.x402j.gateway.GatewayConfig.AssetSpec;
+import io.x402j.gateway.GatewayConfig.RouteSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +20,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code x402j gateway}: sells an HTTP API through a paying reverse proxy until interrupted. */
+/**
+ * {@code x402j gateway}: sells an HTTP API through a paying reverse proxy until interrupted. The
+ * flags (or {@code --config FILE}) become a {@link GatewayConfig}, which starts the {@link
+ * Gateway}.
+ */
 @Command(
     name = "gateway",
     mixinStandardHelpOptions = true,
@@ -119,15 +124,15 @@ final class GatewayCommand implements Callable<Integer> {
   @Option(names = "--app-name", paramLabel = "NAME", description = "Your name on the paywall.")
   String appName;
 
-  /** The settings the flags or the file describe. */
-  GatewaySettings settings(Map<String, String> env) throws IOException {
+  /** The configuration the flags or the file describe. */
+  GatewayConfig config(Map<String, String> env) throws IOException {
     if (configFile != null) {
       if (upstream != null || routes != null || network != null || payTo != null) {
         throw new ParameterException(
             spec.commandLine(),
             "--config cannot be combined with --upstream, --route, --network or --pay-to");
       }
-      return GatewaySettings.load(configFile, env);
+      return GatewayConfig.load(configFile, env);
     }
     List<String> missing = new ArrayList<>();
     if (upstream == null) {
@@ -150,16 +155,16 @@ final class GatewayCommand implements Callable<Integer> {
           spec.commandLine(), "missing " + String.join(", ", missing) + " (or give --config FILE)");
     }
     try {
-      Integer decimals = GatewaySettings.DECIMALS.parse("--asset-decimals", assetDecimals, null);
+      Integer decimals = GatewayConfig.DECIMALS.parse("--asset-decimals", assetDecimals, null);
       List<RouteSpec> specs = new ArrayList<>();
       for (String r : routes) {
-        specs.add(GatewaySettings.parseRoute(r));
+        specs.add(GatewayConfig.ROUTE.parse("--route", r));
       }
-      return new GatewaySettings(
+      return new GatewayConfig(
           host,
-          GatewaySettings.PORT.parse("--port", port),
-          GatewaySettings.URL.parse("--upstream", upstream),
-          GatewaySettings.URL.parse("--facilitator", facilitator).toString(),
+          GatewayConfig.PORT.parse("--port", port),
+          GatewayConfig.URL.parse("--upstream", upstream),
+          GatewayConfig.URL.parse("--facilitator", facilitator),
           facilitatorTokenEnv,
           network,
           v1Name,
@@ -167,7 +172,7 @@ final class GatewayCommand implements Callable<Integer> {
           asset == null
               ? null
               : new AssetSpec(asset, assetName, assetVersion, decimals, assetSymbol),
-          GatewaySettings.MAX_TIMEOUT_SECONDS.parse("--max-timeout", maxTimeoutSeconds),
+          GatewayConfig.MAX_TIMEOUT_SECONDS.parse("--max-timeout", maxTimeoutSeconds),
           !noPaywall,
           appName == null ? "" : appName,
           specs);
@@ -178,8 +183,8 @@ final class GatewayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    GatewaySettings settings = settings(System.getenv());
-    Gateway gateway = settings.start(System.getenv());
+    GatewayConfig config = config(System.getenv());
+    Gateway gateway = config.start(System.getenv());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -192,9 +197,9 @@ final class GatewayCommand implements Callable<Integer> {
     ObjectMapper json = new ObjectMapper();
     ObjectNode line = json.createObjectNode();
     line.put("url", gateway.url());
-    line.put("upstream", settings.upstream().toString());
+    line.put("upstream", config.upstream().toString());
     ArrayNode list = line.putArray("routes");
-    for (RouteSpec r : settings.routes()) {
+    for (RouteSpec r : config.routes()) {
       list.addObject().put("route", r.pattern()).put("price", r.price());
     }
     spec.commandLine().getOut().println(line);

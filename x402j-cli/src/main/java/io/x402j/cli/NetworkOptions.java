@@ -1,8 +1,6 @@
 package io.x402j.cli;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,28 +59,12 @@ final class NetworkOptions {
                 + file
                 + (from.equals("--networks") ? " (--networks names a file, not a network)" : ""));
       }
-      entries = NetworksFile.read(file);
+      entries = NetworksFile.read(file, env);
     }
     List<String> urls = new ArrayList<>();
     for (String url : rpcUrls == null ? List.<String>of() : rpcUrls) {
-      urls.add(checkedRpcUrl(url));
+      urls.add(NetworksFile.RPC_URL.parse("--rpc-url", url).toString());
     }
     return KnownNetworks.of(entries, urls);
-  }
-
-  /** {@code url} if it is an http(s) URL; the message does not repeat it (it may hold a key). */
-  static String checkedRpcUrl(String url) {
-    URI uri;
-    try {
-      uri = new URI(url.strip());
-    } catch (URISyntaxException e) {
-      uri = null;
-    }
-    if (uri == null
-        || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-        || uri.getHost() == null) {
-      throw new IllegalArgumentException("--rpc-url must be an http:// or https:// URL");
-    }
-    return uri.toString();
   }
 }

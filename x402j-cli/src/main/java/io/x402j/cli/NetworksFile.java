@@ -1,32 +1,24 @@
 package io.x402j.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.BooleanNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.x402j.config.ConfigException;
+import io.x402j.config.ConfigSection;
+import io.x402j.config.ValueParser;
 import io.x402j.core.Asset;
 import io.x402j.core.Network;
 import io.x402j.core.NetworkInfo;
-import io.x402j.core.internal.Text;
 import io.x402j.evm.EvmAddress;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * The networks file of {@code pay} and {@code inspect} ({@code --networks FILE}): networks and
@@ -49,19 +41,51 @@ import java.util.Set;
  *         usdStablecoin: true            # one token is one dollar: --max '$0.01' may pay in it
  * </pre>
  *
- * <p>Every scalar is read as the text it is written as, so an unquoted {@code 0x…} address stays an
- * address. Unknown keys and bad values are refused, naming the key. {@code x402j devnet
- * --networks-file} and {@code x402j demo} write such a file for their chain.
+ * <p>It is read by x402j-config's {@link ConfigSection}, like the facilitator's and the gateway's
+ * files: every scalar is read as the text it is written as, so an unquoted {@code 0x…} address
+ * stays an address; {@code ${NAME}} is replaced from the environment (an {@code rpcUrl} may hold a
+ * provider's key); duplicate and unknown keys and bad values are refused, naming the key by its
+ * path. {@code x402j devnet --write-networks} and {@code x402j demo} write such a file for their
+ * chain.
  */
 final class NetworksFile {
-  private static final JsonFactory JSON =
-      JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-  private static final YAMLFactory YAML =
-      YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-  private static final Set<String> NETWORK_KEYS =
-      Set.of("network", "name", "v1Name", "testnet", "rpcUrl", "assets");
-  private static final Set<String> ASSET_KEYS =
-      Set.of("address", "symbol", "decimals", "eip712Name", "eip712Version", "usdStablecoin");
+  /**
+   * A JSON-RPC node's URL, http(s). The refusal does not repeat the URL, which may hold a
+   * provider's key: {@code --rpc-url} and a file's {@code rpcUrl}.
+   */
+  static final ValueParser<URI> RPC_URL =
+      (setting, text) -> {
+        URI uri;
+        try {
+          uri = new URI(text.strip());
+        } catch (URISyntaxException e) {
+          uri = null;
+        }
+        if (uri == null
+            || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+            || uri.getHost() == null) {
+          throw new ConfigException(setting, setting + " must be an http:// or https:// URL");
+        }
+        return uri;
+      };
+
+  /** Text that is not blank, stripped. */
+  private static final ValueParser<String> TEXT =
+      (setting, text) -> {
+        if (text.isBlank()) {
+          throw new ConfigException(setting, text, "a non-empty text");
+        }
+        return text.strip();
+      };
+
+  private static final ValueParser<Network> NETWORK =
+      ValueParser.of("a CAIP-2 network such as eip155:31337", Network::parse);
+  private static final ValueParser<String> EVM_ADDRESS =
+      ValueParser.of("a token address", text -> EvmAddress.parse(text).toString());
+  private static final ValueParser<String> SYMBOL =
+      ValueParser.of("a token symbol", TokenContract::checkedSymbol);
+  private static final ValueParser<Integer> DECIMALS = ValueParser.integer(0, 77);
+  private static final String OR_RPC = "or leave the token out and give rpcUrl to read it";
 
   /**
    * One network of the file; absent settings are {@code null} and keep what the built-in registry
@@ -132,28 +156,18 @@ final class NetworksFile {
   private NetworksFile() {}
 
   /**
-   * Reads a networks file.
+   * Reads a networks file; {@code ${NAME}} is replaced from {@code env}.
    *
    * @throws IOException if it cannot be read
-   * @throws IllegalArgumentException naming the file and the bad key or value
+   * @throws ConfigException naming the file and the bad key or value
    */
-  static List<Entry> read(Path file) throws IOException {
-    String text = Files.readString(file);
-    JsonNode root;
-    try {
-      root = tree(text);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(
-          "networks file "
-              + file
-              + " is neither JSON nor YAML: "
-              + e.getOriginalMessage()
-              + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
-    }
+  static List<Entry> read(Path file, Map<String, String> env) throws IOException {
+    String source = "networks file " + file;
+    ConfigSection root = ConfigSection.parse(Files.readString(file), source, env);
     try {
       return entries(root);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("networks file " + file + ": " + e.getMessage(), e);
+    } catch (ConfigException e) {
+      throw new ConfigException(e.setting(), source + ": " + e.getMessage());
     }
   }
 
@@ -193,195 +207,64 @@ final class NetworksFile {
     Files.writeString(file, mapper.writeValueAsString(root) + "\n");
   }
 
-  /** The document as a tree whose scalars are their text (booleans stay booleans). */
-  static JsonNode tree(String text) throws IOException {
-    JsonFactory factory = text.stripLeading().startsWith("{") ? JSON : YAML;
-    try (JsonParser parser = factory.createParser(text)) {
-      return parser.nextToken() == null ? NullNode.getInstance() : node(parser);
-    }
-  }
-
-  private static JsonNode node(JsonParser p) throws IOException {
-    JsonToken token = p.currentToken();
-    switch (token) {
-      case START_OBJECT:
-        ObjectNode object = JsonNodeFactory.instance.objectNode();
-        while (p.nextToken() != JsonToken.END_OBJECT) {
-          String name = p.currentName();
-          p.nextToken();
-          object.set(name, node(p));
-        }
-        return object;
-      case START_ARRAY:
-        ArrayNode array = JsonNodeFactory.instance.arrayNode();
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-          array.add(node(p));
-        }
-        return array;
-      case VALUE_TRUE:
-        return BooleanNode.TRUE;
-      case VALUE_FALSE:
-        return BooleanNode.FALSE;
-      case VALUE_NULL:
-        return NullNode.getInstance();
-      default:
-        return TextNode.valueOf(p.getText());
-    }
-  }
-
-  static List<Entry> entries(JsonNode root) {
-    if (!root.isObject()) {
-      throw new IllegalArgumentException("must be a mapping with a list under \"networks\"");
-    }
-    requireKnownKeys(root, Set.of("networks"), "");
-    JsonNode networks = root.path("networks");
-    if (!networks.isArray()) {
-      throw new IllegalArgumentException("\"networks\" must be a list of networks");
+  private static List<Entry> entries(ConfigSection root) {
+    root.allowOnly("networks");
+    if (!root.has("networks")) {
+      throw new ConfigException(
+          "networks", "networks is required (a list of networks, e.g. [{network: eip155:31337}])");
     }
     List<Entry> entries = new ArrayList<>();
-    for (int i = 0; i < networks.size(); i++) {
-      entries.add(entry(networks.get(i), "networks[" + i + "]"));
+    for (ConfigSection network : root.sections("networks")) {
+      entries.add(entry(network));
     }
     return entries;
   }
 
-  private static Entry entry(JsonNode node, String at) {
-    if (!node.isObject()) {
-      throw new IllegalArgumentException(at + " must be a mapping");
+  private static Entry entry(ConfigSection node) {
+    node.allowOnly("network", "name", "v1Name", "testnet", "rpcUrl", "assets");
+    Network network = node.require("network", NETWORK, "e.g. eip155:31337");
+    URI rpcUrl = node.get("rpcUrl", RPC_URL, null);
+    if (rpcUrl != null && !network.isEvm()) {
+      throw new ConfigException(
+          node.path("rpcUrl"),
+          node.path("rpcUrl") + ": tokens are read over JSON-RPC on EVM (eip155) networks only");
     }
-    requireKnownKeys(node, NETWORK_KEYS, at + ".");
-    String caip2 = text(node, "network", at);
-    if (caip2 == null) {
-      throw new IllegalArgumentException(at + ".network is missing (e.g. eip155:31337)");
-    }
-    Network network;
-    try {
-      network = Network.parse(caip2);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(at + ".network: " + e.getMessage());
-    }
-    URI rpcUrl = null;
-    String rpc = text(node, "rpcUrl", at);
-    if (rpc != null) {
-      try {
-        rpcUrl = new URI(rpc);
-      } catch (java.net.URISyntaxException e) {
-        rpcUrl = null;
-      }
-      // The URL may hold a provider's key: say what is wrong without repeating it.
-      if (rpcUrl == null
-          || !("http".equals(rpcUrl.getScheme()) || "https".equals(rpcUrl.getScheme()))
-          || rpcUrl.getHost() == null) {
-        throw new IllegalArgumentException(at + ".rpcUrl must be an http:// or https:// URL");
-      }
-      if (!network.isEvm()) {
-        throw new IllegalArgumentException(
-            at + ".rpcUrl: tokens are read over JSON-RPC on EVM (eip155) networks only");
-      }
-    }
-    JsonNode assetList = node.path("assets");
     List<Asset> assets = new ArrayList<>();
-    if (!assetList.isMissingNode() && !assetList.isNull()) {
-      if (!assetList.isArray()) {
-        throw new IllegalArgumentException(at + ".assets must be a list of tokens");
-      }
-      for (int i = 0; i < assetList.size(); i++) {
-        assets.add(asset(network, assetList.get(i), at + ".assets[" + i + "]"));
-      }
+    for (ConfigSection asset : node.sections("assets")) {
+      assets.add(asset(network, asset));
     }
     Entry entry =
         new Entry(
             network,
-            text(node, "name", at),
-            text(node, "v1Name", at),
-            bool(node, "testnet", at),
+            node.get("name", TEXT, null),
+            node.get("v1Name", TEXT, null),
+            node.get("testnet", ValueParser.bool(), null),
             rpcUrl,
             assets);
     try {
       entry.applyTo(null); // checks the v1 name
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(at + ": " + e.getMessage());
+      throw new ConfigException(node.path(), node.path() + ": " + e.getMessage());
     }
     return entry;
   }
 
-  private static Asset asset(Network network, JsonNode node, String at) {
-    if (!node.isObject()) {
-      throw new IllegalArgumentException(at + " must be a mapping");
-    }
-    requireKnownKeys(node, ASSET_KEYS, at + ".");
-    String address = text(node, "address", at);
-    if (address == null) {
-      throw new IllegalArgumentException(at + ".address is missing");
-    }
-    if (network.isEvm()) {
-      try {
-        address = EvmAddress.parse(address).toString();
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(at + ".address: " + e.getMessage());
-      }
-    }
-    String symbol = text(node, "symbol", at);
-    if (symbol == null) {
-      throw new IllegalArgumentException(
-          at + ".symbol is missing (or leave the token out and give rpcUrl to read it)");
-    }
-    String decimalsText = text(node, "decimals", at);
-    if (decimalsText == null) {
-      throw new IllegalArgumentException(
-          at + ".decimals is missing (or leave the token out and give rpcUrl to read it)");
-    }
-    if (!decimalsText.matches("[0-9]{1,2}") || Integer.parseInt(decimalsText) > 77) {
-      throw new IllegalArgumentException(
-          at + ".decimals must be a whole number from 0 to 77, got " + Text.quote(decimalsText));
-    }
-    Boolean usd = bool(node, "usdStablecoin", at);
+  private static Asset asset(Network network, ConfigSection node) {
+    node.allowOnly("address", "symbol", "decimals", "eip712Name", "eip712Version", "usdStablecoin");
+    String address =
+        node.require("address", network.isEvm() ? EVM_ADDRESS : TEXT, "the token's address");
+    String symbol = node.require("symbol", SYMBOL, OR_RPC);
+    int decimals = node.require("decimals", DECIMALS, OR_RPC);
     try {
       return new Asset(
           address,
-          TokenContract.checkedSymbol(symbol),
-          Integer.parseInt(decimalsText),
-          text(node, "eip712Name", at),
-          text(node, "eip712Version", at),
-          usd != null && usd);
+          symbol,
+          decimals,
+          node.get("eip712Name", TEXT, null),
+          node.get("eip712Version", TEXT, null),
+          node.get("usdStablecoin", ValueParser.bool(), false));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(at + ": " + e.getMessage());
+      throw new ConfigException(node.path(), node.path() + ": " + e.getMessage());
     }
-  }
-
-  private static void requireKnownKeys(JsonNode node, Set<String> known, String at) {
-    for (var property : node.properties()) {
-      String key = property.getKey();
-      if (!known.contains(key)) {
-        throw new IllegalArgumentException(
-            "unknown setting "
-                + Text.quote(at + key)
-                + "; known: "
-                + String.join(", ", new java.util.TreeSet<>(known)));
-      }
-    }
-  }
-
-  private static String text(JsonNode node, String key, String at) {
-    JsonNode value = node.get(key);
-    if (value == null || value.isNull()) {
-      return null;
-    }
-    if (!value.isTextual() || value.asText().isBlank()) {
-      throw new IllegalArgumentException(at + "." + key + " must be a non-empty text");
-    }
-    return value.asText().strip();
-  }
-
-  private static Boolean bool(JsonNode node, String key, String at) {
-    JsonNode value = node.get(key);
-    if (value == null || value.isNull()) {
-      return null;
-    }
-    if (!value.isBoolean()) {
-      throw new IllegalArgumentException(
-          at + "." + key + " must be true or false, got " + Text.quote(value.asText()));
-    }
-    return value.booleanValue();
   }
 }

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,7 +58,7 @@ class DevnetCommandIT {
               .asText();
       assertThat(code.length()).isGreaterThan(100);
 
-      NetworksFile.Entry entry = NetworksFile.read(networks).get(0);
+      NetworksFile.Entry entry = NetworksFile.read(networks, Map.of()).get(0);
       assertThat(entry.network()).isEqualTo(Network.evm(31337));
       assertThat(entry.rpcUrl()).hasToString(rpcUrl);
       assertThat(entry.name()).isEqualTo("x402j devnet (chain 31337)");

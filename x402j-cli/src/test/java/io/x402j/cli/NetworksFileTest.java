@@ -46,6 +46,11 @@ class NetworksFileTest {
     return file;
   }
 
+  /** Reads a networks file with no environment. */
+  static List<NetworksFile.Entry> read(Path file) throws Exception {
+    return NetworksFile.read(file, Map.of());
+  }
+
   static PlannedPayment offer(NetworkRegistry networks, long chainId, String asset, long atomic) {
     PaymentRequirements r =
         PaymentRequirements.builder()
@@ -65,7 +70,7 @@ class NetworksFileTest {
 
   @Test
   void aYamlFileNamesTheDevnetAndItsTestDollar(@TempDir Path dir) throws Exception {
-    List<NetworksFile.Entry> entries = NetworksFile.read(file(dir, "n.yaml", DEVNET_YAML));
+    List<NetworksFile.Entry> entries = read(file(dir, "n.yaml", DEVNET_YAML));
 
     NetworkRegistry networks = KnownNetworks.of(entries, List.of()).registry();
     NetworkInfo devnet = networks.find(Network.evm(31337)).orElseThrow();
@@ -93,7 +98,7 @@ class NetworksFileTest {
     NetworksFile.write(file, List.of(written));
 
     assertThat(Files.readString(file)).startsWith("{");
-    assertThat(NetworksFile.read(file)).containsExactly(written);
+    assertThat(read(file)).containsExactly(written);
   }
 
   @Test
@@ -109,10 +114,7 @@ class NetworksFileTest {
                           decimals: 6}]
             """);
     NetworkInfo sepolia =
-        KnownNetworks.of(NetworksFile.read(file), List.of())
-            .registry()
-            .find(Network.evm(84532))
-            .orElseThrow();
+        KnownNetworks.of(read(file), List.of()).registry().find(Network.evm(84532)).orElseThrow();
     assertThat(sepolia.displayName()).isEqualTo("Base Sepolia");
     assertThat(sepolia.assets()).extracting(Asset::symbol).containsExactly("EURC", "USDC");
     assertThat(sepolia.asset("EURC").orElseThrow().usdStablecoin())
@@ -122,34 +124,33 @@ class NetworksFileTest {
 
   @Test
   void mistakesAreNamed(@TempDir Path dir) throws Exception {
-    assertThatThrownBy(
-            () -> NetworksFile.read(file(dir, "a", "networks: [{network: eip155:1, rpc: x}]")))
+    assertThatThrownBy(() -> read(file(dir, "a", "networks: [{network: eip155:1, rpc: x}]")))
         .hasMessageContaining("networks file")
-        .hasMessageContaining("unknown setting 'networks[0].rpc'")
+        .hasMessageContaining("unknown setting networks[0].rpc")
         .hasMessageContaining("rpcUrl");
     assertThatThrownBy(
             () ->
-                NetworksFile.read(
+                read(
                     file(
                         dir,
                         "b",
                         "networks: [{network: eip155:1, assets: [{address: \""
                             + TOKEN
                             + "\", symbol: T, decimals: 6.5}]}]")))
-        .hasMessageContaining("networks[0].assets[0].decimals must be a whole number from 0 to 77")
+        .hasMessageContaining("networks[0].assets[0].decimals must be a whole number in 0..77")
         .hasMessageContaining("'6.5'");
     assertThatThrownBy(
             () ->
-                NetworksFile.read(
+                read(
                     file(
                         dir,
                         "c",
                         "networks: [{network: eip155:1, assets: [{address: \"" + TOKEN + "\"}]}]")))
-        .hasMessageContaining("networks[0].assets[0].symbol is missing")
+        .hasMessageContaining("networks[0].assets[0].symbol is required")
         .hasMessageContaining("rpcUrl");
     assertThatThrownBy(
             () ->
-                NetworksFile.read(
+                read(
                     file(
                         dir,
                         "d",
@@ -158,25 +159,24 @@ class NetworksFileTest {
         .hasMessageContaining("networks[0].assets[0].address");
     assertThatThrownBy(
             () ->
-                NetworksFile.read(
+                read(
                     file(
                         dir,
                         "e",
                         "networks: [{network: eip155:1, rpcUrl: \"ftp://secret-key@node\"}]")))
         .hasMessageContaining("networks[0].rpcUrl must be an http:// or https:// URL")
         .hasMessageNotContaining("secret-key");
-    assertThatThrownBy(() -> NetworksFile.read(file(dir, "f", "networks: [{name: x}]")))
-        .hasMessageContaining("networks[0].network is missing");
-    assertThatThrownBy(() -> NetworksFile.read(file(dir, "g", "networks: [{network: a, n: 1")))
-        .hasMessageContaining("is neither JSON nor YAML");
+    assertThatThrownBy(() -> read(file(dir, "f", "networks: [{name: x}]")))
+        .hasMessageContaining("networks[0].network is required");
+    assertThatThrownBy(() -> read(file(dir, "g", "networks: [{network: a, n: 1")))
+        .hasMessageContaining("networks file")
+        .hasMessageContaining("is not valid YAML");
     assertThatThrownBy(
-            () ->
-                NetworksFile.read(
-                    file(dir, "h", "networks: [{network: eip155:1, testnet: maybe}]")))
+            () -> read(file(dir, "h", "networks: [{network: eip155:1, testnet: maybe}]")))
         .hasMessageContaining("networks[0].testnet must be true or false");
     assertThatThrownBy(
             () ->
-                NetworksFile.read(
+                read(
                     file(
                         dir,
                         "i",
@@ -185,6 +185,66 @@ class NetworksFileTest {
                             + "\", symbol: \"\\e[31mUSD\", decimals: 6}]}]")))
         .hasMessageContaining("symbol")
         .hasMessageNotContaining("\u001b");
+  }
+
+  @Test
+  void theReadmeExampleLoads(@TempDir Path dir) throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    String yaml = null;
+    for (int start = readme.indexOf("```yaml\n");
+        start >= 0;
+        start = readme.indexOf("```yaml\n", start + 1)) {
+      String block = readme.substring(start + 8, readme.indexOf("```", start + 8));
+      if (block.contains("networks:") && block.contains("usdStablecoin:")) {
+        yaml = block.stripIndent();
+        break;
+      }
+    }
+    assertThat(yaml).as("the README has a networks file example").isNotNull();
+
+    List<NetworksFile.Entry> entries = read(file(dir, "readme.yaml", yaml));
+
+    assertThat(entries).extracting(NetworksFile.Entry::network).contains(Network.evm(31337));
+  }
+
+  @Test
+  void theSharedReaderKeepsWhatTheFileOwnReaderDid(@TempDir Path dir) throws Exception {
+    // JSON indented with tabs, which YAML alone refuses.
+    Path json =
+        file(
+            dir,
+            "tabs.json",
+            "{\n\t\"networks\": [\n\t\t{\"network\": \"eip155:31337\", \"name\": \"tabbed\"}\n\t]\n}\n");
+    assertThat(read(json)).extracting(NetworksFile.Entry::name).containsExactly("tabbed");
+    assertThatThrownBy(
+            () -> read(file(dir, "dup.yaml", "networks: [{network: eip155:1, name: a, name: b}]")))
+        .hasMessageContaining("networks file")
+        .hasMessageContaining("name");
+    assertThatThrownBy(
+            () -> read(file(dir, "hostile.yaml", "networks: [{network: eip155:1, \"\\e[2J\": 1}]")))
+        .hasMessageContaining("unknown setting 'networks[0].\\u001b[2J'")
+        .hasMessageNotContaining("\u001b");
+    assertThatThrownBy(() -> read(file(dir, "none.yaml", "other: 1\n")))
+        .hasMessageContaining("unknown setting other");
+    assertThatThrownBy(() -> read(file(dir, "empty.json", "{}\n")))
+        .hasMessageContaining("networks is required");
+    assertThatThrownBy(
+            () ->
+                read(file(dir, "sol.yaml", "networks: [{network: 'solana:x', rpcUrl: http://n}]")))
+        .hasMessageContaining("networks[0].rpcUrl: tokens are read over JSON-RPC on EVM");
+  }
+
+  @Test
+  void anRpcUrlMayComeFromTheEnvironment(@TempDir Path dir) throws Exception {
+    Path file = file(dir, "n.yaml", "networks: [{network: eip155:1, rpcUrl: \"${NODE_URL}\"}]\n");
+    assertThat(NetworksFile.read(file, Map.of("NODE_URL", "https://node.example/v2/key-123")))
+        .extracting(NetworksFile.Entry::rpcUrl)
+        .containsExactly(URI.create("https://node.example/v2/key-123"));
+    assertThatThrownBy(() -> NetworksFile.read(file, Map.of("NODE_URL", "ftp://key-123@node")))
+        .hasMessageContaining("networks[0].rpcUrl must be an http:// or https:// URL")
+        .hasMessageNotContaining("key-123");
+    assertThatThrownBy(() -> read(file))
+        .hasMessageContaining("networks[0].rpcUrl refers to the environment variable NODE_URL");
   }
 
   static <T> T parse(Class<T> type, String... args) {
@@ -275,7 +335,7 @@ class NetworksFileTest {
   @Test
   void inspectShowsTheFilesNameAndDollars(@TempDir Path dir) throws Exception {
     NetworkRegistry networks =
-        KnownNetworks.of(NetworksFile.read(file(dir, "n.yaml", DEVNET_YAML)), List.of()).registry();
+        KnownNetworks.of(read(file(dir, "n.yaml", DEVNET_YAML)), List.of()).registry();
     String table =
         InspectCommand.table(
             "http://127.0.0.1/weather", List.of(offer(networks, 31337, TOKEN, 1000)), networks);

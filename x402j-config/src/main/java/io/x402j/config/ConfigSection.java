@@ -3,6 +3,7 @@ package io.x402j.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.x402j.config.internal.ConfigYaml;
+import io.x402j.core.internal.Text;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,15 +48,17 @@ public final class ConfigSection {
    * @throws ConfigException naming the file and line when it is not YAML, or not a mapping
    */
   public static ConfigSection load(Path file, Map<String, String> env) throws IOException {
-    return parse(Files.readString(file), file.toString(), env);
+    return parse(Files.readString(file), "configuration " + file, env);
   }
 
   /**
    * Reads configuration text, which must be a mapping.
    *
-   * @param source names the text in errors, e.g. its file
+   * @param source names the text at the start of errors about the whole text, e.g. {@code
+   *     configuration app.yaml} or {@code networks file n.yaml}
    * @param env where {@code ${NAME}} references are looked up
-   * @throws ConfigException naming the source and line when it is not YAML, or not a mapping
+   * @throws ConfigException naming the source and line when it is not YAML (or JSON), or not a
+   *     mapping
    */
   public static ConfigSection parse(String text, String source, Map<String, String> env) {
     return new ConfigSection(ConfigYaml.mapping(text, source), "", env);
@@ -83,9 +86,14 @@ public final class ConfigSection {
     while (names.hasNext()) {
       String name = names.next();
       if (!known.contains(name)) {
+        // The key is the file's text: quoted, escaped and shortened if it needs to be.
+        String shown = path(name);
+        String quoted = Text.quote(shown);
+        if (!quoted.equals("'" + shown + "'")) {
+          shown = quoted;
+        }
         throw new ConfigException(
-            path(name),
-            "unknown setting " + path(name) + " (known: " + String.join(", ", known) + ")");
+            path(name), "unknown setting " + shown + " (known: " + String.join(", ", known) + ")");
       }
     }
     return this;

@@ -54,6 +54,9 @@ class ConfigSectionTest {
         .hasMessage("unknown setting prot (known: host, port)");
     assertThatThrownBy(() -> yaml("auth: {bearerTokenENV: X}\n").section("auth").allowOnly("a"))
         .hasMessageStartingWith("unknown setting auth.bearerTokenENV");
+    assertThatThrownBy(() -> yaml("auth: {\"x\\e[2J\": 1}\n").section("auth").allowOnly("a"))
+        .as("a key is the file's text: escaped")
+        .hasMessage("unknown setting 'auth.x\\u001b[2J' (known: a)");
   }
 
   @Test
@@ -97,6 +100,16 @@ class ConfigSectionTest {
     assertThatThrownBy(() -> yaml("networks: [\n")).hasMessageContaining("line");
     assertThatThrownBy(() -> yaml("- a\n- b\n")).hasMessageContaining("must be a mapping");
     assertThatThrownBy(() -> yaml("")).hasMessageContaining("must be a mapping");
+  }
+
+  @Test
+  void jsonIsReadAsJsonSoTabsMayIndentIt() {
+    ConfigSection root = yaml("{\n\t\"port\": 8080,\n\t\"payTo\": \"0x01\"\n}\n");
+    assertThat(root.get("port", ValueParser.port(), 1)).isEqualTo(8080);
+    assertThatThrownBy(() -> yaml("{\"port\": 1, \"port\": 2}"))
+        .hasMessageContaining("test.yaml is not valid JSON")
+        .hasMessageContaining("port");
+    assertThatThrownBy(() -> yaml("{\"port\": 1,\n")).hasMessageContaining("line");
   }
 
   @Test

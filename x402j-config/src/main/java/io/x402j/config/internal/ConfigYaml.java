@@ -1,5 +1,6 @@
 package io.x402j.config.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -18,21 +19,24 @@ import java.io.IOException;
 /**
  * Reads configuration text (YAML, or JSON) keeping every scalar as its text. Plain YAML would read
  * an unquoted address such as {@code 0x0000857b…} as a hexadecimal number and lose it; here it
- * stays the address. Duplicate keys are refused. Not part of the x402j API.
+ * stays the address. Text that starts with <code>{</code> is read as JSON, which YAML alone would
+ * refuse when indented with tabs. Duplicate keys are refused. Not part of the x402j API.
  */
 public final class ConfigYaml {
   private static final YAMLFactory YAML =
       YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+  private static final JsonFactory JSON =
+      JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   private ConfigYaml() {}
 
   /**
    * The document as a tree whose scalars are text (booleans stay booleans).
    *
-   * @throws IOException for text that is not YAML, naming the line
+   * @throws IOException for text that is not YAML (or JSON), naming the line
    */
   public static JsonNode read(String text) throws IOException {
-    try (JsonParser parser = YAML.createParser(text)) {
+    try (JsonParser parser = (isJson(text) ? JSON : YAML).createParser(text)) {
       JsonToken first = parser.nextToken();
       return first == null ? NullNode.getInstance() : node(parser);
     }
@@ -41,7 +45,7 @@ public final class ConfigYaml {
   /**
    * Reads configuration text that must be a mapping.
    *
-   * @param source names the text in messages, e.g. the file
+   * @param source names the text at the start of messages, e.g. {@code configuration app.yaml}
    * @throws ConfigException naming the source and line when it is not YAML, or not a mapping
    */
   public static JsonNode mapping(String text, String source) {
@@ -51,20 +55,23 @@ public final class ConfigYaml {
     } catch (JsonProcessingException e) {
       throw new ConfigException(
           source,
-          "configuration "
-              + source
-              + " is not valid YAML: "
+          source
+              + " is not valid "
+              + (isJson(text) ? "JSON" : "YAML")
+              + ": "
               + e.getOriginalMessage()
               + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()));
     } catch (IOException e) {
-      throw new ConfigException(
-          source, "configuration " + source + " cannot be read: " + e.getMessage());
+      throw new ConfigException(source, source + " cannot be read: " + e.getMessage());
     }
     if (!root.isObject()) {
-      throw new ConfigException(
-          source, "configuration " + source + " must be a mapping of settings");
+      throw new ConfigException(source, source + " must be a mapping of settings");
     }
     return root;
+  }
+
+  private static boolean isJson(String text) {
+    return text.stripLeading().startsWith("{");
   }
 
   private static JsonNode node(JsonParser p) throws IOException {
