@@ -38,6 +38,15 @@ final class RpcTransport {
   private final RpcResponseReader reader;
   private final AtomicLong ids = new AtomicLong();
 
+  /** What one attempt came to: the node's answers, or a failure of the request as a whole. */
+  private sealed interface Outcome {}
+
+  /** The node answered; each call's result or error object, in call order. */
+  private record Answered(List<RpcResult> results) implements Outcome {}
+
+  /** The request failed as a whole; already reported to the failure listener. */
+  private record Failed(RpcException failure) implements Outcome {}
+
   RpcTransport(
       List<RpcEndpoint> endpoints,
       HttpClient http,
@@ -80,29 +89,28 @@ final class RpcTransport {
         calls.get(0).method() + (calls.size() > 1 ? " (batch of " + calls.size() + ")" : "");
     return HttpExchanges.send(http, request, LimitedBody.handler(maxResponseBytes))
         .orTimeout(timeout.toMillis() + 250, TimeUnit.MILLISECONDS)
-        .handle(
+        .<Outcome>handle(
             (response, error) -> {
               try {
                 if (error != null) {
                   throw transportFailure(endpoint.redacted(), method, Futures.unwrap(error));
                 }
-                return reader.read(endpoint.redacted(), method, calls.size(), firstId, response);
+                return new Answered(
+                    reader.read(endpoint.redacted(), method, calls.size(), firstId, response));
               } catch (RpcException e) {
                 onFailure.accept(e);
-                return e;
+                return new Failed(e);
               }
             })
         .thenCompose(
             outcome -> {
-              if (outcome instanceof RpcException) {
-                RpcException failure = (RpcException) outcome;
-                if (attempt < maxAttempts && retryable(failure, allReads)) {
+              if (outcome instanceof Failed failed) {
+                if (attempt < maxAttempts && retryable(failed.failure(), allReads)) {
                   return retryLater(calls, firstId, body, allReads, attempt);
                 }
-                return CompletableFuture.failedFuture(failure);
+                return CompletableFuture.failedFuture(failed.failure());
               }
-              @SuppressWarnings("unchecked")
-              List<RpcResult> results = (List<RpcResult>) outcome;
+              List<RpcResult> results = ((Answered) outcome).results();
               boolean rateLimited =
                   results.stream().anyMatch(r -> !r.ok() && r.error().isRateLimited());
               if (rateLimited && allReads && attempt < maxAttempts) {
