@@ -2,20 +2,12 @@ package io.x402j.testkit;
 
 import io.x402j.core.Network;
 import io.x402j.core.NetworkRegistry;
-import io.x402j.core.wire.HeaderCodec;
-import io.x402j.core.wire.PaymentPayload;
-import io.x402j.core.wire.PaymentPayloadV1;
-import io.x402j.core.wire.PaymentRequired;
 import io.x402j.core.wire.PaymentRequirements;
-import io.x402j.core.wire.PaymentRequirementsV1;
-import io.x402j.core.wire.V1Translation;
-import io.x402j.core.wire.WireCodec;
 import io.x402j.devnet.Devnet;
 import io.x402j.devnet.DevnetInfo;
 import io.x402j.devnet.DevnetOptions;
 import io.x402j.evm.Abi;
 import io.x402j.evm.EvmAddress;
-import io.x402j.evm.ExactEvmClient;
 import io.x402j.evm.Hex;
 import io.x402j.evm.PrivateKeySigner;
 import io.x402j.evm.Signer;
@@ -217,21 +209,12 @@ public final class TestMarket implements AutoCloseable {
    */
   public String payV2(
       String paymentRequiredHeader, Signer payer, UnaryOperator<PaymentRequirements> signFor) {
-    HeaderCodec codec = HeaderCodec.standard();
-    PaymentRequired required = codec.decodePaymentRequired(paymentRequiredHeader);
-    PaymentRequirements offered = required.accepts().get(0);
-    Map<String, Object> payload = ExactEvmClient.of(payer).createPayload(2, signFor.apply(offered));
-    return codec.encodePaymentSignature(PaymentPayload.of(required.resource(), offered, payload));
+    return TestPayments.v2(paymentRequiredHeader, payer, signFor);
   }
 
   /** The {@code X-PAYMENT} a v1 client sends for the first option of a v1 402 body. */
   public String payV1(String body) {
-    var required = WireCodec.standard().decodePaymentRequiredV1(body);
-    PaymentRequirementsV1 offered = required.accepts().get(0);
-    PaymentRequirements translated = new V1Translation(networks).requirements(offered);
-    Map<String, Object> payload = ExactEvmClient.of(buyer()).createPayload(1, translated);
-    return HeaderCodec.standard()
-        .encodeXPayment(PaymentPayloadV1.of(offered.scheme(), offered.network(), payload));
+    return TestPayments.v1(body, buyer(), networks);
   }
 
   /** Stops the HTTP facilitator (if started), the facilitator engine and the devnet. */
