@@ -108,4 +108,19 @@ class ConfigReaderAttackTest {
     }
     assertThat(rate).isPositive();
   }
+
+  /**
+   * Promise 1 broken (Unicode lookalikes): ValueParser.enumeration() upper-cases with
+   * String.toUpperCase, which maps the long s 'ſ' (U+017F) to 'S' and the dotless 'ı' (U+0131) to
+   * 'I', so non-ASCII spellings are accepted as a constant (ValueParser.java:215).
+   */
+  @Test
+  void anEnumConstantIsNeverMatchedThroughANonAsciiLookalike() {
+    ValueParser<java.util.concurrent.TimeUnit> unit =
+        ValueParser.enumeration(java.util.concurrent.TimeUnit.class);
+    assertThatThrownBy(() -> unit.parse("unit", "\u017feconds"))
+        .isInstanceOf(ConfigException.class);
+    assertThatThrownBy(() -> unit.parse("unit", "m\u0131nutes"))
+        .isInstanceOf(ConfigException.class);
+  }
 }
