@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.x402j.client.PaidResponse;
 import io.x402j.client.PaymentRefusedException;
 import io.x402j.client.testing.TestShop;
-import io.x402j.server.testing.TestMarket;
+import io.x402j.testkit.TestMarket;
 import java.net.URI;
 import org.junit.jupiter.api.Test;
 

@@ -14,7 +14,7 @@ import io.x402j.core.Network;
 import io.x402j.core.NetworkRegistry;
 import io.x402j.core.TokenAmount;
 import io.x402j.core.X402Exception;
-import io.x402j.core.internal.Text;
+import io.x402j.core.support.Text;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.evm.ExactEvmClient;
 import io.x402j.evm.PrivateKeySigner;

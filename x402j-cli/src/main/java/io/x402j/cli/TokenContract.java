@@ -2,7 +2,7 @@ package io.x402j.cli;
 
 import io.x402j.core.Asset;
 import io.x402j.core.Network;
-import io.x402j.core.internal.Text;
+import io.x402j.core.support.Text;
 import io.x402j.evm.Abi;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.Hex;

@@ -3,7 +3,7 @@ package io.x402j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.x402j.client.testing.TestShop;
-import io.x402j.server.testing.TestMarket;
+import io.x402j.testkit.TestMarket;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.x402j.client;
 
 import io.x402j.core.Asset;
-import io.x402j.core.internal.Text;
+import io.x402j.core.support.Text;
 import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.PaymentRequirementsV1;
 import io.x402j.evm.EvmAddress;

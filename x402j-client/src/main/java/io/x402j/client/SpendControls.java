@@ -3,7 +3,7 @@ package io.x402j.client;
 import io.x402j.client.internal.Hosts;
 import io.x402j.core.Network;
 import io.x402j.core.TokenAmount;
-import io.x402j.core.internal.Text;
+import io.x402j.core.support.Text;
 import io.x402j.evm.EvmAddress;
 import java.math.BigDecimal;
 import java.time.Duration;

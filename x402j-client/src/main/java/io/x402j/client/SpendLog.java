@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.x402j.client.internal.Hosts;
 import io.x402j.core.TokenAmount;
-import io.x402j.core.internal.Text;
+import io.x402j.core.support.Text;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.x402j.client.testing.TestShop;
 import io.x402j.core.Network;
 import io.x402j.core.wire.HeaderCodec;
-import io.x402j.server.testing.TestMarket;
+import io.x402j.testkit.TestMarket;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpRequest;

@@ -3,7 +3,7 @@ package io.x402j.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.x402j.config.internal.ConfigYaml;
-import io.x402j.core.internal.Text;
+import io.x402j.core.support.Text;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.x402j.core;
 
-import io.x402j.core.internal.Text;
+import io.x402j.core.support.Text;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

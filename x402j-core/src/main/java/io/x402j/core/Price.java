@@ -1,6 +1,6 @@
 package io.x402j.core;
 
-import io.x402j.core.internal.Text;
+import io.x402j.core.support.Text;
 import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.Objects;

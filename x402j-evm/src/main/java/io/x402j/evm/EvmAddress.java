@@ -1,6 +1,6 @@
 package io.x402j.evm;
 
-import io.x402j.core.internal.Text;
+import io.x402j.core.support.Text;
 import java.util.Arrays;
 import java.util.Locale;
 

@@ -1,7 +1,7 @@
 package io.x402j.evm;
 
-import io.x402j.core.internal.Text;
 import io.x402j.core.scheme.SchemeClient;
+import io.x402j.core.support.Text;
 import io.x402j.core.wire.PaymentRequirements;
 import java.math.BigInteger;
 import java.security.SecureRandom;

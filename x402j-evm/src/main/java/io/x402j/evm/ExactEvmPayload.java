@@ -1,7 +1,7 @@
 package io.x402j.evm;
 
 import io.x402j.core.TokenAmount;
-import io.x402j.core.internal.Text;
+import io.x402j.core.support.Text;
 import java.math.BigInteger;
 import java.util.LinkedHashMap;
 import java.util.Map;

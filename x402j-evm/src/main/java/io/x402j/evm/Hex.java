@@ -1,6 +1,6 @@
 package io.x402j.evm;
 
-import io.x402j.core.internal.Text;
+import io.x402j.core.support.Text;
 import java.math.BigInteger;
 
 /**
@@ -31,7 +31,7 @@ public final class Hex {
 
   /** The value of the ASCII hex digit {@code c}, or -1 when {@code c} is anything else. */
   public static int digit(char c) {
-    return io.x402j.core.internal.Text.hexDigit(c);
+    return io.x402j.core.support.Text.hexDigit(c);
   }
 
   /**

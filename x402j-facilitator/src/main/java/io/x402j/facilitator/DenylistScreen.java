@@ -2,7 +2,7 @@ package io.x402j.facilitator;
 
 import io.x402j.core.ErrorReason;
 import io.x402j.core.Network;
-import io.x402j.core.internal.Text;
+import io.x402j.core.support.Text;
 import io.x402j.evm.EvmAddress;
 import io.x402j.facilitator.internal.Payers;
 import java.io.IOException;

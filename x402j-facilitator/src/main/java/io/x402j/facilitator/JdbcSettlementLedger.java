@@ -1,15 +1,14 @@
 package io.x402j.facilitator;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static io.x402j.facilitator.LedgerRows.COLUMNS;
+import static io.x402j.facilitator.LedgerRows.KEY;
+import static io.x402j.facilitator.LedgerRows.bindKey;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.x402j.core.Network;
-import io.x402j.core.TokenAmount;
 import io.x402j.core.X402Exception;
 import io.x402j.core.wire.SettleResponse;
-import io.x402j.core.wire.WireCodec;
 import io.x402j.settlement.Claims;
 import io.x402j.settlement.OutcomeFence;
 import io.x402j.settlement.SettlementFilter;
@@ -44,24 +43,18 @@ import org.sqlite.SQLiteDataSource;
  * FULL}) or PostgreSQL (several facilitator instances sharing one ledger). Both run the same Flyway
  * migrations and the same SQL: a claim is an {@code INSERT … ON CONFLICT DO NOTHING} on the
  * payment's primary key (network, scheme, payment id), and a take-over is a compare-and-set update,
- * so two instances can never both own one payment. The scheme's details are kept as JSON objects.
+ * so two instances can never both own one payment. The scheme's details are kept as JSON objects;
+ * how a record maps to a row is in {@code LedgerRows}.
  */
 public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseable {
-  private static final String COLUMNS =
-      "network, scheme, payment_id, fingerprint, settlement_id, asset, payer, pay_to, amount,"
-          + " details, state, tx_id, signer, signer_sequence, raw_tx, submission_details, outcome,"
-          + " created_at, updated_at";
-  private static final String KEY = "network = ? AND scheme = ? AND payment_id = ?";
   private static final String NO_SUBMISSION =
       "tx_id = NULL, signer = NULL, signer_sequence = NULL, raw_tx = NULL,"
           + " submission_details = NULL";
-  private static final TypeReference<Map<String, String>> DETAILS = new TypeReference<>() {};
 
   private final DataSource dataSource;
   private final AutoCloseable pool;
   private final String description;
-  private final WireCodec wire = WireCodec.standard();
-  private final ObjectMapper json = new ObjectMapper();
+  private final LedgerRows rows = new LedgerRows();
 
   private JdbcSettlementLedger(DataSource dataSource, AutoCloseable pool, String description) {
     this.dataSource = dataSource;
@@ -215,7 +208,7 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
         s.setString(i++, transfer.payer());
         s.setString(i++, transfer.payTo());
         s.setString(i++, transfer.amount().toString());
-        s.setString(i++, toJson(request.details()));
+        s.setString(i++, rows.detailsJson(request.details()));
         s.setString(i++, SettlementState.CLAIMED.name());
         s.setLong(i++, now.toEpochMilli());
         s.setLong(i, now.toEpochMilli());
@@ -266,7 +259,7 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
       s.setString(3, submission.signer());
       s.setObject(4, submission.sequence(), java.sql.Types.BIGINT);
       s.setString(5, submission.raw());
-      s.setString(6, toJson(submission.details()));
+      s.setString(6, rows.detailsJson(submission.details()));
       s.setLong(7, now.toEpochMilli());
       int i = bindKey(s, 8, key);
       s.setString(i++, SettlementState.CLAIMED.name());
@@ -315,7 +308,7 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(sql)) {
       s.setString(1, state.name());
-      s.setString(2, wire.toJson(response));
+      s.setString(2, rows.outcomeJson(response));
       s.setLong(3, now.toEpochMilli());
       int i = bindKey(s, 4, key);
       if (fence.transaction() != null) {
@@ -398,7 +391,7 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
         c.prepareStatement("SELECT " + COLUMNS + " FROM settlements WHERE " + KEY)) {
       bindKey(s, 1, key);
       try (ResultSet r = s.executeQuery()) {
-        return r.next() ? Optional.of(row(r)) : Optional.empty();
+        return r.next() ? Optional.of(rows.record(r)) : Optional.empty();
       }
     }
   }
@@ -412,79 +405,12 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
       List<SettlementRecord> records = new ArrayList<>();
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
-          records.add(row(r));
+          records.add(rows.record(r));
         }
       }
       return records;
     } catch (SQLException e) {
       throw failure("query", e);
-    }
-  }
-
-  private static int bindKey(PreparedStatement s, int first, SettlementKey key)
-      throws SQLException {
-    s.setString(first, key.network().toString());
-    s.setString(first + 1, key.scheme());
-    s.setString(first + 2, key.paymentId());
-    return first + 3;
-  }
-
-  private SettlementRecord row(ResultSet r) throws SQLException {
-    SettlementKey key =
-        new SettlementKey(
-            Network.parse(r.getString("network")),
-            r.getString("scheme"),
-            r.getString("payment_id"));
-    String transaction = r.getString("tx_id");
-    Submission submission = null;
-    if (transaction != null) {
-      long read = r.getLong("signer_sequence");
-      Long sequence = r.wasNull() ? null : read; // asked right after the read it is about
-      submission =
-          new Submission(
-              transaction,
-              r.getString("signer"),
-              sequence,
-              r.getString("raw_tx"),
-              fromJson(r.getString("submission_details")));
-    }
-    String outcome = r.getString("outcome");
-    return new SettlementRecord(
-        key,
-        r.getString("fingerprint"),
-        r.getString("settlement_id"),
-        new Transfer(
-            r.getString("asset"),
-            r.getString("payer"),
-            r.getString("pay_to"),
-            TokenAmount.parse(r.getString("amount"))),
-        fromJson(r.getString("details")),
-        SettlementState.valueOf(r.getString("state")),
-        submission,
-        outcome == null ? null : wire.decodeSettleResponse(outcome),
-        Instant.ofEpochMilli(r.getLong("created_at")),
-        Instant.ofEpochMilli(r.getLong("updated_at")));
-  }
-
-  private String toJson(Map<String, String> details) {
-    if (details.isEmpty()) {
-      return null;
-    }
-    try {
-      return json.writeValueAsString(details);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("details cannot be written as JSON", e);
-    }
-  }
-
-  private Map<String, String> fromJson(String text) throws SQLException {
-    if (text == null || text.isEmpty()) {
-      return Map.of();
-    }
-    try {
-      return json.readValue(text, DETAILS);
-    } catch (JsonProcessingException e) {
-      throw new SQLException("a settlement row holds details that are not a JSON object", e);
     }
   }
 

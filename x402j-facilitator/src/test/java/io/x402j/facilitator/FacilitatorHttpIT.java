@@ -600,8 +600,8 @@ class FacilitatorHttpIT {
     BigInteger gwei = BigInteger.TEN.pow(9);
     JsonNode block = devnet.rpc().call("eth_getBlockByNumber", "pending", false).join();
     BigInteger baseFee = io.x402j.evm.Hex.parseQuantity(block.path("baseFeePerGas").asText());
-    io.x402j.evm.facilitator.internal.Eip1559Transaction tx =
-        new io.x402j.evm.facilitator.internal.Eip1559Transaction(
+    io.x402j.evm.Eip1559Transaction tx =
+        new io.x402j.evm.Eip1559Transaction(
             info.chainId(),
             devnet.pendingTransactionCount(payer.address()),
             gwei.multiply(BigInteger.valueOf(100)),

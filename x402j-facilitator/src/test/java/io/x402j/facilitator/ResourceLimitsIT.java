@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.x402j.core.Network;
-import io.x402j.core.testing.RawHttp;
 import io.x402j.core.wire.TestMessages;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.PrivateKeySigner;
 import io.x402j.evm.facilitator.EvmNetworkConfig;
 import io.x402j.evm.facilitator.ExactEvmFacilitator;
 import io.x402j.evm.rpc.JsonRpcClient;
+import io.x402j.facilitator.testing.RawHttp;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;

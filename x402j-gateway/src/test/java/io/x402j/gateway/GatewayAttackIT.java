@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.x402j.core.Network;
+import io.x402j.core.NetworkRegistry;
+import io.x402j.core.facilitator.HttpFacilitatorClient;
+import io.x402j.server.PaidRoute;
 import io.x402j.server.PaymentGate;
 import io.x402j.server.RouteTable;
-import io.x402j.server.testing.TestMarket;
+import io.x402j.testkit.ScriptedFacilitator;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -21,21 +25,33 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Attacks on "one payment buys one response" and "nothing for nothing", with real parts: anvil, the
- * x402j facilitator, and the gateway in front of an upstream. Every test here states the promise;
- * those marked BREAK in their Javadoc fail on the code they were written against.
+ * Attacks on "one payment buys one response" and "nothing for nothing", with the real gateway in
+ * front of an upstream. No payment is made here, so a scripted facilitator stands in for a chain.
+ * Every test here states the promise; those marked BREAK in their Javadoc fail on the code they
+ * were written against.
  */
 class GatewayAttackIT {
-  static TestMarket market;
+  static final String SELLER = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C";
+  static ScriptedFacilitator facilitator;
 
   @BeforeAll
-  static void start() throws Exception {
-    market = TestMarket.start();
+  static void start() {
+    facilitator = ScriptedFacilitator.start();
   }
 
   @AfterAll
   static void stop() {
-    market.close();
+    facilitator.close();
+  }
+
+  static PaymentGate.Builder gate(String route) {
+    return PaymentGate.builder()
+        .facilitator(HttpFacilitatorClient.builder(facilitator.url()).build())
+        .networks(NetworkRegistry.defaults())
+        .routes(
+            RouteTable.builder()
+                .route(route, PaidRoute.of("$0.01", Network.evm(84532), SELLER))
+                .build());
   }
 
   static final AtomicInteger jobsWritten = new AtomicInteger();
@@ -77,12 +93,7 @@ class GatewayAttackIT {
     HttpServer upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     upstream.createContext("/", GatewayAttackIT::methodOverridingUpstream);
     upstream.start();
-    PaymentGate gate =
-        PaymentGate.builder()
-            .facilitator(market.facilitator())
-            .networks(market.networks())
-            .routes(RouteTable.builder().route("PUT /jobs/:id", market.route("$0.01")).build())
-            .build();
+    PaymentGate gate = gate("PUT /jobs/:id").build();
     try (Gateway gateway =
         Gateway.builder(gate, URI.create("http://127.0.0.1:" + upstream.getAddress().getPort()))
             .port(0)
@@ -165,12 +176,7 @@ class GatewayAttackIT {
           exchange.close();
         });
     upstream.start();
-    PaymentGate gate =
-        PaymentGate.builder()
-            .facilitator(market.facilitator())
-            .networks(market.networks())
-            .routes(RouteTable.builder().route("GET /paid", market.route("$0.01")).build())
-            .build();
+    PaymentGate gate = gate("GET /paid").build();
     try (Gateway gateway =
         Gateway.builder(gate, URI.create("http://127.0.0.1:" + upstream.getAddress().getPort()))
             .port(0)

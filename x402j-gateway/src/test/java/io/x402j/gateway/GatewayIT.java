@@ -7,12 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.x402j.core.testing.RawHttp;
 import io.x402j.core.wire.HeaderCodec;
 import io.x402j.core.wire.SettleResponse;
+import io.x402j.server.PaidRoute;
 import io.x402j.server.PaymentGate;
 import io.x402j.server.RouteTable;
-import io.x402j.server.testing.TestMarket;
+import io.x402j.testkit.RawHttp;
+import io.x402j.testkit.TestMarket;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
@@ -62,11 +63,11 @@ class GatewayIT {
             .networks(market.networks())
             .routes(
                 RouteTable.builder()
-                    .route("GET /weather", market.route("$0.01"))
-                    .route("POST /echo", market.route("$0.01"))
-                    .route("GET /error", market.route("$0.01"))
-                    .route("GET /big", market.route("$0.01"))
-                    .route("GET /download", market.route("$0.01"))
+                    .route("GET /weather", PaidRoute.of("$0.01", market.network(), market.payTo()))
+                    .route("POST /echo", PaidRoute.of("$0.01", market.network(), market.payTo()))
+                    .route("GET /error", PaidRoute.of("$0.01", market.network(), market.payTo()))
+                    .route("GET /big", PaidRoute.of("$0.01", market.network(), market.payTo()))
+                    .route("GET /download", PaidRoute.of("$0.01", market.network(), market.payTo()))
                     .build())
             .build();
     gateway =
@@ -243,7 +244,10 @@ class GatewayIT {
         PaymentGate.builder()
             .facilitator(market.facilitator())
             .networks(market.networks())
-            .routes(RouteTable.builder().route("POST /echo", market.route("$0.01")).build())
+            .routes(
+                RouteTable.builder()
+                    .route("POST /echo", PaidRoute.of("$0.01", market.network(), market.payTo()))
+                    .build())
             .build();
     try (Gateway small =
         Gateway.builder(gate, URI.create("http://127.0.0.1:" + upstream.getAddress().getPort()))
@@ -299,7 +303,10 @@ class GatewayIT {
         PaymentGate.builder()
             .facilitator(market.facilitator())
             .networks(market.networks())
-            .routes(RouteTable.builder().route("GET /weather", market.route("$0.01")).build())
+            .routes(
+                RouteTable.builder()
+                    .route("GET /weather", PaidRoute.of("$0.01", market.network(), market.payTo()))
+                    .build())
             .build();
     try (Gateway dead =
         Gateway.builder(gate, URI.create("http://127.0.0.1:" + deadPort)).port(0).start()) {

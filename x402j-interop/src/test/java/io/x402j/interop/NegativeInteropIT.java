@@ -18,7 +18,7 @@ import io.x402j.evm.Eip3009Authorization;
 import io.x402j.evm.ExactEvmClient;
 import io.x402j.evm.ExactEvmPayload;
 import io.x402j.evm.PrivateKeySigner;
-import io.x402j.server.testing.TestMarket;
+import io.x402j.testkit.TestMarket;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -3,7 +3,8 @@ package io.x402j.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.x402j.server.testing.TestMarket;
+import io.x402j.server.PaidRoute;
+import io.x402j.testkit.TestMarket;
 import java.math.BigInteger;
 import java.net.URI;
 import java.time.Duration;
@@ -117,7 +118,7 @@ class OfficialClientIT {
             .networks(market.networks())
             .routes(
                 io.x402j.server.RouteTable.builder()
-                    .route("GET /data", market.route("$0.01"))
+                    .route("GET /data", PaidRoute.of("$0.01", market.network(), market.payTo()))
                     .build())
             .build();
     try (io.x402j.gateway.Gateway gateway =

@@ -12,8 +12,9 @@ import io.x402j.devnet.NodeProject.Service;
 import io.x402j.gateway.Gateway;
 import io.x402j.server.PaidRoute;
 import io.x402j.server.PaymentGate;
+import io.x402j.server.PaymentOption;
 import io.x402j.server.RouteTable;
-import io.x402j.server.testing.TestMarket;
+import io.x402j.testkit.TestMarket;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -52,11 +53,15 @@ class OfficialFacilitatorIT {
             .networks(market.networks())
             .routes(
                 RouteTable.builder()
-                    .route("GET /weather", market.route("$0.01"))
+                    .route("GET /weather", PaidRoute.of("$0.01", market.network(), market.payTo()))
                     .route(
                         "GET /v1/weather",
                         PaidRoute.builder()
-                            .accept(market.option("$0.01"))
+                            .accept(
+                                PaymentOption.builder(market.network())
+                                    .price("$0.01")
+                                    .payTo(market.payTo())
+                                    .build())
                             .protocolV2(false)
                             .build())
                     .build())

@@ -9,7 +9,7 @@ import io.x402j.client.SpendControls;
 import io.x402j.client.X402Client;
 import io.x402j.devnet.NodeProject.Service;
 import io.x402j.evm.EvmAddress;
-import io.x402j.server.testing.TestMarket;
+import io.x402j.testkit.TestMarket;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpRequest;

@@ -1,7 +1,7 @@
 package io.x402j.interop;
 
 import io.x402j.devnet.NodeProject.Service;
-import io.x402j.server.testing.TestMarket;
+import io.x402j.testkit.TestMarket;
 import java.time.Duration;
 import java.util.Map;
 

@@ -3,9 +3,10 @@ package io.x402j.interop;
 import io.x402j.core.facilitator.HttpFacilitatorClient;
 import io.x402j.server.PaidRoute;
 import io.x402j.server.PaymentGate;
+import io.x402j.server.PaymentOption;
 import io.x402j.server.RouteTable;
-import io.x402j.server.testing.TestMarket;
 import io.x402j.servlet.PaymentFilter;
+import io.x402j.testkit.TestMarket;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -46,11 +47,16 @@ final class ServletShop implements AutoCloseable {
                     .route(
                         "GET /weather",
                         PaidRoute.builder()
-                            .accept(market.option("$0.01"))
+                            .accept(
+                                PaymentOption.builder(market.network())
+                                    .price("$0.01")
+                                    .payTo(market.payTo())
+                                    .build())
                             .description("Today's weather")
                             .mimeType("application/json")
                             .build())
-                    .route("POST /translate", market.route("$0.02"))
+                    .route(
+                        "POST /translate", PaidRoute.of("$0.02", market.network(), market.payTo()))
                     .build())
             .build();
     Server server = new Server();

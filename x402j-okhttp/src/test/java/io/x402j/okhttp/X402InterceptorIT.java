@@ -7,7 +7,7 @@ import io.x402j.client.Payer;
 import io.x402j.client.SpendControls;
 import io.x402j.client.testing.TestShop;
 import io.x402j.core.Network;
-import io.x402j.server.testing.TestMarket;
+import io.x402j.testkit.TestMarket;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import okhttp3.MediaType;

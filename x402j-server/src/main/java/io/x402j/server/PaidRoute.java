@@ -1,7 +1,7 @@
 package io.x402j.server;
 
 import io.x402j.core.Network;
-import io.x402j.core.internal.JsonValues;
+import io.x402j.core.support.JsonValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

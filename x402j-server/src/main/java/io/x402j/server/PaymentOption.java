@@ -3,7 +3,7 @@ package io.x402j.server;
 import io.x402j.core.Asset;
 import io.x402j.core.Network;
 import io.x402j.core.Price;
-import io.x402j.core.internal.JsonValues;
+import io.x402j.core.support.JsonValues;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;

@@ -1,6 +1,6 @@
 package io.x402j.server;
 
-import io.x402j.core.internal.Text;
+import io.x402j.core.support.Text;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;

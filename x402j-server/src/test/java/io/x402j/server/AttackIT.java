@@ -8,7 +8,7 @@ import io.x402j.evm.facilitator.ExactEvmFacilitator;
 import io.x402j.evm.rpc.JsonRpcClient;
 import io.x402j.facilitator.FacilitatorService;
 import io.x402j.server.GateHarness.Answer;
-import io.x402j.server.testing.TestMarket;
+import io.x402j.testkit.TestMarket;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -118,7 +118,10 @@ class AttackIT {
         PaymentGate.builder()
             .facilitator(facilitator)
             .networks(market.networks())
-            .routes(RouteTable.builder().route("GET /report", market.route("$0.01")).build())
+            .routes(
+                RouteTable.builder()
+                    .route("GET /report", PaidRoute.of("$0.01", market.network(), market.payTo()))
+                    .build())
             .pendingSettlement(PendingSettlement.WAIT, Duration.ofMinutes(5), Duration.ofMillis(1))
             .scheduler(scheduler)
             .build();

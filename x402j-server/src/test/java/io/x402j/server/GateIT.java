@@ -18,7 +18,7 @@ import io.x402j.core.wire.VerifyResponse;
 import io.x402j.evm.ExactEvmPayload;
 import io.x402j.server.GateHarness.Answer;
 import io.x402j.server.GateHarness.Served;
-import io.x402j.server.testing.TestMarket;
+import io.x402j.testkit.TestMarket;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,7 +56,7 @@ class GateIT {
   static PaymentGate gate(PendingSettlement pending) {
     PaidRoute upfront =
         PaidRoute.builder()
-            .accept(market.option("$0.02"))
+            .accept(option("$0.02"))
             .settleBeforeHandler(true)
             .description("charged before the handler")
             .build();
@@ -77,12 +77,12 @@ class GateIT {
         .networks(market.networks())
         .routes(
             RouteTable.builder()
-                .route("GET /weather", market.route("$0.01"))
+                .route("GET /weather", route("$0.01"))
                 .route("GET /upfront", upfront)
                 .route("GET /sized/*", dynamic)
                 .route(
                     "GET /v2-only",
-                    PaidRoute.builder().accept(market.option("$0.01")).protocolV1(false).build())
+                    PaidRoute.builder().accept(option("$0.01")).protocolV1(false).build())
                 .build())
         .listener(
             new PaymentListener() {
@@ -234,10 +234,7 @@ class GateIT {
                 RouteTable.builder()
                     .route(
                         "GET /quote",
-                        PaidRoute.builder()
-                            .accept(market.option("$0.01"))
-                            .protocolV2(false)
-                            .build())
+                        PaidRoute.builder().accept(option("$0.01")).protocolV2(false).build())
                     .build())
             .build();
     GateHarness v1Only = new GateHarness(legacy);
@@ -423,7 +420,7 @@ class GateIT {
               PaymentGate.builder()
                   .facilitator(market.facilitator())
                   .networks(market.networks())
-                  .routes(RouteTable.builder().route("GET /weather", market.route("$0.01")).build())
+                  .routes(RouteTable.builder().route("GET /weather", route("$0.01")).build())
                   .replayStore(ReplayStore.jdbc(database))
                   .build()));
     }
@@ -449,7 +446,7 @@ class GateIT {
         PaymentGate.builder()
             .facilitator(facilitator)
             .networks(market.networks())
-            .routes(RouteTable.builder().route("GET /weather", market.route("$0.01")).build())
+            .routes(RouteTable.builder().route("GET /weather", route("$0.01")).build())
             .build());
   }
 
@@ -716,5 +713,15 @@ class GateIT {
   static io.x402j.evm.Bytes32 nonceOf(String paymentHeader) {
     PaymentPayload payload = HEADERS.decodePaymentSignature(paymentHeader);
     return ExactEvmPayload.fromMap(payload.payload()).authorization().nonce();
+  }
+
+  /** A payment option on the devnet paying the seller. */
+  static PaymentOption option(String price) {
+    return PaymentOption.builder(market.network()).price(price).payTo(market.payTo()).build();
+  }
+
+  /** A route on the devnet paying the seller, described (the 402 answers are checked for it). */
+  static PaidRoute route(String price) {
+    return PaidRoute.builder().accept(option(price)).description("a test resource").build();
   }
 }

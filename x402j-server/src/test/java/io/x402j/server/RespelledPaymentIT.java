@@ -15,7 +15,7 @@ import io.x402j.core.wire.SettleResponse;
 import io.x402j.core.wire.WireCodec;
 import io.x402j.server.GateHarness.Answer;
 import io.x402j.server.GateHarness.Served;
-import io.x402j.server.testing.TestMarket;
+import io.x402j.testkit.TestMarket;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -53,7 +53,11 @@ class RespelledPaymentIT {
             PaymentGate.builder()
                 .facilitator(market.facilitator())
                 .networks(market.networks())
-                .routes(RouteTable.builder().route("GET /weather", market.route("$0.01")).build())
+                .routes(
+                    RouteTable.builder()
+                        .route(
+                            "GET /weather", PaidRoute.of("$0.01", market.network(), market.payTo()))
+                        .build())
                 .build());
   }
 

@@ -3,9 +3,10 @@ package io.x402j.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.x402j.core.facilitator.HttpFacilitatorClient;
+import io.x402j.server.PaidRoute;
 import io.x402j.server.PaymentGate;
 import io.x402j.server.RouteTable;
-import io.x402j.server.testing.TestMarket;
+import io.x402j.testkit.TestMarket;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
@@ -51,7 +52,10 @@ class AttackIT {
         PaymentGate.builder()
             .facilitator(HttpFacilitatorClient.builder(market.facilitatorUrl()).build())
             .networks(market.networks())
-            .routes(RouteTable.builder().route("GET /stream", market.route("$0.01")).build())
+            .routes(
+                RouteTable.builder()
+                    .route("GET /stream", PaidRoute.of("$0.01", market.network(), market.payTo()))
+                    .build())
             .build();
     server = new Server();
     ServerConnector connector = new ServerConnector(server);

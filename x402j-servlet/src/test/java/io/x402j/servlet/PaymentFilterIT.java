@@ -6,13 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.x402j.core.ErrorReason;
 import io.x402j.core.TokenAmount;
 import io.x402j.core.facilitator.HttpFacilitatorClient;
-import io.x402j.core.testing.RawHttp;
 import io.x402j.core.wire.HeaderCodec;
 import io.x402j.core.wire.PaymentRequired;
 import io.x402j.core.wire.SettleResponse;
+import io.x402j.server.PaidRoute;
 import io.x402j.server.PaymentGate;
 import io.x402j.server.RouteTable;
-import io.x402j.server.testing.TestMarket;
+import io.x402j.testkit.RawHttp;
+import io.x402j.testkit.TestMarket;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -61,12 +62,12 @@ class PaymentFilterIT {
             .networks(market.networks())
             .routes(
                 RouteTable.builder()
-                    .route("GET /weather", market.route("$0.01"))
-                    .route("/fail", market.route("$0.01"))
-                    .route("/throw", market.route("$0.01"))
-                    .route("/big", market.route("$0.01"))
-                    .route("/drain", market.route("$0.01"))
-                    .route("POST /echo", market.route("$0.01"))
+                    .route("GET /weather", PaidRoute.of("$0.01", market.network(), market.payTo()))
+                    .route("/fail", PaidRoute.of("$0.01", market.network(), market.payTo()))
+                    .route("/throw", PaidRoute.of("$0.01", market.network(), market.payTo()))
+                    .route("/big", PaidRoute.of("$0.01", market.network(), market.payTo()))
+                    .route("/drain", PaidRoute.of("$0.01", market.network(), market.payTo()))
+                    .route("POST /echo", PaidRoute.of("$0.01", market.network(), market.payTo()))
                     .build())
             .build();
     server = new Server();

@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.x402j.core.facilitator.HttpFacilitatorClient;
 import io.x402j.core.wire.HeaderCodec;
 import io.x402j.core.wire.SettleResponse;
+import io.x402j.server.PaidRoute;
 import io.x402j.server.PaymentGate;
 import io.x402j.server.RouteTable;
-import io.x402j.server.testing.TestMarket;
+import io.x402j.testkit.TestMarket;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -48,7 +49,10 @@ class Servlet61RedirectIT {
         PaymentGate.builder()
             .facilitator(HttpFacilitatorClient.builder(market.facilitatorUrl()).build())
             .networks(market.networks())
-            .routes(RouteTable.builder().route("/download/*", market.route("$0.01")).build())
+            .routes(
+                RouteTable.builder()
+                    .route("/download/*", PaidRoute.of("$0.01", market.network(), market.payTo()))
+                    .build())
             .build();
     server = new Server();
     ServerConnector connector = new ServerConnector(server);

@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.x402j.core.NetworkRegistry;
 import io.x402j.core.TokenAmount;
-import io.x402j.core.testing.RawHttp;
 import io.x402j.core.wire.HeaderCodec;
 import io.x402j.core.wire.PaymentRequired;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.server.PaymentEvent;
 import io.x402j.server.PaymentListener;
-import io.x402j.server.testing.TestMarket;
 import io.x402j.spring.shop.ShopApplication;
+import io.x402j.testkit.RawHttp;
+import io.x402j.testkit.TestMarket;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,6 +1,6 @@
 package io.x402j.client.internal;
 
-import io.x402j.core.internal.Text;
+import io.x402j.core.support.Text;
 import java.net.IDN;
 import java.net.Inet6Address;
 import java.net.InetAddress;

@@ -11,7 +11,7 @@ import io.x402j.server.PaidRoute;
 import io.x402j.server.PaymentGate;
 import io.x402j.server.PaymentOption;
 import io.x402j.server.RouteTable;
-import io.x402j.server.testing.TestMarket;
+import io.x402j.testkit.TestMarket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +51,11 @@ public final class TestShop implements AutoCloseable {
                             true))
                     .payTo("2wKupLR9q6wXYppw8Gr2NvWxKBUqm4PPJKkQfoxHDBg4")
                     .build())
-            .accept(market.option("$0.02"))
+            .accept(
+                PaymentOption.builder(market.network())
+                    .price("$0.02")
+                    .payTo(market.payTo())
+                    .build())
             .build();
     this.gate =
         PaymentGate.builder()
@@ -68,11 +72,11 @@ public final class TestShop implements AutoCloseable {
                     .build())
             .routes(
                 RouteTable.builder()
-                    .route("GET /weather", market.route("$0.01"))
-                    .route("POST /echo", market.route("$0.01"))
-                    .route("GET /broken", market.route("$0.01"))
+                    .route("GET /weather", PaidRoute.of("$0.01", market.network(), market.payTo()))
+                    .route("POST /echo", PaidRoute.of("$0.01", market.network(), market.payTo()))
+                    .route("GET /broken", PaidRoute.of("$0.01", market.network(), market.payTo()))
                     .route("GET /choice", choice)
-                    .route("GET /pricey", market.route("$5"))
+                    .route("GET /pricey", PaidRoute.of("$5", market.network(), market.payTo()))
                     .build())
             .build();
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

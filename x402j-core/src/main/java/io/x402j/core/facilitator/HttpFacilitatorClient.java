@@ -1,11 +1,11 @@
 package io.x402j.core.facilitator;
 
 import io.x402j.core.facilitator.FacilitatorException.Failure;
-import io.x402j.core.internal.Futures;
-import io.x402j.core.internal.HttpExchanges;
-import io.x402j.core.internal.LimitedBody;
-import io.x402j.core.internal.Text;
 import io.x402j.core.internal.Urls;
+import io.x402j.core.support.Futures;
+import io.x402j.core.support.HttpExchanges;
+import io.x402j.core.support.LimitedBody;
+import io.x402j.core.support.Text;
 import io.x402j.core.wire.FacilitatorRequest;
 import io.x402j.core.wire.MalformedMessageException;
 import io.x402j.core.wire.SettleResponse;

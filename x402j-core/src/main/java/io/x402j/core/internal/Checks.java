@@ -1,5 +1,6 @@
 package io.x402j.core.internal;
 
+import io.x402j.core.support.JsonValues;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;

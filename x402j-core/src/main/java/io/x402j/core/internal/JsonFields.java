@@ -3,6 +3,8 @@ package io.x402j.core.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.x402j.core.Network;
 import io.x402j.core.TokenAmount;
+import io.x402j.core.support.JsonValues;
+import io.x402j.core.support.Text;
 import io.x402j.core.wire.MalformedMessageException;
 import io.x402j.core.wire.MalformedMessageException.Kind;
 import java.math.BigDecimal;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.x402j.core.Network;
 import io.x402j.core.internal.Checks;
-import io.x402j.core.internal.JsonValues;
+import io.x402j.core.support.JsonValues;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package io.x402j.core.wire;
 
 import io.x402j.core.internal.Checks;
-import io.x402j.core.internal.JsonValues;
+import io.x402j.core.support.JsonValues;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

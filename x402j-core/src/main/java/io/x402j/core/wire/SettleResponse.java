@@ -3,7 +3,7 @@ package io.x402j.core.wire;
 import io.x402j.core.ErrorReason;
 import io.x402j.core.TokenAmount;
 import io.x402j.core.internal.Checks;
-import io.x402j.core.internal.JsonValues;
+import io.x402j.core.support.JsonValues;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;

@@ -2,7 +2,7 @@ package io.x402j.core.wire;
 
 import io.x402j.core.Network;
 import io.x402j.core.NetworkRegistry;
-import io.x402j.core.internal.Text;
+import io.x402j.core.support.Text;
 import java.util.Map;
 import java.util.Objects;
 

@@ -1,6 +1,6 @@
 package io.x402j.core.wire;
 
-import io.x402j.core.internal.StrictJson;
+import io.x402j.core.support.StrictJson;
 import java.util.Map;
 
 /**

@@ -3,7 +3,7 @@ package io.x402j.core.wire;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.x402j.core.internal.JsonFields;
-import io.x402j.core.internal.StrictJson;
+import io.x402j.core.support.StrictJson;
 import io.x402j.core.wire.MalformedMessageException.Kind;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package io.x402j.core.wire;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.x402j.core.internal.JsonValues;
-import io.x402j.core.internal.StrictJson;
+import io.x402j.core.support.JsonValues;
+import io.x402j.core.support.StrictJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

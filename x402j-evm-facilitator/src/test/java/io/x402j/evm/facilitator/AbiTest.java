@@ -3,9 +3,9 @@ package io.x402j.evm.facilitator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.x402j.evm.Abi;
+import io.x402j.evm.Eip3009Calls;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.Hex;
-import io.x402j.evm.facilitator.internal.Eip3009Calls;
 import java.math.BigInteger;
 import org.junit.jupiter.api.Test;
 

@@ -3,8 +3,8 @@ package io.x402j.evm.facilitator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.x402j.evm.Bytes32;
+import io.x402j.evm.Eip3009Calls;
 import io.x402j.evm.ExactEvmPayload;
-import io.x402j.evm.facilitator.internal.Eip3009Calls;
 import java.math.BigInteger;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;

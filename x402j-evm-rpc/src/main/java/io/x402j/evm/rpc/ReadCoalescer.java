@@ -1,6 +1,6 @@
 package io.x402j.evm.rpc;
 
-import io.x402j.core.internal.Futures;
+import io.x402j.core.support.Futures;
 import io.x402j.evm.rpc.RpcException.Kind;
 import java.time.Duration;
 import java.util.ArrayDeque;

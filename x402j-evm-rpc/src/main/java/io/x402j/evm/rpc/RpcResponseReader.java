@@ -1,8 +1,8 @@
 package io.x402j.evm.rpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.x402j.core.internal.StrictJson;
-import io.x402j.core.internal.Text;
+import io.x402j.core.support.StrictJson;
+import io.x402j.core.support.Text;
 import io.x402j.evm.rpc.RpcException.Kind;
 import java.io.IOException;
 import java.net.http.HttpResponse;

@@ -1,8 +1,8 @@
 package io.x402j.evm.rpc;
 
-import io.x402j.core.internal.Futures;
-import io.x402j.core.internal.HttpExchanges;
-import io.x402j.core.internal.LimitedBody;
+import io.x402j.core.support.Futures;
+import io.x402j.core.support.HttpExchanges;
+import io.x402j.core.support.LimitedBody;
 import io.x402j.evm.rpc.RpcException.Kind;
 import java.net.ConnectException;
 import java.net.http.HttpClient;

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,6 +24,17 @@ import org.junit.jupiter.api.Test;
 
 class JsonRpcClientTest {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Longer than the global test timeout, so no call of a test that holds the node ends by timing
+   * out (and being retried, or freeing its slot) while the test still holds it: a held request is
+   * answered only when the test opens its gate. Tests of the timeout build their own client.
+   */
+  private static final Duration NEVER = Duration.ofMinutes(10);
+
+  /** The gates of {@link #paramEcho}, all opened when a test ends. */
+  private final List<CountDownLatch> gates = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private ScriptedServer node;
 
   @BeforeEach
@@ -34,12 +44,13 @@ class JsonRpcClientTest {
 
   @AfterEach
   void stop() {
+    gates.forEach(CountDownLatch::countDown); // a failed test must not leave the node holding
     node.close();
   }
 
   private JsonRpcClient client() {
     return JsonRpcClient.builder(node.url() + "/v2/SECRET-KEY?apikey=SECRET")
-        .timeout(Duration.ofSeconds(2))
+        .timeout(NEVER)
         .backoff(Duration.ofMillis(5))
         .build();
   }
@@ -231,14 +242,15 @@ class JsonRpcClientTest {
 
   /**
    * Answers each call with its first parameter, holding the first {@code held} requests until
-   * {@code gate} opens.
+   * {@code gate} opens (at the latest when the test ends).
    */
-  private static java.util.function.Function<String, Answer> paramEcho(
+  private java.util.function.Function<String, Answer> paramEcho(
       int held, CountDownLatch gate, AtomicInteger seen) {
+    gates.add(gate);
     return body -> {
       if (seen.incrementAndGet() <= held) {
         try {
-          gate.await(10, TimeUnit.SECONDS);
+          gate.await();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -293,7 +305,10 @@ class JsonRpcClientTest {
     AtomicInteger seen = new AtomicInteger();
     node.respond("/v2/SECRET-KEY", paramEcho(2, gate, seen));
     JsonRpcClient rpc =
-        JsonRpcClient.builder(node.url() + "/v2/SECRET-KEY").readCoalescing(16, 5).build();
+        JsonRpcClient.builder(node.url() + "/v2/SECRET-KEY")
+            .timeout(NEVER)
+            .readCoalescing(16, 5)
+            .build();
 
     rpc.call("eth_getBalance", "a");
     rpc.call("eth_getBalance", "b");

@@ -3,7 +3,7 @@ package io.x402j.evm.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.x402j.core.internal.Text;
+import io.x402j.core.support.Text;
 import io.x402j.evm.Hex;
 import io.x402j.evm.Keccak;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.x402j.gateway.internal;
 
-import io.x402j.core.internal.Futures;
-import io.x402j.core.internal.HttpExchanges;
+import io.x402j.core.support.Futures;
+import io.x402j.core.support.HttpExchanges;
 import io.x402j.core.wire.PaymentHeader;
 import io.x402j.jetty.BodyReader;
 import io.x402j.server.Admission;

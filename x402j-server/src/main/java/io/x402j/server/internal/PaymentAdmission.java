@@ -2,10 +2,10 @@ package io.x402j.server.internal;
 
 import io.x402j.core.ErrorReason;
 import io.x402j.core.facilitator.Facilitator;
-import io.x402j.core.internal.Futures;
 import io.x402j.core.scheme.PaymentIdentity;
 import io.x402j.core.scheme.SchemeRegistry;
 import io.x402j.core.scheme.SchemeServer;
+import io.x402j.core.support.Futures;
 import io.x402j.server.GateRequest;
 import io.x402j.server.GateResponse;
 import io.x402j.server.PaymentEvent;

@@ -1,6 +1,6 @@
 package io.x402j.server.internal;
 
-import io.x402j.core.internal.Text;
+import io.x402j.core.support.Text;
 import io.x402j.core.wire.FacilitatorRequest;
 import io.x402j.core.wire.HeaderCodec;
 import io.x402j.core.wire.MalformedMessageException;

@@ -2,7 +2,7 @@ package io.x402j.server.internal;
 
 import io.x402j.core.ErrorReason;
 import io.x402j.core.facilitator.Facilitator;
-import io.x402j.core.internal.Futures;
+import io.x402j.core.support.Futures;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.server.Completion;
 import io.x402j.server.PendingSettlement;

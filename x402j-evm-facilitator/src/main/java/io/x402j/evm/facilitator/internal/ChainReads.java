@@ -1,7 +1,8 @@
 package io.x402j.evm.facilitator.internal;
 
-import io.x402j.core.internal.Futures;
+import io.x402j.core.support.Futures;
 import io.x402j.evm.Abi;
+import io.x402j.evm.Eip3009Calls;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.Hex;
 import io.x402j.evm.rpc.RpcCall;

@@ -3,6 +3,7 @@ package io.x402j.evm.facilitator.internal;
 import static io.x402j.evm.facilitator.internal.ChainReads.ethCall;
 import static io.x402j.evm.facilitator.internal.ChainReads.hasCode;
 
+import io.x402j.evm.Eip3009Calls;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.Hex;
 import io.x402j.evm.rpc.RpcCall;

@@ -1,6 +1,6 @@
 package io.x402j.evm.facilitator.internal;
 
-import io.x402j.core.internal.Futures;
+import io.x402j.core.support.Futures;
 import io.x402j.evm.rpc.RpcError;
 import io.x402j.evm.rpc.RpcException;
 import java.util.List;

@@ -7,6 +7,7 @@ import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.evm.Bytes32;
 import io.x402j.evm.Eip3009;
 import io.x402j.evm.Eip3009Authorization;
+import io.x402j.evm.Eip3009Calls;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.ExactEvmPayload;
 import io.x402j.evm.Signature;

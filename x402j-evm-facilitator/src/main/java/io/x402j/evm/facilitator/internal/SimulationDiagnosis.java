@@ -8,6 +8,7 @@ import static io.x402j.evm.facilitator.internal.ChainReads.ethCall;
 import io.x402j.core.ErrorReason;
 import io.x402j.evm.Abi;
 import io.x402j.evm.Eip3009Authorization;
+import io.x402j.evm.Eip3009Calls;
 import io.x402j.evm.Hex;
 import io.x402j.evm.rpc.RpcCall;
 import io.x402j.evm.rpc.RpcError;

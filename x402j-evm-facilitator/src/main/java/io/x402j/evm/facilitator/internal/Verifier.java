@@ -10,6 +10,7 @@ import io.x402j.core.Network;
 import io.x402j.core.scheme.SchemeRequest;
 import io.x402j.core.wire.VerifyResponse;
 import io.x402j.evm.Eip3009Authorization;
+import io.x402j.evm.Eip3009Calls;
 import io.x402j.evm.ExactEvmPayload;
 import io.x402j.evm.rpc.RpcCall;
 import io.x402j.evm.rpc.RpcResult;

@@ -1,11 +1,9 @@
-package io.x402j.core.internal;
+package io.x402j.core.support;
 
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
-/**
- * Helpers for {@link java.util.concurrent.CompletableFuture} failures. Not part of the x402j API.
- */
+/** Helpers for {@link java.util.concurrent.CompletableFuture} failures. */
 public final class Futures {
   private Futures() {}
 

@@ -1,4 +1,4 @@
-package io.x402j.core.testing;
+package io.x402j.facilitator.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +14,10 @@ import java.util.concurrent.CountDownLatch;
 /**
  * HTTP/1.1 over a plain socket, for requests no well-behaved client would send: oversized headers,
  * bodies trickled a byte at a time, headers never finished. Answers are reduced to the status line.
+ *
+ * <p>The facilitator's own copy of {@code io.x402j.testkit.RawHttp}: x402j-testkit depends on this
+ * module, so this module's tests cannot depend on it (Maven would see a cycle). Everything above
+ * the testkit uses the published one.
  */
 public final class RawHttp {
   private final String host;

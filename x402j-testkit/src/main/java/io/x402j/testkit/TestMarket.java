@@ -1,21 +1,13 @@
-package io.x402j.server.testing;
+package io.x402j.testkit;
 
 import io.x402j.core.Network;
 import io.x402j.core.NetworkRegistry;
-import io.x402j.core.wire.HeaderCodec;
-import io.x402j.core.wire.PaymentPayload;
-import io.x402j.core.wire.PaymentPayloadV1;
-import io.x402j.core.wire.PaymentRequired;
 import io.x402j.core.wire.PaymentRequirements;
-import io.x402j.core.wire.PaymentRequirementsV1;
-import io.x402j.core.wire.V1Translation;
-import io.x402j.core.wire.WireCodec;
 import io.x402j.devnet.Devnet;
 import io.x402j.devnet.DevnetInfo;
 import io.x402j.devnet.DevnetOptions;
 import io.x402j.evm.Abi;
 import io.x402j.evm.EvmAddress;
-import io.x402j.evm.ExactEvmClient;
 import io.x402j.evm.Hex;
 import io.x402j.evm.PrivateKeySigner;
 import io.x402j.evm.Signer;
@@ -24,16 +16,35 @@ import io.x402j.evm.facilitator.ExactEvmFacilitator;
 import io.x402j.evm.rpc.JsonRpcClient;
 import io.x402j.facilitator.FacilitatorServer;
 import io.x402j.facilitator.FacilitatorService;
-import io.x402j.server.PaidRoute;
-import io.x402j.server.PaymentOption;
 import java.math.BigInteger;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * A market to sell in, for tests: a devnet with a funded buyer, a seller and a gas-paying
- * facilitator account, an in-process facilitator (also over HTTP on demand), and helpers that pay a
- * 402 answer the way a client does.
+ * A market to buy and sell in, for integration tests on a real chain: a local devnet (anvil,
+ * started by {@link Devnet}) with a funded buyer, a seller and a gas-paying facilitator account;
+ * the x402j facilitator in process ({@link #facilitator()}) and over HTTP on demand ({@link
+ * #facilitatorUrl()}); and helpers that pay a 402 answer the way a client does. Payments really
+ * settle: assert on {@link #sellerBalance()}.
+ *
+ * <p>Start one per test class and close it afterwards; starting takes a second or two (anvil and a
+ * token deployment). A resource server prices its routes on {@link #network()} paying {@link
+ * #seller()}, and hands its gate {@link #networks()} so that the devnet's token is known:
+ *
+ * <pre>{@code
+ * try (TestMarket market = TestMarket.start()) {
+ *   PaymentGate gate = PaymentGate.builder()
+ *       .facilitator(market.facilitator())
+ *       .networks(market.networks())
+ *       .routes(RouteTable.builder()
+ *           .route("GET /weather", PaidRoute.of("$0.01", market.network(), market.payTo()))
+ *           .build())
+ *       .build();
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>Needs anvil: {@link Devnet} installs the pinned version with npm on first use.
  */
 public final class TestMarket implements AutoCloseable {
   private static final BigInteger ETH = BigInteger.TEN.pow(18);
@@ -60,7 +71,11 @@ public final class TestMarket implements AutoCloseable {
     this.facilitator = FacilitatorService.builder().scheme(exact).networks(networks).build();
   }
 
-  /** Starts a devnet with the accounts {@code facilitator}, {@code buyer} and {@code seller}. */
+  /**
+   * Starts a devnet with the accounts {@code facilitator} (gas only), {@code other-facilitator}
+   * (gas only, for a second facilitator), {@code buyer} (gas and 1,000 test dollars) and {@code
+   * seller} (empty).
+   */
   public static TestMarket start() throws Exception {
     return new TestMarket(Devnet.start(accounts().build()));
   }
@@ -85,10 +100,12 @@ public final class TestMarket implements AutoCloseable {
         .account("seller", BigInteger.ZERO, BigInteger.ZERO);
   }
 
+  /** The devnet, for what the market does not wrap (minting, blocks, raw RPC). */
   public Devnet devnet() {
     return devnet;
   }
 
+  /** What was deployed and funded: chain, token, RPC URL, accounts. */
   public DevnetInfo info() {
     return info;
   }
@@ -98,14 +115,17 @@ public final class TestMarket implements AutoCloseable {
     return networks;
   }
 
+  /** The devnet's network ({@code eip155:31337}, or 84532 when mirroring Base Sepolia). */
   public Network network() {
     return info.network();
   }
 
+  /** The funded buyer's key. */
   public PrivateKeySigner buyer() {
     return info.requireAccount("buyer").signer();
   }
 
+  /** The seller's address, which starts with no tokens. */
   public EvmAddress seller() {
     return info.requireAccount("seller").address();
   }
@@ -123,20 +143,20 @@ public final class TestMarket implements AutoCloseable {
     return http.url();
   }
 
-  /** A payment option on the devnet paying the seller. */
-  public PaymentOption option(String price) {
-    return PaymentOption.builder(network()).price(price).payTo(seller().toString()).build();
+  /**
+   * The seller's address as a route's {@code payTo} (checksummed), for {@code PaidRoute.of(price,
+   * market.network(), market.payTo())}.
+   */
+  public String payTo() {
+    return seller().toString();
   }
 
-  /** A route on the devnet paying the seller. */
-  public PaidRoute route(String price) {
-    return PaidRoute.builder().accept(option(price)).description("a test resource").build();
-  }
-
+  /** The seller's token balance, in atomic units (6 decimals). */
   public BigInteger sellerBalance() {
     return devnet.tokenBalance(seller());
   }
 
+  /** The token balance of {@code owner}, in atomic units. */
   public BigInteger balance(EvmAddress owner) {
     return devnet.tokenBalance(owner);
   }
@@ -189,23 +209,15 @@ public final class TestMarket implements AutoCloseable {
    */
   public String payV2(
       String paymentRequiredHeader, Signer payer, UnaryOperator<PaymentRequirements> signFor) {
-    HeaderCodec codec = HeaderCodec.standard();
-    PaymentRequired required = codec.decodePaymentRequired(paymentRequiredHeader);
-    PaymentRequirements offered = required.accepts().get(0);
-    Map<String, Object> payload = ExactEvmClient.of(payer).createPayload(2, signFor.apply(offered));
-    return codec.encodePaymentSignature(PaymentPayload.of(required.resource(), offered, payload));
+    return TestPayments.v2(paymentRequiredHeader, payer, signFor);
   }
 
   /** The {@code X-PAYMENT} a v1 client sends for the first option of a v1 402 body. */
   public String payV1(String body) {
-    var required = WireCodec.standard().decodePaymentRequiredV1(body);
-    PaymentRequirementsV1 offered = required.accepts().get(0);
-    PaymentRequirements translated = new V1Translation(networks).requirements(offered);
-    Map<String, Object> payload = ExactEvmClient.of(buyer()).createPayload(1, translated);
-    return HeaderCodec.standard()
-        .encodeXPayment(PaymentPayloadV1.of(offered.scheme(), offered.network(), payload));
+    return TestPayments.v1(body, buyer(), networks);
   }
 
+  /** Stops the HTTP facilitator (if started), the facilitator engine and the devnet. */
   @Override
   public void close() {
     if (http != null) {

@@ -1,10 +1,7 @@
-package io.x402j.evm.facilitator.internal;
+package io.x402j.evm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.x402j.evm.EvmAddress;
-import io.x402j.evm.Hex;
-import io.x402j.evm.PrivateKeySigner;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.x402j.core.internal;
+package io.x402j.core.support;
 
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * every response on to {@link CompletableFuture}'s default executor, and on a machine with two
  * cores or fewer (common for containers) that executor starts a new thread for each task. Here the
  * blocking {@link HttpClient#send} runs on a shared pool of reused daemon threads instead, and the
- * future completes on that thread. Not part of the x402j API.
+ * future completes on that thread.
  */
 public final class HttpExchanges {
   private static final AtomicInteger THREADS = new AtomicInteger();

@@ -1,4 +1,4 @@
-package io.x402j.core.internal;
+package io.x402j.core.support;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,7 +11,7 @@ import java.util.concurrent.Flow;
 
 /**
  * A response body handler that collects at most {@code maxBytes} and fails beyond that, so a
- * misbehaving peer cannot exhaust memory. Not part of the x402j API.
+ * misbehaving peer cannot exhaust memory.
  */
 public final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
   private final int maxBytes;

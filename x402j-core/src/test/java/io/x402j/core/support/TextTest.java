@@ -1,4 +1,4 @@
-package io.x402j.core.internal;
+package io.x402j.core.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

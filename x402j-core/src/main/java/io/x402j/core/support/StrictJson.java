@@ -1,4 +1,4 @@
-package io.x402j.core.internal;
+package io.x402j.core.support;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -19,7 +19,7 @@ import java.math.BigDecimal;
 /**
  * The Jackson setup every x402j codec uses for untrusted JSON: duplicate keys, trailing content,
  * deep nesting and huge numbers are refused before any x402 logic sees the document. Each codec
- * creates its own instance; nothing here is global or mutable. Not part of the x402j API.
+ * creates its own instance; nothing here is global or mutable.
  */
 public final class StrictJson {
   /** Nesting deeper than this is refused (x402 messages are shallow; extensions add a little). */

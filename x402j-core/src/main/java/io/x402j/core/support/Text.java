@@ -1,8 +1,11 @@
-package io.x402j.core.internal;
+package io.x402j.core.support;
 
 import java.math.BigDecimal;
 
-/** Quoting of untrusted input inside error messages. Not part of the x402j API. */
+/**
+ * Rules for untrusted text: quoting it inside error messages and log lines (control, bidi and
+ * line-separator characters escaped), and reading digits as ASCII only.
+ */
 public final class Text {
   private static final int MAX_EXCERPT = 80;
 

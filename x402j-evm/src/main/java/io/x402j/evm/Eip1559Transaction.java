@@ -1,9 +1,5 @@
-package io.x402j.evm.facilitator.internal;
+package io.x402j.evm;
 
-import io.x402j.evm.Bytes32;
-import io.x402j.evm.EvmAddress;
-import io.x402j.evm.Keccak;
-import io.x402j.evm.Signature;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +10,7 @@ import org.web3j.rlp.RlpType;
 
 /**
  * An EIP-1559 (type 2) transaction: its signing hash and its signed encoding for {@code
- * eth_sendRawTransaction}. Not part of the x402j API.
+ * eth_sendRawTransaction}.
  *
  * @param chainId the chain
  * @param nonce the sender's nonce

@@ -1,4 +1,4 @@
-package io.x402j.core.internal;
+package io.x402j.core.support;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * Free-form JSON values (the {@code extra}, {@code extensions} and unknown fields of x402 messages)
  * held as plain Java objects in one canonical form, so that two values that JSON considers equal
- * are {@link Object#equals equal} in Java too. Not part of the x402j API.
+ * are {@link Object#equals equal} in Java too.
  *
  * <p>Canonical form: {@code null}, {@link String}, {@link Boolean}, {@link Long} for integers that
  * fit, {@link BigInteger} for larger integers, {@link BigDecimal} (without trailing zeros) for

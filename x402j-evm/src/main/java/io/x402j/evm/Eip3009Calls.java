@@ -1,21 +1,16 @@
-package io.x402j.evm.facilitator.internal;
+package io.x402j.evm;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.x402j.evm.Abi;
-import io.x402j.evm.Bytes32;
-import io.x402j.evm.Eip3009Authorization;
-import io.x402j.evm.EvmAddress;
-import io.x402j.evm.ExactEvmPayload;
-import io.x402j.evm.Hex;
-import io.x402j.evm.Keccak;
-import io.x402j.evm.Signature;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Call data of the EIP-3009 token functions x402j uses. Not part of the x402j API. */
+/**
+ * Call data, event topics and decoding for the EIP-3009 token functions x402j uses (and ERC-1271 /
+ * ERC-6492 signature checks), for code that reads or writes such tokens over RPC.
+ */
 public final class Eip3009Calls {
   /** {@code keccak256("Transfer(address,address,uint256)")}. */
   public static final String TRANSFER_TOPIC =
