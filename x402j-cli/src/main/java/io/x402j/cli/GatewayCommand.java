@@ -166,9 +166,9 @@ final class GatewayCommand implements Callable<Integer> {
           GatewayConfig.URL.parse("--upstream", upstream),
           GatewayConfig.URL.parse("--facilitator", facilitator),
           facilitatorTokenEnv,
-          network,
+          GatewayConfig.NETWORK.parse("--network", network),
           v1Name,
-          payTo,
+          GatewayConfig.PAY_TO.parse("--pay-to", payTo),
           asset == null
               ? null
               : new AssetSpec(asset, assetName, assetVersion, decimals, assetSymbol),

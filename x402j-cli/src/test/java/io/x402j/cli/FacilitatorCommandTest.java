@@ -225,7 +225,7 @@ class FacilitatorCommandTest {
             "\n",
             "networks:",
             "  - network: eip155:1",
-            "    rpcUrls: [x]",
+            "    rpcUrls: [http://127.0.0.1:8545]",
             "    signers: [{env: GAS_KEYS}]",
             "    maxFeePerGasGwei: 1e999999999",
             ""));

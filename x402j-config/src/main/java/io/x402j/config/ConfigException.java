@@ -1,6 +1,7 @@
 package io.x402j.config;
 
 import io.x402j.core.support.Text;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -22,6 +23,9 @@ public final class ConfigException extends IllegalArgumentException {
 
   /** What the value must be, e.g. {@code a whole number in 0..65535}, or {@code null}. */
   private final String expectation;
+
+  /** Whether the value shown is a URL with its user-info and query redacted. */
+  private boolean redacted;
 
   /**
    * A value that is not what the setting needs: {@code SETTING must be EXPECTATION, got 'VALUE'}.
@@ -57,6 +61,16 @@ public final class ConfigException extends IllegalArgumentException {
   }
 
   /**
+   * A URL that is not what the setting needs, quoted without its user-info and query (where
+   * credentials and API keys live).
+   */
+  static ConfigException redacted(String setting, String url, String expectation) {
+    ConfigException e = new ConfigException(setting, Redaction.url(url), expectation);
+    e.redacted = true;
+    return e;
+  }
+
+  /**
    * Any other problem with a setting (missing, unknown, a file that is not YAML).
    *
    * @param setting the setting's path or flag
@@ -87,9 +101,21 @@ public final class ConfigException extends IllegalArgumentException {
   /**
    * The same problem showing {@code shown} instead of the value: a value with {@code ${NAME}}
    * references is reported as written, never with the environment's text, which may be a secret.
-   * The detail is dropped, as it may repeat the value.
+   * The detail is dropped, as it may repeat the value. A problem without an expectation keeps its
+   * message only when it repeats none of {@code secrets} (the environment's values substituted).
    */
-  ConfigException showing(String shown) {
-    return expectation == null ? this : new ConfigException(setting, shown, expectation);
+  ConfigException showing(String shown, List<String> secrets) {
+    if (expectation == null) {
+      for (String secret : secrets) {
+        if (!secret.isEmpty() && getMessage().contains(secret)) {
+          return new ConfigException(setting, setting + " is refused, got " + Text.quote(shown));
+        }
+      }
+      return this;
+    }
+    if (redacted) {
+      return redacted(setting, shown, expectation);
+    }
+    return new ConfigException(setting, shown, expectation);
   }
 }

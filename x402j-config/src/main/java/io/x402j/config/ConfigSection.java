@@ -99,10 +99,26 @@ public final class ConfigSection {
     return this;
   }
 
-  /** Whether {@code key} is given (and not {@code null}). */
+  /**
+   * Whether {@code key} is given. A key written with no value ({@code port:}, {@code auth: ~}) is
+   * given: reading it is refused, never taken as "not given".
+   */
   public boolean has(String key) {
+    return node.get(key) != null;
+  }
+
+  /** The value of {@code key}, or {@code null} when absent; refused when written empty. */
+  private JsonNode given(String key) {
     JsonNode value = node.get(key);
-    return value != null && !value.isNull();
+    if (value != null && value.isNull()) {
+      throw empty(path(key));
+    }
+    return value;
+  }
+
+  private static ConfigException empty(String where) {
+    return new ConfigException(
+        where, where + " has no value; leave the setting out or give a value");
   }
 
   /**
@@ -111,10 +127,8 @@ public final class ConfigSection {
    * @throws ConfigException naming the key when its value is refused or is not a single value
    */
   public <T> Optional<T> find(String key, ValueParser<T> parser) {
-    if (!has(key)) {
-      return Optional.empty();
-    }
-    return Optional.of(scalar(node.get(key), path(key), parser));
+    JsonNode value = given(key);
+    return value == null ? Optional.empty() : Optional.of(scalar(value, path(key), parser));
   }
 
   /**
@@ -123,7 +137,8 @@ public final class ConfigSection {
    * @throws ConfigException naming the key when its value is refused or is not a single value
    */
   public <T> T get(String key, ValueParser<T> parser, T fallback) {
-    return has(key) ? scalar(node.get(key), path(key), parser) : fallback;
+    JsonNode value = given(key);
+    return value == null ? fallback : scalar(value, path(key), parser);
   }
 
   /**
@@ -133,10 +148,11 @@ public final class ConfigSection {
    * @throws ConfigException naming the key when it is missing or its value is refused
    */
   public <T> T require(String key, ValueParser<T> parser, String hint) {
-    if (!has(key)) {
+    JsonNode value = given(key);
+    if (value == null) {
       throw new ConfigException(path(key), path(key) + " is required (" + hint + ")");
     }
-    return scalar(node.get(key), path(key), parser);
+    return scalar(value, path(key), parser);
   }
 
   /**
@@ -147,8 +163,8 @@ public final class ConfigSection {
    */
   public <T> List<T> list(String key, ValueParser<T> parser) {
     List<T> values = new ArrayList<>();
-    JsonNode list = node.get(key);
-    if (list == null || list.isNull()) {
+    JsonNode list = given(key);
+    if (list == null) {
       return values;
     }
     if (!list.isArray()) {
@@ -167,8 +183,8 @@ public final class ConfigSection {
    * @throws ConfigException naming the key when it is not a mapping
    */
   public ConfigSection section(String key) {
-    JsonNode value = node.get(key);
-    if (value == null || value.isNull()) {
+    JsonNode value = given(key);
+    if (value == null) {
       return new ConfigSection(MissingNode.getInstance(), path(key), env);
     }
     if (!value.isObject()) {
@@ -185,8 +201,8 @@ public final class ConfigSection {
    */
   public List<ConfigSection> sections(String key) {
     List<ConfigSection> sections = new ArrayList<>();
-    JsonNode list = node.get(key);
-    if (list == null || list.isNull()) {
+    JsonNode list = given(key);
+    if (list == null) {
       return sections;
     }
     if (!list.isArray()) {
@@ -196,6 +212,9 @@ public final class ConfigSection {
     for (int i = 0; i < list.size(); i++) {
       String where = path(key) + "[" + i + "]";
       JsonNode item = list.get(i);
+      if (item.isNull()) {
+        throw empty(where);
+      }
       if (!item.isObject()) {
         throw new ConfigException(
             where, where + " must be a mapping of settings; got " + kind(item));
@@ -206,7 +225,10 @@ public final class ConfigSection {
   }
 
   private <T> T scalar(JsonNode value, String where, ValueParser<T> parser) {
-    if (!value.isValueNode() || value.isNull()) {
+    if (value.isNull()) {
+      throw empty(where);
+    }
+    if (!value.isValueNode()) {
       throw new ConfigException(where, where + " must be a single value; got " + kind(value));
     }
     String raw = value.asText();
@@ -215,7 +237,7 @@ public final class ConfigSection {
       return Objects.requireNonNull(parser.parse(where, text), where);
     } catch (ConfigException e) {
       // The environment's text may be a secret: show the value as written.
-      throw text.equals(raw) ? e : e.showing(raw);
+      throw text.equals(raw) ? e : e.showing(raw, EnvPlaceholders.values(raw, env));
     }
   }
 

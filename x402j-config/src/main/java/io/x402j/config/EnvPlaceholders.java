@@ -1,5 +1,7 @@
 package io.x402j.config;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,6 +36,19 @@ public final class EnvPlaceholders {
     }
     m.appendTail(out);
     return out.toString();
+  }
+
+  /** The values {@link #resolve} puts into {@code text}: secrets, maybe, never to be echoed. */
+  static List<String> values(String text, Map<String, String> env) {
+    List<String> values = new ArrayList<>();
+    Matcher m = VARIABLE.matcher(text);
+    while (m.find()) {
+      String value = env.get(m.group(1));
+      if (value != null) {
+        values.add(value);
+      }
+    }
+    return values;
   }
 
   /** Whether {@code text} refers to any environment variable. */

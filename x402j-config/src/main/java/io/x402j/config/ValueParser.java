@@ -100,6 +100,14 @@ public interface ValueParser<T> {
       if (s.length() > 20 || !Numbers.isInteger(s)) {
         throw new ConfigException(setting, text, expectation);
       }
+      String digits = s.startsWith("+") || s.startsWith("-") ? s.substring(1) : s;
+      if (digits.length() > 1 && digits.startsWith("0")) {
+        throw new ConfigException(
+            setting, text, expectation, "no leading zeros: YAML 1.1 reads 010 as octal 8");
+      }
+      if (digits.equals("0") && digits.length() != s.length()) {
+        throw new ConfigException(setting, text, expectation, "zero takes no sign");
+      }
       long value;
       try {
         value = Long.parseLong(s);
@@ -122,6 +130,11 @@ public interface ValueParser<T> {
     String expectation = "a non-negative number with at most " + maxDecimals + " decimals";
     return (setting, text) -> {
       BigDecimal value = Numbers.decimal(text);
+      if (value != null
+          && value.signum() == 0
+          && (value.scale() < 0 || value.scale() > maxDecimals)) {
+        value = BigDecimal.ZERO; // 0e-999999999 is 0, not a zero with a 10^9 scale
+      }
       if (value == null
           || value.signum() < 0
           || (long) value.precision() - value.scale() > maxWholeDigits
@@ -142,7 +155,16 @@ public interface ValueParser<T> {
           || (long) value.precision() - value.scale() > 300) { // beyond a double
         throw new ConfigException(setting, text, expectation);
       }
-      return value.doubleValue();
+      // A positive number must stay positive: 0 often means "no limit".
+      double number =
+          value.signum() == 0 || (long) value.precision() - value.scale() < -320
+              ? 0.0
+              : value.doubleValue();
+      if (value.signum() > 0 && !(number > 0.0)) {
+        throw new ConfigException(
+            setting, text, expectation, "too small to tell from 0; write 0 or a larger number");
+      }
+      return number;
     };
   }
 
@@ -186,15 +208,16 @@ public interface ValueParser<T> {
             : "a " + String.join(" or ", allowed) + " URL";
     return (setting, text) -> {
       URI uri;
+      // A URL's user-info and query may hold credentials or API keys: errors never quote them.
       try {
         uri = new URI(Objects.requireNonNull(text, setting).strip());
       } catch (URISyntaxException e) {
-        throw new ConfigException(setting, text, expectation);
+        throw ConfigException.redacted(setting, text, expectation);
       }
       if (uri.getScheme() == null
           || !allowed.contains(uri.getScheme().toLowerCase(Locale.ROOT))
           || uri.getHost() == null) {
-        throw new ConfigException(setting, text, expectation);
+        throw ConfigException.redacted(setting, text, expectation);
       }
       return uri;
     };
@@ -211,8 +234,17 @@ public interface ValueParser<T> {
     }
     String expectation = "one of " + String.join(", ", names);
     return (setting, text) -> {
-      String s =
-          Objects.requireNonNull(text, setting).strip().replace('-', '_').toUpperCase(Locale.ROOT);
+      String s = Objects.requireNonNull(text, setting).strip().replace('-', '_');
+      // ASCII only: String.toUpperCase would read 'ſ' as S and 'ı' as I.
+      StringBuilder upper = new StringBuilder(s.length());
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (c > 0x7f) {
+          throw new ConfigException(setting, text, expectation);
+        }
+        upper.append(c >= 'a' && c <= 'z' ? (char) (c - 'a' + 'A') : c);
+      }
+      s = upper.toString();
       for (E constant : type.getEnumConstants()) {
         if (constant.name().equals(s)) {
           return constant;

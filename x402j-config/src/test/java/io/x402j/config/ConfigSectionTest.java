@@ -37,7 +37,10 @@ class ConfigSectionTest {
   @Test
   void absentKeysTakeTheFallbackAndRequiredOnesAreNamed() {
     ConfigSection root = yaml("a: 1\nb: ~\n");
-    assertThat(root.get("b", ValueParser.port(), 7)).isEqualTo(7);
+    // An explicit null ("b: ~") is not "not given": issue 14 refuses it naming the key.
+    assertThatThrownBy(() -> root.get("b", ValueParser.port(), 7))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("b has no value; leave the setting out or give a value");
     assertThat(root.get("c", ValueParser.port(), null)).isNull();
     assertThat(root.find("a", ValueParser.port())).contains(1);
     assertThat(root.list("c", ValueParser.text())).isEmpty();

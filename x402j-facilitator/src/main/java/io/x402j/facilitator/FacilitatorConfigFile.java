@@ -105,7 +105,7 @@ final class FacilitatorConfigFile {
         "rpcBatchSize");
     NetworkSettings.Builder b =
         NetworkSettings.builder(node.require("network", SettingRules.NETWORK, "e.g. eip155:8453"))
-            .rpcUrls(node.list("rpcUrls", TEXT))
+            .rpcUrls(node.list("rpcUrls", SettingRules.RPC_URL))
             .receiptTimeout(node.get("receiptTimeout", SettingRules.DURATION, null))
             .pollInterval(node.get("pollInterval", SettingRules.DURATION, null))
             .maxFeePerGasWei(node.get("maxFeePerGasGwei", SettingRules.MAX_FEE_GWEI, null))

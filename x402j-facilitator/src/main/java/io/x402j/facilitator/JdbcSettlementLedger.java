@@ -6,6 +6,7 @@ import static io.x402j.facilitator.LedgerRows.bindKey;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.x402j.config.Redaction;
 import io.x402j.core.Network;
 import io.x402j.core.X402Exception;
 import io.x402j.core.wire.SettleResponse;
@@ -32,6 +33,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -54,9 +56,16 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
   private final DataSource dataSource;
   private final AutoCloseable pool;
   private final String description;
+  private final List<String> secrets; // credentials to scrub from every message
   private final LedgerRows rows = new LedgerRows();
 
   private JdbcSettlementLedger(DataSource dataSource, AutoCloseable pool, String description) {
+    this(dataSource, pool, description, List.of());
+  }
+
+  private JdbcSettlementLedger(
+      DataSource dataSource, AutoCloseable pool, String description, List<String> secrets) {
+    this.secrets = List.copyOf(secrets);
     this.dataSource = dataSource;
     this.pool = pool;
     this.description = description;
@@ -98,12 +107,17 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
       config.setConnectionTimeout(5_000);
       String user = env.get("X402J_DB_USER");
       String password = env.get("X402J_DB_PASSWORD");
+      // A driver may repeat the URL, or take user:password@host for a host name, in its messages.
+      List<String> secrets = new ArrayList<>(Redaction.credentials(jdbcUrl));
+      if (password != null && !password.isEmpty()) {
+        secrets.add(password);
+      }
       if (user != null && !user.isBlank()) {
         config.setUsername(user);
         config.setPassword(password);
       }
-      HikariDataSource pool = poolOf(config, "PostgreSQL ledger");
-      return migrated(new JdbcSettlementLedger(pool, pool, "PostgreSQL ledger"));
+      HikariDataSource pool = poolOf(config, "PostgreSQL ledger", secrets);
+      return migrated(new JdbcSettlementLedger(pool, pool, "PostgreSQL ledger", secrets));
     }
     throw new IllegalArgumentException(
         "unsupported ledger URL (use jdbc:sqlite:FILE or jdbc:postgresql://HOST:PORT/DATABASE)");
@@ -135,15 +149,16 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
     config.setDataSource(source);
     config.setPoolName("x402j-ledger-sqlite");
     config.setMaximumPoolSize(4);
-    HikariDataSource pool = poolOf(config, "SQLite ledger " + file);
+    HikariDataSource pool = poolOf(config, "SQLite ledger " + file, List.of());
     return new JdbcSettlementLedger(pool, pool, "SQLite ledger " + file);
   }
 
-  private static HikariDataSource poolOf(HikariConfig config, String what) {
+  private static HikariDataSource poolOf(HikariConfig config, String what, List<String> secrets) {
     try {
       return new HikariDataSource(config);
     } catch (RuntimeException e) {
-      throw new LedgerException("cannot open the " + what + ": " + rootMessage(e), e);
+      throw new LedgerException(
+          "cannot open the " + what + ": " + rootMessage(e, secrets), scrubbed(e, secrets, 0));
     }
   }
 
@@ -159,18 +174,54 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
     } catch (RuntimeException e) {
       ledger.close();
       throw new LedgerException(
-          "cannot migrate the " + ledger.description + ": " + rootMessage(e), e);
+          "cannot migrate the " + ledger.description + ": " + rootMessage(e, ledger.secrets),
+          scrubbed(e, ledger.secrets, 0));
     }
   }
 
-  private static String rootMessage(Throwable e) {
+  private static String rootMessage(Throwable e, List<String> secrets) {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
     }
     String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     // JDBC drivers may echo the URL; never let a password through.
-    return message.replaceAll("(?i)(password=)[^&\\s]*", "$1***");
+    return Redaction.scrub(message, secrets);
+  }
+
+  /**
+   * {@code e} as a cause safe to attach: where a message in its chain repeats a credential, that
+   * link is replaced by a copy (same class name and stack trace) with the credential scrubbed.
+   */
+  private static Throwable scrubbed(Throwable e, List<String> secrets, int depth) {
+    if (e == null || depth > 32) {
+      return null;
+    }
+    Throwable original = e.getCause() == e ? null : e.getCause();
+    Throwable cause = scrubbed(original, secrets, depth + 1);
+    String message = e.getMessage();
+    String clean = message == null ? null : Redaction.scrub(message, secrets);
+    if (Objects.equals(message, clean) && cause == original) {
+      return e;
+    }
+    Throwable copy =
+        new ScrubbedCause(e.getClass().getName() + (clean == null ? "" : ": " + clean), cause);
+    copy.setStackTrace(e.getStackTrace());
+    return copy;
+  }
+
+  /** A driver's exception whose message held a credential, with that credential scrubbed. */
+  private static final class ScrubbedCause extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    ScrubbedCause(String text, Throwable cause) {
+      super(text, cause);
+    }
+
+    @Override
+    public String toString() {
+      return getMessage();
+    }
   }
 
   /** What the ledger is, without credentials. */
@@ -416,7 +467,8 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
 
   private LedgerException failure(String operation, SQLException e) {
     return new LedgerException(
-        "ledger " + operation + " failed on the " + description + ": " + rootMessage(e), e);
+        "ledger " + operation + " failed on the " + description + ": " + rootMessage(e, secrets),
+        scrubbed(e, secrets, 0));
   }
 
   /** Closes the connection pool, if the ledger opened it. */

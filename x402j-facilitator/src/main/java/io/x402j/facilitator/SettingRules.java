@@ -49,6 +49,16 @@ public final class SettingRules {
   public static final ValueParser<Integer> RPC_BATCH_SIZE = ValueParser.integer(1, 1000);
 
   /** A CAIP-2 network. */
+  /** An RPC endpoint: an http(s) URL, kept as written (after {@code ${NAME}} substitution). */
+  public static final ValueParser<String> RPC_URL = rpcUrl(ValueParser.uri("http", "https"));
+
+  private static ValueParser<String> rpcUrl(ValueParser<java.net.URI> check) {
+    return (setting, text) -> {
+      check.parse(setting, text);
+      return text.strip();
+    };
+  }
+
   public static final ValueParser<Network> NETWORK =
       ValueParser.of("a CAIP-2 network such as eip155:8453", Network::parse);
 

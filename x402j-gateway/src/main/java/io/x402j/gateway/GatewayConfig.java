@@ -7,6 +7,7 @@ import io.x402j.core.Asset;
 import io.x402j.core.Network;
 import io.x402j.core.NetworkInfo;
 import io.x402j.core.NetworkRegistry;
+import io.x402j.core.Price;
 import io.x402j.core.facilitator.FacilitatorAuth;
 import io.x402j.core.facilitator.HttpFacilitatorClient;
 import io.x402j.evm.EvmAddress;
@@ -151,6 +152,35 @@ public record GatewayConfig(
   public static final ValueParser<Integer> DECIMALS = ValueParser.integer(0, 77);
 
   /**
+   * A route's price, as {@link Price#parse} reads it when the gate is built ({@code $0.001}, or
+   * atomic units): {@code routes[i].price}, the price in {@code --route}. Kept as written.
+   */
+  public static final ValueParser<String> PRICE =
+      checked(ValueParser.of("a price such as $0.001, or atomic units of the token", Price::parse));
+
+  /**
+   * The network, as the gate resolves it: a CAIP-2 identifier or a known v1 name ({@code network},
+   * {@code --network}). Kept as written.
+   */
+  public static final ValueParser<String> NETWORK =
+      checked(
+          ValueParser.of(
+              "a CAIP-2 network such as eip155:84532, or a known v1 name",
+              NetworkRegistry.defaults()::resolve));
+
+  /** A recipient address: {@code payTo}, {@code routes[i].payTo}, {@code --pay-to}. */
+  public static final ValueParser<String> PAY_TO =
+      checked(ValueParser.of("an address (0x and 40 hex digits)", EvmAddress::parse));
+
+  /** A parser that checks the text with {@code check} and keeps it as written (stripped). */
+  private static ValueParser<String> checked(ValueParser<?> check) {
+    return (setting, text) -> {
+      check.parse(setting, text);
+      return text.strip();
+    };
+  }
+
+  /**
    * A priced route in one piece, {@code [METHOD] /path=PRICE} such as {@code GET /weather=1000}:
    * the pattern, {@code =}, a price ({@code --route}).
    */
@@ -162,7 +192,12 @@ public record GatewayConfig(
               setting, text, "\"[METHOD] /path=PRICE\", e.g. \"GET /weather=$0.001\"");
         }
         return new RouteSpec(
-            text.substring(0, eq).strip(), text.substring(eq + 1).strip(), "", "", null, false);
+            text.substring(0, eq).strip(),
+            PRICE.parse(setting, text.substring(eq + 1)),
+            "",
+            "",
+            null,
+            false);
       };
 
   private static final ValueParser<String> TEXT = ValueParser.text();
@@ -238,10 +273,10 @@ public record GatewayConfig(
       routes.add(
           new RouteSpec(
               r.require("route", TEXT, "e.g. GET /weather"),
-              r.require("price", TEXT, "e.g. $0.001, or atomic units"),
+              r.require("price", PRICE, "e.g. $0.001, or atomic units"),
               r.get("description", TEXT, ""),
               r.get("mimeType", TEXT, ""),
-              r.get("payTo", TEXT, null),
+              r.get("payTo", PAY_TO, null),
               r.get("settleBeforeHandler", ValueParser.bool(), false)));
     }
     URI upstream = root.require("upstream", URL, "e.g. http://127.0.0.1:9000");
@@ -252,9 +287,9 @@ public record GatewayConfig(
         upstream,
         facilitator.get("url", URL, null),
         facilitator.get("tokenEnv", TEXT, null),
-        root.get("network", TEXT, null),
+        root.get("network", NETWORK, null),
         root.get("v1Name", TEXT, null),
-        root.get("payTo", TEXT, null),
+        root.get("payTo", PAY_TO, null),
         assetAddress == null
             ? null
             : new AssetSpec(
