@@ -21,8 +21,11 @@ import io.x402j.evm.facilitator.internal.FeeQuote.Quote;
 import io.x402j.evm.facilitator.internal.InFlightBalance.Committed;
 import io.x402j.evm.rpc.RpcCall;
 import io.x402j.evm.rpc.RpcResult;
+import io.x402j.settlement.SettlementFlow;
 import io.x402j.settlement.SettlementKey;
 import io.x402j.settlement.SettlementRecord;
+import io.x402j.settlement.SettlementRequest;
+import io.x402j.settlement.Submission;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -35,13 +38,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Settles exact-scheme EVM payments up to the point of signing: claims the authorization in the
- * ledger, follows a settlement another attempt holds, reads and checks what the settlement needs in
- * one batch, reserves the amount and simulates the transaction as it will be sent; the {@link
- * Submitter} then signs, broadcasts and tracks it.
+ * ledger and follows a settlement another attempt holds through the scheme-neutral {@link
+ * SettlementFlow}, then reads and checks what the settlement needs in one batch, reserves the
+ * amount and simulates the transaction as it will be sent; the {@link Submitter} then signs,
+ * broadcasts and tracks it.
  *
  * <p>Invariants: nothing is signed before the ledger claim is this attempt's; concurrent requests
  * of one attempt in this process share one settlement; a different payment with the same
@@ -53,19 +56,19 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Settlement {
   private final SettlementContext ctx;
-  private final ConcurrentHashMap<EvmLedgerKey, InFlight> inFlight = new ConcurrentHashMap<>();
+  private final SettlementFlow flow;
   private final InFlightBalance balance;
   private final OutcomeRecorder recorder;
   private final Submitter submitter;
-
-  private record InFlight(
-      String fingerprint, String settlementId, CompletableFuture<SettleResponse> future) {}
 
   /** The settlement of payments on {@code ctx}'s chains, through its ledger. */
   public Settlement(SettlementContext ctx) {
     this.ctx = ctx;
     this.balance = new InFlightBalance(ctx);
     this.recorder = new OutcomeRecorder(ctx);
+    this.flow =
+        new SettlementFlow(
+            ctx.ledger(), ctx.clock(), ctx.blocking(), ctx.delays()::delay, ctx.claimLease());
     this.submitter = new Submitter(ctx, this, recorder, new ReceiptJudge(ctx.onRevert()));
   }
 
@@ -86,83 +89,12 @@ public final class Settlement {
     Eip3009Authorization a = check.payload().authorization();
     EvmLedgerKey key =
         new EvmLedgerKey(request.requirements().network(), check.asset(), a.from(), a.nonce());
-    String fingerprint = fingerprint(check);
-    String attempt = request.settlementId();
-    InFlight mine = new InFlight(fingerprint, attempt, new CompletableFuture<>());
-    InFlight running = inFlight.putIfAbsent(key, mine);
-    if (running != null
-        && running.fingerprint().equals(fingerprint)
-        && sameAttempt(attempt, running.settlementId())) {
-      // The same attempt at this payment is being settled right now: share its answer.
-      return running.future().thenApply(response -> response);
-    }
-    if (running != null) {
-      return settleThroughLedger(check, key, fingerprint, attempt, ctx.clock().instant());
-    }
-    settleThroughLedger(check, key, fingerprint, attempt, ctx.clock().instant())
-        .whenComplete(
-            (response, error) -> {
-              inFlight.remove(key, mine);
-              if (error != null) {
-                mine.future().completeExceptionally(error);
-              } else {
-                mine.future().complete(response);
-              }
-            });
-    return mine.future();
+    return flow.settle(new Payment(check, key, fingerprint(check), request.settlementId()));
   }
 
   /**
-   * Whether a request naming {@code attempt} continues {@code recorded}: a request naming none
-   * never does.
-   */
-  private static boolean sameAttempt(String attempt, String recorded) {
-    return attempt != null && attempt.equals(recorded);
-  }
-
-  private CompletableFuture<SettleResponse> settleThroughLedger(
-      PaymentCheck.Result check,
-      EvmLedgerKey key,
-      String fingerprint,
-      String attempt,
-      Instant started) {
-    String network = key.network().toString();
-    return CompletableFuture.supplyAsync(
-            () ->
-                ctx.ledger()
-                    .claim(
-                        key.request(
-                            fingerprint,
-                            check.payload().authorization().to(),
-                            check.payload().authorization().value(),
-                            attempt),
-                        ctx.now(),
-                        ctx.claimLease()),
-            ctx.blocking())
-        .thenCompose(
-            claim -> {
-              if (claim.owned()) {
-                // Held from before the payer's in-flight settlements are counted until the
-                // outcome is in the ledger, where other settlements then see it.
-                ctx.reservations().enter(key);
-                return execute(check, key, attempt, claim.record().updatedAt(), 1)
-                    .whenComplete((response, error) -> ctx.reservations().leave(key));
-              }
-              return follow(check, key, fingerprint, attempt, claim.record(), started);
-            })
-        .exceptionally(
-            e ->
-                new SettleReply(network, check.payer())
-                    .refused(
-                        ErrorReason.UNEXPECTED_SETTLE_ERROR,
-                        "settlement failed before broadcast: " + describe(e)));
-  }
-
-  /**
-   * Answers a settlement that another attempt holds. The same attempt (the resource server named
-   * the same settlement id) follows it to its outcome, so a server whose answer was lost learns it;
-   * any other request for the same authorization is a duplicate and is refused, so one
-   * authorization releases at most one response across every server that settles through here.
+   * Answers a settlement that another attempt holds, as {@link SettlementFlow#follow} does: the
+   * same attempt follows it to its outcome, any other request is refused.
    */
   CompletableFuture<SettleResponse> follow(
       PaymentCheck.Result check,
@@ -171,39 +103,82 @@ public final class Settlement {
       String attempt,
       SettlementRecord record,
       Instant started) {
-    SettleReply reply = new SettleReply(key.network().toString(), check.payer());
-    if (!record.fingerprint().equals(fingerprint)) {
-      return done(
-          reply.refused(
-              ErrorReason.EXACT_EVM_NONCE_ALREADY_USED,
-              "a different payment with this authorization nonce was already settled"));
+    return flow.follow(new Payment(check, key, fingerprint, attempt), record, started);
+  }
+
+  /** One exact-scheme EVM payment as the settlement flow sees it. */
+  private final class Payment implements SettlementFlow.Payment {
+    private final PaymentCheck.Result check;
+    private final EvmLedgerKey key;
+    private final String fingerprint;
+    private final String attempt;
+
+    Payment(PaymentCheck.Result check, EvmLedgerKey key, String fingerprint, String attempt) {
+      this.check = check;
+      this.key = key;
+      this.fingerprint = fingerprint;
+      this.attempt = attempt;
     }
-    if (!sameAttempt(attempt, record.settlementId())) {
-      return done(
-          reply.refused(
-              ErrorReason.DUPLICATE_SETTLEMENT,
-              "this payment was already settled, or is being settled, for another request"));
+
+    @Override
+    public SettlementKey key() {
+      return key.ledgerKey();
     }
-    switch (record.state()) {
-      case CONFIRMED:
-      case FAILED:
-        return done(record.outcome());
-      case SUBMITTED:
-      case PENDING:
-        return submitter.track(check, key, record.submission(), null);
-      case CLAIMED:
-      default:
-        // Another settlement of this payment is between claim and broadcast; look again soon.
-        Duration waited = Duration.between(started, ctx.clock().instant());
-        if (waited.compareTo(ctx.claimLease().plus(check.chain().config().receiptTimeout())) > 0) {
-          return done(
-              reply.refused(
-                  ErrorReason.SETTLEMENT_STALLED,
-                  "another settlement of this payment has not progressed"));
-        }
-        return ctx.delays()
-            .delay(check.chain().config().pollInterval())
-            .thenCompose(ignored -> settleThroughLedger(check, key, fingerprint, attempt, started));
+
+    @Override
+    public String fingerprint() {
+      return fingerprint;
+    }
+
+    @Override
+    public String settlementId() {
+      return attempt;
+    }
+
+    @Override
+    public SettlementRequest request() {
+      return key.request(
+          fingerprint,
+          check.payload().authorization().to(),
+          check.payload().authorization().value(),
+          attempt);
+    }
+
+    @Override
+    public SettleResponse refused(ErrorReason reason, String message) {
+      return new SettleReply(key.network().toString(), check.payer()).refused(reason, message);
+    }
+
+    @Override
+    public SettleResponse differentPayment() {
+      return refused(
+          ErrorReason.EXACT_EVM_NONCE_ALREADY_USED,
+          "a different payment with this authorization nonce was already settled");
+    }
+
+    @Override
+    public CompletableFuture<SettleResponse> execute(Instant claimedAt) {
+      // Held from before the payer's in-flight settlements are counted until the outcome is in
+      // the ledger, where other settlements then see it.
+      ctx.reservations().enter(key);
+      return Settlement.this
+          .execute(check, key, attempt, claimedAt, 1)
+          .whenComplete((response, error) -> ctx.reservations().leave(key));
+    }
+
+    @Override
+    public CompletableFuture<SettleResponse> track(Submission submission) {
+      return submitter.track(check, key, submission, null);
+    }
+
+    @Override
+    public Duration pollInterval() {
+      return check.chain().config().pollInterval();
+    }
+
+    @Override
+    public Duration receiptTimeout() {
+      return check.chain().config().receiptTimeout();
     }
   }
 
