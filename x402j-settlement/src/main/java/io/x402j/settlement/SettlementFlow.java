@@ -46,7 +46,10 @@ public final class SettlementFlow {
 
   /** One payment an engine settles through the flow, and what the engine does with it. */
   public interface Payment {
-    /** The payment's ledger key. */
+    /**
+     * The payment's ledger key. Its payment id must be canonical, derived from parsed values: two
+     * spellings of one payment must give one key, or they would be settled twice.
+     */
     SettlementKey key();
 
     /** A digest of the signed payment: one payment has one fingerprint, however spelled. */
