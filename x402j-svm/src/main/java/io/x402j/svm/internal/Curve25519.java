@@ -1,0 +1,115 @@
+package io.x402j.svm.internal;
+
+import java.math.BigInteger;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * Edwards25519 arithmetic over {@link BigInteger}: what the JDK's Ed25519 provider does not expose,
+ * namely deriving a public key from a 32-byte seed and telling whether 32 bytes decompress to a
+ * curve point (the test that separates program-derived addresses from keys). Not constant time:
+ * used on public data and, for key derivation, only once per key when it is loaded.
+ */
+public final class Curve25519 {
+  private static final BigInteger P = BigInteger.TWO.pow(255).subtract(BigInteger.valueOf(19));
+  private static final BigInteger D =
+      BigInteger.valueOf(-121665).multiply(BigInteger.valueOf(121666).modInverse(P)).mod(P);
+  private static final BigInteger D2 = D.shiftLeft(1).mod(P);
+  private static final BigInteger BX =
+      new BigInteger(
+          "15112221349535400772501151409588531511454012693041857206046113283949847762202");
+  private static final BigInteger BY =
+      new BigInteger(
+          "46316835694926478169428394003475163141307993866256225615783033603165251855960");
+  private static final BigInteger[] BASE = {BX, BY, BigInteger.ONE, BX.multiply(BY).mod(P)};
+  private static final BigInteger[] IDENTITY = {
+    BigInteger.ZERO, BigInteger.ONE, BigInteger.ONE, BigInteger.ZERO
+  };
+
+  private Curve25519() {}
+
+  /**
+   * Whether {@code compressed} (32 bytes) decompresses to a point of the curve, with the semantics
+   * of the Solana runtime's {@code curve25519-dalek} {@code CompressedEdwardsY::decompress}: the y
+   * coordinate is taken modulo p and the sign bit is never a reason to refuse.
+   */
+  public static boolean isOnCurve(byte[] compressed) {
+    if (compressed == null || compressed.length != 32) {
+      return false;
+    }
+    BigInteger y = littleEndian(compressed).clearBit(255).mod(P);
+    BigInteger y2 = y.multiply(y).mod(P);
+    BigInteger u = y2.subtract(BigInteger.ONE).mod(P);
+    BigInteger v = D.multiply(y2).add(BigInteger.ONE).mod(P);
+    // candidate x = u v^3 (u v^7)^((p-5)/8)
+    BigInteger v3 = v.modPow(BigInteger.valueOf(3), P);
+    BigInteger v7 = v3.multiply(v3).multiply(v).mod(P);
+    BigInteger x =
+        u.multiply(v3)
+            .multiply(
+                u.multiply(v7).mod(P).modPow(P.subtract(BigInteger.valueOf(5)).shiftRight(3), P))
+            .mod(P);
+    BigInteger check = v.multiply(x).multiply(x).mod(P);
+    return check.equals(u) || check.equals(u.negate().mod(P));
+  }
+
+  /** The Ed25519 public key (RFC 8032 §5.1.5) of a 32-byte private key seed. */
+  public static byte[] publicKey(byte[] seed) {
+    if (seed.length != 32) {
+      throw new IllegalArgumentException("an Ed25519 seed is 32 bytes, got " + seed.length);
+    }
+    byte[] h;
+    try {
+      h = MessageDigest.getInstance("SHA-512").digest(seed);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK lacks SHA-512", e);
+    }
+    byte[] a = java.util.Arrays.copyOf(h, 32);
+    a[0] &= (byte) 248;
+    a[31] &= 127;
+    a[31] |= 64;
+    java.util.Arrays.fill(h, (byte) 0);
+    BigInteger scalar = littleEndian(a);
+    java.util.Arrays.fill(a, (byte) 0);
+    BigInteger[] point = IDENTITY;
+    for (int i = scalar.bitLength() - 1; i >= 0; i--) {
+      point = add(point, point);
+      if (scalar.testBit(i)) {
+        point = add(point, BASE);
+      }
+    }
+    BigInteger zInv = point[2].modInverse(P);
+    BigInteger x = point[0].multiply(zInv).mod(P);
+    BigInteger y = point[1].multiply(zInv).mod(P);
+    BigInteger encoded = x.testBit(0) ? y.setBit(255) : y;
+    byte[] out = new byte[32];
+    byte[] be = encoded.toByteArray();
+    for (int i = 0; i < 32 && i < be.length; i++) {
+      out[i] = be[be.length - 1 - i];
+    }
+    return out;
+  }
+
+  // RFC 8032 §5.1.4 addition in extended coordinates (complete: also doubles).
+  private static BigInteger[] add(BigInteger[] p, BigInteger[] q) {
+    BigInteger a = p[1].subtract(p[0]).multiply(q[1].subtract(q[0])).mod(P);
+    BigInteger b = p[1].add(p[0]).multiply(q[1].add(q[0])).mod(P);
+    BigInteger c = p[3].multiply(D2).multiply(q[3]).mod(P);
+    BigInteger d = p[2].shiftLeft(1).multiply(q[2]).mod(P);
+    BigInteger e = b.subtract(a);
+    BigInteger f = d.subtract(c);
+    BigInteger g = d.add(c);
+    BigInteger h = b.add(a);
+    return new BigInteger[] {
+      e.multiply(f).mod(P), g.multiply(h).mod(P), f.multiply(g).mod(P), e.multiply(h).mod(P)
+    };
+  }
+
+  private static BigInteger littleEndian(byte[] bytes) {
+    byte[] be = new byte[bytes.length];
+    for (int i = 0; i < bytes.length; i++) {
+      be[i] = bytes[bytes.length - 1 - i];
+    }
+    return new BigInteger(1, be);
+  }
+}

@@ -1,0 +1,68 @@
+package io.x402j.svm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+class Base58Test {
+  private static final HexFormat HEX = HexFormat.of();
+
+  @Test
+  void knownVectors() {
+    assertThat(Base58.encode(new byte[0])).isEmpty();
+    assertThat(Base58.encode(HEX.parseHex("0000"))).isEqualTo("11");
+    assertThat(Base58.encode("Hello World!".getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+        .isEqualTo("2NEpo7TZRRrLZSi2U");
+    assertThat(Base58.encode(HEX.parseHex("00000000287fb4cd"))).isEqualTo("1111233QC4");
+    assertThat(HEX.formatHex(Base58.decode("1111233QC4"))).isEqualTo("00000000287fb4cd");
+    assertThat(Base58.decode("11111111111111111111111111111111")).hasSize(32).containsOnly(0);
+  }
+
+  @Test
+  void roundTripsEveryLeadingZeroCount() {
+    for (int zeros = 0; zeros < 5; zeros++) {
+      byte[] bytes = new byte[zeros + 3];
+      bytes[zeros] = 1;
+      bytes[zeros + 2] = (byte) 0xff;
+      assertThat(Base58.decode(Base58.encode(bytes))).isEqualTo(bytes);
+    }
+  }
+
+  @Test
+  void refusesCharactersOutsideTheAlphabet() {
+    for (String bad : new String[] {"0abc", "Oabc", "Iabc", "labc", "ab c", "abc\n", "+abc"}) {
+      assertThatThrownBy(() -> Base58.decode(bad))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("invalid base58 character");
+    }
+  }
+
+  @Test
+  void refusesNonAsciiDigitsThatLookLikeAlphabetCharacters() {
+    // Arabic-Indic two, fullwidth A, Cyrillic a
+    for (String bad : new String[] {"\u0662abc", "\uff21bc", "\u0430bc"}) {
+      assertThatThrownBy(() -> Base58.decode(bad))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("U+");
+    }
+  }
+
+  @Test
+  void refusesEmptyAndHugeText() {
+    assertThatThrownBy(() -> Base58.decode("")).hasMessageContaining("empty");
+    assertThatThrownBy(() -> Base58.decode("2".repeat(5000))).hasMessageContaining("too long");
+  }
+
+  @Test
+  void leadingZeroSpellingsAreDistinctValuesNotAliases() {
+    // "1" is the zero byte: an extra leading 1 adds a byte, so an address with one is refused.
+    String system = "11111111111111111111111111111111";
+    assertThatThrownBy(() -> SolanaAddress.parse("1" + system)).hasMessageContaining("32 bytes");
+    String token = "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA";
+    assertThatThrownBy(() -> SolanaAddress.parse("1" + token))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(SolanaAddress.parse(system).toString()).isEqualTo(system);
+  }
+}
