@@ -1,5 +1,6 @@
 package io.x402j.svm;
 
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +55,7 @@ public final class SvmInstructions {
    * Token (or Token-2022) TransferChecked: data {@code 0c}, amount u64 little-endian, decimals u8;
    * accounts [source (writable), mint, destination (writable), authority (signer)].
    *
-   * @param amount base units as an unsigned 64-bit value (a negative long is refused)
+   * @param amount base units, 0 to 2^64 − 1
    */
   public static Instruction transferChecked(
       SolanaAddress tokenProgram,
@@ -64,11 +65,32 @@ public final class SvmInstructions {
       SolanaAddress authority,
       long amount,
       int decimals) {
+    if (amount < 0) {
+      throw new IllegalArgumentException("transfer amount must not be negative");
+    }
+    return transferChecked(
+        tokenProgram, source, mint, destination, authority, BigInteger.valueOf(amount), decimals);
+  }
+
+  /**
+   * Like {@link #transferChecked(SolanaAddress, SolanaAddress, SolanaAddress, SolanaAddress,
+   * SolanaAddress, long, int)} with the full unsigned 64-bit amount range.
+   *
+   * @throws IllegalArgumentException if {@code amount} is negative or above 2^64 − 1
+   */
+  public static Instruction transferChecked(
+      SolanaAddress tokenProgram,
+      SolanaAddress source,
+      SolanaAddress mint,
+      SolanaAddress destination,
+      SolanaAddress authority,
+      BigInteger amount,
+      int decimals) {
     if (!SolanaPrograms.isTokenProgram(Objects.requireNonNull(tokenProgram, "tokenProgram"))) {
       throw new IllegalArgumentException(tokenProgram + " is not a token program");
     }
-    if (amount < 0) {
-      throw new IllegalArgumentException("transfer amount must not be negative");
+    if (amount.signum() < 0 || amount.bitLength() > 64) {
+      throw new IllegalArgumentException("transfer amount must be 0..2^64-1, got " + amount);
     }
     if (decimals < 0 || decimals > 255) {
       throw new IllegalArgumentException("decimals must be 0..255, got " + decimals);
@@ -77,7 +99,7 @@ public final class SvmInstructions {
         ByteBuffer.allocate(10)
             .order(ByteOrder.LITTLE_ENDIAN)
             .put((byte) TRANSFER_CHECKED)
-            .putLong(amount)
+            .putLong(amount.longValue())
             .put((byte) decimals)
             .array();
     return new Instruction(
