@@ -34,6 +34,8 @@
 //   x402jDevnet_warpSlots(n)                advances n blocks
 //   x402jDevnet_mint(owner, amount)         mints tokens to owner's associated token account
 //                                           (created when missing)
+//   x402jDevnet_tokenBalance(owner)         {tokenAccount, exists, amount} of owner's associated
+//                                           token account of the devnet mint
 //   x402jDevnet_setLamports(address, n)     sets an account's SOL balance
 //   x402jDevnet_failNext(method, count, code?, message?)
 //                                           the next count calls of method answer a JSON-RPC
@@ -982,6 +984,12 @@ const methods = {
     const owner = parseAddress(p[0], "owner");
     const amount = typeof p[1] === "string" && /^\d+$/.test(p[1]) ? BigInt(p[1]) : u64Param(p[1], "amount");
     return mintTo(owner, amount);
+  },
+  x402jDevnet_tokenBalance: async (p) => {
+    const tokenAccount = await ata(parseAddress(p[0], "owner"), USDC_MINT);
+    const account = getAccount(tokenAccount);
+    const parsed = account ? parseTokenAccount(Buffer.from(account.data())) : null;
+    return { tokenAccount, exists: parsed !== null, amount: (parsed ? parsed.amount : 0n).toString() };
   },
   x402jDevnet_setLamports: (p) => {
     const address = parseAddress(p[0]);
