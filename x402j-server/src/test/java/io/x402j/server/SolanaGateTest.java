@@ -49,7 +49,9 @@ class SolanaGateTest {
   static final String FEE_PAYER = "2wmVCSfPxGPjrnMMn7rchp4uaeoTqN39mXFC2zhPdri9";
 
   static final SupportedResponse WITH_FEE_PAYER =
-      supported(new SupportedKind(2, "exact", DEVNET.toString(), Map.of("feePayer", FEE_PAYER), Map.of()));
+      supported(
+          new SupportedKind(
+              2, "exact", DEVNET.toString(), Map.of("feePayer", FEE_PAYER), Map.of()));
 
   ScriptedFacilitator facilitator;
   GateHarness harness;
@@ -227,7 +229,8 @@ class SolanaGateTest {
 
   @Test
   void aFailedSupportedIsNotKept() {
-    facilitator.enqueue(FacilitatorOperation.SUPPORTED, ScriptedAnswer.json(400, "{\"error\":\"down\"}"));
+    facilitator.enqueue(
+        FacilitatorOperation.SUPPORTED, ScriptedAnswer.json(400, "{\"error\":\"down\"}"));
 
     Served first = get("/weather", Map.of());
     Served second = get("/weather", Map.of());
@@ -285,7 +288,11 @@ class SolanaGateTest {
     PaymentRequirements offer = solanaOffer();
 
     Served served =
-        get("/weather", Map.of("PAYMENT-SIGNATURE", header(offer, Base64.getEncoder().encodeToString(new byte[] {1, 2, 3}))));
+        get(
+            "/weather",
+            Map.of(
+                "PAYMENT-SIGNATURE",
+                header(offer, Base64.getEncoder().encodeToString(new byte[] {1, 2, 3}))));
 
     assertThat(served.status()).isEqualTo(402);
     assertThat(HEADERS.decodePaymentRequired(served.header("PAYMENT-REQUIRED")).error())

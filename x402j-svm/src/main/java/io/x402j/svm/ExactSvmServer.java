@@ -13,6 +13,7 @@ import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.SupportedKind;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -173,8 +174,7 @@ public final class ExactSvmServer implements SchemeServer {
   @Override
   public PaymentIdentity identify(
       int x402Version, PaymentRequirements requirements, Map<String, Object> payload) {
-    ExactSvmPayload parsed = ExactSvmPayload.parse(payload);
-    byte[] digest = sha256(parsed.transaction().messageBytes());
+    byte[] digest = sha256(transaction(payload).messageBytes());
     String id =
         String.join(
             "|", scheme(), requirements.network().toString(), HexFormat.of().formatHex(digest));
@@ -190,6 +190,35 @@ public final class ExactSvmServer implements SchemeServer {
   private static void requireSolana(Network network) {
     if (!Network.SOLANA.equals(network.namespace())) {
       throw new IllegalArgumentException("network " + network + " is not a Solana network");
+    }
+  }
+
+  /**
+   * The transaction of an exact payload, {@code {"transaction": base64}}: standard alphabet,
+   * canonical padding, no whitespace, and a transaction that decodes.
+   */
+  static SolanaTransaction transaction(Map<String, Object> payload) {
+    Object value = payload == null ? null : payload.get("transaction");
+    if (!(value instanceof String text)) {
+      throw new IllegalArgumentException(
+          "payload.transaction: expected the base64 of a transaction, got "
+              + (value == null ? "nothing" : "a " + value.getClass().getSimpleName()));
+    }
+    byte[] wire;
+    try {
+      wire = Base64.getDecoder().decode(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "payload.transaction: not standard base64 (" + e.getMessage() + ")", e);
+    }
+    if (!Base64.getEncoder().encodeToString(wire).equals(text)) {
+      throw new IllegalArgumentException(
+          "payload.transaction: not canonical base64 (padding or trailing bits)");
+    }
+    try {
+      return SolanaTransaction.decode(wire);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("payload.transaction: " + e.getMessage(), e);
     }
   }
 
