@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -43,6 +45,10 @@ public final class SolanaDevnet implements AutoCloseable {
   private static final List<String> FILES = List.of("package.json", "package-lock.json", SCRIPT);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
+  // Keeps running devnets reachable: the pipe to the runtime's stdin must not be closed by the
+  // garbage collector while a caller has merely dropped its reference.
+  private static final Set<SolanaDevnet> RUNNING = ConcurrentHashMap.newKeySet();
+
   private final NodeProject.Service service;
   private final SolanaDevnetInfo info;
   private final JsonRpcClient rpc;
@@ -70,7 +76,7 @@ public final class SolanaDevnet implements AutoCloseable {
    */
   public static SolanaDevnet start(SolanaDevnetOptions options)
       throws IOException, InterruptedException {
-    NodeProject project = install(System.getenv());
+    NodeProject project = installed();
     NodeProject.Service service =
         project.start(
             SCRIPT,
@@ -81,11 +87,23 @@ public final class SolanaDevnet implements AutoCloseable {
             "--slot-ms",
             Long.toString(options.slotInterval().toMillis()));
     try {
-      return new SolanaDevnet(service, SolanaDevnetInfo.parse(service.started().toString()));
+      SolanaDevnet devnet =
+          new SolanaDevnet(service, SolanaDevnetInfo.parse(service.started().toString()));
+      RUNNING.add(devnet);
+      return devnet;
     } catch (IOException | RuntimeException e) {
       service.close();
       throw e;
     }
+  }
+
+  private static NodeProject installed;
+
+  private static synchronized NodeProject installed() throws IOException, InterruptedException {
+    if (installed == null || !Files.isRegularFile(installed.directory().resolve(SCRIPT))) {
+      installed = install(System.getenv());
+    }
+    return installed;
   }
 
   /** The Node project of the runtime, installed into the cache of {@code env}. */
@@ -141,6 +159,7 @@ public final class SolanaDevnet implements AutoCloseable {
   /** Stops the runtime. */
   @Override
   public void close() {
+    RUNNING.remove(this);
     service.close();
   }
 }

@@ -339,6 +339,51 @@ class SolanaDevnetIT {
   }
 
   @Test
+  void aTransactionFailingOnChainLandsWithItsErrorAndPaysItsFee() throws Exception {
+    String payer = address("buyer2");
+    BigInteger before = controls.lamports(payer);
+    String tx =
+        SolanaTestTransactions.transfer(
+            secret("buyer2"),
+            address("seller"),
+            1_000_000_000_000L,
+            controls.latestBlockhash(),
+            false);
+    String signature = send(tx, true);
+    JsonNode status = controls.signatureStatus(signature);
+    assertThat(status.path("err").path("InstructionError").get(1).path("Custom").asInt())
+        .isEqualTo(1);
+    assertThat(status.path("status").path("Err").isObject()).isTrue();
+    assertThat(controls.lamports(payer)).isEqualTo(before.subtract(BigInteger.valueOf(5000)));
+    JsonNode meta =
+        call(
+                "getTransaction",
+                signature,
+                Map.of("encoding", "base64", "maxSupportedTransactionVersion", 0))
+            .path("meta");
+    assertThat(meta.path("fee").asLong()).isEqualTo(5000);
+    assertThat(meta.path("err").has("InstructionError")).isTrue();
+  }
+
+  @Test
+  void feesAndAirdrops() throws Exception {
+    String tx =
+        SolanaTestTransactions.transfer(
+            secret("buyer"), address("seller"), 1, controls.latestBlockhash(), false);
+    byte[] wire = java.util.Base64.getDecoder().decode(tx);
+    String message =
+        java.util.Base64.getEncoder().encodeToString(Arrays.copyOfRange(wire, 65, wire.length));
+    assertThat(call("getFeeForMessage", message).path("value").asLong()).isEqualTo(5000);
+
+    byte[] key = new byte[32];
+    Arrays.fill(key, (byte) 9);
+    String target = SolanaTestTransactions.base58Encode(key);
+    String signature = call("requestAirdrop", target, 2_000_000_000L).asText();
+    assertThat(controls.signatureStatus(signature).path("err").isNull()).isTrue();
+    assertThat(controls.lamports(target)).isEqualTo(BigInteger.valueOf(2_000_000_000L));
+  }
+
+  @Test
   void slotsAdvanceOnlyAsToldWithoutAClock() {
     long slot = controls.slot();
     assertThat(controls.warpSlots(5)).isEqualTo(slot + 5);
@@ -359,6 +404,26 @@ class SolanaDevnetIT {
 
     controls.setLamports(address("mintAuthority"), BigInteger.valueOf(42));
     assertThat(controls.lamports(address("mintAuthority"))).isEqualTo(BigInteger.valueOf(42));
+
+    byte[] frozen = new byte[165];
+    System.arraycopy(
+        SolanaTestTransactions.base58Decode(devnet.info().token().address()), 0, frozen, 0, 32);
+    frozen[108] = 2;
+    String somewhere = controls.mint(address("facilitator2"), BigInteger.ONE);
+    controls.setAccount(
+        somewhere,
+        BigInteger.valueOf(2039280),
+        frozen,
+        "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA");
+    assertThat(
+            call("getAccountInfo", somewhere, Map.of("encoding", "jsonParsed"))
+                .path("value")
+                .path("data")
+                .path("parsed")
+                .path("info")
+                .path("state")
+                .asText())
+        .isEqualTo("frozen");
 
     controls.failNext("getHealth", 2, -32005, "Node is behind by 42 slots");
     assertThat(rpcError("getHealth").error().message()).isEqualTo("Node is behind by 42 slots");
