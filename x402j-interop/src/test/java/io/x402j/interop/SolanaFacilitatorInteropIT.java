@@ -11,7 +11,7 @@ import io.x402j.svm.Base58;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class SolanaFacilitatorInteropIT {
   static final BigInteger PRICE = BigInteger.valueOf(10_000);
+
   /** Mainnet USDC: a real mint, but not the one required. */
   static final String OTHER_MINT = "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v";
 
@@ -125,25 +126,32 @@ class SolanaFacilitatorInteropIT {
   }
 
   @Test
-  void hostileTransactionsAreRefusedForTheSameReasonsAsByTheOfficialFacilitator()
-      throws Exception {
+  void hostileTransactionsAreRefusedForTheSameReasonsAsByTheOfficialFacilitator() throws Exception {
     BigInteger before = SolanaStack.balance(devnet, seller);
-    List<String> cases =
-        List.of(
-            "amount",
-            "recipient",
-            "mint",
-            "extraInstruction",
-            "feePayerAsAuthority",
-            "computePriceTooHigh");
+    // What the official facilitator answers, pinned so that a mutation that stops reaching its
+    // check is noticed; x402j must answer the same.
+    Map<String, String> cases = new LinkedHashMap<>();
+    cases.put("amount", "invalid_exact_svm_payload_amount_mismatch");
+    cases.put("recipient", "invalid_exact_svm_payload_recipient_mismatch");
+    cases.put("mint", "invalid_exact_svm_payload_mint_mismatch");
+    cases.put("extraInstruction", "invalid_exact_svm_payload_unknown_fifth_instruction");
+    cases.put(
+        "feePayerAsAuthority",
+        "invalid_exact_svm_payload_transaction_fee_payer_transferring_funds");
+    cases.put(
+        "computePriceTooHigh",
+        "invalid_exact_svm_payload_transaction_instructions_compute_price_instruction_too_high");
     SoftAssertions soft = new SoftAssertions();
-    for (String name : cases) {
+    for (String name : cases.keySet()) {
       JsonNode tampered = hostile.path(name);
       assertThat(tampered.isObject()).as("hostile payload %s", name).isTrue();
       JsonNode theirs = verify(official.url(), tampered);
       JsonNode ours = verify(x402j.url(), tampered);
       soft.assertThat(theirs.path("isValid").asBoolean()).as("official, %s", name).isFalse();
       soft.assertThat(ours.path("isValid").asBoolean()).as("x402j, %s: %s", name, ours).isFalse();
+      soft.assertThat(theirs.path("invalidReason").asText())
+          .as("official reason, %s", name)
+          .isEqualTo(cases.get(name));
       soft.assertThat(ours.path("invalidReason").asText())
           .as("%s: x402j %s, official %s", name, ours, theirs)
           .isEqualTo(theirs.path("invalidReason").asText());

@@ -164,6 +164,16 @@ class SolanaOfficialClientIT {
     assertThat(replay.statusCode())
         .as("the same payment again: %s %s", replay.headers().map(), replay.body())
         .isEqualTo(402);
+    String refusal =
+        version.equals("v2")
+            ? new String(
+                Base64.getDecoder()
+                    .decode(replay.headers().firstValue("PAYMENT-REQUIRED").orElseThrow()),
+                StandardCharsets.UTF_8)
+            : replay.body();
+    assertThat(SolanaStack.JSON.readTree(refusal).path("error").asText())
+        .as(refusal)
+        .isEqualTo("this payment has already been used");
     assertThat(SolanaStack.balance(devnet, seller)).isEqualTo(before.add(PRICE));
     return result;
   }
@@ -202,7 +212,8 @@ class SolanaOfficialClientIT {
         paysOnceAndOnlyOnce("v2", gateway.url() + "/mixed", "{\"from\":\"upstream\"}");
 
     String payment =
-        new String(Base64.getDecoder().decode(result.path("payment").asText()), StandardCharsets.UTF_8);
+        new String(
+            Base64.getDecoder().decode(result.path("payment").asText()), StandardCharsets.UTF_8);
     assertThat(SolanaStack.JSON.readTree(payment).path("accepted").path("network").asText())
         .isEqualTo(SolanaDevnet.NETWORK);
   }

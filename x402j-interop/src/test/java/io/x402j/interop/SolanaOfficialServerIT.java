@@ -6,14 +6,10 @@ import io.x402j.client.PaidResponse;
 import io.x402j.client.Payer;
 import io.x402j.client.SpendControls;
 import io.x402j.client.X402Client;
-import io.x402j.core.NetworkPattern;
 import io.x402j.devnet.NodeProject.Service;
 import io.x402j.devnet.SolanaDevnet;
 import io.x402j.svm.Base58;
-import io.x402j.svm.ExactSvmClient;
-import io.x402j.svm.RecentBlockhash;
 import io.x402j.svm.SolanaKeypair;
-import io.x402j.svm.rpc.SolanaRpcClient;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -62,20 +58,11 @@ class SolanaOfficialServerIT {
     BigInteger buyerBefore = SolanaStack.balance(devnet, buyer);
     BigInteger buyerLamports = devnet.controls().lamports(buyer);
     BigInteger feePayerLamports = devnet.controls().lamports(feePayer);
-    SolanaRpcClient rpc = SolanaRpcClient.connect(devnet.info().rpcUrl());
-    ExactSvmClient solana =
-        ExactSvmClient.builder(
-                SolanaKeypair.fromBase58Secret(
-                    SolanaStack.account(devnet, "buyer").privateKey()))
-            .blockhashSource(
-                network -> {
-                  SolanaRpcClient.LatestBlockhash latest = rpc.getLatestBlockhash().join();
-                  return new RecentBlockhash(latest.blockhash(), latest.lastValidBlockHeight());
-                })
-            .build();
     Payer payer =
         Payer.builder()
-            .scheme(NetworkPattern.namespace("solana"), solana)
+            .svmSigner(
+                SolanaKeypair.fromBase58Secret(SolanaStack.account(devnet, "buyer").privateKey()))
+            .solanaRpcUrl(devnet.info().rpcUrl())
             .spendControls(SpendControls.builder().maxPerPaymentUsd("0.10").build())
             .build();
 

@@ -56,6 +56,7 @@ final class SolanaStack {
                 NetworkSettings.builder(NETWORK)
                     .rpcUrl(devnet.info().rpcUrl())
                     .signersFromEnv(SIGNER_KEYS_ENV)
+                    .mint(devnet.info().token().address())
                     .build())
             .build();
     return FacilitatorApp.start(
@@ -64,7 +65,9 @@ final class SolanaStack {
         NetworkRegistry.defaults());
   }
 
-  /** The official facilitator ({@code @x402/svm} exact, v1 and v2), paying fees as {@code feePayer}. */
+  /**
+   * The official facilitator ({@code @x402/svm} exact, v1 and v2), paying fees as {@code feePayer}.
+   */
   static Service officialFacilitator(SolanaDevnet devnet, String feePayer) throws Exception {
     return Node.project()
         .start(
@@ -75,7 +78,10 @@ final class SolanaStack {
             Duration.ofSeconds(60));
   }
 
-  /** The official Express server ({@code GET /weather}, $0.01 on Solana devnet) paying {@code payTo}. */
+  /**
+   * The official Express server ({@code GET /weather}, $0.01 on Solana devnet) paying {@code
+   * payTo}.
+   */
   static Service officialExpressServer(SolanaDevnet devnet, String payTo, String facilitatorUrl)
       throws Exception {
     return Node.project()
@@ -97,7 +103,8 @@ final class SolanaStack {
 
   /** Pays {@code url} with an official client ({@code v2} or {@code v1}) as the devnet's buyer. */
   static JsonNode officialPay(SolanaDevnet devnet, String version, String url) throws Exception {
-    return Node.project().run("svm-pay.mjs", buyerEnv(devnet), Duration.ofSeconds(60), version, url);
+    return Node.project()
+        .run("svm-pay.mjs", buyerEnv(devnet), Duration.ofSeconds(60), version, url);
   }
 
   /** Posts {@code body} to a facilitator's {@code path} and returns its JSON answer. */
