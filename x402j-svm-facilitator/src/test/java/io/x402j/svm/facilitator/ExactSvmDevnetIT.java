@@ -15,13 +15,24 @@ import io.x402j.settlement.InMemorySettlementLedger;
 import io.x402j.settlement.ReconcileReport;
 import io.x402j.settlement.SettlementLedger;
 import io.x402j.settlement.SettlementState;
+import io.x402j.svm.Base58;
 import io.x402j.svm.ExactSvmClient;
 import io.x402j.svm.ExactSvmPayload;
+import io.x402j.svm.Instruction;
+import io.x402j.svm.MessageCompiler;
+import io.x402j.svm.SolanaAddress;
 import io.x402j.svm.SolanaKeypair;
+import io.x402j.svm.SolanaPrograms;
+import io.x402j.svm.SolanaTransaction;
+import io.x402j.svm.SvmInstructions;
+import io.x402j.svm.TokenAccounts;
 import io.x402j.svm.rpc.SolanaRpcClient;
 import java.math.BigInteger;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -205,6 +216,55 @@ class ExactSvmDevnetIT {
 
       assertThat(report.failed()).isEqualTo(1);
       assertThat(sellerBalance()).isEqualTo(before);
+    }
+  }
+
+  /**
+   * A buyer pays 1 atomic unit with the highest compute-unit limit the runtime grants (1.4M) at the
+   * official price cap (5 lamports per unit): a 7,000,000-lamport priority fee the sponsor pays for
+   * a payment worth a millionth of a dollar. Settled, it would cost the sponsor that fee; failing
+   * on chain (e.g. a Lighthouse assertion on the slot) it would cost the same for nothing. The
+   * sponsor's fee per payment must stay bounded by default.
+   */
+  @Test
+  void aHugeComputeBudgetCannotDrainTheSponsor() {
+    PaymentRequirements req = requirements(1, feePayer);
+    SolanaAddress mint = SolanaAddress.parse(SolanaDevnet.USDC_DEVNET_MINT);
+    SolanaAddress payer = buyer.address();
+    List<Instruction> ixs =
+        List.of(
+            SvmInstructions.setComputeUnitLimit(1_400_000),
+            SvmInstructions.setComputeUnitPrice(SvmNetworkConfig.DEFAULT_MAX_COMPUTE_UNIT_PRICE),
+            SvmInstructions.transferChecked(
+                SolanaPrograms.TOKEN,
+                TokenAccounts.associated(payer, mint, SolanaPrograms.TOKEN),
+                mint,
+                TokenAccounts.associated(SolanaAddress.parse(seller), mint, SolanaPrograms.TOKEN),
+                payer,
+                1,
+                6),
+            SvmInstructions.memo("fee-drain"));
+    byte[] blockhash = Base58.decode(rpc.getLatestBlockhash().join().blockhash());
+    SolanaTransaction tx =
+        SolanaTransaction.unsigned(MessageCompiler.compileV0(feePayer.address(), ixs, blockhash))
+            .signedBy(buyer);
+    Map<String, Object> payload = new HashMap<>();
+    payload.put("transaction", Base64.getEncoder().encodeToString(tx.encode()));
+    SchemeRequest request = new SchemeRequest(2, PaymentPayload.of(null, req, payload), req);
+    BigInteger sol = controls.lamports(feePayer.address().toString());
+    try (ExactSvmFacilitator facilitator =
+        facilitator(config().build(), new InMemorySettlementLedger())) {
+      VerifyResponse verified = facilitator.verify(request).join();
+      SettleResponse settled = facilitator.settle(request).join();
+
+      BigInteger spent = sol.subtract(controls.lamports(feePayer.address().toString()));
+      assertThat(spent)
+          .as("lamports the sponsor paid")
+          .isLessThanOrEqualTo(BigInteger.valueOf(110_000));
+      assertThat(verified.invalidReason())
+          .isEqualTo(
+              "invalid_exact_svm_payload_transaction_instructions_compute_limit_instruction_too_high");
+      assertThat(settled.success()).isFalse();
     }
   }
 }

@@ -425,6 +425,25 @@ public final class SvmVerifier {
               + config.maxComputeUnitPrice(),
           null);
     }
+    // x402j: the fee payer pays limit × price whether the transaction succeeds or fails.
+    BigInteger million = BigInteger.valueOf(1_000_000);
+    BigInteger fee =
+        BigInteger.valueOf(units).multiply(microLamports).add(million.subtract(BigInteger.ONE));
+    fee = fee.divide(million);
+    if (fee.compareTo(BigInteger.valueOf(config.maxPriorityFeeLamports())) > 0) {
+      return Verdict.refuse(
+          SvmReason.COMPUTE_LIMIT_TOO_HIGH,
+          "compute-unit limit "
+              + units
+              + " at "
+              + microLamports
+              + " µlamports per unit is a priority fee of "
+              + fee
+              + " lamports; at most "
+              + config.maxPriorityFeeLamports()
+              + " are sponsored",
+          null);
+    }
     return null;
   }
 
