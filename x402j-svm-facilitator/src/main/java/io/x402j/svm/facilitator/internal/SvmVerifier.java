@@ -436,7 +436,13 @@ public final class SvmVerifier {
             payer);
       }
     }
-    String memo = req.extraString("memo");
+    Object memoValue = req.extra() == null ? null : req.extra().get("memo");
+    if (memoValue != null && !(memoValue instanceof String)) {
+      // A memo the seller set must bind the payment: one that is not text is never skipped.
+      return Verdict.refuse(
+          SvmReason.MEMO_MISMATCH, "extra.memo must be a string when it is set", payer);
+    }
+    String memo = (String) memoValue;
     if (memo != null && !memo.isEmpty()) {
       List<Resolved> memos = new ArrayList<>();
       for (Resolved ix : optional) {
