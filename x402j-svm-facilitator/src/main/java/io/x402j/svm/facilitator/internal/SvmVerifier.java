@@ -231,8 +231,7 @@ public final class SvmVerifier {
                   statics.size(),
                   paymentId,
                   fingerprint);
-            })
-        .thenCompose(this::transferFee);
+            });
   }
 
   /**
@@ -240,11 +239,9 @@ public final class SvmVerifier {
    * the payee's account (the fee is withheld there for the mint's authority), so it is not an exact
    * payment of the amount. Tokenkeg mints have no fees; the mint is read only for Token-2022.
    */
-  private CompletableFuture<Verdict> transferFee(Verdict verdict) {
-    Checked checked = verdict.checked();
-    if (checked == null
-        || !verdict.valid()
-        || !tokenProgram(checked.transaction()).equals(SolanaPrograms.TOKEN_2022)) {
+  private CompletableFuture<Verdict> transferFee(Checked checked) {
+    Verdict verdict = new Verdict(null, null, checked.payer().toString(), checked);
+    if (!tokenProgram(checked.transaction()).equals(SolanaPrograms.TOKEN_2022)) {
       return done(verdict);
     }
     return checked
@@ -565,8 +562,17 @@ public final class SvmVerifier {
     return null;
   }
 
-  /** Simulates a checked payment without verifying signatures. */
+  /**
+   * Reads what the checks before it cannot see (a Token-2022 mint's transfer fee), then simulates a
+   * checked payment without verifying signatures. Runs for verification and before a settlement
+   * signs, never for a settlement already recorded, whose answer comes from the ledger.
+   */
   public CompletableFuture<Verdict> simulate(Checked checked) {
+    return transferFee(checked)
+        .thenCompose(verdict -> verdict.valid() ? simulateOnly(checked) : done(verdict));
+  }
+
+  private CompletableFuture<Verdict> simulateOnly(Checked checked) {
     String payer = checked.payer().toString();
     return checked
         .config()
