@@ -362,4 +362,56 @@ class ExactSvmDevnetIT {
     b.putShort((short) 2).putShort((short) 8).putLong(0); // TransferFeeAmount
     return b.array();
   }
+
+  /**
+   * Two facilitators on one ledger, eight concurrent settles of one payment under different
+   * settlement ids: one success, every other answer duplicate_settlement, one transfer.
+   */
+  @Test
+  void concurrentSettlesOnTwoFacilitatorsSettleOnce() throws Exception {
+    InMemorySettlementLedger ledger = new InMemorySettlementLedger();
+    SchemeRequest request = pay(requirements(600, feePayer), null);
+    BigInteger before = sellerBalance();
+    controls.callCounts(true);
+    try (ExactSvmFacilitator a = facilitator(config().build(), ledger);
+        ExactSvmFacilitator b = facilitator(config().build(), ledger)) {
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.CompletableFuture<SettleResponse>> answers =
+          new java.util.ArrayList<>();
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(8);
+      try {
+        for (int i = 0; i < 8; i++) {
+          ExactSvmFacilitator f = i % 2 == 0 ? a : b;
+          SchemeRequest mine =
+              new SchemeRequest(2, request.payload(), request.requirements(), "attempt-" + i);
+          answers.add(
+              java.util.concurrent.CompletableFuture.supplyAsync(
+                  () -> {
+                    try {
+                      go.await();
+                    } catch (InterruptedException e) {
+                      throw new IllegalStateException(e);
+                    }
+                    return f.settle(mine).join();
+                  },
+                  pool));
+        }
+        go.countDown();
+        List<String> outcomes = new java.util.ArrayList<>();
+        for (var answer : answers) {
+          SettleResponse r = answer.join();
+          outcomes.add(r.success() ? "success" : r.errorReason());
+        }
+        assertThat(outcomes).as("%s", outcomes).containsOnlyOnce("success");
+        assertThat(outcomes.stream().filter(o -> !o.equals("success")))
+            .as("%s", outcomes)
+            .containsOnly("duplicate_settlement");
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+    assertThat(sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(600)));
+    assertThat(controls.callCounts(false).getOrDefault("sendTransaction", 0L)).isEqualTo(1L);
+  }
 }
