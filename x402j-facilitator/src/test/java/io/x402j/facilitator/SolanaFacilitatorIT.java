@@ -309,4 +309,44 @@ class SolanaFacilitatorIT {
         (com.fasterxml.jackson.databind.node.ObjectNode) body.path("paymentRequirements"));
     change.accept((com.fasterxml.jackson.databind.node.ObjectNode) pp(body).path("accepted"));
   }
+
+  /** One transaction settles once whether it arrives in the v1 or the v2 request form. */
+  @Test
+  void theSameTransactionInV1AndV2FormsSettlesOnce() throws Exception {
+    PaymentRequirements req = requirements(55);
+    PaymentPayload payload = pay(req);
+    String v2 = WIRE.toJson(FacilitatorRequest.of(payload, req));
+    String tx = (String) payload.payload().get("transaction");
+    String v1Requirements =
+        "{\"scheme\":\"exact\",\"network\":\"solana-devnet\",\"maxAmountRequired\":\"55\","
+            + "\"resource\":\"https://example.com/r\",\"description\":\"\",\"mimeType\":\"\","
+            + "\"payTo\":\""
+            + seller
+            + "\",\"maxTimeoutSeconds\":60,\"asset\":\""
+            + SolanaDevnet.USDC_DEVNET_MINT
+            + "\",\"extra\":{\"feePayer\":\""
+            + feePayer
+            + "\"}}";
+    String v1 =
+        "{\"x402Version\":1,\"paymentPayload\":{\"x402Version\":1,\"scheme\":\"exact\","
+            + "\"network\":\"solana-devnet\",\"payload\":{\"transaction\":\""
+            + tx
+            + "\"}},\"paymentRequirements\":"
+            + v1Requirements
+            + "}";
+    BigInteger before = sellerBalance();
+    try (FacilitatorApp app = app(dir.resolve("v1v2.db"), Duration.ofSeconds(10))) {
+      HttpResponse<String> verified = post(app, "/verify", v1);
+      assertThat(verified.body()).contains("\"isValid\":true");
+      HttpResponse<String> first = post(app, "/settle", v1);
+      assertThat(first.body()).contains("\"success\":true");
+      HttpResponse<String> second = post(app, "/settle", v2);
+      assertThat(second.body()).contains("duplicate_settlement");
+      assertThat(post(app, "/settle", v1).body()).contains("duplicate_settlement");
+      HttpResponse<String> mainnet = post(app, "/settle", v1.replace("solana-devnet", "solana"));
+      assertThat(mainnet.statusCode()).as(mainnet.body()).isIn(200, 400);
+      assertThat(mainnet.body()).doesNotContain("\"success\":true");
+    }
+    assertThat(sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(55)));
+  }
 }
