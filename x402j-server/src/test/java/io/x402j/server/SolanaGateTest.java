@@ -402,4 +402,54 @@ class SolanaGateTest {
     assertThat(get("/weather", Map.of("X-PAYMENT", v1)).status()).isEqualTo(402);
     assertThat(harness.handled).hasValue(1);
   }
+
+  @Test
+  void aShortTimeoutDoesNotForgetATransactionWhileItCanStillLand() {
+    // maxTimeoutSeconds 5: the gate used to remember the payment 65 s, but its blockhash keeps the
+    // transaction valid for 150 blocks, often longer; presented again at 70 s it bought again.
+    ManualClock clock = new ManualClock(java.time.Instant.parse("2026-11-29T03:00:00Z"));
+    GateHarness shortLived =
+        new GateHarness(
+            PaymentGate.builder()
+                .facilitator(HttpFacilitatorClient.builder(facilitator.url()).build())
+                .clock(clock)
+                .routes(
+                    RouteTable.builder()
+                        .route(
+                            "GET /weather",
+                            PaidRoute.builder()
+                                .accept(
+                                    PaymentOption.builder(DEVNET)
+                                        .price("$0.01")
+                                        .payTo(SOL_SELLER)
+                                        .maxTimeoutSeconds(5)
+                                        .build())
+                                .build())
+                        .build())
+                .build());
+    Served unpaid = shortLived.serve(GateHarness.get("/weather", Map.of()), OK);
+    PaymentRequirements offer =
+        HEADERS.decodePaymentRequired(unpaid.header("PAYMENT-REQUIRED")).accepts().get(0);
+    String paid = header(offer, Base64.getEncoder().encodeToString(transaction(9, (byte) 0)));
+
+    assertThat(
+            shortLived
+                .serve(GateHarness.get("/weather", Map.of("PAYMENT-SIGNATURE", paid)), OK)
+                .status())
+        .isEqualTo(200);
+    clock.advance(java.time.Duration.ofSeconds(70));
+    assertThat(
+            shortLived
+                .serve(GateHarness.get("/weather", Map.of("PAYMENT-SIGNATURE", paid)), OK)
+                .status())
+        .isEqualTo(402);
+    clock.advance(java.time.Duration.ofSeconds(100));
+    assertThat(
+            shortLived
+                .serve(GateHarness.get("/weather", Map.of("PAYMENT-SIGNATURE", paid)), OK)
+                .status())
+        .as("still within 180 s")
+        .isEqualTo(402);
+    assertThat(shortLived.handled).hasValue(1);
+  }
 }
