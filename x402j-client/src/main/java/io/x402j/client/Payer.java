@@ -321,7 +321,20 @@ public final class Payer {
       }
       throw refused(challenge, reasons, null);
     }
-    return Objects.requireNonNull(selector.select(List.copyOf(payable)), "the selector chose null");
+    PlannedPayment chosen =
+        Objects.requireNonNull(selector.select(List.copyOf(payable)), "the selector chose null");
+    // The limits were checked on the list the selector was given: whatever it returns from
+    // elsewhere (a refused offer of the same 402, a doctored copy) was never checked.
+    if (!payable.contains(chosen)) {
+      throw refused(
+          challenge,
+          List.of(
+              "the selector chose "
+                  + chosen.describe()
+                  + ", which is not one of the payable offers it was given"),
+          null);
+    }
+    return chosen;
   }
 
   private PaymentAuthorization sign(PlannedPayment chosen, Read read) {

@@ -16,6 +16,8 @@ public interface RequirementSelector {
    * The payment to make.
    *
    * @param payable at least one payable requirement, in the order the server offered them
+   * @return one of {@code payable}: anything else is refused by the {@link Payer}, since only these
+   *     passed the spend controls
    */
   PlannedPayment select(List<PlannedPayment> payable);
 

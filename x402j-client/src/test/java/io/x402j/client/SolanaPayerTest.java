@@ -207,6 +207,45 @@ class SolanaPayerTest {
   }
 
   @Test
+  void aSelectorCannotPickAnOfferTheLimitsRefused() {
+    // Mixed EVM + Solana 402: the limits let only the cheap EVM offer through; a selector that
+    // reaches past the list it was given (here: the dear Solana offer of the same 402) must not
+    // get that offer signed, nor a doctored copy of an allowed one.
+    PaymentChallenge challenge =
+        SpendControlsTest.challenge(URL, evmUsdc(10_000), solanaUsdc(5_000_000));
+    SpendLog log = SpendLog.inMemory();
+    SpendControls controls = SpendControls.builder().maxPerPaymentUsd("0.10").build();
+    List<PlannedPayment> all = Payer.offers(challenge, io.x402j.core.NetworkRegistry.defaults());
+    Payer reachesPast = both(controls).spendLog(log).selector(payable -> all.get(1)).build();
+    Payer doctors =
+        both(controls)
+            .spendLog(log)
+            .selector(
+                payable -> {
+                  PlannedPayment p = payable.get(0);
+                  return new PlannedPayment(
+                      p.x402Version(),
+                      p.url(),
+                      p.host(),
+                      p.requirements().toBuilder().amount(TokenAmount.of(5_000_000)).build(),
+                      p.v1Requirements(),
+                      p.asset());
+                })
+            .build();
+
+    for (Payer payer : List.of(reachesPast, doctors)) {
+      assertThatThrownBy(() -> payer.authorize(challenge))
+          .isInstanceOf(PaymentRefusedException.class)
+          .hasMessageContaining("selector");
+      assertThatThrownBy(() -> payer.plan(challenge))
+          .isInstanceOf(PaymentRefusedException.class)
+          .hasMessageContaining("selector");
+    }
+    assertThat(log.spends()).isEmpty();
+    assertThat(blockhashesAsked).as("nothing was built").hasValue(0);
+  }
+
+  @Test
   void aFailedSolanaBuildSpendsNothing() {
     SpendLog log = SpendLog.inMemory();
     Payer payer =

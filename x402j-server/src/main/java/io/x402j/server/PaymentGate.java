@@ -344,7 +344,7 @@ public final class PaymentGate {
                       .registerBothVersions(
                           "exact",
                           NetworkPattern.namespace(Network.SOLANA),
-                          new ExactSvmServer(networks))
+                          new ExactSvmServer(networks, clock))
                       .build());
       if (routes instanceof RouteTable table) {
         gate.offers.check(table);

@@ -299,4 +299,157 @@ class SolanaGateTest {
         .startsWith("invalid payment payload: ");
     assertThat(verifies).hasValue(0);
   }
+
+  static String raw(String json) {
+    return Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void hostileHeadersAreRefusedNeverAnErrorAndOneTransactionBuysOnce() throws Exception {
+    PaymentRequirements offer = solanaOffer();
+    String accepted = JSON.writeValueAsString(offer);
+    String tx = Base64.getEncoder().encodeToString(transaction(5, (byte) 0));
+    String other = Base64.getEncoder().encodeToString(transaction(6, (byte) 0));
+    String res = "{\"url\":\"http://127.0.0.1:8080/weather\"}";
+    java.util.function.Function<String, String> v2 =
+        payload ->
+            raw(
+                "{\"x402Version\":2,\"resource\":"
+                    + res
+                    + ",\"accepted\":"
+                    + accepted
+                    + ",\"payload\":"
+                    + payload
+                    + "}");
+    List<String> hostile =
+        List.of(
+            v2.apply("null"),
+            v2.apply("[]"),
+            v2.apply("\"x\""),
+            v2.apply("{}"),
+            v2.apply("{\"transaction\":null}"),
+            v2.apply("{\"transaction\":5}"),
+            v2.apply("{\"transaction\":[\"" + tx + "\"]}"),
+            v2.apply("{\"transaction\":\"" + tx + "\",\"extra\":1}"),
+            v2.apply("{\"transaction\":\"\\u0000" + tx + "\"}"),
+            raw("{\"x402Version\":2,\"accepted\":" + accepted + "}"),
+            raw(
+                "{\"x402Version\":2,\"accepted\":null,\"payload\":{\"transaction\":\""
+                    + tx
+                    + "\"}}"),
+            raw("{\"x402Version\":1,\"scheme\":\"exact\",\"network\":\"solana-devnet\"}"),
+            raw(
+                "{\"x402Version\":1,\"scheme\":\"exact\",\"network\":\"solana-devnet\",\"payload\":null}"),
+            raw("[1,2]"),
+            raw("{"));
+    for (String h : hostile) {
+      for (String name : List.of("PAYMENT-SIGNATURE", "X-PAYMENT")) {
+        Served served = get("/weather", Map.of(name, h));
+        assertThat(served.status()).as(name + " " + h).isIn(400, 402);
+        assertThat(served.body()).as(h).doesNotContain("Exception").doesNotContain("\tat ");
+      }
+    }
+    assertThat(verifies).hasValue(0);
+
+    // duplicate keys / unicode-escaped keys: one transaction is still one payment
+    String dup = v2.apply("{\"transaction\":\"" + other + "\",\"transaction\":\"" + tx + "\"}");
+    String escaped = v2.apply("{\"\\u0074ransaction\":\"" + tx + "\"}");
+    String plain = v2.apply("{\"transaction\":\"" + tx + "\"}");
+    int ok = 0;
+    for (String h : List.of(dup, escaped, plain)) {
+      Served served = get("/weather", Map.of("PAYMENT-SIGNATURE", h));
+      assertThat(served.status()).as(h).isIn(200, 400, 402);
+      ok += served.status() == 200 ? 1 : 0;
+    }
+    assertThat(ok).isLessThanOrEqualTo(1);
+    assertThat(harness.handled.get()).isLessThanOrEqualTo(1);
+  }
+
+  @Test
+  void onlyTheBlockhashHintsMayDifferInTheEchoAndV1AndV2AreOnePayment() {
+    PaymentRequirements offer = solanaOffer();
+    String tx = Base64.getEncoder().encodeToString(transaction(7, (byte) 0));
+    Map<String, Object> otherFeePayer = new LinkedHashMap<>(offer.extra());
+    otherFeePayer.put("feePayer", SOL_SELLER);
+    List<PaymentRequirements> refused =
+        List.of(
+            offer.toBuilder().extra(otherFeePayer).build(),
+            offer.toBuilder().extra(Map.of()).build(),
+            offer.toBuilder().payTo(FEE_PAYER).build(),
+            offer.toBuilder().asset(SOL_SELLER).build(),
+            offer.toBuilder().amount(io.x402j.core.TokenAmount.of(9_999)).build(),
+            offer.toBuilder()
+                .network(Network.parse("solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp"))
+                .build(),
+            offer.toBuilder().maxTimeoutSeconds(offer.maxTimeoutSeconds() + 1).build());
+    for (PaymentRequirements echo : refused) {
+      Served served = get("/weather", Map.of("PAYMENT-SIGNATURE", header(echo, tx)));
+      assertThat(served.status()).as(echo.toString()).isEqualTo(402);
+    }
+    assertThat(verifies).hasValue(0);
+    Map<String, Object> hinted = new LinkedHashMap<>(offer.extra());
+    hinted.put("recentBlockhash", "EkSnNWid2cvwEVnVx9aBqawnmiCNiDgp3gUdkDPTKN1N");
+    hinted.put("lastValidBlockHeight", "12");
+    Served paid =
+        get(
+            "/weather",
+            Map.of("PAYMENT-SIGNATURE", header(offer.toBuilder().extra(hinted).build(), tx)));
+    assertThat(paid.status()).isEqualTo(200);
+    String v1 =
+        HEADERS.encodeXPayment(
+            io.x402j.core.wire.PaymentPayloadV1.of(
+                "exact", "solana-devnet", Map.of("transaction", tx)));
+    assertThat(get("/weather", Map.of("X-PAYMENT", v1)).status()).isEqualTo(402);
+    assertThat(harness.handled).hasValue(1);
+  }
+
+  @Test
+  void aShortTimeoutDoesNotForgetATransactionWhileItCanStillLand() {
+    // maxTimeoutSeconds 5: the gate used to remember the payment 65 s, but its blockhash keeps the
+    // transaction valid for 150 blocks, often longer; presented again at 70 s it bought again.
+    ManualClock clock = new ManualClock(java.time.Instant.parse("2026-11-29T03:00:00Z"));
+    GateHarness shortLived =
+        new GateHarness(
+            PaymentGate.builder()
+                .facilitator(HttpFacilitatorClient.builder(facilitator.url()).build())
+                .clock(clock)
+                .routes(
+                    RouteTable.builder()
+                        .route(
+                            "GET /weather",
+                            PaidRoute.builder()
+                                .accept(
+                                    PaymentOption.builder(DEVNET)
+                                        .price("$0.01")
+                                        .payTo(SOL_SELLER)
+                                        .maxTimeoutSeconds(5)
+                                        .build())
+                                .build())
+                        .build())
+                .build());
+    Served unpaid = shortLived.serve(GateHarness.get("/weather", Map.of()), OK);
+    PaymentRequirements offer =
+        HEADERS.decodePaymentRequired(unpaid.header("PAYMENT-REQUIRED")).accepts().get(0);
+    String paid = header(offer, Base64.getEncoder().encodeToString(transaction(9, (byte) 0)));
+
+    assertThat(
+            shortLived
+                .serve(GateHarness.get("/weather", Map.of("PAYMENT-SIGNATURE", paid)), OK)
+                .status())
+        .isEqualTo(200);
+    clock.advance(java.time.Duration.ofSeconds(70));
+    assertThat(
+            shortLived
+                .serve(GateHarness.get("/weather", Map.of("PAYMENT-SIGNATURE", paid)), OK)
+                .status())
+        .isEqualTo(402);
+    clock.advance(java.time.Duration.ofSeconds(100));
+    assertThat(
+            shortLived
+                .serve(GateHarness.get("/weather", Map.of("PAYMENT-SIGNATURE", paid)), OK)
+                .status())
+        .as("still within 180 s")
+        .isEqualTo(402);
+    assertThat(shortLived.handled).hasValue(1);
+  }
 }

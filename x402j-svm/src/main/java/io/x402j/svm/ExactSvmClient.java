@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Pays exact-scheme requirements on Solana the way the official {@code @x402/svm} 2.27.0 client
@@ -33,7 +34,9 @@ import java.util.Objects;
  * source is the requirement's {@code extra.recentBlockhash} used (a hint the seller may send), and
  * without either the payment cannot be built. The mint's token program and decimals come from the
  * {@link MintInfoSource} when configured, otherwise only the default SPL Token stablecoins (USDC on
- * mainnet, devnet and testnet; USDT on mainnet) are known. Immutable and thread-safe.
+ * mainnet, devnet and testnet; USDT on mainnet) are known; a source contradicting one of those is
+ * refused. A memo with control characters or unpaired surrogates is refused, never signed.
+ * Immutable and thread-safe.
  */
 public final class ExactSvmClient implements SchemeClient {
   /** Compute unit limit the official client sets. */
@@ -172,6 +175,30 @@ public final class ExactSvmClient implements SchemeClient {
       throw new IllegalArgumentException("requirement extra.memo must be a string");
     }
     String memo = (String) value;
+    for (int i = 0; i < memo.length(); i++) {
+      char c = memo.charAt(i);
+      if (Character.isISOControl(c)) {
+        throw new IllegalArgumentException(
+            "requirement extra.memo holds the control character "
+                + String.format("U+%04X", (int) c)
+                + " at index "
+                + i
+                + "; it is not signed on-chain");
+      }
+      if (Character.isSurrogate(c)) {
+        boolean paired =
+            Character.isHighSurrogate(c)
+                && i + 1 < memo.length()
+                && Character.isLowSurrogate(memo.charAt(i + 1));
+        if (!paired) {
+          throw new IllegalArgumentException(
+              "requirement extra.memo holds an unpaired surrogate at index "
+                  + i
+                  + ", which has no UTF-8 form");
+        }
+        i++;
+      }
+    }
     int length = memo.getBytes(StandardCharsets.UTF_8).length;
     if (length > MAX_MEMO_BYTES) {
       throw new IllegalArgumentException(
@@ -185,18 +212,37 @@ public final class ExactSvmClient implements SchemeClient {
   }
 
   private MintInfo mintInfo(Network network, SolanaAddress mint) {
+    Optional<MintInfo> known = KnownMints.find(network, mint);
     if (mints != null) {
-      return Objects.requireNonNull(mints.mintInfo(network, mint), "mint info");
+      MintInfo told = Objects.requireNonNull(mints.mintInfo(network, mint), "mint info");
+      // A node contradicting a well-known stablecoin is lying or serves another cluster: a
+      // transaction built on its word would not be the payment asked for.
+      if (known.isPresent() && !known.get().equals(told)) {
+        throw new IllegalStateException(
+            "the mint source says "
+                + mint
+                + " on "
+                + network
+                + " has "
+                + told.decimals()
+                + " decimals under "
+                + told.tokenProgram()
+                + ", but it is known to have "
+                + known.get().decimals()
+                + " under "
+                + known.get().tokenProgram()
+                + ": refusing to sign");
+      }
+      return told;
     }
-    return KnownMints.find(network, mint)
-        .orElseThrow(
-            () ->
-                new IllegalArgumentException(
-                    "the token program and decimals of mint "
-                        + mint
-                        + " on "
-                        + network
-                        + " are unknown: configure a MintInfoSource"));
+    return known.orElseThrow(
+        () ->
+            new IllegalArgumentException(
+                "the token program and decimals of mint "
+                    + mint
+                    + " on "
+                    + network
+                    + " are unknown: configure a MintInfoSource"));
   }
 
   private byte[] blockhash(Network network, PaymentRequirements requirements) {

@@ -11,6 +11,8 @@ import io.x402j.core.scheme.SchemeServer;
 import io.x402j.core.support.Text;
 import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.SupportedKind;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -33,11 +35,27 @@ public final class ExactSvmServer implements SchemeServer {
   public static final Set<String> DYNAMIC_EXTRA_FIELDS =
       Set.of("recentBlockhash", "lastValidBlockHeight");
 
+  /**
+   * How long after a gate first sees a Solana transaction it may still land: its blockhash is valid
+   * for 150 blocks (about 60 to 90 s, longer when slots are skipped), counted from before the payer
+   * sent it. A gate remembers a payment at least this long, whatever the route's {@code
+   * maxTimeoutSeconds}, so a short timeout does not let a landed transaction be presented again
+   * while it is still valid.
+   */
+  public static final Duration TRANSACTION_LIFETIME = Duration.ofSeconds(180);
+
   private final NetworkRegistry networks;
+  private final Clock clock;
 
   /** A server pricing with the tokens of {@code networks}. */
   public ExactSvmServer(NetworkRegistry networks) {
+    this(networks, Clock.systemUTC());
+  }
+
+  /** A server pricing with the tokens of {@code networks}, timing payments with {@code clock}. */
+  public ExactSvmServer(NetworkRegistry networks, Clock clock) {
     this.networks = Objects.requireNonNull(networks, "networks");
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   /** A server pricing with the public networks' tokens. */
@@ -163,7 +181,7 @@ public final class ExactSvmServer implements SchemeServer {
    * decoded transaction's message bytes, as the official facilitator keys duplicate settlements.
    * The base64 is decoded strictly (standard alphabet, canonical padding, no whitespace), and
    * signatures are not part of the identity, so one transaction re-spelled or re-signed is one
-   * payment.
+   * payment. It stays usable for {@link #TRANSACTION_LIFETIME} from now.
    *
    * @throws IllegalArgumentException naming the field when the payload is malformed
    */
@@ -177,7 +195,7 @@ public final class ExactSvmServer implements SchemeServer {
       throw new IllegalArgumentException("payload.transaction: " + e.getMessage(), e);
     }
     String id = String.join("|", scheme(), requirements.network().toString(), parsed.paymentId());
-    return new PaymentIdentity(id, null);
+    return new PaymentIdentity(id, clock.instant().plus(TRANSACTION_LIFETIME));
   }
 
   /** The amount and {@code extra} of {@code price} charged in the mint {@code asset}. */

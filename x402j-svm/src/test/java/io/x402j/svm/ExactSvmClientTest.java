@@ -153,6 +153,59 @@ class ExactSvmClientTest {
   }
 
   @Test
+  void aMemoWithControlCharactersOrBrokenUnicodeIsNotSigned() {
+    // A hostile 402 must not get terminal escapes or line breaks written on-chain in the buyer's
+    // name, nor a memo silently replaced by '?' (an unpaired surrogate has no UTF-8 form).
+    for (String memo : List.of("inv\u001b[2J", "a\nb", "x\u0000", "\u0085", "bad\ud800")) {
+      assertThatThrownBy(() -> ExactSvmClient.of(PAYER).pay(requirements(extra("memo", memo))))
+          .as(memo)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("extra.memo");
+    }
+    assertThat(
+            new String(
+                ExactSvmClient.of(PAYER)
+                    .pay(requirements(extra("memo", "café 🎉 #42")))
+                    .transaction()
+                    .message()
+                    .instructions()
+                    .get(3)
+                    .data(),
+                java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo("café 🎉 #42");
+  }
+
+  @Test
+  void aMintSourceContradictingAKnownStablecoinIsNotBelieved() {
+    // A lying node must not change how a known stablecoin is paid: other decimals or another
+    // token program than the registry's are refused before anything is signed.
+    for (MintInfo lie :
+        List.of(
+            new MintInfo(SolanaPrograms.TOKEN, 0),
+            new MintInfo(SolanaPrograms.TOKEN, 9),
+            new MintInfo(SolanaPrograms.TOKEN_2022, 6))) {
+      ExactSvmClient client = ExactSvmClient.builder(PAYER).mintInfoSource((n, m) -> lie).build();
+      assertThatThrownBy(() -> client.pay(requirements(extra())))
+          .as(lie.toString())
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining(USDC);
+    }
+    ExactSvmClient honest =
+        ExactSvmClient.builder(PAYER)
+            .mintInfoSource((n, m) -> new MintInfo(SolanaPrograms.TOKEN, 6))
+            .build();
+    assertThat(
+            honest
+                .pay(requirements(extra()))
+                .transaction()
+                .message()
+                .instructions()
+                .get(2)
+                .data()[9])
+        .isEqualTo((byte) 6);
+  }
+
+  @Test
   void createPayloadIsTheWireMap() {
     Map<String, Object> map =
         ExactSvmClient.of(PAYER).createPayload(2, requirements(extra("memo", "inv_42")));

@@ -138,10 +138,11 @@ class ExactSvmServerTest {
     PaymentIdentity id = server.identify(2, r, Map.of("transaction", standard));
 
     assertThat(
-            server.identify(
-                2, r, Map.of("transaction", Base64.getEncoder().encodeToString(resigned))))
-        .isEqualTo(id);
-    assertThat(server.identify(1, r, Map.of("transaction", standard))).isEqualTo(id);
+            server
+                .identify(2, r, Map.of("transaction", Base64.getEncoder().encodeToString(resigned)))
+                .id())
+        .isEqualTo(id.id());
+    assertThat(server.identify(1, r, Map.of("transaction", standard)).id()).isEqualTo(id.id());
     assertThatThrownBy(() -> server.identify(2, r, Map.of("transaction", standard, "other", 1)))
         .hasMessageStartingWith("payload.transaction: ");
     assertThat(id.id())
@@ -168,5 +169,28 @@ class ExactSvmServerTest {
         .hasMessageStartingWith("payload.transaction: ");
     assertThatThrownBy(() -> server.identify(2, r, Map.of("transaction", "AQID")))
         .hasMessageStartingWith("payload.transaction: ");
+  }
+
+  @Test
+  void aTransactionIsRememberedForItsBlockhashLifetimeNotJustTheRoutesTimeout() {
+    java.time.Instant now = java.time.Instant.parse("2026-11-29T03:00:00Z");
+    ExactSvmServer timed =
+        new ExactSvmServer(
+            io.x402j.core.NetworkRegistry.defaults(),
+            java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
+    PaymentRequirements r =
+        PaymentRequirements.builder()
+            .network(DEVNET)
+            .amount(TokenAmount.of(1))
+            .asset("4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU")
+            .payTo("9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin")
+            .maxTimeoutSeconds(5)
+            .build();
+    PaymentIdentity id =
+        timed.identify(
+            2,
+            r,
+            Map.of("transaction", Base64.getEncoder().encodeToString(transaction((byte) 0x22))));
+    assertThat(id.validBefore()).isEqualTo(now.plusSeconds(180));
   }
 }
