@@ -105,6 +105,14 @@ final class GatewayCommand implements Callable<Integer> {
   List<String> routes;
 
   @Option(
+      names = "--also-accept",
+      paramLabel = "\"network=N,pay-to=ADDR[,asset=TOKEN,asset-decimals=D,...]\"",
+      description =
+          "Also sell every route on this network (and token); repeat for more. Keys: network,"
+              + " pay-to, asset, asset-decimals, asset-name, asset-version, asset-symbol.")
+  List<String> alsoAccept;
+
+  @Option(
       names = "--max-timeout",
       paramLabel = "SECONDS",
       defaultValue = "60",
@@ -136,10 +144,15 @@ final class GatewayCommand implements Callable<Integer> {
   /** The configuration the flags or the file describe. */
   GatewayConfig config(Map<String, String> env) throws IOException {
     if (configFile != null) {
-      if (upstream != null || routes != null || network != null || payTo != null) {
+      if (upstream != null
+          || routes != null
+          || network != null
+          || payTo != null
+          || alsoAccept != null) {
         throw new ParameterException(
             spec.commandLine(),
-            "--config cannot be combined with --upstream, --route, --network or --pay-to");
+            "--config cannot be combined with --upstream, --route, --network, --pay-to or"
+                + " --also-accept");
       }
       return GatewayConfig.load(configFile, env);
     }
@@ -169,6 +182,12 @@ final class GatewayCommand implements Callable<Integer> {
       for (String r : routes) {
         specs.add(GatewayConfig.ROUTE.parse("--route", r));
       }
+      List<GatewayConfig.OfferSpec> also = new ArrayList<>();
+      if (alsoAccept != null) {
+        for (String a : alsoAccept) {
+          also.add(GatewayConfig.ALSO_ACCEPT.parse("--also-accept", a));
+        }
+      }
       return new GatewayConfig(
           host,
           GatewayConfig.PORT.parse("--port", port),
@@ -189,10 +208,24 @@ final class GatewayCommand implements Callable<Integer> {
           GatewayConfig.MAX_TIMEOUT_SECONDS.parse("--max-timeout", maxTimeoutSeconds),
           !noPaywall,
           appName == null ? "" : appName,
-          specs);
+          specs,
+          also);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
+      throw new ParameterException(spec.commandLine(), asFlags(e.getMessage()));
     }
+  }
+
+  /** A configuration's message about {@code alsoAccept[i].key}, in the flag's words. */
+  private static String asFlags(String message) {
+    if (message == null || !message.startsWith("alsoAccept[")) {
+      return message;
+    }
+    return message
+        .replaceFirst("^alsoAccept\\[(\\d+)]", "--also-accept #$1")
+        .replaceFirst("^(--also-accept #\\d+)\\.payTo", "$1 pay-to")
+        .replaceFirst("^(--also-accept #\\d+)\\.asset\\.address", "$1 asset")
+        .replaceFirst("^(--also-accept #\\d+)\\.network", "$1 network")
+        .replaceFirst("^(--also-accept #\\d+)\\.asset", "$1 asset");
   }
 
   @Override

@@ -22,10 +22,13 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Everything a {@link Gateway} runs with — where it listens, the API it sells, the facilitator, the
@@ -61,7 +64,15 @@ import java.util.Optional;
  *     mimeType: application/json
  *     payTo: "0x…"                 # this route's recipient
  *     settleBeforeHandler: false
+ * alsoAccept:                      # further offers every route is also sold in, one 402
+ *   - network: solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1
+ *     asset: {address: MINT, decimals: 6}   # optional where the network has a default token
+ *     payTo: BASE58_OWNER          # required: this offer's recipient (routes' payTo is not used)
  * </pre>
+ *
+ * <p>A route's price in dollars (or whole tokens) is converted into each offer's token; a price in
+ * atomic units is refused when the offers' tokens have different decimals, as it would mean
+ * different amounts.
  *
  * <p>Each value is read by the same {@link ValueParser} as its flag ({@link #PORT}, {@link #URL},
  * {@link #MAX_TIMEOUT_SECONDS}, {@link #DECIMALS}, {@link #ROUTE}), so a file and a command line
@@ -80,6 +91,8 @@ import java.util.Optional;
  * @param paywall whether browsers get the paywall page
  * @param appName the seller's name on the page ({@code null} is empty)
  * @param routes the priced routes, at least one
+ * @param alsoAccept further offers every route is also sold in (other networks or tokens), each
+ *     checked as the gateway's own network, token and recipient are
  */
 public record GatewayConfig(
     String host,
@@ -94,7 +107,61 @@ public record GatewayConfig(
     int maxTimeoutSeconds,
     boolean paywall,
     String appName,
-    List<RouteSpec> routes) {
+    List<RouteSpec> routes,
+    List<OfferSpec> alsoAccept) {
+
+  /**
+   * A further offer every route is sold in beside the gateway's own network: {@code alsoAccept[i]}
+   * in a file, {@code --also-accept} on the command line.
+   *
+   * @param network the network (CAIP-2 or a known v1 name)
+   * @param asset the token, or {@code null} for the network's default
+   * @param payTo the recipient on that network
+   */
+  public record OfferSpec(String network, AssetSpec asset, String payTo) {
+    /** Checks the network and recipient are given. */
+    public OfferSpec {
+      Objects.requireNonNull(network, "network");
+      Objects.requireNonNull(payTo, "payTo");
+    }
+  }
+
+  /**
+   * A configuration with only the gateway's own network (no {@link #alsoAccept}).
+   *
+   * @see #GatewayConfig(String, int, URI, URI, String, String, String, String, AssetSpec, int,
+   *     boolean, String, List, List)
+   */
+  public GatewayConfig(
+      String host,
+      int port,
+      URI upstream,
+      URI facilitatorUrl,
+      String facilitatorTokenEnv,
+      String network,
+      String v1Name,
+      String payTo,
+      AssetSpec asset,
+      int maxTimeoutSeconds,
+      boolean paywall,
+      String appName,
+      List<RouteSpec> routes) {
+    this(
+        host,
+        port,
+        upstream,
+        facilitatorUrl,
+        facilitatorTokenEnv,
+        network,
+        v1Name,
+        payTo,
+        asset,
+        maxTimeoutSeconds,
+        paywall,
+        appName,
+        routes,
+        List.of());
+  }
 
   /**
    * A token given by address, with what the network registry may not know about it.
@@ -229,6 +296,79 @@ public record GatewayConfig(
   private static final ValueParser<String> TEXT = ValueParser.text();
 
   /**
+   * A further offer in one piece ({@code --also-accept}): comma-separated {@code key=value} pairs,
+   * {@code network} and {@code pay-to} required, {@code asset}, {@code asset-decimals}, {@code
+   * asset-name}, {@code asset-version}, {@code asset-symbol} optional, e.g. {@code
+   * network=solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1,asset=MINT,pay-to=OWNER}.
+   */
+  public static final ValueParser<OfferSpec> ALSO_ACCEPT =
+      (setting, text) -> {
+        Map<String, String> keys = new LinkedHashMap<>();
+        for (String pair : text.split(",", -1)) {
+          int eq = pair.indexOf('=');
+          if (eq <= 0) {
+            throw new ConfigException(
+                setting,
+                text,
+                "comma-separated key=value pairs, e.g."
+                    + " \"network=solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1,asset=MINT,pay-to=OWNER\"");
+          }
+          String key = pair.substring(0, eq).strip();
+          if (!List.of(
+                  "network",
+                  "pay-to",
+                  "asset",
+                  "asset-decimals",
+                  "asset-name",
+                  "asset-version",
+                  "asset-symbol")
+              .contains(key)) {
+            throw new ConfigException(
+                setting,
+                setting
+                    + ": unknown key "
+                    + Text.quote(key)
+                    + " (network, pay-to, asset, asset-decimals, asset-name, asset-version,"
+                    + " asset-symbol)");
+          }
+          if (keys.put(key, pair.substring(eq + 1)) != null) {
+            throw new ConfigException(setting, setting + ": " + key + " is given twice");
+          }
+        }
+        for (String required : List.of("network", "pay-to")) {
+          if (!keys.containsKey(required)) {
+            throw new ConfigException(setting, setting + ": give " + required + "=…");
+          }
+        }
+        String asset = keys.get("asset");
+        if (asset == null
+            && (keys.containsKey("asset-decimals")
+                || keys.containsKey("asset-name")
+                || keys.containsKey("asset-version")
+                || keys.containsKey("asset-symbol"))) {
+          throw new ConfigException(
+              setting, setting + ": asset-… settings need the token's address, asset=…");
+        }
+        return new OfferSpec(
+            NETWORK.parse(setting + " network", keys.get("network")),
+            asset == null
+                ? null
+                : new AssetSpec(
+                    ASSET.parse(setting + " asset", asset),
+                    blankToNull(keys.get("asset-name")),
+                    blankToNull(keys.get("asset-version")),
+                    keys.containsKey("asset-decimals")
+                        ? DECIMALS.parse(setting + " asset-decimals", keys.get("asset-decimals"))
+                        : null,
+                    blankToNull(keys.get("asset-symbol"))),
+            PAY_TO.parse(setting + " pay-to", keys.get("pay-to")));
+      };
+
+  private static String blankToNull(String text) {
+    return text == null || text.isBlank() ? null : text.strip();
+  }
+
+  /**
    * Checks that everything a gateway needs is given.
    *
    * @throws IllegalArgumentException naming what is missing or out of range
@@ -238,6 +378,7 @@ public record GatewayConfig(
     Objects.requireNonNull(upstream, "upstream");
     appName = appName == null ? "" : appName;
     routes = List.copyOf(routes);
+    alsoAccept = alsoAccept == null ? List.of() : List.copyOf(alsoAccept);
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
     }
@@ -263,13 +404,48 @@ public record GatewayConfig(
         checkFamily("routes[" + r.pattern() + "].payTo", r.payTo(), solana, network);
       }
     }
-    if (asset != null) {
-      checkFamily("asset.address", asset.address(), solana, network);
-      if (solana && (asset.name() != null || asset.version() != null)) {
+    checkAsset("asset", asset, solana, network);
+    List<Network> offered = new ArrayList<>();
+    offered.add(resolveOrNull(network));
+    for (int i = 0; i < alsoAccept.size(); i++) {
+      OfferSpec o = alsoAccept.get(i);
+      String where = "alsoAccept[" + i + "]";
+      Network resolved;
+      try {
+        resolved = NetworkRegistry.defaults().resolve(o.network().strip());
+      } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
-            "asset: a Solana mint has no EIP-712 name or version; give only its address (and"
-                + " decimals when the network does not know it)");
+            where + ".network: " + e.getMessage() + " (a CAIP-2 network such as eip155:84532)", e);
       }
+      if (offered.contains(resolved)) {
+        throw new IllegalArgumentException(
+            where + ".network: " + resolved + " is already offered; give each network once");
+      }
+      offered.add(resolved);
+      boolean svm = Network.SOLANA.equals(resolved.namespace());
+      checkFamily(where + ".payTo", o.payTo(), svm, o.network());
+      checkAsset(where + ".asset", o.asset(), svm, o.network());
+    }
+  }
+
+  private static Network resolveOrNull(String network) {
+    try {
+      return NetworkRegistry.defaults().resolve(network.strip());
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static void checkAsset(String where, AssetSpec asset, boolean solana, String network) {
+    if (asset == null) {
+      return;
+    }
+    checkFamily(where + ".address", asset.address(), solana, network);
+    if (solana && (asset.name() != null || asset.version() != null)) {
+      throw new IllegalArgumentException(
+          where
+              + ": a Solana mint has no EIP-712 name or version; give only its address (and"
+              + " decimals when the network does not know it)");
     }
   }
 
@@ -335,7 +511,8 @@ public record GatewayConfig(
         "asset",
         "maxTimeoutSeconds",
         "paywall",
-        "routes");
+        "routes",
+        "alsoAccept");
     ConfigSection facilitator = root.section("facilitator").allowOnly("url", "tokenEnv");
     ConfigSection asset =
         root.section("asset").allowOnly("address", "name", "version", "decimals", "symbol");
@@ -352,8 +529,16 @@ public record GatewayConfig(
               r.get("payTo", PAY_TO, null),
               r.get("settleBeforeHandler", ValueParser.bool(), false)));
     }
+    List<OfferSpec> also = new ArrayList<>();
+    for (ConfigSection o : root.sections("alsoAccept")) {
+      o.allowOnly("network", "asset", "payTo");
+      also.add(
+          new OfferSpec(
+              o.require("network", NETWORK, "e.g. solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1"),
+              assetSpec(o.section("asset")),
+              o.require("payTo", PAY_TO, "this offer's recipient on its network")));
+    }
     URI upstream = root.require("upstream", URL, "e.g. http://127.0.0.1:9000");
-    String assetAddress = asset.get("address", ASSET, null);
     return new GatewayConfig(
         root.get("host", TEXT, "127.0.0.1"),
         root.get("port", PORT, 4021),
@@ -363,18 +548,26 @@ public record GatewayConfig(
         root.get("network", NETWORK, null),
         root.get("v1Name", TEXT, null),
         root.get("payTo", PAY_TO, null),
-        assetAddress == null
-            ? null
-            : new AssetSpec(
-                assetAddress,
-                asset.get("name", TEXT, null),
-                asset.get("version", TEXT, null),
-                asset.get("decimals", DECIMALS, null),
-                asset.get("symbol", TEXT, null)),
+        assetSpec(asset),
         root.get("maxTimeoutSeconds", MAX_TIMEOUT_SECONDS, 60),
         paywall.get("enabled", ValueParser.bool(), true),
         paywall.get("appName", TEXT, ""),
-        routes);
+        routes,
+        also);
+  }
+
+  /** The token of an {@code asset} section, or {@code null} when it gives no address. */
+  private static AssetSpec assetSpec(ConfigSection asset) {
+    asset.allowOnly("address", "name", "version", "decimals", "symbol");
+    String address = asset.get("address", ASSET, null);
+    return address == null
+        ? null
+        : new AssetSpec(
+            address,
+            asset.get("name", TEXT, null),
+            asset.get("version", TEXT, null),
+            asset.get("decimals", DECIMALS, null),
+            asset.get("symbol", TEXT, null));
   }
 
   /** The built-in network registry, extended with the configured network when it needs to be. */
@@ -382,15 +575,29 @@ public record GatewayConfig(
     NetworkRegistry defaults = NetworkRegistry.defaults();
     Network resolved = defaults.resolve(network.strip());
     NetworkInfo known = defaults.find(resolved).orElse(null);
-    if (known != null && v1Name == null) {
+    List<Network> unknown = new ArrayList<>();
+    for (OfferSpec o : alsoAccept) {
+      Network other = defaults.resolve(o.network().strip());
+      if (defaults.find(other).isEmpty()) {
+        unknown.add(other);
+      }
+    }
+    if (known != null && v1Name == null && unknown.isEmpty()) {
       return defaults;
     }
-    NetworkInfo.Builder info =
-        known != null ? known.toBuilder() : NetworkInfo.builder(resolved).testnet(true);
-    if (v1Name != null) {
-      info.v1Name(v1Name);
+    NetworkRegistry.Builder registry = defaults.toBuilder();
+    if (known == null || v1Name != null) {
+      NetworkInfo.Builder info =
+          known != null ? known.toBuilder() : NetworkInfo.builder(resolved).testnet(true);
+      if (v1Name != null) {
+        info.v1Name(v1Name);
+      }
+      registry.network(info.build());
     }
-    return defaults.toBuilder().network(info.build()).build();
+    for (Network other : unknown) {
+      registry.network(NetworkInfo.builder(other).testnet(true).build());
+    }
+    return registry.build();
   }
 
   /**
@@ -400,6 +607,11 @@ public record GatewayConfig(
    *     token is neither known nor given its EIP-712 name and version
    */
   public Optional<Asset> resolvedAsset(NetworkRegistry networks) {
+    return resolveAsset(networks, network, asset);
+  }
+
+  private static Optional<Asset> resolveAsset(
+      NetworkRegistry networks, String network, AssetSpec asset) {
     Network resolved = networks.resolve(network.strip());
     if (asset == null) {
       if (networks.defaultAsset(resolved).isEmpty()) {
@@ -409,7 +621,7 @@ public record GatewayConfig(
       return Optional.empty();
     }
     if (Network.SOLANA.equals(resolved.namespace())) {
-      return Optional.of(solanaMint(networks, resolved));
+      return Optional.of(solanaMint(networks, resolved, asset));
     }
     String address = EvmAddress.parse(asset.address()).toString();
     Optional<Asset> known = networks.findAsset(resolved, address);
@@ -434,7 +646,7 @@ public record GatewayConfig(
   }
 
   /** The configured mint on a Solana network: known there, or given with its decimals. */
-  private Asset solanaMint(NetworkRegistry networks, Network resolved) {
+  private static Asset solanaMint(NetworkRegistry networks, Network resolved, AssetSpec asset) {
     String address = SolanaAddress.parse(asset.address().strip()).toString();
     Optional<Asset> known = networks.findAsset(resolved, address);
     Integer decimals =
@@ -463,22 +675,44 @@ public record GatewayConfig(
     NetworkRegistry networks = networks();
     Network resolved = networks.resolve(network.strip());
     Optional<Asset> token = resolvedAsset(networks);
+    List<Network> others = new ArrayList<>();
+    List<Optional<Asset>> otherTokens = new ArrayList<>();
+    for (int i = 0; i < alsoAccept.size(); i++) {
+      OfferSpec o = alsoAccept.get(i);
+      others.add(networks.resolve(o.network().strip()));
+      try {
+        otherTokens.add(resolveAsset(networks, o.network(), o.asset()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("alsoAccept[" + i + "]: " + e.getMessage(), e);
+      }
+    }
     RouteTable.Builder table = RouteTable.builder();
     for (RouteSpec r : routes) {
+      if (!alsoAccept.isEmpty() && Price.parse(r.price()).unit() == Price.Unit.ATOMIC) {
+        checkSameDecimals(r, networks, resolved, token, others, otherTokens);
+      }
       PaymentOption.Builder option =
           PaymentOption.builder(resolved)
               .price(r.price())
               .payTo(r.payTo() != null ? r.payTo() : payTo)
               .maxTimeoutSeconds(maxTimeoutSeconds);
       token.ifPresent(option::asset);
-      table.route(
-          r.pattern(),
+      PaidRoute.Builder route =
           PaidRoute.builder()
               .accept(option.build())
               .description(r.description())
               .mimeType(r.mimeType())
-              .settleBeforeHandler(r.settleBeforeHandler())
-              .build());
+              .settleBeforeHandler(r.settleBeforeHandler());
+      for (int i = 0; i < alsoAccept.size(); i++) {
+        PaymentOption.Builder also =
+            PaymentOption.builder(others.get(i))
+                .price(r.price())
+                .payTo(alsoAccept.get(i).payTo())
+                .maxTimeoutSeconds(maxTimeoutSeconds);
+        otherTokens.get(i).ifPresent(also::asset);
+        route.accept(also.build());
+      }
+      table.route(r.pattern(), route.build());
     }
     HttpFacilitatorClient.Builder facilitator =
         HttpFacilitatorClient.builder(facilitatorUrl.toString());
@@ -496,6 +730,41 @@ public record GatewayConfig(
         .routes(table.build())
         .paywall(paywall ? new PaywallOptions(true, appName, null) : PaywallOptions.disabled())
         .build();
+  }
+
+  /** Refuses an atomic price for offers whose tokens have different decimals. */
+  private static void checkSameDecimals(
+      RouteSpec r,
+      NetworkRegistry networks,
+      Network resolved,
+      Optional<Asset> token,
+      List<Network> others,
+      List<Optional<Asset>> otherTokens) {
+    List<String> seen = new ArrayList<>();
+    Set<Integer> decimals = new TreeSet<>();
+    Asset first = token.or(() -> networks.defaultAsset(resolved)).orElse(null);
+    if (first != null) {
+      decimals.add(first.decimals());
+      seen.add(resolved + " " + first.symbol() + " " + first.decimals());
+    }
+    for (int i = 0; i < others.size(); i++) {
+      Network n = others.get(i);
+      Asset a = otherTokens.get(i).or(() -> networks.defaultAsset(n)).orElse(null);
+      if (a != null) {
+        decimals.add(a.decimals());
+        seen.add(n + " " + a.symbol() + " " + a.decimals());
+      }
+    }
+    if (decimals.size() > 1) {
+      throw new IllegalArgumentException(
+          "route "
+              + r.pattern()
+              + ": the price "
+              + Text.quote(r.price())
+              + " is in atomic units, but the offered tokens have different decimals ("
+              + String.join(", ", seen)
+              + "), so it would mean different amounts; give the price in dollars, e.g. $0.001");
+    }
   }
 
   /**

@@ -183,6 +183,8 @@ public final class PaymentGate {
     RouteOffer offer;
     try {
       offer = offers.offer(route, request, kinds);
+    } catch (Offers.NoUsableOffer e) {
+      return respond(render.error(503, e.getMessage()));
     } catch (RuntimeException e) {
       LOG.error("route {} cannot be priced: {}", route.pattern(), e.getMessage());
       return respond(render.error(500, "route " + route.pattern() + " cannot be priced"));

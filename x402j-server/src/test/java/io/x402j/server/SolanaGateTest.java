@@ -102,6 +102,7 @@ class SolanaGateTest {
                                         .build())
                                 .build())
                         .route("GET /evm-only", PaidRoute.of("$0.01", BASE_SEPOLIA, EVM_SELLER))
+                        .route("GET /solana-only", PaidRoute.of("$0.01", DEVNET, SOL_SELLER))
                         .build())
                 .build());
   }
@@ -210,21 +211,58 @@ class SolanaGateTest {
   }
 
   @Test
-  void withoutAFeePayerFromTheFacilitatorNoSolanaRequirementIsOffered() {
+  void withoutAFeePayerFromTheFacilitatorTheSolanaOfferIsLeftOutAndTheEvmOneStays() {
     supported.set(supported(SupportedKind.of(2, "exact", DEVNET.toString())));
 
     Served served = get("/weather", Map.of());
+    Served again = get("/weather", Map.of());
 
-    assertThat(served.status()).isEqualTo(500);
-    assertThat(served.body()).contains("route GET /weather cannot be priced");
-    assertThat(served.body()).doesNotContain("feePayer\":\"");
+    assertThat(served.status()).isEqualTo(402);
+    PaymentRequired required = HEADERS.decodePaymentRequired(served.header("PAYMENT-REQUIRED"));
+    assertThat(required.accepts())
+        .extracting(PaymentRequirements::network)
+        .containsExactly(BASE_SEPOLIA);
+    assertThat(again.status()).isEqualTo(402);
   }
 
   @Test
-  void withoutAnyKindForTheNetworkNoSolanaRequirementIsOffered() {
+  void withoutAnyKindForTheNetworkTheSolanaOfferIsLeftOut() {
     supported.set(supported());
 
-    assertThat(get("/weather", Map.of()).status()).isEqualTo(500);
+    Served served = get("/weather", Map.of());
+
+    assertThat(served.status()).isEqualTo(402);
+    assertThat(HEADERS.decodePaymentRequired(served.header("PAYMENT-REQUIRED")).accepts())
+        .extracting(PaymentRequirements::network)
+        .containsExactly(BASE_SEPOLIA);
+  }
+
+  @Test
+  void aRouteWithOnlyAnUnusableSolanaOfferIs503NamingTheReason() throws Exception {
+    supported.set(supported(SupportedKind.of(2, "exact", DEVNET.toString())));
+
+    Served served = get("/solana-only", Map.of());
+
+    assertThat(served.status()).isEqualTo(503);
+    assertThat(served.header("Content-Type")).startsWith("application/json");
+    String error = JSON.readTree(served.body()).get("error").asText();
+    assertThat(error)
+        .contains("route GET /solana-only")
+        .contains(DEVNET.toString())
+        .contains("no extra.feePayer")
+        .doesNotContain("Exception")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
+  void aRouteWithOnlyASolanaOfferAndNoKindAtAllIs503() throws Exception {
+    supported.set(supported());
+
+    Served served = get("/solana-only", Map.of());
+
+    assertThat(served.status()).isEqualTo(503);
+    assertThat(JSON.readTree(served.body()).get("error").asText())
+        .contains("lists no exact kind for " + DEVNET);
   }
 
   @Test

@@ -75,6 +75,7 @@ public class X402jAutoConfiguration {
       ObjectProvider<PaymentListener> listeners,
       ObjectProvider<ReplayStore> replayStore) {
     RouteFactory factory = new RouteFactory(properties, networks);
+    factory.checkAlsoAccept();
     RouteTable.Builder table = RouteTable.builder();
     for (int i = 0; i < properties.getRoutes().size(); i++) {
       X402jProperties.Route r = properties.getRoutes().get(i);

@@ -56,6 +56,81 @@ public class X402jProperties {
   /** Routes priced by pattern, in addition to {@link X402Price} annotations. */
   private List<Route> routes = new ArrayList<>();
 
+  /**
+   * Further offers every route is also sold in ({@code x402j.also-accept[i].*}), beside the route's
+   * own network: e.g. Solana devnet USDC beside Base Sepolia USDC, in one 402.
+   */
+  private List<Offer> alsoAccept = new ArrayList<>();
+
+  /** A further offer: a network, its token and its recipient. */
+  public static class Offer {
+    /** The network (CAIP-2 or a v1 name); required. */
+    private String network;
+
+    /** The recipient on that network (0x address, or base58 owner on Solana); required. */
+    private String payTo;
+
+    /** The token (a mint on Solana); default the network's USDC. */
+    private String asset;
+
+    /** The decimals of {@link #asset}, when the network registry does not know it. */
+    private Integer assetDecimals;
+
+    /** The EIP-712 name of {@link #asset} (EVM only), when the registry does not know it. */
+    private String assetName;
+
+    /** The EIP-712 version of {@link #asset} (EVM only), when the registry does not know it. */
+    private String assetVersion;
+
+    public String getNetwork() {
+      return network;
+    }
+
+    public void setNetwork(String network) {
+      this.network = network;
+    }
+
+    public String getPayTo() {
+      return payTo;
+    }
+
+    public void setPayTo(String payTo) {
+      this.payTo = payTo;
+    }
+
+    public String getAsset() {
+      return asset;
+    }
+
+    public void setAsset(String asset) {
+      this.asset = asset;
+    }
+
+    public Integer getAssetDecimals() {
+      return assetDecimals;
+    }
+
+    public void setAssetDecimals(Integer assetDecimals) {
+      this.assetDecimals = assetDecimals;
+    }
+
+    public String getAssetName() {
+      return assetName;
+    }
+
+    public void setAssetName(String assetName) {
+      this.assetName = assetName;
+    }
+
+    public String getAssetVersion() {
+      return assetVersion;
+    }
+
+    public void setAssetVersion(String assetVersion) {
+      this.assetVersion = assetVersion;
+    }
+  }
+
   /** A route priced in configuration. */
   public static class Route {
     /** The pattern, e.g. {@code GET /weather} or {@code /api/*}. */
@@ -307,5 +382,13 @@ public class X402jProperties {
 
   public void setRoutes(List<Route> routes) {
     this.routes = routes;
+  }
+
+  public List<Offer> getAlsoAccept() {
+    return alsoAccept;
+  }
+
+  public void setAlsoAccept(List<Offer> alsoAccept) {
+    this.alsoAccept = alsoAccept;
   }
 }

@@ -24,6 +24,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Prices routes: turns a route's payment options into the requirements one request is offered, in
@@ -32,8 +36,23 @@ import java.util.Optional;
  * x402j API.
  */
 public final class Offers {
+  private static final Logger LOG = LoggerFactory.getLogger(Offers.class);
+
   private final SchemeRegistry<SchemeServer> schemes;
   private final NetworkRegistry networks;
+  private final Set<String> warned = ConcurrentHashMap.newKeySet();
+
+  /**
+   * No option of a route can be offered now, because the facilitator's supported kinds lack what
+   * their schemes need (a Solana fee payer); {@link #getMessage} says why, without a stack trace.
+   */
+  public static final class NoUsableOffer extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NoUsableOffer(String reason) {
+      super(reason, null, false, false);
+    }
+  }
 
   /** Prices with the schemes' servers and the networks' names and tokens. */
   public Offers(SchemeRegistry<SchemeServer> schemes, NetworkRegistry networks) {
@@ -64,15 +83,42 @@ public final class Offers {
     PaidRoute route = resolved.route();
     String url = route.resource().orElse(request.url());
     List<OfferedPayment> payments = new ArrayList<>();
+    List<String> unusable = new ArrayList<>();
     for (PaymentOption option : route.accepts()) {
       SchemeServer server = server(option);
-      PaymentRequirements requirement = requirement(server, option, request, supported, false);
+      PaymentRequirements priced = requirement(server, option, request);
+      PaymentRequirements requirement;
+      try {
+        requirement = enhanced(server, priced, option, supported);
+      } catch (RuntimeException e) {
+        if (!server.needsSupportedKind()) {
+          throw e;
+        }
+        String reason = option.network() + ": " + e.getMessage();
+        if (warned.add(option.scheme() + " " + reason)) {
+          LOG.warn(
+              "route {} does not offer {} on {}: {}",
+              resolved.pattern(),
+              option.scheme(),
+              option.network(),
+              e.getMessage());
+        }
+        unusable.add(reason);
+        continue;
+      }
       Optional<String> v1Name = networks.v1Name(option.network());
       PaymentRequirementsV1 v1 =
           route.protocolV1() && v1Name.isPresent()
               ? v1Requirement(requirement, v1Name.get(), url, route, request.method())
               : null;
       payments.add(new OfferedPayment(requirement, v1, server.dynamicExtraFields()));
+    }
+    if (payments.isEmpty()) {
+      throw new NoUsableOffer(
+          "route "
+              + resolved.pattern()
+              + " has no payment option the facilitator can take now: "
+              + String.join("; ", unusable));
     }
     return new RouteOffer(
         resolved, ResourceInfo.of(url, route.description(), route.mimeType()), payments);
@@ -114,7 +160,11 @@ public final class Offers {
         }
         if (option.fixedPrice().isPresent() && option.fixedPayTo().isPresent()) {
           try {
-            requirement(server(option), option, null, null, true);
+            SchemeServer server = server(option);
+            PaymentRequirements requirement = requirement(server, option, null);
+            if (!server.needsSupportedKind()) {
+              server.enhanceRequirements(requirement, null);
+            }
           } catch (RuntimeException e) {
             throw new IllegalArgumentException(
                 "route " + patterns.get(i) + " (" + option + "): " + e.getMessage(), e);
@@ -138,11 +188,7 @@ public final class Offers {
    * leaves out what the facilitator's supported kinds would add).
    */
   private PaymentRequirements requirement(
-      SchemeServer server,
-      PaymentOption option,
-      GateRequest request,
-      SupportedResponse supported,
-      boolean checking) {
+      SchemeServer server, PaymentOption option, GateRequest request) {
     Network network = option.network();
     Price price = Objects.requireNonNull(option.price(request), "the price function gave null");
     AssetAmount amount =
@@ -156,19 +202,23 @@ public final class Offers {
       extra.putAll(amount.extra());
     }
     extra.putAll(option.extra());
-    PaymentRequirements requirement =
-        PaymentRequirements.builder()
-            .scheme(option.scheme())
-            .network(network)
-            .amount(amount.amount())
-            .asset(amount.asset())
-            .payTo(payTo)
-            .maxTimeoutSeconds(option.maxTimeoutSeconds())
-            .extra(extra)
-            .build();
-    if (checking && server.needsSupportedKind()) {
-      return requirement;
-    }
+    return PaymentRequirements.builder()
+        .scheme(option.scheme())
+        .network(network)
+        .amount(amount.amount())
+        .asset(amount.asset())
+        .payTo(payTo)
+        .maxTimeoutSeconds(option.maxTimeoutSeconds())
+        .extra(extra)
+        .build();
+  }
+
+  /** {@code requirement} with what the scheme adds from the facilitator's supported kind. */
+  private static PaymentRequirements enhanced(
+      SchemeServer server,
+      PaymentRequirements requirement,
+      PaymentOption option,
+      SupportedResponse supported) {
     return server.enhanceRequirements(requirement, kind(supported, option));
   }
 

@@ -3,6 +3,10 @@ package io.x402j.server.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.x402j.core.Network;
 import io.x402j.core.NetworkPattern;
 import io.x402j.core.NetworkRegistry;
@@ -16,10 +20,12 @@ import io.x402j.server.PaidRoute;
 import io.x402j.server.PaymentOption;
 import io.x402j.server.RouteResolver.ResolvedRoute;
 import io.x402j.svm.ExactSvmServer;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Solana offers beside EVM ones: the fee payer comes from the facilitator's supported kind, and a
@@ -120,16 +126,51 @@ class SolanaOfferMatchingTest {
   }
 
   @Test
-  void aSolanaRequirementWithoutAFeePayerIsNeverOffered() {
-    assertThatThrownBy(() -> offer(null))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("/supported lists no exact kind for " + DEVNET);
-    assertThatThrownBy(() -> offer(supported(Map.of())))
-        .isInstanceOf(IllegalArgumentException.class)
+  void aSolanaRequirementWithoutAFeePayerIsNeverOfferedTheOthersAre() {
+    for (SupportedResponse unusable :
+        Arrays.asList(null, supported(Map.of()), supported(Map.of("feePayer", "0OIl")))) {
+      assertThat(offer(unusable).v2())
+          .extracting(PaymentRequirements::network)
+          .containsExactly(BASE_SEPOLIA);
+    }
+  }
+
+  @Test
+  void aRouteWithOnlyUnusableSolanaOffersHasNoOfferNamingTheReason() {
+    PaidRoute solanaOnly =
+        PaidRoute.builder()
+            .accept(PaymentOption.builder(DEVNET).price("$0.01").payTo(SOL_SELLER).build())
+            .build();
+    assertThatThrownBy(
+            () ->
+                offers.offer(
+                    new ResolvedRoute("GET /sol", solanaOnly),
+                    PaymentMatcherTest.request(Map.of()),
+                    supported(Map.of())))
+        .isInstanceOf(Offers.NoUsableOffer.class)
+        .hasMessageContaining("route GET /sol")
+        .hasMessageContaining(DEVNET + ": ")
         .hasMessageContaining("has no extra.feePayer");
-    assertThatThrownBy(() -> offer(supported(Map.of("feePayer", "0OIl"))))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("extra.feePayer: ");
+  }
+
+  @Test
+  void anUnusableOfferIsLoggedOnceAtWarnNamingNetworkAndReason() {
+    Logger log = (Logger) LoggerFactory.getLogger(Offers.class);
+    ListAppender<ILoggingEvent> seen = new ListAppender<>();
+    seen.start();
+    log.addAppender(seen);
+    try {
+      offer(supported(Map.of()));
+      offer(supported(Map.of()));
+      offer(supported(Map.of()));
+    } finally {
+      log.detachAppender(seen);
+    }
+    assertThat(seen.list).hasSize(1);
+    assertThat(seen.list.get(0).getLevel()).isEqualTo(Level.WARN);
+    assertThat(seen.list.get(0).getFormattedMessage())
+        .contains(DEVNET.toString())
+        .contains("has no extra.feePayer");
   }
 
   @Test
