@@ -211,6 +211,16 @@ public final class NodeProject {
       return started.path("url").asText();
     }
 
+    /** The process id of the script's {@code node} process. */
+    public long pid() {
+      return process.pid();
+    }
+
+    /** Whether the script still runs. */
+    public boolean isAlive() {
+      return process.isAlive();
+    }
+
     /** What the script wrote to stderr so far. */
     public String log() {
       try {
