@@ -36,7 +36,11 @@ public final class JsonRpcClient {
   /** The default for the most calls in one coalesced read request. */
   public static final int DEFAULT_CALLS_PER_REQUEST = 48;
 
-  private static final Set<String> READS =
+  /**
+   * The EVM methods that only read chain state, retried on transport failures: the default of
+   * {@link Builder#reads}.
+   */
+  public static final Set<String> EVM_READS =
       Set.of(
           "eth_call",
           "eth_chainId",
@@ -56,6 +60,7 @@ public final class JsonRpcClient {
           "web3_clientVersion");
 
   private final String redacted;
+  private final Set<String> reads;
   private final RpcTransport transport;
   private final ReadCoalescer coalescer;
 
@@ -65,6 +70,7 @@ public final class JsonRpcClient {
       endpoints.add(RpcEndpoint.parse(url));
     }
     this.redacted = endpoints.get(0).redacted();
+    this.reads = b.reads;
     HttpClient http =
         b.httpClient != null
             ? b.httpClient
@@ -95,9 +101,19 @@ public final class JsonRpcClient {
     return redacted;
   }
 
-  /** Whether {@code method} only reads chain state, so retrying it is harmless. */
+  /**
+   * Whether {@code method} is an EVM method that only reads chain state (see {@link #EVM_READS}).
+   */
   public static boolean isRead(String method) {
-    return READS.contains(method);
+    return EVM_READS.contains(method);
+  }
+
+  /**
+   * Whether this client treats {@code method} as a read: retried on any transport failure and
+   * coalesced with other reads (see {@link Builder#reads}).
+   */
+  public boolean retriesAsRead(String method) {
+    return reads.contains(method);
   }
 
   /**
@@ -132,7 +148,7 @@ public final class JsonRpcClient {
     if (calls.isEmpty()) {
       return CompletableFuture.completedFuture(List.of());
     }
-    boolean allReads = calls.stream().allMatch(c -> isRead(c.method()));
+    boolean allReads = calls.stream().allMatch(c -> reads.contains(c.method()));
     if (allReads && coalescer.takes(calls)) {
       return coalescer.submit(calls);
     }
@@ -151,6 +167,7 @@ public final class JsonRpcClient {
     private int maxResponseBytes = 8 * 1024 * 1024;
     private int readRequests = DEFAULT_READ_REQUESTS;
     private int callsPerRequest = DEFAULT_CALLS_PER_REQUEST;
+    private Set<String> reads = EVM_READS;
 
     private Builder(String url) {
       this.urls.add(Objects.requireNonNull(url, "url"));
@@ -222,6 +239,21 @@ public final class JsonRpcClient {
       }
       this.readRequests = requestsInFlight;
       this.callsPerRequest = callsPerRequest;
+      return this;
+    }
+
+    /**
+     * The methods that only read state, so that retrying them after a request may have left is
+     * harmless (default {@link JsonRpcClient#EVM_READS}); every other method is a write, retried
+     * only when no connection was made. Another chain family names its own, e.g. Solana's {@code
+     * getLatestBlockhash} or {@code getSignatureStatuses}.
+     */
+    public Builder reads(Set<String> methods) {
+      Objects.requireNonNull(methods, "methods");
+      for (String method : methods) {
+        Objects.requireNonNull(method, "a read method");
+      }
+      this.reads = Set.copyOf(methods);
       return this;
     }
 

@@ -172,6 +172,28 @@ class JsonRpcClientTest {
   }
 
   @Test
+  void anotherFamilysReadsAreRetriedAndItsOtherMethodsAreWrites() {
+    node.script("/v2/SECRET-KEY", Answer.json(502, "bad gateway"));
+    JsonRpcClient solana =
+        JsonRpcClient.builder(node.url() + "/v2/SECRET-KEY?apikey=SECRET")
+            .timeout(NEVER)
+            .backoff(Duration.ofMillis(5))
+            .reads(java.util.Set.of("getSignatureStatuses"))
+            .build();
+
+    failure(solana.call("getSignatureStatuses", List.of("sig")));
+    assertThat(node.received()).hasSize(4);
+    failure(solana.call("sendTransaction", "AQID"));
+    assertThat(node.received()).hasSize(5);
+    // The EVM defaults no longer apply to this client: eth_blockNumber is a write to it.
+    failure(solana.call("eth_blockNumber"));
+    assertThat(node.received()).hasSize(6);
+    assertThat(solana.retriesAsRead("getSignatureStatuses")).isTrue();
+    assertThat(client().retriesAsRead("eth_call")).isTrue();
+    assertThat(client().retriesAsRead("getSignatureStatuses")).isFalse();
+  }
+
+  @Test
   void garbageIsABadResponse() {
     node.script("/v2/SECRET-KEY", new Answer(200, "hello", Map.of(), 0));
     assertThat(failure(client().call("eth_chainId")).kind())
