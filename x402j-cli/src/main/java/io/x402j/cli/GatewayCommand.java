@@ -53,7 +53,10 @@ final class GatewayCommand implements Callable<Integer> {
       description = "Environment variable holding the facilitator's bearer token.")
   String facilitatorTokenEnv;
 
-  @Option(names = "--network", paramLabel = "NETWORK", description = "e.g. eip155:84532.")
+  @Option(
+      names = "--network",
+      paramLabel = "NETWORK",
+      description = "e.g. eip155:84532 or solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1.")
   String network;
 
   @Option(
@@ -62,22 +65,28 @@ final class GatewayCommand implements Callable<Integer> {
       description = "Protocol v1 name for a network x402j does not know.")
   String v1Name;
 
-  @Option(names = "--pay-to", paramLabel = "ADDRESS", description = "Who is paid.")
+  @Option(
+      names = "--pay-to",
+      paramLabel = "ADDRESS",
+      description = "Who is paid: an 0x address, or the base58 owner on Solana.")
   String payTo;
 
   @Option(
       names = "--asset",
       paramLabel = "ADDRESS",
-      description = "The token (default: the network's USDC).")
+      description = "The token, a mint on Solana (default: the network's USDC).")
   String asset;
 
-  @Option(names = "--asset-name", paramLabel = "NAME", description = "The token's EIP-712 name.")
+  @Option(
+      names = "--asset-name",
+      paramLabel = "NAME",
+      description = "The token's EIP-712 name (EVM only).")
   String assetName;
 
   @Option(
       names = "--asset-version",
       paramLabel = "VERSION",
-      description = "The token's EIP-712 version.")
+      description = "The token's EIP-712 version (EVM only).")
   String assetVersion;
 
   @Option(
@@ -171,7 +180,12 @@ final class GatewayCommand implements Callable<Integer> {
           GatewayConfig.PAY_TO.parse("--pay-to", payTo),
           asset == null
               ? null
-              : new AssetSpec(asset, assetName, assetVersion, decimals, assetSymbol),
+              : new AssetSpec(
+                  GatewayConfig.ASSET.parse("--asset", asset),
+                  assetName,
+                  assetVersion,
+                  decimals,
+                  assetSymbol),
           GatewayConfig.MAX_TIMEOUT_SECONDS.parse("--max-timeout", maxTimeoutSeconds),
           !noPaywall,
           appName == null ? "" : appName,

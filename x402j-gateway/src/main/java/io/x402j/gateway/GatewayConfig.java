@@ -10,12 +10,14 @@ import io.x402j.core.NetworkRegistry;
 import io.x402j.core.Price;
 import io.x402j.core.facilitator.FacilitatorAuth;
 import io.x402j.core.facilitator.HttpFacilitatorClient;
+import io.x402j.core.support.Text;
 import io.x402j.evm.EvmAddress;
 import io.x402j.server.PaidRoute;
 import io.x402j.server.PaymentGate;
 import io.x402j.server.PaymentOption;
 import io.x402j.server.PaywallOptions;
 import io.x402j.server.RouteTable;
+import io.x402j.svm.SolanaAddress;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -45,10 +47,11 @@ import java.util.Optional;
  * port: 4021                       # default; 0 picks a free port
  * upstream: http://127.0.0.1:9000  # required: the API sold
  * facilitator: {url: https://facilitator.example, tokenEnv: FACILITATOR_TOKEN}
- * network: eip155:84532            # CAIP-2, or a known v1 name
+ * network: eip155:84532            # CAIP-2 (eip155:… or solana:…), or a known v1 name
  * v1Name: my-chain                 # a v1 name for a network x402j does not know
- * payTo: "0x…"                     # the default recipient
+ * payTo: "0x…"                     # the default recipient (base58 owner on Solana)
  * asset: {address: "0x…", name: USD Coin, version: "2", decimals: 6, symbol: USDC}
+ *                                  # on Solana: {address: MINT, decimals: 6}, no name/version
  * maxTimeoutSeconds: 60            # default
  * paywall: {enabled: true, appName: Weather Inc}
  * routes:
@@ -168,9 +171,32 @@ public record GatewayConfig(
               "a CAIP-2 network such as eip155:84532, or a known v1 name",
               NetworkRegistry.defaults()::resolve));
 
-  /** A recipient address: {@code payTo}, {@code routes[i].payTo}, {@code --pay-to}. */
+  /**
+   * A recipient address, EVM ({@code 0x} and 40 hex digits) or Solana (base58 owner, whose
+   * associated token account is paid): {@code payTo}, {@code routes[i].payTo}, {@code --pay-to}.
+   * Which of the two the network needs is checked when the configuration is made.
+   */
   public static final ValueParser<String> PAY_TO =
-      checked(ValueParser.of("an address (0x and 40 hex digits)", EvmAddress::parse));
+      checked(
+          ValueParser.of(
+              "an address (0x and 40 hex digits on EVM, base58 on Solana)",
+              GatewayConfig::parseAddress));
+
+  /**
+   * A token address, an EVM contract or a Solana mint (base58): {@code asset.address}, {@code
+   * --asset}.
+   */
+  public static final ValueParser<String> ASSET =
+      checked(
+          ValueParser.of(
+              "a token address (0x and 40 hex digits on EVM, a base58 mint on Solana)",
+              GatewayConfig::parseAddress));
+
+  private static Object parseAddress(String text) {
+    return text.startsWith("0x") || text.startsWith("0X")
+        ? EvmAddress.parse(text)
+        : SolanaAddress.parse(text);
+  }
 
   /** A parser that checks the text with {@code check} and keeps it as written (stripped). */
   private static ValueParser<String> checked(ValueParser<?> check) {
@@ -230,6 +256,53 @@ public record GatewayConfig(
     if (maxTimeoutSeconds <= 0) {
       throw new IllegalArgumentException("maxTimeoutSeconds must be positive");
     }
+    boolean solana = isSolana(network);
+    checkFamily("payTo", payTo, solana, network);
+    for (RouteSpec r : routes) {
+      if (r.payTo() != null) {
+        checkFamily("routes[" + r.pattern() + "].payTo", r.payTo(), solana, network);
+      }
+    }
+    if (asset != null) {
+      checkFamily("asset.address", asset.address(), solana, network);
+      if (solana && (asset.name() != null || asset.version() != null)) {
+        throw new IllegalArgumentException(
+            "asset: a Solana mint has no EIP-712 name or version; give only its address (and"
+                + " decimals when the network does not know it)");
+      }
+    }
+  }
+
+  private static boolean isSolana(String network) {
+    try {
+      return Network.SOLANA.equals(NetworkRegistry.defaults().resolve(network.strip()).namespace());
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** Checks that {@code address} is an address of the network's family, naming {@code setting}. */
+  private static void checkFamily(String setting, String address, boolean solana, String network) {
+    try {
+      if (solana) {
+        SolanaAddress.parse(address.strip());
+      } else {
+        EvmAddress.parse(address.strip());
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          setting
+              + " must be "
+              + (solana ? "a base58 Solana address" : "an EVM address (0x and 40 hex digits)")
+              + " on "
+              + network.strip()
+              + ", got "
+              + Text.quote(address)
+              + " ("
+              + e.getMessage()
+              + ")",
+          e);
+    }
   }
 
   /**
@@ -280,7 +353,7 @@ public record GatewayConfig(
               r.get("settleBeforeHandler", ValueParser.bool(), false)));
     }
     URI upstream = root.require("upstream", URL, "e.g. http://127.0.0.1:9000");
-    String assetAddress = asset.get("address", TEXT, null);
+    String assetAddress = asset.get("address", ASSET, null);
     return new GatewayConfig(
         root.get("host", TEXT, "127.0.0.1"),
         root.get("port", PORT, 4021),
@@ -335,6 +408,9 @@ public record GatewayConfig(
       }
       return Optional.empty();
     }
+    if (Network.SOLANA.equals(resolved.namespace())) {
+      return Optional.of(solanaMint(networks, resolved));
+    }
     String address = EvmAddress.parse(asset.address()).toString();
     Optional<Asset> known = networks.findAsset(resolved, address);
     String name = asset.name() != null ? asset.name() : known.map(Asset::eip712Name).orElse(null);
@@ -355,6 +431,26 @@ public record GatewayConfig(
         asset.symbol() != null ? asset.symbol() : known.map(Asset::symbol).orElse("TOKEN");
     return Optional.of(
         new Asset(address, symbol, decimals == null ? 0 : decimals, name, version, usd));
+  }
+
+  /** The configured mint on a Solana network: known there, or given with its decimals. */
+  private Asset solanaMint(NetworkRegistry networks, Network resolved) {
+    String address = SolanaAddress.parse(asset.address().strip()).toString();
+    Optional<Asset> known = networks.findAsset(resolved, address);
+    Integer decimals =
+        asset.decimals() != null ? asset.decimals() : known.map(Asset::decimals).orElse(null);
+    if (decimals == null) {
+      throw new IllegalArgumentException(
+          "the mint "
+              + address
+              + " is not known on "
+              + resolved
+              + ": give its decimals (--asset-decimals, asset.decimals)");
+    }
+    boolean usd = known.map(Asset::usdStablecoin).orElse(false) || asset.decimals() != null;
+    String symbol =
+        asset.symbol() != null ? asset.symbol() : known.map(Asset::symbol).orElse("TOKEN");
+    return new Asset(address, symbol, decimals, null, null, usd);
   }
 
   /**

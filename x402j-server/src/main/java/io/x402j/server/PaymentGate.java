@@ -1,12 +1,15 @@
 package io.x402j.server;
 
+import io.x402j.core.Network;
 import io.x402j.core.NetworkPattern;
 import io.x402j.core.NetworkRegistry;
 import io.x402j.core.facilitator.Facilitator;
 import io.x402j.core.scheme.SchemeRegistry;
 import io.x402j.core.scheme.SchemeServer;
+import io.x402j.core.support.Futures;
 import io.x402j.core.wire.HeaderCodec;
 import io.x402j.core.wire.PaymentHeader;
+import io.x402j.core.wire.SupportedResponse;
 import io.x402j.core.wire.WireCodec;
 import io.x402j.evm.ExactEvmServer;
 import io.x402j.server.RouteResolver.ResolvedRoute;
@@ -20,6 +23,8 @@ import io.x402j.server.internal.PaymentSettlement;
 import io.x402j.server.internal.ReplayRecorder;
 import io.x402j.server.internal.ResponseRenderer;
 import io.x402j.server.internal.RouteOffer;
+import io.x402j.server.internal.SupportedKinds;
+import io.x402j.svm.ExactSvmServer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,6 +83,7 @@ public final class PaymentGate {
   private final PaymentSettlement settlement;
   private final ResponseRenderer render;
   private final PaymentListeners listeners;
+  private final SupportedKinds supported;
 
   private PaymentGate(Builder b, SchemeRegistry<SchemeServer> schemes) {
     HeaderCodec headers = HeaderCodec.standard();
@@ -86,6 +92,7 @@ public final class PaymentGate {
     this.routes = b.routes;
     this.offers = new Offers(schemes, b.networks);
     this.matcher = new PaymentMatcher(headers);
+    this.supported = new SupportedKinds(b.facilitator, b.clock);
     this.listeners = new PaymentListeners(b.listeners);
     this.render = new ResponseRenderer(b.networks, b.paywall, headers, WireCodec.standard());
     this.admission =
@@ -144,12 +151,41 @@ public final class PaymentGate {
     if (resolved.isEmpty()) {
       return done(new GateDecision.Free());
     }
+    ResolvedRoute route = resolved.get();
+    if (!offers.needsSupportedKinds(route.route())) {
+      return priced(route, request, null);
+    }
+    return supported
+        .get()
+        .handle(
+            (kinds, error) -> {
+              if (error != null) {
+                LOG.error(
+                    "route {} cannot be priced: the facilitator's /supported failed: {}",
+                    route.pattern(),
+                    Futures.unwrap(error).toString());
+                return respond(
+                    render.error(
+                        502,
+                        "route "
+                            + route.pattern()
+                            + " cannot be priced: the facilitator's supported payment kinds are"
+                            + " unavailable"));
+              }
+              return priced(route, request, kinds);
+            })
+        .thenCompose(f -> f);
+  }
+
+  /** Prices {@code route} for {@code request} and answers the payment header against the offer. */
+  private CompletableFuture<GateDecision> priced(
+      ResolvedRoute route, GateRequest request, SupportedResponse kinds) {
     RouteOffer offer;
     try {
-      offer = offers.offer(resolved.get(), request);
+      offer = offers.offer(route, request, kinds);
     } catch (RuntimeException e) {
-      LOG.error("route {} cannot be priced: {}", resolved.get().pattern(), e.getMessage());
-      return respond(render.error(500, "route " + resolved.get().pattern() + " cannot be priced"));
+      LOG.error("route {} cannot be priced: {}", route.pattern(), e.getMessage());
+      return respond(render.error(500, "route " + route.pattern() + " cannot be priced"));
     }
     PaymentMatch match = matcher.match(offer, request);
     if (match instanceof PaymentMatch.Refused refused) {
@@ -224,7 +260,9 @@ public final class PaymentGate {
       return this;
     }
 
-    /** The schemes that price requirements (default: exact on every EVM network). */
+    /**
+     * The schemes that price requirements (default: exact on every EVM and every Solana network).
+     */
     public Builder schemes(SchemeRegistry<SchemeServer> schemes) {
       this.schemes = Objects.requireNonNull(schemes, "schemes");
       return this;
@@ -303,6 +341,10 @@ public final class PaymentGate {
                   : SchemeRegistry.<SchemeServer>builder()
                       .registerBothVersions(
                           "exact", NetworkPattern.namespace("eip155"), new ExactEvmServer(networks))
+                      .registerBothVersions(
+                          "exact",
+                          NetworkPattern.namespace(Network.SOLANA),
+                          new ExactSvmServer(networks))
                       .build());
       if (routes instanceof RouteTable table) {
         gate.offers.check(table);

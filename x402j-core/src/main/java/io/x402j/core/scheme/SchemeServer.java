@@ -6,6 +6,7 @@ import io.x402j.core.Price;
 import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.SupportedKind;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The selling side of a payment scheme: turns a configured price into the amount, asset and {@code
@@ -45,6 +46,26 @@ public interface SchemeServer {
   default PaymentRequirements enhanceRequirements(
       PaymentRequirements requirements, SupportedKind kind) {
     return requirements;
+  }
+
+  /**
+   * Whether {@link #enhanceRequirements} needs the facilitator's supported kind for the scheme and
+   * network (for exact on Solana: the fee payer the facilitator advertises). A gate then asks the
+   * facilitator's {@code /supported} before it offers such a requirement, and refuses to offer one
+   * when the facilitator lists no matching kind. Default {@code false}.
+   */
+  default boolean needsSupportedKind() {
+    return false;
+  }
+
+  /**
+   * The {@code extra} fields of this scheme's requirements that a payer may legitimately echo with
+   * a different value than offered (for exact on Solana: {@code recentBlockhash} and {@code
+   * lastValidBlockHeight}, hints that age between the offer and the payment). A gate leaves them
+   * out when it matches a payment's {@code accepted} echo to its offer. Default: none.
+   */
+  default Set<String> dynamicExtraFields() {
+    return Set.of();
   }
 
   /**

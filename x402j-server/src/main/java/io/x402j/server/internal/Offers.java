@@ -9,12 +9,15 @@ import io.x402j.core.scheme.SchemeServer;
 import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.PaymentRequirementsV1;
 import io.x402j.core.wire.ResourceInfo;
+import io.x402j.core.wire.SupportedKind;
+import io.x402j.core.wire.SupportedResponse;
 import io.x402j.evm.EvmAddress;
 import io.x402j.server.GateRequest;
 import io.x402j.server.PaidRoute;
 import io.x402j.server.PaymentOption;
 import io.x402j.server.RouteResolver.ResolvedRoute;
 import io.x402j.server.RouteTable;
+import io.x402j.svm.SolanaAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,25 +42,55 @@ public final class Offers {
   }
 
   /**
-   * What {@code resolved} asks of {@code request}.
+   * What {@code resolved} asks of {@code request}, for a route none of whose options needs the
+   * facilitator's supported kinds (see {@link #needsSupportedKinds}).
    *
    * @throws RuntimeException when an option cannot be priced (no scheme, a bad price or recipient)
    */
   public RouteOffer offer(ResolvedRoute resolved, GateRequest request) {
+    return offer(resolved, request, null);
+  }
+
+  /**
+   * What {@code resolved} asks of {@code request}; {@code supported} is the facilitator's answer to
+   * {@code /supported}, from which a scheme takes what it must add to its requirements (the fee
+   * payer of exact on Solana).
+   *
+   * @throws RuntimeException when an option cannot be priced (no scheme, a bad price or recipient,
+   *     or a supported kind the scheme needs that the facilitator does not list)
+   */
+  public RouteOffer offer(
+      ResolvedRoute resolved, GateRequest request, SupportedResponse supported) {
     PaidRoute route = resolved.route();
     String url = route.resource().orElse(request.url());
     List<OfferedPayment> payments = new ArrayList<>();
     for (PaymentOption option : route.accepts()) {
-      PaymentRequirements requirement = requirement(option, request);
+      SchemeServer server = server(option);
+      PaymentRequirements requirement = requirement(server, option, request, supported, false);
       Optional<String> v1Name = networks.v1Name(option.network());
       PaymentRequirementsV1 v1 =
           route.protocolV1() && v1Name.isPresent()
               ? v1Requirement(requirement, v1Name.get(), url, route, request.method())
               : null;
-      payments.add(new OfferedPayment(requirement, v1));
+      payments.add(new OfferedPayment(requirement, v1, server.dynamicExtraFields()));
     }
     return new RouteOffer(
         resolved, ResourceInfo.of(url, route.description(), route.mimeType()), payments);
+  }
+
+  /**
+   * Whether pricing {@code route} needs the facilitator's {@code /supported} answer: some option's
+   * scheme takes data from it. Options whose scheme is not registered are left to fail in {@link
+   * #offer}.
+   */
+  public boolean needsSupportedKinds(PaidRoute route) {
+    for (PaymentOption option : route.accepts()) {
+      Optional<SchemeServer> server = schemes.find(2, option.scheme(), option.network());
+      if (server.isPresent() && server.get().needsSupportedKind()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -81,7 +114,7 @@ public final class Offers {
         }
         if (option.fixedPrice().isPresent() && option.fixedPayTo().isPresent()) {
           try {
-            requirement(option, null);
+            requirement(server(option), option, null, null, true);
           } catch (RuntimeException e) {
             throw new IllegalArgumentException(
                 "route " + patterns.get(i) + " (" + option + "): " + e.getMessage(), e);
@@ -91,25 +124,33 @@ public final class Offers {
     }
   }
 
-  /** The v2 requirements of {@code option} for {@code request} (null when checking up front). */
-  private PaymentRequirements requirement(PaymentOption option, GateRequest request) {
+  private SchemeServer server(PaymentOption option) {
+    return schemes
+        .find(2, option.scheme(), option.network())
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "no " + option.scheme() + " scheme is registered for " + option.network()));
+  }
+
+  /**
+   * The v2 requirements of {@code option} for {@code request} (null when checking up front, which
+   * leaves out what the facilitator's supported kinds would add).
+   */
+  private PaymentRequirements requirement(
+      SchemeServer server,
+      PaymentOption option,
+      GateRequest request,
+      SupportedResponse supported,
+      boolean checking) {
     Network network = option.network();
-    SchemeServer server =
-        schemes
-            .find(2, option.scheme(), network)
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "no " + option.scheme() + " scheme is registered for " + network));
     Price price = Objects.requireNonNull(option.price(request), "the price function gave null");
     AssetAmount amount =
         option.asset().isPresent()
             ? server.parsePrice(price, network, option.asset().get())
             : server.parsePrice(price, network);
     String payTo = Objects.requireNonNull(option.payTo(request), "the payTo function gave null");
-    if (network.isEvm()) {
-      payTo = EvmAddress.parse(payTo).toString();
-    }
+    payTo = canonicalPayTo(network, payTo);
     Map<String, Object> extra = new LinkedHashMap<>();
     if (amount.extra() != null) {
       extra.putAll(amount.extra());
@@ -125,7 +166,41 @@ public final class Offers {
             .maxTimeoutSeconds(option.maxTimeoutSeconds())
             .extra(extra)
             .build();
-    return server.enhanceRequirements(requirement, null);
+    if (checking && server.needsSupportedKind()) {
+      return requirement;
+    }
+    return server.enhanceRequirements(requirement, kind(supported, option));
+  }
+
+  /** The facilitator's v2 kind for the option's scheme and network, or null. */
+  private static SupportedKind kind(SupportedResponse supported, PaymentOption option) {
+    if (supported == null) {
+      return null;
+    }
+    String network = option.network().toString();
+    for (SupportedKind kind : supported.kinds()) {
+      if (kind.x402Version() == 2
+          && kind.scheme().equals(option.scheme())
+          && kind.network().equals(network)) {
+        return kind;
+      }
+    }
+    return null;
+  }
+
+  /** The recipient as its network writes it, or an error naming it when it is no address there. */
+  private static String canonicalPayTo(Network network, String payTo) {
+    if (network.isEvm()) {
+      return EvmAddress.parse(payTo).toString();
+    }
+    if (Network.SOLANA.equals(network.namespace())) {
+      try {
+        return SolanaAddress.parse(payTo).toString();
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("payTo: " + e.getMessage(), e);
+      }
+    }
+    return payTo;
   }
 
   private static PaymentRequirementsV1 v1Requirement(

@@ -65,9 +65,7 @@ public final class PaymentMatcher {
     }
     PaymentPayload payment = headers.decodePaymentSignature(header);
     Optional<OfferedPayment> match =
-        offer.payments().stream()
-            .filter(p -> Requirements.accepts(p.requirements(), payment.accepted()))
-            .findFirst();
+        offer.payments().stream().filter(p -> p.acceptedBy(payment.accepted())).findFirst();
     if (match.isEmpty()) {
       return new PaymentMatch.Refused(2, "No matching payment requirements");
     }

@@ -3,6 +3,7 @@ package io.x402j.server.internal;
 import io.x402j.core.wire.PaymentRequirements;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /** How the gate recognises the requirement a payment accepted. Not part of the x402j API. */
 public final class Requirements {
@@ -14,6 +15,16 @@ public final class Requirements {
    * is the official SDK's rule.
    */
   public static boolean accepts(PaymentRequirements offered, PaymentRequirements accepted) {
+    return accepts(offered, accepted, Set.of());
+  }
+
+  /**
+   * Like {@link #accepts(PaymentRequirements, PaymentRequirements)}, but the {@code extra} fields
+   * named in {@code dynamicExtraFields} are left out of the comparison on both sides: the scheme
+   * declares them hints a payer may echo with another value (or not at all).
+   */
+  public static boolean accepts(
+      PaymentRequirements offered, PaymentRequirements accepted, Set<String> dynamicExtraFields) {
     if (!offered.scheme().equals(accepted.scheme())
         || !offered.network().equals(accepted.network())
         || !offered.amount().equals(accepted.amount())
@@ -26,6 +37,9 @@ public final class Requirements {
     Map<String, Object> given = accepted.extra() == null ? Map.of() : accepted.extra();
     Map<String, Object> asked = offered.extra() == null ? Map.of() : offered.extra();
     for (Map.Entry<String, Object> e : asked.entrySet()) {
+      if (dynamicExtraFields.contains(e.getKey())) {
+        continue;
+      }
       if (!given.containsKey(e.getKey()) || !Objects.equals(e.getValue(), given.get(e.getKey()))) {
         return false;
       }
