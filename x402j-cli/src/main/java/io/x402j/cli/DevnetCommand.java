@@ -3,6 +3,8 @@ package io.x402j.cli;
 import io.x402j.devnet.Devnet;
 import io.x402j.devnet.DevnetInfo;
 import io.x402j.devnet.DevnetOptions;
+import io.x402j.devnet.SolanaDevnet;
+import io.x402j.devnet.SolanaDevnetOptions;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -23,6 +25,10 @@ import picocli.CommandLine.Spec;
     description = {
       "Starts a local EVM chain (anvil) on 127.0.0.1 with an EIP-3009 test dollar deployed and"
           + " accounts funded, prints one line of JSON describing it, and runs until interrupted.",
+      "With --solana, starts a local Solana runtime instead: the real SVM (npm litesvm) behind a"
+          + " Solana JSON-RPC endpoint, with a 6-decimal mint at the Solana devnet USDC address,"
+          + " the buyer funded and the facilitator holding SOL (network"
+          + " solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1).",
       "The printed keys are public devnet keys: never use them elsewhere."
     })
 final class DevnetCommand implements Callable<Integer> {
@@ -33,6 +39,21 @@ final class DevnetCommand implements Callable<Integer> {
       paramLabel = "PORT",
       description = "JSON-RPC port on 127.0.0.1 (default: a free port).")
   int port;
+
+  @Option(
+      names = "--solana",
+      description =
+          "Start a local Solana runtime instead of an EVM chain (needs Node.js and npm; installs"
+              + " its pinned npm packages once).")
+  boolean solana;
+
+  @Option(
+      names = "--slot-ms",
+      paramLabel = "MS",
+      description =
+          "With --solana: make a block every MS milliseconds besides one per transaction"
+              + " (default 400; 0: only transactions make blocks).")
+  Long slotMillis;
 
   @Option(
       names = "--block-time",
@@ -56,8 +77,34 @@ final class DevnetCommand implements Callable<Integer> {
               + " and accept --max '$0.01'.")
   Path writeNetworks;
 
+  /**
+   * The options of the Solana runtime these flags describe.
+   *
+   * @throws ParameterException when an EVM-only flag is given with {@code --solana}
+   */
+  SolanaDevnetOptions solanaOptions() {
+    if (blockTimeSeconds != null || mirrorBaseSepolia || writeNetworks != null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--block-time, --mirror-base-sepolia and --write-networks are for the EVM devnet;"
+              + " with --solana use --port and --slot-ms");
+    }
+    SolanaDevnetOptions.Builder b = SolanaDevnetOptions.builder().port(port);
+    if (slotMillis != null) {
+      if (slotMillis < 0 || slotMillis > 3_600_000) {
+        throw new ParameterException(
+            spec.commandLine(), "--slot-ms must be between 0 and 3600000, got " + slotMillis);
+      }
+      b.slotInterval(Duration.ofMillis(slotMillis));
+    }
+    return b.build();
+  }
+
   /** The immutable options these flags describe. */
   DevnetOptions options() {
+    if (slotMillis != null) {
+      throw new ParameterException(spec.commandLine(), "--slot-ms needs --solana");
+    }
     DevnetOptions.Builder b =
         DevnetOptions.builder().port(port).mirrorBaseSepolia(mirrorBaseSepolia);
     if (blockTimeSeconds != null) {
@@ -78,6 +125,9 @@ final class DevnetCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (solana) {
+      return runSolana();
+    }
     DevnetOptions options = options();
     PrintWriter out = spec.commandLine().getOut();
     Devnet devnet = Devnet.start(options);
@@ -105,6 +155,34 @@ final class DevnetCommand implements Callable<Integer> {
     }
     System.err.println("devnet running at " + devnet.info().rpcUrl() + "; press Ctrl-C to stop");
     stopped.await();
+    return 0;
+  }
+
+  private int runSolana() throws Exception {
+    SolanaDevnetOptions options = solanaOptions();
+    PrintWriter out = spec.commandLine().getOut();
+    SolanaDevnet devnet = SolanaDevnet.start(options);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stopped.countDown(); // first: the runtime's end is expected from here on
+                  devnet.close();
+                },
+                "x402j-solana-devnet-stop"));
+    // Should the runtime end on its own, so does the command (with its error output).
+    CountDownLatch ended = new CountDownLatch(1);
+    ProcessHandle.of(devnet.processId()).ifPresent(p -> p.onExit().thenRun(ended::countDown));
+    out.println(devnet.info().toJson());
+    out.flush();
+    System.err.println(
+        "Solana devnet running at " + devnet.info().rpcUrl() + "; press Ctrl-C to stop");
+    ended.await();
+    if (stopped.getCount() > 0) {
+      System.err.println("the Solana devnet stopped unexpectedly:\n" + devnet.log());
+      return 1;
+    }
     return 0;
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.x402j.devnet.DevnetOptions;
+import io.x402j.devnet.SolanaDevnetOptions;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -49,5 +50,29 @@ class DevnetCommandTest {
         .hasMessageContaining("port");
     assertThatThrownBy(() -> parse("devnet", "--frobnicate"))
         .isInstanceOf(CommandLine.UnmatchedArgumentException.class);
+  }
+
+  @Test
+  void solanaTakesPortAndSlotTime() {
+    DevnetCommand command = parse("devnet", "--solana", "--port", "8899", "--slot-ms", "0");
+    assertThat(command.solana).isTrue();
+    SolanaDevnetOptions options = command.solanaOptions();
+    assertThat(options.port()).isEqualTo(8899);
+    assertThat(options.slotInterval()).isEqualTo(Duration.ZERO);
+    assertThat(parse("devnet", "--solana").solanaOptions().slotInterval())
+        .isEqualTo(Duration.ofMillis(400));
+  }
+
+  @Test
+  void evmOnlyFlagsAreRefusedWithSolanaAndTheOtherWayRound() {
+    assertThatThrownBy(() -> parse("devnet", "--solana", "--mirror-base-sepolia").solanaOptions())
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("--solana");
+    assertThatThrownBy(() -> parse("devnet", "--solana", "--slot-ms", "-1").solanaOptions())
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("--slot-ms");
+    assertThatThrownBy(() -> parse("devnet", "--slot-ms", "100").options())
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("--solana");
   }
 }

@@ -339,6 +339,51 @@ class SolanaDevnetIT {
   }
 
   @Test
+  void aTransactionFailingOnChainLandsWithItsErrorAndPaysItsFee() throws Exception {
+    String payer = address("buyer2");
+    BigInteger before = controls.lamports(payer);
+    String tx =
+        SolanaTestTransactions.transfer(
+            secret("buyer2"),
+            address("seller"),
+            1_000_000_000_000L,
+            controls.latestBlockhash(),
+            false);
+    String signature = send(tx, true);
+    JsonNode status = controls.signatureStatus(signature);
+    assertThat(status.path("err").path("InstructionError").get(1).path("Custom").asInt())
+        .isEqualTo(1);
+    assertThat(status.path("status").path("Err").isObject()).isTrue();
+    assertThat(controls.lamports(payer)).isEqualTo(before.subtract(BigInteger.valueOf(5000)));
+    JsonNode meta =
+        call(
+                "getTransaction",
+                signature,
+                Map.of("encoding", "base64", "maxSupportedTransactionVersion", 0))
+            .path("meta");
+    assertThat(meta.path("fee").asLong()).isEqualTo(5000);
+    assertThat(meta.path("err").has("InstructionError")).isTrue();
+  }
+
+  @Test
+  void feesAndAirdrops() throws Exception {
+    String tx =
+        SolanaTestTransactions.transfer(
+            secret("buyer"), address("seller"), 1, controls.latestBlockhash(), false);
+    byte[] wire = java.util.Base64.getDecoder().decode(tx);
+    String message =
+        java.util.Base64.getEncoder().encodeToString(Arrays.copyOfRange(wire, 65, wire.length));
+    assertThat(call("getFeeForMessage", message).path("value").asLong()).isEqualTo(5000);
+
+    byte[] key = new byte[32];
+    Arrays.fill(key, (byte) 9);
+    String target = SolanaTestTransactions.base58Encode(key);
+    String signature = call("requestAirdrop", target, 2_000_000_000L).asText();
+    assertThat(controls.signatureStatus(signature).path("err").isNull()).isTrue();
+    assertThat(controls.lamports(target)).isEqualTo(BigInteger.valueOf(2_000_000_000L));
+  }
+
+  @Test
   void slotsAdvanceOnlyAsToldWithoutAClock() {
     long slot = controls.slot();
     assertThat(controls.warpSlots(5)).isEqualTo(slot + 5);

@@ -922,7 +922,7 @@ const methods = {
   getTransaction: (p) => {
     const c = config(p, 1);
     const record = chain.transactions.get(signatureParam(p[0]));
-    if (!record) return null;
+    if (!record || !record.decoded) return null; // airdrops have a status but no stored body
     const max = c.maxSupportedTransactionVersion;
     if (record.decoded.version !== "legacy" && (max === undefined || max === null || max < record.decoded.version)) {
       throw new RpcError(
