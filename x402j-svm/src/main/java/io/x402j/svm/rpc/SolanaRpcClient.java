@@ -5,6 +5,14 @@ import io.x402j.evm.rpc.JsonRpcClient;
 import io.x402j.evm.rpc.RpcCall;
 import io.x402j.evm.rpc.RpcException;
 import io.x402j.evm.rpc.RpcResult;
+import io.x402j.core.Network;
+import io.x402j.core.support.Futures;
+import io.x402j.svm.BlockhashSource;
+import io.x402j.svm.MintInfo;
+import io.x402j.svm.MintInfoSource;
+import io.x402j.svm.RecentBlockhash;
+import io.x402j.svm.SolanaAddress;
+import io.x402j.svm.SolanaPrograms;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -27,8 +35,12 @@ import java.util.concurrent.CompletableFuture;
  * <p>Addresses, blockhashes and signatures are base58 strings as the node takes them; values are
  * validated as they come back, and an answer of the wrong shape completes exceptionally with an
  * {@link RpcException} of kind {@link RpcException.Kind#BAD_RESPONSE}. Immutable and thread-safe.
+ *
+ * <p>It is the {@link BlockhashSource} and {@link MintInfoSource} of an {@link
+ * io.x402j.svm.ExactSvmClient}: one client talks to one network's node, so those ignore the
+ * network they are asked about.
  */
-public final class SolanaRpcClient {
+public final class SolanaRpcClient implements BlockhashSource, MintInfoSource {
   /** The methods of this client that only read, retried on any transport failure. */
   public static final Set<String> READS =
       Set.of(
@@ -421,6 +433,58 @@ public final class SolanaRpcClient {
    */
   public CompletableFuture<List<RpcResult>> batch(List<RpcCall> calls) {
     return rpc.batch(calls);
+  }
+
+  // ------------------------------------------------------------------- client-side sources
+
+  /**
+   * The latest blockhash at {@code confirmed}, blocking until the node answers.
+   *
+   * @throws IllegalStateException when the node cannot tell (the message names it redacted)
+   */
+  @Override
+  public RecentBlockhash latest(Network network) {
+    try {
+      LatestBlockhash latest = getLatestBlockhash().join();
+      return new RecentBlockhash(latest.blockhash(), latest.lastValidBlockHeight());
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "cannot read the latest blockhash: " + Futures.unwrap(e).getMessage());
+    }
+  }
+
+  /**
+   * The token program (the mint account's owner) and decimals (byte 44 of its data) of {@code
+   * mint}, blocking until the node answers.
+   *
+   * @throws IllegalArgumentException when {@code mint} is not a token mint
+   * @throws IllegalStateException when the node cannot tell
+   */
+  @Override
+  public MintInfo mintInfo(Network network, SolanaAddress mint) {
+    Optional<AccountInfo> account;
+    try {
+      account = getAccountInfo(mint.toString()).join();
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "cannot read mint " + mint + ": " + Futures.unwrap(e).getMessage());
+    }
+    if (account.isEmpty()) {
+      throw new IllegalArgumentException("mint " + mint + " does not exist");
+    }
+    SolanaAddress owner;
+    try {
+      owner = SolanaAddress.parse(account.get().owner());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("mint " + mint + " has an unreadable owner");
+    }
+    byte[] data = account.get().data();
+    // An initialised SPL mint is 82 bytes (Token-2022 may append extensions): decimals at 44,
+    // is_initialized at 45.
+    if (!SolanaPrograms.isTokenProgram(owner) || data.length < 82 || data[45] != 1) {
+      throw new IllegalArgumentException(mint + " is not a token mint");
+    }
+    return new MintInfo(owner, data[44] & 0xff);
   }
 
   // ---------------------------------------------------------------------------------- parsing

@@ -235,4 +235,33 @@ class SolanaRpcClientTest {
     assertThat(e.error().code()).isEqualTo(-32002);
     assertThat(Map.of("m", e.getMessage()).get("m")).contains("sendTransaction");
   }
+
+  @Test
+  void servesTheClientAsBlockhashAndMintSource() {
+    byte[] mint = new byte[82];
+    mint[44] = 6;
+    mint[45] = 1;
+    String data = Base64.getEncoder().encodeToString(mint);
+    answer(
+        r ->
+            r.get("method").asText().equals("getLatestBlockhash")
+                ? "{\"context\":{\"slot\":7},\"value\":{\"blockhash\":\"EkSnNWid2cvwEVnVx9aBqawnmiCNiDgp3gUdkDPTKN1N\",\"lastValidBlockHeight\":157}}"
+                : "{\"context\":{\"slot\":1},\"value\":{\"lamports\":5,\"owner\":\"TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb\",\"data\":[\""
+                    + data
+                    + "\",\"base64\"],\"executable\":false}}");
+    io.x402j.core.Network devnet =
+        io.x402j.core.Network.parse("solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1");
+
+    assertThat(client.latest(devnet).lastValidBlockHeight()).isEqualTo(157);
+    io.x402j.svm.MintInfo info =
+        client.mintInfo(
+            devnet, io.x402j.svm.SolanaAddress.parse("4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU"));
+    assertThat(info.decimals()).isEqualTo(6);
+    assertThat(info.tokenProgram()).isEqualTo(io.x402j.svm.SolanaPrograms.TOKEN_2022);
+
+    node.respond(PATH, body -> Answer.json(503, "busy"));
+    assertThat(catchThrowable(() -> client.latest(devnet)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageNotContaining("SECRET");
+  }
 }

@@ -7,6 +7,7 @@ import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.evm.rpc.RpcException;
 import io.x402j.svm.CompiledInstruction;
 import io.x402j.svm.Ed25519;
+import io.x402j.svm.ExactSvmPayload;
 import io.x402j.svm.SolanaAddress;
 import io.x402j.svm.SolanaMessage;
 import io.x402j.svm.SolanaPrograms;
@@ -20,10 +21,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -157,13 +156,12 @@ public final class SvmVerifier {
               null));
     }
     Object raw = request.payload().payload().get("transaction");
-    byte[] wire = raw instanceof String ? strictBase64((String) raw) : null;
     SolanaTransaction tx;
     try {
-      if (wire == null) {
-        throw new IllegalArgumentException("payload.transaction is not canonical base64");
+      if (!(raw instanceof String)) {
+        throw new IllegalArgumentException("payload.transaction is not a string");
       }
-      tx = SolanaTransaction.decode(wire);
+      tx = SolanaTransaction.decode(ExactSvmPayload.base64((String) raw));
     } catch (IllegalArgumentException e) {
       return done(
           Verdict.refuse(
@@ -205,7 +203,7 @@ public final class SvmVerifier {
                 null));
       }
     }
-    String paymentId = sha256Hex(messageBytes);
+    String paymentId = ExactSvmPayload.paymentId(tx);
     String fingerprint = fingerprint(messageBytes, signatures);
     String base64 = (String) raw;
     return LookupTables.resolve(config.rpc(), message.addressTableLookups())
@@ -486,16 +484,6 @@ public final class SvmVerifier {
     }
   }
 
-  /** Standard alphabet, canonical padding, no whitespace; {@code null} otherwise. */
-  static byte[] strictBase64(String text) {
-    try {
-      byte[] bytes = Base64.getDecoder().decode(text);
-      return Base64.getEncoder().encodeToString(bytes).equals(text) ? bytes : null;
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-  }
-
   private static byte[] reverse(byte[] littleEndian) {
     byte[] out = new byte[littleEndian.length];
     for (int i = 0; i < out.length; i++) {
@@ -529,9 +517,5 @@ public final class SvmVerifier {
 
   private static <T> CompletableFuture<T> done(T value) {
     return CompletableFuture.completedFuture(value);
-  }
-
-  static Map<String, String> none() {
-    return Map.of();
   }
 }
