@@ -11,10 +11,6 @@ import io.x402j.core.scheme.SchemeServer;
 import io.x402j.core.support.Text;
 import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.SupportedKind;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -29,8 +25,8 @@ import java.util.Set;
  *
  * <p>{@code extra.recentBlockhash} and {@code extra.lastValidBlockHeight} are {@linkplain
  * #dynamicExtraFields() dynamic}: construction hints a payer may echo changed. A payment's identity
- * is the SHA-256 digest of its transaction's message bytes (see {@link #identify}), so every
- * spelling of one transaction is one payment. Thread-safe.
+ * is the SHA-256 digest of its transaction's message bytes (see {@link #identify}, {@link
+ * ExactSvmPayload#paymentId}), so every spelling of one transaction is one payment. Thread-safe.
  */
 public final class ExactSvmServer implements SchemeServer {
   /** The {@code extra} fields a payer may echo with another value than offered. */
@@ -174,10 +170,13 @@ public final class ExactSvmServer implements SchemeServer {
   @Override
   public PaymentIdentity identify(
       int x402Version, PaymentRequirements requirements, Map<String, Object> payload) {
-    byte[] digest = sha256(transaction(payload).messageBytes());
-    String id =
-        String.join(
-            "|", scheme(), requirements.network().toString(), HexFormat.of().formatHex(digest));
+    ExactSvmPayload parsed;
+    try {
+      parsed = ExactSvmPayload.parse(payload);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("payload.transaction: " + e.getMessage(), e);
+    }
+    String id = String.join("|", scheme(), requirements.network().toString(), parsed.paymentId());
     return new PaymentIdentity(id, null);
   }
 
@@ -190,43 +189,6 @@ public final class ExactSvmServer implements SchemeServer {
   private static void requireSolana(Network network) {
     if (!Network.SOLANA.equals(network.namespace())) {
       throw new IllegalArgumentException("network " + network + " is not a Solana network");
-    }
-  }
-
-  /**
-   * The transaction of an exact payload, {@code {"transaction": base64}}: standard alphabet,
-   * canonical padding, no whitespace, and a transaction that decodes.
-   */
-  static SolanaTransaction transaction(Map<String, Object> payload) {
-    Object value = payload == null ? null : payload.get("transaction");
-    if (!(value instanceof String text)) {
-      throw new IllegalArgumentException(
-          "payload.transaction: expected the base64 of a transaction, got "
-              + (value == null ? "nothing" : "a " + value.getClass().getSimpleName()));
-    }
-    byte[] wire;
-    try {
-      wire = Base64.getDecoder().decode(text);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "payload.transaction: not standard base64 (" + e.getMessage() + ")", e);
-    }
-    if (!Base64.getEncoder().encodeToString(wire).equals(text)) {
-      throw new IllegalArgumentException(
-          "payload.transaction: not canonical base64 (padding or trailing bits)");
-    }
-    try {
-      return SolanaTransaction.decode(wire);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("payload.transaction: " + e.getMessage(), e);
-    }
-  }
-
-  private static byte[] sha256(byte[] bytes) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
   }
 }

@@ -141,7 +141,9 @@ class ExactSvmServerTest {
             server.identify(
                 2, r, Map.of("transaction", Base64.getEncoder().encodeToString(resigned))))
         .isEqualTo(id);
-    assertThat(server.identify(1, r, Map.of("transaction", standard, "other", 1))).isEqualTo(id);
+    assertThat(server.identify(1, r, Map.of("transaction", standard))).isEqualTo(id);
+    assertThatThrownBy(() -> server.identify(2, r, Map.of("transaction", standard, "other", 1)))
+        .hasMessageStartingWith("payload.transaction: ");
     assertThat(id.id())
         .startsWith("exact|" + DEVNET + "|")
         .hasSize(6 + DEVNET.toString().length() + 1 + 64);
