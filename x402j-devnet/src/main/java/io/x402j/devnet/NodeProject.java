@@ -74,12 +74,32 @@ public final class NodeProject {
         env);
     try (Stream<Path> scripts = Files.list(source)) {
       for (Path script : scripts.filter(p -> p.toString().endsWith(".mjs")).toList()) {
-        Files.copy(script, dir.resolve(script.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        copyAtomically(script, dir.resolve(script.getFileName()));
       }
     }
     NodeProject project = new NodeProject(dir);
     INSTALLED.put(key, project);
     return project;
+  }
+
+  /**
+   * Copies {@code source} over {@code target} unless it already has the same bytes, through a
+   * temporary file and a rename, so that another JVM starting the script meanwhile reads either the
+   * old or the new file, never half of one.
+   */
+  private static void copyAtomically(Path source, Path target) throws IOException {
+    byte[] bytes = Files.readAllBytes(source);
+    if (Files.isRegularFile(target) && java.util.Arrays.equals(Files.readAllBytes(target), bytes)) {
+      return;
+    }
+    Path temporary = Files.createTempFile(target.getParent(), ".copy-", ".tmp");
+    try {
+      Files.write(temporary, bytes);
+      Files.move(
+          temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(temporary);
+    }
   }
 
   /** Where the project is installed. */

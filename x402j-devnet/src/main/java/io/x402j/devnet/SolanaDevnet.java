@@ -70,7 +70,7 @@ public final class SolanaDevnet implements AutoCloseable {
    */
   public static SolanaDevnet start(SolanaDevnetOptions options)
       throws IOException, InterruptedException {
-    NodeProject project = install(System.getenv());
+    NodeProject project = installed();
     NodeProject.Service service =
         project.start(
             SCRIPT,
@@ -86,6 +86,15 @@ public final class SolanaDevnet implements AutoCloseable {
       service.close();
       throw e;
     }
+  }
+
+  private static NodeProject installed;
+
+  private static synchronized NodeProject installed() throws IOException, InterruptedException {
+    if (installed == null || !Files.isRegularFile(installed.directory().resolve(SCRIPT))) {
+      installed = install(System.getenv());
+    }
+    return installed;
   }
 
   /** The Node project of the runtime, installed into the cache of {@code env}. */

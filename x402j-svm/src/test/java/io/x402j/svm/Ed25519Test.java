@@ -85,6 +85,26 @@ class Ed25519Test {
   }
 
   @Test
+  void refusesSmallOrderKeysAndRLikeTheSolanaRuntime() {
+    // Key = identity point, R = identity, S = 0: RFC 8032 (cofactorless) accepts this for every
+    // message; verify_strict, which Solana runs, does not.
+    byte[] identity = new byte[32];
+    identity[0] = 1;
+    SolanaAddress weak = SolanaAddress.of(identity);
+    byte[] signature = new byte[64];
+    signature[0] = 1;
+    assertThat(Ed25519.verify(weak, "anything".getBytes(), signature)).isFalse();
+    assertThat(Ed25519.verify(weak, "else".getBytes(), signature)).isFalse();
+    assertThat(io.x402j.svm.internal.Curve25519.isSmallOrder(identity)).isTrue();
+    // a point of order 2: (0, -1)
+    byte[] minusOne =
+        HEX.parseHex("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f");
+    assertThat(io.x402j.svm.internal.Curve25519.isSmallOrder(minusOne)).isTrue();
+    assertThat(io.x402j.svm.internal.Curve25519.isSmallOrder(HEX.parseHex(RFC8032[0].publicKey())))
+        .isFalse();
+  }
+
+  @Test
   void curvePoints() {
     for (Vector v : RFC8032) {
       assertThat(Ed25519.isOnCurve(HEX.parseHex(v.publicKey()))).isTrue();

@@ -15,6 +15,8 @@ public final class Curve25519 {
   private static final BigInteger D =
       BigInteger.valueOf(-121665).multiply(BigInteger.valueOf(121666).modInverse(P)).mod(P);
   private static final BigInteger D2 = D.shiftLeft(1).mod(P);
+  private static final BigInteger SQRT_M1 =
+      BigInteger.TWO.modPow(P.subtract(BigInteger.ONE).shiftRight(2), P);
   private static final BigInteger BX =
       new BigInteger(
           "15112221349535400772501151409588531511454012693041857206046113283949847762202");
@@ -34,10 +36,33 @@ public final class Curve25519 {
    * coordinate is taken modulo p and the sign bit is never a reason to refuse.
    */
   public static boolean isOnCurve(byte[] compressed) {
-    if (compressed == null || compressed.length != 32) {
+    return decompress(compressed) != null;
+  }
+
+  /**
+   * Whether {@code compressed} is a point of small order (one of the 8 torsion points, in any
+   * encoding): the keys and signature R values {@code verify_strict}, which the Solana runtime uses
+   * to check transaction signatures, refuses. False for bytes that are not a point.
+   */
+  public static boolean isSmallOrder(byte[] compressed) {
+    BigInteger[] point = decompress(compressed);
+    if (point == null) {
       return false;
     }
-    BigInteger y = littleEndian(compressed).clearBit(255).mod(P);
+    for (int i = 0; i < 3; i++) {
+      point = add(point, point);
+    }
+    return point[0].signum() == 0 && point[1].equals(point[2]);
+  }
+
+  // Extended coordinates of the point, or null if the bytes are not one (dalek semantics).
+  private static BigInteger[] decompress(byte[] compressed) {
+    if (compressed == null || compressed.length != 32) {
+      return null;
+    }
+    BigInteger encoded = littleEndian(compressed);
+    boolean sign = encoded.testBit(255);
+    BigInteger y = encoded.clearBit(255).mod(P);
     BigInteger y2 = y.multiply(y).mod(P);
     BigInteger u = y2.subtract(BigInteger.ONE).mod(P);
     BigInteger v = D.multiply(y2).add(BigInteger.ONE).mod(P);
@@ -50,7 +75,15 @@ public final class Curve25519 {
                 u.multiply(v7).mod(P).modPow(P.subtract(BigInteger.valueOf(5)).shiftRight(3), P))
             .mod(P);
     BigInteger check = v.multiply(x).multiply(x).mod(P);
-    return check.equals(u) || check.equals(u.negate().mod(P));
+    if (check.equals(u.negate().mod(P))) {
+      x = x.multiply(SQRT_M1).mod(P);
+    } else if (!check.equals(u)) {
+      return null;
+    }
+    if (x.testBit(0) != sign) {
+      x = P.subtract(x).mod(P);
+    }
+    return new BigInteger[] {x, y, BigInteger.ONE, x.multiply(y).mod(P)};
   }
 
   /** The Ed25519 public key (RFC 8032 §5.1.5) of a 32-byte private key seed. */
