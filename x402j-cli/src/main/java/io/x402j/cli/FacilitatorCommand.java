@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
       "Runs an x402 facilitator: POST /verify and /settle (protocol v1 and v2), GET /supported,"
           + " /health, /metrics and /settlements, with a durable ledger.",
       "Gas-paying keys come from the environment variable named by --signer-keys-env"
-          + " (default X402J_SIGNER_KEYS, comma-separated hex keys), never from flags.",
+          + " (default X402J_SIGNER_KEYS, comma-separated hex keys; for a solana: network base58"
+          + " 64-byte secret keys of the fee payers), never from flags.",
       "Either give --config FILE for several networks and every setting, or the flags below for"
           + " one network."
     })
@@ -61,7 +62,9 @@ final class FacilitatorCommand implements Callable<Integer> {
   @Option(
       names = "--asset",
       paramLabel = "ADDRESS",
-      description = "A token to accept; repeat for more (default: the network's USDC).")
+      description =
+          "A token to accept (a mint on a solana: network); repeat for more (default: the"
+              + " network's USDC).")
   List<String> assets;
 
   @Option(
@@ -213,8 +216,10 @@ final class FacilitatorCommand implements Callable<Integer> {
       for (String url : rpcUrls) {
         urls.add(EnvPlaceholders.resolve(url, env, "--rpc-url"));
       }
+      io.x402j.core.Network parsed = SettingRules.NETWORK.parse("--network", network);
+      boolean solana = io.x402j.core.Network.SOLANA.equals(parsed.namespace());
       NetworkSettings.Builder settings =
-          NetworkSettings.builder(SettingRules.NETWORK.parse("--network", network))
+          NetworkSettings.builder(parsed)
               .rpcUrls(urls)
               .signersFromEnv(signerKeysEnv)
               .receiptTimeout(DURATION.parse("--receipt-timeout", receiptTimeout, null))
@@ -226,7 +231,12 @@ final class FacilitatorCommand implements Callable<Integer> {
               .blockTime(DURATION.parse("--block-time", blockTime, null))
               .v1Name(v1Name);
       for (String asset : assets == null ? List.<String>of() : assets) {
-        settings.asset(SettingRules.ASSET.parse("--asset", asset));
+        if (solana) {
+          // A Solana network takes mints (base58); its fee payers are base58 secret keys.
+          settings.mint(SettingRules.SOLANA_MINT.parse("--asset", asset));
+        } else {
+          settings.asset(SettingRules.ASSET.parse("--asset", asset));
+        }
       }
       return FacilitatorConfig.builder()
           .host(host)

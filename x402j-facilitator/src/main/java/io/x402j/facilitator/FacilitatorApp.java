@@ -12,6 +12,7 @@ import io.x402j.core.NetworkRegistry;
 import io.x402j.facilitator.FacilitatorConfig.NetworkSettings;
 import io.x402j.facilitator.FacilitatorServer.ProbeResult;
 import io.x402j.facilitator.internal.EvmEngineFactory;
+import io.x402j.facilitator.internal.SvmEngineFactory;
 import io.x402j.facilitator.internal.MicrometerEngineMeters;
 import io.x402j.settlement.EngineProbe;
 import io.x402j.settlement.ReconcileReport;
@@ -67,13 +68,15 @@ public final class FacilitatorApp implements AutoCloseable {
   }
 
   /**
-   * The engine factories by network family: EVM built in, others found through {@link
+   * The engine factories by network family: EVM and Solana built in, others found through {@link
    * ServiceLoader}.
    */
   static Map<String, EngineFactory> engineFactories() {
     Map<String, EngineFactory> factories = new LinkedHashMap<>();
     EngineFactory evm = new EvmEngineFactory();
     factories.put(evm.family(), evm);
+    EngineFactory solana = new SvmEngineFactory();
+    factories.put(solana.family(), solana);
     for (EngineFactory factory : ServiceLoader.load(EngineFactory.class)) {
       EngineFactory before = factories.putIfAbsent(factory.family(), factory);
       if (before != null && before.getClass() != factory.getClass()) {

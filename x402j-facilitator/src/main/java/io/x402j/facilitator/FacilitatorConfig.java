@@ -141,6 +141,12 @@ public record FacilitatorConfig(
    * @param v1Name a protocol v1 name for networks the registry does not know, or {@code null}
    * @param rpcBatchSize the most JSON-RPC calls sent in one request when concurrent reads are
    *     coalesced (1 turns coalescing off), or {@code null} for the default (48)
+   * @param mints the Solana mints accepted (base58), for {@code solana:} networks; empty means the
+   *     network's default USDC (or any mint where x402j knows none)
+   * @param maxComputeUnitPrice Solana: the highest compute-unit price accepted in µlamports, or
+   *     {@code null} for the official cap (5,000,000)
+   * @param maxComputeUnits Solana: the highest compute-unit limit accepted, or {@code null} for no
+   *     cap (as the official facilitator)
    */
   public record NetworkSettings(
       Network network,
@@ -153,9 +159,28 @@ public record FacilitatorConfig(
       Long gasLimitCap,
       Duration blockTime,
       String v1Name,
-      Integer rpcBatchSize) {
+      Integer rpcBatchSize,
+      List<String> mints,
+      Long maxComputeUnitPrice,
+      Long maxComputeUnits) {
     /** Validates the settings. */
     public NetworkSettings {
+      mints = mints == null ? List.of() : List.copyOf(mints);
+      boolean solana = Network.SOLANA.equals(network == null ? null : network.namespace());
+      if (!solana && (!mints.isEmpty() || maxComputeUnitPrice != null || maxComputeUnits != null)) {
+        throw new IllegalArgumentException(
+            "network " + network + ": mints and compute-unit caps are for Solana networks only");
+      }
+      if (solana && !assets.isEmpty()) {
+        throw new IllegalArgumentException(
+            "network " + network + ": a Solana network lists mints, not EVM token addresses");
+      }
+      if (maxComputeUnitPrice != null && maxComputeUnitPrice < 0) {
+        throw new IllegalArgumentException("maxComputeUnitPrice must not be negative");
+      }
+      if (maxComputeUnits != null && (maxComputeUnits < 1 || maxComputeUnits > 0xFFFF_FFFFL)) {
+        throw new IllegalArgumentException("maxComputeUnits must be between 1 and 4294967295");
+      }
       if (rpcBatchSize != null && (rpcBatchSize < 1 || rpcBatchSize > 1000)) {
         throw new IllegalArgumentException(
             "rpcBatchSize must be between 1 and 1000, got " + rpcBatchSize);
@@ -190,6 +215,9 @@ public record FacilitatorConfig(
       b.blockTime = blockTime;
       b.v1Name = v1Name;
       b.rpcBatchSize = rpcBatchSize;
+      b.mints.addAll(mints);
+      b.maxComputeUnitPrice = maxComputeUnitPrice;
+      b.maxComputeUnits = maxComputeUnits;
       return b;
     }
 
@@ -206,6 +234,9 @@ public record FacilitatorConfig(
       private Duration blockTime;
       private String v1Name;
       private Integer rpcBatchSize;
+      private final List<String> mints = new ArrayList<>();
+      private Long maxComputeUnitPrice;
+      private Long maxComputeUnits;
 
       private Builder(Network network) {
         this.network = Objects.requireNonNull(network, "network");
@@ -278,6 +309,24 @@ public record FacilitatorConfig(
         return this;
       }
 
+      /** Accepts a Solana mint (base58); see {@link NetworkSettings#mints()}. */
+      public Builder mint(String mint) {
+        mints.add(Objects.requireNonNull(mint, "mint"));
+        return this;
+      }
+
+      /** See {@link NetworkSettings#maxComputeUnitPrice()}. */
+      public Builder maxComputeUnitPrice(Long microLamports) {
+        this.maxComputeUnitPrice = microLamports;
+        return this;
+      }
+
+      /** See {@link NetworkSettings#maxComputeUnits()}. */
+      public Builder maxComputeUnits(Long units) {
+        this.maxComputeUnits = units;
+        return this;
+      }
+
       /** See {@link NetworkSettings#rpcBatchSize()}. */
       public Builder rpcBatchSize(Integer calls) {
         this.rpcBatchSize = calls;
@@ -301,7 +350,10 @@ public record FacilitatorConfig(
             gasLimitCap,
             blockTime,
             v1Name,
-            rpcBatchSize);
+            rpcBatchSize,
+            mints,
+            maxComputeUnitPrice,
+            maxComputeUnits);
       }
     }
   }

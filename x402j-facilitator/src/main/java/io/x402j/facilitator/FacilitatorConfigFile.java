@@ -1,5 +1,7 @@
 package io.x402j.facilitator;
 
+import io.x402j.core.Network;
+
 import static io.x402j.facilitator.FacilitatorConfig.DEFAULT_CLAIM_LEASE;
 import static io.x402j.facilitator.FacilitatorConfig.DEFAULT_DATABASE;
 import static io.x402j.facilitator.FacilitatorConfig.DEFAULT_HOST;
@@ -102,9 +104,13 @@ final class FacilitatorConfigFile {
         "gasLimitCap",
         "blockTime",
         "v1Name",
-        "rpcBatchSize");
+        "rpcBatchSize",
+        "maxComputeUnitPrice",
+        "maxComputeUnits");
+    Network network = node.require("network", SettingRules.NETWORK, "e.g. eip155:8453");
+    boolean solana = Network.SOLANA.equals(network.namespace());
     NetworkSettings.Builder b =
-        NetworkSettings.builder(node.require("network", SettingRules.NETWORK, "e.g. eip155:8453"))
+        NetworkSettings.builder(network)
             .rpcUrls(node.list("rpcUrls", SettingRules.RPC_URL))
             .receiptTimeout(node.get("receiptTimeout", SettingRules.DURATION, null))
             .pollInterval(node.get("pollInterval", SettingRules.DURATION, null))
@@ -127,7 +133,21 @@ final class FacilitatorConfigFile {
         throw new ConfigException(signer.path(), signer.path() + ": " + e.getMessage());
       }
     }
-    node.list("assets", SettingRules.ASSET).forEach(b::asset);
+    if (solana) {
+      // Solana networks name mints (base58) and may cap compute; signers are base58 secrets.
+      node.list("assets", SettingRules.SOLANA_MINT).forEach(b::mint);
+      b.maxComputeUnitPrice(node.get("maxComputeUnitPrice", SettingRules.MAX_COMPUTE_UNIT_PRICE, null));
+      b.maxComputeUnits(node.get("maxComputeUnits", SettingRules.MAX_COMPUTE_UNITS, null));
+    } else {
+      node.list("assets", SettingRules.ASSET).forEach(b::asset);
+      for (String solanaOnly : List.of("maxComputeUnitPrice", "maxComputeUnits")) {
+        if (node.get(solanaOnly, TEXT, null) != null) {
+          throw new ConfigException(
+              node.path() + "." + solanaOnly,
+              node.path() + "." + solanaOnly + ": only Solana networks take this setting");
+        }
+      }
+    }
     try {
       return b.build();
     } catch (IllegalArgumentException e) {

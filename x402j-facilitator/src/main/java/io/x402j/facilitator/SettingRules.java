@@ -65,4 +65,17 @@ public final class SettingRules {
   /** A token contract address. */
   public static final ValueParser<EvmAddress> ASSET =
       ValueParser.of("a token address (0x and 40 hex digits)", EvmAddress::parse);
+
+  /** A Solana mint: a base58 address of 32 bytes, kept in its canonical spelling. */
+  public static final ValueParser<String> SOLANA_MINT =
+      ValueParser.of(
+          "a Solana mint address (base58 of 32 bytes)",
+          text -> io.x402j.svm.SolanaAddress.parse(text).toString());
+
+  /** The highest Solana compute-unit price accepted, in µlamports per unit. */
+  public static final ValueParser<Long> MAX_COMPUTE_UNIT_PRICE =
+      ValueParser.longInteger(0, Long.MAX_VALUE);
+
+  /** The highest Solana compute-unit limit accepted (a u32). */
+  public static final ValueParser<Long> MAX_COMPUTE_UNITS = ValueParser.longInteger(1, 0xFFFF_FFFFL);
 }
