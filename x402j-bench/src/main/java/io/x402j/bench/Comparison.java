@@ -277,7 +277,7 @@ public final class Comparison implements Callable<Integer> {
     out.println();
     out.printf(
         "%d cores, Java %s; %d requests in flight for /verify, %d s measured after %d s of"
-                + " warm-up.%n",
+            + " warm-up.%n",
         Runtime.getRuntime().availableProcessors(),
         Runtime.version(),
         concurrency,
@@ -331,8 +331,7 @@ public final class Comparison implements Callable<Integer> {
    * dir}, its keys in {@code X402J_SIGNER_KEYS}, as its own process (output to files in {@code
    * dir}).
    */
-  private static Process startX402j(List<String> options, String keys, Path dir)
-      throws Exception {
+  private static Process startX402j(List<String> options, String keys, Path dir) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-cp");
@@ -355,8 +354,8 @@ public final class Comparison implements Callable<Integer> {
    * exact behind {@code svm-facilitator.mjs}) on one local Solana devnet, the same signed payments
    * to both, then the devnet's own rate for the simulation a verification asks of it (the ceiling).
    * Both facilitators manage the same fee-payer key (the payments name it in {@code
-   * extra.feePayer}); a verification spends nothing. The devnet makes blocks only when a transaction
-   * lands, and none does, so the payments' blockhash stays valid for the whole run.
+   * extra.feePayer}); a verification spends nothing. The devnet makes blocks only when a
+   * transaction lands, and none does, so the payments' blockhash stays valid for the whole run.
    *
    * @return the summary line
    */

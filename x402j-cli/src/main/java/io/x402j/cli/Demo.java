@@ -1,12 +1,12 @@
 package io.x402j.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.x402j.client.Payer;
 import io.x402j.client.PaymentAuthorization;
 import io.x402j.client.PaymentChallenge;
 import io.x402j.client.PlannedPayment;
 import io.x402j.client.SpendControls;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.x402j.core.Network;
 import io.x402j.core.NetworkPattern;
 import io.x402j.core.NetworkRegistry;
@@ -125,7 +125,7 @@ final class Demo implements AutoCloseable {
 
   /** Starts everything, telling {@code out} what is where. */
   static Demo start(PrintWriter out) throws IOException, InterruptedException {
-    out.println("x402j demo: paying for API calls with x402, on a local chain");
+    out.println("x402j demo: paying for API calls with x402, on two local chains (EVM and Solana)");
     out.println();
     Path dir = Files.createTempDirectory("x402j-demo");
     // The Solana runtime starts beside anvil: each takes a few seconds, mostly waiting.
@@ -427,14 +427,13 @@ final class Demo implements AutoCloseable {
     // Settled means confirmed: the runtime knows the transaction and its slot.
     JsonNode status = solana.controls().signatureStatus(receipt.transaction());
     if (status == null || !status.path("err").isNull()) {
-      out.printf("  the Solana runtime does not show %s as landed: %s%n", receipt.transaction(), status);
+      out.printf(
+          "  the Solana runtime does not show %s as landed: %s%n", receipt.transaction(), status);
       return false;
     }
     out.printf(
         "  receipt (%s): settled, transaction signature %s, slot %d%n",
-        PaymentHeader.PAYMENT_RESPONSE,
-        receipt.transaction(),
-        status.path("slot").asLong());
+        PaymentHeader.PAYMENT_RESPONSE, receipt.transaction(), status.path("slot").asLong());
     out.printf(
         "  buyer %s → %s; seller %s → %s%n",
         solanaTokens(buyerBefore),
@@ -535,7 +534,9 @@ final class Demo implements AutoCloseable {
             accounts.get(instruction.accounts().get(0)),
             accounts.get(instruction.accounts().get(2)));
       } else if (program.equals(SolanaPrograms.MEMO)) {
-        out.printf("    memo %s, blockhash %s%n", new String(data, StandardCharsets.UTF_8), message.recentBlockhash());
+        out.printf(
+            "    memo %s, blockhash %s%n",
+            new String(data, StandardCharsets.UTF_8), message.recentBlockhash());
       }
     }
     SolanaAddress buyer = SolanaAddress.parse(solanaInfo.requireAccount("buyer").address());

@@ -185,7 +185,9 @@ class DemoIT {
       theCommandsItPrintsWorkAsPrinted(transcript.toString());
 
       List<ProcessHandle> children = process.descendants().toList();
-      assertThat(children).as("anvil and the Solana runtime run under the demo").hasSizeGreaterThan(1);
+      assertThat(children)
+          .as("anvil and the Solana runtime run under the demo")
+          .hasSizeGreaterThan(1);
       process.destroy(); // SIGTERM, as Ctrl-C
       assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
       awaitExit(children, Duration.ofSeconds(15));
