@@ -1,10 +1,12 @@
 package io.x402j.cli;
 
 import io.x402j.evm.PrivateKeySigner;
+import io.x402j.svm.SolanaKeypair;
 import java.io.Console;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** Where the payer's key comes from: an environment variable or a keystore, never a flag. */
@@ -27,6 +29,46 @@ final class KeyOptions {
       paramLabel = "VAR",
       description = "Environment variable holding the keystore password.")
   String passwordEnv;
+
+  @Option(
+      names = "--svm-key-env",
+      paramLabel = "VAR",
+      defaultValue = SVM_KEY_ENV,
+      description =
+          "Environment variable holding a Solana key, the base58 64-byte secret (default"
+              + " ${DEFAULT-VALUE}).")
+  String svmKeyEnv = SVM_KEY_ENV;
+
+  /** Where the Solana key is looked up by default. */
+  static final String SVM_KEY_ENV = "X402J_SVM_PRIVATE_KEY";
+
+  /** Whether an EVM key is given: a keystore, or the key variable set. */
+  boolean hasEvmKey(Map<String, String> env) {
+    String hex = env.get(keyEnv);
+    return keystore != null || (hex != null && !hex.isBlank());
+  }
+
+  /**
+   * The Solana key, when its variable is set.
+   *
+   * @throws IllegalArgumentException when it is set to something that is not a key; never repeating
+   *     the secret
+   */
+  Optional<SolanaKeypair> svmSigner(Map<String, String> env) {
+    String secret = env.get(svmKeyEnv);
+    if (secret == null || secret.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(SolanaKeypair.fromBase58Secret(secret.strip()));
+    } catch (IllegalArgumentException e) {
+      // svm-core's messages never contain the secret
+      throw new IllegalArgumentException(
+          svmKeyEnv
+              + " does not hold a usable Solana key (a base58 64-byte secret): "
+              + e.getMessage());
+    }
+  }
 
   /**
    * The signer.

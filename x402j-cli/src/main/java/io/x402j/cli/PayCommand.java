@@ -9,6 +9,7 @@ import io.x402j.client.RequirementSelector;
 import io.x402j.client.SpendControls;
 import io.x402j.client.SpendLog;
 import io.x402j.client.X402Client;
+import io.x402j.config.EnvPlaceholders;
 import io.x402j.config.ValueParser;
 import io.x402j.core.Network;
 import io.x402j.core.NetworkRegistry;
@@ -18,6 +19,7 @@ import io.x402j.core.support.Text;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.evm.ExactEvmClient;
 import io.x402j.evm.PrivateKeySigner;
+import io.x402j.svm.SolanaKeypair;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -27,7 +29,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -119,6 +123,33 @@ final class PayCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Show what would be paid; sign and pay nothing.")
   boolean dryRun;
 
+  @Option(
+      names = "--solana-rpc-url",
+      paramLabel = "URL",
+      description =
+          "A Solana JSON-RPC endpoint for recent blockhashes and mints, when paying with the key"
+              + " in X402J_SVM_PRIVATE_KEY (default: $X402J_SOLANA_RPC_URL); may hold"
+              + " $${ENV_VAR} references.")
+  String solanaRpcUrl;
+
+  /** Where {@code --solana-rpc-url} is looked up when the flag is not given. */
+  static final String SOLANA_RPC_URL_ENV = "X402J_SOLANA_RPC_URL";
+
+  /** The Solana node to ask, from the flag or the environment; null when neither gives one. */
+  String solanaRpcUrl(Map<String, String> env) {
+    String text = solanaRpcUrl;
+    String setting = "--solana-rpc-url";
+    if (text == null) {
+      text = env.get(SOLANA_RPC_URL_ENV);
+      setting = SOLANA_RPC_URL_ENV;
+      if (text == null || text.isBlank()) {
+        return null;
+      }
+    }
+    String resolved = EnvPlaceholders.resolve(text, env, setting);
+    return ValueParser.uri("http", "https").parse(setting, resolved).toString();
+  }
+
   /** The spend limits the flags describe; without {@code --max}, at most $0.10 per payment. */
   SpendControls controls(NetworkRegistry networks) {
     SpendControls.Builder b = SpendControls.builder();
@@ -201,7 +232,17 @@ final class PayCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    PrivateKeySigner signer = key.signer(env, System.console());
+    Optional<SolanaKeypair> svm;
+    String rpcUrl;
+    try {
+      svm = key.svmSigner(env);
+      rpcUrl = svm.isPresent() ? solanaRpcUrl(env) : null;
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    // With a Solana key alone, no EVM key is needed; with neither, the EVM key's error says so.
+    PrivateKeySigner signer =
+        svm.isPresent() && !key.hasEvmKey(env) ? null : key.signer(env, System.console());
     if (known.canLearn()) {
       try {
         networks = learnTokens(known, err);
@@ -218,15 +259,28 @@ final class PayCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--spend-log: " + e.getMessage());
     }
     try (log) {
-      Payer payer =
+      Payer.Builder builder =
           Payer.builder()
-              .signer(signer)
               .maxAuthorizationLifetime(lifetime)
               .networks(networks)
               .spendControls(controls)
               .spendLog(log)
-              .selector(selector)
-              .build();
+              .selector(selector);
+      if (signer != null) {
+        builder.signer(signer);
+      }
+      if (svm.isPresent()) {
+        builder.svmSigner(svm.get());
+        if (rpcUrl != null) {
+          builder.solanaRpcUrl(rpcUrl);
+        }
+      }
+      Payer payer = builder.build();
+      Function<PlannedPayment, String> from =
+          p ->
+              Network.SOLANA.equals(p.requirements().network().namespace())
+                  ? svm.map(k -> k.address().toString()).orElse("?")
+                  : signer == null ? "?" : signer.address().toString();
       X402Client client = X402Client.builder(payer).dryRun(dryRun).build();
       PaidResponse<byte[]> response;
       try {
@@ -262,7 +316,7 @@ final class PayCommand implements Callable<Integer> {
       }
       out.write(response.body());
       out.flush();
-      return report(response, signer, err);
+      return report(response, from, err);
     }
   }
 
@@ -298,7 +352,7 @@ final class PayCommand implements Callable<Integer> {
   }
 
   private static int report(
-      PaidResponse<byte[]> response, PrivateKeySigner signer, PrintWriter err) {
+      PaidResponse<byte[]> response, Function<PlannedPayment, String> from, PrintWriter err) {
     int status = response.statusCode();
     try {
       if (response.dryRun()) {
@@ -309,7 +363,7 @@ final class PayCommand implements Callable<Integer> {
                 : "x402j pay: would pay "
                     + plan.describe()
                     + " from "
-                    + signer.address()
+                    + from.apply(plan)
                     + " (dry run: nothing was signed)");
         return 0;
       }
@@ -319,7 +373,7 @@ final class PayCommand implements Callable<Integer> {
       }
       PlannedPayment paid = response.paid().get();
       SettleResponse receipt = response.receipt();
-      err.println("x402j pay: paid " + paid.describe() + " from " + signer.address());
+      err.println("x402j pay: paid " + paid.describe() + " from " + from.apply(paid));
       if (receipt == null) {
         err.println("x402j pay: HTTP " + status + "; the server sent no receipt");
       } else if (receipt.success()) {

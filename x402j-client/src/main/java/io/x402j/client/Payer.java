@@ -2,7 +2,9 @@ package io.x402j.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.x402j.client.internal.SolanaRpcSources;
 import io.x402j.core.Asset;
+import io.x402j.core.Network;
 import io.x402j.core.NetworkPattern;
 import io.x402j.core.NetworkRegistry;
 import io.x402j.core.X402Exception;
@@ -23,6 +25,11 @@ import io.x402j.core.wire.V1Translation;
 import io.x402j.core.wire.WireCodec;
 import io.x402j.evm.ExactEvmClient;
 import io.x402j.evm.Signer;
+import io.x402j.svm.BlockhashSource;
+import io.x402j.svm.ExactSvmClient;
+import io.x402j.svm.MintInfoSource;
+import io.x402j.svm.SvmSigner;
+import io.x402j.svm.rpc.SolanaRpcClient;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -323,7 +330,8 @@ public final class Payer {
     Map<String, Object> payload;
     try {
       payload = client.createPayload(chosen.x402Version(), r);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      // A requirement that cannot be paid, or a source (a Solana node) that did not answer.
       throw new PaymentRefusedException(
           chosen.url().toString(),
           List.of(chosen.describe() + ": cannot be signed: " + e.getMessage()));
@@ -364,7 +372,8 @@ public final class Payer {
   /** Builds a {@link Payer}. */
   public static final class Builder {
     /** A scheme client for some networks, or a signer whose client is made at build time. */
-    private record Registration(NetworkPattern networks, SchemeClient client, Signer signer) {}
+    private record Registration(
+        NetworkPattern networks, SchemeClient client, Signer signer, SvmSigner svmSigner) {}
 
     private final List<Registration> registrations = new ArrayList<>();
     private SchemeRegistry.Builder<SchemeClient> schemes;
@@ -375,8 +384,43 @@ public final class Payer {
     private RequirementSelector selector = RequirementSelector.first();
     private final List<PayerListener> listeners = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
+    private BlockhashSource blockhashes;
+    private MintInfoSource mints;
 
     private Builder() {}
+
+    /**
+     * Pays exact-scheme requirements on every Solana network with {@code signer}: a transaction the
+     * facilitator's fee payer completes, as the official client builds it. Its recent blockhash
+     * (and the token program and decimals of mints other than the known stablecoins) come from
+     * {@link #solanaRpcUrl} or {@link #solanaSources}; without either only requirements that carry
+     * {@code extra.recentBlockhash} can be paid. With an EVM {@link #signer} too, the {@link
+     * #selector} chooses between the networks' offers.
+     */
+    public Builder svmSigner(SvmSigner signer) {
+      registrations.add(
+          new Registration(
+              NetworkPattern.namespace(Network.SOLANA),
+              null,
+              null,
+              Objects.requireNonNull(signer, "signer")));
+      return this;
+    }
+
+    /**
+     * Where the Solana client gets blockhashes and mint facts: the JSON-RPC node at {@code url}.
+     */
+    public Builder solanaRpcUrl(String url) {
+      SolanaRpcSources sources = new SolanaRpcSources(SolanaRpcClient.connect(url));
+      return solanaSources(sources, sources);
+    }
+
+    /** Where the Solana client gets blockhashes and mint facts. */
+    public Builder solanaSources(BlockhashSource blockhashes, MintInfoSource mints) {
+      this.blockhashes = Objects.requireNonNull(blockhashes, "blockhashes");
+      this.mints = Objects.requireNonNull(mints, "mints");
+      return this;
+    }
 
     /**
      * Pays exact-scheme requirements on every EVM network with {@code signer}, signing
@@ -385,7 +429,10 @@ public final class Payer {
     public Builder signer(Signer signer) {
       registrations.add(
           new Registration(
-              NetworkPattern.namespace("eip155"), null, Objects.requireNonNull(signer, "signer")));
+              NetworkPattern.namespace("eip155"),
+              null,
+              Objects.requireNonNull(signer, "signer"),
+              null));
       return this;
     }
 
@@ -398,6 +445,7 @@ public final class Payer {
           new Registration(
               Objects.requireNonNull(networks, "networks"),
               Objects.requireNonNull(client, "client"),
+              null,
               null));
       return this;
     }
@@ -460,7 +508,8 @@ public final class Payer {
      */
     public Payer build() {
       if (registrations.isEmpty()) {
-        throw new IllegalStateException("a payer needs a signer (or a scheme client)");
+        throw new IllegalStateException(
+            "a payer needs a signer, an SVM signer (or a scheme client)");
       }
       if (controls == null) {
         throw new IllegalStateException(
@@ -470,11 +519,19 @@ public final class Payer {
       }
       schemes = SchemeRegistry.builder();
       for (Registration r : registrations) {
-        SchemeClient client =
-            r.client() != null
-                ? r.client()
-                : ExactEvmClient.of(r.signer())
-                    .withMaxAuthorizationLifetime(maxAuthorizationLifetime);
+        SchemeClient client;
+        if (r.client() != null) {
+          client = r.client();
+        } else if (r.svmSigner() != null) {
+          ExactSvmClient.Builder svm = ExactSvmClient.builder(r.svmSigner());
+          if (blockhashes != null) {
+            svm.blockhashSource(blockhashes).mintInfoSource(mints);
+          }
+          client = svm.build();
+        } else {
+          client =
+              ExactEvmClient.of(r.signer()).withMaxAuthorizationLifetime(maxAuthorizationLifetime);
+        }
         schemes.registerBothVersions(client.scheme(), r.networks(), client);
       }
       return new Payer(this);

@@ -5,6 +5,7 @@ import io.x402j.core.support.Text;
 import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.PaymentRequirementsV1;
 import io.x402j.evm.EvmAddress;
+import io.x402j.svm.SolanaAddress;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.util.Objects;
@@ -70,6 +71,11 @@ public record PlannedPayment(
   static String address(String text) {
     try {
       return EvmAddress.parse(text).toString();
+    } catch (IllegalArgumentException e) {
+      // not EVM: maybe a Solana address
+    }
+    try {
+      return SolanaAddress.parse(text).toString();
     } catch (IllegalArgumentException e) {
       return Text.quote(text);
     }

@@ -5,6 +5,7 @@ import io.x402j.core.Network;
 import io.x402j.core.TokenAmount;
 import io.x402j.core.support.Text;
 import io.x402j.evm.EvmAddress;
+import io.x402j.svm.SolanaAddress;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,10 +42,10 @@ public final class SpendControls {
   private final BigDecimal maxPerPaymentUsd;
   private final Set<Network> allowNetworks;
   private final Set<Network> denyNetworks;
-  private final Set<EvmAddress> allowAssets;
-  private final Set<EvmAddress> denyAssets;
-  private final Set<EvmAddress> allowRecipients;
-  private final Set<EvmAddress> denyRecipients;
+  private final Set<String> allowAssets;
+  private final Set<String> denyAssets;
+  private final Set<String> allowRecipients;
+  private final Set<String> denyRecipients;
   private final Budget budget;
   private final Map<String, Budget> hostBudgets;
 
@@ -102,7 +103,7 @@ public final class SpendControls {
     }
     String asset = PlannedPayment.address(r.asset());
     if (!allowAssets.isEmpty() || !denyAssets.isEmpty()) {
-      Optional<EvmAddress> parsed = parse(r.asset());
+      Optional<String> parsed = parse(r.asset());
       if (parsed.isEmpty()) {
         return Optional.of("token " + asset + " is not an address the token limits can check");
       }
@@ -115,7 +116,7 @@ public final class SpendControls {
     }
     String payTo = PlannedPayment.address(r.payTo());
     if (!allowRecipients.isEmpty() || !denyRecipients.isEmpty()) {
-      Optional<EvmAddress> parsed = parse(r.payTo());
+      Optional<String> parsed = parse(r.payTo());
       if (parsed.isEmpty()) {
         return Optional.of(
             "recipient " + payTo + " is not an address the recipient limits can check");
@@ -200,11 +201,34 @@ public final class SpendControls {
     return Optional.empty();
   }
 
-  private static Optional<EvmAddress> parse(String address) {
+  private static Optional<String> parse(String address) {
     try {
-      return Optional.of(EvmAddress.parse(address));
+      return Optional.of(addressKey(address));
     } catch (IllegalArgumentException e) {
       return Optional.empty();
+    }
+  }
+
+  /**
+   * The canonical identity of an address given to or met by the limits: an EVM address ({@code 0x}
+   * and 40 hex digits, any letter case) or a base58 Solana address, each compared by its parsed
+   * value.
+   *
+   * @throws IllegalArgumentException if the text is neither
+   */
+  static String addressKey(String text) {
+    if (text.startsWith("0x") || text.startsWith("0X")) {
+      return "evm|" + EvmAddress.parse(text).toLowerHex();
+    }
+    try {
+      return "svm|" + SolanaAddress.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          Text.quote(text)
+              + " is neither an EVM address (0x and 40 hex digits) nor a Solana address ("
+              + e.getMessage()
+              + ")",
+          e);
     }
   }
 
@@ -227,10 +251,10 @@ public final class SpendControls {
     private BigDecimal maxPerPaymentUsd;
     private final Set<Network> allowNetworks = new HashSet<>();
     private final Set<Network> denyNetworks = new HashSet<>();
-    private final Set<EvmAddress> allowAssets = new HashSet<>();
-    private final Set<EvmAddress> denyAssets = new HashSet<>();
-    private final Set<EvmAddress> allowRecipients = new HashSet<>();
-    private final Set<EvmAddress> denyRecipients = new HashSet<>();
+    private final Set<String> allowAssets = new HashSet<>();
+    private final Set<String> denyAssets = new HashSet<>();
+    private final Set<String> allowRecipients = new HashSet<>();
+    private final Set<String> denyRecipients = new HashSet<>();
     private Budget budget;
     private final Map<String, Budget> hostBudgets = new LinkedHashMap<>();
 
@@ -264,7 +288,7 @@ public final class SpendControls {
     }
 
     /**
-     * Only these tokens (addresses).
+     * Only these tokens (EVM addresses or Solana mints).
      *
      * @throws IllegalArgumentException if one is not an address
      */
@@ -282,7 +306,7 @@ public final class SpendControls {
     }
 
     /**
-     * Only these recipients.
+     * Only these recipients (EVM addresses or Solana owners).
      *
      * @throws IllegalArgumentException if one is not an address
      */
@@ -299,10 +323,10 @@ public final class SpendControls {
       return addresses(denyRecipients, recipients, "denyRecipients");
     }
 
-    private Builder addresses(Set<EvmAddress> into, String[] addresses, String what) {
+    private Builder addresses(Set<String> into, String[] addresses, String what) {
       for (String a : addresses) {
         try {
-          into.add(EvmAddress.parse(a.strip()));
+          into.add(addressKey(a.strip()));
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException(what + ": " + e.getMessage());
         }
