@@ -8,7 +8,6 @@ import io.x402j.client.PaymentChallenge;
 import io.x402j.client.PlannedPayment;
 import io.x402j.client.SpendControls;
 import io.x402j.core.Network;
-import io.x402j.core.NetworkPattern;
 import io.x402j.core.NetworkRegistry;
 import io.x402j.core.facilitator.HttpFacilitatorClient;
 import io.x402j.core.wire.HeaderCodec;
@@ -35,14 +34,12 @@ import io.x402j.server.PaymentOption;
 import io.x402j.server.RouteTable;
 import io.x402j.svm.Base58;
 import io.x402j.svm.CompiledInstruction;
-import io.x402j.svm.ExactSvmClient;
 import io.x402j.svm.ExactSvmPayload;
 import io.x402j.svm.SolanaAddress;
 import io.x402j.svm.SolanaKeypair;
 import io.x402j.svm.SolanaMessage;
 import io.x402j.svm.SolanaPrograms;
 import io.x402j.svm.SolanaTransaction;
-import io.x402j.svm.rpc.SolanaRpcClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
@@ -358,14 +355,12 @@ final class Demo implements AutoCloseable {
     PrivateKeySigner buyer = info.requireAccount("buyer").signer();
     SolanaKeypair solanaBuyer =
         SolanaKeypair.fromBase58Secret(solanaInfo.requireAccount("buyer").privateKey());
-    // The Solana client asks the runtime for a recent blockhash (and mints it does not know).
-    SolanaRpcClient solanaRpc = SolanaRpcClient.connect(solanaInfo.rpcUrl());
     Payer payer =
         Payer.builder()
             .signer(buyer)
-            .scheme(
-                NetworkPattern.namespace(Network.SOLANA),
-                ExactSvmClient.of(solanaBuyer, solanaRpc, solanaRpc))
+            // Blockhashes (and facts of mints it does not know) come from the Solana runtime.
+            .svmSigner(solanaBuyer)
+            .solanaRpcUrl(solanaInfo.rpcUrl())
             .networks(networks)
             .spendControls(SpendControls.builder().maxPerPaymentUsd("0.10").build())
             .build();
