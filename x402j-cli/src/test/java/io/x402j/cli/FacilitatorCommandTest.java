@@ -52,6 +52,40 @@ class FacilitatorCommandTest {
   }
 
   @Test
+  void aSolanaNetworkFromFlagsTakesItsMint() throws Exception {
+    FacilitatorConfig config =
+        config(
+            "facilitator",
+            "--network",
+            "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1",
+            "--rpc-url",
+            "http://127.0.0.1:8899",
+            "--asset",
+            "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU",
+            "--port",
+            "0",
+            "--db",
+            "jdbc:sqlite:solana.db");
+    NetworkSettings network = config.networks().get(0);
+    assertThat(network.network())
+        .isEqualTo(Network.parse("solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1"));
+    assertThat(network.mints()).containsExactly("4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU");
+    assertThat(network.assets()).isEmpty();
+    assertThat(network.signers().get(0).env()).isEqualTo("X402J_SIGNER_KEYS");
+    assertThatThrownBy(
+            () ->
+                config(
+                    "facilitator",
+                    "--network",
+                    "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1",
+                    "--rpc-url",
+                    "http://127.0.0.1:8899",
+                    "--asset",
+                    "0x036CbD53842c5426634e7929541eC2318f3dCF7e"))
+        .hasMessageContaining("--asset");
+  }
+
+  @Test
   void everyFlagReachesTheConfiguration() throws Exception {
     FacilitatorConfig config =
         config(

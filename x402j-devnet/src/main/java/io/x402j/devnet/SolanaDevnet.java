@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -42,6 +44,10 @@ public final class SolanaDevnet implements AutoCloseable {
   static final String SCRIPT = "solana-devnet.mjs";
   private static final List<String> FILES = List.of("package.json", "package-lock.json", SCRIPT);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  // Keeps running devnets reachable: the pipe to the runtime's stdin must not be closed by the
+  // garbage collector while a caller has merely dropped its reference.
+  private static final Set<SolanaDevnet> RUNNING = ConcurrentHashMap.newKeySet();
 
   private final NodeProject.Service service;
   private final SolanaDevnetInfo info;
@@ -81,7 +87,10 @@ public final class SolanaDevnet implements AutoCloseable {
             "--slot-ms",
             Long.toString(options.slotInterval().toMillis()));
     try {
-      return new SolanaDevnet(service, SolanaDevnetInfo.parse(service.started().toString()));
+      SolanaDevnet devnet =
+          new SolanaDevnet(service, SolanaDevnetInfo.parse(service.started().toString()));
+      RUNNING.add(devnet);
+      return devnet;
     } catch (IOException | RuntimeException e) {
       service.close();
       throw e;
@@ -150,6 +159,7 @@ public final class SolanaDevnet implements AutoCloseable {
   /** Stops the runtime. */
   @Override
   public void close() {
+    RUNNING.remove(this);
     service.close();
   }
 }

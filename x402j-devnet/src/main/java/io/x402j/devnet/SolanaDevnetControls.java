@@ -141,6 +141,19 @@ public final class SolanaDevnetControls {
     call("x402jDevnet_setLamports", address, lamports.toString());
   }
 
+  /**
+   * Writes any account: {@code lamports}, {@code data}, its {@code owner} program (base58), not
+   * executable. For states the devnet does not set up itself (an address lookup table, another
+   * mint, a closed or frozen token account).
+   */
+  public void setAccount(String address, BigInteger lamports, byte[] data, String owner) {
+    Map<String, Object> account = new LinkedHashMap<>();
+    account.put("lamports", lamports.toString());
+    account.put("data", java.util.Base64.getEncoder().encodeToString(data));
+    account.put("owner", owner);
+    call("x402jDevnet_setAccount", address, account);
+  }
+
   /** The devnet-token balance of {@code owner}'s associated token account. */
   public TokenBalance tokenBalance(String owner) {
     JsonNode r = call("x402jDevnet_tokenBalance", owner);

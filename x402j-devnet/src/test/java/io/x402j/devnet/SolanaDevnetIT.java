@@ -405,6 +405,26 @@ class SolanaDevnetIT {
     controls.setLamports(address("mintAuthority"), BigInteger.valueOf(42));
     assertThat(controls.lamports(address("mintAuthority"))).isEqualTo(BigInteger.valueOf(42));
 
+    byte[] frozen = new byte[165];
+    System.arraycopy(
+        SolanaTestTransactions.base58Decode(devnet.info().token().address()), 0, frozen, 0, 32);
+    frozen[108] = 2;
+    String somewhere = controls.mint(address("facilitator2"), BigInteger.ONE);
+    controls.setAccount(
+        somewhere,
+        BigInteger.valueOf(2039280),
+        frozen,
+        "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA");
+    assertThat(
+            call("getAccountInfo", somewhere, Map.of("encoding", "jsonParsed"))
+                .path("value")
+                .path("data")
+                .path("parsed")
+                .path("info")
+                .path("state")
+                .asText())
+        .isEqualTo("frozen");
+
     controls.failNext("getHealth", 2, -32005, "Node is behind by 42 slots");
     assertThat(rpcError("getHealth").error().message()).isEqualTo("Node is behind by 42 slots");
     assertThat(rpcError("getHealth").error().code()).isEqualTo(-32005);

@@ -1,7 +1,5 @@
 package io.x402j.facilitator;
 
-import io.x402j.core.Network;
-
 import static io.x402j.facilitator.FacilitatorConfig.DEFAULT_CLAIM_LEASE;
 import static io.x402j.facilitator.FacilitatorConfig.DEFAULT_DATABASE;
 import static io.x402j.facilitator.FacilitatorConfig.DEFAULT_HOST;
@@ -12,6 +10,7 @@ import static io.x402j.facilitator.FacilitatorConfig.DEFAULT_RECONCILE_INTERVAL;
 import io.x402j.config.ConfigException;
 import io.x402j.config.ConfigSection;
 import io.x402j.config.ValueParser;
+import io.x402j.core.Network;
 import io.x402j.facilitator.FacilitatorConfig.NetworkSettings;
 import io.x402j.facilitator.FacilitatorConfig.SignerSource;
 import java.nio.file.Path;
@@ -136,7 +135,8 @@ final class FacilitatorConfigFile {
     if (solana) {
       // Solana networks name mints (base58) and may cap compute; signers are base58 secrets.
       node.list("assets", SettingRules.SOLANA_MINT).forEach(b::mint);
-      b.maxComputeUnitPrice(node.get("maxComputeUnitPrice", SettingRules.MAX_COMPUTE_UNIT_PRICE, null));
+      b.maxComputeUnitPrice(
+          node.get("maxComputeUnitPrice", SettingRules.MAX_COMPUTE_UNIT_PRICE, null));
       b.maxComputeUnits(node.get("maxComputeUnits", SettingRules.MAX_COMPUTE_UNITS, null));
     } else {
       node.list("assets", SettingRules.ASSET).forEach(b::asset);

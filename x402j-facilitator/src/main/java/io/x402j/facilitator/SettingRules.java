@@ -77,5 +77,6 @@ public final class SettingRules {
       ValueParser.longInteger(0, Long.MAX_VALUE);
 
   /** The highest Solana compute-unit limit accepted (a u32). */
-  public static final ValueParser<Long> MAX_COMPUTE_UNITS = ValueParser.longInteger(1, 0xFFFF_FFFFL);
+  public static final ValueParser<Long> MAX_COMPUTE_UNITS =
+      ValueParser.longInteger(1, 0xFFFF_FFFFL);
 }

@@ -192,7 +192,8 @@ class EngineFamiliesTest {
                     solanaConfig(database),
                     Map.of(),
                     NetworkRegistry.defaults(),
-                    FacilitatorApp.engineFactories()))
+                    // Solana is built in now: leave only EVM's engine to see the refusal.
+                    Map.of(Network.EIP155, FacilitatorApp.engineFactories().get(Network.EIP155))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("network " + SOLANA)
         .hasMessageContaining("no settlement engine for network family solana")

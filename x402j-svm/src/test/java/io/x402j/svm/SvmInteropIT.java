@@ -192,6 +192,33 @@ class SvmInteropIT {
   }
 
   @Test
+  void accountOrderFollowsKitsCollationForOtherRecipients() throws Exception {
+    // The two token accounts are ordered by kit's base58 collation (case-insensitive first), not
+    // by ASCII. Recipient seeds 18, 60, 229 and 243 give destination accounts that ASCII would
+    // order the other way round ("7QJG…" vs "7kEz…"); 10 and 11 are ordinary cases.
+    int asciiDisagrees = 0;
+    for (int n : new int[] {10, 11, 18, 60, 229, 243}) {
+      PaymentRequirements requirements =
+          requirements(
+                  Map.of(
+                      "feePayer", FEE_PAYER.toString(), "memo", "m", "recentBlockhash", BLOCKHASH))
+              .toBuilder()
+              .payTo(SolanaKeypair.fromSeed(seed(n)).address().toString())
+              .build();
+      JsonNode payload = official(requirements, 6, SolanaPrograms.TOKEN);
+      ExactSvmPayload ours = ExactSvmClient.of(PAYER).pay(requirements);
+      assertThat(ours.transactionBase64())
+          .as("recipient seed %d", n)
+          .isEqualTo(payload.get("transaction").asText());
+      List<SolanaAddress> accounts = ours.transaction().message().staticAccounts();
+      if (accounts.get(2).toString().compareTo(accounts.get(3).toString()) > 0) {
+        asciiDisagrees++;
+      }
+    }
+    assertThat(asciiDisagrees).as("cases where ASCII order would differ").isEqualTo(4);
+  }
+
+  @Test
   void theOfficialNonceMemoIs32HexCharacters() throws Exception {
     PaymentRequirements requirements =
         requirements(Map.of("feePayer", FEE_PAYER.toString(), "recentBlockhash", BLOCKHASH));

@@ -37,6 +37,8 @@
 //   x402jDevnet_tokenBalance(owner)         {tokenAccount, exists, amount} of owner's associated
 //                                           token account of the devnet mint
 //   x402jDevnet_setLamports(address, n)     sets an account's SOL balance
+//   x402jDevnet_setAccount(address, {lamports, data (base64), owner, executable?})
+//                                           writes any account (a lookup table, another mint...)
 //   x402jDevnet_failNext(method, count, code?, message?)
 //                                           the next count calls of method answer a JSON-RPC
 //                                           error (code -32005, "Node is unhealthy" by default)
@@ -998,6 +1000,21 @@ const methods = {
     if (existing) setAccount(address, lamports, existing.data(), addrDec.decode(existing.owner()));
     else setAccount(address, lamports, new Uint8Array(), SYSTEM_PROGRAM);
     return lamports;
+  },
+  x402jDevnet_setAccount: (p) => {
+    const address = parseAddress(p[0]);
+    const a = p[1];
+    if (!a || typeof a !== "object") throw invalidParams("Invalid params: expected {lamports, data, owner, executable?}");
+    const lamports = typeof a.lamports === "string" && /^\d+$/.test(a.lamports) ? BigInt(a.lamports) : u64Param(a.lamports, "lamports");
+    if (typeof a.data !== "string" || !/^[A-Za-z0-9+/]*={0,2}$/.test(a.data) || a.data.length % 4 !== 0) {
+      throw invalidParams("Invalid params: data must be base64");
+    }
+    const owner = parseAddress(a.owner, "owner");
+    svm.setAccount(
+      addrEnc.encode(address),
+      new Account(lamports, new Uint8Array(Buffer.from(a.data, "base64")), addrEnc.encode(owner), a.executable === true, U64_MAX),
+    );
+    return null;
   },
   x402jDevnet_failNext: (p) => {
     if (typeof p[0] !== "string") throw invalidParams("Invalid params: expected a method name");

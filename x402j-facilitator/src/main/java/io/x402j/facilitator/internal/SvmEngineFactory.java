@@ -26,9 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Builds the Solana ({@code solana}) engine from the facilitator's network settings: a Solana RPC
  * client per network (with fallbacks and error metrics), the fee payers from environment variables
- * (base58 64-byte secret keys, comma-separated), the accepted mints (by default the network's
- * USDC, where x402j knows it) and the compute caps, and {@link ExactSvmFacilitator} on the shared
- * ledger. Not part of the x402j API.
+ * (base58 64-byte secret keys, comma-separated), the accepted mints (by default the network's USDC,
+ * where x402j knows it) and the compute caps, and {@link ExactSvmFacilitator} on the shared ledger.
+ * Not part of the x402j API.
  */
 public final class SvmEngineFactory implements EngineFactory {
   @Override

@@ -34,21 +34,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and {@link #close()} it when done.
  *
  * <p><b>Verify</b> runs every check of the official facilitator ({@code @x402/svm} 2.27.0) in its
- * order with its reasons (protocol v1 requests get the v1 facilitator's strings where they
- * differ), plus fail-closed fee-payer isolation: address-lookup tables are resolved first (a table
- * that cannot be read refuses the payment), and no fee payer may appear in any instruction's
- * accounts or as a program. Every signature but the fee payer's is verified locally; the
- * transaction is then simulated without signature verification.
+ * order with its reasons (protocol v1 requests get the v1 facilitator's strings where they differ),
+ * plus fail-closed fee-payer isolation: address-lookup tables are resolved first (a table that
+ * cannot be read refuses the payment), and no fee payer may appear in any instruction's accounts or
+ * as a program. Every signature but the fee payer's is verified locally; the transaction is then
+ * simulated without signature verification.
  *
  * <p><b>Settle</b> claims the payment in the {@link SettlementLedger} under (network, {@code
  * exact}, lower-hex SHA-256 of the message bytes) before anything is signed, verifies again, signs
  * the message as the fee payer the transaction names, records the signed transaction, sends it
  * without preflight and polls its status (250 ms for 2 s, then every second, up to the network's
- * timeout): confirmed is success, an on-chain error is {@code invalid_exact_svm_transaction_failed},
- * no confirmation in time is {@code settlement_pending} with the signature. A settled transaction
- * is never sent twice; the same settlement attempt asking again gets the recorded answer, any other
- * request for the same transaction {@code duplicate_settlement}. {@link #reconcile()} resolves
- * what a crash left between send and confirmation.
+ * timeout): confirmed is success, an on-chain error is {@code
+ * invalid_exact_svm_transaction_failed}, no confirmation in time is {@code settlement_pending} with
+ * the signature. A settled transaction is never sent twice; the same settlement attempt asking
+ * again gets the recorded answer, any other request for the same transaction {@code
+ * duplicate_settlement}. {@link #reconcile()} resolves what a crash left between send and
+ * confirmation.
  */
 public final class ExactSvmFacilitator implements SchemeFacilitator, AutoCloseable {
   private final Map<Network, SvmNetworkConfig> chains;
@@ -190,8 +191,8 @@ public final class ExactSvmFacilitator implements SchemeFacilitator, AutoCloseab
 
   /**
    * Stops the facilitator: waiting confirmations end (their settlements answer {@code
-   * settlement_pending}); threads it made are stopped. Executors given to {@link
-   * Builder#executors} and the ledger are left running and open.
+   * settlement_pending}); threads it made are stopped. Executors given to {@link Builder#executors}
+   * and the ledger are left running and open.
    */
   @Override
   public void close() {

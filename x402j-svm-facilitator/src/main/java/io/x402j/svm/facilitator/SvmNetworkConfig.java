@@ -66,7 +66,10 @@ public final class SvmNetworkConfig {
     this.slowPoll = b.slowPoll;
   }
 
-  /** Starts the configuration of {@code network} (a {@code solana:} CAIP-2 network) over {@code rpc}. */
+  /**
+   * Starts the configuration of {@code network} (a {@code solana:} CAIP-2 network) over {@code
+   * rpc}.
+   */
   public static Builder builder(Network network, SolanaRpcClient rpc) {
     return new Builder(network, rpc);
   }
@@ -203,7 +206,9 @@ public final class SvmNetworkConfig {
       return this;
     }
 
-    /** How long to wait for confirmation before answering {@code settlement_pending} (default 30 s). */
+    /**
+     * How long to wait for confirmation before answering {@code settlement_pending} (default 30 s).
+     */
     public Builder confirmTimeout(Duration timeout) {
       if (timeout.isNegative() || timeout.isZero()) {
         throw new IllegalArgumentException("confirmTimeout must be positive");

@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The settlement engine of Solana networks ({@code solana}): the exact scheme through {@link
- * ExactSvmFacilitator}, a health probe per network ({@code getBlockHeight}), and the SOL balance
- * of every fee payer as a gauge ({@code x402j.facilitator.signer.balance}, unit {@code sol}).
+ * ExactSvmFacilitator}, a health probe per network ({@code getBlockHeight}), and the SOL balance of
+ * every fee payer as a gauge ({@code x402j.facilitator.signer.balance}, unit {@code sol}).
  *
  * <p>Its ledger keys are scheme {@code exact} and the payment id the lower-hex SHA-256 of the
  * transaction's message bytes (see {@link #ledgerKey}).
@@ -113,8 +113,7 @@ public final class SvmSettlementEngine implements SettlementEngine {
             () -> lamports.get() / 1e9);
         Runnable refresh =
             () -> rpc.getBalance(address).thenAccept(lamports::set).exceptionally(e -> null);
-        maintenance.scheduleWithFixedDelay(
-            refresh, 0, BALANCE_REFRESH_SECONDS, TimeUnit.SECONDS);
+        maintenance.scheduleWithFixedDelay(refresh, 0, BALANCE_REFRESH_SECONDS, TimeUnit.SECONDS);
       }
     }
   }

@@ -47,7 +47,8 @@ class ExactSvmDevnetIT {
     devnet = SolanaDevnet.start();
     controls = devnet.controls();
     rpc = SolanaRpcClient.connect(devnet.info().rpcUrl());
-    feePayer = SolanaKeypair.fromBase58Secret(devnet.info().requireAccount("facilitator").privateKey());
+    feePayer =
+        SolanaKeypair.fromBase58Secret(devnet.info().requireAccount("facilitator").privateKey());
     buyer = SolanaKeypair.fromBase58Secret(devnet.info().requireAccount("buyer").privateKey());
     seller = devnet.info().requireAccount("seller").address();
     feePayer2 = SolanaKeypair.generate();

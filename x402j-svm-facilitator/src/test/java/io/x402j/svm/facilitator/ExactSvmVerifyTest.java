@@ -86,8 +86,7 @@ class ExactSvmVerifyTest {
                 null, upto, Map.of("transaction", base64(f.valid()))),
             req);
     refused(verify(wrongScheme), "invalid_exact_svm_unsupported_scheme");
-    SchemeRequest v1 =
-        new SchemeRequest(1, wrongScheme.payload(), wrongScheme.requirements());
+    SchemeRequest v1 = new SchemeRequest(1, wrongScheme.payload(), wrongScheme.requirements());
     refused(verify(v1), "unsupported_scheme");
 
     PaymentRequirements mainnet =
@@ -110,8 +109,7 @@ class ExactSvmVerifyTest {
         verify(request(2, none, base64(f.valid()))), "invalid_exact_svm_payload_missing_fee_payer");
 
     PaymentRequirements stranger =
-        f.requirements(
-            1000, Map.of("feePayer", SolanaKeypair.generate().address().toString()));
+        f.requirements(1000, Map.of("feePayer", SolanaKeypair.generate().address().toString()));
     refused(
         verify(request(2, stranger, base64(f.valid()))),
         "invalid_exact_svm_fee_payer_not_managed_by_facilitator");
@@ -218,7 +216,8 @@ class ExactSvmVerifyTest {
 
     // u64 prices above Long.MAX_VALUE are compared unsigned.
     List<Instruction> huge = f.instructions(1000);
-    byte[] data = ByteBuffer.allocate(9).order(ByteOrder.LITTLE_ENDIAN).put((byte) 3).putLong(-1L).array();
+    byte[] data =
+        ByteBuffer.allocate(9).order(ByteOrder.LITTLE_ENDIAN).put((byte) 3).putLong(-1L).array();
     huge.set(1, new Instruction(SolanaPrograms.COMPUTE_BUDGET, List.of(), data));
     refused(
         verify(f.transaction(f.feePayer.address(), huge, f.buyer)),
@@ -345,7 +344,9 @@ class ExactSvmVerifyTest {
     List<Instruction> right = f.instructions(1000);
     right.set(3, SvmInstructions.memo("inv_42"));
     assertThat(
-            verify(request(2, withMemo, base64(f.transaction(f.feePayer.address(), right, f.buyer))))
+            verify(
+                    request(
+                        2, withMemo, base64(f.transaction(f.feePayer.address(), right, f.buyer))))
                 .isValid())
         .isTrue();
 
@@ -377,7 +378,9 @@ class ExactSvmVerifyTest {
       ixs.set(
           3,
           new Instruction(
-              SolanaPrograms.LIGHTHOUSE, List.of(AccountMeta.readonly(ours.address())), new byte[] {0}));
+              SolanaPrograms.LIGHTHOUSE,
+              List.of(AccountMeta.readonly(ours.address())),
+              new byte[] {0}));
       VerifyResponse response = verify(f.transaction(f.feePayer.address(), ixs, f.buyer));
       refused(response, "invalid_exact_svm_payload_transaction_fee_payer_transferring_funds");
       assertThat(response.invalidMessage()).contains("instruction 4");
@@ -391,7 +394,8 @@ class ExactSvmVerifyTest {
 
   /** The official layout, with instruction 4 (Lighthouse) reading loaded account 0 of TABLE. */
   private SolanaTransaction withLookup(int authorityIndex, int loadedIndex) {
-    SolanaAddress source = TokenAccounts.associated(f.buyer.address(), f.mint, SolanaPrograms.TOKEN);
+    SolanaAddress source =
+        TokenAccounts.associated(f.buyer.address(), f.mint, SolanaPrograms.TOKEN);
     SolanaAddress dest = TokenAccounts.associated(f.payTo, f.mint, SolanaPrograms.TOKEN);
     List<SolanaAddress> statics =
         List.of(
@@ -405,7 +409,8 @@ class ExactSvmVerifyTest {
             SolanaPrograms.TOKEN);
     List<CompiledInstruction> ixs =
         List.of(
-            new CompiledInstruction(5, List.of(), SvmInstructions.setComputeUnitLimit(20_000).data()),
+            new CompiledInstruction(
+                5, List.of(), SvmInstructions.setComputeUnitLimit(20_000).data()),
             new CompiledInstruction(5, List.of(), SvmInstructions.setComputeUnitPrice(1).data()),
             new CompiledInstruction(
                 7,
@@ -485,8 +490,7 @@ class ExactSvmVerifyTest {
     table(ALT_PROGRAM, SolanaKeypair.generate().address());
     refused(verify(withLookup(1, 5)), reason);
 
-    f.methods.put(
-        "getMultipleAccounts", r -> "!{\"code\":-32000,\"message\":\"node is behind\"}");
+    f.methods.put("getMultipleAccounts", r -> "!{\"code\":-32000,\"message\":\"node is behind\"}");
     refused(verify(withLookup(1, 0)), reason);
     assertThat(f.calls).doesNotContain("simulateTransaction");
   }

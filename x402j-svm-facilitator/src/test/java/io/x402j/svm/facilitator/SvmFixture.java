@@ -73,7 +73,11 @@ final class SvmFixture implements AutoCloseable {
             if (result.startsWith("!")) {
               return Answer.json(
                   200,
-                  "{\"jsonrpc\":\"2.0\",\"id\":" + request.get("id") + ",\"error\":" + result.substring(1) + "}");
+                  "{\"jsonrpc\":\"2.0\",\"id\":"
+                      + request.get("id")
+                      + ",\"error\":"
+                      + result.substring(1)
+                      + "}");
             }
             return Answer.json(
                 200,
@@ -90,7 +94,8 @@ final class SvmFixture implements AutoCloseable {
                 .build());
     methods.put(
         "simulateTransaction",
-        r -> "{\"context\":{\"slot\":1},\"value\":{\"err\":null,\"logs\":[],\"unitsConsumed\":900}}");
+        r ->
+            "{\"context\":{\"slot\":1},\"value\":{\"err\":null,\"logs\":[],\"unitsConsumed\":900}}");
   }
 
   SvmNetworkConfig.Builder config() {

@@ -89,7 +89,9 @@ class SvmSettleTest {
   }
 
   private static String confirmed(String level) {
-    return "{\"slot\":4,\"confirmations\":null,\"err\":null,\"confirmationStatus\":\"" + level + "\"}";
+    return "{\"slot\":4,\"confirmations\":null,\"err\":null,\"confirmationStatus\":\""
+        + level
+        + "\"}";
   }
 
   private static final String FAILED =
@@ -176,8 +178,7 @@ class SvmSettleTest {
   }
 
   @Test
-  void noConfirmationWithinTheTimeoutIsSettlementPendingAndARepeatNeverResends()
-      throws Exception {
+  void noConfirmationWithinTheTimeoutIsSettlementPendingAndARepeatNeverResends() throws Exception {
     status = n -> NOT_FOUND;
     SolanaTransaction tx = f.valid();
     SvmNetworkConfig config = f.config().confirmTimeout(Duration.ofSeconds(4)).build();
@@ -255,13 +256,13 @@ class SvmSettleTest {
   void aSimulationFailingAtSettleIsRecordedUnderTheClaimAndNothingIsSent() throws Exception {
     f.methods.put(
         "simulateTransaction",
-        r ->
-            "{\"context\":{\"slot\":1},\"value\":{\"err\":\"BlockhashNotFound\",\"logs\":[]}}");
+        r -> "{\"context\":{\"slot\":1},\"value\":{\"err\":\"BlockhashNotFound\",\"logs\":[]}}");
     SolanaTransaction tx = f.valid();
     try (ExactSvmFacilitator facilitator = facilitator()) {
       SettleResponse response = scheduler.drive(facilitator.settle(f.request(tx)));
 
-      assertThat(response.errorReason()).isEqualTo("invalid_exact_svm_transaction_simulation_failed");
+      assertThat(response.errorReason())
+          .isEqualTo("invalid_exact_svm_transaction_simulation_failed");
       assertThat(sent).isEmpty();
       assertThat(ledger.find(key(tx)).orElseThrow().state()).isEqualTo(SettlementState.FAILED);
     }
@@ -327,7 +328,6 @@ class SvmSettleTest {
   }
 
   private static String signatureOf(String raw) {
-    return Base58.encode(
-        SolanaTransaction.decode(Base64.getDecoder().decode(raw)).signature(0));
+    return Base58.encode(SolanaTransaction.decode(Base64.getDecoder().decode(raw)).signature(0));
   }
 }

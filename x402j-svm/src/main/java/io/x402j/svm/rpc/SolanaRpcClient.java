@@ -1,12 +1,12 @@
 package io.x402j.svm.rpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.x402j.core.Network;
+import io.x402j.core.support.Futures;
 import io.x402j.evm.rpc.JsonRpcClient;
 import io.x402j.evm.rpc.RpcCall;
 import io.x402j.evm.rpc.RpcException;
 import io.x402j.evm.rpc.RpcResult;
-import io.x402j.core.Network;
-import io.x402j.core.support.Futures;
 import io.x402j.svm.BlockhashSource;
 import io.x402j.svm.MintInfo;
 import io.x402j.svm.MintInfoSource;
@@ -37,8 +37,8 @@ import java.util.concurrent.CompletableFuture;
  * {@link RpcException} of kind {@link RpcException.Kind#BAD_RESPONSE}. Immutable and thread-safe.
  *
  * <p>It is the {@link BlockhashSource} and {@link MintInfoSource} of an {@link
- * io.x402j.svm.ExactSvmClient}: one client talks to one network's node, so those ignore the
- * network they are asked about.
+ * io.x402j.svm.ExactSvmClient}: one client talks to one network's node, so those ignore the network
+ * they are asked about.
  */
 public final class SolanaRpcClient implements BlockhashSource, MintInfoSource {
   /** The methods of this client that only read, retried on any transport failure. */

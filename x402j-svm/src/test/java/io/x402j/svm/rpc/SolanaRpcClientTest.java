@@ -255,7 +255,8 @@ class SolanaRpcClientTest {
     assertThat(client.latest(devnet).lastValidBlockHeight()).isEqualTo(157);
     io.x402j.svm.MintInfo info =
         client.mintInfo(
-            devnet, io.x402j.svm.SolanaAddress.parse("4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU"));
+            devnet,
+            io.x402j.svm.SolanaAddress.parse("4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU"));
     assertThat(info.decimals()).isEqualTo(6);
     assertThat(info.tokenProgram()).isEqualTo(io.x402j.svm.SolanaPrograms.TOKEN_2022);
 

@@ -58,7 +58,9 @@ final class LookupTables {
     for (int i = 0; i < lookups.size(); i++) {
       SolanaAddress table = lookups.get(i).table();
       AccountInfo account =
-          accounts.get(i).orElseThrow(() -> new Unresolvable("lookup table " + table + " not found"));
+          accounts
+              .get(i)
+              .orElseThrow(() -> new Unresolvable("lookup table " + table + " not found"));
       if (!PROGRAM.toString().equals(account.owner())) {
         throw new Unresolvable("account " + table + " is not an address lookup table");
       }

@@ -39,7 +39,8 @@ public enum SvmReason {
   UNKNOWN_OPTIONAL_INSTRUCTION("invalid_exact_svm_payload_unknown_optional_instruction"),
   MEMO_COUNT("invalid_exact_svm_payload_memo_count"),
   MEMO_MISMATCH("invalid_exact_svm_payload_memo_mismatch"),
-  SIMULATION_FAILED("invalid_exact_svm_transaction_simulation_failed", "transaction_simulation_failed"),
+  SIMULATION_FAILED(
+      "invalid_exact_svm_transaction_simulation_failed", "transaction_simulation_failed"),
   TRANSACTION_FAILED("invalid_exact_svm_transaction_failed", "transaction_failed"),
   VERIFICATION_FAILED("invalid_exact_svm_verification_failed", "verification_failed"),
   /** The facilitator does not serve the network. */

@@ -387,8 +387,8 @@ public final class SvmSettlement {
   /**
    * Resolves every settlement of these networks the ledger holds as submitted or pending: a
    * confirmed transaction confirms or fails it; one the network does not know is sent again (the
-   * same signed bytes, so never a second transfer) while its blockhash is valid, and fails (no money
-   * moved) once its blockhash expired. Blockhash validity is read before the status, so a
+   * same signed bytes, so never a second transfer) while its blockhash is valid, and fails (no
+   * money moved) once its blockhash expired. Blockhash validity is read before the status, so a
    * transaction cannot land between the two reads unseen.
    */
   public CompletableFuture<ReconcileReport> reconcile() {
@@ -404,8 +404,7 @@ public final class SvmSettlement {
                     || record.submission() == null) {
                   continue; // another engine's, or nothing sent
                 }
-                all.add(
-                    reconcileOne(config, record).exceptionally(e -> Resolution.STILL_PENDING));
+                all.add(reconcileOne(config, record).exceptionally(e -> Resolution.STILL_PENDING));
               }
               return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]))
                   .thenApply(
@@ -486,8 +485,7 @@ public final class SvmSettlement {
                           .handle(
                               (sent, error) -> {
                                 if (error != null) {
-                                  LOG.info(
-                                      "resending {} failed: {}", signature, describe(error));
+                                  LOG.info("resending {} failed: {}", signature, describe(error));
                                   return Resolution.STILL_PENDING;
                                 }
                                 return Resolution.REBROADCAST;

@@ -164,7 +164,9 @@ public final class SvmVerifier {
     } catch (IllegalArgumentException e) {
       return done(
           Verdict.refuse(
-              SvmReason.COULD_NOT_BE_DECODED, "the transaction cannot be decoded: " + e.getMessage(), null));
+              SvmReason.COULD_NOT_BE_DECODED,
+              "the transaction cannot be decoded: " + e.getMessage(),
+              null));
     }
     SolanaMessage message = tx.message();
     int required = message.numRequiredSignatures();
@@ -268,7 +270,11 @@ public final class SvmVerifier {
     if (instructions.size() < 3 || instructions.size() > most) {
       return Verdict.refuse(
           SvmReason.INSTRUCTIONS_LENGTH,
-          "the transaction has " + instructions.size() + " instructions; 3 to " + most + " expected",
+          "the transaction has "
+              + instructions.size()
+              + " instructions; 3 to "
+              + most
+              + " expected",
           null);
     }
     Verdict budget = computeBudget(config, instructions.get(0), instructions.get(1));
@@ -427,7 +433,8 @@ public final class SvmVerifier {
    */
   private static String tokenPayer(List<Resolved> instructions) {
     for (Resolved ix : instructions) {
-      if ((ix.program().equals(SolanaPrograms.TOKEN) || ix.program().equals(SolanaPrograms.TOKEN_2022))
+      if ((ix.program().equals(SolanaPrograms.TOKEN)
+              || ix.program().equals(SolanaPrograms.TOKEN_2022))
           && ix.accounts().size() >= 4) {
         return ix.accounts().get(3).toString();
       }
@@ -454,9 +461,7 @@ public final class SvmVerifier {
                       payer);
                 }
                 return Verdict.refuse(
-                    SvmReason.SIMULATION_FAILED,
-                    "simulation failed: " + cause.getMessage(),
-                    payer);
+                    SvmReason.SIMULATION_FAILED, "simulation failed: " + cause.getMessage(), payer);
               }
               if (!simulation.succeeded()) {
                 List<String> logs = simulation.logs();
