@@ -20,8 +20,23 @@ public class X402jProperties {
   /** The default network of routes (CAIP-2 such as {@code eip155:8453}, or a v1 name). */
   private String network;
 
-  /** The default recipient of payments. */
+  /** The default recipient of payments: an 0x address, or the base58 owner on Solana. */
   private String payTo;
+
+  /**
+   * The token routes on {@link #network} are priced in (default: the network's USDC): an EVM token
+   * address, or a mint on Solana.
+   */
+  private String asset;
+
+  /** The decimals of {@link #asset}, when the network registry does not know it. */
+  private Integer assetDecimals;
+
+  /** The EIP-712 name of {@link #asset} (EVM only), when the registry does not know it. */
+  private String assetName;
+
+  /** The EIP-712 version of {@link #asset} (EVM only), when the registry does not know it. */
+  private String assetVersion;
 
   /** How long payers have to pay, in seconds. */
   private int maxTimeoutSeconds = 60;
@@ -220,6 +235,38 @@ public class X402jProperties {
 
   public void setPayTo(String payTo) {
     this.payTo = payTo;
+  }
+
+  public String getAsset() {
+    return asset;
+  }
+
+  public void setAsset(String asset) {
+    this.asset = asset;
+  }
+
+  public Integer getAssetDecimals() {
+    return assetDecimals;
+  }
+
+  public void setAssetDecimals(Integer assetDecimals) {
+    this.assetDecimals = assetDecimals;
+  }
+
+  public String getAssetName() {
+    return assetName;
+  }
+
+  public void setAssetName(String assetName) {
+    this.assetName = assetName;
+  }
+
+  public String getAssetVersion() {
+    return assetVersion;
+  }
+
+  public void setAssetVersion(String assetVersion) {
+    this.assetVersion = assetVersion;
   }
 
   public int getMaxTimeoutSeconds() {
