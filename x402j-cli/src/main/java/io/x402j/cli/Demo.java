@@ -600,8 +600,13 @@ final class Demo implements AutoCloseable {
         NetworkOptions.NETWORKS_ENV,
         shellWord(dir.resolve(NETWORKS_FILE).toString()),
         info.tokenSymbol());
+    out.printf(
+        "  export X402J_SVM_PRIVATE_KEY=%s   # the buyer on Solana%n",
+        solanaInfo.requireAccount("buyer").privateKey());
+    out.printf("  export %s=%s%n", PayCommand.SOLANA_RPC_URL_ENV, solanaInfo.rpcUrl());
     out.printf("  ./x402j inspect %s/weather%n", gateway.url());
     out.printf("  ./x402j pay --max '$0.01' %s/weather%n", gateway.url());
+    out.printf("  ./x402j pay --max '$0.01' %s/forecast   # paid on Solana%n", gateway.url());
     out.printf("  curl %s/settlements%n", facilitator.url());
     out.flush();
   }

@@ -124,6 +124,20 @@ class DemoIT {
     assertThat(paid.err())
         .contains("paid 0.001 TUSD on eip155:31337")
         .containsPattern("settled in transaction 0x[0-9a-f]{64}");
+
+    // With the buyer's Solana key and the runtime's URL exported too, the route sold on Solana.
+    assertThat(exports).contains("X402J_SVM_PRIVATE_KEY=").contains("X402J_SOLANA_RPC_URL=");
+    String paySolana =
+        tried.stream()
+            .filter(l -> l.startsWith("./x402j pay ") && l.contains("/forecast"))
+            .findFirst()
+            .orElseThrow();
+    Shell solana = shell(bin, exports + "\n" + paySolana);
+    assertThat(solana.exit()).as(solana.err()).isZero();
+    assertThat(solana.out()).contains("\"days\"");
+    assertThat(solana.err())
+        .contains("paid 0.002 USDC on solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1")
+        .containsPattern("settled in transaction " + SOLANA_SIGNATURE);
   }
 
   @Test
