@@ -198,4 +198,155 @@ class SolanaFacilitatorIT {
       assertThat(sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(4321)));
     }
   }
+
+  /**
+   * Hostile and odd Solana requests get a clear refusal, never a 500, a trace or a valid. (An
+   * {@code extra.memo} that was not a string used to be skipped, so the payment was valid and
+   * settled without the memo rule.)
+   */
+  @Test
+  void oddSolanaRequestsAreRefusedClearly() throws Exception {
+    PaymentRequirements req = requirements(77);
+    String valid = WIRE.toJson(FacilitatorRequest.of(pay(req), req));
+    String tx =
+        JSON.readTree(valid).path("paymentPayload").path("payload").path("transaction").asText();
+    Map<String, java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode>> cases =
+        new java.util.LinkedHashMap<>();
+    cases.put("payload null", b -> pp(b).putNull("payload"));
+    cases.put(
+        "transaction number",
+        b ->
+            ((com.fasterxml.jackson.databind.node.ObjectNode) pp(b).path("payload"))
+                .put("transaction", 123));
+    cases.put(
+        "transaction empty",
+        b ->
+            ((com.fasterxml.jackson.databind.node.ObjectNode) pp(b).path("payload"))
+                .put("transaction", ""));
+    cases.put(
+        "transaction url-safe",
+        b ->
+            ((com.fasterxml.jackson.databind.node.ObjectNode) pp(b).path("payload"))
+                .put("transaction", tx.replace('+', '-').replace('/', '_')));
+    cases.put(
+        "transaction whitespace",
+        b ->
+            ((com.fasterxml.jackson.databind.node.ObjectNode) pp(b).path("payload"))
+                .put("transaction", tx.substring(0, 8) + "\n" + tx.substring(8)));
+    cases.put(
+        "transaction garbage",
+        b ->
+            ((com.fasterxml.jackson.databind.node.ObjectNode) pp(b).path("payload"))
+                .put("transaction", java.util.Base64.getEncoder().encodeToString(new byte[1232])));
+    cases.put(
+        "feePayer number",
+        b ->
+            both(
+                b,
+                r ->
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) r.path("extra"))
+                        .put("feePayer", 123)));
+    cases.put("extra null", b -> both(b, r -> r.putNull("extra")));
+    cases.put(
+        "memo number",
+        b ->
+            both(
+                b,
+                r ->
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) r.path("extra"))
+                        .put("memo", 5)));
+    cases.put(
+        "asset fullwidth",
+        b -> both(b, r -> r.put("asset", "\uff14zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU")));
+    cases.put("asset null", b -> both(b, r -> r.putNull("asset")));
+    cases.put("payTo bad", b -> both(b, r -> r.put("payTo", "0OIl")));
+    cases.put("payTo null", b -> both(b, r -> r.putNull("payTo")));
+    cases.put("amount fullwidth", b -> both(b, r -> r.put("amount", "\uff17\uff17")));
+    cases.put("amount arabic", b -> both(b, r -> r.put("amount", "\u0667\u0667")));
+    cases.put("amount overflow", b -> both(b, r -> r.put("amount", "184467440737095516160")));
+    cases.put("amount negative", b -> both(b, r -> r.put("amount", "-77")));
+    cases.put("network v1 name in v2", b -> both(b, r -> r.put("network", "solana-devnet")));
+    cases.put(
+        "network other solana",
+        b -> both(b, r -> r.put("network", "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp")));
+    cases.put("scheme null", b -> both(b, r -> r.putNull("scheme")));
+    StringBuilder report = new StringBuilder();
+    try (FacilitatorApp app = app(dir.resolve("odd.db"), Duration.ofSeconds(5))) {
+      for (var c : cases.entrySet()) {
+        com.fasterxml.jackson.databind.node.ObjectNode body =
+            (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(valid);
+        c.getValue().accept(body);
+        for (String path : new String[] {"/verify", "/settle"}) {
+          HttpResponse<String> r = post(app, path, JSON.writeValueAsString(body));
+          report
+              .append(c.getKey())
+              .append(' ')
+              .append(path)
+              .append(" -> ")
+              .append(r.statusCode())
+              .append(' ')
+              .append(r.body())
+              .append('\n');
+        }
+      }
+    }
+    assertThat(report.toString())
+        .doesNotContain("-> 500")
+        .doesNotContain("\"isValid\":true")
+        .doesNotContain("\"success\":true")
+        .doesNotContain("Exception");
+  }
+
+  private static com.fasterxml.jackson.databind.node.ObjectNode pp(
+      com.fasterxml.jackson.databind.node.ObjectNode body) {
+    return (com.fasterxml.jackson.databind.node.ObjectNode) body.path("paymentPayload");
+  }
+
+  private static void both(
+      com.fasterxml.jackson.databind.node.ObjectNode body,
+      java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> change) {
+    change.accept(
+        (com.fasterxml.jackson.databind.node.ObjectNode) body.path("paymentRequirements"));
+    change.accept((com.fasterxml.jackson.databind.node.ObjectNode) pp(body).path("accepted"));
+  }
+
+  /** One transaction settles once whether it arrives in the v1 or the v2 request form. */
+  @Test
+  void theSameTransactionInV1AndV2FormsSettlesOnce() throws Exception {
+    PaymentRequirements req = requirements(55);
+    PaymentPayload payload = pay(req);
+    String v2 = WIRE.toJson(FacilitatorRequest.of(payload, req));
+    String tx = (String) payload.payload().get("transaction");
+    String v1Requirements =
+        "{\"scheme\":\"exact\",\"network\":\"solana-devnet\",\"maxAmountRequired\":\"55\","
+            + "\"resource\":\"https://example.com/r\",\"description\":\"\",\"mimeType\":\"\","
+            + "\"payTo\":\""
+            + seller
+            + "\",\"maxTimeoutSeconds\":60,\"asset\":\""
+            + SolanaDevnet.USDC_DEVNET_MINT
+            + "\",\"extra\":{\"feePayer\":\""
+            + feePayer
+            + "\"}}";
+    String v1 =
+        "{\"x402Version\":1,\"paymentPayload\":{\"x402Version\":1,\"scheme\":\"exact\","
+            + "\"network\":\"solana-devnet\",\"payload\":{\"transaction\":\""
+            + tx
+            + "\"}},\"paymentRequirements\":"
+            + v1Requirements
+            + "}";
+    BigInteger before = sellerBalance();
+    try (FacilitatorApp app = app(dir.resolve("v1v2.db"), Duration.ofSeconds(10))) {
+      HttpResponse<String> verified = post(app, "/verify", v1);
+      assertThat(verified.body()).contains("\"isValid\":true");
+      HttpResponse<String> first = post(app, "/settle", v1);
+      assertThat(first.body()).contains("\"success\":true");
+      HttpResponse<String> second = post(app, "/settle", v2);
+      assertThat(second.body()).contains("duplicate_settlement");
+      assertThat(post(app, "/settle", v1).body()).contains("duplicate_settlement");
+      HttpResponse<String> mainnet = post(app, "/settle", v1.replace("solana-devnet", "solana"));
+      assertThat(mainnet.statusCode()).as(mainnet.body()).isIn(200, 400);
+      assertThat(mainnet.body()).doesNotContain("\"success\":true");
+    }
+    assertThat(sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(55)));
+  }
 }

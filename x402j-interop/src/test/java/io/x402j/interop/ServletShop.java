@@ -59,6 +59,14 @@ final class ServletShop implements AutoCloseable {
                         "POST /translate", PaidRoute.of("$0.02", market.network(), market.payTo()))
                     .build())
             .build();
+    return serve(market, gate);
+  }
+
+  /**
+   * The shop's handlers behind {@code gate}, on any network the gate sells (e.g. Solana); {@code
+   * market} is the EVM market it belongs to, or {@code null}.
+   */
+  static ServletShop serve(TestMarket market, PaymentGate gate) throws Exception {
     Server server = new Server();
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
@@ -103,7 +111,9 @@ final class ServletShop implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("cannot stop the shop", e);
     } finally {
-      market.close();
+      if (market != null) {
+        market.close();
+      }
     }
   }
 }

@@ -21,12 +21,21 @@ import java.util.Set;
  * <p>Defaults follow the official facilitator ({@code @x402/svm} 2.27.0): compute-unit price at
  * most 5,000,000 µlamports (5 lamports per unit), no compute-unit limit cap, confirmation by
  * polling every 250 ms for the first 2 s, then every second, for up to 30 s. x402j adds a cap of 2
- * required signatures (the client and the fee payer: the spec's signer-set integrity rule).
- * Immutable.
+ * required signatures (the client and the fee payer: the spec's signer-set integrity rule) and a
+ * cap on the priority fee the fee payer pays (limit × price, default {@value
+ * #DEFAULT_MAX_PRIORITY_FEE_LAMPORTS} lamports): the price cap alone lets a payment of one atomic
+ * unit ask for 1.4M units at 5 lamports each, 7,000,000 lamports charged to the fee payer whether
+ * the transaction succeeds or fails on chain. Immutable.
  */
 public final class SvmNetworkConfig {
   /** The official cap on the compute-unit price, in µlamports per unit. */
   public static final long DEFAULT_MAX_COMPUTE_UNIT_PRICE = 5_000_000L;
+
+  /**
+   * The default cap on a payment's priority fee in lamports: the official client's 20,000 units at
+   * the official price cap.
+   */
+  public static final long DEFAULT_MAX_PRIORITY_FEE_LAMPORTS = 100_000L;
 
   private final Network network;
   private final SolanaRpcClient rpc;
@@ -35,6 +44,7 @@ public final class SvmNetworkConfig {
   private final Set<SolanaAddress> assets;
   private final long maxComputeUnitPrice;
   private final Long maxComputeUnits;
+  private final long maxPriorityFeeLamports;
   private final int maxRequiredSignatures;
   private final Duration confirmTimeout;
   private final Duration fastPoll;
@@ -59,6 +69,7 @@ public final class SvmNetworkConfig {
     this.assets = Set.copyOf(b.assets);
     this.maxComputeUnitPrice = b.maxComputeUnitPrice;
     this.maxComputeUnits = b.maxComputeUnits;
+    this.maxPriorityFeeLamports = b.maxPriorityFeeLamports;
     this.maxRequiredSignatures = b.maxRequiredSignatures;
     this.confirmTimeout = b.confirmTimeout;
     this.fastPoll = b.fastPoll;
@@ -114,6 +125,14 @@ public final class SvmNetworkConfig {
     return maxComputeUnits;
   }
 
+  /**
+   * The highest priority fee accepted, in lamports: the compute-unit limit times the compute-unit
+   * price, in µlamports, divided by 10^6 and rounded up, as the runtime charges it.
+   */
+  public long maxPriorityFeeLamports() {
+    return maxPriorityFeeLamports;
+  }
+
   /** The most required signatures (header {@code numRequiredSignatures}) accepted. */
   public int maxRequiredSignatures() {
     return maxRequiredSignatures;
@@ -147,6 +166,7 @@ public final class SvmNetworkConfig {
     private final Set<SolanaAddress> assets = new LinkedHashSet<>();
     private long maxComputeUnitPrice = DEFAULT_MAX_COMPUTE_UNIT_PRICE;
     private Long maxComputeUnits;
+    private long maxPriorityFeeLamports = DEFAULT_MAX_PRIORITY_FEE_LAMPORTS;
     private int maxRequiredSignatures = 2;
     private Duration confirmTimeout = Duration.ofSeconds(30);
     private Duration fastPoll = Duration.ofMillis(250);
@@ -194,6 +214,18 @@ public final class SvmNetworkConfig {
         throw new IllegalArgumentException("maxComputeUnits must be between 1 and 2^32-1");
       }
       this.maxComputeUnits = units;
+      return this;
+    }
+
+    /**
+     * The highest priority fee (compute-unit limit × price) accepted, in lamports (default {@value
+     * SvmNetworkConfig#DEFAULT_MAX_PRIORITY_FEE_LAMPORTS}).
+     */
+    public Builder maxPriorityFeeLamports(long lamports) {
+      if (lamports < 0) {
+        throw new IllegalArgumentException("maxPriorityFeeLamports must not be negative");
+      }
+      this.maxPriorityFeeLamports = lamports;
       return this;
     }
 

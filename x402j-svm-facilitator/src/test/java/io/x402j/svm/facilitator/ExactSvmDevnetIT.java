@@ -15,13 +15,26 @@ import io.x402j.settlement.InMemorySettlementLedger;
 import io.x402j.settlement.ReconcileReport;
 import io.x402j.settlement.SettlementLedger;
 import io.x402j.settlement.SettlementState;
+import io.x402j.svm.Base58;
 import io.x402j.svm.ExactSvmClient;
 import io.x402j.svm.ExactSvmPayload;
+import io.x402j.svm.Instruction;
+import io.x402j.svm.MessageCompiler;
+import io.x402j.svm.SolanaAddress;
 import io.x402j.svm.SolanaKeypair;
+import io.x402j.svm.SolanaPrograms;
+import io.x402j.svm.SolanaTransaction;
+import io.x402j.svm.SvmInstructions;
+import io.x402j.svm.TokenAccounts;
 import io.x402j.svm.rpc.SolanaRpcClient;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -206,5 +219,199 @@ class ExactSvmDevnetIT {
       assertThat(report.failed()).isEqualTo(1);
       assertThat(sellerBalance()).isEqualTo(before);
     }
+  }
+
+  /**
+   * A buyer pays 1 atomic unit with the highest compute-unit limit the runtime grants (1.4M) at the
+   * official price cap (5 lamports per unit): a 7,000,000-lamport priority fee the sponsor pays for
+   * a payment worth a millionth of a dollar. Settled, it would cost the sponsor that fee; failing
+   * on chain (e.g. a Lighthouse assertion on the slot) it would cost the same for nothing. The
+   * sponsor's fee per payment must stay bounded by default.
+   */
+  @Test
+  void aHugeComputeBudgetCannotDrainTheSponsor() {
+    PaymentRequirements req = requirements(1, feePayer);
+    SolanaAddress mint = SolanaAddress.parse(SolanaDevnet.USDC_DEVNET_MINT);
+    SolanaAddress payer = buyer.address();
+    List<Instruction> ixs =
+        List.of(
+            SvmInstructions.setComputeUnitLimit(1_400_000),
+            SvmInstructions.setComputeUnitPrice(SvmNetworkConfig.DEFAULT_MAX_COMPUTE_UNIT_PRICE),
+            SvmInstructions.transferChecked(
+                SolanaPrograms.TOKEN,
+                TokenAccounts.associated(payer, mint, SolanaPrograms.TOKEN),
+                mint,
+                TokenAccounts.associated(SolanaAddress.parse(seller), mint, SolanaPrograms.TOKEN),
+                payer,
+                1,
+                6),
+            SvmInstructions.memo("fee-drain"));
+    byte[] blockhash = Base58.decode(rpc.getLatestBlockhash().join().blockhash());
+    SolanaTransaction tx =
+        SolanaTransaction.unsigned(MessageCompiler.compileV0(feePayer.address(), ixs, blockhash))
+            .signedBy(buyer);
+    Map<String, Object> payload = new HashMap<>();
+    payload.put("transaction", Base64.getEncoder().encodeToString(tx.encode()));
+    SchemeRequest request = new SchemeRequest(2, PaymentPayload.of(null, req, payload), req);
+    BigInteger sol = controls.lamports(feePayer.address().toString());
+    try (ExactSvmFacilitator facilitator =
+        facilitator(config().build(), new InMemorySettlementLedger())) {
+      VerifyResponse verified = facilitator.verify(request).join();
+      SettleResponse settled = facilitator.settle(request).join();
+
+      BigInteger spent = sol.subtract(controls.lamports(feePayer.address().toString()));
+      assertThat(spent)
+          .as("lamports the sponsor paid")
+          .isLessThanOrEqualTo(BigInteger.valueOf(110_000));
+      assertThat(verified.invalidReason())
+          .isEqualTo(
+              "invalid_exact_svm_payload_transaction_instructions_compute_limit_instruction_too_high");
+      assertThat(settled.success()).isFalse();
+    }
+  }
+
+  /**
+   * A Token-2022 mint with a 10% transfer fee: {@code TransferChecked} of {@code amount} lands
+   * {@code amount - fee} in the payee's account (the fee is withheld there, owned by the mint's
+   * withdraw authority). Verification must not call that an exact payment of {@code amount}.
+   */
+  @Test
+  void aToken2022TransferFeeThatShortsThePayeeIsRefused() {
+    SolanaAddress mint = SolanaKeypair.generate().address();
+    SolanaAddress sellerAddress = SolanaAddress.parse(seller);
+    SolanaAddress program = SolanaPrograms.TOKEN_2022;
+    String owner = program.toString();
+    controls.setAccount(mint.toString(), BigInteger.valueOf(10_000_000), feeMint(1_000), owner);
+    SolanaAddress source = TokenAccounts.associated(buyer.address(), mint, program);
+    SolanaAddress destination = TokenAccounts.associated(sellerAddress, mint, program);
+    controls.setAccount(
+        source.toString(),
+        BigInteger.valueOf(10_000_000),
+        feeTokenAccount(mint, buyer.address(), 1_000_000),
+        owner);
+    controls.setAccount(
+        destination.toString(),
+        BigInteger.valueOf(10_000_000),
+        feeTokenAccount(mint, sellerAddress, 0),
+        owner);
+    PaymentRequirements req =
+        PaymentRequirements.builder()
+            .scheme("exact")
+            .network(NETWORK)
+            .amount(TokenAmount.of(1000))
+            .asset(mint.toString())
+            .payTo(seller)
+            .maxTimeoutSeconds(60)
+            .extra(Map.of("feePayer", feePayer.address().toString()))
+            .build();
+    List<Instruction> ixs =
+        List.of(
+            SvmInstructions.setComputeUnitLimit(50_000),
+            SvmInstructions.setComputeUnitPrice(1),
+            SvmInstructions.transferChecked(
+                program, source, mint, destination, buyer.address(), 1000, 6),
+            SvmInstructions.memo("transfer-fee"));
+    byte[] blockhash = Base58.decode(rpc.getLatestBlockhash().join().blockhash());
+    SolanaTransaction tx =
+        SolanaTransaction.unsigned(MessageCompiler.compileV0(feePayer.address(), ixs, blockhash))
+            .signedBy(buyer);
+    Map<String, Object> payload = new HashMap<>();
+    payload.put("transaction", Base64.getEncoder().encodeToString(tx.encode()));
+    SchemeRequest request = new SchemeRequest(2, PaymentPayload.of(null, req, payload), req);
+    try (ExactSvmFacilitator facilitator =
+        facilitator(config().build(), new InMemorySettlementLedger())) {
+      VerifyResponse verified = facilitator.verify(request).join();
+      SettleResponse settled = facilitator.settle(request).join();
+
+      BigInteger received = rpc.getTokenAccountBalance(destination.toString()).join().amount();
+      assertThat(settled.success() ? received : BigInteger.valueOf(1000))
+          .as("what the payee got from a payment reported settled")
+          .isEqualTo(BigInteger.valueOf(1000));
+      assertThat(verified.isValid()).isFalse();
+      assertThat(verified.invalidReason()).isEqualTo("invalid_exact_svm_payload_amount_mismatch");
+      assertThat(settled.success()).isFalse();
+    }
+  }
+
+  /** A Token-2022 mint (6 decimals) with a TransferFeeConfig of {@code bps} in every epoch. */
+  private static byte[] feeMint(int bps) {
+    ByteBuffer b = ByteBuffer.allocate(166 + 4 + 108).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(0).put(new byte[32]); // no mint authority
+    b.putLong(1_000_000_000L).put((byte) 6).put((byte) 1);
+    b.putInt(0).put(new byte[32]); // no freeze authority
+    b.position(165);
+    b.put((byte) 1); // AccountType::Mint
+    b.putShort((short) 1).putShort((short) 108); // TransferFeeConfig
+    b.put(new byte[32]).put(new byte[32]).putLong(0);
+    for (int i = 0; i < 2; i++) {
+      b.putLong(0).putLong(Long.MAX_VALUE).putShort((short) bps);
+    }
+    return b.array();
+  }
+
+  /** An initialised Token-2022 account of {@code mint} with room for withheld transfer fees. */
+  private static byte[] feeTokenAccount(SolanaAddress mint, SolanaAddress owner, long amount) {
+    ByteBuffer b = ByteBuffer.allocate(166 + 4 + 8).order(ByteOrder.LITTLE_ENDIAN);
+    b.put(mint.bytes()).put(owner.bytes()).putLong(amount);
+    b.putInt(0).put(new byte[32]); // no delegate
+    b.put((byte) 1); // initialised
+    b.putInt(0).putLong(0); // not native
+    b.putLong(0);
+    b.putInt(0).put(new byte[32]); // no close authority
+    b.put((byte) 2); // AccountType::Account
+    b.putShort((short) 2).putShort((short) 8).putLong(0); // TransferFeeAmount
+    return b.array();
+  }
+
+  /**
+   * Two facilitators on one ledger, eight concurrent settles of one payment under different
+   * settlement ids: one success, every other answer duplicate_settlement, one transfer.
+   */
+  @Test
+  void concurrentSettlesOnTwoFacilitatorsSettleOnce() throws Exception {
+    InMemorySettlementLedger ledger = new InMemorySettlementLedger();
+    SchemeRequest request = pay(requirements(600, feePayer), null);
+    BigInteger before = sellerBalance();
+    controls.callCounts(true);
+    try (ExactSvmFacilitator a = facilitator(config().build(), ledger);
+        ExactSvmFacilitator b = facilitator(config().build(), ledger)) {
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.CompletableFuture<SettleResponse>> answers =
+          new java.util.ArrayList<>();
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(8);
+      try {
+        for (int i = 0; i < 8; i++) {
+          ExactSvmFacilitator f = i % 2 == 0 ? a : b;
+          SchemeRequest mine =
+              new SchemeRequest(2, request.payload(), request.requirements(), "attempt-" + i);
+          answers.add(
+              java.util.concurrent.CompletableFuture.supplyAsync(
+                  () -> {
+                    try {
+                      go.await();
+                    } catch (InterruptedException e) {
+                      throw new IllegalStateException(e);
+                    }
+                    return f.settle(mine).join();
+                  },
+                  pool));
+        }
+        go.countDown();
+        List<String> outcomes = new java.util.ArrayList<>();
+        for (var answer : answers) {
+          SettleResponse r = answer.join();
+          outcomes.add(r.success() ? "success" : r.errorReason());
+        }
+        assertThat(outcomes).as("%s", outcomes).containsOnlyOnce("success");
+        assertThat(outcomes.stream().filter(o -> !o.equals("success")))
+            .as("%s", outcomes)
+            .containsOnly("duplicate_settlement");
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+    assertThat(sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(600)));
+    assertThat(controls.callCounts(false).getOrDefault("sendTransaction", 0L)).isEqualTo(1L);
   }
 }

@@ -68,11 +68,40 @@ class ExactSvmVerifyTest {
   }
 
   @Test
-  void token2022IsAccepted() {
+  void token2022IsAcceptedUnlessTheMintChargesATransferFee() {
     List<Instruction> ixs = f.instructions(1000);
     ixs.set(2, f.transfer(SolanaPrograms.TOKEN_2022, f.mint, f.payTo, f.buyer.address(), 1000));
+    SolanaTransaction tx = f.transaction(f.feePayer.address(), ixs, f.buyer);
 
-    assertThat(verify(f.transaction(f.feePayer.address(), ixs, f.buyer)).isValid()).isTrue();
+    // A TransferFeeConfig with no fee (as PYUSD's) is fine.
+    mint2022(0);
+    VerifyResponse free = verify(tx);
+    assertThat(free.isValid()).as(free.invalidMessage()).isTrue();
+
+    mint2022(25);
+    VerifyResponse fee = verify(tx);
+    assertThat(fee.invalidReason()).isEqualTo("invalid_exact_svm_payload_amount_mismatch");
+    assertThat(fee.invalidMessage()).contains("transfer fee");
+  }
+
+  /** Serves {@code f.mint} as a Token-2022 mint with a TransferFeeConfig of {@code bps}. */
+  private void mint2022(int bps) {
+    ByteBuffer b = ByteBuffer.allocate(166 + 4 + 108).order(ByteOrder.LITTLE_ENDIAN);
+    b.position(44);
+    b.put((byte) 6).put((byte) 1);
+    b.position(165);
+    b.put((byte) 1).putShort((short) 1).putShort((short) 108);
+    b.position(b.position() + 72);
+    for (int i = 0; i < 2; i++) {
+      b.putLong(0).putLong(1_000_000).putShort((short) bps);
+    }
+    String account =
+        "{\"lamports\":1,\"owner\":\""
+            + SolanaPrograms.TOKEN_2022
+            + "\",\"data\":[\""
+            + Base64.getEncoder().encodeToString(b.array())
+            + "\",\"base64\"],\"executable\":false}";
+    f.methods.put("getAccountInfo", r -> "{\"context\":{\"slot\":1},\"value\":" + account + "}");
   }
 
   @Test

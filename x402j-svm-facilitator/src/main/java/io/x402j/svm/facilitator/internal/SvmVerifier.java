@@ -233,6 +233,100 @@ public final class SvmVerifier {
             });
   }
 
+  /**
+   * x402j: a Token-2022 mint whose TransferFeeConfig charges a fee lands less than the amount in
+   * the payee's account (the fee is withheld there for the mint's authority), so it is not an exact
+   * payment of the amount. Tokenkeg mints have no fees; the mint is read only for Token-2022.
+   */
+  private CompletableFuture<Verdict> transferFee(Checked checked) {
+    Verdict verdict = new Verdict(null, null, checked.payer().toString(), checked);
+    if (!tokenProgram(checked.transaction()).equals(SolanaPrograms.TOKEN_2022)) {
+      return done(verdict);
+    }
+    return checked
+        .config()
+        .rpc()
+        .getAccountInfo(checked.mint().toString())
+        .handle(
+            (account, error) -> {
+              if (error != null) {
+                return Verdict.refuse(
+                    SvmReason.UNEXPECTED_VERIFY_ERROR,
+                    "cannot read mint "
+                        + checked.mint()
+                        + ": "
+                        + Futures.unwrap(error).getMessage(),
+                    verdict.payer());
+              }
+              // A missing mint or one of another program fails the simulation.
+              if (account.isPresent()
+                  && SolanaPrograms.TOKEN_2022.toString().equals(account.get().owner())
+                  && chargesTransferFee(account.get().data())) {
+                return Verdict.refuse(
+                    SvmReason.AMOUNT_MISMATCH,
+                    "mint "
+                        + checked.mint()
+                        + " charges a transfer fee: payTo would receive less than "
+                        + checked.amount(),
+                    verdict.payer());
+              }
+              return verdict;
+            });
+  }
+
+  /** The program of the transfer instruction (the third). */
+  private static SolanaAddress tokenProgram(SolanaTransaction tx) {
+    SolanaMessage message = tx.message();
+    return message.staticAccounts().get(message.instructions().get(2).programIdIndex());
+  }
+
+  /**
+   * Whether Token-2022 mint data carries a TransferFeeConfig extension with a non-zero fee (basis
+   * points and maximum) in its older or newer epoch setting. Malformed extension data counts as a
+   * fee (fail closed).
+   */
+  static boolean chargesTransferFee(byte[] data) {
+    final int base = 165;
+    if (data.length <= base) {
+      return false; // a plain mint: no extensions
+    }
+    if (data[base] != 1) {
+      return true; // not a mint
+    }
+    int offset = base + 1;
+    while (offset + 4 <= data.length) {
+      int type = (data[offset] & 0xff) | (data[offset + 1] & 0xff) << 8;
+      int length = (data[offset + 2] & 0xff) | (data[offset + 3] & 0xff) << 8;
+      offset += 4;
+      if (offset + length > data.length) {
+        return true;
+      }
+      if (type == 1) {
+        if (length != 108) {
+          return true;
+        }
+        for (int fee = offset + 72; fee <= offset + 90; fee += 18) {
+          boolean maximum = !allZero(data, fee + 8, 8);
+          boolean bps = !allZero(data, fee + 16, 2);
+          if (maximum && bps) {
+            return true;
+          }
+        }
+      }
+      offset += length;
+    }
+    return false;
+  }
+
+  private static boolean allZero(byte[] data, int from, int length) {
+    for (int i = from; i < from + length; i++) {
+      if (data[i] != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** One instruction with its program and accounts resolved. */
   private record Resolved(SolanaAddress program, List<SolanaAddress> accounts, byte[] data) {}
 
@@ -338,7 +432,13 @@ public final class SvmVerifier {
             payer);
       }
     }
-    String memo = req.extraString("memo");
+    Object memoValue = req.extra() == null ? null : req.extra().get("memo");
+    if (memoValue != null && !(memoValue instanceof String)) {
+      // A memo the seller set must bind the payment: one that is not text is never skipped.
+      return Verdict.refuse(
+          SvmReason.MEMO_MISMATCH, "extra.memo must be a string when it is set", payer);
+    }
+    String memo = (String) memoValue;
     if (memo != null && !memo.isEmpty()) {
       List<Resolved> memos = new ArrayList<>();
       for (Resolved ix : optional) {
@@ -424,6 +524,25 @@ public final class SvmVerifier {
               + config.maxComputeUnitPrice(),
           null);
     }
+    // x402j: the fee payer pays limit × price whether the transaction succeeds or fails.
+    BigInteger million = BigInteger.valueOf(1_000_000);
+    BigInteger fee =
+        BigInteger.valueOf(units).multiply(microLamports).add(million.subtract(BigInteger.ONE));
+    fee = fee.divide(million);
+    if (fee.compareTo(BigInteger.valueOf(config.maxPriorityFeeLamports())) > 0) {
+      return Verdict.refuse(
+          SvmReason.COMPUTE_LIMIT_TOO_HIGH,
+          "compute-unit limit "
+              + units
+              + " at "
+              + microLamports
+              + " µlamports per unit is a priority fee of "
+              + fee
+              + " lamports; at most "
+              + config.maxPriorityFeeLamports()
+              + " are sponsored",
+          null);
+    }
     return null;
   }
 
@@ -442,8 +561,17 @@ public final class SvmVerifier {
     return null;
   }
 
-  /** Simulates a checked payment without verifying signatures. */
+  /**
+   * Reads what the checks before it cannot see (a Token-2022 mint's transfer fee), then simulates a
+   * checked payment without verifying signatures. Runs for verification and before a settlement
+   * signs, never for a settlement already recorded, whose answer comes from the ledger.
+   */
   public CompletableFuture<Verdict> simulate(Checked checked) {
+    return transferFee(checked)
+        .thenCompose(verdict -> verdict.valid() ? simulateOnly(checked) : done(verdict));
+  }
+
+  private CompletableFuture<Verdict> simulateOnly(Checked checked) {
     String payer = checked.payer().toString();
     return checked
         .config()
