@@ -6,15 +6,22 @@ import com.sun.net.httpserver.HttpServer;
 import io.x402j.bench.FacilitatorLoad.Load;
 import io.x402j.bench.FacilitatorLoad.Result;
 import io.x402j.cli.X402j;
+import io.x402j.core.Network;
+import io.x402j.core.TokenAmount;
 import io.x402j.core.facilitator.HttpFacilitatorClient;
+import io.x402j.core.wire.FacilitatorRequest;
 import io.x402j.core.wire.HeaderCodec;
 import io.x402j.core.wire.PaymentHeader;
 import io.x402j.core.wire.PaymentPayload;
 import io.x402j.core.wire.PaymentRequirements;
+import io.x402j.core.wire.WireCodec;
 import io.x402j.devnet.Devnet;
 import io.x402j.devnet.DevnetInfo;
 import io.x402j.devnet.DevnetOptions;
 import io.x402j.devnet.NodeProject;
+import io.x402j.devnet.SolanaDevnet;
+import io.x402j.devnet.SolanaDevnetInfo;
+import io.x402j.devnet.SolanaDevnetOptions;
 import io.x402j.evm.Eip3009Calls;
 import io.x402j.evm.ExactEvmClient;
 import io.x402j.evm.ExactEvmPayload;
@@ -23,6 +30,10 @@ import io.x402j.evm.PrivateKeySigner;
 import io.x402j.gateway.Gateway;
 import io.x402j.server.PaymentGate;
 import io.x402j.server.RouteTable;
+import io.x402j.svm.ExactSvmClient;
+import io.x402j.svm.RecentBlockhash;
+import io.x402j.svm.SolanaKeypair;
+import io.x402j.svm.rpc.SolanaRpcClient;
 import java.io.PrintWriter;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
@@ -63,6 +74,7 @@ import picocli.CommandLine.Spec;
 public final class Comparison implements Callable<Integer> {
   private static final BigInteger ETH = BigInteger.TEN.pow(18);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final WireCodec SOLANA_WIRE = WireCodec.standard();
 
   @Spec CommandSpec spec;
 
@@ -92,6 +104,13 @@ public final class Comparison implements Callable<Integer> {
       defaultValue = "x402j-interop/src/test/node",
       description = "The Node project with the official SDKs (default ${DEFAULT-VALUE}).")
   Path nodeProject;
+
+  @Option(
+      names = "--svm-node-project",
+      defaultValue = "x402j-bench/src/node",
+      description =
+          "The Node project with the official Solana facilitator (default ${DEFAULT-VALUE}).")
+  Path svmNodeProject;
 
   /** Runs the comparison. */
   public static void main(String[] args) {
@@ -129,6 +148,7 @@ public final class Comparison implements Callable<Integer> {
             .executor(Executors.newFixedThreadPool(4))
             .build();
     List<String[]> rows = new ArrayList<>();
+    List<String> summary = new ArrayList<>();
     try (Devnet devnet = Devnet.start(chain.build())) {
       DevnetInfo info = devnet.info();
       Process x402j =
@@ -237,35 +257,40 @@ public final class Comparison implements Callable<Integer> {
                     + " time, automine)",
                 gateway.get(1)));
 
-        out.println();
-        out.printf(
-            "%d cores, Java %s; %d requests in flight for /verify, %d s measured after %d s of"
-                + " warm-up.%n",
-            Runtime.getRuntime().availableProcessors(),
-            Runtime.version(),
-            concurrency,
-            durationSeconds,
-            warmupSeconds);
-        out.printf(
-            "Verify: x402j %.1f× the official facilitator's throughput; anvil's ceiling for the same"
-                + " reads is %.0f verifications/s.%n",
-            x402jVerify.perSecond() / officialVerify.perSecond(), ceiling);
-        out.printf(
-            "Gateway: paying adds %.1f ms at the median and %.1f ms at p99.%n",
-            gateway.get(1).percentileMillis(50) - gateway.get(0).percentileMillis(50),
-            gateway.get(1).percentileMillis(99) - gateway.get(0).percentileMillis(99));
-        out.println();
-        out.println("| what | requests | errors | req/s | p50 | p90 | p99 |");
-        out.println("|---|---|---|---|---|---|---|");
-        for (String[] r : rows) {
-          out.println("| " + String.join(" | ", r) + " |");
-        }
-        out.flush();
+        summary.add(
+            String.format(
+                "Verify: x402j %.1f× the official facilitator's throughput; anvil's ceiling for the"
+                    + " same reads is %.0f verifications/s.",
+                x402jVerify.perSecond() / officialVerify.perSecond(), ceiling));
+        summary.add(
+            String.format(
+                "Gateway: paying adds %.1f ms at the median and %.1f ms at p99.",
+                gateway.get(1).percentileMillis(50) - gateway.get(0).percentileMillis(50),
+                gateway.get(1).percentileMillis(99) - gateway.get(0).percentileMillis(99)));
       } finally {
         x402j.destroy();
         x402j.waitFor(20, TimeUnit.SECONDS);
       }
     }
+    summary.add(solana(http, rows));
+
+    out.println();
+    out.printf(
+        "%d cores, Java %s; %d requests in flight for /verify, %d s measured after %d s of"
+            + " warm-up.%n",
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.version(),
+        concurrency,
+        durationSeconds,
+        warmupSeconds);
+    summary.forEach(out::println);
+    out.println();
+    out.println("| what | requests | errors | req/s | p50 | p90 | p99 |");
+    out.println("|---|---|---|---|---|---|---|");
+    for (String[] r : rows) {
+      out.println("| " + String.join(" | ", r) + " |");
+    }
+    out.flush();
     return 0;
   }
 
@@ -287,26 +312,34 @@ public final class Comparison implements Callable<Integer> {
 
   private static Process startX402jFacilitator(DevnetInfo info, String keys, Path dir)
       throws Exception {
+    return startX402j(
+        List.of(
+            "--network",
+            info.network().toString(),
+            "--rpc-url",
+            info.rpcUrl(),
+            // Receipts are polled in batches, so polling often is cheap; it keeps the gateway
+            // measurement about x402j rather than about the polling interval.
+            "--poll-interval",
+            "25ms"),
+        keys,
+        dir);
+  }
+
+  /**
+   * {@code x402j facilitator} with {@code options}, on a free port with a SQLite ledger in {@code
+   * dir}, its keys in {@code X402J_SIGNER_KEYS}, as its own process (output to files in {@code
+   * dir}).
+   */
+  private static Process startX402j(List<String> options, String keys, Path dir) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(X402j.class.getName());
-    command.addAll(
-        List.of(
-            "facilitator",
-            "--network",
-            info.network().toString(),
-            "--rpc-url",
-            info.rpcUrl(),
-            "--port",
-            "0",
-            // Receipts are polled in batches, so polling often is cheap; it keeps the gateway
-            // measurement about x402j rather than about the polling interval.
-            "--poll-interval",
-            "25ms",
-            "--db",
-            "jdbc:sqlite:" + dir.resolve("ledger.db")));
+    command.add("facilitator");
+    command.addAll(options);
+    command.addAll(List.of("--port", "0", "--db", "jdbc:sqlite:" + dir.resolve("ledger.db")));
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectOutput(dir.resolve("x402j.out").toFile())
@@ -314,6 +347,152 @@ public final class Comparison implements Callable<Integer> {
     builder.environment().put("X402J_SIGNER_KEYS", keys);
     builder.environment().put("X402J_LOG_LEVEL", "WARN");
     return builder.start();
+  }
+
+  /**
+   * Solana: {@code /verify} of the x402j facilitator and of the official one ({@code @x402/svm}
+   * exact behind {@code svm-facilitator.mjs}) on one local Solana devnet, the same signed payments
+   * to both, then the devnet's own rate for the simulation a verification asks of it (the ceiling).
+   * Both facilitators manage the same fee-payer key (the payments name it in {@code
+   * extra.feePayer}); a verification spends nothing. The devnet makes blocks only when a
+   * transaction lands, and none does, so the payments' blockhash stays valid for the whole run.
+   *
+   * @return the summary line
+   */
+  private String solana(HttpClient http, List<String[]> rows) throws Exception {
+    NodeProject node = NodeProject.install(svmNodeProject, System.getenv());
+    Path dir = Files.createTempDirectory("x402j-compare-solana");
+    Duration warmup = Duration.ofSeconds(warmupSeconds);
+    Duration duration = Duration.ofSeconds(durationSeconds);
+    try (SolanaDevnet devnet =
+        SolanaDevnet.start(SolanaDevnetOptions.builder().slotInterval(Duration.ZERO).build())) {
+      SolanaDevnetInfo info = devnet.info();
+      String feePayerKey = info.requireAccount("facilitator").privateKey();
+      Process x402j =
+          startX402j(
+              List.of(
+                  "--network",
+                  info.network(),
+                  "--rpc-url",
+                  info.rpcUrl(),
+                  "--asset",
+                  info.token().address()),
+              feePayerKey,
+              dir);
+      try (NodeProject.Service official =
+          node.start(
+              "svm-facilitator.mjs",
+              Map.of("X402J_SOLANA_RPC", info.rpcUrl(), "X402J_SVM_FEE_PAYER_KEY", feePayerKey),
+              Duration.ofSeconds(60))) {
+        String x402jUrl = readUrl(x402j, dir);
+        List<String> bodies = solanaPayments(info, 1024);
+        System.err.printf(
+            "compare: Solana devnet %s; x402j %s, official %s%n",
+            info.rpcUrl(), x402jUrl, official.url());
+        Result x402jVerify =
+            new Load(http, x402jUrl + "/verify", bodies, true, b -> b.contains("\"isValid\":true"))
+                .run(concurrency, warmup, duration);
+        Result officialVerify =
+            new Load(
+                    http,
+                    official.url() + "/verify",
+                    bodies,
+                    true,
+                    b -> b.contains("\"isValid\":true"))
+                .run(concurrency, warmup, duration);
+        rows.add(row("Solana `POST /verify`, x402j", x402jVerify));
+        rows.add(row("Solana `POST /verify`, official TypeScript facilitator", officialVerify));
+        double ceiling = 0;
+        for (int perRequest : new int[] {1, 16}) {
+          Result simulations =
+              new Load(
+                      http,
+                      info.rpcUrl(),
+                      simulations(bodies, perRequest),
+                      true,
+                      b -> b.split("\"err\":null", -1).length - 1 == perRequest)
+                  .run(concurrency, warmup, duration);
+          ceiling = Math.max(ceiling, simulations.perSecond() * perRequest);
+          rows.add(
+              row(
+                  "Solana devnet alone: "
+                      + (perRequest == 1
+                          ? "one verification's simulation per request"
+                          : perRequest + " verifications' simulations per request")
+                      + " (req/s is requests)",
+                  simulations));
+        }
+        return String.format(
+            "Solana verify: x402j %.1f× the official facilitator's throughput; the devnet's ceiling"
+                + " for the same simulations is %.0f verifications/s.",
+            x402jVerify.perSecond() / officialVerify.perSecond(), ceiling);
+      } finally {
+        x402j.destroy();
+        x402j.waitFor(20, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /**
+   * {@code n} verify bodies, each a different payment (the official client's transaction, built by
+   * x402j's client, with its random memo) of 0.01 USDC from the devnet's buyer to its seller.
+   */
+  private static List<String> solanaPayments(SolanaDevnetInfo info, int n) {
+    SolanaRpcClient rpc = SolanaRpcClient.connect(info.rpcUrl());
+    SolanaRpcClient.LatestBlockhash latest = rpc.getLatestBlockhash().join();
+    RecentBlockhash blockhash =
+        new RecentBlockhash(latest.blockhash(), latest.lastValidBlockHeight());
+    ExactSvmClient client =
+        ExactSvmClient.builder(
+                SolanaKeypair.fromBase58Secret(info.requireAccount("buyer").privateKey()))
+            .blockhashSource(network -> blockhash)
+            .build();
+    PaymentRequirements required =
+        PaymentRequirements.builder()
+            .network(Network.parse(info.network()))
+            .amount(TokenAmount.of(BigInteger.valueOf(10_000)))
+            .asset(info.token().address())
+            .payTo(info.requireAccount("seller").address())
+            .maxTimeoutSeconds(3600)
+            .extra("feePayer", info.requireAccount("facilitator").address())
+            .build();
+    List<String> bodies = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Map<String, Object> payload = client.createPayload(2, required);
+      bodies.add(
+          SOLANA_WIRE.toJson(
+              FacilitatorRequest.of(PaymentPayload.of(null, required, payload), required)));
+    }
+    return bodies;
+  }
+
+  /**
+   * The simulation x402j asks of the node to verify each payment ({@code simulateTransaction}
+   * without signature verification, at {@code confirmed}), {@code perRequest} to a batch.
+   */
+  private static List<String> simulations(List<String> bodies, int perRequest) throws Exception {
+    List<String> batches = new ArrayList<>();
+    List<Object> batch = new ArrayList<>();
+    for (String body : bodies) {
+      String transaction =
+          JSON.readTree(body).path("paymentPayload").path("payload").path("transaction").asText();
+      Map<String, Object> options = new LinkedHashMap<>();
+      options.put("encoding", "base64");
+      options.put("sigVerify", false);
+      options.put("replaceRecentBlockhash", false);
+      options.put("commitment", "confirmed");
+      Map<String, Object> request = new LinkedHashMap<>();
+      request.put("jsonrpc", "2.0");
+      request.put("id", batch.size() + 1);
+      request.put("method", "simulateTransaction");
+      request.put("params", List.of(transaction, options));
+      batch.add(request);
+      if (batch.size() == perRequest) {
+        batches.add(JSON.writeValueAsString(perRequest == 1 ? batch.get(0) : batch));
+        batch = new ArrayList<>();
+      }
+    }
+    return batches;
   }
 
   /**

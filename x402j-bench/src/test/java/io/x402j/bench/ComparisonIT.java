@@ -12,7 +12,8 @@ import picocli.CommandLine;
 
 /**
  * The comparison with the official facilitator runs end to end, briefly, so that {@code compare.sh}
- * keeps working: every x402j row is free of errors, and so is the official verify.
+ * keeps working: every x402j row is free of errors, and so is the official verify, on EVM and on
+ * Solana.
  */
 class ComparisonIT {
   @Test
@@ -25,6 +26,8 @@ class ComparisonIT {
         cli.execute(
             "--node-project",
             "../x402j-interop/src/test/node",
+            "--svm-node-project",
+            "src/node",
             "--warmup",
             "0",
             "--duration",
@@ -37,21 +40,34 @@ class ComparisonIT {
             "2");
 
     assertThat(status).as(out.toString()).isZero();
-    assertThat(out.toString()).contains("Verify: x402j").contains("Gateway: paying adds");
+    assertThat(out.toString())
+        .contains("Verify: x402j")
+        .contains("Gateway: paying adds")
+        .contains("Solana verify: x402j");
     List<String[]> rows =
         Arrays.stream(out.toString().split("\n"))
             .filter(line -> line.startsWith("| ") && !line.startsWith("| what"))
             .map(line -> line.substring(2, line.length() - 2).split(" \\| "))
             .collect(Collectors.toList());
-    assertThat(rows).hasSize(10);
+    assertThat(rows).hasSize(14);
     assertThat(rows)
         .filteredOn(r -> r[0].contains("x402j") || r[0].contains("official TypeScript"))
-        .hasSize(6)
+        .hasSize(8)
         .allSatisfy(r -> assertThat(r[2]).as(String.join(" | ", r)).isEqualTo("0"));
     assertThat(rows)
         .filteredOn(r -> r[0].startsWith("`POST /settle`, x402j"))
         .extracting(r -> r[1])
         .containsExactly("6", "2");
+    // Solana: both facilitators verified the same payments, each valid, and the devnet simulated
+    // them on its own.
+    assertThat(rows)
+        .filteredOn(r -> r[0].startsWith("Solana "))
+        .hasSize(4)
+        .allSatisfy(
+            r -> {
+              assertThat(r[2]).as(String.join(" | ", r)).isEqualTo("0");
+              assertThat(Long.parseLong(r[1])).as(String.join(" | ", r)).isPositive();
+            });
   }
 
   @Test

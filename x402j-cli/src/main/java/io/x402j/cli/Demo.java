@@ -1,11 +1,13 @@
 package io.x402j.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.x402j.client.Payer;
 import io.x402j.client.PaymentAuthorization;
 import io.x402j.client.PaymentChallenge;
 import io.x402j.client.PlannedPayment;
 import io.x402j.client.SpendControls;
+import io.x402j.core.Network;
 import io.x402j.core.NetworkRegistry;
 import io.x402j.core.facilitator.HttpFacilitatorClient;
 import io.x402j.core.wire.HeaderCodec;
@@ -15,6 +17,8 @@ import io.x402j.core.wire.VerifyResponse;
 import io.x402j.devnet.Devnet;
 import io.x402j.devnet.DevnetInfo;
 import io.x402j.devnet.DevnetOptions;
+import io.x402j.devnet.SolanaDevnet;
+import io.x402j.devnet.SolanaDevnetInfo;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.ExactEvmPayload;
 import io.x402j.evm.PrivateKeySigner;
@@ -28,6 +32,14 @@ import io.x402j.server.PaymentGate;
 import io.x402j.server.PaymentListener;
 import io.x402j.server.PaymentOption;
 import io.x402j.server.RouteTable;
+import io.x402j.svm.Base58;
+import io.x402j.svm.CompiledInstruction;
+import io.x402j.svm.ExactSvmPayload;
+import io.x402j.svm.SolanaAddress;
+import io.x402j.svm.SolanaKeypair;
+import io.x402j.svm.SolanaMessage;
+import io.x402j.svm.SolanaPrograms;
+import io.x402j.svm.SolanaTransaction;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
@@ -37,6 +49,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,22 +60,26 @@ import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 
 /**
- * The demo: a devnet, an x402j facilitator (SQLite ledger in a temporary directory), a small API
- * that knows nothing of payments, sold through the x402j gateway, and a buyer who pays each route,
- * with every step told on the way.
+ * The demo: two local chains (anvil with a test dollar, and a Solana runtime with USDC), an x402j
+ * facilitator serving both (SQLite ledger in a temporary directory), a small API that knows nothing
+ * of payments, sold through the x402j gateway (three routes on the EVM chain, one on Solana), and a
+ * buyer with a key for each chain who pays each route, with every step told on the way.
  */
 final class Demo implements AutoCloseable {
-  /** One route of the sample API. */
-  record Route(String path, String price, int version, String description) {}
+  /** One route of the sample API, sold on the EVM chain or, when {@code solana}, on Solana. */
+  record Route(String path, String price, int version, String description, boolean solana) {}
 
   static final List<Route> ROUTES =
       List.of(
-          new Route("/weather", "$0.001", 2, "Today's weather"),
-          new Route("/premium/report", "$0.05", 2, "A premium market report"),
-          new Route("/legacy/quote", "$0.01", 1, "A quote, sold the protocol v1 way"));
+          new Route("/weather", "$0.001", 2, "Today's weather", false),
+          new Route("/premium/report", "$0.05", 2, "A premium market report", false),
+          new Route("/legacy/quote", "$0.01", 1, "A quote, sold the protocol v1 way", false),
+          new Route("/forecast", "$0.002", 2, "A week's forecast, sold on Solana", true));
 
   /** The networks file the demo leaves for {@code x402j pay} and {@code inspect}. */
   static final String NETWORKS_FILE = "networks.json";
@@ -73,6 +91,8 @@ final class Demo implements AutoCloseable {
   private final Path dir;
   private final Devnet devnet;
   private final DevnetInfo info;
+  private final SolanaDevnet solana;
+  private final SolanaDevnetInfo solanaInfo;
   private final NetworkRegistry networks;
   private final FacilitatorApp facilitator;
   private final HttpServer upstream;
@@ -83,6 +103,7 @@ final class Demo implements AutoCloseable {
       PrintWriter out,
       Path dir,
       Devnet devnet,
+      SolanaDevnet solana,
       NetworkRegistry networks,
       FacilitatorApp facilitator,
       HttpServer upstream,
@@ -91,6 +112,8 @@ final class Demo implements AutoCloseable {
     this.dir = dir;
     this.devnet = devnet;
     this.info = devnet.info();
+    this.solana = solana;
+    this.solanaInfo = solana.info();
     this.networks = networks;
     this.facilitator = facilitator;
     this.upstream = upstream;
@@ -99,20 +122,50 @@ final class Demo implements AutoCloseable {
 
   /** Starts everything, telling {@code out} what is where. */
   static Demo start(PrintWriter out) throws IOException, InterruptedException {
-    out.println("x402j demo: paying for API calls with x402, on a local chain");
+    out.println("x402j demo: paying for API calls with x402, on two local chains (EVM and Solana)");
     out.println();
     Path dir = Files.createTempDirectory("x402j-demo");
+    // The Solana runtime starts beside anvil: each takes a few seconds, mostly waiting.
+    CompletableFuture<SolanaDevnet> solanaStarting = new CompletableFuture<>();
+    Thread starter =
+        new Thread(
+            () -> {
+              try {
+                solanaStarting.complete(SolanaDevnet.start());
+              } catch (Throwable e) {
+                solanaStarting.completeExceptionally(e);
+              }
+            },
+            "x402j-demo-solana-start");
+    starter.setDaemon(true);
+    starter.start();
     Devnet devnet = null;
+    SolanaDevnet solana = null;
     FacilitatorApp facilitator = null;
     HttpServer upstream = null;
     try {
-      devnet = Devnet.start(DevnetOptions.defaults());
+      try {
+        devnet = Devnet.start(DevnetOptions.defaults());
+      } finally {
+        solana = started(solanaStarting);
+      }
       DevnetInfo info = devnet.info();
+      SolanaDevnetInfo solanaInfo = solana.info();
       NetworkRegistry networks =
           NetworkRegistry.defaults().toBuilder().network(info.networkInfo()).build();
       out.printf(
-          "1. A local chain: anvil at %s (chain %d), with %s (%s) deployed at %s%n",
-          info.rpcUrl(), info.chainId(), info.tokenName(), info.tokenSymbol(), info.token());
+          "1. Two local chains: anvil at %s (chain %d), with %s (%s) deployed at %s;%n"
+              + "   and Solana (the SVM of litesvm) at %s (%s), with %s (%d decimals) at %s%n",
+          info.rpcUrl(),
+          info.chainId(),
+          info.tokenName(),
+          info.tokenSymbol(),
+          info.token(),
+          solanaInfo.rpcUrl(),
+          solanaInfo.network(),
+          solanaInfo.token().symbol(),
+          solanaInfo.token().decimals(),
+          solanaInfo.token().address());
       NetworksFile.write(dir.resolve(NETWORKS_FILE), List.of(DevnetCommand.entry(info)));
       facilitator =
           FacilitatorApp.start(
@@ -127,13 +180,24 @@ final class Demo implements AutoCloseable {
                           .blockTime(info.networkInfo().blockTime())
                           .v1Name(info.networkInfo().v1Name().orElse("x402j-devnet"))
                           .build())
+                  .network(
+                      NetworkSettings.builder(Network.parse(solanaInfo.network()))
+                          .rpcUrl(solanaInfo.rpcUrl())
+                          .signersFromEnv("DEMO_FEE_PAYER_KEY")
+                          .mint(solanaInfo.token().address())
+                          .build())
                   .build(),
-              Map.of("DEMO_GAS_KEY", info.requireAccount("facilitator").privateKey()),
+              Map.of(
+                  "DEMO_GAS_KEY",
+                  info.requireAccount("facilitator").privateKey(),
+                  "DEMO_FEE_PAYER_KEY",
+                  solanaInfo.requireAccount("facilitator").privateKey()),
               networks);
       out.printf(
-          "2. A facilitator: %s, paying gas from %s, ledger in %s%n",
+          "2. A facilitator: %s, paying gas from %s and Solana fees from %s, ledger in %s%n",
           facilitator.url(),
           info.requireAccount("facilitator").address(),
+          solanaInfo.requireAccount("facilitator").address(),
           dir.resolve("ledger.db"));
       upstream = sampleApi();
       Demo[] self = new Demo[1];
@@ -141,7 +205,7 @@ final class Demo implements AutoCloseable {
           PaymentGate.builder()
               .facilitator(HttpFacilitatorClient.builder(facilitator.url()).build())
               .networks(networks)
-              .routes(routes(info))
+              .routes(routes(info, solanaInfo))
               .listener(
                   new PaymentListener() {
                     @Override
@@ -172,7 +236,7 @@ final class Demo implements AutoCloseable {
           Gateway.builder(gate, URI.create("http://127.0.0.1:" + upstream.getAddress().getPort()))
               .port(0)
               .start();
-      Demo demo = new Demo(out, dir, devnet, networks, facilitator, upstream, gateway);
+      Demo demo = new Demo(out, dir, devnet, solana, networks, facilitator, upstream, gateway);
       self[0] = demo;
       out.printf(
           "3. An API that knows nothing about payments, sold through the x402j gateway at %s:%n",
@@ -188,6 +252,12 @@ final class Demo implements AutoCloseable {
           demo.tokens(info.requireAccount("buyer").address()),
           info.requireAccount("seller").address(),
           demo.tokens(info.requireAccount("seller").address()));
+      out.printf(
+          "   on Solana the buyer is %s, holding %s; the seller %s, holding %s%n",
+          solanaInfo.requireAccount("buyer").address(),
+          demo.solanaTokens(demo.solanaBalance("buyer")),
+          solanaInfo.requireAccount("seller").address(),
+          demo.solanaTokens(demo.solanaBalance("seller")));
       out.flush();
       return demo;
     } catch (IOException | InterruptedException | RuntimeException e) {
@@ -200,22 +270,51 @@ final class Demo implements AutoCloseable {
       if (devnet != null) {
         devnet.close();
       }
+      if (solana != null) {
+        solana.close();
+      }
       delete(dir);
       throw e;
     }
   }
 
-  private static RouteTable routes(DevnetInfo info) {
+  /** The Solana runtime once started, or what stopped it, as {@link SolanaDevnet#start} says. */
+  private static SolanaDevnet started(CompletableFuture<SolanaDevnet> starting)
+      throws IOException, InterruptedException {
+    try {
+      return starting.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof InterruptedException interrupted) {
+        throw interrupted;
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IOException("the Solana runtime did not start: " + cause, cause);
+    }
+  }
+
+  private static RouteTable routes(DevnetInfo info, SolanaDevnetInfo solana) {
     RouteTable.Builder table = RouteTable.builder();
     for (Route r : ROUTES) {
       table.route(
           "GET " + r.path(),
           PaidRoute.builder()
               .accept(
-                  PaymentOption.builder(info.network())
-                      .price(r.price())
-                      .payTo(info.requireAccount("seller").address().toString())
-                      .build())
+                  r.solana()
+                      // The mint is the network's USDC; the fee payer comes from the facilitator.
+                      ? PaymentOption.builder(Network.parse(solana.network()))
+                          .price(r.price())
+                          .payTo(solana.requireAccount("seller").address())
+                          .build()
+                      : PaymentOption.builder(info.network())
+                          .price(r.price())
+                          .payTo(info.requireAccount("seller").address().toString())
+                          .build())
               .description(r.description())
               .mimeType("application/json")
               .protocolV2(r.version() == 2)
@@ -238,6 +337,7 @@ final class Demo implements AutoCloseable {
                 case "/weather" -> "{\"city\":\"Lisbon\",\"sky\":\"sunny\",\"celsius\":21}";
                 case "/premium/report" -> "{\"report\":\"stablecoin payments, Q4\",\"pages\":12}";
                 case "/legacy/quote" -> "{\"pair\":\"ETH/USD\",\"bid\":\"3150.10\"}";
+                case "/forecast" -> "{\"city\":\"Lisbon\",\"days\":[21,22,19,20,23,24,22]}";
                 default -> "{\"ok\":true}";
               };
           byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
@@ -253,20 +353,27 @@ final class Demo implements AutoCloseable {
   /** Pays every route, telling each step; whether every payment settled. */
   boolean payEveryRoute() throws IOException, InterruptedException {
     PrivateKeySigner buyer = info.requireAccount("buyer").signer();
+    SolanaKeypair solanaBuyer =
+        SolanaKeypair.fromBase58Secret(solanaInfo.requireAccount("buyer").privateKey());
     Payer payer =
         Payer.builder()
             .signer(buyer)
+            // Blockhashes (and facts of mints it does not know) come from the Solana runtime.
+            .svmSigner(solanaBuyer)
+            .solanaRpcUrl(solanaInfo.rpcUrl())
             .networks(networks)
             .spendControls(SpendControls.builder().maxPerPaymentUsd("0.10").build())
             .build();
     boolean all = true;
     for (Route route : ROUTES) {
-      all &= pay(route, payer, buyer.address());
+      all &= route.solana() ? paySolana(route, payer) : pay(route, payer, buyer.address());
     }
     out.println();
     out.println(
         all
-            ? "Every payment settled. The buyer paid three times without an account or an API key."
+            ? "Every payment settled. The buyer paid "
+                + ROUTES.size()
+                + " times, on two chains, without an account or an API key."
             : "Not every payment settled; see above.");
     out.flush();
     return all;
@@ -276,6 +383,64 @@ final class Demo implements AutoCloseable {
       throws IOException, InterruptedException {
     URI url = URI.create(gateway.url() + route.path());
     EvmAddress seller = info.requireAccount("seller").address();
+    PaymentAuthorization authorization = ask(route, url, payer);
+    describeSignature(authorization);
+    BigInteger buyerBefore = devnet.tokenBalance(buyer);
+    BigInteger sellerBefore = devnet.tokenBalance(seller);
+    SettleResponse receipt = send(url, authorization);
+    if (receipt == null) {
+      return false;
+    }
+    String block = devnet.awaitReceipt(receipt.transaction()).path("blockNumber").asText();
+    out.printf(
+        "  receipt (%s): settled, transaction %s, block %d%n",
+        PaymentHeader.X_PAYMENT.matches(authorization.headerName())
+            ? PaymentHeader.X_PAYMENT_RESPONSE
+            : PaymentHeader.PAYMENT_RESPONSE,
+        receipt.transaction(),
+        Long.decode(block));
+    out.printf(
+        "  buyer %s → %s; seller %s → %s%n",
+        tokens(buyerBefore),
+        tokens(devnet.tokenBalance(buyer)),
+        tokens(sellerBefore),
+        tokens(devnet.tokenBalance(seller)));
+    return true;
+  }
+
+  /** Pays a route sold on Solana with the buyer's Solana key. */
+  private boolean paySolana(Route route, Payer payer) throws IOException, InterruptedException {
+    URI url = URI.create(gateway.url() + route.path());
+    PaymentAuthorization authorization = ask(route, url, payer);
+    describeSolanaTransaction(authorization);
+    BigInteger buyerBefore = solanaBalance("buyer");
+    BigInteger sellerBefore = solanaBalance("seller");
+    SettleResponse receipt = send(url, authorization);
+    if (receipt == null) {
+      return false;
+    }
+    // Settled means confirmed: the runtime knows the transaction and its slot.
+    JsonNode status = solana.controls().signatureStatus(receipt.transaction());
+    if (status == null || !status.path("err").isNull()) {
+      out.printf(
+          "  the Solana runtime does not show %s as landed: %s%n", receipt.transaction(), status);
+      return false;
+    }
+    out.printf(
+        "  receipt (%s): settled, transaction signature %s, slot %d%n",
+        PaymentHeader.PAYMENT_RESPONSE, receipt.transaction(), status.path("slot").asLong());
+    out.printf(
+        "  buyer %s → %s; seller %s → %s%n",
+        solanaTokens(buyerBefore),
+        solanaTokens(solanaBalance("buyer")),
+        solanaTokens(sellerBefore),
+        solanaTokens(solanaBalance("seller")));
+    return true;
+  }
+
+  /** Asks for the route, shows the 402 and its offers, and has {@code payer} authorize one. */
+  private PaymentAuthorization ask(Route route, URI url, Payer payer)
+      throws IOException, InterruptedException {
     out.println();
     out.println(
         "── GET " + route.path() + " " + "─".repeat(Math.max(0, 56 - route.path().length())));
@@ -297,10 +462,12 @@ final class Demo implements AutoCloseable {
           offer.requirements().payTo(),
           offer.requirements().maxTimeoutSeconds());
     }
-    PaymentAuthorization authorization = payer.authorize(challenge);
-    describeSignature(authorization);
-    BigInteger buyerBefore = devnet.tokenBalance(buyer);
-    BigInteger sellerBefore = devnet.tokenBalance(seller);
+    return payer.authorize(challenge);
+  }
+
+  /** Sends the paid request and shows the answer; the settlement receipt, or null without one. */
+  private SettleResponse send(URI url, PaymentAuthorization authorization)
+      throws IOException, InterruptedException {
     out.printf(
         "→ GET %s again, with %s (%d bytes)%n",
         url, authorization.headerName(), authorization.headerValue().length());
@@ -315,23 +482,9 @@ final class Demo implements AutoCloseable {
     out.printf("← %d %s%n", paid.statusCode(), paid.body());
     if (receipt == null || !receipt.success()) {
       out.println("  no settlement receipt: the payment did not go through");
-      return false;
+      return null;
     }
-    String block = devnet.awaitReceipt(receipt.transaction()).path("blockNumber").asText();
-    out.printf(
-        "  receipt (%s): settled, transaction %s, block %d%n",
-        PaymentHeader.X_PAYMENT.matches(authorization.headerName())
-            ? PaymentHeader.X_PAYMENT_RESPONSE
-            : PaymentHeader.PAYMENT_RESPONSE,
-        receipt.transaction(),
-        Long.decode(block));
-    out.printf(
-        "  buyer %s → %s; seller %s → %s%n",
-        tokens(buyerBefore),
-        tokens(devnet.tokenBalance(buyer)),
-        tokens(sellerBefore),
-        tokens(devnet.tokenBalance(seller)));
-    return true;
+    return receipt;
   }
 
   private void describeSignature(PaymentAuthorization authorization) {
@@ -353,6 +506,53 @@ final class Demo implements AutoCloseable {
         TIME.format(Instant.ofEpochSecond(a.validBefore().longValueExact())),
         shorten(a.nonce().toString()));
     out.printf("    signature %s%n", shorten(signed.signature()));
+  }
+
+  private void describeSolanaTransaction(PaymentAuthorization authorization) {
+    Map<String, Object> payload =
+        HeaderCodec.standard().decodePaymentSignature(authorization.headerValue()).payload();
+    SolanaTransaction transaction = ExactSvmPayload.parse(payload).transaction();
+    SolanaMessage message = transaction.message();
+    List<SolanaAddress> accounts = message.staticAccounts();
+    out.printf(
+        "  the buyer chose %s and signed a Solana transaction (nothing sent on chain; its fee"
+            + " payer is the facilitator's key, whose signature is left empty for it):%n",
+        amount(authorization.payment()));
+    for (CompiledInstruction instruction : message.instructions()) {
+      SolanaAddress program = accounts.get(instruction.programIdIndex());
+      byte[] data = instruction.data();
+      if (program.equals(SolanaPrograms.TOKEN) && data.length >= 10 && data[0] == 12) {
+        long atomic = ByteBuffer.wrap(data, 1, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        out.printf(
+            "    TransferChecked of %s atomic units from %s to %s (token accounts)%n",
+            Long.toUnsignedString(atomic),
+            accounts.get(instruction.accounts().get(0)),
+            accounts.get(instruction.accounts().get(2)));
+      } else if (program.equals(SolanaPrograms.MEMO)) {
+        out.printf(
+            "    memo %s, blockhash %s%n",
+            new String(data, StandardCharsets.UTF_8), message.recentBlockhash());
+      }
+    }
+    SolanaAddress buyer = SolanaAddress.parse(solanaInfo.requireAccount("buyer").address());
+    int index = accounts.indexOf(buyer);
+    if (index >= 0 && index < transaction.signatures().size()) {
+      out.printf(
+          "    the buyer's signature %s%n", shorten(Base58.encode(transaction.signature(index))));
+    }
+  }
+
+  private BigInteger solanaBalance(String account) {
+    return solana.controls().tokenBalance(solanaInfo.requireAccount(account).address()).amount();
+  }
+
+  private String solanaTokens(BigInteger atomic) {
+    return new BigDecimal(atomic)
+            .movePointLeft(solanaInfo.token().decimals())
+            .stripTrailingZeros()
+            .toPlainString()
+        + " "
+        + solanaInfo.token().symbol();
   }
 
   private String amount(PlannedPayment p) {
@@ -389,6 +589,9 @@ final class Demo implements AutoCloseable {
     out.printf("  metrics       %s/metrics%n", facilitator.url());
     out.printf(
         "  chain         %s   (chain %d, token %s)%n", info.rpcUrl(), info.chainId(), info.token());
+    out.printf(
+        "  solana        %s   (%s, mint %s)%n",
+        solanaInfo.rpcUrl(), solanaInfo.network(), solanaInfo.token().address());
     out.println("Try, in another terminal (a devnet key: public, worthless anywhere else):");
     out.printf(
         "  export X402J_PRIVATE_KEY=%s   # the buyer%n", info.requireAccount("buyer").privateKey());
@@ -397,8 +600,13 @@ final class Demo implements AutoCloseable {
         NetworkOptions.NETWORKS_ENV,
         shellWord(dir.resolve(NETWORKS_FILE).toString()),
         info.tokenSymbol());
+    out.printf(
+        "  export X402J_SVM_PRIVATE_KEY=%s   # the buyer on Solana%n",
+        solanaInfo.requireAccount("buyer").privateKey());
+    out.printf("  export %s=%s%n", PayCommand.SOLANA_RPC_URL_ENV, solanaInfo.rpcUrl());
     out.printf("  ./x402j inspect %s/weather%n", gateway.url());
     out.printf("  ./x402j pay --max '$0.01' %s/weather%n", gateway.url());
+    out.printf("  ./x402j pay --max '$0.01' %s/forecast   # paid on Solana%n", gateway.url());
     out.printf("  curl %s/settlements%n", facilitator.url());
     out.flush();
   }
@@ -412,8 +620,12 @@ final class Demo implements AutoCloseable {
         upstream.stop(0);
         facilitator.close();
       } finally {
-        devnet.close();
-        delete(dir);
+        try {
+          devnet.close();
+        } finally {
+          solana.close();
+          delete(dir);
+        }
       }
     }
   }

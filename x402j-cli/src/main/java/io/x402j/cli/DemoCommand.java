@@ -10,14 +10,18 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code x402j demo}: a complete x402 payment, three times, on a local chain. */
+/**
+ * {@code x402j demo}: a complete x402 payment, four times, on two local chains (an EVM chain and
+ * Solana).
+ */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Starts a local chain, a facilitator and a paid API, then pays each of the API's routes and"
-          + " tells every step: the 402, the chosen requirement, the signature, verification,"
-          + " settlement, and the balances.",
+      "Starts two local chains (anvil and a Solana runtime), a facilitator and a paid API (three"
+          + " routes on the EVM chain, one on Solana), then pays each of the API's routes and tells"
+          + " every step: the 402, the chosen requirement, the signature, verification, settlement"
+          + " (the transaction, or on Solana its signature), and the balances.",
       "Exit status: 0 when every payment settled, 1 otherwise."
     })
 final class DemoCommand implements Callable<Integer> {

@@ -48,8 +48,20 @@ class DemoIT {
         .contains("JSON body (protocol v1)")
         .contains("signed an EIP-3009 authorization")
         .contains("verify it: valid")
-        .contains("Every payment settled");
+        .contains("Every payment settled")
+        .contains("on two chains");
+    // The route sold on Solana: paid with the buyer's Solana key, its signature shown, the USDC
+    // moved from the buyer to the seller.
+    assertThat(transcript)
+        .contains("GET /forecast")
+        .contains("signed a Solana transaction")
+        .containsPattern("TransferChecked of 2000 atomic units")
+        .containsPattern("transaction signature " + SOLANA_SIGNATURE + ", slot \\d+")
+        .contains("buyer 1000 USDC → 999.998 USDC; seller 0 USDC → 0.002 USDC");
   }
+
+  /** A base58 Ed25519 signature, as Solana names a transaction. */
+  static final String SOLANA_SIGNATURE = "[1-9A-HJ-NP-Za-km-z]{64,88}";
 
   record Shell(int exit, String out, String err) {}
 
@@ -112,6 +124,20 @@ class DemoIT {
     assertThat(paid.err())
         .contains("paid 0.001 TUSD on eip155:31337")
         .containsPattern("settled in transaction 0x[0-9a-f]{64}");
+
+    // With the buyer's Solana key and the runtime's URL exported too, the route sold on Solana.
+    assertThat(exports).contains("X402J_SVM_PRIVATE_KEY=").contains("X402J_SOLANA_RPC_URL=");
+    String paySolana =
+        tried.stream()
+            .filter(l -> l.startsWith("./x402j pay ") && l.contains("/forecast"))
+            .findFirst()
+            .orElseThrow();
+    Shell solana = shell(bin, exports + "\n" + paySolana);
+    assertThat(solana.exit()).as(solana.err()).isZero();
+    assertThat(solana.out()).contains("\"days\"");
+    assertThat(solana.err())
+        .contains("paid 0.002 USDC on solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1")
+        .containsPattern("settled in transaction " + SOLANA_SIGNATURE);
   }
 
   @Test
@@ -124,11 +150,15 @@ class DemoIT {
       StringBuilder transcript = new StringBuilder();
       String line;
       String chain = null;
+      String solana = null;
       long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
       while ((line = out.readLine()) != null && System.nanoTime() < deadline) {
         transcript.append(line).append('\n');
         if (line.strip().startsWith("chain ")) {
           chain = line.strip().split("\\s+")[1];
+        }
+        if (line.strip().startsWith("solana ")) {
+          solana = line.strip().split("\\s+")[1];
         }
         if (line.contains("curl ")) {
           break; // the last line of the "keeps running" block
@@ -147,10 +177,31 @@ class DemoIT {
         assertThat(receipt.path("status").asText()).as(tx).isEqualTo("0x1");
       }
 
+      // The Solana payment landed on the Solana runtime, without error.
+      assertThat(solana).as(transcript.toString()).startsWith("http://127.0.0.1:");
+      Matcher signature =
+          Pattern.compile("transaction signature (" + SOLANA_SIGNATURE + "), slot")
+              .matcher(transcript);
+      assertThat(signature.find()).as(transcript.toString()).isTrue();
+      JsonNode status =
+          JsonRpcClient.builder(solana)
+              .build()
+              .call(
+                  "getSignatureStatuses",
+                  List.of(signature.group(1)),
+                  java.util.Map.of("searchTransactionHistory", true))
+              .join()
+              .path("value")
+              .path(0);
+      assertThat(status.path("err").isNull()).as(status.toString()).isTrue();
+      assertThat(status.path("slot").asLong()).as(status.toString()).isPositive();
+
       theCommandsItPrintsWorkAsPrinted(transcript.toString());
 
       List<ProcessHandle> children = process.descendants().toList();
-      assertThat(children).as("anvil runs under the demo").isNotEmpty();
+      assertThat(children)
+          .as("anvil and the Solana runtime run under the demo")
+          .hasSizeGreaterThan(1);
       process.destroy(); // SIGTERM, as Ctrl-C
       assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
       awaitExit(children, Duration.ofSeconds(15));
