@@ -112,6 +112,11 @@ public final class Comparison implements Callable<Integer> {
           "The Node project with the official Solana facilitator (default ${DEFAULT-VALUE}).")
   Path svmNodeProject;
 
+  @Option(
+      names = "--solana-only",
+      description = "Run only the Solana rows (no EVM devnet, no EVM facilitators).")
+  boolean solanaOnly;
+
   /** Runs the comparison. */
   public static void main(String[] args) {
     System.exit(new CommandLine(new Comparison()).execute(args));
@@ -128,19 +133,6 @@ public final class Comparison implements Callable<Integer> {
     if (warmupSeconds < 0) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--warmup must be 0 or more");
     }
-    NodeProject node = NodeProject.install(nodeProject, System.getenv());
-    // One gas key each: the official facilitator takes one signer, so x402j gets no more.
-    DevnetOptions.Builder chain =
-        DevnetOptions.builder()
-            .mirrorBaseSepolia(true)
-            .account(
-                "buyer",
-                ETH,
-                FacilitatorLoad.PRICE.multiply(
-                    BigInteger.valueOf(settlements * 2L + oneByOne * 2L + 10_000)))
-            .account("seller", BigInteger.ZERO, BigInteger.ZERO)
-            .account("official-gas", ETH.multiply(BigInteger.valueOf(100)), BigInteger.ZERO)
-            .account("x402j-gas", ETH.multiply(BigInteger.valueOf(100)), BigInteger.ZERO);
     Path dir = Files.createTempDirectory("x402j-compare");
     HttpClient http =
         HttpClient.newBuilder()
@@ -149,127 +141,142 @@ public final class Comparison implements Callable<Integer> {
             .build();
     List<String[]> rows = new ArrayList<>();
     List<String> summary = new ArrayList<>();
-    try (Devnet devnet = Devnet.start(chain.build())) {
-      DevnetInfo info = devnet.info();
-      Process x402j =
-          startX402jFacilitator(info, info.requireAccount("x402j-gas").privateKey(), dir);
-      try (NodeProject.Service official =
-          node.start(
-              "facilitator.mjs",
-              Map.of(
-                  "X402J_GAS_KEY", info.requireAccount("official-gas").privateKey(),
-                  "X402J_TEST_RPC", info.rpcUrl()),
-              Duration.ofSeconds(60))) {
-        String x402jUrl = readUrl(x402j, dir);
+    if (!solanaOnly) {
+      NodeProject node = NodeProject.install(nodeProject, System.getenv());
+      // One gas key each: the official facilitator takes one signer, so x402j gets no more.
+      DevnetOptions.Builder chain =
+          DevnetOptions.builder()
+              .mirrorBaseSepolia(true)
+              .account(
+                  "buyer",
+                  ETH,
+                  FacilitatorLoad.PRICE.multiply(
+                      BigInteger.valueOf(settlements * 2L + oneByOne * 2L + 10_000)))
+              .account("seller", BigInteger.ZERO, BigInteger.ZERO)
+              .account("official-gas", ETH.multiply(BigInteger.valueOf(100)), BigInteger.ZERO)
+              .account("x402j-gas", ETH.multiply(BigInteger.valueOf(100)), BigInteger.ZERO);
+      try (Devnet devnet = Devnet.start(chain.build())) {
+        DevnetInfo info = devnet.info();
+        Process x402j =
+            startX402jFacilitator(info, info.requireAccount("x402j-gas").privateKey(), dir);
+        try (NodeProject.Service official =
+            node.start(
+                "facilitator.mjs",
+                Map.of(
+                    "X402J_GAS_KEY", info.requireAccount("official-gas").privateKey(),
+                    "X402J_TEST_RPC", info.rpcUrl()),
+                Duration.ofSeconds(60))) {
+          String x402jUrl = readUrl(x402j, dir);
 
-        PaymentRequirements required = FacilitatorLoad.requirements(info, 3600);
-        PrivateKeySigner buyer = info.requireAccount("buyer").signer();
-        List<String> verifyBodies = FacilitatorLoad.sign(buyer, required, 1024);
-        Duration warmup = Duration.ofSeconds(warmupSeconds);
-        Duration duration = Duration.ofSeconds(durationSeconds);
-        System.err.printf(
-            "compare: %d cores, Java %s, concurrency %d; x402j %s, official %s%n",
-            Runtime.getRuntime().availableProcessors(),
-            Runtime.version(),
-            concurrency,
-            x402jUrl,
-            official.url());
+          PaymentRequirements required = FacilitatorLoad.requirements(info, 3600);
+          PrivateKeySigner buyer = info.requireAccount("buyer").signer();
+          List<String> verifyBodies = FacilitatorLoad.sign(buyer, required, 1024);
+          Duration warmup = Duration.ofSeconds(warmupSeconds);
+          Duration duration = Duration.ofSeconds(durationSeconds);
+          System.err.printf(
+              "compare: %d cores, Java %s, concurrency %d; x402j %s, official %s%n",
+              Runtime.getRuntime().availableProcessors(),
+              Runtime.version(),
+              concurrency,
+              x402jUrl,
+              official.url());
 
-        Result x402jVerify =
-            new Load(
-                    http,
-                    x402jUrl + "/verify",
-                    verifyBodies,
-                    true,
-                    b -> b.contains("\"isValid\":true"))
-                .run(concurrency, warmup, duration);
-        Result officialVerify =
-            new Load(
-                    http,
-                    official.url() + "/verify",
-                    verifyBodies,
-                    true,
-                    b -> b.contains("\"isValid\":true"))
-                .run(concurrency, warmup, duration);
-        rows.add(row("`POST /verify`, x402j", x402jVerify));
-        rows.add(row("`POST /verify`, official TypeScript facilitator", officialVerify));
-        // The ceiling: anvil answering the same reads with nothing in between, one verification's
-        // reads per request and, as x402j coalesces them under load, sixteen per request.
-        double ceiling = 0;
-        for (int perRequest : new int[] {1, 16}) {
-          Result reads =
+          Result x402jVerify =
               new Load(
                       http,
-                      info.rpcUrl(),
-                      verifyReads(info, verifyBodies, perRequest),
+                      x402jUrl + "/verify",
+                      verifyBodies,
                       true,
-                      b -> b.contains("\"result\""))
+                      b -> b.contains("\"isValid\":true"))
                   .run(concurrency, warmup, duration);
-          ceiling = Math.max(ceiling, reads.perSecond() * perRequest);
+          Result officialVerify =
+              new Load(
+                      http,
+                      official.url() + "/verify",
+                      verifyBodies,
+                      true,
+                      b -> b.contains("\"isValid\":true"))
+                  .run(concurrency, warmup, duration);
+          rows.add(row("`POST /verify`, x402j", x402jVerify));
+          rows.add(row("`POST /verify`, official TypeScript facilitator", officialVerify));
+          // The ceiling: anvil answering the same reads with nothing in between, one verification's
+          // reads per request and, as x402j coalesces them under load, sixteen per request.
+          double ceiling = 0;
+          for (int perRequest : new int[] {1, 16}) {
+            Result reads =
+                new Load(
+                        http,
+                        info.rpcUrl(),
+                        verifyReads(info, verifyBodies, perRequest),
+                        true,
+                        b -> b.contains("\"result\""))
+                    .run(concurrency, warmup, duration);
+            ceiling = Math.max(ceiling, reads.perSecond() * perRequest);
+            rows.add(
+                row(
+                    "anvil alone: "
+                        + (perRequest == 1
+                            ? "one verification's 3 reads per request"
+                            : perRequest + " verifications' reads per request")
+                        + " (req/s is requests)",
+                    reads));
+          }
+
+          // Settlement with a block every second, as on a real chain.
+          devnet.setAutomine(false);
+          devnet.rpc().call("evm_setIntervalMining", 1).join();
+
+          for (int inFlight : new int[] {concurrency, 1}) {
+            int count = inFlight == 1 ? oneByOne : settlements;
+            String how =
+                " (1 s blocks, one gas key, "
+                    + count
+                    + " payments, "
+                    + (inFlight == 1 ? "one at a time)" : inFlight + " in flight)");
+            Result x402jSettle =
+                new Load(
+                        http,
+                        x402jUrl + "/settle",
+                        FacilitatorLoad.sign(buyer, required, count),
+                        false,
+                        b -> b.contains("\"success\":true"))
+                    .run(inFlight, Duration.ZERO, null);
+            Result officialSettle =
+                new Load(
+                        http,
+                        official.url() + "/settle",
+                        FacilitatorLoad.sign(buyer, required, count),
+                        false,
+                        b -> b.contains("\"success\":true"))
+                    .run(inFlight, Duration.ZERO, null);
+            rows.add(row("`POST /settle`, x402j" + how, x402jSettle));
+            rows.add(row("`POST /settle`, official" + how, officialSettle));
+          }
+          devnet.rpc().call("evm_setIntervalMining", 0).join();
+          devnet.setAutomine(true);
+
+          List<Result> gateway = gatewayLatency(info, x402jUrl, buyer, http);
+          rows.add(row("x402j gateway, a free route (one at a time)", gateway.get(0)));
           rows.add(
               row(
-                  "anvil alone: "
-                      + (perRequest == 1
-                          ? "one verification's 3 reads per request"
-                          : perRequest + " verifications' reads per request")
-                      + " (req/s is requests)",
-                  reads));
+                  "x402j gateway, the same upstream paid: verify + upstream + settle to receipt (one at a"
+                      + " time, automine)",
+                  gateway.get(1)));
+
+          summary.add(
+              String.format(
+                  "Verify: x402j %.1f× the official facilitator's throughput; anvil's ceiling for the"
+                      + " same reads is %.0f verifications/s.",
+                  x402jVerify.perSecond() / officialVerify.perSecond(), ceiling));
+          summary.add(
+              String.format(
+                  "Gateway: paying adds %.1f ms at the median and %.1f ms at p99.",
+                  gateway.get(1).percentileMillis(50) - gateway.get(0).percentileMillis(50),
+                  gateway.get(1).percentileMillis(99) - gateway.get(0).percentileMillis(99)));
+        } finally {
+          x402j.destroy();
+          x402j.waitFor(20, TimeUnit.SECONDS);
         }
-
-        // Settlement with a block every second, as on a real chain.
-        devnet.setAutomine(false);
-        devnet.rpc().call("evm_setIntervalMining", 1).join();
-
-        for (int inFlight : new int[] {concurrency, 1}) {
-          int count = inFlight == 1 ? oneByOne : settlements;
-          String how =
-              " (1 s blocks, one gas key, "
-                  + count
-                  + " payments, "
-                  + (inFlight == 1 ? "one at a time)" : inFlight + " in flight)");
-          Result x402jSettle =
-              new Load(
-                      http,
-                      x402jUrl + "/settle",
-                      FacilitatorLoad.sign(buyer, required, count),
-                      false,
-                      b -> b.contains("\"success\":true"))
-                  .run(inFlight, Duration.ZERO, null);
-          Result officialSettle =
-              new Load(
-                      http,
-                      official.url() + "/settle",
-                      FacilitatorLoad.sign(buyer, required, count),
-                      false,
-                      b -> b.contains("\"success\":true"))
-                  .run(inFlight, Duration.ZERO, null);
-          rows.add(row("`POST /settle`, x402j" + how, x402jSettle));
-          rows.add(row("`POST /settle`, official" + how, officialSettle));
-        }
-        devnet.rpc().call("evm_setIntervalMining", 0).join();
-        devnet.setAutomine(true);
-
-        List<Result> gateway = gatewayLatency(info, x402jUrl, buyer, http);
-        rows.add(row("x402j gateway, a free route (one at a time)", gateway.get(0)));
-        rows.add(
-            row(
-                "x402j gateway, the same upstream paid: verify + upstream + settle to receipt (one at a"
-                    + " time, automine)",
-                gateway.get(1)));
-
-        summary.add(
-            String.format(
-                "Verify: x402j %.1f× the official facilitator's throughput; anvil's ceiling for the"
-                    + " same reads is %.0f verifications/s.",
-                x402jVerify.perSecond() / officialVerify.perSecond(), ceiling));
-        summary.add(
-            String.format(
-                "Gateway: paying adds %.1f ms at the median and %.1f ms at p99.",
-                gateway.get(1).percentileMillis(50) - gateway.get(0).percentileMillis(50),
-                gateway.get(1).percentileMillis(99) - gateway.get(0).percentileMillis(99)));
-      } finally {
-        x402j.destroy();
-        x402j.waitFor(20, TimeUnit.SECONDS);
       }
     }
     summary.add(solana(http, rows));

@@ -30,8 +30,7 @@ public final class Ed25519 {
       return false;
     }
     byte[] keyBytes = key.bytes();
-    if (Curve25519.isSmallOrder(keyBytes)
-        || Curve25519.isSmallOrder(java.util.Arrays.copyOf(signature, 32))) {
+    if (Curve25519.isSmallOrder(keyBytes) || Curve25519.isSmallOrder(signature, 0)) {
       return false;
     }
     try {

@@ -13,11 +13,12 @@ public final class SolanaAddress implements Comparable<SolanaAddress> {
   public static final int LENGTH = 32;
 
   private final byte[] bytes;
-  private final String text;
+  // The base58 spelling, computed when first asked for: most addresses a verifier decodes are
+  // only compared. A benign race: every thread computes the same immutable String.
+  private String text;
 
   private SolanaAddress(byte[] bytes) {
     this.bytes = bytes;
-    this.text = Base58.encode(bytes);
   }
 
   /**
@@ -77,6 +78,11 @@ public final class SolanaAddress implements Comparable<SolanaAddress> {
   /** The base58 spelling. */
   @Override
   public String toString() {
-    return text;
+    String spelled = text;
+    if (spelled == null) {
+      spelled = Base58.encode(bytes);
+      text = spelled;
+    }
+    return spelled;
   }
 }

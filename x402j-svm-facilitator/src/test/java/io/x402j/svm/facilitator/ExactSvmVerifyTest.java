@@ -299,6 +299,42 @@ class ExactSvmVerifyTest {
   }
 
   @Test
+  void theRecipientIsStillCheckedOnceItsAccountIsRemembered() {
+    // The verifier remembers payTo's derived token account; a payment to another account, or to
+    // payTo's account under the other token program, is refused after valid ones as before.
+    for (int i = 0; i < 2; i++) {
+      VerifyResponse valid = verify(f.valid());
+      assertThat(valid.isValid()).as(valid.invalidMessage()).isTrue();
+      List<Instruction> otherProgram = f.instructions(1000);
+      otherProgram.set(
+          2,
+          SvmInstructions.transferChecked(
+              SolanaPrograms.TOKEN,
+              TokenAccounts.associated(f.buyer.address(), f.mint, SolanaPrograms.TOKEN),
+              f.mint,
+              TokenAccounts.associated(f.payTo, f.mint, SolanaPrograms.TOKEN_2022),
+              f.buyer.address(),
+              1000,
+              6));
+      refused(
+          verify(f.transaction(f.feePayer.address(), otherProgram, f.buyer)),
+          "invalid_exact_svm_payload_recipient_mismatch");
+      List<Instruction> thief = f.instructions(1000);
+      thief.set(
+          2,
+          f.transfer(
+              SolanaPrograms.TOKEN,
+              f.mint,
+              SolanaKeypair.generate().address(),
+              f.buyer.address(),
+              1000));
+      refused(
+          verify(f.transaction(f.feePayer.address(), thief, f.buyer)),
+          "invalid_exact_svm_payload_recipient_mismatch");
+    }
+  }
+
+  @Test
   void wrongMintRecipientOrAmount() {
     SolanaAddress otherMint = SolanaKeypair.generate().address();
     List<Instruction> mint = f.instructions(1000);

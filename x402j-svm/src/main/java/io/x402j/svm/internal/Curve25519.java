@@ -7,8 +7,9 @@ import java.security.NoSuchAlgorithmException;
 /**
  * Edwards25519 arithmetic over {@link BigInteger}: what the JDK's Ed25519 provider does not expose,
  * namely deriving a public key from a 32-byte seed and telling whether 32 bytes decompress to a
- * curve point (the test that separates program-derived addresses from keys). Not constant time:
- * used on public data and, for key derivation, only once per key when it is loaded.
+ * curve point (the test that separates program-derived addresses from keys); and the small-order
+ * test of signature verification, a comparison of encodings. Not constant time: used on public data
+ * and, for key derivation, only once per key when it is loaded.
  */
 public final class Curve25519 {
   private static final BigInteger P = BigInteger.TWO.pow(255).subtract(BigInteger.valueOf(19));
@@ -40,19 +41,55 @@ public final class Curve25519 {
   }
 
   /**
+   * The 32-byte encodings, sign bit cleared, of the y coordinates of the 8 points of small order: 0
+   * (order 4), 1 (the identity), the two order-8 values, p - 1 (order 2), and the non-canonical p
+   * (= 0) and p + 1 (= 1); every other y ≥ p is ≥ p + 19 = 2^255 and cannot be encoded. The sign
+   * bit is never a reason to refuse (dalek semantics, also for x = 0), so it is ignored.
+   */
+  private static final byte[][] SMALL_ORDER_Y = {
+    hex("0000000000000000000000000000000000000000000000000000000000000000"),
+    hex("0100000000000000000000000000000000000000000000000000000000000000"),
+    hex("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05"),
+    hex("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a"),
+    hex("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
+    hex("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
+    hex("eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
+  };
+
+  /**
    * Whether {@code compressed} is a point of small order (one of the 8 torsion points, in any
    * encoding): the keys and signature R values {@code verify_strict}, which the Solana runtime uses
-   * to check transaction signatures, refuses. False for bytes that are not a point.
+   * to check transaction signatures, refuses. False for bytes that are not a point, or not 32.
    */
   public static boolean isSmallOrder(byte[] compressed) {
-    BigInteger[] point = decompress(compressed);
-    if (point == null) {
+    return compressed != null && compressed.length == 32 && isSmallOrder(compressed, 0);
+  }
+
+  /**
+   * {@link #isSmallOrder(byte[])} of the 32 bytes of {@code bytes} from {@code offset} (e.g. a
+   * signature's R), without copying them. A comparison against the encodings of the 8 points of
+   * small order (every encoding of them decompresses, and decompression is by y alone), so it
+   * answers exactly as decompressing and multiplying by 8 would; {@code Curve25519Test} checks that
+   * against the arithmetic.
+   */
+  public static boolean isSmallOrder(byte[] bytes, int offset) {
+    if (bytes == null || offset < 0 || offset > bytes.length - 32) {
       return false;
     }
-    for (int i = 0; i < 3; i++) {
-      point = add(point, point);
+    for (byte[] y : SMALL_ORDER_Y) {
+      int diff = (bytes[offset + 31] & 0x7f) ^ y[31];
+      for (int i = 0; i < 31 && diff == 0; i++) {
+        diff = bytes[offset + i] ^ y[i];
+      }
+      if (diff == 0) {
+        return true;
+      }
     }
-    return point[0].signum() == 0 && point[1].equals(point[2]);
+    return false;
+  }
+
+  private static byte[] hex(String hex) {
+    return java.util.HexFormat.of().parseHex(hex);
   }
 
   // Extended coordinates of the point, or null if the bytes are not one (dalek semantics).

@@ -3,7 +3,6 @@ package io.x402j.svm.facilitator.internal;
 import io.x402j.svm.Ed25519;
 import io.x402j.svm.SolanaAddress;
 import io.x402j.svm.internal.Curve25519;
-import java.util.Arrays;
 
 /**
  * The verifier's Ed25519 check: the rule of {@link Ed25519#verify} (small-order keys and {@code R}
@@ -21,8 +20,7 @@ final class SignatureCheck {
       return false;
     }
     byte[] publicKey = key.bytes();
-    if (Curve25519.isSmallOrder(publicKey)
-        || Curve25519.isSmallOrder(Arrays.copyOf(signature, 32))) {
+    if (Curve25519.isSmallOrder(publicKey) || Curve25519.isSmallOrder(signature, 0)) {
       return false;
     }
     try {

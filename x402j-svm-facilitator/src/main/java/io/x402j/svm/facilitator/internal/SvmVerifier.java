@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -52,6 +53,18 @@ public final class SvmVerifier {
   private static final int TRANSFER_CHECKED = 12;
 
   private final Function<Network, SvmNetworkConfig> chains;
+
+  /**
+   * Derived associated token accounts of payTo: a pure function of the three addresses, but the
+   * derivation (SHA-256 and a curve test per bump tried) was a noticeable part of a verification's
+   * CPU, and a seller's payTo and mint repeat. Bounded: cleared when full.
+   */
+  private final ConcurrentHashMap<AtaKey, SolanaAddress> associatedAccounts =
+      new ConcurrentHashMap<>();
+
+  private static final int MAX_CACHED_ACCOUNTS = 4096;
+
+  private record AtaKey(SolanaAddress owner, SolanaAddress mint, SolanaAddress program) {}
 
   /** A verifier of payments on the networks {@code chains} knows (null for others). */
   public SvmVerifier(Function<Network, SvmNetworkConfig> chains) {
@@ -408,8 +421,7 @@ public final class SvmVerifier {
           SvmReason.MINT_MISMATCH, "the transfer moves another mint than " + req.asset(), payer);
     }
     SolanaAddress payTo = address(req.payTo());
-    if (payTo == null
-        || !TokenAccounts.associated(payTo, mint, transfer.program()).equals(destination)) {
+    if (payTo == null || !associated(payTo, mint, transfer.program()).equals(destination)) {
       return Verdict.refuse(
           SvmReason.RECIPIENT_MISMATCH,
           "the transfer does not go to the associated token account of payTo",
@@ -604,6 +616,20 @@ public final class SvmVerifier {
   }
 
   // ---------------------------------------------------------------------------------- helpers
+
+  private SolanaAddress associated(SolanaAddress owner, SolanaAddress mint, SolanaAddress program) {
+    AtaKey key = new AtaKey(owner, mint, program);
+    SolanaAddress cached = associatedAccounts.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    SolanaAddress derived = TokenAccounts.associated(owner, mint, program);
+    if (associatedAccounts.size() >= MAX_CACHED_ACCOUNTS) {
+      associatedAccounts.clear();
+    }
+    associatedAccounts.put(key, derived);
+    return derived;
+  }
 
   private static SolanaAddress address(String text) {
     if (text == null) {
