@@ -208,6 +208,46 @@ class SvmSettleTest {
   }
 
   @Test
+  void aRetryOfAPendingSettlementIsAnsweredFromTheLedgerEvenWhenTheChecksWouldNowRefuse()
+      throws Exception {
+    status = n -> NOT_FOUND;
+    SolanaTransaction tx = f.valid();
+    SchemeRequest request = withId(f.request(tx), "attempt-1");
+    SettleResponse pending;
+    try (ExactSvmFacilitator before =
+        facilitator(f.config().confirmTimeout(Duration.ofMillis(250)).build())) {
+      pending = scheduler.drive(before.settle(request));
+    }
+    assertThat(pending.errorReason()).isEqualTo("settlement_pending");
+    // After a restart the paying fee payer is gone from the configuration: a fresh payment naming
+    // it would be refused, but this one is in flight and must be followed, not reported failed.
+    SvmNetworkConfig without =
+        SvmNetworkConfig.builder(SvmFixture.DEVNET, f.rpc)
+            .feePayer(f.feePayer2)
+            .confirmTimeout(Duration.ofMillis(250))
+            .build();
+    try (ExactSvmFacilitator after = facilitator(without)) {
+      SettleResponse still = scheduler.drive(after.settle(request));
+      assertThat(still.errorReason()).as(still.errorMessage()).isEqualTo("settlement_pending");
+      assertThat(still.transaction()).isEqualTo(pending.transaction());
+
+      status = n -> confirmed("confirmed");
+      SettleResponse followed = scheduler.drive(after.settle(request));
+      assertThat(followed.success()).as(followed.errorMessage()).isTrue();
+      assertThat(followed.transaction()).isEqualTo(pending.transaction());
+      // Decided: the recorded answer, again; another request is a duplicate.
+      assertThat(scheduler.drive(after.settle(request)).success()).isTrue();
+      assertThat(scheduler.drive(after.settle(f.request(tx))).errorReason())
+          .isEqualTo("duplicate_settlement");
+      // A fresh payment naming the removed fee payer is still refused by the checks.
+      SolanaTransaction fresh = f.transaction(f.feePayer.address(), f.instructions(999), f.buyer);
+      assertThat(scheduler.drive(after.settle(f.request(fresh))).errorReason())
+          .endsWith("fee_payer_not_managed_by_facilitator");
+    }
+    assertThat(sent).hasSize(1);
+  }
+
+  @Test
   void aSettledTransactionIsNeverSentTwice() throws Exception {
     status = n -> confirmed("confirmed");
     SolanaTransaction tx = f.valid();

@@ -19,6 +19,7 @@ import io.x402j.settlement.SettlementState;
 import io.x402j.settlement.Submission;
 import io.x402j.settlement.Transfer;
 import io.x402j.svm.Base58;
+import io.x402j.svm.ExactSvmPayload;
 import io.x402j.svm.SolanaTransaction;
 import io.x402j.svm.facilitator.SvmNetworkConfig;
 import io.x402j.svm.rpc.SolanaRpcClient;
@@ -92,8 +93,28 @@ public final class SvmSettlement {
     return new SettlementKey(network, "exact", SvmVerifier.sha256Hex(messageBytes));
   }
 
-  /** Settles; failures are answers, never exceptional completions. */
+  /**
+   * Settles; failures are answers, never exceptional completions. A payment the ledger already
+   * holds as submitted, pending or decided is answered from its record (followed, or refused as a
+   * duplicate, by the settlement flow's rules) before the static checks, which depend on the
+   * current configuration and on RPC reads: a retry must learn the recorded answer, not a refusal
+   * that would report a payment in flight as failed. Fresh payments go through every check first.
+   */
   public CompletableFuture<SettleResponse> settle(SchemeRequest request) {
+    String network = request.requirements().network().toString();
+    return recorded(request)
+        .thenCompose(answer -> answer.isPresent() ? done(answer.get()) : checkAndSettle(request))
+        .exceptionally(
+            e ->
+                failure(
+                    SvmReason.UNEXPECTED_SETTLE_ERROR.wire(),
+                    "settlement failed before broadcast: " + describe(e),
+                    "",
+                    network,
+                    null));
+  }
+
+  private CompletableFuture<SettleResponse> checkAndSettle(SchemeRequest request) {
     String network = request.requirements().network().toString();
     return verifier
         .check(request)
@@ -109,31 +130,90 @@ public final class SvmSettlement {
                         verdict.payer()));
               }
               return flow.settle(new Payment(request, verdict.checked()));
-            })
-        .exceptionally(
-            e ->
-                failure(
-                    SvmReason.UNEXPECTED_SETTLE_ERROR.wire(),
-                    "settlement failed before broadcast: " + describe(e),
-                    "",
-                    network,
-                    null));
+            });
   }
 
-  /** One payment as the settlement flow sees it. */
+  /**
+   * The answer from the ledger when it holds this payment as submitted, pending or decided; empty
+   * when the payment is fresh (or only claimed), or the request is not one this engine could settle
+   * at all, so the static checks decide.
+   */
+  private CompletableFuture<Optional<SettleResponse>> recorded(SchemeRequest request) {
+    Network network = request.requirements().network();
+    SvmNetworkConfig config = chains.apply(network);
+    Object raw = request.payload().payload().get("transaction");
+    if (config == null
+        || !"exact".equals(request.requirements().scheme())
+        || !"exact".equals(request.payload().accepted().scheme())
+        || !network.equals(request.payload().accepted().network())
+        || !(raw instanceof String)) {
+      return done(Optional.empty());
+    }
+    SolanaTransaction tx;
+    try {
+      tx = SolanaTransaction.decode(ExactSvmPayload.base64((String) raw));
+    } catch (IllegalArgumentException e) {
+      return done(Optional.empty()); // the checks refuse it with the reason
+    }
+    SettlementKey key = ledgerKey(network, tx.messageBytes());
+    return CompletableFuture.supplyAsync(() -> ledger.find(key), blocking)
+        .thenCompose(
+            found -> {
+              if (found.isEmpty()
+                  || found.get().state() == SettlementState.CLAIMED
+                  || (found.get().submission() == null
+                      && found.get().state() != SettlementState.CONFIRMED
+                      && found.get().state() != SettlementState.FAILED)) {
+                return done(Optional.<SettleResponse>empty());
+              }
+              SettlementRecord record = found.get();
+              Payment payment =
+                  new Payment(
+                      request,
+                      config,
+                      key,
+                      SvmVerifier.fingerprint(tx.messageBytes(), tx.signatures()),
+                      record.payer());
+              return flow.follow(payment, record, clock.instant()).thenApply(Optional::of);
+            });
+  }
+
+  /**
+   * One payment as the settlement flow sees it: checked, or (answering from the ledger) only
+   * decoded, in which case it is checked before anything is executed for it.
+   */
   private final class Payment implements SettlementFlow.Payment {
     private final SchemeRequest request;
     private final SvmVerifier.Checked checked;
+    private final SvmNetworkConfig config;
     private final SettlementKey key;
+    private final String fingerprint;
     private final String network;
     private final String payer;
 
     Payment(SchemeRequest request, SvmVerifier.Checked checked) {
       this.request = request;
       this.checked = checked;
+      this.config = checked.config();
       this.key = ledgerKey(checked.config().network(), checked.transaction().messageBytes());
+      this.fingerprint = checked.fingerprint();
       this.network = checked.config().network().toString();
       this.payer = checked.payer().toString();
+    }
+
+    Payment(
+        SchemeRequest request,
+        SvmNetworkConfig config,
+        SettlementKey key,
+        String fingerprint,
+        String payer) {
+      this.request = request;
+      this.checked = null;
+      this.config = config;
+      this.key = key;
+      this.fingerprint = fingerprint;
+      this.network = key.network().toString();
+      this.payer = payer;
     }
 
     String wire(SvmReason reason) {
@@ -151,7 +231,7 @@ public final class SvmSettlement {
 
     @Override
     public String fingerprint() {
-      return checked.fingerprint();
+      return fingerprint;
     }
 
     @Override
@@ -161,6 +241,9 @@ public final class SvmSettlement {
 
     @Override
     public SettlementRequest request() {
+      if (checked == null) {
+        throw new IllegalStateException("an unchecked payment is never claimed");
+      }
       return new SettlementRequest(
           key,
           checked.fingerprint(),
@@ -188,6 +271,13 @@ public final class SvmSettlement {
 
     @Override
     public CompletableFuture<SettleResponse> execute(Instant claimedAt) {
+      if (checked == null) {
+        return outcomes.fail(
+            key,
+            claimedAt,
+            answer(
+                SvmReason.UNEXPECTED_SETTLE_ERROR, "an unchecked payment is never executed", ""));
+      }
       return SvmSettlement.this.execute(this, claimedAt);
     }
 
@@ -198,12 +288,12 @@ public final class SvmSettlement {
 
     @Override
     public Duration pollInterval() {
-      return checked.config().slowPoll();
+      return config.slowPoll();
     }
 
     @Override
     public Duration receiptTimeout() {
-      return checked.config().confirmTimeout();
+      return config.confirmTimeout();
     }
   }
 
@@ -265,7 +355,7 @@ public final class SvmSettlement {
   }
 
   private CompletableFuture<SettleResponse> send(Payment p, Submission submission) {
-    SolanaRpcClient rpc = p.checked.config().rpc();
+    SolanaRpcClient rpc = p.config.rpc();
     String signature = submission.transaction();
     return rpc.sendTransaction(submission.raw(), true)
         .handle(
@@ -309,7 +399,7 @@ public final class SvmSettlement {
 
   /** Follows {@code signature} to an outcome within the network's timeout, and records it. */
   private CompletableFuture<SettleResponse> track(Payment p, String signature) {
-    SvmNetworkConfig config = p.checked.config();
+    SvmNetworkConfig config = p.config;
     return confirm(config, signature, Duration.ZERO)
         .handle(
             (status, error) -> {
