@@ -147,6 +147,14 @@ class ExactSvmVerifyTest {
   }
 
   @Test
+  void aNumericFeePayerIsRefusedAsNotABase58String() {
+    PaymentRequirements numeric = f.requirements(1000, Map.of("feePayer", 12345));
+    VerifyResponse response = verify(request(2, numeric, base64(f.valid())));
+    refused(response, "invalid_exact_svm_payload_missing_fee_payer");
+    assertThat(response.invalidMessage()).contains("must be a base58").doesNotContain("have no");
+  }
+
+  @Test
   void theTransactionsFeePayerMustBeExtraFeePayer() {
     // Paid by our other key while the requirements name the first.
     SolanaTransaction tx = f.transaction(f.feePayer2.address(), f.instructions(1000), f.buyer);

@@ -145,6 +145,11 @@ public final class SvmVerifier {
               SvmReason.INVALID_NETWORK, "this facilitator does not serve " + req.network(), null));
     }
     String feePayerText = req.extraString("feePayer");
+    if (feePayerText == null && req.extra() != null && req.extra().get("feePayer") != null) {
+      return done(
+          Verdict.refuse(
+              SvmReason.MISSING_FEE_PAYER, "extra.feePayer must be a base58 address string", null));
+    }
     if (feePayerText == null || feePayerText.isEmpty()) {
       return done(
           Verdict.refuse(
