@@ -147,6 +147,8 @@ public record FacilitatorConfig(
    *     {@code null} for the official cap (5,000,000)
    * @param maxComputeUnits Solana: the highest compute-unit limit accepted, or {@code null} for no
    *     cap (as the official facilitator)
+   * @param maxPriorityFeeLamports Solana: the highest priority fee (compute-unit limit times price,
+   *     in lamports) the fee payer sponsors, or {@code null} for the default (100,000 lamports)
    */
   public record NetworkSettings(
       Network network,
@@ -162,14 +164,21 @@ public record FacilitatorConfig(
       Integer rpcBatchSize,
       List<String> mints,
       Long maxComputeUnitPrice,
-      Long maxComputeUnits) {
+      Long maxComputeUnits,
+      Long maxPriorityFeeLamports) {
     /** Validates the settings. */
     public NetworkSettings {
       mints = mints == null ? List.of() : List.copyOf(mints);
       boolean solana = Network.SOLANA.equals(network == null ? null : network.namespace());
-      if (!solana && (!mints.isEmpty() || maxComputeUnitPrice != null || maxComputeUnits != null)) {
+      if (!solana
+          && (!mints.isEmpty()
+              || maxComputeUnitPrice != null
+              || maxComputeUnits != null
+              || maxPriorityFeeLamports != null)) {
         throw new IllegalArgumentException(
-            "network " + network + ": mints and compute-unit caps are for Solana networks only");
+            "network "
+                + network
+                + ": mints, compute-unit and priority-fee caps are for Solana networks only");
       }
       if (solana && !assets.isEmpty()) {
         throw new IllegalArgumentException(
@@ -180,6 +189,9 @@ public record FacilitatorConfig(
       }
       if (maxComputeUnits != null && (maxComputeUnits < 1 || maxComputeUnits > 0xFFFF_FFFFL)) {
         throw new IllegalArgumentException("maxComputeUnits must be between 1 and 4294967295");
+      }
+      if (maxPriorityFeeLamports != null && maxPriorityFeeLamports < 0) {
+        throw new IllegalArgumentException("maxPriorityFeeLamports must not be negative");
       }
       if (rpcBatchSize != null && (rpcBatchSize < 1 || rpcBatchSize > 1000)) {
         throw new IllegalArgumentException(
@@ -218,6 +230,7 @@ public record FacilitatorConfig(
       b.mints.addAll(mints);
       b.maxComputeUnitPrice = maxComputeUnitPrice;
       b.maxComputeUnits = maxComputeUnits;
+      b.maxPriorityFeeLamports = maxPriorityFeeLamports;
       return b;
     }
 
@@ -237,6 +250,7 @@ public record FacilitatorConfig(
       private final List<String> mints = new ArrayList<>();
       private Long maxComputeUnitPrice;
       private Long maxComputeUnits;
+      private Long maxPriorityFeeLamports;
 
       private Builder(Network network) {
         this.network = Objects.requireNonNull(network, "network");
@@ -327,6 +341,12 @@ public record FacilitatorConfig(
         return this;
       }
 
+      /** See {@link NetworkSettings#maxPriorityFeeLamports()}. */
+      public Builder maxPriorityFeeLamports(Long lamports) {
+        this.maxPriorityFeeLamports = lamports;
+        return this;
+      }
+
       /** See {@link NetworkSettings#rpcBatchSize()}. */
       public Builder rpcBatchSize(Integer calls) {
         this.rpcBatchSize = calls;
@@ -353,7 +373,8 @@ public record FacilitatorConfig(
             rpcBatchSize,
             mints,
             maxComputeUnitPrice,
-            maxComputeUnits);
+            maxComputeUnits,
+            maxPriorityFeeLamports);
       }
     }
   }

@@ -105,7 +105,8 @@ final class FacilitatorConfigFile {
         "v1Name",
         "rpcBatchSize",
         "maxComputeUnitPrice",
-        "maxComputeUnits");
+        "maxComputeUnits",
+        "maxPriorityFeeLamports");
     Network network = node.require("network", SettingRules.NETWORK, "e.g. eip155:8453");
     boolean solana = Network.SOLANA.equals(network.namespace());
     NetworkSettings.Builder b =
@@ -138,9 +139,12 @@ final class FacilitatorConfigFile {
       b.maxComputeUnitPrice(
           node.get("maxComputeUnitPrice", SettingRules.MAX_COMPUTE_UNIT_PRICE, null));
       b.maxComputeUnits(node.get("maxComputeUnits", SettingRules.MAX_COMPUTE_UNITS, null));
+      b.maxPriorityFeeLamports(
+          node.get("maxPriorityFeeLamports", SettingRules.MAX_PRIORITY_FEE_LAMPORTS, null));
     } else {
       node.list("assets", SettingRules.ASSET).forEach(b::asset);
-      for (String solanaOnly : List.of("maxComputeUnitPrice", "maxComputeUnits")) {
+      for (String solanaOnly :
+          List.of("maxComputeUnitPrice", "maxComputeUnits", "maxPriorityFeeLamports")) {
         if (node.get(solanaOnly, TEXT, null) != null) {
           throw new ConfigException(
               node.path() + "." + solanaOnly,

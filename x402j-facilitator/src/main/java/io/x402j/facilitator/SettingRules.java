@@ -79,4 +79,8 @@ public final class SettingRules {
   /** The highest Solana compute-unit limit accepted (a u32). */
   public static final ValueParser<Long> MAX_COMPUTE_UNITS =
       ValueParser.longInteger(1, 0xFFFF_FFFFL);
+
+  /** The highest Solana priority fee, in lamports, a fee payer sponsors. */
+  public static final ValueParser<Long> MAX_PRIORITY_FEE_LAMPORTS =
+      ValueParser.longInteger(0, Long.MAX_VALUE);
 }

@@ -36,7 +36,8 @@ class SolanaConfigTest {
                 + "    signers: [{env: X402J_SIGNER_KEYS}]\n"
                 + "    assets: [4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU]\n"
                 + "    maxComputeUnitPrice: 1000000\n"
-                + "    maxComputeUnits: 200000\n");
+                + "    maxComputeUnits: 200000\n"
+                + "    maxPriorityFeeLamports: 250000\n");
 
     NetworkSettings evm = config.networks().get(0);
     assertThat(evm.assets()).hasSize(1);
@@ -48,6 +49,47 @@ class SolanaConfigTest {
     assertThat(solana.assets()).isEmpty();
     assertThat(solana.maxComputeUnitPrice()).isEqualTo(1_000_000L);
     assertThat(solana.maxComputeUnits()).isEqualTo(200_000L);
+    assertThat(solana.maxPriorityFeeLamports()).isEqualTo(250_000L);
+    assertThat(evm.maxPriorityFeeLamports()).isNull();
+  }
+
+  @Test
+  void thePriorityFeeCapIsSolanaOnlyAndNotNegative() {
+    String head =
+        "networks:\n"
+            + "  - network: solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1\n"
+            + "    rpcUrls: [https://api.devnet.solana.com]\n"
+            + "    signers: [{env: X402J_SIGNER_KEYS}]\n";
+    assertThatThrownBy(() -> load(head + "    maxPriorityFeeLamports: -1\n"))
+        .hasMessageContaining("maxPriorityFeeLamports");
+    assertThatThrownBy(() -> load(head + "    maxPriorityFeeLamports: lots\n"))
+        .hasMessageContaining("maxPriorityFeeLamports");
+    assertThatThrownBy(
+            () ->
+                load(
+                    "networks:\n"
+                        + "  - network: eip155:84532\n"
+                        + "    rpcUrls: [https://sepolia.base.org]\n"
+                        + "    signers: [{env: GAS_KEYS}]\n"
+                        + "    maxPriorityFeeLamports: 5\n"))
+        .hasMessageContaining("maxPriorityFeeLamports")
+        .hasMessageContaining("only Solana");
+    assertThatThrownBy(
+            () ->
+                NetworkSettings.builder(Network.parse("eip155:84532"))
+                    .rpcUrl("http://127.0.0.1:1")
+                    .signersFromEnv("GAS_KEYS")
+                    .maxPriorityFeeLamports(5L)
+                    .build())
+        .hasMessageContaining("Solana networks only");
+    assertThatThrownBy(
+            () ->
+                NetworkSettings.builder(Network.parse("solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1"))
+                    .rpcUrl("http://127.0.0.1:1")
+                    .signersFromEnv("X402J_SIGNER_KEYS")
+                    .maxPriorityFeeLamports(-1L)
+                    .build())
+        .hasMessageContaining("maxPriorityFeeLamports");
   }
 
   @Test

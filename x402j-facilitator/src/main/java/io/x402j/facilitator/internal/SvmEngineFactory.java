@@ -91,6 +91,9 @@ public final class SvmEngineFactory implements EngineFactory {
     if (settings.maxComputeUnits() != null) {
       b.maxComputeUnits(settings.maxComputeUnits());
     }
+    if (settings.maxPriorityFeeLamports() != null) {
+      b.maxPriorityFeeLamports(settings.maxPriorityFeeLamports());
+    }
     if (settings.receiptTimeout() != null) {
       b.confirmTimeout(settings.receiptTimeout());
     }
