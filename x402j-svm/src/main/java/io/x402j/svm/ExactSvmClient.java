@@ -32,11 +32,10 @@ import java.util.Optional;
  *
  * <p>The blockhash comes from the {@link BlockhashSource} when one is configured; only without a
  * source is the requirement's {@code extra.recentBlockhash} used (a hint the seller may send), and
- * without either the payment cannot be built. The mint's token program and decimals come from the
- * {@link MintInfoSource} when configured, otherwise only the default SPL Token stablecoins (USDC on
- * mainnet, devnet and testnet; USDT on mainnet) are known; a source contradicting one of those is
- * refused. A memo with control characters or unpaired surrogates is refused, never signed.
- * Immutable and thread-safe.
+ * without either the payment cannot be built. The mint's token program and decimals of the default
+ * SPL Token stablecoins (USDC on mainnet, devnet and testnet; USDT on mainnet) are known and never
+ * asked for; other mints' come from the {@link MintInfoSource} when configured. A memo with control
+ * characters or unpaired surrogates is refused, never signed. Immutable and thread-safe.
  */
 public final class ExactSvmClient implements SchemeClient {
   /** Compute unit limit the official client sets. */
@@ -212,28 +211,14 @@ public final class ExactSvmClient implements SchemeClient {
   }
 
   private MintInfo mintInfo(Network network, SolanaAddress mint) {
+    // A well-known stablecoin is paid on the registry's facts, without asking the node: no round
+    // trip per payment, and a lying node (or one on another cluster) cannot change how it is paid.
     Optional<MintInfo> known = KnownMints.find(network, mint);
+    if (known.isPresent()) {
+      return known.get();
+    }
     if (mints != null) {
-      MintInfo told = Objects.requireNonNull(mints.mintInfo(network, mint), "mint info");
-      // A node contradicting a well-known stablecoin is lying or serves another cluster: a
-      // transaction built on its word would not be the payment asked for.
-      if (known.isPresent() && !known.get().equals(told)) {
-        throw new IllegalStateException(
-            "the mint source says "
-                + mint
-                + " on "
-                + network
-                + " has "
-                + told.decimals()
-                + " decimals under "
-                + told.tokenProgram()
-                + ", but it is known to have "
-                + known.get().decimals()
-                + " under "
-                + known.get().tokenProgram()
-                + ": refusing to sign");
-      }
-      return told;
+      return Objects.requireNonNull(mints.mintInfo(network, mint), "mint info");
     }
     return known.orElseThrow(
         () ->

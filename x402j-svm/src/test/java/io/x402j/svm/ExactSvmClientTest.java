@@ -176,33 +176,31 @@ class ExactSvmClientTest {
   }
 
   @Test
-  void aMintSourceContradictingAKnownStablecoinIsNotBelieved() {
-    // A lying node must not change how a known stablecoin is paid: other decimals or another
-    // token program than the registry's are refused before anything is signed.
+  void aKnownStablecoinIsPaidOnTheRegistrysFactsWithoutAskingTheMintSource() {
+    // A lying node must not change how a known stablecoin is paid, and it is not even asked: the
+    // registry's decimals and token program are used, with no round trip per payment.
+    AtomicInteger asked = new AtomicInteger();
     for (MintInfo lie :
         List.of(
             new MintInfo(SolanaPrograms.TOKEN, 0),
             new MintInfo(SolanaPrograms.TOKEN, 9),
             new MintInfo(SolanaPrograms.TOKEN_2022, 6))) {
-      ExactSvmClient client = ExactSvmClient.builder(PAYER).mintInfoSource((n, m) -> lie).build();
-      assertThatThrownBy(() -> client.pay(requirements(extra())))
+      ExactSvmClient client =
+          ExactSvmClient.builder(PAYER)
+              .mintInfoSource(
+                  (n, m) -> {
+                    asked.incrementAndGet();
+                    return lie;
+                  })
+              .build();
+      SolanaMessage message = client.pay(requirements(extra())).transaction().message();
+      CompiledInstruction transfer = message.instructions().get(2);
+      assertThat(transfer.data()[9]).as(lie.toString()).isEqualTo((byte) 6);
+      assertThat(message.staticAccounts().get(transfer.programIdIndex()))
           .as(lie.toString())
-          .isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining(USDC);
+          .isEqualTo(SolanaPrograms.TOKEN);
     }
-    ExactSvmClient honest =
-        ExactSvmClient.builder(PAYER)
-            .mintInfoSource((n, m) -> new MintInfo(SolanaPrograms.TOKEN, 6))
-            .build();
-    assertThat(
-            honest
-                .pay(requirements(extra()))
-                .transaction()
-                .message()
-                .instructions()
-                .get(2)
-                .data()[9])
-        .isEqualTo((byte) 6);
+    assertThat(asked).hasValue(0);
   }
 
   @Test
