@@ -1,7 +1,5 @@
 package io.x402j.facilitator.internal;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.x402j.core.Network;
 import io.x402j.core.NetworkInfo;
 import io.x402j.core.NetworkRegistry;
@@ -20,9 +18,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Builds the EVM ({@code eip155}) engine from the facilitator's network settings: an RPC client per
@@ -51,35 +47,16 @@ public final class EvmEngineFactory implements EngineFactory {
   }
 
   private static EvmNetworkConfig networkConfig(NetworkSettings settings, Context context) {
-    MeterRegistry metrics = context.metrics();
-    Map<String, Counter> errors = new ConcurrentHashMap<>();
-    JsonRpcClient.Builder rpc =
-        JsonRpcClient.builder(settings.rpcUrls().get(0))
-            .maxAttempts(Math.max(4, 2 * settings.rpcUrls().size()))
-            .onFailure(
-                e ->
-                    errors
-                        .computeIfAbsent(
-                            e.kind().name(),
-                            kind ->
-                                Counter.builder("x402j.facilitator.rpc.errors")
-                                    .description("failed JSON-RPC attempts by kind")
-                                    .tag("network", settings.network().toString())
-                                    .tag("kind", kind.toLowerCase(Locale.ROOT))
-                                    .register(metrics))
-                        .increment());
-    settings.rpcUrls().stream().skip(1).forEach(rpc::fallback);
-    if (settings.rpcBatchSize() != null) {
-      int calls = settings.rpcBatchSize();
-      rpc.readCoalescing(calls == 1 ? 0 : JsonRpcClient.DEFAULT_READ_REQUESTS, calls);
-    }
+    JsonRpcClient rpc =
+        RpcClients.build(
+            JsonRpcClient.builder(settings.rpcUrls().get(0)), settings, context.metrics());
 
     NetworkRegistry networks = context.networks();
     NetworkInfo info = networks.find(settings.network()).orElseThrow();
     if (!settings.assets().isEmpty()) {
       info = info.toBuilder().clearAssets().build(); // only the listed tokens
     }
-    EvmNetworkConfig.Builder b = EvmNetworkConfig.builder(info, rpc.build());
+    EvmNetworkConfig.Builder b = EvmNetworkConfig.builder(info, rpc);
     settings.assets().forEach(b::asset);
     b.signers(signers(settings, context.env()));
     if (settings.receiptTimeout() != null) {

@@ -1,7 +1,5 @@
 package io.x402j.facilitator.internal;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.x402j.core.Asset;
 import io.x402j.core.Network;
 import io.x402j.core.NetworkInfo;
@@ -18,10 +16,8 @@ import io.x402j.svm.facilitator.SvmSettlementEngine;
 import io.x402j.svm.rpc.SolanaRpcClient;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Builds the Solana ({@code solana}) engine from the facilitator's network settings: a Solana RPC
@@ -47,30 +43,11 @@ public final class SvmEngineFactory implements EngineFactory {
   }
 
   private static SvmNetworkConfig networkConfig(NetworkSettings settings, Context context) {
-    MeterRegistry metrics = context.metrics();
-    Map<String, Counter> errors = new ConcurrentHashMap<>();
-    JsonRpcClient.Builder rpc =
-        SolanaRpcClient.builder(settings.rpcUrls().get(0))
-            .maxAttempts(Math.max(4, 2 * settings.rpcUrls().size()))
-            .onFailure(
-                e ->
-                    errors
-                        .computeIfAbsent(
-                            e.kind().name(),
-                            kind ->
-                                Counter.builder("x402j.facilitator.rpc.errors")
-                                    .description("failed JSON-RPC attempts by kind")
-                                    .tag("network", settings.network().toString())
-                                    .tag("kind", kind.toLowerCase(Locale.ROOT))
-                                    .register(metrics))
-                        .increment());
-    settings.rpcUrls().stream().skip(1).forEach(rpc::fallback);
-    if (settings.rpcBatchSize() != null) {
-      int calls = settings.rpcBatchSize();
-      rpc.readCoalescing(calls == 1 ? 0 : JsonRpcClient.DEFAULT_READ_REQUESTS, calls);
-    }
+    JsonRpcClient rpc =
+        RpcClients.build(
+            SolanaRpcClient.builder(settings.rpcUrls().get(0)), settings, context.metrics());
     SvmNetworkConfig.Builder b =
-        SvmNetworkConfig.builder(settings.network(), SolanaRpcClient.of(rpc.build()));
+        SvmNetworkConfig.builder(settings.network(), SolanaRpcClient.of(rpc));
     b.feePayers(feePayers(settings, context.env()));
     List<String> mints = settings.mints();
     if (mints.isEmpty()) {
