@@ -123,6 +123,127 @@ public enum ErrorReason {
   EIP6492_FACTORY_NOT_ALLOWED(
       "eip6492_factory_not_allowed", "the smart wallet factory is not allowed"),
 
+  // exact via Permit2 and upto on EVM, names used by the official SDK.
+  /** The Permit2 spender is not the x402 proxy. */
+  PERMIT2_INVALID_SPENDER("invalid_permit2_spender", "the Permit2 spender is not the x402 proxy"),
+  /** The Permit2 witness recipient is not payTo. */
+  PERMIT2_RECIPIENT_MISMATCH(
+      "invalid_permit2_recipient_mismatch", "the Permit2 witness recipient is not payTo"),
+  /** The Permit2 deadline has passed or is too close. */
+  PERMIT2_DEADLINE_EXPIRED(
+      "permit2_deadline_expired", "the Permit2 deadline has passed or is too close"),
+  /** The Permit2 witness validAfter is in the future. */
+  PERMIT2_NOT_YET_VALID("permit2_not_yet_valid", "the Permit2 witness validAfter is in the future"),
+  /** The permitted amount is not the required amount. */
+  PERMIT2_AMOUNT_MISMATCH(
+      "permit2_amount_mismatch", "the permitted amount is not the required amount"),
+  /** The permitted token is not the required asset. */
+  PERMIT2_TOKEN_MISMATCH("permit2_token_mismatch", "the permitted token is not the required asset"),
+  /** The Permit2 signature is invalid. */
+  PERMIT2_INVALID_SIGNATURE("invalid_permit2_signature", "the Permit2 signature is invalid"),
+  /** The x402 Permit2 proxy has no code on this network. */
+  PERMIT2_PROXY_NOT_DEPLOYED(
+      "permit2_proxy_not_deployed", "the x402 Permit2 proxy has no code on this network"),
+  /** The payer's token balance is below the amount. */
+  PERMIT2_INSUFFICIENT_BALANCE(
+      "permit2_insufficient_balance", "the payer's token balance is below the amount"),
+  /** The payer has not approved Permit2 for the amount. */
+  PERMIT2_ALLOWANCE_REQUIRED(
+      "permit2_allowance_required", "the payer has not approved Permit2 for the amount"),
+  /** Simulating the Permit2 settlement failed. */
+  PERMIT2_SIMULATION_FAILED(
+      "permit2_simulation_failed", "simulating the Permit2 settlement failed"),
+  /** The proxy refused the amount. */
+  PERMIT2_INVALID_AMOUNT("permit2_invalid_amount", "the proxy refused the amount"),
+  /** The proxy refused the destination. */
+  PERMIT2_INVALID_DESTINATION("permit2_invalid_destination", "the proxy refused the destination"),
+  /** The proxy refused the owner. */
+  PERMIT2_INVALID_OWNER("permit2_invalid_owner", "the proxy refused the owner"),
+  /** The Permit2 nonce was already used. */
+  PERMIT2_INVALID_NONCE("permit2_invalid_nonce", "the Permit2 nonce was already used"),
+  /** The payment is not valid yet on chain. */
+  PERMIT2_PAYMENT_TOO_EARLY("permit2_payment_too_early", "the payment is not valid yet on chain"),
+  /** The EIP-2612 permit value is not the permitted amount. */
+  PERMIT2_2612_AMOUNT_MISMATCH(
+      "permit2_2612_amount_mismatch", "the EIP-2612 permit value is not the permitted amount"),
+  /** The scheme is not upto. */
+  UPTO_SCHEME("invalid_upto_evm_scheme", "the scheme is not upto"),
+  /** The payment's network is not the required network. */
+  UPTO_NETWORK_MISMATCH(
+      "invalid_upto_evm_network_mismatch", "the payment's network is not the required network"),
+  /** The amount to settle exceeds the authorized ceiling. */
+  UPTO_SETTLEMENT_EXCEEDS_AMOUNT(
+      "invalid_upto_evm_payload_settlement_exceeds_amount",
+      "the amount to settle exceeds the authorized ceiling"),
+  /** The upto settlement transaction reverted. */
+  UPTO_TRANSACTION_FAILED(
+      "invalid_upto_evm_transaction_failed", "the upto settlement transaction reverted"),
+  /** The proxy refused an amount above the permitted ceiling. */
+  UPTO_AMOUNT_EXCEEDS_PERMITTED(
+      "upto_amount_exceeds_permitted", "the proxy refused an amount above the permitted ceiling"),
+  /** The settling address is not the witness facilitator. */
+  UPTO_UNAUTHORIZED_FACILITATOR(
+      "upto_unauthorized_facilitator", "the settling address is not the witness facilitator"),
+  /** The witness facilitator is not one of this facilitator's signers. */
+  UPTO_FACILITATOR_MISMATCH(
+      "upto_facilitator_mismatch",
+      "the witness facilitator is not one of this facilitator's signers"),
+
+  // Gas sponsoring extensions (eip2612GasSponsoring, erc20ApprovalGasSponsoring), official names.
+  /** The eip2612GasSponsoring extension is malformed. */
+  EIP2612_EXTENSION_FORMAT(
+      "invalid_eip2612_extension_format", "the eip2612GasSponsoring extension is malformed"),
+  /** The EIP-2612 permit owner is not the payer. */
+  EIP2612_FROM_MISMATCH("eip2612_from_mismatch", "the EIP-2612 permit owner is not the payer"),
+  /** The EIP-2612 permit token is not the asset. */
+  EIP2612_ASSET_MISMATCH("eip2612_asset_mismatch", "the EIP-2612 permit token is not the asset"),
+  /** The EIP-2612 permit spender is not Permit2. */
+  EIP2612_SPENDER_NOT_PERMIT2(
+      "eip2612_spender_not_permit2", "the EIP-2612 permit spender is not Permit2"),
+  /** The EIP-2612 permit deadline has passed or is too close. */
+  EIP2612_DEADLINE_EXPIRED(
+      "eip2612_deadline_expired", "the EIP-2612 permit deadline has passed or is too close"),
+  /** The erc20ApprovalGasSponsoring extension is malformed. */
+  ERC20_APPROVAL_EXTENSION_FORMAT(
+      "invalid_erc20_approval_extension_format",
+      "the erc20ApprovalGasSponsoring extension is malformed"),
+  /** The approval's from is not the payer. */
+  ERC20_APPROVAL_FROM_MISMATCH(
+      "erc20_approval_from_mismatch", "the approval's from is not the payer"),
+  /** The approval's asset is not the required asset. */
+  ERC20_APPROVAL_ASSET_MISMATCH(
+      "erc20_approval_asset_mismatch", "the approval's asset is not the required asset"),
+  /** The approval's spender is not Permit2. */
+  ERC20_APPROVAL_SPENDER_NOT_PERMIT2(
+      "erc20_approval_spender_not_permit2", "the approval's spender is not Permit2"),
+  /** The signed approval transaction cannot be decoded. */
+  ERC20_APPROVAL_TX_PARSE_FAILED(
+      "erc20_approval_tx_parse_failed", "the signed approval transaction cannot be decoded"),
+  /** The signed approval transaction's signature is invalid. */
+  ERC20_APPROVAL_TX_INVALID_SIGNATURE(
+      "erc20_approval_tx_invalid_signature",
+      "the signed approval transaction's signature is invalid"),
+  /** The approval transaction is not signed by the payer. */
+  ERC20_APPROVAL_TX_SIGNER_MISMATCH(
+      "erc20_approval_tx_signer_mismatch", "the approval transaction is not signed by the payer"),
+  /** The approval transaction is not sent to the asset. */
+  ERC20_APPROVAL_TX_WRONG_TARGET(
+      "erc20_approval_tx_wrong_target", "the approval transaction is not sent to the asset"),
+  /** The approval transaction does not call approve. */
+  ERC20_APPROVAL_TX_WRONG_SELECTOR(
+      "erc20_approval_tx_wrong_selector", "the approval transaction does not call approve"),
+  /** The approval transaction does not approve Permit2. */
+  ERC20_APPROVAL_TX_WRONG_SPENDER(
+      "erc20_approval_tx_wrong_spender", "the approval transaction does not approve Permit2"),
+  /** The approval transaction's calldata is malformed. */
+  ERC20_APPROVAL_TX_INVALID_CALLDATA(
+      "erc20_approval_tx_invalid_calldata", "the approval transaction's calldata is malformed"),
+  /** Broadcasting the approval transaction failed. */
+  ERC20_APPROVAL_BROADCAST_FAILED(
+      "erc20_approval_broadcast_failed", "broadcasting the approval transaction failed"),
+  /** The approval transaction reverted. */
+  ERC20_APPROVAL_TX_FAILED("erc20_approval_tx_failed", "the approval transaction reverted"),
+
   // Reasons x402j adds.
   /**
    * x402j: the facilitator does not accept this token on this network (it pays gas only for tokens

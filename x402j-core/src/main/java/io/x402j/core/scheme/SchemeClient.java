@@ -24,4 +24,18 @@ public interface SchemeClient {
    *     EIP-712 domain, a network it cannot sign for, …); the message says which
    */
   Map<String, Object> createPayload(int x402Version, PaymentRequirements requirements);
+
+  /**
+   * Creates the payment for {@code requirements}: its payload and any payment-level extensions the
+   * scheme adds in answer to those the server declared. The default is {@link #createPayload} with
+   * no extensions.
+   *
+   * @param x402Version the protocol version of the server, 1 or 2
+   * @param declaredExtensions the {@code extensions} of the server's 402 (v2), or an empty map
+   * @throws IllegalArgumentException as {@link #createPayload}
+   */
+  default SchemePayment createPayment(
+      int x402Version, PaymentRequirements requirements, Map<String, Object> declaredExtensions) {
+    return SchemePayment.of(createPayload(x402Version, requirements));
+  }
 }
