@@ -80,6 +80,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
   private final Verifier verifier;
   private final Settlement settlement;
   private final Reconciler reconciler;
+  private final UptoEvmFacilitator upto;
 
   private ExactEvmFacilitator(Builder b) {
     if (b.networks.isEmpty()) {
@@ -113,6 +114,14 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
     this.settlement = new Settlement(context);
     this.reconciler = new Reconciler(context);
     this.verifier = new Verifier(chains::get, b.clock, settlement.commitments());
+    this.upto = new UptoEvmFacilitator(this);
+  }
+
+  /**
+   * The {@code upto}-scheme facilitator sharing this one's signers, nonce lanes, ledger and chains.
+   */
+  public UptoEvmFacilitator upto() {
+    return upto;
   }
 
   private static ThreadFactory daemon(String name) {
@@ -197,12 +206,46 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
 
   @Override
   public CompletableFuture<VerifyResponse> verify(SchemeRequest request) {
+    if (isPermit2(request)) {
+      return permit2Unavailable(request);
+    }
     return verifier.verify(request);
   }
 
   @Override
   public CompletableFuture<SettleResponse> settle(SchemeRequest request) {
+    if (isPermit2(request)) {
+      return CompletableFuture.completedFuture(
+          SettleResponse.failure(
+              io.x402j.core.ErrorReason.UNSUPPORTED_PAYLOAD_TYPE,
+              "Permit2 payments are not served yet",
+              "",
+              request.requirements().network().toString(),
+              null));
+    }
     return settlement.settle(request);
+  }
+
+  /** Whether the payload is a Permit2 one ({@code permit2Authorization}), not EIP-3009. */
+  private static boolean isPermit2(SchemeRequest request) {
+    return request.payload().payload().containsKey("permit2Authorization");
+  }
+
+  // Skeleton: the Permit2 pipeline lands in the next commit.
+  private static CompletableFuture<VerifyResponse> permit2Unavailable(SchemeRequest request) {
+    return CompletableFuture.completedFuture(
+        VerifyResponse.invalid(
+            io.x402j.core.ErrorReason.UNSUPPORTED_PAYLOAD_TYPE,
+            "Permit2 payments are not served yet",
+            null));
+  }
+
+  CompletableFuture<VerifyResponse> verifyUpto(SchemeRequest request) {
+    return permit2Unavailable(request);
+  }
+
+  CompletableFuture<SettleResponse> settleUpto(SchemeRequest request) {
+    return settle(request);
   }
 
   // ------------------------------------------------------------------------------- reconcile
