@@ -28,8 +28,10 @@ import java.util.concurrent.CompletionException;
 
 /**
  * A local EVM chain for demos and tests: anvil on 127.0.0.1 with an EIP-3009 test dollar deployed
- * and named accounts funded. Start it with {@link #start(DevnetOptions)} and close it when done;
- * anvil never outlives the JVM that started it.
+ * and named accounts funded; also a plain ERC-20, Permit2 and the x402 exact and upto Permit2
+ * proxies at their canonical addresses, and an ERC-6492 test factory (see {@link DevnetInfo}).
+ * Start it with {@link #start(DevnetOptions)} and close it when done; anvil never outlives the JVM
+ * that started it.
  *
  * <pre>{@code
  * try (Devnet devnet = Devnet.start(DevnetOptions.defaults())) {
@@ -53,6 +55,13 @@ public final class Devnet implements AutoCloseable {
   /** The USDC address on Base Sepolia, where the token goes when mirroring it. */
   public static final EvmAddress BASE_SEPOLIA_USDC =
       EvmAddress.parse("0x036CbD53842c5426634e7929541eC2318f3dCF7e");
+
+  /**
+   * Where the devnet installs its ERC-6492 test factory ({@link DevnetInfo#erc6492Factory()}); the
+   * same on every devnet, so wallet addresses it predicts are too.
+   */
+  public static final EvmAddress ERC6492_FACTORY =
+      EvmAddress.parse("0x6492000000000000000000000000000000006492");
 
   // OpenZeppelin 5.5 ReentrancyGuard's storage slot and the value its constructor writes there.
   private static final String REENTRANCY_GUARD_SLOT =
@@ -207,6 +216,18 @@ public final class Devnet implements AutoCloseable {
     }
 
     DevnetInfo.Permit2Contracts permit2 = installPermit2(rpc, contracts, options.chainId());
+    setCode(rpc, ERC6492_FACTORY, contracts.deployedBytecode("TestSmartWalletFactory"));
+    // Deployed after the test dollar, so the test dollar keeps its address (the deployer's first).
+    byte[] plainCreation =
+        concat(
+            contracts.bytecode("PlainDollar"),
+            Abi.arguments()
+                .string(DevnetInfo.PLAIN_TOKEN_NAME)
+                .string(DevnetInfo.PLAIN_TOKEN_SYMBOL)
+                .encode());
+    EvmAddress plainToken =
+        EvmAddress.parse(
+            receipt(rpc, send(rpc, null, plainCreation)).path("contractAddress").asText());
 
     List<DevnetAccount> accounts = new ArrayList<>();
     List<String> pending = new ArrayList<>();
@@ -219,14 +240,13 @@ public final class Devnet implements AutoCloseable {
             .join();
       }
       if (spec.tokenBalance().signum() > 0) {
-        pending.add(
-            send(
-                rpc,
-                token,
-                Abi.call("mint(address,uint256)")
-                    .address(signer.address())
-                    .uint(spec.tokenBalance())
-                    .encode()));
+        byte[] mint =
+            Abi.call("mint(address,uint256)")
+                .address(signer.address())
+                .uint(spec.tokenBalance())
+                .encode();
+        pending.add(send(rpc, token, mint));
+        pending.add(send(rpc, plainToken, mint));
       }
     }
     for (String hash : pending) {
@@ -243,7 +263,9 @@ public final class Devnet implements AutoCloseable {
             6,
             accounts,
             options.blockTime(),
-            permit2);
+            permit2,
+            ERC6492_FACTORY,
+            plainToken);
     return new Devnet(anvil, rpc, info, contracts, work);
   }
 
