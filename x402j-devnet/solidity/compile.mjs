@@ -6,7 +6,10 @@
 //  - ours, ../src/main/solidity/*.sol, compiled together with solc 0.8.37;
 //  - third-party contracts the devnet deploys at their public addresses, unchanged under
 //    ../src/main/solidity/third_party (origin and commits in its README.md), each group with the
-//    compiler version and settings of its own repository.
+//    compiler version and settings of its own repository;
+//  - ../src/main/solidity/shims: our own stand-ins for third-party libraries whose licence we
+//    cannot ship (see third_party/README.md), found by the third-party sources through remappings
+//    of their original import paths.
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
@@ -74,14 +77,19 @@ const builds = [
   },
   {
     // Uniswap/permit2 foundry.toml: solc 0.8.17, via-IR, 1,000,000 optimizer runs, no metadata hash.
+    // Permit2 imports two solmate (AGPL-3.0-only) files; their import paths resolve to our
+    // Apache-2.0 shims instead, so no AGPL code is compiled into the artifact.
     compiler: solc0817,
-    sources: pick([(n) => n.startsWith('third_party/permit2/'), (n) => n.startsWith('third_party/solmate/')]),
+    sources: pick([(n) => n.startsWith('third_party/permit2/'), (n) => n.startsWith('shims/permit2/')]),
     settings: {
       optimizer: { enabled: true, runs: 1000000 },
       viaIR: true,
       evmVersion: 'london',
       metadata: { bytecodeHash: 'none' },
-      remappings: ['solmate/=third_party/solmate/'],
+      remappings: [
+        'solmate/src/tokens/ERC20.sol=shims/permit2/ERC20.sol',
+        'solmate/src/utils/SafeTransferLib.sol=shims/permit2/SafeTransferLib.sol',
+      ],
       outputSelection,
     },
     export: ['Permit2'],

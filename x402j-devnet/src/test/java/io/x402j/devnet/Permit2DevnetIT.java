@@ -1,6 +1,7 @@
 package io.x402j.devnet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.x402j.evm.Abi;
@@ -11,10 +12,12 @@ import io.x402j.evm.Hex;
 import io.x402j.evm.Keccak;
 import io.x402j.evm.PrivateKeySigner;
 import io.x402j.evm.Signature;
+import io.x402j.evm.rpc.RpcException;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -404,5 +407,71 @@ class Permit2DevnetIT {
 
     assertThat(succeeded(devnet.sendAs(facilitator, p.uptoProxyAddress(), settle))).isTrue();
     assertThat(devnet.tokenBalance(seller)).isEqualTo(before.add(charged));
+  }
+
+  /**
+   * Permit2 moves tokens with our SafeTransferLib shim (third_party/README.md), which must answer
+   * as the library the deployed Permit2 was built with: {@code transferFrom} returning true, or
+   * nothing at all (tokens that predate the boolean), is a transfer; a revert, false, any other
+   * word or a return shorter than a word fails with {@code Error("TRANSFER_FROM_FAILED")}. Each
+   * "token" here is a few bytes of runtime code giving one fixed answer to every call.
+   */
+  @Test
+  void permit2AcceptsTrueOrNoReturnFromTransferFromAndRefusesEveryOtherAnswer() throws Exception {
+    DevnetInfo info = devnet.info();
+    EvmAddress permit2 = info.permit2().orElseThrow().permit2Address();
+    EvmAddress owner = info.requireAccount("buyer").address();
+    EvmAddress spender = info.requireAccount("facilitator").address();
+    EvmAddress to = info.requireAccount("seller").address();
+    Map<String, Boolean> tokens = new LinkedHashMap<>();
+    tokens.put("0x00", true); // STOP: succeeds, returns nothing
+    tokens.put("0x600160005260206000f3", true); // returns the word 1
+    tokens.put("0x600160005260406000f3", true); // returns 64 bytes, the first word 1
+    tokens.put("0x600060005260206000f3", false); // returns false
+    tokens.put("0x600260005260206000f3", false); // returns the word 2
+    tokens.put("0x60ff600053601f6000f3", false); // returns 31 bytes
+    tokens.put("0x600160005260206000fd", false); // reverts (with the word 1 as data)
+    // No code at all: the call succeeds with nothing returned. The deployed Permit2 does not
+    // check for code either, so neither does the devnet's.
+    tokens.put("0x", true);
+    int i = 0;
+    for (Map.Entry<String, Boolean> token : tokens.entrySet()) {
+      EvmAddress address = EvmAddress.parse(String.format("0x%040x", 0x7e57_0000L + i++));
+      devnet.rpc().call("anvil_setCode", address.toLowerHex(), token.getKey()).join();
+      byte[] approve =
+          Abi.call("approve(address,address,uint160,uint48)")
+              .address(address)
+              .address(spender)
+              .uint(1_000)
+              .uint(FAR_FUTURE)
+              .encode();
+      assertThat(succeeded(devnet.sendAs(owner, permit2, approve))).isTrue();
+      Map<String, Object> transfer = new LinkedHashMap<>();
+      transfer.put("from", spender.toLowerHex());
+      transfer.put("to", permit2.toLowerHex());
+      transfer.put(
+          "data",
+          Hex.encode(
+              Abi.call("transferFrom(address,address,uint160,address)")
+                  .address(owner)
+                  .address(to)
+                  .uint(1_000)
+                  .address(address)
+                  .encode()));
+      Throwable thrown =
+          catchThrowable(() -> devnet.rpc().call("eth_call", transfer, "latest").join());
+      if (token.getValue()) {
+        assertThat(thrown).as("token code %s", token.getKey()).isNull();
+      } else {
+        assertThat(thrown)
+            .as("token code %s", token.getKey())
+            .isInstanceOf(CompletionException.class);
+        assertThat(thrown.getCause()).isInstanceOf(RpcException.class);
+        assertThat(((RpcException) thrown.getCause()).error().dataHex())
+            .as("token code %s", token.getKey())
+            .isEqualTo(
+                Hex.encode(Abi.call("Error(string)").string("TRANSFER_FROM_FAILED").encode()));
+      }
+    }
   }
 }
