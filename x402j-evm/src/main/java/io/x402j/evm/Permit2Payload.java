@@ -1,5 +1,6 @@
 package io.x402j.evm;
 
+import io.x402j.core.Network;
 import io.x402j.core.support.Text;
 import io.x402j.evm.internal.WireFields;
 import java.util.LinkedHashMap;
@@ -123,6 +124,21 @@ public record Permit2Payload(String signature, Permit2Authorization authorizatio
               + Permit2.UPTO_PROXY);
     }
     return this;
+  }
+
+  /**
+   * The canonical identity of this payment on {@code network}: {@code permit2|<network>|<owner,
+   * lower-case hex>|<nonce, decimal>}. Permit2 nonces are per owner across tokens, spenders and
+   * schemes, so exact and upto payments share this space; every spelling of one payment (letter
+   * case, leading zeros) has one identity.
+   */
+  public String identity(Network network) {
+    return "permit2|"
+        + network
+        + "|"
+        + authorization.from().toLowerHex()
+        + "|"
+        + authorization.nonce();
   }
 
   /** The signature bytes (for an ERC-6492 wrapper, the whole wrapper). */
