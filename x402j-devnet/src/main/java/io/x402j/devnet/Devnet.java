@@ -516,6 +516,28 @@ public final class Devnet implements AutoCloseable {
     return uintCall(token, Abi.call("balanceOf(address)").address(owner).encode());
   }
 
+  /**
+   * The call of the ERC-6492 test factory that deploys the wallet of ({@code owner}, {@code salt}):
+   * {@code deploy(address,uint256)}, the {@code factoryCalldata} of an ERC-6492 signature whose
+   * factory is {@link #ERC6492_FACTORY}.
+   */
+  public static byte[] walletDeployCall(EvmAddress owner, BigInteger salt) {
+    return Abi.call("deploy(address,uint256)").address(owner).uint(salt).encode();
+  }
+
+  /**
+   * Where the ERC-6492 test factory deploys (or has deployed) the wallet of ({@code owner}, {@code
+   * salt}); the wallet may not exist yet.
+   */
+  public EvmAddress predictWallet(EvmAddress owner, BigInteger salt) {
+    Map<String, Object> call = new LinkedHashMap<>();
+    call.put("to", ERC6492_FACTORY.toLowerHex());
+    call.put(
+        "data",
+        Hex.encode(Abi.call("predict(address,uint256)").address(owner).uint(salt).encode()));
+    return Abi.decodeAddress(Hex.decode(rpc.call("eth_call", call, "latest").join().asText()), 0);
+  }
+
   /** Turns mining on every transaction on or off (off: transactions wait for {@link #mine()}). */
   public void setAutomine(boolean on) {
     rpc.call("evm_setAutomine", on).join();
