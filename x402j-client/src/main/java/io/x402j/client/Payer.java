@@ -2,13 +2,16 @@ package io.x402j.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.x402j.client.internal.Extensions;
 import io.x402j.client.internal.SolanaRpcSources;
 import io.x402j.core.Asset;
 import io.x402j.core.Network;
 import io.x402j.core.NetworkPattern;
 import io.x402j.core.NetworkRegistry;
+import io.x402j.core.TokenAmount;
 import io.x402j.core.X402Exception;
 import io.x402j.core.scheme.SchemeClient;
+import io.x402j.core.scheme.SchemePayment;
 import io.x402j.core.scheme.SchemeRegistry;
 import io.x402j.core.support.Text;
 import io.x402j.core.wire.HeaderCodec;
@@ -73,6 +76,17 @@ public final class Payer {
   private final Clock clock;
   private final HeaderCodec headers = HeaderCodec.standard();
   private final Reader reader;
+
+  /**
+   * The spend log id of each authorization handed out whose answer has not been seen, to lower an
+   * {@code upto} reserve to what was charged. Weak: an authorization dropped unanswered (the
+   * request failed) keeps counting at its ceiling, as it must.
+   */
+  private final Map<PaymentAuthorization, Long> unanswered =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  /** The scheme whose requirement amount is a ceiling, the amount settled being reported later. */
+  static final String UPTO = "upto";
 
   private Payer(Builder b) {
     this.schemes = b.schemes.build();
@@ -154,7 +168,9 @@ public final class Payer {
           throw refused(challenge, List.of("a hook refused: " + veto.getMessage()), chosen);
         }
       }
-      return sign(chosen, read);
+      PaymentAuthorization authorization = sign(chosen, read);
+      unanswered.put(authorization, spendId);
+      return authorization;
     } catch (RuntimeException e) {
       log.cancel(spendId); // nothing was signed
       throw e;
@@ -182,7 +198,61 @@ public final class Payer {
     return Optional.empty();
   }
 
-  /** Tells the hooks how the paid request ended. */
+  /**
+   * Tells the payer how the request paid with {@code authorization} ended, and returns what it
+   * cost: for an {@code upto} payment the spend recorded at its ceiling is lowered to the amount
+   * the receipt reports settled (see {@link Charge} for when a reported amount is believed), so
+   * budgets get the difference back. Also tells the hooks, as {@link #paid(PlannedPayment, int,
+   * SettleResponse)}. {@link X402Client} and the OkHttp interceptor call this; callers using {@link
+   * #authorize} with another HTTP client should too, else an {@code upto} payment keeps counting at
+   * its ceiling.
+   *
+   * @param status the HTTP status of the paid request
+   * @param receipt the settlement receipt ({@link #receipt}), or {@code null} when there is none
+   */
+  public Charge paid(PaymentAuthorization authorization, int status, SettleResponse receipt) {
+    Objects.requireNonNull(authorization, "authorization");
+    PlannedPayment payment = authorization.payment();
+    Charge charge = charge(payment, receipt);
+    Long spendId = unanswered.remove(authorization);
+    if (spendId != null && charge.charged().compareTo(charge.authorized()) < 0) {
+      try {
+        log.charge(spendId, charge.charged(), payment.usdOf(charge.charged()).orElse(null));
+      } catch (RuntimeException e) {
+        // The reserve stays at the ceiling: more is counted than was spent, never less.
+        LOG.warn("cannot lower the spend of {} to {}", payment.describe(), charge.charged(), e);
+      }
+    }
+    paid(payment, status, receipt);
+    return charge;
+  }
+
+  /** What {@code payment} cost, by the receipt when it is believable; see {@link Charge}. */
+  static Charge charge(PlannedPayment payment, SettleResponse receipt) {
+    PaymentRequirements r = payment.requirements();
+    TokenAmount authorized = r.amount();
+    TokenAmount reported = receipt == null ? null : receipt.amount();
+    TokenAmount charged = authorized;
+    if (reported != null && reported.compareTo(authorized) > 0) {
+      LOG.warn(
+          "the receipt for {} claims {} settled, more than the {} authorised; counted at {}",
+          payment.describe(),
+          reported,
+          authorized,
+          authorized);
+    } else if (UPTO.equals(r.scheme())
+        && receipt != null
+        && receipt.success()
+        && reported != null) {
+      charged = reported;
+    }
+    return new Charge(r.scheme(), authorized, charged, reported);
+  }
+
+  /**
+   * Tells the hooks how the paid request ended. Does not lower an {@code upto} reserve: use {@link
+   * #paid(PaymentAuthorization, int, SettleResponse)}.
+   */
   public void paid(PlannedPayment payment, int status, SettleResponse receipt) {
     for (PayerListener l : listeners) {
       try {
@@ -340,18 +410,31 @@ public final class Payer {
   private PaymentAuthorization sign(PlannedPayment chosen, Read read) {
     PaymentRequirements r = chosen.requirements();
     SchemeClient client = schemes.find(chosen.x402Version(), r.scheme(), r.network()).orElseThrow();
-    Map<String, Object> payload;
+    Map<String, Object> declared =
+        chosen.x402Version() == 2 && read.v2().extensions() != null
+            ? read.v2().extensions()
+            : Map.of();
+    SchemePayment created;
     try {
-      payload = client.createPayload(chosen.x402Version(), r);
+      created = client.createPayment(chosen.x402Version(), r, declared);
     } catch (IllegalArgumentException | IllegalStateException e) {
       // A requirement that cannot be paid, or a source (a Solana node) that did not answer.
       throw new PaymentRefusedException(
           chosen.url().toString(),
           List.of(chosen.describe() + ": cannot be signed: " + e.getMessage()));
     }
+    Map<String, Object> payload = created.payload();
     if (chosen.x402Version() == 2) {
       // Echo the offered requirement exactly as the server sent it: servers match it verbatim.
-      PaymentPayload payment = PaymentPayload.of(read.v2().resource(), r, payload);
+      PaymentPayload payment =
+          new PaymentPayload(
+              read.v2().resource(),
+              r,
+              payload,
+              created.extensions().isEmpty()
+                  ? null
+                  : Extensions.merge(declared, created.extensions()),
+              Map.of());
       return new PaymentAuthorization(
           PaymentHeader.PAYMENT_SIGNATURE.headerName(),
           headers.encodePaymentSignature(payment),
