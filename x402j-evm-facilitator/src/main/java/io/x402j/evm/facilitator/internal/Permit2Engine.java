@@ -441,20 +441,14 @@ public final class Permit2Engine {
 
   private CompletableFuture<SettleResponse> execute(Payment p, Instant fence, int attempt) {
     if (p.amount.value().signum() == 0) {
-      // Nothing to move: no transaction, but recorded, so the permit is spent for this facilitator.
-      SettleResponse nothing =
-          new SettleResponse(
-              true,
-              null,
-              null,
-              "",
-              p.check.network().toString(),
-              p.check.payer(),
-              TokenAmount.ZERO,
-              null,
-              Map.of());
-      return outcomes.record(
-          p.key.ledgerKey(), OutcomeFence.ofClaim(fence), SettlementState.CONFIRMED, nothing);
+      return settleNothing(p, fence)
+          .exceptionallyCompose(
+              e ->
+                  fail(
+                      p,
+                      fence,
+                      ErrorReason.UNEXPECTED_SETTLE_ERROR,
+                      "settlement failed before broadcast: " + describe(e)));
     }
     return prepare(p, fence, attempt)
         .exceptionallyCompose(
@@ -464,6 +458,38 @@ public final class Permit2Engine {
                     fence,
                     ErrorReason.UNEXPECTED_SETTLE_ERROR,
                     "settlement failed before broadcast: " + describe(e)));
+  }
+
+  /**
+   * An upto settlement of zero: nothing moves and no transaction is sent, but the permit is checked
+   * as the official settle does (signature on chain for a contract owner, and a simulation of the
+   * whole ceiling), so a forged permit cannot take an owner's nonce in the ledger; then it is
+   * recorded confirmed, so the permit cannot be settled here again for another amount.
+   */
+  private CompletableFuture<SettleResponse> settleNothing(Payment p, Instant fence) {
+    return onChainChecks(p.check, p.check.authorization().amount())
+        .thenCompose(
+            refusal -> {
+              if (refusal != null) {
+                return fail(p, fence, refusal.reason(), refusal.message());
+              }
+              SettleResponse nothing =
+                  new SettleResponse(
+                      true,
+                      null,
+                      null,
+                      "",
+                      p.check.network().toString(),
+                      p.check.payer(),
+                      TokenAmount.ZERO,
+                      null,
+                      Map.of());
+              return outcomes.record(
+                  p.key.ledgerKey(),
+                  OutcomeFence.ofClaim(fence),
+                  SettlementState.CONFIRMED,
+                  nothing);
+            });
   }
 
   /**
