@@ -200,6 +200,59 @@ public final class SettlementOverride {
     return Optional.of(amount(amount.textValue()));
   }
 
+  /**
+   * The amount an adapter's handler left in a request attribute or returned: a {@link
+   * SettlementOverride}, a {@link TokenAmount} or a whole number ({@link Long}, {@link Integer},
+   * {@link BigInteger}) of atomic units, or a {@link CharSequence} in one of the three forms.
+   *
+   * @throws IllegalArgumentException for any other type or an invalid amount
+   */
+  public static SettlementOverride of(Object value) {
+    if (value instanceof SettlementOverride o) {
+      return o;
+    }
+    if (value instanceof TokenAmount a) {
+      return atomic(a);
+    }
+    if (value instanceof Long || value instanceof Integer) {
+      return atomic(TokenAmount.of(((Number) value).longValue()));
+    }
+    if (value instanceof BigInteger b) {
+      return atomic(TokenAmount.of(b));
+    }
+    if (value instanceof CharSequence text) {
+      return amount(text.toString());
+    }
+    throw new IllegalArgumentException(
+        "settlement amount must be a SettlementOverride, TokenAmount, whole number or string, not "
+            + (value == null ? "null" : value.getClass().getName()));
+  }
+
+  /**
+   * The amount a handler stated, in an attribute ({@link #of}) and/or a {@value #HEADER} header
+   * value (each may be {@code null}); empty when neither states one.
+   *
+   * @throws IllegalArgumentException when one is invalid, or both are given and differ
+   */
+  public static Optional<SettlementOverride> stated(Object attribute, String header) {
+    Optional<SettlementOverride> fromAttribute =
+        attribute == null ? Optional.empty() : Optional.of(of(attribute));
+    Optional<SettlementOverride> fromHeader =
+        header == null ? Optional.empty() : parseHeader(header);
+    if (fromAttribute.isPresent()
+        && fromHeader.isPresent()
+        && !fromAttribute.get().equals(fromHeader.get())) {
+      throw new IllegalArgumentException(
+          "the handler stated two settlement amounts: "
+              + Text.quote(fromAttribute.get().text)
+              + " and, in the "
+              + HEADER
+              + " header, "
+              + Text.quote(fromHeader.get().text));
+    }
+    return fromAttribute.isPresent() ? fromAttribute : fromHeader;
+  }
+
   /** This amount as a {@value #HEADER} header value, {@code {"amount":"…"}}. */
   public String toHeader() {
     return "{\"amount\":\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
