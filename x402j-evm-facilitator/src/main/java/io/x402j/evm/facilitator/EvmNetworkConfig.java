@@ -34,6 +34,7 @@ public final class EvmNetworkConfig {
   private final BigInteger maxFeePerGas;
   private final BigInteger maxPriorityFeePerGas;
   private final long gasLimitCap;
+  private final Set<EvmAddress> eip6492AllowedFactories;
 
   private EvmNetworkConfig(Builder b) {
     if (!b.network.isEvm()) {
@@ -58,6 +59,7 @@ public final class EvmNetworkConfig {
     this.maxFeePerGas = b.maxFeePerGas;
     this.maxPriorityFeePerGas = b.maxPriorityFeePerGas;
     this.gasLimitCap = b.gasLimitCap;
+    this.eip6492AllowedFactories = Set.copyOf(b.eip6492AllowedFactories);
     if (signers.stream().map(Signer::address).distinct().count() != signers.size()) {
       throw new IllegalArgumentException("network " + network + " lists a signer twice");
     }
@@ -127,6 +129,15 @@ public final class EvmNetworkConfig {
     return gasLimitCap;
   }
 
+  /**
+   * The factories through which counterfactual smart wallets (ERC-6492 signatures) may be deployed
+   * on this network; empty by default, which refuses such payments with {@code
+   * eip6492_factory_not_allowed} (as the official facilitator's {@code eip6492AllowedFactories}).
+   */
+  public Set<EvmAddress> eip6492AllowedFactories() {
+    return eip6492AllowedFactories;
+  }
+
   /** Builds an {@link EvmNetworkConfig}. */
   public static final class Builder {
     private final Network network;
@@ -138,6 +149,7 @@ public final class EvmNetworkConfig {
     private BigInteger maxFeePerGas = DEFAULT_MAX_FEE_PER_GAS;
     private BigInteger maxPriorityFeePerGas;
     private long gasLimitCap = DEFAULT_GAS_LIMIT_CAP;
+    private final Set<EvmAddress> eip6492AllowedFactories = new LinkedHashSet<>();
 
     private Builder(NetworkInfo info, JsonRpcClient rpc) {
       this.network = info.network();
@@ -202,6 +214,18 @@ public final class EvmNetworkConfig {
         throw new IllegalArgumentException("gasLimitCap must be at least 21000");
       }
       this.gasLimitCap = gasLimitCap;
+      return this;
+    }
+
+    /**
+     * Allows counterfactual smart wallets (ERC-6492) deployed through {@code factory}: the
+     * facilitator verifies their signatures by simulating the deployment, and settles by deploying
+     * the wallet and transferring in one transaction through Multicall3 (which must be deployed on
+     * the network, as on public chains). The facilitator pays the deployment's gas, so allow only
+     * factories you trust and raise {@link #gasLimitCap} to cover a deployment.
+     */
+    public Builder allowEip6492Factory(EvmAddress factory) {
+      eip6492AllowedFactories.add(Objects.requireNonNull(factory, "factory"));
       return this;
     }
 

@@ -28,6 +28,7 @@ import io.x402j.evm.Hex;
 import io.x402j.evm.PrivateKeySigner;
 import io.x402j.evm.Signature;
 import io.x402j.evm.Signer;
+import io.x402j.evm.facilitator.internal.Erc6492Signature;
 import io.x402j.evm.rpc.JsonRpcClient;
 import io.x402j.settlement.InMemorySettlementLedger;
 import io.x402j.settlement.SettlementLedger;
@@ -510,14 +511,17 @@ class ExactEvmIT {
   }
 
   @Test
-  void counterfactualWalletSignaturesAreRefusedAsNotSupportedYet() {
+  void counterfactualWalletSignaturesOfAFactoryNotAllowedAreRefused() {
     SchemeRequest honest = paid(buyer);
     ExactEvmPayload payload = ExactEvmPayload.fromMap(honest.payload().payload());
-    // An ERC-6492 signature wraps (factory, calldata, signature) and ends with the magic suffix.
+    // An ERC-6492 signature wraps (factory, calldata, signature) and ends with the magic suffix;
+    // the payer has no code and no factory is allowed by default.
     String wrapped =
-        payload.signature()
-            + "00".repeat(64)
-            + "6492649264926492649264926492649264926492649264926492649264926492";
+        Hex.encode(
+            Erc6492Signature.wrap(
+                EvmAddress.parse("0x00000000000000000000000000000000000064f2"),
+                Hex.decode("0x01020304"),
+                payload.signatureBytes()));
     PaymentRequirements r = requirements();
     SchemeRequest request =
         new SchemeRequest(
@@ -528,7 +532,10 @@ class ExactEvmIT {
     try (ExactEvmFacilitator facilitator = facilitator(gasPayers.get(0))) {
       VerifyResponse verdict = verify(facilitator, request);
       assertThat(verdict.reason()).hasValue(ErrorReason.EIP6492_FACTORY_NOT_ALLOWED);
-      assertThat(verdict.invalidMessage()).contains("not supported yet");
+      assertThat(verdict.invalidMessage()).contains("is not allowed to deploy");
+      SettleResponse settled = facilitator.settle(request).join();
+      assertThat(settled.reason()).hasValue(ErrorReason.EIP6492_FACTORY_NOT_ALLOWED);
+      assertThat(settled.transaction()).isEmpty();
     }
   }
 

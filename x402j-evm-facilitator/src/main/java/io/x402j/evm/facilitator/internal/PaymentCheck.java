@@ -7,9 +7,9 @@ import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.evm.Bytes32;
 import io.x402j.evm.Eip3009;
 import io.x402j.evm.Eip3009Authorization;
-import io.x402j.evm.Eip3009Calls;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.ExactEvmPayload;
+import io.x402j.evm.Hex;
 import io.x402j.evm.Signature;
 import io.x402j.evm.spi.Secp256k1Backend;
 import java.math.BigInteger;
@@ -40,6 +40,7 @@ public final class PaymentCheck {
     private final String domainName;
     private final String domainVersion;
     private final Result deferred;
+    private final Erc6492Signature deployment;
 
     private Result(
         ErrorReason reason,
@@ -52,7 +53,8 @@ public final class PaymentCheck {
         boolean contractSignature,
         String domainName,
         String domainVersion,
-        Result deferred) {
+        Result deferred,
+        Erc6492Signature deployment) {
       this.reason = reason;
       this.message = message;
       this.payer = payer;
@@ -64,10 +66,12 @@ public final class PaymentCheck {
       this.domainName = domainName;
       this.domainVersion = domainVersion;
       this.deferred = deferred;
+      this.deployment = deployment;
     }
 
     static Result fail(ErrorReason reason, String message, String payer) {
-      return new Result(reason, message, payer, null, null, null, null, false, null, null, null);
+      return new Result(
+          reason, message, payer, null, null, null, null, false, null, null, null, null);
     }
 
     /** Whether a check failed. */
@@ -125,6 +129,16 @@ public final class PaymentCheck {
      */
     public java.util.Optional<Result> deferredFailure() {
       return java.util.Optional.ofNullable(deferred);
+    }
+
+    /**
+     * The ERC-6492 wrapper the signature came in, when the payer may be a counterfactual wallet:
+     * then {@link #payload()} carries the wallet's own (inner) signature, and whether the wallet
+     * must be deployed first is decided on chain (no code at the payer), where the factory must be
+     * on the network's allow-list.
+     */
+    public java.util.Optional<Erc6492Signature> deployment() {
+      return java.util.Optional.ofNullable(deployment);
     }
 
     /** The EIP-712 domain name the payer signed under ({@code extra.name}). */
@@ -196,10 +210,16 @@ public final class PaymentCheck {
     Eip3009Authorization a = payload.authorization();
     payer = a.from().toString();
     byte[] signature = payload.signatureBytes();
-    if (Eip3009Calls.isErc6492(signature)) {
+    Erc6492Signature deployment;
+    try {
+      deployment = Erc6492Signature.parse(signature).orElse(null);
+      if (deployment != null) {
+        payload = new ExactEvmPayload(Hex.encode(deployment.inner()), a);
+      }
+    } catch (IllegalArgumentException e) {
       return Result.fail(
-          ErrorReason.EIP6492_FACTORY_NOT_ALLOWED,
-          "counterfactual (ERC-6492) wallet signatures are not supported yet",
+          ErrorReason.EXACT_EVM_SIGNATURE,
+          "malformed ERC-6492 signature: " + e.getMessage(),
           payer);
     }
     Bytes32 digest =
@@ -229,8 +249,23 @@ public final class PaymentCheck {
     if (later != null && !contractSignature) {
       return later;
     }
+    if (deployment != null) {
+      // The wallet may not exist yet: its answer is asked on chain, deploying it in a simulation.
+      contractSignature = true;
+    }
     return new Result(
-        null, null, payer, chain, payload, asset, digest, contractSignature, name, version, later);
+        null,
+        null,
+        payer,
+        chain,
+        payload,
+        asset,
+        digest,
+        contractSignature,
+        name,
+        version,
+        later,
+        deployment);
   }
 
   /** Recipient, validity window and value, in the official order; the first failure or null. */

@@ -254,7 +254,19 @@ public final class Settlement {
         .batch(calls)
         .thenCompose(
             results -> {
-              if (check.needsContractSignatureCheck()
+              // A wallet with no code yet is deployed by the settlement transaction itself.
+              boolean counterfactual =
+                  check.deployment().isPresent() && !hasCode(results.get(signatureAt));
+              if (counterfactual && !Counterfactual.allowed(check)) {
+                return recorder.fail(
+                    key,
+                    fence,
+                    ErrorReason.EIP6492_FACTORY_NOT_ALLOWED,
+                    Counterfactual.notAllowed(check),
+                    check);
+              }
+              if (!counterfactual
+                  && check.needsContractSignatureCheck()
                   && ContractSignature.refused(
                       results.get(signatureAt), results.get(signatureAt + 1))) {
                 return recorder.fail(
@@ -355,7 +367,8 @@ public final class Settlement {
               }
               RpcResult gasBalance = results.get(gasBalanceAt);
               BigInteger eth = gasBalance.ok() ? decodeQuantity(gasBalance) : null;
-              return simulate(check, key, settlementId, lane, fees, eth, fence, attempt);
+              return simulate(
+                  check, key, settlementId, lane, fees, eth, fence, attempt, counterfactual);
             });
   }
 
@@ -372,13 +385,18 @@ public final class Settlement {
       Fees fees,
       BigInteger signerWei,
       Instant fence,
-      int attempt) {
+      int attempt,
+      boolean counterfactual) {
     EvmChain chain = check.chain();
     EvmAddress sender = lane.signer().address();
-    byte[] data = Eip3009Calls.transferWithAuthorization(check.payload());
+    EvmAddress to = counterfactual ? Multicall3.ADDRESS : check.asset();
+    byte[] data =
+        counterfactual
+            ? Counterfactual.settlement(check)
+            : Eip3009Calls.transferWithAuthorization(check.payload());
     Map<String, Object> transaction =
         Eip3009Calls.transactionObject(
-            sender, check.asset(), data, fees.maxFeePerGas(), fees.maxPriorityFeePerGas());
+            sender, to, data, fees.maxFeePerGas(), fees.maxPriorityFeePerGas());
     return chain
         .rpc()
         .batch(List.of(RpcCall.of("eth_estimateGas", transaction, "pending")))
@@ -399,6 +417,24 @@ public final class Settlement {
                       "facilitator signer " + sender + " has too little ETH for gas",
                       check);
                 }
+                if (counterfactual) {
+                  // Which step failed: the deployment, the wallet's answer or the transfer.
+                  return chain
+                      .rpc()
+                      .batch(List.of(Counterfactual.simulation(check)))
+                      .thenCompose(
+                          answers -> {
+                            Counterfactual.Verdict verdict =
+                                Counterfactual.judge(check, answers.get(0));
+                            if (verdict.refused()) {
+                              return recorder.fail(
+                                  key, fence, verdict.reason(), verdict.message(), check);
+                            }
+                            return SimulationDiagnosis.fresh(check, message)
+                                .thenCompose(
+                                    d -> recorder.fail(key, fence, d.reason(), d.message(), check));
+                          });
+                }
                 return SimulationDiagnosis.fresh(check, message)
                     .thenCompose(d -> recorder.fail(key, fence, d.reason(), d.message(), check));
               }
@@ -409,7 +445,7 @@ public final class Settlement {
               }
               Quote quote = fees.withGasLimit(gasLimit.limit());
               return submitter.signAndSend(
-                  check, key, settlementId, lane, data, quote, fence, attempt);
+                  check, key, settlementId, lane, to, data, quote, fence, attempt);
             });
   }
 

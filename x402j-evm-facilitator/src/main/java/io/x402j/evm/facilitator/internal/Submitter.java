@@ -61,6 +61,7 @@ final class Submitter {
       EvmLedgerKey key,
       String settlementId,
       NonceLane lane,
+      EvmAddress to,
       byte[] data,
       Quote quote,
       Instant fence,
@@ -79,7 +80,7 @@ final class Submitter {
                         quote.maxPriorityFeePerGas(),
                         quote.maxFeePerGas(),
                         quote.gasLimit(),
-                        check.asset(),
+                        to,
                         BigInteger.ZERO,
                         data);
                 byte[] raw = tx.encodeSigned(lane.signer().sign(tx.signingHash()));

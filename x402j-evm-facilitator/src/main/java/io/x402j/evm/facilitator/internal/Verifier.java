@@ -95,12 +95,20 @@ public final class Verifier {
     if (check.needsContractSignatureCheck()) {
       calls.addAll(ContractSignature.calls(check));
     }
+    int counterfactualAt = calls.size();
+    if (check.deployment().isPresent()) {
+      calls.add(Counterfactual.simulation(check));
+    }
     String payer = check.payer();
     return chain
         .rpc()
         .batch(calls)
         .thenCompose(
             results -> {
+              if (check.deployment().isPresent() && !hasCode(results.get(signatureAt))) {
+                return counterfactual(
+                    check, results, askCode, balanceAt, counterfactualAt, committed);
+              }
               if (check.needsContractSignatureCheck()
                   && ContractSignature.refused(
                       results.get(signatureAt), results.get(signatureAt + 1))) {
@@ -134,6 +142,46 @@ public final class Verifier {
                       SimulationDiagnosis.revertMessage(simulation.error()))
                   .thenApply(d -> VerifyResponse.invalid(d.reason(), d.message(), payer));
             });
+  }
+
+  /**
+   * The payer has no code and signed through an ERC-6492 wrapper: its factory must be allowed, and
+   * the simulation that deploys the wallet first must show the deployment, the wallet's acceptance
+   * of the signature and the transfer succeeding.
+   */
+  private CompletableFuture<VerifyResponse> counterfactual(
+      PaymentCheck.Result check,
+      List<RpcResult> results,
+      boolean askCode,
+      int balanceAt,
+      int simulationAt,
+      Function<List<RpcResult>, BigInteger> committed) {
+    EvmChain chain = check.chain();
+    String payer = check.payer();
+    Counterfactual.Verdict verdict = Counterfactual.judge(check, results.get(simulationAt));
+    if (verdict.refused()) {
+      return done(VerifyResponse.invalid(verdict.reason(), verdict.message(), payer));
+    }
+    if (check.deferredFailure().isPresent()) {
+      PaymentCheck.Result later = check.deferredFailure().get();
+      return done(VerifyResponse.invalid(later.reason(), later.message(), payer));
+    }
+    if (askCode) {
+      if (!hasCode(results.get(0))) {
+        return done(
+            VerifyResponse.invalid(
+                ErrorReason.ASSET_NOT_DEPLOYED_CONTRACT,
+                "no contract at " + check.asset() + " on " + chain.config().network(),
+                payer));
+      }
+      chain.rememberContract(check.asset());
+    }
+    if (verdict.transferOk()) {
+      return done(fitsBesidesCommitted(check, results.get(balanceAt), committed, results));
+    }
+    return SimulationDiagnosis.of(
+            check, results.get(balanceAt + 1), results.get(balanceAt), verdict.message())
+        .thenApply(d -> VerifyResponse.invalid(d.reason(), d.message(), payer));
   }
 
   /**

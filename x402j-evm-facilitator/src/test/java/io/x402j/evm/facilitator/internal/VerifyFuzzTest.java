@@ -157,7 +157,7 @@ class VerifyFuzzTest {
     "v2-signed-no-domain, EXACT_EVM_MISSING_EIP712_DOMAIN",
     "v2-expired, EXACT_EVM_VALID_BEFORE",
     "v2-high-s, EXACT_EVM_SIGNATURE",
-    "v2-erc6492, EIP6492_FACTORY_NOT_ALLOWED",
+    "v2-erc6492, EXACT_EVM_SIGNATURE",
     "v2-signed-respelled, ",
     "v2-signed-nonce-full-width, INVALID_PAYLOAD",
     "v2-signed-nonce-arabic-indic, INVALID_PAYLOAD",
