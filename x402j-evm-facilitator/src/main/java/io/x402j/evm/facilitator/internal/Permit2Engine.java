@@ -103,7 +103,7 @@ public final class Permit2Engine {
       return done(VerifyResponse.invalid(check.reason(), check.message(), check.payer()));
     }
     BigInteger amount = check.authorization().amount();
-    return onChainChecks(check, amount)
+    return onChainChecks(check, amount, false)
         .thenApply(
             failure ->
                 failure == null
@@ -124,9 +124,11 @@ public final class Permit2Engine {
    * One batch: the code of Permit2, the proxy and the token (each until seen once), the owner's
    * ERC-1271 answer when the signature did not recover, the owner's balance and Permit2 allowance,
    * and a simulation of the proxy's {@code settle} of {@code amount} from the account that will
-   * send it. Null when the payment would settle.
+   * send it; for a settlement ({@code askNonce}) also the Permit2 nonce's bit, so a used nonce is
+   * named as such before the simulation's failure is explained. Null when the payment would settle.
    */
-  private CompletableFuture<Refusal> onChainChecks(Permit2Check.Result check, BigInteger amount) {
+  private CompletableFuture<Refusal> onChainChecks(
+      Permit2Check.Result check, BigInteger amount, boolean askNonce) {
     EvmChain chain = check.chain();
     Permit2Authorization a = check.authorization();
     List<RpcCall> calls = new ArrayList<>();
@@ -146,6 +148,11 @@ public final class Permit2Engine {
     calls.add(ethCall(null, check.asset(), Eip3009Calls.balanceOf(a.from())));
     calls.add(ethCall(null, check.asset(), Permit2Calls.erc20Allowance(a.from(), Permit2.ADDRESS)));
     calls.add(ethCall(sender(check), check.proxy(), settleData(check, amount)));
+    int bitmapAt = calls.size();
+    if (askNonce) {
+      calls.add(
+          ethCall(null, Permit2.ADDRESS, Permit2Calls.permit2NonceBitmap(a.from(), a.nonce())));
+    }
     return chain
         .rpc()
         .batch(calls)
@@ -182,6 +189,11 @@ public final class Permit2Engine {
               if (check.deferred() != null) {
                 return new Refusal(check.deferred().reason(), check.deferred().message());
               }
+              if (askNonce && isUsed(results.get(bitmapAt), a.nonce())) {
+                return new Refusal(
+                    ErrorReason.PERMIT2_INVALID_NONCE,
+                    "Permit2 nonce " + a.nonce() + " of " + a.from() + " is used");
+              }
               RpcResult simulation = results.get(balanceAt + 2);
               if (simulation.ok()) {
                 return null;
@@ -189,6 +201,12 @@ public final class Permit2Engine {
               return diagnose(
                   amount, results.get(balanceAt), results.get(balanceAt + 1), simulation.error());
             });
+  }
+
+  /** Whether a {@code nonceBitmap} answer says the nonce is used. */
+  private static boolean isUsed(RpcResult bitmap, BigInteger nonce) {
+    BigInteger word = bitmap.ok() ? decodeUint(bitmap) : null;
+    return word != null && word.testBit(nonce.intValue() & 0xff);
   }
 
   /**
@@ -467,7 +485,7 @@ public final class Permit2Engine {
    * recorded confirmed, so the permit cannot be settled here again for another amount.
    */
   private CompletableFuture<SettleResponse> settleNothing(Payment p, Instant fence) {
-    return onChainChecks(p.check, p.check.authorization().amount())
+    return onChainChecks(p.check, p.check.authorization().amount(), true)
         .thenCompose(
             refusal -> {
               if (refusal != null) {
@@ -520,7 +538,7 @@ public final class Permit2Engine {
     calls.add(RpcCall.of("eth_getBalance", sender.toLowerHex(), "latest"));
     int bitmapAt = calls.size();
     calls.add(ethCall(null, Permit2.ADDRESS, Permit2Calls.permit2NonceBitmap(a.from(), a.nonce())));
-    return onChainChecks(check, p.amount.value())
+    return onChainChecks(check, p.amount.value(), true)
         .thenCompose(
             refusal -> {
               if (refusal != null) {
