@@ -1,9 +1,7 @@
 package io.x402j.evm.facilitator.internal;
 
-import io.x402j.evm.Abi;
-import io.x402j.evm.Eip3009Calls;
+import io.x402j.evm.Erc6492;
 import io.x402j.evm.EvmAddress;
-import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -25,21 +23,13 @@ public record Erc6492Signature(EvmAddress factory, byte[] factoryCalldata, byte[
    *     or the factory is the zero address, or the factory calldata is empty
    */
   public static Optional<Erc6492Signature> parse(byte[] signature) {
-    if (!Eip3009Calls.isErc6492(signature)) {
+    if (!Erc6492.isWrapped(signature)) {
       return Optional.empty();
     }
-    byte[] body = Arrays.copyOf(signature, signature.length - 32);
-    if (body.length < 96) {
-      throw new IllegalArgumentException("the ERC-6492 wrapper is shorter than its three fields");
-    }
-    if (AbiReader.word(body, 0, "factory").bitLength() > 160) {
-      throw new IllegalArgumentException("the ERC-6492 factory is not an address");
-    }
-    EvmAddress factory = Abi.decodeAddress(body, 0);
-    byte[] calldata =
-        AbiReader.bytesAt(body, AbiReader.offset(body, 32, "factory calldata offset"), "calldata");
-    byte[] inner =
-        AbiReader.bytesAt(body, AbiReader.offset(body, 64, "signature offset"), "inner signature");
+    Erc6492.Wrapped wrapped = Erc6492.unwrap(signature);
+    EvmAddress factory = wrapped.factory();
+    byte[] calldata = wrapped.factoryCalldata();
+    byte[] inner = wrapped.signature();
     if (factory.equals(EvmAddress.ZERO) || calldata.length == 0) {
       throw new IllegalArgumentException(
           "the ERC-6492 wrapper names no factory or no deployment calldata");
@@ -52,9 +42,6 @@ public record Erc6492Signature(EvmAddress factory, byte[] factoryCalldata, byte[
 
   /** Wraps a wallet signature for {@code factory} (for tests and clients). */
   public static byte[] wrap(EvmAddress factory, byte[] factoryCalldata, byte[] inner) {
-    byte[] body = Abi.arguments().address(factory).bytes(factoryCalldata).bytes(inner).encode();
-    byte[] out = Arrays.copyOf(body, body.length + 32);
-    System.arraycopy(Eip3009Calls.ERC6492_SUFFIX, 0, out, body.length, 32);
-    return out;
+    return Erc6492.wrap(factory, factoryCalldata, inner);
   }
 }

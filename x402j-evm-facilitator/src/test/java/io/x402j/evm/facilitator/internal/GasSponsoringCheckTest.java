@@ -1,0 +1,328 @@
+package io.x402j.evm.facilitator.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.x402j.core.ErrorReason;
+import io.x402j.evm.Abi;
+import io.x402j.evm.Bytes32;
+import io.x402j.evm.Eip1559Transaction;
+import io.x402j.evm.EvmAddress;
+import io.x402j.evm.Hex;
+import io.x402j.evm.Permit2;
+import io.x402j.evm.PrivateKeySigner;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+class GasSponsoringCheckTest {
+  private static final PrivateKeySigner PAYER =
+      PrivateKeySigner.fromHex(
+          "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
+  private static final PrivateKeySigner OTHER =
+      PrivateKeySigner.fromHex(
+          "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a");
+  private static final EvmAddress TOKEN =
+      EvmAddress.parse("0x5FbDB2315678afecb367f032d93F642f64180aa3");
+  private static final Instant NOW = Instant.ofEpochSecond(1_800_000_000L);
+  private static final BigInteger AMOUNT = BigInteger.valueOf(10_000);
+  private static final long CHAIN = 84532;
+  private static final BigInteger FEE_CAP = BigInteger.valueOf(200_000_000_000L);
+
+  // ----------------------------------------------------------------------------- EIP-2612
+
+  private static Map<String, Object> permitInfo() {
+    Map<String, Object> info = new LinkedHashMap<>();
+    info.put("from", PAYER.address().toString());
+    info.put("asset", TOKEN.toString());
+    info.put("spender", Permit2.ADDRESS.toString());
+    info.put("amount", AMOUNT.toString());
+    info.put("nonce", "0");
+    info.put("deadline", Long.toString(NOW.getEpochSecond() + 60));
+    info.put("signature", Hex.encode(PAYER.sign(Bytes32.of(new byte[32])).toBytes()));
+    info.put("version", "1");
+    return info;
+  }
+
+  private static ErrorReason permitReason(Consumer<Map<String, Object>> change) {
+    Map<String, Object> info = permitInfo();
+    change.accept(info);
+    return GasSponsoringCheck.eip2612(
+            Map.of("eip2612GasSponsoring", Map.of("info", info)),
+            PAYER.address(),
+            TOKEN,
+            AMOUNT,
+            NOW)
+        .orElseThrow()
+        .refusal()
+        .reason();
+  }
+
+  @Test
+  void aWellFormedPermitIsAcceptedAndAnAbsentOneIsNoExtension() {
+    var checked =
+        GasSponsoringCheck.eip2612(
+                Map.of("eip2612GasSponsoring", Map.of("info", permitInfo())),
+                PAYER.address(),
+                TOKEN,
+                AMOUNT,
+                NOW)
+            .orElseThrow();
+    assertThat(checked.refused()).isFalse();
+    assertThat(checked.value().amount()).isEqualTo(AMOUNT);
+    assertThat(GasSponsoringCheck.eip2612(null, PAYER.address(), TOKEN, AMOUNT, NOW)).isEmpty();
+    assertThat(GasSponsoringCheck.eip2612(Map.of(), PAYER.address(), TOKEN, AMOUNT, NOW)).isEmpty();
+  }
+
+  @Test
+  void eachPermitFaultGetsItsOfficialReason() {
+    assertThat(permitReason(i -> i.put("amount", "0x10")))
+        .isEqualTo(ErrorReason.EIP2612_EXTENSION_FORMAT);
+    assertThat(permitReason(i -> i.remove("signature")))
+        .isEqualTo(ErrorReason.EIP2612_EXTENSION_FORMAT);
+    assertThat(permitReason(i -> i.put("version", "one")))
+        .isEqualTo(ErrorReason.EIP2612_EXTENSION_FORMAT);
+    assertThat(permitReason(i -> i.put("from", OTHER.address().toString())))
+        .isEqualTo(ErrorReason.EIP2612_FROM_MISMATCH);
+    assertThat(permitReason(i -> i.put("asset", OTHER.address().toString())))
+        .isEqualTo(ErrorReason.EIP2612_ASSET_MISMATCH);
+    assertThat(permitReason(i -> i.put("spender", Permit2.EXACT_PROXY.toString())))
+        .isEqualTo(ErrorReason.EIP2612_SPENDER_NOT_PERMIT2);
+    assertThat(permitReason(i -> i.put("deadline", Long.toString(NOW.getEpochSecond() + 5))))
+        .isEqualTo(ErrorReason.EIP2612_DEADLINE_EXPIRED);
+    assertThat(permitReason(i -> i.put("amount", "10001")))
+        .isEqualTo(ErrorReason.PERMIT2_2612_AMOUNT_MISMATCH);
+  }
+
+  // ------------------------------------------------------------------------- ERC-20 approval
+
+  private static String approval(
+      PrivateKeySigner signer,
+      long chainId,
+      EvmAddress to,
+      byte[] data,
+      long gas,
+      BigInteger maxFee,
+      BigInteger value) {
+    Eip1559Transaction tx =
+        new Eip1559Transaction(chainId, 3, BigInteger.ONE, maxFee, gas, to, value, data);
+    return Hex.encode(tx.encodeSigned(signer.sign(tx.signingHash())));
+  }
+
+  private static byte[] approve(EvmAddress spender, BigInteger amount) {
+    return Abi.call("approve(address,uint256)").address(spender).uint(amount).encode();
+  }
+
+  private static String goodApproval() {
+    return approval(
+        PAYER,
+        CHAIN,
+        TOKEN,
+        approve(Permit2.ADDRESS, AMOUNT),
+        60_000,
+        BigInteger.valueOf(2_000_000_000L),
+        BigInteger.ZERO);
+  }
+
+  private static Map<String, Object> approvalInfo(String signedTransaction) {
+    Map<String, Object> info = new LinkedHashMap<>();
+    info.put("from", PAYER.address().toString());
+    info.put("asset", TOKEN.toString());
+    info.put("spender", Permit2.ADDRESS.toString());
+    info.put("amount", AMOUNT.toString());
+    info.put("signedTransaction", signedTransaction);
+    info.put("version", "1");
+    return info;
+  }
+
+  private static GasSponsoringCheck.Checked<GasSponsoringCheck.Approval> checkApproval(
+      Map<String, Object> info) {
+    return GasSponsoringCheck.erc20Approval(
+            Map.of("erc20ApprovalGasSponsoring", Map.of("info", info)),
+            PAYER.address(),
+            TOKEN,
+            AMOUNT,
+            CHAIN,
+            FEE_CAP)
+        .orElseThrow();
+  }
+
+  private static ErrorReason approvalReason(Consumer<Map<String, Object>> change) {
+    Map<String, Object> info = approvalInfo(goodApproval());
+    change.accept(info);
+    var checked = checkApproval(info);
+    assertThat(checked.refused()).as("refused").isTrue();
+    return checked.refusal().reason();
+  }
+
+  private static ErrorReason approvalTxReason(String signedTransaction) {
+    return approvalReason(i -> i.put("signedTransaction", signedTransaction));
+  }
+
+  @Test
+  void aWellFormedApprovalIsAcceptedWithItsSenderAndCost() {
+    var checked = checkApproval(approvalInfo(goodApproval()));
+    assertThat(checked.refused()).isFalse();
+    assertThat(checked.value().signed().sender()).isEqualTo(PAYER.address());
+    assertThat(checked.value().maxCost()).isEqualTo(BigInteger.valueOf(60_000L * 2_000_000_000L));
+  }
+
+  @Test
+  void eachApprovalFaultGetsItsOfficialReason() {
+    BigInteger fee = BigInteger.valueOf(2_000_000_000L);
+    assertThat(approvalReason(i -> i.put("signedTransaction", "0xzz")))
+        .isEqualTo(ErrorReason.ERC20_APPROVAL_EXTENSION_FORMAT);
+    assertThat(approvalReason(i -> i.put("from", OTHER.address().toString())))
+        .isEqualTo(ErrorReason.ERC20_APPROVAL_FROM_MISMATCH);
+    assertThat(approvalReason(i -> i.put("asset", OTHER.address().toString())))
+        .isEqualTo(ErrorReason.ERC20_APPROVAL_ASSET_MISMATCH);
+    assertThat(approvalReason(i -> i.put("spender", Permit2.EXACT_PROXY.toString())))
+        .isEqualTo(ErrorReason.ERC20_APPROVAL_SPENDER_NOT_PERMIT2);
+    assertThat(approvalTxReason("0x02c0")).isEqualTo(ErrorReason.ERC20_APPROVAL_TX_PARSE_FAILED);
+    assertThat(
+            approvalTxReason(
+                approval(
+                    PAYER,
+                    1,
+                    TOKEN,
+                    approve(Permit2.ADDRESS, AMOUNT),
+                    60_000,
+                    fee,
+                    BigInteger.ZERO)))
+        .isEqualTo(ErrorReason.ERC20_APPROVAL_TX_PARSE_FAILED);
+    assertThat(
+            approvalTxReason(
+                approval(
+                    PAYER,
+                    CHAIN,
+                    OTHER.address(),
+                    approve(Permit2.ADDRESS, AMOUNT),
+                    60_000,
+                    fee,
+                    BigInteger.ZERO)))
+        .isEqualTo(ErrorReason.ERC20_APPROVAL_TX_WRONG_TARGET);
+    assertThat(
+            approvalTxReason(
+                approval(
+                    PAYER,
+                    CHAIN,
+                    TOKEN,
+                    Abi.call("transfer(address,uint256)")
+                        .address(Permit2.ADDRESS)
+                        .uint(AMOUNT)
+                        .encode(),
+                    60_000,
+                    fee,
+                    BigInteger.ZERO)))
+        .isEqualTo(ErrorReason.ERC20_APPROVAL_TX_WRONG_SELECTOR);
+    assertThat(
+            approvalTxReason(
+                approval(
+                    PAYER, CHAIN, TOKEN, Hex.decode("0x095ea7b300"), 60_000, fee, BigInteger.ZERO)))
+        .isEqualTo(ErrorReason.ERC20_APPROVAL_TX_INVALID_CALLDATA);
+    assertThat(
+            approvalTxReason(
+                approval(
+                    PAYER,
+                    CHAIN,
+                    TOKEN,
+                    approve(Permit2.EXACT_PROXY, AMOUNT),
+                    60_000,
+                    fee,
+                    BigInteger.ZERO)))
+        .isEqualTo(ErrorReason.ERC20_APPROVAL_TX_WRONG_SPENDER);
+    assertThat(
+            approvalTxReason(
+                approval(
+                    OTHER,
+                    CHAIN,
+                    TOKEN,
+                    approve(Permit2.ADDRESS, AMOUNT),
+                    60_000,
+                    fee,
+                    BigInteger.ZERO)))
+        .isEqualTo(ErrorReason.ERC20_APPROVAL_TX_SIGNER_MISMATCH);
+  }
+
+  @Test
+  void aHighSOrBadParitySignatureIsAnInvalidSignature() {
+    byte[] raw = Hex.decode(goodApproval());
+    // The last field, s, is 32 bytes at the end: replace it with n - s (the malleable twin).
+    byte[] s = java.util.Arrays.copyOfRange(raw, raw.length - 32, raw.length);
+    BigInteger high = io.x402j.evm.Signature.CURVE_ORDER.subtract(new BigInteger(1, s));
+    if (high.bitLength() > 248 && high.toByteArray().length >= 32) {
+      byte[] word = Abi.word(high);
+      System.arraycopy(word, 0, raw, raw.length - 32, 32);
+      assertThat(approvalTxReason(Hex.encode(raw)))
+          .isEqualTo(ErrorReason.ERC20_APPROVAL_TX_INVALID_SIGNATURE);
+    }
+  }
+
+  @Test
+  void theSponsorshipIsBoundedAndTheApprovalMustCoverThePayment() {
+    BigInteger fee = BigInteger.valueOf(2_000_000_000L);
+    assertThat(
+            approvalTxReason(
+                approval(
+                    PAYER,
+                    CHAIN,
+                    TOKEN,
+                    approve(Permit2.ADDRESS, AMOUNT),
+                    GasSponsoringCheck.MAX_APPROVAL_GAS + 1,
+                    fee,
+                    BigInteger.ZERO)))
+        .isEqualTo(ErrorReason.ERC20_APPROVAL_TX_INVALID_CALLDATA);
+    assertThat(
+            approvalTxReason(
+                approval(
+                    PAYER,
+                    CHAIN,
+                    TOKEN,
+                    approve(Permit2.ADDRESS, AMOUNT),
+                    60_000,
+                    FEE_CAP.add(BigInteger.ONE),
+                    BigInteger.ZERO)))
+        .isEqualTo(ErrorReason.ERC20_APPROVAL_TX_INVALID_CALLDATA);
+    assertThat(
+            approvalTxReason(
+                approval(
+                    PAYER,
+                    CHAIN,
+                    TOKEN,
+                    approve(Permit2.ADDRESS, AMOUNT),
+                    60_000,
+                    fee,
+                    BigInteger.ONE)))
+        .isEqualTo(ErrorReason.ERC20_APPROVAL_TX_INVALID_CALLDATA);
+    String small =
+        approval(
+            PAYER,
+            CHAIN,
+            TOKEN,
+            approve(Permit2.ADDRESS, AMOUNT.subtract(BigInteger.ONE)),
+            60_000,
+            fee,
+            BigInteger.ZERO);
+    assertThat(
+            approvalReason(
+                i -> {
+                  i.put("signedTransaction", small);
+                  i.put("amount", AMOUNT.subtract(BigInteger.ONE).toString());
+                }))
+        .isEqualTo(ErrorReason.ERC20_APPROVAL_TX_INVALID_CALLDATA);
+  }
+
+  @Test
+  void theApprovalMustUseThePayersNextNonceAndCoverTheBaseFee() {
+    var approval = checkApproval(approvalInfo(goodApproval())).value();
+    assertThat(GasSponsoringCheck.approvalOnChain(approval, 3, BigInteger.ONE)).isNull();
+    assertThat(GasSponsoringCheck.approvalOnChain(approval, 4, BigInteger.ONE).reason())
+        .isEqualTo(ErrorReason.ERC20_APPROVAL_BROADCAST_FAILED);
+    assertThat(
+            GasSponsoringCheck.approvalOnChain(approval, 3, BigInteger.valueOf(3_000_000_000L))
+                .message())
+        .contains("below the current base fee");
+  }
+}
