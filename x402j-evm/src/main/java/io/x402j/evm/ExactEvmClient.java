@@ -1,6 +1,7 @@
 package io.x402j.evm;
 
 import io.x402j.core.scheme.SchemeClient;
+import io.x402j.core.scheme.SchemePayment;
 import io.x402j.core.support.Text;
 import io.x402j.core.wire.PaymentRequirements;
 import java.math.BigInteger;
@@ -24,6 +25,20 @@ import java.util.Objects;
  * asks for less than the facilitators' 6-second margin gets exactly what it asked for, which its
  * facilitator will refuse as expiring: the client never lengthens an authorization. Immutable and
  * thread-safe.
+ *
+ * <p><b>Permit2.</b> When the requirement's {@code extra.assetTransferMethod} is {@code "permit2"},
+ * the client signs a Permit2 {@code PermitWitnessTransferFrom} instead (see {@link
+ * #authorizePermit2}): spender the exact proxy ({@link Permit2#EXACT_PROXY}), witness {@code to =
+ * payTo} and {@code validAfter = 0}, a random 256-bit nonce and {@code deadline = now +
+ * maxTimeoutSeconds} (capped as above), as @x402/evm 2.27.0 signs it. Absent or {@code "eip3009"}
+ * means EIP-3009; any other method is refused by name. With {@link #withPermit2Reads} the client
+ * also answers the gas-sponsoring extensions in {@link #createPayment} when the payer's Permit2
+ * allowance is short: an EIP-2612 permit ({@code eip2612GasSponsoring}) when the 402 declares it,
+ * {@code extra} has the token's EIP-712 domain and the token has {@code nonces()}; otherwise a
+ * signed {@code approve(Permit2, amount)} transaction ({@code erc20ApprovalGasSponsoring}) when the
+ * 402 declares that. Like the official client, that transaction approves the <b>uint256 maximum</b>
+ * (one approval serves all later Permit2 payments in the token) unless {@link
+ * #withExactPermit2Approvals()} limits it to the payment's amount.
  */
 public final class ExactEvmClient implements SchemeClient {
   /** The longest authorization signed unless configured otherwise: one hour. */
@@ -39,23 +54,35 @@ public final class ExactEvmClient implements SchemeClient {
   private final Clock clock;
   private final SecureRandom random;
   private final Duration maxLifetime;
+  private final Permit2Reads reads;
+  private final boolean exactApprovals;
+  private final Permit2Payer permit2;
 
-  private ExactEvmClient(Signer signer, Clock clock, SecureRandom random, Duration maxLifetime) {
+  private ExactEvmClient(
+      Signer signer,
+      Clock clock,
+      SecureRandom random,
+      Duration maxLifetime,
+      Permit2Reads reads,
+      boolean exactApprovals) {
     this.signer = Objects.requireNonNull(signer, "signer");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.random = Objects.requireNonNull(random, "random");
     this.maxLifetime = checkLifetime(maxLifetime);
+    this.reads = reads;
+    this.exactApprovals = exactApprovals;
+    this.permit2 = new Permit2Payer(signer, clock, random, maxLifetime, reads, exactApprovals);
   }
 
   /** A client paying with {@code signer}, the system clock and a new {@link SecureRandom}. */
   public static ExactEvmClient of(Signer signer) {
-    return new ExactEvmClient(
-        signer, Clock.systemUTC(), new SecureRandom(), DEFAULT_MAX_AUTHORIZATION_LIFETIME);
+    return of(signer, Clock.systemUTC(), new SecureRandom());
   }
 
   /** A client with an injected clock and randomness (for tests). */
   public static ExactEvmClient of(Signer signer, Clock clock, SecureRandom random) {
-    return new ExactEvmClient(signer, clock, random, DEFAULT_MAX_AUTHORIZATION_LIFETIME);
+    return new ExactEvmClient(
+        signer, clock, random, DEFAULT_MAX_AUTHORIZATION_LIFETIME, null, false);
   }
 
   /**
@@ -65,7 +92,24 @@ public final class ExactEvmClient implements SchemeClient {
    *     #MIN_AUTHORIZATION_LIFETIME}
    */
   public ExactEvmClient withMaxAuthorizationLifetime(Duration lifetime) {
-    return new ExactEvmClient(signer, clock, random, lifetime);
+    return new ExactEvmClient(signer, clock, random, lifetime, reads, exactApprovals);
+  }
+
+  /**
+   * This client reading the chain through {@code reads} to add gas-sponsoring extensions to Permit2
+   * payments in {@link #createPayment} ({@code null}: never add them).
+   */
+  public ExactEvmClient withPermit2Reads(Permit2Reads reads) {
+    return new ExactEvmClient(signer, clock, random, maxLifetime, reads, exactApprovals);
+  }
+
+  /**
+   * This client approving Permit2 for only the payment's amount in an {@code
+   * erc20ApprovalGasSponsoring} transaction, instead of the uint256 maximum the official client
+   * approves.
+   */
+  public ExactEvmClient withExactPermit2Approvals() {
+    return new ExactEvmClient(signer, clock, random, maxLifetime, reads, true);
   }
 
   /** The longest an authorization this client signs stays valid. */
@@ -105,15 +149,76 @@ public final class ExactEvmClient implements SchemeClient {
    */
   @Override
   public Map<String, Object> createPayload(int x402Version, PaymentRequirements requirements) {
+    if (usesPermit2(requirements)) {
+      return authorizePermit2(x402Version, requirements).toMap();
+    }
     ExactEvmPayload payload = authorize(x402Version, requirements);
     return payload.toMap();
   }
 
-  /** Like {@link #createPayload} but returns the typed payload. */
+  /**
+   * The payload and, for a Permit2 requirement with {@link #withPermit2Reads reads} configured, the
+   * gas-sponsoring extension answering one {@code declaredExtensions} names when the payer's
+   * Permit2 allowance is short of the amount (see the class description).
+   */
+  @Override
+  public SchemePayment createPayment(
+      int x402Version, PaymentRequirements requirements, Map<String, Object> declaredExtensions) {
+    if (!usesPermit2(requirements)) {
+      return SchemePayment.of(authorize(x402Version, requirements).toMap());
+    }
+    Permit2Payload payload = authorizePermit2(x402Version, requirements);
+    return new SchemePayment(
+        payload.toMap(), permit2.extensions(requirements, payload, declaredExtensions));
+  }
+
+  /**
+   * Whether {@code requirements} asks for Permit2: {@code extra.assetTransferMethod} is {@code
+   * "permit2"}; absent or {@code "eip3009"} means EIP-3009.
+   *
+   * @throws IllegalArgumentException for any other value, naming it
+   */
+  public static boolean usesPermit2(PaymentRequirements requirements) {
+    Object method =
+        requirements.extra() == null ? null : requirements.extra().get("assetTransferMethod");
+    if (method == null || "eip3009".equals(method)) {
+      return false;
+    }
+    if ("permit2".equals(method)) {
+      return true;
+    }
+    throw new IllegalArgumentException(
+        "extra.assetTransferMethod "
+            + (method instanceof String ? Text.quote((String) method) : String.valueOf(method))
+            + " is not one this client pays with (\"eip3009\" or \"permit2\")");
+  }
+
+  /**
+   * Signs a Permit2 payment of {@code requirements} for the exact proxy (see the class
+   * description), whatever {@code extra.assetTransferMethod} says.
+   *
+   * @throws IllegalArgumentException if the requirement is not exact on an EVM network, or its
+   *     asset or recipient is not an address
+   */
+  public Permit2Payload authorizePermit2(int x402Version, PaymentRequirements requirements) {
+    Permit2Payer.requireScheme(requirements, "exact");
+    return permit2.sign(requirements, Permit2.EXACT_PROXY, null);
+  }
+
+  /**
+   * Signs an EIP-3009 authorization paying {@code requirements}.
+   *
+   * @throws IllegalArgumentException as {@link #createPayload}, and when the requirement asks for
+   *     Permit2 (use {@link #authorizePermit2})
+   */
   public ExactEvmPayload authorize(int x402Version, PaymentRequirements requirements) {
     if (!"exact".equals(requirements.scheme())) {
       throw new IllegalArgumentException(
           "this client pays the exact scheme, not " + Text.quote(requirements.scheme()));
+    }
+    if (usesPermit2(requirements)) {
+      throw new IllegalArgumentException(
+          "the requirement asks for Permit2 (extra.assetTransferMethod \"permit2\"), not EIP-3009");
     }
     if (!requirements.network().isEvm()) {
       throw new IllegalArgumentException(
@@ -148,10 +253,6 @@ public final class ExactEvmClient implements SchemeClient {
   }
 
   private static EvmAddress address(String text, String field) {
-    try {
-      return EvmAddress.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("requirement " + field + ": " + e.getMessage());
-    }
+    return Permit2Payer.address(text, field);
   }
 }

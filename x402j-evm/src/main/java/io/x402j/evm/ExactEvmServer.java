@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * Prices exact-scheme requirements on EVM networks: resolves a {@link Price} to a token of the
@@ -22,13 +23,46 @@ import java.util.Objects;
  * the token's EIP-712 {@code name} and {@code version} in {@code extra}, as payers need them to
  * sign. A payment's identity is its token, payer and authorization nonce as parsed values (see
  * {@link #identify}). Thread-safe.
+ *
+ * <p>{@link #withPermit2()} (every asset) or {@link #withPermit2For} (chosen assets) makes the
+ * server ask for Permit2 instead of EIP-3009: {@code extra} is then {@code {name, version,
+ * assetTransferMethod: "permit2"}} when the token has an EIP-712 domain (payers use it for an
+ * EIP-2612 gas-sponsoring permit) and {@code {assetTransferMethod: "permit2"}} otherwise, as
+ *
+ * @x402/evm's server writes it. Permit2 works with any ERC-20, so tokens without EIP-3009 can be
+ *     charged.
  */
 public final class ExactEvmServer implements SchemeServer {
   private final NetworkRegistry networks;
+  private final Predicate<Asset> permit2;
 
-  /** A server pricing with the tokens of {@code networks}. */
+  /** A server pricing with the tokens of {@code networks}, asking for EIP-3009. */
   public ExactEvmServer(NetworkRegistry networks) {
+    this(networks, asset -> false);
+  }
+
+  private ExactEvmServer(NetworkRegistry networks, Predicate<Asset> permit2) {
     this.networks = Objects.requireNonNull(networks, "networks");
+    this.permit2 = Objects.requireNonNull(permit2, "permit2");
+  }
+
+  /**
+   * This server asking for Permit2 ({@code extra.assetTransferMethod "permit2"}) for every asset.
+   */
+  public ExactEvmServer withPermit2() {
+    return new ExactEvmServer(networks, asset -> true);
+  }
+
+  /**
+   * This server asking for Permit2 for the assets {@code which} accepts, EIP-3009 for the others.
+   */
+  public ExactEvmServer withPermit2For(Predicate<Asset> which) {
+    return new ExactEvmServer(networks, Objects.requireNonNull(which, "which"));
+  }
+
+  /** Whether this server asks for Permit2 when charging in {@code asset}. */
+  public boolean usesPermit2(Asset asset) {
+    return permit2.test(asset);
   }
 
   @Override
@@ -44,6 +78,12 @@ public final class ExactEvmServer implements SchemeServer {
    */
   @Override
   public AssetAmount parsePrice(Price price, Network network) {
+    Asset asset = resolveAsset(networks, price, network);
+    return permit2.test(asset) ? forPermit2Asset(price, asset) : forAsset(price, asset);
+  }
+
+  /** The asset {@code price} names on {@code network}, else the network's default. */
+  static Asset resolveAsset(NetworkRegistry networks, Price price, Network network) {
     if (!network.isEvm()) {
       throw new IllegalArgumentException("network " + network + " is not an EVM network");
     }
@@ -73,7 +113,7 @@ public final class ExactEvmServer implements SchemeServer {
                               + network
                               + " has no default token; give the asset explicitly"));
     }
-    return forAsset(price, asset);
+    return asset;
   }
 
   /**
@@ -88,7 +128,7 @@ public final class ExactEvmServer implements SchemeServer {
       throw new IllegalArgumentException("network " + network + " is not an EVM network");
     }
     EvmAddress.parse(asset.address());
-    return forAsset(price, asset);
+    return permit2.test(asset) ? forPermit2Asset(price, asset) : forAsset(price, asset);
   }
 
   /**
@@ -98,12 +138,20 @@ public final class ExactEvmServer implements SchemeServer {
    * in letter case are one payment and spellings with non-ASCII digits are refused. The payment is
    * acceptable until the authorization's {@code validBefore}.
    *
+   * <p>A Permit2 payload (it has {@code permit2Authorization}) must carry the exact witness and the
+   * exact proxy as spender; its identity is (network, owner, Permit2 nonce as a number), see {@link
+   * Permit2Payload#identity}, acceptable until the Permit2 deadline. Nonces are ASCII decimal:
+   * {@code "01"} and {@code "1"} are one payment, {@code "0x1"} and non-ASCII digits are refused.
+   *
    * @throws IllegalArgumentException naming the field when the payload is malformed, e.g. {@code
    *     payload.authorization.nonce: value '0x…' contains a non-ASCII character U+FF11 at index 9}
    */
   @Override
   public PaymentIdentity identify(
       int x402Version, PaymentRequirements requirements, Map<String, Object> payload) {
+    if (Permit2Payload.isPermit2(payload)) {
+      return permit2Identity(requirements, Permit2Payload.fromMap(payload).requireExact());
+    }
     ExactEvmPayload parsed = ExactEvmPayload.fromMap(payload);
     EvmAddress asset;
     try {
@@ -123,6 +171,15 @@ public final class ExactEvmServer implements SchemeServer {
     return new PaymentIdentity(id, instant(a.validBefore()));
   }
 
+  /**
+   * The identity of a Permit2 payment: {@link Permit2Payload#identity}, acceptable until the
+   * Permit2 deadline.
+   */
+  static PaymentIdentity permit2Identity(PaymentRequirements requirements, Permit2Payload payload) {
+    return new PaymentIdentity(
+        payload.identity(requirements.network()), instant(payload.authorization().deadline()));
+  }
+
   private static Instant instant(BigInteger epochSeconds) {
     BigInteger max = BigInteger.valueOf(Instant.MAX.getEpochSecond());
     return epochSeconds.compareTo(max) > 0
@@ -139,5 +196,17 @@ public final class ExactEvmServer implements SchemeServer {
       extra.put("version", asset.eip712Version());
     }
     return new AssetAmount(asset.address(), amount, extra);
+  }
+
+  /**
+   * The amount and {@code extra} of {@code price} charged in {@code asset} through Permit2: the
+   * token's EIP-712 {@code name} and {@code version} when it has them, then {@code
+   * assetTransferMethod: "permit2"}.
+   */
+  public static AssetAmount forPermit2Asset(Price price, Asset asset) {
+    AssetAmount base = forAsset(price, asset);
+    Map<String, Object> extra = new LinkedHashMap<>(base.extra());
+    extra.put("assetTransferMethod", "permit2");
+    return new AssetAmount(base.asset(), base.amount(), extra);
   }
 }

@@ -125,6 +125,21 @@ public record Permit2Payload(String signature, Permit2Authorization authorizatio
     return this;
   }
 
+  /**
+   * The canonical identity of this payment on {@code network}: {@code permit2|<network>|<owner,
+   * lower-case hex>|<nonce, decimal>}. Permit2 nonces are per owner across tokens, spenders and
+   * schemes, so exact and upto payments share this space; every spelling of one payment (letter
+   * case, leading zeros) has one identity.
+   */
+  public String identity(io.x402j.core.Network network) {
+    return "permit2|"
+        + network
+        + "|"
+        + authorization.from().toLowerHex()
+        + "|"
+        + authorization.nonce();
+  }
+
   /** The signature bytes (for an ERC-6492 wrapper, the whole wrapper). */
   public byte[] signatureBytes() {
     return Hex.decode(signature);
