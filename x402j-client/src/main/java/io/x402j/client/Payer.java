@@ -3,6 +3,7 @@ package io.x402j.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.x402j.client.internal.Extensions;
+import io.x402j.client.internal.RpcPermit2Reads;
 import io.x402j.client.internal.SolanaRpcSources;
 import io.x402j.core.Asset;
 import io.x402j.core.Network;
@@ -27,7 +28,9 @@ import io.x402j.core.wire.SettleResponse;
 import io.x402j.core.wire.V1Translation;
 import io.x402j.core.wire.WireCodec;
 import io.x402j.evm.ExactEvmClient;
+import io.x402j.evm.Permit2Reads;
 import io.x402j.evm.Signer;
+import io.x402j.evm.UptoEvmClient;
 import io.x402j.svm.BlockhashSource;
 import io.x402j.svm.ExactSvmClient;
 import io.x402j.svm.MintInfoSource;
@@ -482,6 +485,8 @@ public final class Payer {
     private Clock clock = Clock.systemUTC();
     private BlockhashSource blockhashes;
     private MintInfoSource mints;
+    private final Map<Network, String> evmRpcUrls = new java.util.LinkedHashMap<>();
+    private Permit2Reads permit2Reads;
 
     private Builder() {}
 
@@ -511,6 +516,32 @@ public final class Payer {
       return solanaSources(sources, sources);
     }
 
+    /**
+     * An EVM JSON-RPC node of {@code network}, from which the Permit2 payments of {@link #signer}
+     * on that network read the payer's Permit2 allowance (and the token's EIP-2612 nonce, the
+     * account's nonce and fees) to add a gas-sponsoring extension the server declares. The node's
+     * {@code eth_chainId} is checked against {@code network} before it is trusted. Repeat for more
+     * networks.
+     */
+    public Builder evmRpcUrl(Network network, String url) {
+      Objects.requireNonNull(network, "network");
+      Objects.requireNonNull(url, "url");
+      if (!network.isEvm()) {
+        throw new IllegalArgumentException(network + " is not an EVM network");
+      }
+      evmRpcUrls.put(network, url);
+      return this;
+    }
+
+    /**
+     * The chain reads of {@link #signer}'s Permit2 payments, on every EVM network, instead of
+     * {@link #evmRpcUrl} nodes.
+     */
+    public Builder permit2Reads(Permit2Reads reads) {
+      this.permit2Reads = Objects.requireNonNull(reads, "reads");
+      return this;
+    }
+
     /** Where the Solana client gets blockhashes and mint facts. */
     public Builder solanaSources(BlockhashSource blockhashes, MintInfoSource mints) {
       this.blockhashes = Objects.requireNonNull(blockhashes, "blockhashes");
@@ -519,8 +550,15 @@ public final class Payer {
     }
 
     /**
-     * Pays exact-scheme requirements on every EVM network with {@code signer}, signing
-     * authorizations valid at most {@link #maxAuthorizationLifetime}.
+     * Pays on every EVM network with {@code signer}: {@code exact} requirements (EIP-3009, or
+     * Permit2 when the requirement's {@code extra.assetTransferMethod} is {@code "permit2"}) and
+     * {@code upto} requirements (a Permit2 ceiling the seller charges from), signing authorizations
+     * valid at most {@link #maxAuthorizationLifetime}. Permit2 payments need the payer's allowance
+     * of Permit2 for the token: with an {@link #evmRpcUrl} for the network the client reads it and,
+     * when it is short and the server declares a gas-sponsoring extension ({@code
+     * eip2612GasSponsoring}, {@code erc20ApprovalGasSponsoring}), adds it so the facilitator
+     * approves on the payer's behalf; without one it pays Permit2 plainly (no extension), and a
+     * payer without allowance is refused by the server ({@code permit2_allowance_required}).
      */
     public Builder signer(Signer signer) {
       registrations.add(
@@ -614,23 +652,55 @@ public final class Payer {
                 + ".unlimited()) to pay whatever a server asks");
       }
       schemes = SchemeRegistry.builder();
+      Permit2Reads nodes =
+          evmRpcUrls.isEmpty()
+              ? null
+              : RpcPermit2Reads.of(
+                  evmRpcUrls.entrySet().stream()
+                      .collect(
+                          java.util.stream.Collectors.toMap(
+                              e -> NetworkPattern.of(e.getKey()),
+                              Map.Entry::getValue,
+                              (a, b) -> b,
+                              java.util.LinkedHashMap::new)));
       for (Registration r : registrations) {
-        SchemeClient client;
         if (r.client() != null) {
-          client = r.client();
+          schemes.registerBothVersions(r.client().scheme(), r.networks(), r.client());
         } else if (r.svmSigner() != null) {
           ExactSvmClient.Builder svm = ExactSvmClient.builder(r.svmSigner());
           if (blockhashes != null) {
             svm.blockhashSource(blockhashes).mintInfoSource(mints);
           }
-          client = svm.build();
+          ExactSvmClient client = svm.build();
+          schemes.registerBothVersions(client.scheme(), r.networks(), client);
         } else {
-          client =
-              ExactEvmClient.of(r.signer()).withMaxAuthorizationLifetime(maxAuthorizationLifetime);
+          registerEvm(r.signer(), r.networks(), permit2Reads);
+          if (permit2Reads == null) {
+            // A node per network: the clients with reads serve their network only (more specific
+            // than eip155:*); elsewhere Permit2 is paid plainly.
+            for (Network network : evmRpcUrls.keySet()) {
+              if (r.networks().matches(network)) {
+                registerEvm(r.signer(), NetworkPattern.of(network), nodes);
+              }
+            }
+          }
         }
-        schemes.registerBothVersions(client.scheme(), r.networks(), client);
       }
       return new Payer(this);
+    }
+
+    private void registerEvm(Signer signer, NetworkPattern networks, Permit2Reads reads) {
+      ExactEvmClient exact =
+          ExactEvmClient.of(signer)
+              .withMaxAuthorizationLifetime(maxAuthorizationLifetime)
+              .withPermit2Reads(reads);
+      UptoEvmClient upto =
+          UptoEvmClient.of(signer)
+              .withMaxAuthorizationLifetime(maxAuthorizationLifetime)
+              .withPermit2Reads(reads);
+      schemes.registerBothVersions(exact.scheme(), networks, exact);
+      // upto exists in protocol v2 only.
+      schemes.register(2, upto.scheme(), networks, upto);
     }
   }
 }
