@@ -16,7 +16,6 @@ import io.x402j.devnet.NodeProject.Service;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.ExactEvmServer;
 import io.x402j.evm.PrivateKeySigner;
-import io.x402j.evm.UptoEvmClient;
 import io.x402j.evm.UptoEvmServer;
 import io.x402j.gateway.Gateway;
 import io.x402j.server.PaidRoute;
@@ -241,7 +240,6 @@ class Permit2InteropIT {
   static Payer x402jPayer() {
     return Payer.builder()
         .signer(market.buyer())
-        .scheme(NetworkPattern.namespace("eip155"), UptoEvmClient.of(market.buyer()))
         .networks(market.networks())
         .spendControls(SpendControls.builder().maxPerPaymentUsd("0.10").build())
         .build();
