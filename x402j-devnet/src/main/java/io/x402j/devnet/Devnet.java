@@ -28,8 +28,10 @@ import java.util.concurrent.CompletionException;
 
 /**
  * A local EVM chain for demos and tests: anvil on 127.0.0.1 with an EIP-3009 test dollar deployed
- * and named accounts funded. Start it with {@link #start(DevnetOptions)} and close it when done;
- * anvil never outlives the JVM that started it.
+ * and named accounts funded; also a plain ERC-20, Permit2 and the x402 exact and upto Permit2
+ * proxies at their canonical addresses, and an ERC-6492 test factory (see {@link DevnetInfo}).
+ * Start it with {@link #start(DevnetOptions)} and close it when done; anvil never outlives the JVM
+ * that started it.
  *
  * <pre>{@code
  * try (Devnet devnet = Devnet.start(DevnetOptions.defaults())) {
@@ -512,6 +514,28 @@ public final class Devnet implements AutoCloseable {
   /** The ERC-20 balance of {@code owner} in {@code token}, in atomic units. */
   public BigInteger tokenBalance(EvmAddress token, EvmAddress owner) {
     return uintCall(token, Abi.call("balanceOf(address)").address(owner).encode());
+  }
+
+  /**
+   * The call of the ERC-6492 test factory that deploys the wallet of ({@code owner}, {@code salt}):
+   * {@code deploy(address,uint256)}, the {@code factoryCalldata} of an ERC-6492 signature whose
+   * factory is {@link #ERC6492_FACTORY}.
+   */
+  public static byte[] walletDeployCall(EvmAddress owner, BigInteger salt) {
+    return Abi.call("deploy(address,uint256)").address(owner).uint(salt).encode();
+  }
+
+  /**
+   * Where the ERC-6492 test factory deploys (or has deployed) the wallet of ({@code owner}, {@code
+   * salt}); the wallet may not exist yet.
+   */
+  public EvmAddress predictWallet(EvmAddress owner, BigInteger salt) {
+    Map<String, Object> call = new LinkedHashMap<>();
+    call.put("to", ERC6492_FACTORY.toLowerHex());
+    call.put(
+        "data",
+        Hex.encode(Abi.call("predict(address,uint256)").address(owner).uint(salt).encode()));
+    return Abi.decodeAddress(Hex.decode(rpc.call("eth_call", call, "latest").join().asText()), 0);
   }
 
   /** Turns mining on every transaction on or off (off: transactions wait for {@link #mine()}). */

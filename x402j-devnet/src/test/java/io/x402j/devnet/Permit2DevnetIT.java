@@ -315,9 +315,9 @@ class Permit2DevnetIT {
                 Abi.call("predict(address,uint256)").address(owner.address()).uint(43).encode()),
             0);
     assertThat(otherSalt).isNotEqualTo(predicted);
+    assertThat(devnet.predictWallet(owner.address(), salt)).isEqualTo(predicted);
 
-    byte[] deploy =
-        Abi.call("deploy(address,uint256)").address(owner.address()).uint(salt).encode();
+    byte[] deploy = Devnet.walletDeployCall(owner.address(), salt);
     assertThat(Abi.decodeAddress(call(devnet, factory, deploy), 0)).isEqualTo(predicted);
     EvmAddress anyone = info.requireAccount("facilitator").address();
     assertThat(succeeded(devnet.sendAs(anyone, factory, deploy))).isTrue();
