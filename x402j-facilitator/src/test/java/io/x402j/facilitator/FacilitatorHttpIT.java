@@ -384,6 +384,15 @@ class FacilitatorHttpIT {
     var supported = WIRE.decodeSupportedResponse(response.body());
     assertThat(supported.supports(2, "exact", "eip155:31337")).isTrue();
     assertThat(supported.supports(1, "exact", "x402j-devnet")).isTrue();
+    // upto is served beside exact, naming the signer its payments must name (the first one).
+    assertThat(supported.kinds())
+        .filteredOn(k -> k.x402Version() == 2 && k.scheme().equals("upto"))
+        .singleElement()
+        .satisfies(
+            k ->
+                assertThat(k.extra())
+                    .containsEntry(
+                        "facilitatorAddress", info.requireAccount("gas-1").address().toString()));
     assertThat(supported.signers().get("eip155:*"))
         .containsExactly(info.requireAccount("gas-1").address().toString());
   }

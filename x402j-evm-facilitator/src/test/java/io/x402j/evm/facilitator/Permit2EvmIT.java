@@ -291,6 +291,42 @@ class Permit2EvmIT {
   }
 
   @Test
+  void aSmartWalletOwnerSignsThroughErc1271() throws Exception {
+    EvmAddress wallet = devnet.deploySmartWallet(buyer.address());
+    devnet.mint(wallet, PRICE.multiply(BigInteger.TEN));
+    rpc().call("anvil_setBalance", wallet.toLowerHex(), Hex.quantity(ETH)).join();
+    devnet.approvePermit2(wallet, info.token());
+    Permit2Authorization a =
+        new Permit2Authorization(
+            info.token(),
+            PRICE,
+            wallet,
+            Permit2.EXACT_PROXY,
+            freshNonce(),
+            BigInteger.valueOf(now() + 600),
+            Permit2Witness.exact(seller, BigInteger.valueOf(now() - 600)));
+    String byOwner = buyer.sign(Permit2.digest(info.chainId(), a)).toString();
+    String byStranger = unapproved.sign(Permit2.digest(info.chainId(), a)).toString();
+    BigInteger sellerBefore = devnet.tokenBalance(seller);
+    try (ExactEvmFacilitator exact = facilitator(gasA)) {
+      VerifyResponse forged =
+          exact
+              .verify(request("exact", PRICE, new Permit2Payload(byStranger, a).toMap(), null))
+              .join();
+      SchemeRequest request =
+          request("exact", PRICE, new Permit2Payload(byOwner, a).toMap(), attempt());
+
+      VerifyResponse verdict = exact.verify(request).join();
+      SettleResponse settled = exact.settle(request).join();
+
+      assertThat(forged.reason()).hasValue(ErrorReason.PERMIT2_INVALID_SIGNATURE);
+      assertThat(verdict.isValid()).as(verdict.toString()).isTrue();
+      assertThat(settled.success()).as(settled.toString()).isTrue();
+      assertThat(devnet.tokenBalance(seller)).isEqualTo(sellerBefore.add(PRICE));
+    }
+  }
+
+  @Test
   void withoutTheProxyCodeVerifyAnswersProxyNotDeployed() {
     String code =
         rpc().call("eth_getCode", Permit2.UPTO_PROXY.toLowerHex(), "latest").join().asText();
