@@ -5,6 +5,7 @@ import io.x402j.core.Network;
 import io.x402j.core.scheme.SchemeRequest;
 import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.evm.Bytes32;
+import io.x402j.evm.Eip2612GasSponsoring;
 import io.x402j.evm.Eip3009Calls;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.Permit2;
@@ -15,6 +16,7 @@ import io.x402j.evm.spi.Secp256k1Backend;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -65,10 +67,12 @@ public final class Permit2Check {
       EvmAddress payTo,
       Bytes32 digest,
       boolean contractSignature,
-      Result deferred) {
+      Result deferred,
+      Eip2612GasSponsoring permit2612) {
 
     static Result fail(ErrorReason reason, String message, String payer) {
-      return new Result(reason, message, payer, null, null, null, null, null, null, false, null);
+      return new Result(
+          reason, message, payer, null, null, null, null, null, null, false, null, null);
     }
 
     /** Whether a check failed. */
@@ -238,8 +242,39 @@ public final class Permit2Check {
     if (later != null && !contractSignature) {
       return later;
     }
+    // The eip2612GasSponsoring extension, checked after the signature as the official verifier.
+    Eip2612GasSponsoring permit2612 = null;
+    Optional<GasSponsoringCheck.Checked<Eip2612GasSponsoring>> sponsoring =
+        GasSponsoringCheck.eip2612(
+            request.payload().extensions(), a.from(), asset, a.amount(), now);
+    if (sponsoring.isPresent()) {
+      GasSponsoringCheck.Checked<Eip2612GasSponsoring> checked = sponsoring.get();
+      if (checked.refused()) {
+        Result refusal =
+            Result.fail(checked.refusal().reason(), checked.refusal().message(), payer);
+        if (!contractSignature) {
+          return refusal;
+        }
+        if (later == null) {
+          later = refusal;
+        }
+      } else {
+        permit2612 = checked.value();
+      }
+    }
     return new Result(
-        null, null, payer, mode, chain, payload, asset, payTo, digest, contractSignature, later);
+        null,
+        null,
+        payer,
+        mode,
+        chain,
+        payload,
+        asset,
+        payTo,
+        digest,
+        contractSignature,
+        later,
+        permit2612);
   }
 
   /** Deadline, validAfter, amount and token, in the official order; the first failure or null. */

@@ -289,6 +289,12 @@ public final class Permit2Engine {
   }
 
   private static byte[] settleData(Permit2Check.Result check, BigInteger amount) {
+    if (check.permit2612() != null) {
+      // eip2612GasSponsoring: the proxy submits the payer's permit for Permit2, then settles.
+      return check.mode() == Mode.UPTO
+          ? Permit2Calls.uptoSettleWithPermit(check.permit2612().permit(), check.payload(), amount)
+          : Permit2Calls.exactSettleWithPermit(check.permit2612().permit(), check.payload());
+    }
     return check.mode() == Mode.UPTO
         ? Permit2Calls.uptoSettle(check.payload(), amount)
         : Permit2Calls.exactSettle(check.payload());
