@@ -54,6 +54,10 @@ public final class Devnet implements AutoCloseable {
   public static final EvmAddress BASE_SEPOLIA_USDC =
       EvmAddress.parse("0x036CbD53842c5426634e7929541eC2318f3dCF7e");
 
+  // OpenZeppelin 5.5 ReentrancyGuard's storage slot and the value its constructor writes there.
+  private static final String REENTRANCY_GUARD_SLOT =
+      "0x9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f00";
+
   // anvil's first development account: unlocked, funded, used to deploy and own the token.
   private static final EvmAddress DEPLOYER =
       EvmAddress.parse("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
@@ -202,6 +206,8 @@ public final class Devnet implements AutoCloseable {
       token = EvmAddress.parse(receipt.path("contractAddress").asText());
     }
 
+    DevnetInfo.Permit2Contracts permit2 = installPermit2(rpc, contracts, options.chainId());
+
     List<DevnetAccount> accounts = new ArrayList<>();
     List<String> pending = new ArrayList<>();
     for (DevnetOptions.AccountSpec spec : options.accounts()) {
@@ -236,8 +242,62 @@ public final class Devnet implements AutoCloseable {
             options.tokenVersion(),
             6,
             accounts,
-            options.blockTime());
+            options.blockTime(),
+            permit2);
     return new Devnet(anvil, rpc, info, contracts, work);
+  }
+
+  /**
+   * Installs Permit2 and the x402 exact and upto proxies at their canonical addresses, writing the
+   * immutables their constructors would have written: Permit2's cached chain ID and EIP-712 domain
+   * separator (for this chain and the canonical address, so {@code DOMAIN_SEPARATOR()} is the one
+   * of public chains) and each proxy's {@code PERMIT2}; and each proxy's reentrancy guard as its
+   * constructor leaves it.
+   */
+  private static DevnetInfo.Permit2Contracts installPermit2(
+      JsonRpcClient rpc, Contracts contracts, long chainId) {
+    DevnetInfo.Permit2Contracts at = DevnetInfo.Permit2Contracts.CANONICAL;
+    EvmAddress permit2 = at.permit2Address();
+    byte[] separator =
+        Keccak.hash(
+            Abi.arguments()
+                .bytes32(
+                    Keccak.hash(
+                        "EIP712Domain(string name,uint256 chainId,address verifyingContract)"))
+                .bytes32(Keccak.hash("Permit2"))
+                .uint(chainId)
+                .address(permit2)
+                .encode());
+    setCode(
+        rpc,
+        permit2,
+        contracts.deployedBytecode(
+            "Permit2",
+            Map.of(
+                "_CACHED_CHAIN_ID",
+                Abi.word(BigInteger.valueOf(chainId)),
+                "_CACHED_DOMAIN_SEPARATOR",
+                separator)));
+    Map<String, byte[]> proxyImmutables =
+        Map.of("PERMIT2", Abi.arguments().address(permit2).encode());
+    for (Map.Entry<EvmAddress, String> proxy :
+        Map.of(
+                at.exactProxyAddress(), "x402ExactPermit2Proxy",
+                at.uptoProxyAddress(), "x402UptoPermit2Proxy")
+            .entrySet()) {
+      setCode(rpc, proxy.getKey(), contracts.deployedBytecode(proxy.getValue(), proxyImmutables));
+      rpc.call(
+              "anvil_setStorageAt",
+              proxy.getKey().toLowerHex(),
+              REENTRANCY_GUARD_SLOT,
+              Hex.encode(Abi.word(BigInteger.ONE)))
+          .join();
+    }
+    return at;
+  }
+
+  private static void setCode(JsonRpcClient rpc, EvmAddress at, byte[] code) {
+    rpc.call("anvil_setCode", at.toLowerHex(), Hex.encode(code)).join();
   }
 
   private static String send(JsonRpcClient rpc, EvmAddress to, byte[] data) {
@@ -383,6 +443,55 @@ public final class Devnet implements AutoCloseable {
         concat(contracts.bytecode("TestSmartWallet"), Abi.arguments().address(owner).encode());
     return EvmAddress.parse(
         receipt(rpc, send(rpc, null, creation)).path("contractAddress").asText());
+  }
+
+  /**
+   * Sends a transaction from {@code from} without its key (anvil impersonation), waits for its
+   * receipt and returns it whatever its status. For tests that need an account to act, such as a
+   * buyer approving a spender.
+   *
+   * @param to the contract called, or {@code null} to create one
+   * @throws IOException if it is not mined in time
+   */
+  public JsonNode sendAs(EvmAddress from, EvmAddress to, byte[] data) throws IOException {
+    rpc.call("anvil_impersonateAccount", from.toLowerHex()).join();
+    try {
+      Map<String, Object> tx = new LinkedHashMap<>();
+      tx.put("from", from.toLowerHex());
+      if (to != null) {
+        tx.put("to", to.toLowerHex());
+      }
+      tx.put("data", Hex.encode(data));
+      return awaitReceipt(rpc, rpc.call("eth_sendTransaction", tx).join().asText());
+    } finally {
+      rpc.call("anvil_stopImpersonatingAccount", from.toLowerHex()).join();
+    }
+  }
+
+  /**
+   * Lets Permit2 spend all of {@code owner}'s {@code token} ({@code approve(Permit2, 2^256-1)} sent
+   * as {@code owner}), as a wallet does once before its first Permit2 payment. The devnet's
+   * accounts start without this allowance.
+   *
+   * @throws IOException if the approval reverts or is not mined in time
+   */
+  public void approvePermit2(EvmAddress owner, EvmAddress token) throws IOException {
+    JsonNode receipt =
+        sendAs(
+            owner,
+            token,
+            Abi.call("approve(address,uint256)")
+                .address(DevnetInfo.Permit2Contracts.CANONICAL.permit2Address())
+                .uint(BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE))
+                .encode());
+    if (!"0x1".equals(receipt.path("status").asText())) {
+      throw new IOException("approving Permit2 for " + owner + " on " + token + " reverted");
+    }
+  }
+
+  /** The ERC-20 balance of {@code owner} in {@code token}, in atomic units. */
+  public BigInteger tokenBalance(EvmAddress token, EvmAddress owner) {
+    return uintCall(token, Abi.call("balanceOf(address)").address(owner).encode());
   }
 
   /** Turns mining on every transaction on or off (off: transactions wait for {@link #mine()}). */

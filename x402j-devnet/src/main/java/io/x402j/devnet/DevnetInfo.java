@@ -1,5 +1,7 @@
 package io.x402j.devnet;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,7 +10,9 @@ import io.x402j.core.Network;
 import io.x402j.core.NetworkInfo;
 import io.x402j.evm.EvmAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -24,6 +28,8 @@ import java.util.Optional;
  * @param accounts the funded accounts
  * @param blockTime the interval between blocks, or {@code null} when each transaction is mined at
  *     once
+ * @param permit2Contracts Permit2 and the x402 proxies at their canonical addresses, or {@code
+ *     null} when the devnet has none (see {@link #permit2()})
  */
 public record DevnetInfo(
     String rpcUrl,
@@ -34,11 +40,80 @@ public record DevnetInfo(
     String tokenVersion,
     int tokenDecimals,
     List<DevnetAccount> accounts,
-    Duration blockTime) {
+    Duration blockTime,
+    Permit2Contracts permit2Contracts) {
+
+  /**
+   * Where Permit2 and the two x402 Permit2 proxies are. Their code is installed at the addresses
+   * they have on public chains, so payments signed for those addresses settle here unchanged.
+   *
+   * @param permit2 Uniswap's Permit2, {@code 0x000000000022D473030F116dDEE9F6B43aC78BA3}
+   * @param exactProxy the x402 exact proxy, {@code 0x402085c248EeA27D92E8b30b2C58ed07f9E20001}
+   * @param uptoProxy the x402 upto proxy, {@code 0x4020A4f3b7b90ccA423B9fabCc0CE57C6C240002}
+   */
+  public record Permit2Contracts(String permit2, String exactProxy, String uptoProxy) {
+    /** The canonical addresses, where {@link Devnet#start} installs the contracts. */
+    public static final Permit2Contracts CANONICAL =
+        new Permit2Contracts(
+            "0x000000000022D473030F116dDEE9F6B43aC78BA3",
+            "0x402085c248EeA27D92E8b30b2C58ed07f9E20001",
+            "0x4020A4f3b7b90ccA423B9fabCc0CE57C6C240002");
+
+    /** Checks each is an address and writes it in its checksummed form. */
+    public Permit2Contracts {
+      permit2 = EvmAddress.parse(Objects.requireNonNull(permit2, "permit2")).toString();
+      exactProxy = EvmAddress.parse(Objects.requireNonNull(exactProxy, "exactProxy")).toString();
+      uptoProxy = EvmAddress.parse(Objects.requireNonNull(uptoProxy, "uptoProxy")).toString();
+    }
+
+    /** Permit2's address. */
+    public EvmAddress permit2Address() {
+      return EvmAddress.parse(permit2);
+    }
+
+    /** The exact proxy's address. */
+    public EvmAddress exactProxyAddress() {
+      return EvmAddress.parse(exactProxy);
+    }
+
+    /** The upto proxy's address. */
+    public EvmAddress uptoProxyAddress() {
+      return EvmAddress.parse(uptoProxy);
+    }
+  }
 
   /** Copies the account list. */
   public DevnetInfo {
     accounts = List.copyOf(accounts);
+  }
+
+  /** A devnet without Permit2 (the form before Permit2 was installed). */
+  public DevnetInfo(
+      String rpcUrl,
+      long chainId,
+      EvmAddress token,
+      String tokenName,
+      String tokenSymbol,
+      String tokenVersion,
+      int tokenDecimals,
+      List<DevnetAccount> accounts,
+      Duration blockTime) {
+    this(
+        rpcUrl,
+        chainId,
+        token,
+        tokenName,
+        tokenSymbol,
+        tokenVersion,
+        tokenDecimals,
+        accounts,
+        blockTime,
+        null);
+  }
+
+  /** Permit2 and the x402 exact and upto proxies, when the devnet has them. */
+  public Optional<Permit2Contracts> permit2() {
+    return Optional.ofNullable(permit2Contracts);
   }
 
   /** The CAIP-2 network, {@code eip155:<chainId>}. */
@@ -95,6 +170,15 @@ public record DevnetInfo(
     tokenNode.put("symbol", tokenSymbol);
     tokenNode.put("version", tokenVersion);
     tokenNode.put("decimals", tokenDecimals);
+    if (permit2Contracts != null) {
+      root.putObject("permit2")
+          .put("permit2", permit2Contracts.permit2())
+          .put("exactProxy", permit2Contracts.exactProxy())
+          .put("uptoProxy", permit2Contracts.uptoProxy());
+    }
+    if (blockTime != null) {
+      root.put("blockTimeMillis", blockTime.toMillis());
+    }
     ArrayNode list = root.putArray("accounts");
     for (DevnetAccount account : accounts) {
       list.addObject()
@@ -103,5 +187,98 @@ public record DevnetInfo(
           .put("privateKey", account.privateKey());
     }
     return root.toString();
+  }
+
+  /**
+   * Reads the line {@link #toJson()} writes (for a program that started {@code x402j devnet} and
+   * reads its output).
+   *
+   * @throws IllegalArgumentException naming the missing or bad field
+   */
+  public static DevnetInfo fromJson(String json) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("devnet info is not JSON: " + e.getOriginalMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException("devnet info must be a JSON object");
+    }
+    JsonNode tokenNode = object(root, "token");
+    List<DevnetAccount> accounts = new ArrayList<>();
+    JsonNode list = root.path("accounts");
+    if (!list.isArray()) {
+      throw new IllegalArgumentException("devnet info: accounts must be an array");
+    }
+    for (int i = 0; i < list.size(); i++) {
+      JsonNode a = list.get(i);
+      accounts.add(
+          new DevnetAccount(
+              text(a, "accounts[" + i + "].name", "name"),
+              address(a, "accounts[" + i + "].address", "address"),
+              text(a, "accounts[" + i + "].privateKey", "privateKey")));
+    }
+    Permit2Contracts permit2 = null;
+    if (root.has("permit2")) {
+      JsonNode p = object(root, "permit2");
+      permit2 =
+          new Permit2Contracts(
+              address(p, "permit2.permit2", "permit2").toString(),
+              address(p, "permit2.exactProxy", "exactProxy").toString(),
+              address(p, "permit2.uptoProxy", "uptoProxy").toString());
+    }
+    Duration blockTime = null;
+    if (root.has("blockTimeMillis")) {
+      JsonNode millis = root.get("blockTimeMillis");
+      if (!millis.canConvertToLong() || !millis.isIntegralNumber() || millis.asLong() <= 0) {
+        throw new IllegalArgumentException(
+            "devnet info: blockTimeMillis must be a positive integer");
+      }
+      blockTime = Duration.ofMillis(millis.asLong());
+    }
+    JsonNode chainId = root.path("chainId");
+    if (!chainId.isIntegralNumber() || !chainId.canConvertToLong() || chainId.asLong() <= 0) {
+      throw new IllegalArgumentException("devnet info: chainId must be a positive integer");
+    }
+    JsonNode decimals = tokenNode.path("decimals");
+    if (!decimals.isInt() || decimals.asInt() < 0) {
+      throw new IllegalArgumentException("devnet info: token.decimals must be an integer");
+    }
+    return new DevnetInfo(
+        text(root, "rpcUrl", "rpcUrl"),
+        chainId.asLong(),
+        address(tokenNode, "token.address", "address"),
+        text(tokenNode, "token.name", "name"),
+        text(tokenNode, "token.symbol", "symbol"),
+        text(tokenNode, "token.version", "version"),
+        decimals.asInt(),
+        accounts,
+        blockTime,
+        permit2);
+  }
+
+  private static JsonNode object(JsonNode parent, String field) {
+    JsonNode node = parent.path(field);
+    if (!node.isObject()) {
+      throw new IllegalArgumentException("devnet info: " + field + " must be an object");
+    }
+    return node;
+  }
+
+  private static String text(JsonNode parent, String path, String field) {
+    JsonNode node = parent.path(field);
+    if (!node.isTextual()) {
+      throw new IllegalArgumentException("devnet info: " + path + " must be a string");
+    }
+    return node.asText();
+  }
+
+  private static EvmAddress address(JsonNode parent, String path, String field) {
+    String text = text(parent, path, field);
+    if (!EvmAddress.isValid(text)) {
+      throw new IllegalArgumentException("devnet info: " + path + " is not an EVM address");
+    }
+    return EvmAddress.parse(text);
   }
 }

@@ -15,15 +15,24 @@ class ContractArtifactTest {
   @Test
   void artifactMatchesTheSources() throws Exception {
     Contracts contracts = Contracts.load();
-    try (Stream<Path> sources = Files.list(Path.of("src/main/solidity"))) {
-      for (Path source : (Iterable<Path>) sources.sorted()::iterator) {
+    Path root = Path.of("src/main/solidity");
+    int count = 0;
+    try (Stream<Path> sources = Files.walk(root)) {
+      for (Path source :
+          (Iterable<Path>) sources.filter(p -> p.toString().endsWith(".sol")).sorted()::iterator) {
+        count++;
         byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(source));
-        assertThat(contracts.sourceSha256().path(source.getFileName().toString()).asText())
+        String unit = root.relativize(source).toString().replace('\\', '/');
+        assertThat(contracts.sourceSha256().path(unit).asText())
             .as("%s changed: run `npm ci && npm run build` in x402j-devnet/solidity", source)
             .isEqualTo(HexFormat.of().formatHex(digest));
       }
     }
+    assertThat(contracts.sourceSha256().size()).as("sources in the artifact").isEqualTo(count);
     assertThat(contracts.bytecode("TestDollar")).isNotEmpty();
+    assertThat(contracts.deployedBytecode("Permit2")).isNotEmpty();
+    assertThat(contracts.deployedBytecode("x402ExactPermit2Proxy")).isNotEmpty();
+    assertThat(contracts.deployedBytecode("x402UptoPermit2Proxy")).isNotEmpty();
     assertThat(contracts.deployedBytecode("TestSmartWallet")).isNotEmpty();
   }
 }

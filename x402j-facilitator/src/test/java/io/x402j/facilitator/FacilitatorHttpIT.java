@@ -253,7 +253,7 @@ class FacilitatorHttpIT {
 
   @Test
   void unsupportedSchemesAndNetworksAre200WithTheirReasons() throws Exception {
-    PaymentRequirements upto = requirements().toBuilder().scheme("upto").build();
+    PaymentRequirements upto = requirements().toBuilder().scheme("deferred").build();
     PaymentRequirements onBase = requirements().toBuilder().network(Network.evm(8453)).build();
 
     VerifyResponse scheme =
@@ -305,7 +305,7 @@ class FacilitatorHttpIT {
         v1Body(buyer, "x402j-devnet")
             .replace("\"maxAmountRequired\":\"10000\"", "\"maxAmountRequired\":\"20000\"");
     String upto =
-        v1Body(buyer, "x402j-devnet").replace("\"scheme\":\"exact\"", "\"scheme\":\"upto\"");
+        v1Body(buyer, "x402j-devnet").replace("\"scheme\":\"exact\"", "\"scheme\":\"deferred\"");
 
     HttpResponse<String> malformed = post(app, "/settle", noPayTo.toString(), null);
     HttpResponse<String> invalid = post(app, "/verify", underpaid, null);
