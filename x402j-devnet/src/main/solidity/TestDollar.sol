@@ -4,7 +4,8 @@ pragma solidity ^0.8.24;
 /// @title TestDollar
 /// @notice A dollar for local chains only: an ERC-20 with 6 decimals, an EIP-712 domain whose
 /// name and version are chosen at deployment, and EIP-3009 transfers with authorization, so that
-/// x402 payments can be made and settled exactly as with USDC. Anyone holding the owner key can
+/// x402 payments can be made and settled exactly as with USDC, and EIP-2612 permit() with the same
+/// EIP-712 domain, for Permit2 payments that approve Permit2 by signature. Anyone holding the owner key can
 /// mint; never deploy it where tokens have value.
 /// @dev `initialize` exists so the runtime code can be copied to another address (for example
 /// the Base Sepolia USDC address on a local fork) and given its state there.
@@ -21,6 +22,8 @@ contract TestDollar {
     );
     bytes32 public constant CANCEL_AUTHORIZATION_TYPEHASH =
         keccak256("CancelAuthorization(address authorizer,bytes32 nonce)");
+    bytes32 public constant PERMIT_TYPEHASH =
+        keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)");
 
     bytes4 private constant ERC1271_MAGIC_VALUE = 0x1626ba7e;
     // secp256k1 order / 2: signatures with a larger s are malleable copies and are refused.
@@ -36,6 +39,8 @@ contract TestDollar {
     mapping(address => uint256) public balanceOf;
     mapping(address => mapping(address => uint256)) public allowance;
     mapping(address => mapping(bytes32 => bool)) private _authorizationStates;
+    /// @notice The EIP-2612 nonce of each owner: the next permit() must sign this value.
+    mapping(address => uint256) public nonces;
 
     event Transfer(address indexed from, address indexed to, uint256 value);
     event Approval(address indexed owner, address indexed spender, uint256 value);
@@ -112,6 +117,37 @@ contract TestDollar {
         }
         _transfer(from, to, value);
         return true;
+    }
+
+    /// @notice EIP-2612: sets `spender`'s allowance over `owner_`'s tokens to `value` with the
+    /// owner's signature of Permit(owner, spender, value, nonce, deadline) in the token's domain.
+    function permit(
+        address owner_,
+        address spender,
+        uint256 value,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external {
+        _permit(owner_, spender, value, deadline, abi.encodePacked(r, s, v));
+    }
+
+    /// @notice The overload for smart-contract wallets (ERC-1271) and any signature encoding.
+    function permit(address owner_, address spender, uint256 value, uint256 deadline, bytes memory signature)
+        external
+    {
+        _permit(owner_, spender, value, deadline, signature);
+    }
+
+    function _permit(address owner_, address spender, uint256 value, uint256 deadline, bytes memory signature)
+        private
+    {
+        require(block.timestamp <= deadline, "TestDollar: permit is expired");
+        bytes32 structHash = keccak256(abi.encode(PERMIT_TYPEHASH, owner_, spender, value, nonces[owner_]++, deadline));
+        _requireValidSignature(owner_, _digest(structHash), signature);
+        allowance[owner_][spender] = value;
+        emit Approval(owner_, spender, value);
     }
 
     /// @notice Whether `nonce` of `authorizer` has been used or canceled.

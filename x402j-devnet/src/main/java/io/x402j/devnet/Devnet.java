@@ -54,6 +54,13 @@ public final class Devnet implements AutoCloseable {
   public static final EvmAddress BASE_SEPOLIA_USDC =
       EvmAddress.parse("0x036CbD53842c5426634e7929541eC2318f3dCF7e");
 
+  /**
+   * Where the devnet installs its ERC-6492 test factory ({@link DevnetInfo#erc6492Factory()}); the
+   * same on every devnet, so wallet addresses it predicts are too.
+   */
+  public static final EvmAddress ERC6492_FACTORY =
+      EvmAddress.parse("0x6492000000000000000000000000000000006492");
+
   // OpenZeppelin 5.5 ReentrancyGuard's storage slot and the value its constructor writes there.
   private static final String REENTRANCY_GUARD_SLOT =
       "0x9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f00";
@@ -207,6 +214,18 @@ public final class Devnet implements AutoCloseable {
     }
 
     DevnetInfo.Permit2Contracts permit2 = installPermit2(rpc, contracts, options.chainId());
+    setCode(rpc, ERC6492_FACTORY, contracts.deployedBytecode("TestSmartWalletFactory"));
+    // Deployed after the test dollar, so the test dollar keeps its address (the deployer's first).
+    byte[] plainCreation =
+        concat(
+            contracts.bytecode("PlainDollar"),
+            Abi.arguments()
+                .string(DevnetInfo.PLAIN_TOKEN_NAME)
+                .string(DevnetInfo.PLAIN_TOKEN_SYMBOL)
+                .encode());
+    EvmAddress plainToken =
+        EvmAddress.parse(
+            receipt(rpc, send(rpc, null, plainCreation)).path("contractAddress").asText());
 
     List<DevnetAccount> accounts = new ArrayList<>();
     List<String> pending = new ArrayList<>();
@@ -219,14 +238,13 @@ public final class Devnet implements AutoCloseable {
             .join();
       }
       if (spec.tokenBalance().signum() > 0) {
-        pending.add(
-            send(
-                rpc,
-                token,
-                Abi.call("mint(address,uint256)")
-                    .address(signer.address())
-                    .uint(spec.tokenBalance())
-                    .encode()));
+        byte[] mint =
+            Abi.call("mint(address,uint256)")
+                .address(signer.address())
+                .uint(spec.tokenBalance())
+                .encode();
+        pending.add(send(rpc, token, mint));
+        pending.add(send(rpc, plainToken, mint));
       }
     }
     for (String hash : pending) {
@@ -243,7 +261,9 @@ public final class Devnet implements AutoCloseable {
             6,
             accounts,
             options.blockTime(),
-            permit2);
+            permit2,
+            ERC6492_FACTORY,
+            plainToken);
     return new Devnet(anvil, rpc, info, contracts, work);
   }
 

@@ -30,6 +30,10 @@ import java.util.Optional;
  *     once
  * @param permit2Contracts Permit2 and the x402 proxies at their canonical addresses, or {@code
  *     null} when the devnet has none (see {@link #permit2()})
+ * @param erc6492FactoryAddress the test smart-wallet factory, or {@code null} (see {@link
+ *     #erc6492Factory()})
+ * @param plainTokenAddress the plain ERC-20 (no EIP-3009, no EIP-2612), or {@code null} (see {@link
+ *     #plainToken()})
  */
 public record DevnetInfo(
     String rpcUrl,
@@ -41,7 +45,21 @@ public record DevnetInfo(
     int tokenDecimals,
     List<DevnetAccount> accounts,
     Duration blockTime,
-    Permit2Contracts permit2Contracts) {
+    Permit2Contracts permit2Contracts,
+    EvmAddress erc6492FactoryAddress,
+    EvmAddress plainTokenAddress) {
+
+  /** The plain token's name. */
+  public static final String PLAIN_TOKEN_NAME = "Plain Dollar";
+
+  /** The plain token's symbol. */
+  public static final String PLAIN_TOKEN_SYMBOL = "PUSD";
+
+  /**
+   * The version given for the plain token in payment requirements ({@code extra.version}); the
+   * token itself has no EIP-712 domain.
+   */
+  public static final String PLAIN_TOKEN_VERSION = "1";
 
   /**
    * Where Permit2 and the two x402 Permit2 proxies are. Their code is installed at the addresses
@@ -108,7 +126,41 @@ public record DevnetInfo(
         tokenDecimals,
         accounts,
         blockTime,
+        null,
+        null,
         null);
+  }
+
+  /**
+   * The ERC-6492 test factory: {@code deploy(address owner, uint256 salt) returns (address)}
+   * CREATE2-deploys a {@code TestSmartWallet} (ERC-1271: valid signatures are the owner's ECDSA
+   * signatures of the hash) at {@code predict(address owner, uint256 salt)}, and returns the
+   * existing wallet when it is already deployed. Always at {@link Devnet#ERC6492_FACTORY}.
+   *
+   * @throws IllegalStateException if this devnet has none
+   */
+  public EvmAddress erc6492Factory() {
+    if (erc6492FactoryAddress == null) {
+      throw new IllegalStateException("this devnet has no ERC-6492 factory");
+    }
+    return erc6492FactoryAddress;
+  }
+
+  /**
+   * The second token: a plain ERC-20 with 6 decimals and no EIP-3009, no EIP-2612 and no EIP-712
+   * domain ({@value #PLAIN_TOKEN_NAME}, {@value #PLAIN_TOKEN_SYMBOL}), funded like the test dollar
+   * for the accounts that get test dollars. Payable through Permit2 only. Its registry entry
+   * carries name and version {@value #PLAIN_TOKEN_VERSION} for {@code extra.name}/{@code
+   * extra.version}, which the token does not check.
+   *
+   * @throws IllegalStateException if this devnet has none
+   */
+  public Asset plainToken() {
+    if (plainTokenAddress == null) {
+      throw new IllegalStateException("this devnet has no plain token");
+    }
+    return Asset.usdStablecoin(
+        plainTokenAddress.toString(), PLAIN_TOKEN_SYMBOL, 6, PLAIN_TOKEN_NAME, PLAIN_TOKEN_VERSION);
   }
 
   /** Permit2 and the x402 exact and upto proxies, when the devnet has them. */
@@ -176,6 +228,17 @@ public record DevnetInfo(
           .put("exactProxy", permit2Contracts.exactProxy())
           .put("uptoProxy", permit2Contracts.uptoProxy());
     }
+    if (erc6492FactoryAddress != null) {
+      root.put("erc6492Factory", erc6492FactoryAddress.toString());
+    }
+    if (plainTokenAddress != null) {
+      root.putObject("plainToken")
+          .put("address", plainTokenAddress.toString())
+          .put("name", PLAIN_TOKEN_NAME)
+          .put("symbol", PLAIN_TOKEN_SYMBOL)
+          .put("version", PLAIN_TOKEN_VERSION)
+          .put("decimals", 6);
+    }
     if (blockTime != null) {
       root.put("blockTimeMillis", blockTime.toMillis());
     }
@@ -228,6 +291,12 @@ public record DevnetInfo(
               address(p, "permit2.exactProxy", "exactProxy").toString(),
               address(p, "permit2.uptoProxy", "uptoProxy").toString());
     }
+    EvmAddress factory =
+        root.has("erc6492Factory") ? address(root, "erc6492Factory", "erc6492Factory") : null;
+    EvmAddress plain = null;
+    if (root.has("plainToken")) {
+      plain = address(object(root, "plainToken"), "plainToken.address", "address");
+    }
     Duration blockTime = null;
     if (root.has("blockTimeMillis")) {
       JsonNode millis = root.get("blockTimeMillis");
@@ -255,7 +324,9 @@ public record DevnetInfo(
         decimals.asInt(),
         accounts,
         blockTime,
-        permit2);
+        permit2,
+        factory,
+        plain);
   }
 
   private static JsonNode object(JsonNode parent, String field) {

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.x402j.evm.Abi;
 import io.x402j.evm.Bytes32;
+import io.x402j.evm.Eip3009;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.Hex;
 import io.x402j.evm.Keccak;
 import io.x402j.evm.PrivateKeySigner;
+import io.x402j.evm.Signature;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.util.LinkedHashMap;
@@ -93,12 +95,19 @@ class Permit2DevnetIT {
   @Test
   void infoJsonNamesThePermit2ContractsAndReadsBack() {
     DevnetInfo info = devnet.info();
+    // The test dollar keeps the deployer's first address; the plain token takes the next.
+    assertThat(info.token().toString()).isEqualTo("0x5FbDB2315678afecb367f032d93F642f64180aa3");
+    assertThat(info.plainToken().address()).isEqualTo("0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512");
+    assertThat(info.plainToken().decimals()).isEqualTo(6);
     String json = info.toJson();
     assertThat(json)
         .contains(
             "\"permit2\":{\"permit2\":\"0x000000000022D473030F116dDEE9F6B43aC78BA3\","
                 + "\"exactProxy\":\"0x402085c248EeA27D92E8b30b2C58ed07f9E20001\","
                 + "\"uptoProxy\":\"0x4020A4f3b7b90ccA423B9fabCc0CE57C6C240002\"}");
+    assertThat(json)
+        .contains("\"erc6492Factory\":\"0x6492000000000000000000000000000000006492\"")
+        .contains("\"plainToken\":{\"address\":\"" + info.plainToken().address() + "\"");
     assertThat(DevnetInfo.fromJson(json)).isEqualTo(info);
     assertThat(DevnetInfo.fromJson(json).toJson()).isEqualTo(json);
   }
@@ -148,15 +157,31 @@ class Permit2DevnetIT {
 
   @Test
   void exactProxySettlesAPermitWitnessTransferToTheWitnessRecipient() throws Exception {
+    exactSettle(devnet.info().token(), new BigInteger("123456789"));
+  }
+
+  @Test
+  void exactProxySettlesThePlainTokenWhichHasNeitherEip3009NorEip2612() throws Exception {
+    EvmAddress plain = EvmAddress.parse(devnet.info().plainToken().address());
+    EvmAddress buyer = devnet.info().requireAccount("buyer").address();
+    assertThat(devnet.tokenBalance(plain, buyer)).isEqualTo(BigInteger.valueOf(1_000_000_000L));
+    assertThat(
+            succeeded(
+                devnet.sendAs(buyer, plain, Abi.call("nonces(address)").address(buyer).encode())))
+        .as("the plain token has no EIP-2612 nonces()")
+        .isFalse();
+    exactSettle(plain, new BigInteger("555"));
+  }
+
+  private void exactSettle(EvmAddress token, BigInteger nonce) throws Exception {
     DevnetInfo info = devnet.info();
     DevnetInfo.Permit2Contracts p = info.permit2().orElseThrow();
     PrivateKeySigner buyer = info.requireAccount("buyer").signer();
     EvmAddress seller = info.requireAccount("seller").address();
     EvmAddress facilitator = info.requireAccount("facilitator").address();
-    devnet.approvePermit2(buyer.address(), info.token());
+    devnet.approvePermit2(buyer.address(), token);
     BigInteger amount = BigInteger.valueOf(1_250_000);
-    BigInteger nonce = new BigInteger("123456789");
-    BigInteger before = devnet.tokenBalance(seller);
+    BigInteger before = devnet.tokenBalance(token, seller);
 
     byte[] witnessHash =
         Keccak.hash(
@@ -170,7 +195,7 @@ class Permit2DevnetIT {
             .sign(
                 permitWitnessDigest(
                     31337,
-                    info.token(),
+                    token,
                     amount,
                     p.exactProxyAddress(),
                     nonce,
@@ -180,7 +205,7 @@ class Permit2DevnetIT {
             .toBytes();
     byte[] settle =
         Abi.call("settle(((address,uint256),uint256,uint256),address,(address,uint256),bytes)")
-            .address(info.token())
+            .address(token)
             .uint(amount)
             .uint(nonce)
             .uint(FAR_FUTURE)
@@ -191,9 +216,136 @@ class Permit2DevnetIT {
             .encode();
 
     assertThat(succeeded(devnet.sendAs(facilitator, p.exactProxyAddress(), settle))).isTrue();
-    assertThat(devnet.tokenBalance(seller)).isEqualTo(before.add(amount));
+    assertThat(devnet.tokenBalance(token, seller)).isEqualTo(before.add(amount));
     // The nonce is spent: the same settle now reverts.
     assertThat(succeeded(devnet.sendAs(facilitator, p.exactProxyAddress(), settle))).isFalse();
+  }
+
+  @Test
+  void eip2612PermitOnTheTestDollarSetsTheAllowance() throws Exception {
+    DevnetInfo info = devnet.info();
+    PrivateKeySigner owner = info.requireAccount("buyer").signer();
+    EvmAddress spender = EvmAddress.parse(info.permit2().orElseThrow().permit2());
+    EvmAddress relayer = info.requireAccount("facilitator").address();
+    BigInteger nonce =
+        Abi.decodeUint(
+            call(
+                devnet,
+                info.token(),
+                Abi.call("nonces(address)").address(owner.address()).encode()),
+            0);
+    BigInteger value = BigInteger.valueOf(7_000_000);
+    byte[] struct =
+        Keccak.hash(
+            Abi.arguments()
+                .bytes32(
+                    Keccak.hash(
+                        "Permit(address owner,address spender,uint256 value,uint256 nonce,"
+                            + "uint256 deadline)"))
+                .address(owner.address())
+                .address(spender)
+                .uint(value)
+                .uint(nonce)
+                .uint(FAR_FUTURE)
+                .encode());
+    ByteArrayOutputStream digest = new ByteArrayOutputStream();
+    digest.writeBytes(new byte[] {0x19, 0x01});
+    digest.writeBytes(
+        Eip3009.domainSeparator(info.tokenName(), info.tokenVersion(), 31337, info.token())
+            .toBytes());
+    digest.writeBytes(struct);
+    Signature sig = owner.sign(Bytes32.of(Keccak.hash(digest.toByteArray())));
+    byte[] permit =
+        Abi.call("permit(address,address,uint256,uint256,uint8,bytes32,bytes32)")
+            .address(owner.address())
+            .address(spender)
+            .uint(value)
+            .uint(FAR_FUTURE)
+            .uint(sig.v())
+            .bytes32(Abi.word(sig.r()))
+            .bytes32(Abi.word(sig.s()))
+            .encode();
+
+    assertThat(succeeded(devnet.sendAs(relayer, info.token(), permit))).isTrue();
+    assertThat(
+            Abi.decodeUint(
+                call(
+                    devnet,
+                    info.token(),
+                    Abi.call("allowance(address,address)")
+                        .address(owner.address())
+                        .address(spender)
+                        .encode()),
+                0))
+        .isEqualTo(value);
+    assertThat(
+            Abi.decodeUint(
+                call(
+                    devnet,
+                    info.token(),
+                    Abi.call("nonces(address)").address(owner.address()).encode()),
+                0))
+        .isEqualTo(nonce.add(BigInteger.ONE));
+    // A replay is refused: the nonce moved on.
+    assertThat(succeeded(devnet.sendAs(relayer, info.token(), permit))).isFalse();
+  }
+
+  @Test
+  void erc6492FactoryDeploysTheWalletItPredictsAndTheWalletValidatesItsOwnersSignatures()
+      throws Exception {
+    DevnetInfo info = devnet.info();
+    EvmAddress factory = info.erc6492Factory();
+    assertThat(factory).isEqualTo(Devnet.ERC6492_FACTORY);
+    PrivateKeySigner owner = PrivateKeySigner.fromBytes(Keccak.hash("6492 wallet owner"));
+    BigInteger salt = BigInteger.valueOf(42);
+    EvmAddress predicted =
+        Abi.decodeAddress(
+            call(
+                devnet,
+                factory,
+                Abi.call("predict(address,uint256)").address(owner.address()).uint(salt).encode()),
+            0);
+    assertThat(devnet.rpc().call("eth_getCode", predicted.toLowerHex(), "latest").join().asText())
+        .isEqualTo("0x");
+    EvmAddress otherSalt =
+        Abi.decodeAddress(
+            call(
+                devnet,
+                factory,
+                Abi.call("predict(address,uint256)").address(owner.address()).uint(43).encode()),
+            0);
+    assertThat(otherSalt).isNotEqualTo(predicted);
+
+    byte[] deploy =
+        Abi.call("deploy(address,uint256)").address(owner.address()).uint(salt).encode();
+    assertThat(Abi.decodeAddress(call(devnet, factory, deploy), 0)).isEqualTo(predicted);
+    EvmAddress anyone = info.requireAccount("facilitator").address();
+    assertThat(succeeded(devnet.sendAs(anyone, factory, deploy))).isTrue();
+    assertThat(devnet.rpc().call("eth_getCode", predicted.toLowerHex(), "latest").join().asText())
+        .hasSizeGreaterThan(10);
+    // Deploying again is harmless and answers the same wallet.
+    assertThat(succeeded(devnet.sendAs(anyone, factory, deploy))).isTrue();
+    assertThat(Abi.decodeAddress(call(devnet, factory, deploy), 0)).isEqualTo(predicted);
+
+    Bytes32 hash = Bytes32.of(Keccak.hash("what the wallet signs"));
+    byte[] valid =
+        call(
+            devnet,
+            predicted,
+            Abi.call("isValidSignature(bytes32,bytes)")
+                .bytes32(hash.toBytes())
+                .bytes(owner.sign(hash).toBytes())
+                .encode());
+    assertThat(Hex.encode(valid).substring(0, 10)).isEqualTo("0x1626ba7e");
+    byte[] invalid =
+        call(
+            devnet,
+            predicted,
+            Abi.call("isValidSignature(bytes32,bytes)")
+                .bytes32(hash.toBytes())
+                .bytes(info.requireAccount("buyer").signer().sign(hash).toBytes())
+                .encode());
+    assertThat(Hex.encode(invalid).substring(0, 10)).isEqualTo("0xffffffff");
   }
 
   @Test

@@ -100,6 +100,7 @@ public final class PaymentGate {
     this.settlement =
         new PaymentSettlement(
             b.facilitator,
+            b.networks,
             replay,
             listeners,
             render,
