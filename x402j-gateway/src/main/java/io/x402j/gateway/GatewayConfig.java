@@ -828,7 +828,6 @@ public record GatewayConfig(
               .payTo(r.payTo() != null ? r.payTo() : payTo)
               .maxTimeoutSeconds(maxTimeoutSeconds);
       token.ifPresent(option::asset);
-      transferMethod(option, resolved, r);
       PaidRoute.Builder route =
           PaidRoute.builder()
               .accept(option.build())
@@ -843,7 +842,6 @@ public record GatewayConfig(
                 .payTo(alsoAccept.get(i).payTo())
                 .maxTimeoutSeconds(maxTimeoutSeconds);
         otherTokens.get(i).ifPresent(also::asset);
-        transferMethod(also, others.get(i), r);
         route.accept(also.build());
       }
       table.route(r.pattern(), route.build());
@@ -859,18 +857,12 @@ public record GatewayConfig(
       facilitator.auth(FacilitatorAuth.bearer(bearer.strip()));
     }
     return PaymentGate.builder()
+        .exactAssetTransferMethod(assetTransferMethod == null ? EIP3009 : assetTransferMethod)
         .facilitator(facilitator.build())
         .networks(networks)
         .routes(table.build())
         .paywall(paywall ? new PaywallOptions(true, appName, null) : PaywallOptions.disabled())
         .build();
-  }
-
-  /** Marks an exact EVM offer as paid through Permit2 when the configuration asks. */
-  private void transferMethod(PaymentOption.Builder option, Network network, RouteSpec r) {
-    if (PERMIT2.equals(assetTransferMethod) && network.isEvm() && !r.upto()) {
-      option.extra("assetTransferMethod", PERMIT2);
-    }
   }
 
   /** Refuses an atomic price for offers whose tokens have different decimals. */

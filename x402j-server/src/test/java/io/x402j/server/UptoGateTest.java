@@ -2,18 +2,11 @@ package io.x402j.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.x402j.core.Asset;
 import io.x402j.core.ErrorReason;
 import io.x402j.core.Network;
-import io.x402j.core.NetworkPattern;
-import io.x402j.core.NetworkRegistry;
-import io.x402j.core.Price;
 import io.x402j.core.TokenAmount;
 import io.x402j.core.facilitator.FacilitatorOperation;
 import io.x402j.core.facilitator.HttpFacilitatorClient;
-import io.x402j.core.scheme.AssetAmount;
-import io.x402j.core.scheme.SchemeRegistry;
-import io.x402j.core.scheme.SchemeServer;
 import io.x402j.core.wire.HeaderCodec;
 import io.x402j.core.wire.PaymentPayload;
 import io.x402j.core.wire.PaymentRequired;
@@ -23,8 +16,8 @@ import io.x402j.core.wire.SettleResponse;
 import io.x402j.core.wire.SupportedKind;
 import io.x402j.core.wire.SupportedResponse;
 import io.x402j.core.wire.VerifyResponse;
-import io.x402j.evm.ExactEvmServer;
 import io.x402j.evm.PrivateKeySigner;
+import io.x402j.evm.UptoEvmClient;
 import io.x402j.testkit.TestPayments;
 import io.x402j.testkit.RecordedFacilitatorRequest;
 import io.x402j.testkit.ScriptedAnswer;
@@ -53,42 +46,6 @@ class UptoGateTest {
   static final String SELLER = "0x857b06519E91e3A54538791bDbb0E22373e36b66";
   static final String FACILITATOR = "0x1111111111111111111111111111111111111111";
   static final String URL = "http://127.0.0.1:8080/infer";
-
-  /**
-   * The seller side of upto as the gate needs it: priced like exact, the facilitator's address
-   * from its supported kind.
-   */
-  static final class TestUptoServer implements SchemeServer {
-    final ExactEvmServer exact = new ExactEvmServer(NetworkRegistry.defaults());
-
-    @Override
-    public String scheme() {
-      return "upto";
-    }
-
-    @Override
-    public AssetAmount parsePrice(Price price, Network network) {
-      return exact.parsePrice(price, network);
-    }
-
-    @Override
-    public AssetAmount parsePrice(Price price, Network network, Asset asset) {
-      return exact.parsePrice(price, network, asset);
-    }
-
-    @Override
-    public boolean needsSupportedKind() {
-      return true;
-    }
-
-    @Override
-    public PaymentRequirements enhanceRequirements(PaymentRequirements r, SupportedKind kind) {
-      if (kind == null || !(kind.extra().get("facilitatorAddress") instanceof String address)) {
-        throw new IllegalArgumentException("the facilitator advertises no facilitatorAddress");
-      }
-      return r.toBuilder().extra("facilitatorAddress", address).build();
-    }
-  }
 
   ScriptedFacilitator facilitator;
   PaymentGate gate;
@@ -137,14 +94,6 @@ class UptoGateTest {
     gate =
         PaymentGate.builder()
             .facilitator(HttpFacilitatorClient.builder(facilitator.url()).build())
-            .schemes(
-                SchemeRegistry.<SchemeServer>builder()
-                    .registerBothVersions(
-                        "exact",
-                        NetworkPattern.namespace("eip155"),
-                        new ExactEvmServer(NetworkRegistry.defaults()))
-                    .register(2, "upto", NetworkPattern.namespace("eip155"), new TestUptoServer())
-                    .build())
             .routes(
                 RouteTable.builder()
                     .route(
@@ -183,12 +132,16 @@ class UptoGateTest {
     return required.accepts().get(0);
   }
 
-  static String payment(PaymentRequirements accepted, int nonce) {
+  static final PrivateKeySigner BUYER = PrivateKeySigner.fromHex("0x" + "22".repeat(32));
+
+  /** A real upto payment (a signed Permit2 witness transfer) for {@code accepted}. */
+  static String payment(PaymentRequirements accepted, int ignored) {
+    return header(accepted, UptoEvmClient.of(BUYER).createPayload(2, accepted));
+  }
+
+  static String header(PaymentRequirements accepted, Map<String, Object> payload) {
     return HEADERS.encodePaymentSignature(
-        PaymentPayload.of(
-            ResourceInfo.of(URL),
-            accepted,
-            Map.of("signature", "0x" + "12".repeat(65), "nonce", String.valueOf(nonce))));
+        PaymentPayload.of(ResourceInfo.of(URL), accepted, payload));
   }
 
   Admission admit(String path, String payment) {
@@ -202,7 +155,9 @@ class UptoGateTest {
     PaymentRequirements upto = offer("/infer");
     assertThat(upto.scheme()).isEqualTo("upto");
     assertThat(upto.amount()).isEqualTo(TokenAmount.of(100000));
-    assertThat(upto.extra()).containsEntry("facilitatorAddress", FACILITATOR);
+    assertThat(upto.extra())
+        .containsEntry("facilitatorAddress", FACILITATOR)
+        .containsEntry("assetTransferMethod", "permit2");
     GateResponse response =
         ((GateDecision.Respond) gate.check(post("/infer", null)).join()).response();
     assertThat(new String(response.body(), java.nio.charset.StandardCharsets.UTF_8))
@@ -306,5 +261,50 @@ class UptoGateTest {
     GateResponse other =
         ((GateDecision.Respond) gate.check(post("/infer", payment(upto, 9))).join()).response();
     assertThat(other.status()).isEqualTo(402);
+  }
+
+  @Test
+  void aSettledPermitRespelledIsTheSamePaymentAndRefused() throws Exception {
+    PaymentRequirements upto = offer("/infer");
+    Map<String, Object> payload = UptoEvmClient.of(BUYER).createPayload(2, upto);
+    admit("/infer", header(upto, payload)).complete(200, SettlementOverride.atomic(10)).join();
+    assertThat(settles.take()).isNotNull();
+
+    // The same permit: checksum case of the owner changed, the signature's hex upper-cased.
+    Map<String, Object> respelled = new LinkedHashMap<>(payload);
+    respelled.put("signature", "0x" + ((String) payload.get("signature")).substring(2).toUpperCase());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> auth =
+        new LinkedHashMap<>((Map<String, Object>) payload.get("permit2Authorization"));
+    auth.put("from", ((String) auth.get("from")).toLowerCase(java.util.Locale.ROOT));
+    respelled.put("permit2Authorization", auth);
+    GateDecision again = gate.check(post("/infer", header(upto, respelled))).join();
+    GateResponse refused = ((GateDecision.Respond) again).response();
+    assertThat(HEADERS.decodePaymentRequired(refused.header("PAYMENT-REQUIRED")).error())
+        .contains("already been used");
+    assertThat(verifies.get()).isEqualTo(1);
+
+    // A nonce spelled with a leading zero is not another payment either: it is refused as such.
+    Map<String, Object> zero = new LinkedHashMap<>(payload);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> auth2 =
+        new LinkedHashMap<>((Map<String, Object>) payload.get("permit2Authorization"));
+    auth2.put("nonce", "0" + auth2.get("nonce"));
+    zero.put("permit2Authorization", auth2);
+    assertThat(gate.check(post("/infer", header(upto, zero))).join())
+        .isInstanceOf(GateDecision.Respond.class);
+    assertThat(verifies.get()).isEqualTo(1);
+  }
+
+  @Test
+  void onePermitAtTwoDoorsAtOnceBuysOneResponse() {
+    PaymentRequirements upto = offer("/infer");
+    String payment = payment(upto, 0);
+    Admission first = admit("/infer", payment);
+    GateDecision second = gate.check(post("/infer", payment)).join();
+    GateResponse busy = ((GateDecision.Respond) second).response();
+    assertThat(HEADERS.decodePaymentRequired(busy.header("PAYMENT-REQUIRED")).error())
+        .contains("being used by another request");
+    first.abandon();
   }
 }
