@@ -35,6 +35,12 @@ public final class ScriptedNode implements AutoCloseable {
   /** The methods called, in order ({@code eth_call} as {@code eth_call:<selector>}). */
   public final List<String> calls = new CopyOnWriteArrayList<>();
 
+  /**
+   * The raw transactions sent ({@code eth_sendRawTransaction}); each is mined at once with status
+   * 1, and an {@code approve} among them becomes the allowance every token reports.
+   */
+  public final List<String> sent = new CopyOnWriteArrayList<>();
+
   private ScriptedNode(long chainId) throws Exception {
     this.chainId = chainId;
     server = new Server();
@@ -100,6 +106,29 @@ public final class ScriptedNode implements AutoCloseable {
       case "eth_getTransactionCount" -> {
         calls.add(method);
         out.put("result", "0x3");
+      }
+      case "eth_estimateGas" -> {
+        calls.add(method);
+        out.put("result", "0xb411");
+      }
+      case "eth_sendRawTransaction" -> {
+        calls.add(method);
+        String raw = call.path("params").path(0).asText();
+        sent.add(raw);
+        byte[] data =
+            io.x402j.evm.Eip1559Transaction.decodeSigned(io.x402j.evm.Hex.decode(raw))
+                .transaction()
+                .data();
+        if (data.length == 68) { // approve(address,uint256): the amount is the last word
+          allowance = new BigInteger(1, java.util.Arrays.copyOfRange(data, 36, 68));
+        }
+        out.put("result", "0x" + "cd".repeat(32));
+      }
+      case "eth_getTransactionReceipt" -> {
+        calls.add(method);
+        ObjectNode receipt = out.putObject("result");
+        receipt.put("status", "0x1");
+        receipt.put("transactionHash", call.path("params").path(0).asText());
       }
       case "eth_maxPriorityFeePerGas", "eth_gasPrice" -> {
         calls.add(method);

@@ -24,6 +24,8 @@ public final class ScriptedShop implements AutoCloseable {
   private final Server server;
   private volatile String paymentRequired;
   private volatile String receiptJson;
+  private volatile int paidStatus = 200;
+  private volatile String paidBody = "paid";
 
   /** The payment headers received, in order. */
   public final List<String> payments = new CopyOnWriteArrayList<>();
@@ -66,6 +68,13 @@ public final class ScriptedShop implements AutoCloseable {
     return this;
   }
 
+  /** The status and body paid requests get (default 200, {@code paid}). */
+  public ScriptedShop answersPaidWith(int status, String body) {
+    this.paidStatus = status;
+    this.paidBody = body;
+    return this;
+  }
+
   private boolean answer(Request request, Response response, Callback callback) {
     String payment = request.getHeaders().get("PAYMENT-SIGNATURE");
     if (payment == null) {
@@ -86,7 +95,8 @@ public final class ScriptedShop implements AutoCloseable {
                 "PAYMENT-RESPONSE",
                 Base64.getEncoder().encodeToString(receipt.getBytes(StandardCharsets.UTF_8)));
       }
-      body = "paid";
+      response.setStatus(paidStatus);
+      body = paidBody;
     }
     response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
     return true;
