@@ -20,15 +20,10 @@ import io.x402j.devnet.DevnetOptions;
 import io.x402j.devnet.SolanaDevnet;
 import io.x402j.devnet.SolanaDevnetInfo;
 import io.x402j.evm.EvmAddress;
-import io.x402j.core.NetworkPattern;
-import io.x402j.core.scheme.SchemeRegistry;
-import io.x402j.core.scheme.SchemeServer;
 import io.x402j.evm.ExactEvmPayload;
-import io.x402j.evm.ExactEvmServer;
 import io.x402j.evm.Permit2;
 import io.x402j.evm.Permit2Authorization;
 import io.x402j.evm.Permit2Payload;
-import io.x402j.evm.UptoEvmServer;
 import io.x402j.evm.PrivateKeySigner;
 import io.x402j.facilitator.FacilitatorApp;
 import io.x402j.facilitator.FacilitatorConfig;
@@ -42,7 +37,6 @@ import io.x402j.server.PaymentOption;
 import io.x402j.server.RouteTable;
 import io.x402j.svm.Base58;
 import io.x402j.svm.CompiledInstruction;
-import io.x402j.svm.ExactSvmServer;
 import io.x402j.svm.ExactSvmPayload;
 import io.x402j.svm.SolanaAddress;
 import io.x402j.svm.SolanaKeypair;
@@ -63,7 +57,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -237,20 +230,6 @@ final class Demo implements AutoCloseable {
           PaymentGate.builder()
               .facilitator(HttpFacilitatorClient.builder(facilitator.url()).build())
               .networks(networks)
-              .schemes(
-                  SchemeRegistry.<SchemeServer>builder()
-                      .registerBothVersions(
-                          "exact", NetworkPattern.namespace(Network.EIP155), new ExactEvmServer(networks))
-                      .registerBothVersions(
-                          "exact",
-                          NetworkPattern.namespace(Network.SOLANA),
-                          new ExactSvmServer(networks, Clock.systemUTC()))
-                      .register(
-                          2,
-                          PaymentOption.UPTO,
-                          NetworkPattern.namespace(Network.EIP155),
-                          new UptoEvmServer(networks))
-                      .build())
               .routes(routes(info, solanaInfo))
               .listener(
                   new PaymentListener() {
