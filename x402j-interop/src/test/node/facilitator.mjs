@@ -1,13 +1,19 @@
 // The official TypeScript facilitator (@x402/core + @x402/evm), over HTTP, for protocol v1 and v2,
 // on the chain at X402J_TEST_RPC (a devnet mirroring Base Sepolia). Gas is paid with the key in
-// X402J_GAS_KEY. Prints {"url": …} once it listens.
+// X402J_GAS_KEY. Serves "exact" (EIP-3009 and Permit2, with EIP-2612 gas sponsoring) and "upto"
+// (Permit2), and the erc20ApprovalGasSponsoring extension through an extension signer made here
+// with viem (the SDK leaves that signer to the operator): it tops up the payer's gas when short,
+// broadcasts the payer's signed approve() and then sends the settlement. Prints {"url": …} once it
+// listens.
 import http from "node:http";
-import { createWalletClient, http as httpTransport, publicActions } from "viem";
+import { createWalletClient, http as httpTransport, parseTransaction, publicActions, recoverTransactionAddress } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { baseSepolia } from "viem/chains";
 import { x402Facilitator } from "@x402/core/facilitator";
 import { registerExactEvmScheme } from "@x402/evm/exact/facilitator";
+import { UptoEvmScheme } from "@x402/evm/upto/facilitator";
 import { toFacilitatorEvmSigner } from "@x402/evm";
+import { createErc20ApprovalGasSponsoringExtension } from "@x402/extensions";
 
 const account = privateKeyToAccount(process.env.X402J_GAS_KEY);
 const chain = { ...baseSepolia, rpcUrls: { default: { http: [process.env.X402J_TEST_RPC] } } };
@@ -21,7 +27,35 @@ const signer = toFacilitatorEvmSigner({
   waitForTransactionReceipt: (args) => wallet.waitForTransactionReceipt(args),
   getCode: (args) => wallet.getCode(args),
 });
-const facilitator = registerExactEvmScheme(new x402Facilitator(), { signer, networks: ["eip155:84532"] });
+
+// The extension signer of erc20ApprovalGasSponsoring: the approve() first, then the settlement.
+const extensionSigner = {
+  ...signer,
+  async sendTransactions(transactions) {
+    const hashes = [];
+    for (const t of transactions) {
+      if (typeof t === "string") {
+        const tx = parseTransaction(t);
+        const payer = await recoverTransactionAddress({ serializedTransaction: t });
+        const needed = (tx.gas ?? 0n) * (tx.maxFeePerGas ?? tx.gasPrice ?? 0n);
+        const balance = await wallet.getBalance({ address: payer });
+        if (balance < needed) {
+          const fund = await wallet.sendTransaction({ to: payer, value: needed - balance });
+          await wallet.waitForTransactionReceipt({ hash: fund });
+        }
+        const hash = await wallet.sendRawTransaction({ serializedTransaction: t });
+        await wallet.waitForTransactionReceipt({ hash });
+        hashes.push(hash);
+      } else {
+        hashes.push(await wallet.sendTransaction({ to: t.to, data: t.data, gas: t.gas }));
+      }
+    }
+    return hashes;
+  },
+};
+const facilitator = registerExactEvmScheme(new x402Facilitator(), { signer, networks: ["eip155:84532"] })
+  .register(["eip155:84532"], new UptoEvmScheme(signer))
+  .registerExtension(createErc20ApprovalGasSponsoringExtension(extensionSigner));
 
 function read(req) {
   return new Promise((resolve, reject) => {

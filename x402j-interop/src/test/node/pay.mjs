@@ -1,5 +1,7 @@
-// Pays URL with an official client: "v2" (@x402/fetch + @x402/evm) or "v1" (x402-fetch).
-// The key comes from the environment (X402J_TEST_KEY), never from the command line.
+// Pays URL with an official client: "v2" (@x402/fetch + @x402/evm: "exact" with EIP-3009 or Permit2,
+// and "upto") or "v1" (x402-fetch). The key comes from the environment (X402J_TEST_KEY), never from
+// the command line. With a Permit2 offer the v2 client reads the chain at X402J_TEST_RPC to decide on
+// gas sponsoring (it signs an extension the 402 declares when the Permit2 allowance is short).
 import { privateKeyToAccount } from "viem/accounts";
 import { createWalletClient, http } from "viem";
 import { baseSepolia } from "viem/chains";
@@ -10,9 +12,13 @@ let paidFetch;
 let decodeReceipt;
 if (version === "v2") {
   const { wrapFetchWithPaymentFromConfig, decodePaymentResponseHeader } = await import("@x402/fetch");
-  const { ExactEvmScheme } = await import("@x402/evm");
+  const { ExactEvmScheme, UptoEvmScheme } = await import("@x402/evm");
+  const options = { rpcUrl: process.env.X402J_TEST_RPC };
   paidFetch = wrapFetchWithPaymentFromConfig(fetch, {
-    schemes: [{ network: "eip155:*", client: new ExactEvmScheme(account) }],
+    schemes: [
+      { network: "eip155:*", client: new ExactEvmScheme(account, options) },
+      { network: "eip155:*", client: new UptoEvmScheme(account, options) },
+    ],
   });
   decodeReceipt = (h) => decodePaymentResponseHeader(h);
 } else {

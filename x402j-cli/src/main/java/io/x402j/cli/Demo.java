@@ -21,6 +21,9 @@ import io.x402j.devnet.SolanaDevnet;
 import io.x402j.devnet.SolanaDevnetInfo;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.ExactEvmPayload;
+import io.x402j.evm.Permit2;
+import io.x402j.evm.Permit2Authorization;
+import io.x402j.evm.Permit2Payload;
 import io.x402j.evm.PrivateKeySigner;
 import io.x402j.facilitator.FacilitatorApp;
 import io.x402j.facilitator.FacilitatorConfig;
@@ -67,18 +70,40 @@ import java.util.stream.Stream;
 /**
  * The demo: two local chains (anvil with a test dollar, and a Solana runtime with USDC), an x402j
  * facilitator serving both (SQLite ledger in a temporary directory), a small API that knows nothing
- * of payments, sold through the x402j gateway (three routes on the EVM chain, one on Solana), and a
- * buyer with a key for each chain who pays each route, with every step told on the way.
+ * of payments, sold through the x402j gateway (four routes on the EVM chain, one of them
+ * usage-based, and one on Solana), and a buyer with a key for each chain who pays each route, with
+ * every step told on the way.
  */
 final class Demo implements AutoCloseable {
-  /** One route of the sample API, sold on the EVM chain or, when {@code solana}, on Solana. */
-  record Route(String path, String price, int version, String description, boolean solana) {}
+  /**
+   * One route of the sample API, sold on the EVM chain or, when {@code solana}, on Solana; when
+   * {@code upto}, {@code price} is the ceiling and the API says what it used.
+   */
+  record Route(
+      String path, String price, int version, String description, boolean solana, boolean upto) {
+    Route(String path, String price, int version, String description, boolean solana) {
+      this(path, price, version, description, solana, false);
+    }
+  }
+
+  /** What the inference endpoint charges per token it used, in atomic units (0.00001 dollar). */
+  static final int ATOMIC_PER_TOKEN = 10;
+
+  /** How many tokens the sample inference uses for the demo's prompt. */
+  static final int INFERENCE_TOKENS = 1234;
 
   static final List<Route> ROUTES =
       List.of(
           new Route("/weather", "$0.001", 2, "Today's weather", false),
           new Route("/premium/report", "$0.05", 2, "A premium market report", false),
           new Route("/legacy/quote", "$0.01", 1, "A quote, sold the protocol v1 way", false),
+          new Route(
+              "/inference",
+              "$0.05",
+              2,
+              "Inference, charged per token used (upto: at most $0.05)",
+              false,
+              true),
           new Route("/forecast", "$0.002", 2, "A week's forecast, sold on Solana", true));
 
   /** The networks file the demo leaves for {@code x402j pay} and {@code inspect}. */
@@ -244,8 +269,15 @@ final class Demo implements AutoCloseable {
       for (Route r : ROUTES) {
         out.printf(
             "     GET %-16s %-7s protocol v%d  %s%n",
-            r.path(), r.price(), r.version(), r.description());
+            r.path(), r.upto() ? "≤ " + r.price() : r.price(), r.version(), r.description());
       }
+      // Permit2 (for the usage-based route) moves tokens the buyer let it move: a wallet approves
+      // it once, with an ordinary ERC-20 approve.
+      devnet.approvePermit2(info.requireAccount("buyer").address(), info.token());
+      out.printf(
+          "   The buyer approved Permit2 (%s) once, as a wallet does before its first Permit2"
+              + " payment;%n   the upto route is paid by a Permit2 signature for the ceiling.%n",
+          Permit2.ADDRESS);
       out.printf(
           "4. A buyer, %s, holding %s; the seller, %s, holding %s%n",
           info.requireAccount("buyer").address(),
@@ -305,16 +337,22 @@ final class Demo implements AutoCloseable {
           "GET " + r.path(),
           PaidRoute.builder()
               .accept(
-                  r.solana()
-                      // The mint is the network's USDC; the fee payer comes from the facilitator.
-                      ? PaymentOption.builder(Network.parse(solana.network()))
-                          .price(r.price())
-                          .payTo(solana.requireAccount("seller").address())
-                          .build()
-                      : PaymentOption.builder(info.network())
-                          .price(r.price())
+                  r.upto()
+                      ? PaymentOption.builder(info.network())
+                          .upto(r.price())
                           .payTo(info.requireAccount("seller").address().toString())
-                          .build())
+                          .build()
+                      : r.solana()
+                          // The mint is the network's USDC; the fee payer comes from the
+                          // facilitator.
+                          ? PaymentOption.builder(Network.parse(solana.network()))
+                              .price(r.price())
+                              .payTo(solana.requireAccount("seller").address())
+                              .build()
+                          : PaymentOption.builder(info.network())
+                              .price(r.price())
+                              .payTo(info.requireAccount("seller").address().toString())
+                              .build())
               .description(r.description())
               .mimeType("application/json")
               .protocolV2(r.version() == 2)
@@ -338,8 +376,21 @@ final class Demo implements AutoCloseable {
                 case "/premium/report" -> "{\"report\":\"stablecoin payments, Q4\",\"pages\":12}";
                 case "/legacy/quote" -> "{\"pair\":\"ETH/USD\",\"bid\":\"3150.10\"}";
                 case "/forecast" -> "{\"city\":\"Lisbon\",\"days\":[21,22,19,20,23,24,22]}";
+                case "/inference" ->
+                    "{\"completion\":\"Lisbon is sunny today.\",\"tokens\":"
+                        + INFERENCE_TOKENS
+                        + "}";
                 default -> "{\"ok\":true}";
               };
+          if (exchange.getRequestURI().getPath().equals("/inference")) {
+            // Usage-based: the API says what it used, in the official SDK's header; the gateway
+            // settles that much (at most the ceiling) and does not pass the header on.
+            exchange
+                .getResponseHeaders()
+                .add(
+                    "Settlement-Overrides",
+                    "{\"amount\":\"" + INFERENCE_TOKENS * ATOMIC_PER_TOKEN + "\"}");
+          }
           byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
           exchange.getResponseHeaders().add("Content-Type", "application/json");
           exchange.sendResponseHeaders(200, bytes.length);
@@ -390,6 +441,13 @@ final class Demo implements AutoCloseable {
     SettleResponse receipt = send(url, authorization);
     if (receipt == null) {
       return false;
+    }
+    if (route.upto()) {
+      BigInteger ceiling = authorization.payment().requirements().amount().value();
+      BigInteger charged = receipt.amount() != null ? receipt.amount().value() : ceiling;
+      out.printf(
+          "  usage-based: the API said it used %d tokens; ceiling %s, charged %s%n",
+          INFERENCE_TOKENS, tokens(ceiling), tokens(charged));
     }
     String block = devnet.awaitReceipt(receipt.transaction()).path("blockNumber").asText();
     out.printf(
@@ -493,6 +551,25 @@ final class Demo implements AutoCloseable {
         PaymentHeader.PAYMENT_SIGNATURE.matches(authorization.headerName())
             ? codec.decodePaymentSignature(authorization.headerValue()).payload()
             : codec.decodeXPayment(authorization.headerValue()).payload();
+    if (Permit2Payload.isPermit2(payload)) {
+      Permit2Payload permit = Permit2Payload.fromMap(payload);
+      Permit2Authorization p = permit.authorization();
+      out.printf(
+          "  the buyer chose %s and signed a Permit2 transfer for at most that (EIP-712,"
+              + " nothing sent on chain):%n",
+          amount(authorization.payment()));
+      out.printf(
+          "    from %s to %s, ceiling %s, only the facilitator %s may settle it, until %s,"
+              + " nonce %s%n",
+          p.from(),
+          p.witness().to(),
+          p.amount(),
+          p.witness().facilitator(),
+          TIME.format(Instant.ofEpochSecond(p.deadline().longValueExact())),
+          shorten(p.nonce().toString()));
+      out.printf("    signature %s%n", shorten(permit.signature()));
+      return;
+    }
     ExactEvmPayload signed = ExactEvmPayload.fromMap(payload);
     var a = signed.authorization();
     out.printf(

@@ -150,6 +150,26 @@ final class KnownNetworks {
     return new Learned(new KnownNetworks(learned.build(), rpcByNetwork, rpcUrls), notes);
   }
 
+  /**
+   * The EVM node of each network known to have one: a networks file's {@code rpcUrl}, and each
+   * {@code --rpc-url} on the chain it says it serves ({@code eth_chainId}, asked once). A node that
+   * cannot say is left out, with a note.
+   */
+  Map<Network, String> evmNodes(List<String> notes) {
+    Map<Network, String> nodes = new LinkedHashMap<>();
+    rpcByNetwork.forEach(
+        (network, url) -> {
+          if (network.isEvm()) {
+            nodes.put(network, url);
+          }
+        });
+    Map<String, Optional<Node>> asked = new HashMap<>();
+    for (String url : rpcUrls) {
+      ask(url, "--rpc-url", asked, notes).ifPresent(n -> nodes.putIfAbsent(n.network(), url));
+    }
+    return nodes;
+  }
+
   /** A node and the chain it serves. */
   private record Node(TokenContract contract, Network network) {}
 

@@ -16,6 +16,9 @@ final class NetworkOptions {
   /** The environment variable naming a networks file when {@code --networks} is not given. */
   static final String NETWORKS_ENV = "X402J_NETWORKS";
 
+  /** The environment variable naming an EVM node when {@code --rpc-url} is not given. */
+  static final String RPC_URL_ENV = "X402J_RPC_URL";
+
   @Option(
       names = "--networks",
       paramLabel = "FILE",
@@ -32,8 +35,10 @@ final class NetworkOptions {
       paramLabel = "URL",
       description = {
         "A JSON-RPC node of an EVM chain: tokens on its chain that are not known are read from"
-            + " their contracts (decimals, symbol). Never counts as a USD stablecoin. Repeat for"
-            + " more chains."
+            + " their contracts (decimals, symbol). Never counts as a USD stablecoin. pay also"
+            + " reads the payer's Permit2 allowance there. Repeat for more chains. Default: $"
+            + RPC_URL_ENV
+            + ", if set."
       })
   List<String> rpcUrls;
 
@@ -64,6 +69,10 @@ final class NetworkOptions {
     List<String> urls = new ArrayList<>();
     for (String url : rpcUrls == null ? List.<String>of() : rpcUrls) {
       urls.add(NetworksFile.RPC_URL.parse("--rpc-url", url).toString());
+    }
+    String fromEnv = env.get(RPC_URL_ENV);
+    if (urls.isEmpty() && fromEnv != null && !fromEnv.isBlank()) {
+      urls.add(NetworksFile.RPC_URL.parse(RPC_URL_ENV, fromEnv.strip()).toString());
     }
     return KnownNetworks.of(entries, urls);
   }

@@ -1,5 +1,6 @@
 package io.x402j.cli;
 
+import io.x402j.client.Charge;
 import io.x402j.client.PaidResponse;
 import io.x402j.client.Payer;
 import io.x402j.client.PaymentChallenge;
@@ -11,22 +12,32 @@ import io.x402j.client.SpendLog;
 import io.x402j.client.X402Client;
 import io.x402j.config.EnvPlaceholders;
 import io.x402j.config.ValueParser;
+import io.x402j.core.ErrorReason;
 import io.x402j.core.Network;
 import io.x402j.core.NetworkRegistry;
 import io.x402j.core.TokenAmount;
 import io.x402j.core.X402Exception;
 import io.x402j.core.support.Text;
+import io.x402j.core.wire.HeaderCodec;
+import io.x402j.core.wire.PaymentHeader;
 import io.x402j.core.wire.SettleResponse;
+import io.x402j.evm.Eip2612GasSponsoring;
+import io.x402j.evm.Erc20ApprovalGasSponsoring;
+import io.x402j.evm.EvmAddress;
 import io.x402j.evm.ExactEvmClient;
+import io.x402j.evm.Permit2;
 import io.x402j.evm.PrivateKeySigner;
 import io.x402j.svm.SolanaKeypair;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.math.BigInteger;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -131,6 +142,25 @@ final class PayCommand implements Callable<Integer> {
               + " in X402J_SVM_PRIVATE_KEY (default: $X402J_SOLANA_RPC_URL); may hold"
               + " $${ENV_VAR} references.")
   String solanaRpcUrl;
+
+  @Option(
+      names = "--approve-permit2",
+      description = {
+        "When the offer is paid through Permit2 (an exact offer with assetTransferMethod permit2,"
+            + " or an upto offer) and the payer's Permit2 allowance for the token is short, first"
+            + " send approve(Permit2, amount) from the payer's key on the offer's chain through the"
+            + " --rpc-url node of that chain, wait until it is mined, then pay. Without it nothing"
+            + " is approved: a short allowance is paid only when the server offers gas sponsoring."
+      })
+  boolean approvePermit2;
+
+  @Option(
+      names = "--approve-permit2-amount",
+      paramLabel = "ATOMIC",
+      description =
+          "With --approve-permit2: the allowance to approve, in atomic units (default: the"
+              + " offer's amount, for upto its ceiling).")
+  String approvePermit2Amount;
 
   /** Where {@code --solana-rpc-url} is looked up when the flag is not given. */
   static final String SOLANA_RPC_URL_ENV = "X402J_SOLANA_RPC_URL";
@@ -252,6 +282,28 @@ final class PayCommand implements Callable<Integer> {
         return UNREACHABLE;
       }
     }
+    BigInteger approveAmount = null;
+    if (approvePermit2Amount != null) {
+      if (!approvePermit2) {
+        throw new ParameterException(
+            spec.commandLine(), "--approve-permit2-amount needs --approve-permit2");
+      }
+      try {
+        approveAmount = TokenAmount.parse(approvePermit2Amount.strip()).value();
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(
+            spec.commandLine(), "--approve-permit2-amount: " + e.getMessage());
+      }
+    }
+    if (approvePermit2 && signer == null) {
+      throw new ParameterException(
+          spec.commandLine(), "--approve-permit2 needs the EVM key that pays (X402J_PRIVATE_KEY)");
+    }
+    List<String> nodeNotes = new ArrayList<>();
+    Map<Network, String> evmNodes =
+        signer == null || !known.canLearn() ? Map.of() : known.evmNodes(nodeNotes);
+    nodeNotes.forEach(note -> err.println("x402j pay: " + note));
+    err.flush();
     SpendLog log;
     try {
       log = spendLog == null ? SpendLog.inMemory() : SpendLog.open(spendLog);
@@ -268,6 +320,7 @@ final class PayCommand implements Callable<Integer> {
               .selector(selector);
       if (signer != null) {
         builder.signer(signer);
+        evmNodes.forEach(builder::evmRpcUrl);
       }
       if (svm.isPresent()) {
         builder.svmSigner(svm.get());
@@ -281,6 +334,19 @@ final class PayCommand implements Callable<Integer> {
               Network.SOLANA.equals(p.requirements().network().namespace())
                   ? svm.map(k -> k.address().toString()).orElse("?")
                   : signer == null ? "?" : signer.address().toString();
+      if (signer != null && !dryRun && (approvePermit2 || !evmNodes.isEmpty())) {
+        Integer stop;
+        try {
+          stop = permit2(payer, signer, evmNodes, approveAmount, err);
+        } catch (IOException e) {
+          err.println("x402j pay: " + e.getMessage());
+          err.flush();
+          return UNREACHABLE;
+        }
+        if (stop != null) {
+          return stop;
+        }
+      }
       X402Client client = X402Client.builder(payer).dryRun(dryRun).build();
       PaidResponse<byte[]> response;
       try {
@@ -316,8 +382,192 @@ final class PayCommand implements Callable<Integer> {
       }
       out.write(response.body());
       out.flush();
-      return report(response, from, err);
+      int status = report(response, from, err);
+      if (status != 0 && !response.dryRun() && allowanceRequired(response)) {
+        status = PAYMENT_FAILED; // refused by the server: the payment could not be settled
+        err.println(
+            "x402j pay: the server says the payer has not approved Permit2 for this token"
+                + " (permit2_allowance_required): rerun with --approve-permit2 (and --rpc-url of"
+                + " the chain) to send approve(Permit2, amount) from "
+                + (signer == null ? "the payer" : signer.address().toString())
+                + " first, or pay a server that offers gas sponsoring");
+        err.flush();
+      }
+      return status;
     }
+  }
+
+  /** Why a server answered a payment with another 402: its {@code error}, quoted. */
+  private static Optional<String> refusal(PaidResponse<byte[]> response) {
+    if (response.statusCode() != 402) {
+      return Optional.empty();
+    }
+    try {
+      return response
+          .response()
+          .headers()
+          .firstValue(PaymentHeader.PAYMENT_REQUIRED.headerName())
+          .map(h -> HeaderCodec.standard().decodePaymentRequired(h).error())
+          .filter(e -> !e.isBlank())
+          .map(Text::quote);
+    } catch (X402Exception | IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Whether the paid request failed for want of a Permit2 allowance. */
+  private static boolean allowanceRequired(PaidResponse<byte[]> response) {
+    String reason = ErrorReason.PERMIT2_ALLOWANCE_REQUIRED.wire();
+    if (response.receipt() != null && reason.equals(response.receipt().errorReason())) {
+      return true;
+    }
+    if (response.statusCode() != 412 && response.statusCode() != 402) {
+      return false;
+    }
+    byte[] body = response.body();
+    return body != null
+        && body.length < 1 << 20
+        && new String(body, StandardCharsets.UTF_8).contains(reason);
+  }
+
+  /**
+   * Before paying a Permit2 offer: reads the payer's Permit2 allowance (when a node of the offer's
+   * chain is known) and approves with {@code --approve-permit2}, or refuses with a message naming
+   * it when the allowance is short and the server offers no gas sponsoring. Returns the exit status
+   * to stop with, or {@code null} to go on and pay.
+   */
+  private Integer permit2(
+      Payer payer,
+      PrivateKeySigner signer,
+      Map<Network, String> evmNodes,
+      BigInteger approveAmount,
+      PrintWriter err)
+      throws IOException, InterruptedException {
+    HttpResponse<byte[]> asked =
+        HttpClient.newHttpClient().send(http.request(), HttpResponse.BodyHandlers.ofByteArray());
+    if (asked.statusCode() != 402) {
+      return null;
+    }
+    PaymentChallenge challenge =
+        new PaymentChallenge(asked.uri(), asked.headers().map(), asked.body());
+    PlannedPayment plan;
+    try {
+      plan = payer.plan(challenge);
+    } catch (X402Exception e) {
+      return null; // the paying request reports it
+    }
+    if (!Permit2Approval.usesPermit2(plan)) {
+      return null;
+    }
+    Network network = plan.requirements().network();
+    String node = evmNodes.get(network);
+    if (node == null) {
+      if (approvePermit2) {
+        err.println(
+            "x402j pay: --approve-permit2 needs a node of "
+                + network
+                + " to send the approval: give --rpc-url URL (or set "
+                + NetworkOptions.RPC_URL_ENV
+                + ")");
+        err.flush();
+        return 2;
+      }
+      return null; // paid plainly; the server says if the allowance is short
+    }
+    Permit2Approval approval = Permit2Approval.at(node, network);
+    EvmAddress owner = signer.address();
+    BigInteger needed = plan.requirements().amount().value();
+    BigInteger allowance;
+    try {
+      allowance = approval.allowance(plan, owner);
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      err.println("x402j pay: cannot read the Permit2 allowance: " + e.getMessage());
+      err.flush();
+      return approvePermit2 ? UNREACHABLE : null;
+    }
+    if (allowance.compareTo(needed) >= 0) {
+      return null;
+    }
+    EvmAddress token = Permit2Approval.token(plan);
+    String what = amount(plan, TokenAmount.of(needed));
+    if (approvePermit2) {
+      BigInteger amount = approveAmount == null ? needed : approveAmount;
+      if (amount.compareTo(needed) < 0) {
+        err.println(
+            "x402j pay: --approve-permit2-amount "
+                + amount
+                + " is less than the "
+                + needed
+                + " the payment needs");
+        err.flush();
+        return 2;
+      }
+      String hash = approval.approve(signer, token, amount);
+      err.println(
+          "x402j pay: approved Permit2 ("
+              + Permit2.ADDRESS
+              + ") to spend "
+              + amount(plan, TokenAmount.of(amount))
+              + " of token "
+              + token
+              + " from "
+              + owner
+              + " on "
+              + network
+              + " in transaction "
+              + hash);
+      err.flush();
+      return null;
+    }
+    Map<String, Object> declared = declaredExtensions(challenge);
+    if (declared.containsKey(Eip2612GasSponsoring.KEY)
+        || declared.containsKey(Erc20ApprovalGasSponsoring.KEY)) {
+      return null; // the client signs the sponsoring extension the server offers
+    }
+    err.println(
+        "x402j pay: nothing was paid: the payment of "
+            + what
+            + " goes through Permit2, but "
+            + owner
+            + " has approved Permit2 for only "
+            + amount(plan, TokenAmount.of(allowance))
+            + " of token "
+            + token
+            + " on "
+            + network
+            + " and the server offers no gas sponsoring; rerun with --approve-permit2 to send"
+            + " approve(Permit2, "
+            + needed
+            + ") from "
+            + owner
+            + " first (it costs gas)");
+    err.flush();
+    return REFUSED;
+  }
+
+  /** The extensions the 402 declares (v2), or none. */
+  private static Map<String, Object> declaredExtensions(PaymentChallenge challenge) {
+    try {
+      return challenge
+          .header(PaymentHeader.PAYMENT_REQUIRED.headerName())
+          .map(h -> HeaderCodec.standard().decodePaymentRequired(h).extensions())
+          .orElse(Map.of());
+    } catch (X402Exception | IllegalArgumentException e) {
+      return Map.of();
+    }
+  }
+
+  /** {@code amount} of {@code plan}'s token for people: whole tokens when known, else atomic. */
+  static String amount(PlannedPayment plan, TokenAmount amount) {
+    if (plan.asset() == null) {
+      return amount + " atomic units";
+    }
+    return new java.math.BigDecimal(amount.value())
+            .movePointLeft(plan.asset().decimals())
+            .stripTrailingZeros()
+            .toPlainString()
+        + " "
+        + plan.asset().symbol();
   }
 
   /**
@@ -373,9 +623,34 @@ final class PayCommand implements Callable<Integer> {
       }
       PlannedPayment paid = response.paid().get();
       SettleResponse receipt = response.receipt();
-      err.println("x402j pay: paid " + paid.describe() + " from " + from.apply(paid));
+      Charge charge = response.charged().orElse(null);
+      boolean upto = "upto".equals(paid.requirements().scheme());
+      err.println(
+          "x402j pay: paid "
+              + (upto ? "up to " : "")
+              + paid.describe()
+              + " from "
+              + from.apply(paid));
+      if (upto && charge != null) {
+        err.println(
+            "x402j pay: ceiling "
+                + amount(paid, charge.authorized())
+                + ", charged "
+                + amount(paid, charge.charged())
+                + (charge.confirmed()
+                    ? " (the settled amount)"
+                    : charge.reportedAboveCeiling()
+                        ? " (the server claimed "
+                            + amount(paid, charge.reported())
+                            + ", above the ceiling: counted at the ceiling)"
+                        : " (no settled amount reported: counted at the ceiling)"));
+      }
       if (receipt == null) {
-        err.println("x402j pay: HTTP " + status + "; the server sent no receipt");
+        err.println(
+            "x402j pay: HTTP "
+                + status
+                + "; the server sent no receipt"
+                + refusal(response).map(r -> "; it says: " + r).orElse(""));
       } else if (receipt.success()) {
         err.println(
             "x402j pay: settled in transaction "

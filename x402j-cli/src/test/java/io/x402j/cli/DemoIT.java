@@ -58,6 +58,11 @@ class DemoIT {
         .containsPattern("TransferChecked of 2000 atomic units")
         .containsPattern("transaction signature " + SOLANA_SIGNATURE + ", slot \\d+")
         .contains("buyer 1000 USDC → 999.998 USDC; seller 0 USDC → 0.002 USDC");
+    // The usage-based route: a Permit2 signature for the ceiling, the API's stated use charged.
+    assertThat(transcript)
+        .contains("GET /inference")
+        .contains("signed a Permit2 transfer for at most that")
+        .contains("the API said it used 1234 tokens; ceiling 0.05 TUSD, charged 0.01234 TUSD");
   }
 
   /** A base58 Ed25519 signature, as Solana names a transaction. */
@@ -170,7 +175,7 @@ class DemoIT {
       while (m.find()) {
         transactions.add(m.group(1));
       }
-      assertThat(transactions).hasSize(3);
+      assertThat(transactions).as("three exact payments and the upto one").hasSize(4);
       JsonRpcClient rpc = JsonRpcClient.builder(chain).build();
       for (String tx : transactions) {
         JsonNode receipt = rpc.call("eth_getTransactionReceipt", tx).join();

@@ -13,13 +13,33 @@ import java.util.Optional;
  * @param receipt the settlement receipt the server sent, or {@code null}
  * @param dryRun whether this was a dry run: {@code payment} is then what would have been paid, and
  *     {@code response} the unpaid 402
+ * @param charge what the payment cost (authorised and charged: they differ for {@code upto}), or
+ *     {@code null} when nothing was paid
  * @param <T> the body type
  */
 public record PaidResponse<T>(
-    HttpResponse<T> response, PlannedPayment payment, SettleResponse receipt, boolean dryRun) {
+    HttpResponse<T> response,
+    PlannedPayment payment,
+    SettleResponse receipt,
+    boolean dryRun,
+    Charge charge) {
   /** Validates the fields. */
   public PaidResponse {
     Objects.requireNonNull(response, "response");
+  }
+
+  /** A response without a known charge. */
+  public PaidResponse(
+      HttpResponse<T> response, PlannedPayment payment, SettleResponse receipt, boolean dryRun) {
+    this(response, payment, receipt, dryRun, null);
+  }
+
+  /**
+   * What the payment cost, when one was made: the amount authorised (the ceiling of an {@code upto}
+   * offer) and the amount charged against the spend controls.
+   */
+  public Optional<Charge> charged() {
+    return dryRun ? Optional.empty() : Optional.ofNullable(charge);
   }
 
   /** The HTTP status. */

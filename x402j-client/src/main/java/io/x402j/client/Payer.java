@@ -2,13 +2,17 @@ package io.x402j.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.x402j.client.internal.Extensions;
+import io.x402j.client.internal.RpcPermit2Reads;
 import io.x402j.client.internal.SolanaRpcSources;
 import io.x402j.core.Asset;
 import io.x402j.core.Network;
 import io.x402j.core.NetworkPattern;
 import io.x402j.core.NetworkRegistry;
+import io.x402j.core.TokenAmount;
 import io.x402j.core.X402Exception;
 import io.x402j.core.scheme.SchemeClient;
+import io.x402j.core.scheme.SchemePayment;
 import io.x402j.core.scheme.SchemeRegistry;
 import io.x402j.core.support.Text;
 import io.x402j.core.wire.HeaderCodec;
@@ -24,7 +28,9 @@ import io.x402j.core.wire.SettleResponse;
 import io.x402j.core.wire.V1Translation;
 import io.x402j.core.wire.WireCodec;
 import io.x402j.evm.ExactEvmClient;
+import io.x402j.evm.Permit2Reads;
 import io.x402j.evm.Signer;
+import io.x402j.evm.UptoEvmClient;
 import io.x402j.svm.BlockhashSource;
 import io.x402j.svm.ExactSvmClient;
 import io.x402j.svm.MintInfoSource;
@@ -73,6 +79,17 @@ public final class Payer {
   private final Clock clock;
   private final HeaderCodec headers = HeaderCodec.standard();
   private final Reader reader;
+
+  /**
+   * The spend log id of each authorization handed out whose answer has not been seen, to lower an
+   * {@code upto} reserve to what was charged. Weak: an authorization dropped unanswered (the
+   * request failed) keeps counting at its ceiling, as it must.
+   */
+  private final Map<PaymentAuthorization, Long> unanswered =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  /** The scheme whose requirement amount is a ceiling, the amount settled being reported later. */
+  static final String UPTO = "upto";
 
   private Payer(Builder b) {
     this.schemes = b.schemes.build();
@@ -154,7 +171,9 @@ public final class Payer {
           throw refused(challenge, List.of("a hook refused: " + veto.getMessage()), chosen);
         }
       }
-      return sign(chosen, read);
+      PaymentAuthorization authorization = sign(chosen, read);
+      unanswered.put(authorization, spendId);
+      return authorization;
     } catch (RuntimeException e) {
       log.cancel(spendId); // nothing was signed
       throw e;
@@ -182,7 +201,61 @@ public final class Payer {
     return Optional.empty();
   }
 
-  /** Tells the hooks how the paid request ended. */
+  /**
+   * Tells the payer how the request paid with {@code authorization} ended, and returns what it
+   * cost: for an {@code upto} payment the spend recorded at its ceiling is lowered to the amount
+   * the receipt reports settled (see {@link Charge} for when a reported amount is believed), so
+   * budgets get the difference back. Also tells the hooks, as {@link #paid(PlannedPayment, int,
+   * SettleResponse)}. {@link X402Client} and the OkHttp interceptor call this; callers using {@link
+   * #authorize} with another HTTP client should too, else an {@code upto} payment keeps counting at
+   * its ceiling.
+   *
+   * @param status the HTTP status of the paid request
+   * @param receipt the settlement receipt ({@link #receipt}), or {@code null} when there is none
+   */
+  public Charge paid(PaymentAuthorization authorization, int status, SettleResponse receipt) {
+    Objects.requireNonNull(authorization, "authorization");
+    PlannedPayment payment = authorization.payment();
+    Charge charge = charge(payment, receipt);
+    Long spendId = unanswered.remove(authorization);
+    if (spendId != null && charge.charged().compareTo(charge.authorized()) < 0) {
+      try {
+        log.charge(spendId, charge.charged(), payment.usdOf(charge.charged()).orElse(null));
+      } catch (RuntimeException e) {
+        // The reserve stays at the ceiling: more is counted than was spent, never less.
+        LOG.warn("cannot lower the spend of {} to {}", payment.describe(), charge.charged(), e);
+      }
+    }
+    paid(payment, status, receipt);
+    return charge;
+  }
+
+  /** What {@code payment} cost, by the receipt when it is believable; see {@link Charge}. */
+  static Charge charge(PlannedPayment payment, SettleResponse receipt) {
+    PaymentRequirements r = payment.requirements();
+    TokenAmount authorized = r.amount();
+    TokenAmount reported = receipt == null ? null : receipt.amount();
+    TokenAmount charged = authorized;
+    if (reported != null && reported.compareTo(authorized) > 0) {
+      LOG.warn(
+          "the receipt for {} claims {} settled, more than the {} authorised; counted at {}",
+          payment.describe(),
+          reported,
+          authorized,
+          authorized);
+    } else if (UPTO.equals(r.scheme())
+        && receipt != null
+        && receipt.success()
+        && reported != null) {
+      charged = reported;
+    }
+    return new Charge(r.scheme(), authorized, charged, reported);
+  }
+
+  /**
+   * Tells the hooks how the paid request ended. Does not lower an {@code upto} reserve: use {@link
+   * #paid(PaymentAuthorization, int, SettleResponse)}.
+   */
   public void paid(PlannedPayment payment, int status, SettleResponse receipt) {
     for (PayerListener l : listeners) {
       try {
@@ -340,18 +413,31 @@ public final class Payer {
   private PaymentAuthorization sign(PlannedPayment chosen, Read read) {
     PaymentRequirements r = chosen.requirements();
     SchemeClient client = schemes.find(chosen.x402Version(), r.scheme(), r.network()).orElseThrow();
-    Map<String, Object> payload;
+    Map<String, Object> declared =
+        chosen.x402Version() == 2 && read.v2().extensions() != null
+            ? read.v2().extensions()
+            : Map.of();
+    SchemePayment created;
     try {
-      payload = client.createPayload(chosen.x402Version(), r);
+      created = client.createPayment(chosen.x402Version(), r, declared);
     } catch (IllegalArgumentException | IllegalStateException e) {
       // A requirement that cannot be paid, or a source (a Solana node) that did not answer.
       throw new PaymentRefusedException(
           chosen.url().toString(),
           List.of(chosen.describe() + ": cannot be signed: " + e.getMessage()));
     }
+    Map<String, Object> payload = created.payload();
     if (chosen.x402Version() == 2) {
       // Echo the offered requirement exactly as the server sent it: servers match it verbatim.
-      PaymentPayload payment = PaymentPayload.of(read.v2().resource(), r, payload);
+      PaymentPayload payment =
+          new PaymentPayload(
+              read.v2().resource(),
+              r,
+              payload,
+              created.extensions().isEmpty()
+                  ? null
+                  : Extensions.merge(declared, created.extensions()),
+              Map.of());
       return new PaymentAuthorization(
           PaymentHeader.PAYMENT_SIGNATURE.headerName(),
           headers.encodePaymentSignature(payment),
@@ -399,6 +485,8 @@ public final class Payer {
     private Clock clock = Clock.systemUTC();
     private BlockhashSource blockhashes;
     private MintInfoSource mints;
+    private final Map<Network, String> evmRpcUrls = new java.util.LinkedHashMap<>();
+    private Permit2Reads permit2Reads;
 
     private Builder() {}
 
@@ -428,6 +516,32 @@ public final class Payer {
       return solanaSources(sources, sources);
     }
 
+    /**
+     * An EVM JSON-RPC node of {@code network}, from which the Permit2 payments of {@link #signer}
+     * on that network read the payer's Permit2 allowance (and the token's EIP-2612 nonce, the
+     * account's nonce and fees) to add a gas-sponsoring extension the server declares. The node's
+     * {@code eth_chainId} is checked against {@code network} before it is trusted. Repeat for more
+     * networks.
+     */
+    public Builder evmRpcUrl(Network network, String url) {
+      Objects.requireNonNull(network, "network");
+      Objects.requireNonNull(url, "url");
+      if (!network.isEvm()) {
+        throw new IllegalArgumentException(network + " is not an EVM network");
+      }
+      evmRpcUrls.put(network, url);
+      return this;
+    }
+
+    /**
+     * The chain reads of {@link #signer}'s Permit2 payments, on every EVM network, instead of
+     * {@link #evmRpcUrl} nodes.
+     */
+    public Builder permit2Reads(Permit2Reads reads) {
+      this.permit2Reads = Objects.requireNonNull(reads, "reads");
+      return this;
+    }
+
     /** Where the Solana client gets blockhashes and mint facts. */
     public Builder solanaSources(BlockhashSource blockhashes, MintInfoSource mints) {
       this.blockhashes = Objects.requireNonNull(blockhashes, "blockhashes");
@@ -436,8 +550,15 @@ public final class Payer {
     }
 
     /**
-     * Pays exact-scheme requirements on every EVM network with {@code signer}, signing
-     * authorizations valid at most {@link #maxAuthorizationLifetime}.
+     * Pays on every EVM network with {@code signer}: {@code exact} requirements (EIP-3009, or
+     * Permit2 when the requirement's {@code extra.assetTransferMethod} is {@code "permit2"}) and
+     * {@code upto} requirements (a Permit2 ceiling the seller charges from), signing authorizations
+     * valid at most {@link #maxAuthorizationLifetime}. Permit2 payments need the payer's allowance
+     * of Permit2 for the token: with an {@link #evmRpcUrl} for the network the client reads it and,
+     * when it is short and the server declares a gas-sponsoring extension ({@code
+     * eip2612GasSponsoring}, {@code erc20ApprovalGasSponsoring}), adds it so the facilitator
+     * approves on the payer's behalf; without one it pays Permit2 plainly (no extension), and a
+     * payer without allowance is refused by the server ({@code permit2_allowance_required}).
      */
     public Builder signer(Signer signer) {
       registrations.add(
@@ -531,23 +652,55 @@ public final class Payer {
                 + ".unlimited()) to pay whatever a server asks");
       }
       schemes = SchemeRegistry.builder();
+      Permit2Reads nodes =
+          evmRpcUrls.isEmpty()
+              ? null
+              : RpcPermit2Reads.of(
+                  evmRpcUrls.entrySet().stream()
+                      .collect(
+                          java.util.stream.Collectors.toMap(
+                              e -> NetworkPattern.of(e.getKey()),
+                              Map.Entry::getValue,
+                              (a, b) -> b,
+                              java.util.LinkedHashMap::new)));
       for (Registration r : registrations) {
-        SchemeClient client;
         if (r.client() != null) {
-          client = r.client();
+          schemes.registerBothVersions(r.client().scheme(), r.networks(), r.client());
         } else if (r.svmSigner() != null) {
           ExactSvmClient.Builder svm = ExactSvmClient.builder(r.svmSigner());
           if (blockhashes != null) {
             svm.blockhashSource(blockhashes).mintInfoSource(mints);
           }
-          client = svm.build();
+          ExactSvmClient client = svm.build();
+          schemes.registerBothVersions(client.scheme(), r.networks(), client);
         } else {
-          client =
-              ExactEvmClient.of(r.signer()).withMaxAuthorizationLifetime(maxAuthorizationLifetime);
+          registerEvm(r.signer(), r.networks(), permit2Reads);
+          if (permit2Reads == null) {
+            // A node per network: the clients with reads serve their network only (more specific
+            // than eip155:*); elsewhere Permit2 is paid plainly.
+            for (Network network : evmRpcUrls.keySet()) {
+              if (r.networks().matches(network)) {
+                registerEvm(r.signer(), NetworkPattern.of(network), nodes);
+              }
+            }
+          }
         }
-        schemes.registerBothVersions(client.scheme(), r.networks(), client);
       }
       return new Payer(this);
+    }
+
+    private void registerEvm(Signer signer, NetworkPattern networks, Permit2Reads reads) {
+      ExactEvmClient exact =
+          ExactEvmClient.of(signer)
+              .withMaxAuthorizationLifetime(maxAuthorizationLifetime)
+              .withPermit2Reads(reads);
+      UptoEvmClient upto =
+          UptoEvmClient.of(signer)
+              .withMaxAuthorizationLifetime(maxAuthorizationLifetime)
+              .withPermit2Reads(reads);
+      schemes.registerBothVersions(exact.scheme(), networks, exact);
+      // upto exists in protocol v2 only.
+      schemes.register(2, upto.scheme(), networks, upto);
     }
   }
 }

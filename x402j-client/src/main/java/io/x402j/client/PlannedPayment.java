@@ -1,6 +1,7 @@
 package io.x402j.client;
 
 import io.x402j.core.Asset;
+import io.x402j.core.TokenAmount;
 import io.x402j.core.support.Text;
 import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.PaymentRequirementsV1;
@@ -53,6 +54,14 @@ public record PlannedPayment(
   /** The amount in US dollars, when the token is a known USD stablecoin. */
   public Optional<BigDecimal> usd() {
     return asset != null && asset.usdStablecoin() ? tokens() : Optional.empty();
+  }
+
+  /** {@code amount} of this payment's token in US dollars, when it is a known USD stablecoin. */
+  Optional<BigDecimal> usdOf(TokenAmount amount) {
+    return asset != null && asset.usdStablecoin()
+        ? Optional.of(
+            new BigDecimal(amount.value()).movePointLeft(asset.decimals()).stripTrailingZeros())
+        : Optional.empty();
   }
 
   /** For people: {@code 0.01 USDC on eip155:84532 to 0x…}; server-given text is quoted. */

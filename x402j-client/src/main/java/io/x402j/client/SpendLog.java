@@ -20,13 +20,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What a client has spent, for budgets: in memory, or in a file of JSON lines so that budgets
  * survive restarts. Each payment is written (and forced to disk) before it is signed; a payment
- * that could not be signed is written off again. Thread-safe.
+ * that could not be signed is written off again. An {@code upto} payment is written at its ceiling
+ * before it is signed and lowered to the amount settled when the server's receipt says it ({@link
+ * #charge}); without such a receipt it keeps counting at its ceiling. Thread-safe.
  */
 public final class SpendLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SpendLog.class);
@@ -164,7 +168,18 @@ public final class SpendLog implements AutoCloseable {
     long id = node.path("id").asLong();
     if (node.has("cancel")) {
       spends.remove(node.path("cancel").asLong());
+    } else if (node.has("charge")) {
+      long of = node.path("charge").asLong();
+      Spend spend = spends.get(of);
+      if (spend != null) {
+        spends.put(
+            of,
+            spend.charged(
+                TokenAmount.parse(node.path("amount").asText()),
+                node.hasNonNull("usd") ? new BigDecimal(node.path("usd").asText()) : null));
+      }
     } else {
+      TokenAmount amount = TokenAmount.parse(node.path("amount").asText());
       spends.put(
           id,
           new Spend(
@@ -173,9 +188,12 @@ public final class SpendLog implements AutoCloseable {
               node.path("url").asText(),
               node.path("network").asText(),
               node.path("asset").asText(),
-              TokenAmount.parse(node.path("amount").asText()),
+              amount,
               node.hasNonNull("usd") ? new BigDecimal(node.path("usd").asText()) : null,
-              node.path("payTo").asText()));
+              node.path("payTo").asText(),
+              node.hasNonNull("ceiling")
+                  ? TokenAmount.parse(node.path("ceiling").asText())
+                  : amount));
     }
     nextId = Math.max(nextId, id + 1);
   }
@@ -204,9 +222,54 @@ public final class SpendLog implements AutoCloseable {
       line.put("usd", spend.usd().toPlainString());
     }
     line.put("payTo", spend.payTo());
+    if (!spend.ceiling().equals(spend.amount())) {
+      line.put("ceiling", spend.ceiling().toString());
+    }
     append(line);
     spends.put(id, spend);
     return id;
+  }
+
+  /**
+   * Lowers a recorded payment to what was actually charged: the settled amount of an {@code upto}
+   * payment recorded at its ceiling. Budgets count {@code amount} from then on.
+   *
+   * @param id the id {@link #record} returned
+   * @param amount the amount charged, in atomic units
+   * @param usd its value in US dollars, or {@code null} when the token is not a USD stablecoin
+   * @return the spend as it now counts, or empty when {@code id} is not recorded (written off)
+   * @throws IllegalArgumentException if {@code amount} is more than the recorded amount: a record
+   *     is never raised, so no answer from a server can spend more than was reserved
+   */
+  public synchronized Optional<Spend> charge(long id, TokenAmount amount, BigDecimal usd) {
+    Objects.requireNonNull(amount, "amount");
+    Spend spend = spends.get(id);
+    if (spend == null) {
+      return Optional.empty();
+    }
+    if (amount.compareTo(spend.amount()) > 0) {
+      throw new IllegalArgumentException(
+          "a charge of "
+              + amount
+              + " exceeds the "
+              + spend.amount()
+              + " recorded for payment "
+              + id);
+    }
+    if (amount.equals(spend.amount())) {
+      return Optional.of(spend);
+    }
+    Spend charged = spend.charged(amount, usd);
+    ObjectNode line = JSON.createObjectNode();
+    line.put("id", nextId++);
+    line.put("charge", id);
+    line.put("amount", amount.toString());
+    if (usd != null) {
+      line.put("usd", usd.toPlainString());
+    }
+    append(line);
+    spends.put(id, charged);
+    return Optional.of(charged);
   }
 
   /** Writes off a payment that was recorded but never signed. */

@@ -164,13 +164,14 @@ public final class X402Client {
             authorization.headerName(),
             authorization.headerValue());
     PlannedPayment payment = authorization.payment();
+    PaymentAuthorization paidWith = authorization;
     return paidHttp
         .sendAsync(paid, handler)
         .thenApply(
             response -> {
               SettleResponse receipt = Payer.receipt(response.headers()::firstValue).orElse(null);
-              payer.paid(payment, response.statusCode(), receipt);
-              return new PaidResponse<>(response, payment, receipt, false);
+              Charge charge = payer.paid(paidWith, response.statusCode(), receipt);
+              return new PaidResponse<>(response, payment, receipt, false, charge);
             });
   }
 

@@ -57,9 +57,12 @@ import java.util.TreeSet;
  *                                  # on Solana: {address: MINT, decimals: 6}, no name/version
  * maxTimeoutSeconds: 60            # default
  * paywall: {enabled: true, appName: Weather Inc}
+ * assetTransferMethod: eip3009     # default; permit2: exact EVM routes paid via Permit2
  * routes:
  *   - route: GET /weather          # required
  *     price: $0.001                # required: dollars, or atomic units of the token
+ *     scheme: exact                # default; upto: price is a ceiling (or price: upto:100000),
+ *                                  #   the upstream charges less with Settlement-Overrides
  *     description: Today's weather
  *     mimeType: application/json
  *     payTo: "0x…"                 # this route's recipient
@@ -93,6 +96,9 @@ import java.util.TreeSet;
  * @param routes the priced routes, at least one
  * @param alsoAccept further offers every route is also sold in (other networks or tokens), each
  *     checked as the gateway's own network, token and recipient are
+ * @param assetTransferMethod how exact EVM routes are paid: {@code eip3009} ({@code null}, the
+ *     default) or {@code permit2} ({@code extra.assetTransferMethod}, any ERC-20); upto routes
+ *     always use Permit2
  */
 public record GatewayConfig(
     String host,
@@ -108,7 +114,66 @@ public record GatewayConfig(
     boolean paywall,
     String appName,
     List<RouteSpec> routes,
-    List<OfferSpec> alsoAccept) {
+    List<OfferSpec> alsoAccept,
+    String assetTransferMethod) {
+
+  /** EIP-3009 {@code transferWithAuthorization}: the default way exact EVM routes are paid. */
+  public static final String EIP3009 = "eip3009";
+
+  /** Permit2 (any ERC-20, through the x402 exact proxy): {@code --asset-transfer-method permit2}. */
+  public static final String PERMIT2 = "permit2";
+
+  /**
+   * How exact EVM routes are paid, {@code eip3009} or {@code permit2}: {@code
+   * assetTransferMethod}, {@code --asset-transfer-method}.
+   */
+  public static final ValueParser<String> ASSET_TRANSFER_METHOD =
+      (setting, text) -> {
+        String t = text.strip();
+        if (!t.equals(EIP3009) && !t.equals(PERMIT2)) {
+          throw new ConfigException(setting, text, "eip3009 or permit2");
+        }
+        return t;
+      };
+
+  /**
+   * A configuration without an asset transfer method (exact EVM routes are paid with EIP-3009).
+   *
+   * @see #GatewayConfig(String, int, URI, URI, String, String, String, String, AssetSpec, int,
+   *     boolean, String, List, List, String)
+   */
+  public GatewayConfig(
+      String host,
+      int port,
+      URI upstream,
+      URI facilitatorUrl,
+      String facilitatorTokenEnv,
+      String network,
+      String v1Name,
+      String payTo,
+      AssetSpec asset,
+      int maxTimeoutSeconds,
+      boolean paywall,
+      String appName,
+      List<RouteSpec> routes,
+      List<OfferSpec> alsoAccept) {
+    this(
+        host,
+        port,
+        upstream,
+        facilitatorUrl,
+        facilitatorTokenEnv,
+        network,
+        v1Name,
+        payTo,
+        asset,
+        maxTimeoutSeconds,
+        paywall,
+        appName,
+        routes,
+        alsoAccept,
+        null);
+  }
 
   /**
    * A further offer every route is sold in beside the gateway's own network: {@code alsoAccept[i]}
@@ -160,7 +225,8 @@ public record GatewayConfig(
         paywall,
         appName,
         routes,
-        List.of());
+        List.of(),
+        null);
   }
 
   /**
@@ -189,6 +255,8 @@ public record GatewayConfig(
    * @param mimeType its media type ({@code null} is empty)
    * @param payTo a recipient for this route, or {@code null} for the gateway's
    * @param settleBeforeHandler settle before forwarding
+   * @param scheme {@code exact} (the default, {@code null}) or {@code upto}: the price is then the
+   *     ceiling and the upstream states what it used in its {@code Settlement-Overrides} header
    */
   public record RouteSpec(
       String pattern,
@@ -196,15 +264,40 @@ public record GatewayConfig(
       String description,
       String mimeType,
       String payTo,
-      boolean settleBeforeHandler) {
+      boolean settleBeforeHandler,
+      String scheme) {
     /** Checks the pattern and price are given; no description or media type is empty. */
     public RouteSpec {
       Objects.requireNonNull(pattern, "pattern");
       Objects.requireNonNull(price, "price");
       description = description == null ? "" : description;
       mimeType = mimeType == null ? "" : mimeType;
+      scheme = scheme == null ? "exact" : scheme;
+      if (!scheme.equals("exact") && !scheme.equals(PaymentOption.UPTO)) {
+        throw new IllegalArgumentException(
+            "route " + pattern + ": scheme must be exact or upto, got " + Text.quote(scheme));
+      }
+    }
+
+    /** An exact route. */
+    public RouteSpec(
+        String pattern,
+        String price,
+        String description,
+        String mimeType,
+        String payTo,
+        boolean settleBeforeHandler) {
+      this(pattern, price, description, mimeType, payTo, settleBeforeHandler, null);
+    }
+
+    /** Whether the route is usage-based ({@code upto}). */
+    public boolean upto() {
+      return PaymentOption.UPTO.equals(scheme);
     }
   }
+
+  /** The prefix of a usage-based price: {@code upto:100000}, {@code upto:$0.10}. */
+  public static final String UPTO_PREFIX = "upto:";
 
   /** A port, 0 (any free port) to 65535: {@code port} and {@code --port}. */
   public static final ValueParser<Integer> PORT = ValueParser.port();
@@ -275,7 +368,8 @@ public record GatewayConfig(
 
   /**
    * A priced route in one piece, {@code [METHOD] /path=PRICE} such as {@code GET /weather=1000}:
-   * the pattern, {@code =}, a price ({@code --route}).
+   * the pattern, {@code =}, a price ({@code --route}); {@code upto:PRICE}, e.g. {@code POST
+   * /infer=upto:100000}, makes the price a ceiling (scheme {@code upto}).
    */
   public static final ValueParser<RouteSpec> ROUTE =
       (setting, text) -> {
@@ -284,16 +378,38 @@ public record GatewayConfig(
           throw new ConfigException(
               setting, text, "\"[METHOD] /path=PRICE\", e.g. \"GET /weather=$0.001\"");
         }
+        String price = text.substring(eq + 1).strip();
+        boolean upto = price.startsWith(UPTO_PREFIX);
         return new RouteSpec(
             text.substring(0, eq).strip(),
-            PRICE.parse(setting, text.substring(eq + 1)),
+            PRICE.parse(setting, upto ? price.substring(UPTO_PREFIX.length()) : price),
             "",
             "",
             null,
-            false);
+            false,
+            upto ? PaymentOption.UPTO : "exact");
       };
 
   private static final ValueParser<String> TEXT = ValueParser.text();
+
+  /** A route's scheme: {@code routes[i].scheme}, {@code exact} or {@code upto}. */
+  public static final ValueParser<String> SCHEME =
+      (setting, text) -> {
+        String t = text.strip();
+        if (!t.equals("exact") && !t.equals(PaymentOption.UPTO)) {
+          throw new ConfigException(setting, text, "exact or upto");
+        }
+        return t;
+      };
+
+  /** A route's price in a file, optionally {@code upto:} before it. */
+  private static final ValueParser<String> ROUTE_PRICE =
+      (setting, text) -> {
+        String t = text.strip();
+        return t.startsWith(UPTO_PREFIX)
+            ? UPTO_PREFIX + PRICE.parse(setting, t.substring(UPTO_PREFIX.length()))
+            : PRICE.parse(setting, t);
+      };
 
   /**
    * A further offer in one piece ({@code --also-accept}): comma-separated {@code key=value} pairs,
@@ -512,22 +628,35 @@ public record GatewayConfig(
         "maxTimeoutSeconds",
         "paywall",
         "routes",
-        "alsoAccept");
+        "alsoAccept",
+        "assetTransferMethod");
     ConfigSection facilitator = root.section("facilitator").allowOnly("url", "tokenEnv");
     ConfigSection asset =
         root.section("asset").allowOnly("address", "name", "version", "decimals", "symbol");
     ConfigSection paywall = root.section("paywall").allowOnly("enabled", "appName");
     List<RouteSpec> routes = new ArrayList<>();
     for (ConfigSection r : root.sections("routes")) {
-      r.allowOnly("route", "price", "description", "mimeType", "payTo", "settleBeforeHandler");
+      r.allowOnly(
+          "route", "price", "scheme", "description", "mimeType", "payTo", "settleBeforeHandler");
+      String scheme = r.get("scheme", SCHEME, "exact");
+      String price = r.require("price", ROUTE_PRICE, "e.g. $0.001, or atomic units");
+      if (price.startsWith(UPTO_PREFIX)) {
+        if (r.get("scheme", SCHEME, null) != null && !scheme.equals(PaymentOption.UPTO)) {
+          throw new ConfigException(
+              r.path("price"), price, "a price without upto: for scheme " + scheme);
+        }
+        scheme = PaymentOption.UPTO;
+        price = price.substring(UPTO_PREFIX.length());
+      }
       routes.add(
           new RouteSpec(
               r.require("route", TEXT, "e.g. GET /weather"),
-              r.require("price", PRICE, "e.g. $0.001, or atomic units"),
+              price,
               r.get("description", TEXT, ""),
               r.get("mimeType", TEXT, ""),
               r.get("payTo", PAY_TO, null),
-              r.get("settleBeforeHandler", ValueParser.bool(), false)));
+              r.get("settleBeforeHandler", ValueParser.bool(), false),
+              scheme));
     }
     List<OfferSpec> also = new ArrayList<>();
     for (ConfigSection o : root.sections("alsoAccept")) {
@@ -553,7 +682,8 @@ public record GatewayConfig(
         paywall.get("enabled", ValueParser.bool(), true),
         paywall.get("appName", TEXT, ""),
         routes,
-        also);
+        also,
+        root.get("assetTransferMethod", ASSET_TRANSFER_METHOD, null));
   }
 
   /** The token of an {@code asset} section, or {@code null} when it gives no address. */
@@ -693,6 +823,7 @@ public record GatewayConfig(
       }
       PaymentOption.Builder option =
           PaymentOption.builder(resolved)
+              .scheme(r.scheme())
               .price(r.price())
               .payTo(r.payTo() != null ? r.payTo() : payTo)
               .maxTimeoutSeconds(maxTimeoutSeconds);
@@ -706,6 +837,7 @@ public record GatewayConfig(
       for (int i = 0; i < alsoAccept.size(); i++) {
         PaymentOption.Builder also =
             PaymentOption.builder(others.get(i))
+                .scheme(r.scheme())
                 .price(r.price())
                 .payTo(alsoAccept.get(i).payTo())
                 .maxTimeoutSeconds(maxTimeoutSeconds);
@@ -725,6 +857,7 @@ public record GatewayConfig(
       facilitator.auth(FacilitatorAuth.bearer(bearer.strip()));
     }
     return PaymentGate.builder()
+        .exactAssetTransferMethod(assetTransferMethod == null ? EIP3009 : assetTransferMethod)
         .facilitator(facilitator.build())
         .networks(networks)
         .routes(table.build())

@@ -25,6 +25,16 @@ final class OfficialStack {
    * with x402-express, $0.01 each) paying the market's seller through {@code facilitatorUrl}.
    */
   static Service expressServer(TestMarket market, String facilitatorUrl) throws Exception {
+    return expressServer(market, facilitatorUrl, false);
+  }
+
+  /**
+   * The official Express servers; with {@code permit2Routes} also {@code GET /permit2/weather}
+   * ($0.01 exact by Permit2) and {@code POST /infer} (upto $0.10, charging 100 atomic units per
+   * token the handler says it used), which need a facilitator serving upto.
+   */
+  static Service expressServer(TestMarket market, String facilitatorUrl, boolean permit2Routes)
+      throws Exception {
     return Node.project()
         .start(
             "express-server.mjs",
@@ -32,7 +42,9 @@ final class OfficialStack {
                 "X402J_PAY_TO",
                 market.seller().toString(),
                 "X402J_FACILITATOR_URL",
-                facilitatorUrl),
+                facilitatorUrl,
+                "X402J_PERMIT2_ROUTES",
+                permit2Routes ? "1" : "0"),
             Duration.ofSeconds(60));
   }
 }

@@ -23,7 +23,9 @@ import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * An x402j servlet application selling {@code GET /weather} ($0.01) and {@code POST /translate}
- * ($0.02) on a devnet that mirrors Base Sepolia, with the facilitator over HTTP.
+ * ($0.02) on a devnet that mirrors Base Sepolia, with the facilitator over HTTP. Its handler also
+ * answers {@code POST /infer} (for an upto route): it charges 100 atomic units per token it says it
+ * used ({@code {"tokens": n}} in the request) with a {@code Settlement-Overrides} header.
  */
 final class ServletShop implements AutoCloseable {
   final TestMarket market;
@@ -88,7 +90,15 @@ final class ServletShop implements AutoCloseable {
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
       resp.setContentType("application/json");
-      if (req.getMethod().equals("POST")) {
+      if (req.getRequestURI().equals("/infer")) {
+        // An upto route: says how many tokens it used, 100 atomic units each.
+        String text = new String(req.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        java.util.regex.Matcher m =
+            java.util.regex.Pattern.compile("\"tokens\"\\s*:\\s*(\\d+)").matcher(text);
+        long tokens = m.find() ? Long.parseLong(m.group(1)) : 0;
+        resp.setHeader("Settlement-Overrides", "{\"amount\":\"" + tokens * 100 + "\"}");
+        resp.getWriter().write("{\"tokens\":" + tokens + "}");
+      } else if (req.getMethod().equals("POST")) {
         String text = new String(req.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         resp.getWriter().write("{\"translated\":" + text + "}");
       } else {

@@ -162,7 +162,8 @@ public final class X402Interceptor implements Interceptor {
             .tag(PaidOrigin.class, PaidOrigin.of(answered.url()))
             .build();
     Response response = chain.proceed(paid);
-    payer.paid(authorization.payment(), response.code(), receipt(response).orElse(null));
+    // Lowers an upto reserve to what the receipt says was charged (the spend log shows it).
+    payer.paid(authorization, response.code(), receipt(response).orElse(null));
     return response;
   }
 

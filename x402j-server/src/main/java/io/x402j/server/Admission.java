@@ -1,5 +1,6 @@
 package io.x402j.server;
 
+import io.x402j.core.TokenAmount;
 import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.server.internal.PaidRequest;
 import io.x402j.server.internal.PaymentSettlement;
@@ -56,8 +57,36 @@ public final class Admission {
    * @throws IllegalStateException when already completed or abandoned
    */
   public CompletableFuture<Completion> complete(int status) {
+    return complete(status, null);
+  }
+
+  /**
+   * Like {@link #complete(int)}, settling the amount the handler says it used. For an {@code upto}
+   * payment the gate settles {@code amount} (at most the {@linkplain #ceiling() ceiling}); without
+   * one it settles the whole ceiling, as the official SDK does. For other schemes the amount is
+   * fixed: an {@code amount} that differs from it is refused. A refused amount (above the ceiling,
+   * a dollar amount in a token of unknown decimals, …) charges nothing: the completion is a 500
+   * refusal and the payment may be used again.
+   *
+   * @param amount what to charge, or {@code null} for the offered amount
+   * @throws IllegalStateException when already completed or abandoned
+   */
+  public CompletableFuture<Completion> complete(int status, SettlementOverride amount) {
     finish();
-    return settlement.complete(paid, status, upfront);
+    return settlement.complete(paid, status, upfront, amount);
+  }
+
+  /** The scheme of the payment, e.g. {@code exact} or {@code upto}. */
+  public String scheme() {
+    return requirements().scheme();
+  }
+
+  /**
+   * The most the payment may settle, in atomic units: the offered amount ({@code upto}: the ceiling
+   * the payer authorised; {@code exact}: the price).
+   */
+  public TokenAmount ceiling() {
+    return requirements().amount();
   }
 
   /**

@@ -12,6 +12,7 @@ import io.x402j.core.wire.PaymentHeader;
 import io.x402j.core.wire.SupportedResponse;
 import io.x402j.core.wire.WireCodec;
 import io.x402j.evm.ExactEvmServer;
+import io.x402j.evm.UptoEvmServer;
 import io.x402j.server.RouteResolver.ResolvedRoute;
 import io.x402j.server.internal.Offers;
 import io.x402j.server.internal.PaidRequest;
@@ -100,6 +101,7 @@ public final class PaymentGate {
     this.settlement =
         new PaymentSettlement(
             b.facilitator,
+            b.networks,
             replay,
             listeners,
             render,
@@ -241,8 +243,30 @@ public final class PaymentGate {
     private Clock clock = Clock.systemUTC();
     private ScheduledExecutorService scheduler;
     private ReplayStore replayStore;
+    private boolean permit2;
 
     private Builder() {}
+
+    /**
+     * How the default schemes ask EVM payers to pay {@code exact} options: {@code eip3009} (the
+     * default, {@code transferWithAuthorization}) or {@code permit2} ({@code
+     * extra.assetTransferMethod: "permit2"}, any ERC-20, through the x402 exact proxy). {@code
+     * upto} options always use Permit2. Ignored when {@link #schemes} are given.
+     *
+     * @throws IllegalArgumentException for any other method
+     */
+    public Builder exactAssetTransferMethod(String method) {
+      if ("permit2".equals(method)) {
+        this.permit2 = true;
+      } else if ("eip3009".equals(method)) {
+        this.permit2 = false;
+      } else {
+        throw new IllegalArgumentException(
+            "asset transfer method must be eip3009 or permit2, got "
+                + io.x402j.core.support.Text.quote(method));
+      }
+      return this;
+    }
 
     /** The facilitator that verifies and settles: remote over HTTP, or in-process. */
     public Builder facilitator(Facilitator facilitator) {
@@ -263,7 +287,8 @@ public final class PaymentGate {
     }
 
     /**
-     * The schemes that price requirements (default: exact on every EVM and every Solana network).
+     * The schemes that price requirements (default: exact on every EVM and every Solana network,
+     * upto (protocol v2) on every EVM network).
      */
     public Builder schemes(SchemeRegistry<SchemeServer> schemes) {
       this.schemes = Objects.requireNonNull(schemes, "schemes");
@@ -342,11 +367,18 @@ public final class PaymentGate {
                   ? schemes
                   : SchemeRegistry.<SchemeServer>builder()
                       .registerBothVersions(
-                          "exact", NetworkPattern.namespace("eip155"), new ExactEvmServer(networks))
+                          "exact",
+                          NetworkPattern.namespace("eip155"),
+                          permit2 ? new ExactEvmServer(networks).withPermit2() : new ExactEvmServer(networks))
                       .registerBothVersions(
                           "exact",
                           NetworkPattern.namespace(Network.SOLANA),
                           new ExactSvmServer(networks, clock))
+                      .register(
+                          2,
+                          PaymentOption.UPTO,
+                          NetworkPattern.namespace("eip155"),
+                          new UptoEvmServer(networks))
                       .build());
       if (routes instanceof RouteTable table) {
         gate.offers.check(table);

@@ -19,6 +19,9 @@ import java.util.function.Function;
  * }</pre>
  */
 public final class PaymentOption {
+  /** The usage-based scheme: the price is a ceiling, the handler says what it used. */
+  public static final String UPTO = "upto";
+
   private final String scheme;
   private final Network network;
   private final Price fixedPrice;
@@ -122,6 +125,17 @@ public final class PaymentOption {
     public Builder scheme(String scheme) {
       this.scheme = Objects.requireNonNull(scheme, "scheme");
       return this;
+    }
+
+    /**
+     * Usage-based: scheme {@code upto} with {@code ceiling} as the most the payer authorises ({@code
+     * $0.10}, {@code 0.1 USDC} or atomic units). The handler then states what it used (see {@link
+     * Admission#complete(int, SettlementOverride)}); stating nothing charges the whole ceiling.
+     *
+     * @throws IllegalArgumentException quoting a ceiling that does not parse
+     */
+    public Builder upto(String ceiling) {
+      return scheme(UPTO).price(ceiling);
     }
 
     /**

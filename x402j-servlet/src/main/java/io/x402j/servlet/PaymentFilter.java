@@ -6,6 +6,7 @@ import io.x402j.server.GateDecision;
 import io.x402j.server.GateResponse;
 import io.x402j.server.PaymentGate;
 import io.x402j.server.RequestPath;
+import io.x402j.server.SettlementOverride;
 import io.x402j.servlet.internal.BufferedResponse;
 import io.x402j.servlet.internal.PreflightResponse;
 import io.x402j.servlet.internal.ServletGateRequest;
@@ -40,8 +41,32 @@ import org.slf4j.LoggerFactory;
  * {@code OPTIONS} like the route of its path, and a request whose path servers may read two ways
  * ({@code ..}, {@code //}, {@code ;jsessionid=…}, {@code %2F}, …) is answered 400 before anything
  * runs. A CORS preflight is free, and only its status and CORS headers reach the client.
+ *
+ * <p>An {@code upto} route charges what its handler says it used, at most the ceiling the payer
+ * authorised (the request attribute {@value #CEILING_ATTRIBUTE} holds it as a {@link
+ * io.x402j.core.TokenAmount}): the handler sets the request attribute {@value
+ * #SETTLEMENT_AMOUNT_ATTRIBUTE} (a {@link SettlementOverride}, a whole number of atomic units, or a
+ * string such as {@code "2500"}, {@code "$0.0025"} or {@code "50%"}) or the response header {@value
+ * SettlementOverride#HEADER} in the official SDK's form, {@code {"amount":"2500"}}, which never
+ * reaches the payer. Stating nothing charges the whole ceiling, as the official SDK does. An invalid
+ * amount, one above the ceiling, or two different ones charge nothing and answer 500.
  */
 public final class PaymentFilter implements Filter {
+  /**
+   * The request attribute in which a handler states what to charge for an {@code upto} payment:
+   * {@code io.x402j.settlement.amount}.
+   */
+  public static final String SETTLEMENT_AMOUNT_ATTRIBUTE = "io.x402j.settlement.amount";
+
+  /**
+   * The request attribute holding the admitted payment's ceiling (atomic units, a {@link
+   * io.x402j.core.TokenAmount}): {@code io.x402j.payment.ceiling}.
+   */
+  public static final String CEILING_ATTRIBUTE = "io.x402j.payment.ceiling";
+
+  /** The request attribute holding the admitted payment's scheme: {@code io.x402j.payment.scheme}. */
+  public static final String SCHEME_ATTRIBUTE = "io.x402j.payment.scheme";
+
   /** The default most a paid response may hold: 8 MiB. */
   public static final int DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
@@ -118,6 +143,8 @@ public final class PaymentFilter implements Filter {
       Admission admission)
       throws IOException, ServletException {
     BufferedResponse buffered = new BufferedResponse(response, maxBufferedBytes);
+    request.setAttribute(CEILING_ATTRIBUTE, admission.ceiling());
+    request.setAttribute(SCHEME_ATTRIBUTE, admission.scheme());
     try {
       chain.doFilter(new SynchronousRequest(request), buffered);
     } catch (BufferedResponse.TooLargeException e) {
@@ -145,9 +172,32 @@ public final class PaymentFilter implements Filter {
           "an asynchronous handler cannot be paid behind the x402j filter; it was not charged");
     }
     byte[] body = buffered.body();
+    SettlementOverride amount = null;
+    if (buffered.getStatus() < 400) {
+      try {
+        amount =
+            SettlementOverride.stated(
+                    request.getAttribute(SETTLEMENT_AMOUNT_ATTRIBUTE),
+                    buffered.settlementOverrides())
+                .orElse(null);
+      } catch (IllegalArgumentException e) {
+        admission.abandon();
+        LOG.warn(
+            "{} {}: the handler's settlement amount was refused, nothing was charged: {}",
+            request.getMethod(),
+            request.getRequestURI(),
+            e.getMessage());
+        response.reset();
+        write(
+            response,
+            500,
+            "{\"error\":\"the resource stated an invalid amount to charge; nothing was charged\"}");
+        return;
+      }
+    }
     Completion completion;
     try {
-      completion = admission.complete(buffered.getStatus()).join();
+      completion = admission.complete(buffered.getStatus(), amount).join();
     } catch (CompletionException e) {
       LOG.error("settlement failed unexpectedly", e.getCause());
       response.reset();

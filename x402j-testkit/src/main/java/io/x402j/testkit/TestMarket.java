@@ -68,7 +68,9 @@ public final class TestMarket implements AutoCloseable {
                     .signer(info.requireAccount("facilitator").signer())
                     .build())
             .build();
-    this.facilitator = FacilitatorService.builder().scheme(exact).networks(networks).build();
+    // exact (EIP-3009 and Permit2) and upto (Permit2) share signers, nonce lanes and chains.
+    this.facilitator =
+        FacilitatorService.builder().scheme(exact).scheme(exact.upto()).networks(networks).build();
   }
 
   /**

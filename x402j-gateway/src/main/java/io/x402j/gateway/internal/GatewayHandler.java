@@ -12,6 +12,7 @@ import io.x402j.server.GateResponse;
 import io.x402j.server.MethodOverrides;
 import io.x402j.server.PaymentGate;
 import io.x402j.server.RequestPath;
+import io.x402j.server.SettlementOverride;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -20,6 +21,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -68,7 +71,10 @@ public final class GatewayHandler extends Handler.Abstract {
           "x-original-method",
           "forwarded",
           "x-payment-payer",
-          "x402j-settlement-id");
+          "x402j-settlement-id",
+          "settlement-overrides");
+
+  private static final String OVERRIDES = SettlementOverride.HEADER.toLowerCase(Locale.ROOT);
 
   /** Payment headers: the upstream neither needs them nor may forge them. */
   private static final Set<String> PAYMENT_HEADERS =
@@ -104,7 +110,7 @@ public final class GatewayHandler extends Handler.Abstract {
   }
 
   /** An upstream answer, read into memory. */
-  private record Upstream(int status, HttpFields headers, byte[] body) {
+  private record Upstream(int status, HttpFields headers, byte[] body, List<String> overrides) {
     /**
      * What a CORS preflight's answer means to a browser: the status and the CORS headers. A free
      * preflight must not carry off what an upstream that ignores the method would have sent for
@@ -118,7 +124,7 @@ public final class GatewayHandler extends Handler.Abstract {
           cors.add(field);
         }
       }
-      return new Upstream(status, cors.asImmutable(), new byte[0]);
+      return new Upstream(status, cors.asImmutable(), new byte[0], List.of());
     }
   }
 
@@ -249,11 +255,43 @@ public final class GatewayHandler extends Handler.Abstract {
                 admission.abandon();
                 return CompletableFuture.completedFuture(upstreamFailure(request, error));
               }
+              SettlementOverride amount = null;
+              if (upstreamAnswer.status() < 400 && !upstreamAnswer.overrides().isEmpty()) {
+                try {
+                  amount = statedAmount(upstreamAnswer.overrides());
+                } catch (IllegalArgumentException e) {
+                  admission.abandon();
+                  LOG.warn(
+                      "{} {}: the upstream's settlement amount was refused, nothing was charged:"
+                          + " {}",
+                      request.getMethod(),
+                      gateRequest.path(),
+                      e.getMessage());
+                  Answer refused =
+                      (r, c) ->
+                          error(
+                              r,
+                              c,
+                              502,
+                              "the upstream stated an invalid amount to charge; you were not"
+                                  + " charged");
+                  return CompletableFuture.completedFuture(refused);
+                }
+              }
               return admission
-                  .complete(upstreamAnswer.status())
+                  .complete(upstreamAnswer.status(), amount)
                   .thenApply(completion -> settled(upstreamAnswer, completion));
             })
         .thenCompose(f -> f);
+  }
+
+  /** The amount the upstream's one {@code Settlement-Overrides} header states, or null. */
+  private static SettlementOverride statedAmount(List<String> values) {
+    if (values.size() > 1) {
+      throw new IllegalArgumentException(
+          "the upstream sent " + SettlementOverride.HEADER + " " + values.size() + " times");
+    }
+    return SettlementOverride.parseHeader(values.get(0)).orElse(null);
   }
 
   private static Answer settled(Upstream upstreamAnswer, Completion completion) {
@@ -353,19 +391,23 @@ public final class GatewayHandler extends Handler.Abstract {
                   throw new java.io.UncheckedIOException(new TooLarge(maxResponseBytes));
                 }
                 HttpFields.Mutable headers = HttpFields.build();
+                List<String> overrides = new ArrayList<>();
                 response
                     .headers()
                     .map()
                     .forEach(
                         (name, values) -> {
                           String lower = name.toLowerCase(Locale.ROOT);
-                          if (!NOT_FORWARDED.contains(lower)
+                          if (lower.equals(OVERRIDES)) {
+                            overrides.addAll(values); // for the gate only, never the payer
+                          } else if (!NOT_FORWARDED.contains(lower)
                               && !PAYMENT_HEADERS.contains(lower)
                               && !lower.equals(":status")) {
                             values.forEach(v -> headers.add(name, v));
                           }
                         });
-                return new Upstream(response.statusCode(), headers.asImmutable(), bytes);
+                return new Upstream(
+                    response.statusCode(), headers.asImmutable(), bytes, List.copyOf(overrides));
               } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
               }

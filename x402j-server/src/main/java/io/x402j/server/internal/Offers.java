@@ -108,7 +108,9 @@ public final class Offers {
       }
       Optional<String> v1Name = networks.v1Name(option.network());
       PaymentRequirementsV1 v1 =
-          route.protocolV1() && v1Name.isPresent()
+          route.protocolV1()
+                  && v1Name.isPresent()
+                  && schemes.find(1, option.scheme(), option.network()).isPresent()
               ? v1Requirement(requirement, v1Name.get(), url, route, request.method())
               : null;
       payments.add(new OfferedPayment(requirement, v1, server.dynamicExtraFields()));

@@ -1,5 +1,8 @@
 package io.x402j.server.internal;
 
+import io.x402j.core.TokenAmount;
+import io.x402j.core.wire.PaymentRequirements;
+import io.x402j.core.wire.VerifyRequest;
 import io.x402j.server.GateRequest;
 import io.x402j.server.PaymentEvent;
 import java.util.Objects;
@@ -39,6 +42,28 @@ public record PaidRequest(
   /** The protocol version of the payment. */
   public int x402Version() {
     return match.x402Version();
+  }
+
+  /**
+   * This paid request settling {@code amount} instead of the offered amount (an {@code upto}
+   * payment's actual charge): the facilitator's {@code /settle} carries requirements whose {@code
+   * amount} is {@code amount}. Only for v2 payments; the caller checked it is within the ceiling.
+   */
+  public PaidRequest withSettledAmount(TokenAmount amount) {
+    if (!(match.request() instanceof VerifyRequest v2)) {
+      throw new IllegalStateException("only a protocol v2 payment can settle another amount");
+    }
+    PaymentRequirements settled = v2.paymentRequirements().toBuilder().amount(amount).build();
+    VerifyRequest request =
+        new VerifyRequest(v2.paymentPayload(), settled, v2.additionalFields());
+    return new PaidRequest(
+        this.request,
+        offer,
+        new PaymentMatch.Matched(match.x402Version(), settled, request, match.payload()),
+        key,
+        settlementId,
+        resumed,
+        event);
   }
 
   /** This paid request with {@code payer} in its event. */

@@ -1,11 +1,16 @@
 package io.x402j.server.internal;
 
+import io.x402j.core.Asset;
 import io.x402j.core.ErrorReason;
+import io.x402j.core.NetworkRegistry;
+import io.x402j.core.TokenAmount;
 import io.x402j.core.facilitator.Facilitator;
 import io.x402j.core.support.Futures;
+import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.server.Completion;
 import io.x402j.server.PendingSettlement;
+import io.x402j.server.SettlementOverride;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +41,11 @@ public final class PaymentSettlement {
    */
   public record Pending(PendingSettlement policy, Duration maxWait, Duration poll) {}
 
+  /** The scheme whose settled amount a handler may lower below the offered ceiling. */
+  public static final String UPTO = "upto";
+
   private final Facilitator facilitator;
+  private final NetworkRegistry networks;
   private final ReplayRecorder replay;
   private final PaymentListeners listeners;
   private final ResponseRenderer render;
@@ -47,6 +56,7 @@ public final class PaymentSettlement {
   /** Settles through {@code facilitator}; polls pending settlements on {@code scheduler}. */
   public PaymentSettlement(
       Facilitator facilitator,
+      NetworkRegistry networks,
       ReplayRecorder replay,
       PaymentListeners listeners,
       ResponseRenderer render,
@@ -54,6 +64,7 @@ public final class PaymentSettlement {
       Clock clock,
       ScheduledExecutorService scheduler) {
     this.facilitator = facilitator;
+    this.networks = networks;
     this.replay = replay;
     this.listeners = listeners;
     this.render = render;
@@ -66,10 +77,19 @@ public final class PaymentSettlement {
    * Settles {@code paid} after its handler answered {@code status}.
    *
    * @param upfront the release of a payment settled before the handler ran, else {@code null}
+   * @param override the amount the handler says it used, or {@code null}: an {@code upto} payment
+   *     then settles its whole ceiling (as the official SDK does); for other schemes it must equal
+   *     the offered amount
    */
   public CompletableFuture<Completion> complete(
-      PaidRequest paid, int status, Completion.Release upfront) {
+      PaidRequest paid, int status, Completion.Release upfront, SettlementOverride override) {
     if (upfront != null) {
+      if (override != null) {
+        LOG.warn(
+            "route {} settles before its handler: the handler's settlement amount {} is ignored",
+            paid.event().route(),
+            override);
+      }
       return done(upfront); // paid before the handler ran: the response goes out whatever it is
     }
     if (status >= 400) {
@@ -77,7 +97,54 @@ public final class PaymentSettlement {
       listeners.failure(paid.event(), "handler_failed_" + status, null);
       return done(new Completion.Release(render.unchargedHeaders(), false));
     }
-    return settle(paid);
+    PaidRequest charged;
+    try {
+      charged = charged(paid, override);
+    } catch (IllegalArgumentException e) {
+      // The seller's own mistake: never settle more than authorised, never guess; charge nothing.
+      unused(paid);
+      LOG.warn(
+          "route {}: the handler's settlement amount was refused, nothing was charged: {}",
+          paid.event().route(),
+          e.getMessage());
+      listeners.failure(paid.event(), INVALID_OVERRIDE, null);
+      return done(
+          new Completion.Refuse(
+              render.error(
+                  500,
+                  "the resource stated an invalid amount to charge; nothing was charged")));
+    }
+    return settle(charged);
+  }
+
+  /** The reason listeners are told when a handler's settlement amount is refused. */
+  public static final String INVALID_OVERRIDE = "invalid_settlement_override";
+
+  /** {@code paid} settling the amount {@code override} states, checked against its ceiling. */
+  private PaidRequest charged(PaidRequest paid, SettlementOverride override) {
+    if (override == null) {
+      return paid;
+    }
+    PaymentRequirements offered = paid.match().requirements();
+    Asset asset = networks.findAsset(offered.network(), offered.asset()).orElse(null);
+    TokenAmount amount = override.resolve(offered.amount(), asset);
+    if (!UPTO.equals(offered.scheme())) {
+      if (amount.equals(offered.amount())) {
+        return paid;
+      }
+      throw new IllegalArgumentException(
+          "the payment is "
+              + offered.scheme()
+              + ", whose amount is fixed at "
+              + offered.amount()
+              + "; a settlement amount ("
+              + override
+              + ") applies to upto payments only");
+    }
+    if (paid.x402Version() != 2) {
+      throw new IllegalArgumentException("an upto payment must be protocol v2");
+    }
+    return paid.withSettledAmount(amount);
   }
 
   /**
@@ -122,6 +189,15 @@ public final class PaymentSettlement {
                 return done(unanswered(paid, Futures.unwrap(error)));
               }
               listeners.notify(l -> l.afterSettle(paid.event(), receipt));
+              TokenAmount asked = paid.match().requirements().amount();
+              if (receipt.amount() != null && receipt.amount().isGreaterThan(asked)) {
+                LOG.error(
+                    "the facilitator reports settling {} for a payment settled at {} ({} {})",
+                    receipt.amount(),
+                    asked,
+                    paid.request().method(),
+                    paid.request().path());
+              }
               if (receipt.success()) {
                 replay.settled(paid);
                 return done(released(paid, receipt));

@@ -70,7 +70,10 @@ public final class ResponseRenderer {
   public GateResponse refusal(RouteOffer offer, int x402Version, String reason, String payer) {
     Map<String, String> h = baseHeaders(offer, reason);
     String body = x402Version == 1 && offer.speaksV1() ? v1Body(offer, reason, payer) : "{}";
-    return GateResponse.of(402, JSON, body, h);
+    // As the official server: a payer without a Permit2 allowance gets 412 with the same
+    // PAYMENT-REQUIRED, so a client can approve Permit2 (or sponsor it) and pay again.
+    int status = ErrorReason.PERMIT2_ALLOWANCE_REQUIRED.wire().equals(reason) ? 412 : 402;
+    return GateResponse.of(status, JSON, body, h);
   }
 
   /** The 402 for a settlement that failed: the failure receipt (v2) or the v1 body. */

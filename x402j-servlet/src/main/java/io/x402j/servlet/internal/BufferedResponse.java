@@ -1,5 +1,6 @@
 package io.x402j.servlet.internal;
 
+import io.x402j.server.SettlementOverride;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
@@ -9,6 +10,8 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Holds a handler's response until its payment is settled: the status and body stay here, nothing
@@ -32,6 +35,7 @@ public final class BufferedResponse extends HttpServletResponseWrapper {
   private boolean errorSent;
   private ServletOutputStream stream;
   private PrintWriter writer;
+  private final List<String> overrides = new ArrayList<>();
 
   /** Buffers at most {@code limit} bytes of {@code response}'s body. */
   public BufferedResponse(HttpServletResponse response, int limit) {
@@ -150,16 +154,46 @@ public final class BufferedResponse extends HttpServletResponseWrapper {
 
   @Override
   public void setHeader(String name, String value) {
-    if (!"Content-Length".equalsIgnoreCase(name)) {
+    if (SettlementOverride.HEADER.equalsIgnoreCase(name)) {
+      overrides.clear();
+      if (value != null) {
+        overrides.add(value);
+      }
+    } else if (!"Content-Length".equalsIgnoreCase(name)) {
       super.setHeader(name, value);
     }
   }
 
   @Override
   public void addHeader(String name, String value) {
-    if (!"Content-Length".equalsIgnoreCase(name)) {
+    if (SettlementOverride.HEADER.equalsIgnoreCase(name)) {
+      if (value != null) {
+        overrides.add(value);
+      }
+    } else if (!"Content-Length".equalsIgnoreCase(name)) {
       super.addHeader(name, value);
     }
+  }
+
+  @Override
+  public boolean containsHeader(String name) {
+    return SettlementOverride.HEADER.equalsIgnoreCase(name)
+        ? !overrides.isEmpty()
+        : super.containsHeader(name);
+  }
+
+  /**
+   * The {@value SettlementOverride#HEADER} the handler set, kept here and never sent to the
+   * payer, or {@code null}.
+   *
+   * @throws IllegalArgumentException when the handler set it more than once
+   */
+  public String settlementOverrides() {
+    if (overrides.size() > 1) {
+      throw new IllegalArgumentException(
+          "the handler set " + SettlementOverride.HEADER + " " + overrides.size() + " times");
+    }
+    return overrides.isEmpty() ? null : overrides.get(0);
   }
 
   @Override
@@ -178,6 +212,7 @@ public final class BufferedResponse extends HttpServletResponseWrapper {
   @Override
   public void reset() {
     super.reset();
+    overrides.clear();
     body.reset();
     status = SC_OK;
     errorSent = false;

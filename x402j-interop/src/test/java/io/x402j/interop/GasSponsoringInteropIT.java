@@ -1,0 +1,207 @@
+package io.x402j.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.x402j.client.PaymentAuthorization;
+import io.x402j.client.PaymentChallenge;
+import io.x402j.client.Payer;
+import io.x402j.client.SpendControls;
+import io.x402j.core.TokenAmount;
+import io.x402j.core.wire.FacilitatorRequest;
+import io.x402j.core.wire.HeaderCodec;
+import io.x402j.core.wire.PaymentPayload;
+import io.x402j.core.wire.PaymentRequired;
+import io.x402j.core.wire.PaymentRequirements;
+import io.x402j.core.wire.ResourceInfo;
+import io.x402j.core.wire.WireCodec;
+import io.x402j.devnet.NodeProject.Service;
+import io.x402j.evm.EvmAddress;
+import io.x402j.evm.PrivateKeySigner;
+import io.x402j.testkit.TestMarket;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Gas sponsoring across implementations: a payer without a Permit2 allowance pays a Permit2 offer
+ * that declares {@code eip2612GasSponsoring} (a token with EIP-2612) or {@code
+ * erc20ApprovalGasSponsoring} (a token without it). The x402j client's extensions are verified and
+ * settled by the official facilitator; the official client's EIP-2612 extension by x402j's. The
+ * official facilitator's erc20 approval sponsoring needs an extension signer the SDK leaves to the
+ * operator; {@code facilitator.mjs} makes one with viem (fund the payer's gas, broadcast the
+ * approval, then settle).
+ */
+class GasSponsoringInteropIT {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final WireCodec WIRE = WireCodec.standard();
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final BigInteger PRICE = BigInteger.valueOf(10_000);
+  static final String EIP2612 = "eip2612GasSponsoring";
+  static final String ERC20 = "erc20ApprovalGasSponsoring";
+
+  static TestMarket market;
+  static Service official;
+
+  @BeforeAll
+  static void start() throws Exception {
+    market = TestMarket.startMirroringBaseSepolia();
+    official = OfficialStack.facilitator(market);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (official != null) {
+      official.close();
+    }
+    market.close();
+  }
+
+  static PaymentRequirements requirements(String asset, boolean eip712) {
+    PaymentRequirements.Builder b =
+        PaymentRequirements.builder()
+            .network(market.network())
+            .amount(TokenAmount.of(PRICE))
+            .asset(asset)
+            .payTo(market.seller().toString())
+            .maxTimeoutSeconds(60);
+    if (eip712) {
+      b.extra("name", market.info().tokenName()).extra("version", market.info().tokenVersion());
+    }
+    return b.extra("assetTransferMethod", "permit2").build();
+  }
+
+  /** A 402 offering {@code requirements} and declaring the extension {@code key}, as servers do. */
+  static PaymentRequired offer(PaymentRequirements requirements, String key) {
+    return new PaymentRequired(
+        null,
+        ResourceInfo.of("http://127.0.0.1/sponsored"),
+        List.of(requirements),
+        Map.of(key, Map.of("info", Map.of("description", "gas sponsored", "version", "1"))),
+        Map.of());
+  }
+
+  /** The x402j client's payment for {@code offer}, reading the chain for its allowance. */
+  static PaymentPayload x402jPays(PrivateKeySigner signer, PaymentRequired offer)
+      throws Exception {
+    Payer payer =
+        Payer.builder()
+            .signer(signer)
+            .networks(market.networks())
+            .evmRpcUrl(market.network(), market.info().rpcUrl())
+            .spendControls(SpendControls.unlimited())
+            .build();
+    String header = HeaderCodec.standard().encodePaymentRequired(offer);
+    PaymentAuthorization authorization =
+        payer.authorize(
+            new PaymentChallenge(
+                URI.create("http://127.0.0.1/sponsored"),
+                Map.of("PAYMENT-REQUIRED", List.of(header)),
+                new byte[0]));
+    return HeaderCodec.standard().decodePaymentSignature(authorization.headerValue());
+  }
+
+  static ObjectNode request(PaymentPayload payload, PaymentRequirements requirements)
+      throws Exception {
+    return (ObjectNode) JSON.readTree(WIRE.toJson(FacilitatorRequest.of(payload, requirements)));
+  }
+
+  static JsonNode post(String url, String path, JsonNode body) throws Exception {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(url + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return JSON.readTree(response.body());
+  }
+
+  static void assertVerifiesAndSettles(
+      String facilitator, JsonNode body, EvmAddress payer, EvmAddress token) throws Exception {
+    BigInteger payerBefore = market.devnet().tokenBalance(token, payer);
+    BigInteger sellerBefore = market.devnet().tokenBalance(token, market.seller());
+
+    JsonNode verified = post(facilitator, "/verify", body);
+    assertThat(verified.path("isValid").asBoolean()).as(verified.toString()).isTrue();
+    JsonNode settled = post(facilitator, "/settle", body);
+    assertThat(settled.path("success").asBoolean()).as(settled.toString()).isTrue();
+
+    assertThat(market.devnet().awaitReceipt(settled.path("transaction").asText()).path("status").asText())
+        .isEqualTo("0x1");
+    assertThat(market.devnet().tokenBalance(token, payer)).isEqualTo(payerBefore.subtract(PRICE));
+    assertThat(market.devnet().tokenBalance(token, market.seller()))
+        .isEqualTo(sellerBefore.add(PRICE));
+  }
+
+  /** A payer holding tokens but no ETH and no Permit2 allowance. */
+  static PrivateKeySigner freshPayer() throws Exception {
+    PrivateKeySigner fresh = PrivateKeySigner.generate(new SecureRandom());
+    market.devnet().mint(fresh.address(), BigInteger.valueOf(1_000_000));
+    return fresh;
+  }
+
+  @Test
+  void theOfficialFacilitatorSettlesTheX402jClientsEip2612Permit() throws Exception {
+    PrivateKeySigner payer = freshPayer();
+    PaymentRequirements requirements = requirements(market.info().token().toString(), true);
+
+    PaymentPayload payment = x402jPays(payer, offer(requirements, EIP2612));
+
+    assertThat(payment.extensions()).containsKey(EIP2612);
+    assertVerifiesAndSettles(
+        official.url(), request(payment, requirements), payer.address(), market.info().token());
+  }
+
+  @Test
+  void theOfficialFacilitatorSettlesTheX402jClientsSignedErc20Approval() throws Exception {
+    // The buyer holds the plain token (no EIP-2612) and never let Permit2 move it.
+    PrivateKeySigner payer = market.buyer();
+    EvmAddress plain = EvmAddress.parse(market.info().plainToken().address());
+    PaymentRequirements requirements = requirements(plain.toString(), false);
+
+    PaymentPayload payment = x402jPays(payer, offer(requirements, ERC20));
+
+    assertThat(payment.extensions()).containsKey(ERC20);
+    assertVerifiesAndSettles(official.url(), request(payment, requirements), payer.address(), plain);
+  }
+
+  @Test
+  void theX402jFacilitatorSettlesTheOfficialClientsEip2612Permit() throws Exception {
+    PrivateKeySigner payer = freshPayer();
+    PaymentRequirements requirements = requirements(market.info().token().toString(), true);
+
+    JsonNode payment =
+        Node.project()
+            .run(
+                "official-payload.mjs",
+                Map.of(
+                    "X402J_TEST_KEY",
+                    payer.exportPrivateKeyHex(),
+                    "X402J_TEST_RPC",
+                    market.info().rpcUrl(),
+                    "X402J_PAYMENT_REQUIRED",
+                    WIRE.toJson(offer(requirements, EIP2612))),
+                Duration.ofSeconds(60));
+
+    assertThat(payment.path("extensions").has(EIP2612)).as(payment.toString()).isTrue();
+    ObjectNode body = JSON.createObjectNode();
+    body.put("x402Version", 2);
+    body.set("paymentPayload", payment);
+    body.set("paymentRequirements", JSON.readTree(WIRE.toJson(requirements)));
+    assertVerifiesAndSettles(
+        market.facilitatorUrl(), body, payer.address(), market.info().token());
+  }
+}

@@ -1,0 +1,351 @@
+package io.x402j.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.x402j.core.TokenAmount;
+import io.x402j.core.wire.FacilitatorRequest;
+import io.x402j.core.wire.PaymentPayload;
+import io.x402j.core.wire.PaymentRequirements;
+import io.x402j.core.wire.ResourceInfo;
+import io.x402j.core.wire.WireCodec;
+import io.x402j.devnet.NodeProject.Service;
+import io.x402j.evm.EvmAddress;
+import io.x402j.evm.Permit2;
+import io.x402j.evm.Permit2Authorization;
+import io.x402j.evm.Permit2Payload;
+import io.x402j.evm.Permit2Witness;
+import io.x402j.evm.PrivateKeySigner;
+import io.x402j.testkit.TestMarket;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bad Permit2 payments, exact and upto, sent to both facilitators (the official TypeScript one and
+ * x402j's) on the same devnet: each must be refused with the same official reason string. Each
+ * payment is signed correctly for what it says (only what makes it bad differs), so the reason is
+ * the check named, not a signature failure, unless the case is about the signature. For upto, the
+ * witness names the facilitator being asked (each has its own address).
+ */
+class Permit2NegativeInteropIT {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final WireCodec WIRE = WireCodec.standard();
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final EvmAddress OTHER = EvmAddress.parse("0x000000000000000000000000000000000000dEaD");
+  static final BigInteger PRICE = BigInteger.valueOf(10_000);
+
+  static TestMarket market;
+  static Service official;
+  static SecureRandom random = new SecureRandom();
+
+  @BeforeAll
+  static void start() throws Exception {
+    market = TestMarket.startMirroringBaseSepolia();
+    market.devnet().approvePermit2(market.buyer().address(), market.info().token());
+    official = OfficialStack.facilitator(market);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (official != null) {
+      official.close();
+    }
+    market.close();
+  }
+
+  /** One facilitator under test: its URL and the address it settles upto payments from. */
+  record Target(String name, String url, EvmAddress facilitator) {}
+
+  static List<Target> targets() {
+    return List.of(
+        new Target(
+            "official",
+            official.url(),
+            market.info().requireAccount("other-facilitator").address()),
+        new Target(
+            "x402j", market.facilitatorUrl(), market.info().requireAccount("facilitator").address()));
+  }
+
+  static PaymentRequirements requirements(boolean upto, EvmAddress facilitator, BigInteger amount) {
+    PaymentRequirements.Builder b =
+        PaymentRequirements.builder()
+            .scheme(upto ? "upto" : "exact")
+            .network(market.network())
+            .amount(TokenAmount.of(amount))
+            .asset(market.info().token().toString())
+            .payTo(market.seller().toString())
+            .maxTimeoutSeconds(60)
+            .extra("name", market.info().tokenName())
+            .extra("version", market.info().tokenVersion())
+            .extra("assetTransferMethod", "permit2");
+    if (upto) {
+      b.extra("facilitatorAddress", facilitator.toString());
+    }
+    return b.build();
+  }
+
+  /** A good authorization from the buyer for {@code requirements}. */
+  static Permit2Authorization good(boolean upto, EvmAddress facilitator, BigInteger amount) {
+    long now = System.currentTimeMillis() / 1000;
+    return new Permit2Authorization(
+        market.info().token(),
+        amount,
+        market.buyer().address(),
+        upto ? Permit2.UPTO_PROXY : Permit2.EXACT_PROXY,
+        new BigInteger(256, random),
+        BigInteger.valueOf(now + 60),
+        upto
+            ? Permit2Witness.upto(market.seller(), facilitator, BigInteger.ZERO)
+            : Permit2Witness.exact(market.seller(), BigInteger.ZERO));
+  }
+
+  static Permit2Authorization with(
+      Permit2Authorization a,
+      EvmAddress token,
+      BigInteger amount,
+      EvmAddress spender,
+      BigInteger deadline,
+      Permit2Witness witness) {
+    return new Permit2Authorization(token, amount, a.from(), spender, a.nonce(), deadline, witness);
+  }
+
+  static ObjectNode body(
+      PaymentRequirements requirements, Permit2Authorization a, PrivateKeySigner signer)
+      throws Exception {
+    String signature =
+        signer.sign(Permit2.digest(market.info().chainId(), a)).toString();
+    Permit2Payload payload = new Permit2Payload(signature, a);
+    return (ObjectNode)
+        JSON.readTree(
+            WIRE.toJson(
+                FacilitatorRequest.of(
+                    PaymentPayload.of(
+                        ResourceInfo.of("http://127.0.0.1/permit2"),
+                        requirements,
+                        payload.toMap()),
+                    requirements)));
+  }
+
+  static JsonNode post(String url, String path, JsonNode body) throws Exception {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(url + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      return JSON.createObjectNode().put("invalidReason", "HTTP " + response.statusCode());
+    }
+    return JSON.readTree(response.body());
+  }
+
+  /** A bad payment for one facilitator (upto ones name it in the witness). */
+  interface Case {
+    ObjectNode body(EvmAddress facilitator) throws Exception;
+  }
+
+  record Outcome(String name, String official, String x402j) {}
+
+  static Outcome verify(String name, Case c) throws Exception {
+    List<String> answers = new ArrayList<>();
+    for (Target t : targets()) {
+      JsonNode answer = post(t.url(), "/verify", c.body(t.facilitator()));
+      answers.add(
+          answer.path("isValid").asBoolean() ? "valid" : answer.path("invalidReason").asText());
+    }
+    return new Outcome(name, answers.get(0), answers.get(1));
+  }
+
+  static Outcome settle(String name, Case c) throws Exception {
+    List<String> answers = new ArrayList<>();
+    for (Target t : targets()) {
+      JsonNode answer = post(t.url(), "/settle", c.body(t.facilitator()));
+      answers.add(
+          answer.path("success").asBoolean() ? "settled" : answer.path("errorReason").asText());
+    }
+    return new Outcome(name, answers.get(0), answers.get(1));
+  }
+
+  /** An exact case: the authorization altered by {@code change}, signed by the buyer. */
+  static Case exact(UnaryOperator<Permit2Authorization> change) {
+    return f -> {
+      PaymentRequirements r = requirements(false, f, PRICE);
+      return body(r, change.apply(good(false, f, PRICE)), market.buyer());
+    };
+  }
+
+  /** An upto case for the facilitator asked, the authorization altered by {@code change}. */
+  static Case upto(
+      BigInteger ceiling,
+      BigInteger required,
+      Function<EvmAddress, UnaryOperator<Permit2Authorization>> change) {
+    return f -> {
+      PaymentRequirements r = requirements(true, f, required);
+      return body(r, change.apply(f).apply(good(true, f, ceiling)), market.buyer());
+    };
+  }
+
+  @Test
+  void bothFacilitatorsRefuseEachBadPermit2PaymentWithTheSameReason() throws Exception {
+    long now = System.currentTimeMillis() / 1000;
+    EvmAddress plain = EvmAddress.parse(market.info().plainToken().address());
+    PrivateKeySigner stranger = PrivateKeySigner.generate(random);
+    PrivateKeySigner unapproved = PrivateKeySigner.generate(random);
+    market.devnet().mint(unapproved.address(), BigInteger.valueOf(1_000_000));
+
+    List<Outcome> outcomes = new ArrayList<>();
+    outcomes.add(verify("exact: untouched", exact(a -> a)));
+    outcomes.add(
+        verify(
+            "exact: wrong spender (the upto proxy)",
+            exact(
+                a ->
+                    with(
+                        a, a.token(), a.amount(), Permit2.UPTO_PROXY, a.deadline(), a.witness()))));
+    outcomes.add(
+        verify(
+            "exact: witness pays someone else",
+            exact(
+                a ->
+                    with(
+                        a,
+                        a.token(),
+                        a.amount(),
+                        a.spender(),
+                        a.deadline(),
+                        Permit2Witness.exact(OTHER, BigInteger.ZERO)))));
+    outcomes.add(
+        verify(
+            "exact: deadline expired",
+            exact(
+                a ->
+                    with(
+                        a,
+                        a.token(),
+                        a.amount(),
+                        a.spender(),
+                        BigInteger.valueOf(now - 10),
+                        a.witness()))));
+    outcomes.add(
+        verify(
+            "exact: not valid yet",
+            exact(
+                a ->
+                    with(
+                        a,
+                        a.token(),
+                        a.amount(),
+                        a.spender(),
+                        a.deadline(),
+                        Permit2Witness.exact(a.witness().to(), BigInteger.valueOf(now + 3600))))));
+    outcomes.add(
+        verify(
+            "exact: amount differs from the price",
+            exact(
+                a ->
+                    with(
+                        a,
+                        a.token(),
+                        PRICE.add(BigInteger.ONE),
+                        a.spender(),
+                        a.deadline(),
+                        a.witness()))));
+    outcomes.add(
+        verify(
+            "exact: another token",
+            exact(a -> with(a, plain, a.amount(), a.spender(), a.deadline(), a.witness()))));
+    outcomes.add(
+        verify(
+            "exact: signed by someone else",
+            f -> body(requirements(false, f, PRICE), good(false, f, PRICE), stranger)));
+    outcomes.add(
+        verify(
+            "exact: payer without a Permit2 allowance",
+            f -> {
+              Permit2Authorization a = good(false, f, PRICE);
+              Permit2Authorization theirs =
+                  new Permit2Authorization(
+                      a.token(),
+                      a.amount(),
+                      unapproved.address(),
+                      a.spender(),
+                      a.nonce(),
+                      a.deadline(),
+                      a.witness());
+              return body(requirements(false, f, PRICE), theirs, unapproved);
+            }));
+
+    BigInteger ceiling = BigInteger.valueOf(100_000);
+    outcomes.add(verify("upto: untouched", upto(ceiling, ceiling, f -> a -> a)));
+    outcomes.add(
+        verify(
+            "upto: witness names another facilitator",
+            upto(
+                ceiling,
+                ceiling,
+                f ->
+                    a ->
+                        with(
+                            a,
+                            a.token(),
+                            a.amount(),
+                            a.spender(),
+                            a.deadline(),
+                            Permit2Witness.upto(a.witness().to(), OTHER, BigInteger.ZERO)))));
+    outcomes.add(
+        verify(
+            "upto: wrong spender (the exact proxy)",
+            upto(
+                ceiling,
+                ceiling,
+                f ->
+                    a ->
+                        with(
+                            a,
+                            a.token(),
+                            a.amount(),
+                            Permit2.EXACT_PROXY,
+                            a.deadline(),
+                            a.witness()))));
+    outcomes.add(
+        verify(
+            "upto: ceiling differs from the requirement at verify",
+            upto(ceiling, ceiling.subtract(BigInteger.ONE), f -> a -> a)));
+    outcomes.add(
+        settle(
+            "upto: settle above the ceiling",
+            upto(ceiling, ceiling.add(BigInteger.ONE), f -> a -> a)));
+
+    StringBuilder table = new StringBuilder();
+    for (Outcome o : outcomes) {
+      table.append(
+          String.format("%-55s official=%-45s x402j=%s%n", o.name(), o.official(), o.x402j()));
+    }
+    System.out.println(table);
+    assertThat(outcomes)
+        .as("\n" + table)
+        .allSatisfy(o -> assertThat(o.x402j()).as(o.name()).isEqualTo(o.official()));
+    assertThat(outcomes)
+        .as("\n" + table)
+        .filteredOn(o -> o.name().endsWith("untouched"))
+        .allSatisfy(o -> assertThat(o.x402j()).isEqualTo("valid"));
+    assertThat(outcomes)
+        .as("\n" + table)
+        .filteredOn(o -> !o.name().endsWith("untouched"))
+        .allSatisfy(o -> assertThat(o.x402j()).isNotIn("valid", "settled"));
+  }
+}
