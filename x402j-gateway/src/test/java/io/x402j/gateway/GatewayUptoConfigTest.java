@@ -63,8 +63,7 @@ class GatewayUptoConfigTest {
   void fileRefusals() {
     assertThatThrownBy(() -> yaml("  - {route: POST /a, price: 1, scheme: batch}\n", ""))
         .hasMessageContaining("routes[0].scheme");
-    assertThatThrownBy(
-            () -> yaml("  - {route: POST /a, price: \"upto:1\", scheme: exact}\n", ""))
+    assertThatThrownBy(() -> yaml("  - {route: POST /a, price: \"upto:1\", scheme: exact}\n", ""))
         .hasMessageContaining("routes[0].price");
     assertThatThrownBy(() -> yaml("  - {route: POST /a, price: 1}\n", "assetTransferMethod: x\n"))
         .hasMessageContaining("assetTransferMethod")

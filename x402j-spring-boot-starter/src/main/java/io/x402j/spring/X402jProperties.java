@@ -154,7 +154,9 @@ public class X402jProperties {
     /** Settle before the handler runs. */
     private boolean settleBeforeHandler;
 
-    /** {@code exact} (default) or {@code upto} (the price is a ceiling; the handler charges less). */
+    /**
+     * {@code exact} (default) or {@code upto} (the price is a ceiling; the handler charges less).
+     */
     private String scheme = "exact";
 
     public String getScheme() {

@@ -85,7 +85,14 @@ class SpringUptoIT {
             PaymentRequirements r = request.v2().paymentRequirements();
             return ScriptedAnswer.settle(
                 new SettleResponse(
-                    true, null, null, "0x" + "ef".repeat(32), NET, null, r.amount(), null,
+                    true,
+                    null,
+                    null,
+                    "0x" + "ef".repeat(32),
+                    NET,
+                    null,
+                    r.amount(),
+                    null,
                     Map.of()));
           });
     }
@@ -127,8 +134,7 @@ class SpringUptoIT {
     HttpResponse<String> response = paid("/infer?tokens=250");
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).contains("\"ceiling\":\"100000\"");
-    assertThat(settles.take().v2().paymentRequirements().amount())
-        .isEqualTo(TokenAmount.of(2500));
+    assertThat(settles.take().v2().paymentRequirements().amount()).isEqualTo(TokenAmount.of(2500));
     SettleResponse receipt =
         HEADERS.decodePaymentResponse(
             response.headers().firstValue("PAYMENT-RESPONSE").orElseThrow());
@@ -141,8 +147,7 @@ class SpringUptoIT {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().map().keySet())
         .noneMatch(name -> name.equalsIgnoreCase("Settlement-Overrides"));
-    assertThat(settles.take().v2().paymentRequirements().amount())
-        .isEqualTo(TokenAmount.of(50000));
+    assertThat(settles.take().v2().paymentRequirements().amount()).isEqualTo(TokenAmount.of(50000));
   }
 
   @Test
