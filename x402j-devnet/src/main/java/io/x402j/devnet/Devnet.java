@@ -28,8 +28,10 @@ import java.util.concurrent.CompletionException;
 
 /**
  * A local EVM chain for demos and tests: anvil on 127.0.0.1 with an EIP-3009 test dollar deployed
- * and named accounts funded. Start it with {@link #start(DevnetOptions)} and close it when done;
- * anvil never outlives the JVM that started it.
+ * and named accounts funded; also a plain ERC-20, Permit2 and the x402 exact and upto Permit2
+ * proxies at their canonical addresses, and an ERC-6492 test factory (see {@link DevnetInfo}).
+ * Start it with {@link #start(DevnetOptions)} and close it when done; anvil never outlives the JVM
+ * that started it.
  *
  * <pre>{@code
  * try (Devnet devnet = Devnet.start(DevnetOptions.defaults())) {

@@ -37,6 +37,19 @@ public record Eip1559Transaction(
   private static final byte TYPE = 0x02;
 
   /**
+   * A signed transaction that decodes but whose signature is unusable: {@code r} or {@code s} out
+   * of range, a high {@code s}, {@code yParity} not 0 or 1, or no account recovered.
+   */
+  public static final class InvalidSignatureException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    /** An exception with {@code message}. */
+    public InvalidSignatureException(String message) {
+      super(message);
+    }
+  }
+
+  /**
    * A decoded signed transaction.
    *
    * @param transaction the transaction
@@ -63,7 +76,8 @@ public record Eip1559Transaction(
    * and a low {@code s} (EIP-2). Legacy and EIP-2930 transactions are refused: the official client
    * signs an EIP-1559 approve.
    *
-   * @throws IllegalArgumentException naming what is wrong
+   * @throws InvalidSignatureException when the transaction decodes but its signature is unusable
+   * @throws IllegalArgumentException naming what is wrong otherwise
    */
   public static Signed decodeSigned(byte[] raw) {
     Objects.requireNonNull(raw, "raw");
@@ -113,11 +127,16 @@ public record Eip1559Transaction(
       throw new IllegalArgumentException("accessList is not empty (not supported)");
     }
     if (yParity.intValue() > 1) {
-      throw new IllegalArgumentException("yParity must be 0 or 1, got " + yParity);
+      throw new InvalidSignatureException("yParity must be 0 or 1, got " + yParity);
     }
-    Signature signature = Signature.of(r, s, yParity.intValue());
+    Signature signature;
+    try {
+      signature = Signature.of(r, s, yParity.intValue());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidSignatureException(e.getMessage());
+    }
     if (signature.isHighS()) {
-      throw new IllegalArgumentException("signature s is in the upper half (EIP-2)");
+      throw new InvalidSignatureException("signature s is in the upper half (EIP-2)");
     }
     Eip1559Transaction tx =
         new Eip1559Transaction(
@@ -134,7 +153,7 @@ public record Eip1559Transaction(
     }
     EvmAddress sender = signature.recoverSigner(tx.signingHash());
     if (sender == null) {
-      throw new IllegalArgumentException("the signature recovers to no account");
+      throw new InvalidSignatureException("the signature recovers to no account");
     }
     return new Signed(tx, signature, sender, hash(raw));
   }

@@ -190,7 +190,7 @@ public final class ExactEvmClient implements SchemeClient {
     throw new IllegalArgumentException(
         "extra.assetTransferMethod "
             + (method instanceof String ? Text.quote((String) method) : String.valueOf(method))
-            + " is not one this client pays with (\"eip3009\" or \"permit2\")");
+            + " is not one this client pays with ('eip3009' or 'permit2')");
   }
 
   /**

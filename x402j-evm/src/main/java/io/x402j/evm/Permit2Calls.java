@@ -170,6 +170,19 @@ public final class Permit2Calls {
   }
 
   /**
+   * Whether {@code nonce} is used according to the word {@code nonceBitmap(owner, nonce >> 8)}
+   * returned ({@link #permit2NonceBitmap}).
+   *
+   * @throws IllegalArgumentException if the return data is not one word
+   */
+  public static boolean isNonceUsed(byte[] nonceBitmapReturn, BigInteger nonce) {
+    if (nonceBitmapReturn == null || nonceBitmapReturn.length != 32) {
+      throw new IllegalArgumentException("nonceBitmap returned no 32-byte word");
+    }
+    return Abi.decodeUint(nonceBitmapReturn, 0).testBit(nonce.intValue() & 0xff);
+  }
+
+  /**
    * The name of the custom error {@code revertData} encodes (its first 4 bytes), e.g. {@code
    * "InvalidAmount"}, {@code "AmountExceedsPermitted"}, {@code "InvalidNonce"}, {@code
    * "SignatureExpired"}; empty for unknown selectors, {@code Error(string)} and {@code

@@ -1,5 +1,6 @@
 package io.x402j.evm;
 
+import io.x402j.core.Network;
 import io.x402j.core.support.Text;
 import io.x402j.evm.internal.WireFields;
 import java.util.LinkedHashMap;
@@ -131,7 +132,7 @@ public record Permit2Payload(String signature, Permit2Authorization authorizatio
    * schemes, so exact and upto payments share this space; every spelling of one payment (letter
    * case, leading zeros) has one identity.
    */
-  public String identity(io.x402j.core.Network network) {
+  public String identity(Network network) {
     return "permit2|"
         + network
         + "|"

@@ -105,4 +105,17 @@ class Permit2CallsTest {
     assertThat(Permit2Calls.revertName(new byte[] {1, 2})).isEmpty();
     assertThat(Permit2Calls.revertName(null)).isEmpty();
   }
+
+  @Test
+  void nonceBitmapWordsAreReadByBit() {
+    BigInteger nonce = BigInteger.valueOf(3 * 256 + 5);
+    assertThat(
+            new BigInteger(word(Permit2Calls.permit2NonceBitmap(Permit2Test.PAY_TO, nonce), 1), 16))
+        .isEqualTo(BigInteger.valueOf(3));
+    byte[] bit5 = Abi.word(BigInteger.ONE.shiftLeft(5));
+    assertThat(Permit2Calls.isNonceUsed(bit5, nonce)).isTrue();
+    assertThat(Permit2Calls.isNonceUsed(bit5, nonce.add(BigInteger.ONE))).isFalse();
+    assertThatThrownBy(() -> Permit2Calls.isNonceUsed(new byte[0], nonce))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

@@ -253,7 +253,7 @@ class FacilitatorHttpIT {
 
   @Test
   void unsupportedSchemesAndNetworksAre200WithTheirReasons() throws Exception {
-    PaymentRequirements upto = requirements().toBuilder().scheme("upto").build();
+    PaymentRequirements upto = requirements().toBuilder().scheme("deferred").build();
     PaymentRequirements onBase = requirements().toBuilder().network(Network.evm(8453)).build();
 
     VerifyResponse scheme =
@@ -305,7 +305,7 @@ class FacilitatorHttpIT {
         v1Body(buyer, "x402j-devnet")
             .replace("\"maxAmountRequired\":\"10000\"", "\"maxAmountRequired\":\"20000\"");
     String upto =
-        v1Body(buyer, "x402j-devnet").replace("\"scheme\":\"exact\"", "\"scheme\":\"upto\"");
+        v1Body(buyer, "x402j-devnet").replace("\"scheme\":\"exact\"", "\"scheme\":\"deferred\"");
 
     HttpResponse<String> malformed = post(app, "/settle", noPayTo.toString(), null);
     HttpResponse<String> invalid = post(app, "/verify", underpaid, null);
@@ -384,6 +384,15 @@ class FacilitatorHttpIT {
     var supported = WIRE.decodeSupportedResponse(response.body());
     assertThat(supported.supports(2, "exact", "eip155:31337")).isTrue();
     assertThat(supported.supports(1, "exact", "x402j-devnet")).isTrue();
+    // upto is served beside exact, naming the signer its payments must name (the first one).
+    assertThat(supported.kinds())
+        .filteredOn(k -> k.x402Version() == 2 && k.scheme().equals("upto"))
+        .singleElement()
+        .satisfies(
+            k ->
+                assertThat(k.extra())
+                    .containsEntry(
+                        "facilitatorAddress", info.requireAccount("gas-1").address().toString()));
     assertThat(supported.signers().get("eip155:*"))
         .containsExactly(info.requireAccount("gas-1").address().toString());
   }

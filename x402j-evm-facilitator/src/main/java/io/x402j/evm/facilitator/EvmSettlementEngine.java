@@ -26,12 +26,17 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The settlement engine of EVM networks ({@code eip155}): the exact scheme through {@link
- * ExactEvmFacilitator}, a health probe per chain ({@code eth_blockNumber}), and the meters only
- * this engine can read (gas signers' ETH balances, nonce lane resyncs).
+ * ExactEvmFacilitator} (EIP-3009 and Permit2 payloads) and the upto scheme through its {@link
+ * UptoEvmFacilitator}, which share signers, nonce lanes, ledger and chains; a health probe per
+ * chain ({@code eth_blockNumber}), and the meters only this engine can read (gas signers' ETH
+ * balances, nonce lane resyncs).
  *
  * <p>Its ledger keys are scheme {@code exact} and the payment id {@code <asset>:<payer>:<nonce>}:
  * token and payer as {@code 0x} and 40 lower-case hex digits, the EIP-3009 nonce as {@code 0x} and
- * 64 (see {@link #ledgerKey}).
+ * 64 (see {@link #ledgerKey}). A Permit2 payment, exact or upto, is keyed scheme {@code permit2}
+ * and payment id {@code <owner>:<nonce>} (see {@link #permit2LedgerKey}): Permit2 nonces are per
+ * owner across tokens and spenders, so one owner's nonce is one payment whichever scheme settles
+ * it.
  */
 public final class EvmSettlementEngine implements SettlementEngine {
   private static final Duration BALANCE_REFRESH = Duration.ofSeconds(30);
@@ -69,6 +74,18 @@ public final class EvmSettlementEngine implements SettlementEngine {
     return new EvmLedgerKey(network, asset, payer, nonce).ledgerKey();
   }
 
+  /** The ledger key of one Permit2 payment (exact or upto): owner and uint256 nonce. */
+  public static SettlementKey permit2LedgerKey(
+      Network network, EvmAddress owner, java.math.BigInteger nonce) {
+    return new io.x402j.evm.facilitator.internal.Permit2LedgerKey(network, owner, nonce)
+        .ledgerKey();
+  }
+
+  /** The upto-scheme facilitator inside. */
+  public UptoEvmFacilitator upto() {
+    return exact.upto();
+  }
+
   /** The exact-scheme facilitator inside. */
   public ExactEvmFacilitator exact() {
     return exact;
@@ -86,7 +103,7 @@ public final class EvmSettlementEngine implements SettlementEngine {
 
   @Override
   public List<SchemeFacilitator> facilitators() {
-    return List.of(exact);
+    return List.of(exact, exact.upto());
   }
 
   @Override

@@ -8,10 +8,13 @@ import io.x402j.core.wire.SettleResponse;
 import io.x402j.core.wire.VerifyResponse;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.ExactEvmPayload;
+import io.x402j.evm.Permit2Payload;
 import io.x402j.evm.Signer;
 import io.x402j.evm.facilitator.internal.Delays;
 import io.x402j.evm.facilitator.internal.EvmChain;
 import io.x402j.evm.facilitator.internal.NonceLane;
+import io.x402j.evm.facilitator.internal.Permit2Check;
+import io.x402j.evm.facilitator.internal.Permit2Engine;
 import io.x402j.evm.facilitator.internal.Reconciler;
 import io.x402j.evm.facilitator.internal.Reservations;
 import io.x402j.evm.facilitator.internal.Settlement;
@@ -35,8 +38,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * Verifies and settles exact-scheme payments (EIP-3009 {@code transferWithAuthorization}) on EVM
- * networks. Thread-safe; share one instance and {@link #close()} it when done.
+ * Verifies and settles exact-scheme payments (EIP-3009 {@code transferWithAuthorization}, and
+ * Permit2 through the x402 exact Permit2 proxy) on EVM networks. Thread-safe; share one instance
+ * and {@link #close()} it when done.
+ *
+ * <p><b>Permit2.</b> A payload with {@code permit2Authorization} is a Permit2 payment: verified in
+ * the order of @x402/evm ({@code invalid_permit2_spender}, {@code
+ * invalid_permit2_recipient_mismatch}, {@code permit2_deadline_expired}, {@code
+ * permit2_not_yet_valid}, {@code permit2_amount_mismatch}, {@code permit2_token_mismatch}, {@code
+ * invalid_permit2_signature}), then the proxy's {@code settle} is simulated and a failure explained
+ * ({@code permit2_proxy_not_deployed}, {@code permit2_insufficient_balance}, {@code
+ * permit2_allowance_required}, else {@code permit2_simulation_failed}). It settles through the same
+ * ledger, lanes and receipt tracking as EIP-3009, keyed by owner and Permit2 nonce; a used nonce is
+ * refused ({@code permit2_invalid_nonce}) before anything is signed, and the proxy's custom errors
+ * map to the official reasons. Permit2 is served only where Permit2 and the proxy have code (read
+ * at first use, remembered once seen). The {@link #upto()} facilitator shares all of this.
  *
  * <p><b>Verify</b> runs every check that needs no chain access first, in the official order, and
  * refuses high-{@code s} signatures before any RPC. A payment that passes costs one JSON-RPC batch:
@@ -80,6 +96,8 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
   private final Verifier verifier;
   private final Settlement settlement;
   private final Reconciler reconciler;
+  private final Permit2Engine permit2;
+  private final UptoEvmFacilitator upto;
 
   private ExactEvmFacilitator(Builder b) {
     if (b.networks.isEmpty()) {
@@ -111,8 +129,17 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
             new Reservations(),
             b.onRevert);
     this.settlement = new Settlement(context);
-    this.reconciler = new Reconciler(context);
+    this.permit2 = new Permit2Engine(context);
+    this.reconciler = new Reconciler(context, permit2);
     this.verifier = new Verifier(chains::get, b.clock, settlement.commitments());
+    this.upto = new UptoEvmFacilitator(this);
+  }
+
+  /**
+   * The {@code upto}-scheme facilitator sharing this one's signers, nonce lanes, ledger and chains.
+   */
+  public UptoEvmFacilitator upto() {
+    return upto;
   }
 
   private static ThreadFactory daemon(String name) {
@@ -197,12 +224,34 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
 
   @Override
   public CompletableFuture<VerifyResponse> verify(SchemeRequest request) {
+    if (isPermit2(request)) {
+      return permit2.verify(request, Permit2Check.Mode.EXACT);
+    }
     return verifier.verify(request);
   }
 
   @Override
   public CompletableFuture<SettleResponse> settle(SchemeRequest request) {
+    if (isPermit2(request)) {
+      return permit2.settle(request, Permit2Check.Mode.EXACT);
+    }
     return settlement.settle(request);
+  }
+
+  /**
+   * Whether the payload is a Permit2 one (it has {@code permit2Authorization}) rather than EIP-3009
+   * (the dispatch of @x402/evm).
+   */
+  private static boolean isPermit2(SchemeRequest request) {
+    return Permit2Payload.isPermit2(request.payload().payload());
+  }
+
+  CompletableFuture<VerifyResponse> verifyUpto(SchemeRequest request) {
+    return permit2.verify(request, Permit2Check.Mode.UPTO);
+  }
+
+  CompletableFuture<SettleResponse> settleUpto(SchemeRequest request) {
+    return permit2.settle(request, Permit2Check.Mode.UPTO);
   }
 
   // ------------------------------------------------------------------------------- reconcile

@@ -26,13 +26,16 @@ public final class ContractSignature {
 
   /** The payer's code and its answer to {@code isValidSignature}: two calls, in this order. */
   public static List<RpcCall> calls(PaymentCheck.Result check) {
-    EvmAddress payer = check.payload().authorization().from();
+    return calls(
+        check.payload().authorization().from(), check.digest(), check.payload().signatureBytes());
+  }
+
+  /** The signer's code and its answer to {@code isValidSignature(digest, signature)}. */
+  public static List<RpcCall> calls(
+      EvmAddress signer, io.x402j.evm.Bytes32 digest, byte[] signature) {
     return List.of(
-        RpcCall.of("eth_getCode", payer.toLowerHex(), "latest"),
-        ethCall(
-            null,
-            payer,
-            Eip3009Calls.isValidSignature(check.digest(), check.payload().signatureBytes())));
+        RpcCall.of("eth_getCode", signer.toLowerHex(), "latest"),
+        ethCall(null, signer, Eip3009Calls.isValidSignature(digest, signature)));
   }
 
   /** Whether the payer is no contract, or a contract that does not return the ERC-1271 magic. */

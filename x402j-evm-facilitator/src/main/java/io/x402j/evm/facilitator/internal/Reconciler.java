@@ -38,10 +38,15 @@ public final class Reconciler {
   private final SettlementContext ctx;
   private final ReceiptJudge judge;
   private final OutcomeRecorder recorder;
+  private final Permit2Engine permit2;
 
-  /** A reconciler of the settlements of {@code ctx}'s ledger on its chains. */
-  public Reconciler(SettlementContext ctx) {
+  /**
+   * A reconciler of the settlements of {@code ctx}'s ledger on its chains: EIP-3009 ones itself,
+   * Permit2 ones through {@code permit2}.
+   */
+  public Reconciler(SettlementContext ctx, Permit2Engine permit2) {
     this.ctx = ctx;
+    this.permit2 = permit2;
     this.judge = new ReceiptJudge(ctx.onRevert());
     this.recorder = new OutcomeRecorder(ctx);
   }
@@ -72,6 +77,14 @@ public final class Reconciler {
                         key ->
                             all.add(
                                 reconcileOne(key, record)
+                                    .exceptionally(e -> Resolution.STILL_PENDING)));
+                Permit2LedgerKey.from(record.key())
+                    .ifPresent(
+                        key ->
+                            all.add(
+                                permit2
+                                    .reconcile(key, record)
+                                    .thenApply(r -> Resolution.valueOf(r.name()))
                                     .exceptionally(e -> Resolution.STILL_PENDING)));
               }
               return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]))

@@ -1,0 +1,990 @@
+package io.x402j.evm.facilitator.internal;
+
+import static io.x402j.evm.facilitator.internal.ChainReads.decodeQuantity;
+import static io.x402j.evm.facilitator.internal.ChainReads.decodeUint;
+import static io.x402j.evm.facilitator.internal.ChainReads.describe;
+import static io.x402j.evm.facilitator.internal.ChainReads.ethCall;
+import static io.x402j.evm.facilitator.internal.ChainReads.hasCode;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.x402j.core.ErrorReason;
+import io.x402j.core.TokenAmount;
+import io.x402j.core.scheme.SchemeRequest;
+import io.x402j.core.support.Futures;
+import io.x402j.core.wire.PaymentRequirements;
+import io.x402j.core.wire.SettleResponse;
+import io.x402j.core.wire.VerifyResponse;
+import io.x402j.evm.Eip1559Transaction;
+import io.x402j.evm.Eip3009Calls;
+import io.x402j.evm.EvmAddress;
+import io.x402j.evm.Hex;
+import io.x402j.evm.Permit2;
+import io.x402j.evm.Permit2Authorization;
+import io.x402j.evm.Permit2Calls;
+import io.x402j.evm.facilitator.ExactEvmFacilitator;
+import io.x402j.evm.facilitator.ExactEvmFacilitator.Revert;
+import io.x402j.evm.facilitator.internal.FeeQuote.Fees;
+import io.x402j.evm.facilitator.internal.FeeQuote.Quote;
+import io.x402j.evm.facilitator.internal.Permit2Check.Mode;
+import io.x402j.evm.rpc.RpcCall;
+import io.x402j.evm.rpc.RpcError;
+import io.x402j.evm.rpc.RpcException;
+import io.x402j.evm.rpc.RpcResult;
+import io.x402j.settlement.OutcomeFence;
+import io.x402j.settlement.SettlementFlow;
+import io.x402j.settlement.SettlementKey;
+import io.x402j.settlement.SettlementOutcomes;
+import io.x402j.settlement.SettlementRecord;
+import io.x402j.settlement.SettlementRequest;
+import io.x402j.settlement.SettlementState;
+import io.x402j.settlement.Submission;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Verifies, settles and reconciles Permit2 payments: exact through {@code x402ExactPermit2Proxy}
+ * and upto through {@code x402UptoPermit2Proxy}. It shares the {@link SettlementContext} (chains,
+ * nonce lanes, ledger, clock, executors) with the EIP-3009 settlement and runs one {@link
+ * SettlementFlow} for both schemes, since a Permit2 payment is keyed by owner and nonce ({@link
+ * Permit2LedgerKey}) whichever proxy settles it.
+ *
+ * <p>Invariants, as for EIP-3009: nothing is signed before the ledger claim is this attempt's; the
+ * signed transaction is recorded before it is broadcast and only while the claim holds; a Permit2
+ * nonce already used on chain ({@code nonceBitmap}) is refused before anything is signed; success
+ * requires receipt status 1 and the token's {@code Transfer} of exactly the settled amount from the
+ * owner to the recipient; an upto payment is sent from exactly {@code witness.facilitator}'s lane;
+ * an upto settlement of zero sends nothing and is recorded confirmed, so the permit cannot be
+ * settled again for another amount. Not part of the x402j API.
+ */
+public final class Permit2Engine {
+  /** Logged under the facade's name, so logging configurations apply. */
+  private static final Logger LOG = LoggerFactory.getLogger(ExactEvmFacilitator.class);
+
+  private static final int MAX_SEND_ATTEMPTS = 3;
+
+  private final SettlementContext ctx;
+  private final SettlementFlow flow;
+  private final SettlementOutcomes outcomes;
+
+  /** The Permit2 engine over {@code ctx}'s chains and ledger. */
+  public Permit2Engine(SettlementContext ctx) {
+    this.ctx = ctx;
+    this.flow =
+        new SettlementFlow(
+            ctx.ledger(), ctx.clock(), ctx.blocking(), ctx.delays()::delay, ctx.claimLease());
+    this.outcomes =
+        new SettlementOutcomes(
+            ctx.ledger(), ctx.clock(), ctx.blocking(), ExactEvmFacilitator.class);
+  }
+
+  // ------------------------------------------------------------------------------------ verify
+
+  /** Verifies a Permit2 payment; chain failures are answers, never exceptional completions. */
+  public CompletableFuture<VerifyResponse> verify(SchemeRequest request, Mode mode) {
+    Permit2Check.Result check =
+        Permit2Check.run(
+            request, request.requirements(), mode, ctx.chains()::get, ctx.clock().instant());
+    if (check.failed()) {
+      return done(VerifyResponse.invalid(check.reason(), check.message(), check.payer()));
+    }
+    BigInteger amount = check.authorization().amount();
+    return onChainChecks(check, amount, false)
+        .thenApply(
+            failure ->
+                failure == null
+                    ? VerifyResponse.valid(check.payer())
+                    : VerifyResponse.invalid(failure.reason(), failure.message(), check.payer()))
+        .exceptionally(
+            e ->
+                VerifyResponse.invalid(
+                    ErrorReason.UNEXPECTED_VERIFY_ERROR,
+                    "chain access failed: " + describe(e),
+                    check.payer()));
+  }
+
+  /** A refusal found on chain. */
+  record Refusal(ErrorReason reason, String message) {}
+
+  /**
+   * One batch: the code of Permit2, the proxy and the token (each until seen once), the owner's
+   * ERC-1271 answer when the signature did not recover, the owner's balance and Permit2 allowance,
+   * and a simulation of the proxy's {@code settle} of {@code amount} from the account that will
+   * send it; for a settlement ({@code askNonce}) also the Permit2 nonce's bit, so a used nonce is
+   * named as such before the simulation's failure is explained. Null when the payment would settle.
+   */
+  private CompletableFuture<Refusal> onChainChecks(
+      Permit2Check.Result check, BigInteger amount, boolean askNonce) {
+    EvmChain chain = check.chain();
+    Permit2Authorization a = check.authorization();
+    List<RpcCall> calls = new ArrayList<>();
+    List<EvmAddress> codes = new ArrayList<>();
+    for (EvmAddress address : List.of(Permit2.ADDRESS, check.proxy(), check.asset())) {
+      if (!chain.isKnownContract(address)) {
+        codes.add(address);
+        calls.add(RpcCall.of("eth_getCode", address.toLowerHex(), "latest"));
+      }
+    }
+    int signatureAt = calls.size();
+    if (check.contractSignature()) {
+      calls.addAll(
+          ContractSignature.calls(a.from(), check.digest(), check.payload().signatureBytes()));
+    }
+    int balanceAt = calls.size();
+    calls.add(ethCall(null, check.asset(), Eip3009Calls.balanceOf(a.from())));
+    calls.add(ethCall(null, check.asset(), Permit2Calls.erc20Allowance(a.from(), Permit2.ADDRESS)));
+    calls.add(ethCall(sender(check), check.proxy(), settleData(check, amount)));
+    int bitmapAt = calls.size();
+    if (askNonce) {
+      calls.add(
+          ethCall(null, Permit2.ADDRESS, Permit2Calls.permit2NonceBitmap(a.from(), a.nonce())));
+    }
+    return chain
+        .rpc()
+        .batch(calls)
+        .thenApply(
+            results -> {
+              for (int i = 0; i < codes.size(); i++) {
+                EvmAddress address = codes.get(i);
+                if (!hasCode(results.get(i))) {
+                  if (address.equals(check.asset())) {
+                    return new Refusal(
+                        ErrorReason.ASSET_NOT_DEPLOYED_CONTRACT,
+                        "no contract at " + address + " on " + check.network());
+                  }
+                  return new Refusal(
+                      ErrorReason.PERMIT2_PROXY_NOT_DEPLOYED,
+                      (address.equals(Permit2.ADDRESS)
+                              ? "Permit2"
+                              : "the " + check.mode().scheme() + " Permit2 proxy")
+                          + " has no code at "
+                          + address
+                          + " on "
+                          + check.network());
+                }
+              }
+              codes.forEach(chain::rememberContract);
+              if (check.contractSignature()
+                  && ContractSignature.refused(
+                      results.get(signatureAt), results.get(signatureAt + 1))) {
+                return new Refusal(
+                    ErrorReason.PERMIT2_INVALID_SIGNATURE,
+                    "the signature does not recover to the owner, and the owner is not a contract"
+                        + " that accepts it (ERC-1271)");
+              }
+              if (check.deferred() != null) {
+                return new Refusal(check.deferred().reason(), check.deferred().message());
+              }
+              if (askNonce && isUsed(results.get(bitmapAt), a.nonce())) {
+                return new Refusal(
+                    ErrorReason.PERMIT2_INVALID_NONCE,
+                    "Permit2 nonce " + a.nonce() + " of " + a.from() + " is used");
+              }
+              RpcResult simulation = results.get(balanceAt + 2);
+              if (simulation.ok()) {
+                return null;
+              }
+              return diagnose(
+                  amount, results.get(balanceAt), results.get(balanceAt + 1), simulation.error());
+            });
+  }
+
+  /** Whether a {@code nonceBitmap} answer says the nonce is used. */
+  private static boolean isUsed(RpcResult bitmap, BigInteger nonce) {
+    BigInteger word = bitmap.ok() ? decodeUint(bitmap) : null;
+    return word != null && word.testBit(nonce.intValue() & 0xff);
+  }
+
+  /**
+   * Why a simulation failed, in the official order: the owner's balance is short, Permit2 may not
+   * spend enough of it; otherwise the simulation failed, with the proxy's error name when known.
+   */
+  private static Refusal diagnose(
+      BigInteger amount, RpcResult balance, RpcResult allowance, RpcError error) {
+    BigInteger held = balance.ok() ? decodeUint(balance) : null;
+    if (held != null && held.compareTo(amount) < 0) {
+      return new Refusal(
+          ErrorReason.PERMIT2_INSUFFICIENT_BALANCE,
+          "the owner holds " + held + ", the payment is " + amount);
+    }
+    BigInteger allowed = allowance.ok() ? decodeUint(allowance) : null;
+    if (allowed != null && allowed.compareTo(amount) < 0) {
+      return new Refusal(
+          ErrorReason.PERMIT2_ALLOWANCE_REQUIRED,
+          "the owner allows Permit2 to spend "
+              + allowed
+              + " of the token; the payment is "
+              + amount);
+    }
+    return new Refusal(ErrorReason.PERMIT2_SIMULATION_FAILED, simulationMessage(error));
+  }
+
+  private static String simulationMessage(RpcError error) {
+    if (error == null) {
+      return null;
+    }
+    Optional<String> name = revertName(error);
+    return name.map(n -> "simulation reverted: " + n)
+        .orElseGet(() -> SimulationDiagnosis.revertMessage(error));
+  }
+
+  private static Optional<String> revertName(RpcError error) {
+    String data = error == null ? null : error.dataHex();
+    if (data == null) {
+      return Optional.empty();
+    }
+    try {
+      return Permit2Calls.revertName(Hex.decode(data));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The official reason of a proxy or Permit2 custom error, by name. */
+  static Optional<ErrorReason> reasonOf(String errorName) {
+    switch (errorName) {
+      case "InvalidAmount":
+        return Optional.of(ErrorReason.PERMIT2_INVALID_AMOUNT);
+      case "InvalidDestination":
+        return Optional.of(ErrorReason.PERMIT2_INVALID_DESTINATION);
+      case "InvalidOwner":
+        return Optional.of(ErrorReason.PERMIT2_INVALID_OWNER);
+      case "PaymentTooEarly":
+        return Optional.of(ErrorReason.PERMIT2_PAYMENT_TOO_EARLY);
+      case "InvalidSignature":
+      case "InvalidSigner":
+      case "InvalidSignatureLength":
+      case "SignatureExpired":
+        return Optional.of(ErrorReason.PERMIT2_INVALID_SIGNATURE);
+      case "InvalidNonce":
+        return Optional.of(ErrorReason.PERMIT2_INVALID_NONCE);
+      case "AmountExceedsPermitted":
+        return Optional.of(ErrorReason.UPTO_AMOUNT_EXCEEDS_PERMITTED);
+      case "UnauthorizedFacilitator":
+        return Optional.of(ErrorReason.UPTO_UNAUTHORIZED_FACILITATOR);
+      default:
+        return Optional.empty();
+    }
+  }
+
+  /** The account that sends (and simulates) the settlement. */
+  private static EvmAddress sender(Permit2Check.Result check) {
+    return check.mode() == Mode.UPTO
+        ? check.authorization().witness().facilitator()
+        : check.chain().simulationSender();
+  }
+
+  private static byte[] settleData(Permit2Check.Result check, BigInteger amount) {
+    return check.mode() == Mode.UPTO
+        ? Permit2Calls.uptoSettle(check.payload(), amount)
+        : Permit2Calls.exactSettle(check.payload());
+  }
+
+  // ------------------------------------------------------------------------------------ settle
+
+  /** Settles a Permit2 payment; chain failures are answers, never exceptional completions. */
+  public CompletableFuture<SettleResponse> settle(SchemeRequest request, Mode mode) {
+    PaymentRequirements required = request.requirements();
+    String network = required.network().toString();
+    PaymentRequirements checked = required;
+    if (mode == Mode.UPTO) {
+      // The requirement's amount is what to charge; the permit is checked for its ceiling.
+      Optional<BigInteger> ceiling = permittedAmount(request);
+      if (ceiling.isPresent()) {
+        checked = required.toBuilder().amount(TokenAmount.of(ceiling.get())).build();
+      }
+    }
+    Permit2Check.Result check =
+        Permit2Check.run(request, checked, mode, ctx.chains()::get, ctx.clock().instant());
+    if (check.failed()) {
+      return done(new SettleReply(network, check.payer()).refused(check.reason(), check.message()));
+    }
+    TokenAmount amount =
+        mode == Mode.UPTO ? required.amount() : TokenAmount.of(check.authorization().amount());
+    if (amount.value().compareTo(check.authorization().amount()) > 0) {
+      return done(
+          new SettleReply(network, check.payer())
+              .refused(
+                  ErrorReason.UPTO_SETTLEMENT_EXCEEDS_AMOUNT,
+                  "the settlement is for "
+                      + amount
+                      + ", the permit allows at most "
+                      + check.authorization().amount()));
+    }
+    Permit2Authorization a = check.authorization();
+    Permit2LedgerKey key = new Permit2LedgerKey(required.network(), a.from(), a.nonce());
+    return flow.settle(
+        new Payment(check, key, fingerprint(check, amount), request.settlementId(), amount));
+  }
+
+  private static Optional<BigInteger> permittedAmount(SchemeRequest request) {
+    try {
+      return Optional.of(
+          io.x402j.evm.Permit2Payload.fromMap(request.payload().payload())
+              .authorization()
+              .amount());
+    } catch (IllegalArgumentException e) {
+      return Optional.empty(); // the check names what is wrong
+    }
+  }
+
+  /**
+   * A digest of the whole signed permit and of the amount settled, from parsed values only: every
+   * spelling of one payment is one payment to the ledger, and an upto permit settled for another
+   * amount is another payment with the same key, hence refused.
+   */
+  static String fingerprint(Permit2Check.Result check, TokenAmount amount) {
+    Permit2Authorization a = check.authorization();
+    String material =
+        String.join(
+            "|",
+            check.mode().scheme(),
+            Hex.encode(check.payload().signatureBytes()).toLowerCase(Locale.ROOT),
+            a.from().toLowerHex(),
+            a.token().toLowerHex(),
+            a.amount().toString(),
+            a.spender().toLowerHex(),
+            a.nonce().toString(),
+            a.deadline().toString(),
+            a.witness().to().toLowerHex(),
+            a.witness().facilitator() == null ? "-" : a.witness().facilitator().toLowerHex(),
+            a.witness().validAfter().toString(),
+            amount.value().toString());
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(sha256.digest(material.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  /** One Permit2 payment as the settlement flow sees it. */
+  private final class Payment implements SettlementFlow.Payment {
+    private final Permit2Check.Result check;
+    private final Permit2LedgerKey key;
+    private final String fingerprint;
+    private final String attempt;
+    private final TokenAmount amount;
+
+    Payment(
+        Permit2Check.Result check,
+        Permit2LedgerKey key,
+        String fingerprint,
+        String attempt,
+        TokenAmount amount) {
+      this.check = check;
+      this.key = key;
+      this.fingerprint = fingerprint;
+      this.attempt = attempt;
+      this.amount = amount;
+    }
+
+    @Override
+    public SettlementKey key() {
+      return key.ledgerKey();
+    }
+
+    @Override
+    public String fingerprint() {
+      return fingerprint;
+    }
+
+    @Override
+    public String settlementId() {
+      return attempt;
+    }
+
+    @Override
+    public SettlementRequest request() {
+      return key.request(
+          fingerprint, check.mode().scheme(), check.asset(), check.payTo(), amount, attempt);
+    }
+
+    @Override
+    public SettleResponse refused(ErrorReason reason, String message) {
+      return reply(check).refused(reason, message);
+    }
+
+    @Override
+    public SettleResponse differentPayment() {
+      return refused(
+          ErrorReason.PERMIT2_INVALID_NONCE,
+          "a different payment with this Permit2 nonce (another permit, scheme or amount) was"
+              + " already settled: the permit is spent");
+    }
+
+    @Override
+    public CompletableFuture<SettleResponse> execute(Instant claimedAt) {
+      return Permit2Engine.this.execute(this, claimedAt, 1);
+    }
+
+    @Override
+    public CompletableFuture<SettleResponse> track(Submission submission) {
+      return Permit2Engine.this.track(this, submission, null);
+    }
+
+    @Override
+    public Duration pollInterval() {
+      return check.chain().config().pollInterval();
+    }
+
+    @Override
+    public Duration receiptTimeout() {
+      return check.chain().config().receiptTimeout();
+    }
+  }
+
+  private static SettleReply reply(Permit2Check.Result check) {
+    return new SettleReply(check.network().toString(), check.payer());
+  }
+
+  private CompletableFuture<SettleResponse> fail(
+      Payment p, Instant claimedAt, ErrorReason reason, String message) {
+    return outcomes.fail(p.key.ledgerKey(), claimedAt, reply(p.check).refused(reason, message));
+  }
+
+  private CompletableFuture<SettleResponse> execute(Payment p, Instant fence, int attempt) {
+    if (p.amount.value().signum() == 0) {
+      return settleNothing(p, fence)
+          .exceptionallyCompose(
+              e ->
+                  fail(
+                      p,
+                      fence,
+                      ErrorReason.UNEXPECTED_SETTLE_ERROR,
+                      "settlement failed before broadcast: " + describe(e)));
+    }
+    return prepare(p, fence, attempt)
+        .exceptionallyCompose(
+            e ->
+                fail(
+                    p,
+                    fence,
+                    ErrorReason.UNEXPECTED_SETTLE_ERROR,
+                    "settlement failed before broadcast: " + describe(e)));
+  }
+
+  /**
+   * An upto settlement of zero: nothing moves and no transaction is sent, but the permit is checked
+   * as the official settle does (signature on chain for a contract owner, and a simulation of the
+   * whole ceiling), so a forged permit cannot take an owner's nonce in the ledger; then it is
+   * recorded confirmed, so the permit cannot be settled here again for another amount.
+   */
+  private CompletableFuture<SettleResponse> settleNothing(Payment p, Instant fence) {
+    return onChainChecks(p.check, p.check.authorization().amount(), true)
+        .thenCompose(
+            refusal -> {
+              if (refusal != null) {
+                return fail(p, fence, refusal.reason(), refusal.message());
+              }
+              SettleResponse nothing =
+                  new SettleResponse(
+                      true,
+                      null,
+                      null,
+                      "",
+                      p.check.network().toString(),
+                      p.check.payer(),
+                      TokenAmount.ZERO,
+                      null,
+                      Map.of());
+              return outcomes.record(
+                  p.key.ledgerKey(),
+                  OutcomeFence.ofClaim(fence),
+                  SettlementState.CONFIRMED,
+                  nothing);
+            });
+  }
+
+  /**
+   * Reads what the settlement needs in one batch (fees, the lane's nonce, code, the owner's
+   * ERC-1271 answer, the sender's ETH, the Permit2 nonce's bit, balance and allowance), refuses
+   * what cannot succeed, then estimates the transaction as it will be sent.
+   */
+  private CompletableFuture<SettleResponse> prepare(Payment p, Instant fence, int attempt) {
+    Permit2Check.Result check = p.check;
+    EvmChain chain = check.chain();
+    Permit2Authorization a = check.authorization();
+    NonceLane lane =
+        check.mode() == Mode.UPTO ? chain.laneOf(a.witness().facilitator()) : chain.nextLane();
+    EvmAddress sender = lane.signer().address();
+    List<RpcCall> calls = new ArrayList<>();
+    calls.add(RpcCall.of("eth_getBlockByNumber", "latest", false));
+    boolean askTip = chain.config().maxPriorityFeePerGas() == null;
+    int tipAt = calls.size();
+    if (askTip) {
+      calls.add(RpcCall.of("eth_maxPriorityFeePerGas"));
+    }
+    int countAt = calls.size();
+    boolean sync = lane.needsSync();
+    if (sync) {
+      calls.add(RpcCall.of("eth_getTransactionCount", sender.toLowerHex(), "pending"));
+    }
+    int gasBalanceAt = calls.size();
+    calls.add(RpcCall.of("eth_getBalance", sender.toLowerHex(), "latest"));
+    int bitmapAt = calls.size();
+    calls.add(ethCall(null, Permit2.ADDRESS, Permit2Calls.permit2NonceBitmap(a.from(), a.nonce())));
+    return onChainChecks(check, p.amount.value(), true)
+        .thenCompose(
+            refusal -> {
+              if (refusal != null) {
+                return fail(p, fence, refusal.reason(), refusal.message());
+              }
+              return chain
+                  .rpc()
+                  .batch(calls)
+                  .thenCompose(
+                      results -> {
+                        if (sync && results.get(countAt).ok()) {
+                          lane.initialSync(
+                              Hex.parseQuantity(results.get(countAt).result().asText())
+                                  .longValueExact());
+                        }
+                        RpcResult bitmap = results.get(bitmapAt);
+                        BigInteger word = bitmap.ok() ? decodeUint(bitmap) : null;
+                        if (word != null && word.testBit(p.key.bitmapBit())) {
+                          return fail(
+                              p,
+                              fence,
+                              ErrorReason.PERMIT2_INVALID_NONCE,
+                              "Permit2 nonce " + a.nonce() + " of " + a.from() + " is used");
+                        }
+                        FeeQuote.Priced priced =
+                            FeeQuote.fees(
+                                chain.config(), results.get(0), askTip ? results.get(tipAt) : null);
+                        if (!priced.ok()) {
+                          return fail(
+                              p, fence, ErrorReason.UNEXPECTED_SETTLE_ERROR, priced.refusal());
+                        }
+                        if (lane.needsSync()) {
+                          return fail(
+                              p,
+                              fence,
+                              ErrorReason.UNEXPECTED_SETTLE_ERROR,
+                              "cannot read the nonce of " + sender);
+                        }
+                        RpcResult gas = results.get(gasBalanceAt);
+                        return estimate(
+                            p,
+                            lane,
+                            priced.fees(),
+                            gas.ok() ? decodeQuantity(gas) : null,
+                            fence,
+                            attempt);
+                      });
+            });
+  }
+
+  private CompletableFuture<SettleResponse> estimate(
+      Payment p, NonceLane lane, Fees fees, BigInteger signerWei, Instant fence, int attempt) {
+    EvmChain chain = p.check.chain();
+    EvmAddress sender = lane.signer().address();
+    byte[] data = settleData(p.check, p.amount.value());
+    Map<String, Object> transaction =
+        Eip3009Calls.transactionObject(
+            sender, p.check.proxy(), data, fees.maxFeePerGas(), fees.maxPriorityFeePerGas());
+    return chain
+        .rpc()
+        .batch(List.of(RpcCall.of("eth_estimateGas", transaction, "pending")))
+        .thenCompose(
+            results -> {
+              RpcResult estimate = results.get(0);
+              if (!estimate.ok()) {
+                String message = simulationMessage(estimate.error());
+                BigInteger floor = fees.mostFor(chain.config().gasLimitCap());
+                if (NodeRefusal.of(message) == NodeRefusal.INSUFFICIENT_FUNDS
+                    || (signerWei != null && signerWei.compareTo(floor) < 0)) {
+                  return fail(
+                      p,
+                      fence,
+                      ErrorReason.UNEXPECTED_SETTLE_ERROR,
+                      "facilitator signer " + sender + " has too little ETH for gas");
+                }
+                ErrorReason reason =
+                    revertName(estimate.error())
+                        .flatMap(Permit2Engine::reasonOf)
+                        .orElse(ErrorReason.PERMIT2_SIMULATION_FAILED);
+                return fail(p, fence, reason, message);
+              }
+              FeeQuote.GasLimit gasLimit = FeeQuote.gasLimit(chain.config(), estimate);
+              if (!gasLimit.ok()) {
+                return fail(p, fence, ErrorReason.UNEXPECTED_SETTLE_ERROR, gasLimit.refusal());
+              }
+              return signAndSend(
+                  p, lane, data, fees.withGasLimit(gasLimit.limit()), fence, attempt);
+            });
+  }
+
+  private CompletableFuture<SettleResponse> signAndSend(
+      Payment p, NonceLane lane, byte[] data, Quote quote, Instant fence, int attempt) {
+    EvmChain chain = p.check.chain();
+    long chainId = p.key.network().chainId();
+    CompletableFuture<Submission> signed =
+        CompletableFuture.supplyAsync(
+            () -> {
+              long nonce = lane.allocate();
+              try {
+                Eip1559Transaction tx =
+                    new Eip1559Transaction(
+                        chainId,
+                        nonce,
+                        quote.maxPriorityFeePerGas(),
+                        quote.maxFeePerGas(),
+                        quote.gasLimit(),
+                        p.check.proxy(),
+                        BigInteger.ZERO,
+                        data);
+                byte[] raw = tx.encodeSigned(lane.signer().sign(tx.signingHash()));
+                Submission submission =
+                    EvmLedgerKey.submission(
+                        Eip1559Transaction.hash(raw).toString(),
+                        lane.signer().address(),
+                        nonce,
+                        Hex.encode(raw));
+                // Recorded before broadcast, and only while the claim is still this one's.
+                if (!ctx.ledger().submitted(p.key.ledgerKey(), submission, fence, ctx.now())) {
+                  throw new ClaimLostException();
+                }
+                return submission;
+              } catch (RuntimeException e) {
+                lane.release(nonce); // nothing left this process
+                throw e;
+              }
+            },
+            ctx.blocking());
+    return signed
+        .thenCompose(
+            submission ->
+                chain
+                    .rpc()
+                    .call("eth_sendRawTransaction", submission.raw())
+                    .handle(
+                        (hash, error) -> sendOutcome(p, lane, submission, error, fence, attempt))
+                    .thenCompose(outcome -> outcome))
+        .exceptionallyCompose(
+            error -> {
+              if (Futures.unwrap(error) instanceof ClaimLostException) {
+                // Another facilitator took the payment over: follow it, never broadcast.
+                return CompletableFuture.supplyAsync(
+                        () -> ctx.ledger().find(p.key.ledgerKey()).orElseThrow(), ctx.blocking())
+                    .thenCompose(record -> flow.follow(p, record, ctx.now()));
+              }
+              return CompletableFuture.failedFuture(error);
+            });
+  }
+
+  private CompletableFuture<SettleResponse> sendOutcome(
+      Payment p,
+      NonceLane lane,
+      Submission submission,
+      Throwable error,
+      Instant fence,
+      int attempt) {
+    if (error == null) {
+      return track(p, submission, lane);
+    }
+    Throwable cause = Futures.unwrap(error);
+    if (!(cause instanceof RpcException)) {
+      return track(p, submission, lane); // unknown: it may have arrived
+    }
+    RpcException failure = (RpcException) cause;
+    NodeRefusal refusal = NodeRefusal.of(failure);
+    if (failure.kind() == RpcException.Kind.RPC_ERROR && refusal == NodeRefusal.ALREADY_KNOWN) {
+      return track(p, submission, lane);
+    }
+    if (failure.kind() != RpcException.Kind.RPC_ERROR
+        && failure.kind() != RpcException.Kind.UNREACHABLE) {
+      return track(p, submission, lane); // timeout or dropped connection: unknown
+    }
+    // The node refused the transaction or could not be reached: it provably went nowhere.
+    Instant reclaimed = ctx.now();
+    CompletableFuture<Void> released =
+        CompletableFuture.runAsync(
+            () -> {
+              if (!ctx.ledger()
+                  .notBroadcast(p.key.ledgerKey(), submission.transaction(), reclaimed)) {
+                LOG.warn("settlement of {} changed hands while its broadcast failed", p.key);
+              }
+            },
+            ctx.blocking());
+    long accountNonce = EvmLedgerKey.accountNonce(submission);
+    if (refusal == NodeRefusal.NONCE_TAKEN) {
+      lane.done(accountNonce);
+      return released
+          .thenCompose(
+              ignored ->
+                  p.check
+                      .chain()
+                      .rpc()
+                      .call(
+                          "eth_getTransactionCount",
+                          lane.signer().address().toLowerHex(),
+                          "pending"))
+          .thenAccept(count -> lane.resync(Hex.parseQuantity(count.asText()).longValueExact()))
+          .thenCompose(
+              ignored ->
+                  attempt < MAX_SEND_ATTEMPTS
+                      ? execute(p, reclaimed, attempt + 1)
+                      : fail(
+                          p,
+                          reclaimed,
+                          ErrorReason.UNEXPECTED_SETTLE_ERROR,
+                          "could not get a usable nonce"));
+    }
+    lane.release(accountNonce);
+    String reason =
+        refusal == NodeRefusal.INSUFFICIENT_FUNDS
+            ? "facilitator signer " + lane.signer().address() + " has too little ETH for gas"
+            : "the node refused the settlement transaction: " + failure.getMessage();
+    return released.thenCompose(
+        ignored -> fail(p, reclaimed, ErrorReason.UNEXPECTED_SETTLE_ERROR, reason));
+  }
+
+  private CompletableFuture<SettleResponse> track(
+      Payment p, Submission submission, NonceLane knownLane) {
+    EvmChain chain = p.check.chain();
+    String hash = submission.transaction();
+    Duration timeout = chain.config().receiptTimeout();
+    NonceLane lane = knownLane != null ? knownLane : chain.laneOf(EvmLedgerKey.signer(submission));
+    return chain
+        .receipts()
+        .await(hash)
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .handle(
+            (receipt, error) -> {
+              if (error != null) {
+                chain.receipts().forget(hash);
+                String why =
+                    Futures.unwrap(error) instanceof TimeoutException
+                        ? "no receipt within " + timeout.toSeconds() + " s"
+                        : "receipt polling failed: " + describe(error);
+                return new Outcome(
+                    SettlementState.PENDING,
+                    reply(p.check)
+                        .pending(
+                            hash,
+                            "transaction "
+                                + hash
+                                + " was broadcast; "
+                                + why
+                                + "; settle again to follow it"));
+              }
+              if (lane != null) {
+                lane.done(EvmLedgerKey.accountNonce(submission));
+              }
+              return reported(
+                  p.key,
+                  p.check.asset(),
+                  judge(
+                      p.key,
+                      p.check.mode().scheme(),
+                      p.check.asset(),
+                      p.check.payTo(),
+                      p.amount,
+                      receipt,
+                      hash),
+                  hash);
+            })
+        .thenCompose(
+            outcome ->
+                outcomes.record(
+                    p.key.ledgerKey(),
+                    OutcomeFence.ofTransaction(hash),
+                    outcome.state(),
+                    outcome.response()));
+  }
+
+  /** What a receipt means: success only with status 1 and the expected Transfer event. */
+  static Outcome judge(
+      Permit2LedgerKey key,
+      String scheme,
+      EvmAddress asset,
+      EvmAddress payTo,
+      TokenAmount amount,
+      JsonNode receipt,
+      String hash) {
+    SettleReply reply = new SettleReply(key.network().toString(), key.owner().toString());
+    ErrorReason failed =
+        "upto".equals(scheme)
+            ? ErrorReason.UPTO_TRANSACTION_FAILED
+            : ErrorReason.EXACT_EVM_TRANSACTION_FAILED;
+    if (!"0x1".equals(receipt.path("status").asText())) {
+      return new Outcome(
+          SettlementState.FAILED,
+          reply.failedIn(hash, failed, "transaction " + hash + " reverted"));
+    }
+    if (!Eip3009Calls.hasTransfer(receipt, asset, key.owner(), payTo, amount.value())) {
+      return new Outcome(
+          SettlementState.FAILED,
+          reply.failedIn(
+              hash,
+              ErrorReason.EXACT_EVM_TRANSFER_EVENT_MISMATCH,
+              "transaction " + hash + " emitted no Transfer of " + amount + " to " + payTo));
+    }
+    return new Outcome(SettlementState.CONFIRMED, reply.settled(hash, amount));
+  }
+
+  private Outcome reported(Permit2LedgerKey key, EvmAddress asset, Outcome outcome, String hash) {
+    if (outcome.state() == SettlementState.FAILED) {
+      LOG.warn(
+          "Permit2 settlement transaction {} of owner {} on {} was mined but moved no money: {}",
+          hash,
+          key.owner(),
+          key.network(),
+          outcome.response().errorReason());
+      try {
+        ctx.onRevert().accept(new Revert(key.network(), asset, key.owner(), hash));
+      } catch (RuntimeException e) {
+        LOG.error("the revert listener failed: {}", describe(e));
+      }
+    }
+    return outcome;
+  }
+
+  // --------------------------------------------------------------------------------- reconcile
+
+  /** What reconciling one Permit2 record did. */
+  public enum Resolved {
+    /** Its receipt showed the transfer. */
+    CONFIRMED,
+    /** It moved no money and never will. */
+    FAILED,
+    /** The node did not know it; sent again from the ledger. */
+    REBROADCAST,
+    /** Still in the pool, or the node could not say. */
+    STILL_PENDING
+  }
+
+  /**
+   * Resolves one submitted or pending Permit2 settlement: a receipt confirms or fails it (by the
+   * Transfer event of the recorded amount); a transaction the node holds stays pending; a
+   * transaction the node does not know is failed when the Permit2 nonce is used (by another
+   * transaction) and otherwise broadcast again from the signed bytes in the ledger.
+   */
+  public CompletableFuture<Resolved> reconcile(Permit2LedgerKey key, SettlementRecord record) {
+    EvmChain chain = ctx.chains().get(key.network());
+    Submission submission = record.submission();
+    if (chain == null || submission == null) {
+      return done(Resolved.STILL_PENDING);
+    }
+    String hash = submission.transaction();
+    NonceLane lane = chain.laneOf(EvmLedgerKey.signer(submission));
+    long accountNonce = EvmLedgerKey.accountNonce(submission);
+    List<RpcCall> calls =
+        List.of(
+            RpcCall.of("eth_getTransactionReceipt", hash),
+            RpcCall.of("eth_getTransactionByHash", hash),
+            ethCall(
+                null, Permit2.ADDRESS, Permit2Calls.permit2NonceBitmap(key.owner(), key.nonce())));
+    String scheme = record.details().getOrDefault(Permit2LedgerKey.SCHEME_DETAIL, "exact");
+    EvmAddress asset = EvmAddress.parse(record.transfer().asset());
+    EvmAddress payTo = EvmLedgerKey.payTo(record);
+    return chain
+        .rpc()
+        .batch(calls)
+        .thenCompose(
+            results -> {
+              JsonNode receipt = results.get(0).ok() ? results.get(0).result() : null;
+              if (receipt != null && !receipt.isNull()) {
+                if (lane != null) {
+                  lane.done(accountNonce);
+                }
+                Outcome outcome =
+                    reported(
+                        key,
+                        asset,
+                        judge(key, scheme, asset, payTo, record.amount(), receipt, hash),
+                        hash);
+                return outcomes
+                    .record(
+                        key.ledgerKey(),
+                        OutcomeFence.ofTransaction(hash),
+                        outcome.state(),
+                        outcome.response())
+                    .thenApply(
+                        r ->
+                            outcome.state() == SettlementState.CONFIRMED
+                                ? Resolved.CONFIRMED
+                                : Resolved.FAILED);
+              }
+              JsonNode pooled = results.get(1).ok() ? results.get(1).result() : null;
+              if (pooled != null && !pooled.isNull()) {
+                if (lane != null) {
+                  lane.hold(accountNonce);
+                }
+                return done(Resolved.STILL_PENDING);
+              }
+              if (!results.get(2).ok()) {
+                return done(Resolved.STILL_PENDING);
+              }
+              BigInteger word = decodeUint(results.get(2));
+              if (word != null && word.testBit(key.bitmapBit())) {
+                if (lane != null) {
+                  lane.unhold(accountNonce);
+                }
+                return outcomes
+                    .record(
+                        key.ledgerKey(),
+                        OutcomeFence.ofTransaction(hash),
+                        SettlementState.FAILED,
+                        new SettleReply(key.network().toString(), key.owner().toString())
+                            .refused(
+                                ErrorReason.PERMIT2_INVALID_NONCE,
+                                "the Permit2 nonce was used by another transaction"))
+                    .thenApply(r -> Resolved.FAILED);
+              }
+              return chain
+                  .rpc()
+                  .call("eth_sendRawTransaction", submission.raw())
+                  .thenApply(
+                      sent -> {
+                        LOG.info(
+                            "rebroadcast Permit2 settlement transaction {} from the ledger", hash);
+                        if (lane != null) {
+                          lane.hold(accountNonce);
+                        }
+                        return Resolved.REBROADCAST;
+                      })
+                  .exceptionally(
+                      error -> {
+                        if (NodeRefusal.of(error) == NodeRefusal.ALREADY_KNOWN) {
+                          if (lane != null) {
+                            lane.hold(accountNonce);
+                          }
+                          return Resolved.REBROADCAST;
+                        }
+                        if (lane != null) {
+                          lane.unhold(accountNonce);
+                        }
+                        return Resolved.STILL_PENDING;
+                      });
+            });
+  }
+
+  /** The ledger gave this payment to another facilitator while this one was signing. */
+  private static final class ClaimLostException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ClaimLostException() {
+      super("the settlement claim was taken over", null, false, false);
+    }
+  }
+
+  private static <T> CompletableFuture<T> done(T value) {
+    return CompletableFuture.completedFuture(value);
+  }
+}
