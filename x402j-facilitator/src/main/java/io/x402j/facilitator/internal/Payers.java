@@ -18,11 +18,15 @@ public final class Payers {
   private Payers() {}
 
   /**
-   * The payer text of an exact-scheme EVM payload ({@code authorization.from}) as sent, or {@code
-   * null}. For messages only, quoted: never for identity.
+   * The payer text of an EVM payload ({@code authorization.from} of EIP-3009, {@code
+   * permit2Authorization.from} of Permit2 exact and upto) as sent, or {@code null}. For messages
+   * only, quoted: never for identity.
    */
   public static String text(Map<String, Object> payload) {
     Object authorization = payload == null ? null : payload.get("authorization");
+    if (authorization == null && payload != null) {
+      authorization = payload.get("permit2Authorization");
+    }
     if (authorization instanceof Map) {
       Object from = ((Map<?, ?>) authorization).get("from");
       return from instanceof String ? (String) from : null;
