@@ -70,9 +70,9 @@ import java.util.stream.Stream;
 /**
  * The demo: two local chains (anvil with a test dollar, and a Solana runtime with USDC), an x402j
  * facilitator serving both (SQLite ledger in a temporary directory), a small API that knows nothing
- * of payments, sold through the x402j gateway (four routes on the EVM chain, one of them usage-based,
- * and one on Solana), and a buyer with a key for each chain who pays each route, with every step
- * told on the way.
+ * of payments, sold through the x402j gateway (four routes on the EVM chain, one of them
+ * usage-based, and one on Solana), and a buyer with a key for each chain who pays each route, with
+ * every step told on the way.
  */
 final class Demo implements AutoCloseable {
   /**
@@ -343,15 +343,16 @@ final class Demo implements AutoCloseable {
                           .payTo(info.requireAccount("seller").address().toString())
                           .build()
                       : r.solana()
-                      // The mint is the network's USDC; the fee payer comes from the facilitator.
-                      ? PaymentOption.builder(Network.parse(solana.network()))
-                          .price(r.price())
-                          .payTo(solana.requireAccount("seller").address())
-                          .build()
-                      : PaymentOption.builder(info.network())
-                          .price(r.price())
-                          .payTo(info.requireAccount("seller").address().toString())
-                          .build())
+                          // The mint is the network's USDC; the fee payer comes from the
+                          // facilitator.
+                          ? PaymentOption.builder(Network.parse(solana.network()))
+                              .price(r.price())
+                              .payTo(solana.requireAccount("seller").address())
+                              .build()
+                          : PaymentOption.builder(info.network())
+                              .price(r.price())
+                              .payTo(info.requireAccount("seller").address().toString())
+                              .build())
               .description(r.description())
               .mimeType("application/json")
               .protocolV2(r.version() == 2)
@@ -446,9 +447,7 @@ final class Demo implements AutoCloseable {
       BigInteger charged = receipt.amount() != null ? receipt.amount().value() : ceiling;
       out.printf(
           "  usage-based: the API said it used %d tokens; ceiling %s, charged %s%n",
-          INFERENCE_TOKENS,
-          tokens(ceiling),
-          tokens(charged));
+          INFERENCE_TOKENS, tokens(ceiling), tokens(charged));
     }
     String block = devnet.awaitReceipt(receipt.transaction()).path("blockNumber").asText();
     out.printf(

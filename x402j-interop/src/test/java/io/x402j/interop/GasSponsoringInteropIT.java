@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.x402j.client.Payer;
 import io.x402j.client.PaymentAuthorization;
 import io.x402j.client.PaymentChallenge;
-import io.x402j.client.Payer;
 import io.x402j.client.SpendControls;
 import io.x402j.core.TokenAmount;
 import io.x402j.core.wire.FacilitatorRequest;
@@ -93,8 +93,7 @@ class GasSponsoringInteropIT {
   }
 
   /** The x402j client's payment for {@code offer}, reading the chain for its allowance. */
-  static PaymentPayload x402jPays(PrivateKeySigner signer, PaymentRequired offer)
-      throws Exception {
+  static PaymentPayload x402jPays(PrivateKeySigner signer, PaymentRequired offer) throws Exception {
     Payer payer =
         Payer.builder()
             .signer(signer)
@@ -139,7 +138,12 @@ class GasSponsoringInteropIT {
     JsonNode settled = post(facilitator, "/settle", body);
     assertThat(settled.path("success").asBoolean()).as(settled.toString()).isTrue();
 
-    assertThat(market.devnet().awaitReceipt(settled.path("transaction").asText()).path("status").asText())
+    assertThat(
+            market
+                .devnet()
+                .awaitReceipt(settled.path("transaction").asText())
+                .path("status")
+                .asText())
         .isEqualTo("0x1");
     assertThat(market.devnet().tokenBalance(token, payer)).isEqualTo(payerBefore.subtract(PRICE));
     assertThat(market.devnet().tokenBalance(token, market.seller()))
@@ -175,7 +179,8 @@ class GasSponsoringInteropIT {
     PaymentPayload payment = x402jPays(payer, offer(requirements, ERC20));
 
     assertThat(payment.extensions()).containsKey(ERC20);
-    assertVerifiesAndSettles(official.url(), request(payment, requirements), payer.address(), plain);
+    assertVerifiesAndSettles(
+        official.url(), request(payment, requirements), payer.address(), plain);
   }
 
   @Test
@@ -201,7 +206,6 @@ class GasSponsoringInteropIT {
     body.put("x402Version", 2);
     body.set("paymentPayload", payment);
     body.set("paymentRequirements", JSON.readTree(WIRE.toJson(requirements)));
-    assertVerifiesAndSettles(
-        market.facilitatorUrl(), body, payer.address(), market.info().token());
+    assertVerifiesAndSettles(market.facilitatorUrl(), body, payer.address(), market.info().token());
   }
 }
