@@ -208,19 +208,9 @@ public final class Permit2Check {
     }
     Result later = laterChecks(a, asset, required, now, payer);
     Bytes32 digest = Permit2.digest(required.network().chainId(), a);
-    boolean contractSignature;
-    if (signature.length == 65) {
-      Signature parsed;
-      try {
-        parsed = Signature.parse(payload.signature());
-      } catch (IllegalArgumentException e) {
-        return later != null
-            ? later
-            : Result.fail(
-                ErrorReason.PERMIT2_INVALID_SIGNATURE,
-                "malformed signature: " + e.getMessage(),
-                payer);
-      }
+    boolean contractSignature = true; // unless it recovers to the owner locally
+    Signature parsed = signature.length == 65 ? parseOrNull(payload.signature()) : null;
+    if (parsed != null) {
       if (parsed.isHighS()) {
         return later != null
             ? later
@@ -229,16 +219,10 @@ public final class Permit2Check {
                 "signature has a high s value (a malleable copy); refused before any chain access",
                 payer);
       }
-      EvmAddress recovered;
-      try {
-        recovered = parsed.recoverSigner(Secp256k1Backend.best(), digest);
-      } catch (IllegalArgumentException e) {
-        recovered = null;
-      }
-      contractSignature = !a.from().equals(recovered);
-    } else {
-      contractSignature = true;
+      contractSignature = !a.from().equals(parsed.recoverSigner(Secp256k1Backend.best(), digest));
     }
+    // Any other signature (a 65-byte one that is no ECDSA signature, or a longer one) may still be
+    // a smart wallet's: ERC-1271 on chain decides.
     if (later != null && !contractSignature) {
       return later;
     }
@@ -312,6 +296,14 @@ public final class Permit2Check {
           payer);
     }
     return null;
+  }
+
+  private static Signature parseOrNull(String hex) {
+    try {
+      return Signature.parse(hex);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private static String payerOf(Map<String, Object> payload) {
