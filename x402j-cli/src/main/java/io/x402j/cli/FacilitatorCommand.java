@@ -68,6 +68,15 @@ final class FacilitatorCommand implements Callable<Integer> {
   List<String> assets;
 
   @Option(
+      names = "--eip6492-allowed-factory",
+      paramLabel = "ADDRESS",
+      description =
+          "A factory through which counterfactual smart wallets (ERC-6492) may be deployed at"
+              + " settlement, at the facilitator's gas cost; repeat for more (default: none, such"
+              + " payments are refused).")
+  List<String> eip6492Factories;
+
+  @Option(
       names = "--host",
       paramLabel = "HOST",
       defaultValue = FacilitatorConfig.DEFAULT_HOST,
@@ -197,10 +206,11 @@ final class FacilitatorCommand implements Callable<Integer> {
   /** The immutable configuration the flags (or the file) describe. */
   FacilitatorConfig config(Map<String, String> env) throws IOException {
     if (configFile != null) {
-      if (network != null || rpcUrls != null || assets != null) {
+      if (network != null || rpcUrls != null || assets != null || eip6492Factories != null) {
         throw new ParameterException(
             spec.commandLine(),
-            "--config cannot be combined with --network, --rpc-url or --asset; put them in the file");
+            "--config cannot be combined with --network, --rpc-url, --asset or"
+                + " --eip6492-allowed-factory; put them in the file");
       }
       return FacilitatorConfig.load(configFile, env);
     }
@@ -230,6 +240,10 @@ final class FacilitatorCommand implements Callable<Integer> {
                   SettingRules.RPC_BATCH_SIZE.parse("--rpc-batch-size", rpcBatchSize, null))
               .blockTime(DURATION.parse("--block-time", blockTime, null))
               .v1Name(v1Name);
+      for (String factory : eip6492Factories == null ? List.<String>of() : eip6492Factories) {
+        settings.allowEip6492Factory(
+            SettingRules.ASSET.parse("--eip6492-allowed-factory", factory));
+      }
       for (String asset : assets == null ? List.<String>of() : assets) {
         if (solana) {
           // A Solana network takes mints (base58); its fee payers are base58 secret keys.

@@ -118,6 +118,8 @@ class FacilitatorCommandTest {
             "1.5",
             "--gas-limit-cap",
             "120000",
+            "--eip6492-allowed-factory",
+            "0x6492000000000000000000000000000000006492",
             "--rpc-batch-size",
             "20",
             "--auth-token-env",
@@ -160,6 +162,8 @@ class FacilitatorCommandTest {
     assertThat(network.pollInterval()).isEqualTo(Duration.ofMillis(250));
     assertThat(network.maxFeePerGasWei()).isEqualTo(BigInteger.valueOf(1_500_000_000L));
     assertThat(network.gasLimitCap()).isEqualTo(120_000L);
+    assertThat(network.eip6492AllowedFactories())
+        .containsExactly(EvmAddress.parse("0x6492000000000000000000000000000000006492"));
     assertThat(network.rpcBatchSize()).isEqualTo(20);
   }
 

@@ -149,6 +149,9 @@ public record FacilitatorConfig(
    *     cap (as the official facilitator)
    * @param maxPriorityFeeLamports Solana: the highest priority fee (compute-unit limit times price,
    *     in lamports) the fee payer sponsors, or {@code null} for the default (100,000 lamports)
+   * @param eip6492AllowedFactories EVM: the factories through which counterfactual smart wallets
+   *     (ERC-6492 signatures) may be deployed at settlement, at the facilitator's gas cost; empty
+   *     (the default) refuses such payments with {@code eip6492_factory_not_allowed}
    */
   public record NetworkSettings(
       Network network,
@@ -165,10 +168,13 @@ public record FacilitatorConfig(
       List<String> mints,
       Long maxComputeUnitPrice,
       Long maxComputeUnits,
-      Long maxPriorityFeeLamports) {
+      Long maxPriorityFeeLamports,
+      List<EvmAddress> eip6492AllowedFactories) {
     /** Validates the settings. */
     public NetworkSettings {
       mints = mints == null ? List.of() : List.copyOf(mints);
+      eip6492AllowedFactories =
+          eip6492AllowedFactories == null ? List.of() : List.copyOf(eip6492AllowedFactories);
       boolean solana = Network.SOLANA.equals(network == null ? null : network.namespace());
       if (!solana
           && (!mints.isEmpty()
@@ -179,6 +185,10 @@ public record FacilitatorConfig(
             "network "
                 + network
                 + ": mints, compute-unit and priority-fee caps are for Solana networks only");
+      }
+      if (solana && !eip6492AllowedFactories.isEmpty()) {
+        throw new IllegalArgumentException(
+            "network " + network + ": eip6492AllowedFactories is for EVM networks only");
       }
       if (solana && !assets.isEmpty()) {
         throw new IllegalArgumentException(
@@ -209,6 +219,42 @@ public record FacilitatorConfig(
       }
     }
 
+    /** The settings as before {@code eip6492AllowedFactories} existed (none allowed). */
+    public NetworkSettings(
+        Network network,
+        List<String> rpcUrls,
+        List<SignerSource> signers,
+        List<EvmAddress> assets,
+        Duration receiptTimeout,
+        Duration pollInterval,
+        BigInteger maxFeePerGasWei,
+        Long gasLimitCap,
+        Duration blockTime,
+        String v1Name,
+        Integer rpcBatchSize,
+        List<String> mints,
+        Long maxComputeUnitPrice,
+        Long maxComputeUnits,
+        Long maxPriorityFeeLamports) {
+      this(
+          network,
+          rpcUrls,
+          signers,
+          assets,
+          receiptTimeout,
+          pollInterval,
+          maxFeePerGasWei,
+          gasLimitCap,
+          blockTime,
+          v1Name,
+          rpcBatchSize,
+          mints,
+          maxComputeUnitPrice,
+          maxComputeUnits,
+          maxPriorityFeeLamports,
+          List.of());
+    }
+
     /** A builder for {@code network}; give it RPC URLs and signers, the rest has defaults. */
     public static Builder builder(Network network) {
       return new Builder(network);
@@ -231,6 +277,7 @@ public record FacilitatorConfig(
       b.maxComputeUnitPrice = maxComputeUnitPrice;
       b.maxComputeUnits = maxComputeUnits;
       b.maxPriorityFeeLamports = maxPriorityFeeLamports;
+      b.eip6492AllowedFactories.addAll(eip6492AllowedFactories);
       return b;
     }
 
@@ -251,6 +298,7 @@ public record FacilitatorConfig(
       private Long maxComputeUnitPrice;
       private Long maxComputeUnits;
       private Long maxPriorityFeeLamports;
+      private final List<EvmAddress> eip6492AllowedFactories = new ArrayList<>();
 
       private Builder(Network network) {
         this.network = Objects.requireNonNull(network, "network");
@@ -347,6 +395,12 @@ public record FacilitatorConfig(
         return this;
       }
 
+      /** Allows an ERC-6492 factory; see {@link NetworkSettings#eip6492AllowedFactories()}. */
+      public Builder allowEip6492Factory(EvmAddress factory) {
+        eip6492AllowedFactories.add(Objects.requireNonNull(factory, "factory"));
+        return this;
+      }
+
       /** See {@link NetworkSettings#rpcBatchSize()}. */
       public Builder rpcBatchSize(Integer calls) {
         this.rpcBatchSize = calls;
@@ -374,7 +428,8 @@ public record FacilitatorConfig(
             mints,
             maxComputeUnitPrice,
             maxComputeUnits,
-            maxPriorityFeeLamports);
+            maxPriorityFeeLamports,
+            eip6492AllowedFactories);
       }
     }
   }

@@ -106,7 +106,8 @@ final class FacilitatorConfigFile {
         "rpcBatchSize",
         "maxComputeUnitPrice",
         "maxComputeUnits",
-        "maxPriorityFeeLamports");
+        "maxPriorityFeeLamports",
+        "eip6492AllowedFactories");
     Network network = node.require("network", SettingRules.NETWORK, "e.g. eip155:8453");
     boolean solana = Network.SOLANA.equals(network.namespace());
     NetworkSettings.Builder b =
@@ -133,6 +134,8 @@ final class FacilitatorConfigFile {
         throw new ConfigException(signer.path(), signer.path() + ": " + e.getMessage());
       }
     }
+    // EVM only: a Solana network listing factories is refused when the settings are built.
+    node.list("eip6492AllowedFactories", SettingRules.ASSET).forEach(b::allowEip6492Factory);
     if (solana) {
       // Solana networks name mints (base58) and may cap compute; signers are base58 secrets.
       node.list("assets", SettingRules.SOLANA_MINT).forEach(b::mint);

@@ -269,7 +269,9 @@ public final class FacilitatorService implements Facilitator {
   public SupportedResponse supportedNow() {
     List<SupportedKind> kinds = new ArrayList<>();
     Map<String, Set<String>> signers = new LinkedHashMap<>();
+    Set<String> extensions = new LinkedHashSet<>();
     for (SchemeFacilitator scheme : implementations) {
+      extensions.addAll(scheme.extensions());
       for (int version = 2; version >= 1; version--) {
         for (Network network : scheme.networks()) {
           String name = version == 2 ? network.toString() : networks.v1Name(network).orElse(null);
@@ -288,7 +290,7 @@ public final class FacilitatorService implements Facilitator {
     }
     Map<String, List<String>> signerLists = new LinkedHashMap<>();
     signers.forEach((family, addresses) -> signerLists.put(family, List.copyOf(addresses)));
-    return new SupportedResponse(kinds, List.of(), signerLists, Map.of());
+    return new SupportedResponse(kinds, List.copyOf(extensions), signerLists, Map.of());
   }
 
   private void observe(

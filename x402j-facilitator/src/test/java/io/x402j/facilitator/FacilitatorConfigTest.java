@@ -89,6 +89,7 @@ class FacilitatorConfigTest {
                 "    pollInterval: 500ms",
                 "    maxFeePerGasGwei: 0.25",
                 "    gasLimitCap: 150000",
+                "    eip6492AllowedFactories: [\"0x6492000000000000000000000000000000006492\"]",
                 "    rpcBatchSize: 10",
                 "  - network: eip155:31337",
                 "    rpcUrls: [http://127.0.0.1:8545]",
@@ -124,7 +125,10 @@ class FacilitatorConfigTest {
     assertThat(base.maxFeePerGasWei()).isEqualTo(BigInteger.valueOf(250_000_000L));
     assertThat(base.gasLimitCap()).isEqualTo(150_000L);
     assertThat(base.rpcBatchSize()).isEqualTo(10);
+    assertThat(base.eip6492AllowedFactories())
+        .containsExactly(EvmAddress.parse("0x6492000000000000000000000000000000006492"));
     NetworkSettings devnet = config.networks().get(1);
+    assertThat(devnet.eip6492AllowedFactories()).as("none by default").isEmpty();
     assertThat(devnet.rpcBatchSize()).isNull();
     assertThat(devnet.blockTime()).isEqualTo(Duration.ofSeconds(2));
     assertThat(devnet.v1Name()).isEqualTo("my-devnet");

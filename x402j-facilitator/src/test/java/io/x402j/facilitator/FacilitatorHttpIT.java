@@ -395,6 +395,8 @@ class FacilitatorHttpIT {
                         "facilitatorAddress", info.requireAccount("gas-1").address().toString()));
     assertThat(supported.signers().get("eip155:*"))
         .containsExactly(info.requireAccount("gas-1").address().toString());
+    // Permit2 payments may carry an EIP-2612 permit the facilitator submits for the payer.
+    assertThat(supported.extensions()).containsExactly("eip2612GasSponsoring");
   }
 
   @Test

@@ -35,6 +35,14 @@ public interface SchemeFacilitator {
     return null;
   }
 
+  /**
+   * The payment extensions this implementation acts on (e.g. {@code eip2612GasSponsoring}), listed
+   * in {@code /supported}'s {@code extensions}; none by default.
+   */
+  default List<String> extensions() {
+    return List.of();
+  }
+
   /** The addresses that broadcast settlements on {@code network}. */
   List<String> signers(Network network);
 

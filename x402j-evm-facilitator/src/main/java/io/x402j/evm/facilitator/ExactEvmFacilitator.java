@@ -6,6 +6,7 @@ import io.x402j.core.scheme.SchemeFacilitator;
 import io.x402j.core.scheme.SchemeRequest;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.core.wire.VerifyResponse;
+import io.x402j.evm.Eip2612GasSponsoring;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.ExactEvmPayload;
 import io.x402j.evm.Permit2Payload;
@@ -79,6 +80,15 @@ import java.util.function.Consumer;
  * carry, so transactions waiting in the node's pool count too. A settlement that reverts anyway
  * (the payer moved the money first, or a smart wallet that answers differently on chain) is
  * reported to the {@link Builder#onRevert} listener.
+ *
+ * <p><b>Counterfactual wallets (ERC-6492)</b>, on the EIP-3009 path: a payer with no code whose
+ * signature carries an ERC-6492 wrapper is served only through a factory on the network's {@link
+ * EvmNetworkConfig#eip6492AllowedFactories() allow-list} (else {@code
+ * eip6492_factory_not_allowed}); verification simulates deployment, ERC-1271 answer and transfer in
+ * one Multicall3 {@code eth_call}; settlement deploys and transfers in one Multicall3 transaction,
+ * recorded before broadcast like any other ({@code smart_wallet_deployment_failed} when the factory
+ * reverts). A wallet deployed meanwhile is paid from directly. Permit2 payments with a wrapped
+ * signature are still refused.
  *
  * <p>Chain outages are answers, not exceptions: {@code unexpected_verify_error} before any
  * broadcast, {@code settlement_pending} after one.
@@ -169,6 +179,17 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
   @Override
   public List<Network> networks() {
     return List.copyOf(chains.keySet());
+  }
+
+  /**
+   * {@code eip2612GasSponsoring}: a Permit2 payment may carry the payer's EIP-2612 permit for
+   * Permit2, which is submitted through the proxy's {@code settleWithPermit} (the payer needs no
+   * approval transaction). Extensions on EIP-3009 payments are ignored, as the official facilitator
+   * does.
+   */
+  @Override
+  public List<String> extensions() {
+    return List.of(Eip2612GasSponsoring.KEY);
   }
 
   @Override

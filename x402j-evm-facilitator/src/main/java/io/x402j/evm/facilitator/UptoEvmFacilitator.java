@@ -69,6 +69,12 @@ public final class UptoEvmFacilitator implements SchemeFacilitator {
     return exact.signers(network);
   }
 
+  /** As the exact facilitator: {@code eip2612GasSponsoring} through the upto proxy. */
+  @Override
+  public List<String> extensions() {
+    return exact.extensions();
+  }
+
   /** {@code {"facilitatorAddress": <the network's first signer>}}, or null off its networks. */
   @Override
   public Map<String, Object> supportedExtra(Network network) {

@@ -58,6 +58,7 @@ public final class EvmEngineFactory implements EngineFactory {
     }
     EvmNetworkConfig.Builder b = EvmNetworkConfig.builder(info, rpc);
     settings.assets().forEach(b::asset);
+    settings.eip6492AllowedFactories().forEach(b::allowEip6492Factory);
     b.signers(signers(settings, context.env()));
     if (settings.receiptTimeout() != null) {
       b.receiptTimeout(settings.receiptTimeout());

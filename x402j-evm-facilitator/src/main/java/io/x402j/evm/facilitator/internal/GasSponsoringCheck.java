@@ -167,15 +167,12 @@ public final class GasSponsoringCheck {
     Eip1559Transaction.Signed signed;
     try {
       signed = info.decodeTransaction();
-    } catch (IllegalArgumentException e) {
-      String problem = e.getMessage() == null ? "" : e.getMessage();
-      boolean signature =
-          problem.contains("signature") || problem.contains("yParity") || problem.contains(" s ");
+    } catch (Eip1559Transaction.InvalidSignatureException e) {
       return approvalRefused(
-          signature
-              ? ErrorReason.ERC20_APPROVAL_TX_INVALID_SIGNATURE
-              : ErrorReason.ERC20_APPROVAL_TX_PARSE_FAILED,
-          "signedTransaction: " + problem);
+          ErrorReason.ERC20_APPROVAL_TX_INVALID_SIGNATURE, "signedTransaction: " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      return approvalRefused(
+          ErrorReason.ERC20_APPROVAL_TX_PARSE_FAILED, "signedTransaction: " + e.getMessage());
     }
     Eip1559Transaction tx = signed.transaction();
     if (tx.chainId() != chainId) {
