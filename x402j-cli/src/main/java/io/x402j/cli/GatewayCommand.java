@@ -101,8 +101,16 @@ final class GatewayCommand implements Callable<Integer> {
   @Option(
       names = "--route",
       paramLabel = "\"[METHOD] /path=PRICE\"",
-      description = "A priced route; repeat for more.")
+      description =
+          "A priced route; repeat for more. PRICE upto:N (e.g. \"POST /infer=upto:100000\") is a"
+              + " ceiling: the upstream charges what it used with a Settlement-Overrides header.")
   List<String> routes;
+
+  @Option(
+      names = "--asset-transfer-method",
+      paramLabel = "eip3009|permit2",
+      description = "How exact EVM routes are paid (default eip3009; permit2: any ERC-20).")
+  String assetTransferMethod;
 
   @Option(
       names = "--also-accept",
@@ -209,7 +217,11 @@ final class GatewayCommand implements Callable<Integer> {
           !noPaywall,
           appName == null ? "" : appName,
           specs,
-          also);
+          also,
+          assetTransferMethod == null
+              ? null
+              : GatewayConfig.ASSET_TRANSFER_METHOD.parse(
+                  "--asset-transfer-method", assetTransferMethod));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), asFlags(e.getMessage()));
     }

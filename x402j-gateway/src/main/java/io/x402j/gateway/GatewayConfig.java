@@ -120,12 +120,14 @@ public record GatewayConfig(
   /** EIP-3009 {@code transferWithAuthorization}: the default way exact EVM routes are paid. */
   public static final String EIP3009 = "eip3009";
 
-  /** Permit2 (any ERC-20, through the x402 exact proxy): {@code --asset-transfer-method permit2}. */
+  /**
+   * Permit2 (any ERC-20, through the x402 exact proxy): {@code --asset-transfer-method permit2}.
+   */
   public static final String PERMIT2 = "permit2";
 
   /**
-   * How exact EVM routes are paid, {@code eip3009} or {@code permit2}: {@code
-   * assetTransferMethod}, {@code --asset-transfer-method}.
+   * How exact EVM routes are paid, {@code eip3009} or {@code permit2}: {@code assetTransferMethod},
+   * {@code --asset-transfer-method}.
    */
   public static final ValueParser<String> ASSET_TRANSFER_METHOD =
       (setting, text) -> {

@@ -164,8 +164,7 @@ class GatewayUptoIT {
     assertThat(paid.body()).isEqualTo("{\"tokens\":25}");
     assertThat(paid.headers().map().keySet())
         .noneMatch(name -> name.equalsIgnoreCase("Settlement-Overrides"));
-    assertThat(settles.take().v2().paymentRequirements().amount())
-        .isEqualTo(TokenAmount.of(2500));
+    assertThat(settles.take().v2().paymentRequirements().amount()).isEqualTo(TokenAmount.of(2500));
     SettleResponse receipt =
         HEADERS.decodePaymentResponse(paid.headers().firstValue("PAYMENT-RESPONSE").orElseThrow());
     assertThat(receipt.amount()).isEqualTo(TokenAmount.of(2500));

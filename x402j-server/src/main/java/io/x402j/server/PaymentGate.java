@@ -369,7 +369,9 @@ public final class PaymentGate {
                       .registerBothVersions(
                           "exact",
                           NetworkPattern.namespace("eip155"),
-                          permit2 ? new ExactEvmServer(networks).withPermit2() : new ExactEvmServer(networks))
+                          permit2
+                              ? new ExactEvmServer(networks).withPermit2()
+                              : new ExactEvmServer(networks))
                       .registerBothVersions(
                           "exact",
                           NetworkPattern.namespace(Network.SOLANA),

@@ -128,9 +128,10 @@ public final class PaymentOption {
     }
 
     /**
-     * Usage-based: scheme {@code upto} with {@code ceiling} as the most the payer authorises ({@code
-     * $0.10}, {@code 0.1 USDC} or atomic units). The handler then states what it used (see {@link
-     * Admission#complete(int, SettlementOverride)}); stating nothing charges the whole ceiling.
+     * Usage-based: scheme {@code upto} with {@code ceiling} as the most the payer authorises
+     * ({@code $0.10}, {@code 0.1 USDC} or atomic units). The handler then states what it used (see
+     * {@link Admission#complete(int, SettlementOverride)}); stating nothing charges the whole
+     * ceiling.
      *
      * @throws IllegalArgumentException quoting a ceiling that does not parse
      */

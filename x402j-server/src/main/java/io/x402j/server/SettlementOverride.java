@@ -23,8 +23,7 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code 2500}: atomic units of the token;
  *   <li>{@code $0.0025}: US dollars, converted exactly with the token's decimals (the token must be
- *       a known USD stablecoin; more decimal places than the token has are refused, never
- *       rounded);
+ *       a known USD stablecoin; more decimal places than the token has are refused, never rounded);
  *   <li>{@code 50%} or {@code 33.33%}: a percentage of the ceiling with at most two decimal places,
  *       rounded down to an atomic unit, as the official SDK does; above 100% is refused.
  * </ul>
@@ -91,8 +90,7 @@ public final class SettlementOverride {
           "settlement amount " + Text.quote(text) + " is too long (over " + MAX_LENGTH + ")");
     }
     if (text.charAt(0) == '-' || text.startsWith("$-")) {
-      throw new IllegalArgumentException(
-          "settlement amount " + Text.quote(text) + " is negative");
+      throw new IllegalArgumentException("settlement amount " + Text.quote(text) + " is negative");
     }
     if (text.endsWith("%")) {
       Matcher m = PERCENT.matcher(text);
@@ -262,8 +260,8 @@ public final class SettlementOverride {
    * The atomic amount to settle for a payment whose ceiling is {@code ceiling} in {@code asset}.
    *
    * @param asset the token charged, or {@code null} when unknown (then a dollar amount is refused)
-   * @throws IllegalArgumentException when the amount exceeds the ceiling, or a dollar amount
-   *     cannot be converted exactly (unknown or non-USD token, too many decimal places)
+   * @throws IllegalArgumentException when the amount exceeds the ceiling, or a dollar amount cannot
+   *     be converted exactly (unknown or non-USD token, too many decimal places)
    */
   public TokenAmount resolve(TokenAmount ceiling, Asset asset) {
     Objects.requireNonNull(ceiling, "ceiling");

@@ -7,10 +7,10 @@ import io.x402j.core.Asset;
 import io.x402j.core.Network;
 import io.x402j.core.NetworkRegistry;
 import io.x402j.core.TokenAmount;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Every form of a handler's settlement amount, resolved against a ceiling, and every hostile one
@@ -101,14 +101,12 @@ class SettlementOverrideTest {
     assertThatThrownBy(() -> resolve("10001", 10000))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("exceeds the 10000 the payer authorised");
-    assertThatThrownBy(() -> resolve("$0.010001", 10000))
-        .hasMessageContaining("exceeds the 10000");
+    assertThatThrownBy(() -> resolve("$0.010001", 10000)).hasMessageContaining("exceeds the 10000");
   }
 
   @Test
   void dollarsNeedAKnownUsdTokenAndAtMostItsDecimals() {
-    assertThatThrownBy(() -> resolve("$0.0000001", 10000))
-        .hasMessageContaining("decimal places");
+    assertThatThrownBy(() -> resolve("$0.0000001", 10000)).hasMessageContaining("decimal places");
     assertThatThrownBy(
             () -> SettlementOverride.amount("$0.01").resolve(TokenAmount.of(10000), null))
         .hasMessageContaining("decimals are unknown");

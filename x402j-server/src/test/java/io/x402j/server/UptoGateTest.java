@@ -18,10 +18,10 @@ import io.x402j.core.wire.SupportedResponse;
 import io.x402j.core.wire.VerifyResponse;
 import io.x402j.evm.PrivateKeySigner;
 import io.x402j.evm.UptoEvmClient;
-import io.x402j.testkit.TestPayments;
 import io.x402j.testkit.RecordedFacilitatorRequest;
 import io.x402j.testkit.ScriptedAnswer;
 import io.x402j.testkit.ScriptedFacilitator;
+import io.x402j.testkit.TestPayments;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,11 +99,7 @@ class UptoGateTest {
                     .route(
                         "POST /infer",
                         PaidRoute.builder()
-                            .accept(
-                                PaymentOption.builder(NET)
-                                    .upto("100000")
-                                    .payTo(SELLER)
-                                    .build())
+                            .accept(PaymentOption.builder(NET).upto("100000").payTo(SELLER).build())
                             .build())
                     .route("POST /exact", PaidRoute.of("$0.01", NET, SELLER))
                     .build())
@@ -170,14 +166,12 @@ class UptoGateTest {
     assertThat(admission.scheme()).isEqualTo("upto");
     assertThat(admission.ceiling()).isEqualTo(TokenAmount.of(100000));
 
-    Completion completion =
-        admission.complete(200, SettlementOverride.amount("$0.0025")).join();
+    Completion completion = admission.complete(200, SettlementOverride.amount("$0.0025")).join();
 
     assertThat(completion).isInstanceOf(Completion.Release.class);
     RecordedFacilitatorRequest settle = settles.take();
     assertThat(settle.v2().paymentRequirements().amount()).isEqualTo(TokenAmount.of(2500));
-    assertThat(settle.v2().paymentPayload().accepted().amount())
-        .isEqualTo(TokenAmount.of(100000));
+    assertThat(settle.v2().paymentPayload().accepted().amount()).isEqualTo(TokenAmount.of(100000));
     SettleResponse receipt =
         HEADERS.decodePaymentResponse(
             ((Completion.Release) completion).headers().get("PAYMENT-RESPONSE"));
@@ -189,8 +183,7 @@ class UptoGateTest {
     admit("/infer", payment(offer("/infer"), 2))
         .complete(200, SettlementOverride.amount("33.33%"))
         .join();
-    assertThat(settles.take().v2().paymentRequirements().amount())
-        .isEqualTo(TokenAmount.of(33330));
+    assertThat(settles.take().v2().paymentRequirements().amount()).isEqualTo(TokenAmount.of(33330));
     admit("/infer", payment(offer("/infer"), 3)).complete(200, SettlementOverride.atomic(0)).join();
     assertThat(settles.take().v2().paymentRequirements().amount()).isEqualTo(TokenAmount.ZERO);
   }
@@ -241,8 +234,7 @@ class UptoGateTest {
     Completion same =
         admit("/exact", exact).complete(200, SettlementOverride.amount("$0.01")).join();
     assertThat(same).isInstanceOf(Completion.Release.class);
-    assertThat(settles.take().v2().paymentRequirements().amount())
-        .isEqualTo(TokenAmount.of(10000));
+    assertThat(settles.take().v2().paymentRequirements().amount()).isEqualTo(TokenAmount.of(10000));
   }
 
   @Test
@@ -252,8 +244,7 @@ class UptoGateTest {
     GateResponse allowance =
         ((GateDecision.Respond) gate.check(post("/infer", payment(upto, 8))).join()).response();
     assertThat(allowance.status()).isEqualTo(412);
-    PaymentRequired required =
-        HEADERS.decodePaymentRequired(allowance.header("PAYMENT-REQUIRED"));
+    PaymentRequired required = HEADERS.decodePaymentRequired(allowance.header("PAYMENT-REQUIRED"));
     assertThat(required.error()).isEqualTo("permit2_allowance_required");
     assertThat(required.accepts()).hasSize(1);
 
@@ -272,7 +263,8 @@ class UptoGateTest {
 
     // The same permit: checksum case of the owner changed, the signature's hex upper-cased.
     Map<String, Object> respelled = new LinkedHashMap<>(payload);
-    respelled.put("signature", "0x" + ((String) payload.get("signature")).substring(2).toUpperCase());
+    respelled.put(
+        "signature", "0x" + ((String) payload.get("signature")).substring(2).toUpperCase());
     @SuppressWarnings("unchecked")
     Map<String, Object> auth =
         new LinkedHashMap<>((Map<String, Object>) payload.get("permit2Authorization"));

@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
  * #SETTLEMENT_AMOUNT_ATTRIBUTE} (a {@link SettlementOverride}, a whole number of atomic units, or a
  * string such as {@code "2500"}, {@code "$0.0025"} or {@code "50%"}) or the response header {@value
  * SettlementOverride#HEADER} in the official SDK's form, {@code {"amount":"2500"}}, which never
- * reaches the payer. Stating nothing charges the whole ceiling, as the official SDK does. An invalid
- * amount, one above the ceiling, or two different ones charge nothing and answer 500.
+ * reaches the payer. Stating nothing charges the whole ceiling, as the official SDK does. An
+ * invalid amount, one above the ceiling, or two different ones charge nothing and answer 500.
  */
 public final class PaymentFilter implements Filter {
   /**
@@ -64,7 +64,9 @@ public final class PaymentFilter implements Filter {
    */
   public static final String CEILING_ATTRIBUTE = "io.x402j.payment.ceiling";
 
-  /** The request attribute holding the admitted payment's scheme: {@code io.x402j.payment.scheme}. */
+  /**
+   * The request attribute holding the admitted payment's scheme: {@code io.x402j.payment.scheme}.
+   */
   public static final String SCHEME_ATTRIBUTE = "io.x402j.payment.scheme";
 
   /** The default most a paid response may hold: 8 MiB. */

@@ -14,14 +14,33 @@ import java.lang.annotation.Target;
  * @GetMapping("/weather")
  * @X402Price(value = "$0.001", description = "Today's weather")
  * Weather weather() { … }
+ *
+ * @PostMapping("/infer")
+ * @X402Price(value = "$0.10", scheme = "upto")
+ * Answer infer(@RequestBody Prompt p) {
+ *   Answer a = model.run(p);
+ *   X402Settlement.charge(a.tokens() * 10);   // atomic units, at most the ceiling
+ *   return a;
+ * }
  * }</pre>
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.METHOD, ElementType.TYPE})
 public @interface X402Price {
-  /** The price: {@code $0.001}, {@code 0.001 USDC}, or a whole number of atomic units. */
+  /**
+   * The price: {@code $0.001}, {@code 0.001 USDC}, or a whole number of atomic units. For {@code
+   * scheme = "upto"} it is the ceiling the payer authorises.
+   */
   String value();
+
+  /**
+   * {@code exact} (the default) or {@code upto}: usage-based, the handler charges at most {@link
+   * #value} and states what it used with {@link X402Settlement#charge} (or the request attribute
+   * {@code io.x402j.settlement.amount}, or a {@code Settlement-Overrides} response header); stating
+   * nothing charges the whole ceiling.
+   */
+  String scheme() default "exact";
 
   /** What the resource is, shown to payers. */
   String description() default "";

@@ -93,7 +93,8 @@ public class X402jAutoConfiguration {
                 r.getMimeType(),
                 r.getNetwork(),
                 r.getPayTo(),
-                r.isSettleBeforeHandler()));
+                r.isSettleBeforeHandler(),
+                r.getScheme()));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
             e.getMessage().startsWith(where) ? e.getMessage() : where + ": " + e.getMessage(), e);
@@ -116,6 +117,7 @@ public class X402jAutoConfiguration {
     }
     PaymentGate.Builder gate =
         PaymentGate.builder()
+            .exactAssetTransferMethod(assetTransferMethod(properties))
             .facilitator(facilitator)
             .networks(networks)
             .routes(routes)
@@ -127,6 +129,16 @@ public class X402jAutoConfiguration {
     listeners.orderedStream().forEach(gate::listener);
     replayStore.ifAvailable(gate::replayStore); // shared by every instance, e.g. ReplayStore.jdbc
     return gate.build();
+  }
+
+  private static String assetTransferMethod(X402jProperties properties) {
+    String method = properties.getAssetTransferMethod();
+    String m = method == null ? "eip3009" : method.strip();
+    if (!m.equals("eip3009") && !m.equals("permit2")) {
+      throw new IllegalArgumentException(
+          "x402j.asset-transfer-method must be eip3009 or permit2, got " + method);
+    }
+    return m;
   }
 
   /** The filter, for every path; unpriced requests pass through. */

@@ -154,6 +154,19 @@ public class X402jProperties {
     /** Settle before the handler runs. */
     private boolean settleBeforeHandler;
 
+    /**
+     * {@code exact} (default) or {@code upto} (the price is a ceiling; the handler charges less).
+     */
+    private String scheme = "exact";
+
+    public String getScheme() {
+      return scheme;
+    }
+
+    public void setScheme(String scheme) {
+      this.scheme = scheme;
+    }
+
     public String getPattern() {
       return pattern;
     }
@@ -270,6 +283,20 @@ public class X402jProperties {
     public void setPoll(Duration poll) {
       this.poll = poll;
     }
+  }
+
+  /**
+   * How exact EVM routes are paid: {@code eip3009} (default) or {@code permit2} (any ERC-20,
+   * through Permit2); upto routes always use Permit2.
+   */
+  private String assetTransferMethod = "eip3009";
+
+  public String getAssetTransferMethod() {
+    return assetTransferMethod;
+  }
+
+  public void setAssetTransferMethod(String assetTransferMethod) {
+    this.assetTransferMethod = assetTransferMethod;
   }
 
   public boolean isEnabled() {

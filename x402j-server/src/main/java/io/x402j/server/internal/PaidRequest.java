@@ -54,8 +54,7 @@ public record PaidRequest(
       throw new IllegalStateException("only a protocol v2 payment can settle another amount");
     }
     PaymentRequirements settled = v2.paymentRequirements().toBuilder().amount(amount).build();
-    VerifyRequest request =
-        new VerifyRequest(v2.paymentPayload(), settled, v2.additionalFields());
+    VerifyRequest request = new VerifyRequest(v2.paymentPayload(), settled, v2.additionalFields());
     return new PaidRequest(
         this.request,
         offer,

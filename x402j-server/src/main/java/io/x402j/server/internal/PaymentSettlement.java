@@ -111,8 +111,7 @@ public final class PaymentSettlement {
       return done(
           new Completion.Refuse(
               render.error(
-                  500,
-                  "the resource stated an invalid amount to charge; nothing was charged")));
+                  500, "the resource stated an invalid amount to charge; nothing was charged")));
     }
     return settle(charged);
   }

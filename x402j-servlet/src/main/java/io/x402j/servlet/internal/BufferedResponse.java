@@ -183,8 +183,8 @@ public final class BufferedResponse extends HttpServletResponseWrapper {
   }
 
   /**
-   * The {@value SettlementOverride#HEADER} the handler set, kept here and never sent to the
-   * payer, or {@code null}.
+   * The {@value SettlementOverride#HEADER} the handler set, kept here and never sent to the payer,
+   * or {@code null}.
    *
    * @throws IllegalArgumentException when the handler set it more than once
    */

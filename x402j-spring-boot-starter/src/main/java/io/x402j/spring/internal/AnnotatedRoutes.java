@@ -56,7 +56,8 @@ public final class AnnotatedRoutes implements RouteResolver {
               price.mimeType(),
               price.network(),
               price.payTo(),
-              price.settleBeforeHandler());
+              price.settleBeforeHandler(),
+              price.scheme());
       found.put(handler.getMethod(), new ResolvedRoute(label, route));
     }
     this.routes = Map.copyOf(found);

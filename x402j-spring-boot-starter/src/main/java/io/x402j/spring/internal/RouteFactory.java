@@ -37,7 +37,13 @@ public final class RouteFactory {
       String mimeType,
       String network,
       String payTo,
-      boolean settleBeforeHandler) {
+      boolean settleBeforeHandler,
+      String scheme) {
+    String schemeName = blank(scheme) ? "exact" : scheme.strip();
+    if (!schemeName.equals("exact") && !schemeName.equals(PaymentOption.UPTO)) {
+      throw new IllegalArgumentException(
+          where + ": scheme must be exact or upto, got " + Text.quote(scheme));
+    }
     String networkText = blank(network) ? properties.getNetwork() : network;
     String recipient = blank(payTo) ? properties.getPayTo() : payTo;
     if (blank(price)) {
@@ -61,6 +67,7 @@ public final class RouteFactory {
     try {
       PaymentOption.Builder option =
           PaymentOption.builder(resolved)
+              .scheme(schemeName)
               .price(price.strip())
               .payTo(recipient.strip())
               .maxTimeoutSeconds(properties.getMaxTimeoutSeconds());
@@ -95,6 +102,7 @@ public final class RouteFactory {
         noteDecimals(decimals, other, otherToken);
         PaymentOption.Builder extra =
             PaymentOption.builder(other)
+                .scheme(schemeName)
                 .price(price.strip())
                 .payTo(also.get(i).getPayTo().strip())
                 .maxTimeoutSeconds(properties.getMaxTimeoutSeconds());
