@@ -397,6 +397,24 @@ final class PayCommand implements Callable<Integer> {
     }
   }
 
+  /** Why a server answered a payment with another 402: its {@code error}, quoted. */
+  private static Optional<String> refusal(PaidResponse<byte[]> response) {
+    if (response.statusCode() != 402) {
+      return Optional.empty();
+    }
+    try {
+      return response
+          .response()
+          .headers()
+          .firstValue(PaymentHeader.PAYMENT_REQUIRED.headerName())
+          .map(h -> HeaderCodec.standard().decodePaymentRequired(h).error())
+          .filter(e -> !e.isBlank())
+          .map(Text::quote);
+    } catch (X402Exception | IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
   /** Whether the paid request failed for want of a Permit2 allowance. */
   private static boolean allowanceRequired(PaidResponse<byte[]> response) {
     String reason = ErrorReason.PERMIT2_ALLOWANCE_REQUIRED.wire();
@@ -628,7 +646,11 @@ final class PayCommand implements Callable<Integer> {
                         : " (no settled amount reported: counted at the ceiling)"));
       }
       if (receipt == null) {
-        err.println("x402j pay: HTTP " + status + "; the server sent no receipt");
+        err.println(
+            "x402j pay: HTTP "
+                + status
+                + "; the server sent no receipt"
+                + refusal(response).map(r -> "; it says: " + r).orElse(""));
       } else if (receipt.success()) {
         err.println(
             "x402j pay: settled in transaction "
