@@ -259,4 +259,25 @@ class CounterfactualWalletIT {
     }
     assertThat(hasCode(wallet.address())).isFalse();
   }
+
+  @Test
+  void withoutMulticall3TheWalletCannotBeDeployedAndNothingIsSent() throws Exception {
+    Wallet wallet = undeployedWallet();
+    SchemeRequest request = paid(wallet, factory, wallet.deployCall());
+    String code =
+        rpc().call("eth_getCode", Multicall3.ADDRESS.toLowerHex(), "latest").join().asText();
+    long sent = devnet.transactionCount(gasPayer.address());
+    rpc().call("anvil_setCode", Multicall3.ADDRESS.toLowerHex(), "0x").join();
+    try (ExactEvmFacilitator facilitator = facilitator(factory)) {
+      VerifyResponse verdict = facilitator.verify(request).join();
+      assertThat(verdict.reason()).hasValue(ErrorReason.SMART_WALLET_DEPLOYMENT_FAILED);
+      assertThat(verdict.invalidMessage()).contains("no usable Multicall3");
+      SettleResponse settled = facilitator.settle(request).join();
+      assertThat(settled.reason()).hasValue(ErrorReason.SMART_WALLET_DEPLOYMENT_FAILED);
+      assertThat(settled.transaction()).isEmpty();
+    } finally {
+      rpc().call("anvil_setCode", Multicall3.ADDRESS.toLowerHex(), code).join();
+    }
+    assertThat(devnet.transactionCount(gasPayer.address())).isEqualTo(sent);
+  }
 }

@@ -51,6 +51,15 @@ public final class Counterfactual {
         + check.chain().config().network();
   }
 
+  /** The refusal when the network has no Multicall3 to deploy the wallet through. */
+  public static String noMulticall(PaymentCheck.Result check) {
+    return "no usable Multicall3 at "
+        + Multicall3.ADDRESS
+        + " on "
+        + check.chain().config().network()
+        + ": the counterfactual wallet cannot be deployed and used in one step";
+  }
+
   /** The {@code eth_call} that deploys the wallet, asks it about the signature and transfers. */
   public static RpcCall simulation(PaymentCheck.Result check) {
     Erc6492Signature wrapper = check.deployment().orElseThrow();
@@ -94,13 +103,8 @@ public final class Counterfactual {
       results = Multicall3.decode(Hex.decode(simulation.result().asText()), 3);
     } catch (IllegalArgumentException e) {
       return new Verdict(
-          ErrorReason.EXACT_EVM_SIMULATION_FAILED,
-          "no usable Multicall3 at "
-              + Multicall3.ADDRESS
-              + " on "
-              + check.chain().config().network()
-              + " to simulate the wallet's deployment: "
-              + e.getMessage(),
+          ErrorReason.SMART_WALLET_DEPLOYMENT_FAILED,
+          noMulticall(check) + " (" + e.getMessage() + ")",
           false);
     }
     if (!results.get(0).success()) {

@@ -238,8 +238,17 @@ public final class Settlement {
     if (check.needsContractSignatureCheck()) {
       calls.addAll(ContractSignature.calls(check));
     }
+    // A counterfactual wallet is deployed through Multicall3: without its code the transaction
+    // would go to an empty account, succeed and move nothing.
+    int multicallAt = calls.size();
+    boolean askMulticall =
+        check.deployment().isPresent() && !chain.isKnownContract(Multicall3.ADDRESS);
+    if (askMulticall) {
+      calls.add(RpcCall.of("eth_getCode", Multicall3.ADDRESS.toLowerHex(), "latest"));
+    }
     int gasBalanceAt = calls.size();
     calls.add(RpcCall.of("eth_getBalance", sender.toLowerHex(), "latest"));
+
     int stateAt = calls.size();
     calls.add(ethCall(null, check.asset(), Eip3009Calls.authorizationState(a.from(), a.nonce())));
     // Whether the payer's other signed settlements are mined: a mined one shows in the balance.
@@ -264,6 +273,17 @@ public final class Settlement {
                     ErrorReason.EIP6492_FACTORY_NOT_ALLOWED,
                     Counterfactual.notAllowed(check),
                     check);
+              }
+              if (counterfactual && askMulticall) {
+                if (!hasCode(results.get(multicallAt))) {
+                  return recorder.fail(
+                      key,
+                      fence,
+                      ErrorReason.SMART_WALLET_DEPLOYMENT_FAILED,
+                      Counterfactual.noMulticall(check),
+                      check);
+                }
+                chain.rememberContract(Multicall3.ADDRESS);
               }
               if (!counterfactual
                   && check.needsContractSignatureCheck()
