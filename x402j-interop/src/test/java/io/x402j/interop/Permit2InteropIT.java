@@ -105,7 +105,10 @@ class Permit2InteropIT {
                     NetworkPattern.namespace("eip155"),
                     new ExactEvmServer(market.networks()).withPermit2())
                 .register(
-                    2, "upto", NetworkPattern.namespace("eip155"), new UptoEvmServer(market.networks()))
+                    2,
+                    "upto",
+                    NetworkPattern.namespace("eip155"),
+                    new UptoEvmServer(market.networks()))
                 .build())
         .routes(
             RouteTable.builder()
@@ -231,7 +234,8 @@ class Permit2InteropIT {
     market.devnet().mint(fresh.address(), BigInteger.valueOf(1_000_000));
     Balances before = Balances.of(fresh.address());
 
-    JsonNode result = officialPays(fresh.exportPrivateKeyHex(), shop.base + "/weather", "GET", null);
+    JsonNode result =
+        officialPays(fresh.exportPrivateKeyHex(), shop.base + "/weather", "GET", null);
 
     assertThat(result.path("status").asInt()).as(result.toString()).isEqualTo(412);
     before.assertMoved(fresh.address(), BigInteger.ZERO);

@@ -76,7 +76,9 @@ class Permit2NegativeInteropIT {
             official.url(),
             market.info().requireAccount("other-facilitator").address()),
         new Target(
-            "x402j", market.facilitatorUrl(), market.info().requireAccount("facilitator").address()));
+            "x402j",
+            market.facilitatorUrl(),
+            market.info().requireAccount("facilitator").address()));
   }
 
   static PaymentRequirements requirements(boolean upto, EvmAddress facilitator, BigInteger amount) {
@@ -125,17 +127,14 @@ class Permit2NegativeInteropIT {
   static ObjectNode body(
       PaymentRequirements requirements, Permit2Authorization a, PrivateKeySigner signer)
       throws Exception {
-    String signature =
-        signer.sign(Permit2.digest(market.info().chainId(), a)).toString();
+    String signature = signer.sign(Permit2.digest(market.info().chainId(), a)).toString();
     Permit2Payload payload = new Permit2Payload(signature, a);
     return (ObjectNode)
         JSON.readTree(
             WIRE.toJson(
                 FacilitatorRequest.of(
                     PaymentPayload.of(
-                        ResourceInfo.of("http://127.0.0.1/permit2"),
-                        requirements,
-                        payload.toMap()),
+                        ResourceInfo.of("http://127.0.0.1/permit2"), requirements, payload.toMap()),
                     requirements)));
   }
 

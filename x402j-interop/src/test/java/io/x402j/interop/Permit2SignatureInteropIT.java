@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.x402j.core.Network;
+import io.x402j.core.TokenAmount;
+import io.x402j.core.scheme.SchemeClient;
+import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.evm.EvmAddress;
+import io.x402j.evm.ExactEvmClient;
 import io.x402j.evm.Hex;
 import io.x402j.evm.Permit2;
 import io.x402j.evm.Permit2Authorization;
@@ -12,9 +17,13 @@ import io.x402j.evm.Permit2Calls;
 import io.x402j.evm.Permit2Payload;
 import io.x402j.evm.Permit2Witness;
 import io.x402j.evm.PrivateKeySigner;
+import io.x402j.evm.UptoEvmClient;
 import java.math.BigInteger;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,10 +34,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Permit2 payments, exact and upto, made by the official v2 clients (@x402/evm with viem) for fixed
  * inputs (their clock and random source are pinned, so nothing is re-implemented on the Node side)
- * and by x402j for the same inputs: the EIP-712 digest, the signature, the payload's JSON text (field
- * order included) and the proxy's {@code settle} calldata are identical byte for byte. Varied chain
- * ids, amounts up to uint256, nonces from zero to uint256 max, deadlines, recipients and
- * facilitators.
+ * and by x402j for the same inputs: the EIP-712 digest, the signature, the payload's JSON text
+ * (field order included) and the proxy's {@code settle} calldata are identical byte for byte.
+ * Varied chain ids, amounts up to uint256, nonces from zero to uint256 max, deadlines, recipients
+ * and facilitators.
  */
 class Permit2SignatureInteropIT {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -60,6 +69,33 @@ class Permit2SignatureInteropIT {
               : Permit2Witness.exact(payTo, BigInteger.ZERO));
     }
 
+    /** The requirement the official client is given, as x402j's wire type. */
+    PaymentRequirements requirements() {
+      PaymentRequirements.Builder b =
+          PaymentRequirements.builder()
+              .scheme(upto ? "upto" : "exact")
+              .network(Network.parse("eip155:" + chainId))
+              .amount(TokenAmount.of(amount))
+              .asset(token.toString())
+              .payTo(payTo.toString())
+              .maxTimeoutSeconds(maxTimeoutSeconds)
+              .extra("name", "USDC")
+              .extra("version", "2")
+              .extra("assetTransferMethod", "permit2");
+      if (upto) {
+        b.extra("facilitatorAddress", facilitator.toString());
+      }
+      return b.build();
+    }
+
+    /** x402j's client for this case, with the same clock reading and random nonce. */
+    SchemeClient x402jClient() {
+      Clock clock = Clock.fixed(Instant.ofEpochSecond(now), ZoneOffset.UTC);
+      return upto
+          ? UptoEvmClient.of(signer, clock, new FixedRandom(nonce))
+          : ExactEvmClient.of(signer, clock, new FixedRandom(nonce));
+    }
+
     Map<String, Object> toNode() {
       Map<String, Object> extra = new LinkedHashMap<>();
       extra.put("name", "USDC");
@@ -86,6 +122,21 @@ class Permit2SignatureInteropIT {
         c.put("settleAmount", settleAmount.toString());
       }
       return c;
+    }
+  }
+
+  /** A random source that yields the same bytes each time, as the pinned official client. */
+  static final class FixedRandom extends SecureRandom {
+    private static final long serialVersionUID = 1L;
+    private final byte[] bytes;
+
+    FixedRandom(byte[] bytes) {
+      this.bytes = bytes.clone();
+    }
+
+    @Override
+    public void nextBytes(byte[] out) {
+      System.arraycopy(bytes, 0, out, 0, out.length);
     }
   }
 
@@ -159,6 +210,10 @@ class Permit2SignatureInteropIT {
       assertThat(Hex.encode(calldata))
           .as("settle calldata, %s", label)
           .isEqualTo(official.path("calldata").asText());
+      // x402j's client, at the same instant with the same nonce, makes the same payload text.
+      assertThat(JSON.writeValueAsString(c.x402jClient().createPayload(2, c.requirements())))
+          .as("x402j client's payload JSON, %s", label)
+          .isEqualTo(official.path("payloadJson").asText());
       // And the official payload reads back as the same payment.
       @SuppressWarnings("unchecked")
       Map<String, Object> officialPayload = JSON.convertValue(official.path("payload"), Map.class);

@@ -60,14 +60,14 @@ public final class TestMarket implements AutoCloseable {
     this.devnet = devnet;
     this.info = devnet.info();
     this.networks = NetworkRegistry.defaults().toBuilder().network(info.networkInfo()).build();
-    this.exact =
-        ExactEvmFacilitator.builder()
-            .network(
-                EvmNetworkConfig.builder(
-                        info.networkInfo(), JsonRpcClient.builder(info.rpcUrl()).build())
-                    .signer(info.requireAccount("facilitator").signer())
-                    .build())
-            .build();
+    EvmNetworkConfig.Builder network =
+        EvmNetworkConfig.builder(info.networkInfo(), JsonRpcClient.builder(info.rpcUrl()).build())
+            .signer(info.requireAccount("facilitator").signer());
+    if (info.plainTokenAddress() != null) {
+      // The plain ERC-20 (no EIP-3009, no EIP-2612) is payable through Permit2.
+      network.asset(info.plainTokenAddress());
+    }
+    this.exact = ExactEvmFacilitator.builder().network(network.build()).build();
     // exact (EIP-3009 and Permit2) and upto (Permit2) share signers, nonce lanes and chains.
     this.facilitator =
         FacilitatorService.builder().scheme(exact).scheme(exact.upto()).networks(networks).build();
