@@ -3,7 +3,13 @@ package io.x402j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.x402j.core.Network;
+import io.x402j.core.NetworkPattern;
 import io.x402j.core.NetworkRegistry;
+import io.x402j.core.scheme.SchemeFacilitator;
+import io.x402j.core.scheme.SchemeRequest;
+import io.x402j.core.wire.SettleResponse;
+import io.x402j.core.wire.VerifyResponse;
 import io.x402j.devnet.Devnet;
 import io.x402j.devnet.DevnetInfo;
 import io.x402j.devnet.DevnetOptions;
@@ -27,7 +33,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,8 +81,8 @@ class PayPermit2IT {
     facilitator =
         FacilitatorServer.builder(
                 FacilitatorService.builder()
-                    .scheme(exact)
-                    .scheme(exact.upto())
+                    .scheme(withoutGasSponsoring(exact))
+                    .scheme(withoutGasSponsoring(exact.upto()))
                     .networks(networks)
                     .build())
             .port(0)
@@ -123,6 +131,50 @@ class PayPermit2IT {
             "    price: \"upto:100000\"",
             ""));
     gateway = GatewayConfig.load(config, Map.of()).start(Map.of());
+  }
+
+  /**
+   * {@code scheme} listing no extensions in {@code /supported}: the gateway then declares no gas
+   * sponsoring, so this test sees the payer approve Permit2 itself (sponsoring is tested in the
+   * gateway's GasSponsoringDevnetIT).
+   */
+  static SchemeFacilitator withoutGasSponsoring(SchemeFacilitator scheme) {
+    return new SchemeFacilitator() {
+      @Override
+      public String scheme() {
+        return scheme.scheme();
+      }
+
+      @Override
+      public NetworkPattern family() {
+        return scheme.family();
+      }
+
+      @Override
+      public List<Network> networks() {
+        return scheme.networks();
+      }
+
+      @Override
+      public Map<String, Object> supportedExtra(Network network) {
+        return scheme.supportedExtra(network);
+      }
+
+      @Override
+      public List<String> signers(Network network) {
+        return scheme.signers(network);
+      }
+
+      @Override
+      public CompletableFuture<VerifyResponse> verify(SchemeRequest request) {
+        return scheme.verify(request);
+      }
+
+      @Override
+      public CompletableFuture<SettleResponse> settle(SchemeRequest request) {
+        return scheme.settle(request);
+      }
+    };
   }
 
   @AfterAll

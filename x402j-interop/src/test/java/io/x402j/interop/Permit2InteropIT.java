@@ -228,8 +228,13 @@ class Permit2InteropIT {
     before.assertMoved(buyer, BigInteger.ZERO);
   }
 
+  /**
+   * A payer without a Permit2 allowance (and without ETH): the x402j gate declares {@code
+   * eip2612GasSponsoring} because the x402j facilitator lists it, the official client signs an
+   * EIP-2612 permit for Permit2 beside its payment, and the x402j facilitator submits both.
+   */
   @Test
-  void withoutAPermit2AllowanceTheGateAnswers412AndNothingMoves() throws Exception {
+  void withoutAPermit2AllowanceTheOfficialClientPaysThroughEip2612Sponsoring() throws Exception {
     PrivateKeySigner fresh = PrivateKeySigner.generate(new SecureRandom());
     market.devnet().mint(fresh.address(), BigInteger.valueOf(1_000_000));
     Balances before = Balances.of(fresh.address());
@@ -237,8 +242,9 @@ class Permit2InteropIT {
     JsonNode result =
         officialPays(fresh.exportPrivateKeyHex(), shop.base + "/weather", "GET", null);
 
-    assertThat(result.path("status").asInt()).as(result.toString()).isEqualTo(412);
-    before.assertMoved(fresh.address(), BigInteger.ZERO);
+    assertThat(result.path("status").asInt()).as(result.toString()).isEqualTo(200);
+    assertSettledBy(result.path("receipt").path("transaction").asText(), "facilitator");
+    before.assertMoved(fresh.address(), PRICE);
   }
 
   static Payer x402jPayer() {

@@ -14,6 +14,7 @@ import io.x402j.core.wire.WireCodec;
 import io.x402j.evm.ExactEvmServer;
 import io.x402j.evm.UptoEvmServer;
 import io.x402j.server.RouteResolver.ResolvedRoute;
+import io.x402j.server.internal.GasSponsoring;
 import io.x402j.server.internal.Offers;
 import io.x402j.server.internal.PaidRequest;
 import io.x402j.server.internal.PaymentAdmission;
@@ -36,6 +37,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +87,7 @@ public final class PaymentGate {
   private final ResponseRenderer render;
   private final PaymentListeners listeners;
   private final SupportedKinds supported;
+  private final AtomicBoolean sponsoringUnknown = new AtomicBoolean();
 
   private PaymentGate(Builder b, SchemeRegistry<SchemeServer> schemes) {
     HeaderCodec headers = HeaderCodec.standard();
@@ -155,7 +158,7 @@ public final class PaymentGate {
     }
     ResolvedRoute route = resolved.get();
     if (!offers.needsSupportedKinds(route.route())) {
-      return priced(route, request, null);
+      return priced(route, request, null, false);
     }
     return supported
         .get()
@@ -174,14 +177,18 @@ public final class PaymentGate {
                             + " cannot be priced: the facilitator's supported payment kinds are"
                             + " unavailable"));
               }
-              return priced(route, request, kinds);
+              return priced(route, request, kinds, true);
             })
         .thenCompose(f -> f);
   }
 
-  /** Prices {@code route} for {@code request} and answers the payment header against the offer. */
+  /**
+   * Prices {@code route} for {@code request} and answers the payment header against the offer.
+   * {@code asked} says whether {@code kinds} is the facilitator's answer (else it was not needed to
+   * price the route and is null).
+   */
   private CompletableFuture<GateDecision> priced(
-      ResolvedRoute route, GateRequest request, SupportedResponse kinds) {
+      ResolvedRoute route, GateRequest request, SupportedResponse kinds, boolean asked) {
     RouteOffer offer;
     try {
       offer = offers.offer(route, request, kinds);
@@ -191,6 +198,36 @@ public final class PaymentGate {
       LOG.error("route {} cannot be priced: {}", route.pattern(), e.getMessage());
       return respond(render.error(500, "route " + route.pattern() + " cannot be priced"));
     }
+    if (!GasSponsoring.offersPermit2(offer)) {
+      return matched(offer, request);
+    }
+    if (asked) {
+      return matched(offer.withExtensions(GasSponsoring.declarations(kinds)), request);
+    }
+    // A Permit2 option declares the gas sponsoring the facilitator lists; without an answer the
+    // option is still offered, only without the declaration (a payer then needs an allowance).
+    RouteOffer plain = offer;
+    return supported
+        .get()
+        .handle(
+            (answer, error) -> {
+              if (error != null) {
+                if (sponsoringUnknown.compareAndSet(false, true)) {
+                  LOG.warn(
+                      "Permit2 options are offered without gas sponsoring until the"
+                          + " facilitator's /supported answers: {}",
+                      Futures.unwrap(error).toString());
+                }
+                return plain;
+              }
+              sponsoringUnknown.set(false);
+              return plain.withExtensions(GasSponsoring.declarations(answer));
+            })
+        .thenCompose(o -> matched(o, request));
+  }
+
+  /** Answers the payment header of {@code request} against {@code offer}. */
+  private CompletableFuture<GateDecision> matched(RouteOffer offer, GateRequest request) {
     PaymentMatch match = matcher.match(offer, request);
     if (match instanceof PaymentMatch.Refused refused) {
       listeners.failure(

@@ -7,7 +7,6 @@ import io.x402j.core.ErrorReason;
 import io.x402j.core.NetworkRegistry;
 import io.x402j.core.wire.HeaderCodec;
 import io.x402j.core.wire.PaymentHeader;
-import io.x402j.core.wire.PaymentRequired;
 import io.x402j.core.wire.PaymentRequirementsV1;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.core.wire.WireCodec;
@@ -52,10 +51,7 @@ public final class ResponseRenderer {
           paywall.customHtml() != null
               ? paywall.customHtml()
               : PaywallPage.render(
-                  PaymentRequired.of("Payment required", offer.resource(), offer.v2()),
-                  networks,
-                  paywall.appName(),
-                  wire);
+                  offer.paymentRequired("Payment required"), networks, paywall.appName(), wire);
       return GateResponse.of(402, "text/html; charset=utf-8", html, h);
     }
     String body = offer.speaksV1() ? v1Body(offer, "X-PAYMENT header is required", null) : "{}";
@@ -135,7 +131,7 @@ public final class ResponseRenderer {
     if (error != null && offer.route().protocolV2()) {
       h.put(
           PaymentHeader.PAYMENT_REQUIRED.headerName(),
-          headers.encodePaymentRequired(PaymentRequired.of(error, offer.resource(), offer.v2())));
+          headers.encodePaymentRequired(offer.paymentRequired(error)));
     }
     h.put("Cache-Control", "no-store");
     h.put(EXPOSE, PaymentGate.EXPOSED_HEADERS);

@@ -1,5 +1,6 @@
 package io.x402j.server.internal;
 
+import io.x402j.core.wire.PaymentRequired;
 import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.PaymentRequirementsV1;
 import io.x402j.core.wire.ResourceInfo;
@@ -7,7 +8,10 @@ import io.x402j.server.GateRequest;
 import io.x402j.server.PaidRoute;
 import io.x402j.server.PaymentEvent;
 import io.x402j.server.RouteResolver.ResolvedRoute;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -18,14 +22,38 @@ import java.util.Objects;
  * @param resolved the route and the pattern it was found by
  * @param resource what the payment is for
  * @param payments the payment options, in the order the route lists them
+ * @param extensions the extensions the 402 declares (gas sponsoring for Permit2 options), or {@code
+ *     null} when it declares none
  */
 public record RouteOffer(
-    ResolvedRoute resolved, ResourceInfo resource, List<OfferedPayment> payments) {
+    ResolvedRoute resolved,
+    ResourceInfo resource,
+    List<OfferedPayment> payments,
+    Map<String, Object> extensions) {
   /** Validates and copies the fields. */
   public RouteOffer {
     Objects.requireNonNull(resolved, "resolved");
     Objects.requireNonNull(resource, "resource");
     payments = List.copyOf(payments);
+    extensions =
+        extensions == null || extensions.isEmpty()
+            ? null
+            : Collections.unmodifiableMap(new LinkedHashMap<>(extensions));
+  }
+
+  /** An offer declaring no extensions. */
+  public RouteOffer(ResolvedRoute resolved, ResourceInfo resource, List<OfferedPayment> payments) {
+    this(resolved, resource, payments, null);
+  }
+
+  /** This offer declaring {@code declared} (null or empty: none) in its 402. */
+  public RouteOffer withExtensions(Map<String, Object> declared) {
+    return new RouteOffer(resolved, resource, payments, declared);
+  }
+
+  /** The v2 402 of this offer, with {@code error}. */
+  public PaymentRequired paymentRequired(String error) {
+    return new PaymentRequired(error, resource, v2(), extensions, Map.of());
   }
 
   /** The route. */
