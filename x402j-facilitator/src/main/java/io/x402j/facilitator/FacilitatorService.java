@@ -173,8 +173,7 @@ public final class FacilitatorService implements Facilitator {
     Optional<SchemeFacilitator> found = schemes.find(schemeRequest.x402Version(), scheme, network);
     if (found.isEmpty()) {
       if (schemeRequest.x402Version() == 1
-          && implementations.stream()
-              .anyMatch(i -> i.scheme().equals(scheme) && !i.servesV1())) {
+          && implementations.stream().anyMatch(i -> i.scheme().equals(scheme) && !i.servesV1())) {
         return Route.refused(
             wireNetwork,
             payer,

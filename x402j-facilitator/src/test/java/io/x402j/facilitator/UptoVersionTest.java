@@ -68,7 +68,8 @@ class UptoVersionTest {
     public CompletableFuture<SettleResponse> settle(SchemeRequest request) {
       reached.incrementAndGet();
       return CompletableFuture.completedFuture(
-          SettleResponse.success("0x" + "ab".repeat(32), AcceptingScheme.NETWORK.toString(), PAYER));
+          SettleResponse.success(
+              "0x" + "ab".repeat(32), AcceptingScheme.NETWORK.toString(), PAYER));
     }
   }
 
