@@ -25,6 +25,7 @@ import io.x402j.evm.facilitator.ExactEvmFacilitator;
 import io.x402j.evm.facilitator.ExactEvmFacilitator.Revert;
 import io.x402j.evm.facilitator.internal.FeeQuote.Fees;
 import io.x402j.evm.facilitator.internal.FeeQuote.Quote;
+import io.x402j.evm.facilitator.internal.GasSponsoringCheck.Approval;
 import io.x402j.evm.facilitator.internal.Permit2Check.Mode;
 import io.x402j.evm.rpc.RpcCall;
 import io.x402j.evm.rpc.RpcError;
@@ -82,6 +83,7 @@ public final class Permit2Engine {
   private final SettlementFlow flow;
   private final SettlementOutcomes outcomes;
   private final InFlightBalance balance;
+  private final ApprovalSponsor sponsor;
 
   /** The Permit2 engine over {@code ctx}'s chains and ledger. */
   public Permit2Engine(SettlementContext ctx) {
@@ -93,6 +95,7 @@ public final class Permit2Engine {
         new SettlementOutcomes(
             ctx.ledger(), ctx.clock(), ctx.blocking(), ExactEvmFacilitator.class);
     this.balance = new InFlightBalance(ctx);
+    this.sponsor = new ApprovalSponsor(ctx);
   }
 
   // ------------------------------------------------------------------------------------ verify
@@ -105,8 +108,14 @@ public final class Permit2Engine {
     if (check.failed()) {
       return done(VerifyResponse.invalid(check.reason(), check.message(), check.payer()));
     }
+    Optional<GasSponsoringCheck.Checked<Approval>> approval =
+        ApprovalSponsor.check(request.payload().extensions(), check);
+    if (approval.isPresent() && approval.get().refused()) {
+      GasSponsoringCheck.Refusal refusal = approval.get().refusal();
+      return done(VerifyResponse.invalid(refusal.reason(), refusal.message(), check.payer()));
+    }
     BigInteger amount = check.authorization().amount();
-    return onChainChecks(check, amount, false)
+    return onChainChecks(check, amount, false, approval.map(c -> c.value()).orElse(null))
         .thenApply(
             failure ->
                 failure == null
@@ -134,7 +143,7 @@ public final class Permit2Engine {
    * named as such before the simulation's failure is explained. Null when the payment would settle.
    */
   private CompletableFuture<Refusal> onChainChecks(
-      Permit2Check.Result check, BigInteger amount, boolean askNonce) {
+      Permit2Check.Result check, BigInteger amount, boolean askNonce, Approval approval) {
     EvmChain chain = check.chain();
     Permit2Authorization a = check.authorization();
     List<RpcCall> calls = new ArrayList<>();
@@ -153,12 +162,20 @@ public final class Permit2Engine {
     int balanceAt = calls.size();
     calls.add(ethCall(null, check.asset(), Eip3009Calls.balanceOf(a.from())));
     calls.add(ethCall(null, check.asset(), Permit2Calls.erc20Allowance(a.from(), Permit2.ADDRESS)));
-    calls.add(ethCall(sender(check), check.proxy(), settleData(check, amount)));
+    if (approval == null) {
+      calls.add(ethCall(sender(check), check.proxy(), settleData(check, amount)));
+    }
     int bitmapAt = calls.size();
     if (askNonce) {
       calls.add(
           ethCall(null, Permit2.ADDRESS, Permit2Calls.permit2NonceBitmap(a.from(), a.nonce())));
     }
+    // erc20ApprovalGasSponsoring: the approval and the settlement simulated as one bundle.
+    int approvalAt =
+        approval == null
+            ? -1
+            : ApprovalSponsor.verifyCalls(
+                calls, approval, sender(check), check.proxy(), settleData(check, amount));
     return chain
         .rpc()
         .batch(calls)
@@ -200,6 +217,14 @@ public final class Permit2Engine {
                     ErrorReason.PERMIT2_INVALID_NONCE,
                     "Permit2 nonce " + a.nonce() + " of " + a.from() + " is used");
               }
+              if (approval != null) {
+                return ApprovalSponsor.judgeVerify(
+                    results,
+                    approvalAt,
+                    approval,
+                    chain.config().approvalFundingCap(),
+                    data -> afterApproval(amount, results.get(balanceAt), data));
+              }
               RpcResult simulation = results.get(balanceAt + 2);
               if (simulation.ok()) {
                 return null;
@@ -237,6 +262,28 @@ public final class Permit2Engine {
               + amount);
     }
     return new Refusal(ErrorReason.PERMIT2_SIMULATION_FAILED, simulationMessage(error));
+  }
+
+  /** Why a settlement simulated after the payer's approval failed: balance, then the proxy. */
+  private static Refusal afterApproval(BigInteger amount, RpcResult balance, String revertData) {
+    BigInteger held = balance.ok() ? decodeUint(balance) : null;
+    if (held != null && held.compareTo(amount) < 0) {
+      return new Refusal(
+          ErrorReason.PERMIT2_INSUFFICIENT_BALANCE,
+          "the owner holds " + held + ", the payment is " + amount);
+    }
+    Optional<String> name = Optional.empty();
+    if (revertData != null) {
+      try {
+        name = Permit2Calls.revertName(Hex.decode(revertData));
+      } catch (IllegalArgumentException e) {
+        name = Optional.empty();
+      }
+    }
+    return new Refusal(
+        name.flatMap(Permit2Engine::reasonOf).orElse(ErrorReason.PERMIT2_SIMULATION_FAILED),
+        "the settlement after the approval reverts in simulation"
+            + name.map(n -> ": " + n).orElse(""));
   }
 
   private static String simulationMessage(RpcError error) {
@@ -337,10 +384,23 @@ public final class Permit2Engine {
                       + ", the permit allows at most "
                       + check.authorization().amount()));
     }
+    Optional<GasSponsoringCheck.Checked<Approval>> approval =
+        ApprovalSponsor.check(request.payload().extensions(), check);
+    if (approval.isPresent() && approval.get().refused()) {
+      GasSponsoringCheck.Refusal refusal = approval.get().refusal();
+      return done(
+          new SettleReply(network, check.payer()).refused(refusal.reason(), refusal.message()));
+    }
     Permit2Authorization a = check.authorization();
     Permit2LedgerKey key = new Permit2LedgerKey(required.network(), a.from(), a.nonce());
     return flow.settle(
-        new Payment(check, key, fingerprint(check, amount), request.settlementId(), amount));
+        new Payment(
+            check,
+            key,
+            fingerprint(check, amount),
+            request.settlementId(),
+            amount,
+            approval.map(c -> c.value()).orElse(null)));
   }
 
   private static Optional<BigInteger> permittedAmount(SchemeRequest request) {
@@ -391,18 +451,21 @@ public final class Permit2Engine {
     private final String fingerprint;
     private final String attempt;
     private final TokenAmount amount;
+    private final Approval approval;
 
     Payment(
         Permit2Check.Result check,
         Permit2LedgerKey key,
         String fingerprint,
         String attempt,
-        TokenAmount amount) {
+        TokenAmount amount,
+        Approval approval) {
       this.check = check;
       this.key = key;
       this.fingerprint = fingerprint;
       this.attempt = attempt;
       this.amount = amount;
+      this.approval = approval;
     }
 
     @Override
@@ -491,15 +554,33 @@ public final class Permit2Engine {
                       ErrorReason.UNEXPECTED_SETTLE_ERROR,
                       "settlement failed before broadcast: " + describe(e)));
     }
+    CompletableFuture<SettleResponse> settled;
+    if (p.approval != null && attempt == 1) {
+      // erc20ApprovalGasSponsoring: fund (when short) and approve, each step in the ledger first.
+      settled =
+          sponsor
+              .approve(p.check, p.approval, p.key, p.attempt)
+              .thenCompose(
+                  refusal ->
+                      refusal != null
+                          ? fail(p, fence, refusal.reason(), refusal.message())
+                          : prepareCounted(p, fence, attempt));
+    } else {
+      settled = prepareCounted(p, fence, attempt);
+    }
+    return settled.exceptionallyCompose(
+        e ->
+            fail(
+                p,
+                fence,
+                ErrorReason.UNEXPECTED_SETTLE_ERROR,
+                "settlement failed before broadcast: " + describe(e)));
+  }
+
+  /** Reads what facilitators sharing the ledger have in flight from the owner, then prepares. */
+  private CompletableFuture<SettleResponse> prepareCounted(Payment p, Instant fence, int attempt) {
     return CompletableFuture.supplyAsync(() -> balance.committedElsewhere(p.slot()), ctx.blocking())
-        .thenCompose(committed -> prepare(p, fence, attempt, committed))
-        .exceptionallyCompose(
-            e ->
-                fail(
-                    p,
-                    fence,
-                    ErrorReason.UNEXPECTED_SETTLE_ERROR,
-                    "settlement failed before broadcast: " + describe(e)));
+        .thenCompose(committed -> prepare(p, fence, attempt, committed));
   }
 
   /**
@@ -509,7 +590,7 @@ public final class Permit2Engine {
    * recorded confirmed, so the permit cannot be settled here again for another amount.
    */
   private CompletableFuture<SettleResponse> settleNothing(Payment p, Instant fence) {
-    return onChainChecks(p.check, p.check.authorization().amount(), true)
+    return onChainChecks(p.check, p.check.authorization().amount(), true, null)
         .thenCompose(
             refusal -> {
               if (refusal != null) {
@@ -571,7 +652,7 @@ public final class Permit2Engine {
     // Last: a node that answers a batch in order then reads a balance at least as new as the rest.
     int balanceAt = calls.size();
     calls.add(ethCall(null, check.asset(), Eip3009Calls.balanceOf(a.from())));
-    return onChainChecks(check, p.amount.value(), true)
+    return onChainChecks(check, p.amount.value(), true, null)
         .thenCompose(
             refusal -> {
               if (refusal != null) {
@@ -620,7 +701,7 @@ public final class Permit2Engine {
                           // Ask again until they resolve, while the claim is surely this one's.
                           return ctx.delays()
                               .delay(chain.config().pollInterval())
-                              .thenCompose(ignored -> execute(p, fence, attempt));
+                              .thenCompose(ignored -> prepareCounted(p, fence, attempt));
                         }
                         if (shortfall != null) {
                           return fail(p, fence, shortfall.reason(), shortfall.message());
