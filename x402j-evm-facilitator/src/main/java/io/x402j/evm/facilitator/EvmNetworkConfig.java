@@ -25,6 +25,13 @@ public final class EvmNetworkConfig {
   /** The default ceiling on {@code maxFeePerGas}: 200 gwei. */
   public static final BigInteger DEFAULT_MAX_FEE_PER_GAS = BigInteger.valueOf(200_000_000_000L);
 
+  /**
+   * The default {@link Builder#approvalFundingCap}: 0.005 ETH, about an ERC-20 approve's 46,000 gas
+   * at 100 gwei.
+   */
+  public static final BigInteger DEFAULT_APPROVAL_FUNDING_CAP =
+      BigInteger.valueOf(5_000_000_000_000_000L);
+
   private final Network network;
   private final JsonRpcClient rpc;
   private final List<Signer> signers;
@@ -33,6 +40,7 @@ public final class EvmNetworkConfig {
   private final Duration pollInterval;
   private final BigInteger maxFeePerGas;
   private final BigInteger maxPriorityFeePerGas;
+  private final BigInteger approvalFundingCap;
   private final long gasLimitCap;
   private final Set<EvmAddress> eip6492AllowedFactories;
 
@@ -58,6 +66,7 @@ public final class EvmNetworkConfig {
     this.pollInterval = b.pollInterval;
     this.maxFeePerGas = b.maxFeePerGas;
     this.maxPriorityFeePerGas = b.maxPriorityFeePerGas;
+    this.approvalFundingCap = b.approvalFundingCap;
     this.gasLimitCap = b.gasLimitCap;
     this.eip6492AllowedFactories = Set.copyOf(b.eip6492AllowedFactories);
     if (signers.stream().map(Signer::address).distinct().count() != signers.size()) {
@@ -114,6 +123,15 @@ public final class EvmNetworkConfig {
     return pollInterval;
   }
 
+  /**
+   * The most ETH, in wei, sent to one payer so that its sponsored {@code
+   * erc20ApprovalGasSponsoring} approval can pay for its gas; see {@link
+   * Builder#approvalFundingCap}.
+   */
+  public BigInteger approvalFundingCap() {
+    return approvalFundingCap;
+  }
+
   /** The ceiling on {@code maxFeePerGas}, in wei. */
   public BigInteger maxFeePerGas() {
     return maxFeePerGas;
@@ -148,6 +166,7 @@ public final class EvmNetworkConfig {
     private Duration pollInterval;
     private BigInteger maxFeePerGas = DEFAULT_MAX_FEE_PER_GAS;
     private BigInteger maxPriorityFeePerGas;
+    private BigInteger approvalFundingCap = DEFAULT_APPROVAL_FUNDING_CAP;
     private long gasLimitCap = DEFAULT_GAS_LIMIT_CAP;
     private final Set<EvmAddress> eip6492AllowedFactories = new LinkedHashSet<>();
 
@@ -205,6 +224,22 @@ public final class EvmNetworkConfig {
         throw new IllegalArgumentException("maxPriorityFeePerGas must not be negative");
       }
       this.maxPriorityFeePerGas = wei;
+      return this;
+    }
+
+    /**
+     * The most ETH, in wei, the facilitator sends a payer whose {@code erc20ApprovalGasSponsoring}
+     * approval it cannot otherwise broadcast (default {@link #DEFAULT_APPROVAL_FUNDING_CAP}, 0.005
+     * ETH; zero funds nobody, so only payers holding the approval's gas are served). The payer gets
+     * exactly the shortfall between its balance and the approval's gas limit times max fee, at most
+     * once per payer and token (recorded in the settlement ledger), so funded ETH a payer moves
+     * away instead of approving is lost once, never harvested again.
+     */
+    public Builder approvalFundingCap(BigInteger wei) {
+      if (Objects.requireNonNull(wei, "approvalFundingCap").signum() < 0) {
+        throw new IllegalArgumentException("approvalFundingCap must not be negative");
+      }
+      this.approvalFundingCap = wei;
       return this;
     }
 

@@ -7,6 +7,7 @@ import io.x402j.core.scheme.SchemeRequest;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.core.wire.VerifyResponse;
 import io.x402j.evm.Eip2612GasSponsoring;
+import io.x402j.evm.Erc20ApprovalGasSponsoring;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.ExactEvmPayload;
 import io.x402j.evm.Permit2Payload;
@@ -184,12 +185,15 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
   /**
    * {@code eip2612GasSponsoring}: a Permit2 payment may carry the payer's EIP-2612 permit for
    * Permit2, which is submitted through the proxy's {@code settleWithPermit} (the payer needs no
-   * approval transaction). Extensions on EIP-3009 payments are ignored, as the official facilitator
-   * does.
+   * approval transaction). {@code erc20ApprovalGasSponsoring}: a Permit2 payment may carry the
+   * payer's signed {@code approve(Permit2)} transaction, which the facilitator broadcasts (funding
+   * the payer's gas shortfall once per payer and token, up to {@link
+   * EvmNetworkConfig.Builder#approvalFundingCap}) before settling. Both work on every network that
+   * serves Permit2. Extensions on EIP-3009 payments are ignored, as the official facilitator does.
    */
   @Override
   public List<String> extensions() {
-    return List.of(Eip2612GasSponsoring.KEY);
+    return List.of(Eip2612GasSponsoring.KEY, Erc20ApprovalGasSponsoring.KEY);
   }
 
   @Override

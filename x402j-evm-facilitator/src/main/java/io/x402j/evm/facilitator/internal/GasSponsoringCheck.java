@@ -233,6 +233,18 @@ public final class GasSponsoringCheck {
               + MAX_APPROVAL_GAS
               + " is sponsored");
     }
+    long floor = minimumGas(data);
+    if (tx.gasLimit() < floor) {
+      // A node may accept such a transaction into its pool, but no block can include it: the
+      // funding would be sent for an approval that never lands.
+      return approvalRefused(
+          ErrorReason.ERC20_APPROVAL_TX_INVALID_CALLDATA,
+          "the approval asks for "
+              + tx.gasLimit()
+              + " gas, less than the "
+              + floor
+              + " its calldata needs before it runs");
+    }
     if (tx.maxFeePerGas().compareTo(maxFeePerGas) > 0
         || tx.maxPriorityFeePerGas().compareTo(tx.maxFeePerGas()) > 0) {
       return approvalRefused(
@@ -246,6 +258,22 @@ public final class GasSponsoringCheck {
               + " wei or are inconsistent");
     }
     return Optional.of(new Checked<>(new Approval(info, signed), null));
+  }
+
+  /**
+   * The least gas a transaction with {@code data} must carry to be includable: the intrinsic 21,000
+   * plus its calldata (4 per zero byte, 16 per other byte), or the EIP-7623 calldata floor (21,000
+   * plus 10 per token, a token being a zero byte or a quarter of another byte), whichever is more.
+   */
+  static long minimumGas(byte[] data) {
+    long zeros = 0;
+    for (byte b : data) {
+      if (b == 0) {
+        zeros++;
+      }
+    }
+    long tokens = zeros + 4 * (data.length - zeros);
+    return 21_000 + Math.max(4 * tokens, 10 * tokens);
   }
 
   /**

@@ -25,6 +25,7 @@ import io.x402j.evm.facilitator.ExactEvmFacilitator;
 import io.x402j.evm.facilitator.ExactEvmFacilitator.Revert;
 import io.x402j.evm.facilitator.internal.FeeQuote.Fees;
 import io.x402j.evm.facilitator.internal.FeeQuote.Quote;
+import io.x402j.evm.facilitator.internal.GasSponsoringCheck.Approval;
 import io.x402j.evm.facilitator.internal.Permit2Check.Mode;
 import io.x402j.evm.rpc.RpcCall;
 import io.x402j.evm.rpc.RpcError;
@@ -50,6 +51,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -80,6 +82,8 @@ public final class Permit2Engine {
   private final SettlementContext ctx;
   private final SettlementFlow flow;
   private final SettlementOutcomes outcomes;
+  private final InFlightBalance balance;
+  private final ApprovalSponsor sponsor;
 
   /** The Permit2 engine over {@code ctx}'s chains and ledger. */
   public Permit2Engine(SettlementContext ctx) {
@@ -90,6 +94,8 @@ public final class Permit2Engine {
     this.outcomes =
         new SettlementOutcomes(
             ctx.ledger(), ctx.clock(), ctx.blocking(), ExactEvmFacilitator.class);
+    this.balance = new InFlightBalance(ctx);
+    this.sponsor = new ApprovalSponsor(ctx);
   }
 
   // ------------------------------------------------------------------------------------ verify
@@ -102,8 +108,14 @@ public final class Permit2Engine {
     if (check.failed()) {
       return done(VerifyResponse.invalid(check.reason(), check.message(), check.payer()));
     }
+    Optional<GasSponsoringCheck.Checked<Approval>> approval =
+        ApprovalSponsor.check(request.payload().extensions(), check);
+    if (approval.isPresent() && approval.get().refused()) {
+      GasSponsoringCheck.Refusal refusal = approval.get().refusal();
+      return done(VerifyResponse.invalid(refusal.reason(), refusal.message(), check.payer()));
+    }
     BigInteger amount = check.authorization().amount();
-    return onChainChecks(check, amount, false)
+    return onChainChecks(check, amount, false, approval.map(c -> c.value()).orElse(null))
         .thenApply(
             failure ->
                 failure == null
@@ -120,6 +132,9 @@ public final class Permit2Engine {
   /** A refusal found on chain. */
   record Refusal(ErrorReason reason, String message) {}
 
+  /** Not a refusal: the balance is short only by settlements in flight; ask again. */
+  private static final Refusal WAIT = new Refusal(null, "settlements in flight");
+
   /**
    * One batch: the code of Permit2, the proxy and the token (each until seen once), the owner's
    * ERC-1271 answer when the signature did not recover, the owner's balance and Permit2 allowance,
@@ -128,7 +143,7 @@ public final class Permit2Engine {
    * named as such before the simulation's failure is explained. Null when the payment would settle.
    */
   private CompletableFuture<Refusal> onChainChecks(
-      Permit2Check.Result check, BigInteger amount, boolean askNonce) {
+      Permit2Check.Result check, BigInteger amount, boolean askNonce, Approval approval) {
     EvmChain chain = check.chain();
     Permit2Authorization a = check.authorization();
     List<RpcCall> calls = new ArrayList<>();
@@ -147,12 +162,20 @@ public final class Permit2Engine {
     int balanceAt = calls.size();
     calls.add(ethCall(null, check.asset(), Eip3009Calls.balanceOf(a.from())));
     calls.add(ethCall(null, check.asset(), Permit2Calls.erc20Allowance(a.from(), Permit2.ADDRESS)));
-    calls.add(ethCall(sender(check), check.proxy(), settleData(check, amount)));
+    if (approval == null) {
+      calls.add(ethCall(sender(check), check.proxy(), settleData(check, amount)));
+    }
     int bitmapAt = calls.size();
     if (askNonce) {
       calls.add(
           ethCall(null, Permit2.ADDRESS, Permit2Calls.permit2NonceBitmap(a.from(), a.nonce())));
     }
+    // erc20ApprovalGasSponsoring: the approval and the settlement simulated as one bundle.
+    int approvalAt =
+        approval == null
+            ? -1
+            : ApprovalSponsor.verifyCalls(
+                calls, approval, sender(check), check.proxy(), settleData(check, amount));
     return chain
         .rpc()
         .batch(calls)
@@ -194,6 +217,14 @@ public final class Permit2Engine {
                     ErrorReason.PERMIT2_INVALID_NONCE,
                     "Permit2 nonce " + a.nonce() + " of " + a.from() + " is used");
               }
+              if (approval != null) {
+                return ApprovalSponsor.judgeVerify(
+                    results,
+                    approvalAt,
+                    approval,
+                    chain.config().approvalFundingCap(),
+                    data -> afterApproval(amount, results.get(balanceAt), data));
+              }
               RpcResult simulation = results.get(balanceAt + 2);
               if (simulation.ok()) {
                 return null;
@@ -231,6 +262,28 @@ public final class Permit2Engine {
               + amount);
     }
     return new Refusal(ErrorReason.PERMIT2_SIMULATION_FAILED, simulationMessage(error));
+  }
+
+  /** Why a settlement simulated after the payer's approval failed: balance, then the proxy. */
+  private static Refusal afterApproval(BigInteger amount, RpcResult balance, String revertData) {
+    BigInteger held = balance.ok() ? decodeUint(balance) : null;
+    if (held != null && held.compareTo(amount) < 0) {
+      return new Refusal(
+          ErrorReason.PERMIT2_INSUFFICIENT_BALANCE,
+          "the owner holds " + held + ", the payment is " + amount);
+    }
+    Optional<String> name = Optional.empty();
+    if (revertData != null) {
+      try {
+        name = Permit2Calls.revertName(Hex.decode(revertData));
+      } catch (IllegalArgumentException e) {
+        name = Optional.empty();
+      }
+    }
+    return new Refusal(
+        name.flatMap(Permit2Engine::reasonOf).orElse(ErrorReason.PERMIT2_SIMULATION_FAILED),
+        "the settlement after the approval reverts in simulation"
+            + name.map(n -> ": " + n).orElse(""));
   }
 
   private static String simulationMessage(RpcError error) {
@@ -331,10 +384,23 @@ public final class Permit2Engine {
                       + ", the permit allows at most "
                       + check.authorization().amount()));
     }
+    Optional<GasSponsoringCheck.Checked<Approval>> approval =
+        ApprovalSponsor.check(request.payload().extensions(), check);
+    if (approval.isPresent() && approval.get().refused()) {
+      GasSponsoringCheck.Refusal refusal = approval.get().refusal();
+      return done(
+          new SettleReply(network, check.payer()).refused(refusal.reason(), refusal.message()));
+    }
     Permit2Authorization a = check.authorization();
     Permit2LedgerKey key = new Permit2LedgerKey(required.network(), a.from(), a.nonce());
     return flow.settle(
-        new Payment(check, key, fingerprint(check, amount), request.settlementId(), amount));
+        new Payment(
+            check,
+            key,
+            fingerprint(check, amount),
+            request.settlementId(),
+            amount,
+            approval.map(c -> c.value()).orElse(null)));
   }
 
   private static Optional<BigInteger> permittedAmount(SchemeRequest request) {
@@ -385,18 +451,21 @@ public final class Permit2Engine {
     private final String fingerprint;
     private final String attempt;
     private final TokenAmount amount;
+    private final Approval approval;
 
     Payment(
         Permit2Check.Result check,
         Permit2LedgerKey key,
         String fingerprint,
         String attempt,
-        TokenAmount amount) {
+        TokenAmount amount,
+        Approval approval) {
       this.check = check;
       this.key = key;
       this.fingerprint = fingerprint;
       this.attempt = attempt;
       this.amount = amount;
+      this.approval = approval;
     }
 
     @Override
@@ -433,9 +502,20 @@ public final class Permit2Engine {
               + " already settled: the permit is spent");
     }
 
+    /** The owner's balance of the token this settlement spends, shared with EIP-3009. */
+    Reservations.Slot slot() {
+      return new Reservations.Slot(key.network(), check.asset(), check.owner(), key.ledgerKey());
+    }
+
     @Override
     public CompletableFuture<SettleResponse> execute(Instant claimedAt) {
-      return Permit2Engine.this.execute(this, claimedAt, 1);
+      // Held from before the owner's in-flight settlements are counted until the outcome is in
+      // the ledger, where other settlements then see it (as EIP-3009 settlements do).
+      Reservations.Slot slot = slot();
+      ctx.reservations().enter(slot);
+      return Permit2Engine.this
+          .execute(this, claimedAt, 1)
+          .whenComplete((response, error) -> ctx.reservations().leave(slot));
     }
 
     @Override
@@ -474,14 +554,33 @@ public final class Permit2Engine {
                       ErrorReason.UNEXPECTED_SETTLE_ERROR,
                       "settlement failed before broadcast: " + describe(e)));
     }
-    return prepare(p, fence, attempt)
-        .exceptionallyCompose(
-            e ->
-                fail(
-                    p,
-                    fence,
-                    ErrorReason.UNEXPECTED_SETTLE_ERROR,
-                    "settlement failed before broadcast: " + describe(e)));
+    CompletableFuture<SettleResponse> settled;
+    if (p.approval != null && attempt == 1) {
+      // erc20ApprovalGasSponsoring: fund (when short) and approve, each step in the ledger first.
+      settled =
+          sponsor
+              .approve(p.check, p.approval, p.key, p.attempt)
+              .thenCompose(
+                  refusal ->
+                      refusal != null
+                          ? fail(p, fence, refusal.reason(), refusal.message())
+                          : prepareCounted(p, fence, attempt));
+    } else {
+      settled = prepareCounted(p, fence, attempt);
+    }
+    return settled.exceptionallyCompose(
+        e ->
+            fail(
+                p,
+                fence,
+                ErrorReason.UNEXPECTED_SETTLE_ERROR,
+                "settlement failed before broadcast: " + describe(e)));
+  }
+
+  /** Reads what facilitators sharing the ledger have in flight from the owner, then prepares. */
+  private CompletableFuture<SettleResponse> prepareCounted(Payment p, Instant fence, int attempt) {
+    return CompletableFuture.supplyAsync(() -> balance.committedElsewhere(p.slot()), ctx.blocking())
+        .thenCompose(committed -> prepare(p, fence, attempt, committed));
   }
 
   /**
@@ -491,7 +590,7 @@ public final class Permit2Engine {
    * recorded confirmed, so the permit cannot be settled here again for another amount.
    */
   private CompletableFuture<SettleResponse> settleNothing(Payment p, Instant fence) {
-    return onChainChecks(p.check, p.check.authorization().amount(), true)
+    return onChainChecks(p.check, p.check.authorization().amount(), true, null)
         .thenCompose(
             refusal -> {
               if (refusal != null) {
@@ -521,7 +620,8 @@ public final class Permit2Engine {
    * ERC-1271 answer, the sender's ETH, the Permit2 nonce's bit, balance and allowance), refuses
    * what cannot succeed, then estimates the transaction as it will be sent.
    */
-  private CompletableFuture<SettleResponse> prepare(Payment p, Instant fence, int attempt) {
+  private CompletableFuture<SettleResponse> prepare(
+      Payment p, Instant fence, int attempt, InFlightBalance.Committed committed) {
     Permit2Check.Result check = p.check;
     EvmChain chain = check.chain();
     Permit2Authorization a = check.authorization();
@@ -544,11 +644,19 @@ public final class Permit2Engine {
     calls.add(RpcCall.of("eth_getBalance", sender.toLowerHex(), "latest"));
     int bitmapAt = calls.size();
     calls.add(ethCall(null, Permit2.ADDRESS, Permit2Calls.permit2NonceBitmap(a.from(), a.nonce())));
-    return onChainChecks(check, p.amount.value(), true)
+    // Whether the owner's other signed settlements are mined: a mined one shows in the balance.
+    int receiptsAt = calls.size();
+    List<SettlementKey> receiptKeys =
+        InFlightBalance.receiptCalls(
+            calls, committed.signed(), ctx.reservations().others(p.slot()));
+    // Last: a node that answers a batch in order then reads a balance at least as new as the rest.
+    int balanceAt = calls.size();
+    calls.add(ethCall(null, check.asset(), Eip3009Calls.balanceOf(a.from())));
+    return onChainChecks(check, p.amount.value(), true, null)
         .thenCompose(
             refusal -> {
               if (refusal != null) {
-                return fail(p, fence, refusal.reason(), refusal.message());
+                return refusedUnlessPaid(p, fence, refusal);
               }
               return chain
                   .rpc()
@@ -563,11 +671,12 @@ public final class Permit2Engine {
                         RpcResult bitmap = results.get(bitmapAt);
                         BigInteger word = bitmap.ok() ? decodeUint(bitmap) : null;
                         if (word != null && word.testBit(p.key.bitmapBit())) {
-                          return fail(
+                          return refusedUnlessPaid(
                               p,
                               fence,
-                              ErrorReason.PERMIT2_INVALID_NONCE,
-                              "Permit2 nonce " + a.nonce() + " of " + a.from() + " is used");
+                              new Refusal(
+                                  ErrorReason.PERMIT2_INVALID_NONCE,
+                                  "Permit2 nonce " + a.nonce() + " of " + a.from() + " is used"));
                         }
                         FeeQuote.Priced priced =
                             FeeQuote.fees(
@@ -583,6 +692,20 @@ public final class Permit2Engine {
                               ErrorReason.UNEXPECTED_SETTLE_ERROR,
                               "cannot read the nonce of " + sender);
                         }
+                        Refusal shortfall =
+                            reserve(
+                                p, fence, committed, results, receiptsAt, receiptKeys, balanceAt);
+                        if (shortfall == WAIT) {
+                          // The owner holds enough for this payment alone: the shortfall is
+                          // settlements in flight, which may yet fail or have been counted twice.
+                          // Ask again until they resolve, while the claim is surely this one's.
+                          return ctx.delays()
+                              .delay(chain.config().pollInterval())
+                              .thenCompose(ignored -> prepareCounted(p, fence, attempt));
+                        }
+                        if (shortfall != null) {
+                          return fail(p, fence, shortfall.reason(), shortfall.message());
+                        }
                         RpcResult gas = results.get(gasBalanceAt);
                         return estimate(
                             p,
@@ -593,6 +716,94 @@ public final class Permit2Engine {
                             attempt);
                       });
             });
+  }
+
+  /**
+   * Reserves the amount from the owner's balance, less what this process and facilitators sharing
+   * the ledger have in flight from it (EIP-3009 and Permit2 alike), decided under one lock: of two
+   * permits that together exceed the balance, the second is refused before anything is signed. Null
+   * when reserved.
+   */
+  private Refusal reserve(
+      Payment p,
+      Instant fence,
+      InFlightBalance.Committed committed,
+      List<RpcResult> results,
+      int receiptsAt,
+      List<SettlementKey> receiptKeys,
+      int balanceAt) {
+    RpcResult read = results.get(balanceAt);
+    BigInteger held = read.ok() ? decodeUint(read) : null;
+    if (held == null) {
+      return new Refusal(
+          ErrorReason.UNEXPECTED_SETTLE_ERROR,
+          "cannot read the token balance of " + p.check.owner());
+    }
+    if (committed.tooMany()) {
+      return new Refusal(
+          ErrorReason.PERMIT2_INSUFFICIENT_BALANCE,
+          "the owner has "
+              + InFlightBalance.IN_FLIGHT_LIMIT
+              + " or more settlements in flight; retry when they are done");
+    }
+    Set<SettlementKey> mined = InFlightBalance.mined(results, receiptsAt, receiptKeys);
+    BigInteger elsewhere = committed.unsigned();
+    for (SettlementRecord record : committed.signed()) {
+      if (!mined.contains(record.key())) {
+        elsewhere = elsewhere.add(record.amount().value());
+      }
+    }
+    BigInteger value = p.amount.value();
+    if (ctx.reservations().reserve(p.slot(), value, held.subtract(elsewhere), mined)) {
+      return null;
+    }
+    BigInteger inFlight = elsewhere.add(ctx.reservations().reservedBesides(p.slot(), mined));
+    Duration patience = p.check.chain().config().receiptTimeout();
+    if (patience.compareTo(ctx.claimLease().dividedBy(2)) > 0) {
+      patience = ctx.claimLease().dividedBy(2);
+    }
+    if (held.compareTo(value) >= 0
+        && inFlight.signum() > 0
+        && ctx.clock().instant().isBefore(fence.plus(patience))) {
+      return WAIT;
+    }
+    return new Refusal(
+        ErrorReason.PERMIT2_INSUFFICIENT_BALANCE,
+        "the owner holds "
+            + held
+            + " of the token, of which "
+            + inFlight
+            + " is committed to settlements in flight; the payment is "
+            + value);
+  }
+
+  /**
+   * A refusal, unless it is a used nonce and the chain proves the nonce paid this very payment (a
+   * front-run of our permit, or the owner settling it elsewhere): then the payment is recorded
+   * confirmed by that transaction. Nothing of ours was signed.
+   */
+  private CompletableFuture<SettleResponse> refusedUnlessPaid(
+      Payment p, Instant fence, Refusal refusal) {
+    if (refusal.reason() != ErrorReason.PERMIT2_INVALID_NONCE) {
+      return fail(p, fence, refusal.reason(), refusal.message());
+    }
+    return Permit2UsedBy.find(
+            p.check.chain(),
+            p.key,
+            p.check.mode().scheme(),
+            p.check.asset(),
+            p.check.payTo(),
+            p.amount,
+            null)
+        .thenCompose(
+            theirs ->
+                theirs == null
+                    ? fail(p, fence, refusal.reason(), refusal.message())
+                    : outcomes.record(
+                        p.key.ledgerKey(),
+                        OutcomeFence.ofClaim(fence),
+                        SettlementState.CONFIRMED,
+                        theirs.response()));
   }
 
   private CompletableFuture<SettleResponse> estimate(
@@ -665,6 +876,7 @@ public final class Permit2Engine {
                 if (!ctx.ledger().submitted(p.key.ledgerKey(), submission, fence, ctx.now())) {
                   throw new ClaimLostException();
                 }
+                ctx.reservations().signed(p.slot(), submission.transaction());
                 return submission;
               } catch (RuntimeException e) {
                 lane.release(nonce); // nothing left this process
@@ -778,33 +990,32 @@ public final class Permit2Engine {
                     Futures.unwrap(error) instanceof TimeoutException
                         ? "no receipt within " + timeout.toSeconds() + " s"
                         : "receipt polling failed: " + describe(error);
-                return new Outcome(
-                    SettlementState.PENDING,
-                    reply(p.check)
-                        .pending(
-                            hash,
-                            "transaction "
-                                + hash
-                                + " was broadcast; "
-                                + why
-                                + "; settle again to follow it"));
+                return done(
+                    new Outcome(
+                        SettlementState.PENDING,
+                        reply(p.check)
+                            .pending(
+                                hash,
+                                "transaction "
+                                    + hash
+                                    + " was broadcast; "
+                                    + why
+                                    + "; settle again to follow it")));
               }
               if (lane != null) {
                 lane.done(EvmLedgerKey.accountNonce(submission));
               }
-              return reported(
+              return explained(
+                  chain,
                   p.key,
+                  p.check.mode().scheme(),
                   p.check.asset(),
-                  judge(
-                      p.key,
-                      p.check.mode().scheme(),
-                      p.check.asset(),
-                      p.check.payTo(),
-                      p.amount,
-                      receipt,
-                      hash),
+                  p.check.payTo(),
+                  p.amount,
+                  receipt,
                   hash);
             })
+        .thenCompose(outcome -> outcome)
         .thenCompose(
             outcome ->
                 outcomes.record(
@@ -842,6 +1053,29 @@ public final class Permit2Engine {
               "transaction " + hash + " emitted no Transfer of " + amount + " to " + payTo));
     }
     return new Outcome(SettlementState.CONFIRMED, reply.settled(hash, amount));
+  }
+
+  /**
+   * What a mined receipt means, a failure explained when it can be: our transaction reverts when
+   * another used the nonce first (anyone can call the exact proxy with a permit seen in the pool);
+   * if that transaction moved exactly this payment, the payment is confirmed by it. Failures that
+   * stand are reported to the revert listener.
+   */
+  private CompletableFuture<Outcome> explained(
+      EvmChain chain,
+      Permit2LedgerKey key,
+      String scheme,
+      EvmAddress asset,
+      EvmAddress payTo,
+      TokenAmount amount,
+      JsonNode receipt,
+      String hash) {
+    Outcome outcome = judge(key, scheme, asset, payTo, amount, receipt, hash);
+    if (outcome.state() != SettlementState.FAILED) {
+      return done(outcome);
+    }
+    return Permit2UsedBy.find(chain, key, scheme, asset, payTo, amount, hash)
+        .thenApply(theirs -> theirs != null ? theirs : reported(key, asset, outcome, hash));
   }
 
   private Outcome reported(Permit2LedgerKey key, EvmAddress asset, Outcome outcome, String hash) {
@@ -909,20 +1143,18 @@ public final class Permit2Engine {
                 if (lane != null) {
                   lane.done(accountNonce);
                 }
-                Outcome outcome =
-                    reported(
-                        key,
-                        asset,
-                        judge(key, scheme, asset, payTo, record.amount(), receipt, hash),
-                        hash);
-                return outcomes
-                    .record(
-                        key.ledgerKey(),
-                        OutcomeFence.ofTransaction(hash),
-                        outcome.state(),
-                        outcome.response())
+                return explained(chain, key, scheme, asset, payTo, record.amount(), receipt, hash)
+                    .thenCompose(
+                        outcome ->
+                            outcomes
+                                .record(
+                                    key.ledgerKey(),
+                                    OutcomeFence.ofTransaction(hash),
+                                    outcome.state(),
+                                    outcome.response())
+                                .thenApply(r -> outcome))
                     .thenApply(
-                        r ->
+                        outcome ->
                             outcome.state() == SettlementState.CONFIRMED
                                 ? Resolved.CONFIRMED
                                 : Resolved.FAILED);
@@ -942,16 +1174,30 @@ public final class Permit2Engine {
                 if (lane != null) {
                   lane.unhold(accountNonce);
                 }
-                return outcomes
-                    .record(
-                        key.ledgerKey(),
-                        OutcomeFence.ofTransaction(hash),
-                        SettlementState.FAILED,
-                        new SettleReply(key.network().toString(), key.owner().toString())
-                            .refused(
-                                ErrorReason.PERMIT2_INVALID_NONCE,
-                                "the Permit2 nonce was used by another transaction"))
-                    .thenApply(r -> Resolved.FAILED);
+                // Used by another transaction: the payment itself when the chain proves it.
+                return Permit2UsedBy.find(chain, key, scheme, asset, payTo, record.amount(), hash)
+                    .thenCompose(
+                        theirs -> {
+                          Outcome outcome =
+                              theirs != null
+                                  ? theirs
+                                  : new Outcome(
+                                      SettlementState.FAILED,
+                                      new SettleReply(
+                                              key.network().toString(), key.owner().toString())
+                                          .refused(
+                                              ErrorReason.PERMIT2_INVALID_NONCE,
+                                              "the Permit2 nonce was used by another transaction"
+                                                  + " that did not make this payment"));
+                          return outcomes
+                              .record(
+                                  key.ledgerKey(),
+                                  OutcomeFence.ofTransaction(hash),
+                                  outcome.state(),
+                                  outcome.response())
+                              .thenApply(
+                                  r -> theirs != null ? Resolved.CONFIRMED : Resolved.FAILED);
+                        });
               }
               return chain
                   .rpc()

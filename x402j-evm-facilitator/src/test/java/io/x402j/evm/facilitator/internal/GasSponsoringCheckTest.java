@@ -315,6 +315,24 @@ class GasSponsoringCheckTest {
   }
 
   @Test
+  void anApprovalBelowItsCalldataGasFloorIsRefusedBeforeItCouldBeFunded() {
+    byte[] data = approve(Permit2.ADDRESS, AMOUNT);
+    long floor = GasSponsoringCheck.minimumGas(data);
+    // approve(Permit2, 10000): 47 zero and 21 other bytes, so 131 tokens; the floor of 10 per
+    // token beats the 4 per token of the standard calldata cost.
+    assertThat(floor).isEqualTo(21_000 + 10 * (47 + 4 * 21));
+    BigInteger fee = BigInteger.valueOf(2_000_000_000L);
+    assertThat(
+            approvalTxReason(approval(PAYER, CHAIN, TOKEN, data, floor - 1, fee, BigInteger.ZERO)))
+        .isEqualTo(ErrorReason.ERC20_APPROVAL_TX_INVALID_CALLDATA);
+    assertThat(
+            checkApproval(
+                    approvalInfo(approval(PAYER, CHAIN, TOKEN, data, floor, fee, BigInteger.ZERO)))
+                .refused())
+        .isFalse();
+  }
+
+  @Test
   void theApprovalMustUseThePayersNextNonceAndCoverTheBaseFee() {
     var approval = checkApproval(approvalInfo(goodApproval())).value();
     assertThat(GasSponsoringCheck.approvalOnChain(approval, 3, BigInteger.ONE)).isNull();
