@@ -74,7 +74,7 @@ public final class FacilitatorService implements Facilitator {
     for (SchemeFacilitator scheme : implementations) {
       for (Network network : scheme.networks()) {
         registry.register(2, scheme.scheme(), NetworkPattern.of(network), scheme);
-        if (networks.v1Name(network).isPresent()) {
+        if (scheme.servesV1() && networks.v1Name(network).isPresent()) {
           registry.register(1, scheme.scheme(), NetworkPattern.of(network), scheme);
         }
       }
@@ -172,6 +172,15 @@ public final class FacilitatorService implements Facilitator {
     String scheme = schemeRequest.requirements().scheme();
     Optional<SchemeFacilitator> found = schemes.find(schemeRequest.x402Version(), scheme, network);
     if (found.isEmpty()) {
+      if (schemeRequest.x402Version() == 1
+          && implementations.stream().anyMatch(i -> i.scheme().equals(scheme) && !i.servesV1())) {
+        return Route.refused(
+            wireNetwork,
+            payer,
+            ErrorReason.UNSUPPORTED_SCHEME,
+            "scheme " + Text.quote(scheme) + " exists in protocol v2 only",
+            false);
+      }
       boolean schemeKnown =
           schemes.registrations().stream().anyMatch(r -> r.scheme().equals(scheme));
       return schemeKnown
@@ -272,7 +281,7 @@ public final class FacilitatorService implements Facilitator {
     Set<String> extensions = new LinkedHashSet<>();
     for (SchemeFacilitator scheme : implementations) {
       extensions.addAll(scheme.extensions());
-      for (int version = 2; version >= 1; version--) {
+      for (int version = 2; version >= (scheme.servesV1() ? 1 : 2); version--) {
         for (Network network : scheme.networks()) {
           String name = version == 2 ? network.toString() : networks.v1Name(network).orElse(null);
           if (name != null) {

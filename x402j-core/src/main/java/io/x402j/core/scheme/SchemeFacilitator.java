@@ -43,6 +43,14 @@ public interface SchemeFacilitator {
     return List.of();
   }
 
+  /**
+   * Whether the scheme exists in protocol v1 too. {@code exact} does; a scheme introduced with v2
+   * (such as {@code upto}) does not, and is then neither listed nor served under v1 names.
+   */
+  default boolean servesV1() {
+    return true;
+  }
+
   /** The addresses that broadcast settlements on {@code network}. */
   List<String> signers(Network network);
 

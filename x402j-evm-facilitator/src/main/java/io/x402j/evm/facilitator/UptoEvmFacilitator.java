@@ -82,6 +82,12 @@ public final class UptoEvmFacilitator implements SchemeFacilitator {
     return signers.isEmpty() ? null : Map.of("facilitatorAddress", signers.get(0));
   }
 
+  /** {@code upto} exists in protocol v2 only. */
+  @Override
+  public boolean servesV1() {
+    return false;
+  }
+
   @Override
   public CompletableFuture<VerifyResponse> verify(SchemeRequest request) {
     return exact.verifyUpto(request);

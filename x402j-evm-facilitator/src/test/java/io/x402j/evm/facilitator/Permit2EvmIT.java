@@ -245,13 +245,15 @@ class Permit2EvmIT {
     try (ExactEvmFacilitator first = facilitator(gasA)) {
       assertThat(first.settle(exactRequest(buyer, nonce, attempt())).join().success()).isTrue();
     }
-    // Another facilitator (its own ledger) gets another permit with the same nonce.
+    // Another facilitator (its own ledger) gets another permit with the same nonce, for another
+    // amount (the same payment settled elsewhere is recognised as paid: Permit2RaceIT).
     try (ExactEvmFacilitator second = facilitator(gasB)) {
       long before = count(gasB);
-      Permit2Authorization other = exactPermit(buyer, PRICE, nonce);
+      BigInteger amount = PRICE.add(BigInteger.ONE);
+      Permit2Authorization other = exactPermit(buyer, amount, nonce);
 
       SettleResponse answer =
-          second.settle(request("exact", PRICE, signed(buyer, other), attempt())).join();
+          second.settle(request("exact", amount, signed(buyer, other), attempt())).join();
 
       assertThat(answer.reason()).hasValue(ErrorReason.PERMIT2_INVALID_NONCE);
       assertThat(answer.transaction()).isEmpty();
@@ -551,9 +553,13 @@ class Permit2EvmIT {
     SettlementLedger ledger = new InMemorySettlementLedger();
     BigInteger nonce = freshNonce();
     recordSubmitted(ledger, gasC, nonce);
-    // The same nonce spent by another settlement elsewhere before the restart.
+    // The same nonce spent by another payment (another amount) elsewhere before the restart; the
+    // same payment settled elsewhere is recognised as paid instead (Permit2RaceIT).
+    BigInteger other = PRICE.add(BigInteger.ONE);
     try (ExactEvmFacilitator elsewhere = facilitator(gasA)) {
-      assertThat(elsewhere.settle(exactRequest(buyer, nonce, attempt())).join().success()).isTrue();
+      SchemeRequest another =
+          request("exact", other, signed(buyer, exactPermit(buyer, other, nonce)), attempt());
+      assertThat(elsewhere.settle(another).join().success()).isTrue();
     }
     try (ExactEvmFacilitator restarted = facilitator(ledger, gasC)) {
       assertThat(restarted.reconcile().join()).isEqualTo(new ReconcileReport(0, 1, 0, 0));

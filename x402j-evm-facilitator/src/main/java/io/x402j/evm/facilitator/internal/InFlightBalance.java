@@ -67,6 +67,11 @@ final class InFlightBalance {
   record Committed(BigInteger unsigned, List<SettlementRecord> signed, boolean tooMany) {}
 
   Committed committedElsewhere(EvmLedgerKey key) {
+    return committedElsewhere(Reservations.Slot.of(key));
+  }
+
+  /** As {@link #committedElsewhere(EvmLedgerKey)} for any settlement (EIP-3009 or Permit2). */
+  Committed committedElsewhere(Reservations.Slot key) {
     List<SettlementRecord> records =
         ctx.ledger()
             .inFlight(
@@ -75,7 +80,7 @@ final class InFlightBalance {
     BigInteger unsigned = BigInteger.ZERO;
     List<SettlementRecord> signed = new ArrayList<>();
     for (SettlementRecord record : records) {
-      if (record.key().equals(key.ledgerKey()) || ctx.reservations().isHeld(record.key())) {
+      if (record.key().equals(key.key()) || ctx.reservations().isHeld(record.key())) {
         continue; // this process's own: counted by the reservations
       }
       if (record.submission() != null) {
@@ -102,7 +107,7 @@ final class InFlightBalance {
     for (Reservations.Entry entry : mine) {
       if (entry.transaction() != null) {
         calls.add(RpcCall.of("eth_getTransactionReceipt", entry.transaction()));
-        keys.add(entry.key().ledgerKey());
+        keys.add(entry.key());
       }
     }
     return keys;

@@ -51,6 +51,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -82,6 +83,7 @@ public final class Permit2Engine {
   private final SettlementFlow flow;
   private final SettlementOutcomes outcomes;
   private final ApprovalSponsor sponsor;
+  private final InFlightBalance balance;
 
   /** The Permit2 engine over {@code ctx}'s chains and ledger. */
   public Permit2Engine(SettlementContext ctx) {
@@ -93,6 +95,7 @@ public final class Permit2Engine {
         new SettlementOutcomes(
             ctx.ledger(), ctx.clock(), ctx.blocking(), ExactEvmFacilitator.class);
     this.sponsor = new ApprovalSponsor(ctx);
+    this.balance = new InFlightBalance(ctx);
   }
 
   // ------------------------------------------------------------------------------------ verify
@@ -128,6 +131,9 @@ public final class Permit2Engine {
 
   /** A refusal found on chain. */
   record Refusal(ErrorReason reason, String message) {}
+
+  /** Not a refusal: the balance is short only by settlements in flight; ask again. */
+  private static final Refusal WAIT = new Refusal(null, "settlements in flight");
 
   /**
    * One batch: the code of Permit2, the proxy and the token (each until seen once), the owner's
@@ -496,9 +502,20 @@ public final class Permit2Engine {
               + " already settled: the permit is spent");
     }
 
+    /** The owner's balance of the token this settlement spends, shared with EIP-3009. */
+    Reservations.Slot slot() {
+      return new Reservations.Slot(key.network(), check.asset(), check.owner(), key.ledgerKey());
+    }
+
     @Override
     public CompletableFuture<SettleResponse> execute(Instant claimedAt) {
-      return Permit2Engine.this.execute(this, claimedAt, 1);
+      // Held from before the owner's in-flight settlements are counted until the outcome is in
+      // the ledger, where other settlements then see it (as EIP-3009 settlements do).
+      Reservations.Slot slot = slot();
+      ctx.reservations().enter(slot);
+      return Permit2Engine.this
+          .execute(this, claimedAt, 1)
+          .whenComplete((response, error) -> ctx.reservations().leave(slot));
     }
 
     @Override
@@ -537,27 +554,40 @@ public final class Permit2Engine {
                       ErrorReason.UNEXPECTED_SETTLE_ERROR,
                       "settlement failed before broadcast: " + describe(e)));
     }
-    CompletableFuture<SettleResponse> settled;
+    CompletableFuture<Void> approved;
     if (p.approval != null && attempt == 1) {
       // erc20ApprovalGasSponsoring: fund (when short) and approve, each step in the ledger first.
-      settled =
+      approved =
           sponsor
               .approve(p.check, p.approval, p.key, p.attempt)
-              .thenCompose(
-                  refusal ->
-                      refusal != null
-                          ? fail(p, fence, refusal.reason(), refusal.message())
-                          : prepare(p, fence, attempt));
+              .thenAccept(
+                  refusal -> {
+                    if (refusal != null) {
+                      throw new ApprovalRefusedException(refusal);
+                    }
+                  });
     } else {
-      settled = prepare(p, fence, attempt);
+      approved = CompletableFuture.completedFuture(null);
     }
-    return settled.exceptionallyCompose(
-        e ->
-            fail(
-                p,
-                fence,
-                ErrorReason.UNEXPECTED_SETTLE_ERROR,
-                "settlement failed before broadcast: " + describe(e)));
+    return approved
+        .thenCompose(
+            ignored ->
+                CompletableFuture.supplyAsync(
+                    () -> balance.committedElsewhere(p.slot()), ctx.blocking()))
+        .thenCompose(committed -> prepare(p, fence, attempt, committed))
+        .exceptionallyCompose(
+            e -> {
+              Throwable cause = Futures.unwrap(e);
+              if (cause instanceof ApprovalRefusedException) {
+                Refusal refusal = ((ApprovalRefusedException) cause).refusal;
+                return fail(p, fence, refusal.reason(), refusal.message());
+              }
+              return fail(
+                  p,
+                  fence,
+                  ErrorReason.UNEXPECTED_SETTLE_ERROR,
+                  "settlement failed before broadcast: " + describe(e));
+            });
   }
 
   /**
@@ -597,7 +627,8 @@ public final class Permit2Engine {
    * ERC-1271 answer, the sender's ETH, the Permit2 nonce's bit, balance and allowance), refuses
    * what cannot succeed, then estimates the transaction as it will be sent.
    */
-  private CompletableFuture<SettleResponse> prepare(Payment p, Instant fence, int attempt) {
+  private CompletableFuture<SettleResponse> prepare(
+      Payment p, Instant fence, int attempt, InFlightBalance.Committed committed) {
     Permit2Check.Result check = p.check;
     EvmChain chain = check.chain();
     Permit2Authorization a = check.authorization();
@@ -620,11 +651,19 @@ public final class Permit2Engine {
     calls.add(RpcCall.of("eth_getBalance", sender.toLowerHex(), "latest"));
     int bitmapAt = calls.size();
     calls.add(ethCall(null, Permit2.ADDRESS, Permit2Calls.permit2NonceBitmap(a.from(), a.nonce())));
+    // Whether the owner's other signed settlements are mined: a mined one shows in the balance.
+    int receiptsAt = calls.size();
+    List<SettlementKey> receiptKeys =
+        InFlightBalance.receiptCalls(
+            calls, committed.signed(), ctx.reservations().others(p.slot()));
+    // Last: a node that answers a batch in order then reads a balance at least as new as the rest.
+    int balanceAt = calls.size();
+    calls.add(ethCall(null, check.asset(), Eip3009Calls.balanceOf(a.from())));
     return onChainChecks(check, p.amount.value(), true, null)
         .thenCompose(
             refusal -> {
               if (refusal != null) {
-                return fail(p, fence, refusal.reason(), refusal.message());
+                return refusedUnlessPaid(p, fence, refusal);
               }
               return chain
                   .rpc()
@@ -639,11 +678,12 @@ public final class Permit2Engine {
                         RpcResult bitmap = results.get(bitmapAt);
                         BigInteger word = bitmap.ok() ? decodeUint(bitmap) : null;
                         if (word != null && word.testBit(p.key.bitmapBit())) {
-                          return fail(
+                          return refusedUnlessPaid(
                               p,
                               fence,
-                              ErrorReason.PERMIT2_INVALID_NONCE,
-                              "Permit2 nonce " + a.nonce() + " of " + a.from() + " is used");
+                              new Refusal(
+                                  ErrorReason.PERMIT2_INVALID_NONCE,
+                                  "Permit2 nonce " + a.nonce() + " of " + a.from() + " is used"));
                         }
                         FeeQuote.Priced priced =
                             FeeQuote.fees(
@@ -659,6 +699,20 @@ public final class Permit2Engine {
                               ErrorReason.UNEXPECTED_SETTLE_ERROR,
                               "cannot read the nonce of " + sender);
                         }
+                        Refusal shortfall =
+                            reserve(
+                                p, fence, committed, results, receiptsAt, receiptKeys, balanceAt);
+                        if (shortfall == WAIT) {
+                          // The owner holds enough for this payment alone: the shortfall is
+                          // settlements in flight, which may yet fail or have been counted twice.
+                          // Ask again until they resolve, while the claim is surely this one's.
+                          return ctx.delays()
+                              .delay(chain.config().pollInterval())
+                              .thenCompose(ignored -> execute(p, fence, attempt));
+                        }
+                        if (shortfall != null) {
+                          return fail(p, fence, shortfall.reason(), shortfall.message());
+                        }
                         RpcResult gas = results.get(gasBalanceAt);
                         return estimate(
                             p,
@@ -669,6 +723,94 @@ public final class Permit2Engine {
                             attempt);
                       });
             });
+  }
+
+  /**
+   * Reserves the amount from the owner's balance, less what this process and facilitators sharing
+   * the ledger have in flight from it (EIP-3009 and Permit2 alike), decided under one lock: of two
+   * permits that together exceed the balance, the second is refused before anything is signed. Null
+   * when reserved.
+   */
+  private Refusal reserve(
+      Payment p,
+      Instant fence,
+      InFlightBalance.Committed committed,
+      List<RpcResult> results,
+      int receiptsAt,
+      List<SettlementKey> receiptKeys,
+      int balanceAt) {
+    RpcResult read = results.get(balanceAt);
+    BigInteger held = read.ok() ? decodeUint(read) : null;
+    if (held == null) {
+      return new Refusal(
+          ErrorReason.UNEXPECTED_SETTLE_ERROR,
+          "cannot read the token balance of " + p.check.owner());
+    }
+    if (committed.tooMany()) {
+      return new Refusal(
+          ErrorReason.PERMIT2_INSUFFICIENT_BALANCE,
+          "the owner has "
+              + InFlightBalance.IN_FLIGHT_LIMIT
+              + " or more settlements in flight; retry when they are done");
+    }
+    Set<SettlementKey> mined = InFlightBalance.mined(results, receiptsAt, receiptKeys);
+    BigInteger elsewhere = committed.unsigned();
+    for (SettlementRecord record : committed.signed()) {
+      if (!mined.contains(record.key())) {
+        elsewhere = elsewhere.add(record.amount().value());
+      }
+    }
+    BigInteger value = p.amount.value();
+    if (ctx.reservations().reserve(p.slot(), value, held.subtract(elsewhere), mined)) {
+      return null;
+    }
+    BigInteger inFlight = elsewhere.add(ctx.reservations().reservedBesides(p.slot(), mined));
+    Duration patience = p.check.chain().config().receiptTimeout();
+    if (patience.compareTo(ctx.claimLease().dividedBy(2)) > 0) {
+      patience = ctx.claimLease().dividedBy(2);
+    }
+    if (held.compareTo(value) >= 0
+        && inFlight.signum() > 0
+        && ctx.clock().instant().isBefore(fence.plus(patience))) {
+      return WAIT;
+    }
+    return new Refusal(
+        ErrorReason.PERMIT2_INSUFFICIENT_BALANCE,
+        "the owner holds "
+            + held
+            + " of the token, of which "
+            + inFlight
+            + " is committed to settlements in flight; the payment is "
+            + value);
+  }
+
+  /**
+   * A refusal, unless it is a used nonce and the chain proves the nonce paid this very payment (a
+   * front-run of our permit, or the owner settling it elsewhere): then the payment is recorded
+   * confirmed by that transaction. Nothing of ours was signed.
+   */
+  private CompletableFuture<SettleResponse> refusedUnlessPaid(
+      Payment p, Instant fence, Refusal refusal) {
+    if (refusal.reason() != ErrorReason.PERMIT2_INVALID_NONCE) {
+      return fail(p, fence, refusal.reason(), refusal.message());
+    }
+    return Permit2UsedBy.find(
+            p.check.chain(),
+            p.key,
+            p.check.mode().scheme(),
+            p.check.asset(),
+            p.check.payTo(),
+            p.amount,
+            null)
+        .thenCompose(
+            theirs ->
+                theirs == null
+                    ? fail(p, fence, refusal.reason(), refusal.message())
+                    : outcomes.record(
+                        p.key.ledgerKey(),
+                        OutcomeFence.ofClaim(fence),
+                        SettlementState.CONFIRMED,
+                        theirs.response()));
   }
 
   private CompletableFuture<SettleResponse> estimate(
@@ -741,6 +883,7 @@ public final class Permit2Engine {
                 if (!ctx.ledger().submitted(p.key.ledgerKey(), submission, fence, ctx.now())) {
                   throw new ClaimLostException();
                 }
+                ctx.reservations().signed(p.slot(), submission.transaction());
                 return submission;
               } catch (RuntimeException e) {
                 lane.release(nonce); // nothing left this process
@@ -854,33 +997,32 @@ public final class Permit2Engine {
                     Futures.unwrap(error) instanceof TimeoutException
                         ? "no receipt within " + timeout.toSeconds() + " s"
                         : "receipt polling failed: " + describe(error);
-                return new Outcome(
-                    SettlementState.PENDING,
-                    reply(p.check)
-                        .pending(
-                            hash,
-                            "transaction "
-                                + hash
-                                + " was broadcast; "
-                                + why
-                                + "; settle again to follow it"));
+                return done(
+                    new Outcome(
+                        SettlementState.PENDING,
+                        reply(p.check)
+                            .pending(
+                                hash,
+                                "transaction "
+                                    + hash
+                                    + " was broadcast; "
+                                    + why
+                                    + "; settle again to follow it")));
               }
               if (lane != null) {
                 lane.done(EvmLedgerKey.accountNonce(submission));
               }
-              return reported(
+              return explained(
+                  chain,
                   p.key,
+                  p.check.mode().scheme(),
                   p.check.asset(),
-                  judge(
-                      p.key,
-                      p.check.mode().scheme(),
-                      p.check.asset(),
-                      p.check.payTo(),
-                      p.amount,
-                      receipt,
-                      hash),
+                  p.check.payTo(),
+                  p.amount,
+                  receipt,
                   hash);
             })
+        .thenCompose(outcome -> outcome)
         .thenCompose(
             outcome ->
                 outcomes.record(
@@ -918,6 +1060,29 @@ public final class Permit2Engine {
               "transaction " + hash + " emitted no Transfer of " + amount + " to " + payTo));
     }
     return new Outcome(SettlementState.CONFIRMED, reply.settled(hash, amount));
+  }
+
+  /**
+   * What a mined receipt means, a failure explained when it can be: our transaction reverts when
+   * another used the nonce first (anyone can call the exact proxy with a permit seen in the pool);
+   * if that transaction moved exactly this payment, the payment is confirmed by it. Failures that
+   * stand are reported to the revert listener.
+   */
+  private CompletableFuture<Outcome> explained(
+      EvmChain chain,
+      Permit2LedgerKey key,
+      String scheme,
+      EvmAddress asset,
+      EvmAddress payTo,
+      TokenAmount amount,
+      JsonNode receipt,
+      String hash) {
+    Outcome outcome = judge(key, scheme, asset, payTo, amount, receipt, hash);
+    if (outcome.state() != SettlementState.FAILED) {
+      return done(outcome);
+    }
+    return Permit2UsedBy.find(chain, key, scheme, asset, payTo, amount, hash)
+        .thenApply(theirs -> theirs != null ? theirs : reported(key, asset, outcome, hash));
   }
 
   private Outcome reported(Permit2LedgerKey key, EvmAddress asset, Outcome outcome, String hash) {
@@ -985,20 +1150,18 @@ public final class Permit2Engine {
                 if (lane != null) {
                   lane.done(accountNonce);
                 }
-                Outcome outcome =
-                    reported(
-                        key,
-                        asset,
-                        judge(key, scheme, asset, payTo, record.amount(), receipt, hash),
-                        hash);
-                return outcomes
-                    .record(
-                        key.ledgerKey(),
-                        OutcomeFence.ofTransaction(hash),
-                        outcome.state(),
-                        outcome.response())
+                return explained(chain, key, scheme, asset, payTo, record.amount(), receipt, hash)
+                    .thenCompose(
+                        outcome ->
+                            outcomes
+                                .record(
+                                    key.ledgerKey(),
+                                    OutcomeFence.ofTransaction(hash),
+                                    outcome.state(),
+                                    outcome.response())
+                                .thenApply(r -> outcome))
                     .thenApply(
-                        r ->
+                        outcome ->
                             outcome.state() == SettlementState.CONFIRMED
                                 ? Resolved.CONFIRMED
                                 : Resolved.FAILED);
@@ -1018,16 +1181,30 @@ public final class Permit2Engine {
                 if (lane != null) {
                   lane.unhold(accountNonce);
                 }
-                return outcomes
-                    .record(
-                        key.ledgerKey(),
-                        OutcomeFence.ofTransaction(hash),
-                        SettlementState.FAILED,
-                        new SettleReply(key.network().toString(), key.owner().toString())
-                            .refused(
-                                ErrorReason.PERMIT2_INVALID_NONCE,
-                                "the Permit2 nonce was used by another transaction"))
-                    .thenApply(r -> Resolved.FAILED);
+                // Used by another transaction: the payment itself when the chain proves it.
+                return Permit2UsedBy.find(chain, key, scheme, asset, payTo, record.amount(), hash)
+                    .thenCompose(
+                        theirs -> {
+                          Outcome outcome =
+                              theirs != null
+                                  ? theirs
+                                  : new Outcome(
+                                      SettlementState.FAILED,
+                                      new SettleReply(
+                                              key.network().toString(), key.owner().toString())
+                                          .refused(
+                                              ErrorReason.PERMIT2_INVALID_NONCE,
+                                              "the Permit2 nonce was used by another transaction"
+                                                  + " that did not make this payment"));
+                          return outcomes
+                              .record(
+                                  key.ledgerKey(),
+                                  OutcomeFence.ofTransaction(hash),
+                                  outcome.state(),
+                                  outcome.response())
+                              .thenApply(
+                                  r -> theirs != null ? Resolved.CONFIRMED : Resolved.FAILED);
+                        });
               }
               return chain
                   .rpc()
@@ -1055,6 +1232,17 @@ public final class Permit2Engine {
                         return Resolved.STILL_PENDING;
                       });
             });
+  }
+
+  /** The sponsored approval could not be made to land: the payment fails with its reason. */
+  private static final class ApprovalRefusedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient Refusal refusal;
+
+    ApprovalRefusedException(Refusal refusal) {
+      super(refusal.message(), null, false, false);
+      this.refusal = refusal;
+    }
   }
 
   /** The ledger gave this payment to another facilitator while this one was signing. */

@@ -71,7 +71,7 @@ class ReservationsTest {
     reservations.reserve(first, TEN, TEN.add(TEN), Set.of());
     reservations.signed(first, "0xabc");
     assertThat(reservations.others(key(PAYER)))
-        .containsExactly(new Reservations.Entry(first, TEN, "0xabc"));
+        .containsExactly(new Reservations.Entry(first.ledgerKey(), TEN, "0xabc"));
 
     // Mined: the payer's balance fell to 10 and still covers one more.
     EvmLedgerKey second = key(PAYER);
