@@ -26,6 +26,7 @@ import io.x402j.evm.Permit2Payload;
 import io.x402j.evm.Permit2Witness;
 import io.x402j.evm.PrivateKeySigner;
 import io.x402j.evm.Signer;
+import io.x402j.evm.facilitator.internal.Permit2LedgerKey;
 import io.x402j.evm.rpc.JsonRpcClient;
 import io.x402j.settlement.InMemorySettlementLedger;
 import io.x402j.settlement.SettlementFilter;
@@ -359,6 +360,59 @@ class Erc20ApprovalSponsoringIT {
                 - sentB)
         .as("one funding and one settlement between both")
         .isEqualTo(2);
+  }
+
+  @Test
+  void reconcileSendsARecordedButUnsentApprovalAndTheRetriedSettleFollowsIt() throws Exception {
+    PrivateKeySigner payer = account("twice");
+    rpc().call("anvil_setBalance", payer.address().toLowerHex(), Hex.quantity(ETH)).join();
+    InMemorySettlementLedger ledger = new InMemorySettlementLedger();
+    Map<String, Object> approval = approvalInfo(payer, 0, 60_000);
+    SchemeRequest request = request(payer, approval);
+    // A facilitator recorded the approval, then died before broadcasting it.
+    Permit2LedgerKey payment =
+        new Permit2LedgerKey(
+            info.network(),
+            payer.address(),
+            Permit2Payload.fromMap(request.payload().payload()).authorization().nonce());
+    String raw = (String) approval.get("signedTransaction");
+    String hash = Eip1559Transaction.hash(Hex.decode(raw)).toString();
+    SettlementKey key = new SettlementKey(info.network(), "erc20-approval", payment.paymentId());
+    Instant at = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    SettlementLedger.Claim claim =
+        ledger.claim(
+            new SettlementRequest(
+                key,
+                hash.toLowerCase(java.util.Locale.ROOT),
+                new io.x402j.settlement.Transfer(
+                    plain.toLowerHex(),
+                    payer.address().toLowerHex(),
+                    Permit2.ADDRESS.toLowerHex(),
+                    TokenAmount.of(PRICE)),
+                Map.of(),
+                null),
+            at,
+            Duration.ofSeconds(30));
+    assertThat(claim.owned()).isTrue();
+    assertThat(
+            ledger.submitted(
+                key,
+                new Submission(hash, payer.address().toLowerHex(), 0L, raw),
+                claim.record().updatedAt(),
+                at))
+        .isTrue();
+    long sent = devnet.transactionCount(gas.address());
+    try (ExactEvmFacilitator restarted = facilitator(ledger)) {
+      assertThat(restarted.reconcile().join().rebroadcast()).isEqualTo(1);
+      assertThat(devnet.transactionCount(payer.address())).as("the same approval").isEqualTo(1);
+      SettleResponse settled = restarted.settle(request).join();
+      assertThat(settled.success()).as(settled.toString()).isTrue();
+    }
+    assertThat(ledger.find(key).orElseThrow().state()).isEqualTo(SettlementState.CONFIRMED);
+    assertThat(devnet.transactionCount(payer.address())).isEqualTo(1);
+    assertThat(devnet.transactionCount(gas.address()))
+        .as("no funding, one settlement")
+        .isEqualTo(sent + 1);
   }
 
   /** A ledger whose process dies when it would record the Permit2 settlement transaction. */

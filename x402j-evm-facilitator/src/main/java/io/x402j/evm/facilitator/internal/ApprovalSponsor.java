@@ -656,6 +656,87 @@ final class ApprovalSponsor {
             });
   }
 
+  // --------------------------------------------------------------------------------- reconcile
+
+  /** Whether a ledger record is one of this class's steps (a funding or an approval). */
+  static boolean owns(SettlementKey key) {
+    return key.network().isEvm()
+        && (APPROVAL_SCHEME.equals(key.scheme()) || FUNDING_SCHEME.equals(key.scheme()));
+  }
+
+  /**
+   * Resolves a submitted funding or approval step after a restart: its receipt confirms or fails
+   * it; a transaction the node holds stays pending; one the node does not know is broadcast again
+   * from the signed bytes in the ledger (never another transaction). The payment itself resumes on
+   * its next {@code /settle}, which follows these records instead of repeating them.
+   */
+  CompletableFuture<Permit2Engine.Resolved> reconcile(SettlementRecord record) {
+    EvmChain chain = ctx.chains().get(record.key().network());
+    Submission submission = record.submission();
+    if (chain == null || submission == null) {
+      return done(Permit2Engine.Resolved.STILL_PENDING);
+    }
+    SettlementKey key = record.key();
+    String hash = submission.transaction();
+    boolean funding = FUNDING_SCHEME.equals(key.scheme());
+    NonceLane lane = funding ? chain.laneOf(EvmLedgerKey.signer(submission)) : null;
+    long nonce = EvmLedgerKey.accountNonce(submission);
+    return chain
+        .rpc()
+        .batch(
+            List.of(
+                RpcCall.of("eth_getTransactionReceipt", hash),
+                RpcCall.of("eth_getTransactionByHash", hash)))
+        .thenCompose(
+            results -> {
+              JsonNode receipt = results.get(0).ok() ? results.get(0).result() : null;
+              if (receipt != null && !receipt.isNull()) {
+                if (lane != null) {
+                  lane.done(nonce);
+                }
+                boolean ok = "0x1".equals(receipt.path("status").asText());
+                SettleResponse response =
+                    ok
+                        ? reply(key).settled(hash, TokenAmount.ZERO)
+                        : reply(key)
+                            .failedIn(
+                                hash,
+                                funding
+                                    ? ErrorReason.UNEXPECTED_SETTLE_ERROR
+                                    : ErrorReason.ERC20_APPROVAL_TX_FAILED,
+                                "transaction " + hash + " reverted");
+                return record(
+                        key,
+                        OutcomeFence.ofTransaction(hash),
+                        ok ? SettlementState.CONFIRMED : SettlementState.FAILED,
+                        response)
+                    .thenApply(
+                        r -> ok ? Permit2Engine.Resolved.CONFIRMED : Permit2Engine.Resolved.FAILED);
+              }
+              JsonNode pooled = results.get(1).ok() ? results.get(1).result() : null;
+              if (pooled != null && !pooled.isNull()) {
+                if (lane != null) {
+                  lane.hold(nonce);
+                }
+                return done(Permit2Engine.Resolved.STILL_PENDING);
+              }
+              return chain
+                  .rpc()
+                  .call("eth_sendRawTransaction", submission.raw())
+                  .handle(
+                      (sent, error) -> {
+                        if (error == null || NodeRefusal.of(error) == NodeRefusal.ALREADY_KNOWN) {
+                          LOG.info("rebroadcast sponsored step {} from the ledger", hash);
+                          if (lane != null) {
+                            lane.hold(nonce);
+                          }
+                          return Permit2Engine.Resolved.REBROADCAST;
+                        }
+                        return Permit2Engine.Resolved.STILL_PENDING;
+                      });
+            });
+  }
+
   // ----------------------------------------------------------------------------------- helpers
 
   /** The receipt of {@code hash}, or null when none came within the receipt timeout. */

@@ -39,6 +39,7 @@ public final class Reconciler {
   private final ReceiptJudge judge;
   private final OutcomeRecorder recorder;
   private final Permit2Engine permit2;
+  private final ApprovalSponsor sponsor;
 
   /**
    * A reconciler of the settlements of {@code ctx}'s ledger on its chains: EIP-3009 ones itself,
@@ -47,6 +48,7 @@ public final class Reconciler {
   public Reconciler(SettlementContext ctx, Permit2Engine permit2) {
     this.ctx = ctx;
     this.permit2 = permit2;
+    this.sponsor = new ApprovalSponsor(ctx);
     this.judge = new ReceiptJudge(ctx.onRevert());
     this.recorder = new OutcomeRecorder(ctx);
   }
@@ -78,6 +80,13 @@ public final class Reconciler {
                             all.add(
                                 reconcileOne(key, record)
                                     .exceptionally(e -> Resolution.STILL_PENDING)));
+                if (ApprovalSponsor.owns(record.key())) {
+                  all.add(
+                      sponsor
+                          .reconcile(record)
+                          .thenApply(r -> Resolution.valueOf(r.name()))
+                          .exceptionally(e -> Resolution.STILL_PENDING));
+                }
                 Permit2LedgerKey.from(record.key())
                     .ifPresent(
                         key ->
