@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -211,9 +210,6 @@ class GasSponsoringInteropIT {
   }
 
   @Test
-  @Disabled(
-      "the x402j facilitator does not settle erc20ApprovalGasSponsoring yet (lane sponsor): it"
-          + " answers permit2_allowance_required; enable when it does")
   void theX402jFacilitatorSettlesTheOfficialClientsSignedErc20Approval() throws Exception {
     // A payer with plain tokens (no EIP-2612), no ETH and no Permit2 allowance.
     PrivateKeySigner payer = PrivateKeySigner.generate(new SecureRandom());
