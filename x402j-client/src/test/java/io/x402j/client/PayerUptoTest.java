@@ -334,7 +334,8 @@ class PayerUptoTest {
   @Test
   void aReceiptCountsOnceEvenWhenReportedTwice() {
     SpendLog log = SpendLog.inMemory();
-    Payer payer = confirmingPayer(new ScriptedScheme("upto", Map.of()), SpendControls.unlimited(), log);
+    Payer payer =
+        confirmingPayer(new ScriptedScheme("upto", Map.of()), SpendControls.unlimited(), log);
     PaymentAuthorization auth = payer.authorize(challenge(required(null, upto(50_000))));
 
     payer.paid(auth, 200, settled(10_000));
@@ -347,7 +348,8 @@ class PayerUptoTest {
   void chargesSurviveARestartOfAFileLog(@TempDir Path dir) {
     Path file = dir.resolve("spend.jsonl");
     try (SpendLog log = SpendLog.open(file)) {
-      Payer payer = confirmingPayer(new ScriptedScheme("upto", Map.of()), SpendControls.unlimited(), log);
+      Payer payer =
+          confirmingPayer(new ScriptedScheme("upto", Map.of()), SpendControls.unlimited(), log);
       PaymentAuthorization auth = payer.authorize(challenge(required(null, upto(600_000))));
       payer.paid(auth, 200, settled(1));
     }
@@ -408,7 +410,8 @@ class PayerUptoTest {
   void theClientReportsTheCeilingAndTheAmountCharged() throws Exception {
     client =
         X402Client.builder(
-                confirmingPayer(new ScriptedScheme("upto", Map.of()), SpendControls.unlimited(), log))
+                confirmingPayer(
+                    new ScriptedScheme("upto", Map.of()), SpendControls.unlimited(), log))
             .build();
     shop.answersWithReceipt(receipt("\"2500\""));
 

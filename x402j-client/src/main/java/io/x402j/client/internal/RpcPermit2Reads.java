@@ -1,9 +1,9 @@
 package io.x402j.client.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.x402j.client.PlannedPayment;
 import io.x402j.core.Network;
 import io.x402j.core.NetworkPattern;
-import io.x402j.client.PlannedPayment;
 import io.x402j.core.support.Text;
 import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.SettleResponse;
@@ -153,7 +153,8 @@ public final class RpcPermit2Reads implements Permit2Reads {
                   List.of(
                       RpcCall.of("eth_getTransactionByHash", hash),
                       RpcCall.of("eth_getTransactionReceipt", hash),
-                      ethCall(Permit2.ADDRESS, Permit2Calls.permit2NonceBitmap(a.from(), a.nonce()))))
+                      ethCall(
+                          Permit2.ADDRESS, Permit2Calls.permit2NonceBitmap(a.from(), a.nonce()))))
               .join();
     } catch (CompletionException e) {
       throw new IllegalStateException(
