@@ -643,7 +643,13 @@ final class PayCommand implements Callable<Integer> {
                         ? " (the server claimed "
                             + amount(paid, charge.reported())
                             + ", above the ceiling: counted at the ceiling)"
-                        : " (no settled amount reported: counted at the ceiling)"));
+                        : charge.reported() != null
+                            ? " (the server reported "
+                                + amount(paid, charge.reported())
+                                + "; counted at the ceiling: "
+                                + charge.why()
+                                + ")"
+                            : " (no settled amount reported: counted at the ceiling)"));
       }
       if (receipt == null) {
         err.println(

@@ -129,7 +129,8 @@ class PayPermit2CommandTest {
   }
 
   @Test
-  void anUptoPaymentShowsTheCeilingAndWhatWasCharged() throws Exception {
+  void anUptoPaymentWithoutANodeShowsTheReportedAmountCountedAtTheCeiling() throws Exception {
+    // Confirmed on chain (with a node) the settled amount is charged: PayPermit2IT.
     shop.asks(asks(null, upto(50_000))).answersWithReceipt(receipt("2500"));
 
     Run run = pay();
@@ -138,7 +139,9 @@ class PayPermit2CommandTest {
     assertThat(run.out()).isEqualTo("paid");
     assertThat(run.err())
         .contains("paid up to 0.05 USDC on eip155:84532")
-        .contains("ceiling 0.05 USDC, charged 0.0025 USDC (the settled amount)");
+        .contains(
+            "ceiling 0.05 USDC, charged 0.05 USDC (the server reported 0.0025 USDC; counted at"
+                + " the ceiling: no EVM node for eip155:84532 to confirm the settlement on chain)");
   }
 
   @Test

@@ -10,24 +10,31 @@ import java.util.Optional;
  * against spend controls.
  *
  * <p>For {@code upto} the charged amount is the {@code amount} of the server's settlement receipt
- * when the receipt reports success with an amount within the ceiling. Without such a receipt (none,
- * unreadable, a failure, no amount) the payment keeps counting at its ceiling: the signed permit
- * allows that much until it expires. A receipt claiming more than the ceiling is not believed
- * either: the payment counts at its ceiling and {@link #reportedAboveCeiling()} says so (the chain
- * cannot move more than the ceiling the buyer signed). For {@code exact} the charged amount is
- * always the amount authorised.
+ * only when the chain confirms it (an {@link UptoSettlementCheck}, by default the {@link
+ * Payer.Builder#evmRpcUrl} node of the network): the receipt's transaction succeeded, is the upto
+ * proxy's {@code settle} of this very permit for that amount, carries the token's {@code Transfer}
+ * of that amount from the payer to {@code payTo}, and the permit's Permit2 nonce is spent. The
+ * seller's word alone never lowers a reserve: the seller may be the facilitator, and an unspent
+ * permit lets it move the whole ceiling until the permit's deadline. Otherwise (no node, no
+ * receipt, a failure, no amount, a 0 settlement which sends no transaction, a check that fails or
+ * cannot be done) the payment keeps counting at its ceiling and {@link #why()} says why. A receipt
+ * claiming more than the ceiling is not believed either: {@link #reportedAboveCeiling()} says so.
+ * For {@code exact} the charged amount is always the amount authorised.
  *
  * @param scheme the scheme paid, e.g. {@code exact} or {@code upto}
  * @param authorized the most the signed payment allows, in atomic units
  * @param charged what counts against budgets and is in the spend log: at most {@code authorized}
  * @param reported the amount the server's receipt reported, or {@code null} when it reported none
  *     (kept for people; never counted when above {@code authorized})
+ * @param why how {@code charged} was decided, for people (e.g. why a reported amount was not
+ *     believed)
  */
 public record Charge(
-    String scheme, TokenAmount authorized, TokenAmount charged, TokenAmount reported) {
+    String scheme, TokenAmount authorized, TokenAmount charged, TokenAmount reported, String why) {
   /** Validates the fields. */
   public Charge {
     Objects.requireNonNull(scheme, "scheme");
+    Objects.requireNonNull(why, "why");
     Objects.requireNonNull(authorized, "authorized");
     Objects.requireNonNull(charged, "charged");
     if (charged.compareTo(authorized) > 0) {
@@ -36,12 +43,20 @@ public record Charge(
     }
   }
 
+  /** A charge without a stated reason (kept for callers of the four-field form). */
+  public Charge(String scheme, TokenAmount authorized, TokenAmount charged, TokenAmount reported) {
+    this(scheme, authorized, charged, reported, "");
+  }
+
   /** Whether the server's receipt claimed more than was authorised (and was not believed). */
   public boolean reportedAboveCeiling() {
     return reported != null && reported.compareTo(authorized) > 0;
   }
 
-  /** Whether the charged amount is the one the server reported (not the ceiling by default). */
+  /**
+   * Whether the charged amount is the one the server reported (for {@code upto} below the ceiling:
+   * confirmed on chain), not the ceiling by default.
+   */
   public boolean confirmed() {
     return reported != null && reported.equals(charged);
   }

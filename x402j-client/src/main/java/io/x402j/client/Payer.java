@@ -79,6 +79,7 @@ public final class Payer {
   private final Clock clock;
   private final HeaderCodec headers = HeaderCodec.standard();
   private final Reader reader;
+  private final UptoSettlementCheck uptoCheck;
 
   /**
    * The spend log id of each authorization handed out whose answer has not been seen, to lower an
@@ -99,6 +100,7 @@ public final class Payer {
     this.listeners = List.copyOf(b.listeners);
     this.clock = b.clock;
     this.reader = new Reader(b.networks);
+    this.uptoCheck = b.uptoCheck;
   }
 
   /** Starts a payer; it needs a signer or a scheme. */
@@ -204,11 +206,12 @@ public final class Payer {
   /**
    * Tells the payer how the request paid with {@code authorization} ended, and returns what it
    * cost: for an {@code upto} payment the spend recorded at its ceiling is lowered to the amount
-   * the receipt reports settled (see {@link Charge} for when a reported amount is believed), so
+   * the receipt reports settled only when the chain confirms it (see {@link Charge}; needs an
+   * {@link Builder#evmRpcUrl} node of the network or an {@link Builder#uptoSettlementCheck}), so
    * budgets get the difference back. Also tells the hooks, as {@link #paid(PlannedPayment, int,
    * SettleResponse)}. {@link X402Client} and the OkHttp interceptor call this; callers using {@link
    * #authorize} with another HTTP client should too, else an {@code upto} payment keeps counting at
-   * its ceiling.
+   * its ceiling. The on-chain check runs in the calling thread (a few JSON-RPC reads).
    *
    * @param status the HTTP status of the paid request
    * @param receipt the settlement receipt ({@link #receipt}), or {@code null} when there is none
@@ -216,8 +219,8 @@ public final class Payer {
   public Charge paid(PaymentAuthorization authorization, int status, SettleResponse receipt) {
     Objects.requireNonNull(authorization, "authorization");
     PlannedPayment payment = authorization.payment();
-    Charge charge = charge(payment, receipt);
     Long spendId = unanswered.remove(authorization);
+    Charge charge = charge(authorization, receipt, spendId != null);
     if (spendId != null && charge.charged().compareTo(charge.authorized()) < 0) {
       try {
         log.charge(spendId, charge.charged(), payment.usdOf(charge.charged()).orElse(null));
@@ -230,12 +233,15 @@ public final class Payer {
     return charge;
   }
 
-  /** What {@code payment} cost, by the receipt when it is believable; see {@link Charge}. */
-  static Charge charge(PlannedPayment payment, SettleResponse receipt) {
+  /**
+   * What {@code authorization} cost, by the receipt when the chain confirms it; see {@link Charge}.
+   * {@code check} is false when the answer was already counted (nothing would be lowered).
+   */
+  private Charge charge(PaymentAuthorization authorization, SettleResponse receipt, boolean check) {
+    PlannedPayment payment = authorization.payment();
     PaymentRequirements r = payment.requirements();
     TokenAmount authorized = r.amount();
     TokenAmount reported = receipt == null ? null : receipt.amount();
-    TokenAmount charged = authorized;
     if (reported != null && reported.compareTo(authorized) > 0) {
       LOG.warn(
           "the receipt for {} claims {} settled, more than the {} authorised; counted at {}",
@@ -243,13 +249,52 @@ public final class Payer {
           reported,
           authorized,
           authorized);
-    } else if (UPTO.equals(r.scheme())
-        && receipt != null
-        && receipt.success()
-        && reported != null) {
-      charged = reported;
+      return ceiling(r, reported, "the receipt claims more than the ceiling authorised");
     }
-    return new Charge(r.scheme(), authorized, charged, reported);
+    if (!UPTO.equals(r.scheme())) {
+      return ceiling(r, reported, "an " + r.scheme() + " payment costs what it authorised");
+    }
+    if (receipt == null || !receipt.success() || reported == null) {
+      return ceiling(r, reported, "no successful receipt with an amount");
+    }
+    if (reported.equals(authorized)) {
+      return ceiling(r, reported, "the receipt reports the whole ceiling settled");
+    }
+    if (reported.value().signum() == 0) {
+      // Nothing was broadcast, so nothing on chain spent the permit: it stays spendable at its
+      // ceiling until its deadline, and is counted so.
+      return ceiling(
+          r, reported, "a 0 settlement sends no transaction: the permit stays spendable");
+    }
+    if (!check) {
+      return ceiling(r, reported, "this answer was already counted");
+    }
+    if (uptoCheck == null) {
+      return ceiling(
+          r, reported, "no EVM node for " + r.network() + " to confirm the settlement on chain");
+    }
+    Optional<String> refusal;
+    try {
+      Map<String, Object> payload =
+          headers.decodePaymentSignature(authorization.headerValue()).payload();
+      refusal = uptoCheck.refusal(payment, payload, receipt);
+    } catch (RuntimeException e) {
+      refusal = Optional.of("the settlement could not be checked: " + e.getMessage());
+    }
+    if (refusal.isPresent()) {
+      LOG.warn(
+          "the receipt for {} claims {} settled, not confirmed on chain ({}); counted at {}",
+          payment.describe(),
+          reported,
+          Text.quote(refusal.get()),
+          authorized);
+      return ceiling(r, reported, "not confirmed on chain: " + refusal.get());
+    }
+    return new Charge(r.scheme(), authorized, reported, reported, "confirmed on chain");
+  }
+
+  private static Charge ceiling(PaymentRequirements r, TokenAmount reported, String why) {
+    return new Charge(r.scheme(), r.amount(), r.amount(), reported, why);
   }
 
   /**
@@ -487,6 +532,9 @@ public final class Payer {
     private MintInfoSource mints;
     private final Map<Network, String> evmRpcUrls = new java.util.LinkedHashMap<>();
     private Permit2Reads permit2Reads;
+    private UptoSettlementCheck uptoCheck;
+    private boolean uptoCheckGiven;
+    private boolean unlimitedPermit2Approvals;
 
     private Builder() {}
 
@@ -539,6 +587,30 @@ public final class Payer {
      */
     public Builder permit2Reads(Permit2Reads reads) {
       this.permit2Reads = Objects.requireNonNull(reads, "reads");
+      return this;
+    }
+
+    /**
+     * How an {@code upto} receipt's amount is confirmed before a reserve is lowered from the
+     * ceiling (default: the {@link #evmRpcUrl} node of the payment's network, when one is given;
+     * else none, and every {@code upto} payment counts at its ceiling). A check must not trust the
+     * seller or its facilitator.
+     */
+    public Builder uptoSettlementCheck(UptoSettlementCheck check) {
+      this.uptoCheck = Objects.requireNonNull(check, "check");
+      this.uptoCheckGiven = true;
+      return this;
+    }
+
+    /**
+     * Lets the raw {@code approve(Permit2, ...)} transaction {@link #signer} signs for an {@code
+     * erc20ApprovalGasSponsoring} extension allow Permit2 the uint256 maximum, as the official
+     * client does. By default it allows exactly the payment's amount, so an approval the seller's
+     * facilitator broadcasts never exposes the rest of the balance (an {@code eip2612GasSponsoring}
+     * permit always allows exactly the amount).
+     */
+    public Builder unlimitedPermit2Approvals() {
+      this.unlimitedPermit2Approvals = true;
       return this;
     }
 
@@ -652,7 +724,7 @@ public final class Payer {
                 + ".unlimited()) to pay whatever a server asks");
       }
       schemes = SchemeRegistry.builder();
-      Permit2Reads nodes =
+      RpcPermit2Reads nodes =
           evmRpcUrls.isEmpty()
               ? null
               : RpcPermit2Reads.of(
@@ -663,6 +735,9 @@ public final class Payer {
                               Map.Entry::getValue,
                               (a, b) -> b,
                               java.util.LinkedHashMap::new)));
+      if (!uptoCheckGiven) {
+        uptoCheck = nodes == null ? null : nodes::uptoSettlementRefusal;
+      }
       for (Registration r : registrations) {
         if (r.client() != null) {
           schemes.registerBothVersions(r.client().scheme(), r.networks(), r.client());
@@ -698,6 +773,10 @@ public final class Payer {
           UptoEvmClient.of(signer)
               .withMaxAuthorizationLifetime(maxAuthorizationLifetime)
               .withPermit2Reads(reads);
+      if (!unlimitedPermit2Approvals) {
+        exact = exact.withExactPermit2Approvals();
+        upto = upto.withExactPermit2Approvals();
+      }
       schemes.registerBothVersions(exact.scheme(), networks, exact);
       // upto exists in protocol v2 only.
       schemes.register(2, upto.scheme(), networks, upto);

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -96,6 +97,19 @@ class PayerUptoTest {
         .scheme(NetworkPattern.namespace("eip155"), scheme)
         .spendControls(controls)
         .spendLog(log)
+        .build();
+  }
+
+  /**
+   * A payer whose upto receipts are confirmed by a stand-in for the chain (the on-chain check
+   * itself is tested against anvil in PayerUptoChainIT).
+   */
+  static Payer confirmingPayer(SchemeClient scheme, SpendControls controls, SpendLog log) {
+    return Payer.builder()
+        .scheme(NetworkPattern.namespace("eip155"), scheme)
+        .spendControls(controls)
+        .spendLog(log)
+        .uptoSettlementCheck((payment, payload, receipt) -> Optional.empty())
         .build();
   }
 
@@ -225,10 +239,10 @@ class PayerUptoTest {
   }
 
   @Test
-  void theBudgetIsReservedAtTheCeilingAndReleasedToWhatTheReceiptSaysWasCharged() {
+  void theBudgetIsReservedAtTheCeilingAndReleasedToWhatTheChainConfirmsWasCharged() {
     SpendLog log = SpendLog.inMemory();
     Payer payer =
-        payer(
+        confirmingPayer(
             new ScriptedScheme("upto", Map.of()),
             SpendControls.builder().budgetUsd("$1.00", Duration.ofDays(1)).build(),
             log);
@@ -320,7 +334,8 @@ class PayerUptoTest {
   @Test
   void aReceiptCountsOnceEvenWhenReportedTwice() {
     SpendLog log = SpendLog.inMemory();
-    Payer payer = payer(new ScriptedScheme("upto", Map.of()), SpendControls.unlimited(), log);
+    Payer payer =
+        confirmingPayer(new ScriptedScheme("upto", Map.of()), SpendControls.unlimited(), log);
     PaymentAuthorization auth = payer.authorize(challenge(required(null, upto(50_000))));
 
     payer.paid(auth, 200, settled(10_000));
@@ -333,16 +348,17 @@ class PayerUptoTest {
   void chargesSurviveARestartOfAFileLog(@TempDir Path dir) {
     Path file = dir.resolve("spend.jsonl");
     try (SpendLog log = SpendLog.open(file)) {
-      Payer payer = payer(new ScriptedScheme("upto", Map.of()), SpendControls.unlimited(), log);
+      Payer payer =
+          confirmingPayer(new ScriptedScheme("upto", Map.of()), SpendControls.unlimited(), log);
       PaymentAuthorization auth = payer.authorize(challenge(required(null, upto(600_000))));
-      payer.paid(auth, 200, settled(0));
+      payer.paid(auth, 200, settled(1));
     }
     try (SpendLog reopened = SpendLog.open(file)) {
       Spend spend = reopened.spends().get(0);
-      assertThat(spend.amount()).isEqualTo(TokenAmount.ZERO);
+      assertThat(spend.amount()).isEqualTo(TokenAmount.of(1));
       assertThat(spend.ceiling()).isEqualTo(TokenAmount.of(600_000));
-      assertThat(spend.usd()).isEqualByComparingTo(BigDecimal.ZERO);
-      assertThatThrownBy(() -> reopened.charge(1, TokenAmount.of(1), null))
+      assertThat(spend.usd()).isEqualByComparingTo(new BigDecimal("0.000001"));
+      assertThatThrownBy(() -> reopened.charge(1, TokenAmount.of(2), null))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("exceeds");
     }
@@ -392,6 +408,11 @@ class PayerUptoTest {
 
   @Test
   void theClientReportsTheCeilingAndTheAmountCharged() throws Exception {
+    client =
+        X402Client.builder(
+                confirmingPayer(
+                    new ScriptedScheme("upto", Map.of()), SpendControls.unlimited(), log))
+            .build();
     shop.answersWithReceipt(receipt("\"2500\""));
 
     PaidResponse<String> r = pay();
@@ -438,7 +459,49 @@ class PayerUptoTest {
 
     PaidResponse<String> r = pay();
 
-    assertThat(r.charged().orElseThrow().charged()).isEqualTo(TokenAmount.ZERO);
+    // A 0 settlement sends no transaction: the permit stays spendable, so it counts in full.
+    assertThat(r.charged().orElseThrow().charged()).isEqualTo(TokenAmount.of(50_000));
     assertThat(shop.payments).hasSize(1);
+  }
+
+  @Test
+  void withoutANodeAReceiptBelowTheCeilingIsNotBelievedAndChargeSaysWhy() {
+    SpendLog log = SpendLog.inMemory();
+    Payer payer = payer(new ScriptedScheme("upto", Map.of()), SpendControls.unlimited(), log);
+    PaymentAuthorization auth = payer.authorize(challenge(required(null, upto(50_000))));
+
+    Charge charge = payer.paid(auth, 200, settled(1));
+
+    assertThat(charge.charged()).isEqualTo(TokenAmount.of(50_000));
+    assertThat(charge.reported()).isEqualTo(TokenAmount.of(1));
+    assertThat(charge.confirmed()).isFalse();
+    assertThat(charge.why()).contains("no EVM node for eip155:84532");
+    assertThat(log.spends().get(0).amount()).isEqualTo(TokenAmount.of(50_000));
+  }
+
+  @Test
+  void aCheckThatRefusesOrFailsLeavesTheCeilingCounted() {
+    SpendLog log = SpendLog.inMemory();
+    UptoSettlementCheck refusing = (payment, payload, receipt) -> Optional.of("nonce unspent");
+    UptoSettlementCheck failing =
+        (payment, payload, receipt) -> {
+          throw new IllegalStateException("node down");
+        };
+    for (UptoSettlementCheck check : List.of(refusing, failing)) {
+      Payer payer =
+          Payer.builder()
+              .scheme(NetworkPattern.namespace("eip155"), new ScriptedScheme("upto", Map.of()))
+              .spendControls(SpendControls.unlimited())
+              .spendLog(log)
+              .uptoSettlementCheck(check)
+              .build();
+      PaymentAuthorization auth = payer.authorize(challenge(required(null, upto(50_000))));
+
+      Charge charge = payer.paid(auth, 200, settled(1));
+
+      assertThat(charge.charged()).isEqualTo(TokenAmount.of(50_000));
+      assertThat(charge.why()).startsWith("not confirmed on chain: ");
+    }
+    assertThat(log.spends()).extracting(Spend::amount).containsOnly(TokenAmount.of(50_000));
   }
 }

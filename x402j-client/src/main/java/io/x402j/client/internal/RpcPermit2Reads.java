@@ -1,14 +1,20 @@
 package io.x402j.client.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.x402j.client.PlannedPayment;
 import io.x402j.core.Network;
 import io.x402j.core.NetworkPattern;
 import io.x402j.core.support.Text;
+import io.x402j.core.wire.PaymentRequirements;
+import io.x402j.core.wire.SettleResponse;
 import io.x402j.evm.Abi;
+import io.x402j.evm.Eip3009Calls;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.Hex;
 import io.x402j.evm.Permit2;
+import io.x402j.evm.Permit2Authorization;
 import io.x402j.evm.Permit2Calls;
+import io.x402j.evm.Permit2Payload;
 import io.x402j.evm.Permit2Reads;
 import io.x402j.evm.rpc.JsonRpcClient;
 import io.x402j.evm.rpc.RpcCall;
@@ -102,6 +108,97 @@ public final class RpcPermit2Reads implements Permit2Reads {
     } catch (IllegalStateException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * Why {@code receipt} does not prove on chain that the {@code upto} payment settled exactly its
+   * amount, or empty when it does: the receipt's transaction succeeded, was sent to the upto proxy
+   * with {@code settle} of this very permit for that amount, carries the token's {@code Transfer}
+   * of that amount from the payer to {@code payTo}, and the permit's Permit2 nonce is spent. Asks
+   * the node of the payment's network only (never one the seller names).
+   *
+   * @throws IllegalStateException when the node cannot be asked
+   */
+  public Optional<String> uptoSettlementRefusal(
+      PlannedPayment payment, Map<String, Object> payload, SettleResponse receipt) {
+    PaymentRequirements r = payment.requirements();
+    Network network = r.network();
+    if (!network.toString().equals(receipt.network())) {
+      return Optional.of("the receipt names network " + Text.quote(receipt.network()));
+    }
+    String hash = receipt.transaction();
+    if (!Hex.isHex(hash, 32)) {
+      return Optional.of("the receipt names no transaction hash");
+    }
+    Permit2Payload permit;
+    EvmAddress token;
+    EvmAddress payTo;
+    try {
+      permit = Permit2Payload.fromMap(payload).requireUpto();
+      token = EvmAddress.parse(r.asset());
+      payTo = EvmAddress.parse(r.payTo());
+    } catch (IllegalArgumentException e) {
+      return Optional.of("the payment is not an upto Permit2 payment: " + e.getMessage());
+    }
+    Permit2Authorization a = permit.authorization();
+    if (!a.token().equals(token) || !payTo.equals(a.witness().to())) {
+      return Optional.of("the permit is not for the offer's token and payTo");
+    }
+    BigInteger amount = receipt.amount().value();
+    JsonRpcClient rpc = node(network);
+    List<RpcResult> results;
+    try {
+      results =
+          rpc.batch(
+                  List.of(
+                      RpcCall.of("eth_getTransactionByHash", hash),
+                      RpcCall.of("eth_getTransactionReceipt", hash),
+                      ethCall(
+                          Permit2.ADDRESS, Permit2Calls.permit2NonceBitmap(a.from(), a.nonce()))))
+              .join();
+    } catch (CompletionException e) {
+      throw new IllegalStateException(
+          "cannot ask the node at " + rpc.redactedUrl() + ": " + reason(e), e);
+    }
+    if (results.size() != 3 || !results.stream().allMatch(RpcResult::ok)) {
+      return Optional.of("the node at " + rpc.redactedUrl() + " could not answer");
+    }
+    JsonNode tx = results.get(0).result();
+    JsonNode mined = results.get(1).result();
+    if (tx == null || !tx.isObject() || mined == null || !mined.isObject()) {
+      return Optional.of("transaction " + hash + " is not mined on " + network);
+    }
+    if (!"0x1".equals(mined.path("status").asText())) {
+      return Optional.of("transaction " + hash + " failed");
+    }
+    if (!Permit2.UPTO_PROXY.toLowerHex().equalsIgnoreCase(tx.path("to").asText())) {
+      return Optional.of("transaction " + hash + " was not sent to the upto proxy");
+    }
+    byte[] input;
+    try {
+      input = Hex.decode(tx.path("input").asText());
+    } catch (IllegalArgumentException e) {
+      return Optional.of("transaction " + hash + " has no readable input");
+    }
+    if (!java.util.Arrays.equals(input, Permit2Calls.uptoSettle(permit, amount))) {
+      return Optional.of("transaction " + hash + " is not the settle of this permit for " + amount);
+    }
+    if (!Eip3009Calls.hasTransfer(mined, token, a.from(), payTo, amount)) {
+      return Optional.of("transaction " + hash + " carries no transfer of " + amount + " to payTo");
+    }
+    JsonNode word = results.get(2).result();
+    boolean spent;
+    try {
+      spent =
+          word.isTextual()
+              && Permit2Calls.isNonceUsed(hex(word.asText(), rpc, "nonceBitmap"), a.nonce());
+    } catch (IllegalArgumentException e) {
+      spent = false;
+    }
+    if (!spent) {
+      return Optional.of("the permit's Permit2 nonce is not spent");
+    }
+    return Optional.empty();
   }
 
   /** The node serving {@code network}: the first whose pattern names it and whose chain it is. */
