@@ -125,6 +125,16 @@ public final class PaymentSettlement {
       return paid;
     }
     PaymentRequirements offered = paid.match().requirements();
+    if (paid.resumed() && UPTO.equals(offered.scheme())) {
+      // The attempt's amount was stored when it went pending, and admission set it: the handler,
+      // run again, cannot change what this attempt settles (it may already be on chain).
+      LOG.warn(
+          "route {} resumes a pending upto settlement of {}: the handler's amount {} is ignored",
+          paid.event().route(),
+          offered.amount(),
+          override);
+      return paid;
+    }
     Asset asset = networks.findAsset(offered.network(), offered.asset()).orElse(null);
     TokenAmount amount = override.resolve(offered.amount(), asset);
     if (!UPTO.equals(offered.scheme())) {
