@@ -116,6 +116,17 @@ public final class PaymentSettlement {
     return settle(charged);
   }
 
+  /**
+   * Checks {@code override} as {@link #complete} would, settling nothing.
+   *
+   * @throws IllegalArgumentException naming what is wrong with it
+   */
+  public void check(PaidRequest paid, Completion.Release upfront, SettlementOverride override) {
+    if (upfront == null) {
+      charged(paid, override);
+    }
+  }
+
   /** The reason listeners are told when a handler's settlement amount is refused. */
   public static final String INVALID_OVERRIDE = "invalid_settlement_override";
 
