@@ -2,6 +2,7 @@ package io.x402j.evm;
 
 import io.x402j.core.scheme.SchemeClient;
 import io.x402j.core.scheme.SchemePayment;
+import io.x402j.core.support.Text;
 import io.x402j.core.wire.PaymentRequirements;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -115,7 +116,9 @@ public final class UptoEvmClient implements SchemeClient {
         requirements.extra() == null ? null : requirements.extra().get("assetTransferMethod");
     if (method != null && !"permit2".equals(method)) {
       throw new IllegalArgumentException(
-          "extra.assetTransferMethod " + method + " is not permit2, the only one upto supports");
+          "extra.assetTransferMethod "
+              + Text.quote(String.valueOf(method))
+              + " is not permit2, the only one upto supports");
     }
     String facilitator = requirements.extraString("facilitatorAddress");
     if (facilitator == null) {

@@ -293,6 +293,18 @@ class Permit2ClientTest {
   }
 
   @Test
+  void anUnknownUptoTransferMethodIsQuotedEscaped() {
+    PaymentRequirements forged =
+        uptoRequirements().toBuilder().extra("assetTransferMethod", "eip3009\nFAKE LOG").build();
+    PaymentRequirements lineBreak =
+        uptoRequirements().toBuilder().extra("assetTransferMethod", "x\ny").build();
+    assertThatThrownBy(() -> upto.createPayload(2, forged))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'eip3009\\u000aFAKE LOG'");
+    assertThatThrownBy(() -> upto.createPayload(2, lineBreak)).hasMessageNotContaining("\n");
+  }
+
+  @Test
   void uptoAddsGasSponsoringToo() {
     FixedReads reads = new FixedReads();
     SchemePayment p =

@@ -76,6 +76,20 @@ public final class Admission {
     return settlement.complete(paid, status, upfront, amount);
   }
 
+  /**
+   * Checks {@code amount} as {@link #complete(int, SettlementOverride)} would, without completing
+   * or charging: an adapter whose handler is another server (a gateway) can then answer a refused
+   * amount as that server's fault. A payment settled before its handler, or one resuming a pending
+   * {@code upto} settlement (whose amount is fixed), accepts any amount here, as complete ignores
+   * it.
+   *
+   * @param amount the amount the handler stated, or {@code null}
+   * @throws IllegalArgumentException naming what is wrong with {@code amount}
+   */
+  public void checkAmount(SettlementOverride amount) {
+    settlement.check(paid, upfront, amount);
+  }
+
   /** The scheme of the payment, e.g. {@code exact} or {@code upto}. */
   public String scheme() {
     return requirements().scheme();

@@ -1,5 +1,6 @@
 package io.x402j.server;
 
+import io.x402j.core.TokenAmount;
 import io.x402j.server.internal.JdbcReplayStore;
 import io.x402j.server.internal.ReplayGuard;
 import java.time.Clock;
@@ -37,8 +38,12 @@ public interface ReplayStore {
    *     for {@link Acquired#RESUMED} the id stored when the payment was first taken; otherwise
    *     {@code null}. The gate names it when it settles, so that its facilitator can tell this
    *     gate's repeat (which learns the outcome) from another server's copy (a duplicate).
+   * @param settledAmount for {@link Acquired#RESUMED} the amount the pending attempt settles, as
+   *     stored by {@link #pending(String, String, TokenAmount, Instant)} ({@code null} when none
+   *     was stored); otherwise {@code null}. A resumed attempt settles exactly this amount again:
+   *     an {@code upto} handler run again may state another, and one attempt must never carry two.
    */
-  record Acquisition(Acquired state, String settlementId) {
+  record Acquisition(Acquired state, String settlementId, TokenAmount settledAmount) {
     /** Validates the fields. */
     public Acquisition {
       java.util.Objects.requireNonNull(state, "state");
@@ -46,6 +51,14 @@ public interface ReplayStore {
         throw new IllegalArgumentException(
             "a settlement id comes with NEW and RESUMED, and only with them");
       }
+      if (settledAmount != null && state != Acquired.RESUMED) {
+        throw new IllegalArgumentException("a settled amount comes with RESUMED only");
+      }
+    }
+
+    /** An acquisition without a stored settled amount. */
+    public Acquisition(Acquired state, String settlementId) {
+      this(state, settlementId, null);
     }
   }
 
@@ -70,10 +83,20 @@ public interface ReplayStore {
 
   /**
    * Its settlement's outcome is not known yet: it may be presented again to follow it, continuing
-   * the attempt {@code settlementId}. Called by the request that holds the payment, when it stops
-   * waiting.
+   * the attempt {@code settlementId}, which settles {@code settledAmount} (the amount in the
+   * requirements sent to {@code /settle}; for {@code upto} the handler's actual charge). Called by
+   * the request that holds the payment, when it stops waiting. The store must hand both back with
+   * {@link Acquired#RESUMED}, so that the resumed attempt settles the same amount.
    */
-  void pending(String key, String settlementId, Instant keepUntil);
+  void pending(String key, String settlementId, TokenAmount settledAmount, Instant keepUntil);
+
+  /**
+   * {@link #pending(String, String, TokenAmount, Instant)} without a settled amount: a resumed
+   * {@code upto} payment is then refused rather than settled (its amount is not known).
+   */
+  default void pending(String key, String settlementId, Instant keepUntil) {
+    pending(key, settlementId, null, keepUntil);
+  }
 
   /** A store in this process's memory, expiring entries by {@code clock}. */
   static ReplayStore inMemory(Clock clock) {

@@ -90,23 +90,27 @@ class UptoResumeAttackTest {
                   null,
                   Map.of()));
         });
-    gate =
-        PaymentGate.builder()
-            .facilitator(HttpFacilitatorClient.builder(facilitator.url()).build())
-            .pendingSettlement(PendingSettlement.WAIT, Duration.ZERO, Duration.ofSeconds(1))
-            .routes(
-                RouteTable.builder()
-                    .route(
-                        "POST /infer",
-                        PaidRoute.builder()
-                            .accept(
-                                PaymentOption.builder(NET)
-                                    .upto("100000")
-                                    .payTo(UptoGateTest.SELLER)
-                                    .build())
-                            .build())
-                    .build())
-            .build();
+    gate = gate(ReplayStore.inMemory(java.time.Clock.systemUTC()));
+  }
+
+  PaymentGate gate(ReplayStore store) {
+    return PaymentGate.builder()
+        .replayStore(store)
+        .facilitator(HttpFacilitatorClient.builder(facilitator.url()).build())
+        .pendingSettlement(PendingSettlement.WAIT, Duration.ZERO, Duration.ofSeconds(1))
+        .routes(
+            RouteTable.builder()
+                .route(
+                    "POST /infer",
+                    PaidRoute.builder()
+                        .accept(
+                            PaymentOption.builder(NET)
+                                .upto("100000")
+                                .payTo(UptoGateTest.SELLER)
+                                .build())
+                        .build())
+                .build())
+        .build();
   }
 
   @AfterEach
@@ -154,5 +158,58 @@ class UptoResumeAttackTest {
           .as("the resumed settlement's amount")
           .isEqualTo(TokenAmount.of(2500));
     }
+  }
+
+  @Test
+  void aResumedUptoPaymentWhoseAmountWasNotStoredIsRefusedUnsettledAndStaysPending()
+      throws Exception {
+    ReplayStore memory = ReplayStore.inMemory(java.time.Clock.systemUTC());
+    ReplayStore forgetful = // a store from before amounts were kept
+        new ReplayStore() {
+          @Override
+          public Acquisition acquire(String key, java.time.Instant expiresAt) {
+            return memory.acquire(key, expiresAt);
+          }
+
+          @Override
+          public void release(String key) {
+            memory.release(key);
+          }
+
+          @Override
+          public void settled(String key) {
+            memory.settled(key);
+          }
+
+          @Override
+          public void pending(
+              String key, String settlementId, TokenAmount amount, java.time.Instant keepUntil) {
+            memory.pending(key, settlementId, null, keepUntil);
+          }
+        };
+    gate = gate(forgetful);
+    GateResponse unpaid =
+        ((GateDecision.Respond) gate.check(UptoGateTest.post("/infer", null)).join()).response();
+    PaymentRequirements upto =
+        UptoGateTest.HEADERS
+            .decodePaymentRequired(unpaid.header("PAYMENT-REQUIRED"))
+            .accepts()
+            .get(0);
+    String payment = UptoGateTest.payment(upto, 0);
+    ((GateDecision.Admit) gate.check(UptoGateTest.post("/infer", payment)).join())
+        .admission()
+        .complete(200, SettlementOverride.atomic(2500))
+        .join();
+    settles.take();
+
+    for (int i = 0; i < 2; i++) {
+      GateDecision again = gate.check(UptoGateTest.post("/infer", payment)).join();
+      assertThat(again).as("refused, attempt " + i).isInstanceOf(GateDecision.Respond.class);
+      GateResponse refused = ((GateDecision.Respond) again).response();
+      assertThat(refused.status()).isEqualTo(503);
+      assertThat(new String(refused.body(), java.nio.charset.StandardCharsets.UTF_8))
+          .contains("nothing more was charged");
+    }
+    assertThat(settles).as("nothing settled on resume").isEmpty();
   }
 }

@@ -2,6 +2,7 @@ package io.x402j.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.x402j.core.TokenAmount;
 import io.x402j.core.wire.HeaderCodec;
 import io.x402j.core.wire.PaymentPayload;
 import io.x402j.core.wire.PaymentRequired;
@@ -70,8 +71,9 @@ class X402jAutoConfigurationTest {
           }
 
           @Override
-          public void pending(String key, String settlementId, Instant keepUntil) {
-            memory.pending(key, settlementId, keepUntil);
+          public void pending(
+              String key, String settlementId, TokenAmount settledAmount, Instant keepUntil) {
+            memory.pending(key, settlementId, settledAmount, keepUntil);
           }
         };
     runner

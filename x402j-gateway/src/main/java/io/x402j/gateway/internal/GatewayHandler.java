@@ -259,6 +259,9 @@ public final class GatewayHandler extends Handler.Abstract {
               if (upstreamAnswer.status() < 400 && !upstreamAnswer.overrides().isEmpty()) {
                 try {
                   amount = statedAmount(upstreamAnswer.overrides());
+                  // Refused here (above the ceiling, say), it is the upstream's fault: a 502 like
+                  // an unreadable header, not the gate's 500.
+                  admission.checkAmount(amount);
                 } catch (IllegalArgumentException e) {
                   admission.abandon();
                   LOG.warn(
@@ -273,8 +276,9 @@ public final class GatewayHandler extends Handler.Abstract {
                               r,
                               c,
                               502,
-                              "the upstream stated an invalid amount to charge; you were not"
-                                  + " charged");
+                              "the upstream stated an invalid amount to charge in its "
+                                  + SettlementOverride.HEADER
+                                  + " header; you were not charged");
                   return CompletableFuture.completedFuture(refused);
                 }
               }

@@ -1,5 +1,6 @@
 package io.x402j.server.internal;
 
+import io.x402j.core.TokenAmount;
 import io.x402j.server.ReplayStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -44,7 +45,7 @@ public final class JdbcReplayStore implements ReplayStore {
           "CREATE TABLE IF NOT EXISTS "
               + TABLE
               + " (payment_key VARCHAR(64) PRIMARY KEY, state VARCHAR(8) NOT NULL,"
-              + " expires_at BIGINT NOT NULL, settlement_id VARCHAR(64))");
+              + " expires_at BIGINT NOT NULL, settlement_id VARCHAR(64), settled_amount VARCHAR(80))");
     } catch (SQLException e) {
       // Two instances starting together may race to create it; what matters is that it exists.
       try (Connection c = dataSource.getConnection();
@@ -55,29 +56,31 @@ public final class JdbcReplayStore implements ReplayStore {
             "cannot create the replay store table " + TABLE + ": " + e.getMessage(), e);
       }
     }
-    addSettlementIdColumn(dataSource);
+    // Tables created by earlier versions lack the later columns; add them once.
+    addColumn(dataSource, "settlement_id", "VARCHAR(64)");
+    addColumn(dataSource, "settled_amount", "VARCHAR(80)");
     return store;
   }
 
-  /** Tables created before settlement ids lack the column; add it once. */
-  private static void addSettlementIdColumn(DataSource dataSource) {
+  /** Adds {@code column} to the table unless it has it (the schema's only migration step). */
+  private static void addColumn(DataSource dataSource, String column, String type) {
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement()) {
       try {
-        s.executeQuery("SELECT settlement_id FROM " + TABLE + " WHERE 1 = 0").close();
+        s.executeQuery("SELECT " + column + " FROM " + TABLE + " WHERE 1 = 0").close();
         return;
       } catch (SQLException missing) {
         // fall through: the column is missing
       }
-      s.execute("ALTER TABLE " + TABLE + " ADD COLUMN settlement_id VARCHAR(64)");
+      s.execute("ALTER TABLE " + TABLE + " ADD COLUMN " + column + " " + type);
     } catch (SQLException e) {
       // Another instance may have added it meanwhile; check once more.
       try (Connection c = dataSource.getConnection();
           Statement s = c.createStatement()) {
-        s.executeQuery("SELECT settlement_id FROM " + TABLE + " WHERE 1 = 0").close();
+        s.executeQuery("SELECT " + column + " FROM " + TABLE + " WHERE 1 = 0").close();
       } catch (SQLException again) {
         throw new IllegalStateException(
-            "cannot add settlement_id to the replay store table " + TABLE + ": " + e.getMessage(),
+            "cannot add " + column + " to the replay store table " + TABLE + ": " + e.getMessage(),
             e);
       }
     }
@@ -108,8 +111,8 @@ public final class JdbcReplayStore implements ReplayStore {
                 c,
                 "UPDATE "
                     + TABLE
-                    + " SET state = 'IN_USE', expires_at = ?, settlement_id = ?"
-                    + " WHERE payment_key = ? AND expires_at < ?",
+                    + " SET state = 'IN_USE', expires_at = ?, settlement_id = ?,"
+                    + " settled_amount = NULL WHERE payment_key = ? AND expires_at < ?",
                 expiresAt.toEpochMilli(),
                 settlementId,
                 id,
@@ -128,7 +131,10 @@ public final class JdbcReplayStore implements ReplayStore {
             == 1) {
           // While IN_USE the entry is this request's: its id cannot change under it.
           String resumed = column(c, id, "settlement_id");
-          return new Acquisition(Acquired.RESUMED, resumed != null ? resumed : settlementId);
+          return new Acquisition(
+              Acquired.RESUMED,
+              resumed != null ? resumed : settlementId,
+              settledAmount(column(c, id, "settled_amount")));
         }
         String state = column(c, id, "state");
         if ("SETTLED".equals(state)) {
@@ -156,14 +162,17 @@ public final class JdbcReplayStore implements ReplayStore {
   }
 
   @Override
-  public void pending(String key, String settlementId, Instant keepUntil) {
+  public void pending(
+      String key, String settlementId, TokenAmount settledAmount, Instant keepUntil) {
     run(
         "pending",
         "INSERT INTO "
             + TABLE
-            + " (payment_key, state, expires_at, settlement_id) VALUES (?, 'PENDING', ?, ?)"
+            + " (payment_key, state, expires_at, settlement_id, settled_amount)"
+            + " VALUES (?, 'PENDING', ?, ?, ?)"
             + " ON CONFLICT (payment_key) DO UPDATE SET state = 'PENDING',"
-            + " settlement_id = excluded.settlement_id, expires_at ="
+            + " settlement_id = excluded.settlement_id,"
+            + " settled_amount = excluded.settled_amount, expires_at ="
             + " CASE WHEN "
             + TABLE
             + ".expires_at < excluded.expires_at THEN excluded.expires_at ELSE "
@@ -171,7 +180,23 @@ public final class JdbcReplayStore implements ReplayStore {
             + ".expires_at END",
         hash(key),
         keepUntil.toEpochMilli(),
-        settlementId);
+        settlementId,
+        settledAmount == null ? null : settledAmount.value().toString());
+  }
+
+  /**
+   * The stored amount, or {@code null}. A value that does not read as an amount (the table edited
+   * by hand) is treated as none: the resumed payment is then refused, never settled at a guess.
+   */
+  private static TokenAmount settledAmount(String stored) {
+    if (stored == null) {
+      return null;
+    }
+    try {
+      return TokenAmount.parse(stored);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** How many payments are remembered, expired ones included until the next sweep. */

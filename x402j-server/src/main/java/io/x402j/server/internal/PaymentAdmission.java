@@ -1,11 +1,13 @@
 package io.x402j.server.internal;
 
 import io.x402j.core.ErrorReason;
+import io.x402j.core.TokenAmount;
 import io.x402j.core.facilitator.Facilitator;
 import io.x402j.core.scheme.PaymentIdentity;
 import io.x402j.core.scheme.SchemeRegistry;
 import io.x402j.core.scheme.SchemeServer;
 import io.x402j.core.support.Futures;
+import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.server.GateRequest;
 import io.x402j.server.GateResponse;
 import io.x402j.server.PaymentEvent;
@@ -118,14 +120,49 @@ public final class PaymentAdmission {
         // Verified before; its settlement was pending. Follow it rather than verify again: the
         // transaction may already have used the authorization.
         return done(
-            new Outcome.Admitted(
-                new PaidRequest(request, offer, match, key, acquired.settlementId(), true, event)));
+            resumed(
+                new PaidRequest(request, offer, match, key, acquired.settlementId(), true, event),
+                acquired.settledAmount()));
       case NEW:
       default:
         return verify(
             new PaidRequest(request, offer, match, key, acquired.settlementId(), false, event));
     }
   }
+
+  /**
+   * A resumed payment settles what its pending attempt settled. For {@code upto} that is the amount
+   * stored with the entry, never the handler's statement when it runs again (usage differs from run
+   * to run, and one attempt carrying two amounts is either refused by the facilitator as another
+   * payment, while the first may be mined, or settled at whichever arrives first). Without a usable
+   * stored amount the payment is refused, nothing is settled, and the entry stays pending.
+   */
+  private Outcome resumed(PaidRequest paid, TokenAmount stored) {
+    PaymentRequirements offered = paid.match().requirements();
+    if (!PaymentSettlement.UPTO.equals(offered.scheme())) {
+      return new Outcome.Admitted(paid);
+    }
+    if (stored != null && !stored.isGreaterThan(offered.amount()) && paid.x402Version() == 2) {
+      return new Outcome.Admitted(paid.withSettledAmount(stored));
+    }
+    replay.pending(paid, stored);
+    LOG.error(
+        "{} {}: a pending upto settlement cannot be resumed: the replay store holds {} for it"
+            + " (offered ceiling {}); nothing was settled",
+        paid.request().method(),
+        paid.request().path(),
+        stored == null ? "no settled amount" : "the amount " + stored,
+        offered.amount());
+    listeners.failure(paid.event(), UNRESUMABLE, null);
+    return new Outcome.Refused(
+        render.error(
+            503,
+            "the pending settlement of this payment cannot be resumed here (its amount is not"
+                + " known); nothing more was charged"));
+  }
+
+  /** The reason listeners are told when a pending upto settlement cannot be resumed. */
+  static final String UNRESUMABLE = "pending_settlement_unresumable";
 
   private CompletableFuture<Outcome> verify(PaidRequest paid) {
     listeners.notify(l -> l.beforeVerify(paid.event()));

@@ -116,6 +116,17 @@ public final class PaymentSettlement {
     return settle(charged);
   }
 
+  /**
+   * Checks {@code override} as {@link #complete} would, settling nothing.
+   *
+   * @throws IllegalArgumentException naming what is wrong with it
+   */
+  public void check(PaidRequest paid, Completion.Release upfront, SettlementOverride override) {
+    if (upfront == null) {
+      charged(paid, override);
+    }
+  }
+
   /** The reason listeners are told when a handler's settlement amount is refused. */
   public static final String INVALID_OVERRIDE = "invalid_settlement_override";
 
@@ -125,6 +136,16 @@ public final class PaymentSettlement {
       return paid;
     }
     PaymentRequirements offered = paid.match().requirements();
+    if (paid.resumed() && UPTO.equals(offered.scheme())) {
+      // The attempt's amount was stored when it went pending, and admission set it: the handler,
+      // run again, cannot change what this attempt settles (it may already be on chain).
+      LOG.warn(
+          "route {} resumes a pending upto settlement of {}: the handler's amount {} is ignored",
+          paid.event().route(),
+          offered.amount(),
+          override);
+      return paid;
+    }
     Asset asset = networks.findAsset(offered.network(), offered.asset()).orElse(null);
     TokenAmount amount = override.resolve(offered.amount(), asset);
     if (!UPTO.equals(offered.scheme())) {

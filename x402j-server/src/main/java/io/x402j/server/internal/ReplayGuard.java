@@ -1,5 +1,6 @@
 package io.x402j.server.internal;
 
+import io.x402j.core.TokenAmount;
 import io.x402j.server.ReplayStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -20,7 +21,8 @@ public final class ReplayGuard implements ReplayStore {
     SETTLED
   }
 
-  private record Entry(State state, Instant expiresAt, String settlementId) {}
+  private record Entry(
+      State state, Instant expiresAt, String settlementId, TokenAmount settledAmount) {}
 
   private static final long SWEEP_EVERY_MILLIS = 1_000;
 
@@ -44,12 +46,14 @@ public final class ReplayGuard implements ReplayStore {
           if (old == null || old.expiresAt().isBefore(now)) {
             String id = ReplayStore.newSettlementId();
             result[0] = new Acquisition(Acquired.NEW, id);
-            return new Entry(State.IN_USE, expiresAt, id);
+            return new Entry(State.IN_USE, expiresAt, id, null);
           }
           switch (old.state()) {
             case PENDING:
-              result[0] = new Acquisition(Acquired.RESUMED, old.settlementId());
-              return new Entry(State.IN_USE, old.expiresAt(), old.settlementId());
+              result[0] =
+                  new Acquisition(Acquired.RESUMED, old.settlementId(), old.settledAmount());
+              return new Entry(
+                  State.IN_USE, old.expiresAt(), old.settlementId(), old.settledAmount());
             case SETTLED:
               result[0] = new Acquisition(Acquired.USED, null);
               return old;
@@ -70,18 +74,22 @@ public final class ReplayGuard implements ReplayStore {
   @Override
   public void settled(String key) {
     entries.computeIfPresent(
-        key, (k, old) -> new Entry(State.SETTLED, old.expiresAt(), old.settlementId()));
+        key,
+        (k, old) ->
+            new Entry(State.SETTLED, old.expiresAt(), old.settlementId(), old.settledAmount()));
   }
 
   @Override
-  public void pending(String key, String settlementId, Instant keepUntil) {
+  public void pending(
+      String key, String settlementId, TokenAmount settledAmount, Instant keepUntil) {
     entries.compute(
         key,
         (k, old) ->
             new Entry(
                 State.PENDING,
                 old == null || old.expiresAt().isBefore(keepUntil) ? keepUntil : old.expiresAt(),
-                settlementId));
+                settlementId,
+                settledAmount));
   }
 
   /** How many payments are remembered. */

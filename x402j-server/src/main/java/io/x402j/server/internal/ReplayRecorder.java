@@ -1,5 +1,6 @@
 package io.x402j.server.internal;
 
+import io.x402j.core.TokenAmount;
 import io.x402j.server.ReplayStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,8 +42,21 @@ public final class ReplayRecorder {
    * attempt.
    */
   public void pending(PaidRequest paid) {
+    pending(paid, paid.match().requirements().amount());
+  }
+
+  /**
+   * As {@link #pending(PaidRequest)}, keeping {@code settledAmount} (possibly {@code null}) as the
+   * amount the attempt settles rather than the one in {@code paid}'s requirements.
+   */
+  public void pending(PaidRequest paid, TokenAmount settledAmount) {
     remember(
-        () -> store.pending(paid.key(), paid.settlementId(), clock.instant().plus(KEEP_PENDING)));
+        () ->
+            store.pending(
+                paid.key(),
+                paid.settlementId(),
+                settledAmount,
+                clock.instant().plus(KEEP_PENDING)));
   }
 
   private static void remember(Runnable update) {

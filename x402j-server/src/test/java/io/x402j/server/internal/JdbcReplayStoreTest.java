@@ -3,9 +3,12 @@ package io.x402j.server.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.x402j.core.TokenAmount;
 import io.x402j.server.ReplayStore;
 import io.x402j.server.ReplayStore.Acquired;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -57,6 +60,39 @@ class JdbcReplayStoreTest extends ReplayStoreContract {
     clock.now = clock.now.plusSeconds(120);
     store.acquire("fresh", clock.now.plusSeconds(60));
     assertThat(store.size()).isEqualTo(1);
+  }
+
+  @Test
+  void aTableFromAnEarlierVersionGainsTheColumnsAndKeepsItsEntries() throws Exception {
+    SQLiteDataSource old = sqlite("old.db");
+    try (Connection c = old.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TABLE x402j_gate_payments (payment_key VARCHAR(64) PRIMARY KEY,"
+              + " state VARCHAR(8) NOT NULL, expires_at BIGINT NOT NULL)");
+    }
+    JdbcReplayStore first = JdbcReplayStore.open(old, clock);
+    ReplayStore.Acquisition taken = first.acquire("p", inAMinute);
+    first.pending("p", taken.settlementId(), TokenAmount.of(2500), inAMinute);
+
+    ReplayStore reopened = JdbcReplayStore.open(old, clock); // migrating twice is harmless
+    ReplayStore.Acquisition resumed = reopened.acquire("p", inAMinute);
+    assertThat(resumed.state()).isEqualTo(Acquired.RESUMED);
+    assertThat(resumed.settlementId()).isEqualTo(taken.settlementId());
+    assertThat(resumed.settledAmount()).isEqualTo(TokenAmount.of(2500));
+  }
+
+  @Test
+  void aStoredAmountThatIsNotAnAmountIsNone() throws Exception {
+    SQLiteDataSource source = sqlite("edited.db");
+    ReplayStore store = JdbcReplayStore.open(source, clock);
+    ReplayStore.Acquisition taken = store.acquire("p", inAMinute);
+    store.pending("p", taken.settlementId(), TokenAmount.of(2500), inAMinute);
+    try (Connection c = source.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("UPDATE x402j_gate_payments SET settled_amount = '２５００'");
+    }
+    assertThat(store.acquire("p", inAMinute).settledAmount()).isNull();
   }
 
   @Test

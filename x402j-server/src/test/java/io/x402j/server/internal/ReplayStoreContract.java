@@ -2,6 +2,7 @@ package io.x402j.server.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.x402j.core.TokenAmount;
 import io.x402j.core.testing.Concurrently;
 import io.x402j.server.ReplayStore;
 import io.x402j.server.ReplayStore.Acquired;
@@ -86,6 +87,45 @@ abstract class ReplayStoreContract {
     assertThat(resumed.state()).isEqualTo(Acquired.RESUMED);
     assertThat(resumed.settlementId()).isEqualTo(first.settlementId());
     assertThat(guard.acquire("p", inAMinute).settlementId()).as("busy: no attempt").isNull();
+  }
+
+  @Test
+  void aResumedPaymentSettlesTheAmountItsPendingAttemptSettled() throws Exception {
+    ReplayStore guard = store(clock);
+    ReplayStore.Acquisition first = guard.acquire("p", inAMinute);
+    TokenAmount big = TokenAmount.parse(TokenAmount.UINT256_MAX.toString());
+    guard.pending("p", first.settlementId(), big, clock.now.plus(Duration.ofHours(1)));
+
+    ReplayStore.Acquisition resumed = guard.acquire("p", inAMinute);
+    assertThat(resumed.state()).isEqualTo(Acquired.RESUMED);
+    assertThat(resumed.settledAmount()).as("the uint256 maximum survives").isEqualTo(big);
+
+    // Pending again (the resumed request gave up waiting): the amount it settles is kept.
+    guard.pending("p", first.settlementId(), TokenAmount.of(2500), clock.now.plusSeconds(3600));
+    assertThat(guard.acquire("p", inAMinute).settledAmount()).isEqualTo(TokenAmount.of(2500));
+    guard.settled("p");
+    assertThat(guard.acquire("p", inAMinute).settledAmount()).as("used").isNull();
+  }
+
+  @Test
+  void aNewAttemptNeverInheritsAStoredAmount() throws Exception {
+    ReplayStore guard = store(clock);
+    ReplayStore.Acquisition first = guard.acquire("p", inAMinute);
+    guard.pending("p", first.settlementId(), TokenAmount.of(7), clock.now.plusSeconds(120));
+    guard.acquire("p", inAMinute);
+    guard.release("p");
+    assertThat(guard.acquire("p", inAMinute).settledAmount()).as("released, then new").isNull();
+
+    ReplayStore.Acquisition second = guard.acquire("q", inAMinute);
+    guard.pending("q", second.settlementId(), TokenAmount.of(9), clock.now.plusSeconds(120));
+    clock.now = clock.now.plusSeconds(121);
+    ReplayStore.Acquisition expired = guard.acquire("q", clock.now.plusSeconds(60));
+    assertThat(expired.state()).isEqualTo(Acquired.NEW);
+    assertThat(expired.settledAmount()).isNull();
+    guard.pending("q", expired.settlementId(), clock.now.plusSeconds(120));
+    ReplayStore.Acquisition noAmount = guard.acquire("q", clock.now.plusSeconds(60));
+    assertThat(noAmount.state()).isEqualTo(Acquired.RESUMED);
+    assertThat(noAmount.settledAmount()).as("pending without an amount").isNull();
   }
 
   @Test

@@ -10,8 +10,15 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Holds a handler's response until its payment is settled: the status and body stay here, nothing
@@ -36,6 +43,8 @@ public final class BufferedResponse extends HttpServletResponseWrapper {
   private ServletOutputStream stream;
   private PrintWriter writer;
   private final List<String> overrides = new ArrayList<>();
+  private Supplier<Map<String, String>> trailers;
+  private Map<String, String> trailerValues;
 
   /** Buffers at most {@code limit} bytes of {@code response}'s body. */
   public BufferedResponse(HttpServletResponse response, int limit) {
@@ -175,6 +184,113 @@ public final class BufferedResponse extends HttpServletResponseWrapper {
     }
   }
 
+  // The numeric and date forms of the header are captured as the text the container would send,
+  // so the filter reads (and refuses) them like any other value: never passed to the payer.
+
+  @Override
+  public void setIntHeader(String name, int value) {
+    if (captured(name)) {
+      setHeader(name, Integer.toString(value));
+    } else {
+      super.setIntHeader(name, value);
+    }
+  }
+
+  @Override
+  public void addIntHeader(String name, int value) {
+    if (captured(name)) {
+      addHeader(name, Integer.toString(value));
+    } else {
+      super.addIntHeader(name, value);
+    }
+  }
+
+  @Override
+  public void setDateHeader(String name, long date) {
+    if (captured(name)) {
+      setHeader(name, httpDate(date));
+    } else {
+      super.setDateHeader(name, date);
+    }
+  }
+
+  @Override
+  public void addDateHeader(String name, long date) {
+    if (captured(name)) {
+      addHeader(name, httpDate(date));
+    } else {
+      super.addDateHeader(name, date);
+    }
+  }
+
+  private static boolean captured(String name) {
+    return SettlementOverride.HEADER.equalsIgnoreCase(name)
+        || "Content-Length".equalsIgnoreCase(name);
+  }
+
+  private static String httpDate(long date) {
+    return DateTimeFormatter.RFC_1123_DATE_TIME.format(
+        Instant.ofEpochMilli(date).atOffset(ZoneOffset.UTC));
+  }
+
+  @Override
+  public String getHeader(String name) {
+    if (SettlementOverride.HEADER.equalsIgnoreCase(name)) {
+      return overrides.isEmpty() ? null : overrides.get(0);
+    }
+    return super.getHeader(name);
+  }
+
+  @Override
+  public Collection<String> getHeaders(String name) {
+    if (SettlementOverride.HEADER.equalsIgnoreCase(name)) {
+      return List.copyOf(overrides);
+    }
+    return super.getHeaders(name);
+  }
+
+  @Override
+  public Collection<String> getHeaderNames() {
+    Collection<String> names = super.getHeaderNames();
+    if (overrides.isEmpty()) {
+      return names;
+    }
+    List<String> all = new ArrayList<>(names == null ? List.of() : names);
+    all.add(SettlementOverride.HEADER);
+    return all;
+  }
+
+  /**
+   * Trailer fields go out after the body, after the payment is settled: the payer never gets a
+   * {@value SettlementOverride#HEADER} trailer, and {@link #settlementOverrides} refuses one (it
+   * must be a header). The handler's supplier is asked at most once.
+   */
+  @Override
+  public void setTrailerFields(Supplier<Map<String, String>> supplier) {
+    trailers = supplier;
+    trailerValues = null;
+    super.setTrailerFields(supplier == null ? null : this::trailersForPayer);
+  }
+
+  @Override
+  public Supplier<Map<String, String>> getTrailerFields() {
+    return trailers;
+  }
+
+  private Map<String, String> trailerValues() {
+    if (trailerValues == null) {
+      Map<String, String> values = trailers == null ? null : trailers.get();
+      trailerValues = values == null ? Map.of() : values;
+    }
+    return trailerValues;
+  }
+
+  private Map<String, String> trailersForPayer() {
+    Map<String, String> copy = new LinkedHashMap<>(trailerValues());
+    copy.keySet().removeIf(SettlementOverride.HEADER::equalsIgnoreCase);
+    return copy;
+  }
+
   @Override
   public boolean containsHeader(String name) {
     return SettlementOverride.HEADER.equalsIgnoreCase(name)
@@ -189,6 +305,14 @@ public final class BufferedResponse extends HttpServletResponseWrapper {
    * @throws IllegalArgumentException when the handler set it more than once
    */
   public String settlementOverrides() {
+    if (trailers != null
+        && trailerValues().keySet().stream()
+            .anyMatch(SettlementOverride.HEADER::equalsIgnoreCase)) {
+      throw new IllegalArgumentException(
+          "the handler set "
+              + SettlementOverride.HEADER
+              + " as a trailer field; it must be a header");
+    }
     if (overrides.size() > 1) {
       throw new IllegalArgumentException(
           "the handler set " + SettlementOverride.HEADER + " " + overrides.size() + " times");
@@ -213,6 +337,8 @@ public final class BufferedResponse extends HttpServletResponseWrapper {
   public void reset() {
     super.reset();
     overrides.clear();
+    trailers = null;
+    trailerValues = null;
     body.reset();
     status = SC_OK;
     errorSent = false;
