@@ -205,6 +205,16 @@ class Permit2NegativeInteropIT {
     PrivateKeySigner stranger = PrivateKeySigner.generate(random);
     PrivateKeySigner unapproved = PrivateKeySigner.generate(random);
     market.devnet().mint(unapproved.address(), BigInteger.valueOf(1_000_000));
+    // A payer that let Permit2 move its tokens but holds fewer than the price: gas for its own
+    // approve() first, then one token unit short.
+    PrivateKeySigner poor = PrivateKeySigner.generate(random);
+    market
+        .devnet()
+        .rpc()
+        .call("anvil_setBalance", poor.address().toLowerHex(), "0xde0b6b3a7640000")
+        .join();
+    market.devnet().approvePermit2(poor.address(), market.info().token());
+    market.devnet().mint(poor.address(), PRICE.subtract(BigInteger.ONE));
 
     List<Outcome> outcomes = new ArrayList<>();
     outcomes.add(verify("exact: untouched", exact(a -> a)));
@@ -287,6 +297,22 @@ class Permit2NegativeInteropIT {
                       a.witness());
               return body(requirements(false, f, PRICE), theirs, unapproved);
             }));
+    outcomes.add(
+        verify(
+            "exact: payer holds less than the price",
+            f -> {
+              Permit2Authorization a = good(false, f, PRICE);
+              Permit2Authorization theirs =
+                  new Permit2Authorization(
+                      a.token(),
+                      a.amount(),
+                      poor.address(),
+                      a.spender(),
+                      a.nonce(),
+                      a.deadline(),
+                      a.witness());
+              return body(requirements(false, f, PRICE), theirs, poor);
+            }));
 
     BigInteger ceiling = BigInteger.valueOf(100_000);
     outcomes.add(verify("upto: untouched", upto(ceiling, ceiling, f -> a -> a)));
@@ -346,5 +372,7 @@ class Permit2NegativeInteropIT {
         .as("\n" + table)
         .filteredOn(o -> !o.name().endsWith("untouched"))
         .allSatisfy(o -> assertThat(o.x402j()).isNotIn("valid", "settled"));
+    assertThat(market.devnet().tokenBalance(market.info().token(), poor.address()))
+        .isEqualTo(PRICE.subtract(BigInteger.ONE));
   }
 }
