@@ -18,7 +18,12 @@ import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.ResourceInfo;
 import io.x402j.core.wire.WireCodec;
 import io.x402j.devnet.NodeProject.Service;
+import io.x402j.evm.Abi;
+import io.x402j.evm.Eip1559Transaction;
 import io.x402j.evm.EvmAddress;
+import io.x402j.evm.Hex;
+import io.x402j.evm.Permit2;
+import io.x402j.evm.Permit2Calls;
 import io.x402j.evm.PrivateKeySigner;
 import io.x402j.testkit.TestMarket;
 import java.math.BigInteger;
@@ -28,8 +33,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -292,5 +300,198 @@ class GasSponsoringInteropIT {
         .as("\n" + table)
         .allSatisfy(o -> assertThat(o.x402j()).as(o.name()).isEqualTo(o.official()));
     assertThat(outcomes.get(0).x402j()).isEqualTo("valid");
+  }
+
+  /** {@code tx} with {@code change} applied, signed by {@code signer}, as 0x hex. */
+  static String resign(
+      Eip1559Transaction tx, UnaryOperator<Eip1559Transaction> change, PrivateKeySigner signer) {
+    Eip1559Transaction changed = change.apply(tx);
+    return Hex.encode(changed.encodeSigned(signer.sign(changed.signingHash())));
+  }
+
+  static Eip1559Transaction withTarget(Eip1559Transaction t, EvmAddress to, byte[] data) {
+    return new Eip1559Transaction(
+        t.chainId(),
+        t.nonce(),
+        t.maxPriorityFeePerGas(),
+        t.maxFeePerGas(),
+        t.gasLimit(),
+        to,
+        t.value(),
+        data);
+  }
+
+  /**
+   * The same bad erc20ApprovalGasSponsoring extension (the x402j client's good one with one thing
+   * changed; approve transactions re-signed as the official client signs them with viem: type 2,
+   * the payer's nonce, its fees, gas, to = token, data = approve(Permit2, amount)) sent to both
+   * facilitators' /verify: the same official reason, and nothing broadcast.
+   */
+  @Test
+  void bothFacilitatorsRefuseABadErc20ApprovalExtensionWithTheSameReason() throws Exception {
+    PrivateKeySigner payer = PrivateKeySigner.generate(new SecureRandom());
+    PrivateKeySigner stranger = PrivateKeySigner.generate(new SecureRandom());
+    EvmAddress plain = EvmAddress.parse(market.info().plainToken().address());
+    market
+        .devnet()
+        .sendAs(
+            market.buyer().address(),
+            plain,
+            Abi.call("transfer(address,uint256)")
+                .address(payer.address())
+                .uint(BigInteger.valueOf(1_000_000))
+                .encode());
+    PaymentRequirements requirements = requirements(plain.toString(), false);
+    ObjectNode good = request(x402jPays(payer, offer(requirements, ERC20)), requirements);
+    ObjectNode goodInfo =
+        (ObjectNode) good.path("paymentPayload").path("extensions").path(ERC20).path("info");
+    Eip1559Transaction approve =
+        Eip1559Transaction.decodeSigned(Hex.decode(goodInfo.path("signedTransaction").asText()))
+            .transaction();
+    BigInteger amount = new BigInteger(goodInfo.path("amount").asText());
+    EvmAddress other = EvmAddress.parse("0x000000000000000000000000000000000000dEaD");
+    String tx = "signedTransaction";
+
+    Map<String, Consumer<ObjectNode>> cases = new LinkedHashMap<>();
+    cases.put("untouched", info -> {});
+    cases.put("amount not a number", info -> info.put("amount", "ten"));
+    cases.put("from another owner", info -> info.put("from", other.toString()));
+    cases.put("another asset", info -> info.put("asset", other.toString()));
+    cases.put("spender not Permit2", info -> info.put("spender", other.toString()));
+    cases.put(
+        "tx calls another contract",
+        info -> info.put(tx, resign(approve, t -> withTarget(t, other, t.data()), payer)));
+    cases.put(
+        "tx calls transfer, not approve",
+        info ->
+            info.put(
+                tx,
+                resign(
+                    approve,
+                    t ->
+                        withTarget(
+                            t,
+                            t.to(),
+                            Abi.call("transfer(address,uint256)")
+                                .address(Permit2.ADDRESS)
+                                .uint(amount)
+                                .encode()),
+                    payer)));
+    cases.put(
+        "tx approves another spender",
+        info ->
+            info.put(
+                tx,
+                resign(
+                    approve,
+                    t -> withTarget(t, t.to(), Permit2Calls.erc20Approve(other, amount)),
+                    payer)));
+    cases.put("tx signed by someone else", info -> info.put(tx, resign(approve, t -> t, stranger)));
+    cases.put("tx not a transaction", info -> info.put(tx, "0x1234"));
+    // Where x402j is deliberately stricter than the official facilitator (the official one checks
+    // only target, selector, spender and signer of the approval, and lets the chain sort out the
+    // rest): it sponsors gas only for an approval that can land on this chain for the amount the
+    // extension states, within its gas cap. Asserted below as explicit differences.
+    cases.put(
+        "tx for another chain",
+        info ->
+            info.put(
+                tx,
+                resign(
+                    approve,
+                    t ->
+                        new Eip1559Transaction(
+                            1,
+                            t.nonce(),
+                            t.maxPriorityFeePerGas(),
+                            t.maxFeePerGas(),
+                            t.gasLimit(),
+                            t.to(),
+                            t.value(),
+                            t.data()),
+                    payer)));
+    cases.put(
+        "tx approves another amount",
+        info ->
+            info.put(
+                tx,
+                resign(
+                    approve,
+                    t ->
+                        withTarget(
+                            t,
+                            t.to(),
+                            Permit2Calls.erc20Approve(
+                                Permit2.ADDRESS, amount.subtract(BigInteger.ONE))),
+                    payer)));
+    cases.put(
+        "tx with a huge gas limit",
+        info ->
+            info.put(
+                tx,
+                resign(
+                    approve,
+                    t ->
+                        new Eip1559Transaction(
+                            t.chainId(),
+                            t.nonce(),
+                            t.maxPriorityFeePerGas(),
+                            t.maxFeePerGas(),
+                            10_000_000,
+                            t.to(),
+                            t.value(),
+                            t.data()),
+                    payer)));
+
+    List<Outcome> outcomes = new java.util.ArrayList<>();
+    for (Map.Entry<String, Consumer<ObjectNode>> c : cases.entrySet()) {
+      ObjectNode body = good.deepCopy();
+      c.getValue()
+          .accept(
+              (ObjectNode) body.path("paymentPayload").path("extensions").path(ERC20).path("info"));
+      outcomes.add(
+          new Outcome(
+              c.getKey(), verdict(official.url(), body), verdict(market.facilitatorUrl(), body)));
+    }
+
+    StringBuilder table = new StringBuilder();
+    for (Outcome o : outcomes) {
+      table.append(
+          String.format("%-35s official=%-40s x402j=%s%n", o.name(), o.official(), o.x402j()));
+    }
+    System.out.println(table);
+    // The official facilitator accepts these at /verify (its settle would fund the payer's gas and
+    // broadcast: another chain's transaction fails there, a huge gas limit makes the facilitator
+    // fund up to gas x maxFee, another amount approves what the extension did not say). x402j
+    // refuses them before spending anything: the wrong chain as erc20_approval_tx_parse_failed
+    // (the transaction cannot be used here), the gas cap and the amount as
+    // erc20_approval_tx_invalid_calldata (the official list has no closer reason).
+    Map<String, Outcome> differences =
+        Map.of(
+            "tx for another chain",
+            new Outcome("tx for another chain", "valid", "erc20_approval_tx_parse_failed"),
+            "tx approves another amount",
+            new Outcome(
+                "tx approves another amount", "valid", "erc20_approval_tx_invalid_calldata"),
+            "tx with a huge gas limit",
+            new Outcome("tx with a huge gas limit", "valid", "erc20_approval_tx_invalid_calldata"));
+    assertThat(outcomes)
+        .as("\n" + table)
+        .filteredOn(o -> differences.containsKey(o.name()))
+        .allSatisfy(o -> assertThat(o).isEqualTo(differences.get(o.name())))
+        .hasSize(differences.size());
+    assertThat(outcomes)
+        .as("\n" + table)
+        .filteredOn(o -> !differences.containsKey(o.name()))
+        .allSatisfy(o -> assertThat(o.x402j()).as(o.name()).isEqualTo(o.official()));
+    assertThat(outcomes)
+        .as("\n" + table)
+        .filteredOn(o -> !o.name().equals("untouched"))
+        .allSatisfy(o -> assertThat(o.x402j()).as(o.name()).isNotEqualTo("valid"));
+    assertThat(outcomes.get(0).x402j()).isEqualTo("valid");
+    // Verify only reads: the approval was never broadcast, nothing moved.
+    assertThat(market.devnet().transactionCount(payer.address())).isZero();
+    assertThat(market.devnet().tokenBalance(plain, payer.address()))
+        .isEqualTo(BigInteger.valueOf(1_000_000));
   }
 }
