@@ -20,6 +20,7 @@ import io.x402j.core.wire.WireCodec;
 import io.x402j.devnet.NodeProject.Service;
 import io.x402j.evm.Abi;
 import io.x402j.evm.Eip1559Transaction;
+import io.x402j.evm.Eip2612;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.Hex;
 import io.x402j.evm.Permit2;
@@ -493,5 +494,62 @@ class GasSponsoringInteropIT {
     assertThat(market.devnet().transactionCount(payer.address())).isZero();
     assertThat(market.devnet().tokenBalance(plain, payer.address()))
         .isEqualTo(BigInteger.valueOf(1_000_000));
+  }
+
+  /**
+   * An EIP-2612 permit, correctly signed, for one unit more than the Permit2 authorization permits
+   * (the proxy reverts {@code Permit2612AmountMismatch} on such a pair): both facilitators' /verify
+   * and /settle answers, and nothing moved.
+   */
+  @Test
+  void anEip2612PermitForAnotherAmountIsRefusedByBoth() throws Exception {
+    PrivateKeySigner payer = freshPayer();
+    EvmAddress token = market.info().token();
+    PaymentRequirements requirements = requirements(token.toString(), true);
+    ObjectNode body = request(x402jPays(payer, offer(requirements, EIP2612)), requirements);
+    ObjectNode info =
+        (ObjectNode) body.path("paymentPayload").path("extensions").path(EIP2612).path("info");
+    BigInteger more = PRICE.add(BigInteger.ONE);
+    info.put("amount", more.toString());
+    info.put(
+        "signature",
+        payer
+            .sign(
+                Eip2612.digest(
+                    Eip2612.domainSeparator(
+                        market.info().tokenName(),
+                        market.info().tokenVersion(),
+                        market.info().chainId(),
+                        token),
+                    payer.address(),
+                    Permit2.ADDRESS,
+                    more,
+                    new BigInteger(info.path("nonce").asText()),
+                    new BigInteger(info.path("deadline").asText())))
+            .toString());
+    BigInteger before = market.devnet().tokenBalance(token, payer.address());
+
+    String officialVerify = verdict(official.url(), body);
+    String x402jVerify = verdict(market.facilitatorUrl(), body);
+    JsonNode officialSettle = post(official.url(), "/settle", body);
+    JsonNode x402jSettle = post(market.facilitatorUrl(), "/settle", body);
+    String table =
+        String.format(
+            "verify official=%s x402j=%s%nsettle official=%s x402j=%s%n",
+            officialVerify, x402jVerify, officialSettle, x402jSettle);
+    System.out.println(table);
+
+    // At /settle both name the proxy's revert. At /verify the official facilitator only sees its
+    // settleWithPermit simulation fail and diagnoses the payer's missing Permit2 allowance; x402j
+    // compares the two amounts before simulating and names the mismatch already.
+    assertThat(officialSettle.path("success").asBoolean()).as(table).isFalse();
+    assertThat(x402jSettle.path("success").asBoolean()).as(table).isFalse();
+    assertThat(x402jSettle.path("errorReason").asText())
+        .as(table)
+        .isEqualTo(officialSettle.path("errorReason").asText())
+        .isEqualTo("permit2_2612_amount_mismatch");
+    assertThat(officialVerify).as(table).isEqualTo("permit2_allowance_required");
+    assertThat(x402jVerify).as(table).isEqualTo("permit2_2612_amount_mismatch");
+    assertThat(market.devnet().tokenBalance(token, payer.address())).isEqualTo(before);
   }
 }
