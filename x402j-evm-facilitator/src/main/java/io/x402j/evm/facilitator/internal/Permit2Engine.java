@@ -575,7 +575,13 @@ public final class Permit2Engine {
     @Override
     public SettlementRequest request() {
       return key.request(
-          fingerprint, check.mode().scheme(), check.asset(), check.payTo(), amount, attempt);
+          fingerprint,
+          check.mode().scheme(),
+          check.asset(),
+          check.payTo(),
+          amount,
+          attempt,
+          check.permit2612() == null ? null : check.permit2612().nonce());
     }
 
     @Override
@@ -648,8 +654,76 @@ public final class Permit2Engine {
     SettlementKey mine = p.key.ledgerKey();
     SettlementKey holder = permitsInFlight.putIfAbsent(use, mine);
     if (holder == null || holder.equals(mine)) {
-      return execute(p, fence, 1).whenComplete((r, e) -> permitsInFlight.remove(use, mine));
+      return CompletableFuture.supplyAsync(() -> heldElsewhere(p, use), ctx.blocking())
+          .handle(
+              (elsewhere, error) -> {
+                if (error != null) {
+                  return fail(
+                      p,
+                      fence,
+                      ErrorReason.UNEXPECTED_SETTLE_ERROR,
+                      "settlement failed before broadcast: " + describe(error));
+                }
+                if (elsewhere) {
+                  permitsInFlight.remove(use, mine);
+                  return waitForPermit(p, fence, permit);
+                }
+                return execute(p, fence, 1);
+              })
+          .thenCompose(settled -> settled)
+          .whenComplete((r, e) -> permitsInFlight.remove(use, mine));
     }
+    return waitForPermit(p, fence, permit);
+  }
+
+  /**
+   * Whether a facilitator sharing the ledger (or a settlement of this process left pending) has an
+   * older settlement in flight submitting the same EIP-2612 permit: the oldest goes first, so two
+   * facilitators never both wait on each other.
+   */
+  private boolean heldElsewhere(Payment p, Eip2612Use use) {
+    SettlementKey mine = p.key.ledgerKey();
+    List<SettlementRecord> records =
+        ctx.ledger()
+            .inFlight(
+                use.network(),
+                use.token().toLowerHex(),
+                use.owner().toLowerHex(),
+                InFlightBalance.IN_FLIGHT_LIMIT);
+    SettlementRecord own = null;
+    for (SettlementRecord record : records) {
+      if (record.key().equals(mine)) {
+        own = record;
+      }
+    }
+    Instant now = ctx.now();
+    for (SettlementRecord record : records) {
+      if (record.key().equals(mine)
+          || (record.submission() == null && ctx.reservations().isHeld(record.key()))
+          || !use.nonce()
+              .toString()
+              .equals(record.details().get(Permit2LedgerKey.EIP2612_NONCE_DETAIL))) {
+        continue; // ours, or this process's not yet signed (the in-process claim decides), or not
+        // this permit
+      }
+      if (record.submission() == null && !record.updatedAt().plus(ctx.claimLease()).isAfter(now)) {
+        continue; // a claim older than its lease: its owner is presumed dead
+      }
+      if (own == null || record.submission() != null || isOlder(record, own)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isOlder(SettlementRecord a, SettlementRecord b) {
+    int byTime = a.createdAt().compareTo(b.createdAt());
+    return byTime != 0 ? byTime < 0 : a.key().toString().compareTo(b.key().toString()) < 0;
+  }
+
+  /** Waits for the permit's settlement in flight to resolve, or refuses after the patience. */
+  private CompletableFuture<SettleResponse> waitForPermit(
+      Payment p, Instant fence, Eip2612GasSponsoring permit) {
     Duration patience = p.check.chain().config().receiptTimeout();
     if (patience.compareTo(ctx.claimLease().dividedBy(2)) > 0) {
       patience = ctx.claimLease().dividedBy(2);
