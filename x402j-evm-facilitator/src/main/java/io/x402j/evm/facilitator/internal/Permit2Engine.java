@@ -8,6 +8,7 @@ import static io.x402j.evm.facilitator.internal.ChainReads.hasCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.x402j.core.ErrorReason;
+import io.x402j.core.Network;
 import io.x402j.core.TokenAmount;
 import io.x402j.core.scheme.SchemeRequest;
 import io.x402j.core.support.Futures;
@@ -15,6 +16,7 @@ import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.core.wire.VerifyResponse;
 import io.x402j.evm.Eip1559Transaction;
+import io.x402j.evm.Eip2612GasSponsoring;
 import io.x402j.evm.Eip3009Calls;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.Hex;
@@ -53,6 +55,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -85,6 +89,18 @@ public final class Permit2Engine {
   private final InFlightBalance balance;
   private final ApprovalSponsor sponsor;
 
+  /**
+   * An EIP-2612 permit of one owner for one token: the nonce its signature spends. Only one
+   * settlement using it may be in flight, since once one settleWithPermit is mined the permit is
+   * spent and every other would revert on our gas.
+   */
+  private record Eip2612Use(
+      Network network, EvmAddress token, EvmAddress owner, BigInteger nonce) {}
+
+  /** The settlement of this process that holds each EIP-2612 permit in flight. */
+  private final ConcurrentMap<Eip2612Use, SettlementKey> permitsInFlight =
+      new ConcurrentHashMap<>();
+
   /** The Permit2 engine over {@code ctx}'s chains and ledger. */
   public Permit2Engine(SettlementContext ctx) {
     this.ctx = ctx;
@@ -116,6 +132,7 @@ public final class Permit2Engine {
     }
     BigInteger amount = check.authorization().amount();
     return onChainChecks(check, amount, false, approval.map(c -> c.value()).orElse(null))
+        .thenCompose(failure -> failure != null ? done(failure) : besidesCommitted(check, amount))
         .thenApply(
             failure ->
                 failure == null
@@ -231,6 +248,78 @@ public final class Permit2Engine {
               }
               return diagnose(
                   amount, results.get(balanceAt), results.get(balanceAt + 1), simulation.error());
+            });
+  }
+
+  /**
+   * Null when the owner's balance, less what this process and facilitators sharing the ledger have
+   * committed to other settlements in flight (EIP-3009 and Permit2 alike), covers {@code amount}:
+   * of N permits over one balance, only those that fit verify, as EIP-3009 payments.
+   */
+  private CompletableFuture<Refusal> besidesCommitted(
+      Permit2Check.Result check, BigInteger amount) {
+    Permit2Authorization a = check.authorization();
+    Reservations.Slot slot =
+        new Reservations.Slot(
+            check.network(),
+            check.asset(),
+            check.owner(),
+            new Permit2LedgerKey(check.network(), a.from(), a.nonce()).ledgerKey());
+    return CompletableFuture.supplyAsync(() -> balance.committedElsewhere(slot), ctx.blocking())
+        .thenCompose(
+            committed -> {
+              List<Reservations.Entry> mine = ctx.reservations().others(slot);
+              if (committed.tooMany()) {
+                return done(
+                    new Refusal(
+                        ErrorReason.PERMIT2_INSUFFICIENT_BALANCE,
+                        "the owner has "
+                            + InFlightBalance.IN_FLIGHT_LIMIT
+                            + " or more settlements in flight; retry when they are done"));
+              }
+              if (committed.unsigned().signum() == 0
+                  && committed.signed().isEmpty()
+                  && mine.isEmpty()) {
+                return done(null);
+              }
+              List<RpcCall> calls = new ArrayList<>();
+              List<SettlementKey> receiptKeys =
+                  InFlightBalance.receiptCalls(calls, committed.signed(), mine);
+              // Last: a node that answers a batch in order reads a balance at least as new.
+              int balanceAt = calls.size();
+              calls.add(ethCall(null, check.asset(), Eip3009Calls.balanceOf(a.from())));
+              return check
+                  .chain()
+                  .rpc()
+                  .batch(calls)
+                  .thenApply(
+                      results -> {
+                        RpcResult read = results.get(balanceAt);
+                        BigInteger held = read.ok() ? decodeUint(read) : null;
+                        if (held == null) {
+                          return null; // the simulation just passed; nothing to subtract from
+                        }
+                        Set<SettlementKey> mined = InFlightBalance.mined(results, 0, receiptKeys);
+                        BigInteger inFlight = committed.unsigned();
+                        for (SettlementRecord record : committed.signed()) {
+                          if (!mined.contains(record.key())) {
+                            inFlight = inFlight.add(record.amount().value());
+                          }
+                        }
+                        inFlight = inFlight.add(ctx.reservations().reservedBesides(slot, mined));
+                        if (inFlight.signum() == 0
+                            || held.subtract(inFlight).compareTo(amount) >= 0) {
+                          return null;
+                        }
+                        return new Refusal(
+                            ErrorReason.PERMIT2_INSUFFICIENT_BALANCE,
+                            "the owner holds "
+                                + held
+                                + " of the token, of which "
+                                + inFlight
+                                + " is committed to settlements in flight; the payment is "
+                                + amount);
+                      });
             });
   }
 
@@ -486,7 +575,13 @@ public final class Permit2Engine {
     @Override
     public SettlementRequest request() {
       return key.request(
-          fingerprint, check.mode().scheme(), check.asset(), check.payTo(), amount, attempt);
+          fingerprint,
+          check.mode().scheme(),
+          check.asset(),
+          check.payTo(),
+          amount,
+          attempt,
+          check.permit2612() == null ? null : check.permit2612().nonce());
     }
 
     @Override
@@ -514,7 +609,7 @@ public final class Permit2Engine {
       Reservations.Slot slot = slot();
       ctx.reservations().enter(slot);
       return Permit2Engine.this
-          .execute(this, claimedAt, 1)
+          .withPermitHeld(this, claimedAt)
           .whenComplete((response, error) -> ctx.reservations().leave(slot));
     }
 
@@ -541,6 +636,114 @@ public final class Permit2Engine {
   private CompletableFuture<SettleResponse> fail(
       Payment p, Instant claimedAt, ErrorReason reason, String message) {
     return outcomes.fail(p.key.ledgerKey(), claimedAt, reply(p.check).refused(reason, message));
+  }
+
+  /**
+   * Runs the settlement, holding its EIP-2612 permit (eip2612GasSponsoring) for as long: a second
+   * settlement using the same permit (network, token, owner, EIP-2612 nonce) waits until the first
+   * resolves and then simulates afresh (the permit then spent, it fails before anything is sent),
+   * or is refused with {@code permit2_allowance_required} when the first is still in flight after
+   * its patience (half the claim lease, at most the receipt timeout).
+   */
+  private CompletableFuture<SettleResponse> withPermitHeld(Payment p, Instant fence) {
+    if (p.check.permit2612() == null) {
+      return execute(p, fence, 1);
+    }
+    Eip2612GasSponsoring permit = p.check.permit2612();
+    Eip2612Use use = new Eip2612Use(p.key.network(), permit.asset(), permit.from(), permit.nonce());
+    SettlementKey mine = p.key.ledgerKey();
+    SettlementKey holder = permitsInFlight.putIfAbsent(use, mine);
+    if (holder == null || holder.equals(mine)) {
+      return CompletableFuture.supplyAsync(() -> heldElsewhere(p, use), ctx.blocking())
+          .handle(
+              (elsewhere, error) -> {
+                if (error != null) {
+                  return fail(
+                      p,
+                      fence,
+                      ErrorReason.UNEXPECTED_SETTLE_ERROR,
+                      "settlement failed before broadcast: " + describe(error));
+                }
+                if (elsewhere) {
+                  permitsInFlight.remove(use, mine);
+                  return waitForPermit(p, fence, permit);
+                }
+                return execute(p, fence, 1);
+              })
+          .thenCompose(settled -> settled)
+          .whenComplete((r, e) -> permitsInFlight.remove(use, mine));
+    }
+    return waitForPermit(p, fence, permit);
+  }
+
+  /**
+   * Whether a facilitator sharing the ledger (or a settlement of this process left pending) has an
+   * older settlement in flight submitting the same EIP-2612 permit: the oldest goes first, so two
+   * facilitators never both wait on each other.
+   */
+  private boolean heldElsewhere(Payment p, Eip2612Use use) {
+    SettlementKey mine = p.key.ledgerKey();
+    List<SettlementRecord> records =
+        ctx.ledger()
+            .inFlight(
+                use.network(),
+                use.token().toLowerHex(),
+                use.owner().toLowerHex(),
+                InFlightBalance.IN_FLIGHT_LIMIT);
+    SettlementRecord own = null;
+    for (SettlementRecord record : records) {
+      if (record.key().equals(mine)) {
+        own = record;
+      }
+    }
+    Instant now = ctx.now();
+    for (SettlementRecord record : records) {
+      if (record.key().equals(mine)
+          || (record.submission() == null && ctx.reservations().isHeld(record.key()))
+          || !use.nonce()
+              .toString()
+              .equals(record.details().get(Permit2LedgerKey.EIP2612_NONCE_DETAIL))) {
+        continue; // ours, or this process's not yet signed (the in-process claim decides), or not
+        // this permit
+      }
+      if (record.submission() == null && !record.updatedAt().plus(ctx.claimLease()).isAfter(now)) {
+        continue; // a claim older than its lease: its owner is presumed dead
+      }
+      if (own == null || record.submission() != null || isOlder(record, own)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isOlder(SettlementRecord a, SettlementRecord b) {
+    int byTime = a.createdAt().compareTo(b.createdAt());
+    return byTime != 0 ? byTime < 0 : a.key().toString().compareTo(b.key().toString()) < 0;
+  }
+
+  /** Waits for the permit's settlement in flight to resolve, or refuses after the patience. */
+  private CompletableFuture<SettleResponse> waitForPermit(
+      Payment p, Instant fence, Eip2612GasSponsoring permit) {
+    Duration patience = p.check.chain().config().receiptTimeout();
+    if (patience.compareTo(ctx.claimLease().dividedBy(2)) > 0) {
+      patience = ctx.claimLease().dividedBy(2);
+    }
+    if (ctx.clock().instant().isBefore(fence.plus(patience))) {
+      return ctx.delays()
+          .delay(p.check.chain().config().pollInterval())
+          .thenCompose(ignored -> withPermitHeld(p, fence));
+    }
+    return fail(
+        p,
+        fence,
+        ErrorReason.PERMIT2_ALLOWANCE_REQUIRED,
+        "the EIP-2612 permit of "
+            + permit.from()
+            + " for "
+            + permit.asset()
+            + " with nonce "
+            + permit.nonce()
+            + " is in use by another settlement in flight; sign a new one after it settles");
   }
 
   private CompletableFuture<SettleResponse> execute(Payment p, Instant fence, int attempt) {

@@ -38,6 +38,9 @@ public record Permit2LedgerKey(Network network, EvmAddress owner, BigInteger non
   /** The record detail naming the x402 scheme that claimed the payment. */
   public static final String SCHEME_DETAIL = "scheme";
 
+  /** The detail naming the EIP-2612 permit nonce a sponsored settlement submits (decimal). */
+  public static final String EIP2612_NONCE_DETAIL = "eip2612Nonce";
+
   private static final Pattern ID = Pattern.compile("0x[0-9a-f]{40}:0x[0-9a-f]{64}");
   private static final BigInteger UINT256_LIMIT = BigInteger.ONE.shiftLeft(256);
 
@@ -96,11 +99,33 @@ public record Permit2LedgerKey(Network network, EvmAddress owner, BigInteger non
       EvmAddress payTo,
       TokenAmount amount,
       String settlementId) {
+    return request(fingerprint, scheme, asset, payTo, amount, settlementId, null);
+  }
+
+  /**
+   * What the engine asks the ledger to claim for this payment, with the nonce of the EIP-2612
+   * permit it submits (eip2612GasSponsoring; {@code null} for none), so that facilitators sharing
+   * the ledger see which permit a settlement in flight uses.
+   */
+  public SettlementRequest request(
+      String fingerprint,
+      String scheme,
+      EvmAddress asset,
+      EvmAddress payTo,
+      TokenAmount amount,
+      String settlementId,
+      BigInteger eip2612Nonce) {
+    Map<String, String> details = new java.util.LinkedHashMap<>();
+    details.put(NONCE_DETAIL, nonce.toString());
+    details.put(SCHEME_DETAIL, scheme);
+    if (eip2612Nonce != null) {
+      details.put(EIP2612_NONCE_DETAIL, eip2612Nonce.toString());
+    }
     return new SettlementRequest(
         ledgerKey(),
         fingerprint,
         new Transfer(asset.toLowerHex(), owner.toLowerHex(), payTo.toLowerHex(), amount),
-        Map.of(NONCE_DETAIL, nonce.toString(), SCHEME_DETAIL, scheme),
+        details,
         settlementId);
   }
 }

@@ -1,0 +1,239 @@
+package io.x402j.evm.facilitator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.x402j.core.ErrorReason;
+import io.x402j.core.TokenAmount;
+import io.x402j.core.scheme.SchemeRequest;
+import io.x402j.core.wire.PaymentPayload;
+import io.x402j.core.wire.PaymentRequirements;
+import io.x402j.core.wire.SettleResponse;
+import io.x402j.core.wire.VerifyResponse;
+import io.x402j.devnet.Devnet;
+import io.x402j.devnet.DevnetInfo;
+import io.x402j.devnet.DevnetOptions;
+import io.x402j.evm.EvmAddress;
+import io.x402j.evm.Permit2;
+import io.x402j.evm.Permit2Authorization;
+import io.x402j.evm.Permit2Payload;
+import io.x402j.evm.Permit2Witness;
+import io.x402j.evm.PrivateKeySigner;
+import io.x402j.evm.Signer;
+import io.x402j.evm.rpc.JsonRpcClient;
+import io.x402j.settlement.InMemorySettlementLedger;
+import io.x402j.settlement.SettlementLedger;
+import java.math.BigInteger;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Attacks on the facilitator's gas through Permit2 (exact and upto): one payer signs several
+ * permits (distinct Permit2 nonces) over a token balance that covers only one of them. Each permit
+ * alone verifies and simulates fine; the EIP-3009 path counts balance committed to settlements in
+ * flight ({@code InFlightBalance}) so only one transaction is ever sent. These tests ask the same
+ * of the Permit2 path: the facilitator must never broadcast a settlement that will revert because
+ * an earlier one of the same payer already took the money, and verify must not call a payment valid
+ * when the payer's balance is already committed to a settlement in flight.
+ */
+class Permit2GriefingAttackIT {
+  static final BigInteger ETH = BigInteger.TEN.pow(18);
+  static final BigInteger PRICE = BigInteger.valueOf(10_000);
+  static final SecureRandom RANDOM = new SecureRandom();
+
+  static Devnet devnet;
+  static DevnetInfo info;
+  static EvmAddress seller;
+
+  @BeforeAll
+  static void startChain() throws Exception {
+    DevnetOptions.Builder options =
+        DevnetOptions.builder().account("seller", BigInteger.ZERO, BigInteger.ZERO);
+    for (String gas : List.of("gas-1", "gas-2", "gas-3", "gas-4")) {
+      options.account(gas, ETH.multiply(BigInteger.TEN), BigInteger.ZERO);
+    }
+    // Each payer holds exactly one payment's worth of tokens, and allows Permit2 to spend it.
+    for (String payer : List.of("thin-1", "thin-2", "thin-3", "thin-4")) {
+      options.account(payer, ETH, PRICE);
+    }
+    devnet = Devnet.start(options.build());
+    info = devnet.info();
+    assertThat(info.permit2()).isPresent();
+    seller = info.requireAccount("seller").address();
+    for (String payer : List.of("thin-1", "thin-2", "thin-3", "thin-4")) {
+      devnet.approvePermit2(account(payer).address(), info.token());
+    }
+  }
+
+  @AfterAll
+  static void stopChain() {
+    devnet.close();
+  }
+
+  @AfterEach
+  void mineAgain() {
+    devnet.setAutomine(true);
+  }
+
+  static PrivateKeySigner account(String name) {
+    return info.requireAccount(name).signer();
+  }
+
+  static ExactEvmFacilitator facilitator(SettlementLedger ledger, Signer... signers) {
+    EvmNetworkConfig.Builder network =
+        EvmNetworkConfig.builder(info.networkInfo(), JsonRpcClient.builder(info.rpcUrl()).build())
+            .pollInterval(Duration.ofMillis(50))
+            .receiptTimeout(Duration.ofSeconds(30));
+    for (Signer signer : signers) {
+      network.signer(signer);
+    }
+    return ExactEvmFacilitator.builder().network(network.build()).ledger(ledger).build();
+  }
+
+  static long now() {
+    return System.currentTimeMillis() / 1000;
+  }
+
+  static Permit2Authorization exactPermit(Signer owner) {
+    return new Permit2Authorization(
+        info.token(),
+        PRICE,
+        owner.address(),
+        Permit2.EXACT_PROXY,
+        new BigInteger(200, RANDOM),
+        BigInteger.valueOf(now() + 600),
+        Permit2Witness.exact(seller, BigInteger.valueOf(now() - 600)));
+  }
+
+  static Permit2Authorization uptoPermit(Signer owner, EvmAddress facilitator) {
+    return new Permit2Authorization(
+        info.token(),
+        PRICE,
+        owner.address(),
+        Permit2.UPTO_PROXY,
+        new BigInteger(200, RANDOM),
+        BigInteger.valueOf(now() + 600),
+        Permit2Witness.upto(seller, facilitator, BigInteger.valueOf(now() - 600)));
+  }
+
+  static SchemeRequest request(String scheme, Signer owner, Permit2Authorization a) {
+    Map<String, Object> payload =
+        new Permit2Payload(Permit2.sign(owner, info.chainId(), a).toString(), a).toMap();
+    PaymentRequirements required =
+        PaymentRequirements.builder()
+            .scheme(scheme)
+            .network(info.network())
+            .amount(TokenAmount.of(PRICE))
+            .asset(info.token().toString())
+            .payTo(seller.toString())
+            .maxTimeoutSeconds(60)
+            .extra("name", info.tokenName())
+            .extra("version", info.tokenVersion())
+            .extra("assetTransferMethod", "permit2")
+            .build();
+    return new SchemeRequest(
+        2,
+        PaymentPayload.of(null, required, payload),
+        required,
+        "permit2-griefing-" + UUID.randomUUID());
+  }
+
+  /**
+   * Proves: N exact Permit2 payments of one payer over a balance that covers one, settled
+   * concurrently, cost the facilitator at most one transaction (as the EIP-3009 path guarantees in
+   * GasGriefingIT). Before the fix several are broadcast and all but one revert on the
+   * facilitator's gas: a griefing the payer repeats for free.
+   */
+  @Test
+  void concurrentExactPermit2SettlementsOverOneBalanceBroadcastExactlyOne() {
+    PrivateKeySigner payer = account("thin-1");
+    PrivateKeySigner gas = account("gas-1");
+    long sentBefore = devnet.transactionCount(gas.address());
+    int n = 6;
+    List<SchemeRequest> payments = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      payments.add(request("exact", payer, exactPermit(payer)));
+    }
+    try (ExactEvmFacilitator facilitator = facilitator(new InMemorySettlementLedger(), gas)) {
+      for (SchemeRequest payment : payments) {
+        assertThat(facilitator.verify(payment).join().isValid()).isTrue();
+      }
+      List<CompletableFuture<SettleResponse>> settles =
+          payments.stream().map(facilitator::settle).collect(Collectors.toList());
+      List<SettleResponse> results =
+          settles.stream().map(CompletableFuture::join).collect(Collectors.toList());
+      assertThat(results).filteredOn(SettleResponse::success).hasSize(1);
+    }
+    assertThat(devnet.transactionCount(gas.address()))
+        .as("exactly one settlement transaction was broadcast, so none reverted on our gas")
+        .isEqualTo(sentBefore + 1);
+    assertThat(devnet.tokenBalance(payer.address())).isZero();
+  }
+
+  /** Proves the same for upto permits naming the facilitator's signer (the upto proxy path). */
+  @Test
+  void concurrentUptoSettlementsOverOneBalanceBroadcastExactlyOne() {
+    PrivateKeySigner payer = account("thin-2");
+    PrivateKeySigner gas = account("gas-2");
+    long sentBefore = devnet.transactionCount(gas.address());
+    int n = 6;
+    List<SchemeRequest> payments = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      payments.add(request("upto", payer, uptoPermit(payer, gas.address())));
+    }
+    try (ExactEvmFacilitator facilitator = facilitator(new InMemorySettlementLedger(), gas)) {
+      UptoEvmFacilitator upto = facilitator.upto();
+      for (SchemeRequest payment : payments) {
+        assertThat(upto.verify(payment).join().isValid()).isTrue();
+      }
+      List<CompletableFuture<SettleResponse>> settles =
+          payments.stream().map(upto::settle).collect(Collectors.toList());
+      List<SettleResponse> results =
+          settles.stream().map(CompletableFuture::join).collect(Collectors.toList());
+      assertThat(results).filteredOn(SettleResponse::success).hasSize(1);
+    }
+    assertThat(devnet.transactionCount(gas.address()))
+        .as("exactly one settlement transaction was broadcast, so none reverted on our gas")
+        .isEqualTo(sentBefore + 1);
+  }
+
+  /**
+   * Proves: while one Permit2 settlement of a payer waits in the pool, verify of another permit
+   * over the same (already committed) balance must not answer valid. The EIP-3009 path answers
+   * invalid_exact_evm_insufficient_balance ("committed to settlements in flight"); a seller that
+   * serves on this verify is left with a settlement that cannot succeed.
+   */
+  @Test
+  void whileOnePermit2SettlementIsInFlightAnotherOverTheSameBalanceDoesNotVerify()
+      throws Exception {
+    PrivateKeySigner payer = account("thin-3");
+    PrivateKeySigner gas = account("gas-3");
+    long before = devnet.pendingTransactionCount(gas.address());
+    try (ExactEvmFacilitator facilitator = facilitator(new InMemorySettlementLedger(), gas)) {
+      devnet.setAutomine(false);
+      CompletableFuture<SettleResponse> first =
+          facilitator.settle(request("exact", payer, exactPermit(payer)));
+      assertThat(devnet.awaitPendingTransactions(gas.address(), before, Duration.ofSeconds(20)))
+          .isEqualTo(before + 1);
+
+      VerifyResponse second =
+          facilitator.verify(request("exact", payer, exactPermit(payer))).join();
+
+      devnet.mine();
+      assertThat(first.join().success()).isTrue();
+      assertThat(second.isValid())
+          .as("the payer's whole balance is committed to the settlement in flight: %s", second)
+          .isFalse();
+      assertThat(second.reason()).hasValue(ErrorReason.PERMIT2_INSUFFICIENT_BALANCE);
+    }
+  }
+}
