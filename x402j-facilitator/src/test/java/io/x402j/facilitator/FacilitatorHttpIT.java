@@ -395,8 +395,9 @@ class FacilitatorHttpIT {
                         "facilitatorAddress", info.requireAccount("gas-1").address().toString()));
     assertThat(supported.signers().get("eip155:*"))
         .containsExactly(info.requireAccount("gas-1").address().toString());
-    // Permit2 payments may carry an EIP-2612 permit the facilitator submits for the payer.
-    assertThat(supported.extensions()).containsExactly("eip2612GasSponsoring");
+    // Permit2 payments may carry an EIP-2612 permit or a signed approval the facilitator submits.
+    assertThat(supported.extensions())
+        .containsExactly("eip2612GasSponsoring", "erc20ApprovalGasSponsoring");
   }
 
   @Test
