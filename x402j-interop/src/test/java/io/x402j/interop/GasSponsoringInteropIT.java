@@ -26,6 +26,7 @@ import io.x402j.evm.Hex;
 import io.x402j.evm.Permit2;
 import io.x402j.evm.Permit2Calls;
 import io.x402j.evm.PrivateKeySigner;
+import io.x402j.evm.Signature;
 import io.x402j.testkit.TestMarket;
 import java.math.BigInteger;
 import java.net.URI;
@@ -34,6 +35,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -303,6 +305,21 @@ class GasSponsoringInteropIT {
     assertThat(outcomes.get(0).x402j()).isEqualTo("valid");
   }
 
+  /**
+   * The smallest x coordinate with no secp256k1 point ({@code x^3 + 7} not a square mod p): a
+   * signature r no public key can be recovered from.
+   */
+  static BigInteger noCurvePoint() {
+    BigInteger p =
+        new BigInteger("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F", 16);
+    BigInteger half = p.subtract(BigInteger.ONE).shiftRight(1);
+    BigInteger x = BigInteger.ONE;
+    while (x.pow(3).add(BigInteger.valueOf(7)).modPow(half, p).equals(BigInteger.ONE)) {
+      x = x.add(BigInteger.ONE);
+    }
+    return x;
+  }
+
   /** {@code tx} with {@code change} applied, signed by {@code signer}, as 0x hex. */
   static String resign(
       Eip1559Transaction tx, UnaryOperator<Eip1559Transaction> change, PrivateKeySigner signer) {
@@ -389,6 +406,19 @@ class GasSponsoringInteropIT {
                     payer)));
     cases.put("tx signed by someone else", info -> info.put(tx, resign(approve, t -> t, stranger)));
     cases.put("tx not a transaction", info -> info.put(tx, "0x1234"));
+    cases.put(
+        "tx approve calldata cut short",
+        info ->
+            info.put(
+                tx,
+                resign(
+                    approve, t -> withTarget(t, t.to(), Arrays.copyOf(t.data(), 4 + 32)), payer)));
+    cases.put(
+        "tx signature r is no curve point",
+        info ->
+            info.put(
+                tx,
+                Hex.encode(approve.encodeSigned(Signature.of(noCurvePoint(), BigInteger.ONE, 0)))));
     // Where x402j is deliberately stricter than the official facilitator (the official one checks
     // only target, selector, spender and signer of the approval, and lets the chain sort out the
     // rest): it sponsors gas only for an approval that can land on this chain for the amount the
