@@ -15,8 +15,11 @@ import io.x402j.devnet.NodeProject.Service;
 import io.x402j.evm.Bytes32;
 import io.x402j.evm.Eip3009;
 import io.x402j.evm.Eip3009Authorization;
+import io.x402j.evm.Erc6492;
+import io.x402j.evm.EvmAddress;
 import io.x402j.evm.ExactEvmClient;
 import io.x402j.evm.ExactEvmPayload;
+import io.x402j.evm.Hex;
 import io.x402j.evm.PrivateKeySigner;
 import io.x402j.testkit.TestMarket;
 import java.math.BigInteger;
@@ -243,6 +246,23 @@ class NegativeInteropIT {
                   p.put(
                       "signature",
                       s.substring(0, 10) + (s.charAt(10) == 'a' ? 'b' : 'a') + s.substring(11));
+                })));
+    // An ERC-6492 wrapper (the payer has no code) whose factory neither facilitator allows: the
+    // official one allows none by default, x402j only those configured.
+    out.add(
+        both(
+            origin + ": signature wrapped in ERC-6492, factory not allowed",
+            altered(
+                body,
+                b -> {
+                  ObjectNode p = (ObjectNode) b.path("paymentPayload").path("payload");
+                  p.put(
+                      "signature",
+                      Hex.encode(
+                          Erc6492.wrap(
+                              EvmAddress.parse(OTHER),
+                              Hex.decode("0x01020304"),
+                              Hex.decode(p.path("signature").asText()))));
                 })));
     out.add(
         both(
