@@ -27,6 +27,7 @@ import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
@@ -46,6 +47,9 @@ class Permit2NegativeInteropIT {
   static final HttpClient HTTP = HttpClient.newHttpClient();
   static final EvmAddress OTHER = EvmAddress.parse("0x000000000000000000000000000000000000dEaD");
   static final BigInteger PRICE = BigInteger.valueOf(10_000);
+
+  static final String NO_PROXY = "exact: the exact proxy has no code";
+  static final String REVERTING_PROXY = "exact: the exact proxy always reverts";
 
   static TestMarket market;
   static Service official;
@@ -198,6 +202,28 @@ class Permit2NegativeInteropIT {
     };
   }
 
+  /** {@code body} with one field of the payment's {@code accepted} requirements replaced. */
+  static ObjectNode accepted(ObjectNode body, String field, String value) {
+    ((ObjectNode) body.get("paymentPayload").get("accepted")).put(field, value);
+    return body;
+  }
+
+  /**
+   * A good exact payment while the exact proxy's code is {@code code} (replaced on the devnet, put
+   * back afterwards).
+   */
+  static Outcome withExactProxyCode(String name, String code) throws Exception {
+    String proxy = Permit2.EXACT_PROXY.toLowerHex();
+    String original = market.devnet().rpc().call("eth_getCode", proxy, "latest").join().asText();
+    assertThat(original).as("exact proxy code").hasSizeGreaterThan(2);
+    market.devnet().rpc().call("anvil_setCode", proxy, code).join();
+    try {
+      return verify(name, exact(a -> a));
+    } finally {
+      market.devnet().rpc().call("anvil_setCode", proxy, original).join();
+    }
+  }
+
   @Test
   void bothFacilitatorsRefuseEachBadPermit2PaymentWithTheSameReason() throws Exception {
     long now = System.currentTimeMillis() / 1000;
@@ -217,6 +243,11 @@ class Permit2NegativeInteropIT {
     market.devnet().mint(poor.address(), PRICE.subtract(BigInteger.ONE));
 
     List<Outcome> outcomes = new ArrayList<>();
+    // First, before any good exact payment: the x402j facilitator remembers a contract once it has
+    // seen its code (it never asks again), so the proxy is replaced before it has been seen.
+    outcomes.add(withExactProxyCode(NO_PROXY, "0x"));
+    // A proxy whose every call reverts (PUSH1 0 PUSH1 0 REVERT).
+    outcomes.add(withExactProxyCode(REVERTING_PROXY, "0x60006000fd"));
     outcomes.add(verify("exact: untouched", exact(a -> a)));
     outcomes.add(
         verify(
@@ -354,6 +385,14 @@ class Permit2NegativeInteropIT {
         settle(
             "upto: settle above the ceiling",
             upto(ceiling, ceiling.add(BigInteger.ONE), f -> a -> a)));
+    outcomes.add(
+        verify(
+            "upto: the payment accepted exact, the requirement is upto",
+            f -> accepted(upto(ceiling, ceiling, g -> a -> a).body(f), "scheme", "exact")));
+    outcomes.add(
+        verify(
+            "upto: the payment accepted another network",
+            f -> accepted(upto(ceiling, ceiling, g -> a -> a).body(f), "network", "eip155:1")));
 
     StringBuilder table = new StringBuilder();
     for (Outcome o : outcomes) {
@@ -361,8 +400,27 @@ class Permit2NegativeInteropIT {
           String.format("%-55s official=%-45s x402j=%s%n", o.name(), o.official(), o.x402j()));
     }
     System.out.println(table);
+    // Where they differ (both produce permit2_proxy_not_deployed, never for the same payment):
+    // with no code at the proxy, the official facilitator's simulation passes (an eth_call to an
+    // address without code succeeds, returning nothing), so it answers valid and would settle into
+    // a call that moves nothing; it says permit2_proxy_not_deployed only when the simulation
+    // reverts and the proxy's PERMIT2() read fails too. x402j asks for the code of Permit2 and the
+    // proxy first (not deployed = no code); a proxy with code that reverts fails its simulation.
+    Map<String, Outcome> differences =
+        Map.of(
+            NO_PROXY,
+            new Outcome(NO_PROXY, "valid", "permit2_proxy_not_deployed"),
+            REVERTING_PROXY,
+            new Outcome(
+                REVERTING_PROXY, "permit2_proxy_not_deployed", "permit2_simulation_failed"));
     assertThat(outcomes)
         .as("\n" + table)
+        .filteredOn(o -> differences.containsKey(o.name()))
+        .allSatisfy(o -> assertThat(o).isEqualTo(differences.get(o.name())))
+        .hasSize(differences.size());
+    assertThat(outcomes)
+        .as("\n" + table)
+        .filteredOn(o -> !differences.containsKey(o.name()))
         .allSatisfy(o -> assertThat(o.x402j()).as(o.name()).isEqualTo(o.official()));
     assertThat(outcomes)
         .as("\n" + table)
@@ -371,7 +429,7 @@ class Permit2NegativeInteropIT {
     assertThat(outcomes)
         .as("\n" + table)
         .filteredOn(o -> !o.name().endsWith("untouched"))
-        .allSatisfy(o -> assertThat(o.x402j()).isNotIn("valid", "settled"));
+        .allSatisfy(o -> assertThat(o.x402j()).as(o.name()).isNotIn("valid", "settled"));
     assertThat(market.devnet().tokenBalance(market.info().token(), poor.address()))
         .isEqualTo(PRICE.subtract(BigInteger.ONE));
   }
