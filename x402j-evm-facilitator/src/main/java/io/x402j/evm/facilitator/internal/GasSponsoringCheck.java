@@ -7,9 +7,11 @@ import io.x402j.evm.Eip2612GasSponsoring;
 import io.x402j.evm.Erc20ApprovalGasSponsoring;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.Permit2;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -58,6 +60,37 @@ public final class GasSponsoringCheck {
     }
   }
 
+  private static final List<String> EIP2612_FIELDS =
+      List.of("from", "asset", "spender", "amount", "nonce", "deadline", "signature", "version");
+  private static final List<String> ERC20_APPROVAL_FIELDS =
+      List.of("from", "asset", "spender", "amount", "signedTransaction", "version");
+
+  /**
+   * Whether a payment carries the payer's part of a gas-sponsoring extension: its {@code info}
+   * names every field the payer fills in. A client echoes the server's declaration ({@code info}
+   * with only a description and version) when it does not sponsor; the official facilitator treats
+   * that as no extension, and so does x402j. An {@code info} with every field present is checked in
+   * full, and a malformed value is refused.
+   */
+  static boolean carriesInfo(Map<String, ?> extensions, String key, List<String> fields) {
+    if (extensions == null || !(extensions.get(key) instanceof Map<?, ?> extension)) {
+      return false;
+    }
+    if (!(extension.get("info") instanceof Map<?, ?> info)) {
+      return false;
+    }
+    for (String field : fields) {
+      Object value = info.get(field);
+      if (value == null
+          || "".equals(value)
+          || Boolean.FALSE.equals(value)
+          || (value instanceof Number n && new BigDecimal(n.toString()).signum() == 0)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * The {@code eip2612GasSponsoring} extension of a payment, checked; empty when the payment has
    * none.
@@ -74,7 +107,7 @@ public final class GasSponsoringCheck {
       EvmAddress token,
       BigInteger permitted,
       Instant now) {
-    if (extensions == null || !extensions.containsKey(Eip2612GasSponsoring.KEY)) {
+    if (!carriesInfo(extensions, Eip2612GasSponsoring.KEY, EIP2612_FIELDS)) {
       return Optional.empty();
     }
     Eip2612GasSponsoring info;
@@ -140,7 +173,7 @@ public final class GasSponsoringCheck {
       BigInteger permitted,
       long chainId,
       BigInteger maxFeePerGas) {
-    if (extensions == null || !extensions.containsKey(Erc20ApprovalGasSponsoring.KEY)) {
+    if (!carriesInfo(extensions, Erc20ApprovalGasSponsoring.KEY, ERC20_APPROVAL_FIELDS)) {
       return Optional.empty();
     }
     Erc20ApprovalGasSponsoring info;

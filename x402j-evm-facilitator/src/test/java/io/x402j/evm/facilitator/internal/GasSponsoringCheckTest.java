@@ -13,6 +13,7 @@ import io.x402j.evm.PrivateKeySigner;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -77,10 +78,39 @@ class GasSponsoringCheckTest {
   }
 
   @Test
+  void anEchoedDeclarationOrAnIncompleteInfoIsNoExtensionAsForTheOfficialFacilitator() {
+    // A client that does not sponsor echoes the server's declaration: info with a description and
+    // a version only. The official facilitator ignores an info missing any payer field; so do we.
+    Map<String, Object> declared = Map.of("description", "EIP-2612 gas sponsoring", "version", "1");
+    Map<String, Object> incomplete = new LinkedHashMap<>(permitInfo());
+    incomplete.remove("signature");
+    Map<String, Object> emptyNonce = new LinkedHashMap<>(permitInfo());
+    emptyNonce.put("nonce", "");
+    for (Map<String, Object> info : List.of(declared, incomplete, emptyNonce)) {
+      assertThat(
+              GasSponsoringCheck.eip2612(
+                  Map.of("eip2612GasSponsoring", Map.of("info", info, "schema", Map.of())),
+                  PAYER.address(),
+                  TOKEN,
+                  AMOUNT,
+                  NOW))
+          .as(info.toString())
+          .isEmpty();
+    }
+    assertThat(
+            GasSponsoringCheck.erc20Approval(
+                Map.of("erc20ApprovalGasSponsoring", Map.of("info", declared)),
+                PAYER.address(),
+                TOKEN,
+                AMOUNT,
+                84532,
+                BigInteger.TEN.pow(12)))
+        .isEmpty();
+  }
+
+  @Test
   void eachPermitFaultGetsItsOfficialReason() {
     assertThat(permitReason(i -> i.put("amount", "0x10")))
-        .isEqualTo(ErrorReason.EIP2612_EXTENSION_FORMAT);
-    assertThat(permitReason(i -> i.remove("signature")))
         .isEqualTo(ErrorReason.EIP2612_EXTENSION_FORMAT);
     assertThat(permitReason(i -> i.put("version", "one")))
         .isEqualTo(ErrorReason.EIP2612_EXTENSION_FORMAT);
