@@ -215,7 +215,17 @@ class Permit2HttpAttackIT {
             ((ObjectNode) b.path("paymentPayload"))
                 .putObject("extensions")
                 .putObject("eip2612GasSponsoring")
-                .put("info", "not an object"));
+                // Every payer field present (else, as for the official facilitator, the extension
+                // is only an echo of the declaration and ignored), one of them not an address.
+                .putObject("info")
+                .put("from", "not an address")
+                .put("asset", "0x" + "11".repeat(20))
+                .put("spender", "0x000000000022D473030F116dDEE9F6B43aC78BA3")
+                .put("amount", "100000")
+                .put("nonce", "0")
+                .put("deadline", "99999999999")
+                .put("signature", "0x" + "11".repeat(65))
+                .put("version", "1"));
     attacks.put(
         "settlement amount above uint256",
         b -> ((ObjectNode) b.path("paymentRequirements")).put("amount", "1" + "0".repeat(80)));
