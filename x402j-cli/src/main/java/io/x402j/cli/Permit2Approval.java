@@ -1,10 +1,9 @@
 package io.x402j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.x402j.client.EvmNodeReads;
 import io.x402j.client.PlannedPayment;
-import io.x402j.client.internal.RpcPermit2Reads;
 import io.x402j.core.Network;
-import io.x402j.core.NetworkPattern;
 import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.evm.Eip1559Transaction;
 import io.x402j.evm.EvmAddress;
@@ -43,7 +42,7 @@ final class Permit2Approval {
 
   private Permit2Approval(String url, Network network) {
     this.rpc = JsonRpcClient.builder(url).timeout(Duration.ofSeconds(20)).maxAttempts(1).build();
-    this.reads = RpcPermit2Reads.ofClients(Map.of(NetworkPattern.of(network), rpc));
+    this.reads = EvmNodeReads.of(network, rpc);
     this.network = network;
   }
 
