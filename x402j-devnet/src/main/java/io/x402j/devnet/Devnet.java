@@ -9,6 +9,7 @@ import io.x402j.evm.Bytes32;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.Hex;
 import io.x402j.evm.Keccak;
+import io.x402j.evm.Permit2;
 import io.x402j.evm.PrivateKeySigner;
 import io.x402j.evm.rpc.JsonRpcClient;
 import io.x402j.evm.rpc.RpcException;
@@ -280,16 +281,7 @@ public final class Devnet implements AutoCloseable {
       JsonRpcClient rpc, Contracts contracts, long chainId) {
     DevnetInfo.Permit2Contracts at = DevnetInfo.Permit2Contracts.CANONICAL;
     EvmAddress permit2 = at.permit2Address();
-    byte[] separator =
-        Keccak.hash(
-            Abi.arguments()
-                .bytes32(
-                    Keccak.hash(
-                        "EIP712Domain(string name,uint256 chainId,address verifyingContract)"))
-                .bytes32(Keccak.hash("Permit2"))
-                .uint(chainId)
-                .address(permit2)
-                .encode());
+    byte[] separator = Permit2.domainSeparator(chainId).toBytes();
     setCode(
         rpc,
         permit2,

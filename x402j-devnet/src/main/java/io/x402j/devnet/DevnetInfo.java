@@ -9,6 +9,7 @@ import io.x402j.core.Asset;
 import io.x402j.core.Network;
 import io.x402j.core.NetworkInfo;
 import io.x402j.evm.EvmAddress;
+import io.x402j.evm.Permit2;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,9 +74,9 @@ public record DevnetInfo(
     /** The canonical addresses, where {@link Devnet#start} installs the contracts. */
     public static final Permit2Contracts CANONICAL =
         new Permit2Contracts(
-            "0x000000000022D473030F116dDEE9F6B43aC78BA3",
-            "0x402085c248EeA27D92E8b30b2C58ed07f9E20001",
-            "0x4020A4f3b7b90ccA423B9fabCc0CE57C6C240002");
+            Permit2.ADDRESS.toString(),
+            Permit2.EXACT_PROXY.toString(),
+            Permit2.UPTO_PROXY.toString());
 
     /** Checks each is an address and writes it in its checksummed form. */
     public Permit2Contracts {
