@@ -171,7 +171,8 @@ public final class RpcPermit2Reads implements Permit2Reads {
     if (!"0x1".equals(mined.path("status").asText())) {
       return Optional.of("transaction " + hash + " failed");
     }
-    if (!Permit2.UPTO_PROXY.toLowerHex().equalsIgnoreCase(tx.path("to").asText())) {
+    String to = tx.path("to").asText();
+    if (!EvmAddress.isValid(to) || !Permit2.UPTO_PROXY.equals(EvmAddress.parse(to))) {
       return Optional.of("transaction " + hash + " was not sent to the upto proxy");
     }
     byte[] input;
