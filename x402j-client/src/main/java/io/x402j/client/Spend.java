@@ -10,9 +10,10 @@ import java.util.Objects;
  *
  * <p>For an {@code upto} payment the buyer signs a ceiling and the seller charges what was used:
  * the spend is recorded at the ceiling before signing (a reserve, so budgets can never be
- * overspent), and lowered to the amount the server's receipt says was settled once the paid request
- * is answered (see {@link Payer#paid(PaymentAuthorization, int,
- * io.x402j.core.wire.SettleResponse)}). {@code ceiling} keeps what was authorised.
+ * overspent), and lowered to the amount the server's receipt says was settled only when the chain
+ * confirms that settlement (see {@link Payer#paid(PaymentAuthorization, int,
+ * io.x402j.core.wire.SettleResponse)} and {@link Charge}); otherwise it keeps counting at its
+ * ceiling. {@code ceiling} keeps what was authorised.
  *
  * @param at when it was signed
  * @param host the host paid

@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * What a client has spent, for budgets: in memory, or in a file of JSON lines so that budgets
  * survive restarts. Each payment is written (and forced to disk) before it is signed; a payment
  * that could not be signed is written off again. An {@code upto} payment is written at its ceiling
- * before it is signed and lowered to the amount settled when the server's receipt says it ({@link
- * #charge}); without such a receipt it keeps counting at its ceiling. Thread-safe.
+ * before it is signed and lowered to the amount settled ({@link #charge}) when the payer has
+ * confirmed the server's receipt on chain (see {@link Charge}); otherwise it keeps counting at its
+ * ceiling. Thread-safe.
  */
 public final class SpendLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SpendLog.class);

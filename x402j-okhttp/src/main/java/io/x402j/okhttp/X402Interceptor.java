@@ -162,7 +162,7 @@ public final class X402Interceptor implements Interceptor {
             .tag(PaidOrigin.class, PaidOrigin.of(answered.url()))
             .build();
     Response response = chain.proceed(paid);
-    // Lowers an upto reserve to what the receipt says was charged (the spend log shows it).
+    // Lowers an upto reserve to what the receipt says was charged when the chain confirms it.
     payer.paid(authorization, response.code(), receipt(response).orElse(null));
     return response;
   }
