@@ -3,6 +3,7 @@ package io.x402j.evm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.x402j.core.TokenAmount;
 import java.math.BigInteger;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,7 +34,7 @@ class GasSponsoringTest {
     return new Erc20ApprovalGasSponsoring(PAYER, TOKEN, Permit2.ADDRESS, amount, tx, "1");
   }
 
-  static final BigInteger MAX = Permit2Payer.MAX_UINT256;
+  static final BigInteger MAX = TokenAmount.UINT256_MAX;
 
   @Test
   void eip2612RoundTripsInTheOfficialOrder() {
