@@ -1,6 +1,5 @@
 package io.x402j.evm;
 
-import io.x402j.core.ErrorReason;
 import io.x402j.evm.internal.Extensions;
 import io.x402j.evm.internal.WireFields;
 import java.math.BigInteger;
@@ -13,6 +12,9 @@ import java.util.Optional;
  * The {@code info} of the {@code eip2612GasSponsoring} payment extension: the payer's EIP-2612
  * permit approving Permit2 for a token, which the facilitator submits through the proxy's {@code
  * settleWithPermit} so the payer needs no approval transaction of their own.
+ *
+ * <p>This record only reads and writes the wire form; the facilitator checks the permit against the
+ * payment.
  *
  * @param from the payer (the permit's owner)
  * @param asset the token
@@ -87,28 +89,6 @@ public record Eip2612GasSponsoring(
    */
   public static Optional<Eip2612GasSponsoring> fromExtensions(Map<String, ?> extensions) {
     return Extensions.info(extensions, KEY).map(Eip2612GasSponsoring::fromMap);
-  }
-
-  /**
-   * Why this permit cannot be used for a payment by {@code payer} in {@code token} at {@code
-   * nowEpochSeconds}, with the reasons and order of @x402/evm's facilitator: owner not the payer,
-   * token not the asset, spender not Permit2, deadline less than 6 seconds away. Empty when it can
-   * be used. The signature itself is checked by the token when the proxy calls {@code permit}.
-   */
-  public Optional<ErrorReason> problem(EvmAddress payer, EvmAddress token, long nowEpochSeconds) {
-    if (!from.equals(payer)) {
-      return Optional.of(ErrorReason.EIP2612_FROM_MISMATCH);
-    }
-    if (!asset.equals(token)) {
-      return Optional.of(ErrorReason.EIP2612_ASSET_MISMATCH);
-    }
-    if (!spender.equals(Permit2.ADDRESS)) {
-      return Optional.of(ErrorReason.EIP2612_SPENDER_NOT_PERMIT2);
-    }
-    if (deadline.compareTo(BigInteger.valueOf(nowEpochSeconds).add(BigInteger.valueOf(6))) < 0) {
-      return Optional.of(ErrorReason.EIP2612_DEADLINE_EXPIRED);
-    }
-    return Optional.empty();
   }
 
   /** The parsed signature. */

@@ -1,10 +1,8 @@
 package io.x402j.evm;
 
-import io.x402j.core.ErrorReason;
 import io.x402j.evm.internal.Extensions;
 import io.x402j.evm.internal.WireFields;
 import java.math.BigInteger;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -14,7 +12,8 @@ import java.util.Optional;
  * The {@code info} of the {@code erc20ApprovalGasSponsoring} payment extension: a raw signed
  * transaction of the payer calling {@code token.approve(Permit2, amount)}, which the facilitator
  * funds and broadcasts before settling, for tokens without EIP-2612. The official client approves
- * the uint256 maximum.
+ * the uint256 maximum. This record only reads and writes the wire form and decodes the transaction;
+ * the facilitator checks it against the payment.
  *
  * @param from the payer (the transaction's signer)
  * @param asset the token (the transaction's target)
@@ -92,63 +91,6 @@ public record Erc20ApprovalGasSponsoring(
    */
   public Eip1559Transaction.Signed decodeTransaction() {
     return Eip1559Transaction.decodeSigned(transactionBytes());
-  }
-
-  /**
-   * Why this approval cannot be used for a payment by {@code payer} in {@code token}, in the order
-   * and with the reasons of @x402/evm's facilitator: {@code from} not the payer, {@code asset} not
-   * the token, {@code spender} not Permit2, the transaction not decodable, its target not the
-   * token, its call data not {@code approve(Permit2, amount)} (selector, spender, and here also the
-   * stated amount and exact length), its signature unusable or its signer not the payer. Empty when
-   * it can be used. Fees, account nonce, chain and balance are the facilitator's to check against
-   * the chain.
-   */
-  public Optional<ErrorReason> problem(EvmAddress payer, EvmAddress token) {
-    if (!from.equals(payer)) {
-      return Optional.of(ErrorReason.ERC20_APPROVAL_FROM_MISMATCH);
-    }
-    if (!asset.equals(token)) {
-      return Optional.of(ErrorReason.ERC20_APPROVAL_ASSET_MISMATCH);
-    }
-    if (!spender.equals(Permit2.ADDRESS)) {
-      return Optional.of(ErrorReason.ERC20_APPROVAL_SPENDER_NOT_PERMIT2);
-    }
-    Eip1559Transaction.Signed signed;
-    try {
-      signed = decodeTransaction();
-    } catch (Eip1559Transaction.InvalidSignatureException e) {
-      return Optional.of(ErrorReason.ERC20_APPROVAL_TX_INVALID_SIGNATURE);
-    } catch (IllegalArgumentException e) {
-      return Optional.of(ErrorReason.ERC20_APPROVAL_TX_PARSE_FAILED);
-    }
-    Eip1559Transaction tx = signed.transaction();
-    if (!tx.to().equals(token)) {
-      return Optional.of(ErrorReason.ERC20_APPROVAL_TX_WRONG_TARGET);
-    }
-    byte[] data = tx.data();
-    byte[] selector = Abi.selector(Permit2Calls.ERC20_APPROVE);
-    if (data.length < 4 || !Arrays.equals(data, 0, 4, selector, 0, 4)) {
-      return Optional.of(ErrorReason.ERC20_APPROVAL_TX_WRONG_SELECTOR);
-    }
-    if (data.length != 4 + 64) {
-      return Optional.of(ErrorReason.ERC20_APPROVAL_TX_INVALID_CALLDATA);
-    }
-    for (int i = 4; i < 4 + 12; i++) {
-      if (data[i] != 0) {
-        return Optional.of(ErrorReason.ERC20_APPROVAL_TX_INVALID_CALLDATA);
-      }
-    }
-    byte[] args = Arrays.copyOfRange(data, 4, data.length);
-    if (!Abi.decodeAddress(args, 0).equals(Permit2.ADDRESS)) {
-      return Optional.of(ErrorReason.ERC20_APPROVAL_TX_WRONG_SPENDER);
-    }
-    if (!Abi.decodeUint(args, 1).equals(amount)) {
-      return Optional.of(ErrorReason.ERC20_APPROVAL_TX_INVALID_CALLDATA);
-    }
-    if (!signed.sender().equals(payer)) {
-      return Optional.of(ErrorReason.ERC20_APPROVAL_TX_SIGNER_MISMATCH);
-    }
-    return Optional.empty();
   }
 
   /**

@@ -212,10 +212,7 @@ public final class ExactEvmClient implements SchemeClient {
    *     Permit2 (use {@link #authorizePermit2})
    */
   public ExactEvmPayload authorize(int x402Version, PaymentRequirements requirements) {
-    if (!"exact".equals(requirements.scheme())) {
-      throw new IllegalArgumentException(
-          "this client pays the exact scheme, not " + Text.quote(requirements.scheme()));
-    }
+    Permit2Payer.requireScheme(requirements, "exact");
     if (usesPermit2(requirements)) {
       throw new IllegalArgumentException(
           "the requirement asks for Permit2 (extra.assetTransferMethod \"permit2\"), not EIP-3009");

@@ -2,6 +2,7 @@ package io.x402j.evm;
 
 import io.x402j.core.TokenAmount;
 import io.x402j.core.support.Text;
+import io.x402j.evm.internal.WireFields;
 import java.math.BigInteger;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,17 +35,7 @@ public record ExactEvmPayload(String signature, Eip3009Authorization authorizati
 
   /** Why {@code signature} is not 0x and at least 65 whole bytes of ASCII hex, or null. */
   private static String signatureProblem(String signature) {
-    String nonAscii = Text.nonAscii(signature);
-    if (nonAscii != null) {
-      return nonAscii + " (hex digits are ASCII 0-9, a-f, A-F)";
-    }
-    if (!signature.startsWith("0x")
-        || signature.length() < 2 + 130
-        || signature.length() % 2 != 0
-        || !Hex.isHexDigits(signature, 2)) {
-      return "is not 0x followed by at least 65 bytes of hex";
-    }
-    return null;
+    return WireFields.whyNotHexBytes(signature, 65);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.x402j.evm;
 
 import io.x402j.core.Network;
+import io.x402j.core.TokenAmount;
 import io.x402j.core.support.Text;
 import io.x402j.core.wire.PaymentRequirements;
 import java.math.BigInteger;
@@ -19,9 +20,6 @@ import java.util.Optional;
 final class Permit2Payer {
   /** The gas limit of the raw approve transaction, as @x402/evm signs it. */
   static final long APPROVE_GAS_LIMIT = 70_000;
-
-  /** The uint256 maximum: what @x402/evm approves in an erc20ApprovalGasSponsoring transaction. */
-  static final BigInteger MAX_UINT256 = BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE);
 
   private final Signer signer;
   private final Clock clock;
@@ -126,7 +124,8 @@ final class Permit2Payer {
       }
     }
     if (erc20) {
-      BigInteger amount = exactApprovals ? required : MAX_UINT256;
+      // The uint256 maximum, as @x402/evm approves.
+      BigInteger amount = exactApprovals ? required : TokenAmount.UINT256_MAX;
       Permit2Reads.Fees fees = fees(network);
       Eip1559Transaction tx =
           new Eip1559Transaction(

@@ -125,12 +125,9 @@ public final class UptoEvmClient implements SchemeClient {
       throw new IllegalArgumentException(
           "the upto requirement lacks extra.facilitatorAddress (the facilitator allowed to settle)");
     }
-    EvmAddress facilitatorAddress;
-    try {
-      facilitatorAddress = EvmAddress.parse(facilitator);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("requirement extra.facilitatorAddress: " + e.getMessage());
-    }
-    return permit2.sign(requirements, Permit2.UPTO_PROXY, facilitatorAddress);
+    return permit2.sign(
+        requirements,
+        Permit2.UPTO_PROXY,
+        Permit2Payer.address(facilitator, "extra.facilitatorAddress"));
   }
 }

@@ -3,6 +3,7 @@ package io.x402j.evm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.x402j.core.TokenAmount;
 import java.math.BigInteger;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class Eip1559DecodeTest {
     assertThat(tx.maxPriorityFeePerGas()).isEqualTo(BigInteger.valueOf(100_000_000L));
     assertThat(tx.to()).isEqualTo(Permit2Test.USDC);
     assertThat(tx.data())
-        .isEqualTo(Permit2Calls.erc20Approve(Permit2.ADDRESS, Permit2Payer.MAX_UINT256));
+        .isEqualTo(Permit2Calls.erc20Approve(Permit2.ADDRESS, TokenAmount.UINT256_MAX));
     assertThat(signed.hash()).isEqualTo(Eip1559Transaction.hash(Hex.decode(VIEM_APPROVE)));
   }
 

@@ -3,13 +3,16 @@ package io.x402j.evm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.x402j.core.ErrorReason;
+import io.x402j.core.TokenAmount;
 import java.math.BigInteger;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The two gas-sponsoring extension infos: strict parsing, round trip and payment checks. */
+/**
+ * The two gas-sponsoring extension infos: strict parsing and round trip (the payment checks are the
+ * facilitator's GasSponsoringCheck).
+ */
 class GasSponsoringTest {
   static final EvmAddress PAYER = Eip1559DecodeTest.VIEM_SENDER;
   static final EvmAddress TOKEN = Permit2Test.USDC;
@@ -31,7 +34,7 @@ class GasSponsoringTest {
     return new Erc20ApprovalGasSponsoring(PAYER, TOKEN, Permit2.ADDRESS, amount, tx, "1");
   }
 
-  static final BigInteger MAX = Permit2Payer.MAX_UINT256;
+  static final BigInteger MAX = TokenAmount.UINT256_MAX;
 
   @Test
   void eip2612RoundTripsInTheOfficialOrder() {
@@ -66,64 +69,12 @@ class GasSponsoringTest {
   }
 
   @Test
-  void eip2612ProblemsUseTheOfficialReasons() {
-    assertThat(permit(1006).problem(PAYER, TOKEN, 1000)).isEmpty();
-    assertThat(permit(1005).problem(PAYER, TOKEN, 1000))
-        .contains(ErrorReason.EIP2612_DEADLINE_EXPIRED);
-    assertThat(permit(1006).problem(TOKEN, TOKEN, 1000))
-        .contains(ErrorReason.EIP2612_FROM_MISMATCH);
-    assertThat(permit(1006).problem(PAYER, PAYER, 1000))
-        .contains(ErrorReason.EIP2612_ASSET_MISMATCH);
-  }
-
-  @Test
-  void erc20ApprovalFromViemPasses() {
+  void erc20ApprovalFromViemRoundTripsAndDecodes() {
     Erc20ApprovalGasSponsoring a = approval(MAX, Eip1559DecodeTest.VIEM_APPROVE);
-    assertThat(a.problem(PAYER, TOKEN)).isEmpty();
+    assertThat(a.decodeTransaction().sender()).isEqualTo(PAYER);
     assertThat(Erc20ApprovalGasSponsoring.fromExtensions(a.toExtensions())).contains(a);
     assertThat(a.toMap().keySet().toString())
         .isEqualTo("[from, asset, spender, amount, signedTransaction, version]");
-  }
-
-  @Test
-  void erc20ApprovalProblemsUseTheOfficialReasons() {
-    String viem = Eip1559DecodeTest.VIEM_APPROVE;
-    assertThat(approval(MAX, viem).problem(TOKEN, TOKEN))
-        .contains(ErrorReason.ERC20_APPROVAL_FROM_MISMATCH);
-    assertThat(approval(MAX, viem).problem(PAYER, PAYER))
-        .contains(ErrorReason.ERC20_APPROVAL_ASSET_MISMATCH);
-    assertThat(
-            new Erc20ApprovalGasSponsoring(PAYER, TOKEN, TOKEN, MAX, viem, "1")
-                .problem(PAYER, TOKEN))
-        .contains(ErrorReason.ERC20_APPROVAL_SPENDER_NOT_PERMIT2);
-    assertThat(approval(MAX, "0x02c0").problem(PAYER, TOKEN))
-        .contains(ErrorReason.ERC20_APPROVAL_TX_PARSE_FAILED);
-    assertThat(approval(BigInteger.ONE, viem).problem(PAYER, TOKEN))
-        .as("stated amount differs from the call's")
-        .contains(ErrorReason.ERC20_APPROVAL_TX_INVALID_CALLDATA);
-
-    PrivateKeySigner other = PrivateKeySigner.fromHex(PrivateKeySignerTest.ANVIL_KEY_0);
-    assertThat(
-            signedBy(other, TOKEN, Permit2Calls.erc20Approve(Permit2.ADDRESS, MAX))
-                .problem(PAYER, TOKEN))
-        .contains(ErrorReason.ERC20_APPROVAL_TX_SIGNER_MISMATCH);
-    assertThat(
-            signedBy(other, PAYER, Permit2Calls.erc20Approve(Permit2.ADDRESS, MAX))
-                .problem(PAYER, TOKEN))
-        .contains(ErrorReason.ERC20_APPROVAL_TX_WRONG_TARGET);
-    assertThat(
-            signedBy(other, TOKEN, Permit2Calls.erc20Allowance(PAYER, PAYER)).problem(PAYER, TOKEN))
-        .contains(ErrorReason.ERC20_APPROVAL_TX_WRONG_SELECTOR);
-    assertThat(signedBy(other, TOKEN, Permit2Calls.erc20Approve(PAYER, MAX)).problem(PAYER, TOKEN))
-        .contains(ErrorReason.ERC20_APPROVAL_TX_WRONG_SPENDER);
-  }
-
-  static Erc20ApprovalGasSponsoring signedBy(PrivateKeySigner signer, EvmAddress to, byte[] data) {
-    Eip1559Transaction tx =
-        new Eip1559Transaction(
-            84532, 0, BigInteger.ONE, BigInteger.TEN, 70_000, to, BigInteger.ZERO, data);
-    String raw = Hex.encode(tx.encodeSigned(signer.sign(tx.signingHash())));
-    return approval(MAX, raw);
   }
 
   @Test

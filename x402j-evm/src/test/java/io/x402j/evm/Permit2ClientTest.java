@@ -203,7 +203,7 @@ class Permit2ClientTest {
     SchemePayment p = exact.withPermit2Reads(reads).createPayment(2, permit2Exact(), DECLARES_BOTH);
     Erc20ApprovalGasSponsoring info =
         Erc20ApprovalGasSponsoring.fromExtensions(p.extensions()).orElseThrow();
-    assertThat(info.amount()).isEqualTo(Permit2Payer.MAX_UINT256);
+    assertThat(info.amount()).isEqualTo(TokenAmount.UINT256_MAX);
     assertThat(info.spender()).isEqualTo(Permit2.ADDRESS);
     Eip1559Transaction.Signed tx = info.decodeTransaction();
     assertThat(tx.sender()).isEqualTo(signer.address());
@@ -213,7 +213,7 @@ class Permit2ClientTest {
     assertThat(tx.transaction().gasLimit()).isEqualTo(70_000);
     assertThat(tx.transaction().maxFeePerGas()).isEqualTo(Permit2Reads.Fees.DEFAULT.maxFeePerGas());
     assertThat(tx.transaction().data())
-        .isEqualTo(Permit2Calls.erc20Approve(Permit2.ADDRESS, Permit2Payer.MAX_UINT256));
+        .isEqualTo(Permit2Calls.erc20Approve(Permit2.ADDRESS, TokenAmount.UINT256_MAX));
   }
 
   @Test
