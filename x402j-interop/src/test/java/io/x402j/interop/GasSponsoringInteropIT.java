@@ -299,10 +299,24 @@ class GasSponsoringInteropIT {
           String.format("%-25s official=%-40s x402j=%s%n", o.name(), o.official(), o.x402j()));
     }
     System.out.println(table);
+    // Both must give the reason the case is about, not merely the same answer.
+    Map<String, String> expected =
+        Map.of(
+            "untouched", "valid",
+            "from another owner", "eip2612_from_mismatch",
+            "another asset", "eip2612_asset_mismatch",
+            "spender not Permit2", "eip2612_spender_not_permit2",
+            "deadline passed", "eip2612_deadline_expired",
+            "amount not a number", "invalid_eip2612_extension_format",
+            "signature not hex", "invalid_eip2612_extension_format");
     assertThat(outcomes)
         .as("\n" + table)
-        .allSatisfy(o -> assertThat(o.x402j()).as(o.name()).isEqualTo(o.official()));
-    assertThat(outcomes.get(0).x402j()).isEqualTo("valid");
+        .allSatisfy(
+            o -> {
+              String reason = expected.get(o.name());
+              assertThat(o).as(o.name()).isEqualTo(new Outcome(o.name(), reason, reason));
+            })
+        .hasSize(expected.size());
   }
 
   /**
@@ -511,15 +525,30 @@ class GasSponsoringInteropIT {
         .filteredOn(o -> differences.containsKey(o.name()))
         .allSatisfy(o -> assertThat(o).isEqualTo(differences.get(o.name())))
         .hasSize(differences.size());
+    // Elsewhere both must give the reason the case is about, not merely the same answer.
+    Map<String, String> expected =
+        Map.ofEntries(
+            Map.entry("untouched", "valid"),
+            Map.entry("amount not a number", "invalid_erc20_approval_extension_format"),
+            Map.entry("from another owner", "erc20_approval_from_mismatch"),
+            Map.entry("another asset", "erc20_approval_asset_mismatch"),
+            Map.entry("spender not Permit2", "erc20_approval_spender_not_permit2"),
+            Map.entry("tx calls another contract", "erc20_approval_tx_wrong_target"),
+            Map.entry("tx calls transfer, not approve", "erc20_approval_tx_wrong_selector"),
+            Map.entry("tx approves another spender", "erc20_approval_tx_wrong_spender"),
+            Map.entry("tx signed by someone else", "erc20_approval_tx_signer_mismatch"),
+            Map.entry("tx not a transaction", "erc20_approval_tx_parse_failed"),
+            Map.entry("tx approve calldata cut short", "erc20_approval_tx_invalid_calldata"),
+            Map.entry("tx signature r is no curve point", "erc20_approval_tx_invalid_signature"));
     assertThat(outcomes)
         .as("\n" + table)
         .filteredOn(o -> !differences.containsKey(o.name()))
-        .allSatisfy(o -> assertThat(o.x402j()).as(o.name()).isEqualTo(o.official()));
-    assertThat(outcomes)
-        .as("\n" + table)
-        .filteredOn(o -> !o.name().equals("untouched"))
-        .allSatisfy(o -> assertThat(o.x402j()).as(o.name()).isNotEqualTo("valid"));
-    assertThat(outcomes.get(0).x402j()).isEqualTo("valid");
+        .allSatisfy(
+            o -> {
+              String reason = expected.get(o.name());
+              assertThat(o).as(o.name()).isEqualTo(new Outcome(o.name(), reason, reason));
+            })
+        .hasSize(expected.size());
     // Verify only reads: the approval was never broadcast, nothing moved.
     assertThat(market.devnet().transactionCount(payer.address())).isZero();
     assertThat(market.devnet().tokenBalance(plain, payer.address()))

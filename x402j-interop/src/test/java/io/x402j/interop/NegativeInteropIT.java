@@ -352,5 +352,18 @@ class NegativeInteropIT {
     assertThat(disagreements).as("\n" + table).isEmpty();
     assertThat(outcomes.stream().filter(o -> o.name().endsWith("untouched")))
         .allSatisfy(o -> assertThat(o.x402j()).isEqualTo("valid"));
+    // Agreement alone would also pass if both refused the wrapped signature for another reason.
+    assertThat(outcomes)
+        .as("\n" + table)
+        .filteredOn(o -> o.name().endsWith("ERC-6492, factory not allowed"))
+        .hasSize(2)
+        .allSatisfy(
+            o ->
+                assertThat(o)
+                    .isEqualTo(
+                        new Outcome(
+                            o.name(),
+                            "eip6492_factory_not_allowed",
+                            "eip6492_factory_not_allowed")));
   }
 }
