@@ -49,11 +49,11 @@ class Permit2GriefingAttackIT {
   static void startChain() throws Exception {
     DevnetOptions.Builder options =
         DevnetOptions.builder().account("seller", BigInteger.ZERO, BigInteger.ZERO);
-    for (String gas : List.of("gas-1", "gas-2", "gas-3", "gas-4")) {
+    for (String gas : List.of("gas-1", "gas-2", "gas-3")) {
       options.account(gas, ETH.multiply(BigInteger.TEN), BigInteger.ZERO);
     }
     // Each payer holds exactly one payment's worth of tokens, and allows Permit2 to spend it.
-    for (String payer : List.of("thin-1", "thin-2", "thin-3", "thin-4")) {
+    for (String payer : List.of("thin-1", "thin-2", "thin-3")) {
       options.account(payer, ETH, PRICE);
     }
     devnet = Devnet.start(options.build());
@@ -61,7 +61,7 @@ class Permit2GriefingAttackIT {
     assertThat(info.permit2()).isPresent();
     seller = info.requireAccount("seller").address();
     fx = new Permit2Fixture(info, seller);
-    for (String payer : List.of("thin-1", "thin-2", "thin-3", "thin-4")) {
+    for (String payer : List.of("thin-1", "thin-2", "thin-3")) {
       devnet.approvePermit2(account(payer).address(), info.token());
     }
   }

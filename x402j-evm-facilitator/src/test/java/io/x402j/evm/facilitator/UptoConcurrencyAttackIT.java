@@ -26,7 +26,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -44,33 +43,24 @@ class UptoConcurrencyAttackIT {
 
   @BeforeAll
   static void startChain() throws Exception {
-    DevnetOptions.Builder options =
-        DevnetOptions.builder().account("seller", BigInteger.ZERO, BigInteger.ZERO);
-    for (String gas : List.of("gas-1", "gas-2", "gas-3", "gas-4")) {
-      options.account(gas, ETH.multiply(BigInteger.TEN), BigInteger.ZERO);
-    }
-    // Each payer holds exactly one payment's worth of tokens, and allows Permit2 to spend it.
-    for (String payer : List.of("thin-1", "thin-2", "thin-3", "thin-4")) {
-      options.account(payer, ETH, PRICE);
-    }
-    devnet = Devnet.start(options.build());
+    // The payer holds exactly one payment's worth of tokens, and allows Permit2 to spend it.
+    devnet =
+        Devnet.start(
+            DevnetOptions.builder()
+                .account("seller", BigInteger.ZERO, BigInteger.ZERO)
+                .account("gas-1", ETH.multiply(BigInteger.TEN), BigInteger.ZERO)
+                .account("thin-1", ETH, PRICE)
+                .build());
     info = devnet.info();
     assertThat(info.permit2()).isPresent();
     seller = info.requireAccount("seller").address();
     fx = new Permit2Fixture(info, seller);
-    for (String payer : List.of("thin-1", "thin-2", "thin-3", "thin-4")) {
-      devnet.approvePermit2(account(payer).address(), info.token());
-    }
+    devnet.approvePermit2(account("thin-1").address(), info.token());
   }
 
   @AfterAll
   static void stopChain() {
     devnet.close();
-  }
-
-  @AfterEach
-  void mineAgain() {
-    devnet.setAutomine(true);
   }
 
   static PrivateKeySigner account(String name) {
@@ -90,7 +80,7 @@ class UptoConcurrencyAttackIT {
   }
 
   static SchemeRequest request(String scheme, Signer owner, Permit2Authorization a) {
-    return fx.request(scheme, PRICE, fx.signed(owner, a), "permit2-griefing-" + UUID.randomUUID());
+    return fx.request(scheme, PRICE, fx.signed(owner, a), "upto-concurrency-" + UUID.randomUUID());
   }
 
   /** Proves (held unless it fails): concurrent settles of one upto permit move money once. */
