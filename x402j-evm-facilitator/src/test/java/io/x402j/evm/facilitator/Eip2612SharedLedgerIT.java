@@ -1,36 +1,21 @@
 package io.x402j.evm.facilitator;
 
+import static io.x402j.evm.facilitator.Permit2Fixture.ETH;
+import static io.x402j.evm.facilitator.Permit2Fixture.PRICE;
+import static io.x402j.evm.facilitator.Permit2Fixture.now;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.x402j.core.TokenAmount;
 import io.x402j.core.scheme.SchemeRequest;
-import io.x402j.core.wire.PaymentPayload;
-import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.devnet.Devnet;
 import io.x402j.devnet.DevnetInfo;
 import io.x402j.devnet.DevnetOptions;
-import io.x402j.evm.Abi;
-import io.x402j.evm.Eip2612;
-import io.x402j.evm.Eip2612GasSponsoring;
 import io.x402j.evm.EvmAddress;
-import io.x402j.evm.Hex;
-import io.x402j.evm.Permit2;
-import io.x402j.evm.Permit2Authorization;
-import io.x402j.evm.Permit2Calls;
-import io.x402j.evm.Permit2Payload;
-import io.x402j.evm.Permit2Witness;
 import io.x402j.evm.PrivateKeySigner;
-import io.x402j.evm.Signer;
-import io.x402j.evm.rpc.JsonRpcClient;
 import io.x402j.settlement.InMemorySettlementLedger;
 import io.x402j.settlement.SettlementLedger;
 import java.math.BigInteger;
-import java.security.SecureRandom;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -43,11 +28,8 @@ import org.junit.jupiter.api.Test;
  * settlement submits, so only one settleWithPermit is broadcast between them.
  */
 class Eip2612SharedLedgerIT {
-  static final BigInteger ETH = BigInteger.TEN.pow(18);
-  static final BigInteger PRICE = BigInteger.valueOf(10_000);
-  static final SecureRandom RANDOM = new SecureRandom();
-
   static Devnet devnet;
+  static Permit2Fixture fx;
   static DevnetInfo info;
   static EvmAddress seller;
   static PrivateKeySigner gas;
@@ -65,6 +47,7 @@ class Eip2612SharedLedgerIT {
                 .build());
     info = devnet.info();
     seller = info.requireAccount("seller").address();
+    fx = new Permit2Fixture(info, seller);
     gas = info.requireAccount("gas").signer();
     gas2 = info.requireAccount("gas2").signer();
   }
@@ -74,127 +57,20 @@ class Eip2612SharedLedgerIT {
     devnet.close();
   }
 
-  static ExactEvmFacilitator facilitator(SettlementLedger ledger, PrivateKeySigner signer) {
-    return ExactEvmFacilitator.builder()
-        .network(EvmNetworkConfig.builder(info.networkInfo(), rpc()).signer(signer).build())
-        .ledger(ledger)
-        .build();
-  }
-
-  static JsonRpcClient rpc() {
-    return JsonRpcClient.builder(info.rpcUrl()).build();
-  }
-
-  static ExactEvmFacilitator facilitator() {
-    return ExactEvmFacilitator.builder()
-        .network(EvmNetworkConfig.builder(info.networkInfo(), rpc()).signer(gas).build())
-        .build();
-  }
-
-  static long now() {
-    return System.currentTimeMillis() / 1000;
-  }
-
-  static BigInteger permit2Allowance(EvmAddress owner) {
-    String answer =
-        rpc()
-            .call(
-                "eth_call",
-                io.x402j.evm.Eip3009Calls.callObject(
-                    null, info.token(), Permit2Calls.erc20Allowance(owner, Permit2.ADDRESS)),
-                "latest")
-            .join()
-            .asText();
-    return Abi.decodeUint(Hex.decode(answer), 0);
-  }
-
-  static BigInteger eip2612Nonce(EvmAddress owner) {
-    String answer =
-        rpc()
-            .call(
-                "eth_call",
-                io.x402j.evm.Eip3009Calls.callObject(
-                    null, info.token(), Permit2Calls.eip2612Nonces(owner)),
-                "latest")
-            .join()
-            .asText();
-    return Abi.decodeUint(Hex.decode(answer), 0);
-  }
-
-  /** The extension info of {@code owner}'s EIP-2612 permit for Permit2 of {@code value}. */
-  static Map<String, Object> permitInfo(Signer owner, BigInteger value, long deadline) {
-    BigInteger nonce = eip2612Nonce(owner.address());
-    String signature =
-        owner
-            .sign(
-                Eip2612.digest(
-                    Eip2612.domainSeparator(
-                        info.tokenName(), info.tokenVersion(), info.chainId(), info.token()),
-                    owner.address(),
-                    Permit2.ADDRESS,
-                    value,
-                    nonce,
-                    BigInteger.valueOf(deadline)))
-            .toString();
-    return new Eip2612GasSponsoring(
-            owner.address(),
-            info.token(),
-            Permit2.ADDRESS,
-            value,
-            nonce,
-            BigInteger.valueOf(deadline),
-            signature,
-            "1")
-        .toMap();
-  }
-
-  static SchemeRequest sponsored(Signer owner, Map<String, Object> info2612) {
-    Permit2Authorization a =
-        new Permit2Authorization(
-            info.token(),
-            PRICE,
-            owner.address(),
-            Permit2.EXACT_PROXY,
-            new BigInteger(200, RANDOM),
-            BigInteger.valueOf(now() + 600),
-            Permit2Witness.exact(seller, BigInteger.valueOf(now() - 600)));
-    Map<String, Object> payload =
-        new Permit2Payload(Permit2.sign(owner, info.chainId(), a).toString(), a).toMap();
-    PaymentRequirements required =
-        PaymentRequirements.builder()
-            .network(info.network())
-            .amount(TokenAmount.of(PRICE))
-            .asset(info.token().toString())
-            .payTo(seller.toString())
-            .maxTimeoutSeconds(60)
-            .extra("name", info.tokenName())
-            .extra("version", info.tokenVersion())
-            .extra("assetTransferMethod", "permit2")
-            .build();
-    Map<String, Object> extensions = new LinkedHashMap<>();
-    if (info2612 != null) {
-      extensions.put(Eip2612GasSponsoring.KEY, Map.of("info", info2612));
-    }
-    PaymentPayload paid =
-        new PaymentPayload(
-            null, required, payload, extensions.isEmpty() ? null : extensions, Map.of());
-    return new SchemeRequest(2, paid, required, "sponsor-it-" + UUID.randomUUID());
-  }
-
   @Test
   void facilitatorsSharingALedgerBroadcastOneSettlementPerEip2612Permit() {
     PrivateKeySigner owner = info.requireAccount("payer").signer();
-    assertThat(permit2Allowance(owner.address())).isZero();
+    assertThat(fx.permit2Allowance(owner.address())).isZero();
     long sentBefore =
         devnet.transactionCount(gas.address()) + devnet.transactionCount(gas2.address());
     int n = 6;
     List<SchemeRequest> payments = new java.util.ArrayList<>();
     for (int i = 0; i < n; i++) {
-      payments.add(sponsored(owner, permitInfo(owner, PRICE, now() + 600)));
+      payments.add(fx.sponsored(owner, fx.permitInfo(owner, PRICE, now() + 600)));
     }
     SettlementLedger ledger = new InMemorySettlementLedger();
-    try (ExactEvmFacilitator one = facilitator(ledger, gas);
-        ExactEvmFacilitator two = facilitator(ledger, gas2)) {
+    try (ExactEvmFacilitator one = fx.facilitator(ledger, gas);
+        ExactEvmFacilitator two = fx.facilitator(ledger, gas2)) {
       List<CompletableFuture<SettleResponse>> settles = new java.util.ArrayList<>();
       for (int i = 0; i < n; i++) {
         settles.add((i % 2 == 0 ? one : two).settle(payments.get(i)));

@@ -1,33 +1,30 @@
 package io.x402j.evm.facilitator;
 
+import static io.x402j.evm.facilitator.Permit2Fixture.ETH;
+import static io.x402j.evm.facilitator.Permit2Fixture.PRICE;
+import static io.x402j.evm.facilitator.Permit2Fixture.freshNonce;
+import static io.x402j.evm.facilitator.Permit2Fixture.now;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.x402j.core.ErrorReason;
 import io.x402j.core.Network;
 import io.x402j.core.TokenAmount;
 import io.x402j.core.scheme.SchemeRequest;
-import io.x402j.core.wire.PaymentPayload;
-import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.core.wire.VerifyResponse;
 import io.x402j.devnet.Devnet;
 import io.x402j.devnet.DevnetInfo;
 import io.x402j.devnet.DevnetOptions;
-import io.x402j.evm.Abi;
 import io.x402j.evm.Eip1559Transaction;
-import io.x402j.evm.Eip3009Calls;
 import io.x402j.evm.Erc20ApprovalGasSponsoring;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.Hex;
 import io.x402j.evm.Permit2;
-import io.x402j.evm.Permit2Authorization;
 import io.x402j.evm.Permit2Calls;
 import io.x402j.evm.Permit2Payload;
-import io.x402j.evm.Permit2Witness;
 import io.x402j.evm.PrivateKeySigner;
 import io.x402j.evm.Signer;
 import io.x402j.evm.facilitator.internal.Permit2LedgerKey;
-import io.x402j.evm.rpc.JsonRpcClient;
 import io.x402j.settlement.InMemorySettlementLedger;
 import io.x402j.settlement.SettlementFilter;
 import io.x402j.settlement.SettlementKey;
@@ -37,7 +34,6 @@ import io.x402j.settlement.SettlementRequest;
 import io.x402j.settlement.SettlementState;
 import io.x402j.settlement.Submission;
 import java.math.BigInteger;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,13 +54,11 @@ import org.junit.jupiter.api.Test;
  * settles, and never repeats a step after a crash, a retry or at a second facilitator.
  */
 class Erc20ApprovalSponsoringIT {
-  static final BigInteger ETH = BigInteger.TEN.pow(18);
-  static final BigInteger PRICE = BigInteger.valueOf(10_000);
   static final BigInteger MAX_FEE = BigInteger.valueOf(10_000_000_000L);
   static final BigInteger TIP = BigInteger.valueOf(1_000_000_000L);
-  static final SecureRandom RANDOM = new SecureRandom();
 
   static Devnet devnet;
+  static Permit2Fixture fx;
   static DevnetInfo info;
   static EvmAddress plain;
   static EvmAddress seller;
@@ -86,6 +80,9 @@ class Erc20ApprovalSponsoringIT {
     info = devnet.info();
     plain = EvmAddress.parse(info.plainToken().address());
     seller = info.requireAccount("seller").address();
+    fx =
+        new Permit2Fixture(
+            info, seller, plain, DevnetInfo.PLAIN_TOKEN_NAME, DevnetInfo.PLAIN_TOKEN_VERSION);
     gas = info.requireAccount("gas").signer();
     gas2 = info.requireAccount("gas2").signer();
   }
@@ -99,15 +96,11 @@ class Erc20ApprovalSponsoringIT {
     return info.requireAccount(name).signer();
   }
 
-  static JsonRpcClient rpc() {
-    return JsonRpcClient.builder(info.rpcUrl()).build();
-  }
-
   static ExactEvmFacilitator.Builder builder(
       Signer signer, SettlementLedger ledger, BigInteger cap) {
     return ExactEvmFacilitator.builder()
         .network(
-            EvmNetworkConfig.builder(info.networkInfo(), rpc())
+            EvmNetworkConfig.builder(info.networkInfo(), fx.rpc())
                 .signer(signer)
                 .asset(plain)
                 .approvalFundingCap(cap)
@@ -117,23 +110,6 @@ class Erc20ApprovalSponsoringIT {
 
   static ExactEvmFacilitator facilitator(SettlementLedger ledger) {
     return builder(gas, ledger, EvmNetworkConfig.DEFAULT_APPROVAL_FUNDING_CAP).build();
-  }
-
-  static long now() {
-    return System.currentTimeMillis() / 1000;
-  }
-
-  static BigInteger permit2Allowance(EvmAddress owner) {
-    String answer =
-        rpc()
-            .call(
-                "eth_call",
-                Eip3009Calls.callObject(
-                    null, plain, Permit2Calls.erc20Allowance(owner, Permit2.ADDRESS)),
-                "latest")
-            .join()
-            .asText();
-    return Abi.decodeUint(Hex.decode(answer), 0);
   }
 
   /** {@code owner}'s signed {@code approve(spender, amount)} of the plain token. */
@@ -165,39 +141,20 @@ class Erc20ApprovalSponsoringIT {
   }
 
   static SchemeRequest request(Signer owner, Map<String, Object> approval) {
-    Permit2Authorization a =
-        new Permit2Authorization(
-            plain,
-            PRICE,
-            owner.address(),
-            Permit2.EXACT_PROXY,
-            new BigInteger(200, RANDOM),
-            BigInteger.valueOf(now() + 600),
-            Permit2Witness.exact(seller, BigInteger.valueOf(now() - 600)));
-    Map<String, Object> payload =
-        new Permit2Payload(Permit2.sign(owner, info.chainId(), a).toString(), a).toMap();
-    PaymentRequirements required =
-        PaymentRequirements.builder()
-            .network(info.network())
-            .amount(TokenAmount.of(PRICE))
-            .asset(plain.toString())
-            .payTo(seller.toString())
-            .maxTimeoutSeconds(60)
-            .extra("name", DevnetInfo.PLAIN_TOKEN_NAME)
-            .extra("version", DevnetInfo.PLAIN_TOKEN_VERSION)
-            .extra("assetTransferMethod", "permit2")
-            .build();
     Map<String, Object> extensions =
         approval == null ? null : Map.of(Erc20ApprovalGasSponsoring.KEY, Map.of("info", approval));
-    PaymentPayload paid = new PaymentPayload(null, required, payload, extensions, Map.of());
-    return new SchemeRequest(2, paid, required, "approval-it-" + UUID.randomUUID());
+    return Permit2Fixture.request(
+        fx.requirements("exact", PRICE),
+        fx.signed(owner, fx.exactPermit(owner, PRICE, freshNonce())),
+        extensions,
+        "approval-it-" + UUID.randomUUID());
   }
 
   @Test
   void aPayerWithoutEthOrAllowancePaysThePlainTokenThroughItsSignedApproval() {
     PrivateKeySigner payer = account("happy");
     assertThat(devnet.balance(payer.address())).isZero();
-    assertThat(permit2Allowance(payer.address())).isZero();
+    assertThat(fx.permit2Allowance(payer.address())).isZero();
     try (ExactEvmFacilitator facilitator = facilitator(new InMemorySettlementLedger())) {
       assertThat(facilitator.extensions()).contains(Erc20ApprovalGasSponsoring.KEY);
       assertThat(facilitator.verify(request(payer, null)).join().reason())
@@ -218,7 +175,7 @@ class Erc20ApprovalSponsoringIT {
       assertThat(devnet.balance(payer.address()))
           .as("the funding never exceeds the approval's most cost")
           .isLessThan(BigInteger.valueOf(60_000).multiply(MAX_FEE));
-      assertThat(permit2Allowance(payer.address())).isPositive();
+      assertThat(fx.permit2Allowance(payer.address())).isPositive();
     }
   }
 
@@ -365,7 +322,7 @@ class Erc20ApprovalSponsoringIT {
   @Test
   void reconcileSendsARecordedButUnsentApprovalAndTheRetriedSettleFollowsIt() throws Exception {
     PrivateKeySigner payer = account("twice");
-    rpc().call("anvil_setBalance", payer.address().toLowerHex(), Hex.quantity(ETH)).join();
+    fx.rpc().call("anvil_setBalance", payer.address().toLowerHex(), Hex.quantity(ETH)).join();
     InMemorySettlementLedger ledger = new InMemorySettlementLedger();
     Map<String, Object> approval = approvalInfo(payer, 0, 60_000);
     SchemeRequest request = request(payer, approval);

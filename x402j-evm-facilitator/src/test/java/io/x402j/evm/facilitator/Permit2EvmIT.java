@@ -1,13 +1,15 @@
 package io.x402j.evm.facilitator;
 
+import static io.x402j.evm.facilitator.Permit2Fixture.ETH;
+import static io.x402j.evm.facilitator.Permit2Fixture.PRICE;
+import static io.x402j.evm.facilitator.Permit2Fixture.freshNonce;
+import static io.x402j.evm.facilitator.Permit2Fixture.now;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.x402j.core.ErrorReason;
 import io.x402j.core.TokenAmount;
 import io.x402j.core.scheme.SchemeRequest;
-import io.x402j.core.wire.PaymentPayload;
-import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.core.wire.VerifyResponse;
 import io.x402j.devnet.Devnet;
@@ -26,13 +28,11 @@ import io.x402j.evm.Signer;
 import io.x402j.evm.facilitator.ExactEvmFacilitator.ReconcileReport;
 import io.x402j.evm.facilitator.internal.EvmLedgerKey;
 import io.x402j.evm.facilitator.internal.Permit2LedgerKey;
-import io.x402j.evm.rpc.JsonRpcClient;
 import io.x402j.settlement.InMemorySettlementLedger;
 import io.x402j.settlement.SettlementLedger;
 import io.x402j.settlement.SettlementState;
 import io.x402j.settlement.Submission;
 import java.math.BigInteger;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -50,11 +50,8 @@ import org.junit.jupiter.api.Test;
  * proxy, sharing ledger, lanes and signers.
  */
 class Permit2EvmIT {
-  static final BigInteger ETH = BigInteger.TEN.pow(18);
-  static final BigInteger PRICE = BigInteger.valueOf(10_000);
-  static final SecureRandom RANDOM = new SecureRandom();
-
   static Devnet devnet;
+  static Permit2Fixture fx;
   static DevnetInfo info;
   static PrivateKeySigner buyer;
   static PrivateKeySigner unapproved;
@@ -83,6 +80,7 @@ class Permit2EvmIT {
     unapproved = info.requireAccount("unapproved").signer();
     poor = info.requireAccount("poor").signer();
     seller = info.requireAccount("seller").address();
+    fx = new Permit2Fixture(info, seller);
     gasA = info.requireAccount("gas-a").signer();
     gasB = info.requireAccount("gas-b").signer();
     gasC = info.requireAccount("gas-c").signer();
@@ -95,80 +93,13 @@ class Permit2EvmIT {
     devnet.close();
   }
 
-  static JsonRpcClient rpc() {
-    return JsonRpcClient.builder(info.rpcUrl()).build();
-  }
-
-  static ExactEvmFacilitator facilitator(SettlementLedger ledger, Signer... signers) {
-    EvmNetworkConfig.Builder network = EvmNetworkConfig.builder(info.networkInfo(), rpc());
-    for (Signer signer : signers) {
-      network.signer(signer);
-    }
-    return ExactEvmFacilitator.builder().network(network.build()).ledger(ledger).build();
-  }
-
-  static ExactEvmFacilitator facilitator(Signer... signers) {
-    return facilitator(new InMemorySettlementLedger(), signers);
-  }
-
-  static long now() {
-    return System.currentTimeMillis() / 1000;
-  }
-
-  static BigInteger freshNonce() {
-    return new BigInteger(200, RANDOM);
-  }
-
-  static Permit2Authorization exactPermit(Signer owner, BigInteger amount, BigInteger nonce) {
-    return new Permit2Authorization(
-        info.token(),
-        amount,
-        owner.address(),
-        Permit2.EXACT_PROXY,
-        nonce,
-        BigInteger.valueOf(now() + 600),
-        Permit2Witness.exact(seller, BigInteger.valueOf(now() - 600)));
-  }
-
-  static Permit2Authorization uptoPermit(
-      Signer owner, BigInteger ceiling, EvmAddress facilitator, BigInteger nonce) {
-    return new Permit2Authorization(
-        info.token(),
-        ceiling,
-        owner.address(),
-        Permit2.UPTO_PROXY,
-        nonce,
-        BigInteger.valueOf(now() + 600),
-        Permit2Witness.upto(seller, facilitator, BigInteger.valueOf(now() - 600)));
-  }
-
-  static Map<String, Object> signed(Signer owner, Permit2Authorization a) {
-    return new Permit2Payload(Permit2.sign(owner, info.chainId(), a).toString(), a).toMap();
-  }
-
-  static SchemeRequest request(
-      String scheme, BigInteger amount, Map<String, Object> payload, String attempt) {
-    PaymentRequirements required =
-        PaymentRequirements.builder()
-            .scheme(scheme)
-            .network(info.network())
-            .amount(TokenAmount.of(amount))
-            .asset(info.token().toString())
-            .payTo(seller.toString())
-            .maxTimeoutSeconds(60)
-            .extra("name", info.tokenName())
-            .extra("version", info.tokenVersion())
-            .extra("assetTransferMethod", "permit2")
-            .build();
-    return new SchemeRequest(2, PaymentPayload.of(null, required, payload), required, attempt);
-  }
-
   static SchemeRequest exactRequest(Signer owner, BigInteger nonce, String attempt) {
-    return request("exact", PRICE, signed(owner, exactPermit(owner, PRICE, nonce)), attempt);
+    return fx.request(
+        "exact", PRICE, fx.signed(owner, fx.exactPermit(owner, PRICE, nonce)), attempt);
   }
 
   static String senderOf(String hash) {
-    return rpc().call("eth_getTransactionByHash", hash).join().path("from").asText();
+    return fx.rpc().call("eth_getTransactionByHash", hash).join().path("from").asText();
   }
 
   static long count(Signer signer) {
@@ -183,7 +114,7 @@ class Permit2EvmIT {
 
   @Test
   void anExactPermit2PaymentVerifiesAndSettlesThroughTheProxy() {
-    try (ExactEvmFacilitator exact = facilitator(gasA)) {
+    try (ExactEvmFacilitator exact = fx.facilitator(gasA)) {
       SchemeRequest request = exactRequest(buyer, freshNonce(), attempt());
       BigInteger sellerBefore = devnet.tokenBalance(seller);
       BigInteger buyerBefore = devnet.tokenBalance(buyer.address());
@@ -197,21 +128,22 @@ class Permit2EvmIT {
       assertThat(settled.payer()).isEqualTo(buyer.address().toString());
       assertThat(devnet.tokenBalance(seller)).isEqualTo(sellerBefore.add(PRICE));
       assertThat(devnet.tokenBalance(buyer.address())).isEqualTo(buyerBefore.subtract(PRICE));
-      JsonNode tx = rpc().call("eth_getTransactionByHash", settled.transaction()).join();
+      JsonNode tx = fx.rpc().call("eth_getTransactionByHash", settled.transaction()).join();
       assertThat(tx.path("to").asText()).isEqualToIgnoringCase(Permit2.EXACT_PROXY.toLowerHex());
     }
   }
 
   @Test
   void aRepeatedSettleAnswersLikeEip3009AndSendsNothing() {
-    try (ExactEvmFacilitator exact = facilitator(gasA)) {
-      Map<String, Object> payload = signed(buyer, exactPermit(buyer, PRICE, freshNonce()));
+    try (ExactEvmFacilitator exact = fx.facilitator(gasA)) {
+      Map<String, Object> payload = fx.signed(buyer, fx.exactPermit(buyer, PRICE, freshNonce()));
       String attempt = attempt();
-      SettleResponse first = exact.settle(request("exact", PRICE, payload, attempt)).join();
+      SettleResponse first = exact.settle(fx.request("exact", PRICE, payload, attempt)).join();
       long sent = count(gasA);
 
-      SettleResponse sameAttempt = exact.settle(request("exact", PRICE, payload, attempt)).join();
-      SettleResponse otherRequest = exact.settle(request("exact", PRICE, payload, null)).join();
+      SettleResponse sameAttempt =
+          exact.settle(fx.request("exact", PRICE, payload, attempt)).join();
+      SettleResponse otherRequest = exact.settle(fx.request("exact", PRICE, payload, null)).join();
 
       assertThat(first.success()).as(first.toString()).isTrue();
       assertThat(sameAttempt).isEqualTo(first);
@@ -223,8 +155,8 @@ class Permit2EvmIT {
   @Test
   void theSamePermitSettledConcurrentlyByTwoFacilitatorsIsOneTransaction() {
     SettlementLedger shared = new InMemorySettlementLedger();
-    try (ExactEvmFacilitator one = facilitator(shared, gasA);
-        ExactEvmFacilitator two = facilitator(shared, gasB)) {
+    try (ExactEvmFacilitator one = fx.facilitator(shared, gasA);
+        ExactEvmFacilitator two = fx.facilitator(shared, gasB)) {
       SchemeRequest request = exactRequest(buyer, freshNonce(), attempt());
       long before = count(gasA) + count(gasB);
       BigInteger sellerBefore = devnet.tokenBalance(seller);
@@ -242,18 +174,18 @@ class Permit2EvmIT {
   @Test
   void aNonceUsedOnChainIsRefusedBeforeAnythingIsSent() {
     BigInteger nonce = freshNonce();
-    try (ExactEvmFacilitator first = facilitator(gasA)) {
+    try (ExactEvmFacilitator first = fx.facilitator(gasA)) {
       assertThat(first.settle(exactRequest(buyer, nonce, attempt())).join().success()).isTrue();
     }
     // Another facilitator (its own ledger) gets another permit with the same nonce, for another
     // amount (the same payment settled elsewhere is recognised as paid: Permit2RaceIT).
-    try (ExactEvmFacilitator second = facilitator(gasB)) {
+    try (ExactEvmFacilitator second = fx.facilitator(gasB)) {
       long before = count(gasB);
       BigInteger amount = PRICE.add(BigInteger.ONE);
-      Permit2Authorization other = exactPermit(buyer, amount, nonce);
+      Permit2Authorization other = fx.exactPermit(buyer, amount, nonce);
 
       SettleResponse answer =
-          second.settle(request("exact", amount, signed(buyer, other), attempt())).join();
+          second.settle(fx.request("exact", amount, fx.signed(buyer, other), attempt())).join();
 
       assertThat(answer.reason()).hasValue(ErrorReason.PERMIT2_INVALID_NONCE);
       assertThat(answer.transaction()).isEmpty();
@@ -263,7 +195,7 @@ class Permit2EvmIT {
 
   @Test
   void shortBalanceAndMissingAllowanceAreDiagnosed() {
-    try (ExactEvmFacilitator exact = facilitator(gasA)) {
+    try (ExactEvmFacilitator exact = fx.facilitator(gasA)) {
       VerifyResponse broke = exact.verify(exactRequest(poor, freshNonce(), null)).join();
       VerifyResponse notApproved =
           exact.verify(exactRequest(unapproved, freshNonce(), null)).join();
@@ -280,13 +212,15 @@ class Permit2EvmIT {
 
   @Test
   void aForgedSignatureIsRefused() {
-    try (ExactEvmFacilitator exact = facilitator(gasA)) {
-      Permit2Authorization a = exactPermit(buyer, PRICE, freshNonce());
+    try (ExactEvmFacilitator exact = fx.facilitator(gasA)) {
+      Permit2Authorization a = fx.exactPermit(buyer, PRICE, freshNonce());
       // Signed by someone else: does not recover to the owner, and the owner is no contract.
       String forged = unapproved.sign(Permit2.digest(info.chainId(), a)).toString();
 
       VerifyResponse answer =
-          exact.verify(request("exact", PRICE, new Permit2Payload(forged, a).toMap(), null)).join();
+          exact
+              .verify(fx.request("exact", PRICE, new Permit2Payload(forged, a).toMap(), null))
+              .join();
 
       assertThat(answer.reason()).hasValue(ErrorReason.PERMIT2_INVALID_SIGNATURE);
     }
@@ -296,7 +230,7 @@ class Permit2EvmIT {
   void aSmartWalletOwnerSignsThroughErc1271() throws Exception {
     EvmAddress wallet = devnet.deploySmartWallet(buyer.address());
     devnet.mint(wallet, PRICE.multiply(BigInteger.TEN));
-    rpc().call("anvil_setBalance", wallet.toLowerHex(), Hex.quantity(ETH)).join();
+    fx.rpc().call("anvil_setBalance", wallet.toLowerHex(), Hex.quantity(ETH)).join();
     devnet.approvePermit2(wallet, info.token());
     Permit2Authorization a =
         new Permit2Authorization(
@@ -310,13 +244,13 @@ class Permit2EvmIT {
     String byOwner = buyer.sign(Permit2.digest(info.chainId(), a)).toString();
     String byStranger = unapproved.sign(Permit2.digest(info.chainId(), a)).toString();
     BigInteger sellerBefore = devnet.tokenBalance(seller);
-    try (ExactEvmFacilitator exact = facilitator(gasA)) {
+    try (ExactEvmFacilitator exact = fx.facilitator(gasA)) {
       VerifyResponse forged =
           exact
-              .verify(request("exact", PRICE, new Permit2Payload(byStranger, a).toMap(), null))
+              .verify(fx.request("exact", PRICE, new Permit2Payload(byStranger, a).toMap(), null))
               .join();
       SchemeRequest request =
-          request("exact", PRICE, new Permit2Payload(byOwner, a).toMap(), attempt());
+          fx.request("exact", PRICE, new Permit2Payload(byOwner, a).toMap(), attempt());
 
       VerifyResponse verdict = exact.verify(request).join();
       SettleResponse settled = exact.settle(request).join();
@@ -331,17 +265,17 @@ class Permit2EvmIT {
   @Test
   void withoutTheProxyCodeVerifyAnswersProxyNotDeployed() {
     String code =
-        rpc().call("eth_getCode", Permit2.UPTO_PROXY.toLowerHex(), "latest").join().asText();
-    rpc().call("anvil_setCode", Permit2.UPTO_PROXY.toLowerHex(), "0x").join();
-    try (ExactEvmFacilitator exact = facilitator(gasA)) {
-      Permit2Authorization a = uptoPermit(buyer, PRICE, gasA.address(), freshNonce());
+        fx.rpc().call("eth_getCode", Permit2.UPTO_PROXY.toLowerHex(), "latest").join().asText();
+    fx.rpc().call("anvil_setCode", Permit2.UPTO_PROXY.toLowerHex(), "0x").join();
+    try (ExactEvmFacilitator exact = fx.facilitator(gasA)) {
+      Permit2Authorization a = fx.uptoPermit(buyer, PRICE, gasA.address(), freshNonce());
 
       VerifyResponse answer =
-          exact.upto().verify(request("upto", PRICE, signed(buyer, a), null)).join();
+          exact.upto().verify(fx.request("upto", PRICE, fx.signed(buyer, a), null)).join();
 
       assertThat(answer.reason()).hasValue(ErrorReason.PERMIT2_PROXY_NOT_DEPLOYED);
     } finally {
-      rpc().call("anvil_setCode", Permit2.UPTO_PROXY.toLowerHex(), code).join();
+      fx.rpc().call("anvil_setCode", Permit2.UPTO_PROXY.toLowerHex(), code).join();
     }
   }
 
@@ -349,16 +283,16 @@ class Permit2EvmIT {
 
   @Test
   void uptoSettlesThePartialAmountFromTheNamedFacilitator() {
-    try (ExactEvmFacilitator exact = facilitator(gasA, gasB)) {
+    try (ExactEvmFacilitator exact = fx.facilitator(gasA, gasB)) {
       UptoEvmFacilitator upto = exact.upto();
       // The witness names the second signer, not the advertised first one.
       Map<String, Object> payload =
-          signed(buyer, uptoPermit(buyer, PRICE, gasB.address(), freshNonce()));
+          fx.signed(buyer, fx.uptoPermit(buyer, PRICE, gasB.address(), freshNonce()));
       BigInteger actual = BigInteger.valueOf(4_000);
       BigInteger sellerBefore = devnet.tokenBalance(seller);
 
-      VerifyResponse verdict = upto.verify(request("upto", PRICE, payload, null)).join();
-      SettleResponse settled = upto.settle(request("upto", actual, payload, attempt())).join();
+      VerifyResponse verdict = upto.verify(fx.request("upto", PRICE, payload, null)).join();
+      SettleResponse settled = upto.settle(fx.request("upto", actual, payload, attempt())).join();
 
       assertThat(verdict.isValid()).as(verdict.toString()).isTrue();
       assertThat(settled.success()).as(settled.toString()).isTrue();
@@ -371,13 +305,13 @@ class Permit2EvmIT {
 
   @Test
   void uptoSettlesTheWholeCeiling() {
-    try (ExactEvmFacilitator exact = facilitator(gasA)) {
+    try (ExactEvmFacilitator exact = fx.facilitator(gasA)) {
       Map<String, Object> payload =
-          signed(buyer, uptoPermit(buyer, PRICE, gasA.address(), freshNonce()));
+          fx.signed(buyer, fx.uptoPermit(buyer, PRICE, gasA.address(), freshNonce()));
       BigInteger sellerBefore = devnet.tokenBalance(seller);
 
       SettleResponse settled =
-          exact.upto().settle(request("upto", PRICE, payload, attempt())).join();
+          exact.upto().settle(fx.request("upto", PRICE, payload, attempt())).join();
 
       assertThat(settled.success()).as(settled.toString()).isTrue();
       assertThat(settled.amount()).isEqualTo(TokenAmount.of(PRICE));
@@ -387,18 +321,18 @@ class Permit2EvmIT {
 
   @Test
   void uptoOfZeroSendsNothingAndSpendsThePermit() {
-    try (ExactEvmFacilitator exact = facilitator(gasA)) {
+    try (ExactEvmFacilitator exact = fx.facilitator(gasA)) {
       Map<String, Object> payload =
-          signed(buyer, uptoPermit(buyer, PRICE, gasA.address(), freshNonce()));
+          fx.signed(buyer, fx.uptoPermit(buyer, PRICE, gasA.address(), freshNonce()));
       long before = count(gasA);
       BigInteger sellerBefore = devnet.tokenBalance(seller);
 
       SettleResponse zero =
-          exact.upto().settle(request("upto", BigInteger.ZERO, payload, attempt())).join();
+          exact.upto().settle(fx.request("upto", BigInteger.ZERO, payload, attempt())).join();
       SettleResponse more =
           exact
               .upto()
-              .settle(request("upto", BigInteger.valueOf(5_000), payload, attempt()))
+              .settle(fx.request("upto", BigInteger.valueOf(5_000), payload, attempt()))
               .join();
 
       assertThat(zero.success()).as(zero.toString()).isTrue();
@@ -413,18 +347,27 @@ class Permit2EvmIT {
 
   @Test
   void anUptoPaymentSettledTwiceForDifferentAmountsMovesMoneyOnce() {
-    try (ExactEvmFacilitator exact = facilitator(gasA)) {
+    try (ExactEvmFacilitator exact = fx.facilitator(gasA)) {
       Map<String, Object> payload =
-          signed(buyer, uptoPermit(buyer, PRICE, gasA.address(), freshNonce()));
+          fx.signed(buyer, fx.uptoPermit(buyer, PRICE, gasA.address(), freshNonce()));
       BigInteger sellerBefore = devnet.tokenBalance(seller);
       String attempt = attempt();
 
       SettleResponse first =
-          exact.upto().settle(request("upto", BigInteger.valueOf(3_000), payload, attempt)).join();
+          exact
+              .upto()
+              .settle(fx.request("upto", BigInteger.valueOf(3_000), payload, attempt))
+              .join();
       SettleResponse again =
-          exact.upto().settle(request("upto", BigInteger.valueOf(3_000), payload, attempt)).join();
+          exact
+              .upto()
+              .settle(fx.request("upto", BigInteger.valueOf(3_000), payload, attempt))
+              .join();
       SettleResponse second =
-          exact.upto().settle(request("upto", BigInteger.valueOf(7_000), payload, attempt)).join();
+          exact
+              .upto()
+              .settle(fx.request("upto", BigInteger.valueOf(7_000), payload, attempt))
+              .join();
 
       assertThat(first.success()).as(first.toString()).isTrue();
       assertThat(again).isEqualTo(first);
@@ -436,12 +379,14 @@ class Permit2EvmIT {
 
   @Test
   void exactAndUptoShareOneNonceSpace() {
-    try (ExactEvmFacilitator exact = facilitator(gasA)) {
+    try (ExactEvmFacilitator exact = fx.facilitator(gasA)) {
       BigInteger nonce = freshNonce();
       SettleResponse viaExact = exact.settle(exactRequest(buyer, nonce, attempt())).join();
-      Map<String, Object> upto = signed(buyer, uptoPermit(buyer, PRICE, gasA.address(), nonce));
+      Map<String, Object> upto =
+          fx.signed(buyer, fx.uptoPermit(buyer, PRICE, gasA.address(), nonce));
 
-      SettleResponse viaUpto = exact.upto().settle(request("upto", PRICE, upto, attempt())).join();
+      SettleResponse viaUpto =
+          exact.upto().settle(fx.request("upto", PRICE, upto, attempt())).join();
 
       assertThat(viaExact.success()).isTrue();
       assertThat(viaUpto.reason()).hasValue(ErrorReason.PERMIT2_INVALID_NONCE);
@@ -450,13 +395,13 @@ class Permit2EvmIT {
 
   @Test
   void spellingsOfOneNonceAreOnePayment() {
-    try (ExactEvmFacilitator exact = facilitator(gasA)) {
+    try (ExactEvmFacilitator exact = fx.facilitator(gasA)) {
       BigInteger nonce = freshNonce();
-      Map<String, Object> plain = signed(buyer, exactPermit(buyer, PRICE, nonce));
+      Map<String, Object> plain = fx.signed(buyer, fx.exactPermit(buyer, PRICE, nonce));
       Map<String, Object> padded = respellNonce(plain, "000" + nonce);
 
-      SettleResponse first = exact.settle(request("exact", PRICE, plain, null)).join();
-      SettleResponse second = exact.settle(request("exact", PRICE, padded, null)).join();
+      SettleResponse first = exact.settle(fx.request("exact", PRICE, plain, null)).join();
+      SettleResponse second = exact.settle(fx.request("exact", PRICE, padded, null)).join();
 
       assertThat(first.success()).isTrue();
       assertThat(second.reason()).hasValue(ErrorReason.DUPLICATE_SETTLEMENT);
@@ -477,7 +422,7 @@ class Permit2EvmIT {
 
   /** A settlement a crashed facilitator recorded as submitted: signed, perhaps never sent. */
   static Submission recordSubmitted(SettlementLedger ledger, Signer gas, BigInteger nonce) {
-    Permit2Authorization a = exactPermit(buyer, PRICE, nonce);
+    Permit2Authorization a = fx.exactPermit(buyer, PRICE, nonce);
     Permit2Payload payload =
         new Permit2Payload(Permit2.sign(buyer, info.chainId(), a).toString(), a);
     long gasNonce = count(gas);
@@ -519,7 +464,7 @@ class Permit2EvmIT {
     BigInteger nonce = freshNonce();
     recordSubmitted(ledger, gasC, nonce);
     BigInteger sellerBefore = devnet.tokenBalance(seller);
-    try (ExactEvmFacilitator restarted = facilitator(ledger, gasC)) {
+    try (ExactEvmFacilitator restarted = fx.facilitator(ledger, gasC)) {
       ReconcileReport first = restarted.reconcile().join();
       ReconcileReport second = restarted.reconcile().join();
 
@@ -541,8 +486,8 @@ class Permit2EvmIT {
     SettlementLedger ledger = new InMemorySettlementLedger();
     BigInteger nonce = freshNonce();
     Submission sent = recordSubmitted(ledger, gasC, nonce);
-    rpc().call("eth_sendRawTransaction", sent.raw()).join();
-    try (ExactEvmFacilitator restarted = facilitator(ledger, gasC)) {
+    fx.rpc().call("eth_sendRawTransaction", sent.raw()).join();
+    try (ExactEvmFacilitator restarted = fx.facilitator(ledger, gasC)) {
       assertThat(restarted.reconcile().join()).isEqualTo(new ReconcileReport(1, 0, 0, 0));
       assertThat(restarted.reconcile().join()).isEqualTo(new ReconcileReport(0, 0, 0, 0));
     }
@@ -556,12 +501,13 @@ class Permit2EvmIT {
     // The same nonce spent by another payment (another amount) elsewhere before the restart; the
     // same payment settled elsewhere is recognised as paid instead (Permit2RaceIT).
     BigInteger other = PRICE.add(BigInteger.ONE);
-    try (ExactEvmFacilitator elsewhere = facilitator(gasA)) {
+    try (ExactEvmFacilitator elsewhere = fx.facilitator(gasA)) {
       SchemeRequest another =
-          request("exact", other, signed(buyer, exactPermit(buyer, other, nonce)), attempt());
+          fx.request(
+              "exact", other, fx.signed(buyer, fx.exactPermit(buyer, other, nonce)), attempt());
       assertThat(elsewhere.settle(another).join().success()).isTrue();
     }
-    try (ExactEvmFacilitator restarted = facilitator(ledger, gasC)) {
+    try (ExactEvmFacilitator restarted = fx.facilitator(ledger, gasC)) {
       assertThat(restarted.reconcile().join()).isEqualTo(new ReconcileReport(0, 1, 0, 0));
     }
   }

@@ -1,33 +1,27 @@
 package io.x402j.evm.facilitator;
 
+import static io.x402j.evm.facilitator.Permit2Fixture.ETH;
+import static io.x402j.evm.facilitator.Permit2Fixture.PRICE;
+import static io.x402j.evm.facilitator.Permit2Fixture.freshNonce;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.x402j.core.ErrorReason;
-import io.x402j.core.TokenAmount;
 import io.x402j.core.scheme.SchemeRequest;
-import io.x402j.core.wire.PaymentPayload;
-import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.core.wire.VerifyResponse;
 import io.x402j.devnet.Devnet;
 import io.x402j.devnet.DevnetInfo;
 import io.x402j.devnet.DevnetOptions;
 import io.x402j.evm.EvmAddress;
-import io.x402j.evm.Permit2;
 import io.x402j.evm.Permit2Authorization;
-import io.x402j.evm.Permit2Payload;
-import io.x402j.evm.Permit2Witness;
 import io.x402j.evm.PrivateKeySigner;
 import io.x402j.evm.Signer;
-import io.x402j.evm.rpc.JsonRpcClient;
 import io.x402j.settlement.InMemorySettlementLedger;
 import io.x402j.settlement.SettlementLedger;
 import java.math.BigInteger;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
@@ -46,11 +40,8 @@ import org.junit.jupiter.api.Test;
  * when the payer's balance is already committed to a settlement in flight.
  */
 class Permit2GriefingAttackIT {
-  static final BigInteger ETH = BigInteger.TEN.pow(18);
-  static final BigInteger PRICE = BigInteger.valueOf(10_000);
-  static final SecureRandom RANDOM = new SecureRandom();
-
   static Devnet devnet;
+  static Permit2Fixture fx;
   static DevnetInfo info;
   static EvmAddress seller;
 
@@ -58,18 +49,19 @@ class Permit2GriefingAttackIT {
   static void startChain() throws Exception {
     DevnetOptions.Builder options =
         DevnetOptions.builder().account("seller", BigInteger.ZERO, BigInteger.ZERO);
-    for (String gas : List.of("gas-1", "gas-2", "gas-3", "gas-4")) {
+    for (String gas : List.of("gas-1", "gas-2", "gas-3")) {
       options.account(gas, ETH.multiply(BigInteger.TEN), BigInteger.ZERO);
     }
     // Each payer holds exactly one payment's worth of tokens, and allows Permit2 to spend it.
-    for (String payer : List.of("thin-1", "thin-2", "thin-3", "thin-4")) {
+    for (String payer : List.of("thin-1", "thin-2", "thin-3")) {
       options.account(payer, ETH, PRICE);
     }
     devnet = Devnet.start(options.build());
     info = devnet.info();
     assertThat(info.permit2()).isPresent();
     seller = info.requireAccount("seller").address();
-    for (String payer : List.of("thin-1", "thin-2", "thin-3", "thin-4")) {
+    fx = new Permit2Fixture(info, seller);
+    for (String payer : List.of("thin-1", "thin-2", "thin-3")) {
       devnet.approvePermit2(account(payer).address(), info.token());
     }
   }
@@ -89,62 +81,23 @@ class Permit2GriefingAttackIT {
   }
 
   static ExactEvmFacilitator facilitator(SettlementLedger ledger, Signer... signers) {
-    EvmNetworkConfig.Builder network =
-        EvmNetworkConfig.builder(info.networkInfo(), JsonRpcClient.builder(info.rpcUrl()).build())
+    return fx.facilitator(
+        ledger,
+        fx.network(signers)
             .pollInterval(Duration.ofMillis(50))
-            .receiptTimeout(Duration.ofSeconds(30));
-    for (Signer signer : signers) {
-      network.signer(signer);
-    }
-    return ExactEvmFacilitator.builder().network(network.build()).ledger(ledger).build();
-  }
-
-  static long now() {
-    return System.currentTimeMillis() / 1000;
+            .receiptTimeout(Duration.ofSeconds(30)));
   }
 
   static Permit2Authorization exactPermit(Signer owner) {
-    return new Permit2Authorization(
-        info.token(),
-        PRICE,
-        owner.address(),
-        Permit2.EXACT_PROXY,
-        new BigInteger(200, RANDOM),
-        BigInteger.valueOf(now() + 600),
-        Permit2Witness.exact(seller, BigInteger.valueOf(now() - 600)));
+    return fx.exactPermit(owner, PRICE, freshNonce());
   }
 
   static Permit2Authorization uptoPermit(Signer owner, EvmAddress facilitator) {
-    return new Permit2Authorization(
-        info.token(),
-        PRICE,
-        owner.address(),
-        Permit2.UPTO_PROXY,
-        new BigInteger(200, RANDOM),
-        BigInteger.valueOf(now() + 600),
-        Permit2Witness.upto(seller, facilitator, BigInteger.valueOf(now() - 600)));
+    return fx.uptoPermit(owner, PRICE, facilitator, freshNonce());
   }
 
   static SchemeRequest request(String scheme, Signer owner, Permit2Authorization a) {
-    Map<String, Object> payload =
-        new Permit2Payload(Permit2.sign(owner, info.chainId(), a).toString(), a).toMap();
-    PaymentRequirements required =
-        PaymentRequirements.builder()
-            .scheme(scheme)
-            .network(info.network())
-            .amount(TokenAmount.of(PRICE))
-            .asset(info.token().toString())
-            .payTo(seller.toString())
-            .maxTimeoutSeconds(60)
-            .extra("name", info.tokenName())
-            .extra("version", info.tokenVersion())
-            .extra("assetTransferMethod", "permit2")
-            .build();
-    return new SchemeRequest(
-        2,
-        PaymentPayload.of(null, required, payload),
-        required,
-        "permit2-griefing-" + UUID.randomUUID());
+    return fx.request(scheme, PRICE, fx.signed(owner, a), "permit2-griefing-" + UUID.randomUUID());
   }
 
   /**

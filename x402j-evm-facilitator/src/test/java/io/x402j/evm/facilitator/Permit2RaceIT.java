@@ -1,13 +1,14 @@
 package io.x402j.evm.facilitator;
 
+import static io.x402j.evm.facilitator.Permit2Fixture.ETH;
+import static io.x402j.evm.facilitator.Permit2Fixture.PRICE;
+import static io.x402j.evm.facilitator.Permit2Fixture.freshNonce;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.x402j.core.ErrorReason;
 import io.x402j.core.TokenAmount;
 import io.x402j.core.scheme.SchemeRequest;
-import io.x402j.core.wire.PaymentPayload;
-import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.devnet.Devnet;
 import io.x402j.devnet.DevnetInfo;
@@ -16,22 +17,18 @@ import io.x402j.evm.Eip1559Transaction;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.Hex;
 import io.x402j.evm.Permit2;
-import io.x402j.evm.Permit2Authorization;
 import io.x402j.evm.Permit2Calls;
 import io.x402j.evm.Permit2Payload;
-import io.x402j.evm.Permit2Witness;
 import io.x402j.evm.PrivateKeySigner;
 import io.x402j.evm.Signer;
 import io.x402j.evm.facilitator.ExactEvmFacilitator.ReconcileReport;
 import io.x402j.evm.facilitator.internal.EvmLedgerKey;
 import io.x402j.evm.facilitator.internal.Permit2LedgerKey;
-import io.x402j.evm.rpc.JsonRpcClient;
 import io.x402j.settlement.InMemorySettlementLedger;
 import io.x402j.settlement.SettlementLedger;
 import io.x402j.settlement.SettlementState;
 import io.x402j.settlement.Submission;
 import java.math.BigInteger;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -45,11 +42,8 @@ import org.junit.jupiter.api.Test;
  * permit someone else submitted to the proxy first (recognised as paid, in settle and reconcile).
  */
 class Permit2RaceIT {
-  static final BigInteger ETH = BigInteger.TEN.pow(18);
-  static final BigInteger PRICE = BigInteger.valueOf(10_000);
-  static final SecureRandom RANDOM = new SecureRandom();
-
   static Devnet devnet;
+  static Permit2Fixture fx;
   static DevnetInfo info;
   static PrivateKeySigner owner;
   static PrivateKeySigner tight;
@@ -74,6 +68,7 @@ class Permit2RaceIT {
     owner = info.requireAccount("owner").signer();
     tight = info.requireAccount("tight").signer();
     seller = info.requireAccount("seller").address();
+    fx = new Permit2Fixture(info, seller);
     stranger = info.requireAccount("stranger").address();
     gasA = info.requireAccount("gas-a").signer();
     gasB = info.requireAccount("gas-b").signer();
@@ -86,61 +81,22 @@ class Permit2RaceIT {
     devnet.close();
   }
 
-  static JsonRpcClient rpc() {
-    return JsonRpcClient.builder(info.rpcUrl()).build();
-  }
-
   static ExactEvmFacilitator facilitator(
       SettlementLedger ledger, Duration receiptTimeout, Signer... signers) {
-    EvmNetworkConfig.Builder network = EvmNetworkConfig.builder(info.networkInfo(), rpc());
-    for (Signer signer : signers) {
-      network.signer(signer);
-    }
+    EvmNetworkConfig.Builder network = fx.network(signers);
     if (receiptTimeout != null) {
       network.receiptTimeout(receiptTimeout);
     }
-    return ExactEvmFacilitator.builder().network(network.build()).ledger(ledger).build();
-  }
-
-  static long now() {
-    return System.currentTimeMillis() / 1000;
-  }
-
-  static BigInteger freshNonce() {
-    return new BigInteger(200, RANDOM);
+    return fx.facilitator(ledger, network);
   }
 
   static Permit2Payload permit(Signer from, BigInteger amount, BigInteger nonce) {
-    Permit2Authorization a =
-        new Permit2Authorization(
-            info.token(),
-            amount,
-            from.address(),
-            Permit2.EXACT_PROXY,
-            nonce,
-            BigInteger.valueOf(now() + 600),
-            Permit2Witness.exact(seller, BigInteger.valueOf(now() - 600)));
-    return new Permit2Payload(Permit2.sign(from, info.chainId(), a).toString(), a);
+    return fx.sign(from, fx.exactPermit(from, amount, nonce));
   }
 
   static SchemeRequest request(Permit2Payload payload) {
-    PaymentRequirements required =
-        PaymentRequirements.builder()
-            .scheme("exact")
-            .network(info.network())
-            .amount(TokenAmount.of(payload.authorization().amount()))
-            .asset(info.token().toString())
-            .payTo(seller.toString())
-            .maxTimeoutSeconds(60)
-            .extra("name", info.tokenName())
-            .extra("version", info.tokenVersion())
-            .extra("assetTransferMethod", "permit2")
-            .build();
-    return new SchemeRequest(
-        2,
-        PaymentPayload.of(null, required, payload.toMap()),
-        required,
-        "race-it-" + UUID.randomUUID());
+    return fx.request(
+        "exact", payload.authorization().amount(), payload.toMap(), "race-it-" + UUID.randomUUID());
   }
 
   static long count(Signer signer) {

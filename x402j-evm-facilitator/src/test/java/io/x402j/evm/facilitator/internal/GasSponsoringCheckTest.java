@@ -10,8 +10,10 @@ import io.x402j.evm.EvmAddress;
 import io.x402j.evm.Hex;
 import io.x402j.evm.Permit2;
 import io.x402j.evm.PrivateKeySigner;
+import io.x402j.evm.Signature;
 import java.math.BigInteger;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,17 +130,25 @@ class GasSponsoringCheckTest {
 
   // ------------------------------------------------------------------------- ERC-20 approval
 
-  private static String approval(
-      PrivateKeySigner signer,
-      long chainId,
-      EvmAddress to,
-      byte[] data,
-      long gas,
-      BigInteger maxFee,
-      BigInteger value) {
+  /** A raw approve transaction: by default the payer's good approval of Permit2 for AMOUNT. */
+  private static final class Tx {
+    PrivateKeySigner signer = PAYER;
+    long chainId = CHAIN;
+    EvmAddress to = TOKEN;
+    byte[] data = approve(Permit2.ADDRESS, AMOUNT);
+    long gas = 60_000;
+    BigInteger maxFee = BigInteger.valueOf(2_000_000_000L);
+    BigInteger value = BigInteger.ZERO;
+  }
+
+  /** The signed good approval after {@code change}. */
+  private static String approval(Consumer<Tx> change) {
+    Tx t = new Tx();
+    change.accept(t);
     Eip1559Transaction tx =
-        new Eip1559Transaction(chainId, 3, BigInteger.ONE, maxFee, gas, to, value, data);
-    return Hex.encode(tx.encodeSigned(signer.sign(tx.signingHash())));
+        new Eip1559Transaction(
+            t.chainId, 3, BigInteger.ONE, t.maxFee, t.gas, t.to, t.value, t.data);
+    return Hex.encode(tx.encodeSigned(t.signer.sign(tx.signingHash())));
   }
 
   private static byte[] approve(EvmAddress spender, BigInteger amount) {
@@ -146,14 +156,7 @@ class GasSponsoringCheckTest {
   }
 
   private static String goodApproval() {
-    return approval(
-        PAYER,
-        CHAIN,
-        TOKEN,
-        approve(Permit2.ADDRESS, AMOUNT),
-        60_000,
-        BigInteger.valueOf(2_000_000_000L),
-        BigInteger.ZERO);
+    return approval(t -> {});
   }
 
   private static Map<String, Object> approvalInfo(String signedTransaction) {
@@ -201,7 +204,6 @@ class GasSponsoringCheckTest {
 
   @Test
   void eachApprovalFaultGetsItsOfficialReason() {
-    BigInteger fee = BigInteger.valueOf(2_000_000_000L);
     assertThat(approvalReason(i -> i.put("signedTransaction", "0xzz")))
         .isEqualTo(ErrorReason.ERC20_APPROVAL_EXTENSION_FORMAT);
     assertThat(approvalReason(i -> i.put("from", OTHER.address().toString())))
@@ -211,130 +213,61 @@ class GasSponsoringCheckTest {
     assertThat(approvalReason(i -> i.put("spender", Permit2.EXACT_PROXY.toString())))
         .isEqualTo(ErrorReason.ERC20_APPROVAL_SPENDER_NOT_PERMIT2);
     assertThat(approvalTxReason("0x02c0")).isEqualTo(ErrorReason.ERC20_APPROVAL_TX_PARSE_FAILED);
-    assertThat(
-            approvalTxReason(
-                approval(
-                    PAYER,
-                    1,
-                    TOKEN,
-                    approve(Permit2.ADDRESS, AMOUNT),
-                    60_000,
-                    fee,
-                    BigInteger.ZERO)))
+    assertThat(approvalTxReason(approval(t -> t.chainId = 1)))
         .isEqualTo(ErrorReason.ERC20_APPROVAL_TX_PARSE_FAILED);
-    assertThat(
-            approvalTxReason(
-                approval(
-                    PAYER,
-                    CHAIN,
-                    OTHER.address(),
-                    approve(Permit2.ADDRESS, AMOUNT),
-                    60_000,
-                    fee,
-                    BigInteger.ZERO)))
+    assertThat(approvalTxReason(approval(t -> t.to = OTHER.address())))
         .isEqualTo(ErrorReason.ERC20_APPROVAL_TX_WRONG_TARGET);
     assertThat(
             approvalTxReason(
                 approval(
-                    PAYER,
-                    CHAIN,
-                    TOKEN,
-                    Abi.call("transfer(address,uint256)")
-                        .address(Permit2.ADDRESS)
-                        .uint(AMOUNT)
-                        .encode(),
-                    60_000,
-                    fee,
-                    BigInteger.ZERO)))
+                    t ->
+                        t.data =
+                            Abi.call("transfer(address,uint256)")
+                                .address(Permit2.ADDRESS)
+                                .uint(AMOUNT)
+                                .encode())))
         .isEqualTo(ErrorReason.ERC20_APPROVAL_TX_WRONG_SELECTOR);
-    assertThat(
-            approvalTxReason(
-                approval(
-                    PAYER, CHAIN, TOKEN, Hex.decode("0x095ea7b300"), 60_000, fee, BigInteger.ZERO)))
+    assertThat(approvalTxReason(approval(t -> t.data = Hex.decode("0x095ea7b300"))))
         .isEqualTo(ErrorReason.ERC20_APPROVAL_TX_INVALID_CALLDATA);
-    assertThat(
-            approvalTxReason(
-                approval(
-                    PAYER,
-                    CHAIN,
-                    TOKEN,
-                    approve(Permit2.EXACT_PROXY, AMOUNT),
-                    60_000,
-                    fee,
-                    BigInteger.ZERO)))
+    assertThat(approvalTxReason(approval(t -> t.data = approve(Permit2.EXACT_PROXY, AMOUNT))))
         .isEqualTo(ErrorReason.ERC20_APPROVAL_TX_WRONG_SPENDER);
-    assertThat(
-            approvalTxReason(
-                approval(
-                    OTHER,
-                    CHAIN,
-                    TOKEN,
-                    approve(Permit2.ADDRESS, AMOUNT),
-                    60_000,
-                    fee,
-                    BigInteger.ZERO)))
+    assertThat(approvalTxReason(approval(t -> t.signer = OTHER)))
         .isEqualTo(ErrorReason.ERC20_APPROVAL_TX_SIGNER_MISMATCH);
   }
 
   @Test
   void aHighSOrBadParitySignatureIsAnInvalidSignature() {
-    byte[] raw = Hex.decode(goodApproval());
-    // The last field, s, is 32 bytes at the end: replace it with n - s (the malleable twin).
-    byte[] s = java.util.Arrays.copyOfRange(raw, raw.length - 32, raw.length);
-    BigInteger high = io.x402j.evm.Signature.CURVE_ORDER.subtract(new BigInteger(1, s));
-    if (high.bitLength() > 248 && high.toByteArray().length >= 32) {
-      byte[] word = Abi.word(high);
-      System.arraycopy(word, 0, raw, raw.length - 32, 32);
-      assertThat(approvalTxReason(Hex.encode(raw)))
-          .isEqualTo(ErrorReason.ERC20_APPROVAL_TX_INVALID_SIGNATURE);
-    }
+    byte[] good = Hex.decode(goodApproval());
+    // The signed transaction ends with yParity, r and s; this one's r and s are full 32-byte
+    // strings (RLP prefix 0xa0), so yParity is the single byte before r.
+    assertThat(good[good.length - 33]).isEqualTo((byte) 0xa0);
+    assertThat(good[good.length - 66]).isEqualTo((byte) 0xa0);
+    int parity = good.length - 67;
+    assertThat(good[parity]).isIn((byte) 0x80, (byte) 0x01);
+
+    // s replaced by n - s, the malleable twin (a low s has a high twin of 32 bytes).
+    byte[] highS = good.clone();
+    BigInteger s = new BigInteger(1, Arrays.copyOfRange(good, good.length - 32, good.length));
+    System.arraycopy(Abi.word(Signature.CURVE_ORDER.subtract(s)), 0, highS, highS.length - 32, 32);
+    assertThat(approvalTxReason(Hex.encode(highS)))
+        .isEqualTo(ErrorReason.ERC20_APPROVAL_TX_INVALID_SIGNATURE);
+
+    byte[] badParity = good.clone();
+    badParity[parity] = 0x02;
+    assertThat(approvalTxReason(Hex.encode(badParity)))
+        .isEqualTo(ErrorReason.ERC20_APPROVAL_TX_INVALID_SIGNATURE);
   }
 
   @Test
   void theSponsorshipIsBoundedAndTheApprovalMustCoverThePayment() {
-    BigInteger fee = BigInteger.valueOf(2_000_000_000L);
-    assertThat(
-            approvalTxReason(
-                approval(
-                    PAYER,
-                    CHAIN,
-                    TOKEN,
-                    approve(Permit2.ADDRESS, AMOUNT),
-                    GasSponsoringCheck.MAX_APPROVAL_GAS + 1,
-                    fee,
-                    BigInteger.ZERO)))
+    assertThat(approvalTxReason(approval(t -> t.gas = GasSponsoringCheck.MAX_APPROVAL_GAS + 1)))
         .isEqualTo(ErrorReason.ERC20_APPROVAL_TX_INVALID_CALLDATA);
-    assertThat(
-            approvalTxReason(
-                approval(
-                    PAYER,
-                    CHAIN,
-                    TOKEN,
-                    approve(Permit2.ADDRESS, AMOUNT),
-                    60_000,
-                    FEE_CAP.add(BigInteger.ONE),
-                    BigInteger.ZERO)))
+    assertThat(approvalTxReason(approval(t -> t.maxFee = FEE_CAP.add(BigInteger.ONE))))
         .isEqualTo(ErrorReason.ERC20_APPROVAL_TX_INVALID_CALLDATA);
-    assertThat(
-            approvalTxReason(
-                approval(
-                    PAYER,
-                    CHAIN,
-                    TOKEN,
-                    approve(Permit2.ADDRESS, AMOUNT),
-                    60_000,
-                    fee,
-                    BigInteger.ONE)))
+    assertThat(approvalTxReason(approval(t -> t.value = BigInteger.ONE)))
         .isEqualTo(ErrorReason.ERC20_APPROVAL_TX_INVALID_CALLDATA);
     String small =
-        approval(
-            PAYER,
-            CHAIN,
-            TOKEN,
-            approve(Permit2.ADDRESS, AMOUNT.subtract(BigInteger.ONE)),
-            60_000,
-            fee,
-            BigInteger.ZERO);
+        approval(t -> t.data = approve(Permit2.ADDRESS, AMOUNT.subtract(BigInteger.ONE)));
     assertThat(
             approvalReason(
                 i -> {
@@ -351,13 +284,22 @@ class GasSponsoringCheckTest {
     // approve(Permit2, 10000): 47 zero and 21 other bytes, so 131 tokens; the floor of 10 per
     // token beats the 4 per token of the standard calldata cost.
     assertThat(floor).isEqualTo(21_000 + 10 * (47 + 4 * 21));
-    BigInteger fee = BigInteger.valueOf(2_000_000_000L);
     assertThat(
-            approvalTxReason(approval(PAYER, CHAIN, TOKEN, data, floor - 1, fee, BigInteger.ZERO)))
+            approvalTxReason(
+                approval(
+                    t -> {
+                      t.data = data;
+                      t.gas = floor - 1;
+                    })))
         .isEqualTo(ErrorReason.ERC20_APPROVAL_TX_INVALID_CALLDATA);
     assertThat(
             checkApproval(
-                    approvalInfo(approval(PAYER, CHAIN, TOKEN, data, floor, fee, BigInteger.ZERO)))
+                    approvalInfo(
+                        approval(
+                            t -> {
+                              t.data = data;
+                              t.gas = floor;
+                            })))
                 .refused())
         .isFalse();
   }
