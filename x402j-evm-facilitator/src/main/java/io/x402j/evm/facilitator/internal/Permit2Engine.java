@@ -57,8 +57,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -1179,46 +1177,21 @@ public final class Permit2Engine {
       Payment p, Submission submission, NonceLane knownLane) {
     EvmChain chain = p.check.chain();
     String hash = submission.transaction();
-    Duration timeout = chain.config().receiptTimeout();
-    NonceLane lane = knownLane != null ? knownLane : chain.laneOf(EvmLedgerKey.signer(submission));
-    return chain
-        .receipts()
-        .await(hash)
-        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .handle(
-            (receipt, error) -> {
-              if (error != null) {
-                chain.receipts().forget(hash);
-                String why =
-                    Futures.unwrap(error) instanceof TimeoutException
-                        ? "no receipt within " + timeout.toSeconds() + " s"
-                        : "receipt polling failed: " + describe(error);
-                return done(
-                    new Outcome(
-                        SettlementState.PENDING,
-                        reply(p.check)
-                            .pending(
-                                hash,
-                                "transaction "
-                                    + hash
-                                    + " was broadcast; "
-                                    + why
-                                    + "; settle again to follow it")));
-              }
-              if (lane != null) {
-                lane.done(EvmLedgerKey.accountNonce(submission));
-              }
-              return explained(
-                  chain,
-                  p.key,
-                  p.check.mode().scheme(),
-                  p.check.asset(),
-                  p.check.payTo(),
-                  p.amount,
-                  receipt,
-                  hash);
-            })
-        .thenCompose(outcome -> outcome)
+    return ReceiptWait.outcome(
+            chain,
+            submission,
+            knownLane,
+            reply(p.check),
+            receipt ->
+                explained(
+                    chain,
+                    p.key,
+                    p.check.mode().scheme(),
+                    p.check.asset(),
+                    p.check.payTo(),
+                    p.amount,
+                    receipt,
+                    hash))
         .thenCompose(
             outcome ->
                 outcomes.record(

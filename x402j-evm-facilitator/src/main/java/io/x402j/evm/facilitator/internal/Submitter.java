@@ -14,14 +14,10 @@ import io.x402j.evm.facilitator.ExactEvmFacilitator;
 import io.x402j.evm.facilitator.internal.FeeQuote.Quote;
 import io.x402j.evm.rpc.RpcException;
 import io.x402j.settlement.OutcomeFence;
-import io.x402j.settlement.SettlementState;
 import io.x402j.settlement.Submission;
 import java.math.BigInteger;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -261,49 +257,23 @@ final class Submitter {
   CompletableFuture<SettleResponse> track(
       PaymentCheck.Result check, EvmLedgerKey key, Submission submission, NonceLane knownLane) {
     EvmChain chain = check.chain();
-    String network = key.network().toString();
     String hash = submission.transaction();
-    Duration timeout = chain.config().receiptTimeout();
-    NonceLane lane = knownLane != null ? knownLane : chain.laneOf(EvmLedgerKey.signer(submission));
-    return chain
-        .receipts()
-        .await(hash)
-        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .handle(
-            (receipt, error) -> {
-              if (error != null) {
-                chain.receipts().forget(hash);
-                String why =
-                    Futures.unwrap(error) instanceof TimeoutException
-                        ? "no receipt within " + timeout.toSeconds() + " s"
-                        : "receipt polling failed: " + describe(error);
-                return done(
-                    new Outcome(
-                        SettlementState.PENDING,
-                        new SettleReply(network, check.payer())
-                            .pending(
-                                hash,
-                                "transaction "
-                                    + hash
-                                    + " was broadcast; "
-                                    + why
-                                    + "; settle again to follow it")));
-              }
-              if (lane != null) {
-                lane.done(EvmLedgerKey.accountNonce(submission));
-              }
-              Eip3009Authorization a = check.payload().authorization();
-              return judge
-                  .explained(
-                      chain,
-                      key,
-                      a.to(),
-                      a.value(),
-                      receipt,
-                      ReceiptJudge.judge(key, a.to(), a.value(), receipt, hash))
-                  .thenApply(outcome -> judge.reported(key, outcome, hash));
-            })
-        .thenCompose(outcome -> outcome)
+    Eip3009Authorization a = check.payload().authorization();
+    return ReceiptWait.outcome(
+            chain,
+            submission,
+            knownLane,
+            new SettleReply(key.network().toString(), check.payer()),
+            receipt ->
+                judge
+                    .explained(
+                        chain,
+                        key,
+                        a.to(),
+                        a.value(),
+                        receipt,
+                        ReceiptJudge.judge(key, a.to(), a.value(), receipt, hash))
+                    .thenApply(outcome -> judge.reported(key, outcome, hash)))
         .thenCompose(outcome -> recorder.record(key, OutcomeFence.ofTransaction(hash), outcome));
   }
 
