@@ -250,9 +250,10 @@ public final class Permit2Engine {
   }
 
   /**
-   * Null when the owner's balance, less what this process and facilitators sharing the ledger have
-   * committed to other settlements in flight (EIP-3009 and Permit2 alike), covers {@code amount}:
-   * of N permits over one balance, only those that fit verify, as EIP-3009 payments.
+   * Null when the owner's balance, less what this process has committed to its other settlements in
+   * flight (EIP-3009 and Permit2 alike), covers {@code amount}: of N permits over one balance, only
+   * those that fit verify, as EIP-3009 payments. Like EIP-3009's verify it reads no ledger (verify
+   * is the hot path); settle counts what facilitators sharing the ledger committed.
    */
   private CompletableFuture<Refusal> besidesCommitted(
       Permit2Check.Result check, BigInteger amount) {
@@ -263,61 +264,39 @@ public final class Permit2Engine {
             check.asset(),
             check.owner(),
             new Permit2LedgerKey(check.network(), a.from(), a.nonce()).ledgerKey());
-    return CompletableFuture.supplyAsync(() -> balance.committedElsewhere(slot), ctx.blocking())
-        .thenCompose(
-            committed -> {
-              List<Reservations.Entry> mine = ctx.reservations().others(slot);
-              if (committed.tooMany()) {
-                return done(
-                    new Refusal(
-                        ErrorReason.PERMIT2_INSUFFICIENT_BALANCE,
-                        "the owner has "
-                            + InFlightBalance.IN_FLIGHT_LIMIT
-                            + " or more settlements in flight; retry when they are done"));
+    List<Reservations.Entry> mine = ctx.reservations().others(slot);
+    if (mine.isEmpty()) {
+      return done(null);
+    }
+    List<RpcCall> calls = new ArrayList<>();
+    List<SettlementKey> receiptKeys = InFlightBalance.receiptCalls(calls, List.of(), mine);
+    // Last: a node that answers a batch in order reads a balance at least as new.
+    int balanceAt = calls.size();
+    calls.add(ethCall(null, check.asset(), Eip3009Calls.balanceOf(a.from())));
+    return check
+        .chain()
+        .rpc()
+        .batch(calls)
+        .thenApply(
+            results -> {
+              RpcResult read = results.get(balanceAt);
+              BigInteger held = read.ok() ? decodeUint(read) : null;
+              if (held == null) {
+                return null; // the simulation just passed; nothing to subtract from
               }
-              if (committed.unsigned().signum() == 0
-                  && committed.signed().isEmpty()
-                  && mine.isEmpty()) {
-                return done(null);
+              Set<SettlementKey> mined = InFlightBalance.mined(results, 0, receiptKeys);
+              BigInteger inFlight = ctx.reservations().reservedBesides(slot, mined);
+              if (inFlight.signum() == 0 || held.subtract(inFlight).compareTo(amount) >= 0) {
+                return null;
               }
-              List<RpcCall> calls = new ArrayList<>();
-              List<SettlementKey> receiptKeys =
-                  InFlightBalance.receiptCalls(calls, committed.signed(), mine);
-              // Last: a node that answers a batch in order reads a balance at least as new.
-              int balanceAt = calls.size();
-              calls.add(ethCall(null, check.asset(), Eip3009Calls.balanceOf(a.from())));
-              return check
-                  .chain()
-                  .rpc()
-                  .batch(calls)
-                  .thenApply(
-                      results -> {
-                        RpcResult read = results.get(balanceAt);
-                        BigInteger held = read.ok() ? decodeUint(read) : null;
-                        if (held == null) {
-                          return null; // the simulation just passed; nothing to subtract from
-                        }
-                        Set<SettlementKey> mined = InFlightBalance.mined(results, 0, receiptKeys);
-                        BigInteger inFlight = committed.unsigned();
-                        for (SettlementRecord record : committed.signed()) {
-                          if (!mined.contains(record.key())) {
-                            inFlight = inFlight.add(record.amount().value());
-                          }
-                        }
-                        inFlight = inFlight.add(ctx.reservations().reservedBesides(slot, mined));
-                        if (inFlight.signum() == 0
-                            || held.subtract(inFlight).compareTo(amount) >= 0) {
-                          return null;
-                        }
-                        return new Refusal(
-                            ErrorReason.PERMIT2_INSUFFICIENT_BALANCE,
-                            "the owner holds "
-                                + held
-                                + " of the token, of which "
-                                + inFlight
-                                + " is committed to settlements in flight; the payment is "
-                                + amount);
-                      });
+              return new Refusal(
+                  ErrorReason.PERMIT2_INSUFFICIENT_BALANCE,
+                  "the owner holds "
+                      + held
+                      + " of the token, of which "
+                      + inFlight
+                      + " is committed to settlements in flight; the payment is "
+                      + amount);
             });
   }
 
