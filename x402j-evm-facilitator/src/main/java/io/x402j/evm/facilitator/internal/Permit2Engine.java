@@ -848,9 +848,7 @@ public final class Permit2Engine {
                               Hex.parseQuantity(results.get(countAt).result().asText())
                                   .longValueExact());
                         }
-                        RpcResult bitmap = results.get(bitmapAt);
-                        BigInteger word = bitmap.ok() ? decodeUint(bitmap) : null;
-                        if (word != null && word.testBit(p.key.bitmapBit())) {
+                        if (isUsed(results.get(bitmapAt), a.nonce())) {
                           return refusedUnlessPaid(
                               p,
                               fence,
