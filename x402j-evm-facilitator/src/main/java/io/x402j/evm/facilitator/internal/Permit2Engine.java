@@ -15,7 +15,6 @@ import io.x402j.core.support.Futures;
 import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.core.wire.VerifyResponse;
-import io.x402j.evm.Eip1559Transaction;
 import io.x402j.evm.Eip2612GasSponsoring;
 import io.x402j.evm.Eip3009Calls;
 import io.x402j.evm.EvmAddress;
@@ -1030,37 +1029,17 @@ public final class Permit2Engine {
     long chainId = p.key.network().chainId();
     CompletableFuture<Submission> signed =
         CompletableFuture.supplyAsync(
-            () -> {
-              long nonce = lane.allocate();
-              try {
-                Eip1559Transaction tx =
-                    new Eip1559Transaction(
-                        chainId,
-                        nonce,
-                        quote.maxPriorityFeePerGas(),
-                        quote.maxFeePerGas(),
-                        quote.gasLimit(),
-                        p.check.proxy(),
-                        BigInteger.ZERO,
-                        data);
-                byte[] raw = tx.encodeSigned(lane.signer().sign(tx.signingHash()));
-                Submission submission =
-                    EvmLedgerKey.submission(
-                        Eip1559Transaction.hash(raw).toString(),
-                        lane.signer().address(),
-                        nonce,
-                        Hex.encode(raw));
-                // Recorded before broadcast, and only while the claim is still this one's.
-                if (!ctx.ledger().submitted(p.key.ledgerKey(), submission, fence, ctx.now())) {
-                  throw new ClaimLostException();
-                }
-                ctx.reservations().signed(p.slot(), submission.transaction());
-                return submission;
-              } catch (RuntimeException e) {
-                lane.release(nonce); // nothing left this process
-                throw e;
-              }
-            },
+            () ->
+                SignedSubmission.sign(
+                    ctx,
+                    lane,
+                    chainId,
+                    p.check.proxy(),
+                    data,
+                    quote,
+                    p.key.ledgerKey(),
+                    p.slot(),
+                    fence),
             ctx.blocking());
     return signed
         .thenCompose(
@@ -1073,7 +1052,7 @@ public final class Permit2Engine {
                     .thenCompose(outcome -> outcome))
         .exceptionallyCompose(
             error -> {
-              if (Futures.unwrap(error) instanceof ClaimLostException) {
+              if (Futures.unwrap(error) instanceof SignedSubmission.ClaimLostException) {
                 // Another facilitator took the payment over: follow it, never broadcast.
                 return CompletableFuture.supplyAsync(
                         () -> ctx.ledger().find(p.key.ledgerKey()).orElseThrow(), ctx.blocking())
@@ -1378,15 +1357,6 @@ public final class Permit2Engine {
                         return Resolved.STILL_PENDING;
                       });
             });
-  }
-
-  /** The ledger gave this payment to another facilitator while this one was signing. */
-  private static final class ClaimLostException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    ClaimLostException() {
-      super("the settlement claim was taken over", null, false, false);
-    }
   }
 
   private static <T> CompletableFuture<T> done(T value) {

@@ -66,37 +66,17 @@ final class Submitter {
     long chainId = key.network().chainId();
     CompletableFuture<Submission> signed =
         CompletableFuture.supplyAsync(
-            () -> {
-              long nonce = lane.allocate();
-              try {
-                Eip1559Transaction tx =
-                    new Eip1559Transaction(
-                        chainId,
-                        nonce,
-                        quote.maxPriorityFeePerGas(),
-                        quote.maxFeePerGas(),
-                        quote.gasLimit(),
-                        to,
-                        BigInteger.ZERO,
-                        data);
-                byte[] raw = tx.encodeSigned(lane.signer().sign(tx.signingHash()));
-                Submission submission =
-                    EvmLedgerKey.submission(
-                        Eip1559Transaction.hash(raw).toString(),
-                        lane.signer().address(),
-                        nonce,
-                        Hex.encode(raw));
-                // Recorded before broadcast, and only while the claim is still this one's.
-                if (!ctx.ledger().submitted(key.ledgerKey(), submission, fence, ctx.now())) {
-                  throw new ClaimLostException();
-                }
-                ctx.reservations().signed(key, submission.transaction());
-                return submission;
-              } catch (RuntimeException e) {
-                lane.release(nonce); // nothing left this process
-                throw e;
-              }
-            },
+            () ->
+                SignedSubmission.sign(
+                    ctx,
+                    lane,
+                    chainId,
+                    to,
+                    data,
+                    quote,
+                    key.ledgerKey(),
+                    Reservations.Slot.of(key),
+                    fence),
             ctx.blocking());
     return signed
         .thenCompose(
@@ -118,7 +98,7 @@ final class Submitter {
                     .thenCompose(outcome -> outcome))
         .exceptionallyCompose(
             error -> {
-              if (Futures.unwrap(error) instanceof ClaimLostException) {
+              if (Futures.unwrap(error) instanceof SignedSubmission.ClaimLostException) {
                 // Another facilitator took the payment over: follow it, never broadcast.
                 return CompletableFuture.supplyAsync(
                         () -> ctx.ledger().find(key.ledgerKey()).orElseThrow(), ctx.blocking())
@@ -275,15 +255,6 @@ final class Submitter {
                         ReceiptJudge.judge(key, a.to(), a.value(), receipt, hash))
                     .thenApply(outcome -> judge.reported(key, outcome, hash)))
         .thenCompose(outcome -> recorder.record(key, OutcomeFence.ofTransaction(hash), outcome));
-  }
-
-  /** The ledger gave this payment to another facilitator while this one was signing. */
-  private static final class ClaimLostException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    ClaimLostException() {
-      super("the settlement claim was taken over", null, false, false);
-    }
   }
 
   private static <T> CompletableFuture<T> done(T value) {
