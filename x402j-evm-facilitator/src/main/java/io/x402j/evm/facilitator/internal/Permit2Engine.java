@@ -1035,6 +1035,7 @@ public final class Permit2Engine {
                     lane,
                     chainId,
                     p.check.proxy(),
+                    BigInteger.ZERO,
                     data,
                     quote,
                     p.key.ledgerKey(),

@@ -12,8 +12,8 @@ import java.time.Instant;
 /**
  * The step every settlement path shares before its broadcast: take the next nonce of a signer's
  * lane, sign the transaction, record it in the ledger under the claim (before broadcast, and only
- * while the claim is still this one's) and mark this process's reservation signed. Not part of the
- * x402j API.
+ * while the claim is still this one's) and mark this process's reservation signed (when it has
+ * one). Not part of the x402j API.
  */
 final class SignedSubmission {
   private SignedSubmission() {}
@@ -28,9 +28,11 @@ final class SignedSubmission {
   }
 
   /**
-   * Signs a call of {@code data} to {@code to} with {@code lane}'s signer and records it; blocking
-   * (the ledger is written). The nonce goes back to the lane when anything fails.
+   * Signs a call of {@code data} with {@code value} wei to {@code to} with {@code lane}'s signer
+   * and records it; blocking (the ledger is written). The nonce goes back to the lane when anything
+   * fails.
    *
+   * @param slot the reservation to mark signed, or null for a transaction that has none
    * @throws ClaimLostException when the claim is no longer this one's (nothing was recorded)
    */
   static Submission sign(
@@ -38,6 +40,7 @@ final class SignedSubmission {
       NonceLane lane,
       long chainId,
       EvmAddress to,
+      BigInteger value,
       byte[] data,
       Quote quote,
       SettlementKey ledgerKey,
@@ -53,7 +56,7 @@ final class SignedSubmission {
               quote.maxFeePerGas(),
               quote.gasLimit(),
               to,
-              BigInteger.ZERO,
+              value,
               data);
       byte[] raw = tx.encodeSigned(lane.signer().sign(tx.signingHash()));
       Submission submission =
@@ -65,7 +68,9 @@ final class SignedSubmission {
       if (!ctx.ledger().submitted(ledgerKey, submission, fence, ctx.now())) {
         throw new ClaimLostException();
       }
-      ctx.reservations().signed(slot, submission.transaction());
+      if (slot != null) {
+        ctx.reservations().signed(slot, submission.transaction());
+      }
       return submission;
     } catch (RuntimeException e) {
       lane.release(nonce); // nothing left this process

@@ -72,6 +72,7 @@ final class Submitter {
                     lane,
                     chainId,
                     to,
+                    BigInteger.ZERO,
                     data,
                     quote,
                     key.ledgerKey(),
