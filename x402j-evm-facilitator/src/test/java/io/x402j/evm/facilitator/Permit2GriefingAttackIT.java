@@ -18,12 +18,15 @@ import io.x402j.evm.PrivateKeySigner;
 import io.x402j.evm.Signer;
 import io.x402j.settlement.InMemorySettlementLedger;
 import io.x402j.settlement.SettlementLedger;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -163,7 +166,8 @@ class Permit2GriefingAttackIT {
    * Proves: while one Permit2 settlement of a payer waits in the pool, verify of another permit
    * over the same (already committed) balance must not answer valid. The EIP-3009 path answers
    * invalid_exact_evm_insufficient_balance ("committed to settlements in flight"); a seller that
-   * serves on this verify is left with a settlement that cannot succeed.
+   * serves on this verify is left with a settlement that cannot succeed. Like EIP-3009's, the
+   * verify counts this process's commitments without reading the ledger (verify is the hot path).
    */
   @Test
   void whileOnePermit2SettlementIsInFlightAnotherOverTheSameBalanceDoesNotVerify()
@@ -171,15 +175,34 @@ class Permit2GriefingAttackIT {
     PrivateKeySigner payer = account("thin-3");
     PrivateKeySigner gas = account("gas-3");
     long before = devnet.pendingTransactionCount(gas.address());
-    try (ExactEvmFacilitator facilitator = facilitator(new InMemorySettlementLedger(), gas)) {
+    SettlementLedger memory = new InMemorySettlementLedger();
+    AtomicInteger ledgerReads = new AtomicInteger();
+    SettlementLedger ledger =
+        (SettlementLedger)
+            Proxy.newProxyInstance(
+                SettlementLedger.class.getClassLoader(),
+                new Class<?>[] {SettlementLedger.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("inFlight")) {
+                    ledgerReads.incrementAndGet();
+                  }
+                  try {
+                    return method.invoke(memory, args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    try (ExactEvmFacilitator facilitator = facilitator(ledger, gas)) {
       devnet.setAutomine(false);
       CompletableFuture<SettleResponse> first =
           facilitator.settle(request("exact", payer, exactPermit(payer)));
       assertThat(devnet.awaitPendingTransactions(gas.address(), before, Duration.ofSeconds(20)))
           .isEqualTo(before + 1);
 
+      int readsBefore = ledgerReads.get();
       VerifyResponse second =
           facilitator.verify(request("exact", payer, exactPermit(payer))).join();
+      assertThat(ledgerReads.get()).as("verify read the ledger").isEqualTo(readsBefore);
 
       devnet.mine();
       assertThat(first.join().success()).isTrue();

@@ -472,34 +472,23 @@ final class ApprovalSponsor {
       BigInteger value,
       FeeQuote.Quote quote,
       Instant claimedAt) {
-    long nonce = lane.allocate();
     try {
-      Eip1559Transaction tx =
-          new Eip1559Transaction(
+      Submission submission =
+          SignedSubmission.sign(
+              ctx,
+              lane,
               chain.config().network().chainId(),
-              nonce,
-              quote.maxPriorityFeePerGas(),
-              quote.maxFeePerGas(),
-              quote.gasLimit(),
               payer,
               value,
-              new byte[0]);
-      byte[] raw = tx.encodeSigned(lane.signer().sign(tx.signingHash()));
-      Submission submission =
-          EvmLedgerKey.submission(
-              Eip1559Transaction.hash(raw).toString(),
-              lane.signer().address(),
-              nonce,
-              Hex.encode(raw));
-      if (!ctx.ledger().submitted(key, submission, claimedAt, ctx.now())) {
-        lane.release(nonce);
-        return null;
-      }
+              new byte[0],
+              quote,
+              key,
+              null,
+              claimedAt);
       LOG.info("funding {} wei to {} for its approval's gas", value, payer);
       return submission;
-    } catch (RuntimeException e) {
-      lane.release(nonce);
-      throw e;
+    } catch (SignedSubmission.ClaimLostException e) {
+      return null;
     }
   }
 

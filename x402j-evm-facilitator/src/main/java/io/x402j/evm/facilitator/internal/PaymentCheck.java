@@ -155,6 +155,39 @@ public final class PaymentCheck {
   private PaymentCheck() {}
 
   /**
+   * Where requirements send a payment: the chain serving their network, their asset (one this chain
+   * accepts) and payee, parsed; or why they cannot be served ({@code reason} non-null).
+   */
+  record Target(
+      EvmChain chain, EvmAddress asset, EvmAddress payTo, ErrorReason reason, String message) {
+    static Target of(PaymentRequirements required, Function<Network, EvmChain> chains) {
+      EvmChain chain = chains.apply(required.network());
+      if (chain == null) {
+        return refused(
+            ErrorReason.INVALID_NETWORK, "network " + required.network() + " is not served here");
+      }
+      EvmAddress asset;
+      EvmAddress payTo;
+      try {
+        asset = EvmAddress.parse(required.asset());
+        payTo = EvmAddress.parse(required.payTo());
+      } catch (IllegalArgumentException e) {
+        return refused(ErrorReason.INVALID_PAYMENT_REQUIREMENTS, e.getMessage());
+      }
+      if (!chain.config().assets().contains(asset)) {
+        return refused(
+            ErrorReason.UNSUPPORTED_ASSET,
+            "asset " + asset + " is not accepted on " + required.network());
+      }
+      return new Target(chain, asset, payTo, null, null);
+    }
+
+    private static Target refused(ErrorReason reason, String message) {
+      return new Target(null, null, null, reason, message);
+    }
+  }
+
+  /**
    * Runs the local checks.
    *
    * @param chains the chains served, by network
@@ -180,27 +213,13 @@ public final class PaymentCheck {
               + required.network(),
           payer);
     }
-    EvmChain chain = chains.apply(required.network());
-    if (chain == null) {
-      return Result.fail(
-          ErrorReason.INVALID_NETWORK,
-          "network " + required.network() + " is not served here",
-          payer);
+    Target target = Target.of(required, chains);
+    if (target.reason() != null) {
+      return Result.fail(target.reason(), target.message(), payer);
     }
-    EvmAddress asset;
-    EvmAddress payTo;
-    try {
-      asset = EvmAddress.parse(required.asset());
-      payTo = EvmAddress.parse(required.payTo());
-    } catch (IllegalArgumentException e) {
-      return Result.fail(ErrorReason.INVALID_PAYMENT_REQUIREMENTS, e.getMessage(), payer);
-    }
-    if (!chain.config().assets().contains(asset)) {
-      return Result.fail(
-          ErrorReason.UNSUPPORTED_ASSET,
-          "asset " + asset + " is not accepted on " + required.network(),
-          payer);
-    }
+    EvmChain chain = target.chain();
+    EvmAddress asset = target.asset();
+    EvmAddress payTo = target.payTo();
     ExactEvmPayload payload;
     try {
       payload = ExactEvmPayload.fromMap(request.payload().payload());

@@ -136,27 +136,13 @@ public final class Permit2Check {
               + required.network(),
           payer);
     }
-    EvmChain chain = chains.apply(required.network());
-    if (chain == null) {
-      return Result.fail(
-          ErrorReason.INVALID_NETWORK,
-          "network " + required.network() + " is not served here",
-          payer);
+    PaymentCheck.Target target = PaymentCheck.Target.of(required, chains);
+    if (target.reason() != null) {
+      return Result.fail(target.reason(), target.message(), payer);
     }
-    EvmAddress asset;
-    EvmAddress payTo;
-    try {
-      asset = EvmAddress.parse(required.asset());
-      payTo = EvmAddress.parse(required.payTo());
-    } catch (IllegalArgumentException e) {
-      return Result.fail(ErrorReason.INVALID_PAYMENT_REQUIREMENTS, e.getMessage(), payer);
-    }
-    if (!chain.config().assets().contains(asset)) {
-      return Result.fail(
-          ErrorReason.UNSUPPORTED_ASSET,
-          "asset " + asset + " is not accepted on " + required.network(),
-          payer);
-    }
+    EvmChain chain = target.chain();
+    EvmAddress asset = target.asset();
+    EvmAddress payTo = target.payTo();
     Permit2Payload payload;
     try {
       payload = Permit2Payload.fromMap(raw);

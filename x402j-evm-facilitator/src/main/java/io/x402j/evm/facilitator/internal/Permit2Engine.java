@@ -15,7 +15,6 @@ import io.x402j.core.support.Futures;
 import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.core.wire.VerifyResponse;
-import io.x402j.evm.Eip1559Transaction;
 import io.x402j.evm.Eip2612GasSponsoring;
 import io.x402j.evm.Eip3009Calls;
 import io.x402j.evm.EvmAddress;
@@ -57,8 +56,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -252,9 +249,10 @@ public final class Permit2Engine {
   }
 
   /**
-   * Null when the owner's balance, less what this process and facilitators sharing the ledger have
-   * committed to other settlements in flight (EIP-3009 and Permit2 alike), covers {@code amount}:
-   * of N permits over one balance, only those that fit verify, as EIP-3009 payments.
+   * Null when the owner's balance, less what this process has committed to its other settlements in
+   * flight (EIP-3009 and Permit2 alike), covers {@code amount}: of N permits over one balance, only
+   * those that fit verify, as EIP-3009 payments. Like EIP-3009's verify it reads no ledger (verify
+   * is the hot path); settle counts what facilitators sharing the ledger committed.
    */
   private CompletableFuture<Refusal> besidesCommitted(
       Permit2Check.Result check, BigInteger amount) {
@@ -265,61 +263,39 @@ public final class Permit2Engine {
             check.asset(),
             check.owner(),
             new Permit2LedgerKey(check.network(), a.from(), a.nonce()).ledgerKey());
-    return CompletableFuture.supplyAsync(() -> balance.committedElsewhere(slot), ctx.blocking())
-        .thenCompose(
-            committed -> {
-              List<Reservations.Entry> mine = ctx.reservations().others(slot);
-              if (committed.tooMany()) {
-                return done(
-                    new Refusal(
-                        ErrorReason.PERMIT2_INSUFFICIENT_BALANCE,
-                        "the owner has "
-                            + InFlightBalance.IN_FLIGHT_LIMIT
-                            + " or more settlements in flight; retry when they are done"));
+    List<Reservations.Entry> mine = ctx.reservations().others(slot);
+    if (mine.isEmpty()) {
+      return done(null);
+    }
+    List<RpcCall> calls = new ArrayList<>();
+    List<SettlementKey> receiptKeys = InFlightBalance.receiptCalls(calls, List.of(), mine);
+    // Last: a node that answers a batch in order reads a balance at least as new.
+    int balanceAt = calls.size();
+    calls.add(ethCall(null, check.asset(), Eip3009Calls.balanceOf(a.from())));
+    return check
+        .chain()
+        .rpc()
+        .batch(calls)
+        .thenApply(
+            results -> {
+              RpcResult read = results.get(balanceAt);
+              BigInteger held = read.ok() ? decodeUint(read) : null;
+              if (held == null) {
+                return null; // the simulation just passed; nothing to subtract from
               }
-              if (committed.unsigned().signum() == 0
-                  && committed.signed().isEmpty()
-                  && mine.isEmpty()) {
-                return done(null);
+              Set<SettlementKey> mined = InFlightBalance.mined(results, 0, receiptKeys);
+              BigInteger inFlight = ctx.reservations().reservedBesides(slot, mined);
+              if (inFlight.signum() == 0 || held.subtract(inFlight).compareTo(amount) >= 0) {
+                return null;
               }
-              List<RpcCall> calls = new ArrayList<>();
-              List<SettlementKey> receiptKeys =
-                  InFlightBalance.receiptCalls(calls, committed.signed(), mine);
-              // Last: a node that answers a batch in order reads a balance at least as new.
-              int balanceAt = calls.size();
-              calls.add(ethCall(null, check.asset(), Eip3009Calls.balanceOf(a.from())));
-              return check
-                  .chain()
-                  .rpc()
-                  .batch(calls)
-                  .thenApply(
-                      results -> {
-                        RpcResult read = results.get(balanceAt);
-                        BigInteger held = read.ok() ? decodeUint(read) : null;
-                        if (held == null) {
-                          return null; // the simulation just passed; nothing to subtract from
-                        }
-                        Set<SettlementKey> mined = InFlightBalance.mined(results, 0, receiptKeys);
-                        BigInteger inFlight = committed.unsigned();
-                        for (SettlementRecord record : committed.signed()) {
-                          if (!mined.contains(record.key())) {
-                            inFlight = inFlight.add(record.amount().value());
-                          }
-                        }
-                        inFlight = inFlight.add(ctx.reservations().reservedBesides(slot, mined));
-                        if (inFlight.signum() == 0
-                            || held.subtract(inFlight).compareTo(amount) >= 0) {
-                          return null;
-                        }
-                        return new Refusal(
-                            ErrorReason.PERMIT2_INSUFFICIENT_BALANCE,
-                            "the owner holds "
-                                + held
-                                + " of the token, of which "
-                                + inFlight
-                                + " is committed to settlements in flight; the payment is "
-                                + amount);
-                      });
+              return new Refusal(
+                  ErrorReason.PERMIT2_INSUFFICIENT_BALANCE,
+                  "the owner holds "
+                      + held
+                      + " of the token, of which "
+                      + inFlight
+                      + " is committed to settlements in flight; the payment is "
+                      + amount);
             });
   }
 
@@ -871,9 +847,7 @@ public final class Permit2Engine {
                               Hex.parseQuantity(results.get(countAt).result().asText())
                                   .longValueExact());
                         }
-                        RpcResult bitmap = results.get(bitmapAt);
-                        BigInteger word = bitmap.ok() ? decodeUint(bitmap) : null;
-                        if (word != null && word.testBit(p.key.bitmapBit())) {
+                        if (isUsed(results.get(bitmapAt), a.nonce())) {
                           return refusedUnlessPaid(
                               p,
                               fence,
@@ -1055,37 +1029,18 @@ public final class Permit2Engine {
     long chainId = p.key.network().chainId();
     CompletableFuture<Submission> signed =
         CompletableFuture.supplyAsync(
-            () -> {
-              long nonce = lane.allocate();
-              try {
-                Eip1559Transaction tx =
-                    new Eip1559Transaction(
-                        chainId,
-                        nonce,
-                        quote.maxPriorityFeePerGas(),
-                        quote.maxFeePerGas(),
-                        quote.gasLimit(),
-                        p.check.proxy(),
-                        BigInteger.ZERO,
-                        data);
-                byte[] raw = tx.encodeSigned(lane.signer().sign(tx.signingHash()));
-                Submission submission =
-                    EvmLedgerKey.submission(
-                        Eip1559Transaction.hash(raw).toString(),
-                        lane.signer().address(),
-                        nonce,
-                        Hex.encode(raw));
-                // Recorded before broadcast, and only while the claim is still this one's.
-                if (!ctx.ledger().submitted(p.key.ledgerKey(), submission, fence, ctx.now())) {
-                  throw new ClaimLostException();
-                }
-                ctx.reservations().signed(p.slot(), submission.transaction());
-                return submission;
-              } catch (RuntimeException e) {
-                lane.release(nonce); // nothing left this process
-                throw e;
-              }
-            },
+            () ->
+                SignedSubmission.sign(
+                    ctx,
+                    lane,
+                    chainId,
+                    p.check.proxy(),
+                    BigInteger.ZERO,
+                    data,
+                    quote,
+                    p.key.ledgerKey(),
+                    p.slot(),
+                    fence),
             ctx.blocking());
     return signed
         .thenCompose(
@@ -1098,7 +1053,7 @@ public final class Permit2Engine {
                     .thenCompose(outcome -> outcome))
         .exceptionallyCompose(
             error -> {
-              if (Futures.unwrap(error) instanceof ClaimLostException) {
+              if (Futures.unwrap(error) instanceof SignedSubmission.ClaimLostException) {
                 // Another facilitator took the payment over: follow it, never broadcast.
                 return CompletableFuture.supplyAsync(
                         () -> ctx.ledger().find(p.key.ledgerKey()).orElseThrow(), ctx.blocking())
@@ -1179,46 +1134,21 @@ public final class Permit2Engine {
       Payment p, Submission submission, NonceLane knownLane) {
     EvmChain chain = p.check.chain();
     String hash = submission.transaction();
-    Duration timeout = chain.config().receiptTimeout();
-    NonceLane lane = knownLane != null ? knownLane : chain.laneOf(EvmLedgerKey.signer(submission));
-    return chain
-        .receipts()
-        .await(hash)
-        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .handle(
-            (receipt, error) -> {
-              if (error != null) {
-                chain.receipts().forget(hash);
-                String why =
-                    Futures.unwrap(error) instanceof TimeoutException
-                        ? "no receipt within " + timeout.toSeconds() + " s"
-                        : "receipt polling failed: " + describe(error);
-                return done(
-                    new Outcome(
-                        SettlementState.PENDING,
-                        reply(p.check)
-                            .pending(
-                                hash,
-                                "transaction "
-                                    + hash
-                                    + " was broadcast; "
-                                    + why
-                                    + "; settle again to follow it")));
-              }
-              if (lane != null) {
-                lane.done(EvmLedgerKey.accountNonce(submission));
-              }
-              return explained(
-                  chain,
-                  p.key,
-                  p.check.mode().scheme(),
-                  p.check.asset(),
-                  p.check.payTo(),
-                  p.amount,
-                  receipt,
-                  hash);
-            })
-        .thenCompose(outcome -> outcome)
+    return ReceiptWait.outcome(
+            chain,
+            submission,
+            knownLane,
+            reply(p.check),
+            receipt ->
+                explained(
+                    chain,
+                    p.key,
+                    p.check.mode().scheme(),
+                    p.check.asset(),
+                    p.check.payTo(),
+                    p.amount,
+                    receipt,
+                    hash))
         .thenCompose(
             outcome ->
                 outcomes.record(
@@ -1428,15 +1358,6 @@ public final class Permit2Engine {
                         return Resolved.STILL_PENDING;
                       });
             });
-  }
-
-  /** The ledger gave this payment to another facilitator while this one was signing. */
-  private static final class ClaimLostException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    ClaimLostException() {
-      super("the settlement claim was taken over", null, false, false);
-    }
   }
 
   private static <T> CompletableFuture<T> done(T value) {

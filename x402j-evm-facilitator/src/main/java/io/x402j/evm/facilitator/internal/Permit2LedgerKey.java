@@ -65,11 +65,6 @@ public record Permit2LedgerKey(Network network, EvmAddress owner, BigInteger non
     return new SettlementKey(network, SCHEME, paymentId());
   }
 
-  /** The word of Permit2's {@code nonceBitmap} that holds this nonce. */
-  public BigInteger bitmapWord() {
-    return nonce.shiftRight(8);
-  }
-
   /** The bit of that word that says the nonce is used. */
   public int bitmapBit() {
     return nonce.intValue() & 0xff;

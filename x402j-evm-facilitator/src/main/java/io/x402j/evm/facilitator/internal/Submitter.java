@@ -14,14 +14,10 @@ import io.x402j.evm.facilitator.ExactEvmFacilitator;
 import io.x402j.evm.facilitator.internal.FeeQuote.Quote;
 import io.x402j.evm.rpc.RpcException;
 import io.x402j.settlement.OutcomeFence;
-import io.x402j.settlement.SettlementState;
 import io.x402j.settlement.Submission;
 import java.math.BigInteger;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,37 +66,18 @@ final class Submitter {
     long chainId = key.network().chainId();
     CompletableFuture<Submission> signed =
         CompletableFuture.supplyAsync(
-            () -> {
-              long nonce = lane.allocate();
-              try {
-                Eip1559Transaction tx =
-                    new Eip1559Transaction(
-                        chainId,
-                        nonce,
-                        quote.maxPriorityFeePerGas(),
-                        quote.maxFeePerGas(),
-                        quote.gasLimit(),
-                        to,
-                        BigInteger.ZERO,
-                        data);
-                byte[] raw = tx.encodeSigned(lane.signer().sign(tx.signingHash()));
-                Submission submission =
-                    EvmLedgerKey.submission(
-                        Eip1559Transaction.hash(raw).toString(),
-                        lane.signer().address(),
-                        nonce,
-                        Hex.encode(raw));
-                // Recorded before broadcast, and only while the claim is still this one's.
-                if (!ctx.ledger().submitted(key.ledgerKey(), submission, fence, ctx.now())) {
-                  throw new ClaimLostException();
-                }
-                ctx.reservations().signed(key, submission.transaction());
-                return submission;
-              } catch (RuntimeException e) {
-                lane.release(nonce); // nothing left this process
-                throw e;
-              }
-            },
+            () ->
+                SignedSubmission.sign(
+                    ctx,
+                    lane,
+                    chainId,
+                    to,
+                    BigInteger.ZERO,
+                    data,
+                    quote,
+                    key.ledgerKey(),
+                    Reservations.Slot.of(key),
+                    fence),
             ctx.blocking());
     return signed
         .thenCompose(
@@ -122,7 +99,7 @@ final class Submitter {
                     .thenCompose(outcome -> outcome))
         .exceptionallyCompose(
             error -> {
-              if (Futures.unwrap(error) instanceof ClaimLostException) {
+              if (Futures.unwrap(error) instanceof SignedSubmission.ClaimLostException) {
                 // Another facilitator took the payment over: follow it, never broadcast.
                 return CompletableFuture.supplyAsync(
                         () -> ctx.ledger().find(key.ledgerKey()).orElseThrow(), ctx.blocking())
@@ -261,59 +238,24 @@ final class Submitter {
   CompletableFuture<SettleResponse> track(
       PaymentCheck.Result check, EvmLedgerKey key, Submission submission, NonceLane knownLane) {
     EvmChain chain = check.chain();
-    String network = key.network().toString();
     String hash = submission.transaction();
-    Duration timeout = chain.config().receiptTimeout();
-    NonceLane lane = knownLane != null ? knownLane : chain.laneOf(EvmLedgerKey.signer(submission));
-    return chain
-        .receipts()
-        .await(hash)
-        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .handle(
-            (receipt, error) -> {
-              if (error != null) {
-                chain.receipts().forget(hash);
-                String why =
-                    Futures.unwrap(error) instanceof TimeoutException
-                        ? "no receipt within " + timeout.toSeconds() + " s"
-                        : "receipt polling failed: " + describe(error);
-                return done(
-                    new Outcome(
-                        SettlementState.PENDING,
-                        new SettleReply(network, check.payer())
-                            .pending(
-                                hash,
-                                "transaction "
-                                    + hash
-                                    + " was broadcast; "
-                                    + why
-                                    + "; settle again to follow it")));
-              }
-              if (lane != null) {
-                lane.done(EvmLedgerKey.accountNonce(submission));
-              }
-              Eip3009Authorization a = check.payload().authorization();
-              return judge
-                  .explained(
-                      chain,
-                      key,
-                      a.to(),
-                      a.value(),
-                      receipt,
-                      ReceiptJudge.judge(key, a.to(), a.value(), receipt, hash))
-                  .thenApply(outcome -> judge.reported(key, outcome, hash));
-            })
-        .thenCompose(outcome -> outcome)
+    Eip3009Authorization a = check.payload().authorization();
+    return ReceiptWait.outcome(
+            chain,
+            submission,
+            knownLane,
+            new SettleReply(key.network().toString(), check.payer()),
+            receipt ->
+                judge
+                    .explained(
+                        chain,
+                        key,
+                        a.to(),
+                        a.value(),
+                        receipt,
+                        ReceiptJudge.judge(key, a.to(), a.value(), receipt, hash))
+                    .thenApply(outcome -> judge.reported(key, outcome, hash)))
         .thenCompose(outcome -> recorder.record(key, OutcomeFence.ofTransaction(hash), outcome));
-  }
-
-  /** The ledger gave this payment to another facilitator while this one was signing. */
-  private static final class ClaimLostException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    ClaimLostException() {
-      super("the settlement claim was taken over", null, false, false);
-    }
   }
 
   private static <T> CompletableFuture<T> done(T value) {
