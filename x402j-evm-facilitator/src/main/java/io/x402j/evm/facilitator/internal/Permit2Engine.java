@@ -1049,7 +1049,8 @@ public final class Permit2Engine {
                     .rpc()
                     .call("eth_sendRawTransaction", submission.raw())
                     .handle(
-                        (hash, error) -> sendOutcome(p, lane, submission, error, fence, attempt))
+                        (hash, error) ->
+                            sendOutcome(p, lane, submission, quote, error, fence, attempt))
                     .thenCompose(outcome -> outcome))
         .exceptionallyCompose(
             error -> {
@@ -1067,6 +1068,7 @@ public final class Permit2Engine {
       Payment p,
       NonceLane lane,
       Submission submission,
+      Quote quote,
       Throwable error,
       Instant fence,
       int attempt) {
@@ -1101,16 +1103,7 @@ public final class Permit2Engine {
     if (refusal == NodeRefusal.NONCE_TAKEN) {
       lane.done(accountNonce);
       return released
-          .thenCompose(
-              ignored ->
-                  p.check
-                      .chain()
-                      .rpc()
-                      .call(
-                          "eth_getTransactionCount",
-                          lane.signer().address().toLowerHex(),
-                          "pending"))
-          .thenAccept(count -> lane.resync(Hex.parseQuantity(count.asText()).longValueExact()))
+          .thenCompose(ignored -> LaneRepair.resync(p.check.chain(), lane))
           .thenCompose(
               ignored ->
                   attempt < MAX_SEND_ATTEMPTS
@@ -1121,7 +1114,9 @@ public final class Permit2Engine {
                           ErrorReason.UNEXPECTED_SETTLE_ERROR,
                           "could not get a usable nonce"));
     }
-    lane.release(accountNonce);
+    // A higher nonce may already be in flight behind this one (EIP-3009 and Permit2 settlements
+    // share the signer's lane): fill the gap, as the EIP-3009 path does.
+    LaneRepair.release(p.check.chain(), lane, accountNonce, quote, ctx.blocking());
     String reason =
         refusal == NodeRefusal.INSUFFICIENT_FUNDS
             ? "facilitator signer " + lane.signer().address() + " has too little ETH for gas"

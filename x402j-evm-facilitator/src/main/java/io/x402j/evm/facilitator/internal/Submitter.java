@@ -1,15 +1,11 @@
 package io.x402j.evm.facilitator.internal;
 
-import static io.x402j.evm.facilitator.internal.ChainReads.describe;
-
 import io.x402j.core.ErrorReason;
 import io.x402j.core.support.Futures;
 import io.x402j.core.support.Text;
 import io.x402j.core.wire.SettleResponse;
-import io.x402j.evm.Eip1559Transaction;
 import io.x402j.evm.Eip3009Authorization;
 import io.x402j.evm.EvmAddress;
-import io.x402j.evm.Hex;
 import io.x402j.evm.facilitator.ExactEvmFacilitator;
 import io.x402j.evm.facilitator.internal.FeeQuote.Quote;
 import io.x402j.evm.rpc.RpcException;
@@ -165,7 +161,7 @@ final class Submitter {
           key.network(),
           Text.quote(failure.error().message()));
       return released
-          .thenCompose(ignored -> resync(check.chain(), lane))
+          .thenCompose(ignored -> LaneRepair.resync(check.chain(), lane))
           .thenCompose(
               ignored ->
                   attempt < MAX_SEND_ATTEMPTS
@@ -177,10 +173,8 @@ final class Submitter {
                           "could not get a usable nonce",
                           check));
     }
-    long accountNonce = EvmLedgerKey.accountNonce(submission);
-    if (lane.release(accountNonce)) {
-      fillGap(check.chain(), lane, accountNonce, quote);
-    }
+    LaneRepair.release(
+        check.chain(), lane, EvmLedgerKey.accountNonce(submission), quote, ctx.blocking());
     String reason =
         refusal == NodeRefusal.INSUFFICIENT_FUNDS
             ? "facilitator signer "
@@ -190,49 +184,6 @@ final class Submitter {
     return released.thenCompose(
         ignored ->
             recorder.fail(key, reclaimed, ErrorReason.UNEXPECTED_SETTLE_ERROR, reason, check));
-  }
-
-  private CompletableFuture<Void> resync(EvmChain chain, NonceLane lane) {
-    return chain
-        .rpc()
-        .call("eth_getTransactionCount", lane.signer().address().toLowerHex(), "pending")
-        .thenAccept(count -> lane.resync(Hex.parseQuantity(count.asText()).longValueExact()));
-  }
-
-  /**
-   * Sends a zero-value transfer to itself with a released nonce that higher nonces wait behind, so
-   * they are not stuck until the next settlement happens to reuse it.
-   */
-  private void fillGap(EvmChain chain, NonceLane lane, long releasedNonce, Quote quote) {
-    CompletableFuture.runAsync(
-            () -> {
-              // Take the released nonce back so no settlement reuses it meanwhile.
-              long nonce = lane.allocate();
-              if (nonce != releasedNonce) {
-                lane.release(nonce);
-                return; // a settlement already reused the gap
-              }
-              EvmAddress self = lane.signer().address();
-              Eip1559Transaction tx =
-                  new Eip1559Transaction(
-                      chain.config().network().chainId(),
-                      nonce,
-                      quote.maxPriorityFeePerGas(),
-                      quote.maxFeePerGas(),
-                      21_000,
-                      self,
-                      BigInteger.ZERO,
-                      new byte[0]);
-              byte[] raw = tx.encodeSigned(lane.signer().sign(tx.signingHash()));
-              chain.rpc().call("eth_sendRawTransaction", Hex.encode(raw)).join();
-              LOG.info("filled nonce gap {} of {} with a no-op transaction", nonce, self);
-            },
-            ctx.blocking())
-        .exceptionally(
-            e -> {
-              LOG.warn("could not fill nonce gap {}: {}", releasedNonce, describe(e));
-              return null;
-            });
   }
 
   CompletableFuture<SettleResponse> track(
