@@ -9,13 +9,10 @@ import io.x402j.client.SpendControls;
 import io.x402j.client.X402Client;
 import io.x402j.core.wire.HeaderCodec;
 import io.x402j.core.wire.PaymentRequired;
-import io.x402j.devnet.DevnetInfo;
 import io.x402j.evm.Abi;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.Hex;
 import io.x402j.evm.Permit2;
-import io.x402j.evm.facilitator.EvmNetworkConfig;
-import io.x402j.evm.facilitator.ExactEvmFacilitator;
 import io.x402j.evm.rpc.JsonRpcClient;
 import io.x402j.facilitator.FacilitatorService;
 import io.x402j.server.PaidRoute;
@@ -23,12 +20,10 @@ import io.x402j.server.PaymentGate;
 import io.x402j.server.RouteTable;
 import io.x402j.testkit.TestMarket;
 import java.math.BigInteger;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -54,32 +49,8 @@ class GasSponsoringDevnetIT {
   @BeforeAll
   static void start() throws Exception {
     market = TestMarket.start();
-    DevnetInfo info = market.info();
-    ExactEvmFacilitator exact =
-        ExactEvmFacilitator.builder()
-            .network(
-                EvmNetworkConfig.builder(
-                        info.networkInfo(), JsonRpcClient.builder(info.rpcUrl()).build())
-                    .signer(info.requireAccount("facilitator").signer())
-                    .build())
-            .build();
-    FacilitatorService facilitator =
-        FacilitatorService.builder()
-            .scheme(exact)
-            .scheme(exact.upto())
-            .networks(market.networks())
-            .build();
-    upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    upstream.createContext(
-        "/",
-        exchange -> {
-          byte[] body = "{\"sunny\":true}".getBytes(StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().add("Content-Type", "application/json");
-          exchange.sendResponseHeaders(200, body.length);
-          exchange.getResponseBody().write(body);
-          exchange.close();
-        });
-    upstream.start();
+    FacilitatorService facilitator = DevnetSellers.facilitator(market);
+    upstream = DevnetSellers.upstream("{\"sunny\":true}", Map.of());
     PaymentGate gate =
         PaymentGate.builder()
             .facilitator(facilitator)
@@ -90,24 +61,12 @@ class GasSponsoringDevnetIT {
                     .route("GET /weather", PaidRoute.of("$0.01", market.network(), market.payTo()))
                     .build())
             .build();
-    gateway =
-        Gateway.builder(gate, URI.create("http://127.0.0.1:" + upstream.getAddress().getPort()))
-            .host("127.0.0.1")
-            .port(0)
-            .start();
+    gateway = DevnetSellers.gateway(gate, upstream);
   }
 
   @AfterAll
   static void stop() {
-    if (gateway != null) {
-      gateway.close();
-    }
-    if (upstream != null) {
-      upstream.stop(0);
-    }
-    if (market != null) {
-      market.close();
-    }
+    DevnetSellers.close(gateway, upstream, market);
   }
 
   static URI weather() {

@@ -11,9 +11,6 @@ import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.devnet.DevnetInfo;
 import io.x402j.evm.UptoEvmClient;
-import io.x402j.evm.facilitator.EvmNetworkConfig;
-import io.x402j.evm.facilitator.ExactEvmFacilitator;
-import io.x402j.evm.rpc.JsonRpcClient;
 import io.x402j.facilitator.FacilitatorService;
 import io.x402j.server.PaidRoute;
 import io.x402j.server.PaymentGate;
@@ -21,12 +18,11 @@ import io.x402j.server.PaymentOption;
 import io.x402j.server.RouteTable;
 import io.x402j.testkit.TestMarket;
 import java.math.BigInteger;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,32 +47,10 @@ class GatewayUptoDevnetIT {
     market = TestMarket.start();
     DevnetInfo info = market.info();
     market.devnet().approvePermit2(market.buyer().address(), info.token());
-    ExactEvmFacilitator exact =
-        ExactEvmFacilitator.builder()
-            .network(
-                EvmNetworkConfig.builder(
-                        info.networkInfo(), JsonRpcClient.builder(info.rpcUrl()).build())
-                    .signer(info.requireAccount("facilitator").signer())
-                    .build())
-            .build();
-    FacilitatorService facilitator =
-        FacilitatorService.builder()
-            .scheme(exact)
-            .scheme(exact.upto())
-            .networks(market.networks())
-            .build();
-    upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    upstream.createContext(
-        "/",
-        exchange -> {
-          byte[] body = "{\"tokens\":25}".getBytes(StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().add("Content-Type", "application/json");
-          exchange.getResponseHeaders().add("Settlement-Overrides", "{\"amount\":\"$0.0025\"}");
-          exchange.sendResponseHeaders(200, body.length);
-          exchange.getResponseBody().write(body);
-          exchange.close();
-        });
-    upstream.start();
+    FacilitatorService facilitator = DevnetSellers.facilitator(market);
+    upstream =
+        DevnetSellers.upstream(
+            "{\"tokens\":25}", Map.of("Settlement-Overrides", "{\"amount\":\"$0.0025\"}"));
     PaymentGate gate =
         PaymentGate.builder()
             .facilitator(facilitator)
@@ -94,24 +68,12 @@ class GatewayUptoDevnetIT {
                             .build())
                     .build())
             .build();
-    gateway =
-        Gateway.builder(gate, URI.create("http://127.0.0.1:" + upstream.getAddress().getPort()))
-            .host("127.0.0.1")
-            .port(0)
-            .start();
+    gateway = DevnetSellers.gateway(gate, upstream);
   }
 
   @AfterAll
   static void stop() {
-    if (gateway != null) {
-      gateway.close();
-    }
-    if (upstream != null) {
-      upstream.stop(0);
-    }
-    if (market != null) {
-      market.close();
-    }
+    DevnetSellers.close(gateway, upstream, market);
   }
 
   static HttpResponse<String> post(String payment) throws Exception {

@@ -316,14 +316,24 @@ public final class SettlementOverride {
     return text;
   }
 
+  /**
+   * Equal when both state the same amount in the same form, by value, not by how it is written:
+   * {@code 0100} is {@code 100}, {@code $0.10} is {@code $0.1}, {@code 50.00%} is {@code 50%}.
+   * Amounts in different forms are never equal (a dollar amount needs the token to compare).
+   */
   @Override
   public boolean equals(Object o) {
-    return o instanceof SettlementOverride other && other.text.equals(text);
+    return o instanceof SettlementOverride other
+        && other.form == form
+        && Objects.equals(other.atomic, atomic)
+        && (dollars == null ? other.dollars == null : dollars.compareTo(other.dollars) == 0)
+        && other.basisPoints == basisPoints;
   }
 
   @Override
   public int hashCode() {
-    return text.hashCode();
+    return Objects.hash(
+        form, atomic, dollars == null ? null : dollars.stripTrailingZeros(), basisPoints);
   }
 
   @Override

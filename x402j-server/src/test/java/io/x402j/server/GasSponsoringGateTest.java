@@ -17,9 +17,11 @@ import io.x402j.core.wire.SupportedResponse;
 import io.x402j.core.wire.VerifyResponse;
 import io.x402j.evm.ExactEvmClient;
 import io.x402j.evm.PrivateKeySigner;
+import io.x402j.server.internal.SupportedKinds;
 import io.x402j.testkit.RecordedFacilitatorRequest;
 import io.x402j.testkit.ScriptedAnswer;
 import io.x402j.testkit.ScriptedFacilitator;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +57,7 @@ class GasSponsoringGateTest {
   final AtomicInteger supportedAsked = new AtomicInteger();
   final AtomicReference<VerifyResponse> verdict = new AtomicReference<>(VerifyResponse.valid(null));
   final BlockingQueue<RecordedFacilitatorRequest> paid = new LinkedBlockingQueue<>();
+  final ManualClock clock = new ManualClock(Instant.now());
 
   @BeforeEach
   void start() {
@@ -107,6 +110,7 @@ class GasSponsoringGateTest {
   PaymentGate gate(String method) {
     return PaymentGate.builder()
         .facilitator(HttpFacilitatorClient.builder(facilitator.url()).build())
+        .clock(clock)
         .exactAssetTransferMethod(method)
         .routes(
             RouteTable.builder()
@@ -210,8 +214,14 @@ class GasSponsoringGateTest {
     assertThat(required.accepts().get(0).extra()).containsEntry("assetTransferMethod", "permit2");
     assertThat(required.extensions()).isNull();
 
+    int asked = supportedAsked.get(); // the client's own retries included
     down.set(false);
+    // The failure is kept a few seconds: a facilitator that is down is not asked on every 402.
+    assertThat(required(gate, "/exact").extensions()).isNull();
+    assertThat(supportedAsked).hasValue(asked);
+    clock.advance(SupportedKinds.RETRY_AFTER);
     assertThat(required(gate, "/exact").extensions()).containsOnlyKeys(EIP2612, ERC20);
+    assertThat(supportedAsked).hasValue(asked + 1);
   }
 
   @Test

@@ -143,4 +143,34 @@ class SettlementOverrideTest {
     assertThatThrownBy(() -> SettlementOverride.parseHeader(header))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @ParameterizedTest
+  @CsvSource({
+    "0100, 100",
+    "$0.10, $0.1",
+    "$00.1, $0.100",
+    "50.00%, 50%",
+    "5.5%, 5.50%",
+  })
+  void anAmountIsTheSameAmountHoweverItIsWritten(String one, String other) {
+    assertThat(SettlementOverride.amount(one)).isEqualTo(SettlementOverride.amount(other));
+    assertThat(SettlementOverride.amount(one)).hasSameHashCodeAs(SettlementOverride.amount(other));
+    assertThat(SettlementOverride.stated(one, "{\"amount\":\"" + other + "\"}"))
+        .contains(SettlementOverride.amount(one));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"100, 101", "$0.1, $0.11", "50%, 50.01%", "10000, $0.01", "100, 1%"})
+  void differentAmountsOrFormsDiffer(String one, String other) {
+    assertThat(SettlementOverride.amount(one)).isNotEqualTo(SettlementOverride.amount(other));
+    assertThatThrownBy(() -> SettlementOverride.stated(one, "{\"amount\":\"" + other + "\"}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("two settlement amounts");
+  }
+
+  @Test
+  void aWholeNumberAttributeMatchesTheSameAmountInTheHeader() {
+    assertThat(SettlementOverride.stated(100L, "{\"amount\":\"0100\"}"))
+        .contains(SettlementOverride.atomic(100));
+  }
 }

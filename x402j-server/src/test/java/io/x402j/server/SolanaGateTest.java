@@ -16,10 +16,12 @@ import io.x402j.core.wire.SupportedKind;
 import io.x402j.core.wire.SupportedResponse;
 import io.x402j.server.GateHarness.Answer;
 import io.x402j.server.GateHarness.Served;
+import io.x402j.server.internal.SupportedKinds;
 import io.x402j.testkit.ScriptedAnswer;
 import io.x402j.testkit.ScriptedFacilitator;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -58,6 +60,7 @@ class SolanaGateTest {
   final AtomicReference<SupportedResponse> supported = new AtomicReference<>(WITH_FEE_PAYER);
   final AtomicInteger verifies = new AtomicInteger();
   final AtomicInteger supportedAsked = new AtomicInteger();
+  final ManualClock clock = new ManualClock(Instant.now());
 
   static SupportedResponse supported(SupportedKind... solana) {
     List<SupportedKind> kinds = new ArrayList<>();
@@ -85,6 +88,7 @@ class SolanaGateTest {
         new GateHarness(
             PaymentGate.builder()
                 .facilitator(HttpFacilitatorClient.builder(facilitator.url()).build())
+                .clock(clock)
                 .routes(
                     RouteTable.builder()
                         .route(
@@ -266,16 +270,21 @@ class SolanaGateTest {
   }
 
   @Test
-  void aFailedSupportedIsNotKept() {
+  void aFailedSupportedIsKeptOnlyBriefly() {
     facilitator.enqueue(
         FacilitatorOperation.SUPPORTED, ScriptedAnswer.json(400, "{\"error\":\"down\"}"));
 
     Served first = get("/weather", Map.of());
     Served second = get("/weather", Map.of());
+    clock.advance(SupportedKinds.RETRY_AFTER);
+    Served third = get("/weather", Map.of());
 
     assertThat(first.status()).isEqualTo(502);
     assertThat(first.body()).contains("supported payment kinds are unavailable");
-    assertThat(second.status()).isEqualTo(402);
+    assertThat(second.status()).isEqualTo(502);
+    assertThat(third.status()).isEqualTo(402);
+    assertThat(supportedAsked)
+        .hasValue(1); // the third only: the enqueued failure answered the first
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.server.GateRequest;
 import io.x402j.server.GateResponse;
 import io.x402j.server.PaymentEvent;
+import io.x402j.server.PaymentOption;
 import io.x402j.server.ReplayStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -139,7 +140,7 @@ public final class PaymentAdmission {
    */
   private Outcome resumed(PaidRequest paid, TokenAmount stored) {
     PaymentRequirements offered = paid.match().requirements();
-    if (!PaymentSettlement.UPTO.equals(offered.scheme())) {
+    if (!PaymentOption.UPTO.equals(offered.scheme())) {
       return new Outcome.Admitted(paid);
     }
     if (stored != null && !stored.isGreaterThan(offered.amount()) && paid.x402Version() == 2) {

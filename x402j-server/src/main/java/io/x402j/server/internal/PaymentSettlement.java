@@ -9,6 +9,7 @@ import io.x402j.core.support.Futures;
 import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.server.Completion;
+import io.x402j.server.PaymentOption;
 import io.x402j.server.PendingSettlement;
 import io.x402j.server.SettlementOverride;
 import java.time.Clock;
@@ -40,9 +41,6 @@ public final class PaymentSettlement {
    * @param poll how long between two questions
    */
   public record Pending(PendingSettlement policy, Duration maxWait, Duration poll) {}
-
-  /** The scheme whose settled amount a handler may lower below the offered ceiling. */
-  public static final String UPTO = "upto";
 
   private final Facilitator facilitator;
   private final NetworkRegistry networks;
@@ -136,7 +134,7 @@ public final class PaymentSettlement {
       return paid;
     }
     PaymentRequirements offered = paid.match().requirements();
-    if (paid.resumed() && UPTO.equals(offered.scheme())) {
+    if (paid.resumed() && PaymentOption.UPTO.equals(offered.scheme())) {
       // The attempt's amount was stored when it went pending, and admission set it: the handler,
       // run again, cannot change what this attempt settles (it may already be on chain).
       LOG.warn(
@@ -148,7 +146,7 @@ public final class PaymentSettlement {
     }
     Asset asset = networks.findAsset(offered.network(), offered.asset()).orElse(null);
     TokenAmount amount = override.resolve(offered.amount(), asset);
-    if (!UPTO.equals(offered.scheme())) {
+    if (!PaymentOption.UPTO.equals(offered.scheme())) {
       if (amount.equals(offered.amount())) {
         return paid;
       }

@@ -10,17 +10,24 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The facilitator's {@code /supported} answer as a gate needs it to price requirements that carry
- * facilitator data (the fee payer of exact on Solana): asked once, when first needed, and kept for
- * a while; a failed answer is not kept, so the next request asks again. Thread-safe. Not part of
- * the x402j API.
+ * facilitator data (the fee payer of exact on Solana, the facilitator address of upto) or declares
+ * what it lists (gas sponsoring on Permit2 routes): asked once, when first needed, and kept for a
+ * while. A failed answer is kept only for {@link #RETRY_AFTER}, so a facilitator that is down is
+ * not asked again on every 402 of a route that needs the answer (each such request would wait for
+ * the failure), yet it is asked again soon. Thread-safe. Not part of the x402j API.
  */
 public final class SupportedKinds {
   /** How long an answer is used before the facilitator is asked again. */
   public static final Duration TTL = Duration.ofMinutes(5);
 
+  /** How long a failed answer is kept before the facilitator is asked again. */
+  public static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+
   private final Facilitator facilitator;
   private final Clock clock;
   private CompletableFuture<SupportedResponse> current;
+
+  /** When {@link #current} was asked, or, once it failed, when it failed. */
   private Instant askedAt;
 
   /** Asks {@code facilitator}, timing answers with {@code clock}. */
@@ -33,8 +40,7 @@ public final class SupportedKinds {
   public synchronized CompletableFuture<SupportedResponse> get() {
     Instant now = clock.instant();
     if (current != null
-        && !current.isCompletedExceptionally()
-        && now.isBefore(askedAt.plus(TTL))
+        && now.isBefore(askedAt.plus(current.isCompletedExceptionally() ? RETRY_AFTER : TTL))
         && !now.isBefore(askedAt)) {
       return current;
     }
@@ -46,6 +52,20 @@ public final class SupportedKinds {
     }
     current = asked;
     askedAt = now;
+    CompletableFuture<SupportedResponse> question = asked;
+    asked.whenComplete(
+        (answer, error) -> {
+          if (error != null) {
+            failed(question);
+          }
+        });
     return asked;
+  }
+
+  /** A failed answer is kept for {@link #RETRY_AFTER} from its failure, however long it took. */
+  private synchronized void failed(CompletableFuture<SupportedResponse> question) {
+    if (current == question) {
+      askedAt = clock.instant();
+    }
   }
 }
