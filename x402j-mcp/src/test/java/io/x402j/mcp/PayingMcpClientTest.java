@@ -292,6 +292,29 @@ class PayingMcpClientTest {
   }
 
   @Test
+  void theOlderX402ErrorWrapperInTheTextIsPaidToo() {
+    answer(
+        McpSchema.CallToolResult.builder()
+            .isError(true)
+            .addTextContent(
+                json(
+                    Map.of(
+                        "x402/error",
+                        Map.of(
+                            "code",
+                            402,
+                            "message",
+                            "Payment required",
+                            "data",
+                            required("payment required", offer("10000"))))))
+            .build());
+    answer(paidResult(receipt()));
+
+    assertThat(client().callTool("weather", Map.of()).settled()).isTrue();
+    assertThat(paymentSent(received.get(1))).containsEntry("x402Version", 2);
+  }
+
+  @Test
   void aSecondPaymentRequestAfterPayingIsAnErrorWithTheReasonNotASecondPayment() {
     answer(paymentRequired(required("payment required", offer("10000"))));
     answer(paymentRequired(required("insufficient_funds", offer("10000"))));
