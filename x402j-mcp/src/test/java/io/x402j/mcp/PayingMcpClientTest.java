@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.spec.McpError;
@@ -57,6 +58,7 @@ class PayingMcpClientTest {
 
   static McpHttpServer server;
   static McpSyncClient mcp;
+  static McpAsyncClient asyncMcp;
 
   @BeforeAll
   static void start() throws Exception {
@@ -83,11 +85,13 @@ class PayingMcpClientTest {
                         })
                     .build()));
     mcp = server.client();
+    asyncMcp = server.asyncClient();
   }
 
   @AfterAll
   static void stop() throws Exception {
     mcp.close();
+    asyncMcp.close();
     server.close();
   }
 
@@ -580,6 +584,63 @@ class PayingMcpClientTest {
         .hasMessageContaining("upstream down")
         .satisfies(e -> assertThat(((McpPaymentException) e).charge()).isPresent());
     assertThat(received).hasSize(2);
+  }
+
+  // --- the async client: the same steps -------------------------------------------------------
+
+  static PayingMcpAsyncClient asyncClient(Payer payer) {
+    return PayingMcpAsyncClient.builder(asyncMcp, payer)
+        .server(URI.create(server.endpoint()))
+        .build();
+  }
+
+  @Test
+  void theAsyncClientPaysOnceAndReturnsWhatWasPaid() {
+    answer(paymentRequired(required("payment required", offer("10000"))));
+    answer(paidResult(receipt()));
+    Payer payer = payer(SpendControls.builder().maxPerPaymentUsd("0.10").build());
+
+    PaidToolResult r =
+        asyncClient(payer)
+            .callTool(
+                new McpSchema.CallToolRequest(
+                    "weather", Map.of("city", "Oslo"), Map.of("trace", "t-2")))
+            .block(Duration.ofSeconds(30));
+
+    assertThat(received).hasSize(2);
+    assertThat(received.get(1).meta()).containsEntry("trace", "t-2").containsKey("x402/payment");
+    assertThat(received.get(1).arguments()).isEqualTo(Map.of("city", "Oslo"));
+    assertThat(r.settled()).isTrue();
+    assertThat(r.transaction()).contains(TX);
+    assertThat(payer.spendLog().spends()).hasSize(1);
+  }
+
+  @Test
+  void theAsyncClientNeverPaysTwiceAndRefusesWhatTheControlsRefuse() {
+    answer(paymentRequired(required("payment required", offer("10000"))));
+    answer(
+        request -> {
+          throw McpError.builder(402)
+              .message("Payment required")
+              .data(required("insufficient_funds", offer("10000")))
+              .build();
+        });
+    Payer payer = payer(SpendControls.builder().maxPerPaymentUsd("0.10").build());
+
+    assertThatThrownBy(() -> asyncClient(payer).callTool("weather", Map.of()).block())
+        .isInstanceOf(McpPaymentException.class)
+        .hasMessageContaining("insufficient_funds");
+    assertThat(received).hasSize(2);
+    assertThat(payer.spendLog().spends()).hasSize(1);
+
+    received.clear();
+    answer(paymentRequired(required("payment required", offer("200000"))));
+    int before = signed.get();
+    assertThatThrownBy(() -> asyncClient(payer).callTool("weather", Map.of()).block())
+        .isInstanceOf(PaymentRefusedException.class);
+    assertThat(received).hasSize(1);
+    assertThat(signed.get()).isEqualTo(before);
+    assertThat(payer.spendLog().spends()).hasSize(1);
   }
 
   @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.x402j.client.Charge;
 import io.x402j.client.Payer;
@@ -18,6 +19,7 @@ import io.x402j.core.wire.PaymentHeader;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.mcp.McpPaymentException;
 import io.x402j.mcp.McpPayments;
+import io.x402j.mcp.PaidToolResult;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -161,5 +163,66 @@ public final class ToolPayments {
         charge,
         receipt,
         null);
+  }
+
+  /**
+   * What the paid retry's answer means: the result with what was paid, or (thrown) the error for a
+   * second payment request. Tells the payer how the call ended either way.
+   *
+   * @throws McpPaymentException when the answer asks for payment again
+   */
+  public PaidToolResult paidAnswer(
+      String tool, PaymentAuthorization authorization, McpSchema.CallToolResult answer) {
+    Optional<ObjectNode> again = ToolChallenges.of(answer);
+    SettleResponse receipt = receipt(answer).orElse(null);
+    if (again.isPresent()) {
+      throw askedAgain(tool, authorization, again.get(), receipt);
+    }
+    // The payer's hooks take an HTTP status: a tool error reads as a failed request.
+    Charge charge =
+        payer.paid(authorization, Boolean.TRUE.equals(answer.isError()) ? 500 : 200, receipt);
+    return new PaidToolResult(answer, authorization.payment(), receipt, charge);
+  }
+
+  /**
+   * The error for a paid retry that failed with {@code failure} instead of answering: a 402 error
+   * asking again, another JSON-RPC error (the payer is told), or no answer at all (the payment
+   * keeps counting at its full amount: it may have been settled).
+   */
+  public McpPaymentException paidFailure(
+      String tool, PaymentAuthorization authorization, Throwable failure) {
+    if (failure instanceof McpError error) {
+      Optional<ObjectNode> again = ToolChallenges.of(error);
+      if (again.isPresent()) {
+        return askedAgain(tool, authorization, again.get(), null);
+      }
+      Charge charge = payer.paid(authorization, 500, null);
+      return new McpPaymentException(
+          "tool "
+              + Text.quote(tool)
+              + " at "
+              + server
+              + " was paid ("
+              + authorization.payment().describe()
+              + ") and answered with an error: "
+              + Text.quote(error.getMessage()),
+          authorization.payment(),
+          charge,
+          null,
+          error);
+    }
+    return new McpPaymentException(
+        "tool "
+            + Text.quote(tool)
+            + " at "
+            + server
+            + " was paid ("
+            + authorization.payment().describe()
+            + ") and the call got no answer: "
+            + Text.quote(String.valueOf(failure.getMessage())),
+        authorization.payment(),
+        null,
+        null,
+        failure);
   }
 }

@@ -1,5 +1,6 @@
 package io.x402j.mcp.testing;
 
+import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -82,6 +83,22 @@ public final class McpHttpServer implements AutoCloseable {
             .requestTimeout(Duration.ofSeconds(30))
             .build();
     client.initialize();
+    return client;
+  }
+
+  /** A new, initialised async client of this server. */
+  public McpAsyncClient asyncClient() {
+    McpAsyncClient client =
+        McpClient.async(
+                HttpClientStreamableHttpTransport.builder(url)
+                    .endpoint("/mcp")
+                    .jsonMapper(
+                        new JacksonMcpJsonMapper(
+                            new com.fasterxml.jackson.databind.ObjectMapper()))
+                    .build())
+            .requestTimeout(Duration.ofSeconds(30))
+            .build();
+    client.initialize().block(Duration.ofSeconds(30));
     return client;
   }
 
