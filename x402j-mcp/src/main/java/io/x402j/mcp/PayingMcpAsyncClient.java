@@ -54,8 +54,8 @@ public final class PayingMcpAsyncClient {
   }
 
   /**
-   * Calls a tool, paying if asked; fails as {@link PayingMcpClient#callTool(McpSchema.CallToolRequest)}
-   * throws.
+   * Calls a tool, paying if asked; fails as {@link
+   * PayingMcpClient#callTool(McpSchema.CallToolRequest)} throws.
    */
   public Mono<PaidToolResult> callTool(McpSchema.CallToolRequest request) {
     Objects.requireNonNull(request, "request");
@@ -71,9 +71,7 @@ public final class PayingMcpAsyncClient {
             McpError.class,
             e -> {
               Optional<ObjectNode> asked = ToolChallenges.of(e);
-              return asked.isPresent()
-                  ? Mono.just(new First(null, asked))
-                  : Mono.error(e);
+              return asked.isPresent() ? Mono.just(new First(null, asked)) : Mono.error(e);
             })
         .flatMap(
             first ->
@@ -109,13 +107,17 @@ public final class PayingMcpAsyncClient {
       this.payer = Objects.requireNonNull(payer, "payer");
     }
 
-    /** The server as budgets and the spend log know it; see {@link PayingMcpClient.Builder#server}. */
+    /**
+     * The server as budgets and the spend log know it; see {@link PayingMcpClient.Builder#server}.
+     */
     public Builder server(URI server) {
       this.server = ToolPayments.checkServer(server);
       return this;
     }
 
-    /** Where signing and the payer's bookkeeping run (default {@link Schedulers#boundedElastic()}). */
+    /**
+     * Where signing and the payer's bookkeeping run (default {@link Schedulers#boundedElastic()}).
+     */
     public Builder blockingScheduler(Scheduler scheduler) {
       this.blocking = Objects.requireNonNull(scheduler, "scheduler");
       return this;

@@ -46,7 +46,8 @@ class PayingMcpClientTest {
   static final String SELLER = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C";
   static final Network BASE_SEPOLIA = Network.parse("eip155:84532");
   static final PrivateKeySigner BUYER =
-      PrivateKeySigner.fromHex("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
+      PrivateKeySigner.fromHex(
+          "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
   static final String TX = "0x" + "ab".repeat(32);
 
   /** What the tool answers, one per call; it fails the call when the script runs out. */
@@ -63,9 +64,7 @@ class PayingMcpClientTest {
   @BeforeAll
   static void start() throws Exception {
     McpSchema.Tool tool =
-        McpSchema.Tool.builder("weather", Map.of("type", "object"))
-            .description("scripted")
-            .build();
+        McpSchema.Tool.builder("weather", Map.of("type", "object")).description("scripted").build();
     server =
         McpHttpServer.start(
             List.of(
@@ -210,9 +209,7 @@ class PayingMcpClientTest {
   }
 
   static PayingMcpClient client(Payer payer) {
-    return PayingMcpClient.builder(mcp, payer)
-        .server(URI.create(server.endpoint()))
-        .build();
+    return PayingMcpClient.builder(mcp, payer).server(URI.create(server.endpoint())).build();
   }
 
   static PayingMcpClient client() {
@@ -330,8 +327,7 @@ class PayingMcpClientTest {
         .isInstanceOf(McpPaymentException.class)
         .hasMessageContaining("asked for payment again: insufficient_funds")
         .hasMessageContaining("not paid twice")
-        .satisfies(
-            e -> assertThat(((McpPaymentException) e).payment()).isPresent());
+        .satisfies(e -> assertThat(((McpPaymentException) e).payment()).isPresent());
     assertThat(received).hasSize(2);
     assertThat(signed.get() - before).isEqualTo(1);
     assertThat(client.payer().spendLog().spends())

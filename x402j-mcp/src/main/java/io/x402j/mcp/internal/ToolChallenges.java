@@ -27,10 +27,10 @@ import java.util.Optional;
  * <p>What counts as a payment request: a tool result with {@code isError: true} whose {@code
  * structuredContent} (else the JSON text of {@code content[0]}) is an object naming {@code
  * x402Version} or {@code accepts} (or wraps one as {@code {"x402/error": {code: 402, data}}}, as
- * older TypeScript servers do); or a JSON-RPC error with code 402 whose {@code data} is that
- * object (or code -32042 carrying it under {@code data.x402}, as the TypeScript client also
- * accepts). Anything else is an ordinary answer. A message that claims to be one but is not a
- * readable x402 version is refused here; its fields are checked by the payer's strict decoder.
+ * older TypeScript servers do); or a JSON-RPC error with code 402 whose {@code data} is that object
+ * (or code -32042 carrying it under {@code data.x402}, as the TypeScript client also accepts).
+ * Anything else is an ordinary answer. A message that claims to be one but is not a readable x402
+ * version is refused here; its fields are checked by the payer's strict decoder.
  */
 public final class ToolChallenges {
   /** The largest PaymentRequired read, in characters of JSON. */

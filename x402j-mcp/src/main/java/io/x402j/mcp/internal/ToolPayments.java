@@ -143,7 +143,10 @@ public final class ToolPayments {
    * payment keeps counting as spent), and the error says what was paid and the server's reason.
    */
   public McpPaymentException askedAgain(
-      String tool, PaymentAuthorization authorization, ObjectNode required, SettleResponse receipt) {
+      String tool,
+      PaymentAuthorization authorization,
+      ObjectNode required,
+      SettleResponse receipt) {
     Charge charge = payer.paid(authorization, 402, receipt);
     Optional<String> reason = ToolChallenges.reason(required);
     if (reason.isEmpty() && receipt != null && receipt.errorReason() != null) {

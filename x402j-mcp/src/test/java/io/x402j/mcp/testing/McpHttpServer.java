@@ -77,8 +77,7 @@ public final class McpHttpServer implements AutoCloseable {
                 HttpClientStreamableHttpTransport.builder(url)
                     .endpoint("/mcp")
                     .jsonMapper(
-                        new JacksonMcpJsonMapper(
-                            new com.fasterxml.jackson.databind.ObjectMapper()))
+                        new JacksonMcpJsonMapper(new com.fasterxml.jackson.databind.ObjectMapper()))
                     .build())
             .requestTimeout(Duration.ofSeconds(30))
             .build();
@@ -93,8 +92,7 @@ public final class McpHttpServer implements AutoCloseable {
                 HttpClientStreamableHttpTransport.builder(url)
                     .endpoint("/mcp")
                     .jsonMapper(
-                        new JacksonMcpJsonMapper(
-                            new com.fasterxml.jackson.databind.ObjectMapper()))
+                        new JacksonMcpJsonMapper(new com.fasterxml.jackson.databind.ObjectMapper()))
                     .build())
             .requestTimeout(Duration.ofSeconds(30))
             .build();
