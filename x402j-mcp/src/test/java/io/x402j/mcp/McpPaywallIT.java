@@ -23,8 +23,11 @@ import io.x402j.core.wire.PaymentRequired;
 import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.evm.ExactEvmClient;
+import io.x402j.evm.UptoEvmClient;
 import io.x402j.jetty.JettyServer;
 import io.x402j.server.PaidRoute;
+import io.x402j.server.PaymentOption;
+import io.x402j.server.SettlementOverride;
 import io.x402j.testkit.TestMarket;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -85,6 +88,12 @@ class McpPaywallIT {
             .build();
     PaidRoute price = PaidRoute.of("$0.01", market.network(), market.payTo());
     PaidRoute dearer = PaidRoute.of("$0.02", market.network(), market.payTo());
+    PaidRoute upto =
+        PaidRoute.builder()
+            .accept(
+                PaymentOption.builder(market.network()).upto("$0.05").payTo(market.payTo()).build())
+            .build();
+    market.devnet().approvePermit2(market.buyer().address(), market.info().token());
 
     HttpServletStreamableServerTransportProvider transport =
         HttpServletStreamableServerTransportProvider.builder().mcpEndpoint("/mcp").build();
@@ -135,7 +144,21 @@ class McpPaywallIT {
                           return text("secret content");
                         }),
                     price),
-                errorPaywall.sell(tool("weather_err", args -> text("sunny")), price))
+                errorPaywall.sell(tool("weather_err", args -> text("sunny")), price),
+                paywall.sell(
+                    tool(
+                        "metered",
+                        args ->
+                            McpPaywall.charging(
+                                text("used 2500"), SettlementOverride.atomic(2500))),
+                    upto),
+                paywall.sell(
+                    tool(
+                        "overcharging",
+                        args ->
+                            McpPaywall.charging(
+                                text("greedy content"), SettlementOverride.amount("$1"))),
+                    upto))
             .build();
     jetty = serve(transport);
     client = connect(jetty);
@@ -468,7 +491,43 @@ class McpPaywallIT {
     assertThat(market.sellerBalance().subtract(before)).isEqualTo(PRICE);
   }
 
+  @Test
+  void anUptoToolChargesWhatItStates() {
+    BigInteger before = market.sellerBalance();
+    PaymentPayload payment = payUpto("metered");
+    assertThat(payment.accepted().amount().value()).isEqualTo(BigInteger.valueOf(50_000));
+
+    CallToolResult result = call("metered", McpPayments.paymentMeta(payment));
+
+    assertThat(textOf(result)).isEqualTo("used 2500");
+    assertThat(McpPayments.paymentResponse(result).orElseThrow().success()).isTrue();
+    // The statement is the paywall's business, not the client's.
+    assertThat(result.meta()).doesNotContainKey(McpPaywall.SETTLEMENT_OVERRIDE_META);
+    assertThat(market.sellerBalance().subtract(before)).isEqualTo(BigInteger.valueOf(2500));
+  }
+
+  @Test
+  void anUptoToolStatingMoreThanTheCeilingChargesNothingAndReturnsNoContent() {
+    BigInteger before = market.sellerBalance();
+    PaymentPayload payment = payUpto("overcharging");
+
+    CallToolResult result = call("overcharging", McpPayments.paymentMeta(payment));
+
+    assertThat(result.isError()).isTrue();
+    assertThat(result.toString()).doesNotContain("greedy content");
+    assertThat(McpPayments.paymentResponse(result)).isEmpty();
+    assertThat(market.sellerBalance()).isEqualTo(before);
+  }
+
   // --- helpers
+
+  private PaymentPayload payUpto(String tool) {
+    PaymentRequired required = McpPayments.paymentRequired(call(tool, null)).orElseThrow();
+    PaymentRequirements offered = required.accepts().get(0);
+    assertThat(offered.scheme()).isEqualTo("upto");
+    return PaymentPayload.of(
+        required.resource(), offered, UptoEvmClient.of(market.buyer()).createPayload(2, offered));
+  }
 
   private void assertRefused(Map<String, Object> meta, String problem) {
     CallToolResult result = call("weather", meta);
