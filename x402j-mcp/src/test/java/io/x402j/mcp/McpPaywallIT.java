@@ -73,6 +73,7 @@ class McpPaywallIT {
   private final AtomicReference<CountDownLatch> slowEntered = new AtomicReference<>();
   private final AtomicReference<CountDownLatch> slowRelease = new AtomicReference<>();
   private final AtomicBoolean flakyFailed = new AtomicBoolean();
+  private final AtomicBoolean threw = new AtomicBoolean();
   private final AtomicReference<BigInteger> drained = new AtomicReference<>();
 
   @BeforeAll
@@ -85,6 +86,12 @@ class McpPaywallIT {
             .facilitator(market.facilitator())
             .networks(market.networks())
             .paymentRequiredAsError(true)
+            .build();
+    McpPaywall permit2Paywall =
+        McpPaywall.builder()
+            .facilitator(market.facilitator())
+            .networks(market.networks())
+            .gate(gate -> gate.exactAssetTransferMethod("permit2"))
             .build();
     PaidRoute price = PaidRoute.of("$0.01", market.network(), market.payTo());
     PaidRoute dearer = PaidRoute.of("$0.02", market.network(), market.payTo());
@@ -131,7 +138,33 @@ class McpPaywallIT {
                     tool(
                         "throws",
                         args -> {
-                          throw new IllegalStateException("the tool broke");
+                          if (threw.compareAndSet(false, true)) {
+                            throw new IllegalStateException("the tool broke");
+                          }
+                          return text("fixed");
+                        }),
+                    price),
+                permit2Paywall.sell(
+                    tool("permit2_weather", args -> text("sunny via Permit2")), price),
+                paywall.sell(
+                    new SyncToolSpecification(
+                        Tool.builder("structured", Map.of("type", "object"))
+                            .outputSchema(
+                                Map.of(
+                                    "type",
+                                    "object",
+                                    "properties",
+                                    Map.of("temp", Map.of("type", "number")),
+                                    "required",
+                                    List.of("temp")))
+                            .build(),
+                        (exchange, request) -> {
+                          runs.computeIfAbsent("structured", t -> new AtomicInteger())
+                              .incrementAndGet();
+                          return CallToolResult.builder()
+                              .structuredContent(Map.of("temp", 20))
+                              .addTextContent("{\"temp\":20}")
+                              .build();
                         }),
                     price),
                 paywall.sell(
@@ -366,23 +399,46 @@ class McpPaywallIT {
   }
 
   @Test
-  void aThrowingToolIsNotCharged() {
+  void aThrowingToolIsNotChargedAndThePaymentStaysUsable() {
     BigInteger before = market.sellerBalance();
     PaymentPayload payment = pay("throws");
 
-    CallToolResult result;
-    try {
-      result = call("throws", McpPayments.paymentMeta(payment));
-    } catch (McpError e) {
-      result = null; // the SDK may report a handler's exception as a JSON-RPC error
-    }
-
-    if (result != null) {
-      assertThat(result.isError()).isTrue();
-      assertThat(McpPayments.paymentResponse(result)).isEmpty();
-    }
+    // The SDK reports a tool's exception as it does for any tool: a JSON-RPC error.
+    assertThatThrownBy(() -> call("throws", McpPayments.paymentMeta(payment)))
+        .isInstanceOf(McpError.class)
+        .hasMessageContaining("the tool broke");
     assertThat(runs("throws")).isEqualTo(1);
     assertThat(market.sellerBalance()).isEqualTo(before);
+
+    // Nothing was charged, so the same payment pays the retry, once.
+    CallToolResult retry = call("throws", McpPayments.paymentMeta(payment));
+    assertThat(textOf(retry)).isEqualTo("fixed");
+    assertThat(McpPayments.paymentResponse(retry)).isPresent();
+    assertThat(market.sellerBalance().subtract(before)).isEqualTo(PRICE);
+  }
+
+  @Test
+  void anExactPermit2PaymentPays() {
+    BigInteger before = market.sellerBalance();
+    PaymentPayload payment = pay("permit2_weather");
+    assertThat(payment.accepted().extra()).containsEntry("assetTransferMethod", "permit2");
+
+    CallToolResult result = call("permit2_weather", McpPayments.paymentMeta(payment));
+
+    assertThat(textOf(result)).isEqualTo("sunny via Permit2");
+    assertThat(McpPayments.paymentResponse(result).orElseThrow().success()).isTrue();
+    assertThat(market.sellerBalance().subtract(before)).isEqualTo(PRICE);
+  }
+
+  @Test
+  void aToolWithAnOutputSchemaStillAsksForPaymentInStructuredContent() {
+    CallToolResult unpaid = call("structured", null);
+    assertThat(McpPayments.paymentRequired(unpaid)).isPresent();
+    assertThat(runs("structured")).isZero();
+
+    CallToolResult paid = call("structured", McpPayments.paymentMeta(pay("structured")));
+    assertThat(paid.structuredContent()).isEqualTo(Map.of("temp", 20));
+    assertThat(McpPayments.paymentResponse(paid)).isPresent();
   }
 
   @Test
