@@ -73,6 +73,8 @@ class McpPaywallIT {
   private final AtomicReference<CountDownLatch> slowEntered = new AtomicReference<>();
   private final AtomicReference<CountDownLatch> slowRelease = new AtomicReference<>();
   private final AtomicBoolean flakyFailed = new AtomicBoolean();
+  private final AtomicBoolean threw = new AtomicBoolean();
+  private final AtomicBoolean asyncFailed = new AtomicBoolean();
   private final AtomicReference<BigInteger> drained = new AtomicReference<>();
 
   @BeforeAll
@@ -85,6 +87,12 @@ class McpPaywallIT {
             .facilitator(market.facilitator())
             .networks(market.networks())
             .paymentRequiredAsError(true)
+            .build();
+    McpPaywall permit2Paywall =
+        McpPaywall.builder()
+            .facilitator(market.facilitator())
+            .networks(market.networks())
+            .gate(gate -> gate.exactAssetTransferMethod("permit2"))
             .build();
     PaidRoute price = PaidRoute.of("$0.01", market.network(), market.payTo());
     PaidRoute dearer = PaidRoute.of("$0.02", market.network(), market.payTo());
@@ -131,7 +139,33 @@ class McpPaywallIT {
                     tool(
                         "throws",
                         args -> {
-                          throw new IllegalStateException("the tool broke");
+                          if (threw.compareAndSet(false, true)) {
+                            throw new IllegalStateException("the tool broke");
+                          }
+                          return text("fixed");
+                        }),
+                    price),
+                permit2Paywall.sell(
+                    tool("permit2_weather", args -> text("sunny via Permit2")), price),
+                paywall.sell(
+                    new SyncToolSpecification(
+                        Tool.builder("structured", Map.of("type", "object"))
+                            .outputSchema(
+                                Map.of(
+                                    "type",
+                                    "object",
+                                    "properties",
+                                    Map.of("temp", Map.of("type", "number")),
+                                    "required",
+                                    List.of("temp")))
+                            .build(),
+                        (exchange, request) -> {
+                          runs.computeIfAbsent("structured", t -> new AtomicInteger())
+                              .incrementAndGet();
+                          return CallToolResult.builder()
+                              .structuredContent(Map.of("temp", 20))
+                              .addTextContent("{\"temp\":20}")
+                              .build();
                         }),
                     price),
                 paywall.sell(
@@ -169,7 +203,19 @@ class McpPaywallIT {
         McpServer.async(asyncTransport)
             .serverInfo("paid-async-tools", "1.0.0")
             .capabilities(ServerCapabilities.builder().tools(true).build())
-            .tools(paywall.sell(asyncTool("async_weather"), price))
+            .tools(
+                paywall.sell(asyncTool("async_weather"), price),
+                paywall.sell(
+                    new AsyncToolSpecification(
+                        Tool.builder("async_fails", Map.of("type", "object")).build(),
+                        (exchange, request) -> {
+                          runs.computeIfAbsent("async_fails", t -> new AtomicInteger())
+                              .incrementAndGet();
+                          return asyncFailed.compareAndSet(false, true)
+                              ? Mono.error(new IllegalStateException("async tool broke"))
+                              : Mono.just(text("async fixed"));
+                        }),
+                    price))
             .build();
     asyncJetty = serve(asyncTransport);
     asyncClient = connect(asyncJetty);
@@ -227,6 +273,9 @@ class McpPaywallIT {
     assertThat(required.accepts()).hasSize(1);
     assertThat(required.accepts().get(0).amount().value()).isEqualTo(PRICE);
     assertThat(required.accepts().get(0).payTo()).isEqualToIgnoringCase(market.payTo());
+    // Described as the tool, as the TypeScript server does when the price says nothing.
+    assertThat(required.resource().description()).isEqualTo("test tool weather");
+    assertThat(required.resource().mimeType()).isEqualTo("application/json");
     // The spec's shape: structuredContent and content[0].text carry the same object.
     assertThat(result.structuredContent()).isInstanceOf(Map.class);
     assertThat(((TextContent) result.content().get(0)).text()).contains("\"x402Version\":2");
@@ -360,29 +409,63 @@ class McpPaywallIT {
     assertThat(textOf(first)).isEqualTo("try again");
     assertThat(market.sellerBalance()).isEqualTo(before);
     CallToolResult retry = call("flaky", McpPayments.paymentMeta(flaky));
-    assertThat(textOf(retry)).isEqualTo("worked");
-    assertThat(McpPayments.paymentResponse(retry)).isPresent();
+    assertPaid(retry, "worked", before, PRICE);
+  }
+
+  @Test
+  void aThrowingToolIsNotChargedAndThePaymentStaysUsable() {
+    BigInteger before = market.sellerBalance();
+    PaymentPayload payment = pay("throws");
+
+    // The SDK reports a tool's exception as it does for any tool: a JSON-RPC error.
+    assertThatThrownBy(() -> call("throws", McpPayments.paymentMeta(payment)))
+        .isInstanceOf(McpError.class)
+        .hasMessageContaining("the tool broke");
+    assertThat(runs("throws")).isEqualTo(1);
+    assertThat(market.sellerBalance()).isEqualTo(before);
+
+    // Nothing was charged, so the same payment pays the retry, once.
+    CallToolResult retry = call("throws", McpPayments.paymentMeta(payment));
+    assertPaid(retry, "fixed", before, PRICE);
+  }
+
+  @Test
+  void anAsyncToolThatFailsIsNotChargedAndThePaymentStaysUsable() {
+    BigInteger before = market.sellerBalance();
+    PaymentPayload payment =
+        sign(McpPayments.paymentRequired(asyncCall("async_fails", null)).orElseThrow());
+
+    assertThatThrownBy(() -> asyncCall("async_fails", McpPayments.paymentMeta(payment)))
+        .isInstanceOf(McpError.class)
+        .hasMessageContaining("async tool broke");
+    assertThat(market.sellerBalance()).isEqualTo(before);
+
+    CallToolResult retry = asyncCall("async_fails", McpPayments.paymentMeta(payment));
+    assertThat(textOf(retry)).isEqualTo("async fixed");
+    assertThat(runs("async_fails")).isEqualTo(2);
     assertThat(market.sellerBalance().subtract(before)).isEqualTo(PRICE);
   }
 
   @Test
-  void aThrowingToolIsNotCharged() {
+  void anExactPermit2PaymentPays() {
     BigInteger before = market.sellerBalance();
-    PaymentPayload payment = pay("throws");
+    PaymentPayload payment = pay("permit2_weather");
+    assertThat(payment.accepted().extra()).containsEntry("assetTransferMethod", "permit2");
 
-    CallToolResult result;
-    try {
-      result = call("throws", McpPayments.paymentMeta(payment));
-    } catch (McpError e) {
-      result = null; // the SDK may report a handler's exception as a JSON-RPC error
-    }
+    CallToolResult result = call("permit2_weather", McpPayments.paymentMeta(payment));
 
-    if (result != null) {
-      assertThat(result.isError()).isTrue();
-      assertThat(McpPayments.paymentResponse(result)).isEmpty();
-    }
-    assertThat(runs("throws")).isEqualTo(1);
-    assertThat(market.sellerBalance()).isEqualTo(before);
+    assertPaid(result, "sunny via Permit2", before, PRICE);
+  }
+
+  @Test
+  void aToolWithAnOutputSchemaStillAsksForPaymentInStructuredContent() {
+    CallToolResult unpaid = call("structured", null);
+    assertThat(McpPayments.paymentRequired(unpaid)).isPresent();
+    assertThat(runs("structured")).isZero();
+
+    CallToolResult paid = call("structured", McpPayments.paymentMeta(pay("structured")));
+    assertThat(paid.structuredContent()).isEqualTo(Map.of("temp", 20));
+    assertThat(McpPayments.paymentResponse(paid)).isPresent();
   }
 
   @Test
@@ -466,29 +549,19 @@ class McpPaywallIT {
     BigInteger before = market.sellerBalance();
     PaymentPayload payment = payFor(402, "weather_err");
     CallToolResult result = call("weather_err", McpPayments.paymentMeta(payment));
-    assertThat(textOf(result)).isEqualTo("sunny");
-    assertThat(McpPayments.paymentResponse(result)).isPresent();
-    assertThat(market.sellerBalance().subtract(before)).isEqualTo(PRICE);
+    assertPaid(result, "sunny", before, PRICE);
   }
 
   @Test
   void anAsyncToolIsSoldTheSameWay() {
     BigInteger before = market.sellerBalance();
-    PaymentRequired required =
-        McpPayments.paymentRequired(asyncCall("async_weather", null)).orElseThrow();
-    assertThat(runs("async_weather")).isZero();
-    PaymentRequirements offered = required.accepts().get(0);
     PaymentPayload payment =
-        PaymentPayload.of(
-            required.resource(),
-            offered,
-            ExactEvmClient.of(market.buyer()).createPayload(2, offered));
+        sign(McpPayments.paymentRequired(asyncCall("async_weather", null)).orElseThrow());
+    assertThat(runs("async_weather")).isZero();
 
     CallToolResult result = asyncCall("async_weather", McpPayments.paymentMeta(payment));
 
-    assertThat(textOf(result)).isEqualTo("async sunny");
-    assertThat(McpPayments.paymentResponse(result).orElseThrow().success()).isTrue();
-    assertThat(market.sellerBalance().subtract(before)).isEqualTo(PRICE);
+    assertPaid(result, "async sunny", before, PRICE);
   }
 
   @Test
@@ -554,9 +627,22 @@ class McpPaywallIT {
     } else {
       required = McpPayments.paymentRequired(call(tool, null)).orElseThrow();
     }
+    return sign(required);
+  }
+
+  /** The buyer's exact payment for the first option of {@code required}. */
+  private PaymentPayload sign(PaymentRequired required) {
     PaymentRequirements offered = required.accepts().get(0);
     Map<String, Object> payload = ExactEvmClient.of(market.buyer()).createPayload(2, offered);
     return PaymentPayload.of(required.resource(), offered, payload);
+  }
+
+  /** {@code result} is the tool's {@code text}, released with a receipt for {@code charged}. */
+  private void assertPaid(
+      CallToolResult result, String text, BigInteger before, BigInteger charged) {
+    assertThat(textOf(result)).isEqualTo(text);
+    assertThat(McpPayments.paymentResponse(result).orElseThrow().success()).isTrue();
+    assertThat(market.sellerBalance().subtract(before)).isEqualTo(charged);
   }
 
   private CallToolResult call(String tool, Map<String, Object> meta) {
