@@ -71,6 +71,8 @@ public final class X402Client {
    * Sends {@code request}, paying if asked.
    *
    * @throws PaymentRefusedException when a payment was asked but may not be made (nothing signed)
+   * @throws PaymentAnswerLostException when a payment was sent but its answer never came (it may
+   *     have been settled: do not simply pay again)
    * @throws IOException when the server cannot be reached or the body cannot be read
    */
   public <T> PaidResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
@@ -167,6 +169,11 @@ public final class X402Client {
     PaymentAuthorization paidWith = authorization;
     return paidHttp
         .sendAsync(paid, handler)
+        // The payment left: a failure from here on must not read as "nothing was paid".
+        .exceptionallyCompose(
+            error ->
+                CompletableFuture.failedFuture(
+                    new PaymentAnswerLostException(answered, paidWith, Futures.unwrap(error))))
         .thenApply(
             response -> {
               SettleResponse receipt = Payer.receipt(response.headers()::firstValue).orElse(null);

@@ -426,6 +426,28 @@ class PayerUptoTest {
   }
 
   @Test
+  void aPaidRequestWhoseAnswerIsLostSaysWhatWasPaidInsteadOfNothing() {
+    shop.dropsPaidRequests();
+
+    assertThatThrownBy(this::pay)
+        .isInstanceOfSatisfying(
+            PaymentAnswerLostException.class,
+            lost -> {
+              // The JDK client may resend a GET once on a dropped connection: the same payment.
+              assertThat(shop.payments)
+                  .isNotEmpty()
+                  .containsOnly(lost.authorization().headerValue());
+              assertThat(lost.payment().requirements().amount()).isEqualTo(TokenAmount.of(50_000));
+              assertThat(lost.getMessage())
+                  .contains(shop.url() + "/infer")
+                  .contains("may have been settled")
+                  .doesNotContain(shop.payments.get(0));
+            });
+    // Counted as spent (at the ceiling): a retry with a fresh payment would be a second spend.
+    assertThat(log.spends()).hasSize(1);
+  }
+
+  @Test
   void aHostileReceiptAmountLeavesTheCeilingCounted() throws Exception {
     for (String hostile :
         List.of(

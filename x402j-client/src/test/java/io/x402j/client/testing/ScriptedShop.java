@@ -26,6 +26,7 @@ public final class ScriptedShop implements AutoCloseable {
   private volatile String receiptJson;
   private volatile int paidStatus = 200;
   private volatile String paidBody = "paid";
+  private volatile boolean dropsPaid;
 
   /** The payment headers received, in order. */
   public final List<String> payments = new CopyOnWriteArrayList<>();
@@ -75,6 +76,12 @@ public final class ScriptedShop implements AutoCloseable {
     return this;
   }
 
+  /** Paid requests are recorded, then their connection is closed without an answer. */
+  public ScriptedShop dropsPaidRequests() {
+    this.dropsPaid = true;
+    return this;
+  }
+
   private boolean answer(Request request, Response response, Callback callback) {
     String payment = request.getHeaders().get("PAYMENT-SIGNATURE");
     if (payment == null) {
@@ -87,6 +94,11 @@ public final class ScriptedShop implements AutoCloseable {
       body = "{}";
     } else {
       payments.add(payment);
+      if (dropsPaid) {
+        request.getConnectionMetaData().getConnection().getEndPoint().close();
+        callback.failed(new java.io.IOException("the scripted shop dropped a paid request"));
+        return true;
+      }
       String receipt = receiptJson;
       if (receipt != null) {
         response
