@@ -81,7 +81,7 @@ public final class McpJson {
    */
   public static MalformedMessageException at(String prefix, MalformedMessageException e) {
     String field = e.field().isEmpty() ? prefix : prefix + "." + e.field();
-    return new MalformedMessageException(e.kind(), field, prefix + ": " + e.getMessage());
+    return new MalformedMessageException(e.kind(), field, field + ": " + e.getMessage());
   }
 
   /** A JSON type name for error messages. */
