@@ -74,6 +74,7 @@ class McpPaywallIT {
   private final AtomicReference<CountDownLatch> slowRelease = new AtomicReference<>();
   private final AtomicBoolean flakyFailed = new AtomicBoolean();
   private final AtomicBoolean threw = new AtomicBoolean();
+  private final AtomicBoolean asyncFailed = new AtomicBoolean();
   private final AtomicReference<BigInteger> drained = new AtomicReference<>();
 
   @BeforeAll
@@ -202,7 +203,19 @@ class McpPaywallIT {
         McpServer.async(asyncTransport)
             .serverInfo("paid-async-tools", "1.0.0")
             .capabilities(ServerCapabilities.builder().tools(true).build())
-            .tools(paywall.sell(asyncTool("async_weather"), price))
+            .tools(
+                paywall.sell(asyncTool("async_weather"), price),
+                paywall.sell(
+                    new AsyncToolSpecification(
+                        Tool.builder("async_fails", Map.of("type", "object")).build(),
+                        (exchange, request) -> {
+                          runs.computeIfAbsent("async_fails", t -> new AtomicInteger())
+                              .incrementAndGet();
+                          return asyncFailed.compareAndSet(false, true)
+                              ? Mono.error(new IllegalStateException("async tool broke"))
+                              : Mono.just(text("async fixed"));
+                        }),
+                    price))
             .build();
     asyncJetty = serve(asyncTransport);
     asyncClient = connect(asyncJetty);
@@ -260,6 +273,9 @@ class McpPaywallIT {
     assertThat(required.accepts()).hasSize(1);
     assertThat(required.accepts().get(0).amount().value()).isEqualTo(PRICE);
     assertThat(required.accepts().get(0).payTo()).isEqualToIgnoringCase(market.payTo());
+    // Described as the tool, as the TypeScript server does when the price says nothing.
+    assertThat(required.resource().description()).isEqualTo("test tool weather");
+    assertThat(required.resource().mimeType()).isEqualTo("application/json");
     // The spec's shape: structuredContent and content[0].text carry the same object.
     assertThat(result.structuredContent()).isInstanceOf(Map.class);
     assertThat(((TextContent) result.content().get(0)).text()).contains("\"x402Version\":2");
@@ -393,9 +409,7 @@ class McpPaywallIT {
     assertThat(textOf(first)).isEqualTo("try again");
     assertThat(market.sellerBalance()).isEqualTo(before);
     CallToolResult retry = call("flaky", McpPayments.paymentMeta(flaky));
-    assertThat(textOf(retry)).isEqualTo("worked");
-    assertThat(McpPayments.paymentResponse(retry)).isPresent();
-    assertThat(market.sellerBalance().subtract(before)).isEqualTo(PRICE);
+    assertPaid(retry, "worked", before, PRICE);
   }
 
   @Test
@@ -412,8 +426,23 @@ class McpPaywallIT {
 
     // Nothing was charged, so the same payment pays the retry, once.
     CallToolResult retry = call("throws", McpPayments.paymentMeta(payment));
-    assertThat(textOf(retry)).isEqualTo("fixed");
-    assertThat(McpPayments.paymentResponse(retry)).isPresent();
+    assertPaid(retry, "fixed", before, PRICE);
+  }
+
+  @Test
+  void anAsyncToolThatFailsIsNotChargedAndThePaymentStaysUsable() {
+    BigInteger before = market.sellerBalance();
+    PaymentPayload payment =
+        sign(McpPayments.paymentRequired(asyncCall("async_fails", null)).orElseThrow());
+
+    assertThatThrownBy(() -> asyncCall("async_fails", McpPayments.paymentMeta(payment)))
+        .isInstanceOf(McpError.class)
+        .hasMessageContaining("async tool broke");
+    assertThat(market.sellerBalance()).isEqualTo(before);
+
+    CallToolResult retry = asyncCall("async_fails", McpPayments.paymentMeta(payment));
+    assertThat(textOf(retry)).isEqualTo("async fixed");
+    assertThat(runs("async_fails")).isEqualTo(2);
     assertThat(market.sellerBalance().subtract(before)).isEqualTo(PRICE);
   }
 
@@ -425,9 +454,7 @@ class McpPaywallIT {
 
     CallToolResult result = call("permit2_weather", McpPayments.paymentMeta(payment));
 
-    assertThat(textOf(result)).isEqualTo("sunny via Permit2");
-    assertThat(McpPayments.paymentResponse(result).orElseThrow().success()).isTrue();
-    assertThat(market.sellerBalance().subtract(before)).isEqualTo(PRICE);
+    assertPaid(result, "sunny via Permit2", before, PRICE);
   }
 
   @Test
@@ -522,29 +549,19 @@ class McpPaywallIT {
     BigInteger before = market.sellerBalance();
     PaymentPayload payment = payFor(402, "weather_err");
     CallToolResult result = call("weather_err", McpPayments.paymentMeta(payment));
-    assertThat(textOf(result)).isEqualTo("sunny");
-    assertThat(McpPayments.paymentResponse(result)).isPresent();
-    assertThat(market.sellerBalance().subtract(before)).isEqualTo(PRICE);
+    assertPaid(result, "sunny", before, PRICE);
   }
 
   @Test
   void anAsyncToolIsSoldTheSameWay() {
     BigInteger before = market.sellerBalance();
-    PaymentRequired required =
-        McpPayments.paymentRequired(asyncCall("async_weather", null)).orElseThrow();
-    assertThat(runs("async_weather")).isZero();
-    PaymentRequirements offered = required.accepts().get(0);
     PaymentPayload payment =
-        PaymentPayload.of(
-            required.resource(),
-            offered,
-            ExactEvmClient.of(market.buyer()).createPayload(2, offered));
+        sign(McpPayments.paymentRequired(asyncCall("async_weather", null)).orElseThrow());
+    assertThat(runs("async_weather")).isZero();
 
     CallToolResult result = asyncCall("async_weather", McpPayments.paymentMeta(payment));
 
-    assertThat(textOf(result)).isEqualTo("async sunny");
-    assertThat(McpPayments.paymentResponse(result).orElseThrow().success()).isTrue();
-    assertThat(market.sellerBalance().subtract(before)).isEqualTo(PRICE);
+    assertPaid(result, "async sunny", before, PRICE);
   }
 
   @Test
@@ -610,9 +627,22 @@ class McpPaywallIT {
     } else {
       required = McpPayments.paymentRequired(call(tool, null)).orElseThrow();
     }
+    return sign(required);
+  }
+
+  /** The buyer's exact payment for the first option of {@code required}. */
+  private PaymentPayload sign(PaymentRequired required) {
     PaymentRequirements offered = required.accepts().get(0);
     Map<String, Object> payload = ExactEvmClient.of(market.buyer()).createPayload(2, offered);
     return PaymentPayload.of(required.resource(), offered, payload);
+  }
+
+  /** {@code result} is the tool's {@code text}, released with a receipt for {@code charged}. */
+  private void assertPaid(
+      CallToolResult result, String text, BigInteger before, BigInteger charged) {
+    assertThat(textOf(result)).isEqualTo(text);
+    assertThat(McpPayments.paymentResponse(result).orElseThrow().success()).isTrue();
+    assertThat(market.sellerBalance().subtract(before)).isEqualTo(charged);
   }
 
   private CallToolResult call(String tool, Map<String, Object> meta) {
