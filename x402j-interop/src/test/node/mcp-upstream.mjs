@@ -4,8 +4,9 @@
 //   weather {city}  the one a gateway prices; returns {"city": …, "weather": "sunny"} as JSON text
 //   fail {}         a tool that fails: isError true, "upstream failure"
 //   boom {}         a tool that throws (the SDK turns it into an isError result)
-// With X402J_MCP_CALL_LOG each call appends "<tool>\n" to that file, so that a test can count how
-// often a tool really ran. With the argument "http" it serves streamable HTTP (stateless) at
+// Arguments: [stdio|http] [CALL_LOG]. With a CALL_LOG file (or X402J_MCP_CALL_LOG) each call
+// appends "<tool>\n" to it, so that a test can count how often a tool really ran (an argument,
+// since a gateway in between need not pass its environment on). With "http" it serves streamable HTTP (stateless) at
 // http://127.0.0.1:<port>/mcp and prints {"url": …}; otherwise it speaks over stdio (then stdout is
 // the MCP channel and nothing else is printed there).
 import { appendFileSync } from "node:fs";
@@ -15,7 +16,7 @@ import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { z } from "zod";
 
-const callLog = process.env.X402J_MCP_CALL_LOG;
+const callLog = process.argv[3] || process.env.X402J_MCP_CALL_LOG;
 
 function ran(tool) {
   if (callLog) {
