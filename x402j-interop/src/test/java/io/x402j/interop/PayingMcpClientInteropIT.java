@@ -3,7 +3,9 @@ package io.x402j.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.ServerParameters;
@@ -23,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -128,6 +131,30 @@ class PayingMcpClientInteropIT {
     try (PayingMcpClient tools = paying(officialSeller(true), "0.10")) {
       assertPaidOnce(tools.callTool("weather", OSLO), buyer, seller);
     }
+  }
+
+  @Test
+  void theSellerAnswersInTheFormItWasToldTo() throws Exception {
+    Map<String, String> env = new HashMap<>();
+    env.put("X402J_FACILITATOR_URL", market.facilitatorUrl());
+    env.put("X402J_PAY_TO", market.payTo());
+    ObjectNode seller =
+        OfficialMcp.stdio(
+            List.of("node", Node.project().directory().resolve("mcp-seller.mjs").toString()));
+
+    env.put("X402J_MCP_ERROR_FORM", "0");
+    JsonNode result = OfficialMcp.client(seller, env, OfficialMcp.call("weather", OSLO));
+    env.put("X402J_MCP_ERROR_FORM", "1");
+    JsonNode error = OfficialMcp.client(seller, env, OfficialMcp.call("weather", OSLO));
+
+    assertThat(result.path(0).path("result").path("isError").asBoolean()).isTrue();
+    assertThat(result.path(0).path("result").path("structuredContent").path("accepts").size())
+        .isEqualTo(1);
+    assertThat(error.path(0).path("error").path("code").asInt())
+        .as(error.toString())
+        .isEqualTo(402);
+    assertThat(error.path(0).path("error").path("data"))
+        .isEqualTo(result.path(0).path("result").path("structuredContent"));
   }
 
   @Test
