@@ -1,2 +1,2 @@
-/** Internals of x402j-mcp; not part of the x402j API. */
+/** Implementation of x402 over MCP; not part of the API. */
 package io.x402j.mcp.internal;
