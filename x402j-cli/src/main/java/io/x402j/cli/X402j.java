@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       GatewayCommand.class,
       PayCommand.class,
       InspectCommand.class,
+      McpCommand.class,
       WalletCommand.class,
       CommandLine.HelpCommand.class
     })
