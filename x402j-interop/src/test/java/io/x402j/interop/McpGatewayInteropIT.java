@@ -9,11 +9,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.x402j.devnet.NodeProject.Service;
 import io.x402j.evm.EvmAddress;
 import io.x402j.testkit.TestMarket;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,10 +64,16 @@ class McpGatewayInteropIT {
 
   ObjectNode gateway() throws Exception {
     return OfficialMcp.stdio(
-        OfficialMcp.x402j(
-            "mcp-gateway",
+        gatewayCommand(
             "--upstream-command",
-            OfficialMcp.nodeCommandLine("mcp-upstream.mjs", "stdio", calls.toString()),
+            OfficialMcp.nodeCommandLine("mcp-upstream.mjs", "stdio", calls.toString())));
+  }
+
+  List<String> gatewayCommand(String... upstream) {
+    List<String> args = new ArrayList<>(List.of("mcp-gateway"));
+    args.addAll(List.of(upstream));
+    args.addAll(
+        List.of(
             "--tool",
             "weather=$0.01",
             "--tool",
@@ -84,6 +92,7 @@ class McpGatewayInteropIT {
             market.info().tokenVersion(),
             "--pay-to",
             market.payTo()));
+    return OfficialMcp.x402j(args.toArray(String[]::new));
   }
 
   JsonNode officialClient(ObjectNode... steps) throws Exception {
@@ -216,6 +225,47 @@ class McpGatewayInteropIT {
     assertPaymentRequired(replay, "weather");
     assertThat(replay.path("result").path("_meta").has("x402/payment-response")).isFalse();
     assertThat(upstreamRan()).as("the tool ran once").containsExactly("weather");
+    before.assertMoved(PRICE);
+  }
+
+  @Test
+  void overStreamableHttpToAnUpstreamOverStreamableHttp() throws Exception {
+    Balances before = Balances.now();
+    try (Service upstream =
+            Node.project()
+                .start(
+                    "mcp-upstream.mjs",
+                    Map.of(),
+                    Duration.ofSeconds(60),
+                    "http",
+                    calls.toString());
+        Started gateway =
+            Started.x402j(
+                gatewayCommand("--upstream-url", upstream.url(), "--port", "0"), dir)) {
+      JsonNode steps =
+          OfficialMcp.client(
+              OfficialMcp.http(gateway.url()),
+              market.info().requireAccount("buyer").privateKey(),
+              list(),
+              call("echo", Map.of("text", "hello")),
+              pay("weather", OSLO));
+
+      assertThat(steps.path(0).path("tools").size()).as(steps.toString()).isEqualTo(4);
+      assertThat(steps.path(1).path("result").path("content").path(0).path("text").asText())
+          .isEqualTo("hello");
+      assertPaymentRequired(steps.path(2).path("unpaid"), "weather");
+      assertThat(
+              steps
+                  .path(2)
+                  .path("result")
+                  .path("_meta")
+                  .path("x402/payment-response")
+                  .path("success")
+                  .asBoolean())
+          .as(steps.toString())
+          .isTrue();
+    }
+    assertThat(upstreamRan()).containsExactly("echo", "weather");
     before.assertMoved(PRICE);
   }
 
