@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The wire of x402 over MCP ({@code specs/transports-v2/mcp.md}, tool-result binding), for sellers
@@ -162,16 +163,11 @@ public final class McpPayments {
    *     where
    */
   public static Optional<SettleResponse> paymentResponse(CallToolResult result) {
-    Map<String, Object> meta = result == null ? null : result.meta();
-    if (meta == null || !meta.containsKey(PAYMENT_RESPONSE_META)) {
-      return Optional.empty();
-    }
-    String text = McpJson.objectText(meta.get(PAYMENT_RESPONSE_META), RESPONSE_FIELD);
-    try {
-      return Optional.of(CODEC.decodeSettleResponse(text));
-    } catch (MalformedMessageException e) {
-      throw McpJson.at(RESPONSE_FIELD, e);
-    }
+    return fromMeta(
+        result == null ? null : result.meta(),
+        PAYMENT_RESPONSE_META,
+        RESPONSE_FIELD,
+        CODEC::decodeSettleResponse);
   }
 
   /**
@@ -192,15 +188,29 @@ public final class McpPayments {
    *     field names where
    */
   public static Optional<PaymentPayload> paymentPayload(CallToolRequest request) {
-    Map<String, Object> meta = request == null ? null : request.meta();
-    if (meta == null || !meta.containsKey(PAYMENT_META)) {
+    return fromMeta(
+        request == null ? null : request.meta(),
+        PAYMENT_META,
+        PAYMENT_FIELD,
+        CODEC::decodePaymentPayload);
+  }
+
+  /** The message under {@code key} of {@code meta}, decoded strictly; empty when absent. */
+  private static <T> Optional<T> fromMeta(
+      Map<String, Object> meta, String key, String field, Function<String, T> decode) {
+    if (meta == null || !meta.containsKey(key)) {
       return Optional.empty();
     }
-    String text = McpJson.objectText(meta.get(PAYMENT_META), PAYMENT_FIELD);
+    return Optional.of(decode(meta.get(key), field, decode));
+  }
+
+  /** {@code value}, which must be a JSON object, decoded; errors name {@code field}. */
+  private static <T> T decode(Object value, String field, Function<String, T> decode) {
+    String text = McpJson.objectText(value, field);
     try {
-      return Optional.of(CODEC.decodePaymentPayload(text));
+      return decode.apply(text);
     } catch (MalformedMessageException e) {
-      throw McpJson.at(PAYMENT_FIELD, e);
+      throw McpJson.at(field, e);
     }
   }
 
@@ -235,11 +245,6 @@ public final class McpPayments {
   }
 
   private static PaymentRequired decodePaymentRequired(Object value, String field) {
-    String text = McpJson.objectText(value, field);
-    try {
-      return CODEC.decodePaymentRequired(text);
-    } catch (MalformedMessageException e) {
-      throw McpJson.at(field, e);
-    }
+    return decode(value, field, CODEC::decodePaymentRequired);
   }
 }

@@ -146,12 +146,9 @@ public final class McpPaywall {
 
   /** Prices {@code price} once the way the gate will, so a bad price fails when sold. */
   private void check(String name, PaidRoute price) {
-    Objects.requireNonNull(price, "price");
-    config
-        .gateBuilder()
-        .routes(RouteTable.builder().route("POST /" + "tool", price).build())
-        .build();
     Objects.requireNonNull(name, "tool name");
+    Objects.requireNonNull(price, "price");
+    config.gateBuilder().routes(RouteTable.builder().route("POST /tool", price).build()).build();
   }
 
   private static CallToolResult join(CompletableFuture<CallToolResult> future) {

@@ -23,8 +23,11 @@ import io.x402j.core.wire.PaymentRequired;
 import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.evm.ExactEvmClient;
+import io.x402j.evm.UptoEvmClient;
 import io.x402j.jetty.JettyServer;
 import io.x402j.server.PaidRoute;
+import io.x402j.server.PaymentOption;
+import io.x402j.server.SettlementOverride;
 import io.x402j.testkit.TestMarket;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -70,6 +73,7 @@ class McpPaywallIT {
   private final AtomicReference<CountDownLatch> slowEntered = new AtomicReference<>();
   private final AtomicReference<CountDownLatch> slowRelease = new AtomicReference<>();
   private final AtomicBoolean flakyFailed = new AtomicBoolean();
+  private final AtomicBoolean threw = new AtomicBoolean();
   private final AtomicReference<BigInteger> drained = new AtomicReference<>();
 
   @BeforeAll
@@ -83,8 +87,20 @@ class McpPaywallIT {
             .networks(market.networks())
             .paymentRequiredAsError(true)
             .build();
+    McpPaywall permit2Paywall =
+        McpPaywall.builder()
+            .facilitator(market.facilitator())
+            .networks(market.networks())
+            .gate(gate -> gate.exactAssetTransferMethod("permit2"))
+            .build();
     PaidRoute price = PaidRoute.of("$0.01", market.network(), market.payTo());
     PaidRoute dearer = PaidRoute.of("$0.02", market.network(), market.payTo());
+    PaidRoute upto =
+        PaidRoute.builder()
+            .accept(
+                PaymentOption.builder(market.network()).upto("$0.05").payTo(market.payTo()).build())
+            .build();
+    market.devnet().approvePermit2(market.buyer().address(), market.info().token());
 
     HttpServletStreamableServerTransportProvider transport =
         HttpServletStreamableServerTransportProvider.builder().mcpEndpoint("/mcp").build();
@@ -122,7 +138,33 @@ class McpPaywallIT {
                     tool(
                         "throws",
                         args -> {
-                          throw new IllegalStateException("the tool broke");
+                          if (threw.compareAndSet(false, true)) {
+                            throw new IllegalStateException("the tool broke");
+                          }
+                          return text("fixed");
+                        }),
+                    price),
+                permit2Paywall.sell(
+                    tool("permit2_weather", args -> text("sunny via Permit2")), price),
+                paywall.sell(
+                    new SyncToolSpecification(
+                        Tool.builder("structured", Map.of("type", "object"))
+                            .outputSchema(
+                                Map.of(
+                                    "type",
+                                    "object",
+                                    "properties",
+                                    Map.of("temp", Map.of("type", "number")),
+                                    "required",
+                                    List.of("temp")))
+                            .build(),
+                        (exchange, request) -> {
+                          runs.computeIfAbsent("structured", t -> new AtomicInteger())
+                              .incrementAndGet();
+                          return CallToolResult.builder()
+                              .structuredContent(Map.of("temp", 20))
+                              .addTextContent("{\"temp\":20}")
+                              .build();
                         }),
                     price),
                 paywall.sell(
@@ -135,7 +177,21 @@ class McpPaywallIT {
                           return text("secret content");
                         }),
                     price),
-                errorPaywall.sell(tool("weather_err", args -> text("sunny")), price))
+                errorPaywall.sell(tool("weather_err", args -> text("sunny")), price),
+                paywall.sell(
+                    tool(
+                        "metered",
+                        args ->
+                            McpPaywall.charging(
+                                text("used 2500"), SettlementOverride.atomic(2500))),
+                    upto),
+                paywall.sell(
+                    tool(
+                        "overcharging",
+                        args ->
+                            McpPaywall.charging(
+                                text("greedy content"), SettlementOverride.amount("$1"))),
+                    upto))
             .build();
     jetty = serve(transport);
     client = connect(jetty);
@@ -343,23 +399,46 @@ class McpPaywallIT {
   }
 
   @Test
-  void aThrowingToolIsNotCharged() {
+  void aThrowingToolIsNotChargedAndThePaymentStaysUsable() {
     BigInteger before = market.sellerBalance();
     PaymentPayload payment = pay("throws");
 
-    CallToolResult result;
-    try {
-      result = call("throws", McpPayments.paymentMeta(payment));
-    } catch (McpError e) {
-      result = null; // the SDK may report a handler's exception as a JSON-RPC error
-    }
-
-    if (result != null) {
-      assertThat(result.isError()).isTrue();
-      assertThat(McpPayments.paymentResponse(result)).isEmpty();
-    }
+    // The SDK reports a tool's exception as it does for any tool: a JSON-RPC error.
+    assertThatThrownBy(() -> call("throws", McpPayments.paymentMeta(payment)))
+        .isInstanceOf(McpError.class)
+        .hasMessageContaining("the tool broke");
     assertThat(runs("throws")).isEqualTo(1);
     assertThat(market.sellerBalance()).isEqualTo(before);
+
+    // Nothing was charged, so the same payment pays the retry, once.
+    CallToolResult retry = call("throws", McpPayments.paymentMeta(payment));
+    assertThat(textOf(retry)).isEqualTo("fixed");
+    assertThat(McpPayments.paymentResponse(retry)).isPresent();
+    assertThat(market.sellerBalance().subtract(before)).isEqualTo(PRICE);
+  }
+
+  @Test
+  void anExactPermit2PaymentPays() {
+    BigInteger before = market.sellerBalance();
+    PaymentPayload payment = pay("permit2_weather");
+    assertThat(payment.accepted().extra()).containsEntry("assetTransferMethod", "permit2");
+
+    CallToolResult result = call("permit2_weather", McpPayments.paymentMeta(payment));
+
+    assertThat(textOf(result)).isEqualTo("sunny via Permit2");
+    assertThat(McpPayments.paymentResponse(result).orElseThrow().success()).isTrue();
+    assertThat(market.sellerBalance().subtract(before)).isEqualTo(PRICE);
+  }
+
+  @Test
+  void aToolWithAnOutputSchemaStillAsksForPaymentInStructuredContent() {
+    CallToolResult unpaid = call("structured", null);
+    assertThat(McpPayments.paymentRequired(unpaid)).isPresent();
+    assertThat(runs("structured")).isZero();
+
+    CallToolResult paid = call("structured", McpPayments.paymentMeta(pay("structured")));
+    assertThat(paid.structuredContent()).isEqualTo(Map.of("temp", 20));
+    assertThat(McpPayments.paymentResponse(paid)).isPresent();
   }
 
   @Test
@@ -468,7 +547,43 @@ class McpPaywallIT {
     assertThat(market.sellerBalance().subtract(before)).isEqualTo(PRICE);
   }
 
+  @Test
+  void anUptoToolChargesWhatItStates() {
+    BigInteger before = market.sellerBalance();
+    PaymentPayload payment = payUpto("metered");
+    assertThat(payment.accepted().amount().value()).isEqualTo(BigInteger.valueOf(50_000));
+
+    CallToolResult result = call("metered", McpPayments.paymentMeta(payment));
+
+    assertThat(textOf(result)).isEqualTo("used 2500");
+    assertThat(McpPayments.paymentResponse(result).orElseThrow().success()).isTrue();
+    // The statement is the paywall's business, not the client's.
+    assertThat(result.meta()).doesNotContainKey(McpPaywall.SETTLEMENT_OVERRIDE_META);
+    assertThat(market.sellerBalance().subtract(before)).isEqualTo(BigInteger.valueOf(2500));
+  }
+
+  @Test
+  void anUptoToolStatingMoreThanTheCeilingChargesNothingAndReturnsNoContent() {
+    BigInteger before = market.sellerBalance();
+    PaymentPayload payment = payUpto("overcharging");
+
+    CallToolResult result = call("overcharging", McpPayments.paymentMeta(payment));
+
+    assertThat(result.isError()).isTrue();
+    assertThat(result.toString()).doesNotContain("greedy content");
+    assertThat(McpPayments.paymentResponse(result)).isEmpty();
+    assertThat(market.sellerBalance()).isEqualTo(before);
+  }
+
   // --- helpers
+
+  private PaymentPayload payUpto(String tool) {
+    PaymentRequired required = McpPayments.paymentRequired(call(tool, null)).orElseThrow();
+    PaymentRequirements offered = required.accepts().get(0);
+    assertThat(offered.scheme()).isEqualTo("upto");
+    return PaymentPayload.of(
+        required.resource(), offered, UptoEvmClient.of(market.buyer()).createPayload(2, offered));
+  }
 
   private void assertRefused(Map<String, Object> meta, String problem) {
     CallToolResult result = call("weather", meta);
