@@ -14,13 +14,16 @@ import java.util.Optional;
  *
  * @param result the tool's result (the paid retry's, when a payment was made)
  * @param payment what was paid, or {@code null} when nothing was
- * @param receipt the settlement receipt the server sent in {@code
- *     _meta["x402/payment-response"]}, or {@code null}
+ * @param receipt the settlement receipt the server sent in {@code _meta["x402/payment-response"]},
+ *     or {@code null}
  * @param charge what the payment cost as the payer counts it (authorised and charged: they differ
  *     for {@code upto}), or {@code null} when nothing was paid
  */
 public record PaidToolResult(
-    McpSchema.CallToolResult result, PlannedPayment payment, SettleResponse receipt, Charge charge) {
+    McpSchema.CallToolResult result,
+    PlannedPayment payment,
+    SettleResponse receipt,
+    Charge charge) {
   /** Validates the fields. */
   public PaidToolResult {
     Objects.requireNonNull(result, "result");

@@ -4,14 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
-import io.x402j.client.Charge;
 import io.x402j.client.Payer;
 import io.x402j.client.PaymentAuthorization;
 import io.x402j.client.PaymentRefusedException;
-import io.x402j.client.PlannedPayment;
 import io.x402j.core.X402Exception;
-import io.x402j.core.support.Text;
-import io.x402j.core.wire.SettleResponse;
 import io.x402j.mcp.internal.ToolChallenges;
 import io.x402j.mcp.internal.ToolPayments;
 import java.net.URI;
@@ -120,48 +116,10 @@ public final class PayingMcpClient implements AutoCloseable {
     McpSchema.CallToolResult answer;
     try {
       answer = client.callTool(paid);
-    } catch (McpError e) {
-      Optional<ObjectNode> again = ToolChallenges.of(e);
-      if (again.isPresent()) {
-        throw payments.askedAgain(request.name(), authorization, again.get(), null);
-      }
-      Charge charge = payer.paid(authorization, 500, null);
-      throw new McpPaymentException(
-          "tool "
-              + Text.quote(request.name())
-              + " was paid ("
-              + authorization.payment().describe()
-              + ") and answered with an error: "
-              + Text.quote(e.getMessage()),
-          authorization.payment(),
-          charge,
-          null,
-          e);
     } catch (RuntimeException e) {
-      // No answer (a timeout, a closed connection): the payment may have been settled, so it keeps
-      // counting at its full amount, as a paid HTTP request that got no answer.
-      throw new McpPaymentException(
-          "tool "
-              + Text.quote(request.name())
-              + " was paid ("
-              + authorization.payment().describe()
-              + ") and the call got no answer: "
-              + Text.quote(e.getMessage()),
-          authorization.payment(),
-          null,
-          null,
-          e);
+      throw payments.paidFailure(request.name(), authorization, e);
     }
-    Optional<ObjectNode> again = ToolChallenges.of(answer);
-    if (again.isPresent()) {
-      throw payments.askedAgain(
-          request.name(), authorization, again.get(), payments.receipt(answer).orElse(null));
-    }
-    SettleResponse receipt = payments.receipt(answer).orElse(null);
-    PlannedPayment payment = authorization.payment();
-    Charge charge =
-        payer.paid(authorization, Boolean.TRUE.equals(answer.isError()) ? 500 : 200, receipt);
-    return new PaidToolResult(answer, payment, receipt, charge);
+    return payments.paidAnswer(request.name(), authorization, answer);
   }
 
   /** Closes the MCP client. */

@@ -11,6 +11,7 @@ import io.x402j.core.X402Exception;
 import io.x402j.core.support.Text;
 import io.x402j.core.wire.HeaderCodec;
 import io.x402j.core.wire.PaymentHeader;
+import io.x402j.mcp.McpPayments;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -25,10 +26,11 @@ import java.util.Optional;
  *
  * <p>What counts as a payment request: a tool result with {@code isError: true} whose {@code
  * structuredContent} (else the JSON text of {@code content[0]}) is an object naming {@code
- * x402Version} or {@code accepts}; or a JSON-RPC error with code 402 whose {@code data} is that
- * object (or code -32042 carrying it under {@code data.x402}, as the TypeScript client also
- * accepts). Anything else is an ordinary answer. A message that claims to be one but is not a
- * readable x402 version is refused here; its fields are checked by the payer's strict decoder.
+ * x402Version} or {@code accepts} (or wraps one as {@code {"x402/error": {code: 402, data}}}, as
+ * older TypeScript servers do); or a JSON-RPC error with code 402 whose {@code data} is that object
+ * (or code -32042 carrying it under {@code data.x402}, as the TypeScript client also accepts).
+ * Anything else is an ordinary answer. A message that claims to be one but is not a readable x402
+ * version is refused here; its fields are checked by the payer's strict decoder.
  */
 public final class ToolChallenges {
   /** The largest PaymentRequired read, in characters of JSON. */
@@ -36,6 +38,7 @@ public final class ToolChallenges {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int URL_ELICITATION_REQUIRED = -32042;
+  private static final String ERROR_WRAPPER = "x402/error";
 
   private ToolChallenges() {}
 
@@ -70,7 +73,7 @@ public final class ToolChallenges {
       return Optional.empty();
     }
     JsonNode data = tree(rpc.data());
-    if (rpc.code() == 402) {
+    if (rpc.code() == McpPayments.PAYMENT_REQUIRED_CODE) {
       return candidate(data);
     }
     if (rpc.code() == URL_ELICITATION_REQUIRED && data != null && data.isObject()) {
@@ -150,8 +153,19 @@ public final class ToolChallenges {
 
   private static Optional<ObjectNode> candidate(Object value) {
     JsonNode node = value instanceof JsonNode n ? n : tree(value);
-    if (node instanceof ObjectNode object && (object.has("x402Version") || object.has("accepts"))) {
+    if (!(node instanceof ObjectNode object)) {
+      return Optional.empty();
+    }
+    if (object.has("x402Version") || object.has("accepts")) {
       return Optional.of(object);
+    }
+    // The wrapper older servers send: {"x402/error": {"code": 402, "message", "data"}}.
+    JsonNode wrapper = object.get(ERROR_WRAPPER);
+    if (wrapper != null
+        && wrapper.path("code").isIntegralNumber()
+        && wrapper.path("code").asInt() == McpPayments.PAYMENT_REQUIRED_CODE
+        && wrapper.get("data") instanceof ObjectNode data) {
+      return Optional.of(data);
     }
     return Optional.empty();
   }

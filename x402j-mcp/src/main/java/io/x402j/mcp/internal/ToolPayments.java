@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.x402j.client.Charge;
 import io.x402j.client.Payer;
@@ -16,8 +17,9 @@ import io.x402j.core.wire.HeaderCodec;
 import io.x402j.core.wire.MalformedMessageException;
 import io.x402j.core.wire.PaymentHeader;
 import io.x402j.core.wire.SettleResponse;
-import io.x402j.core.wire.WireCodec;
 import io.x402j.mcp.McpPaymentException;
+import io.x402j.mcp.McpPayments;
+import io.x402j.mcp.PaidToolResult;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,19 +34,12 @@ import org.slf4j.LoggerFactory;
  * read the receipt, and turn a second payment request into an error. Not part of the x402j API.
  */
 public final class ToolPayments {
-  /** The {@code _meta} key of the payment sent with a paid call. */
-  public static final String PAYMENT_META = "x402/payment";
-
-  /** The {@code _meta} key of the settlement receipt of a paid call. */
-  public static final String PAYMENT_RESPONSE_META = "x402/payment-response";
-
   /** The server name used when none is given. */
   public static final URI DEFAULT_SERVER = URI.create("mcp://mcp-server");
 
   private static final Logger LOG = LoggerFactory.getLogger(ToolPayments.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HeaderCodec HEADERS = HeaderCodec.standard();
-  private static final WireCodec WIRE = WireCodec.standard();
 
   private final Payer payer;
   private final URI server;
@@ -77,7 +72,7 @@ public final class ToolPayments {
 
   /** Whether the caller already put a payment in the request. */
   public static boolean carriesPayment(McpSchema.CallToolRequest request) {
-    return request.meta() != null && request.meta().containsKey(PAYMENT_META);
+    return request.meta() != null && request.meta().containsKey(McpPayments.PAYMENT_META);
   }
 
   /**
@@ -107,24 +102,26 @@ public final class ToolPayments {
   /** {@code request} with the signed payment added to its {@code _meta}, all else kept. */
   public McpSchema.CallToolRequest withPayment(
       McpSchema.CallToolRequest request, PaymentAuthorization authorization) {
-    PaymentHeader header =
-        authorization.headerName().equals(PaymentHeader.X_PAYMENT.headerName())
-            ? PaymentHeader.X_PAYMENT
-            : PaymentHeader.PAYMENT_SIGNATURE;
-    Map<String, Object> payload;
-    try {
-      payload =
-          JSON.readValue(
-              HEADERS.json(header, authorization.headerValue()), new TypeReference<>() {});
-    } catch (JsonProcessingException e) {
-      // The payer encoded it: unreadable would be a bug, not the server's doing.
-      throw new IllegalStateException("the signed payment is not JSON", e);
-    }
     Map<String, Object> meta = new LinkedHashMap<>();
     if (request.meta() != null) {
       meta.putAll(request.meta());
     }
-    meta.put(PAYMENT_META, payload);
+    if (authorization.headerName().equals(PaymentHeader.X_PAYMENT.headerName())) {
+      // A v1 payment (McpPayments speaks v2): the X-PAYMENT JSON as it is.
+      try {
+        meta.put(
+            McpPayments.PAYMENT_META,
+            JSON.readValue(
+                HEADERS.json(PaymentHeader.X_PAYMENT, authorization.headerValue()),
+                new TypeReference<Map<String, Object>>() {}));
+      } catch (JsonProcessingException e) {
+        // The payer encoded it: unreadable would be a bug, not the server's doing.
+        throw new IllegalStateException("the signed payment is not JSON", e);
+      }
+    } else {
+      meta.putAll(
+          McpPayments.paymentMeta(HEADERS.decodePaymentSignature(authorization.headerValue())));
+    }
     return new McpSchema.CallToolRequest(request.name(), request.arguments(), meta);
   }
 
@@ -133,19 +130,10 @@ public final class ToolPayments {
    * unreadable one is logged and counts as none.
    */
   public Optional<SettleResponse> receipt(McpSchema.CallToolResult result) {
-    Map<String, Object> meta = result.meta();
-    Object value = meta == null ? null : meta.get(PAYMENT_RESPONSE_META);
-    if (value == null) {
-      return Optional.empty();
-    }
     try {
-      return Optional.of(WIRE.decodeSettleResponse(JSON.writeValueAsString(value)));
-    } catch (MalformedMessageException | JsonProcessingException e) {
-      LOG.warn(
-          "the receipt in _meta[{}] from {} is unreadable: {}",
-          PAYMENT_RESPONSE_META,
-          server,
-          Text.quote(e.getMessage()));
+      return McpPayments.paymentResponse(result);
+    } catch (MalformedMessageException e) {
+      LOG.warn("the receipt from {} is unreadable: {}", server, Text.quote(e.getMessage()));
       return Optional.empty();
     }
   }
@@ -155,7 +143,10 @@ public final class ToolPayments {
    * payment keeps counting as spent), and the error says what was paid and the server's reason.
    */
   public McpPaymentException askedAgain(
-      String tool, PaymentAuthorization authorization, ObjectNode required, SettleResponse receipt) {
+      String tool,
+      PaymentAuthorization authorization,
+      ObjectNode required,
+      SettleResponse receipt) {
     Charge charge = payer.paid(authorization, 402, receipt);
     Optional<String> reason = ToolChallenges.reason(required);
     if (reason.isEmpty() && receipt != null && receipt.errorReason() != null) {
@@ -175,5 +166,66 @@ public final class ToolPayments {
         charge,
         receipt,
         null);
+  }
+
+  /**
+   * What the paid retry's answer means: the result with what was paid, or (thrown) the error for a
+   * second payment request. Tells the payer how the call ended either way.
+   *
+   * @throws McpPaymentException when the answer asks for payment again
+   */
+  public PaidToolResult paidAnswer(
+      String tool, PaymentAuthorization authorization, McpSchema.CallToolResult answer) {
+    Optional<ObjectNode> again = ToolChallenges.of(answer);
+    SettleResponse receipt = receipt(answer).orElse(null);
+    if (again.isPresent()) {
+      throw askedAgain(tool, authorization, again.get(), receipt);
+    }
+    // The payer's hooks take an HTTP status: a tool error reads as a failed request.
+    Charge charge =
+        payer.paid(authorization, Boolean.TRUE.equals(answer.isError()) ? 500 : 200, receipt);
+    return new PaidToolResult(answer, authorization.payment(), receipt, charge);
+  }
+
+  /**
+   * The error for a paid retry that failed with {@code failure} instead of answering: a 402 error
+   * asking again, another JSON-RPC error (the payer is told), or no answer at all (the payment
+   * keeps counting at its full amount: it may have been settled).
+   */
+  public McpPaymentException paidFailure(
+      String tool, PaymentAuthorization authorization, Throwable failure) {
+    if (failure instanceof McpError error) {
+      Optional<ObjectNode> again = ToolChallenges.of(error);
+      if (again.isPresent()) {
+        return askedAgain(tool, authorization, again.get(), null);
+      }
+      Charge charge = payer.paid(authorization, 500, null);
+      return new McpPaymentException(
+          "tool "
+              + Text.quote(tool)
+              + " at "
+              + server
+              + " was paid ("
+              + authorization.payment().describe()
+              + ") and answered with an error: "
+              + Text.quote(error.getMessage()),
+          authorization.payment(),
+          charge,
+          null,
+          error);
+    }
+    return new McpPaymentException(
+        "tool "
+            + Text.quote(tool)
+            + " at "
+            + server
+            + " was paid ("
+            + authorization.payment().describe()
+            + ") and the call got no answer: "
+            + Text.quote(String.valueOf(failure.getMessage())),
+        authorization.payment(),
+        null,
+        null,
+        failure);
   }
 }
