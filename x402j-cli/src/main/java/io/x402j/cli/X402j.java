@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       DevnetCommand.class,
       FacilitatorCommand.class,
       GatewayCommand.class,
+      McpGatewayCommand.class,
       PayCommand.class,
       InspectCommand.class,
       McpCommand.class,

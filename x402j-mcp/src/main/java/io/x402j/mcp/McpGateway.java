@@ -213,7 +213,7 @@ public final class McpGateway implements AutoCloseable {
     Map<String, Object> meta = null;
     if (request.meta() != null) {
       meta = new LinkedHashMap<>(request.meta());
-      meta.remove(PAYMENT_META);
+      meta.remove(McpPayments.PAYMENT_META);
       if (meta.isEmpty()) {
         meta = null;
       }
@@ -229,9 +229,6 @@ public final class McpGateway implements AutoCloseable {
           .build();
     }
   }
-
-  /** The key of the payment in a call's {@code _meta} (never forwarded). */
-  static final String PAYMENT_META = "x402/payment";
 
   private void upstreamToolsChanged(List<Tool> tools) {
     McpSyncServer s = server;

@@ -1,0 +1,303 @@
+package io.x402j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.x402j.gateway.GatewayConfig;
+import io.x402j.gateway.GatewayConfig.AssetSpec;
+import io.x402j.mcp.McpGateway;
+import io.x402j.mcp.McpGatewayConfig;
+import io.x402j.mcp.McpGatewayConfig.ToolSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code x402j mcp-gateway}: sells an existing MCP server's tools. The flags (or {@code --config
+ * FILE}) become a {@link McpGatewayConfig}, which starts the {@link McpGateway}: over stdio (stdout
+ * then carries only MCP; everything else goes to stderr) or, with {@code --port}, over streamable
+ * HTTP at {@code http://127.0.0.1:PORT/mcp}.
+ */
+@Command(
+    name = "mcp-gateway",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs an MCP server that offers every tool of an upstream MCP server and charges for the"
+          + " tools you price (x402 over MCP); the others pass through free. Unpaid calls of"
+          + " priced tools never reach the upstream; a tool that fails is not charged.",
+      "Either give --config FILE, or the flags below, e.g. --upstream-command \"node server.js\""
+          + " --tool \"get_forecast=$0.01\". A bare number is atomic units of the token.",
+      "Over stdio (the default) stdout carries only MCP; logs and the upstream's stderr go to"
+          + " stderr. With --port it serves http://127.0.0.1:PORT/mcp and prints one JSON line."
+    })
+final class McpGatewayCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  /** The MCP channel in stdio mode (tests replace them). */
+  InputStream stdin = System.in;
+
+  PrintStream stdout = System.out;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "YAML or JSON configuration.")
+  Path configFile;
+
+  @Option(
+      names = "--upstream-command",
+      paramLabel = "\"CMD ARGS…\"",
+      description =
+          "The MCP server to sell, started as a child and spoken to over its stdio (split like a"
+              + " shell's plain words; quotes group, nothing is expanded).")
+  String upstreamCommand;
+
+  @Option(
+      names = "--upstream-url",
+      paramLabel = "URL",
+      description = "Or the MCP server to sell over streamable HTTP, e.g. http://host:3000/mcp.")
+  String upstreamUrl;
+
+  @Option(
+      names = "--tool",
+      paramLabel = "\"NAME=PRICE\"",
+      description =
+          "A priced tool; repeat for more. PRICE upto:N is a ceiling (the upstream's result"
+              + " states what it used).")
+  List<String> tools;
+
+  @Option(names = "--facilitator", paramLabel = "URL", description = "The facilitator.")
+  String facilitator;
+
+  @Option(
+      names = "--facilitator-token-env",
+      paramLabel = "VAR",
+      description = "Environment variable holding the facilitator's bearer token.")
+  String facilitatorTokenEnv;
+
+  @Option(
+      names = "--network",
+      paramLabel = "NETWORK",
+      description = "e.g. eip155:84532 or solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1.")
+  String network;
+
+  @Option(
+      names = "--v1-name",
+      paramLabel = "NAME",
+      description = "Protocol v1 name for a network x402j does not know.")
+  String v1Name;
+
+  @Option(
+      names = "--pay-to",
+      paramLabel = "ADDRESS",
+      description = "Who is paid: an 0x address, or the base58 owner on Solana.")
+  String payTo;
+
+  @Option(
+      names = "--asset",
+      paramLabel = "ADDRESS",
+      description = "The token, a mint on Solana (default: the network's USDC).")
+  String asset;
+
+  @Option(
+      names = "--asset-name",
+      paramLabel = "NAME",
+      description = "The token's EIP-712 name (EVM only).")
+  String assetName;
+
+  @Option(
+      names = "--asset-version",
+      paramLabel = "VERSION",
+      description = "The token's EIP-712 version (EVM only).")
+  String assetVersion;
+
+  @Option(
+      names = "--asset-decimals",
+      paramLabel = "N",
+      description = "The token's decimals; allows $ prices in it.")
+  String assetDecimals;
+
+  @Option(names = "--asset-symbol", paramLabel = "SYMBOL", description = "The token's symbol.")
+  String assetSymbol;
+
+  @Option(
+      names = "--asset-transfer-method",
+      paramLabel = "eip3009|permit2",
+      description = "How exact EVM tools are paid (default eip3009; permit2: any ERC-20).")
+  String assetTransferMethod;
+
+  @Option(
+      names = "--also-accept",
+      paramLabel = "\"network=N,pay-to=ADDR[,asset=TOKEN,...]\"",
+      description = "Also sell every tool on this network (and token); repeat for more.")
+  List<String> alsoAccept;
+
+  @Option(
+      names = "--max-timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "60",
+      description = "How long payers have to pay (default ${DEFAULT-VALUE}).")
+  String maxTimeoutSeconds;
+
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      description =
+          "Serve over streamable HTTP at http://127.0.0.1:PORT/mcp (0: any free port) instead of"
+              + " stdio.")
+  String port;
+
+  /** The configuration the flags or the file describe. */
+  McpGatewayConfig config(Map<String, String> env) throws IOException {
+    if (configFile != null) {
+      if (upstreamCommand != null
+          || upstreamUrl != null
+          || tools != null
+          || network != null
+          || payTo != null
+          || alsoAccept != null) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--config cannot be combined with --upstream-command, --upstream-url, --tool,"
+                + " --network, --pay-to or --also-accept");
+      }
+      return McpGatewayConfig.load(configFile, env);
+    }
+    List<String> missing = new ArrayList<>();
+    if (upstreamCommand == null && upstreamUrl == null) {
+      missing.add("--upstream-command or --upstream-url");
+    }
+    if (facilitator == null) {
+      missing.add("--facilitator");
+    }
+    if (network == null) {
+      missing.add("--network");
+    }
+    if (payTo == null) {
+      missing.add("--pay-to");
+    }
+    if (tools == null || tools.isEmpty()) {
+      missing.add("--tool");
+    }
+    if (!missing.isEmpty()) {
+      throw new ParameterException(
+          spec.commandLine(), "missing " + String.join(", ", missing) + " (or give --config FILE)");
+    }
+    if (upstreamCommand != null && upstreamUrl != null) {
+      throw new ParameterException(
+          spec.commandLine(), "give --upstream-command or --upstream-url, not both");
+    }
+    try {
+      Integer decimals = GatewayConfig.DECIMALS.parse("--asset-decimals", assetDecimals, null);
+      List<ToolSpec> specs = new ArrayList<>();
+      for (String t : tools) {
+        specs.add(McpGatewayConfig.TOOL.parse("--tool", t));
+      }
+      List<GatewayConfig.OfferSpec> also = new ArrayList<>();
+      if (alsoAccept != null) {
+        for (String a : alsoAccept) {
+          also.add(GatewayConfig.ALSO_ACCEPT.parse("--also-accept", a));
+        }
+      }
+      if (asset == null && (assetName != null || assetVersion != null || assetDecimals != null)) {
+        throw new IllegalArgumentException(
+            "--asset-name, --asset-version and --asset-decimals need the token's address, --asset");
+      }
+      return new McpGatewayConfig(
+          upstreamCommand == null
+              ? null
+              : McpGatewayConfig.COMMAND.parse("--upstream-command", upstreamCommand),
+          upstreamUrl == null ? null : McpGatewayConfig.URL.parse("--upstream-url", upstreamUrl),
+          port == null ? null : GatewayConfig.PORT.parse("--port", port),
+          specs,
+          GatewayConfig.URL.parse("--facilitator", facilitator),
+          facilitatorTokenEnv,
+          GatewayConfig.NETWORK.parse("--network", network),
+          v1Name,
+          GatewayConfig.PAY_TO.parse("--pay-to", payTo),
+          asset == null
+              ? null
+              : new AssetSpec(
+                  GatewayConfig.ASSET.parse("--asset", asset),
+                  assetName,
+                  assetVersion,
+                  decimals,
+                  assetSymbol),
+          GatewayConfig.MAX_TIMEOUT_SECONDS.parse("--max-timeout", maxTimeoutSeconds),
+          also,
+          assetTransferMethod == null
+              ? null
+              : GatewayConfig.ASSET_TRANSFER_METHOD.parse(
+                  "--asset-transfer-method", assetTransferMethod));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, String> env = System.getenv();
+    McpGatewayConfig config = config(env);
+    McpGateway.Builder builder = config.gateway(env);
+    boolean stdio = config.port() == null;
+    PrintStream channel = stdout;
+    PrintStream console = System.err;
+    if (stdio) {
+      // stdout is the MCP channel: whatever else would print there goes to stderr instead
+      if (channel == System.out) {
+        System.setOut(System.err);
+      }
+      builder.stdio(stdin, channel);
+    } else {
+      builder.http(config.port());
+    }
+    McpGateway gateway;
+    try {
+      gateway = builder.start();
+    } catch (IllegalStateException e) {
+      // the upstream could not be started or reached, or the port bound: a clear message
+      throw new IOException(e.getMessage(), e);
+    }
+    Thread hook =
+new Thread(gateway::close, "x402j-mcp-gateway-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    ObjectNode line = new ObjectMapper().createObjectNode();
+    gateway.url().ifPresent(u -> line.put("url", u));
+    line.put("transport", stdio ? "stdio" : "streamable-http");
+    line.put(
+        "upstream",
+        config.upstreamCommand() != null
+            ? String.join(" ", config.upstreamCommand())
+            : config.upstreamUrl().toString());
+    ArrayNode list = line.putArray("tools");
+    for (ToolSpec t : config.tools()) {
+      list.addObject()
+          .put("name", t.name())
+          .put("price", (t.scheme().equals("upto") ? "upto:" : "") + t.price());
+    }
+    if (stdio) {
+      console.println(line); // stdout is MCP's
+      console.flush();
+      gateway.closed().join(); // the client closed our stdin
+      gateway.close();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // already stopping
+      }
+      return 0;
+    }
+    spec.commandLine().getOut().println(line);
+    spec.commandLine().getOut().flush();
+    new CountDownLatch(1).await(); // until interrupted (the shutdown hook closes the gateway)
+    return 0;
+  }
+}

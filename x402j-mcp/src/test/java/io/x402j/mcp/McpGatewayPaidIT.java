@@ -1,0 +1,163 @@
+package io.x402j.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.x402j.core.wire.HeaderCodec;
+import io.x402j.core.wire.PaymentPayload;
+import io.x402j.core.wire.PaymentRequired;
+import io.x402j.core.wire.SettleResponse;
+import io.x402j.server.PaidRoute;
+import io.x402j.testkit.TestMarket;
+import java.math.BigInteger;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gateway selling an upstream's tools on the devnet, through an in-process x402j facilitator,
+ * over streamable HTTP; payments are signed by the buyer's exact EVM client.
+ */
+class McpGatewayPaidIT {
+  static final HeaderCodec HEADERS = HeaderCodec.standard();
+  static TestMarket market;
+  static McpGateway gateway;
+  static McpSyncClient client;
+
+  @BeforeAll
+  static void start() throws Exception {
+    market = TestMarket.start();
+    McpPaywall paywall =
+        McpPaywall.builder().facilitator(market.facilitator()).networks(market.networks()).build();
+    PaidRoute cent = PaidRoute.of("$0.01", market.network(), market.payTo());
+    gateway =
+        McpGateway.builder()
+            .upstreamCommand(TestUpstream.command())
+            .upstreamStderr(l -> {})
+            .price("weather", cent)
+            .price("broken", cent)
+            .price("throws", cent)
+            .seller(paywall::sell)
+            .http(0)
+            .start();
+    client = McpGatewayProxyIT.client(gateway.url().orElseThrow(), t -> {});
+  }
+
+  @AfterAll
+  static void stop() {
+    if (client != null) {
+      client.close();
+    }
+    if (gateway != null) {
+      gateway.close();
+    }
+    if (market != null) {
+      market.close();
+    }
+  }
+
+  static CallToolRequest call(String name, Map<String, Object> arguments, Map<String, Object> meta) {
+    return CallToolRequest.builder(name).arguments(arguments).meta(meta).build();
+  }
+
+  /** The upstream's count of calls of {@code tool}. */
+  static int upstreamCalls(String tool) {
+    CallToolResult counts = client.callTool(call("calls", Map.of(), null));
+    Object n = ((Map<?, ?>) counts.structuredContent()).get(tool);
+    return n == null ? 0 : ((Number) n).intValue();
+  }
+
+  /** The {@code _meta} of a paid retry: the buyer's payment for the first offer. */
+  static Map<String, Object> pay(PaymentRequired offer) {
+    String signature = market.payV2(HEADERS.encodePaymentRequired(offer));
+    PaymentPayload payment = HEADERS.decodePaymentSignature(signature);
+    return new LinkedHashMap<>(McpPayments.paymentMeta(payment));
+  }
+
+  static PaymentRequired unpaid(String tool, Map<String, Object> arguments) {
+    CallToolResult result = client.callTool(call(tool, arguments, null));
+    assertThat(result.isError()).isTrue();
+    return McpPayments.paymentRequired(result).orElseThrow();
+  }
+
+  @Test
+  void anUnpaidCallOfAPricedToolGetsPaymentRequiredAndNeverReachesTheUpstream() {
+    int before = upstreamCalls("weather");
+    PaymentRequired required = unpaid("weather", Map.of("city", "Porto"));
+    assertThat(required.resource().url()).isEqualTo("mcp://tool/weather");
+    assertThat(required.accepts()).hasSize(1);
+    assertThat(required.accepts().get(0).amount().value()).isEqualTo(BigInteger.valueOf(10_000));
+    assertThat(upstreamCalls("weather")).isEqualTo(before);
+  }
+
+  @Test
+  void aPaidCallRunsTheToolAndAnswersWithTheReceiptAndMovesTheMoney() {
+    BigInteger before = market.sellerBalance();
+    Map<String, Object> meta = pay(unpaid("weather", Map.of("city", "Porto")));
+    meta.put("trace", "kept");
+
+    CallToolResult result = client.callTool(call("weather", Map.of("city", "Porto"), meta));
+
+    assertThat(result.isError()).isNotEqualTo(Boolean.TRUE);
+    assertThat(McpGatewayProxyIT.text(result)).isEqualTo("sunny in Porto");
+    assertThat(result.structuredContent()).isEqualTo(Map.of("city", "Porto"));
+    SettleResponse receipt = McpPayments.paymentResponse(result).orElseThrow();
+    assertThat(receipt.success()).isTrue();
+    assertThat(receipt.payer()).isEqualToIgnoringCase(market.buyer().address().toString());
+    assertThat(market.sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(10_000)));
+  }
+
+  @Test
+  void onePaymentBuysOneCall() {
+    Map<String, Object> meta = pay(unpaid("weather", Map.of("city", "Lisbon")));
+    CallToolResult first = client.callTool(call("weather", Map.of("city", "Lisbon"), meta));
+    assertThat(McpPayments.paymentResponse(first)).isPresent();
+    int calls = upstreamCalls("weather");
+    BigInteger balance = market.sellerBalance();
+
+    CallToolResult replay = client.callTool(call("weather", Map.of("city", "Lisbon"), meta));
+
+    assertThat(replay.isError()).isTrue();
+    assertThat(McpPayments.paymentRequired(replay)).isPresent();
+    assertThat(upstreamCalls("weather")).isEqualTo(calls);
+    assertThat(market.sellerBalance()).isEqualTo(balance);
+  }
+
+  @Test
+  void aFailingUpstreamToolIsNotCharged() {
+    BigInteger before = market.sellerBalance();
+    Map<String, Object> meta = pay(unpaid("broken", Map.of()));
+
+    CallToolResult failed = client.callTool(call("broken", Map.of(), meta));
+
+    assertThat(failed.isError()).isTrue();
+    assertThat(McpPayments.paymentRequired(failed)).isEmpty();
+    assertThat(McpGatewayProxyIT.text(failed)).isEqualTo("the tool failed");
+    assertThat(McpPayments.paymentResponse(failed)).isEmpty();
+
+    int thrown = upstreamCalls("throws");
+    Map<String, Object> meta2 = pay(unpaid("throws", Map.of()));
+    try {
+      client.callTool(call("throws", Map.of(), meta2));
+    } catch (RuntimeException expected) {
+      assertThat(expected.getMessage()).contains("bad city");
+    }
+    assertThat(upstreamCalls("throws")).isEqualTo(thrown + 1);
+    assertThat(market.sellerBalance()).isEqualTo(before);
+  }
+
+  @Test
+  void freeToolsStayFreeBesidePricedOnes() {
+    CallToolResult echo = client.callTool(call("echo", Map.of("text", "hi"), null));
+    assertThat(echo.isError()).isNotEqualTo(Boolean.TRUE);
+    assertThat(McpGatewayProxyIT.text(echo)).isEqualTo("echo: hi");
+    assertThat(client.listTools().tools())
+        .extracting(t -> t.name())
+        .containsAll(List.of("echo", "weather", "broken", "calls"));
+  }
+}
