@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code x402j mcp}, the agent's wallet, driven over stdio by the official TypeScript MCP client
- * as an agent would, paying the official {@code @x402/express} server ($0.01 for {@code GET
- * /weather}, settled through the x402j facilitator on a devnet mirroring Base Sepolia) through
- * {@code x402_fetch}, within and beyond its budget.
+ * {@code x402j mcp}, the agent's wallet, driven over stdio by the official TypeScript MCP client as
+ * an agent would, paying the official {@code @x402/express} server ($0.01 for {@code GET /weather},
+ * settled through the x402j facilitator on a devnet mirroring Base Sepolia) through {@code
+ * x402_fetch}, within and beyond its budget.
  */
 class McpAgentInteropIT {
   static final BigInteger PRICE = BigInteger.valueOf(10_000);
@@ -72,7 +72,9 @@ class McpAgentInteropIT {
   JsonNode agent(ObjectNode... steps) throws Exception {
     JsonNode seen = OfficialMcp.client(wallet(), Map.of("X402J_PRIVATE_KEY", buyerKey()), steps);
     String all = seen.toString().toLowerCase(java.util.Locale.ROOT);
-    assertThat(all).as("the key never appears").doesNotContain(buyerKey().toLowerCase().substring(2));
+    assertThat(all)
+        .as("the key never appears")
+        .doesNotContain(buyerKey().toLowerCase().substring(2));
     return seen;
   }
 

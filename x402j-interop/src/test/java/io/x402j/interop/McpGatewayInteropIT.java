@@ -29,9 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code x402j mcp-gateway} between the official TypeScript MCP SDK on both sides: the official
  * client ({@code mcp-client.mjs}, paying with the official {@code @x402/core} client) talks over
  * stdio to the gateway, which proxies an upstream MCP server written with the official SDK ({@code
- * mcp-upstream.mjs}, knowing nothing of x402) over stdio and sells its {@code weather}, {@code fail}
- * and {@code boom} tools for $0.01 each through the x402j facilitator on a devnet mirroring Base
- * Sepolia.
+ * mcp-upstream.mjs}, knowing nothing of x402) over stdio and sells its {@code weather}, {@code
+ * fail} and {@code boom} tools for $0.01 each through the x402j facilitator on a devnet mirroring
+ * Base Sepolia.
  */
 class McpGatewayInteropIT {
   static final BigInteger PRICE = BigInteger.valueOf(10_000);
@@ -96,8 +96,7 @@ class McpGatewayInteropIT {
   }
 
   JsonNode officialClient(ObjectNode... steps) throws Exception {
-    return OfficialMcp.client(
-        gateway(), market.info().requireAccount("buyer").privateKey(), steps);
+    return OfficialMcp.client(gateway(), market.info().requireAccount("buyer").privateKey(), steps);
   }
 
   record Balances(BigInteger buyer, BigInteger seller) {
@@ -222,7 +221,8 @@ class McpGatewayInteropIT {
         .isTrue();
     JsonNode replay = steps.path(1);
     assertThat(replay.path("payload")).isEqualTo(steps.path(0).path("payload"));
-    assertPaymentRequired(replay, "weather");
+    JsonNode refused = assertPaymentRequired(replay, "weather");
+    assertThat(refused.path("error").asText()).as("names why: " + refused).isNotBlank();
     assertThat(replay.path("result").path("_meta").has("x402/payment-response")).isFalse();
     assertThat(upstreamRan()).as("the tool ran once").containsExactly("weather");
     before.assertMoved(PRICE);
@@ -240,8 +240,7 @@ class McpGatewayInteropIT {
                     "http",
                     calls.toString());
         Started gateway =
-            Started.x402j(
-                gatewayCommand("--upstream-url", upstream.url(), "--port", "0"), dir)) {
+            Started.x402j(gatewayCommand("--upstream-url", upstream.url(), "--port", "0"), dir)) {
       JsonNode steps =
           OfficialMcp.client(
               OfficialMcp.http(gateway.url()),

@@ -100,8 +100,7 @@ final class OfficialMcp {
    */
   static JsonNode client(ObjectNode server, String buyerKey, ObjectNode... steps)
       throws IOException, InterruptedException {
-    return client(
-        server, buyerKey == null ? Map.of() : Map.of("X402J_TEST_KEY", buyerKey), steps);
+    return client(server, buyerKey == null ? Map.of() : Map.of("X402J_TEST_KEY", buyerKey), steps);
   }
 
   /**

@@ -90,7 +90,9 @@ class PayingMcpClientInteropIT {
             .networks(market.networks())
             .spendControls(SpendControls.builder().maxPerPaymentUsd(maxPerPaymentUsd).build())
             .build();
-    return PayingMcpClient.builder(client, payer).server(URI.create("mcp://official-seller")).build();
+    return PayingMcpClient.builder(client, payer)
+        .server(URI.create("mcp://official-seller"))
+        .build();
   }
 
   void assertPaidOnce(PaidToolResult paid, BigInteger buyerBefore, BigInteger sellerBefore)
@@ -103,15 +105,10 @@ class PayingMcpClientInteropIT {
     assertThat(paid.amount().orElseThrow().value()).isEqualTo(PRICE);
     assertThat(EvmAddress.parse(paid.payer().orElseThrow())).isEqualTo(market.buyer().address());
     assertThat(
-            market
-                .devnet()
-                .awaitReceipt(paid.transaction().orElseThrow())
-                .path("status")
-                .asText())
+            market.devnet().awaitReceipt(paid.transaction().orElseThrow()).path("status").asText())
         .isEqualTo("0x1");
     assertThat(Files.readAllLines(calls)).containsExactly("weather");
-    assertThat(market.balance(market.buyer().address()))
-        .isEqualTo(buyerBefore.subtract(PRICE));
+    assertThat(market.balance(market.buyer().address())).isEqualTo(buyerBefore.subtract(PRICE));
     assertThat(market.sellerBalance()).isEqualTo(sellerBefore.add(PRICE));
   }
 
