@@ -8,7 +8,6 @@ import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServer;
-import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpClientTransport;
@@ -19,6 +18,7 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.ListToolsResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
 import io.x402j.jetty.JettyServer;
+import io.x402j.mcp.internal.LoopbackHeaders;
 import io.x402j.mcp.internal.ProcessClientTransport;
 import io.x402j.server.PaidRoute;
 import java.io.FilterInputStream;
@@ -36,8 +36,8 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,7 +90,7 @@ public final class McpGateway implements AutoCloseable {
   private McpClientTransport upstreamTransport;
   private McpSyncClient upstream;
   private McpSyncServer server;
-  private JettyServer http;
+  private volatile JettyServer http;
 
   private McpGateway(Builder config) {
     this.config = config;
@@ -298,17 +298,7 @@ public final class McpGateway implements AutoCloseable {
           HttpServletStreamableServerTransportProvider.builder()
               .jsonMapper(json)
               .mcpEndpoint(ENDPOINT)
-              .httpHeaderValidator(
-                  DefaultServerTransportSecurityValidator.builder()
-                      .allowedHosts(
-                          config.port == 0
-                              ? List.of()
-                              : List.of(
-                                  "127.0.0.1:" + config.port,
-                                  "localhost:" + config.port,
-                                  "127.0.0.1",
-                                  "localhost"))
-                      .build())
+              .httpHeaderValidator(new LoopbackHeaders(() -> http == null ? -1 : http.port()))
               .build();
       var spec =
           McpServer.sync(transport)

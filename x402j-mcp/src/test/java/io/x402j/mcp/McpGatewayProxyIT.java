@@ -15,7 +15,9 @@ import io.modelcontextprotocol.spec.McpSchema.Tool;
 import io.x402j.core.Network;
 import io.x402j.jetty.JettyServer;
 import io.x402j.server.PaidRoute;
+import io.x402j.testkit.RawHttp;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -151,6 +153,37 @@ class McpGatewayProxyIT {
     assertThat(upstreamStderr).anyMatch(l -> l.contains("upstream noise on stderr"));
   }
 
+  static byte[] post(String host, String origin, String body) {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    String head =
+        "POST /mcp HTTP/1.1\r\nHost: "
+            + host
+            + "\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream"
+            + "\r\nContent-Length: "
+            + bytes.length
+            + "\r\n"
+            + (origin == null ? "" : "Origin: " + origin + "\r\n")
+            + "Connection: close\r\n\r\n";
+    return (head + body).getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aRequestNamingAnotherHostOrFromAWebPageIsRefused() throws Exception {
+    int port = URI.create(gateway.url().orElseThrow()).getPort();
+    RawHttp raw = new RawHttp("127.0.0.1", port);
+    String initialize =
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+            + "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
+            + "\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}";
+    assertThat(raw.exchange(post("127.0.0.1:" + port, null, initialize))).contains(" 200");
+    assertThat(raw.exchange(post("localhost:" + port, null, initialize))).contains(" 200");
+    // DNS rebinding: the browser names the attacker's host
+    assertThat(raw.exchange(post("evil.example:" + port, null, initialize))).contains(" 403");
+    // a cross-origin page posting to the loopback gateway
+    assertThat(raw.exchange(post("127.0.0.1:" + port, "https://evil.example", initialize)))
+        .contains(" 403");
+  }
+
   @Test
   void anUpstreamOverStreamableHttpIsProxiedToo() {
     JettyServer upstream = TestUpstream.http();
@@ -162,7 +195,11 @@ class McpGatewayProxyIT {
           client.callTool(call("weather", Map.of("city", "Porto")));
       assertThat(text(result)).isEqualTo("sunny in Porto");
     } finally {
-      upstream.close();
+      try {
+        upstream.close();
+      } catch (IllegalStateException streamsStillOpen) {
+        // the stop waited for the SDK's open event stream; the server is stopped all the same
+      }
     }
   }
 
