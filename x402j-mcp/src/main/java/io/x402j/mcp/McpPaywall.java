@@ -3,6 +3,7 @@ package io.x402j.mcp;
 import io.modelcontextprotocol.server.McpServerFeatures.AsyncToolSpecification;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.Tool;
 import io.x402j.core.NetworkRegistry;
 import io.x402j.core.facilitator.Facilitator;
 import io.x402j.mcp.internal.ToolCall;
@@ -49,7 +50,9 @@ import reactor.core.publisher.Mono;
  * exact on EVM (EIP-3009 or Permit2), {@code upto}, exact on Solana. An {@code upto} tool states
  * what it used with {@link #charging}; without a statement the whole ceiling is settled. Price
  * functions may {@code unwrap} the {@code CallToolRequest} from the gate request to price by
- * arguments. Immutable and thread-safe.
+ * arguments. A price with {@code settleBeforeHandler} settles before the tool runs, so such a tool
+ * is charged even when it fails (the route's choice, as over HTTP). A price without a description
+ * is described as the tool. Immutable and thread-safe.
  *
  * <pre>{@code
  * McpPaywall paywall = McpPaywall.builder().facilitator(facilitator).build();
@@ -95,7 +98,7 @@ public final class McpPaywall {
    */
   public SyncToolSpecification sell(SyncToolSpecification tool, PaidRoute price) {
     Objects.requireNonNull(tool, "tool");
-    check(tool.tool().name(), price);
+    PaidRoute priced = priced(tool.tool(), price);
     String name = tool.tool().name();
     return new SyncToolSpecification(
         tool.tool(),
@@ -104,7 +107,7 @@ public final class McpPaywall {
                 sale.call(
                     name,
                     request,
-                    price,
+                    priced,
                     r ->
                         CompletableFuture.completedFuture(tool.callHandler().apply(exchange, r)))));
   }
@@ -116,7 +119,7 @@ public final class McpPaywall {
    */
   public AsyncToolSpecification sell(AsyncToolSpecification tool, PaidRoute price) {
     Objects.requireNonNull(tool, "tool");
-    check(tool.tool().name(), price);
+    PaidRoute priced = priced(tool.tool(), price);
     String name = tool.tool().name();
     return new AsyncToolSpecification(
         tool.tool(),
@@ -126,7 +129,7 @@ public final class McpPaywall {
                     sale.call(
                         name,
                         request,
-                        price,
+                        priced,
                         r -> tool.callHandler().apply(exchange, r).toFuture())));
   }
 
@@ -144,11 +147,44 @@ public final class McpPaywall {
     return new CallToolResult(result.content(), result.isError(), result.structuredContent(), meta);
   }
 
-  /** Prices {@code price} once the way the gate will, so a bad price fails when sold. */
-  private void check(String name, PaidRoute price) {
-    Objects.requireNonNull(name, "tool name");
+  /**
+   * {@code price} for {@code tool}, described as the tool when it says nothing itself (as the
+   * TypeScript server: the tool's description, {@code application/json}); priced once the way the
+   * gate will, so that a bad price fails when sold.
+   */
+  private PaidRoute priced(Tool tool, PaidRoute price) {
+    Objects.requireNonNull(tool.name(), "tool name");
     Objects.requireNonNull(price, "price");
-    config.gateBuilder().routes(RouteTable.builder().route("POST /tool", price).build()).build();
+    if (!price.protocolV2()) {
+      throw new IllegalArgumentException(
+          "tool "
+              + tool.name()
+              + ": x402 over MCP is protocol v2, but its price is offered to v1 payers only");
+    }
+    PaidRoute described = price;
+    if (price.description().isEmpty() || price.mimeType().isEmpty()) {
+      PaidRoute.Builder b =
+          PaidRoute.builder()
+              .description(
+                  !price.description().isEmpty()
+                      ? price.description()
+                      : tool.description() != null && !tool.description().isBlank()
+                          ? tool.description()
+                          : "Tool: " + tool.name())
+              .mimeType(price.mimeType().isEmpty() ? "application/json" : price.mimeType())
+              .resource(price.resource().orElse(null))
+              .settleBeforeHandler(price.settleBeforeHandler())
+              .protocolV1(price.protocolV1())
+              .protocolV2(true)
+              .outputSchema(price.outputSchema().isEmpty() ? null : price.outputSchema());
+      price.accepts().forEach(b::accept);
+      described = b.build();
+    }
+    config
+        .gateBuilder()
+        .routes(RouteTable.builder().route("POST /tool", described).build())
+        .build();
+    return described;
   }
 
   private static CallToolResult join(CompletableFuture<CallToolResult> future) {

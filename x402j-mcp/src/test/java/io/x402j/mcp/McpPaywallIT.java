@@ -74,6 +74,7 @@ class McpPaywallIT {
   private final AtomicReference<CountDownLatch> slowRelease = new AtomicReference<>();
   private final AtomicBoolean flakyFailed = new AtomicBoolean();
   private final AtomicBoolean threw = new AtomicBoolean();
+  private final AtomicBoolean asyncFailed = new AtomicBoolean();
   private final AtomicReference<BigInteger> drained = new AtomicReference<>();
 
   @BeforeAll
@@ -202,7 +203,19 @@ class McpPaywallIT {
         McpServer.async(asyncTransport)
             .serverInfo("paid-async-tools", "1.0.0")
             .capabilities(ServerCapabilities.builder().tools(true).build())
-            .tools(paywall.sell(asyncTool("async_weather"), price))
+            .tools(
+                paywall.sell(asyncTool("async_weather"), price),
+                paywall.sell(
+                    new AsyncToolSpecification(
+                        Tool.builder("async_fails", Map.of("type", "object")).build(),
+                        (exchange, request) -> {
+                          runs.computeIfAbsent("async_fails", t -> new AtomicInteger())
+                              .incrementAndGet();
+                          return asyncFailed.compareAndSet(false, true)
+                              ? Mono.error(new IllegalStateException("async tool broke"))
+                              : Mono.just(text("async fixed"));
+                        }),
+                    price))
             .build();
     asyncJetty = serve(asyncTransport);
     asyncClient = connect(asyncJetty);
@@ -260,6 +273,9 @@ class McpPaywallIT {
     assertThat(required.accepts()).hasSize(1);
     assertThat(required.accepts().get(0).amount().value()).isEqualTo(PRICE);
     assertThat(required.accepts().get(0).payTo()).isEqualToIgnoringCase(market.payTo());
+    // Described as the tool, as the TypeScript server does when the price says nothing.
+    assertThat(required.resource().description()).isEqualTo("test tool weather");
+    assertThat(required.resource().mimeType()).isEqualTo("application/json");
     // The spec's shape: structuredContent and content[0].text carry the same object.
     assertThat(result.structuredContent()).isInstanceOf(Map.class);
     assertThat(((TextContent) result.content().get(0)).text()).contains("\"x402Version\":2");
@@ -414,6 +430,29 @@ class McpPaywallIT {
     CallToolResult retry = call("throws", McpPayments.paymentMeta(payment));
     assertThat(textOf(retry)).isEqualTo("fixed");
     assertThat(McpPayments.paymentResponse(retry)).isPresent();
+    assertThat(market.sellerBalance().subtract(before)).isEqualTo(PRICE);
+  }
+
+  @Test
+  void anAsyncToolThatFailsIsNotChargedAndThePaymentStaysUsable() {
+    BigInteger before = market.sellerBalance();
+    PaymentRequired required =
+        McpPayments.paymentRequired(asyncCall("async_fails", null)).orElseThrow();
+    PaymentRequirements offered = required.accepts().get(0);
+    PaymentPayload payment =
+        PaymentPayload.of(
+            required.resource(),
+            offered,
+            ExactEvmClient.of(market.buyer()).createPayload(2, offered));
+
+    assertThatThrownBy(() -> asyncCall("async_fails", McpPayments.paymentMeta(payment)))
+        .isInstanceOf(McpError.class)
+        .hasMessageContaining("async tool broke");
+    assertThat(market.sellerBalance()).isEqualTo(before);
+
+    CallToolResult retry = asyncCall("async_fails", McpPayments.paymentMeta(payment));
+    assertThat(textOf(retry)).isEqualTo("async fixed");
+    assertThat(runs("async_fails")).isEqualTo(2);
     assertThat(market.sellerBalance().subtract(before)).isEqualTo(PRICE);
   }
 
