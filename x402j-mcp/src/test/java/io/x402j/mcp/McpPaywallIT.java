@@ -409,9 +409,7 @@ class McpPaywallIT {
     assertThat(textOf(first)).isEqualTo("try again");
     assertThat(market.sellerBalance()).isEqualTo(before);
     CallToolResult retry = call("flaky", McpPayments.paymentMeta(flaky));
-    assertThat(textOf(retry)).isEqualTo("worked");
-    assertThat(McpPayments.paymentResponse(retry)).isPresent();
-    assertThat(market.sellerBalance().subtract(before)).isEqualTo(PRICE);
+    assertPaid(retry, "worked", before, PRICE);
   }
 
   @Test
@@ -428,22 +426,14 @@ class McpPaywallIT {
 
     // Nothing was charged, so the same payment pays the retry, once.
     CallToolResult retry = call("throws", McpPayments.paymentMeta(payment));
-    assertThat(textOf(retry)).isEqualTo("fixed");
-    assertThat(McpPayments.paymentResponse(retry)).isPresent();
-    assertThat(market.sellerBalance().subtract(before)).isEqualTo(PRICE);
+    assertPaid(retry, "fixed", before, PRICE);
   }
 
   @Test
   void anAsyncToolThatFailsIsNotChargedAndThePaymentStaysUsable() {
     BigInteger before = market.sellerBalance();
-    PaymentRequired required =
-        McpPayments.paymentRequired(asyncCall("async_fails", null)).orElseThrow();
-    PaymentRequirements offered = required.accepts().get(0);
     PaymentPayload payment =
-        PaymentPayload.of(
-            required.resource(),
-            offered,
-            ExactEvmClient.of(market.buyer()).createPayload(2, offered));
+        sign(McpPayments.paymentRequired(asyncCall("async_fails", null)).orElseThrow());
 
     assertThatThrownBy(() -> asyncCall("async_fails", McpPayments.paymentMeta(payment)))
         .isInstanceOf(McpError.class)
@@ -464,9 +454,7 @@ class McpPaywallIT {
 
     CallToolResult result = call("permit2_weather", McpPayments.paymentMeta(payment));
 
-    assertThat(textOf(result)).isEqualTo("sunny via Permit2");
-    assertThat(McpPayments.paymentResponse(result).orElseThrow().success()).isTrue();
-    assertThat(market.sellerBalance().subtract(before)).isEqualTo(PRICE);
+    assertPaid(result, "sunny via Permit2", before, PRICE);
   }
 
   @Test
@@ -561,29 +549,19 @@ class McpPaywallIT {
     BigInteger before = market.sellerBalance();
     PaymentPayload payment = payFor(402, "weather_err");
     CallToolResult result = call("weather_err", McpPayments.paymentMeta(payment));
-    assertThat(textOf(result)).isEqualTo("sunny");
-    assertThat(McpPayments.paymentResponse(result)).isPresent();
-    assertThat(market.sellerBalance().subtract(before)).isEqualTo(PRICE);
+    assertPaid(result, "sunny", before, PRICE);
   }
 
   @Test
   void anAsyncToolIsSoldTheSameWay() {
     BigInteger before = market.sellerBalance();
-    PaymentRequired required =
-        McpPayments.paymentRequired(asyncCall("async_weather", null)).orElseThrow();
-    assertThat(runs("async_weather")).isZero();
-    PaymentRequirements offered = required.accepts().get(0);
     PaymentPayload payment =
-        PaymentPayload.of(
-            required.resource(),
-            offered,
-            ExactEvmClient.of(market.buyer()).createPayload(2, offered));
+        sign(McpPayments.paymentRequired(asyncCall("async_weather", null)).orElseThrow());
+    assertThat(runs("async_weather")).isZero();
 
     CallToolResult result = asyncCall("async_weather", McpPayments.paymentMeta(payment));
 
-    assertThat(textOf(result)).isEqualTo("async sunny");
-    assertThat(McpPayments.paymentResponse(result).orElseThrow().success()).isTrue();
-    assertThat(market.sellerBalance().subtract(before)).isEqualTo(PRICE);
+    assertPaid(result, "async sunny", before, PRICE);
   }
 
   @Test
@@ -649,9 +627,22 @@ class McpPaywallIT {
     } else {
       required = McpPayments.paymentRequired(call(tool, null)).orElseThrow();
     }
+    return sign(required);
+  }
+
+  /** The buyer's exact payment for the first option of {@code required}. */
+  private PaymentPayload sign(PaymentRequired required) {
     PaymentRequirements offered = required.accepts().get(0);
     Map<String, Object> payload = ExactEvmClient.of(market.buyer()).createPayload(2, offered);
     return PaymentPayload.of(required.resource(), offered, payload);
+  }
+
+  /** {@code result} is the tool's {@code text}, released with a receipt for {@code charged}. */
+  private void assertPaid(
+      CallToolResult result, String text, BigInteger before, BigInteger charged) {
+    assertThat(textOf(result)).isEqualTo(text);
+    assertThat(McpPayments.paymentResponse(result).orElseThrow().success()).isTrue();
+    assertThat(market.sellerBalance().subtract(before)).isEqualTo(charged);
   }
 
   private CallToolResult call(String tool, Map<String, Object> meta) {

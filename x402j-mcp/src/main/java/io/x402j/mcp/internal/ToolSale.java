@@ -181,10 +181,12 @@ public final class ToolSale {
     String receipt = response.header(PaymentHeader.PAYMENT_RESPONSE.headerName());
     if (receipt != null) {
       SettleResponse failure = HEADERS.decodePaymentResponse(receipt);
+      String reason = failure.errorReason() == null ? "unknown_reason" : failure.errorReason();
+      String message = failure.errorMessage();
       String why =
-          failure.errorMessage() != null && !failure.errorMessage().isBlank()
-              ? failure.errorMessage()
-              : failure.errorReason() != null ? failure.errorReason() : "unknown reason";
+          message == null || message.isBlank() || message.equals(reason)
+              ? reason
+              : reason + " (" + message + ")";
       return askForPayment(call.unpaid(), "settlement failed: " + why, failure);
     }
     return CompletableFuture.completedFuture(errorResult(errorMessage(response)));
