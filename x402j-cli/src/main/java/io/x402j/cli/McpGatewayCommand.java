@@ -70,8 +70,9 @@ final class McpGatewayCommand implements Callable<Integer> {
       names = "--tool",
       paramLabel = "\"NAME=PRICE\"",
       description =
-          "A priced tool; repeat for more. PRICE upto:N is a ceiling (the upstream's result"
-              + " states what it used).")
+          "A priced tool; repeat for more. PRICE upto:N is a ceiling: the upstream's result"
+              + " may state what it used in _meta[\"x402j/settlement-override\"] (atomic"
+              + " units), else the ceiling is charged.")
   List<String> tools;
 
   @Option(names = "--facilitator", paramLabel = "URL", description = "The facilitator.")
@@ -266,8 +267,7 @@ final class McpGatewayCommand implements Callable<Integer> {
       // the upstream could not be started or reached, or the port bound: a clear message
       throw new IOException(e.getMessage(), e);
     }
-    Thread hook =
-new Thread(gateway::close, "x402j-mcp-gateway-stop");
+    Thread hook = new Thread(gateway::close, "x402j-mcp-gateway-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     ObjectNode line = new ObjectMapper().createObjectNode();
     gateway.url().ifPresent(u -> line.put("url", u));

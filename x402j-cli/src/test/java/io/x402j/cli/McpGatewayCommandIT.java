@@ -42,8 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code x402j mcp-gateway} as a separate process, selling the tools of {@link TestUpstream} (a
- * child of the gateway) on the devnet; clients are the official Java MCP SDK's, over stdio and
- * over streamable HTTP.
+ * child of the gateway) on the devnet; clients are the official Java MCP SDK's, over stdio and over
+ * streamable HTTP.
  */
 class McpGatewayCommandIT {
   static final HeaderCodec HEADERS = HeaderCodec.standard();
@@ -96,7 +96,8 @@ class McpGatewayCommandIT {
     return args;
   }
 
-  static CallToolRequest call(String name, Map<String, Object> arguments, Map<String, Object> meta) {
+  static CallToolRequest call(
+      String name, Map<String, Object> arguments, Map<String, Object> meta) {
     return CallToolRequest.builder(name).arguments(arguments).meta(meta).build();
   }
 
@@ -111,7 +112,10 @@ class McpGatewayCommandIT {
     StdioClientTransport transport = new StdioClientTransport(params, McpJsonDefaults.getMapper());
     transport.setStdErrorHandler(gatewayStderr::add);
     McpSyncClient client =
-        McpClient.sync(transport).requestTimeout(Duration.ofSeconds(60)).build();
+        McpClient.sync(transport)
+            .requestTimeout(Duration.ofSeconds(60))
+            .initializationTimeout(Duration.ofSeconds(120))
+            .build();
     List<ProcessHandle> children;
     try {
       client.initialize();

@@ -220,7 +220,7 @@ public final class McpGateway implements AutoCloseable {
     }
     CallToolRequest call = new CallToolRequest(name, request.arguments(), meta);
     try {
-      return upstream.callTool(call);
+      return withoutReceipt(upstream.callTool(call));
     } catch (McpError e) {
       throw e; // the upstream's own JSON-RPC error, as it gave it
     } catch (RuntimeException e) {
@@ -228,6 +228,25 @@ public final class McpGateway implements AutoCloseable {
           .message("the upstream MCP server did not answer the call of " + name + ": " + reason(e))
           .build();
     }
+  }
+
+  /**
+   * The upstream's result without a {@code _meta["x402/payment-response"]} of its own: only the
+   * paywall issues receipts, and a free tool must not look paid.
+   */
+  private static CallToolResult withoutReceipt(CallToolResult result) {
+    if (result == null
+        || result.meta() == null
+        || !result.meta().containsKey(McpPayments.PAYMENT_RESPONSE_META)) {
+      return result;
+    }
+    Map<String, Object> meta = new LinkedHashMap<>(result.meta());
+    meta.remove(McpPayments.PAYMENT_RESPONSE_META);
+    return new CallToolResult(
+        result.content(),
+        result.isError(),
+        result.structuredContent(),
+        meta.isEmpty() ? null : meta);
   }
 
   private void upstreamToolsChanged(List<Tool> tools) {
@@ -277,7 +296,8 @@ public final class McpGateway implements AutoCloseable {
   private void serve(List<SyncToolSpecification> tools) {
     McpSchema.ServerCapabilities capabilities =
         McpSchema.ServerCapabilities.builder().tools(true).build();
-    McpSchema.Implementation info = McpSchema.Implementation.builder("x402j-mcp-gateway", version()).build();
+    McpSchema.Implementation info =
+        McpSchema.Implementation.builder("x402j-mcp-gateway", version()).build();
     String instructions = upstream.getServerInstructions();
     if (config.stdin != null) {
       StdioServerTransportProvider transport =
@@ -503,7 +523,9 @@ public final class McpGateway implements AutoCloseable {
       return this;
     }
 
-    /** Serves MCP over stdio: requests from {@code in}, answers (and nothing else) to {@code out}. */
+    /**
+     * Serves MCP over stdio: requests from {@code in}, answers (and nothing else) to {@code out}.
+     */
     public Builder stdio(InputStream in, OutputStream out) {
       this.stdin = Objects.requireNonNull(in, "in");
       this.stdout = Objects.requireNonNull(out, "out");
@@ -525,17 +547,17 @@ public final class McpGateway implements AutoCloseable {
     /**
      * Connects to the upstream, lists its tools and starts serving them.
      *
-     * @throws IllegalArgumentException if a priced tool is not the upstream's, or the
-     *     configuration is incomplete
-     * @throws IllegalStateException if the upstream cannot be started or reached, or the port
-     *     bound
+     * @throws IllegalArgumentException if a priced tool is not the upstream's, or the configuration
+     *     is incomplete
+     * @throws IllegalStateException if the upstream cannot be started or reached, or the port bound
      */
     public McpGateway start() {
       if ((command == null) == (url == null)) {
         throw new IllegalArgumentException("give the upstream: a command or a URL (one of them)");
       }
       if (stdin == null && port < 0) {
-        throw new IllegalArgumentException("serve over stdio or over HTTP: call stdio(…) or http(…)");
+        throw new IllegalArgumentException(
+            "serve over stdio or over HTTP: call stdio(…) or http(…)");
       }
       if (!prices.isEmpty() && seller == null) {
         throw new IllegalArgumentException("priced tools need a seller (the paywall)");

@@ -436,7 +436,6 @@ public record McpGatewayConfig(
         throw new IllegalArgumentException(inToolWords(e.getMessage(), tools), e);
       }
     }
-
   }
 
   /** A message about {@code routes[POST /tools/3]…} names the tool instead. */

@@ -61,7 +61,8 @@ class McpGatewayPaidIT {
     }
   }
 
-  static CallToolRequest call(String name, Map<String, Object> arguments, Map<String, Object> meta) {
+  static CallToolRequest call(
+      String name, Map<String, Object> arguments, Map<String, Object> meta) {
     return CallToolRequest.builder(name).arguments(arguments).meta(meta).build();
   }
 

@@ -80,7 +80,9 @@ class McpGatewayProxyIT {
           .contains("echo", "weather", "broken", "throws", "noisy", "calls");
       Tool echo = tools.stream().filter(t -> t.name().equals("echo")).findFirst().orElseThrow();
       assertThat(echo.description()).isEqualTo("Echoes the text, and the _meta it was called with");
-      assertThat(echo.inputSchema()).containsKey("properties").containsEntry("required", List.of("text"));
+      assertThat(echo.inputSchema())
+          .containsKey("properties")
+          .containsEntry("required", List.of("text"));
       assertThat(echo.meta()).containsEntry("upstream/tool-meta", "kept");
       assertThat(client.getServerInstructions()).isEqualTo("a test upstream");
     }
@@ -122,6 +124,16 @@ class McpGatewayProxyIT {
       @SuppressWarnings("unchecked")
       Map<String, Object> seen = (Map<String, Object>) result.structuredContent();
       assertThat(seen.get("metaKeys")).isEqualTo(List.of("trace"));
+    }
+  }
+
+  @Test
+  void anUpstreamCannotForgeAReceipt() {
+    try (McpSyncClient client = client(gateway.url().orElseThrow(), t -> {})) {
+      CallToolResult result = client.callTool(call("spoof", Map.of()));
+      assertThat(text(result)).isEqualTo("free, but says paid");
+      assertThat(result.meta()).containsEntry("upstream/trace", "t-2");
+      assertThat(result.meta()).doesNotContainKey("x402/payment-response");
     }
   }
 
@@ -191,8 +203,7 @@ class McpGatewayProxyIT {
             McpGateway.builder().upstreamUrl(URI.create(upstream.url() + "/mcp")).http(0).start();
         McpSyncClient client = client(viaHttp.url().orElseThrow(), t -> {})) {
       assertThat(client.listTools().tools()).extracting(Tool::name).contains("echo", "weather");
-      CallToolResult result =
-          client.callTool(call("weather", Map.of("city", "Porto")));
+      CallToolResult result = client.callTool(call("weather", Map.of("city", "Porto")));
       assertThat(text(result)).isEqualTo("sunny in Porto");
     } finally {
       try {
@@ -200,6 +211,30 @@ class McpGatewayProxyIT {
       } catch (IllegalStateException streamsStillOpen) {
         // the stop waited for the SDK's open event stream; the server is stopped all the same
       }
+    }
+  }
+
+  @Test
+  void anHttpUpstreamThatGoesAwayFailsTheCallAtOnce() {
+    JettyServer upstream = TestUpstream.http();
+    try (McpGateway viaHttp =
+            McpGateway.builder()
+                .upstreamUrl(URI.create(upstream.url() + "/mcp"))
+                .requestTimeout(Duration.ofMinutes(5))
+                .http(0)
+                .start();
+        McpSyncClient client = client(viaHttp.url().orElseThrow(), t -> {})) {
+      try {
+        upstream.close();
+      } catch (IllegalStateException streamsStillOpen) {
+        // stopped all the same
+      }
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(30),
+          () ->
+              assertThatThrownBy(() -> client.callTool(call("echo", Map.of("text", "x"))))
+                  .isInstanceOf(McpError.class)
+                  .hasMessageContaining("upstream"));
     }
   }
 
@@ -227,14 +262,12 @@ class McpGatewayProxyIT {
               })) {
         client.callTool(call("add_tool", Map.of()));
         assertThat(late.await(20, TimeUnit.SECONDS)).isTrue();
-        assertThat(text(client.callTool(call("late", Map.of()))))
-            .isEqualTo("late result");
+        assertThat(text(client.callTool(call("late", Map.of())))).isEqualTo("late result");
 
         client.callTool(call("remove_tool", Map.of()));
         assertThat(gone.await(20, TimeUnit.SECONDS)).isTrue();
         assertThat(client.listTools().tools()).extracting(Tool::name).doesNotContain("weather");
-        assertThatThrownBy(
-                () -> client.callTool(call("weather", Map.of("city", "Porto"))))
+        assertThatThrownBy(() -> client.callTool(call("weather", Map.of("city", "Porto"))))
             .isInstanceOf(McpError.class);
       }
     }
@@ -301,8 +334,7 @@ class McpGatewayProxyIT {
             assertThatThrownBy(() -> client.callTool(call("die", Map.of())))
                 .isInstanceOf(McpError.class)
                 .hasMessageContaining("exited (status 3)");
-            assertThatThrownBy(
-                    () -> client.callTool(call("echo", Map.of("text", "x"))))
+            assertThatThrownBy(() -> client.callTool(call("echo", Map.of("text", "x"))))
                 .isInstanceOf(McpError.class)
                 .hasMessageContaining("exited (status 3)");
             assertThat(client.listTools().tools()).extracting(Tool::name).contains("echo");

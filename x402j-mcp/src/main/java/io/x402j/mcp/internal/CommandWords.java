@@ -44,7 +44,9 @@ public final class CommandWords {
             i++;
             break;
           }
-          if (d == '\\' && i + 1 < n && (command.charAt(i + 1) == '"' || command.charAt(i + 1) == '\\')) {
+          if (d == '\\'
+              && i + 1 < n
+              && (command.charAt(i + 1) == '"' || command.charAt(i + 1) == '\\')) {
             word.append(command.charAt(i + 1));
             i += 2;
           } else {

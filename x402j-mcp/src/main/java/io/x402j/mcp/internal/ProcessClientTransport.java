@@ -156,8 +156,7 @@ public final class ProcessClientTransport implements McpClientTransport {
   }
 
   private void fail(Object id, String why) {
-    deliver(
-        JSONRPCResponse.error(id, new JSONRPCResponse.JSONRPCError(UPSTREAM_GONE, why, null)));
+    deliver(JSONRPCResponse.error(id, new JSONRPCResponse.JSONRPCError(UPSTREAM_GONE, why, null)));
   }
 
   private void deliver(JSONRPCMessage message) {
