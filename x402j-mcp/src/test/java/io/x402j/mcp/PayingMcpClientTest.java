@@ -293,6 +293,43 @@ class PayingMcpClientTest {
   }
 
   @Test
+  void theUrlElicitationErrorCarryingX402IsPaidToo() {
+    answer(
+        request -> {
+          throw McpError.builder(-32042)
+              .message("payment")
+              .data(Map.of("x402", required("payment required", offer("10000"))))
+              .build();
+        });
+    answer(paidResult(receipt()));
+
+    assertThat(client().callTool("weather", Map.of()).settled()).isTrue();
+    assertThat(received).hasSize(2);
+  }
+
+  @Test
+  void thePayersHooksHearOfAPaidCallWithoutReceiptAsForHttp() {
+    answer(paymentRequired(required("payment required", offer("10000"))));
+    answer(paidResult(null));
+    List<String> failures = new ArrayList<>();
+    Payer payer =
+        Payer.builder()
+            .signer(BUYER)
+            .spendControls(SpendControls.unlimited())
+            .listener(
+                new PayerListener() {
+                  @Override
+                  public void onFailure(PlannedPayment payment, String reason) {
+                    failures.add(reason);
+                  }
+                })
+            .build();
+
+    assertThat(client(payer).callTool("weather", Map.of()).paidWithoutReceipt()).isTrue();
+    assertThat(failures).containsExactly("the server sent no settlement receipt");
+  }
+
+  @Test
   void theOlderX402ErrorWrapperInTheTextIsPaidToo() {
     answer(
         McpSchema.CallToolResult.builder()
