@@ -80,11 +80,7 @@ public final class FetchTool {
       details.put("paid", false);
       details.put("reasons", e.reasons());
       return ToolResults.error(
-          "nothing was paid: the spend limits refuse every offer of "
-              + url
-              + ": "
-              + String.join("; ", e.reasons()),
-          details);
+          "nothing was paid for " + url + ": " + String.join("; ", e.reasons()), details);
     } catch (X402Exception e) {
       return ToolResults.error("the payment failed: " + e.getMessage(), Map.of("paid", false));
     } catch (IOException e) {
