@@ -370,6 +370,9 @@ public final class McpGateway implements AutoCloseable {
   /** Stops serving and stops (or disconnects from) the upstream. */
   @Override
   public void close() {
+    if (upstreamTransport != null) {
+      upstreamTransport.close(); // first: the child must not outlive us, however the rest stops
+    }
     try {
       if (http != null) {
         http.close();
