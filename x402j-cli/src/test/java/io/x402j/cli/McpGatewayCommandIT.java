@@ -120,8 +120,7 @@ class McpGatewayCommandIT {
     List<ProcessHandle> children;
     try {
       client.initialize();
-      children =
-          ProcessHandle.current().descendants().filter(p -> !devnet.contains(p)).toList();
+      children = ProcessHandle.current().descendants().filter(p -> !devnet.contains(p)).toList();
       assertThat(children).as("the gateway and its upstream").hasSizeGreaterThanOrEqualTo(2);
 
       List<Tool> tools = client.listTools().tools();
