@@ -18,6 +18,7 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.ListToolsResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
+import io.x402j.core.internal.Urls;
 import io.x402j.jetty.JettyServer;
 import io.x402j.mcp.internal.ProcessClientTransport;
 import io.x402j.server.PaidRoute;
@@ -155,7 +156,8 @@ public final class McpGateway implements AutoCloseable {
   }
 
   private String upstreamName() {
-    return config.command != null ? String.join(" ", config.command) : config.url.toString();
+    // Without user info or query, where API keys live (as x402j shows RPC and facilitator URLs).
+    return config.command != null ? String.join(" ", config.command) : Urls.redact(config.url);
   }
 
   /** Every tool of the upstream, following its pages. */
@@ -214,13 +216,16 @@ public final class McpGateway implements AutoCloseable {
     if (request.meta() != null) {
       meta = new LinkedHashMap<>(request.meta());
       meta.remove(PAYMENT_META);
+      // The buyer's word on what an upto call charges is no one's business upstream: an upstream
+      // that reflects its _meta would state it back (the HTTP gateway drops Settlement-Overrides).
+      meta.remove(McpPaywall.SETTLEMENT_OVERRIDE_META);
       if (meta.isEmpty()) {
         meta = null;
       }
     }
     CallToolRequest call = new CallToolRequest(name, request.arguments(), meta);
     try {
-      return upstream.callTool(call);
+      return withoutPaymentMeta(upstream.callTool(call));
     } catch (McpError e) {
       throw e; // the upstream's own JSON-RPC error, as it gave it
     } catch (RuntimeException e) {
@@ -232,6 +237,28 @@ public final class McpGateway implements AutoCloseable {
 
   /** The key of the payment in a call's {@code _meta} (never forwarded). */
   static final String PAYMENT_META = "x402/payment";
+
+  /**
+   * {@code result} without the x402 keys an upstream has no business setting: a receipt ({@code
+   * x402/payment-response}) or a payment is the gateway's to give, never the upstream's (as the
+   * HTTP gateway drops every payment header an upstream sends).
+   */
+  private static CallToolResult withoutPaymentMeta(CallToolResult result) {
+    if (result == null
+        || result.meta() == null
+        || !(result.meta().containsKey(McpPayments.PAYMENT_RESPONSE_META)
+            || result.meta().containsKey(PAYMENT_META))) {
+      return result;
+    }
+    Map<String, Object> meta = new LinkedHashMap<>(result.meta());
+    meta.remove(McpPayments.PAYMENT_RESPONSE_META);
+    meta.remove(PAYMENT_META);
+    return new CallToolResult(
+        result.content(),
+        result.isError(),
+        result.structuredContent(),
+        meta.isEmpty() ? null : meta);
+  }
 
   private void upstreamToolsChanged(List<Tool> tools) {
     McpSyncServer s = server;
@@ -280,7 +307,8 @@ public final class McpGateway implements AutoCloseable {
   private void serve(List<SyncToolSpecification> tools) {
     McpSchema.ServerCapabilities capabilities =
         McpSchema.ServerCapabilities.builder().tools(true).build();
-    McpSchema.Implementation info = McpSchema.Implementation.builder("x402j-mcp-gateway", version()).build();
+    McpSchema.Implementation info =
+        McpSchema.Implementation.builder("x402j-mcp-gateway", version()).build();
     String instructions = upstream.getServerInstructions();
     if (config.stdin != null) {
       StdioServerTransportProvider transport =
@@ -479,7 +507,8 @@ public final class McpGateway implements AutoCloseable {
       Objects.requireNonNull(url, "url");
       if (!"http".equalsIgnoreCase(url.getScheme()) && !"https".equalsIgnoreCase(url.getScheme())
           || url.getRawAuthority() == null) {
-        throw new IllegalArgumentException("the upstream URL must be http(s)://host…, got " + url);
+        throw new IllegalArgumentException(
+            "the upstream URL must be http(s)://host…, got " + Urls.redact(url));
       }
       this.url = url;
       return this;
@@ -516,7 +545,9 @@ public final class McpGateway implements AutoCloseable {
       return this;
     }
 
-    /** Serves MCP over stdio: requests from {@code in}, answers (and nothing else) to {@code out}. */
+    /**
+     * Serves MCP over stdio: requests from {@code in}, answers (and nothing else) to {@code out}.
+     */
     public Builder stdio(InputStream in, OutputStream out) {
       this.stdin = Objects.requireNonNull(in, "in");
       this.stdout = Objects.requireNonNull(out, "out");
@@ -538,17 +569,17 @@ public final class McpGateway implements AutoCloseable {
     /**
      * Connects to the upstream, lists its tools and starts serving them.
      *
-     * @throws IllegalArgumentException if a priced tool is not the upstream's, or the
-     *     configuration is incomplete
-     * @throws IllegalStateException if the upstream cannot be started or reached, or the port
-     *     bound
+     * @throws IllegalArgumentException if a priced tool is not the upstream's, or the configuration
+     *     is incomplete
+     * @throws IllegalStateException if the upstream cannot be started or reached, or the port bound
      */
     public McpGateway start() {
       if ((command == null) == (url == null)) {
         throw new IllegalArgumentException("give the upstream: a command or a URL (one of them)");
       }
       if (stdin == null && port < 0) {
-        throw new IllegalArgumentException("serve over stdio or over HTTP: call stdio(…) or http(…)");
+        throw new IllegalArgumentException(
+            "serve over stdio or over HTTP: call stdio(…) or http(…)");
       }
       if (!prices.isEmpty() && seller == null) {
         throw new IllegalArgumentException("priced tools need a seller (the paywall)");

@@ -236,6 +236,8 @@ public final class ToolSale {
     Map<String, Object> meta =
         result.meta() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(result.meta());
     boolean stated = meta.remove(SETTLEMENT_OVERRIDE_META) != null;
+    // Only the paywall issues receipts: one the tool wrote itself never reaches the caller.
+    stated |= meta.remove(McpPayments.PAYMENT_RESPONSE_META) != null;
     if (receipt == null && !stated) {
       return result;
     }
