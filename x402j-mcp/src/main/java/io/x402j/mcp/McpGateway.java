@@ -17,6 +17,7 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.ListToolsResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
+import io.x402j.core.internal.Urls;
 import io.x402j.jetty.JettyServer;
 import io.x402j.mcp.internal.LoopbackHeaders;
 import io.x402j.mcp.internal.ProcessClientTransport;
@@ -155,7 +156,8 @@ public final class McpGateway implements AutoCloseable {
   }
 
   private String upstreamName() {
-    return config.command != null ? String.join(" ", config.command) : config.url.toString();
+    // Without user info or query, where API keys live (as x402j shows RPC and facilitator URLs).
+    return config.command != null ? String.join(" ", config.command) : Urls.redact(config.url);
   }
 
   /** Every tool of the upstream, following its pages. */
@@ -214,13 +216,16 @@ public final class McpGateway implements AutoCloseable {
     if (request.meta() != null) {
       meta = new LinkedHashMap<>(request.meta());
       meta.remove(McpPayments.PAYMENT_META);
+      // The buyer's word on what an upto call charges is no one's business upstream: an upstream
+      // that reflects its _meta would state it back (the HTTP gateway drops Settlement-Overrides).
+      meta.remove(McpPaywall.SETTLEMENT_OVERRIDE_META);
       if (meta.isEmpty()) {
         meta = null;
       }
     }
     CallToolRequest call = new CallToolRequest(name, request.arguments(), meta);
     try {
-      return withoutReceipt(upstream.callTool(call));
+      return withoutPaymentMeta(upstream.callTool(call));
     } catch (McpError e) {
       throw e; // the upstream's own JSON-RPC error, as it gave it
     } catch (RuntimeException e) {
@@ -231,17 +236,20 @@ public final class McpGateway implements AutoCloseable {
   }
 
   /**
-   * The upstream's result without a {@code _meta["x402/payment-response"]} of its own: only the
-   * paywall issues receipts, and a free tool must not look paid.
+   * {@code result} without the x402 keys an upstream has no business setting: a receipt ({@code
+   * x402/payment-response}) or a payment is the gateway's to give, never the upstream's (as the
+   * HTTP gateway drops every payment header an upstream sends).
    */
-  private static CallToolResult withoutReceipt(CallToolResult result) {
+  private static CallToolResult withoutPaymentMeta(CallToolResult result) {
     if (result == null
         || result.meta() == null
-        || !result.meta().containsKey(McpPayments.PAYMENT_RESPONSE_META)) {
+        || !(result.meta().containsKey(McpPayments.PAYMENT_RESPONSE_META)
+            || result.meta().containsKey(McpPayments.PAYMENT_META))) {
       return result;
     }
     Map<String, Object> meta = new LinkedHashMap<>(result.meta());
     meta.remove(McpPayments.PAYMENT_RESPONSE_META);
+    meta.remove(McpPayments.PAYMENT_META);
     return new CallToolResult(
         result.content(),
         result.isError(),
@@ -489,7 +497,8 @@ public final class McpGateway implements AutoCloseable {
       Objects.requireNonNull(url, "url");
       if (!"http".equalsIgnoreCase(url.getScheme()) && !"https".equalsIgnoreCase(url.getScheme())
           || url.getRawAuthority() == null) {
-        throw new IllegalArgumentException("the upstream URL must be http(s)://host…, got " + url);
+        throw new IllegalArgumentException(
+            "the upstream URL must be http(s)://host…, got " + Urls.redact(url));
       }
       this.url = url;
       return this;

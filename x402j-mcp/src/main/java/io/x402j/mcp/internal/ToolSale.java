@@ -3,6 +3,7 @@ package io.x402j.mcp.internal;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.x402j.core.support.Futures;
+import io.x402j.core.support.Text;
 import io.x402j.core.wire.HeaderCodec;
 import io.x402j.core.wire.MalformedMessageException;
 import io.x402j.core.wire.PaymentHeader;
@@ -90,16 +91,36 @@ public final class ToolSale {
             null);
       }
     }
+    // Tool names are exact, case-sensitive strings: the gate's comparison of URL paths (case
+    // folded, normalised, skipped when unparseable) would let a payment for one tool buy another.
+    String elsewhere =
+        payment != null
+                && payment.resource() != null
+                && payment.resource().url() != null
+                && !payment.resource().url().equals(unpaid.url())
+            ? "the payment was made for "
+                + Text.quote(payment.resource().url())
+                + ", not for this tool ("
+                + unpaid.url()
+                + ")"
+            : null;
     ToolCall call = new ToolCall(name, request, price, header);
-    return gate.check(call).thenCompose(decision -> decided(call, decision, tool));
+    return gate.check(call).thenCompose(decision -> decided(call, decision, elsewhere, tool));
   }
 
   private CompletableFuture<CallToolResult> decided(
       ToolCall call,
       GateDecision decision,
+      String elsewhere,
       Function<CallToolRequest, CompletableFuture<CallToolResult>> tool) {
     if (decision instanceof GateDecision.Respond respond) {
       return answer(call, respond.response());
+    }
+    if (decision instanceof GateDecision.Admit admit
+        && elsewhere != null
+        && !admit.admission().settledBeforeHandler()) {
+      admit.admission().abandon(); // the tool does not run; the payment stays the buyer's
+      return askForPayment(call.unpaid(), elsewhere, null);
     }
     if (decision instanceof GateDecision.Admit admit) {
       return admitted(call, admit.admission(), tool);
@@ -238,6 +259,8 @@ public final class ToolSale {
     Map<String, Object> meta =
         result.meta() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(result.meta());
     boolean stated = meta.remove(SETTLEMENT_OVERRIDE_META) != null;
+    // Only the paywall issues receipts: one the tool wrote itself never reaches the caller.
+    stated |= meta.remove(McpPayments.PAYMENT_RESPONSE_META) != null;
     if (receipt == null && !stated) {
       return result;
     }
