@@ -26,9 +26,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Attack on the agent wallet ({@code x402_fetch}) by a hostile HTTP seller, through a real MCP SDK
- * server and client: the response body. The wallet promises to return at most {@code
- * maxBodyBytes} of a body and to answer within its timeout; a hostile server must not be able to
- * hang the tool (before or after it was paid) nor make the wallet hold an unbounded body in memory.
+ * server and client: the response body. The wallet promises to return at most {@code maxBodyBytes}
+ * of a body and to answer within its timeout; a hostile server must not be able to hang the tool
+ * (before or after it was paid) nor make the wallet hold an unbounded body in memory.
  */
 class AgentWalletHostileBodyIT {
   static final String KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
@@ -148,8 +148,7 @@ class AgentWalletHostileBodyIT {
     CompletableFuture<CallToolResult> call =
         CompletableFuture.supplyAsync(
             () ->
-                client.callTool(
-                    new CallToolRequest("x402_fetch", Map.of("url", url(path)), null)));
+                client.callTool(new CallToolRequest("x402_fetch", Map.of("url", url(path)), null)));
     try {
       return java.util.Optional.of(call.get(seconds, TimeUnit.SECONDS));
     } catch (java.util.concurrent.TimeoutException e) {

@@ -149,8 +149,7 @@ class AgentWalletPaidReportIT {
     return "http://127.0.0.1:" + seller.getAddress().getPort() + path;
   }
 
-  java.util.Optional<CallToolResult> call(String tool, String path, long seconds)
-      throws Exception {
+  java.util.Optional<CallToolResult> call(String tool, String path, long seconds) throws Exception {
     CompletableFuture<CallToolResult> call =
         CompletableFuture.supplyAsync(
             () -> client.callTool(new CallToolRequest(tool, Map.of("url", url(path)), null)));

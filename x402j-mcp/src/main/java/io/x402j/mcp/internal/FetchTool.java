@@ -191,10 +191,14 @@ public final class FetchTool {
     }
     p.put("asset", r.asset());
     p.put("payTo", r.payTo());
+    // The wallet's own address signed: a seller's receipt must not rename the payer.
     String payer =
-        receipt != null && receipt.payer() != null && !receipt.payer().isEmpty()
-            ? receipt.payer()
-            : accounts.on(r.network()).orElse(null);
+        accounts
+            .on(r.network())
+            .orElse(
+                receipt != null && receipt.payer() != null && !receipt.payer().isEmpty()
+                    ? receipt.payer()
+                    : null);
     if (payer != null) {
       p.put("payer", payer);
     }
