@@ -214,4 +214,14 @@ class AgentWalletPaidReportIT {
         .isPresent();
     assertThat(payer.spendLog().spends()).isEmpty();
   }
+
+  @Test
+  void inspectStillReadsAnOrdinary402AndPaysNothing() throws Exception {
+    CallToolResult r = call(AgentWallet.INSPECT, "/foreign-receipt", 30).orElseThrow();
+
+    assertThat(r.isError()).as(text(r)).isFalse();
+    assertThat(structured(r)).containsEntry("paymentRequired", true).containsKey("offers");
+    assertThat(structured(r).get("wouldPay")).isNotNull();
+    assertThat(payer.spendLog().spends()).isEmpty();
+  }
 }
