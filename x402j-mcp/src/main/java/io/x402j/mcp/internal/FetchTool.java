@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -72,9 +71,11 @@ public final class FetchTool {
     } catch (IllegalArgumentException e) {
       return ToolResults.error(e.getMessage());
     }
-    PaidResponse<byte[]> response;
+    PaidResponse<CappedBody.Read> response;
     try {
-      response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      // At most maxBodyBytes (+1) of the body are read, and the body ends at the timeout: the
+      // request's own timeout ends at the headers, and a paid answer must still be reported.
+      response = client.send(request, CappedBody.handler(maxBodyBytes, timeout));
     } catch (PaymentRefusedException e) {
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("paid", false);
@@ -124,7 +125,7 @@ public final class FetchTool {
     return b.build();
   }
 
-  private CallToolResult answer(PaidResponse<byte[]> response) {
+  private CallToolResult answer(PaidResponse<CappedBody.Read> response) {
     Map<String, Object> out = new LinkedHashMap<>();
     int status = response.statusCode();
     out.put("status", status);
@@ -140,7 +141,14 @@ public final class FetchTool {
     if (paid != null) {
       out.put("payment", payment(paid, response.charged().orElse(null), receipt));
     }
-    HttpBodies.describe(response.body(), headers.get("content-type"), maxBodyBytes, out);
+    CappedBody.Read body = response.body();
+    HttpBodies.describe(
+        body.bytes(),
+        headers.get("content-type"),
+        declaredLength(response.response().headers()),
+        body.timedOut(),
+        maxBodyBytes,
+        out);
     if (paid != null && status == 402) {
       return ToolResults.error(
           "paid "
@@ -187,10 +195,14 @@ public final class FetchTool {
     }
     p.put("asset", r.asset());
     p.put("payTo", r.payTo());
+    // The wallet's own address signed: a seller's receipt must not rename the payer.
     String payer =
-        receipt != null && receipt.payer() != null && !receipt.payer().isEmpty()
-            ? receipt.payer()
-            : accounts.on(r.network()).orElse(null);
+        accounts
+            .on(r.network())
+            .orElse(
+                receipt != null && receipt.payer() != null && !receipt.payer().isEmpty()
+                    ? receipt.payer()
+                    : null);
     if (payer != null) {
       p.put("payer", payer);
     }
@@ -201,5 +213,14 @@ public final class FetchTool {
       }
     }
     return p;
+  }
+
+  /** The Content-Length the server declared, if it is a number. */
+  private static java.util.OptionalLong declaredLength(java.net.http.HttpHeaders headers) {
+    try {
+      return headers.firstValueAsLong("content-length");
+    } catch (NumberFormatException e) {
+      return java.util.OptionalLong.empty();
+    }
   }
 }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * A response body for an agent: UTF-8 text when it is text, else base64, and at most a given number
@@ -16,28 +17,56 @@ final class HttpBodies {
   private HttpBodies() {}
 
   /**
-   * Puts {@code body}, {@code bodyEncoding}, {@code bodyBytes} and a truncation note in {@code
-   * out}.
+   * Puts {@code body}, {@code bodyEncoding}, {@code bodyBytes} (when known) and a truncation note
+   * in {@code out}. {@code kept} holds the body, or its first bytes when it was longer than {@code
+   * maxBytes} (then it holds more than {@code maxBytes}) or did not end in time ({@code timedOut}).
    */
-  static void describe(byte[] body, String contentType, int maxBytes, Map<String, Object> out) {
-    byte[] bytes = body == null ? new byte[0] : body;
-    out.put("bodyBytes", bytes.length);
-    boolean truncated = bytes.length > maxBytes;
-    String text = binary(contentType) ? null : utf8(bytes);
-    if (text != null) {
-      int cut = Math.min(bytes.length, maxBytes);
+  static void describe(
+      byte[] kept,
+      String contentType,
+      OptionalLong declaredLength,
+      boolean timedOut,
+      int maxBytes,
+      Map<String, Object> out) {
+    byte[] bytes = kept == null ? new byte[0] : kept;
+    boolean longer = bytes.length > maxBytes;
+    boolean truncated = longer || timedOut;
+    OptionalLong total =
+        !truncated
+            ? OptionalLong.of(bytes.length)
+            : declaredLength.isPresent() && declaredLength.getAsLong() > bytes.length
+                ? declaredLength
+                : OptionalLong.empty();
+    total.ifPresent(t -> out.put("bodyBytes", t <= Integer.MAX_VALUE ? (Object) (int) t : t));
+    int cut = Math.min(bytes.length, maxBytes);
+    String text = null;
+    if (!binary(contentType)) {
       // Never split a UTF-8 sequence: back off to the start of the character at the cut.
-      while (truncated && cut > 0 && (bytes[cut] & 0xC0) == 0x80) {
-        cut--;
+      for (int back = 0; back <= (truncated ? 3 : 0) && cut - back >= 0; back++) {
+        text = utf8(bytes, cut - back);
+        if (text != null) {
+          cut -= back;
+          break;
+        }
       }
+    }
+    String shown =
+        !truncated
+            ? ""
+            : timedOut
+                ? "truncated: the body did not end in time; the first " + cut + " bytes are shown"
+                : "truncated: the first "
+                    + cut
+                    + (total.isPresent() ? " of " + total.getAsLong() : "")
+                    + " bytes are shown"
+                    + (total.isPresent() ? "" : "; the body is longer");
+    if (text != null) {
       out.put("bodyEncoding", "text");
-      out.put("body", truncated ? new String(bytes, 0, cut, StandardCharsets.UTF_8) : text);
+      out.put("body", text);
       if (truncated) {
-        out.put(
-            "bodyNote", "truncated: the first " + cut + " of " + bytes.length + " bytes are shown");
+        out.put("bodyNote", shown);
       }
     } else {
-      int cut = Math.min(bytes.length, maxBytes);
       out.put("bodyEncoding", "base64");
       out.put("body", Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(bytes, cut)));
       out.put(
@@ -45,9 +74,7 @@ final class HttpBodies {
           "binary content"
               + (contentType == null ? "" : " (" + contentType + ")")
               + ", base64-encoded"
-              + (truncated
-                  ? "; truncated: the first " + cut + " of " + bytes.length + " bytes are shown"
-                  : ""));
+              + (truncated ? "; " + shown : ""));
     }
   }
 
@@ -66,15 +93,15 @@ final class HttpBodies {
         || type.startsWith("application/gzip");
   }
 
-  /** The bytes as UTF-8 text, or {@code null} when they are not valid UTF-8 or hold NULs. */
-  private static String utf8(byte[] bytes) {
+  /** The first {@code length} bytes as UTF-8 text, or {@code null} when not valid or with NULs. */
+  private static String utf8(byte[] bytes, int length) {
     try {
       String text =
           StandardCharsets.UTF_8
               .newDecoder()
               .onMalformedInput(CodingErrorAction.REPORT)
               .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(bytes))
+              .decode(ByteBuffer.wrap(bytes, 0, length))
               .toString();
       return text.indexOf('\0') >= 0 ? null : text;
     } catch (CharacterCodingException e) {

@@ -5,11 +5,11 @@ import io.x402j.client.Payer;
 import io.x402j.client.PaymentChallenge;
 import io.x402j.client.PaymentRefusedException;
 import io.x402j.client.PlannedPayment;
+import io.x402j.client.internal.Bodies;
 import io.x402j.core.X402Exception;
 import io.x402j.core.wire.HeaderCodec;
 import io.x402j.core.wire.PaymentHeader;
 import io.x402j.core.wire.PaymentRequired;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +20,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code x402_inspect}: what a URL asks to be paid, and which offer the wallet would pay or why it
@@ -28,6 +32,9 @@ import java.util.Set;
 public final class InspectTool {
   /** The tool's arguments. */
   public static final Set<String> ARGUMENTS = Set.of("url");
+
+  /** The most of a 402 answer's body read, as the HTTP payer reads it. */
+  static final int MAX_402_BYTES = 1024 * 1024;
 
   private final HttpClient http;
   private final Payer payer;
@@ -49,14 +56,27 @@ public final class InspectTool {
       return ToolResults.error(e.getMessage());
     }
     HttpResponse<byte[]> response;
+    // Only a 402's body is read, and at most MAX_402_BYTES of it; the whole answer, body included,
+    // must come within the timeout (the request's own timeout ends at the headers): a hostile
+    // server can neither hang the tool with a body that never ends nor fill the memory.
+    CompletableFuture<HttpResponse<byte[]>> answer =
+        http.sendAsync(
+            HttpRequest.newBuilder(url).timeout(timeout).GET().build(),
+            info ->
+                info.statusCode() == 402
+                    ? Bodies.limited(MAX_402_BYTES)
+                    : HttpResponse.BodySubscribers.replacing(new byte[0]));
     try {
-      response =
-          http.send(
-              HttpRequest.newBuilder(url).timeout(timeout).GET().build(),
-              HttpResponse.BodyHandlers.ofByteArray());
-    } catch (IOException e) {
-      return ToolResults.error("cannot reach " + url + ": " + e.getMessage());
+      response = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      answer.cancel(true);
+      return ToolResults.error(
+          "no complete answer from " + url + " within " + timeout.toSeconds() + " s");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      return ToolResults.error("cannot reach " + url + ": " + cause.getMessage());
     } catch (InterruptedException e) {
+      answer.cancel(true);
       Thread.currentThread().interrupt();
       return ToolResults.error("interrupted");
     }
