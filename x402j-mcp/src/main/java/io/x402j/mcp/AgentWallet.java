@@ -74,7 +74,7 @@ public final class AgentWallet {
     HttpClient http = b.http != null ? b.http : HttpClient.newHttpClient();
     Accounts accounts = new Accounts(b.evmAccount, b.solanaAccount);
     X402Client client = X402Client.builder(b.payer).httpClient(http).build();
-    this.fetch = new FetchTool(client, accounts, b.maxBodyBytes, b.timeout);
+    this.fetch = new FetchTool(client, accounts, b.networks, b.maxBodyBytes, b.timeout);
     this.inspect = new InspectTool(http, b.payer, b.timeout);
     this.balance = new BalanceTool(b.networks, accounts, b.evmNodes, b.solanaNode);
     this.name = b.name;

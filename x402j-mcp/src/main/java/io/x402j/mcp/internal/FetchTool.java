@@ -3,9 +3,12 @@ package io.x402j.mcp.internal;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.x402j.client.Charge;
 import io.x402j.client.PaidResponse;
+import io.x402j.client.PaymentAnswerLostException;
 import io.x402j.client.PaymentRefusedException;
 import io.x402j.client.PlannedPayment;
 import io.x402j.client.X402Client;
+import io.x402j.core.Network;
+import io.x402j.core.NetworkRegistry;
 import io.x402j.core.TokenAmount;
 import io.x402j.core.X402Exception;
 import io.x402j.core.support.Text;
@@ -46,13 +49,20 @@ public final class FetchTool {
 
   private final X402Client client;
   private final Accounts accounts;
+  private final NetworkRegistry networks;
   private final int maxBodyBytes;
   private final Duration timeout;
 
   /** A tool sending with {@code client}; bodies are cut at {@code maxBodyBytes}. */
-  public FetchTool(X402Client client, Accounts accounts, int maxBodyBytes, Duration timeout) {
+  public FetchTool(
+      X402Client client,
+      Accounts accounts,
+      NetworkRegistry networks,
+      int maxBodyBytes,
+      Duration timeout) {
     this.client = client;
     this.accounts = accounts;
+    this.networks = networks;
     this.maxBodyBytes = maxBodyBytes;
     this.timeout = timeout;
   }
@@ -84,6 +94,22 @@ public final class FetchTool {
           "nothing was paid for " + url + ": " + String.join("; ", e.reasons()), details);
     } catch (X402Exception e) {
       return ToolResults.error("the payment failed: " + e.getMessage(), Map.of("paid", false));
+    } catch (PaymentAnswerLostException e) {
+      // Signed and sent: it may have been settled. "paid: false" would invite a second payment.
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("paid", true);
+      details.put("answerLost", true);
+      details.put("payment", payment(e.payment(), null, null));
+      return ToolResults.error(
+          "paid "
+              + e.payment().describe()
+              + " to "
+              + url
+              + " but the answer was lost ("
+              + (e.getCause() == null ? "no reason given" : e.getCause().getMessage())
+              + "); the payment may have been settled, so do not pay for this request again"
+              + " without checking",
+          details);
     } catch (IOException e) {
       return ToolResults.error(
           "cannot reach " + url + ": " + e.getMessage(), Map.of("paid", false));
@@ -207,12 +233,29 @@ public final class FetchTool {
       p.put("payer", payer);
     }
     if (receipt != null) {
-      p.put("settled", receipt.success());
+      // A receipt for another network is not this payment's settlement, whatever it says.
+      boolean ours = sameNetwork(r.network(), receipt.network());
+      p.put("settled", receipt.success() && ours);
+      if (!ours) {
+        p.put("receiptNetwork", receipt.network());
+      }
       if (receipt.transaction() != null && !receipt.transaction().isEmpty()) {
         p.put("transaction", receipt.transaction());
       }
     }
     return p;
+  }
+
+  /** Whether a receipt's network (CAIP-2, or a v1 name) is {@code paidOn}. */
+  private boolean sameNetwork(Network paidOn, String stated) {
+    if (stated == null) {
+      return false;
+    }
+    try {
+      return networks.resolve(stated).equals(paidOn);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** The Content-Length the server declared, if it is a number. */
