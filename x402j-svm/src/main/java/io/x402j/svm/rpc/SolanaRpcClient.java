@@ -27,10 +27,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A typed, asynchronous client of the Solana JSON-RPC methods buyers, sellers and facilitators use.
  * It rides on {@link JsonRpcClient}, so retries, timeouts, fallbacks and URL redaction are the same
- * as for EVM nodes: the reads listed in {@link #READS} are retried on any transport failure, while
- * {@code sendTransaction} and {@code simulateTransaction} are retried only when no connection was
- * made. Messages name the node by scheme, host and port only, never its path or query (which carry
- * API keys). Account data is always asked for as base64.
+ * as for EVM nodes: the reads listed in {@link #READS} (simulations included) are retried on any
+ * transport failure and, under load, share batched requests, while {@code sendTransaction} is
+ * retried only when no connection was made. Messages name the node by scheme, host and port only,
+ * never its path or query (which carry API keys). Account data is always asked for as base64.
  *
  * <p>Addresses, blockhashes and signatures are base58 strings as the node takes them; values are
  * validated as they come back, and an answer of the wrong shape completes exceptionally with an
@@ -54,7 +54,10 @@ public final class SolanaRpcClient implements BlockhashSource, MintInfoSource {
           "getMinimumBalanceForRentExemption",
           "getBlockHeight",
           "getSlot",
-          "isBlockhashValid");
+          "isBlockhashValid",
+          // A simulation changes nothing (like eth_call): safe to retry, and under load many
+          // verifications' simulations share one batched request, which the node answers faster.
+          "simulateTransaction");
 
   /** The commitment every read of this client asks for unless told otherwise. */
   public static final String CONFIRMED = "confirmed";

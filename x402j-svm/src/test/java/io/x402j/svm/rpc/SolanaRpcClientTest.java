@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,6 +75,35 @@ class SolanaRpcClientTest {
     assertThat(thrown.getCause()).isInstanceOf(RpcException.class);
     assertThat(thrown.getCause().getMessage()).doesNotContain("SECRET");
     return (RpcException) thrown.getCause();
+  }
+
+  @Test
+  void aSimulationIsAReadRetriedWhenTheNodeIsBusy() throws Exception {
+    AtomicInteger attempts = new AtomicInteger();
+    node.respond(
+        PATH,
+        body -> {
+          if (attempts.incrementAndGet() == 1) {
+            return Answer.json(503, "{\"error\":\"busy\"}");
+          }
+          try {
+            JsonNode request = JSON.readTree(body);
+            return Answer.json(
+                200,
+                "{\"jsonrpc\":\"2.0\",\"id\":"
+                    + request.get("id").asLong()
+                    + ",\"result\":{\"context\":{\"slot\":1},\"value\":{\"err\":null,"
+                    + "\"logs\":[],\"unitsConsumed\":900}}}");
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+
+    SolanaRpcClient.Simulation simulation = client.simulateTransaction("AQID").join();
+
+    // A simulation changes nothing, so a busy answer is retried as for any read.
+    assertThat(simulation.succeeded()).isTrue();
+    assertThat(attempts.get()).isEqualTo(2);
   }
 
   @Test
