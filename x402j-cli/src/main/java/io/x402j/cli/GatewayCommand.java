@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.x402j.gateway.Gateway;
 import io.x402j.gateway.GatewayConfig;
-import io.x402j.gateway.GatewayConfig.AssetSpec;
 import io.x402j.gateway.GatewayConfig.RouteSpec;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -44,59 +44,7 @@ final class GatewayCommand implements Callable<Integer> {
   @Option(names = "--upstream", paramLabel = "URL", description = "The API to sell.")
   String upstream;
 
-  @Option(names = "--facilitator", paramLabel = "URL", description = "The facilitator.")
-  String facilitator;
-
-  @Option(
-      names = "--facilitator-token-env",
-      paramLabel = "VAR",
-      description = "Environment variable holding the facilitator's bearer token.")
-  String facilitatorTokenEnv;
-
-  @Option(
-      names = "--network",
-      paramLabel = "NETWORK",
-      description = "e.g. eip155:84532 or solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1.")
-  String network;
-
-  @Option(
-      names = "--v1-name",
-      paramLabel = "NAME",
-      description = "Protocol v1 name for a network x402j does not know.")
-  String v1Name;
-
-  @Option(
-      names = "--pay-to",
-      paramLabel = "ADDRESS",
-      description = "Who is paid: an 0x address, or the base58 owner on Solana.")
-  String payTo;
-
-  @Option(
-      names = "--asset",
-      paramLabel = "ADDRESS",
-      description = "The token, a mint on Solana (default: the network's USDC).")
-  String asset;
-
-  @Option(
-      names = "--asset-name",
-      paramLabel = "NAME",
-      description = "The token's EIP-712 name (EVM only).")
-  String assetName;
-
-  @Option(
-      names = "--asset-version",
-      paramLabel = "VERSION",
-      description = "The token's EIP-712 version (EVM only).")
-  String assetVersion;
-
-  @Option(
-      names = "--asset-decimals",
-      paramLabel = "N",
-      description = "The token's decimals; allows $ prices in it.")
-  String assetDecimals;
-
-  @Option(names = "--asset-symbol", paramLabel = "SYMBOL", description = "The token's symbol.")
-  String assetSymbol;
+  @Mixin SellerOptions seller;
 
   @Option(
       names = "--route",
@@ -119,13 +67,6 @@ final class GatewayCommand implements Callable<Integer> {
           "Also sell every route on this network (and token); repeat for more. Keys: network,"
               + " pay-to, asset, asset-decimals, asset-name, asset-version, asset-symbol.")
   List<String> alsoAccept;
-
-  @Option(
-      names = "--max-timeout",
-      paramLabel = "SECONDS",
-      defaultValue = "60",
-      description = "How long payers have to pay (default ${DEFAULT-VALUE}).")
-  String maxTimeoutSeconds;
 
   @Option(
       names = "--host",
@@ -154,8 +95,8 @@ final class GatewayCommand implements Callable<Integer> {
     if (configFile != null) {
       if (upstream != null
           || routes != null
-          || network != null
-          || payTo != null
+          || seller.network != null
+          || seller.payTo != null
           || alsoAccept != null) {
         throw new ParameterException(
             spec.commandLine(),
@@ -168,15 +109,7 @@ final class GatewayCommand implements Callable<Integer> {
     if (upstream == null) {
       missing.add("--upstream");
     }
-    if (facilitator == null) {
-      missing.add("--facilitator");
-    }
-    if (network == null) {
-      missing.add("--network");
-    }
-    if (payTo == null) {
-      missing.add("--pay-to");
-    }
+    seller.addMissing(missing);
     if (routes == null || routes.isEmpty()) {
       missing.add("--route");
     }
@@ -185,43 +118,28 @@ final class GatewayCommand implements Callable<Integer> {
           spec.commandLine(), "missing " + String.join(", ", missing) + " (or give --config FILE)");
     }
     try {
-      Integer decimals = GatewayConfig.DECIMALS.parse("--asset-decimals", assetDecimals, null);
+      Integer decimals = seller.decimals();
       List<RouteSpec> specs = new ArrayList<>();
       for (String r : routes) {
         specs.add(GatewayConfig.ROUTE.parse("--route", r));
       }
-      List<GatewayConfig.OfferSpec> also = new ArrayList<>();
-      if (alsoAccept != null) {
-        for (String a : alsoAccept) {
-          also.add(GatewayConfig.ALSO_ACCEPT.parse("--also-accept", a));
-        }
-      }
+      List<GatewayConfig.OfferSpec> also = SellerOptions.alsoAccept(alsoAccept);
       return new GatewayConfig(
           host,
           GatewayConfig.PORT.parse("--port", port),
           GatewayConfig.URL.parse("--upstream", upstream),
-          GatewayConfig.URL.parse("--facilitator", facilitator),
-          facilitatorTokenEnv,
-          GatewayConfig.NETWORK.parse("--network", network),
-          v1Name,
-          GatewayConfig.PAY_TO.parse("--pay-to", payTo),
-          asset == null
-              ? null
-              : new AssetSpec(
-                  GatewayConfig.ASSET.parse("--asset", asset),
-                  assetName,
-                  assetVersion,
-                  decimals,
-                  assetSymbol),
-          GatewayConfig.MAX_TIMEOUT_SECONDS.parse("--max-timeout", maxTimeoutSeconds),
+          seller.facilitatorUrl(),
+          seller.facilitatorTokenEnv,
+          seller.parsedNetwork(),
+          seller.v1Name,
+          seller.parsedPayTo(),
+          seller.assetSpec(decimals),
+          seller.maxTimeout(),
           !noPaywall,
           appName == null ? "" : appName,
           specs,
           also,
-          assetTransferMethod == null
-              ? null
-              : GatewayConfig.ASSET_TRANSFER_METHOD.parse(
-                  "--asset-transfer-method", assetTransferMethod));
+          SellerOptions.assetTransferMethod(assetTransferMethod));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), asFlags(e.getMessage()));
     }

@@ -62,45 +62,13 @@ final class McpCommand implements Callable<Integer> {
               + ".")
   String max;
 
-  @Option(
-      names = "--max-authorization-lifetime",
-      paramLabel = "DURATION",
-      defaultValue = "1h",
-      description =
-          "The longest a signed payment stays valid, whatever the server asks (default"
-              + " ${DEFAULT-VALUE}; at least 10s).")
-  String maxAuthorizationLifetime;
-
-  @Option(
-      names = "--prefer-network",
-      paramLabel = "NETWORK",
-      description = "Networks to pay on first, e.g. eip155:8453; repeat for more.")
-  List<String> preferNetworks;
-
-  @Option(
-      names = "--network",
-      paramLabel = "NETWORK",
-      description = "Pay only on these networks; repeat for more.")
-  List<String> onlyNetworks;
+  @Mixin SpendOptions spend;
 
   @Option(
       names = "--spend-log",
       paramLabel = "FILE",
       description = "Record payments here, so that --budget holds across calls and runs.")
   Path spendLog;
-
-  @Option(
-      names = "--budget",
-      paramLabel = "DOLLARS",
-      description = "The most to pay within --budget-window, e.g. $5; needs --spend-log.")
-  String budget;
-
-  @Option(
-      names = "--budget-window",
-      paramLabel = "DURATION",
-      defaultValue = "24h",
-      description = "The window of --budget (default ${DEFAULT-VALUE}).")
-  String budgetWindow;
 
   @Option(
       names = "--solana-rpc-url",
@@ -131,12 +99,8 @@ final class McpCommand implements Callable<Integer> {
     PayCommand rules = new PayCommand();
     rules.spec = spec;
     rules.max = max;
-    rules.maxAuthorizationLifetime = maxAuthorizationLifetime;
-    rules.preferNetworks = preferNetworks;
-    rules.onlyNetworks = onlyNetworks;
+    rules.spend = spend;
     rules.spendLog = spendLog;
-    rules.budget = budget;
-    rules.budgetWindow = budgetWindow;
     rules.solanaRpcUrl = solanaRpcUrl;
     return rules;
   }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.x402j.gateway.GatewayConfig;
-import io.x402j.gateway.GatewayConfig.AssetSpec;
 import io.x402j.mcp.McpGateway;
 import io.x402j.mcp.McpGatewayConfig;
 import io.x402j.mcp.McpGatewayConfig.ToolSpec;
@@ -18,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -75,59 +75,7 @@ final class McpGatewayCommand implements Callable<Integer> {
               + " units), else the ceiling is charged.")
   List<String> tools;
 
-  @Option(names = "--facilitator", paramLabel = "URL", description = "The facilitator.")
-  String facilitator;
-
-  @Option(
-      names = "--facilitator-token-env",
-      paramLabel = "VAR",
-      description = "Environment variable holding the facilitator's bearer token.")
-  String facilitatorTokenEnv;
-
-  @Option(
-      names = "--network",
-      paramLabel = "NETWORK",
-      description = "e.g. eip155:84532 or solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1.")
-  String network;
-
-  @Option(
-      names = "--v1-name",
-      paramLabel = "NAME",
-      description = "Protocol v1 name for a network x402j does not know.")
-  String v1Name;
-
-  @Option(
-      names = "--pay-to",
-      paramLabel = "ADDRESS",
-      description = "Who is paid: an 0x address, or the base58 owner on Solana.")
-  String payTo;
-
-  @Option(
-      names = "--asset",
-      paramLabel = "ADDRESS",
-      description = "The token, a mint on Solana (default: the network's USDC).")
-  String asset;
-
-  @Option(
-      names = "--asset-name",
-      paramLabel = "NAME",
-      description = "The token's EIP-712 name (EVM only).")
-  String assetName;
-
-  @Option(
-      names = "--asset-version",
-      paramLabel = "VERSION",
-      description = "The token's EIP-712 version (EVM only).")
-  String assetVersion;
-
-  @Option(
-      names = "--asset-decimals",
-      paramLabel = "N",
-      description = "The token's decimals; allows $ prices in it.")
-  String assetDecimals;
-
-  @Option(names = "--asset-symbol", paramLabel = "SYMBOL", description = "The token's symbol.")
-  String assetSymbol;
+  @Mixin SellerOptions seller;
 
   @Option(
       names = "--asset-transfer-method",
@@ -140,13 +88,6 @@ final class McpGatewayCommand implements Callable<Integer> {
       paramLabel = "\"network=N,pay-to=ADDR[,asset=TOKEN,...]\"",
       description = "Also sell every tool on this network (and token); repeat for more.")
   List<String> alsoAccept;
-
-  @Option(
-      names = "--max-timeout",
-      paramLabel = "SECONDS",
-      defaultValue = "60",
-      description = "How long payers have to pay (default ${DEFAULT-VALUE}).")
-  String maxTimeoutSeconds;
 
   @Option(
       names = "--port",
@@ -162,8 +103,8 @@ final class McpGatewayCommand implements Callable<Integer> {
       if (upstreamCommand != null
           || upstreamUrl != null
           || tools != null
-          || network != null
-          || payTo != null
+          || seller.network != null
+          || seller.payTo != null
           || alsoAccept != null) {
         throw new ParameterException(
             spec.commandLine(),
@@ -176,15 +117,7 @@ final class McpGatewayCommand implements Callable<Integer> {
     if (upstreamCommand == null && upstreamUrl == null) {
       missing.add("--upstream-command or --upstream-url");
     }
-    if (facilitator == null) {
-      missing.add("--facilitator");
-    }
-    if (network == null) {
-      missing.add("--network");
-    }
-    if (payTo == null) {
-      missing.add("--pay-to");
-    }
+    seller.addMissing(missing);
     if (tools == null || tools.isEmpty()) {
       missing.add("--tool");
     }
@@ -197,18 +130,16 @@ final class McpGatewayCommand implements Callable<Integer> {
           spec.commandLine(), "give --upstream-command or --upstream-url, not both");
     }
     try {
-      Integer decimals = GatewayConfig.DECIMALS.parse("--asset-decimals", assetDecimals, null);
+      Integer decimals = seller.decimals();
       List<ToolSpec> specs = new ArrayList<>();
       for (String t : tools) {
         specs.add(McpGatewayConfig.TOOL.parse("--tool", t));
       }
-      List<GatewayConfig.OfferSpec> also = new ArrayList<>();
-      if (alsoAccept != null) {
-        for (String a : alsoAccept) {
-          also.add(GatewayConfig.ALSO_ACCEPT.parse("--also-accept", a));
-        }
-      }
-      if (asset == null && (assetName != null || assetVersion != null || assetDecimals != null)) {
+      List<GatewayConfig.OfferSpec> also = SellerOptions.alsoAccept(alsoAccept);
+      if (seller.asset == null
+          && (seller.assetName != null
+              || seller.assetVersion != null
+              || seller.assetDecimals != null)) {
         throw new IllegalArgumentException(
             "--asset-name, --asset-version and --asset-decimals need the token's address, --asset");
       }
@@ -219,25 +150,15 @@ final class McpGatewayCommand implements Callable<Integer> {
           upstreamUrl == null ? null : McpGatewayConfig.URL.parse("--upstream-url", upstreamUrl),
           port == null ? null : GatewayConfig.PORT.parse("--port", port),
           specs,
-          GatewayConfig.URL.parse("--facilitator", facilitator),
-          facilitatorTokenEnv,
-          GatewayConfig.NETWORK.parse("--network", network),
-          v1Name,
-          GatewayConfig.PAY_TO.parse("--pay-to", payTo),
-          asset == null
-              ? null
-              : new AssetSpec(
-                  GatewayConfig.ASSET.parse("--asset", asset),
-                  assetName,
-                  assetVersion,
-                  decimals,
-                  assetSymbol),
-          GatewayConfig.MAX_TIMEOUT_SECONDS.parse("--max-timeout", maxTimeoutSeconds),
+          seller.facilitatorUrl(),
+          seller.facilitatorTokenEnv,
+          seller.parsedNetwork(),
+          seller.v1Name,
+          seller.parsedPayTo(),
+          seller.assetSpec(decimals),
+          seller.maxTimeout(),
           also,
-          assetTransferMethod == null
-              ? null
-              : GatewayConfig.ASSET_TRANSFER_METHOD.parse(
-                  "--asset-transfer-method", assetTransferMethod));
+          SellerOptions.assetTransferMethod(assetTransferMethod));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

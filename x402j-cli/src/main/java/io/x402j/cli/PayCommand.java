@@ -91,45 +91,13 @@ final class PayCommand implements Callable<Integer> {
       })
   String max;
 
-  @Option(
-      names = "--max-authorization-lifetime",
-      paramLabel = "DURATION",
-      defaultValue = "1h",
-      description =
-          "The longest a signed payment stays valid, whatever the server asks (default"
-              + " ${DEFAULT-VALUE}; at least 10s).")
-  String maxAuthorizationLifetime;
-
-  @Option(
-      names = "--prefer-network",
-      paramLabel = "NETWORK",
-      description = "Networks to pay on first, e.g. eip155:8453; repeat for more.")
-  List<String> preferNetworks;
-
-  @Option(
-      names = "--network",
-      paramLabel = "NETWORK",
-      description = "Pay only on these networks; repeat for more.")
-  List<String> onlyNetworks;
+  @Mixin SpendOptions spend;
 
   @Option(
       names = "--spend-log",
       paramLabel = "FILE",
       description = "Record payments here, so that --budget holds across runs.")
   Path spendLog;
-
-  @Option(
-      names = "--budget",
-      paramLabel = "DOLLARS",
-      description = "The most to pay within --budget-window, e.g. $5; needs --spend-log.")
-  String budget;
-
-  @Option(
-      names = "--budget-window",
-      paramLabel = "DURATION",
-      defaultValue = "24h",
-      description = "The window of --budget (default ${DEFAULT-VALUE}).")
-  String budgetWindow;
 
   @Option(names = "--dry-run", description = "Show what would be paid; sign and pay nothing.")
   boolean dryRun;
@@ -200,16 +168,16 @@ final class PayCommand implements Callable<Integer> {
                 + Text.quote(max));
       }
     }
-    if (onlyNetworks != null) {
-      b.allowNetworks(onlyNetworks.stream().map(networks::resolve).toArray(Network[]::new));
+    if (spend.onlyNetworks != null) {
+      b.allowNetworks(spend.onlyNetworks.stream().map(networks::resolve).toArray(Network[]::new));
     }
-    if (budget != null) {
+    if (spend.budget != null) {
       if (spendLog == null) {
         throw new ParameterException(
             spec.commandLine(), "--budget needs --spend-log FILE to remember what was spent");
       }
-      Duration window = ValueParser.duration().parse("--budget-window", budgetWindow);
-      b.budgetUsd(budget, window);
+      Duration window = ValueParser.duration().parse("--budget-window", spend.budgetWindow);
+      b.budgetUsd(spend.budget, window);
     }
     return b.build();
   }
@@ -217,25 +185,26 @@ final class PayCommand implements Callable<Integer> {
   /** The cap on how long a signed authorization stays valid. */
   Duration authorizationLifetime() {
     Duration lifetime =
-        ValueParser.duration().parse("--max-authorization-lifetime", maxAuthorizationLifetime);
+        ValueParser.duration()
+            .parse("--max-authorization-lifetime", spend.maxAuthorizationLifetime);
     if (lifetime.compareTo(ExactEvmClient.MIN_AUTHORIZATION_LIFETIME) < 0) {
       throw new ParameterException(
           spec.commandLine(),
           "--max-authorization-lifetime must be at least "
               + ExactEvmClient.MIN_AUTHORIZATION_LIFETIME.toSeconds()
               + "s (facilitators want 6 s left when they settle), got "
-              + maxAuthorizationLifetime);
+              + spend.maxAuthorizationLifetime);
     }
     return lifetime;
   }
 
   /** How to choose among offers. */
   RequirementSelector selector(NetworkRegistry networks) {
-    if (preferNetworks == null || preferNetworks.isEmpty()) {
+    if (spend.preferNetworks == null || spend.preferNetworks.isEmpty()) {
       return RequirementSelector.first();
     }
     return RequirementSelector.preferNetworks(
-        preferNetworks.stream().map(networks::resolve).toArray(Network[]::new));
+        spend.preferNetworks.stream().map(networks::resolve).toArray(Network[]::new));
   }
 
   @Override

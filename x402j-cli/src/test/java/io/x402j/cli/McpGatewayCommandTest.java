@@ -57,6 +57,29 @@ class McpGatewayCommandTest {
     return new Object[] {status, err.toString(), out.toString()};
   }
 
+  /** mcp-gateway on an upstream given by {@code flag}, on eip155:84532, paid to {@code payTo}. */
+  static String[] args(String upstream, String flag, String payTo, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "mcp-gateway",
+                flag,
+                upstream,
+                "--facilitator",
+                "http://127.0.0.1:4022",
+                "--network",
+                "eip155:84532",
+                "--pay-to",
+                payTo));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
+  }
+
+  /** Runs {@link #args}. */
+  static Object[] on(String upstream, String flag, String payTo, String... more) {
+    return run(args(upstream, flag, payTo, more));
+  }
+
   static Object[] runWith(String... more) {
     List<String> args = new ArrayList<>(BASE);
     args.addAll(List.of(more));
@@ -81,23 +104,16 @@ class McpGatewayCommandTest {
 
   @Test
   void anHttpUpstreamAndAPort() throws Exception {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "mcp-gateway",
-                "--upstream-url",
-                "http://127.0.0.1:3000/mcp",
-                "--facilitator",
-                "http://127.0.0.1:4022",
-                "--network",
-                "eip155:84532",
-                "--pay-to",
-                SELLER,
-                "--tool",
-                "weather=$0.01",
-                "--port",
-                "4023"));
-    CommandLine.ParseResult result = X402j.commandLine().parseArgs(args.toArray(String[]::new));
+    String[] args =
+        args(
+            "http://127.0.0.1:3000/mcp",
+            "--upstream-url",
+            SELLER,
+            "--tool",
+            "weather=$0.01",
+            "--port",
+            "4023");
+    CommandLine.ParseResult result = X402j.commandLine().parseArgs(args);
     McpGatewayConfig c =
         ((McpGatewayCommand) result.subcommand().commandSpec().userObject()).config(Map.of());
     assertThat(c.upstreamUrl()).isEqualTo(URI.create("http://127.0.0.1:3000/mcp"));
@@ -114,62 +130,18 @@ class McpGatewayCommandTest {
     assertError(runWith("--tool", "a=1", "--port", "70000"), "--port");
     assertError(runWith("--tool", "a=1", "--upstream-url", "http://x/mcp"), "not both");
     assertError(run("mcp-gateway", "--tool", "a=1"), "missing", "--upstream-command", "--pay-to");
+    assertError(on("node \"unclosed", "--upstream-command", SELLER, "--tool", "a=1"), "unclosed");
     assertError(
-        run(
-            "mcp-gateway",
-            "--upstream-command",
-            "node \"unclosed",
-            "--facilitator",
-            "http://127.0.0.1:4022",
-            "--network",
-            "eip155:84532",
-            "--pay-to",
-            SELLER,
-            "--tool",
-            "a=1"),
-        "unclosed");
-    assertError(
-        run(
-            "mcp-gateway",
-            "--upstream-url",
-            "ftp://example/mcp",
-            "--facilitator",
-            "http://127.0.0.1:4022",
-            "--network",
-            "eip155:84532",
-            "--pay-to",
-            SELLER,
-            "--tool",
-            "a=1"),
-        "--upstream-url");
-    assertError(
-        run(
-            "mcp-gateway",
-            "--upstream-command",
-            "x",
-            "--facilitator",
-            "http://127.0.0.1:4022",
-            "--network",
-            "eip155:84532",
-            "--pay-to",
-            "0x123",
-            "--tool",
-            "a=1"),
-        "--pay-to");
+        on("ftp://example/mcp", "--upstream-url", SELLER, "--tool", "a=1"), "--upstream-url");
+    assertError(on("x", "--upstream-command", "0x123", "--tool", "a=1"), "--pay-to");
   }
 
   @Test
   void anUpstreamThatCannotStartIsAClearError() {
     Object[] missing =
-        run(
-            "mcp-gateway",
-            "--upstream-command",
+        on(
             "/no/such/program-x402j --flag",
-            "--facilitator",
-            "http://127.0.0.1:4022",
-            "--network",
-            "eip155:84532",
-            "--pay-to",
+            "--upstream-command",
             SELLER,
             "--tool",
             "a=1",

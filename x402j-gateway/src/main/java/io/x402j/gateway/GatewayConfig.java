@@ -191,6 +191,21 @@ public record GatewayConfig(
       Objects.requireNonNull(network, "network");
       Objects.requireNonNull(payTo, "payTo");
     }
+
+    /**
+     * The offer of an {@code alsoAccept[i]} section ({@code network}, {@code asset}, {@code
+     * payTo}).
+     *
+     * @param networkHint how a network is written, shown when it is missing
+     * @throws IllegalArgumentException naming the key that is missing, unknown or invalid
+     */
+    public static OfferSpec read(ConfigSection offer, String networkHint) {
+      offer.allowOnly("network", "asset", "payTo");
+      return new OfferSpec(
+          offer.require("network", NETWORK, networkHint),
+          AssetSpec.read(offer.section("asset")),
+          offer.require("payTo", PAY_TO, "this offer's recipient on its network"));
+    }
   }
 
   /**
@@ -245,6 +260,25 @@ public record GatewayConfig(
     /** Checks the address is given. */
     public AssetSpec {
       Objects.requireNonNull(address, "address");
+    }
+
+    /**
+     * The token of an {@code asset} section ({@code address}, {@code name}, {@code version}, {@code
+     * decimals}, {@code symbol}), or {@code null} when it gives no address.
+     *
+     * @throws IllegalArgumentException naming the key that is unknown or invalid
+     */
+    public static AssetSpec read(ConfigSection asset) {
+      asset.allowOnly("address", "name", "version", "decimals", "symbol");
+      String address = asset.get("address", ASSET, null);
+      return address == null
+          ? null
+          : new AssetSpec(
+              address,
+              asset.get("name", TEXT, null),
+              asset.get("version", TEXT, null),
+              asset.get("decimals", DECIMALS, null),
+              asset.get("symbol", TEXT, null));
     }
   }
 
@@ -662,12 +696,7 @@ public record GatewayConfig(
     }
     List<OfferSpec> also = new ArrayList<>();
     for (ConfigSection o : root.sections("alsoAccept")) {
-      o.allowOnly("network", "asset", "payTo");
-      also.add(
-          new OfferSpec(
-              o.require("network", NETWORK, "e.g. solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1"),
-              assetSpec(o.section("asset")),
-              o.require("payTo", PAY_TO, "this offer's recipient on its network")));
+      also.add(OfferSpec.read(o, "e.g. solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1"));
     }
     URI upstream = root.require("upstream", URL, "e.g. http://127.0.0.1:9000");
     return new GatewayConfig(
@@ -679,27 +708,13 @@ public record GatewayConfig(
         root.get("network", NETWORK, null),
         root.get("v1Name", TEXT, null),
         root.get("payTo", PAY_TO, null),
-        assetSpec(asset),
+        AssetSpec.read(asset),
         root.get("maxTimeoutSeconds", MAX_TIMEOUT_SECONDS, 60),
         paywall.get("enabled", ValueParser.bool(), true),
         paywall.get("appName", TEXT, ""),
         routes,
         also,
         root.get("assetTransferMethod", ASSET_TRANSFER_METHOD, null));
-  }
-
-  /** The token of an {@code asset} section, or {@code null} when it gives no address. */
-  private static AssetSpec assetSpec(ConfigSection asset) {
-    asset.allowOnly("address", "name", "version", "decimals", "symbol");
-    String address = asset.get("address", ASSET, null);
-    return address == null
-        ? null
-        : new AssetSpec(
-            address,
-            asset.get("name", TEXT, null),
-            asset.get("version", TEXT, null),
-            asset.get("decimals", DECIMALS, null),
-            asset.get("symbol", TEXT, null));
   }
 
   /** The built-in network registry, extended with the configured network when it needs to be. */

@@ -263,12 +263,7 @@ public record McpGatewayConfig(
     ConfigSection facilitator = root.section("facilitator").allowOnly("url", "tokenEnv");
     List<OfferSpec> also = new ArrayList<>();
     for (ConfigSection o : root.sections("alsoAccept")) {
-      o.allowOnly("network", "asset", "payTo");
-      also.add(
-          new OfferSpec(
-              o.require("network", GatewayConfig.NETWORK, "e.g. eip155:8453"),
-              assetSpec(o.section("asset")),
-              o.require("payTo", GatewayConfig.PAY_TO, "this offer's recipient on its network")));
+      also.add(OfferSpec.read(o, "e.g. eip155:8453"));
     }
     return new McpGatewayConfig(
         command,
@@ -280,23 +275,10 @@ public record McpGatewayConfig(
         root.get("network", GatewayConfig.NETWORK, null),
         root.get("v1Name", TEXT, null),
         root.get("payTo", GatewayConfig.PAY_TO, null),
-        assetSpec(root.section("asset")),
+        AssetSpec.read(root.section("asset")),
         root.get("maxTimeoutSeconds", GatewayConfig.MAX_TIMEOUT_SECONDS, 60),
         also,
         root.get("assetTransferMethod", GatewayConfig.ASSET_TRANSFER_METHOD, null));
-  }
-
-  private static AssetSpec assetSpec(ConfigSection asset) {
-    asset.allowOnly("address", "name", "version", "decimals", "symbol");
-    String address = asset.get("address", GatewayConfig.ASSET, null);
-    return address == null
-        ? null
-        : new AssetSpec(
-            address,
-            asset.get("name", TEXT, null),
-            asset.get("version", TEXT, null),
-            asset.get("decimals", GatewayConfig.DECIMALS, null),
-            asset.get("symbol", TEXT, null));
   }
 
   /**

@@ -1,24 +1,23 @@
 package io.x402j.mcp;
 
+import static io.x402j.mcp.WalletAttackFixture.BUYER;
+import static io.x402j.mcp.WalletAttackFixture.call;
+import static io.x402j.mcp.WalletAttackFixture.challenge;
+import static io.x402j.mcp.WalletAttackFixture.payer;
+import static io.x402j.mcp.WalletAttackFixture.seller;
+import static io.x402j.mcp.WalletAttackFixture.structured;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.x402j.client.Payer;
-import io.x402j.client.SpendControls;
 import io.x402j.core.wire.HeaderCodec;
-import io.x402j.evm.PrivateKeySigner;
 import io.x402j.mcp.testing.McpHttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,10 +30,6 @@ import org.junit.jupiter.api.Test;
  * (before or after it was paid) nor make the wallet hold an unbounded body in memory.
  */
 class AgentWalletHostileBodyIT {
-  static final String KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
-  static final PrivateKeySigner BUYER = PrivateKeySigner.fromHex(KEY);
-  static final String USDC = "0x036CbD53842c5426634e7929541eC2318f3dCF7e";
-  static final String SELLER = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C";
   static final String TX = "0x" + "cd".repeat(32);
   static final long HUGE = 64L << 20; // 64 MiB
 
@@ -47,16 +42,12 @@ class AgentWalletHostileBodyIT {
 
   @BeforeEach
   void start() throws Exception {
-    seller = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    seller.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    seller = seller();
     seller.createContext("/trickle", exchange -> trickle(exchange.getResponseHeaders(), exchange));
     seller.createContext(
         "/paid-trickle",
         exchange -> {
-          if (exchange.getRequestHeaders().getFirst("PAYMENT-SIGNATURE") == null) {
-            exchange.getResponseHeaders().add("PAYMENT-REQUIRED", HeaderCodec.encode(required()));
-            exchange.sendResponseHeaders(402, -1);
-            exchange.close();
+          if (challenge(exchange)) {
             return;
           }
           exchange
@@ -89,11 +80,7 @@ class AgentWalletHostileBodyIT {
           }
         });
     seller.start();
-    payer =
-        Payer.builder()
-            .signer(BUYER)
-            .spendControls(SpendControls.builder().maxPerPaymentUsd("$0.10").build())
-            .build();
+    payer = payer();
     AgentWallet wallet =
         AgentWallet.builder(payer)
             .evmAccount(BUYER.address())
@@ -121,16 +108,6 @@ class AgentWalletHostileBodyIT {
     exchange.close();
   }
 
-  static String required() {
-    return "{\"x402Version\":2,\"error\":\"payment required\",\"resource\":{\"url\":\"http://x/\","
-        + "\"description\":\"d\",\"mimeType\":\"text/plain\"},\"accepts\":[{\"scheme\":\"exact\","
-        + "\"network\":\"eip155:84532\",\"amount\":\"10000\",\"asset\":\""
-        + USDC
-        + "\",\"payTo\":\""
-        + SELLER
-        + "\",\"maxTimeoutSeconds\":60,\"extra\":{\"name\":\"USDC\",\"version\":\"2\"}}]}";
-  }
-
   @AfterEach
   void stop() {
     release.countDown();
@@ -145,20 +122,7 @@ class AgentWalletHostileBodyIT {
 
   /** Calls x402_fetch over MCP; empty when the call did not finish within {@code seconds}. */
   java.util.Optional<CallToolResult> fetch(String path, long seconds) throws Exception {
-    CompletableFuture<CallToolResult> call =
-        CompletableFuture.supplyAsync(
-            () ->
-                client.callTool(new CallToolRequest("x402_fetch", Map.of("url", url(path)), null)));
-    try {
-      return java.util.Optional.of(call.get(seconds, TimeUnit.SECONDS));
-    } catch (java.util.concurrent.TimeoutException e) {
-      return java.util.Optional.empty();
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> structured(CallToolResult r) {
-    return (Map<String, Object>) r.structuredContent();
+    return call(client, "x402_fetch", url(path), seconds);
   }
 
   @Test

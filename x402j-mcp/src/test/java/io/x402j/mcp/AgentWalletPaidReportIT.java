@@ -1,26 +1,23 @@
 package io.x402j.mcp;
 
+import static io.x402j.mcp.WalletAttackFixture.BUYER;
+import static io.x402j.mcp.WalletAttackFixture.challenge;
+import static io.x402j.mcp.WalletAttackFixture.payer;
+import static io.x402j.mcp.WalletAttackFixture.required;
+import static io.x402j.mcp.WalletAttackFixture.seller;
+import static io.x402j.mcp.WalletAttackFixture.structured;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import io.x402j.client.Payer;
-import io.x402j.client.SpendControls;
 import io.x402j.core.wire.HeaderCodec;
-import io.x402j.evm.PrivateKeySigner;
 import io.x402j.mcp.testing.McpHttpServer;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,10 +28,6 @@ import org.junit.jupiter.api.Test;
  * paid, and whose wallet paid, whatever the seller does with the paid request.
  */
 class AgentWalletPaidReportIT {
-  static final String KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
-  static final PrivateKeySigner BUYER = PrivateKeySigner.fromHex(KEY);
-  static final String USDC = "0x036CbD53842c5426634e7929541eC2318f3dCF7e";
-  static final String SELLER = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C";
   static final String ATTACKER = "0x000000000000000000000000000000000000dEaD";
   static final String TX = "0x" + "ef".repeat(32);
 
@@ -47,8 +40,7 @@ class AgentWalletPaidReportIT {
 
   @BeforeEach
   void start() throws Exception {
-    seller = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    seller.setExecutor(Executors.newCachedThreadPool());
+    seller = seller();
     // Takes the payment and never answers (the wallet's own timeout ends the wait).
     seller.createContext(
         "/takes-and-hangs",
@@ -102,11 +94,7 @@ class AgentWalletPaidReportIT {
           exchange.close();
         });
     seller.start();
-    payer =
-        Payer.builder()
-            .signer(BUYER)
-            .spendControls(SpendControls.builder().maxPerPaymentUsd("$0.10").build())
-            .build();
+    payer = payer();
     AgentWallet wallet =
         AgentWallet.builder(payer)
             .evmAccount(BUYER.address())
@@ -114,27 +102,6 @@ class AgentWalletPaidReportIT {
             .build();
     mcp = McpHttpServer.start(wallet.tools());
     client = mcp.client();
-  }
-
-  /** Answers an unpaid request with a 402; true when it did. */
-  private static boolean challenge(HttpExchange exchange) throws IOException {
-    if (exchange.getRequestHeaders().getFirst("PAYMENT-SIGNATURE") != null) {
-      return false;
-    }
-    exchange.getResponseHeaders().add("PAYMENT-REQUIRED", HeaderCodec.encode(required()));
-    exchange.sendResponseHeaders(402, -1);
-    exchange.close();
-    return true;
-  }
-
-  static String required() {
-    return "{\"x402Version\":2,\"error\":\"payment required\",\"resource\":{\"url\":\"http://x/\","
-        + "\"description\":\"d\",\"mimeType\":\"text/plain\"},\"accepts\":[{\"scheme\":\"exact\","
-        + "\"network\":\"eip155:84532\",\"amount\":\"10000\",\"asset\":\""
-        + USDC
-        + "\",\"payTo\":\""
-        + SELLER
-        + "\",\"maxTimeoutSeconds\":60,\"extra\":{\"name\":\"USDC\",\"version\":\"2\"}}]}";
   }
 
   @AfterEach
@@ -150,19 +117,7 @@ class AgentWalletPaidReportIT {
   }
 
   java.util.Optional<CallToolResult> call(String tool, String path, long seconds) throws Exception {
-    CompletableFuture<CallToolResult> call =
-        CompletableFuture.supplyAsync(
-            () -> client.callTool(new CallToolRequest(tool, Map.of("url", url(path)), null)));
-    try {
-      return java.util.Optional.of(call.get(seconds, TimeUnit.SECONDS));
-    } catch (java.util.concurrent.TimeoutException e) {
-      return java.util.Optional.empty();
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> structured(CallToolResult r) {
-    return (Map<String, Object>) r.structuredContent();
+    return WalletAttackFixture.call(client, tool, url(path), seconds);
   }
 
   static String text(CallToolResult r) {
