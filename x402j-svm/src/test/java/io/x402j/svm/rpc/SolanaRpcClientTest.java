@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
@@ -104,6 +106,56 @@ class SolanaRpcClientTest {
     // A simulation changes nothing, so a busy answer is retried as for any read.
     assertThat(simulation.succeeded()).isTrue();
     assertThat(attempts.get()).isEqualTo(2);
+  }
+
+  @Test
+  void concurrentSimulationsShareOneBatchedRequestUnderLoad() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    String ok = "{\"context\":{\"slot\":1},\"value\":{\"err\":null,\"logs\":[]}}";
+    node.respond(
+        PATH,
+        body -> {
+          try {
+            JsonNode request = JSON.readTree(body);
+            if (!request.isArray()) {
+              // The two requests that went at once wait, so that later simulations queue.
+              release.await(10, TimeUnit.SECONDS);
+              return Answer.json(
+                  200,
+                  "{\"jsonrpc\":\"2.0\",\"id\":" + request.get("id") + ",\"result\":" + ok + "}");
+            }
+            List<String> answers = new java.util.ArrayList<>();
+            for (JsonNode call : request) {
+              answers.add(
+                  "{\"jsonrpc\":\"2.0\",\"id\":" + call.get("id") + ",\"result\":" + ok + "}");
+            }
+            return Answer.json(200, "[" + String.join(",", answers) + "]");
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    SolanaRpcClient coalescing =
+        SolanaRpcClient.of(
+            SolanaRpcClient.builder(node.url() + PATH).readCoalescing(16, 48).build());
+
+    List<CompletableFuture<SolanaRpcClient.Simulation>> all = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      all.add(coalescing.simulateTransaction("AQID"));
+    }
+    release.countDown();
+
+    for (CompletableFuture<SolanaRpcClient.Simulation> each : all) {
+      assertThat(each.get(10, TimeUnit.SECONDS).succeeded()).isTrue();
+    }
+    // Two went at once; the three that queued behind them went out as one batch.
+    List<JsonNode> bodies = new java.util.ArrayList<>();
+    for (ScriptedServer.Received r : node.received()) {
+      bodies.add(JSON.readTree(r.body()));
+    }
+    assertThat(bodies).hasSize(3);
+    JsonNode batch = bodies.stream().filter(JsonNode::isArray).findFirst().orElseThrow();
+    assertThat(batch).hasSize(3);
+    batch.forEach(call -> assertThat(call.get("method").asText()).isEqualTo("simulateTransaction"));
   }
 
   @Test
