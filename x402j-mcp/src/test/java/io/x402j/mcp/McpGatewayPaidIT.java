@@ -143,10 +143,16 @@ class McpGatewayPaidIT {
 
     int thrown = upstreamCalls("throws");
     Map<String, Object> meta2 = pay(unpaid("throws", Map.of()));
+    CallToolResult threw = null;
     try {
-      client.callTool(call("throws", Map.of(), meta2));
+      threw = client.callTool(call("throws", Map.of(), meta2));
     } catch (RuntimeException expected) {
       assertThat(expected.getMessage()).contains("bad city");
+    }
+    if (threw != null) {
+      // The SDK may report the throw as an error result: still no receipt, nothing charged.
+      assertThat(threw.isError()).as("%s", threw).isTrue();
+      assertThat(McpPayments.paymentResponse(threw)).isEmpty();
     }
     assertThat(upstreamCalls("throws")).isEqualTo(thrown + 1);
     assertThat(market.sellerBalance()).isEqualTo(before);
