@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The README's paid tool, as it is printed there ("Agents"): an MCP server over stdio selling
- * {@code weather} for $0.001 on Base Sepolia. {@link ReadmeAgentsIT} runs it on the devnet and pays
- * it with the README's {@code PayingMcpClient} example.
+ * A copy of the README's paid tool ("Agents"; kept in step by hand, nothing compares them): an MCP
+ * server over stdio selling {@code weather} for $0.001 on Base Sepolia. {@link ReadmeAgentsIT} runs
+ * it on the devnet and pays it with the README's {@code PayingMcpClient} example.
  */
 public final class WeatherToolServer {
   public static void main(String[] args) {
