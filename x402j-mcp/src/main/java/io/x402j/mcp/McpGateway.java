@@ -18,6 +18,7 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.ListToolsResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
 import io.x402j.core.internal.Urls;
+import io.x402j.core.support.Text;
 import io.x402j.jetty.JettyServer;
 import io.x402j.mcp.internal.LoopbackHeaders;
 import io.x402j.mcp.internal.ProcessClientTransport;
@@ -193,7 +194,7 @@ public final class McpGateway implements AutoCloseable {
       if (!names.contains(priced)) {
         throw new IllegalArgumentException(
             "the upstream MCP server has no tool "
-                + quote(priced)
+                + Text.quote(priced)
                 + " to price; its tools: "
                 + (names.isEmpty() ? "none" : String.join(", ", names)));
       }
@@ -428,10 +429,6 @@ public final class McpGateway implements AutoCloseable {
     return message == null ? e.getClass().getSimpleName() : message;
   }
 
-  private static String quote(String s) {
-    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-  }
-
   private static String version() {
     String v = McpGateway.class.getPackage().getImplementationVersion();
     return v == null ? "development" : v;
@@ -509,7 +506,7 @@ public final class McpGateway implements AutoCloseable {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(price, "price");
       if (prices.putIfAbsent(name, price) != null) {
-        throw new IllegalArgumentException("the tool " + quote(name) + " is priced twice");
+        throw new IllegalArgumentException("the tool " + Text.quote(name) + " is priced twice");
       }
       return this;
     }

@@ -15,7 +15,6 @@ import io.x402j.core.support.Text;
 import io.x402j.core.wire.PaymentHeader;
 import io.x402j.core.wire.SettleResponse;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -211,13 +210,7 @@ public final class FetchTool {
     p.put("amount", Offers.amount(paid, charged));
     p.put("amountAtomic", charged.value().toString());
     if (paid.usd().isPresent()) {
-      p.put(
-          "usd",
-          "$"
-              + new BigDecimal(charged.value())
-                  .movePointLeft(paid.asset().decimals())
-                  .stripTrailingZeros()
-                  .toPlainString());
+      p.put("usd", "$" + charged.toUnits(paid.asset().decimals()).toPlainString());
     }
     p.put("asset", r.asset());
     p.put("payTo", r.payTo());

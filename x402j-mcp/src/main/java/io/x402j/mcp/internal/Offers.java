@@ -2,7 +2,6 @@ package io.x402j.mcp.internal;
 
 import io.x402j.client.PlannedPayment;
 import io.x402j.core.TokenAmount;
-import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -36,11 +35,6 @@ final class Offers {
     if (p.asset() == null) {
       return amount.value() + " atomic units";
     }
-    return new BigDecimal(amount.value())
-            .movePointLeft(p.asset().decimals())
-            .stripTrailingZeros()
-            .toPlainString()
-        + " "
-        + p.asset().symbol();
+    return amount.toUnits(p.asset().decimals()).toPlainString() + " " + p.asset().symbol();
   }
 }

@@ -1,7 +1,5 @@
 package io.x402j.mcp.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelcontextprotocol.spec.McpError;
@@ -108,16 +106,9 @@ public final class ToolPayments {
     }
     if (authorization.headerName().equals(PaymentHeader.X_PAYMENT.headerName())) {
       // A v1 payment (McpPayments speaks v2): the X-PAYMENT JSON as it is.
-      try {
-        meta.put(
-            McpPayments.PAYMENT_META,
-            JSON.readValue(
-                HEADERS.json(PaymentHeader.X_PAYMENT, authorization.headerValue()),
-                new TypeReference<Map<String, Object>>() {}));
-      } catch (JsonProcessingException e) {
-        // The payer encoded it: unreadable would be a bug, not the server's doing.
-        throw new IllegalStateException("the signed payment is not JSON", e);
-      }
+      meta.put(
+          McpPayments.PAYMENT_META,
+          McpJson.toMap(HEADERS.json(PaymentHeader.X_PAYMENT, authorization.headerValue())));
     } else {
       meta.putAll(
           McpPayments.paymentMeta(HEADERS.decodePaymentSignature(authorization.headerValue())));
