@@ -213,7 +213,7 @@ class McpGatewayCommandIT {
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     String stderr = Files.readString(err);
     assertThat(process.exitValue()).as(stderr).isEqualTo(2);
-    assertThat(stderr).contains("no tool \"wether\"").contains("weather");
+    assertThat(stderr).contains("no tool 'wether'").contains("weather");
     assertThat(stderr).doesNotContain("\tat ");
     assertThat(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
         .as("stdout, the MCP channel")

@@ -290,7 +290,7 @@ class McpGatewayProxyIT {
                     .http(0)
                     .start())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("no tool \"wether\"")
+        .hasMessageContaining("no tool 'wether'")
         .hasMessageContaining("weather");
   }
 
