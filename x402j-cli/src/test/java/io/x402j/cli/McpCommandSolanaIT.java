@@ -14,7 +14,6 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import io.x402j.core.NetworkRegistry;
 import io.x402j.devnet.SolanaDevnet;
-import io.x402j.evm.EvmAddress;
 import io.x402j.evm.PrivateKeySigner;
 import io.x402j.facilitator.FacilitatorApp;
 import io.x402j.facilitator.FacilitatorConfig;
@@ -33,6 +32,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -244,6 +245,17 @@ class McpCommandSolanaIT {
       JsonNode otherNetwork = call(wallet, "x402_balance", Map.of("network", "solana"));
       assertThat(otherNetwork.get("isError").asBoolean()).as(otherNetwork.toString()).isTrue();
 
+      // x402_inspect: both offers; the Solana key would pay the Solana one; nothing is paid
+      JsonNode inspected = call(wallet, "x402_inspect", Map.of("url", weather()));
+      assertThat(inspected.get("isError").asBoolean()).as(inspected.toString()).isFalse();
+      assertThat(inspected.get("offers").findValuesAsText("network"))
+          .containsExactly("eip155:84532", SolanaDevnet.NETWORK);
+      JsonNode wouldPay = inspected.get("wouldPay");
+      assertThat(wouldPay.get("network").asText()).isEqualTo(SolanaDevnet.NETWORK);
+      assertThat(wouldPay.get("usd").asText()).isEqualTo("$0.01");
+      assertThat(wouldPay.get("payTo").asText()).isEqualTo(svmSeller);
+      assertThat(svmTokens(svmSeller)).isEqualTo(sellerBefore);
+
       // x402_fetch: the 402 offers Base Sepolia and Solana; the Solana key pays on Solana
       int hits = upstreamHits.get();
       JsonNode paid = call(wallet, "x402_fetch", Map.of("url", weather()));
@@ -315,33 +327,33 @@ class McpCommandSolanaIT {
   /** What a process wrote and how it ended. */
   record Exit(int code, String out, String err) {}
 
-  static Exit run(Map<String, String> env, String... args) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(McpCommandIT.command(args));
-    builder.environment().remove("X402J_PRIVATE_KEY");
-    builder.environment().remove("X402J_SVM_PRIVATE_KEY");
-    builder.environment().putAll(env);
-    Process process = builder.start();
+  /** Runs {@code x402j mcp args} with {@code env} until it ends by itself. */
+  static Exit run(Map<String, String> env, String... args) {
     try {
-      CompletableFuture<byte[]> out =
-          CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
-      CompletableFuture<byte[]> err =
-          CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
-      // The wallet fails before serving: its stdin, left open, must not keep it alive.
-      assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the process ended").isTrue();
-      return new Exit(
-          process.exitValue(),
-          new String(out.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8),
-          new String(err.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8));
-    } finally {
-      process.destroyForcibly();
-    }
-  }
-
-  static byte[] readAll(java.io.InputStream in) {
-    try {
-      return in.readAllBytes();
+      Path dir = Files.createTempDirectory("x402j-mcp-run");
+      ProcessBuilder builder =
+          new ProcessBuilder(McpCommandIT.command(args))
+              .redirectOutput(dir.resolve("out").toFile())
+              .redirectError(dir.resolve("err").toFile());
+      builder.environment().remove("X402J_PRIVATE_KEY");
+      builder.environment().remove("X402J_SVM_PRIVATE_KEY");
+      builder.environment().putAll(env);
+      Process process = builder.start();
+      try {
+        // The wallet fails before serving: its stdin, left open, must not keep it alive.
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("the process ended").isTrue();
+        return new Exit(
+            process.exitValue(),
+            Files.readString(dir.resolve("out")),
+            Files.readString(dir.resolve("err")));
+      } finally {
+        process.destroyForcibly();
+      }
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
@@ -349,13 +361,36 @@ class McpCommandSolanaIT {
   void aWrongOrMissingKeystorePasswordEndsTheServerWithAClearErrorAndACleanStdout()
       throws Exception {
     String wrong = "not the password";
-    Exit wrongPassword =
-        run(
-            Map.of("WALLET_PASSWORD", wrong),
-            "--keystore",
-            keystore.toString(),
-            "--password-env",
-            "WALLET_PASSWORD");
+    // The two processes run side by side: each is a JVM start.
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    CompletableFuture<Exit> wrongRun =
+        CompletableFuture.supplyAsync(
+            () ->
+                run(
+                    Map.of("WALLET_PASSWORD", wrong),
+                    "--keystore",
+                    keystore.toString(),
+                    "--password-env",
+                    "WALLET_PASSWORD"),
+            pool);
+    CompletableFuture<Exit> missingRun =
+        CompletableFuture.supplyAsync(
+            () ->
+                run(
+                    Map.of(),
+                    "--keystore",
+                    keystore.toString(),
+                    "--password-env",
+                    "X402J_TEST_UNSET_PASSWORD"),
+            pool);
+    Exit wrongPassword;
+    Exit missing;
+    try {
+      wrongPassword = wrongRun.get(180, TimeUnit.SECONDS);
+      missing = missingRun.get(180, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
     assertThat(wrongPassword.code()).isNotZero();
     assertThat(wrongPassword.out()).isEmpty();
     assertThat(wrongPassword.err())
@@ -366,13 +401,6 @@ class McpCommandSolanaIT {
         .doesNotContain("\tat ");
     assertNoSecret(wrongPassword.err());
 
-    Exit missing =
-        run(
-            Map.of(),
-            "--keystore",
-            keystore.toString(),
-            "--password-env",
-            "X402J_TEST_UNSET_PASSWORD");
     assertThat(missing.code()).isNotZero();
     assertThat(missing.out()).isEmpty();
     assertThat(missing.err())

@@ -104,7 +104,10 @@ class McpPaywallSolanaIT {
     PaidRoute mixed =
         PaidRoute.builder()
             .accept(
-                PaymentOption.builder(market.network()).price("$0.01").payTo(market.payTo()).build())
+                PaymentOption.builder(market.network())
+                    .price("$0.01")
+                    .payTo(market.payTo())
+                    .build())
             .accept(PaymentOption.builder(SOLANA).price("$0.01").payTo(seller).build())
             .build();
     shop =
