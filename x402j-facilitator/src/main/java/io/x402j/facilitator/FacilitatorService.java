@@ -302,6 +302,19 @@ public final class FacilitatorService implements Facilitator {
     return new SupportedResponse(kinds, List.copyOf(extensions), signerLists, Map.of());
   }
 
+  /**
+   * The payer a log line shows: the request's, or, when the request names none (a Solana payment
+   * carries its payer inside the transaction), the one the scheme derived, quoted.
+   */
+  private static String payerLog(Route route, VerifyResponse verified, SettleResponse settled) {
+    String named = route.payerLog();
+    if (!"-".equals(named)) {
+      return named;
+    }
+    String derived = verified != null ? verified.payer() : settled.payer();
+    return derived == null || derived.isEmpty() ? named : Text.quote(derived);
+  }
+
   private void observe(
       String operation,
       FacilitatorRequest request,
@@ -343,7 +356,7 @@ public final class FacilitatorService implements Facilitator {
         outcome,
         reason,
         route.networkLog(),
-        route.payerLog(),
+        payerLog(route, verified, settled),
         route.served() ? request.scheme() : Text.quote(request.scheme()),
         request.x402Version(),
         transaction.isEmpty() ? "-" : transaction,

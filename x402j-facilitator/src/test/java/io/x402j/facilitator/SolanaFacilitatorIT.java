@@ -152,8 +152,28 @@ class SolanaFacilitatorIT {
       assertThat(verified.statusCode()).isEqualTo(200);
       assertThat(WIRE.decodeVerifyResponse(verified.body()).isValid()).as(verified.body()).isTrue();
 
-      SettleResponse settled = WIRE.decodeSettleResponse(post(app, "/settle", body).body());
+      ch.qos.logback.classic.Logger serviceLog =
+          (ch.qos.logback.classic.Logger)
+              org.slf4j.LoggerFactory.getLogger("io.x402j.facilitator.payments");
+      ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+          new ch.qos.logback.core.read.ListAppender<>();
+      lines.start();
+      serviceLog.addAppender(lines);
+      SettleResponse settled;
+      try {
+        settled = WIRE.decodeSettleResponse(post(app, "/settle", body).body());
+      } finally {
+        serviceLog.detachAppender(lines);
+      }
       assertThat(settled.success()).as("%s", settled).isTrue();
+      // The request names no payer (it is inside the transaction): the line shows the derived one.
+      assertThat(lines.list)
+          .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+          .anySatisfy(
+              line ->
+                  assertThat(line)
+                      .contains("outcome=success")
+                      .contains("payer='" + buyer.address() + "'"));
       assertThat(settled.network()).isEqualTo(SolanaDevnet.NETWORK);
       assertThat(sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(1234)));
 
