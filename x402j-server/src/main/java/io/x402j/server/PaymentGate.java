@@ -100,7 +100,13 @@ public final class PaymentGate {
     this.matcher = new PaymentMatcher(headers);
     this.supported = new SupportedKinds(b.facilitator, b.clock);
     this.listeners = new PaymentListeners(b.listeners);
-    this.extensions = new GateExtensions(b.extensions);
+    List<GateExtension> all = new ArrayList<>();
+    if (b.extensions.stream()
+        .noneMatch(e -> io.x402j.core.extensions.bazaar.BazaarDeclaration.KEY.equals(e.key()))) {
+      all.add(new BazaarDiscovery()); // declares only for routes with a discovery description
+    }
+    all.addAll(b.extensions);
+    this.extensions = new GateExtensions(all);
     this.render = new ResponseRenderer(b.networks, b.paywall, headers, WireCodec.standard());
     this.admission =
         new PaymentAdmission(b.facilitator, schemes, store, replay, listeners, render, b.clock);
