@@ -175,7 +175,8 @@ class BazaarInteropIT {
 
     for (int i = 0; i < cases.size(); i++) {
       Case c = cases.get(i);
-      JsonNode theirs = official.path("results").get(i).get(c.enrich() == null ? "declared" : "enriched");
+      JsonNode theirs =
+          official.path("results").get(i).get(c.enrich() == null ? "declared" : "enriched");
       assertThat(c.ours())
           .as("case %s %s", c.config(), c.enrich())
           .isEqualTo(JsonValues.fromNode(theirs));
