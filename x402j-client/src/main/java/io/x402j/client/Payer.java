@@ -479,7 +479,7 @@ public final class Payer {
               read.v2().resource(),
               r,
               payload,
-              created.extensions().isEmpty()
+              declared.isEmpty() && created.extensions().isEmpty()
                   ? null
                   : Extensions.merge(declared, created.extensions()),
               Map.of());

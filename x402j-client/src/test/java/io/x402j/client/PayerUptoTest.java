@@ -153,7 +153,8 @@ class PayerUptoTest {
 
     assertThat(scheme.declared).containsExactly(declared);
     PaymentPayload sent = HEADERS.decodePaymentSignature(auth.headerValue());
-    assertThat(sent.extensions()).containsOnlyKeys(KEY);
+    assertThat(sent.extensions()).containsOnlyKeys(KEY, "bazaar");
+    assertThat(sent.extensions().get("bazaar")).isEqualTo(declared.get("bazaar"));
     @SuppressWarnings("unchecked")
     Map<String, Object> sponsoring = (Map<String, Object>) sent.extensions().get(KEY);
     assertThat(sponsoring).containsEntry("schema", Map.of("type", "object"));
@@ -167,7 +168,7 @@ class PayerUptoTest {
   }
 
   @Test
-  void withoutExtensionsFromTheSchemeNoneAreSent() {
+  void withoutExtensionsFromTheSchemeTheDeclarationsAreEchoedAsDeclared() {
     ScriptedScheme scheme = new ScriptedScheme("exact", Map.of());
     Payer payer = payer(scheme, SpendControls.unlimited(), SpendLog.inMemory());
 
@@ -175,10 +176,22 @@ class PayerUptoTest {
         payer.authorize(
             challenge(
                 required(
-                    Map.of(KEY, Map.of("info", Map.of("version", "1"))),
+                    Map.of(
+                        KEY,
+                        Map.of("info", Map.of("version", "1")),
+                        "bazaar",
+                        Map.of("info", Map.of("input", Map.of("type", "http")))),
                     usdc(BASE_SEPOLIA, USDC_SEPOLIA, 10_000, SELLER))));
 
-    assertThat(HEADERS.decodePaymentSignature(auth.headerValue()).extensions()).isNull();
+    // As the spec and the official client: a facilitator catalogues a declaration only from the
+    // payment, so every declared extension is echoed even when nothing is added to it.
+    assertThat(HEADERS.decodePaymentSignature(auth.headerValue()).extensions())
+        .isEqualTo(
+            Map.of(
+                KEY,
+                Map.of("info", Map.of("version", "1")),
+                "bazaar",
+                Map.of("info", Map.of("input", Map.of("type", "http")))));
   }
 
   @Test
@@ -194,6 +207,18 @@ class PayerUptoTest {
     assertThat(scheme.declared).containsExactly(Map.of());
     assertThat(HEADERS.decodePaymentSignature(auth.headerValue()).extensions())
         .isEqualTo(Map.of(KEY, Map.of("info", Map.of("version", "1"))));
+  }
+
+  @Test
+  void withoutAnyDeclarationOrSchemeExtensionsNoneAreSent() {
+    ScriptedScheme scheme = new ScriptedScheme("exact", Map.of());
+    Payer payer = payer(scheme, SpendControls.unlimited(), SpendLog.inMemory());
+
+    PaymentAuthorization auth =
+        payer.authorize(
+            challenge(required(null, usdc(BASE_SEPOLIA, USDC_SEPOLIA, 10_000, SELLER))));
+
+    assertThat(HEADERS.decodePaymentSignature(auth.headerValue()).extensions()).isNull();
   }
 
   @Test

@@ -1,12 +1,16 @@
 package io.x402j.server;
 
 import io.x402j.core.Network;
+import io.x402j.core.extensions.bazaar.BazaarDeclaration;
+import io.x402j.core.extensions.bazaar.ServiceMetadata;
 import io.x402j.core.support.JsonValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a route charges and how: the accepted payment options, what the resource is, and when the
@@ -21,6 +25,7 @@ import java.util.Optional;
  * }</pre>
  */
 public final class PaidRoute {
+  private static final Logger LOG = LoggerFactory.getLogger(PaidRoute.class);
   private final List<PaymentOption> accepts;
   private final String description;
   private final String mimeType;
@@ -29,6 +34,8 @@ public final class PaidRoute {
   private final boolean protocolV1;
   private final boolean protocolV2;
   private final Map<String, Object> outputSchema;
+  private final BazaarDeclaration discovery;
+  private final ServiceMetadata service;
 
   private PaidRoute(Builder b) {
     this.accepts = List.copyOf(b.accepts);
@@ -39,6 +46,8 @@ public final class PaidRoute {
     this.protocolV1 = b.protocolV1;
     this.protocolV2 = b.protocolV2;
     this.outputSchema = JsonValues.canonicalObjectOrEmpty(b.outputSchema, "outputSchema");
+    this.discovery = b.discovery;
+    this.service = b.service;
   }
 
   /** Starts a route. */
@@ -100,6 +109,35 @@ public final class PaidRoute {
     return outputSchema;
   }
 
+  /**
+   * What the route declares for discovery (the {@code bazaar} extension of its 402s), or empty when
+   * it is not discoverable.
+   */
+  public Optional<BazaarDeclaration> discovery() {
+    return Optional.ofNullable(discovery);
+  }
+
+  /** The service metadata its 402's {@code resource} carries (none by default). */
+  public ServiceMetadata service() {
+    return service;
+  }
+
+  /** A builder starting from this route's settings. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.accepts.addAll(accepts);
+    b.description = description;
+    b.mimeType = mimeType;
+    b.resource = resource;
+    b.settleBeforeHandler = settleBeforeHandler;
+    b.protocolV1 = protocolV1;
+    b.protocolV2 = protocolV2;
+    b.outputSchema = outputSchema.isEmpty() ? null : outputSchema;
+    b.discovery = discovery;
+    b.service = service;
+    return b;
+  }
+
   /** Builds a {@link PaidRoute}. */
   public static final class Builder {
     private final List<PaymentOption> accepts = new ArrayList<>();
@@ -110,6 +148,8 @@ public final class PaidRoute {
     private boolean protocolV1 = true;
     private boolean protocolV2 = true;
     private Map<String, Object> outputSchema;
+    private BazaarDeclaration discovery;
+    private ServiceMetadata service = ServiceMetadata.NONE;
 
     private Builder() {}
 
@@ -158,6 +198,37 @@ public final class PaidRoute {
     /** Describes the response for v1 clients ({@code outputSchema.output}). */
     public Builder outputSchema(Map<String, ?> schema) {
       this.outputSchema = schema == null ? null : Map.copyOf(schema);
+      return this;
+    }
+
+    /**
+     * Makes the route discoverable: its 402s declare {@code declaration} as the {@code bazaar}
+     * extension (the gate pins the request's method and, for a pattern with parameters, adds the
+     * route template), and a facilitator that catalogues resources lists it once a payment echoes
+     * it. {@code null} makes the route undiscoverable again.
+     */
+    public Builder discovery(BazaarDeclaration declaration) {
+      this.discovery = declaration;
+      return this;
+    }
+
+    /** The service metadata its 402's {@code resource} carries, already valid. */
+    public Builder service(ServiceMetadata metadata) {
+      this.service = Objects.requireNonNull(metadata, "metadata");
+      return this;
+    }
+
+    /**
+     * The service metadata its 402's {@code resource} carries ({@code serviceName}, {@code tags},
+     * {@code iconUrl}; each may be null). A field that breaks the spec's rules is dropped with a
+     * warning in the log, as the spec asks, rather than failing the route.
+     */
+    public Builder service(String serviceName, List<String> tags, String iconUrl) {
+      ServiceMetadata.Sanitized s = ServiceMetadata.sanitize(serviceName, tags, iconUrl);
+      for (String dropped : s.dropped()) {
+        LOG.warn("service metadata dropped from a paid route: {}", dropped);
+      }
+      this.service = s.metadata();
       return this;
     }
 

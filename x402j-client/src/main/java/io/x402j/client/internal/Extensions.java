@@ -6,23 +6,25 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Builds a payment's {@code extensions} from what a scheme client added, over what the server
- * declared for the same keys, as the official client merges them: a field the server declared is
- * kept as declared (servers check the echo), the client adds the fields it fills in (the signed
- * gas-sponsoring data), objects are merged field by field, and where either side is not an object
- * the client's value is used. Extensions the scheme did not add are not echoed.
+ * Builds a payment's {@code extensions} as the official client does: every extension the server
+ * declared is echoed (the spec asks clients to: a facilitator catalogues a {@code bazaar}
+ * declaration only from the payment, and servers check echoes), with what a scheme client added
+ * merged over it: a field the server declared is kept as declared, the client adds the fields it
+ * fills in (the signed gas-sponsoring data), objects are merged field by field, and where either
+ * side is not an object the client's value is used.
  */
 public final class Extensions {
   private Extensions() {}
 
   /**
-   * The extensions to send: each key of {@code added}, merged over {@code declared}'s value for it.
+   * The extensions to send: every key of {@code declared}, with each key of {@code added} merged
+   * over it.
    *
    * @param declared the {@code extensions} of the server's 402 (may be empty)
    * @param added what the scheme client added
    */
   public static Map<String, Object> merge(Map<String, Object> declared, Map<String, Object> added) {
-    Map<String, Object> out = new LinkedHashMap<>();
+    Map<String, Object> out = new LinkedHashMap<>(declared);
     for (Map.Entry<String, Object> e : added.entrySet()) {
       out.put(e.getKey(), mergeValue(declared.get(e.getKey()), e.getValue()));
     }

@@ -123,7 +123,10 @@ public final class Offers {
               + String.join("; ", unusable));
     }
     return new RouteOffer(
-        resolved, ResourceInfo.of(url, route.description(), route.mimeType()), payments);
+        resolved,
+        new ResourceInfo(
+            url, route.description(), route.mimeType(), route.service().toResourceFields()),
+        payments);
   }
 
   /**

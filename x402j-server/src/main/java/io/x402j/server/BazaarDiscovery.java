@@ -1,0 +1,129 @@
+package io.x402j.server;
+
+import io.x402j.core.extensions.bazaar.BazaarDeclaration;
+import io.x402j.core.extensions.bazaar.RouteTemplate;
+import io.x402j.server.RouteResolver.ResolvedRoute;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code bazaar} discovery extension of the gate: a route whose {@link PaidRoute#discovery} is
+ * set declares it in every 402, enriched for the request as the official server extension does —
+ * {@code method} pinned to the request's, and for a pattern with parameters the {@code
+ * routeTemplate} (parameters written {@code :name}; {@code [name]}, {@code {name}} and a {@code *}
+ * segment become {@code :name}, {@code :name}, {@code :varN}) with the request's {@code
+ * pathParams}. A template that breaks the spec's rules is left out (the facilitator then catalogues
+ * the concrete path). Requests with other methods (e.g. {@code OPTIONS}) declare nothing. Every
+ * gate has one unless another extension with the key {@code bazaar} is registered. Immutable.
+ */
+public final class BazaarDiscovery implements GateExtension {
+  private static final Pattern SEGMENT_PARAM =
+      Pattern.compile(
+          "^(?::([a-zA-Z_][a-zA-Z0-9_]*)|\\[([a-zA-Z_][a-zA-Z0-9_]*)]"
+              + "|\\{([a-zA-Z_][a-zA-Z0-9_]*)(?::[^}]*)?})$");
+
+  /** The extension. */
+  public BazaarDiscovery() {}
+
+  @Override
+  public String key() {
+    return BazaarDeclaration.KEY;
+  }
+
+  @Override
+  public Optional<Object> declare(ResolvedRoute route, GateRequest request) {
+    Optional<BazaarDeclaration> discovery = route.route().discovery();
+    if (discovery.isEmpty()) {
+      return Optional.empty();
+    }
+    BazaarDeclaration declaration = discovery.get();
+    if (declaration.isMcp()) {
+      return Optional.of(declaration.toExtension());
+    }
+    String method = request.method().toUpperCase(Locale.ROOT);
+    if (!BazaarDeclaration.QUERY_METHODS.contains(method)
+        && !BazaarDeclaration.BODY_METHODS.contains(method)) {
+      return Optional.empty();
+    }
+    String template =
+        declaration.routeTemplate() != null
+            ? declaration.routeTemplate()
+            : template(route.pattern()).orElse(null);
+    Map<String, String> params = template == null ? Map.of() : pathParams(template, request.path());
+    return Optional.of(declaration.forRequest(method, template, params));
+  }
+
+  /**
+   * The route template of {@code pattern} ({@code [METHOD] /path}): its path with each parameter
+   * segment written {@code :name}; empty for a static path, a wildcard-only path, a pattern listing
+   * several paths, or a template the spec's rules refuse.
+   */
+  static Optional<String> template(String pattern) {
+    String[] parts = pattern.strip().split("\\s+");
+    if (parts.length > 2) {
+      return Optional.empty(); // several paths (a Spring mapping "GET /a | /b"): no single template
+    }
+    String path = parts[parts.length - 1];
+    if (!path.startsWith("/")) {
+      return Optional.empty();
+    }
+    String[] segments = path.split("/", -1);
+    boolean dynamic = false;
+    boolean onlyWildcards = true;
+    int wildcards = 0;
+    List<String> out = new ArrayList<>();
+    for (String segment : segments) {
+      if (segment.isEmpty()) {
+        out.add(segment);
+        continue;
+      }
+      if (segment.equals("*")) {
+        out.add(":var" + ++wildcards);
+        dynamic = true;
+        continue;
+      }
+      onlyWildcards = false;
+      Matcher m = SEGMENT_PARAM.matcher(segment);
+      if (m.matches()) {
+        String name =
+            m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
+        out.add(":" + name);
+        dynamic = true;
+      } else {
+        out.add(segment);
+      }
+    }
+    if (!dynamic || onlyWildcards) {
+      return Optional.empty();
+    }
+    String template = String.join("/", out);
+    return RouteTemplate.isValid(template) ? Optional.of(template) : Optional.empty();
+  }
+
+  /** The values of {@code template}'s parameters in {@code path}; empty when it does not match. */
+  static Map<String, String> pathParams(String template, String path) {
+    String[] t = template.split("/", -1);
+    String[] p = path.split("/", -1);
+    if (t.length != p.length) {
+      return Map.of();
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (int i = 0; i < t.length; i++) {
+      if (t[i].startsWith(":") && t[i].length() > 1) {
+        if (p[i].isEmpty()) {
+          return Map.of();
+        }
+        out.put(t[i].substring(1), p[i]);
+      } else if (!t[i].equalsIgnoreCase(p[i])) {
+        return Map.of();
+      }
+    }
+    return out;
+  }
+}
