@@ -3,6 +3,7 @@ package io.x402j.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.x402j.client.internal.Extensions;
+import io.x402j.client.internal.PaymentIdentifiers;
 import io.x402j.client.internal.RpcPermit2Reads;
 import io.x402j.client.internal.SolanaRpcSources;
 import io.x402j.core.Asset;
@@ -479,9 +480,11 @@ public final class Payer {
               read.v2().resource(),
               r,
               payload,
-              declared.isEmpty() && created.extensions().isEmpty()
-                  ? null
-                  : Extensions.merge(declared, created.extensions()),
+              PaymentIdentifiers.withId(
+                  declared,
+                  declared.isEmpty() && created.extensions().isEmpty()
+                      ? null
+                      : Extensions.merge(declared, created.extensions())),
               Map.of());
       return new PaymentAuthorization(
           PaymentHeader.PAYMENT_SIGNATURE.headerName(),

@@ -12,6 +12,13 @@ import java.util.Objects;
  * — a seller can charge one authorization at most once, so repeating the request with it cannot
  * cost more, whereas a fresh payment would. The message names the URL and the amount, never the
  * signed payment itself.
+ *
+ * <p>To repeat it, send the request again with {@link #authorization()}'s header ({@link
+ * X402Client} sends a request that already carries a payment as it is). When the 402 declared the
+ * {@code payment-identifier} extension the payment carries an id ({@link
+ * PaymentAuthorization#paymentIdentifier()}), and the repeat carries the same one: an x402j gate
+ * then answers it from what it stored (the settlement receipt, or the settlement it is still
+ * following) instead of treating it as a new payment.
  */
 public class PaymentAnswerLostException extends IOException {
   private static final long serialVersionUID = 1L;

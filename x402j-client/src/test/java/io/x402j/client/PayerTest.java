@@ -238,4 +238,54 @@ class PayerTest {
         .validBefore()
         .longValueExact();
   }
+
+  /** A 402 declaring payment-identifier ({@code required} as given) for one offer. */
+  static PaymentChallenge declaringPaymentId(Object declaration, PaymentRequirements offered) {
+    io.x402j.core.wire.PaymentRequired required =
+        new io.x402j.core.wire.PaymentRequired(
+            "Payment required",
+            io.x402j.core.wire.ResourceInfo.of("https://api.example/weather"),
+            List.of(offered),
+            Map.of("payment-identifier", declaration),
+            Map.of());
+    return new PaymentChallenge(
+        URI.create("https://api.example/weather"),
+        Map.of("PAYMENT-REQUIRED", List.of(HEADERS.encodePaymentRequired(required))),
+        new byte[0]);
+  }
+
+  @Test
+  void aDeclaredPaymentIdentifierGetsAFreshIdEchoedWithTheDeclaration() {
+    PaymentRequirements offered = usdc(BASE_SEPOLIA, USDC_SEPOLIA, 10_000, SELLER);
+    for (boolean required : new boolean[] {true, false}) {
+      Map<String, Object> declaration =
+          io.x402j.core.extensions.PaymentIdentifierExtension.declaration(required);
+      PaymentAuthorization first = payer.authorize(declaringPaymentId(declaration, offered));
+      PaymentAuthorization second = payer.authorize(declaringPaymentId(declaration, offered));
+
+      PaymentPayload payload = HEADERS.decodePaymentSignature(first.headerValue());
+      @SuppressWarnings("unchecked")
+      Map<String, Object> echo =
+          (Map<String, Object>) payload.extensions().get("payment-identifier");
+      assertThat(echo.get("schema")).isEqualTo(declaration.get("schema"));
+      assertThat(echo.get("info"))
+          .isEqualTo(
+              Map.of("required", required, "id", first.paymentIdentifier().orElseThrow().value()));
+      assertThat(first.paymentIdentifier().orElseThrow().value()).matches("pay_[0-9a-f]{32}");
+      assertThat(second.paymentIdentifier())
+          .as("one id per payment")
+          .isNotEqualTo(first.paymentIdentifier());
+    }
+  }
+
+  @Test
+  void noIdWithoutADeclarationOrForAMalformedOne() {
+    PaymentRequirements offered = usdc(BASE_SEPOLIA, USDC_SEPOLIA, 10_000, SELLER);
+    PaymentAuthorization plain = payer.authorize(challenge("https://api.example/weather", offered));
+    assertThat(plain.paymentIdentifier()).isEmpty();
+    assertThat(HEADERS.decodePaymentSignature(plain.headerValue()).extensions()).isNull();
+    PaymentAuthorization malformed =
+        payer.authorize(declaringPaymentId(Map.of("info", Map.of("required", "yes")), offered));
+    assertThat(malformed.paymentIdentifier()).isEmpty();
+  }
 }

@@ -16,6 +16,7 @@ import io.x402j.evm.UptoEvmServer;
 import io.x402j.server.RouteResolver.ResolvedRoute;
 import io.x402j.server.internal.GasSponsoring;
 import io.x402j.server.internal.GateExtensions;
+import io.x402j.server.internal.IdempotentPayments;
 import io.x402j.server.internal.Offers;
 import io.x402j.server.internal.PaidRequest;
 import io.x402j.server.internal.PaymentAdmission;
@@ -108,8 +109,14 @@ public final class PaymentGate {
     all.addAll(b.extensions);
     this.extensions = new GateExtensions(all);
     this.render = new ResponseRenderer(b.networks, b.paywall, headers, WireCodec.standard());
+    // The payment-identifier extension keeps its ids in the replay store, before verification.
+    IdempotentPayments ids =
+        b.extensions.stream().anyMatch(PaymentIdentifiers.class::isInstance)
+            ? new IdempotentPayments(store)
+            : null;
     this.admission =
-        new PaymentAdmission(b.facilitator, schemes, store, replay, listeners, render, b.clock);
+        new PaymentAdmission(
+            b.facilitator, schemes, store, replay, listeners, render, b.clock, ids);
     this.settlement =
         new PaymentSettlement(
             b.facilitator,
@@ -120,7 +127,8 @@ public final class PaymentGate {
             new PaymentSettlement.Pending(b.pendingPolicy, b.pendingWait, b.pendingPoll),
             b.clock,
             b.scheduler != null ? b.scheduler : pollScheduler(),
-            extensions);
+            extensions,
+            ids);
   }
 
   /**

@@ -98,6 +98,55 @@ public interface ReplayStore {
     pending(key, settlementId, null, keepUntil);
   }
 
+  /**
+   * A {@code payment-identifier} id as a store holds it (see {@link #bindPaymentIdentifier}).
+   *
+   * @param fingerprint the fingerprint of the payment first presented with the id
+   * @param receipt the {@code PAYMENT-RESPONSE} header value sent when that payment settled, or
+   *     {@code null} while it has not
+   * @param created whether this call bound the id (it was new, or its old binding had expired)
+   */
+  record BoundIdentifier(String fingerprint, String receipt, boolean created) {
+    /** Validates the fields. */
+    public BoundIdentifier {
+      java.util.Objects.requireNonNull(fingerprint, "fingerprint");
+    }
+  }
+
+  /**
+   * Whether this store keeps {@code payment-identifier} ids ({@link #bindPaymentIdentifier}, {@link
+   * #paymentIdentifierSettled}). A gate with the {@link PaymentIdentifiers} extension needs one
+   * that does. Default: no (stores written before the extension).
+   */
+  default boolean keepsPaymentIdentifiers() {
+    return false;
+  }
+
+  /**
+   * Binds the {@code payment-identifier} id {@code idKey} to {@code fingerprint} unless it is bound
+   * already (and not expired), in one atomic step across every gate sharing the store, and returns
+   * the binding now held: the first payment presented with an id owns it until {@code expiresAt}.
+   *
+   * @throws UnsupportedOperationException when {@link #keepsPaymentIdentifiers} is false
+   */
+  default BoundIdentifier bindPaymentIdentifier(
+      String idKey, String fingerprint, Instant expiresAt) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " does not keep payment identifiers");
+  }
+
+  /**
+   * The payment bound to {@code idKey} settled and its response went out with the {@code
+   * PAYMENT-RESPONSE} header {@code receipt}, kept so that a repeat of the id can be told the
+   * outcome.
+   *
+   * @throws UnsupportedOperationException when {@link #keepsPaymentIdentifiers} is false
+   */
+  default void paymentIdentifierSettled(String idKey, String receipt) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " does not keep payment identifiers");
+  }
+
   /** A store in this process's memory, expiring entries by {@code clock}. */
   static ReplayStore inMemory(Clock clock) {
     return new ReplayGuard(clock);
@@ -105,8 +154,9 @@ public interface ReplayStore {
 
   /**
    * A store in a SQL database shared by every instance of the API: PostgreSQL or SQLite (any
-   * database with {@code INSERT … ON CONFLICT}). Creates its table, {@code x402j_gate_payments}, if
-   * it is missing. The caller owns {@code dataSource} (a connection pool, typically).
+   * database with {@code INSERT … ON CONFLICT}). Creates its tables, {@code x402j_gate_payments}
+   * and {@code x402j_gate_payment_ids} (payment identifiers), if they are missing. The caller owns
+   * {@code dataSource} (a connection pool, typically).
    */
   static ReplayStore jdbc(DataSource dataSource) {
     return JdbcReplayStore.open(dataSource, Clock.systemUTC());

@@ -25,6 +25,7 @@ import javax.sql.DataSource;
  */
 public final class JdbcReplayStore implements ReplayStore {
   private static final String TABLE = "x402j_gate_payments";
+  private static final String IDS = "x402j_gate_payment_ids";
   private static final long SWEEP_EVERY_MILLIS = 60_000;
 
   private final DataSource dataSource;
@@ -59,6 +60,22 @@ public final class JdbcReplayStore implements ReplayStore {
     // Tables created by earlier versions lack the later columns; add them once.
     addColumn(dataSource, "settlement_id", "VARCHAR(64)");
     addColumn(dataSource, "settled_amount", "VARCHAR(80)");
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + IDS
+              + " (id_key VARCHAR(64) PRIMARY KEY, fingerprint VARCHAR(64) NOT NULL,"
+              + " receipt TEXT, expires_at BIGINT NOT NULL)");
+    } catch (SQLException e) {
+      try (Connection c = dataSource.getConnection();
+          Statement s = c.createStatement()) {
+        s.executeQuery("SELECT COUNT(*) FROM " + IDS).close();
+      } catch (SQLException again) {
+        throw new IllegalStateException(
+            "cannot create the replay store table " + IDS + ": " + e.getMessage(), e);
+      }
+    }
     return store;
   }
 
@@ -184,6 +201,69 @@ public final class JdbcReplayStore implements ReplayStore {
         settledAmount == null ? null : settledAmount.value().toString());
   }
 
+  @Override
+  public boolean keepsPaymentIdentifiers() {
+    return true;
+  }
+
+  @Override
+  public BoundIdentifier bindPaymentIdentifier(
+      String idKey, String fingerprint, Instant expiresAt) {
+    String id = hash(idKey);
+    long now = clock.millis();
+    sweep(now);
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(true);
+      for (int attempt = 0; attempt < 5; attempt++) {
+        if (update(
+                    c,
+                    "INSERT INTO "
+                        + IDS
+                        + " (id_key, fingerprint, expires_at) VALUES (?, ?, ?)"
+                        + " ON CONFLICT (id_key) DO NOTHING",
+                    id,
+                    fingerprint,
+                    expiresAt.toEpochMilli())
+                == 1
+            || update(
+                    c,
+                    "UPDATE "
+                        + IDS
+                        + " SET fingerprint = ?, receipt = NULL, expires_at = ?"
+                        + " WHERE id_key = ? AND expires_at < ?",
+                    fingerprint,
+                    expiresAt.toEpochMilli(),
+                    id,
+                    now)
+                == 1) {
+          return new BoundIdentifier(fingerprint, null, true);
+        }
+        try (PreparedStatement s =
+            c.prepareStatement("SELECT fingerprint, receipt FROM " + IDS + " WHERE id_key = ?")) {
+          s.setString(1, id);
+          try (ResultSet r = s.executeQuery()) {
+            if (r.next()) {
+              return new BoundIdentifier(r.getString(1), r.getString(2), false);
+            }
+          }
+        }
+        // Swept between two statements: bind again.
+      }
+      throw new IllegalStateException("replay store could not bind a payment identifier");
+    } catch (SQLException e) {
+      throw failure("bind payment identifier", e);
+    }
+  }
+
+  @Override
+  public void paymentIdentifierSettled(String idKey, String receipt) {
+    run(
+        "payment identifier settled",
+        "UPDATE " + IDS + " SET receipt = ? WHERE id_key = ?",
+        receipt,
+        hash(idKey));
+  }
+
   /**
    * The stored amount, or {@code null}. A value that does not read as an amount (the table edited
    * by hand) is treated as none: the resumed payment is then refused, never settled at a guess.
@@ -215,6 +295,7 @@ public final class JdbcReplayStore implements ReplayStore {
     long last = lastSweep.get();
     if (now - last >= SWEEP_EVERY_MILLIS && lastSweep.compareAndSet(last, now)) {
       run("sweep", "DELETE FROM " + TABLE + " WHERE expires_at < ?", now);
+      run("sweep", "DELETE FROM " + IDS + " WHERE expires_at < ?", now);
     }
   }
 

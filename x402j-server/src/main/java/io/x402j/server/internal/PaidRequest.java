@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param resumed whether this continues a settlement that went pending earlier (it may already have
  *     moved the money)
  * @param event what the listeners are told, with the payer once the facilitator named one
+ * @param paymentIdKey the replay-store key of the payment's {@code payment-identifier} id, or
+ *     {@code null} when none is kept for it
  */
 public record PaidRequest(
     GateRequest request,
@@ -28,7 +30,8 @@ public record PaidRequest(
     String key,
     String settlementId,
     boolean resumed,
-    PaymentEvent event) {
+    PaymentEvent event,
+    String paymentIdKey) {
   /** Validates the fields. */
   public PaidRequest {
     Objects.requireNonNull(request, "request");
@@ -37,6 +40,18 @@ public record PaidRequest(
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(settlementId, "settlementId");
     Objects.requireNonNull(event, "event");
+  }
+
+  /** A paid request without a payment identifier. */
+  public PaidRequest(
+      GateRequest request,
+      RouteOffer offer,
+      PaymentMatch.Matched match,
+      String key,
+      String settlementId,
+      boolean resumed,
+      PaymentEvent event) {
+    this(request, offer, match, key, settlementId, resumed, event, null);
   }
 
   /** The protocol version of the payment. */
@@ -62,7 +77,8 @@ public record PaidRequest(
         key,
         settlementId,
         resumed,
-        event);
+        event,
+        paymentIdKey);
   }
 
   /** This paid request with {@code payer} in its event. */
@@ -80,6 +96,7 @@ public record PaidRequest(
             event.route(),
             event.x402Version(),
             event.requirements(),
-            payer));
+            payer),
+        paymentIdKey);
   }
 }

@@ -56,8 +56,12 @@ public final class PaymentAdmission {
   private final PaymentListeners listeners;
   private final ResponseRenderer render;
   private final Clock clock;
+  private final IdempotentPayments ids;
 
-  /** Admits with these parts; {@code clock} times replay-store entries. */
+  /**
+   * Admits with these parts; {@code clock} times replay-store entries; {@code ids} (or {@code
+   * null}) speaks the {@code payment-identifier} extension.
+   */
   public PaymentAdmission(
       Facilitator facilitator,
       SchemeRegistry<SchemeServer> schemes,
@@ -65,7 +69,9 @@ public final class PaymentAdmission {
       ReplayRecorder replay,
       PaymentListeners listeners,
       ResponseRenderer render,
-      Clock clock) {
+      Clock clock,
+      IdempotentPayments ids) {
+    this.ids = ids;
     this.facilitator = facilitator;
     this.schemes = schemes;
     this.store = store;
@@ -94,8 +100,19 @@ public final class PaymentAdmission {
     Instant expiry =
         PaymentIds.expiry(
             identity, clock.instant().plusSeconds(match.requirements().maxTimeoutSeconds() + 60L));
+    IdempotentPayments.Check.Proceed id = new IdempotentPayments.Check.Proceed(null, null, false);
     ReplayStore.Acquisition acquired;
     try {
+      if (ids != null) {
+        // Before the payment's own entry and before verification, as the specification asks: a
+        // repeat of a settled payment can no longer be verified, and a conflict must cost nothing.
+        IdempotentPayments.Check check = ids.check(offer, match, identity, expiry);
+        if (check instanceof IdempotentPayments.Check.Answer answer) {
+          listeners.failure(event, answer.reason(), null);
+          return done(new Outcome.Refused(answer.response()));
+        }
+        id = (IdempotentPayments.Check.Proceed) check;
+      }
       acquired = store.acquire(key, expiry);
     } catch (RuntimeException e) {
       // Without the store the gate cannot know the payment is unused: refuse, never risk twice.
@@ -107,12 +124,24 @@ public final class PaymentAdmission {
     }
     switch (acquired.state()) {
       case BUSY:
+        // Whichever request of an id took its binding, the one holding the payment runs it.
+        if (id.id() != null) {
+          IdempotentPayments.Check.Answer answer = ids.inProgress(id.id());
+          listeners.failure(event, answer.reason(), null);
+          return done(new Outcome.Refused(answer.response()));
+        }
         listeners.failure(event, "payment_in_use", null);
         return done(
             new Outcome.Refused(
                 render.refusal(
                     offer, version, "this payment is being used by another request", null)));
       case USED:
+        if (id.repeat()) {
+          // Settled, its receipt not (yet) kept under the id: say so, without a receipt.
+          IdempotentPayments.Check.Answer answer = ids.used(id.id(), null);
+          listeners.failure(event, answer.reason(), null);
+          return done(new Outcome.Refused(answer.response()));
+        }
         listeners.failure(event, "payment_already_used", null);
         return done(
             new Outcome.Refused(
@@ -122,12 +151,14 @@ public final class PaymentAdmission {
         // transaction may already have used the authorization.
         return done(
             resumed(
-                new PaidRequest(request, offer, match, key, acquired.settlementId(), true, event),
+                new PaidRequest(
+                    request, offer, match, key, acquired.settlementId(), true, event, id.idKey()),
                 acquired.settledAmount()));
       case NEW:
       default:
         return verify(
-            new PaidRequest(request, offer, match, key, acquired.settlementId(), false, event));
+            new PaidRequest(
+                request, offer, match, key, acquired.settlementId(), false, event, id.idKey()));
     }
   }
 

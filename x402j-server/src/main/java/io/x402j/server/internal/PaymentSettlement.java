@@ -51,6 +51,7 @@ public final class PaymentSettlement {
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final GateExtensions extensions;
+  private final IdempotentPayments ids;
 
   /**
    * Settles through {@code facilitator}; polls pending settlements on {@code scheduler}; {@code
@@ -65,7 +66,9 @@ public final class PaymentSettlement {
       Pending pending,
       Clock clock,
       ScheduledExecutorService scheduler,
-      GateExtensions extensions) {
+      GateExtensions extensions,
+      IdempotentPayments ids) {
+    this.ids = ids;
     this.facilitator = facilitator;
     this.networks = networks;
     this.replay = replay;
@@ -250,8 +253,13 @@ public final class PaymentSettlement {
   }
 
   private Completion released(PaidRequest paid, SettleResponse receipt) {
-    return new Completion.Release(
-        render.receiptHeaders(paid.x402Version(), extensions.receipt(paid, receipt)), true);
+    Completion.Release release =
+        new Completion.Release(
+            render.receiptHeaders(paid.x402Version(), extensions.receipt(paid, receipt)), true);
+    if (ids != null) {
+      ids.settled(paid, release.headers()); // a repeat of its id is told this very receipt
+    }
+    return release;
   }
 
   private CompletableFuture<Completion> followPending(

@@ -92,6 +92,40 @@ public final class ReplayGuard implements ReplayStore {
                 settledAmount));
   }
 
+  private record Bound(String fingerprint, String receipt, Instant expiresAt) {}
+
+  private final ConcurrentHashMap<String, Bound> identifiers = new ConcurrentHashMap<>();
+
+  @Override
+  public boolean keepsPaymentIdentifiers() {
+    return true;
+  }
+
+  @Override
+  public BoundIdentifier bindPaymentIdentifier(
+      String idKey, String fingerprint, Instant expiresAt) {
+    Instant now = clock.instant();
+    sweep(now);
+    boolean[] created = new boolean[1];
+    Bound bound =
+        identifiers.compute(
+            idKey,
+            (k, old) -> {
+              if (old == null || old.expiresAt().isBefore(now)) {
+                created[0] = true;
+                return new Bound(fingerprint, null, expiresAt);
+              }
+              return old;
+            });
+    return new BoundIdentifier(bound.fingerprint(), bound.receipt(), created[0]);
+  }
+
+  @Override
+  public void paymentIdentifierSettled(String idKey, String receipt) {
+    identifiers.computeIfPresent(
+        idKey, (k, old) -> new Bound(old.fingerprint(), receipt, old.expiresAt()));
+  }
+
   /** How many payments are remembered. */
   public int size() {
     return entries.size();
@@ -102,6 +136,7 @@ public final class ReplayGuard implements ReplayStore {
     long last = lastSweep.get();
     if (millis - last >= SWEEP_EVERY_MILLIS && lastSweep.compareAndSet(last, millis)) {
       entries.values().removeIf(e -> e.expiresAt().isBefore(now));
+      identifiers.values().removeIf(e -> e.expiresAt().isBefore(now));
     }
   }
 }

@@ -161,4 +161,40 @@ abstract class ReplayStoreContract {
     assertThat(results.stream().filter(r -> r == Acquired.NEW)).hasSize(1);
     assertThat(results).containsOnly(Acquired.NEW, Acquired.BUSY);
   }
+
+  @Test
+  void aPaymentIdentifierIsBoundToTheFirstFingerprintUntilItExpires() throws Exception {
+    ReplayStore store = store(clock);
+    assertThat(store.keepsPaymentIdentifiers()).isTrue();
+    ReplayStore.BoundIdentifier first = store.bindPaymentIdentifier("id-1", "fp-a", inAMinute);
+    assertThat(first).isEqualTo(new ReplayStore.BoundIdentifier("fp-a", null, true));
+    assertThat(store.bindPaymentIdentifier("id-1", "fp-b", inAMinute))
+        .as("another payment under the id sees the first")
+        .isEqualTo(new ReplayStore.BoundIdentifier("fp-a", null, false));
+    store.paymentIdentifierSettled("id-1", "receipt-header");
+    assertThat(store.bindPaymentIdentifier("id-1", "fp-a", inAMinute))
+        .isEqualTo(new ReplayStore.BoundIdentifier("fp-a", "receipt-header", false));
+    assertThat(store.bindPaymentIdentifier("id-2", "fp-b", inAMinute).created())
+        .as("ids are independent")
+        .isTrue();
+    assertThat(store.acquire("id-1", inAMinute).state())
+        .as("an id is not a payment key")
+        .isEqualTo(Acquired.NEW);
+    clock.now = inAMinute.plusSeconds(1);
+    assertThat(store.bindPaymentIdentifier("id-1", "fp-c", clock.now.plusSeconds(60)))
+        .as("after expiry the id is free again")
+        .isEqualTo(new ReplayStore.BoundIdentifier("fp-c", null, true));
+  }
+
+  @Test
+  void concurrentBindsOfOneIdHaveOneWinner() throws Exception {
+    ReplayStore store = store(clock);
+    List<ReplayStore.BoundIdentifier> bound =
+        Concurrently.run(
+            20, i -> () -> store.bindPaymentIdentifier("id-race", "fp-" + i, inAMinute));
+    assertThat(bound.stream().filter(ReplayStore.BoundIdentifier::created)).hasSize(1);
+    String winner =
+        bound.stream().filter(ReplayStore.BoundIdentifier::created).findFirst().get().fingerprint();
+    assertThat(bound).allMatch(b -> b.fingerprint().equals(winner));
+  }
 }

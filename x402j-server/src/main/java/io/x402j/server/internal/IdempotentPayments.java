@@ -1,0 +1,234 @@
+package io.x402j.server.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.x402j.core.extensions.PaymentIdentifier;
+import io.x402j.core.extensions.PaymentIdentifierExtension;
+import io.x402j.core.extensions.PaymentIdentifierExtension.Echo;
+import io.x402j.core.scheme.PaymentIdentity;
+import io.x402j.core.support.Text;
+import io.x402j.core.wire.PaymentHeader;
+import io.x402j.core.wire.PaymentRequirements;
+import io.x402j.core.wire.VerifyRequest;
+import io.x402j.server.GateResponse;
+import io.x402j.server.PaymentGate;
+import io.x402j.server.ReplayStore;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gate's side of the {@code payment-identifier} extension, run before a payment takes its
+ * replay-store entry (so before verification, as the specification asks): reads the id a payment
+ * carries, refuses a missing one where the route requires it, binds a new id to the payment's
+ * fingerprint and answers a repeat from what the store kept. The fingerprint is built from parsed
+ * values — the payment's canonical identity, the route, scheme, network, asset, payee and amount it
+ * was matched to — never from the header's text, so a respelled copy of one payment is the same
+ * payment and any other payment under the id is a conflict. Immutable and thread-safe. Not part of
+ * the x402j API.
+ */
+public final class IdempotentPayments {
+  private static final Logger LOG = LoggerFactory.getLogger(IdempotentPayments.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Reasons listeners are told. */
+  static final String REQUIRED = "payment_identifier_required";
+
+  static final String INVALID = "invalid_payment_identifier";
+  static final String CONFLICT = "payment_identifier_conflict";
+  static final String IN_PROGRESS = "payment_in_progress";
+  static final String USED = "payment_already_used";
+
+  /** What to do with a matched payment. */
+  public sealed interface Check {
+    /**
+     * Go on with the payment.
+     *
+     * @param idKey the store key of its id, or {@code null} when it carries none (or the route does
+     *     not declare the extension)
+     * @param id its id, or {@code null}
+     * @param repeat whether the id was bound to this payment before this request
+     */
+    record Proceed(String idKey, PaymentIdentifier id, boolean repeat) implements Check {}
+
+    /**
+     * Answer with {@code response}; nothing is verified or run.
+     *
+     * @param reason what listeners are told
+     */
+    record Answer(String reason, GateResponse response) implements Check {
+      /** Validates the fields. */
+      public Answer {
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(response, "response");
+      }
+    }
+  }
+
+  private static final Check NONE = new Check.Proceed(null, null, false);
+
+  private final ReplayStore store;
+
+  /** Keeps ids in {@code store}. */
+  public IdempotentPayments(ReplayStore store) {
+    if (!store.keepsPaymentIdentifiers()) {
+      throw new IllegalArgumentException(
+          "the payment-identifier extension needs a replay store that keeps payment identifiers;"
+              + " "
+              + store.getClass().getName()
+              + " does not (ReplayStore.inMemory and ReplayStore.jdbc do)");
+    }
+    this.store = store;
+  }
+
+  /**
+   * Checks {@code match}'s id against the route's declaration in {@code offer}, binding it to the
+   * payment when it is new.
+   *
+   * @param identity the payment's canonical identity
+   * @param expiresAt until when the payment can be used (the binding lasts as long)
+   * @throws RuntimeException when the store fails (the caller refuses the payment)
+   */
+  public Check check(
+      RouteOffer offer, PaymentMatch.Matched match, PaymentIdentity identity, Instant expiresAt) {
+    var declared = PaymentIdentifierExtension.declared(offer.extensions());
+    if (declared.isEmpty()) {
+      return NONE; // this route does not speak the extension: an id is not ours to read
+    }
+    boolean required = declared.get().required();
+    Echo echo =
+        match.request() instanceof VerifyRequest v2
+            ? PaymentIdentifierExtension.read(v2.paymentPayload().extensions())
+            : new Echo.Absent();
+    if (echo instanceof Echo.Malformed malformed) {
+      return answer(400, INVALID, malformed.problem(), Map.of());
+    }
+    if (echo instanceof Echo.Absent) {
+      if (!required) {
+        return NONE;
+      }
+      return answer(
+          400,
+          REQUIRED,
+          match.x402Version() == 1
+              ? "this route requires the payment-identifier extension, which protocol v1 payments"
+                  + " cannot carry; pay with protocol v2 and send"
+                  + " extensions.payment-identifier.info.id"
+              : "this route requires the payment-identifier extension:"
+                  + " extensions.payment-identifier.info.id is missing",
+          Map.of());
+    }
+    PaymentIdentifier id = ((Echo.Identified) echo).id();
+    String idKey = PaymentIdentifierExtension.KEY + "|" + id.value();
+    ReplayStore.BoundIdentifier bound =
+        store.bindPaymentIdentifier(idKey, fingerprint(offer, match, identity), expiresAt);
+    if (bound.created()) {
+      return new Check.Proceed(idKey, id, false);
+    }
+    if (!bound.fingerprint().equals(fingerprint(offer, match, identity))) {
+      return answer(
+          409,
+          CONFLICT,
+          "payment-identifier "
+              + Text.quote(id.value())
+              + " was already used with a different payment; a new payment needs a new id",
+          Map.of());
+    }
+    if (bound.receipt() != null) {
+      return used(id, bound.receipt());
+    }
+    return new Check.Proceed(idKey, id, true);
+  }
+
+  /** The answer to a repeat of {@code id} while its first request still holds the payment. */
+  public Check.Answer inProgress(PaymentIdentifier id) {
+    return answer(
+        409,
+        IN_PROGRESS,
+        "the payment with payment-identifier "
+            + Text.quote(id.value())
+            + " is still being processed; send it again shortly to learn the outcome",
+        Map.of("Retry-After", "1"));
+  }
+
+  /**
+   * The answer to a repeat of {@code id} whose payment already bought its response, with the
+   * receipt it was sent with ({@code null} when none was kept).
+   */
+  public Check.Answer used(PaymentIdentifier id, String receipt) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    if (receipt != null) {
+      headers.put(PaymentHeader.PAYMENT_RESPONSE.headerName(), receipt);
+    }
+    headers.put("Access-Control-Expose-Headers", PaymentGate.EXPOSED_HEADERS);
+    return answer(
+        409,
+        USED,
+        "the payment with payment-identifier "
+            + Text.quote(id.value())
+            + " already bought its response, which is not sent twice"
+            + (receipt != null ? "; its settlement receipt is in PAYMENT-RESPONSE" : ""),
+        headers);
+  }
+
+  /** Keeps the receipt {@code paid}'s response went out with, for repeats of its id. */
+  public void settled(PaidRequest paid, Map<String, String> released) {
+    if (paid.paymentIdKey() == null) {
+      return;
+    }
+    String receipt = released.get(PaymentHeader.PAYMENT_RESPONSE.headerName());
+    if (receipt == null) {
+      return;
+    }
+    try {
+      store.paymentIdentifierSettled(paid.paymentIdKey(), receipt);
+    } catch (RuntimeException e) {
+      // The response still goes out; a repeat of the id is then told "already used" without it.
+      LOG.error("replay store could not keep a payment identifier's receipt: {}", e.getMessage());
+    }
+  }
+
+  /**
+   * What makes a request under an id the same request: the payment's canonical identity and what it
+   * was matched to. A digest, so the store keeps a fixed-size value.
+   */
+  static String fingerprint(
+      RouteOffer offer, PaymentMatch.Matched match, PaymentIdentity identity) {
+    PaymentRequirements r = match.requirements();
+    String joined =
+        String.join(
+            "\n",
+            identity.id(),
+            offer.resolved().pattern(),
+            r.scheme(),
+            r.network().toString(),
+            r.asset(),
+            r.payTo(),
+            r.amount().toString());
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(joined.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  private static Check.Answer answer(
+      int status, String reason, String message, Map<String, String> headers) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("error", message);
+    body.put("reason", reason);
+    Map<String, String> all = new LinkedHashMap<>(headers);
+    all.put("Cache-Control", "no-store");
+    return new Check.Answer(
+        reason, GateResponse.of(status, "application/json", body.toString(), all));
+  }
+}
