@@ -203,6 +203,19 @@ final class FacilitatorCommand implements Callable<Integer> {
           "How long a crashed instance's unbroadcast claims block retries (default ${DEFAULT-VALUE}).")
   String claimLease;
 
+  @Option(
+      names = "--builder-code",
+      paramLabel = "CODE",
+      description =
+          "ERC-8021 wallet code (w) appended to every EVM settlement's calldata (builder-code).")
+  String builderCode;
+
+  @Option(
+      names = "--builder-service-code",
+      paramLabel = "CODE",
+      description = "This facilitator's own ERC-8021 service code, added to s (builder-code).")
+  String builderServiceCode;
+
   /** The immutable configuration the flags (or the file) describe. */
   FacilitatorConfig config(Map<String, String> env) throws IOException {
     if (configFile != null) {
@@ -266,6 +279,7 @@ final class FacilitatorCommand implements Callable<Integer> {
           .revertBan(revertBan(revertBan))
           .denylist(denylist)
           .claimLease(DURATION.parse("--claim-lease", claimLease))
+          .builderCodes(builderCode, builderServiceCode)
           .network(settings.build())
           .build();
     } catch (IllegalArgumentException e) {

@@ -52,6 +52,35 @@ class FacilitatorCommandTest {
   }
 
   @Test
+  void builderCodesFromFlagsAndInvalidOnesRefused() throws Exception {
+    FacilitatorConfig config =
+        config(
+            "facilitator",
+            "--network",
+            "eip155:84532",
+            "--rpc-url",
+            "http://127.0.0.1:8545",
+            "--builder-code",
+            "bc_fac",
+            "--builder-service-code",
+            "fac_svc");
+    assertThat(config.builderCode()).isEqualTo("bc_fac");
+    assertThat(config.builderServiceCode()).isEqualTo("fac_svc");
+    assertThatThrownBy(
+            () ->
+                config(
+                    "facilitator",
+                    "--network",
+                    "eip155:84532",
+                    "--rpc-url",
+                    "http://127.0.0.1:8545",
+                    "--builder-code",
+                    "Bad-Code"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("'Bad-Code'");
+  }
+
+  @Test
   void aSolanaNetworkFromFlagsTakesItsMint() throws Exception {
     FacilitatorConfig config =
         config(

@@ -28,9 +28,16 @@ import java.util.Optional;
  *     (kept for people; never counted when above {@code authorized})
  * @param why how {@code charged} was decided, for people (e.g. why a reported amount was not
  *     believed)
+ * @param offerReceipt the check of the seller's signed offer and receipt ({@code offer-receipt}),
+ *     or {@code null} when the seller signed neither
  */
 public record Charge(
-    String scheme, TokenAmount authorized, TokenAmount charged, TokenAmount reported, String why) {
+    String scheme,
+    TokenAmount authorized,
+    TokenAmount charged,
+    TokenAmount reported,
+    String why,
+    OfferReceiptCheck offerReceipt) {
   /** Validates the fields. */
   public Charge {
     Objects.requireNonNull(scheme, "scheme");
@@ -41,6 +48,29 @@ public record Charge(
       throw new IllegalArgumentException(
           "charged " + charged + " exceeds the authorised " + authorized);
     }
+  }
+
+  /** A charge without an offer-receipt check. */
+  public Charge(
+      String scheme,
+      TokenAmount authorized,
+      TokenAmount charged,
+      TokenAmount reported,
+      String why) {
+    this(scheme, authorized, charged, reported, why, null);
+  }
+
+  /** This charge with {@code check} as its offer-receipt check. */
+  public Charge withOfferReceipt(OfferReceiptCheck check) {
+    return new Charge(scheme, authorized, charged, reported, why, check);
+  }
+
+  /**
+   * The check of the seller's signed offer and receipt, when the 402 carried signed offers or the
+   * answer a signed receipt.
+   */
+  public Optional<OfferReceiptCheck> offerReceiptCheck() {
+    return Optional.ofNullable(offerReceipt);
   }
 
   /** A charge without a stated reason (kept for callers of the four-field form). */

@@ -3,6 +3,7 @@ package io.x402j.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.x402j.client.internal.Extensions;
+import io.x402j.client.internal.OfferReceiptChecks;
 import io.x402j.client.internal.PaymentIdentifiers;
 import io.x402j.client.internal.RpcPermit2Reads;
 import io.x402j.client.internal.SolanaRpcSources;
@@ -12,6 +13,7 @@ import io.x402j.core.NetworkPattern;
 import io.x402j.core.NetworkRegistry;
 import io.x402j.core.TokenAmount;
 import io.x402j.core.X402Exception;
+import io.x402j.core.extensions.BuilderCode;
 import io.x402j.core.scheme.SchemeClient;
 import io.x402j.core.scheme.SchemePayment;
 import io.x402j.core.scheme.SchemeRegistry;
@@ -90,6 +92,20 @@ public final class Payer {
   private final Map<PaymentAuthorization, Long> unanswered =
       java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
+  /**
+   * The offer-receipt check of each authorization handed out whose answer has not been seen, with
+   * what the receipt is checked against. Weak, like {@link #unanswered}.
+   */
+  private final Map<PaymentAuthorization, PendingCheck> pendingChecks =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  private record PendingCheck(OfferReceiptCheck offer, String resourceUrl, String payer) {}
+
+  private final OfferReceiptChecks offerReceipts =
+      new OfferReceiptChecks(io.x402j.evm.OfferReceiptVerifier.offline());
+
+  private final List<String> builderCodes;
+
   /** The scheme whose requirement amount is a ceiling, the amount settled being reported later. */
   static final String UPTO = "upto";
 
@@ -99,6 +115,7 @@ public final class Payer {
     this.log = b.log;
     this.selector = b.selector;
     this.listeners = List.copyOf(b.listeners);
+    this.builderCodes = b.builderCodes;
     this.clock = b.clock;
     this.reader = new Reader(b.networks);
     this.uptoCheck = b.uptoCheck;
@@ -230,8 +247,38 @@ public final class Payer {
         LOG.warn("cannot lower the spend of {} to {}", payment.describe(), charge.charged(), e);
       }
     }
+    PendingCheck pending = pendingChecks.remove(authorization);
+    if (pending != null) {
+      OfferReceiptCheck check =
+          offerReceipts.receipt(
+              pending.offer(),
+              receipt,
+              payment.requirements(),
+              pending.resourceUrl(),
+              pending.payer(),
+              clock.instant());
+      if (check != null) {
+        if (check.receipt() != null && !check.problems().isEmpty()) {
+          LOG.warn(
+              "the signed receipt for {} does not check out: {}",
+              payment.describe(),
+              Text.quote(String.join("; ", check.problems())));
+        }
+        charge = charge.withOfferReceipt(check);
+      }
+    }
     paid(payment, status, receipt);
     return charge;
+  }
+
+  /** The address a signed payload pays from (EIP-3009 or Permit2), or null for other schemes. */
+  private static String payerOf(Map<String, Object> payload) {
+    for (String field : List.of("authorization", "permit2Authorization")) {
+      if (payload.get(field) instanceof Map<?, ?> a && a.get("from") instanceof String from) {
+        return from;
+      }
+    }
+    return null;
   }
 
   /**
@@ -474,22 +521,38 @@ public final class Payer {
     }
     Map<String, Object> payload = created.payload();
     if (chosen.x402Version() == 2) {
+      Map<String, Object> extensions =
+          PaymentIdentifiers.withId(
+              declared,
+              declared.isEmpty() && created.extensions().isEmpty()
+                  ? null
+                  : Extensions.merge(declared, created.extensions()));
+      // builder-code: the seller's codes echoed, this buyer's own service codes first.
+      Optional<Map<String, Object>> attribution =
+          BuilderCode.echo(declared.get(BuilderCode.KEY), builderCodes);
+      if (attribution.isPresent()) {
+        extensions = new java.util.LinkedHashMap<>(extensions == null ? Map.of() : extensions);
+        extensions.put(BuilderCode.KEY, attribution.get());
+      }
       // Echo the offered requirement exactly as the server sent it: servers match it verbatim.
       PaymentPayload payment =
-          new PaymentPayload(
-              read.v2().resource(),
-              r,
-              payload,
-              PaymentIdentifiers.withId(
-                  declared,
-                  declared.isEmpty() && created.extensions().isEmpty()
-                      ? null
-                      : Extensions.merge(declared, created.extensions())),
-              Map.of());
-      return new PaymentAuthorization(
-          PaymentHeader.PAYMENT_SIGNATURE.headerName(),
-          headers.encodePaymentSignature(payment),
-          chosen);
+          new PaymentPayload(read.v2().resource(), r, payload, extensions, Map.of());
+      PaymentAuthorization authorization =
+          new PaymentAuthorization(
+              PaymentHeader.PAYMENT_SIGNATURE.headerName(),
+              headers.encodePaymentSignature(payment),
+              chosen);
+      String resourceUrl =
+          read.v2().resource() != null ? read.v2().resource().url() : chosen.url().toString();
+      OfferReceiptCheck offer = offerReceipts.offer(declared, resourceUrl, r, clock.instant());
+      if (offer != null && !offer.problems().isEmpty()) {
+        LOG.warn(
+            "the signed offer for {} does not check out: {}",
+            chosen.describe(),
+            Text.quote(String.join("; ", offer.problems())));
+      }
+      pendingChecks.put(authorization, new PendingCheck(offer, resourceUrl, payerOf(payload)));
+      return authorization;
     }
     PaymentRequirementsV1 v1Requirements = chosen.v1Requirements();
     PaymentPayloadV1 payment =
@@ -523,6 +586,7 @@ public final class Payer {
         NetworkPattern networks, SchemeClient client, Signer signer, SvmSigner svmSigner) {}
 
     private final List<Registration> registrations = new ArrayList<>();
+    private List<String> builderCodes = List.of();
     private SchemeRegistry.Builder<SchemeClient> schemes;
     private Duration maxAuthorizationLifetime = ExactEvmClient.DEFAULT_MAX_AUTHORIZATION_LIFETIME;
     private NetworkRegistry networks = NetworkRegistry.defaults();
@@ -694,6 +758,20 @@ public final class Payer {
     /** How to choose among payable requirements (default: the server's first). */
     public Builder selector(RequirementSelector selector) {
       this.selector = Objects.requireNonNull(selector, "selector");
+      return this;
+    }
+
+    /**
+     * {@code builder-code}: this buyer's own ERC-8021 service codes ({@code s}, at most five,
+     * {@code ^[a-z0-9_]{1,32}$}), sent with every v2 payment ahead of the seller's declared codes;
+     * the seller's app code is echoed only when it declared one.
+     *
+     * @throws IllegalArgumentException naming an invalid code, or more than five
+     */
+    public Builder builderCodes(String... codes) {
+      this.builderCodes =
+          BuilderCode.requireServiceCodes(
+              List.of(codes), BuilderCode.MAX_CLIENT_SERVICE_CODES, "buyer");
       return this;
     }
 

@@ -38,6 +38,8 @@ public interface EngineFactory {
    * @param networks the known networks, with those the configuration describes
    * @param metrics the registry for meters the engine's clients need while it is built
    * @param revertBan told of every settlement mined without moving money
+   * @param builderCode the ERC-8021 wallet code for settlement calldata, or {@code null}
+   * @param builderServiceCode the facilitator's own ERC-8021 service code, or {@code null}
    */
   record Context(
       SettlementLedger ledger,
@@ -45,7 +47,9 @@ public interface EngineFactory {
       Map<String, String> env,
       NetworkRegistry networks,
       MeterRegistry metrics,
-      RevertBan revertBan) {
+      RevertBan revertBan,
+      String builderCode,
+      String builderServiceCode) {
     /** Validates the fields. */
     public Context {
       Objects.requireNonNull(ledger, "ledger");

@@ -152,7 +152,15 @@ public final class FacilitatorApp implements AutoCloseable {
     JdbcSettlementLedger ledger = JdbcSettlementLedger.open(config.database(), env);
     RevertBan revertBan = RevertBan.of(config.revertBan(), clock).bindTo(metrics);
     EngineFactory.Context context =
-        new EngineFactory.Context(ledger, config.claimLease(), env, networks, metrics, revertBan);
+        new EngineFactory.Context(
+            ledger,
+            config.claimLease(),
+            env,
+            networks,
+            metrics,
+            revertBan,
+            config.builderCode(),
+            config.builderServiceCode());
     List<SettlementEngine> engines = new ArrayList<>();
     try {
       for (Map.Entry<String, List<NetworkSettings>> family : families.entrySet()) {

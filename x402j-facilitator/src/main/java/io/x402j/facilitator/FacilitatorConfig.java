@@ -35,6 +35,9 @@ import java.util.Objects;
  * @param reconcileInterval how often pending settlements are resolved against the chain
  * @param claimLease how long a claim without a broadcast protects a payment from being taken over
  * @param networks the networks served
+ * @param builderCode the facilitator's ERC-8021 wallet code {@code w} written into every EVM
+ *     settlement's calldata ({@code builder-code}), or {@code null}
+ * @param builderServiceCode the facilitator's own service code added to {@code s}, or {@code null}
  */
 public record FacilitatorConfig(
     String host,
@@ -50,7 +53,9 @@ public record FacilitatorConfig(
     int maxBodyBytes,
     Duration reconcileInterval,
     Duration claimLease,
-    List<NetworkSettings> networks) {
+    List<NetworkSettings> networks,
+    String builderCode,
+    String builderServiceCode) {
 
   /** The default address to listen on: this machine only. */
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -93,6 +98,12 @@ public record FacilitatorConfig(
     }
     if (reconcileInterval.isNegative() || reconcileInterval.isZero()) {
       throw new IllegalArgumentException("reconcileInterval must be positive");
+    }
+    if (builderCode != null) {
+      io.x402j.core.extensions.BuilderCode.requireCode(builderCode, "builderCode");
+    }
+    if (builderServiceCode != null) {
+      io.x402j.core.extensions.BuilderCode.requireCode(builderServiceCode, "builderServiceCode");
     }
     if (claimLease.isNegative() || claimLease.isZero()) {
       throw new IllegalArgumentException("claimLease must be positive");
@@ -456,6 +467,8 @@ public record FacilitatorConfig(
     b.reconcileInterval = reconcileInterval;
     b.claimLease = claimLease;
     b.networks.addAll(networks);
+    b.builderCode = builderCode;
+    b.builderServiceCode = builderServiceCode;
     return b;
   }
 
@@ -475,8 +488,20 @@ public record FacilitatorConfig(
     private Duration reconcileInterval = DEFAULT_RECONCILE_INTERVAL;
     private Duration claimLease = DEFAULT_CLAIM_LEASE;
     private final List<NetworkSettings> networks = new ArrayList<>();
+    private String builderCode;
+    private String builderServiceCode;
 
     private Builder() {}
+
+    /**
+     * See {@link FacilitatorConfig#builderCode()} and {@link
+     * FacilitatorConfig#builderServiceCode()}; either may be {@code null}.
+     */
+    public Builder builderCodes(String walletCode, String serviceCode) {
+      this.builderCode = walletCode;
+      this.builderServiceCode = serviceCode;
+      return this;
+    }
 
     /** See {@link FacilitatorConfig#host()}. */
     public Builder host(String host) {
@@ -579,7 +604,9 @@ public record FacilitatorConfig(
           maxBodyBytes,
           reconcileInterval,
           claimLease,
-          networks);
+          networks,
+          builderCode,
+          builderServiceCode);
     }
   }
 

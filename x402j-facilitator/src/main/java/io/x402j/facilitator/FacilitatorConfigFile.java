@@ -44,6 +44,8 @@ final class FacilitatorConfigFile {
         "maxBodyBytes",
         "reconcileInterval",
         "claimLease",
+        "builderCode",
+        "builderServiceCode",
         "networks");
     ConfigSection auth = root.section("auth").allowOnly("bearerTokenEnv");
     ConfigSection limits =
@@ -76,7 +78,10 @@ final class FacilitatorConfigFile {
                 root.get("maxBodyBytes", SettingRules.MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES))
             .reconcileInterval(
                 root.get("reconcileInterval", SettingRules.DURATION, DEFAULT_RECONCILE_INTERVAL))
-            .claimLease(root.get("claimLease", SettingRules.DURATION, DEFAULT_CLAIM_LEASE));
+            .claimLease(root.get("claimLease", SettingRules.DURATION, DEFAULT_CLAIM_LEASE))
+            .builderCodes(
+                root.get("builderCode", SettingRules.BUILDER_CODE, null),
+                root.get("builderServiceCode", SettingRules.BUILDER_CODE, null));
     for (ConfigSection network : networks) {
       b.network(network(network));
     }

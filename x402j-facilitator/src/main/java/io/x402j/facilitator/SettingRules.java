@@ -28,6 +28,12 @@ public final class SettingRules {
   /** Every facilitator duration (intervals, leases, timeouts, block time) is positive. */
   public static final ValueParser<Duration> DURATION = ValueParser.positiveDuration();
 
+  /** An ERC-8021 builder code: {@code ^[a-z0-9_]{1,32}$}. */
+  public static final ValueParser<String> BUILDER_CODE =
+      ValueParser.of(
+          "a builder code (1-32 characters: a-z, 0-9, _)",
+          text -> io.x402j.core.extensions.BuilderCode.requireCode(text, "builder code"));
+
   /** How many reverts suspend a payer, 0 for never. */
   public static final ValueParser<Integer> REVERT_BAN_AFTER =
       ValueParser.integer(0, Integer.MAX_VALUE);

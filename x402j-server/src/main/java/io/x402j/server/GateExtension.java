@@ -1,8 +1,11 @@
 package io.x402j.server;
 
 import io.x402j.core.wire.PaymentPayload;
+import io.x402j.core.wire.PaymentRequirements;
+import io.x402j.core.wire.ResourceInfo;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.server.RouteResolver.ResolvedRoute;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -35,6 +38,20 @@ public interface GateExtension {
    */
   default Optional<Object> declare(ResolvedRoute route, GateRequest request) {
     return Optional.empty();
+  }
+
+  /**
+   * Like {@link #declare(ResolvedRoute, GateRequest)}, also given what the 402 offers: its {@code
+   * resource} and its v2 {@code accepts} in order. For declarations that depend on the offered
+   * terms, such as signed offers ({@code offer-receipt}). The gate calls this one. Default: {@link
+   * #declare(ResolvedRoute, GateRequest)}.
+   */
+  default Optional<Object> declare(
+      ResolvedRoute route,
+      GateRequest request,
+      ResourceInfo resource,
+      List<PaymentRequirements> accepts) {
+    return declare(route, request);
   }
 
   /**

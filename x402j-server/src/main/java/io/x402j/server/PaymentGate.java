@@ -217,7 +217,8 @@ public final class PaymentGate {
       return respond(render.error(500, "route " + route.pattern() + " cannot be priced"));
     }
     try {
-      offer = offer.declaring(extensions.declarations(route, request));
+      offer =
+          offer.declaring(extensions.declarations(route, request, offer.resource(), offer.v2()));
     } catch (GateExtensions.Failure e) {
       return respond(render.error(500, e.getMessage()));
     }

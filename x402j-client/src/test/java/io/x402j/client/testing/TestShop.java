@@ -33,7 +33,8 @@ public final class TestShop implements AutoCloseable {
   /** Requests received, all paths together. */
   public final AtomicInteger requests = new AtomicInteger();
 
-  private TestShop(TestMarket market, boolean v1Only) throws IOException {
+  private TestShop(TestMarket market, boolean v1Only, io.x402j.server.GateExtension... extensions)
+      throws IOException {
     this.v1Only = v1Only;
     PaidRoute choice =
         PaidRoute.builder()
@@ -57,8 +58,12 @@ public final class TestShop implements AutoCloseable {
                     .payTo(market.payTo())
                     .build())
             .build();
+    PaymentGate.Builder builder = PaymentGate.builder();
+    for (io.x402j.server.GateExtension e : extensions) {
+      builder.extension(e);
+    }
     this.gate =
-        PaymentGate.builder()
+        builder
             .facilitator(market.facilitator())
             .networks(market.networks())
             .schemes(
@@ -107,6 +112,12 @@ public final class TestShop implements AutoCloseable {
   /** A shop speaking both protocol versions. */
   public static TestShop start(TestMarket market) throws IOException {
     return new TestShop(market, false);
+  }
+
+  /** A shop speaking both protocol versions whose gate runs {@code extensions}. */
+  public static TestShop start(TestMarket market, io.x402j.server.GateExtension... extensions)
+      throws IOException {
+    return new TestShop(market, false, extensions);
   }
 
   /** A shop whose 402s are v1 only (no {@code PAYMENT-REQUIRED} header). */

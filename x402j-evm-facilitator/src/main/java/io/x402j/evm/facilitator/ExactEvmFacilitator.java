@@ -2,6 +2,7 @@ package io.x402j.evm.facilitator;
 
 import io.x402j.core.Network;
 import io.x402j.core.NetworkPattern;
+import io.x402j.core.extensions.BuilderCode;
 import io.x402j.core.scheme.SchemeFacilitator;
 import io.x402j.core.scheme.SchemeRequest;
 import io.x402j.core.wire.SettleResponse;
@@ -12,6 +13,7 @@ import io.x402j.evm.EvmAddress;
 import io.x402j.evm.ExactEvmPayload;
 import io.x402j.evm.Permit2Payload;
 import io.x402j.evm.Signer;
+import io.x402j.evm.facilitator.internal.CalldataAttribution;
 import io.x402j.evm.facilitator.internal.Delays;
 import io.x402j.evm.facilitator.internal.EvmChain;
 import io.x402j.evm.facilitator.internal.NonceLane;
@@ -138,7 +140,8 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
             delays,
             b.claimLease,
             new Reservations(),
-            b.onRevert);
+            b.onRevert,
+            b.attribution);
     this.settlement = new Settlement(context);
     this.permit2 = new Permit2Engine(context);
     this.reconciler = new Reconciler(context, permit2);
@@ -189,11 +192,14 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
    * payer's signed {@code approve(Permit2)} transaction, which the facilitator broadcasts (funding
    * the payer's gas shortfall once per payer and token, up to {@link
    * EvmNetworkConfig.Builder#approvalFundingCap}) before settling. Both work on every network that
-   * serves Permit2. Extensions on EIP-3009 payments are ignored, as the official facilitator does.
+   * serves Permit2. Extensions on EIP-3009 payments are ignored, as the official facilitator does,
+   * except {@code builder-code}: every settlement (EIP-3009, Permit2, upto) ends its calldata with
+   * the ERC-8021 attribution of the payment's echoed codes and this facilitator's ({@link
+   * Builder#builderCode}).
    */
   @Override
   public List<String> extensions() {
-    return List.of(Eip2612GasSponsoring.KEY, Erc20ApprovalGasSponsoring.KEY);
+    return List.of(Eip2612GasSponsoring.KEY, Erc20ApprovalGasSponsoring.KEY, BuilderCode.KEY);
   }
 
   @Override
@@ -341,6 +347,7 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
     private ScheduledExecutorService scheduler;
     private Duration claimLease = Duration.ofSeconds(30);
     private Consumer<Revert> onRevert = revert -> {};
+    private CalldataAttribution attribution = CalldataAttribution.NONE;
 
     private Builder() {}
 
@@ -390,6 +397,22 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
      */
     public Builder onRevert(Consumer<Revert> listener) {
       this.onRevert = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * {@code builder-code} (ERC-8021 Schema 2): this facilitator's wallet code {@code w} and,
+     * optionally, its own service code added to {@code s}, written with the payment's echoed app
+     * code {@code a} and service codes at the end of every settlement's calldata (EIP-3009, Permit2
+     * and upto alike; contracts ignore trailing calldata). Payments that echo codes get the suffix
+     * even without these. Codes match {@code ^[a-z0-9_]{1,32}$}.
+     *
+     * @param walletCode the {@code w} code, or {@code null} for none
+     * @param serviceCode the facilitator's {@code s} entry, or {@code null} for none
+     * @throws IllegalArgumentException naming an invalid code
+     */
+    public Builder builderCode(String walletCode, String serviceCode) {
+      this.attribution = new CalldataAttribution(walletCode, serviceCode);
       return this;
     }
 

@@ -37,7 +37,8 @@ public final class EvmEngineFactory implements EngineFactory {
         ExactEvmFacilitator.builder()
             .ledger(context.ledger())
             .claimLease(context.claimLease())
-            .onRevert(context.revertBan()::reverted);
+            .onRevert(context.revertBan()::reverted)
+            .builderCode(context.builderCode(), context.builderServiceCode());
     Map<Network, String> rpcUrls = new LinkedHashMap<>();
     for (NetworkSettings settings : networks) {
       builder.network(networkConfig(settings, context));

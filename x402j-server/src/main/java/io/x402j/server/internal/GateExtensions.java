@@ -1,16 +1,21 @@
 package io.x402j.server.internal;
 
+import io.x402j.core.extensions.BuilderCode;
 import io.x402j.core.support.JsonValues;
 import io.x402j.core.support.Text;
 import io.x402j.core.wire.PaymentPayload;
+import io.x402j.core.wire.PaymentRequirements;
+import io.x402j.core.wire.ResourceInfo;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.core.wire.VerifyRequest;
 import io.x402j.evm.Eip2612GasSponsoring;
 import io.x402j.evm.Erc20ApprovalGasSponsoring;
+import io.x402j.server.BuilderCodeExtension;
 import io.x402j.server.ExtensionRefusal;
 import io.x402j.server.GateExtension;
 import io.x402j.server.GateRequest;
 import io.x402j.server.RouteResolver.ResolvedRoute;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,9 +70,8 @@ public final class GateExtensions {
    *     itself
    */
   public GateExtensions(List<GateExtension> extensions) {
-    this.extensions = List.copyOf(extensions);
     Set<String> seen = new HashSet<>();
-    for (GateExtension e : this.extensions) {
+    for (GateExtension e : extensions) {
       String key = e.key();
       if (key == null || key.isBlank()) {
         throw new IllegalArgumentException(
@@ -84,6 +88,12 @@ public final class GateExtensions {
             "two gate extensions declare the key " + Text.quote(key) + "; keys must be unique");
       }
     }
+    List<GateExtension> all = new ArrayList<>(extensions);
+    if (!seen.contains(BuilderCode.KEY)) {
+      // builder-code's a is the seller's: an echo naming one is refused even if none is declared.
+      all.add(BuilderCodeExtension.checkOnly());
+    }
+    this.extensions = List.copyOf(all);
   }
 
   /** Whether there are none. */
@@ -97,10 +107,24 @@ public final class GateExtensions {
    * @throws Failure naming the extension that threw or declared a value that is not JSON
    */
   public Map<String, Object> declarations(ResolvedRoute route, GateRequest request) {
+    return declarations(route, request, null, List.of());
+  }
+
+  /**
+   * What the 402 for {@code route} and {@code request} declares, by key, given what it offers
+   * ({@code resource}, its v2 {@code accepts}).
+   *
+   * @throws Failure naming the extension that threw or declared a value that is not JSON
+   */
+  public Map<String, Object> declarations(
+      ResolvedRoute route,
+      GateRequest request,
+      ResourceInfo resource,
+      List<PaymentRequirements> accepts) {
     Map<String, Object> out = new LinkedHashMap<>();
     for (GateExtension e : extensions) {
       try {
-        Optional<Object> declared = e.declare(route, request);
+        Optional<Object> declared = e.declare(route, request, resource, accepts);
         if (declared != null && declared.isPresent()) {
           out.put(e.key(), JsonValues.canonical(declared.get(), "extensions." + e.key()));
         }

@@ -41,6 +41,7 @@ public final class PaymentCheck {
     private final String domainVersion;
     private final Result deferred;
     private final Erc6492Signature deployment;
+    private final byte[] calldataSuffix;
 
     private Result(
         ErrorReason reason,
@@ -55,6 +56,37 @@ public final class PaymentCheck {
         String domainVersion,
         Result deferred,
         Erc6492Signature deployment) {
+      this(
+          reason,
+          message,
+          payer,
+          chain,
+          payload,
+          asset,
+          digest,
+          contractSignature,
+          domainName,
+          domainVersion,
+          deferred,
+          deployment,
+          new byte[0]);
+    }
+
+    private Result(
+        ErrorReason reason,
+        String message,
+        String payer,
+        EvmChain chain,
+        ExactEvmPayload payload,
+        EvmAddress asset,
+        Bytes32 digest,
+        boolean contractSignature,
+        String domainName,
+        String domainVersion,
+        Result deferred,
+        Erc6492Signature deployment,
+        byte[] calldataSuffix) {
+      this.calldataSuffix = calldataSuffix;
       this.reason = reason;
       this.message = message;
       this.payer = payer;
@@ -139,6 +171,32 @@ public final class PaymentCheck {
      */
     public java.util.Optional<Erc6492Signature> deployment() {
       return java.util.Optional.ofNullable(deployment);
+    }
+
+    /**
+     * This result with the bytes its settlement calldata ends with (an ERC-8021 {@code
+     * builder-code} suffix; calls ignore trailing bytes).
+     */
+    public Result withCalldataSuffix(byte[] suffix) {
+      return new Result(
+          reason,
+          message,
+          payer,
+          chain,
+          payload,
+          asset,
+          digest,
+          contractSignature,
+          domainName,
+          domainVersion,
+          deferred,
+          deployment,
+          suffix.clone());
+    }
+
+    /** The settlement calldata's trailing bytes (empty when none). */
+    public byte[] calldataSuffix() {
+      return calldataSuffix.clone();
     }
 
     /** The EIP-712 domain name the payer signed under ({@code extra.name}). */

@@ -465,7 +465,8 @@ public final class Permit2Engine {
             fingerprint(check, amount),
             request.settlementId(),
             amount,
-            approval.map(c -> c.value()).orElse(null)));
+            approval.map(c -> c.value()).orElse(null),
+            ctx.attribution().suffix(request)));
   }
 
   private static Optional<BigInteger> permittedAmount(SchemeRequest request) {
@@ -517,6 +518,7 @@ public final class Permit2Engine {
     private final String attempt;
     private final TokenAmount amount;
     private final Approval approval;
+    private final byte[] calldataSuffix;
 
     Payment(
         Permit2Check.Result check,
@@ -524,7 +526,9 @@ public final class Permit2Engine {
         String fingerprint,
         String attempt,
         TokenAmount amount,
-        Approval approval) {
+        Approval approval,
+        byte[] calldataSuffix) {
+      this.calldataSuffix = calldataSuffix;
       this.check = check;
       this.key = key;
       this.fingerprint = fingerprint;
@@ -987,7 +991,9 @@ public final class Permit2Engine {
       Payment p, NonceLane lane, Fees fees, BigInteger signerWei, Instant fence, int attempt) {
     EvmChain chain = p.check.chain();
     EvmAddress sender = lane.signer().address();
-    byte[] data = settleData(p.check, p.amount.value());
+    // builder-code: the ERC-8021 suffix rides after the arguments, which the proxy ignores.
+    byte[] data =
+        CalldataAttribution.append(settleData(p.check, p.amount.value()), p.calldataSuffix);
     Map<String, Object> transaction =
         Eip3009Calls.transactionObject(
             sender, p.check.proxy(), data, fees.maxFeePerGas(), fees.maxPriorityFeePerGas());

@@ -86,6 +86,7 @@ public final class Settlement {
     if (check.failed()) {
       return done(new SettleReply(network, check.payer()).refused(check.reason(), check.message()));
     }
+    check = check.withCalldataSuffix(ctx.attribution().suffix(request));
     Eip3009Authorization a = check.payload().authorization();
     EvmLedgerKey key =
         new EvmLedgerKey(request.requirements().network(), check.asset(), a.from(), a.nonce());
@@ -411,9 +412,11 @@ public final class Settlement {
     EvmAddress sender = lane.signer().address();
     EvmAddress to = counterfactual ? Multicall3.ADDRESS : check.asset();
     byte[] data =
-        counterfactual
-            ? Counterfactual.settlement(check)
-            : Eip3009Calls.transferWithAuthorization(check.payload());
+        CalldataAttribution.append(
+            counterfactual
+                ? Counterfactual.settlement(check)
+                : Eip3009Calls.transferWithAuthorization(check.payload()),
+            check.calldataSuffix());
     Map<String, Object> transaction =
         Eip3009Calls.transactionObject(
             sender, to, data, fees.maxFeePerGas(), fees.maxPriorityFeePerGas());

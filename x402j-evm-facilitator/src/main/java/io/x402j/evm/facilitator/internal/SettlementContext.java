@@ -24,6 +24,7 @@ import java.util.function.Consumer;
  * @param claimLease how long a claim without a broadcast protects a payment from a take-over
  * @param reservations what this process committed to its settlements in flight
  * @param onRevert told of every settlement transaction seen mined without moving money
+ * @param attribution the facilitator's {@code builder-code} codes, appended to settlement calldata
  */
 public record SettlementContext(
     Map<Network, EvmChain> chains,
@@ -33,7 +34,8 @@ public record SettlementContext(
     Delays delays,
     Duration claimLease,
     Reservations reservations,
-    Consumer<ExactEvmFacilitator.Revert> onRevert) {
+    Consumer<ExactEvmFacilitator.Revert> onRevert,
+    CalldataAttribution attribution) {
   /** Requires every part; copies the chains. */
   public SettlementContext {
     chains = Map.copyOf(chains);
@@ -44,6 +46,7 @@ public record SettlementContext(
     Objects.requireNonNull(claimLease, "claimLease");
     Objects.requireNonNull(reservations, "reservations");
     Objects.requireNonNull(onRevert, "onRevert");
+    Objects.requireNonNull(attribution, "attribution");
   }
 
   /** The time for ledger records: milliseconds, as durable ledgers keep them. */
