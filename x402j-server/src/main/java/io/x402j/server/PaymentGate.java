@@ -15,6 +15,7 @@ import io.x402j.evm.ExactEvmServer;
 import io.x402j.evm.UptoEvmServer;
 import io.x402j.server.RouteResolver.ResolvedRoute;
 import io.x402j.server.internal.GasSponsoring;
+import io.x402j.server.internal.GateExtensions;
 import io.x402j.server.internal.Offers;
 import io.x402j.server.internal.PaidRequest;
 import io.x402j.server.internal.PaymentAdmission;
@@ -87,6 +88,7 @@ public final class PaymentGate {
   private final ResponseRenderer render;
   private final PaymentListeners listeners;
   private final SupportedKinds supported;
+  private final GateExtensions extensions;
   private final AtomicBoolean sponsoringUnknown = new AtomicBoolean();
 
   private PaymentGate(Builder b, SchemeRegistry<SchemeServer> schemes) {
@@ -98,6 +100,7 @@ public final class PaymentGate {
     this.matcher = new PaymentMatcher(headers);
     this.supported = new SupportedKinds(b.facilitator, b.clock);
     this.listeners = new PaymentListeners(b.listeners);
+    this.extensions = new GateExtensions(b.extensions);
     this.render = new ResponseRenderer(b.networks, b.paywall, headers, WireCodec.standard());
     this.admission =
         new PaymentAdmission(b.facilitator, schemes, store, replay, listeners, render, b.clock);
@@ -110,7 +113,8 @@ public final class PaymentGate {
             render,
             new PaymentSettlement.Pending(b.pendingPolicy, b.pendingWait, b.pendingPoll),
             b.clock,
-            b.scheduler != null ? b.scheduler : pollScheduler());
+            b.scheduler != null ? b.scheduler : pollScheduler(),
+            extensions);
   }
 
   /**
@@ -198,11 +202,16 @@ public final class PaymentGate {
       LOG.error("route {} cannot be priced: {}", route.pattern(), e.getMessage());
       return respond(render.error(500, "route " + route.pattern() + " cannot be priced"));
     }
+    try {
+      offer = offer.declaring(extensions.declarations(route, request));
+    } catch (GateExtensions.Failure e) {
+      return respond(render.error(500, e.getMessage()));
+    }
     if (!GasSponsoring.offersPermit2(offer)) {
       return matched(offer, request);
     }
     if (asked) {
-      return matched(offer.withExtensions(GasSponsoring.declarations(kinds)), request);
+      return matched(offer.declaring(GasSponsoring.declarations(kinds)), request);
     }
     // A Permit2 option declares the gas sponsoring the facilitator lists; without an answer the
     // option is still offered, only without the declaration (a payer then needs an allowance).
@@ -221,7 +230,7 @@ public final class PaymentGate {
                 return plain;
               }
               sponsoringUnknown.set(false);
-              return plain.withExtensions(GasSponsoring.declarations(answer));
+              return plain.declaring(GasSponsoring.declarations(answer));
             })
         .thenCompose(o -> matched(o, request));
   }
@@ -235,6 +244,14 @@ public final class PaymentGate {
       return respond(render.refusal(offer, refused.x402Version(), refused.reason(), null));
     }
     if (match instanceof PaymentMatch.Matched matched) {
+      Optional<GateExtensions.Refused> refused = extensions.check(offer.extensions(), matched);
+      if (refused.isPresent()) {
+        listeners.failure(
+            offer.event(request, matched.x402Version(), matched.requirements(), null),
+            refused.get().refusal().reason(),
+            null);
+        return respond(render.refusal(offer, matched.x402Version(), refused.get().error(), null));
+      }
       return admission.admit(request, offer, matched).thenCompose(this::admitted);
     }
     return respond(render.unpaid(offer, request));
@@ -273,6 +290,7 @@ public final class PaymentGate {
     private NetworkRegistry networks = NetworkRegistry.defaults();
     private SchemeRegistry<SchemeServer> schemes;
     private final List<PaymentListener> listeners = new ArrayList<>();
+    private final List<GateExtension> extensions = new ArrayList<>();
     private PendingSettlement pendingPolicy = PendingSettlement.WAIT;
     private Duration pendingWait = Duration.ofSeconds(20);
     private Duration pendingPoll = Duration.ofSeconds(2);
@@ -339,6 +357,17 @@ public final class PaymentGate {
     }
 
     /**
+     * Adds a protocol v2 extension: what it declares goes in the 402's {@code extensions} (beside
+     * the gas sponsoring the gate declares itself), it checks a payment's echo before the payment
+     * is verified, and it may add to the receipt of a settled payment. Several may be added; each
+     * key only once ({@link #build} refuses a repeated key or a gas-sponsoring one).
+     */
+    public Builder extension(GateExtension extension) {
+      extensions.add(Objects.requireNonNull(extension, "extension"));
+      return this;
+    }
+
+    /**
      * What to do with {@code settlement_pending} (default {@link PendingSettlement#WAIT}, asking
      * again every {@code poll} for up to {@code wait}: 2 s and 20 s).
      */
@@ -388,7 +417,8 @@ public final class PaymentGate {
      * rather than on its first request.
      *
      * @throws IllegalStateException without a facilitator or routes
-     * @throws IllegalArgumentException naming the route whose price or recipient is unusable
+     * @throws IllegalArgumentException naming the route whose price or recipient is unusable, or an
+     *     extension whose key is used twice or is a gas-sponsoring key
      */
     public PaymentGate build() {
       if (facilitator == null) {

@@ -50,8 +50,12 @@ public final class PaymentSettlement {
   private final Pending pending;
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
+  private final GateExtensions extensions;
 
-  /** Settles through {@code facilitator}; polls pending settlements on {@code scheduler}. */
+  /**
+   * Settles through {@code facilitator}; polls pending settlements on {@code scheduler}; {@code
+   * extensions} add to the receipts of settled payments.
+   */
   public PaymentSettlement(
       Facilitator facilitator,
       NetworkRegistry networks,
@@ -60,7 +64,8 @@ public final class PaymentSettlement {
       ResponseRenderer render,
       Pending pending,
       Clock clock,
-      ScheduledExecutorService scheduler) {
+      ScheduledExecutorService scheduler,
+      GateExtensions extensions) {
     this.facilitator = facilitator;
     this.networks = networks;
     this.replay = replay;
@@ -69,6 +74,7 @@ public final class PaymentSettlement {
     this.pending = pending;
     this.clock = clock;
     this.scheduler = scheduler;
+    this.extensions = extensions;
   }
 
   /**
@@ -244,7 +250,8 @@ public final class PaymentSettlement {
   }
 
   private Completion released(PaidRequest paid, SettleResponse receipt) {
-    return new Completion.Release(render.receiptHeaders(paid.x402Version(), receipt), true);
+    return new Completion.Release(
+        render.receiptHeaders(paid.x402Version(), extensions.receipt(paid, receipt)), true);
   }
 
   private CompletableFuture<Completion> followPending(

@@ -22,8 +22,8 @@ import java.util.Objects;
  * @param resolved the route and the pattern it was found by
  * @param resource what the payment is for
  * @param payments the payment options, in the order the route lists them
- * @param extensions the extensions the 402 declares (gas sponsoring for Permit2 options), or {@code
- *     null} when it declares none
+ * @param extensions the extensions the 402 declares (the gate's {@code GateExtension}s and gas
+ *     sponsoring for Permit2 options), or {@code null} when it declares none
  */
 public record RouteOffer(
     ResolvedRoute resolved,
@@ -49,6 +49,24 @@ public record RouteOffer(
   /** This offer declaring {@code declared} (null or empty: none) in its 402. */
   public RouteOffer withExtensions(Map<String, Object> declared) {
     return new RouteOffer(resolved, resource, payments, declared);
+  }
+
+  /**
+   * This offer declaring {@code more} (null or empty: nothing more) besides what it declares.
+   *
+   * @throws IllegalStateException when a key is declared twice
+   */
+  public RouteOffer declaring(Map<String, Object> more) {
+    if (more == null || more.isEmpty()) {
+      return this;
+    }
+    Map<String, Object> merged = new LinkedHashMap<>(extensions == null ? Map.of() : extensions);
+    for (Map.Entry<String, Object> e : more.entrySet()) {
+      if (merged.putIfAbsent(e.getKey(), e.getValue()) != null) {
+        throw new IllegalStateException("extension " + e.getKey() + " is declared twice");
+      }
+    }
+    return new RouteOffer(resolved, resource, payments, merged);
   }
 
   /** The v2 402 of this offer, with {@code error}. */
