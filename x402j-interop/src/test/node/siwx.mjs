@@ -42,7 +42,8 @@ if (mode === "format") {
     },
     requestUrl: process.env.X402J_URL,
   });
-  const header = result?.headers?.["SIGN-IN-WITH-X"];
+  // The official hook names the header in lower case ("sign-in-with-x").
+  const header = result?.headers ? Object.values(result.headers)[0] : undefined;
   console.log(JSON.stringify(header ? { header } : { error: "the official client did not sign" }));
 } else if (mode === "verify") {
   try {
