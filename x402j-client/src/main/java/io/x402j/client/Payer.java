@@ -6,6 +6,7 @@ import io.x402j.client.internal.Extensions;
 import io.x402j.client.internal.OfferReceiptChecks;
 import io.x402j.client.internal.PaymentIdentifiers;
 import io.x402j.client.internal.RpcPermit2Reads;
+import io.x402j.client.internal.SignIns;
 import io.x402j.client.internal.SolanaRpcSources;
 import io.x402j.core.Asset;
 import io.x402j.core.Network;
@@ -14,6 +15,11 @@ import io.x402j.core.NetworkRegistry;
 import io.x402j.core.TokenAmount;
 import io.x402j.core.X402Exception;
 import io.x402j.core.extensions.BuilderCode;
+import io.x402j.core.extensions.siwx.SignInWithX;
+import io.x402j.core.extensions.siwx.SiwxChain;
+import io.x402j.core.extensions.siwx.SiwxDeclaration;
+import io.x402j.core.extensions.siwx.SiwxProof;
+import io.x402j.core.extensions.siwx.SiwxSigner;
 import io.x402j.core.scheme.SchemeClient;
 import io.x402j.core.scheme.SchemePayment;
 import io.x402j.core.scheme.SchemeRegistry;
@@ -33,10 +39,12 @@ import io.x402j.core.wire.WireCodec;
 import io.x402j.evm.ExactEvmClient;
 import io.x402j.evm.Permit2Reads;
 import io.x402j.evm.Signer;
+import io.x402j.evm.SiweSigner;
 import io.x402j.evm.UptoEvmClient;
 import io.x402j.svm.BlockhashSource;
 import io.x402j.svm.ExactSvmClient;
 import io.x402j.svm.MintInfoSource;
+import io.x402j.svm.SiwsSigner;
 import io.x402j.svm.SvmSigner;
 import io.x402j.svm.rpc.SolanaRpcClient;
 import java.io.IOException;
@@ -83,6 +91,8 @@ public final class Payer {
   private final HeaderCodec headers = HeaderCodec.standard();
   private final Reader reader;
   private final UptoSettlementCheck uptoCheck;
+  private final SignInChoice signInChoice;
+  private final List<SiwxSigner> signInSigners;
 
   /**
    * The spend log id of each authorization handed out whose answer has not been seen, to lower an
@@ -119,6 +129,17 @@ public final class Payer {
     this.clock = b.clock;
     this.reader = new Reader(b.networks);
     this.uptoCheck = b.uptoCheck;
+    this.signInChoice = b.signInChoice;
+    List<SiwxSigner> signers = new ArrayList<>();
+    for (Builder.Registration r : b.registrations) {
+      if (r.signer() != null) {
+        signers.add(new SiweSigner(r.signer()));
+      }
+      if (r.svmSigner() != null) {
+        signers.add(new SiwsSigner(r.svmSigner()));
+      }
+    }
+    this.signInSigners = List.copyOf(signers);
   }
 
   /** Starts a payer; it needs a signer or a scheme. */
@@ -198,6 +219,63 @@ public final class Payer {
       log.cancel(spendId); // nothing was signed
       throw e;
     }
+  }
+
+  /**
+   * Signs in instead of paying, when {@code challenge} is a protocol v2 402 that declares {@code
+   * sign-in-with-x}, the {@link Builder#signIn sign-in choice} says so, and one of this payer's
+   * keys (EVM or Solana) signs for a chain the server supports. The challenge must be bound to the
+   * host that answered: its {@code domain} must be that URL's host (with a non-default port) and
+   * its {@code uri} on that origin; otherwise nothing is signed. Nothing is spent.
+   *
+   * @return the header to send, or empty when the payer should simply pay
+   */
+  public Optional<SignInAuthorization> signIn(PaymentChallenge challenge) {
+    if (signInSigners.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<String> header = challenge.header(PaymentHeader.PAYMENT_REQUIRED.headerName());
+    if (header.isEmpty()) {
+      return Optional.empty();
+    }
+    SiwxDeclaration declaration;
+    try {
+      PaymentRequired required = headers.decodePaymentRequired(header.get());
+      Object declared =
+          required.extensions() == null ? null : required.extensions().get(SignInWithX.KEY);
+      if (declared == null) {
+        return Optional.empty();
+      }
+      declaration = SiwxDeclaration.fromJson(declared);
+    } catch (MalformedMessageException | IllegalArgumentException e) {
+      LOG.debug(
+          "unreadable sign-in-with-x declaration from {}: {}", challenge.url(), e.getMessage());
+      return Optional.empty();
+    }
+    String bound = SignIns.boundToOrigin(declaration.info(), challenge.url());
+    if (bound != null) {
+      LOG.warn("not signing in at {}: {}", challenge.url(), bound);
+      return Optional.empty();
+    }
+    if (!signInChoice.signIn(challenge, log, clock.instant())) {
+      return Optional.empty();
+    }
+    for (SiwxChain chain : declaration.supportedChains()) {
+      for (SiwxSigner signer : signInSigners) {
+        if (signer.supports(chain)) {
+          try {
+            SiwxProof proof = signer.sign(declaration.info(), chain);
+            return Optional.of(
+                new SignInAuthorization(
+                    SignInWithX.HEADER, proof.toHeader(), proof.address(), proof.chainId()));
+          } catch (IllegalArgumentException e) {
+            LOG.warn("not signing in at {}: {}", challenge.url(), e.getMessage());
+            return Optional.empty();
+          }
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /**
@@ -602,8 +680,19 @@ public final class Payer {
     private UptoSettlementCheck uptoCheck;
     private boolean uptoCheckGiven;
     private boolean unlimitedPermit2Approvals;
+    private SignInChoice signInChoice = SignInChoice.never();
 
     private Builder() {}
+
+    /**
+     * When to answer a 402 that declares {@code sign-in-with-x} by signing in with this payer's
+     * keys before paying (default {@link SignInChoice#never()}: always pay). E.g. {@link
+     * SignInChoice#whenPaidWithin} a day, for servers that grant a pass after a payment.
+     */
+    public Builder signIn(SignInChoice choice) {
+      this.signInChoice = Objects.requireNonNull(choice, "choice");
+      return this;
+    }
 
     /**
      * Pays exact-scheme requirements on every Solana network with {@code signer}: a transaction the

@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
@@ -139,6 +140,46 @@ public final class X402Client {
     // The URL that answered 402, after redirects: its host is paid, and sent the payment.
     URI answered = answer.uri();
     PaymentChallenge challenge = new PaymentChallenge(answered, answer.headers().map(), bytes);
+    if (!dryRun) {
+      Optional<SignInAuthorization> signIn = payer.signIn(challenge);
+      if (signIn.isPresent()) {
+        // Sign in first; a server that does not admit the wallet answers 402 again, and the
+        // first 402's requirements are then paid as usual.
+        String method = answer.request().method();
+        HttpRequest signed =
+            copy(
+                request,
+                answered,
+                method,
+                method.equals(request.method()) ? body : null,
+                signIn.get().headerName(),
+                signIn.get().headerValue());
+        return http.sendAsync(signed, firstHandler(handler))
+            .thenCompose(
+                second -> {
+                  if (second.statusCode() != 402) {
+                    @SuppressWarnings("unchecked")
+                    T converted = (T) second.body().value;
+                    return CompletableFuture.completedFuture(
+                        new PaidResponse<>(
+                            Replayed.withBody(second, converted), null, null, false));
+                  }
+                  LOG.debug("{} did not admit {}: paying", answered, signIn.get().address());
+                  return pay(request, body, answer, handler, challenge);
+                });
+      }
+    }
+    return pay(request, body, answer, handler, challenge);
+  }
+
+  private <T> CompletableFuture<PaidResponse<T>> pay(
+      HttpRequest request,
+      byte[] body,
+      HttpResponse<Either> answer,
+      HttpResponse.BodyHandler<T> handler,
+      PaymentChallenge challenge) {
+    byte[] bytes = answer.body().bytes;
+    URI answered = answer.uri();
     PaymentAuthorization authorization;
     try {
       if (dryRun) {

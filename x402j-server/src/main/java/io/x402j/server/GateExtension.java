@@ -7,6 +7,7 @@ import io.x402j.core.wire.SettleResponse;
 import io.x402j.server.RouteResolver.ResolvedRoute;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A protocol v2 extension the seller's gate speaks (Bazaar discovery, payment identifiers, sign-in,
@@ -77,5 +78,22 @@ public interface GateExtension {
   default Optional<Object> settled(
       ResolvedRoute route, GateRequest request, PaymentPayload payment, SettleResponse settlement) {
     return Optional.empty();
+  }
+
+  /**
+   * Whether {@code request} to the paid {@code route} may be served without payment. Asked for
+   * every request to a paid route, after the route is priced and before its payment header is
+   * looked at; the first {@link PaymentWaiver.Granted} lets the request through as free (nothing is
+   * verified or settled). A {@link PaymentWaiver.Denied} request that carries a payment goes on to
+   * pay; one without is answered with the route's 402 naming the extension and the reason. Default:
+   * nothing to say (empty), the request pays as usual.
+   *
+   * @param route the route, as priced for this request
+   * @param request the request
+   * @return a future answer; it must not fail (the gate treats a failure as a denial it logs)
+   */
+  default CompletableFuture<Optional<PaymentWaiver>> admitWithoutPayment(
+      ResolvedRoute route, GateRequest request) {
+    return CompletableFuture.completedFuture(Optional.empty());
   }
 }

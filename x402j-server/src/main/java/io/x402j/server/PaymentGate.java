@@ -250,8 +250,38 @@ public final class PaymentGate {
         .thenCompose(o -> matched(o, request));
   }
 
-  /** Answers the payment header of {@code request} against {@code offer}. */
+  /**
+   * Lets {@code request} through without payment when an extension waives it (e.g. a wallet
+   * sign-in), else answers its payment header against {@code offer}.
+   */
   private CompletableFuture<GateDecision> matched(RouteOffer offer, GateRequest request) {
+    if (extensions.isEmpty()) {
+      return paying(offer, request, null);
+    }
+    return extensions
+        .waive(offer.resolved(), request)
+        .thenCompose(
+            waived -> {
+              if (waived.isPresent()
+                  && waived.get().waiver() instanceof PaymentWaiver.Granted granted) {
+                LOG.debug(
+                    "{} {} served without payment: {} admitted {}",
+                    request.method(),
+                    request.path(),
+                    waived.get().key(),
+                    granted.subject());
+                return done(new GateDecision.Free());
+              }
+              return paying(offer, request, waived.map(GateExtensions.Waived::error).orElse(null));
+            });
+  }
+
+  /**
+   * Answers the payment header of {@code request} against {@code offer}; {@code waiverRefused} is
+   * the error of a request without payment whose waiver an extension denied, or {@code null}.
+   */
+  private CompletableFuture<GateDecision> paying(
+      RouteOffer offer, GateRequest request, String waiverRefused) {
     PaymentMatch match = matcher.match(offer, request);
     if (match instanceof PaymentMatch.Refused refused) {
       listeners.failure(
@@ -268,6 +298,9 @@ public final class PaymentGate {
         return respond(render.refusal(offer, matched.x402Version(), refused.get().error(), null));
       }
       return admission.admit(request, offer, matched).thenCompose(this::admitted);
+    }
+    if (waiverRefused != null) {
+      return respond(render.refusal(offer, 2, waiverRefused, null));
     }
     return respond(render.unpaid(offer, request));
   }

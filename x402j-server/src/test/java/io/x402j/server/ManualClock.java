@@ -8,14 +8,14 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A clock that moves only when a test (or a {@link SteppingScheduler}) moves it. */
-final class ManualClock extends Clock {
+public final class ManualClock extends Clock {
   private final AtomicReference<Instant> now;
 
-  ManualClock(Instant start) {
+  public ManualClock(Instant start) {
     this.now = new AtomicReference<>(start);
   }
 
-  void advance(Duration by) {
+  public void advance(Duration by) {
     now.updateAndGet(t -> t.plus(by));
   }
 

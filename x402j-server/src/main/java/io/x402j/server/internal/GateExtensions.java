@@ -14,6 +14,7 @@ import io.x402j.server.BuilderCodeExtension;
 import io.x402j.server.ExtensionRefusal;
 import io.x402j.server.GateExtension;
 import io.x402j.server.GateRequest;
+import io.x402j.server.PaymentWaiver;
 import io.x402j.server.RouteResolver.ResolvedRoute;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -223,5 +225,79 @@ public final class GateExtensions {
         receipt.amount(),
         merged,
         receipt.additionalFields());
+  }
+
+  /**
+   * What the extensions say about serving {@code request} without payment: the first grant, else
+   * the first denial (refusal keyed by its extension), else nothing. Extensions are asked in order,
+   * one after another; one that throws or fails is logged and counts as a denial.
+   */
+  public CompletableFuture<Optional<Waived>> waive(ResolvedRoute route, GateRequest request) {
+    CompletableFuture<Optional<Waived>> answer =
+        CompletableFuture.completedFuture(Optional.empty());
+    for (GateExtension e : extensions) {
+      answer =
+          answer.thenCompose(
+              sofar -> {
+                if (sofar.isPresent() && sofar.get().waiver() instanceof PaymentWaiver.Granted) {
+                  return CompletableFuture.completedFuture(sofar);
+                }
+                return ask(e, route, request)
+                    .thenApply(
+                        mine -> {
+                          if (mine.isEmpty()) {
+                            return sofar;
+                          }
+                          if (mine.get() instanceof PaymentWaiver.Granted || sofar.isEmpty()) {
+                            return Optional.of(new Waived(e.key(), mine.get()));
+                          }
+                          return sofar;
+                        });
+              });
+    }
+    return answer;
+  }
+
+  private static CompletableFuture<Optional<PaymentWaiver>> ask(
+      GateExtension e, ResolvedRoute route, GateRequest request) {
+    CompletableFuture<Optional<PaymentWaiver>> asked;
+    try {
+      asked = e.admitWithoutPayment(route, request);
+    } catch (RuntimeException ex) {
+      asked = CompletableFuture.failedFuture(ex);
+    }
+    if (asked == null) {
+      asked = CompletableFuture.completedFuture(Optional.empty());
+    }
+    return asked.handle(
+        (answer, error) -> {
+          if (error != null) {
+            LOG.error(
+                "extension {} failed to decide whether {} {} may be served without payment",
+                e.key(),
+                request.method(),
+                request.path(),
+                error);
+            return Optional.of(
+                PaymentWaiver.denied(
+                    "invalid_payload", "the request could not be checked; pay as usual"));
+          }
+          return answer == null ? Optional.<PaymentWaiver>empty() : answer;
+        });
+  }
+
+  /**
+   * An extension's answer about serving a request without payment.
+   *
+   * @param key the extension's key
+   * @param waiver what it said
+   */
+  public record Waived(String key, PaymentWaiver waiver) {
+    /** The {@code error} of the 402 for a denial: the extension and what is wrong. */
+    public String error() {
+      return waiver instanceof PaymentWaiver.Denied d
+          ? "extensions." + key + ": " + d.refusal().message()
+          : null;
+    }
   }
 }
