@@ -3,6 +3,7 @@ package io.x402j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.x402j.core.testing.ChildJvm;
 import io.x402j.evm.rpc.JsonRpcClient;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -10,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -25,8 +25,7 @@ class DemoIT {
   static final Path JAR = Path.of("target", "x402j.jar");
 
   static ProcessBuilder demo(String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    List<String> command = ChildJvm.command();
     command.add("-jar");
     command.add(JAR.toString());
     command.add("demo");
@@ -108,8 +107,10 @@ class DemoIT {
     Files.writeString(
         launcher,
         "#!/bin/sh\nexec '"
-            + Path.of(System.getProperty("java.home"), "bin", "java")
-            + "' -jar '"
+            + ChildJvm.java()
+            + "' "
+            + String.join(" ", ChildJvm.OPTIONS)
+            + " -jar '"
             + JAR.toAbsolutePath()
             + "' \"$@\"\n");
     assertThat(launcher.toFile().setExecutable(true)).isTrue();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.x402j.core.Asset;
 import io.x402j.core.Network;
+import io.x402j.core.testing.ChildJvm;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.rpc.JsonRpcClient;
 import java.io.BufferedReader;
@@ -24,18 +25,15 @@ class DevnetCommandIT {
   @Test
   void printsOneJsonLineServesTheChainAndStopsCleanly(@TempDir Path dir) throws Exception {
     Path networks = dir.resolve("devnet-networks.json");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process process =
         new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                X402j.class.getName(),
-                "devnet",
-                "--block-time",
-                "1",
-                "--write-networks",
-                networks.toString())
+                ChildJvm.main(
+                    X402j.class,
+                    "devnet",
+                    "--block-time",
+                    "1",
+                    "--write-networks",
+                    networks.toString()))
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
     try {

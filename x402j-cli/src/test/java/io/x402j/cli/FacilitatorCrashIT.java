@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.x402j.core.TokenAmount;
+import io.x402j.core.testing.ChildJvm;
 import io.x402j.core.wire.FacilitatorRequest;
 import io.x402j.core.wire.PaymentPayload;
 import io.x402j.core.wire.PaymentRequirements;
@@ -92,32 +93,29 @@ class FacilitatorCrashIT {
 
   /** Starts {@code x402j facilitator} as its own JVM; returns its URL once it serves. */
   String startFacilitator(String database, Path log) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder =
         new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                X402j.class.getName(),
-                "facilitator",
-                "--network",
-                info.network().toString(),
-                "--rpc-url",
-                info.rpcUrl(),
-                "--asset",
-                info.token().toString(),
-                "--port",
-                "0",
-                "--db",
-                database,
-                "--v1-name",
-                "x402j-devnet",
-                "--block-time",
-                "1s",
-                "--poll-interval",
-                "100ms",
-                "--claim-lease",
-                "3s")
+                ChildJvm.main(
+                    X402j.class,
+                    "facilitator",
+                    "--network",
+                    info.network().toString(),
+                    "--rpc-url",
+                    info.rpcUrl(),
+                    "--asset",
+                    info.token().toString(),
+                    "--port",
+                    "0",
+                    "--db",
+                    database,
+                    "--v1-name",
+                    "x402j-devnet",
+                    "--block-time",
+                    "1s",
+                    "--poll-interval",
+                    "100ms",
+                    "--claim-lease",
+                    "3s"))
             .redirectError(log.toFile());
     builder.environment().put("X402J_SIGNER_KEYS", info.requireAccount("gas").privateKey());
     Process process = builder.start();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.x402j.core.testing.ChildJvm;
 import io.x402j.core.wire.HeaderCodec;
 import io.x402j.testkit.TestMarket;
 import java.io.BufferedReader;
@@ -38,37 +39,34 @@ class GatewayCommandIT {
         });
     upstream.start();
     try (TestMarket market = TestMarket.start()) {
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       Path log = dir.resolve("gateway.log");
       Process process =
           new ProcessBuilder(
-                  java,
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  X402j.class.getName(),
-                  "gateway",
-                  "--upstream",
-                  "http://127.0.0.1:" + upstream.getAddress().getPort(),
-                  "--facilitator",
-                  market.facilitatorUrl(),
-                  "--network",
-                  market.network().toString(),
-                  "--v1-name",
-                  "x402j-devnet",
-                  "--asset",
-                  market.info().token().toString(),
-                  "--asset-name",
-                  market.info().tokenName(),
-                  "--asset-version",
-                  market.info().tokenVersion(),
-                  "--asset-decimals",
-                  "6",
-                  "--pay-to",
-                  market.seller().toString(),
-                  "--route",
-                  "GET /weather=$0.01",
-                  "--port",
-                  "0")
+                  ChildJvm.main(
+                      X402j.class,
+                      "gateway",
+                      "--upstream",
+                      "http://127.0.0.1:" + upstream.getAddress().getPort(),
+                      "--facilitator",
+                      market.facilitatorUrl(),
+                      "--network",
+                      market.network().toString(),
+                      "--v1-name",
+                      "x402j-devnet",
+                      "--asset",
+                      market.info().token().toString(),
+                      "--asset-name",
+                      market.info().tokenName(),
+                      "--asset-version",
+                      market.info().tokenVersion(),
+                      "--asset-decimals",
+                      "6",
+                      "--pay-to",
+                      market.seller().toString(),
+                      "--route",
+                      "GET /weather=$0.01",
+                      "--port",
+                      "0"))
               .redirectError(log.toFile())
               .start();
       try {

@@ -12,6 +12,7 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import io.x402j.client.testing.TestShop;
+import io.x402j.core.testing.ChildJvm;
 import io.x402j.mcp.AgentWallet;
 import io.x402j.testkit.TestMarket;
 import java.io.BufferedReader;
@@ -52,14 +53,7 @@ class McpCommandIT {
   }
 
   static List<String> command(String... args) {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                X402j.class.getName(),
-                "mcp"));
+    List<String> command = new ArrayList<>(ChildJvm.main(X402j.class, "mcp"));
     command.addAll(List.of(args));
     return command;
   }

@@ -14,6 +14,7 @@ import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
+import io.x402j.core.testing.ChildJvm;
 import io.x402j.core.wire.HeaderCodec;
 import io.x402j.core.wire.PaymentPayload;
 import io.x402j.core.wire.PaymentRequired;
@@ -60,38 +61,38 @@ class McpGatewayCommandIT {
   }
 
   static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return ChildJvm.java();
   }
 
-  /** The gateway's command line after {@code java -cp … X402j}. */
+  /** The gateway's command line after {@code java}: the child-JVM options, {@code -cp … X402j}… */
   static List<String> gatewayArgs(String... more) {
     String upstream =
         String.join(" ", TestUpstream.command().stream().map(w -> "'" + w + "'").toList());
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "-cp",
-                System.getProperty("java.class.path"),
-                X402j.class.getName(),
-                "mcp-gateway",
-                "--upstream-command",
-                upstream,
-                "--tool",
-                "weather=$0.01",
-                "--facilitator",
-                market.facilitatorUrl(),
-                "--network",
-                market.network().toString(),
-                "--asset",
-                market.info().token().toString(),
-                "--asset-name",
-                market.info().tokenName(),
-                "--asset-version",
-                market.info().tokenVersion(),
-                "--asset-decimals",
-                "6",
-                "--pay-to",
-                market.seller().toString()));
+    List<String> args = new ArrayList<>(ChildJvm.OPTIONS);
+    args.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            X402j.class.getName(),
+            "mcp-gateway",
+            "--upstream-command",
+            upstream,
+            "--tool",
+            "weather=$0.01",
+            "--facilitator",
+            market.facilitatorUrl(),
+            "--network",
+            market.network().toString(),
+            "--asset",
+            market.info().token().toString(),
+            "--asset-name",
+            market.info().tokenName(),
+            "--asset-version",
+            market.info().tokenVersion(),
+            "--asset-decimals",
+            "6",
+            "--pay-to",
+            market.seller().toString()));
     args.addAll(List.of(more));
     return args;
   }

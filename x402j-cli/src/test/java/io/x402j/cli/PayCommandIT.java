@@ -3,11 +3,11 @@ package io.x402j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.x402j.client.testing.TestShop;
+import io.x402j.core.testing.ChildJvm;
 import io.x402j.testkit.TestMarket;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -39,11 +39,7 @@ class PayCommandIT {
   }
 
   static Run x402j(java.util.Map<String, String> env, String... args) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command =
-        new ArrayList<>(
-            List.of(java, "-cp", System.getProperty("java.class.path"), X402j.class.getName()));
-    command.addAll(List.of(args));
+    List<String> command = ChildJvm.main(X402j.class, args);
     ProcessBuilder builder = new ProcessBuilder(command);
     builder
         .environment()

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.x402j.core.testing.ChildJvm;
 import io.x402j.evm.rpc.JsonRpcClient;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,15 +19,8 @@ import org.junit.jupiter.api.Test;
 class SolanaDevnetCommandIT {
   @Test
   void printsTheLineServesSolanaRpcAndStopsWithItsParent() throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process process =
-        new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                X402j.class.getName(),
-                "devnet",
-                "--solana")
+        new ProcessBuilder(ChildJvm.main(X402j.class, "devnet", "--solana"))
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
     try {
@@ -72,15 +65,8 @@ class SolanaDevnetCommandIT {
 
   @Test
   void aKilledCommandLeavesNoRuntimeBehind() throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process process =
-        new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                X402j.class.getName(),
-                "devnet",
-                "--solana")
+        new ProcessBuilder(ChildJvm.main(X402j.class, "devnet", "--solana"))
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
     try {

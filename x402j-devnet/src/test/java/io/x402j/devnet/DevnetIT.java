@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.x402j.core.Network;
+import io.x402j.core.testing.ChildJvm;
 import io.x402j.evm.Abi;
 import io.x402j.evm.Bytes32;
 import io.x402j.evm.Eip3009;
@@ -16,7 +17,6 @@ import java.math.BigInteger;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -146,12 +146,8 @@ class DevnetIT {
 
   @Test
   void aKilledJvmLeavesNoAnvilBehind() throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process child =
-        new ProcessBuilder(
-                java, "-cp", System.getProperty("java.class.path"), DevnetChild.class.getName())
-            .redirectErrorStream(true)
-            .start();
+        new ProcessBuilder(ChildJvm.main(DevnetChild.class)).redirectErrorStream(true).start();
     long anvilPid;
     try (BufferedReader out =
         new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {

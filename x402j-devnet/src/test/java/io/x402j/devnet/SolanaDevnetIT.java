@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.x402j.core.testing.ChildJvm;
 import io.x402j.evm.rpc.RpcCall;
 import io.x402j.evm.rpc.RpcException;
 import io.x402j.evm.rpc.RpcResult;
@@ -16,7 +17,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -464,13 +464,8 @@ class SolanaDevnetIT {
     }
     assertThat(second.isRunning()).isFalse();
 
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process child =
-        new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                SolanaDevnetChild.class.getName())
+        new ProcessBuilder(ChildJvm.main(SolanaDevnetChild.class))
             .redirectErrorStream(true)
             .start();
     long nodePid;

@@ -5,11 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.x402j.cli.X402j;
+import io.x402j.core.testing.ChildJvm;
 import io.x402j.devnet.NodeProject;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -22,15 +21,9 @@ final class OfficialMcp {
 
   private OfficialMcp() {}
 
-  /** {@code java -cp <this test's classpath> io.x402j.cli.X402j args…}. */
+  /** {@code java <child-JVM options> -cp <this test's classpath> io.x402j.cli.X402j args…}. */
   static List<String> x402j(String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(X402j.class.getName());
-    command.addAll(List.of(args));
-    return command;
+    return ChildJvm.main(X402j.class, args);
   }
 
   /** {@code node <script> args…} in the installed Node project, as one command line. */

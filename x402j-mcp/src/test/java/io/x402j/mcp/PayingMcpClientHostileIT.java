@@ -105,15 +105,20 @@ class PayingMcpClientHostileIT {
                 })
             .build();
     server = McpHttpServer.start(List.of(hangs, race));
-    mcp =
+    mcp = connect(Duration.ofSeconds(15));
+  }
+
+  McpSyncClient connect(Duration requestTimeout) {
+    McpSyncClient client =
         McpClient.sync(
                 HttpClientStreamableHttpTransport.builder(server.url())
                     .endpoint("/mcp")
                     .jsonMapper(new JacksonMcpJsonMapper(new ObjectMapper()))
                     .build())
-            .requestTimeout(Duration.ofSeconds(15))
+            .requestTimeout(requestTimeout)
             .build();
-    mcp.initialize();
+    client.initialize();
+    return client;
   }
 
   static void await(CountDownLatch latch) {
@@ -138,13 +143,21 @@ class PayingMcpClientHostileIT {
             .signer(BUYER)
             .spendControls(SpendControls.builder().maxPerPaymentUsd("0.10").build())
             .build();
+    // The paid call ends when the MCP client gives up waiting: a short request timeout, as the
+    // test waits it out in full (the server answers the unpaid call at once).
+    McpSyncClient impatient = connect(Duration.ofSeconds(4));
     PayingMcpClient client =
-        PayingMcpClient.builder(mcp, payer).server(URI.create(server.endpoint())).build();
+        PayingMcpClient.builder(impatient, payer).server(URI.create(server.endpoint())).build();
 
-    assertThatThrownBy(() -> client.callTool("hangs", Map.of()))
-        .isInstanceOf(McpPaymentException.class)
-        .hasMessageContaining("was paid")
-        .satisfies(e -> assertThat(((McpPaymentException) e).payment()).isPresent());
+    try {
+      assertThatThrownBy(() -> client.callTool("hangs", Map.of()))
+          .isInstanceOf(McpPaymentException.class)
+          .hasMessageContaining("was paid")
+          .satisfies(e -> assertThat(((McpPaymentException) e).payment()).isPresent());
+    } finally {
+      release.countDown();
+      impatient.close();
+    }
     assertThat(paid.getCount()).isZero();
     assertThat(payer.spendLog().spends()).hasSize(1);
     assertThat(received).hasSize(2);

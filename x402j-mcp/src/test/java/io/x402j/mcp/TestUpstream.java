@@ -10,8 +10,8 @@ import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
+import io.x402j.core.testing.ChildJvm;
 import io.x402j.jetty.JettyServer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -218,12 +218,6 @@ public final class TestUpstream {
 
   /** The command that starts this upstream as a child of the test JVM, with its class path. */
   public static List<String> command(String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(TestUpstream.class.getName());
-    command.addAll(List.of(args));
-    return command;
+    return ChildJvm.main(TestUpstream.class, args);
   }
 }
