@@ -38,6 +38,7 @@ import java.util.Objects;
  * @param builderCode the facilitator's ERC-8021 wallet code {@code w} written into every EVM
  *     settlement's calldata ({@code builder-code}), or {@code null}
  * @param builderServiceCode the facilitator's own service code added to {@code s}, or {@code null}
+ * @param discovery the Bazaar discovery catalog's settings, or {@code null} to keep no catalog
  */
 public record FacilitatorConfig(
     String host,
@@ -55,7 +56,8 @@ public record FacilitatorConfig(
     Duration claimLease,
     List<NetworkSettings> networks,
     String builderCode,
-    String builderServiceCode) {
+    String builderServiceCode,
+    DiscoveryCatalog.Settings discovery) {
 
   /** The default address to listen on: this machine only. */
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -469,6 +471,7 @@ public record FacilitatorConfig(
     b.networks.addAll(networks);
     b.builderCode = builderCode;
     b.builderServiceCode = builderServiceCode;
+    b.discovery = discovery;
     return b;
   }
 
@@ -490,6 +493,7 @@ public record FacilitatorConfig(
     private final List<NetworkSettings> networks = new ArrayList<>();
     private String builderCode;
     private String builderServiceCode;
+    private DiscoveryCatalog.Settings discovery = DiscoveryCatalog.Settings.DEFAULT;
 
     private Builder() {}
 
@@ -571,6 +575,15 @@ public record FacilitatorConfig(
       return this;
     }
 
+    /**
+     * See {@link FacilitatorConfig#discovery()} (default {@link
+     * DiscoveryCatalog.Settings#DEFAULT}); {@code null} keeps no catalog.
+     */
+    public Builder discovery(DiscoveryCatalog.Settings settings) {
+      this.discovery = settings;
+      return this;
+    }
+
     /** Serves a network. */
     public Builder network(NetworkSettings settings) {
       networks.add(Objects.requireNonNull(settings, "settings"));
@@ -606,7 +619,8 @@ public record FacilitatorConfig(
           claimLease,
           networks,
           builderCode,
-          builderServiceCode);
+          builderServiceCode,
+          discovery);
     }
   }
 

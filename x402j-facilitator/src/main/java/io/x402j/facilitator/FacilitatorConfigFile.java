@@ -46,6 +46,7 @@ final class FacilitatorConfigFile {
         "claimLease",
         "builderCode",
         "builderServiceCode",
+        "discovery",
         "networks");
     ConfigSection auth = root.section("auth").allowOnly("bearerTokenEnv");
     ConfigSection limits =
@@ -56,6 +57,8 @@ final class FacilitatorConfigFile {
                 "verifiesPerSecond",
                 "verifiesPerPayerPerMinute");
     ConfigSection ban = root.section("revertBan").allowOnly("after", "within", "for");
+    ConfigSection discovery =
+        root.section("discovery").allowOnly("enabled", "ttl", "maxEntries", "maxEntriesPerPayer");
     List<ConfigSection> networks = root.sections("networks");
     if (networks.isEmpty()) {
       throw new ConfigException("networks", "networks: list at least one network");
@@ -81,11 +84,27 @@ final class FacilitatorConfigFile {
             .claimLease(root.get("claimLease", SettingRules.DURATION, DEFAULT_CLAIM_LEASE))
             .builderCodes(
                 root.get("builderCode", SettingRules.BUILDER_CODE, null),
-                root.get("builderServiceCode", SettingRules.BUILDER_CODE, null));
+                root.get("builderServiceCode", SettingRules.BUILDER_CODE, null))
+            .discovery(discovery(discovery));
     for (ConfigSection network : networks) {
       b.network(network(network));
     }
     return b.build();
+  }
+
+  private static DiscoveryCatalog.Settings discovery(ConfigSection section) {
+    if (!section.get("enabled", ValueParser.bool(), true)) {
+      return null;
+    }
+    DiscoveryCatalog.Settings fallback = DiscoveryCatalog.Settings.DEFAULT;
+    return new DiscoveryCatalog.Settings(
+        section.get("ttl", SettingRules.DURATION, fallback.ttl()),
+        section.get("maxEntries", ValueParser.longInteger(1, 100_000_000), fallback.maxEntries()),
+        section.get(
+            "maxEntriesPerPayer",
+            ValueParser.longInteger(1, 1_000_000),
+            fallback.maxEntriesPerPayer()),
+        fallback.answerWait());
   }
 
   private static RevertBan.Policy revertBan(ConfigSection ban) {
