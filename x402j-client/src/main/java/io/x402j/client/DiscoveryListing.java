@@ -1,7 +1,11 @@
 package io.x402j.client;
 
 import io.x402j.core.NetworkRegistry;
+import io.x402j.core.discovery.Discovered;
 import io.x402j.core.discovery.DiscoveredResource;
+import io.x402j.core.discovery.DiscoveryClient;
+import io.x402j.core.discovery.DiscoveryFilter;
+import io.x402j.core.support.Text;
 import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.PaymentRequirementsV1;
 import io.x402j.core.wire.V1Translation;
@@ -52,6 +56,67 @@ public record DiscoveryListing(
       }
     }
     return new DiscoveryListing(resource, offers, notes);
+  }
+
+  /**
+   * What can be bought from the catalog of {@code client}: a search when {@code query} is given,
+   * else the listing, page by page up to {@code limit} resources, each priced with {@code
+   * networks}. The facilitator applies {@code filter}; its type and network are applied here again,
+   * so a facilitator that ignores them cannot show offers that were not asked for.
+   *
+   * @throws io.x402j.core.discovery.DiscoveryException when the catalog cannot be read
+   */
+  public static Found find(
+      DiscoveryClient client,
+      String query,
+      DiscoveryFilter filter,
+      int limit,
+      NetworkRegistry networks) {
+    int pageSize = Math.min(limit, 100);
+    Discovered found =
+        query == null || query.isBlank()
+            ? client.listAll(filter, pageSize, limit)
+            : client.searchAll(query.strip(), filter, pageSize, limit);
+    List<DiscoveryListing> listings = new ArrayList<>();
+    List<String> skipped = new ArrayList<>(found.skipped());
+    for (DiscoveredResource r : found.resources()) {
+      if (filter.type() != null && !filter.type().equals(r.type())) {
+        skipped.add(
+            Text.quote(r.resource())
+                + " left out: its type is "
+                + Text.quote(r.type())
+                + ", not "
+                + filter.type());
+        continue;
+      }
+      DiscoveryListing listing = of(r, networks);
+      if (filter.network() != null) {
+        listing =
+            listing.filterOffers(
+                o -> o.requirements().network().toString().equals(filter.network()));
+        if (listing.offers().isEmpty()) {
+          skipped.add(Text.quote(r.resource()) + " left out: no offer on " + filter.network());
+          continue;
+        }
+      }
+      listings.add(listing);
+    }
+    return new Found(listings, found.truncated(), skipped);
+  }
+
+  /**
+   * What {@link #find} found.
+   *
+   * @param listings the resources, in the facilitator's order
+   * @param truncated whether the catalog holds more than were asked for
+   * @param skipped entries left out, each with its reason
+   */
+  public record Found(List<DiscoveryListing> listings, boolean truncated, List<String> skipped) {
+    /** Copies the lists. */
+    public Found {
+      listings = List.copyOf(listings);
+      skipped = List.copyOf(skipped);
+    }
   }
 
   /** This listing with only the offers {@code keep} accepts. */
