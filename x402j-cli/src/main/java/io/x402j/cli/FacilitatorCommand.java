@@ -7,6 +7,7 @@ import io.x402j.config.EnvPlaceholders;
 import io.x402j.config.ValueParser;
 import io.x402j.core.NetworkRegistry;
 import io.x402j.core.wire.WireCodec;
+import io.x402j.facilitator.DiscoveryCatalog;
 import io.x402j.facilitator.FacilitatorApp;
 import io.x402j.facilitator.FacilitatorConfig;
 import io.x402j.facilitator.FacilitatorConfig.NetworkSettings;
@@ -203,6 +204,15 @@ final class FacilitatorCommand implements Callable<Integer> {
           "How long a crashed instance's unbroadcast claims block retries (default ${DEFAULT-VALUE}).")
   String claimLease;
 
+  @Option(
+      names = "--discovery-ttl",
+      paramLabel = "DURATION",
+      defaultValue = "720h",
+      description =
+          "How long a Bazaar catalog entry stays listed after its last payment; 0 keeps no"
+              + " catalog (default ${DEFAULT-VALUE}).")
+  String discoveryTtl;
+
   /** The immutable configuration the flags (or the file) describe. */
   FacilitatorConfig config(Map<String, String> env) throws IOException {
     if (configFile != null) {
@@ -266,11 +276,20 @@ final class FacilitatorCommand implements Callable<Integer> {
           .revertBan(revertBan(revertBan))
           .denylist(denylist)
           .claimLease(DURATION.parse("--claim-lease", claimLease))
+          .discovery(discovery(discoveryTtl))
           .network(settings.build())
           .build();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+  }
+
+  /** The catalog settings for {@code --discovery-ttl}; {@code 0} keeps no catalog. */
+  private static DiscoveryCatalog.Settings discovery(String ttl) {
+    if (ttl.strip().equals("0")) {
+      return null;
+    }
+    return DiscoveryCatalog.Settings.DEFAULT.withTtl(DURATION.parse("--discovery-ttl", ttl));
   }
 
   /** {@code AFTER,WITHIN,FOR} (e.g. {@code 3,1h,24h}) or {@code 0}; each part as in the file. */

@@ -49,6 +49,7 @@ public final class FacilitatorApp implements AutoCloseable {
   private final PrometheusMeterRegistry metrics;
   // Holds the engines' meter suppliers, which Micrometer references only weakly.
   private final MicrometerEngineMeters engineMeters;
+  private final DiscoveryCatalog catalog;
 
   private FacilitatorApp(
       JdbcSettlementLedger ledger,
@@ -57,7 +58,8 @@ public final class FacilitatorApp implements AutoCloseable {
       FacilitatorServer server,
       ScheduledExecutorService maintenance,
       PrometheusMeterRegistry metrics,
-      MicrometerEngineMeters engineMeters) {
+      MicrometerEngineMeters engineMeters,
+      DiscoveryCatalog catalog) {
     this.ledger = ledger;
     this.engines = engines;
     this.service = service;
@@ -65,6 +67,7 @@ public final class FacilitatorApp implements AutoCloseable {
     this.maintenance = maintenance;
     this.metrics = metrics;
     this.engineMeters = engineMeters;
+    this.catalog = catalog;
   }
 
   /**
@@ -212,8 +215,17 @@ public final class FacilitatorApp implements AutoCloseable {
     MicrometerEngineMeters engineMeters = new MicrometerEngineMeters(metrics);
     engines.forEach(engine -> engine.monitor(engineMeters, maintenance));
 
+    DiscoveryCatalog catalog =
+        config.discovery() == null
+            ? null
+            : DiscoveryCatalog.open(ledger, config.discovery(), clock);
+    if (catalog != null) {
+      // Expired entries are already hidden; this only reclaims their rows.
+      maintenance.scheduleWithFixedDelay(() -> purge(catalog), 1, 60, TimeUnit.MINUTES);
+    }
     FacilitatorServer.Builder serverBuilder =
         FacilitatorServer.builder(service)
+            .discovery(catalog)
             .host(config.host())
             .port(config.port())
             .bearerToken(token)
@@ -229,13 +241,16 @@ public final class FacilitatorApp implements AutoCloseable {
       server = serverBuilder.build().start();
     } catch (RuntimeException e) {
       maintenance.shutdownNow();
+      if (catalog != null) {
+        catalog.close();
+      }
       engines.forEach(SettlementEngine::close);
       ledger.close();
       throw e;
     }
     LOG.info("facilitator listening on {} for {}", server.url(), servedNetworks(engines));
     return new FacilitatorApp(
-        ledger, List.copyOf(engines), service, server, maintenance, metrics, engineMeters);
+        ledger, List.copyOf(engines), service, server, maintenance, metrics, engineMeters, catalog);
   }
 
   /** The configured networks grouped by family, in order; every family must have a factory. */
@@ -319,6 +334,22 @@ public final class FacilitatorApp implements AutoCloseable {
     }
   }
 
+  private static void purge(DiscoveryCatalog catalog) {
+    try {
+      int removed = catalog.purgeExpired();
+      if (removed > 0) {
+        LOG.info("discovery catalog: removed {} expired entries", removed);
+      }
+    } catch (java.sql.SQLException | RuntimeException e) {
+      LOG.warn("discovery catalog purge failed, retrying later: {}", e.getMessage());
+    }
+  }
+
+  /** The discovery catalog, or {@code null} when the configuration keeps none. */
+  public DiscoveryCatalog discoveryCatalog() {
+    return catalog;
+  }
+
   /** The base URL of the HTTP API. */
   public String url() {
     return server.url();
@@ -359,6 +390,9 @@ public final class FacilitatorApp implements AutoCloseable {
       server.close();
     } finally {
       maintenance.shutdownNow();
+      if (catalog != null) {
+        catalog.close();
+      }
       engines.forEach(SettlementEngine::close);
       ledger.close();
       LOG.info("facilitator stopped");

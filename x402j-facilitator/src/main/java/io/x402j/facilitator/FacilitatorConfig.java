@@ -35,6 +35,7 @@ import java.util.Objects;
  * @param reconcileInterval how often pending settlements are resolved against the chain
  * @param claimLease how long a claim without a broadcast protects a payment from being taken over
  * @param networks the networks served
+ * @param discovery the Bazaar discovery catalog's settings, or {@code null} to keep no catalog
  */
 public record FacilitatorConfig(
     String host,
@@ -50,7 +51,8 @@ public record FacilitatorConfig(
     int maxBodyBytes,
     Duration reconcileInterval,
     Duration claimLease,
-    List<NetworkSettings> networks) {
+    List<NetworkSettings> networks,
+    DiscoveryCatalog.Settings discovery) {
 
   /** The default address to listen on: this machine only. */
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -456,6 +458,7 @@ public record FacilitatorConfig(
     b.reconcileInterval = reconcileInterval;
     b.claimLease = claimLease;
     b.networks.addAll(networks);
+    b.discovery = discovery;
     return b;
   }
 
@@ -475,6 +478,7 @@ public record FacilitatorConfig(
     private Duration reconcileInterval = DEFAULT_RECONCILE_INTERVAL;
     private Duration claimLease = DEFAULT_CLAIM_LEASE;
     private final List<NetworkSettings> networks = new ArrayList<>();
+    private DiscoveryCatalog.Settings discovery = DiscoveryCatalog.Settings.DEFAULT;
 
     private Builder() {}
 
@@ -546,6 +550,15 @@ public record FacilitatorConfig(
       return this;
     }
 
+    /**
+     * See {@link FacilitatorConfig#discovery()} (default {@link
+     * DiscoveryCatalog.Settings#DEFAULT}); {@code null} keeps no catalog.
+     */
+    public Builder discovery(DiscoveryCatalog.Settings settings) {
+      this.discovery = settings;
+      return this;
+    }
+
     /** Serves a network. */
     public Builder network(NetworkSettings settings) {
       networks.add(Objects.requireNonNull(settings, "settings"));
@@ -579,7 +592,8 @@ public record FacilitatorConfig(
           maxBodyBytes,
           reconcileInterval,
           claimLease,
-          networks);
+          networks,
+          discovery);
     }
   }
 

@@ -44,6 +44,7 @@ final class FacilitatorConfigFile {
         "maxBodyBytes",
         "reconcileInterval",
         "claimLease",
+        "discovery",
         "networks");
     ConfigSection auth = root.section("auth").allowOnly("bearerTokenEnv");
     ConfigSection limits =
@@ -54,6 +55,8 @@ final class FacilitatorConfigFile {
                 "verifiesPerSecond",
                 "verifiesPerPayerPerMinute");
     ConfigSection ban = root.section("revertBan").allowOnly("after", "within", "for");
+    ConfigSection discovery =
+        root.section("discovery").allowOnly("enabled", "ttl", "maxEntries", "maxEntriesPerPayer");
     List<ConfigSection> networks = root.sections("networks");
     if (networks.isEmpty()) {
       throw new ConfigException("networks", "networks: list at least one network");
@@ -76,11 +79,27 @@ final class FacilitatorConfigFile {
                 root.get("maxBodyBytes", SettingRules.MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES))
             .reconcileInterval(
                 root.get("reconcileInterval", SettingRules.DURATION, DEFAULT_RECONCILE_INTERVAL))
-            .claimLease(root.get("claimLease", SettingRules.DURATION, DEFAULT_CLAIM_LEASE));
+            .claimLease(root.get("claimLease", SettingRules.DURATION, DEFAULT_CLAIM_LEASE))
+            .discovery(discovery(discovery));
     for (ConfigSection network : networks) {
       b.network(network(network));
     }
     return b.build();
+  }
+
+  private static DiscoveryCatalog.Settings discovery(ConfigSection section) {
+    if (!section.get("enabled", ValueParser.bool(), true)) {
+      return null;
+    }
+    DiscoveryCatalog.Settings fallback = DiscoveryCatalog.Settings.DEFAULT;
+    return new DiscoveryCatalog.Settings(
+        section.get("ttl", SettingRules.DURATION, fallback.ttl()),
+        section.get("maxEntries", ValueParser.longInteger(1, 100_000_000), fallback.maxEntries()),
+        section.get(
+            "maxEntriesPerPayer",
+            ValueParser.longInteger(1, 1_000_000),
+            fallback.maxEntriesPerPayer()),
+        fallback.answerWait());
   }
 
   private static RevertBan.Policy revertBan(ConfigSection ban) {

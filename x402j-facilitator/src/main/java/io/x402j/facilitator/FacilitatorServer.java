@@ -18,7 +18,8 @@ import java.util.function.LongSupplier;
  * The facilitator HTTP API on embedded Jetty: {@code POST /verify}, {@code POST /settle} (both
  * protocol versions), {@code GET /supported}, {@code GET /health}, {@code GET /metrics} (Prometheus
  * text) and {@code GET /settlements} (the ledger, paged and filtered by {@code payer}, {@code
- * payTo}, {@code status} and {@code network}).
+ * payTo}, {@code status} and {@code network}), and with a {@link DiscoveryCatalog} {@code GET
+ * /discovery/resources} and {@code GET /discovery/search}.
  *
  * <p>{@link #close()} stops accepting requests and lets those in flight finish, up to the stop
  * timeout; settlements cut short stay in the ledger for the reconciler.
@@ -69,7 +70,8 @@ public final class FacilitatorServer implements AutoCloseable {
                 b.bodyTimeout,
                 b.ledger,
                 List.copyOf(b.probes),
-                b.prometheus));
+                b.prometheus,
+                b.catalog));
     server =
         JettyServer.builder("facilitator", handler)
             .host(b.host)
@@ -132,6 +134,7 @@ public final class FacilitatorServer implements AutoCloseable {
     private SettlementLedger ledger;
     private final List<HealthProbe> probes = new ArrayList<>();
     private PrometheusMeterRegistry prometheus;
+    private DiscoveryCatalog catalog;
     private Duration stopTimeout = Duration.ofSeconds(30);
     private Duration idleTimeout = Duration.ofSeconds(30);
     private Duration bodyTimeout = Duration.ofSeconds(20);
@@ -194,6 +197,17 @@ public final class FacilitatorServer implements AutoCloseable {
     /** The ledger behind {@code /settlements}; without one that endpoint answers 404. */
     public Builder ledger(SettlementLedger ledger) {
       this.ledger = ledger;
+      return this;
+    }
+
+    /**
+     * Catalogs the bazaar declarations of verified and settled payments, reports the outcome in the
+     * {@code EXTENSION-RESPONSES} header, lists {@code bazaar} in {@code /supported} and serves
+     * {@code GET /discovery/resources} and {@code GET /discovery/search}; without one those
+     * endpoints answer 404. The caller closes it.
+     */
+    public Builder discovery(DiscoveryCatalog catalog) {
+      this.catalog = catalog;
       return this;
     }
 

@@ -71,6 +71,11 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
     this.description = description;
   }
 
+  /** The migrated database, for the discovery catalog that shares it. */
+  DataSource dataSource() {
+    return dataSource;
+  }
+
   /** Thrown when the database cannot be used; the message never contains credentials. */
   public static final class LedgerException extends X402Exception {
     private static final long serialVersionUID = 1L;

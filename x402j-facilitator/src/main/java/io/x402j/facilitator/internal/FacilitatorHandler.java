@@ -10,8 +10,10 @@ import io.x402j.core.support.Futures;
 import io.x402j.core.support.Text;
 import io.x402j.core.wire.FacilitatorRequest;
 import io.x402j.core.wire.MalformedMessageException;
+import io.x402j.core.wire.SupportedResponse;
 import io.x402j.core.wire.WireCodec;
 import io.x402j.evm.EvmAddress;
+import io.x402j.facilitator.DiscoveryCatalog;
 import io.x402j.facilitator.FacilitatorServer.HealthProbe;
 import io.x402j.facilitator.FacilitatorService;
 import io.x402j.jetty.BodyReader;
@@ -28,6 +30,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -61,7 +64,8 @@ public final class FacilitatorHandler extends Handler.Abstract {
       Duration bodyTimeout,
       SettlementLedger ledger,
       List<HealthProbe> probes,
-      PrometheusMeterRegistry prometheus) {}
+      PrometheusMeterRegistry prometheus,
+      DiscoveryCatalog catalog) {}
 
   private final Setup setup;
   private final WireCodec wire;
@@ -104,7 +108,7 @@ public final class FacilitatorHandler extends Handler.Abstract {
           return true;
         case "/supported":
           get(request);
-          send(response, callback, 200, JSON, wire.toJson(setup.service().supportedNow()));
+          send(response, callback, 200, JSON, wire.toJson(supported()));
           return true;
         case "/health":
           get(request);
@@ -127,6 +131,14 @@ public final class FacilitatorHandler extends Handler.Abstract {
           authorize(request);
           settlements(request, response, callback);
           return true;
+        case "/discovery/resources":
+        case "/discovery/search":
+          get(request);
+          if (setup.catalog() == null) {
+            throw new HttpError(404, "this facilitator keeps no discovery catalog", null);
+          }
+          discovery(request, response, callback, path.endsWith("search"));
+          return true;
         default:
           throw new HttpError(404, "no such endpoint: " + path, null);
       }
@@ -140,6 +152,18 @@ public final class FacilitatorHandler extends Handler.Abstract {
       internalError(response, callback, e);
       return true;
     }
+  }
+
+  /** What the service supports, with {@code bazaar} among the extensions when cataloguing. */
+  private SupportedResponse supported() {
+    SupportedResponse supported = setup.service().supportedNow();
+    if (setup.catalog() == null || supported.extensions().contains("bazaar")) {
+      return supported;
+    }
+    List<String> extensions = new ArrayList<>(supported.extensions());
+    extensions.add("bazaar");
+    return new SupportedResponse(
+        supported.kinds(), extensions, supported.signers(), supported.additionalFields());
   }
 
   private static void post(Request request) throws HttpError {
@@ -239,18 +263,125 @@ public final class FacilitatorHandler extends Handler.Abstract {
             null);
       }
     }
-    CompletableFuture<String> answer =
+    CompletableFuture<Answer> answer =
         settle
-            ? setup.service().settle(payment).thenApply(wire::toJson)
-            : setup.service().verify(payment).thenApply(wire::toJson);
+            ? setup
+                .service()
+                .settle(payment)
+                .thenApply(r -> new Answer(wire.toJson(r), r.success(), r.payer()))
+            : setup
+                .service()
+                .verify(payment)
+                .thenApply(r -> new Answer(wire.toJson(r), r.isValid(), r.payer()));
     answer.whenComplete(
-        (json, error) -> {
+        (paid, error) -> {
           if (error != null) {
             internalError(response, callback, error);
+          } else if (paid.ok() && setup.catalog() != null && DiscoveryCatalog.declares(payment)) {
+            catalogued(payment, paid, response, callback);
           } else {
-            send(response, callback, 200, JSON, json);
+            send(response, callback, 200, JSON, paid.json());
           }
         });
+  }
+
+  /** A verification or settlement answer: its JSON, whether it succeeded, and the payer. */
+  private record Answer(String json, boolean ok, String payer) {}
+
+  /**
+   * Answers once the payment's bazaar declaration is catalogued, or after the catalog's answer wait
+   * with {@code processing}; the outcome rides in the {@code EXTENSION-RESPONSES} header. The
+   * answer itself is never changed by cataloguing.
+   */
+  private void catalogued(
+      FacilitatorRequest payment, Answer paid, Response response, Callback callback) {
+    DiscoveryCatalog catalog = setup.catalog();
+    catalog
+        .offer(payment, paid.payer())
+        .completeOnTimeout(
+            DiscoveryCatalog.Status.PROCESSING,
+            catalog.settings().answerWait().toMillis(),
+            TimeUnit.MILLISECONDS)
+        .whenComplete(
+            (status, error) -> {
+              if (status != null) {
+                response
+                    .getHeaders()
+                    .put(DiscoveryCatalog.EXTENSION_RESPONSES, status.headerValue());
+              }
+              send(response, callback, 200, JSON, paid.json());
+            });
+  }
+
+  private void discovery(Request request, Response response, Callback callback, boolean search)
+      throws HttpError, java.sql.SQLException {
+    Fields query = Request.extractQueryParameters(request);
+    for (Fields.Field field : query) {
+      if (!DISCOVERY_PARAMETERS.contains(field.getName()) || field.getValues().size() > 1) {
+        throw new HttpError(
+            400,
+            "query parameter "
+                + Text.quote(field.getName())
+                + (field.getValues().size() > 1 ? " is given twice" : " is not known here"),
+            field.getName());
+      }
+    }
+    String type = parsed(query, "type", t -> requireMatch(t, TYPE));
+    String payTo = parsed(query, "payTo", BazaarExtraction::payToFilter);
+    String scheme = parsed(query, "scheme", t -> requireMatch(t, SCHEME));
+    String network = parsed(query, "network", t -> Network.parse(t).toString());
+    String extension = parsed(query, "extensions", t -> requireMatch(t, EXTENSION));
+    DiscoveryCatalog.Filter filter =
+        new DiscoveryCatalog.Filter(type, payTo, scheme, network, extension);
+    int limit = number(query, "limit", 20, 1, 100);
+    ObjectNode body;
+    if (search) {
+      if (query.get("offset") != null) {
+        throw new HttpError(
+            400, "query parameter offset is not used by search; use cursor", "offset");
+      }
+      String text = query.getValue("query");
+      if (text == null || text.isBlank() || text.length() > 256) {
+        throw new HttpError(
+            400, "query parameter query is required: 1 to 256 characters of search text", "query");
+      }
+      String cursor = query.getValue("cursor");
+      int offset = 0;
+      if (cursor != null && !cursor.isEmpty()) {
+        offset =
+            DiscoveryCatalog.offsetOf(cursor)
+                .orElseThrow(
+                    () ->
+                        new HttpError(
+                            400,
+                            "query parameter cursor is not a cursor this facilitator gave",
+                            "cursor"));
+      }
+      body = setup.catalog().search(text, filter, limit, offset);
+    } else {
+      if (query.get("cursor") != null || query.get("query") != null) {
+        String name = query.get("cursor") != null ? "cursor" : "query";
+        throw new HttpError(400, "query parameter " + name + " belongs to /discovery/search", name);
+      }
+      body = setup.catalog().list(filter, limit, number(query, "offset", 0, 0, 1_000_000));
+    }
+    send(response, callback, 200, JSON, body.toString());
+  }
+
+  private static final java.util.Set<String> DISCOVERY_PARAMETERS =
+      java.util.Set.of(
+          "type", "payTo", "scheme", "network", "extensions", "limit", "offset", "query", "cursor");
+  private static final java.util.regex.Pattern TYPE = java.util.regex.Pattern.compile("http|mcp");
+  private static final java.util.regex.Pattern SCHEME =
+      java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
+  private static final java.util.regex.Pattern EXTENSION =
+      java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  private static String requireMatch(String text, java.util.regex.Pattern pattern) {
+    if (!pattern.matcher(text).matches()) {
+      throw new IllegalArgumentException("does not match " + pattern);
+    }
+    return text;
   }
 
   /**

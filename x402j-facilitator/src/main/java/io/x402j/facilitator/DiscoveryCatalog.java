@@ -1,0 +1,299 @@
+package io.x402j.facilitator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.x402j.core.wire.FacilitatorRequest;
+import io.x402j.facilitator.internal.BazaarExtraction;
+import io.x402j.facilitator.internal.CatalogStore;
+import io.x402j.facilitator.internal.SearchTerms;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Bazaar discovery catalog of this facilitator: what paying clients echo of a resource server's
+ * {@code bazaar} declaration, validated, kept in the facilitator's database and served by {@code
+ * GET /discovery/resources} and {@code GET /discovery/search}.
+ *
+ * <p>Cataloguing runs on one worker thread of its own with a bounded queue, after the payment's
+ * answer is known, so it can neither fail nor change a verification or settlement; the HTTP API
+ * waits for it at most {@link Settings#answerWait()} before answering {@code processing} on the
+ * {@code EXTENSION-RESPONSES} side channel. Everything an untrusted declaration can make the
+ * catalog do is bounded: see {@code BoundedSchemaValidator} for the schema rules, and {@link
+ * Settings} for the entry limits. Entries are keyed by resource (origin + route template or path;
+ * for MCP also the tool) and recipient; an entry not paid for within {@link Settings#ttl()} is no
+ * longer listed. Thread-safe.
+ */
+public final class DiscoveryCatalog implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DiscoveryCatalog.class);
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /** The HTTP header of the side channel. */
+  public static final String EXTENSION_RESPONSES = "EXTENSION-RESPONSES";
+
+  private final CatalogStore store;
+  private final BazaarExtraction extraction = new BazaarExtraction();
+  private final Settings settings;
+  private final Clock clock;
+  private final ThreadPoolExecutor worker;
+
+  /**
+   * How the catalog behaves.
+   *
+   * @param ttl how long an entry stays listed after its last payment
+   * @param maxEntries the most live entries; new ones are refused beyond it
+   * @param maxEntriesPerPayer the most live entries one payer may have created
+   * @param answerWait how long a verify or settle answer waits for cataloguing before saying {@code
+   *     processing}
+   */
+  public record Settings(
+      Duration ttl, long maxEntries, long maxEntriesPerPayer, Duration answerWait) {
+    /** 30 days, a million entries, 100 per payer, 100 ms. */
+    public static final Settings DEFAULT =
+        new Settings(Duration.ofDays(30), 1_000_000, 100, Duration.ofMillis(100));
+
+    /** Validates the settings. */
+    public Settings {
+      Objects.requireNonNull(ttl, "ttl");
+      Objects.requireNonNull(answerWait, "answerWait");
+      if (ttl.isNegative() || ttl.isZero()) {
+        throw new IllegalArgumentException("discovery ttl must be positive, got " + ttl);
+      }
+      if (answerWait.isNegative()) {
+        throw new IllegalArgumentException("discovery answerWait must not be negative");
+      }
+      if (maxEntries < 1 || maxEntriesPerPayer < 1) {
+        throw new IllegalArgumentException("discovery entry limits must be at least 1");
+      }
+    }
+
+    /** These settings with another time to live. */
+    public Settings withTtl(Duration ttl) {
+      return new Settings(ttl, maxEntries, maxEntriesPerPayer, answerWait);
+    }
+
+    /** These settings with another answer wait. */
+    public Settings withAnswerWait(Duration answerWait) {
+      return new Settings(ttl, maxEntries, maxEntriesPerPayer, answerWait);
+    }
+
+    /** These settings with other entry limits. */
+    public Settings withLimits(long maxEntries, long maxEntriesPerPayer) {
+      return new Settings(ttl, maxEntries, maxEntriesPerPayer, answerWait);
+    }
+  }
+
+  /**
+   * What cataloguing a payment's declaration came to, as the {@code bazaar} entry of the {@code
+   * EXTENSION-RESPONSES} side channel.
+   *
+   * @param status {@code success}, {@code processing} or {@code rejected}
+   * @param rejectedReason why it was rejected (printable ASCII), else {@code null}
+   */
+  public record Status(String status, String rejectedReason) {
+    /** Catalogued. */
+    public static final Status SUCCESS = new Status("success", null);
+
+    /** Accepted, still being catalogued. */
+    public static final Status PROCESSING = new Status("processing", null);
+
+    /** Rejected for {@code reason}. */
+    public static Status rejected(String reason) {
+      return new Status("rejected", reason);
+    }
+
+    /** The header value: base64 of {@code {"bazaar":{"status":…,"rejectedReason"?:…}}}. */
+    public String headerValue() {
+      ObjectNode root = MAPPER.createObjectNode();
+      ObjectNode bazaar = root.putObject(BazaarExtraction.KEY);
+      bazaar.put("status", status);
+      if (rejectedReason != null) {
+        bazaar.put("rejectedReason", rejectedReason);
+      }
+      return Base64.getEncoder().encodeToString(root.toString().getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** Filters of the discovery endpoints; {@code null} means any. */
+  public record Filter(String type, String payTo, String scheme, String network, String extension) {
+    /** No filter. */
+    public static final Filter NONE = new Filter(null, null, null, null, null);
+  }
+
+  private DiscoveryCatalog(CatalogStore store, Settings settings, Clock clock) {
+    this.store = store;
+    this.settings = settings;
+    this.clock = clock;
+    this.worker =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(1024),
+            r -> {
+              // A deep stack: validation recursion is bounded, but generously.
+              Thread t = new Thread(null, r, "x402j-discovery-catalog", 16L * 1024 * 1024);
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** A catalog in {@code ledger}'s database (migrated with it), timed by {@code clock}. */
+  public static DiscoveryCatalog open(JdbcSettlementLedger ledger, Settings settings, Clock clock) {
+    return new DiscoveryCatalog(
+        new CatalogStore(ledger.dataSource()),
+        Objects.requireNonNull(settings, "settings"),
+        Objects.requireNonNull(clock, "clock"));
+  }
+
+  /** The settings. */
+  public Settings settings() {
+    return settings;
+  }
+
+  /** Whether {@code request} carries a bazaar declaration (no validation). */
+  public static boolean declares(FacilitatorRequest request) {
+    return BazaarExtraction.declares(request);
+  }
+
+  /**
+   * Catalogs the declaration of a payment that verified or settled, paid by {@code payer} (its
+   * canonical form, as the scheme reported it). Never fails: a bad declaration or a storage failure
+   * completes with {@code rejected}.
+   */
+  public CompletableFuture<Status> offer(FacilitatorRequest request, String payer) {
+    CompletableFuture<Status> result = new CompletableFuture<>();
+    try {
+      worker.execute(() -> result.complete(catalog(request, payer == null ? "" : payer)));
+    } catch (RejectedExecutionException e) {
+      result.complete(Status.rejected("the catalog is busy; a later payment will catalog it"));
+    }
+    return result;
+  }
+
+  private Status catalog(FacilitatorRequest request, String payer) {
+    try {
+      BazaarExtraction.Outcome outcome = extraction.extract(request);
+      if (outcome instanceof BazaarExtraction.Rejected rejected) {
+        LOG.debug("bazaar declaration rejected: {}", rejected.reason());
+        return Status.rejected(rejected.reason());
+      }
+      if (!(outcome instanceof BazaarExtraction.Declared declared)) {
+        return Status.rejected("the payment carries no bazaar declaration");
+      }
+      Instant now = clock.instant();
+      CatalogStore.Stored stored =
+          store.upsert(
+              declared.entry(),
+              SearchTerms.of(declared.entry()),
+              payer.length() > 128 ? payer.substring(0, 128) : payer,
+              now,
+              now.minus(settings.ttl()),
+              settings.maxEntries(),
+              settings.maxEntriesPerPayer());
+      if (stored.refusal().isPresent()) {
+        return Status.rejected(stored.refusal().get());
+      }
+      return Status.SUCCESS;
+    } catch (SQLException | RuntimeException e) {
+      LOG.warn("cataloguing failed: {}", e.toString());
+      return Status.rejected("the catalog could not store it");
+    } catch (StackOverflowError e) {
+      return Status.rejected("the bazaar declaration is too deeply nested");
+    }
+  }
+
+  /**
+   * {@code GET /discovery/resources}: {@code {x402Version, items, pagination{limit, offset,
+   * total}}}, live entries newest payment first.
+   */
+  public ObjectNode list(Filter filter, int limit, int offset) throws SQLException {
+    CatalogStore.Page page = store.list(storeFilter(filter), cutoff(), limit, offset);
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("x402Version", 2);
+    root.putArray("items").addAll(page.items());
+    ObjectNode pagination = root.putObject("pagination");
+    pagination.put("limit", limit);
+    pagination.put("offset", offset);
+    pagination.put("total", page.total());
+    return root;
+  }
+
+  /**
+   * {@code GET /discovery/search}: {@code {x402Version, resources, pagination{limit, cursor}}},
+   * best matches first; {@code offset} is where the cursor says to resume.
+   */
+  public ObjectNode search(String query, Filter filter, int limit, int offset) throws SQLException {
+    List<String> terms = SearchTerms.words(query, SearchTerms.MAX_QUERY_TERMS);
+    List<ObjectNode> found =
+        terms.isEmpty()
+            ? List.of()
+            : store.search(terms, storeFilter(filter), cutoff(), limit, offset);
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("x402Version", 2);
+    root.putArray("resources").addAll(found.subList(0, Math.min(limit, found.size())));
+    ObjectNode pagination = root.putObject("pagination");
+    pagination.put("limit", limit);
+    if (found.size() > limit) {
+      pagination.put("cursor", cursor(offset + limit));
+    } else {
+      pagination.putNull("cursor");
+    }
+    return root;
+  }
+
+  /** The opaque search cursor for resuming at {@code offset}. */
+  public static String cursor(int offset) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(("o:" + offset).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** The offset a cursor resumes at, or empty for text that is no cursor of this catalog. */
+  public static Optional<Integer> offsetOf(String cursor) {
+    try {
+      String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
+      if (!text.startsWith("o:") || text.length() > 12) {
+        return Optional.empty();
+      }
+      int offset = Integer.parseInt(text.substring(2));
+      return offset < 0 ? Optional.empty() : Optional.of(offset);
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Deletes the rows of entries that expired; returns how many. */
+  public int purgeExpired() throws SQLException {
+    return store.purge(cutoff());
+  }
+
+  private Instant cutoff() {
+    return clock.instant().minus(settings.ttl());
+  }
+
+  private static CatalogStore.Filter storeFilter(Filter filter) {
+    return new CatalogStore.Filter(
+        filter.type(), filter.payTo(), filter.scheme(), filter.network(), filter.extension());
+  }
+
+  /** Stops the worker; declarations still queued are dropped. */
+  @Override
+  public void close() {
+    worker.shutdownNow();
+  }
+}

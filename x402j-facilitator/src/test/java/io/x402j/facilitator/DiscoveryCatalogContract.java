@@ -1,0 +1,503 @@
+package io.x402j.facilitator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.x402j.core.wire.PaymentPayload;
+import io.x402j.core.wire.PaymentRequirements;
+import io.x402j.core.wire.ResourceInfo;
+import io.x402j.core.wire.VerifyRequest;
+import io.x402j.core.wire.WireCodec;
+import io.x402j.facilitator.testing.AcceptingScheme;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The discovery catalog through the facilitator's HTTP API, on a real database: what a paying
+ * client's echoed bazaar declaration becomes, what is refused, and how entries are refreshed,
+ * expired, kept across restarts and shared by instances. One subclass per database.
+ */
+abstract class DiscoveryCatalogContract {
+  static final String PAYER = "0x857b06519E91e3A54538791bDbb0E22373e36b66";
+  static final String SELLER = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C";
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final WireCodec WIRE = WireCodec.standard();
+
+  final HttpClient http = HttpClient.newHttpClient();
+  final List<AutoCloseable> open = new ArrayList<>();
+  final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  String database;
+  Instance facilitator;
+
+  /** The JDBC URL of a new, empty database. */
+  abstract String newDatabase();
+
+  /** A clock the test moves. */
+  static final class MutableClock extends Clock {
+    private volatile Instant now;
+
+    MutableClock(Instant now) {
+      this.now = now;
+    }
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+
+  /** One facilitator on the shared database. */
+  final class Instance {
+    final JdbcSettlementLedger ledger;
+    final DiscoveryCatalog catalog;
+    final FacilitatorServer server;
+
+    Instance(DiscoveryCatalog.Settings settings) {
+      ledger = JdbcSettlementLedger.open(database);
+      catalog = DiscoveryCatalog.open(ledger, settings, clock);
+      server =
+          FacilitatorServer.builder(
+                  FacilitatorService.builder().scheme(new AcceptingScheme()).build())
+              .port(0)
+              .discovery(catalog)
+              .build()
+              .start();
+      open.add(this::close);
+    }
+
+    void close() {
+      server.close();
+      catalog.close();
+      ledger.close();
+    }
+  }
+
+  static DiscoveryCatalog.Settings settings() {
+    // A long answer wait: every answer here reports the final status, never "processing".
+    return DiscoveryCatalog.Settings.DEFAULT.withAnswerWait(Duration.ofSeconds(30));
+  }
+
+  @BeforeEach
+  void start() {
+    database = newDatabase();
+    facilitator = new Instance(settings());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (AutoCloseable c : open) {
+      c.close();
+    }
+  }
+
+  static Map<String, Object> object(String json) throws Exception {
+    return JSON.readValue(
+        json, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {});
+  }
+
+  // ---- building payments -------------------------------------------------------------------
+
+  static Map<String, Object> weatherDeclaration() throws Exception {
+    return object(
+        """
+        {"info":{"input":{"type":"http","method":"GET","queryParams":{"city":"San Francisco"}},
+                 "output":{"type":"json","example":{"weather":"foggy","temperature":60}}},
+         "schema":{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object",
+           "properties":{"input":{"type":"object","properties":{
+               "type":{"type":"string","const":"http"},
+               "method":{"type":"string","enum":["GET","HEAD","DELETE"]},
+               "queryParams":{"type":"object","properties":{"city":{"type":"string"}},
+                              "required":["city"]}},
+             "required":["type","method"],"additionalProperties":false},
+             "output":{"type":"object"}},
+           "required":["input"]}}
+        """);
+  }
+
+  static String request(
+      String url, String description, Map<String, Object> resourceExtra, Object bazaar) {
+    return request(url, description, resourceExtra, bazaar, SELLER);
+  }
+
+  static String request(
+      String url,
+      String description,
+      Map<String, Object> resourceExtra,
+      Object bazaar,
+      String payTo) {
+    PaymentRequirements requirements = AcceptingScheme.requirements(payTo);
+    PaymentPayload plain = AcceptingScheme.payment(PAYER, requirements);
+    Map<String, Object> extensions = new LinkedHashMap<>();
+    if (bazaar != null) {
+      extensions.put("bazaar", bazaar);
+    }
+    PaymentPayload payload =
+        new PaymentPayload(
+            new ResourceInfo(url, description, "application/json", resourceExtra),
+            requirements,
+            plain.payload(),
+            extensions.isEmpty() ? null : extensions,
+            Map.of());
+    return WIRE.toJson(new VerifyRequest(payload, requirements, Map.of()));
+  }
+
+  HttpResponse<String> post(Instance to, String path, String body) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(to.server.url() + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> get(Instance from, String pathAndQuery) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(from.server.url() + pathAndQuery)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  static JsonNode sideChannel(HttpResponse<String> answer) throws Exception {
+    String header = answer.headers().firstValue("EXTENSION-RESPONSES").orElseThrow();
+    return JSON.readTree(Base64.getDecoder().decode(header)).get("bazaar");
+  }
+
+  JsonNode list(Instance from, String query) throws Exception {
+    HttpResponse<String> answer = get(from, "/discovery/resources" + query);
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    return JSON.readTree(answer.body());
+  }
+
+  JsonNode search(Instance from, String text, String more) throws Exception {
+    HttpResponse<String> answer =
+        get(
+            from,
+            "/discovery/search?query=" + URLEncoder.encode(text, StandardCharsets.UTF_8) + more);
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    return JSON.readTree(answer.body());
+  }
+
+  // ---- the tests ---------------------------------------------------------------------------
+
+  @Test
+  void aSettledDeclarationIsCataloguedListedAndFound() throws Exception {
+    HttpResponse<String> settled =
+        post(
+            facilitator,
+            "/settle",
+            request(
+                "https://api.example.com/weather?city=Paris",
+                "Weather data endpoint",
+                Map.of("serviceName", "Example Weather", "tags", List.of("weather", "forecast")),
+                weatherDeclaration()));
+    assertThat(JSON.readTree(settled.body()).get("success").asBoolean()).isTrue();
+    assertThat(sideChannel(settled).get("status").asText()).isEqualTo("success");
+
+    JsonNode listed = list(facilitator, "");
+    assertThat(listed.get("x402Version").asInt()).isEqualTo(2);
+    assertThat(listed.at("/pagination/total").asLong()).isEqualTo(1);
+    JsonNode item = listed.at("/items/0");
+    assertThat(item.get("resource").asText()).isEqualTo("https://api.example.com/weather");
+    assertThat(item.get("type").asText()).isEqualTo("http");
+    assertThat(item.get("x402Version").asInt()).isEqualTo(2);
+    assertThat(item.get("description").asText()).isEqualTo("Weather data endpoint");
+    assertThat(item.get("serviceName").asText()).isEqualTo("Example Weather");
+    assertThat(item.get("tags").toString()).isEqualTo("[\"weather\",\"forecast\"]");
+    assertThat(item.get("lastUpdated").asText()).isEqualTo("2026-01-01T00:00:00Z");
+    assertThat(item.at("/accepts/0/payTo").asText()).isEqualTo(SELLER);
+    assertThat(item.at("/accepts/0/network").asText()).isEqualTo("eip155:84532");
+    assertThat(item.at("/extensions/bazaar/info/input/method").asText()).isEqualTo("GET");
+
+    JsonNode found = search(facilitator, "foggy weather forecasts", "");
+    assertThat(found.at("/resources/0/resource").asText())
+        .isEqualTo("https://api.example.com/weather");
+    assertThat(found.at("/pagination/cursor").isNull()).isTrue();
+    assertThat(search(facilitator, "nothing matches this", "").get("resources")).isEmpty();
+    assertThat(get(facilitator, "/supported").body()).contains("\"bazaar\"");
+  }
+
+  @Test
+  void aVerifiedDeclarationIsCataloguedToo() throws Exception {
+    HttpResponse<String> verified =
+        post(
+            facilitator,
+            "/verify",
+            request("https://api.example.com/weather", null, Map.of(), weatherDeclaration()));
+    assertThat(JSON.readTree(verified.body()).get("isValid").asBoolean()).isTrue();
+    assertThat(sideChannel(verified).get("status").asText()).isEqualTo("success");
+    assertThat(list(facilitator, "").get("items")).hasSize(1);
+  }
+
+  @Test
+  void aPaymentWithoutDeclarationGetsNoSideChannelAndNoEntry() throws Exception {
+    HttpResponse<String> verified =
+        post(facilitator, "/verify", request("https://api.example.com/x", null, Map.of(), null));
+    assertThat(verified.headers().firstValue("EXTENSION-RESPONSES")).isEmpty();
+    assertThat(list(facilitator, "").get("items")).isEmpty();
+  }
+
+  @Test
+  void hostileDeclarationsAreRejectedWithAReasonNotStoredAndTheAnswerIsUnchanged()
+      throws Exception {
+    Map<String, String> hostile = new LinkedHashMap<>();
+    hostile.put(
+        "external $ref",
+        "{\"info\":{\"input\":{\"type\":\"http\"}},\"schema\":{\"$ref\":\"http://127.0.0.1:9/s.json\"}}");
+    hostile.put(
+        "catastrophic pattern",
+        "{\"info\":{\"input\":{\"type\":\"http\",\"q\":\""
+            + "a".repeat(40)
+            + "!\"}},\"schema\":{\"properties\":{\"input\":{\"properties\":{\"q\":"
+            + "{\"pattern\":\"^(a+)+$\"}}}}}}");
+    hostile.put(
+        "$ref cycle", "{\"info\":{\"input\":{\"type\":\"http\"}},\"schema\":{\"$ref\":\"#\"}}");
+    StringBuilder laughs = new StringBuilder("{\"$defs\":{\"d0\":{\"type\":\"object\"}");
+    for (int i = 1; i <= 30; i++) {
+      laughs.append(",\"d" + i + "\":{\"allOf\":[{\"$ref\":\"#/$defs/d" + (i - 1) + "\"},");
+      laughs.append("{\"$ref\":\"#/$defs/d" + (i - 1) + "\"}]}");
+    }
+    laughs.append("},\"$ref\":\"#/$defs/d30\"}");
+    hostile.put(
+        "exponential $refs",
+        "{\"info\":{\"input\":{\"type\":\"http\"}},\"schema\":" + laughs + "}");
+    hostile.put(
+        "deep nesting",
+        "{\"info\":{\"input\":{\"type\":\"http\"}},\"schema\":"
+            + "{\"not\":".repeat(40)
+            + "{}"
+            + "}".repeat(40)
+            + "}");
+    hostile.put(
+        "info fails its schema",
+        "{\"info\":{\"input\":{\"type\":\"http\",\"method\":\"BREW\"}},"
+            + "\"schema\":{\"properties\":{\"input\":{\"properties\":{\"method\":{\"enum\":[\"GET\"]}}}}}}");
+    hostile.put("no schema", "{\"info\":{\"input\":{\"type\":\"http\"}}}");
+    hostile.put(
+        "other dialect",
+        "{\"info\":{\"input\":{\"type\":\"http\"}},\"schema\":{\"$schema\":"
+            + "\"http://json-schema.org/draft-04/schema#\"}}");
+    for (Map.Entry<String, String> attack : hostile.entrySet()) {
+      long start = System.nanoTime();
+      HttpResponse<String> verified =
+          post(
+              facilitator,
+              "/verify",
+              request(
+                  "https://api.example.com/" + attack.getKey().replace(' ', '-'),
+                  null,
+                  Map.of(),
+                  object(attack.getValue())));
+      assertThat(JSON.readTree(verified.body()).get("isValid").asBoolean())
+          .as(attack.getKey() + ": the verification answer is the scheme's")
+          .isTrue();
+      JsonNode status = sideChannel(verified);
+      assertThat(status.get("status").asText()).as(attack.getKey()).isEqualTo("rejected");
+      assertThat(status.get("rejectedReason").asText()).as(attack.getKey()).isNotBlank();
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .as(attack.getKey() + " is refused quickly")
+          .isLessThan(Duration.ofSeconds(5));
+    }
+    assertThat(list(facilitator, "").get("items")).isEmpty();
+  }
+
+  @Test
+  void laterPaymentsRefreshTheEntryAndTheRouteTemplateKeysIt() throws Exception {
+    Map<String, Object> declaration = new LinkedHashMap<>(weatherDeclaration());
+    declaration.put("routeTemplate", "/weather/:city");
+    post(
+        facilitator,
+        "/settle",
+        request("https://api.example.com/weather/paris", "old", Map.of(), declaration));
+    clock.advance(Duration.ofHours(1));
+    post(
+        facilitator,
+        "/settle",
+        request("https://api.example.com/weather/rome", "new", Map.of(), declaration));
+    JsonNode items = list(facilitator, "").get("items");
+    assertThat(items).hasSize(1);
+    assertThat(items.at("/0/resource").asText()).isEqualTo("https://api.example.com/weather/:city");
+    assertThat(items.at("/0/description").asText()).isEqualTo("new");
+    assertThat(items.at("/0/lastUpdated").asText()).isEqualTo("2026-01-01T01:00:00Z");
+  }
+
+  @Test
+  void aPaymentToAnotherRecipientCannotRewriteAnEntry() throws Exception {
+    post(
+        facilitator,
+        "/settle",
+        request("https://api.example.com/weather", "real", Map.of(), weatherDeclaration()));
+    post(
+        facilitator,
+        "/settle",
+        request(
+            "https://api.example.com/weather",
+            "fake",
+            Map.of(),
+            weatherDeclaration(),
+            "0x1111111111111111111111111111111111111111"));
+    JsonNode real = list(facilitator, "?payTo=" + SELLER.toLowerCase(java.util.Locale.ROOT));
+    assertThat(real.get("items")).hasSize(1);
+    assertThat(real.at("/items/0/description").asText()).isEqualTo("real");
+    assertThat(list(facilitator, "").get("items")).hasSize(2);
+  }
+
+  @Test
+  void entriesNotPaidForWithinTheTtlExpireAndAPaymentRevivesThem() throws Exception {
+    String pay = request("https://api.example.com/weather", null, Map.of(), weatherDeclaration());
+    post(facilitator, "/settle", pay);
+    clock.advance(settings().ttl().minusSeconds(1));
+    assertThat(list(facilitator, "").get("items")).hasSize(1);
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(list(facilitator, "").get("items")).isEmpty();
+    assertThat(search(facilitator, "weather", "").get("resources")).isEmpty();
+    assertThat(facilitator.catalog.purgeExpired()).isEqualTo(1);
+    post(facilitator, "/settle", pay);
+    assertThat(list(facilitator, "").get("items")).hasSize(1);
+  }
+
+  @Test
+  void oneFilledPayerIsLimitedNotTheOthers() throws Exception {
+    facilitator.close();
+    open.clear();
+    facilitator = new Instance(settings().withLimits(1_000, 2));
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> answer =
+          post(
+              facilitator,
+              "/verify",
+              request("https://spam.example/r" + i, null, Map.of(), weatherDeclaration()));
+      assertThat(sideChannel(answer).get("status").asText())
+          .isEqualTo(i < 2 ? "success" : "rejected");
+      if (i == 2) {
+        assertThat(sideChannel(answer).get("rejectedReason").asText()).contains("limit is 2");
+      }
+    }
+    assertThat(list(facilitator, "").at("/pagination/total").asLong()).isEqualTo(2);
+  }
+
+  @Test
+  void theCatalogSurvivesARestartAndIsSharedByInstances() throws Exception {
+    post(
+        facilitator,
+        "/settle",
+        request("https://api.example.com/weather", null, Map.of(), weatherDeclaration()));
+    Instance second = new Instance(settings());
+    assertThat(list(second, "").get("items")).hasSize(1);
+    post(
+        second,
+        "/settle",
+        request("https://api.example.com/weather", "from two", Map.of(), weatherDeclaration()));
+    assertThat(list(facilitator, "").get("items")).hasSize(1);
+    assertThat(list(facilitator, "").at("/items/0/description").asText()).isEqualTo("from two");
+    facilitator.close();
+    second.close();
+    open.clear();
+    facilitator = new Instance(settings());
+    assertThat(list(facilitator, "").get("items")).hasSize(1);
+  }
+
+  @Test
+  void filtersAndPagination() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      clock.advance(Duration.ofSeconds(1));
+      post(
+          facilitator,
+          "/settle",
+          request("https://api.example.com/w" + i, "weather " + i, Map.of(), weatherDeclaration()));
+    }
+    JsonNode page = list(facilitator, "?limit=2&offset=1");
+    assertThat(page.get("items")).hasSize(2);
+    assertThat(page.at("/items/0/resource").asText()).isEqualTo("https://api.example.com/w3");
+    assertThat(page.at("/pagination/total").asLong()).isEqualTo(5);
+    assertThat(
+            list(facilitator, "?network=eip155:84532&scheme=exact&type=http&extensions=bazaar")
+                .at("/pagination/total")
+                .asLong())
+        .isEqualTo(5);
+    assertThat(list(facilitator, "?network=eip155:8453").get("items")).isEmpty();
+    assertThat(list(facilitator, "?type=mcp").get("items")).isEmpty();
+    assertThat(list(facilitator, "?extensions=payment-identifier").get("items")).isEmpty();
+
+    JsonNode first = search(facilitator, "weather", "&limit=3");
+    assertThat(first.get("resources")).hasSize(3);
+    String cursor = first.at("/pagination/cursor").asText();
+    JsonNode second = search(facilitator, "weather", "&limit=3&cursor=" + cursor);
+    assertThat(second.get("resources")).hasSize(2);
+    assertThat(second.at("/pagination/cursor").isNull()).isTrue();
+  }
+
+  @Test
+  void badParametersAre400NamingTheParameter() throws Exception {
+    Map<String, String> bad = new LinkedHashMap<>();
+    bad.put("/discovery/resources?limit=0", "limit");
+    bad.put("/discovery/resources?limit=abc", "limit");
+    bad.put("/discovery/resources?offset=-1", "offset");
+    bad.put("/discovery/resources?type=ftp", "type");
+    bad.put("/discovery/resources?network=nonsense", "network");
+    bad.put("/discovery/resources?payTo=0xnothex", "payTo");
+    bad.put("/discovery/resources?scheme=EX%20ACT", "scheme");
+    bad.put("/discovery/resources?extensions=a%20b", "extensions");
+    bad.put("/discovery/resources?colour=red", "colour");
+    bad.put("/discovery/search", "query");
+    bad.put("/discovery/search?query=", "query");
+    bad.put("/discovery/search?query=x&cursor=bogus", "cursor");
+    for (Map.Entry<String, String> request : bad.entrySet()) {
+      HttpResponse<String> answer = get(facilitator, request.getKey());
+      assertThat(answer.statusCode()).as(request.getKey()).isEqualTo(400);
+      assertThat(JSON.readTree(answer.body()).get("field").asText())
+          .as(request.getKey())
+          .isEqualTo(request.getValue());
+    }
+  }
+
+  @Test
+  void anMcpToolIsKeyedByUrlAndToolName() throws Exception {
+    for (String tool : List.of("get_weather", "get_forecast")) {
+      Map<String, Object> declaration =
+          object(
+              "{\"info\":{\"input\":{\"type\":\"mcp\",\"toolName\":\""
+                  + tool
+                  + "\",\"inputSchema\":{\"type\":\"object\"}}},"
+                  + "\"schema\":{\"type\":\"object\",\"required\":[\"input\"]}}");
+      post(
+          facilitator,
+          "/settle",
+          request("https://mcp.example.com/mcp", "tools", Map.of(), declaration));
+    }
+    JsonNode listed = list(facilitator, "?type=mcp");
+    assertThat(listed.get("items")).hasSize(2);
+    assertThat(listed.at("/items/0/resource").asText()).isEqualTo("https://mcp.example.com/mcp");
+    assertThat(search(facilitator, "forecast", "").at("/resources/0/metadata/toolName").asText())
+        .isEqualTo("get_forecast");
+  }
+}

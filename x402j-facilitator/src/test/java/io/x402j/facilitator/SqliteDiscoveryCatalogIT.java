@@ -1,0 +1,14 @@
+package io.x402j.facilitator;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The discovery catalog on SQLite files. */
+class SqliteDiscoveryCatalogIT extends DiscoveryCatalogContract {
+  @TempDir Path dir;
+
+  @Override
+  String newDatabase() {
+    return "jdbc:sqlite:" + dir.resolve("catalog.db");
+  }
+}
