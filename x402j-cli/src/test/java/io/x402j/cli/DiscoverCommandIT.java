@@ -9,6 +9,7 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import io.x402j.mcp.AgentWallet;
+import io.x402j.testkit.CatalogFacilitator;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;

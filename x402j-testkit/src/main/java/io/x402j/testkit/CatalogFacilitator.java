@@ -1,6 +1,4 @@
-package io.x402j.cli;
-
-import static org.assertj.core.api.Assertions.assertThat;
+package io.x402j.testkit;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,20 +35,28 @@ import java.util.concurrent.CompletableFuture;
  * extensions.bazaar} echoes the seller's declaration. No payment is verified or settled here; the
  * scheme refuses every one.
  */
-final class CatalogFacilitator implements AutoCloseable {
-  static final String PAYER = "0x857b06519E91e3A54538791bDbb0E22373e36b66";
-  static final String SELLER = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C";
-  static final String USDC_BASE_SEPOLIA = "0x036CbD53842c5426634e7929541eC2318f3dCF7e";
-  static final Network BASE_SEPOLIA = Network.evm(84532);
-  static final ObjectMapper JSON = new ObjectMapper();
+public final class CatalogFacilitator implements AutoCloseable {
+  /** Who paid for every entry. */
+  public static final String PAYER = "0x857b06519E91e3A54538791bDbb0E22373e36b66";
 
-  final Path dir;
-  final JdbcSettlementLedger ledger;
-  final DiscoveryCatalog catalog;
-  final FacilitatorServer server;
+  /** Who every entry pays. */
+  public static final String SELLER = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C";
 
-  CatalogFacilitator() throws Exception {
-    dir = Files.createTempDirectory("x402j-discover");
+  /** The token every entry is priced in. */
+  public static final String USDC_BASE_SEPOLIA = "0x036CbD53842c5426634e7929541eC2318f3dCF7e";
+
+  /** The network every entry is paid on. */
+  public static final Network BASE_SEPOLIA = Network.evm(84532);
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final JdbcSettlementLedger ledger;
+  private final DiscoveryCatalog catalog;
+  private final FacilitatorServer server;
+
+  /** Starts the facilitator with an empty catalog in a new SQLite file. */
+  public CatalogFacilitator() throws Exception {
+    Path dir = Files.createTempDirectory("x402j-discover");
     ledger = JdbcSettlementLedger.open("jdbc:sqlite:" + dir.resolve("catalog.db"));
     catalog =
         DiscoveryCatalog.open(
@@ -65,12 +71,17 @@ final class CatalogFacilitator implements AutoCloseable {
             .start();
   }
 
-  String url() {
+  /** The facilitator's base URL. */
+  public String url() {
     return server.url();
   }
 
-  /** Catalogs what a paid request for {@code url} declared, as its payment echoed it. */
-  void add(
+  /**
+   * Catalogs what a paid request for {@code url} declared, as its payment echoed it: {@code
+   * declarationJson} is the bazaar declaration ({@code info} and {@code schema}); the payment is
+   * {@code amount} atomic units of USDC on Base Sepolia to {@link #SELLER}.
+   */
+  public void add(
       String url,
       String description,
       Map<String, Object> resourceExtra,
@@ -109,10 +120,13 @@ final class CatalogFacilitator implements AutoCloseable {
     String request = wire.toJson(new VerifyRequest(payment, requirements, Map.of()));
     DiscoveryCatalog.Status status =
         catalog.offer(wire.decodeFacilitatorRequest(request), PAYER).join();
-    assertThat(status).as("cataloguing %s", url).isEqualTo(DiscoveryCatalog.Status.SUCCESS);
+    if (!DiscoveryCatalog.Status.SUCCESS.equals(status)) {
+      throw new IllegalStateException("cataloguing " + url + " failed: " + status);
+    }
   }
 
-  static final String WEATHER =
+  /** A GET endpoint's declaration. */
+  public static final String WEATHER =
       """
       {"info":{"input":{"type":"http","method":"GET","queryParams":{"city":"Paris"}},
                "output":{"type":"json","example":{"weather":"foggy"}}},
@@ -126,7 +140,8 @@ final class CatalogFacilitator implements AutoCloseable {
          "required":["input"]}}
       """;
 
-  static final String SUMMARY =
+  /** A POST endpoint's declaration. */
+  public static final String SUMMARY =
       """
       {"info":{"input":{"type":"http","method":"POST","bodyType":"json","body":{"text":"..."}}},
        "schema":{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object",
@@ -139,7 +154,8 @@ final class CatalogFacilitator implements AutoCloseable {
          "required":["input"]}}
       """;
 
-  static final String FORECAST_TOOL =
+  /** An MCP tool's declaration. */
+  public static final String FORECAST_TOOL =
       """
       {"info":{"input":{"type":"mcp","toolName":"get_forecast",
                         "description":"A seven-day forecast",
@@ -156,7 +172,7 @@ final class CatalogFacilitator implements AutoCloseable {
       """;
 
   /** Three entries: an HTTP GET, an HTTP POST and an MCP tool. */
-  CatalogFacilitator withThreeEntries() throws Exception {
+  public CatalogFacilitator withThreeEntries() throws Exception {
     add(
         "https://weather.example/now?city=Paris",
         "Foggy weather right now",
