@@ -278,7 +278,7 @@ abstract class DiscoveryCatalogContract {
         "{\"info\":{\"input\":{\"type\":\"http\",\"q\":\""
             + "a".repeat(40)
             + "!\"}},\"schema\":{\"properties\":{\"input\":{\"properties\":{\"q\":"
-            + "{\"pattern\":\"^(a+)+$\"}}}}}}");
+            + "{\"pattern\":\"^(.*a){12}$\"}}}}}}");
     hostile.put(
         "$ref cycle", "{\"info\":{\"input\":{\"type\":\"http\"}},\"schema\":{\"$ref\":\"#\"}}");
     StringBuilder laughs = new StringBuilder("{\"$defs\":{\"d0\":{\"type\":\"object\"}");

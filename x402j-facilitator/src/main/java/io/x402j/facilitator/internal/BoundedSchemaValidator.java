@@ -158,7 +158,7 @@ public final class BoundedSchemaValidator {
       if (node.isTextual() && node.textValue().length() > MAX_STRING) {
         return Optional.of(what + " has a string longer than " + MAX_STRING + " characters");
       }
-      if (node.isNumber() && !node.canConvertToLong()) {
+      if (node.isNumber() && !(node.isInt() || node.isLong())) {
         BigDecimal value = node.decimalValue();
         if (value.precision() > 100 || Math.abs(value.scale()) > 100) {
           return Optional.of(what + " has a number with too many digits or too large an exponent");

@@ -1,0 +1,252 @@
+package io.x402j.bench;
+
+import io.x402j.core.Network;
+import io.x402j.evm.EvmAddress;
+import io.x402j.evm.PrivateKeySigner;
+import io.x402j.evm.facilitator.EvmNetworkConfig;
+import io.x402j.evm.facilitator.ExactEvmFacilitator;
+import io.x402j.evm.rpc.JsonRpcClient;
+import io.x402j.facilitator.DiscoveryCatalog;
+import io.x402j.facilitator.FacilitatorServer;
+import io.x402j.facilitator.FacilitatorService;
+import io.x402j.facilitator.JdbcSettlementLedger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * How fast {@code GET /discovery/resources} and {@code GET /discovery/search} answer with a full
+ * catalog: fills an SQLite catalog with {@code --entries} entries (one bulk transaction, in the
+ * tables the facilitator's migration creates, with words from a fixed vocabulary), starts the
+ * facilitator's HTTP API on it, and times {@code --requests} sequential requests of each kind,
+ * reporting mean, median and 95th percentile latency. Every answer must be 200.
+ *
+ * <p>Run: {@code java -cp x402j-bench/target/x402j-benchmarks.jar io.x402j.bench.DiscoveryLoad}
+ */
+@Command(
+    name = "discovery-load",
+    mixinStandardHelpOptions = true,
+    description = "Times the discovery endpoints on a filled catalog.")
+public final class DiscoveryLoad implements Callable<Integer> {
+  @Option(names = "--entries", defaultValue = "100000", description = "Catalog entries.")
+  int entries;
+
+  @Option(names = "--requests", defaultValue = "200", description = "Requests per kind.")
+  int requests;
+
+  private static final String[] WORDS = vocabulary();
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new DiscoveryLoad()).execute(args));
+  }
+
+  private static String[] vocabulary() {
+    List<String> words = new ArrayList<>();
+    String letters = "bcdfghjklmnprstvz";
+    String vowels = "aeiou";
+    for (int i = 0; words.size() < 2_000; i++) {
+      words.add(
+          ""
+              + letters.charAt(i % 17)
+              + vowels.charAt((i / 17) % 5)
+              + letters.charAt((i / 85) % 17)
+              + vowels.charAt((i / 1445) % 5)
+              + "x"
+              + (i % 7));
+    }
+    words.set(0, "weather");
+    words.set(1, "forecast");
+    words.set(2, "translate");
+    return words.toArray(String[]::new);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Path dir = Files.createTempDirectory("x402j-discovery-load");
+    String url = "jdbc:sqlite:" + dir.resolve("catalog.db");
+    long fillStart = System.nanoTime();
+    try (JdbcSettlementLedger ledger = JdbcSettlementLedger.open(url)) {
+      fill(url, entries);
+      long fillMs = (System.nanoTime() - fillStart) / 1_000_000;
+      ExactEvmFacilitator scheme =
+          ExactEvmFacilitator.builder()
+              .network(
+                  EvmNetworkConfig.builder(
+                          Network.evm(8453), JsonRpcClient.builder("http://127.0.0.1:9").build())
+                      .asset(EvmAddress.parse("0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913"))
+                      .signer(PrivateKeySigner.fromHex("0x" + "11".repeat(32)))
+                      .build())
+              .build();
+      try (DiscoveryCatalog catalog =
+              DiscoveryCatalog.open(ledger, DiscoveryCatalog.Settings.DEFAULT, Clock.systemUTC());
+          FacilitatorServer server =
+              FacilitatorServer.builder(FacilitatorService.builder().scheme(scheme).build())
+                  .port(0)
+                  .discovery(catalog)
+                  .build()
+                  .start()) {
+        System.out.printf(
+            Locale.ROOT,
+            "filled %d entries in %d ms; %d requests per kind, one at a time%n",
+            entries,
+            fillMs,
+            requests);
+        System.out.printf(
+            Locale.ROOT, "%-62s %9s %9s %9s%n", "request", "mean ms", "p50 ms", "p95 ms");
+        Map<String, String> kinds = new LinkedHashMap<>();
+        kinds.put("list, first page", "/discovery/resources");
+        kinds.put(
+            "list, network+scheme filter", "/discovery/resources?network=eip155:8453&scheme=exact");
+        kinds.put("list, type=mcp", "/discovery/resources?type=mcp&limit=50");
+        kinds.put("list, offset 50000", "/discovery/resources?offset=50000");
+        kinds.put("list, payTo filter", "/discovery/resources?payTo=" + payTo(7));
+        kinds.put("search, rare word", "/discovery/search?query=" + WORDS[1500]);
+        kinds.put("search, common word (weather)", "/discovery/search?query=weather");
+        kinds.put("search, two words", "/discovery/search?query=weather+" + WORDS[40]);
+        kinds.put(
+            "search, word + network filter",
+            "/discovery/search?query=forecast&network=eip155:84532");
+        HttpClient http = HttpClient.newHttpClient();
+        for (Map.Entry<String, String> kind : kinds.entrySet()) {
+          long[] nanos = new long[requests];
+          for (int i = -20; i < requests; i++) { // 20 warm-up requests
+            long start = System.nanoTime();
+            HttpResponse<String> answer =
+                http.send(
+                    HttpRequest.newBuilder(URI.create(server.url() + kind.getValue())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() != 200) {
+              throw new IllegalStateException(kind.getKey() + ": " + answer.body());
+            }
+            if (i >= 0) {
+              nanos[i] = System.nanoTime() - start;
+            }
+          }
+          Arrays.sort(nanos);
+          System.out.printf(
+              Locale.ROOT,
+              "%-62s %9.2f %9.2f %9.2f%n",
+              kind.getKey() + " " + kind.getValue().replaceAll("^/discovery/", ""),
+              Arrays.stream(nanos).average().orElse(0) / 1e6,
+              nanos[requests / 2] / 1e6,
+              nanos[(int) (requests * 0.95)] / 1e6);
+        }
+      } finally {
+        scheme.close();
+      }
+    }
+    return 0;
+  }
+
+  private static String payTo(int n) {
+    return String.format(Locale.ROOT, "0x%040x", n + 1);
+  }
+
+  /** Inserts {@code n} entries, their payment kinds and their words in one transaction. */
+  private static void fill(String url, int n) throws Exception {
+    Random random = new Random(42);
+    long now = System.currentTimeMillis();
+    try (Connection c = DriverManager.getConnection(url)) {
+      c.setAutoCommit(false);
+      try (PreparedStatement r =
+              c.prepareStatement(
+                  "INSERT INTO discovery_resources (id, resource, tool_name, pay_to, type,"
+                      + " x402_version, description, mime_type, service_name, tags, icon_url,"
+                      + " extension_keys, bazaar, metadata, created_by, first_seen, last_seen)"
+                      + " VALUES (?, ?, NULL, ?, ?, 2, ?, 'application/json', ?, ?, NULL,"
+                      + " ',bazaar,', ?, '{\"method\":\"GET\"}', ?, ?, ?)");
+          PreparedStatement a =
+              c.prepareStatement(
+                  "INSERT INTO discovery_accepts (resource_id, scheme, network, asset,"
+                      + " requirements, paid_at) VALUES (?, 'exact', ?, ?, ?, ?)");
+          PreparedStatement t =
+              c.prepareStatement(
+                  "INSERT INTO discovery_terms (term, resource_id, weight) VALUES (?, ?, ?)")) {
+        for (int i = 0; i < n; i++) {
+          String id = String.format(Locale.ROOT, "%064x", i);
+          // Zipf-like: low word numbers are common, high ones rare.
+          Set<String> words = new LinkedHashSet<>();
+          while (words.size() < 8) {
+            words.add(
+                WORDS[(int) Math.min(WORDS.length - 1, Math.abs(random.nextGaussian()) * 300)]);
+          }
+          String tag = WORDS[random.nextInt(50)];
+          String description = String.join(" ", words);
+          String network = i % 2 == 0 ? "eip155:8453" : "eip155:84532";
+          String payTo = payTo(i % 1000);
+          long seen = now - i;
+          r.setString(1, id);
+          r.setString(2, "https://svc" + (i % 5000) + ".example.com/api/r" + i);
+          r.setString(3, payTo);
+          r.setString(4, i % 10 == 0 ? "mcp" : "http");
+          r.setString(5, description);
+          r.setString(6, "Service " + (i % 5000));
+          r.setString(7, "[\"" + tag + "\"]");
+          r.setString(
+              8,
+              "{\"info\":{\"input\":{\"type\":\"http\",\"method\":\"GET\"}},\"schema\":{\"type\":\"object\"}}");
+          r.setString(9, payTo);
+          r.setLong(10, seen);
+          r.setLong(11, seen);
+          r.addBatch();
+          a.setString(1, id);
+          a.setString(2, network);
+          a.setString(3, "0x833589fcd6edb6e08f4c7c32d4f71b54bda02913");
+          a.setString(
+              4,
+              "{\"scheme\":\"exact\",\"network\":\""
+                  + network
+                  + "\",\"amount\":\"10000\",\"asset\":\"0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913\","
+                  + "\"payTo\":\""
+                  + payTo
+                  + "\",\"maxTimeoutSeconds\":60}");
+          a.setLong(5, seen);
+          a.addBatch();
+          Map<String, Integer> weights = new LinkedHashMap<>();
+          weights.put(tag, 5);
+          for (String word : words) {
+            weights.putIfAbsent(word, 3);
+          }
+          for (Map.Entry<String, Integer> w : weights.entrySet()) {
+            t.setString(1, w.getKey());
+            t.setString(2, id);
+            t.setInt(3, w.getValue());
+            t.addBatch();
+          }
+          if (i % 5_000 == 4_999) {
+            r.executeBatch();
+            a.executeBatch();
+            t.executeBatch();
+          }
+        }
+        r.executeBatch();
+        a.executeBatch();
+        t.executeBatch();
+      }
+      c.commit();
+      try (var s = c.createStatement()) {
+        s.execute("ANALYZE");
+      }
+    }
+  }
+}
