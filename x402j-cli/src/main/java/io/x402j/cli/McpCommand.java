@@ -7,6 +7,7 @@ import io.x402j.client.SpendLog;
 import io.x402j.config.ValueParser;
 import io.x402j.core.Network;
 import io.x402j.core.NetworkRegistry;
+import io.x402j.core.discovery.DiscoveryClient;
 import io.x402j.evm.PrivateKeySigner;
 import io.x402j.evm.rpc.JsonRpcClient;
 import io.x402j.mcp.AgentWallet;
@@ -38,9 +39,10 @@ import picocli.CommandLine.Spec;
     description = {
       "Serves MCP (the Model Context Protocol) on stdin/stdout, for an AI agent (Claude Desktop, an"
           + " IDE, Spring AI): the tools x402_fetch (request a URL, paying its 402 within the"
-          + " limits below, as pay does), x402_inspect (what a URL asks to be paid; pays nothing)"
-          + " and x402_balance (the wallet's balances on the --rpc-url and --solana-rpc-url"
-          + " nodes). The key comes from X402J_PRIVATE_KEY / X402J_SVM_PRIVATE_KEY or a keystore"
+          + " limits below, as pay does), x402_inspect (what a URL asks to be paid; pays nothing),"
+          + " x402_balance (the wallet's balances on the --rpc-url and --solana-rpc-url nodes)"
+          + " and x402_discover (what the --discovery-facilitator's catalog offers). The key"
+          + " comes from X402J_PRIVATE_KEY / X402J_SVM_PRIVATE_KEY or a keystore"
           + " (--password-env, as no terminal is there to ask); it never appears in a tool"
           + " result. stdout carries MCP only; messages go to stderr.",
       "Runs until the client closes stdin."
@@ -93,6 +95,20 @@ final class McpCommand implements Callable<Integer> {
           "The most of a response body x402_fetch returns to the agent; longer ones are cut,"
               + " the cut stated (default ${DEFAULT-VALUE}).")
   String maxBodyBytes;
+
+  @Option(
+      names = "--discovery-facilitator",
+      paramLabel = "URL",
+      description =
+          "A facilitator whose discovery catalog (x402 Bazaar) the x402_discover tool reads."
+              + " Without it the tool answers that discovery is not configured.")
+  String discoveryFacilitator;
+
+  @Option(
+      names = "--discovery-token-env",
+      paramLabel = "VAR",
+      description = "Environment variable holding a bearer token for --discovery-facilitator.")
+  String discoveryTokenEnv;
 
   /** The spend rules, read by pay's own code from the same flags. */
   private PayCommand rules() {
@@ -161,6 +177,12 @@ final class McpCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+    DiscoveryClient discovery;
+    try {
+      discovery = discovery(env, timeout);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     Optional<SolanaKeypair> svm;
     String solanaNode;
     try {
@@ -204,6 +226,9 @@ final class McpCommand implements Callable<Integer> {
             .timeout(timeout)
             .maxBodyBytes(bodyBytes)
             .serverInfo("x402j", version());
+    if (discovery != null) {
+      wallet.discovery(discovery);
+    }
     if (signer != null) {
       wallet.evmAccount(signer.address());
       evmNodes.forEach(
@@ -216,6 +241,27 @@ final class McpCommand implements Callable<Integer> {
       }
     }
     return wallet.build();
+  }
+
+  /** The catalog {@code x402_discover} reads, or {@code null} when none is configured. */
+  DiscoveryClient discovery(Map<String, String> env, Duration timeout) {
+    if (discoveryFacilitator == null) {
+      if (discoveryTokenEnv != null) {
+        throw new IllegalArgumentException("--discovery-token-env needs --discovery-facilitator");
+      }
+      return null;
+    }
+    DiscoveryClient.Builder client =
+        DiscoveryClient.builder(discoveryFacilitator.strip()).timeout(timeout);
+    if (discoveryTokenEnv != null) {
+      String token = env.get(discoveryTokenEnv);
+      if (token == null || token.isBlank()) {
+        throw new IllegalArgumentException(
+            "--discovery-token-env: the variable " + discoveryTokenEnv + " is not set");
+      }
+      client.bearer(token.strip());
+    }
+    return client.build();
   }
 
   private static String version() {

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       McpGatewayCommand.class,
       PayCommand.class,
       InspectCommand.class,
+      DiscoverCommand.class,
       McpCommand.class,
       WalletCommand.class,
       CommandLine.HelpCommand.class

@@ -107,7 +107,7 @@ class McpCommandIT {
             market.info().rpcUrl())) {
       assertThat(client.listTools().tools())
           .extracting(t -> t.name())
-          .containsExactlyInAnyOrder("x402_fetch", "x402_inspect", "x402_balance");
+          .containsExactlyInAnyOrder("x402_fetch", "x402_inspect", "x402_balance", "x402_discover");
 
       BigInteger seller = market.sellerBalance();
       BigInteger buyerTokens = market.balance(market.buyer().address());

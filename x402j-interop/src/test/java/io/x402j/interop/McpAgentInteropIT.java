@@ -88,7 +88,8 @@ class McpAgentInteropIT {
 
     List<String> names = new ArrayList<>();
     steps.path(0).path("tools").forEach(t -> names.add(t.path("name").asText()));
-    assertThat(names).containsExactlyInAnyOrder("x402_fetch", "x402_inspect", "x402_balance");
+    assertThat(names)
+        .containsExactlyInAnyOrder("x402_fetch", "x402_inspect", "x402_balance", "x402_discover");
   }
 
   @Test

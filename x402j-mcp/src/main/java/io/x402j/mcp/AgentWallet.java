@@ -14,10 +14,12 @@ import io.x402j.client.Payer;
 import io.x402j.client.X402Client;
 import io.x402j.core.Network;
 import io.x402j.core.NetworkRegistry;
+import io.x402j.core.discovery.DiscoveryClient;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.rpc.JsonRpcClient;
 import io.x402j.mcp.internal.Accounts;
 import io.x402j.mcp.internal.BalanceTool;
+import io.x402j.mcp.internal.DiscoverTool;
 import io.x402j.mcp.internal.EndOfInput;
 import io.x402j.mcp.internal.FetchTool;
 import io.x402j.mcp.internal.InspectTool;
@@ -39,10 +41,11 @@ import org.slf4j.LoggerFactory;
 /**
  * An MCP server that gives an AI agent a wallet: the tools {@code x402_fetch} (request a URL,
  * paying its 402 under the {@link Payer}'s spend controls exactly as {@code x402j pay} does),
- * {@code x402_inspect} (what a URL asks to be paid; nothing is paid) and {@code x402_balance} (the
- * wallet's balances). The wallet holds a payer, never a key: no tool result names one. Failures,
- * refusals by the spend controls and bad arguments are tool results with {@code isError}, never
- * protocol errors. Immutable and thread-safe.
+ * {@code x402_inspect} (what a URL asks to be paid; nothing is paid), {@code x402_balance} (the
+ * wallet's balances) and {@code x402_discover} (what a facilitator's Bazaar catalog offers; see
+ * {@link Builder#discovery}). The wallet holds a payer, never a key: no tool result names one.
+ * Failures, refusals by the spend controls and bad arguments are tool results with {@code isError},
+ * never protocol errors. Immutable and thread-safe.
  *
  * <pre>{@code
  * AgentWallet wallet = AgentWallet.builder(payer).evmAccount(signer.address()).build();
@@ -59,6 +62,9 @@ public final class AgentWallet {
   /** The tool that shows the wallet's balances. */
   public static final String BALANCE = "x402_balance";
 
+  /** The tool that lists what a facilitator's discovery catalog offers. */
+  public static final String DISCOVER = "x402_discover";
+
   /** The most of a response body a fetch returns by default. */
   public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
@@ -67,6 +73,7 @@ public final class AgentWallet {
   private final FetchTool fetch;
   private final InspectTool inspect;
   private final BalanceTool balance;
+  private final DiscoverTool discover;
   private final String name;
   private final String version;
 
@@ -77,6 +84,7 @@ public final class AgentWallet {
     this.fetch = new FetchTool(client, accounts, b.networks, b.maxBodyBytes, b.timeout);
     this.inspect = new InspectTool(http, b.payer, b.timeout);
     this.balance = new BalanceTool(b.networks, accounts, b.evmNodes, b.solanaNode);
+    this.discover = new DiscoverTool(b.discovery, b.networks);
     this.name = b.name;
     this.version = b.version;
   }
@@ -86,12 +94,13 @@ public final class AgentWallet {
     return new Builder(payer);
   }
 
-  /** The three tools, to add to any MCP server. */
+  /** The four tools, to add to any MCP server. */
   public List<SyncToolSpecification> tools() {
     return List.of(
         tool(FETCH, FETCH_DESCRIPTION, fetchSchema(), fetch::call),
         tool(INSPECT, INSPECT_DESCRIPTION, urlSchema(), inspect::call),
-        tool(BALANCE, BALANCE_DESCRIPTION, balanceSchema(), balance::call));
+        tool(BALANCE, BALANCE_DESCRIPTION, balanceSchema(), balance::call),
+        tool(DISCOVER, DISCOVER_DESCRIPTION, discoverSchema(), discover::call));
   }
 
   /** An MCP server of the wallet's tools on {@code transport}; close it when done. */
@@ -147,7 +156,7 @@ public final class AgentWallet {
   private static final String INSTRUCTIONS =
       "A wallet that pays for HTTP resources with x402. Use x402_inspect to see what a URL costs,"
           + " x402_fetch to request it (a 402 is paid within the wallet's limits), x402_balance to"
-          + " see the funds.";
+          + " see the funds, x402_discover to find paid resources in a facilitator's catalog.";
 
   private static final String FETCH_DESCRIPTION =
       "Requests an http(s) URL. If it answers 402 Payment Required (x402), pays once within the"
@@ -164,6 +173,13 @@ public final class AgentWallet {
   private static final String BALANCE_DESCRIPTION =
       "Shows the wallet's native and token (USDC) balances on the networks it has a node for,"
           + " or on one network.";
+
+  private static final String DISCOVER_DESCRIPTION =
+      "Finds paid resources in a facilitator's discovery catalog (x402 Bazaar): a text search"
+          + " with query, else a listing, optionally only on one network or of one type (http"
+          + " or mcp). Returns each resource's URL, method or MCP tool name, description, declared"
+          + " input, and offers (price in dollars where known, network, payTo), and how to buy"
+          + " one with x402_fetch. Pays nothing.";
 
   private static Map<String, Object> string(String description) {
     return Map.of("type", "string", "description", description);
@@ -203,6 +219,25 @@ public final class AgentWallet {
     return object(properties, List.of("url"));
   }
 
+  private static Map<String, Object> discoverSchema() {
+    Map<String, Object> properties = new LinkedHashMap<>();
+    properties.put("query", string("Search text, e.g. 'weather forecast'; lists all if absent."));
+    properties.put(
+        "network", string("Only offers on this network, e.g. eip155:8453 or base-sepolia."));
+    Map<String, Object> type = new LinkedHashMap<>(string("Only resources of this type."));
+    type.put("enum", List.of("http", "mcp"));
+    properties.put("type", type);
+    Map<String, Object> limit = new LinkedHashMap<>();
+    limit.put("type", "integer");
+    limit.put("minimum", 1);
+    limit.put("maximum", DiscoverTool.MAX_LIMIT);
+    limit.put(
+        "description",
+        "The most resources to return (default " + DiscoverTool.DEFAULT_LIMIT + ").");
+    properties.put("limit", limit);
+    return object(properties, List.of());
+  }
+
   private static Map<String, Object> balanceSchema() {
     return object(
         Map.of(
@@ -222,6 +257,7 @@ public final class AgentWallet {
     private SolanaRpcClient solanaNode;
     private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private Duration timeout = Duration.ofSeconds(60);
+    private DiscoveryClient discovery;
     private String name = "x402j-wallet";
     private String version = "0";
 
@@ -278,6 +314,15 @@ public final class AgentWallet {
     /** How long to wait for each HTTP answer (default 60 s). */
     public Builder timeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * The facilitator whose discovery catalog {@code x402_discover} reads; without one the tool
+     * answers that it is not configured.
+     */
+    public Builder discovery(DiscoveryClient discovery) {
+      this.discovery = Objects.requireNonNull(discovery, "discovery");
       return this;
     }
 

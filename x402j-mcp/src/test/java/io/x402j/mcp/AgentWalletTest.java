@@ -99,8 +99,9 @@ class AgentWalletTest {
   }
 
   @Test
-  void listsThreeToolsWithInputSchemas() {
-    assertThat(tools).containsOnlyKeys("x402_fetch", "x402_inspect", "x402_balance");
+  void listsFourToolsWithInputSchemas() {
+    assertThat(tools)
+        .containsOnlyKeys("x402_fetch", "x402_inspect", "x402_balance", "x402_discover");
     assertThat(tools.get("x402_fetch").tool().inputSchema())
         .containsEntry("type", "object")
         .containsEntry("required", List.of("url"));

@@ -151,6 +151,30 @@ public final class JsonFields {
   }
 
   /**
+   * A required whole number from 0 to {@code max}, such as a count or an offset; {@code 10.0} is
+   * accepted as 10, as JavaScript peers write it.
+   */
+  public long requireCount(String name, long max) {
+    JsonNode value = get(name);
+    if (value == null) {
+      throw missing(name, "a whole number");
+    }
+    if (!value.isNumber()) {
+      throw wrongType(name, "a whole number", value);
+    }
+    BigDecimal number = value.decimalValue();
+    if (number.signum() < 0
+        || number.stripTrailingZeros().scale() > 0
+        || number.compareTo(BigDecimal.valueOf(max)) > 0) {
+      throw new MalformedMessageException(
+          Kind.INVALID_VALUE,
+          pathOf(name),
+          pathOf(name) + " must be a whole number from 0 to " + max + ", got " + value.asText());
+    }
+    return number.longValueExact();
+  }
+
+  /**
    * The protocol version: a required whole number that must be one of {@code supported}.
    *
    * @param messageType the message name for the error, e.g. "PAYMENT-SIGNATURE"

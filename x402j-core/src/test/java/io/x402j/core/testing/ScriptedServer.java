@@ -43,12 +43,13 @@ public final class ScriptedServer implements AutoCloseable {
     }
   }
 
-  /** A request as received. */
-  public record Received(String method, String path, Map<String, String> headers, String body) {}
+  /** A request as received; {@code query} is the raw query string, or {@code null}. */
+  public record Received(
+      String method, String path, Map<String, String> headers, String body, String query) {}
 
   private final Server server;
   private final Map<String, List<Answer>> script = new ConcurrentHashMap<>();
-  private final Map<String, Function<String, Answer>> responders = new ConcurrentHashMap<>();
+  private final Map<String, Function<Received, Answer>> responders = new ConcurrentHashMap<>();
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final CountDownLatch release = new CountDownLatch(1);
 
@@ -70,12 +71,15 @@ public final class ScriptedServer implements AutoCloseable {
               headers.put(field.getName().toLowerCase(java.util.Locale.ROOT), field.getValue());
             }
             String path = Request.getPathInContext(request);
-            received.add(new Received(request.getMethod(), path, headers, body));
+            Received got =
+                new Received(
+                    request.getMethod(), path, headers, body, request.getHttpURI().getQuery());
+            received.add(got);
             List<Answer> answers = script.get(path);
-            Function<String, Answer> responder = responders.get(path);
+            Function<Received, Answer> responder = responders.get(path);
             Answer answer;
             if (responder != null) {
-              answer = responder.apply(body);
+              answer = responder.apply(got);
             } else if (answers == null || answers.isEmpty()) {
               answer = Answer.json(404, "{\"error\":\"no script for " + path + "\"}");
             } else {
@@ -101,6 +105,11 @@ public final class ScriptedServer implements AutoCloseable {
 
   /** Answers requests to {@code path} with what {@code responder} makes of the request body. */
   public void respond(String path, Function<String, Answer> responder) {
+    responders.put(path, got -> responder.apply(got.body()));
+  }
+
+  /** Answers requests to {@code path} with what {@code responder} makes of the whole request. */
+  public void respondTo(String path, Function<Received, Answer> responder) {
     responders.put(path, responder);
   }
 

@@ -84,6 +84,30 @@ public final class ToolArguments {
     return s;
   }
 
+  /** A whole number from {@code min} to {@code max}, or {@code fallback} when absent. */
+  public int optionalInt(String name, int min, int max, int fallback) {
+    Object value = arguments.get(name);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof Number n)) {
+      throw new BadArgument(name + " must be a whole number, got " + kind(value));
+    }
+    java.math.BigDecimal number;
+    try {
+      number = new java.math.BigDecimal(n.toString());
+    } catch (NumberFormatException e) {
+      throw new BadArgument(name + " must be a whole number, got " + Text.quote(n.toString()));
+    }
+    if (number.stripTrailingZeros().scale() > 0
+        || number.compareTo(java.math.BigDecimal.valueOf(min)) < 0
+        || number.compareTo(java.math.BigDecimal.valueOf(max)) > 0) {
+      throw new BadArgument(
+          name + " must be a whole number from " + min + " to " + max + ", got " + n);
+    }
+    return number.intValueExact();
+  }
+
   /** The method, upper case; {@code POST} with a body and {@code GET} without when absent. */
   public String method(String name, boolean hasBody) {
     String text = optionalString(name);
