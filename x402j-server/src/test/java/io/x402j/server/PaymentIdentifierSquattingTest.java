@@ -20,6 +20,8 @@ import io.x402j.testkit.ScriptedFacilitator;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -42,6 +44,8 @@ class PaymentIdentifierSquattingTest {
 
   ScriptedFacilitator facilitator;
   final AtomicInteger settled = new AtomicInteger();
+  final CountDownLatch verifying = new CountDownLatch(1);
+  volatile CountDownLatch holdVerify = new CountDownLatch(0);
 
   @BeforeEach
   void start() {
@@ -49,6 +53,15 @@ class PaymentIdentifierSquattingTest {
     facilitator.dispatcher(
         request -> {
           if (request.operation() == FacilitatorOperation.VERIFY) {
+            verifying.countDown();
+            try {
+              if (!holdVerify.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never let verification go on");
+              }
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new IllegalStateException(e);
+            }
             Object from =
                 ((Map<?, ?>) request.v2().paymentPayload().payload().get("authorization"))
                     .get("from");
@@ -144,6 +157,42 @@ class PaymentIdentifierSquattingTest {
     sqlite.setUrl("jdbc:sqlite:" + dir.resolve("gate.db"));
     DataSource ds = sqlite;
     squatThenPay(ReplayStore.jdbc(ds));
+  }
+
+  @Test
+  void anUnpaidPaymentSentTwiceInParallelDoesNotKeepTheBuyersIdEither() throws Exception {
+    PaymentGate gate = gate(ReplayStore.inMemory(Clock.systemUTC()));
+    PaymentPayload victim = pay(gate, VICTIM, ID);
+    PaymentPayload garbage = pay(gate, ATTACKER, "pay_attackers_own_id_0000000000");
+    PaymentPayload squat =
+        new PaymentPayload(
+            garbage.resource(),
+            garbage.accepted(),
+            garbage.payload(),
+            victim.extensions(),
+            Map.of());
+    holdVerify = new CountDownLatch(1);
+    // The garbage under the attacker's own id is being verified (slowly) ...
+    var first =
+        gate.check(PaymentIdentifiersTest.get("/weather", PaymentIdentifiersTest.header(garbage)));
+    assertThat(verifying.await(10, TimeUnit.SECONDS)).isTrue();
+    // ... while the same garbage under the buyer's id finds it in use.
+    assertThat(
+            PaymentIdentifiersTest.refused(gate, "/weather", PaymentIdentifiersTest.header(squat))
+                .status())
+        .isEqualTo(409);
+    holdVerify.countDown();
+    GateDecision refused = first.get(10, TimeUnit.SECONDS);
+    assertThat(((GateDecision.Respond) refused).response().status()).isEqualTo(402);
+
+    GateDecision d =
+        gate.check(PaymentIdentifiersTest.get("/weather", PaymentIdentifiersTest.header(victim)))
+            .join();
+    assertThat(d)
+        .as(
+            "the buyer's id must not stay bound to a payment that bought nothing: %s",
+            d instanceof GateDecision.Respond r ? r.response().bodyText() : "admitted")
+        .isInstanceOf(GateDecision.Admit.class);
   }
 
   @Test
