@@ -147,6 +147,19 @@ public interface ReplayStore {
         getClass().getName() + " does not keep payment identifiers");
   }
 
+  /**
+   * Unbinds {@code idKey} if it is still bound to {@code fingerprint} and its payment has not
+   * settled: the payment first presented with the id bought nothing (refused by the facilitator, or
+   * in use or used by another request), so the id does not stay with it. Without this, anyone who
+   * sees a buyer's id could bind it to an unpaid payment and lock the buyer's real one out.
+   *
+   * @throws UnsupportedOperationException when {@link #keepsPaymentIdentifiers} is false
+   */
+  default void releasePaymentIdentifier(String idKey, String fingerprint) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " does not keep payment identifiers");
+  }
+
   /** A store in this process's memory, expiring entries by {@code clock}. */
   static ReplayStore inMemory(Clock clock) {
     return new ReplayGuard(clock);

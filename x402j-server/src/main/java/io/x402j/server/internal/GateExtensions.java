@@ -159,26 +159,64 @@ public final class GateExtensions {
       String key = e.key();
       Object mine = declared == null ? null : declared.get(key);
       Object echoed = payment.extensions() == null ? null : payment.extensions().get(key);
-      try {
-        Optional<ExtensionRefusal> refusal = e.checkEcho(mine, echoed, payment);
-        if (refusal != null && refusal.isPresent()) {
-          return Optional.of(new Refused(key, refusal.get()));
-        }
-      } catch (RuntimeException ex) {
-        LOG.warn("extension {} failed to check a payment's echo", key, ex);
-        return Optional.of(
-            new Refused(key, ExtensionRefusal.invalid("the payment's echo could not be checked")));
+      Optional<Refused> refused = checkOne(e, mine, echoed, payment);
+      if (refused.isPresent()) {
+        return refused;
       }
     }
     return Optional.empty();
   }
 
-  /** {@code check} for a matched payment; only v2 payments carry extensions. */
+  private static Optional<Refused> checkOne(
+      GateExtension e, Object declared, Object echoed, PaymentPayload payment) {
+    String key = e.key();
+    try {
+      Optional<ExtensionRefusal> refusal = e.checkEcho(declared, echoed, payment);
+      if (refusal != null && refusal.isPresent()) {
+        return Optional.of(new Refused(key, refusal.get()));
+      }
+    } catch (RuntimeException ex) {
+      LOG.warn("extension {} failed to check a payment's echo", key, ex);
+      return Optional.of(
+          new Refused(key, ExtensionRefusal.invalid("the payment's echo could not be checked")));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * {@code check} for a matched payment. A protocol v1 payment cannot carry extensions, so it is
+   * checked as a payment without an echo by every extension that declared something for the offer
+   * (seen through a v2 payment with the v1 payload, the matched requirements and no extensions): an
+   * extension that refuses a missing echo refuses a v1 payment too, never letting it skip the
+   * check.
+   */
   public Optional<Refused> check(Map<String, Object> declared, PaymentMatch.Matched match) {
-    if (extensions.isEmpty() || !(match.request() instanceof VerifyRequest v2)) {
+    if (extensions.isEmpty()) {
       return Optional.empty();
     }
-    return check(declared, v2.paymentPayload());
+    if (match.request() instanceof VerifyRequest v2) {
+      return check(declared, v2.paymentPayload());
+    }
+    if (declared == null || declared.isEmpty()) {
+      return Optional.empty();
+    }
+    PaymentPayload v1 =
+        new PaymentPayload(
+            null,
+            match.requirements(),
+            match.payload() == null ? Map.of() : match.payload(),
+            null,
+            Map.of());
+    for (GateExtension e : extensions) {
+      if (declared.get(e.key()) == null) {
+        continue;
+      }
+      Optional<Refused> refused = checkOne(e, declared.get(e.key()), null, v1);
+      if (refused.isPresent()) {
+        return refused;
+      }
+    }
+    return Optional.empty();
   }
 
   /**

@@ -55,8 +55,15 @@ public final class IdempotentPayments {
      *     not declare the extension)
      * @param id its id, or {@code null}
      * @param repeat whether the id was bound to this payment before this request
+     * @param fingerprint what the id is bound to, or {@code null} when there is no id
      */
-    record Proceed(String idKey, PaymentIdentifier id, boolean repeat) implements Check {}
+    record Proceed(String idKey, PaymentIdentifier id, boolean repeat, String fingerprint)
+        implements Check {
+      /** Whether this request bound the id (so it unbinds it when the payment buys nothing). */
+      public boolean bound() {
+        return idKey != null && !repeat;
+      }
+    }
 
     /**
      * Answer with {@code response}; nothing is verified or run.
@@ -72,7 +79,7 @@ public final class IdempotentPayments {
     }
   }
 
-  private static final Check NONE = new Check.Proceed(null, null, false);
+  private static final Check NONE = new Check.Proceed(null, null, false, null);
 
   private final ReplayStore store;
 
@@ -127,12 +134,12 @@ public final class IdempotentPayments {
     }
     PaymentIdentifier id = ((Echo.Identified) echo).id();
     String idKey = PaymentIdentifierExtension.KEY + "|" + id.value();
-    ReplayStore.BoundIdentifier bound =
-        store.bindPaymentIdentifier(idKey, fingerprint(offer, match, identity), expiresAt);
+    String fingerprint = fingerprint(offer, match, identity);
+    ReplayStore.BoundIdentifier bound = store.bindPaymentIdentifier(idKey, fingerprint, expiresAt);
     if (bound.created()) {
-      return new Check.Proceed(idKey, id, false);
+      return new Check.Proceed(idKey, id, false, fingerprint);
     }
-    if (!bound.fingerprint().equals(fingerprint(offer, match, identity))) {
+    if (!bound.fingerprint().equals(fingerprint)) {
       return answer(
           409,
           CONFLICT,
@@ -144,7 +151,7 @@ public final class IdempotentPayments {
     if (bound.receipt() != null) {
       return used(id, bound.receipt());
     }
-    return new Check.Proceed(idKey, id, true);
+    return new Check.Proceed(idKey, id, true, fingerprint);
   }
 
   /** The answer to a repeat of {@code id} while its first request still holds the payment. */
@@ -176,6 +183,22 @@ public final class IdempotentPayments {
             + " already bought its response, which is not sent twice"
             + (receipt != null ? "; its settlement receipt is in PAYMENT-RESPONSE" : ""),
         headers);
+  }
+
+  /**
+   * Unbinds the id {@code id} bound in this request when its payment bought nothing (refused before
+   * or by verification), so an unpaid payment cannot hold on to an id someone else will pay under.
+   * Best effort: a store failure is logged, the payment is refused anyway.
+   */
+  public void unbound(Check.Proceed id) {
+    if (!id.bound()) {
+      return;
+    }
+    try {
+      store.releasePaymentIdentifier(id.idKey(), id.fingerprint());
+    } catch (RuntimeException e) {
+      LOG.error("replay store could not release a payment identifier: {}", e.getMessage());
+    }
   }
 
   /** Keeps the receipt {@code paid}'s response went out with, for repeats of its id. */

@@ -264,6 +264,15 @@ public final class JdbcReplayStore implements ReplayStore {
         hash(idKey));
   }
 
+  @Override
+  public void releasePaymentIdentifier(String idKey, String fingerprint) {
+    run(
+        "release payment identifier",
+        "DELETE FROM " + IDS + " WHERE id_key = ? AND fingerprint = ? AND receipt IS NULL",
+        hash(idKey),
+        fingerprint);
+  }
+
   /**
    * The stored amount, or {@code null}. A value that does not read as an amount (the table edited
    * by hand) is treated as none: the resumed payment is then refused, never settled at a guess.

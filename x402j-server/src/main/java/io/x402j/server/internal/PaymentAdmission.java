@@ -100,7 +100,8 @@ public final class PaymentAdmission {
     Instant expiry =
         PaymentIds.expiry(
             identity, clock.instant().plusSeconds(match.requirements().maxTimeoutSeconds() + 60L));
-    IdempotentPayments.Check.Proceed id = new IdempotentPayments.Check.Proceed(null, null, false);
+    IdempotentPayments.Check.Proceed id =
+        new IdempotentPayments.Check.Proceed(null, null, false, null);
     ReplayStore.Acquisition acquired;
     try {
       if (ids != null) {
@@ -115,6 +116,7 @@ public final class PaymentAdmission {
       }
       acquired = store.acquire(key, expiry);
     } catch (RuntimeException e) {
+      unbound(id);
       // Without the store the gate cannot know the payment is unused: refuse, never risk twice.
       LOG.error("replay store unavailable: {}", e.getMessage());
       listeners.failure(event, "replay_store_unavailable", e);
@@ -124,7 +126,9 @@ public final class PaymentAdmission {
     }
     switch (acquired.state()) {
       case BUSY:
-        // Whichever request of an id took its binding, the one holding the payment runs it.
+        // Whichever request of an id took its binding, the one holding the payment runs it; an id
+        // this request bound does not stay with a payment it did not buy with.
+        unbound(id);
         if (id.id() != null) {
           IdempotentPayments.Check.Answer answer = ids.inProgress(id.id());
           listeners.failure(event, answer.reason(), null);
@@ -136,6 +140,7 @@ public final class PaymentAdmission {
                 render.refusal(
                     offer, version, "this payment is being used by another request", null)));
       case USED:
+        unbound(id);
         if (id.repeat()) {
           // Settled, its receipt not (yet) kept under the id: say so, without a receipt.
           IdempotentPayments.Check.Answer answer = ids.used(id.id(), null);
@@ -149,16 +154,21 @@ public final class PaymentAdmission {
       case RESUMED:
         // Verified before; its settlement was pending. Follow it rather than verify again: the
         // transaction may already have used the authorization.
-        return done(
+        Outcome outcome =
             resumed(
                 new PaidRequest(
                     request, offer, match, key, acquired.settlementId(), true, event, id.idKey()),
-                acquired.settledAmount()));
+                acquired.settledAmount());
+        if (outcome instanceof Outcome.Refused) {
+          unbound(id);
+        }
+        return done(outcome);
       case NEW:
       default:
         return verify(
             new PaidRequest(
-                request, offer, match, key, acquired.settlementId(), false, event, id.idKey()));
+                request, offer, match, key, acquired.settlementId(), false, event, id.idKey()),
+            id);
     }
   }
 
@@ -196,7 +206,14 @@ public final class PaymentAdmission {
   /** The reason listeners are told when a pending upto settlement cannot be resumed. */
   static final String UNRESUMABLE = "pending_settlement_unresumable";
 
-  private CompletableFuture<Outcome> verify(PaidRequest paid) {
+  /** Unbinds an id this request bound, when its payment bought nothing. */
+  private void unbound(IdempotentPayments.Check.Proceed id) {
+    if (ids != null) {
+      ids.unbound(id);
+    }
+  }
+
+  private CompletableFuture<Outcome> verify(PaidRequest paid, IdempotentPayments.Check.Proceed id) {
     listeners.notify(l -> l.beforeVerify(paid.event()));
     return facilitator
         .verify(paid.match().request())
@@ -204,6 +221,7 @@ public final class PaymentAdmission {
             (verdict, error) -> {
               if (error != null) {
                 replay.released(paid);
+                unbound(id);
                 Throwable cause = Futures.unwrap(error);
                 LOG.warn("verification failed: facilitator error: {}", cause.getMessage());
                 listeners.failure(paid.event(), "facilitator_unreachable", cause);
@@ -214,6 +232,7 @@ public final class PaymentAdmission {
               listeners.notify(l -> l.afterVerify(verified.event(), verdict));
               if (!verdict.isValid()) {
                 replay.released(paid);
+                unbound(id);
                 String reason =
                     verdict.invalidReason() == null
                         ? ErrorReason.INVALID_PAYLOAD.wire()

@@ -126,6 +126,13 @@ public final class ReplayGuard implements ReplayStore {
         idKey, (k, old) -> new Bound(old.fingerprint(), receipt, old.expiresAt()));
   }
 
+  @Override
+  public void releasePaymentIdentifier(String idKey, String fingerprint) {
+    identifiers.computeIfPresent(
+        idKey,
+        (k, old) -> old.receipt() == null && old.fingerprint().equals(fingerprint) ? null : old);
+  }
+
   /** How many payments are remembered. */
   public int size() {
     return entries.size();

@@ -163,6 +163,25 @@ abstract class ReplayStoreContract {
   }
 
   @Test
+  void aPaymentIdentifierIsReleasedOnlyByItsUnsettledPayment() throws Exception {
+    ReplayStore store = store(clock);
+    store.bindPaymentIdentifier("id-1", "fp-a", inAMinute);
+    store.releasePaymentIdentifier("id-1", "fp-b");
+    assertThat(store.bindPaymentIdentifier("id-1", "fp-b", inAMinute).created())
+        .as("another payment cannot release it")
+        .isFalse();
+    store.releasePaymentIdentifier("id-1", "fp-a");
+    assertThat(store.bindPaymentIdentifier("id-1", "fp-b", inAMinute))
+        .as("released: the next payment binds it")
+        .isEqualTo(new ReplayStore.BoundIdentifier("fp-b", null, true));
+    store.paymentIdentifierSettled("id-1", "receipt-header");
+    store.releasePaymentIdentifier("id-1", "fp-b");
+    assertThat(store.bindPaymentIdentifier("id-1", "fp-b", inAMinute))
+        .as("a settled id is kept")
+        .isEqualTo(new ReplayStore.BoundIdentifier("fp-b", "receipt-header", false));
+  }
+
+  @Test
   void aPaymentIdentifierIsBoundToTheFirstFingerprintUntilItExpires() throws Exception {
     ReplayStore store = store(clock);
     assertThat(store.keepsPaymentIdentifiers()).isTrue();
