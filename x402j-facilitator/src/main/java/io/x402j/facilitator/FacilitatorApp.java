@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,7 @@ public final class FacilitatorApp implements AutoCloseable {
   private final PrometheusMeterRegistry metrics;
   // Holds the engines' meter suppliers, which Micrometer references only weakly.
   private final MicrometerEngineMeters engineMeters;
+  private final ExecutorService identifierIo;
 
   private FacilitatorApp(
       JdbcSettlementLedger ledger,
@@ -57,8 +59,10 @@ public final class FacilitatorApp implements AutoCloseable {
       FacilitatorServer server,
       ScheduledExecutorService maintenance,
       PrometheusMeterRegistry metrics,
-      MicrometerEngineMeters engineMeters) {
+      MicrometerEngineMeters engineMeters,
+      ExecutorService identifierIo) {
     this.ledger = ledger;
+    this.identifierIo = identifierIo;
     this.engines = engines;
     this.service = service;
     this.server = server;
@@ -179,8 +183,22 @@ public final class FacilitatorApp implements AutoCloseable {
         config.denylist() == null
             ? revertBan
             : DenylistScreen.fromFile(config.denylist(), clock).andThen(revertBan);
+    // Payment identifiers live in the ledger's database, so instances sharing it share them.
+    ExecutorService identifierIo =
+        Executors.newFixedThreadPool(
+            4,
+            r -> {
+              Thread t = new Thread(r, "x402j-facilitator-payment-ids");
+              t.setDaemon(true);
+              return t;
+            });
     FacilitatorService.Builder serviceBuilder =
-        FacilitatorService.builder().networks(networks).screen(screen).meterRegistry(metrics);
+        FacilitatorService.builder()
+            .networks(networks)
+            .screen(screen)
+            .meterRegistry(metrics)
+            .clock(clock)
+            .paymentIdentifiers(ledger.paymentIdentifiers(), identifierIo);
     for (SettlementEngine engine : engines) {
       engine.facilitators().forEach(serviceBuilder::scheme);
     }
@@ -209,6 +227,9 @@ public final class FacilitatorApp implements AutoCloseable {
     long every = config.reconcileInterval().toMillis();
     maintenance.scheduleWithFixedDelay(
         () -> reconcile(engines, ledger, unresolved), every, every, TimeUnit.MILLISECONDS);
+    // Lapsed payment identifiers are already ignored; this only reclaims their rows.
+    maintenance.scheduleWithFixedDelay(
+        () -> purgeIdentifiers(ledger, clock), 10, 60, TimeUnit.MINUTES);
     MicrometerEngineMeters engineMeters = new MicrometerEngineMeters(metrics);
     engines.forEach(engine -> engine.monitor(engineMeters, maintenance));
 
@@ -229,13 +250,21 @@ public final class FacilitatorApp implements AutoCloseable {
       server = serverBuilder.build().start();
     } catch (RuntimeException e) {
       maintenance.shutdownNow();
+      identifierIo.shutdownNow();
       engines.forEach(SettlementEngine::close);
       ledger.close();
       throw e;
     }
     LOG.info("facilitator listening on {} for {}", server.url(), servedNetworks(engines));
     return new FacilitatorApp(
-        ledger, List.copyOf(engines), service, server, maintenance, metrics, engineMeters);
+        ledger,
+        List.copyOf(engines),
+        service,
+        server,
+        maintenance,
+        metrics,
+        engineMeters,
+        identifierIo);
   }
 
   /** The configured networks grouped by family, in order; every family must have a factory. */
@@ -319,6 +348,17 @@ public final class FacilitatorApp implements AutoCloseable {
     }
   }
 
+  private static void purgeIdentifiers(JdbcSettlementLedger ledger, Clock clock) {
+    try {
+      int removed = ledger.paymentIdentifiers().purgeExpired(clock.instant());
+      if (removed > 0) {
+        LOG.debug("removed {} lapsed payment identifiers", removed);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("payment identifier purge failed, retrying later: {}", e.getMessage());
+    }
+  }
+
   /** The base URL of the HTTP API. */
   public String url() {
     return server.url();
@@ -359,6 +399,7 @@ public final class FacilitatorApp implements AutoCloseable {
       server.close();
     } finally {
       maintenance.shutdownNow();
+      identifierIo.shutdownNow();
       engines.forEach(SettlementEngine::close);
       ledger.close();
       LOG.info("facilitator stopped");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.x402j.core.ErrorReason;
 import io.x402j.core.Network;
 import io.x402j.core.facilitator.HttpFacilitatorClient;
 import io.x402j.core.support.Futures;
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The facilitator HTTP API on Jetty's core handler. Not part of the x402j API.
  *
- * <p>Status codes: an x402 answer (valid or not, settled or not) is 200; a malformed body 400
+ * <p>Status codes: an x402 answer (valid or not, settled or not) is 200, except {@code
+ * payment_identifier_conflict}, which is 409 with the answer as its body; a malformed body 400
  * naming the field; a missing or wrong bearer token 401; an unknown path 404; a wrong method 405;
  * an oversized body 413; a rate limit 429 with {@code Retry-After}; an internal error 500 with an
  * opaque id that the log line repeats.
@@ -239,18 +241,35 @@ public final class FacilitatorHandler extends Handler.Abstract {
             null);
       }
     }
-    CompletableFuture<String> answer =
+    CompletableFuture<Answer> answer =
         settle
-            ? setup.service().settle(payment).thenApply(wire::toJson)
-            : setup.service().verify(payment).thenApply(wire::toJson);
+            ? setup
+                .service()
+                .settle(payment)
+                .thenApply(r -> new Answer(status(r.errorReason()), wire.toJson(r)))
+            : setup
+                .service()
+                .verify(payment)
+                .thenApply(r -> new Answer(status(r.invalidReason()), wire.toJson(r)));
     answer.whenComplete(
-        (json, error) -> {
+        (paid, error) -> {
           if (error != null) {
             internalError(response, callback, error);
           } else {
-            send(response, callback, 200, JSON, json);
+            send(response, callback, paid.status(), JSON, paid.json());
           }
         });
+  }
+
+  /** An x402 answer and its HTTP status. */
+  private record Answer(int status, String json) {}
+
+  /**
+   * The HTTP status of an x402 answer: 200, except 409 for a payment identifier used with another
+   * payment (the status the specification gives that case; the body is the usual answer).
+   */
+  private static int status(String reason) {
+    return ErrorReason.PAYMENT_IDENTIFIER_CONFLICT.wire().equals(reason) ? 409 : 200;
   }
 
   /**
