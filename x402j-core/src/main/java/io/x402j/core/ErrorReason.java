@@ -267,8 +267,8 @@ public enum ErrorReason {
   /**
    * x402j (the {@code payment-identifier} extension; the official SDK defines no reason for it):
    * the payment's {@code extensions["payment-identifier"].info.id} was first used by the same payer
-   * with a different payment (another authorization, or other requirements). Nothing was settled for
-   * this request; a new payment needs a new id. x402j's facilitator answers it with HTTP 409.
+   * with a different payment (another authorization, or other requirements). Nothing was settled
+   * for this request; a new payment needs a new id. x402j's facilitator answers it with HTTP 409.
    */
   PAYMENT_IDENTIFIER_CONFLICT(
       "payment_identifier_conflict",

@@ -108,8 +108,7 @@ public interface PaymentIdentifierStore {
               return existing;
             }
             result[0] = new Binding(fingerprint, expiresAt, true);
-            uses.merge(
-                new Use(id.value(), fingerprint), expiresAt, (a, b) -> a.isAfter(b) ? a : b);
+            uses.merge(new Use(id.value(), fingerprint), expiresAt, (a, b) -> a.isAfter(b) ? a : b);
             return result[0];
           });
       return result[0];

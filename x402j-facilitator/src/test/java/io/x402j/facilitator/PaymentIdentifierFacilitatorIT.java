@@ -80,8 +80,7 @@ class PaymentIdentifierFacilitatorIT {
     dir = Files.createTempDirectory("x402j-payid-it");
     app =
         FacilitatorApp.start(
-            FacilitatorClusterIT.config(
-                info, "jdbc:sqlite:" + dir.resolve("ledger.db"), "KEYS_1"),
+            FacilitatorClusterIT.config(info, "jdbc:sqlite:" + dir.resolve("ledger.db"), "KEYS_1"),
             Map.of("KEYS_1", info.requireAccount("gas-1").privateKey()),
             NetworkRegistry.defaults());
   }
