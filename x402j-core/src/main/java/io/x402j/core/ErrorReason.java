@@ -264,6 +264,15 @@ public enum ErrorReason {
    */
   SETTLEMENT_STALLED(
       "settlement_stalled", "another settlement of this payment holds it and has not progressed"),
+  /**
+   * x402j (the {@code payment-identifier} extension; the official SDK defines no reason for it):
+   * the payment's {@code extensions["payment-identifier"].info.id} was first used by the same payer
+   * with a different payment (another authorization, or other requirements). Nothing was settled
+   * for this request; a new payment needs a new id. x402j's facilitator answers it with HTTP 409.
+   */
+  PAYMENT_IDENTIFIER_CONFLICT(
+      "payment_identifier_conflict",
+      "the payment identifier was already used with a different payment"),
 
   // Names of the public specification text that the official SDK spells differently; accepted.
   /** Spec spelling of {@link #EXACT_EVM_SIGNATURE}. */

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +51,7 @@ public final class FacilitatorApp implements AutoCloseable {
   // Holds the engines' meter suppliers, which Micrometer references only weakly.
   private final MicrometerEngineMeters engineMeters;
   private final DiscoveryCatalog catalog;
+  private final ExecutorService identifierIo;
 
   private FacilitatorApp(
       JdbcSettlementLedger ledger,
@@ -59,8 +61,10 @@ public final class FacilitatorApp implements AutoCloseable {
       ScheduledExecutorService maintenance,
       PrometheusMeterRegistry metrics,
       MicrometerEngineMeters engineMeters,
-      DiscoveryCatalog catalog) {
+      DiscoveryCatalog catalog,
+      ExecutorService identifierIo) {
     this.ledger = ledger;
+    this.identifierIo = identifierIo;
     this.engines = engines;
     this.service = service;
     this.server = server;
@@ -190,8 +194,22 @@ public final class FacilitatorApp implements AutoCloseable {
         config.denylist() == null
             ? revertBan
             : DenylistScreen.fromFile(config.denylist(), clock).andThen(revertBan);
+    // Payment identifiers live in the ledger's database, so instances sharing it share them.
+    ExecutorService identifierIo =
+        Executors.newFixedThreadPool(
+            4,
+            r -> {
+              Thread t = new Thread(r, "x402j-facilitator-payment-ids");
+              t.setDaemon(true);
+              return t;
+            });
     FacilitatorService.Builder serviceBuilder =
-        FacilitatorService.builder().networks(networks).screen(screen).meterRegistry(metrics);
+        FacilitatorService.builder()
+            .networks(networks)
+            .screen(screen)
+            .meterRegistry(metrics)
+            .clock(clock)
+            .paymentIdentifiers(ledger.paymentIdentifiers(), identifierIo);
     for (SettlementEngine engine : engines) {
       engine.facilitators().forEach(serviceBuilder::scheme);
     }
@@ -220,6 +238,9 @@ public final class FacilitatorApp implements AutoCloseable {
     long every = config.reconcileInterval().toMillis();
     maintenance.scheduleWithFixedDelay(
         () -> reconcile(engines, ledger, unresolved), every, every, TimeUnit.MILLISECONDS);
+    // Lapsed payment identifiers are already ignored; this only reclaims their rows.
+    maintenance.scheduleWithFixedDelay(
+        () -> purgeIdentifiers(ledger, clock), 10, 60, TimeUnit.MINUTES);
     MicrometerEngineMeters engineMeters = new MicrometerEngineMeters(metrics);
     engines.forEach(engine -> engine.monitor(engineMeters, maintenance));
 
@@ -252,13 +273,22 @@ public final class FacilitatorApp implements AutoCloseable {
       if (catalog != null) {
         catalog.close();
       }
+      identifierIo.shutdownNow();
       engines.forEach(SettlementEngine::close);
       ledger.close();
       throw e;
     }
     LOG.info("facilitator listening on {} for {}", server.url(), servedNetworks(engines));
     return new FacilitatorApp(
-        ledger, List.copyOf(engines), service, server, maintenance, metrics, engineMeters, catalog);
+        ledger,
+        List.copyOf(engines),
+        service,
+        server,
+        maintenance,
+        metrics,
+        engineMeters,
+        catalog,
+        identifierIo);
   }
 
   /** The configured networks grouped by family, in order; every family must have a factory. */
@@ -358,6 +388,17 @@ public final class FacilitatorApp implements AutoCloseable {
     return catalog;
   }
 
+  private static void purgeIdentifiers(JdbcSettlementLedger ledger, Clock clock) {
+    try {
+      int removed = ledger.paymentIdentifiers().purgeExpired(clock.instant());
+      if (removed > 0) {
+        LOG.debug("removed {} lapsed payment identifiers", removed);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("payment identifier purge failed, retrying later: {}", e.getMessage());
+    }
+  }
+
   /** The base URL of the HTTP API. */
   public String url() {
     return server.url();
@@ -401,6 +442,7 @@ public final class FacilitatorApp implements AutoCloseable {
       if (catalog != null) {
         catalog.close();
       }
+      identifierIo.shutdownNow();
       engines.forEach(SettlementEngine::close);
       ledger.close();
       LOG.info("facilitator stopped");

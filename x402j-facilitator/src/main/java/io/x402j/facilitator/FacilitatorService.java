@@ -7,6 +7,7 @@ import io.x402j.core.ErrorReason;
 import io.x402j.core.Network;
 import io.x402j.core.NetworkPattern;
 import io.x402j.core.NetworkRegistry;
+import io.x402j.core.extensions.PaymentIdentifierExtension;
 import io.x402j.core.facilitator.Facilitator;
 import io.x402j.core.scheme.SchemeFacilitator;
 import io.x402j.core.scheme.SchemeRegistry;
@@ -23,7 +24,10 @@ import io.x402j.core.wire.VerifyRequest;
 import io.x402j.core.wire.VerifyRequestV1;
 import io.x402j.core.wire.VerifyResponse;
 import io.x402j.evm.EvmAddress;
+import io.x402j.facilitator.internal.IdentifierBindings;
+import io.x402j.facilitator.internal.IdentifierBindings.Check;
 import io.x402j.facilitator.internal.Payers;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,6 +39,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,8 +53,22 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Unknown schemes are answered with {@code unsupported_scheme}, unserved networks with {@code
  * invalid_network}: answers, not errors.
+ *
+ * <p><b>{@code payment-identifier}</b> (with {@link Builder#paymentIdentifiers}): a v2 payment's
+ * {@code extensions["payment-identifier"].info.id} is bound, once the payment verified (so its
+ * payer signed it), to the payment's fingerprint under that payer: the scheme's canonical payment
+ * identity and the scheme, network, asset, payee and amount it pays for. The same id with the same
+ * payment, however spelt, is the same request: {@code /verify} answers as it would without the id,
+ * and {@code /settle} goes on to the ledger's duplicate rule (the stored answer for the same
+ * settlement attempt, {@code duplicate_settlement} for anyone else), so the id never lets a copy of
+ * a settled payment pass as new. The same payer's id with another payment is {@code
+ * payment_identifier_conflict} (HTTP 409), and nothing is settled. A malformed id is {@code
+ * invalid_payload} naming the field.
  */
 public final class FacilitatorService implements Facilitator {
+  /** How long a payment identifier stays bound at least, by default. */
+  public static final Duration DEFAULT_PAYMENT_IDENTIFIER_RETENTION = Duration.ofHours(24);
+
   private static final Logger LOG = LoggerFactory.getLogger("io.x402j.facilitator.payments");
 
   private final SchemeRegistry<SchemeFacilitator> schemes;
@@ -58,6 +77,7 @@ public final class FacilitatorService implements Facilitator {
   private final NetworkRegistry networks;
   private final PaymentScreen screen;
   private final MeterRegistry meters;
+  private final IdentifierBindings identifiers;
   private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
 
   /** What a latency timer is tagged with: few distinct values, so the map stays small. */
@@ -69,6 +89,11 @@ public final class FacilitatorService implements Facilitator {
     this.v1 = new V1Translation(b.networks);
     this.screen = b.screen;
     this.meters = b.meters;
+    this.identifiers =
+        b.identifierStore == null
+            ? null
+            : new IdentifierBindings(
+                b.identifierStore, b.identifierExecutor, b.clock, b.identifierRetention);
     this.implementations = List.copyOf(b.implementations);
     SchemeRegistry.Builder<SchemeFacilitator> registry = SchemeRegistry.builder();
     for (SchemeFacilitator scheme : implementations) {
@@ -247,9 +272,57 @@ public final class FacilitatorService implements Facilitator {
         route.refusal() != null
             ? CompletableFuture.completedFuture(
                 VerifyResponse.invalid(route.refusal(), route.message(), route.payer()))
-            : route.scheme().verify(route.request());
+            : verifyRouted(route);
     return answer.whenComplete(
         (response, error) -> observe("verify", request, route, start, response, null, error));
+  }
+
+  /**
+   * Verifies a routed payment; one carrying a payment identifier has the id bound to it once it
+   * verified (verification changes nothing, so a repeat is verified again).
+   */
+  private CompletableFuture<VerifyResponse> verifyRouted(Route route) {
+    Check id = identifiers == null ? null : identifiers.check(route.request(), route.scheme());
+    if (id instanceof Check.Malformed malformed) {
+      return CompletableFuture.completedFuture(
+          VerifyResponse.invalid(ErrorReason.INVALID_PAYLOAD, malformed.problem(), route.payer()));
+    }
+    CompletableFuture<VerifyResponse> verified = route.scheme().verify(route.request());
+    if (!(id instanceof Check.Identified identified)) {
+      return verified;
+    }
+    Network network = route.request().requirements().network();
+    return verified.thenCompose(
+        response ->
+            !response.isValid()
+                ? CompletableFuture.completedFuture(response)
+                : identifiers
+                    .bind(identified, network, response.payer())
+                    .handle(
+                        (bound, error) -> {
+                          if (error != null) {
+                            LOG.error(
+                                "checking the payment identifier failed: {}",
+                                Futures.unwrap(error).toString());
+                            return VerifyResponse.invalid(
+                                ErrorReason.UNEXPECTED_VERIFY_ERROR,
+                                "the payment identifier could not be checked; try again",
+                                response.payer());
+                          }
+                          return bound
+                              ? response
+                              : VerifyResponse.invalid(
+                                  ErrorReason.PAYMENT_IDENTIFIER_CONFLICT,
+                                  conflict(identified),
+                                  response.payer());
+                        }));
+  }
+
+  private static String conflict(Check.Identified identified) {
+    return "payment-identifier "
+        + Text.quote(identified.id().value())
+        + " was already used by this payer with a different payment; a new payment needs a new"
+        + " id";
   }
 
   @Override
@@ -261,12 +334,97 @@ public final class FacilitatorService implements Facilitator {
             ? CompletableFuture.completedFuture(
                 SettleResponse.failure(
                     route.refusal(), route.message(), "", route.network(), route.payer()))
-            : route.scheme().settle(route.request());
+            : settleRouted(route);
     if (request instanceof VerifyRequestV1) {
       answer = answer.thenApply(v1::toV1);
     }
     return answer.whenComplete(
         (response, error) -> observe("settle", request, route, start, null, response, error));
+  }
+
+  /**
+   * Settles a routed payment. One carrying a payment identifier first has the id bound to it: a
+   * payment already bound to its id goes straight to the scheme (whose ledger answers a repeat);
+   * otherwise the payment is verified, so that only its signing payer can bind the id, and bound;
+   * the same payer's id bound to another payment is a conflict, and nothing is settled.
+   */
+  private CompletableFuture<SettleResponse> settleRouted(Route route) {
+    SchemeRequest request = route.request();
+    Check id = identifiers == null ? null : identifiers.check(request, route.scheme());
+    String network = request.requirements().network().toString();
+    if (id instanceof Check.Malformed malformed) {
+      return CompletableFuture.completedFuture(
+          SettleResponse.failure(
+              ErrorReason.INVALID_PAYLOAD, malformed.problem(), "", network, route.payer()));
+    }
+    if (!(id instanceof Check.Identified identified)) {
+      return route.scheme().settle(request);
+    }
+    CompletableFuture<SettleResponse> admitted =
+        identifiers
+            .known(identified)
+            .thenCompose(
+                known ->
+                    known
+                        ? CompletableFuture.completedFuture((SettleResponse) null)
+                        : route
+                            .scheme()
+                            .verify(request)
+                            .thenCompose(verified -> admit(identified, request, verified)))
+            .handle(
+                (refusal, error) -> {
+                  if (error == null) {
+                    return refusal;
+                  }
+                  LOG.error(
+                      "checking the payment identifier failed: {}",
+                      Futures.unwrap(error).toString());
+                  return SettleResponse.failure(
+                      ErrorReason.UNEXPECTED_SETTLE_ERROR,
+                      "the payment identifier could not be checked; nothing was settled",
+                      "",
+                      network,
+                      route.payer());
+                });
+    return admitted.thenCompose(
+        refusal ->
+            refusal != null
+                ? CompletableFuture.completedFuture(refusal)
+                : route.scheme().settle(request));
+  }
+
+  /**
+   * Binds the id of a payment that was just verified: {@code null} when it may be settled, else the
+   * answer (the verification's refusal, or the conflict).
+   */
+  private CompletableFuture<SettleResponse> admit(
+      Check.Identified identified, SchemeRequest request, VerifyResponse verified) {
+    String network = request.requirements().network().toString();
+    if (!verified.isValid()) {
+      return CompletableFuture.completedFuture(
+          new SettleResponse(
+              false,
+              verified.invalidReason(),
+              verified.invalidMessage(),
+              "",
+              network,
+              verified.payer(),
+              null,
+              null,
+              Map.of()));
+    }
+    return identifiers
+        .bind(identified, request.requirements().network(), verified.payer())
+        .thenApply(
+            bound ->
+                bound
+                    ? null
+                    : SettleResponse.failure(
+                        ErrorReason.PAYMENT_IDENTIFIER_CONFLICT,
+                        conflict(identified),
+                        "",
+                        network,
+                        verified.payer()));
   }
 
   @Override
@@ -296,6 +454,9 @@ public final class FacilitatorService implements Facilitator {
             .computeIfAbsent(scheme.family().toString(), k -> new LinkedHashSet<>())
             .addAll(scheme.signers(network));
       }
+    }
+    if (identifiers != null) {
+      extensions.add(PaymentIdentifierExtension.KEY);
     }
     Map<String, List<String>> signerLists = new LinkedHashMap<>();
     signers.forEach((family, addresses) -> signerLists.put(family, List.copyOf(addresses)));
@@ -392,8 +553,38 @@ public final class FacilitatorService implements Facilitator {
     private NetworkRegistry networks = NetworkRegistry.defaults();
     private PaymentScreen screen = PaymentScreen.none();
     private MeterRegistry meters = new CompositeMeterRegistry();
+    private PaymentIdentifierStore identifierStore;
+    private Executor identifierExecutor;
+    private Duration identifierRetention = DEFAULT_PAYMENT_IDENTIFIER_RETENTION;
+    private Clock clock = Clock.systemUTC();
 
     private Builder() {}
+
+    /**
+     * Serves the {@code payment-identifier} extension (listed in {@code /supported}), keeping ids
+     * in {@code store}; {@code blocking} runs the store's calls, which may block.
+     */
+    public Builder paymentIdentifiers(PaymentIdentifierStore store, Executor blocking) {
+      this.identifierStore = Objects.requireNonNull(store, "store");
+      this.identifierExecutor = Objects.requireNonNull(blocking, "blocking");
+      return this;
+    }
+
+    /**
+     * How long a payment identifier stays bound at least (default {@link
+     * #DEFAULT_PAYMENT_IDENTIFIER_RETENTION}): it stays bound while its payment is valid, but never
+     * longer than 30 days. Afterwards the payer may use it again.
+     */
+    public Builder paymentIdentifierRetention(Duration retention) {
+      this.identifierRetention = Objects.requireNonNull(retention, "retention");
+      return this;
+    }
+
+    /** The clock for payment identifier bindings (default: the system's). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
 
     /** Serves a scheme on its networks (protocol v2, and v1 where the network has a v1 name). */
     public Builder scheme(SchemeFacilitator scheme) {

@@ -234,6 +234,15 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
     return description;
   }
 
+  /**
+   * The {@code payment-identifier} ids kept in this ledger's database (table {@code
+   * x402j_payment_identifiers}), shared by every facilitator instance using it. Open while the
+   * ledger is.
+   */
+  public PaymentIdentifierStore paymentIdentifiers() {
+    return new JdbcPaymentIdentifierStore(dataSource, this::failure);
+  }
+
   /** Whether the database answers. */
   public boolean ping() {
     try (Connection c = dataSource.getConnection();

@@ -51,6 +51,23 @@ public interface SchemeFacilitator {
     return true;
   }
 
+  /**
+   * The identity of the payment {@code request} carries, from its parsed values, so that every
+   * spelling of one payment (letter case of hex, key order) is one payment. A facilitator binds a
+   * {@code payment-identifier} id to it: the same id with another identity is a conflict. The
+   * default is {@link PaymentIdentity#ofJson}, a digest of the payload's canonical JSON (strings as
+   * sent); a scheme that can parse its payload should override it with the identity its resource
+   * server side ({@link SchemeServer#identify}) gives.
+   *
+   * @throws IllegalArgumentException naming the field, when the payload is malformed for the scheme
+   */
+  default PaymentIdentity identify(SchemeRequest request) {
+    return PaymentIdentity.ofJson(
+        request.requirements().scheme(),
+        request.requirements().network(),
+        request.payload().payload());
+  }
+
   /** The addresses that broadcast settlements on {@code network}. */
   List<String> signers(Network network);
 

@@ -2,7 +2,9 @@ package io.x402j.evm.facilitator;
 
 import io.x402j.core.Network;
 import io.x402j.core.NetworkPattern;
+import io.x402j.core.NetworkRegistry;
 import io.x402j.core.extensions.BuilderCode;
+import io.x402j.core.scheme.PaymentIdentity;
 import io.x402j.core.scheme.SchemeFacilitator;
 import io.x402j.core.scheme.SchemeRequest;
 import io.x402j.core.wire.SettleResponse;
@@ -11,6 +13,7 @@ import io.x402j.evm.Eip2612GasSponsoring;
 import io.x402j.evm.Erc20ApprovalGasSponsoring;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.ExactEvmPayload;
+import io.x402j.evm.ExactEvmServer;
 import io.x402j.evm.Permit2Payload;
 import io.x402j.evm.Signer;
 import io.x402j.evm.facilitator.internal.CalldataAttribution;
@@ -101,6 +104,9 @@ import java.util.function.Consumer;
  * which share one {@link SettlementContext}.
  */
 public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseable {
+  // Derives payment identities only; identify uses no network data.
+  private static final ExactEvmServer IDENTITIES = new ExactEvmServer(NetworkRegistry.defaults());
+
   private final Map<Network, EvmChain> chains;
   private final ExecutorService blocking;
   private final ScheduledExecutorService scheduler;
@@ -200,6 +206,17 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
   @Override
   public List<String> extensions() {
     return List.of(Eip2612GasSponsoring.KEY, Erc20ApprovalGasSponsoring.KEY, BuilderCode.KEY);
+  }
+
+  /**
+   * The payment's identity as {@link ExactEvmServer#identify} derives it: (network, token, payer,
+   * authorization nonce) for EIP-3009, (network, owner, Permit2 nonce) for Permit2, from parsed
+   * values, so a respelled payment (upper-case hex, another key order) is the same payment.
+   */
+  @Override
+  public PaymentIdentity identify(SchemeRequest request) {
+    return IDENTITIES.identify(
+        request.x402Version(), request.requirements(), request.payload().payload());
   }
 
   @Override

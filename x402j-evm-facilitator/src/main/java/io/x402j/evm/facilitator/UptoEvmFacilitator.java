@@ -2,10 +2,13 @@ package io.x402j.evm.facilitator;
 
 import io.x402j.core.Network;
 import io.x402j.core.NetworkPattern;
+import io.x402j.core.NetworkRegistry;
+import io.x402j.core.scheme.PaymentIdentity;
 import io.x402j.core.scheme.SchemeFacilitator;
 import io.x402j.core.scheme.SchemeRequest;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.core.wire.VerifyResponse;
+import io.x402j.evm.UptoEvmServer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +46,9 @@ import java.util.concurrent.CompletableFuture;
  * once seen.
  */
 public final class UptoEvmFacilitator implements SchemeFacilitator {
+  // Derives payment identities only; identify uses no network data.
+  private static final UptoEvmServer IDENTITIES = new UptoEvmServer(NetworkRegistry.defaults());
+
   private final ExactEvmFacilitator exact;
 
   UptoEvmFacilitator(ExactEvmFacilitator exact) {
@@ -70,6 +76,16 @@ public final class UptoEvmFacilitator implements SchemeFacilitator {
   }
 
   /** As the exact facilitator: {@code eip2612GasSponsoring} through the upto proxy. */
+  /**
+   * The payment's identity as {@link UptoEvmServer#identify} derives it: (network, owner, Permit2
+   * nonce), from parsed values.
+   */
+  @Override
+  public PaymentIdentity identify(SchemeRequest request) {
+    return IDENTITIES.identify(
+        request.x402Version(), request.requirements(), request.payload().payload());
+  }
+
   @Override
   public List<String> extensions() {
     return exact.extensions();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.x402j.core.ErrorReason;
 import io.x402j.core.Network;
 import io.x402j.core.facilitator.HttpFacilitatorClient;
 import io.x402j.core.support.Futures;
@@ -45,7 +46,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The facilitator HTTP API on Jetty's core handler. Not part of the x402j API.
  *
- * <p>Status codes: an x402 answer (valid or not, settled or not) is 200; a malformed body 400
+ * <p>Status codes: an x402 answer (valid or not, settled or not) is 200, except {@code
+ * payment_identifier_conflict}, which is 409 with the answer as its body; a malformed body 400
  * naming the field; a missing or wrong bearer token 401; an unknown path 404; a wrong method 405;
  * an oversized body 413; a rate limit 429 with {@code Retry-After}; an internal error 500 with an
  * opaque id that the log line repeats.
@@ -268,11 +270,16 @@ public final class FacilitatorHandler extends Handler.Abstract {
             ? setup
                 .service()
                 .settle(payment)
-                .thenApply(r -> new Answer(wire.toJson(r), r.success(), r.payer()))
+                .thenApply(
+                    r ->
+                        new Answer(status(r.errorReason()), wire.toJson(r), r.success(), r.payer()))
             : setup
                 .service()
                 .verify(payment)
-                .thenApply(r -> new Answer(wire.toJson(r), r.isValid(), r.payer()));
+                .thenApply(
+                    r ->
+                        new Answer(
+                            status(r.invalidReason()), wire.toJson(r), r.isValid(), r.payer()));
     answer.whenComplete(
         (paid, error) -> {
           if (error != null) {
@@ -280,13 +287,15 @@ public final class FacilitatorHandler extends Handler.Abstract {
           } else if (paid.ok() && setup.catalog() != null && DiscoveryCatalog.declares(payment)) {
             catalogued(payment, paid, response, callback);
           } else {
-            send(response, callback, 200, JSON, paid.json());
+            send(response, callback, paid.status(), JSON, paid.json());
           }
         });
   }
 
-  /** A verification or settlement answer: its JSON, whether it succeeded, and the payer. */
-  private record Answer(String json, boolean ok, String payer) {}
+  /**
+   * A verification or settlement answer: its HTTP status, JSON, whether it succeeded, the payer.
+   */
+  private record Answer(int status, String json, boolean ok, String payer) {}
 
   /**
    * Answers once the payment's bazaar declaration is catalogued, or after the catalog's answer wait
@@ -309,7 +318,7 @@ public final class FacilitatorHandler extends Handler.Abstract {
                     .getHeaders()
                     .put(DiscoveryCatalog.EXTENSION_RESPONSES, status.headerValue());
               }
-              send(response, callback, 200, JSON, paid.json());
+              send(response, callback, paid.status(), JSON, paid.json());
             });
   }
 
@@ -382,6 +391,14 @@ public final class FacilitatorHandler extends Handler.Abstract {
       throw new IllegalArgumentException("does not match " + pattern);
     }
     return text;
+  }
+
+  /**
+   * The HTTP status of an x402 answer: 200, except 409 for a payment identifier used with another
+   * payment (the status the specification gives that case; the body is the usual answer).
+   */
+  private static int status(String reason) {
+    return ErrorReason.PAYMENT_IDENTIFIER_CONFLICT.wire().equals(reason) ? 409 : 200;
   }
 
   /**

@@ -2,6 +2,8 @@ package io.x402j.svm.facilitator;
 
 import io.x402j.core.Network;
 import io.x402j.core.NetworkPattern;
+import io.x402j.core.NetworkRegistry;
+import io.x402j.core.scheme.PaymentIdentity;
 import io.x402j.core.scheme.SchemeFacilitator;
 import io.x402j.core.scheme.SchemeRequest;
 import io.x402j.core.wire.SettleResponse;
@@ -9,6 +11,7 @@ import io.x402j.core.wire.VerifyResponse;
 import io.x402j.settlement.InMemorySettlementLedger;
 import io.x402j.settlement.ReconcileReport;
 import io.x402j.settlement.SettlementLedger;
+import io.x402j.svm.ExactSvmServer;
 import io.x402j.svm.SvmSigner;
 import io.x402j.svm.facilitator.internal.SvmDelays;
 import io.x402j.svm.facilitator.internal.SvmSettlement;
@@ -59,6 +62,7 @@ public final class ExactSvmFacilitator implements SchemeFacilitator, AutoCloseab
   private final SvmDelays delays;
   private final SvmVerifier verifier;
   private final SvmSettlement settlement;
+  private final ExactSvmServer identities; // derives payment identities only
 
   private ExactSvmFacilitator(Builder b) {
     if (b.networks.isEmpty()) {
@@ -80,6 +84,7 @@ public final class ExactSvmFacilitator implements SchemeFacilitator, AutoCloseab
             : Executors.newSingleThreadScheduledExecutor(daemon("x402j-svm-confirm"));
     this.delays = new SvmDelays(scheduler);
     this.verifier = new SvmVerifier(chains::get);
+    this.identities = new ExactSvmServer(NetworkRegistry.defaults(), b.clock);
     this.settlement =
         new SvmSettlement(
             chains::get,
@@ -104,6 +109,16 @@ public final class ExactSvmFacilitator implements SchemeFacilitator, AutoCloseab
   /** Starts a facilitator configuration. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * The payment's identity as {@link ExactSvmServer#identify} derives it: the network and the
+   * digest of the transaction's message (signatures left out), decoded strictly.
+   */
+  @Override
+  public PaymentIdentity identify(SchemeRequest request) {
+    return identities.identify(
+        request.x402Version(), request.requirements(), request.payload().payload());
   }
 
   @Override

@@ -1,0 +1,347 @@
+package io.x402j.facilitator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.x402j.core.NetworkRegistry;
+import io.x402j.core.extensions.PaymentIdentifier;
+import io.x402j.core.extensions.PaymentIdentifierExtension;
+import io.x402j.core.wire.FacilitatorRequest;
+import io.x402j.core.wire.PaymentPayload;
+import io.x402j.core.wire.PaymentRequirements;
+import io.x402j.core.wire.WireCodec;
+import io.x402j.devnet.Devnet;
+import io.x402j.devnet.DevnetInfo;
+import io.x402j.devnet.DevnetOptions;
+import io.x402j.evm.EvmAddress;
+import io.x402j.evm.ExactEvmClient;
+import io.x402j.evm.PrivateKeySigner;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The facilitator's side of {@code payment-identifier} over HTTP on a devnet: the same id with the
+ * same payment, however spelt, is one request (and settling it again follows the ledger's duplicate
+ * rule, so the id never turns a copy into a second success); the same payer's id with another
+ * payment is 409 {@code payment_identifier_conflict} and nothing is broadcast; ids are
+ * case-sensitive; another payer's use of an id, or a forged one, does not block the owner; and two
+ * instances sharing PostgreSQL racing one id with two payments settle exactly one.
+ */
+class PaymentIdentifierFacilitatorIT {
+  static final BigInteger ETH = BigInteger.TEN.pow(18);
+  static final BigInteger PRICE = BigInteger.valueOf(10_000);
+  static final WireCodec WIRE = WireCodec.standard();
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  static final String CONFLICT = "payment_identifier_conflict";
+
+  static Devnet devnet;
+  static DevnetInfo info;
+  static PrivateKeySigner buyer;
+  static PrivateKeySigner otherBuyer;
+  static EvmAddress seller;
+  static PaymentRequirements required;
+  static Path dir;
+  static FacilitatorApp app;
+
+  @BeforeAll
+  static void start() throws Exception {
+    devnet =
+        Devnet.start(
+            DevnetOptions.builder()
+                .account("gas-1", ETH, BigInteger.ZERO)
+                .account("gas-a", ETH, BigInteger.ZERO)
+                .account("gas-b", ETH, BigInteger.ZERO)
+                .account("buyer", ETH, PRICE.multiply(BigInteger.valueOf(100)))
+                .account("other-buyer", ETH, PRICE.multiply(BigInteger.valueOf(100)))
+                .account("seller", BigInteger.ZERO, BigInteger.ZERO)
+                .build());
+    info = devnet.info();
+    buyer = info.requireAccount("buyer").signer();
+    otherBuyer = info.requireAccount("other-buyer").signer();
+    seller = info.requireAccount("seller").address();
+    required = FacilitatorClusterIT.requirement(info, seller);
+    dir = Files.createTempDirectory("x402j-payid-it");
+    app =
+        FacilitatorApp.start(
+            FacilitatorClusterIT.config(info, "jdbc:sqlite:" + dir.resolve("ledger.db"), "KEYS_1"),
+            Map.of("KEYS_1", info.requireAccount("gas-1").privateKey()),
+            NetworkRegistry.defaults());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (app != null) {
+      app.close();
+    }
+    devnet.close();
+  }
+
+  /** A signed payment of {@code signer} as a JSON tree, carrying {@code id} when not null. */
+  static ObjectNode payment(PrivateKeySigner signer, String id) {
+    Map<String, Object> signed = ExactEvmClient.of(signer).createPayload(2, required);
+    Map<String, Object> extensions = null;
+    if (id != null) {
+      extensions = new LinkedHashMap<>();
+      extensions.put(
+          PaymentIdentifierExtension.KEY,
+          PaymentIdentifierExtension.echo(
+              PaymentIdentifierExtension.declaration(false), PaymentIdentifier.parse(id)));
+    }
+    PaymentPayload payload = new PaymentPayload(null, required, signed, extensions, Map.of());
+    return tree(WIRE.toJson(FacilitatorRequest.of(payload, required)));
+  }
+
+  static ObjectNode tree(String json) {
+    try {
+      return (ObjectNode) JSON.readTree(json);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** {@code body} naming settlement attempt {@code attempt}. */
+  static ObjectNode attempt(ObjectNode body, String attempt) {
+    ObjectNode copy = body.deepCopy();
+    copy.put(FacilitatorRequest.SETTLEMENT_ID, attempt);
+    return copy;
+  }
+
+  /** {@code body} with the payment's id replaced by {@code id} (any text). */
+  static ObjectNode withId(ObjectNode body, String id) {
+    ObjectNode copy = body.deepCopy();
+    ((ObjectNode)
+            copy.path("paymentPayload").path("extensions").path("payment-identifier").path("info"))
+        .put("id", id);
+    return copy;
+  }
+
+  /**
+   * The same payment spelt otherwise: payer, recipient and nonce in upper-case hex, payTo too, and
+   * every object's keys in reverse order.
+   */
+  static ObjectNode respelled(ObjectNode body) {
+    ObjectNode copy = body.deepCopy();
+    ObjectNode authorization =
+        (ObjectNode) copy.path("paymentPayload").path("payload").path("authorization");
+    for (String field : List.of("from", "to", "nonce")) {
+      authorization.put(field, upperHex(authorization.path(field).asText()));
+    }
+    for (String holder : List.of("paymentRequirements", "paymentPayload")) {
+      ObjectNode requirements =
+          holder.equals("paymentRequirements")
+              ? (ObjectNode) copy.path(holder)
+              : (ObjectNode) copy.path(holder).path("accepted");
+      requirements.put("payTo", upperHex(requirements.path("payTo").asText()));
+    }
+    return (ObjectNode) reversed(copy);
+  }
+
+  static String upperHex(String hex) {
+    return "0x" + hex.substring(2).toUpperCase(java.util.Locale.ROOT);
+  }
+
+  static JsonNode reversed(JsonNode node) {
+    if (!node.isObject()) {
+      return node;
+    }
+    List<Map.Entry<String, JsonNode>> fields = new ArrayList<>(node.properties());
+    ObjectNode out = JSON.createObjectNode();
+    for (int i = fields.size() - 1; i >= 0; i--) {
+      out.set(fields.get(i).getKey(), reversed(fields.get(i).getValue()));
+    }
+    return out;
+  }
+
+  static HttpResponse<String> post(FacilitatorApp to, String path, JsonNode body) {
+    return send(to, path, body).join();
+  }
+
+  static CompletableFuture<HttpResponse<String>> send(
+      FacilitatorApp to, String path, JsonNode body) {
+    return HTTP.sendAsync(
+        HttpRequest.newBuilder(URI.create(to.url() + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  static JsonNode json(HttpResponse<String> response) {
+    return tree(response.body());
+  }
+
+  static String newId() {
+    return PaymentIdentifier.generate().value();
+  }
+
+  @Test
+  void supportedListsTheExtension() throws Exception {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(app.url() + "/supported")).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(WIRE.decodeSupportedResponse(response.body()).extensions())
+        .contains("payment-identifier");
+  }
+
+  @Test
+  void theSameIdAndPaymentIsOneRequestAnotherPaymentUnderItIsAConflict() {
+    String id = newId();
+    ObjectNode first = payment(buyer, id);
+    ObjectNode second = payment(buyer, id);
+    EvmAddress gas = info.requireAccount("gas-1").address();
+    long sent = devnet.transactionCount(gas);
+
+    HttpResponse<String> verified = post(app, "/verify", first);
+    assertThat(verified.statusCode()).as(verified.body()).isEqualTo(200);
+    assertThat(json(verified).path("isValid").asBoolean()).as(verified.body()).isTrue();
+    HttpResponse<String> respelt = post(app, "/verify", respelled(first));
+    assertThat(respelt.statusCode()).as(respelt.body()).isEqualTo(200);
+    assertThat(json(respelt).path("isValid").asBoolean()).as(respelt.body()).isTrue();
+
+    HttpResponse<String> conflict = post(app, "/verify", second);
+    assertThat(conflict.statusCode()).as(conflict.body()).isEqualTo(409);
+    assertThat(json(conflict).path("isValid").asBoolean()).isFalse();
+    assertThat(json(conflict).path("invalidReason").asText()).isEqualTo(CONFLICT);
+    assertThat(json(conflict).path("invalidMessage").asText()).contains(id);
+    assertThat(WIRE.decodeVerifyResponse(conflict.body()).isValid())
+        .as("x402j's client reads the 409 body as an answer")
+        .isFalse();
+
+    // Ids are case-sensitive: the same letters in upper case are another id, free for the payer.
+    String otherCase = "pay_" + id.substring(4).toUpperCase(java.util.Locale.ROOT);
+    assertThat(otherCase).isNotEqualTo(id);
+    HttpResponse<String> cased = post(app, "/verify", withId(second, otherCase));
+    assertThat(cased.statusCode()).as(cased.body()).isEqualTo(200);
+    assertThat(json(cased).path("isValid").asBoolean()).as(cased.body()).isTrue();
+
+    HttpResponse<String> refused = post(app, "/settle", attempt(second, "attempt-second-000001"));
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+    assertThat(json(refused).path("success").asBoolean()).isFalse();
+    assertThat(json(refused).path("errorReason").asText()).isEqualTo(CONFLICT);
+    assertThat(devnet.transactionCount(gas)).as("nothing broadcast").isEqualTo(sent);
+
+    ObjectNode mine = attempt(first, "attempt-first-0000001");
+    HttpResponse<String> settled = post(app, "/settle", mine);
+    assertThat(json(settled).path("success").asBoolean()).as(settled.body()).isTrue();
+    String transaction = json(settled).path("transaction").asText();
+
+    // A retry of the same attempt, respelt, gets the stored answer.
+    HttpResponse<String> retried = post(app, "/settle", respelled(mine));
+    assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+    assertThat(json(retried).path("success").asBoolean()).as(retried.body()).isTrue();
+    assertThat(json(retried).path("transaction").asText()).isEqualTo(transaction);
+
+    // A copy sent by another server (another attempt, or none) carries the same id, and the id
+    // must not make it a success: one payment, one response.
+    for (ObjectNode copy : List.of(attempt(first, "attempt-elsewhere-0001"), first)) {
+      HttpResponse<String> duplicate = post(app, "/settle", copy);
+      assertThat(duplicate.statusCode()).as(duplicate.body()).isEqualTo(200);
+      assertThat(json(duplicate).path("success").asBoolean()).as(duplicate.body()).isFalse();
+      assertThat(json(duplicate).path("errorReason").asText()).isEqualTo("duplicate_settlement");
+    }
+    assertThat(devnet.transactionCount(gas)).as("one transaction").isEqualTo(sent + 1);
+  }
+
+  @Test
+  void anotherPayerUsingAnIdOrForgingItsOwnerDoesNotBlockTheOwner() {
+    // Another payer's valid payment under the buyer's id binds it for that payer only.
+    String id = newId();
+    HttpResponse<String> squatter = post(app, "/verify", payment(otherBuyer, id));
+    assertThat(json(squatter).path("isValid").asBoolean()).as(squatter.body()).isTrue();
+    HttpResponse<String> owner =
+        post(app, "/settle", attempt(payment(buyer, id), "attempt-owner-00000001"));
+    assertThat(owner.statusCode()).as(owner.body()).isEqualTo(200);
+    assertThat(json(owner).path("success").asBoolean()).as(owner.body()).isTrue();
+
+    // A payment naming the buyer as payer without the buyer's signature binds nothing.
+    String forgedId = newId();
+    ObjectNode forged = payment(otherBuyer, forgedId);
+    ((ObjectNode) forged.path("paymentPayload").path("payload").path("authorization"))
+        .put("from", buyer.address().toString());
+    for (String path : List.of("/verify", "/settle")) {
+      HttpResponse<String> refused = post(app, path, forged);
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(200);
+      assertThat(refused.body()).contains("invalid_exact_evm_signature");
+    }
+    HttpResponse<String> real =
+        post(app, "/settle", attempt(payment(buyer, forgedId), "attempt-owner-00000002"));
+    assertThat(real.statusCode()).as(real.body()).isEqualTo(200);
+    assertThat(json(real).path("success").asBoolean()).as(real.body()).isTrue();
+  }
+
+  @Test
+  void aMalformedIdIsAnInvalidPayloadNamingTheField() {
+    ObjectNode body = withId(payment(buyer, newId()), "pay_short");
+    for (String path : List.of("/verify", "/settle")) {
+      HttpResponse<String> response = post(app, path, body);
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      assertThat(response.body())
+          .contains("invalid_payload")
+          .contains("extensions.payment-identifier.info.id");
+    }
+  }
+
+  @Test
+  void twoInstancesSharingPostgresRacingOneIdWithTwoPaymentsSettleOne() {
+    String database = TestPostgres.newDatabase();
+    Map<String, String> env =
+        Map.of(
+            "KEYS_A", info.requireAccount("gas-a").privateKey(),
+            "KEYS_B", info.requireAccount("gas-b").privateKey());
+    EvmAddress gasA = info.requireAccount("gas-a").address();
+    EvmAddress gasB = info.requireAccount("gas-b").address();
+    long sentBefore = devnet.transactionCount(gasA) + devnet.transactionCount(gasB);
+    BigInteger sellerBefore = devnet.tokenBalance(seller);
+    int rounds = 4;
+    try (FacilitatorApp a =
+            FacilitatorApp.start(
+                FacilitatorClusterIT.config(info, database, "KEYS_A"),
+                env,
+                NetworkRegistry.defaults());
+        FacilitatorApp b =
+            FacilitatorApp.start(
+                FacilitatorClusterIT.config(info, database, "KEYS_B"),
+                env,
+                NetworkRegistry.defaults())) {
+      for (int round = 0; round < rounds; round++) {
+        String id = newId();
+        CompletableFuture<HttpResponse<String>> viaA =
+            send(a, "/settle", attempt(payment(buyer, id), "attempt-a-round-" + round + "-x"));
+        CompletableFuture<HttpResponse<String>> viaB =
+            send(b, "/settle", attempt(payment(buyer, id), "attempt-b-round-" + round + "-x"));
+        List<HttpResponse<String>> answers = List.of(viaA.join(), viaB.join());
+        assertThat(answers)
+            .as("round %d: %s", round, answers.stream().map(HttpResponse::body).toList())
+            .filteredOn(r -> r.statusCode() == 200 && json(r).path("success").asBoolean())
+            .hasSize(1);
+        assertThat(answers)
+            .filteredOn(
+                r -> r.statusCode() == 409 && json(r).path("errorReason").asText().equals(CONFLICT))
+            .hasSize(1);
+      }
+    }
+    assertThat(devnet.transactionCount(gasA) + devnet.transactionCount(gasB) - sentBefore)
+        .as("one transaction per round")
+        .isEqualTo(rounds);
+    assertThat(devnet.tokenBalance(seller).subtract(sellerBefore))
+        .isEqualTo(PRICE.multiply(BigInteger.valueOf(rounds)));
+  }
+}

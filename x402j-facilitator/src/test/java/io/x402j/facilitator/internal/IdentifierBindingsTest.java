@@ -1,0 +1,99 @@
+package io.x402j.facilitator.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.x402j.core.Network;
+import io.x402j.core.TokenAmount;
+import io.x402j.core.extensions.PaymentIdentifier;
+import io.x402j.core.scheme.PaymentIdentity;
+import io.x402j.core.wire.PaymentRequirements;
+import io.x402j.facilitator.PaymentIdentifierStore;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class IdentifierBindingsTest {
+  static final Network BASE = Network.evm(8453);
+  static final String PAYER = "0x676619e358e97952DAA2aBc9dB49EFe8D443cb6d";
+  static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
+  static final PaymentIdentity IDENTITY = new PaymentIdentity("exact|eip155:8453|a|b|c", null);
+
+  static PaymentRequirements requirements(String payTo, String asset, long amount) {
+    return PaymentRequirements.builder()
+        .network(BASE)
+        .amount(TokenAmount.of(BigInteger.valueOf(amount)))
+        .asset(asset)
+        .payTo(payTo)
+        .build();
+  }
+
+  static final String TOKEN = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913";
+
+  @Test
+  void theFingerprintIsOfParsedValuesAndCoversWhatIsPaidFor() {
+    String plain = IdentifierBindings.fingerprint(IDENTITY, requirements(PAYER, TOKEN, 10));
+    String upper =
+        IdentifierBindings.fingerprint(
+            IDENTITY,
+            requirements("0x" + PAYER.substring(2).toUpperCase(), TOKEN.toLowerCase(), 10));
+    assertThat(upper).as("addresses respelt").isEqualTo(plain).hasSize(64);
+    assertThat(IdentifierBindings.fingerprint(IDENTITY, requirements(PAYER, TOKEN, 11)))
+        .as("another amount")
+        .isNotEqualTo(plain);
+    assertThat(
+            IdentifierBindings.fingerprint(
+                new PaymentIdentity("exact|eip155:8453|a|b|d", null),
+                requirements(PAYER, TOKEN, 10)))
+        .as("another payment")
+        .isNotEqualTo(plain);
+  }
+
+  @Test
+  void thePayerScopeIsTheNamespaceAndTheCanonicalAddress() {
+    assertThat(IdentifierBindings.scope(BASE, PAYER))
+        .isEqualTo(IdentifierBindings.scope(BASE, PAYER.toLowerCase()))
+        .isEqualTo("eip155:" + PAYER.toLowerCase());
+    assertThat(IdentifierBindings.scope(BASE, "not an address")).isNull();
+    assertThat(IdentifierBindings.scope(BASE, null)).isNull();
+    assertThat(
+            IdentifierBindings.scope(
+                Network.parse("solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1"), "Abc"))
+        .isEqualTo("solana:Abc");
+  }
+
+  @Test
+  void aBindingLastsTheRetentionOrWhileThePaymentIsValidAtMostThirtyDays() {
+    IdentifierBindings bindings =
+        new IdentifierBindings(
+            PaymentIdentifierStore.inMemory(),
+            Runnable::run,
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            Duration.ofHours(1));
+    PaymentIdentifier id = PaymentIdentifier.generate();
+    assertThat(bindings.expiry(new IdentifierBindings.Check.Identified(id, "f", null), NOW))
+        .isEqualTo(NOW.plus(Duration.ofHours(1)));
+    assertThat(
+            bindings.expiry(
+                new IdentifierBindings.Check.Identified(id, "f", NOW.plusSeconds(60)), NOW))
+        .isEqualTo(NOW.plus(Duration.ofHours(1)));
+    assertThat(
+            bindings.expiry(
+                new IdentifierBindings.Check.Identified(id, "f", NOW.plus(Duration.ofDays(2))),
+                NOW))
+        .isEqualTo(NOW.plus(Duration.ofDays(2)));
+    assertThat(bindings.expiry(new IdentifierBindings.Check.Identified(id, "f", Instant.MAX), NOW))
+        .isEqualTo(NOW.plus(IdentifierBindings.MAX_RETENTION));
+    assertThatThrownBy(
+            () ->
+                new IdentifierBindings(
+                    PaymentIdentifierStore.inMemory(),
+                    Runnable::run,
+                    Clock.systemUTC(),
+                    Duration.ofDays(31)))
+        .hasMessageContaining("at most 30 days");
+  }
+}
