@@ -17,10 +17,11 @@ import java.util.function.Function;
 /**
  * Checks the signature of a signed offer or receipt (spec §4.5, §5.5) and says who signed it: for
  * {@code eip712} the recovered address, for {@code jws} the {@code kid} whose key verified it. Keys
- * of {@code did:key} (Ed25519, secp256k1) and {@code did:jwk} ids and header {@code jwk}s are
- * resolved offline; other ids (such as {@code did:web}) through an optional resolver. Whether that
- * signer may speak for the resource (signer authorization, §4.5.1) is the caller's decision — the
- * simplest rule, the {@code payTo} address signing, is {@link Verified#signedBy(String)}.
+ * of {@code did:key} (Ed25519, secp256k1) and {@code did:jwk} ids are resolved offline; other ids
+ * (such as {@code did:web}) through an optional resolver; a header {@code jwk} must be the kid's
+ * key and never replaces it. Whether that signer may speak for the resource (signer authorization,
+ * §4.5.1) is the caller's decision — the simplest rule, the {@code payTo} address signing, is
+ * {@link Verified#signedBy(String)}.
  *
  * <p>Expected failures are values: {@link Outcome#problem()} says what is wrong.
  */
@@ -136,7 +137,10 @@ public final class OfferReceiptVerifier {
           && !fromKid.get().jwk().equals(fromHeader.get().jwk())) {
         return Outcome.refused("the " + what + " JWS header jwk is not the key of its kid");
       }
-      Optional<Jws.Key> key = fromHeader.or(() -> fromKid);
+      // The kid names the signer, so only the kid's own key may verify: a header jwk is at most a
+      // copy of it, never a stand-in for a kid that cannot be resolved (anyone can put a key
+      // there).
+      Optional<Jws.Key> key = fromKid;
       if (key.isEmpty()) {
         return Outcome.refused(
             "the key of the " + what + " JWS (kid " + Text.quote(kid) + ") cannot be resolved");
