@@ -264,11 +264,22 @@ public final class SignInWithXExtension implements GateExtension {
       return deny(invalid.reason(), invalid.message());
     }
     SiwxVerification.Valid valid = (SiwxVerification.Valid) verification;
+    // The signature check may have taken a while (ERC-1271 is an RPC round trip): the challenge
+    // must still be valid now, while the nonce store is sure to remember it. The store keeps it
+    // for a further maximum age, so a check just before the deadline cannot race its forgetting.
+    Instant issuedAt = instant(proof.challenge().issuedAt());
+    Instant now = clock.instant();
+    if (Duration.between(issuedAt, now).compareTo(maxAge) > 0
+        || (proof.challenge().expirationTime() != null
+            && !instant(proof.challenge().expirationTime()).isAfter(now))) {
+      return deny(
+          "invalid_siwx_expired", "the challenge expired while it was checked; sign a new one");
+    }
     // Used once, across instances: the first request that shows the nonce takes it for good.
     String key = "siwx:" + proof.challenge().nonce();
     ReplayStore.Acquisition taken;
     try {
-      taken = nonceStore.acquire(key, instant(proof.challenge().issuedAt()).plus(maxAge));
+      taken = nonceStore.acquire(key, issuedAt.plus(maxAge).plus(maxAge));
     } catch (RuntimeException e) {
       LOG.error("the sign-in nonce store failed; the sign-in is refused", e);
       return deny("invalid_siwx_nonce", "the nonce could not be checked; pay as usual");
