@@ -76,6 +76,8 @@ public final class SignInWithXExtension implements GateExtension {
   private static final DateTimeFormatter ISO_MILLIS =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
+  private static final Duration NONCE_MARGIN = Duration.ofMinutes(1);
+
   private final String origin;
   private final String domain;
   private final List<SiwxVerifier> verifiers;
@@ -265,8 +267,8 @@ public final class SignInWithXExtension implements GateExtension {
     }
     SiwxVerification.Valid valid = (SiwxVerification.Valid) verification;
     // The signature check may have taken a while (ERC-1271 is an RPC round trip): the challenge
-    // must still be valid now, while the nonce store is sure to remember it. The store keeps it
-    // for a further maximum age, so a check just before the deadline cannot race its forgetting.
+    // must still be valid now, while the nonce store is sure to remember it. The store keeps it a
+    // minute longer, so a check just before the deadline cannot race its forgetting.
     Instant issuedAt = instant(proof.challenge().issuedAt());
     Instant now = clock.instant();
     if (Duration.between(issuedAt, now).compareTo(maxAge) > 0
@@ -279,7 +281,7 @@ public final class SignInWithXExtension implements GateExtension {
     String key = "siwx:" + proof.challenge().nonce();
     ReplayStore.Acquisition taken;
     try {
-      taken = nonceStore.acquire(key, issuedAt.plus(maxAge).plus(maxAge));
+      taken = nonceStore.acquire(key, issuedAt.plus(maxAge).plus(NONCE_MARGIN));
     } catch (RuntimeException e) {
       LOG.error("the sign-in nonce store failed; the sign-in is refused", e);
       return deny("invalid_siwx_nonce", "the nonce could not be checked; pay as usual");
