@@ -67,8 +67,11 @@ class OfferReceiptIT {
     try (TestShop shop =
         TestShop.start(
             market,
-            OfferReceiptExtension.of(OfferReceiptEip712.signer(sellerKey)),
-            BuilderCodeExtension.of("bc_shop"))) {
+            url ->
+                new io.x402j.server.GateExtension[] {
+                  OfferReceiptExtension.of(OfferReceiptEip712.signer(sellerKey), url),
+                  BuilderCodeExtension.of("bc_shop")
+                })) {
       PaidResponse<String> response = buy(shop, payer());
 
       assertThat(response.statusCode()).isEqualTo(200);
@@ -101,7 +104,11 @@ class OfferReceiptIT {
     OfferReceiptSigner jws = OfferReceiptSigner.jws(Ed25519Jws.generate());
     try (TestShop shop =
         TestShop.start(
-            market, OfferReceiptExtension.builder(jws).includeTransaction(true).build())) {
+            market,
+            url ->
+                new io.x402j.server.GateExtension[] {
+                  OfferReceiptExtension.builder(jws).origin(url).includeTransaction(true).build()
+                })) {
       PaidResponse<String> response = buy(shop, payer());
 
       OfferReceiptCheck check = response.charged().orElseThrow().offerReceiptCheck().orElseThrow();
@@ -139,7 +146,10 @@ class OfferReceiptIT {
             return receipts.signReceipt(payload);
           }
         };
-    try (TestShop shop = TestShop.start(market, OfferReceiptExtension.of(mixed))) {
+    try (TestShop shop =
+        TestShop.start(
+            market,
+            url -> new io.x402j.server.GateExtension[] {OfferReceiptExtension.of(mixed, url)})) {
       PaidResponse<String> response = buy(shop, payer());
 
       assertThat(response.statusCode()).isEqualTo(200); // paid and delivered all the same

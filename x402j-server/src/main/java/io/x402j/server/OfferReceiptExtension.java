@@ -36,8 +36,10 @@ public final class OfferReceiptExtension implements GateExtension {
   private final Duration validity;
   private final boolean includeTransaction;
   private final Clock clock;
+  private final String origin;
 
   private OfferReceiptExtension(Builder b) {
+    this.origin = b.origin;
     this.signer = b.signer;
     this.validity = b.validity;
     this.includeTransaction = b.includeTransaction;
@@ -49,9 +51,32 @@ public final class OfferReceiptExtension implements GateExtension {
     return new Builder(signer);
   }
 
-  /** Signed offers and privacy-minimal receipts with {@code signer}. */
-  public static OfferReceiptExtension of(OfferReceiptSigner signer) {
-    return builder(signer).build();
+  /**
+   * Signed offers and privacy-minimal receipts with {@code signer}, for resources under {@code
+   * origin} (see {@link Builder#origin}).
+   */
+  public static OfferReceiptExtension of(OfferReceiptSigner signer, String origin) {
+    return builder(signer).origin(origin).build();
+  }
+
+  /**
+   * The resource URL an offer or receipt is signed over: the route's configured resource, else the
+   * configured origin followed by the request's path and query. Never the request's own URL, whose
+   * host a caller chooses (the {@code Host} header): the seller's key would sign for any site.
+   */
+  private String resourceUrl(ResolvedRoute route, GateRequest request) {
+    return route.route().resource().orElseGet(() -> origin + pathAndQuery(request));
+  }
+
+  private static String pathAndQuery(GateRequest request) {
+    java.net.URI uri;
+    try {
+      uri = java.net.URI.create(request.url());
+    } catch (IllegalArgumentException e) {
+      return request.path(); // a URL the adapter could not make strict: its path alone
+    }
+    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+    return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
   }
 
   @Override
@@ -78,7 +103,7 @@ public final class OfferReceiptExtension implements GateExtension {
               signer.signOffer(
                   new OfferPayload(
                       OfferReceipt.VERSION,
-                      resource.url(),
+                      resourceUrl(route, request),
                       r.scheme(),
                       r.network().toString(),
                       r.asset(),
@@ -103,7 +128,7 @@ public final class OfferReceiptExtension implements GateExtension {
         new ReceiptPayload(
             OfferReceipt.VERSION,
             settlement.network(),
-            route.route().resource().orElse(request.url()),
+            resourceUrl(route, request),
             settlement.payer(),
             clock.instant().getEpochSecond(),
             transaction);
@@ -121,6 +146,7 @@ public final class OfferReceiptExtension implements GateExtension {
     private Duration validity;
     private boolean includeTransaction;
     private Clock clock = Clock.systemUTC();
+    private String origin;
 
     private Builder(OfferReceiptSigner signer) {
       this.signer = Objects.requireNonNull(signer, "signer");
@@ -147,8 +173,42 @@ public final class OfferReceiptExtension implements GateExtension {
       return this;
     }
 
-    /** Builds the extension. */
+    /**
+     * The seller's public origin ({@code https://api.example.com}, a port if not the default):
+     * required. Offers and receipts name {@code origin + path} for routes configured without a
+     * resource URL, so what the key signs never comes from the request's {@code Host} header.
+     */
+    public Builder origin(String origin) {
+      java.net.URI uri;
+      try {
+        uri = new java.net.URI(Objects.requireNonNull(origin, "origin"));
+      } catch (java.net.URISyntaxException e) {
+        throw new IllegalArgumentException("origin " + origin + " is not a URL: " + e.getMessage());
+      }
+      boolean web = "https".equals(uri.getScheme()) || "http".equals(uri.getScheme());
+      boolean bare =
+          (uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))
+              && uri.getRawQuery() == null
+              && uri.getRawFragment() == null
+              && uri.getRawUserInfo() == null;
+      if (!web || uri.getHost() == null || !bare) {
+        throw new IllegalArgumentException(
+            "origin must be http(s)://host[:port] with no path, query, fragment or user info, not "
+                + origin);
+      }
+      this.origin =
+          uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+      return this;
+    }
+
+    /** Builds the extension; the origin is required. */
     public OfferReceiptExtension build() {
+      if (origin == null) {
+        throw new IllegalStateException(
+            "offer-receipt needs the seller's public origin (origin(\"https://api.example.com\")):"
+                + " offers and receipts are signed over resource URLs, and a request's Host header"
+                + " is the caller's to choose");
+      }
       return new OfferReceiptExtension(this);
     }
   }

@@ -62,7 +62,8 @@ class OfferReceiptHostHeaderTest {
                 RouteTable.builder()
                     .route("GET /weather", PaidRoute.of("$0.01", NET, SELLER))
                     .build())
-            .extension(OfferReceiptExtension.of(OfferReceiptSigner.jws(key)))
+            .extension(
+                OfferReceiptExtension.of(OfferReceiptSigner.jws(key), "https://shop.example"))
             .build();
 
     // What a servlet container reports for "GET /weather" with "Host: victim.example".
@@ -83,6 +84,23 @@ class OfferReceiptHostHeaderTest {
         new String(Base64.getUrlDecoder().decode(jws.split("\\.")[1]), StandardCharsets.UTF_8);
     assertThat(payload)
         .as("the seller's key signed an offer for a host taken from the request")
-        .doesNotContain("victim.example");
+        .doesNotContain("victim.example")
+        .contains("\"resourceUrl\":\"https://shop.example/weather\"");
+  }
+
+  @Test
+  void anExtensionWithoutAnOriginIsRefusedAtBuild() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                OfferReceiptExtension.builder(OfferReceiptSigner.jws(Ed25519Jws.generate()))
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("origin");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                OfferReceiptExtension.builder(OfferReceiptSigner.jws(Ed25519Jws.generate()))
+                    .origin("https://shop.example/path"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no path");
   }
 }

@@ -33,9 +33,14 @@ public final class TestShop implements AutoCloseable {
   /** Requests received, all paths together. */
   public final AtomicInteger requests = new AtomicInteger();
 
-  private TestShop(TestMarket market, boolean v1Only, io.x402j.server.GateExtension... extensions)
+  private TestShop(
+      TestMarket market,
+      boolean v1Only,
+      java.util.function.Function<String, io.x402j.server.GateExtension[]> extensionsFor)
       throws IOException {
     this.v1Only = v1Only;
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    io.x402j.server.GateExtension[] extensions = extensionsFor.apply(url());
     PaidRoute choice =
         PaidRoute.builder()
             .accept(
@@ -84,7 +89,6 @@ public final class TestShop implements AutoCloseable {
                     .route("GET /pricey", PaidRoute.of("$5", market.network(), market.payTo()))
                     .build())
             .build();
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", this::handle);
     server.start();
   }
@@ -111,18 +115,29 @@ public final class TestShop implements AutoCloseable {
 
   /** A shop speaking both protocol versions. */
   public static TestShop start(TestMarket market) throws IOException {
-    return new TestShop(market, false);
+    return new TestShop(market, false, url -> new io.x402j.server.GateExtension[0]);
   }
 
   /** A shop speaking both protocol versions whose gate runs {@code extensions}. */
   public static TestShop start(TestMarket market, io.x402j.server.GateExtension... extensions)
       throws IOException {
-    return new TestShop(market, false, extensions);
+    return new TestShop(market, false, url -> extensions);
+  }
+
+  /**
+   * A shop whose gate runs the extensions {@code extensionsFor} makes from the shop's base URL
+   * (known once its port is bound, before the gate is built).
+   */
+  public static TestShop start(
+      TestMarket market,
+      java.util.function.Function<String, io.x402j.server.GateExtension[]> extensionsFor)
+      throws IOException {
+    return new TestShop(market, false, extensionsFor);
   }
 
   /** A shop whose 402s are v1 only (no {@code PAYMENT-REQUIRED} header). */
   public static TestShop startV1Only(TestMarket market) throws IOException {
-    return new TestShop(market, true);
+    return new TestShop(market, true, url -> new io.x402j.server.GateExtension[0]);
   }
 
   /** The base URL. */
