@@ -187,6 +187,13 @@ public final class SignInWithXExtension implements GateExtension {
     if (refused.isPresent()) {
       return CompletableFuture.completedFuture(refused);
     }
+    // The policy first, on the address the proof claims: an address it would refuse costs no
+    // signature check, so no node call (ERC-1271) for an address that never paid. What this tells a
+    // caller (whether an address paid here) the chain shows anyway.
+    Optional<PaymentWaiver> unwelcome = policyRefusal(proof, route, request);
+    if (unwelcome.isPresent()) {
+      return CompletableFuture.completedFuture(unwelcome);
+    }
     SiwxVerifier verifier =
         verifiers.stream().filter(v -> v.supports(proof.chainId())).findFirst().orElseThrow();
     return verifier
@@ -260,6 +267,34 @@ public final class SignInWithXExtension implements GateExtension {
     return Optional.empty();
   }
 
+  /**
+   * The policy's refusal of the address {@code proof} claims, as an EOA and as a contract wallet,
+   * before its signature is checked; empty when either could be admitted (the signature then
+   * decides which it is). The address is read in its canonical form; one that is not an address of
+   * the proof's chain is refused here.
+   */
+  private Optional<PaymentWaiver> policyRefusal(
+      SiwxProof proof, ResolvedRoute route, GateRequest request) {
+    String address = canonicalPayer(proof.chainId(), proof.address());
+    if (address == null) {
+      return deny(
+          "invalid_siwx_address",
+          "the address " + Text.quote(proof.address()) + " is not one of " + proof.chainId());
+    }
+    String resource = resourceKey(route, request);
+    try {
+      SignIn asKey = new SignIn(address, proof.chainId(), false, resource);
+      SignIn asContract = new SignIn(address, proof.chainId(), true, resource);
+      if (policy.admits(asKey, route, request) || policy.admits(asContract, route, request)) {
+        return Optional.empty();
+      }
+      return deny("siwx_not_admitted", policy.refusal(asKey));
+    } catch (RuntimeException e) {
+      LOG.error("the sign-in policy failed for {}", address, e);
+      return deny("invalid_siwx_policy", "the sign-in could not be checked; pay as usual");
+    }
+  }
+
   private Optional<PaymentWaiver> decide(
       SiwxProof proof, SiwxVerification verification, ResolvedRoute route, GateRequest request) {
     if (verification instanceof SiwxVerification.Invalid invalid) {
@@ -276,6 +311,19 @@ public final class SignInWithXExtension implements GateExtension {
             && !instant(proof.challenge().expirationTime()).isAfter(now))) {
       return deny(
           "invalid_siwx_expired", "the challenge expired while it was checked; sign a new one");
+    }
+    SignIn signIn =
+        new SignIn(
+            valid.address(), proof.chainId(), valid.contractWallet(), resourceKey(route, request));
+    boolean admitted;
+    try {
+      admitted = policy.admits(signIn, route, request);
+    } catch (RuntimeException e) {
+      LOG.error("the sign-in policy failed for {}", signIn.address(), e);
+      return deny("invalid_siwx_policy", "the sign-in could not be checked; pay as usual");
+    }
+    if (!admitted) {
+      return deny("siwx_not_admitted", policy.refusal(signIn)); // the nonce stays unclaimed
     }
     // Used once, across instances: the first request that shows the nonce takes it for good.
     String key = "siwx:" + proof.challenge().nonce();
@@ -294,19 +342,7 @@ public final class SignInWithXExtension implements GateExtension {
     } catch (RuntimeException e) {
       LOG.warn("the sign-in nonce store failed to mark a nonce used", e);
     }
-    SignIn signIn =
-        new SignIn(
-            valid.address(), proof.chainId(), valid.contractWallet(), resourceKey(route, request));
-    boolean admitted;
-    try {
-      admitted = policy.admits(signIn, route, request);
-    } catch (RuntimeException e) {
-      LOG.error("the sign-in policy failed for {}", signIn.address(), e);
-      return deny("invalid_siwx_policy", "the sign-in could not be checked; pay as usual");
-    }
-    return admitted
-        ? Optional.of(PaymentWaiver.granted(signIn.address()))
-        : deny("siwx_not_admitted", policy.refusal(signIn));
+    return Optional.of(PaymentWaiver.granted(signIn.address()));
   }
 
   @Override
