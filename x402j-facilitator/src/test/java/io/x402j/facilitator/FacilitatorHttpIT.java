@@ -395,9 +395,15 @@ class FacilitatorHttpIT {
                         "facilitatorAddress", info.requireAccount("gas-1").address().toString()));
     assertThat(supported.signers().get("eip155:*"))
         .containsExactly(info.requireAccount("gas-1").address().toString());
-    // Permit2 payments may carry an EIP-2612 permit or a signed approval the facilitator submits.
+    // Permit2 payments may carry an EIP-2612 permit or a signed approval the facilitator submits;
+    // builder codes, payment identifiers and the Bazaar catalog are the facilitator's extensions.
     assertThat(supported.extensions())
-        .containsExactly("eip2612GasSponsoring", "erc20ApprovalGasSponsoring");
+        .containsExactlyInAnyOrder(
+            "eip2612GasSponsoring",
+            "erc20ApprovalGasSponsoring",
+            "builder-code",
+            "payment-identifier",
+            "bazaar");
   }
 
   @Test
