@@ -3,8 +3,6 @@ package io.x402j.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.x402j.config.ConfigException;
-import io.x402j.core.extensions.bazaar.ServiceMetadata;
 import io.x402j.core.support.Text;
 import io.x402j.gateway.Gateway;
 import io.x402j.gateway.GatewayConfig;
@@ -93,13 +91,7 @@ final class GatewayCommand implements Callable<Integer> {
   @Option(names = "--app-name", paramLabel = "NAME", description = "Your name on the paywall.")
   String appName;
 
-  @Option(
-      names = "--discoverable",
-      description =
-          "Declare every route for discovery (Bazaar) in its 402s: method, route template for"
-              + " :param routes, description and media type; a facilitator that catalogues lists"
-              + " it once paid. Input and output schemas: a --config file's routes[i].discovery.")
-  boolean discoverable;
+  @Mixin DiscoveryOptions discovery;
 
   @Option(
       names = "--description",
@@ -113,24 +105,6 @@ final class GatewayCommand implements Callable<Integer> {
       description = "The media type of every route's response, e.g. application/json.")
   String mimeType;
 
-  @Option(
-      names = "--service-name",
-      paramLabel = "NAME",
-      description = "The service's name for discovery (1 to 32 printable ASCII characters).")
-  String serviceName;
-
-  @Option(
-      names = "--tag",
-      paramLabel = "TAG",
-      description = "A topical tag for discovery; repeat for more (at most 5).")
-  List<String> tags;
-
-  @Option(
-      names = "--icon-url",
-      paramLabel = "URL",
-      description = "An icon's URL for discovery (https, a host name: not an IP or localhost).")
-  String iconUrl;
-
   /** The configuration the flags or the file describe. */
   GatewayConfig config(Map<String, String> env) throws IOException {
     if (configFile != null) {
@@ -139,12 +113,9 @@ final class GatewayCommand implements Callable<Integer> {
           || seller.network != null
           || seller.payTo != null
           || alsoAccept != null
-          || discoverable
+          || discovery.given()
           || descriptions != null
-          || mimeType != null
-          || serviceName != null
-          || tags != null
-          || iconUrl != null) {
+          || mimeType != null) {
         throw new ParameterException(
             spec.commandLine(),
             "--config cannot be combined with --upstream, --route, --network, --pay-to,"
@@ -189,25 +160,6 @@ final class GatewayCommand implements Callable<Integer> {
         }
         specs.set(at, specs.get(at).describedAs(described.getValue(), null));
       }
-      List<String> tagList = new ArrayList<>();
-      for (String t : tags == null ? List.<String>of() : tags) {
-        tagList.add(GatewayConfig.TAG.parse("--tag", t));
-      }
-      ServiceMetadata service;
-      try {
-        service =
-            new ServiceMetadata(
-                serviceName == null
-                    ? null
-                    : GatewayConfig.SERVICE_NAME.parse("--service-name", serviceName),
-                tagList,
-                iconUrl == null ? null : GatewayConfig.ICON_URL.parse("--icon-url", iconUrl));
-      } catch (ConfigException e) {
-        throw e;
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "--tag: give at most 5 tags, each once (ignoring case)", e);
-      }
       List<GatewayConfig.OfferSpec> also = SellerOptions.alsoAccept(alsoAccept);
       return new GatewayConfig(
           host,
@@ -225,7 +177,7 @@ final class GatewayCommand implements Callable<Integer> {
           specs,
           also,
           SellerOptions.assetTransferMethod(assetTransferMethod),
-          new GatewayConfig.Discovery(discoverable, service));
+          discovery.discovery());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), asFlags(e.getMessage()));
     }

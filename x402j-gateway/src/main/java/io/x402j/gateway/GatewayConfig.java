@@ -150,6 +150,18 @@ public record GatewayConfig(
     public Discovery {
       service = service == null ? ServiceMetadata.NONE : service;
     }
+
+    /**
+     * The {@code discoverable} and {@code service} ({@code name}, {@code tags}, {@code iconUrl})
+     * keys of {@code root} (which must allow them).
+     *
+     * @throws ConfigException naming the key that breaks the spec's rules
+     */
+    public static Discovery read(ConfigSection root) {
+      return new Discovery(
+          root.get("discoverable", ValueParser.bool(), false),
+          RouteDiscovery.service(root.section("service")));
+    }
   }
 
   /**
@@ -875,9 +887,7 @@ public record GatewayConfig(
         routes,
         also,
         root.get("assetTransferMethod", ASSET_TRANSFER_METHOD, null),
-        new Discovery(
-            root.get("discoverable", ValueParser.bool(), false),
-            RouteDiscovery.service(root.section("service"))));
+        Discovery.read(root));
   }
 
   /** The built-in network registry, extended with the configured network when it needs to be. */
