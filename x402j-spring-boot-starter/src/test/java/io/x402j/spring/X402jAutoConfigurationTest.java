@@ -181,6 +181,28 @@ class X402jAutoConfigurationTest {
     }
   }
 
+  /** A free handler marked discoverable. */
+  @RestController
+  static class FreeButDiscoverable {
+    @GetMapping("/c")
+    @X402Discoverable
+    public String c() {
+      return "c";
+    }
+  }
+
+  @Test
+  void aDiscoverableHandlerWithoutAPriceStopsTheStart() {
+    runner
+        .withUserConfiguration(FreeButDiscoverable.class)
+        .withPropertyValues(COMPLETE)
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .hasStackTraceContaining("(GET /c) needs @X402Price"));
+  }
+
   static final String[] COMPLETE = {
     "x402j.facilitator-url=http://127.0.0.1:4022",
     "x402j.network=eip155:84532",

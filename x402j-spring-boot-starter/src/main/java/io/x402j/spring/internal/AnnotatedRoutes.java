@@ -51,6 +51,14 @@ public final class AnnotatedRoutes implements RouteResolver {
                       AnnotatedElementUtils.findMergedAnnotation(
                           handler.getBeanType(), X402Price.class));
       if (price == null) {
+        if (AnnotatedElementUtils.hasAnnotation(handler.getMethod(), X402Discoverable.class)) {
+          throw new IllegalArgumentException(
+              "@X402Discoverable on "
+                  + handler.getShortLogMessage()
+                  + " ("
+                  + label(e.getKey())
+                  + ") needs @X402Price: only paid handlers are declared for discovery");
+        }
         continue;
       }
       String label = label(e.getKey());
