@@ -3,6 +3,7 @@ package io.x402j.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.x402j.core.support.Text;
 import io.x402j.gateway.Gateway;
 import io.x402j.gateway.GatewayConfig;
 import io.x402j.gateway.GatewayConfig.RouteSpec;
@@ -90,6 +91,20 @@ final class GatewayCommand implements Callable<Integer> {
   @Option(names = "--app-name", paramLabel = "NAME", description = "Your name on the paywall.")
   String appName;
 
+  @Mixin DiscoveryOptions discovery;
+
+  @Option(
+      names = "--description",
+      paramLabel = "\"[METHOD] /path=TEXT\"",
+      description = "What a --route is (its pattern as given there); repeat for more.")
+  List<String> descriptions;
+
+  @Option(
+      names = "--mime-type",
+      paramLabel = "TYPE",
+      description = "The media type of every route's response, e.g. application/json.")
+  String mimeType;
+
   /** The configuration the flags or the file describe. */
   GatewayConfig config(Map<String, String> env) throws IOException {
     if (configFile != null) {
@@ -97,11 +112,16 @@ final class GatewayCommand implements Callable<Integer> {
           || routes != null
           || seller.network != null
           || seller.payTo != null
-          || alsoAccept != null) {
+          || alsoAccept != null
+          || discovery.given()
+          || descriptions != null
+          || mimeType != null) {
         throw new ParameterException(
             spec.commandLine(),
-            "--config cannot be combined with --upstream, --route, --network, --pay-to or"
-                + " --also-accept");
+            "--config cannot be combined with --upstream, --route, --network, --pay-to,"
+                + " --also-accept or the discovery flags (--discoverable, --description,"
+                + " --mime-type, --service-name, --tag, --icon-url: give discoverable, the routes'"
+                + " description and mimeType and service in the file)");
       }
       return GatewayConfig.load(configFile, env);
     }
@@ -121,7 +141,24 @@ final class GatewayCommand implements Callable<Integer> {
       Integer decimals = seller.decimals();
       List<RouteSpec> specs = new ArrayList<>();
       for (String r : routes) {
-        specs.add(GatewayConfig.ROUTE.parse("--route", r));
+        specs.add(GatewayConfig.ROUTE.parse("--route", r).describedAs(null, mimeType));
+      }
+      for (String d : descriptions == null ? List.<String>of() : descriptions) {
+        Map.Entry<String, String> described =
+            GatewayConfig.ROUTE_DESCRIPTION.parse("--description", d);
+        int at = -1;
+        for (int i = 0; i < specs.size(); i++) {
+          if (specs.get(i).pattern().equals(described.getKey())) {
+            at = i;
+          }
+        }
+        if (at < 0) {
+          throw new IllegalArgumentException(
+              "--description "
+                  + Text.quote(d)
+                  + " names no --route; give the pattern as in --route, e.g. \"GET /weather=…\"");
+        }
+        specs.set(at, specs.get(at).describedAs(described.getValue(), null));
       }
       List<GatewayConfig.OfferSpec> also = SellerOptions.alsoAccept(alsoAccept);
       return new GatewayConfig(
@@ -139,7 +176,8 @@ final class GatewayCommand implements Callable<Integer> {
           appName == null ? "" : appName,
           specs,
           also,
-          SellerOptions.assetTransferMethod(assetTransferMethod));
+          SellerOptions.assetTransferMethod(assetTransferMethod),
+          discovery.discovery());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), asFlags(e.getMessage()));
     }

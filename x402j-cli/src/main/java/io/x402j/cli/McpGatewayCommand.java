@@ -77,6 +77,8 @@ final class McpGatewayCommand implements Callable<Integer> {
 
   @Mixin SellerOptions seller;
 
+  @Mixin DiscoveryOptions discovery;
+
   @Option(
       names = "--asset-transfer-method",
       paramLabel = "eip3009|permit2",
@@ -105,11 +107,13 @@ final class McpGatewayCommand implements Callable<Integer> {
           || tools != null
           || seller.network != null
           || seller.payTo != null
-          || alsoAccept != null) {
+          || alsoAccept != null
+          || discovery.given()) {
         throw new ParameterException(
             spec.commandLine(),
             "--config cannot be combined with --upstream-command, --upstream-url, --tool,"
-                + " --network, --pay-to or --also-accept");
+                + " --network, --pay-to, --also-accept or the discovery flags (give discoverable"
+                + " and service in the file)");
       }
       return McpGatewayConfig.load(configFile, env);
     }
@@ -158,7 +162,8 @@ final class McpGatewayCommand implements Callable<Integer> {
           seller.assetSpec(decimals),
           seller.maxTimeout(),
           also,
-          SellerOptions.assetTransferMethod(assetTransferMethod));
+          SellerOptions.assetTransferMethod(assetTransferMethod),
+          discovery.discovery());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

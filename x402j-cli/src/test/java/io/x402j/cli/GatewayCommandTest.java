@@ -67,6 +67,69 @@ class GatewayCommandTest {
     assertThat(s.gate(Map.of())).isNotNull();
   }
 
+  static final String[] DEVNET = {
+    "gateway",
+    "--upstream",
+    "http://127.0.0.1:9000",
+    "--facilitator",
+    "http://127.0.0.1:4022",
+    "--network",
+    "eip155:84532",
+    "--pay-to",
+    SELLER,
+    "--route",
+    "GET /weather/:city=$0.001",
+    "--route",
+    "POST /orders=$0.01"
+  };
+
+  static String[] with(String... more) {
+    String[] all = java.util.Arrays.copyOf(DEVNET, DEVNET.length + more.length);
+    System.arraycopy(more, 0, all, DEVNET.length, more.length);
+    return all;
+  }
+
+  @Test
+  void discoveryFlags() throws Exception {
+    GatewayConfig s =
+        config(
+            with(
+                "--discoverable",
+                "--description",
+                "GET /weather/:city=Weather by city",
+                "--mime-type",
+                "application/json",
+                "--service-name",
+                "Weather Inc",
+                "--tag",
+                "weather",
+                "--tag",
+                "forecast",
+                "--icon-url",
+                "https://example.com/i.png"));
+    assertThat(s.discovery().allRoutes()).isTrue();
+    assertThat(s.discovery().service().serviceName()).isEqualTo("Weather Inc");
+    assertThat(s.discovery().service().tags()).containsExactly("weather", "forecast");
+    assertThat(s.discovery().service().iconUrl()).isEqualTo("https://example.com/i.png");
+    assertThat(s.routes().get(0).description()).isEqualTo("Weather by city");
+    assertThat(s.routes().get(0).mimeType()).isEqualTo("application/json");
+    assertThat(s.routes().get(1).description()).isEmpty();
+    assertThat(s.gate(Map.of())).isNotNull();
+    assertThat(config(DEVNET).discovery()).isEqualTo(GatewayConfig.Discovery.NONE);
+  }
+
+  @Test
+  void badDiscoveryFlagsAreNamed() {
+    assertThatThrownBy(() -> config(with("--description", "GET /nowhere=x")))
+        .hasMessageContaining("--description 'GET /nowhere=x' names no --route");
+    assertThatThrownBy(() -> config(with("--icon-url", "https://10.0.0.1/i.png")))
+        .hasMessageContaining("--icon-url must be an http(s) URL");
+    assertThatThrownBy(() -> config(with("--service-name", "x".repeat(33))))
+        .hasMessageContaining("--service-name must be 1 to 32 printable ASCII characters");
+    assertThatThrownBy(() -> config(with("--tag", "a", "--tag", "A")))
+        .hasMessageContaining("--tag: give at most 5 tags, each once");
+  }
+
   @Test
   void dollarPricesNeedAKnownStablecoinOrDecimals() throws Exception {
     String[] base = {

@@ -46,6 +46,20 @@ class McpGatewayCommandTest {
     return ((McpGatewayCommand) result.subcommand().commandSpec().userObject()).config(Map.of());
   }
 
+  @Test
+  void discoveryFlagsDeclarePricedToolsWithTheServiceMetadata() throws Exception {
+    McpGatewayConfig c =
+        config(
+            "--tool", "weather=1000", "--discoverable", "--service-name", "Weather", "--tag", "w");
+    assertThat(c.discovery().allRoutes()).isTrue();
+    assertThat(c.discovery().service().serviceName()).isEqualTo("Weather");
+    assertThat(c.prices(c.gate(Map.of())).get("weather").service().tags()).containsExactly("w");
+    assertThat(config("--tool", "weather=$0.01").discovery().allRoutes()).isFalse();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> config("--tool", "weather=$0.01", "--icon-url", "http://localhost/i.png"))
+        .hasMessageContaining("--icon-url must be an http(s) URL");
+  }
+
   /** Runs the command as main would; returns the exit status and what went to stderr. */
   static Object[] run(String... args) {
     StringWriter err = new StringWriter();

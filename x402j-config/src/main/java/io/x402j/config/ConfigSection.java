@@ -224,6 +224,50 @@ public final class ConfigSection {
     return sections;
   }
 
+  /**
+   * The value of {@code key} as a free-form JSON value, for examples and JSON Schemas: mappings,
+   * lists, text, booleans, and numbers where the file writes a number in JSON's grammar (quote a
+   * number to keep it text; {@code 0x1F} stays text). {@code ${NAME}} in text is replaced from the
+   * environment. Empty when not given.
+   *
+   * @throws ConfigException naming the key (or the item inside it) that has no value
+   */
+  public Optional<Object> json(String key) {
+    JsonNode value = given(key);
+    return value == null ? Optional.empty() : Optional.of(jsonValue(value, path(key)));
+  }
+
+  private static final java.util.regex.Pattern JSON_NUMBER =
+      java.util.regex.Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+
+  private Object jsonValue(JsonNode value, String where) {
+    if (value.isNull()) {
+      throw empty(where);
+    }
+    if (value.isObject()) {
+      Map<String, Object> out = new java.util.LinkedHashMap<>();
+      for (Map.Entry<String, JsonNode> e : value.properties()) {
+        out.put(e.getKey(), jsonValue(e.getValue(), where + "." + e.getKey()));
+      }
+      return out;
+    }
+    if (value.isArray()) {
+      List<Object> out = new ArrayList<>();
+      for (int i = 0; i < value.size(); i++) {
+        out.add(jsonValue(value.get(i), where + "[" + i + "]"));
+      }
+      return out;
+    }
+    if (value.isBoolean()) {
+      return value.booleanValue();
+    }
+    String text = value.asText();
+    if (value instanceof ConfigYaml.NumberText && JSON_NUMBER.matcher(text).matches()) {
+      return new java.math.BigDecimal(text);
+    }
+    return EnvPlaceholders.resolve(text, env, where);
+  }
+
   private <T> T scalar(JsonNode value, String where, ValueParser<T> parser) {
     if (value.isNull()) {
       throw empty(where);

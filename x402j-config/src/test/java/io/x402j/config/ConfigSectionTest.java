@@ -35,6 +35,41 @@ class ConfigSectionTest {
   }
 
   @Test
+  void aJsonValueKeepsNumbersAndBooleansButNotHexOrQuotedNumbers() {
+    ConfigSection root =
+        yaml(
+            "example: {temperature: 21, ratio: 0.5, ok: true, id: '7', addr: 0x1F, who: '${PORT}'}\n"
+                + "schema: {properties: {days: {type: integer, minimum: 1}}, required: [days]}\n"
+                + "hole: {a: [1, ~]}\n");
+    assertThat(root.json("example"))
+        .contains(
+            Map.of(
+                "temperature",
+                new java.math.BigDecimal("21"),
+                "ratio",
+                new java.math.BigDecimal("0.5"),
+                "ok",
+                true,
+                "id",
+                "7",
+                "addr",
+                "0x1F",
+                "who",
+                "8080"));
+    assertThat(root.json("schema"))
+        .contains(
+            Map.of(
+                "properties",
+                Map.of("days", Map.of("type", "integer", "minimum", new java.math.BigDecimal("1"))),
+                "required",
+                java.util.List.of("days")));
+    assertThat(root.json("absent")).isEmpty();
+    assertThatThrownBy(() -> root.json("hole")).hasMessageStartingWith("hole.a[1] has no value");
+    assertThat(ConfigSection.parse("{\"n\": 3}", "t.json", ENV).json("n"))
+        .contains(new java.math.BigDecimal("3"));
+  }
+
+  @Test
   void absentKeysTakeTheFallbackAndRequiredOnesAreNamed() {
     ConfigSection root = yaml("a: 1\nb: ~\n");
     // An explicit null ("b: ~") is not "not given": issue 14 refuses it naming the key.

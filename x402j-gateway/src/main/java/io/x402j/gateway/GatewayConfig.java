@@ -8,6 +8,8 @@ import io.x402j.core.Network;
 import io.x402j.core.NetworkInfo;
 import io.x402j.core.NetworkRegistry;
 import io.x402j.core.Price;
+import io.x402j.core.extensions.bazaar.BazaarDeclaration;
+import io.x402j.core.extensions.bazaar.ServiceMetadata;
 import io.x402j.core.facilitator.FacilitatorAuth;
 import io.x402j.core.facilitator.HttpFacilitatorClient;
 import io.x402j.core.support.Text;
@@ -67,6 +69,16 @@ import java.util.TreeSet;
  *     mimeType: application/json
  *     payTo: "0x…"                 # this route's recipient
  *     settleBeforeHandler: false
+ *     discovery:                   # declares the route for discovery (Bazaar); {} for defaults
+ *       routeTemplate: /weather/:city   # default: derived from the pattern's :params
+ *       input:
+ *         queryParams: {example: {units: metric}, schema: {properties: {units: {type: string}}}}
+ *         body: {type: json, example: {city: Paris}, schema: {properties: {…}}}  # POST/PUT/PATCH
+ *         headers: {X-Api-Version: "2"}
+ *         pathParams: {schema: {properties: {city: {type: string}}}}
+ *       output: {example: {temperature: 21}, schema: {properties: {…}}}
+ * discoverable: true               # declare every route (those without discovery: defaults)
+ * service: {name: Weather Inc, tags: [weather], iconUrl: https://example.com/icon.png}
  * alsoAccept:                      # further offers every route is also sold in, one 402
  *   - network: solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1
  *     asset: {address: MINT, decimals: 6}   # optional where the network has a default token
@@ -99,6 +111,8 @@ import java.util.TreeSet;
  * @param assetTransferMethod how exact EVM routes are paid: {@code eip3009} ({@code null}, the
  *     default) or {@code permit2} ({@code extra.assetTransferMethod}, any ERC-20); upto routes
  *     always use Permit2
+ * @param discovery whether every route is declared for discovery, and the service metadata ({@code
+ *     null} is {@link Discovery#NONE})
  */
 public record GatewayConfig(
     String host,
@@ -115,7 +129,81 @@ public record GatewayConfig(
     String appName,
     List<RouteSpec> routes,
     List<OfferSpec> alsoAccept,
-    String assetTransferMethod) {
+    String assetTransferMethod,
+    Discovery discovery) {
+
+  /**
+   * Discovery (Bazaar) for the whole gateway: {@code discoverable: true} / {@code --discoverable}
+   * declares every route (a route's own {@code discovery} section wins), and {@code service} /
+   * {@code --service-name}, {@code --tag}, {@code --icon-url} is the service metadata every route's
+   * 402 carries on its {@code resource}.
+   *
+   * @param allRoutes whether every route is declared, with what its pattern tells (method, route
+   *     template) where it has no {@code discovery} section
+   * @param service the service metadata (valid: checked when read)
+   */
+  public record Discovery(boolean allRoutes, ServiceMetadata service) {
+    /** Nothing declared unless a route says so, no metadata. */
+    public static final Discovery NONE = new Discovery(false, ServiceMetadata.NONE);
+
+    /** No metadata is {@link ServiceMetadata#NONE}. */
+    public Discovery {
+      service = service == null ? ServiceMetadata.NONE : service;
+    }
+
+    /**
+     * The {@code discoverable} and {@code service} ({@code name}, {@code tags}, {@code iconUrl})
+     * keys of {@code root} (which must allow them).
+     *
+     * @throws ConfigException naming the key that breaks the spec's rules
+     */
+    public static Discovery read(ConfigSection root) {
+      return new Discovery(
+          root.get("discoverable", ValueParser.bool(), false),
+          RouteDiscovery.service(root.section("service")));
+    }
+  }
+
+  /**
+   * A configuration without discovery settings (routes may still declare their own).
+   *
+   * @see #GatewayConfig(String, int, URI, URI, String, String, String, String, AssetSpec, int,
+   *     boolean, String, List, List, String, Discovery)
+   */
+  public GatewayConfig(
+      String host,
+      int port,
+      URI upstream,
+      URI facilitatorUrl,
+      String facilitatorTokenEnv,
+      String network,
+      String v1Name,
+      String payTo,
+      AssetSpec asset,
+      int maxTimeoutSeconds,
+      boolean paywall,
+      String appName,
+      List<RouteSpec> routes,
+      List<OfferSpec> alsoAccept,
+      String assetTransferMethod) {
+    this(
+        host,
+        port,
+        upstream,
+        facilitatorUrl,
+        facilitatorTokenEnv,
+        network,
+        v1Name,
+        payTo,
+        asset,
+        maxTimeoutSeconds,
+        paywall,
+        appName,
+        routes,
+        alsoAccept,
+        assetTransferMethod,
+        Discovery.NONE);
+  }
 
   /** EIP-3009 {@code transferWithAuthorization}: the default way exact EVM routes are paid. */
   public static final String EIP3009 = "eip3009";
@@ -293,6 +381,8 @@ public record GatewayConfig(
    * @param settleBeforeHandler settle before forwarding
    * @param scheme {@code exact} (the default, {@code null}) or {@code upto}: the price is then the
    *     ceiling and the upstream states what it used in its {@code Settlement-Overrides} header
+   * @param discovery what the route declares for discovery (its {@code discovery} section), or
+   *     {@code null}: then it declares only when the gateway's {@link Discovery#allRoutes} is on
    */
   public record RouteSpec(
       String pattern,
@@ -301,7 +391,8 @@ public record GatewayConfig(
       String mimeType,
       String payTo,
       boolean settleBeforeHandler,
-      String scheme) {
+      String scheme,
+      BazaarDeclaration discovery) {
     /** Checks the pattern and price are given; no description or media type is empty. */
     public RouteSpec {
       Objects.requireNonNull(pattern, "pattern");
@@ -315,6 +406,31 @@ public record GatewayConfig(
       }
     }
 
+    /** A route without a discovery section of its own. */
+    public RouteSpec(
+        String pattern,
+        String price,
+        String description,
+        String mimeType,
+        String payTo,
+        boolean settleBeforeHandler,
+        String scheme) {
+      this(pattern, price, description, mimeType, payTo, settleBeforeHandler, scheme, null);
+    }
+
+    /** This route described as {@code description} (empty stays as it is). */
+    public RouteSpec describedAs(String description, String mimeType) {
+      return new RouteSpec(
+          pattern,
+          price,
+          description == null ? this.description : description,
+          mimeType == null ? this.mimeType : mimeType,
+          payTo,
+          settleBeforeHandler,
+          scheme,
+          discovery);
+    }
+
     /** An exact route. */
     public RouteSpec(
         String pattern,
@@ -323,7 +439,7 @@ public record GatewayConfig(
         String mimeType,
         String payTo,
         boolean settleBeforeHandler) {
-      this(pattern, price, description, mimeType, payTo, settleBeforeHandler, null);
+      this(pattern, price, description, mimeType, payTo, settleBeforeHandler, null, null);
     }
 
     /** Whether the route is usage-based ({@code upto}). */
@@ -428,6 +544,50 @@ public record GatewayConfig(
 
   private static final ValueParser<String> TEXT = ValueParser.text();
 
+  /** A service's name for discovery, 1 to 32 printable ASCII characters: {@code service.name}. */
+  public static final ValueParser<String> SERVICE_NAME =
+      (setting, text) -> {
+        if (!ServiceMetadata.isValidServiceName(text)) {
+          throw new ConfigException(setting, text, "1 to 32 printable ASCII characters");
+        }
+        return text;
+      };
+
+  /**
+   * A discovery tag, 1 to 32 printable ASCII characters: {@code service.tags[i]}, {@code --tag}.
+   */
+  public static final ValueParser<String> TAG = SERVICE_NAME;
+
+  /**
+   * An icon's URL for discovery: {@code service.iconUrl}, {@code --icon-url}; http(s), naming a
+   * host that is neither an IP address nor localhost, without user info.
+   */
+  public static final ValueParser<String> ICON_URL =
+      (setting, text) -> {
+        if (!ServiceMetadata.isValidIconUrl(text)) {
+          throw new ConfigException(
+              setting,
+              text,
+              "an http(s) URL naming a host that is neither an IP address nor localhost, without"
+                  + " user info, e.g. https://example.com/icon.png");
+        }
+        return text;
+      };
+
+  /**
+   * What a route is, in one piece ({@code --description}): {@code [METHOD] /path=TEXT}, the pattern
+   * as given to {@code --route}.
+   */
+  public static final ValueParser<Map.Entry<String, String>> ROUTE_DESCRIPTION =
+      (setting, text) -> {
+        int eq = text.indexOf('=');
+        if (eq <= 0 || eq == text.length() - 1) {
+          throw new ConfigException(
+              setting, text, "\"[METHOD] /path=TEXT\", e.g. \"GET /weather=Today's weather\"");
+        }
+        return Map.entry(text.substring(0, eq).strip(), text.substring(eq + 1).strip());
+      };
+
   /** A route's scheme: {@code routes[i].scheme}, {@code exact} or {@code upto}. */
   public static final ValueParser<String> SCHEME =
       (setting, text) -> {
@@ -529,6 +689,7 @@ public record GatewayConfig(
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(upstream, "upstream");
     appName = appName == null ? "" : appName;
+    discovery = discovery == null ? Discovery.NONE : discovery;
     routes = List.copyOf(routes);
     alsoAccept = alsoAccept == null ? List.of() : List.copyOf(alsoAccept);
     if (port < 0 || port > 65535) {
@@ -665,7 +826,9 @@ public record GatewayConfig(
         "paywall",
         "routes",
         "alsoAccept",
-        "assetTransferMethod");
+        "assetTransferMethod",
+        "discoverable",
+        "service");
     ConfigSection facilitator = root.section("facilitator").allowOnly("url", "tokenEnv");
     ConfigSection asset =
         root.section("asset").allowOnly("address", "name", "version", "decimals", "symbol");
@@ -673,7 +836,14 @@ public record GatewayConfig(
     List<RouteSpec> routes = new ArrayList<>();
     for (ConfigSection r : root.sections("routes")) {
       r.allowOnly(
-          "route", "price", "scheme", "description", "mimeType", "payTo", "settleBeforeHandler");
+          "route",
+          "price",
+          "scheme",
+          "description",
+          "mimeType",
+          "payTo",
+          "settleBeforeHandler",
+          "discovery");
       String scheme = r.get("scheme", SCHEME, "exact");
       String price = r.require("price", ROUTE_PRICE, "e.g. $0.001, or atomic units");
       if (price.startsWith(UPTO_PREFIX)) {
@@ -684,15 +854,17 @@ public record GatewayConfig(
         scheme = PaymentOption.UPTO;
         price = price.substring(UPTO_PREFIX.length());
       }
+      String pattern = r.require("route", TEXT, "e.g. GET /weather");
       routes.add(
           new RouteSpec(
-              r.require("route", TEXT, "e.g. GET /weather"),
+              pattern,
               price,
               r.get("description", TEXT, ""),
               r.get("mimeType", TEXT, ""),
               r.get("payTo", PAY_TO, null),
               r.get("settleBeforeHandler", ValueParser.bool(), false),
-              scheme));
+              scheme,
+              r.has("discovery") ? RouteDiscovery.read(r.section("discovery"), pattern) : null));
     }
     List<OfferSpec> also = new ArrayList<>();
     for (ConfigSection o : root.sections("alsoAccept")) {
@@ -714,7 +886,8 @@ public record GatewayConfig(
         paywall.get("appName", TEXT, ""),
         routes,
         also,
-        root.get("assetTransferMethod", ASSET_TRANSFER_METHOD, null));
+        root.get("assetTransferMethod", ASSET_TRANSFER_METHOD, null),
+        Discovery.read(root));
   }
 
   /** The built-in network registry, extended with the configured network when it needs to be. */
@@ -850,7 +1023,12 @@ public record GatewayConfig(
               .accept(option.build())
               .description(r.description())
               .mimeType(r.mimeType())
-              .settleBeforeHandler(r.settleBeforeHandler());
+              .settleBeforeHandler(r.settleBeforeHandler())
+              .service(discovery.service())
+              .discovery(
+                  r.discovery() != null
+                      ? r.discovery()
+                      : discovery.allRoutes() ? BazaarDeclaration.http().build() : null);
       for (int i = 0; i < alsoAccept.size(); i++) {
         PaymentOption.Builder also =
             PaymentOption.builder(others.get(i))

@@ -208,7 +208,20 @@ public final class McpGateway implements AutoCloseable {
             .callHandler((exchange, request) -> forward(tool.name(), request))
             .build();
     PaidRoute price = config.prices.get(tool.name());
-    return price == null ? free : config.seller.sell(free, price);
+    if (price == null) {
+      return free;
+    }
+    if (config.discoverable && price.discovery().isEmpty()) {
+      try {
+        price = price.toBuilder().discovery(McpPaywall.declaration(tool)).build();
+      } catch (IllegalArgumentException e) {
+        log.warn(
+            "the tool {} is sold but not declared for discovery: {}",
+            Text.quote(tool.name()),
+            e.getMessage());
+      }
+    }
+    return config.seller.sell(free, price);
   }
 
   /** Calls the upstream tool with the client's arguments and {@code _meta}, minus the payment. */
@@ -466,6 +479,7 @@ public final class McpGateway implements AutoCloseable {
     private URI url;
     private final Map<String, PaidRoute> prices = new LinkedHashMap<>();
     private Seller seller;
+    private boolean discoverable;
     private Consumer<String> upstreamStderr = line -> System.err.println("[upstream] " + line);
     private Duration requestTimeout = Duration.ofSeconds(120);
     private InputStream stdin;
@@ -508,6 +522,18 @@ public final class McpGateway implements AutoCloseable {
       if (prices.putIfAbsent(name, price) != null) {
         throw new IllegalArgumentException("the tool " + Text.quote(name) + " is priced twice");
       }
+      return this;
+    }
+
+    /**
+     * Whether priced tools are declared for discovery (default {@code false}): each one's
+     * payment-required result then carries the {@code bazaar} extension, {@code type: "mcp"} with
+     * the tool's name, input schema and description as the upstream lists them ({@link
+     * McpPaywall#declaration}), unless its price declares something itself. A tool whose schema
+     * refers outside itself is sold undeclared, with a warning in the log.
+     */
+    public Builder discoverable(boolean discoverable) {
+      this.discoverable = discoverable;
       return this;
     }
 

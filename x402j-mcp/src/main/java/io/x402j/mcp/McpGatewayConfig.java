@@ -3,6 +3,7 @@ package io.x402j.mcp;
 import io.x402j.config.ConfigException;
 import io.x402j.config.ConfigSection;
 import io.x402j.config.ValueParser;
+import io.x402j.core.extensions.bazaar.ServiceMetadata;
 import io.x402j.core.facilitator.FacilitatorAuth;
 import io.x402j.core.facilitator.HttpFacilitatorClient;
 import io.x402j.gateway.GatewayConfig;
@@ -49,6 +50,8 @@ import java.util.Set;
  *     description: The 5-day forecast     # optional, shown in the payment requirements
  *     payTo: "0x…"                        # optional: this tool's recipient
  * alsoAccept: [ … ]                       # as the HTTP gateway's
+ * discoverable: true                      # declare priced tools for discovery (bazaar, type mcp)
+ * service: {name: Weather Inc, tags: [weather], iconUrl: https://example.com/icon.png}
  * </pre>
  *
  * <p>Values are read by the HTTP gateway's parsers ({@link GatewayConfig#PRICE}, {@link
@@ -67,6 +70,9 @@ import java.util.Set;
  * @param maxTimeoutSeconds how long payers have to pay
  * @param alsoAccept further offers every tool is also sold in
  * @param assetTransferMethod {@code eip3009} ({@code null}, the default) or {@code permit2}
+ * @param discovery whether priced tools are declared for discovery ({@link
+ *     McpGateway.Builder#discoverable}) and the service metadata of their payment requirements
+ *     ({@code null} is none)
  */
 public record McpGatewayConfig(
     List<String> upstreamCommand,
@@ -81,7 +87,45 @@ public record McpGatewayConfig(
     AssetSpec asset,
     int maxTimeoutSeconds,
     List<OfferSpec> alsoAccept,
-    String assetTransferMethod) {
+    String assetTransferMethod,
+    GatewayConfig.Discovery discovery) {
+
+  /**
+   * Settings without discovery.
+   *
+   * @see #McpGatewayConfig(List, URI, Integer, List, URI, String, String, String, String,
+   *     AssetSpec, int, List, String, GatewayConfig.Discovery)
+   */
+  public McpGatewayConfig(
+      List<String> upstreamCommand,
+      URI upstreamUrl,
+      Integer port,
+      List<ToolSpec> tools,
+      URI facilitatorUrl,
+      String facilitatorTokenEnv,
+      String network,
+      String v1Name,
+      String payTo,
+      AssetSpec asset,
+      int maxTimeoutSeconds,
+      List<OfferSpec> alsoAccept,
+      String assetTransferMethod) {
+    this(
+        upstreamCommand,
+        upstreamUrl,
+        port,
+        tools,
+        facilitatorUrl,
+        facilitatorTokenEnv,
+        network,
+        v1Name,
+        payTo,
+        asset,
+        maxTimeoutSeconds,
+        alsoAccept,
+        assetTransferMethod,
+        GatewayConfig.Discovery.NONE);
+  }
 
   /**
    * A priced tool.
@@ -134,6 +178,7 @@ public record McpGatewayConfig(
       }
     }
     alsoAccept = alsoAccept == null ? List.of() : List.copyOf(alsoAccept);
+    discovery = discovery == null ? GatewayConfig.Discovery.NONE : discovery;
     // the payment settings are checked as the HTTP gateway's
     new PaymentSettings(
             facilitatorUrl,
@@ -144,7 +189,8 @@ public record McpGatewayConfig(
             asset,
             maxTimeoutSeconds,
             alsoAccept,
-            assetTransferMethod)
+            assetTransferMethod,
+            discovery.service())
         .gatewayConfig(tools);
   }
 
@@ -211,7 +257,9 @@ public record McpGatewayConfig(
         "maxTimeoutSeconds",
         "tools",
         "alsoAccept",
-        "assetTransferMethod");
+        "assetTransferMethod",
+        "discoverable",
+        "service");
     ConfigSection upstream = root.section("upstream").allowOnly("command", "url");
     List<String> command = null;
     if (upstream.has("command")) {
@@ -278,7 +326,8 @@ public record McpGatewayConfig(
         AssetSpec.read(root.section("asset")),
         root.get("maxTimeoutSeconds", GatewayConfig.MAX_TIMEOUT_SECONDS, 60),
         also,
-        root.get("assetTransferMethod", GatewayConfig.ASSET_TRANSFER_METHOD, null));
+        root.get("assetTransferMethod", GatewayConfig.ASSET_TRANSFER_METHOD, null),
+        GatewayConfig.Discovery.read(root));
   }
 
   /**
@@ -296,7 +345,8 @@ public record McpGatewayConfig(
             asset,
             maxTimeoutSeconds,
             alsoAccept,
-            assetTransferMethod)
+            assetTransferMethod,
+            discovery.service())
         .gatewayConfig(tools);
   }
 
@@ -343,7 +393,8 @@ public record McpGatewayConfig(
             .networks(payments.networks())
             .gate(g -> g.exactAssetTransferMethod(method))
             .build();
-    McpGateway.Builder gateway = McpGateway.builder().seller(paywall::sell);
+    McpGateway.Builder gateway =
+        McpGateway.builder().seller(paywall::sell).discoverable(discovery.allRoutes());
     if (upstreamCommand != null) {
       gateway.upstreamCommand(upstreamCommand);
     } else {
@@ -381,7 +432,8 @@ public record McpGatewayConfig(
       AssetSpec asset,
       int maxTimeoutSeconds,
       List<OfferSpec> alsoAccept,
-      String assetTransferMethod) {
+      String assetTransferMethod,
+      ServiceMetadata service) {
 
     GatewayConfig gatewayConfig(List<ToolSpec> tools) {
       List<RouteSpec> routes = new ArrayList<>();
@@ -413,7 +465,8 @@ public record McpGatewayConfig(
             "",
             routes,
             alsoAccept,
-            assetTransferMethod);
+            assetTransferMethod,
+            new GatewayConfig.Discovery(false, service)); // tools are declared by McpGateway
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(inToolWords(e.getMessage(), tools), e);
       }

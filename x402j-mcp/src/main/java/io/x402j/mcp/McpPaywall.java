@@ -5,7 +5,9 @@ import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
 import io.x402j.core.NetworkRegistry;
+import io.x402j.core.extensions.bazaar.BazaarDeclaration;
 import io.x402j.core.facilitator.Facilitator;
+import io.x402j.core.support.Text;
 import io.x402j.mcp.internal.ToolCall;
 import io.x402j.mcp.internal.ToolSale;
 import io.x402j.server.PaidRoute;
@@ -134,6 +136,26 @@ public final class McpPaywall {
   }
 
   /**
+   * The discovery declaration of {@code tool} ({@code bazaar}, {@code type: "mcp"}): its name,
+   * input schema and description, as a facilitator that catalogues tools lists it. Give it to the
+   * price, {@code price.toBuilder().discovery(McpPaywall.declaration(tool)).build()}, to make the
+   * sold tool discoverable.
+   *
+   * @throws IllegalArgumentException when the tool's input schema refers outside itself ({@code
+   *     $ref}/{@code $id} not starting with {@code #}), which facilitators refuse
+   */
+  public static BazaarDeclaration declaration(Tool tool) {
+    Objects.requireNonNull(tool, "tool");
+    Map<String, Object> schema =
+        tool.inputSchema() == null ? Map.of("type", "object") : tool.inputSchema();
+    BazaarDeclaration.Builder b = BazaarDeclaration.mcp(tool.name(), schema);
+    if (tool.description() != null && !tool.description().isBlank()) {
+      b.description(tool.description());
+    }
+    return b.build();
+  }
+
+  /**
    * {@code result} stating that an {@code upto} call charges {@code amount} (at most the ceiling
    * the payer authorised; a larger or unusable amount charges nothing and the caller gets an
    * error). For other schemes the amount must equal the price.
@@ -161,10 +183,20 @@ public final class McpPaywall {
               + tool.name()
               + ": x402 over MCP is protocol v2, but its price is offered to v1 payers only");
     }
+    if (price.discovery().isPresent()
+        && !(price.discovery().get().isMcp()
+            && tool.name().equals(price.discovery().get().toolName()))) {
+      throw new IllegalArgumentException(
+          "tool "
+              + Text.quote(tool.name())
+              + ": its discovery declaration must be an MCP declaration of this tool"
+              + " (McpPaywall.declaration(tool), or BazaarDeclaration.mcp(name, inputSchema))");
+    }
     PaidRoute described = price;
     if (price.description().isEmpty() || price.mimeType().isEmpty()) {
-      PaidRoute.Builder b =
-          PaidRoute.builder()
+      // toBuilder keeps everything else the price says (options, discovery, service metadata).
+      described =
+          price.toBuilder()
               .description(
                   !price.description().isEmpty()
                       ? price.description()
@@ -172,13 +204,8 @@ public final class McpPaywall {
                           ? tool.description()
                           : "Tool: " + tool.name())
               .mimeType(price.mimeType().isEmpty() ? "application/json" : price.mimeType())
-              .resource(price.resource().orElse(null))
-              .settleBeforeHandler(price.settleBeforeHandler())
-              .protocolV1(price.protocolV1())
               .protocolV2(true)
-              .outputSchema(price.outputSchema().isEmpty() ? null : price.outputSchema());
-      price.accepts().forEach(b::accept);
-      described = b.build();
+              .build();
     }
     config
         .gateBuilder()

@@ -102,6 +102,73 @@ class McpPaywallTest {
   }
 
   @Test
+  void aSoldToolWithADeclarationDeclaresItInThePaymentRequiredResult() {
+    Tool described =
+        Tool.builder(
+                "weather",
+                Map.of("type", "object", "properties", Map.of("city", Map.of("type", "string"))))
+            .description("Today's weather")
+            .build();
+    SyncToolSpecification tool =
+        McpPaywall.builder()
+            .facilitator(facilitator)
+            .build()
+            .sell(
+                new SyncToolSpecification(described, weather.callHandler()),
+                PRICE.toBuilder()
+                    .discovery(McpPaywall.declaration(described))
+                    .service("Weather Inc", java.util.List.of("weather"), null)
+                    .build());
+
+    PaymentRequired required = McpPayments.paymentRequired(call(tool, null)).orElseThrow();
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> input =
+        (Map<String, Object>)
+            ((Map<String, Object>)
+                    ((Map<String, Object>) required.extensions().get("bazaar")).get("info"))
+                .get("input");
+    assertThat(input)
+        .isEqualTo(
+            Map.of(
+                "type",
+                "mcp",
+                "toolName",
+                "weather",
+                "description",
+                "Today's weather",
+                "inputSchema",
+                Map.of("type", "object", "properties", Map.of("city", Map.of("type", "string")))));
+    assertThat(required.resource().description())
+        .as("the price says none: described as the tool, its declaration kept")
+        .isEqualTo("Today's weather");
+    assertThat(required.resource().additionalFields()).containsEntry("serviceName", "Weather Inc");
+    assertThat(runs).hasValue(0);
+  }
+
+  @Test
+  void aDeclarationOfAnotherToolOrAnHttpEndpointIsRefused() {
+    McpPaywall paywall = McpPaywall.builder().facilitator(facilitator).build();
+    for (var declaration :
+        java.util.List.of(
+            io.x402j.core.extensions.bazaar.BazaarDeclaration.http().build(),
+            io.x402j.core.extensions.bazaar.BazaarDeclaration.mcp(
+                    "forecast", Map.of("type", "object"))
+                .build())) {
+      assertThatThrownBy(
+              () -> paywall.sell(weather, PRICE.toBuilder().discovery(declaration).build()))
+          .hasMessageContaining(
+              "tool 'weather': its discovery declaration must be an MCP declaration of this tool");
+    }
+    assertThatThrownBy(
+            () ->
+                McpPaywall.declaration(
+                    Tool.builder("t", Map.of("type", "object", "$ref", "https://evil.example/s"))
+                        .build()))
+        .hasMessageContaining("$ref: a schema may only refer within itself");
+  }
+
+  @Test
   void aFacilitatorRefusingToSettleGetsNoContent() {
     SyncToolSpecification tool = sold(false);
     Map<String, Object> payment = paid(tool);

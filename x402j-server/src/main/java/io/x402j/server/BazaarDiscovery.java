@@ -3,6 +3,7 @@ package io.x402j.server;
 import io.x402j.core.extensions.bazaar.BazaarDeclaration;
 import io.x402j.core.extensions.bazaar.RouteTemplate;
 import io.x402j.server.RouteResolver.ResolvedRoute;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +20,12 @@ import java.util.regex.Pattern;
  * routeTemplate} (parameters written {@code :name}; {@code [name]}, {@code {name}} and a {@code *}
  * segment become {@code :name}, {@code :name}, {@code :varN}) with the request's {@code
  * pathParams}. A template that breaks the spec's rules is left out (the facilitator then catalogues
- * the concrete path). Requests with other methods (e.g. {@code OPTIONS}) declare nothing. Every
- * gate has one unless another extension with the key {@code bazaar} is registered. Immutable.
+ * the concrete path). When the application is mounted under a prefix (a servlet context path, so
+ * that the request's URL path is longer than the path the routes match), the template starts with
+ * that prefix, so that it names the URL a buyer calls. {@code HEAD} and {@code OPTIONS} requests
+ * (and any method other than GET, DELETE, POST, PUT, PATCH) declare nothing: nobody buys a HEAD or
+ * a preflight, and a catalogue entry under that method would be useless. Every gate has one unless
+ * another extension with the key {@code bazaar} is registered. Immutable.
  */
 public final class BazaarDiscovery implements GateExtension {
   private static final Pattern SEGMENT_PARAM =
@@ -47,16 +52,47 @@ public final class BazaarDiscovery implements GateExtension {
       return Optional.of(declaration.toExtension());
     }
     String method = request.method().toUpperCase(Locale.ROOT);
-    if (!BazaarDeclaration.QUERY_METHODS.contains(method)
-        && !BazaarDeclaration.BODY_METHODS.contains(method)) {
+    if (method.equals("HEAD")
+        || !BazaarDeclaration.QUERY_METHODS.contains(method)
+            && !BazaarDeclaration.BODY_METHODS.contains(method)) {
       return Optional.empty();
     }
-    String template =
-        declaration.routeTemplate() != null
-            ? declaration.routeTemplate()
-            : template(route.pattern()).orElse(null);
-    Map<String, String> params = template == null ? Map.of() : pathParams(template, request.path());
+    String template = declaration.routeTemplate();
+    if (template == null) {
+      template =
+          template(route.pattern())
+              .map(t -> mounted(t, request))
+              .filter(RouteTemplate::isValid)
+              .orElse(null);
+    }
+    Map<String, String> params = Map.of();
+    if (template != null) {
+      params = pathParams(template, urlPath(request));
+      if (params.isEmpty()) {
+        params = pathParams(template, request.path()); // an explicit template, without the prefix
+      }
+    }
     return Optional.of(declaration.forRequest(method, template, params));
+  }
+
+  /** {@code template} under the prefix the application is mounted at (none: as it is). */
+  static String mounted(String template, GateRequest request) {
+    String full = urlPath(request);
+    String path = request.path();
+    if (full.length() > path.length() && full.endsWith(path) && path.startsWith("/")) {
+      return full.substring(0, full.length() - path.length()) + template;
+    }
+    return template;
+  }
+
+  /** The decoded path of the request's URL (the application's path when it has none). */
+  private static String urlPath(GateRequest request) {
+    try {
+      String p = URI.create(request.url()).getPath();
+      return p == null || p.isEmpty() ? request.path() : p;
+    } catch (IllegalArgumentException e) {
+      return request.path();
+    }
   }
 
   /**

@@ -130,6 +130,30 @@ class BazaarDiscoveryTest {
     assertThat(required.resource().description()).isEqualTo("A user");
   }
 
+  @Test
+  void headAndOptionsDeclareNothing() {
+    PaymentGate gate = gate();
+    for (String method : List.of("HEAD", "OPTIONS")) {
+      PaymentRequired required = required(gate, method, "/users/42");
+      assertThat(required.extensions()).as(method).isNull();
+    }
+  }
+
+  @Test
+  void underAContextPathTheTemplateStartsWithIt() {
+    GateRequest request =
+        GateRequest.of(
+            "GET", "/users/42", "http://127.0.0.1:8080/shop/users/42?x=1", new LinkedHashMap<>());
+    GateResponse response = ((GateDecision.Respond) gate().check(request).join()).response();
+    Map<String, Object> bazaar =
+        at(
+            HEADERS.decodePaymentRequired(response.header("PAYMENT-REQUIRED")).extensions(),
+            "bazaar");
+
+    assertThat(bazaar).containsEntry("routeTemplate", "/shop/users/:id");
+    assertThat(at(bazaar, "info", "input")).containsEntry("pathParams", Map.of("id", "42"));
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',

@@ -3,10 +3,16 @@ package io.x402j.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.x402j.client.PaidResponse;
+import io.x402j.client.Payer;
+import io.x402j.client.SpendControls;
+import io.x402j.client.X402Client;
 import io.x402j.core.ErrorReason;
 import io.x402j.core.TokenAmount;
+import io.x402j.core.extensions.bazaar.BazaarDeclaration;
 import io.x402j.core.facilitator.HttpFacilitatorClient;
 import io.x402j.core.wire.HeaderCodec;
+import io.x402j.core.wire.PaymentPayload;
 import io.x402j.core.wire.PaymentRequired;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.server.PaidRoute;
@@ -32,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -52,6 +59,7 @@ class PaymentFilterIT {
   static String base;
   static int port;
   static final AtomicInteger handled = new AtomicInteger();
+  static final AtomicReference<String> paymentSeen = new AtomicReference<>();
 
   @BeforeAll
   static void start() throws Exception {
@@ -68,6 +76,21 @@ class PaymentFilterIT {
                     .route("/big", PaidRoute.of("$0.01", market.network(), market.payTo()))
                     .route("/drain", PaidRoute.of("$0.01", market.network(), market.payTo()))
                     .route("POST /echo", PaidRoute.of("$0.01", market.network(), market.payTo()))
+                    .route(
+                        "GET /users/:id",
+                        PaidRoute.of("$0.01", market.network(), market.payTo()).toBuilder()
+                            .description("A user's profile")
+                            .service("Test Shop", List.of("users"), null)
+                            .discovery(
+                                BazaarDeclaration.http()
+                                    .queryParams(
+                                        Map.of("fields", "name"),
+                                        Map.of(
+                                            "properties",
+                                            Map.of("fields", Map.of("type", "string"))))
+                                    .output(Map.of("name", "Ada"))
+                                    .build())
+                            .build())
                     .build())
             .build();
     server = new Server();
@@ -122,6 +145,11 @@ class PaymentFilterIT {
           // While the handler runs, the buyer's money leaves: settlement must fail.
           market.drainBuyer();
           resp.getWriter().write("secret report");
+        }
+        case "/users/7" -> {
+          paymentSeen.set(req.getHeader("PAYMENT-SIGNATURE"));
+          resp.setContentType("application/json");
+          resp.getWriter().write("{\"name\":\"Ada\"}");
         }
         case "/echo" -> {
           resp.setContentType("text/plain");
@@ -239,6 +267,51 @@ class PaymentFilterIT {
     assertThat(receipt.errorReason()).isEqualTo(ErrorReason.EXACT_EVM_INSUFFICIENT_BALANCE.wire());
     assertThat(market.sellerBalance()).isEqualTo(before);
     market.fundBuyer(BigInteger.valueOf(500_000_000));
+  }
+
+  @Test
+  void aDiscoverableRouteDeclaresItselfAndX402jsClientEchoesTheDeclaration() throws Exception {
+    HttpResponse<String> unpaid = get("/users/7?fields=name", Map.of());
+    assertThat(unpaid.statusCode()).isEqualTo(402);
+    PaymentRequired required =
+        HEADERS.decodePaymentRequired(
+            unpaid.headers().firstValue("PAYMENT-REQUIRED").orElseThrow());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> declared = (Map<String, Object>) required.extensions().get("bazaar");
+    assertThat(declared)
+        .as("the template names the URL a buyer calls, context path included")
+        .containsEntry("routeTemplate", "/shop/users/:id");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> input =
+        (Map<String, Object>) ((Map<String, Object>) declared.get("info")).get("input");
+    assertThat(input)
+        .containsEntry("method", "GET")
+        .containsEntry("pathParams", Map.of("id", "7"))
+        .containsEntry("queryParams", Map.of("fields", "name"));
+    assertThat(required.resource().additionalFields())
+        .isEqualTo(Map.of("serviceName", "Test Shop", "tags", List.of("users")));
+
+    Payer payer =
+        Payer.builder()
+            .signer(market.buyer())
+            .networks(market.networks())
+            .evmRpcUrl(market.network(), market.info().rpcUrl())
+            .spendControls(SpendControls.unlimited())
+            .build();
+    PaidResponse<String> paid =
+        X402Client.builder(payer)
+            .build()
+            .send(
+                HttpRequest.newBuilder(URI.create(base + "/users/7?fields=name")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+    assertThat(paid.statusCode()).isEqualTo(200);
+    assertThat(paid.settled()).isTrue();
+    PaymentPayload payment = HEADERS.decodePaymentSignature(paymentSeen.get());
+    assertThat(payment.extensions().get("bazaar"))
+        .as("echoed as declared, so a cataloguing facilitator sees it")
+        .isEqualTo(declared);
+    assertThat(payment.resource().additionalFields()).containsEntry("serviceName", "Test Shop");
   }
 
   @Test

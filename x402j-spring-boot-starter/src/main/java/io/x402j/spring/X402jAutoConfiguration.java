@@ -4,6 +4,7 @@ import io.x402j.core.NetworkRegistry;
 import io.x402j.core.facilitator.Facilitator;
 import io.x402j.core.facilitator.FacilitatorAuth;
 import io.x402j.core.facilitator.HttpFacilitatorClient;
+import io.x402j.server.GateExtension;
 import io.x402j.server.PaymentGate;
 import io.x402j.server.PaymentListener;
 import io.x402j.server.PaywallOptions;
@@ -33,7 +34,8 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * {@code x402j.*} properties, the {@code x402j.routes} list and the {@link X402Price} annotations,
  * talking to the facilitator at {@code x402j.facilitator-url}. Define your own {@link Facilitator},
  * {@link NetworkRegistry} or {@link PaymentGate} bean to replace the defaults; {@link
- * PaymentListener} beans are registered as hooks.
+ * PaymentListener} beans are registered as hooks, and {@link GateExtension} beans as the gate's
+ * protocol extensions (a key used twice stops the start).
  */
 @AutoConfiguration(after = WebMvcAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -73,7 +75,8 @@ public class X402jAutoConfiguration {
       NetworkRegistry networks,
       @Qualifier("requestMappingHandlerMapping") RequestMappingHandlerMapping mapping,
       ObjectProvider<PaymentListener> listeners,
-      ObjectProvider<ReplayStore> replayStore) {
+      ObjectProvider<ReplayStore> replayStore,
+      ObjectProvider<GateExtension> extensions) {
     RouteFactory factory = new RouteFactory(properties, networks);
     factory.checkAlsoAccept();
     RouteTable.Builder table = RouteTable.builder();
@@ -101,7 +104,7 @@ public class X402jAutoConfiguration {
       }
     }
     RouteTable configured = table.build();
-    AnnotatedRoutes annotated = new AnnotatedRoutes(mapping, factory);
+    AnnotatedRoutes annotated = new AnnotatedRoutes(mapping, factory, properties.getDiscovery());
     RouteResolver routes =
         request -> {
           Optional<RouteResolver.ResolvedRoute> hit = configured.resolve(request);
@@ -127,6 +130,7 @@ public class X402jAutoConfiguration {
                     ? new PaywallOptions(true, properties.getPaywall().getAppName(), null)
                     : PaywallOptions.disabled());
     listeners.orderedStream().forEach(gate::listener);
+    extensions.orderedStream().forEach(gate::extension);
     replayStore.ifAvailable(gate::replayStore); // shared by every instance, e.g. ReplayStore.jdbc
     return gate.build();
   }

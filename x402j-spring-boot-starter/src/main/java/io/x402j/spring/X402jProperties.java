@@ -53,6 +53,9 @@ public class X402jProperties {
   /** What to do while a settlement is pending. */
   private final Pending pending = new Pending();
 
+  /** Discovery (Bazaar): the service metadata of every {@link X402Discoverable} handler. */
+  private final Discovery discovery = new Discovery();
+
   /** Routes priced by pattern, in addition to {@link X402Price} annotations. */
   private List<Route> routes = new ArrayList<>();
 
@@ -249,6 +252,48 @@ public class X402jProperties {
     }
   }
 
+  /**
+   * The discovery settings ({@code x402j.discovery.*}): service metadata every {@link
+   * X402Discoverable} handler declares unless its annotation gives its own. Each field must pass
+   * the spec's rules (a name of 1 to 32 printable ASCII characters, at most 5 such tags, an http(s)
+   * icon URL naming a host that is not an IP address or localhost), or the application does not
+   * start.
+   */
+  public static class Discovery {
+    /** The service's name. */
+    private String serviceName;
+
+    /** Topical tags. */
+    private List<String> tags = new ArrayList<>();
+
+    /** An icon's URL. */
+    private String iconUrl;
+
+    public String getServiceName() {
+      return serviceName;
+    }
+
+    public void setServiceName(String serviceName) {
+      this.serviceName = serviceName;
+    }
+
+    public List<String> getTags() {
+      return tags;
+    }
+
+    public void setTags(List<String> tags) {
+      this.tags = tags;
+    }
+
+    public String getIconUrl() {
+      return iconUrl;
+    }
+
+    public void setIconUrl(String iconUrl) {
+      this.iconUrl = iconUrl;
+    }
+  }
+
   /** The pending-settlement settings. */
   public static class Pending {
     /** {@code wait} (the default) or {@code release}. */
@@ -401,6 +446,10 @@ public class X402jProperties {
 
   public Pending getPending() {
     return pending;
+  }
+
+  public Discovery getDiscovery() {
+    return discovery;
   }
 
   public List<Route> getRoutes() {

@@ -7,8 +7,11 @@ import io.x402j.core.TokenAmount;
 import io.x402j.core.wire.HeaderCodec;
 import io.x402j.core.wire.PaymentRequired;
 import io.x402j.core.wire.SettleResponse;
+import io.x402j.server.GateExtension;
+import io.x402j.server.GateRequest;
 import io.x402j.server.PaymentEvent;
 import io.x402j.server.PaymentListener;
+import io.x402j.server.RouteResolver;
 import io.x402j.spring.shop.ShopApplication;
 import io.x402j.testkit.RawHttp;
 import io.x402j.testkit.TestMarket;
@@ -19,6 +22,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +44,9 @@ import org.springframework.test.context.DynamicPropertySource;
       "x402j.routes[0].description=configured route",
       "x402j.routes[1].pattern=GET /files/*",
       "x402j.routes[1].price=$0.05",
-      "x402j.paywall.app-name=Test Shop"
+      "x402j.paywall.app-name=Test Shop",
+      "x402j.discovery.service-name=Test Shop",
+      "x402j.discovery.tags=shop"
     })
 class SpringStarterIT {
   static final HeaderCodec HEADERS = HeaderCodec.standard();
@@ -70,6 +77,22 @@ class SpringStarterIT {
     @Bean
     NetworkRegistry devnetNetworks() {
       return market.networks();
+    }
+
+    /** A seller's own extension: every GateExtension bean is registered on the gate. */
+    @Bean
+    GateExtension hello() {
+      return new GateExtension() {
+        @Override
+        public String key() {
+          return "x-hello";
+        }
+
+        @Override
+        public Optional<Object> declare(RouteResolver.ResolvedRoute route, GateRequest request) {
+          return Optional.of(Map.of("route", route.pattern()));
+        }
+      };
     }
 
     @Bean
@@ -129,6 +152,82 @@ class SpringStarterIT {
         .isTrue();
     assertThat(market.sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(10_000)));
     assertThat(settled).contains("GET /weather true");
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> at(Object root, String... path) {
+    Object node = root;
+    for (String p : path) {
+      node = ((Map<String, Object>) node).get(p);
+    }
+    return (Map<String, Object>) node;
+  }
+
+  PaymentRequired required(HttpResponse<String> response) {
+    assertThat(response.statusCode()).isEqualTo(402);
+    return HEADERS.decodePaymentRequired(
+        response.headers().firstValue("PAYMENT-REQUIRED").orElseThrow());
+  }
+
+  @Test
+  void aDiscoverableGetDeclaresItsTemplatePathAndQueryParameters() throws Exception {
+    PaymentRequired required = required(send("GET", "/forecast/lisbon?days=2", null));
+
+    Map<String, Object> bazaar = at(required.extensions(), "bazaar");
+    assertThat(bazaar).containsEntry("routeTemplate", "/forecast/:city");
+    assertThat(at(bazaar, "info", "input"))
+        .containsEntry("type", "http")
+        .containsEntry("method", "GET")
+        .containsEntry("pathParams", Map.of("city", "lisbon"))
+        .containsEntry("queryParams", Map.of("units", "metric"));
+    assertThat(at(bazaar, "info", "output")).containsEntry("example", Map.of("temperature", 21L));
+    Map<String, Object> input = at(bazaar, "schema", "properties", "input", "properties");
+    assertThat(at(input, "queryParams"))
+        .containsEntry(
+            "properties",
+            Map.of("units", Map.of("type", "string"), "days", Map.of("type", "integer")))
+        .containsEntry("required", List.of("days"));
+    assertThat(at(input, "pathParams"))
+        .containsEntry("properties", Map.of("city", Map.of("type", "string")));
+    assertThat(required.resource().description()).isEqualTo("Forecast by city");
+    assertThat(required.resource().additionalFields())
+        .isEqualTo(Map.of("serviceName", "Test Shop", "tags", List.of("weather")));
+    assertThat(at(required.extensions(), "x-hello"))
+        .isEqualTo(Map.of("route", "GET /forecast/{city}"));
+  }
+
+  @Test
+  void aDiscoverablePostDeclaresItsBodyFromTheRecord() throws Exception {
+    PaymentRequired required =
+        required(
+            send(
+                "POST",
+                "/orders",
+                "{\"item\":\"tea\",\"quantity\":2}",
+                "Content-Type",
+                "application/json"));
+
+    Map<String, Object> bazaar = at(required.extensions(), "bazaar");
+    assertThat(bazaar).doesNotContainKey("routeTemplate");
+    assertThat(at(bazaar, "info", "input"))
+        .containsEntry("method", "POST")
+        .containsEntry("bodyType", "json");
+    assertThat(at(bazaar, "schema", "properties", "input", "properties", "body"))
+        .isEqualTo(
+            Map.of(
+                "type",
+                "object",
+                "properties",
+                Map.of(
+                    "item", Map.of("type", "string"),
+                    "quantity", Map.of("type", "integer"),
+                    "notes", Map.of("type", "array", "items", Map.of("type", "string")))));
+    assertThat(required.resource().additionalFields())
+        .isEqualTo(Map.of("serviceName", "Test Shop", "tags", List.of("shop")));
+
+    assertThat(at(required(send("GET", "/weather", null)).extensions(), "bazaar"))
+        .as("a handler without @X402Discoverable declares nothing")
+        .isNull();
   }
 
   @Test

@@ -25,6 +25,9 @@ import org.springframework.boot.autoconfigure.http.HttpMessageConvertersAutoConf
 import org.springframework.boot.autoconfigure.web.servlet.DispatcherServletAutoConfiguration;
 import org.springframework.boot.autoconfigure.web.servlet.WebMvcAutoConfiguration;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
 
 /** Misconfiguration stops the application's start with a message naming the setting. */
 class X402jAutoConfigurationTest {
@@ -154,6 +157,92 @@ class X402jAutoConfigurationTest {
                 assertThat(context)
                     .getFailure()
                     .hasStackTraceContaining("x402j.routes[0] (GET /configured): price 'cheap'"));
+  }
+
+  /** A handler whose route template is a path traversal. */
+  @RestController
+  static class BadTemplate {
+    @GetMapping("/a/{id}")
+    @X402Price("$0.01")
+    @X402Discoverable(routeTemplate = "/a/%2e%2e/admin")
+    public String a(@PathVariable("id") String id) {
+      return id;
+    }
+  }
+
+  /** A handler whose example response is not JSON. */
+  @RestController
+  static class BadExample {
+    @GetMapping("/b")
+    @X402Price("$0.01")
+    @X402Discoverable(outputExample = "{temperature: 21")
+    public String b() {
+      return "b";
+    }
+  }
+
+  /** A free handler marked discoverable. */
+  @RestController
+  static class FreeButDiscoverable {
+    @GetMapping("/c")
+    @X402Discoverable
+    public String c() {
+      return "c";
+    }
+  }
+
+  @Test
+  void aDiscoverableHandlerWithoutAPriceStopsTheStart() {
+    runner
+        .withUserConfiguration(FreeButDiscoverable.class)
+        .withPropertyValues(COMPLETE)
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .hasStackTraceContaining("(GET /c) needs @X402Price"));
+  }
+
+  static final String[] COMPLETE = {
+    "x402j.facilitator-url=http://127.0.0.1:4022",
+    "x402j.network=eip155:84532",
+    "x402j.pay-to=0x857b06519E91e3A54538791bDbb0E22373e36b66"
+  };
+
+  @Test
+  void aDiscoverableHandlerWithABadTemplateOrExampleStopsTheStartNamingIt() {
+    runner
+        .withUserConfiguration(BadTemplate.class)
+        .withPropertyValues(COMPLETE)
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .hasStackTraceContaining("@X402Discoverable on")
+                    .hasStackTraceContaining(
+                        "(GET /a/{id}): routeTemplate: routeTemplate '/a/%2e%2e/admin' is not a"
+                            + " route template"));
+    runner
+        .withUserConfiguration(BadExample.class)
+        .withPropertyValues(COMPLETE)
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .hasStackTraceContaining("GET /b): outputExample is not JSON text"));
+  }
+
+  @Test
+  void badServiceMetadataStopsTheStartNamingTheField() {
+    runner
+        .withPropertyValues(COMPLETE)
+        .withPropertyValues("x402j.discovery.icon-url=http://127.0.0.1/icon.png")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .hasStackTraceContaining("@X402Discoverable on")
+                    .hasStackTraceContaining("iconUrl: not an http(s) URL"));
   }
 
   @Test

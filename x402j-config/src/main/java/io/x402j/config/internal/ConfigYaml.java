@@ -155,8 +155,24 @@ public final class ConfigYaml {
         return BooleanNode.TRUE;
       case VALUE_FALSE:
         return BooleanNode.FALSE;
+      case VALUE_NUMBER_INT:
+      case VALUE_NUMBER_FLOAT:
+        return new NumberText(p.getText());
       default:
         return TextNode.valueOf(p.getText());
+    }
+  }
+
+  /**
+   * A scalar written as a number ({@code 21}, {@code 0.5}, and in YAML also {@code 0x1F}): text
+   * like every scalar, but a free-form JSON value (an example, a schema) reads it as the number
+   * when it is one in JSON's grammar.
+   */
+  public static final class NumberText extends TextNode {
+    private static final long serialVersionUID = 1L;
+
+    NumberText(String text) {
+      super(text);
     }
   }
 

@@ -3,7 +3,9 @@ package io.x402j.spring.internal;
 import io.x402j.server.GateRequest;
 import io.x402j.server.PaidRoute;
 import io.x402j.server.RouteResolver;
+import io.x402j.spring.X402Discoverable;
 import io.x402j.spring.X402Price;
+import io.x402j.spring.X402jProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import java.lang.reflect.Method;
 import java.util.HashMap;
@@ -27,11 +29,16 @@ public final class AnnotatedRoutes implements RouteResolver {
   private final Map<Method, ResolvedRoute> routes;
 
   /**
-   * Reads the annotated handlers of {@code mapping}.
+   * Reads the annotated handlers of {@code mapping}; {@link X402Discoverable} ones declare
+   * themselves for discovery, with {@code discovery}'s service metadata unless they give their own.
    *
-   * @throws IllegalArgumentException naming the handler whose price or settings are unusable
+   * @throws IllegalArgumentException naming the handler whose price, settings or discovery
+   *     attributes are unusable
    */
-  public AnnotatedRoutes(RequestMappingHandlerMapping mapping, RouteFactory factory) {
+  public AnnotatedRoutes(
+      RequestMappingHandlerMapping mapping,
+      RouteFactory factory,
+      X402jProperties.Discovery discovery) {
     this.mapping = mapping;
     Map<Method, ResolvedRoute> found = new HashMap<>();
     for (Map.Entry<RequestMappingInfo, HandlerMethod> e : mapping.getHandlerMethods().entrySet()) {
@@ -44,6 +51,14 @@ public final class AnnotatedRoutes implements RouteResolver {
                       AnnotatedElementUtils.findMergedAnnotation(
                           handler.getBeanType(), X402Price.class));
       if (price == null) {
+        if (AnnotatedElementUtils.hasAnnotation(handler.getMethod(), X402Discoverable.class)) {
+          throw new IllegalArgumentException(
+              "@X402Discoverable on "
+                  + handler.getShortLogMessage()
+                  + " ("
+                  + label(e.getKey())
+                  + ") needs @X402Price: only paid handlers are declared for discovery");
+        }
         continue;
       }
       String label = label(e.getKey());
@@ -58,6 +73,22 @@ public final class AnnotatedRoutes implements RouteResolver {
               price.payTo(),
               price.settleBeforeHandler(),
               price.scheme());
+      X402Discoverable discoverable =
+          Optional.ofNullable(
+                  AnnotatedElementUtils.findMergedAnnotation(
+                      handler.getMethod(), X402Discoverable.class))
+              .orElseGet(
+                  () ->
+                      AnnotatedElementUtils.findMergedAnnotation(
+                          handler.getBeanType(), X402Discoverable.class));
+      if (discoverable != null) {
+        String at = "@X402Discoverable on " + handler.getShortLogMessage() + " (" + label + ")";
+        route =
+            route.toBuilder()
+                .discovery(HandlerDiscovery.declaration(at, handler, discoverable))
+                .service(HandlerDiscovery.service(at, discoverable, discovery))
+                .build();
+      }
       found.put(handler.getMethod(), new ResolvedRoute(label, route));
     }
     this.routes = Map.copyOf(found);

@@ -1,6 +1,8 @@
 package io.x402j.spring.shop;
 
+import io.x402j.spring.X402Discoverable;
 import io.x402j.spring.X402Price;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.http.ResponseEntity;
@@ -8,6 +10,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** A seller's Spring Boot application; payments are only annotations and properties. */
@@ -38,6 +41,28 @@ public class ShopApplication {
     @X402Price("$0.01")
     public ResponseEntity<String> broken() {
       return ResponseEntity.status(500).body("backend failed");
+    }
+
+    /** Discoverable: the route template, path and query parameters come from the signature. */
+    @GetMapping("/forecast/{city}")
+    @X402Price(value = "$0.01", description = "Forecast by city", mimeType = "application/json")
+    @X402Discoverable(outputExample = "{\"temperature\": 21}", tags = "weather")
+    public Map<String, Object> forecast(
+        @PathVariable("city") String city,
+        @RequestParam(name = "units", defaultValue = "metric") String units,
+        @RequestParam(name = "days") int days) {
+      return Map.of("city", city, "units", units, "days", days, "temperature", 21);
+    }
+
+    /** What {@link #order} takes. */
+    public record Order(String item, int quantity, List<String> notes) {}
+
+    /** Discoverable: the body's schema comes from the record. */
+    @PostMapping("/orders")
+    @X402Price(value = "$0.01", description = "Place an order")
+    @X402Discoverable
+    public String order(@RequestBody Order order) {
+      return "ordered " + order.quantity() + " " + order.item();
     }
 
     @GetMapping("/configured")
