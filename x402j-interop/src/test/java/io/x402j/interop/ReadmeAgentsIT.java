@@ -19,7 +19,6 @@ import java.math.BigInteger;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -37,9 +36,8 @@ class ReadmeAgentsIT {
   void theReadmeBuyerPaysTheReadmeTool() throws Exception {
     try (TestMarket market = TestMarket.startMirroringBaseSepolia()) {
       BigInteger sellerBefore = market.sellerBalance();
-      List<String> java = OfficialMcp.x402j();
-      List<String> command = new ArrayList<>(java.subList(0, 3));
-      command.add(WeatherToolServer.class.getName());
+      // java, its options, -cp and this class path, then the README's tool server.
+      List<String> command = io.x402j.core.testing.ChildJvm.main(WeatherToolServer.class);
 
       // As in the README, but with the devnet's buyer and facilitator.
       McpSyncClient mcp =
