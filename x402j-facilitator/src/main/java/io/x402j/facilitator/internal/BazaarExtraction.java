@@ -283,6 +283,13 @@ public final class BazaarExtraction {
         // The scheme accepted it; keep it as sent, bounded below.
       }
     }
+    if ("solana".equals(requirements.network().namespace())) {
+      try {
+        return io.x402j.svm.SolanaAddress.parse(requirements.payTo()).toString();
+      } catch (IllegalArgumentException e) {
+        // The scheme accepted it; keep it as sent, bounded below.
+      }
+    }
     String payTo = requirements.payTo();
     return payTo.length() > 128 ? payTo.substring(0, 128) : payTo;
   }
