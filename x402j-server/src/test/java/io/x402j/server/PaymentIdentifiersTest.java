@@ -356,7 +356,7 @@ class PaymentIdentifiersTest {
   }
 
   @Test
-  void aFailedVerificationKeepsTheIdForThatPaymentOnly() {
+  void aPaymentRefusedByVerificationIsVerifiedAgainWhenResent() {
     facilitator.dispatcher(
         request ->
             request.operation() == FacilitatorOperation.VERIFY
