@@ -1,27 +1,22 @@
 package io.x402j.svm;
 
 import io.x402j.svm.internal.Curve25519;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.PublicKey;
-import java.security.Signature;
-import java.security.spec.X509EncodedKeySpec;
 
 /**
- * Ed25519 as Solana uses it: signature verification (the JDK's RFC 8032 implementation) and the
- * curve-point test of program-derived addresses.
+ * Ed25519 as Solana uses it: signature verification and the curve-point test of program-derived
+ * addresses.
+ *
+ * <p>Verification runs BouncyCastle's RFC 8032 implementation: measured here it is about seven
+ * times faster than the JDK's (which a facilitator pays once per verified Solana payment), and
+ * Ed25519Test checks that the two agree, including on malleated and non-canonical input.
  */
 public final class Ed25519 {
-  private static final byte[] X509_PREFIX = {
-    0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00
-  };
-
   private Ed25519() {}
 
   /**
    * Whether {@code signature} is a valid Ed25519 signature of {@code message} by {@code key}, as
-   * the Solana runtime decides it ({@code ed25519-dalek verify_strict}): RFC 8032 verification (the
-   * JDK's), and in addition a key or signature R of small order is refused, since such a
+   * the Solana runtime decides it ({@code ed25519-dalek verify_strict}): RFC 8032 verification (cofactorless,
+   * S reduced, canonical encodings), and in addition a key or signature R of small order is refused, since such a
    * "signature" can be valid for every message. Never throws for malformed input: a signature that
    * is not 64 bytes, or a key that is not a curve point, is simply not valid.
    */
@@ -34,16 +29,9 @@ public final class Ed25519 {
       return false;
     }
     try {
-      byte[] encoded = new byte[X509_PREFIX.length + 32];
-      System.arraycopy(X509_PREFIX, 0, encoded, 0, X509_PREFIX.length);
-      System.arraycopy(key.bytes(), 0, encoded, X509_PREFIX.length, 32);
-      PublicKey publicKey =
-          KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(encoded));
-      Signature verifier = Signature.getInstance("Ed25519");
-      verifier.initVerify(publicKey);
-      verifier.update(message);
-      return verifier.verify(signature);
-    } catch (GeneralSecurityException | RuntimeException e) {
+      return org.bouncycastle.math.ec.rfc8032.Ed25519.verify(
+          signature, 0, keyBytes, 0, message, 0, message.length);
+    } catch (RuntimeException e) {
       return false;
     }
   }

@@ -104,6 +104,75 @@ class Ed25519Test {
         .isFalse();
   }
 
+  /**
+   * Verification is BouncyCastle's; this checks it decides as the JDK's RFC 8032 implementation
+   * (behind the same small-order rule) on honest signatures and on a few thousand hostile
+   * variants: flipped bits anywhere, S + L, keys and R spelled with y >= p, random bytes.
+   */
+  @Test
+  void decidesAsTheJdkDoesOnHonestAndMutatedSignatures() throws Exception {
+    java.util.Random random = new java.util.Random(20261129);
+    byte[][] nonCanonical = new byte[19][];
+    for (int k = 0; k < 19; k++) {
+      // y = p + k for k in 0..18 (p = 2^255 - 19): little-endian (0xed + k), 0xff..., 0x7f
+      byte[] y = new byte[32];
+      java.util.Arrays.fill(y, (byte) 0xff);
+      y[0] = (byte) (0xed + k);
+      y[31] = 0x7f;
+      nonCanonical[k] = y;
+    }
+    int accepted = 0;
+    for (int i = 0; i < 1500; i++) {
+      byte[] seed = new byte[32];
+      random.nextBytes(seed);
+      SolanaKeypair keypair = SolanaKeypair.fromSeed(seed);
+      byte[] message = new byte[1 + random.nextInt(400)];
+      random.nextBytes(message);
+      byte[] signature = keypair.sign(message);
+      byte[] key = keypair.address().bytes();
+      switch (i % 6) {
+        case 0 -> {} // honest
+        case 1 -> signature[random.nextInt(64)] ^= (byte) (1 << random.nextInt(8));
+        case 2 -> key[random.nextInt(32)] ^= (byte) (1 << random.nextInt(8));
+        case 3 -> message[random.nextInt(message.length)] ^= 1;
+        case 4 -> System.arraycopy(nonCanonical[random.nextInt(19)], 0, signature, 0, 32);
+        default -> {
+          if (random.nextBoolean()) {
+            key = nonCanonical[random.nextInt(19)].clone();
+          } else {
+            random.nextBytes(signature);
+          }
+        }
+      }
+      boolean ours = Ed25519.verify(SolanaAddress.of(key), message, signature);
+      boolean jdk =
+          !Curve25519.isSmallOrder(key)
+              && !Curve25519.isSmallOrder(signature, 0)
+              && jdkVerify(key, message, signature);
+      assertThat(ours).as("case %d (kind %d)", i, i % 6).isEqualTo(jdk);
+      if (ours) {
+        accepted++;
+      }
+    }
+    assertThat(accepted).isGreaterThanOrEqualTo(250); // every honest case at least
+  }
+
+  private static boolean jdkVerify(byte[] key, byte[] message, byte[] signature) {
+    byte[] encoded = new byte[44];
+    System.arraycopy(HEX.parseHex("302a300506032b6570032100"), 0, encoded, 0, 12);
+    System.arraycopy(key, 0, encoded, 12, 32);
+    try {
+      java.security.Signature verifier = java.security.Signature.getInstance("Ed25519");
+      verifier.initVerify(
+          java.security.KeyFactory.getInstance("Ed25519")
+              .generatePublic(new java.security.spec.X509EncodedKeySpec(encoded)));
+      verifier.update(message);
+      return verifier.verify(signature);
+    } catch (java.security.GeneralSecurityException | RuntimeException e) {
+      return false;
+    }
+  }
+
   @Test
   void curvePoints() {
     for (Vector v : RFC8032) {

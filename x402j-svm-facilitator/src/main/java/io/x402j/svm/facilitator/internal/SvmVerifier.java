@@ -6,6 +6,7 @@ import io.x402j.core.support.Futures;
 import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.evm.rpc.RpcException;
 import io.x402j.svm.CompiledInstruction;
+import io.x402j.svm.Ed25519;
 import io.x402j.svm.ExactSvmPayload;
 import io.x402j.svm.SolanaAddress;
 import io.x402j.svm.SolanaMessage;
@@ -214,7 +215,7 @@ public final class SvmVerifier {
       if (i >= statics.size()
           || signature == null
           || signature.length != 64
-          || !SignatureCheck.verify(statics.get(i), messageBytes, signature)) {
+          || !Ed25519.verify(statics.get(i), messageBytes, signature)) {
         return done(
             Verdict.refuse(
                 SvmReason.SIGNATURE_INVALID,
