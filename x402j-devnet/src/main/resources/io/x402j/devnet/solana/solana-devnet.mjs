@@ -85,6 +85,7 @@ const addrEnc = getAddressEncoder();
 const addrDec = getAddressDecoder();
 const txDecoder = getTransactionDecoder();
 const messageDecoder = getCompiledTransactionMessageDecoder();
+const UNSIGNED = "1".repeat(64); // base58 of an empty signature slot
 
 const TX_ERRORS = [
   "AccountInUse", "AccountLoadedTwice", "AccountNotFound", "ProgramAccountNotFound",
@@ -449,6 +450,13 @@ function decodeWire(encoded, encoding = "base58") {
   } else {
     throw invalidParams(`Invalid params: unsupported encoding: ${encoding}. Supported encodings: base58, base64`);
   }
+  const layout = walkWire(wire);
+  return layout === null ? decodeWithKit(wire) : decodeLazily(wire, layout);
+}
+
+// The codecs' full decoding: addresses, signatures, instructions. Exact, but its BigInt base58 of
+// every address was half of a simulation's CPU time, so the common case skips it (decodeLazily).
+function decodeWithKit(wire) {
   let tx;
   let message;
   try {
@@ -466,12 +474,143 @@ function decodeWire(encoded, encoding = "base58") {
     wire,
     tx,
     message,
-    signature: b58dec.decode(first),
+    signature: base58(first),
     blockhash: message.lifetimeToken,
     version: message.version,
     accountKeys: message.staticAccounts.map(String),
   };
 }
+
+// A well-formed transaction with distinct account keys: what simulation and landing need (first
+// signature, blockhash, version) is read from the bytes; the codecs' decoding (tx, message,
+// accountKeys) runs only when something asks for it. Anything unusual goes to decodeWithKit, so
+// errors and edge cases stay the codecs'.
+function decodeLazily(wire, layout) {
+  let full;
+  const kit = () => (full ??= decodeWithKit(wire));
+  const decoded = {
+    wire,
+    signature: base58(wire.subarray(layout.signaturesAt, layout.signaturesAt + 64)),
+    blockhash: name32(wire.subarray(layout.blockhashAt, layout.blockhashAt + 32)),
+    version: layout.version,
+  };
+  for (const field of ["tx", "message", "accountKeys"]) {
+    Object.defineProperty(decoded, field, { enumerable: true, get: () => kit()[field] });
+  }
+  return decoded;
+}
+
+// Walks a wire transaction's layout (no address decoding): the offsets decodeLazily needs, or null
+// when the bytes are not a plain well-formed legacy or v0 transaction with one signature per
+// signer and distinct static account keys.
+function walkWire(wire) {
+  let at = 0;
+  const fail = () => {
+    throw new RangeError("layout");
+  };
+  const byte = () => (at < wire.length ? wire[at++] : fail());
+  const skip = (n) => {
+    if (at + n > wire.length) fail();
+    const start = at;
+    at += n;
+    return start;
+  };
+  // compact-u16, minimal encodings only
+  const length = () => {
+    let value = 0;
+    for (let i = 0; i < 3; i++) {
+      const b = byte();
+      if (i > 0 && b === 0) fail();
+      value |= (b & 0x7f) << (7 * i);
+      if ((b & 0x80) === 0) return value <= 0xffff ? value : fail();
+    }
+    return fail();
+  };
+  try {
+    const signatures = length();
+    const signaturesAt = skip(64 * signatures);
+    let version = "legacy";
+    if (at < wire.length && wire[at] & 0x80) {
+      version = byte() & 0x7f;
+      if (version !== 0) return null;
+    }
+    const signers = byte();
+    byte();
+    byte();
+    const keys = length();
+    const keysAt = skip(32 * keys);
+    const blockhashAt = skip(32);
+    const instructions = length();
+    for (let i = 0; i < instructions; i++) {
+      byte();
+      skip(length());
+      skip(length());
+    }
+    if (version !== "legacy") {
+      const lookups = length();
+      for (let i = 0; i < lookups; i++) {
+        skip(32);
+        skip(length());
+        skip(length());
+      }
+    }
+    if (at !== wire.length || signatures === 0 || signatures !== signers || signers > keys) return null;
+    const distinct = new Set();
+    for (let i = 0; i < keys; i++) {
+      distinct.add(Buffer.from(wire.buffer, wire.byteOffset + keysAt + 32 * i, 32).toString("latin1"));
+    }
+    return distinct.size === keys ? { signaturesAt, blockhashAt, version } : null;
+  } catch (e) {
+    if (e instanceof RangeError) return null;
+    throw e;
+  }
+}
+
+// Base58 by byte arithmetic: the codecs' encoder goes through BigInt, which cost more than running
+// the transaction. startupSelfCheck compares the two.
+const BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+function base58(bytes) {
+  let zeros = 0;
+  while (zeros < bytes.length && bytes[zeros] === 0) zeros++;
+  const digits = []; // little-endian base-58 digits
+  for (let i = zeros; i < bytes.length; i++) {
+    let carry = bytes[i];
+    for (let j = 0; j < digits.length; j++) {
+      carry += digits[j] << 8;
+      digits[j] = carry % 58;
+      carry = (carry / 58) | 0;
+    }
+    while (carry > 0) {
+      digits.push(carry % 58);
+      carry = (carry / 58) | 0;
+    }
+  }
+  let out = "1".repeat(zeros);
+  for (let k = digits.length - 1; k >= 0; k--) out += BASE58[digits[k]];
+  return out;
+}
+
+// Names of 32-byte values (blockhashes, keys) repeat: remembered, up to a bound.
+const names32 = new Map();
+function name32(bytes) {
+  const key = Buffer.from(bytes.buffer, bytes.byteOffset, 32).toString("latin1");
+  let name = names32.get(key);
+  if (name === undefined) {
+    if (names32.size >= 65536) names32.clear();
+    name = base58(bytes);
+    names32.set(key, name);
+  }
+  return name;
+}
+
+function startupSelfCheck() {
+  for (let i = 0; i < 200; i++) {
+    const bytes = new Uint8Array(crypto.randomBytes(i % 2 === 0 ? 32 : 64));
+    bytes.fill(0, 0, i % 5); // leading zeros
+    if (base58(bytes) !== b58dec.decode(bytes)) throw new Error("base58 disagrees with @solana/kit");
+  }
+}
+startupSelfCheck();
 
 function messageFee(message) {
   const keys = message.staticAccounts.map(String);
@@ -622,7 +761,7 @@ function simulate(decoded, config) {
   } else if (!blockhashValid(decoded.blockhash)) {
     return { ...base, err: "BlockhashNotFound" };
   }
-  if (chain.transactions.has(decoded.signature) && decoded.signature !== b58dec.decode(new Uint8Array(64))) {
+  if (chain.transactions.has(decoded.signature) && decoded.signature !== UNSIGNED) {
     return { ...base, err: "AlreadyProcessed" };
   }
   const result = execute(decoded, { simulate: true, sigVerify: false });
