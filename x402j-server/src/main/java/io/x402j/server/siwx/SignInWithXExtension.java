@@ -359,9 +359,24 @@ public final class SignInWithXExtension implements GateExtension {
     return Optional.empty();
   }
 
-  /** The key a payment and a sign-in for {@code request} share: route pattern and path. */
+  /**
+   * The key a payment and a sign-in for {@code request} share: route pattern, path and query. The
+   * query is part of it because a route's price and recipient may depend on it ({@link
+   * PaymentOption.Builder#price(java.util.function.Function)}): a payment for {@code
+   * /report?tier=basic} is no pass for {@code /report?tier=pro}, as the challenge's URI, which
+   * carries the query, says.
+   */
   static String resourceKey(ResolvedRoute route, GateRequest request) {
-    return route.pattern() + " " + request.path();
+    String query = rawQuery(request);
+    return route.pattern() + " " + request.path() + (query == null ? "" : "?" + query);
+  }
+
+  private static String rawQuery(GateRequest request) {
+    try {
+      return new URI(request.url()).getRawQuery();
+    } catch (URISyntaxException e) {
+      return null;
+    }
   }
 
   private static String canonicalPayer(String network, String payer) {
