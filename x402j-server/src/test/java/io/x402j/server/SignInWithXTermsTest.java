@@ -34,9 +34,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A sign-in pass is for what was paid: a route whose price or recipient depends on the request's
- * query prices {@code /report?tier=basic} and {@code /report?tier=pro} differently (or pays
- * different sellers), so a payment for the cheap one (or to the other seller) is no pass for the
- * other.
+ * query or a header prices {@code /report?tier=basic} and {@code /report?tier=pro} differently (or
+ * pays different sellers), so a payment for the cheap one (or to the other seller) is no pass for
+ * the other.
  */
 class SignInWithXTermsTest {
   static final HeaderCodec HEADERS = HeaderCodec.standard();
@@ -160,5 +160,28 @@ class SignInWithXTermsTest {
 
     assertThat(signIn(gate, "/report?seller=a")).isInstanceOf(GateDecision.Free.class);
     assertThat(signIn(gate, "/report?seller=b")).isInstanceOf(GateDecision.Respond.class);
+  }
+
+  @Test
+  void aPaymentAtTheCheapHeaderPriceIsNoPassForTheDearOne() {
+    PaymentGate gate =
+        gate(
+            PaymentOption.builder(NET)
+                .price(
+                    request ->
+                        request.header("X-Tier").filter("pro"::equals).isPresent()
+                            ? Price.usd("10")
+                            : Price.usd("0.01"))
+                .payTo(SELLER_A)
+                .build());
+    pay(gate, "/report"); // no X-Tier: $0.01
+
+    SiwxDeclaration d =
+        SiwxDeclaration.fromJson(required(gate, "/report").extensions().get(SignInWithX.KEY));
+    String header = new SiweSigner(BUYER).sign(d.info(), d.supportedChains().get(0)).toHeader();
+    GateDecision pro =
+        gate.check(get("/report", Map.of(SignInWithX.HEADER, header, "X-Tier", "pro"))).join();
+
+    assertThat(pro).isInstanceOf(GateDecision.Respond.class);
   }
 }

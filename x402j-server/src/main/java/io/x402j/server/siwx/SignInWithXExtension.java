@@ -360,15 +360,34 @@ public final class SignInWithXExtension implements GateExtension {
   }
 
   /**
-   * The key a payment and a sign-in for {@code request} share: route pattern, path and query. The
-   * query is part of it because a route's price and recipient may depend on it ({@link
-   * PaymentOption.Builder#price(java.util.function.Function)}): a payment for {@code
-   * /report?tier=basic} is no pass for {@code /report?tier=pro}, as the challenge's URI, which
-   * carries the query, says.
+   * The key a payment and a sign-in for {@code request} share: route pattern, path and query, and,
+   * for a route whose price or recipient depends on the request ({@link
+   * PaymentOption.Builder#price(java.util.function.Function)}, {@link
+   * PaymentOption.Builder#payTo(java.util.function.Function)}), what each option asks of this
+   * request. A payment for {@code /report?tier=basic}, or at the price a header selects, or to
+   * another seller, is then no pass for a request the route prices otherwise.
    */
   static String resourceKey(ResolvedRoute route, GateRequest request) {
     String query = rawQuery(request);
-    return route.pattern() + " " + request.path() + (query == null ? "" : "?" + query);
+    StringBuilder key =
+        new StringBuilder(route.pattern())
+            .append(' ')
+            .append(request.path())
+            .append(query == null ? "" : "?" + query);
+    List<PaymentOption> options = route.route().accepts();
+    if (options.stream().anyMatch(o -> o.fixedPrice().isEmpty() || o.fixedPayTo().isEmpty())) {
+      for (PaymentOption o : options) {
+        key.append(" | ")
+            .append(o.network())
+            .append(' ')
+            .append(o.scheme())
+            .append(' ')
+            .append(o.price(request))
+            .append(' ')
+            .append(o.payTo(request));
+      }
+    }
+    return key.toString();
   }
 
   private static String rawQuery(GateRequest request) {
