@@ -33,6 +33,9 @@ public final class BazaarDiscovery implements GateExtension {
           "^(?::([a-zA-Z_][a-zA-Z0-9_]*)|\\[([a-zA-Z_][a-zA-Z0-9_]*)]"
               + "|\\{([a-zA-Z_][a-zA-Z0-9_]*)(?::[^}]*)?})$");
 
+  private static final Pattern COLON_PARAM = Pattern.compile(":([a-zA-Z_][a-zA-Z0-9_]*)");
+  private static final Pattern BRACKET_PARAM = Pattern.compile("\\[([a-zA-Z_][a-zA-Z0-9_]*)]");
+
   /** The extension. */
   public BazaarDiscovery() {}
 
@@ -132,7 +135,11 @@ public final class BazaarDiscovery implements GateExtension {
         out.add(":" + name);
         dynamic = true;
       } else {
-        out.add(segment);
+        // A parameter with literal text around it in its segment (/users/:id.json, /[id].json),
+        // which the pattern reads as a parameter too.
+        String written = BRACKET_PARAM.matcher(segment).replaceAll(":$1");
+        out.add(written);
+        dynamic |= COLON_PARAM.matcher(written).find();
       }
     }
     if (!dynamic || onlyWildcards) {
@@ -142,7 +149,12 @@ public final class BazaarDiscovery implements GateExtension {
     return RouteTemplate.isValid(template) ? Optional.of(template) : Optional.empty();
   }
 
-  /** The values of {@code template}'s parameters in {@code path}; empty when it does not match. */
+  /**
+   * The values of {@code template}'s parameters in {@code path}; empty when it does not match. A
+   * segment holds at most one parameter, {@code :name} with any literal text around it ({@code
+   * /users/:id.json} reads {@code id} = {@code 42} from {@code /users/42.json}, as the official
+   * server extension does); a segment with several is not guessed at (no parameters).
+   */
   static Map<String, String> pathParams(String template, String path) {
     String[] t = template.split("/", -1);
     String[] p = path.split("/", -1);
@@ -151,14 +163,26 @@ public final class BazaarDiscovery implements GateExtension {
     }
     Map<String, String> out = new LinkedHashMap<>();
     for (int i = 0; i < t.length; i++) {
-      if (t[i].startsWith(":") && t[i].length() > 1) {
-        if (p[i].isEmpty()) {
+      Matcher m = COLON_PARAM.matcher(t[i]);
+      if (!m.find()) {
+        if (!t[i].equalsIgnoreCase(p[i])) {
           return Map.of();
         }
-        out.put(t[i].substring(1), p[i]);
-      } else if (!t[i].equalsIgnoreCase(p[i])) {
+        continue;
+      }
+      String prefix = t[i].substring(0, m.start());
+      String suffix = t[i].substring(m.end());
+      if (COLON_PARAM.matcher(suffix).find()) {
         return Map.of();
       }
+      String segment = p[i];
+      int end = segment.length() - suffix.length();
+      if (end <= prefix.length()
+          || !segment.regionMatches(true, 0, prefix, 0, prefix.length())
+          || !segment.regionMatches(true, end, suffix, 0, suffix.length())) {
+        return Map.of();
+      }
+      out.put(m.group(1), segment.substring(prefix.length(), end));
     }
     return out;
   }

@@ -9,7 +9,8 @@ import java.util.Objects;
  * A route pattern as the official SDK writes them: an optional method, then a path in which {@code
  * :name} or {@code [name]} stands for one segment, {@code *} for any characters, and a trailing
  * {@code /*} for the path itself or anything below it. Paths compare case-insensitively after
- * normalisation (repeated and trailing slashes, {@code .} and {@code ..} segments).
+ * normalisation (repeated and trailing slashes, {@code .} and {@code ..} segments). Braces are
+ * refused: a Spring-style {@code {id}} would otherwise be literal text that no request matches.
  *
  * <p>Methods are matched as servers dispatch them: without a method the pattern matches every
  * method; {@code GET} also matches {@code HEAD}, which servers answer by running the {@code GET}
@@ -61,6 +62,15 @@ public final class RoutePattern {
     if (!path.startsWith("/")) {
       throw new IllegalArgumentException(
           "route " + quote(text) + " needs a path starting with /, e.g. \"GET /weather\"");
+    }
+    if (path.indexOf('{') >= 0 || path.indexOf('}') >= 0) {
+      // A Spring-style {id} here would be literal text, matching no real request: refused, so
+      // that /users/42 is not served free under a pattern meant to price it.
+      throw new IllegalArgumentException(
+          "route "
+              + quote(text)
+              + " has a brace in its path: write a parameter as :name or [name] (e.g."
+              + " \"GET /users/:id\" for /users/{id}); braces are not pattern syntax here");
     }
     return new RoutePattern(trimmed, method, compile(path));
   }

@@ -8,9 +8,11 @@ import java.util.Optional;
 
 /**
  * Who paid for what, and when: {@link SignInWithXExtension} records each settled payment here and
- * the default {@link SignInPolicy} looks it up. A resource is keyed by the route pattern and the
- * request path ({@code "GET /weather /weather"}), a payer by its network and canonical address.
- * Instances behind a load balancer need a shared implementation. Thread-safe.
+ * the default {@link SignInPolicy} looks it up. A resource is keyed by the route pattern, the
+ * request path and its query, if any ({@code "GET /weather /weather?city=Oslo"}), followed, for a
+ * route whose price or recipient depends on the request, by what each option asks of it; a payer by
+ * its network and canonical address. Instances behind a load balancer need a shared implementation.
+ * Thread-safe.
  */
 public interface PaymentHistory {
   /** Remembers that {@code address} on {@code network} paid for {@code resource} at {@code at}. */

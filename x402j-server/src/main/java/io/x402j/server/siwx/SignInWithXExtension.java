@@ -359,9 +359,43 @@ public final class SignInWithXExtension implements GateExtension {
     return Optional.empty();
   }
 
-  /** The key a payment and a sign-in for {@code request} share: route pattern and path. */
+  /**
+   * The key a payment and a sign-in for {@code request} share: route pattern, path and query, and,
+   * for a route whose price or recipient depends on the request ({@link
+   * PaymentOption.Builder#price(java.util.function.Function)}, {@link
+   * PaymentOption.Builder#payTo(java.util.function.Function)}), what each option asks of this
+   * request. A payment for {@code /report?tier=basic}, or at the price a header selects, or to
+   * another seller, is then no pass for a request the route prices otherwise.
+   */
   static String resourceKey(ResolvedRoute route, GateRequest request) {
-    return route.pattern() + " " + request.path();
+    String query = rawQuery(request);
+    StringBuilder key =
+        new StringBuilder(route.pattern())
+            .append(' ')
+            .append(request.path())
+            .append(query == null ? "" : "?" + query);
+    List<PaymentOption> options = route.route().accepts();
+    if (options.stream().anyMatch(o -> o.fixedPrice().isEmpty() || o.fixedPayTo().isEmpty())) {
+      for (PaymentOption o : options) {
+        key.append(" | ")
+            .append(o.network())
+            .append(' ')
+            .append(o.scheme())
+            .append(' ')
+            .append(o.price(request))
+            .append(' ')
+            .append(o.payTo(request));
+      }
+    }
+    return key.toString();
+  }
+
+  private static String rawQuery(GateRequest request) {
+    try {
+      return new URI(request.url()).getRawQuery();
+    } catch (URISyntaxException e) {
+      return null;
+    }
   }
 
   private static String canonicalPayer(String network, String payer) {

@@ -77,7 +77,11 @@ public final class HandlerDiscovery {
         queryProperties.put(name, schemaOf(parameter.getGenericParameterType(), 1));
         boolean defaulted = !ValueConstants.DEFAULT_NONE.equals(query.defaultValue());
         if (defaulted) {
-          queryExample.put(name, query.defaultValue());
+          // A default Spring resolves per request (${property}, #{expression}) is no example: its
+          // text would publish the seller's configuration, and the value may be a secret.
+          if (!placeholder(query.defaultValue())) {
+            queryExample.put(name, query.defaultValue());
+          }
         } else if (query.required() && !parameter.isOptional()) {
           queryRequired.add(name);
         }
@@ -156,6 +160,10 @@ public final class HandlerDiscovery {
               + " (from @X402Discoverable, or x402j.discovery.* when the annotation gives none)");
     }
     return s.metadata();
+  }
+
+  private static boolean placeholder(String value) {
+    return value.contains("${") || value.contains("#{");
   }
 
   private static String name(String declared, MethodParameter parameter) {
