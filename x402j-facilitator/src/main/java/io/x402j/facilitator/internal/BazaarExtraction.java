@@ -489,9 +489,19 @@ public final class BazaarExtraction {
     } catch (IllegalArgumentException e) {
       return null;
     }
+    if (host.endsWith(".")) {
+      // "localhost." and "1.2.3.4." name the same hosts as without the dot.
+      host = host.substring(0, host.length() - 1);
+    }
+    String lastLabel = host.substring(host.lastIndexOf('.') + 1);
     if (host.isEmpty()
         || host.startsWith("[")
         || LOOPBACK.contains(host)
+        // A host whose last label is a number is an IPv4 address to a browser (WHATWG URL):
+        // 127.1, 0x7f.1 and 2130706433 are all 127.0.0.1.
+        || ALL_DIGITS.matcher(lastLabel).matches()
+        || HEX_LITERAL.matcher(lastLabel).matches()
+        || lastLabel.equalsIgnoreCase("0x")
         || IPV4.matcher(host).matches()
         || ALL_DIGITS.matcher(host).matches()
         || HEX_LITERAL.matcher(host).matches()) {

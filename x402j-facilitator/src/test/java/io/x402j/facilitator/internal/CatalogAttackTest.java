@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Attacks on what a paying client's declaration can make the catalog do. */
@@ -69,5 +70,21 @@ class CatalogAttackTest {
     assertThat(BazaarExtraction.canonicalPath("/a/..")).isEqualTo("/");
     assertThat(BazaarExtraction.canonicalPath("/b/")).isEqualTo("/b/");
     assertThat(BazaarExtraction.canonicalPath("/users/:id")).isEqualTo("/users/:id");
+  }
+
+  @Test
+  void anIconUrlOnALoopbackHostSpelledAnotherWayIsDropped() {
+    for (String url :
+        List.of(
+            "https://127.1/i.png",
+            "https://0x7f.1/i.png",
+            "https://0177.0.0.1./i.png",
+            "https://localhost./i.png",
+            "https://a.b.0x7f000001/i.png",
+            "https://10.1.2.3./i.png")) {
+      assertThat(BazaarExtraction.iconUrl(url)).as(url).isNull();
+    }
+    assertThat(BazaarExtraction.iconUrl("https://cdn1.example.com/i.png")).isNotNull();
+    assertThat(BazaarExtraction.iconUrl("https://cdn.example.com./i.png")).isNotNull();
   }
 }
