@@ -471,6 +471,12 @@ abstract class DiscoveryCatalogContract {
     bad.put("/discovery/search", "query");
     bad.put("/discovery/search?query=", "query");
     bad.put("/discovery/search?query=x&cursor=bogus", "cursor");
+    // Other scripts' digits are not numbers here (Integer.parseInt takes them).
+    bad.put("/discovery/resources?limit=%D9%A5", "limit");
+    bad.put("/discovery/resources?offset=%EF%BC%95", "offset");
+    // Escapes that are not UTF-8 were a 500 from Jetty's query decoding.
+    bad.put("/discovery/resources?type=%ff", "query string");
+    bad.put("/discovery/search?query=%ff%fe", "query string");
     for (Map.Entry<String, String> request : bad.entrySet()) {
       HttpResponse<String> answer = get(facilitator, request.getKey());
       assertThat(answer.statusCode()).as(request.getKey()).isEqualTo(400);
@@ -478,6 +484,28 @@ abstract class DiscoveryCatalogContract {
           .as(request.getKey())
           .isEqualTo(request.getValue());
     }
+  }
+
+  @Test
+  void aBrokenPercentEscapeIsA400NotA500() throws Exception {
+    var raw = new io.x402j.facilitator.testing.RawHttp("127.0.0.1", facilitator.server.port());
+    assertThat(raw.get("/discovery/resources?type=%zz")).contains(" 400");
+    assertThat(raw.get("/discovery/search?query=%e2%82")).contains(" 400");
+  }
+
+  @Test
+  void theSameResourceSpelledDifferentlyIsOneEntry() throws Exception {
+    for (String url :
+        List.of(
+            "https://api.example.com/weather",
+            "https://API.example.com.:443/weather?city=Rome#top",
+            "https://api.example.com/x/../weather",
+            "https://api.example.com/./%77eather")) {
+      post(facilitator, "/settle", request(url, "d", Map.of(), weatherDeclaration()));
+    }
+    JsonNode items = list(facilitator, "").get("items");
+    assertThat(items).hasSize(1);
+    assertThat(items.at("/0/resource").asText()).isEqualTo("https://api.example.com/weather");
   }
 
   @Test

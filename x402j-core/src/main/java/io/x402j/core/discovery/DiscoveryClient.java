@@ -402,7 +402,7 @@ public final class DiscoveryClient {
               + " answered "
               + status
               + " with a body that is not a discovery answer ("
-              + e.getMessage()
+              + printable(e.getMessage())
               + "): "
               + excerpt(text),
           e);
@@ -440,6 +440,32 @@ public final class DiscoveryClient {
         0,
         where + ": request failed (" + cause.getClass().getSimpleName() + ")",
         cause);
+  }
+
+  /**
+   * {@code text} with control, bidi and line-separator characters written as backslash-u escapes:
+   * the parser's messages repeat the facilitator's text (e.g. an unrecognized token), and a caller
+   * may print them on a terminal.
+   */
+  static String printable(String text) {
+    if (text == null) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x20
+          || (c >= 0x7f && c <= 0x9f)
+          || c == 0x2028
+          || c == 0x2029
+          || (c >= 0x202a && c <= 0x202e)
+          || (c >= 0x2066 && c <= 0x2069)) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 
   private static String excerpt(String text) {

@@ -100,6 +100,13 @@ final class DiscoveryReader {
 
   private DiscoveredResource item(JsonFields f, String path, List<String> skipped) {
     String resource = f.requireNonEmptyString("resource");
+    if (!isHttpUrl(resource)) {
+      // A buyer is told to fetch or pay this: a file:, javascript: or data: "resource" is not one.
+      throw new MalformedMessageException(
+          Kind.INVALID_VALUE,
+          f.pathOf("resource"),
+          f.pathOf("resource") + " must be an absolute http(s) URL");
+    }
     String type = f.requireNonEmptyString("type");
     int version = f.requireVersion("x402Version", path, 1, 2);
     List<JsonFields.Element> accepts = f.requireArray("accepts");
@@ -152,6 +159,20 @@ final class DiscoveryReader {
         iconUrl,
         extensions == null ? Map.of() : nonNull(extensions),
         nonNull(f.remaining()));
+  }
+
+  /** Whether {@code text} is an absolute http or https URL with a host and no user info. */
+  static boolean isHttpUrl(String text) {
+    try {
+      java.net.URI uri = new java.net.URI(text);
+      String scheme = uri.getScheme();
+      return scheme != null
+          && (scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+          && uri.getHost() != null
+          && uri.getRawUserInfo() == null;
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
   }
 
   /** The fields with a JSON null dropped: an immutable copy cannot hold {@code null}. */

@@ -174,9 +174,14 @@ public final class BazaarExtraction {
               + " characters");
     }
     String routeTemplate = routeTemplate(extension.get("routeTemplate"));
-    String origin = scheme + "://" + url.getHost().toLowerCase(Locale.ROOT) + port(scheme, url);
+    String host = url.getHost().toLowerCase(Locale.ROOT);
+    if (host.endsWith(".")) {
+      // The fully qualified spelling names the same host: one entry, not two.
+      host = host.substring(0, host.length() - 1);
+    }
+    String origin = scheme + "://" + host + port(scheme, url);
     String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
-    String canonical = origin + (routeTemplate != null ? routeTemplate : path);
+    String canonical = origin + canonicalPath(routeTemplate != null ? routeTemplate : path);
 
     JsonNode input = info.get("input");
     String type = input.get("type").textValue();
@@ -264,6 +269,60 @@ public final class BazaarExtraction {
       return Optional.empty();
     }
     return Optional.of("bazaar.info.input.type must be \"http\" or \"mcp\"");
+  }
+
+  /**
+   * {@code path} in RFC 3986's normal form (section 6.2.2): percent-escapes of unreserved
+   * characters decoded, the others' hex digits upper case, then {@code .} and {@code ..} segments
+   * removed, so that {@code /a/../b}, {@code /%62} and {@code /b} are one resource.
+   */
+  static String canonicalPath(String path) {
+    StringBuilder decoded = new StringBuilder(path.length());
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c == '%' && i + 2 < path.length() && hex(path.charAt(i + 1)) && hex(path.charAt(i + 2))) {
+        char byteValue = (char) Integer.parseInt(path.substring(i + 1, i + 3), 16);
+        if (unreserved(byteValue)) {
+          decoded.append(byteValue);
+        } else {
+          decoded.append('%').append(path.substring(i + 1, i + 3).toUpperCase(Locale.ROOT));
+        }
+        i += 2;
+      } else {
+        decoded.append(c);
+      }
+    }
+    List<String> out = new ArrayList<>();
+    String[] segments = decoded.toString().split("/", -1);
+    for (int i = 1; i < segments.length; i++) {
+      String segment = segments[i];
+      boolean last = i == segments.length - 1;
+      if (segment.equals(".") || segment.equals("..")) {
+        if (segment.equals("..") && !out.isEmpty()) {
+          out.remove(out.size() - 1);
+        }
+        if (last) {
+          out.add("");
+        }
+      } else {
+        out.add(segment);
+      }
+    }
+    return "/" + String.join("/", out);
+  }
+
+  private static boolean hex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  }
+
+  private static boolean unreserved(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '-'
+        || c == '.'
+        || c == '_'
+        || c == '~';
   }
 
   private static String port(String scheme, URI url) {
@@ -430,9 +489,19 @@ public final class BazaarExtraction {
     } catch (IllegalArgumentException e) {
       return null;
     }
+    if (host.endsWith(".")) {
+      // "localhost." and "1.2.3.4." name the same hosts as without the dot.
+      host = host.substring(0, host.length() - 1);
+    }
+    String lastLabel = host.substring(host.lastIndexOf('.') + 1);
     if (host.isEmpty()
         || host.startsWith("[")
         || LOOPBACK.contains(host)
+        // A host whose last label is a number is an IPv4 address to a browser (WHATWG URL):
+        // 127.1, 0x7f.1 and 2130706433 are all 127.0.0.1.
+        || ALL_DIGITS.matcher(lastLabel).matches()
+        || HEX_LITERAL.matcher(lastLabel).matches()
+        || lastLabel.equalsIgnoreCase("0x")
         || IPV4.matcher(host).matches()
         || ALL_DIGITS.matcher(host).matches()
         || HEX_LITERAL.matcher(host).matches()) {

@@ -324,7 +324,7 @@ public final class FacilitatorHandler extends Handler.Abstract {
 
   private void discovery(Request request, Response response, Callback callback, boolean search)
       throws HttpError, java.sql.SQLException {
-    Fields query = Request.extractQueryParameters(request);
+    Fields query = queryParameters(request);
     for (Fields.Field field : query) {
       if (!DISCOVERY_PARAMETERS.contains(field.getName()) || field.getValues().size() > 1) {
         throw new HttpError(
@@ -468,7 +468,7 @@ public final class FacilitatorHandler extends Handler.Abstract {
     if (setup.ledger() == null) {
       throw new HttpError(404, "this facilitator keeps no ledger", null);
     }
-    Fields query = Request.extractQueryParameters(request);
+    Fields query = queryParameters(request);
     Network network = parsed(query, "network", Network::parse);
     // The ledger keeps addresses in their canonical form: parsed here, never compared as typed.
     String payer = parsed(query, "payer", text -> EvmAddress.parse(text).toLowerHex());
@@ -529,6 +529,19 @@ public final class FacilitatorHandler extends Handler.Abstract {
     }
   }
 
+  /**
+   * The request's query parameters; a query that is not percent-encoded UTF-8 (e.g. {@code %ff} or
+   * {@code %zz}) is a 400, not the 500 Jetty's decoding exception would become.
+   */
+  private static Fields queryParameters(Request request) throws HttpError {
+    try {
+      return Request.extractQueryParameters(request);
+    } catch (RuntimeException e) {
+      throw new HttpError(
+          400, "the query string is not valid percent-encoded UTF-8", "query string");
+    }
+  }
+
   private static <T> T parsed(Fields query, String name, Function<String, T> parser)
       throws HttpError {
     String value = query.getValue(name);
@@ -550,6 +563,10 @@ public final class FacilitatorHandler extends Handler.Abstract {
       return fallback;
     }
     try {
+      // ASCII digits only: Integer.parseInt would also take '+' and other scripts' digits.
+      if (value.length() > 10 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        throw new NumberFormatException();
+      }
       int n = Integer.parseInt(value);
       if (n < min || n > max) {
         throw new NumberFormatException();
