@@ -130,7 +130,8 @@ class GatewaySignInCommandTest {
         """
             .formatted(SELLER));
     GatewayConfig c = GatewayConfig.load(file, Map.of());
-    assertThat(c.signIn()).isEqualTo(new SignInSpec(Duration.ofMinutes(30), "https://api.example.com", null, null));
+    assertThat(c.signIn())
+        .isEqualTo(new SignInSpec(Duration.ofMinutes(30), "https://api.example.com", null, null));
     Files.writeString(file, Files.readString(file).replace("window: 30m", "windw: 30m"));
     assertThatThrownBy(() -> GatewayConfig.load(file, Map.of()))
         .hasMessageContaining("signInWithX")

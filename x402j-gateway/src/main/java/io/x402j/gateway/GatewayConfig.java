@@ -232,8 +232,8 @@ public record GatewayConfig(
    * @param database a JDBC URL ({@code jdbc:sqlite:FILE} or {@code jdbc:postgresql://…}) where
    *     payments and used challenges are kept, shared by every instance on it, or {@code null} for
    *     this process's memory
-   * @param secretEnv the environment variable holding the challenge secret (at least 32
-   *     characters; the same on every instance), or {@code null} for a random one per start
+   * @param secretEnv the environment variable holding the challenge secret (at least 32 characters;
+   *     the same on every instance), or {@code null} for a random one per start
    */
   public record SignInSpec(Duration window, String origin, String database, String secretEnv) {
     /** The default pass window: 24 hours. */
@@ -309,9 +309,7 @@ public record GatewayConfig(
         String t = text.strip();
         if (!t.startsWith("jdbc:sqlite:") && !t.startsWith("jdbc:postgresql:")) {
           throw new ConfigException(
-              setting,
-              "(not shown)",
-              "jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB");
+              setting, "(not shown)", "jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB");
         }
         return t;
       };
@@ -1211,8 +1209,7 @@ public record GatewayConfig(
             .facilitator(facilitator.build())
             .networks(networks)
             .routes(table.build())
-            .paywall(
-                paywall ? new PaywallOptions(true, appName, null) : PaywallOptions.disabled());
+            .paywall(paywall ? new PaywallOptions(true, appName, null) : PaywallOptions.disabled());
     if (signIn != null) {
       gate.extension(SignInSetup.extension(signIn, host, port, env));
     }

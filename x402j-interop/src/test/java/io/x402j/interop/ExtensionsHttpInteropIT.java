@@ -152,22 +152,22 @@ class ExtensionsHttpInteropIT {
   @Test
   void x402jsPayerPaysAnOfficialServerOnceThenSignsInToTheOfficialSiwxServerSide()
       throws Exception {
-      X402Client client =
-          X402Client.builder(
-                  Payer.builder()
-                      .signer(market.buyer())
-                      .networks(market.networks())
-                      .spendControls(SpendControls.builder().maxPerPaymentUsd("0.10").build())
-                      .signIn(SignInChoice.whenPaidWithin(Duration.ofHours(1)))
-                      .build())
-              .build();
-      HttpRequest report = HttpRequest.newBuilder(URI.create(official.url() + "/report")).build();
-      BigInteger before = market.sellerBalance();
+    X402Client client =
+        X402Client.builder(
+                Payer.builder()
+                    .signer(market.buyer())
+                    .networks(market.networks())
+                    .spendControls(SpendControls.builder().maxPerPaymentUsd("0.10").build())
+                    .signIn(SignInChoice.whenPaidWithin(Duration.ofHours(1)))
+                    .build())
+            .build();
+    HttpRequest report = HttpRequest.newBuilder(URI.create(official.url() + "/report")).build();
+    BigInteger before = market.sellerBalance();
 
-      PaidResponse<String> paid = client.send(report, HttpResponse.BodyHandlers.ofString());
-      assertThat(paid.statusCode()).as(paid.body()).isEqualTo(200);
-      assertThat(paid.receipt().success()).isTrue();
-      PaidResponse<String> signedIn = client.send(report, HttpResponse.BodyHandlers.ofString());
+    PaidResponse<String> paid = client.send(report, HttpResponse.BodyHandlers.ofString());
+    assertThat(paid.statusCode()).as(paid.body()).isEqualTo(200);
+    assertThat(paid.receipt().success()).isTrue();
+    PaidResponse<String> signedIn = client.send(report, HttpResponse.BodyHandlers.ofString());
 
     assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(200);
     assertThat(signedIn.paid()).as("no payment the second time").isEmpty();

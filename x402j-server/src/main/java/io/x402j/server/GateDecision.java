@@ -10,9 +10,9 @@ public sealed interface GateDecision {
    * No route charges for this request, or an extension waived its payment: let it through
    * untouched.
    *
-   * @param waiver the extension's grant when a paid route was waived (e.g. a wallet signed in
-   *     with sign-in-with-x), for the application to know who it serves; {@code null} when the
-   *     request is simply free
+   * @param waiver the extension's grant when a paid route was waived (e.g. a wallet signed in with
+   *     sign-in-with-x), for the application to know who it serves; {@code null} when the request
+   *     is simply free
    */
   record Free(PaymentWaiver.Granted waiver) implements GateDecision {
     /** A request no route charges for. */

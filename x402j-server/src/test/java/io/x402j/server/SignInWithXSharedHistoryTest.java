@@ -44,8 +44,8 @@ import org.sqlite.SQLiteDataSource;
 
 /**
  * {@link PaymentHistory#jdbc} on SQLite and on a real (embedded) PostgreSQL: what it remembers and
- * forgets, and two gate instances on one database — a payment made through one lets the wallet
- * sign in at the other, which an in-memory history cannot do.
+ * forgets, and two gate instances on one database — a payment made through one lets the wallet sign
+ * in at the other, which an in-memory history cannot do.
  */
 class SignInWithXSharedHistoryTest {
   static final Network NET = SignInWithXGateTest.NET;
@@ -186,8 +186,7 @@ class SignInWithXSharedHistoryTest {
         .isNull();
     assertThat(settled.get()).isEqualTo(settlements);
     // The nonce is shared too: the same header shown to the first instance is a replay.
-    assertThat(
-            SignInWithXGateTest.refusal(SignInWithXGateTest.withHeader(a, "/weather", header)))
+    assertThat(SignInWithXGateTest.refusal(SignInWithXGateTest.withHeader(a, "/weather", header)))
         .contains("nonce was already used");
     // Another wallet that never paid is still refused at either.
     assertThat(
@@ -214,8 +213,7 @@ class SignInWithXSharedHistoryTest {
     again.record(longPath, "eip155:84532", "0xA", t.minusSeconds(5));
 
     assertThat(again.lastPayment("GET /weather /weather", "eip155:84532", "0xA")).contains(t);
-    assertThat(history.lastPayment(longPath, "eip155:84532", "0xA"))
-        .contains(t.minusSeconds(5));
+    assertThat(history.lastPayment(longPath, "eip155:84532", "0xA")).contains(t.minusSeconds(5));
     assertThat(history.lastPayment("GET /weather /weather", "eip155:8453", "0xA")).isEmpty();
     assertThat(history.lastPayment("GET /weather /weather", "eip155:84532", "0xB")).isEmpty();
     assertThat(history.lastPayment("GET /weather /other", "eip155:84532", "0xA")).isEmpty();

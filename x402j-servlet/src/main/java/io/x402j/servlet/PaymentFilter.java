@@ -74,8 +74,8 @@ public final class PaymentFilter implements Filter {
    * waived it (a wallet signed in with sign-in-with-x), the {@link
    * io.x402j.server.PaymentWaiver.Granted grant}: who signed in ({@code subject()}, the canonical
    * address), on which network, and both as a CAIP-10 {@code account()}. Absent on every other
-   * request; only the filter sets it (any earlier value is removed first). In Spring: {@code
-   * @RequestAttribute(name = PaymentFilter.SIGNED_IN_ATTRIBUTE, required = false)
+   * request; only the filter sets it (any earlier value is removed first). In Spring:
+   * {@code @RequestAttribute(name = PaymentFilter.SIGNED_IN_ATTRIBUTE, required = false)
    * PaymentWaiver.Granted signedIn}.
    */
   public static final String SIGNED_IN_ATTRIBUTE = "io.x402j.signedIn";

@@ -125,8 +125,7 @@ class PaymentFilterSignInIT {
     assertThat(signedIn.statusCode()).isEqualTo(200);
     String address = market.buyer().address().toString();
     assertThat(signedIn.body())
-        .isEqualTo(
-            market.network() + ":" + address + " " + address + " " + market.network());
+        .isEqualTo(market.network() + ":" + address + " " + address + " " + market.network());
     assertThat(market.sellerBalance()).isEqualTo(afterPayment); // nothing paid again
   }
 

@@ -56,14 +56,13 @@ public @interface X402Discoverable {
 
   /**
    * Whether, without an {@link #outputSchema} or {@link #outputExample}, the response's schema is
-   * derived from the handler's
-   * return type (default {@code true}). Only records and beans are described (a record's
-   * components, a bean's getters, three levels deep, as for request bodies), also inside an array
-   * or collection and after unwrapping {@code ResponseEntity}, {@code HttpEntity}, {@code
-   * Optional}, {@code CompletableFuture}/{@code CompletionStage}, {@code Callable}, {@code
-   * DeferredResult} and {@code WebAsyncTask}; text, numbers, maps, {@code Object} and {@code void}
-   * declare no output. Jackson annotations ({@code @JsonProperty}, {@code @JsonIgnore}, naming
-   * strategies) are not read: the names are the Java names.
+   * derived from the handler's return type (default {@code true}). Only records and beans are
+   * described (a record's components, a bean's getters, three levels deep, as for request bodies),
+   * also inside an array or collection and after unwrapping {@code ResponseEntity}, {@code
+   * HttpEntity}, {@code Optional}, {@code CompletableFuture}/{@code CompletionStage}, {@code
+   * Callable}, {@code DeferredResult} and {@code WebAsyncTask}; text, numbers, maps, {@code Object}
+   * and {@code void} declare no output. Jackson annotations ({@code @JsonProperty},
+   * {@code @JsonIgnore}, naming strategies) are not read: the names are the Java names.
    */
   boolean deriveOutputSchema() default true;
 

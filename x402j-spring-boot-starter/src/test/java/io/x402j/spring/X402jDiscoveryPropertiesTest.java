@@ -7,23 +7,23 @@ import io.x402j.core.wire.PaymentRequired;
 import io.x402j.server.GateDecision;
 import io.x402j.server.GateRequest;
 import io.x402j.server.PaymentGate;
+import io.x402j.servlet.internal.ServletGateRequest;
+import io.x402j.spring.internal.HandlerDiscovery;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import io.x402j.servlet.internal.ServletGateRequest;
-import io.x402j.spring.internal.HandlerDiscovery;
 import org.junit.jupiter.api.Test;
-import org.springframework.mock.web.MockHttpServletRequest;
-import org.springframework.web.method.HandlerMethod;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.http.HttpMessageConvertersAutoConfiguration;
 import org.springframework.boot.autoconfigure.web.servlet.DispatcherServletAutoConfiguration;
 import org.springframework.boot.autoconfigure.web.servlet.WebMvcAutoConfiguration;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.http.ResponseEntity;
+import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.method.HandlerMethod;
 
 /**
  * Discovery for routes configured in properties ({@code x402j.routes[i].discovery.*}) and the
@@ -158,8 +158,7 @@ class X402jDiscoveryPropertiesTest {
               assertThat(at(get, "info", "output"))
                   .containsEntry("example", Map.of("temperature", 21L));
               assertThat(at(get, "schema", "properties", "output", "properties", "example"))
-                  .containsEntry(
-                      "properties", Map.of("temperature", Map.of("type", "number")));
+                  .containsEntry("properties", Map.of("temperature", Map.of("type", "number")));
               assertThat(at(get, "schema", "properties", "input", "properties", "queryParams"))
                   .containsEntry("properties", Map.of("units", Map.of("type", "string")));
 

@@ -17,9 +17,8 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * Builds the gateway's sign-in-with-x extension from its {@link SignInSpec}: the origin, the
- * shared database (payment history and used nonces) and the challenge secret. Not part of the x402j
- * API.
+ * Builds the gateway's sign-in-with-x extension from its {@link SignInSpec}: the origin, the shared
+ * database (payment history and used nonces) and the challenge secret. Not part of the x402j API.
  */
 public final class SignInSetup {
   private SignInSetup() {}

@@ -176,9 +176,9 @@ public final class HandlerDiscovery {
 
   /**
    * The schema of what {@code handler} returns, when that is a record or a bean (an object with
-   * properties) or an array or collection of them, after unwrapping {@link #WRAPPERS}; {@code
-   * null} for anything else (void, text, numbers, maps, {@code Object}, raw types), which declares
-   * no output.
+   * properties) or an array or collection of them, after unwrapping {@link #WRAPPERS}; {@code null}
+   * for anything else (void, text, numbers, maps, {@code Object}, raw types), which declares no
+   * output.
    */
   static Map<String, Object> returnSchema(HandlerMethod handler) {
     ResolvableType type = ResolvableType.forMethodReturnType(handler.getMethod());

@@ -38,7 +38,10 @@ public final class PropertyDiscovery {
         d.getBodyType() != null || d.getBodyExample() != null || d.getBodySchema() != null;
     if (body && method != null && QUERY_METHODS.contains(method)) {
       throw new IllegalArgumentException(
-          prefix + "body-*: " + method + " has no body; describe POST, PUT or PATCH routes' bodies");
+          prefix
+              + "body-*: "
+              + method
+              + " has no body; describe POST, PUT or PATCH routes' bodies");
     }
     if ((queryExample != null || querySchema != null)
         && method != null
@@ -62,7 +65,9 @@ public final class PropertyDiscovery {
                   d.getBodyType() == null ? "json" : d.getBodyType().strip());
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException(
-              prefix + "body-type must be json, form-data or text, got " + Text.quote(d.getBodyType()),
+              prefix
+                  + "body-type must be json, form-data or text, got "
+                  + Text.quote(d.getBodyType()),
               e);
         }
         b.body(

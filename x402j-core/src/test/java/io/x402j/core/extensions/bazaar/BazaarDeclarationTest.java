@@ -106,8 +106,7 @@ class BazaarDeclarationTest {
   void anOutputSchemaWithoutAnExampleDeclaresTheOutputByItsSchema() {
     Map<String, Object> schema =
         Map.of("type", "object", "properties", Map.of("temperature", Map.of("type", "number")));
-    Map<String, Object> ext =
-        BazaarDeclaration.http().outputSchema(schema).build().toExtension();
+    Map<String, Object> ext = BazaarDeclaration.http().outputSchema(schema).build().toExtension();
 
     assertThat(at(ext, "info", "output")).isEqualTo(Map.of("type", "json"));
     assertThat(at(ext, "schema", "properties", "output", "properties", "example"))
