@@ -105,6 +105,59 @@ final class GatewayCommand implements Callable<Integer> {
       description = "The media type of every route's response, e.g. application/json.")
   String mimeType;
 
+  @Option(
+      names = "--sign-in-with-x",
+      paramLabel = "WINDOW",
+      arity = "0..1",
+      fallbackValue = "24h",
+      description =
+          "Wallets that paid a route within WINDOW (default 24h; 30m, PT24H, …) sign in"
+              + " (SIGN-IN-WITH-X) instead of paying again; the upstream gets the wallet in"
+              + " X-Payment-Signed-In.")
+  String signInWindow;
+
+  @Option(
+      names = "--sign-in-origin",
+      paramLabel = "URL",
+      description =
+          "The public origin sign-ins must name (default http://HOST:PORT), e.g."
+              + " https://api.example.com behind a proxy.")
+  String signInOrigin;
+
+  @Option(
+      names = "--sign-in-db",
+      paramLabel = "JDBC_URL",
+      description =
+          "Keep sign-in passes in jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB, shared by every"
+              + " gateway on it (default: memory).")
+  String signInDb;
+
+  @Option(
+      names = "--sign-in-secret-env",
+      paramLabel = "NAME",
+      description =
+          "Environment variable with the sign-in challenge secret (32+ characters), the same on"
+              + " every gateway sharing --sign-in-db.")
+  String signInSecretEnv;
+
+  /** The sign-in settings of the flags, or null when --sign-in-with-x is not given. */
+  private GatewayConfig.SignInSpec signIn() {
+    if (signInWindow == null) {
+      if (signInOrigin != null || signInDb != null || signInSecretEnv != null) {
+        throw new IllegalArgumentException(
+            "--sign-in-origin, --sign-in-db and --sign-in-secret-env need --sign-in-with-x");
+      }
+      return null;
+    }
+    return new GatewayConfig.SignInSpec(
+        GatewayConfig.SIGN_IN_WINDOW.parse("--sign-in-with-x", signInWindow),
+        signInOrigin == null
+            ? null
+            : GatewayConfig.SIGN_IN_ORIGIN.parse("--sign-in-origin", signInOrigin),
+        signInDb == null ? null : GatewayConfig.SIGN_IN_DATABASE.parse("--sign-in-db", signInDb),
+        signInSecretEnv);
+  }
+
   /** The configuration the flags or the file describe. */
   GatewayConfig config(Map<String, String> env) throws IOException {
     if (configFile != null) {
@@ -115,13 +168,18 @@ final class GatewayCommand implements Callable<Integer> {
           || alsoAccept != null
           || discovery.given()
           || descriptions != null
-          || mimeType != null) {
+          || mimeType != null
+          || signInWindow != null
+          || signInOrigin != null
+          || signInDb != null
+          || signInSecretEnv != null) {
         throw new ParameterException(
             spec.commandLine(),
             "--config cannot be combined with --upstream, --route, --network, --pay-to,"
-                + " --also-accept or the discovery flags (--discoverable, --description,"
+                + " --also-accept, the discovery flags (--discoverable, --description,"
                 + " --mime-type, --service-name, --tag, --icon-url: give discoverable, the routes'"
-                + " description and mimeType and service in the file)");
+                + " description and mimeType and service in the file) or the sign-in flags"
+                + " (--sign-in-…: give signInWithX in the file)");
       }
       return GatewayConfig.load(configFile, env);
     }
@@ -177,7 +235,8 @@ final class GatewayCommand implements Callable<Integer> {
           specs,
           also,
           SellerOptions.assetTransferMethod(assetTransferMethod),
-          discovery.discovery());
+          discovery.discovery(),
+          signIn());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), asFlags(e.getMessage()));
     }

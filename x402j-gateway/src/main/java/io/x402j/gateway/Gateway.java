@@ -14,7 +14,10 @@ import java.util.Objects;
  * settled (an upstream error is passed on and not charged). Requests to other routes are forwarded
  * as they are. Method, path, query, headers and body are forwarded; hop-by-hop and payment headers
  * are not, and {@code X-Forwarded-For/-Proto/-Host} are added, as is {@code X-Payment-Payer} on
- * paid requests.
+ * paid requests and {@code X-Payment-Signed-In} (the wallet as a CAIP-10 account, e.g. {@code
+ * eip155:8453:0xAbC…}) on requests a wallet signed in for with sign-in-with-x instead of paying;
+ * clients' own copies of these headers, and their {@code SIGN-IN-WITH-X} header, are never
+ * forwarded.
  *
  * <p>The path forwarded is the path priced, canonically percent-encoded; a path the upstream might
  * read otherwise ({@code ..}, {@code //}, {@code ;x=1}, {@code %2F}, …) is answered 400. {@code

@@ -14,6 +14,7 @@ import io.x402j.core.facilitator.FacilitatorAuth;
 import io.x402j.core.facilitator.HttpFacilitatorClient;
 import io.x402j.core.support.Text;
 import io.x402j.evm.EvmAddress;
+import io.x402j.gateway.internal.SignInSetup;
 import io.x402j.server.PaidRoute;
 import io.x402j.server.PaymentGate;
 import io.x402j.server.PaymentOption;
@@ -23,6 +24,7 @@ import io.x402j.svm.SolanaAddress;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,6 +81,13 @@ import java.util.TreeSet;
  *       output: {example: {temperature: 21}, schema: {properties: {…}}}
  * discoverable: true               # declare every route (those without discovery: defaults)
  * service: {name: Weather Inc, tags: [weather], iconUrl: https://example.com/icon.png}
+ * signInWithX:                     # wallets that paid a route sign in instead of paying again
+ *   window: 24h                    # default; how long a payment is a pass (24h, 30m, PT24H, …)
+ *   origin: https://api.example.com  # the public origin sign-ins name; default http://host:port
+ *   database: jdbc:sqlite:passes.db  # or jdbc:postgresql://…: shared by every instance; default
+ *                                  #   memory (forgotten on restart, not shared)
+ *   secretEnv: SIWX_SECRET         # variable with the challenge secret (32+ characters), the
+ *                                  #   same on every instance; default random per start
  * alsoAccept:                      # further offers every route is also sold in, one 402
  *   - network: solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1
  *     asset: {address: MINT, decimals: 6}   # optional where the network has a default token
@@ -113,6 +122,8 @@ import java.util.TreeSet;
  *     always use Permit2
  * @param discovery whether every route is declared for discovery, and the service metadata ({@code
  *     null} is {@link Discovery#NONE})
+ * @param signIn sign-in-with-x: wallets that paid a route within a window sign in instead of paying
+ *     again ({@code signInWithX}, {@code --sign-in-with-x}); {@code null} is off
  */
 public record GatewayConfig(
     String host,
@@ -130,7 +141,8 @@ public record GatewayConfig(
     List<RouteSpec> routes,
     List<OfferSpec> alsoAccept,
     String assetTransferMethod,
-    Discovery discovery) {
+    Discovery discovery,
+    SignInSpec signIn) {
 
   /**
    * Discovery (Bazaar) for the whole gateway: {@code discoverable: true} / {@code --discoverable}
@@ -163,6 +175,144 @@ public record GatewayConfig(
           RouteDiscovery.service(root.section("service")));
     }
   }
+
+  /**
+   * A configuration without sign-in-with-x.
+   *
+   * @see #GatewayConfig(String, int, URI, URI, String, String, String, String, AssetSpec, int,
+   *     boolean, String, List, List, String, Discovery, SignInSpec)
+   */
+  public GatewayConfig(
+      String host,
+      int port,
+      URI upstream,
+      URI facilitatorUrl,
+      String facilitatorTokenEnv,
+      String network,
+      String v1Name,
+      String payTo,
+      AssetSpec asset,
+      int maxTimeoutSeconds,
+      boolean paywall,
+      String appName,
+      List<RouteSpec> routes,
+      List<OfferSpec> alsoAccept,
+      String assetTransferMethod,
+      Discovery discovery) {
+    this(
+        host,
+        port,
+        upstream,
+        facilitatorUrl,
+        facilitatorTokenEnv,
+        network,
+        v1Name,
+        payTo,
+        asset,
+        maxTimeoutSeconds,
+        paywall,
+        appName,
+        routes,
+        alsoAccept,
+        assetTransferMethod,
+        discovery,
+        null);
+  }
+
+  /**
+   * Sign-in-with-x for the whole gateway ({@code signInWithX} in a file, {@code --sign-in-with-x}
+   * and the {@code --sign-in-…} flags): a wallet that paid a route within {@code window} signs a
+   * challenge ({@code SIGN-IN-WITH-X}) instead of paying again, and the upstream is told which
+   * wallet in the {@code X-Payment-Signed-In} header.
+   *
+   * @param window how long a payment lets its wallet sign in (the default policy: "paid this route
+   *     within the window")
+   * @param origin the public origin sign-ins must name (e.g. {@code https://api.example.com}), or
+   *     {@code null} for {@code http://host:port} of the gateway itself
+   * @param database a JDBC URL ({@code jdbc:sqlite:FILE} or {@code jdbc:postgresql://…}) where
+   *     payments and used challenges are kept, shared by every instance on it, or {@code null} for
+   *     this process's memory
+   * @param secretEnv the environment variable holding the challenge secret (at least 32 characters;
+   *     the same on every instance), or {@code null} for a random one per start
+   */
+  public record SignInSpec(Duration window, String origin, String database, String secretEnv) {
+    /** The default pass window: 24 hours. */
+    public static final Duration DEFAULT_WINDOW = Duration.ofHours(24);
+
+    /** Checks the window; {@code null} is the default. */
+    public SignInSpec {
+      window = window == null ? DEFAULT_WINDOW : window;
+      if (window.isNegative() || window.isZero()) {
+        throw new IllegalArgumentException("signInWithX.window must be positive, got " + window);
+      }
+    }
+
+    /**
+     * The {@code signInWithX} section of a file ({@code window}, {@code origin}, {@code database},
+     * {@code secretEnv}).
+     *
+     * @throws ConfigException naming the key that is unknown or invalid
+     */
+    public static SignInSpec read(ConfigSection section) {
+      section.allowOnly("window", "origin", "database", "secretEnv");
+      return new SignInSpec(
+          section.get("window", SIGN_IN_WINDOW, DEFAULT_WINDOW),
+          section.get("origin", SIGN_IN_ORIGIN, null),
+          section.get("database", SIGN_IN_DATABASE, null),
+          section.get("secretEnv", TEXT, null));
+    }
+  }
+
+  /**
+   * How long a payment lets its wallet sign in: {@code signInWithX.window}, {@code
+   * --sign-in-with-x=WINDOW}; {@code 24h}, {@code 30m}, … or ISO-8601 {@code PT24H}.
+   */
+  public static final ValueParser<Duration> SIGN_IN_WINDOW =
+      (setting, text) -> {
+        String t = text.strip();
+        if (t.startsWith("P") || t.startsWith("p")) {
+          Duration d;
+          try {
+            d = Duration.parse(t);
+          } catch (java.time.format.DateTimeParseException e) {
+            throw new ConfigException(setting, text, "a duration such as 24h or PT24H");
+          }
+          if (d.isNegative() || d.isZero() || d.compareTo(ValueParser.MAX_DURATION) > 0) {
+            throw new ConfigException(setting, text, "a positive duration up to 87600h");
+          }
+          return d;
+        }
+        return ValueParser.positiveDuration().parse(setting, text);
+      };
+
+  /**
+   * The public origin sign-ins name: {@code signInWithX.origin}, {@code --sign-in-origin}; an
+   * http(s) origin without path, query or credentials.
+   */
+  public static final ValueParser<String> SIGN_IN_ORIGIN =
+      (setting, text) -> {
+        try {
+          io.x402j.server.siwx.SignInWithXExtension.builder().origin(text.strip());
+        } catch (IllegalArgumentException e) {
+          throw new ConfigException(
+              setting, text, "an http(s) origin such as https://api.example.com");
+        }
+        return text.strip();
+      };
+
+  /**
+   * Where sign-in passes are kept: {@code signInWithX.database}, {@code --sign-in-db}; {@code
+   * jdbc:sqlite:FILE} or {@code jdbc:postgresql://HOST/DB}.
+   */
+  public static final ValueParser<String> SIGN_IN_DATABASE =
+      (setting, text) -> {
+        String t = text.strip();
+        if (!t.startsWith("jdbc:sqlite:") && !t.startsWith("jdbc:postgresql:")) {
+          throw new ConfigException(
+              setting, "(not shown)", "jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB");
+        }
+        return t;
+      };
 
   /**
    * A configuration without discovery settings (routes may still declare their own).
@@ -828,7 +978,8 @@ public record GatewayConfig(
         "alsoAccept",
         "assetTransferMethod",
         "discoverable",
-        "service");
+        "service",
+        "signInWithX");
     ConfigSection facilitator = root.section("facilitator").allowOnly("url", "tokenEnv");
     ConfigSection asset =
         root.section("asset").allowOnly("address", "name", "version", "decimals", "symbol");
@@ -887,7 +1038,8 @@ public record GatewayConfig(
         routes,
         also,
         root.get("assetTransferMethod", ASSET_TRANSFER_METHOD, null),
-        Discovery.read(root));
+        Discovery.read(root),
+        root.has("signInWithX") ? SignInSpec.read(root.section("signInWithX")) : null);
   }
 
   /** The built-in network registry, extended with the configured network when it needs to be. */
@@ -1051,13 +1203,17 @@ public record GatewayConfig(
       }
       facilitator.auth(FacilitatorAuth.bearer(bearer.strip()));
     }
-    return PaymentGate.builder()
-        .exactAssetTransferMethod(assetTransferMethod == null ? EIP3009 : assetTransferMethod)
-        .facilitator(facilitator.build())
-        .networks(networks)
-        .routes(table.build())
-        .paywall(paywall ? new PaywallOptions(true, appName, null) : PaywallOptions.disabled())
-        .build();
+    PaymentGate.Builder gate =
+        PaymentGate.builder()
+            .exactAssetTransferMethod(assetTransferMethod == null ? EIP3009 : assetTransferMethod)
+            .facilitator(facilitator.build())
+            .networks(networks)
+            .routes(table.build())
+            .paywall(paywall ? new PaywallOptions(true, appName, null) : PaywallOptions.disabled());
+    if (signIn != null) {
+      gate.extension(SignInSetup.extension(signIn, host, port, env));
+    }
+    return gate.build();
   }
 
   /** Refuses an atomic price for offers whose tokens have different decimals. */

@@ -6,8 +6,20 @@ package io.x402j.server;
  * whose response must then be buffered until {@link Admission#complete} says it may be released.
  */
 public sealed interface GateDecision {
-  /** No route charges for this request: let it through untouched. */
-  record Free() implements GateDecision {}
+  /**
+   * No route charges for this request, or an extension waived its payment: let it through
+   * untouched.
+   *
+   * @param waiver the extension's grant when a paid route was waived (e.g. a wallet signed in with
+   *     sign-in-with-x), for the application to know who it serves; {@code null} when the request
+   *     is simply free
+   */
+  record Free(PaymentWaiver.Granted waiver) implements GateDecision {
+    /** A request no route charges for. */
+    public Free() {
+      this(null);
+    }
+  }
 
   /** Answer with {@code response}; do not run the handler. */
   record Respond(GateResponse response) implements GateDecision {}

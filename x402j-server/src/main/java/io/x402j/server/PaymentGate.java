@@ -270,7 +270,7 @@ public final class PaymentGate {
                     request.path(),
                     waived.get().key(),
                     granted.subject());
-                return done(new GateDecision.Free());
+                return done(new GateDecision.Free(granted));
               }
               return paying(offer, request, waived.map(GateExtensions.Waived::error).orElse(null));
             });

@@ -69,6 +69,17 @@ public final class PaymentFilter implements Filter {
    */
   public static final String SCHEME_ATTRIBUTE = "io.x402j.payment.scheme";
 
+  /**
+   * The request attribute that holds, for a request served without payment because an extension
+   * waived it (a wallet signed in with sign-in-with-x), the {@link
+   * io.x402j.server.PaymentWaiver.Granted grant}: who signed in ({@code subject()}, the canonical
+   * address), on which network, and both as a CAIP-10 {@code account()}. Absent on every other
+   * request; only the filter sets it (any earlier value is removed first). In Spring:
+   * {@code @RequestAttribute(name = PaymentFilter.SIGNED_IN_ATTRIBUTE, required = false)
+   * PaymentWaiver.Granted signedIn}.
+   */
+  public static final String SIGNED_IN_ATTRIBUTE = "io.x402j.signedIn";
+
   /** The default most a paid response may hold: 8 MiB. */
   public static final int DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
@@ -116,6 +127,7 @@ public final class PaymentFilter implements Filter {
               + "; only paths that every server reads alike are served\"}");
       return;
     }
+    request.removeAttribute(SIGNED_IN_ATTRIBUTE);
     ServletGateRequest gateRequest = new ServletGateRequest(request);
     GateDecision decision;
     try {
@@ -125,7 +137,10 @@ public final class PaymentFilter implements Filter {
       write(response, 500, "{\"error\":\"the payment gate failed\"}");
       return;
     }
-    if (decision instanceof GateDecision.Free) {
+    if (decision instanceof GateDecision.Free free) {
+      if (free.waiver() != null) {
+        request.setAttribute(SIGNED_IN_ATTRIBUTE, free.waiver());
+      }
       if (gateRequest.isCorsPreflight()) {
         chain.doFilter(new SynchronousRequest(request), new PreflightResponse(response));
       } else {

@@ -24,7 +24,10 @@ import java.lang.annotation.Target;
  *       components or a bean's getters, three levels deep, each {@code string}, {@code integer},
  *       {@code number}, {@code boolean}, {@code array} or {@code object} (no formats, no {@code
  *       required}, nothing from Jackson or validation annotations: a modest description, not a
- *       contract).
+ *       contract);
+ *   <li>the response's schema comes from the return type the same way, when it is a record or a
+ *       bean (see {@link #deriveOutputSchema}); {@link #outputSchema} and {@link #outputExample}
+ *       replace it.
  * </ul>
  *
  * <p>JSON attributes are JSON text; schemas may only refer within themselves. A value that breaks
@@ -45,8 +48,23 @@ public @interface X402Discoverable {
   /** An example response, JSON text (e.g. {@code {"temperature": 21}}); none by default. */
   String outputExample() default "";
 
-  /** JSON Schema keywords describing the example response, a JSON object; needs an example. */
+  /**
+   * JSON Schema keywords describing the response, a JSON object (with {@link #outputExample}, the
+   * example's); without either, derived from the return type (see {@link #deriveOutputSchema}).
+   */
   String outputSchema() default "";
+
+  /**
+   * Whether, without an {@link #outputSchema} or {@link #outputExample}, the response's schema is
+   * derived from the handler's return type (default {@code true}). Only records and beans are
+   * described (a record's components, a bean's getters, three levels deep, as for request bodies),
+   * also inside an array or collection and after unwrapping {@code ResponseEntity}, {@code
+   * HttpEntity}, {@code Optional}, {@code CompletableFuture}/{@code CompletionStage}, {@code
+   * Callable}, {@code DeferredResult} and {@code WebAsyncTask}; text, numbers, maps, {@code Object}
+   * and {@code void} declare no output. Jackson annotations ({@code @JsonProperty},
+   * {@code @JsonIgnore}, naming strategies) are not read: the names are the Java names.
+   */
+  boolean deriveOutputSchema() default true;
 
   /** The route template to declare instead of the derived one, e.g. {@code /users/:id}. */
   String routeTemplate() default "";

@@ -5,6 +5,7 @@ import io.x402j.core.facilitator.Facilitator;
 import io.x402j.core.facilitator.FacilitatorAuth;
 import io.x402j.core.facilitator.HttpFacilitatorClient;
 import io.x402j.server.GateExtension;
+import io.x402j.server.PaidRoute;
 import io.x402j.server.PaymentGate;
 import io.x402j.server.PaymentListener;
 import io.x402j.server.PaywallOptions;
@@ -14,6 +15,7 @@ import io.x402j.server.RouteResolver;
 import io.x402j.server.RouteTable;
 import io.x402j.servlet.PaymentFilter;
 import io.x402j.spring.internal.AnnotatedRoutes;
+import io.x402j.spring.internal.PropertyDiscovery;
 import io.x402j.spring.internal.RouteFactory;
 import java.util.Locale;
 import java.util.Optional;
@@ -87,8 +89,7 @@ public class X402jAutoConfiguration {
         throw new IllegalArgumentException(where + " has no pattern");
       }
       try {
-        table.route(
-            r.getPattern(),
+        PaidRoute route =
             factory.route(
                 where + " (" + r.getPattern() + ")",
                 r.getPrice(),
@@ -97,7 +98,15 @@ public class X402jAutoConfiguration {
                 r.getNetwork(),
                 r.getPayTo(),
                 r.isSettleBeforeHandler(),
-                r.getScheme()));
+                r.getScheme());
+        if (r.getDiscovery().isEnabled()) {
+          route =
+              route.toBuilder()
+                  .discovery(PropertyDiscovery.declaration(where, r.getPattern(), r.getDiscovery()))
+                  .service(PropertyDiscovery.service(where, properties.getDiscovery()))
+                  .build();
+        }
+        table.route(r.getPattern(), route);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
             e.getMessage().startsWith(where) ? e.getMessage() : where + ": " + e.getMessage(), e);

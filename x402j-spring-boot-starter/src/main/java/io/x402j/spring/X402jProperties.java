@@ -162,6 +162,16 @@ public class X402jProperties {
      */
     private String scheme = "exact";
 
+    /**
+     * Discovery (Bazaar) for this route ({@code x402j.routes[i].discovery.*}): off unless {@code
+     * enabled}; the description and media type are the route's.
+     */
+    private final RouteDiscovery discovery = new RouteDiscovery();
+
+    public RouteDiscovery getDiscovery() {
+      return discovery;
+    }
+
     public String getScheme() {
       return scheme;
     }
@@ -224,6 +234,114 @@ public class X402jProperties {
 
     public void setSettleBeforeHandler(boolean settleBeforeHandler) {
       this.settleBeforeHandler = settleBeforeHandler;
+    }
+  }
+
+  /**
+   * A configured route's discovery declaration ({@code x402j.routes[i].discovery.*}): what a
+   * handler annotated {@link X402Discoverable} derives from its signature, given as properties.
+   * Examples and schemas are JSON text (schemas: JSON Schema keywords, an object, referring only
+   * within themselves); the service metadata is {@code x402j.discovery.*}. A value that breaks the
+   * spec's rules stops the start with an error naming the property.
+   */
+  public static class RouteDiscovery {
+    /** Whether the route declares itself for discovery. */
+    private boolean enabled;
+
+    /** The route template to declare, e.g. {@code /users/:id}; default derived from the pattern. */
+    private String routeTemplate;
+
+    /** Example query parameters, a JSON object (GET, HEAD, DELETE). */
+    private String queryExample;
+
+    /** JSON Schema keywords describing the query parameters, a JSON object. */
+    private String querySchema;
+
+    /** The body's encoding, {@code json}, {@code form-data} or {@code text} (POST, PUT, PATCH). */
+    private String bodyType;
+
+    /** An example body, JSON text. */
+    private String bodyExample;
+
+    /** JSON Schema keywords describing the body, a JSON object. */
+    private String bodySchema;
+
+    /** An example response, JSON text. */
+    private String outputExample;
+
+    /** JSON Schema keywords describing the response, a JSON object. */
+    private String outputSchema;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public String getRouteTemplate() {
+      return routeTemplate;
+    }
+
+    public void setRouteTemplate(String routeTemplate) {
+      this.routeTemplate = routeTemplate;
+    }
+
+    public String getQueryExample() {
+      return queryExample;
+    }
+
+    public void setQueryExample(String queryExample) {
+      this.queryExample = queryExample;
+    }
+
+    public String getQuerySchema() {
+      return querySchema;
+    }
+
+    public void setQuerySchema(String querySchema) {
+      this.querySchema = querySchema;
+    }
+
+    public String getBodyType() {
+      return bodyType;
+    }
+
+    public void setBodyType(String bodyType) {
+      this.bodyType = bodyType;
+    }
+
+    public String getBodyExample() {
+      return bodyExample;
+    }
+
+    public void setBodyExample(String bodyExample) {
+      this.bodyExample = bodyExample;
+    }
+
+    public String getBodySchema() {
+      return bodySchema;
+    }
+
+    public void setBodySchema(String bodySchema) {
+      this.bodySchema = bodySchema;
+    }
+
+    public String getOutputExample() {
+      return outputExample;
+    }
+
+    public void setOutputExample(String outputExample) {
+      this.outputExample = outputExample;
+    }
+
+    public String getOutputSchema() {
+      return outputSchema;
+    }
+
+    public void setOutputSchema(String outputSchema) {
+      this.outputSchema = outputSchema;
     }
   }
 

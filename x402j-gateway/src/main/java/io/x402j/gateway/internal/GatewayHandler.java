@@ -71,8 +71,16 @@ public final class GatewayHandler extends Handler.Abstract {
           "x-original-method",
           "forwarded",
           "x-payment-payer",
+          "x-payment-signed-in",
+          "sign-in-with-x",
           "x402j-settlement-id",
           "settlement-overrides");
+
+  /**
+   * The header that tells the upstream which wallet signed in (sign-in-with-x) instead of paying: a
+   * CAIP-10 account such as {@code eip155:8453:0xAbC…}. Any copy a client sends is dropped.
+   */
+  public static final String SIGNED_IN_HEADER = "X-Payment-Signed-In";
 
   private static final String OVERRIDES = SettlementOverride.HEADER.toLowerCase(Locale.ROOT);
 
@@ -234,9 +242,10 @@ public final class GatewayHandler extends Handler.Abstract {
     if (decision instanceof GateDecision.Respond respond) {
       return CompletableFuture.completedFuture((r, c) -> write(r, c, respond.response()));
     }
-    if (decision instanceof GateDecision.Free) {
+    if (decision instanceof GateDecision.Free free) {
       boolean preflight = gateRequest.isCorsPreflight();
-      return forward(gateRequest, body, null)
+      String signedIn = free.waiver() == null ? null : free.waiver().account();
+      return forward(gateRequest, body, null, signedIn)
           .handle(
               (upstreamAnswer, error) -> {
                 if (error != null) {
@@ -248,7 +257,7 @@ public final class GatewayHandler extends Handler.Abstract {
               });
     }
     Admission admission = ((GateDecision.Admit) decision).admission();
-    return forward(gateRequest, body, admission.payer())
+    return forward(gateRequest, body, admission.payer(), null)
         .handle(
             (upstreamAnswer, error) -> {
               if (error != null) {
@@ -323,7 +332,7 @@ public final class GatewayHandler extends Handler.Abstract {
   }
 
   private CompletableFuture<Upstream> forward(
-      JettyGateRequest gateRequest, byte[] body, String payer) {
+      JettyGateRequest gateRequest, byte[] body, String payer, String signedIn) {
     Request request = gateRequest.request;
     String query = request.getHttpURI().getQuery();
     URI target =
@@ -361,6 +370,9 @@ public final class GatewayHandler extends Handler.Abstract {
     }
     if (payer != null) {
       out.header("X-Payment-Payer", payer);
+    }
+    if (signedIn != null) {
+      out.header(SIGNED_IN_HEADER, signedIn);
     }
     return client(out.build());
   }

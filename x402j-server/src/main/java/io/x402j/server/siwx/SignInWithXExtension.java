@@ -342,7 +342,7 @@ public final class SignInWithXExtension implements GateExtension {
     } catch (RuntimeException e) {
       LOG.warn("the sign-in nonce store failed to mark a nonce used", e);
     }
-    return Optional.of(PaymentWaiver.granted(signIn.address()));
+    return Optional.of(PaymentWaiver.granted(signIn.address(), signIn.network()));
   }
 
   @Override

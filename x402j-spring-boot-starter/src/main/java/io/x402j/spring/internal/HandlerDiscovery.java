@@ -113,11 +113,15 @@ public final class HandlerDiscovery {
     if (!discoverable.outputExample().isBlank()) {
       b.output(json(where, "outputExample", discoverable.outputExample()));
     }
-    if (!discoverable.outputSchema().isBlank()) {
-      if (discoverable.outputExample().isBlank()) {
-        throw new IllegalArgumentException(
-            where + ": outputSchema describes the outputExample, which is not given");
+    if (discoverable.outputSchema().isBlank()
+        && discoverable.outputExample().isBlank()
+        && discoverable.deriveOutputSchema()) {
+      Map<String, Object> derived = returnSchema(handler);
+      if (derived != null) {
+        b.outputSchema(derived);
       }
+    }
+    if (!discoverable.outputSchema().isBlank()) {
       Object schema = json(where, "outputSchema", discoverable.outputSchema());
       if (!(schema instanceof Map<?, ?> map)) {
         throw new IllegalArgumentException(where + ": outputSchema must be a JSON object");
@@ -164,6 +168,45 @@ public final class HandlerDiscovery {
 
   private static boolean placeholder(String value) {
     return value.contains("${") || value.contains("#{");
+  }
+
+  /** Types whose first type argument is what the handler really returns. */
+  private static final List<String> WRAPPERS =
+      List.of(
+          "org.springframework.http.ResponseEntity",
+          "org.springframework.http.HttpEntity",
+          "java.util.Optional",
+          "java.util.concurrent.CompletableFuture",
+          "java.util.concurrent.CompletionStage",
+          "java.util.concurrent.Callable",
+          "org.springframework.web.context.request.async.DeferredResult",
+          "org.springframework.web.context.request.async.WebAsyncTask");
+
+  /**
+   * The schema of what {@code handler} returns, when that is a record or a bean (an object with
+   * properties) or an array or collection of them, after unwrapping {@link #WRAPPERS}; {@code null}
+   * for anything else (void, text, numbers, maps, {@code Object}, raw types), which declares no
+   * output.
+   */
+  static Map<String, Object> returnSchema(HandlerMethod handler) {
+    ResolvableType type = ResolvableType.forMethodReturnType(handler.getMethod());
+    for (int i = 0; i < 4; i++) {
+      Class<?> raw = type.resolve();
+      if (raw == null || !WRAPPERS.contains(raw.getName())) {
+        break;
+      }
+      type = type.as(raw).getGeneric(0);
+    }
+    Class<?> raw = type.resolve();
+    if (raw == null || raw == void.class || raw == Void.class) {
+      return null;
+    }
+    Map<String, Object> schema = schemaOf(type.getType(), 1);
+    Object items = schema.get("items");
+    boolean described =
+        schema.containsKey("properties")
+            || (items instanceof Map<?, ?> item && item.containsKey("properties"));
+    return described ? schema : null;
   }
 
   private static String name(String declared, MethodParameter parameter) {

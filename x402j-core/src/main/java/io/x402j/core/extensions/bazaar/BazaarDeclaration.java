@@ -332,13 +332,15 @@ public final class BazaarDeclaration {
     info.put("input", input);
     Map<String, Object> schemaProperties = new LinkedHashMap<>();
     schemaProperties.put("input", schemaIn);
-    if (outputExample != null) {
+    if (outputExample != null || outputSchema != null) {
       Map<String, Object> output = new LinkedHashMap<>();
       output.put("type", outputType);
       if (outputFormat != null) {
         output.put("format", outputFormat);
       }
-      output.put("example", outputExample);
+      if (outputExample != null) {
+        output.put("example", outputExample);
+      }
       info.put("output", output);
       Map<String, Object> outputProperties = new LinkedHashMap<>();
       outputProperties.put("type", Map.of("type", "string"));
@@ -346,7 +348,9 @@ public final class BazaarDeclaration {
         outputProperties.put("format", Map.of("type", "string"));
       }
       Map<String, Object> exampleSchema = new LinkedHashMap<>();
-      exampleSchema.put("type", jsonType(outputExample));
+      if (outputExample != null) {
+        exampleSchema.put("type", jsonType(outputExample));
+      }
       if (outputSchema != null) {
         exampleSchema.putAll(outputSchema);
       }
@@ -594,7 +598,11 @@ public final class BazaarDeclaration {
       return this;
     }
 
-    /** JSON Schema keywords describing the example response (its {@code type} is derived). */
+    /**
+     * JSON Schema keywords describing the response ({@code info.output.example}'s schema; with an
+     * example its {@code type} is derived from it). Without an example, the output is declared by
+     * its type and this schema alone.
+     */
     public Builder outputSchema(Map<String, ?> schema) {
       this.outputSchema = BazaarDeclaration.schema(schema, "output schema");
       return this;

@@ -103,6 +103,22 @@ class BazaarDeclarationTest {
   }
 
   @Test
+  void anOutputSchemaWithoutAnExampleDeclaresTheOutputByItsSchema() {
+    Map<String, Object> schema =
+        Map.of("type", "object", "properties", Map.of("temperature", Map.of("type", "number")));
+    Map<String, Object> ext = BazaarDeclaration.http().outputSchema(schema).build().toExtension();
+
+    assertThat(at(ext, "info", "output")).isEqualTo(Map.of("type", "json"));
+    assertThat(at(ext, "schema", "properties", "output", "properties", "example"))
+        .isEqualTo(schema);
+    assertThat(at(ext, "schema", "properties", "output"))
+        .containsEntry("required", List.of("type"));
+    assertThat(BazaarDeclaration.http().build().toExtension().get("info"))
+        .as("neither: no output")
+        .isEqualTo(Map.of("input", Map.of("type", "http", "queryParams", Map.of())));
+  }
+
+  @Test
   void anMcpToolIsDeclaredTheSameForEveryRequest() {
     BazaarDeclaration d =
         BazaarDeclaration.mcp("get_weather", Map.of("type", "object"))
