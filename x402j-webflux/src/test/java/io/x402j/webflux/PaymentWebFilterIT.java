@@ -12,12 +12,16 @@ import io.x402j.core.wire.PaymentPayload;
 import io.x402j.core.wire.PaymentRequired;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.server.PaidRoute;
+import io.x402j.server.PaymentEvent;
 import io.x402j.server.PaymentGate;
+import io.x402j.server.PaymentListener;
 import io.x402j.server.ReplayStore;
 import io.x402j.server.RouteTable;
 import io.x402j.testkit.RawHttp;
 import io.x402j.testkit.TestMarket;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,9 +34,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
@@ -43,6 +49,7 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.adapter.WebHttpHandlerBuilder;
+import reactor.blockhound.BlockingOperationError;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -65,6 +72,42 @@ class PaymentWebFilterIT {
   static int port;
   static Path temp;
   static final AtomicInteger handled = new AtomicInteger();
+  static final List<Throwable> blocked = new CopyOnWriteArrayList<>();
+  static final List<String> threads = new CopyOnWriteArrayList<>();
+
+  /**
+   * A seller's audit log, written with blocking file I/O as listeners often are, in the gate's
+   * synchronous steps (before verifying, before settling). Called on an event loop, its writes
+   * would be refused by BlockHound; what it saw is kept for the tests to check.
+   */
+  static final class AuditLog implements PaymentListener {
+    final Path file;
+
+    AuditLog(Path file) {
+      this.file = file;
+    }
+
+    private void write(String line) {
+      threads.add(Thread.currentThread().getName());
+      try (FileOutputStream out = new FileOutputStream(file.toFile(), true)) {
+        out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      } catch (BlockingOperationError e) {
+        blocked.add(e);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public void beforeVerify(PaymentEvent event) {
+      write("verify " + event.route());
+    }
+
+    @Override
+    public void beforeSettle(PaymentEvent event) {
+      write("settle " + event.route());
+    }
+  }
 
   @BeforeAll
   static void start() throws Exception {
@@ -78,6 +121,7 @@ class PaymentWebFilterIT {
             .facilitator(HttpFacilitatorClient.builder(market.facilitatorUrl()).build())
             .networks(market.networks())
             .replayStore(ReplayStore.jdbc(database))
+            .listener(new AuditLog(temp.resolve("audit.log")))
             .routes(
                 RouteTable.builder()
                     .route("GET /weather", price)
@@ -101,6 +145,14 @@ class PaymentWebFilterIT {
             .bindNow();
     port = server.port();
     base = "http://127.0.0.1:" + port;
+  }
+
+  @AfterEach
+  void nothingBlockedAnEventLoop() {
+    assertThat(blocked).as("blocking calls the gate made on an event loop").isEmpty();
+    assertThat(threads)
+        .as("threads the gate's listener ran on")
+        .noneMatch(name -> name.startsWith("reactor-http"));
   }
 
   @AfterAll
@@ -229,6 +281,10 @@ class PaymentWebFilterIT {
     BigInteger before = market.sellerBalance();
 
     HttpResponse<String> response = getPaid("/weather");
+
+    assertThat(Files.readString(temp.resolve("audit.log")))
+        .as("the listener's blocking writes were made, off the event loop")
+        .contains("verify GET /weather", "settle GET /weather");
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).isEqualTo("{\"weather\":\"sunny\",\"path\":\"/weather\"}");
