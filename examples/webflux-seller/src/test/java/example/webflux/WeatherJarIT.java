@@ -137,5 +137,4 @@ class WeatherJarIT {
     assertThat(paid.body()).contains("sunny");
     assertThat(market.sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(1_000)));
   }
-
 }

@@ -18,9 +18,9 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * <p>The attribute may also be a plain string, the price. It applies to the one route it follows
- * in the builder ({@code withAttribute} after {@code GET}, {@code POST}, …), not to a nest. A
- * handler function priced on two routes must have one price.
+ * <p>The attribute may also be a plain string, the price. It applies to the one route it follows in
+ * the builder ({@code withAttribute} after {@code GET}, {@code POST}, …), not to a nest. A handler
+ * function priced on two routes must have one price.
  *
  * @param value the price: {@code $0.001}, {@code 0.001 USDC}, or a whole number of atomic units;
  *     for {@code upto} the ceiling

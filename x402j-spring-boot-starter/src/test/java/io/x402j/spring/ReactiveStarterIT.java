@@ -161,8 +161,7 @@ class ReactiveStarterIT {
   }
 
   HttpResponse<String> paid(String path) throws Exception {
-    String payment =
-        market.payV2(get(path).headers().firstValue("PAYMENT-REQUIRED").orElseThrow());
+    String payment = market.payV2(get(path).headers().firstValue("PAYMENT-REQUIRED").orElseThrow());
     return get(path, "PAYMENT-SIGNATURE", payment);
   }
 
@@ -206,12 +205,17 @@ class ReactiveStarterIT {
     assertThat(quote.statusCode()).isEqualTo(200);
     assertThat(quote.body()).contains("buy low");
     for (HttpResponse<String> r : List.of(weather, quote)) {
-      assertThat(HEADERS.decodePaymentResponse(r.headers().firstValue("PAYMENT-RESPONSE").orElseThrow()).success())
+      assertThat(
+              HEADERS
+                  .decodePaymentResponse(r.headers().firstValue("PAYMENT-RESPONSE").orElseThrow())
+                  .success())
           .isTrue();
     }
     assertThat(market.sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(30_000)));
     assertThat(settled).contains("GET /weather true");
-    assertThat(replayChecks.get()).as("the application's replay store was used").isGreaterThan(checks);
+    assertThat(replayChecks.get())
+        .as("the application's replay store was used")
+        .isGreaterThan(checks);
   }
 
   @Test

@@ -10,7 +10,6 @@ import io.x402j.server.SettlementOverride;
 import io.x402j.webflux.internal.HeldResponse;
 import io.x402j.webflux.internal.PreflightResponse;
 import io.x402j.webflux.internal.WebFluxGateRequest;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,14 +33,14 @@ import reactor.core.scheduler.Schedulers;
  * Puts a {@link PaymentGate} in front of a Spring WebFlux application. Unpaid requests to paid
  * routes get the gate's 402; a paid request runs with its response held in memory (up to a limit, 8
  * MiB by default) and is released only once the payment is settled, with the receipt header. A
- * handler that fails ({@code status ≥ 400}, or an error signal) is not charged; one that writes more
- * than the limit is not charged either, and is answered with 500 naming the reason.
+ * handler that fails ({@code status ≥ 400}, or an error signal) is not charged; one that writes
+ * more than the limit is not charged either, and is answered with 500 naming the reason.
  *
  * <p><b>No blocking on the event loop.</b> The gate's facilitator calls are asynchronous (its
- * {@code HttpFacilitatorClient} sends them with {@code java.net.http}'s {@code sendAsync}), but
- * the steps around them are not all so: a JDBC {@link io.x402j.server.ReplayStore}, a listener
- * that writes a sales record, an extension that checks a wallet signature against a chain, the
- * log. So every call into the gate ({@link PaymentGate#check}, {@link Admission#complete}, {@link
+ * {@code HttpFacilitatorClient} sends them with {@code java.net.http}'s {@code sendAsync}), but the
+ * steps around them are not all so: a JDBC {@link io.x402j.server.ReplayStore}, a listener that
+ * writes a sales record, an extension that checks a wallet signature against a chain, the log. So
+ * every call into the gate ({@link PaymentGate#check}, {@link Admission#complete}, {@link
  * Admission#abandon}) is made on a bounded scheduler ({@link Schedulers#boundedElastic()} unless
  * another is given), never on the thread that received the request; what the gate computes
  * asynchronously is then awaited without blocking ({@link Mono#fromFuture}). That costs a thread
@@ -52,11 +51,11 @@ import reactor.core.scheduler.Schedulers;
  * payment was verified on; its response is captured without blocking and written once.
  *
  * <p>Register it as a {@code WebFilter} bean (the x402j Spring Boot starter does so); requests to
- * routes the gate does not price pass through untouched. What is priced is what WebFlux
- * dispatches: {@code HEAD} is priced like {@code GET}, an {@code OPTIONS} like the route of its
- * path, and a request whose path servers may read two ways ({@code ..}, {@code //}, {@code ;x=…},
- * {@code %2F}, …) is answered 400 before anything runs. A CORS preflight is free, and only its
- * status and CORS headers reach the client.
+ * routes the gate does not price pass through untouched. What is priced is what WebFlux dispatches:
+ * {@code HEAD} is priced like {@code GET}, an {@code OPTIONS} like the route of its path, and a
+ * request whose path servers may read two ways ({@code ..}, {@code //}, {@code ;x=…}, {@code %2F},
+ * …) is answered 400 before anything runs. A CORS preflight is free, and only its status and CORS
+ * headers reach the client.
  *
  * <p>An {@code upto} route charges what its handler says it used, at most the ceiling the payer
  * authorised (the exchange attribute {@value #CEILING_ATTRIBUTE} holds it as a {@link

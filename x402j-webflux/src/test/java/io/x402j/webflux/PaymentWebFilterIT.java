@@ -58,8 +58,8 @@ import reactor.netty.http.server.HttpServer;
 
 /**
  * The filter on a real reactor-netty server, with the facilitator over HTTP and a SQLite replay
- * store, under BlockHound (installed by blockhound-junit-platform for every test of this module):
- * a blocking call on a Netty event loop fails the request it is made for.
+ * store, under BlockHound (installed by blockhound-junit-platform for every test of this module): a
+ * blocking call on a Netty event loop fails the request it is made for.
  */
 class PaymentWebFilterIT {
   static final HeaderCodec HEADERS = HeaderCodec.standard();
@@ -217,7 +217,10 @@ class PaymentWebFilterIT {
                     .then(ServerResponse.ok().bodyValue("secret report")))
         .andRoute(
             RequestPredicates.POST("/echo"),
-            r -> ServerResponse.ok().contentType(MediaType.TEXT_PLAIN).body(r.bodyToMono(String.class), String.class))
+            r ->
+                ServerResponse.ok()
+                    .contentType(MediaType.TEXT_PLAIN)
+                    .body(r.bodyToMono(String.class), String.class))
         .andRoute(
             RequestPredicates.path("/blocking"),
             r -> {
@@ -389,12 +392,11 @@ class PaymentWebFilterIT {
                     Spellings.authorization(p, "nonce", Spellings::upperHex),
                     Spellings::upperHex)));
     replays.put(
-        "payer upper case", respell(payment, p -> Spellings.authorization(p, "from", Spellings::upperHex)));
+        "payer upper case",
+        respell(payment, p -> Spellings.authorization(p, "from", Spellings::upperHex)));
     replays.put(
         "payer lower case",
-        respell(
-            payment,
-            p -> Spellings.authorization(p, "from", s -> s.toLowerCase(Locale.ROOT))));
+        respell(payment, p -> Spellings.authorization(p, "from", s -> s.toLowerCase(Locale.ROOT))));
     replays.put(
         "v as 0/1, validBefore with a leading zero",
         respell(

@@ -31,8 +31,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Finds the price of the handler Spring WebFlux would dispatch a request to: an {@link X402Price}
- * on a {@code @RequestMapping} method (or its controller), or an {@link X402RoutePrice} attribute on
- * a functional route. Handlers are read, and their routes built, once at start, so a bad price
+ * on a {@code @RequestMapping} method (or its controller), or an {@link X402RoutePrice} attribute
+ * on a functional route. Handlers are read, and their routes built, once at start, so a bad price
  * fails the application's start. At request time the framework's own handler mappings pick the
  * handler; their lookups complete at once, on the calling thread, without blocking. Not part of the
  * x402j API.
@@ -250,8 +250,6 @@ public final class ReactiveRoutes implements RouteResolver {
     return methods
         + String.join(
             " | ",
-            info.getPatternsCondition().getPatterns().stream()
-                .map(Object::toString)
-                .toList());
+            info.getPatternsCondition().getPatterns().stream().map(Object::toString).toList());
   }
 }
