@@ -23,6 +23,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,11 +31,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
@@ -74,6 +78,34 @@ class PaymentWebFilterIT {
   static final AtomicInteger handled = new AtomicInteger();
   static final List<Throwable> blocked = new CopyOnWriteArrayList<>();
   static final List<String> threads = new CopyOnWriteArrayList<>();
+  static final CountDownLatch slowStarted = new CountDownLatch(1);
+  static final CountDownLatch slowCancelled = new CountDownLatch(1);
+  static volatile CountDownLatch released = new CountDownLatch(1);
+
+  /** The replay store, signalling when a payment in use is released unused. */
+  record ReleaseSignal(ReplayStore delegate) implements ReplayStore {
+    @Override
+    public Acquisition acquire(String key, Instant expiresAt) {
+      return delegate.acquire(key, expiresAt);
+    }
+
+    @Override
+    public void release(String key) {
+      delegate.release(key);
+      released.countDown();
+    }
+
+    @Override
+    public void settled(String key) {
+      delegate.settled(key);
+    }
+
+    @Override
+    public void pending(
+        String key, String settlementId, TokenAmount settledAmount, Instant keepUntil) {
+      delegate.pending(key, settlementId, settledAmount, keepUntil);
+    }
+  }
 
   /**
    * A seller's audit log, written with blocking file I/O as listeners often are, in the gate's
@@ -120,7 +152,7 @@ class PaymentWebFilterIT {
         PaymentGate.builder()
             .facilitator(HttpFacilitatorClient.builder(market.facilitatorUrl()).build())
             .networks(market.networks())
-            .replayStore(ReplayStore.jdbc(database))
+            .replayStore(new ReleaseSignal(ReplayStore.jdbc(database)))
             .listener(new AuditLog(temp.resolve("audit.log")))
             .routes(
                 RouteTable.builder()
@@ -130,6 +162,7 @@ class PaymentWebFilterIT {
                     .route("/big", price)
                     .route("/stream", price)
                     .route("/drain", price)
+                    .route("/slow", price)
                     .route("POST /echo", price)
                     .build())
             .build();
@@ -215,6 +248,16 @@ class PaymentWebFilterIT {
                 Mono.fromCallable(market::drainBuyer)
                     .subscribeOn(Schedulers.boundedElastic())
                     .then(ServerResponse.ok().bodyValue("secret report")))
+        .andRoute(
+            RequestPredicates.path("/slow"),
+            r -> {
+              // The first call never answers, and says so when its client goes away.
+              if (slowStarted.getCount() > 0) {
+                slowStarted.countDown();
+                return Mono.<ServerResponse>never().doOnCancel(slowCancelled::countDown);
+              }
+              return ServerResponse.ok().bodyValue("slow report");
+            })
         .andRoute(
             RequestPredicates.POST("/echo"),
             r ->
@@ -416,6 +459,34 @@ class PaymentWebFilterIT {
       assertThat(response.body()).as(replay.getKey()).doesNotContain("sunny");
     }
     assertThat(handled.get()).as("the handler ran for none").isEqualTo(handledBefore);
+    assertThat(market.sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(10_000)));
+  }
+
+  @Test
+  void aClientThatGoesAwayWhileTheHandlerRunsIsNotChargedAndMayPayAgain() throws Exception {
+    BigInteger before = market.sellerBalance();
+    String payment = pay("/slow");
+    released = new CountDownLatch(1); // tests run one at a time: only this one's release counts
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket
+          .getOutputStream()
+          .write(
+              ("GET /slow HTTP/1.1\r\nHost: 127.0.0.1:"
+                      + port
+                      + "\r\nPAYMENT-SIGNATURE: "
+                      + payment
+                      + "\r\n\r\n")
+                  .getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      assertThat(slowStarted.await(30, TimeUnit.SECONDS)).as("the handler started").isTrue();
+    }
+    assertThat(slowCancelled.await(30, TimeUnit.SECONDS)).as("the handler was cancelled").isTrue();
+    assertThat(released.await(30, TimeUnit.SECONDS)).as("the payment was released").isTrue();
+
+    HttpResponse<String> again = get("/slow", Map.of("PAYMENT-SIGNATURE", payment));
+
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(again.body()).isEqualTo("slow report");
     assertThat(market.sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(10_000)));
   }
 
