@@ -34,8 +34,10 @@ import reactor.core.publisher.Mono;
  * on a {@code @RequestMapping} method (or its controller), or an {@link X402RoutePrice} attribute
  * on a functional route. Handlers are read, and their routes built, once at start, so a bad price
  * fails the application's start. At request time the framework's own handler mappings pick the
- * handler; their lookups complete at once, on the calling thread, without blocking. Not part of the
- * x402j API.
+ * handler; their lookups complete at once, on the calling thread, without blocking. A lookup has
+ * the side effects a dispatch has (exchange attributes; for a handler with a CORS configuration,
+ * its CORS headers on the response, so a 402 carries them too); the dispatch that follows sets the
+ * same again. Not part of the x402j API.
  */
 public final class ReactiveRoutes implements RouteResolver {
   private final RequestMappingHandlerMapping annotations;
