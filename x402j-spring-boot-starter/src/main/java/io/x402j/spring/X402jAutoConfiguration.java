@@ -2,23 +2,13 @@ package io.x402j.spring;
 
 import io.x402j.core.NetworkRegistry;
 import io.x402j.core.facilitator.Facilitator;
-import io.x402j.core.facilitator.FacilitatorAuth;
-import io.x402j.core.facilitator.HttpFacilitatorClient;
 import io.x402j.server.GateExtension;
-import io.x402j.server.PaidRoute;
 import io.x402j.server.PaymentGate;
 import io.x402j.server.PaymentListener;
-import io.x402j.server.PaywallOptions;
-import io.x402j.server.PendingSettlement;
 import io.x402j.server.ReplayStore;
-import io.x402j.server.RouteResolver;
-import io.x402j.server.RouteTable;
 import io.x402j.servlet.PaymentFilter;
 import io.x402j.spring.internal.AnnotatedRoutes;
-import io.x402j.spring.internal.PropertyDiscovery;
-import io.x402j.spring.internal.RouteFactory;
-import java.util.Locale;
-import java.util.Optional;
+import io.x402j.spring.internal.GateAssembly;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -55,17 +45,7 @@ public class X402jAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   public Facilitator x402jFacilitator(X402jProperties properties) {
-    String url = properties.getFacilitatorUrl();
-    if (url == null || url.isBlank()) {
-      throw new IllegalStateException(
-          "x402j.facilitator-url is not set (or define a io.x402j.core.facilitator.Facilitator"
-              + " bean)");
-    }
-    HttpFacilitatorClient.Builder b = HttpFacilitatorClient.builder(url.strip());
-    if (properties.getFacilitatorToken() != null && !properties.getFacilitatorToken().isBlank()) {
-      b.auth(FacilitatorAuth.bearer(properties.getFacilitatorToken().strip()));
-    }
-    return b.build();
+    return GateAssembly.facilitator(properties);
   }
 
   /** The gate: configured routes first, then annotated handlers. */
@@ -79,79 +59,14 @@ public class X402jAutoConfiguration {
       ObjectProvider<PaymentListener> listeners,
       ObjectProvider<ReplayStore> replayStore,
       ObjectProvider<GateExtension> extensions) {
-    RouteFactory factory = new RouteFactory(properties, networks);
-    factory.checkAlsoAccept();
-    RouteTable.Builder table = RouteTable.builder();
-    for (int i = 0; i < properties.getRoutes().size(); i++) {
-      X402jProperties.Route r = properties.getRoutes().get(i);
-      String where = "x402j.routes[" + i + "]";
-      if (r.getPattern() == null || r.getPattern().isBlank()) {
-        throw new IllegalArgumentException(where + " has no pattern");
-      }
-      try {
-        PaidRoute route =
-            factory.route(
-                where + " (" + r.getPattern() + ")",
-                r.getPrice(),
-                r.getDescription(),
-                r.getMimeType(),
-                r.getNetwork(),
-                r.getPayTo(),
-                r.isSettleBeforeHandler(),
-                r.getScheme());
-        if (r.getDiscovery().isEnabled()) {
-          route =
-              route.toBuilder()
-                  .discovery(PropertyDiscovery.declaration(where, r.getPattern(), r.getDiscovery()))
-                  .service(PropertyDiscovery.service(where, properties.getDiscovery()))
-                  .build();
-        }
-        table.route(r.getPattern(), route);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            e.getMessage().startsWith(where) ? e.getMessage() : where + ": " + e.getMessage(), e);
-      }
-    }
-    RouteTable configured = table.build();
-    AnnotatedRoutes annotated = new AnnotatedRoutes(mapping, factory, properties.getDiscovery());
-    RouteResolver routes =
-        request -> {
-          Optional<RouteResolver.ResolvedRoute> hit = configured.resolve(request);
-          return hit.isPresent() ? hit : annotated.resolve(request);
-        };
-    X402jProperties.Pending pending = properties.getPending();
-    PendingSettlement policy;
-    try {
-      policy = PendingSettlement.valueOf(pending.getPolicy().strip().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "x402j.pending.policy must be wait or release, got " + pending.getPolicy(), e);
-    }
-    PaymentGate.Builder gate =
-        PaymentGate.builder()
-            .exactAssetTransferMethod(assetTransferMethod(properties))
-            .facilitator(facilitator)
-            .networks(networks)
-            .routes(routes)
-            .pendingSettlement(policy, pending.getWait(), pending.getPoll())
-            .paywall(
-                properties.getPaywall().isEnabled()
-                    ? new PaywallOptions(true, properties.getPaywall().getAppName(), null)
-                    : PaywallOptions.disabled());
-    listeners.orderedStream().forEach(gate::listener);
-    extensions.orderedStream().forEach(gate::extension);
-    replayStore.ifAvailable(gate::replayStore); // shared by every instance, e.g. ReplayStore.jdbc
-    return gate.build();
-  }
-
-  private static String assetTransferMethod(X402jProperties properties) {
-    String method = properties.getAssetTransferMethod();
-    String m = method == null ? "eip3009" : method.strip();
-    if (!m.equals("eip3009") && !m.equals("permit2")) {
-      throw new IllegalArgumentException(
-          "x402j.asset-transfer-method must be eip3009 or permit2, got " + method);
-    }
-    return m;
+    return GateAssembly.gate(
+        properties,
+        facilitator,
+        networks,
+        factory -> new AnnotatedRoutes(mapping, factory, properties.getDiscovery()),
+        listeners,
+        replayStore,
+        extensions);
   }
 
   /** The filter, for every path; unpriced requests pass through. */

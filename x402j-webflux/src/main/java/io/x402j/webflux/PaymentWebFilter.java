@@ -1,0 +1,355 @@
+package io.x402j.webflux;
+
+import io.x402j.server.Admission;
+import io.x402j.server.Completion;
+import io.x402j.server.GateDecision;
+import io.x402j.server.GateResponse;
+import io.x402j.server.PaymentGate;
+import io.x402j.server.RequestPath;
+import io.x402j.server.SettlementOverride;
+import io.x402j.webflux.internal.HeldResponse;
+import io.x402j.webflux.internal.PreflightResponse;
+import io.x402j.webflux.internal.WebFluxGateRequest;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ResponseCookie;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Puts a {@link PaymentGate} in front of a Spring WebFlux application. Unpaid requests to paid
+ * routes get the gate's 402; a paid request runs with its response held in memory (up to a limit, 8
+ * MiB by default) and is released only once the payment is settled, with the receipt header. A
+ * handler that fails ({@code status ≥ 400}, or an error signal) is not charged; one that writes
+ * more than the limit is not charged either, and is answered with 500 naming the reason.
+ *
+ * <p><b>No blocking on the event loop.</b> The gate's facilitator calls are asynchronous (its
+ * {@code HttpFacilitatorClient} sends them with {@code java.net.http}'s {@code sendAsync}), but the
+ * steps around them are not all so: a JDBC {@link io.x402j.server.ReplayStore}, a listener that
+ * writes a sales record, an extension that checks a wallet signature against a chain, the log. So
+ * every call into the gate ({@link PaymentGate#check}, {@link Admission#complete}, {@link
+ * Admission#abandon}) is made on a bounded scheduler ({@link Schedulers#boundedElastic()} unless
+ * another is given), never on the thread that received the request; what the gate computes
+ * asynchronously is then awaited without blocking ({@link Mono#fromFuture}). That costs a thread
+ * hop per priced request, little beside a facilitator's round trip, and keeps blocking parts
+ * pluggable. Only the route lookup ({@link PaymentGate#route}) runs on the calling thread, so that
+ * unpriced requests pass without a hop: a {@link io.x402j.server.RouteResolver} must not block
+ * (route tables and Spring's handler mappings do not). A paid handler runs on the thread its
+ * payment was verified on; its response is captured without blocking and written once.
+ *
+ * <p>Register it as a {@code WebFilter} bean (the x402j Spring Boot starter does so); requests to
+ * routes the gate does not price pass through untouched. What is priced is what WebFlux dispatches:
+ * {@code HEAD} is priced like {@code GET}, an {@code OPTIONS} like the route of its path, and a
+ * request whose path servers may read two ways ({@code ..}, {@code //}, {@code ;x=…}, {@code %2F},
+ * …) is answered 400 before anything runs. A CORS preflight is free, and only its status and CORS
+ * headers reach the client.
+ *
+ * <p>An {@code upto} route charges what its handler says it used, at most the ceiling the payer
+ * authorised (the exchange attribute {@value #CEILING_ATTRIBUTE} holds it as a {@link
+ * io.x402j.core.TokenAmount}): the handler sets the exchange attribute {@value
+ * #SETTLEMENT_AMOUNT_ATTRIBUTE} (a {@link SettlementOverride}, a whole number of atomic units, or a
+ * string such as {@code "2500"}, {@code "$0.0025"} or {@code "50%"}) or the response header {@value
+ * SettlementOverride#HEADER}, which never reaches the payer. Stating nothing charges the whole
+ * ceiling. An invalid amount, one above the ceiling, or two different ones charge nothing and
+ * answer 500.
+ */
+public final class PaymentWebFilter implements WebFilter {
+  /**
+   * The exchange attribute in which a handler states what to charge for an {@code upto} payment:
+   * {@code io.x402j.settlement.amount}.
+   */
+  public static final String SETTLEMENT_AMOUNT_ATTRIBUTE = "io.x402j.settlement.amount";
+
+  /**
+   * The exchange attribute holding the admitted payment's ceiling (atomic units, a {@link
+   * io.x402j.core.TokenAmount}): {@code io.x402j.payment.ceiling}.
+   */
+  public static final String CEILING_ATTRIBUTE = "io.x402j.payment.ceiling";
+
+  /**
+   * The exchange attribute holding the admitted payment's scheme: {@code io.x402j.payment.scheme}.
+   */
+  public static final String SCHEME_ATTRIBUTE = "io.x402j.payment.scheme";
+
+  /** The default most a paid response may hold: 8 MiB. */
+  public static final int DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+  private static final Logger LOG = LoggerFactory.getLogger(PaymentWebFilter.class);
+
+  private final PaymentGate gate;
+  private final int maxBufferedBytes;
+  private final Scheduler scheduler;
+
+  /** A filter for {@code gate}, buffering up to 8 MiB per paid response. */
+  public PaymentWebFilter(PaymentGate gate) {
+    this(gate, DEFAULT_MAX_BUFFERED_BYTES);
+  }
+
+  /** A filter for {@code gate}, buffering up to {@code maxBufferedBytes} per paid response. */
+  public PaymentWebFilter(PaymentGate gate, int maxBufferedBytes) {
+    this(gate, maxBufferedBytes, Schedulers.boundedElastic());
+  }
+
+  /**
+   * A filter for {@code gate}, buffering up to {@code maxBufferedBytes} per paid response and
+   * calling the gate on {@code scheduler}, which must allow blocking (bounded elastic, or one of
+   * your own over a bounded executor; never a parallel or event-loop scheduler).
+   */
+  public PaymentWebFilter(PaymentGate gate, int maxBufferedBytes, Scheduler scheduler) {
+    this.gate = Objects.requireNonNull(gate, "gate");
+    if (maxBufferedBytes < 1) {
+      throw new IllegalArgumentException("maxBufferedBytes must be positive");
+    }
+    this.maxBufferedBytes = maxBufferedBytes;
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+  }
+
+  /** The gate this filter applies. */
+  public PaymentGate gate() {
+    return gate;
+  }
+
+  @Override
+  public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+    // The raw path, as sent: one that servers and routers may read two ways is refused, so that
+    // the path priced is the path dispatched.
+    RequestPath whole = RequestPath.parse(exchange.getRequest().getPath().value());
+    if (whole instanceof RequestPath.Ambiguous ambiguous) {
+      return write(
+          exchange.getResponse(),
+          400,
+          "{\"error\":\""
+              + ambiguous.problem()
+              + "; only paths that every server reads alike are served\"}");
+    }
+    RequestPath within =
+        RequestPath.parse(exchange.getRequest().getPath().pathWithinApplication().value());
+    String path = within instanceof RequestPath.Canonical c ? c.decoded() : "/";
+    WebFluxGateRequest request = new WebFluxGateRequest(exchange, path);
+    if (unpriced(request)) {
+      return chain.filter(
+          request.isCorsPreflight()
+              ? exchange.mutate().response(new PreflightResponse(exchange.getResponse())).build()
+              : exchange);
+    }
+    return onScheduler(() -> gate.check(request))
+        .map(Result::ok)
+        .onErrorResume(e -> Mono.just(Result.failed(e)))
+        .flatMap(
+            result -> {
+              if (result.error() != null) {
+                return logThen(
+                    () -> LOG.error("the payment gate failed", result.error()),
+                    write(exchange.getResponse(), 500, "{\"error\":\"the payment gate failed\"}"));
+              }
+              GateDecision decision = result.value();
+              if (decision instanceof GateDecision.Free) {
+                if (request.isCorsPreflight()) {
+                  return chain.filter(
+                      exchange
+                          .mutate()
+                          .response(new PreflightResponse(exchange.getResponse()))
+                          .build());
+                }
+                return chain.filter(exchange);
+              }
+              if (decision instanceof GateDecision.Respond respond) {
+                return write(exchange.getResponse(), respond.response());
+              }
+              return paid(exchange, chain, ((GateDecision.Admit) decision).admission());
+            });
+  }
+
+  /**
+   * Whether no route prices {@code request}: then it goes on without a thread hop, and its handler
+   * runs where WebFlux runs it. A resolver that fails is left to {@link PaymentGate#check}, which
+   * answers it.
+   */
+  private boolean unpriced(WebFluxGateRequest request) {
+    try {
+      return gate.route(request).isEmpty();
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private Mono<Void> paid(ServerWebExchange exchange, WebFilterChain chain, Admission admission) {
+    ServerHttpResponse response = exchange.getResponse();
+    HeldResponse held = new HeldResponse(response.bufferFactory(), maxBufferedBytes);
+    exchange.getAttributes().put(CEILING_ATTRIBUTE, admission.ceiling());
+    exchange.getAttributes().put(SCHEME_ATTRIBUTE, admission.scheme());
+    ServerWebExchange handled = exchange.mutate().response(held).build();
+    AtomicBoolean finished = new AtomicBoolean();
+    String what = exchange.getRequest().getMethod().name() + " " + exchange.getRequest().getPath();
+    return chain
+        .filter(handled)
+        .then(Mono.fromSupplier(() -> Result.<Void>ok(null)))
+        .onErrorResume(e -> Mono.just(Result.failed(e)))
+        .flatMap(
+            result -> {
+              finished.set(true);
+              if (held.tooLarge()) {
+                return abandon(
+                        admission,
+                        () ->
+                            LOG.error(
+                                "{}: the response is larger than the payment buffer ({} bytes);"
+                                    + " the payment was not settled",
+                                what,
+                                maxBufferedBytes))
+                    .then(
+                        write(
+                            response,
+                            500,
+                            "{\"error\":\"the response is larger than the payment buffer allows;"
+                                + " you were not charged\"}"));
+              }
+              if (result.error() != null) {
+                // The framework's exception handlers answer it, outside this filter.
+                return abandon(admission, () -> {}).then(Mono.error(result.error()));
+              }
+              return settle(exchange, held, admission, what);
+            })
+        .doOnCancel(
+            () -> {
+              if (finished.compareAndSet(false, true)) {
+                // The client went away while the handler ran: the payment stays unused.
+                abandon(admission, () -> {}).subscribe();
+              }
+            });
+  }
+
+  private Mono<Void> settle(
+      ServerWebExchange exchange, HeldResponse held, Admission admission, String what) {
+    ServerHttpResponse response = exchange.getResponse();
+    int status = held.status();
+    Supplier<CompletableFuture<Completion>> complete =
+        () -> {
+          SettlementOverride amount = null;
+          if (status < 400) {
+            try {
+              amount =
+                  SettlementOverride.stated(
+                          exchange.getAttribute(SETTLEMENT_AMOUNT_ATTRIBUTE),
+                          held.settlementOverride())
+                      .orElse(null);
+            } catch (IllegalArgumentException e) {
+              admission.abandon();
+              LOG.warn(
+                  "{}: the handler's settlement amount was refused, nothing was charged: {}",
+                  what,
+                  e.getMessage());
+              return CompletableFuture.completedFuture(
+                  new Completion.Refuse(
+                      GateResponse.of(
+                          500,
+                          "application/json",
+                          "{\"error\":\"the resource stated an invalid amount to charge; nothing"
+                              + " was charged\"}",
+                          Map.of("Cache-Control", "no-store"))));
+            }
+          }
+          return admission.complete(status, amount);
+        };
+    return onScheduler(complete)
+        .map(Result::ok)
+        .onErrorResume(e -> Mono.just(Result.failed(e)))
+        .flatMap(
+            result -> {
+              if (result.error() != null) {
+                return logThen(
+                    () -> LOG.error("settlement failed unexpectedly", result.error()),
+                    write(response, 500, "{\"error\":\"the payment could not be settled\"}"));
+              }
+              if (result.value() instanceof Completion.Refuse refuse) {
+                return write(response, refuse.response());
+              }
+              return release(response, held, (Completion.Release) result.value());
+            });
+  }
+
+  private static Mono<Void> release(
+      ServerHttpResponse response, HeldResponse held, Completion.Release release) {
+    HttpHeaders out = response.getHeaders();
+    for (Map.Entry<String, List<String>> header : held.getHeaders().headerSet()) {
+      String name = header.getKey();
+      if (!name.equalsIgnoreCase(SettlementOverride.HEADER)
+          && !name.equalsIgnoreCase(HttpHeaders.CONTENT_LENGTH)) {
+        out.put(name, header.getValue());
+      }
+    }
+    for (List<ResponseCookie> cookies : held.getCookies().values()) {
+      cookies.forEach(response::addCookie);
+    }
+    release.headers().forEach(out::set);
+    if (release.settled()) {
+      out.set(HttpHeaders.CACHE_CONTROL, release.cacheControl(out.getCacheControl()));
+    }
+    response.setStatusCode(HttpStatusCode.valueOf(held.status()));
+    byte[] body = held.body();
+    out.setContentLength(body.length);
+    return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
+  }
+
+  /** Calls into the gate on the scheduler and awaits its future without blocking. */
+  private <T> Mono<T> onScheduler(Supplier<CompletableFuture<T>> call) {
+    // suppressCancel: a client that goes away must not cancel a verification or settlement midway.
+    return Mono.fromSupplier(call).subscribeOn(scheduler).flatMap(f -> Mono.fromFuture(f, true));
+  }
+
+  private Mono<Void> abandon(Admission admission, Runnable log) {
+    return Mono.<Void>fromRunnable(
+            () -> {
+              log.run();
+              admission.abandon();
+            })
+        .subscribeOn(scheduler)
+        .onErrorResume(
+            e -> {
+              LOG.error("abandoning a payment failed", e);
+              return Mono.empty();
+            });
+  }
+
+  private Mono<Void> logThen(Runnable log, Mono<Void> then) {
+    return Mono.<Void>fromRunnable(log).subscribeOn(scheduler).then(then);
+  }
+
+  private static Mono<Void> write(ServerHttpResponse response, GateResponse answer) {
+    response.setStatusCode(HttpStatusCode.valueOf(answer.status()));
+    answer.headers().forEach(response.getHeaders()::set);
+    byte[] body = answer.body();
+    response.getHeaders().setContentLength(body.length);
+    return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
+  }
+
+  private static Mono<Void> write(ServerHttpResponse response, int status, String json) {
+    return write(
+        response,
+        GateResponse.of(status, "application/json", json, Map.of("Cache-Control", "no-store")));
+  }
+
+  /** A value or the error that came instead, so that errors of one step are told from the next. */
+  private record Result<T>(T value, Throwable error) {
+    static <T> Result<T> ok(T value) {
+      return new Result<>(value, null);
+    }
+
+    static <T> Result<T> failed(Throwable error) {
+      return new Result<>(null, error);
+    }
+  }
+}
