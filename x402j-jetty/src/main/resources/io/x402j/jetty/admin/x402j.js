@@ -4,7 +4,9 @@
 //   <section data-src="/api/summary" data-every="5000">   polls the JSON endpoint
 //     <span data-key="settled.total"></span>               text = value at that path
 //     <span data-key="x" data-warn-key="low"></span>       adds class "warn" when "low" is true
-//     <tbody data-rows="recent" data-cols="payer,state"></tbody>   rows rebuilt from an array
+//     <tbody data-rows="recent" data-cols="payer,state"></tbody>   rows rebuilt from an array;
+//                                a column "a>b" links text a to URL b; field "stateClass" of a
+//                                row gives the "state" cell its class (ok, warn, bad)
 //     <div class="chart" data-chart="latency"></div>       uPlot chart of {t:[s], series:[{label, values}]}
 //
 // Values only ever enter the page as text (textContent), never as markup.
@@ -52,11 +54,16 @@
         } else {
           td.textContent = text;
         }
-        if (/^0x[0-9a-fA-F]{16,}$/.test(text) || text.length > 30) td.className = "mono";
+        var cls = row ? row[parts[0] + "Class"] : null;
+        if (typeof cls === "string" && /^[a-z][a-z -]*$/.test(cls)) td.className = cls;
+        else if (/^0x[0-9a-fA-F]{16,}$/.test(text) || text.length > 30) td.className = "mono";
         tr.appendChild(td);
       });
       tbody.appendChild(tr);
     });
+    var wrap = tbody.closest(".table-wrap");
+    var empty = wrap && wrap.nextElementSibling;
+    if (empty && empty.classList.contains("empty")) empty.hidden = (rows || []).length > 0;
   }
 
   var charts = new WeakMap();
