@@ -148,6 +148,20 @@ public final class FacilitatorApp implements AutoCloseable {
       Map<String, EngineFactory> factories,
       Clock clock,
       LongSupplier nanoTime) {
+    // The console's rules first: nothing starts when its listener could not.
+    String adminPassword = null;
+    if (config.admin() != null) {
+      FacilitatorConfig.AdminSettings admin = config.admin();
+      if (admin.passwordEnv() != null) {
+        adminPassword = AdminServer.passwordFromEnv(admin.passwordEnv(), env);
+      } else if (!AdminServer.isLoopback(admin.bind())) {
+        throw new IllegalArgumentException(
+            "the admin console on "
+                + admin.bind()
+                + " is not loopback-only: give it a password with --admin-password-env NAME"
+                + " (admin.passwordEnv) or bind it to 127.0.0.1");
+      }
+    }
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(metrics);
     new JvmThreadMetrics().bindTo(metrics);
@@ -296,7 +310,7 @@ public final class FacilitatorApp implements AutoCloseable {
     AdminServer admin = null;
     if (config.admin() != null) {
       try {
-        admin = startAdmin(config.admin(), env, ledger, engines, operations, totals);
+        admin = startAdmin(config.admin(), adminPassword, ledger, engines, operations, totals);
       } catch (RuntimeException e) {
         server.close();
         maintenance.shutdownNow();
@@ -336,15 +350,11 @@ public final class FacilitatorApp implements AutoCloseable {
 
   private static AdminServer startAdmin(
       FacilitatorConfig.AdminSettings settings,
-      Map<String, String> env,
+      String password,
       JdbcSettlementLedger ledger,
       List<SettlementEngine> engines,
       OperationsSeries operations,
       ReconcileTotals totals) {
-    String password =
-        settings.passwordEnv() == null
-            ? null
-            : AdminServer.passwordFromEnv(settings.passwordEnv(), env);
     FacilitatorConsole console =
         new FacilitatorConsole(
             ledger,

@@ -68,6 +68,15 @@
 
   var charts = new WeakMap();
 
+  function measured(u, seriesIdx) {
+    var values = u.data[seriesIdx] || [];
+    var idx = [];
+    for (var i = 0; i < values.length; i++) {
+      if (values[i] !== null && values[i] !== 0) idx.push(i);
+    }
+    return idx;
+  }
+
   function drawChart(el, data) {
     if (!data || !data.t || typeof uPlot === "undefined") return;
     var series = data.series || [];
@@ -90,7 +99,13 @@
         height: 220,
         series: [{}].concat(
           series.map(function (s, i) {
-            return { label: s.label, stroke: colors[i % colors.length], width: 2 };
+            return {
+              label: s.label,
+              stroke: colors[i % colors.length],
+              width: 2,
+              // A lone measurement between gaps draws no line: mark every measured point.
+              points: { show: true, size: 5, filter: measured },
+            };
           })
         ),
         axes: [{}, { size: 60 }],
@@ -147,7 +162,19 @@
     tick();
   }
 
+  function resize() {
+    document.querySelectorAll("[data-chart]").forEach(function (el) {
+      var chart = charts.get(el);
+      if (chart) chart.setSize({ width: Math.max(el.clientWidth, 240), height: 220 });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-src]").forEach(poll);
+    var pending = null;
+    window.addEventListener("resize", function () {
+      clearTimeout(pending);
+      pending = setTimeout(resize, 100);
+    });
   });
 })();
