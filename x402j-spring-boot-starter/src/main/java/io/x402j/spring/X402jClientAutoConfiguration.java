@@ -94,10 +94,22 @@ public class X402jClientAutoConfiguration {
     }
   }
 
+  /**
+   * The record of payments: the {@code x402j.client.spend-log} file (locked while the application
+   * runs, closed with it), else in memory.
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public SpendLog x402jClientSpendLog(X402jClientProperties properties) {
+    return properties.getSpendLog() == null
+        ? SpendLog.inMemory()
+        : SpendLog.open(properties.getSpendLog());
+  }
+
   /** The payer, with the limits, budgets, spend log and networks of the properties. */
   @Bean
   @ConditionalOnMissingBean
-  public Payer x402jClientPayer(X402jClientProperties properties, Signer signer) {
+  public Payer x402jClientPayer(X402jClientProperties properties, Signer signer, SpendLog log) {
     NetworkRegistry.Builder registry = NetworkRegistry.defaults().toBuilder();
     Map<Network, String> nodes = new LinkedHashMap<>();
     NetworkRegistry known = NetworkRegistry.defaults();
@@ -181,10 +193,6 @@ public class X402jClientAutoConfiguration {
       }
       controls.hostBudgetUsd(h.getHost().strip(), h.getBudget().strip(), h.getWindow());
     }
-    SpendLog log =
-        properties.getSpendLog() == null
-            ? SpendLog.inMemory()
-            : SpendLog.open(properties.getSpendLog());
     Payer.Builder payer =
         Payer.builder()
             .signer(signer)
