@@ -191,6 +191,17 @@ class SpringPayersIT {
   }
 
   @Test
+  void theReadmeSnippetsPay() {
+    BigInteger before = market.sellerBalance();
+    Payer payer = payer(SpendControls.unlimited(), SpendLog.inMemory());
+
+    assertThat(ReadmeSnippets.buy(payer, shop.url() + "/weather"))
+        .containsOnly("{\"weather\":\"sunny\"}")
+        .hasSize(3);
+    assertThat(market.sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(30_000)));
+  }
+
+  @Test
   void limitsAndBudgetsRefuseWithNothingSignedOrPaid() {
     BigInteger before = market.sellerBalance();
     SpendControls tooLow = SpendControls.builder().maxPerPayment(TokenAmount.of(5_000)).build();
