@@ -32,7 +32,8 @@ public class SpringBuyerApplication {
   ApplicationRunner buyOnce(RestClient weatherClient, @Value("${buy.url}") String url) {
     return args -> {
       try {
-        ResponseEntity<String> answer = weatherClient.get().uri(url).retrieve().toEntity(String.class);
+        ResponseEntity<String> answer =
+            weatherClient.get().uri(url).retrieve().toEntity(String.class);
         System.out.println(answer.getBody());
         System.out.println("receipt: " + answer.getHeaders().getFirst("PAYMENT-RESPONSE"));
       } catch (PaymentRefusedException e) {

@@ -90,7 +90,10 @@ class SpringBuyerIT {
     }
   }
 
-  /** The settings an operator would give (here as arguments): the devnet and its test dollar, the key's variable. */
+  /**
+   * The settings an operator would give (here as arguments): the devnet and its test dollar, the
+   * key's variable.
+   */
   static List<String> properties(Path spendLog, String max) {
     Asset dollar = market.networks().defaultAsset(market.network()).orElseThrow();
     List<String> p = new ArrayList<>();

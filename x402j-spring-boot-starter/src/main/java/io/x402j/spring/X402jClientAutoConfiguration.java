@@ -225,7 +225,8 @@ public class X402jClientAutoConfiguration {
       ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factoryBuilder,
       ObjectProvider<ClientHttpRequestFactorySettings> settings) {
     RestClientBuilderConfigurer c = configurer.getIfAvailable();
-    RestClient.Builder builder = c == null ? RestClient.builder() : c.configure(RestClient.builder());
+    RestClient.Builder builder =
+        c == null ? RestClient.builder() : c.configure(RestClient.builder());
     ClientHttpRequestFactory factory =
         factoryBuilder
             .getIfAvailable(ClientHttpRequestFactoryBuilder::detect)

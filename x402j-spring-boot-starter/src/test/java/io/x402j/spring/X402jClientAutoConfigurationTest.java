@@ -20,7 +20,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 /** The buyer auto-configuration: what it builds from x402j.client.*, and what it refuses. */
 class X402jClientAutoConfigurationTest {
-  static final String KEY = "0x" + "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318";
+  static final String KEY =
+      "0x" + "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318";
 
   final ApplicationContextRunner runner =
       new ApplicationContextRunner()

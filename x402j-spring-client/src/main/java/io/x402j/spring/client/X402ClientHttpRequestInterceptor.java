@@ -111,7 +111,9 @@ public final class X402ClientHttpRequestInterceptor implements ClientHttpRequest
     try (answer) {
       challenge =
           new PaymentChallenge(
-              answered, Challenges.headers(answerHeaders), answer.getBody().readNBytes(max402Bytes));
+              answered,
+              Challenges.headers(answerHeaders),
+              answer.getBody().readNBytes(max402Bytes));
     }
     if (body.length > maxRequestBytes) {
       throw new PaymentRefusedException(
@@ -128,8 +130,7 @@ public final class X402ClientHttpRequestInterceptor implements ClientHttpRequest
       // Sign in first; a server that does not admit the wallet answers 402 again, and the first
       // 402's requirements are then paid as usual.
       ClientHttpResponse second =
-          send(
-              answered, request, body, signIn.get().headerName(), signIn.get().headerValue());
+          send(answered, request, body, signIn.get().headerName(), signIn.get().headerValue());
       if (second.getStatusCode().value() != 402) {
         return second;
       }

@@ -115,7 +115,8 @@ public final class X402ExchangeFilterFunction implements ExchangeFilterFunction 
       return paid.exchange(request);
     }
     BodyCapture capture = new BodyCapture(maxRequestBytes);
-    ClientRequest first = ClientRequest.from(request).body(capture.capturing(request.body())).build();
+    ClientRequest first =
+        ClientRequest.from(request).body(capture.capturing(request.body())).build();
     return next.exchange(first)
         .flatMap(
             answer ->
@@ -151,11 +152,15 @@ public final class X402ExchangeFilterFunction implements ExchangeFilterFunction 
   }
 
   private Mono<ClientResponse> onPaymentRequired(
-      ClientRequest request, BodyCapture capture, ClientResponse answer, PaymentChallenge challenge) {
+      ClientRequest request,
+      BodyCapture capture,
+      ClientResponse answer,
+      PaymentChallenge challenge) {
     URI answered = challenge.url();
     Optional<String> unsendable = capture.whyNotResendable();
     if (unsendable.isPresent()) {
-      return Mono.error(new PaymentRefusedException(answered.toString(), List.of(unsendable.get())));
+      return Mono.error(
+          new PaymentRefusedException(answered.toString(), List.of(unsendable.get())));
     }
     return Mono.fromCallable(() -> payer.signIn(challenge))
         .subscribeOn(scheduler)
@@ -180,7 +185,10 @@ public final class X402ExchangeFilterFunction implements ExchangeFilterFunction 
   }
 
   private Mono<ClientResponse> pay(
-      ClientRequest request, BodyCapture capture, ClientResponse answer, PaymentChallenge challenge) {
+      ClientRequest request,
+      BodyCapture capture,
+      ClientResponse answer,
+      PaymentChallenge challenge) {
     URI answered = challenge.url();
     return Mono.fromCallable(() -> Optional.of(payer.authorize(challenge)))
         .subscribeOn(scheduler)
@@ -204,8 +212,7 @@ public final class X402ExchangeFilterFunction implements ExchangeFilterFunction 
                           authorization.headerName(),
                           authorization.headerValue()))
                   // The payment left: a failure from here on must not read as "nothing was paid".
-                  .onErrorMap(
-                      e -> new PaymentAnswerLostException(answered, authorization, e))
+                  .onErrorMap(e -> new PaymentAnswerLostException(answered, authorization, e))
                   .flatMap(
                       response ->
                           Mono.fromCallable(

@@ -24,8 +24,8 @@ import org.eclipse.jetty.server.ServerConnector;
 /**
  * A seller for the Spring payers' tests: x402j's servlet filter in embedded Jetty, with the x402j
  * facilitator over HTTP on the devnet. {@code GET /weather} and {@code POST /echo} (echoes the
- * body) cost $0.01. With {@code v1Only} the 402 answers lose the v2 {@code PAYMENT-REQUIRED} header,
- * as an x402 v1 server sends them.
+ * body) cost $0.01. With {@code v1Only} the 402 answers lose the v2 {@code PAYMENT-REQUIRED}
+ * header, as an x402 v1 server sends them.
  */
 final class JettyShop implements AutoCloseable {
   private final Server server;

@@ -28,8 +28,8 @@ import reactor.blockhound.BlockHound;
 
 /**
  * RestClient, RestTemplate and WebClient pay x402j's servlet filter in Jetty, settled by the x402j
- * facilitator on the devnet. WebClient runs on Reactor Netty's event loop with BlockHound installed:
- * a blocking call there (signing, the spend log's file) fails the test.
+ * facilitator on the devnet. WebClient runs on Reactor Netty's event loop with BlockHound
+ * installed: a blocking call there (signing, the spend log's file) fails the test.
  */
 class SpringPayersIT {
   static TestMarket market;
@@ -113,8 +113,7 @@ class SpringPayersIT {
     ResponseEntity<String> echo =
         http.postForEntity(
             shop.url() + "/echo",
-            new org.springframework.http.HttpEntity<>(
-                body, jsonHeaders()),
+            new org.springframework.http.HttpEntity<>(body, jsonHeaders()),
             String.class);
 
     assertThat(echo.getStatusCode().value()).isEqualTo(200);
@@ -208,7 +207,12 @@ class SpringPayersIT {
 
     Payer restPayer = payer(tooLow, SpendLog.inMemory());
     assertThatThrownBy(
-            () -> restClient(restPayer).get().uri(shop.url() + "/weather").retrieve().body(String.class))
+            () ->
+                restClient(restPayer)
+                    .get()
+                    .uri(shop.url() + "/weather")
+                    .retrieve()
+                    .body(String.class))
         .isInstanceOf(PaymentRefusedException.class)
         .hasMessageContaining("no payment was made for " + shop.url() + "/weather")
         .hasMessageContaining("5000");
