@@ -137,17 +137,26 @@ public class X402jClientAutoConfiguration {
       if (e.getAssets().isEmpty() && known.find(network).isPresent()) {
         continue; // a known network given only a node
       }
+      // A known network keeps what is known of it; the tokens listed come first.
+      java.util.Optional<NetworkInfo> knownInfo = known.find(network);
       NetworkInfo.Builder info =
-          NetworkInfo.builder(network)
-              .displayName(e.getName() == null ? network.toString() : e.getName())
-              .testnet(e.isTestnet());
+          knownInfo
+              .map(k -> k.toBuilder().clearAssets())
+              .orElseGet(() -> NetworkInfo.builder(network).displayName(network.toString()));
+      if (e.getName() != null && !e.getName().isBlank()) {
+        info.displayName(e.getName().strip());
+      }
+      if (knownInfo.isEmpty() || e.isTestnet()) {
+        info.testnet(e.isTestnet());
+      }
       if (e.getV1Name() != null && !e.getV1Name().isBlank()) {
         info.v1Name(e.getV1Name().strip());
       }
+      java.util.List<Asset> listed = new java.util.ArrayList<>();
       for (int j = 0; j < e.getAssets().size(); j++) {
         X402jClientProperties.AssetEntry a = e.getAssets().get(j);
         try {
-          info.asset(
+          listed.add(
               new Asset(
                   a.getAddress(),
                   a.getSymbol(),
@@ -159,6 +168,15 @@ public class X402jClientAutoConfiguration {
           throw new IllegalStateException(at + ".assets[" + j + "]: " + ex.getMessage());
         }
       }
+      listed.forEach(info::asset);
+      knownInfo.ifPresent(
+          k ->
+              k.assets().stream()
+                  .filter(
+                      old ->
+                          listed.stream()
+                              .noneMatch(a -> a.address().equalsIgnoreCase(old.address())))
+                  .forEach(info::asset));
       registry.network(info.build());
     }
     NetworkRegistry networks = registry.build();
