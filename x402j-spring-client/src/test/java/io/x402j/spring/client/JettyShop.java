@@ -37,9 +37,23 @@ final class JettyShop implements AutoCloseable {
   /** Requests received, paid or not. */
   final AtomicInteger received = new AtomicInteger();
 
-  private JettyShop(TestMarket market, boolean v1Only) throws Exception {
+  /** Requests that carried a sign-in-with-x header. */
+  final AtomicInteger signIns = new AtomicInteger();
+
+  private JettyShop(TestMarket market, boolean v1Only, boolean signIn) throws Exception {
+    server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    server.addConnector(connector);
+    connector.open(); // the port is known before the gate, which names its origin
+    port = connector.getLocalPort();
+    PaymentGate.Builder builder = PaymentGate.builder();
+    if (signIn) {
+      builder.extension(io.x402j.server.siwx.SignInWithXExtension.builder().origin(url()).build());
+    }
     PaymentGate gate =
-        PaymentGate.builder()
+        builder
             .facilitator(HttpFacilitatorClient.builder(market.facilitatorUrl()).build())
             .networks(market.networks())
             .routes(
@@ -48,15 +62,13 @@ final class JettyShop implements AutoCloseable {
                     .route("POST /echo", PaidRoute.of("$0.01", market.network(), market.payTo()))
                     .build())
             .build();
-    server = new Server();
-    ServerConnector connector = new ServerConnector(server);
-    connector.setHost("127.0.0.1");
-    connector.setPort(0);
-    server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler("/");
     Filter counting =
         (req, resp, chain) -> {
           received.incrementAndGet();
+          if (((jakarta.servlet.http.HttpServletRequest) req).getHeader("SIGN-IN-WITH-X") != null) {
+            signIns.incrementAndGet();
+          }
           chain.doFilter(req, v1Only ? new V1Only((HttpServletResponse) resp) : resp);
         };
     context.addFilter(new FilterHolder(counting), "/*", EnumSet.of(DispatcherType.REQUEST));
@@ -67,15 +79,19 @@ final class JettyShop implements AutoCloseable {
     context.addServlet(new ServletHolder(new Shop(handled)), "/*");
     server.setHandler(context);
     server.start();
-    port = connector.getLocalPort();
   }
 
   static JettyShop start(TestMarket market) throws Exception {
-    return new JettyShop(market, false);
+    return new JettyShop(market, false, false);
   }
 
   static JettyShop startV1Only(TestMarket market) throws Exception {
-    return new JettyShop(market, true);
+    return new JettyShop(market, true, false);
+  }
+
+  /** A shop whose gate declares sign-in-with-x: a wallet that paid may sign in instead. */
+  static JettyShop startWithSignIn(TestMarket market) throws Exception {
+    return new JettyShop(market, false, true);
   }
 
   String url() {

@@ -190,6 +190,34 @@ class SpringPayersIT {
   }
 
   @Test
+  void aWalletThatPaidSignsInTheNextTimeAndSpendsNothing() throws Exception {
+    try (JettyShop siwx = JettyShop.startWithSignIn(market)) {
+      BigInteger before = market.sellerBalance();
+      Payer restPayer =
+          Payer.builder()
+              .signer(market.buyer())
+              .networks(market.networks())
+              .spendControls(SpendControls.unlimited())
+              .signIn(io.x402j.client.SignInChoice.whenPaidWithin(Duration.ofDays(1)))
+              .build();
+      RestClient rest = restClient(restPayer);
+      WebClient web = webClient(restPayer);
+
+      assertThat(rest.get().uri(siwx.url() + "/weather").retrieve().body(String.class))
+          .contains("sunny");
+      assertThat(siwx.signIns).as("nothing paid before: no sign-in").hasValue(0);
+      assertThat(rest.get().uri(siwx.url() + "/weather").retrieve().body(String.class))
+          .contains("sunny");
+      assertThat(web.get().uri(siwx.url() + "/weather").retrieve().bodyToMono(String.class).block())
+          .contains("sunny");
+
+      assertThat(siwx.signIns).hasValue(2);
+      assertThat(restPayer.spendLog().spends()).hasSize(1);
+      assertThat(market.sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(10_000)));
+    }
+  }
+
+  @Test
   void theReadmeSnippetsPay() {
     BigInteger before = market.sellerBalance();
     Payer payer = payer(SpendControls.unlimited(), SpendLog.inMemory());
