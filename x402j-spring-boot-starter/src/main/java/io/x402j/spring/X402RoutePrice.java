@@ -19,8 +19,9 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>The attribute may also be a plain string, the price. It applies to the one route it follows in
- * the builder ({@code withAttribute} after {@code GET}, {@code POST}, …), not to a nest. A handler
- * function priced on two routes must have one price.
+ * the builder ({@code withAttribute} after {@code GET}, {@code POST}, …), and holds behind the
+ * builder's {@code filter}, {@code before} and {@code after}. On a nest ({@code path}, {@code
+ * nest}) or on static resources it stops the application's start: price each route in the nest.
  *
  * @param value the price: {@code $0.001}, {@code 0.001 USDC}, or a whole number of atomic units;
  *     for {@code upto} the ceiling

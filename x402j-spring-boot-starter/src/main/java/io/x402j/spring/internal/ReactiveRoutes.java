@@ -8,42 +8,58 @@ import io.x402j.spring.X402Price;
 import io.x402j.spring.X402RoutePrice;
 import io.x402j.spring.X402jProperties;
 import java.lang.reflect.Method;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.io.Resource;
+import org.springframework.http.codec.HttpMessageReader;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.function.server.HandlerFunction;
+import org.springframework.web.reactive.function.server.HandlerStrategies;
 import org.springframework.web.reactive.function.server.RequestPredicate;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.reactive.function.server.support.RouterFunctionMapping;
 import org.springframework.web.reactive.result.method.RequestMappingInfo;
 import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebExchangeDecorator;
 import reactor.core.publisher.Mono;
 
 /**
  * Finds the price of the handler Spring WebFlux would dispatch a request to: an {@link X402Price}
  * on a {@code @RequestMapping} method (or its controller), or an {@link X402RoutePrice} attribute
  * on a functional route. Handlers are read, and their routes built, once at start, so a bad price
- * fails the application's start. At request time the framework's own handler mappings pick the
- * handler; their lookups complete at once, on the calling thread, without blocking. A lookup has
- * the side effects a dispatch has (exchange attributes; for a handler with a CORS configuration,
- * its CORS headers on the response, so a 402 carries them too); the dispatch that follows sets the
- * same again. Not part of the x402j API.
+ * fails the application's start. At request time the mappings are asked in the order WebFlux's
+ * dispatcher asks them (functional routes first by default), and the first that takes the request
+ * decides: the annotated methods by the framework's own handler mapping, the functional routes by a
+ * copy of the application's router with the same predicates whose handlers are prices (a builder's
+ * filters wrap the real handler functions anew at each request, so they cannot be looked up). The
+ * lookups complete at once, on the calling thread, without blocking, and write nothing to the
+ * exchange. Not part of the x402j API.
  */
 public final class ReactiveRoutes implements RouteResolver {
   private final RequestMappingHandlerMapping annotations;
   private final RouterFunctionMapping functions;
   private final Map<Method, ResolvedRoute> methods;
-  private final Map<HandlerFunction<?>, ResolvedRoute> handlerFunctions;
+
+  /** Readers for the requests routed to find a price; predicates read no body. */
+  private static final List<HttpMessageReader<?>> READERS =
+      HandlerStrategies.withDefaults().messageReaders();
+
+  private final RouterFunction<ServerResponse> priceRouter;
+  private final int pricedFunctions;
 
   /**
    * Reads the priced handlers of {@code annotations} and {@code functions} (either may be null).
@@ -58,15 +74,20 @@ public final class ReactiveRoutes implements RouteResolver {
     this.annotations = annotations;
     this.functions = functions;
     this.methods = annotations == null ? Map.of() : methods(annotations, factory, discovery);
-    this.handlerFunctions =
-        functions == null || functions.getRouterFunction() == null
-            ? Map.of()
-            : handlerFunctions(functions.getRouterFunction(), factory);
+    if (functions == null || functions.getRouterFunction() == null) {
+      this.priceRouter = null;
+      this.pricedFunctions = 0;
+    } else {
+      PriceRouter prices = new PriceRouter(factory);
+      functions.getRouterFunction().accept(prices);
+      this.priceRouter = prices.build();
+      this.pricedFunctions = prices.priced;
+    }
   }
 
   /** How many handlers are priced. */
   public int size() {
-    return methods.size() + handlerFunctions.size();
+    return methods.size() + pricedFunctions;
   }
 
   private static Map<Method, ResolvedRoute> methods(
@@ -127,108 +148,207 @@ public final class ReactiveRoutes implements RouteResolver {
     return Map.copyOf(found);
   }
 
-  private static Map<HandlerFunction<?>, ResolvedRoute> handlerFunctions(
-      RouterFunction<?> router, RouteFactory factory) {
-    Map<HandlerFunction<?>, ResolvedRoute> found = new IdentityHashMap<>();
-    Map<HandlerFunction<?>, Object> prices = new IdentityHashMap<>();
-    router.accept(
-        new RouterFunctions.Visitor() {
-          private Object pending;
+  /**
+   * A router of the same shape as the application's ({@code router}: the same predicates, nests,
+   * resources and unknown router functions, in the same order) whose handlers are {@link Price}
+   * markers, so that routing a request through it tells the price of the route the real router
+   * picks. The real router's handler functions cannot be looked up by identity: a builder's {@code
+   * filter}, {@code before}, {@code after} or {@code onError} wraps each of them in a new function
+   * at every request.
+   */
+  private static final class PriceRouter implements RouterFunctions.Visitor {
+    private final RouteFactory factory;
+    private final Deque<List<RouterFunction<ServerResponse>>> levels = new ArrayDeque<>();
+    private Object pending;
+    private int priced;
 
-          @Override
-          public void startNested(RequestPredicate predicate) {
-            pending = null;
-          }
+    PriceRouter(RouteFactory factory) {
+      this.factory = factory;
+      levels.push(new ArrayList<>());
+    }
 
-          @Override
-          public void endNested(RequestPredicate predicate) {
-            pending = null;
-          }
+    RouterFunction<ServerResponse> build() {
+      return composed(levels.pop());
+    }
 
-          @Override
-          public void route(RequestPredicate predicate, HandlerFunction<?> handler) {
-            Object price = pending;
-            pending = null;
-            if (price == null) {
-              return;
-            }
-            String label = predicate.toString();
-            String where = X402RoutePrice.ATTRIBUTE + " on the functional route " + label;
-            Object earlier = prices.putIfAbsent(handler, price);
-            if (earlier != null && !earlier.equals(price)) {
-              throw new IllegalArgumentException(
-                  where
-                      + ": its handler function is priced on another route too, differently;"
-                      + " give each route its own handler function");
-            }
-            X402RoutePrice p;
-            if (price instanceof X402RoutePrice given) {
-              p = given;
-            } else if (price instanceof String text) {
-              p = X402RoutePrice.of(text);
-            } else {
-              throw new IllegalArgumentException(
-                  where
-                      + " must be an X402RoutePrice or a price string, not "
-                      + price.getClass().getName());
-            }
-            PaidRoute route =
-                factory.route(
-                    where,
-                    p.value(),
-                    p.description(),
-                    p.mimeType(),
-                    p.network(),
-                    p.payTo(),
-                    p.settleBeforeHandler(),
-                    p.scheme());
-            found.putIfAbsent(handler, new ResolvedRoute(label, route));
-          }
+    private static RouterFunction<ServerResponse> composed(
+        List<RouterFunction<ServerResponse>> all) {
+      return all.stream().reduce(RouterFunction::and).orElse(request -> Mono.empty());
+    }
 
-          @Override
-          public void resources(Function<ServerRequest, Mono<Resource>> lookup) {
-            if (pending != null) {
-              throw new IllegalArgumentException(
-                  X402RoutePrice.ATTRIBUTE
-                      + " on static resources is not supported; price a handler function");
-            }
-          }
+    /** {@code router}, each of whose handlers counts as free. */
+    private static RouterFunction<ServerResponse> free(RouterFunction<?> router) {
+      return request -> router.route(request).<HandlerFunction<ServerResponse>>map(h -> Price.FREE);
+    }
 
-          @Override
-          public void attributes(Map<String, Object> attributes) {
-            pending = attributes.get(X402RoutePrice.ATTRIBUTE);
-          }
+    @Override
+    public void startNested(RequestPredicate predicate) {
+      if (pending != null) {
+        throw new IllegalArgumentException(
+            X402RoutePrice.ATTRIBUTE
+                + " on the nested routes "
+                + predicate
+                + " is not supported; price each route in the nest");
+      }
+      levels.push(new ArrayList<>());
+    }
 
-          @Override
-          public void unknown(RouterFunction<?> routerFunction) {
-            pending = null;
-          }
-        });
-    return found;
+    @Override
+    public void endNested(RequestPredicate predicate) {
+      pending = null;
+      RouterFunction<ServerResponse> nest = composed(levels.pop());
+      levels.peek().add(RouterFunctions.nest(predicate, nest));
+    }
+
+    @Override
+    public void route(RequestPredicate predicate, HandlerFunction<?> handler) {
+      Object price = pending;
+      pending = null;
+      levels.peek().add(RouterFunctions.route(predicate, price(predicate, price)));
+    }
+
+    private Price price(RequestPredicate predicate, Object price) {
+      if (price == null) {
+        return Price.FREE;
+      }
+      String label = predicate.toString();
+      String where = X402RoutePrice.ATTRIBUTE + " on the functional route " + label;
+      X402RoutePrice p;
+      if (price instanceof X402RoutePrice given) {
+        p = given;
+      } else if (price instanceof String text) {
+        p = X402RoutePrice.of(text);
+      } else {
+        throw new IllegalArgumentException(
+            where
+                + " must be an X402RoutePrice or a price string, not "
+                + price.getClass().getName());
+      }
+      PaidRoute route =
+          factory.route(
+              where,
+              p.value(),
+              p.description(),
+              p.mimeType(),
+              p.network(),
+              p.payTo(),
+              p.settleBeforeHandler(),
+              p.scheme());
+      priced++;
+      return new Price(new ResolvedRoute(label, route));
+    }
+
+    @Override
+    public void resources(Function<ServerRequest, Mono<Resource>> lookup) {
+      if (pending != null) {
+        throw new IllegalArgumentException(
+            X402RoutePrice.ATTRIBUTE
+                + " on static resources is not supported; price a handler function");
+      }
+      levels.peek().add(free(RouterFunctions.resources(lookup)));
+    }
+
+    @Override
+    public void attributes(Map<String, Object> attributes) {
+      pending = attributes.get(X402RoutePrice.ATTRIBUTE);
+    }
+
+    @Override
+    public void unknown(RouterFunction<?> routerFunction) {
+      if (pending != null) {
+        throw new IllegalArgumentException(
+            X402RoutePrice.ATTRIBUTE
+                + " on "
+                + routerFunction
+                + " is not supported; price a route built with RouterFunctions");
+      }
+      levels.peek().add(free(routerFunction));
+    }
+  }
+
+  /** The price of a route in {@link PriceRouter}: a marker, never run. */
+  private record Price(ResolvedRoute route) implements HandlerFunction<ServerResponse> {
+    static final Price FREE = new Price(null);
+
+    @Override
+    public Mono<ServerResponse> handle(ServerRequest request) {
+      return Mono.error(new IllegalStateException("a price marker is not a handler"));
+    }
   }
 
   @Override
   public Optional<ResolvedRoute> resolve(GateRequest request) {
-    if (methods.isEmpty() && handlerFunctions.isEmpty()) {
+    if (methods.isEmpty() && pricedFunctions == 0) {
       return Optional.empty();
     }
-    Optional<ServerWebExchange> exchange = request.unwrap(ServerWebExchange.class);
-    if (exchange.isEmpty()) {
+    Optional<ServerWebExchange> found = request.unwrap(ServerWebExchange.class);
+    if (found.isEmpty()) {
       return Optional.empty();
     }
-    if (!methods.isEmpty()) {
-      Object handler = handler(annotations, exchange.get());
-      if (handler instanceof HandlerMethod method) {
-        return Optional.ofNullable(methods.get(method.getMethod()));
-      }
+    // Lookups write matching attributes; they go to a copy, so that WebFlux's own dispatch later
+    // finds the exchange as it was.
+    ServerWebExchange exchange = isolated(found.get());
+    // As WebFlux's DispatcherHandler does: ask the mappings in their order, and the first to name a
+    // handler decides. Functional routes come before annotated methods by default.
+    boolean functionsFirst =
+        functions != null
+            && (annotations == null || functions.getOrder() <= annotations.getOrder());
+    Optional<Optional<ResolvedRoute>> decided =
+        functionsFirst ? fromFunctions(exchange) : fromMethods(exchange);
+    if (decided.isEmpty()) {
+      decided = functionsFirst ? fromMethods(exchange) : fromFunctions(exchange);
     }
-    if (!handlerFunctions.isEmpty()) {
-      Object handler = handler(functions, exchange.get());
-      if (handler instanceof HandlerFunction<?> function) {
-        return Optional.ofNullable(handlerFunctions.get(function));
-      }
+    return decided.orElse(Optional.empty());
+  }
+
+  /** The price if a functional route takes {@code exchange}, empty if none does. */
+  private Optional<Optional<ResolvedRoute>> fromFunctions(ServerWebExchange exchange) {
+    if (functions == null || priceRouter == null) {
+      return Optional.empty();
     }
-    return Optional.empty();
+    try {
+      ServerRequest request = ServerRequest.create(exchange, READERS);
+      CompletableFuture<HandlerFunction<ServerResponse>> found =
+          priceRouter.route(request).toFuture();
+      if (!found.isDone()) {
+        return Optional.empty();
+      }
+      if (found.isCompletedExceptionally()) {
+        return Optional.of(Optional.empty()); // WebFlux stops at the error: no handler runs
+      }
+      HandlerFunction<ServerResponse> handler = found.getNow(null);
+      return handler instanceof Price price
+          ? Optional.of(Optional.ofNullable(price.route()))
+          : Optional.empty();
+    } catch (RuntimeException e) {
+      return Optional.of(Optional.empty());
+    }
+  }
+
+  /** The price if an annotated method takes {@code exchange}, empty if none does. */
+  private Optional<Optional<ResolvedRoute>> fromMethods(ServerWebExchange exchange) {
+    if (annotations == null) {
+      return Optional.empty();
+    }
+    Object handler = handler(annotations, exchange);
+    if (handler == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        handler instanceof HandlerMethod method
+            ? Optional.ofNullable(methods.get(method.getMethod()))
+            : Optional.empty());
+  }
+
+  /** {@code exchange} with a copy of its attributes, for lookups that write some. */
+  private static ServerWebExchange isolated(ServerWebExchange exchange) {
+    Map<String, Object> attributes = new ConcurrentHashMap<>(exchange.getAttributes());
+    return new ServerWebExchangeDecorator(exchange) {
+      @Override
+      public Map<String, Object> getAttributes() {
+        return attributes;
+      }
+    };
   }
 
   /**
