@@ -1,6 +1,5 @@
 package io.x402j.svm;
 
-import java.math.BigInteger;
 import java.util.Objects;
 
 /**
@@ -32,18 +31,26 @@ public final class Base58 {
     while (zeros < bytes.length && bytes[zeros] == 0) {
       zeros++;
     }
-    StringBuilder out = new StringBuilder();
-    BigInteger value = new BigInteger(1, bytes);
-    BigInteger base = BigInteger.valueOf(58);
-    while (value.signum() > 0) {
-      BigInteger[] qr = value.divideAndRemainder(base);
-      out.append(ALPHABET.charAt(qr[1].intValue()));
-      value = qr[0];
+    // Repeated division of the big-endian number by 58, byte by byte (no BigInteger: addresses
+    // are spelled on every verification).
+    byte[] digits = new byte[(bytes.length - zeros) * 138 / 100 + 1]; // log(256)/log(58) < 1.38
+    int used = 0; // digits[digits.length - used ..] hold the number, most significant first
+    for (int i = zeros; i < bytes.length; i++) {
+      int carry = bytes[i] & 0xff;
+      int j = digits.length - 1;
+      for (int k = 0; k < used || carry != 0; k++, j--) {
+        carry += (digits[j] & 0xff) << 8;
+        digits[j] = (byte) (carry % 58);
+        carry /= 58;
+      }
+      used = digits.length - 1 - j;
     }
-    for (int i = 0; i < zeros; i++) {
-      out.append('1');
+    char[] out = new char[zeros + used];
+    java.util.Arrays.fill(out, 0, zeros, '1');
+    for (int k = 0; k < used; k++) {
+      out[zeros + k] = ALPHABET.charAt(digits[digits.length - used + k]);
     }
-    return out.reverse().toString();
+    return new String(out);
   }
 
   /**
@@ -62,8 +69,8 @@ public final class Base58 {
           "base58 text is too long (" + text.length() + " characters, at most " + MAX_LENGTH + ")");
     }
     int zeros = 0;
-    BigInteger value = BigInteger.ZERO;
-    BigInteger base = BigInteger.valueOf(58);
+    byte[] number = new byte[text.length() * 733 / 1000 + 1]; // log(58)/log(256) < 0.733
+    int used = 0; // number[number.length - used ..] hold the value, big-endian
     boolean leading = true;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
@@ -82,13 +89,18 @@ public final class Base58 {
         zeros++;
       } else {
         leading = false;
-        value = value.multiply(base).add(BigInteger.valueOf(digit));
+        int carry = digit;
+        int j = number.length - 1;
+        for (int k = 0; k < used || carry != 0; k++, j--) {
+          carry += (number[j] & 0xff) * 58;
+          number[j] = (byte) carry;
+          carry >>>= 8;
+        }
+        used = number.length - 1 - j;
       }
     }
-    byte[] magnitude = value.signum() == 0 ? new byte[0] : value.toByteArray();
-    int skip = magnitude.length > 0 && magnitude[0] == 0 ? 1 : 0;
-    byte[] out = new byte[zeros + magnitude.length - skip];
-    System.arraycopy(magnitude, skip, out, zeros, magnitude.length - skip);
+    byte[] out = new byte[zeros + used];
+    System.arraycopy(number, number.length - used, out, zeros, used);
     return out;
   }
 

@@ -15,10 +15,11 @@ public final class Ed25519 {
 
   /**
    * Whether {@code signature} is a valid Ed25519 signature of {@code message} by {@code key}, as
-   * the Solana runtime decides it ({@code ed25519-dalek verify_strict}): RFC 8032 verification (cofactorless,
-   * S reduced, canonical encodings), and in addition a key or signature R of small order is refused, since such a
-   * "signature" can be valid for every message. Never throws for malformed input: a signature that
-   * is not 64 bytes, or a key that is not a curve point, is simply not valid.
+   * the Solana runtime decides it ({@code ed25519-dalek verify_strict}): RFC 8032 verification
+   * (cofactorless, S reduced, canonical encodings), and in addition a key or signature R of small
+   * order is refused, since such a "signature" can be valid for every message. Never throws for
+   * malformed input: a signature that is not 64 bytes, or a key that is not a curve point, is
+   * simply not valid.
    */
   public static boolean verify(SolanaAddress key, byte[] message, byte[] signature) {
     if (key == null || message == null || signature == null || signature.length != 64) {

@@ -65,4 +65,32 @@ class Base58Test {
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(SolanaAddress.parse(system).toString()).isEqualTo(system);
   }
+
+  /** Byte arithmetic against the textbook BigInteger conversion, on random lengths and zeros. */
+  @Test
+  void agreesWithBigIntegerArithmetic() {
+    java.util.Random random = new java.util.Random(58);
+    String alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    for (int n = 0; n < 3000; n++) {
+      byte[] bytes = new byte[random.nextInt(80)];
+      random.nextBytes(bytes);
+      int zeros = bytes.length == 0 ? 0 : random.nextInt(Math.min(bytes.length, 4) + 1);
+      java.util.Arrays.fill(bytes, 0, zeros, (byte) 0);
+      StringBuilder expected = new StringBuilder();
+      java.math.BigInteger value = new java.math.BigInteger(1, bytes);
+      while (value.signum() > 0) {
+        java.math.BigInteger[] qr = value.divideAndRemainder(java.math.BigInteger.valueOf(58));
+        expected.append(alphabet.charAt(qr[1].intValue()));
+        value = qr[0];
+      }
+      for (int z = 0; z < bytes.length && bytes[z] == 0; z++) {
+        expected.append('1');
+      }
+      String text = expected.reverse().toString();
+      assertThat(Base58.encode(bytes)).isEqualTo(text);
+      if (!text.isEmpty()) {
+        assertThat(Base58.decode(text)).isEqualTo(bytes);
+      }
+    }
+  }
 }

@@ -106,8 +106,8 @@ class Ed25519Test {
 
   /**
    * Verification is BouncyCastle's; this checks it decides as the JDK's RFC 8032 implementation
-   * (behind the same small-order rule) on honest signatures and on a few thousand hostile
-   * variants: flipped bits anywhere, S + L, keys and R spelled with y >= p, random bytes.
+   * (behind the same small-order rule) on honest signatures and on a few thousand hostile variants:
+   * flipped bits anywhere, S + L, keys and R spelled with y >= p, random bytes.
    */
   @Test
   void decidesAsTheJdkDoesOnHonestAndMutatedSignatures() throws Exception {
