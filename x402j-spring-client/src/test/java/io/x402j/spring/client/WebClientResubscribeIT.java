@@ -34,9 +34,9 @@ import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 
 /**
- * A filter placed before the paying one that retries on 5xx (a common resilience filter)
- * subscribes to the paying filter's answer again: the body is still sent intact and the call still
- * pays at most once.
+ * A filter placed before the paying one that retries on 5xx (a common resilience filter) subscribes
+ * to the paying filter's answer again: the body is still sent intact and the call still pays at
+ * most once.
  */
 class WebClientResubscribeIT {
   record Received(String path, String payment, String body) {}
@@ -71,12 +71,14 @@ class WebClientResubscribeIT {
               }
               response.setStatus(402);
               response.getHeaders().put("PAYMENT-REQUIRED", paymentRequired(path));
-              response.write(true, ByteBuffer.wrap("{}".getBytes(StandardCharsets.UTF_8)), callback);
+              response.write(
+                  true, ByteBuffer.wrap("{}".getBytes(StandardCharsets.UTF_8)), callback);
             } else if (path.equals("/takes-and-fails")) {
               response.setStatus(500); // a hostile seller: keeps the payment, answers 500
               response.write(true, ByteBuffer.allocate(0), callback);
             } else {
-              response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+              response.write(
+                  true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
             }
             return true;
           }
@@ -132,7 +134,10 @@ class WebClientResubscribeIT {
   void aResubscribedCallSendsTheBodyOnceWithThePayment() {
     Payer payer = payer();
     WebClient http =
-        WebClient.builder().filter(retryOn5xx()).filter(X402ExchangeFilterFunction.of(payer)).build();
+        WebClient.builder()
+            .filter(retryOn5xx())
+            .filter(X402ExchangeFilterFunction.of(payer))
+            .build();
 
     String answer =
         http.post()
@@ -154,7 +159,10 @@ class WebClientResubscribeIT {
   void aResubscribedCallNeverPaysTwice() {
     Payer payer = payer();
     WebClient http =
-        WebClient.builder().filter(retryOn5xx()).filter(X402ExchangeFilterFunction.of(payer)).build();
+        WebClient.builder()
+            .filter(retryOn5xx())
+            .filter(X402ExchangeFilterFunction.of(payer))
+            .build();
 
     assertThatThrownBy(
             () ->
@@ -165,8 +173,7 @@ class WebClientResubscribeIT {
                     .block())
         .hasMessageContaining("5xx");
 
-    assertThat(
-            received.stream().map(Received::payment).filter(p -> p != null).distinct().toList())
+    assertThat(received.stream().map(Received::payment).filter(p -> p != null).distinct().toList())
         .as("distinct payments the seller received")
         .hasSize(1);
     assertThat(payer.spendLog().spends()).as("spends recorded").hasSize(1);
