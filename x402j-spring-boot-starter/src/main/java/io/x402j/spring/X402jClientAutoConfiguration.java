@@ -16,6 +16,7 @@ import io.x402j.spring.client.X402ClientHttpRequestInterceptor;
 import io.x402j.spring.client.X402ExchangeFilterFunction;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
@@ -126,7 +127,14 @@ public class X402jClientAutoConfiguration {
         throw new IllegalStateException(at + ".network: " + ex.getMessage());
       }
       if (e.getRpcUrl() != null && !e.getRpcUrl().isBlank()) {
-        URI uri = URI.create(e.getRpcUrl().strip());
+        URI uri;
+        try {
+          uri = new URI(e.getRpcUrl().strip());
+        } catch (URISyntaxException ex) {
+          // Not repeated (the URI's message quotes it whole): it may hold a provider's key.
+          throw new IllegalStateException(
+              at + ".rpc-url is not a URL (bad character at index " + ex.getIndex() + ")");
+        }
         if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
             || uri.getHost() == null) {
           // Not repeated: it may hold a provider's key.

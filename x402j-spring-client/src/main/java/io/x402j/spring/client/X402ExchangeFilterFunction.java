@@ -41,7 +41,10 @@ import reactor.core.scheduler.Schedulers;
  * Pays 402 answers in Spring's {@code WebClient}, with the same {@link Payer} and the same promises
  * as {@code X402Client} and {@link X402ClientHttpRequestInterceptor}: at most one payment and one
  * paid retry per call, no payment for a request that already carries one, no retry of a paid
- * request whatever its answer.
+ * request whatever its answer. A call subscribed to again below the {@code WebClient} (a retrying
+ * filter installed before this one) sends the payment it already made again rather than sign a
+ * second one; a new call (a {@code retry()} on the {@code WebClient}'s own {@code Mono}) is a new
+ * payment.
  *
  * <pre>{@code
  * WebClient http = WebClient.builder().filter(X402ExchangeFilterFunction.of(payer)).build();
@@ -114,23 +117,43 @@ public final class X402ExchangeFilterFunction implements ExchangeFilterFunction 
       // Paid by the caller: sent as it is, but never carried to another origin by a redirect.
       return paid.exchange(request);
     }
-    BodyCapture capture = new BodyCapture(maxRequestBytes);
-    ClientRequest first =
-        ClientRequest.from(request).body(capture.capturing(request.body())).build();
-    return next.exchange(first)
-        .flatMap(
-            answer ->
-                answer.statusCode().value() != 402
-                    ? Mono.just(answer)
-                    : read402(answer)
-                        .flatMap(
-                            bytes -> {
-                              HttpHeaders headers = answer.headers().asHttpHeaders();
-                              PaymentChallenge challenge =
-                                  new PaymentChallenge(
-                                      request.url(), Challenges.headers(headers), bytes);
-                              return onPaymentRequired(request, capture, answer, challenge);
-                            }));
+    // One call, one payment: subscribed to again (a retrying filter before this one), the call
+    // sends the payment it already made, never a second one; the body is captured afresh each time.
+    Call call = new Call();
+    return Mono.defer(
+        () -> {
+          BodyCapture capture = new BodyCapture(maxRequestBytes);
+          ClientRequest first =
+              ClientRequest.from(request).body(capture.capturing(request.body())).build();
+          return next.exchange(first)
+              .flatMap(
+                  answer ->
+                      answer.statusCode().value() != 402
+                          ? Mono.just(answer)
+                          : read402(answer)
+                              .flatMap(
+                                  bytes -> {
+                                    HttpHeaders headers = answer.headers().asHttpHeaders();
+                                    PaymentChallenge challenge =
+                                        new PaymentChallenge(
+                                            request.url(), Challenges.headers(headers), bytes);
+                                    return onPaymentRequired(
+                                        call, request, capture, answer, challenge);
+                                  }));
+        });
+  }
+
+  /** What one call (one {@code filter} invocation) has paid, across its subscriptions. */
+  private static final class Call {
+    private PaymentAuthorization authorization;
+
+    /** The call's payment: the one it made, else a new one from {@code payer}. */
+    synchronized PaymentAuthorization authorization(Payer payer, PaymentChallenge challenge) {
+      if (authorization == null) {
+        authorization = payer.authorize(challenge);
+      }
+      return authorization;
+    }
   }
 
   /** The 402's body, at most {@code max402Bytes} of it. */
@@ -152,6 +175,7 @@ public final class X402ExchangeFilterFunction implements ExchangeFilterFunction 
   }
 
   private Mono<ClientResponse> onPaymentRequired(
+      Call call,
       ClientRequest request,
       BodyCapture capture,
       ClientResponse answer,
@@ -167,7 +191,7 @@ public final class X402ExchangeFilterFunction implements ExchangeFilterFunction 
         .flatMap(
             signIn -> {
               if (signIn.isEmpty()) {
-                return pay(request, capture, answer, challenge);
+                return pay(call, request, capture, answer, challenge);
               }
               SignInAuthorization s = signIn.get();
               return paid.exchange(resend(request, capture, s.headerName(), s.headerValue()))
@@ -179,18 +203,19 @@ public final class X402ExchangeFilterFunction implements ExchangeFilterFunction 
                         LOG.debug("{} did not admit {}: paying", answered, s.address());
                         return second
                             .releaseBody()
-                            .then(Mono.defer(() -> pay(request, capture, answer, challenge)));
+                            .then(Mono.defer(() -> pay(call, request, capture, answer, challenge)));
                       });
             });
   }
 
   private Mono<ClientResponse> pay(
+      Call call,
       ClientRequest request,
       BodyCapture capture,
       ClientResponse answer,
       PaymentChallenge challenge) {
     URI answered = challenge.url();
-    return Mono.fromCallable(() -> Optional.of(payer.authorize(challenge)))
+    return Mono.fromCallable(() -> Optional.of(call.authorization(payer, challenge)))
         .subscribeOn(scheduler)
         .onErrorResume(
             e -> e instanceof X402Exception && !(e instanceof PaymentRefusedException),
