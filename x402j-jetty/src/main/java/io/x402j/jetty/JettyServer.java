@@ -5,6 +5,7 @@ import java.util.Objects;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -39,6 +40,9 @@ public final class JettyServer implements AutoCloseable {
     }
     server.addConnector(connector);
     server.setHandler(new GracefulHandler(b.handler));
+    if (b.errorHandler != null) {
+      server.setErrorHandler(b.errorHandler);
+    }
     server.setStopTimeout(b.stopTimeout.toMillis());
   }
 
@@ -109,6 +113,7 @@ public final class JettyServer implements AutoCloseable {
     private int maxThreads = 200;
     private Duration idleTimeout;
     private Duration stopTimeout = Duration.ofSeconds(30);
+    private Request.Handler errorHandler;
 
     private Builder(String name, Handler handler) {
       this.name = Objects.requireNonNull(name, "name");
@@ -151,6 +156,16 @@ public final class JettyServer implements AutoCloseable {
       if (stopTimeout.isNegative()) {
         throw new IllegalArgumentException("stopTimeout must not be negative, got " + stopTimeout);
       }
+      return this;
+    }
+
+    /**
+     * What writes the errors Jetty answers by itself (a malformed request line, a bad URI), instead
+     * of Jetty's default error page; the status is in the request attribute {@code
+     * org.eclipse.jetty.server.error_status}.
+     */
+    public Builder errorHandler(Request.Handler errorHandler) {
+      this.errorHandler = Objects.requireNonNull(errorHandler, "errorHandler");
       return this;
     }
 

@@ -1,0 +1,392 @@
+package io.x402j.jetty;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin listener of an x402j server: a separate Jetty listener on its own port for the consoles
+ * (pages and JSON registered by the role, and the shared assets from the jar), never on the public
+ * port.
+ *
+ * <p>Rules, whatever the role registers:
+ *
+ * <ul>
+ *   <li>It binds 127.0.0.1 unless told otherwise. Bound to any address that is not loopback it
+ *       refuses to be built without a password.
+ *   <li>With a password, every request must carry it (HTTP Basic, any user name), compared in
+ *       constant time; otherwise 401. The password is never logged or shown.
+ *   <li>Without a password (loopback only), the {@code Host} header must name a loopback address or
+ *       {@code localhost}, so a web page cannot reach the console through DNS rebinding.
+ *   <li>Only GET and HEAD; every response, errors included, carries {@value #CSP} as {@code
+ *       Content-Security-Policy}, {@code Cache-Control: no-store}, {@code X-Frame-Options: DENY},
+ *       {@code X-Content-Type-Options: nosniff} and {@code Referrer-Policy: no-referrer}.
+ *   <li>Assets are served from {@value #ASSETS}: {@code x402j.css}, {@code x402j.js}, {@code
+ *       uPlot.iife.min.js} and {@code uPlot.min.css} (uPlot {@value #UPLOT_VERSION} from its
+ *       WebJar); nothing is loaded from elsewhere.
+ * </ul>
+ */
+public final class AdminServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
+
+  /** The Content-Security-Policy of every response: no inline script or style, nothing remote. */
+  public static final String CSP =
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+          + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+          + "frame-ancestors 'none'";
+
+  /** Where the shared assets are served. */
+  public static final String ASSETS = "/assets/";
+
+  /** The uPlot WebJar version served under {@link #ASSETS}. */
+  public static final String UPLOT_VERSION = "1.6.30";
+
+  private static final Map<String, String[]> ASSET_FILES =
+      Map.of(
+          "x402j.css", new String[] {"/io/x402j/jetty/admin/x402j.css", "text/css; charset=utf-8"},
+          "x402j.js",
+              new String[] {"/io/x402j/jetty/admin/x402j.js", "text/javascript; charset=utf-8"},
+          "uPlot.iife.min.js",
+              new String[] {
+                "/META-INF/resources/webjars/uplot/" + UPLOT_VERSION + "/dist/uPlot.iife.min.js",
+                "text/javascript; charset=utf-8"
+              },
+          "uPlot.min.css",
+              new String[] {
+                "/META-INF/resources/webjars/uplot/" + UPLOT_VERSION + "/dist/uPlot.min.css",
+                "text/css; charset=utf-8"
+              });
+
+  private static final Set<String> LOCAL_HOSTS = Set.of("127.0.0.1", "localhost", "[::1]", "::1");
+
+  private final JettyServer server;
+  private final String name;
+
+  private AdminServer(Builder b) {
+    this.name = b.name;
+    Map<String, AdminResponse> assets = new LinkedHashMap<>();
+    ASSET_FILES.forEach((file, spec) -> assets.put(ASSETS + file, asset(spec[0], spec[1])));
+    byte[] passwordHash = b.password == null ? null : sha256(b.password);
+    Handler handler = new Dispatch(Map.copyOf(b.routes), Map.copyOf(assets), passwordHash, b.host);
+    server =
+        JettyServer.builder(b.name, handler)
+            .host(b.host)
+            .port(b.port)
+            .maxThreads(16)
+            .stopTimeout(java.time.Duration.ofSeconds(5))
+            .errorHandler(new Errors())
+            .build();
+  }
+
+  /** Starts configuring the admin listener of the server named {@code name}. */
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  /**
+   * The password held in the environment variable named {@code variable}.
+   *
+   * @throws IllegalArgumentException naming the variable (never its value) when it is unset or
+   *     blank
+   */
+  public static String passwordFromEnv(String variable, Map<String, String> env) {
+    Objects.requireNonNull(variable, "variable");
+    String value = env.get(variable);
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(
+          "--admin-password-env names " + variable + ", which is not set");
+    }
+    return value;
+  }
+
+  /** Whether {@code host} is a loopback address (127.0.0.0/8, ::1, localhost). */
+  public static boolean isLoopback(String host) {
+    try {
+      InetAddress[] all = InetAddress.getAllByName(host);
+      for (InetAddress a : all) {
+        if (!a.isLoopbackAddress()) {
+          return false;
+        }
+      }
+      return all.length > 0;
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  /** Starts listening. */
+  public AdminServer start() {
+    server.start();
+    LOG.info("{} admin console on {}", name, server.url());
+    return this;
+  }
+
+  /** The bound port. */
+  public int port() {
+    return server.port();
+  }
+
+  /** The base URL, {@code http://host:port}. */
+  public String url() {
+    return server.url();
+  }
+
+  /** Stops listening. */
+  @Override
+  public void close() {
+    server.close();
+  }
+
+  private static AdminResponse asset(String resource, String contentType) {
+    try (InputStream in = AdminServer.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException(
+            "the admin asset " + resource + " is not on the class path");
+      }
+      return new AdminResponse(200, contentType, in.readAllBytes());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the admin asset " + resource, e);
+    }
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void secure(Response response) {
+    var h = response.getHeaders();
+    h.put("Content-Security-Policy", CSP);
+    h.put(HttpHeader.CACHE_CONTROL, "no-store");
+    h.put("X-Frame-Options", "DENY");
+    h.put("X-Content-Type-Options", "nosniff");
+    h.put("Referrer-Policy", "no-referrer");
+    h.put("Cross-Origin-Resource-Policy", "same-origin");
+  }
+
+  private static void send(
+      Response response, Callback callback, AdminResponse answer, boolean head) {
+    response.setStatus(answer.status());
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, answer.contentType());
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, answer.body().length);
+    response.write(true, head ? null : ByteBuffer.wrap(answer.body()), callback);
+  }
+
+  /** Routes a request after the listener's checks. */
+  private static final class Dispatch extends Handler.Abstract {
+    private final Map<String, AdminHandler> routes;
+    private final Map<String, AdminResponse> assets;
+    private final byte[] passwordHash;
+    private final String boundHost;
+
+    Dispatch(
+        Map<String, AdminHandler> routes,
+        Map<String, AdminResponse> assets,
+        byte[] passwordHash,
+        String boundHost) {
+      this.routes = routes;
+      this.assets = assets;
+      this.passwordHash = passwordHash;
+      this.boundHost = boundHost.toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+      secure(response);
+      String method = request.getMethod();
+      boolean head = "HEAD".equals(method);
+      if (passwordHash == null) {
+        if (!localHost(request.getHeaders().get(HttpHeader.HOST))) {
+          send(response, callback, AdminResponse.text(421, "use http://127.0.0.1:<port>/\n"), head);
+          return true;
+        }
+      } else if (!authorized(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
+        response
+            .getHeaders()
+            .put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"x402j admin\", charset=\"UTF-8\"");
+        send(response, callback, AdminResponse.text(401, "password required\n"), head);
+        return true;
+      }
+      if (!"GET".equals(method) && !head) {
+        response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+        send(response, callback, AdminResponse.text(405, "only GET and HEAD\n"), false);
+        return true;
+      }
+      String path = request.getHttpURI().getDecodedPath();
+      AdminResponse asset = path == null ? null : assets.get(path);
+      if (asset != null) {
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        send(response, callback, asset, head);
+        return true;
+      }
+      AdminHandler route = path == null ? null : routes.get(path);
+      if (route == null) {
+        send(response, callback, AdminResponse.text(404, "not found\n"), head);
+        return true;
+      }
+      AdminResponse answer;
+      try {
+        answer = route.handle(new AdminRequest(path, parameters(request)));
+      } catch (AdminRequest.BadParameter e) {
+        answer = AdminResponse.text(400, "bad parameter " + e.getMessage() + "\n");
+      } catch (Exception e) {
+        // The message may carry an RPC URL or a database password: log the type only.
+        LOG.warn("admin page {} failed: {}", path, e.getClass().getName());
+        answer = AdminResponse.text(500, "this page failed; see the server log\n");
+      }
+      send(response, callback, answer, head);
+      return true;
+    }
+
+    private static Map<String, List<String>> parameters(Request request) {
+      Map<String, List<String>> out = new LinkedHashMap<>();
+      Fields fields;
+      try {
+        fields = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+      } catch (RuntimeException e) {
+        throw new AdminRequest.BadParameter("query", "is not a valid query string");
+      }
+      for (Fields.Field f : fields) {
+        out.put(f.getName(), List.copyOf(f.getValues()));
+      }
+      return out;
+    }
+
+    private boolean localHost(String hostHeader) {
+      if (hostHeader == null) {
+        return false;
+      }
+      String host = hostHeader.toLowerCase(Locale.ROOT);
+      int colon = host.lastIndexOf(':');
+      if (colon > host.lastIndexOf(']')) {
+        host = host.substring(0, colon);
+      }
+      return LOCAL_HOSTS.contains(host) || host.equals(boundHost);
+    }
+
+    private boolean authorized(String header) {
+      if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+        return false;
+      }
+      String decoded;
+      try {
+        decoded =
+            new String(
+                Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
+      int colon = decoded.indexOf(':');
+      // Hashing both sides first makes the comparison independent of the password's length.
+      return colon >= 0
+          && MessageDigest.isEqual(passwordHash, sha256(decoded.substring(colon + 1)));
+    }
+  }
+
+  /** Jetty's own errors (malformed requests) with the same headers and no server details. */
+  private static final class Errors extends ErrorHandler {
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+      secure(response);
+      Object status = request.getAttribute(ERROR_STATUS);
+      int code = status instanceof Integer i && i >= 400 && i <= 599 ? i : 500;
+      send(response, callback, AdminResponse.text(code, "error " + code + "\n"), false);
+      return true;
+    }
+  }
+
+  /** Builds an {@link AdminServer}. */
+  public static final class Builder {
+    private final String name;
+    private final Map<String, AdminHandler> routes = new LinkedHashMap<>();
+    private String host = "127.0.0.1";
+    private int port;
+    private String password;
+
+    private Builder(String name) {
+      this.name = Objects.requireNonNull(name, "name") + "-admin";
+    }
+
+    /** The address to bind; 127.0.0.1 by default. Any other than loopback needs a password. */
+    public Builder host(String host) {
+      this.host = Objects.requireNonNull(host, "host");
+      return this;
+    }
+
+    /** The port; 0 picks a free one. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("admin port must be 0..65535, got " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * The password every request must carry (HTTP Basic); {@code null} for none, which only a
+     * loopback listener accepts. See {@link AdminServer#passwordFromEnv}.
+     */
+    public Builder password(String password) {
+      if (password != null && password.isBlank()) {
+        throw new IllegalArgumentException("the admin password must not be blank");
+      }
+      this.password = password;
+      return this;
+    }
+
+    /**
+     * Answers GET {@code path} (exact, e.g. {@code /} or {@code /api/summary}) with {@code
+     * handler}.
+     */
+    public Builder route(String path, AdminHandler handler) {
+      Objects.requireNonNull(handler, "handler");
+      if (path == null || !path.startsWith("/") || path.startsWith(ASSETS)) {
+        throw new IllegalArgumentException("an admin route is a path outside /assets/: " + path);
+      }
+      if (routes.putIfAbsent(path, handler) != null) {
+        throw new IllegalArgumentException("two admin routes for " + path);
+      }
+      return this;
+    }
+
+    /**
+     * The listener, not yet started.
+     *
+     * @throws IllegalStateException when bound beyond loopback without a password
+     */
+    public AdminServer build() {
+      if (password == null && !isLoopback(host)) {
+        throw new IllegalStateException(
+            "the admin listener on "
+                + host
+                + " is not loopback-only: give it a password with --admin-password-env NAME"
+                + " (or bind it to 127.0.0.1)");
+      }
+      return new AdminServer(this);
+    }
+  }
+}
