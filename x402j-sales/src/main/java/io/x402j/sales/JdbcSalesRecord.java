@@ -326,7 +326,9 @@ public final class JdbcSalesRecord implements SalesRecord, AutoCloseable {
                     r.getString(2),
                     Network.parse(r.getString(3)),
                     r.getString(4),
-                    new BigInteger(r.getString(5)).multiply(SPLIT).add(new BigInteger(r.getString(6))))));
+                    new BigInteger(r.getString(5))
+                        .multiply(SPLIT)
+                        .add(new BigInteger(r.getString(6))))));
     return out;
   }
 

@@ -13,8 +13,8 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The seller's Prometheus metrics, counted as sales are recorded: wraps the {@link SalesRecord}
- * (or none) a gate is given. Meters (Prometheus names):
+ * The seller's Prometheus metrics, counted as sales are recorded: wraps the {@link SalesRecord} (or
+ * none) a gate is given. Meters (Prometheus names):
  *
  * <ul>
  *   <li>{@value #REVENUE}{@code _total{route, network, asset}}: settled revenue in atomic units of
@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *       (9·10<sup>9</sup> USDC).
  *   <li>{@value #SALES}{@code _total{state}}: events by state (admitted, settled, refused,
  *       pending).
- *   <li>{@value #FAILURES}{@code _total}: events the wrapped record failed to take (the sale went on
- *       unrecorded).
+ *   <li>{@value #FAILURES}{@code _total}: events the wrapped record failed to take (the sale went
+ *       on unrecorded).
  * </ul>
  */
 public final class SalesMetrics implements SalesRecord {

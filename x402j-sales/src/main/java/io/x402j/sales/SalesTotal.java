@@ -12,4 +12,5 @@ import java.math.BigInteger;
  * @param count how many sales
  * @param amount their sum in atomic units
  */
-public record SalesTotal(String key, Network network, String asset, long count, BigInteger amount) {}
+public record SalesTotal(
+    String key, Network network, String asset, long count, BigInteger amount) {}

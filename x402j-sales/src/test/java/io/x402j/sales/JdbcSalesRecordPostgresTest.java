@@ -65,16 +65,21 @@ class JdbcSalesRecordPostgresTest extends JdbcSalesRecordContract {
     CountDownLatch go = new CountDownLatch(1);
     try {
       // Both start at once: Flyway's lock lets one migrate, the other sees it migrated.
-      Future<JdbcSalesRecord> a = pool.submit(() -> {
-        go.await();
-        return JdbcSalesRecord.open(url, env);
-      });
-      Future<JdbcSalesRecord> b = pool.submit(() -> {
-        go.await();
-        return JdbcSalesRecord.open(url, env);
-      });
+      Future<JdbcSalesRecord> a =
+          pool.submit(
+              () -> {
+                go.await();
+                return JdbcSalesRecord.open(url, env);
+              });
+      Future<JdbcSalesRecord> b =
+          pool.submit(
+              () -> {
+                go.await();
+                return JdbcSalesRecord.open(url, env);
+              });
       go.countDown();
-      try (JdbcSalesRecord one = a.get(); JdbcSalesRecord two = b.get()) {
+      try (JdbcSalesRecord one = a.get();
+          JdbcSalesRecord two = b.get()) {
         one.record(Sales.sale(T0, SaleState.SETTLED, "GET /a", 7, "0xP", "id-a", "0xta"));
         two.record(Sales.sale(T0, SaleState.SETTLED, "GET /a", 8, "0xQ", "id-b", "0xtb"));
         assertThat(one.totals(Instant.EPOCH))

@@ -48,8 +48,9 @@ class JdbcSalesRecordSqliteTest extends JdbcSalesRecordContract {
   @Test
   void aRecordWhoseTableIsGoneThrowsWithoutTheSale() {
     JdbcSalesRecord r = record();
-    try (var c = org.sqlite.JDBC.createConnection(
-            "jdbc:sqlite:" + temp.resolve("sub/sales.db"), new java.util.Properties());
+    try (var c =
+            org.sqlite.JDBC.createConnection(
+                "jdbc:sqlite:" + temp.resolve("sub/sales.db"), new java.util.Properties());
         var s = c.createStatement()) {
       s.execute("DROP TABLE x402j_sales");
     } catch (java.sql.SQLException e) {
