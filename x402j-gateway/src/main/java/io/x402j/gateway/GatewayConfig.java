@@ -19,6 +19,7 @@ import io.x402j.server.PaymentGate;
 import io.x402j.server.PaymentOption;
 import io.x402j.server.PaywallOptions;
 import io.x402j.server.RouteTable;
+import io.x402j.server.SalesRecord;
 import io.x402j.svm.SolanaAddress;
 import java.io.IOException;
 import java.net.URI;
@@ -828,7 +829,9 @@ public record GatewayConfig(
         "alsoAccept",
         "assetTransferMethod",
         "discoverable",
-        "service");
+        "service",
+        "sales",
+        "admin");
     ConfigSection facilitator = root.section("facilitator").allowOnly("url", "tokenEnv");
     ConfigSection asset =
         root.section("asset").allowOnly("address", "name", "version", "decimals", "symbol");
@@ -992,6 +995,17 @@ public record GatewayConfig(
    * @throws IllegalArgumentException naming a route, price, token or variable that does not work
    */
   public PaymentGate gate(Map<String, String> env) {
+    return gate(env, null);
+  }
+
+  /**
+   * The payment gate this configuration describes, recording its sales in {@code sales} (or nowhere
+   * when {@code null}); see {@link SellerConsole}.
+   *
+   * @param env where the facilitator token's variable ({@link #facilitatorTokenEnv}) is looked up
+   * @throws IllegalArgumentException naming a route, price, token or variable that does not work
+   */
+  public PaymentGate gate(Map<String, String> env, SalesRecord sales) {
     NetworkRegistry networks = networks();
     Network resolved = networks.resolve(network.strip());
     Optional<Asset> token = resolvedAsset(networks);
@@ -1051,13 +1065,17 @@ public record GatewayConfig(
       }
       facilitator.auth(FacilitatorAuth.bearer(bearer.strip()));
     }
-    return PaymentGate.builder()
-        .exactAssetTransferMethod(assetTransferMethod == null ? EIP3009 : assetTransferMethod)
-        .facilitator(facilitator.build())
-        .networks(networks)
-        .routes(table.build())
-        .paywall(paywall ? new PaywallOptions(true, appName, null) : PaywallOptions.disabled())
-        .build();
+    PaymentGate.Builder gate =
+        PaymentGate.builder()
+            .exactAssetTransferMethod(assetTransferMethod == null ? EIP3009 : assetTransferMethod)
+            .facilitator(facilitator.build())
+            .networks(networks)
+            .routes(table.build())
+            .paywall(paywall ? new PaywallOptions(true, appName, null) : PaywallOptions.disabled());
+    if (sales != null) {
+      gate.salesRecord(sales);
+    }
+    return gate.build();
   }
 
   /** Refuses an atomic price for offers whose tokens have different decimals. */

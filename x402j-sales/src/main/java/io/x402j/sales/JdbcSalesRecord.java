@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -333,22 +332,41 @@ public final class JdbcSalesRecord implements SalesRecord, AutoCloseable {
   }
 
   /**
-   * The latest {@code limit} payments, each in its latest state (an event without a payment id is
-   * its own entry), newest first.
+   * The latest {@code limit} payments, newest first, each in its outcome: settled if it ever
+   * settled (a later replay refused does not undo that), else pending, else refused, else admitted.
+   * An event without a payment id is its own entry.
    */
   public List<Sale> latest(int limit) {
-    List<Sale> out = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
+    Map<String, Sale> byId = new java.util.LinkedHashMap<>();
     query(
         "SELECT " + COLUMNS + " FROM x402j_sales ORDER BY at_ms DESC, event_id LIMIT ?",
         List.of((long) Math.max(limit, 1) * 4),
         r -> {
           Sale sale = sale(r);
-          if (out.size() < limit && (sale.paymentId() == null || seen.add(sale.paymentId()))) {
-            out.add(sale);
+          String key = sale.paymentId() == null ? "event " + byId.size() : sale.paymentId();
+          Sale seen = byId.get(key);
+          if (seen == null) {
+            if (byId.size() < limit) {
+              byId.put(key, sale);
+            }
+          } else if (rank(sale.state()) > rank(seen.state())) {
+            byId.put(key, sale);
           }
         });
-    return out;
+    return List.copyOf(byId.values());
+  }
+
+  private static int rank(SaleState state) {
+    switch (state) {
+      case SETTLED:
+        return 3;
+      case PENDING:
+        return 2;
+      case REFUSED:
+        return 1;
+      default:
+        return 0;
+    }
   }
 
   /** Every event from {@code from} (inclusive) to {@code to} (exclusive), oldest first. */

@@ -58,6 +58,7 @@ public final class SellerDashboard {
   private final NetworkRegistry networks;
   private final PayToBalances balances;
   private final Set<PayTo> payTos;
+  private final Map<String, Asset> extraAssets;
   private final Clock clock;
   private final String base;
 
@@ -66,6 +67,7 @@ public final class SellerDashboard {
     this.networks = b.networks;
     this.balances = b.balances;
     this.payTos = Set.copyOf(b.payTos);
+    this.extraAssets = Map.copyOf(b.extraAssets);
     this.clock = b.clock;
     this.base = b.base;
   }
@@ -195,13 +197,18 @@ public final class SellerDashboard {
     return row;
   }
 
+  private Optional<Asset> findAsset(Network network, String asset) {
+    Asset extra = extraAssets.get(network + " " + asset.toLowerCase(java.util.Locale.ROOT));
+    return extra != null ? Optional.of(extra) : networks.findAsset(network, asset);
+  }
+
   private String symbol(Network network, String asset) {
-    return networks.findAsset(network, asset).map(Asset::symbol).orElse(asset);
+    return findAsset(network, asset).map(Asset::symbol).orElse(asset);
   }
 
   /** {@code amount} in whole tokens with the symbol, exact; atomic units for an unknown token. */
   String amount(Network network, String asset, BigInteger amount) {
-    Optional<Asset> known = networks.findAsset(network, asset);
+    Optional<Asset> known = findAsset(network, asset);
     if (known.isEmpty()) {
       return amount + " units";
     }
@@ -264,7 +271,7 @@ public final class SellerDashboard {
 
   // For plotting only: a chart's y axis is a float; every amount shown as text stays exact.
   private double units(Network network, String asset, BigInteger amount) {
-    int decimals = networks.findAsset(network, asset).map(Asset::decimals).orElse(0);
+    int decimals = findAsset(network, asset).map(Asset::decimals).orElse(0);
     return new BigDecimal(amount).movePointLeft(decimals).doubleValue();
   }
 
@@ -503,6 +510,7 @@ public final class SellerDashboard {
     private NetworkRegistry networks = NetworkRegistry.defaults();
     private PayToBalances balances = PayToBalances.none();
     private final Set<PayTo> payTos = new LinkedHashSet<>();
+    private final Map<String, Asset> extraAssets = new LinkedHashMap<>();
     private Clock clock = Clock.systemUTC();
     private String base = "";
 
@@ -519,6 +527,12 @@ public final class SellerDashboard {
     /** Where payTo balances are read (default: nowhere). */
     public Builder balances(PayToBalances balances) {
       this.balances = Objects.requireNonNull(balances, "balances");
+      return this;
+    }
+
+    /** A token the network registry does not know (a devnet's), for symbols and decimals. */
+    public Builder asset(Network network, Asset asset) {
+      extraAssets.put(network + " " + asset.address().toLowerCase(java.util.Locale.ROOT), asset);
       return this;
     }
 

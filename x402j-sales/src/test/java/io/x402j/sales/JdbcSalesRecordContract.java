@@ -85,8 +85,17 @@ abstract class JdbcSalesRecordContract {
         .containsExactly("id5", "id4", "id3", "id2", "id1");
     assertThat(latest.get(4).state()).as("latest state of id1").isEqualTo(SaleState.SETTLED);
     assertThat(latest.get(0).amount()).isEqualTo(TokenAmount.of(big));
+    // A replay refused after the sale settled does not undo it.
+    r.record(sale(T0.plusSeconds(4000), SaleState.REFUSED, "GET /a", 10_000, "0xP1", "id1", null));
+    assertThat(r.latest(10).get(0))
+        .satisfies(
+            s -> {
+              assertThat(s.paymentId()).isEqualTo("id1");
+              assertThat(s.state()).isEqualTo(SaleState.SETTLED);
+            });
 
     List<Sale> exported = new ArrayList<>();
+    // (export below covers only the first three seconds)
     r.export(T0, T0.plusSeconds(3), exported::add);
     assertThat(exported)
         .extracting(Sale::state)
