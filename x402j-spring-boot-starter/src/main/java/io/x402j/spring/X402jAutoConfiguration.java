@@ -12,6 +12,7 @@ import io.x402j.server.PendingSettlement;
 import io.x402j.server.ReplayStore;
 import io.x402j.server.RouteResolver;
 import io.x402j.server.RouteTable;
+import io.x402j.server.SalesRecord;
 import io.x402j.servlet.PaymentFilter;
 import io.x402j.spring.internal.AnnotatedRoutes;
 import io.x402j.spring.internal.RouteFactory;
@@ -76,7 +77,8 @@ public class X402jAutoConfiguration {
       @Qualifier("requestMappingHandlerMapping") RequestMappingHandlerMapping mapping,
       ObjectProvider<PaymentListener> listeners,
       ObjectProvider<ReplayStore> replayStore,
-      ObjectProvider<GateExtension> extensions) {
+      ObjectProvider<GateExtension> extensions,
+      ObjectProvider<SalesRecord> salesRecord) {
     RouteFactory factory = new RouteFactory(properties, networks);
     factory.checkAlsoAccept();
     RouteTable.Builder table = RouteTable.builder();
@@ -132,6 +134,7 @@ public class X402jAutoConfiguration {
     listeners.orderedStream().forEach(gate::listener);
     extensions.orderedStream().forEach(gate::extension);
     replayStore.ifAvailable(gate::replayStore); // shared by every instance, e.g. ReplayStore.jdbc
+    salesRecord.ifAvailable(gate::salesRecord); // x402j.sales.db, see X402jSalesAutoConfiguration
     return gate.build();
   }
 
