@@ -226,8 +226,87 @@ final class FacilitatorCommand implements Callable<Integer> {
               + " catalog (default ${DEFAULT-VALUE}).")
   String discoveryTtl;
 
+  @Option(
+      names = "--admin-port",
+      paramLabel = "PORT",
+      description =
+          "Serve the operations console on this port (its own listener, never the API port);"
+              + " 0 picks a free one.")
+  String adminPort;
+
+  @Option(
+      names = "--admin-bind",
+      paramLabel = "ADDRESS",
+      description =
+          "The console's address (default 127.0.0.1); any other than loopback needs"
+              + " --admin-password-env.")
+  String adminBind;
+
+  @Option(
+      names = "--admin-password-env",
+      paramLabel = "NAME",
+      description =
+          "The environment variable holding the console's password (HTTP Basic, any user name);"
+              + " then every console request needs it.")
+  String adminPasswordEnv;
+
+  @Option(
+      names = "--admin-low-balance",
+      paramLabel = "FAMILY=AMOUNT",
+      description =
+          "Flag a signer whose native balance is below AMOUNT (whole ETH or SOL), e.g."
+              + " eip155=0.05 or solana=0.1; repeat per family (default eip155=0.01, solana=0.05).")
+  List<String> adminLowBalance;
+
   /** The immutable configuration the flags (or the file) describe. */
   FacilitatorConfig config(Map<String, String> env) throws IOException {
+    FacilitatorConfig config = baseConfig(env);
+    try {
+      return withAdmin(config);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  /** The console flags over the file's or the flags' configuration; they win over the file. */
+  private FacilitatorConfig withAdmin(FacilitatorConfig config) {
+    if (adminPort == null) {
+      if (adminBind != null || adminPasswordEnv != null || adminLowBalance != null) {
+        if (config.admin() == null) {
+          throw new ParameterException(
+              spec.commandLine(),
+              "--admin-bind, --admin-password-env and --admin-low-balance need --admin-port");
+        }
+      } else {
+        return config;
+      }
+    }
+    FacilitatorConfig.AdminSettings base = config.admin();
+    Map<String, java.math.BigDecimal> low =
+        new java.util.LinkedHashMap<>(base == null ? Map.of() : base.lowBalance());
+    for (String entry : adminLowBalance == null ? List.<String>of() : adminLowBalance) {
+      int eq = entry.indexOf('=');
+      String family = eq < 0 ? "" : entry.substring(0, eq).strip();
+      if (!family.equals("eip155") && !family.equals("solana")) {
+        throw new ConfigException(
+            "--admin-low-balance", entry, "FAMILY=AMOUNT with FAMILY eip155 or solana");
+      }
+      low.put(
+          family,
+          SettingRules.LOW_BALANCE.parse("--admin-low-balance " + family, entry.substring(eq + 1)));
+    }
+    FacilitatorConfig.AdminSettings admin =
+        new FacilitatorConfig.AdminSettings(
+            adminPort != null ? SettingRules.PORT.parse("--admin-port", adminPort) : base.port(),
+            adminBind != null ? adminBind : base == null ? null : base.bind(),
+            adminPasswordEnv != null
+                ? SettingRules.ENV_NAME.parse("--admin-password-env", adminPasswordEnv)
+                : base == null ? null : base.passwordEnv(),
+            low);
+    return config.toBuilder().admin(admin).build();
+  }
+
+  private FacilitatorConfig baseConfig(Map<String, String> env) throws IOException {
     if (configFile != null) {
       if (network != null || rpcUrls != null || assets != null || eip6492Factories != null) {
         throw new ParameterException(
@@ -338,6 +417,9 @@ final class FacilitatorCommand implements Callable<Integer> {
     ObjectMapper json = new ObjectMapper();
     ObjectNode line = json.createObjectNode();
     line.put("url", app.url());
+    if (app.adminUrl() != null) {
+      line.put("adminUrl", app.adminUrl());
+    }
     line.set("supported", json.readTree(WireCodec.standard().toJson(app.service().supportedNow())));
     spec.commandLine().getOut().println(line);
     spec.commandLine().getOut().flush();

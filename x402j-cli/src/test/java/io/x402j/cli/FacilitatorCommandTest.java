@@ -366,4 +366,80 @@ class FacilitatorCommandTest {
     assertThat(help.toString())
         .contains(List.of("--network", "--rpc-url", "--db", "--claim-lease", "--denylist"));
   }
+
+  @Test
+  void theConsoleFlags(@TempDir Path dir) throws Exception {
+    String[] network = {"--network", "eip155:84532", "--rpc-url", "http://127.0.0.1:8545"};
+    assertThat(config("facilitator", network[0], network[1], network[2], network[3]).admin())
+        .isNull();
+    FacilitatorConfig config =
+        config(
+            "facilitator",
+            network[0],
+            network[1],
+            network[2],
+            network[3],
+            "--admin-port",
+            "4023",
+            "--admin-bind",
+            "0.0.0.0",
+            "--admin-password-env",
+            "CONSOLE_PW",
+            "--admin-low-balance",
+            "solana=0.25");
+    assertThat(config.admin().port()).isEqualTo(4023);
+    assertThat(config.admin().bind()).isEqualTo("0.0.0.0");
+    assertThat(config.admin().passwordEnv()).isEqualTo("CONSOLE_PW");
+    assertThat(config.admin().lowBalance())
+        .containsEntry("solana", new java.math.BigDecimal("0.25"))
+        .containsEntry("eip155", new java.math.BigDecimal("0.01"));
+
+    assertThatThrownBy(
+            () ->
+                config(
+                    "facilitator",
+                    network[0],
+                    network[1],
+                    network[2],
+                    network[3],
+                    "--admin-bind",
+                    "0.0.0.0"))
+        .hasMessageContaining("--admin-port");
+    assertThatThrownBy(
+            () ->
+                config(
+                    "facilitator",
+                    network[0],
+                    network[1],
+                    network[2],
+                    network[3],
+                    "--admin-port",
+                    "1",
+                    "--admin-low-balance",
+                    "btc=1"))
+        .hasMessageContaining("--admin-low-balance");
+    assertThatThrownBy(
+            () ->
+                config(
+                    "facilitator",
+                    network[0],
+                    network[1],
+                    network[2],
+                    network[3],
+                    "--admin-port",
+                    "70000"))
+        .hasMessageContaining("--admin-port");
+
+    // Over a file: the flags win, the file's other console settings stay.
+    Path file = dir.resolve("f.yaml");
+    Files.writeString(
+        file,
+        "admin: {port: 9000, passwordEnv: FILE_PW}\n"
+            + "networks:\n  - network: eip155:84532\n    rpcUrls: [http://127.0.0.1:8545]\n"
+            + "    signers: [{env: GAS}]\n");
+    FacilitatorConfig merged =
+        config("facilitator", "--config", file.toString(), "--admin-port", "9001");
+    assertThat(merged.admin().port()).isEqualTo(9001);
+    assertThat(merged.admin().passwordEnv()).isEqualTo("FILE_PW");
+  }
 }

@@ -12,8 +12,11 @@ import io.x402j.core.NetworkRegistry;
 import io.x402j.facilitator.FacilitatorConfig.NetworkSettings;
 import io.x402j.facilitator.FacilitatorServer.ProbeResult;
 import io.x402j.facilitator.internal.EvmEngineFactory;
+import io.x402j.facilitator.internal.FacilitatorConsole;
 import io.x402j.facilitator.internal.MicrometerEngineMeters;
+import io.x402j.facilitator.internal.OperationsSeries;
 import io.x402j.facilitator.internal.SvmEngineFactory;
+import io.x402j.jetty.AdminServer;
 import io.x402j.settlement.EngineProbe;
 import io.x402j.settlement.ReconcileReport;
 import io.x402j.settlement.SettlementEngine;
@@ -29,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +56,7 @@ public final class FacilitatorApp implements AutoCloseable {
   private final MicrometerEngineMeters engineMeters;
   private final DiscoveryCatalog catalog;
   private final ExecutorService identifierIo;
+  private final AdminServer admin;
 
   private FacilitatorApp(
       JdbcSettlementLedger ledger,
@@ -62,8 +67,10 @@ public final class FacilitatorApp implements AutoCloseable {
       PrometheusMeterRegistry metrics,
       MicrometerEngineMeters engineMeters,
       DiscoveryCatalog catalog,
-      ExecutorService identifierIo) {
+      ExecutorService identifierIo,
+      AdminServer admin) {
     this.ledger = ledger;
+    this.admin = admin;
     this.identifierIo = identifierIo;
     this.engines = engines;
     this.service = service;
@@ -141,6 +148,20 @@ public final class FacilitatorApp implements AutoCloseable {
       Map<String, EngineFactory> factories,
       Clock clock,
       LongSupplier nanoTime) {
+    // The console's rules first: nothing starts when its listener could not.
+    String adminPassword = null;
+    if (config.admin() != null) {
+      FacilitatorConfig.AdminSettings admin = config.admin();
+      if (admin.passwordEnv() != null) {
+        adminPassword = AdminServer.passwordFromEnv(admin.passwordEnv(), env);
+      } else if (!AdminServer.isLoopback(admin.bind())) {
+        throw new IllegalArgumentException(
+            "the admin console on "
+                + admin.bind()
+                + " is not loopback-only: give it a password with --admin-password-env NAME"
+                + " (admin.passwordEnv) or bind it to 127.0.0.1");
+      }
+    }
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(metrics);
     new JvmThreadMetrics().bindTo(metrics);
@@ -210,6 +231,11 @@ public final class FacilitatorApp implements AutoCloseable {
             .meterRegistry(metrics)
             .clock(clock)
             .paymentIdentifiers(ledger.paymentIdentifiers(), identifierIo);
+    // The console's time series is kept only when there is a console to show it.
+    OperationsSeries operations = config.admin() == null ? null : OperationsSeries.lastHour();
+    if (operations != null) {
+      serviceBuilder.operations(operations);
+    }
     for (SettlementEngine engine : engines) {
       engine.facilitators().forEach(serviceBuilder::scheme);
     }
@@ -217,6 +243,8 @@ public final class FacilitatorApp implements AutoCloseable {
 
     // Before any new settlement: resolve what a previous run left in flight.
     ReconcileReport report = reconcileAll(engines);
+    ReconcileTotals totals = new ReconcileTotals();
+    totals.add(report);
     LOG.info(
         "reconciled at start: confirmed={} failed={} rebroadcast={} stillPending={}",
         report.confirmed(),
@@ -237,7 +265,7 @@ public final class FacilitatorApp implements AutoCloseable {
         .register(metrics);
     long every = config.reconcileInterval().toMillis();
     maintenance.scheduleWithFixedDelay(
-        () -> reconcile(engines, ledger, unresolved), every, every, TimeUnit.MILLISECONDS);
+        () -> reconcile(engines, ledger, unresolved, totals), every, every, TimeUnit.MILLISECONDS);
     // Lapsed payment identifiers are already ignored; this only reclaims their rows.
     maintenance.scheduleWithFixedDelay(
         () -> purgeIdentifiers(ledger, clock), 10, 60, TimeUnit.MINUTES);
@@ -279,6 +307,22 @@ public final class FacilitatorApp implements AutoCloseable {
       throw e;
     }
     LOG.info("facilitator listening on {} for {}", server.url(), servedNetworks(engines));
+    AdminServer admin = null;
+    if (config.admin() != null) {
+      try {
+        admin = startAdmin(config.admin(), adminPassword, ledger, engines, operations, totals);
+      } catch (RuntimeException e) {
+        server.close();
+        maintenance.shutdownNow();
+        if (catalog != null) {
+          catalog.close();
+        }
+        identifierIo.shutdownNow();
+        engines.forEach(SettlementEngine::close);
+        ledger.close();
+        throw e;
+      }
+    }
     return new FacilitatorApp(
         ledger,
         List.copyOf(engines),
@@ -288,7 +332,43 @@ public final class FacilitatorApp implements AutoCloseable {
         metrics,
         engineMeters,
         catalog,
-        identifierIo);
+        identifierIo,
+        admin);
+  }
+
+  /** What reconciliation resolved since start, for the console. */
+  private static final class ReconcileTotals {
+    private final AtomicReference<ReconcileReport> sum =
+        new AtomicReference<>(ReconcileReport.NONE);
+    private final AtomicLong passes = new AtomicLong();
+
+    void add(ReconcileReport report) {
+      sum.accumulateAndGet(report, ReconcileReport::plus);
+      passes.incrementAndGet();
+    }
+  }
+
+  private static AdminServer startAdmin(
+      FacilitatorConfig.AdminSettings settings,
+      String password,
+      JdbcSettlementLedger ledger,
+      List<SettlementEngine> engines,
+      OperationsSeries operations,
+      ReconcileTotals totals) {
+    FacilitatorConsole console =
+        new FacilitatorConsole(
+            ledger,
+            engines,
+            operations,
+            totals.sum::get,
+            totals.passes::get,
+            settings.lowBalance());
+    AdminServer.Builder builder =
+        AdminServer.builder("facilitator")
+            .host(settings.bind())
+            .port(settings.port())
+            .password(password);
+    return console.register(builder).build().start();
   }
 
   /** The configured networks grouped by family, in order; every family must have a factory. */
@@ -355,9 +435,13 @@ public final class FacilitatorApp implements AutoCloseable {
   }
 
   private static void reconcile(
-      List<SettlementEngine> engines, JdbcSettlementLedger ledger, AtomicLong unresolved) {
+      List<SettlementEngine> engines,
+      JdbcSettlementLedger ledger,
+      AtomicLong unresolved,
+      ReconcileTotals totals) {
     try {
       ReconcileReport report = reconcileAll(engines);
+      totals.add(report);
       if (report.changedAnything()) {
         LOG.info(
             "reconciled: confirmed={} failed={} rebroadcast={} stillPending={}",
@@ -399,6 +483,16 @@ public final class FacilitatorApp implements AutoCloseable {
     }
   }
 
+  /** The base URL of the operations console, or {@code null} when none is configured. */
+  public String adminUrl() {
+    return admin == null ? null : admin.url();
+  }
+
+  /** The bound port of the operations console, or -1 when none is configured. */
+  public int adminPort() {
+    return admin == null ? -1 : admin.port();
+  }
+
   /** The base URL of the HTTP API. */
   public String url() {
     return server.url();
@@ -436,6 +530,9 @@ public final class FacilitatorApp implements AutoCloseable {
   @Override
   public void close() {
     try {
+      if (admin != null) {
+        admin.close();
+      }
       server.close();
     } finally {
       maintenance.shutdownNow();

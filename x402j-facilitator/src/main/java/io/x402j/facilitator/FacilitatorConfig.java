@@ -4,6 +4,7 @@ import io.x402j.config.ConfigSection;
 import io.x402j.core.Network;
 import io.x402j.evm.EvmAddress;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +40,7 @@ import java.util.Objects;
  *     settlement's calldata ({@code builder-code}), or {@code null}
  * @param builderServiceCode the facilitator's own service code added to {@code s}, or {@code null}
  * @param discovery the Bazaar discovery catalog's settings, or {@code null} to keep no catalog
+ * @param admin the operations console's listener, or {@code null} for none
  */
 public record FacilitatorConfig(
     String host,
@@ -57,7 +59,8 @@ public record FacilitatorConfig(
     List<NetworkSettings> networks,
     String builderCode,
     String builderServiceCode,
-    DiscoveryCatalog.Settings discovery) {
+    DiscoveryCatalog.Settings discovery,
+    AdminSettings admin) {
 
   /** The default address to listen on: this machine only. */
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -116,6 +119,52 @@ public record FacilitatorConfig(
     }
     if (networks.stream().map(NetworkSettings::network).distinct().count() != networks.size()) {
       throw new IllegalArgumentException("a network is configured twice");
+    }
+  }
+
+  /**
+   * The operations console: its own listener, never the public port (see {@link
+   * io.x402j.jetty.AdminServer} for its rules).
+   *
+   * @param port the port (0 picks a free one)
+   * @param bind the address to bind; loopback ({@value #DEFAULT_HOST}) unless a password is given
+   * @param passwordEnv the environment variable holding the password every request must carry, or
+   *     {@code null} for none (loopback only)
+   * @param lowBalance per network family ({@code eip155}, {@code solana}) the native balance in
+   *     whole units (ETH, SOL) under which the console flags a signer
+   */
+  public record AdminSettings(
+      int port, String bind, String passwordEnv, Map<String, BigDecimal> lowBalance) {
+    /** The low-balance warnings unless configured: 0.01 ETH, 0.05 SOL. */
+    public static final Map<String, BigDecimal> DEFAULT_LOW_BALANCE =
+        Map.of("eip155", new BigDecimal("0.01"), "solana", new BigDecimal("0.05"));
+
+    /** Validates the settings. */
+    public AdminSettings {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("admin port must be 0..65535, got " + port);
+      }
+      bind = bind == null ? DEFAULT_HOST : bind;
+      if (passwordEnv != null && passwordEnv.isBlank()) {
+        throw new IllegalArgumentException("admin passwordEnv must name a variable");
+      }
+      java.util.Map<String, BigDecimal> merged = new java.util.TreeMap<>(DEFAULT_LOW_BALANCE);
+      if (lowBalance != null) {
+        lowBalance.forEach(
+            (family, amount) -> {
+              if (amount == null || amount.signum() < 0) {
+                throw new IllegalArgumentException(
+                    "admin lowBalance." + family + " must be a balance of 0 or more");
+              }
+              merged.put(family, amount);
+            });
+      }
+      lowBalance = Map.copyOf(merged);
+    }
+
+    /** A console on {@code port}, loopback only, no password, the default warnings. */
+    public static AdminSettings loopback(int port) {
+      return new AdminSettings(port, DEFAULT_HOST, null, Map.of());
     }
   }
 
@@ -472,6 +521,7 @@ public record FacilitatorConfig(
     b.builderCode = builderCode;
     b.builderServiceCode = builderServiceCode;
     b.discovery = discovery;
+    b.admin = admin;
     return b;
   }
 
@@ -494,8 +544,15 @@ public record FacilitatorConfig(
     private String builderCode;
     private String builderServiceCode;
     private DiscoveryCatalog.Settings discovery = DiscoveryCatalog.Settings.DEFAULT;
+    private AdminSettings admin;
 
     private Builder() {}
+
+    /** See {@link FacilitatorConfig#admin()}; {@code null} (the default) runs no console. */
+    public Builder admin(AdminSettings settings) {
+      this.admin = settings;
+      return this;
+    }
 
     /**
      * See {@link FacilitatorConfig#builderCode()} and {@link
@@ -620,7 +677,8 @@ public record FacilitatorConfig(
           networks,
           builderCode,
           builderServiceCode,
-          discovery);
+          discovery,
+          admin);
     }
   }
 

@@ -13,8 +13,11 @@ import io.x402j.config.ValueParser;
 import io.x402j.core.Network;
 import io.x402j.facilitator.FacilitatorConfig.NetworkSettings;
 import io.x402j.facilitator.FacilitatorConfig.SignerSource;
+import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads a facilitator configuration file into a {@link FacilitatorConfig}: which keys exist, how
@@ -47,6 +50,7 @@ final class FacilitatorConfigFile {
         "builderCode",
         "builderServiceCode",
         "discovery",
+        "admin",
         "networks");
     ConfigSection auth = root.section("auth").allowOnly("bearerTokenEnv");
     ConfigSection limits =
@@ -85,7 +89,8 @@ final class FacilitatorConfigFile {
             .builderCodes(
                 root.get("builderCode", SettingRules.BUILDER_CODE, null),
                 root.get("builderServiceCode", SettingRules.BUILDER_CODE, null))
-            .discovery(discovery(discovery));
+            .discovery(discovery(discovery))
+            .admin(root.has("admin") ? admin(root.section("admin")) : null);
     for (ConfigSection network : networks) {
       b.network(network(network));
     }
@@ -105,6 +110,23 @@ final class FacilitatorConfigFile {
             ValueParser.longInteger(1, 1_000_000),
             fallback.maxEntriesPerPayer()),
         fallback.answerWait());
+  }
+
+  private static FacilitatorConfig.AdminSettings admin(ConfigSection section) {
+    section.allowOnly("port", "bind", "passwordEnv", "lowBalance");
+    Map<String, BigDecimal> low = new LinkedHashMap<>();
+    ConfigSection thresholds = section.section("lowBalance").allowOnly("eip155", "solana");
+    for (String family : List.of("eip155", "solana")) {
+      BigDecimal value = thresholds.get(family, SettingRules.LOW_BALANCE, null);
+      if (value != null) {
+        low.put(family, value);
+      }
+    }
+    return new FacilitatorConfig.AdminSettings(
+        section.require("port", SettingRules.PORT, "the console's own port, e.g. 4023"),
+        section.get("bind", TEXT, DEFAULT_HOST),
+        section.get("passwordEnv", SettingRules.ENV_NAME, null),
+        low);
   }
 
   private static RevertBan.Policy revertBan(ConfigSection ban) {

@@ -26,6 +26,7 @@ import io.x402j.core.wire.VerifyResponse;
 import io.x402j.evm.EvmAddress;
 import io.x402j.facilitator.internal.IdentifierBindings;
 import io.x402j.facilitator.internal.IdentifierBindings.Check;
+import io.x402j.facilitator.internal.OperationsSeries;
 import io.x402j.facilitator.internal.Payers;
 import java.time.Clock;
 import java.time.Duration;
@@ -79,6 +80,7 @@ public final class FacilitatorService implements Facilitator {
   private final MeterRegistry meters;
   private final IdentifierBindings identifiers;
   private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
+  private final OperationsSeries operations;
 
   /** What a latency timer is tagged with: few distinct values, so the map stays small. */
   private record TimerKey(
@@ -89,6 +91,7 @@ public final class FacilitatorService implements Facilitator {
     this.v1 = new V1Translation(b.networks);
     this.screen = b.screen;
     this.meters = b.meters;
+    this.operations = b.operations;
     this.identifiers =
         b.identifierStore == null
             ? null
@@ -545,6 +548,9 @@ public final class FacilitatorService implements Facilitator {
                     .maximumExpectedValue(Duration.ofSeconds(60))
                     .register(meters))
         .record(nanos, TimeUnit.NANOSECONDS);
+    if (operations != null) {
+      operations.record(operation, outcome, reason, nanos);
+    }
   }
 
   /** Builds a {@link FacilitatorService}. */
@@ -557,8 +563,15 @@ public final class FacilitatorService implements Facilitator {
     private Executor identifierExecutor;
     private Duration identifierRetention = DEFAULT_PAYMENT_IDENTIFIER_RETENTION;
     private Clock clock = Clock.systemUTC();
+    private OperationsSeries operations;
 
     private Builder() {}
+
+    /** Also records every call in {@code series}, for the admin console. */
+    Builder operations(OperationsSeries series) {
+      this.operations = Objects.requireNonNull(series, "series");
+      return this;
+    }
 
     /**
      * Serves the {@code payment-identifier} extension (listed in {@code /supported}), keeping ids

@@ -407,6 +407,15 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
 
   @Override
   public List<SettlementRecord> list(SettlementFilter filter, int offset, int limit) {
+    return search(filter, null, offset, limit);
+  }
+
+  /**
+   * As {@link #list}, also matching the transaction id when {@code transaction} is not {@code null}
+   * (compared as the ledger keeps it: canonical, e.g. lower-case hex on EVM chains).
+   */
+  public List<SettlementRecord> search(
+      SettlementFilter filter, String transaction, int offset, int limit) {
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM settlements WHERE 1 = 1");
     List<Object> parameters = new ArrayList<>();
     if (filter.network() != null) {
@@ -429,10 +438,33 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
       sql.append(" AND state = ?");
       parameters.add(filter.state().name());
     }
+    if (transaction != null) {
+      sql.append(" AND tx_id = ?");
+      parameters.add(transaction);
+    }
     sql.append(" ORDER BY created_at DESC, payer, payment_id LIMIT ? OFFSET ?");
     parameters.add(limit);
     parameters.add(offset);
     return query(sql.toString(), parameters);
+  }
+
+  /** How many settlements each network has in each state (networks in name order). */
+  public Map<String, Map<SettlementState, Long>> countByNetworkAndState() {
+    Map<String, Map<SettlementState, Long>> counts = new java.util.TreeMap<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT network, state, COUNT(*) FROM settlements GROUP BY network, state");
+        ResultSet r = s.executeQuery()) {
+      while (r.next()) {
+        counts
+            .computeIfAbsent(r.getString(1), n -> new EnumMap<>(SettlementState.class))
+            .put(SettlementState.valueOf(r.getString(2)), r.getLong(3));
+      }
+      return counts;
+    } catch (SQLException e) {
+      throw failure("count", e);
+    }
   }
 
   @Override

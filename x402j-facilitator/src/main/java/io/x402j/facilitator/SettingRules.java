@@ -22,6 +22,20 @@ public final class SettingRules {
   public static final ValueParser<Integer> MAX_BODY_BYTES =
       ValueParser.integer(1024, Integer.MAX_VALUE);
 
+  /** A signer balance in whole native units (ETH, SOL) under which the console warns. */
+  public static final ValueParser<java.math.BigDecimal> LOW_BALANCE = ValueParser.decimal(18, 12);
+
+  /** The name of an environment variable (letters, digits, underscores). */
+  public static final ValueParser<String> ENV_NAME =
+      ValueParser.of(
+          "an environment variable name (letters, digits and _)",
+          text -> {
+            if (!text.matches("[A-Za-z_][A-Za-z0-9_]{0,127}")) {
+              throw new IllegalArgumentException("not a variable name");
+            }
+            return text;
+          });
+
   /** A rate limit (per second or per payer per minute), 0 for none. */
   public static final ValueParser<Double> RATE = ValueParser.nonNegativeNumber();
 

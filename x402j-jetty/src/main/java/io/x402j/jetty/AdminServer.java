@@ -243,6 +243,11 @@ public final class AdminServer implements AutoCloseable {
         send(response, callback, asset, head);
         return true;
       }
+      if ("/favicon.ico".equals(path)) {
+        // Browsers ask for it on every page; no icon, and no error in their console either.
+        send(response, callback, new AdminResponse(204, AdminResponse.TEXT, new byte[0]), true);
+        return true;
+      }
       AdminHandler route = path == null ? null : routes.get(path);
       if (route == null) {
         send(response, callback, AdminResponse.text(404, "not found\n"), head);

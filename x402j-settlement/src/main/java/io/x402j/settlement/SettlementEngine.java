@@ -41,6 +41,14 @@ public interface SettlementEngine extends AutoCloseable {
    */
   void monitor(EngineMeters meters, ScheduledExecutorService maintenance);
 
+  /**
+   * The balances of the engine's fee-paying signers as last read by the refresh {@link #monitor}
+   * schedules (none before it runs); for consoles. Engines without such signers list none.
+   */
+  default List<SignerBalance> signerBalances() {
+    return List.of();
+  }
+
   /** Stops the engine's own threads; the ledger stays open. */
   @Override
   void close();

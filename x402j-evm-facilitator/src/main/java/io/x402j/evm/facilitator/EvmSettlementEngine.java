@@ -12,7 +12,9 @@ import io.x402j.settlement.EngineProbe;
 import io.x402j.settlement.ReconcileReport;
 import io.x402j.settlement.SettlementEngine;
 import io.x402j.settlement.SettlementKey;
+import io.x402j.settlement.SignerBalance;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,9 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The settlement engine of EVM networks ({@code eip155}): the exact scheme through {@link
@@ -43,6 +46,10 @@ public final class EvmSettlementEngine implements SettlementEngine {
 
   private final ExactEvmFacilitator exact;
   private final Map<Network, String> rpcUrls;
+  // Last read balance in wei per (network, signer), in the order they are watched.
+  private final Map<SignerKey, AtomicReference<BigInteger>> balances = new ConcurrentHashMap<>();
+
+  private record SignerKey(Network network, String signer) {}
 
   private EvmSettlementEngine(ExactEvmFacilitator exact, Map<Network, String> rpcUrls) {
     this.exact = exact;
@@ -172,26 +179,37 @@ public final class EvmSettlementEngine implements SettlementEngine {
             .maxAttempts(2)
             .build();
     for (String signer : exact.signers(network)) {
-      AtomicLong gwei = new AtomicLong(-1);
+      AtomicReference<BigInteger> wei = new AtomicReference<>();
+      balances.put(new SignerKey(network, signer), wei);
       meters.gauge(
           "x402j.facilitator.signer.balance",
           "ETH balance of a gas-paying signer (-1e-9 until first read)",
           "eth",
           Map.of("network", network.toString(), "signer", signer),
-          () -> gwei.get() / 1e9);
+          () -> {
+            BigInteger known = wei.get();
+            return known == null ? -1e-9 : new BigDecimal(known).movePointLeft(18).doubleValue();
+          });
       Runnable refresh =
           () ->
               rpc.call("eth_getBalance", EvmAddress.parse(signer).toLowerHex(), "latest")
-                  .thenAccept(
-                      wei ->
-                          gwei.set(
-                              new BigDecimal(Hex.parseQuantity(wei.asText()))
-                                  .movePointLeft(9)
-                                  .longValue()))
+                  .thenAccept(read -> wei.set(Hex.parseQuantity(read.asText())))
                   .exceptionally(e -> null);
       maintenance.scheduleWithFixedDelay(
           refresh, 0, BALANCE_REFRESH.toMillis(), TimeUnit.MILLISECONDS);
     }
+  }
+
+  @Override
+  public List<SignerBalance> signerBalances() {
+    List<SignerBalance> out = new ArrayList<>();
+    for (Network network : networks()) {
+      for (String signer : exact.signers(network)) {
+        AtomicReference<BigInteger> wei = balances.get(new SignerKey(network, signer));
+        out.add(new SignerBalance(network, signer, "ETH", 18, wei == null ? null : wei.get()));
+      }
+    }
+    return out;
   }
 
   @Override

@@ -242,7 +242,11 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
     for (NonceLane lane : chain.lanes()) {
       stats.add(
           new LaneStats(
-              lane.signer().address(), lane.peekNext(), lane.inFlightCount(), lane.resyncCount()));
+              lane.signer().address(),
+              lane.peekNext(),
+              lane.inFlightCount(),
+              lane.heldCount(),
+              lane.resyncCount()));
     }
     return stats;
   }
@@ -253,9 +257,11 @@ public final class ExactEvmFacilitator implements SchemeFacilitator, AutoCloseab
    * @param signer the signer
    * @param nextNonce the next fresh nonce, -1 before the first settlement
    * @param inFlight transactions sent and not yet seen mined
+   * @param held nonces set aside for transactions recorded before a restart (see {@code hold})
    * @param resyncs how often the node's count corrected the lane
    */
-  public record LaneStats(EvmAddress signer, long nextNonce, int inFlight, long resyncs) {}
+  public record LaneStats(
+      EvmAddress signer, long nextNonce, int inFlight, int held, long resyncs) {}
 
   /**
    * A settlement transaction that was mined but moved no money (it reverted, or emitted no matching

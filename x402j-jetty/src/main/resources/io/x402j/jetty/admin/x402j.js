@@ -4,7 +4,9 @@
 //   <section data-src="/api/summary" data-every="5000">   polls the JSON endpoint
 //     <span data-key="settled.total"></span>               text = value at that path
 //     <span data-key="x" data-warn-key="low"></span>       adds class "warn" when "low" is true
-//     <tbody data-rows="recent" data-cols="payer,state"></tbody>   rows rebuilt from an array
+//     <tbody data-rows="recent" data-cols="payer,state"></tbody>   rows rebuilt from an array;
+//                                a column "a>b" links text a to URL b; field "stateClass" of a
+//                                row gives the "state" cell its class (ok, warn, bad)
 //     <div class="chart" data-chart="latency"></div>       uPlot chart of {t:[s], series:[{label, values}]}
 //
 // Values only ever enter the page as text (textContent), never as markup.
@@ -52,14 +54,28 @@
         } else {
           td.textContent = text;
         }
-        if (/^0x[0-9a-fA-F]{16,}$/.test(text) || text.length > 30) td.className = "mono";
+        var cls = row ? row[parts[0] + "Class"] : null;
+        if (typeof cls === "string" && /^[a-z][a-z -]*$/.test(cls)) td.className = cls;
+        else if (/^0x[0-9a-fA-F]{16,}$/.test(text) || text.length > 30) td.className = "mono";
         tr.appendChild(td);
       });
       tbody.appendChild(tr);
     });
+    var wrap = tbody.closest(".table-wrap");
+    var empty = wrap && wrap.nextElementSibling;
+    if (empty && empty.classList.contains("empty")) empty.hidden = (rows || []).length > 0;
   }
 
   var charts = new WeakMap();
+
+  function measured(u, seriesIdx) {
+    var values = u.data[seriesIdx] || [];
+    var idx = [];
+    for (var i = 0; i < values.length; i++) {
+      if (values[i] !== null && values[i] !== 0) idx.push(i);
+    }
+    return idx;
+  }
 
   function drawChart(el, data) {
     if (!data || !data.t || typeof uPlot === "undefined") return;
@@ -83,7 +99,13 @@
         height: 220,
         series: [{}].concat(
           series.map(function (s, i) {
-            return { label: s.label, stroke: colors[i % colors.length], width: 2 };
+            return {
+              label: s.label,
+              stroke: colors[i % colors.length],
+              width: 2,
+              // A lone measurement between gaps draws no line: mark every measured point.
+              points: { show: true, size: 5, filter: measured },
+            };
           })
         ),
         axes: [{}, { size: 60 }],
@@ -140,7 +162,19 @@
     tick();
   }
 
+  function resize() {
+    document.querySelectorAll("[data-chart]").forEach(function (el) {
+      var chart = charts.get(el);
+      if (chart) chart.setSize({ width: Math.max(el.clientWidth, 240), height: 220 });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-src]").forEach(poll);
+    var pending = null;
+    window.addEventListener("resize", function () {
+      clearTimeout(pending);
+      pending = setTimeout(resize, 100);
+    });
   });
 })();

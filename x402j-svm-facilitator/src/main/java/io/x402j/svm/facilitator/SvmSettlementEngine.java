@@ -7,15 +7,18 @@ import io.x402j.settlement.EngineProbe;
 import io.x402j.settlement.ReconcileReport;
 import io.x402j.settlement.SettlementEngine;
 import io.x402j.settlement.SettlementKey;
+import io.x402j.settlement.SignerBalance;
 import io.x402j.svm.SvmSigner;
 import io.x402j.svm.facilitator.internal.SvmSettlement;
 import io.x402j.svm.rpc.SolanaRpcClient;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,6 +35,8 @@ public final class SvmSettlementEngine implements SettlementEngine {
   private static final long BALANCE_REFRESH_SECONDS = 30;
 
   private final ExactSvmFacilitator exact;
+  // Last read balance in lamports (-1 before the first read) per (network, fee payer).
+  private final Map<Network, Map<String, AtomicLong>> balances = new ConcurrentHashMap<>();
 
   private SvmSettlementEngine(ExactSvmFacilitator exact) {
     this.exact = exact;
@@ -105,6 +110,7 @@ public final class SvmSettlementEngine implements SettlementEngine {
       for (SvmSigner signer : exact.config(network).feePayers()) {
         String address = signer.address().toString();
         AtomicLong lamports = new AtomicLong(-1);
+        balances.computeIfAbsent(network, n -> new ConcurrentHashMap<>()).put(address, lamports);
         meters.gauge(
             "x402j.facilitator.signer.balance",
             "SOL balance of a fee payer (-1e-9 until first read)",
@@ -116,6 +122,23 @@ public final class SvmSettlementEngine implements SettlementEngine {
         maintenance.scheduleWithFixedDelay(refresh, 0, BALANCE_REFRESH_SECONDS, TimeUnit.SECONDS);
       }
     }
+  }
+
+  @Override
+  public List<SignerBalance> signerBalances() {
+    List<SignerBalance> out = new ArrayList<>();
+    for (Network network : networks()) {
+      Map<String, AtomicLong> known = balances.getOrDefault(network, Map.of());
+      for (SvmSigner signer : exact.config(network).feePayers()) {
+        String address = signer.address().toString();
+        AtomicLong lamports = known.get(address);
+        long value = lamports == null ? -1 : lamports.get();
+        out.add(
+            new SignerBalance(
+                network, address, "SOL", 9, value < 0 ? null : BigInteger.valueOf(value)));
+      }
+    }
+    return out;
   }
 
   @Override

@@ -140,7 +140,12 @@ public final class NonceLane {
     highestUsed = Math.max(highestUsed, nonce);
   }
 
-  /** How many transactions of this lane are in flight. */
+  /** How many nonces are held for transactions recorded before a restart. */
+  public synchronized int heldCount() {
+    return held.size();
+  }
+
+  /** How many sent transactions are not yet seen mined. */
   public synchronized int inFlightCount() {
     return inFlight.size();
   }
