@@ -2,6 +2,8 @@ package io.x402j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.x402j.client.Payer;
 import io.x402j.client.PaymentAuthorization;
 import io.x402j.client.PaymentChallenge;
@@ -29,6 +31,13 @@ import io.x402j.facilitator.FacilitatorApp;
 import io.x402j.facilitator.FacilitatorConfig;
 import io.x402j.facilitator.FacilitatorConfig.NetworkSettings;
 import io.x402j.gateway.Gateway;
+import io.x402j.jetty.AdminResponse;
+import io.x402j.jetty.AdminServer;
+import io.x402j.sales.JdbcSalesRecord;
+import io.x402j.sales.PayTo;
+import io.x402j.sales.PayToBalances;
+import io.x402j.sales.SalesMetrics;
+import io.x402j.sales.SellerDashboard;
 import io.x402j.server.PaidRoute;
 import io.x402j.server.PaymentEvent;
 import io.x402j.server.PaymentGate;
@@ -61,6 +70,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -122,6 +132,8 @@ final class Demo implements AutoCloseable {
   private final FacilitatorApp facilitator;
   private final HttpServer upstream;
   private final Gateway gateway;
+  private final JdbcSalesRecord sales;
+  private final AdminServer sellerAdmin;
   private final HttpClient http = HttpClient.newHttpClient();
 
   private Demo(
@@ -132,7 +144,9 @@ final class Demo implements AutoCloseable {
       NetworkRegistry networks,
       FacilitatorApp facilitator,
       HttpServer upstream,
-      Gateway gateway) {
+      Gateway gateway,
+      JdbcSalesRecord sales,
+      AdminServer sellerAdmin) {
     this.out = out;
     this.dir = dir;
     this.devnet = devnet;
@@ -143,6 +157,8 @@ final class Demo implements AutoCloseable {
     this.facilitator = facilitator;
     this.upstream = upstream;
     this.gateway = gateway;
+    this.sales = sales;
+    this.sellerAdmin = sellerAdmin;
   }
 
   /** Starts everything, telling {@code out} what is where. */
@@ -168,6 +184,8 @@ final class Demo implements AutoCloseable {
     SolanaDevnet solana = null;
     FacilitatorApp facilitator = null;
     HttpServer upstream = null;
+    JdbcSalesRecord sales = null;
+    AdminServer sellerAdmin = null;
     try {
       try {
         devnet = Devnet.start(DevnetOptions.defaults());
@@ -197,6 +215,7 @@ final class Demo implements AutoCloseable {
               FacilitatorConfig.builder()
                   .port(0)
                   .database("jdbc:sqlite:" + dir.resolve("ledger.db"))
+                  .admin(FacilitatorConfig.AdminSettings.loopback(0))
                   .network(
                       NetworkSettings.builder(info.network())
                           .rpcUrl(info.rpcUrl())
@@ -226,8 +245,32 @@ final class Demo implements AutoCloseable {
           dir.resolve("ledger.db"));
       upstream = sampleApi();
       Demo[] self = new Demo[1];
+      // The seller's sales record and dashboard, on a loopback-only admin listener of its own.
+      sales = JdbcSalesRecord.open("jdbc:sqlite:" + dir.resolve("sales.db"), Map.of());
+      PrometheusMeterRegistry sellerMetrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      Map<Network, String> nodes = new LinkedHashMap<>();
+      nodes.put(info.network(), info.rpcUrl());
+      nodes.put(Network.parse(solanaInfo.network()), solanaInfo.rpcUrl());
+      AdminServer.Builder adminBuilder = AdminServer.builder("demo-seller").port(0);
+      SellerDashboard.builder(sales)
+          .networks(networks)
+          .balances(PayToBalances.of(nodes))
+          .payTo(
+              new PayTo(
+                  info.network(),
+                  info.token().toString(),
+                  info.requireAccount("seller").address().toString()))
+          .build()
+          .register(adminBuilder);
+      adminBuilder.route(
+          "/metrics",
+          request ->
+              AdminResponse.of(
+                  200, "text/plain; version=0.0.4; charset=utf-8", sellerMetrics.scrape()));
+      sellerAdmin = adminBuilder.build().start();
       PaymentGate gate =
           PaymentGate.builder()
+              .salesRecord(SalesMetrics.wrapping(sales, sellerMetrics))
               .facilitator(HttpFacilitatorClient.builder(facilitator.url()).build())
               .networks(networks)
               .routes(routes(info, solanaInfo))
@@ -261,7 +304,18 @@ final class Demo implements AutoCloseable {
           Gateway.builder(gate, URI.create("http://127.0.0.1:" + upstream.getAddress().getPort()))
               .port(0)
               .start();
-      Demo demo = new Demo(out, dir, devnet, solana, networks, facilitator, upstream, gateway);
+      Demo demo =
+          new Demo(
+              out,
+              dir,
+              devnet,
+              solana,
+              networks,
+              facilitator,
+              upstream,
+              gateway,
+              sales,
+              sellerAdmin);
       self[0] = demo;
       out.printf(
           "3. An API that knows nothing about payments, sold through the x402j gateway at %s:%n",
@@ -293,6 +347,12 @@ final class Demo implements AutoCloseable {
       out.flush();
       return demo;
     } catch (IOException | InterruptedException | RuntimeException e) {
+      if (sellerAdmin != null) {
+        sellerAdmin.close();
+      }
+      if (sales != null) {
+        sales.close();
+      }
       if (upstream != null) {
         upstream.stop(0);
       }
@@ -665,6 +725,11 @@ final class Demo implements AutoCloseable {
     out.printf("  facilitator   %s   (/supported, /health, /settlements)%n", facilitator.url());
     out.printf("  metrics       %s/metrics%n", facilitator.url());
     out.printf(
+        "  seller dashboard       %s/   (sales, revenue, balances; /metrics)%n", sellerAdmin.url());
+    if (facilitator.adminUrl() != null) {
+      out.printf("  facilitator console    %s/%n", facilitator.adminUrl());
+    }
+    out.printf(
         "  chain         %s   (chain %d, token %s)%n", info.rpcUrl(), info.chainId(), info.token());
     out.printf(
         "  solana        %s   (%s, mint %s)%n",
@@ -692,6 +757,8 @@ final class Demo implements AutoCloseable {
   public void close() {
     try {
       gateway.close();
+      sellerAdmin.close();
+      sales.close();
     } finally {
       try {
         upstream.stop(0);

@@ -158,6 +158,71 @@ final class GatewayCommand implements Callable<Integer> {
         signInSecretEnv);
   }
 
+  @Option(
+      names = "--db",
+      paramLabel = "JDBC",
+      description =
+          "Record every sale here (the seller dashboard's data): jdbc:sqlite:FILE, or"
+              + " jdbc:postgresql://HOST:PORT/DB for several gateways (credentials in"
+              + " X402J_DB_USER / X402J_DB_PASSWORD). Off unless given.")
+  String db;
+
+  @Option(
+      names = "--admin-port",
+      paramLabel = "PORT",
+      description =
+          "Serve the seller dashboard, its JSON and CSV and the seller metrics (/metrics) on this"
+              + " separate port (needs --db). Never on the public port.")
+  Integer adminPort;
+
+  @Option(
+      names = "--admin-bind",
+      paramLabel = "HOST",
+      description = "The admin listener's address (default 127.0.0.1; any other needs a password).")
+  String adminBind;
+
+  @Option(
+      names = "--admin-password-env",
+      paramLabel = "NAME",
+      description = "The environment variable holding the admin password (HTTP Basic).")
+  String adminPasswordEnv;
+
+  @Option(
+      names = "--balance-rpc",
+      paramLabel = "NETWORK=URL",
+      description =
+          "A node the dashboard reads the payTo balance from, e.g. eip155:8453=https://…;"
+              + " repeat for more networks.")
+  List<String> balanceRpc;
+
+  /** The sales record and admin listener the flags and the file describe. */
+  io.x402j.gateway.SellerConsole console(Map<String, String> env) throws IOException {
+    io.x402j.gateway.SellerConsole file =
+        configFile == null
+            ? io.x402j.gateway.SellerConsole.NONE
+            : io.x402j.gateway.SellerConsole.read(
+                io.x402j.config.ConfigSection.load(configFile, env));
+    Map<io.x402j.core.Network, String> nodes = new java.util.LinkedHashMap<>();
+    try {
+      for (String r : balanceRpc == null ? List.<String>of() : balanceRpc) {
+        int eq = r.indexOf('=');
+        if (eq <= 0) {
+          throw new IllegalArgumentException(
+              "--balance-rpc must be NETWORK=URL, e.g. eip155:8453=https://mainnet.base.org");
+        }
+        nodes.put(
+            io.x402j.core.Network.parse(r.substring(0, eq).strip()),
+            GatewayConfig.URL.parse("--balance-rpc", r.substring(eq + 1).strip()).toString());
+      }
+      if (adminPort != null) {
+        GatewayConfig.PORT.parse("--admin-port", String.valueOf(adminPort));
+      }
+      return file.withFlags(db, adminBind, adminPort, adminPasswordEnv, nodes);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
   /** The configuration the flags or the file describe. */
   GatewayConfig config(Map<String, String> env) throws IOException {
     if (configFile != null) {
@@ -258,13 +323,15 @@ final class GatewayCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     GatewayConfig config = config(System.getenv());
-    Gateway gateway = config.start(System.getenv());
+    io.x402j.gateway.SellerConsole.Running running =
+        console(System.getenv()).start(config, System.getenv());
+    Gateway gateway = running.gateway();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  gateway.close();
+                  running.close();
                   stopped.countDown();
                 },
                 "x402j-gateway-stop"));
@@ -272,6 +339,7 @@ final class GatewayCommand implements Callable<Integer> {
     ObjectNode line = json.createObjectNode();
     line.put("url", gateway.url());
     line.put("upstream", config.upstream().toString());
+    running.adminUrl().ifPresent(admin -> line.put("admin", admin + "/"));
     ArrayNode list = line.putArray("routes");
     for (RouteSpec r : config.routes()) {
       list.addObject().put("route", r.pattern()).put("price", r.price());

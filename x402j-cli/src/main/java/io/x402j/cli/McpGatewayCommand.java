@@ -100,6 +100,26 @@ final class McpGatewayCommand implements Callable<Integer> {
   String port;
 
   /** The configuration the flags or the file describe. */
+  @Option(
+      names = "--db",
+      paramLabel = "JDBC",
+      description =
+          "Record every sale of a tool here: jdbc:sqlite:FILE or jdbc:postgresql://HOST:PORT/DB"
+              + " (file: sales.db). Off unless given.")
+  String db;
+
+  /** The sales record's URL: --db, else the file's sales.db, else none. */
+  String salesDb(Map<String, String> env) throws IOException {
+    if (db != null) {
+      return db;
+    }
+    if (configFile == null) {
+      return null;
+    }
+    return io.x402j.gateway.SellerConsole.read(io.x402j.config.ConfigSection.load(configFile, env))
+        .db();
+  }
+
   McpGatewayConfig config(Map<String, String> env) throws IOException {
     if (configFile != null) {
       if (upstreamCommand != null
@@ -173,7 +193,13 @@ final class McpGatewayCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Map<String, String> env = System.getenv();
     McpGatewayConfig config = config(env);
-    McpGateway.Builder builder = config.gateway(env);
+    String salesDb = salesDb(env);
+    io.x402j.sales.JdbcSalesRecord sales =
+        salesDb == null ? null : io.x402j.sales.JdbcSalesRecord.open(salesDb, env);
+    if (sales != null) {
+      Runtime.getRuntime().addShutdownHook(new Thread(sales::close, "x402j-sales-close"));
+    }
+    McpGateway.Builder builder = config.gateway(env, sales);
     boolean stdio = config.port() == null;
     PrintStream channel = stdout;
     PrintStream console = System.err;

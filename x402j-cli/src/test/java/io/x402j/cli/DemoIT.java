@@ -157,6 +157,8 @@ class DemoIT {
       String line;
       String chain = null;
       String solana = null;
+      String sellerDashboard = null;
+      String facilitatorConsole = null;
       long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
       while ((line = out.readLine()) != null && System.nanoTime() < deadline) {
         transcript.append(line).append('\n');
@@ -166,11 +168,41 @@ class DemoIT {
         if (line.strip().startsWith("solana ")) {
           solana = line.strip().split("\\s+")[1];
         }
+        if (line.strip().startsWith("seller dashboard ")) {
+          sellerDashboard = line.strip().split("\\s+")[2];
+        }
+        if (line.strip().startsWith("facilitator console ")) {
+          facilitatorConsole = line.strip().split("\\s+")[2];
+        }
         if (line.contains("curl ")) {
           break; // the last line of the "keeps running" block
         }
       }
       assertThat(chain).as(transcript.toString()).startsWith("http://127.0.0.1:");
+      // Both consoles are up, on loopback, and the seller's shows the demo's sales.
+      assertThat(sellerDashboard).as(transcript.toString()).startsWith("http://127.0.0.1:");
+      assertThat(facilitatorConsole).as(transcript.toString()).startsWith("http://127.0.0.1:");
+      java.net.http.HttpClient web = java.net.http.HttpClient.newHttpClient();
+      JsonNode sales =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(
+                  web.send(
+                          java.net.http.HttpRequest.newBuilder(
+                                  java.net.URI.create(sellerDashboard + "api/summary"))
+                              .build(),
+                          java.net.http.HttpResponse.BodyHandlers.ofString())
+                      .body());
+      assertThat(sales.at("/states/settled").asLong())
+          .as(sales.toString())
+          .isGreaterThanOrEqualTo(4);
+      assertThat(sales.toString()).contains("GET /weather");
+      assertThat(
+              web.send(
+                      java.net.http.HttpRequest.newBuilder(java.net.URI.create(facilitatorConsole))
+                          .build(),
+                      java.net.http.HttpResponse.BodyHandlers.ofString())
+                  .statusCode())
+          .isEqualTo(200);
       Set<String> transactions = new LinkedHashSet<>();
       Matcher m = Pattern.compile("transaction (0x[0-9a-f]{64})").matcher(transcript);
       while (m.find()) {

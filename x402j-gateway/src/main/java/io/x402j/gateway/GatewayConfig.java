@@ -20,6 +20,7 @@ import io.x402j.server.PaymentGate;
 import io.x402j.server.PaymentOption;
 import io.x402j.server.PaywallOptions;
 import io.x402j.server.RouteTable;
+import io.x402j.server.SalesRecord;
 import io.x402j.svm.SolanaAddress;
 import java.io.IOException;
 import java.net.URI;
@@ -979,7 +980,9 @@ public record GatewayConfig(
         "assetTransferMethod",
         "discoverable",
         "service",
-        "signInWithX");
+        "signInWithX",
+        "sales",
+        "admin");
     ConfigSection facilitator = root.section("facilitator").allowOnly("url", "tokenEnv");
     ConfigSection asset =
         root.section("asset").allowOnly("address", "name", "version", "decimals", "symbol");
@@ -1144,6 +1147,17 @@ public record GatewayConfig(
    * @throws IllegalArgumentException naming a route, price, token or variable that does not work
    */
   public PaymentGate gate(Map<String, String> env) {
+    return gate(env, null);
+  }
+
+  /**
+   * The payment gate this configuration describes, recording its sales in {@code sales} (or nowhere
+   * when {@code null}); see {@link SellerConsole}.
+   *
+   * @param env where the facilitator token's variable ({@link #facilitatorTokenEnv}) is looked up
+   * @throws IllegalArgumentException naming a route, price, token or variable that does not work
+   */
+  public PaymentGate gate(Map<String, String> env, SalesRecord sales) {
     NetworkRegistry networks = networks();
     Network resolved = networks.resolve(network.strip());
     Optional<Asset> token = resolvedAsset(networks);
@@ -1212,6 +1226,9 @@ public record GatewayConfig(
             .paywall(paywall ? new PaywallOptions(true, appName, null) : PaywallOptions.disabled());
     if (signIn != null) {
       gate.extension(SignInSetup.extension(signIn, host, port, env));
+    }
+    if (sales != null) {
+      gate.salesRecord(sales);
     }
     return gate.build();
   }

@@ -15,6 +15,7 @@ import io.x402j.server.GateRequest;
 import io.x402j.server.PaidRoute;
 import io.x402j.server.PaymentGate;
 import io.x402j.server.PaymentOption;
+import io.x402j.server.SalesRecord;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -259,7 +260,8 @@ public record McpGatewayConfig(
         "alsoAccept",
         "assetTransferMethod",
         "discoverable",
-        "service");
+        "service",
+        "sales");
     ConfigSection upstream = root.section("upstream").allowOnly("command", "url");
     List<String> command = null;
     if (upstream.has("command")) {
@@ -373,6 +375,15 @@ public record McpGatewayConfig(
    * @throws IllegalArgumentException naming a price, token or variable that does not work
    */
   public McpGateway.Builder gateway(Map<String, String> env) {
+    return gateway(env, null);
+  }
+
+  /**
+   * As {@link #gateway(Map)}, recording every sale of a tool in {@code sales} (or nowhere when
+   * {@code null}), e.g. the {@code io.x402j.sales.JdbcSalesRecord} of the file's {@code sales.db}
+   * or {@code --db} (read with {@link io.x402j.gateway.SellerConsole#read}).
+   */
+  public McpGateway.Builder gateway(Map<String, String> env, SalesRecord sales) {
     GatewayConfig payments = payments();
     Map<String, PaidRoute> prices = prices(gate(env));
     HttpFacilitatorClient.Builder facilitator =
@@ -391,7 +402,13 @@ public record McpGatewayConfig(
         McpPaywall.builder()
             .facilitator(facilitator.build())
             .networks(payments.networks())
-            .gate(g -> g.exactAssetTransferMethod(method))
+            .gate(
+                g -> {
+                  g.exactAssetTransferMethod(method);
+                  if (sales != null) {
+                    g.salesRecord(sales);
+                  }
+                })
             .build();
     McpGateway.Builder gateway =
         McpGateway.builder().seller(paywall::sell).discoverable(discovery.allRoutes());

@@ -27,6 +27,7 @@ import io.x402j.server.internal.PaymentSettlement;
 import io.x402j.server.internal.ReplayRecorder;
 import io.x402j.server.internal.ResponseRenderer;
 import io.x402j.server.internal.RouteOffer;
+import io.x402j.server.internal.SalesLedger;
 import io.x402j.server.internal.SupportedKinds;
 import io.x402j.svm.ExactSvmServer;
 import java.time.Clock;
@@ -100,7 +101,9 @@ public final class PaymentGate {
     this.offers = new Offers(schemes, b.networks);
     this.matcher = new PaymentMatcher(headers);
     this.supported = new SupportedKinds(b.facilitator, b.clock);
-    this.listeners = new PaymentListeners(b.listeners);
+    this.listeners =
+        new PaymentListeners(
+            b.listeners, b.salesRecord == null ? null : new SalesLedger(b.salesRecord, b.clock));
     List<GateExtension> all = new ArrayList<>();
     if (b.extensions.stream()
         .noneMatch(e -> io.x402j.core.extensions.bazaar.BazaarDeclaration.KEY.equals(e.key()))) {
@@ -311,6 +314,7 @@ public final class PaymentGate {
       return respond(refused.response());
     }
     PaidRequest paid = ((PaymentAdmission.Outcome.Admitted) outcome).paid();
+    listeners.admitted(paid);
     if (!paid.offer().route().settleBeforeHandler()) {
       return done(new GateDecision.Admit(new Admission(settlement, paid, null)));
     }
@@ -346,6 +350,7 @@ public final class PaymentGate {
     private Clock clock = Clock.systemUTC();
     private ScheduledExecutorService scheduler;
     private ReplayStore replayStore;
+    private SalesRecord salesRecord;
     private boolean permit2;
 
     private Builder() {}
@@ -448,6 +453,17 @@ public final class PaymentGate {
      */
     public Builder replayStore(ReplayStore replayStore) {
       this.replayStore = Objects.requireNonNull(replayStore, "replayStore");
+      return this;
+    }
+
+    /**
+     * Where every sale is recorded (default: nowhere): the gate tells it, once per event, that a
+     * payment was admitted, settled, refused or left pending, with route, price, asset, network,
+     * payer, payment id and transaction. It runs on the request's thread; a record that fails is
+     * logged once and never fails the sale. {@code x402j-sales} has a JDBC one.
+     */
+    public Builder salesRecord(SalesRecord salesRecord) {
+      this.salesRecord = Objects.requireNonNull(salesRecord, "salesRecord");
       return this;
     }
 

@@ -6,6 +6,7 @@ import io.x402j.server.GateExtension;
 import io.x402j.server.PaymentGate;
 import io.x402j.server.PaymentListener;
 import io.x402j.server.ReplayStore;
+import io.x402j.server.SalesRecord;
 import io.x402j.servlet.PaymentFilter;
 import io.x402j.spring.internal.AnnotatedRoutes;
 import io.x402j.spring.internal.GateAssembly;
@@ -58,7 +59,8 @@ public class X402jAutoConfiguration {
       @Qualifier("requestMappingHandlerMapping") RequestMappingHandlerMapping mapping,
       ObjectProvider<PaymentListener> listeners,
       ObjectProvider<ReplayStore> replayStore,
-      ObjectProvider<GateExtension> extensions) {
+      ObjectProvider<GateExtension> extensions,
+      ObjectProvider<SalesRecord> salesRecord) {
     return GateAssembly.gate(
         properties,
         facilitator,
@@ -66,7 +68,8 @@ public class X402jAutoConfiguration {
         factory -> new AnnotatedRoutes(mapping, factory, properties.getDiscovery()),
         listeners,
         replayStore,
-        extensions);
+        extensions,
+        salesRecord);
   }
 
   /** The filter, for every path; unpriced requests pass through. */

@@ -6,6 +6,7 @@ import io.x402j.server.GateExtension;
 import io.x402j.server.PaymentGate;
 import io.x402j.server.PaymentListener;
 import io.x402j.server.ReplayStore;
+import io.x402j.server.SalesRecord;
 import io.x402j.spring.internal.GateAssembly;
 import io.x402j.spring.internal.ReactiveRoutes;
 import io.x402j.webflux.PaymentWebFilter;
@@ -73,7 +74,8 @@ public class X402jReactiveAutoConfiguration {
       @Qualifier("routerFunctionMapping") ObjectProvider<RouterFunctionMapping> functions,
       ObjectProvider<PaymentListener> listeners,
       ObjectProvider<ReplayStore> replayStore,
-      ObjectProvider<GateExtension> extensions) {
+      ObjectProvider<GateExtension> extensions,
+      ObjectProvider<SalesRecord> salesRecord) {
     return GateAssembly.gate(
         properties,
         facilitator,
@@ -86,7 +88,8 @@ public class X402jReactiveAutoConfiguration {
                 properties.getDiscovery()),
         listeners,
         replayStore,
-        extensions);
+        extensions,
+        salesRecord);
   }
 
   /**

@@ -109,7 +109,7 @@ public final class PaymentAdmission {
         // repeat of a settled payment can no longer be verified, and a conflict must cost nothing.
         IdempotentPayments.Check check = ids.check(offer, match, identity, expiry);
         if (check instanceof IdempotentPayments.Check.Answer answer) {
-          listeners.failure(event, answer.reason(), null);
+          listeners.failure(event, key, answer.reason(), null);
           return done(new Outcome.Refused(answer.response()));
         }
         id = (IdempotentPayments.Check.Proceed) check;
@@ -119,7 +119,7 @@ public final class PaymentAdmission {
       unbound(id);
       // Without the store the gate cannot know the payment is unused: refuse, never risk twice.
       LOG.error("replay store unavailable: {}", e.getMessage());
-      listeners.failure(event, "replay_store_unavailable", e);
+      listeners.failure(event, key, "replay_store_unavailable", e);
       return done(
           new Outcome.Refused(
               render.error(503, "payments cannot be checked right now; try again shortly")));
@@ -131,10 +131,10 @@ public final class PaymentAdmission {
         unbound(id);
         if (id.id() != null) {
           IdempotentPayments.Check.Answer answer = ids.inProgress(id.id());
-          listeners.failure(event, answer.reason(), null);
+          listeners.failure(event, key, answer.reason(), null);
           return done(new Outcome.Refused(answer.response()));
         }
-        listeners.failure(event, "payment_in_use", null);
+        listeners.failure(event, key, "payment_in_use", null);
         return done(
             new Outcome.Refused(
                 render.refusal(
@@ -144,10 +144,10 @@ public final class PaymentAdmission {
         if (id.repeat()) {
           // Settled, its receipt not (yet) kept under the id: say so, without a receipt.
           IdempotentPayments.Check.Answer answer = ids.used(id.id(), null);
-          listeners.failure(event, answer.reason(), null);
+          listeners.failure(event, key, answer.reason(), null);
           return done(new Outcome.Refused(answer.response()));
         }
-        listeners.failure(event, "payment_already_used", null);
+        listeners.failure(event, key, "payment_already_used", null);
         return done(
             new Outcome.Refused(
                 render.refusal(offer, version, "this payment has already been used", null)));
@@ -195,7 +195,7 @@ public final class PaymentAdmission {
         paid.request().path(),
         stored == null ? "no settled amount" : "the amount " + stored,
         offered.amount());
-    listeners.failure(paid.event(), UNRESUMABLE, null);
+    listeners.pending(paid, null, UNRESUMABLE, null);
     return new Outcome.Refused(
         render.error(
             503,
@@ -224,7 +224,7 @@ public final class PaymentAdmission {
                 unbound(id);
                 Throwable cause = Futures.unwrap(error);
                 LOG.warn("verification failed: facilitator error: {}", cause.getMessage());
-                listeners.failure(paid.event(), "facilitator_unreachable", cause);
+                listeners.failure(paid, "facilitator_unreachable", cause);
                 return new Outcome.Refused(
                     render.error(502, "the facilitator could not verify the payment"));
               }
@@ -237,7 +237,7 @@ public final class PaymentAdmission {
                     verdict.invalidReason() == null
                         ? ErrorReason.INVALID_PAYLOAD.wire()
                         : verdict.invalidReason();
-                listeners.failure(verified.event(), reason, null);
+                listeners.failure(verified, reason, null);
                 return new Outcome.Refused(
                     render.refusal(paid.offer(), paid.x402Version(), reason, verdict.payer()));
               }

@@ -1,5 +1,6 @@
 package io.x402j.server.internal;
 
+import io.x402j.core.wire.SettleResponse;
 import io.x402j.server.PaymentEvent;
 import io.x402j.server.PaymentListener;
 import java.util.List;
@@ -15,10 +16,17 @@ public final class PaymentListeners {
   private static final Logger LOG = LoggerFactory.getLogger(PaymentListeners.class);
 
   private final List<PaymentListener> listeners;
+  private final SalesLedger sales;
 
   /** Calls {@code listeners}, in this order. */
   public PaymentListeners(List<PaymentListener> listeners) {
+    this(listeners, null);
+  }
+
+  /** Calls {@code listeners}, in this order, and tells {@code sales} (or {@code null}). */
+  public PaymentListeners(List<PaymentListener> listeners, SalesLedger sales) {
     this.listeners = List.copyOf(listeners);
+    this.sales = sales;
   }
 
   /** Calls {@code call} on every listener. */
@@ -34,6 +42,62 @@ public final class PaymentListeners {
 
   /** Tells every listener that {@code event} failed for {@code reason}. */
   public void failure(PaymentEvent event, String reason, Throwable error) {
+    failure(event, null, reason, error);
+  }
+
+  /**
+   * Tells every listener that {@code event}, of the payment identified by {@code key} (or {@code
+   * null}), failed for {@code reason}; the sales record is told it was refused.
+   */
+  public void failure(PaymentEvent event, String key, String reason, Throwable error) {
     notify(l -> l.onFailure(event, reason, error));
+    if (sales != null) {
+      sales.refused(event, key, reason);
+    }
+  }
+
+  /** As {@link #failure(PaymentEvent, String, String, Throwable)} for a held payment. */
+  public void failure(PaidRequest paid, String reason, Throwable error) {
+    failure(paid.event(), paid.key(), reason, error);
+  }
+
+  /**
+   * Tells every listener that {@code paid} failed for {@code reason} while its settlement is
+   * pending ({@code receipt} may be {@code null}); the sales record is told it is pending.
+   */
+  public void pending(PaidRequest paid, SettleResponse receipt, String reason, Throwable error) {
+    notify(l -> l.onFailure(paid.event(), reason, error));
+    if (sales != null) {
+      sales.pending(paid, receipt, reason);
+    }
+  }
+
+  /** The sales record is told {@code paid} bought nothing: its response was abandoned. */
+  public void abandoned(PaidRequest paid) {
+    if (sales != null) {
+      sales.refused(paid.event(), paid.key(), "response_abandoned");
+    }
+  }
+
+  /** The sales record is told {@code paid} was admitted. */
+  public void admitted(PaidRequest paid) {
+    if (sales != null) {
+      sales.admitted(paid);
+    }
+  }
+
+  /**
+   * The sales record is told {@code paid} settled in {@code receipt}, or is pending when {@code
+   * receipt} is (a pending settlement released by policy).
+   */
+  public void settled(PaidRequest paid, SettleResponse receipt) {
+    if (sales == null) {
+      return;
+    }
+    if (receipt.isPending()) {
+      sales.pending(paid, receipt, receipt.errorReason());
+    } else {
+      sales.settled(paid, receipt);
+    }
   }
 }

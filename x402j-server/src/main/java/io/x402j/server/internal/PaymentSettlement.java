@@ -101,7 +101,7 @@ public final class PaymentSettlement {
     }
     if (status >= 400) {
       unused(paid); // nothing was delivered, so nothing is charged
-      listeners.failure(paid.event(), "handler_failed_" + status, null);
+      listeners.failure(paid, "handler_failed_" + status, null);
       return done(new Completion.Release(render.unchargedHeaders(), false));
     }
     PaidRequest charged;
@@ -114,7 +114,7 @@ public final class PaymentSettlement {
           "route {}: the handler's settlement amount was refused, nothing was charged: {}",
           paid.event().route(),
           e.getMessage());
-      listeners.failure(paid.event(), INVALID_OVERRIDE, null);
+      listeners.failure(paid, INVALID_OVERRIDE, null);
       return done(
           new Completion.Refuse(
               render.error(
@@ -182,6 +182,7 @@ public final class PaymentSettlement {
   public void abandon(PaidRequest paid, Completion.Release upfront) {
     if (upfront == null) {
       unused(paid);
+      listeners.abandoned(paid);
     }
   }
 
@@ -227,13 +228,14 @@ public final class PaymentSettlement {
               }
               if (receipt.success()) {
                 replay.settled(paid);
+                listeners.settled(paid, receipt);
                 return done(released(paid, receipt));
               }
               if (receipt.isPending()) {
                 return followPending(paid, receipt, deadline);
               }
               replay.released(paid);
-              listeners.failure(paid.event(), String.valueOf(receipt.errorReason()), null);
+              listeners.failure(paid, String.valueOf(receipt.errorReason()), null);
               return done(
                   (Completion) new Completion.Refuse(render.settlementRefusal(paid, receipt)));
             })
@@ -244,7 +246,7 @@ public final class PaymentSettlement {
     // The settlement may or may not have happened: keep the payment presentable again.
     replay.pending(paid);
     LOG.warn("settlement failed: facilitator error: {}", cause.getMessage());
-    listeners.failure(paid.event(), "facilitator_unreachable", cause);
+    listeners.pending(paid, null, "facilitator_unreachable", cause);
     return new Completion.Refuse(
         render.error(
             502,
@@ -268,6 +270,7 @@ public final class PaymentSettlement {
       // The response goes out now, so the payment has bought it: presented again it is used,
       // not a settlement to follow (that would serve it a second time).
       replay.settled(paid);
+      listeners.settled(paid, receipt);
       LOG.info(
           "released {} {} with pending settlement {}",
           paid.request().method(),
@@ -300,7 +303,7 @@ public final class PaymentSettlement {
       return next;
     }
     replay.pending(paid);
-    listeners.failure(paid.event(), ErrorReason.SETTLEMENT_PENDING.wire(), null);
+    listeners.pending(paid, receipt, ErrorReason.SETTLEMENT_PENDING.wire(), null);
     return done(new Completion.Refuse(render.stillPending(paid, receipt)));
   }
 

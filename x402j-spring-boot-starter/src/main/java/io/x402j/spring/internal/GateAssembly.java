@@ -13,6 +13,7 @@ import io.x402j.server.PendingSettlement;
 import io.x402j.server.ReplayStore;
 import io.x402j.server.RouteResolver;
 import io.x402j.server.RouteTable;
+import io.x402j.server.SalesRecord;
 import io.x402j.spring.X402jProperties;
 import java.util.Locale;
 import java.util.Optional;
@@ -54,7 +55,8 @@ public final class GateAssembly {
       Function<RouteFactory, RouteResolver> handlers,
       ObjectProvider<PaymentListener> listeners,
       ObjectProvider<ReplayStore> replayStore,
-      ObjectProvider<GateExtension> extensions) {
+      ObjectProvider<GateExtension> extensions,
+      ObjectProvider<SalesRecord> salesRecord) {
     RouteFactory factory = new RouteFactory(properties, networks);
     factory.checkAlsoAccept();
     RouteTable.Builder table = RouteTable.builder();
@@ -116,6 +118,7 @@ public final class GateAssembly {
                     : PaywallOptions.disabled());
     listeners.orderedStream().forEach(gate::listener);
     extensions.orderedStream().forEach(gate::extension);
+    salesRecord.ifAvailable(gate::salesRecord); // x402j.sales.db, see X402jSalesAutoConfiguration
     replayStore.ifAvailable(gate::replayStore); // shared by every instance, e.g. ReplayStore.jdbc
     return gate.build();
   }

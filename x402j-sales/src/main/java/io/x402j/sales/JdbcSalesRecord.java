@@ -1,0 +1,441 @@
+package io.x402j.sales;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.x402j.config.Redaction;
+import io.x402j.core.Network;
+import io.x402j.core.TokenAmount;
+import io.x402j.core.X402Exception;
+import io.x402j.server.Sale;
+import io.x402j.server.SaleState;
+import io.x402j.server.SalesRecord;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The seller's sales record on SQLite (the default: one file) or PostgreSQL (several instances of
+ * an API sharing one record). One row per event, inserted on the request's thread — the one write a
+ * sale costs — and read by the {@link SellerDashboard}. Its own Flyway migrations ({@code
+ * classpath:io/x402j/sales/db/migration}, history table {@code x402j_sales_schema_history}), so it
+ * can share a database with the facilitator's ledger or the gate's replay store.
+ *
+ * <p>A database that is down costs a sale at most {@value #CONNECTION_TIMEOUT_MS} ms waiting for a
+ * connection; the gate then logs once and serves the sale unrecorded. Amounts are kept exactly
+ * (atomic units as text) and summed without floating point; a single amount must be below
+ * 9.2·10<sup>27</sup> atomic units.
+ */
+public final class JdbcSalesRecord implements SalesRecord, AutoCloseable {
+  /** How long an insert may wait for a connection before the sale goes on unrecorded. */
+  public static final long CONNECTION_TIMEOUT_MS = 250;
+
+  private static final BigInteger SPLIT = BigInteger.TEN.pow(9);
+  private static final BigInteger MAX_HI = BigInteger.valueOf(Long.MAX_VALUE);
+  private static final String COLUMNS =
+      "at_ms, state, method, route, scheme, network, asset, amount, pay_to, payer, payment_id, tx,"
+          + " reason, x402_version";
+
+  private final DataSource dataSource;
+  private final AutoCloseable pool;
+  private final String description;
+  private final List<String> secrets;
+
+  private JdbcSalesRecord(
+      DataSource dataSource, AutoCloseable pool, String description, List<String> secrets) {
+    this.dataSource = dataSource;
+    this.pool = pool;
+    this.description = description;
+    this.secrets = List.copyOf(secrets);
+  }
+
+  /** Thrown when the database cannot be used; the message never contains credentials. */
+  public static final class SalesRecordException extends X402Exception {
+    private static final long serialVersionUID = 1L;
+
+    SalesRecordException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Opens the record at {@code jdbcUrl}, creating or migrating its table: {@code
+   * jdbc:sqlite:/path/sales.db} or {@code jdbc:postgresql://host:5432/db}. PostgreSQL credentials
+   * come from the URL or from the environment variables {@code X402J_DB_USER} and {@code
+   * X402J_DB_PASSWORD}.
+   *
+   * @throws IllegalArgumentException for another kind of URL
+   * @throws SalesRecordException if the database cannot be reached or migrated
+   */
+  public static JdbcSalesRecord open(String jdbcUrl) {
+    return open(jdbcUrl, System.getenv());
+  }
+
+  /** As {@link #open(String)}, with credentials from {@code env}. */
+  public static JdbcSalesRecord open(String jdbcUrl, Map<String, String> env) {
+    if (jdbcUrl.startsWith("jdbc:sqlite:")) {
+      return migrated(sqlite(jdbcUrl));
+    }
+    if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+      HikariConfig config = new HikariConfig();
+      config.setJdbcUrl(jdbcUrl);
+      config.setPoolName("x402j-sales");
+      config.setMaximumPoolSize(8);
+      config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
+      config.setInitializationFailTimeout(10_000);
+      List<String> secrets = new ArrayList<>(Redaction.credentials(jdbcUrl));
+      String user = env.get("X402J_DB_USER");
+      String password = env.get("X402J_DB_PASSWORD");
+      if (password != null && !password.isEmpty()) {
+        secrets.add(password);
+      }
+      if (user != null && !user.isBlank()) {
+        config.setUsername(user);
+        config.setPassword(password);
+      }
+      HikariDataSource pool = poolOf(config, "PostgreSQL sales record", secrets);
+      return migrated(new JdbcSalesRecord(pool, pool, "PostgreSQL sales record", secrets));
+    }
+    throw new IllegalArgumentException(
+        "unsupported sales record URL (use jdbc:sqlite:FILE or"
+            + " jdbc:postgresql://HOST:PORT/DATABASE)");
+  }
+
+  /** A record on a data source the caller owns (and closes). Migrates it. */
+  public static JdbcSalesRecord open(DataSource dataSource) {
+    return migrated(new JdbcSalesRecord(dataSource, () -> {}, "sales record", List.of()));
+  }
+
+  private static JdbcSalesRecord sqlite(String jdbcUrl) {
+    String file = jdbcUrl.substring("jdbc:sqlite:".length());
+    if (!file.isEmpty() && !file.startsWith(":") && !file.startsWith("file:")) {
+      Path parent = Path.of(file).toAbsolutePath().getParent();
+      try {
+        Files.createDirectories(parent);
+      } catch (IOException e) {
+        throw new SalesRecordException("cannot create the sales record directory " + parent);
+      }
+    }
+    SQLiteConfig sqlite = new SQLiteConfig();
+    sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    // The chain and the facilitator's ledger are the record of the money; this is the seller's
+    // view of it, so a power loss may cost its last rows rather than every insert an fsync.
+    sqlite.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    sqlite.setBusyTimeout((int) CONNECTION_TIMEOUT_MS);
+    SQLiteDataSource source = new SQLiteDataSource(sqlite);
+    source.setUrl(jdbcUrl);
+    HikariConfig config = new HikariConfig();
+    config.setDataSource(source);
+    config.setPoolName("x402j-sales-sqlite");
+    config.setMaximumPoolSize(4);
+    config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
+    HikariDataSource pool = poolOf(config, "SQLite sales record " + file, List.of());
+    return new JdbcSalesRecord(pool, pool, "SQLite sales record " + file, List.of());
+  }
+
+  private static HikariDataSource poolOf(HikariConfig config, String what, List<String> secrets) {
+    try {
+      return new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new SalesRecordException("cannot open the " + what + ": " + rootMessage(e, secrets));
+    }
+  }
+
+  private static JdbcSalesRecord migrated(JdbcSalesRecord record) {
+    try {
+      Flyway.configure()
+          .dataSource(record.dataSource)
+          .locations("classpath:io/x402j/sales/db/migration")
+          .table("x402j_sales_schema_history")
+          .baselineOnMigrate(true)
+          .baselineVersion("0")
+          .load()
+          .migrate();
+      return record;
+    } catch (RuntimeException e) {
+      record.close();
+      throw new SalesRecordException(
+          "cannot migrate the " + record.description + ": " + rootMessage(e, record.secrets));
+    }
+  }
+
+  private static String rootMessage(Throwable e, List<String> secrets) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    return Redaction.scrub(message, secrets);
+  }
+
+  private SalesRecordException failure(String what, SQLException e) {
+    return new SalesRecordException(
+        what + " failed on the " + description + ": " + rootMessage(e, secrets));
+  }
+
+  /** What the record is, without credentials. */
+  public String description() {
+    return description;
+  }
+
+  /**
+   * Inserts {@code sale}: one statement.
+   *
+   * @throws SalesRecordException if the database cannot take it (the gate logs it and goes on)
+   * @throws IllegalArgumentException for an amount of 9.2·10<sup>27</sup> atomic units or more
+   */
+  @Override
+  public void record(Sale sale) {
+    BigInteger[] parts = sale.amount().value().divideAndRemainder(SPLIT);
+    if (parts[0].compareTo(MAX_HI) > 0) {
+      throw new IllegalArgumentException(
+          "amount " + sale.amount() + " is too large for the sales record");
+    }
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "INSERT INTO x402j_sales (event_id, "
+                    + COLUMNS
+                    + ", amount_hi, amount_lo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                    + " ?, ?)")) {
+      int i = 1;
+      s.setString(i++, UUID.randomUUID().toString());
+      s.setLong(i++, sale.at().toEpochMilli());
+      s.setString(i++, sale.state().wire());
+      s.setString(i++, cut(sale.method(), 16));
+      s.setString(i++, cut(sale.route(), 512));
+      s.setString(i++, cut(sale.scheme(), 32));
+      s.setString(i++, sale.network().toString());
+      s.setString(i++, cut(sale.asset(), 128));
+      s.setString(i++, sale.amount().toString());
+      s.setString(i++, cut(sale.payTo(), 128));
+      s.setString(i++, cut(sale.payer(), 128));
+      s.setString(i++, cut(sale.paymentId(), 512));
+      s.setString(i++, cut(sale.transaction(), 256));
+      s.setString(i++, cut(sale.reason(), 256));
+      s.setInt(i++, sale.x402Version());
+      s.setLong(i++, parts[0].longValueExact());
+      s.setLong(i, parts[1].longValueExact());
+      s.executeUpdate();
+    } catch (SQLException e) {
+      throw failure("recording a sale", e);
+    }
+  }
+
+  private static String cut(String text, int max) {
+    return text == null || text.length() <= max ? text : text.substring(0, max);
+  }
+
+  /** How many events of each state since {@code since}. */
+  public Map<SaleState, Long> countsByState(Instant since) {
+    Map<SaleState, Long> out = new EnumMap<>(SaleState.class);
+    for (SaleState s : SaleState.values()) {
+      out.put(s, 0L);
+    }
+    query(
+        "SELECT state, COUNT(*) FROM x402j_sales WHERE at_ms >= ? GROUP BY state",
+        List.of(since.toEpochMilli()),
+        r -> out.put(SaleState.parse(r.getString(1)), r.getLong(2)));
+    return out;
+  }
+
+  /** What was settled since {@code since}, per network and token. */
+  public List<SalesTotal> totals(Instant since) {
+    return grouped(null, since);
+  }
+
+  /** What was settled since {@code since}, per route, network and token. */
+  public List<SalesTotal> totalsByRoute(Instant since) {
+    return grouped("route", since);
+  }
+
+  /** The {@code limit} payers who paid the most since {@code since} (per network and token). */
+  public List<SalesTotal> topPayers(Instant since, int limit) {
+    List<SalesTotal> all = new ArrayList<>(grouped("payer", since));
+    all.removeIf(t -> t.key() == null);
+    all.sort(
+        Comparator.comparing(SalesTotal::amount)
+            .thenComparing(SalesTotal::count)
+            .reversed()
+            .thenComparing(SalesTotal::key));
+    return all.subList(0, Math.min(limit, all.size()));
+  }
+
+  private List<SalesTotal> grouped(String key, Instant since) {
+    String k = key == null ? "" : key + ", ";
+    List<SalesTotal> out = new ArrayList<>();
+    query(
+        "SELECT "
+            + k
+            + "network, asset, COUNT(*), SUM(amount_hi), SUM(amount_lo) FROM x402j_sales"
+            + " WHERE state = 'settled' AND at_ms >= ? GROUP BY "
+            + k
+            + "network, asset ORDER BY "
+            + k
+            + "network, asset",
+        List.of(since.toEpochMilli()),
+        r -> {
+          int i = 1;
+          String keyValue = key == null ? null : r.getString(i++);
+          Network network = Network.parse(r.getString(i++));
+          String asset = r.getString(i++);
+          long count = r.getLong(i++);
+          BigInteger hi = new BigInteger(r.getString(i++));
+          BigInteger lo = new BigInteger(r.getString(i));
+          out.add(new SalesTotal(keyValue, network, asset, count, hi.multiply(SPLIT).add(lo)));
+        });
+    return out;
+  }
+
+  /** Settled revenue since {@code since} per route and token, in buckets of {@code bucket}. */
+  public List<RevenuePoint> revenue(Instant since, Duration bucket) {
+    long width = bucket.toMillis();
+    if (width <= 0) {
+      throw new IllegalArgumentException("bucket must be positive, got " + bucket);
+    }
+    List<RevenuePoint> out = new ArrayList<>();
+    query(
+        "SELECT (at_ms / ?) * ? AS b, route, network, asset, SUM(amount_hi), SUM(amount_lo)"
+            + " FROM x402j_sales WHERE state = 'settled' AND at_ms >= ?"
+            + " GROUP BY 1, route, network, asset ORDER BY 1, route, network, asset",
+        List.of(width, width, since.toEpochMilli()),
+        r ->
+            out.add(
+                new RevenuePoint(
+                    Instant.ofEpochMilli(r.getLong(1)),
+                    r.getString(2),
+                    Network.parse(r.getString(3)),
+                    r.getString(4),
+                    new BigInteger(r.getString(5))
+                        .multiply(SPLIT)
+                        .add(new BigInteger(r.getString(6))))));
+    return out;
+  }
+
+  /**
+   * The latest {@code limit} payments, newest first, each in its outcome: settled if it ever
+   * settled (a later replay refused does not undo that), else pending, else refused, else admitted.
+   * An event without a payment id is its own entry.
+   */
+  public List<Sale> latest(int limit) {
+    Map<String, Sale> byId = new java.util.LinkedHashMap<>();
+    query(
+        "SELECT " + COLUMNS + " FROM x402j_sales ORDER BY at_ms DESC, event_id LIMIT ?",
+        List.of((long) Math.max(limit, 1) * 4),
+        r -> {
+          Sale sale = sale(r);
+          String key = sale.paymentId() == null ? "event " + byId.size() : sale.paymentId();
+          Sale seen = byId.get(key);
+          if (seen == null) {
+            if (byId.size() < limit) {
+              byId.put(key, sale);
+            }
+          } else if (rank(sale.state()) > rank(seen.state())) {
+            byId.put(key, sale);
+          }
+        });
+    return List.copyOf(byId.values());
+  }
+
+  private static int rank(SaleState state) {
+    switch (state) {
+      case SETTLED:
+        return 3;
+      case PENDING:
+        return 2;
+      case REFUSED:
+        return 1;
+      default:
+        return 0;
+    }
+  }
+
+  /** Every event from {@code from} (inclusive) to {@code to} (exclusive), oldest first. */
+  public void export(Instant from, Instant to, Consumer<Sale> sink) {
+    query(
+        "SELECT "
+            + COLUMNS
+            + " FROM x402j_sales WHERE at_ms >= ? AND at_ms < ? ORDER BY at_ms, event_id",
+        List.of(from.toEpochMilli(), to.toEpochMilli()),
+        r -> sink.accept(sale(r)));
+  }
+
+  /** The recipients paid since {@code since}: network, token, address. */
+  public Set<PayTo> payTos(Instant since) {
+    Set<PayTo> out = new LinkedHashSet<>();
+    query(
+        "SELECT DISTINCT network, asset, pay_to FROM x402j_sales WHERE at_ms >= ?"
+            + " ORDER BY network, asset, pay_to",
+        List.of(since.toEpochMilli()),
+        r -> out.add(new PayTo(Network.parse(r.getString(1)), r.getString(2), r.getString(3))));
+    return out;
+  }
+
+  private static Sale sale(ResultSet r) throws SQLException {
+    return new Sale(
+        Instant.ofEpochMilli(r.getLong(1)),
+        SaleState.parse(r.getString(2)),
+        r.getString(3),
+        r.getString(4),
+        r.getString(5),
+        Network.parse(r.getString(6)),
+        r.getString(7),
+        TokenAmount.parse(r.getString(8)),
+        r.getString(9),
+        r.getString(10),
+        r.getString(11),
+        r.getString(12),
+        r.getString(13),
+        r.getInt(14));
+  }
+
+  @FunctionalInterface
+  private interface Row {
+    void read(ResultSet r) throws SQLException;
+  }
+
+  private void query(String sql, List<Long> params, Row row) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.size(); i++) {
+        s.setLong(i + 1, params.get(i));
+      }
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          row.read(r);
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("reading sales", e);
+    }
+  }
+
+  /** Closes the pool this record opened (not a data source given to it). */
+  @Override
+  public void close() {
+    try {
+      pool.close();
+    } catch (Exception e) {
+      // nothing to do: closing a pool does not fail in a way worth reporting
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package io.x402j.spring;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.x402j.core.NetworkRegistry;
+import io.x402j.jetty.AdminServer;
+import io.x402j.sales.JdbcSalesRecord;
+import io.x402j.sales.SalesMetrics;
+import io.x402j.sales.SellerDashboard;
+import io.x402j.server.SalesRecord;
+import io.x402j.spring.internal.DashboardServlet;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The seller's sales record and dashboard in a Spring MVC application, when {@code x402j-sales} is
+ * on the class path: {@code x402j.sales.db} opens a {@link JdbcSalesRecord} the gate records every
+ * sale in (counted into the application's {@link MeterRegistry} when there is one: {@code
+ * x402j_seller_*}); {@code x402j.dashboard.enabled} serves the {@link SellerDashboard} under {@code
+ * x402j.dashboard.path} on the application's port — always behind the password in the environment
+ * variable {@code x402j.dashboard.password-env}, since that port is public.
+ */
+@AutoConfiguration(before = X402jAutoConfiguration.class)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(JdbcSalesRecord.class)
+@ConditionalOnProperty(prefix = "x402j", name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(X402jSalesProperties.class)
+public class X402jSalesAutoConfiguration {
+  /** The sales record at {@code x402j.sales.db}. */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnProperty(prefix = "x402j.sales", name = "db")
+  @ConditionalOnMissingBean
+  public JdbcSalesRecord x402jSalesRecord(X402jSalesProperties properties) {
+    return JdbcSalesRecord.open(properties.getSales().getDb().strip());
+  }
+
+  /** What the gate records into: the JDBC record, counted into the meter registry if any. */
+  @Bean
+  @ConditionalOnProperty(prefix = "x402j.sales", name = "db")
+  @ConditionalOnMissingBean(SalesRecord.class)
+  public SalesRecord x402jGateSalesRecord(
+      JdbcSalesRecord record, ObjectProvider<MeterRegistry> meters) {
+    MeterRegistry registry = meters.getIfAvailable();
+    return registry == null ? record : SalesMetrics.wrapping(record, registry);
+  }
+
+  /** The dashboard, behind its password, under {@code x402j.dashboard.path}. */
+  @Bean
+  @ConditionalOnProperty(prefix = "x402j.dashboard", name = "enabled", havingValue = "true")
+  public ServletRegistrationBean<DashboardServlet> x402jDashboard(
+      X402jSalesProperties properties,
+      ObjectProvider<JdbcSalesRecord> record,
+      NetworkRegistry networks) {
+    X402jSalesProperties.Dashboard d = properties.getDashboard();
+    JdbcSalesRecord sales = record.getIfAvailable();
+    if (sales == null) {
+      throw new IllegalStateException(
+          "x402j.dashboard.enabled needs x402j.sales.db: the dashboard shows the sales record");
+    }
+    String password;
+    if (d.getPasswordEnv() != null && !d.getPasswordEnv().isBlank()) {
+      password = AdminServer.passwordFromEnv(d.getPasswordEnv().strip(), System.getenv());
+    } else if (d.getPassword() != null && !d.getPassword().isBlank()) {
+      password = d.getPassword();
+    } else {
+      throw new IllegalStateException(
+          "x402j.dashboard.enabled serves the dashboard on the application's port, so it needs a"
+              + " password: set x402j.dashboard.password-env to the name of an environment"
+              + " variable holding it (or x402j.dashboard.password, e.g. from"
+              + " X402J_DASHBOARD_PASSWORD)");
+    }
+    SellerDashboard dashboard =
+        SellerDashboard.builder(sales).networks(networks).base(d.getPath()).build();
+    String base =
+        d.getPath().endsWith("/")
+            ? d.getPath().substring(0, d.getPath().length() - 1)
+            : d.getPath();
+    ServletRegistrationBean<DashboardServlet> bean =
+        new ServletRegistrationBean<>(new DashboardServlet(dashboard, password), base + "/*");
+    bean.setName("x402jDashboard");
+    return bean;
+  }
+}

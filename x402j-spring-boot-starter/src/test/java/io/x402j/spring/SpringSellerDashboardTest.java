@@ -1,0 +1,120 @@
+package io.x402j.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.x402j.sales.JdbcSalesRecord;
+import io.x402j.server.SalesRecord;
+import io.x402j.spring.shop.ShopApplication;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.http.HttpMessageConvertersAutoConfiguration;
+import org.springframework.boot.autoconfigure.web.servlet.DispatcherServletAutoConfiguration;
+import org.springframework.boot.autoconfigure.web.servlet.WebMvcAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * {@code x402j.sales.db} and {@code x402j.dashboard.*} in a Spring Boot application on Tomcat: the
+ * dashboard is on the application's port under its path, always behind the password, with the admin
+ * listener's security headers.
+ */
+@SpringBootTest(
+    classes = ShopApplication.class,
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "x402j.facilitator-url=http://127.0.0.1:1",
+      "x402j.network=eip155:84532",
+      "x402j.pay-to=0x857b06519E91e3A54538791bDbb0E22373e36b66",
+      "x402j.dashboard.enabled=true",
+      "x402j.dashboard.path=/ops/sales",
+      "x402j.dashboard.password=correct-horse"
+    })
+class SpringSellerDashboardTest {
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @DynamicPropertySource
+  static void db(DynamicPropertyRegistry registry) throws Exception {
+    Path dir = Files.createTempDirectory("x402j-spring-sales");
+    registry.add("x402j.sales.db", () -> "jdbc:sqlite:" + dir.resolve("sales.db"));
+  }
+
+  @LocalServerPort int port;
+  @Autowired SalesRecord gateRecord;
+  @Autowired JdbcSalesRecord record;
+
+  HttpResponse<String> get(String path, String password) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+    if (password != null) {
+      b.header(
+          "Authorization",
+          "Basic "
+              + Base64.getEncoder()
+                  .encodeToString(("me:" + password).getBytes(StandardCharsets.UTF_8)));
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void theDashboardNeedsThePasswordAndCarriesTheSecurityHeaders() throws Exception {
+    assertThat(gateRecord).isNotNull();
+    for (String path :
+        new String[] {"/ops/sales/", "/ops/sales/api/summary", "/ops/sales/sales.csv"}) {
+      HttpResponse<String> refused = get(path, null);
+      assertThat(refused.statusCode()).as(path).isEqualTo(401);
+      assertThat(refused.body()).doesNotContain("totals");
+      assertThat(get(path, "wrong").statusCode()).as(path).isEqualTo(401);
+    }
+
+    HttpResponse<String> page = get("/ops/sales/", "correct-horse");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body())
+        .contains("x402j seller")
+        .contains("src=\"/ops/sales/assets/x402j.js\"")
+        .contains("data-src=\"/ops/sales/api/summary\"");
+    assertThat(page.headers().firstValue("Content-Security-Policy")).isPresent();
+    assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-store");
+    assertThat(page.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+    assertThat(get("/ops/sales/assets/x402j.js", "correct-horse").statusCode()).isEqualTo(200);
+    assertThat(get("/ops/sales/assets/uPlot.iife.min.js", "correct-horse").statusCode())
+        .isEqualTo(200);
+    assertThat(get("/ops/sales/api/summary", "correct-horse").body()).contains("\"totals\"");
+    assertThat(get("/ops/sales/sales.csv?days=0", "correct-horse").statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void withoutAPasswordTheApplicationDoesNotStart() {
+    new WebApplicationContextRunner()
+        .withConfiguration(
+            AutoConfigurations.of(
+                DispatcherServletAutoConfiguration.class,
+                HttpMessageConvertersAutoConfiguration.class,
+                WebMvcAutoConfiguration.class,
+                X402jSalesAutoConfiguration.class,
+                X402jAutoConfiguration.class))
+        .withUserConfiguration(ShopApplication.Shop.class)
+        .withPropertyValues(
+            "x402j.facilitator-url=http://127.0.0.1:1",
+            "x402j.network=eip155:84532",
+            "x402j.pay-to=0x857b06519E91e3A54538791bDbb0E22373e36b66",
+            "x402j.sales.db=jdbc:sqlite::memory:",
+            "x402j.dashboard.enabled=true")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("x402j.dashboard.password-env"));
+  }
+}
