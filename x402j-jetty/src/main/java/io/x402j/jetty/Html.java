@@ -95,7 +95,7 @@ public final class Html {
     if (isExternal(href)) {
       return element("a", text, "href", href, "rel", "noopener noreferrer", "target", "_blank");
     }
-    if (!href.startsWith("/") && !href.startsWith("?") || href.startsWith("//")) {
+    if (!isLocal(href)) {
       throw new IllegalArgumentException("a link must be a local path or an http(s) URL");
     }
     return element("a", text, "href", href);
@@ -153,14 +153,31 @@ public final class Html {
         continue;
       }
       if ((name.equals("href") || name.equals("src") || name.equals("action"))
-          && !(value.startsWith("/") && !value.startsWith("//"))
-          && !value.startsWith("?")
+          && !isLocal(value)
           && !isExternal(value)) {
         throw new IllegalArgumentException(name + " must be a local path or an http(s) URL");
       }
       out.append(' ').append(name).append("=\"").append(escape(value)).append('"');
     }
     out.append('>');
+  }
+
+  /**
+   * A path on this listener ({@code /…}) or a query ({@code ?…}). A backslash or a control
+   * character is refused anywhere in it: browsers read {@code /\host} as {@code //host} and drop
+   * tabs and line breaks, so either would turn a local path into a link to another site.
+   */
+  private static boolean isLocal(String href) {
+    if (!(href.startsWith("/") && !href.startsWith("//")) && !href.startsWith("?")) {
+      return false;
+    }
+    for (int i = 0; i < href.length(); i++) {
+      char c = href.charAt(i);
+      if (c == '\\' || c < 0x20 || c == 0x7f) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isExternal(String href) {

@@ -25,6 +25,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -41,13 +42,23 @@ import org.sqlite.SQLiteDataSource;
  * can share a database with the facilitator's ledger or the gate's replay store.
  *
  * <p>A database that is down costs a sale at most {@value #CONNECTION_TIMEOUT_MS} ms waiting for a
- * connection; the gate then logs once and serves the sale unrecorded. Amounts are kept exactly
- * (atomic units as text) and summed without floating point; a single amount must be below
- * 9.2·10<sup>27</sup> atomic units.
+ * connection, a table held by a lock at most about {@value #INSERT_TIMEOUT_SECONDS} s; the gate
+ * then logs once and serves the sale unrecorded. Amounts are kept exactly (atomic units as text)
+ * and summed without floating point; a single amount must be below 9.2·10<sup>27</sup> atomic
+ * units.
  */
 public final class JdbcSalesRecord implements SalesRecord, AutoCloseable {
   /** How long an insert may wait for a connection before the sale goes on unrecorded. */
   public static final long CONNECTION_TIMEOUT_MS = 250;
+
+  /** How many of the latest events {@link #latest} reads at most to find its payments. */
+  public static final int LATEST_SCAN = 10_000;
+
+  /**
+   * How long an insert may wait for the table (a lock held by a migration or an operator's
+   * transaction) before the sale goes on unrecorded, in seconds (JDBC's unit).
+   */
+  public static final int INSERT_TIMEOUT_SECONDS = 1;
 
   private static final BigInteger SPLIT = BigInteger.TEN.pow(9);
   private static final BigInteger MAX_HI = BigInteger.valueOf(Long.MAX_VALUE);
@@ -217,6 +228,8 @@ public final class JdbcSalesRecord implements SalesRecord, AutoCloseable {
                     + COLUMNS
                     + ", amount_hi, amount_lo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
                     + " ?, ?)")) {
+      // Without it a locked table would hold the sale, and the request's thread, until released.
+      s.setQueryTimeout(INSERT_TIMEOUT_SECONDS);
       int i = 1;
       s.setString(i++, UUID.randomUUID().toString());
       s.setLong(i++, sale.at().toEpochMilli());
@@ -333,26 +346,51 @@ public final class JdbcSalesRecord implements SalesRecord, AutoCloseable {
 
   /**
    * The latest {@code limit} payments, newest first, each in its outcome: settled if it ever
-   * settled (a later replay refused does not undo that), else pending, else refused, else admitted.
-   * An event without a payment id is its own entry.
+   * settled (a later replay refused does not undo that, however often it is replayed), else
+   * pending, else refused, else admitted. An event without a payment id is its own entry. Repeats
+   * of a payment already listed are passed over, so a payment replayed many times cannot push the
+   * others off the list; at most {@value #LATEST_SCAN} events are read.
    */
   public List<Sale> latest(int limit) {
+    int wanted = Math.max(limit, 1);
     Map<String, Sale> byId = new java.util.LinkedHashMap<>();
-    query(
-        "SELECT " + COLUMNS + " FROM x402j_sales ORDER BY at_ms DESC, event_id LIMIT ?",
-        List.of((long) Math.max(limit, 1) * 4),
+    scan(
+        "SELECT " + COLUMNS + ", event_id FROM x402j_sales ORDER BY at_ms DESC, event_id LIMIT ?",
+        List.of((long) LATEST_SCAN),
         r -> {
           Sale sale = sale(r);
-          String key = sale.paymentId() == null ? "event " + byId.size() : sale.paymentId();
+          String key =
+              sale.paymentId() == null ? "event " + r.getString(15) : "id " + sale.paymentId();
           Sale seen = byId.get(key);
           if (seen == null) {
-            if (byId.size() < limit) {
-              byId.put(key, sale);
-            }
+            byId.put(key, sale);
           } else if (rank(sale.state()) > rank(seen.state())) {
             byId.put(key, sale);
           }
+          return byId.size() < wanted;
         });
+    // The outcome of a listed payment may lie further back than the events read (a settlement
+    // followed by its replays' refusals): look it up by the payment id.
+    List<String> ids = new ArrayList<>();
+    byId.values().stream().map(Sale::paymentId).filter(Objects::nonNull).forEach(ids::add);
+    if (!ids.isEmpty()) {
+      scan(
+          "SELECT "
+              + COLUMNS
+              + " FROM x402j_sales WHERE state IN ('settled', 'pending') AND payment_id IN ("
+              + String.join(", ", java.util.Collections.nCopies(ids.size(), "?"))
+              + ") ORDER BY at_ms DESC, event_id",
+          List.copyOf(ids),
+          r -> {
+            Sale sale = sale(r);
+            String key = "id " + sale.paymentId();
+            Sale seen = byId.get(key);
+            if (seen != null && rank(sale.state()) > rank(seen.state())) {
+              byId.put(key, sale);
+            }
+            return true;
+          });
+    }
     return List.copyOf(byId.values());
   }
 
@@ -411,6 +449,29 @@ public final class JdbcSalesRecord implements SalesRecord, AutoCloseable {
   @FunctionalInterface
   private interface Row {
     void read(ResultSet r) throws SQLException;
+  }
+
+  @FunctionalInterface
+  private interface Reader {
+    /** Reads one row; {@code false} stops reading. */
+    boolean read(ResultSet r) throws SQLException;
+  }
+
+  private void scan(String sql, List<?> params, Reader reader) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.size(); i++) {
+        s.setObject(i + 1, params.get(i));
+      }
+      s.setFetchSize(200);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next() && reader.read(r)) {
+          // read on
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("reading sales", e);
+    }
   }
 
   private void query(String sql, List<Long> params, Row row) {

@@ -75,12 +75,17 @@ public class X402jSalesAutoConfiguration {
               + " variable holding it (or x402j.dashboard.password, e.g. from"
               + " X402J_DASHBOARD_PASSWORD)");
     }
+    String path = d.getPath() == null ? "" : d.getPath().strip();
+    if (path.isEmpty() || path.equals("/")) {
+      // Mapped to /*, the dashboard's servlet would answer every request of the application,
+      // its paid routes included.
+      throw new IllegalStateException(
+          "x402j.dashboard.path must be a path of its own such as /x402j/dashboard, not the"
+              + " application's root");
+    }
     SellerDashboard dashboard =
-        SellerDashboard.builder(sales).networks(networks).base(d.getPath()).build();
-    String base =
-        d.getPath().endsWith("/")
-            ? d.getPath().substring(0, d.getPath().length() - 1)
-            : d.getPath();
+        SellerDashboard.builder(sales).networks(networks).base(path).build();
+    String base = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     ServletRegistrationBean<DashboardServlet> bean =
         new ServletRegistrationBean<>(new DashboardServlet(dashboard, password), base + "/*");
     bean.setName("x402jDashboard");

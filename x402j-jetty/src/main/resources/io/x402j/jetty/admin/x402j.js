@@ -42,7 +42,8 @@
         var parts = col.split(">");
         var text = show(at(row, parts[0]));
         var href = parts[1] ? show(at(row, parts[1])) : "";
-        if (href && /^(https?:\/\/|\/[^\/])/i.test(href)) {
+        // No backslash or control character: "/\host" and "/<tab>/host" are other sites.
+        if (href && /^(https?:\/\/|\/[^\/])/i.test(href) && !/[\\\u0000-\u001f\u007f]/.test(href)) {
           var a = document.createElement("a");
           a.textContent = text;
           a.href = href;
