@@ -58,7 +58,8 @@ final class FacilitatorConfigFile {
                 "verifiesPerPayerPerMinute");
     ConfigSection ban = root.section("revertBan").allowOnly("after", "within", "for");
     ConfigSection discovery =
-        root.section("discovery").allowOnly("enabled", "ttl", "maxEntries", "maxEntriesPerPayer");
+        root.section("discovery")
+            .allowOnly("enabled", "ttl", "maxEntries", "maxEntriesPerPayer", "answerWait");
     List<ConfigSection> networks = root.sections("networks");
     if (networks.isEmpty()) {
       throw new ConfigException("networks", "networks: list at least one network");
@@ -104,7 +105,7 @@ final class FacilitatorConfigFile {
             "maxEntriesPerPayer",
             ValueParser.longInteger(1, 1_000_000),
             fallback.maxEntriesPerPayer()),
-        fallback.answerWait());
+        section.get("answerWait", SettingRules.DISCOVERY_WAIT, fallback.answerWait()));
   }
 
   private static RevertBan.Policy revertBan(ConfigSection ban) {
