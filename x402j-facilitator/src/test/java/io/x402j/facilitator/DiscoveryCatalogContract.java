@@ -474,14 +474,14 @@ abstract class DiscoveryCatalogContract {
       HttpResponse<String> verified =
           post(
               facilitator,
-              "/verify",
+              "/settle",
               request(
                   "https://api.example.com/" + attack.getKey().replace(' ', '-'),
                   null,
                   Map.of(),
                   object(attack.getValue())));
-      assertThat(JSON.readTree(verified.body()).get("isValid").asBoolean())
-          .as(attack.getKey() + ": the verification answer is the scheme's")
+      assertThat(JSON.readTree(verified.body()).get("success").asBoolean())
+          .as(attack.getKey() + ": the settlement answer is the scheme's")
           .isTrue();
       JsonNode status = sideChannel(verified);
       assertThat(status.get("status").asText()).as(attack.getKey()).isEqualTo("rejected");

@@ -192,7 +192,7 @@ class FacilitatorConfigTest {
     assertThat(load(MINIMAL).discovery().answerWait()).isEqualTo(Duration.ofMillis(100));
     assertThat(load("discovery: {answerWait: 250ms}\n" + MINIMAL).discovery().answerWait())
         .isEqualTo(Duration.ofMillis(250));
-    assertThat(load("discovery: {answerWait: 0}\n" + MINIMAL).discovery().answerWait()).isZero();
+    assertThat(load("discovery: {answerWait: 0ms}\n" + MINIMAL).discovery().answerWait()).isZero();
     assertThatThrownBy(() -> load("discovery: {answerWait: 31s}\n" + MINIMAL))
         .hasMessageContaining("discovery.answerWait");
     assertThatThrownBy(() -> load("discovery: {answerWait: soon}\n" + MINIMAL))
