@@ -339,12 +339,13 @@ public final class DiscoveryLoad implements Callable<Integer> {
     Map<String, String> queries = new LinkedHashMap<>();
     queries.put(
         "count, no filter",
-        "SELECT COUNT(*) FROM discovery_resources WHERE last_seen >= " + cutoff);
+        "SELECT COUNT(*) FROM discovery_facets d WHERE d.facet = '*' AND d.last_seen >= " + cutoff);
     queries.put(
         "page, no filter",
-        "SELECT id, last_seen FROM discovery_resources WHERE last_seen >= "
+        "SELECT d.resource_id, d.last_seen FROM discovery_facets d WHERE d.facet = '*' AND"
+            + " d.last_seen >= "
             + cutoff
-            + " ORDER BY last_seen DESC, id DESC LIMIT 20 OFFSET 0");
+            + " ORDER BY d.last_seen DESC, d.resource_id DESC LIMIT 20 OFFSET 50000");
     queries.put(
         "count, one facet",
         "SELECT COUNT(*) FROM discovery_facets d WHERE d.facet = 's=exact&n=eip155:8453'"

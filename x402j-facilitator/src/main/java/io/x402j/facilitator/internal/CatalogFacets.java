@@ -20,6 +20,9 @@ import java.util.Set;
 public final class CatalogFacets {
   private CatalogFacets() {}
 
+  /** The facet every entry has: the unfiltered listing counts its range. */
+  public static final String ALL = "*";
+
   /** The key of the bazaar extension, present on every entry. */
   static final String BAZAAR = "bazaar";
 
@@ -30,6 +33,7 @@ public final class CatalogFacets {
   public static List<String> of(
       String type, String payTo, List<String> extensionKeys, List<String[]> kinds) {
     Set<String> out = new LinkedHashSet<>();
+    out.add(ALL);
     for (String t : new String[] {null, type}) {
       if (t != null) {
         out.add(combination(t, null, null));
@@ -47,6 +51,12 @@ public final class CatalogFacets {
       }
     }
     return List.copyOf(out);
+  }
+
+  /** The facets a listing with {@code filter} reads: those of the filter, else {@link #ALL}. */
+  public static List<String> listing(CatalogStore.Filter filter) {
+    List<String> facets = of(filter);
+    return facets.isEmpty() ? List.of(ALL) : facets;
   }
 
   /**

@@ -79,7 +79,9 @@ public final class CatalogStore {
         if (!exists) {
           if (count(
                   c,
-                  "SELECT COUNT(*) FROM discovery_resources WHERE last_seen >= ?",
+                  "SELECT COUNT(*) FROM discovery_facets WHERE facet = '"
+                      + CatalogFacets.ALL
+                      + "' AND last_seen >= ?",
                   cutoff.toEpochMilli())
               >= maxEntries) {
             c.rollback();
@@ -253,42 +255,33 @@ public final class CatalogStore {
   }
 
   /**
-   * A page of live entries, newest payment first, and the exact number matching. Without a filter
-   * both come from the {@code last_seen} index of the entries; with one, from the range of its
-   * facet in {@code discovery_facets} (index only), and with several, from the smallest of their
-   * ranges, each entry of it checked for the other facets.
+   * A page of live entries, newest payment first, and the exact number matching, both from the
+   * range of the filter's facet in {@code discovery_facets} (index only; {@link CatalogFacets#ALL}
+   * without a filter), and with several facets, from the smallest of their ranges, each entry of it
+   * checked for the other facets.
    */
   public Page list(Filter filter, Instant cutoff, int limit, int offset) throws SQLException {
     long at = cutoff.toEpochMilli();
-    List<String> facets = CatalogFacets.of(filter);
+    List<String> facets = CatalogFacets.listing(filter);
     try (Connection c = dataSource.getConnection()) {
       long total;
-      String ids;
       List<Object> parameters = new ArrayList<>();
+      facets = bySize(c, facets, at);
       if (facets.isEmpty()) {
-        total = count(c, "SELECT COUNT(*) FROM discovery_resources WHERE last_seen >= ?", at);
-        ids =
-            "SELECT id AS resource_id, last_seen FROM discovery_resources WHERE last_seen >= ?"
-                + " ORDER BY last_seen DESC, id DESC LIMIT ? OFFSET ?";
-        parameters.add(at);
-      } else {
-        facets = bySize(c, facets, at);
-        if (facets.isEmpty()) {
-          return new Page(List.of(), 0);
-        }
-        String matching = matching(facets, parameters, at);
-        try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM " + matching)) {
-          bind(s, parameters);
-          try (ResultSet rs = s.executeQuery()) {
-            rs.next();
-            total = rs.getLong(1);
-          }
-        }
-        ids =
-            "SELECT d.resource_id, d.last_seen FROM "
-                + matching
-                + " ORDER BY d.last_seen DESC, d.resource_id DESC LIMIT ? OFFSET ?";
+        return new Page(List.of(), 0);
       }
+      String matching = matching(facets, parameters, at);
+      try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM " + matching)) {
+        bind(s, parameters);
+        try (ResultSet rs = s.executeQuery()) {
+          rs.next();
+          total = rs.getLong(1);
+        }
+      }
+      String ids =
+          "SELECT d.resource_id, d.last_seen FROM "
+              + matching
+              + " ORDER BY d.last_seen DESC, d.resource_id DESC LIMIT ? OFFSET ?";
       parameters.add(limit);
       parameters.add(offset);
       List<ObjectNode> items =
