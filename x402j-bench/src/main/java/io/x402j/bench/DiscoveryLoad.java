@@ -208,6 +208,9 @@ public final class DiscoveryLoad implements Callable<Integer> {
       if (postgres != null) {
         postgres.close();
       }
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
     }
     return 0;
   }
