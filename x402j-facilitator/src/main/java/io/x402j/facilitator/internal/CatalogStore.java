@@ -309,9 +309,13 @@ public final class CatalogStore {
     }
     Map<String, Long> sizes = new LinkedHashMap<>();
     for (String facet : facets) {
+      // Counted up to a cap: enough to pick the smallest range without reading a large one.
       try (PreparedStatement s =
           c.prepareStatement(
-              "SELECT COUNT(*) FROM discovery_facets WHERE facet = ? AND last_seen >= ?")) {
+              "SELECT COUNT(*) FROM (SELECT 1 FROM discovery_facets WHERE facet = ?"
+                  + " AND last_seen >= ? LIMIT "
+                  + SIZE_CAP
+                  + ") f")) {
         s.setString(1, facet);
         s.setLong(2, at);
         try (ResultSet rs = s.executeQuery()) {
