@@ -298,9 +298,13 @@ public final class CatalogStore {
     }
   }
 
+  /** How far {@link #bySize} counts a facet's range. */
+  private static final int SIZE_CAP = 2_000;
+
   /**
-   * {@code facets} smallest range first, each counted from its index; empty when one of them has no
-   * live entry (so nothing matches).
+   * {@code facets} smallest range first, each counted from its index up to {@link #SIZE_CAP}
+   * (ranges beyond it keep their order); empty when one of them has no live entry (so nothing
+   * matches).
    */
   private static List<String> bySize(Connection c, List<String> facets, long at)
       throws SQLException {
