@@ -258,6 +258,15 @@ final class FacilitatorCommand implements Callable<Integer> {
               + " eip155=0.05 or solana=0.1; repeat per family (default eip155=0.01, solana=0.05).")
   List<String> adminLowBalance;
 
+  @Option(
+      names = "--discovery-wait",
+      paramLabel = "DURATION",
+      defaultValue = "100ms",
+      description =
+          "How long a settle answer waits for the Bazaar catalog before its EXTENSION-RESPONSES"
+              + " says processing: 0 to 30s (default ${DEFAULT-VALUE}).")
+  String discoveryWait;
+
   /** The immutable configuration the flags (or the file) describe. */
   FacilitatorConfig config(Map<String, String> env) throws IOException {
     FacilitatorConfig config = baseConfig(env);
@@ -369,7 +378,7 @@ final class FacilitatorCommand implements Callable<Integer> {
           .denylist(denylist)
           .claimLease(DURATION.parse("--claim-lease", claimLease))
           .builderCodes(builderCode, builderServiceCode)
-          .discovery(discovery(discoveryTtl))
+          .discovery(discovery(discoveryTtl, discoveryWait))
           .network(settings.build())
           .build();
     } catch (IllegalArgumentException e) {
@@ -377,12 +386,17 @@ final class FacilitatorCommand implements Callable<Integer> {
     }
   }
 
-  /** The catalog settings for {@code --discovery-ttl}; {@code 0} keeps no catalog. */
-  private static DiscoveryCatalog.Settings discovery(String ttl) {
+  /**
+   * The catalog settings for {@code --discovery-ttl} and {@code --discovery-wait}; a ttl of {@code
+   * 0} keeps no catalog.
+   */
+  private static DiscoveryCatalog.Settings discovery(String ttl, String wait) {
     if (ttl.strip().equals("0")) {
       return null;
     }
-    return DiscoveryCatalog.Settings.DEFAULT.withTtl(DURATION.parse("--discovery-ttl", ttl));
+    return DiscoveryCatalog.Settings.DEFAULT
+        .withTtl(DURATION.parse("--discovery-ttl", ttl))
+        .withAnswerWait(SettingRules.DISCOVERY_WAIT.parse("--discovery-wait", wait));
   }
 
   /** {@code AFTER,WITHIN,FOR} (e.g. {@code 3,1h,24h}) or {@code 0}; each part as in the file. */

@@ -32,6 +32,23 @@ class FacilitatorCommandTest {
   }
 
   @Test
+  void discoveryWaitIsAFlagWithBounds() throws Exception {
+    String[] base = {"facilitator", "--network", "eip155:84532", "--rpc-url", "http://x"};
+    assertThat(config(base).discovery().answerWait()).isEqualTo(Duration.ofMillis(100));
+    String[] longer = java.util.Arrays.copyOf(base, base.length + 2);
+    longer[base.length] = "--discovery-wait";
+    longer[base.length + 1] = "2s";
+    assertThat(config(longer).discovery().answerWait()).isEqualTo(Duration.ofSeconds(2));
+    for (String bad : List.of("31s", "-1s", "later")) {
+      longer[base.length + 1] = bad;
+      assertThatThrownBy(() -> config(longer))
+          .as(bad)
+          .isInstanceOf(CommandLine.ParameterException.class)
+          .hasMessageContaining("--discovery-wait");
+    }
+  }
+
+  @Test
   void oneNetworkFromFlagsWithDefaults() throws Exception {
     FacilitatorConfig config =
         config("facilitator", "--network", "eip155:84532", "--rpc-url", "http://127.0.0.1:8545");

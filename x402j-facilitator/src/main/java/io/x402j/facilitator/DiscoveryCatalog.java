@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * {@code bazaar} declaration, validated, kept in the facilitator's database and served by {@code
  * GET /discovery/resources} and {@code GET /discovery/search}.
  *
- * <p>Cataloguing runs on one worker thread of its own with a bounded queue, after the payment's
- * answer is known, so it can neither fail nor change a verification or settlement; the HTTP API
+ * <p>Only a settled payment is catalogued: a verification moves no money, so it neither creates an
+ * entry nor keeps one listed. Cataloguing runs on one worker thread of its own with a bounded
+ * queue, after the settlement's answer is known, so it can neither fail nor change it; the HTTP API
  * waits for it at most {@link Settings#answerWait()} before answering {@code processing} on the
  * {@code EXTENSION-RESPONSES} side channel. Everything an untrusted declaration can make the
  * catalog do is bounded: see {@code BoundedSchemaValidator} for the schema rules, and {@link
@@ -56,11 +57,15 @@ public final class DiscoveryCatalog implements AutoCloseable {
    * @param ttl how long an entry stays listed after its last payment
    * @param maxEntries the most live entries; new ones are refused beyond it
    * @param maxEntriesPerPayer the most live entries one payer may have created
-   * @param answerWait how long a verify or settle answer waits for cataloguing before saying {@code
-   *     processing}
+   * @param answerWait how long a settle answer waits for cataloguing before saying {@code
+   *     processing} ({@code 0} to {@link #MAX_ANSWER_WAIT}; {@code --discovery-wait}, {@code
+   *     discovery.answerWait})
    */
   public record Settings(
       Duration ttl, long maxEntries, long maxEntriesPerPayer, Duration answerWait) {
+    /** The longest answer wait: a verify or settle answer is never held longer for the catalog. */
+    public static final Duration MAX_ANSWER_WAIT = Duration.ofSeconds(30);
+
     /** 30 days, a million entries, 100 per payer, 100 ms. */
     public static final Settings DEFAULT =
         new Settings(Duration.ofDays(30), 1_000_000, 100, Duration.ofMillis(100));
@@ -72,8 +77,12 @@ public final class DiscoveryCatalog implements AutoCloseable {
       if (ttl.isNegative() || ttl.isZero()) {
         throw new IllegalArgumentException("discovery ttl must be positive, got " + ttl);
       }
-      if (answerWait.isNegative()) {
-        throw new IllegalArgumentException("discovery answerWait must not be negative");
+      if (answerWait.isNegative() || answerWait.compareTo(MAX_ANSWER_WAIT) > 0) {
+        throw new IllegalArgumentException(
+            "discovery answerWait must be 0 to "
+                + MAX_ANSWER_WAIT.toSeconds()
+                + " s, got "
+                + answerWait);
       }
       if (maxEntries < 1 || maxEntriesPerPayer < 1) {
         throw new IllegalArgumentException("discovery entry limits must be at least 1");
@@ -171,9 +180,9 @@ public final class DiscoveryCatalog implements AutoCloseable {
   }
 
   /**
-   * Catalogs the declaration of a payment that verified or settled, paid by {@code payer} (its
-   * canonical form, as the scheme reported it). Never fails: a bad declaration or a storage failure
-   * completes with {@code rejected}.
+   * Catalogs the declaration of a payment that settled, paid by {@code payer} (its canonical form,
+   * as the scheme reported it). Never fails: a bad declaration or a storage failure completes with
+   * {@code rejected}.
    */
   public CompletableFuture<Status> offer(FacilitatorRequest request, String payer) {
     CompletableFuture<Status> result = new CompletableFuture<>();
@@ -289,6 +298,11 @@ public final class DiscoveryCatalog implements AutoCloseable {
   private static CatalogStore.Filter storeFilter(Filter filter) {
     return new CatalogStore.Filter(
         filter.type(), filter.payTo(), filter.scheme(), filter.network(), filter.extension());
+  }
+
+  /** Runs {@code task} on the catalog's worker, after what is queued (for tests). */
+  void onWorker(Runnable task) {
+    worker.execute(task);
   }
 
   /** Stops the worker; declarations still queued are dropped. */

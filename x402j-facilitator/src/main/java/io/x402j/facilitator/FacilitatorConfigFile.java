@@ -62,7 +62,8 @@ final class FacilitatorConfigFile {
                 "verifiesPerPayerPerMinute");
     ConfigSection ban = root.section("revertBan").allowOnly("after", "within", "for");
     ConfigSection discovery =
-        root.section("discovery").allowOnly("enabled", "ttl", "maxEntries", "maxEntriesPerPayer");
+        root.section("discovery")
+            .allowOnly("enabled", "ttl", "maxEntries", "maxEntriesPerPayer", "answerWait");
     List<ConfigSection> networks = root.sections("networks");
     if (networks.isEmpty()) {
       throw new ConfigException("networks", "networks: list at least one network");
@@ -109,7 +110,7 @@ final class FacilitatorConfigFile {
             "maxEntriesPerPayer",
             ValueParser.longInteger(1, 1_000_000),
             fallback.maxEntriesPerPayer()),
-        fallback.answerWait());
+        section.get("answerWait", SettingRules.DISCOVERY_WAIT, fallback.answerWait()));
   }
 
   private static FacilitatorConfig.AdminSettings admin(ConfigSection section) {

@@ -172,6 +172,7 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
       Flyway.configure()
           .dataSource(ledger.dataSource)
           .locations("classpath:io/x402j/facilitator/db/migration")
+          .javaMigrations(new io.x402j.facilitator.internal.V6__Discovery_facets())
           .table("x402j_schema_history")
           .load()
           .migrate();

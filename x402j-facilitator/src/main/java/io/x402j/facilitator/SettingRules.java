@@ -42,6 +42,14 @@ public final class SettingRules {
   /** Every facilitator duration (intervals, leases, timeouts, block time) is positive. */
   public static final ValueParser<Duration> DURATION = ValueParser.positiveDuration();
 
+  /**
+   * How long a verify or settle answer waits for the discovery catalog: {@code 0} to {@link
+   * DiscoveryCatalog.Settings#MAX_ANSWER_WAIT}, such as {@code 100ms}.
+   */
+  public static final ValueParser<Duration> DISCOVERY_WAIT =
+      io.x402j.config.internal.Durations.parser(
+          Duration.ZERO, DiscoveryCatalog.Settings.MAX_ANSWER_WAIT);
+
   /** An ERC-8021 builder code: {@code ^[a-z0-9_]{1,32}$}. */
   public static final ValueParser<String> BUILDER_CODE =
       ValueParser.of(

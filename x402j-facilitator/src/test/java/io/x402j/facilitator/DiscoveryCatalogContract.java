@@ -156,12 +156,23 @@ abstract class DiscoveryCatalogContract {
       Map<String, Object> resourceExtra,
       Object bazaar,
       String payTo) {
+    return request(url, description, resourceExtra, bazaar, payTo, Map.of());
+  }
+
+  static String request(
+      String url,
+      String description,
+      Map<String, Object> resourceExtra,
+      Object bazaar,
+      String payTo,
+      Map<String, Object> otherExtensions) {
     PaymentRequirements requirements = AcceptingScheme.requirements(payTo);
     PaymentPayload plain = AcceptingScheme.payment(PAYER, requirements);
     Map<String, Object> extensions = new LinkedHashMap<>();
     if (bazaar != null) {
       extensions.put("bazaar", bazaar);
     }
+    extensions.putAll(otherExtensions);
     PaymentPayload payload =
         new PaymentPayload(
             new ResourceInfo(url, description, "application/json", resourceExtra),
@@ -247,15 +258,167 @@ abstract class DiscoveryCatalogContract {
   }
 
   @Test
-  void aVerifiedDeclarationIsCataloguedToo() throws Exception {
-    HttpResponse<String> verified =
+  void aVerificationAloneNeitherCataloguesNorKeepsAnEntryListed() throws Exception {
+    String pay = request("https://api.example.com/weather", "paid", Map.of(), weatherDeclaration());
+    HttpResponse<String> verified = post(facilitator, "/verify", pay);
+    assertThat(JSON.readTree(verified.body()).get("isValid").asBoolean()).isTrue();
+    assertThat(verified.headers().firstValue("EXTENSION-RESPONSES")).isEmpty();
+    assertThat(list(facilitator, "").get("items")).isEmpty();
+
+    HttpResponse<String> settled = post(facilitator, "/settle", pay);
+    assertThat(sideChannel(settled).get("status").asText()).isEqualTo("success");
+    assertThat(list(facilitator, "").get("items")).hasSize(1);
+
+    // Free verifications just before expiry neither refresh nor rewrite the entry.
+    clock.advance(settings().ttl().minusHours(1));
+    post(
+        facilitator,
+        "/verify",
+        request("https://api.example.com/weather", "rewritten", Map.of(), weatherDeclaration()));
+    assertThat(list(facilitator, "").at("/items/0/description").asText()).isEqualTo("paid");
+    clock.advance(Duration.ofHours(2));
+    assertThat(list(facilitator, "").get("items")).isEmpty();
+  }
+
+  @Test
+  void theAnswerWaitsForTheCatalogAtMostTheConfiguredTime() throws Exception {
+    facilitator.close();
+    open.clear();
+    facilitator = new Instance(settings().withAnswerWait(Duration.ofMillis(20)));
+    java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+    facilitator.catalog.onWorker(
+        () -> {
+          held.countDown();
+          try {
+            hold.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    held.await();
+    HttpResponse<String> settled =
         post(
             facilitator,
-            "/verify",
+            "/settle",
             request("https://api.example.com/weather", null, Map.of(), weatherDeclaration()));
-    assertThat(JSON.readTree(verified.body()).get("isValid").asBoolean()).isTrue();
-    assertThat(sideChannel(verified).get("status").asText()).isEqualTo("success");
+    assertThat(JSON.readTree(settled.body()).get("success").asBoolean()).isTrue();
+    assertThat(sideChannel(settled).get("status").asText()).isEqualTo("processing");
+    hold.countDown();
+    java.util.concurrent.CountDownLatch drained = new java.util.concurrent.CountDownLatch(1);
+    facilitator.catalog.onWorker(drained::countDown);
+    drained.await();
     assertThat(list(facilitator, "").get("items")).hasSize(1);
+  }
+
+  @Test
+  void theExtensionsFilterMatchesTheKeyExactlyAndCombinesWithTheOthers() throws Exception {
+    post(
+        facilitator,
+        "/settle",
+        request(
+            "https://api.example.com/a",
+            "a",
+            Map.of(),
+            weatherDeclaration(),
+            SELLER,
+            Map.of("acme.loyalty", Map.of("info", Map.of("points", 1)))));
+    post(
+        facilitator,
+        "/settle",
+        request("https://api.example.com/b", "b", Map.of(), weatherDeclaration()));
+    String seller = SELLER.toLowerCase(java.util.Locale.ROOT);
+    Map<String, Long> totals = new LinkedHashMap<>();
+    totals.put("?extensions=acme.loyalty", 1L);
+    totals.put("?extensions=Acme.Loyalty", 0L);
+    totals.put("?extensions=bazaar", 2L);
+    totals.put("?extensions=BAZAAR", 0L);
+    totals.put("?extensions=acme.loyalty&type=http&network=eip155:84532&payTo=" + seller, 1L);
+    totals.put("?extensions=acme.loyalty&scheme=exact&payTo=" + seller, 1L);
+    totals.put("?extensions=acme.loyalty&type=mcp", 0L);
+    totals.put("?extensions=bazaar&type=http&scheme=exact&network=eip155:84532", 2L);
+    totals.put("?payTo=" + seller + "&network=eip155:8453", 0L);
+    for (Map.Entry<String, Long> query : totals.entrySet()) {
+      JsonNode page = list(facilitator, query.getKey());
+      assertThat(page.at("/pagination/total").asLong())
+          .as(query.getKey())
+          .isEqualTo(query.getValue());
+      assertThat(page.get("items")).as(query.getKey()).hasSize(query.getValue().intValue());
+    }
+    assertThat(search(facilitator, "weather", "&extensions=acme.loyalty").get("resources"))
+        .hasSize(1);
+    assertThat(search(facilitator, "weather", "&extensions=ACME.LOYALTY").get("resources"))
+        .isEmpty();
+  }
+
+  @Test
+  void theFacetMigrationIndexesEntriesStoredBeforeIt() throws Exception {
+    String old = newDatabase();
+    org.flywaydb.core.Flyway.configure()
+        .dataSource(old, null, null)
+        .locations("classpath:io/x402j/facilitator/db/migration")
+        .table("x402j_schema_history")
+        .target("5")
+        .load()
+        .migrate();
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(old);
+        java.sql.Statement s = c.createStatement()) {
+      long seen = clock.instant().toEpochMilli();
+      for (int i = 0; i < 2; i++) {
+        String id = "id" + i;
+        s.execute(
+            "INSERT INTO discovery_resources (id, resource, tool_name, pay_to, type, x402_version,"
+                + " description, extension_keys, bazaar, metadata, created_by, first_seen,"
+                + " last_seen) VALUES ('"
+                + id
+                + "', 'https://old.example/r"
+                + i
+                + "', NULL, '0xabababababababababababababababababababab', '"
+                + (i == 0 ? "http" : "mcp")
+                + "', 2, 'old foggy entry', '"
+                + (i == 0 ? ",bazaar,payment-identifier," : ",bazaar,")
+                + "', '{\"info\":{}}', '{}', 'p', "
+                + (seen - i)
+                + ", "
+                + (seen - i)
+                + ")");
+        s.execute(
+            "INSERT INTO discovery_accepts (resource_id, scheme, network, asset, requirements,"
+                + " paid_at) VALUES ('"
+                + id
+                + "', 'exact', 'eip155:"
+                + (i == 0 ? "8453" : "84532")
+                + "', '0x1', '{}', "
+                + seen
+                + ")");
+        s.execute(
+            "INSERT INTO discovery_terms (term, resource_id, weight) VALUES ('foggy', '"
+                + id
+                + "', "
+                + (3 + i)
+                + ")");
+      }
+    }
+    facilitator.close();
+    open.clear();
+    database = old;
+    facilitator = new Instance(settings());
+    assertThat(list(facilitator, "").at("/pagination/total").asLong()).isEqualTo(2);
+    assertThat(
+            list(facilitator, "?network=eip155:8453&scheme=exact").at("/items/0/resource").asText())
+        .isEqualTo("https://old.example/r0");
+    assertThat(list(facilitator, "?type=mcp").at("/items/0/resource").asText())
+        .isEqualTo("https://old.example/r1");
+    assertThat(
+            list(
+                    facilitator,
+                    "?extensions=payment-identifier&payTo=0xabababababababababababababababababababab")
+                .get("items"))
+        .hasSize(1);
+    JsonNode found = search(facilitator, "foggy", "");
+    assertThat(found.get("resources")).hasSize(2);
+    assertThat(found.at("/resources/0/resource").asText()).isEqualTo("https://old.example/r1");
+    assertThat(search(facilitator, "foggy", "&type=http").get("resources")).hasSize(1);
   }
 
   @Test
@@ -311,14 +474,14 @@ abstract class DiscoveryCatalogContract {
       HttpResponse<String> verified =
           post(
               facilitator,
-              "/verify",
+              "/settle",
               request(
                   "https://api.example.com/" + attack.getKey().replace(' ', '-'),
                   null,
                   Map.of(),
                   object(attack.getValue())));
-      assertThat(JSON.readTree(verified.body()).get("isValid").asBoolean())
-          .as(attack.getKey() + ": the verification answer is the scheme's")
+      assertThat(JSON.readTree(verified.body()).get("success").asBoolean())
+          .as(attack.getKey() + ": the settlement answer is the scheme's")
           .isTrue();
       JsonNode status = sideChannel(verified);
       assertThat(status.get("status").asText()).as(attack.getKey()).isEqualTo("rejected");
@@ -394,7 +557,7 @@ abstract class DiscoveryCatalogContract {
       HttpResponse<String> answer =
           post(
               facilitator,
-              "/verify",
+              "/settle",
               request("https://spam.example/r" + i, null, Map.of(), weatherDeclaration()));
       assertThat(sideChannel(answer).get("status").asText())
           .isEqualTo(i < 2 ? "success" : "rejected");

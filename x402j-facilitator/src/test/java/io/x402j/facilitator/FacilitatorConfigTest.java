@@ -188,6 +188,24 @@ class FacilitatorConfigTest {
   }
 
   @Test
+  void theDiscoveryAnswerWaitIsReadAndBounded() throws Exception {
+    assertThat(load(MINIMAL).discovery().answerWait()).isEqualTo(Duration.ofMillis(100));
+    assertThat(load("discovery: {answerWait: 250ms}\n" + MINIMAL).discovery().answerWait())
+        .isEqualTo(Duration.ofMillis(250));
+    assertThat(load("discovery: {answerWait: 0ms}\n" + MINIMAL).discovery().answerWait()).isZero();
+    assertThatThrownBy(() -> load("discovery: {answerWait: 31s}\n" + MINIMAL))
+        .hasMessageContaining("discovery.answerWait");
+    assertThatThrownBy(() -> load("discovery: {answerWait: soon}\n" + MINIMAL))
+        .hasMessageContaining("discovery.answerWait");
+    assertThatThrownBy(
+            () -> DiscoveryCatalog.Settings.DEFAULT.withAnswerWait(Duration.ofMillis(-1)))
+        .hasMessageContaining("answerWait");
+    assertThatThrownBy(
+            () -> DiscoveryCatalog.Settings.DEFAULT.withAnswerWait(Duration.ofMinutes(1)))
+        .hasMessageContaining("answerWait");
+  }
+
+  @Test
   void mistakesNameTheSetting() {
     assertThatThrownBy(() -> load("prot: 1\n" + MINIMAL))
         .hasMessageContaining("unknown setting prot");

@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,11 +19,11 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * The catalog's tables ({@code V4__discovery_catalog.sql}) on SQLite or PostgreSQL, in portable
- * SQL: an upsert is {@code INSERT … ON CONFLICT … DO UPDATE}, so instances sharing one database
- * never duplicate an entry. Expiry is a filter on every read ({@code last_seen} at or after the
- * cutoff), so an expired entry disappears at once, and {@link #purge} reclaims the rows later. Not
- * part of the x402j API.
+ * The catalog's tables ({@code V4__discovery_catalog.sql}, {@link V6__Discovery_facets}) on SQLite
+ * or PostgreSQL, in portable SQL: an upsert is {@code INSERT … ON CONFLICT … DO UPDATE}, so
+ * instances sharing one database never duplicate an entry. Expiry is a filter on every read ({@code
+ * last_seen} at or after the cutoff), so an expired entry disappears at once, and {@link #purge}
+ * reclaims the rows later. Not part of the x402j API.
  */
 public final class CatalogStore {
   /** The most payment kinds (scheme, network, asset) kept per entry. */
@@ -76,7 +77,12 @@ public final class CatalogStore {
           }
         }
         if (!exists) {
-          if (count(c, "SELECT COUNT(*) FROM discovery_resources WHERE last_seen >= ?", cutoff)
+          if (count(
+                  c,
+                  "SELECT COUNT(*) FROM discovery_facets WHERE facet = '"
+                      + CatalogFacets.ALL
+                      + "' AND last_seen >= ?",
+                  cutoff.toEpochMilli())
               >= maxEntries) {
             c.rollback();
             return new Stored(Optional.of("the catalog is full (" + maxEntries + " entries)"));
@@ -149,21 +155,38 @@ public final class CatalogStore {
           s.setLong(6, at);
           s.executeUpdate();
         }
-        trimAccepts(c, entry.id());
+        List<String[]> kinds = trimAccepts(c, entry.id());
+        long seen;
         try (PreparedStatement s =
-            c.prepareStatement("DELETE FROM discovery_terms WHERE resource_id = ?")) {
+            c.prepareStatement("SELECT last_seen FROM discovery_resources WHERE id = ?")) {
           s.setString(1, entry.id());
-          s.executeUpdate();
+          try (ResultSet rs = s.executeQuery()) {
+            rs.next();
+            seen = rs.getLong(1);
+          }
         }
+        for (String table : List.of("discovery_terms", "discovery_facets")) {
+          try (PreparedStatement s =
+              c.prepareStatement("DELETE FROM " + table + " WHERE resource_id = ?")) {
+            s.setString(1, entry.id());
+            s.executeUpdate();
+          }
+        }
+        insertFacets(
+            c,
+            entry.id(),
+            seen,
+            CatalogFacets.of(entry.type(), entry.payTo(), entry.extensionKeys(), kinds));
         if (!terms.isEmpty()) {
           try (PreparedStatement s =
               c.prepareStatement(
-                  "INSERT INTO discovery_terms (term, resource_id, weight) VALUES (?, ?, ?)"
-                      + " ON CONFLICT (term, resource_id) DO NOTHING")) {
+                  "INSERT INTO discovery_terms (term, resource_id, weight, last_seen)"
+                      + " VALUES (?, ?, ?, ?) ON CONFLICT (term, resource_id) DO NOTHING")) {
             for (Map.Entry<String, Integer> term : terms) {
               s.setString(1, term.getKey());
               s.setString(2, entry.id());
               s.setInt(3, term.getValue());
+              s.setLong(4, seen);
               s.addBatch();
             }
             s.executeBatch();
@@ -178,7 +201,24 @@ public final class CatalogStore {
     }
   }
 
-  private static void trimAccepts(Connection c, String id) throws SQLException {
+  /** Inserts the {@code facets} of entry {@code id}, last paid for at {@code seen}. */
+  static void insertFacets(Connection c, String id, long seen, List<String> facets)
+      throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO discovery_facets (facet, resource_id, last_seen) VALUES (?, ?, ?)")) {
+      for (String facet : facets) {
+        s.setString(1, facet);
+        s.setString(2, id);
+        s.setLong(3, seen);
+        s.addBatch();
+      }
+      s.executeBatch();
+    }
+  }
+
+  /** Keeps the {@link #MAX_ACCEPTS} latest payment kinds; returns their scheme and network. */
+  private static List<String[]> trimAccepts(Connection c, String id) throws SQLException {
     List<String[]> kinds = new ArrayList<>();
     try (PreparedStatement s =
         c.prepareStatement(
@@ -191,8 +231,12 @@ public final class CatalogStore {
         }
       }
     }
+    List<String[]> kept = new ArrayList<>();
+    for (String[] kind : kinds.subList(0, Math.min(MAX_ACCEPTS, kinds.size()))) {
+      kept.add(new String[] {kind[0], kind[1]});
+    }
     if (kinds.size() <= MAX_ACCEPTS) {
-      return;
+      return kept;
     }
     try (PreparedStatement s =
         c.prepareStatement(
@@ -207,64 +251,156 @@ public final class CatalogStore {
       }
       s.executeBatch();
     }
+    return kept;
   }
 
-  /** A page of live entries, newest payment first, and the number matching. */
+  /**
+   * A page of live entries, newest payment first, and the exact number matching, both from the
+   * range of the filter's facet in {@code discovery_facets} (index only; {@link CatalogFacets#ALL}
+   * without a filter), and with several facets, from the smallest of their ranges, each entry of it
+   * checked for the other facets.
+   */
   public Page list(Filter filter, Instant cutoff, int limit, int offset) throws SQLException {
-    List<Object> parameters = new ArrayList<>();
-    String where = where(filter, cutoff, parameters);
+    long at = cutoff.toEpochMilli();
+    List<String> facets = CatalogFacets.listing(filter);
     try (Connection c = dataSource.getConnection()) {
       long total;
-      try (PreparedStatement s =
-          c.prepareStatement("SELECT COUNT(*) FROM discovery_resources r WHERE " + where)) {
+      List<Object> parameters = new ArrayList<>();
+      facets = bySize(c, facets, at);
+      if (facets.isEmpty()) {
+        return new Page(List.of(), 0);
+      }
+      String matching = matching(facets, parameters, at);
+      try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM " + matching)) {
         bind(s, parameters);
         try (ResultSet rs = s.executeQuery()) {
           rs.next();
           total = rs.getLong(1);
         }
       }
-      List<Object> paged = new ArrayList<>(parameters);
-      paged.add(limit);
-      paged.add(offset);
+      String ids =
+          "SELECT d.resource_id, d.last_seen FROM "
+              + matching
+              + " ORDER BY d.last_seen DESC, d.resource_id DESC LIMIT ? OFFSET ?";
+      parameters.add(limit);
+      parameters.add(offset);
       List<ObjectNode> items =
           items(
               c,
               "SELECT "
                   + COLUMNS
-                  + " FROM discovery_resources r WHERE "
-                  + where
-                  + " ORDER BY r.last_seen DESC, r.id DESC LIMIT ? OFFSET ?",
-              paged,
-              cutoff);
+                  + " FROM ("
+                  + ids
+                  + ") m JOIN discovery_resources r ON r.id = m.resource_id"
+                  + " ORDER BY m.last_seen DESC, m.resource_id DESC",
+              parameters);
       return new Page(items, total);
     }
+  }
+
+  /** How far {@link #bySize} counts a facet's range. */
+  private static final int SIZE_CAP = 2_000;
+
+  /**
+   * {@code facets} smallest range first, each counted from its index up to {@link #SIZE_CAP}
+   * (ranges beyond it keep their order); empty when one of them has no live entry (so nothing
+   * matches).
+   */
+  private static List<String> bySize(Connection c, List<String> facets, long at)
+      throws SQLException {
+    if (facets.size() == 1) {
+      return facets;
+    }
+    Map<String, Long> sizes = new LinkedHashMap<>();
+    for (String facet : facets) {
+      // Counted up to a cap: enough to pick the smallest range without reading a large one.
+      try (PreparedStatement s =
+          c.prepareStatement(
+              "SELECT COUNT(*) FROM (SELECT 1 FROM discovery_facets WHERE facet = ?"
+                  + " AND last_seen >= ? LIMIT "
+                  + SIZE_CAP
+                  + ") f")) {
+        s.setString(1, facet);
+        s.setLong(2, at);
+        try (ResultSet rs = s.executeQuery()) {
+          rs.next();
+          if (rs.getLong(1) == 0) {
+            return List.of();
+          }
+          sizes.put(facet, rs.getLong(1));
+        }
+      }
+    }
+    List<String> ordered = new ArrayList<>(facets);
+    ordered.sort(java.util.Comparator.comparing(sizes::get));
+    return ordered;
+  }
+
+  /**
+   * The FROM and WHERE of the live rows of the first of {@code facets} ({@code d}) whose entry has
+   * the others too; adds its parameters.
+   */
+  private static String matching(List<String> facets, List<Object> parameters, long at) {
+    StringBuilder sql =
+        new StringBuilder("discovery_facets d WHERE d.facet = ? AND d.last_seen >= ?");
+    parameters.add(facets.get(0));
+    parameters.add(at);
+    for (String other : facets.subList(1, facets.size())) {
+      sql.append(
+          " AND EXISTS (SELECT 1 FROM discovery_facets o WHERE o.facet = ?"
+              + " AND o.resource_id = d.resource_id)");
+      parameters.add(other);
+    }
+    return sql.toString();
   }
 
   /**
    * Live entries matching any of {@code terms}, best first: most query words matched, then the
    * highest weight (words from the service name and tags weigh most), then the latest payment.
-   * Reads {@code limit + 1} rows so the caller can tell whether more follow.
+   * Reads {@code limit + 1} rows so the caller can tell whether more follow. Ranking reads only the
+   * words' index ({@code term, weight, last_seen, resource_id}); one word is one range read in rank
+   * order.
    */
   public List<ObjectNode> search(
       List<String> terms, Filter filter, Instant cutoff, int limit, int offset)
       throws SQLException {
+    long at = cutoff.toEpochMilli();
     List<Object> parameters = new ArrayList<>(terms);
-    String where = where(filter, cutoff, parameters);
+    parameters.add(at);
+    StringBuilder where =
+        new StringBuilder(
+            " FROM discovery_terms t WHERE t.term"
+                + (terms.size() == 1
+                    ? " = ?"
+                    : " IN (" + String.join(", ", Collections.nCopies(terms.size(), "?")) + ")")
+                + " AND t.last_seen >= ?");
+    for (String facet : CatalogFacets.of(filter)) {
+      where.append(
+          " AND EXISTS (SELECT 1 FROM discovery_facets f WHERE f.facet = ?"
+              + " AND f.resource_id = t.resource_id)");
+      parameters.add(facet);
+    }
+    String ranked =
+        terms.size() == 1
+            ? "SELECT t.resource_id, 1 AS matched, t.weight AS score, t.last_seen AS seen"
+                + where
+                + " ORDER BY t.weight DESC, t.last_seen DESC, t.resource_id DESC"
+            : "SELECT t.resource_id, COUNT(*) AS matched, SUM(t.weight) AS score,"
+                + " MAX(t.last_seen) AS seen"
+                + where
+                + " GROUP BY t.resource_id"
+                + " ORDER BY matched DESC, score DESC, seen DESC, t.resource_id DESC";
     parameters.add(limit + 1);
     parameters.add(offset);
     String sql =
         "SELECT "
             + COLUMNS
-            + " FROM (SELECT t.resource_id, COUNT(*) AS matched, SUM(t.weight) AS score"
-            + " FROM discovery_terms t WHERE t.term IN ("
-            + String.join(", ", java.util.Collections.nCopies(terms.size(), "?"))
-            + ") GROUP BY t.resource_id) m JOIN discovery_resources r ON r.id = m.resource_id"
-            + " WHERE "
-            + where
-            + " ORDER BY m.matched DESC, m.score DESC, r.last_seen DESC, r.id DESC"
-            + " LIMIT ? OFFSET ?";
+            + " FROM ("
+            + ranked
+            + " LIMIT ? OFFSET ?) m JOIN discovery_resources r ON r.id = m.resource_id"
+            + " ORDER BY m.matched DESC, m.score DESC, m.seen DESC, m.resource_id DESC";
     try (Connection c = dataSource.getConnection()) {
-      return items(c, sql, parameters, cutoff);
+      return items(c, sql, parameters);
     }
   }
 
@@ -275,7 +411,7 @@ public final class CatalogStore {
       c.setAutoCommit(false);
       try {
         String stale = "SELECT id FROM discovery_resources WHERE last_seen < ?";
-        for (String table : List.of("discovery_terms", "discovery_accepts")) {
+        for (String table : List.of("discovery_terms", "discovery_facets", "discovery_accepts")) {
           try (PreparedStatement s =
               c.prepareStatement(
                   "DELETE FROM " + table + " WHERE resource_id IN (" + stale + ")")) {
@@ -298,37 +434,6 @@ public final class CatalogStore {
     }
   }
 
-  private static String where(Filter filter, Instant cutoff, List<Object> parameters) {
-    StringBuilder where = new StringBuilder("r.last_seen >= ?");
-    parameters.add(cutoff.toEpochMilli());
-    if (filter.type() != null) {
-      where.append(" AND r.type = ?");
-      parameters.add(filter.type());
-    }
-    if (filter.payTo() != null) {
-      where.append(" AND r.pay_to = ?");
-      parameters.add(filter.payTo());
-    }
-    if (filter.extension() != null) {
-      // The key's characters are [A-Za-z0-9._-]; '_' is a LIKE wildcard, so it is escaped.
-      where.append(" AND r.extension_keys LIKE ? ESCAPE '!'");
-      parameters.add("%," + filter.extension().replace("_", "!_") + ",%");
-    }
-    if (filter.scheme() != null || filter.network() != null) {
-      where.append(" AND EXISTS (SELECT 1 FROM discovery_accepts a WHERE a.resource_id = r.id");
-      if (filter.scheme() != null) {
-        where.append(" AND a.scheme = ?");
-        parameters.add(filter.scheme());
-      }
-      if (filter.network() != null) {
-        where.append(" AND a.network = ?");
-        parameters.add(filter.network());
-      }
-      where.append(")");
-    }
-    return where.toString();
-  }
-
   private static void bind(PreparedStatement s, List<Object> parameters) throws SQLException {
     for (int i = 0; i < parameters.size(); i++) {
       Object value = parameters.get(i);
@@ -342,9 +447,9 @@ public final class CatalogStore {
     }
   }
 
-  private static long count(Connection c, String sql, Instant cutoff) throws SQLException {
+  private static long count(Connection c, String sql, long at) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(sql)) {
-      s.setLong(1, cutoff.toEpochMilli());
+      s.setLong(1, at);
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
         return rs.getLong(1);
@@ -352,7 +457,7 @@ public final class CatalogStore {
     }
   }
 
-  private List<ObjectNode> items(Connection c, String sql, List<Object> parameters, Instant cutoff)
+  private List<ObjectNode> items(Connection c, String sql, List<Object> parameters)
       throws SQLException {
     Map<String, ObjectNode> items = new LinkedHashMap<>();
     try (PreparedStatement s = c.prepareStatement(sql)) {
@@ -388,7 +493,7 @@ public final class CatalogStore {
     if (items.isEmpty()) {
       return List.of();
     }
-    String marks = String.join(", ", java.util.Collections.nCopies(items.size(), "?"));
+    String marks = String.join(", ", Collections.nCopies(items.size(), "?"));
     try (PreparedStatement s =
         c.prepareStatement(
             "SELECT resource_id, requirements FROM discovery_accepts WHERE resource_id IN ("

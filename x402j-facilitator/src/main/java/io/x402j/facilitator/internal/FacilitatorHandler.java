@@ -284,7 +284,12 @@ public final class FacilitatorHandler extends Handler.Abstract {
         (paid, error) -> {
           if (error != null) {
             internalError(response, callback, error);
-          } else if (paid.ok() && setup.catalog() != null && DiscoveryCatalog.declares(payment)) {
+          } else if (settle
+              && paid.ok()
+              && setup.catalog() != null
+              && DiscoveryCatalog.declares(payment)) {
+            // Only a settlement catalogs: a verification is free, so it must not create or keep
+            // alive a listing (and a verify answer carries no side channel).
             catalogued(payment, paid, response, callback);
           } else {
             send(response, callback, paid.status(), JSON, paid.json());
@@ -298,9 +303,9 @@ public final class FacilitatorHandler extends Handler.Abstract {
   private record Answer(int status, String json, boolean ok, String payer) {}
 
   /**
-   * Answers once the payment's bazaar declaration is catalogued, or after the catalog's answer wait
-   * with {@code processing}; the outcome rides in the {@code EXTENSION-RESPONSES} header. The
-   * answer itself is never changed by cataloguing.
+   * Answers once the settled payment's bazaar declaration is catalogued, or after the catalog's
+   * answer wait with {@code processing}; the outcome rides in the {@code EXTENSION-RESPONSES}
+   * header. The answer itself is never changed by cataloguing.
    */
   private void catalogued(
       FacilitatorRequest payment, Answer paid, Response response, Callback callback) {
