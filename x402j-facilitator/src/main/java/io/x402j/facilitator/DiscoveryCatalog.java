@@ -66,6 +66,9 @@ public final class DiscoveryCatalog implements AutoCloseable {
     /** The longest answer wait: a verify or settle answer is never held longer for the catalog. */
     public static final Duration MAX_ANSWER_WAIT = Duration.ofSeconds(30);
 
+    /** The longest ttl, ten years (as {@code --discovery-ttl} allows). */
+    public static final Duration MAX_TTL = Duration.ofDays(3650);
+
     /** 30 days, a million entries, 100 per payer, 100 ms. */
     public static final Settings DEFAULT =
         new Settings(Duration.ofDays(30), 1_000_000, 100, Duration.ofMillis(100));
@@ -74,8 +77,10 @@ public final class DiscoveryCatalog implements AutoCloseable {
     public Settings {
       Objects.requireNonNull(ttl, "ttl");
       Objects.requireNonNull(answerWait, "answerWait");
-      if (ttl.isNegative() || ttl.isZero()) {
-        throw new IllegalArgumentException("discovery ttl must be positive, got " + ttl);
+      if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TTL) > 0) {
+        // Beyond the bound, "now minus ttl" would leave the range of an Instant on every read.
+        throw new IllegalArgumentException(
+            "discovery ttl must be positive and at most " + MAX_TTL.toDays() + " days, got " + ttl);
       }
       if (answerWait.isNegative() || answerWait.compareTo(MAX_ANSWER_WAIT) > 0) {
         throw new IllegalArgumentException(

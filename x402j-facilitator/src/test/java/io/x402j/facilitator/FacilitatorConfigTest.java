@@ -187,6 +187,19 @@ class FacilitatorConfigTest {
     assertThat(config.port()).isEqualTo(9000);
   }
 
+  /** A library caller's huge ttl would have made every catalog read fail (now - ttl overflows). */
+  @Test
+  void theDiscoveryTtlIsBoundedForLibraryCallersToo() {
+    assertThat(DiscoveryCatalog.Settings.DEFAULT.withTtl(Duration.ofDays(3650)).ttl())
+        .isEqualTo(Duration.ofDays(3650));
+    assertThatThrownBy(
+            () -> DiscoveryCatalog.Settings.DEFAULT.withTtl(Duration.ofSeconds(Long.MAX_VALUE)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("discovery ttl");
+    assertThatThrownBy(() -> DiscoveryCatalog.Settings.DEFAULT.withTtl(Duration.ofDays(3651)))
+        .hasMessageContaining("3650 days");
+  }
+
   @Test
   void theDiscoveryAnswerWaitIsReadAndBounded() throws Exception {
     assertThat(load(MINIMAL).discovery().answerWait()).isEqualTo(Duration.ofMillis(100));

@@ -29,7 +29,10 @@ final class ReadmeSnippets {
   static List<String> buy(Payer payer, String url) {
     // RestClient: the interceptor pays a 402 and sends the request once more, body and all.
     RestClient restClient =
-        RestClient.builder().requestInterceptor(X402ClientHttpRequestInterceptor.of(payer)).build();
+        RestClient.builder()
+            .requestFactory(new JdkClientHttpRequestFactory())
+            .requestInterceptor(X402ClientHttpRequestInterceptor.of(payer))
+            .build();
     String fromRestClient = restClient.get().uri(url).retrieve().body(String.class);
 
     // RestTemplate: the same interceptor; give it a factory that does not follow redirects.
