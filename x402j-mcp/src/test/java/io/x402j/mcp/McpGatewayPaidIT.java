@@ -29,11 +29,19 @@ class McpGatewayPaidIT {
   static McpGateway gateway;
   static McpSyncClient client;
 
+  /** What the gate told its sales record (issue 19: the MCP gateway records every tool sale). */
+  static final java.util.List<io.x402j.server.Sale> SALES =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
   @BeforeAll
   static void start() throws Exception {
     market = TestMarket.start();
     McpPaywall paywall =
-        McpPaywall.builder().facilitator(market.facilitator()).networks(market.networks()).build();
+        McpPaywall.builder()
+            .facilitator(market.facilitator())
+            .networks(market.networks())
+            .gate(g -> g.salesRecord(SALES::add))
+            .build();
     PaidRoute cent = PaidRoute.of("$0.01", market.network(), market.payTo());
     gateway =
         McpGateway.builder()
@@ -111,6 +119,43 @@ class McpGatewayPaidIT {
     assertThat(receipt.success()).isTrue();
     assertThat(receipt.payer()).isEqualToIgnoringCase(market.buyer().address().toString());
     assertThat(market.sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(10_000)));
+  }
+
+  @Test
+  void everyToolSaleIsRecordedWithItsStateThePayerAndTheTransaction() {
+    Map<String, Object> meta = pay(unpaid("weather", Map.of("city", "Faro")));
+    CallToolResult paid = client.callTool(call("weather", Map.of("city", "Faro"), meta));
+    SettleResponse receipt = McpPayments.paymentResponse(paid).orElseThrow();
+    CallToolResult replay = client.callTool(call("weather", Map.of("city", "Faro"), meta));
+    assertThat(McpPayments.paymentRequired(replay)).isPresent();
+
+    java.util.List<io.x402j.server.Sale> ofThisPayment =
+        SALES.stream()
+            .filter(
+                sale ->
+                    receipt.transaction().equalsIgnoreCase(String.valueOf(sale.transaction()))
+                        || (sale.state() != io.x402j.server.SaleState.SETTLED
+                            && sale.paymentId() != null
+                            && SALES.stream()
+                                .anyMatch(
+                                    settled ->
+                                        receipt
+                                                .transaction()
+                                                .equalsIgnoreCase(
+                                                    String.valueOf(settled.transaction()))
+                                            && sale.paymentId().equals(settled.paymentId()))))
+            .toList();
+    assertThat(ofThisPayment)
+        .extracting(io.x402j.server.Sale::state)
+        .containsExactly(
+            io.x402j.server.SaleState.ADMITTED,
+            io.x402j.server.SaleState.SETTLED,
+            io.x402j.server.SaleState.REFUSED);
+    io.x402j.server.Sale settled = ofThisPayment.get(1);
+    assertThat(settled.route()).contains("weather");
+    assertThat(settled.amount().value()).isEqualTo(BigInteger.valueOf(10_000));
+    assertThat(settled.network()).isEqualTo(market.network());
+    assertThat(settled.payer()).isEqualToIgnoringCase(market.buyer().address().toString());
   }
 
   @Test
