@@ -199,9 +199,9 @@ public final class PaymentFilter implements Filter {
    * dispatched (the Spring Boot starter calls it from a Spring MVC {@code HandlerInterceptor}): a
    * filter that ran after this one may have rewritten the request (Spring's {@code
    * UrlHandlerFilter} strips a trailing slash, for one) so that it now falls under another route.
-   * The request is resolved again: if it falls under the route this filter decided, it goes on.
-   * If this filter judged it free (or did not see it) and it is now priced, the gate decides on it
-   * as it now is: unpaid, it is answered the gate's 402 for that route; a payment, which cannot be
+   * The request is resolved again: if it falls under the route this filter decided, it goes on. If
+   * this filter judged it free (or did not see it) and it is now priced, the gate decides on it as
+   * it now is: unpaid, it is answered the gate's 402 for that route; a payment, which cannot be
    * taken this late, is left unused and the request is refused with 500 "the request changed after
    * the payment check". A request admitted under one route that now falls under another, or none,
    * is refused the same way, and nothing is charged.

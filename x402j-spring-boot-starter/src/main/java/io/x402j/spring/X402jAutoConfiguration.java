@@ -23,6 +23,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -96,15 +97,21 @@ public class X402jAutoConfiguration {
    */
   @Bean
   @ConditionalOnMissingBean(name = "x402jPaymentGuard")
-  public WebMvcConfigurer x402jPaymentGuard(PaymentGate gate, X402jProperties properties) {
-    PaymentFilter guard = new PaymentFilter(gate, properties.getMaxBufferedBytes());
+  public static WebMvcConfigurer x402jPaymentGuard(
+      ObjectProvider<PaymentGate> gate, ObjectProvider<X402jProperties> properties) {
+    // The gate is looked up at the first request: it is built from the handler mapping, which is
+    // built with the interceptors.
+    SingletonSupplier<PaymentFilter> guard =
+        SingletonSupplier.of(
+            () ->
+                new PaymentFilter(gate.getObject(), properties.getObject().getMaxBufferedBytes()));
     HandlerInterceptor interceptor =
         new HandlerInterceptor() {
           @Override
           public boolean preHandle(
               HttpServletRequest request, HttpServletResponse response, Object handler)
               throws IOException {
-            return guard.guard(request, response);
+            return guard.obtain().guard(request, response);
           }
         };
     return new WebMvcConfigurer() {

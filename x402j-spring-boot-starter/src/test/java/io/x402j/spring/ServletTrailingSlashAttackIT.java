@@ -20,9 +20,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * On the servlet side, a filter that rewrites the request after the payment filter (Spring's
- * {@code UrlHandlerFilter} stripping a trailing slash) cannot carry it to a priced handler unpaid:
- * the starter's handler interceptor resolves the rewritten request again.
+ * On the servlet side, a filter that rewrites the request after the payment filter (Spring's {@code
+ * UrlHandlerFilter} stripping a trailing slash) cannot carry it to a priced handler unpaid: the
+ * starter's handler interceptor resolves the rewritten request again.
  */
 @SpringBootTest(
     classes = {ServletSlashApplication.class, ServletTrailingSlashAttackIT.Beans.class},

@@ -9,8 +9,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.filter.UrlHandlerFilter;
 
 /**
- * A servlet application with a filter of default order that strips a trailing slash by wrapping
- * the request: it runs after the payment filter.
+ * A servlet application with a filter of default order that strips a trailing slash by wrapping the
+ * request: it runs after the payment filter.
  */
 @SpringBootApplication
 public class ServletSlashApplication {
