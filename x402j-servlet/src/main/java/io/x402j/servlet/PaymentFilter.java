@@ -13,6 +13,7 @@ import io.x402j.servlet.internal.BufferedResponse;
 import io.x402j.servlet.internal.PreflightResponse;
 import io.x402j.servlet.internal.ServletGateRequest;
 import io.x402j.servlet.internal.SynchronousRequest;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -204,7 +205,9 @@ public final class PaymentFilter implements Filter {
    * it now is: unpaid, it is answered the gate's 402 for that route; a payment, which cannot be
    * taken this late, is left unused and the request is refused with 500 "the request changed after
    * the payment check". A request admitted under one route that now falls under another, or none,
-   * is refused the same way, and nothing is charged.
+   * is refused the same way, and nothing is charged. Error dispatches pass; a forward or include
+   * from a handler that was paid for passes too (the application chose it), while one from a free
+   * handler to a priced route is decided by the gate as above.
    *
    * @return whether the handler may run; if not, the response has been written
    */
@@ -222,13 +225,21 @@ public final class PaymentFilter implements Filter {
               + "; only paths that every server reads alike are served\"}");
       return false;
     }
+    if (request.getDispatcherType() == DispatcherType.ERROR) {
+      return true; // the application's error page, after the handler failed
+    }
     ServletGateRequest gateRequest = new ServletGateRequest(request);
     Optional<ResolvedRoute> now = resolved(gateRequest);
     if (now != null && now.equals(decided)) {
       return true;
     }
     if (decided != null && decided.isPresent()) {
-      return changed(request, response, decided.get().pattern());
+      // A forward or include from the handler paid for is the application's own choice.
+      return request.getDispatcherType() != DispatcherType.REQUEST
+          || changed(request, response, decided.get().pattern());
+    }
+    if (now != null && now.isEmpty()) {
+      return true;
     }
     // Judged free (or not seen), now priced: the gate decides on the request as it is.
     GateDecision decision;

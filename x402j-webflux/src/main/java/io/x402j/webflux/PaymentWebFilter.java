@@ -337,9 +337,14 @@ public final class PaymentWebFilter implements WebFilter {
                             response,
                             504,
                             "{\"error\":\"the response did not complete within "
-                                + limit.toSeconds()
-                                + " seconds, the most a paid response is held; you were not"
-                                + " charged\"}"));
+                                + (limit.toMillis() % 1000 == 0
+                                    ? limit.toSeconds() + " seconds"
+                                    : limit.toMillis() + " ms")
+                                + ", the most a paid response is held; "
+                                + (admission.settledBeforeHandler()
+                                    ? "the payment was settled before the handler ran"
+                                    : "you were not charged")
+                                + "\"}"));
               }
               if (held.tooLarge()) {
                 return abandon(
