@@ -90,4 +90,17 @@ class ServletTrailingSlashAttackIT {
     assertThat(direct.statusCode()).isEqualTo(200);
     assertThat(direct.body()).isEqualTo("paid annotated content");
   }
+
+  @Test
+  void aPaymentAdmittedForOneRouteIsNotSpentOnTheRouteTheRequestWasRewrittenTo() throws Exception {
+    String payment =
+        market.payV2(get("/old").headers().firstValue("PAYMENT-REQUIRED").orElseThrow());
+    BigInteger before = market.sellerBalance();
+    HttpResponse<String> paid = get("/old", "PAYMENT-SIGNATURE", payment);
+    assertThat(paid.body())
+        .doesNotContain("paid new content")
+        .contains("the request changed after the payment check");
+    assertThat(paid.statusCode()).isEqualTo(500);
+    assertThat(market.sellerBalance()).isEqualTo(before);
+  }
 }
