@@ -210,4 +210,47 @@ class GatewayAttackIT {
       upstream.stop(0);
     }
   }
+
+  /**
+   * Found by attack (on the servlet filter, which read the first copy): a payment header sent twice
+   * lets the gate read one while the upstream or a proxy reads another. On a priced route the
+   * gateway refuses it with a 400 naming the header, and forwards nothing.
+   */
+  @Test
+  void aRepeatedPaymentHeaderOnAPricedRouteIsRefused() throws Exception {
+    AtomicInteger forwarded = new AtomicInteger();
+    HttpServer upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    upstream.createContext(
+        "/",
+        exchange -> {
+          forwarded.incrementAndGet();
+          byte[] body = "paid content".getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    upstream.start();
+    try (Gateway gateway =
+        Gateway.builder(
+                gate("GET /paid").build(),
+                URI.create("http://127.0.0.1:" + upstream.getAddress().getPort()))
+            .port(0)
+            .start()) {
+      HttpClient http = HttpClient.newHttpClient();
+      for (String name : List.of("PAYMENT-SIGNATURE", "X-PAYMENT")) {
+        HttpResponse<String> twice =
+            http.send(
+                HttpRequest.newBuilder(URI.create(gateway.url() + "/paid"))
+                    .header(name, "eyJ4NDAyVmVyc2lvbiI6Mn0")
+                    .header(name, "eyJ4NDAyVmVyc2lvbiI6MX0")
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(twice.statusCode()).as(name).isEqualTo(400);
+        assertThat(twice.body()).contains("2 " + name + " headers").doesNotContain("paid content");
+      }
+      assertThat(forwarded).hasValue(0);
+    } finally {
+      upstream.stop(0);
+    }
+  }
 }

@@ -1,16 +1,19 @@
 package io.x402j.servlet;
 
+import io.x402j.core.wire.PaymentHeader;
 import io.x402j.server.Admission;
 import io.x402j.server.Completion;
 import io.x402j.server.GateDecision;
 import io.x402j.server.GateResponse;
 import io.x402j.server.PaymentGate;
 import io.x402j.server.RequestPath;
+import io.x402j.server.RouteResolver.ResolvedRoute;
 import io.x402j.server.SettlementOverride;
 import io.x402j.servlet.internal.BufferedResponse;
 import io.x402j.servlet.internal.PreflightResponse;
 import io.x402j.servlet.internal.ServletGateRequest;
 import io.x402j.servlet.internal.SynchronousRequest;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -19,8 +22,12 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,6 +87,12 @@ public final class PaymentFilter implements Filter {
    */
   public static final String SIGNED_IN_ATTRIBUTE = "io.x402j.signedIn";
 
+  /**
+   * The request attribute in which the filter records what it decided, for {@link #guard}: {@code
+   * io.x402j.payment.decided}. Not for applications.
+   */
+  public static final String DECIDED_ATTRIBUTE = "io.x402j.payment.decided";
+
   /** The default most a paid response may hold: 8 MiB. */
   public static final int DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
@@ -129,6 +142,23 @@ public final class PaymentFilter implements Filter {
     }
     request.removeAttribute(SIGNED_IN_ATTRIBUTE);
     ServletGateRequest gateRequest = new ServletGateRequest(request);
+    request.setAttribute(DECIDED_ATTRIBUTE, new Decided(resolved(gateRequest)));
+    for (PaymentHeader header : List.of(PaymentHeader.PAYMENT_SIGNATURE, PaymentHeader.X_PAYMENT)) {
+      Enumeration<String> values = request.getHeaders(header.headerName());
+      int copies = values == null ? 0 : Collections.list(values).size();
+      if (copies > 1 && priced(gateRequest)) {
+        // The gate reads one; a proxy or the application may read another. A payment is sent once.
+        write(
+            response,
+            400,
+            "{\"error\":\"the request has "
+                + copies
+                + " "
+                + header.headerName()
+                + " headers; send the payment once\"}");
+        return;
+      }
+    }
     GateDecision decision;
     try {
       decision = gate.check(gateRequest).join();
@@ -150,6 +180,112 @@ public final class PaymentFilter implements Filter {
       write(response, respond.response());
     } else {
       paid(request, response, chain, ((GateDecision.Admit) decision).admission());
+    }
+  }
+
+  /** The route that prices {@code request}, empty if none does, null if the resolver failed. */
+  private Optional<ResolvedRoute> resolved(ServletGateRequest request) {
+    try {
+      return gate.route(request);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** What {@link #doFilter} decided for a request: the route it resolved (null if it failed). */
+  private record Decided(Optional<ResolvedRoute> route) {}
+
+  /**
+   * The last check before a handler runs, for a framework hook that sees the request as it is
+   * dispatched (the Spring Boot starter calls it from a Spring MVC {@code HandlerInterceptor}): a
+   * filter that ran after this one may have rewritten the request (Spring's {@code
+   * UrlHandlerFilter} strips a trailing slash, for one) so that it now falls under another route.
+   * The request is resolved again: if it falls under the route this filter decided, it goes on. If
+   * this filter judged it free (or did not see it) and it is now priced, the gate decides on it as
+   * it now is: unpaid, it is answered the gate's 402 for that route; a payment, which cannot be
+   * taken this late, is left unused and the request is refused with 500 "the request changed after
+   * the payment check". A request admitted under one route that now falls under another, or none,
+   * is refused the same way, and nothing is charged. Error dispatches pass; a forward or include
+   * from a handler that was paid for passes too (the application chose it), while one from a free
+   * handler to a priced route is decided by the gate as above.
+   *
+   * @return whether the handler may run; if not, the response has been written
+   */
+  public boolean guard(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    Object seen = request.getAttribute(DECIDED_ATTRIBUTE);
+    Optional<ResolvedRoute> decided =
+        seen instanceof Decided d && d.route() != null ? d.route() : null;
+    if (RequestPath.parse(request.getRequestURI()) instanceof RequestPath.Ambiguous ambiguous) {
+      write(
+          response,
+          400,
+          "{\"error\":\""
+              + ambiguous.problem()
+              + "; only paths that every server reads alike are served\"}");
+      return false;
+    }
+    if (request.getDispatcherType() == DispatcherType.ERROR) {
+      return true; // the application's error page, after the handler failed
+    }
+    ServletGateRequest gateRequest = new ServletGateRequest(request);
+    Optional<ResolvedRoute> now = resolved(gateRequest);
+    if (now != null && now.equals(decided)) {
+      return true;
+    }
+    if (decided != null && decided.isPresent()) {
+      // A forward or include from the handler paid for is the application's own choice.
+      return request.getDispatcherType() != DispatcherType.REQUEST
+          || changed(request, response, decided.get().pattern());
+    }
+    if (now != null && now.isEmpty()) {
+      return true;
+    }
+    // Judged free (or not seen), now priced: the gate decides on the request as it is.
+    GateDecision decision;
+    try {
+      decision = gate.check(gateRequest).join();
+    } catch (CompletionException e) {
+      LOG.error("the payment gate failed", e.getCause());
+      write(response, 500, "{\"error\":\"the payment gate failed\"}");
+      return false;
+    }
+    if (decision instanceof GateDecision.Free free) {
+      if (free.waiver() != null) {
+        request.setAttribute(SIGNED_IN_ATTRIBUTE, free.waiver());
+      }
+      return true;
+    }
+    if (decision instanceof GateDecision.Respond respond) {
+      write(response, respond.response());
+      return false;
+    }
+    Admission admission = ((GateDecision.Admit) decision).admission();
+    admission.abandon();
+    return changed(request, response, admission.route());
+  }
+
+  private static boolean changed(
+      HttpServletRequest request, HttpServletResponse response, String route) throws IOException {
+    LOG.warn(
+        "{} {}: the request changed after the payment check (route {}); refused, nothing was"
+            + " charged",
+        request.getMethod(),
+        request.getRequestURI(),
+        route);
+    write(
+        response,
+        500,
+        "{\"error\":\"the request changed after the payment check; nothing was charged\"}");
+    return false;
+  }
+
+  /** Whether a route prices {@code request}; a resolver that fails counts as priced. */
+  private boolean priced(ServletGateRequest request) {
+    try {
+      return gate.route(request).isPresent();
+    } catch (RuntimeException e) {
+      return true;
     }
   }
 

@@ -10,6 +10,9 @@ import io.x402j.server.SalesRecord;
 import io.x402j.servlet.PaymentFilter;
 import io.x402j.spring.internal.AnnotatedRoutes;
 import io.x402j.spring.internal.GateAssembly;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -20,6 +23,11 @@ import org.springframework.boot.autoconfigure.web.servlet.WebMvcAutoConfiguratio
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+import org.springframework.util.function.SingletonSupplier;
+import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
@@ -83,5 +91,37 @@ public class X402jAutoConfiguration {
     registration.addUrlPatterns("/*");
     registration.setOrder(properties.getFilterOrder());
     return registration;
+  }
+
+  /**
+   * The last check before a handler runs ({@link PaymentFilter#guard}, from a Spring MVC handler
+   * interceptor, after every servlet filter): a filter that rewrote the request after the payment
+   * filter (a trailing slash stripped, a path changed) cannot carry it to a priced handler unpaid.
+   */
+  @Bean
+  @ConditionalOnMissingBean(name = "x402jPaymentGuard")
+  public static WebMvcConfigurer x402jPaymentGuard(
+      ObjectProvider<PaymentGate> gate, ObjectProvider<X402jProperties> properties) {
+    // The gate is looked up at the first request: it is built from the handler mapping, which is
+    // built with the interceptors.
+    SingletonSupplier<PaymentFilter> guard =
+        SingletonSupplier.of(
+            () ->
+                new PaymentFilter(gate.getObject(), properties.getObject().getMaxBufferedBytes()));
+    HandlerInterceptor interceptor =
+        new HandlerInterceptor() {
+          @Override
+          public boolean preHandle(
+              HttpServletRequest request, HttpServletResponse response, Object handler)
+              throws IOException {
+            return guard.obtain().guard(request, response);
+          }
+        };
+    return new WebMvcConfigurer() {
+      @Override
+      public void addInterceptors(InterceptorRegistry registry) {
+        registry.addInterceptor(interceptor).order(Ordered.LOWEST_PRECEDENCE);
+      }
+    };
   }
 }

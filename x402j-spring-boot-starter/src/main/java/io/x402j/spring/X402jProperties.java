@@ -47,6 +47,12 @@ public class X402jProperties {
   /** The order of the payment filter among the servlet filters (after Spring Security's). */
   private int filterOrder = 0;
 
+  /**
+   * WebFlux: the most a paid response is held before it is abandoned (504, nothing charged); unset,
+   * the paid requirement's {@code maxTimeoutSeconds}.
+   */
+  private Duration holdLimit;
+
   /** The browser paywall. */
   private final Paywall paywall = new Paywall();
 
@@ -548,6 +554,14 @@ public class X402jProperties {
 
   public void setMaxBufferedBytes(int maxBufferedBytes) {
     this.maxBufferedBytes = maxBufferedBytes;
+  }
+
+  public Duration getHoldLimit() {
+    return holdLimit;
+  }
+
+  public void setHoldLimit(Duration holdLimit) {
+    this.holdLimit = holdLimit;
   }
 
   public int getFilterOrder() {

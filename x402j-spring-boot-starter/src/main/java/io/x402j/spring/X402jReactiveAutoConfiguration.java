@@ -27,6 +27,7 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Installs the x402j payment filter in a Spring WebFlux application (add {@code x402j-webflux} to
@@ -99,8 +100,31 @@ public class X402jReactiveAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean(name = "x402jPaymentWebFilter")
   public WebFilter x402jPaymentWebFilter(PaymentGate gate, X402jProperties properties) {
-    return new OrderedFilter(
-        new PaymentWebFilter(gate, properties.getMaxBufferedBytes()), properties.getFilterOrder());
+    return new OrderedFilter(filter(gate, properties), properties.getFilterOrder());
+  }
+
+  /**
+   * The last check before dispatch ({@link PaymentWebFilter#guard()}, at {@link
+   * Ordered#LOWEST_PRECEDENCE}, after the application's filters of default order): a filter that
+   * rewrote the request after the payment check (a trailing slash stripped, a path changed) cannot
+   * carry it to a priced handler unpaid.
+   */
+  @Bean
+  @ConditionalOnMissingBean(name = "x402jPaymentGuard")
+  public WebFilter x402jPaymentGuard(PaymentGate gate, X402jProperties properties) {
+    return filter(gate, properties).guard();
+  }
+
+  /**
+   * The payment filter, holding paid responses at most {@code x402j.hold-limit} (unset: the paid
+   * requirement's {@code maxTimeoutSeconds}).
+   */
+  private static PaymentWebFilter filter(PaymentGate gate, X402jProperties properties) {
+    return new PaymentWebFilter(
+        gate,
+        properties.getMaxBufferedBytes(),
+        Schedulers.boundedElastic(),
+        properties.getHoldLimit());
   }
 
   /** The payment filter with an order among the application's filters. */

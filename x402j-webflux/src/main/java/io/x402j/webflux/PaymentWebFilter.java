@@ -7,18 +7,22 @@ import io.x402j.server.GateDecision;
 import io.x402j.server.GateResponse;
 import io.x402j.server.PaymentGate;
 import io.x402j.server.RequestPath;
+import io.x402j.server.RouteResolver.ResolvedRoute;
 import io.x402j.server.SettlementOverride;
 import io.x402j.webflux.internal.HeldResponse;
 import io.x402j.webflux.internal.PreflightResponse;
 import io.x402j.webflux.internal.WebFluxGateRequest;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ResponseCookie;
@@ -66,6 +70,21 @@ import reactor.core.scheduler.Schedulers;
  * SettlementOverride#HEADER}, which never reaches the payer. Stating nothing charges the whole
  * ceiling. An invalid amount, one above the ceiling, or two different ones charge nothing and
  * answer 500.
+ *
+ * <p><b>Held responses are bounded in time.</b> A paid handler must finish within the hold limit
+ * (by default the paid requirement's {@code maxTimeoutSeconds}, after which the payment could no
+ * longer be settled; {@link #PaymentWebFilter(PaymentGate, int, Scheduler, Duration)} sets
+ * another). One that has not (a stream that never ends) is cancelled, its payment abandoned
+ * (nothing charged, nothing released) and the client answered 504 naming the limit.
+ *
+ * <p><b>The request priced is the request dispatched.</b> A filter that runs after this one may
+ * rewrite the request (Spring's {@code UrlHandlerFilter} strips a trailing slash, for one), so that
+ * it reaches a priced handler the payment check judged free. Register {@link #guard()} as the last
+ * filter (the Spring Boot starter does so, at {@link Ordered#LOWEST_PRECEDENCE}): it resolves the
+ * request that reaches dispatch again. A request judged free that now falls under a priced route is
+ * checked by the gate afresh (402 unpaid; a payment for that route is taken and settled as usual);
+ * one whose payment was admitted for a route and that now falls under another (or none) is refused
+ * with 500 "the request changed after the payment check", and nothing is charged.
  */
 public final class PaymentWebFilter implements WebFilter {
   /**
@@ -85,6 +104,12 @@ public final class PaymentWebFilter implements WebFilter {
    */
   public static final String SCHEME_ATTRIBUTE = "io.x402j.payment.scheme";
 
+  /**
+   * The exchange attribute in which the filter records what it decided for the request, for {@link
+   * #guard()}: {@code io.x402j.payment.decided}. Not for applications.
+   */
+  public static final String DECIDED_ATTRIBUTE = "io.x402j.payment.decided";
+
   /** The default most a paid response may hold: 8 MiB. */
   public static final int DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
@@ -93,6 +118,7 @@ public final class PaymentWebFilter implements WebFilter {
   private final PaymentGate gate;
   private final int maxBufferedBytes;
   private final Scheduler scheduler;
+  private final Duration holdLimit;
 
   /** A filter for {@code gate}, buffering up to 8 MiB per paid response. */
   public PaymentWebFilter(PaymentGate gate) {
@@ -110,6 +136,20 @@ public final class PaymentWebFilter implements WebFilter {
    * your own over a bounded executor; never a parallel or event-loop scheduler).
    */
   public PaymentWebFilter(PaymentGate gate, int maxBufferedBytes, Scheduler scheduler) {
+    this(gate, maxBufferedBytes, scheduler, null);
+  }
+
+  /**
+   * Like {@link #PaymentWebFilter(PaymentGate, int, Scheduler)}, holding a paid response at most
+   * {@code holdLimit} (null: the paid requirement's {@code maxTimeoutSeconds}). A handler that has
+   * not finished by then is cancelled, its payment abandoned, and the client answered 504.
+   */
+  public PaymentWebFilter(
+      PaymentGate gate, int maxBufferedBytes, Scheduler scheduler, Duration holdLimit) {
+    if (holdLimit != null && (holdLimit.isNegative() || holdLimit.isZero())) {
+      throw new IllegalArgumentException("holdLimit must be positive");
+    }
+    this.holdLimit = holdLimit;
     this.gate = Objects.requireNonNull(gate, "gate");
     if (maxBufferedBytes < 1) {
       throw new IllegalArgumentException("maxBufferedBytes must be positive");
@@ -140,7 +180,9 @@ public final class PaymentWebFilter implements WebFilter {
         RequestPath.parse(exchange.getRequest().getPath().pathWithinApplication().value());
     String path = within instanceof RequestPath.Canonical c ? c.decoded() : "/";
     WebFluxGateRequest request = new WebFluxGateRequest(exchange, path);
-    if (unpriced(request)) {
+    Optional<ResolvedRoute> route = resolved(request);
+    exchange.getAttributes().put(DECIDED_ATTRIBUTE, new Decided(route));
+    if (route != null && route.isEmpty()) {
       return chain.filter(
           request.isCorsPreflight()
               ? exchange.mutate().response(new PreflightResponse(exchange.getResponse())).build()
@@ -189,15 +231,75 @@ public final class PaymentWebFilter implements WebFilter {
   }
 
   /**
-   * Whether no route prices {@code request}: then it goes on without a thread hop, and its handler
-   * runs where WebFlux runs it. A resolver that fails is left to {@link PaymentGate#check}, which
-   * answers it.
+   * The route that prices {@code request}, empty if none does: then it goes on without a thread
+   * hop, and its handler runs where WebFlux runs it. Null when the resolver fails; that is left to
+   * {@link PaymentGate#check}, which answers it.
    */
-  private boolean unpriced(WebFluxGateRequest request) {
+  private Optional<ResolvedRoute> resolved(WebFluxGateRequest request) {
     try {
-      return gate.route(request).isEmpty();
+      return gate.route(request);
     } catch (RuntimeException e) {
-      return false;
+      return null;
+    }
+  }
+
+  /** What {@link #filter} decided for a request: the route it resolved (null if it failed). */
+  private record Decided(Optional<ResolvedRoute> route) {}
+
+  /**
+   * The last check before dispatch, to register after every other filter (the Spring Boot starter
+   * does so at {@link Ordered#LOWEST_PRECEDENCE}): it resolves the request as it now is, after any
+   * filter that rewrote it, and compares with what this filter decided. A request judged free that
+   * now falls under a priced route goes through this filter afresh (so it is answered 402 unpaid,
+   * or its payment for that route is taken); a request admitted under one route that now falls
+   * under another, or none, is refused with 500 and nothing is charged; a request that this filter
+   * did not see goes through it now.
+   */
+  public WebFilter guard() {
+    return new Guard();
+  }
+
+  private final class Guard implements WebFilter, Ordered {
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+      Object seen = exchange.getAttribute(DECIDED_ATTRIBUTE);
+      if (!(seen instanceof Decided decided) || decided.route() == null) {
+        return PaymentWebFilter.this.filter(exchange, chain);
+      }
+      RequestPath whole = RequestPath.parse(exchange.getRequest().getPath().value());
+      RequestPath within =
+          RequestPath.parse(exchange.getRequest().getPath().pathWithinApplication().value());
+      if (whole instanceof RequestPath.Ambiguous
+          || !(within instanceof RequestPath.Canonical canonical)) {
+        return PaymentWebFilter.this.filter(exchange, chain);
+      }
+      Optional<ResolvedRoute> now = resolved(new WebFluxGateRequest(exchange, canonical.decoded()));
+      if (now != null && now.equals(decided.route())) {
+        return chain.filter(exchange);
+      }
+      if (decided.route().isEmpty()) {
+        // Judged free, now priced (or unresolvable): the gate decides on the request as it is.
+        return PaymentWebFilter.this.filter(exchange, chain);
+      }
+      String what =
+          exchange.getRequest().getMethod().name() + " " + exchange.getRequest().getPath();
+      return logThen(
+          () ->
+              LOG.warn(
+                  "{}: the request changed after the payment check (it was priced as {});"
+                      + " refused, nothing was charged",
+                  what,
+                  decided.route().get().pattern()),
+          write(
+              exchange.getResponse(),
+              500,
+              "{\"error\":\"the request changed after the payment check; nothing was"
+                  + " charged\"}"));
+    }
+
+    @Override
+    public int getOrder() {
+      return Ordered.LOWEST_PRECEDENCE;
     }
   }
 
@@ -209,13 +311,41 @@ public final class PaymentWebFilter implements WebFilter {
     ServerWebExchange handled = exchange.mutate().response(held).build();
     AtomicBoolean finished = new AtomicBoolean();
     String what = exchange.getRequest().getMethod().name() + " " + exchange.getRequest().getPath();
+    Duration limit =
+        holdLimit != null
+            ? holdLimit
+            : Duration.ofSeconds(Math.max(1, admission.requirements().maxTimeoutSeconds()));
     return chain
         .filter(handled)
+        .timeout(limit, Mono.error(new HoldLimitReached()), Schedulers.parallel())
         .then(Mono.fromSupplier(() -> Result.<Void>ok(null)))
         .onErrorResume(e -> Mono.just(Result.failed(e)))
         .flatMap(
             result -> {
               finished.set(true);
+              if (result.error() instanceof HoldLimitReached) {
+                return abandon(
+                        admission,
+                        () ->
+                            LOG.error(
+                                "{}: the handler did not finish within the hold limit ({}); the"
+                                    + " payment was not settled",
+                                what,
+                                limit))
+                    .then(
+                        write(
+                            response,
+                            504,
+                            "{\"error\":\"the response did not complete within "
+                                + (limit.toMillis() % 1000 == 0
+                                    ? limit.toSeconds() + " seconds"
+                                    : limit.toMillis() + " ms")
+                                + ", the most a paid response is held; "
+                                + (admission.settledBeforeHandler()
+                                    ? "the payment was settled before the handler ran"
+                                    : "you were not charged")
+                                + "\"}"));
+              }
               if (held.tooLarge()) {
                 return abandon(
                         admission,
@@ -355,6 +485,15 @@ public final class PaymentWebFilter implements WebFilter {
     return write(
         response,
         GateResponse.of(status, "application/json", json, Map.of("Cache-Control", "no-store")));
+  }
+
+  /** The signal that a paid handler did not finish within the hold limit. */
+  private static final class HoldLimitReached extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    HoldLimitReached() {
+      super("the hold limit was reached", null, false, false);
+    }
   }
 
   /** A value or the error that came instead, so that errors of one step are told from the next. */
