@@ -163,8 +163,18 @@ public final class PaymentWebFilter implements WebFilter {
     return gate;
   }
 
+  /**
+   * The exchange attribute that holds, for a request served without payment because an extension
+   * waived it (a wallet signed in with sign-in-with-x), the {@link
+   * io.x402j.server.PaymentWaiver.Granted grant}: who signed in ({@code subject()}), on which
+   * network, and both as a CAIP-10 {@code account()}. Absent on every other request; only the
+   * filter sets it (any earlier value is removed first). The same name as the servlet filter's.
+   */
+  public static final String SIGNED_IN_ATTRIBUTE = "io.x402j.signedIn";
+
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+    exchange.getAttributes().remove(SIGNED_IN_ATTRIBUTE);
     // The raw path, as sent: one that servers and routers may read two ways is refused, so that
     // the path priced is the path dispatched.
     RequestPath whole = RequestPath.parse(exchange.getRequest().getPath().value());
@@ -213,7 +223,10 @@ public final class PaymentWebFilter implements WebFilter {
                     write(exchange.getResponse(), 500, "{\"error\":\"the payment gate failed\"}"));
               }
               GateDecision decision = result.value();
-              if (decision instanceof GateDecision.Free) {
+              if (decision instanceof GateDecision.Free free) {
+                if (free.waiver() != null) {
+                  exchange.getAttributes().put(SIGNED_IN_ATTRIBUTE, free.waiver());
+                }
                 if (request.isCorsPreflight()) {
                   return chain.filter(
                       exchange

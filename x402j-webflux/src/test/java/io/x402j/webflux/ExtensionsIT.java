@@ -12,6 +12,7 @@ import io.x402j.core.facilitator.HttpFacilitatorClient;
 import io.x402j.server.PaidRoute;
 import io.x402j.server.PaymentGate;
 import io.x402j.server.PaymentIdentifiers;
+import io.x402j.server.PaymentWaiver;
 import io.x402j.server.RouteTable;
 import io.x402j.server.siwx.SignInWithXExtension;
 import io.x402j.testkit.TestMarket;
@@ -50,6 +51,10 @@ class ExtensionsIT {
   static final AtomicInteger handled = new AtomicInteger();
   static final List<String> payments = new CopyOnWriteArrayList<>();
 
+  /** What the handler saw in the signed-in attribute on each request ("-" when absent). */
+  static final java.util.List<String> signInsSeen =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
   @BeforeAll
   static void start() throws Exception {
     market = TestMarket.start();
@@ -68,6 +73,10 @@ class ExtensionsIT {
                                         "/weather",
                                         r -> {
                                           handled.incrementAndGet();
+                                          signInsSeen.add(
+                                              r.attribute(PaymentWebFilter.SIGNED_IN_ATTRIBUTE)
+                                                  .map(g -> ((PaymentWaiver.Granted) g).account())
+                                                  .orElse("-"));
                                           r.headers()
                                               .header("PAYMENT-SIGNATURE")
                                               .forEach(payments::add);
@@ -134,6 +143,11 @@ class ExtensionsIT {
     assertThat(handled.get() - handledBefore).isEqualTo(2);
     assertThat(market.sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(10_000)));
     assertThat(client.payer().spendLog().spends()).hasSize(1);
+    // The application is told who signed in, and only on the request served by the sign-in.
+    List<String> lastTwo = signInsSeen.subList(signInsSeen.size() - 2, signInsSeen.size());
+    assertThat(lastTwo.get(0)).isEqualTo("-");
+    assertThat(lastTwo.get(1))
+        .isEqualToIgnoringCase(market.network() + ":" + market.buyer().address());
   }
 
   @Test
