@@ -620,6 +620,121 @@ abstract class DiscoveryCatalogContract {
   }
 
   @Test
+  void searchPagesDoNotRepeatWhileEntriesAreAdded() throws Exception {
+    for (int i = 0; i < 4; i++) {
+      clock.advance(Duration.ofSeconds(1));
+      post(
+          facilitator,
+          "/settle",
+          request("https://api.example.com/w" + i, "weather " + i, Map.of(), weatherDeclaration()));
+    }
+    JsonNode first = search(facilitator, "weather", "&limit=2");
+    clock.advance(Duration.ofSeconds(1));
+    post(
+        facilitator,
+        "/settle",
+        request("https://api.example.com/new", "weather new", Map.of(), weatherDeclaration()));
+    JsonNode second =
+        search(facilitator, "weather", "&limit=2&cursor=" + first.at("/pagination/cursor").asText());
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    first.get("resources").forEach(r -> seen.add(r.get("resource").asText()));
+    second.get("resources").forEach(r -> assertThat(seen.add(r.get("resource").asText())).isTrue());
+    assertThat(seen)
+        .containsExactlyInAnyOrder(
+            "https://api.example.com/w0",
+            "https://api.example.com/w1",
+            "https://api.example.com/w2",
+            "https://api.example.com/w3");
+  }
+
+  @Test
+  void searchPagesOfSeveralWordsDoNotRepeatWhenALaterEntryIsPaidAgain() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      clock.advance(Duration.ofSeconds(1));
+      post(
+          facilitator,
+          "/settle",
+          request(
+              "https://api.example.com/f" + i,
+              "foggy weather " + i,
+              Map.of(),
+              weatherDeclaration()));
+    }
+    JsonNode first = search(facilitator, "foggy weather", "&limit=2");
+    assertThat(first.get("resources")).hasSize(2);
+    // An entry not yet shown is paid for again and moves to the top: the pages already read
+    // must not shift into the next one.
+    clock.advance(Duration.ofSeconds(1));
+    post(
+        facilitator,
+        "/settle",
+        request("https://api.example.com/f1", "foggy weather 1", Map.of(), weatherDeclaration()));
+    List<String> seen = new ArrayList<>();
+    first.get("resources").forEach(r -> seen.add(r.get("resource").asText()));
+    String cursor = first.at("/pagination/cursor").asText();
+    for (int pages = 0; pages < 5; pages++) {
+      JsonNode page = search(facilitator, "foggy weather", "&limit=2&cursor=" + cursor);
+      page.get("resources").forEach(r -> seen.add(r.get("resource").asText()));
+      if (page.at("/pagination/cursor").isNull()) {
+        break;
+      }
+      cursor = page.at("/pagination/cursor").asText();
+    }
+    assertThat(seen).doesNotHaveDuplicates();
+    // Every entry that did not move is seen exactly once.
+    assertThat(seen)
+        .contains(
+            "https://api.example.com/f0",
+            "https://api.example.com/f2",
+            "https://api.example.com/f3",
+            "https://api.example.com/f4");
+  }
+
+  @Test
+  void aForgedOrGarbledCursorIsA400NamingTheCursor() throws Exception {
+    post(
+        facilitator,
+        "/settle",
+        request("https://api.example.com/w", "weather", Map.of(), weatherDeclaration()));
+    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+    String good = search(facilitator, "weather", "&limit=1").at("/pagination/cursor").asText();
+    // One entry and limit 1: no next page, so make a well-formed one by hand from the format.
+    assertThat(good).isEqualTo("null");
+    byte[] valid = new byte[50];
+    valid[0] = 1;
+    valid[1] = 1;
+    List<String> bad = new ArrayList<>();
+    bad.add("bogus!");
+    bad.add("%00");
+    bad.add(b64.encodeToString("o:2".getBytes(StandardCharsets.US_ASCII))); // the old offset form
+    bad.add(b64.encodeToString(new byte[0]));
+    bad.add(b64.encodeToString(new byte[49]));
+    bad.add(b64.encodeToString(java.util.Arrays.copyOf(valid, 51)));
+    bad.add("A".repeat(5000));
+    byte[] version = valid.clone();
+    version[0] = 2;
+    bad.add(b64.encodeToString(version));
+    byte[] matched = valid.clone();
+    matched[1] = 0;
+    bad.add(b64.encodeToString(matched));
+    byte[] negative = valid.clone();
+    negative[2] = (byte) 0x80;
+    bad.add(b64.encodeToString(negative));
+    byte[] negativeSeen = valid.clone();
+    negativeSeen[10] = (byte) 0x80;
+    bad.add(b64.encodeToString(negativeSeen));
+    for (String cursor : bad) {
+      HttpResponse<String> answer =
+          get(facilitator, "/discovery/search?query=weather&cursor=" + cursor);
+      assertThat(answer.statusCode()).as(cursor).isEqualTo(400);
+      assertThat(JSON.readTree(answer.body()).get("field").asText()).as(cursor).isEqualTo("cursor");
+    }
+    HttpResponse<String> wellFormed =
+        get(facilitator, "/discovery/search?query=weather&cursor=" + b64.encodeToString(valid));
+    assertThat(wellFormed.statusCode()).as(wellFormed.body()).isEqualTo(200);
+  }
+
+  @Test
   void badParametersAre400NamingTheParameter() throws Exception {
     Map<String, String> bad = new LinkedHashMap<>();
     bad.put("/discovery/resources?limit=0", "limit");
