@@ -635,7 +635,8 @@ abstract class DiscoveryCatalogContract {
         "/settle",
         request("https://api.example.com/new", "weather new", Map.of(), weatherDeclaration()));
     JsonNode second =
-        search(facilitator, "weather", "&limit=2&cursor=" + first.at("/pagination/cursor").asText());
+        search(
+            facilitator, "weather", "&limit=2&cursor=" + first.at("/pagination/cursor").asText());
     java.util.Set<String> seen = new java.util.HashSet<>();
     first.get("resources").forEach(r -> seen.add(r.get("resource").asText()));
     second.get("resources").forEach(r -> assertThat(seen.add(r.get("resource").asText())).isTrue());
@@ -700,16 +701,20 @@ abstract class DiscoveryCatalogContract {
     String good = search(facilitator, "weather", "&limit=1").at("/pagination/cursor").asText();
     // One entry and limit 1: no next page, so make a well-formed one by hand from the format.
     assertThat(good).isEqualTo("null");
-    byte[] valid = new byte[50];
+    // version 1, 1 word matched, score 0, time 0, a 64-character id
+    byte[] valid = new byte[83];
     valid[0] = 1;
     valid[1] = 1;
+    valid[18] = 64;
+    java.util.Arrays.fill(valid, 19, 83, (byte) 'a');
     List<String> bad = new ArrayList<>();
     bad.add("bogus!");
     bad.add("%00");
     bad.add(b64.encodeToString("o:2".getBytes(StandardCharsets.US_ASCII))); // the old offset form
-    bad.add(b64.encodeToString(new byte[0]));
-    bad.add(b64.encodeToString(new byte[49]));
-    bad.add(b64.encodeToString(java.util.Arrays.copyOf(valid, 51)));
+    bad.add(b64.encodeToString(java.util.Arrays.copyOf(valid, 82)));
+    bad.add(b64.encodeToString(java.util.Arrays.copyOf(valid, 84)));
+    bad.add(Base64.getUrlEncoder().encodeToString(valid)); // padded
+    bad.add("/" + b64.encodeToString(valid).substring(1)); // not the URL alphabet
     bad.add("A".repeat(5000));
     byte[] version = valid.clone();
     version[0] = 2;
@@ -723,6 +728,12 @@ abstract class DiscoveryCatalogContract {
     byte[] negativeSeen = valid.clone();
     negativeSeen[10] = (byte) 0x80;
     bad.add(b64.encodeToString(negativeSeen));
+    byte[] noId = java.util.Arrays.copyOf(valid, 19);
+    noId[18] = 0;
+    bad.add(b64.encodeToString(noId));
+    byte[] controlInId = valid.clone();
+    controlInId[40] = 0x0a;
+    bad.add(b64.encodeToString(controlInId));
     for (String cursor : bad) {
       HttpResponse<String> answer =
           get(facilitator, "/discovery/search?query=weather&cursor=" + cursor);
