@@ -745,6 +745,123 @@ abstract class DiscoveryCatalogContract {
     assertThat(wellFormed.statusCode()).as(wellFormed.body()).isEqualTo(200);
   }
 
+  /** A protocol v1 settle body paying {@link #SELLER} for {@code resource}. */
+  static String v1Request(String resource, String outputSchema) {
+    return """
+        {"x402Version":1,
+         "paymentPayload":{"x402Version":1,"scheme":"exact","network":"base-sepolia",
+           "payload":{"signature":"0x%s","authorization":{"from":"%s","to":"%s","value":"10000",
+             "validAfter":"0","validBefore":"9999999999","nonce":"0x%s"}}},
+         "paymentRequirements":{"scheme":"exact","network":"base-sepolia",
+           "maxAmountRequired":"10000","resource":"%s","description":"v1 weather report",
+           "mimeType":"application/json","outputSchema":%s,"payTo":"%s","maxTimeoutSeconds":60,
+           "asset":"0x036CbD53842c5426634e7929541eC2318f3dCF7e",
+           "extra":{"name":"USDC","version":"2"}}}
+        """
+        .formatted(
+            "22".repeat(65),
+            PAYER,
+            SELLER,
+            "11".repeat(32),
+            resource,
+            outputSchema,
+            SELLER);
+  }
+
+  @Test
+  void aV1PaymentIsCataloguedFromItsOutputSchemaOnSettleOnly() throws Exception {
+    String get =
+        v1Request(
+            "https://api.example.com/v1/weather?city=Oslo",
+            "{\"input\":{\"type\":\"http\",\"method\":\"get\","
+                + "\"queryParams\":{\"city\":\"Oslo\"}},\"output\":{\"weather\":\"rain\"}}");
+    HttpResponse<String> verified = post(facilitator, "/verify", get);
+    assertThat(verified.statusCode()).as(verified.body()).isEqualTo(200);
+    assertThat(list(facilitator, "").get("items")).isEmpty();
+    HttpResponse<String> settled = post(facilitator, "/settle", get);
+    assertThat(settled.statusCode()).as(settled.body()).isEqualTo(200);
+    assertThat(sideChannel(settled).get("status").asText()).isEqualTo("success");
+    clock.advance(Duration.ofSeconds(1));
+    HttpResponse<String> posted =
+        post(
+            facilitator,
+            "/settle",
+            v1Request(
+                "https://api.example.com/v1/upload",
+                "{\"input\":{\"type\":\"http\",\"method\":\"POST\","
+                    + "\"bodyType\":\"multipart/form-data\","
+                    + "\"body_fields\":{\"file\":{\"type\":\"string\"}}}}"));
+    assertThat(sideChannel(posted).get("status").asText()).isEqualTo("success");
+
+    JsonNode items = list(facilitator, "?network=eip155:84532&type=http").get("items");
+    assertThat(items).hasSize(2);
+    JsonNode upload = items.get(0);
+    assertThat(upload.get("resource").asText()).isEqualTo("https://api.example.com/v1/upload");
+    assertThat(upload.get("x402Version").asInt()).isEqualTo(1);
+    assertThat(upload.at("/extensions/bazaar/info/input/bodyType").asText())
+        .isEqualTo("form-data");
+    assertThat(upload.at("/extensions/bazaar/info/input/body/file/type").asText())
+        .isEqualTo("string");
+    JsonNode weather = items.get(1);
+    assertThat(weather.get("resource").asText()).isEqualTo("https://api.example.com/v1/weather");
+    assertThat(weather.get("description").asText()).isEqualTo("v1 weather report");
+    assertThat(weather.at("/extensions/bazaar/info/input/method").asText()).isEqualTo("GET");
+    assertThat(weather.at("/extensions/bazaar/info/input/queryParams/city").asText())
+        .isEqualTo("Oslo");
+    assertThat(weather.at("/extensions/bazaar/info/output/example/weather").asText())
+        .isEqualTo("rain");
+    assertThat(weather.at("/extensions/bazaar/schema/required/0").asText()).isEqualTo("input");
+    assertThat(weather.at("/metadata/method").asText()).isEqualTo("GET");
+    assertThat(weather.at("/accepts/0/maxAmountRequired").asText()).isEqualTo("10000");
+    assertThat(search(facilitator, "report", "").at("/resources/0/resource").asText())
+        .isEqualTo("https://api.example.com/v1/upload");
+  }
+
+  @Test
+  void aV1PaymentThatIsNotDiscoverableIsNotCatalogued() throws Exception {
+    for (String outputSchema :
+        List.of(
+            "{\"input\":{\"type\":\"http\",\"method\":\"GET\",\"discoverable\":false}}",
+            "{\"input\":{\"type\":\"http\",\"method\":\"GET\",\"discoverable\":0}}",
+            "{\"input\":{\"type\":\"http\",\"method\":\"OPTIONS\"}}",
+            "{\"input\":{\"type\":\"mcp\",\"method\":\"GET\"}}",
+            "{\"output\":{\"weather\":\"rain\"}}",
+            "{}")) {
+      HttpResponse<String> settled =
+          post(facilitator, "/settle", v1Request("https://api.example.com/v1/w", outputSchema));
+      assertThat(settled.statusCode()).as(settled.body()).isEqualTo(200);
+      assertThat(JSON.readTree(settled.body()).get("success").asBoolean()).isTrue();
+    }
+    assertThat(list(facilitator, "").get("items")).isEmpty();
+  }
+
+  @Test
+  void aHostileV1OutputSchemaIsRefusedWithAReasonAndTheSettlementStands() throws Exception {
+    String deep = "{\"a\":".repeat(40) + "1" + "}".repeat(40);
+    Map<String, String> hostile = new LinkedHashMap<>();
+    hostile.put(
+        "https://api.example.com/v1/deep",
+        "{\"input\":{\"type\":\"http\",\"method\":\"GET\",\"queryParams\":" + deep + "}}");
+    hostile.put(
+        "https://api.example.com/v1/huge",
+        "{\"input\":{\"type\":\"http\",\"method\":\"GET\"},\"output\":{\"text\":\""
+            + "x".repeat(20_000)
+            + "\"}}");
+    hostile.put(
+        "ftp://api.example.com/v1/file",
+        "{\"input\":{\"type\":\"http\",\"method\":\"GET\"}}");
+    for (Map.Entry<String, String> bad : hostile.entrySet()) {
+      HttpResponse<String> settled =
+          post(facilitator, "/settle", v1Request(bad.getKey(), bad.getValue()));
+      assertThat(settled.statusCode()).as(settled.body()).isEqualTo(200);
+      assertThat(JSON.readTree(settled.body()).get("success").asBoolean()).isTrue();
+      JsonNode status = sideChannel(settled);
+      assertThat(status.get("status").asText()).as(bad.getKey()).isEqualTo("rejected");
+      assertThat(status.get("rejectedReason").asText()).as(bad.getKey()).startsWith("v1 payment");
+    }
+    assertThat(list(facilitator, "").get("items")).isEmpty();
+  }
+
   @Test
   void badParametersAre400NamingTheParameter() throws Exception {
     Map<String, String> bad = new LinkedHashMap<>();
