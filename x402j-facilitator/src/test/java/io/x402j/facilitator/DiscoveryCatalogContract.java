@@ -758,14 +758,7 @@ abstract class DiscoveryCatalogContract {
            "asset":"0x036CbD53842c5426634e7929541eC2318f3dCF7e",
            "extra":{"name":"USDC","version":"2"}}}
         """
-        .formatted(
-            "22".repeat(65),
-            PAYER,
-            SELLER,
-            "11".repeat(32),
-            resource,
-            outputSchema,
-            SELLER);
+        .formatted("22".repeat(65), PAYER, SELLER, "11".repeat(32), resource, outputSchema, SELLER);
   }
 
   @Test
@@ -798,8 +791,7 @@ abstract class DiscoveryCatalogContract {
     JsonNode upload = items.get(0);
     assertThat(upload.get("resource").asText()).isEqualTo("https://api.example.com/v1/upload");
     assertThat(upload.get("x402Version").asInt()).isEqualTo(1);
-    assertThat(upload.at("/extensions/bazaar/info/input/bodyType").asText())
-        .isEqualTo("form-data");
+    assertThat(upload.at("/extensions/bazaar/info/input/bodyType").asText()).isEqualTo("form-data");
     assertThat(upload.at("/extensions/bazaar/info/input/body/file/type").asText())
         .isEqualTo("string");
     JsonNode weather = items.get(1);
@@ -848,8 +840,7 @@ abstract class DiscoveryCatalogContract {
             + "x".repeat(20_000)
             + "\"}}");
     hostile.put(
-        "ftp://api.example.com/v1/file",
-        "{\"input\":{\"type\":\"http\",\"method\":\"GET\"}}");
+        "ftp://api.example.com/v1/file", "{\"input\":{\"type\":\"http\",\"method\":\"GET\"}}");
     for (Map.Entry<String, String> bad : hostile.entrySet()) {
       HttpResponse<String> settled =
           post(facilitator, "/settle", v1Request(bad.getKey(), bad.getValue()));

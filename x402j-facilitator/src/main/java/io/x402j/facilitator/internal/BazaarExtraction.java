@@ -7,8 +7,8 @@ import io.x402j.core.NetworkRegistry;
 import io.x402j.core.wire.FacilitatorRequest;
 import io.x402j.core.wire.PaymentPayload;
 import io.x402j.core.wire.PaymentRequirements;
-import io.x402j.core.wire.ResourceInfo;
 import io.x402j.core.wire.PaymentRequirementsV1;
+import io.x402j.core.wire.ResourceInfo;
 import io.x402j.core.wire.V1Translation;
 import io.x402j.core.wire.VerifyRequest;
 import io.x402j.core.wire.VerifyRequestV1;
@@ -235,7 +235,8 @@ public final class BazaarExtraction {
       }
       derived.put("bodyType", bodyType);
       JsonNode fields =
-          firstObject(input, "bodyFields", "body_fields", "bodyParams", "body", "data", "properties");
+          firstObject(
+              input, "bodyFields", "body_fields", "bodyParams", "body", "data", "properties");
       derived.set("body", fields != null ? fields : mapper.createObjectNode());
     }
     JsonNode queryParams = firstObject(input, "queryParams", "query_params", "query", "params");
