@@ -6,6 +6,7 @@ import io.x402j.core.wire.FacilitatorRequest;
 import io.x402j.facilitator.internal.BazaarExtraction;
 import io.x402j.facilitator.internal.CatalogStore;
 import io.x402j.facilitator.internal.SearchTerms;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -249,43 +250,94 @@ public final class DiscoveryCatalog implements AutoCloseable {
 
   /**
    * {@code GET /discovery/search}: {@code {x402Version, resources, pagination{limit, cursor}}},
-   * best matches first; {@code offset} is where the cursor says to resume.
+   * best matches first; {@code cursor} ({@code null} for the first page) is a cursor a previous
+   * page gave, and the page resumes strictly after the entry it ended with. Entries added or paid
+   * for again while a client pages rank above where it is, so the pages it has not read yet neither
+   * repeat nor skip the others.
+   *
+   * @throws IllegalArgumentException when {@code cursor} is not a cursor of this catalog
    */
-  public ObjectNode search(String query, Filter filter, int limit, int offset) throws SQLException {
+  public ObjectNode search(String query, Filter filter, int limit, String cursor)
+      throws SQLException {
+    CatalogStore.Position after = null;
+    if (cursor != null && !cursor.isEmpty()) {
+      after =
+          positionOf(cursor)
+              .orElseThrow(() -> new IllegalArgumentException("not a cursor of this catalog"));
+    }
     List<String> terms = SearchTerms.words(query, SearchTerms.MAX_QUERY_TERMS);
-    List<ObjectNode> found =
+    CatalogStore.Found found =
         terms.isEmpty()
-            ? List.of()
-            : store.search(terms, storeFilter(filter), cutoff(), limit, offset);
+            ? new CatalogStore.Found(List.of(), List.of())
+            : store.search(terms, storeFilter(filter), cutoff(), limit, after);
+    List<ObjectNode> items = found.items();
     ObjectNode root = MAPPER.createObjectNode();
     root.put("x402Version", 2);
-    root.putArray("resources").addAll(found.subList(0, Math.min(limit, found.size())));
+    root.putArray("resources").addAll(items.subList(0, Math.min(limit, items.size())));
     ObjectNode pagination = root.putObject("pagination");
     pagination.put("limit", limit);
-    if (found.size() > limit) {
-      pagination.put("cursor", cursor(offset + limit));
+    if (items.size() > limit) {
+      pagination.put("cursor", cursorOf(found.positions().get(limit - 1)));
     } else {
       pagination.putNull("cursor");
     }
     return root;
   }
 
-  /** The opaque search cursor for resuming at {@code offset}. */
-  public static String cursor(int offset) {
-    return Base64.getUrlEncoder()
-        .withoutPadding()
-        .encodeToString(("o:" + offset).getBytes(StandardCharsets.US_ASCII));
+  /** The version byte of the cursor format. */
+  private static final byte CURSOR_VERSION = 1;
+
+  /** Version, words matched, score (8 bytes), time (8 bytes), id length: before the id. */
+  private static final int CURSOR_HEAD = 19;
+
+  /** The longest cursor: its head and the longest id, in unpadded base64url. */
+  private static final int MAX_CURSOR_CHARS =
+      ((CURSOR_HEAD + CatalogStore.Position.MAX_ID) * 8 + 5) / 6;
+
+  /**
+   * The opaque cursor resuming after {@code position}: unpadded base64url of a version byte, the
+   * number of words matched, the score and the time (8 bytes each, big-endian), the id's length and
+   * the id (ASCII).
+   */
+  private static String cursorOf(CatalogStore.Position position) {
+    byte[] id = position.id().getBytes(StandardCharsets.US_ASCII);
+    ByteBuffer bytes = ByteBuffer.allocate(CURSOR_HEAD + id.length);
+    bytes.put(CURSOR_VERSION);
+    bytes.put((byte) position.matched());
+    bytes.putLong(position.score());
+    bytes.putLong(position.seen());
+    bytes.put((byte) id.length);
+    bytes.put(id);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
   }
 
-  /** The offset a cursor resumes at, or empty for text that is no cursor of this catalog. */
-  public static Optional<Integer> offsetOf(String cursor) {
+  /** Whether {@code cursor} is a cursor this catalog could have given (no database access). */
+  public static boolean isCursor(String cursor) {
+    return positionOf(cursor).isPresent();
+  }
+
+  /**
+   * The position a cursor resumes after, or empty for text that is no cursor of this catalog: at
+   * most {@link #MAX_CURSOR_CHARS} characters of canonical unpadded base64url, the known version,
+   * the id exactly as long as it says, and every field in range.
+   */
+  private static Optional<CatalogStore.Position> positionOf(String cursor) {
+    if (cursor == null || cursor.isEmpty() || cursor.length() > MAX_CURSOR_CHARS) {
+      return Optional.empty();
+    }
     try {
-      String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
-      if (!text.startsWith("o:") || text.length() > 12) {
+      byte[] raw = Base64.getUrlDecoder().decode(cursor);
+      if (raw.length <= CURSOR_HEAD
+          || raw[0] != CURSOR_VERSION
+          || raw[CURSOR_HEAD - 1] != raw.length - CURSOR_HEAD
+          || !Base64.getUrlEncoder().withoutPadding().encodeToString(raw).equals(cursor)) {
         return Optional.empty();
       }
-      int offset = Integer.parseInt(text.substring(2));
-      return offset < 0 ? Optional.empty() : Optional.of(offset);
+      ByteBuffer bytes = ByteBuffer.wrap(raw, 2, 16);
+      long score = bytes.getLong();
+      long seen = bytes.getLong();
+      String id = new String(raw, CURSOR_HEAD, raw.length - CURSOR_HEAD, StandardCharsets.US_ASCII);
+      return Optional.of(new CatalogStore.Position(raw[1], score, seen, id));
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }

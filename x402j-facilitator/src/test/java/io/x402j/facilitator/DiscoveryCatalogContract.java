@@ -620,6 +620,240 @@ abstract class DiscoveryCatalogContract {
   }
 
   @Test
+  void searchPagesDoNotRepeatWhileEntriesAreAdded() throws Exception {
+    for (int i = 0; i < 4; i++) {
+      clock.advance(Duration.ofSeconds(1));
+      post(
+          facilitator,
+          "/settle",
+          request("https://api.example.com/w" + i, "weather " + i, Map.of(), weatherDeclaration()));
+    }
+    JsonNode first = search(facilitator, "weather", "&limit=2");
+    clock.advance(Duration.ofSeconds(1));
+    post(
+        facilitator,
+        "/settle",
+        request("https://api.example.com/new", "weather new", Map.of(), weatherDeclaration()));
+    JsonNode second =
+        search(
+            facilitator, "weather", "&limit=2&cursor=" + first.at("/pagination/cursor").asText());
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    first.get("resources").forEach(r -> seen.add(r.get("resource").asText()));
+    second.get("resources").forEach(r -> assertThat(seen.add(r.get("resource").asText())).isTrue());
+    assertThat(seen)
+        .containsExactlyInAnyOrder(
+            "https://api.example.com/w0",
+            "https://api.example.com/w1",
+            "https://api.example.com/w2",
+            "https://api.example.com/w3");
+  }
+
+  @Test
+  void searchPagesOfSeveralWordsDoNotRepeatWhenALaterEntryIsPaidAgain() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      clock.advance(Duration.ofSeconds(1));
+      post(
+          facilitator,
+          "/settle",
+          request(
+              "https://api.example.com/f" + i,
+              "foggy weather " + i,
+              Map.of(),
+              weatherDeclaration()));
+    }
+    JsonNode first = search(facilitator, "foggy weather", "&limit=2");
+    assertThat(first.get("resources")).hasSize(2);
+    // An entry not yet shown is paid for again and moves to the top: the pages already read
+    // must not shift into the next one.
+    clock.advance(Duration.ofSeconds(1));
+    post(
+        facilitator,
+        "/settle",
+        request("https://api.example.com/f1", "foggy weather 1", Map.of(), weatherDeclaration()));
+    List<String> seen = new ArrayList<>();
+    first.get("resources").forEach(r -> seen.add(r.get("resource").asText()));
+    String cursor = first.at("/pagination/cursor").asText();
+    for (int pages = 0; pages < 5; pages++) {
+      JsonNode page = search(facilitator, "foggy weather", "&limit=2&cursor=" + cursor);
+      page.get("resources").forEach(r -> seen.add(r.get("resource").asText()));
+      if (page.at("/pagination/cursor").isNull()) {
+        break;
+      }
+      cursor = page.at("/pagination/cursor").asText();
+    }
+    assertThat(seen).doesNotHaveDuplicates();
+    // Every entry that did not move is seen exactly once.
+    assertThat(seen)
+        .contains(
+            "https://api.example.com/f0",
+            "https://api.example.com/f2",
+            "https://api.example.com/f3",
+            "https://api.example.com/f4");
+  }
+
+  @Test
+  void aForgedOrGarbledCursorIsA400NamingTheCursor() throws Exception {
+    post(
+        facilitator,
+        "/settle",
+        request("https://api.example.com/w", "weather", Map.of(), weatherDeclaration()));
+    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+    String good = search(facilitator, "weather", "&limit=1").at("/pagination/cursor").asText();
+    // One entry and limit 1: no next page, so make a well-formed one by hand from the format.
+    assertThat(good).isEqualTo("null");
+    // version 1, 1 word matched, score 0, time 0, a 64-character id
+    byte[] valid = new byte[83];
+    valid[0] = 1;
+    valid[1] = 1;
+    valid[18] = 64;
+    java.util.Arrays.fill(valid, 19, 83, (byte) 'a');
+    List<String> bad = new ArrayList<>();
+    bad.add("bogus!");
+    bad.add("%00");
+    bad.add(b64.encodeToString("o:2".getBytes(StandardCharsets.US_ASCII))); // the old offset form
+    bad.add(b64.encodeToString(java.util.Arrays.copyOf(valid, 82)));
+    bad.add(b64.encodeToString(java.util.Arrays.copyOf(valid, 84)));
+    bad.add(Base64.getUrlEncoder().encodeToString(valid)); // padded
+    bad.add("/" + b64.encodeToString(valid).substring(1)); // not the URL alphabet
+    bad.add("A".repeat(5000));
+    byte[] version = valid.clone();
+    version[0] = 2;
+    bad.add(b64.encodeToString(version));
+    byte[] matched = valid.clone();
+    matched[1] = 0;
+    bad.add(b64.encodeToString(matched));
+    byte[] negative = valid.clone();
+    negative[2] = (byte) 0x80;
+    bad.add(b64.encodeToString(negative));
+    byte[] negativeSeen = valid.clone();
+    negativeSeen[10] = (byte) 0x80;
+    bad.add(b64.encodeToString(negativeSeen));
+    byte[] noId = java.util.Arrays.copyOf(valid, 19);
+    noId[18] = 0;
+    bad.add(b64.encodeToString(noId));
+    byte[] controlInId = valid.clone();
+    controlInId[40] = 0x0a;
+    bad.add(b64.encodeToString(controlInId));
+    for (String cursor : bad) {
+      HttpResponse<String> answer =
+          get(facilitator, "/discovery/search?query=weather&cursor=" + cursor);
+      assertThat(answer.statusCode()).as(cursor).isEqualTo(400);
+      assertThat(JSON.readTree(answer.body()).get("field").asText()).as(cursor).isEqualTo("cursor");
+    }
+    HttpResponse<String> wellFormed =
+        get(facilitator, "/discovery/search?query=weather&cursor=" + b64.encodeToString(valid));
+    assertThat(wellFormed.statusCode()).as(wellFormed.body()).isEqualTo(200);
+  }
+
+  /** A protocol v1 settle body paying {@link #SELLER} for {@code resource}. */
+  static String v1Request(String resource, String outputSchema) {
+    return """
+        {"x402Version":1,
+         "paymentPayload":{"x402Version":1,"scheme":"exact","network":"base-sepolia",
+           "payload":{"signature":"0x%s","authorization":{"from":"%s","to":"%s","value":"10000",
+             "validAfter":"0","validBefore":"9999999999","nonce":"0x%s"}}},
+         "paymentRequirements":{"scheme":"exact","network":"base-sepolia",
+           "maxAmountRequired":"10000","resource":"%s","description":"v1 weather report",
+           "mimeType":"application/json","outputSchema":%s,"payTo":"%s","maxTimeoutSeconds":60,
+           "asset":"0x036CbD53842c5426634e7929541eC2318f3dCF7e",
+           "extra":{"name":"USDC","version":"2"}}}
+        """
+        .formatted("22".repeat(65), PAYER, SELLER, "11".repeat(32), resource, outputSchema, SELLER);
+  }
+
+  @Test
+  void aV1PaymentIsCataloguedFromItsOutputSchemaOnSettleOnly() throws Exception {
+    String get =
+        v1Request(
+            "https://api.example.com/v1/weather?city=Oslo",
+            "{\"input\":{\"type\":\"http\",\"method\":\"get\","
+                + "\"queryParams\":{\"city\":\"Oslo\"}},\"output\":{\"weather\":\"rain\"}}");
+    HttpResponse<String> verified = post(facilitator, "/verify", get);
+    assertThat(verified.statusCode()).as(verified.body()).isEqualTo(200);
+    assertThat(list(facilitator, "").get("items")).isEmpty();
+    HttpResponse<String> settled = post(facilitator, "/settle", get);
+    assertThat(settled.statusCode()).as(settled.body()).isEqualTo(200);
+    assertThat(sideChannel(settled).get("status").asText()).isEqualTo("success");
+    clock.advance(Duration.ofSeconds(1));
+    HttpResponse<String> posted =
+        post(
+            facilitator,
+            "/settle",
+            v1Request(
+                "https://api.example.com/v1/upload",
+                "{\"input\":{\"type\":\"http\",\"method\":\"POST\","
+                    + "\"bodyType\":\"multipart/form-data\","
+                    + "\"body_fields\":{\"file\":{\"type\":\"string\"}}}}"));
+    assertThat(sideChannel(posted).get("status").asText()).isEqualTo("success");
+
+    JsonNode items = list(facilitator, "?network=eip155:84532&type=http").get("items");
+    assertThat(items).hasSize(2);
+    JsonNode upload = items.get(0);
+    assertThat(upload.get("resource").asText()).isEqualTo("https://api.example.com/v1/upload");
+    assertThat(upload.get("x402Version").asInt()).isEqualTo(1);
+    assertThat(upload.at("/extensions/bazaar/info/input/bodyType").asText()).isEqualTo("form-data");
+    assertThat(upload.at("/extensions/bazaar/info/input/body/file/type").asText())
+        .isEqualTo("string");
+    JsonNode weather = items.get(1);
+    assertThat(weather.get("resource").asText()).isEqualTo("https://api.example.com/v1/weather");
+    assertThat(weather.get("description").asText()).isEqualTo("v1 weather report");
+    assertThat(weather.at("/extensions/bazaar/info/input/method").asText()).isEqualTo("GET");
+    assertThat(weather.at("/extensions/bazaar/info/input/queryParams/city").asText())
+        .isEqualTo("Oslo");
+    assertThat(weather.at("/extensions/bazaar/info/output/example/weather").asText())
+        .isEqualTo("rain");
+    assertThat(weather.at("/extensions/bazaar/schema/required/0").asText()).isEqualTo("input");
+    assertThat(weather.at("/metadata/method").asText()).isEqualTo("GET");
+    assertThat(weather.at("/accepts/0/maxAmountRequired").asText()).isEqualTo("10000");
+    assertThat(search(facilitator, "report", "").at("/resources/0/resource").asText())
+        .isEqualTo("https://api.example.com/v1/upload");
+  }
+
+  @Test
+  void aV1PaymentThatIsNotDiscoverableIsNotCatalogued() throws Exception {
+    for (String outputSchema :
+        List.of(
+            "{\"input\":{\"type\":\"http\",\"method\":\"GET\",\"discoverable\":false}}",
+            "{\"input\":{\"type\":\"http\",\"method\":\"GET\",\"discoverable\":0}}",
+            "{\"input\":{\"type\":\"http\",\"method\":\"OPTIONS\"}}",
+            "{\"input\":{\"type\":\"mcp\",\"method\":\"GET\"}}",
+            "{\"output\":{\"weather\":\"rain\"}}",
+            "{}")) {
+      HttpResponse<String> settled =
+          post(facilitator, "/settle", v1Request("https://api.example.com/v1/w", outputSchema));
+      assertThat(settled.statusCode()).as(settled.body()).isEqualTo(200);
+      assertThat(JSON.readTree(settled.body()).get("success").asBoolean()).isTrue();
+    }
+    assertThat(list(facilitator, "").get("items")).isEmpty();
+  }
+
+  @Test
+  void aHostileV1OutputSchemaIsRefusedWithAReasonAndTheSettlementStands() throws Exception {
+    String deep = "{\"a\":".repeat(40) + "1" + "}".repeat(40);
+    Map<String, String> hostile = new LinkedHashMap<>();
+    hostile.put(
+        "https://api.example.com/v1/deep",
+        "{\"input\":{\"type\":\"http\",\"method\":\"GET\",\"queryParams\":" + deep + "}}");
+    hostile.put(
+        "https://api.example.com/v1/huge",
+        "{\"input\":{\"type\":\"http\",\"method\":\"GET\"},\"output\":{\"text\":\""
+            + "x".repeat(20_000)
+            + "\"}}");
+    hostile.put(
+        "ftp://api.example.com/v1/file", "{\"input\":{\"type\":\"http\",\"method\":\"GET\"}}");
+    for (Map.Entry<String, String> bad : hostile.entrySet()) {
+      HttpResponse<String> settled =
+          post(facilitator, "/settle", v1Request(bad.getKey(), bad.getValue()));
+      assertThat(settled.statusCode()).as(settled.body()).isEqualTo(200);
+      assertThat(JSON.readTree(settled.body()).get("success").asBoolean()).isTrue();
+      JsonNode status = sideChannel(settled);
+      assertThat(status.get("status").asText()).as(bad.getKey()).isEqualTo("rejected");
+      assertThat(status.get("rejectedReason").asText()).as(bad.getKey()).startsWith("v1 payment");
+    }
+    assertThat(list(facilitator, "").get("items")).isEmpty();
+  }
+
+  @Test
   void badParametersAre400NamingTheParameter() throws Exception {
     Map<String, String> bad = new LinkedHashMap<>();
     bad.put("/discovery/resources?limit=0", "limit");

@@ -115,5 +115,16 @@ class DiscoveryClientInteropIT {
     SearchPage ours = client.search("foggy weather", DiscoveryFilter.none(), 5, null).join();
     assertThat(view(ours.resources())).isNotEmpty().isEqualTo(view(found.path("resources")));
     assertThat(ours.resources().get(0).resource()).isEqualTo("https://weather.example/now");
+
+    // Page by page through the keyset cursor: both clients get the same cursor and pages.
+    JsonNode official1 = official("search", "{\"query\":\"weather\",\"limit\":1}");
+    SearchPage ours1 = client.search("weather", DiscoveryFilter.none(), 1, null).join();
+    String cursor = official1.at("/pagination/cursor").asText();
+    assertThat(ours1.nextCursor()).isNotNull().isEqualTo(cursor);
+    JsonNode official2 =
+        official("search", "{\"query\":\"weather\",\"limit\":1,\"cursor\":\"" + cursor + "\"}");
+    SearchPage ours2 = client.search("weather", DiscoveryFilter.none(), 1, cursor).join();
+    assertThat(view(ours2.resources())).hasSize(1).isEqualTo(view(official2.path("resources")));
+    assertThat(view(ours2.resources())).isNotEqualTo(view(ours1.resources()));
   }
 }

@@ -3,11 +3,15 @@ package io.x402j.facilitator.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.x402j.core.NetworkRegistry;
 import io.x402j.core.wire.FacilitatorRequest;
 import io.x402j.core.wire.PaymentPayload;
 import io.x402j.core.wire.PaymentRequirements;
+import io.x402j.core.wire.PaymentRequirementsV1;
 import io.x402j.core.wire.ResourceInfo;
+import io.x402j.core.wire.V1Translation;
 import io.x402j.core.wire.VerifyRequest;
+import io.x402j.core.wire.VerifyRequestV1;
 import io.x402j.core.wire.WireCodec;
 import io.x402j.evm.EvmAddress;
 import java.net.IDN;
@@ -58,6 +62,7 @@ public final class BazaarExtraction {
   private final ObjectMapper mapper = new ObjectMapper();
   private final BoundedSchemaValidator validator = new BoundedSchemaValidator();
   private final WireCodec wire = WireCodec.standard();
+  private static final V1Translation V1 = new V1Translation(NetworkRegistry.defaults());
 
   /** What a payment's declaration came to. */
   public sealed interface Outcome permits Absent, Rejected, Declared {}
@@ -121,19 +126,217 @@ public final class BazaarExtraction {
       Map<String, Object> extensions = v2.paymentPayload().extensions();
       return extensions != null && extensions.containsKey(KEY);
     }
+    if (request instanceof VerifyRequestV1 v1) {
+      // The official hasV1OutputSchema: outputSchema.input is an object of type "http" with a
+      // method, and it is discoverable unless it says otherwise.
+      Map<String, Object> outputSchema = v1.paymentRequirements().outputSchema();
+      return outputSchema != null
+          && outputSchema.get("input") instanceof Map<?, ?> input
+          && "http".equals(input.get("type"))
+          && input.containsKey("method")
+          && (input.get("discoverable") == null || truthy(input.get("discoverable")));
+    }
     return false;
+  }
+
+  /** JavaScript's truthiness of a JSON value, as the official v1 rules test fields. */
+  private static boolean truthy(Object value) {
+    if (value == null || Boolean.FALSE.equals(value)) {
+      return false;
+    }
+    if (value instanceof String text) {
+      return !text.isEmpty();
+    }
+    if (value instanceof Number number) {
+      return number instanceof java.math.BigDecimal d
+          ? d.signum() != 0
+          : number instanceof java.math.BigInteger i ? i.signum() != 0 : number.doubleValue() != 0;
+    }
+    return true;
+  }
+
+  private static boolean truthy(JsonNode value) {
+    if (value == null || value.isNull() || value.isMissingNode()) {
+      return false;
+    }
+    if (value.isBoolean()) {
+      return value.booleanValue();
+    }
+    if (value.isTextual()) {
+      return !value.textValue().isEmpty();
+    }
+    if (value.isNumber()) {
+      return value.decimalValue().signum() != 0;
+    }
+    return true;
+  }
+
+  /** The first of {@code names} in {@code input} that is truthy and a JSON object or array. */
+  private static JsonNode firstObject(JsonNode input, String... names) {
+    for (String name : names) {
+      JsonNode value = input.get(name);
+      if (truthy(value) && value.isContainerNode()) {
+        return value;
+      }
+    }
+    return null;
+  }
+
+  /** The first of {@code names} in {@code input} that is truthy (JavaScript's {@code a || b}). */
+  private static JsonNode firstTruthy(JsonNode input, String... names) {
+    for (String name : names) {
+      if (truthy(input.get(name))) {
+        return input.get(name);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The v2 {@code info} the official {@code extractDiscoveryInfoV1} derives from v1 {@code
+   * outputSchema}, or {@code null} when it derives none (not http, not discoverable, no known
+   * method).
+   */
+  private ObjectNode v1Info(JsonNode outputSchema) {
+    JsonNode input = outputSchema.get("input");
+    if (input == null
+        || !input.isObject()
+        || !"http".equals(input.path("type").textValue())
+        || !input.has("method")) {
+      return null;
+    }
+    JsonNode discoverable = input.get("discoverable");
+    if (discoverable != null && !discoverable.isNull() && !truthy(discoverable)) {
+      return null;
+    }
+    String method =
+        input.get("method").isTextual()
+            ? input.get("method").textValue().toUpperCase(Locale.ROOT)
+            : "";
+    boolean query = Set.of("GET", "HEAD", "DELETE").contains(method);
+    boolean body = Set.of("POST", "PUT", "PATCH").contains(method);
+    if (!query && !body) {
+      return null;
+    }
+    ObjectNode info = mapper.createObjectNode();
+    ObjectNode derived = info.putObject("input");
+    derived.put("type", "http");
+    derived.put("method", method);
+    if (body) {
+      String bodyType = "json";
+      JsonNode declared = firstTruthy(input, "bodyType", "body_type");
+      if (declared != null && declared.isTextual()) {
+        String type = declared.textValue().toLowerCase(Locale.ROOT);
+        if (type.contains("form") || type.contains("multipart")) {
+          bodyType = "form-data";
+        } else if (type.contains("text") || type.contains("plain")) {
+          bodyType = "text";
+        }
+      }
+      derived.put("bodyType", bodyType);
+      JsonNode fields =
+          firstObject(
+              input, "bodyFields", "body_fields", "bodyParams", "body", "data", "properties");
+      derived.set("body", fields != null ? fields : mapper.createObjectNode());
+    }
+    JsonNode queryParams = firstObject(input, "queryParams", "query_params", "query", "params");
+    if (queryParams != null) {
+      derived.set("queryParams", queryParams);
+    }
+    JsonNode headers = firstTruthy(input, "headerFields", "header_fields", "headers");
+    if (headers != null && headers.isContainerNode()) {
+      derived.set("headers", headers);
+    }
+    if (truthy(outputSchema.get("output"))) {
+      ObjectNode output = info.putObject("output");
+      output.put("type", "json");
+      output.set("example", outputSchema.get("output"));
+    }
+    return info;
+  }
+
+  /** The fixed schema the official catalog gives a v1 declaration. */
+  private ObjectNode v1Schema() {
+    ObjectNode schema = mapper.createObjectNode();
+    schema.put("$schema", "https://json-schema.org/draft/2020-12/schema");
+    schema.put("type", "object");
+    ObjectNode properties = schema.putObject("properties");
+    properties.putObject("input").put("type", "object");
+    properties.putObject("output").put("type", "object");
+    schema.putArray("required").add("input");
+    return schema;
   }
 
   /** Reads {@code request}'s declaration. Never throws for hostile input. */
   public Outcome extract(FacilitatorRequest request) {
-    if (!(request instanceof VerifyRequest v2) || !declares(request)) {
+    if (!declares(request)) {
       return new Absent();
     }
     try {
+      if (request instanceof VerifyRequestV1 v1) {
+        return extractV1(v1.paymentRequirements());
+      }
+      VerifyRequest v2 = (VerifyRequest) request;
       return extract(v2.paymentPayload(), v2.paymentRequirements());
     } catch (RuntimeException e) {
       return new Rejected(Reasons.safe("bazaar declaration could not be read: " + e.getMessage()));
     }
+  }
+
+  /**
+   * A v1 payment's declaration, as the official facilitator reads it: {@code info} derived from the
+   * requirements' {@code outputSchema.input}, the fixed v1 schema, the resource, description and
+   * media type from the requirements; then the same checks, bounds and keying as v2 (no route
+   * template in v1).
+   */
+  private Outcome extractV1(PaymentRequirementsV1 v1) {
+    ObjectNode info = v1Info(mapper.valueToTree(v1.outputSchema()));
+    if (info == null) {
+      return new Absent();
+    }
+    ObjectNode extension = mapper.createObjectNode();
+    extension.set("info", info);
+    extension.set("schema", v1Schema());
+    PaymentRequirements requirements = V1.requirements(v1);
+    PaymentPayload payload =
+        new PaymentPayload(
+            new ResourceInfo(
+                v1.resource(),
+                v1.description().isEmpty() ? null : v1.description(),
+                v1.mimeType(),
+                Map.of()),
+            requirements,
+            Map.of(),
+            Map.of(KEY, mapper.convertValue(extension, Map.class)),
+            Map.of());
+    Outcome outcome = extract(payload, requirements);
+    if (outcome instanceof Rejected rejected) {
+      return new Rejected("v1 payment (requirements.outputSchema, resource): " + rejected.reason());
+    }
+    if (outcome instanceof Declared declared) {
+      Entry e = declared.entry();
+      return new Declared(
+          new Entry(
+              e.id(),
+              e.resource(),
+              e.toolName(),
+              e.payTo(),
+              e.type(),
+              1,
+              e.description(),
+              e.mimeType(),
+              e.serviceName(),
+              e.tags(),
+              e.iconUrl(),
+              e.extensionKeys(),
+              e.bazaar(),
+              e.metadata(),
+              e.scheme(),
+              e.network(),
+              e.asset(),
+              wire.toJson(v1)));
+    }
+    return outcome;
   }
 
   private Outcome extract(PaymentPayload payload, PaymentRequirements requirements) {

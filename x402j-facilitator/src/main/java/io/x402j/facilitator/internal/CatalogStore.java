@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
@@ -355,14 +356,43 @@ public final class CatalogStore {
   }
 
   /**
-   * Live entries matching any of {@code terms}, best first: most query words matched, then the
-   * highest weight (words from the service name and tags weigh most), then the latest payment.
-   * Reads {@code limit + 1} rows so the caller can tell whether more follow. Ranking reads only the
-   * words' index ({@code term, weight, last_seen, resource_id}); one word is one range read in rank
-   * order.
+   * Where a search page ended in the ranking: the last entry's number of query words matched, its
+   * score, its latest payment (epoch milliseconds) and its id (1 to {@link #MAX_ID} printable ASCII
+   * characters; SHA-256 hex for every entry x402j stores). The ranking orders by all four,
+   * descending, so the order is total and the next page starts strictly after it: entries added or
+   * paid again while a client pages rank above it and do not shift the pages that follow.
    */
-  public List<ObjectNode> search(
-      List<String> terms, Filter filter, Instant cutoff, int limit, int offset)
+  public record Position(int matched, long score, long seen, String id) {
+    /** The longest id a position holds. */
+    public static final int MAX_ID = 64;
+
+    private static final Pattern ID = Pattern.compile("[\\x21-\\x7e]{1," + MAX_ID + "}");
+
+    /** Validates the position. */
+    public Position {
+      if (matched < 1 || matched > SearchTerms.MAX_QUERY_TERMS) {
+        throw new IllegalArgumentException("matched out of range");
+      }
+      if (score < 0 || seen < 0) {
+        throw new IllegalArgumentException("negative score or time");
+      }
+      if (id == null || !ID.matcher(id).matches()) {
+        throw new IllegalArgumentException("id is not 1 to " + MAX_ID + " printable characters");
+      }
+    }
+  }
+
+  /** One page of search results, and where its last entry stands (to resume after it). */
+  public record Found(List<ObjectNode> items, List<Position> positions) {}
+
+  /**
+   * Live entries matching any of {@code terms}, best first: most query words matched, then the
+   * highest weight (words from the service name and tags weigh most), then the latest payment, then
+   * the id; only those ranked after {@code after} when it is given. Reads {@code limit + 1} rows so
+   * the caller can tell whether more follow. Ranking reads only the words' index ({@code term,
+   * weight, last_seen, resource_id}); one word is one range read in rank order.
+   */
+  public Found search(List<String> terms, Filter filter, Instant cutoff, int limit, Position after)
       throws SQLException {
     long at = cutoff.toEpochMilli();
     List<Object> parameters = new ArrayList<>(terms);
@@ -380,27 +410,58 @@ public final class CatalogStore {
               + " AND f.resource_id = t.resource_id)");
       parameters.add(facet);
     }
-    String ranked =
-        terms.size() == 1
-            ? "SELECT t.resource_id, 1 AS matched, t.weight AS score, t.last_seen AS seen"
-                + where
-                + " ORDER BY t.weight DESC, t.last_seen DESC, t.resource_id DESC"
-            : "SELECT t.resource_id, COUNT(*) AS matched, SUM(t.weight) AS score,"
-                + " MAX(t.last_seen) AS seen"
-                + where
-                + " GROUP BY t.resource_id"
-                + " ORDER BY matched DESC, score DESC, seen DESC, t.resource_id DESC";
+    String ranked;
+    if (terms.size() == 1) {
+      // One word: every row matches one word, so a position that matched more ranks above all.
+      if (after != null && after.matched() == 1) {
+        where.append(
+            " AND (t.weight < ? OR (t.weight = ? AND (t.last_seen < ? OR (t.last_seen = ?"
+                + " AND t.resource_id < ?))))");
+        parameters.addAll(
+            List.of(after.score(), after.score(), after.seen(), after.seen(), after.id()));
+      }
+      ranked =
+          "SELECT t.resource_id, 1 AS matched, t.weight AS score, t.last_seen AS seen"
+              + where
+              + " ORDER BY t.weight DESC, t.last_seen DESC, t.resource_id DESC";
+    } else {
+      StringBuilder having = new StringBuilder();
+      if (after != null) {
+        having.append(
+            " HAVING COUNT(*) < ? OR (COUNT(*) = ? AND (SUM(t.weight) < ? OR (SUM(t.weight) = ?"
+                + " AND (MAX(t.last_seen) < ? OR (MAX(t.last_seen) = ?"
+                + " AND t.resource_id < ?)))))");
+        parameters.addAll(
+            List.of(
+                (long) after.matched(),
+                (long) after.matched(),
+                after.score(),
+                after.score(),
+                after.seen(),
+                after.seen(),
+                after.id()));
+      }
+      ranked =
+          "SELECT t.resource_id, COUNT(*) AS matched, SUM(t.weight) AS score,"
+              + " MAX(t.last_seen) AS seen"
+              + where
+              + " GROUP BY t.resource_id"
+              + having
+              + " ORDER BY matched DESC, score DESC, seen DESC, t.resource_id DESC";
+    }
     parameters.add(limit + 1);
-    parameters.add(offset);
     String sql =
         "SELECT "
             + COLUMNS
+            + ", m.matched AS rank_matched, m.score AS rank_score, m.seen AS rank_seen"
             + " FROM ("
             + ranked
-            + " LIMIT ? OFFSET ?) m JOIN discovery_resources r ON r.id = m.resource_id"
+            + " LIMIT ?) m JOIN discovery_resources r ON r.id = m.resource_id"
             + " ORDER BY m.matched DESC, m.score DESC, m.seen DESC, m.resource_id DESC";
+    List<Position> positions = new ArrayList<>();
     try (Connection c = dataSource.getConnection()) {
-      return items(c, sql, parameters);
+      List<ObjectNode> items = items(c, sql, parameters, positions);
+      return new Found(items, List.copyOf(positions));
     }
   }
 
@@ -459,6 +520,13 @@ public final class CatalogStore {
 
   private List<ObjectNode> items(Connection c, String sql, List<Object> parameters)
       throws SQLException {
+    return items(c, sql, parameters, null);
+  }
+
+  /** The entries {@code sql} selects; with {@code positions}, also their rank ({@code rank_*}). */
+  private List<ObjectNode> items(
+      Connection c, String sql, List<Object> parameters, List<Position> positions)
+      throws SQLException {
     Map<String, ObjectNode> items = new LinkedHashMap<>();
     try (PreparedStatement s = c.prepareStatement(sql)) {
       bind(s, parameters);
@@ -487,6 +555,14 @@ public final class CatalogStore {
           }
           metadata.put("payTo", rs.getString("pay_to"));
           items.put(id, item);
+          if (positions != null) {
+            positions.add(
+                new Position(
+                    rs.getInt("rank_matched"),
+                    rs.getLong("rank_score"),
+                    rs.getLong("rank_seen"),
+                    id));
+          }
         }
       }
     }

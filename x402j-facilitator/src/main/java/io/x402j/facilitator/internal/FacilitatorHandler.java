@@ -360,18 +360,11 @@ public final class FacilitatorHandler extends Handler.Abstract {
             400, "query parameter query is required: 1 to 256 characters of search text", "query");
       }
       String cursor = query.getValue("cursor");
-      int offset = 0;
-      if (cursor != null && !cursor.isEmpty()) {
-        offset =
-            DiscoveryCatalog.offsetOf(cursor)
-                .orElseThrow(
-                    () ->
-                        new HttpError(
-                            400,
-                            "query parameter cursor is not a cursor this facilitator gave",
-                            "cursor"));
+      if (cursor != null && !cursor.isEmpty() && !DiscoveryCatalog.isCursor(cursor)) {
+        throw new HttpError(
+            400, "query parameter cursor is not a cursor this facilitator gave", "cursor");
       }
-      body = setup.catalog().search(text, filter, limit, offset);
+      body = setup.catalog().search(text, filter, limit, cursor);
     } else {
       if (query.get("cursor") != null || query.get("query") != null) {
         String name = query.get("cursor") != null ? "cursor" : "query";
