@@ -18,6 +18,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 
 /**
  * The seller's sales record and dashboard, when {@code x402j-sales} is on the class path: {@code
@@ -44,14 +45,20 @@ public class X402jSalesAutoConfiguration {
     return JdbcSalesRecord.open(properties.getSales().getDb().strip());
   }
 
-  /** What the gate records into: the JDBC record, counted into the meter registry if any. */
+  /**
+   * What the gate records into: the JDBC record, counted into the meter registry if any. The JDBC
+   * record is itself a {@link SalesRecord}, so it is ignored by the condition (else this bean would
+   * never be made and the metrics never counted), and this one is the primary.
+   */
   @Bean
+  @Primary
   @ConditionalOnProperty(prefix = "x402j.sales", name = "db")
-  @ConditionalOnMissingBean(SalesRecord.class)
+  @ConditionalOnMissingBean(value = SalesRecord.class, ignored = JdbcSalesRecord.class)
   public SalesRecord x402jGateSalesRecord(
       JdbcSalesRecord record, ObjectProvider<MeterRegistry> meters) {
     MeterRegistry registry = meters.getIfAvailable();
-    return registry == null ? record : SalesMetrics.wrapping(record, registry);
+    // Never the JDBC record itself: a second bean of its type (closed twice, ambiguous to inject).
+    return registry == null ? record::record : SalesMetrics.wrapping(record, registry);
   }
 
   /** The dashboard on the application's port, in a Spring MVC application. */

@@ -34,7 +34,7 @@ class ReactiveSalesRecordTest {
             context -> {
               assertThat(context).hasNotFailed();
               assertThat(context).hasSingleBean(JdbcSalesRecord.class);
-              assertThat(context).hasSingleBean(SalesRecord.class);
+              assertThat(context.getBean(SalesRecord.class)).isNotNull();
               assertThat(context).hasSingleBean(PaymentGate.class);
             });
   }
