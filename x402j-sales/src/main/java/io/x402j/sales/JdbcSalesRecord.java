@@ -281,16 +281,28 @@ public final class JdbcSalesRecord implements SalesRecord, AutoCloseable {
     return grouped("route", since);
   }
 
-  /** The {@code limit} payers who paid the most since {@code since} (per network and token). */
+  /**
+   * The {@code limit} payers who paid the most since {@code since} in each token: ranked within
+   * their network and token (atomic units of tokens with different decimals are never compared),
+   * ordered by network, token, then amount paid, most first.
+   */
   public List<SalesTotal> topPayers(Instant since, int limit) {
-    List<SalesTotal> all = new ArrayList<>(grouped("payer", since));
-    all.removeIf(t -> t.key() == null);
-    all.sort(
-        Comparator.comparing(SalesTotal::amount)
-            .thenComparing(SalesTotal::count)
-            .reversed()
-            .thenComparing(SalesTotal::key));
-    return all.subList(0, Math.min(limit, all.size()));
+    Map<String, List<SalesTotal>> byToken = new java.util.TreeMap<>();
+    for (SalesTotal t : grouped("payer", since)) {
+      if (t.key() != null) {
+        byToken.computeIfAbsent(t.network() + " " + t.asset(), k -> new ArrayList<>()).add(t);
+      }
+    }
+    List<SalesTotal> out = new ArrayList<>();
+    for (List<SalesTotal> token : byToken.values()) {
+      token.sort(
+          Comparator.comparing(SalesTotal::amount)
+              .thenComparing(SalesTotal::count)
+              .reversed()
+              .thenComparing(SalesTotal::key));
+      out.addAll(token.subList(0, Math.min(Math.max(limit, 0), token.size())));
+    }
+    return out;
   }
 
   private List<SalesTotal> grouped(String key, Instant since) {
@@ -409,12 +421,27 @@ public final class JdbcSalesRecord implements SalesRecord, AutoCloseable {
 
   /** Every event from {@code from} (inclusive) to {@code to} (exclusive), oldest first. */
   public void export(Instant from, Instant to, Consumer<Sale> sink) {
+    export(from, to, Long.MAX_VALUE, sink);
+  }
+
+  /** The first {@code limit} events from {@code from} (inclusive) to {@code to} (exclusive). */
+  public void export(Instant from, Instant to, long limit, Consumer<Sale> sink) {
     query(
         "SELECT "
             + COLUMNS
-            + " FROM x402j_sales WHERE at_ms >= ? AND at_ms < ? ORDER BY at_ms, event_id",
-        List.of(from.toEpochMilli(), to.toEpochMilli()),
+            + " FROM x402j_sales WHERE at_ms >= ? AND at_ms < ? ORDER BY at_ms, event_id LIMIT ?",
+        List.of(from.toEpochMilli(), to.toEpochMilli(), Math.max(limit, 0)),
         r -> sink.accept(sale(r)));
+  }
+
+  /** How many events from {@code from} (inclusive) to {@code to} (exclusive). */
+  public long count(Instant from, Instant to) {
+    long[] n = {0};
+    query(
+        "SELECT COUNT(*) FROM x402j_sales WHERE at_ms >= ? AND at_ms < ?",
+        List.of(from.toEpochMilli(), to.toEpochMilli()),
+        r -> n[0] = r.getLong(1));
+    return n[0];
   }
 
   /** The recipients paid since {@code since}: network, token, address. */

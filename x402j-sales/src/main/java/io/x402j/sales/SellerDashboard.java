@@ -46,13 +46,18 @@ import java.util.TreeMap;
  *   <li>{@code /api/summary} everything on the page as JSON;
  *   <li>{@code /api/sales?limit=N} the latest payments (1–500, default 50) as JSON;
  *   <li>{@code /sales.csv?days=N} every event of the last N days (1–366, default 30), with cells
- *       defused against CSV injection.
+ *       defused against CSV injection; a range of more than {@link Builder#exportLimit} events
+ *       (default {@value #EXPORT_LIMIT}) is refused with a 400 naming {@code days} and the count,
+ *       as the export is built in memory in the JVM that serves the API.
  * </ul>
  */
 public final class SellerDashboard {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PRODUCT = "x402j seller";
   private static final int CHART_HOURS = 7 * 24;
+
+  /** How many events one CSV export may hold by default. */
+  public static final int EXPORT_LIMIT = 100_000;
 
   private final JdbcSalesRecord sales;
   private final NetworkRegistry networks;
@@ -61,6 +66,7 @@ public final class SellerDashboard {
   private final Map<String, Asset> extraAssets;
   private final Clock clock;
   private final String base;
+  private final int exportLimit;
 
   private SellerDashboard(Builder b) {
     this.sales = b.sales;
@@ -70,6 +76,7 @@ public final class SellerDashboard {
     this.extraAssets = Map.copyOf(b.extraAssets);
     this.clock = b.clock;
     this.base = b.base;
+    this.exportLimit = b.exportLimit;
   }
 
   /** Starts a dashboard over {@code sales}. */
@@ -312,6 +319,20 @@ public final class SellerDashboard {
   private AdminResponse csv(int days) {
     Instant to = clock.instant().plusSeconds(1);
     Instant from = to.minus(Duration.ofDays(days));
+    // Refused payments cost an attacker nothing and are rows too: the export, built in memory,
+    // stays bounded however the table grows.
+    long events = sales.count(from, to);
+    if (events > exportLimit) {
+      throw new AdminRequest.BadParameter(
+          "days",
+          "the last "
+              + days
+              + " days hold "
+              + events
+              + " events, more than the "
+              + exportLimit
+              + " one export may hold; ask for fewer days");
+    }
     StringBuilder out = new StringBuilder();
     out.append(
         Csv.line(
@@ -332,6 +353,7 @@ public final class SellerDashboard {
     sales.export(
         from,
         to,
+        exportLimit,
         s ->
             out.append(
                 Csv.line(
@@ -513,6 +535,7 @@ public final class SellerDashboard {
     private final Map<String, Asset> extraAssets = new LinkedHashMap<>();
     private Clock clock = Clock.systemUTC();
     private String base = "";
+    private int exportLimit = EXPORT_LIMIT;
 
     private Builder(JdbcSalesRecord sales) {
       this.sales = Objects.requireNonNull(sales, "sales");
@@ -560,6 +583,18 @@ public final class SellerDashboard {
             "the dashboard path must look like /x402j/dashboard, got " + base);
       }
       this.base = b;
+      return this;
+    }
+
+    /**
+     * How many events one CSV export may hold (default {@value SellerDashboard#EXPORT_LIMIT}); a
+     * larger range is refused with a 400 naming {@code days}.
+     */
+    public Builder exportLimit(int exportLimit) {
+      if (exportLimit < 1) {
+        throw new IllegalArgumentException("exportLimit must be at least 1, got " + exportLimit);
+      }
+      this.exportLimit = exportLimit;
       return this;
     }
 

@@ -58,9 +58,18 @@ abstract class JdbcSalesRecordContract {
         .contains(
             new SalesTotal(
                 "GET /a", Sales.BASE_SEPOLIA, Sales.USDC, 2, BigInteger.valueOf(20_000)));
+    // Ranked within each token (USDC, then the 18-decimal one), never across decimals.
     assertThat(r.topPayers(T0, 10))
-        .extracting(SalesTotal::key)
-        .containsExactly("0xP1", "0xP2", "0xP1");
+        .extracting(SalesTotal::key, SalesTotal::asset)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("0xP2", Sales.USDC),
+            org.assertj.core.groups.Tuple.tuple("0xP1", Sales.USDC),
+            org.assertj.core.groups.Tuple.tuple("0xP1", "0xdead"));
+    assertThat(r.topPayers(T0, 1))
+        .extracting(SalesTotal::key, SalesTotal::asset)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("0xP2", Sales.USDC),
+            org.assertj.core.groups.Tuple.tuple("0xP1", "0xdead"));
     assertThat(r.countsByState(T0))
         .containsEntry(SaleState.SETTLED, 4L)
         .containsEntry(SaleState.ADMITTED, 1L)

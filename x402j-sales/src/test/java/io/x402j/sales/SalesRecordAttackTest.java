@@ -2,6 +2,7 @@ package io.x402j.sales;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.x402j.core.TokenAmount;
 import io.x402j.server.Sale;
 import io.x402j.server.SaleState;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -84,6 +85,32 @@ class SalesRecordAttackTest {
       }
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void topPayersAreRankedWithinTheirTokenNotAcrossDecimals() {
+    try (JdbcSalesRecord r = JdbcSalesRecord.open("jdbc:sqlite:" + dir.resolve("t.db"))) {
+      r.record(Sales.sale(T0, SaleState.SETTLED, "GET /a", 5_000_000, "0xBIG", "id-big", "0xt"));
+      for (int i = 0; i < 10; i++) {
+        r.record(
+            new Sale(
+                T0,
+                SaleState.SETTLED,
+                "GET",
+                "GET /b",
+                "exact",
+                Sales.BASE_SEPOLIA,
+                "0x6B175474E89094C44Da98b954EedeAC495271d0F",
+                TokenAmount.of(10_000_000_000L),
+                Sales.SELLER,
+                "0xDUST" + i,
+                "id-" + i,
+                "0xt",
+                null,
+                2));
+      }
+      assertThat(r.topPayers(T0, 10)).extracting(SalesTotal::key).contains("0xBIG");
     }
   }
 }

@@ -157,4 +157,34 @@ class SellerDashboardTest {
     assertThatThrownBy(() -> SellerDashboard.builder(record).base("javascript:x"))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aCsvExportOfMoreEventsThanTheLimitIsRefusedNamingDaysAndTheCount() {
+    SellerDashboard capped =
+        SellerDashboard.builder(record)
+            .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+            .exportLimit(1_000)
+            .build();
+    // Unpaid junk: every refused payment is a row, however many an attacker sends.
+    for (int i = 0; i < 1_000; i++) {
+      record.record(
+          sale(NOW.minusSeconds(i + 1), SaleState.REFUSED, "GET /a", 1, "0xJ", "j" + i, null));
+    }
+    AdminResponse full = capped.handle(new AdminRequest("/sales.csv", Map.of()));
+    assertThat(body(full).lines()).hasSize(1 + 1_000);
+
+    record.record(
+        sale(NOW.minusSeconds(2 * 86_400), SaleState.REFUSED, "GET /a", 1, "0xJ", "x", null));
+    assertThatThrownBy(
+            () -> capped.handle(new AdminRequest("/sales.csv", Map.of("days", List.of("366")))))
+        .isInstanceOf(AdminRequest.BadParameter.class)
+        .hasMessageContaining("days")
+        .hasMessageContaining("1001 events")
+        .hasMessageContaining("1000");
+    // A shorter range that fits is still served.
+    assertThat(body(capped.handle(new AdminRequest("/sales.csv", Map.of("days", List.of("1"))))))
+        .startsWith("at,state,");
+    assertThatThrownBy(() -> SellerDashboard.builder(record).exportLimit(0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

@@ -13,6 +13,9 @@ import io.x402j.server.PaymentEvent;
 import io.x402j.server.PaymentListener;
 import io.x402j.server.ReplayStore;
 import io.x402j.server.RouteResolver;
+import io.x402j.server.Sale;
+import io.x402j.server.SaleState;
+import io.x402j.server.SalesRecord;
 import io.x402j.spring.reactive.ReactiveShopApplication;
 import io.x402j.testkit.TestMarket;
 import io.x402j.webflux.PaymentWebFilter;
@@ -59,6 +62,7 @@ class ReactiveStarterIT {
   static TestMarket market;
   static final List<String> settled = new CopyOnWriteArrayList<>();
   static final AtomicInteger replayChecks = new AtomicInteger();
+  static final List<Sale> sales = new CopyOnWriteArrayList<>();
 
   @LocalServerPort int port;
   @Autowired ApplicationContext context;
@@ -109,6 +113,12 @@ class ReactiveStarterIT {
           settled.add(event.route() + " " + result.success());
         }
       };
+    }
+
+    /** The application's sales record: the reactive gate must record into it. */
+    @Bean
+    SalesRecord salesRecord() {
+      return sales::add;
     }
 
     @Bean
@@ -216,6 +226,19 @@ class ReactiveStarterIT {
     assertThat(replayChecks.get())
         .as("the application's replay store was used")
         .isGreaterThan(checks);
+    String tx =
+        HEADERS
+            .decodePaymentResponse(weather.headers().firstValue("PAYMENT-RESPONSE").orElseThrow())
+            .transaction();
+    assertThat(sales)
+        .as("the application's sales record was given to the gate")
+        .filteredOn(s -> s.state() == SaleState.SETTLED && tx.equalsIgnoreCase(s.transaction()))
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.route()).isEqualTo("GET /weather");
+              assertThat(s.payer()).isEqualToIgnoringCase(market.buyer().address().toString());
+            });
   }
 
   @Test

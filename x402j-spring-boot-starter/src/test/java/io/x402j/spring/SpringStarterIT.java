@@ -7,11 +7,14 @@ import io.x402j.core.TokenAmount;
 import io.x402j.core.wire.HeaderCodec;
 import io.x402j.core.wire.PaymentRequired;
 import io.x402j.core.wire.SettleResponse;
+import io.x402j.sales.JdbcSalesRecord;
 import io.x402j.server.GateExtension;
 import io.x402j.server.GateRequest;
 import io.x402j.server.PaymentEvent;
 import io.x402j.server.PaymentListener;
 import io.x402j.server.RouteResolver;
+import io.x402j.server.Sale;
+import io.x402j.server.SaleState;
 import io.x402j.spring.shop.ShopApplication;
 import io.x402j.testkit.RawHttp;
 import io.x402j.testkit.TestMarket;
@@ -21,12 +24,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -54,7 +60,10 @@ class SpringStarterIT {
   static TestMarket market;
   static final List<String> settled = new CopyOnWriteArrayList<>();
 
+  @TempDir static Path salesDir;
+
   @LocalServerPort int port;
+  @Autowired JdbcSalesRecord salesRecord;
 
   @DynamicPropertySource
   static void market(DynamicPropertyRegistry registry) throws Exception {
@@ -64,6 +73,7 @@ class SpringStarterIT {
     registry.add("x402j.facilitator-url", market::facilitatorUrl);
     registry.add("x402j.pay-to", () -> market.seller().toString());
     registry.add("x402j.network", () -> market.network().toString());
+    registry.add("x402j.sales.db", () -> "jdbc:sqlite:" + salesDir.resolve("sales.db"));
   }
 
   @AfterAll
@@ -152,6 +162,33 @@ class SpringStarterIT {
         .isTrue();
     assertThat(market.sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(10_000)));
     assertThat(settled).contains("GET /weather true");
+  }
+
+  @Test
+  void aRealPaymentIsInTheSalesRecordSettledWithItsPayerAndTransaction() throws Exception {
+    HttpResponse<String> response = paid("GET", "/configured", null);
+    assertThat(response.statusCode()).isEqualTo(200);
+    SettleResponse receipt =
+        HEADERS.decodePaymentResponse(
+            response.headers().firstValue("PAYMENT-RESPONSE").orElseThrow());
+    assertThat(receipt.transaction()).isNotBlank();
+
+    // Recorded by the gate on the request's thread, before the response was sent.
+    List<Sale> settledSales =
+        salesRecord.latest(500).stream()
+            .filter(s -> s.state() == SaleState.SETTLED)
+            .filter(s -> receipt.transaction().equalsIgnoreCase(s.transaction()))
+            .toList();
+    assertThat(settledSales)
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.route()).isEqualTo("GET /configured");
+              assertThat(s.payer()).isEqualToIgnoringCase(market.buyer().address().toString());
+              assertThat(s.payTo()).isEqualToIgnoringCase(market.seller().toString());
+              assertThat(s.amount()).isEqualTo(TokenAmount.of(40_000));
+              assertThat(s.network()).isEqualTo(market.network());
+            });
   }
 
   @SuppressWarnings("unchecked")
