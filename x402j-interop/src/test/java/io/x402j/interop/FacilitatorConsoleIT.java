@@ -212,19 +212,20 @@ class FacilitatorConsoleIT {
   }
 
   /** The overview once the signers' balances have been read (the first read is asynchronous). */
-  private static JsonNode overviewWithBalances() throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (true) {
-      JsonNode overview = JSON.readTree(admin("/api/overview").body());
-      boolean read = true;
-      for (JsonNode signer : overview.path("signers")) {
-        read &= !signer.path("balance").isNull();
-      }
-      if (read || System.nanoTime() > deadline) {
-        return overview;
-      }
-      Thread.sleep(50);
-    }
+  private static JsonNode overviewWithBalances() {
+    return org.awaitility.Awaitility.await("the signers' balances in the console")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> JSON.readTree(admin("/api/overview").body()),
+            overview -> {
+              for (JsonNode signer : overview.path("signers")) {
+                if (signer.path("balance").isNull()) {
+                  return false;
+                }
+              }
+              return true;
+            });
   }
 
   private static String q(String value) {
