@@ -67,6 +67,11 @@ class GatewayIT {
                     .route("POST /echo", PaidRoute.of("$0.01", market.network(), market.payTo()))
                     .route("GET /error", PaidRoute.of("$0.01", market.network(), market.payTo()))
                     .route("GET /big", PaidRoute.of("$0.01", market.network(), market.payTo()))
+                    .route(
+                        "GET /big-upfront",
+                        PaidRoute.of("$0.01", market.network(), market.payTo()).toBuilder()
+                            .settleBeforeHandler(true)
+                            .build())
                     .route("GET /download", PaidRoute.of("$0.01", market.network(), market.payTo()))
                     .build())
             .build();
@@ -96,7 +101,7 @@ class GatewayIT {
         status = 500;
         body = "upstream broke".getBytes(StandardCharsets.UTF_8);
       }
-      case "/big" -> body = new byte[64 * 1024];
+      case "/big", "/big-upfront" -> body = new byte[64 * 1024];
       case "/download" -> {
         // A naive upstream: whatever the method, it hands out a signed link and the file.
         status = 302;
@@ -221,8 +226,22 @@ class GatewayIT {
     assertThat(failed.body()).isEqualTo("upstream broke");
     assertThat(failed.headers().firstValue("PAYMENT-RESPONSE")).isEmpty();
     assertThat(tooBig.statusCode()).isEqualTo(502);
-    assertThat(tooBig.body()).contains("not charged");
+    assertThat(tooBig.body()).contains("too large").contains("not charged");
     assertThat(market.sellerBalance()).isEqualTo(before);
+  }
+
+  @Test
+  void anUpstreamFailureOnARouteSettledFirstDoesNotClaimTheBuyerWasNotCharged() throws Exception {
+    BigInteger before = market.sellerBalance();
+
+    HttpResponse<String> tooBig = paid("GET", "/big-upfront", null);
+
+    assertThat(tooBig.statusCode()).isEqualTo(502);
+    assertThat(tooBig.body())
+        .contains("too large")
+        .contains("settled before the handler ran")
+        .doesNotContain("not charged");
+    assertThat(market.sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(10_000)));
   }
 
   @Test

@@ -51,6 +51,18 @@ public final class Admission {
   }
 
   /**
+   * What to tell the buyer about the money when the handler's response cannot be delivered (it
+   * threw, was too large, timed out, the upstream failed): {@code "you were not charged"}, or, on a
+   * route that settles before its handler, that the payment was already settled. Adapters append it
+   * to their error so a refusal never claims a charge was undone when it was not.
+   */
+  public String chargeStatement() {
+    return settledBeforeHandler()
+        ? "the payment was settled before the handler ran"
+        : "you were not charged";
+  }
+
+  /**
    * Settles the payment if the handler succeeded ({@code status < 400}) and says whether its
    * buffered response may go out. A failed handler's response is released without a charge.
    *

@@ -311,8 +311,9 @@ public final class PaymentFilter implements Filter {
       write(
           response,
           500,
-          "{\"error\":\"the response is larger than the payment buffer allows; you were not"
-              + " charged\"}");
+          "{\"error\":\"the response is larger than the payment buffer allows; "
+              + admission.chargeStatement()
+              + "\"}");
       return;
     } catch (IOException | ServletException | RuntimeException | Error e) {
       admission.abandon();

@@ -74,6 +74,11 @@ class PaymentFilterIT {
                     .route("/fail", PaidRoute.of("$0.01", market.network(), market.payTo()))
                     .route("/throw", PaidRoute.of("$0.01", market.network(), market.payTo()))
                     .route("/big", PaidRoute.of("$0.01", market.network(), market.payTo()))
+                    .route(
+                        "/big-upfront",
+                        PaidRoute.of("$0.01", market.network(), market.payTo()).toBuilder()
+                            .settleBeforeHandler(true)
+                            .build())
                     .route("/drain", PaidRoute.of("$0.01", market.network(), market.payTo()))
                     .route("POST /echo", PaidRoute.of("$0.01", market.network(), market.payTo()))
                     .route(
@@ -137,7 +142,7 @@ class PaymentFilterIT {
         }
         case "/fail" -> resp.sendError(503, "backend down");
         case "/throw" -> throw new IllegalStateException("handler bug");
-        case "/big" -> {
+        case "/big", "/big-upfront" -> {
           resp.setContentType("application/octet-stream");
           resp.getOutputStream().write(new byte[100 * 1024]);
         }
@@ -249,6 +254,21 @@ class PaymentFilterIT {
     assertThat(JSON.readTree(response.body()).path("error").asText())
         .contains("larger than the payment buffer");
     assertThat(market.sellerBalance()).isEqualTo(before);
+  }
+
+  @Test
+  void aResponseBeyondTheBufferOnARouteSettledFirstDoesNotClaimTheBuyerWasNotCharged()
+      throws Exception {
+    BigInteger before = market.sellerBalance();
+
+    HttpResponse<String> response = getPaid("/big-upfront");
+
+    assertThat(response.statusCode()).isEqualTo(500);
+    assertThat(JSON.readTree(response.body()).path("error").asText())
+        .contains("larger than the payment buffer")
+        .contains("settled before the handler ran")
+        .doesNotContain("not charged");
+    assertThat(market.sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(10_000)));
   }
 
   @Test

@@ -354,9 +354,7 @@ public final class PaymentWebFilter implements WebFilter {
                                     ? limit.toSeconds() + " seconds"
                                     : limit.toMillis() + " ms")
                                 + ", the most a paid response is held; "
-                                + (admission.settledBeforeHandler()
-                                    ? "the payment was settled before the handler ran"
-                                    : "you were not charged")
+                                + admission.chargeStatement()
                                 + "\"}"));
               }
               if (held.tooLarge()) {
@@ -372,8 +370,9 @@ public final class PaymentWebFilter implements WebFilter {
                         write(
                             response,
                             500,
-                            "{\"error\":\"the response is larger than the payment buffer allows;"
-                                + " you were not charged\"}"));
+                            "{\"error\":\"the response is larger than the payment buffer allows; "
+                                + admission.chargeStatement()
+                                + "\"}"));
               }
               if (result.error() != null) {
                 // The framework's exception handlers answer it, outside this filter.

@@ -160,6 +160,7 @@ class PaymentWebFilterIT {
                     .route("/fail", price)
                     .route("/throw", price)
                     .route("/big", price)
+                    .route("/big-upfront", price.toBuilder().settleBeforeHandler(true).build())
                     .route("/stream", price)
                     .route("/drain", price)
                     .route("/slow", price)
@@ -228,7 +229,7 @@ class PaymentWebFilterIT {
               return Mono.error(new IllegalStateException("handler bug"));
             })
         .andRoute(
-            RequestPredicates.path("/big"),
+            RequestPredicates.path("/big").or(RequestPredicates.path("/big-upfront")),
             r ->
                 ServerResponse.ok()
                     .contentType(MediaType.APPLICATION_OCTET_STREAM)
@@ -389,6 +390,21 @@ class PaymentWebFilterIT {
     }
     assertThat(streamed.body()).doesNotContain("secret");
     assertThat(market.sellerBalance()).isEqualTo(before);
+  }
+
+  @Test
+  void aResponseBeyondTheBufferOnARouteSettledFirstDoesNotClaimTheBuyerWasNotCharged()
+      throws Exception {
+    BigInteger before = market.sellerBalance();
+
+    HttpResponse<String> response = getPaid("/big-upfront");
+
+    assertThat(response.statusCode()).isEqualTo(500);
+    assertThat(JSON.readTree(response.body()).path("error").asText())
+        .contains("larger than the payment buffer")
+        .contains("settled before the handler ran")
+        .doesNotContain("not charged");
+    assertThat(market.sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(10_000)));
   }
 
   @Test

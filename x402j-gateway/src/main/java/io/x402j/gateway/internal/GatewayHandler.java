@@ -274,7 +274,7 @@ public final class GatewayHandler extends Handler.Abstract {
           .handle(
               (upstreamAnswer, error) -> {
                 if (error != null) {
-                  return upstreamFailure(request, error);
+                  return upstreamFailure(request, error, "you were not charged");
                 }
                 Upstream relayedAnswer = preflight ? upstreamAnswer.corsOnly() : upstreamAnswer;
                 Answer relayed = (r, c) -> relay(r, c, relayedAnswer, Map.of(), null);
@@ -287,7 +287,8 @@ public final class GatewayHandler extends Handler.Abstract {
             (upstreamAnswer, error) -> {
               if (error != null) {
                 admission.abandon();
-                return CompletableFuture.completedFuture(upstreamFailure(request, error));
+                return CompletableFuture.completedFuture(
+                    upstreamFailure(request, error, admission.chargeStatement()));
               }
               SettlementOverride amount = null;
               if (upstreamAnswer.status() < 400 && !upstreamAnswer.overrides().isEmpty()) {
@@ -312,7 +313,8 @@ public final class GatewayHandler extends Handler.Abstract {
                               502,
                               "the upstream stated an invalid amount to charge in its "
                                   + SettlementOverride.HEADER
-                                  + " header; you were not charged");
+                                  + " header; "
+                                  + admission.chargeStatement());
                   return CompletableFuture.completedFuture(refused);
                 }
               }
@@ -340,20 +342,19 @@ public final class GatewayHandler extends Handler.Abstract {
     return (r, c) -> write(r, c, refusal);
   }
 
-  private Answer upstreamFailure(Request request, Throwable error) {
+  private Answer upstreamFailure(Request request, Throwable error, String charge) {
     Throwable cause = Futures.unwrap(error);
+    if (cause instanceof java.io.UncheckedIOException unchecked) {
+      cause = unchecked.getCause(); // how the body reader reports a response beyond the limit
+    }
     if (cause instanceof TooLarge) {
       LOG.warn(
           "{} {}: {}", request.getMethod(), Request.getPathInContext(request), cause.getMessage());
       return (r, c) ->
-          error(
-              r,
-              c,
-              502,
-              "the upstream response is too large for the gateway; you were not charged");
+          error(r, c, 502, "the upstream response is too large for the gateway; " + charge);
     }
     LOG.warn("upstream {} failed: {}", upstream, cause.toString());
-    return (r, c) -> error(r, c, 502, "the upstream did not answer; you were not charged");
+    return (r, c) -> error(r, c, 502, "the upstream did not answer; " + charge);
   }
 
   private CompletableFuture<Upstream> forward(
