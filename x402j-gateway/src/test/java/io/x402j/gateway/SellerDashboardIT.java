@@ -205,7 +205,7 @@ class SellerDashboardIT {
             yaml("  host: " + other + "\n  passwordEnv: SELLER_ADMIN_PW"), "pw.yaml", Map.of());
     try (SellerConsole.Running open =
         SellerConsole.read(withPassword)
-            .start(GatewayConfig.read(withPassword), Map.of("SELLER_ADMIN_PW", "s3cret-pw"))) {
+            .start(GatewayConfig.read(withPassword), Map.of("SELLER_ADMIN_PW", "s3cret-passphrase"))) {
       String url = open.adminUrl().orElseThrow();
       assertThat(url).contains(other);
       HttpResponse<String> refused = get(url + "/api/summary", null);
@@ -221,7 +221,7 @@ class SellerDashboardIT {
       HttpResponse<String> allowed =
           HTTP.send(
               HttpRequest.newBuilder(URI.create(url + "/api/summary"))
-                  .header("Authorization", basic("s3cret-pw"))
+                  .header("Authorization", basic("s3cret-passphrase"))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(allowed.statusCode()).isEqualTo(200);

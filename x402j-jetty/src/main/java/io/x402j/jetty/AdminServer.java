@@ -6,9 +6,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,8 +33,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>It binds 127.0.0.1 unless told otherwise. Bound to any address that is not loopback it
  *       refuses to be built without a password.
- *   <li>With a password, every request must carry it (HTTP Basic, any user name), compared in
- *       constant time; otherwise 401. The password is never logged or shown.
+ *   <li>With a password (at least 12 characters), every request must carry it (HTTP Basic, any user
+ *       name), compared in constant time; otherwise 401. A client that sends 10 wrong passwords
+ *       within 15 minutes is refused with 429 until those 15 minutes end ({@link BasicAuthGuard}).
+ *       The password is never logged or shown.
  *   <li>Without a password (loopback only), the {@code Host} header must name a loopback address or
  *       {@code localhost}, so a web page cannot reach the console through DNS rebinding.
  *   <li>Only GET and HEAD; every response, errors included, carries {@value #CSP} as {@code
@@ -87,8 +87,9 @@ public final class AdminServer implements AutoCloseable {
     this.name = b.name;
     Map<String, AdminResponse> assets = new LinkedHashMap<>();
     ASSET_FILES.forEach((file, spec) -> assets.put(ASSETS + file, asset(spec[0], spec[1])));
-    byte[] passwordHash = b.password == null ? null : sha256(b.password);
-    Handler handler = new Dispatch(Map.copyOf(b.routes), Map.copyOf(assets), passwordHash, b.host);
+    BasicAuthGuard guard =
+        b.password == null ? null : new BasicAuthGuard(b.name, b.password, b.clock);
+    Handler handler = new Dispatch(Map.copyOf(b.routes), Map.copyOf(assets), guard, b.host);
     server =
         JettyServer.builder(b.name, handler)
             .host(b.host)
@@ -170,14 +171,6 @@ public final class AdminServer implements AutoCloseable {
     }
   }
 
-  private static byte[] sha256(String text) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   private static void secure(Response response) {
     var h = response.getHeaders();
     h.put("Content-Security-Policy", CSP);
@@ -200,17 +193,17 @@ public final class AdminServer implements AutoCloseable {
   private static final class Dispatch extends Handler.Abstract {
     private final Map<String, AdminHandler> routes;
     private final Map<String, AdminResponse> assets;
-    private final byte[] passwordHash;
+    private final BasicAuthGuard guard;
     private final String boundHost;
 
     Dispatch(
         Map<String, AdminHandler> routes,
         Map<String, AdminResponse> assets,
-        byte[] passwordHash,
+        BasicAuthGuard guard,
         String boundHost) {
       this.routes = routes;
       this.assets = assets;
-      this.passwordHash = passwordHash;
+      this.guard = guard;
       this.boundHost = boundHost.toLowerCase(Locale.ROOT);
     }
 
@@ -219,17 +212,31 @@ public final class AdminServer implements AutoCloseable {
       secure(response);
       String method = request.getMethod();
       boolean head = "HEAD".equals(method);
-      if (passwordHash == null) {
+      if (guard == null) {
         if (!localHost(request.getHeaders().get(HttpHeader.HOST))) {
           send(response, callback, AdminResponse.text(421, "use http://127.0.0.1:<port>/\n"), head);
           return true;
         }
-      } else if (!authorized(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
-        response
-            .getHeaders()
-            .put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"x402j admin\", charset=\"UTF-8\"");
-        send(response, callback, AdminResponse.text(401, "password required\n"), head);
-        return true;
+      } else {
+        BasicAuthGuard.Verdict verdict =
+            guard.check(
+                Request.getRemoteAddr(request), request.getHeaders().get(HttpHeader.AUTHORIZATION));
+        if (verdict.outcome() == BasicAuthGuard.Outcome.THROTTLED) {
+          response.getHeaders().put(HttpHeader.RETRY_AFTER, verdict.retryAfterSeconds());
+          send(
+              response,
+              callback,
+              AdminResponse.text(429, "too many wrong passwords; try again later\n"),
+              head);
+          return true;
+        }
+        if (!verdict.allowed()) {
+          response
+              .getHeaders()
+              .put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"x402j admin\", charset=\"UTF-8\"");
+          send(response, callback, AdminResponse.text(401, "password required\n"), head);
+          return true;
+        }
       }
       if (!"GET".equals(method) && !head) {
         response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
@@ -292,24 +299,6 @@ public final class AdminServer implements AutoCloseable {
       }
       return LOCAL_HOSTS.contains(host) || host.equals(boundHost);
     }
-
-    private boolean authorized(String header) {
-      if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-        return false;
-      }
-      String decoded;
-      try {
-        decoded =
-            new String(
-                Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
-      } catch (IllegalArgumentException e) {
-        return false;
-      }
-      int colon = decoded.indexOf(':');
-      // Hashing both sides first makes the comparison independent of the password's length.
-      return colon >= 0
-          && MessageDigest.isEqual(passwordHash, sha256(decoded.substring(colon + 1)));
-    }
   }
 
   /** Jetty's own errors (malformed requests) with the same headers and no server details. */
@@ -331,6 +320,7 @@ public final class AdminServer implements AutoCloseable {
     private String host = "127.0.0.1";
     private int port;
     private String password;
+    private Clock clock = Clock.systemUTC();
 
     private Builder(String name) {
       this.name = Objects.requireNonNull(name, "name") + "-admin";
@@ -356,10 +346,20 @@ public final class AdminServer implements AutoCloseable {
      * loopback listener accepts. See {@link AdminServer#passwordFromEnv}.
      */
     public Builder password(String password) {
-      if (password != null && password.isBlank()) {
-        throw new IllegalArgumentException("the admin password must not be blank");
+      if (password != null) {
+        try {
+          BasicAuthGuard.checkPassword(password);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("admin listener: " + e.getMessage());
+        }
       }
       this.password = password;
+      return this;
+    }
+
+    /** The clock that times the password guard's windows ({@link BasicAuthGuard}); for tests. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 

@@ -9,6 +9,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -84,7 +88,7 @@ class AdminServerTest {
 
   @Test
   void beyondLoopbackWithPasswordRequiresItOnEveryRequest() throws IOException {
-    String password = AdminServer.passwordFromEnv("PW", Map.of("PW", "s3cret-pass"));
+    String password = AdminServer.passwordFromEnv("PW", Map.of("PW", "s3cret-passphrase"));
     start(AdminServer.builder("t").host("0.0.0.0").password(password));
     String host = "127.0.0.1";
     for (String path : List.of("/", "/assets/x402j.css", "/nothing")) {
@@ -95,15 +99,69 @@ class AdminServerTest {
     }
     assertThat(get("/", basic("admin:wrong"), host).status).isEqualTo(401);
     assertThat(get("/", basic("admin:s3cret-pas"), host).status).isEqualTo(401);
-    assertThat(get("/", basic("admin:s3cret-pass!"), host).status).isEqualTo(401);
-    assertThat(get("/", basic("s3cret-pass"), host).status).isEqualTo(401);
+    assertThat(get("/", basic("admin:s3cret-passphrase!"), host).status).isEqualTo(401);
+    assertThat(get("/", basic("s3cret-passphrase"), host).status).isEqualTo(401);
     assertThat(get("/", "Basic %%%", host).status).isEqualTo(401);
-    assertThat(get("/", "Bearer s3cret-pass", host).status).isEqualTo(401);
-    Answer ok = get("/", basic("anyone:s3cret-pass"), host);
+    assertThat(get("/", "Bearer s3cret-passphrase", host).status).isEqualTo(401);
+    Answer ok = get("/", basic("anyone:s3cret-passphrase"), host);
     assertThat(ok.status).isEqualTo(200);
     assertThat(ok.body).contains("home");
     // With a password the Host check is not needed (a rebinding page cannot know it).
-    assertThat(get("/", basic("admin:s3cret-pass"), "example.com").status).isEqualTo(200);
+    assertThat(get("/", basic("admin:s3cret-passphrase"), "example.com").status).isEqualTo(200);
+  }
+
+  @Test
+  void guessingThePasswordIsRefusedAfterTenWrongOnesEvenWithTheRightOneUntilTheWindowEnds()
+      throws IOException {
+    Instant[] now = {Instant.parse("2026-11-29T12:00:00Z")};
+    Clock clock =
+        new Clock() {
+          @Override
+          public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public Instant instant() {
+            return now[0];
+          }
+        };
+    start(AdminServer.builder("t").host("0.0.0.0").password("s3cret-passphrase").clock(clock));
+    String host = "127.0.0.1";
+    // Asking without credentials is what a browser does first: never counted.
+    for (int i = 0; i < 20; i++) {
+      assertThat(get("/", null, host).status).isEqualTo(401);
+    }
+    for (int i = 0; i < BasicAuthGuard.MAX_FAILURES; i++) {
+      assertThat(get("/", basic("admin:guess-" + i), host).status).isEqualTo(401);
+    }
+    Answer refused = get("/", basic("admin:s3cret-passphrase"), host);
+    assertThat(refused.status).isEqualTo(429);
+    assertThat(refused.header("retry-after")).isEqualTo("900");
+    assertThat(refused.body).doesNotContain("home").doesNotContain("s3cret");
+    assertThat(refused.header("content-security-policy")).isNotNull();
+    assertThat(get("/assets/x402j.css", null, host).status).isEqualTo(429);
+
+    now[0] = now[0].plus(Duration.ofMinutes(14));
+    assertThat(get("/", basic("admin:s3cret-passphrase"), host).header("retry-after"))
+        .isEqualTo("60");
+    now[0] = now[0].plus(Duration.ofMinutes(1));
+    assertThat(get("/", basic("admin:s3cret-passphrase"), host).status).isEqualTo(200);
+  }
+
+  @Test
+  void aShortPasswordIsRefusedWithoutShowingIt() {
+    assertThatThrownBy(() -> AdminServer.builder("t").password("hunter2-abc"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at least 12 characters")
+        .hasMessageNotContaining("hunter2");
+    assertThatThrownBy(() -> AdminServer.builder("t").password("   "))
+        .hasMessageContaining("blank");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.x402j.spring;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.x402j.core.NetworkRegistry;
 import io.x402j.jetty.AdminServer;
+import io.x402j.jetty.BasicAuthGuard;
 import io.x402j.sales.JdbcSalesRecord;
 import io.x402j.sales.SalesMetrics;
 import io.x402j.sales.SellerDashboard;
@@ -89,6 +90,11 @@ public class X402jSalesAutoConfiguration {
                 + " password: set x402j.dashboard.password-env to the name of an environment"
                 + " variable holding it (or x402j.dashboard.password, e.g. from"
                 + " X402J_DASHBOARD_PASSWORD)");
+      }
+      try {
+        BasicAuthGuard.checkPassword(password);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException("x402j.dashboard: " + e.getMessage());
       }
       String path = d.getPath() == null ? "" : d.getPath().strip();
       if (path.isEmpty() || path.equals("/")) {

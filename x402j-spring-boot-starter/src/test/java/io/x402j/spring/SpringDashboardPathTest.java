@@ -32,7 +32,7 @@ class SpringDashboardPathTest {
               "x402j.pay-to=0x857b06519E91e3A54538791bDbb0E22373e36b66",
               "x402j.sales.db=jdbc:sqlite::memory:",
               "x402j.dashboard.enabled=true",
-              "x402j.dashboard.password=correct-horse",
+              "x402j.dashboard.password=correct-horse-battery",
               "x402j.dashboard.path=" + path)
           .run(
               context ->

@@ -39,7 +39,7 @@ import org.springframework.test.context.DynamicPropertySource;
       "x402j.pay-to=0x857b06519E91e3A54538791bDbb0E22373e36b66",
       "x402j.dashboard.enabled=true",
       "x402j.dashboard.path=/ops/sales",
-      "x402j.dashboard.password=correct-horse"
+      "x402j.dashboard.password=correct-horse-battery"
     })
 class SpringSellerDashboardTest {
   static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -77,7 +77,7 @@ class SpringSellerDashboardTest {
       assertThat(get(path, "wrong").statusCode()).as(path).isEqualTo(401);
     }
 
-    HttpResponse<String> page = get("/ops/sales/", "correct-horse");
+    HttpResponse<String> page = get("/ops/sales/", "correct-horse-battery");
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.body())
         .contains("x402j seller")
@@ -86,11 +86,42 @@ class SpringSellerDashboardTest {
     assertThat(page.headers().firstValue("Content-Security-Policy")).isPresent();
     assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-store");
     assertThat(page.headers().firstValue("X-Frame-Options")).hasValue("DENY");
-    assertThat(get("/ops/sales/assets/x402j.js", "correct-horse").statusCode()).isEqualTo(200);
-    assertThat(get("/ops/sales/assets/uPlot.iife.min.js", "correct-horse").statusCode())
+    assertThat(get("/ops/sales/assets/x402j.js", "correct-horse-battery").statusCode())
         .isEqualTo(200);
-    assertThat(get("/ops/sales/api/summary", "correct-horse").body()).contains("\"totals\"");
-    assertThat(get("/ops/sales/sales.csv?days=0", "correct-horse").statusCode()).isEqualTo(400);
+    assertThat(get("/ops/sales/assets/uPlot.iife.min.js", "correct-horse-battery").statusCode())
+        .isEqualTo(200);
+    assertThat(get("/ops/sales/api/summary", "correct-horse-battery").body())
+        .contains("\"totals\"");
+    assertThat(get("/ops/sales/sales.csv?days=0", "correct-horse-battery").statusCode())
+        .isEqualTo(400);
+  }
+
+  @Test
+  void aShortPasswordIsRefusedAtStartWithoutBeingShown() {
+    new WebApplicationContextRunner()
+        .withConfiguration(
+            AutoConfigurations.of(
+                DispatcherServletAutoConfiguration.class,
+                HttpMessageConvertersAutoConfiguration.class,
+                WebMvcAutoConfiguration.class,
+                X402jSalesAutoConfiguration.class,
+                X402jAutoConfiguration.class))
+        .withUserConfiguration(ShopApplication.Shop.class)
+        .withPropertyValues(
+            "x402j.facilitator-url=http://127.0.0.1:1",
+            "x402j.network=eip155:84532",
+            "x402j.pay-to=0x857b06519E91e3A54538791bDbb0E22373e36b66",
+            "x402j.sales.db=jdbc:sqlite::memory:",
+            "x402j.dashboard.enabled=true",
+            "x402j.dashboard.password=hunter2")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("x402j.dashboard")
+                    .hasMessageContaining("at least 12 characters")
+                    .hasMessageNotContaining("hunter2"));
   }
 
   @Test

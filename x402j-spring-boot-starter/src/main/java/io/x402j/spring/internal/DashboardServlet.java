@@ -3,17 +3,15 @@ package io.x402j.spring.internal;
 import io.x402j.jetty.AdminRequest;
 import io.x402j.jetty.AdminResponse;
 import io.x402j.jetty.AdminServer;
+import io.x402j.jetty.BasicAuthGuard;
 import io.x402j.sales.SellerDashboard;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The seller dashboard on a Spring application's port: the same pages and the same security headers
  * as on the admin listener, every request behind the password (HTTP Basic, compared in constant
- * time), only GET and HEAD. Not part of the x402j API.
+ * time, guessing throttled by {@link BasicAuthGuard}), only GET and HEAD. Not part of the x402j
+ * API.
  */
 public final class DashboardServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
@@ -50,23 +49,20 @@ public final class DashboardServlet extends HttpServlet {
               });
 
   private final transient SellerDashboard dashboard;
-  private final byte[] passwordHash;
+  private final transient BasicAuthGuard guard;
 
   /** Serves {@code dashboard} to whoever knows {@code password}. */
   public DashboardServlet(SellerDashboard dashboard, String password) {
+    this(dashboard, password, Clock.systemUTC());
+  }
+
+  /** Like {@link #DashboardServlet(SellerDashboard, String)}, the guard timed by {@code clock}. */
+  public DashboardServlet(SellerDashboard dashboard, String password, Clock clock) {
     if (password == null || password.isBlank()) {
       throw new IllegalArgumentException("the dashboard needs a password");
     }
     this.dashboard = dashboard;
-    this.passwordHash = sha256(password);
-  }
-
-  private static byte[] sha256(String text) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    this.guard = new BasicAuthGuard("the seller dashboard", password, clock);
   }
 
   @Override
@@ -79,7 +75,14 @@ public final class DashboardServlet extends HttpServlet {
     response.setHeader("Referrer-Policy", "no-referrer");
     response.setHeader("Cross-Origin-Resource-Policy", "same-origin");
     boolean head = "HEAD".equals(request.getMethod());
-    if (!authorized(request.getHeader("Authorization"))) {
+    BasicAuthGuard.Verdict verdict =
+        guard.check(request.getRemoteAddr(), request.getHeader("Authorization"));
+    if (verdict.outcome() == BasicAuthGuard.Outcome.THROTTLED) {
+      response.setHeader("Retry-After", Long.toString(verdict.retryAfterSeconds()));
+      send(response, AdminResponse.text(429, "too many wrong passwords; try again later\n"), head);
+      return;
+    }
+    if (!verdict.allowed()) {
       response.setHeader("WWW-Authenticate", "Basic realm=\"x402j dashboard\", charset=\"UTF-8\"");
       send(response, AdminResponse.text(401, "password required\n"), head);
       return;
@@ -125,22 +128,6 @@ public final class DashboardServlet extends HttpServlet {
       }
       return new AdminResponse(200, spec[1], in.readAllBytes());
     }
-  }
-
-  private boolean authorized(String header) {
-    if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-      return false;
-    }
-    String decoded;
-    try {
-      decoded =
-          new String(
-              Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-    int colon = decoded.indexOf(':');
-    return colon >= 0 && MessageDigest.isEqual(passwordHash, sha256(decoded.substring(colon + 1)));
   }
 
   private static void send(HttpServletResponse response, AdminResponse answer, boolean head)

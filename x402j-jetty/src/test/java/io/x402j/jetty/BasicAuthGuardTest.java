@@ -1,0 +1,116 @@
+package io.x402j.jetty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.x402j.jetty.BasicAuthGuard.Outcome;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+
+class BasicAuthGuardTest {
+  private static final String PASSWORD = "correct horse battery";
+
+  private Instant now = Instant.parse("2026-11-29T12:00:00Z");
+  private final Clock clock =
+      new Clock() {
+        @Override
+        public ZoneId getZone() {
+          return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+          return this;
+        }
+
+        @Override
+        public Instant instant() {
+          return now;
+        }
+      };
+  private final BasicAuthGuard guard = new BasicAuthGuard("test", PASSWORD, clock);
+
+  private static String basic(String credentials) {
+    return "Basic "
+        + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void fail(String client, int times) {
+    for (int i = 0; i < times; i++) {
+      assertThat(guard.check(client, basic("u:nope" + i)).outcome()).isEqualTo(Outcome.WRONG);
+    }
+  }
+
+  @Test
+  void eachClientHasItsOwnCountAndTheRightPasswordResetsIt() {
+    fail("10.0.0.1", BasicAuthGuard.MAX_FAILURES - 1);
+    assertThat(guard.check("10.0.0.1", basic("u:" + PASSWORD)).allowed()).isTrue();
+    fail("10.0.0.1", BasicAuthGuard.MAX_FAILURES - 1); // counted afresh after the success
+    assertThat(guard.check("10.0.0.1", basic("any:" + PASSWORD)).allowed()).isTrue();
+
+    fail("10.0.0.2", BasicAuthGuard.MAX_FAILURES);
+    assertThat(guard.check("10.0.0.2", basic("u:" + PASSWORD)).outcome())
+        .isEqualTo(Outcome.THROTTLED);
+    assertThat(guard.check("10.0.0.3", basic("u:" + PASSWORD)).allowed()).isTrue();
+  }
+
+  @Test
+  void malformedCredentialsCountAsWrongAndMissingOnesDoNot() {
+    for (int i = 0; i < 50; i++) {
+      assertThat(guard.check("c", null).outcome()).isEqualTo(Outcome.MISSING);
+      assertThat(guard.check("c", "Bearer " + PASSWORD).outcome()).isEqualTo(Outcome.MISSING);
+    }
+    for (String bad :
+        new String[] {"Basic %%%", "Basic ", basic(PASSWORD), basic("u:" + PASSWORD + " ")}) {
+      assertThat(guard.check("c", bad).outcome()).as(bad).isEqualTo(Outcome.WRONG);
+    }
+    fail("c", BasicAuthGuard.MAX_FAILURES - 4);
+    assertThat(guard.check("c", basic("u:" + PASSWORD)).outcome()).isEqualTo(Outcome.THROTTLED);
+  }
+
+  @Test
+  void theRefusalLastsUntilTheWindowThatStartedWithTheFirstFailureEnds() {
+    fail("c", 1);
+    now = now.plus(Duration.ofMinutes(10));
+    fail("c", BasicAuthGuard.MAX_FAILURES - 1);
+    BasicAuthGuard.Verdict v = guard.check("c", basic("u:" + PASSWORD));
+    assertThat(v.outcome()).isEqualTo(Outcome.THROTTLED);
+    assertThat(v.retryAfterSeconds()).isEqualTo(300);
+    now = now.plus(Duration.ofMinutes(5)).minusMillis(1);
+    assertThat(guard.check("c", basic("u:" + PASSWORD)).retryAfterSeconds()).isEqualTo(1);
+    now = now.plusMillis(1);
+    assertThat(guard.check("c", basic("u:" + PASSWORD)).allowed()).isTrue();
+  }
+
+  @Test
+  void manyAddressesCannotGrowMemoryTheyShareOneCountOnceTheTableIsFull() {
+    for (int i = 0; i < BasicAuthGuard.MAX_CLIENTS; i++) {
+      guard.check("a" + i, basic("u:x"));
+    }
+    // Untracked addresses now share a count: ten more guesses from fresh addresses exhaust it.
+    for (int i = 0; i < BasicAuthGuard.MAX_FAILURES; i++) {
+      assertThat(guard.check("b" + i, basic("u:x")).outcome()).isEqualTo(Outcome.WRONG);
+    }
+    assertThat(guard.check("b-new", basic("u:" + PASSWORD)).outcome()).isEqualTo(Outcome.THROTTLED);
+    // A tracked address is judged on its own count.
+    assertThat(guard.check("a7", basic("u:" + PASSWORD)).allowed()).isTrue();
+    // Once the window ends the table empties and every address has its own count again.
+    now = now.plus(BasicAuthGuard.WINDOW);
+    assertThat(guard.check("b-new", basic("u:" + PASSWORD)).allowed()).isTrue();
+  }
+
+  @Test
+  void passwordsShorterThanTwelveCharactersAreRefused() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new BasicAuthGuard("t", "elevenchars", clock))
+        .hasMessage("the password is too short: use at least 12 characters");
+    org.assertj.core.api.Assertions.assertThatCode(
+            () -> new BasicAuthGuard("t", "twelve chars", clock))
+        .doesNotThrowAnyException();
+  }
+}
