@@ -244,6 +244,11 @@ public class X402jClientAutoConfiguration {
   @Bean
   @Scope("prototype")
   @ConditionalOnMissingBean
+  @ConditionalOnProperty(
+      prefix = "x402j.client",
+      name = "paying-builders",
+      havingValue = "true",
+      matchIfMissing = true)
   public RestClient.Builder x402jRestClientBuilder(
       Payer payer,
       X402jClientProperties properties,
@@ -280,6 +285,11 @@ public class X402jClientAutoConfiguration {
     @Bean
     @Scope("prototype")
     @ConditionalOnMissingBean
+    @ConditionalOnProperty(
+        prefix = "x402j.client",
+        name = "paying-builders",
+        havingValue = "true",
+        matchIfMissing = true)
     public WebClient.Builder x402jWebClientBuilder(
         Payer payer,
         X402jClientProperties properties,

@@ -17,6 +17,15 @@ public class X402jClientProperties {
   /** Whether the paying clients are configured (off unless set). */
   private boolean enabled;
 
+  /**
+   * Whether Spring Boot's {@code RestClient.Builder} and {@code WebClient.Builder} beans are
+   * replaced by paying ones (default). With {@code false} only the {@code Payer} is configured, and
+   * the application adds {@code X402ClientHttpRequestInterceptor} / {@code
+   * X402ExchangeFilterFunction} to the clients that should pay — so no other client of the
+   * application pays a 402 it happens to meet.
+   */
+  private boolean payingBuilders = true;
+
   /** The environment variable holding the hex private key. */
   private String keyEnv = "X402J_PRIVATE_KEY";
 
@@ -223,6 +232,14 @@ public class X402jClientProperties {
     public void setUsdStablecoin(boolean usdStablecoin) {
       this.usdStablecoin = usdStablecoin;
     }
+  }
+
+  public boolean isPayingBuilders() {
+    return payingBuilders;
+  }
+
+  public void setPayingBuilders(boolean payingBuilders) {
+    this.payingBuilders = payingBuilders;
   }
 
   public boolean isEnabled() {

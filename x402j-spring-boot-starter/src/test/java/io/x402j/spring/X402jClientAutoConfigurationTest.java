@@ -78,6 +78,32 @@ class X402jClientAutoConfigurationTest {
   }
 
   @Test
+  void withPayingBuildersOffSpringBootsBuildersStayAndOnlyThePayerIsConfigured() {
+    runner
+        .withPropertyValues(
+            "x402j.client.enabled=true",
+            "MY_KEY=" + KEY,
+            "x402j.client.key-env=MY_KEY",
+            "x402j.client.paying-builders=false")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context).hasSingleBean(Payer.class);
+              assertThat(context.getBeanNamesForType(RestClient.Builder.class))
+                  .containsExactly("restClientBuilder");
+              assertThat(context.getBeanNamesForType(WebClient.Builder.class))
+                  .containsExactly("webClientBuilder");
+              // Boot's builder carries no x402j interceptor: a 402 it meets is not paid.
+              java.util.List<String> interceptors = new java.util.ArrayList<>();
+              context
+                  .getBean(RestClient.Builder.class)
+                  .requestInterceptors(
+                      list -> list.forEach(i -> interceptors.add(i.getClass().getName())));
+              assertThat(interceptors).noneMatch(name -> name.contains("x402j"));
+            });
+  }
+
+  @Test
   void aMissingOrBadKeyStopsTheStartNamingTheVariableNotTheKey() {
     runner
         .withPropertyValues("x402j.client.enabled=true", "x402j.client.key-env=NO_SUCH_KEY_VAR")
