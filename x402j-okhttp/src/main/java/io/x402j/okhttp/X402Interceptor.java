@@ -5,7 +5,9 @@ import io.x402j.client.PaymentAuthorization;
 import io.x402j.client.PaymentChallenge;
 import io.x402j.client.PaymentRefusedException;
 import io.x402j.client.PlannedPayment;
+import io.x402j.client.SignInAuthorization;
 import io.x402j.core.X402Exception;
+import io.x402j.core.extensions.siwx.SignInWithX;
 import io.x402j.core.wire.PaymentHeader;
 import io.x402j.core.wire.SettleResponse;
 import java.io.IOException;
@@ -36,6 +38,10 @@ import okhttp3.Response;
  * therefore refuses to pay unless it is installed in both places; with {@code
  * followRedirects(false)} the application interceptor alone is enough.
  *
+ * <p>When the payer's {@code SignInChoice} allows it and the 402 offers sign-in-with-x, the
+ * interceptor first sends the request again with a {@code SIGN-IN-WITH-X} header (never to another
+ * origin either); only if that is answered 402 again does it pay, as {@code X402Client} does.
+ *
  * <p>The 402 is paid for the URL that answered it, after redirects: that host's budget is spent,
  * and the paid request goes there. A refused payment fails the call with {@link
  * PaymentRefusedIOException}. Request bodies marked one-shot cannot be sent twice and are not paid
@@ -43,7 +49,10 @@ import okhttp3.Response;
  */
 public final class X402Interceptor implements Interceptor {
   private static final List<String> PAYMENT_HEADERS =
-      List.of(PaymentHeader.PAYMENT_SIGNATURE.headerName(), PaymentHeader.X_PAYMENT.headerName());
+      List.of(
+          PaymentHeader.PAYMENT_SIGNATURE.headerName(),
+          PaymentHeader.X_PAYMENT.headerName(),
+          SignInWithX.HEADER);
 
   private final Payer payer;
   private final boolean dryRun;
@@ -143,6 +152,23 @@ public final class X402Interceptor implements Interceptor {
                   "this OkHttpClient follows redirects, which would carry the payment to whatever"
                       + " server a redirect names; install the interceptor with"
                       + " X402Interceptor.addTo(builder), or set followRedirects(false)")));
+    }
+    Optional<SignInAuthorization> signIn = payer.signIn(challenge);
+    if (signIn.isPresent()) {
+      // Sign in first (the payer's SignInChoice allows it for this server); a server that does not
+      // admit the wallet answers 402 again, and the first 402's requirements are then paid.
+      answer.close();
+      Response second =
+          chain.proceed(
+              answered
+                  .newBuilder()
+                  .header(signIn.get().headerName(), signIn.get().headerValue())
+                  .tag(PaidOrigin.class, PaidOrigin.of(answered.url()))
+                  .build());
+      if (second.code() != 402) {
+        return second;
+      }
+      second.close();
     }
     PaymentAuthorization authorization;
     try {
