@@ -1,5 +1,7 @@
 package io.x402j.jetty;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * #WINDOW} is refused — even with the right password — until that window ends; the caller answers
  * 429 with {@code Retry-After}. A request without credentials is not a failure (a browser asks
  * without them first). The passwords themselves are never kept, logged or shown: only their
- * SHA-256. At most {@value #MAX_CLIENTS} clients are tracked; beyond that, failures of untracked
- * clients share one count, so many addresses cannot grow memory, only lock each other out.
- * Thread-safe.
+ * SHA-256. IPv6 clients are counted by their /64 network. At most {@value #MAX_CLIENTS} clients are
+ * tracked; beyond that, failures of untracked clients share one count, so many addresses cannot
+ * grow memory, only lock each other out. Thread-safe.
  */
 public final class BasicAuthGuard {
   private static final Logger LOG = LoggerFactory.getLogger(BasicAuthGuard.class);
@@ -122,7 +124,7 @@ public final class BasicAuthGuard {
    */
   public Verdict check(String client, String authorization) {
     Instant now = clock.instant();
-    String key = client == null ? SHARED : client;
+    String key = client == null ? SHARED : clientKey(client);
     synchronized (failures) {
       Failures f = live(key, now);
       if (f == null && failures.size() >= MAX_CLIENTS) {
@@ -157,6 +159,34 @@ public final class BasicAuthGuard {
         }
       }
       return new Verdict(outcome, Duration.ZERO);
+    }
+  }
+
+  /**
+   * Who a failure is counted against: an IPv4 address as it is; an IPv6 address by its /64 network,
+   * since one host commonly holds a whole /64 and could otherwise guess from each of its addresses.
+   */
+  static String clientKey(String address) {
+    String bare =
+        address.startsWith("[") && address.endsWith("]")
+            ? address.substring(1, address.length() - 1)
+            : address;
+    if (bare.indexOf(':') < 0) {
+      return bare;
+    }
+    try {
+      byte[] bytes = InetAddress.getByName(bare).getAddress();
+      if (bytes.length != 16) {
+        return bare;
+      }
+      StringBuilder key = new StringBuilder();
+      for (int i = 0; i < 8; i += 2) {
+        key.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff)))
+            .append(':');
+      }
+      return key.append(":/64").toString();
+    } catch (UnknownHostException e) {
+      return bare; // not an address literal: counted as given
     }
   }
 

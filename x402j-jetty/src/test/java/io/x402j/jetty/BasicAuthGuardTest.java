@@ -105,6 +105,19 @@ class BasicAuthGuardTest {
   }
 
   @Test
+  void theAddressesOfOneIpv6NetworkShareOneCount() {
+    for (int i = 0; i < BasicAuthGuard.MAX_FAILURES; i++) {
+      String address = "2001:db8:1:2:" + Integer.toHexString(i) + "::" + (i + 1);
+      assertThat(guard.check(address, basic("u:x")).outcome()).isEqualTo(Outcome.WRONG);
+    }
+    assertThat(guard.check("[2001:0db8:0001:0002:ffff::1]", basic("u:" + PASSWORD)).outcome())
+        .isEqualTo(Outcome.THROTTLED);
+    assertThat(guard.check("2001:db8:1:3::1", basic("u:" + PASSWORD)).allowed()).isTrue();
+    assertThat(BasicAuthGuard.clientKey("2001:db8:1:2::9")).isEqualTo("2001:db8:1:2::/64");
+    assertThat(BasicAuthGuard.clientKey("203.0.113.7")).isEqualTo("203.0.113.7");
+  }
+
+  @Test
   void passwordsShorterThanTwelveCharactersAreRefused() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> new BasicAuthGuard("t", "elevenchars", clock))
