@@ -142,7 +142,10 @@ final class McpGatewayCommand implements Callable<Integer> {
   }
 
   McpGatewayConfig config(Map<String, String> env) throws IOException {
-    if (signInWindow != null || signInOrigin != null || signInDb != null || signInSecretEnv != null) {
+    if (signInWindow != null
+        || signInOrigin != null
+        || signInDb != null
+        || signInSecretEnv != null) {
       throw new ParameterException(
           spec.commandLine(),
           "--sign-in-with-x, --sign-in-origin, --sign-in-db and --sign-in-secret-env are not"

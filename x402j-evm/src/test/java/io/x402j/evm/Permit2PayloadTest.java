@@ -182,6 +182,7 @@ class Permit2PayloadTest {
     Map<String, Object> payload = client.createPayload(2, r);
     assertThat(exact.identify(2, r, payload).id()).startsWith("exact|eip155:84532|");
     assertThat(exact.identify(2, r, payload).payer())
-        .isEqualTo(PrivateKeySigner.fromHex(PrivateKeySignerTest.ANVIL_KEY_0).address().toLowerHex());
+        .isEqualTo(
+            PrivateKeySigner.fromHex(PrivateKeySignerTest.ANVIL_KEY_0).address().toLowerHex());
   }
 }

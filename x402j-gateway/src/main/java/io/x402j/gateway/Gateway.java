@@ -107,7 +107,8 @@ public final class Gateway implements AutoCloseable {
       try {
         resources.get(i).close();
       } catch (Exception e) {
-        LOG.warn("closing {} failed: {}", resources.get(i).getClass().getSimpleName(), e.toString());
+        LOG.warn(
+            "closing {} failed: {}", resources.get(i).getClass().getSimpleName(), e.toString());
       }
     }
   }
@@ -195,8 +196,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Something the gateway owns (a connection pool its gate uses): closed after the gateway
-     * stops, or when it fails to start. Several are closed last first.
+     * Something the gateway owns (a connection pool its gate uses): closed after the gateway stops,
+     * or when it fails to start. Several are closed last first.
      */
     public Builder owning(AutoCloseable resource) {
       owned.add(Objects.requireNonNull(resource, "resource"));

@@ -31,8 +31,8 @@ import org.sqlite.SQLiteDataSource;
 /**
  * The gate's {@code payment-identifier} ids belong to the payer: someone who learns or guesses an
  * id a buyer will use and pays under it first (a real, verified payment of its own) binds the id
- * for itself only, and the buyer's later payment under the id is served, not answered 409. The
- * same payer's second payment under its id is still a conflict; ids are compared exactly (ASCII,
+ * for itself only, and the buyer's later payment under the id is served, not answered 409. The same
+ * payer's second payment under its id is still a conflict; ids are compared exactly (ASCII,
  * case-sensitive).
  */
 class PaymentIdentifierPerPayerTest {
@@ -42,6 +42,7 @@ class PaymentIdentifierPerPayerTest {
 
   ScriptedFacilitator facilitator;
   final AtomicInteger settled = new AtomicInteger();
+
   /** When set, verification names this payer whatever the payment says. */
   volatile String verifiedPayer;
 
@@ -174,7 +175,8 @@ class PaymentIdentifierPerPayerTest {
 
     // A look-alike with a non-ASCII digit (U+0660 ARABIC-INDIC DIGIT ZERO) is no id at all.
     GateResponse unicode =
-        PaymentIdentifiersTest.refused(gate, "/weather", pay(gate, BUYER, ID.replace('0', '\u0660')));
+        PaymentIdentifiersTest.refused(
+            gate, "/weather", pay(gate, BUYER, ID.replace('0', '\u0660')));
     assertThat(unicode.status()).isEqualTo(400);
     assertThat(unicode.bodyText()).contains("invalid_payment_identifier").contains("U+0660");
     assertThat(settled).hasValue(2);

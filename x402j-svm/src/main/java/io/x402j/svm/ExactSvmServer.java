@@ -204,9 +204,9 @@ public final class ExactSvmServer implements SchemeServer {
 
   /**
    * The account the payment says it pays from: the authority (fourth account) of the first
-   * token-program instruction with at least four accounts, as facilitators report the payer, in
-   * its canonical base58 form; {@code null} when there is none or it is not among the message's
-   * static accounts (an address-table entry, which only a facilitator resolves).
+   * token-program instruction with at least four accounts, as facilitators report the payer, in its
+   * canonical base58 form; {@code null} when there is none or it is not among the message's static
+   * accounts (an address-table entry, which only a facilitator resolves).
    */
   static String transferAuthority(SolanaMessage message) {
     List<SolanaAddress> accounts = message.staticAccounts();

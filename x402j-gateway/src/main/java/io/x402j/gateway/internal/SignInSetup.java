@@ -24,8 +24,9 @@ public final class SignInSetup {
   private SignInSetup() {}
 
   /**
-   * The extension {@code spec} describes for a gateway listening on {@code host:port}, handing the connection pool it opens for the shared
-   * database (if any) to {@code owner}, who must close it when the gate is no longer used.
+   * The extension {@code spec} describes for a gateway listening on {@code host:port}, handing the
+   * connection pool it opens for the shared database (if any) to {@code owner}, who must close it
+   * when the gate is no longer used.
    *
    * @throws IllegalArgumentException naming the setting that does not work (the pool is then closed
    *     already)

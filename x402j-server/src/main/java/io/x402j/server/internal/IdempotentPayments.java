@@ -40,10 +40,10 @@ import org.slf4j.LoggerFactory;
  * reads it from the parsed payload: an EVM address in lower-case hex, a Solana key in base58), so
  * another payer who learns or guesses a buyer's id and pays under it first binds it for itself
  * only, and the buyer's payment under the id is still served. A payment naming a payer it cannot
- * sign for binds the id until verification refuses it, then unbinds it; a verified payer other
- * than the one the payment named is refused ({@link #payerMismatch}). A payment whose scheme names
- * no payer before verification keeps one id space for all such payments. Immutable and
- * thread-safe. Not part of the x402j API.
+ * sign for binds the id until verification refuses it, then unbinds it; a verified payer other than
+ * the one the payment named is refused ({@link #payerMismatch}). A payment whose scheme names no
+ * payer before verification keeps one id space for all such payments. Immutable and thread-safe.
+ * Not part of the x402j API.
  */
 public final class IdempotentPayments {
   private static final Logger LOG = LoggerFactory.getLogger(IdempotentPayments.class);
@@ -156,10 +156,7 @@ public final class IdempotentPayments {
     // The payer scopes the id, so one payer's id is never another's to take; the id is compared
     // exactly (ASCII only, case-sensitive, as the specification's pattern says).
     String idKey =
-        PaymentIdentifierExtension.KEY
-            + "|"
-            + (payer == null ? "" : payer + "|")
-            + id.value();
+        PaymentIdentifierExtension.KEY + "|" + (payer == null ? "" : payer + "|") + id.value();
     String fingerprint = fingerprint(offer, match, identity);
     ReplayStore.BoundIdentifier bound = store.bindPaymentIdentifier(idKey, fingerprint, expiresAt);
     if (bound.created()) {
@@ -186,7 +183,8 @@ public final class IdempotentPayments {
    * signature is then over the payer it names), {@code true} when the verified payer does not parse
    * as an account of the network or differs. Compared as parsed accounts, never as text.
    */
-  public static boolean payerMismatch(Check.Proceed id, PaymentRequirements requirements, String verified) {
+  public static boolean payerMismatch(
+      Check.Proceed id, PaymentRequirements requirements, String verified) {
     if (id.payer() == null || verified == null || verified.isEmpty()) {
       return false;
     }
