@@ -108,6 +108,27 @@ final class McpGatewayCommand implements Callable<Integer> {
               + " (file: sales.db). Off unless given.")
   String db;
 
+  /*
+   * The HTTP gateway's sign-in flags, accepted only to be refused with the reason: sign-in-with-x
+   * is an HTTP extension (the proof travels in the SIGN-IN-WITH-X request header and is bound to
+   * the site's domain and URL), and neither the specification nor the official packages define a
+   * way to carry it over MCP, whose x402 transport carries only payments (_meta "x402/payment").
+   */
+  @Option(names = "--sign-in-with-x", arity = "0..1", fallbackValue = "", hidden = true)
+  String signInWindow;
+
+  @Option(names = "--sign-in-origin", hidden = true)
+  String signInOrigin;
+
+  @Option(names = "--sign-in-db", hidden = true)
+  String signInDb;
+
+  @Option(names = "--sign-in-secret-env", hidden = true)
+  String signInSecretEnv;
+
+  /** Why mcp-gateway has no sign-in, for the flags and the file's {@code signInWithX}. */
+  static final String NO_SIGN_IN = McpGatewayConfig.NO_SIGN_IN;
+
   /** The sales record's URL: --db, else the file's sales.db, else none. */
   String salesDb(Map<String, String> env) throws IOException {
     if (db != null) {
@@ -121,6 +142,16 @@ final class McpGatewayCommand implements Callable<Integer> {
   }
 
   McpGatewayConfig config(Map<String, String> env) throws IOException {
+    if (signInWindow != null
+        || signInOrigin != null
+        || signInDb != null
+        || signInSecretEnv != null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--sign-in-with-x, --sign-in-origin, --sign-in-db and --sign-in-secret-env are not"
+              + " available on mcp-gateway: "
+              + NO_SIGN_IN);
+    }
     if (configFile != null) {
       if (upstreamCommand != null
           || upstreamUrl != null

@@ -165,6 +165,44 @@ class McpGatewayCommandTest {
   }
 
   @Test
+  void theSignInFlagsAreRefusedWithTheReason(@TempDir Path dir) throws Exception {
+    // sign-in-with-x is HTTP-only (a request header); the x402 MCP transport has no place for it.
+    for (String[] flags :
+        List.of(
+            new String[] {"--sign-in-with-x"},
+            new String[] {"--sign-in-with-x=24h"},
+            new String[] {"--sign-in-db", "jdbc:sqlite:passes.db"},
+            new String[] {"--sign-in-secret-env", "SECRET"},
+            new String[] {"--sign-in-origin", "https://api.example.com"})) {
+      List<String> more = new ArrayList<>(List.of("--tool", "a=1"));
+      more.addAll(List.of(flags));
+      assertError(
+          runWith(more.toArray(String[]::new)),
+          flags[0].replaceFirst("=.*", ""),
+          "not available on mcp-gateway",
+          "SIGN-IN-WITH-X",
+          "x402j gateway");
+    }
+    Path file = dir.resolve("mcp-gateway.yaml");
+    Files.writeString(
+        file,
+        """
+        upstream: {command: "node server.js"}
+        facilitator: {url: "http://127.0.0.1:4022"}
+        network: eip155:84532
+        payTo: "%s"
+        tools: [{name: a, price: $0.01}]
+        signInWithX: {window: 24h}
+        """
+            .formatted(SELLER));
+    assertError(
+        run("mcp-gateway", "--config", file.toString()),
+        "signInWithX",
+        "not available here",
+        "SIGN-IN-WITH-X");
+  }
+
+  @Test
   void aConfigFile(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("mcp-gateway.yaml");
     Files.writeString(

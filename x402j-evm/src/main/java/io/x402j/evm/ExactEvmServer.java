@@ -168,7 +168,7 @@ public final class ExactEvmServer implements SchemeServer {
             asset.toLowerHex(),
             a.from().toLowerHex(),
             a.nonce().toString());
-    return new PaymentIdentity(id, instant(a.validBefore()));
+    return new PaymentIdentity(id, instant(a.validBefore()), a.from().toLowerHex());
   }
 
   /**
@@ -177,7 +177,9 @@ public final class ExactEvmServer implements SchemeServer {
    */
   static PaymentIdentity permit2Identity(PaymentRequirements requirements, Permit2Payload payload) {
     return new PaymentIdentity(
-        payload.identity(requirements.network()), instant(payload.authorization().deadline()));
+        payload.identity(requirements.network()),
+        instant(payload.authorization().deadline()),
+        payload.authorization().from().toLowerHex());
   }
 
   private static Instant instant(BigInteger epochSeconds) {

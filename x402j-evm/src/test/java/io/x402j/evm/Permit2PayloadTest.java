@@ -94,6 +94,9 @@ class Permit2PayloadTest {
     Map<String, Object> lower =
         with(one, "permit2Authorization.from", Permit2Test.PAY_TO.toLowerHex());
     assertThat(exactId(lower).id()).isEqualTo(exactId(one).id());
+    // the payer it names, canonical whatever its spelling
+    assertThat(exactId(lower).payer()).isEqualTo(Permit2Test.PAY_TO.toLowerHex());
+    assertThat(exactId(one).payer()).isEqualTo(Permit2Test.PAY_TO.toLowerHex());
   }
 
   @Test
@@ -165,6 +168,7 @@ class Permit2PayloadTest {
     Map<String, Object> u = with(uptoMap(), "permit2Authorization.nonce", "7");
     PaymentIdentity ue = upto.identify(2, requirements("upto"), u);
     assertThat(ue.id()).isEqualTo(exactId(e).id());
+    assertThat(ue.payer()).isNotNull().isEqualTo(exactId(e).payer());
     assertThat(ue.validBefore().getEpochSecond()).isEqualTo(Permit2Test.DEADLINE.longValue());
   }
 
@@ -177,5 +181,8 @@ class Permit2PayloadTest {
         requirements("exact").toBuilder().extra("name", "USDC").extra("version", "2").build();
     Map<String, Object> payload = client.createPayload(2, r);
     assertThat(exact.identify(2, r, payload).id()).startsWith("exact|eip155:84532|");
+    assertThat(exact.identify(2, r, payload).payer())
+        .isEqualTo(
+            PrivateKeySigner.fromHex(PrivateKeySignerTest.ANVIL_KEY_0).address().toLowerHex());
   }
 }

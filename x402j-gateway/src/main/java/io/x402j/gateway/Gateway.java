@@ -6,7 +6,11 @@ import io.x402j.server.PaymentGate;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Puts prices in front of an HTTP API: requests to paid routes are answered with 402 until paid,
@@ -31,9 +35,13 @@ import java.util.Objects;
  * }</pre>
  */
 public final class Gateway implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
   private final JettyServer server;
+  private final List<AutoCloseable> owned;
 
   private Gateway(Builder b) {
+    owned = List.copyOf(b.owned);
     HttpClient client =
         b.httpClient != null
             ? b.httpClient
@@ -75,10 +83,34 @@ public final class Gateway implements AutoCloseable {
     return server.url();
   }
 
-  /** Stops accepting; requests in flight finish (up to 30 s). */
+  /**
+   * Stops accepting; requests in flight finish (up to 30 s). Then closes what the gateway owns
+   * ({@link Builder#owning}), such as the sign-in database's connection pool.
+   */
   @Override
   public void close() {
-    server.close();
+    try {
+      server.close();
+    } finally {
+      closeAll(owned);
+    }
+  }
+
+  /** What the gateway closes after it stops (for tests). */
+  List<AutoCloseable> owned() {
+    return owned;
+  }
+
+  /** Closes {@code resources}, last first; a failure is logged and the others still closed. */
+  static void closeAll(List<? extends AutoCloseable> resources) {
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      try {
+        resources.get(i).close();
+      } catch (Exception e) {
+        LOG.warn(
+            "closing {} failed: {}", resources.get(i).getClass().getSimpleName(), e.toString());
+      }
+    }
   }
 
   /** Builds and starts a {@link Gateway}. */
@@ -93,6 +125,7 @@ public final class Gateway implements AutoCloseable {
     private int maxThreads = 200;
     private Duration bodyTimeout = Duration.ofSeconds(20);
     private HttpClient httpClient;
+    private final List<AutoCloseable> owned = new ArrayList<>();
 
     private Builder(PaymentGate gate, URI upstream) {
       this.gate = Objects.requireNonNull(gate, "gate");
@@ -163,13 +196,28 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
+     * Something the gateway owns (a connection pool its gate uses): closed after the gateway stops,
+     * or when it fails to start. Several are closed last first.
+     */
+    public Builder owning(AutoCloseable resource) {
+      owned.add(Objects.requireNonNull(resource, "resource"));
+      return this;
+    }
+
+    /**
      * Starts the gateway.
      *
-     * @throws IllegalStateException if the port cannot be bound
+     * @throws IllegalStateException if the port cannot be bound (what it owns is closed then)
      */
     public Gateway start() {
-      Gateway gateway = new Gateway(this);
-      gateway.server.start();
+      Gateway gateway;
+      try {
+        gateway = new Gateway(this);
+        gateway.server.start();
+      } catch (RuntimeException e) {
+        closeAll(owned);
+        throw e;
+      }
       return gateway;
     }
   }

@@ -34,6 +34,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * Everything a {@link Gateway} runs with — where it listens, the API it sells, the facilitator, the
@@ -695,6 +696,9 @@ public record GatewayConfig(
 
   private static final ValueParser<String> TEXT = ValueParser.text();
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(GatewayConfig.class);
+
   /** A service's name for discovery, 1 to 32 printable ASCII characters: {@code service.name}. */
   public static final ValueParser<String> SERVICE_NAME =
       (setting, text) -> {
@@ -1158,6 +1162,41 @@ public record GatewayConfig(
    * @throws IllegalArgumentException naming a route, price, token or variable that does not work
    */
   public PaymentGate gate(Map<String, String> env, SalesRecord sales) {
+    List<AutoCloseable> owned = new ArrayList<>();
+    PaymentGate gate = gate(env, sales, owned::add);
+    if (!owned.isEmpty()) {
+      LOG.warn(
+          "the sign-in database's connection pool of a gate built alone is never closed; build"
+              + " the gateway with GatewayConfig.gateway(env, sales), which closes it");
+    }
+    return gate;
+  }
+
+  /**
+   * A gateway builder for this configuration (its gate, upstream, host and port), which owns what
+   * the gate opens (the sign-in database's connection pool) and closes it when the gateway is
+   * closed or fails to start.
+   *
+   * @param env where the facilitator token's and the sign-in secret's variables are looked up
+   * @param sales where sales are recorded, or {@code null}
+   * @throws IllegalArgumentException as {@link #gate} does (nothing is left open)
+   */
+  public Gateway.Builder gateway(Map<String, String> env, SalesRecord sales) {
+    List<AutoCloseable> owned = new ArrayList<>();
+    PaymentGate gate;
+    try {
+      gate = gate(env, sales, owned::add);
+    } catch (RuntimeException e) {
+      Gateway.closeAll(owned);
+      throw e;
+    }
+    Gateway.Builder builder = Gateway.builder(gate, upstream).host(host).port(port);
+    owned.forEach(builder::owning);
+    return builder;
+  }
+
+  private PaymentGate gate(
+      Map<String, String> env, SalesRecord sales, Consumer<AutoCloseable> owner) {
     NetworkRegistry networks = networks();
     Network resolved = networks.resolve(network.strip());
     Optional<Asset> token = resolvedAsset(networks);
@@ -1225,7 +1264,7 @@ public record GatewayConfig(
             .routes(table.build())
             .paywall(paywall ? new PaywallOptions(true, appName, null) : PaywallOptions.disabled());
     if (signIn != null) {
-      gate.extension(SignInSetup.extension(signIn, host, port, env));
+      gate.extension(SignInSetup.extension(signIn, host, port, env, owner));
     }
     if (sales != null) {
       gate.salesRecord(sales);
@@ -1276,6 +1315,6 @@ public record GatewayConfig(
    * @throws IllegalStateException if the port cannot be bound
    */
   public Gateway start(Map<String, String> env) {
-    return Gateway.builder(gate(env), upstream).host(host).port(port).start();
+    return gateway(env, null).start();
   }
 }

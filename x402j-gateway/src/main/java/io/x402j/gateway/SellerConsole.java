@@ -14,7 +14,6 @@ import io.x402j.sales.PayTo;
 import io.x402j.sales.PayToBalances;
 import io.x402j.sales.SalesMetrics;
 import io.x402j.sales.SellerDashboard;
-import io.x402j.server.PaymentGate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -173,9 +172,7 @@ public record SellerConsole(
     AdminServer admin = null;
     try {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      PaymentGate gate = config.gate(env, SalesMetrics.wrapping(sales, registry));
-      gateway =
-          Gateway.builder(gate, config.upstream()).host(config.host()).port(config.port()).start();
+      gateway = config.gateway(env, SalesMetrics.wrapping(sales, registry)).start();
       if (adminBuilder != null) {
         NetworkRegistry networks = config.networks();
         Network network = networks.resolve(config.network().strip());

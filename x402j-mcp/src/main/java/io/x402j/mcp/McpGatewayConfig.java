@@ -232,6 +232,18 @@ public record McpGatewayConfig(
   private static final ValueParser<String> TEXT = ValueParser.text();
 
   /**
+   * Why the MCP gateway offers no sign-in-with-x (which the HTTP gateway does): the extension is
+   * defined for HTTP only, its proof a {@code SIGN-IN-WITH-X} request header bound to the site's
+   * domain and URL, and neither the specification nor the official packages define a way to carry
+   * it over MCP, whose x402 transport carries payments only.
+   */
+  public static final String NO_SIGN_IN =
+      "sign-in-with-x is defined for HTTP only (the wallet's proof is the SIGN-IN-WITH-X request"
+          + " header, bound to the site's domain and URL); the x402 MCP transport carries only"
+          + " payments (_meta \"x402/payment\"), so an MCP client has no way to sign in and every"
+          + " priced tool call is paid. Sell an HTTP API with `x402j gateway` to offer sign-in.";
+
+  /**
    * Reads a YAML (or JSON) file; {@code ${NAME}} is replaced from {@code env}.
    *
    * @throws IOException if the file cannot be read
@@ -247,6 +259,9 @@ public record McpGatewayConfig(
    * @throws IllegalArgumentException naming the setting that is missing, unknown or invalid
    */
   public static McpGatewayConfig read(ConfigSection root) {
+    if (root.has("signInWithX")) {
+      throw new ConfigException("signInWithX", "signInWithX is not available here: " + NO_SIGN_IN);
+    }
     root.allowOnly(
         "upstream",
         "port",

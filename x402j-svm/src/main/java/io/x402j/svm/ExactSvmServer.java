@@ -14,6 +14,7 @@ import io.x402j.core.wire.SupportedKind;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -195,7 +196,30 @@ public final class ExactSvmServer implements SchemeServer {
       throw new IllegalArgumentException("payload.transaction: " + e.getMessage(), e);
     }
     String id = String.join("|", scheme(), requirements.network().toString(), parsed.paymentId());
-    return new PaymentIdentity(id, clock.instant().plus(TRANSACTION_LIFETIME));
+    return new PaymentIdentity(
+        id,
+        clock.instant().plus(TRANSACTION_LIFETIME),
+        transferAuthority(parsed.transaction().message()));
+  }
+
+  /**
+   * The account the payment says it pays from: the authority (fourth account) of the first
+   * token-program instruction with at least four accounts, as facilitators report the payer, in its
+   * canonical base58 form; {@code null} when there is none or it is not among the message's static
+   * accounts (an address-table entry, which only a facilitator resolves).
+   */
+  static String transferAuthority(SolanaMessage message) {
+    List<SolanaAddress> accounts = message.staticAccounts();
+    for (CompiledInstruction ix : message.instructions()) {
+      if (ix.programIdIndex() >= accounts.size()
+          || !SolanaPrograms.isTokenProgram(accounts.get(ix.programIdIndex()))
+          || ix.accounts().size() < 4) {
+        continue;
+      }
+      int authority = ix.accounts().get(3);
+      return authority < accounts.size() ? accounts.get(authority).toString() : null;
+    }
+    return null;
   }
 
   /** The amount and {@code extra} of {@code price} charged in the mint {@code asset}. */

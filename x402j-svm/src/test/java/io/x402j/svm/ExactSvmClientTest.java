@@ -210,4 +210,14 @@ class ExactSvmClientTest {
     assertThat(map).containsOnlyKeys("transaction");
     assertThat(ExactSvmClient.of(PAYER).scheme()).isEqualTo("exact");
   }
+
+  @Test
+  void theServerReadsThePayerTheTransactionNames() {
+    PaymentRequirements r = requirements(extra("memo", "inv_42"));
+    Map<String, Object> map = ExactSvmClient.of(PAYER).createPayload(2, r);
+    // The transfer's authority, not the fee payer (the first account).
+    assertThat(new ExactSvmServer().identify(2, r, map).payer())
+        .isEqualTo(PAYER.address().toString())
+        .isNotEqualTo(SolanaTransactionTest.FEE_PAYER.toString());
+  }
 }

@@ -27,11 +27,24 @@ import java.util.TreeMap;
  *     payments
  * @param validBefore when the payment stops being acceptable, or {@code null} when the scheme
  *     cannot say
+ * @param payer the account the payment says it pays from, in its canonical form (lower-case hex for
+ *     an EVM address, base58 of the 32-byte key on Solana), read from the parsed payload before any
+ *     verification, or {@code null} when the scheme cannot tell. Not proof of anything until the
+ *     payment verifies; a gate scopes {@code payment-identifier} ids by it and checks it against
+ *     the payer verification names.
  */
-public record PaymentIdentity(String id, Instant validBefore) {
+public record PaymentIdentity(String id, Instant validBefore, String payer) {
   /** Validates the fields. */
   public PaymentIdentity {
     Checks.nonEmpty(id, "id");
+    if (payer != null) {
+      Checks.nonEmpty(payer, "payer");
+    }
+  }
+
+  /** An identity that names no payer. */
+  public PaymentIdentity(String id, Instant validBefore) {
+    this(id, validBefore, null);
   }
 
   /**

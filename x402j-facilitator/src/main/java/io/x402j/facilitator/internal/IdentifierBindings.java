@@ -10,6 +10,7 @@ import io.x402j.core.scheme.SchemeRequest;
 import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.evm.EvmAddress;
 import io.x402j.facilitator.PaymentIdentifierStore;
+import io.x402j.svm.SolanaAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -161,7 +162,8 @@ public final class IdentifierBindings {
 
   /**
    * The payer an id belongs to: the network's namespace and the payer's canonical address (lower-
-   * case hex on EVM chains, as named elsewhere), or {@code null} when there is none to use.
+   * case hex on EVM chains, the parsed 32-byte key in base58 on Solana, as named elsewhere), or
+   * {@code null} when there is none to use.
    */
   static String scope(Network network, String payer) {
     if (payer == null || payer.isEmpty()) {
@@ -174,6 +176,12 @@ public final class IdentifierBindings {
         return null;
       }
       canonical = address.toLowerHex();
+    } else if (Network.SOLANA.equals(network.namespace())) {
+      try {
+        canonical = SolanaAddress.parse(payer).toString();
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
     } else {
       canonical = payer;
     }

@@ -59,10 +59,13 @@ class IdentifierBindingsTest {
         .isEqualTo("eip155:" + PAYER.toLowerCase());
     assertThat(IdentifierBindings.scope(BASE, "not an address")).isNull();
     assertThat(IdentifierBindings.scope(BASE, null)).isNull();
-    assertThat(
-            IdentifierBindings.scope(
-                Network.parse("solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1"), "Abc"))
-        .isEqualTo("solana:Abc");
+    Network solana = Network.parse("solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1");
+    String key = "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU";
+    assertThat(IdentifierBindings.scope(solana, key)).isEqualTo("solana:" + key);
+    // Not a 32-byte key (too short, a leading '1' adding a zero byte, a non-ASCII digit): no scope.
+    assertThat(IdentifierBindings.scope(solana, "Abc")).isNull();
+    assertThat(IdentifierBindings.scope(solana, "1" + key)).isNull();
+    assertThat(IdentifierBindings.scope(solana, key.replace('9', '\u0669'))).isNull();
   }
 
   @Test

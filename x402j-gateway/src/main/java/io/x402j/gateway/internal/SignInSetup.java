@@ -11,7 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
-import javax.sql.DataSource;
+import java.util.function.Consumer;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -24,12 +24,19 @@ public final class SignInSetup {
   private SignInSetup() {}
 
   /**
-   * The extension {@code spec} describes for a gateway listening on {@code host:port}.
+   * The extension {@code spec} describes for a gateway listening on {@code host:port}, handing the
+   * connection pool it opens for the shared database (if any) to {@code owner}, who must close it
+   * when the gate is no longer used.
    *
-   * @throws IllegalArgumentException naming the setting that does not work
+   * @throws IllegalArgumentException naming the setting that does not work (the pool is then closed
+   *     already)
    */
   public static SignInWithXExtension extension(
-      SignInSpec spec, String host, int port, Map<String, String> env) {
+      SignInSpec spec,
+      String host,
+      int port,
+      Map<String, String> env,
+      Consumer<? super AutoCloseable> owner) {
     SignInWithXExtension.Builder b =
         SignInWithXExtension.builder().origin(origin(spec, host, port)).passWindow(spec.window());
     if (spec.secretEnv() != null) {
@@ -50,16 +57,22 @@ public final class SignInSetup {
       b.nonceSecret(bytes);
     }
     if (spec.database() != null) {
-      DataSource db = dataSource(spec.database());
+      HikariDataSource db = dataSource(spec.database());
       try {
         b.nonceStore(ReplayStore.jdbc(db))
             .history(PaymentHistory.jdbc(db, Clock.systemUTC(), spec.window()));
       } catch (RuntimeException e) {
-        if (db instanceof HikariDataSource pool) {
-          pool.close();
-        }
+        db.close();
         throw new IllegalArgumentException(
             "signInWithX.database: " + scrub(e.getMessage(), spec.database()), e);
+      }
+      try {
+        SignInWithXExtension extension = b.build();
+        owner.accept(db);
+        return extension;
+      } catch (RuntimeException e) {
+        db.close();
+        throw e;
       }
     }
     return b.build();
@@ -81,7 +94,7 @@ public final class SignInSetup {
     return "http://" + h + ":" + port;
   }
 
-  private static DataSource dataSource(String url) {
+  private static HikariDataSource dataSource(String url) {
     HikariConfig config = new HikariConfig();
     config.setPoolName("x402j-gateway-signin");
     config.setMaximumPoolSize(4);

@@ -2,6 +2,7 @@ package io.x402j.server.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.x402j.core.Network;
 import io.x402j.core.extensions.PaymentIdentifier;
 import io.x402j.core.extensions.PaymentIdentifierExtension;
 import io.x402j.core.extensions.PaymentIdentifierExtension.Echo;
@@ -10,9 +11,11 @@ import io.x402j.core.support.Text;
 import io.x402j.core.wire.PaymentHeader;
 import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.VerifyRequest;
+import io.x402j.evm.EvmAddress;
 import io.x402j.server.GateResponse;
 import io.x402j.server.PaymentGate;
 import io.x402j.server.ReplayStore;
+import io.x402j.svm.SolanaAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -31,8 +34,16 @@ import org.slf4j.LoggerFactory;
  * fingerprint and answers a repeat from what the store kept. The fingerprint is built from parsed
  * values — the payment's canonical identity, the route, scheme, network, asset, payee and amount it
  * was matched to — never from the header's text, so a respelled copy of one payment is the same
- * payment and any other payment under the id is a conflict. Immutable and thread-safe. Not part of
- * the x402j API.
+ * payment and any other payment under the id is a conflict.
+ *
+ * <p>Ids are scoped by payer: an id is bound under the account the payment pays from (as the scheme
+ * reads it from the parsed payload: an EVM address in lower-case hex, a Solana key in base58), so
+ * another payer who learns or guesses a buyer's id and pays under it first binds it for itself
+ * only, and the buyer's payment under the id is still served. A payment naming a payer it cannot
+ * sign for binds the id until verification refuses it, then unbinds it; a verified payer other than
+ * the one the payment named is refused ({@link #payerMismatch}). A payment whose scheme names no
+ * payer before verification keeps one id space for all such payments. Immutable and thread-safe.
+ * Not part of the x402j API.
  */
 public final class IdempotentPayments {
   private static final Logger LOG = LoggerFactory.getLogger(IdempotentPayments.class);
@@ -45,6 +56,7 @@ public final class IdempotentPayments {
   static final String CONFLICT = "payment_identifier_conflict";
   static final String IN_PROGRESS = "payment_in_progress";
   static final String USED = "payment_already_used";
+  static final String PAYER_MISMATCH = "payment_identifier_payer_mismatch";
 
   /** What to do with a matched payment. */
   public sealed interface Check {
@@ -56,8 +68,11 @@ public final class IdempotentPayments {
      * @param id its id, or {@code null}
      * @param repeat whether the id was bound to this payment before this request
      * @param fingerprint what the id is bound to, or {@code null} when there is no id
+     * @param payer the canonical payer the id is scoped by ({@code <namespace>:<address>}), or
+     *     {@code null} when there is no id or the scheme named no payer
      */
-    record Proceed(String idKey, PaymentIdentifier id, boolean repeat, String fingerprint)
+    record Proceed(
+        String idKey, PaymentIdentifier id, boolean repeat, String fingerprint, String payer)
         implements Check {
       /** Whether this request bound the id (so it unbinds it when the payment buys nothing). */
       public boolean bound() {
@@ -79,7 +94,8 @@ public final class IdempotentPayments {
     }
   }
 
-  private static final Check NONE = new Check.Proceed(null, null, false, null);
+  /** Go on without an id. */
+  public static final Check.Proceed NONE = new Check.Proceed(null, null, false, null, null);
 
   private final ReplayStore store;
 
@@ -133,11 +149,18 @@ public final class IdempotentPayments {
           Map.of());
     }
     PaymentIdentifier id = ((Echo.Identified) echo).id();
-    String idKey = PaymentIdentifierExtension.KEY + "|" + id.value();
+    String payer =
+        identity.payer() == null
+            ? null
+            : match.requirements().network().namespace() + ":" + identity.payer();
+    // The payer scopes the id, so one payer's id is never another's to take; the id is compared
+    // exactly (ASCII only, case-sensitive, as the specification's pattern says).
+    String idKey =
+        PaymentIdentifierExtension.KEY + "|" + (payer == null ? "" : payer + "|") + id.value();
     String fingerprint = fingerprint(offer, match, identity);
     ReplayStore.BoundIdentifier bound = store.bindPaymentIdentifier(idKey, fingerprint, expiresAt);
     if (bound.created()) {
-      return new Check.Proceed(idKey, id, false, fingerprint);
+      return new Check.Proceed(idKey, id, false, fingerprint, payer);
     }
     if (!bound.fingerprint().equals(fingerprint)) {
       return answer(
@@ -151,7 +174,46 @@ public final class IdempotentPayments {
     if (bound.receipt() != null) {
       return used(id, bound.receipt());
     }
-    return new Check.Proceed(idKey, id, true, fingerprint);
+    return new Check.Proceed(idKey, id, true, fingerprint, payer);
+  }
+
+  /**
+   * Whether the payer verification named, {@code verified}, is not the payer {@code id} is scoped
+   * by: {@code false} when the id is not scoped or verification named no payer (the payment's
+   * signature is then over the payer it names), {@code true} when the verified payer does not parse
+   * as an account of the network or differs. Compared as parsed accounts, never as text.
+   */
+  public static boolean payerMismatch(
+      Check.Proceed id, PaymentRequirements requirements, String verified) {
+    if (id.payer() == null || verified == null || verified.isEmpty()) {
+      return false;
+    }
+    String canonical;
+    try {
+      Network network = requirements.network();
+      canonical =
+          network.namespace()
+              + ":"
+              + (network.isEvm()
+                  ? EvmAddress.parse(verified).toLowerHex()
+                  : Network.SOLANA.equals(network.namespace())
+                      ? SolanaAddress.parse(verified).toString()
+                      : verified);
+    } catch (IllegalArgumentException e) {
+      return true;
+    }
+    return !canonical.equals(id.payer());
+  }
+
+  /** The answer to a payment whose verified payer is not the one it named. */
+  public Check.Answer mismatch(PaymentIdentifier id) {
+    return answer(
+        402,
+        PAYER_MISMATCH,
+        "the payer the facilitator verified for the payment with payment-identifier "
+            + Text.quote(id.value())
+            + " is not the payer the payment names; nothing was charged",
+        Map.of());
   }
 
   /** The answer to a repeat of {@code id} while its first request still holds the payment. */

@@ -100,8 +100,7 @@ public final class PaymentAdmission {
     Instant expiry =
         PaymentIds.expiry(
             identity, clock.instant().plusSeconds(match.requirements().maxTimeoutSeconds() + 60L));
-    IdempotentPayments.Check.Proceed id =
-        new IdempotentPayments.Check.Proceed(null, null, false, null);
+    IdempotentPayments.Check.Proceed id = IdempotentPayments.NONE;
     ReplayStore.Acquisition acquired;
     try {
       if (ids != null) {
@@ -240,6 +239,16 @@ public final class PaymentAdmission {
                 listeners.failure(verified, reason, null);
                 return new Outcome.Refused(
                     render.refusal(paid.offer(), paid.x402Version(), reason, verdict.payer()));
+              }
+              if (IdempotentPayments.payerMismatch(
+                  id, paid.match().requirements(), verdict.payer())) {
+                // The id was scoped by the payer the payment named; another verified payer must not
+                // hold it (nor be served under it).
+                replay.released(paid);
+                unbound(id);
+                IdempotentPayments.Check.Answer answer = ids.mismatch(id.id());
+                listeners.failure(verified, answer.reason(), null);
+                return new Outcome.Refused(answer.response());
               }
               return new Outcome.Admitted(verified);
             });
