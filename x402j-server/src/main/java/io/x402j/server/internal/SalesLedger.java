@@ -122,7 +122,11 @@ public final class SalesLedger implements AutoCloseable {
 
   /** A verified payment was handed to its handler: queued for the writer. */
   public void admitted(PaidRequest paid) {
-    Sale sale = sale(SaleState.ADMITTED, paid.event(), amount(paid, null), paid.key(), null, null);
+    enqueue(sale(SaleState.ADMITTED, paid.event(), amount(paid, null), paid.key(), null, null));
+  }
+
+  /** Queues {@code sale} (or nothing, for {@code null}) for the writer. */
+  void enqueue(Sale sale) {
     if (sale == null) {
       return;
     }
@@ -232,7 +236,8 @@ public final class SalesLedger implements AutoCloseable {
     }
   }
 
-  private void write(Sale sale) {
+  /** Writes {@code sale} (or nothing, for {@code null}) now, unless backing off. */
+  void write(Sale sale) {
     if (sale == null) {
       return;
     }
