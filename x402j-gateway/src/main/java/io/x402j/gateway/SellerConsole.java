@@ -114,11 +114,13 @@ public record SellerConsole(
     private final Gateway gateway;
     private final AdminServer admin;
     private final JdbcSalesRecord sales;
+    private final PaymentGate gate;
 
-    Running(Gateway gateway, AdminServer admin, JdbcSalesRecord sales) {
+    Running(Gateway gateway, AdminServer admin, JdbcSalesRecord sales, PaymentGate gate) {
       this.gateway = gateway;
       this.admin = admin;
       this.sales = sales;
+      this.gate = gate;
     }
 
     /** The gateway (public port). */
@@ -136,6 +138,9 @@ public record SellerConsole(
       gateway.close();
       if (admin != null) {
         admin.close();
+      }
+      if (gate != null) {
+        gate.close(); // writes the sales events still queued, before the record closes
       }
       if (sales != null) {
         sales.close();
@@ -155,7 +160,7 @@ public record SellerConsole(
    */
   public Running start(GatewayConfig config, Map<String, String> env) {
     if (db == null) {
-      return new Running(config.start(env), null, null);
+      return new Running(config.start(env), null, null, null);
     }
     String password =
         adminPasswordEnv == null ? null : AdminServer.passwordFromEnv(adminPasswordEnv, env);
@@ -171,9 +176,10 @@ public record SellerConsole(
     JdbcSalesRecord sales = JdbcSalesRecord.open(db, env);
     Gateway gateway = null;
     AdminServer admin = null;
+    PaymentGate gate = null;
     try {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      PaymentGate gate = config.gate(env, SalesMetrics.wrapping(sales, registry));
+      gate = config.gate(env, SalesMetrics.wrapping(sales, registry));
       gateway =
           Gateway.builder(gate, config.upstream()).host(config.host()).port(config.port()).start();
       if (adminBuilder != null) {
@@ -195,10 +201,13 @@ public record SellerConsole(
                     200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
         admin = adminBuilder.build().start();
       }
-      return new Running(gateway, admin, sales);
+      return new Running(gateway, admin, sales, gate);
     } catch (RuntimeException e) {
       if (gateway != null) {
         gateway.close();
+      }
+      if (gate != null) {
+        gate.close();
       }
       sales.close();
       throw e;
