@@ -36,14 +36,18 @@ import org.sqlite.SQLiteDataSource;
 
 /**
  * The seller's sales record on SQLite (the default: one file) or PostgreSQL (several instances of
- * an API sharing one record). One row per event, inserted on the request's thread — the one write a
- * sale costs — and read by the {@link SellerDashboard}. Its own Flyway migrations ({@code
+ * an API sharing one record). One row per event: a paid request's outcome is inserted on its thread
+ * — the one write a sale costs — and its admission by the gate's background writer, so a payment's
+ * rows may land in either order ({@link #latest} ranks states, never arrival). Refusals of payments
+ * no facilitator verified are never rows (see {@link SalesRecord}). Read by the {@link
+ * SellerDashboard}. Its own Flyway migrations ({@code
  * classpath:io/x402j/sales/db/migration}, history table {@code x402j_sales_schema_history}), so it
  * can share a database with the facilitator's ledger or the gate's replay store.
  *
  * <p>A database that is down costs a sale at most {@value #CONNECTION_TIMEOUT_MS} ms waiting for a
  * connection, a table held by a lock at most about {@value #INSERT_TIMEOUT_SECONDS} s; the gate
- * then logs once and serves the sale unrecorded. Amounts are kept exactly (atomic units as text)
+ * then logs once, serves the sale unrecorded and leaves the record alone for a growing interval
+ * (1 s doubling to a minute), so the sales after it cost nothing until the record works again. Amounts are kept exactly (atomic units as text)
  * and summed without floating point; a single amount must be below 9.2·10<sup>27</sup> atomic
  * units.
  */
