@@ -42,16 +42,16 @@ import org.sqlite.SQLiteDataSource;
  * — the one write a sale costs — and its admission by the gate's background writer, so a payment's
  * rows may land in either order ({@link #latest} ranks states, never arrival). Refusals of payments
  * no facilitator verified are never rows (see {@link SalesRecord}). Read by the {@link
- * SellerDashboard}. Its own Flyway migrations ({@code
- * classpath:io/x402j/sales/db/migration}, history table {@code x402j_sales_schema_history}), so it
- * can share a database with the facilitator's ledger or the gate's replay store.
+ * SellerDashboard}. Its own Flyway migrations ({@code classpath:io/x402j/sales/db/migration},
+ * history table {@code x402j_sales_schema_history}), so it can share a database with the
+ * facilitator's ledger or the gate's replay store.
  *
  * <p>A database that is down costs a sale at most {@value #CONNECTION_TIMEOUT_MS} ms waiting for a
  * connection, a table held by a lock at most about {@value #INSERT_TIMEOUT_SECONDS} s; the gate
- * then logs once, serves the sale unrecorded and leaves the record alone for a growing interval
- * (1 s doubling to a minute), so the sales after it cost nothing until the record works again. Amounts are kept exactly (atomic units as text)
- * and summed without floating point; a single amount must be below 9.2·10<sup>27</sup> atomic
- * units.
+ * then logs once, serves the sale unrecorded and leaves the record alone for a growing interval (1
+ * s doubling to a minute), so the sales after it cost nothing until the record works again. Amounts
+ * are kept exactly (atomic units as text) and summed without floating point; a single amount must
+ * be below 9.2·10<sup>27</sup> atomic units.
  */
 public final class JdbcSalesRecord implements SalesRecord, AutoCloseable {
   /** How long an insert may wait for a connection before the sale goes on unrecorded. */
@@ -91,7 +91,7 @@ public final class JdbcSalesRecord implements SalesRecord, AutoCloseable {
     this.pool = pool;
     this.description = description;
     this.secrets = List.copyOf(secrets);
-    this.sqliteWriter = sqlite ? new ReentrantLock() : null;
+    this.sqliteWriter = sqlite ? new ReentrantLock(true) : null; // fair: no writer barges ahead
   }
 
   /** Thrown when the database cannot be used; the message never contains credentials. */

@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * thread; {@code admitted} goes to a bounded queue drained by one writer. Refusals of payments no
  * facilitator verified are never written, only handed to {@link SalesRecord#unrecorded}. A record
  * that fails is logged once (until it works again) and counted, and is then left alone for a
- * growing interval ({@link #FIRST_BACK_OFF} doubling to {@link #MAX_BACK_OFF}); the sale goes on
- * as if nothing had happened. Thread-safe. Not part of the x402j API.
+ * growing interval ({@link #FIRST_BACK_OFF} doubling to {@link #MAX_BACK_OFF}); the sale goes on as
+ * if nothing had happened. Thread-safe. Not part of the x402j API.
  */
 public final class SalesLedger implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SalesLedger.class);
@@ -110,7 +110,9 @@ public final class SalesLedger implements AutoCloseable {
     return failures.get();
   }
 
-  /** Of {@link #failures}, how many were dropped without trying: queue full, backing off, closed. */
+  /**
+   * Of {@link #failures}, how many were dropped without trying: queue full, backing off, closed.
+   */
   public long dropped() {
     return dropped.get();
   }
@@ -172,8 +174,8 @@ public final class SalesLedger implements AutoCloseable {
 
   /**
    * A payment no facilitator verified was refused for {@code reason}; {@code key} is its identity,
-   * or {@code null} before it was identified. Counted and handed to {@link
-   * SalesRecord#unrecorded}, never written: anyone can send these for free.
+   * or {@code null} before it was identified. Counted and handed to {@link SalesRecord#unrecorded},
+   * never written: anyone can send these for free.
    */
   public void unverified(PaymentEvent event, String key, String reason) {
     TokenAmount amount = event.requirements() == null ? null : event.requirements().amount();
