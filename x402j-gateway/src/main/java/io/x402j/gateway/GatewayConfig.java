@@ -1192,6 +1192,8 @@ public record GatewayConfig(
     }
     Gateway.Builder builder = Gateway.builder(gate, upstream).host(host).port(port);
     owned.forEach(builder::owning);
+    // Closed first (last owned): the gate writes its queued sales events while the rest is open.
+    builder.owning(gate);
     return builder;
   }
 

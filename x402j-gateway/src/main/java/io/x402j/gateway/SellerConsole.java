@@ -132,7 +132,7 @@ public record SellerConsole(
 
     @Override
     public void close() {
-      gateway.close();
+      gateway.close(); // closes its gate too: the sales events still queued are written first
       if (admin != null) {
         admin.close();
       }

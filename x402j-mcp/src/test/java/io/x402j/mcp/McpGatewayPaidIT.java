@@ -145,13 +145,17 @@ class McpGatewayPaidIT {
                                                     String.valueOf(settled.transaction()))
                                             && sale.paymentId().equals(settled.paymentId()))))
             .toList();
+    // The outcome is written on the request's thread, admitted by the gate's background writer
+    // (so possibly after); the replay was refused unverified, so it is only counted.
     assertThat(ofThisPayment)
         .extracting(io.x402j.server.Sale::state)
-        .containsExactly(
-            io.x402j.server.SaleState.ADMITTED,
-            io.x402j.server.SaleState.SETTLED,
-            io.x402j.server.SaleState.REFUSED);
-    io.x402j.server.Sale settled = ofThisPayment.get(1);
+        .contains(io.x402j.server.SaleState.SETTLED)
+        .doesNotContain(io.x402j.server.SaleState.REFUSED);
+    io.x402j.server.Sale settled =
+        ofThisPayment.stream()
+            .filter(s -> s.state() == io.x402j.server.SaleState.SETTLED)
+            .findFirst()
+            .orElseThrow();
     assertThat(settled.route()).contains("weather");
     assertThat(settled.amount().value()).isEqualTo(BigInteger.valueOf(10_000));
     assertThat(settled.network()).isEqualTo(market.network());

@@ -20,10 +20,13 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@value #REVENUE}{@code _total{route, network, asset}}: settled revenue in atomic units of
  *       the token. Kept exactly here; Prometheus holds it as a float64, exact up to 2<sup>53</sup>
  *       (9·10<sup>9</sup> USDC).
- *   <li>{@value #SALES}{@code _total{state}}: events by state (admitted, settled, refused,
- *       pending).
- *   <li>{@value #FAILURES}{@code _total}: events the wrapped record failed to take (the sale went
- *       on unrecorded).
+ *   <li>{@value #SALES}{@code _total{state}}: events by state (admitted, settled, refused, pending)
+ *       of payments a facilitator verified, recorded or not.
+ *   <li>{@value #FAILURES}{@code _total}: events the wrapped record failed to take, or the gate
+ *       dropped without trying (its writer's queue full, backing off after a failure, closed): the
+ *       sale went on unrecorded.
+ *   <li>{@value #UNVERIFIED}{@code _total}: refusals of payments no facilitator verified (bad
+ *       signature, wrong amount, replays, …), which the gate counts here and never records.
  * </ul>
  */
 public final class SalesMetrics implements SalesRecord {
@@ -36,12 +39,19 @@ public final class SalesMetrics implements SalesRecord {
   /** Failed inserts (Prometheus: {@code x402j_seller_sales_record_failures_total}). */
   public static final String FAILURES = "x402j_seller_sales_record_failures";
 
+  /**
+   * Refused payments that were never verified, counted only (Prometheus: {@code
+   * x402j_seller_unverified_refusals_total}).
+   */
+  public static final String UNVERIFIED = "x402j_seller_unverified_refusals";
+
   private final SalesRecord delegate;
   private final MeterRegistry registry;
   private final ConcurrentMap<SaleState, Counter> byState = new ConcurrentHashMap<>();
   private final ConcurrentMap<RevenueKey, AtomicReference<BigInteger>> revenue =
       new ConcurrentHashMap<>();
   private final Counter failures;
+  private final Counter unverified;
 
   private record RevenueKey(String route, String network, String asset) {}
 
@@ -59,6 +69,10 @@ public final class SalesMetrics implements SalesRecord {
     this.failures =
         Counter.builder(meterName(FAILURES))
             .description("sales events the sales record failed to take")
+            .register(registry);
+    this.unverified =
+        Counter.builder(meterName(UNVERIFIED))
+            .description("refusals of payments no facilitator verified, counted and not recorded")
             .register(registry);
   }
 
@@ -79,10 +93,7 @@ public final class SalesMetrics implements SalesRecord {
 
   @Override
   public void record(Sale sale) {
-    byState.get(sale.state()).increment();
-    if (sale.state() == SaleState.SETTLED) {
-      revenue(sale).accumulateAndGet(sale.amount().value(), BigInteger::add);
-    }
+    count(sale);
     if (delegate != null) {
       try {
         delegate.record(sale);
@@ -90,6 +101,30 @@ public final class SalesMetrics implements SalesRecord {
         failures.increment();
         throw e;
       }
+    }
+  }
+
+  /**
+   * Counts an event the gate did not record: an unverified refusal in {@value #UNVERIFIED}, any
+   * other (dropped) by its state and revenue as if recorded, and in {@value #FAILURES}.
+   */
+  @Override
+  public void unrecorded(Sale sale, Unrecorded why) {
+    if (why == Unrecorded.UNVERIFIED) {
+      unverified.increment();
+    } else {
+      count(sale);
+      failures.increment();
+    }
+    if (delegate != null) {
+      delegate.unrecorded(sale, why);
+    }
+  }
+
+  private void count(Sale sale) {
+    byState.get(sale.state()).increment();
+    if (sale.state() == SaleState.SETTLED) {
+      revenue(sale).accumulateAndGet(sale.amount().value(), BigInteger::add);
     }
   }
 

@@ -113,4 +113,24 @@ abstract class JdbcSalesRecordContract {
         .extracting(PayTo::asset)
         .containsExactlyInAnyOrder("0xdead", Sales.USDC);
   }
+
+  @Test
+  void anAdmittedWrittenAfterItsOutcomeNeverShowsThePaymentAsAdmitted() {
+    JdbcSalesRecord r = record();
+    // The gate writes the outcome on the request's thread and admitted from its writer, so the
+    // admitted row may land after the outcome, and (another instance's clock) even be later.
+    r.record(sale(T0.plusSeconds(1), SaleState.SETTLED, "GET /a", 10_000, "0xP1", "id1", "0xt1"));
+    r.record(sale(T0, SaleState.ADMITTED, "GET /a", 10_000, "0xP1", "id1", null));
+    r.record(sale(T0.plusSeconds(2), SaleState.PENDING, "GET /a", 10_000, "0xP2", "id2", "0xt2"));
+    r.record(sale(T0.plusSeconds(3), SaleState.ADMITTED, "GET /a", 10_000, "0xP2", "id2", null));
+    r.record(sale(T0.plusSeconds(4), SaleState.REFUSED, "GET /a", 10_000, "0xP3", "id3", null));
+    r.record(sale(T0.plusSeconds(9), SaleState.ADMITTED, "GET /a", 10_000, "0xP3", "id3", null));
+
+    assertThat(r.latest(10))
+        .extracting(Sale::paymentId, Sale::state)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("id3", SaleState.REFUSED),
+            org.assertj.core.groups.Tuple.tuple("id2", SaleState.PENDING),
+            org.assertj.core.groups.Tuple.tuple("id1", SaleState.SETTLED));
+  }
 }

@@ -50,4 +50,40 @@ class SalesMetricsTest {
         .hasMessage("down");
     assertThat(registry.scrape()).contains("x402j_seller_sales_record_failures_total 1.0");
   }
+
+  @Test
+  void unverifiedRefusalsAreCountedApartAndDroppedEventsAsFailuresWithTheirRevenue() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    java.util.List<io.x402j.server.SalesRecord.Unrecorded> passedOn = new java.util.ArrayList<>();
+    SalesMetrics metrics =
+        SalesMetrics.wrapping(
+            new io.x402j.server.SalesRecord() {
+              @Override
+              public void record(io.x402j.server.Sale sale) {}
+
+              @Override
+              public void unrecorded(
+                  io.x402j.server.Sale sale, io.x402j.server.SalesRecord.Unrecorded why) {
+                passedOn.add(why);
+              }
+            },
+            registry);
+
+    for (int i = 0; i < 3; i++) {
+      metrics.unrecorded(
+          sale(T, SaleState.REFUSED, "GET /a", 1, "0xP", null, null),
+          io.x402j.server.SalesRecord.Unrecorded.UNVERIFIED);
+    }
+    metrics.unrecorded(
+        sale(T, SaleState.SETTLED, "GET /a", 7, "0xP", "1", "0xt"),
+        io.x402j.server.SalesRecord.Unrecorded.BACKING_OFF);
+
+    assertThat(registry.scrape())
+        .contains("x402j_seller_unverified_refusals_total 3.0")
+        .contains("x402j_seller_sales_total{state=\"refused\"} 0.0")
+        .contains("x402j_seller_sales_total{state=\"settled\"} 1.0")
+        .contains("route=\"GET /a\"} 7.0")
+        .contains("x402j_seller_sales_record_failures_total 1.0");
+    assertThat(passedOn).hasSize(4);
+  }
 }

@@ -71,7 +71,7 @@ import org.slf4j.LoggerFactory;
  *     .build();
  * }</pre>
  */
-public final class PaymentGate {
+public final class PaymentGate implements AutoCloseable {
   /** The headers browsers' scripts may read across origins, set on every gated response. */
   public static final String EXPOSED_HEADERS =
       String.join(
@@ -327,6 +327,16 @@ public final class PaymentGate {
                     : new GateDecision.Respond(((Completion.Refuse) completion).response()));
   }
 
+  /**
+   * Writes the sales events still queued for the sales record (waiting a few seconds at most) and
+   * stops its writer; close the gate before the record. Nothing else of the gate needs closing, and
+   * a closed gate still serves (admitted events are then dropped and counted).
+   */
+  @Override
+  public void close() {
+    listeners.close();
+  }
+
   private static CompletableFuture<GateDecision> respond(GateResponse response) {
     return done(new GateDecision.Respond(response));
   }
@@ -459,8 +469,11 @@ public final class PaymentGate {
     /**
      * Where every sale is recorded (default: nowhere): the gate tells it, once per event, that a
      * payment was admitted, settled, refused or left pending, with route, price, asset, network,
-     * payer, payment id and transaction. It runs on the request's thread; a record that fails is
-     * logged once and never fails the sale. {@code x402j-sales} has a JDBC one.
+     * payer, payment id and transaction. Only the outcome is written on the request's thread (one
+     * insert); admitted is written by a background writer, and refusals of unverified payments are
+     * only counted (see {@link SalesRecord}). A record that fails is logged once, backed off from
+     * and never fails the sale; {@link PaymentGate#close} flushes the writer. {@code x402j-sales}
+     * has a JDBC one.
      */
     public Builder salesRecord(SalesRecord salesRecord) {
       this.salesRecord = Objects.requireNonNull(salesRecord, "salesRecord");

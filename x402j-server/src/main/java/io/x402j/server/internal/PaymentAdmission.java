@@ -223,7 +223,7 @@ public final class PaymentAdmission {
                 unbound(id);
                 Throwable cause = Futures.unwrap(error);
                 LOG.warn("verification failed: facilitator error: {}", cause.getMessage());
-                listeners.failure(paid, "facilitator_unreachable", cause);
+                listeners.failure(paid.event(), paid.key(), "facilitator_unreachable", cause);
                 return new Outcome.Refused(
                     render.error(502, "the facilitator could not verify the payment"));
               }
@@ -236,7 +236,7 @@ public final class PaymentAdmission {
                     verdict.invalidReason() == null
                         ? ErrorReason.INVALID_PAYLOAD.wire()
                         : verdict.invalidReason();
-                listeners.failure(verified, reason, null);
+                listeners.failure(verified.event(), verified.key(), reason, null);
                 return new Outcome.Refused(
                     render.refusal(paid.offer(), paid.x402Version(), reason, verdict.payer()));
               }

@@ -47,18 +47,25 @@ public final class PaymentListeners {
 
   /**
    * Tells every listener that {@code event}, of the payment identified by {@code key} (or {@code
-   * null}), failed for {@code reason}; the sales record is told it was refused.
+   * null}), failed for {@code reason} before any facilitator found it valid; the sales record only
+   * counts it (anyone can send such payments for free), never writes it.
    */
   public void failure(PaymentEvent event, String key, String reason, Throwable error) {
     notify(l -> l.onFailure(event, reason, error));
     if (sales != null) {
-      sales.refused(event, key, reason);
+      sales.unverified(event, key, reason);
     }
   }
 
-  /** As {@link #failure(PaymentEvent, String, String, Throwable)} for a held payment. */
+  /**
+   * Tells every listener that the verified payment {@code paid} failed for {@code reason}; the
+   * sales record is told it was refused.
+   */
   public void failure(PaidRequest paid, String reason, Throwable error) {
-    failure(paid.event(), paid.key(), reason, error);
+    notify(l -> l.onFailure(paid.event(), reason, error));
+    if (sales != null) {
+      sales.refused(paid, reason);
+    }
   }
 
   /**
@@ -75,8 +82,20 @@ public final class PaymentListeners {
   /** The sales record is told {@code paid} bought nothing: its response was abandoned. */
   public void abandoned(PaidRequest paid) {
     if (sales != null) {
-      sales.refused(paid.event(), paid.key(), "response_abandoned");
+      sales.refused(paid, "response_abandoned");
     }
+  }
+
+  /** Writes what the sales record's writer still holds and stops it. */
+  public void close() {
+    if (sales != null) {
+      sales.close();
+    }
+  }
+
+  /** The sales ledger, or {@code null} without a sales record. */
+  public SalesLedger sales() {
+    return sales;
   }
 
   /** The sales record is told {@code paid} was admitted. */
