@@ -100,6 +100,21 @@ public final class Comparison implements Callable<Integer> {
   int oneByOne;
 
   @Option(
+      names = "--payments",
+      defaultValue = "1024",
+      description =
+          "Different signed payments each /verify run cycles through (default ${DEFAULT-VALUE}).")
+  int payments;
+
+  @Option(
+      names = "--gateway-requests",
+      defaultValue = "200",
+      description =
+          "Requests measured one at a time through the gateway, free and paid, after a tenth as"
+              + " many to warm up (default ${DEFAULT-VALUE}).")
+  int gatewayRequests;
+
+  @Option(
       names = "--node-project",
       defaultValue = "x402j-interop/src/test/node",
       description = "The Node project with the official SDKs (default ${DEFAULT-VALUE}).")
@@ -125,10 +140,16 @@ public final class Comparison implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    if (concurrency < 1 || durationSeconds < 1 || settlements < 1 || oneByOne < 1) {
+    if (concurrency < 1
+        || durationSeconds < 1
+        || settlements < 1
+        || oneByOne < 1
+        || payments < 16
+        || gatewayRequests < 1) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
-          "--concurrency, --duration, --settlements and --one-at-a-time must be positive");
+          "--concurrency, --duration, --settlements, --one-at-a-time and --gateway-requests must be"
+              + " positive, --payments at least 16");
     }
     if (warmupSeconds < 0) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--warmup must be 0 or more");
@@ -170,7 +191,7 @@ public final class Comparison implements Callable<Integer> {
 
           PaymentRequirements required = FacilitatorLoad.requirements(info, 3600);
           PrivateKeySigner buyer = info.requireAccount("buyer").signer();
-          List<String> verifyBodies = FacilitatorLoad.sign(buyer, required, 1024);
+          List<String> verifyBodies = FacilitatorLoad.sign(buyer, required, payments);
           Duration warmup = Duration.ofSeconds(warmupSeconds);
           Duration duration = Duration.ofSeconds(durationSeconds);
           System.err.printf(
@@ -392,7 +413,7 @@ public final class Comparison implements Callable<Integer> {
               Map.of("X402J_SOLANA_RPC", info.rpcUrl(), "X402J_SVM_FEE_PAYER_KEY", feePayerKey),
               Duration.ofSeconds(60))) {
         String x402jUrl = readUrl(x402j, dir);
-        List<String> bodies = solanaPayments(info, 1024);
+        List<String> bodies = solanaPayments(info, payments);
         System.err.printf(
             "compare: Solana devnet %s; x402j %s, official %s%n",
             info.rpcUrl(), x402jUrl, official.url());
@@ -620,10 +641,11 @@ public final class Comparison implements Callable<Integer> {
                   .firstValue(PaymentHeader.PAYMENT_REQUIRED.headerName())
                   .orElseThrow());
       PaymentRequirements offered = paymentRequired.accepts().get(0);
-      int n = 200;
+      int n = gatewayRequests;
+      int warmup = Math.max(1, n / 10);
       long[] free = new long[n];
       long[] paid = new long[n];
-      for (int i = 0; i < n + 20; i++) {
+      for (int i = 0; i < n + warmup; i++) {
         // Signed just before use: a payment is only good for maxTimeoutSeconds.
         String header =
             codec.encodePaymentSignature(
@@ -655,9 +677,9 @@ public final class Comparison implements Callable<Integer> {
                   + " "
                   + p.headers().map());
         }
-        if (i >= 20) { // the first 20 warm up
-          free[i - 20] = t1 - t0;
-          paid[i - 20] = t2 - t1;
+        if (i >= warmup) {
+          free[i - warmup] = t1 - t0;
+          paid[i - warmup] = t2 - t1;
         }
       }
       java.util.Arrays.sort(free);

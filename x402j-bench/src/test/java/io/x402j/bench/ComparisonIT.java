@@ -37,7 +37,13 @@ class ComparisonIT {
             "--settlements",
             "6",
             "--one-at-a-time",
-            "2");
+            "2",
+            // Few payments to sign (Ed25519 on a C1-only test JVM is slow) and few gateway
+            // round trips (each paid one settles to a receipt): the table, not the numbers.
+            "--payments",
+            "64",
+            "--gateway-requests",
+            "10");
 
     assertThat(status).as(out.toString()).isZero();
     assertThat(out.toString())
@@ -58,6 +64,10 @@ class ComparisonIT {
         .filteredOn(r -> r[0].startsWith("`POST /settle`, x402j"))
         .extracting(r -> r[1])
         .containsExactly("6", "2");
+    assertThat(rows)
+        .filteredOn(r -> r[0].startsWith("x402j gateway"))
+        .extracting(r -> r[1])
+        .containsExactly("10", "10");
     // Solana: both facilitators verified the same payments, each valid, and the devnet simulated
     // them on its own.
     assertThat(rows)
@@ -78,5 +88,7 @@ class ComparisonIT {
 
     assertThat(cli.execute("--concurrency", "0")).isEqualTo(2);
     assertThat(err.toString()).contains("--concurrency");
+    assertThat(cli.execute("--payments", "15")).isEqualTo(2);
+    assertThat(err.toString()).contains("--payments at least 16");
   }
 }

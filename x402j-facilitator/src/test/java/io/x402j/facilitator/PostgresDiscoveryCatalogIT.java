@@ -6,4 +6,9 @@ class PostgresDiscoveryCatalogIT extends DiscoveryCatalogContract {
   String newDatabase() {
     return TestPostgres.newDatabase();
   }
+
+  @Override
+  String newMigratedDatabase() {
+    return TestPostgres.newMigratedDatabase();
+  }
 }

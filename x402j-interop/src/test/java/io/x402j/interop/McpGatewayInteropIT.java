@@ -132,10 +132,19 @@ class McpGatewayInteropIT {
     return required;
   }
 
+  /**
+   * One official client session (each one starts the gateway and the upstream, seconds of the
+   * build): it lists the tools, calls a free tool unpaid and a priced one unpaid.
+   */
   @Test
-  void theOfficialClientListsEveryUpstreamToolThroughTheGateway() throws Exception {
-    JsonNode steps = officialClient(list());
+  void theOfficialClientListsEveryToolGetsAFreeOneUnpaidAndAPricedOneAsksForPayment()
+      throws Exception {
+    Balances before = Balances.now();
 
+    JsonNode steps =
+        officialClient(list(), call("echo", Map.of("text", "hello")), call("weather", OSLO));
+
+    // Every upstream tool, through the gateway.
     List<String> names = new ArrayList<>();
     steps.path(0).path("tools").forEach(t -> names.add(t.path("name").asText()));
     assertThat(names).containsExactlyInAnyOrder("echo", "weather", "fail", "boom");
@@ -148,38 +157,30 @@ class McpGatewayInteropIT {
     assertThat(weather.path("inputSchema").path("properties").has("city"))
         .as("the upstream's input schema, passed on")
         .isTrue();
-  }
 
-  @Test
-  void aFreeToolPassesThroughUnpaid() throws Exception {
-    Balances before = Balances.now();
-
-    JsonNode steps = officialClient(call("echo", Map.of("text", "hello")));
-
-    JsonNode result = steps.path(0).path("result");
+    // A free tool passes through unpaid.
+    JsonNode result = steps.path(1).path("result");
     assertThat(result.path("isError").asBoolean(false)).as(steps.toString()).isFalse();
     assertThat(result.path("content").path(0).path("text").asText()).isEqualTo("hello");
     assertThat(result.path("_meta").has("x402/payment-response")).isFalse();
-    assertThat(upstreamRan()).containsExactly("echo");
+
+    // A priced tool called unpaid answers payment-required and does not run.
+    assertPaymentRequired(steps.path(2), "weather");
+
+    assertThat(upstreamRan()).as("echo ran, weather did not").containsExactly("echo");
     before.assertMoved(BigInteger.ZERO);
   }
 
+  /**
+   * The official x402 client pays a priced tool and gets the result with a receipt; the same
+   * payment sent again is refused (one session).
+   */
   @Test
-  void aPricedToolCalledUnpaidAnswersPaymentRequiredAndDoesNotRun() throws Exception {
+  void theOfficialX402ClientPaysAPricedToolGetsTheResultWithAReceiptAndItsReplayIsRefused()
+      throws Exception {
     Balances before = Balances.now();
 
-    JsonNode steps = officialClient(call("weather", OSLO));
-
-    assertPaymentRequired(steps.path(0), "weather");
-    assertThat(upstreamRan()).as("the tool did not run").isEmpty();
-    before.assertMoved(BigInteger.ZERO);
-  }
-
-  @Test
-  void theOfficialX402ClientPaysAPricedToolAndGetsTheResultWithAReceipt() throws Exception {
-    Balances before = Balances.now();
-
-    JsonNode steps = officialClient(pay("weather", OSLO));
+    JsonNode steps = officialClient(pay("weather", OSLO), payWith("weather", OSLO, 0));
 
     JsonNode step = steps.path(0);
     assertPaymentRequired(step.path("unpaid"), "weather");
@@ -199,26 +200,7 @@ class McpGatewayInteropIT {
                 .path("status")
                 .asText())
         .isEqualTo("0x1");
-    assertThat(upstreamRan()).containsExactly("weather");
-    before.assertMoved(PRICE);
-  }
 
-  @Test
-  void onePaymentBuysOneCallItsReplayIsRefused() throws Exception {
-    Balances before = Balances.now();
-
-    JsonNode steps = officialClient(pay("weather", OSLO), payWith("weather", OSLO, 0));
-
-    assertThat(
-            steps
-                .path(0)
-                .path("result")
-                .path("_meta")
-                .path("x402/payment-response")
-                .path("success")
-                .asBoolean())
-        .as(steps.toString())
-        .isTrue();
     JsonNode replay = steps.path(1);
     assertThat(replay.path("payload")).isEqualTo(steps.path(0).path("payload"));
     JsonNode refused = assertPaymentRequired(replay, "weather");

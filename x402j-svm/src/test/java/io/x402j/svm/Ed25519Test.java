@@ -106,8 +106,9 @@ class Ed25519Test {
 
   /**
    * Verification is BouncyCastle's; this checks it decides as the JDK's RFC 8032 implementation
-   * (behind the same small-order rule) on honest signatures and on a few thousand hostile variants:
-   * flipped bits anywhere, S + L, keys and R spelled with y >= p, random bytes.
+   * (behind the same small-order rule) on 750 seeded cases, 125 of each kind: honest signatures and
+   * hostile variants (flipped bits anywhere, keys and R spelled with y >= p, random bytes). 750,
+   * not 1,500: each case costs ~7 ms on the build's C1-only test JVM (the JDK's Ed25519 is Java).
    */
   @Test
   void decidesAsTheJdkDoesOnHonestAndMutatedSignatures() throws Exception {
@@ -122,7 +123,7 @@ class Ed25519Test {
       nonCanonical[k] = y;
     }
     int accepted = 0;
-    for (int i = 0; i < 1500; i++) {
+    for (int i = 0; i < 750; i++) {
       byte[] seed = new byte[32];
       random.nextBytes(seed);
       SolanaKeypair keypair = SolanaKeypair.fromSeed(seed);
@@ -154,7 +155,7 @@ class Ed25519Test {
         accepted++;
       }
     }
-    assertThat(accepted).isGreaterThanOrEqualTo(250); // every honest case at least
+    assertThat(accepted).isGreaterThanOrEqualTo(125); // every honest case at least
   }
 
   private static boolean jdkVerify(byte[] key, byte[] message, byte[] signature) {
