@@ -227,6 +227,50 @@ class PaymentIdentifierPerPayerAttackIT {
     assertThat(rows(db, "x402j_gate_payments")).as("payments held by junk").isZero();
   }
 
+  @Test
+  void paymentsThatBuyNothingLeaveNoIdBindingsBehind(@TempDir Path dir) throws Exception {
+    // A funded payer that never pays: its authorizations verify (it has the balance), valid until
+    // centuries from now (nothing caps validBefore), under fresh ids; the handler fails each time
+    // (a path the upstream does not have), or the funds are gone when it settles. Nothing is
+    // bought, so nothing may stay bound, else the store grows for free, for centuries.
+    BigInteger before = market.sellerBalance();
+    DataSource db = sqlite(dir.resolve("replay.db"));
+    GateHarness gate =
+        gate(market.facilitator(), ReplayStore.jdbc(db), PaymentIdentifiers.required());
+    PaymentRequired required = required(gate);
+    PaymentRequirements accepted = required.accepts().get(0);
+    ExactEvmClient centuries =
+        ExactEvmClient.of(
+            market.buyer(),
+            java.time.Clock.offset(
+                java.time.Clock.systemUTC(), java.time.Duration.ofDays(365L * 500)),
+            RANDOM);
+    for (int i = 0; i < 4; i++) {
+      String id = "unsold_" + i + "_" + PaymentIdentifier.generate().value().substring(4);
+      Served failed =
+          gate.serve(
+              v2(payment(required, centuries.createPayload(2, accepted), id)),
+              new Answer(404, "{}"));
+      assertThat(failed.status()).isEqualTo(404);
+    }
+    // Verified, then the funds are gone when it settles: refused, nothing bought.
+    GateDecision d = gate.gate.check(v2(payment(required, centuries.createPayload(2, accepted),
+        "unsettled_" + PaymentIdentifier.generate().value().substring(4)))).join();
+    assertThat(d).isInstanceOf(GateDecision.Admit.class);
+    BigInteger drained = market.drainBuyer();
+    try {
+      Served refused = GateHarness.finish(((GateDecision.Admit) d).admission(), OK);
+      assertThat(refused.status()).isEqualTo(402);
+    } finally {
+      market.fundBuyer(drained);
+    }
+    assertThat(market.sellerBalance()).isEqualTo(before);
+    assertThat(rows(db, "x402j_gate_payments")).as("payments held").isZero();
+    assertThat(rows(db, "x402j_gate_payment_ids"))
+        .as("ids bound by payments that bought nothing")
+        .isZero();
+  }
+
   static String nonce(Map<String, Object> payload) {
     Object a = payload.get("authorization");
     return a instanceof Map<?, ?> m ? String.valueOf(m.get("nonce")) : "";

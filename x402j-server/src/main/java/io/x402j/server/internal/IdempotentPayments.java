@@ -263,6 +263,24 @@ public final class IdempotentPayments {
     }
   }
 
+  /**
+   * Unbinds {@code paid}'s id when its admitted payment bought nothing after all (the handler
+   * failed, or the settlement was refused): like a payment refused by verification, it must not
+   * keep the id, else any funded payer grows the store for free with fresh ids, each kept as long as
+   * its own {@code validBefore} says (centuries). Not for a resumed payment going back to pending
+   * (its settlement may have moved the money). Best effort, as {@link #unbound}.
+   */
+  public void unsold(PaidRequest paid) {
+    if (paid.paymentIdKey() == null || paid.paymentIdFingerprint() == null) {
+      return;
+    }
+    try {
+      store.releasePaymentIdentifier(paid.paymentIdKey(), paid.paymentIdFingerprint());
+    } catch (RuntimeException e) {
+      LOG.error("replay store could not release a payment identifier: {}", e.getMessage());
+    }
+  }
+
   /** Keeps the receipt {@code paid}'s response went out with, for repeats of its id. */
   public void settled(PaidRequest paid, Map<String, String> released) {
     if (paid.paymentIdKey() == null) {

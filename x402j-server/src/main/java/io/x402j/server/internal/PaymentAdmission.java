@@ -156,7 +156,7 @@ public final class PaymentAdmission {
         Outcome outcome =
             resumed(
                 new PaidRequest(
-                    request, offer, match, key, acquired.settlementId(), true, event, id.idKey()),
+                    request, offer, match, key, acquired.settlementId(), true, event, id.idKey(), id.fingerprint()),
                 acquired.settledAmount());
         if (outcome instanceof Outcome.Refused) {
           unbound(id);
@@ -166,7 +166,7 @@ public final class PaymentAdmission {
       default:
         return verify(
             new PaidRequest(
-                request, offer, match, key, acquired.settlementId(), false, event, id.idKey()),
+                request, offer, match, key, acquired.settlementId(), false, event, id.idKey(), id.fingerprint()),
             id);
     }
   }
