@@ -177,8 +177,7 @@ class PaymentIdentifierPerPayerAttackIT {
     // Each spelling to each gate, all at once.
     List<Served> served =
         Concurrently.run(
-            requests.size() * 2,
-            i -> () -> gates.get(i % 2).serve(requests.get(i / 2), OK));
+            requests.size() * 2, i -> () -> gates.get(i % 2).serve(requests.get(i / 2), OK));
     List<String> paid = new ArrayList<>();
     for (int i = 0; i < served.size(); i++) {
       if (served.get(i).status() == 200) {
@@ -202,7 +201,8 @@ class PaymentIdentifierPerPayerAttackIT {
   void junkFromFreshUnfundedPayersUnderFreshIdsLeavesNothingInTheStore(@TempDir Path dir)
       throws Exception {
     DataSource db = sqlite(dir.resolve("replay.db"));
-    GateHarness gate = gate(market.facilitator(), ReplayStore.jdbc(db), PaymentIdentifiers.required());
+    GateHarness gate =
+        gate(market.facilitator(), ReplayStore.jdbc(db), PaymentIdentifiers.required());
     PaymentRequired required = required(gate);
     PaymentRequirements accepted = required.accepts().get(0);
     List<Integer> statuses = new ArrayList<>();
@@ -254,8 +254,15 @@ class PaymentIdentifierPerPayerAttackIT {
       assertThat(failed.status()).isEqualTo(404);
     }
     // Verified, then the funds are gone when it settles: refused, nothing bought.
-    GateDecision d = gate.gate.check(v2(payment(required, centuries.createPayload(2, accepted),
-        "unsettled_" + PaymentIdentifier.generate().value().substring(4)))).join();
+    GateDecision d =
+        gate.gate
+            .check(
+                v2(
+                    payment(
+                        required,
+                        centuries.createPayload(2, accepted),
+                        "unsettled_" + PaymentIdentifier.generate().value().substring(4))))
+            .join();
     assertThat(d).isInstanceOf(GateDecision.Admit.class);
     BigInteger drained = market.drainBuyer();
     try {
@@ -319,11 +326,7 @@ class PaymentIdentifierPerPayerAttackIT {
     String forged = attacker.address().toString();
     GateHarness gate =
         gate(
-            holding(
-                market.facilitator(),
-                r -> nonce(r).equals(junkNonce[0]),
-                verifying,
-                release),
+            holding(market.facilitator(), r -> nonce(r).equals(junkNonce[0]), verifying, release),
             ReplayStore.inMemory(java.time.Clock.systemUTC()),
             PaymentIdentifiers.required());
     PaymentRequired required = required(gate);
