@@ -206,6 +206,30 @@ class PaymentIdentifierTentativeTest {
   }
 
   @Test
+  void aPaymentWithoutAPayerFieldIsRefusedBeforeItBindsOrVerifies() {
+    PaymentGate gate = gate();
+    var p = PaymentIdentifierSquattingTest.pay(gate, BUYER, ID);
+    Map<String, Object> payload = new java.util.LinkedHashMap<>(p.payload());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> authorization =
+        new java.util.LinkedHashMap<>((Map<String, Object>) payload.get("authorization"));
+    authorization.remove("from");
+    payload.put("authorization", authorization);
+    GateResponse refused =
+        PaymentIdentifiersTest.refused(
+            gate,
+            "/weather",
+            PaymentIdentifiersTest.header(
+                new io.x402j.core.wire.PaymentPayload(
+                    p.resource(), p.accepted(), payload, p.extensions(), Map.of())));
+    assertThat(refused.status()).isEqualTo(402);
+    assertThat(verified).hasValue(0);
+    // The id is free for the buyer's real payment.
+    assertThat(status(gate.check(PaymentIdentifiersTest.get("/weather", buyers(gate, ID))).join()))
+        .isEqualTo(200);
+  }
+
+  @Test
   void theSameForgeryUnderManyIdsLeavesNoBindingBehind() {
     PaymentGate gate = gate();
     for (int i = 0; i < 5; i++) {
