@@ -288,6 +288,42 @@ class PaymentIdentifierFacilitatorIT {
   }
 
   @Test
+  void oneAuthorizationUnderManyIdsSettledAtOnceMovesMoneyOnce() {
+    // Attack on ids scoped by payer: the same signed authorization under respelled and other ids
+    // (case, 16 and 128 characters, another id, payer respelt, no id), all settled at once as
+    // attempts of different servers, is one payment: one success, one transaction.
+    String id = newId();
+    ObjectNode body = payment(buyer, id);
+    ObjectNode noId = body.deepCopy();
+    ((ObjectNode) noId.path("paymentPayload")).remove("extensions");
+    List<ObjectNode> copies =
+        List.of(
+            body,
+            withId(body, "pay_" + id.substring(4).toUpperCase(java.util.Locale.ROOT)),
+            withId(body, "a".repeat(16)),
+            withId(body, "b".repeat(128)),
+            withId(body, newId()),
+            respelled(body),
+            respelled(withId(body, newId())),
+            noId);
+    EvmAddress gas = info.requireAccount("gas-1").address();
+    long sent = devnet.transactionCount(gas);
+    List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+    for (int i = 0; i < copies.size(); i++) {
+      answers.add(send(app, "/settle", attempt(copies.get(i), "attempt-many-ids-" + (10000 + i))));
+    }
+    List<String> succeeded = new ArrayList<>();
+    for (CompletableFuture<HttpResponse<String>> answer : answers) {
+      HttpResponse<String> response = answer.join();
+      if (json(response).path("success").asBoolean()) {
+        succeeded.add(response.body());
+      }
+    }
+    assertThat(succeeded).as("settlements that succeeded").hasSize(1);
+    assertThat(devnet.transactionCount(gas)).as("one transaction").isEqualTo(sent + 1);
+  }
+
+  @Test
   void aMalformedIdIsAnInvalidPayloadNamingTheField() {
     ObjectNode body = withId(payment(buyer, newId()), "pay_short");
     for (String path : List.of("/verify", "/settle")) {

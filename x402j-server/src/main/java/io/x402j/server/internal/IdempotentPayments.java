@@ -70,13 +70,20 @@ public final class IdempotentPayments {
      * @param fingerprint what the id is bound to, or {@code null} when there is no id
      * @param payer the canonical payer the id is scoped by ({@code <namespace>:<address>}), or
      *     {@code null} when there is no id or the scheme named no payer
+     * @param contested the stored (tentative) binding of another, not yet verified payment under
+     *     the id, which this payment takes over if it verifies; {@code null} when there is none
      */
     record Proceed(
-        String idKey, PaymentIdentifier id, boolean repeat, String fingerprint, String payer)
+        String idKey,
+        PaymentIdentifier id,
+        boolean repeat,
+        String fingerprint,
+        String payer,
+        String contested)
         implements Check {
       /** Whether this request bound the id (so it unbinds it when the payment buys nothing). */
       public boolean bound() {
-        return idKey != null && !repeat;
+        return idKey != null && !repeat && contested == null;
       }
     }
 
@@ -95,7 +102,7 @@ public final class IdempotentPayments {
   }
 
   /** Go on without an id. */
-  public static final Check.Proceed NONE = new Check.Proceed(null, null, false, null, null);
+  public static final Check.Proceed NONE = new Check.Proceed(null, null, false, null, null, null);
 
   private final ReplayStore store;
 
@@ -158,23 +165,77 @@ public final class IdempotentPayments {
     String idKey =
         PaymentIdentifierExtension.KEY + "|" + (payer == null ? "" : payer + "|") + id.value();
     String fingerprint = fingerprint(offer, match, identity);
-    ReplayStore.BoundIdentifier bound = store.bindPaymentIdentifier(idKey, fingerprint, expiresAt);
+    // Bound tentatively until the payment verifies: the payer it names is not proven yet, and a
+    // payment naming someone else's account must not hold that account's id (see confirm).
+    ReplayStore.BoundIdentifier bound =
+        store.bindPaymentIdentifier(idKey, tentative(fingerprint), expiresAt);
     if (bound.created()) {
-      return new Check.Proceed(idKey, id, false, fingerprint, payer);
+      return new Check.Proceed(idKey, id, false, fingerprint, payer, null);
     }
-    if (!bound.fingerprint().equals(fingerprint)) {
-      return answer(
-          409,
-          CONFLICT,
-          "payment-identifier "
-              + Text.quote(id.value())
-              + " was already used with a different payment; a new payment needs a new id",
-          Map.of());
+    String stored = bound.fingerprint();
+    if (stored.equals(fingerprint) || stored.equals(tentative(fingerprint))) {
+      if (bound.receipt() != null) {
+        return used(id, bound.receipt());
+      }
+      return new Check.Proceed(idKey, id, true, fingerprint, payer, null);
     }
-    if (bound.receipt() != null) {
-      return used(id, bound.receipt());
+    if (isTentative(stored) && bound.receipt() == null) {
+      // Another payment under the id that has not verified: perhaps a forgery naming this payer.
+      // Not a conflict yet; whichever of the two verifies first keeps the id.
+      return new Check.Proceed(idKey, id, false, fingerprint, payer, stored);
     }
-    return new Check.Proceed(idKey, id, true, fingerprint, payer);
+    return conflict(id);
+  }
+
+  private static Check.Answer conflict(PaymentIdentifier id) {
+    return answer(
+        409,
+        CONFLICT,
+        "payment-identifier "
+            + Text.quote(id.value())
+            + " was already used with a different payment; a new payment needs a new id",
+        Map.of());
+  }
+
+  /**
+   * The form a binding takes until its payment verified: the fingerprint's first hex digit replaced
+   * by {@code t} (never a hex digit), as long as a fingerprint and telling itself apart.
+   */
+  static String tentative(String fingerprint) {
+    return "t" + fingerprint.substring(1);
+  }
+
+  private static boolean isTentative(String stored) {
+    return stored.startsWith("t");
+  }
+
+  /**
+   * Makes {@code id}'s binding final once its payment verified (and its payer matched): its own
+   * tentative binding, or the tentative binding of another payment it contested, is replaced by
+   * this payment's. {@code null} when the payment may go on, else the conflict: another payment
+   * under the id verified first.
+   *
+   * @throws RuntimeException when the store fails (the caller refuses the payment)
+   */
+  public Check.Answer confirm(Check.Proceed id, Instant expiresAt) {
+    if (id.idKey() == null) {
+      return null;
+    }
+    String fingerprint = id.fingerprint();
+    String replaced = id.contested() != null ? id.contested() : tentative(fingerprint);
+    for (int attempt = 0; attempt < 3; attempt++) {
+      store.releasePaymentIdentifier(id.idKey(), replaced);
+      ReplayStore.BoundIdentifier bound =
+          store.bindPaymentIdentifier(id.idKey(), fingerprint, expiresAt);
+      if (bound.created() || bound.fingerprint().equals(fingerprint)) {
+        return null;
+      }
+      if (!bound.fingerprint().equals(tentative(fingerprint))) {
+        return conflict(id.id());
+      }
+      replaced = tentative(fingerprint); // a copy of this payment bound it meanwhile
+    }
+    return conflict(id.id());
   }
 
   /**
@@ -257,7 +318,25 @@ public final class IdempotentPayments {
       return;
     }
     try {
-      store.releasePaymentIdentifier(id.idKey(), id.fingerprint());
+      store.releasePaymentIdentifier(id.idKey(), tentative(id.fingerprint()));
+    } catch (RuntimeException e) {
+      LOG.error("replay store could not release a payment identifier: {}", e.getMessage());
+    }
+  }
+
+  /**
+   * Unbinds {@code paid}'s id when its admitted payment bought nothing after all (the handler
+   * failed, or the settlement was refused): like a payment refused by verification, it must not
+   * keep the id, else any funded payer grows the store for free with fresh ids, each kept as long
+   * as its own {@code validBefore} says (centuries). Not for a resumed payment going back to
+   * pending (its settlement may have moved the money). Best effort, as {@link #unbound}.
+   */
+  public void unsold(PaidRequest paid) {
+    if (paid.paymentIdKey() == null || paid.paymentIdFingerprint() == null) {
+      return;
+    }
+    try {
+      store.releasePaymentIdentifier(paid.paymentIdKey(), paid.paymentIdFingerprint());
     } catch (RuntimeException e) {
       LOG.error("replay store could not release a payment identifier: {}", e.getMessage());
     }

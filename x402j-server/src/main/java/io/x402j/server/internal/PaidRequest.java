@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param event what the listeners are told, with the payer once the facilitator named one
  * @param paymentIdKey the replay-store key of the payment's {@code payment-identifier} id, or
  *     {@code null} when none is kept for it
+ * @param paymentIdFingerprint the fingerprint the id is bound to, or {@code null} with no id
  */
 public record PaidRequest(
     GateRequest request,
@@ -31,7 +32,8 @@ public record PaidRequest(
     String settlementId,
     boolean resumed,
     PaymentEvent event,
-    String paymentIdKey) {
+    String paymentIdKey,
+    String paymentIdFingerprint) {
   /** Validates the fields. */
   public PaidRequest {
     Objects.requireNonNull(request, "request");
@@ -51,7 +53,7 @@ public record PaidRequest(
       String settlementId,
       boolean resumed,
       PaymentEvent event) {
-    this(request, offer, match, key, settlementId, resumed, event, null);
+    this(request, offer, match, key, settlementId, resumed, event, null, null);
   }
 
   /** The protocol version of the payment. */
@@ -78,7 +80,8 @@ public record PaidRequest(
         settlementId,
         resumed,
         event,
-        paymentIdKey);
+        paymentIdKey,
+        paymentIdFingerprint);
   }
 
   /** This paid request with {@code payer} in its event. */
@@ -97,6 +100,7 @@ public record PaidRequest(
             event.x402Version(),
             event.requirements(),
             payer),
-        paymentIdKey);
+        paymentIdKey,
+        paymentIdFingerprint);
   }
 }

@@ -156,7 +156,15 @@ public final class PaymentAdmission {
         Outcome outcome =
             resumed(
                 new PaidRequest(
-                    request, offer, match, key, acquired.settlementId(), true, event, id.idKey()),
+                    request,
+                    offer,
+                    match,
+                    key,
+                    acquired.settlementId(),
+                    true,
+                    event,
+                    id.idKey(),
+                    id.fingerprint()),
                 acquired.settledAmount());
         if (outcome instanceof Outcome.Refused) {
           unbound(id);
@@ -166,8 +174,17 @@ public final class PaymentAdmission {
       default:
         return verify(
             new PaidRequest(
-                request, offer, match, key, acquired.settlementId(), false, event, id.idKey()),
-            id);
+                request,
+                offer,
+                match,
+                key,
+                acquired.settlementId(),
+                false,
+                event,
+                id.idKey(),
+                id.fingerprint()),
+            id,
+            expiry);
     }
   }
 
@@ -212,7 +229,8 @@ public final class PaymentAdmission {
     }
   }
 
-  private CompletableFuture<Outcome> verify(PaidRequest paid, IdempotentPayments.Check.Proceed id) {
+  private CompletableFuture<Outcome> verify(
+      PaidRequest paid, IdempotentPayments.Check.Proceed id, Instant expiry) {
     listeners.notify(l -> l.beforeVerify(paid.event()));
     return facilitator
         .verify(paid.match().request())
@@ -249,6 +267,26 @@ public final class PaymentAdmission {
                 IdempotentPayments.Check.Answer answer = ids.mismatch(id.id());
                 listeners.failure(verified, answer.reason(), null);
                 return new Outcome.Refused(answer.response());
+              }
+              if (id.idKey() != null) {
+                // Verified as its payer's: the id's binding becomes this payment's for good, unless
+                // another payment of the payer under the id verified first.
+                IdempotentPayments.Check.Answer conflict;
+                try {
+                  conflict = ids.confirm(id, expiry);
+                } catch (RuntimeException e) {
+                  replay.released(paid);
+                  unbound(id);
+                  LOG.error("replay store unavailable: {}", e.getMessage());
+                  listeners.failure(verified, "replay_store_unavailable", e);
+                  return new Outcome.Refused(
+                      render.error(503, "payments cannot be checked right now; try again shortly"));
+                }
+                if (conflict != null) {
+                  replay.released(paid);
+                  listeners.failure(verified, conflict.reason(), null);
+                  return new Outcome.Refused(conflict.response());
+                }
               }
               return new Outcome.Admitted(verified);
             });

@@ -203,6 +203,14 @@ public final class PaymentSettlement {
       replay.pending(paid);
     } else {
       replay.released(paid);
+      unsold(paid);
+    }
+  }
+
+  /** Frees the payment identifier of a payment that bought nothing. */
+  private void unsold(PaidRequest paid) {
+    if (ids != null) {
+      ids.unsold(paid);
     }
   }
 
@@ -235,6 +243,7 @@ public final class PaymentSettlement {
                 return followPending(paid, receipt, deadline);
               }
               replay.released(paid);
+              unsold(paid);
               listeners.failure(paid, String.valueOf(receipt.errorReason()), null);
               return done(
                   (Completion) new Completion.Refuse(render.settlementRefusal(paid, receipt)));
