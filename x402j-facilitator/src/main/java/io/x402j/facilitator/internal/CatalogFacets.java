@@ -14,10 +14,10 @@ import java.util.Set;
  * <p>The low-cardinality filters (type, scheme, network) and each extension key ({@code e=…}) are
  * stored in every combination an entry matches ({@code t=http}, {@code n=eip155:8453}, {@code
  * t=http&s=exact&n=eip155:8453&e=payment-identifier}, …), so any mix of them is one key. An entry
- * has at most {@code 2 × (1 + 3 × 8)} type/scheme/network combinations (8 payment kinds), each
- * once alone and once per extension key (at most 16): the worst case is a few hundred rows, a
- * usual entry (one kind, one extension besides bazaar) has 16. The recipient ({@code p=…}) is a key
- * of its own; a filter that mixes it with others is the intersection of two ranges, driven by the
+ * has at most {@code 2 × (1 + 3 × 8)} type/scheme/network combinations (8 payment kinds), each once
+ * alone and once per extension key (at most 16): the worst case is a few hundred rows, a usual
+ * entry (one kind, one extension besides bazaar) has 16. The recipient ({@code p=…}) is a key of
+ * its own; a filter that mixes it with others is the intersection of two ranges, driven by the
  * smaller. The {@code bazaar} extension is no key: every entry has it. Not part of the x402j API.
  */
 public final class CatalogFacets {

@@ -31,8 +31,8 @@ import javax.sql.DataSource;
  * <p>How many live entries each facet has is kept in {@code discovery_facet_counts} (facet, hour of
  * the last payment, entries), changed in the same transaction as the facet rows, so that a
  * listing's exact {@code total} is the sum of the hours after the cutoff's hour plus an index count
- * of the cutoff's hour alone: an entry whose last payment is older than the cutoff is never counted,
- * whether or not it was purged yet. Not part of the x402j API.
+ * of the cutoff's hour alone: an entry whose last payment is older than the cutoff is never
+ * counted, whether or not it was purged yet. Not part of the x402j API.
  */
 public final class CatalogStore {
   /** The most payment kinds (scheme, network, asset) kept per entry. */
@@ -309,9 +309,9 @@ public final class CatalogStore {
   }
 
   /**
-   * The exact number of live entries (last paid for at or after {@code at}) with {@code facet}:
-   * the maintained counts of the hours after {@code at}'s hour, and the entries of that hour from
-   * the index.
+   * The exact number of live entries (last paid for at or after {@code at}) with {@code facet}: the
+   * maintained counts of the hours after {@code at}'s hour, and the entries of that hour from the
+   * index.
    */
   static long total(Connection c, String facet, long at) throws SQLException {
     long hour = bucket(at);
@@ -634,7 +634,8 @@ public final class CatalogStore {
         // stale and stays), in the order an upsert takes them: entry, facets, counts.
         List<String> removed = new ArrayList<>();
         try (PreparedStatement s =
-            c.prepareStatement("DELETE FROM discovery_resources WHERE last_seen < ? RETURNING id")) {
+            c.prepareStatement(
+                "DELETE FROM discovery_resources WHERE last_seen < ? RETURNING id")) {
           s.setLong(1, at);
           try (ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
@@ -658,8 +659,7 @@ public final class CatalogStore {
               }
             }
           }
-          for (String table :
-              List.of("discovery_terms", "discovery_facets", "discovery_accepts")) {
+          for (String table : List.of("discovery_terms", "discovery_facets", "discovery_accepts")) {
             try (PreparedStatement s =
                 c.prepareStatement(
                     "DELETE FROM " + table + " WHERE resource_id IN (" + marks + ")")) {
