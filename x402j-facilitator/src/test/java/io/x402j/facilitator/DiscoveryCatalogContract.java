@@ -598,7 +598,12 @@ abstract class DiscoveryCatalogContract {
     post(facilitator, "/settle", a); // a new entry again
     assertTotals(2, 1);
     assertCountsMatchTheFacets();
+    // a and b are now in different hours: the offset skips a's hour by its count.
     assertThat(list(facilitator, "?offset=1").get("items")).hasSize(1);
+    assertThat(list(facilitator, "?offset=1").at("/items/0/resource").asText())
+        .isEqualTo("https://api.example.com/b");
+    assertThat(list(facilitator, "?offset=1&extensions=bazaar&type=http").at("/items/0/resource"))
+        .hasToString("\"https://api.example.com/b\"");
     assertThat(list(facilitator, "?offset=2").get("items")).isEmpty();
     assertThat(list(facilitator, "?offset=2").at("/pagination/total").asLong()).isEqualTo(2);
   }
