@@ -11,6 +11,7 @@ import io.x402j.facilitator.FacilitatorServer;
 import io.x402j.facilitator.FacilitatorService;
 import io.x402j.facilitator.JdbcSettlementLedger;
 import io.x402j.facilitator.internal.CatalogFacets;
+import io.x402j.facilitator.internal.CatalogStore;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -267,8 +268,8 @@ public final class DiscoveryLoad implements Callable<Integer> {
                   "INSERT INTO discovery_facets (facet, resource_id, last_seen) VALUES (?, ?, ?)");
           PreparedStatement t =
               c.prepareStatement(
-                  "INSERT INTO discovery_terms (term, resource_id, weight, last_seen)"
-                      + " VALUES (?, ?, ?, ?)")) {
+                  "INSERT INTO discovery_terms (term, resource_id, weight, last_seen, type)"
+                      + " VALUES (?, ?, ?, ?, ?)")) {
         for (int i = 0; i < n; i++) {
           String id = String.format(Locale.ROOT, "%064x", i);
           // Zipf-like: low word numbers are common, high ones rare.
@@ -331,6 +332,7 @@ public final class DiscoveryLoad implements Callable<Integer> {
             t.setString(2, id);
             t.setInt(3, w.getValue());
             t.setLong(4, seen);
+            t.setString(5, type);
             t.addBatch();
           }
           if (i % 2_000 == 1_999) {
@@ -345,6 +347,8 @@ public final class DiscoveryLoad implements Callable<Integer> {
         f.executeBatch();
         t.executeBatch();
       }
+      // The facet counts the catalog keeps in step with the facets it writes.
+      CatalogStore.recount(c);
       c.commit();
       c.setAutoCommit(true);
       try (var s = c.createStatement()) {
@@ -359,9 +363,17 @@ public final class DiscoveryLoad implements Callable<Integer> {
     boolean sqlite = url.startsWith("jdbc:sqlite:");
     long cutoff = System.currentTimeMillis() - 30L * 86_400_000;
     Map<String, String> queries = new LinkedHashMap<>();
+    long hour = Math.floorDiv(cutoff, 3_600_000L);
     queries.put(
-        "count, no filter",
-        "SELECT COUNT(*) FROM discovery_facets d WHERE d.facet = '*' AND d.last_seen >= " + cutoff);
+        "total, no filter (maintained counts + the cutoff's hour)",
+        "SELECT (SELECT COALESCE(SUM(entries), 0) FROM discovery_facet_counts WHERE facet = '*'"
+            + " AND bucket > "
+            + hour
+            + ") + (SELECT COUNT(*) FROM discovery_facets WHERE facet = '*' AND last_seen >= "
+            + cutoff
+            + " AND last_seen < "
+            + (hour + 1) * 3_600_000L
+            + ")");
     queries.put(
         "page, no filter",
         "SELECT d.resource_id, d.last_seen FROM discovery_facets d WHERE d.facet = '*' AND"
@@ -369,10 +381,11 @@ public final class DiscoveryLoad implements Callable<Integer> {
             + cutoff
             + " ORDER BY d.last_seen DESC, d.resource_id DESC LIMIT 20 OFFSET 50000");
     queries.put(
-        "count, one facet",
-        "SELECT COUNT(*) FROM discovery_facets d WHERE d.facet = 's=exact&n=eip155:8453'"
-            + " AND d.last_seen >= "
-            + cutoff);
+        "page, type+network+extension (one facet)",
+        "SELECT d.resource_id, d.last_seen FROM discovery_facets d WHERE d.facet ="
+            + " 't=http&n=eip155:8453&e=payment-identifier' AND d.last_seen >= "
+            + cutoff
+            + " ORDER BY d.last_seen DESC, d.resource_id DESC LIMIT 20 OFFSET 0");
     queries.put(
         "page, one facet",
         "SELECT d.resource_id, d.last_seen FROM discovery_facets d WHERE d.facet ="
@@ -401,6 +414,14 @@ public final class DiscoveryLoad implements Callable<Integer> {
             + cutoff
             + " GROUP BY t.resource_id ORDER BY matched DESC, score DESC, seen DESC,"
             + " t.resource_id DESC LIMIT 21 OFFSET 0");
+    queries.put(
+        "search, two words + type",
+        "SELECT t.resource_id, COUNT(*) AS matched, SUM(t.weight) AS score, MAX(t.last_seen) AS"
+            + " seen FROM discovery_terms t WHERE t.term IN ('weather', 'forecast') AND"
+            + " t.last_seen >= "
+            + cutoff
+            + " AND t.type = 'http' GROUP BY t.resource_id ORDER BY matched DESC, score DESC,"
+            + " seen DESC, t.resource_id DESC LIMIT 21 OFFSET 0");
     try (Connection c = DriverManager.getConnection(url);
         var s = c.createStatement()) {
       for (Map.Entry<String, String> query : queries.entrySet()) {

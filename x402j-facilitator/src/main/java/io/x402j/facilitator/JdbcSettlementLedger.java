@@ -172,7 +172,9 @@ public final class JdbcSettlementLedger implements SettlementLedger, AutoCloseab
       Flyway.configure()
           .dataSource(ledger.dataSource)
           .locations("classpath:io/x402j/facilitator/db/migration")
-          .javaMigrations(new io.x402j.facilitator.internal.V6__Discovery_facets())
+          .javaMigrations(
+              new io.x402j.facilitator.internal.V6__Discovery_facets(),
+              new io.x402j.facilitator.internal.V7__Discovery_facet_counts())
           .table("x402j_schema_history")
           .load()
           .migrate();

@@ -427,6 +427,213 @@ abstract class DiscoveryCatalogContract {
   }
 
   @Test
+  void theCountMigrationRederivesTheFacetsAndCountsACatalogStoredUnderV6() throws Exception {
+    String old = newDatabase();
+    org.flywaydb.core.Flyway.configure()
+        .dataSource(old, null, null)
+        .locations("classpath:io/x402j/facilitator/db/migration")
+        .javaMigrations(new io.x402j.facilitator.internal.V6__Discovery_facets())
+        .table("x402j_schema_history")
+        .target("6")
+        .load()
+        .migrate();
+    String payTo = "0xabababababababababababababababababababab";
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(old);
+        java.sql.Statement s = c.createStatement()) {
+      long seen = clock.instant().toEpochMilli();
+      for (int i = 0; i < 3; i++) {
+        String id = "id" + i;
+        String type = i == 2 ? "mcp" : "http";
+        String network = i == 1 ? "eip155:84532" : "eip155:8453";
+        long at = seen - i * 3_600_000L;
+        s.execute(
+            "INSERT INTO discovery_resources (id, resource, tool_name, pay_to, type, x402_version,"
+                + " description, extension_keys, bazaar, metadata, created_by, first_seen,"
+                + " last_seen) VALUES ('"
+                + id
+                + "', 'https://v6.example/r"
+                + i
+                + "', NULL, '"
+                + payTo
+                + "', '"
+                + type
+                + "', 2, 'old foggy entry', '"
+                + (i < 2 ? ",bazaar,payment-identifier," : ",bazaar,")
+                + "', '{\"info\":{}}', '{}', 'p', "
+                + at
+                + ", "
+                + at
+                + ")");
+        s.execute(
+            "INSERT INTO discovery_accepts (resource_id, scheme, network, asset, requirements,"
+                + " paid_at) VALUES ('"
+                + id
+                + "', 'exact', '"
+                + network
+                + "', '0x1', '{}', "
+                + at
+                + ")");
+        // The facets and words as x402j stored them under V6.
+        List<String> facets =
+            new ArrayList<>(
+                List.of(
+                    "*",
+                    "t=" + type,
+                    "s=exact",
+                    "n=" + network,
+                    "s=exact&n=" + network,
+                    "t=" + type + "&s=exact",
+                    "t=" + type + "&n=" + network,
+                    "t=" + type + "&s=exact&n=" + network,
+                    "p=" + payTo));
+        if (i < 2) {
+          facets.add("e=payment-identifier");
+        }
+        for (String facet : facets) {
+          s.execute(
+              "INSERT INTO discovery_facets (facet, resource_id, last_seen) VALUES ('"
+                  + facet
+                  + "', '"
+                  + id
+                  + "', "
+                  + at
+                  + ")");
+        }
+        s.execute(
+            "INSERT INTO discovery_terms (term, resource_id, weight, last_seen) VALUES ('foggy', '"
+                + id
+                + "', 3, "
+                + at
+                + ")");
+      }
+    }
+    facilitator.close();
+    open.clear();
+    database = old;
+    facilitator = new Instance(settings());
+    Map<String, Long> totals = new LinkedHashMap<>();
+    totals.put("", 3L);
+    totals.put("?type=http", 2L);
+    totals.put("?extensions=payment-identifier", 2L);
+    totals.put("?type=http&network=eip155:8453&extensions=payment-identifier", 1L);
+    totals.put("?scheme=exact&extensions=payment-identifier&payTo=" + payTo, 2L);
+    totals.put("?type=mcp&extensions=payment-identifier", 0L);
+    for (Map.Entry<String, Long> query : totals.entrySet()) {
+      JsonNode page = list(facilitator, query.getKey());
+      assertThat(page.at("/pagination/total").asLong())
+          .as(query.getKey())
+          .isEqualTo(query.getValue());
+      assertThat(page.get("items")).as(query.getKey()).hasSize(query.getValue().intValue());
+    }
+    assertThat(
+            list(facilitator, "?type=http&network=eip155:8453&extensions=payment-identifier")
+                .at("/items/0/resource")
+                .asText())
+        .isEqualTo("https://v6.example/r0");
+    assertThat(search(facilitator, "foggy", "").get("resources")).hasSize(3);
+    JsonNode http = search(facilitator, "foggy", "&type=http");
+    assertThat(http.get("resources")).hasSize(2);
+    assertThat(http.at("/resources/1/resource").asText()).isEqualTo("https://v6.example/r1");
+    assertThat(search(facilitator, "foggy", "&type=mcp").at("/resources/0/resource").asText())
+        .isEqualTo("https://v6.example/r2");
+    assertCountsMatchTheFacets();
+  }
+
+  /**
+   * The maintained facet counts hold exactly what counting the facet rows gives: every change of
+   * the facets changed the counts in step.
+   */
+  void assertCountsMatchTheFacets() throws Exception {
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(database);
+        java.sql.Statement s = c.createStatement()) {
+      List<String> counted = new ArrayList<>();
+      try (java.sql.ResultSet rs =
+          s.executeQuery(
+              "SELECT facet, bucket, entries FROM discovery_facet_counts ORDER BY facet, bucket")) {
+        while (rs.next()) {
+          counted.add(rs.getString(1) + " " + rs.getLong(2) + " " + rs.getLong(3));
+        }
+      }
+      List<String> actual = new ArrayList<>();
+      try (java.sql.ResultSet rs =
+          s.executeQuery(
+              "SELECT facet, last_seen / 3600000, COUNT(*) FROM discovery_facets"
+                  + " GROUP BY facet, last_seen / 3600000 ORDER BY facet, last_seen / 3600000")) {
+        while (rs.next()) {
+          actual.add(rs.getString(1) + " " + rs.getLong(2) + " " + rs.getLong(3));
+        }
+      }
+      assertThat(counted).isNotEmpty().isEqualTo(actual);
+    }
+  }
+
+  @Test
+  void totalsStayExactAcrossInsertRefreshExpiryAndPurge() throws Exception {
+    // Three entries paid at 00:10, 00:40 and 01:20; counts are kept per hour of the last payment,
+    // so the cutoff moves through the hour of the first two.
+    Map<String, Object> loyalty = Map.of("acme.loyalty", Map.of("info", Map.of("points", 1)));
+    String a = request("https://api.example.com/a", "a", Map.of(), weatherDeclaration());
+    String b =
+        request("https://api.example.com/b", "b", Map.of(), weatherDeclaration(), SELLER, loyalty);
+    String c = request("https://api.example.com/c", "c", Map.of(), weatherDeclaration());
+    clock.advance(Duration.ofMinutes(10));
+    post(facilitator, "/settle", a);
+    clock.advance(Duration.ofMinutes(30));
+    post(facilitator, "/settle", b);
+    clock.advance(Duration.ofMinutes(40));
+    post(facilitator, "/settle", c);
+    assertTotals(3, 1);
+    assertCountsMatchTheFacets();
+    // Cutoff 00:20: a (00:10) is expired but not purged, b is in the cutoff's hour.
+    clock.advance(settings().ttl().minus(Duration.ofMinutes(60)));
+    assertTotals(2, 1);
+    post(facilitator, "/settle", b); // refreshed: moves to a later hour
+    assertCountsMatchTheFacets();
+    assertTotals(2, 1);
+    clock.advance(Duration.ofMinutes(30)); // cutoff 00:50
+    assertTotals(2, 1);
+    assertThat(facilitator.catalog.purgeExpired()).isEqualTo(1);
+    assertCountsMatchTheFacets();
+    assertTotals(2, 1);
+    clock.advance(Duration.ofMinutes(40)); // cutoff 01:30: c expired
+    assertTotals(1, 1);
+    assertThat(facilitator.catalog.purgeExpired()).isEqualTo(1);
+    assertCountsMatchTheFacets();
+    assertTotals(1, 1);
+    post(facilitator, "/settle", a); // a new entry again
+    assertTotals(2, 1);
+    assertCountsMatchTheFacets();
+    // a and b are now in different hours: the offset skips a's hour by its count.
+    assertThat(list(facilitator, "?offset=1").get("items")).hasSize(1);
+    assertThat(list(facilitator, "?offset=1").at("/items/0/resource").asText())
+        .isEqualTo("https://api.example.com/b");
+    assertThat(list(facilitator, "?offset=1&extensions=bazaar&type=http").at("/items/0/resource"))
+        .hasToString("\"https://api.example.com/b\"");
+    assertThat(list(facilitator, "?offset=2").get("items")).isEmpty();
+    assertThat(list(facilitator, "?offset=2").at("/pagination/total").asLong()).isEqualTo(2);
+  }
+
+  /** The totals of the listing alone, with filters, and of the loyalty extension's entries. */
+  void assertTotals(long all, long loyal) throws Exception {
+    String seller = SELLER.toLowerCase(java.util.Locale.ROOT);
+    Map<String, Long> totals = new LinkedHashMap<>();
+    totals.put("", all);
+    totals.put("?type=http&network=eip155:84532&scheme=exact", all);
+    totals.put("?payTo=" + seller, all);
+    totals.put("?network=eip155:8453", 0L);
+    totals.put("?extensions=acme.loyalty", loyal);
+    totals.put("?type=http&network=eip155:84532&extensions=acme.loyalty", loyal);
+    totals.put("?extensions=acme.loyalty&payTo=" + seller, loyal);
+    for (Map.Entry<String, Long> query : totals.entrySet()) {
+      JsonNode page = list(facilitator, query.getKey());
+      assertThat(page.at("/pagination/total").asLong())
+          .as(query.getKey())
+          .isEqualTo(query.getValue());
+      assertThat(page.get("items")).as(query.getKey()).hasSize(query.getValue().intValue());
+    }
+  }
+
+  @Test
   void aPaymentWithoutDeclarationGetsNoSideChannelAndNoEntry() throws Exception {
     HttpResponse<String> verified =
         post(facilitator, "/verify", request("https://api.example.com/x", null, Map.of(), null));

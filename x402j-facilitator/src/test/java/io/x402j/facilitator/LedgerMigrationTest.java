@@ -108,7 +108,7 @@ class LedgerMigrationTest {
     }
 
     try (JdbcSettlementLedger ledger = JdbcSettlementLedger.open(url)) {
-      assertThat(schemaVersion(url)).as("the newest migration").isEqualTo("6");
+      assertThat(schemaVersion(url)).as("the newest migration").isEqualTo("7");
       for (Legacy row : rows) {
         SettlementRecord record = ledger.find(row.newKey()).orElseThrow();
         assertSameMeaning(record, row);

@@ -8,14 +8,17 @@ import java.util.Set;
 /**
  * The filter keys ("facets") of a catalog entry, one row each in {@code discovery_facets} with the
  * entry's last payment time, so that a listing filter is one range of one index: its page read in
- * order and its exact total counted without touching the entries themselves.
+ * order, and its exact total from the maintained counts ({@code discovery_facet_counts}) without
+ * touching the entries themselves.
  *
- * <p>The low-cardinality filters (type, scheme, network) are stored in every combination an entry
- * matches ({@code t=http}, {@code n=eip155:8453}, {@code t=http&s=exact&n=eip155:8453}, …), so any
- * mix of them is one key. The recipient ({@code p=…}) and each extension key ({@code e=…}) are keys
- * of their own; a filter that mixes them with others is the intersection of a few ranges, driven by
- * the smallest. The {@code bazaar} extension is no key: every entry has it. Not part of the x402j
- * API.
+ * <p>The low-cardinality filters (type, scheme, network) and each extension key ({@code e=…}) are
+ * stored in every combination an entry matches ({@code t=http}, {@code n=eip155:8453}, {@code
+ * t=http&s=exact&n=eip155:8453&e=payment-identifier}, …), so any mix of them is one key. An entry
+ * has at most {@code 2 × (1 + 3 × 8)} type/scheme/network combinations (8 payment kinds), each once
+ * alone and once per extension key (at most 16): the worst case is a few hundred rows, a usual
+ * entry (one kind, one extension besides bazaar) has 16. The recipient ({@code p=…}) is a key of
+ * its own; a filter that mixes it with others is the intersection of two ranges, driven by the
+ * smaller. The {@code bazaar} extension is no key: every entry has it. Not part of the x402j API.
  */
 public final class CatalogFacets {
   private CatalogFacets() {}
@@ -32,22 +35,27 @@ public final class CatalogFacets {
    */
   public static List<String> of(
       String type, String payTo, List<String> extensionKeys, List<String[]> kinds) {
-    Set<String> out = new LinkedHashSet<>();
-    out.add(ALL);
+    Set<String> combinations = new LinkedHashSet<>();
     for (String t : new String[] {null, type}) {
       if (t != null) {
-        out.add(combination(t, null, null));
+        combinations.add(combination(t, null, null, null));
       }
       for (String[] kind : kinds) {
-        out.add(combination(t, kind[0], null));
-        out.add(combination(t, null, kind[1]));
-        out.add(combination(t, kind[0], kind[1]));
+        combinations.add(combination(t, kind[0], null, null));
+        combinations.add(combination(t, null, kind[1], null));
+        combinations.add(combination(t, kind[0], kind[1], null));
       }
     }
+    Set<String> out = new LinkedHashSet<>();
+    out.add(ALL);
+    out.addAll(combinations);
     out.add("p=" + payTo);
     for (String key : extensionKeys) {
       if (!key.equals(BAZAAR)) {
         out.add("e=" + key);
+        for (String combination : combinations) {
+          out.add(combination + "&e=" + key);
+        }
       }
     }
     return List.copyOf(out);
@@ -64,20 +72,22 @@ public final class CatalogFacets {
    * passes.
    */
   public static List<String> of(CatalogStore.Filter filter) {
-    List<String> out = new ArrayList<>(3);
-    if (filter.type() != null || filter.scheme() != null || filter.network() != null) {
-      out.add(combination(filter.type(), filter.scheme(), filter.network()));
+    List<String> out = new ArrayList<>(2);
+    String extension =
+        filter.extension() == null || filter.extension().equals(BAZAAR) ? null : filter.extension();
+    if (filter.type() != null
+        || filter.scheme() != null
+        || filter.network() != null
+        || extension != null) {
+      out.add(combination(filter.type(), filter.scheme(), filter.network(), extension));
     }
     if (filter.payTo() != null) {
       out.add("p=" + filter.payTo());
     }
-    if (filter.extension() != null && !filter.extension().equals(BAZAAR)) {
-      out.add("e=" + filter.extension());
-    }
     return out;
   }
 
-  private static String combination(String type, String scheme, String network) {
+  private static String combination(String type, String scheme, String network, String extension) {
     StringBuilder key = new StringBuilder();
     if (type != null) {
       key.append("t=").append(type);
@@ -87,6 +97,9 @@ public final class CatalogFacets {
     }
     if (network != null) {
       key.append(key.length() == 0 ? "" : "&").append("n=").append(network);
+    }
+    if (extension != null) {
+      key.append(key.length() == 0 ? "" : "&").append("e=").append(extension);
     }
     return key.toString();
   }

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
@@ -24,7 +26,13 @@ import javax.sql.DataSource;
  * or PostgreSQL, in portable SQL: an upsert is {@code INSERT … ON CONFLICT … DO UPDATE}, so
  * instances sharing one database never duplicate an entry. Expiry is a filter on every read ({@code
  * last_seen} at or after the cutoff), so an expired entry disappears at once, and {@link #purge}
- * reclaims the rows later. Not part of the x402j API.
+ * reclaims the rows later.
+ *
+ * <p>How many live entries each facet has is kept in {@code discovery_facet_counts} (facet, hour of
+ * the last payment, entries), changed in the same transaction as the facet rows, so that a
+ * listing's exact {@code total} is the sum of the hours after the cutoff's hour plus an index count
+ * of the cutoff's hour alone: an entry whose last payment is older than the cutoff is never
+ * counted, whether or not it was purged yet. Not part of the x402j API.
  */
 public final class CatalogStore {
   /** The most payment kinds (scheme, network, asset) kept per entry. */
@@ -33,6 +41,9 @@ public final class CatalogStore {
   private static final String COLUMNS =
       "r.id, r.resource, r.tool_name, r.pay_to, r.type, r.x402_version, r.description,"
           + " r.mime_type, r.service_name, r.tags, r.icon_url, r.bazaar, r.metadata, r.last_seen";
+
+  /** The width of a count bucket: an hour of last payments, in milliseconds. */
+  static final long BUCKET_MS = 3_600_000L;
 
   private final DataSource dataSource;
   private final ObjectMapper mapper = new ObjectMapper();
@@ -78,13 +89,7 @@ public final class CatalogStore {
           }
         }
         if (!exists) {
-          if (count(
-                  c,
-                  "SELECT COUNT(*) FROM discovery_facets WHERE facet = '"
-                      + CatalogFacets.ALL
-                      + "' AND last_seen >= ?",
-                  cutoff.toEpochMilli())
-              >= maxEntries) {
+          if (total(c, CatalogFacets.ALL, cutoff.toEpochMilli()) >= maxEntries) {
             c.rollback();
             return new Stored(Optional.of("the catalog is full (" + maxEntries + " entries)"));
           }
@@ -166,6 +171,17 @@ public final class CatalogStore {
             seen = rs.getLong(1);
           }
         }
+        Map<Count, Long> counts = new TreeMap<>();
+        try (PreparedStatement s =
+            c.prepareStatement(
+                "SELECT facet, last_seen FROM discovery_facets WHERE resource_id = ?")) {
+          s.setString(1, entry.id());
+          try (ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+              counts.merge(new Count(rs.getString(1), bucket(rs.getLong(2))), -1L, Long::sum);
+            }
+          }
+        }
         for (String table : List.of("discovery_terms", "discovery_facets")) {
           try (PreparedStatement s =
               c.prepareStatement("DELETE FROM " + table + " WHERE resource_id = ?")) {
@@ -173,21 +189,24 @@ public final class CatalogStore {
             s.executeUpdate();
           }
         }
-        insertFacets(
-            c,
-            entry.id(),
-            seen,
-            CatalogFacets.of(entry.type(), entry.payTo(), entry.extensionKeys(), kinds));
+        List<String> facets =
+            CatalogFacets.of(entry.type(), entry.payTo(), entry.extensionKeys(), kinds);
+        insertFacets(c, entry.id(), seen, facets);
+        for (String facet : facets) {
+          counts.merge(new Count(facet, bucket(seen)), 1L, Long::sum);
+        }
+        adjust(c, counts);
         if (!terms.isEmpty()) {
           try (PreparedStatement s =
               c.prepareStatement(
-                  "INSERT INTO discovery_terms (term, resource_id, weight, last_seen)"
-                      + " VALUES (?, ?, ?, ?) ON CONFLICT (term, resource_id) DO NOTHING")) {
+                  "INSERT INTO discovery_terms (term, resource_id, weight, last_seen, type)"
+                      + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (term, resource_id) DO NOTHING")) {
             for (Map.Entry<String, Integer> term : terms) {
               s.setString(1, term.getKey());
               s.setString(2, entry.id());
               s.setInt(3, term.getValue());
               s.setLong(4, seen);
+              s.setString(5, entry.type());
               s.addBatch();
             }
             s.executeBatch();
@@ -215,6 +234,102 @@ public final class CatalogStore {
         s.addBatch();
       }
       s.executeBatch();
+    }
+  }
+
+  /** One row of {@code discovery_facet_counts}; ordered, so that writers lock rows alike. */
+  private record Count(String facet, long bucket) implements Comparable<Count> {
+    @Override
+    public int compareTo(Count o) {
+      int byFacet = facet.compareTo(o.facet);
+      return byFacet != 0 ? byFacet : Long.compare(bucket, o.bucket);
+    }
+  }
+
+  /** The count bucket of a last payment at {@code seen} (epoch milliseconds). */
+  static long bucket(long seen) {
+    return Math.floorDiv(seen, BUCKET_MS);
+  }
+
+  /**
+   * Adds {@code deltas} to the facet counts, in their order (every writer takes the rows' locks in
+   * the same order, so two never wait on each other), and drops the counts that reach zero.
+   */
+  private static void adjust(Connection c, Map<Count, Long> deltas) throws SQLException {
+    List<Count> emptied = new ArrayList<>();
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO discovery_facet_counts (facet, bucket, entries) VALUES (?, ?, ?)"
+                + " ON CONFLICT (facet, bucket) DO UPDATE SET"
+                + " entries = discovery_facet_counts.entries + excluded.entries")) {
+      for (Map.Entry<Count, Long> delta : deltas.entrySet()) {
+        if (delta.getValue() == 0) {
+          continue;
+        }
+        s.setString(1, delta.getKey().facet());
+        s.setLong(2, delta.getKey().bucket());
+        s.setLong(3, delta.getValue());
+        s.addBatch();
+        if (delta.getValue() < 0) {
+          emptied.add(delta.getKey());
+        }
+      }
+      s.executeBatch();
+    }
+    if (emptied.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "DELETE FROM discovery_facet_counts WHERE facet = ? AND bucket = ? AND entries <= 0")) {
+      for (Count count : emptied) {
+        s.setString(1, count.facet());
+        s.setLong(2, count.bucket());
+        s.addBatch();
+      }
+      s.executeBatch();
+    }
+  }
+
+  /**
+   * Recounts {@code discovery_facet_counts} from {@code discovery_facets} (after a migration or a
+   * bulk load that wrote the facets directly).
+   */
+  public static void recount(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("DELETE FROM discovery_facet_counts");
+      s.execute(
+          "INSERT INTO discovery_facet_counts (facet, bucket, entries)"
+              + " SELECT facet, last_seen / "
+              + BUCKET_MS
+              + ", COUNT(*) FROM discovery_facets WHERE last_seen >= 0"
+              + " GROUP BY facet, last_seen / "
+              + BUCKET_MS);
+    }
+  }
+
+  /**
+   * The exact number of live entries (last paid for at or after {@code at}) with {@code facet}: the
+   * maintained counts of the hours after {@code at}'s hour, and the entries of that hour from the
+   * index.
+   */
+  static long total(Connection c, String facet, long at) throws SQLException {
+    long hour = bucket(at);
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT (SELECT COALESCE(SUM(entries), 0) FROM discovery_facet_counts"
+                + " WHERE facet = ? AND bucket > ?)"
+                + " + (SELECT COUNT(*) FROM discovery_facets WHERE facet = ?"
+                + " AND last_seen >= ? AND last_seen < ?)")) {
+      s.setString(1, facet);
+      s.setLong(2, hour);
+      s.setString(3, facet);
+      s.setLong(4, at);
+      s.setLong(5, (hour + 1) * BUCKET_MS);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
     }
   }
 
@@ -256,10 +371,11 @@ public final class CatalogStore {
   }
 
   /**
-   * A page of live entries, newest payment first, and the exact number matching, both from the
-   * range of the filter's facet in {@code discovery_facets} (index only; {@link CatalogFacets#ALL}
-   * without a filter), and with several facets, from the smallest of their ranges, each entry of it
-   * checked for the other facets.
+   * A page of live entries, newest payment first, and the exact number matching. A filter (or none:
+   * {@link CatalogFacets#ALL}) of type, scheme, network and extension is one facet: its page is one
+   * range of {@code discovery_facets} read in order (index only) and its total comes from the
+   * maintained counts ({@link #total}). With a recipient as well, the smaller of the two ranges is
+   * read, each of its entries checked for the other facet, and counted.
    */
   public Page list(Filter filter, Instant cutoff, int limit, int offset) throws SQLException {
     long at = cutoff.toEpochMilli();
@@ -267,24 +383,46 @@ public final class CatalogStore {
     try (Connection c = dataSource.getConnection()) {
       long total;
       List<Object> parameters = new ArrayList<>();
-      facets = bySize(c, facets, at);
-      if (facets.isEmpty()) {
+      if (facets.size() == 1) {
+        total = total(c, facets.get(0), at);
+      } else {
+        facets = bySize(c, facets, at);
+        if (facets.isEmpty()) {
+          return new Page(List.of(), 0);
+        }
+        total = -1;
+      }
+      if (total == 0) {
         return new Page(List.of(), 0);
       }
       String matching = matching(facets, parameters, at);
-      try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM " + matching)) {
-        bind(s, parameters);
-        try (ResultSet rs = s.executeQuery()) {
-          rs.next();
-          total = rs.getLong(1);
+      if (total < 0) {
+        try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM " + matching)) {
+          bind(s, parameters);
+          try (ResultSet rs = s.executeQuery()) {
+            rs.next();
+            total = rs.getLong(1);
+          }
         }
+      }
+      if (offset >= total) {
+        return new Page(List.of(), total);
+      }
+      long skip = offset;
+      if (facets.size() == 1 && offset > 0) {
+        // A deep offset skips whole hours by their counts and walks only within the hour it
+        // falls in.
+        long[] start = start(c, facets.get(0), at, offset);
+        matching += " AND d.last_seen < ?";
+        parameters.add(start[0]);
+        skip = start[1];
       }
       String ids =
           "SELECT d.resource_id, d.last_seen FROM "
               + matching
               + " ORDER BY d.last_seen DESC, d.resource_id DESC LIMIT ? OFFSET ?";
       parameters.add(limit);
-      parameters.add(offset);
+      parameters.add(skip);
       List<ObjectNode> items =
           items(
               c,
@@ -299,38 +437,49 @@ public final class CatalogStore {
     }
   }
 
-  /** How far {@link #bySize} counts a facet's range. */
-  private static final int SIZE_CAP = 2_000;
+  /**
+   * Where the live range of {@code facet} is entered to skip {@code offset} entries, newest first:
+   * the end (exclusive) of the latest hour that holds the entry at {@code offset}, and how many
+   * entries of the range are left to skip from there.
+   */
+  private static long[] start(Connection c, String facet, long at, long offset)
+      throws SQLException {
+    long hour = bucket(at);
+    long end = Long.MAX_VALUE;
+    long skipped = 0;
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT bucket, entries FROM discovery_facet_counts WHERE facet = ? AND bucket > ?"
+                + " ORDER BY bucket DESC")) {
+      s.setString(1, facet);
+      s.setLong(2, hour);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          long entries = rs.getLong(2);
+          if (skipped + entries > offset) {
+            break;
+          }
+          skipped += entries;
+          end = rs.getLong(1) * BUCKET_MS;
+        }
+      }
+    }
+    return new long[] {end, offset - skipped};
+  }
 
   /**
-   * {@code facets} smallest range first, each counted from its index up to {@link #SIZE_CAP}
-   * (ranges beyond it keep their order); empty when one of them has no live entry (so nothing
-   * matches).
+   * {@code facets} smallest live range first (by their exact {@link #total}); empty when one of
+   * them has no live entry (so nothing matches).
    */
   private static List<String> bySize(Connection c, List<String> facets, long at)
       throws SQLException {
-    if (facets.size() == 1) {
-      return facets;
-    }
     Map<String, Long> sizes = new LinkedHashMap<>();
     for (String facet : facets) {
-      // Counted up to a cap: enough to pick the smallest range without reading a large one.
-      try (PreparedStatement s =
-          c.prepareStatement(
-              "SELECT COUNT(*) FROM (SELECT 1 FROM discovery_facets WHERE facet = ?"
-                  + " AND last_seen >= ? LIMIT "
-                  + SIZE_CAP
-                  + ") f")) {
-        s.setString(1, facet);
-        s.setLong(2, at);
-        try (ResultSet rs = s.executeQuery()) {
-          rs.next();
-          if (rs.getLong(1) == 0) {
-            return List.of();
-          }
-          sizes.put(facet, rs.getLong(1));
-        }
+      long size = total(c, facet, at);
+      if (size == 0) {
+        return List.of();
       }
+      sizes.put(facet, size);
     }
     List<String> ordered = new ArrayList<>(facets);
     ordered.sort(java.util.Comparator.comparing(sizes::get));
@@ -404,6 +553,13 @@ public final class CatalogStore {
                     ? " = ?"
                     : " IN (" + String.join(", ", Collections.nCopies(terms.size(), "?")) + ")")
                 + " AND t.last_seen >= ?");
+    if (filter.type() != null) {
+      // The words carry their entry's type (in the rank index), so this filter needs no probe.
+      where.append(" AND t.type = ?");
+      parameters.add(filter.type());
+      filter =
+          new Filter(null, filter.payTo(), filter.scheme(), filter.network(), filter.extension());
+    }
     for (String facet : CatalogFacets.of(filter)) {
       where.append(
           " AND EXISTS (SELECT 1 FROM discovery_facets f WHERE f.facet = ?"
@@ -465,35 +621,65 @@ public final class CatalogStore {
     }
   }
 
-  /** Deletes entries last paid for before {@code cutoff}; returns how many. */
+  /**
+   * Deletes entries last paid for before {@code cutoff}, their payment kinds, words and facets, and
+   * takes their facets off the counts; returns how many.
+   */
   public int purge(Instant cutoff) throws SQLException {
     long at = cutoff.toEpochMilli();
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        String stale = "SELECT id FROM discovery_resources WHERE last_seen < ?";
-        for (String table : List.of("discovery_terms", "discovery_facets", "discovery_accepts")) {
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "DELETE FROM " + table + " WHERE resource_id IN (" + stale + ")")) {
-            s.setLong(1, at);
-            s.executeUpdate();
+        // Deleting the entries first takes their rows (an entry paid for meanwhile is no longer
+        // stale and stays), in the order an upsert takes them: entry, facets, counts.
+        List<String> removed = new ArrayList<>();
+        try (PreparedStatement s =
+            c.prepareStatement(
+                "DELETE FROM discovery_resources WHERE last_seen < ? RETURNING id")) {
+          s.setLong(1, at);
+          try (ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+              removed.add(rs.getString(1));
+            }
           }
         }
-        int removed;
-        try (PreparedStatement s =
-            c.prepareStatement("DELETE FROM discovery_resources WHERE last_seen < ?")) {
-          s.setLong(1, at);
-          removed = s.executeUpdate();
+        Map<Count, Long> counts = new TreeMap<>();
+        for (int from = 0; from < removed.size(); from += PURGE_CHUNK) {
+          List<String> chunk = removed.subList(from, Math.min(removed.size(), from + PURGE_CHUNK));
+          String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT facet, last_seen FROM discovery_facets WHERE resource_id IN ("
+                      + marks
+                      + ")")) {
+            bind(s, new ArrayList<Object>(chunk));
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                counts.merge(new Count(rs.getString(1), bucket(rs.getLong(2))), -1L, Long::sum);
+              }
+            }
+          }
+          for (String table : List.of("discovery_terms", "discovery_facets", "discovery_accepts")) {
+            try (PreparedStatement s =
+                c.prepareStatement(
+                    "DELETE FROM " + table + " WHERE resource_id IN (" + marks + ")")) {
+              bind(s, new ArrayList<Object>(chunk));
+              s.executeUpdate();
+            }
+          }
         }
+        adjust(c, counts);
         c.commit();
-        return removed;
+        return removed.size();
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         throw e;
       }
     }
   }
+
+  /** How many purged entries one statement deletes the rows of. */
+  private static final int PURGE_CHUNK = 500;
 
   private static void bind(PreparedStatement s, List<Object> parameters) throws SQLException {
     for (int i = 0; i < parameters.size(); i++) {
@@ -504,16 +690,6 @@ public final class CatalogStore {
         s.setInt(i + 1, n);
       } else {
         s.setString(i + 1, (String) value);
-      }
-    }
-  }
-
-  private static long count(Connection c, String sql, long at) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(sql)) {
-      s.setLong(1, at);
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
       }
     }
   }

@@ -39,6 +39,14 @@ public final class V6__Discovery_facets extends BaseJavaMigration {
           "CREATE INDEX discovery_terms_rank ON discovery_terms"
               + " (term, weight, last_seen, resource_id)");
     }
+    fill(c);
+  }
+
+  /**
+   * Inserts the facets of every entry, as {@link CatalogFacets} derives them now (also used by
+   * later migrations that change the facets).
+   */
+  static void fill(Connection c) throws SQLException {
     String id = null;
     String type = null;
     String payTo = null;
