@@ -362,6 +362,21 @@ public final class DiscoveryLoad implements Callable<Integer> {
   private static void explain(String url) throws Exception {
     boolean sqlite = url.startsWith("jdbc:sqlite:");
     long cutoff = System.currentTimeMillis() - 30L * 86_400_000;
+    if (!sqlite) {
+      try (Connection c = DriverManager.getConnection(url);
+          var s = c.createStatement();
+          var rs =
+              s.executeQuery(
+                  "SELECT c.relname, c.relpages, c.relallvisible, t.last_vacuum, t.n_dead_tup"
+                      + " FROM pg_class c JOIN pg_stat_user_tables t ON t.relid = c.oid"
+                      + " WHERE c.relname LIKE 'discovery%' ORDER BY 1")) {
+        while (rs.next()) {
+          System.out.printf(
+              "-- %s: %d pages, %d all-visible, last vacuum %s, %d dead%n",
+              rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getString(4), rs.getLong(5));
+        }
+      }
+    }
     Map<String, String> queries = new LinkedHashMap<>();
     long hour = Math.floorDiv(cutoff, 3_600_000L);
     queries.put(
