@@ -5,12 +5,12 @@ package io.x402j.server;
  * paid request — admitted, settled, refused, pending.
  *
  * <p><b>One insert on the paid path.</b> Of each paid request only its outcome — {@link
- * SaleState#SETTLED settled}, {@link SaleState#REFUSED refused} or {@link SaleState#PENDING pending}
- * — is recorded on the request's thread, before its response is released, so no sale is lost; an
- * implementation should do one quick write (a JDBC insert). {@link SaleState#ADMITTED Admitted}
- * goes to a bounded queue written by one background thread of the gate, so it may arrive after
- * the outcome of the same payment: readers take a payment's state by precedence (settled, then
- * pending, refused, admitted), never by arrival. A full queue drops the event rather than grow
+ * SaleState#SETTLED settled}, {@link SaleState#REFUSED refused} or {@link SaleState#PENDING
+ * pending} — is recorded on the request's thread, before its response is released, so no sale is
+ * lost; an implementation should do one quick write (a JDBC insert). {@link SaleState#ADMITTED
+ * Admitted} goes to a bounded queue written by one background thread of the gate, so it may arrive
+ * after the outcome of the same payment: readers take a payment's state by precedence (settled,
+ * then pending, refused, admitted), never by arrival. A full queue drops the event rather than grow
  * memory ({@link Unrecorded#QUEUE_FULL}); {@link PaymentGate#close} writes what is queued.
  *
  * <p><b>Unverified refusals are not recorded.</b> A payment refused before the facilitator found it
@@ -21,9 +21,9 @@ package io.x402j.server;
  * payments a facilitator verified. A verified payment that then buys nothing (handler failed,
  * settlement refused, response abandoned) is recorded refused.
  *
- * <p><b>Faults.</b> A record that throws is logged (once) and never changes or fails the sale. After
- * a failure the gate backs off: for a while (1 s, doubling up to a minute while it keeps failing)
- * events are not offered to the record but handed to {@link #unrecorded} as {@link
+ * <p><b>Faults.</b> A record that throws is logged (once) and never changes or fails the sale.
+ * After a failure the gate backs off: for a while (1 s, doubling up to a minute while it keeps
+ * failing) events are not offered to the record but handed to {@link #unrecorded} as {@link
  * Unrecorded#BACKING_OFF}, so a database outage costs a sale one wait at most, then nothing.
  * Requests that carried no payment, and payments that matched no offered option, are not recorded.
  */

@@ -65,8 +65,7 @@ class SalesRecordGateTest {
                 RouteTable.builder()
                     .route(
                         "GET /report",
-                        PaidRoute.of("$0.01", GateFaultsTest.BASE_SEPOLIA, SELLER)
-                            .toBuilder()
+                        PaidRoute.of("$0.01", GateFaultsTest.BASE_SEPOLIA, SELLER).toBuilder()
                             .settleBeforeHandler(settleBefore)
                             .build())
                     .build())

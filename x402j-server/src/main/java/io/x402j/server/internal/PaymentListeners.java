@@ -58,8 +58,8 @@ public final class PaymentListeners {
   }
 
   /**
-   * Tells every listener that the verified payment {@code paid} failed for {@code reason}; the sales
-   * record is told it was refused.
+   * Tells every listener that the verified payment {@code paid} failed for {@code reason}; the
+   * sales record is told it was refused.
    */
   public void failure(PaidRequest paid, String reason, Throwable error) {
     notify(l -> l.onFailure(paid.event(), reason, error));

@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * thread; {@code admitted} goes to a bounded queue drained by one writer. Refusals of payments no
  * facilitator verified are never written, only handed to {@link SalesRecord#unrecorded}. A record
  * that fails is logged once (until it works again) and counted, and is then left alone for a
- * growing interval ({@link #FIRST_BACK_OFF} doubling to {@link #MAX_BACK_OFF}); the sale goes on
- * as if nothing had happened. Thread-safe. Not part of the x402j API.
+ * growing interval ({@link #FIRST_BACK_OFF} doubling to {@link #MAX_BACK_OFF}); the sale goes on as
+ * if nothing had happened. Thread-safe. Not part of the x402j API.
  */
 public final class SalesLedger implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SalesLedger.class);
@@ -58,6 +58,7 @@ public final class SalesLedger implements AutoCloseable {
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong unverified = new AtomicLong();
+  private final AtomicBoolean unrecordableLogged = new AtomicBoolean();
   private volatile boolean closed;
 
   // Back-off, guarded by this.
@@ -110,7 +111,9 @@ public final class SalesLedger implements AutoCloseable {
     return failures.get();
   }
 
-  /** Of {@link #failures}, how many were dropped without trying: queue full, backing off, closed. */
+  /**
+   * Of {@link #failures}, how many were dropped without trying: queue full, backing off, closed.
+   */
   public long dropped() {
     return dropped.get();
   }
@@ -172,8 +175,8 @@ public final class SalesLedger implements AutoCloseable {
 
   /**
    * A payment no facilitator verified was refused for {@code reason}; {@code key} is its identity,
-   * or {@code null} before it was identified. Counted and handed to {@link
-   * SalesRecord#unrecorded}, never written: anyone can send these for free.
+   * or {@code null} before it was identified. Counted and handed to {@link SalesRecord#unrecorded},
+   * never written: anyone can send these for free.
    */
   public void unverified(PaymentEvent event, String key, String reason) {
     TokenAmount amount = event.requirements() == null ? null : event.requirements().amount();
@@ -193,11 +196,22 @@ public final class SalesLedger implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    drain(); // on the closing thread: whatever the writer has not taken yet
+    // On the closing thread: whatever the writer has not taken yet, for CLOSE_WAIT at most (a slow
+    // database must not hold a shutdown for a queue of slow inserts); the rest is counted dropped.
+    Instant deadline = clock.instant().plus(CLOSE_WAIT);
+    Sale s;
+    while ((s = queue.poll()) != null) {
+      if (clock.instant().isBefore(deadline)) {
+        write(s);
+      } else {
+        drop(s, Unrecorded.CLOSED);
+      }
+    }
     if (ownWriter != null) {
       ownWriter.shutdown();
+      long left = Math.max(0, Duration.between(clock.instant(), deadline).toMillis());
       try {
-        if (!ownWriter.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!ownWriter.awaitTermination(left, TimeUnit.MILLISECONDS)) {
           LOG.warn("the sales record's writer did not finish within {}", CLOSE_WAIT);
         }
       } catch (InterruptedException e) {
@@ -241,30 +255,44 @@ public final class SalesLedger implements AutoCloseable {
     if (sale == null) {
       return;
     }
-    if (!enter()) {
+    Boolean probe = enter();
+    if (probe == null) {
       drop(sale, Unrecorded.BACKING_OFF);
       return;
     }
     try {
       record.record(sale);
+    } catch (IllegalArgumentException e) {
+      // This sale's values cannot be recorded (an amount too large, say); the record itself may
+      // work, so the sales after it are still offered to it.
+      failures.incrementAndGet();
+      unrecordable(sale, e, probe);
+      return;
     } catch (RuntimeException e) {
       failures.incrementAndGet();
-      failed(e);
+      failed(e, probe);
       return;
+    } catch (Error e) {
+      failures.incrementAndGet();
+      failed(e, probe); // never leave a probe in flight forever
+      throw e;
     }
     succeeded();
   }
 
-  /** Whether to try the record now: not while backing off, and one probe when that ends. */
-  private synchronized boolean enter() {
+  /**
+   * Whether to try the record now: {@code null} while backing off, {@code true} for the one probe
+   * when that ends, else {@code false}.
+   */
+  private synchronized Boolean enter() {
     if (retryAt == null) {
-      return true;
+      return Boolean.FALSE;
     }
     if (probing || clock.instant().isBefore(retryAt)) {
-      return false;
+      return null;
     }
     probing = true;
-    return true;
+    return Boolean.TRUE;
   }
 
   private void succeeded() {
@@ -278,13 +306,42 @@ public final class SalesLedger implements AutoCloseable {
     }
   }
 
-  private void failed(RuntimeException e) {
+  private void unrecordable(Sale sale, IllegalArgumentException e, boolean probe) {
+    if (probe) {
+      synchronized (this) {
+        probing = false; // tells nothing about the record: the next event probes
+      }
+    }
+    if (unrecordableLogged.compareAndSet(false, true)) {
+      LOG.warn(
+          "a {} sale of {} cannot be recorded: {}",
+          sale.state().wire(),
+          sale.route(),
+          e.getMessage());
+    } else {
+      LOG.debug(
+          "a {} sale of {} cannot be recorded: {}",
+          sale.state().wire(),
+          sale.route(),
+          e.getMessage());
+    }
+  }
+
+  private void failed(Throwable e, boolean probe) {
     Duration wait;
     synchronized (this) {
-      backOff = backOff == null ? FIRST_BACK_OFF : min(backOff.multipliedBy(2), MAX_BACK_OFF);
-      retryAt = clock.instant().plus(backOff);
-      probing = false;
-      wait = backOff;
+      if (retryAt != null && !probe) {
+        // A request that was already waiting on the record when another's failure started the
+        // back-off: the same outage, which must not double the interval once per such request.
+        wait = backOff;
+      } else {
+        backOff = backOff == null ? FIRST_BACK_OFF : min(backOff.multipliedBy(2), MAX_BACK_OFF);
+        retryAt = clock.instant().plus(backOff);
+        wait = backOff;
+      }
+      if (probe) {
+        probing = false;
+      }
     }
     if (failing.compareAndSet(false, true)) {
       LOG.error(
