@@ -162,12 +162,12 @@ class SalesRecordGateTest {
                   GateFaultsTest.PAYER)));
       assertThat(send(harness, payment).status()).isEqualTo(402);
     }
-    // Garbage that is not even a payment matched nothing offered: nothing for sale, not counted.
+    // Garbage that is not even a payment matched nothing offered: counted too, never recorded.
     assertThat(send(harness, "not-a-payment").status()).isEqualTo(402);
 
     harness.gate.close();
     assertThat(sales.all).isEmpty();
-    assertThat(sales.unrecorded).hasSize(200).containsOnly(Unrecorded.UNVERIFIED);
+    assertThat(sales.unrecorded).hasSize(201).containsOnly(Unrecorded.UNVERIFIED);
   }
 
   @Test
@@ -242,5 +242,39 @@ class SalesRecordGateTest {
     assertThat(onRequestThread.get()).as("at most one try on the paid path").isLessThanOrEqualTo(1);
     assertThat(calls.get()).isBetween(1, 2);
     assertThat(skipped).hasSize(4 - calls.get()).containsOnly(Unrecorded.BACKING_OFF);
+  }
+
+  // --- attack-one-insert ---
+
+  /** {@code payment} with its {@code accepted} amount changed to {@code amount}. */
+  static String withAmount(String payment, String amount) {
+    try {
+      com.fasterxml.jackson.databind.ObjectMapper json =
+          new com.fasterxml.jackson.databind.ObjectMapper();
+      com.fasterxml.jackson.databind.node.ObjectNode tree =
+          (com.fasterxml.jackson.databind.node.ObjectNode)
+              json.readTree(java.util.Base64.getDecoder().decode(payment));
+      ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("accepted")).put("amount", amount);
+      return java.util.Base64.getEncoder().encodeToString(json.writeValueAsBytes(tree));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void aPaymentOfTheWrongAmountIsJunkTooAndTheSellerSeesItCounted() {
+    GateHarness harness = harness(sales, PendingSettlement.WAIT);
+    String cheap = withAmount(payment(harness), "1");
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(send(harness, cheap).status()).isEqualTo(402);
+    }
+
+    harness.gate.close();
+    assertThat(sales.all).as("never a row").isEmpty();
+    assertThat(sales.unrecorded)
+        .as("a wrong amount (or a payment for another route) is junk the seller sees counted")
+        .hasSize(3)
+        .containsOnly(Unrecorded.UNVERIFIED);
   }
 }
