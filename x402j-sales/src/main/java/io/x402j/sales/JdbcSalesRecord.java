@@ -40,16 +40,16 @@ import org.sqlite.SQLiteDataSource;
  * — the one write a sale costs — and its admission by the gate's background writer, so a payment's
  * rows may land in either order ({@link #latest} ranks states, never arrival). Refusals of payments
  * no facilitator verified are never rows (see {@link SalesRecord}). Read by the {@link
- * SellerDashboard}. Its own Flyway migrations ({@code
- * classpath:io/x402j/sales/db/migration}, history table {@code x402j_sales_schema_history}), so it
- * can share a database with the facilitator's ledger or the gate's replay store.
+ * SellerDashboard}. Its own Flyway migrations ({@code classpath:io/x402j/sales/db/migration},
+ * history table {@code x402j_sales_schema_history}), so it can share a database with the
+ * facilitator's ledger or the gate's replay store.
  *
  * <p>A database that is down costs a sale at most {@value #CONNECTION_TIMEOUT_MS} ms waiting for a
  * connection, a table held by a lock at most about {@value #INSERT_TIMEOUT_SECONDS} s; the gate
- * then logs once, serves the sale unrecorded and leaves the record alone for a growing interval
- * (1 s doubling to a minute), so the sales after it cost nothing until the record works again. Amounts are kept exactly (atomic units as text)
- * and summed without floating point; a single amount must be below 9.2·10<sup>27</sup> atomic
- * units.
+ * then logs once, serves the sale unrecorded and leaves the record alone for a growing interval (1
+ * s doubling to a minute), so the sales after it cost nothing until the record works again. Amounts
+ * are kept exactly (atomic units as text) and summed without floating point; a single amount must
+ * be below 9.2·10<sup>27</sup> atomic units.
  */
 public final class JdbcSalesRecord implements SalesRecord, AutoCloseable {
   /** How long an insert may wait for a connection before the sale goes on unrecorded. */
@@ -258,8 +258,17 @@ public final class JdbcSalesRecord implements SalesRecord, AutoCloseable {
     }
   }
 
+  /**
+   * {@code text} at most {@code max} characters long, without NUL characters: PostgreSQL refuses
+   * them in text columns, and one facilitator's odd payer or reason must cost no row, let alone the
+   * back-off that would drop the sales after it.
+   */
   private static String cut(String text, int max) {
-    return text == null || text.length() <= max ? text : text.substring(0, max);
+    if (text == null) {
+      return null;
+    }
+    String clean = text.indexOf('\u0000') < 0 ? text : text.replace("\u0000", "");
+    return clean.length() <= max ? clean : clean.substring(0, max);
   }
 
   /** How many events of each state since {@code since}. */

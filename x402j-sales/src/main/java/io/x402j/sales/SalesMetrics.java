@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@value #REVENUE}{@code _total{route, network, asset}}: settled revenue in atomic units of
  *       the token. Kept exactly here; Prometheus holds it as a float64, exact up to 2<sup>53</sup>
  *       (9·10<sup>9</sup> USDC).
- *   <li>{@value #SALES}{@code _total{state}}: events by state (admitted, settled, refused,
- *       pending) of payments a facilitator verified, recorded or not.
+ *   <li>{@value #SALES}{@code _total{state}}: events by state (admitted, settled, refused, pending)
+ *       of payments a facilitator verified, recorded or not.
  *   <li>{@value #FAILURES}{@code _total}: events the wrapped record failed to take, or the gate
  *       dropped without trying (its writer's queue full, backing off after a failure, closed): the
  *       sale went on unrecorded.

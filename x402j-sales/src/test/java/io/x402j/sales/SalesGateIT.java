@@ -131,8 +131,7 @@ class SalesGateIT {
 
   String payment() {
     GateDecision unpaid = check(null);
-    String header =
-        ((GateDecision.Respond) unpaid).response().header("PAYMENT-REQUIRED");
+    String header = ((GateDecision.Respond) unpaid).response().header("PAYMENT-REQUIRED");
     PaymentRequired required = HEADERS.decodePaymentRequired(header);
     PaymentRequirements offered = required.accepts().get(0);
     Map<String, Object> payload = ExactEvmClient.of(buyer).createPayload(2, offered);
@@ -158,10 +157,7 @@ class SalesGateIT {
                 assertThat(sales.countsByState(LONG_AGO))
                     .containsEntry(SaleState.ADMITTED, 3L)
                     .containsEntry(SaleState.SETTLED, 3L));
-    assertThat(sales.latest(10))
-        .hasSize(3)
-        .extracting(Sale::state)
-        .containsOnly(SaleState.SETTLED);
+    assertThat(sales.latest(10)).hasSize(3).extracting(Sale::state).containsOnly(SaleState.SETTLED);
   }
 
   @Test

@@ -54,8 +54,7 @@ class SalesMetricsTest {
   @Test
   void unverifiedRefusalsAreCountedApartAndDroppedEventsAsFailuresWithTheirRevenue() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    java.util.List<io.x402j.server.SalesRecord.Unrecorded> passedOn =
-        new java.util.ArrayList<>();
+    java.util.List<io.x402j.server.SalesRecord.Unrecorded> passedOn = new java.util.ArrayList<>();
     SalesMetrics metrics =
         SalesMetrics.wrapping(
             new io.x402j.server.SalesRecord() {
