@@ -211,4 +211,87 @@ class SalesGateAttackIT {
           .containsExactlyInAnyOrder("0xattacker", buyer.address().toString());
     }
   }
+
+  /** A clock the test moves. */
+  static final class MovableClock extends Clock {
+    volatile Instant now = Instant.parse("2030-01-01T00:00:00Z");
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+
+  @Test
+  void aLockedTableCostsOneWaitThenNothingAndRecordingResumesWhenItIsReleased(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("s.db");
+    MovableClock clock = new MovableClock();
+    ch.qos.logback.classic.Logger ledgerLog =
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger("io.x402j.server.internal.SalesLedger");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logged.start();
+    ledgerLog.addAppender(logged);
+    try (JdbcSalesRecord sales = JdbcSalesRecord.open("jdbc:sqlite:" + file)) {
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      PaymentGate gate = gate(sales, registry, clock);
+      buy(gate, payment(gate));
+
+      // An operator's transaction holds the table.
+      try (java.sql.Connection lock = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+          java.sql.Statement st = lock.createStatement()) {
+        st.execute("BEGIN EXCLUSIVE");
+        long started = System.nanoTime();
+        buy(gate, payment(gate)); // waits once for the table, then goes on unrecorded
+        long firstMs = (System.nanoTime() - started) / 1_000_000;
+        started = System.nanoTime();
+        for (int i = 0; i < 5; i++) {
+          buy(gate, payment(gate)); // backing off: no wait at all
+        }
+        long nextMs = (System.nanoTime() - started) / 1_000_000;
+        assertThat(firstMs)
+            .as("one wait of at most a statement timeout")
+            .isLessThan(JdbcSalesRecord.INSERT_TIMEOUT_SECONDS * 1000L + 1000);
+        assertThat(nextMs).as("five sales while backing off cost no wait").isLessThan(1000);
+        st.execute("ROLLBACK");
+      }
+
+      clock.now = clock.now.plus(java.time.Duration.ofMinutes(2)); // past any back-off
+      buy(gate, payment(gate));
+      gate.close();
+
+      assertThat(sales.countsByState(LONG_AGO))
+          .as("recording resumed once the table was released")
+          .containsEntry(SaleState.SETTLED, 2L);
+      assertThat(registry.scrape())
+          .as("the six settled sales of the outage are counted, their revenue too")
+          .contains("x402j_seller_sales_total{state=\"settled\"} 8.0");
+      List<String> errors =
+          logged.list.stream()
+              .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.ERROR)
+              .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+              .toList();
+      assertThat(errors).as("the outage is logged once").hasSize(1);
+      assertThat(
+              logged.list.stream()
+                  .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                  .filter(m -> m.contains("0x" + "ab".repeat(32))))
+          .as("each settled sale that went unrecorded is logged once, with its transaction")
+          .hasSize(6);
+    } finally {
+      ledgerLog.detachAppender(logged);
+    }
+  }
 }

@@ -267,14 +267,17 @@ public final class SalesLedger implements AutoCloseable {
       // work, so the sales after it are still offered to it.
       failures.incrementAndGet();
       unrecordable(sale, e, probe);
+      lost(sale, "unrecordable");
       return;
     } catch (RuntimeException e) {
       failures.incrementAndGet();
       failed(e, probe);
+      lost(sale, "failed");
       return;
     } catch (Error e) {
       failures.incrementAndGet();
       failed(e, probe); // never leave a probe in flight forever
+      lost(sale, "failed");
       throw e;
     }
     succeeded();
@@ -359,7 +362,28 @@ public final class SalesLedger implements AutoCloseable {
   private void drop(Sale sale, Unrecorded why) {
     failures.incrementAndGet();
     dropped.incrementAndGet();
+    lost(sale, why.name().toLowerCase(java.util.Locale.ROOT));
     tell(sale, why);
+  }
+
+  /**
+   * Logs, once, an outcome the record will never hold (a settled sale's transaction is what the
+   * seller needs to find it on chain); admitted events are only counted.
+   */
+  private static void lost(Sale sale, String why) {
+    if (sale.state() == SaleState.ADMITTED) {
+      return;
+    }
+    LOG.warn(
+        "not recorded ({}): {} {} of {} {} on {}, payment {}, transaction {}",
+        why,
+        sale.state().wire(),
+        sale.route(),
+        sale.amount(),
+        sale.asset(),
+        sale.network(),
+        sale.paymentId(),
+        sale.transaction());
   }
 
   private void tell(Sale sale, Unrecorded why) {
