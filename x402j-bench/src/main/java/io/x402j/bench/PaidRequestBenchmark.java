@@ -41,8 +41,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What the sales record adds to a paid request through a real {@link PaymentGate}: a settled sale
  * (check, verify, handler, settle, receipt) with the record off, on SQLite or on PostgreSQL. The
- * facilitator answers at once in-process, so the difference between the rows is the gate's own
- * work for the record: the outcome's insert on the request's thread, and handing admitted to the
+ * facilitator answers at once in-process, so the difference between the rows is the gate's own work
+ * for the record: the outcome's insert on the request's thread, and handing admitted to the
  * background writer (which writes it meanwhile on another core). Each request carries a fresh
  * payment, signed outside the measured time.
  */
@@ -57,8 +57,11 @@ public class PaidRequestBenchmark {
   private static final String SELLER = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C";
   private static final HeaderCodec HEADERS = HeaderCodec.standard();
 
-  /** The sales record: {@code off}, {@code sqlite} or {@code postgres}. */
-  @Param({"off", "sqlite", "postgres"})
+  /**
+   * The sales record: {@code off}, {@code noop} (a record that writes nothing: the gate's own cost
+   * of the ledger and its writer thread), {@code sqlite} or {@code postgres}.
+   */
+  @Param({"off", "noop", "sqlite", "postgres"})
   public String record;
 
   private SalesDatabase db;
@@ -96,7 +99,9 @@ public class PaidRequestBenchmark {
                 RouteTable.builder()
                     .route("GET /weather", PaidRoute.of("$0.001", BASE_SEPOLIA, SELLER))
                     .build());
-    if (!record.equals("off")) {
+    if (record.equals("noop")) {
+      builder.salesRecord(sale -> {});
+    } else if (!record.equals("off")) {
       db = SalesDatabase.open(record);
       builder.salesRecord(db.record);
     }

@@ -23,9 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What the sales record adds to a paid request: one insert of a {@link Sale} into the {@link
- * JdbcSalesRecord}, on a SQLite file (WAL) or an embedded PostgreSQL (zonky, local socket): the
- * one write the gate makes on the request's thread for a paid request (its outcome; admitted is
- * written by the gate's background writer).
+ * JdbcSalesRecord}, on a SQLite file (WAL) or an embedded PostgreSQL (zonky, local socket): the one
+ * write the gate makes on the request's thread for a paid request (its outcome; admitted is written
+ * by the gate's background writer).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
