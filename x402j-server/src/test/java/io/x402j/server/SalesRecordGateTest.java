@@ -277,4 +277,49 @@ class SalesRecordGateTest {
         .hasSize(3)
         .containsOnly(Unrecorded.UNVERIFIED);
   }
+
+  /** {@code payment} with its EIP-3009 signature replaced by zeros: anyone can write it. */
+  static String withForgedSignature(String payment) {
+    try {
+      com.fasterxml.jackson.databind.ObjectMapper json =
+          new com.fasterxml.jackson.databind.ObjectMapper();
+      com.fasterxml.jackson.databind.node.ObjectNode tree =
+          (com.fasterxml.jackson.databind.node.ObjectNode)
+              json.readTree(java.util.Base64.getDecoder().decode(payment));
+      ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("payload"))
+          .put("signature", "0x" + "00".repeat(65));
+      return java.util.Base64.getEncoder().encodeToString(json.writeValueAsBytes(tree));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void aForgedCopyOfAPendingPaymentIsNeitherServedNorRecorded() {
+    GateHarness harness = harness(sales, PendingSettlement.WAIT);
+    String payment = payment(harness);
+    // The settlement's answer is lost: the payment is pending, its authorization (payer, nonce) is
+    // public in the transaction the facilitator sent.
+    facilitator.settles.add(
+        CompletableFuture.failedFuture(new java.io.IOException("read timed out")));
+    assertThat(send(harness, payment).status()).isEqualTo(502);
+    harness.gate.close();
+    int rows = sales.all.size();
+    int handled = harness.handled.get();
+    // Anyone may now send the same authorization with a signature of their own making; a verify
+    // would say so.
+    facilitator.verifies.add(
+        CompletableFuture.completedFuture(
+            VerifyResponse.invalid(
+                io.x402j.core.ErrorReason.EXACT_EVM_SIGNATURE, "bad signature", null)));
+
+    Served forged = send(harness, withForgedSignature(payment));
+
+    org.assertj.core.api.SoftAssertions soft = new org.assertj.core.api.SoftAssertions();
+    soft.assertThat(forged.status()).as("not served").isNotEqualTo(200);
+    soft.assertThat(forged.body()).doesNotContain("secret");
+    soft.assertThat(sales.all).as("a forged payment is never a row").hasSize(rows);
+    soft.assertThat(harness.handled.get()).as("the handler never runs for it").isEqualTo(handled);
+    soft.assertAll();
+  }
 }
