@@ -3,6 +3,7 @@ package io.x402j.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.x402j.core.TokenAmount;
+import io.x402j.core.wire.SettleResponse;
 import io.x402j.core.wire.VerifyResponse;
 import io.x402j.server.GateFaultsTest.ScriptedFacilitator;
 import io.x402j.server.GateFaultsTest.TestMarketPayer;
@@ -307,19 +308,46 @@ class SalesRecordGateTest {
     int rows = sales.all.size();
     int handled = harness.handled.get();
     // Anyone may now send the same authorization with a signature of their own making; a verify
-    // would say so.
+    // would say so, and x402j's facilitator refuses to settle it (it checks the signature).
     facilitator.verifies.add(
         CompletableFuture.completedFuture(
             VerifyResponse.invalid(
                 io.x402j.core.ErrorReason.EXACT_EVM_SIGNATURE, "bad signature", null)));
+    facilitator.settles.add(
+        CompletableFuture.completedFuture(
+            SettleResponse.failure(
+                io.x402j.core.ErrorReason.EXACT_EVM_SIGNATURE,
+                "bad signature",
+                null,
+                GateFaultsTest.BASE_SEPOLIA.toString(),
+                null)));
+    int verifies = facilitator.verifyCalls.get();
 
     Served forged = send(harness, withForgedSignature(payment));
+    int afterForged = harness.handled.get();
+    // The payer comes back for the pending payment.
+    facilitator.settles.add(
+        CompletableFuture.completedFuture(
+            SettleResponse.success(
+                "0x" + "ab".repeat(32),
+                GateFaultsTest.BASE_SEPOLIA.toString(),
+                GateFaultsTest.PAYER)));
+    Served real = send(harness, payment);
 
     org.assertj.core.api.SoftAssertions soft = new org.assertj.core.api.SoftAssertions();
     soft.assertThat(forged.status()).as("not served").isNotEqualTo(200);
     soft.assertThat(forged.body()).doesNotContain("secret");
-    soft.assertThat(sales.all).as("a forged payment is never a row").hasSize(rows);
-    soft.assertThat(harness.handled.get()).as("the handler never runs for it").isEqualTo(handled);
+    soft.assertThat(afterForged)
+        .as("the handler never runs for the forged copy")
+        .isEqualTo(handled);
+    soft.assertThat(sales.all.stream().filter(x -> x.state() == SaleState.REFUSED))
+        .as("a forged payment is never a row")
+        .isEmpty();
+    soft.assertThat(real.status()).as("the real payment is still followed").isEqualTo(200);
+    soft.assertThat(facilitator.verifyCalls.get())
+        .as("the real payment resumes its pending settlement, not verified anew")
+        .isEqualTo(verifies + 0);
+    soft.assertThat(rows).isPositive();
     soft.assertAll();
   }
 }
