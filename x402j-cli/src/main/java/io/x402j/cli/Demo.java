@@ -132,6 +132,7 @@ final class Demo implements AutoCloseable {
   private final FacilitatorApp facilitator;
   private final HttpServer upstream;
   private final Gateway gateway;
+  private final PaymentGate gate;
   private final JdbcSalesRecord sales;
   private final AdminServer sellerAdmin;
   private final HttpClient http = HttpClient.newHttpClient();
@@ -145,6 +146,7 @@ final class Demo implements AutoCloseable {
       FacilitatorApp facilitator,
       HttpServer upstream,
       Gateway gateway,
+      PaymentGate gate,
       JdbcSalesRecord sales,
       AdminServer sellerAdmin) {
     this.out = out;
@@ -157,6 +159,7 @@ final class Demo implements AutoCloseable {
     this.facilitator = facilitator;
     this.upstream = upstream;
     this.gateway = gateway;
+    this.gate = gate;
     this.sales = sales;
     this.sellerAdmin = sellerAdmin;
   }
@@ -314,6 +317,7 @@ final class Demo implements AutoCloseable {
               facilitator,
               upstream,
               gateway,
+              gate,
               sales,
               sellerAdmin);
       self[0] = demo;
@@ -757,6 +761,7 @@ final class Demo implements AutoCloseable {
   public void close() {
     try {
       gateway.close();
+      gate.close(); // writes the sales events its writer still holds, before the record closes
       sellerAdmin.close();
       sales.close();
     } finally {

@@ -227,8 +227,9 @@ final class McpGatewayCommand implements Callable<Integer> {
     String salesDb = salesDb(env);
     io.x402j.sales.JdbcSalesRecord sales =
         salesDb == null ? null : io.x402j.sales.JdbcSalesRecord.open(salesDb, env);
-    if (sales != null) {
-      Runtime.getRuntime().addShutdownHook(new Thread(sales::close, "x402j-sales-close"));
+    Thread salesHook = sales == null ? null : new Thread(sales::close, "x402j-sales-close");
+    if (salesHook != null) {
+      Runtime.getRuntime().addShutdownHook(salesHook);
     }
     McpGateway.Builder builder = config.gateway(env, sales);
     boolean stdio = config.port() == null;
@@ -250,8 +251,20 @@ final class McpGatewayCommand implements Callable<Integer> {
       // the upstream could not be started or reached, or the port bound: a clear message
       throw new IOException(e.getMessage(), e);
     }
-    Thread hook = new Thread(gateway::close, "x402j-mcp-gateway-stop");
+    // One hook, in order: the gateway (its gate writes the queued sales events), then the record
+    // (two hooks would run at once, the record closing under the events still being written).
+    Runnable stop =
+        () -> {
+          gateway.close();
+          if (sales != null) {
+            sales.close();
+          }
+        };
+    Thread hook = new Thread(stop, "x402j-mcp-gateway-stop");
     Runtime.getRuntime().addShutdownHook(hook);
+    if (salesHook != null) {
+      Runtime.getRuntime().removeShutdownHook(salesHook);
+    }
     ObjectNode line = new ObjectMapper().createObjectNode();
     gateway.url().ifPresent(u -> line.put("url", u));
     line.put("transport", stdio ? "stdio" : "streamable-http");
@@ -270,7 +283,7 @@ final class McpGatewayCommand implements Callable<Integer> {
       console.println(line); // stdout is MCP's
       console.flush();
       gateway.closed().join(); // the client closed our stdin
-      gateway.close();
+      stop.run();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException shuttingDown) {

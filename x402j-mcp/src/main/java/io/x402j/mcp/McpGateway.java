@@ -419,6 +419,13 @@ public final class McpGateway implements AutoCloseable {
     if (upstreamTransport != null) {
       upstreamTransport.close();
     }
+    if (config.paywall != null) {
+      try {
+        config.paywall.close(); // no more calls: write what its gate's sales writer holds
+      } catch (RuntimeException e) {
+        log.debug("closing the paywall failed", e);
+      }
+    }
     closed.complete(null);
   }
 
@@ -479,6 +486,7 @@ public final class McpGateway implements AutoCloseable {
     private URI url;
     private final Map<String, PaidRoute> prices = new LinkedHashMap<>();
     private Seller seller;
+    private McpPaywall paywall;
     private boolean discoverable;
     private Consumer<String> upstreamStderr = line -> System.err.println("[upstream] " + line);
     private Duration requestTimeout = Duration.ofSeconds(120);
@@ -540,6 +548,17 @@ public final class McpGateway implements AutoCloseable {
     /** Who sells the priced tools (e.g. {@code paywall::sell}). */
     public Builder seller(Seller seller) {
       this.seller = Objects.requireNonNull(seller, "seller");
+      return this;
+    }
+
+    /**
+     * {@code paywall} sells the priced tools, and is closed with the gateway (writing its gate's
+     * queued sales events), after the gateway stops serving.
+     */
+    public Builder seller(McpPaywall paywall) {
+      Objects.requireNonNull(paywall, "paywall");
+      this.seller = paywall::sell;
+      this.paywall = paywall;
       return this;
     }
 

@@ -426,7 +426,7 @@ public record McpGatewayConfig(
                 })
             .build();
     McpGateway.Builder gateway =
-        McpGateway.builder().seller(paywall::sell).discoverable(discovery.allRoutes());
+        McpGateway.builder().seller(paywall).discoverable(discovery.allRoutes());
     if (upstreamCommand != null) {
       gateway.upstreamCommand(upstreamCommand);
     } else {

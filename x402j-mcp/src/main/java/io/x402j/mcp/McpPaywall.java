@@ -63,7 +63,7 @@ import reactor.core.publisher.Mono;
  *     .build();
  * }</pre>
  */
-public final class McpPaywall {
+public final class McpPaywall implements AutoCloseable {
   /**
    * The result {@code _meta} key through which a tool states what an {@code upto} call charges (a
    * string as {@link SettlementOverride#amount} reads it, or a whole number of atomic units). The
@@ -85,6 +85,15 @@ public final class McpPaywall {
                         .map(call -> new ResolvedRoute(call.url(), call.price())))
             .build();
     this.sale = new ToolSale(gate, b.errorForm);
+  }
+
+  /**
+   * Closes the paywall's gate: writes the sales events its writer still holds (a few seconds at
+   * most) and stops that writer; close it before its sales record. Calls after it are still served.
+   */
+  @Override
+  public void close() {
+    sale.close();
   }
 
   /** Starts a paywall; a facilitator is required. */

@@ -273,4 +273,46 @@ class McpPaywallTest {
         .hasMessageContaining("tool weather")
         .hasMessageContaining("protocol v2");
   }
+
+  @Test
+  void closingThePaywallWritesTheSalesEventsItsGateStillHolds() throws Exception {
+    java.util.List<io.x402j.server.Sale> sales = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.CountDownLatch writerBusy = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    McpPaywall paywall =
+        McpPaywall.builder()
+            .facilitator(facilitator)
+            .gate(
+                g ->
+                    g.salesRecord(
+                        sale -> {
+                          if (sale.state() == io.x402j.server.SaleState.ADMITTED
+                              && writerBusy.getCount() > 0) {
+                            writerBusy.countDown();
+                            try {
+                              release.await(); // the writer is slow: the next admitted waits
+                            } catch (InterruptedException e) {
+                              Thread.currentThread().interrupt();
+                            }
+                          }
+                          sales.add(sale);
+                        }))
+            .build();
+    SyncToolSpecification tool = paywall.sell(weather, PRICE);
+    assertThat(call(tool, paid(tool)).isError()).isNotEqualTo(Boolean.TRUE);
+    writerBusy.await();
+    assertThat(call(tool, paid(tool)).isError()).isNotEqualTo(Boolean.TRUE);
+    release.countDown();
+
+    paywall.close();
+
+    assertThat(sales)
+        .as("close writes what the gate's writer held: both sales, admitted and settled")
+        .extracting(io.x402j.server.Sale::state)
+        .containsExactlyInAnyOrder(
+            io.x402j.server.SaleState.ADMITTED,
+            io.x402j.server.SaleState.SETTLED,
+            io.x402j.server.SaleState.ADMITTED,
+            io.x402j.server.SaleState.SETTLED);
+  }
 }

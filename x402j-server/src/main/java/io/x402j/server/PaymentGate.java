@@ -287,8 +287,8 @@ public final class PaymentGate implements AutoCloseable {
       RouteOffer offer, GateRequest request, String waiverRefused) {
     PaymentMatch match = matcher.match(offer, request);
     if (match instanceof PaymentMatch.Refused refused) {
-      listeners.failure(
-          offer.event(request, refused.x402Version(), null, null), refused.reason(), null);
+      listeners.unmatched(
+          offer.event(request, refused.x402Version(), null, null), offer, refused.reason());
       return respond(render.refusal(offer, refused.x402Version(), refused.reason(), null));
     }
     if (match instanceof PaymentMatch.Matched matched) {

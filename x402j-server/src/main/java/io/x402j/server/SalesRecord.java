@@ -21,11 +21,14 @@ package io.x402j.server;
  * payments a facilitator verified. A verified payment that then buys nothing (handler failed,
  * settlement refused, response abandoned) is recorded refused.
  *
- * <p><b>Faults.</b> A record that throws is logged (once) and never changes or fails the sale.
- * After a failure the gate backs off: for a while (1 s, doubling up to a minute while it keeps
- * failing) events are not offered to the record but handed to {@link #unrecorded} as {@link
- * Unrecorded#BACKING_OFF}, so a database outage costs a sale one wait at most, then nothing.
- * Requests that carried no payment, and payments that matched no offered option, are not recorded.
+ * <p><b>Faults.</b> A record that throws is logged (once) and never changes or fails the sale. An
+ * {@link IllegalArgumentException} says the one sale cannot be recorded (an amount too large, say):
+ * it is counted and the record keeps being used. After any other failure the gate backs off: for a
+ * while (1 s, doubling up to a minute while it keeps failing) events are not offered to the record
+ * but handed to {@link #unrecorded} as {@link Unrecorded#BACKING_OFF}, so a database outage costs a
+ * sale one wait at most, then nothing. Requests that carried no payment are not recorded; payments
+ * that matched no offered option (a wrong amount, another route's, malformed) are unverified
+ * refusals like the others: counted against the route's first option, never recorded.
  */
 @FunctionalInterface
 public interface SalesRecord {

@@ -3,6 +3,7 @@ package io.x402j.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.x402j.core.TokenAmount;
+import io.x402j.core.wire.SettleResponse;
 import io.x402j.core.wire.VerifyResponse;
 import io.x402j.server.GateFaultsTest.ScriptedFacilitator;
 import io.x402j.server.GateFaultsTest.TestMarketPayer;
@@ -162,12 +163,12 @@ class SalesRecordGateTest {
                   GateFaultsTest.PAYER)));
       assertThat(send(harness, payment).status()).isEqualTo(402);
     }
-    // Garbage that is not even a payment matched nothing offered: nothing for sale, not counted.
+    // Garbage that is not even a payment matched nothing offered: counted too, never recorded.
     assertThat(send(harness, "not-a-payment").status()).isEqualTo(402);
 
     harness.gate.close();
     assertThat(sales.all).isEmpty();
-    assertThat(sales.unrecorded).hasSize(200).containsOnly(Unrecorded.UNVERIFIED);
+    assertThat(sales.unrecorded).hasSize(201).containsOnly(Unrecorded.UNVERIFIED);
   }
 
   @Test
@@ -242,5 +243,111 @@ class SalesRecordGateTest {
     assertThat(onRequestThread.get()).as("at most one try on the paid path").isLessThanOrEqualTo(1);
     assertThat(calls.get()).isBetween(1, 2);
     assertThat(skipped).hasSize(4 - calls.get()).containsOnly(Unrecorded.BACKING_OFF);
+  }
+
+  // --- attack-one-insert ---
+
+  /** {@code payment} with its {@code accepted} amount changed to {@code amount}. */
+  static String withAmount(String payment, String amount) {
+    try {
+      com.fasterxml.jackson.databind.ObjectMapper json =
+          new com.fasterxml.jackson.databind.ObjectMapper();
+      com.fasterxml.jackson.databind.node.ObjectNode tree =
+          (com.fasterxml.jackson.databind.node.ObjectNode)
+              json.readTree(java.util.Base64.getDecoder().decode(payment));
+      ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("accepted")).put("amount", amount);
+      return java.util.Base64.getEncoder().encodeToString(json.writeValueAsBytes(tree));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void aPaymentOfTheWrongAmountIsJunkTooAndTheSellerSeesItCounted() {
+    GateHarness harness = harness(sales, PendingSettlement.WAIT);
+    String cheap = withAmount(payment(harness), "1");
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(send(harness, cheap).status()).isEqualTo(402);
+    }
+
+    harness.gate.close();
+    assertThat(sales.all).as("never a row").isEmpty();
+    assertThat(sales.unrecorded)
+        .as("a wrong amount (or a payment for another route) is junk the seller sees counted")
+        .hasSize(3)
+        .containsOnly(Unrecorded.UNVERIFIED);
+  }
+
+  /** {@code payment} with its EIP-3009 signature replaced by zeros: anyone can write it. */
+  static String withForgedSignature(String payment) {
+    try {
+      com.fasterxml.jackson.databind.ObjectMapper json =
+          new com.fasterxml.jackson.databind.ObjectMapper();
+      com.fasterxml.jackson.databind.node.ObjectNode tree =
+          (com.fasterxml.jackson.databind.node.ObjectNode)
+              json.readTree(java.util.Base64.getDecoder().decode(payment));
+      ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("payload"))
+          .put("signature", "0x" + "00".repeat(65));
+      return java.util.Base64.getEncoder().encodeToString(json.writeValueAsBytes(tree));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void aForgedCopyOfAPendingPaymentIsNeitherServedNorRecorded() {
+    GateHarness harness = harness(sales, PendingSettlement.WAIT);
+    String payment = payment(harness);
+    // The settlement's answer is lost: the payment is pending, its authorization (payer, nonce) is
+    // public in the transaction the facilitator sent.
+    facilitator.settles.add(
+        CompletableFuture.failedFuture(new java.io.IOException("read timed out")));
+    assertThat(send(harness, payment).status()).isEqualTo(502);
+    harness.gate.close();
+    int rows = sales.all.size();
+    int handled = harness.handled.get();
+    // Anyone may now send the same authorization with a signature of their own making; a verify
+    // would say so, and x402j's facilitator refuses to settle it (it checks the signature).
+    facilitator.verifies.add(
+        CompletableFuture.completedFuture(
+            VerifyResponse.invalid(
+                io.x402j.core.ErrorReason.EXACT_EVM_SIGNATURE, "bad signature", null)));
+    facilitator.settles.add(
+        CompletableFuture.completedFuture(
+            SettleResponse.failure(
+                io.x402j.core.ErrorReason.EXACT_EVM_SIGNATURE,
+                "bad signature",
+                null,
+                GateFaultsTest.BASE_SEPOLIA.toString(),
+                null)));
+    int verifies = facilitator.verifyCalls.get();
+
+    Served forged = send(harness, withForgedSignature(payment));
+    int afterForged = harness.handled.get();
+    // The payer comes back for the pending payment.
+    facilitator.settles.add(
+        CompletableFuture.completedFuture(
+            SettleResponse.success(
+                "0x" + "ab".repeat(32),
+                GateFaultsTest.BASE_SEPOLIA.toString(),
+                GateFaultsTest.PAYER)));
+    Served real = send(harness, payment);
+
+    org.assertj.core.api.SoftAssertions soft = new org.assertj.core.api.SoftAssertions();
+    soft.assertThat(forged.status()).as("not served").isNotEqualTo(200);
+    soft.assertThat(forged.body()).doesNotContain("secret");
+    soft.assertThat(afterForged)
+        .as("the handler never runs for the forged copy")
+        .isEqualTo(handled);
+    soft.assertThat(sales.all.stream().filter(x -> x.state() == SaleState.REFUSED))
+        .as("a forged payment is never a row")
+        .isEmpty();
+    soft.assertThat(real.body()).as("the real payment is still followed").contains("secret");
+    soft.assertThat(facilitator.verifyCalls.get())
+        .as("the real payment resumes its pending settlement, not verified anew")
+        .isEqualTo(verifies + 0);
+    soft.assertThat(rows).isPositive();
+    soft.assertAll();
   }
 }

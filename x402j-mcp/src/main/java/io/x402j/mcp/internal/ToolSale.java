@@ -59,6 +59,11 @@ public final class ToolSale {
     this.errorForm = errorForm;
   }
 
+  /** Closes the gate: writes the sales events its writer still holds and stops the writer. */
+  public void close() {
+    gate.close();
+  }
+
   /**
    * Runs {@code tool} for {@code request} if, and settles only when, it is paid. The future fails
    * with the tool's own exception, or with the 402 {@code McpError} in the error form.

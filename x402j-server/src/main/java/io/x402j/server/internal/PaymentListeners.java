@@ -58,6 +58,27 @@ public final class PaymentListeners {
   }
 
   /**
+   * Tells every listener that {@code event}, a payment that matched none of {@code offer}'s options
+   * (a wrong amount, another route's, malformed), failed for {@code reason}; the sales record
+   * counts it as an unverified refusal of the route's first option, never writes it.
+   */
+  public void unmatched(PaymentEvent event, RouteOffer offer, String reason) {
+    notify(l -> l.onFailure(event, reason, null));
+    if (sales != null && !offer.payments().isEmpty()) {
+      sales.unverified(
+          new PaymentEvent(
+              event.method(),
+              event.path(),
+              event.route(),
+              event.x402Version(),
+              offer.v2().get(0),
+              null),
+          null,
+          reason);
+    }
+  }
+
+  /**
    * Tells every listener that the verified payment {@code paid} failed for {@code reason}; the
    * sales record is told it was refused.
    */

@@ -58,6 +58,7 @@ public final class SalesLedger implements AutoCloseable {
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong unverified = new AtomicLong();
+  private final AtomicBoolean unrecordableLogged = new AtomicBoolean();
   private volatile boolean closed;
 
   // Back-off, guarded by this.
@@ -195,11 +196,22 @@ public final class SalesLedger implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    drain(); // on the closing thread: whatever the writer has not taken yet
+    // On the closing thread: whatever the writer has not taken yet, for CLOSE_WAIT at most (a slow
+    // database must not hold a shutdown for a queue of slow inserts); the rest is counted dropped.
+    Instant deadline = clock.instant().plus(CLOSE_WAIT);
+    Sale s;
+    while ((s = queue.poll()) != null) {
+      if (clock.instant().isBefore(deadline)) {
+        write(s);
+      } else {
+        drop(s, Unrecorded.CLOSED);
+      }
+    }
     if (ownWriter != null) {
       ownWriter.shutdown();
+      long left = Math.max(0, Duration.between(clock.instant(), deadline).toMillis());
       try {
-        if (!ownWriter.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!ownWriter.awaitTermination(left, TimeUnit.MILLISECONDS)) {
           LOG.warn("the sales record's writer did not finish within {}", CLOSE_WAIT);
         }
       } catch (InterruptedException e) {
@@ -243,30 +255,47 @@ public final class SalesLedger implements AutoCloseable {
     if (sale == null) {
       return;
     }
-    if (!enter()) {
+    Boolean probe = enter();
+    if (probe == null) {
       drop(sale, Unrecorded.BACKING_OFF);
       return;
     }
     try {
       record.record(sale);
+    } catch (IllegalArgumentException e) {
+      // This sale's values cannot be recorded (an amount too large, say); the record itself may
+      // work, so the sales after it are still offered to it.
+      failures.incrementAndGet();
+      unrecordable(sale, e, probe);
+      lost(sale, "unrecordable");
+      return;
     } catch (RuntimeException e) {
       failures.incrementAndGet();
-      failed(e);
+      failed(e, probe);
+      lost(sale, "failed");
       return;
+    } catch (Error e) {
+      failures.incrementAndGet();
+      failed(e, probe); // never leave a probe in flight forever
+      lost(sale, "failed");
+      throw e;
     }
     succeeded();
   }
 
-  /** Whether to try the record now: not while backing off, and one probe when that ends. */
-  private synchronized boolean enter() {
+  /**
+   * Whether to try the record now: {@code null} while backing off, {@code true} for the one probe
+   * when that ends, else {@code false}.
+   */
+  private synchronized Boolean enter() {
     if (retryAt == null) {
-      return true;
+      return Boolean.FALSE;
     }
     if (probing || clock.instant().isBefore(retryAt)) {
-      return false;
+      return null;
     }
     probing = true;
-    return true;
+    return Boolean.TRUE;
   }
 
   private void succeeded() {
@@ -280,13 +309,42 @@ public final class SalesLedger implements AutoCloseable {
     }
   }
 
-  private void failed(RuntimeException e) {
+  private void unrecordable(Sale sale, IllegalArgumentException e, boolean probe) {
+    if (probe) {
+      synchronized (this) {
+        probing = false; // tells nothing about the record: the next event probes
+      }
+    }
+    if (unrecordableLogged.compareAndSet(false, true)) {
+      LOG.warn(
+          "a {} sale of {} cannot be recorded: {}",
+          sale.state().wire(),
+          sale.route(),
+          e.getMessage());
+    } else {
+      LOG.debug(
+          "a {} sale of {} cannot be recorded: {}",
+          sale.state().wire(),
+          sale.route(),
+          e.getMessage());
+    }
+  }
+
+  private void failed(Throwable e, boolean probe) {
     Duration wait;
     synchronized (this) {
-      backOff = backOff == null ? FIRST_BACK_OFF : min(backOff.multipliedBy(2), MAX_BACK_OFF);
-      retryAt = clock.instant().plus(backOff);
-      probing = false;
-      wait = backOff;
+      if (retryAt != null && !probe) {
+        // A request that was already waiting on the record when another's failure started the
+        // back-off: the same outage, which must not double the interval once per such request.
+        wait = backOff;
+      } else {
+        backOff = backOff == null ? FIRST_BACK_OFF : min(backOff.multipliedBy(2), MAX_BACK_OFF);
+        retryAt = clock.instant().plus(backOff);
+        wait = backOff;
+      }
+      if (probe) {
+        probing = false;
+      }
     }
     if (failing.compareAndSet(false, true)) {
       LOG.error(
@@ -304,7 +362,28 @@ public final class SalesLedger implements AutoCloseable {
   private void drop(Sale sale, Unrecorded why) {
     failures.incrementAndGet();
     dropped.incrementAndGet();
+    lost(sale, why.name().toLowerCase(java.util.Locale.ROOT));
     tell(sale, why);
+  }
+
+  /**
+   * Logs, once, an outcome the record will never hold (a settled sale's transaction is what the
+   * seller needs to find it on chain); admitted events are only counted.
+   */
+  private static void lost(Sale sale, String why) {
+    if (sale.state() == SaleState.ADMITTED) {
+      return;
+    }
+    LOG.warn(
+        "not recorded ({}): {} {} of {} {} on {}, payment {}, transaction {}",
+        why,
+        sale.state().wire(),
+        sale.route(),
+        sale.amount(),
+        sale.asset(),
+        sale.network(),
+        sale.paymentId(),
+        sale.transaction());
   }
 
   private void tell(Sale sale, Unrecorded why) {

@@ -188,4 +188,145 @@ class SalesLedgerTest {
     assertThat(written).hasSize(50);
     assertThat(ledger.failures()).isZero();
   }
+
+  // --- attack-one-insert: back-off, close and faults under pressure ---
+
+  @Test
+  void concurrentFailuresOfOneOutageBackOffOnceNotOncePerRequest() throws Exception {
+    int threads = 4;
+    java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(threads);
+    java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
+    AtomicBoolean failing = new AtomicBoolean(true);
+    SalesRecord slowDown =
+        sale -> {
+          calls.incrementAndGet();
+          if (failing.get()) {
+            inside.countDown();
+            try {
+              // every request of the burst is waiting on the database when it goes down
+              inside.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("connection refused");
+          }
+          written.add(sale);
+        };
+    SalesLedger ledger = new SalesLedger(slowDown, clock, new ManualExecutor(), 16);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      List<java.util.concurrent.Future<?>> all = new java.util.ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        all.add(pool.submit(() -> ledger.write(sale(SaleState.SETTLED))));
+      }
+      for (java.util.concurrent.Future<?> f : all) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(calls.get()).isEqualTo(threads);
+    failing.set(false);
+
+    // One outage: the first back-off, not one doubling per request that was waiting in it.
+    clock.advance(SalesLedger.FIRST_BACK_OFF);
+    ledger.write(sale(SaleState.SETTLED));
+
+    assertThat(written)
+        .as("the record is tried again after the first back-off, however many requests failed")
+        .hasSize(1);
+  }
+
+  @Test
+  void aProbeThatThrowsAnErrorDoesNotStopRecordingForever() {
+    AtomicBoolean error = new AtomicBoolean();
+    SalesRecord erring =
+        sale -> {
+          if (error.get()) {
+            // a driver's LinkageError, a StackOverflowError: not a RuntimeException
+            throw new NoClassDefFoundError("org/postgresql/core/Something");
+          }
+          record.record(sale);
+        };
+    SalesLedger ledger = new SalesLedger(erring, clock, new ManualExecutor(), 16);
+    down.set(true);
+    ledger.write(sale(SaleState.SETTLED)); // fails: backing off
+    down.set(false);
+    clock.advance(SalesLedger.FIRST_BACK_OFF);
+    error.set(true);
+    try {
+      ledger.write(sale(SaleState.SETTLED)); // the probe meets the Error
+    } catch (Error thrown) {
+      // it may propagate; what matters is what happens after
+    }
+    error.set(false);
+
+    clock.advance(SalesLedger.MAX_BACK_OFF);
+    ledger.write(sale(SaleState.SETTLED));
+
+    assertThat(written).as("recording resumes once the record works").hasSize(1);
+  }
+
+  @Test
+  void closeWithASlowRecordIsBoundedAndCountsWhatItDrops() {
+    ManualExecutor writer = new ManualExecutor(); // never runs: close writes on its own thread
+    SalesRecord slow =
+        new SalesRecord() {
+          @Override
+          public void record(Sale sale) {
+            clock.advance(Duration.ofMillis(900)); // a slow database: each insert takes 0.9 s
+            written.add(sale);
+          }
+
+          @Override
+          public void unrecorded(Sale sale, Unrecorded why) {
+            unrecorded.add(why);
+          }
+        };
+    SalesLedger ledger = new SalesLedger(slow, clock, writer, 1024);
+    for (int i = 0; i < 1024; i++) {
+      ledger.enqueue(sale(SaleState.ADMITTED));
+    }
+    Instant start = clock.instant();
+
+    ledger.close();
+
+    assertThat(Duration.between(start, clock.instant()))
+        .as("close waits a few seconds at most (not 1024 slow inserts, 15 minutes)")
+        .isLessThanOrEqualTo(SalesLedger.CLOSE_WAIT.plusSeconds(1));
+    assertThat(written.size() + ledger.dropped())
+        .as("every event written or counted")
+        .isEqualTo(1024);
+    assertThat(unrecorded).isNotEmpty().allMatch(w -> w == Unrecorded.CLOSED);
+  }
+
+  @Test
+  void aSaleTheRecordCannotTakeDoesNotStopTheSalesAfterIt() {
+    SalesRecord picky =
+        new SalesRecord() {
+          @Override
+          public void record(Sale sale) {
+            if (sale.state() == SaleState.ADMITTED) {
+              // JdbcSalesRecord's answer to an amount of 9.2e27 atomic units or more (an upto
+              // ceiling of 10^10 tokens of 18 decimals): this row, not the database
+              throw new IllegalArgumentException("amount too large for the sales record");
+            }
+            written.add(sale);
+          }
+        };
+    ManualExecutor writer = new ManualExecutor();
+    SalesLedger ledger = new SalesLedger(picky, clock, writer, 16);
+
+    ledger.enqueue(sale(SaleState.ADMITTED));
+    writer.runAll(); // the writer's admitted row is refused by the record
+    ledger.write(sale(SaleState.SETTLED)); // a real sale right after it
+
+    assertThat(written)
+        .as("one unrecordable row must not put the whole record into back-off")
+        .extracting(Sale::state)
+        .containsExactly(SaleState.SETTLED);
+    assertThat(ledger.failures()).isEqualTo(1);
+  }
 }
