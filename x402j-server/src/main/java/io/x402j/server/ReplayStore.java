@@ -68,6 +68,21 @@ public interface ReplayStore {
    */
   Acquisition acquire(String key, Instant expiresAt);
 
+  /**
+   * Like {@link #acquire(String, Instant)}, storing {@code newSettlementId} (instead of an id of
+   * the store's making) when the payment is new. The gate derives that id from the whole payment,
+   * signature included, so that when the payment is {@link Acquired#RESUMED} it can tell the
+   * payment that started the pending settlement from a copy that only shares its authorization
+   * (payer and nonce, public in the transaction) and refuse the copy before its handler runs.
+   * Stores should override this; the default ignores the id, and a payment resumed from such a
+   * store is then followed whatever its signature (the behaviour before this method existed).
+   *
+   * @param newSettlementId at most 128 URL-safe characters
+   */
+  default Acquisition acquire(String key, Instant expiresAt, String newSettlementId) {
+    return acquire(key, expiresAt);
+  }
+
   /** A fresh settlement id: 32 random bytes, URL-safe base64 without padding. */
   static String newSettlementId() {
     byte[] bytes = new byte[32];

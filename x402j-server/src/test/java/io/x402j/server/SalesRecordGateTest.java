@@ -323,8 +323,13 @@ class SalesRecordGateTest {
                 null)));
     int verifies = facilitator.verifyCalls.get();
 
+    int settles = facilitator.settleCalls.get();
     Served forged = send(harness, withForgedSignature(payment));
     int afterForged = harness.handled.get();
+    int settlesAfterForged = facilitator.settleCalls.get();
+    // What was scripted for the forged copy, had it reached the facilitator, is not for the payer.
+    facilitator.verifies.clear();
+    facilitator.settles.clear();
     // The payer comes back for the pending payment.
     facilitator.settles.add(
         CompletableFuture.completedFuture(
@@ -343,6 +348,10 @@ class SalesRecordGateTest {
     soft.assertThat(sales.all.stream().filter(x -> x.state() == SaleState.REFUSED))
         .as("a forged payment is never a row")
         .isEmpty();
+    soft.assertThat(settlesAfterForged)
+        .as("the forged copy never reaches the facilitator")
+        .isEqualTo(settles);
+    soft.assertThat(forged.status()).isEqualTo(402);
     soft.assertThat(real.body()).as("the real payment is still followed").contains("secret");
     soft.assertThat(facilitator.verifyCalls.get())
         .as("the real payment resumes its pending settlement, not verified anew")

@@ -105,13 +105,18 @@ public final class JdbcReplayStore implements ReplayStore {
 
   @Override
   public Acquisition acquire(String key, Instant expiresAt) {
+    return acquire(key, expiresAt, ReplayStore.newSettlementId());
+  }
+
+  @Override
+  public Acquisition acquire(String key, Instant expiresAt, String newSettlementId) {
     String id = hash(key);
     long now = clock.millis();
     sweep(now);
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(true);
       for (int attempt = 0; attempt < 5; attempt++) {
-        String settlementId = ReplayStore.newSettlementId();
+        String settlementId = newSettlementId;
         if (update(
                 c,
                 "INSERT INTO "

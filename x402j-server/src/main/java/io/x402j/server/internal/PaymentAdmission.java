@@ -15,6 +15,7 @@ import io.x402j.server.PaymentOption;
 import io.x402j.server.ReplayStore;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -97,6 +98,16 @@ public final class PaymentAdmission {
       return done(new Outcome.Refused(render.refusal(offer, version, reason, null)));
     }
     String key = identity.id();
+    // The whole payment, signature included: only the payment that started a pending settlement
+    // may follow it (its identity alone is public once the transaction is sent).
+    byte[] digest;
+    try {
+      digest = SettlementBinding.digest(match.payload() == null ? Map.of() : match.payload());
+    } catch (IllegalArgumentException e) {
+      String reason = "invalid payment payload: " + e.getMessage();
+      listeners.failure(event, reason, null);
+      return done(new Outcome.Refused(render.refusal(offer, version, reason, null)));
+    }
     Instant expiry =
         PaymentIds.expiry(
             identity, clock.instant().plusSeconds(match.requirements().maxTimeoutSeconds() + 60L));
@@ -113,7 +124,7 @@ public final class PaymentAdmission {
         }
         id = (IdempotentPayments.Check.Proceed) check;
       }
-      acquired = store.acquire(key, expiry);
+      acquired = store.acquire(key, expiry, SettlementBinding.newId(digest));
     } catch (RuntimeException e) {
       unbound(id);
       // Without the store the gate cannot know the payment is unused: refuse, never risk twice.
@@ -151,6 +162,22 @@ public final class PaymentAdmission {
             new Outcome.Refused(
                 render.refusal(offer, version, "this payment has already been used", null)));
       case RESUMED:
+        if (!SettlementBinding.startedBy(acquired.settlementId(), digest)) {
+          // The same authorization with another signature (or other payload): not the payment
+          // whose settlement is pending. Refused before its handler runs, and the entry is put
+          // back for the payment that started it.
+          replay.restorePending(key, acquired.settlementId(), acquired.settledAmount());
+          unbound(id);
+          listeners.failure(event, key, PENDING_ELSEWHERE, null);
+          return done(
+              new Outcome.Refused(
+                  render.refusal(
+                      offer,
+                      version,
+                      "this payment's settlement is pending; only the payment that started it"
+                          + " can follow it",
+                      null)));
+        }
         // Verified before; its settlement was pending. Follow it rather than verify again: the
         // transaction may already have used the authorization.
         Outcome outcome =
@@ -218,6 +245,12 @@ public final class PaymentAdmission {
             "the pending settlement of this payment cannot be resumed here (its amount is not"
                 + " known); nothing more was charged"));
   }
+
+  /**
+   * The reason listeners are told when a payment shares a pending payment's authorization but is
+   * not the payment that started its settlement.
+   */
+  static final String PENDING_ELSEWHERE = "payment_pending_other_payload";
 
   /** The reason listeners are told when a pending upto settlement cannot be resumed. */
   static final String UNRESUMABLE = "pending_settlement_unresumable";

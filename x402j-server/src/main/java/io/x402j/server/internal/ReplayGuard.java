@@ -37,6 +37,11 @@ public final class ReplayGuard implements ReplayStore {
 
   @Override
   public Acquisition acquire(String key, Instant expiresAt) {
+    return acquire(key, expiresAt, ReplayStore.newSettlementId());
+  }
+
+  @Override
+  public Acquisition acquire(String key, Instant expiresAt, String newSettlementId) {
     Instant now = clock.instant();
     sweep(now);
     Acquisition[] result = new Acquisition[1];
@@ -44,7 +49,7 @@ public final class ReplayGuard implements ReplayStore {
         key,
         (k, old) -> {
           if (old == null || old.expiresAt().isBefore(now)) {
-            String id = ReplayStore.newSettlementId();
+            String id = newSettlementId;
             result[0] = new Acquisition(Acquired.NEW, id);
             return new Entry(State.IN_USE, expiresAt, id, null);
           }

@@ -59,6 +59,15 @@ public final class ReplayRecorder {
                 clock.instant().plus(KEEP_PENDING)));
   }
 
+  /**
+   * Puts back the pending entry {@code key} that a request acquired but may not follow (another
+   * payment than the one that started the attempt {@code settlementId}).
+   */
+  public void restorePending(String key, String settlementId, TokenAmount settledAmount) {
+    remember(
+        () -> store.pending(key, settlementId, settledAmount, clock.instant().plus(KEEP_PENDING)));
+  }
+
   private static void remember(Runnable update) {
     try {
       update.run();

@@ -90,6 +90,30 @@ abstract class ReplayStoreContract {
   }
 
   @Test
+  void theGatesSettlementIdIsStoredAndHandedBackWhenResumed() throws Exception {
+    ReplayStore guard = store(clock);
+    String bound = SettlementBinding.newId(SettlementBinding.digest(java.util.Map.of("a", 1)));
+    ReplayStore.Acquisition first = guard.acquire("p", inAMinute, bound);
+    assertThat(first.state()).isEqualTo(Acquired.NEW);
+    assertThat(first.settlementId()).isEqualTo(bound).hasSize(64);
+    guard.pending("p", first.settlementId(), clock.now.plus(Duration.ofHours(1)));
+
+    ReplayStore.Acquisition resumed = guard.acquire("p", inAMinute, "another-id");
+
+    assertThat(resumed.state()).isEqualTo(Acquired.RESUMED);
+    assertThat(resumed.settlementId()).isEqualTo(bound);
+    assertThat(
+            SettlementBinding.startedBy(bound, SettlementBinding.digest(java.util.Map.of("a", 1))))
+        .isTrue();
+    assertThat(
+            SettlementBinding.startedBy(bound, SettlementBinding.digest(java.util.Map.of("a", 2))))
+        .isFalse();
+    assertThat(SettlementBinding.startedBy(ReplayStore.newSettlementId(), new byte[32]))
+        .as("an id not bound to a payment is not checked")
+        .isTrue();
+  }
+
+  @Test
   void aResumedPaymentSettlesTheAmountItsPendingAttemptSettled() throws Exception {
     ReplayStore guard = store(clock);
     ReplayStore.Acquisition first = guard.acquire("p", inAMinute);
