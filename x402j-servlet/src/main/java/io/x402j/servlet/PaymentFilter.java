@@ -236,7 +236,13 @@ public final class PaymentFilter implements Filter {
     if (decided != null && decided.isPresent()) {
       // A forward or include from the handler paid for is the application's own choice.
       return request.getDispatcherType() != DispatcherType.REQUEST
-          || changed(request, response, decided.get().pattern());
+          || changed(
+              request,
+              response,
+              decided.get().pattern(),
+              decided.get().route().settleBeforeHandler()
+                  ? "the payment was settled before the handler ran"
+                  : "you were not charged");
     }
     if (now != null && now.isEmpty()) {
       return true;
@@ -262,21 +268,22 @@ public final class PaymentFilter implements Filter {
     }
     Admission admission = ((GateDecision.Admit) decision).admission();
     admission.abandon();
-    return changed(request, response, admission.route());
+    return changed(request, response, admission.route(), admission.chargeStatement());
   }
 
   private static boolean changed(
-      HttpServletRequest request, HttpServletResponse response, String route) throws IOException {
+      HttpServletRequest request, HttpServletResponse response, String route, String charge)
+      throws IOException {
     LOG.warn(
-        "{} {}: the request changed after the payment check (route {}); refused, nothing was"
-            + " charged",
+        "{} {}: the request changed after the payment check (route {}); refused; {}",
         request.getMethod(),
         request.getRequestURI(),
-        route);
+        route,
+        charge);
     write(
         response,
         500,
-        "{\"error\":\"the request changed after the payment check; nothing was charged\"}");
+        "{\"error\":\"the request changed after the payment check; " + charge + "\"}");
     return false;
   }
 
@@ -327,7 +334,9 @@ public final class PaymentFilter implements Filter {
     }
     byte[] body = buffered.body();
     SettlementOverride amount = null;
-    if (buffered.getStatus() < 400) {
+    // A route settled before its handler ignores the stated amount (its response goes out whatever
+    // it is): an unreadable one must not refuse a response that was already paid for.
+    if (buffered.getStatus() < 400 && !admission.settledBeforeHandler()) {
       try {
         amount =
             SettlementOverride.stated(
