@@ -247,6 +247,14 @@ public final class PaymentFilter implements Filter {
     if (now != null && now.isEmpty()) {
       return true;
     }
+    if (now != null
+        && now.get().route().settleBeforeHandler()
+        && (request.getHeader(PaymentHeader.PAYMENT_SIGNATURE.headerName()) != null
+            || request.getHeader(PaymentHeader.X_PAYMENT.headerName()) != null)) {
+      // The gate would settle this payment before answering, and it cannot be taken this late:
+      // refused before anything is settled, so it stays the buyer's.
+      return changed(request, response, now.get().pattern(), "you were not charged");
+    }
     // Judged free (or not seen), now priced: the gate decides on the request as it is.
     GateDecision decision;
     try {
