@@ -318,10 +318,11 @@ public final class PaymentFilter implements Filter {
     } catch (BufferedResponse.TooLargeException e) {
       admission.abandon();
       LOG.error(
-          "{} {}: {}; the payment was not settled",
+          "{} {}: {}; {}",
           request.getMethod(),
           request.getRequestURI(),
-          e.getMessage());
+          e.getMessage(),
+          admission.chargeStatement());
       response.reset();
       write(
           response,
@@ -338,7 +339,8 @@ public final class PaymentFilter implements Filter {
       // Refused by SynchronousRequest; a container that let it through anyway is not trusted.
       admission.abandon();
       throw new ServletException(
-          "an asynchronous handler cannot be paid behind the x402j filter; it was not charged");
+          "an asynchronous handler cannot be paid behind the x402j filter; "
+              + admission.chargeStatement());
     }
     byte[] body = buffered.body();
     SettlementOverride amount = null;

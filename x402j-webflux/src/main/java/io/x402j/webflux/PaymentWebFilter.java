@@ -346,10 +346,10 @@ public final class PaymentWebFilter implements WebFilter {
                         admission,
                         () ->
                             LOG.error(
-                                "{}: the handler did not finish within the hold limit ({}); the"
-                                    + " payment was not settled",
+                                "{}: the handler did not finish within the hold limit ({}); {}",
                                 what,
-                                limit))
+                                limit,
+                                admission.chargeStatement()))
                     .then(
                         write(
                             response,
@@ -368,9 +368,10 @@ public final class PaymentWebFilter implements WebFilter {
                         () ->
                             LOG.error(
                                 "{}: the response is larger than the payment buffer ({} bytes);"
-                                    + " the payment was not settled",
+                                    + " {}",
                                 what,
-                                maxBufferedBytes))
+                                maxBufferedBytes,
+                                admission.chargeStatement()))
                     .then(
                         write(
                             response,
