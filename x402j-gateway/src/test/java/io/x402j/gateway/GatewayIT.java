@@ -72,6 +72,11 @@ class GatewayIT {
                         PaidRoute.of("$0.01", market.network(), market.payTo()).toBuilder()
                             .settleBeforeHandler(true)
                             .build())
+                    .route(
+                        "GET /stated-upfront",
+                        PaidRoute.of("$0.01", market.network(), market.payTo()).toBuilder()
+                            .settleBeforeHandler(true)
+                            .build())
                     .route("GET /download", PaidRoute.of("$0.01", market.network(), market.payTo()))
                     .build())
             .build();
@@ -102,6 +107,11 @@ class GatewayIT {
         body = "upstream broke".getBytes(StandardCharsets.UTF_8);
       }
       case "/big", "/big-upfront" -> body = new byte[64 * 1024];
+      case "/stated-upfront" -> {
+        // An unreadable amount, on a route whose payment settled before the upstream was asked.
+        exchange.getResponseHeaders().add("Settlement-Overrides", "not json");
+        body = "already paid for".getBytes(StandardCharsets.UTF_8);
+      }
       case "/download" -> {
         // A naive upstream: whatever the method, it hands out a signed link and the file.
         status = 302;
@@ -241,6 +251,19 @@ class GatewayIT {
         .contains("too large")
         .contains("settled before the handler ran")
         .doesNotContain("not charged");
+    assertThat(market.sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(10_000)));
+  }
+
+  @Test
+  void anUnreadableStatedAmountOnARouteSettledFirstDoesNotRefuseTheAnswerPaidFor()
+      throws Exception {
+    BigInteger before = market.sellerBalance();
+
+    HttpResponse<String> answer = paid("GET", "/stated-upfront", null);
+
+    // Settled before the upstream was asked: the amount is ignored, as the gate ignores it.
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(answer.body()).isEqualTo("already paid for");
     assertThat(market.sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(10_000)));
   }
 

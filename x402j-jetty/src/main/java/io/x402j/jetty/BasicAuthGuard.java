@@ -9,7 +9,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -85,7 +86,9 @@ public final class BasicAuthGuard {
   private final byte[] passwordHash;
   private final Clock clock;
   private final String what;
-  private final Map<String, Failures> failures = new HashMap<>();
+  // In the order the windows started (a window never moves): the ended ones are at the front, so
+  // pruning a full table stops at the first live entry instead of scanning all of them.
+  private final Map<String, Failures> failures = new LinkedHashMap<>();
 
   /**
    * Guards {@code what} (named in the log, e.g. "the facilitator admin listener") with {@code
@@ -128,7 +131,7 @@ public final class BasicAuthGuard {
     synchronized (failures) {
       Failures f = live(key, now);
       if (f == null && failures.size() >= MAX_CLIENTS) {
-        failures.values().removeIf(e -> !now.isBefore(e.windowStart.plus(WINDOW)));
+        prune(now);
         if (failures.size() >= MAX_CLIENTS) {
           key = SHARED; // no room to track this address: it counts with the other untracked ones
           f = live(key, now);
@@ -174,10 +177,16 @@ public final class BasicAuthGuard {
     if (bare.indexOf(':') < 0) {
       return bare;
     }
+    int zone = bare.indexOf('%');
+    if (zone >= 0) {
+      bare = bare.substring(0, zone); // a zone id names the server's interface, not the client
+    }
     try {
-      byte[] bytes = InetAddress.getByName(bare).getAddress();
+      InetAddress parsed = InetAddress.getByName(bare);
+      byte[] bytes = parsed.getAddress();
       if (bytes.length != 16) {
-        return bare;
+        // An IPv4 address written as IPv6 (::ffff:a.b.c.d): the same client as a.b.c.d.
+        return parsed.getHostAddress();
       }
       StringBuilder key = new StringBuilder();
       for (int i = 0; i < 8; i += 2) {
@@ -187,6 +196,21 @@ public final class BasicAuthGuard {
       return key.append(":/64").toString();
     } catch (UnknownHostException e) {
       return bare; // not an address literal: counted as given
+    }
+  }
+
+  /**
+   * Drops the ended windows from the front of the table; stops at the first live one, so a table
+   * full of live windows costs nothing to check (a flood of new addresses must not make each
+   * request scan {@value #MAX_CLIENTS} entries under the lock).
+   */
+  private void prune(Instant now) {
+    Iterator<Failures> it = failures.values().iterator();
+    while (it.hasNext()) {
+      if (now.isBefore(it.next().windowStart.plus(WINDOW))) {
+        return;
+      }
+      it.remove();
     }
   }
 

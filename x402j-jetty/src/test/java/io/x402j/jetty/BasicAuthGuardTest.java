@@ -105,6 +105,41 @@ class BasicAuthGuardTest {
   }
 
   @Test
+  void aFullTableOfLiveClientsCostsNoScanPerRequest() {
+    for (int i = 0; i < BasicAuthGuard.MAX_CLIENTS; i++) {
+      guard.check("a" + i, basic("u:x"));
+    }
+    // Every request from an untracked address (with or without credentials) used to walk the whole
+    // table under the lock looking for ended windows: 10,000 entries per request, a CPU flood for
+    // the price of one small request. 200,000 such requests took tens of seconds that way.
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+        Duration.ofSeconds(5),
+        () -> {
+          for (int i = 0; i < 200_000; i++) {
+            guard.check("b" + i, null);
+          }
+        });
+    // The table still empties when the windows end.
+    now = now.plus(BasicAuthGuard.WINDOW);
+    fail("b-new", BasicAuthGuard.MAX_FAILURES - 1);
+    assertThat(guard.check("b-new", basic("u:" + PASSWORD)).allowed()).isTrue();
+  }
+
+  @Test
+  void anIpv4AddressWrittenAsIpv6IsTheSameClient() {
+    assertThat(BasicAuthGuard.clientKey("::ffff:203.0.113.7")).isEqualTo("203.0.113.7");
+    assertThat(BasicAuthGuard.clientKey("[::FFFF:cb00:7107]")).isEqualTo("203.0.113.7");
+    fail("::ffff:203.0.113.7", BasicAuthGuard.MAX_FAILURES / 2);
+    fail("203.0.113.7", BasicAuthGuard.MAX_FAILURES - BasicAuthGuard.MAX_FAILURES / 2);
+    assertThat(guard.check("[::ffff:203.0.113.7]", basic("u:" + PASSWORD)).outcome())
+        .isEqualTo(Outcome.THROTTLED);
+    // Spellings of one IPv6 network (case, zeros, zone id) are one client too.
+    assertThat(BasicAuthGuard.clientKey("FE80::1%no-such-interface"))
+        .isEqualTo(BasicAuthGuard.clientKey("fe80:0:0:0::2"));
+    assertThat(BasicAuthGuard.clientKey("[2001:DB8:0001:0002::1]")).isEqualTo("2001:db8:1:2::/64");
+  }
+
+  @Test
   void theAddressesOfOneIpv6NetworkShareOneCount() {
     for (int i = 0; i < BasicAuthGuard.MAX_FAILURES; i++) {
       String address = "2001:db8:1:2:" + Integer.toHexString(i) + "::" + (i + 1);

@@ -169,6 +169,35 @@ class McpPaywallTest {
   }
 
   @Test
+  void anUnreadableStatedAmountAfterASettlementBeforeTheToolDoesNotRefuseWhatWasPaidFor() {
+    SyncToolSpecification stating =
+        new SyncToolSpecification(
+            Tool.builder("weather", Map.of("type", "object")).build(),
+            (exchange, request) -> {
+              runs.incrementAndGet();
+              return CallToolResult.builder()
+                  .addTextContent("secret forecast")
+                  .meta(Map.of(McpPaywall.SETTLEMENT_OVERRIDE_META, "not an amount"))
+                  .build();
+            });
+    SyncToolSpecification tool =
+        McpPaywall.builder()
+            .facilitator(facilitator)
+            .build()
+            .sell(stating, PRICE.toBuilder().settleBeforeHandler(true).build());
+
+    CallToolResult result = call(tool, paid(tool));
+
+    // Settled before the tool ran: the stated amount is ignored (as the gate does), never an
+    // error saying 'nothing was charged' while the money moved.
+    assertThat(facilitator.settleCalls).hasValue(1);
+    assertThat(result.toString()).doesNotContain("nothing was charged");
+    assertThat(result.isError()).isNotEqualTo(Boolean.TRUE);
+    assertThat(result.content()).hasSize(1);
+    assertThat(((TextContent) result.content().get(0)).text()).isEqualTo("secret forecast");
+  }
+
+  @Test
   void aFacilitatorRefusingToSettleGetsNoContent() {
     SyncToolSpecification tool = sold(false);
     Map<String, Object> payment = paid(tool);

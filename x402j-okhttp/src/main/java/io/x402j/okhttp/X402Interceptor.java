@@ -107,6 +107,10 @@ public final class X402Interceptor implements Interceptor {
       return guard(chain);
     }
     Request request = chain.request();
+    if (request.header(SignInWithX.HEADER) != null && request.tag(PaidOrigin.class) == null) {
+      // Signed in by the caller: the proof is kept to its origin like a payment.
+      request = request.newBuilder().tag(PaidOrigin.class, PaidOrigin.of(request.url())).build();
+    }
     if (request.header(PaymentHeader.PAYMENT_SIGNATURE.headerName()) != null
         || request.header(PaymentHeader.X_PAYMENT.headerName()) != null) {
       // Paid by the caller: sent as it is, but kept to its origin like our own payments.
@@ -123,7 +127,13 @@ public final class X402Interceptor implements Interceptor {
     }
     // After redirects, the request that was answered 402: its URL is paid and sent the payment,
     // with the method and body OkHttp used for it.
-    Request answered = answer.request().newBuilder().tag(Guarded.class, null).build();
+    Request.Builder answeredBuilder = answer.request().newBuilder().tag(Guarded.class, null);
+    PaidOrigin callers = request.tag(PaidOrigin.class);
+    if (callers != null && !callers.matches(answer.request().url())) {
+      // OkHttp hands back the caller's headers here: its sign-in is for the origin it named.
+      answeredBuilder.removeHeader(SignInWithX.HEADER);
+    }
+    Request answered = answeredBuilder.build();
     PaymentChallenge challenge =
         new PaymentChallenge(
             answered.url().uri(),

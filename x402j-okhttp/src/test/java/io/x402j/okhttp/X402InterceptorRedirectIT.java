@@ -81,6 +81,26 @@ class X402InterceptorRedirectIT {
   }
 
   @Test
+  void aSignInTheCallerAddedIsKeptToItsOriginToo() throws Exception {
+    Payer payer = payer(SpendControls.unlimited());
+    OkHttpClient http = X402Interceptor.of(payer).addTo(new OkHttpClient.Builder()).build();
+
+    // A proof for 'elsewhere' (the caller signed it itself); elsewhere's /hop redirects to the
+    // shop, which must not receive it: it could replay it at elsewhere as this wallet.
+    try (Response response =
+        http.newCall(
+                new Request.Builder()
+                    .url(servers.elsewhere() + "/hop")
+                    .header("SIGN-IN-WITH-X", "the-callers-proof-for-elsewhere")
+                    .build())
+            .execute()) {
+      assertThat(response.code()).isEqualTo(200);
+    }
+    assertThat(servers.atShop).isNotEmpty();
+    assertThat(servers.signInsAtShop).isEmpty();
+  }
+
+  @Test
   void withoutItsNetworkHalfItRefusesToPayOnAClientThatFollowsRedirects() throws Exception {
     Payer payer = payer(SpendControls.unlimited());
     OkHttpClient halfInstalled =

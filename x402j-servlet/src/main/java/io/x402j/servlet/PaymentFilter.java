@@ -236,10 +236,24 @@ public final class PaymentFilter implements Filter {
     if (decided != null && decided.isPresent()) {
       // A forward or include from the handler paid for is the application's own choice.
       return request.getDispatcherType() != DispatcherType.REQUEST
-          || changed(request, response, decided.get().pattern());
+          || changed(
+              request,
+              response,
+              decided.get().pattern(),
+              decided.get().route().settleBeforeHandler()
+                  ? "the payment was settled before the handler ran"
+                  : "you were not charged");
     }
     if (now != null && now.isEmpty()) {
       return true;
+    }
+    if (now != null
+        && now.get().route().settleBeforeHandler()
+        && (request.getHeader(PaymentHeader.PAYMENT_SIGNATURE.headerName()) != null
+            || request.getHeader(PaymentHeader.X_PAYMENT.headerName()) != null)) {
+      // The gate would settle this payment before answering, and it cannot be taken this late:
+      // refused before anything is settled, so it stays the buyer's.
+      return changed(request, response, now.get().pattern(), "you were not charged");
     }
     // Judged free (or not seen), now priced: the gate decides on the request as it is.
     GateDecision decision;
@@ -262,21 +276,22 @@ public final class PaymentFilter implements Filter {
     }
     Admission admission = ((GateDecision.Admit) decision).admission();
     admission.abandon();
-    return changed(request, response, admission.route());
+    return changed(request, response, admission.route(), admission.chargeStatement());
   }
 
   private static boolean changed(
-      HttpServletRequest request, HttpServletResponse response, String route) throws IOException {
+      HttpServletRequest request, HttpServletResponse response, String route, String charge)
+      throws IOException {
     LOG.warn(
-        "{} {}: the request changed after the payment check (route {}); refused, nothing was"
-            + " charged",
+        "{} {}: the request changed after the payment check (route {}); refused; {}",
         request.getMethod(),
         request.getRequestURI(),
-        route);
+        route,
+        charge);
     write(
         response,
         500,
-        "{\"error\":\"the request changed after the payment check; nothing was charged\"}");
+        "{\"error\":\"the request changed after the payment check; " + charge + "\"}");
     return false;
   }
 
@@ -303,10 +318,11 @@ public final class PaymentFilter implements Filter {
     } catch (BufferedResponse.TooLargeException e) {
       admission.abandon();
       LOG.error(
-          "{} {}: {}; the payment was not settled",
+          "{} {}: {}; {}",
           request.getMethod(),
           request.getRequestURI(),
-          e.getMessage());
+          e.getMessage(),
+          admission.chargeStatement());
       response.reset();
       write(
           response,
@@ -323,11 +339,14 @@ public final class PaymentFilter implements Filter {
       // Refused by SynchronousRequest; a container that let it through anyway is not trusted.
       admission.abandon();
       throw new ServletException(
-          "an asynchronous handler cannot be paid behind the x402j filter; it was not charged");
+          "an asynchronous handler cannot be paid behind the x402j filter; "
+              + admission.chargeStatement());
     }
     byte[] body = buffered.body();
     SettlementOverride amount = null;
-    if (buffered.getStatus() < 400) {
+    // A route settled before its handler ignores the stated amount (its response goes out whatever
+    // it is): an unreadable one must not refuse a response that was already paid for.
+    if (buffered.getStatus() < 400 && !admission.settledBeforeHandler()) {
       try {
         amount =
             SettlementOverride.stated(

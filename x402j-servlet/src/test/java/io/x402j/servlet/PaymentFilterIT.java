@@ -79,6 +79,11 @@ class PaymentFilterIT {
                         PaidRoute.of("$0.01", market.network(), market.payTo()).toBuilder()
                             .settleBeforeHandler(true)
                             .build())
+                    .route(
+                        "/stated-upfront",
+                        PaidRoute.of("$0.01", market.network(), market.payTo()).toBuilder()
+                            .settleBeforeHandler(true)
+                            .build())
                     .route("/drain", PaidRoute.of("$0.01", market.network(), market.payTo()))
                     .route("POST /echo", PaidRoute.of("$0.01", market.network(), market.payTo()))
                     .route(
@@ -145,6 +150,11 @@ class PaymentFilterIT {
         case "/big", "/big-upfront" -> {
           resp.setContentType("application/octet-stream");
           resp.getOutputStream().write(new byte[100 * 1024]);
+        }
+        case "/stated-upfront" -> {
+          // An unreadable amount, on a route whose payment settled before this handler ran.
+          resp.setHeader("Settlement-Overrides", "not json");
+          resp.getWriter().write("already paid for");
         }
         case "/drain" -> {
           // While the handler runs, the buyer's money leaves: settlement must fail.
@@ -268,6 +278,21 @@ class PaymentFilterIT {
         .contains("larger than the payment buffer")
         .contains("settled before the handler ran")
         .doesNotContain("not charged");
+    assertThat(market.sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(10_000)));
+  }
+
+  @Test
+  void anUnreadableStatedAmountOnARouteSettledFirstDoesNotRefuseTheResponseItPaidFor()
+      throws Exception {
+    BigInteger before = market.sellerBalance();
+
+    HttpResponse<String> response = getPaid("/stated-upfront");
+
+    // Settled before the handler: the amount is ignored; refusing would keep what was paid for
+    // and say 'nothing was charged' while the money had moved.
+    assertThat(response.body()).doesNotContain("not charged").doesNotContain("nothing was");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("already paid for");
     assertThat(market.sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(10_000)));
   }
 

@@ -92,6 +92,24 @@ class ServletTrailingSlashAttackIT {
   }
 
   @Test
+  void aPaymentSentToTheSlashedPathOfARouteSettledFirstIsRefusedBeforeItIsSettled()
+      throws Exception {
+    String payment =
+        market.payV2(get("/paid-first/").headers().firstValue("PAYMENT-REQUIRED").orElseThrow());
+    BigInteger before = market.sellerBalance();
+    HttpResponse<String> paid = get("/paid-first/", "PAYMENT-SIGNATURE", payment);
+    // Settling it here and then refusing would keep the buyer's money and give nothing back.
+    assertThat(paid.body())
+        .doesNotContain("content paid before it ran")
+        .contains("the request changed after the payment check");
+    assertThat(paid.statusCode()).isEqualTo(500);
+    assertThat(market.sellerBalance()).isEqualTo(before);
+    HttpResponse<String> direct = get("/paid-first", "PAYMENT-SIGNATURE", payment);
+    assertThat(direct.statusCode()).isEqualTo(200);
+    assertThat(direct.body()).isEqualTo("content paid before it ran");
+  }
+
+  @Test
   void aPaymentAdmittedForOneRouteIsNotSpentOnTheRouteTheRequestWasRewrittenTo() throws Exception {
     String payment =
         market.payV2(get("/old").headers().firstValue("PAYMENT-REQUIRED").orElseThrow());

@@ -296,18 +296,23 @@ public final class PaymentWebFilter implements WebFilter {
       }
       String what =
           exchange.getRequest().getMethod().name() + " " + exchange.getRequest().getPath();
+      // A route that settles before its handler was paid for already: do not say otherwise.
+      String charge =
+          decided.route().get().route().settleBeforeHandler()
+              ? "the payment was settled before the handler ran"
+              : "you were not charged";
       return logThen(
           () ->
               LOG.warn(
                   "{}: the request changed after the payment check (it was priced as {});"
-                      + " refused, nothing was charged",
+                      + " refused; {}",
                   what,
-                  decided.route().get().pattern()),
+                  decided.route().get().pattern(),
+                  charge),
           write(
               exchange.getResponse(),
               500,
-              "{\"error\":\"the request changed after the payment check; nothing was"
-                  + " charged\"}"));
+              "{\"error\":\"the request changed after the payment check; " + charge + "\"}"));
     }
 
     @Override
@@ -341,10 +346,10 @@ public final class PaymentWebFilter implements WebFilter {
                         admission,
                         () ->
                             LOG.error(
-                                "{}: the handler did not finish within the hold limit ({}); the"
-                                    + " payment was not settled",
+                                "{}: the handler did not finish within the hold limit ({}); {}",
                                 what,
-                                limit))
+                                limit,
+                                admission.chargeStatement()))
                     .then(
                         write(
                             response,
@@ -363,9 +368,10 @@ public final class PaymentWebFilter implements WebFilter {
                         () ->
                             LOG.error(
                                 "{}: the response is larger than the payment buffer ({} bytes);"
-                                    + " the payment was not settled",
+                                    + " {}",
                                 what,
-                                maxBufferedBytes))
+                                maxBufferedBytes,
+                                admission.chargeStatement()))
                     .then(
                         write(
                             response,
@@ -396,7 +402,8 @@ public final class PaymentWebFilter implements WebFilter {
     Supplier<CompletableFuture<Completion>> complete =
         () -> {
           SettlementOverride amount = null;
-          if (status < 400) {
+          // Settled before the handler: the stated amount is ignored, never a reason to refuse.
+          if (status < 400 && !admission.settledBeforeHandler()) {
             try {
               amount =
                   SettlementOverride.stated(

@@ -161,6 +161,7 @@ class PaymentWebFilterIT {
                     .route("/throw", price)
                     .route("/big", price)
                     .route("/big-upfront", price.toBuilder().settleBeforeHandler(true).build())
+                    .route("/stated-upfront", price.toBuilder().settleBeforeHandler(true).build())
                     .route("/stream", price)
                     .route("/drain", price)
                     .route("/slow", price)
@@ -234,6 +235,13 @@ class PaymentWebFilterIT {
                 ServerResponse.ok()
                     .contentType(MediaType.APPLICATION_OCTET_STREAM)
                     .bodyValue(new byte[100 * 1024]))
+        .andRoute(
+            RequestPredicates.path("/stated-upfront"),
+            // An unreadable amount, on a route whose payment settled before this handler ran.
+            r ->
+                ServerResponse.ok()
+                    .header("Settlement-Overrides", "not json")
+                    .bodyValue("already paid for"))
         .andRoute(
             RequestPredicates.path("/stream"),
             r ->
@@ -390,6 +398,19 @@ class PaymentWebFilterIT {
     }
     assertThat(streamed.body()).doesNotContain("secret");
     assertThat(market.sellerBalance()).isEqualTo(before);
+  }
+
+  @Test
+  void anUnreadableStatedAmountOnARouteSettledFirstDoesNotRefuseTheResponseItPaidFor()
+      throws Exception {
+    BigInteger before = market.sellerBalance();
+
+    HttpResponse<String> response = getPaid("/stated-upfront");
+
+    assertThat(response.body()).doesNotContain("not charged").doesNotContain("nothing was");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("already paid for");
+    assertThat(market.sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(10_000)));
   }
 
   @Test

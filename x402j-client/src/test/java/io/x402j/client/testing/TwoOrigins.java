@@ -41,6 +41,9 @@ public final class TwoOrigins implements AutoCloseable {
   /** What the other server received. */
   public final List<Received> atElsewhere = new CopyOnWriteArrayList<>();
 
+  /** The {@code SIGN-IN-WITH-X} headers the shop received (requests without one are not listed). */
+  public final List<String> signInsAtShop = new CopyOnWriteArrayList<>();
+
   private TwoOrigins() throws Exception {
     shop = start(this::shop);
     elsewhere = start(this::elsewhere);
@@ -81,6 +84,10 @@ public final class TwoOrigins implements AutoCloseable {
   private boolean shop(Request request, Response response, Callback callback) {
     Received received = received(request);
     atShop.add(received);
+    String signIn = request.getHeaders().get("SIGN-IN-WITH-X");
+    if (signIn != null) {
+      signInsAtShop.add(signIn);
+    }
     if (received.payment() == null) {
       response.setStatus(402);
       response.getHeaders().put("PAYMENT-REQUIRED", paymentRequired(received.path()));

@@ -291,7 +291,11 @@ public final class GatewayHandler extends Handler.Abstract {
                     upstreamFailure(request, error, admission.chargeStatement()));
               }
               SettlementOverride amount = null;
-              if (upstreamAnswer.status() < 400 && !upstreamAnswer.overrides().isEmpty()) {
+              // Settled before the upstream was asked: the stated amount is ignored (as the gate
+              // ignores it), never a reason to refuse the answer that was paid for.
+              if (upstreamAnswer.status() < 400
+                  && !upstreamAnswer.overrides().isEmpty()
+                  && !admission.settledBeforeHandler()) {
                 try {
                   amount = statedAmount(upstreamAnswer.overrides());
                   // Refused here (above the ceiling, say), it is the upstream's fault: a 502 like

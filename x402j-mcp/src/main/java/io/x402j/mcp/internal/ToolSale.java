@@ -165,7 +165,8 @@ public final class ToolSale {
       ToolCall call, Admission admission, CallToolResult result) {
     boolean failed = Boolean.TRUE.equals(result.isError());
     SettlementOverride amount = null;
-    if (!failed) {
+    // Settled before the tool ran: the stated amount is ignored, never a reason to refuse.
+    if (!failed && !admission.settledBeforeHandler()) {
       try {
         amount = statedAmount(result);
       } catch (IllegalArgumentException e) {

@@ -72,5 +72,11 @@ public class ServletSlashApplication {
     public String paid() {
       return "paid annotated content";
     }
+
+    @GetMapping("/paid-first")
+    @X402Price(value = "$0.01", settleBeforeHandler = true)
+    public String paidFirst() {
+      return "content paid before it ran";
+    }
   }
 }
