@@ -69,6 +69,15 @@ public final class DiscoveryLoad implements Callable<Integer> {
   @Option(names = "--explain", description = "Print the query plans of the catalog's queries.")
   boolean explain;
 
+  @Option(
+      names = "--spread-days",
+      defaultValue = "29",
+      description =
+          "Over how many days before now the entries' last payments are spread evenly (default"
+              + " ${DEFAULT-VALUE}: a catalog whose entries expire after 30 days unpaid); 0 puts"
+              + " them all within the last two minutes, the worst case for deep offsets.")
+  int spreadDays;
+
   private static final String[] WORDS = vocabulary();
 
   public static void main(String[] args) {
@@ -97,6 +106,11 @@ public final class DiscoveryLoad implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (spreadDays < 0 || spreadDays > 29) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this),
+          "--spread-days must be 0..29 (entries unpaid for 30 days expire), got " + spreadDays);
+    }
     Path dir = Files.createTempDirectory("x402j-discovery-load");
     EmbeddedPostgres postgres = null;
     String url;
@@ -111,7 +125,7 @@ public final class DiscoveryLoad implements Callable<Integer> {
     }
     long fillStart = System.nanoTime();
     try (JdbcSettlementLedger ledger = JdbcSettlementLedger.open(url)) {
-      fill(url, entries);
+      fill(url, entries, spreadDays);
       long fillMs = (System.nanoTime() - fillStart) / 1_000_000;
       if (explain) {
         explain(url);
@@ -240,7 +254,7 @@ public final class DiscoveryLoad implements Callable<Integer> {
   }
 
   /** Inserts {@code n} entries, their payment kinds, facets and words in one transaction. */
-  private static void fill(String url, int n) throws Exception {
+  private static void fill(String url, int n, int spreadDays) throws Exception {
     Random random = new Random(42);
     long now = System.currentTimeMillis();
     boolean sqlite = url.startsWith("jdbc:sqlite:");
@@ -285,7 +299,7 @@ public final class DiscoveryLoad implements Callable<Integer> {
           String type = i % 10 == 0 ? "mcp" : "http";
           List<String> extensions =
               i % 3 == 0 ? List.of("bazaar", "payment-identifier") : List.of("bazaar");
-          long seen = now - i;
+          long seen = now - 1 - (spreadDays == 0 ? i : (long) i * spreadDays * 86_400_000L / n);
           r.setString(1, id);
           r.setString(2, "https://svc" + (i % 5000) + ".example.com/api/r" + i);
           r.setString(3, payTo);
