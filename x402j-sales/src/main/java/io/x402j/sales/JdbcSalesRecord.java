@@ -454,10 +454,11 @@ public final class JdbcSalesRecord implements SalesRecord, AutoCloseable {
 
   /**
    * The latest {@code limit} payments, newest first, each in its outcome: settled if it ever
-   * settled (a later replay refused does not undo that, however often it is replayed), else
-   * pending, else refused, else admitted. An event without a payment id is its own entry. Repeats
-   * of a payment already listed are passed over, so a payment replayed many times cannot push the
-   * others off the list; at most {@value #LATEST_SCAN} events are read.
+   * settled (a later replay refused does not undo that, however often it is replayed), else the
+   * latest of pending and refused (a pending settlement that failed shows refused), else admitted.
+   * An event without a payment id is its own entry. Repeats of a payment already listed are passed
+   * over, so a payment replayed many times cannot push the others off the list; at most {@value
+   * #LATEST_SCAN} events are read.
    */
   public List<Sale> latest(int limit) {
     int wanted = Math.max(limit, 1);
@@ -470,9 +471,7 @@ public final class JdbcSalesRecord implements SalesRecord, AutoCloseable {
           String key =
               sale.paymentId() == null ? "event " + r.getString(15) : "id " + sale.paymentId();
           Sale seen = byId.get(key);
-          if (seen == null) {
-            byId.put(key, sale);
-          } else if (rank(sale.state()) > rank(seen.state())) {
+          if (seen == null || outranks(sale, seen)) {
             byId.put(key, sale);
           }
           return byId.size() < wanted;
@@ -493,7 +492,7 @@ public final class JdbcSalesRecord implements SalesRecord, AutoCloseable {
             Sale sale = sale(r);
             String key = "id " + sale.paymentId();
             Sale seen = byId.get(key);
-            if (seen != null && rank(sale.state()) > rank(seen.state())) {
+            if (seen != null && outranks(sale, seen)) {
               byId.put(key, sale);
             }
             return true;
@@ -502,17 +501,18 @@ public final class JdbcSalesRecord implements SalesRecord, AutoCloseable {
     return List.copyOf(byId.values());
   }
 
-  private static int rank(SaleState state) {
-    switch (state) {
-      case SETTLED:
-        return 3;
-      case PENDING:
-        return 2;
-      case REFUSED:
-        return 1;
-      default:
-        return 0;
+  /**
+   * Whether {@code older} (read after {@code newer}, so no later) tells a payment's outcome better:
+   * settled wins over everything (a settlement is never undone); an admitted event never wins (it
+   * may land after the outcome); otherwise the newer of pending and refused stands — a pending
+   * settlement that later failed shows refused, a refused payment presented again and pending shows
+   * pending.
+   */
+  private static boolean outranks(Sale older, Sale newer) {
+    if (newer.state() == SaleState.SETTLED || older.state() == SaleState.ADMITTED) {
+      return false;
     }
+    return older.state() == SaleState.SETTLED || newer.state() == SaleState.ADMITTED;
   }
 
   /** Every event from {@code from} (inclusive) to {@code to} (exclusive), oldest first. */

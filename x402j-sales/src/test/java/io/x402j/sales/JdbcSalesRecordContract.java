@@ -115,6 +115,25 @@ abstract class JdbcSalesRecordContract {
   }
 
   @Test
+  void aPendingSettlementThatFailedShowsRefusedAndOneThatSettledShowsSettled() {
+    JdbcSalesRecord r = record();
+    r.record(sale(T0, SaleState.PENDING, "GET /a", 10_000, "0xP1", "failed", "0xt1"));
+    r.record(sale(T0.plusSeconds(5), SaleState.REFUSED, "GET /a", 10_000, "0xP1", "failed", null));
+    r.record(sale(T0.plusSeconds(1), SaleState.REFUSED, "GET /a", 10_000, "0xP2", "again", null));
+    r.record(sale(T0.plusSeconds(6), SaleState.PENDING, "GET /a", 10_000, "0xP2", "again", "0xt"));
+    r.record(sale(T0.plusSeconds(2), SaleState.PENDING, "GET /a", 10_000, "0xP3", "mined", "0xt3"));
+    r.record(sale(T0.plusSeconds(7), SaleState.SETTLED, "GET /a", 10_000, "0xP3", "mined", "0xt3"));
+    r.record(sale(T0.plusSeconds(8), SaleState.REFUSED, "GET /a", 10_000, "0xP3", "mined", null));
+
+    assertThat(r.latest(10))
+        .extracting(Sale::paymentId, Sale::state)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("failed", SaleState.REFUSED),
+            org.assertj.core.groups.Tuple.tuple("again", SaleState.PENDING),
+            org.assertj.core.groups.Tuple.tuple("mined", SaleState.SETTLED));
+  }
+
+  @Test
   void anAdmittedWrittenAfterItsOutcomeNeverShowsThePaymentAsAdmitted() {
     JdbcSalesRecord r = record();
     // The gate writes the outcome on the request's thread and admitted from its writer, so the
