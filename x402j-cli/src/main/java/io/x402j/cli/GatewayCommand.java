@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Runs a reverse proxy that charges for the routes you price and forwards paid (and free)"
           + " requests to the upstream. Unpaid requests to priced routes never reach it; an"
-          + " upstream error is not charged.",
+          + " upstream error is not charged (except on a route that settles before forwarding).",
       "Either give --config FILE, or the flags below, e.g. --route \"GET /weather=$0.001\"."
           + " A bare number is atomic units of the token."
     })

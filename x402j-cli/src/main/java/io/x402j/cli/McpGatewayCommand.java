@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Runs an MCP server that offers every tool of an upstream MCP server and charges for the"
           + " tools you price (x402 over MCP); the others pass through free. Unpaid calls of"
-          + " priced tools never reach the upstream; a tool that fails is not charged.",
+          + " priced tools never reach the upstream; a tool that fails is not charged (except one"
+          + " priced to settle before it runs).",
       "Either give --config FILE, or the flags below, e.g. --upstream-command \"node server.js\""
           + " --tool \"get_forecast=$0.01\". A bare number is atomic units of the token.",
       "Over stdio (the default) stdout carries only MCP; logs and the upstream's stderr go to"
