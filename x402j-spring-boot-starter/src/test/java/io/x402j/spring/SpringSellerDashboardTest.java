@@ -96,9 +96,9 @@ class SpringSellerDashboardTest {
         .isEqualTo(400);
   }
 
-  @Test
-  void aShortPasswordIsRefusedAtStartWithoutBeingShown() {
-    new WebApplicationContextRunner()
+  /** A servlet application with the seller dashboard enabled, its password not yet given. */
+  static WebApplicationContextRunner dashboardApp() {
+    return new WebApplicationContextRunner()
         .withConfiguration(
             AutoConfigurations.of(
                 DispatcherServletAutoConfiguration.class,
@@ -112,8 +112,13 @@ class SpringSellerDashboardTest {
             "x402j.network=eip155:84532",
             "x402j.pay-to=0x857b06519E91e3A54538791bDbb0E22373e36b66",
             "x402j.sales.db=jdbc:sqlite::memory:",
-            "x402j.dashboard.enabled=true",
-            "x402j.dashboard.password=hunter2")
+            "x402j.dashboard.enabled=true");
+  }
+
+  @Test
+  void aShortPasswordIsRefusedAtStartWithoutBeingShown() {
+    dashboardApp()
+        .withPropertyValues("x402j.dashboard.password=hunter2")
         .run(
             context ->
                 assertThat(context)
@@ -126,21 +131,7 @@ class SpringSellerDashboardTest {
 
   @Test
   void withoutAPasswordTheApplicationDoesNotStart() {
-    new WebApplicationContextRunner()
-        .withConfiguration(
-            AutoConfigurations.of(
-                DispatcherServletAutoConfiguration.class,
-                HttpMessageConvertersAutoConfiguration.class,
-                WebMvcAutoConfiguration.class,
-                X402jSalesAutoConfiguration.class,
-                X402jAutoConfiguration.class))
-        .withUserConfiguration(ShopApplication.Shop.class)
-        .withPropertyValues(
-            "x402j.facilitator-url=http://127.0.0.1:1",
-            "x402j.network=eip155:84532",
-            "x402j.pay-to=0x857b06519E91e3A54538791bDbb0E22373e36b66",
-            "x402j.sales.db=jdbc:sqlite::memory:",
-            "x402j.dashboard.enabled=true")
+    dashboardApp()
         .run(
             context ->
                 assertThat(context)
