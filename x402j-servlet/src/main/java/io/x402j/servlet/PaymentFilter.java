@@ -142,11 +142,14 @@ public final class PaymentFilter implements Filter {
     }
     request.removeAttribute(SIGNED_IN_ATTRIBUTE);
     ServletGateRequest gateRequest = new ServletGateRequest(request);
-    request.setAttribute(DECIDED_ATTRIBUTE, new Decided(resolved(gateRequest)));
+    Decided decided = new Decided(resolved(gateRequest));
+    request.setAttribute(DECIDED_ATTRIBUTE, decided);
+    // A resolver that fails counts as priced.
+    boolean priced = decided.route() == null || decided.route().isPresent();
     for (PaymentHeader header : List.of(PaymentHeader.PAYMENT_SIGNATURE, PaymentHeader.X_PAYMENT)) {
       Enumeration<String> values = request.getHeaders(header.headerName());
       int copies = values == null ? 0 : Collections.list(values).size();
-      if (copies > 1 && priced(gateRequest)) {
+      if (copies > 1 && priced) {
         // The gate reads one; a proxy or the application may read another. A payment is sent once.
         write(
             response,
@@ -179,7 +182,9 @@ public final class PaymentFilter implements Filter {
     } else if (decision instanceof GateDecision.Respond respond) {
       write(response, respond.response());
     } else {
-      paid(request, response, chain, ((GateDecision.Admit) decision).admission());
+      Admission admission = ((GateDecision.Admit) decision).admission();
+      decided.charge = admission.chargeStatement();
+      paid(request, response, chain, admission);
     }
   }
 
@@ -192,8 +197,22 @@ public final class PaymentFilter implements Filter {
     }
   }
 
-  /** What {@link #doFilter} decided for a request: the route it resolved (null if it failed). */
-  private record Decided(Optional<ResolvedRoute> route) {}
+  /**
+   * What {@link #doFilter} decided for a request: the route it resolved (null if it failed), and
+   * what the buyer is told about the money if the request is refused later.
+   */
+  private static final class Decided {
+    private final Optional<ResolvedRoute> route;
+    private volatile String charge = "nothing was charged";
+
+    Decided(Optional<ResolvedRoute> route) {
+      this.route = route;
+    }
+
+    Optional<ResolvedRoute> route() {
+      return route;
+    }
+  }
 
   /**
    * The last check before a handler runs, for a framework hook that sees the request as it is
@@ -216,6 +235,7 @@ public final class PaymentFilter implements Filter {
     Object seen = request.getAttribute(DECIDED_ATTRIBUTE);
     Optional<ResolvedRoute> decided =
         seen instanceof Decided d && d.route() != null ? d.route() : null;
+    String charge = seen instanceof Decided d ? d.charge : "nothing was charged";
     if (RequestPath.parse(request.getRequestURI()) instanceof RequestPath.Ambiguous ambiguous) {
       write(
           response,
@@ -236,24 +256,20 @@ public final class PaymentFilter implements Filter {
     if (decided != null && decided.isPresent()) {
       // A forward or include from the handler paid for is the application's own choice.
       return request.getDispatcherType() != DispatcherType.REQUEST
-          || changed(
-              request,
-              response,
-              decided.get().pattern(),
-              decided.get().route().settleBeforeHandler()
-                  ? "the payment was settled before the handler ran"
-                  : "you were not charged");
+          || changed(request, response, decided.get().pattern(), charge);
     }
     if (now != null && now.isEmpty()) {
       return true;
     }
-    if (now != null
-        && now.get().route().settleBeforeHandler()
-        && (request.getHeader(PaymentHeader.PAYMENT_SIGNATURE.headerName()) != null
-            || request.getHeader(PaymentHeader.X_PAYMENT.headerName()) != null)) {
-      // The gate would settle this payment before answering, and it cannot be taken this late:
-      // refused before anything is settled, so it stays the buyer's.
-      return changed(request, response, now.get().pattern(), "you were not charged");
+    if (request.getHeader(PaymentHeader.PAYMENT_SIGNATURE.headerName()) != null
+        || request.getHeader(PaymentHeader.X_PAYMENT.headerName()) != null) {
+      // A payment cannot be taken this late (the buffered response is not set up): refused
+      // before the gate verifies or settles anything, so it stays the buyer's.
+      return changed(
+          request,
+          response,
+          now == null ? "(unresolvable)" : now.get().pattern(),
+          "you were not charged");
     }
     // Judged free (or not seen), now priced: the gate decides on the request as it is.
     GateDecision decision;
@@ -293,15 +309,6 @@ public final class PaymentFilter implements Filter {
         500,
         "{\"error\":\"the request changed after the payment check; " + charge + "\"}");
     return false;
-  }
-
-  /** Whether a route prices {@code request}; a resolver that fails counts as priced. */
-  private boolean priced(ServletGateRequest request) {
-    try {
-      return gate.route(request).isPresent();
-    } catch (RuntimeException e) {
-      return true;
-    }
   }
 
   private void paid(

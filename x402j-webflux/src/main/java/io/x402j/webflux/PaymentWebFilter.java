@@ -191,7 +191,8 @@ public final class PaymentWebFilter implements WebFilter {
     String path = within instanceof RequestPath.Canonical c ? c.decoded() : "/";
     WebFluxGateRequest request = new WebFluxGateRequest(exchange, path);
     Optional<ResolvedRoute> route = resolved(request);
-    exchange.getAttributes().put(DECIDED_ATTRIBUTE, new Decided(route));
+    Decided decided = new Decided(route);
+    exchange.getAttributes().put(DECIDED_ATTRIBUTE, decided);
     if (route != null && route.isEmpty()) {
       return chain.filter(
           request.isCorsPreflight()
@@ -239,7 +240,9 @@ public final class PaymentWebFilter implements WebFilter {
               if (decision instanceof GateDecision.Respond respond) {
                 return write(exchange.getResponse(), respond.response());
               }
-              return paid(exchange, chain, ((GateDecision.Admit) decision).admission());
+              Admission admission = ((GateDecision.Admit) decision).admission();
+              decided.charge = admission.chargeStatement();
+              return paid(exchange, chain, admission);
             });
   }
 
@@ -256,8 +259,22 @@ public final class PaymentWebFilter implements WebFilter {
     }
   }
 
-  /** What {@link #filter} decided for a request: the route it resolved (null if it failed). */
-  private record Decided(Optional<ResolvedRoute> route) {}
+  /**
+   * What {@link #filter} decided for a request: the route it resolved (null if it failed), and what
+   * the buyer is told about the money if the request is refused later.
+   */
+  private static final class Decided {
+    private final Optional<ResolvedRoute> route;
+    private volatile String charge = "nothing was charged";
+
+    Decided(Optional<ResolvedRoute> route) {
+      this.route = route;
+    }
+
+    Optional<ResolvedRoute> route() {
+      return route;
+    }
+  }
 
   /**
    * The last check before dispatch, to register after every other filter (the Spring Boot starter
@@ -296,11 +313,9 @@ public final class PaymentWebFilter implements WebFilter {
       }
       String what =
           exchange.getRequest().getMethod().name() + " " + exchange.getRequest().getPath();
-      // A route that settles before its handler was paid for already: do not say otherwise.
-      String charge =
-          decided.route().get().route().settleBeforeHandler()
-              ? "the payment was settled before the handler ran"
-              : "you were not charged";
+      // What the filter's decision did with the money (a route that settles before its handler
+      // was paid for already; a signed-in request paid nothing): do not say otherwise.
+      String charge = decided.charge;
       return logThen(
           () ->
               LOG.warn(
