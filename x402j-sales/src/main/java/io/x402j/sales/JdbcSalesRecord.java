@@ -598,19 +598,13 @@ public final class JdbcSalesRecord implements SalesRecord, AutoCloseable {
   }
 
   private void query(String sql, List<Long> params, Row row) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement(sql)) {
-      for (int i = 0; i < params.size(); i++) {
-        s.setLong(i + 1, params.get(i));
-      }
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
+    scan(
+        sql,
+        params,
+        r -> {
           row.read(r);
-        }
-      }
-    } catch (SQLException e) {
-      throw failure("reading sales", e);
-    }
+          return true;
+        });
   }
 
   /** Closes the pool this record opened (not a data source given to it). */

@@ -6,7 +6,6 @@ import io.x402j.core.Asset;
 import io.x402j.core.Network;
 import io.x402j.core.NetworkInfo;
 import io.x402j.core.NetworkRegistry;
-import io.x402j.jetty.AdminHandler;
 import io.x402j.jetty.AdminPage;
 import io.x402j.jetty.AdminRequest;
 import io.x402j.jetty.AdminResponse;
@@ -93,13 +92,6 @@ public final class SellerDashboard {
       admin.route(path, this::handle);
     }
     return admin;
-  }
-
-  /** The handler of each path (relative to the base). */
-  public Map<String, AdminHandler> handlers() {
-    Map<String, AdminHandler> out = new LinkedHashMap<>();
-    PATHS.forEach(p -> out.put(p, this::handle));
-    return out;
   }
 
   /**

@@ -208,7 +208,7 @@ class SalesGateAttackIT {
       assertThat(settled)
           .as("both settled sales are rows; the odd payer is stored without its NUL")
           .extracting(Sale::payer)
-          .containsExactlyInAnyOrder("0xattacker", buyer.address().toString());
+          .containsExactlyInAnyOrder("0xattacker", buyer.address().toLowerHex());
     }
   }
 
@@ -264,7 +264,8 @@ class SalesGateAttackIT {
         assertThat(firstMs)
             .as("one wait of at most a statement timeout")
             .isLessThan(JdbcSalesRecord.INSERT_TIMEOUT_SECONDS * 1000L + 1000);
-        assertThat(nextMs).as("five sales while backing off cost no wait").isLessThan(1000);
+        // Five lock waits would cost 5 s; the bound leaves room for a loaded machine's signing.
+        assertThat(nextMs).as("five sales while backing off cost no wait").isLessThan(4000);
         st.execute("ROLLBACK");
       }
 

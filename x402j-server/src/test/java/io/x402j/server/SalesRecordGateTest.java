@@ -109,8 +109,9 @@ class SalesRecordGateTest {
     assertThat(settled.method()).isEqualTo("GET");
     assertThat(settled.amount()).isEqualTo(TokenAmount.of(10_000)); // $0.01 in USDC's 6 decimals
     assertThat(settled.network()).isEqualTo(GateFaultsTest.BASE_SEPOLIA);
-    assertThat(settled.payTo()).isEqualToIgnoringCase(SELLER);
-    assertThat(settled.payer()).isEqualTo(GateFaultsTest.PAYER);
+    // Addresses as the record keeps them: canonical lower-case hex, however they were spelled.
+    assertThat(settled.payTo()).isEqualTo(SELLER.toLowerCase(java.util.Locale.ROOT));
+    assertThat(settled.payer()).isEqualTo(GateFaultsTest.PAYER.toLowerCase(java.util.Locale.ROOT));
     assertThat(settled.transaction()).isEqualTo("0x" + "ab".repeat(32));
     assertThat(settled.at()).isEqualTo(clock.instant());
     assertThat(settled.paymentId()).isNotBlank().isEqualTo(admitted.paymentId());

@@ -3,6 +3,7 @@ package io.x402j.server.internal;
 import io.x402j.core.TokenAmount;
 import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.SettleResponse;
+import io.x402j.evm.EvmAddress;
 import io.x402j.server.PaymentEvent;
 import io.x402j.server.Sale;
 import io.x402j.server.SaleState;
@@ -436,11 +437,27 @@ public final class SalesLedger implements AutoCloseable {
         r.network(),
         r.asset(),
         amount,
-        r.payTo(),
-        event.payer(),
+        address(r, r.payTo()),
+        address(r, event.payer()),
         key,
         transaction,
         reason,
         event.x402Version());
+  }
+
+  /**
+   * {@code address} as the record keeps it: an EVM address in its canonical lower-case hex, so one
+   * wallet spelled two ways (checksummed, lower case) is one payer or recipient on the dashboard;
+   * any other text (a Solana key is case-sensitive already) as it is.
+   */
+  private static String address(PaymentRequirements r, String address) {
+    if (address == null || !r.network().isEvm()) {
+      return address;
+    }
+    try {
+      return EvmAddress.parse(address).toLowerHex();
+    } catch (IllegalArgumentException e) {
+      return address;
+    }
   }
 }
