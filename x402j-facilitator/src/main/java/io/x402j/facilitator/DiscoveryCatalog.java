@@ -68,7 +68,7 @@ public final class DiscoveryCatalog implements AutoCloseable {
     public static final Duration MAX_ANSWER_WAIT = Duration.ofSeconds(30);
 
     /** The longest ttl, ten years (as {@code --discovery-ttl} allows). */
-    public static final Duration MAX_TTL = Duration.ofDays(3650);
+    public static final Duration MAX_TTL = io.x402j.config.ValueParser.MAX_DURATION;
 
     /** 30 days, a million entries, 100 per payer, 100 ms. */
     public static final Settings DEFAULT =

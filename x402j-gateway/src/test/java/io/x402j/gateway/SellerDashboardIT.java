@@ -203,13 +203,18 @@ class SellerDashboardIT {
 
   @Test
   void beyondLoopbackTheAdminListenerNeedsItsPassword() throws Exception {
+    // The refusal needs no network interface: any address but loopback, the wildcard included.
+    for (String host : new String[] {"0.0.0.0", nonLoopbackAddress().orElse("0.0.0.0")}) {
+      ConfigSection noPassword =
+          ConfigSection.parse(yaml("  host: " + host), "nopw.yaml", Map.of());
+      assertThatThrownBy(
+              () -> SellerConsole.read(noPassword).start(GatewayConfig.read(noPassword), Map.of()))
+          .as(host)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("--admin-password-env");
+    }
     String other = nonLoopbackAddress().orElse(null);
     Assumptions.assumeTrue(other != null, "this machine has no non-loopback IPv4 address");
-    ConfigSection noPassword = ConfigSection.parse(yaml("  host: " + other), "nopw.yaml", Map.of());
-    assertThatThrownBy(
-            () -> SellerConsole.read(noPassword).start(GatewayConfig.read(noPassword), Map.of()))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("--admin-password-env");
 
     ConfigSection withPassword =
         ConfigSection.parse(

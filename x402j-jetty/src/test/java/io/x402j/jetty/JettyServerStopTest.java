@@ -55,7 +55,9 @@ class JettyServerStopTest {
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
     // Jetty's default gives an idle connection a second to go away on its own first.
-    assertThat(millis).as("close() took %d ms", millis).isLessThan(500);
+    assertThat(millis)
+        .as("close() took %d ms", millis)
+        .isLessThan(900); // Jetty's own default waits 1 s
   }
 
   @Test
