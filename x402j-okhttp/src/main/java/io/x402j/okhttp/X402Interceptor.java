@@ -163,6 +163,8 @@ public final class X402Interceptor implements Interceptor {
                       + " server a redirect names; install the interceptor with"
                       + " X402Interceptor.addTo(builder), or set followRedirects(false)")));
     }
+    // The 402 handed back if the payment cannot be made: the first, or the refused sign-in's.
+    Response unpaid = answer;
     Optional<SignInAuthorization> signIn = payer.signIn(challenge);
     if (signIn.isPresent()) {
       // Sign in first (the payer's SignInChoice allows it for this server); a server that does not
@@ -178,18 +180,18 @@ public final class X402Interceptor implements Interceptor {
       if (second.code() != 402) {
         return second;
       }
-      second.close();
+      unpaid = second;
     }
     PaymentAuthorization authorization;
     try {
       authorization = payer.authorize(challenge);
     } catch (PaymentRefusedException e) {
-      answer.close();
+      unpaid.close();
       throw new PaymentRefusedIOException(e);
     } catch (X402Exception e) {
-      return answer; // a 402 without x402 requirements: not ours to pay
+      return unpaid; // a 402 without x402 requirements: not ours to pay
     }
-    answer.close();
+    unpaid.close();
     Request paid =
         answered
             .newBuilder()
