@@ -46,6 +46,12 @@ public final class SalesLedger implements AutoCloseable {
   /** The longest it is left alone while it keeps failing. */
   public static final Duration MAX_BACK_OFF = Duration.ofMinutes(1);
 
+  /**
+   * How long an outcome waits for a probe in flight to tell whether the record works again (a probe
+   * takes at most about a connection timeout plus a statement timeout).
+   */
+  static final Duration PROBE_WAIT = Duration.ofSeconds(3);
+
   /** How long {@link #close} waits for the writer to finish what is queued. */
   static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
@@ -256,7 +262,7 @@ public final class SalesLedger implements AutoCloseable {
     if (sale == null) {
       return;
     }
-    Boolean probe = enter();
+    Boolean probe = enter(sale.state() != SaleState.ADMITTED);
     if (probe == null) {
       drop(sale, Unrecorded.BACKING_OFF);
       return;
@@ -288,9 +294,30 @@ public final class SalesLedger implements AutoCloseable {
    * Whether to try the record now: {@code null} while backing off, {@code true} for the one probe
    * when that ends, else {@code false}.
    */
-  private synchronized Boolean enter() {
+  private synchronized Boolean enter(boolean outcome) {
     if (retryAt == null) {
       return Boolean.FALSE;
+    }
+    if (clock.instant().isBefore(retryAt)) {
+      return null;
+    }
+    if (probing && outcome) {
+      // Another event (often the writer's admitted one) is finding out whether the record works
+      // again. An outcome is what the seller needs: wait for that answer rather than drop it
+      // beside a probe that succeeds. Bounded, so an outage still costs a request one wait.
+      long deadline = System.nanoTime() + PROBE_WAIT.toNanos();
+      long left;
+      while (probing && (left = deadline - System.nanoTime()) > 0) {
+        try {
+          TimeUnit.NANOSECONDS.timedWait(this, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      if (retryAt == null) {
+        return Boolean.FALSE;
+      }
     }
     if (probing || clock.instant().isBefore(retryAt)) {
       return null;
@@ -303,7 +330,10 @@ public final class SalesLedger implements AutoCloseable {
     synchronized (this) {
       retryAt = null;
       backOff = null;
-      probing = false;
+      if (probing) {
+        probing = false;
+        notifyAll();
+      }
     }
     if (failing.compareAndSet(true, false)) {
       LOG.info("the sales record works again");
@@ -314,6 +344,7 @@ public final class SalesLedger implements AutoCloseable {
     if (probe) {
       synchronized (this) {
         probing = false; // tells nothing about the record: the next event probes
+        notifyAll();
       }
     }
     if (unrecordableLogged.compareAndSet(false, true)) {
@@ -345,6 +376,7 @@ public final class SalesLedger implements AutoCloseable {
       }
       if (probe) {
         probing = false;
+        notifyAll();
       }
     }
     if (failing.compareAndSet(false, true)) {

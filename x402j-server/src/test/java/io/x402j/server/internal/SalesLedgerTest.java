@@ -329,4 +329,91 @@ class SalesLedgerTest {
         .containsExactly(SaleState.SETTLED);
     assertThat(ledger.failures()).isEqualTo(1);
   }
+
+  /**
+   * The record came back while the writer's admitted event was the probe: the settled sale that
+   * arrived during that probe was dropped as "backing off" beside a probe that succeeded (CI lost a
+   * settled row this way).
+   */
+  @Test
+  void anOutcomeArrivingDuringAnotherEventsProbeWaitsForItsAnswer() throws Exception {
+    java.util.concurrent.CountDownLatch probeInside = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch probeGoOn = new java.util.concurrent.CountDownLatch(1);
+    SalesRecord held =
+        sale -> {
+          if (down.get()) {
+            throw new IllegalStateException("connection refused");
+          }
+          if (sale.state() == SaleState.ADMITTED) {
+            probeInside.countDown();
+            try {
+              probeGoOn.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          written.add(sale);
+        };
+    SalesLedger ledger = new SalesLedger(held, clock, new ManualExecutor(), 16);
+    down.set(true);
+    ledger.write(sale(SaleState.SETTLED)); // the outage: backing off
+    down.set(false);
+    clock.advance(SalesLedger.FIRST_BACK_OFF);
+
+    Thread writer = new Thread(() -> ledger.write(sale(SaleState.ADMITTED)));
+    writer.start();
+    probeInside.await();
+    Thread request = new Thread(() -> ledger.write(sale(SaleState.SETTLED)));
+    request.start();
+    while (request.getState() != Thread.State.TIMED_WAITING && request.isAlive()) {
+      Thread.onSpinWait(); // the request is waiting for the probe's answer
+    }
+    probeGoOn.countDown();
+    writer.join();
+    request.join();
+
+    assertThat(written)
+        .as("the settled sale is written once the probe found the record working")
+        .extracting(Sale::state)
+        .containsExactlyInAnyOrder(SaleState.ADMITTED, SaleState.SETTLED);
+    assertThat(unrecorded).isEmpty();
+  }
+
+  @Test
+  void anOutcomeWaitingOnAFailedProbeIsDroppedWithoutAWaitOfItsOwn() throws Exception {
+    java.util.concurrent.CountDownLatch probeInside = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch probeGoOn = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
+    SalesRecord stillDown =
+        sale -> {
+          if (calls.incrementAndGet() == 2) { // the probe
+            probeInside.countDown();
+            try {
+              probeGoOn.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          throw new IllegalStateException("connection refused");
+        };
+    SalesLedger ledger = new SalesLedger(stillDown, clock, new ManualExecutor(), 16);
+    ledger.write(sale(SaleState.SETTLED));
+    clock.advance(SalesLedger.FIRST_BACK_OFF);
+
+    Thread writer = new Thread(() -> ledger.write(sale(SaleState.ADMITTED)));
+    writer.start();
+    probeInside.await();
+    Thread request = new Thread(() -> ledger.write(sale(SaleState.SETTLED)));
+    request.start();
+    while (request.getState() != Thread.State.TIMED_WAITING && request.isAlive()) {
+      Thread.onSpinWait();
+    }
+    probeGoOn.countDown();
+    writer.join();
+    request.join();
+
+    assertThat(calls.get()).as("the waiting outcome did not try the record itself").isEqualTo(2);
+    assertThat(ledger.dropped()).as("dropped as backing off").isEqualTo(1);
+  }
 }
