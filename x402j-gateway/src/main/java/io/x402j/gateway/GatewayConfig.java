@@ -34,7 +34,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Consumer;
 
 /**
  * Everything a {@link Gateway} runs with — where it listens, the API it sells, the facilitator, the
@@ -1156,20 +1155,24 @@ public record GatewayConfig(
 
   /**
    * The payment gate this configuration describes, recording its sales in {@code sales} (or nowhere
-   * when {@code null}); see {@link SellerConsole}.
+   * when {@code null}); see {@link SellerConsole}. Closing the gate closes what it opened (the
+   * sign-in database's connection pool).
    *
    * @param env where the facilitator token's variable ({@link #facilitatorTokenEnv}) is looked up
    * @throws IllegalArgumentException naming a route, price, token or variable that does not work
    */
   public PaymentGate gate(Map<String, String> env, SalesRecord sales) {
-    List<AutoCloseable> owned = new ArrayList<>();
-    PaymentGate gate = gate(env, sales, owned::add);
-    if (!owned.isEmpty()) {
-      LOG.warn(
-          "the sign-in database's connection pool of a gate built alone is never closed; build"
-              + " the gateway with GatewayConfig.gateway(env, sales), which closes it");
+    return gate(env, sales, new ArrayList<>());
+  }
+
+  /** As {@link #gate(Map, SalesRecord)}; what the gate opened is added to {@code opened}. */
+  PaymentGate gate(Map<String, String> env, SalesRecord sales, List<AutoCloseable> opened) {
+    try {
+      return buildGate(env, sales, opened);
+    } catch (RuntimeException e) {
+      Gateway.closeAll(opened); // nothing is left open by a configuration that fails
+      throw e;
     }
-    return gate;
   }
 
   /**
@@ -1182,23 +1185,19 @@ public record GatewayConfig(
    * @throws IllegalArgumentException as {@link #gate} does (nothing is left open)
    */
   public Gateway.Builder gateway(Map<String, String> env, SalesRecord sales) {
-    List<AutoCloseable> owned = new ArrayList<>();
-    PaymentGate gate;
-    try {
-      gate = gate(env, sales, owned::add);
-    } catch (RuntimeException e) {
-      Gateway.closeAll(owned);
-      throw e;
-    }
-    Gateway.Builder builder = Gateway.builder(gate, upstream).host(host).port(port);
-    owned.forEach(builder::owning);
-    // Closed first (last owned): the gate writes its queued sales events while the rest is open.
-    builder.owning(gate);
-    return builder;
+    return gateway(env, sales, new ArrayList<>());
   }
 
-  private PaymentGate gate(
-      Map<String, String> env, SalesRecord sales, Consumer<AutoCloseable> owner) {
+  /** As {@link #gateway(Map, SalesRecord)}; what the gate opened is added to {@code opened}. */
+  Gateway.Builder gateway(Map<String, String> env, SalesRecord sales, List<AutoCloseable> opened) {
+    // The gate closes the sign-in pool after writing its queued sales events.
+    PaymentGate gate = gate(env, sales, opened);
+    return Gateway.builder(gate, upstream).host(host).port(port).owning(gate);
+  }
+
+  // What the gate opens is added to owned, and closed by the gate.
+  private PaymentGate buildGate(
+      Map<String, String> env, SalesRecord sales, List<AutoCloseable> owned) {
     NetworkRegistry networks = networks();
     Network resolved = networks.resolve(network.strip());
     Optional<Asset> token = resolvedAsset(networks);
@@ -1266,11 +1265,12 @@ public record GatewayConfig(
             .routes(table.build())
             .paywall(paywall ? new PaywallOptions(true, appName, null) : PaywallOptions.disabled());
     if (signIn != null) {
-      gate.extension(SignInSetup.extension(signIn, host, port, env, owner));
+      gate.extension(SignInSetup.extension(signIn, host, port, env, owned::add));
     }
     if (sales != null) {
       gate.salesRecord(sales);
     }
+    owned.forEach(gate::closing);
     return gate.build();
   }
 

@@ -65,8 +65,9 @@ class GatewaySignInPoolAttackTest {
   @Test
   void closingAGatewayTwiceIsHarmless(@TempDir Path dir) throws Exception {
     GatewayConfig config = GatewayConfig.load(config(dir, 0), GatewayConfigTest.ENV);
-    Gateway gateway = config.start(GatewayConfigTest.ENV);
-    HikariDataSource pool = (HikariDataSource) gateway.owned().get(0);
+    List<AutoCloseable> opened = new java.util.ArrayList<>();
+    Gateway gateway = config.gateway(GatewayConfigTest.ENV, null, opened).start();
+    HikariDataSource pool = (HikariDataSource) opened.get(0);
     gateway.close();
     gateway.close();
     assertThat(pool.isClosed()).isTrue();

@@ -6,6 +6,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,11 +33,12 @@ class GatewaySignInPoolTest {
                 ""));
     GatewayConfig config = GatewayConfig.load(file, GatewayConfigTest.ENV);
     HikariDataSource pool;
-    try (Gateway gateway = config.start(GatewayConfigTest.ENV)) {
-      // The pool, and the gate last (so it is closed first, writing its queued sales events).
-      assertThat(gateway.owned()).hasSize(2).first().isInstanceOf(HikariDataSource.class);
-      assertThat(gateway.owned().get(1)).isInstanceOf(io.x402j.server.PaymentGate.class);
-      pool = (HikariDataSource) gateway.owned().get(0);
+    List<AutoCloseable> opened = new ArrayList<>();
+    try (Gateway gateway = config.gateway(GatewayConfigTest.ENV, null, opened).start()) {
+      // The gate owns the pool: it closes it after writing its queued sales events.
+      assertThat(gateway.owned()).singleElement().isInstanceOf(io.x402j.server.PaymentGate.class);
+      assertThat(opened).singleElement().isInstanceOf(HikariDataSource.class);
+      pool = (HikariDataSource) opened.get(0);
       try (Connection c = pool.getConnection()) {
         assertThat(c.isValid(1)).isTrue();
       }
@@ -52,5 +55,27 @@ class GatewaySignInPoolTest {
         GatewayConfig.load(file, GatewayConfigTest.ENV).start(GatewayConfigTest.ENV)) {
       assertThat(gateway.owned()).singleElement().isInstanceOf(io.x402j.server.PaymentGate.class);
     }
+  }
+
+  @Test
+  void aGateBuiltAloneClosesTheSignInPoolWhenItIsClosed(@TempDir Path dir) throws Exception {
+    GatewayConfig config =
+        GatewayConfig.load(GatewaySignInPoolAttackTest.config(dir, 0), GatewayConfigTest.ENV);
+    java.util.Set<Thread> before = GatewaySignInPoolAttackTest.poolThreads();
+    io.x402j.server.PaymentGate gate = config.gate(GatewayConfigTest.ENV);
+    List<Thread> pool =
+        GatewaySignInPoolAttackTest.poolThreads().stream()
+            .filter(t -> !before.contains(t))
+            .toList();
+    assertThat(pool).as("the sign-in pool's housekeeper").isNotEmpty();
+
+    gate.close();
+
+    for (Thread t : pool) {
+      t.join(10_000);
+    }
+    assertThat(pool.stream().filter(Thread::isAlive).map(Thread::getName))
+        .as("threads of the sign-in pool of a closed gate")
+        .isEmpty();
   }
 }

@@ -89,6 +89,7 @@ public final class PaymentGate implements AutoCloseable {
   private final PaymentSettlement settlement;
   private final ResponseRenderer render;
   private final PaymentListeners listeners;
+  private final List<AutoCloseable> closing;
   private final SupportedKinds supported;
   private final GateExtensions extensions;
   private final AtomicBoolean sponsoringUnknown = new AtomicBoolean();
@@ -101,6 +102,7 @@ public final class PaymentGate implements AutoCloseable {
     this.offers = new Offers(schemes, b.networks);
     this.matcher = new PaymentMatcher(headers);
     this.supported = new SupportedKinds(b.facilitator, b.clock);
+    this.closing = List.copyOf(b.closing);
     this.listeners =
         new PaymentListeners(
             b.listeners, b.salesRecord == null ? null : new SalesLedger(b.salesRecord, b.clock));
@@ -329,12 +331,20 @@ public final class PaymentGate implements AutoCloseable {
 
   /**
    * Writes the sales events still queued for the sales record (waiting a few seconds at most) and
-   * stops its writer; close the gate before the record. Nothing else of the gate needs closing, and
-   * a closed gate still serves (admitted events are then dropped and counted).
+   * stops its writer; close the gate before the record. Then closes what was handed to {@link
+   * Builder#closing}, last first (a failure is logged, the others are still closed). A closed gate
+   * still serves (admitted events are then dropped and counted).
    */
   @Override
   public void close() {
     listeners.close();
+    for (int i = closing.size() - 1; i >= 0; i--) {
+      try {
+        closing.get(i).close();
+      } catch (Exception e) {
+        LOG.warn("closing {} failed: {}", closing.get(i).getClass().getSimpleName(), e.toString());
+      }
+    }
   }
 
   private static CompletableFuture<GateDecision> respond(GateResponse response) {
@@ -362,6 +372,7 @@ public final class PaymentGate implements AutoCloseable {
     private ReplayStore replayStore;
     private SalesRecord salesRecord;
     private boolean permit2;
+    private final List<AutoCloseable> closing = new ArrayList<>();
 
     private Builder() {}
 
@@ -410,6 +421,15 @@ public final class PaymentGate implements AutoCloseable {
      */
     public Builder schemes(SchemeRegistry<SchemeServer> schemes) {
       this.schemes = Objects.requireNonNull(schemes, "schemes");
+      return this;
+    }
+
+    /**
+     * Something the gate's parts use that {@link PaymentGate#close} closes, after the sales record
+     * is flushed (an extension's connection pool, say). Closed last first.
+     */
+    public Builder closing(AutoCloseable resource) {
+      closing.add(Objects.requireNonNull(resource, "resource"));
       return this;
     }
 

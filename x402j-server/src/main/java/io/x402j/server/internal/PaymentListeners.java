@@ -18,11 +18,6 @@ public final class PaymentListeners {
   private final List<PaymentListener> listeners;
   private final SalesLedger sales;
 
-  /** Calls {@code listeners}, in this order. */
-  public PaymentListeners(List<PaymentListener> listeners) {
-    this(listeners, null);
-  }
-
   /** Calls {@code listeners}, in this order, and tells {@code sales} (or {@code null}). */
   public PaymentListeners(List<PaymentListener> listeners, SalesLedger sales) {
     this.listeners = List.copyOf(listeners);
@@ -112,11 +107,6 @@ public final class PaymentListeners {
     if (sales != null) {
       sales.close();
     }
-  }
-
-  /** The sales ledger, or {@code null} without a sales record. */
-  public SalesLedger sales() {
-    return sales;
   }
 
   /** The sales record is told {@code paid} was admitted. */
