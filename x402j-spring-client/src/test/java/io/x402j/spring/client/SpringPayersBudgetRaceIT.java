@@ -59,7 +59,10 @@ class SpringPayersBudgetRaceIT {
   void parallelRestClientCallsPayOnce() throws Exception {
     Payer payer = payer();
     RestClient http =
-        RestClient.builder().requestInterceptor(X402ClientHttpRequestInterceptor.of(payer)).build();
+        RestClient.builder()
+            .requestFactory(new org.springframework.http.client.JdkClientHttpRequestFactory())
+            .requestInterceptor(X402ClientHttpRequestInterceptor.of(payer))
+            .build();
     ExecutorService pool = Executors.newFixedThreadPool(CALLS);
     CountDownLatch go = new CountDownLatch(1);
     try {
