@@ -201,8 +201,7 @@ public final class DiscoveryCatalog implements AutoCloseable {
     Objects.requireNonNull(networks, "networks");
     CompletableFuture<Status> result = new CompletableFuture<>();
     try {
-      worker.execute(
-          () -> result.complete(catalog(request, payer == null ? "" : payer, networks)));
+      worker.execute(() -> result.complete(catalog(request, payer == null ? "" : payer, networks)));
     } catch (RejectedExecutionException e) {
       result.complete(Status.rejected("the catalog is busy; a later payment will catalog it"));
     }

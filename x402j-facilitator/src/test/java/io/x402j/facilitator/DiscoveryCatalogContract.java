@@ -98,12 +98,7 @@ abstract class DiscoveryCatalogContract {
     Instance(DiscoveryCatalog.Settings settings, FacilitatorService service) {
       ledger = JdbcSettlementLedger.open(database);
       catalog = DiscoveryCatalog.open(ledger, settings, clock);
-      server =
-          FacilitatorServer.builder(service)
-              .port(0)
-              .discovery(catalog)
-              .build()
-              .start();
+      server = FacilitatorServer.builder(service).port(0).discovery(catalog).build().start();
       open.add(this::close);
     }
 
@@ -999,8 +994,7 @@ abstract class DiscoveryCatalogContract {
     // facilitators get theirs (FacilitatorApp extends the registry with its configured networks).
     Network devnet = Network.evm(31337);
     NetworkRegistry networks =
-        NetworkRegistry.defaults()
-            .toBuilder()
+        NetworkRegistry.defaults().toBuilder()
             .network(NetworkInfo.builder(devnet).v1Name("x402j-devnet").testnet(true).build())
             .build();
     facilitator.close();
@@ -1022,7 +1016,9 @@ abstract class DiscoveryCatalogContract {
                 "https://api.example.com/v1/devnet",
                 "{\"input\":{\"type\":\"http\",\"method\":\"GET\"}}"));
     assertThat(settled.statusCode()).as(settled.body()).isEqualTo(200);
-    assertThat(JSON.readTree(settled.body()).get("success").asBoolean()).as(settled.body()).isTrue();
+    assertThat(JSON.readTree(settled.body()).get("success").asBoolean())
+        .as(settled.body())
+        .isTrue();
     assertThat(sideChannel(settled).toString()).isEqualTo("{\"status\":\"success\"}");
 
     JsonNode items = list(facilitator, "?network=eip155:31337").get("items");
@@ -1098,9 +1094,7 @@ abstract class DiscoveryCatalogContract {
       assertThat(JSON.readTree(settled.body()).get("success").asBoolean()).isTrue();
       // Declaring and cataloguing are one rule: what is not catalogued was not declared, so
       // the answer carries no side channel (not a "rejected" one).
-      assertThat(settled.headers().firstValue("EXTENSION-RESPONSES"))
-          .as(outputSchema)
-          .isEmpty();
+      assertThat(settled.headers().firstValue("EXTENSION-RESPONSES")).as(outputSchema).isEmpty();
     }
     assertThat(list(facilitator, "").get("items")).isEmpty();
   }

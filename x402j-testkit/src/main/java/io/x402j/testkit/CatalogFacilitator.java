@@ -120,7 +120,9 @@ public final class CatalogFacilitator implements AutoCloseable {
     WireCodec wire = WireCodec.standard();
     String request = wire.toJson(new VerifyRequest(payment, requirements, Map.of()));
     DiscoveryCatalog.Status status =
-        catalog.offer(wire.decodeFacilitatorRequest(request), PAYER, NetworkRegistry.defaults()).join();
+        catalog
+            .offer(wire.decodeFacilitatorRequest(request), PAYER, NetworkRegistry.defaults())
+            .join();
     if (!DiscoveryCatalog.Status.SUCCESS.equals(status)) {
       throw new IllegalStateException("cataloguing " + url + " failed: " + status);
     }

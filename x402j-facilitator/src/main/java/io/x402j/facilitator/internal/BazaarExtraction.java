@@ -157,8 +157,7 @@ public final class BazaarExtraction {
     if (discoverable != null && !truthy(discoverable)) {
       return null;
     }
-    String method =
-        input.get("method") instanceof String text ? text.toUpperCase(Locale.ROOT) : "";
+    String method = input.get("method") instanceof String text ? text.toUpperCase(Locale.ROOT) : "";
     return QUERY_METHODS.contains(method) || BODY_METHODS.contains(method) ? method : null;
   }
 

@@ -163,8 +163,7 @@ class BazaarV1RuleTest {
   void aV1NetworkNameIsResolvedWithTheRegistryItIsGiven() {
     Network devnet = Network.evm(31337);
     NetworkRegistry configured =
-        NetworkRegistry.defaults()
-            .toBuilder()
+        NetworkRegistry.defaults().toBuilder()
             .network(NetworkInfo.builder(devnet).v1Name("x402j-devnet").testnet(true).build())
             .build();
     FacilitatorRequest request =
@@ -173,8 +172,7 @@ class BazaarV1RuleTest {
     BazaarExtraction.Outcome outcome = new BazaarExtraction().extract(request, configured);
 
     assertThat(outcome).isInstanceOf(BazaarExtraction.Declared.class);
-    assertThat(((BazaarExtraction.Declared) outcome).entry().network())
-        .isEqualTo("eip155:31337");
+    assertThat(((BazaarExtraction.Declared) outcome).entry().network()).isEqualTo("eip155:31337");
     // The registry matters: without the configured network the name means nothing.
     assertThat(new BazaarExtraction().extract(request, NetworkRegistry.defaults()))
         .isInstanceOf(BazaarExtraction.Rejected.class);
