@@ -2,6 +2,7 @@ package io.x402j.facilitator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.x402j.core.NetworkRegistry;
 import io.x402j.core.wire.FacilitatorRequest;
 import io.x402j.facilitator.internal.BazaarExtraction;
 import io.x402j.facilitator.internal.CatalogStore;
@@ -189,20 +190,27 @@ public final class DiscoveryCatalog implements AutoCloseable {
    * Catalogs the declaration of a payment that settled, paid by {@code payer} (its canonical form,
    * as the scheme reported it). Never fails: a bad declaration or a storage failure completes with
    * {@code rejected}.
+   *
+   * @param networks the networks of the facilitator that settled the payment ({@link
+   *     FacilitatorService#networks()}): a protocol v1 payment names its network by v1 name, and
+   *     the catalog resolves it as the settlement did, including networks the facilitator was
+   *     configured with beyond the public ones
    */
-  public CompletableFuture<Status> offer(FacilitatorRequest request, String payer) {
+  public CompletableFuture<Status> offer(
+      FacilitatorRequest request, String payer, NetworkRegistry networks) {
+    Objects.requireNonNull(networks, "networks");
     CompletableFuture<Status> result = new CompletableFuture<>();
     try {
-      worker.execute(() -> result.complete(catalog(request, payer == null ? "" : payer)));
+      worker.execute(() -> result.complete(catalog(request, payer == null ? "" : payer, networks)));
     } catch (RejectedExecutionException e) {
       result.complete(Status.rejected("the catalog is busy; a later payment will catalog it"));
     }
     return result;
   }
 
-  private Status catalog(FacilitatorRequest request, String payer) {
+  private Status catalog(FacilitatorRequest request, String payer, NetworkRegistry networks) {
     try {
-      BazaarExtraction.Outcome outcome = extraction.extract(request);
+      BazaarExtraction.Outcome outcome = extraction.extract(request, networks);
       if (outcome instanceof BazaarExtraction.Rejected rejected) {
         LOG.debug("bazaar declaration rejected: {}", rejected.reason());
         return Status.rejected(rejected.reason());

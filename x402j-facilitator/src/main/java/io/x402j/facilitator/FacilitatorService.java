@@ -116,6 +116,14 @@ public final class FacilitatorService implements Facilitator {
   }
 
   /**
+   * The networks this service knows ({@link Builder#networks}): among them the v1 names it accepts
+   * payments under.
+   */
+  public NetworkRegistry networks() {
+    return networks;
+  }
+
+  /**
    * A request routed to a scheme, or refused before reaching one. {@code payer} is the canonical
    * (EIP-55) address or {@code null}; {@code payerLog} is what a log line may show: the canonical
    * address, or the text sent, quoted.

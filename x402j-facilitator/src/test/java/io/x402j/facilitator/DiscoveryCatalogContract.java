@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.x402j.core.Network;
+import io.x402j.core.NetworkInfo;
+import io.x402j.core.NetworkRegistry;
 import io.x402j.core.wire.PaymentPayload;
 import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.ResourceInfo;
@@ -89,15 +92,13 @@ abstract class DiscoveryCatalogContract {
     final FacilitatorServer server;
 
     Instance(DiscoveryCatalog.Settings settings) {
+      this(settings, FacilitatorService.builder().scheme(new AcceptingScheme()).build());
+    }
+
+    Instance(DiscoveryCatalog.Settings settings, FacilitatorService service) {
       ledger = JdbcSettlementLedger.open(database);
       catalog = DiscoveryCatalog.open(ledger, settings, clock);
-      server =
-          FacilitatorServer.builder(
-                  FacilitatorService.builder().scheme(new AcceptingScheme()).build())
-              .port(0)
-              .discovery(catalog)
-              .build()
-              .start();
+      server = FacilitatorServer.builder(service).port(0).discovery(catalog).build().start();
       open.add(this::close);
     }
 
@@ -957,20 +958,74 @@ abstract class DiscoveryCatalogContract {
     assertThat(wellFormed.statusCode()).as(wellFormed.body()).isEqualTo(200);
   }
 
-  /** A protocol v1 settle body paying {@link #SELLER} for {@code resource}. */
+  /** A protocol v1 settle body paying {@link #SELLER} for {@code resource} on Base Sepolia. */
   static String v1Request(String resource, String outputSchema) {
+    return v1Request("base-sepolia", resource, outputSchema);
+  }
+
+  /** A protocol v1 settle body paying {@link #SELLER} for {@code resource} on {@code v1Network}. */
+  static String v1Request(String v1Network, String resource, String outputSchema) {
     return """
         {"x402Version":1,
-         "paymentPayload":{"x402Version":1,"scheme":"exact","network":"base-sepolia",
+         "paymentPayload":{"x402Version":1,"scheme":"exact","network":"%s",
            "payload":{"signature":"0x%s","authorization":{"from":"%s","to":"%s","value":"10000",
              "validAfter":"0","validBefore":"9999999999","nonce":"0x%s"}}},
-         "paymentRequirements":{"scheme":"exact","network":"base-sepolia",
+         "paymentRequirements":{"scheme":"exact","network":"%s",
            "maxAmountRequired":"10000","resource":"%s","description":"v1 weather report",
            "mimeType":"application/json","outputSchema":%s,"payTo":"%s","maxTimeoutSeconds":60,
            "asset":"0x036CbD53842c5426634e7929541eC2318f3dCF7e",
            "extra":{"name":"USDC","version":"2"}}}
         """
-        .formatted("22".repeat(65), PAYER, SELLER, "11".repeat(32), resource, outputSchema, SELLER);
+        .formatted(
+            v1Network,
+            "22".repeat(65),
+            PAYER,
+            SELLER,
+            "11".repeat(32),
+            v1Network,
+            resource,
+            outputSchema,
+            SELLER);
+  }
+
+  @Test
+  void aV1PaymentOnANetworkTheFacilitatorWasConfiguredWithIsCatalogued() throws Exception {
+    // A network beyond the public ones, with a v1 name, given to the service as other
+    // facilitators get theirs (FacilitatorApp extends the registry with its configured networks).
+    Network devnet = Network.evm(31337);
+    NetworkRegistry networks =
+        NetworkRegistry.defaults().toBuilder()
+            .network(NetworkInfo.builder(devnet).v1Name("x402j-devnet").testnet(true).build())
+            .build();
+    facilitator.close();
+    open.clear();
+    facilitator =
+        new Instance(
+            settings(),
+            FacilitatorService.builder()
+                .networks(networks)
+                .scheme(new AcceptingScheme(devnet))
+                .build());
+
+    HttpResponse<String> settled =
+        post(
+            facilitator,
+            "/settle",
+            v1Request(
+                "x402j-devnet",
+                "https://api.example.com/v1/devnet",
+                "{\"input\":{\"type\":\"http\",\"method\":\"GET\"}}"));
+    assertThat(settled.statusCode()).as(settled.body()).isEqualTo(200);
+    assertThat(JSON.readTree(settled.body()).get("success").asBoolean())
+        .as(settled.body())
+        .isTrue();
+    assertThat(sideChannel(settled).toString()).isEqualTo("{\"status\":\"success\"}");
+
+    JsonNode items = list(facilitator, "?network=eip155:31337").get("items");
+    assertThat(items).hasSize(1);
+    assertThat(items.at("/0/resource").asText()).isEqualTo("https://api.example.com/v1/devnet");
+    assertThat(items.at("/0/x402Version").asInt()).isEqualTo(1);
+    assertThat(items.at("/0/accepts/0/network").asText()).isEqualTo("x402j-devnet");
   }
 
   @Test
@@ -1028,6 +1083,8 @@ abstract class DiscoveryCatalogContract {
             "{\"input\":{\"type\":\"http\",\"method\":\"GET\",\"discoverable\":false}}",
             "{\"input\":{\"type\":\"http\",\"method\":\"GET\",\"discoverable\":0}}",
             "{\"input\":{\"type\":\"http\",\"method\":\"OPTIONS\"}}",
+            "{\"input\":{\"type\":\"http\",\"method\":\"trace\"}}",
+            "{\"input\":{\"type\":\"http\",\"method\":7}}",
             "{\"input\":{\"type\":\"mcp\",\"method\":\"GET\"}}",
             "{\"output\":{\"weather\":\"rain\"}}",
             "{}")) {
@@ -1035,6 +1092,9 @@ abstract class DiscoveryCatalogContract {
           post(facilitator, "/settle", v1Request("https://api.example.com/v1/w", outputSchema));
       assertThat(settled.statusCode()).as(settled.body()).isEqualTo(200);
       assertThat(JSON.readTree(settled.body()).get("success").asBoolean()).isTrue();
+      // Declaring and cataloguing are one rule: what is not catalogued was not declared, so
+      // the answer carries no side channel (not a "rejected" one).
+      assertThat(settled.headers().firstValue("EXTENSION-RESPONSES")).as(outputSchema).isEmpty();
     }
     assertThat(list(facilitator, "").get("items")).isEmpty();
   }

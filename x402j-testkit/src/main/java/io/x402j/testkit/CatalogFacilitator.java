@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.x402j.core.ErrorReason;
 import io.x402j.core.Network;
 import io.x402j.core.NetworkPattern;
+import io.x402j.core.NetworkRegistry;
 import io.x402j.core.TokenAmount;
 import io.x402j.core.scheme.SchemeFacilitator;
 import io.x402j.core.scheme.SchemeRequest;
@@ -119,7 +120,9 @@ public final class CatalogFacilitator implements AutoCloseable {
     WireCodec wire = WireCodec.standard();
     String request = wire.toJson(new VerifyRequest(payment, requirements, Map.of()));
     DiscoveryCatalog.Status status =
-        catalog.offer(wire.decodeFacilitatorRequest(request), PAYER).join();
+        catalog
+            .offer(wire.decodeFacilitatorRequest(request), PAYER, NetworkRegistry.defaults())
+            .join();
     if (!DiscoveryCatalog.Status.SUCCESS.equals(status)) {
       throw new IllegalStateException("cataloguing " + url + " failed: " + status);
     }

@@ -62,7 +62,8 @@ public final class BazaarExtraction {
   private final ObjectMapper mapper = new ObjectMapper();
   private final BoundedSchemaValidator validator = new BoundedSchemaValidator();
   private final WireCodec wire = WireCodec.standard();
-  private static final V1Translation V1 = new V1Translation(NetworkRegistry.defaults());
+  private static final Set<String> QUERY_METHODS = Set.of("GET", "HEAD", "DELETE");
+  private static final Set<String> BODY_METHODS = Set.of("POST", "PUT", "PATCH");
 
   /** What a payment's declaration came to. */
   public sealed interface Outcome permits Absent, Rejected, Declared {}
@@ -120,23 +121,44 @@ public final class BazaarExtraction {
       String asset,
       String requirements) {}
 
-  /** Whether {@code request} carries a declaration at all (cheap: no validation). */
+  /**
+   * Whether {@code request} carries a declaration at all (cheap: no validation). For protocol v1
+   * this is the very rule {@link #extract} applies ({@link #v1Method}), so a payment this calls
+   * declaring is one the catalog derives an entry from, and the other way round.
+   */
   public static boolean declares(FacilitatorRequest request) {
     if (request instanceof VerifyRequest v2) {
       Map<String, Object> extensions = v2.paymentPayload().extensions();
       return extensions != null && extensions.containsKey(KEY);
     }
     if (request instanceof VerifyRequestV1 v1) {
-      // The official hasV1OutputSchema: outputSchema.input is an object of type "http" with a
-      // method, and it is discoverable unless it says otherwise.
-      Map<String, Object> outputSchema = v1.paymentRequirements().outputSchema();
-      return outputSchema != null
-          && outputSchema.get("input") instanceof Map<?, ?> input
-          && "http".equals(input.get("type"))
-          && input.containsKey("method")
-          && (input.get("discoverable") == null || truthy(input.get("discoverable")));
+      return v1Method(v1.paymentRequirements().outputSchema()) != null;
     }
     return false;
+  }
+
+  /**
+   * The one rule for whether v1 requirements declare a resource, as the official {@code
+   * extractDiscoveryInfoV1} decides it: {@code outputSchema.input} is an object of type {@code
+   * http} with a {@code method} ({@code hasV1OutputSchema}), discoverable unless {@code
+   * discoverable} is present and falsy, and the method, upper-cased, is a query method (GET, HEAD,
+   * DELETE) or a body method (POST, PUT, PATCH). Returns that upper-cased method, or {@code null}
+   * when the requirements declare nothing. Shallow: it reads {@code input}'s own fields only.
+   */
+  static String v1Method(Map<String, Object> outputSchema) {
+    if (outputSchema == null
+        || !(outputSchema.get("input") instanceof Map<?, ?> input)
+        || !"http".equals(input.get("type"))
+        || !input.containsKey("method")) {
+      return null;
+    }
+    // JavaScript's `discoverable ?? true`: absent or null is discoverable, else its truthiness.
+    Object discoverable = input.get("discoverable");
+    if (discoverable != null && !truthy(discoverable)) {
+      return null;
+    }
+    String method = input.get("method") instanceof String text ? text.toUpperCase(Locale.ROOT) : "";
+    return QUERY_METHODS.contains(method) || BODY_METHODS.contains(method) ? method : null;
   }
 
   /** JavaScript's truthiness of a JSON value, as the official v1 rules test fields. */
@@ -155,27 +177,16 @@ public final class BazaarExtraction {
     return true;
   }
 
-  private static boolean truthy(JsonNode value) {
-    if (value == null || value.isNull() || value.isMissingNode()) {
-      return false;
-    }
-    if (value.isBoolean()) {
-      return value.booleanValue();
-    }
-    if (value.isTextual()) {
-      return !value.textValue().isEmpty();
-    }
-    if (value.isNumber()) {
-      return value.decimalValue().signum() != 0;
-    }
-    return true;
+  /** JavaScript's {@code typeof value === "object"} for a truthy JSON value. */
+  private static boolean container(Object value) {
+    return value instanceof Map<?, ?> || value instanceof List<?>;
   }
 
   /** The first of {@code names} in {@code input} that is truthy and a JSON object or array. */
-  private static JsonNode firstObject(JsonNode input, String... names) {
+  private static Object firstObject(Map<?, ?> input, String... names) {
     for (String name : names) {
-      JsonNode value = input.get(name);
-      if (truthy(value) && value.isContainerNode()) {
+      Object value = input.get(name);
+      if (truthy(value) && container(value)) {
         return value;
       }
     }
@@ -183,7 +194,7 @@ public final class BazaarExtraction {
   }
 
   /** The first of {@code names} in {@code input} that is truthy (JavaScript's {@code a || b}). */
-  private static JsonNode firstTruthy(JsonNode input, String... names) {
+  private static Object firstTruthy(Map<?, ?> input, String... names) {
     for (String name : names) {
       if (truthy(input.get(name))) {
         return input.get(name);
@@ -194,39 +205,22 @@ public final class BazaarExtraction {
 
   /**
    * The v2 {@code info} the official {@code extractDiscoveryInfoV1} derives from v1 {@code
-   * outputSchema}, or {@code null} when it derives none (not http, not discoverable, no known
-   * method).
+   * outputSchema}, or {@code null} exactly when {@link #v1Method} finds no declaration.
    */
-  private ObjectNode v1Info(JsonNode outputSchema) {
-    JsonNode input = outputSchema.get("input");
-    if (input == null
-        || !input.isObject()
-        || !"http".equals(input.path("type").textValue())
-        || !input.has("method")) {
+  private ObjectNode v1Info(Map<String, Object> outputSchema) {
+    String method = v1Method(outputSchema);
+    if (method == null) {
       return null;
     }
-    JsonNode discoverable = input.get("discoverable");
-    if (discoverable != null && !discoverable.isNull() && !truthy(discoverable)) {
-      return null;
-    }
-    String method =
-        input.get("method").isTextual()
-            ? input.get("method").textValue().toUpperCase(Locale.ROOT)
-            : "";
-    boolean query = Set.of("GET", "HEAD", "DELETE").contains(method);
-    boolean body = Set.of("POST", "PUT", "PATCH").contains(method);
-    if (!query && !body) {
-      return null;
-    }
+    Map<?, ?> input = (Map<?, ?>) outputSchema.get("input");
     ObjectNode info = mapper.createObjectNode();
     ObjectNode derived = info.putObject("input");
     derived.put("type", "http");
     derived.put("method", method);
-    if (body) {
+    if (BODY_METHODS.contains(method)) {
       String bodyType = "json";
-      JsonNode declared = firstTruthy(input, "bodyType", "body_type");
-      if (declared != null && declared.isTextual()) {
-        String type = declared.textValue().toLowerCase(Locale.ROOT);
+      if (firstTruthy(input, "bodyType", "body_type") instanceof String declared) {
+        String type = declared.toLowerCase(Locale.ROOT);
         if (type.contains("form") || type.contains("multipart")) {
           bodyType = "form-data";
         } else if (type.contains("text") || type.contains("plain")) {
@@ -234,25 +228,30 @@ public final class BazaarExtraction {
         }
       }
       derived.put("bodyType", bodyType);
-      JsonNode fields =
+      Object fields =
           firstObject(
               input, "bodyFields", "body_fields", "bodyParams", "body", "data", "properties");
-      derived.set("body", fields != null ? fields : mapper.createObjectNode());
+      derived.set("body", fields != null ? tree(fields) : mapper.createObjectNode());
     }
-    JsonNode queryParams = firstObject(input, "queryParams", "query_params", "query", "params");
+    Object queryParams = firstObject(input, "queryParams", "query_params", "query", "params");
     if (queryParams != null) {
-      derived.set("queryParams", queryParams);
+      derived.set("queryParams", tree(queryParams));
     }
-    JsonNode headers = firstTruthy(input, "headerFields", "header_fields", "headers");
-    if (headers != null && headers.isContainerNode()) {
-      derived.set("headers", headers);
+    Object headers = firstTruthy(input, "headerFields", "header_fields", "headers");
+    if (container(headers)) {
+      derived.set("headers", tree(headers));
     }
-    if (truthy(outputSchema.get("output"))) {
-      ObjectNode output = info.putObject("output");
-      output.put("type", "json");
-      output.set("example", outputSchema.get("output"));
+    Object output = outputSchema.get("output");
+    if (truthy(output)) {
+      ObjectNode example = info.putObject("output");
+      example.put("type", "json");
+      example.set("example", tree(output));
     }
     return info;
+  }
+
+  private JsonNode tree(Object value) {
+    return mapper.valueToTree(value);
   }
 
   /** The fixed schema the official catalog gives a v1 declaration. */
@@ -267,17 +266,24 @@ public final class BazaarExtraction {
     return schema;
   }
 
-  /** Reads {@code request}'s declaration. Never throws for hostile input. */
-  public Outcome extract(FacilitatorRequest request) {
-    if (!declares(request)) {
-      return new Absent();
-    }
+  /**
+   * Reads {@code request}'s declaration. Never throws for hostile input.
+   *
+   * @param networks the registry of the facilitator that settled the payment: it names a v1
+   *     payment's network
+   */
+  public Outcome extract(FacilitatorRequest request, NetworkRegistry networks) {
     try {
       if (request instanceof VerifyRequestV1 v1) {
-        return extractV1(v1.paymentRequirements());
+        ObjectNode info = v1Info(v1.paymentRequirements().outputSchema());
+        return info == null
+            ? new Absent()
+            : extractV1(v1.paymentRequirements(), info, new V1Translation(networks));
       }
-      VerifyRequest v2 = (VerifyRequest) request;
-      return extract(v2.paymentPayload(), v2.paymentRequirements());
+      if (request instanceof VerifyRequest v2 && declares(v2)) {
+        return extract(v2.paymentPayload(), v2.paymentRequirements());
+      }
+      return new Absent();
     } catch (RuntimeException e) {
       return new Rejected(Reasons.safe("bazaar declaration could not be read: " + e.getMessage()));
     }
@@ -289,15 +295,11 @@ public final class BazaarExtraction {
    * media type from the requirements; then the same checks, bounds and keying as v2 (no route
    * template in v1).
    */
-  private Outcome extractV1(PaymentRequirementsV1 v1) {
-    ObjectNode info = v1Info(mapper.valueToTree(v1.outputSchema()));
-    if (info == null) {
-      return new Absent();
-    }
+  private Outcome extractV1(PaymentRequirementsV1 v1, ObjectNode info, V1Translation translation) {
     ObjectNode extension = mapper.createObjectNode();
     extension.set("info", info);
     extension.set("schema", v1Schema());
-    PaymentRequirements requirements = V1.requirements(v1);
+    PaymentRequirements requirements = translation.requirements(v1);
     PaymentPayload payload =
         new PaymentPayload(
             new ResourceInfo(
@@ -447,8 +449,8 @@ public final class BazaarExtraction {
       JsonNode method = input.get("method");
       if (method != null
           && !(method.isTextual()
-              && Set.of("GET", "HEAD", "DELETE", "POST", "PUT", "PATCH")
-                  .contains(method.textValue()))) {
+              && (QUERY_METHODS.contains(method.textValue())
+                  || BODY_METHODS.contains(method.textValue())))) {
         return Optional.of(
             "bazaar.info.input.method must be one of GET, HEAD, DELETE, POST, PUT, PATCH");
       }

@@ -311,7 +311,8 @@ public final class FacilitatorHandler extends Handler.Abstract {
       FacilitatorRequest payment, Answer paid, Response response, Callback callback) {
     DiscoveryCatalog catalog = setup.catalog();
     catalog
-        .offer(payment, paid.payer())
+        // The service's own networks: the ones it settled this payment on.
+        .offer(payment, paid.payer(), setup.service().networks())
         .completeOnTimeout(
             DiscoveryCatalog.Status.PROCESSING,
             catalog.settings().answerWait().toMillis(),

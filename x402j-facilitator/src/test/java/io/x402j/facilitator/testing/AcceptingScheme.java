@@ -23,6 +23,17 @@ public final class AcceptingScheme implements SchemeFacilitator {
 
   public final AtomicInteger verified = new AtomicInteger();
   public final AtomicInteger settled = new AtomicInteger();
+  private final Network network;
+
+  /** Accepts payments on {@link #NETWORK}. */
+  public AcceptingScheme() {
+    this(NETWORK);
+  }
+
+  /** Accepts payments on {@code network} (an EVM network). */
+  public AcceptingScheme(Network network) {
+    this.network = network;
+  }
 
   @Override
   public String scheme() {
@@ -36,7 +47,7 @@ public final class AcceptingScheme implements SchemeFacilitator {
 
   @Override
   public List<Network> networks() {
-    return List.of(NETWORK);
+    return List.of(network);
   }
 
   @Override
@@ -54,7 +65,7 @@ public final class AcceptingScheme implements SchemeFacilitator {
   public CompletableFuture<SettleResponse> settle(SchemeRequest request) {
     settled.incrementAndGet();
     return CompletableFuture.completedFuture(
-        SettleResponse.success("0x" + "ab".repeat(32), NETWORK.toString(), "0x"));
+        SettleResponse.success("0x" + "ab".repeat(32), network.toString(), "0x"));
   }
 
   /** Requirements paying {@code payTo} on {@link #NETWORK}. */
