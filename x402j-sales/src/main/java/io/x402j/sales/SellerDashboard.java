@@ -9,6 +9,7 @@ import io.x402j.core.NetworkRegistry;
 import io.x402j.jetty.AdminPage;
 import io.x402j.jetty.AdminRequest;
 import io.x402j.jetty.AdminResponse;
+import io.x402j.jetty.AdminAssets;
 import io.x402j.jetty.AdminServer;
 import io.x402j.jetty.Html;
 import io.x402j.sales.internal.Csv;
@@ -480,7 +481,7 @@ public final class SellerDashboard {
     // Under a path prefix (Spring), the shared assets are served below it too.
     return base.isEmpty()
         ? page
-        : page.replace("=\"" + AdminServer.ASSETS, "=\"" + base + AdminServer.ASSETS);
+        : page.replace("=\"" + AdminAssets.PATH, "=\"" + base + AdminAssets.PATH);
   }
 
   /**
