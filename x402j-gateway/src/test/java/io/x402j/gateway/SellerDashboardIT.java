@@ -140,9 +140,10 @@ class SellerDashboardIT {
     assertThat(total.get("todayAtomic").asText()).isEqualTo("40000");
     assertThat(total.get("today").asText()).isEqualTo("0.04 TUSD");
     assertThat(summary.at("/states/settled").asLong()).isEqualTo(3);
-    // Admitted is written by the gate's background writer: it may land a moment after settled.
+    // Admitted is written by the gate's background writer: it may land a moment after settled,
+    // and the summary is reused for one poll interval (AdminSnapshot.POLL) after it was computed.
     org.awaitility.Awaitility.await()
-        .atMost(java.time.Duration.ofSeconds(10))
+        .atMost(java.time.Duration.ofSeconds(30))
         .untilAsserted(
             () ->
                 assertThat(
