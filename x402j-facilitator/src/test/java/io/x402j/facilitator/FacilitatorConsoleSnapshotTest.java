@@ -1,8 +1,9 @@
-package io.x402j.facilitator.internal;
+package io.x402j.facilitator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.x402j.facilitator.JdbcSettlementLedger;
+import io.x402j.facilitator.internal.FacilitatorConsole;
+import io.x402j.facilitator.internal.OperationsSeries;
 import io.x402j.jetty.AdminServer;
 import io.x402j.jetty.AdminSnapshot;
 import io.x402j.settlement.ReconcileReport;
@@ -11,10 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,24 +31,7 @@ class FacilitatorConsoleSnapshotTest {
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir Path temp;
-  volatile Instant now = Instant.parse("2026-11-29T12:00:00Z");
-  final Clock clock =
-      new Clock() {
-        @Override
-        public ZoneId getZone() {
-          return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-          return this;
-        }
-
-        @Override
-        public Instant instant() {
-          return now;
-        }
-      };
+  final RevertBanTest.TestClock clock = new RevertBanTest.TestClock();
   final AtomicInteger computations = new AtomicInteger();
   final AtomicBoolean failing = new AtomicBoolean();
   JdbcSettlementLedger ledger;
@@ -95,11 +76,11 @@ class FacilitatorConsoleSnapshotTest {
     assertThat(first.statusCode()).isEqualTo(200);
     assertThat(get("/api/overview").body()).isEqualTo(first.body());
     assertThat(get("/").body()).contains("Overview").contains("data-every=\"5000\"");
-    now = now.plus(AdminSnapshot.POLL).minusMillis(1);
+    clock.advance(AdminSnapshot.POLL.minusMillis(1));
     assertThat(get("/api/overview").body()).isEqualTo(first.body());
     assertThat(computations).hasValue(1);
 
-    now = now.plusMillis(1);
+    clock.advance(Duration.ofMillis(1));
     assertThat(get("/api/overview").statusCode()).isEqualTo(200);
     assertThat(get("/").statusCode()).isEqualTo(200);
     assertThat(computations).hasValue(2);

@@ -20,10 +20,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,36 +40,12 @@ class SellerDashboardSummaryTest {
   static final String BALANCE = "0x" + "0".repeat(58) + "0f4240"; // 1 USDC
 
   @TempDir Path temp;
-  final MovableClock clock = new MovableClock(Instant.parse("2030-01-10T12:30:00Z"));
+  final SalesGateAttackIT.MovableClock clock = new SalesGateAttackIT.MovableClock();
   CountingDataSource database;
   JdbcSalesRecord record;
   HttpServer node;
   final AtomicInteger balanceReads = new AtomicInteger();
   SellerDashboard dashboard;
-
-  /** A clock the test moves. */
-  static final class MovableClock extends Clock {
-    volatile Instant now;
-
-    MovableClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   /** SQLite that counts the connections taken and can refuse them. */
   static final class CountingDataSource implements DataSource {

@@ -64,20 +64,7 @@ public final class FacilitatorConsole {
    * @param reconcilePasses how many reconciliation passes ran
    * @param lowBalance per network family ({@code eip155}, {@code solana}) the balance in whole
    *     native units under which a signer is flagged
-   */
-  public FacilitatorConsole(
-      JdbcSettlementLedger ledger,
-      List<SettlementEngine> engines,
-      OperationsSeries series,
-      Supplier<ReconcileReport> reconciled,
-      LongSupplier reconcilePasses,
-      Map<String, BigDecimal> lowBalance) {
-    this(ledger, engines, series, reconciled, reconcilePasses, lowBalance, Clock.systemUTC());
-  }
-
-  /**
-   * Like the other constructor, the overview reused for {@link AdminSnapshot#POLL} as timed by
-   * {@code clock}.
+   * @param clock times how long a computed overview is reused ({@link AdminSnapshot#POLL})
    */
   public FacilitatorConsole(
       JdbcSettlementLedger ledger,
