@@ -9,10 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -131,24 +128,7 @@ class AdminServerTest {
   @Test
   void guessingThePasswordIsRefusedAfterTenWrongOnesEvenWithTheRightOneUntilTheWindowEnds()
       throws IOException {
-    Instant[] now = {Instant.parse("2026-11-29T12:00:00Z")};
-    Clock clock =
-        new Clock() {
-          @Override
-          public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-          }
-
-          @Override
-          public Clock withZone(java.time.ZoneId zone) {
-            return this;
-          }
-
-          @Override
-          public Instant instant() {
-            return now[0];
-          }
-        };
+    MovableClock clock = new MovableClock();
     start(AdminServer.builder("t").host("0.0.0.0").password("s3cret-passphrase").clock(clock));
     String host = "127.0.0.1";
     // Asking without credentials is what a browser does first: never counted.
@@ -165,10 +145,10 @@ class AdminServerTest {
     assertThat(refused.header("content-security-policy")).isNotNull();
     assertThat(get("/assets/x402j.css", null, host).status).isEqualTo(429);
 
-    now[0] = now[0].plus(Duration.ofMinutes(14));
+    clock.now = clock.now.plus(Duration.ofMinutes(14));
     assertThat(get("/", basic("admin:s3cret-passphrase"), host).header("retry-after"))
         .isEqualTo("60");
-    now[0] = now[0].plus(Duration.ofMinutes(1));
+    clock.now = clock.now.plus(Duration.ofMinutes(1));
     assertThat(get("/", basic("admin:s3cret-passphrase"), host).status).isEqualTo(200);
   }
 

@@ -3,11 +3,7 @@ package io.x402j.jetty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,29 +17,7 @@ import org.junit.jupiter.api.Test;
 class AdminSnapshotTest {
   private static final Duration FIVE = Duration.ofSeconds(5);
 
-  /** A clock the test moves; {@link #onRead} runs at every reading. */
-  static final class FakeClock extends Clock {
-    volatile Instant now = Instant.parse("2026-11-29T12:00:00Z");
-    volatile Runnable onRead = () -> {};
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      onRead.run();
-      return now;
-    }
-  }
-
-  private final FakeClock clock = new FakeClock();
+  private final MovableClock clock = new MovableClock();
   private final AtomicInteger computations = new AtomicInteger();
 
   private Supplier<String> counting() {
