@@ -2,8 +2,6 @@ package io.x402j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.x402j.client.Payer;
 import io.x402j.client.PaymentAuthorization;
 import io.x402j.client.PaymentChallenge;
@@ -31,19 +29,15 @@ import io.x402j.facilitator.FacilitatorApp;
 import io.x402j.facilitator.FacilitatorConfig;
 import io.x402j.facilitator.FacilitatorConfig.NetworkSettings;
 import io.x402j.gateway.Gateway;
-import io.x402j.jetty.AdminResponse;
-import io.x402j.jetty.AdminServer;
-import io.x402j.sales.JdbcSalesRecord;
+import io.x402j.gateway.SellerConsole;
 import io.x402j.sales.PayTo;
-import io.x402j.sales.PayToBalances;
-import io.x402j.sales.SalesMetrics;
-import io.x402j.sales.SellerDashboard;
 import io.x402j.server.PaidRoute;
 import io.x402j.server.PaymentEvent;
 import io.x402j.server.PaymentGate;
 import io.x402j.server.PaymentListener;
 import io.x402j.server.PaymentOption;
 import io.x402j.server.RouteTable;
+import io.x402j.server.SalesRecord;
 import io.x402j.svm.Base58;
 import io.x402j.svm.CompiledInstruction;
 import io.x402j.svm.ExactSvmPayload;
@@ -131,10 +125,8 @@ final class Demo implements AutoCloseable {
   private final NetworkRegistry networks;
   private final FacilitatorApp facilitator;
   private final HttpServer upstream;
+  private final SellerConsole.Running seller;
   private final Gateway gateway;
-  private final PaymentGate gate;
-  private final JdbcSalesRecord sales;
-  private final AdminServer sellerAdmin;
   private final HttpClient http = HttpClient.newHttpClient();
 
   private Demo(
@@ -145,10 +137,7 @@ final class Demo implements AutoCloseable {
       NetworkRegistry networks,
       FacilitatorApp facilitator,
       HttpServer upstream,
-      Gateway gateway,
-      PaymentGate gate,
-      JdbcSalesRecord sales,
-      AdminServer sellerAdmin) {
+      SellerConsole.Running seller) {
     this.out = out;
     this.dir = dir;
     this.devnet = devnet;
@@ -158,10 +147,8 @@ final class Demo implements AutoCloseable {
     this.networks = networks;
     this.facilitator = facilitator;
     this.upstream = upstream;
-    this.gateway = gateway;
-    this.gate = gate;
-    this.sales = sales;
-    this.sellerAdmin = sellerAdmin;
+    this.seller = seller;
+    this.gateway = seller.gateway();
   }
 
   /** Starts everything, telling {@code out} what is where. */
@@ -187,8 +174,7 @@ final class Demo implements AutoCloseable {
     SolanaDevnet solana = null;
     FacilitatorApp facilitator = null;
     HttpServer upstream = null;
-    JdbcSalesRecord sales = null;
-    AdminServer sellerAdmin = null;
+    SellerConsole.Running seller = null;
     try {
       try {
         devnet = Devnet.start(DevnetOptions.defaults());
@@ -248,82 +234,33 @@ final class Demo implements AutoCloseable {
           dir.resolve("ledger.db"));
       upstream = sampleApi();
       Demo[] self = new Demo[1];
-      // The seller's sales record and dashboard, on a loopback-only admin listener of its own.
-      sales = JdbcSalesRecord.open("jdbc:sqlite:" + dir.resolve("sales.db"), Map.of());
-      PrometheusMeterRegistry sellerMetrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      // The seller's sales record, metrics and dashboard, on a loopback-only admin listener of
+      // its own, wired as the gateway command wires them.
       Map<Network, String> nodes = new LinkedHashMap<>();
       nodes.put(info.network(), info.rpcUrl());
       nodes.put(Network.parse(solanaInfo.network()), solanaInfo.rpcUrl());
-      AdminServer.Builder adminBuilder = AdminServer.builder("demo-seller").port(0);
-      SellerDashboard.builder(sales)
-          .networks(networks)
-          .balances(PayToBalances.of(nodes))
-          .payTo(
-              new PayTo(
-                  info.network(),
-                  info.token().toString(),
-                  info.requireAccount("seller").address().toString()))
-          .build()
-          .register(adminBuilder);
-      adminBuilder.route(
-          "/metrics",
-          request ->
-              AdminResponse.of(
-                  200, "text/plain; version=0.0.4; charset=utf-8", sellerMetrics.scrape()));
-      sellerAdmin = adminBuilder.build().start();
-      PaymentGate gate =
-          PaymentGate.builder()
-              .salesRecord(SalesMetrics.wrapping(sales, sellerMetrics))
-              .facilitator(HttpFacilitatorClient.builder(facilitator.url()).build())
-              .networks(networks)
-              .routes(routes(info, solanaInfo))
-              .listener(
-                  new PaymentListener() {
-                    @Override
-                    public void afterVerify(PaymentEvent event, VerifyResponse result) {
-                      self[0].step(
-                          result.isValid()
-                              ? "the seller's gateway had the facilitator verify it: valid"
-                              : "the facilitator refused it: " + result.invalidReason());
-                    }
-
-                    @Override
-                    public void beforeSettle(PaymentEvent event) {
-                      self[0].step(
-                          "the API answered 200; the gateway holds the answer and asks the facilitator to settle");
-                    }
-
-                    @Override
-                    public void afterSettle(PaymentEvent event, SettleResponse result) {
-                      self[0].step(
-                          result.success()
-                              ? "the facilitator settled it on chain: transaction "
-                                  + result.transaction()
-                              : "the settlement failed: " + result.errorReason());
-                    }
-                  })
-              .build();
-      Gateway gateway =
-          Gateway.builder(gate, URI.create("http://127.0.0.1:" + upstream.getAddress().getPort()))
-              .port(0)
-              .start();
-      Demo demo =
-          new Demo(
-              out,
-              dir,
-              devnet,
-              solana,
-              networks,
-              facilitator,
-              upstream,
-              gateway,
-              gate,
-              sales,
-              sellerAdmin);
+      SellerConsole console =
+          new SellerConsole("jdbc:sqlite:" + dir.resolve("sales.db"), "127.0.0.1", 0, null, nodes);
+      URI api = URI.create("http://127.0.0.1:" + upstream.getAddress().getPort());
+      String facilitatorUrl = facilitator.url();
+      seller =
+          console.start(
+              sales ->
+                  gateway(sales, api, networks, facilitatorUrl, routes(info, solanaInfo), self),
+              dashboard ->
+                  dashboard
+                      .networks(networks)
+                      .payTo(
+                          new PayTo(
+                              info.network(),
+                              info.token().toString(),
+                              info.requireAccount("seller").address().toString())),
+              Map.of());
+      Demo demo = new Demo(out, dir, devnet, solana, networks, facilitator, upstream, seller);
       self[0] = demo;
       out.printf(
           "3. An API that knows nothing about payments, sold through the x402j gateway at %s:%n",
-          gateway.url());
+          demo.gateway.url());
       for (Route r : ROUTES) {
         out.printf(
             "     GET %-16s %-7s protocol v%d  %s%n",
@@ -351,11 +288,8 @@ final class Demo implements AutoCloseable {
       out.flush();
       return demo;
     } catch (IOException | InterruptedException | RuntimeException e) {
-      if (sellerAdmin != null) {
-        sellerAdmin.close();
-      }
-      if (sales != null) {
-        sales.close();
+      if (seller != null) {
+        seller.close();
       }
       if (upstream != null) {
         upstream.stop(0);
@@ -372,6 +306,50 @@ final class Demo implements AutoCloseable {
       delete(dir);
       throw e;
     }
+  }
+
+  /** The seller's gateway in front of {@code api}, its gate telling each step of a payment. */
+  private static Gateway gateway(
+      SalesRecord sales,
+      URI api,
+      NetworkRegistry networks,
+      String facilitatorUrl,
+      RouteTable routes,
+      Demo[] self) {
+    PaymentGate gate =
+        PaymentGate.builder()
+            .salesRecord(sales)
+            .facilitator(HttpFacilitatorClient.builder(facilitatorUrl).build())
+            .networks(networks)
+            .routes(routes)
+            .listener(
+                new PaymentListener() {
+                  @Override
+                  public void afterVerify(PaymentEvent event, VerifyResponse result) {
+                    self[0].step(
+                        result.isValid()
+                            ? "the seller's gateway had the facilitator verify it: valid"
+                            : "the facilitator refused it: " + result.invalidReason());
+                  }
+
+                  @Override
+                  public void beforeSettle(PaymentEvent event) {
+                    self[0].step(
+                        "the API answered 200; the gateway holds the answer and asks the facilitator to settle");
+                  }
+
+                  @Override
+                  public void afterSettle(PaymentEvent event, SettleResponse result) {
+                    self[0].step(
+                        result.success()
+                            ? "the facilitator settled it on chain: transaction "
+                                + result.transaction()
+                            : "the settlement failed: " + result.errorReason());
+                  }
+                })
+            .build();
+    // The gateway closes the gate: the sales events its writer still holds are written first.
+    return Gateway.builder(gate, api).port(0).owning(gate).start();
   }
 
   /** The Solana runtime once started, or what stopped it, as {@link SolanaDevnet#start} says. */
@@ -729,7 +707,8 @@ final class Demo implements AutoCloseable {
     out.printf("  facilitator   %s   (/supported, /health, /settlements)%n", facilitator.url());
     out.printf("  metrics       %s/metrics%n", facilitator.url());
     out.printf(
-        "  seller dashboard       %s/   (sales, revenue, balances; /metrics)%n", sellerAdmin.url());
+        "  seller dashboard       %s/   (sales, revenue, balances; /metrics)%n",
+        seller.adminUrl().orElseThrow());
     if (facilitator.adminUrl() != null) {
       out.printf("  facilitator console    %s/%n", facilitator.adminUrl());
     }
@@ -760,10 +739,7 @@ final class Demo implements AutoCloseable {
   @Override
   public void close() {
     try {
-      gateway.close();
-      gate.close(); // writes the sales events its writer still holds, before the record closes
-      sellerAdmin.close();
-      sales.close();
+      seller.close(); // the gateway and its gate first: queued sales events are written
     } finally {
       try {
         upstream.stop(0);

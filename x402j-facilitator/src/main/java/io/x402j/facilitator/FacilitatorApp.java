@@ -362,7 +362,8 @@ public final class FacilitatorApp implements AutoCloseable {
             operations,
             totals.sum::get,
             totals.passes::get,
-            settings.lowBalance());
+            settings.lowBalance(),
+            Clock.systemUTC());
     AdminServer.Builder builder =
         AdminServer.builder("facilitator")
             .host(settings.bind())

@@ -14,10 +14,13 @@ import io.x402j.sales.PayTo;
 import io.x402j.sales.PayToBalances;
 import io.x402j.sales.SalesMetrics;
 import io.x402j.sales.SellerDashboard;
+import io.x402j.server.SalesRecord;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The seller's side of a gateway beyond the public port: the sales record ({@code --db}, file key
@@ -153,8 +156,42 @@ public record SellerConsole(
    *     or a port cannot be bound
    */
   public Running start(GatewayConfig config, Map<String, String> env) {
+    return start(
+        sales -> config.gateway(env, sales).start(),
+        dashboard -> {
+          NetworkRegistry networks = config.networks();
+          Network network = networks.resolve(config.network().strip());
+          dashboard.networks(networks);
+          Optional<Asset> asset =
+              config.resolvedAsset(networks).or(() -> networks.defaultAsset(network));
+          if (asset.isPresent()) {
+            dashboard.asset(network, asset.get());
+            dashboard.payTo(new PayTo(network, asset.get().address(), config.payTo()));
+          }
+        },
+        env);
+  }
+
+  /**
+   * Starts a seller whose gateway the caller builds (the demo's, with a gate of its own): as {@link
+   * #start(GatewayConfig, Map)}, {@code gateway} given the {@link SalesRecord} its gate records
+   * into ({@code null} without a database) and {@code dashboard} told what the dashboard shows
+   * beyond the sales (networks, tokens, payTo addresses); the balances are read from {@link #rpc}.
+   *
+   * @param gateway builds and starts the gateway; closing it must close its gate (so the sales
+   *     events still queued are written before the record closes)
+   * @param dashboard configures the dashboard; called only when there is an admin listener
+   * @param env where the admin password is looked up
+   * @throws IllegalArgumentException naming what does not work (also an unset password variable)
+   * @throws IllegalStateException when the admin listener is not loopback-only and has no password,
+   *     or a port cannot be bound
+   */
+  public Running start(
+      Function<SalesRecord, Gateway> gateway,
+      Consumer<SellerDashboard.Builder> dashboard,
+      Map<String, String> env) {
     if (db == null) {
-      return new Running(config.start(env), null, null);
+      return new Running(gateway.apply(null), null, null);
     }
     String password =
         adminPasswordEnv == null ? null : AdminServer.passwordFromEnv(adminPasswordEnv, env);
@@ -168,23 +205,16 @@ public record SellerConsole(
       }
     }
     JdbcSalesRecord sales = JdbcSalesRecord.open(db, env);
-    Gateway gateway = null;
+    Gateway started = null;
     AdminServer admin = null;
     try {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      gateway = config.gateway(env, SalesMetrics.wrapping(sales, registry)).start();
+      started = gateway.apply(SalesMetrics.wrapping(sales, registry));
       if (adminBuilder != null) {
-        NetworkRegistry networks = config.networks();
-        Network network = networks.resolve(config.network().strip());
-        SellerDashboard.Builder dashboard =
-            SellerDashboard.builder(sales).networks(networks).balances(PayToBalances.of(rpc));
-        Optional<Asset> asset =
-            config.resolvedAsset(networks).or(() -> networks.defaultAsset(network));
-        if (asset.isPresent()) {
-          dashboard.asset(network, asset.get());
-          dashboard.payTo(new PayTo(network, asset.get().address(), config.payTo()));
-        }
-        dashboard.build().register(adminBuilder);
+        SellerDashboard.Builder board =
+            SellerDashboard.builder(sales).balances(PayToBalances.of(rpc));
+        dashboard.accept(board);
+        board.build().register(adminBuilder);
         adminBuilder.route(
             "/metrics",
             request ->
@@ -192,10 +222,10 @@ public record SellerConsole(
                     200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
         admin = adminBuilder.build().start();
       }
-      return new Running(gateway, admin, sales);
+      return new Running(started, admin, sales);
     } catch (RuntimeException e) {
-      if (gateway != null) {
-        gateway.close();
+      if (started != null) {
+        started.close();
       }
       sales.close();
       throw e;

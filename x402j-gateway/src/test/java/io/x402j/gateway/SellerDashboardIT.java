@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.x402j.config.ConfigSection;
+import io.x402j.jetty.AdminAssets;
 import io.x402j.testkit.RawHttp;
 import io.x402j.testkit.TestMarket;
 import java.math.BigInteger;
@@ -139,9 +140,10 @@ class SellerDashboardIT {
     assertThat(total.get("todayAtomic").asText()).isEqualTo("40000");
     assertThat(total.get("today").asText()).isEqualTo("0.04 TUSD");
     assertThat(summary.at("/states/settled").asLong()).isEqualTo(3);
-    // Admitted is written by the gate's background writer: it may land a moment after settled.
+    // Admitted is written by the gate's background writer: it may land a moment after settled,
+    // and the summary is reused for one poll interval (AdminSnapshot.POLL) after it was computed.
     org.awaitility.Awaitility.await()
-        .atMost(java.time.Duration.ofSeconds(10))
+        .atMost(java.time.Duration.ofSeconds(30))
         .untilAsserted(
             () ->
                 assertThat(
@@ -181,6 +183,29 @@ class SellerDashboardIT {
     assertThat(csv.body().lines().filter(l -> l.contains(",settled,"))).hasSize(3);
     assertThat(csv.headers().firstValue("Cache-Control")).hasValue("no-store");
     assertThat(csv.headers().firstValue("Content-Security-Policy")).isPresent();
+  }
+
+  @Test
+  void theAdminListenerSendsTheSharedHeadersAndAssetsByteForByte() throws Exception {
+    for (String path : List.of("/", "/api/summary", "/sales.csv?days=0", "/nothing")) {
+      HttpResponse<String> answer = get(admin + path, null);
+      AdminAssets.SECURITY_HEADERS.forEach(
+          (name, value) ->
+              assertThat(answer.headers().allValues(name))
+                  .as(path + " " + name)
+                  .containsExactly(value));
+    }
+    for (String name : List.of("x402j.css", "x402j.js", "uPlot.iife.min.js", "uPlot.min.css")) {
+      HttpResponse<byte[]> asset =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(admin + AdminAssets.PATH + name)).build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(asset.statusCode()).as(name).isEqualTo(200);
+      assertThat(asset.body()).as(name).isEqualTo(AdminAssets.asset(name).orElseThrow().body());
+      AdminAssets.SECURITY_HEADERS.forEach(
+          (header, value) ->
+              assertThat(asset.headers().allValues(header)).as(name).containsExactly(value));
+    }
   }
 
   @Test

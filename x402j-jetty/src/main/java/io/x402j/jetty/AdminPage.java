@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * The one page layout of every x402j console: a header with the product name and navigation, a main
- * column, the shared style sheet and script ({@value AdminServer#ASSETS}{@code x402j.css}, {@code
+ * column, the shared style sheet and script ({@value AdminAssets#PATH}{@code x402j.css}, {@code
  * x402j.js}) and, when a page has charts, uPlot from the jar. Server-rendered; the script only
  * refreshes elements marked with {@code data-src} (see the README's "Facilitator console").
  *
@@ -60,12 +60,12 @@ public final class AdminPage {
     h.open("meta", "charset", "utf-8");
     h.open("meta", "name", "viewport", "content", "width=device-width, initial-scale=1");
     h.element("title", title + " · " + product);
-    h.open("link", "rel", "stylesheet", "href", AdminServer.ASSETS + "x402j.css");
+    h.open("link", "rel", "stylesheet", "href", AdminAssets.PATH + "x402j.css");
     if (charts) {
-      h.open("link", "rel", "stylesheet", "href", AdminServer.ASSETS + "uPlot.min.css");
-      h.element("script", "", "src", AdminServer.ASSETS + "uPlot.iife.min.js", "defer", "");
+      h.open("link", "rel", "stylesheet", "href", AdminAssets.PATH + "uPlot.min.css");
+      h.element("script", "", "src", AdminAssets.PATH + "uPlot.iife.min.js", "defer", "");
     }
-    h.element("script", "", "src", AdminServer.ASSETS + "x402j.js", "defer", "");
+    h.element("script", "", "src", AdminAssets.PATH + "x402j.js", "defer", "");
     h.close();
     h.open("body");
     h.open("header", "class", "top");

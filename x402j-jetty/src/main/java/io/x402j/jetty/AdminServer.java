@@ -1,7 +1,5 @@
 package io.x402j.jetty;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
@@ -39,44 +37,16 @@ import org.slf4j.LoggerFactory;
  *       The password is never logged or shown.
  *   <li>Without a password (loopback only), the {@code Host} header must name a loopback address or
  *       {@code localhost}, so a web page cannot reach the console through DNS rebinding.
- *   <li>Only GET and HEAD; every response, errors included, carries {@value #CSP} as {@code
- *       Content-Security-Policy}, {@code Cache-Control: no-store}, {@code X-Frame-Options: DENY},
- *       {@code X-Content-Type-Options: nosniff} and {@code Referrer-Policy: no-referrer}.
- *   <li>Assets are served from {@value #ASSETS}: {@code x402j.css}, {@code x402j.js}, {@code
- *       uPlot.iife.min.js} and {@code uPlot.min.css} (uPlot {@value #UPLOT_VERSION} from its
- *       WebJar); nothing is loaded from elsewhere.
+ *   <li>Only GET and HEAD; every response, errors included, carries the {@link
+ *       AdminAssets#SECURITY_HEADERS security headers} ({@code Content-Security-Policy}, {@code
+ *       Cache-Control: no-store}, {@code X-Frame-Options: DENY}, {@code X-Content-Type-Options:
+ *       nosniff}, {@code Referrer-Policy: no-referrer}, {@code Cross-Origin-Resource-Policy}).
+ *   <li>The {@link AdminAssets shared assets} are served from {@value AdminAssets#PATH}; nothing is
+ *       loaded from elsewhere.
  * </ul>
  */
 public final class AdminServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
-
-  /** The Content-Security-Policy of every response: no inline script or style, nothing remote. */
-  public static final String CSP =
-      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-          + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-          + "frame-ancestors 'none'";
-
-  /** Where the shared assets are served. */
-  public static final String ASSETS = "/assets/";
-
-  /** The uPlot WebJar version served under {@link #ASSETS}. */
-  public static final String UPLOT_VERSION = "1.6.30";
-
-  private static final Map<String, String[]> ASSET_FILES =
-      Map.of(
-          "x402j.css", new String[] {"/io/x402j/jetty/admin/x402j.css", "text/css; charset=utf-8"},
-          "x402j.js",
-              new String[] {"/io/x402j/jetty/admin/x402j.js", "text/javascript; charset=utf-8"},
-          "uPlot.iife.min.js",
-              new String[] {
-                "/META-INF/resources/webjars/uplot/" + UPLOT_VERSION + "/dist/uPlot.iife.min.js",
-                "text/javascript; charset=utf-8"
-              },
-          "uPlot.min.css",
-              new String[] {
-                "/META-INF/resources/webjars/uplot/" + UPLOT_VERSION + "/dist/uPlot.min.css",
-                "text/css; charset=utf-8"
-              });
 
   private static final Set<String> LOCAL_HOSTS = Set.of("127.0.0.1", "localhost", "[::1]", "::1");
 
@@ -85,11 +55,9 @@ public final class AdminServer implements AutoCloseable {
 
   private AdminServer(Builder b) {
     this.name = b.name;
-    Map<String, AdminResponse> assets = new LinkedHashMap<>();
-    ASSET_FILES.forEach((file, spec) -> assets.put(ASSETS + file, asset(spec[0], spec[1])));
     BasicAuthGuard guard =
         b.password == null ? null : new BasicAuthGuard(b.name, b.password, b.clock);
-    Handler handler = new Dispatch(Map.copyOf(b.routes), Map.copyOf(assets), guard, b.host);
+    Handler handler = new Dispatch(Map.copyOf(b.routes), AdminAssets.byPath(), guard, b.host);
     server =
         JettyServer.builder(b.name, handler)
             .host(b.host)
@@ -159,26 +127,9 @@ public final class AdminServer implements AutoCloseable {
     server.close();
   }
 
-  private static AdminResponse asset(String resource, String contentType) {
-    try (InputStream in = AdminServer.class.getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException(
-            "the admin asset " + resource + " is not on the class path");
-      }
-      return new AdminResponse(200, contentType, in.readAllBytes());
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read the admin asset " + resource, e);
-    }
-  }
-
   private static void secure(Response response) {
     var h = response.getHeaders();
-    h.put("Content-Security-Policy", CSP);
-    h.put(HttpHeader.CACHE_CONTROL, "no-store");
-    h.put("X-Frame-Options", "DENY");
-    h.put("X-Content-Type-Options", "nosniff");
-    h.put("Referrer-Policy", "no-referrer");
-    h.put("Cross-Origin-Resource-Policy", "same-origin");
+    AdminAssets.SECURITY_HEADERS.forEach(h::put);
   }
 
   private static void send(
@@ -246,7 +197,6 @@ public final class AdminServer implements AutoCloseable {
       String path = request.getHttpURI().getDecodedPath();
       AdminResponse asset = path == null ? null : assets.get(path);
       if (asset != null) {
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         send(response, callback, asset, head);
         return true;
       }
@@ -369,7 +319,7 @@ public final class AdminServer implements AutoCloseable {
      */
     public Builder route(String path, AdminHandler handler) {
       Objects.requireNonNull(handler, "handler");
-      if (path == null || !path.startsWith("/") || path.startsWith(ASSETS)) {
+      if (path == null || !path.startsWith("/") || path.startsWith(AdminAssets.PATH)) {
         throw new IllegalArgumentException("an admin route is a path outside /assets/: " + path);
       }
       if (routes.putIfAbsent(path, handler) != null) {

@@ -9,10 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -20,13 +17,31 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class AdminServerTest {
-  private static final List<String> SECURITY_HEADERS =
-      List.of(
-          "content-security-policy: " + AdminServer.CSP.toLowerCase(java.util.Locale.ROOT),
-          "cache-control: no-store",
-          "x-frame-options: deny",
-          "x-content-type-options: nosniff",
-          "referrer-policy: no-referrer");
+  /** What every console response must carry, on the admin listener and in the Spring servlet. */
+  static final Map<String, String> EXPECTED_HEADERS =
+      Map.of(
+          "Content-Security-Policy",
+          "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+              + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+              + "frame-ancestors 'none'",
+          "Cache-Control",
+          "no-store",
+          "X-Frame-Options",
+          "DENY",
+          "X-Content-Type-Options",
+          "nosniff",
+          "Referrer-Policy",
+          "no-referrer",
+          "Cross-Origin-Resource-Policy",
+          "same-origin");
+
+  /** Each shared asset and the class path file it must be, byte for byte. */
+  static final Map<String, String> ASSET_FILES =
+      Map.of(
+          "x402j.css", "/io/x402j/jetty/admin/x402j.css",
+          "x402j.js", "/io/x402j/jetty/admin/x402j.js",
+          "uPlot.iife.min.js", "/META-INF/resources/webjars/uplot/1.6.30/dist/uPlot.iife.min.js",
+          "uPlot.min.css", "/META-INF/resources/webjars/uplot/1.6.30/dist/uPlot.min.css");
 
   private AdminServer server;
 
@@ -113,24 +128,7 @@ class AdminServerTest {
   @Test
   void guessingThePasswordIsRefusedAfterTenWrongOnesEvenWithTheRightOneUntilTheWindowEnds()
       throws IOException {
-    Instant[] now = {Instant.parse("2026-11-29T12:00:00Z")};
-    Clock clock =
-        new Clock() {
-          @Override
-          public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-          }
-
-          @Override
-          public Clock withZone(java.time.ZoneId zone) {
-            return this;
-          }
-
-          @Override
-          public Instant instant() {
-            return now[0];
-          }
-        };
+    MovableClock clock = new MovableClock();
     start(AdminServer.builder("t").host("0.0.0.0").password("s3cret-passphrase").clock(clock));
     String host = "127.0.0.1";
     // Asking without credentials is what a browser does first: never counted.
@@ -147,10 +145,10 @@ class AdminServerTest {
     assertThat(refused.header("content-security-policy")).isNotNull();
     assertThat(get("/assets/x402j.css", null, host).status).isEqualTo(429);
 
-    now[0] = now[0].plus(Duration.ofMinutes(14));
+    clock.now = clock.now.plus(Duration.ofMinutes(14));
     assertThat(get("/", basic("admin:s3cret-passphrase"), host).header("retry-after"))
         .isEqualTo("60");
-    now[0] = now[0].plus(Duration.ofMinutes(1));
+    clock.now = clock.now.plus(Duration.ofMinutes(1));
     assertThat(get("/", basic("admin:s3cret-passphrase"), host).status).isEqualTo(200);
   }
 
@@ -191,14 +189,42 @@ class AdminServerTest {
     assertThat(answers.stream().map(a -> a.status))
         .containsExactly(200, 200, 400, 404, 500, 421, 405, 400, 400);
     for (Answer a : answers) {
-      for (String h : SECURITY_HEADERS) {
-        assertThat(a.head.toLowerCase(java.util.Locale.ROOT)).as(a.head).contains(h);
-      }
+      EXPECTED_HEADERS.forEach(
+          (name, value) -> assertThat(a.headers(name)).as(a.head).containsExactly(value));
       assertThat(a.head.toLowerCase(java.util.Locale.ROOT)).doesNotContain("server: jetty");
       assertThat(a.body).doesNotContain("Jetty").doesNotContain("at org.");
     }
     assertThat(answers.get(2).body).contains("n:").doesNotContain("x\n");
     assertThat(answers.get(4).body).doesNotContain("hunter2").doesNotContain("postgresql");
+  }
+
+  @Test
+  void theAssetsAreTheClassPathFilesByteForByteReadOnceWithTheSharedHeaders() throws IOException {
+    assertThat(AdminAssets.SECURITY_HEADERS).containsExactlyInAnyOrderEntriesOf(EXPECTED_HEADERS);
+    start(AdminServer.builder("t"));
+    for (Map.Entry<String, String> file : ASSET_FILES.entrySet()) {
+      byte[] expected = resource(file.getValue());
+      Answer a = get(AdminAssets.PATH + file.getKey(), null, "127.0.0.1");
+      assertThat(a.status).as(file.getKey()).isEqualTo(200);
+      assertThat(a.body.getBytes(StandardCharsets.UTF_8)).as(file.getKey()).isEqualTo(expected);
+      assertThat(a.header("content-length")).isEqualTo(Integer.toString(expected.length));
+      EXPECTED_HEADERS.forEach(
+          (name, value) -> assertThat(a.headers(name)).as(name).containsExactly(value));
+      // Read once: every answer serves the same bytes from memory.
+      assertThat(AdminAssets.asset(file.getKey()).orElseThrow().body())
+          .isSameAs(AdminAssets.asset(file.getKey()).orElseThrow().body())
+          .isEqualTo(expected);
+    }
+    assertThat(AdminAssets.asset("../x402j.css")).isEmpty();
+    assertThat(AdminAssets.asset("x402j.css.map")).isEmpty();
+    assertThat(get("/assets/nothing.js", null, "127.0.0.1").status).isEqualTo(404);
+  }
+
+  static byte[] resource(String path) throws IOException {
+    try (InputStream in = AdminServerTest.class.getResourceAsStream(path)) {
+      assertThat(in).as(path).isNotNull();
+      return in.readAllBytes();
+    }
   }
 
   @Test
@@ -260,6 +286,17 @@ class AdminServerTest {
   }
 
   private record Answer(int status, String head, String body) {
+    List<String> headers(String name) {
+      List<String> values = new java.util.ArrayList<>();
+      for (String line : head.split("\r\n")) {
+        int colon = line.indexOf(':');
+        if (colon > 0 && line.substring(0, colon).equalsIgnoreCase(name)) {
+          values.add(line.substring(colon + 1).strip());
+        }
+      }
+      return values;
+    }
+
     String header(String name) {
       for (String line : head.split("\r\n")) {
         int colon = line.indexOf(':');

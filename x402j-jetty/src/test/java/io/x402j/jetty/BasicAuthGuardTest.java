@@ -4,35 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.x402j.jetty.BasicAuthGuard.Outcome;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 class BasicAuthGuardTest {
   private static final String PASSWORD = "correct horse battery";
 
-  private Instant now = Instant.parse("2026-11-29T12:00:00Z");
-  private final Clock clock =
-      new Clock() {
-        @Override
-        public ZoneId getZone() {
-          return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-          return this;
-        }
-
-        @Override
-        public Instant instant() {
-          return now;
-        }
-      };
+  private final MovableClock clock = new MovableClock();
   private final BasicAuthGuard guard = new BasicAuthGuard("test", PASSWORD, clock);
 
   private static String basic(String credentials) {
@@ -76,14 +55,14 @@ class BasicAuthGuardTest {
   @Test
   void theRefusalLastsUntilTheWindowThatStartedWithTheFirstFailureEnds() {
     fail("c", 1);
-    now = now.plus(Duration.ofMinutes(10));
+    clock.now = clock.now.plus(Duration.ofMinutes(10));
     fail("c", BasicAuthGuard.MAX_FAILURES - 1);
     BasicAuthGuard.Verdict v = guard.check("c", basic("u:" + PASSWORD));
     assertThat(v.outcome()).isEqualTo(Outcome.THROTTLED);
     assertThat(v.retryAfterSeconds()).isEqualTo(300);
-    now = now.plus(Duration.ofMinutes(5)).minusMillis(1);
+    clock.now = clock.now.plus(Duration.ofMinutes(5)).minusMillis(1);
     assertThat(guard.check("c", basic("u:" + PASSWORD)).retryAfterSeconds()).isEqualTo(1);
-    now = now.plusMillis(1);
+    clock.now = clock.now.plusMillis(1);
     assertThat(guard.check("c", basic("u:" + PASSWORD)).allowed()).isTrue();
   }
 
@@ -100,7 +79,7 @@ class BasicAuthGuardTest {
     // A tracked address is judged on its own count.
     assertThat(guard.check("a7", basic("u:" + PASSWORD)).allowed()).isTrue();
     // Once the window ends the table empties and every address has its own count again.
-    now = now.plus(BasicAuthGuard.WINDOW);
+    clock.now = clock.now.plus(BasicAuthGuard.WINDOW);
     assertThat(guard.check("b-new", basic("u:" + PASSWORD)).allowed()).isTrue();
   }
 
@@ -120,7 +99,7 @@ class BasicAuthGuardTest {
           }
         });
     // The table still empties when the windows end.
-    now = now.plus(BasicAuthGuard.WINDOW);
+    clock.now = clock.now.plus(BasicAuthGuard.WINDOW);
     fail("b-new", BasicAuthGuard.MAX_FAILURES - 1);
     assertThat(guard.check("b-new", basic("u:" + PASSWORD)).allowed()).isTrue();
   }

@@ -58,6 +58,11 @@ public final class PayToBalances {
     return new PayToBalances(rpcUrls, Clock.systemUTC());
   }
 
+  /** Like {@link #of(Map)}, how long a read is kept timed by {@code clock} (for tests). */
+  static PayToBalances of(Map<Network, String> rpcUrls, Clock clock) {
+    return new PayToBalances(rpcUrls, Objects.requireNonNull(clock, "clock"));
+  }
+
   /** Reads nothing: every balance is unknown. */
   public static PayToBalances none() {
     return new PayToBalances(Map.of(), Clock.systemUTC());

@@ -6,10 +6,12 @@ import io.x402j.core.Asset;
 import io.x402j.core.Network;
 import io.x402j.core.NetworkInfo;
 import io.x402j.core.NetworkRegistry;
+import io.x402j.jetty.AdminAssets;
 import io.x402j.jetty.AdminPage;
 import io.x402j.jetty.AdminRequest;
 import io.x402j.jetty.AdminResponse;
 import io.x402j.jetty.AdminServer;
+import io.x402j.jetty.AdminSnapshot;
 import io.x402j.jetty.Html;
 import io.x402j.sales.internal.Csv;
 import io.x402j.sales.internal.Explorers;
@@ -42,7 +44,8 @@ import java.util.TreeMap;
  *
  * <ul>
  *   <li>{@code /} the page;
- *   <li>{@code /api/summary} everything on the page as JSON;
+ *   <li>{@code /api/summary} everything on the page as JSON, computed at most once per {@link
+ *       AdminSnapshot#POLL} however many pages poll it (the page itself shows the same);
  *   <li>{@code /api/sales?limit=N} the latest payments (1–500, default 50) as JSON;
  *   <li>{@code /sales.csv?days=N} every event of the last N days (1–366, default 30), with cells
  *       defused against CSV injection; a range of more than {@link Builder#exportLimit} events
@@ -66,6 +69,7 @@ public final class SellerDashboard {
   private final Clock clock;
   private final String base;
   private final int exportLimit;
+  private final AdminSnapshot<Map<String, Object>> summary;
 
   private SellerDashboard(Builder b) {
     this.sales = b.sales;
@@ -76,6 +80,9 @@ public final class SellerDashboard {
     this.clock = b.clock;
     this.base = b.base;
     this.exportLimit = b.exportLimit;
+    // Every open page polls the summary: about ten queries and a balance read per payTo, made
+    // once per poll interval however many pages are open.
+    this.summary = AdminSnapshot.of(this::computeSummary, AdminSnapshot.POLL, clock);
   }
 
   /** Starts a dashboard over {@code sales}. */
@@ -123,8 +130,15 @@ public final class SellerDashboard {
     }
   }
 
-  /** Everything the page shows, as the JSON endpoint answers it. */
+  /**
+   * Everything the page shows, as the JSON endpoint answers it: computed at most once per {@link
+   * AdminSnapshot#POLL} (by the dashboard's clock), shared by every caller, never modified.
+   */
   Map<String, Object> summary() {
+    return summary.get();
+  }
+
+  private Map<String, Object> computeSummary() {
     Instant now = clock.instant();
     Instant today =
         LocalDate.ofInstant(now, ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant();
@@ -371,7 +385,12 @@ public final class SellerDashboard {
   private String page() {
     Map<String, Object> s = summary();
     Html h = new Html();
-    h.open("div", "data-src", base + "/api/summary", "data-every", "5000");
+    h.open(
+        "div",
+        "data-src",
+        base + "/api/summary",
+        "data-every",
+        Long.toString(AdminSnapshot.POLL.toMillis()));
 
     h.open("section", "class", "card");
     h.element("h2", "Revenue (settled)");
@@ -480,7 +499,7 @@ public final class SellerDashboard {
     // Under a path prefix (Spring), the shared assets are served below it too.
     return base.isEmpty()
         ? page
-        : page.replace("=\"" + AdminServer.ASSETS, "=\"" + base + AdminServer.ASSETS);
+        : page.replace("=\"" + AdminAssets.PATH, "=\"" + base + AdminAssets.PATH);
   }
 
   /**
@@ -557,7 +576,7 @@ public final class SellerDashboard {
       return this;
     }
 
-    /** The clock of "today" and the chart. */
+    /** The clock of "today", the chart, and how long a computed summary is reused. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;

@@ -2,9 +2,11 @@ package io.x402j.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.x402j.jetty.AdminAssets;
 import io.x402j.sales.JdbcSalesRecord;
 import io.x402j.server.SalesRecord;
 import io.x402j.spring.shop.ShopApplication;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -55,6 +58,10 @@ class SpringSellerDashboardTest {
   @Autowired JdbcSalesRecord record;
 
   HttpResponse<String> get(String path, String password) throws Exception {
+    return HTTP.send(request(path, password).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpRequest.Builder request(String path, String password) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
     if (password != null) {
       b.header(
@@ -63,7 +70,7 @@ class SpringSellerDashboardTest {
               + Base64.getEncoder()
                   .encodeToString(("me:" + password).getBytes(StandardCharsets.UTF_8)));
     }
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return b;
   }
 
   @Test
@@ -83,17 +90,55 @@ class SpringSellerDashboardTest {
         .contains("x402j seller")
         .contains("src=\"/ops/sales/assets/x402j.js\"")
         .contains("data-src=\"/ops/sales/api/summary\"");
-    assertThat(page.headers().firstValue("Content-Security-Policy")).isPresent();
     assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-store");
     assertThat(page.headers().firstValue("X-Frame-Options")).hasValue("DENY");
-    assertThat(get("/ops/sales/assets/x402j.js", "correct-horse-battery").statusCode())
-        .isEqualTo(200);
-    assertThat(get("/ops/sales/assets/uPlot.iife.min.js", "correct-horse-battery").statusCode())
-        .isEqualTo(200);
     assertThat(get("/ops/sales/api/summary", "correct-horse-battery").body())
         .contains("\"totals\"");
     assertThat(get("/ops/sales/sales.csv?days=0", "correct-horse-battery").statusCode())
         .isEqualTo(400);
+  }
+
+  @Test
+  void everyAnswerCarriesTheAdminListenersHeadersAndTheAssetsAreItsBytes() throws Exception {
+    List<HttpResponse<String>> answers =
+        List.of(
+            get("/ops/sales/", "correct-horse-battery"),
+            get("/ops/sales/api/summary", "correct-horse-battery"),
+            get("/ops/sales/assets/nothing.js", "correct-horse-battery"),
+            get("/ops/sales/sales.csv?days=0", "correct-horse-battery"),
+            get("/ops/sales/", null));
+    assertThat(answers.stream().map(HttpResponse::statusCode))
+        .containsExactly(200, 200, 404, 400, 401);
+    for (HttpResponse<String> answer : answers) {
+      AdminAssets.SECURITY_HEADERS.forEach(
+          (name, value) ->
+              assertThat(answer.headers().allValues(name))
+                  .as(answer.uri() + " " + name)
+                  .containsExactly(value));
+    }
+    for (String name : List.of("x402j.css", "x402j.js", "uPlot.iife.min.js", "uPlot.min.css")) {
+      HttpResponse<byte[]> asset =
+          HTTP.send(
+              request("/ops/sales/assets/" + name, "correct-horse-battery").build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(asset.statusCode()).as(name).isEqualTo(200);
+      assertThat(asset.body()).as(name).isEqualTo(AdminAssets.asset(name).orElseThrow().body());
+      // Tomcat writes the type without the space: the same type.
+      assertThat(asset.headers().firstValue("Content-Type").map(t -> t.replace(" ", "")))
+          .hasValue(AdminAssets.asset(name).orElseThrow().contentType().replace(" ", ""));
+      AdminAssets.SECURITY_HEADERS.forEach(
+          (header, value) ->
+              assertThat(asset.headers().allValues(header)).as(name).containsExactly(value));
+    }
+    // The bytes are the class path file's, not only what the shared table holds.
+    try (InputStream in =
+        AdminAssets.class.getResourceAsStream(
+            "/META-INF/resources/webjars/uplot/"
+                + AdminAssets.UPLOT_VERSION
+                + "/dist/uPlot.iife.min.js")) {
+      assertThat(AdminAssets.asset("uPlot.iife.min.js").orElseThrow().body())
+          .isEqualTo(in.readAllBytes());
+    }
   }
 
   /** A servlet application with the seller dashboard enabled, its password not yet given. */

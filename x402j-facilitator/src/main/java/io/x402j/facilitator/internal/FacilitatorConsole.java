@@ -13,6 +13,7 @@ import io.x402j.jetty.AdminPage;
 import io.x402j.jetty.AdminRequest;
 import io.x402j.jetty.AdminResponse;
 import io.x402j.jetty.AdminServer;
+import io.x402j.jetty.AdminSnapshot;
 import io.x402j.jetty.Html;
 import io.x402j.settlement.ReconcileReport;
 import io.x402j.settlement.SettlementEngine;
@@ -23,6 +24,7 @@ import io.x402j.settlement.SignerBalance;
 import io.x402j.svm.Base58;
 import io.x402j.svm.SolanaAddress;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -36,8 +38,9 @@ import java.util.function.Supplier;
  * network and state, throughput and latency over the last hour, failure reasons, each signer's gas
  * balance with a low-balance warning, EVM nonce lanes, pending and reconciled counts, the latest
  * settlements) and a settlement search by payer, recipient, transaction, network and state; each
- * with the JSON it is made of ({@code /api/overview}, {@code /api/settlements}). Not part of the
- * x402j API.
+ * with the JSON it is made of ({@code /api/overview}, {@code /api/settlements}). The overview is
+ * computed at most once per {@link AdminSnapshot#POLL} however many pages poll it; a search is made
+ * when asked. Not part of the x402j API.
  */
 public final class FacilitatorConsole {
   private static final String PRODUCT = "x402j facilitator";
@@ -51,6 +54,7 @@ public final class FacilitatorConsole {
   private final LongSupplier reconcilePasses;
   private final Map<String, BigDecimal> lowBalance;
   private final ObjectMapper json = new ObjectMapper();
+  private final AdminSnapshot<ObjectNode> overview;
 
   /**
    * @param ledger the ledger
@@ -60,6 +64,7 @@ public final class FacilitatorConsole {
    * @param reconcilePasses how many reconciliation passes ran
    * @param lowBalance per network family ({@code eip155}, {@code solana}) the balance in whole
    *     native units under which a signer is flagged
+   * @param clock times how long a computed overview is reused ({@link AdminSnapshot#POLL})
    */
   public FacilitatorConsole(
       JdbcSettlementLedger ledger,
@@ -67,27 +72,31 @@ public final class FacilitatorConsole {
       OperationsSeries series,
       Supplier<ReconcileReport> reconciled,
       LongSupplier reconcilePasses,
-      Map<String, BigDecimal> lowBalance) {
+      Map<String, BigDecimal> lowBalance,
+      Clock clock) {
     this.ledger = Objects.requireNonNull(ledger, "ledger");
     this.engines = List.copyOf(engines);
     this.series = Objects.requireNonNull(series, "series");
     this.reconciled = Objects.requireNonNull(reconciled, "reconciled");
     this.reconcilePasses = Objects.requireNonNull(reconcilePasses, "reconcilePasses");
     this.lowBalance = Map.copyOf(lowBalance);
+    // Every open overview polls it: two queries over the whole ledger, made once per poll
+    // interval however many pages are open.
+    this.overview = AdminSnapshot.of(this::overview, AdminSnapshot.POLL, clock);
   }
 
   /** Registers the console's pages and JSON on an admin listener. */
   public AdminServer.Builder register(AdminServer.Builder admin) {
     return admin
-        .route("/", r -> AdminResponse.html(overviewPage(overview())))
+        .route("/", r -> AdminResponse.html(overviewPage(overview.get())))
         .route("/settlements", r -> AdminResponse.html(searchPage(r, search(r))))
-        .route("/api/overview", r -> AdminResponse.json(json.writeValueAsString(overview())))
+        .route("/api/overview", r -> AdminResponse.json(json.writeValueAsString(overview.get())))
         .route("/api/settlements", r -> AdminResponse.json(json.writeValueAsString(search(r))));
   }
 
   // ---------------------------------------------------------------- data
 
-  /** Everything the overview shows, as its JSON. */
+  /** Everything the overview shows, as its JSON, computed now (the pages share one per poll). */
   ObjectNode overview() {
     ObjectNode root = json.createObjectNode();
     Map<String, Map<SettlementState, Long>> counts = ledger.countByNetworkAndState();
@@ -338,7 +347,14 @@ public final class FacilitatorConsole {
 
   private String overviewPage(ObjectNode o) {
     Html h = new Html();
-    h.open("div", "data-src", "/api/overview", "data-every", "5000", "id", "overview");
+    h.open(
+        "div",
+        "data-src",
+        "/api/overview",
+        "data-every",
+        Long.toString(AdminSnapshot.POLL.toMillis()),
+        "id",
+        "overview");
     h.open("div", "class", "grid");
     stat(h, "Confirmed settlements", o, "totals.confirmed", "ok");
     stat(h, "Failed settlements", o, "totals.failed", null);

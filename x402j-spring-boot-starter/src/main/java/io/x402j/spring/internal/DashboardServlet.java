@@ -1,15 +1,14 @@
 package io.x402j.spring.internal;
 
+import io.x402j.jetty.AdminAssets;
 import io.x402j.jetty.AdminRequest;
 import io.x402j.jetty.AdminResponse;
-import io.x402j.jetty.AdminServer;
 import io.x402j.jetty.BasicAuthGuard;
 import io.x402j.sales.SellerDashboard;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,26 +27,6 @@ public final class DashboardServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(DashboardServlet.class);
 
-  private static final Map<String, String[]> ASSETS =
-      Map.of(
-          "x402j.css", new String[] {"/io/x402j/jetty/admin/x402j.css", "text/css; charset=utf-8"},
-          "x402j.js",
-              new String[] {"/io/x402j/jetty/admin/x402j.js", "text/javascript; charset=utf-8"},
-          "uPlot.iife.min.js",
-              new String[] {
-                "/META-INF/resources/webjars/uplot/"
-                    + AdminServer.UPLOT_VERSION
-                    + "/dist/uPlot.iife.min.js",
-                "text/javascript; charset=utf-8"
-              },
-          "uPlot.min.css",
-              new String[] {
-                "/META-INF/resources/webjars/uplot/"
-                    + AdminServer.UPLOT_VERSION
-                    + "/dist/uPlot.min.css",
-                "text/css; charset=utf-8"
-              });
-
   private final transient SellerDashboard dashboard;
   private final transient BasicAuthGuard guard;
 
@@ -61,6 +40,7 @@ public final class DashboardServlet extends HttpServlet {
     if (password == null || password.isBlank()) {
       throw new IllegalArgumentException("the dashboard needs a password");
     }
+    AdminAssets.asset("x402j.css"); // reads the assets now: a packaging error fails at start
     this.dashboard = dashboard;
     this.guard = new BasicAuthGuard("the seller dashboard", password, clock);
   }
@@ -68,12 +48,7 @@ public final class DashboardServlet extends HttpServlet {
   @Override
   protected void service(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
-    response.setHeader("Content-Security-Policy", AdminServer.CSP);
-    response.setHeader("Cache-Control", "no-store");
-    response.setHeader("X-Frame-Options", "DENY");
-    response.setHeader("X-Content-Type-Options", "nosniff");
-    response.setHeader("Referrer-Policy", "no-referrer");
-    response.setHeader("Cross-Origin-Resource-Policy", "same-origin");
+    AdminAssets.SECURITY_HEADERS.forEach(response::setHeader);
     boolean head = "HEAD".equals(request.getMethod());
     BasicAuthGuard.Verdict verdict =
         guard.check(request.getRemoteAddr(), request.getHeader("Authorization"));
@@ -94,8 +69,10 @@ public final class DashboardServlet extends HttpServlet {
     }
     String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
     AdminResponse answer;
-    if (path.startsWith(AdminServer.ASSETS)) {
-      answer = asset(path.substring(AdminServer.ASSETS.length()));
+    if (path.startsWith(AdminAssets.PATH)) {
+      answer =
+          AdminAssets.asset(path.substring(AdminAssets.PATH.length()))
+              .orElseGet(() -> AdminResponse.text(404, "not found\n"));
     } else if (SellerDashboard.PATHS.contains(path)) {
       try {
         answer = dashboard.handle(new AdminRequest(path, parameters(request)));
@@ -115,19 +92,6 @@ public final class DashboardServlet extends HttpServlet {
     Map<String, List<String>> out = new LinkedHashMap<>();
     request.getParameterMap().forEach((k, v) -> out.put(k, new ArrayList<>(List.of(v))));
     return out;
-  }
-
-  private static AdminResponse asset(String name) throws IOException {
-    String[] spec = ASSETS.get(name);
-    if (spec == null) {
-      return AdminResponse.text(404, "not found\n");
-    }
-    try (InputStream in = AdminServer.class.getResourceAsStream(spec[0])) {
-      if (in == null) {
-        return AdminResponse.text(404, "not found\n");
-      }
-      return new AdminResponse(200, spec[1], in.readAllBytes());
-    }
   }
 
   private static void send(HttpServletResponse response, AdminResponse answer, boolean head)

@@ -2,6 +2,7 @@ package io.x402j.spring.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.x402j.jetty.AdminAssets;
 import io.x402j.jetty.BasicAuthGuard;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -64,7 +65,8 @@ class DashboardServletGuardTest {
     MockHttpServletResponse refused = get(servlet, "203.0.113.9", PASSWORD);
     assertThat(refused.getStatus()).isEqualTo(429);
     assertThat(refused.getHeader("Retry-After")).isEqualTo("900");
-    assertThat(refused.getHeader("Content-Security-Policy")).isNotNull();
+    AdminAssets.SECURITY_HEADERS.forEach(
+        (name, value) -> assertThat(refused.getHeaders(name)).as(name).containsExactly(value));
     assertThat(get(servlet, "198.51.100.4", PASSWORD).getStatus()).isEqualTo(200);
 
     now = now.plus(BasicAuthGuard.WINDOW);
