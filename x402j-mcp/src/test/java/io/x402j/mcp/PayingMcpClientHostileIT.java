@@ -137,7 +137,7 @@ class PayingMcpClientHostileIT {
   }
 
   @Test
-  void aServerThatTakesThePaymentAndNeverAnswersLeavesItCountedAndReported() {
+  void aServerThatTakesThePaymentAndNeverAnswersLeavesItCountedAndReported() throws Exception {
     Payer payer =
         Payer.builder()
             .signer(BUYER)
@@ -158,7 +158,11 @@ class PayingMcpClientHostileIT {
       release.countDown();
       impatient.close();
     }
-    assertThat(paid.getCount()).isZero();
+    // The client gave up after sending: the server's handler may reach the paid call later on a
+    // busy machine, so wait for it rather than assume it already ran.
+    assertThat(paid.await(30, java.util.concurrent.TimeUnit.SECONDS))
+        .as("the server received the paid call")
+        .isTrue();
     assertThat(payer.spendLog().spends()).hasSize(1);
     assertThat(received).hasSize(2);
   }
