@@ -319,6 +319,9 @@ class SellerDashboardIT {
                 "--hide-scrollbars",
                 "--window-size=1280,2200",
                 "--virtual-time-budget=8000",
+                // A profile of its own: another Chromium using the default one (a developer's, or
+                // a run still exiting) would otherwise take over the request or refuse the lock.
+                "--user-data-dir=" + temp.resolve("chromium-profile"),
                 action,
                 url));
     Path out = temp.resolve("chromium-" + System.nanoTime() + ".out");
