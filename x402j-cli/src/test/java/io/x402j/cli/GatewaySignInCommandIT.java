@@ -62,11 +62,13 @@ class GatewaySignInCommandIT {
           exchange.close();
         });
     upstream.start();
-    int port;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort(); // the default origin is http://127.0.0.1:PORT
-    }
     try (TestMarket market = TestMarket.start()) {
+      // Probed last, right before the gateway binds it: the devnet and the facilitator bind ports
+      // of their own while starting, and one of them could take a port probed earlier.
+      int port;
+      try (ServerSocket probe = new ServerSocket(0)) {
+        port = probe.getLocalPort(); // the default origin is http://127.0.0.1:PORT
+      }
       Path log = dir.resolve("gateway.log");
       Process process =
           new ProcessBuilder(

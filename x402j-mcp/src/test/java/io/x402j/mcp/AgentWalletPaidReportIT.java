@@ -128,7 +128,10 @@ class AgentWalletPaidReportIT {
   void aPaymentWhoseAnswerIsLostIsNotReportedAsNothingPaid() throws Exception {
     CallToolResult r = call(AgentWallet.FETCH, "/takes-and-hangs", 30).orElseThrow();
 
-    assertThat(paymentReceived.getCount()).as("the seller received the signed payment").isZero();
+    // The wallet gave up after sending: the seller's handler may run later on a busy machine.
+    assertThat(paymentReceived.await(30, java.util.concurrent.TimeUnit.SECONDS))
+        .as("the seller received the signed payment")
+        .isTrue();
     assertThat(payer.spendLog().spends()).as("and the wallet counted it as spent").hasSize(1);
     assertThat(r.isError()).isTrue();
     assertThat(structured(r))

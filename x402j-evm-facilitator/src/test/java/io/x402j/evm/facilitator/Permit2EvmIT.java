@@ -459,13 +459,16 @@ class Permit2EvmIT {
   }
 
   @Test
-  void aCrashBetweenRecordAndSendIsRebroadcastThenConfirmed() {
+  void aCrashBetweenRecordAndSendIsRebroadcastThenConfirmed() throws Exception {
     SettlementLedger ledger = new InMemorySettlementLedger();
     BigInteger nonce = freshNonce();
-    recordSubmitted(ledger, gasC, nonce);
+    Submission recorded = recordSubmitted(ledger, gasC, nonce);
     BigInteger sellerBefore = devnet.tokenBalance(seller);
     try (ExactEvmFacilitator restarted = fx.facilitator(ledger, gasC)) {
       ReconcileReport first = restarted.reconcile().join();
+      // Even with automine, anvil answers the rebroadcast a moment before the block exists; a
+      // second pass in that moment finds the transaction in the pool (stillPending=1, seen once).
+      devnet.awaitReceipt(recorded.transaction());
       ReconcileReport second = restarted.reconcile().join();
 
       assertThat(first).isEqualTo(new ReconcileReport(0, 0, 1, 0));
@@ -482,11 +485,12 @@ class Permit2EvmIT {
   }
 
   @Test
-  void aCrashBetweenSendAndReceiptIsConfirmedAtStart() {
+  void aCrashBetweenSendAndReceiptIsConfirmedAtStart() throws Exception {
     SettlementLedger ledger = new InMemorySettlementLedger();
     BigInteger nonce = freshNonce();
     Submission sent = recordSubmitted(ledger, gasC, nonce);
     fx.rpc().call("eth_sendRawTransaction", sent.raw()).join();
+    devnet.awaitReceipt(sent.transaction()); // mined while the facilitator was down
     try (ExactEvmFacilitator restarted = fx.facilitator(ledger, gasC)) {
       assertThat(restarted.reconcile().join()).isEqualTo(new ReconcileReport(1, 0, 0, 0));
       assertThat(restarted.reconcile().join()).isEqualTo(new ReconcileReport(0, 0, 0, 0));
