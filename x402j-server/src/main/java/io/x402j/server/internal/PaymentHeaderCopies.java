@@ -1,0 +1,59 @@
+package io.x402j.server.internal;
+
+import io.x402j.core.wire.PaymentHeader;
+import io.x402j.server.GateRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The rule that a payment is sent once, in one header: a request that carries more than one payment
+ * header value, counted across {@code PAYMENT-SIGNATURE} and {@code X-PAYMENT} (two of one name, or
+ * one of each), or a value that holds several comma-separated ones ({@code PAYMENT-SIGNATURE: a,
+ * b}, the form a proxy may join repeated header lines into; base64 has no commas), is refused. The
+ * gate reads one copy, while the application or a proxy behind the seller may read another: one
+ * copy paid for, another served. Blank copies count too. Not part of the x402j API.
+ */
+public final class PaymentHeaderCopies {
+  private static final List<PaymentHeader> PAYMENT_HEADERS =
+      List.of(PaymentHeader.PAYMENT_SIGNATURE, PaymentHeader.X_PAYMENT);
+
+  private PaymentHeaderCopies() {}
+
+  /** Why {@code request} is refused for carrying its payment more than once, if it is. */
+  public static Optional<String> refusal(GateRequest request) {
+    List<String> counted = new ArrayList<>();
+    int copies = 0;
+    String joined = null;
+    int joinedValues = 0;
+    for (PaymentHeader header : PAYMENT_HEADERS) {
+      String name = header.headerName();
+      List<String> values = request.headerValues(name);
+      // An adapter that lists fewer values than it reads is not trusted to list none.
+      int count = Math.max(values.size(), request.header(name).isPresent() ? 1 : 0);
+      if (count > 0) {
+        counted.add(count + " " + name + (count == 1 ? " header" : " headers"));
+        copies += count;
+      }
+      for (String value : values) {
+        if (joined == null && value != null && value.indexOf(',') >= 0) {
+          joined = name;
+          joinedValues = value.split(",", -1).length;
+        }
+      }
+    }
+    if (copies > 1) {
+      return Optional.of(
+          "the request has " + String.join(" and ", counted) + "; send the payment once");
+    }
+    if (joined != null) {
+      return Optional.of(
+          "the "
+              + joined
+              + " header holds "
+              + joinedValues
+              + " comma-separated values; send the payment once");
+    }
+    return Optional.empty();
+  }
+}
