@@ -88,6 +88,9 @@ class PaymentHeaderCopiesGateTest {
     cases.put(
         "1 PAYMENT-SIGNATURE header and 1 X-PAYMENT header; send the payment once",
         Map.of("PAYMENT-SIGNATURE", List.of(""), "X-PAYMENT", List.of(payment)));
+    cases.put(
+        "1 PAYMENT-SIGNATURE header and 1 X_PAYMENT header",
+        Map.of("PAYMENT-SIGNATURE", List.of(payment), "X_PAYMENT", List.of(payment)));
     cases.forEach(
         (reason, headers) -> {
           GateResponse answer = refused(get("/weather", headers));

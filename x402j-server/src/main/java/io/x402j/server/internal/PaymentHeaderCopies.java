@@ -5,6 +5,7 @@ import io.x402j.server.GateRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The rule that a payment is sent once, in one header: a request that carries more than one payment
@@ -12,11 +13,20 @@ import java.util.Optional;
  * one of each), or a value that holds several comma-separated ones ({@code PAYMENT-SIGNATURE: a,
  * b}, the form a proxy may join repeated header lines into; base64 has no commas), is refused. The
  * gate reads one copy, while the application or a proxy behind the seller may read another: one
- * copy paid for, another served. Blank copies count too. Not part of the x402j API.
+ * copy paid for, another served. Blank copies count too, and so do copies spelt with {@code _} for
+ * {@code -} ({@code X_PAYMENT}), which the gate does not read but CGI-style servers do. Not part of
+ * the x402j API.
  */
 public final class PaymentHeaderCopies {
-  private static final List<PaymentHeader> PAYMENT_HEADERS =
-      List.of(PaymentHeader.PAYMENT_SIGNATURE, PaymentHeader.X_PAYMENT);
+  /**
+   * The payment headers, and the same names with {@code _} for {@code -}, which CGI-style servers
+   * (PHP, WSGI, Rack) read as the same header: a copy in that spelling counts too.
+   */
+  private static final List<String> SPELLINGS =
+      Stream.of(PaymentHeader.PAYMENT_SIGNATURE, PaymentHeader.X_PAYMENT)
+          .map(PaymentHeader::headerName)
+          .flatMap(name -> Stream.of(name, name.replace('-', '_')))
+          .toList();
 
   private PaymentHeaderCopies() {}
 
@@ -26,8 +36,7 @@ public final class PaymentHeaderCopies {
     int copies = 0;
     String joined = null;
     int joinedValues = 0;
-    for (PaymentHeader header : PAYMENT_HEADERS) {
-      String name = header.headerName();
+    for (String name : SPELLINGS) {
       List<String> values = request.headerValues(name);
       // An adapter that lists fewer values than it reads is not trusted to list none.
       int count = Math.max(values.size(), request.header(name).isPresent() ? 1 : 0);
