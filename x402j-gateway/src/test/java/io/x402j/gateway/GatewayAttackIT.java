@@ -265,11 +265,12 @@ class GatewayAttackIT {
             .contains(copies.reason())
             .doesNotContain("paid content");
       }
-      assertThat(counting.verifies()).as("/verify calls").isZero();
+      assertThat(counting.verifiesOf(payment)).as("/verify calls").isZero();
       assertThat(forwarded).hasValue(0);
 
       String once = raw.exchangeWhole(PaymentHeaderCopies.once(host, "/paid", payment));
       assertThat(once).startsWith("HTTP/1.1 200").contains("paid content");
+      assertThat(counting.verifiesOf(payment)).as("the counter counts").isEqualTo(1);
       assertThat(counting.settles()).isEqualTo(1);
     } finally {
       upstream.stop(0);

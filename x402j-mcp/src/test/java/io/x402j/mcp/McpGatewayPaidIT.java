@@ -209,7 +209,9 @@ class McpGatewayPaidIT {
    */
   @Test
   void aPaymentRepeatedInMetaIsRefusedBeforeAnythingIsVerified() throws Exception {
-    Map<String, Object> meta = pay(unpaid("weather", Map.of("city", "Faro")));
+    String signature =
+        market.payV2(HEADERS.encodePaymentRequired(unpaid("weather", Map.of("city", "Faro"))));
+    Map<String, Object> meta = McpPayments.paymentMeta(HEADERS.decodePaymentSignature(signature));
     String payment = new ObjectMapper().writeValueAsString(meta.get(McpPayments.PAYMENT_META));
     int port = URI.create(gateway.url().orElseThrow()).getPort();
     String host = "127.0.0.1:" + port;
@@ -229,7 +231,6 @@ class McpGatewayPaidIT {
             .map(l -> l.substring(15).strip())
             .findFirst()
             .orElseThrow(() -> new AssertionError(initialized));
-    int verifies = facilitator.verifies();
     int calls = upstreamCalls("weather");
 
     String answer =
@@ -250,12 +251,13 @@ class McpGatewayPaidIT {
         .contains("-32600")
         .contains("params._meta repeats the key 'x402/payment'")
         .doesNotContain("sunny");
-    assertThat(facilitator.verifies()).as("/verify calls").isEqualTo(verifies);
+    assertThat(facilitator.verifiesOf(signature)).as("/verify calls").isZero();
     assertThat(upstreamCalls("weather")).isEqualTo(calls);
 
     CallToolResult once = client.callTool(call("weather", Map.of("city", "Faro"), meta));
     assertThat(McpGatewayProxyIT.text(once)).isEqualTo("sunny in Faro");
     assertThat(McpPayments.paymentResponse(once).orElseThrow().success()).isTrue();
+    assertThat(facilitator.verifiesOf(signature)).as("the counter counts").isEqualTo(1);
   }
 
   @Test

@@ -188,7 +188,6 @@ class SpringStarterIT {
     String payment = market.payV2(unpaid.headers().firstValue("PAYMENT-REQUIRED").orElseThrow());
     RawHttp raw = new RawHttp("127.0.0.1", port);
     String host = "127.0.0.1:" + port;
-    int verifies = facilitator.verifies();
     for (PaymentHeaderCopies.Copies copies : PaymentHeaderCopies.of(payment)) {
       String answer = raw.exchangeWhole(copies.get(host, "/configured"));
       assertThat(answer)
@@ -197,10 +196,11 @@ class SpringStarterIT {
           .contains(copies.reason())
           .doesNotContain("priced in application properties");
     }
-    assertThat(facilitator.verifies()).as("/verify calls").isEqualTo(verifies);
+    assertThat(facilitator.verifiesOf(payment)).as("/verify calls").isZero();
 
     String once = raw.exchangeWhole(PaymentHeaderCopies.once(host, "/configured", payment));
     assertThat(once).startsWith("HTTP/1.1 200").contains("priced in application properties");
+    assertThat(facilitator.verifiesOf(payment)).as("the counter counts").isEqualTo(1);
   }
 
   @Test

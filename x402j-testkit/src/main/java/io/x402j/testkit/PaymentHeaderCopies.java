@@ -2,13 +2,18 @@ package io.x402j.testkit;
 
 import io.x402j.core.facilitator.Facilitator;
 import io.x402j.core.wire.FacilitatorRequest;
+import io.x402j.core.wire.HeaderCodec;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.core.wire.SupportedResponse;
+import io.x402j.core.wire.VerifyRequest;
 import io.x402j.core.wire.VerifyResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -86,6 +91,7 @@ public final class PaymentHeaderCopies {
   public static final class Counting implements Facilitator {
     private final Facilitator delegate;
     private final AtomicInteger verifies = new AtomicInteger();
+    private final Queue<FacilitatorRequest> verified = new ConcurrentLinkedQueue<>();
     private final AtomicInteger settles = new AtomicInteger();
 
     /** Counts the calls made to {@code delegate}. */
@@ -98,6 +104,23 @@ public final class PaymentHeaderCopies {
       return verifies.get();
     }
 
+    /**
+     * How many {@code /verify} calls were made for the v2 payment {@code paymentSignature} (a
+     * {@code PAYMENT-SIGNATURE} value), recognised by its parsed payload; calls other tests make at
+     * the same time do not count.
+     */
+    public int verifiesOf(String paymentSignature) {
+      Map<String, Object> payload =
+          HeaderCodec.standard().decodePaymentSignature(paymentSignature).payload();
+      int count = 0;
+      for (FacilitatorRequest request : verified) {
+        if (request instanceof VerifyRequest v2 && v2.paymentPayload().payload().equals(payload)) {
+          count++;
+        }
+      }
+      return count;
+    }
+
     /** How many {@code /settle} calls were made. */
     public int settles() {
       return settles.get();
@@ -106,6 +129,7 @@ public final class PaymentHeaderCopies {
     @Override
     public CompletableFuture<VerifyResponse> verify(FacilitatorRequest request) {
       verifies.incrementAndGet();
+      verified.add(request);
       return delegate.verify(request);
     }
 
