@@ -7,10 +7,14 @@ import com.sun.net.httpserver.HttpServer;
 import io.x402j.core.Network;
 import io.x402j.core.NetworkRegistry;
 import io.x402j.core.facilitator.HttpFacilitatorClient;
+import io.x402j.evm.PrivateKeySigner;
 import io.x402j.server.PaidRoute;
 import io.x402j.server.PaymentGate;
 import io.x402j.server.RouteTable;
+import io.x402j.testkit.PaymentHeaderCopies;
+import io.x402j.testkit.RawHttp;
 import io.x402j.testkit.ScriptedFacilitator;
+import io.x402j.testkit.TestPayments;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -212,12 +216,15 @@ class GatewayAttackIT {
   }
 
   /**
-   * Found by attack (on the servlet filter, which read the first copy): a payment header sent twice
-   * lets the gate read one while the upstream or a proxy reads another. On a priced route the
-   * gateway refuses it with a 400 naming the header, and forwards nothing.
+   * A payment is sent once, in one header. Found by attack (on the servlet filter, which read the
+   * first copy): a payment header sent twice lets the gate read one while the upstream reads
+   * another. The gateway refused two copies of one name but let one PAYMENT-SIGNATURE with one
+   * X-PAYMENT through (each name was counted alone), and the gate paid with the first. The gate now
+   * refuses every form on a priced route with 400 naming the headers, before its facilitator is
+   * asked and before anything is forwarded; sent once, the same payment buys the response.
    */
   @Test
-  void aRepeatedPaymentHeaderOnAPricedRouteIsRefused() throws Exception {
+  void aPaymentSentMoreThanOnceIsRefusedBeforeAnythingIsVerified() throws Exception {
     AtomicInteger forwarded = new AtomicInteger();
     HttpServer upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     upstream.createContext(
@@ -230,25 +237,41 @@ class GatewayAttackIT {
           exchange.close();
         });
     upstream.start();
+    PaymentHeaderCopies.Counting counting =
+        new PaymentHeaderCopies.Counting(HttpFacilitatorClient.builder(facilitator.url()).build());
     try (Gateway gateway =
         Gateway.builder(
-                gate("GET /paid").build(),
+                gate("GET /paid").facilitator(counting).build(),
                 URI.create("http://127.0.0.1:" + upstream.getAddress().getPort()))
             .port(0)
             .start()) {
-      HttpClient http = HttpClient.newHttpClient();
-      for (String name : List.of("PAYMENT-SIGNATURE", "X-PAYMENT")) {
-        HttpResponse<String> twice =
-            http.send(
-                HttpRequest.newBuilder(URI.create(gateway.url() + "/paid"))
-                    .header(name, "eyJ4NDAyVmVyc2lvbiI6Mn0")
-                    .header(name, "eyJ4NDAyVmVyc2lvbiI6MX0")
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(twice.statusCode()).as(name).isEqualTo(400);
-        assertThat(twice.body()).contains("2 " + name + " headers").doesNotContain("paid content");
+      HttpResponse<String> unpaid =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(gateway.url() + "/paid")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(unpaid.statusCode()).isEqualTo(402);
+      String payment =
+          TestPayments.v2(
+              unpaid.headers().firstValue("PAYMENT-REQUIRED").orElseThrow(),
+              PrivateKeySigner.fromHex("0x" + "11".repeat(32)));
+      RawHttp raw = new RawHttp("127.0.0.1", gateway.port());
+      String host = "127.0.0.1:" + gateway.port();
+      for (PaymentHeaderCopies.Copies copies : PaymentHeaderCopies.of(payment)) {
+        String answer = raw.exchangeWhole(copies.get(host, "/paid"));
+        assertThat(answer)
+            .as(copies.what())
+            .startsWith("HTTP/1.1 400")
+            .contains(copies.reason())
+            .doesNotContain("paid content");
       }
+      assertThat(counting.verifiesOf(payment)).as("/verify calls").isZero();
       assertThat(forwarded).hasValue(0);
+
+      String once = raw.exchangeWhole(PaymentHeaderCopies.once(host, "/paid", payment));
+      assertThat(once).startsWith("HTTP/1.1 200").contains("paid content");
+      assertThat(counting.verifiesOf(payment)).as("the counter counts").isEqualTo(1);
+      assertThat(counting.settles()).isEqualTo(1);
     } finally {
       upstream.stop(0);
     }

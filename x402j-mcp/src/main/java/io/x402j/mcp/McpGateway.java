@@ -21,6 +21,7 @@ import io.x402j.core.internal.Urls;
 import io.x402j.core.support.Text;
 import io.x402j.jetty.JettyServer;
 import io.x402j.mcp.internal.LoopbackHeaders;
+import io.x402j.mcp.internal.MetaKeysOnce;
 import io.x402j.mcp.internal.ProcessClientTransport;
 import io.x402j.server.PaidRoute;
 import java.io.FilterInputStream;
@@ -87,6 +88,8 @@ public final class McpGateway implements AutoCloseable {
 
   private final Builder config;
   private final McpJsonMapper json = McpJsonDefaults.getMapper();
+  // What buyers send is read refusing repeated _meta keys (a payment is sent once).
+  private final McpJsonMapper buyers = new MetaKeysOnce(json);
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private final Map<String, Tool> served = new LinkedHashMap<>();
   private McpClientTransport upstreamTransport;
@@ -323,7 +326,7 @@ public final class McpGateway implements AutoCloseable {
     String instructions = upstream.getServerInstructions();
     if (config.stdin != null) {
       StdioServerTransportProvider transport =
-          new StdioServerTransportProvider(json, new WatchedInput(config.stdin), config.stdout);
+          new StdioServerTransportProvider(buyers, new WatchedInput(config.stdin), config.stdout);
       var spec =
           McpServer.sync(transport)
               .serverInfo(info)
@@ -338,7 +341,7 @@ public final class McpGateway implements AutoCloseable {
     } else {
       HttpServletStreamableServerTransportProvider transport =
           HttpServletStreamableServerTransportProvider.builder()
-              .jsonMapper(json)
+              .jsonMapper(buyers)
               .mcpEndpoint(ENDPOINT)
               .httpHeaderValidator(new LoopbackHeaders(() -> http == null ? -1 : http.port()))
               .build();

@@ -1,5 +1,7 @@
 package io.x402j.mcp;
 
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpServerFeatures.AsyncToolSpecification;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -8,6 +10,7 @@ import io.x402j.core.NetworkRegistry;
 import io.x402j.core.extensions.bazaar.BazaarDeclaration;
 import io.x402j.core.facilitator.Facilitator;
 import io.x402j.core.support.Text;
+import io.x402j.mcp.internal.MetaKeysOnce;
 import io.x402j.mcp.internal.ToolCall;
 import io.x402j.mcp.internal.ToolSale;
 import io.x402j.server.PaidRoute;
@@ -46,6 +49,9 @@ import reactor.core.publisher.Mono;
  *   <li>A malformed payment (not an object, a wrong field, another protocol version, another tool's
  *       or price's payment) is answered with payment-required naming the problem; nothing is thrown
  *       to the client and nothing is charged.
+ *   <li>A payment is sent once: with the transport reading through {@link #jsonMapper()}, a message
+ *       whose {@code _meta} repeats a key ({@code "x402/payment"} twice) is refused before anything
+ *       is verified.
  * </ul>
  *
  * <p>Prices are {@link PaidRoute}s, so every network and scheme x402j sells over HTTP works here:
@@ -94,6 +100,23 @@ public final class McpPaywall implements AutoCloseable {
   @Override
   public void close() {
     sale.close();
+  }
+
+  /**
+   * The JSON mapper to give the server transport through which this paywall's tools are sold: the
+   * MCP SDK's default, refusing a message whose {@code params._meta} repeats a key, at any depth.
+   * Parsers keep one copy of a repeated key without a word, and not all the same one, so {@code
+   * {"x402/payment": A, "x402/payment": B}} would be paid with B while anything else that reads the
+   * message may see A; a payment is sent once. The streamable HTTP transport answers such a message
+   * 400 (JSON-RPC -32600) naming the key, before the paywall or its facilitator sees it. {@link
+   * McpGateway} reads what buyers send with it.
+   *
+   * <pre>{@code
+   * HttpServletStreamableServerTransportProvider.builder().jsonMapper(McpPaywall.jsonMapper())...
+   * }</pre>
+   */
+  public static McpJsonMapper jsonMapper() {
+    return new MetaKeysOnce(McpJsonDefaults.getMapper());
   }
 
   /** Starts a paywall; a facilitator is required. */

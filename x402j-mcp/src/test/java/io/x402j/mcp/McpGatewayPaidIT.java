@@ -2,6 +2,7 @@ package io.x402j.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -10,8 +11,12 @@ import io.x402j.core.wire.PaymentPayload;
 import io.x402j.core.wire.PaymentRequired;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.server.PaidRoute;
+import io.x402j.testkit.PaymentHeaderCopies;
+import io.x402j.testkit.RawHttp;
 import io.x402j.testkit.TestMarket;
 import java.math.BigInteger;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +31,7 @@ import org.junit.jupiter.api.Test;
 class McpGatewayPaidIT {
   static final HeaderCodec HEADERS = HeaderCodec.standard();
   static TestMarket market;
+  static PaymentHeaderCopies.Counting facilitator;
   static McpGateway gateway;
   static McpSyncClient client;
 
@@ -36,9 +42,10 @@ class McpGatewayPaidIT {
   @BeforeAll
   static void start() throws Exception {
     market = TestMarket.start();
+    facilitator = new PaymentHeaderCopies.Counting(market.facilitator());
     McpPaywall paywall =
         McpPaywall.builder()
-            .facilitator(market.facilitator())
+            .facilitator(facilitator)
             .networks(market.networks())
             .gate(g -> g.salesRecord(SALES::add))
             .build();
@@ -176,6 +183,81 @@ class McpGatewayPaidIT {
     assertThat(McpPayments.paymentRequired(replay)).isPresent();
     assertThat(upstreamCalls("weather")).isEqualTo(calls);
     assertThat(market.sellerBalance()).isEqualTo(balance);
+  }
+
+  /** A POST of {@code body} to the gateway's endpoint in {@code session} (null before one). */
+  static byte[] post(String host, String session, String body) {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    String head =
+        "POST /mcp HTTP/1.1\r\nHost: "
+            + host
+            + "\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream"
+            + "\r\nContent-Length: "
+            + bytes.length
+            + "\r\n"
+            + (session == null ? "" : "Mcp-Session-Id: " + session + "\r\n")
+            + "Connection: close\r\n\r\n";
+    return (head + body).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * A payment is sent once. JSON parsers keep one copy of a repeated key without a word (Jackson,
+   * as the MCP SDK uses it, the last; others the first), so {@code {"x402/payment": A,
+   * "x402/payment": B}} was paid with B while anything else reading the message could see A. The
+   * gateway now refuses such a message with 400 naming the key, before the paywall or its
+   * facilitator sees it; the same payment, sent once, buys the call.
+   */
+  @Test
+  void aPaymentRepeatedInMetaIsRefusedBeforeAnythingIsVerified() throws Exception {
+    String signature =
+        market.payV2(HEADERS.encodePaymentRequired(unpaid("weather", Map.of("city", "Faro"))));
+    Map<String, Object> meta = McpPayments.paymentMeta(HEADERS.decodePaymentSignature(signature));
+    String payment = new ObjectMapper().writeValueAsString(meta.get(McpPayments.PAYMENT_META));
+    int port = URI.create(gateway.url().orElseThrow()).getPort();
+    String host = "127.0.0.1:" + port;
+    RawHttp raw = new RawHttp("127.0.0.1", port);
+    String initialized =
+        raw.exchangeWhole(
+            post(
+                host,
+                null,
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+                    + "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
+                    + "\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}"));
+    String session =
+        initialized
+            .lines()
+            .filter(l -> l.regionMatches(true, 0, "Mcp-Session-Id:", 0, 15))
+            .map(l -> l.substring(15).strip())
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(initialized));
+    int calls = upstreamCalls("weather");
+
+    String answer =
+        raw.exchangeWhole(
+            post(
+                host,
+                session,
+                "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{"
+                    + "\"name\":\"weather\",\"arguments\":{\"city\":\"Faro\"},\"_meta\":{"
+                    + "\"x402/payment\":"
+                    + payment
+                    + ",\"x402/payment\":"
+                    + payment
+                    + "}}}"));
+
+    assertThat(answer)
+        .startsWith("HTTP/1.1 400")
+        .contains("-32600")
+        .contains("params._meta repeats the key 'x402/payment'")
+        .doesNotContain("sunny");
+    assertThat(facilitator.verifiesOf(signature)).as("/verify calls").isZero();
+    assertThat(upstreamCalls("weather")).isEqualTo(calls);
+
+    CallToolResult once = client.callTool(call("weather", Map.of("city", "Faro"), meta));
+    assertThat(McpGatewayProxyIT.text(once)).isEqualTo("sunny in Faro");
+    assertThat(McpPayments.paymentResponse(once).orElseThrow().success()).isTrue();
+    assertThat(facilitator.verifiesOf(signature)).as("the counter counts").isEqualTo(1);
   }
 
   @Test

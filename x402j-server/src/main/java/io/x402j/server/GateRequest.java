@@ -26,6 +26,20 @@ public interface GateRequest {
   Optional<String> header(String name);
 
   /**
+   * Every value of a request header, one per header line as received (not split at commas), in
+   * order; empty when the header is absent. Names are case-insensitive.
+   *
+   * <p>The gate refuses a request to a priced route that carries more than one payment header value
+   * ({@code PAYMENT-SIGNATURE} and {@code X-PAYMENT} together), since it reads one copy and the
+   * application, or a proxy behind the seller, may read another. An adapter whose framework keeps
+   * repeated header lines must therefore list them all; the default, for requests that hold one
+   * value per name, lists {@link #header}'s.
+   */
+  default List<String> headerValues(String name) {
+    return header(name).map(List::of).orElse(List.of());
+  }
+
+  /**
    * Whether this is a CORS preflight: an {@code OPTIONS} with both {@code Origin} and {@code
    * Access-Control-Request-Method}, which a browser sends on its own before a cross-origin request
    * and to which it adds no payment. Preflights are never priced; any other {@code OPTIONS} is.

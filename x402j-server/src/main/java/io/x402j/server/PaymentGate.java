@@ -20,6 +20,7 @@ import io.x402j.server.internal.IdempotentPayments;
 import io.x402j.server.internal.Offers;
 import io.x402j.server.internal.PaidRequest;
 import io.x402j.server.internal.PaymentAdmission;
+import io.x402j.server.internal.PaymentHeaderCopies;
 import io.x402j.server.internal.PaymentListeners;
 import io.x402j.server.internal.PaymentMatch;
 import io.x402j.server.internal.PaymentMatcher;
@@ -167,6 +168,13 @@ public final class PaymentGate implements AutoCloseable {
   /**
    * Decides what happens to {@code request}. The future fails only on a bug; unreachable
    * facilitators, bad payments and misconfigured prices are answers.
+   *
+   * <p>A request to a priced route that carries its payment more than once (two {@code
+   * PAYMENT-SIGNATURE} or two {@code X-PAYMENT} headers, one of each, a copy spelt with {@code _}
+   * for {@code -}, or one value holding several comma-separated ones; {@link
+   * GateRequest#headerValues}) is answered 400 naming the headers, before anything is priced,
+   * verified or held: this gate would read one copy while the application or a proxy behind it may
+   * read another. Requests to free routes pass as they are.
    */
   public CompletableFuture<GateDecision> check(GateRequest request) {
     Optional<ResolvedRoute> resolved;
@@ -180,6 +188,13 @@ public final class PaymentGate implements AutoCloseable {
       return done(new GateDecision.Free());
     }
     ResolvedRoute route = resolved.get();
+    // Before anything is priced, verified or held: a payment sent more than once may be paid with
+    // one copy here and read from another behind the seller.
+    Optional<String> copies = PaymentHeaderCopies.refusal(request);
+    if (copies.isPresent()) {
+      LOG.debug("{} {} refused: {}", request.method(), request.path(), copies.get());
+      return respond(render.error(400, copies.get()));
+    }
     if (!offers.needsSupportedKinds(route.route())) {
       return priced(route, request, null, false);
     }

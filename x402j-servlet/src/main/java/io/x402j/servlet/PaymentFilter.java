@@ -22,9 +22,6 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Collections;
-import java.util.Enumeration;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -144,24 +141,6 @@ public final class PaymentFilter implements Filter {
     ServletGateRequest gateRequest = new ServletGateRequest(request);
     Decided decided = new Decided(resolved(gateRequest));
     request.setAttribute(DECIDED_ATTRIBUTE, decided);
-    // A resolver that fails counts as priced.
-    boolean priced = decided.route() == null || decided.route().isPresent();
-    for (PaymentHeader header : List.of(PaymentHeader.PAYMENT_SIGNATURE, PaymentHeader.X_PAYMENT)) {
-      Enumeration<String> values = request.getHeaders(header.headerName());
-      int copies = values == null ? 0 : Collections.list(values).size();
-      if (copies > 1 && priced) {
-        // The gate reads one; a proxy or the application may read another. A payment is sent once.
-        write(
-            response,
-            400,
-            "{\"error\":\"the request has "
-                + copies
-                + " "
-                + header.headerName()
-                + " headers; send the payment once\"}");
-        return;
-      }
-    }
     GateDecision decision;
     try {
       decision = gate.check(gateRequest).join();

@@ -18,6 +18,7 @@ import io.x402j.core.wire.SettleResponse;
 import io.x402j.server.PaidRoute;
 import io.x402j.server.PaymentGate;
 import io.x402j.server.RouteTable;
+import io.x402j.testkit.PaymentHeaderCopies;
 import io.x402j.testkit.RawHttp;
 import io.x402j.testkit.TestMarket;
 import jakarta.servlet.DispatcherType;
@@ -55,6 +56,7 @@ class PaymentFilterIT {
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
   static TestMarket market;
+  static PaymentHeaderCopies.Counting facilitator;
   static Server server;
   static String base;
   static int port;
@@ -64,9 +66,12 @@ class PaymentFilterIT {
   @BeforeAll
   static void start() throws Exception {
     market = TestMarket.start();
+    facilitator =
+        new PaymentHeaderCopies.Counting(
+            HttpFacilitatorClient.builder(market.facilitatorUrl()).build());
     PaymentGate gate =
         PaymentGate.builder()
-            .facilitator(HttpFacilitatorClient.builder(market.facilitatorUrl()).build())
+            .facilitator(facilitator)
             .networks(market.networks())
             .routes(
                 RouteTable.builder()
@@ -189,6 +194,35 @@ class PaymentFilterIT {
 
   static HttpResponse<String> getPaid(String path) throws Exception {
     return get(path, Map.of("PAYMENT-SIGNATURE", pay(path)));
+  }
+
+  /**
+   * A payment is sent once, in one header. Found by review: the filter refused two copies of one
+   * header, but one PAYMENT-SIGNATURE with one X-PAYMENT passed (each name was counted alone), so
+   * the gate paid with one while the application could read the other. The gate now refuses every
+   * form with 400 naming the headers, before its facilitator is asked: the payment stays the
+   * buyer's, and sent once it buys the response.
+   */
+  @Test
+  void aPaymentSentMoreThanOnceIsRefusedBeforeAnythingIsVerified() throws Exception {
+    String payment = pay("/weather");
+    RawHttp raw = new RawHttp("127.0.0.1", port);
+    String host = "127.0.0.1:" + port;
+    int before = handled.get();
+    for (PaymentHeaderCopies.Copies copies : PaymentHeaderCopies.of(payment)) {
+      String answer = raw.exchangeWhole(copies.get(host, "/shop/weather"));
+      assertThat(answer)
+          .as(copies.what())
+          .startsWith("HTTP/1.1 400")
+          .contains(copies.reason())
+          .doesNotContain("sunny");
+    }
+    assertThat(facilitator.verifiesOf(payment)).as("/verify calls").isZero();
+    assertThat(handled.get()).isEqualTo(before);
+
+    String once = raw.exchangeWhole(PaymentHeaderCopies.once(host, "/shop/weather", payment));
+    assertThat(once).startsWith("HTTP/1.1 200").contains("sunny");
+    assertThat(facilitator.verifiesOf(payment)).as("the counter counts").isEqualTo(1);
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.x402j.core.NetworkRegistry;
 import io.x402j.core.TokenAmount;
+import io.x402j.core.facilitator.Facilitator;
 import io.x402j.core.wire.HeaderCodec;
 import io.x402j.core.wire.PaymentRequired;
 import io.x402j.core.wire.SettleResponse;
@@ -16,7 +17,10 @@ import io.x402j.server.RouteResolver;
 import io.x402j.server.Sale;
 import io.x402j.server.SaleState;
 import io.x402j.server.SalesRecord;
+import io.x402j.spring.internal.GateAssembly;
 import io.x402j.spring.reactive.ReactiveShopApplication;
+import io.x402j.testkit.PaymentHeaderCopies;
+import io.x402j.testkit.RawHttp;
 import io.x402j.testkit.TestMarket;
 import io.x402j.webflux.PaymentWebFilter;
 import java.math.BigInteger;
@@ -60,6 +64,7 @@ class ReactiveStarterIT {
   static final HeaderCodec HEADERS = HeaderCodec.standard();
   static final HttpClient HTTP = HttpClient.newHttpClient();
   static TestMarket market;
+  static PaymentHeaderCopies.Counting facilitator;
   static final List<String> settled = new CopyOnWriteArrayList<>();
   static final AtomicInteger replayChecks = new AtomicInteger();
   static final List<Sale> sales = new CopyOnWriteArrayList<>();
@@ -88,6 +93,13 @@ class ReactiveStarterIT {
     @Bean
     NetworkRegistry devnetNetworks() {
       return market.networks();
+    }
+
+    /** The starter's own facilitator client, counting what it is asked. */
+    @Bean
+    Facilitator countingFacilitator(X402jProperties properties) {
+      facilitator = new PaymentHeaderCopies.Counting(GateAssembly.facilitator(properties));
+      return facilitator;
     }
 
     @Bean
@@ -173,6 +185,33 @@ class ReactiveStarterIT {
   HttpResponse<String> paid(String path) throws Exception {
     String payment = market.payV2(get(path).headers().firstValue("PAYMENT-REQUIRED").orElseThrow());
     return get(path, "PAYMENT-SIGNATURE", payment);
+  }
+
+  /**
+   * A payment is sent once, in one header, through the starter's WebFlux filter on reactor-netty:
+   * two of one header, one PAYMENT-SIGNATURE with one X-PAYMENT (which passed before: each name was
+   * counted alone), or comma-joined values are a 400 naming the headers, before the facilitator is
+   * asked; the same payment sent once buys the response.
+   */
+  @Test
+  void aPaymentSentMoreThanOnceIsRefusedBeforeAnythingIsVerified() throws Exception {
+    String payment =
+        market.payV2(get("/configured").headers().firstValue("PAYMENT-REQUIRED").orElseThrow());
+    RawHttp raw = new RawHttp("127.0.0.1", port);
+    String host = "127.0.0.1:" + port;
+    for (PaymentHeaderCopies.Copies copies : PaymentHeaderCopies.of(payment)) {
+      String answer = raw.exchangeWhole(copies.get(host, "/configured"));
+      assertThat(answer)
+          .as(copies.what())
+          .startsWith("HTTP/1.1 400")
+          .contains(copies.reason())
+          .doesNotContain("priced in application properties");
+    }
+    assertThat(facilitator.verifiesOf(payment)).as("/verify calls").isZero();
+
+    String once = raw.exchangeWhole(PaymentHeaderCopies.once(host, "/configured", payment));
+    assertThat(once).startsWith("HTTP/1.1 200").contains("priced in application properties");
+    assertThat(facilitator.verifiesOf(payment)).as("the counter counts").isEqualTo(1);
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.x402j.core.NetworkRegistry;
 import io.x402j.core.TokenAmount;
+import io.x402j.core.facilitator.Facilitator;
 import io.x402j.core.wire.HeaderCodec;
 import io.x402j.core.wire.PaymentRequired;
 import io.x402j.core.wire.SettleResponse;
@@ -15,7 +16,9 @@ import io.x402j.server.PaymentListener;
 import io.x402j.server.RouteResolver;
 import io.x402j.server.Sale;
 import io.x402j.server.SaleState;
+import io.x402j.spring.internal.GateAssembly;
 import io.x402j.spring.shop.ShopApplication;
+import io.x402j.testkit.PaymentHeaderCopies;
 import io.x402j.testkit.RawHttp;
 import io.x402j.testkit.TestMarket;
 import java.math.BigInteger;
@@ -58,6 +61,7 @@ class SpringStarterIT {
   static final HeaderCodec HEADERS = HeaderCodec.standard();
   static final HttpClient HTTP = HttpClient.newHttpClient();
   static TestMarket market;
+  static PaymentHeaderCopies.Counting facilitator;
   static final List<String> settled = new CopyOnWriteArrayList<>();
 
   @TempDir static Path salesDir;
@@ -87,6 +91,13 @@ class SpringStarterIT {
     @Bean
     NetworkRegistry devnetNetworks() {
       return market.networks();
+    }
+
+    /** The starter's own facilitator client, counting what it is asked. */
+    @Bean
+    Facilitator countingFacilitator(X402jProperties properties) {
+      facilitator = new PaymentHeaderCopies.Counting(GateAssembly.facilitator(properties));
+      return facilitator;
     }
 
     /** A seller's own extension: every GateExtension bean is registered on the gate. */
@@ -162,6 +173,34 @@ class SpringStarterIT {
         .isTrue();
     assertThat(market.sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(10_000)));
     assertThat(settled).contains("GET /weather true");
+  }
+
+  /**
+   * A payment is sent once, in one header, on Tomcat too (which keeps repeated header lines apart).
+   * One PAYMENT-SIGNATURE with one X-PAYMENT passed the filter before (each name was counted
+   * alone); the gate now refuses every form with 400 naming the headers, before its facilitator is
+   * asked, and the same payment sent once buys the response.
+   */
+  @Test
+  void aPaymentSentMoreThanOnceIsRefusedBeforeAnythingIsVerified() throws Exception {
+    HttpResponse<String> unpaid = send("GET", "/configured", null);
+    assertThat(unpaid.statusCode()).isEqualTo(402);
+    String payment = market.payV2(unpaid.headers().firstValue("PAYMENT-REQUIRED").orElseThrow());
+    RawHttp raw = new RawHttp("127.0.0.1", port);
+    String host = "127.0.0.1:" + port;
+    for (PaymentHeaderCopies.Copies copies : PaymentHeaderCopies.of(payment)) {
+      String answer = raw.exchangeWhole(copies.get(host, "/configured"));
+      assertThat(answer)
+          .as(copies.what())
+          .startsWith("HTTP/1.1 400")
+          .contains(copies.reason())
+          .doesNotContain("priced in application properties");
+    }
+    assertThat(facilitator.verifiesOf(payment)).as("/verify calls").isZero();
+
+    String once = raw.exchangeWhole(PaymentHeaderCopies.once(host, "/configured", payment));
+    assertThat(once).startsWith("HTTP/1.1 200").contains("priced in application properties");
+    assertThat(facilitator.verifiesOf(payment)).as("the counter counts").isEqualTo(1);
   }
 
   @Test

@@ -9,6 +9,8 @@
  *       test enqueues and whose requests it takes, like OkHttp's {@code MockWebServer}; no chain.
  *   <li>{@link io.x402j.testkit.RawHttp}: HTTP/1.1 over a socket, for requests whose exact bytes
  *       matter.
+ *   <li>{@link io.x402j.testkit.PaymentHeaderCopies}: one payment sent more than once (repeated or
+ *       joined payment headers), and a facilitator that counts what it is asked.
  * </ul>
  */
 package io.x402j.testkit;

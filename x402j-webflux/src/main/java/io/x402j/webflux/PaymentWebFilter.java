@@ -1,6 +1,5 @@
 package io.x402j.webflux;
 
-import io.x402j.core.wire.PaymentHeader;
 import io.x402j.server.Admission;
 import io.x402j.server.Completion;
 import io.x402j.server.GateDecision;
@@ -198,20 +197,6 @@ public final class PaymentWebFilter implements WebFilter {
           request.isCorsPreflight()
               ? exchange.mutate().response(new PreflightResponse(exchange.getResponse())).build()
               : exchange);
-    }
-    for (PaymentHeader header : List.of(PaymentHeader.PAYMENT_SIGNATURE, PaymentHeader.X_PAYMENT)) {
-      List<String> copies = exchange.getRequest().getHeaders().get(header.headerName());
-      if (copies != null && copies.size() > 1) {
-        // The gate reads one; a proxy may read another. A payment is sent once.
-        return write(
-            exchange.getResponse(),
-            400,
-            "{\"error\":\"the request has "
-                + copies.size()
-                + " "
-                + header.headerName()
-                + " headers; send the payment once\"}");
-      }
     }
     return onScheduler(() -> gate.check(request))
         .map(Result::ok)

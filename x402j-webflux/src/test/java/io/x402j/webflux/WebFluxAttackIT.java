@@ -6,6 +6,7 @@ import io.x402j.core.facilitator.HttpFacilitatorClient;
 import io.x402j.server.PaidRoute;
 import io.x402j.server.PaymentGate;
 import io.x402j.server.RouteTable;
+import io.x402j.testkit.PaymentHeaderCopies;
 import io.x402j.testkit.RawHttp;
 import io.x402j.testkit.TestMarket;
 import java.math.BigInteger;
@@ -37,6 +38,7 @@ class WebFluxAttackIT {
   static final HttpClient HTTP = HttpClient.newHttpClient();
   static final AtomicInteger runs = new AtomicInteger();
   static TestMarket market;
+  static PaymentHeaderCopies.Counting facilitator;
   static DisposableServer server;
   static String base;
 
@@ -44,9 +46,12 @@ class WebFluxAttackIT {
   static void start() throws Exception {
     market = TestMarket.start();
     PaidRoute price = PaidRoute.of("$0.01", market.network(), market.payTo());
+    facilitator =
+        new PaymentHeaderCopies.Counting(
+            HttpFacilitatorClient.builder(market.facilitatorUrl()).build());
     PaymentGate gate =
         PaymentGate.builder()
-            .facilitator(HttpFacilitatorClient.builder(market.facilitatorUrl()).build())
+            .facilitator(facilitator)
             .networks(market.networks())
             .routes(
                 RouteTable.builder()
@@ -109,6 +114,35 @@ class WebFluxAttackIT {
     HttpResponse<String> unpaid = get(path);
     assertThat(unpaid.statusCode()).isEqualTo(402);
     return market.payV2(unpaid.headers().firstValue("PAYMENT-REQUIRED").orElseThrow());
+  }
+
+  /**
+   * A payment is sent once, in one header. Found by review: the filter refused two copies of one
+   * header, but one PAYMENT-SIGNATURE with one X-PAYMENT passed (each name was counted alone), so
+   * the gate paid with one while the application could read the other. The gate now refuses every
+   * form with 400 naming the headers, before its facilitator is asked: the payment stays the
+   * buyer's, and sent once it buys the response.
+   */
+  @Test
+  void aPaymentSentMoreThanOnceIsRefusedBeforeAnythingIsVerified() throws Exception {
+    String payment = pay("/report");
+    RawHttp raw = new RawHttp("127.0.0.1", server.port());
+    String host = "127.0.0.1:" + server.port();
+    int before = runs.get();
+    for (PaymentHeaderCopies.Copies copies : PaymentHeaderCopies.of(payment)) {
+      String answer = raw.exchangeWhole(copies.get(host, "/report"));
+      assertThat(answer)
+          .as(copies.what())
+          .startsWith("HTTP/1.1 400")
+          .contains(copies.reason())
+          .doesNotContain("paid report");
+    }
+    assertThat(facilitator.verifiesOf(payment)).as("/verify calls").isZero();
+    assertThat(runs.get()).isEqualTo(before);
+
+    String once = raw.exchangeWhole(PaymentHeaderCopies.once(host, "/report", payment));
+    assertThat(once).startsWith("HTTP/1.1 200").contains("paid report");
+    assertThat(facilitator.verifiesOf(payment)).as("the counter counts").isEqualTo(1);
   }
 
   @Test

@@ -213,12 +213,6 @@ public final class GatewayHandler extends Handler.Abstract {
       Callback callback,
       byte[] body) {
     JettyGateRequest gateRequest = new JettyGateRequest(request, path);
-    Optional<String> twice = repeatedPaymentHeader(request);
-    if (twice.isPresent() && !gate.route(gateRequest).isEmpty()) {
-      // The gate reads one copy; something behind the gateway may read another.
-      error(response, callback, 400, twice.get());
-      return;
-    }
     gate.check(gateRequest)
         .thenCompose(decision -> decide(decision, gateRequest, body))
         .whenComplete(
@@ -234,25 +228,6 @@ public final class GatewayHandler extends Handler.Abstract {
                 answer.run(response, callback);
               }
             });
-  }
-
-  /** Why a request that carries a payment header more than once is refused, if it does. */
-  private static Optional<String> repeatedPaymentHeader(Request request) {
-    for (io.x402j.core.wire.PaymentHeader header :
-        List.of(
-            io.x402j.core.wire.PaymentHeader.PAYMENT_SIGNATURE,
-            io.x402j.core.wire.PaymentHeader.X_PAYMENT)) {
-      int copies = request.getHeaders().getValuesList(header.headerName()).size();
-      if (copies > 1) {
-        return Optional.of(
-            "the request has "
-                + copies
-                + " "
-                + header.headerName()
-                + " headers; send the payment once");
-      }
-    }
-    return Optional.empty();
   }
 
   /** What to write, decided off the Jetty thread. */
@@ -524,6 +499,11 @@ public final class GatewayHandler extends Handler.Abstract {
     @Override
     public Optional<String> header(String name) {
       return Optional.ofNullable(request.getHeaders().get(name));
+    }
+
+    @Override
+    public List<String> headerValues(String name) {
+      return request.getHeaders().getValuesList(name);
     }
 
     @Override

@@ -2,6 +2,9 @@ package io.x402j.servlet.internal;
 
 import io.x402j.server.GateRequest;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 import java.util.Optional;
 
 /** A servlet request as the gate sees it. Not part of the x402j API. */
@@ -36,6 +39,12 @@ public final class ServletGateRequest implements GateRequest {
   @Override
   public Optional<String> header(String name) {
     return Optional.ofNullable(request.getHeader(name));
+  }
+
+  @Override
+  public List<String> headerValues(String name) {
+    Enumeration<String> values = request.getHeaders(name);
+    return values == null ? List.of() : Collections.list(values);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.x402j.webflux.internal;
 
 import io.x402j.server.GateRequest;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.springframework.web.server.ServerWebExchange;
@@ -42,6 +43,12 @@ public final class WebFluxGateRequest implements GateRequest {
   @Override
   public Optional<String> header(String name) {
     return Optional.ofNullable(exchange.getRequest().getHeaders().getFirst(name));
+  }
+
+  @Override
+  public List<String> headerValues(String name) {
+    List<String> values = exchange.getRequest().getHeaders().get(name);
+    return values == null ? List.of() : List.copyOf(values);
   }
 
   @Override
