@@ -56,8 +56,8 @@ import org.slf4j.LoggerFactory;
  * invalid_network}: answers, not errors.
  *
  * <p><b>{@code payment-identifier}</b> (with {@link Builder#paymentIdentifiers}): a v2 payment's
- * {@code extensions["payment-identifier"].info.id} is bound, when its settlement begins and once the
- * payment verified (so its payer signed it), to the payment's fingerprint under that payer: the
+ * {@code extensions["payment-identifier"].info.id} is bound, when its settlement begins and once
+ * the payment verified (so its payer signed it), to the payment's fingerprint under that payer: the
  * scheme's canonical payment identity and the scheme, network, asset, payee and amount it pays for.
  * {@code /verify} binds nothing: it answers as it would without the id, except that an id its payer
  * settled (or is settling) with another payment is {@code payment_identifier_conflict} (HTTP 409).
@@ -436,9 +436,9 @@ public final class FacilitatorService implements Facilitator {
   }
 
   /**
-   * What checking a payment's id before settling decided: {@code refusal} is the answer when it
-   * may not be settled; otherwise {@code claim} is the binding made for it ({@code null} when the
-   * id was already bound to it).
+   * What checking a payment's id before settling decided: {@code refusal} is the answer when it may
+   * not be settled; otherwise {@code claim} is the binding made for it ({@code null} when the id
+   * was already bound to it).
    */
   private record Admission(SettleResponse refusal, IdentifierBindings.Claim claim) {}
 

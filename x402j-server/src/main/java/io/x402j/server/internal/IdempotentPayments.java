@@ -36,13 +36,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Ids are scoped by payer: an id is bound under the account the payment pays from (as the scheme
  * reads it from the parsed payload, scoped by {@link PayerScope} as the facilitator scopes its own
- * bindings: an EVM address in lower-case hex, a Solana key in base58), so
- * another payer who learns or guesses a buyer's id and pays under it first binds it for itself
- * only, and the buyer's payment under the id is still served. A payment naming a payer it cannot
- * sign for binds the id until verification refuses it, then unbinds it; a verified payer other than
- * the one the payment named is refused ({@link #payerMismatch}). A payment whose scheme names no
- * payer before verification keeps one id space for all such payments. Immutable and thread-safe.
- * Not part of the x402j API.
+ * bindings: an EVM address in lower-case hex, a Solana key in base58), so another payer who learns
+ * or guesses a buyer's id and pays under it first binds it for itself only, and the buyer's payment
+ * under the id is still served. A payment naming a payer it cannot sign for binds the id until
+ * verification refuses it, then unbinds it; a verified payer other than the one the payment named
+ * is refused ({@link #payerMismatch}). A payment whose scheme names no payer before verification
+ * keeps one id space for all such payments. Immutable and thread-safe. Not part of the x402j API.
  */
 public final class IdempotentPayments {
   private static final Logger LOG = LoggerFactory.getLogger(IdempotentPayments.class);
