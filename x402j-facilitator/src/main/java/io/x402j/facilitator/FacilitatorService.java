@@ -624,8 +624,9 @@ public final class FacilitatorService implements Facilitator {
     }
 
     /**
-     * Serves the {@code payment-identifier} extension (listed in {@code /supported}), keeping ids
-     * in {@code store}; {@code blocking} runs the store's calls, which may block.
+     * Serves the {@code payment-identifier} extension (listed in {@code /supported}), keeping the
+     * ids of settled payments in {@code store} (verifications only read it); {@code blocking} runs
+     * the store's calls, which may block.
      */
     public Builder paymentIdentifiers(PaymentIdentifierStore store, Executor blocking) {
       this.identifierStore = Objects.requireNonNull(store, "store");
