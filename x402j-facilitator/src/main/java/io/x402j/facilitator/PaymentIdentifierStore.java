@@ -14,10 +14,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * bound, under the payer that used it, to the fingerprint of the payment whose settlement it was
  * first used with, until a time (a binding whose settlement failed before broadcast is released).
  * Verifying a payment only reads it ({@link #find}). Binding is atomic across everything sharing
- * the store, so of two different payments racing for one payer's id exactly one gets it. Ids are compared exactly (case-sensitive, as the
- * specification's pattern is). {@link #inMemory()} serves one process; {@link
- * JdbcSettlementLedger#paymentIdentifiers()} keeps them in the ledger's database (SQLite or a
- * PostgreSQL shared by several instances). Implementations are thread-safe; methods may block.
+ * the store, so of two different payments racing for one payer's id exactly one gets it. Ids are
+ * compared exactly (case-sensitive, as the specification's pattern is). {@link #inMemory()} serves
+ * one process; {@link JdbcSettlementLedger#paymentIdentifiers()} keeps them in the ledger's
+ * database (SQLite or a PostgreSQL shared by several instances). Implementations are thread-safe;
+ * methods may block.
  */
 public interface PaymentIdentifierStore {
   /** The longest payer scope a store keeps. */
