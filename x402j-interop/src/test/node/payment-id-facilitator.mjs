@@ -56,6 +56,8 @@ try {
       settle: await attempt(() => facilitator.settle(p, requirements)),
     };
   }
+  // The official resource server's retry of the first settlement (same id, same payload).
+  out.repeat = { settle: await attempt(() => facilitator.settle(payloads[0], requirements)) };
   console.log(JSON.stringify(out));
 } catch (e) {
   console.log(JSON.stringify({ error: String(e && e.stack ? e.stack : e) }));

@@ -56,15 +56,17 @@ import org.slf4j.LoggerFactory;
  * invalid_network}: answers, not errors.
  *
  * <p><b>{@code payment-identifier}</b> (with {@link Builder#paymentIdentifiers}): a v2 payment's
- * {@code extensions["payment-identifier"].info.id} is bound, once the payment verified (so its
- * payer signed it), to the payment's fingerprint under that payer: the scheme's canonical payment
- * identity and the scheme, network, asset, payee and amount it pays for. The same id with the same
- * payment, however spelt, is the same request: {@code /verify} answers as it would without the id,
- * and {@code /settle} goes on to the ledger's duplicate rule (the stored answer for the same
- * settlement attempt, {@code duplicate_settlement} for anyone else), so the id never lets a copy of
- * a settled payment pass as new. The same payer's id with another payment is {@code
- * payment_identifier_conflict} (HTTP 409), and nothing is settled. A malformed id is {@code
- * invalid_payload} naming the field.
+ * {@code extensions["payment-identifier"].info.id} is bound, when its settlement begins and once
+ * the payment verified (so its payer signed it), to the payment's fingerprint under that payer: the
+ * scheme's canonical payment identity and the scheme, network, asset, payee and amount it pays for.
+ * {@code /verify} binds nothing: it answers as it would without the id, except that an id its payer
+ * settled (or is settling) with another payment is {@code payment_identifier_conflict} (HTTP 409).
+ * On {@code /settle} the same id with another payment is that conflict, and nothing is settled; the
+ * same id and payment, however spelt, is the same request: a resource server that names no
+ * settlement attempt is given the one the id stands for, so a repeat gets the first settlement's
+ * answer (the same transaction, never a second one), while one naming another attempt gets the
+ * ledger's {@code duplicate_settlement}. A settlement that fails before anything was broadcast
+ * releases the id. A malformed id is {@code invalid_payload} naming the field.
  */
 public final class FacilitatorService implements Facilitator {
   /** How long a payment identifier stays bound at least, by default. */
@@ -289,8 +291,9 @@ public final class FacilitatorService implements Facilitator {
   }
 
   /**
-   * Verifies a routed payment; one carrying a payment identifier has the id bound to it once it
-   * verified (verification changes nothing, so a repeat is verified again).
+   * Verifies a routed payment. One carrying a payment identifier is also checked against the
+   * settlements its payer made under the id (another payment there is a conflict); verifying binds
+   * nothing, so verifications that are never settled leave nothing behind.
    */
   private CompletableFuture<VerifyResponse> verifyRouted(Route route) {
     Check id = identifiers == null ? null : identifiers.check(route.request(), route.scheme());
@@ -308,9 +311,9 @@ public final class FacilitatorService implements Facilitator {
             !response.isValid()
                 ? CompletableFuture.completedFuture(response)
                 : identifiers
-                    .bind(identified, network, response.payer())
+                    .conflicting(identified, network, response.payer())
                     .handle(
-                        (bound, error) -> {
+                        (conflicting, error) -> {
                           if (error != null) {
                             LOG.error(
                                 "checking the payment identifier failed: {}",
@@ -320,7 +323,7 @@ public final class FacilitatorService implements Facilitator {
                                 "the payment identifier could not be checked; try again",
                                 response.payer());
                           }
-                          return bound
+                          return !conflicting
                               ? response
                               : VerifyResponse.invalid(
                                   ErrorReason.PAYMENT_IDENTIFIER_CONFLICT,
@@ -354,10 +357,13 @@ public final class FacilitatorService implements Facilitator {
   }
 
   /**
-   * Settles a routed payment. One carrying a payment identifier first has the id bound to it: a
-   * payment already bound to its id goes straight to the scheme (whose ledger answers a repeat);
-   * otherwise the payment is verified, so that only its signing payer can bind the id, and bound;
-   * the same payer's id bound to another payment is a conflict, and nothing is settled.
+   * Settles a routed payment. One carrying a payment identifier is settled as the attempt the id
+   * stands for when its resource server named none ({@link IdentifierBindings#attempt}), so a
+   * repeat of the same id and payment gets the first settlement's answer from the ledger. A payment
+   * already bound to its id goes straight to the scheme; otherwise it is verified (so only its
+   * signing payer binds the id) and bound: the same payer's id bound to another payment is a
+   * conflict and nothing is settled. A settlement that fails before anything was broadcast releases
+   * the binding it made.
    */
   private CompletableFuture<SettleResponse> settleRouted(Route route) {
     SchemeRequest request = route.request();
@@ -371,71 +377,115 @@ public final class FacilitatorService implements Facilitator {
     if (!(id instanceof Check.Identified identified)) {
       return route.scheme().settle(request);
     }
-    CompletableFuture<SettleResponse> admitted =
+    SchemeRequest settling =
+        request.settlementId() != null
+            ? request
+            : new SchemeRequest(
+                request.x402Version(),
+                request.payload(),
+                request.requirements(),
+                IdentifierBindings.attempt(identified));
+    CompletableFuture<Admission> admitted =
         identifiers
             .known(identified)
             .thenCompose(
                 known ->
                     known
-                        ? CompletableFuture.completedFuture((SettleResponse) null)
+                        ? CompletableFuture.completedFuture(new Admission(null, null))
                         : route
                             .scheme()
                             .verify(request)
                             .thenCompose(verified -> admit(identified, request, verified)))
             .handle(
-                (refusal, error) -> {
+                (admission, error) -> {
                   if (error == null) {
-                    return refusal;
+                    return admission;
                   }
                   LOG.error(
                       "checking the payment identifier failed: {}",
                       Futures.unwrap(error).toString());
-                  return SettleResponse.failure(
-                      ErrorReason.UNEXPECTED_SETTLE_ERROR,
-                      "the payment identifier could not be checked; nothing was settled",
-                      "",
-                      network,
-                      route.payer());
+                  return new Admission(
+                      SettleResponse.failure(
+                          ErrorReason.UNEXPECTED_SETTLE_ERROR,
+                          "the payment identifier could not be checked; nothing was settled",
+                          "",
+                          network,
+                          route.payer()),
+                      null);
                 });
     return admitted.thenCompose(
-        refusal ->
-            refusal != null
-                ? CompletableFuture.completedFuture(refusal)
-                : route.scheme().settle(request));
+        admission -> {
+          if (admission.refusal() != null) {
+            return CompletableFuture.completedFuture(admission.refusal());
+          }
+          CompletableFuture<SettleResponse> settled = route.scheme().settle(settling);
+          IdentifierBindings.Claim claim = admission.claim();
+          if (claim == null || !claim.created()) {
+            return settled;
+          }
+          return settled.thenCompose(
+              response ->
+                  !IdentifierBindings.settledNothing(response)
+                      ? CompletableFuture.completedFuture(response)
+                      : identifiers
+                          .release(identified, claim)
+                          .handle(
+                              (ignored, error) -> {
+                                if (error != null) {
+                                  // The binding lapses with its retention instead.
+                                  LOG.warn(
+                                      "releasing the payment identifier of a failed settlement"
+                                          + " failed: {}",
+                                      Futures.unwrap(error).toString());
+                                }
+                                return response;
+                              }));
+        });
   }
 
   /**
-   * Binds the id of a payment that was just verified: {@code null} when it may be settled, else the
+   * What checking a payment's id before settling decided: {@code refusal} is the answer when it may
+   * not be settled; otherwise {@code claim} is the binding made for it ({@code null} when the id
+   * was already bound to it).
+   */
+  private record Admission(SettleResponse refusal, IdentifierBindings.Claim claim) {}
+
+  /**
+   * Binds the id of a payment that was just verified: may it be settled (with the claim), or the
    * answer (the verification's refusal, or the conflict).
    */
-  private CompletableFuture<SettleResponse> admit(
+  private CompletableFuture<Admission> admit(
       Check.Identified identified, SchemeRequest request, VerifyResponse verified) {
     String network = request.requirements().network().toString();
     if (!verified.isValid()) {
       return CompletableFuture.completedFuture(
-          new SettleResponse(
-              false,
-              verified.invalidReason(),
-              verified.invalidMessage(),
-              "",
-              network,
-              verified.payer(),
-              null,
-              null,
-              Map.of()));
+          new Admission(
+              new SettleResponse(
+                  false,
+                  verified.invalidReason(),
+                  verified.invalidMessage(),
+                  "",
+                  network,
+                  verified.payer(),
+                  null,
+                  null,
+                  Map.of()),
+              null));
     }
     return identifiers
         .bind(identified, request.requirements().network(), verified.payer())
         .thenApply(
-            bound ->
-                bound
-                    ? null
-                    : SettleResponse.failure(
-                        ErrorReason.PAYMENT_IDENTIFIER_CONFLICT,
-                        conflict(identified),
-                        "",
-                        network,
-                        verified.payer()));
+            claim ->
+                claim.admits(identified)
+                    ? new Admission(null, claim)
+                    : new Admission(
+                        SettleResponse.failure(
+                            ErrorReason.PAYMENT_IDENTIFIER_CONFLICT,
+                            conflict(identified),
+                            "",
+                            network,
+                            verified.payer()),
+                        null));
   }
 
   @Override
@@ -582,8 +632,9 @@ public final class FacilitatorService implements Facilitator {
     }
 
     /**
-     * Serves the {@code payment-identifier} extension (listed in {@code /supported}), keeping ids
-     * in {@code store}; {@code blocking} runs the store's calls, which may block.
+     * Serves the {@code payment-identifier} extension (listed in {@code /supported}), keeping the
+     * ids of settled payments in {@code store} (verifications only read it); {@code blocking} runs
+     * the store's calls, which may block.
      */
     public Builder paymentIdentifiers(PaymentIdentifierStore store, Executor blocking) {
       this.identifierStore = Objects.requireNonNull(store, "store");

@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import javax.sql.DataSource;
 
@@ -105,6 +106,39 @@ final class JdbcPaymentIdentifierStore implements PaymentIdentifierStore {
             ? new Binding(r.getString(1), Instant.ofEpochMilli(r.getLong(2)), false)
             : null;
       }
+    }
+  }
+
+  @Override
+  public Optional<Binding> find(String scope, PaymentIdentifier id, Instant now) {
+    Objects.requireNonNull(now, "now");
+    try (Connection c = dataSource.getConnection()) {
+      Binding binding = find(c, scope, id);
+      return binding == null || !binding.expiresAt().isAfter(now)
+          ? Optional.empty()
+          : Optional.of(binding);
+    } catch (SQLException e) {
+      throw failure.apply("payment identifier lookup", e);
+    }
+  }
+
+  @Override
+  public boolean release(String scope, PaymentIdentifier id, Binding binding) {
+    Objects.requireNonNull(binding, "binding");
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "DELETE FROM "
+                    + TABLE
+                    + " WHERE payer_scope = ? AND payment_identifier = ? AND fingerprint = ?"
+                    + " AND expires_at = ?")) {
+      s.setString(1, scope);
+      s.setString(2, id.value());
+      s.setString(3, binding.fingerprint());
+      s.setLong(4, binding.expiresAt().toEpochMilli());
+      return s.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw failure.apply("payment identifier release", e);
     }
   }
 

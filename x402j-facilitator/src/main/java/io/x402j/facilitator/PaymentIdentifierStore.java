@@ -5,17 +5,20 @@ import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Where a facilitator keeps the {@code payment-identifier} ids it has seen: each id bound, under
- * the payer that used it, to the fingerprint of the payment it was first used with, until a time.
- * Binding is atomic across everything sharing the store, so of two different payments racing for
- * one payer's id exactly one gets it. Ids are compared exactly (case-sensitive, as the
- * specification's pattern is). {@link #inMemory()} serves one process; {@link
- * JdbcSettlementLedger#paymentIdentifiers()} keeps them in the ledger's database (SQLite or a
- * PostgreSQL shared by several instances). Implementations are thread-safe; methods may block.
+ * Where a facilitator keeps the {@code payment-identifier} ids of the payments it settles: each id
+ * bound, under the payer that used it, to the fingerprint of the payment whose settlement it was
+ * first used with, until a time (a binding whose settlement failed before broadcast is released).
+ * Verifying a payment only reads it ({@link #find}). Binding is atomic across everything sharing
+ * the store, so of two different payments racing for one payer's id exactly one gets it. Ids are
+ * compared exactly (case-sensitive, as the specification's pattern is). {@link #inMemory()} serves
+ * one process; {@link JdbcSettlementLedger#paymentIdentifiers()} keeps them in the ledger's
+ * database (SQLite or a PostgreSQL shared by several instances). Implementations are thread-safe;
+ * methods may block.
  */
 public interface PaymentIdentifierStore {
   /** The longest payer scope a store keeps. */
@@ -50,6 +53,18 @@ public interface PaymentIdentifierStore {
    */
   Binding bind(
       String scope, PaymentIdentifier id, String fingerprint, Instant expiresAt, Instant now);
+
+  /** The binding of {@code id} under {@code scope} in force at {@code now}, if there is one. */
+  Optional<Binding> find(String scope, PaymentIdentifier id, Instant now);
+
+  /**
+   * Removes the binding of {@code id} under {@code scope} if it is still exactly {@code binding}
+   * (same fingerprint and expiry): a binding made for a settlement that then failed, so that the
+   * payer may use the id for another payment. A binding replaced meanwhile is left alone.
+   *
+   * @return whether a binding was removed
+   */
+  boolean release(String scope, PaymentIdentifier id, Binding binding);
 
   /** Whether {@code id} is bound to {@code fingerprint} under any payer, and not lapsed at now. */
   boolean isBound(PaymentIdentifier id, String fingerprint, Instant now);
@@ -112,6 +127,35 @@ public interface PaymentIdentifierStore {
             return result[0];
           });
       return result[0];
+    }
+
+    @Override
+    public Optional<Binding> find(String scope, PaymentIdentifier id, Instant now) {
+      Objects.requireNonNull(now, "now");
+      Binding binding = bindings.get(new Key(scope, id.value()));
+      return binding == null || !binding.expiresAt().isAfter(now)
+          ? Optional.empty()
+          : Optional.of(new Binding(binding.fingerprint(), binding.expiresAt(), false));
+    }
+
+    @Override
+    public boolean release(String scope, PaymentIdentifier id, Binding binding) {
+      Objects.requireNonNull(binding, "binding");
+      boolean[] removed = new boolean[1];
+      bindings.computeIfPresent(
+          new Key(scope, id.value()),
+          (key, existing) -> {
+            if (!existing.fingerprint().equals(binding.fingerprint())
+                || !existing.expiresAt().equals(binding.expiresAt())) {
+              return existing;
+            }
+            removed[0] = true;
+            uses.computeIfPresent(
+                new Use(id.value(), binding.fingerprint()),
+                (use, until) -> until.equals(binding.expiresAt()) ? null : until);
+            return null;
+          });
+      return removed[0];
     }
 
     @Override

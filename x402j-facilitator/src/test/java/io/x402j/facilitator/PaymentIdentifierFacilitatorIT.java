@@ -11,10 +11,12 @@ import io.x402j.core.extensions.PaymentIdentifierExtension;
 import io.x402j.core.wire.FacilitatorRequest;
 import io.x402j.core.wire.PaymentPayload;
 import io.x402j.core.wire.PaymentRequirements;
+import io.x402j.core.wire.SettleResponse;
 import io.x402j.core.wire.WireCodec;
 import io.x402j.devnet.Devnet;
 import io.x402j.devnet.DevnetInfo;
 import io.x402j.devnet.DevnetOptions;
+import io.x402j.evm.Abi;
 import io.x402j.evm.EvmAddress;
 import io.x402j.evm.ExactEvmClient;
 import io.x402j.evm.PrivateKeySigner;
@@ -25,22 +27,36 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The facilitator's side of {@code payment-identifier} over HTTP on a devnet: the same id with the
- * same payment, however spelt, is one request (and settling it again follows the ledger's duplicate
- * rule, so the id never turns a copy into a second success); the same payer's id with another
- * payment is 409 {@code payment_identifier_conflict} and nothing is broadcast; ids are
- * case-sensitive; another payer's use of an id, or a forged one, does not block the owner; and two
- * instances sharing PostgreSQL racing one id with two payments settle exactly one.
+ * The facilitator's side of {@code payment-identifier} over HTTP on a devnet: verifying binds
+ * nothing (rows counted on SQLite and PostgreSQL); the same id with the same payment, however
+ * spelt, is one request (a repeat gets the first settlement's answer, one transaction; a copy
+ * naming another settlement attempt is a duplicate); the same payer's id settled with another
+ * payment is 409 {@code payment_identifier_conflict} and nothing is broadcast; a settlement refused
+ * before broadcast frees the id; ids are case-sensitive; another payer's use of an id, or a forged
+ * one, does not block the owner; and two payments racing one id settle exactly one, in one instance
+ * (latch-ordered) and in two sharing PostgreSQL.
  */
 class PaymentIdentifierFacilitatorIT {
   static final BigInteger ETH = BigInteger.TEN.pow(18);
@@ -55,9 +71,11 @@ class PaymentIdentifierFacilitatorIT {
   static DevnetInfo info;
   static PrivateKeySigner buyer;
   static PrivateKeySigner otherBuyer;
+  static PrivateKeySigner poorBuyer;
   static EvmAddress seller;
   static PaymentRequirements required;
   static Path dir;
+  static String sqliteUrl;
   static FacilitatorApp app;
 
   @BeforeAll
@@ -70,17 +88,20 @@ class PaymentIdentifierFacilitatorIT {
                 .account("gas-b", ETH, BigInteger.ZERO)
                 .account("buyer", ETH, PRICE.multiply(BigInteger.valueOf(100)))
                 .account("other-buyer", ETH, PRICE.multiply(BigInteger.valueOf(100)))
+                .account("poor-buyer", ETH, PRICE)
                 .account("seller", BigInteger.ZERO, BigInteger.ZERO)
                 .build());
     info = devnet.info();
     buyer = info.requireAccount("buyer").signer();
     otherBuyer = info.requireAccount("other-buyer").signer();
+    poorBuyer = info.requireAccount("poor-buyer").signer();
     seller = info.requireAccount("seller").address();
     required = FacilitatorClusterIT.requirement(info, seller);
     dir = Files.createTempDirectory("x402j-payid-it");
+    sqliteUrl = "jdbc:sqlite:" + dir.resolve("ledger.db");
     app =
         FacilitatorApp.start(
-            FacilitatorClusterIT.config(info, "jdbc:sqlite:" + dir.resolve("ledger.db"), "KEYS_1"),
+            FacilitatorClusterIT.config(info, sqliteUrl, "KEYS_1"),
             Map.of("KEYS_1", info.requireAccount("gas-1").privateKey()),
             NetworkRegistry.defaults());
   }
@@ -202,19 +223,25 @@ class PaymentIdentifierFacilitatorIT {
   }
 
   @Test
-  void theSameIdAndPaymentIsOneRequestAnotherPaymentUnderItIsAConflict() {
+  void theSameIdAndPaymentIsOneRequestAnotherPaymentUnderASettledIdIsAConflict() {
     String id = newId();
     ObjectNode first = payment(buyer, id);
     ObjectNode second = payment(buyer, id);
     EvmAddress gas = info.requireAccount("gas-1").address();
     long sent = devnet.transactionCount(gas);
 
-    HttpResponse<String> verified = post(app, "/verify", first);
-    assertThat(verified.statusCode()).as(verified.body()).isEqualTo(200);
-    assertThat(json(verified).path("isValid").asBoolean()).as(verified.body()).isTrue();
-    HttpResponse<String> respelt = post(app, "/verify", respelled(first));
-    assertThat(respelt.statusCode()).as(respelt.body()).isEqualTo(200);
-    assertThat(json(respelt).path("isValid").asBoolean()).as(respelt.body()).isTrue();
+    // Verifying binds nothing: before any settlement both payments verify under the id.
+    for (ObjectNode body : List.of(first, respelled(first), second)) {
+      HttpResponse<String> verified = post(app, "/verify", body);
+      assertThat(verified.statusCode()).as(verified.body()).isEqualTo(200);
+      assertThat(json(verified).path("isValid").asBoolean()).as(verified.body()).isTrue();
+    }
+
+    // Settled as the official client settles: no settlement attempt named.
+    HttpResponse<String> settled = post(app, "/settle", first);
+    assertThat(settled.statusCode()).as(settled.body()).isEqualTo(200);
+    assertThat(json(settled).path("success").asBoolean()).as(settled.body()).isTrue();
+    String transaction = json(settled).path("transaction").asText();
 
     HttpResponse<String> conflict = post(app, "/verify", second);
     assertThat(conflict.statusCode()).as(conflict.body()).isEqualTo(409);
@@ -224,6 +251,12 @@ class PaymentIdentifierFacilitatorIT {
     assertThat(WIRE.decodeVerifyResponse(conflict.body()).isValid())
         .as("x402j's client reads the 409 body as an answer")
         .isFalse();
+    for (ObjectNode other : List.of(second, attempt(second, "attempt-second-000001"))) {
+      HttpResponse<String> refused = post(app, "/settle", other);
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+      assertThat(json(refused).path("success").asBoolean()).isFalse();
+      assertThat(json(refused).path("errorReason").asText()).isEqualTo(CONFLICT);
+    }
 
     // Ids are case-sensitive: the same letters in upper case are another id, free for the payer.
     String otherCase = "pay_" + id.substring(4).toUpperCase(java.util.Locale.ROOT);
@@ -232,40 +265,267 @@ class PaymentIdentifierFacilitatorIT {
     assertThat(cased.statusCode()).as(cased.body()).isEqualTo(200);
     assertThat(json(cased).path("isValid").asBoolean()).as(cased.body()).isTrue();
 
-    HttpResponse<String> refused = post(app, "/settle", attempt(second, "attempt-second-000001"));
-    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
-    assertThat(json(refused).path("success").asBoolean()).isFalse();
-    assertThat(json(refused).path("errorReason").asText()).isEqualTo(CONFLICT);
-    assertThat(devnet.transactionCount(gas)).as("nothing broadcast").isEqualTo(sent);
+    // The same id and payment again, as sent or respelt: the first settlement's answer.
+    for (ObjectNode repeat : List.of(first, respelled(first))) {
+      HttpResponse<String> retried = post(app, "/settle", repeat);
+      assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+      assertThat(json(retried).path("success").asBoolean()).as(retried.body()).isTrue();
+      assertThat(json(retried).path("transaction").asText()).isEqualTo(transaction);
+    }
 
-    ObjectNode mine = attempt(first, "attempt-first-0000001");
+    // A copy naming its own settlement attempt (another x402j server's) is a duplicate: the id
+    // does not make it a second success.
+    HttpResponse<String> duplicate = post(app, "/settle", attempt(first, "attempt-elsewhere-0001"));
+    assertThat(duplicate.statusCode()).as(duplicate.body()).isEqualTo(200);
+    assertThat(json(duplicate).path("success").asBoolean()).as(duplicate.body()).isFalse();
+    assertThat(json(duplicate).path("errorReason").asText()).isEqualTo("duplicate_settlement");
+    assertThat(devnet.transactionCount(gas)).as("one transaction").isEqualTo(sent + 1);
+  }
+
+  @Test
+  void aResourceServersRetryOfItsOwnAttemptGetsTheStoredAnswer() {
+    ObjectNode mine = attempt(payment(buyer, newId()), "attempt-first-0000001");
+    EvmAddress gas = info.requireAccount("gas-1").address();
+    long sent = devnet.transactionCount(gas);
     HttpResponse<String> settled = post(app, "/settle", mine);
     assertThat(json(settled).path("success").asBoolean()).as(settled.body()).isTrue();
     String transaction = json(settled).path("transaction").asText();
 
-    // A retry of the same attempt, respelt, gets the stored answer.
     HttpResponse<String> retried = post(app, "/settle", respelled(mine));
     assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
     assertThat(json(retried).path("success").asBoolean()).as(retried.body()).isTrue();
     assertThat(json(retried).path("transaction").asText()).isEqualTo(transaction);
 
-    // A copy sent by another server (another attempt, or none) carries the same id, and the id
-    // must not make it a success: one payment, one response.
-    for (ObjectNode copy : List.of(attempt(first, "attempt-elsewhere-0001"), first)) {
-      HttpResponse<String> duplicate = post(app, "/settle", copy);
-      assertThat(duplicate.statusCode()).as(duplicate.body()).isEqualTo(200);
-      assertThat(json(duplicate).path("success").asBoolean()).as(duplicate.body()).isFalse();
-      assertThat(json(duplicate).path("errorReason").asText()).isEqualTo("duplicate_settlement");
+    // The first named its attempt; a copy naming none (another server) is not that attempt.
+    HttpResponse<String> copy = post(app, "/settle", withAttemptRemoved(mine));
+    assertThat(json(copy).path("success").asBoolean()).as(copy.body()).isFalse();
+    assertThat(json(copy).path("errorReason").asText()).isEqualTo("duplicate_settlement");
+    assertThat(devnet.transactionCount(gas)).as("one transaction").isEqualTo(sent + 1);
+  }
+
+  static ObjectNode withAttemptRemoved(ObjectNode body) {
+    ObjectNode copy = body.deepCopy();
+    copy.remove(FacilitatorRequest.SETTLEMENT_ID);
+    return copy;
+  }
+
+  @Test
+  void verificationsThatAreNeverSettledLeaveNoBindingsOnSqliteAndPostgres() throws Exception {
+    int verifications = 12;
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < verifications; i++) {
+      String id = newId();
+      ids.add(id);
+      HttpResponse<String> verified = post(app, "/verify", payment(buyer, id));
+      assertThat(json(verified).path("isValid").asBoolean()).as(verified.body()).isTrue();
+    }
+    assertThat(bindings(sqliteUrl, ids)).as("SQLite rows for the verified ids").isZero();
+
+    String database = TestPostgres.newDatabase();
+    Map<String, String> env = Map.of("KEYS_A", info.requireAccount("gas-a").privateKey());
+    try (FacilitatorApp onPostgres =
+        FacilitatorApp.start(
+            FacilitatorClusterIT.config(info, database, "KEYS_A"),
+            env,
+            NetworkRegistry.defaults())) {
+      for (String id : ids) {
+        HttpResponse<String> verified = post(onPostgres, "/verify", payment(buyer, id));
+        assertThat(json(verified).path("isValid").asBoolean()).as(verified.body()).isTrue();
+      }
+      assertThat(bindings(database, null)).as("PostgreSQL rows after verifications").isZero();
+      HttpResponse<String> settled = post(onPostgres, "/settle", payment(buyer, ids.get(0)));
+      assertThat(json(settled).path("success").asBoolean()).as(settled.body()).isTrue();
+      assertThat(bindings(database, null)).as("a settlement binds its id").isEqualTo(1);
+    }
+  }
+
+  /** Rows in the identifier table of {@code url}: those of {@code ids}, or all when null. */
+  static int bindings(String url, List<String> ids) throws SQLException {
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT payment_identifier FROM x402j_payment_identifiers")) {
+      int rows = 0;
+      while (r.next()) {
+        if (ids == null || ids.contains(r.getString(1))) {
+          rows++;
+        }
+      }
+      return rows;
+    }
+  }
+
+  /**
+   * The x402j facilitator's service with the devnet app's schemes and ledger, its identifier store
+   * wrapped by {@code store}: for tests that act between an id's binding and its settlement.
+   */
+  static FacilitatorService service(PaymentIdentifierStore store, ExecutorService threads) {
+    FacilitatorService.Builder builder =
+        FacilitatorService.builder().paymentIdentifiers(store, threads);
+    app.engines().forEach(engine -> engine.facilitators().forEach(builder::scheme));
+    return builder.build();
+  }
+
+  static SettleResponse settle(FacilitatorService service, ObjectNode body) {
+    return service.settle(WIRE.decodeFacilitatorRequest(body.toString())).join();
+  }
+
+  @Test
+  void aSettlementThatFailsBeforeBroadcastFreesTheIdForAnotherPayment() throws Exception {
+    String id = newId();
+    EvmAddress poor = poorBuyer.address();
+    EvmAddress gas = info.requireAccount("gas-1").address();
+    long sent = devnet.transactionCount(gas);
+    PaymentIdentifierStore ledgerStore = app.ledger().paymentIdentifiers();
+    AtomicBoolean drain = new AtomicBoolean(true);
+    // Right after the id is bound (the payment verified), the payer spends its whole balance, so
+    // the settlement that follows is refused before anything is broadcast.
+    PaymentIdentifierStore store =
+        new Hooked(
+            ledgerStore,
+            () -> {
+              if (drain.getAndSet(false)) {
+                spendAll(poor);
+              }
+            });
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      FacilitatorService service = service(store, threads);
+      SettleResponse failed = settle(service, payment(poorBuyer, id));
+      assertThat(failed.success()).as(failed.toString()).isFalse();
+      assertThat(failed.transaction()).as(failed.toString()).isEmpty();
+      assertThat(drain).as("the hook ran").isFalse();
+      assertThat(bindings(sqliteUrl, List.of(id))).as("the failed settlement's binding").isZero();
+
+      devnet.mint(poor, PRICE);
+      ObjectNode another = payment(poorBuyer, id);
+      HttpResponse<String> verified = post(app, "/verify", another);
+      assertThat(json(verified).path("isValid").asBoolean()).as(verified.body()).isTrue();
+      SettleResponse settled = settle(service, another);
+      assertThat(settled.success()).as(settled.toString()).isTrue();
+      assertThat(bindings(sqliteUrl, List.of(id))).isEqualTo(1);
+      assertThat(devnet.transactionCount(gas)).as("one transaction").isEqualTo(sent + 1);
+      assertThat(devnet.tokenBalance(poor)).isZero();
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  /** Sends {@code owner}'s whole token balance to the seller, as {@code owner}. */
+  static void spendAll(EvmAddress owner) {
+    try {
+      JsonNode receipt =
+          devnet.sendAs(
+              owner,
+              info.token(),
+              Abi.call("transfer(address,uint256)")
+                  .address(seller)
+                  .uint(devnet.tokenBalance(owner))
+                  .encode());
+      assertThat(receipt.path("status").asText()).isEqualTo("0x1");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void twoPaymentsSettlingUnderOneIdAtOnceSettleExactlyOne() throws Exception {
+    String id = newId();
+    EvmAddress gas = info.requireAccount("gas-1").address();
+    long sent = devnet.transactionCount(gas);
+    BigInteger sellerBefore = devnet.tokenBalance(seller);
+    // Both settlements verify, then meet at the binding: neither binds before both are there, so
+    // the store's atomic bind alone decides, whichever thread runs first.
+    CountDownLatch bothVerified = new CountDownLatch(2);
+    PaymentIdentifierStore store =
+        new Hooked(
+            app.ledger().paymentIdentifiers(),
+            () -> {},
+            () -> {
+              bothVerified.countDown();
+              try {
+                // A bound on a wait that normally ends at once: only a broken test waits it out.
+                assertThat(bothVerified.await(60, TimeUnit.SECONDS))
+                    .as("both settlements reached the binding")
+                    .isTrue();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+              }
+            });
+    ExecutorService threads = Executors.newFixedThreadPool(4);
+    try {
+      FacilitatorService service = service(store, threads);
+      CompletableFuture<SettleResponse> one =
+          service.settle(WIRE.decodeFacilitatorRequest(payment(buyer, id).toString()));
+      CompletableFuture<SettleResponse> two =
+          service.settle(WIRE.decodeFacilitatorRequest(payment(buyer, id).toString()));
+      List<SettleResponse> answers = List.of(one.join(), two.join());
+      assertThat(answers).as(answers.toString()).filteredOn(SettleResponse::success).hasSize(1);
+      assertThat(answers)
+          .filteredOn(r -> CONFLICT.equals(r.errorReason()))
+          .as(answers.toString())
+          .hasSize(1);
+    } finally {
+      threads.shutdownNow();
     }
     assertThat(devnet.transactionCount(gas)).as("one transaction").isEqualTo(sent + 1);
+    assertThat(devnet.tokenBalance(seller).subtract(sellerBefore)).isEqualTo(PRICE);
+    assertThat(bindings(sqliteUrl, List.of(id))).isEqualTo(1);
+  }
+
+  /** A store that runs hooks around each bind. */
+  static final class Hooked implements PaymentIdentifierStore {
+    private final PaymentIdentifierStore delegate;
+    private final Runnable afterBind;
+    private final Runnable beforeBind;
+
+    Hooked(PaymentIdentifierStore delegate, Runnable afterBind) {
+      this(delegate, afterBind, () -> {});
+    }
+
+    Hooked(PaymentIdentifierStore delegate, Runnable afterBind, Runnable beforeBind) {
+      this.delegate = delegate;
+      this.afterBind = afterBind;
+      this.beforeBind = beforeBind;
+    }
+
+    @Override
+    public Binding bind(
+        String scope, PaymentIdentifier id, String fingerprint, Instant expiresAt, Instant now) {
+      beforeBind.run();
+      Binding binding = delegate.bind(scope, id, fingerprint, expiresAt, now);
+      afterBind.run();
+      return binding;
+    }
+
+    @Override
+    public Optional<Binding> find(String scope, PaymentIdentifier id, Instant now) {
+      return delegate.find(scope, id, now);
+    }
+
+    @Override
+    public boolean release(String scope, PaymentIdentifier id, Binding binding) {
+      return delegate.release(scope, id, binding);
+    }
+
+    @Override
+    public boolean isBound(PaymentIdentifier id, String fingerprint, Instant now) {
+      return delegate.isBound(id, fingerprint, now);
+    }
+
+    @Override
+    public int purgeExpired(Instant now) {
+      return delegate.purgeExpired(now);
+    }
   }
 
   @Test
   void anotherPayerUsingAnIdOrForgingItsOwnerDoesNotBlockTheOwner() {
-    // Another payer's valid payment under the buyer's id binds it for that payer only.
+    // Another payer's payment settled under the buyer's id binds it for that payer only.
     String id = newId();
-    HttpResponse<String> squatter = post(app, "/verify", payment(otherBuyer, id));
-    assertThat(json(squatter).path("isValid").asBoolean()).as(squatter.body()).isTrue();
+    HttpResponse<String> squatter =
+        post(app, "/settle", attempt(payment(otherBuyer, id), "attempt-squatter-0001"));
+    assertThat(json(squatter).path("success").asBoolean()).as(squatter.body()).isTrue();
     HttpResponse<String> owner =
         post(app, "/settle", attempt(payment(buyer, id), "attempt-owner-00000001"));
     assertThat(owner.statusCode()).as(owner.body()).isEqualTo(200);

@@ -103,6 +103,43 @@ abstract class PaymentIdentifierStoreContract {
   }
 
   @Test
+  void findReadsAPayersBindingInForceWithoutMakingOne() {
+    PaymentIdentifier id = newId();
+    assertThat(store().find(BUYER, id, NOW)).isEmpty();
+    assertThat(store().bind(BUYER, id, FP1, LATER, NOW).created())
+        .as("find bound nothing")
+        .isTrue();
+    assertThat(sameStorage().find(BUYER, id, NOW))
+        .hasValueSatisfying(b -> assertThat(b.fingerprint()).isEqualTo(FP1));
+    assertThat(sameStorage().find(OTHER, id, NOW)).as("another payer's").isEmpty();
+    assertThat(sameStorage().find(BUYER, id, LATER)).as("lapsed").isEmpty();
+  }
+
+  @Test
+  void releaseRemovesOnlyTheBindingItIsGiven() {
+    PaymentIdentifier id = newId();
+    Binding made = store().bind(BUYER, id, FP1, LATER, NOW);
+    assertThat(sameStorage().release(BUYER, id, new Binding(FP2, made.expiresAt(), true)))
+        .as("another fingerprint")
+        .isFalse();
+    assertThat(
+            sameStorage()
+                .release(BUYER, id, new Binding(FP1, made.expiresAt().plusMillis(1), true)))
+        .as("another binding of the same payment")
+        .isFalse();
+    assertThat(sameStorage().release(OTHER, id, made)).as("another payer's").isFalse();
+    assertThat(store().isBound(id, FP1, NOW)).isTrue();
+
+    assertThat(sameStorage().release(BUYER, id, made)).isTrue();
+    assertThat(store().find(BUYER, id, NOW)).isEmpty();
+    assertThat(store().isBound(id, FP1, NOW)).isFalse();
+    assertThat(store().release(BUYER, id, made)).as("already gone").isFalse();
+    Binding next = store().bind(BUYER, id, FP2, LATER, NOW);
+    assertThat(next.created()).as("the id is free for another payment").isTrue();
+    assertThat(next.fingerprint()).isEqualTo(FP2);
+  }
+
+  @Test
   void ofManyPaymentsRacingForOneIdExactlyOneGetsIt() throws Exception {
     PaymentIdentifier id = newId();
     int racers = 16;

@@ -234,6 +234,13 @@ class ExtensionsHttpInteropIT {
     JsonNode settle = second.path("settle").path("error");
     assertThat(settle.path("statusCode").asInt()).as(second.toString()).isEqualTo(409);
     assertThat(settle.toString()).contains("payment_identifier_conflict");
+    // The first payment settled again with its id, as the official client retries: the first
+    // settlement's answer, the same transaction, and no second transfer.
+    JsonNode repeat = result.path("repeat").path("settle").path("ok");
+    assertThat(repeat.path("success").asBoolean()).as(result.toString()).isTrue();
+    assertThat(repeat.path("transaction").asText())
+        .as(result.toString())
+        .isEqualTo(first.path("settle").path("ok").path("transaction").asText());
     assertThat(market.sellerBalance()).as("one payment settled").isEqualTo(before.add(PRICE));
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.x402j.core.extensions.PaymentIdentifier;
 import io.x402j.core.extensions.PaymentIdentifierExtension;
 import io.x402j.core.facilitator.Facilitator;
+import io.x402j.core.scheme.PayerScope;
 import io.x402j.core.testing.Concurrently;
 import io.x402j.core.testing.Spellings;
 import io.x402j.core.wire.FacilitatorRequest;
@@ -20,6 +21,11 @@ import io.x402j.core.wire.VerifyRequest;
 import io.x402j.core.wire.VerifyResponse;
 import io.x402j.evm.ExactEvmClient;
 import io.x402j.evm.PrivateKeySigner;
+import io.x402j.evm.facilitator.EvmNetworkConfig;
+import io.x402j.evm.facilitator.ExactEvmFacilitator;
+import io.x402j.evm.rpc.JsonRpcClient;
+import io.x402j.facilitator.FacilitatorService;
+import io.x402j.facilitator.PaymentIdentifierStore;
 import io.x402j.server.GateHarness.Answer;
 import io.x402j.server.GateHarness.Served;
 import io.x402j.testkit.TestMarket;
@@ -36,6 +42,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
@@ -363,5 +370,53 @@ class PaymentIdentifierPerPayerAttackIT {
             buyer.body())
         .isEqualTo(200);
     assertThat(market.sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(10_000)));
+  }
+
+  @Test
+  void aNewPaymentUnderTheIdOfOneWhoseHandlerFailedIsServedThroughAFacilitatorKeepingIds() {
+    // The gate frees the id of a payment that bought nothing; the x402j facilitator, serving the
+    // extension too, must not hold the id for it merely because it verified it.
+    PaymentIdentifierStore facilitatorIds = PaymentIdentifierStore.inMemory();
+    FacilitatorService withIds =
+        FacilitatorService.builder()
+            .scheme(
+                ExactEvmFacilitator.builder()
+                    .network(
+                        EvmNetworkConfig.builder(
+                                market.info().networkInfo(),
+                                JsonRpcClient.builder(market.info().rpcUrl()).build())
+                            .signer(market.info().requireAccount("other-facilitator").signer())
+                            .build())
+                    .build())
+            .networks(market.networks())
+            .paymentIdentifiers(facilitatorIds, ForkJoinPool.commonPool())
+            .build();
+    BigInteger before = market.sellerBalance();
+    GateHarness gate =
+        gate(
+            withIds,
+            ReplayStore.inMemory(java.time.Clock.systemUTC()),
+            PaymentIdentifiers.required());
+    PaymentRequired required = required(gate);
+    PaymentRequirements accepted = required.accepts().get(0);
+    String id = "retry_" + PaymentIdentifier.generate().value().substring(4);
+    ExactEvmClient buyer = ExactEvmClient.of(market.buyer());
+
+    Served failed =
+        gate.serve(
+            v2(payment(required, buyer.createPayload(2, accepted), id)), new Answer(500, "{}"));
+    assertThat(failed.status()).as(failed.body()).isEqualTo(500);
+    Served served = gate.serve(v2(payment(required, buyer.createPayload(2, accepted), id)), OK);
+    assertThat(served.status())
+        .as("a new payment under the id after the first bought nothing: %s", served.body())
+        .isEqualTo(200);
+    assertThat(market.sellerBalance()).isEqualTo(before.add(BigInteger.valueOf(10_000)));
+    assertThat(
+            facilitatorIds.find(
+                PayerScope.of(market.network(), market.buyer().address().toString()),
+                PaymentIdentifier.parse(id),
+                java.time.Instant.now()))
+        .as("the facilitator binds the id to the payment it settled")
+        .isPresent();
   }
 }

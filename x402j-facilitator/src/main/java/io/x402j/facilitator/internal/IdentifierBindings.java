@@ -1,16 +1,18 @@
 package io.x402j.facilitator.internal;
 
+import io.x402j.core.ErrorReason;
 import io.x402j.core.Network;
 import io.x402j.core.extensions.PaymentIdentifier;
 import io.x402j.core.extensions.PaymentIdentifierExtension;
 import io.x402j.core.extensions.PaymentIdentifierExtension.Echo;
+import io.x402j.core.scheme.PayerScope;
 import io.x402j.core.scheme.PaymentIdentity;
 import io.x402j.core.scheme.SchemeFacilitator;
 import io.x402j.core.scheme.SchemeRequest;
 import io.x402j.core.wire.PaymentRequirements;
+import io.x402j.core.wire.SettleResponse;
 import io.x402j.evm.EvmAddress;
 import io.x402j.facilitator.PaymentIdentifierStore;
-import io.x402j.svm.SolanaAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,9 +30,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The facilitator's side of the {@code payment-identifier} extension: reads the id a payment
  * carries, fingerprints the payment from parsed values (the scheme's canonical payment identity and
- * the scheme, network, asset, payee and amount it is paid for), and binds the id to that
- * fingerprint under the payer that verified, in a {@link PaymentIdentifierStore}. Immutable and
- * thread-safe. Not part of the x402j API.
+ * the scheme, network, asset, payee and amount it is paid for), and keeps, in a {@link
+ * PaymentIdentifierStore}, which payment each payer's id was settled with. {@code /verify} only
+ * reads ({@link #conflicting}); an id is bound when a settlement of its payment begins ({@link
+ * #bind}) and released again when that settlement fails before anything was broadcast ({@link
+ * #release}), so the store holds ids of payments that settled or are settling, never of payments
+ * that were only verified. Immutable and thread-safe. Not part of the x402j API.
  */
 public final class IdentifierBindings {
   private static final Logger LOG = LoggerFactory.getLogger(IdentifierBindings.class);
@@ -58,6 +63,25 @@ public final class IdentifierBindings {
      */
     record Identified(PaymentIdentifier id, String fingerprint, Instant validBefore)
         implements Check {}
+  }
+
+  /**
+   * What binding an id for a settlement did.
+   *
+   * @param scope the payer the id was bound under, or {@code null} when the payment named no usable
+   *     payer (nothing was bound)
+   * @param binding the binding in force afterwards, or {@code null} when nothing was bound
+   */
+  public record Claim(String scope, PaymentIdentifierStore.Binding binding) {
+    /** Whether the payment may be settled: the id is bound to it, or could not be scoped. */
+    public boolean admits(Check.Identified payment) {
+      return binding == null || binding.fingerprint().equals(payment.fingerprint());
+    }
+
+    /** Whether this claim made the binding, and so releases it should the settlement fail. */
+    public boolean created() {
+      return binding != null && binding.created();
+    }
   }
 
   private static final Check NONE = new Check.None();
@@ -126,24 +150,95 @@ public final class IdentifierBindings {
   }
 
   /**
-   * Binds {@code payment}'s id under {@code payer}, who verified: {@code true} when the id is now
-   * bound to this payment (new, or bound to it before), {@code false} when the payer used it with
-   * another payment. A payer that cannot be scoped (none named) binds nothing and passes.
+   * Whether {@code payer} (who verified) settled, or is settling, another payment under {@code
+   * payment}'s id: the check {@code /verify} makes, which binds nothing. A payer that cannot be
+   * scoped never conflicts.
    */
-  public CompletableFuture<Boolean> bind(Check.Identified payment, Network network, String payer) {
+  public CompletableFuture<Boolean> conflicting(
+      Check.Identified payment, Network network, String payer) {
+    String scope = scope(network, payer);
+    if (scope == null) {
+      return CompletableFuture.completedFuture(false);
+    }
+    return CompletableFuture.supplyAsync(
+        () ->
+            store
+                .find(scope, payment.id(), clock.instant())
+                .map(binding -> !binding.fingerprint().equals(payment.fingerprint()))
+                .orElse(false),
+        blocking);
+  }
+
+  /**
+   * Binds {@code payment}'s id under {@code payer}, who verified, as its settlement begins: the
+   * claim {@link Claim#admits admits} the payment when the id is now bound to it (new, or bound to
+   * it before), and not when the payer used the id with another payment. A payer that cannot be
+   * scoped (none named) binds nothing and is admitted.
+   */
+  public CompletableFuture<Claim> bind(Check.Identified payment, Network network, String payer) {
     String scope = scope(network, payer);
     if (scope == null) {
       LOG.debug("payment identifier not bound: the scheme named no usable payer");
-      return CompletableFuture.completedFuture(true);
+      return CompletableFuture.completedFuture(new Claim(null, null));
     }
     return CompletableFuture.supplyAsync(
         () -> {
           Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-          PaymentIdentifierStore.Binding binding =
-              store.bind(scope, payment.id(), payment.fingerprint(), expiry(payment, now), now);
-          return binding.fingerprint().equals(payment.fingerprint());
+          return new Claim(
+              scope,
+              store.bind(scope, payment.id(), payment.fingerprint(), expiry(payment, now), now));
         },
         blocking);
+  }
+
+  /**
+   * Releases the binding {@code claim} made, after its settlement failed before anything was
+   * broadcast: the payer may use the id again. A binding the claim did not make is left alone.
+   */
+  public CompletableFuture<Void> release(Check.Identified payment, Claim claim) {
+    if (!claim.created()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return CompletableFuture.runAsync(
+        () -> store.release(claim.scope(), payment.id(), claim.binding()), blocking);
+  }
+
+  /**
+   * Whether a settlement answered with {@code response} certainly moved nothing and never will: a
+   * refusal naming no transaction, other than one that leaves the payment to another settlement
+   * (pending, stalled, or a duplicate of a settlement that was made). Only then is the id released.
+   */
+  public static boolean settledNothing(SettleResponse response) {
+    if (response == null || response.success()) {
+      return false;
+    }
+    if (response.transaction() != null && !response.transaction().isEmpty()) {
+      return false;
+    }
+    String reason = response.errorReason();
+    return !ErrorReason.SETTLEMENT_PENDING.wire().equals(reason)
+        && !ErrorReason.SETTLEMENT_STALLED.wire().equals(reason)
+        && !ErrorReason.DUPLICATE_SETTLEMENT.wire().equals(reason);
+  }
+
+  /**
+   * The settlement attempt a request carrying {@code payment}'s id stands for when its resource
+   * server named none ({@code X402j-Settlement-Id}): the same for every request with the id, so a
+   * repeat of the same id and payment follows the first settlement to its answer (the
+   * specification's cached response), while a request naming its own attempt is still a duplicate.
+   * {@code pid_} and 40 hex digits of a SHA-256 of the id: a valid settlement id.
+   */
+  public static String attempt(Check.Identified payment) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(
+                  ("payment-identifier\n" + payment.id().value())
+                      .getBytes(StandardCharsets.US_ASCII));
+      return "pid_" + HexFormat.of().formatHex(digest, 0, 20);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
   }
 
   /**
@@ -161,32 +256,14 @@ public final class IdentifierBindings {
   }
 
   /**
-   * The payer an id belongs to: the network's namespace and the payer's canonical address (lower-
-   * case hex on EVM chains, the parsed 32-byte key in base58 on Solana, as named elsewhere), or
-   * {@code null} when there is none to use.
+   * The payer an id belongs to: its {@link PayerScope} (the network's namespace and the payer's
+   * canonical address, as the gate scopes its ids), or {@code null} when there is none to use.
    */
   static String scope(Network network, String payer) {
-    if (payer == null || payer.isEmpty()) {
-      return null;
-    }
-    String canonical;
-    if (network.isEvm()) {
-      EvmAddress address = Payers.parse(payer);
-      if (address == null) {
-        return null;
-      }
-      canonical = address.toLowerHex();
-    } else if (Network.SOLANA.equals(network.namespace())) {
-      try {
-        canonical = SolanaAddress.parse(payer).toString();
-      } catch (IllegalArgumentException e) {
-        return null;
-      }
-    } else {
-      canonical = payer;
-    }
-    String scope = network.namespace() + ":" + canonical;
-    return scope.length() <= PaymentIdentifierStore.MAX_SCOPE_LENGTH ? scope : null;
+    String scope = PayerScope.of(network, payer);
+    return scope != null && scope.length() <= PaymentIdentifierStore.MAX_SCOPE_LENGTH
+        ? scope
+        : null;
   }
 
   /**

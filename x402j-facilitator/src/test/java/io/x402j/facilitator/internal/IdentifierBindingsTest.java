@@ -3,17 +3,20 @@ package io.x402j.facilitator.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.x402j.core.ErrorReason;
 import io.x402j.core.Network;
 import io.x402j.core.TokenAmount;
 import io.x402j.core.extensions.PaymentIdentifier;
 import io.x402j.core.scheme.PaymentIdentity;
 import io.x402j.core.wire.PaymentRequirements;
+import io.x402j.core.wire.SettleResponse;
 import io.x402j.facilitator.PaymentIdentifierStore;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class IdentifierBindingsTest {
@@ -98,5 +101,90 @@ class IdentifierBindingsTest {
                     Clock.systemUTC(),
                     Duration.ofDays(31)))
         .hasMessageContaining("at most 30 days");
+  }
+
+  @Test
+  void verifyingChecksWithoutBindingAndAFailedSettlementReleasesItsBinding() {
+    PaymentIdentifierStore store = PaymentIdentifierStore.inMemory();
+    IdentifierBindings bindings =
+        new IdentifierBindings(
+            store, Runnable::run, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofHours(1));
+    PaymentIdentifier id = PaymentIdentifier.generate();
+    var first = new IdentifierBindings.Check.Identified(id, "1".repeat(64), null);
+    var second = new IdentifierBindings.Check.Identified(id, "2".repeat(64), null);
+    String scope = IdentifierBindings.scope(BASE, PAYER);
+
+    assertThat(bindings.conflicting(first, BASE, PAYER).join()).isFalse();
+    assertThat(store.find(scope, id, NOW)).as("checking bound nothing").isEmpty();
+
+    IdentifierBindings.Claim claim = bindings.bind(first, BASE, PAYER).join();
+    assertThat(claim.created()).isTrue();
+    assertThat(claim.admits(first)).isTrue();
+    assertThat(bindings.conflicting(second, BASE, PAYER.toLowerCase()).join()).isTrue();
+    assertThat(bindings.conflicting(first, BASE, PAYER).join()).isFalse();
+    IdentifierBindings.Claim again = bindings.bind(first, BASE, PAYER).join();
+    assertThat(again.created()).isFalse();
+    assertThat(again.admits(first)).isTrue();
+    IdentifierBindings.Claim other = bindings.bind(second, BASE, PAYER).join();
+    assertThat(other.admits(second)).isFalse();
+
+    bindings.release(first, again).join();
+    assertThat(store.find(scope, id, NOW))
+        .as("a claim that made nothing releases nothing")
+        .isPresent();
+    bindings.release(first, claim).join();
+    assertThat(store.find(scope, id, NOW)).isEmpty();
+    assertThat(bindings.bind(second, BASE, PAYER).join().admits(second)).isTrue();
+
+    IdentifierBindings.Claim unscoped = bindings.bind(first, BASE, "not an address").join();
+    assertThat(unscoped.admits(first)).isTrue();
+    assertThat(unscoped.created()).isFalse();
+  }
+
+  @Test
+  void onlyASettlementThatCertainlyMovedNothingReleasesItsId() {
+    String network = BASE.toString();
+    String hash = "0x" + "ab".repeat(32);
+    assertThat(
+            IdentifierBindings.settledNothing(
+                SettleResponse.failure(
+                    ErrorReason.INSUFFICIENT_FUNDS, "too little", "", network, PAYER)))
+        .isTrue();
+    assertThat(IdentifierBindings.settledNothing(SettleResponse.success(hash, network, PAYER)))
+        .isFalse();
+    for (ErrorReason open :
+        List.of(
+            ErrorReason.SETTLEMENT_PENDING,
+            ErrorReason.SETTLEMENT_STALLED,
+            ErrorReason.DUPLICATE_SETTLEMENT)) {
+      assertThat(
+              IdentifierBindings.settledNothing(
+                  SettleResponse.failure(open, "open", "", network, PAYER)))
+          .as(open.wire())
+          .isFalse();
+    }
+    assertThat(
+            IdentifierBindings.settledNothing(
+                SettleResponse.failure(
+                    ErrorReason.UNEXPECTED_SETTLE_ERROR, "reverted", hash, network, PAYER)))
+        .as("a transaction was sent")
+        .isFalse();
+    assertThat(IdentifierBindings.settledNothing(null)).isFalse();
+  }
+
+  @Test
+  void theAttemptAnIdStandsForIsAValidSettlementIdOfTheIdAlone() {
+    PaymentIdentifier id = PaymentIdentifier.parse("pay_" + "x".repeat(124));
+    String attempt =
+        IdentifierBindings.attempt(new IdentifierBindings.Check.Identified(id, "a", null));
+    assertThat(attempt)
+        .matches("pid_[0-9a-f]{40}")
+        .isEqualTo(
+            IdentifierBindings.attempt(new IdentifierBindings.Check.Identified(id, "b", null)));
+    assertThat(
+            IdentifierBindings.attempt(
+                new IdentifierBindings.Check.Identified(
+                    PaymentIdentifier.parse("PAY_" + "x".repeat(124)), "a", null)))
+        .isNotEqualTo(attempt);
   }
 }

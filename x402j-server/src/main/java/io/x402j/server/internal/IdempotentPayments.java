@@ -2,20 +2,18 @@ package io.x402j.server.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.x402j.core.Network;
 import io.x402j.core.extensions.PaymentIdentifier;
 import io.x402j.core.extensions.PaymentIdentifierExtension;
 import io.x402j.core.extensions.PaymentIdentifierExtension.Echo;
+import io.x402j.core.scheme.PayerScope;
 import io.x402j.core.scheme.PaymentIdentity;
 import io.x402j.core.support.Text;
 import io.x402j.core.wire.PaymentHeader;
 import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.VerifyRequest;
-import io.x402j.evm.EvmAddress;
 import io.x402j.server.GateResponse;
 import io.x402j.server.PaymentGate;
 import io.x402j.server.ReplayStore;
-import io.x402j.svm.SolanaAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -37,13 +35,13 @@ import org.slf4j.LoggerFactory;
  * payment and any other payment under the id is a conflict.
  *
  * <p>Ids are scoped by payer: an id is bound under the account the payment pays from (as the scheme
- * reads it from the parsed payload: an EVM address in lower-case hex, a Solana key in base58), so
- * another payer who learns or guesses a buyer's id and pays under it first binds it for itself
- * only, and the buyer's payment under the id is still served. A payment naming a payer it cannot
- * sign for binds the id until verification refuses it, then unbinds it; a verified payer other than
- * the one the payment named is refused ({@link #payerMismatch}). A payment whose scheme names no
- * payer before verification keeps one id space for all such payments. Immutable and thread-safe.
- * Not part of the x402j API.
+ * reads it from the parsed payload, scoped by {@link PayerScope} as the facilitator scopes its own
+ * bindings: an EVM address in lower-case hex, a Solana key in base58), so another payer who learns
+ * or guesses a buyer's id and pays under it first binds it for itself only, and the buyer's payment
+ * under the id is still served. A payment naming a payer it cannot sign for binds the id until
+ * verification refuses it, then unbinds it; a verified payer other than the one the payment named
+ * is refused ({@link #payerMismatch}). A payment whose scheme names no payer before verification
+ * keeps one id space for all such payments. Immutable and thread-safe. Not part of the x402j API.
  */
 public final class IdempotentPayments {
   private static final Logger LOG = LoggerFactory.getLogger(IdempotentPayments.class);
@@ -156,10 +154,7 @@ public final class IdempotentPayments {
           Map.of());
     }
     PaymentIdentifier id = ((Echo.Identified) echo).id();
-    String payer =
-        identity.payer() == null
-            ? null
-            : match.requirements().network().namespace() + ":" + identity.payer();
+    String payer = PayerScope.of(match.requirements().network(), identity.payer());
     // The payer scopes the id, so one payer's id is never another's to take; the id is compared
     // exactly (ASCII only, case-sensitive, as the specification's pattern says).
     String idKey =
@@ -249,18 +244,10 @@ public final class IdempotentPayments {
     if (id.payer() == null || verified == null || verified.isEmpty()) {
       return false;
     }
-    String canonical;
-    try {
-      Network network = requirements.network();
-      canonical =
-          network.namespace()
-              + ":"
-              + (network.isEvm()
-                  ? EvmAddress.parse(verified).toLowerHex()
-                  : Network.SOLANA.equals(network.namespace())
-                      ? SolanaAddress.parse(verified).toString()
-                      : verified);
-    } catch (IllegalArgumentException e) {
+    // The same canonicalisation the facilitator scopes its bindings by; text that is no address
+    // of the network's family is not the payer the payment named.
+    String canonical = PayerScope.of(requirements.network(), verified);
+    if (canonical == null) {
       return true;
     }
     return !canonical.equals(id.payer());

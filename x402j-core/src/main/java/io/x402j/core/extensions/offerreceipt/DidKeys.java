@@ -1,7 +1,7 @@
 package io.x402j.core.extensions.offerreceipt;
 
+import io.x402j.core.internal.Base58;
 import java.io.ByteArrayOutputStream;
-import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -16,10 +16,6 @@ public final class DidKeys {
 
   /** Multicodec of a compressed secp256k1 public key. */
   public static final int SECP256K1 = 0xe7;
-
-  private static final String ALPHABET =
-      "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-  private static final BigInteger FIFTY_EIGHT = BigInteger.valueOf(58);
 
   private DidKeys() {}
 
@@ -74,44 +70,10 @@ public final class DidKeys {
   }
 
   static String base58(byte[] input) {
-    StringBuilder out = new StringBuilder();
-    BigInteger n = new BigInteger(1, input);
-    while (n.signum() > 0) {
-      BigInteger[] qr = n.divideAndRemainder(FIFTY_EIGHT);
-      out.append(ALPHABET.charAt(qr[1].intValue()));
-      n = qr[0];
-    }
-    for (int i = 0; i < input.length && input[i] == 0; i++) {
-      out.append('1');
-    }
-    return out.reverse().toString();
+    return Base58.encode(input);
   }
 
   static byte[] unbase58(String text) {
-    if (text.isEmpty() || text.length() > 128) {
-      return null;
-    }
-    BigInteger n = BigInteger.ZERO;
-    int zeros = 0;
-    boolean leading = true;
-    for (int i = 0; i < text.length(); i++) {
-      int digit = ALPHABET.indexOf(text.charAt(i));
-      if (digit < 0) {
-        return null;
-      }
-      if (leading && digit == 0) {
-        zeros++;
-      } else {
-        leading = false;
-      }
-      n = n.multiply(FIFTY_EIGHT).add(BigInteger.valueOf(digit));
-    }
-    byte[] body = n.signum() == 0 ? new byte[0] : n.toByteArray();
-    if (body.length > 0 && body[0] == 0) {
-      body = Arrays.copyOfRange(body, 1, body.length);
-    }
-    byte[] out = new byte[zeros + body.length];
-    System.arraycopy(body, 0, out, zeros, body.length);
-    return out;
+    return Base58.decodeOrNull(text, 128);
   }
 }
