@@ -50,8 +50,8 @@ import reactor.core.publisher.Mono;
  *       or price's payment) is answered with payment-required naming the problem; nothing is thrown
  *       to the client and nothing is charged.
  *   <li>A payment is sent once: with the transport reading through {@link #jsonMapper()}, a message
- *       whose {@code _meta} repeats a key ({@code "x402/payment"} twice) is refused before anything
- *       is verified.
+ *       whose {@code _meta} repeats a key ({@code "x402/payment"} twice), or that repeats {@code
+ *       _meta} itself, is refused before anything is verified.
  * </ul>
  *
  * <p>Prices are {@link PaidRoute}s, so every network and scheme x402j sells over HTTP works here:
@@ -104,12 +104,13 @@ public final class McpPaywall implements AutoCloseable {
 
   /**
    * The JSON mapper to give the server transport through which this paywall's tools are sold: the
-   * MCP SDK's default, refusing a message whose {@code params._meta} repeats a key, at any depth.
-   * Parsers keep one copy of a repeated key without a word, and not all the same one, so {@code
-   * {"x402/payment": A, "x402/payment": B}} would be paid with B while anything else that reads the
-   * message may see A; a payment is sent once. The streamable HTTP transport answers such a message
-   * 400 (JSON-RPC -32600) naming the key, before the paywall or its facilitator sees it. {@link
-   * McpGateway} reads what buyers send with it.
+   * MCP SDK's default, refusing a message whose {@code params._meta} repeats a key, at any depth,
+   * or that repeats a key of its own or of its {@code params} (two {@code _meta}). Parsers keep one
+   * copy of a repeated key without a word, and not all the same one, so {@code {"x402/payment": A,
+   * "x402/payment": B}} would be paid with B while anything else that reads the message may see A;
+   * a payment is sent once. The streamable HTTP transport answers such a message 400 (JSON-RPC
+   * -32600) naming the key, before the paywall or its facilitator sees it. {@link McpGateway} reads
+   * what buyers send with it.
    *
    * <pre>{@code
    * HttpServletStreamableServerTransportProvider.builder().jsonMapper(McpPaywall.jsonMapper())...

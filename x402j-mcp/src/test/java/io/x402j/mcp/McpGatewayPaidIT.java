@@ -201,18 +201,10 @@ class McpGatewayPaidIT {
   }
 
   /**
-   * A payment is sent once. JSON parsers keep one copy of a repeated key without a word (Jackson,
-   * as the MCP SDK uses it, the last; others the first), so {@code {"x402/payment": A,
-   * "x402/payment": B}} was paid with B while anything else reading the message could see A. The
-   * gateway now refuses such a message with 400 naming the key, before the paywall or its
-   * facilitator sees it; the same payment, sent once, buys the call.
+   * A raw {@code tools/call} of weather with {@code params} (the JSON after {@code "params":}), in
+   * a session of its own: the answer, head and body.
    */
-  @Test
-  void aPaymentRepeatedInMetaIsRefusedBeforeAnythingIsVerified() throws Exception {
-    String signature =
-        market.payV2(HEADERS.encodePaymentRequired(unpaid("weather", Map.of("city", "Faro"))));
-    Map<String, Object> meta = McpPayments.paymentMeta(HEADERS.decodePaymentSignature(signature));
-    String payment = new ObjectMapper().writeValueAsString(meta.get(McpPayments.PAYMENT_META));
+  static String rawCall(String params) throws java.io.IOException {
     int port = URI.create(gateway.url().orElseThrow()).getPort();
     String host = "127.0.0.1:" + port;
     RawHttp raw = new RawHttp("127.0.0.1", port);
@@ -231,20 +223,36 @@ class McpGatewayPaidIT {
             .map(l -> l.substring(15).strip())
             .findFirst()
             .orElseThrow(() -> new AssertionError(initialized));
+    return raw.exchangeWhole(
+        post(
+            host,
+            session,
+            "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":" + params + "}"));
+  }
+
+  /**
+   * A payment is sent once. JSON parsers keep one copy of a repeated key without a word (Jackson,
+   * as the MCP SDK uses it, the last; others the first), so {@code {"x402/payment": A,
+   * "x402/payment": B}} was paid with B while anything else reading the message could see A. The
+   * gateway now refuses such a message with 400 naming the key, before the paywall or its
+   * facilitator sees it; the same payment, sent once, buys the call.
+   */
+  @Test
+  void aPaymentRepeatedInMetaIsRefusedBeforeAnythingIsVerified() throws Exception {
+    String signature =
+        market.payV2(HEADERS.encodePaymentRequired(unpaid("weather", Map.of("city", "Faro"))));
+    Map<String, Object> meta = McpPayments.paymentMeta(HEADERS.decodePaymentSignature(signature));
+    String payment = new ObjectMapper().writeValueAsString(meta.get(McpPayments.PAYMENT_META));
     int calls = upstreamCalls("weather");
 
     String answer =
-        raw.exchangeWhole(
-            post(
-                host,
-                session,
-                "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{"
-                    + "\"name\":\"weather\",\"arguments\":{\"city\":\"Faro\"},\"_meta\":{"
-                    + "\"x402/payment\":"
-                    + payment
-                    + ",\"x402/payment\":"
-                    + payment
-                    + "}}}"));
+        rawCall(
+            "{\"name\":\"weather\",\"arguments\":{\"city\":\"Faro\"},\"_meta\":{"
+                + "\"x402/payment\":"
+                + payment
+                + ",\"x402/payment\":"
+                + payment
+                + "}}");
 
     assertThat(answer)
         .startsWith("HTTP/1.1 400")
@@ -257,6 +265,41 @@ class McpGatewayPaidIT {
     CallToolResult once = client.callTool(call("weather", Map.of("city", "Faro"), meta));
     assertThat(McpGatewayProxyIT.text(once)).isEqualTo("sunny in Faro");
     assertThat(McpPayments.paymentResponse(once).orElseThrow().success()).isTrue();
+    assertThat(facilitator.verifiesOf(signature)).as("the counter counts").isEqualTo(1);
+  }
+
+  /**
+   * Two {@code _meta} in one call, each holding the payment once: no key repeats within a {@code
+   * _meta}, yet the call carries its payment twice (Jackson pays with the last {@code _meta}, a
+   * reader keeping the first sees the other). Refused like a repeated payment key, before anything
+   * is verified; the same payment, sent once, then buys the call.
+   */
+  @Test
+  void twoMetasEachWithThePaymentAreRefusedBeforeAnythingIsVerified() throws Exception {
+    String signature =
+        market.payV2(HEADERS.encodePaymentRequired(unpaid("weather", Map.of("city", "Faro"))));
+    Map<String, Object> meta = McpPayments.paymentMeta(HEADERS.decodePaymentSignature(signature));
+    String metaJson = new ObjectMapper().writeValueAsString(meta);
+    int calls = upstreamCalls("weather");
+
+    String answer =
+        rawCall(
+            "{\"name\":\"weather\",\"arguments\":{\"city\":\"Faro\"},\"_meta\":"
+                + metaJson
+                + ",\"_meta\":"
+                + metaJson
+                + "}");
+
+    assertThat(answer)
+        .startsWith("HTTP/1.1 400")
+        .contains("-32600")
+        .contains("params repeats the key '_meta'")
+        .doesNotContain("sunny");
+    assertThat(facilitator.verifiesOf(signature)).as("/verify calls").isZero();
+    assertThat(upstreamCalls("weather")).isEqualTo(calls);
+
+    CallToolResult once = client.callTool(call("weather", Map.of("city", "Faro"), meta));
+    assertThat(McpGatewayProxyIT.text(once)).isEqualTo("sunny in Faro");
     assertThat(facilitator.verifiesOf(signature)).as("the counter counts").isEqualTo(1);
   }
 

@@ -19,8 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One payment sent more than once, the ways an attacker sends it, for the raw-HTTP tests of every
  * seller integration: two {@code PAYMENT-SIGNATURE} lines, two {@code X-PAYMENT} lines, one of
- * each, and one line holding two comma-joined values. A gate refuses each with 400, before its
- * facilitator is asked anything ({@link Counting} counts what it is asked).
+ * each, one line holding two comma-joined values, a copy spelt {@code X_PAYMENT}, and a blank copy
+ * before the payment (in another case), each as the server in front of the gate parses it. A gate
+ * refuses each with 400, before its facilitator is asked anything ({@link Counting} counts what it
+ * is asked).
  *
  * <pre>{@code
  * RawHttp raw = new RawHttp("127.0.0.1", port);
@@ -61,7 +63,7 @@ public final class PaymentHeaderCopies {
     }
   }
 
-  /** The four ways of sending {@code payment} (a header value) more than once. */
+  /** The ways of sending {@code payment} (a header value) more than once. */
   public static List<Copies> of(String payment) {
     return List.of(
         new Copies(
@@ -79,7 +81,15 @@ public final class PaymentHeaderCopies {
         new Copies(
             "two comma-joined values in one PAYMENT-SIGNATURE",
             "PAYMENT-SIGNATURE: " + payment + ", " + payment + "\r\n",
-            "PAYMENT-SIGNATURE header holds 2 comma-separated values"));
+            "PAYMENT-SIGNATURE header holds 2 comma-separated values"),
+        new Copies(
+            "one PAYMENT-SIGNATURE and one X_PAYMENT",
+            "PAYMENT-SIGNATURE: " + payment + "\r\nX_PAYMENT: " + payment + "\r\n",
+            "1 PAYMENT-SIGNATURE header and 1 X_PAYMENT header"),
+        new Copies(
+            "a blank PAYMENT-SIGNATURE before the payment",
+            "PAYMENT-SIGNATURE:\r\npayment-signature: " + payment + "\r\n",
+            "2 PAYMENT-SIGNATURE headers"));
   }
 
   /** The single, honest header line that sends {@code payment} as protocol v2. */

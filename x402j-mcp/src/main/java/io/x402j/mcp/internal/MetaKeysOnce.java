@@ -16,15 +16,16 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * An {@link McpJsonMapper} that refuses to read a JSON-RPC message whose {@code params._meta} (at
- * any depth, so also inside {@code _meta["x402/payment"]}) repeats a key, and otherwise reads as
- * the mapper it wraps. JSON parsers keep one copy of a repeated key without a word, and not all the
- * same one (Jackson and JavaScript keep the last, others the first): {@code {"x402/payment": A,
- * "x402/payment": B}} would have the paywall pay with B while anything else that reads the message
- * may see A. A payment is sent once. The streamable HTTP transport answers the refusal 400 with the
- * JSON-RPC error -32600 and this reason; the stdio transport ends the session, as it does for any
- * message it cannot read. Keys repeated elsewhere (tool arguments) are left to the wrapped mapper.
- * Not part of the x402j API.
+ * An {@link McpJsonMapper} that refuses to read a JSON-RPC message that repeats a key in itself, in
+ * its {@code params} (two {@code _meta}, two {@code name}) or in its {@code params._meta} (at any
+ * depth, so also inside {@code _meta["x402/payment"]}), and otherwise reads as the mapper it wraps.
+ * JSON parsers keep one copy of a repeated key without a word, and not all the same one (Jackson
+ * and JavaScript keep the last, others the first): {@code {"x402/payment": A, "x402/payment": B}}
+ * would have the paywall pay with B while anything else that reads the message may see A. A payment
+ * is sent once. The streamable HTTP transport answers the refusal 400 with the JSON-RPC error
+ * -32600 and this reason; the stdio transport ends the session, as it does for any message it
+ * cannot read. Keys repeated elsewhere (tool arguments) are left to the wrapped mapper. Not part of
+ * the x402j API.
  */
 public final class MetaKeysOnce implements McpJsonMapper {
   private static final JsonFactory FACTORY = new JsonFactory();
@@ -63,7 +64,7 @@ public final class MetaKeysOnce implements McpJsonMapper {
             Frame frame = open.peek();
             if (frame != null && frame.watched() && !frame.keys.add(name)) {
               return Optional.of(
-                  frame.shown
+                  (frame.shown.isEmpty() ? "the message" : frame.shown)
                       + " repeats the key "
                       + Text.quote(name)
                       + "; send each key, and the payment, once");
@@ -99,8 +100,18 @@ public final class MetaKeysOnce implements McpJsonMapper {
       return new Frame(path + "/" + step, shown + shownStep, childKeys);
     }
 
+    /**
+     * Whether a repeated key here is refused: in the message and its {@code params} too, since two
+     * {@code _meta} (or two {@code params}) that each hold the payment once are as much two
+     * payments, and a repeated {@code name} could be priced as one tool and read as another.
+     */
     boolean watched() {
-      return keys != null && inMeta(path);
+      return keys != null
+          && (path.isEmpty()
+              || path.equals("/[]")
+              || path.equals("/params")
+              || path.equals("/[]/params")
+              || inMeta(path));
     }
 
     static boolean inMeta(String path) {

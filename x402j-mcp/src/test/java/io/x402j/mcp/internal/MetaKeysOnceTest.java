@@ -63,6 +63,37 @@ class MetaKeysOnceTest {
   }
 
   @Test
+  void aRepeatedMetaOrParamsIsRefusedThoughEachHoldsThePaymentOnce() throws IOException {
+    // Each _meta (each params) holds one payment, so a check of the keys within _meta alone sees
+    // nothing repeated; Jackson keeps the last _meta and pays with B, a reader keeping the first
+    // sees A.
+    String twoMetas =
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"t\","
+            + "\"_meta\":{\"x402/payment\":{\"n\":\"A\"}},"
+            + "\"_meta\":{\"x402/payment\":{\"n\":\"B\"}}}}";
+    assertThat(MetaKeysOnce.repeated(twoMetas))
+        .contains("params repeats the key '_meta'; send each key, and the payment, once");
+    assertThatThrownBy(() -> McpSchema.deserializeJsonRpcMessage(MAPPER, twoMetas))
+        .isInstanceOf(IOException.class);
+    String twoParams =
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+            + "\"params\":{\"name\":\"t\",\"_meta\":{\"x402/payment\":{\"n\":\"A\"}}},"
+            + "\"params\":{\"name\":\"t\",\"_meta\":{\"x402/payment\":{\"n\":\"B\"}}}}";
+    assertThat(MetaKeysOnce.repeated(twoParams))
+        .contains("the message repeats the key 'params'; send each key, and the payment, once");
+    // The tool priced is the tool called: a name sent twice could be priced as one, read as
+    // another.
+    assertThat(
+            MetaKeysOnce.repeated(
+                "[" + twoMetas.replace("\"name\":\"t\",", "\"name\":\"t\",\"name\":\"u\",") + "]"))
+        .contains("[].params repeats the key 'name'; send each key, and the payment, once");
+    // A key spelt with escapes is the same key.
+    assertThat(MetaKeysOnce.repeated(call("{\"x402/payment\":1,\"\\u0078402\\/payment\":2}", "{}")))
+        .contains(
+            "params._meta repeats the key 'x402/payment'; send each key, and the payment, once");
+  }
+
+  @Test
   void keysRepeatedOutsideMetaAndCleanMessagesAreLeftToTheSdk() throws IOException {
     String once = call("{\"x402/payment\":{\"n\":\"A\"},\"trace\":{\"n\":\"A\"}}", "{}");
     assertThat(MetaKeysOnce.repeated(once)).isEmpty();
