@@ -20,7 +20,6 @@ import io.x402j.server.SalesRecord;
 import io.x402j.spring.internal.GateAssembly;
 import io.x402j.spring.reactive.ReactiveShopApplication;
 import io.x402j.testkit.PaymentHeaderCopies;
-import io.x402j.testkit.RawHttp;
 import io.x402j.testkit.TestMarket;
 import io.x402j.webflux.PaymentWebFilter;
 import java.math.BigInteger;
@@ -197,21 +196,9 @@ class ReactiveStarterIT {
   void aPaymentSentMoreThanOnceIsRefusedBeforeAnythingIsVerified() throws Exception {
     String payment =
         market.payV2(get("/configured").headers().firstValue("PAYMENT-REQUIRED").orElseThrow());
-    RawHttp raw = new RawHttp("127.0.0.1", port);
-    String host = "127.0.0.1:" + port;
-    for (PaymentHeaderCopies.Copies copies : PaymentHeaderCopies.of(payment)) {
-      String answer = raw.exchangeWhole(copies.get(host, "/configured"));
-      assertThat(answer)
-          .as(copies.what())
-          .startsWith("HTTP/1.1 400")
-          .contains(copies.reason())
-          .doesNotContain("priced in application properties");
-    }
-    assertThat(facilitator.verifiesOf(payment)).as("/verify calls").isZero();
-
-    String once = raw.exchangeWhole(PaymentHeaderCopies.once(host, "/configured", payment));
-    assertThat(once).startsWith("HTTP/1.1 200").contains("priced in application properties");
-    assertThat(facilitator.verifiesOf(payment)).as("the counter counts").isEqualTo(1);
+    String content = "priced in application properties";
+    PaymentHeaderCopies.assertRefusedEveryWay(port, "/configured", payment, content, facilitator);
+    PaymentHeaderCopies.assertBoughtOnce(port, "/configured", payment, content, facilitator);
   }
 
   @Test

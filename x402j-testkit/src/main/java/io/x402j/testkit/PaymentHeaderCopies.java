@@ -7,6 +7,7 @@ import io.x402j.core.wire.SettleResponse;
 import io.x402j.core.wire.SupportedResponse;
 import io.x402j.core.wire.VerifyRequest;
 import io.x402j.core.wire.VerifyResponse;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +91,50 @@ public final class PaymentHeaderCopies {
             "a blank PAYMENT-SIGNATURE before the payment",
             "PAYMENT-SIGNATURE:\r\npayment-signature: " + payment + "\r\n",
             "2 PAYMENT-SIGNATURE headers"));
+  }
+
+  /**
+   * Sends {@code payment} to {@code path} on 127.0.0.1:{@code port} in every way of {@link #of} and
+   * asserts each answer is a 400 naming the copies, without {@code paidContent}, and that {@code
+   * counting} was asked to verify none of them.
+   */
+  public static void assertRefusedEveryWay(
+      int port, String path, String payment, String paidContent, Counting counting)
+      throws IOException {
+    RawHttp raw = new RawHttp("127.0.0.1", port);
+    for (Copies copies : of(payment)) {
+      String answer = raw.exchangeWhole(copies.get("127.0.0.1:" + port, path));
+      if (!answer.startsWith("HTTP/1.1 400")
+          || !answer.contains(copies.reason())
+          || answer.contains(paidContent)) {
+        throw new AssertionError(
+            copies.what() + ": expected a 400 naming " + copies.reason() + ", got\n" + answer);
+      }
+    }
+    expectVerifies(counting, payment, 0);
+  }
+
+  /**
+   * Sends {@code payment} once, honestly, and asserts it buys {@code paidContent} with one {@code
+   * /verify} of it.
+   */
+  public static void assertBoughtOnce(
+      int port, String path, String payment, String paidContent, Counting counting)
+      throws IOException {
+    String once =
+        new RawHttp("127.0.0.1", port).exchangeWhole(once("127.0.0.1:" + port, path, payment));
+    if (!once.startsWith("HTTP/1.1 200") || !once.contains(paidContent)) {
+      throw new AssertionError(
+          "the payment sent once: expected 200 with the content, got\n" + once);
+    }
+    expectVerifies(counting, payment, 1);
+  }
+
+  private static void expectVerifies(Counting counting, String payment, int expected) {
+    int verifies = counting.verifiesOf(payment);
+    if (verifies != expected) {
+      throw new AssertionError("/verify calls: expected " + expected + ", got " + verifies);
+    }
   }
 
   /** The single, honest header line that sends {@code payment} as protocol v2. */
