@@ -72,6 +72,7 @@ class PaymentIdentifierFacilitatorIT {
   static PrivateKeySigner buyer;
   static PrivateKeySigner otherBuyer;
   static PrivateKeySigner poorBuyer;
+  static PrivateKeySigner racingBuyer;
   static EvmAddress seller;
   static PaymentRequirements required;
   static Path dir;
@@ -89,12 +90,14 @@ class PaymentIdentifierFacilitatorIT {
                 .account("buyer", ETH, PRICE.multiply(BigInteger.valueOf(100)))
                 .account("other-buyer", ETH, PRICE.multiply(BigInteger.valueOf(100)))
                 .account("poor-buyer", ETH, PRICE)
+                .account("racing-buyer", ETH, PRICE)
                 .account("seller", BigInteger.ZERO, BigInteger.ZERO)
                 .build());
     info = devnet.info();
     buyer = info.requireAccount("buyer").signer();
     otherBuyer = info.requireAccount("other-buyer").signer();
     poorBuyer = info.requireAccount("poor-buyer").signer();
+    racingBuyer = info.requireAccount("racing-buyer").signer();
     seller = info.requireAccount("seller").address();
     required = FacilitatorClusterIT.requirement(info, seller);
     dir = Files.createTempDirectory("x402j-payid-it");
@@ -410,6 +413,66 @@ class PaymentIdentifierFacilitatorIT {
     }
   }
 
+  @Test
+  void aRetryThatSettlesWhileAFailedSettlementReleasesItsIdKeepsTheIdBound() throws Exception {
+    // Attack: the first settlement of a payment under an id fails before broadcast (the payer's
+    // balance drained after the binding); before its release reaches the store, the same id and
+    // payment are settled again (a retry, the ledger's failed record taken over) and succeed. The
+    // release must not then free the id: another payment under it would be a second settlement
+    // under one id, where the specification says conflict.
+    String id = newId();
+    PrivateKeySigner payer = racingBuyer;
+    EvmAddress poor = payer.address();
+    EvmAddress gas = info.requireAccount("gas-1").address();
+    long sent = devnet.transactionCount(gas);
+    ObjectNode first = payment(payer, id);
+    AtomicBoolean drain = new AtomicBoolean(true);
+    AtomicBoolean retry = new AtomicBoolean(true);
+    List<SettleResponse> retried = new ArrayList<>();
+    FacilitatorService[] service = new FacilitatorService[1];
+    PaymentIdentifierStore store =
+        new Hooked(
+            app.ledger().paymentIdentifiers(),
+            () -> {
+              if (drain.getAndSet(false)) {
+                spendAll(poor);
+              }
+            },
+            () -> {},
+            () -> {
+              if (retry.getAndSet(false)) {
+                try {
+                  devnet.mint(poor, PRICE.multiply(BigInteger.TWO));
+                } catch (java.io.IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+                retried.add(settle(service[0], first));
+              }
+            });
+    ExecutorService threads = Executors.newFixedThreadPool(4);
+    try {
+      service[0] = service(store, threads);
+      SettleResponse failed = settle(service[0], first);
+      assertThat(failed.success()).as(failed.toString()).isFalse();
+      assertThat(failed.transaction()).as(failed.toString()).isEmpty();
+      assertThat(retry).as("the release hook ran").isFalse();
+      assertThat(retried).hasSize(1);
+      assertThat(retried.get(0).success()).as(retried.toString()).isTrue();
+
+      SettleResponse second = settle(service[0], payment(payer, id));
+      assertThat(devnet.transactionCount(gas))
+          .as("one transaction under the id: %s", second)
+          .isEqualTo(sent + 1);
+      assertThat(second.success()).as(second.toString()).isFalse();
+      assertThat(second.errorReason()).as(second.toString()).isEqualTo(CONFLICT);
+      assertThat(bindings(sqliteUrl, List.of(id)))
+          .as("the id the retry settled under stays bound")
+          .isEqualTo(1);
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
   /** Sends {@code owner}'s whole token balance to the seller, as {@code owner}. */
   static void spendAll(EvmAddress owner) {
     try {
@@ -473,20 +536,30 @@ class PaymentIdentifierFacilitatorIT {
     assertThat(bindings(sqliteUrl, List.of(id))).isEqualTo(1);
   }
 
-  /** A store that runs hooks around each bind. */
+  /** A store that runs hooks around each bind, and before each release. */
   static final class Hooked implements PaymentIdentifierStore {
     private final PaymentIdentifierStore delegate;
     private final Runnable afterBind;
     private final Runnable beforeBind;
+    private final Runnable beforeRelease;
 
     Hooked(PaymentIdentifierStore delegate, Runnable afterBind) {
       this(delegate, afterBind, () -> {});
     }
 
     Hooked(PaymentIdentifierStore delegate, Runnable afterBind, Runnable beforeBind) {
+      this(delegate, afterBind, beforeBind, () -> {});
+    }
+
+    Hooked(
+        PaymentIdentifierStore delegate,
+        Runnable afterBind,
+        Runnable beforeBind,
+        Runnable beforeRelease) {
       this.delegate = delegate;
       this.afterBind = afterBind;
       this.beforeBind = beforeBind;
+      this.beforeRelease = beforeRelease;
     }
 
     @Override
@@ -505,6 +578,7 @@ class PaymentIdentifierFacilitatorIT {
 
     @Override
     public boolean release(String scope, PaymentIdentifier id, Binding binding) {
+      beforeRelease.run();
       return delegate.release(scope, id, binding);
     }
 
