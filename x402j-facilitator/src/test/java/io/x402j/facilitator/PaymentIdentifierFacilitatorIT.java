@@ -588,6 +588,11 @@ class PaymentIdentifierFacilitatorIT {
     }
 
     @Override
+    public boolean renew(PaymentIdentifier id, String fingerprint, Instant now) {
+      return delegate.renew(id, fingerprint, now);
+    }
+
+    @Override
     public int purgeExpired(Instant now) {
       return delegate.purgeExpired(now);
     }

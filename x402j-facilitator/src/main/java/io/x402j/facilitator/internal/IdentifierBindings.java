@@ -143,10 +143,15 @@ public final class IdentifierBindings {
         id, fingerprint(identity, request.requirements()), identity.validBefore());
   }
 
-  /** Whether {@code payment}'s id is already bound to this very payment (by any payer). */
+  /**
+   * Whether {@code payment}'s id is already bound to this very payment (by any payer), for a
+   * settlement about to go ahead on that binding: the binding is {@link
+   * PaymentIdentifierStore#renew renewed}, so a failed settlement of the same payment that made it
+   * can no longer release it from under this one.
+   */
   public CompletableFuture<Boolean> known(Check.Identified payment) {
     return CompletableFuture.supplyAsync(
-        () -> store.isBound(payment.id(), payment.fingerprint(), clock.instant()), blocking);
+        () -> store.renew(payment.id(), payment.fingerprint(), clock.instant()), blocking);
   }
 
   /**
