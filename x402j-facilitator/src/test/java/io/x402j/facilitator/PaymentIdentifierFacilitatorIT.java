@@ -91,6 +91,7 @@ class PaymentIdentifierFacilitatorIT {
                 .account("other-buyer", ETH, PRICE.multiply(BigInteger.valueOf(100)))
                 .account("poor-buyer", ETH, PRICE)
                 .account("racing-buyer", ETH, PRICE)
+                .account("racing-buyer-2", ETH, PRICE)
                 .account("seller", BigInteger.ZERO, BigInteger.ZERO)
                 .build());
     info = devnet.info();
@@ -470,6 +471,84 @@ class PaymentIdentifierFacilitatorIT {
           .isEqualTo(1);
     } finally {
       threads.shutdownNow();
+    }
+  }
+
+  @Test
+  void aRetryAdmittedOnTheBindingOfASettlementThatThenFailsKeepsTheId() throws Exception {
+    // As above, but the retry finds the id unbound, verifies, and meets the failing settlement's
+    // fresh binding at its own bind (admitted: the same payment); it settles after that settlement
+    // failed and before its release. The id must stay bound to the payment the retry settled.
+    String id = newId();
+    PrivateKeySigner payer = info.requireAccount("racing-buyer-2").signer();
+    EvmAddress owner = payer.address();
+    EvmAddress gas = info.requireAccount("gas-1").address();
+    long sent = devnet.transactionCount(gas);
+    ObjectNode first = payment(payer, id);
+    CountDownLatch failingBound = new CountDownLatch(1);
+    CountDownLatch failed = new CountDownLatch(1);
+    CountDownLatch retryDone = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger binds = new java.util.concurrent.atomic.AtomicInteger();
+    ThreadLocal<Integer> call = new ThreadLocal<>();
+    FacilitatorService[] service = new FacilitatorService[1];
+    List<CompletableFuture<SettleResponse>> failing = new ArrayList<>();
+    PaymentIdentifierStore store =
+        new Hooked(
+            app.ledger().paymentIdentifiers(),
+            () -> {
+              if (call.get() == 2) {
+                spendAll(owner); // the failing settlement's payer spends its balance
+                failingBound.countDown();
+              } else if (call.get() == 1) {
+                await(failed, "the failing settlement failed");
+                try {
+                  devnet.mint(owner, PRICE.multiply(BigInteger.TWO));
+                } catch (java.io.IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              }
+            },
+            () -> {
+              call.set(binds.incrementAndGet());
+              if (call.get() == 1) {
+                // The retry is at its bind: the other settlement starts and binds first.
+                failing.add(service[0].settle(WIRE.decodeFacilitatorRequest(first.toString())));
+                await(failingBound, "the failing settlement bound the id");
+              }
+            },
+            () -> {
+              failed.countDown();
+              await(retryDone, "the retry settled");
+            });
+    ExecutorService threads = Executors.newFixedThreadPool(6);
+    try {
+      service[0] = service(store, threads);
+      CompletableFuture<SettleResponse> retry =
+          service[0].settle(WIRE.decodeFacilitatorRequest(first.toString()));
+      retry.whenComplete((response, error) -> retryDone.countDown());
+      SettleResponse retried = retry.get(120, TimeUnit.SECONDS);
+      assertThat(retried.success()).as(retried.toString()).isTrue();
+      SettleResponse refused = failing.get(0).get(120, TimeUnit.SECONDS);
+      assertThat(refused.success()).as(refused.toString()).isFalse();
+      assertThat(refused.transaction()).as(refused.toString()).isEmpty();
+
+      SettleResponse second = settle(service[0], payment(payer, id));
+      assertThat(devnet.transactionCount(gas))
+          .as("one transaction under the id: %s", second)
+          .isEqualTo(sent + 1);
+      assertThat(second.errorReason()).as(second.toString()).isEqualTo(CONFLICT);
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  /** Waits for {@code latch}; a bound only a broken test reaches. */
+  static void await(CountDownLatch latch, String what) {
+    try {
+      assertThat(latch.await(60, TimeUnit.SECONDS)).as(what).isTrue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
