@@ -85,6 +85,7 @@ public final class IdentifierBindings {
   }
 
   private static final Check NONE = new Check.None();
+  private static final int BIND_ROUNDS = 4;
 
   private final PaymentIdentifierStore store;
   private final Executor blocking;
@@ -188,10 +189,21 @@ public final class IdentifierBindings {
     }
     return CompletableFuture.supplyAsync(
         () -> {
-          Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-          return new Claim(
-              scope,
-              store.bind(scope, payment.id(), payment.fingerprint(), expiry(payment, now), now));
+          for (int round = 0; round < BIND_ROUNDS; round++) {
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            PaymentIdentifierStore.Binding binding =
+                store.bind(scope, payment.id(), payment.fingerprint(), expiry(payment, now), now);
+            // A binding of this payment made by another settlement is renewed before this one goes
+            // ahead on it, as known() does, so that settlement's release (should it fail) cannot
+            // free the id from under this one; gone already, it is bound again.
+            if (binding.created()
+                || !binding.fingerprint().equals(payment.fingerprint())
+                || store.renew(payment.id(), payment.fingerprint(), now)) {
+              return new Claim(scope, binding);
+            }
+          }
+          throw new IllegalStateException(
+              "the payment identifier binding kept changing under " + BIND_ROUNDS + " attempts");
         },
         blocking);
   }

@@ -133,8 +133,18 @@ class IdentifierBindingsTest {
         .as("a claim that made nothing releases nothing")
         .isPresent();
     bindings.release(first, claim).join();
-    assertThat(store.find(scope, id, NOW)).isEmpty();
-    assertThat(bindings.bind(second, BASE, PAYER).join().admits(second)).isTrue();
+    assertThat(store.find(scope, id, NOW))
+        .as("renewed by the settlement admitted on it: not released as it was made")
+        .isPresent();
+
+    PaymentIdentifier freed = PaymentIdentifier.generate();
+    var alone = new IdentifierBindings.Check.Identified(freed, "1".repeat(64), null);
+    var next = new IdentifierBindings.Check.Identified(freed, "2".repeat(64), null);
+    IdentifierBindings.Claim only = bindings.bind(alone, BASE, PAYER).join();
+    assertThat(only.created()).isTrue();
+    bindings.release(alone, only).join();
+    assertThat(store.find(scope, freed, NOW)).isEmpty();
+    assertThat(bindings.bind(next, BASE, PAYER).join().admits(next)).isTrue();
 
     IdentifierBindings.Claim unscoped = bindings.bind(first, BASE, "not an address").join();
     assertThat(unscoped.admits(first)).isTrue();
