@@ -92,6 +92,8 @@ class PaymentIdentifierFacilitatorIT {
                 .account("poor-buyer", ETH, PRICE)
                 .account("racing-buyer", ETH, PRICE)
                 .account("racing-buyer-2", ETH, PRICE)
+                .account("front-run-buyer", ETH, PRICE.multiply(BigInteger.TWO))
+                .account("watcher", ETH, BigInteger.ZERO)
                 .account("seller", BigInteger.ZERO, BigInteger.ZERO)
                 .build());
     info = devnet.info();
@@ -536,6 +538,55 @@ class PaymentIdentifierFacilitatorIT {
       assertThat(devnet.transactionCount(gas))
           .as("one transaction under the id: %s", second)
           .isEqualTo(sent + 1);
+      assertThat(second.errorReason()).as(second.toString()).isEqualTo(CONFLICT);
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
+  void aSettlementRefusedBecauseTheAuthorizationWasUsedOnChainKeepsTheId() throws Exception {
+    // Attack: between the id's binding and the settlement, someone else submits the signed
+    // authorization on chain (anyone may call transferWithAuthorization): the money moved, and
+    // the settlement is refused as nonce-already-used with no transaction of its own. That is not
+    // "nothing moved": the id must stay bound, so the payer's retry with a new payment under the
+    // same id is a conflict rather than a second charge.
+    String id = newId();
+    PrivateKeySigner payer = info.requireAccount("front-run-buyer").signer();
+    EvmAddress watcher = info.requireAccount("watcher").address();
+    ObjectNode first = payment(payer, id);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> signed =
+        JSON.convertValue(first.path("paymentPayload").path("payload"), Map.class);
+    byte[] call =
+        io.x402j.evm.Eip3009Calls.transferWithAuthorization(
+            io.x402j.evm.ExactEvmPayload.fromMap(signed));
+    AtomicBoolean frontRun = new AtomicBoolean(true);
+    PaymentIdentifierStore store =
+        new Hooked(
+            app.ledger().paymentIdentifiers(),
+            () -> {
+              if (frontRun.getAndSet(false)) {
+                try {
+                  JsonNode receipt = devnet.sendAs(watcher, info.token(), call);
+                  assertThat(receipt.path("status").asText()).isEqualTo("0x1");
+                } catch (java.io.IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              }
+            });
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      FacilitatorService service = service(store, threads);
+      SettleResponse refused = settle(service, first);
+      assertThat(frontRun).as("the front-run happened").isFalse();
+      assertThat(refused.success()).as(refused.toString()).isFalse();
+      assertThat(devnet.tokenBalance(payer.address())).as("the first payment moved").isEqualTo(PRICE);
+
+      SettleResponse second = settle(service, payment(payer, id));
+      assertThat(devnet.tokenBalance(payer.address()))
+          .as("one payment under the id: %s", second)
+          .isEqualTo(PRICE);
       assertThat(second.errorReason()).as(second.toString()).isEqualTo(CONFLICT);
     } finally {
       threads.shutdownNow();
