@@ -223,7 +223,8 @@ public final class IdentifierBindings {
   /**
    * Whether a settlement answered with {@code response} certainly moved nothing and never will: a
    * refusal naming no transaction, other than one that leaves the payment to another settlement
-   * (pending, stalled, or a duplicate of a settlement that was made). Only then is the id released.
+   * (pending, stalled, or a duplicate of a settlement that was made) or says its authorization was
+   * already used (on chain, possibly by someone else). Only then is the id released.
    */
   public static boolean settledNothing(SettleResponse response) {
     if (response == null || response.success()) {
@@ -235,7 +236,11 @@ public final class IdentifierBindings {
     String reason = response.errorReason();
     return !ErrorReason.SETTLEMENT_PENDING.wire().equals(reason)
         && !ErrorReason.SETTLEMENT_STALLED.wire().equals(reason)
-        && !ErrorReason.DUPLICATE_SETTLEMENT.wire().equals(reason);
+        && !ErrorReason.DUPLICATE_SETTLEMENT.wire().equals(reason)
+        // The authorization was used on chain (by anyone: its call is public once signed), or its
+        // key belongs to another payment: money may have moved for it, so the id stays bound.
+        && !ErrorReason.EXACT_EVM_NONCE_ALREADY_USED.wire().equals(reason)
+        && !ErrorReason.PERMIT2_INVALID_NONCE.wire().equals(reason);
   }
 
   /**

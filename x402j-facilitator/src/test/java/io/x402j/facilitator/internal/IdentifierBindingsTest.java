@@ -166,7 +166,9 @@ class IdentifierBindingsTest {
         List.of(
             ErrorReason.SETTLEMENT_PENDING,
             ErrorReason.SETTLEMENT_STALLED,
-            ErrorReason.DUPLICATE_SETTLEMENT)) {
+            ErrorReason.DUPLICATE_SETTLEMENT,
+            ErrorReason.EXACT_EVM_NONCE_ALREADY_USED,
+            ErrorReason.PERMIT2_INVALID_NONCE)) {
       assertThat(
               IdentifierBindings.settledNothing(
                   SettleResponse.failure(open, "open", "", network, PAYER)))
