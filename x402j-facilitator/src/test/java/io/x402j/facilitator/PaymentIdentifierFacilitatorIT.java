@@ -593,6 +593,45 @@ class PaymentIdentifierFacilitatorIT {
     }
   }
 
+  @Test
+  void copiesOfAPaymentBeingSettledUnderFreshIdsLeaveNoBindings() throws Exception {
+    // Attack on storage: while one settlement of a payment is in flight, copies of it under fresh
+    // ids verify (nothing is on chain yet) and are refused as duplicates of that settlement. They
+    // settled nothing under their ids, so their bindings must not stay for the retention (else
+    // one payment in flight grows the store by one row per request).
+    ObjectNode body = payment(buyer, null);
+    EvmAddress gas = info.requireAccount("gas-1").address();
+    List<String> ids = new ArrayList<>();
+    long before = devnet.pendingTransactionCount(gas);
+    devnet.setAutomine(false);
+    CompletableFuture<HttpResponse<String>> holder;
+    try {
+      holder = send(app, "/settle", attempt(body, "attempt-holder-000001"));
+      assertThat(devnet.awaitPendingTransactions(gas, before, java.time.Duration.ofSeconds(30)))
+          .as("broadcast")
+          .isEqualTo(before + 1);
+      for (int i = 0; i < 4; i++) {
+        String id = newId();
+        ids.add(id);
+        ObjectNode copy = payment(buyer, id);
+        copy.set("paymentPayload", body.path("paymentPayload").deepCopy());
+        ((ObjectNode) copy.path("paymentPayload"))
+            .set("extensions", payment(buyer, id).path("paymentPayload").path("extensions"));
+        HttpResponse<String> refused = post(app, "/settle", copy);
+        assertThat(json(refused).path("success").asBoolean()).as(refused.body()).isFalse();
+        assertThat(json(refused).path("errorReason").asText())
+            .as(refused.body())
+            .isEqualTo("duplicate_settlement");
+      }
+      devnet.mine();
+    } finally {
+      devnet.setAutomine(true);
+    }
+    HttpResponse<String> settled = holder.get(60, TimeUnit.SECONDS);
+    assertThat(json(settled).path("success").asBoolean()).as(settled.body()).isTrue();
+    assertThat(bindings(sqliteUrl, ids)).as("bindings of the refused copies").isZero();
+  }
+
   /** Waits for {@code latch}; a bound only a broken test reaches. */
   static void await(CountDownLatch latch, String what) {
     try {
