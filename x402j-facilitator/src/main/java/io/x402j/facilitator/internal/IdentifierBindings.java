@@ -222,9 +222,9 @@ public final class IdentifierBindings {
 
   /**
    * Whether a settlement answered with {@code response} certainly moved nothing and never will: a
-   * refusal naming no transaction, other than one that leaves the payment to another settlement
-   * (pending, stalled, or a duplicate of a settlement that was made) or says its authorization was
-   * already used (on chain, possibly by someone else). Only then is the id released.
+   * refusal naming no transaction, other than one following the payment's settlement (pending,
+   * stalled) or saying its authorization was already used (on chain, possibly by someone else). A
+   * duplicate of another attempt's settlement is such a refusal. Only then is the id released.
    */
   public static boolean settledNothing(SettleResponse response) {
     if (response == null || response.success()) {
@@ -234,9 +234,11 @@ public final class IdentifierBindings {
       return false;
     }
     String reason = response.errorReason();
+    // A duplicate (the payment held by another settlement attempt) is released: this request
+    // settled nothing under its id, and the one that holds the payment relies on no binding this
+    // request made (it made its own, or renewed one, before it claimed the payment).
     return !ErrorReason.SETTLEMENT_PENDING.wire().equals(reason)
         && !ErrorReason.SETTLEMENT_STALLED.wire().equals(reason)
-        && !ErrorReason.DUPLICATE_SETTLEMENT.wire().equals(reason)
         // The authorization was used on chain (by anyone: its call is public once signed), or its
         // key belongs to another payment: money may have moved for it, so the id stays bound.
         && !ErrorReason.EXACT_EVM_NONCE_ALREADY_USED.wire().equals(reason)

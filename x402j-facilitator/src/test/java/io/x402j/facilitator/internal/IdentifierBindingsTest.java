@@ -166,7 +166,6 @@ class IdentifierBindingsTest {
         List.of(
             ErrorReason.SETTLEMENT_PENDING,
             ErrorReason.SETTLEMENT_STALLED,
-            ErrorReason.DUPLICATE_SETTLEMENT,
             ErrorReason.EXACT_EVM_NONCE_ALREADY_USED,
             ErrorReason.PERMIT2_INVALID_NONCE)) {
       assertThat(
@@ -181,6 +180,12 @@ class IdentifierBindingsTest {
                     ErrorReason.UNEXPECTED_SETTLE_ERROR, "reverted", hash, network, PAYER)))
         .as("a transaction was sent")
         .isFalse();
+    assertThat(
+            IdentifierBindings.settledNothing(
+                SettleResponse.failure(
+                    ErrorReason.DUPLICATE_SETTLEMENT, "another attempt's", "", network, PAYER)))
+        .as("a duplicate settled nothing under this request's id")
+        .isTrue();
     assertThat(IdentifierBindings.settledNothing(null)).isFalse();
   }
 
