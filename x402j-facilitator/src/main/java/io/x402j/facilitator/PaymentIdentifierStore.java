@@ -166,7 +166,8 @@ public interface PaymentIdentifierStore {
             }
             removed[0] = true;
             Use use = new Use(id.value(), binding.fingerprint());
-            uses.computeIfPresent(use, (u, until) -> until.equals(binding.expiresAt()) ? null : until);
+            uses.computeIfPresent(
+                use, (u, until) -> until.equals(binding.expiresAt()) ? null : until);
             scopes.computeIfPresent(
                 use,
                 (u, bound) -> {

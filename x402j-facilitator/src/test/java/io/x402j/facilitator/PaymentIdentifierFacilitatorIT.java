@@ -490,7 +490,8 @@ class PaymentIdentifierFacilitatorIT {
     CountDownLatch failingBound = new CountDownLatch(1);
     CountDownLatch failed = new CountDownLatch(1);
     CountDownLatch retryDone = new CountDownLatch(1);
-    java.util.concurrent.atomic.AtomicInteger binds = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger binds =
+        new java.util.concurrent.atomic.AtomicInteger();
     ThreadLocal<Integer> call = new ThreadLocal<>();
     FacilitatorService[] service = new FacilitatorService[1];
     List<CompletableFuture<SettleResponse>> failing = new ArrayList<>();
@@ -581,7 +582,9 @@ class PaymentIdentifierFacilitatorIT {
       SettleResponse refused = settle(service, first);
       assertThat(frontRun).as("the front-run happened").isFalse();
       assertThat(refused.success()).as(refused.toString()).isFalse();
-      assertThat(devnet.tokenBalance(payer.address())).as("the first payment moved").isEqualTo(PRICE);
+      assertThat(devnet.tokenBalance(payer.address()))
+          .as("the first payment moved")
+          .isEqualTo(PRICE);
 
       SettleResponse second = settle(service, payment(payer, id));
       assertThat(devnet.tokenBalance(payer.address()))

@@ -68,13 +68,17 @@ class PayerScopeAgreementTest {
       return false;
     }
   }
+
   @Test
   void respelledPayersHaveTheirAccountsScopeOrNone() {
     // Attack: spellings of one payer that might fold into another scope, or of two payers into
     // one. Whatever PayerScope accepts must be the account the address types parse (EIP-55 case
     // aside); whatever they refuse it refuses.
-    EvmAddress evm = EvmAddress.of(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
-      16, 17, 18, 19, (byte) 0xab});
+    EvmAddress evm =
+        EvmAddress.of(
+            new byte[] {
+              1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, (byte) 0xab
+            });
     String lower = evm.toLowerHex();
     String digits = lower.substring(2);
     for (String spelling :
@@ -95,7 +99,9 @@ class PayerScopeAgreementTest {
         }) {
       boolean parses = EvmAddress.isValid(spelling);
       String scope = PayerScope.of(BASE, spelling);
-      assertThat(scope == null).as("%s: refused as EvmAddress refuses it", spelling).isEqualTo(!parses);
+      assertThat(scope == null)
+          .as("%s: refused as EvmAddress refuses it", spelling)
+          .isEqualTo(!parses);
     }
     String canonical = PayerScope.of(BASE, lower);
     String badChecksum = "0x" + Character.toUpperCase(digits.charAt(0)) + digits.substring(1);
@@ -132,7 +138,9 @@ class PayerScopeAgreementTest {
         }) {
       boolean parses = isSolanaAddress(spelling);
       String scope = PayerScope.of(SOLANA, spelling);
-      assertThat(scope == null).as("%s: refused as SolanaAddress refuses it", spelling).isEqualTo(!parses);
+      assertThat(scope == null)
+          .as("%s: refused as SolanaAddress refuses it", spelling)
+          .isEqualTo(!parses);
       if (scope != null) {
         assertThat(scope).isEqualTo("solana:" + SolanaAddress.parse(spelling));
       }
