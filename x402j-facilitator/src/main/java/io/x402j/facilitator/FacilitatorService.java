@@ -65,8 +65,10 @@ import org.slf4j.LoggerFactory;
  * same id and payment, however spelt, is the same request: a resource server that names no
  * settlement attempt is given the one the id stands for, so a repeat gets the first settlement's
  * answer (the same transaction, never a second one), while one naming another attempt gets the
- * ledger's {@code duplicate_settlement}. A settlement that fails before anything was broadcast
- * releases the id. A malformed id is {@code invalid_payload} naming the field.
+ * ledger's {@code duplicate_settlement}. A settlement that fails before anything was broadcast (or
+ * is a duplicate of another attempt's) releases the binding it made; one going ahead on an existing
+ * binding renews it, so such a release never frees an id a retry settled under. A malformed id is
+ * {@code invalid_payload} naming the field.
  */
 public final class FacilitatorService implements Facilitator {
   /** How long a payment identifier stays bound at least, by default. */

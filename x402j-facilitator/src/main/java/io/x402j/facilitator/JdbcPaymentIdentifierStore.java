@@ -162,6 +162,25 @@ final class JdbcPaymentIdentifierStore implements PaymentIdentifierStore {
   }
 
   @Override
+  public boolean renew(PaymentIdentifier id, String fingerprint, Instant now) {
+    Objects.requireNonNull(now, "now");
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "UPDATE "
+                    + TABLE
+                    + " SET expires_at = expires_at + 1"
+                    + " WHERE payment_identifier = ? AND fingerprint = ? AND expires_at > ?")) {
+      s.setString(1, id.value());
+      s.setString(2, fingerprint);
+      s.setLong(3, now.toEpochMilli());
+      return s.executeUpdate() > 0;
+    } catch (SQLException e) {
+      throw failure.apply("payment identifier renewal", e);
+    }
+  }
+
+  @Override
   public int purgeExpired(Instant now) {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s =

@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -69,6 +70,16 @@ public interface PaymentIdentifierStore {
   /** Whether {@code id} is bound to {@code fingerprint} under any payer, and not lapsed at now. */
   boolean isBound(PaymentIdentifier id, String fingerprint, Instant now);
 
+  /**
+   * Whether {@code id} is bound to {@code fingerprint} under any payer at {@code now}, as {@link
+   * #isBound} says, and if so marks each such binding as relied on by one more settlement: its
+   * expiry moves one millisecond later, so a {@link #release} of the binding as an earlier, failed
+   * settlement made it leaves it alone. A settlement going ahead on an id already bound to its
+   * payment calls this before it settles, so the release of a failed settlement of the same payment
+   * never frees an id that a retry is settling under.
+   */
+  boolean renew(PaymentIdentifier id, String fingerprint, Instant now);
+
   /** Forgets bindings lapsed at {@code now}; returns how many. */
   int purgeExpired(Instant now);
 
@@ -101,6 +112,8 @@ public interface PaymentIdentifierStore {
     private final Map<Key, Binding> bindings = new ConcurrentHashMap<>();
     // For isBound: the latest expiry of the bindings of each (id, fingerprint).
     private final Map<Use, Instant> uses = new ConcurrentHashMap<>();
+    // For renew: the scopes that bound each (id, fingerprint) (a superset; checked on use).
+    private final Map<Use, Set<String>> scopes = new ConcurrentHashMap<>();
     private final AtomicInteger binds = new AtomicInteger();
 
     private InMemory() {}
@@ -123,7 +136,9 @@ public interface PaymentIdentifierStore {
               return existing;
             }
             result[0] = new Binding(fingerprint, expiresAt, true);
-            uses.merge(new Use(id.value(), fingerprint), expiresAt, (a, b) -> a.isAfter(b) ? a : b);
+            Use use = new Use(id.value(), fingerprint);
+            uses.merge(use, expiresAt, (a, b) -> a.isAfter(b) ? a : b);
+            scopes.computeIfAbsent(use, u -> ConcurrentHashMap.newKeySet()).add(scope);
             return result[0];
           });
       return result[0];
@@ -150,9 +165,15 @@ public interface PaymentIdentifierStore {
               return existing;
             }
             removed[0] = true;
+            Use use = new Use(id.value(), binding.fingerprint());
             uses.computeIfPresent(
-                new Use(id.value(), binding.fingerprint()),
-                (use, until) -> until.equals(binding.expiresAt()) ? null : until);
+                use, (u, until) -> until.equals(binding.expiresAt()) ? null : until);
+            scopes.computeIfPresent(
+                use,
+                (u, bound) -> {
+                  bound.remove(scope);
+                  return bound.isEmpty() ? null : bound;
+                });
             return null;
           });
       return removed[0];
@@ -165,6 +186,34 @@ public interface PaymentIdentifierStore {
     }
 
     @Override
+    public boolean renew(PaymentIdentifier id, String fingerprint, Instant now) {
+      Objects.requireNonNull(now, "now");
+      Set<String> bound = scopes.getOrDefault(new Use(id.value(), fingerprint), Set.of());
+      boolean renewed = false;
+      for (String scope : bound) {
+        boolean[] found = new boolean[1];
+        bindings.computeIfPresent(
+            new Key(scope, id.value()),
+            (key, existing) -> {
+              if (!existing.fingerprint().equals(fingerprint)
+                  || !existing.expiresAt().isAfter(now)) {
+                return existing;
+              }
+              found[0] = true;
+              Binding later =
+                  new Binding(fingerprint, existing.expiresAt().plusMillis(1), existing.created());
+              uses.merge(
+                  new Use(id.value(), fingerprint),
+                  later.expiresAt(),
+                  (a, b) -> a.isAfter(b) ? a : b);
+              return later;
+            });
+        renewed |= found[0];
+      }
+      return renewed;
+    }
+
+    @Override
     public int purgeExpired(Instant now) {
       int removed = 0;
       for (Iterator<Binding> it = bindings.values().iterator(); it.hasNext(); ) {
@@ -174,6 +223,7 @@ public interface PaymentIdentifierStore {
         }
       }
       uses.values().removeIf(until -> !until.isAfter(now));
+      scopes.keySet().removeIf(use -> !uses.containsKey(use));
       return removed;
     }
   }

@@ -72,6 +72,7 @@ class PaymentIdentifierFacilitatorIT {
   static PrivateKeySigner buyer;
   static PrivateKeySigner otherBuyer;
   static PrivateKeySigner poorBuyer;
+  static PrivateKeySigner racingBuyer;
   static EvmAddress seller;
   static PaymentRequirements required;
   static Path dir;
@@ -89,12 +90,17 @@ class PaymentIdentifierFacilitatorIT {
                 .account("buyer", ETH, PRICE.multiply(BigInteger.valueOf(100)))
                 .account("other-buyer", ETH, PRICE.multiply(BigInteger.valueOf(100)))
                 .account("poor-buyer", ETH, PRICE)
+                .account("racing-buyer", ETH, PRICE)
+                .account("racing-buyer-2", ETH, PRICE)
+                .account("front-run-buyer", ETH, PRICE.multiply(BigInteger.TWO))
+                .account("watcher", ETH, BigInteger.ZERO)
                 .account("seller", BigInteger.ZERO, BigInteger.ZERO)
                 .build());
     info = devnet.info();
     buyer = info.requireAccount("buyer").signer();
     otherBuyer = info.requireAccount("other-buyer").signer();
     poorBuyer = info.requireAccount("poor-buyer").signer();
+    racingBuyer = info.requireAccount("racing-buyer").signer();
     seller = info.requireAccount("seller").address();
     required = FacilitatorClusterIT.requirement(info, seller);
     dir = Files.createTempDirectory("x402j-payid-it");
@@ -410,6 +416,236 @@ class PaymentIdentifierFacilitatorIT {
     }
   }
 
+  @Test
+  void aRetryThatSettlesWhileAFailedSettlementReleasesItsIdKeepsTheIdBound() throws Exception {
+    // Attack: the first settlement of a payment under an id fails before broadcast (the payer's
+    // balance drained after the binding); before its release reaches the store, the same id and
+    // payment are settled again (a retry, the ledger's failed record taken over) and succeed. The
+    // release must not then free the id: another payment under it would be a second settlement
+    // under one id, where the specification says conflict.
+    String id = newId();
+    PrivateKeySigner payer = racingBuyer;
+    EvmAddress poor = payer.address();
+    EvmAddress gas = info.requireAccount("gas-1").address();
+    long sent = devnet.transactionCount(gas);
+    ObjectNode first = payment(payer, id);
+    AtomicBoolean drain = new AtomicBoolean(true);
+    AtomicBoolean retry = new AtomicBoolean(true);
+    List<SettleResponse> retried = new ArrayList<>();
+    FacilitatorService[] service = new FacilitatorService[1];
+    PaymentIdentifierStore store =
+        new Hooked(
+            app.ledger().paymentIdentifiers(),
+            () -> {
+              if (drain.getAndSet(false)) {
+                spendAll(poor);
+              }
+            },
+            () -> {},
+            () -> {
+              if (retry.getAndSet(false)) {
+                try {
+                  devnet.mint(poor, PRICE.multiply(BigInteger.TWO));
+                } catch (java.io.IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+                retried.add(settle(service[0], first));
+              }
+            });
+    ExecutorService threads = Executors.newFixedThreadPool(4);
+    try {
+      service[0] = service(store, threads);
+      SettleResponse failed = settle(service[0], first);
+      assertThat(failed.success()).as(failed.toString()).isFalse();
+      assertThat(failed.transaction()).as(failed.toString()).isEmpty();
+      assertThat(retry).as("the release hook ran").isFalse();
+      assertThat(retried).hasSize(1);
+      assertThat(retried.get(0).success()).as(retried.toString()).isTrue();
+
+      SettleResponse second = settle(service[0], payment(payer, id));
+      assertThat(devnet.transactionCount(gas))
+          .as("one transaction under the id: %s", second)
+          .isEqualTo(sent + 1);
+      assertThat(second.success()).as(second.toString()).isFalse();
+      assertThat(second.errorReason()).as(second.toString()).isEqualTo(CONFLICT);
+      assertThat(bindings(sqliteUrl, List.of(id)))
+          .as("the id the retry settled under stays bound")
+          .isEqualTo(1);
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
+  void aRetryAdmittedOnTheBindingOfASettlementThatThenFailsKeepsTheId() throws Exception {
+    // As above, but the retry finds the id unbound, verifies, and meets the failing settlement's
+    // fresh binding at its own bind (admitted: the same payment); it settles after that settlement
+    // failed and before its release. The id must stay bound to the payment the retry settled.
+    String id = newId();
+    PrivateKeySigner payer = info.requireAccount("racing-buyer-2").signer();
+    EvmAddress owner = payer.address();
+    EvmAddress gas = info.requireAccount("gas-1").address();
+    long sent = devnet.transactionCount(gas);
+    ObjectNode first = payment(payer, id);
+    CountDownLatch failingBound = new CountDownLatch(1);
+    CountDownLatch failed = new CountDownLatch(1);
+    CountDownLatch retryDone = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger binds =
+        new java.util.concurrent.atomic.AtomicInteger();
+    ThreadLocal<Integer> call = new ThreadLocal<>();
+    FacilitatorService[] service = new FacilitatorService[1];
+    List<CompletableFuture<SettleResponse>> failing = new ArrayList<>();
+    PaymentIdentifierStore store =
+        new Hooked(
+            app.ledger().paymentIdentifiers(),
+            () -> {
+              if (call.get() == 2) {
+                spendAll(owner); // the failing settlement's payer spends its balance
+                failingBound.countDown();
+              } else if (call.get() == 1) {
+                await(failed, "the failing settlement failed");
+                try {
+                  devnet.mint(owner, PRICE.multiply(BigInteger.TWO));
+                } catch (java.io.IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              }
+            },
+            () -> {
+              call.set(binds.incrementAndGet());
+              if (call.get() == 1) {
+                // The retry is at its bind: the other settlement starts and binds first.
+                failing.add(service[0].settle(WIRE.decodeFacilitatorRequest(first.toString())));
+                await(failingBound, "the failing settlement bound the id");
+              }
+            },
+            () -> {
+              failed.countDown();
+              await(retryDone, "the retry settled");
+            });
+    ExecutorService threads = Executors.newFixedThreadPool(6);
+    try {
+      service[0] = service(store, threads);
+      CompletableFuture<SettleResponse> retry =
+          service[0].settle(WIRE.decodeFacilitatorRequest(first.toString()));
+      retry.whenComplete((response, error) -> retryDone.countDown());
+      SettleResponse retried = retry.get(120, TimeUnit.SECONDS);
+      assertThat(retried.success()).as(retried.toString()).isTrue();
+      SettleResponse refused = failing.get(0).get(120, TimeUnit.SECONDS);
+      assertThat(refused.success()).as(refused.toString()).isFalse();
+      assertThat(refused.transaction()).as(refused.toString()).isEmpty();
+
+      SettleResponse second = settle(service[0], payment(payer, id));
+      assertThat(devnet.transactionCount(gas))
+          .as("one transaction under the id: %s", second)
+          .isEqualTo(sent + 1);
+      assertThat(second.errorReason()).as(second.toString()).isEqualTo(CONFLICT);
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
+  void aSettlementRefusedBecauseTheAuthorizationWasUsedOnChainKeepsTheId() throws Exception {
+    // Attack: between the id's binding and the settlement, someone else submits the signed
+    // authorization on chain (anyone may call transferWithAuthorization): the money moved, and
+    // the settlement is refused as nonce-already-used with no transaction of its own. That is not
+    // "nothing moved": the id must stay bound, so the payer's retry with a new payment under the
+    // same id is a conflict rather than a second charge.
+    String id = newId();
+    PrivateKeySigner payer = info.requireAccount("front-run-buyer").signer();
+    EvmAddress watcher = info.requireAccount("watcher").address();
+    ObjectNode first = payment(payer, id);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> signed =
+        JSON.convertValue(first.path("paymentPayload").path("payload"), Map.class);
+    byte[] call =
+        io.x402j.evm.Eip3009Calls.transferWithAuthorization(
+            io.x402j.evm.ExactEvmPayload.fromMap(signed));
+    AtomicBoolean frontRun = new AtomicBoolean(true);
+    PaymentIdentifierStore store =
+        new Hooked(
+            app.ledger().paymentIdentifiers(),
+            () -> {
+              if (frontRun.getAndSet(false)) {
+                try {
+                  JsonNode receipt = devnet.sendAs(watcher, info.token(), call);
+                  assertThat(receipt.path("status").asText()).isEqualTo("0x1");
+                } catch (java.io.IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              }
+            });
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      FacilitatorService service = service(store, threads);
+      SettleResponse refused = settle(service, first);
+      assertThat(frontRun).as("the front-run happened").isFalse();
+      assertThat(refused.success()).as(refused.toString()).isFalse();
+      assertThat(devnet.tokenBalance(payer.address()))
+          .as("the first payment moved")
+          .isEqualTo(PRICE);
+
+      SettleResponse second = settle(service, payment(payer, id));
+      assertThat(devnet.tokenBalance(payer.address()))
+          .as("one payment under the id: %s", second)
+          .isEqualTo(PRICE);
+      assertThat(second.errorReason()).as(second.toString()).isEqualTo(CONFLICT);
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
+  void copiesOfAPaymentBeingSettledUnderFreshIdsLeaveNoBindings() throws Exception {
+    // Attack on storage: while one settlement of a payment is in flight, copies of it under fresh
+    // ids verify (nothing is on chain yet) and are refused as duplicates of that settlement. They
+    // settled nothing under their ids, so their bindings must not stay for the retention (else
+    // one payment in flight grows the store by one row per request).
+    ObjectNode body = payment(buyer, null);
+    EvmAddress gas = info.requireAccount("gas-1").address();
+    List<String> ids = new ArrayList<>();
+    long before = devnet.pendingTransactionCount(gas);
+    devnet.setAutomine(false);
+    CompletableFuture<HttpResponse<String>> holder;
+    try {
+      holder = send(app, "/settle", attempt(body, "attempt-holder-000001"));
+      assertThat(devnet.awaitPendingTransactions(gas, before, java.time.Duration.ofSeconds(30)))
+          .as("broadcast")
+          .isEqualTo(before + 1);
+      for (int i = 0; i < 4; i++) {
+        String id = newId();
+        ids.add(id);
+        ObjectNode copy = payment(buyer, id);
+        copy.set("paymentPayload", body.path("paymentPayload").deepCopy());
+        ((ObjectNode) copy.path("paymentPayload"))
+            .set("extensions", payment(buyer, id).path("paymentPayload").path("extensions"));
+        HttpResponse<String> refused = post(app, "/settle", copy);
+        assertThat(json(refused).path("success").asBoolean()).as(refused.body()).isFalse();
+        assertThat(json(refused).path("errorReason").asText())
+            .as(refused.body())
+            .isEqualTo("duplicate_settlement");
+      }
+      devnet.mine();
+    } finally {
+      devnet.setAutomine(true);
+    }
+    // Settled, or pending should a slow machine outlast the receipt wait: broadcast either way.
+    HttpResponse<String> settled = holder.get(60, TimeUnit.SECONDS);
+    assertThat(json(settled).path("transaction").asText()).as(settled.body()).isNotEmpty();
+    assertThat(bindings(sqliteUrl, ids)).as("bindings of the refused copies").isZero();
+  }
+
+  /** Waits for {@code latch}; a bound only a broken test reaches. */
+  static void await(CountDownLatch latch, String what) {
+    try {
+      assertThat(latch.await(60, TimeUnit.SECONDS)).as(what).isTrue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Sends {@code owner}'s whole token balance to the seller, as {@code owner}. */
   static void spendAll(EvmAddress owner) {
     try {
@@ -473,20 +709,30 @@ class PaymentIdentifierFacilitatorIT {
     assertThat(bindings(sqliteUrl, List.of(id))).isEqualTo(1);
   }
 
-  /** A store that runs hooks around each bind. */
+  /** A store that runs hooks around each bind, and before each release. */
   static final class Hooked implements PaymentIdentifierStore {
     private final PaymentIdentifierStore delegate;
     private final Runnable afterBind;
     private final Runnable beforeBind;
+    private final Runnable beforeRelease;
 
     Hooked(PaymentIdentifierStore delegate, Runnable afterBind) {
       this(delegate, afterBind, () -> {});
     }
 
     Hooked(PaymentIdentifierStore delegate, Runnable afterBind, Runnable beforeBind) {
+      this(delegate, afterBind, beforeBind, () -> {});
+    }
+
+    Hooked(
+        PaymentIdentifierStore delegate,
+        Runnable afterBind,
+        Runnable beforeBind,
+        Runnable beforeRelease) {
       this.delegate = delegate;
       this.afterBind = afterBind;
       this.beforeBind = beforeBind;
+      this.beforeRelease = beforeRelease;
     }
 
     @Override
@@ -505,12 +751,18 @@ class PaymentIdentifierFacilitatorIT {
 
     @Override
     public boolean release(String scope, PaymentIdentifier id, Binding binding) {
+      beforeRelease.run();
       return delegate.release(scope, id, binding);
     }
 
     @Override
     public boolean isBound(PaymentIdentifier id, String fingerprint, Instant now) {
       return delegate.isBound(id, fingerprint, now);
+    }
+
+    @Override
+    public boolean renew(PaymentIdentifier id, String fingerprint, Instant now) {
+      return delegate.renew(id, fingerprint, now);
     }
 
     @Override

@@ -140,6 +140,24 @@ abstract class PaymentIdentifierStoreContract {
   }
 
   @Test
+  void aRenewedBindingIsNotReleasedAsItWasMade() {
+    // A retry settling on the binding renews it; the failed settlement that made it then releases
+    // the binding it made, which must leave the renewed one in force.
+    PaymentIdentifier id = newId();
+    Binding made = store().bind(BUYER, id, FP1, LATER, NOW);
+    assertThat(sameStorage().renew(id, FP2, NOW)).as("another payment").isFalse();
+    assertThat(sameStorage().renew(id, FP1, LATER)).as("lapsed").isFalse();
+    assertThat(sameStorage().renew(id, FP1, NOW)).isTrue();
+    assertThat(sameStorage().release(BUYER, id, made)).as("released as made").isFalse();
+    assertThat(store().find(BUYER, id, NOW)).map(Binding::fingerprint).contains(FP1);
+    assertThat(store().isBound(id, FP1, NOW)).isTrue();
+    assertThat(store().bind(BUYER, id, FP2, LATER, NOW).fingerprint())
+        .as("another payment still meets the id")
+        .isEqualTo(FP1);
+    assertThat(sameStorage().renew(newId(), FP1, NOW)).as("an id never bound").isFalse();
+  }
+
+  @Test
   void ofManyPaymentsRacingForOneIdExactlyOneGetsIt() throws Exception {
     PaymentIdentifier id = newId();
     int racers = 16;

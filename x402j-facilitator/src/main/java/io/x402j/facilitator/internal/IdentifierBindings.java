@@ -85,6 +85,7 @@ public final class IdentifierBindings {
   }
 
   private static final Check NONE = new Check.None();
+  private static final int BIND_ROUNDS = 4;
 
   private final PaymentIdentifierStore store;
   private final Executor blocking;
@@ -143,10 +144,15 @@ public final class IdentifierBindings {
         id, fingerprint(identity, request.requirements()), identity.validBefore());
   }
 
-  /** Whether {@code payment}'s id is already bound to this very payment (by any payer). */
+  /**
+   * Whether {@code payment}'s id is already bound to this very payment (by any payer), for a
+   * settlement about to go ahead on that binding: the binding is {@link
+   * PaymentIdentifierStore#renew renewed}, so a failed settlement of the same payment that made it
+   * can no longer release it from under this one.
+   */
   public CompletableFuture<Boolean> known(Check.Identified payment) {
     return CompletableFuture.supplyAsync(
-        () -> store.isBound(payment.id(), payment.fingerprint(), clock.instant()), blocking);
+        () -> store.renew(payment.id(), payment.fingerprint(), clock.instant()), blocking);
   }
 
   /**
@@ -183,10 +189,21 @@ public final class IdentifierBindings {
     }
     return CompletableFuture.supplyAsync(
         () -> {
-          Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-          return new Claim(
-              scope,
-              store.bind(scope, payment.id(), payment.fingerprint(), expiry(payment, now), now));
+          for (int round = 0; round < BIND_ROUNDS; round++) {
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            PaymentIdentifierStore.Binding binding =
+                store.bind(scope, payment.id(), payment.fingerprint(), expiry(payment, now), now);
+            // A binding of this payment made by another settlement is renewed before this one goes
+            // ahead on it, as known() does, so that settlement's release (should it fail) cannot
+            // free the id from under this one; gone already, it is bound again.
+            if (binding.created()
+                || !binding.fingerprint().equals(payment.fingerprint())
+                || store.renew(payment.id(), payment.fingerprint(), now)) {
+              return new Claim(scope, binding);
+            }
+          }
+          throw new IllegalStateException(
+              "the payment identifier binding kept changing under " + BIND_ROUNDS + " attempts");
         },
         blocking);
   }
@@ -205,8 +222,9 @@ public final class IdentifierBindings {
 
   /**
    * Whether a settlement answered with {@code response} certainly moved nothing and never will: a
-   * refusal naming no transaction, other than one that leaves the payment to another settlement
-   * (pending, stalled, or a duplicate of a settlement that was made). Only then is the id released.
+   * refusal naming no transaction, other than one following the payment's settlement (pending,
+   * stalled) or saying its authorization was already used (on chain, possibly by someone else). A
+   * duplicate of another attempt's settlement is such a refusal. Only then is the id released.
    */
   public static boolean settledNothing(SettleResponse response) {
     if (response == null || response.success()) {
@@ -216,9 +234,15 @@ public final class IdentifierBindings {
       return false;
     }
     String reason = response.errorReason();
+    // A duplicate (the payment held by another settlement attempt) is released: this request
+    // settled nothing under its id, and the one that holds the payment relies on no binding this
+    // request made (it made its own, or renewed one, before it claimed the payment).
     return !ErrorReason.SETTLEMENT_PENDING.wire().equals(reason)
         && !ErrorReason.SETTLEMENT_STALLED.wire().equals(reason)
-        && !ErrorReason.DUPLICATE_SETTLEMENT.wire().equals(reason);
+        // The authorization was used on chain (by anyone: its call is public once signed), or its
+        // key belongs to another payment: money may have moved for it, so the id stays bound.
+        && !ErrorReason.EXACT_EVM_NONCE_ALREADY_USED.wire().equals(reason)
+        && !ErrorReason.PERMIT2_INVALID_NONCE.wire().equals(reason);
   }
 
   /**

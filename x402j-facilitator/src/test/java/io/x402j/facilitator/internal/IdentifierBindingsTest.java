@@ -133,8 +133,18 @@ class IdentifierBindingsTest {
         .as("a claim that made nothing releases nothing")
         .isPresent();
     bindings.release(first, claim).join();
-    assertThat(store.find(scope, id, NOW)).isEmpty();
-    assertThat(bindings.bind(second, BASE, PAYER).join().admits(second)).isTrue();
+    assertThat(store.find(scope, id, NOW))
+        .as("renewed by the settlement admitted on it: not released as it was made")
+        .isPresent();
+
+    PaymentIdentifier freed = PaymentIdentifier.generate();
+    var alone = new IdentifierBindings.Check.Identified(freed, "1".repeat(64), null);
+    var next = new IdentifierBindings.Check.Identified(freed, "2".repeat(64), null);
+    IdentifierBindings.Claim only = bindings.bind(alone, BASE, PAYER).join();
+    assertThat(only.created()).isTrue();
+    bindings.release(alone, only).join();
+    assertThat(store.find(scope, freed, NOW)).isEmpty();
+    assertThat(bindings.bind(next, BASE, PAYER).join().admits(next)).isTrue();
 
     IdentifierBindings.Claim unscoped = bindings.bind(first, BASE, "not an address").join();
     assertThat(unscoped.admits(first)).isTrue();
@@ -156,7 +166,8 @@ class IdentifierBindingsTest {
         List.of(
             ErrorReason.SETTLEMENT_PENDING,
             ErrorReason.SETTLEMENT_STALLED,
-            ErrorReason.DUPLICATE_SETTLEMENT)) {
+            ErrorReason.EXACT_EVM_NONCE_ALREADY_USED,
+            ErrorReason.PERMIT2_INVALID_NONCE)) {
       assertThat(
               IdentifierBindings.settledNothing(
                   SettleResponse.failure(open, "open", "", network, PAYER)))
@@ -169,6 +180,12 @@ class IdentifierBindingsTest {
                     ErrorReason.UNEXPECTED_SETTLE_ERROR, "reverted", hash, network, PAYER)))
         .as("a transaction was sent")
         .isFalse();
+    assertThat(
+            IdentifierBindings.settledNothing(
+                SettleResponse.failure(
+                    ErrorReason.DUPLICATE_SETTLEMENT, "another attempt's", "", network, PAYER)))
+        .as("a duplicate settled nothing under this request's id")
+        .isTrue();
     assertThat(IdentifierBindings.settledNothing(null)).isFalse();
   }
 
