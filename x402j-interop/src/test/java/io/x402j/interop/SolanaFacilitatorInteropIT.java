@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.x402j.core.support.Base58;
 import io.x402j.devnet.NodeProject.Service;
 import io.x402j.devnet.SolanaDevnet;
 import io.x402j.facilitator.FacilitatorApp;
-import io.x402j.svm.Base58;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.HashMap;

@@ -2,6 +2,7 @@ package io.x402j.svm;
 
 import io.x402j.core.Network;
 import io.x402j.core.scheme.SchemeClient;
+import io.x402j.core.support.Base58;
 import io.x402j.core.support.Text;
 import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.svm.internal.KnownMints;

@@ -1,5 +1,6 @@
 package io.x402j.svm;
 
+import io.x402j.core.support.Base58;
 import java.util.Objects;
 
 /**

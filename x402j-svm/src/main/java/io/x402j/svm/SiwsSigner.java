@@ -5,6 +5,7 @@ import io.x402j.core.extensions.siwx.SiwxChain;
 import io.x402j.core.extensions.siwx.SiwxChallenge;
 import io.x402j.core.extensions.siwx.SiwxProof;
 import io.x402j.core.extensions.siwx.SiwxSigner;
+import io.x402j.core.support.Base58;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 

@@ -3,6 +3,7 @@ package io.x402j.svm;
 import io.x402j.core.extensions.siwx.SiwxProof;
 import io.x402j.core.extensions.siwx.SiwxVerification;
 import io.x402j.core.extensions.siwx.SiwxVerifier;
+import io.x402j.core.support.Base58;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 

@@ -1,5 +1,6 @@
 package io.x402j.svm;
 
+import io.x402j.core.support.Base58;
 import io.x402j.svm.internal.WireReader;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.x402j.core.Network;
 import io.x402j.core.TokenAmount;
+import io.x402j.core.support.Base58;
 import io.x402j.core.wire.PaymentRequirements;
 import java.math.BigInteger;
 import java.util.HashMap;

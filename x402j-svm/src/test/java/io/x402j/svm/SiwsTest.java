@@ -6,6 +6,7 @@ import io.x402j.core.extensions.siwx.SiwxChain;
 import io.x402j.core.extensions.siwx.SiwxChallenge;
 import io.x402j.core.extensions.siwx.SiwxProof;
 import io.x402j.core.extensions.siwx.SiwxVerification;
+import io.x402j.core.support.Base58;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -3,6 +3,7 @@ package io.x402j.svm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.x402j.core.support.Base58;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 

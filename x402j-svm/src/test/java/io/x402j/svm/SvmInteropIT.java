@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.x402j.core.Network;
 import io.x402j.core.TokenAmount;
+import io.x402j.core.support.Base58;
 import io.x402j.core.wire.PaymentRequirements;
 import java.security.SecureRandom;
 import java.util.ArrayList;

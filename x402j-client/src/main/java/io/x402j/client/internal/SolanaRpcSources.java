@@ -1,8 +1,8 @@
 package io.x402j.client.internal;
 
 import io.x402j.core.Network;
+import io.x402j.core.support.Base58;
 import io.x402j.core.support.Futures;
-import io.x402j.svm.Base58;
 import io.x402j.svm.BlockhashSource;
 import io.x402j.svm.MintInfo;
 import io.x402j.svm.MintInfoSource;

@@ -1,7 +1,7 @@
 package io.x402j.core.scheme;
 
 import io.x402j.core.Network;
-import io.x402j.core.internal.Base58;
+import io.x402j.core.support.Base58;
 import java.util.Locale;
 
 /**

@@ -4,13 +4,13 @@ import static io.x402j.svm.facilitator.SvmFixture.base64;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.x402j.core.scheme.SchemeRequest;
+import io.x402j.core.support.Base58;
 import io.x402j.core.wire.SettleResponse;
 import io.x402j.settlement.InMemorySettlementLedger;
 import io.x402j.settlement.ReconcileReport;
 import io.x402j.settlement.SettlementKey;
 import io.x402j.settlement.SettlementRecord;
 import io.x402j.settlement.SettlementState;
-import io.x402j.svm.Base58;
 import io.x402j.svm.Ed25519;
 import io.x402j.svm.SolanaTransaction;
 import java.time.Clock;

@@ -1,6 +1,6 @@
 package io.x402j.core.extensions.offerreceipt;
 
-import io.x402j.core.internal.Base58;
+import io.x402j.core.support.Base58;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.x402j.svm;
+package io.x402j.core.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -59,11 +59,23 @@ class Base58Test {
   void leadingZeroSpellingsAreDistinctValuesNotAliases() {
     // "1" is the zero byte: an extra leading 1 adds a byte, so an address with one is refused.
     String system = "11111111111111111111111111111111";
-    assertThatThrownBy(() -> SolanaAddress.parse("1" + system)).hasMessageContaining("32 bytes");
+    assertThatThrownBy(() -> Base58.decode("1" + system, 32, "address"))
+        .hasMessageContaining("32 bytes");
     String token = "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA";
-    assertThatThrownBy(() -> SolanaAddress.parse("1" + token))
+    assertThatThrownBy(() -> Base58.decode("1" + token, 32, "address"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThat(SolanaAddress.parse(system).toString()).isEqualTo(system);
+    assertThat(Base58.encode(Base58.decode(system, 32, "address"))).isEqualTo(system);
+    assertThat(Base58.decodeOrNull("1" + system, 64)).hasSize(33);
+  }
+
+  @Test
+  void decodeOrNullAnswersNullForWhatDecodeRefuses() {
+    assertThat(Base58.decodeOrNull(null, 64)).isNull();
+    assertThat(Base58.decodeOrNull("", 64)).isNull();
+    assertThat(Base58.decodeOrNull("0OIl", 64)).isNull();
+    assertThat(Base58.decodeOrNull("2".repeat(65), 64)).isNull();
+    assertThat(Base58.decodeOrNull("\u0661\u0662", 64)).as("Arabic-Indic digits").isNull();
+    assertThat(Base58.decodeOrNull("2g", 64)).containsExactly(Base58.decode("2g"));
   }
 
   /** Byte arithmetic against the textbook BigInteger conversion, on random lengths and zeros. */

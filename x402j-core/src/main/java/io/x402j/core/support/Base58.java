@@ -1,4 +1,4 @@
-package io.x402j.svm;
+package io.x402j.core.support;
 
 import java.util.Objects;
 
@@ -122,6 +122,21 @@ public final class Base58 {
           what + " must be " + length + " bytes of base58, got " + bytes.length + " bytes");
     }
     return bytes;
+  }
+
+  /**
+   * The bytes {@code text} spells, or {@code null} when it is empty, longer than {@code maxLength}
+   * characters or not strict base58.
+   */
+  public static byte[] decodeOrNull(String text, int maxLength) {
+    if (text == null || text.isEmpty() || text.length() > maxLength) {
+      return null;
+    }
+    try {
+      return decode(text);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private static String describe(char c) {
