@@ -192,6 +192,10 @@ public final class IdempotentPayments {
         Map.of());
   }
 
+  // A verified payment replaces tentative bindings this many times before giving up (each round,
+  // a payment that never verifies has to have bound the id anew in between).
+  private static final int CONFIRM_ATTEMPTS = 8;
+
   /**
    * The form a binding takes until its payment verified: the fingerprint's first hex digit replaced
    * by {@code t} (never a hex digit), as long as a fingerprint and telling itself apart.
@@ -218,17 +222,19 @@ public final class IdempotentPayments {
     }
     String fingerprint = id.fingerprint();
     String replaced = id.contested() != null ? id.contested() : tentative(fingerprint);
-    for (int attempt = 0; attempt < 3; attempt++) {
+    for (int attempt = 0; attempt < CONFIRM_ATTEMPTS; attempt++) {
       store.releasePaymentIdentifier(id.idKey(), replaced);
       ReplayStore.BoundIdentifier bound =
           store.bindPaymentIdentifier(id.idKey(), fingerprint, expiresAt);
       if (bound.created() || bound.fingerprint().equals(fingerprint)) {
         return null;
       }
-      if (!bound.fingerprint().equals(tentative(fingerprint))) {
-        return conflict(id.id());
+      if (!isTentative(bound.fingerprint()) || bound.receipt() != null) {
+        return conflict(id.id()); // another payment under the id verified first
       }
-      replaced = tentative(fingerprint); // a copy of this payment bound it meanwhile
+      // A copy of this payment, or another payment that has not verified (a forgery sent after
+      // the one this payment contested): a verified payment wins over any tentative binding.
+      replaced = bound.fingerprint();
     }
     return conflict(id.id());
   }
