@@ -11,7 +11,6 @@ import io.x402j.core.scheme.SchemeFacilitator;
 import io.x402j.core.scheme.SchemeRequest;
 import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.SettleResponse;
-import io.x402j.evm.EvmAddress;
 import io.x402j.facilitator.PaymentIdentifierStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -316,12 +315,7 @@ public final class IdentifierBindings {
   }
 
   private static String address(Network network, String text) {
-    if (network.isEvm()) {
-      EvmAddress parsed = Payers.parse(text);
-      if (parsed != null) {
-        return parsed.toLowerHex();
-      }
-    }
-    return text;
+    String canonical = PayerScope.canonicalAddress(network, text);
+    return canonical == null ? text : canonical;
   }
 }

@@ -1,9 +1,9 @@
 package io.x402j.server.internal;
 
 import io.x402j.core.TokenAmount;
+import io.x402j.core.scheme.PayerScope;
 import io.x402j.core.wire.PaymentRequirements;
 import io.x402j.core.wire.SettleResponse;
-import io.x402j.evm.EvmAddress;
 import io.x402j.server.PaymentEvent;
 import io.x402j.server.Sale;
 import io.x402j.server.SaleState;
@@ -479,17 +479,12 @@ public final class SalesLedger implements AutoCloseable {
 
   /**
    * {@code address} as the record keeps it: an EVM address in its canonical lower-case hex, so one
-   * wallet spelled two ways (checksummed, lower case) is one payer or recipient on the dashboard;
-   * any other text (a Solana key is case-sensitive already) as it is.
+   * wallet spelled two ways (checksummed, lower case) is one payer or recipient on the dashboard; a
+   * Solana key in its one base58 spelling (the rule payment ids are scoped by, {@link PayerScope});
+   * text that is no address of the network as it is.
    */
   private static String address(PaymentRequirements r, String address) {
-    if (address == null || !r.network().isEvm()) {
-      return address;
-    }
-    try {
-      return EvmAddress.parse(address).toLowerHex();
-    } catch (IllegalArgumentException e) {
-      return address;
-    }
+    String canonical = PayerScope.canonicalAddress(r.network(), address);
+    return canonical == null ? address : canonical;
   }
 }
