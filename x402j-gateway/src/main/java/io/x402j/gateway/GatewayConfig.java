@@ -695,9 +695,6 @@ public record GatewayConfig(
 
   private static final ValueParser<String> TEXT = ValueParser.text();
 
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(GatewayConfig.class);
-
   /** A service's name for discovery, 1 to 32 printable ASCII characters: {@code service.name}. */
   public static final ValueParser<String> SERVICE_NAME =
       (setting, text) -> {

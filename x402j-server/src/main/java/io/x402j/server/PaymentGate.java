@@ -172,9 +172,9 @@ public final class PaymentGate implements AutoCloseable {
    * <p>A request to a priced route that carries its payment more than once (two {@code
    * PAYMENT-SIGNATURE} or two {@code X-PAYMENT} headers, one of each, a copy spelt with {@code _}
    * for {@code -}, or one value holding several comma-separated ones; {@link
-   * GateRequest#headerValues}) is answered 400 naming the headers, before anything is priced,
-   * verified or held: this gate would read one copy while the application or a proxy behind it may
-   * read another. Requests to free routes pass as they are.
+   * GateRequest#headerValues}) is answered 400 naming the headers once the route is resolved,
+   * before anything is priced, verified or held: this gate would read one copy while the
+   * application or a proxy behind it may read another. Requests to free routes pass as they are.
    */
   public CompletableFuture<GateDecision> check(GateRequest request) {
     Optional<ResolvedRoute> resolved;

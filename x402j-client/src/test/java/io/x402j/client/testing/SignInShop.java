@@ -140,6 +140,7 @@ public final class SignInShop implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    gate.close();
     facilitator.close();
   }
 }
