@@ -124,13 +124,17 @@ abstract class JdbcSalesRecordContract {
     r.record(sale(T0.plusSeconds(2), SaleState.PENDING, "GET /a", 10_000, "0xP3", "mined", "0xt3"));
     r.record(sale(T0.plusSeconds(7), SaleState.SETTLED, "GET /a", 10_000, "0xP3", "mined", "0xt3"));
     r.record(sale(T0.plusSeconds(8), SaleState.REFUSED, "GET /a", 10_000, "0xP3", "mined", null));
+    // Written in reverse: the later refusal first, then the earlier pending (event time decides).
+    r.record(sale(T0.plusSeconds(9), SaleState.REFUSED, "GET /a", 10_000, "0xP4", "late", null));
+    r.record(sale(T0.plusSeconds(3), SaleState.PENDING, "GET /a", 10_000, "0xP4", "late", "0xt4"));
 
     assertThat(r.latest(10))
         .extracting(Sale::paymentId, Sale::state)
         .containsExactlyInAnyOrder(
             org.assertj.core.groups.Tuple.tuple("failed", SaleState.REFUSED),
             org.assertj.core.groups.Tuple.tuple("again", SaleState.PENDING),
-            org.assertj.core.groups.Tuple.tuple("mined", SaleState.SETTLED));
+            org.assertj.core.groups.Tuple.tuple("mined", SaleState.SETTLED),
+            org.assertj.core.groups.Tuple.tuple("late", SaleState.REFUSED));
   }
 
   @Test
